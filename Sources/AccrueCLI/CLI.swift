@@ -1,0 +1,143 @@
+import AccrueChecker
+import AccrueDiagnostics
+import AccrueParser
+import AccrueRender
+import Foundation
+
+/// Where the CLI writes. The executable uses `StandardOutput`; tests capture.
+public protocol OutputSink: AnyObject {
+  /// Writes to standard output.
+  func out(_ s: String)
+  /// Writes to standard error.
+  func err(_ s: String)
+  /// Whether standard output is a terminal (colour, progress).
+  var stdoutIsTerminal: Bool { get }
+  /// Whether standard error is a terminal.
+  var stderrIsTerminal: Bool { get }
+}
+
+/// Captures output in memory (tests).
+public final class CapturedOutput: OutputSink {
+  /// Everything written to stdout.
+  public private(set) var stdout = ""
+  /// Everything written to stderr.
+  public private(set) var stderr = ""
+  public init() {}
+  public func out(_ s: String) { stdout += s }
+  public func err(_ s: String) { stderr += s }
+  public var stdoutIsTerminal: Bool { false }
+  public var stderrIsTerminal: Bool { false }
+}
+
+/// The process's real streams: one buffered writer per stream, so output never interleaves out of order.
+public final class StandardOutput: OutputSink {
+  private var buffer: [UInt8] = []
+  public let stdoutIsTerminal = isatty(1) == 1
+  public let stderrIsTerminal = isatty(2) == 1
+  public init() { buffer.reserveCapacity(1 << 16) }
+  public func out(_ s: String) {
+    buffer.append(contentsOf: s.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+  public func err(_ s: String) {
+    flush()
+    FileHandle.standardError.write(Data(s.utf8))
+  }
+  /// Writes buffered stdout.
+  public func flush() {
+    guard !buffer.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(buffer))
+    buffer.removeAll(keepingCapacity: true)
+  }
+  deinit { flush() }
+}
+
+/// Exit statuses (swift-argument-parser's convention).
+public enum ExitStatus {
+  public static let success: Int32 = 0
+  public static let failure: Int32 = 1
+  public static let usage: Int32 = 64
+}
+
+/// The `accrue` command line. Returns the exit status; never calls exit.
+public enum CLI {
+  static let version = DiagnosticRenderer.toolVersion
+
+  static let commands: [CommandSpec] = [Check.spec, Explain.spec, Generate.spec]
+
+  static var rootHelp: String {
+    var out = "OVERVIEW: Accrue checks, plans and applies billing, dunning and cash-matching rules.\n\n"
+    out += "USAGE: accrue <subcommand>\n\n"
+    out += "OPTIONS:\n"
+    out += Help.row("--version", "Show the version.")
+    out += Help.row("-h, --help", "Show help information.")
+    out += "\nSUBCOMMANDS:\n"
+    for c in commands { out += Help.row(c.name, c.abstract) }
+    out += Help.row("help", "Show help for a subcommand.")
+    out += "\n  See 'accrue help <subcommand>' for detailed help.\n"
+    return out
+  }
+
+  /// Runs one invocation. `args` excludes the program name.
+  public static func run(_ args: [String], io: OutputSink) -> Int32 {
+    guard let first = args.first else {
+      io.err("Error: Missing required subcommand.\n" + "Usage: accrue <subcommand>\n  See 'accrue --help' for more information.\n")
+      return ExitStatus.usage
+    }
+    switch first {
+    case "-h", "--help":
+      io.out(rootHelp)
+      return ExitStatus.success
+    case "--version":
+      io.out(version + "\n")
+      return ExitStatus.success
+    case "help":
+      guard args.count > 1 else {
+        io.out(rootHelp)
+        return ExitStatus.success
+      }
+      guard let c = commands.first(where: { $0.name == args[1] }) else {
+        return usageError(UsageError(message: "Unknown subcommand '\(args[1])'" + suggestion(args[1])), io: io)
+      }
+      io.out(c.help)
+      return ExitStatus.success
+    default:
+      break
+    }
+    guard let spec = commands.first(where: { $0.name == first }) else {
+      return usageError(UsageError(message: "Unknown subcommand '\(first)'" + suggestion(first)), io: io)
+    }
+    let parsed: ParsedArguments
+    do {
+      parsed = try spec.parse(Array(args.dropFirst()))
+    } catch {
+      return usageError(error, io: io)
+    }
+    if parsed.helpRequested {
+      io.out(spec.help)
+      return ExitStatus.success
+    }
+    switch spec.name {
+    case Check.spec.name: return Check.run(parsed, io: io)
+    case Explain.spec.name: return Explain.run(parsed, io: io)
+    case Generate.spec.name: return Generate.run(parsed, io: io)
+    default: return ExitStatus.failure
+    }
+  }
+
+  static func suggestion(_ word: String) -> String {
+    let names = commands.map(\.name) + ["help"]
+    return Suggest.closest(to: word, in: names).map { ". Did you mean '\($0)'?" } ?? ""
+  }
+
+  static func usageError(_ e: UsageError, io: OutputSink) -> Int32 {
+    var s = "Error: \(e.message)\n"
+    if let c = e.command {
+      s += "Usage: \(c.usage)\n  See 'accrue \(c.name) --help' for more information.\n"
+    } else {
+      s += "Usage: accrue <subcommand>\n  See 'accrue --help' for more information.\n"
+    }
+    io.err(s)
+    return ExitStatus.usage
+  }
+}

@@ -1,0 +1,89 @@
+import AccrueChecker
+import AccrueDiagnostics
+import AccrueParser
+import AccrueRender
+
+/// `accrue check`: lex, parse and check rule files; report diagnostics.
+enum Check {
+  static let spec = CommandSpec(
+    name: "check", abstract: "Check rule files for errors.",
+    arguments: [("path", "Rule files or folders. A folder with .accrue files at its top is one rule set; a folder without is searched for rule sets.")],
+    variadic: true, minPositionals: 1, maxPositionals: .max,
+    options: [
+      OptionSpec(long: "strict", short: nil, value: nil, help: "Treat warnings as errors."),
+      OptionSpec(
+        long: "format", short: nil, value: "format", help: "How to print diagnostics.",
+        choices: DiagnosticFormat.allCases.map(\.rawValue), defaultValue: "text"),
+    ],
+    discussion: "Exits 0 when there are no errors (warnings allowed unless --strict), 1 otherwise.")
+
+  /// The outcome of checking: diagnostics, sources and totals. Shared with other commands.
+  struct Outcome {
+    var load: LoadResult
+    var checked: [(RuleSet, CheckResult)]
+    var diagnostics: [Diagnostic]
+    var summary: DiagnosticSummary
+  }
+
+  /// Loads and checks paths. `strict` raises warnings to errors.
+  static func checkPaths(_ paths: [String], strict: Bool) -> Outcome {
+    let load = RuleSetLoader.load(paths: paths)
+    var diags = load.diagnostics
+    var checked: [(RuleSet, CheckResult)] = []
+    for set in load.sets {
+      let r = Checker.check(set, in: load)
+      diags.append(contentsOf: r.diagnostics)
+      checked.append((set, r))
+    }
+    if strict {
+      for i in diags.indices where diags[i].severity == .warning { diags[i].severity = .error }
+    }
+    diags = diags.sortedForOutput()
+    let errors = diags.filter { $0.severity == .error }.count
+    let warnings = diags.filter { $0.severity == .warning }.count
+    let files = load.sources.files.filter { !$0.bytes.isEmpty }.count
+    return Outcome(
+      load: load, checked: checked, diagnostics: diags,
+      summary: DiagnosticSummary(errors: errors, warnings: warnings, files: files, lines: load.lineCount))
+  }
+
+  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    let format = DiagnosticFormat(rawValue: args.value("format") ?? "text") ?? .text
+    let o = checkPaths(args.positionals, strict: args.flag("strict"))
+    let color = format == .text && io.stdoutIsTerminal && ProcessEnv.colorAllowed
+    io.out(DiagnosticRenderer.render(o.diagnostics, sources: o.load.sources, format: format, summary: o.summary, color: color))
+    if format == .text {
+      let sets = o.checked.count
+      io.err(
+        "checked \(o.summary.files) file\(o.summary.files == 1 ? "" : "s") (\(o.summary.lines) lines) in \(sets) rule set\(sets == 1 ? "" : "s"): \(o.summary.text)\n")
+    }
+    return o.summary.errors > 0 ? ExitStatus.failure : ExitStatus.success
+  }
+}
+
+/// `accrue explain CODE`: the long explanation of a diagnostic code.
+enum Explain {
+  static let spec = CommandSpec(
+    name: "explain", abstract: "Explain a diagnostic code, with an example.",
+    arguments: [("code", "A code such as E0402, or its name such as currency-mismatch. 'all' lists every code.")],
+    minPositionals: 1, maxPositionals: 1, options: [])
+
+  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    let key = args.positionals[0]
+    if key == "all" {
+      for c in DiagnosticCode.all { io.out("\(c.id)  \(c.severity.rawValue.padding(7))  \(c.name): \(c.title)\n") }
+      return ExitStatus.success
+    }
+    guard let c = DiagnosticCode.lookup(key) else {
+      let s = Suggest.closest(to: key.uppercased(), in: DiagnosticCode.all.map(\.id))
+      io.err("Error: '\(key)' is not a diagnostic code" + (s.map { ". Did you mean '\($0)'?" } ?? "") + "\n  See 'accrue explain all' for the list.\n")
+      return ExitStatus.failure
+    }
+    io.out("\(c.id) (\(c.name), \(c.severity.rawValue)): \(c.title)\n\n\(c.explanation)\n")
+    return ExitStatus.success
+  }
+}
+
+extension String {
+  func padding(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

@@ -1,0 +1,732 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+import AccrueParser
+
+extension CheckerState {
+  // MARK: - Shared
+
+  /// Remembers the first span of each once-only statement in a block; reports repeats.
+  struct Once {
+    var seen: [String: Span] = [:]
+    mutating func check(_ key: String, _ span: Span, _ c: CheckerState, in block: String) -> Bool {
+      if let first = seen[key] {
+        c.report(
+          .duplicateSetting, "\(block) states '\(key)' twice", at: span, notes: [Note("first stated here", at: first)],
+          help: "keep one '\(key)' statement")
+        return false
+      }
+      seen[key] = span
+      return true
+    }
+  }
+
+  /// Applies a block's own settings over the rule set's, reporting repeats.
+  func blockSettings(_ decls: [SettingDecl], block: String, once: inout Once) -> Settings {
+    var s = Settings()
+    for d in decls {
+      guard once.check(d.setting.kindName, d.span, self, in: block) else { continue }
+      switch d.setting {
+      case .currency(let c): s.currency = c
+      case .rounding(let m): s.rounding = m
+      case .monthEnd(let r): s.monthEnd = r
+      }
+    }
+    return s
+  }
+
+  func expectCondition(_ e: Expr, _ ctx: Context, _ what: String) {
+    let t = typeOf(e, ctx)
+    if t != .bool, t != .error {
+      report(.conditionNotBoolean, "\(what) must be a yes/no condition, found \(t)", at: e.span, help: conversionHelp(e, t, .bool))
+    }
+  }
+
+  func expectMoney(_ e: Expr, _ ctx: Context, _ what: String, total: Bool) {
+    let want: ValueType = .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)
+    expectType(e, typeOf(e, ctx), want, what)
+    if total { checkMinorUnits(e, what) }
+    if case .money(let v, _)? = constValue(e), v.isNegative {
+      report(.valueOutOfRange, "\(what) cannot be negative", at: e.span)
+    }
+  }
+
+  func expectPercent(_ e: Expr, _ ctx: Context, _ what: String, max: Fixed? = Fixed(1)) {
+    expectType(e, typeOf(e, ctx), .percent, what)
+    if case .percent(let v)? = constValue(e) {
+      if v.isNegative || (max.map { v > $0 } ?? false) {
+        report(.valueOutOfRange, "\(what) must be between 0% and 100%, found \(sources[e.span.file].text(e.span))", at: e.span)
+      }
+    }
+  }
+
+  /// A duration in days or (with a month-end rule) months, applied to a date that comes from data.
+  func expectDateOffset(_ e: Expr, _ ctx: Context, _ what: String, allowMonths: Bool = true, allowBusiness: Bool = false) {
+    let t = typeOf(e, ctx)
+    var wants: [ValueType] = [.days]
+    if allowBusiness { wants.append(.businessDays) }
+    if allowMonths { wants.append(.months) }
+    expectOneOf(e, t, wants, what)
+    if t == .months, allowMonths, ctx.settings.monthEnd == nil {
+      report(
+        .ambiguousMonthArithmetic, "\(what) counts months from a date in the data, which can land on a day that does not exist",
+        at: e.span,
+        help: "state how month ends round, for the rule set or this block: 'month end clamp' or 'month end roll over'")
+    }
+    if let c = constValue(e) {
+      switch c {
+      case .days(let n), .months(let n), .businessDays(let n):
+        if n < 0 { report(.valueOutOfRange, "\(what) cannot be negative", at: e.span) }
+      default: break
+      }
+    }
+  }
+
+  func checkWholeCount(_ e: Expr, _ ctx: Context, _ what: String) {
+    expectType(e, typeOf(e, ctx), .number, what)
+    if case .number(let v)? = constValue(e), !(v.isInteger && !v.isNegative && !v.isZero) {
+      report(.valueOutOfRange, "\(what) must be a whole number of at least 1", at: e.span)
+    }
+  }
+
+  // MARK: - Calendars and metrics
+
+  func checkCalendar(_ c: Located<CalendarDecl>) {
+    let d = c.decl
+    if let w = d.weekend, Set(w.map(\.0)).count == 7 {
+      report(.valueOutOfRange, "a calendar needs at least one working day", at: d.weekendSpan ?? d.name.span)
+    }
+    var ctx = Context()
+    ctx.settings = topSettings
+    ctx.what = "a calendar"
+    for h in d.holidays {
+      let t = typeOf(h.date, ctx)
+      expectType(h.date, t, .date, "a holiday")
+      if t == .date, constValue(h.date) == nil {
+        report(.typeMismatch, "holiday dates must be known without data, as in 2026-12-25", at: h.date.span)
+      }
+    }
+  }
+
+  func checkMetric(_ m: Located<MetricDecl>) {
+    let d = m.decl
+    var ctx = Context()
+    ctx.records = [.event]
+    ctx.settings = topSettings
+    ctx.what = "metric '\(name(d.name.symbol))'"
+    for r in d.repeats {
+      report(.conflictingStatement, "metric '\(name(d.name.symbol))' states this twice", at: r, help: "a metric has one 'event' and one aggregation")
+    }
+    for f in d.filters { expectCondition(f, ctx, "a metric's 'where'") }
+    guard let agg = d.aggregation else {
+      report(
+        .missingStatement, "metric '\(name(d.name.symbol))' does not say how to aggregate its events", at: d.name.span,
+        help: "add one of: sum of event.quantity, count, unique count of event.customer, max of event.quantity, latest of event.quantity")
+      return
+    }
+    if let v = agg.value {
+      let t = typeOf(v, ctx)
+      switch agg.kind {
+      case .uniqueCount:
+        expectOneOf(v, t, [.text, .number, .date], "the value counted by 'unique count'")
+      default:
+        expectOneOf(v, t, [.number, .money(.dynamic)], "the value of '\(agg.kind.rawValue)'")
+      }
+    }
+  }
+
+  // MARK: - Plans
+
+  func checkPlan(_ lp: inout Located<PlanDecl>) {
+    let p = lp.decl
+    let block = "plan '\(name(p.name.symbol))'"
+    var once = Once()
+    let own = blockSettings(p.items.compactMap { if case .setting(let s) = $0 { return s } else { return nil } }, block: block, once: &once)
+    let eff = topSettings.overridden(by: own)
+    lp.settings = eff
+    var ctx = Context()
+    ctx.records = [.contract, .customer]
+    ctx.settings = eff
+    ctx.blockCurrency = eff.currency
+    ctx.what = block
+    if eff.currency == nil {
+      report(
+        .missingStatement, "\(block) has no currency", at: p.name.span,
+        help: "add 'currency USD' (or another code) to the plan, or once at the top of the rule set")
+    }
+    var period: (PeriodSpec, Span)?
+    var alignment: Alignment = .anniversary
+    var charges: [Symbol: ChargeDecl] = [:]
+    var chargeSpans: [Symbol: Span] = [:]
+    for item in p.items {
+      if case .charge(let c) = item {
+        if let first = chargeSpans[c.name.symbol] {
+          report(
+            .duplicateDeclaration, "charge '\(name(c.name.symbol))' is declared twice in \(block)", at: c.name.span,
+            notes: [Note("first declared here", at: first)])
+        } else {
+          chargeSpans[c.name.symbol] = c.name.span
+          charges[c.name.symbol] = c
+        }
+      }
+    }
+    var phaseNames: [Symbol: Span] = [:]
+    for item in p.items {
+      switch item {
+      case .setting: break
+      case .period(let ps, let s):
+        if once.check("period", s, self, in: block) { period = (ps, s) }
+      case .billTiming(_, let s): _ = once.check("bill", s, self, in: block)
+      case .align(let a, let s): if once.check("align", s, self, in: block) { alignment = a }
+      case .trial(let e, let s):
+        if once.check("trial", s, self, in: block) { expectDateOffset(e, ctx, "the trial") }
+      case .phase(let ph):
+        if let first = phaseNames[ph.name.symbol] {
+          report(.duplicateDeclaration, "phase '\(name(ph.name.symbol))' is declared twice", at: ph.name.span, notes: [Note("first declared here", at: first)])
+        }
+        phaseNames[ph.name.symbol] = ph.name.span
+        checkPhase(ph, charges, ctx, block)
+      case .charge(let c): checkCharge(c, ctx, block)
+      case .discount(let d): checkDiscount(d, ctx, charges: charges)
+      case .minimum(let e, let s):
+        if once.check("minimum commitment", s, self, in: block) { expectMoney(e, ctx, "the minimum commitment", total: true) }
+      case .tax(let t):
+        expectPercent(t.rate, ctx, "a tax rate")
+        if let c = t.condition { expectCondition(c, ctx, "a tax's 'when'") }
+      case .terms(let terms, let s):
+        if once.check("payment terms", s, self, in: block) { checkTerms(terms, ctx, span: s) }
+      case .earlyDiscount(let rate, let within, let s):
+        if once.check("early payment discount", s, self, in: block) {
+          expectPercent(rate, ctx, "the early-payment discount")
+          expectDateOffset(within, ctx, "the early-payment window", allowMonths: false)
+        }
+      case .lateFee(let l):
+        if once.check("late fee", l.span, self, in: block) { checkLateFee(l, ctx, requireAmount: true) }
+      case .interest(let i):
+        if once.check("interest", i.span, self, in: block) { checkInterest(i, ctx, requireRate: true) }
+      case .free(let s):
+        report(.unknownStatement, "'free' belongs in a phase", at: s)
+      }
+    }
+    if charges.isEmpty {
+      report(.missingStatement, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")
+    }
+    if let (ps, s) = period {
+      if case .months = ps, alignment == .anniversary, eff.monthEnd == nil {
+        report(
+          .ambiguousMonthArithmetic,
+          "\(block) bills \(ps.text) from each contract's start, and a contract starting on the 29th, 30th or 31st has no such day in some months",
+          at: s,
+          help: "state how month ends round ('month end clamp' or 'month end roll over'), or bill on calendar months with 'align to calendar'")
+      }
+    } else if p.items.contains(where: { if case .charge = $0 { return true } else { return false } }) {
+      report(
+        .missingStatement, "\(block) has no billing period", at: p.name.span,
+        help: "add 'period monthly' (or weekly, quarterly, semiannual, annual, every N months)")
+    }
+  }
+
+  func checkPhase(_ ph: PhaseDecl, _ charges: [Symbol: ChargeDecl], _ ctx: Context, _ block: String) {
+    expectDateOffset(ph.duration, ctx, "the phase's length")
+    for item in ph.items {
+      switch item {
+      case .charge(let c):
+        if charges[c.name.symbol] == nil {
+          let s = Suggest.closest(to: name(c.name.symbol), in: charges.keys.map(name).sorted())
+          report(
+            .unknownReference, "\(block) has no charge '\(name(c.name.symbol))' for this phase to change", at: c.name.span,
+            help: s.map { "did you mean '\($0)'?" } ?? "a phase can only re-price the plan's own charges")
+        }
+        checkCharge(c, ctx, block, override: true)
+      case .discount(let d): checkDiscount(d, ctx, charges: charges)
+      case .minimum(let e, _): expectMoney(e, ctx, "the minimum commitment", total: true)
+      default: break
+      }
+    }
+  }
+
+  func checkCharge(_ c: ChargeDecl, _ ctx: Context, _ block: String, override: Bool = false) {
+    let what = "charge '\(name(c.name.symbol))'"
+    var pricing: (Pricing, Span)?
+    var usage: Span?
+    var quantity: Span?
+    var once = Once()
+    for item in c.items {
+      switch item {
+      case .pricing(let p, let s):
+        if let (_, first) = pricing {
+          report(
+            .conflictingStatement, "\(what) has two prices", at: s, notes: [Note("the first price is here", at: first)],
+            help: "a charge has one pricing: flat, once, per unit, tiers, package or percentage")
+        } else {
+          pricing = (p, s)
+        }
+        checkPricing(p, ctx, span: s)
+      case .quantity(let e, let s):
+        if once.check("quantity", s, self, in: what) {
+          quantity = s
+          expectType(e, typeOf(e, ctx), .number, "a quantity")
+        }
+      case .usage(let m, let s):
+        if once.check("usage", s, self, in: what) {
+          usage = s
+          if let i = metricIndex[m.symbol] {
+            metricUsed.insert(i)
+          } else {
+            let sug = Suggest.closest(to: name(m.symbol), in: metricIndex.keys.map(name).sorted())
+            report(
+              .unknownReference, "there is no metric '\(name(m.symbol))'", at: m.span,
+              help: sug.map { "did you mean '\($0)'?" } ?? "declare it: metric \(name(m.symbol)) { sum of event.quantity }",
+              fix: sug.map { FixIt("replace with '\($0)'", edits: [Edit(m.span, $0)]) })
+          }
+        }
+      case .free(let e, let s):
+        if once.check("free", s, self, in: what) { expectType(e, typeOf(e, ctx), .number, "free units") }
+      case .billTiming(_, let s): _ = once.check("bill", s, self, in: what)
+      case .prorate(_, let s): _ = once.check("prorate", s, self, in: what)
+      case .discount(let d): checkDiscount(d, ctx, charges: [:])
+      case .minimum(let e, let s):
+        if once.check("minimum", s, self, in: what) { expectMoney(e, ctx, "the charge's minimum", total: true) }
+      }
+    }
+    if let u = usage, let q = quantity {
+      report(
+        .conflictingStatement, "\(what) takes its quantity both from usage and from 'quantity'", at: q,
+        notes: [Note("usage is stated here", at: u)], help: "keep one of them")
+    }
+    guard let (p, ps) = pricing else {
+      if !override {
+        report(
+          .missingStatement, "\(what) has no price", at: c.name.span,
+          help: "add one of: flat 49.00 USD, once 500.00 USD, per unit 12.00 USD, tiers graduated { ... }, package 100 units at 5.00 USD, percentage 2.9%")
+      }
+      return
+    }
+    let hasQuantity = usage != nil || quantity != nil
+    switch p {
+    case .flat, .once:
+      if let s = usage ?? quantity {
+        report(.conflictingStatement, "a flat or one-time price does not use a quantity", at: s, notes: [Note("the price is here", at: ps)])
+      }
+    case .percentage:
+      if usage == nil, !override {
+        report(
+          .missingStatement, "\(what) charges a percentage of transactions, so it needs 'usage METRIC'", at: ps,
+          help: "add 'usage payments' where metric payments { sum of event.amount }")
+      }
+    default:
+      if !hasQuantity, !override {
+        report(
+          .missingStatement, "\(what) prices each unit, so it needs a quantity", at: ps,
+          help: "add 'usage METRIC' for metered usage, or 'quantity contract.seats' for a contracted quantity")
+      }
+    }
+  }
+
+  func checkPricing(_ p: Pricing, _ ctx: Context, span: Span) {
+    switch p {
+    case .flat(let e): expectMoney(e, ctx, "a flat price", total: true)
+    case .once(let e): expectMoney(e, ctx, "a one-time fee", total: true)
+    case .perUnit(let e): expectMoney(e, ctx, "a unit price", total: false)
+    case .package(let size, let price):
+      checkWholeCount(size, ctx, "a package size")
+      expectMoney(price, ctx, "a package price", total: true)
+    case .percentage(let spec):
+      expectPercent(spec.rate, ctx, "a percentage rate")
+      if let f = spec.fixedFee { expectMoney(f, ctx, "a per-transaction fee", total: false) }
+      if let m = spec.minimum { expectMoney(m, ctx, "a per-transaction minimum", total: false) }
+      if let m = spec.maximum { expectMoney(m, ctx, "a per-transaction maximum", total: false) }
+      if case .money(let lo, _)? = spec.minimum.flatMap(constValue), case .money(let hi, _)? = spec.maximum.flatMap(constValue), lo > hi {
+        report(.valueOutOfRange, "the minimum is larger than the maximum", at: spec.span)
+      }
+    case .tiers(_, let tiers):
+      checkTiers(tiers, ctx, span: span)
+    }
+  }
+
+  func checkTiers(_ tiers: [Tier], _ ctx: Context, span: Span) {
+    guard let first = tiers.first else {
+      report(.missingStatement, "a tier list needs at least one tier", at: span, help: "as in: 1 and above at 0.10 USD")
+      return
+    }
+    let one = Fixed(1)
+    if first.from > one {
+      report(
+        .tierGap, "quantities from 1 to \(first.from.subtracting(one)?.description ?? "") fall in no tier", at: first.fromSpan,
+        help: "start the first tier at 1 (or 0)")
+    }
+    for (i, t) in tiers.enumerated() {
+      expectMoney(t.unitPrice, ctx, "a tier's unit price", total: false)
+      if let f = t.flatFee { expectMoney(f, ctx, "a tier's flat fee", total: true) }
+      if let to = t.to, let ts = t.toSpan, to < t.from {
+        report(.tierOverlap, "this tier ends (\(to)) before it starts (\(t.from))", at: ts)
+      }
+      guard i > 0 else { continue }
+      let prev = tiers[i - 1]
+      guard let prevTo = prev.to else {
+        report(
+          .tierOverlap, "the tier before this one has no upper bound, so it already covers these quantities", at: t.span,
+          notes: [Note("open tier here", at: prev.span)], help: "only the last tier may be open ('and above')")
+        continue
+      }
+      guard let expected = prevTo.adding(one) else { continue }
+      if t.from > expected {
+        let gapEnd = t.from.subtracting(one)?.description ?? ""
+        report(
+          .tierGap, "quantities \(expected) to \(gapEnd) fall in no tier", at: t.fromSpan,
+          notes: [Note("the previous tier ends at \(prevTo)", at: prev.toSpan)],
+          help: "start this tier at \(expected)",
+          fix: FixIt("start at \(expected)", edits: [Edit(t.fromSpan, expected.description)]))
+      } else if t.from < expected {
+        report(
+          .tierOverlap, "quantities \(t.from) to \(min(prevTo, t.to ?? prevTo)) are in two tiers", at: t.fromSpan,
+          notes: [Note("the previous tier ends at \(prevTo)", at: prev.toSpan)],
+          help: "start this tier at \(expected)",
+          fix: FixIt("start at \(expected)", edits: [Edit(t.fromSpan, expected.description)]))
+      }
+    }
+    if let last = tiers.last, last.to != nil {
+      report(
+        .tiersBounded, "quantities above \(last.to!) have no price", at: last.toSpan ?? last.span,
+        help: "end the list with an open tier, as in '\(last.from) and above at ...'")
+    }
+  }
+
+  func checkDiscount(_ d: DiscountSpec, _ ctx: Context, charges: [Symbol: ChargeDecl]) {
+    let t = typeOf(d.amount, ctx)
+    let want: [ValueType] = [.percent, .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)]
+    expectOneOf(d.amount, t, want, "a discount")
+    if t == .percent { expectPercent(d.amount, ctx, "a discount") } else if t.isMoney { checkMinorUnits(d.amount, "a discount") }
+    if let c = d.charge, charges[c.symbol] == nil {
+      let s = Suggest.closest(to: name(c.symbol), in: charges.keys.map(name).sorted())
+      report(.unknownReference, "there is no charge '\(name(c.symbol))' in this plan", at: c.span, help: s.map { "did you mean '\($0)'?" })
+    }
+    switch d.duration {
+    case .forever: break
+    case .periods(let n): checkWholeCount(n, ctx, "the number of periods")
+    case .until(let e): expectType(e, typeOf(e, ctx), .date, "the end of a discount")
+    }
+    if let c = d.condition { expectCondition(c, ctx, "a discount's 'when'") }
+  }
+
+  func checkTerms(_ terms: PaymentTerms, _ ctx: Context, span: Span) {
+    switch terms {
+    case .dueOnReceipt, .endOfMonth: break
+    case .net(let e), .netEndOfMonth(let e): expectDateOffset(e, ctx, "the payment term")
+    case .dayOfNextMonth(let e):
+      expectType(e, typeOf(e, ctx), .number, "the day of the month")
+      if case .number(let v)? = constValue(e), !(v.isInteger && v >= Fixed(1) && v <= Fixed(28)) {
+        report(.valueOutOfRange, "the day of the month must be 1 to 28, found \(v)", at: e.span, help: "use 'end of month' for the last day")
+      }
+    case .installments(let parts):
+      guard !parts.isEmpty else {
+        report(.missingStatement, "installments need at least one part", at: span, help: "as in: 50% net 30 days")
+        return
+      }
+      var total = Fixed.zero
+      var allConst = true
+      var prev: Int64 = -1
+      for p in parts {
+        expectPercent(p.share, ctx, "an installment's share")
+        expectDateOffset(p.after, ctx, "an installment's term", allowMonths: false)
+        if case .percent(let v)? = constValue(p.share) { total = total.adding(v) ?? total } else { allConst = false }
+        if case .days(let n)? = constValue(p.after) {
+          if n < prev { report(.stepsOutOfOrder, "installments must be listed in due-date order", at: p.after.span) }
+          prev = n
+        }
+      }
+      if allConst, total != Fixed(1) {
+        let pct = (total.multiplied(by: Fixed(100)) ?? total).description
+        report(
+          .installmentsNotWhole, "the installment shares add up to \(pct)%, not 100%", at: parts.last!.span,
+          help: "make the shares add up to exactly 100%")
+      }
+    }
+  }
+
+  func checkLateFee(_ l: LateFeeSpec, _ ctx: Context, requireAmount: Bool) {
+    if let f = l.fixed { expectMoney(f, ctx, "a late fee", total: true) }
+    if let p = l.percent { expectPercent(p, ctx, "a late-fee percentage") }
+    if requireAmount, l.fixed == nil, l.percent == nil {
+      report(.missingStatement, "a late fee needs an amount, a percent, or both", at: l.span, help: "as in: late fee 25.00 USD plus 1.5%")
+    }
+  }
+
+  func checkInterest(_ i: InterestSpec, _ ctx: Context, requireRate: Bool) {
+    if let r = i.rate { expectPercent(r, ctx, "an interest rate", max: nil) }
+    if requireRate, i.rate == nil {
+      report(.missingStatement, "interest needs a yearly rate", at: i.span, help: "as in: interest 8% per year actual/365")
+    }
+  }
+
+  // MARK: - Cadences
+
+  func checkCadence(_ lc: inout Located<CadenceDecl>) {
+    let c = lc.decl
+    let block = "cadence '\(name(c.name.symbol))'"
+    var once = Once()
+    let own = blockSettings(c.items.compactMap { if case .setting(let s) = $0 { return s } else { return nil } }, block: block, once: &once)
+    let eff = topSettings.overridden(by: own)
+    lc.settings = eff
+    var ctx = Context()
+    ctx.records = [.invoice, .customer]
+    ctx.settings = eff
+    ctx.blockCurrency = own.currency
+    ctx.what = block
+    var steps: [StepDecl] = []
+    var stepNames: [Symbol: Span] = [:]
+    for item in c.items {
+      switch item {
+      case .setting: break
+      case .applies(let e, _): expectCondition(e, ctx, "'applies when'")
+      case .calendar(let n, let s):
+        if once.check("calendar", s, self, in: block) {
+          if let i = calendarIndex[n.symbol] {
+            calendarUsed.insert(i)
+          } else {
+            let sug = Suggest.closest(to: name(n.symbol), in: calendarIndex.keys.map(name).sorted())
+            report(
+              .unknownReference, "there is no calendar '\(name(n.symbol))'", at: n.span,
+              help: sug.map { "did you mean '\($0)'?" } ?? "declare it: calendar \(name(n.symbol)) { holiday 2026-12-25 }")
+          }
+        }
+      case .onePerCustomer(let s): _ = once.check("one reminder per customer", s, self, in: block)
+      case .minimumGap(let e, let s):
+        if once.check("minimum gap", s, self, in: block) {
+          expectOneOf(e, typeOf(e, ctx), [.days, .businessDays], "the minimum gap")
+        }
+      case .pause(let k, _):
+        if case .when(let e) = k { expectCondition(e, ctx, "'pause when'") }
+      case .step(let st):
+        if let first = stepNames[st.name.symbol] {
+          report(.duplicateDeclaration, "step '\(name(st.name.symbol))' is declared twice in \(block)", at: st.name.span, notes: [Note("first declared here", at: first)])
+        }
+        stepNames[st.name.symbol] = st.name.span
+        checkStep(st, ctx)
+        steps.append(st)
+      }
+    }
+    if steps.isEmpty {
+      report(.missingStatement, "\(block) has no steps", at: c.name.span, help: "add a step, as in: step first 7 days after due { send email \"overdue\" }")
+    }
+    checkStepOrder(steps)
+  }
+
+  func checkStep(_ st: StepDecl, _ ctx: Context) {
+    let what = "step '\(name(st.name.symbol))'"
+    if let off = st.timing.offset {
+      let t = typeOf(off, ctx)
+      expectOneOf(off, t, [.days, .businessDays], "a step's timing")
+      if let c = constValue(off) {
+        switch c {
+        case .days(let n), .businessDays(let n):
+          if n < 0 { report(.valueOutOfRange, "write a step before the due date with 'before', not a negative number", at: off.span) }
+        default: break
+        }
+      }
+    }
+    var whenSpan: Span?
+    var actions = 0
+    for item in st.items {
+      switch item {
+      case .when(let e, let s):
+        if let first = whenSpan {
+          report(
+            .conflictingStatement, "\(what) has two 'when' conditions", at: s, notes: [Note("the first is here", at: first)],
+            help: "join them with 'and'")
+        }
+        whenSpan = s
+        expectCondition(e, ctx, "a step's 'when'")
+        if case .bool(false)? = constValue(e) {
+          report(.unreachableStep, "\(what) never fires: its condition is always false", at: e.span)
+        }
+      case .send(_, let template, let to, let cc, _):
+        actions += 1
+        if template.value.isEmpty { report(.valueOutOfRange, "a template name cannot be empty", at: template.span) }
+        for r in to + cc { expectType(r, typeOf(r, ctx), .text, "a recipient") }
+      case .task, .escalate, .suspend, .writeOff, .agency:
+        actions += 1
+      case .lateFee(let l):
+        actions += 1
+        checkLateFee(l, ctx, requireAmount: false)
+      case .interest(let i):
+        actions += 1
+        checkInterest(i, ctx, requireRate: false)
+      }
+    }
+    if actions == 0 {
+      report(.missingStatement, "\(what) does nothing", at: st.name.span, help: "add an action, as in: send email \"overdue-1\" to customer.billing_email")
+    }
+  }
+
+  /// Calendar-day bounds of a step's offset from the due date (business days span weekends).
+  func stepBounds(_ st: StepDecl) -> (lo: Int64, hi: Int64, business: Bool)? {
+    var n: Int64 = 0
+    var business = false
+    if let off = st.timing.offset {
+      switch constValue(off) {
+      case .days(let d)?: n = d
+      case .businessDays(let d)?:
+        n = d
+        business = true
+      default: return nil
+      }
+    }
+    let sign: Int64 = st.timing.relation == .before ? -1 : 1
+    if !business { return (sign * n, sign * n, false) }
+    // k business days cover at least k calendar days and at most k + 2 per started week, plus holidays.
+    let extra = 2 * ((n + 4) / 5) + 14
+    return sign > 0 ? (n, n + extra, true) : (-(n + extra), -n, true)
+  }
+
+  func checkStepOrder(_ steps: [StepDecl]) {
+    for i in steps.indices.dropFirst() {
+      let a = steps[i - 1]
+      let b = steps[i]
+      guard let x = stepBounds(a), let y = stepBounds(b) else { continue }
+      if x.business == y.business {
+        if y.lo < x.lo {
+          report(
+            .stepsOutOfOrder, "step '\(name(b.name.symbol))' comes before step '\(name(a.name.symbol))' in time but after it in the cadence",
+            at: b.timing.span, notes: [Note("'\(name(a.name.symbol))' is here", at: a.timing.span)],
+            help: "list steps in the order they happen")
+        } else if y.lo == x.lo {
+          report(
+            .unreachableStep, "step '\(name(b.name.symbol))' falls on the same day as step '\(name(a.name.symbol))', so it is never reached",
+            at: b.timing.span, notes: [Note("'\(name(a.name.symbol))' is here", at: a.timing.span)],
+            help: "give each step its own day, or merge their actions into one step")
+        }
+      } else if y.hi < x.lo {
+        report(
+          .stepsOutOfOrder, "step '\(name(b.name.symbol))' always comes before step '\(name(a.name.symbol))'", at: b.timing.span,
+          notes: [Note("'\(name(a.name.symbol))' is here", at: a.timing.span)])
+      } else if y.lo <= x.hi {
+        report(
+          .mayBeOutOfOrder, "whether step '\(name(b.name.symbol))' comes after step '\(name(a.name.symbol))' depends on weekends and holidays",
+          at: b.timing.span, notes: [Note("'\(name(a.name.symbol))' is here", at: a.timing.span)],
+          help: "count both steps in days, or both in business days")
+      }
+    }
+  }
+
+  func checkCadenceOrder() {
+    var catchAll: Located<CadenceDecl>?
+    for c in cadences {
+      if let all = catchAll {
+        report(
+          .unreachableRule, "cadence '\(name(c.decl.name.symbol))' is never used: cadence '\(name(all.decl.name.symbol))' before it applies to every invoice",
+          at: c.decl.name.span, notes: [Note("the catch-all cadence is here", at: all.decl.name.span)],
+          help: "move the catch-all cadence last, or give it an 'applies when'")
+        continue
+      }
+      let conditions = c.decl.items.compactMap { if case .applies(let e, _) = $0 { return e } else { return nil } }
+      if conditions.allSatisfy({ if case .bool(true)? = constValue($0) { return true } else { return false } }) {
+        catchAll = c
+      }
+    }
+  }
+
+  // MARK: - Match rules
+
+  func checkMatch(_ lm: inout Located<MatchDecl>) {
+    let m = lm.decl
+    let block = "match rule '\(name(m.name.symbol))'"
+    var once = Once()
+    let own = blockSettings(m.items.compactMap { if case .setting(let s) = $0 { return s } else { return nil } }, block: block, once: &once)
+    let eff = topSettings.overridden(by: own)
+    lm.settings = eff
+    var ctx = Context()
+    ctx.records = [.payment, .customer]
+    ctx.settings = eff
+    ctx.blockCurrency = own.currency
+    ctx.what = block
+    var hasAllocate = false
+    var outcomes: [String: Span] = [:]
+    for item in m.items {
+      switch item {
+      case .setting: break
+      case .when(let e, _): expectCondition(e, ctx, "a match rule's 'when'")
+      case .payer(let methods, let s):
+        if once.check("payer", s, self, in: block) {
+          var seen: Set<String> = []
+          for (pm, ps) in methods where !seen.insert(pm.rawValue).inserted {
+            report(.conflictingStatement, "'\(pm.rawValue)' is listed twice", at: ps)
+          }
+        }
+      case .candidates(let opts, let s):
+        if once.check("candidates", s, self, in: block) {
+          var scope: Span?
+          for (o, os) in opts {
+            switch o {
+            case .ofPayer, .anyCustomer:
+              if let first = scope {
+                report(.conflictingStatement, "the candidates' customer is stated twice", at: os, notes: [Note("first stated here", at: first)])
+              }
+              scope = os
+            case .sameCurrency: break
+            case .lookBack(let e): expectDateOffset(e, ctx, "the look-back window")
+            }
+          }
+        }
+      case .reference(let p, _, let s):
+        if once.check("reference pattern", s, self, in: block) { checkPattern(p) }
+      case .allocate(let strategies, let s):
+        if once.check("allocate", s, self, in: block) {
+          hasAllocate = true
+          var seen: Set<AllocationStrategy> = []
+          for (st, ss) in strategies {
+            if !seen.insert(st).inserted { report(.conflictingStatement, "this strategy is listed twice", at: ss) }
+            if case .exactSubset(let n) = st, n > 5 || n < 2 {
+              report(
+                .valueOutOfRange, "an exact subset may combine 2 to 5 invoices, found \(n)", at: ss,
+                help: "larger subsets cannot be searched in bounded time; use 'oldest first' after it")
+            }
+          }
+        }
+      case .tolerance(let side, let amounts, let s):
+        if once.check("tolerance \(side.rawValue)", s, self, in: block) {
+          for a in amounts {
+            let t = typeOf(a, ctx)
+            expectOneOf(a, t, [.money(.dynamic), .percent], "a tolerance")
+            if t == .percent { expectPercent(a, ctx, "a tolerance") } else if t.isMoney { checkMinorUnits(a, "a tolerance") }
+          }
+        }
+      case .outcome(let c, _, let s):
+        if let first = outcomes[c.rawValue] {
+          report(
+            .conflictingStatement, "\(block) says twice what to do on \(c.rawValue)", at: s,
+            notes: [Note("first stated here", at: first)])
+        }
+        outcomes[c.rawValue] = s
+      case .confidence(_, let s): _ = once.check("confidence", s, self, in: block)
+      }
+    }
+    if !hasAllocate {
+      report(
+        .missingStatement, "\(block) does not say how to allocate payments", at: m.name.span,
+        help: "add 'allocate exact single' (or oldest first, exact subset up to 3 invoices)")
+    }
+  }
+
+  func checkMatchOrder() {
+    var catchAll: Located<MatchDecl>?
+    for m in matches {
+      if let all = catchAll {
+        report(
+          .unreachableRule, "match rule '\(name(m.decl.name.symbol))' is never used: match rule '\(name(all.decl.name.symbol))' before it decides every payment",
+          at: m.decl.name.span, notes: [Note("it has no condition and says what to do on 'no match'", at: all.decl.name.span)],
+          help: "move that rule last")
+        continue
+      }
+      let items = m.decl.items
+      let conditional = items.contains {
+        switch $0 {
+        case .when, .reference: true
+        default: false
+        }
+      }
+      let decidesNoMatch = items.contains { if case .outcome(.noMatch, _, _) = $0 { return true } else { return false } }
+      if !conditional, decidesNoMatch { catchAll = m }
+    }
+  }
+}

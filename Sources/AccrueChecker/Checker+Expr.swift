@@ -1,0 +1,636 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+import AccrueParser
+
+/// A value known when checking (literals and constant `let`s).
+enum ConstValue: Equatable {
+  case number(Fixed), money(Fixed, Currency), percent(Fixed), date(CivilDate)
+  case days(Int64), businessDays(Int64), months(Int64), text(String), bool(Bool)
+}
+
+extension CheckerState {
+  // MARK: - Expectations
+
+  /// Whether a value of kind `got` may be used where `want` is expected.
+  func accepts(_ want: ValueType, _ got: ValueType) -> Bool {
+    if want == got || got == .error || want == .error { return true }
+    switch (want, got) {
+    case (.money(.dynamic), .money), (.money, .money(.dynamic)): return true
+    case (.list(let a), .list(let b)): return accepts(a, b)
+    default: return false
+    }
+  }
+
+  /// Reports E0401 (or a more specific code) unless `got` fits `want`.
+  func expectType(_ e: Expr, _ got: ValueType, _ want: ValueType, _ what: String) {
+    if case .money(.known(let a)) = want, case .money(.known(let b)) = got, a != b {
+      report(
+        .currencyMismatch, "\(what) must be in \(a.code), found \(b.code)", at: e.span,
+        help: "write the amount in \(a.code); Accrue never converts currencies")
+      return
+    }
+    guard !accepts(want, got) else { return }
+    report(.typeMismatch, "\(what) must be \(want), found \(got)", at: e.span, help: conversionHelp(e, got, want))
+  }
+
+  /// Like `expectType` for several acceptable kinds.
+  func expectOneOf(_ e: Expr, _ got: ValueType, _ wants: [ValueType], _ what: String) {
+    if wants.contains(where: { accepts($0, got) }) {
+      for w in wants { if case .money = w, case .money = got { expectType(e, got, w, what) } }
+      return
+    }
+    let list = wants.map(\.description)
+    let joined = list.count <= 2 ? list.joined(separator: " or ") : list.dropLast().joined(separator: ", ") + " or " + list.last!
+    report(.typeMismatch, "\(what) must be \(joined), found \(got)", at: e.span, help: conversionHelp(e, got, wants[0]))
+  }
+
+  /// A teaching hint for common mix-ups (a bare number where an amount or duration belongs).
+  func conversionHelp(_ e: Expr, _ got: ValueType, _ want: ValueType) -> String? {
+    let text = sources[e.span.file].text(e.span)
+    switch (got, want) {
+    case (.number, .money(.known(let c))): return "write an amount with its currency, as in '\(text) \(c.code)'"
+    case (.number, .money): return "write an amount with its currency, as in '\(text) USD'"
+    case (.number, .days): return "write a duration, as in '\(text) days'"
+    case (.number, .businessDays): return "write '\(text) business days'"
+    case (.number, .months): return "write '\(text) months'"
+    case (.number, .percent): return "write a percent, as in '\(text)%'"
+    case (.months, .days): return "count this duration in days"
+    case (.days, .months): return "count this duration in months"
+    case (.text, .date): return "write dates without quotes, as in 2026-01-31"
+    case (_, .bool): return "a condition compares values, as in 'customer.segment = \"enterprise\"'"
+    default: return nil
+    }
+  }
+
+  /// Reports an amount literal with more decimals than its currency has (for totals, not unit prices).
+  func checkMinorUnits(_ e: Expr, _ what: String) {
+    guard case .money(let v, let c) = e.kind, v.significantFractionDigits > c.minorUnits else { return }
+    let places = c.minorUnits == 0 ? "no decimals" : c.minorUnits == 1 ? "1 decimal" : "\(c.minorUnits) decimals"
+    let rounded = v.rounded(places: c.minorUnits, .halfEven).map { $0.formatted(places: c.minorUnits) } ?? ""
+    report(
+      .tooManyDecimals, "\(what) has more decimals than \(c.code) allows (\(places))", at: e.span,
+      help: "write '\(rounded) \(c.code)'", fix: FixIt("round to \(places)", edits: [Edit(e.span, "\(rounded) \(c.code)")]))
+  }
+
+  // MARK: - Typing
+
+  @discardableResult
+  func typeOf(_ e: Expr, _ ctx: Context) -> ValueType {
+    let t = computeType(e, ctx)
+    if Int(e.id) < types.count { types[Int(e.id)] = t }
+    return t
+  }
+
+  func computeType(_ e: Expr, _ ctx: Context) -> ValueType {
+    switch e.kind {
+    case .number: return .number
+    case .money(_, let c): return .money(.known(c))
+    case .percent: return .percent
+    case .duration(_, let u):
+      switch u {
+      case .days, .weeks: return .days
+      case .businessDays: return .businessDays
+      case .months, .years: return .months
+      }
+    case .date: return .date
+    case .string: return .text
+    case .bool: return .bool
+    case .invalid: return .error
+    case .roundingMode:
+      report(.typeMismatch, "a rounding mode can only be the second argument of 'round'", at: e.span)
+      return .error
+    case .name(let n): return typeOfName(e, n, ctx)
+    case .field(let base, let f): return typeOfField(e, base, f, ctx)
+    case .call(let f, let args): return typeOfCall(e, f, args, ctx)
+    case .unary(let op, let x):
+      let t = typeOf(x, ctx)
+      if t == .error { return .error }
+      switch op {
+      case .not:
+        if t != .bool {
+          report(.conditionNotBoolean, "'not' needs a yes/no condition, found \(t)", at: x.span)
+          return .error
+        }
+        return .bool
+      case .negate:
+        switch t {
+        case .number, .money, .percent, .days, .businessDays, .months: return t
+        default:
+          report(.invalidOperands, "cannot negate \(t)", at: e.span)
+          return .error
+        }
+      }
+    case .binary(let op, let l, let r):
+      return typeOfBinary(e, op, l, r, ctx)
+    case .conditional(let c, let a, let b):
+      let ct = typeOf(c, ctx)
+      if ct != .bool, ct != .error {
+        report(.conditionNotBoolean, "the condition of 'if' must be yes/no, found \(ct)", at: c.span)
+      }
+      let at = typeOf(a, ctx)
+      let bt = typeOf(b, ctx)
+      return unify(at, bt, at: e.span, ctx, what: "the two branches of 'if'")
+    case .list(let items):
+      guard let first = items.first else { return .list(.error) }
+      var t = typeOf(first, ctx)
+      for it in items.dropFirst() {
+        t = unify(t, typeOf(it, ctx), at: it.span, ctx, what: "the items of a list")
+      }
+      return .list(t)
+    case .between(let x, let lo, let hi):
+      let xt = typeOf(x, ctx)
+      let u = unify(xt, typeOf(lo, ctx), at: lo.span, ctx, what: "'between' and its lower bound", comparing: true)
+      _ = unify(u, typeOf(hi, ctx), at: hi.span, ctx, what: "'between' and its upper bound", comparing: true)
+      if !xt.isOrdered, xt != .error {
+        report(.invalidOperands, "'between' needs values that can be ordered, found \(xt)", at: x.span)
+      }
+      return .bool
+    case .membership(let x, let list, _):
+      let xt = typeOf(x, ctx)
+      let lt = typeOf(list, ctx)
+      guard case .list(let et) = lt else {
+        if lt != .error {
+          report(
+            .typeMismatch, "'in' needs a list on its right, found \(lt)", at: list.span,
+            help: "write a list in brackets, as in [\"enterprise\", \"mid-market\"]")
+        }
+        return .bool
+      }
+      _ = unify(xt, et, at: e.span, ctx, what: "the value and the list items", comparing: true)
+      return .bool
+    case .matches(let x, let p):
+      let xt = typeOf(x, ctx)
+      if xt != .text, xt != .error {
+        report(.typeMismatch, "'matches' needs text on its left, found \(xt)", at: x.span)
+      }
+      checkPattern(p)
+      return .bool
+    }
+  }
+
+  func checkPattern(_ p: PatternLit) {
+    switch Pattern.compile(p.source) {
+    case .success: break
+    case .failure(let err):
+      // The pattern source starts one byte after the opening slash.
+      let at = Int32(min(err.offset, p.source.utf8.count))
+      let s = Span(file: p.span.file, start: p.span.start + 1 + at, end: p.span.start + 1 + at + 1)
+      report(.invalidPattern, "invalid pattern: \(err.message)", at: s.end <= p.span.end ? s : p.span)
+    }
+  }
+
+  /// The common kind of two values that must agree (if branches, list items, comparisons).
+  func unify(
+    _ a: ValueType, _ b: ValueType, at span: Span, _ ctx: Context, what: String, comparing: Bool = false
+  ) -> ValueType {
+    if a == .error || b == .error { return a == .error ? b : a }
+    if case .money(let x) = a, case .money(let y) = b {
+      return .money(unifyCurrency(x, y, at: span, ctx, what: what))
+    }
+    if a == b { return a }
+    if case .list(let x) = a, case .list(let y) = b { return .list(unify(x, y, at: span, ctx, what: what)) }
+    mismatch(a, b, at: span, what: what)
+    return .error
+  }
+
+  func unifyCurrency(_ x: CurrencyKind, _ y: CurrencyKind, at span: Span, _ ctx: Context, what: String) -> CurrencyKind {
+    switch (x, y) {
+    case (.known(let a), .known(let b)):
+      if a != b {
+        report(
+          .currencyMismatch, "\(what) mix \(a.code) and \(b.code)", at: span,
+          help: "use one currency; Accrue never converts currencies")
+      }
+      return .known(a)
+    case (.known(let a), .dynamic), (.dynamic, .known(let a)):
+      if ctx.blockCurrency == nil {
+        report(
+          .currencyUnchecked, "\(what) combine an amount in any currency with \(a.code)", at: span,
+          help: "add 'currency \(a.code)' to this block so only \(a.code) records reach it")
+      }
+      return .known(a)
+    case (.dynamic, .dynamic):
+      return .dynamic
+    }
+  }
+
+  /// Reports two kinds that cannot be combined, with the most specific code.
+  func mismatch(_ a: ValueType, _ b: ValueType, at span: Span, what: String) {
+    switch (a, b) {
+    case (.percent, .number), (.number, .percent):
+      report(
+        .percentWithNumber, "\(what) mix a percent and a plain number", at: span,
+        help: "write the number as a percent (0.1 is 10%)")
+    case (.days, .months), (.months, .days), (.days, .businessDays), (.businessDays, .days), (.months, .businessDays),
+      (.businessDays, .months):
+      report(
+        .mixedDurations, "\(what) mix \(a) and \(b)", at: span,
+        help: "days, business days and months are different units; count both in the same one")
+    case (.money, .number), (.number, .money):
+      report(.typeMismatch, "\(what) mix money and a plain number", at: span, help: "give the number its currency, as in 100.00 USD")
+    default:
+      report(.typeMismatch, "\(what) mix \(a) and \(b)", at: span)
+    }
+  }
+
+  // MARK: - Names and fields
+
+  func typeOfName(_ e: Expr, _ n: Name, _ ctx: Context) -> ValueType {
+    let s = name(n.symbol)
+    if let (i, t) = ctx.params[n.symbol] {
+      resolutions[e.id] = .param(i)
+      return t
+    }
+    if let l = lets[n.symbol] {
+      l.used = true
+      checkLet(l)
+      if l.index >= 0 { resolutions[e.id] = .letValue(l.index) }
+      return l.type
+    }
+    if s == "as_of" {
+      resolutions[e.id] = .asOf
+      return .date
+    }
+    if let r = RecordKind(rawValue: s) {
+      guard ctx.records.contains(r) else {
+        let seen = ctx.records.map(\.rawValue).sorted()
+        report(
+          .recordNotAvailable, "'\(s)' is not available in \(ctx.what)", at: n.span,
+          help: seen.isEmpty ? "only definitions and as_of are available here" : "available here: \(seen.joined(separator: ", ")), as_of")
+        return .error
+      }
+      resolutions[e.id] = .record(r)
+      return .record(r)
+    }
+    if s.utf8.count == 3, s.uppercased() == s {
+      if let c = Currency.lookup(s) {
+        resolutions[e.id] = .currency(c)
+        return .currency
+      }
+    }
+    if defines[n.symbol] != nil || Builtin(rawValue: s) != nil {
+      report(.typeMismatch, "'\(s)' is a function; call it with arguments, as in \(s)(...)", at: n.span)
+      return .error
+    }
+    var candidates = Array(ctx.params.keys.map(name)) + lets.keys.map(name) + ctx.records.map(\.rawValue) + ["as_of"]
+    candidates.sort()
+    let sug = Suggest.closest(to: s, in: candidates)
+    report(
+      .unknownName, "unknown name '\(s)'", at: n.span,
+      help: sug.map { "did you mean '\($0)'?" } ?? "define it with 'let \(s) = ...'",
+      fix: sug.map { FixIt("replace '\(s)' with '\($0)'", edits: [Edit(n.span, $0)]) })
+    return .error
+  }
+
+  func typeOfField(_ e: Expr, _ base: Expr, _ f: Name, _ ctx: Context) -> ValueType {
+    let bt = typeOf(base, ctx)
+    if bt == .error { return .error }
+    guard case .record(let r) = bt else {
+      report(.unknownField, "\(bt) has no fields", at: f.span)
+      return .error
+    }
+    let fname = name(f.symbol)
+    let all = fieldsOf(r)
+    guard let info = all.first(where: { $0.name == fname }) else {
+      let sug = Suggest.closest(to: fname, in: all.map(\.name))
+      report(
+        .unknownField, "\(r.rawValue) has no field '\(fname)'", at: f.span,
+        help: sug.map { "did you mean '\($0)'?" } ?? "declare your own with 'field \(r.rawValue).\(fname): text'",
+        fix: sug.map { FixIt("replace '\(fname)' with '\($0)'", edits: [Edit(f.span, $0)]) })
+      return .error
+    }
+    resolutions[e.id] = .field(r, info.index)
+    if case .money(.dynamic) = info.type, let c = ctx.blockCurrency { return .money(.known(c)) }
+    return info.type
+  }
+
+  func fieldsOf(_ r: RecordKind) -> [FieldInfo] {
+    let core = (Schema.core[r] ?? []).enumerated().map {
+      FieldInfo(name: $0.element.0, type: $0.element.1, doc: $0.element.2, isCustom: false, index: $0.offset)
+    }
+    return core + (customFields[r] ?? [])
+  }
+
+  // MARK: - Calls
+
+  func typeOfCall(_ e: Expr, _ f: Name, _ args: [Expr], _ ctx: Context) -> ValueType {
+    let s = name(f.symbol)
+    if let d = defines[f.symbol] {
+      d.used = true
+      resolutions[e.id] = .define(d.index)
+      if d.state == 1 {
+        checkDefine(d)  // reports the recursion
+        return .error
+      }
+      checkDefine(d)
+      let params = d.decl.params
+      if args.count != params.count {
+        report(
+          .wrongArgumentCount, "'\(s)' takes \(params.count) argument\(params.count == 1 ? "" : "s"), found \(args.count)",
+          at: e.span, notes: [Note("'\(s)' is defined here", at: d.decl.name.span)])
+      }
+      for (a, p) in zip(args, params) {
+        let at = typeOf(a, ctx)
+        expectType(a, at, ValueType(p.type), "argument '\(name(p.name.symbol))' of '\(s)'")
+      }
+      for a in args.dropFirst(params.count) { typeOf(a, ctx) }
+      return d.type
+    }
+    guard let b = Builtin(rawValue: s) else {
+      let names = Builtin.allCases.map(\.rawValue) + defines.keys.map(name)
+      let sug = Suggest.closest(to: s, in: names.sorted())
+      report(
+        .unknownFunction, "unknown function '\(s)'", at: f.span, help: sug.map { "did you mean '\($0)'?" },
+        fix: sug.map { FixIt("replace '\(s)' with '\($0)'", edits: [Edit(f.span, $0)]) })
+      for a in args { typeOf(a, ctx) }
+      return .error
+    }
+    resolutions[e.id] = .builtin(b)
+    func arity(_ n: ClosedRange<Int>) -> Bool {
+      guard n.contains(args.count) else {
+        let want = n.lowerBound == n.upperBound ? "\(n.lowerBound)" : n.upperBound > 100 ? "\(n.lowerBound) or more" : "\(n.lowerBound) or \(n.upperBound)"
+        report(.wrongArgumentCount, "'\(s)' takes \(want) argument\(want == "1" ? "" : "s"), found \(args.count)", at: e.span)
+        for a in args { typeOf(a, ctx) }
+        return false
+      }
+      return true
+    }
+    switch b {
+    case .min, .max:
+      guard arity(2...1000) else { return .error }
+      var t = typeOf(args[0], ctx)
+      for a in args.dropFirst() { t = unify(t, typeOf(a, ctx), at: a.span, ctx, what: "the arguments of '\(s)'", comparing: true) }
+      if !t.isOrdered, t != .error {
+        report(.invalidOperands, "'\(s)' needs values that can be ordered, found \(t)", at: e.span)
+        return .error
+      }
+      return t
+    case .abs:
+      guard arity(1...1) else { return .error }
+      let t = typeOf(args[0], ctx)
+      switch t {
+      case .number, .money, .percent, .days, .businessDays, .months, .error: return t
+      default:
+        report(.invalidOperands, "'abs' needs a number, amount, percent or duration, found \(t)", at: args[0].span)
+        return .error
+      }
+    case .round:
+      guard arity(1...2) else { return .error }
+      let t = typeOf(args[0], ctx)
+      if args.count == 2 {
+        if case .roundingMode = args[1].kind {
+          types[Int(args[1].id)] = .roundingMode
+        } else {
+          typeOf(args[1], ctx)
+          report(
+            .typeMismatch, "the second argument of 'round' is a rounding mode", at: args[1].span,
+            help: "rounding modes: half even, half up, half down, up, down, ceiling, floor")
+        }
+      }
+      switch t {
+      case .number, .money, .percent, .error: return t
+      default:
+        report(.invalidOperands, "'round' needs a number, amount or percent, found \(t)", at: args[0].span)
+        return .error
+      }
+    case .daysBetween:
+      guard arity(2...2) else { return .error }
+      for a in args { expectType(a, typeOf(a, ctx), .date, "each argument of 'days_between'") }
+      return .days
+    case .endOfMonth, .startOfMonth:
+      guard arity(1...1) else { return .error }
+      expectType(args[0], typeOf(args[0], ctx), .date, "the argument of '\(s)'")
+      return .date
+    case .year, .month, .day:
+      guard arity(1...1) else { return .error }
+      expectType(args[0], typeOf(args[0], ctx), .date, "the argument of '\(s)'")
+      return .number
+    case .contains, .startsWith:
+      guard arity(2...2) else { return .error }
+      for a in args { expectType(a, typeOf(a, ctx), .text, "each argument of '\(s)'") }
+      return .bool
+    case .lower, .upper:
+      guard arity(1...1) else { return .error }
+      expectType(args[0], typeOf(args[0], ctx), .text, "the argument of '\(s)'")
+      return .text
+    }
+  }
+
+  // MARK: - Operators
+
+  func typeOfBinary(_ e: Expr, _ op: BinaryOp, _ l: Expr, _ r: Expr, _ ctx: Context) -> ValueType {
+    let lt = typeOf(l, ctx)
+    let rt = typeOf(r, ctx)
+    if lt == .error || rt == .error {
+      return op.isComparison || op == .and || op == .or ? .bool : .error
+    }
+    let opSpan = Span(file: e.span.file, start: l.span.end, end: r.span.start)
+    switch op {
+    case .and, .or:
+      for (x, t) in [(l, lt), (r, rt)] where t != .bool {
+        report(
+          .conditionNotBoolean, "'\(op.rawValue)' joins yes/no conditions, found \(t)", at: x.span,
+          help: conversionHelp(x, t, .bool))
+      }
+      return .bool
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+      let u = unify(lt, rt, at: e.span, ctx, what: "the two sides of '\(op.rawValue)'", comparing: true)
+      if op != .equal, op != .notEqual, !u.isOrdered, u != .error {
+        report(.invalidOperands, "\(u) cannot be ordered with '\(op.rawValue)'", at: e.span)
+      }
+      if case .list = u { report(.invalidOperands, "lists cannot be compared; use 'in'", at: e.span) }
+      return .bool
+    case .add, .subtract:
+      return additive(e, op, l, r, lt, rt, ctx)
+    case .multiply, .of:
+      return multiplicative(e, op, l, r, lt, rt, ctx, opSpan)
+    case .divide:
+      if let c = constValue(r), isZero(c) {
+        report(.divisionByZero, "division by zero", at: r.span)
+        return .error
+      }
+      switch (lt, rt) {
+      case (.number, .number): return .number
+      case (.money, .number): return lt
+      case (.money(let a), .money(let b)):
+        _ = unifyCurrency(a, b, at: e.span, ctx, what: "the two sides of '/'")
+        return .number
+      case (.percent, .number): return .percent
+      case (.percent, .percent): return .number
+      case (.days, .number), (.months, .number), (.businessDays, .number): return lt
+      case (.days, .days), (.months, .months), (.businessDays, .businessDays): return .number
+      default:
+        report(.invalidOperands, "cannot divide \(lt) by \(rt)", at: e.span, help: operandHelp(lt, rt))
+        return .error
+      }
+    }
+  }
+
+  func operandHelp(_ a: ValueType, _ b: ValueType) -> String? {
+    switch (a, b) {
+    case (.money, .number), (.number, .money): "give the number its currency, as in 10.00 USD"
+    case (.days, .number), (.number, .days): "give the number its unit, as in 30 days"
+    default: nil
+    }
+  }
+
+  func additive(_ e: Expr, _ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType, _ ctx: Context)
+    -> ValueType
+  {
+    let sym = op.rawValue
+    switch (lt, rt) {
+    case (.number, .number), (.percent, .percent), (.days, .days), (.months, .months), (.businessDays, .businessDays):
+      return lt
+    case (.money(let a), .money(let b)):
+      return .money(unifyCurrency(a, b, at: e.span, ctx, what: "the two sides of '\(sym)'"))
+    case (.date, .days), (.date, .businessDays): return .date
+    case (.days, .date), (.businessDays, .date) where op == .add: return .date
+    case (.date, .months):
+      checkMonthArithmetic(e, date: l, months: r, negate: op == .subtract, ctx)
+      return .date
+    case (.months, .date) where op == .add:
+      checkMonthArithmetic(e, date: r, months: l, negate: false, ctx)
+      return .date
+    case (.date, .date) where op == .subtract: return .days
+    default:
+      if (lt == .percent && rt == .number) || (lt == .number && rt == .percent) {
+        report(
+          .percentWithNumber, "cannot \(op == .add ? "add" : "subtract") a percent and a plain number", at: e.span,
+          help: "write both as percents (0.05 is 5%)")
+      } else if lt.isDuration, rt.isDuration {
+        report(
+          .mixedDurations, "cannot \(op == .add ? "add" : "subtract") \(lt) and \(rt)", at: e.span,
+          help: "days, business days and months are different units; count both in the same one")
+      } else if (lt.isMoney && rt == .number) || (lt == .number && rt.isMoney) {
+        report(
+          .typeMismatch, "cannot \(op == .add ? "add" : "subtract") money and a plain number", at: e.span,
+          help: "give the number its currency, as in 10.00 USD")
+      } else {
+        report(
+          .invalidOperands, "cannot \(op == .add ? "add" : "subtract") \(rt) \(op == .add ? "to" : "from") \(lt)",
+          at: e.span, help: lt == .date && rt == .number ? "write a duration, as in 30 days" : operandHelp(lt, rt))
+      }
+      return .error
+    }
+  }
+
+  func multiplicative(
+    _ e: Expr, _ op: BinaryOp, _ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType, _ ctx: Context, _ opSpan: Span
+  ) -> ValueType {
+    if op == .of {
+      guard lt == .percent else {
+        report(.invalidOperands, "'of' needs a percent on its left, as in 2% of invoice.balance", at: l.span)
+        return .error
+      }
+      switch rt {
+      case .money, .number: return rt
+      default:
+        report(.invalidOperands, "cannot take a percent of \(rt)", at: r.span)
+        return .error
+      }
+    }
+    switch (lt, rt) {
+    case (.number, .number): return .number
+    case (.money, .number), (.money, .percent): return lt
+    case (.number, .money), (.percent, .money): return rt
+    case (.percent, .number), (.number, .percent): return .percent
+    case (.days, .number), (.months, .number), (.businessDays, .number): return lt
+    case (.number, .days), (.number, .months), (.number, .businessDays): return rt
+    case (.money, .money):
+      report(
+        .moneyTimesMoney, "cannot multiply money by money", at: e.span,
+        help: "multiply an amount by a number or a percent, as in invoice.balance * 2%")
+      return .error
+    default:
+      report(.invalidOperands, "cannot multiply \(lt) by \(rt)", at: e.span)
+      return .error
+    }
+  }
+
+  /// `date ± months` needs a month-end rule unless the date is a constant whose result exists.
+  func checkMonthArithmetic(_ e: Expr, date: Expr, months: Expr, negate: Bool, _ ctx: Context) {
+    guard ctx.settings.monthEnd == nil else { return }
+    if case .date(let d)? = constValue(date), case .months(let m)? = constValue(months) {
+      if !d.monthAdditionIsAmbiguous(Int(negate ? -m : m)) { return }
+      let target = d.adding(months: Int(negate ? -m : m), .clamp).map { "\($0.year)-\($0.month < 10 ? "0" : "")\($0.month)" } ?? "?"
+      report(
+        .ambiguousMonthArithmetic, "\(d) \(negate ? "-" : "+") \(m) month\(m == 1 ? "" : "s") lands on a day that \(target) does not have",
+        at: e.span, help: "state how month ends round: 'month end clamp' or 'month end roll over'")
+      return
+    }
+    report(
+      .ambiguousMonthArithmetic, "adding months to a date can land on a day that does not exist (January 31 + 1 month)",
+      at: e.span,
+      help: "state how month ends round, for the rule set or this block: 'month end clamp' (Feb 28) or 'month end roll over' (Mar 1)")
+  }
+
+  // MARK: - Constants
+
+  func isZero(_ c: ConstValue) -> Bool {
+    switch c {
+    case .number(let v), .money(let v, _), .percent(let v): v.isZero
+    case .days(let n), .businessDays(let n), .months(let n): n == 0
+    default: false
+    }
+  }
+
+  /// The value of an expression when it is known without data, else nil.
+  func constValue(_ e: Expr) -> ConstValue? {
+    switch e.kind {
+    case .number(let v): return .number(v)
+    case .money(let v, let c): return .money(v, c)
+    case .percent(let v): return .percent(v)
+    case .date(let d): return .date(d)
+    case .string(let s): return .text(s)
+    case .bool(let b): return .bool(b)
+    case .duration(let n, let u):
+      switch u {
+      case .days: return .days(n)
+      case .weeks: return .days(n * 7)
+      case .businessDays: return .businessDays(n)
+      case .months: return .months(n)
+      case .years: return .months(n * 12)
+      }
+    case .name(let n):
+      guard let l = lets[n.symbol], !l.folding, l.state != 1 else { return nil }
+      l.folding = true
+      defer { l.folding = false }
+      return constValue(l.decl.value)
+    case .unary(.negate, let x):
+      switch constValue(x) {
+      case .number(let v)?: return v.negated.map { .number($0) }
+      case .money(let v, let c)?: return v.negated.map { .money($0, c) }
+      case .percent(let v)?: return v.negated.map { .percent($0) }
+      case .days(let n)?: return .days(-n)
+      case .months(let n)?: return .months(-n)
+      default: return nil
+      }
+    case .unary(.not, let x):
+      if case .bool(let b)? = constValue(x) { return .bool(!b) }
+      return nil
+    case .binary(let op, let l, let r):
+      guard let a = constValue(l), let b = constValue(r) else { return nil }
+      switch (op, a, b) {
+      case (.add, .number(let x), .number(let y)): return x.adding(y).map { .number($0) }
+      case (.subtract, .number(let x), .number(let y)): return x.subtracting(y).map { .number($0) }
+      case (.multiply, .number(let x), .number(let y)): return x.multiplied(by: y).map { .number($0) }
+      case (.add, .percent(let x), .percent(let y)): return x.adding(y).map { .percent($0) }
+      case (.add, .money(let x, let c), .money(let y, let d)) where c == d: return x.adding(y).map { .money($0, c) }
+      case (.subtract, .money(let x, let c), .money(let y, let d)) where c == d:
+        return x.subtracting(y).map { .money($0, c) }
+      case (.add, .days(let x), .days(let y)): return .days(x + y)
+      case (.add, .months(let x), .months(let y)): return .months(x + y)
+      case (.add, .date(let d), .days(let n)): return d.adding(days: Int(n)).map { .date($0) }
+      case (.subtract, .date(let d), .days(let n)): return d.adding(days: Int(-n)).map { .date($0) }
+      case (.equal, _, _): return .bool(a == b)
+      case (.notEqual, _, _): return .bool(a != b)
+      case (.and, .bool(let x), .bool(let y)): return .bool(x && y)
+      case (.or, .bool(let x), .bool(let y)): return .bool(x || y)
+      default: return nil
+      }
+    default:
+      return nil
+    }
+  }
+}

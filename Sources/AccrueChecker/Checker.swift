@@ -1,0 +1,370 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+import AccrueParser
+
+/// The result of checking one rule set.
+public struct CheckResult: Sendable {
+  /// The checked program (present even with errors, for tools; compile only when error-free).
+  public var program: CheckedProgram
+  /// Checker diagnostics (not including the loader's).
+  public var diagnostics: [Diagnostic]
+  /// Whether any checker error was reported.
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Names, types, units, currencies and rule conflicts.
+public enum Checker {
+  /// Checks one loaded rule set.
+  public static func check(_ set: RuleSet, in load: LoadResult) -> CheckResult {
+    let c = CheckerState(interner: load.interner, sources: load.sources, exprCount: Int(load.exprCount))
+    c.run(set)
+    return CheckResult(program: c.program(), diagnostics: c.diags)
+  }
+}
+
+/// Where an expression is checked: which records it sees and which settings are in force.
+struct Context {
+  var records: Set<RecordKind> = []
+  var params: [Symbol: (Int, ValueType)] = [:]
+  var settings = Settings()
+  /// Calendar for business-day arithmetic is available (cadence with calendar or default weekends).
+  var what: String = "here"
+  /// Whether the block restricted itself to one currency (narrows record money fields).
+  var blockCurrency: Currency?
+}
+
+final class LetEntry {
+  var decl: LetDecl
+  var file: FileID
+  var state = 0  // 0 unchecked, 1 in progress, 2 done
+  var folding = false  // being constant-folded (guards cycles in constValue)
+  var type: ValueType = .error
+  var index = -1
+  var used = false
+  init(_ d: LetDecl, _ f: FileID) {
+    decl = d
+    file = f
+  }
+}
+
+final class DefineEntry {
+  var decl: DefineDecl
+  var file: FileID
+  var state = 0
+  var type: ValueType = .error
+  var index: Int
+  var used = false
+  init(_ d: DefineDecl, _ f: FileID, _ i: Int) {
+    decl = d
+    file = f
+    index = i
+  }
+}
+
+final class CheckerState {
+  let interner: Interner
+  let sources: SourceMap
+  var diags: [Diagnostic] = []
+  var types: [ValueType]
+  var resolutions: [Int32: Resolution] = [:]
+
+  var topSettings = Settings()
+  var topSettingSpans: [String: Span] = [:]
+  var lets: [Symbol: LetEntry] = [:]
+  var letOrder: [LetEntry] = []
+  var defines: [Symbol: DefineEntry] = [:]
+  var defineList: [DefineEntry] = []
+  var customFields: [RecordKind: [FieldInfo]] = [:]
+  var calendars: [Located<CalendarDecl>] = []
+  var calendarIndex: [Symbol: Int] = [:]
+  var calendarUsed: Set<Int> = []
+  var metrics: [Located<MetricDecl>] = []
+  var metricIndex: [Symbol: Int] = [:]
+  var metricUsed: Set<Int> = []
+  var plans: [Located<PlanDecl>] = []
+  var cadences: [Located<CadenceDecl>] = []
+  var matches: [Located<MatchDecl>] = []
+  var declared: [String: [Symbol: Span]] = [:]
+  /// Stack of definitions being checked, for cycle messages.
+  var defStack: [(String, Span)] = []
+
+  init(interner: Interner, sources: SourceMap, exprCount: Int) {
+    self.interner = interner
+    self.sources = sources
+    self.types = [ValueType](repeating: .error, count: exprCount)
+  }
+
+  func name(_ s: Symbol) -> String { interner.name(s) }
+
+  func report(
+    _ code: DiagnosticCode, _ message: String, at span: Span, label: String? = nil, notes: [Note] = [],
+    help: String? = nil, fix: FixIt? = nil
+  ) {
+    diags.append(Diagnostic(code, message, at: span, label: label, notes: notes, help: help, fix: fix))
+  }
+
+  func program() -> CheckedProgram {
+    CheckedProgram(
+      names: interner.table, types: types, resolutions: resolutions, settings: topSettings,
+      lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
+      defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
+      customFields: customFields, calendars: calendars, metrics: metrics, plans: plans, cadences: cadences,
+      matches: matches)
+  }
+
+  // MARK: - Driver
+
+  func run(_ set: RuleSet) {
+    // 1. Declarations in rule order: entry files in path order, includes inlined where they stand.
+    var byID: [FileID: RuleFile] = [:]
+    for f in set.files { byID[f.file] = f }
+    var visited: Set<FileID> = []
+    var ordered: [(Decl, FileID)] = []
+    func walk(_ id: FileID) {
+      guard visited.insert(id).inserted, let rf = byID[id] else { return }
+      var includeIndex = 0
+      let targets = set.includes[id] ?? []
+      for d in rf.decls {
+        if case .include(let inc) = d {
+          // The loader resolved includes in statement order, skipping the ones it reported.
+          if includeIndex < targets.count, includeTarget(inc, set: set, from: id) == targets[includeIndex] {
+            walk(targets[includeIndex])
+            includeIndex += 1
+          }
+          continue
+        }
+        ordered.append((d, id))
+      }
+    }
+    for e in set.entries { walk(e) }
+
+    // 2. Settings, then names (so later checks see every declaration whatever the order).
+    for (d, _) in ordered { if case .setting(let s) = d { applyTopSetting(s) } }
+    for (d, f) in ordered { declare(d, f) }
+
+    // 3. Definitions, then blocks.
+    for e in letOrderSnapshot() { checkLet(e) }
+    for e in defineList { checkDefine(e) }
+    for i in calendars.indices { checkCalendar(calendars[i]) }
+    for i in metrics.indices { checkMetric(metrics[i]) }
+    for i in plans.indices { checkPlan(&plans[i]) }
+    for i in cadences.indices { checkCadence(&cadences[i]) }
+    checkCadenceOrder()
+    for i in matches.indices { checkMatch(&matches[i]) }
+    checkMatchOrder()
+    reportUnused()
+  }
+
+  /// Which loaded file an include statement resolved to (matching the loader's path rules).
+  func includeTarget(_ inc: IncludeDecl, set: RuleSet, from id: FileID) -> FileID? {
+    let dir = sources[id].path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    let target = RuleSetLoader.normalize((dir.isEmpty ? "." : dir) + "/" + inc.path.value)
+    for f in set.files where RuleSetLoader.normalize(sources[f.file].path) == target { return f.file }
+    return nil
+  }
+
+  func letOrderSnapshot() -> [LetEntry] {
+    lets.values.sorted { ($0.file, $0.decl.span.start) < ($1.file, $1.decl.span.start) }
+  }
+
+  func applyTopSetting(_ s: SettingDecl) {
+    let key = s.setting.kindName
+    if let first = topSettingSpans[key] {
+      report(
+        .duplicateSetting, "the rule set states '\(key)' twice", at: s.span,
+        notes: [Note("first stated here", at: first)], help: "keep one '\(key)' statement for the whole rule set")
+      return
+    }
+    topSettingSpans[key] = s.span
+    switch s.setting {
+    case .currency(let c): topSettings.currency = c
+    case .rounding(let m): topSettings.rounding = m
+    case .monthEnd(let r): topSettings.monthEnd = r
+    }
+  }
+
+  /// Registers a name in a namespace; reports duplicates. Returns false for a duplicate.
+  func register(_ kind: String, _ n: Name, namespace: String? = nil) -> Bool {
+    guard n.symbol != .missing else { return false }
+    let ns = namespace ?? kind
+    if let first = declared[ns]?[n.symbol] {
+      report(
+        .duplicateDeclaration, "\(kind) '\(name(n.symbol))' is declared twice", at: n.span,
+        notes: [Note("first declared here", at: first)], help: "rename one of them")
+      return false
+    }
+    declared[ns, default: [:]][n.symbol] = n.span
+    return true
+  }
+
+  func declare(_ d: Decl, _ f: FileID) {
+    switch d {
+    case .include, .setting: break
+    case .let(let l):
+      guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
+      let e = LetEntry(l, f)
+      lets[l.name.symbol] = e
+    case .define(let dd):
+      guard checkNotReservedName(dd.name), register("definition", dd.name, namespace: "value") else { return }
+      if Builtin(rawValue: name(dd.name.symbol)) != nil {
+        report(
+          .duplicateDeclaration, "'\(name(dd.name.symbol))' is a built-in function", at: dd.name.span,
+          help: "choose another name")
+        return
+      }
+      let e = DefineEntry(dd, f, defineList.count)
+      defines[dd.name.symbol] = e
+      defineList.append(e)
+    case .field(let fd):
+      declareField(fd)
+    case .calendar(let c):
+      guard register("calendar", c.name) else { return }
+      calendarIndex[c.name.symbol] = calendars.count
+      calendars.append(Located(decl: c, file: f, settings: topSettings))
+    case .metric(let m):
+      guard register("metric", m.name) else { return }
+      metricIndex[m.name.symbol] = metrics.count
+      metrics.append(Located(decl: m, file: f, settings: topSettings))
+    case .plan(let p):
+      guard register("plan", p.name) else { return }
+      plans.append(Located(decl: p, file: f, settings: topSettings))
+    case .cadence(let c):
+      guard register("cadence", c.name) else { return }
+      cadences.append(Located(decl: c, file: f, settings: topSettings))
+    case .match(let m):
+      guard register("match rule", m.name) else { return }
+      matches.append(Located(decl: m, file: f, settings: topSettings))
+    }
+  }
+
+  func checkNotReservedName(_ n: Name) -> Bool {
+    let s = name(n.symbol)
+    if s == "as_of" || RecordKind(rawValue: s) != nil {
+      report(.duplicateDeclaration, "'\(s)' is a built-in name", at: n.span, help: "choose another name")
+      return false
+    }
+    if s.utf8.count == 3, s.uppercased() == s, Currency.lookup(s) != nil {
+      report(.duplicateDeclaration, "'\(s)' is a currency code", at: n.span, help: "choose another name")
+      return false
+    }
+    return true
+  }
+
+  func declareField(_ fd: FieldDecl) {
+    guard let r = RecordKind(rawValue: name(fd.record.symbol)) else {
+      let s = Suggest.closest(to: name(fd.record.symbol), in: RecordKind.allCases.map(\.rawValue))
+      report(
+        .unknownName, "'\(name(fd.record.symbol))' is not a record", at: fd.record.span,
+        help: s.map { "did you mean '\($0)'?" } ?? "records: customer, contract, invoice, event, payment",
+        fix: s.map { FixIt("replace with '\($0)'", edits: [Edit(fd.record.span, $0)]) })
+      return
+    }
+    let fname = name(fd.field.symbol)
+    if Schema.core[r]?.contains(where: { $0.0 == fname }) == true {
+      report(
+        .duplicateDeclaration, "\(r.rawValue) already has a field '\(fname)'", at: fd.field.span,
+        help: "custom fields need names of their own")
+      return
+    }
+    guard register("field", fd.field, namespace: "field." + r.rawValue) else { return }
+    let t = ValueType(fd.type)
+    if let def = fd.defaultValue {
+      var ctx = Context()
+      ctx.settings = topSettings
+      let dt = typeOf(def, ctx)
+      expectType(def, dt, t, "the default of '\(r.rawValue).\(fname)'")
+    }
+    let index = (Schema.core[r]?.count ?? 0) + (customFields[r]?.count ?? 0)
+    customFields[r, default: []].append(
+      FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index))
+  }
+
+  // MARK: - let / define
+
+  func checkLet(_ e: LetEntry) {
+    if e.state == 2 { return }
+    if e.state == 1 {
+      let chain = defStack.map { "'\($0.0)'" }.joined(separator: " -> ")
+      report(
+        .recursiveDefinition, "'\(name(e.decl.name.symbol))' depends on itself: \(chain) -> '\(name(e.decl.name.symbol))'",
+        at: e.decl.name.span, notes: defStack.dropFirst().map { Note("'\($0.0)' is used here", at: $0.1) })
+      e.type = .error
+      return
+    }
+    e.state = 1
+    defStack.append((name(e.decl.name.symbol), e.decl.name.span))
+    var ctx = Context()
+    ctx.settings = topSettings
+    ctx.what = "a 'let'"
+    let t = typeOf(e.decl.value, ctx)
+    if let ann = e.decl.type {
+      let want = ValueType(ann)
+      expectType(e.decl.value, t, want, "'\(name(e.decl.name.symbol))'")
+      e.type = want
+    } else {
+      e.type = t
+    }
+    defStack.removeLast()
+    e.state = 2
+    e.index = letOrder.count
+    letOrder.append(e)
+  }
+
+  func checkDefine(_ e: DefineEntry) {
+    if e.state == 2 { return }
+    if e.state == 1 {
+      let chain = defStack.map { "'\($0.0)'" }.joined(separator: " -> ")
+      report(
+        .recursiveDefinition, "'\(name(e.decl.name.symbol))' calls itself: \(chain) -> '\(name(e.decl.name.symbol))'",
+        at: e.decl.name.span, help: "rules always terminate, so definitions cannot be recursive")
+      e.type = .error
+      return
+    }
+    e.state = 1
+    defStack.append((name(e.decl.name.symbol), e.decl.name.span))
+    var ctx = Context()
+    ctx.settings = topSettings
+    ctx.what = "a 'define'"
+    var seen: Set<Symbol> = []
+    for (i, p) in e.decl.params.enumerated() {
+      if !seen.insert(p.name.symbol).inserted {
+        report(.duplicateDeclaration, "parameter '\(name(p.name.symbol))' is declared twice", at: p.name.span)
+      }
+      ctx.params[p.name.symbol] = (i, ValueType(p.type))
+    }
+    let t = typeOf(e.decl.body, ctx)
+    if let r = e.decl.result {
+      let want = ValueType(r)
+      expectType(e.decl.body, t, want, "the result of '\(name(e.decl.name.symbol))'")
+      e.type = want
+    } else {
+      e.type = t
+    }
+    defStack.removeLast()
+    e.state = 2
+  }
+
+  func reportUnused() {
+    for e in letOrder where !e.used {
+      report(
+        .unusedDefinition, "'\(name(e.decl.name.symbol))' is defined but never used", at: e.decl.name.span,
+        help: "remove it, or use it where it was meant to be used")
+    }
+    for e in defineList where !e.used {
+      report(
+        .unusedDefinition, "'\(name(e.decl.name.symbol))' is defined but never used", at: e.decl.name.span,
+        help: "remove it, or call it where it was meant to be used")
+    }
+    for (i, m) in metrics.enumerated() where !metricUsed.contains(i) {
+      report(
+        .unusedDefinition, "metric '\(name(m.decl.name.symbol))' is not used by any charge", at: m.decl.name.span,
+        help: "price it with 'usage \(name(m.decl.name.symbol))' in a charge, or remove it")
+    }
+    for (i, c) in calendars.enumerated() where !calendarUsed.contains(i) {
+      report(
+        .unusedDefinition, "calendar '\(name(c.decl.name.symbol))' is not used by any cadence", at: c.decl.name.span,
+        help: "use it with 'calendar \(name(c.decl.name.symbol))' in a cadence, or remove it")
+    }
+  }
+}

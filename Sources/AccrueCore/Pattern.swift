@@ -1,0 +1,523 @@
+/// A regular expression that always runs in time linear in the text (a Pike VM: no backtracking).
+///
+/// Syntax: literals; `.`; classes `[a-z]`, `[^ ]`; escapes `\d \w \s \D \W \S` and escaped
+/// punctuation; groups `( )` (capturing) and `(?: )`; alternation `|`; repetition `* + ?`,
+/// `{n}`, `{n,}`, `{n,m}` (lazy with a trailing `?`); anchors `^ $`; a leading `(?i)` ignores case.
+/// Limits: a pattern of at most 1,000 bytes compiling to at most 10,000 instructions; counts at
+/// most 1,000; text is searched up to its first 10,000 characters. So one search costs at most
+/// about 10^8 simple steps, whatever the input.
+public struct Pattern: Sendable {
+  /// Longest pattern source accepted, in bytes.
+  public static let maxSourceLength = 1_000
+  /// Most compiled instructions.
+  public static let maxInstructions = 10_000
+  /// Largest repetition count.
+  public static let maxRepeat = 1_000
+  /// Characters of text searched.
+  public static let maxTextLength = 10_000
+
+  /// A syntax error at a byte offset of the source.
+  public struct Error: Swift.Error, Sendable, Equatable {
+    /// Byte offset in the pattern source.
+    public var offset: Int
+    /// What is wrong.
+    public var message: String
+  }
+
+  /// One match: the whole range and each group's range, in characters (Unicode scalars) of the text.
+  public struct Match: Sendable, Equatable {
+    /// Range of the whole match.
+    public var range: Range<Int>
+    /// Ranges of capture groups 1...n (nil when a group did not take part).
+    public var groups: [Range<Int>?]
+  }
+
+  enum Inst: Sendable {
+    case char(UInt32)
+    case any
+    case set(Int)
+    case split(Int, Int)
+    case jump(Int)
+    case save(Int)
+    case lineStart
+    case lineEnd
+    case match
+  }
+
+  struct CharSet: Sendable {
+    var ranges: [(UInt32, UInt32)] = []
+    var negated = false
+    func contains(_ c: UInt32, ignoreCase: Bool) -> Bool {
+      var hit = ranges.contains { c >= $0.0 && c <= $0.1 }
+      if !hit, ignoreCase, let o = Pattern.otherCase(c) { hit = ranges.contains { o >= $0.0 && o <= $0.1 } }
+      return hit != negated
+    }
+  }
+
+  let program: [Inst]
+  let sets: [CharSet]
+  let groupCount: Int
+  let ignoreCase: Bool
+  /// The source text.
+  public let source: String
+
+  /// Compiles a pattern, or explains what is wrong and where.
+  public static func compile(_ source: String) -> Result<Pattern, Error> {
+    var bytes = Array(source.unicodeScalars.map(\.value))
+    var offsets: [Int] = []
+    var o = 0
+    for s in source.unicodeScalars {
+      offsets.append(o)
+      o += String(s).utf8.count
+    }
+    offsets.append(o)
+    if source.utf8.count > maxSourceLength {
+      return .failure(Error(offset: maxSourceLength, message: "a pattern may be at most \(maxSourceLength) bytes"))
+    }
+    var ignoreCase = false
+    var start = 0
+    if bytes.starts(with: [40, 63, 105, 41]) {  // (?i)
+      ignoreCase = true
+      start = 4
+    }
+    bytes = Array(bytes[start...])
+    var p = PatternParser(chars: bytes, offsets: Array(offsets[start...]))
+    do {
+      let ast = try p.parseAlternation()
+      if p.i < bytes.count {
+        throw Error(offset: p.offsetAt(p.i), message: "unmatched ')'")
+      }
+      var c = PatternCompiler()
+      c.emit(.save(0))
+      try c.compile(ast)
+      c.emit(.save(1))
+      c.emit(.match)
+      if c.program.count > maxInstructions {
+        throw Error(offset: 0, message: "the pattern is too large once repetitions are expanded (over \(maxInstructions) steps)")
+      }
+      return .success(Pattern(program: c.program, sets: p.sets, groupCount: p.groups, ignoreCase: ignoreCase, source: source))
+    } catch let e as Error {
+      return .failure(e)
+    } catch {
+      return .failure(Error(offset: 0, message: "invalid pattern"))
+    }
+  }
+
+  static func otherCase(_ c: UInt32) -> UInt32? {
+    if c >= 65 && c <= 90 { return c + 32 }
+    if c >= 97 && c <= 122 { return c - 32 }
+    return nil
+  }
+
+  /// The leftmost match at or after character `from`, preferring earlier alternatives (like Perl).
+  public func firstMatch(in text: [UInt32], from: Int = 0) -> Match? {
+    let n = min(text.count, Self.maxTextLength)
+    let slots = 2 * (groupCount + 1)
+    var clist = ThreadList(size: program.count, slots: slots)
+    var nlist = ThreadList(size: program.count, slots: slots)
+    var matched: [Int]?
+    var pos = from
+    while pos <= n {
+      if matched == nil {
+        var caps = [Int](repeating: -1, count: slots)
+        addThread(&clist, 0, pos, &caps, text, n)
+      }
+      if clist.count == 0 { break }
+      let c: UInt32? = pos < n ? text[pos] : nil
+      for ti in 0..<clist.count {
+        let pc = clist.pcs[ti]
+        let caps = clist.caps[ti]
+        switch program[pc] {
+        case .match:
+          matched = caps
+          // Lower-priority threads are cut off.
+          clist.count = ti + 1
+        case .char(let want):
+          if let c, c == want || (ignoreCase && Self.otherCase(c) == want) {
+            var cc = caps
+            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
+          }
+        case .any:
+          if let c, c != 10 {
+            var cc = caps
+            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
+          }
+        case .set(let k):
+          if let c, sets[k].contains(c, ignoreCase: ignoreCase) {
+            var cc = caps
+            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
+          }
+        default:
+          break
+        }
+        if ti >= clist.count - 1 { break }
+      }
+      swap(&clist, &nlist)
+      nlist.clear()
+      if pos == n { break }
+      pos += 1
+    }
+    // Threads still alive at the end may hold a match.
+    for ti in 0..<clist.count {
+      if case .match = program[clist.pcs[ti]] {
+        matched = clist.caps[ti]
+        break
+      }
+    }
+    guard let m = matched, m[0] >= 0, m[1] >= 0 else { return nil }
+    var groups: [Range<Int>?] = []
+    for g in 1...max(1, groupCount) where g <= groupCount {
+      let s = m[2 * g]
+      let e = m[2 * g + 1]
+      groups.append(s >= 0 && e >= s ? s..<e : nil)
+    }
+    return Match(range: m[0]..<m[1], groups: groups)
+  }
+
+  /// Every non-overlapping match, left to right.
+  public func allMatches(in text: [UInt32]) -> [Match] {
+    var out: [Match] = []
+    var from = 0
+    let n = min(text.count, Self.maxTextLength)
+    while from <= n, let m = firstMatch(in: text, from: from) {
+      out.append(m)
+      from = m.range.isEmpty ? m.range.upperBound + 1 : m.range.upperBound
+    }
+    return out
+  }
+
+  /// Convenience: matches of a String, with group texts.
+  public func allMatches(in text: String) -> [(whole: String, groups: [String?])] {
+    let scalars = text.unicodeScalars.map(\.value)
+    return allMatches(in: scalars).map { m in
+      func slice(_ r: Range<Int>) -> String {
+        var s = String.UnicodeScalarView()
+        for v in scalars[r] { if let u = Unicode.Scalar(v) { s.append(u) } }
+        return String(s)
+      }
+      return (slice(m.range), m.groups.map { $0.map(slice) })
+    }
+  }
+
+  /// Whether the pattern matches anywhere in the text.
+  public func matches(_ text: String) -> Bool {
+    firstMatch(in: text.unicodeScalars.map(\.value)) != nil
+  }
+
+  struct ThreadList {
+    var pcs: [Int]
+    var caps: [[Int]]
+    var onList: [Int]  // generation stamp per pc
+    var generation = 1
+    var count = 0
+    init(size: Int, slots: Int) {
+      pcs = [Int](repeating: 0, count: size)
+      caps = [[Int]](repeating: [], count: size)
+      onList = [Int](repeating: 0, count: size)
+    }
+    mutating func clear() {
+      count = 0
+      generation += 1
+    }
+  }
+
+  /// Follows jumps, splits, saves and assertions from `pc` (iteratively, with an explicit stack).
+  func addThread(_ list: inout ThreadList, _ pc0: Int, _ pos: Int, _ caps0: inout [Int], _ text: [UInt32], _ n: Int) {
+    var stack: [(Int, [Int])] = [(pc0, caps0)]
+    while let (pc, caps) = stack.popLast() {
+      if list.onList[pc] == list.generation { continue }
+      list.onList[pc] = list.generation
+      switch program[pc] {
+      case .jump(let x):
+        stack.append((x, caps))
+      case .split(let x, let y):
+        stack.append((y, caps))
+        stack.append((x, caps))
+      case .save(let k):
+        var c = caps
+        c[k] = pos
+        stack.append((pc + 1, c))
+      case .lineStart:
+        if pos == 0 || text[pos - 1] == 10 { stack.append((pc + 1, caps)) }
+      case .lineEnd:
+        if pos == n || text[pos] == 10 { stack.append((pc + 1, caps)) }
+      default:
+        list.pcs[list.count] = pc
+        list.caps[list.count] = caps
+        list.count += 1
+      }
+    }
+  }
+}
+
+indirect enum PatternNode {
+  case char(UInt32), any, set(Int), lineStart, lineEnd
+  case concat([PatternNode])
+  case alt([PatternNode])
+  case group(Int?, PatternNode)
+  case rep(PatternNode, min: Int, max: Int?, lazy: Bool)
+  case empty
+}
+
+struct PatternParser {
+  let chars: [UInt32]
+  let offsets: [Int]
+  var i = 0
+  var groups = 0
+  var sets: [Pattern.CharSet] = []
+  var depth = 0
+
+  func offsetAt(_ k: Int) -> Int { k < offsets.count ? offsets[k] : (offsets.last ?? 0) }
+  func fail(_ msg: String, at k: Int? = nil) -> Pattern.Error { Pattern.Error(offset: offsetAt(k ?? i), message: msg) }
+  var peek: UInt32? { i < chars.count ? chars[i] : nil }
+
+  mutating func parseAlternation() throws -> PatternNode {
+    depth += 1
+    defer { depth -= 1 }
+    if depth > 100 { throw fail("groups are nested too deeply") }
+    var branches = [try parseConcat()]
+    while peek == 124 {  // |
+      i += 1
+      branches.append(try parseConcat())
+    }
+    return branches.count == 1 ? branches[0] : .alt(branches)
+  }
+
+  mutating func parseConcat() throws -> PatternNode {
+    var items: [PatternNode] = []
+    while let c = peek, c != 124, c != 41 {
+      var atom = try parseAtom()
+      atom = try parseQuantifier(atom)
+      items.append(atom)
+    }
+    return items.isEmpty ? .empty : items.count == 1 ? items[0] : .concat(items)
+  }
+
+  mutating func parseQuantifier(_ atom: PatternNode) throws -> PatternNode {
+    guard let c = peek else { return atom }
+    let start = i
+    var lo = 0
+    var hi: Int?
+    switch c {
+    case 42: (lo, hi) = (0, nil)  // *
+    case 43: (lo, hi) = (1, nil)  // +
+    case 63: (lo, hi) = (0, 1)  // ?
+    case 123:  // {
+      i += 1
+      guard let a = readInt() else { throw fail("expected a number after '{'") }
+      lo = a
+      if peek == 44 {
+        i += 1
+        if peek == 125 { hi = nil } else {
+          guard let b = readInt() else { throw fail("expected a number or '}' after ','") }
+          hi = b
+        }
+      } else {
+        hi = a
+      }
+      guard peek == 125 else { throw fail("expected '}' to close the count") }
+      if lo > Pattern.maxRepeat || (hi ?? 0) > Pattern.maxRepeat {
+        throw fail("counts may be at most \(Pattern.maxRepeat)", at: start)
+      }
+      if let h = hi, h < lo { throw fail("the count {\(lo),\(h)} has its bounds reversed", at: start) }
+    default:
+      return atom
+    }
+    i += 1
+    if case .lineStart = atom { throw fail("'^' cannot be repeated", at: start) }
+    var lazy = false
+    if peek == 63 {
+      lazy = true
+      i += 1
+    }
+    if let n = peek, n == 42 || n == 43 || n == 63 || n == 123 { throw fail("a repetition cannot be repeated directly; use a group") }
+    return .rep(atom, min: lo, max: hi, lazy: lazy)
+  }
+
+  mutating func readInt() -> Int? {
+    var v = 0
+    var any = false
+    while let c = peek, c >= 48, c <= 57 {
+      v = min(v * 10 + Int(c - 48), 1_000_000)
+      any = true
+      i += 1
+    }
+    return any ? v : nil
+  }
+
+  mutating func parseAtom() throws -> PatternNode {
+    let c = chars[i]
+    switch c {
+    case 40:  // (
+      let open = i
+      i += 1
+      var index: Int? = nil
+      if peek == 63 {  // (?:
+        guard i + 1 < chars.count, chars[i + 1] == 58 else { throw fail("only (?: ) groups are supported after '(?'") }
+        i += 2
+      } else {
+        groups += 1
+        index = groups
+      }
+      let inner = try parseAlternation()
+      guard peek == 41 else { throw fail("this '(' is never closed", at: open) }
+      i += 1
+      return .group(index, inner)
+    case 41: throw fail("unmatched ')'")
+    case 42, 43, 63: throw fail("'\(Character(Unicode.Scalar(c)!))' must follow something to repeat")
+    case 123: throw fail("'{' must follow something to repeat; write \\{ for a brace")
+    case 46:
+      i += 1
+      return .any
+    case 94:
+      i += 1
+      return .lineStart
+    case 36:
+      i += 1
+      return .lineEnd
+    case 91: return try parseClass()
+    case 92:
+      i += 1
+      guard let e = peek else { throw fail("a pattern cannot end with '\\'") }
+      i += 1
+      if let s = shorthand(e) {
+        sets.append(s)
+        return .set(sets.count - 1)
+      }
+      if let lit = escapedLiteral(e) { return .char(lit) }
+      throw fail("unknown escape '\\\(Character(Unicode.Scalar(e)!))'", at: i - 2)
+    default:
+      i += 1
+      return .char(c)
+    }
+  }
+
+  func shorthand(_ e: UInt32) -> Pattern.CharSet? {
+    switch e {
+    case 100: return Pattern.CharSet(ranges: [(48, 57)])  // \d
+    case 68: return Pattern.CharSet(ranges: [(48, 57)], negated: true)
+    case 119: return Pattern.CharSet(ranges: [(48, 57), (65, 90), (97, 122), (95, 95)])  // \w
+    case 87: return Pattern.CharSet(ranges: [(48, 57), (65, 90), (97, 122), (95, 95)], negated: true)
+    case 115: return Pattern.CharSet(ranges: [(9, 13), (32, 32), (160, 160)])  // \s
+    case 83: return Pattern.CharSet(ranges: [(9, 13), (32, 32), (160, 160)], negated: true)
+    default: return nil
+    }
+  }
+
+  func escapedLiteral(_ e: UInt32) -> UInt32? {
+    switch e {
+    case 110: return 10  // \n
+    case 116: return 9  // \t
+    case 114: return 13  // \r
+    default:
+      // Any ASCII punctuation may be escaped.
+      if (e >= 33 && e <= 47) || (e >= 58 && e <= 64) || (e >= 91 && e <= 96) || (e >= 123 && e <= 126) { return e }
+      return nil
+    }
+  }
+
+  mutating func parseClass() throws -> PatternNode {
+    let open = i
+    i += 1
+    var set = Pattern.CharSet()
+    if peek == 94 {
+      set.negated = true
+      i += 1
+    }
+    var first = true
+    while true {
+      guard let c = peek else { throw fail("this '[' is never closed", at: open) }
+      if c == 93 && !first { break }
+      first = false
+      var lo: UInt32
+      i += 1
+      if c == 92 {
+        guard let e = peek else { throw fail("this '[' is never closed", at: open) }
+        i += 1
+        if let s = shorthand(e), !s.negated {
+          set.ranges.append(contentsOf: s.ranges)
+          continue
+        }
+        guard let lit = escapedLiteral(e) else { throw fail("unknown escape '\\\(Character(Unicode.Scalar(e)!))' in a class", at: i - 2) }
+        lo = lit
+      } else {
+        lo = c
+      }
+      if peek == 45, i + 1 < chars.count, chars[i + 1] != 93 {
+        i += 1
+        var hi = chars[i]
+        i += 1
+        if hi == 92 {
+          guard let e = peek, let lit = escapedLiteral(e) else { throw fail("invalid range end in a class") }
+          i += 1
+          hi = lit
+        }
+        if hi < lo { throw fail("the range in this class runs backwards", at: i - 3) }
+        set.ranges.append((lo, hi))
+      } else {
+        set.ranges.append((lo, lo))
+      }
+    }
+    i += 1
+    sets.append(set)
+    return .set(sets.count - 1)
+  }
+}
+
+struct PatternCompiler {
+  var program: [Pattern.Inst] = []
+
+  mutating func emit(_ i: Pattern.Inst) { program.append(i) }
+
+  mutating func compile(_ n: PatternNode) throws {
+    if program.count > Pattern.maxInstructions { throw Pattern.Error(offset: 0, message: "the pattern is too large") }
+    switch n {
+    case .empty: break
+    case .char(let c): emit(.char(c))
+    case .any: emit(.any)
+    case .set(let k): emit(.set(k))
+    case .lineStart: emit(.lineStart)
+    case .lineEnd: emit(.lineEnd)
+    case .concat(let xs): for x in xs { try compile(x) }
+    case .group(let g, let inner):
+      if let g { emit(.save(2 * g)) }
+      try compile(inner)
+      if let g { emit(.save(2 * g + 1)) }
+    case .alt(let xs):
+      var jumps: [Int] = []
+      for (k, x) in xs.enumerated() {
+        if k < xs.count - 1 {
+          let split = program.count
+          emit(.split(split + 1, -1))
+          try compile(x)
+          jumps.append(program.count)
+          emit(.jump(-1))
+          program[split] = .split(split + 1, program.count)
+        } else {
+          try compile(x)
+        }
+      }
+      for j in jumps { program[j] = .jump(program.count) }
+    case .rep(let x, let lo, let hi, let lazy):
+      for _ in 0..<lo { try compile(x) }
+      if let hi {
+        // Optional copies: x? x? ... (hi - lo times), each skipping to the end.
+        var splits: [Int] = []
+        for _ in lo..<hi {
+          splits.append(program.count)
+          emit(.split(-1, -1))
+          try compile(x)
+        }
+        let end = program.count
+        for s in splits { program[s] = lazy ? .split(end, s + 1) : .split(s + 1, end) }
+      } else {
+        let loop = program.count
+        emit(.split(-1, -1))
+        try compile(x)
+        emit(.jump(loop))
+        let end = program.count
+        program[loop] = lazy ? .split(end, loop + 1) : .split(loop + 1, end)
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/// An interned identifier: equal words have equal symbols. Keywords have ids `Keyword.rawValue`.
+public struct Symbol: Hashable, Sendable, Comparable {
+  /// Index into the interner's table.
+  public let raw: Int32
+  /// Wraps an id.
+  public init(_ raw: Int32) { self.raw = raw }
+  /// The keyword's symbol.
+  public init(_ k: Keyword) { self.raw = k.rawValue }
+  /// The keyword this symbol spells, if any.
+  public var keyword: Keyword? { Keyword(rawValue: raw) }
+  /// Whether this symbol spells `k`.
+  @inline(__always) public func `is`(_ k: Keyword) -> Bool { raw == k.rawValue }
+  /// Orders by id.
+  public static func < (a: Symbol, b: Symbol) -> Bool { a.raw < b.raw }
+  /// A symbol for "no name" (recovery).
+  public static let missing = Symbol(-1)
+}
+
+/// Maps identifier bytes to symbols. One interner serves every file of a run, so symbols
+/// compare across files. Not thread-safe: one load uses it from one thread.
+public final class Interner {
+  private var arena: [UInt8] = []
+  private var offsets: [Int32] = [0]
+  private var names: [String] = []
+  private var slots: [Int32]
+  private var mask: Int
+
+  /// Creates an interner with every keyword pre-interned at its fixed id.
+  public init() {
+    slots = [Int32](repeating: -1, count: 1024)
+    mask = 1023
+    for k in Keyword.allCases {
+      let s = intern(k.spelling)
+      assert(s.raw == k.rawValue, "keyword order")
+    }
+  }
+
+  /// Number of symbols.
+  public var count: Int { names.count }
+
+  /// The text of a symbol.
+  public func name(_ s: Symbol) -> String {
+    s.raw >= 0 && Int(s.raw) < names.count ? names[Int(s.raw)] : "<missing>"
+  }
+
+  /// All names, indexed by symbol id (a snapshot that can travel with the program).
+  public var table: [String] { names }
+
+  /// Interns a string.
+  @discardableResult
+  public func intern(_ s: String) -> Symbol {
+    var bytes = Array(s.utf8)
+    return bytes.withUnsafeMutableBufferPointer { buf in
+      intern(UnsafeBufferPointer(buf), 0, buf.count)
+    }
+  }
+
+  /// Interns `buf[start..<end]`.
+  public func intern(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Symbol {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in start..<end {
+      h = (h ^ UInt64(buf[i])) &* 0x100_0000_01b3
+    }
+    var slot = Int(truncatingIfNeeded: h) & mask
+    let len = end - start
+    while true {
+      let id = slots[slot]
+      if id < 0 { break }
+      let s = Int(offsets[Int(id)])
+      let e = Int(offsets[Int(id) + 1])
+      if e - s == len {
+        var same = true
+        var j = 0
+        while j < len {
+          if arena[s + j] != buf[start + j] {
+            same = false
+            break
+          }
+          j += 1
+        }
+        if same { return Symbol(id) }
+      }
+      slot = (slot + 1) & mask
+    }
+    let id = Int32(names.count)
+    arena.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
+    offsets.append(Int32(arena.count))
+    names.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self))
+    slots[slot] = id
+    if names.count * 2 > slots.count { grow() }
+    return Symbol(id)
+  }
+
+  private func grow() {
+    let newCount = slots.count * 2
+    slots = [Int32](repeating: -1, count: newCount)
+    mask = newCount - 1
+    for id in 0..<names.count {
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325
+      for i in Int(offsets[id])..<Int(offsets[id + 1]) {
+        h = (h ^ UInt64(arena[i])) &* 0x100_0000_01b3
+      }
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while slots[slot] >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(id)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/// Words the parser recognises. All are contextual (usable as field names) except `Keyword.reserved`.
+/// The raw value is the word's symbol id: the interner interns these first, in this order,
+/// so checking a token for a keyword is an integer comparison.
+public enum Keyword: Int32, CaseIterable, Sendable {
+  // Expressions (reserved)
+  case and = 0, or, not, `if`, then, `else`, `true`, `false`, `in`, between, matches, of
+  // Top level
+  case include, currency, rounding, month, end, clamp, roll, over, `let`, define, field, calendar
+  case metric, plan, cadence, match
+  // Calendars and metrics
+  case weekend, holiday, event, sum, count, unique, max, latest, `where`
+  // Plans and charges
+  case period, bill, advance, arrears, align, to, at, anniversary, trial, phase, `for`, charge, flat
+  case once, per, unit, units, quantity, usage, tiers, graduated, volume, package, plus, above, free
+  case percentage, transaction, minimum, maximum, commitment, prorate, by, none, discount, periods
+  case until, forever, on, tax, exclusive, inclusive, payment, terms, due, receipt, net, day, next
+  case installments, early, within, late, fee, interest, year
+  case monthly, weekly, quarterly, semiannual, annual, every
+  // Cadences and steps
+  case applies, when, one, reminder, customer, gap, pause, dispute, promise, pay, credit, hold, step
+  case before, after, send, email, letter, sms, cc, task, queue, role, escalate, suspend, service
+  case propose, write, off, hand, agency, create
+  // Match rules
+  case payer, reference, account, name, candidates, open, invoices, look, back, same, any
+  case allocate, exact, single, oldest, first, subset, up, tolerance, underpayment, overpayment
+  case beyond, exception, reason, confidence, auto, suggest, pattern, remittance, no, leave
+  case unapplied
+  // Rounding modes
+  case half, even, down, ceiling, floor
+  // Units and types
+  case days, business, week, weeks, months, years, number, money, percent, date, text, bool
+  case monday, tuesday, wednesday, thursday, friday, saturday, sunday
+  case actual, last
+
+  /// The word as written in rule files.
+  public var spelling: String { String(describing: self) }
+
+  /// Words that can never be names (they would make expressions ambiguous).
+  public static let reserved: Set<Keyword> = [
+    .and, .or, .not, .if, .then, .else, .true, .false, .in, .between, .matches, .of,
+  ]
+}

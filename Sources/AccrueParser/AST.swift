@@ -1,0 +1,598 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+
+// The syntax tree. Every node carries the span of the text it came from; expressions also carry
+// an id, unique within one load, that the checker and compiler key their side tables by.
+
+/// An identifier occurrence.
+public struct Name: Sendable, Hashable {
+  /// The interned word.
+  public var symbol: Symbol
+  /// Where it is written.
+  public var span: Span
+  /// Creates a name.
+  public init(_ symbol: Symbol, _ span: Span) {
+    self.symbol = symbol
+    self.span = span
+  }
+}
+
+/// A string literal with its decoded value.
+public struct StringLit: Sendable, Hashable {
+  /// The decoded text.
+  public var value: String
+  /// The span including quotes.
+  public var span: Span
+}
+
+/// A `/…/` pattern literal (source between the slashes, undecoded).
+public struct PatternLit: Sendable, Hashable {
+  /// The regular expression source.
+  public var source: String
+  /// The span including slashes.
+  public var span: Span
+}
+
+/// Units a number literal can carry.
+public enum DurationUnit: String, Sendable, Hashable {
+  case days, businessDays = "business days", weeks, months, years
+}
+
+/// Unary operators.
+public enum UnaryOp: String, Sendable { case negate = "-", not }
+
+/// Binary operators, from loosest to tightest: or; and; comparisons; + -; * / of.
+public enum BinaryOp: String, Sendable {
+  case or, and
+  case equal = "=", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+  case add = "+", subtract = "-", multiply = "*", divide = "/", of
+
+  /// Binding strength; higher binds tighter.
+  public var precedence: Int {
+    switch self {
+    case .or: 1
+    case .and: 2
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: 3
+    case .add, .subtract: 4
+    case .multiply, .divide, .of: 5
+    }
+  }
+  /// Whether this compares two values.
+  public var isComparison: Bool { precedence == 3 }
+}
+
+/// An expression.
+public struct Expr: Sendable {
+  /// Unique within one load; index into checker side tables.
+  public var id: Int32
+  /// The text it covers.
+  public var span: Span
+  /// What it is.
+  public var kind: ExprKind
+  /// Creates an expression.
+  public init(id: Int32, span: Span, kind: ExprKind) {
+    self.id = id
+    self.span = span
+    self.kind = kind
+  }
+}
+
+/// The forms of expression.
+public indirect enum ExprKind: Sendable {
+  /// A plain number, e.g. `12.5` or `1_000 units`.
+  case number(Fixed)
+  /// An amount, e.g. `12.00 USD`.
+  case money(Fixed, Currency)
+  /// A percent; the value is the fraction (`2.5%` is 0.025).
+  case percent(Fixed)
+  /// A duration such as `30 days` or `3 months`.
+  case duration(Int64, DurationUnit)
+  /// A date literal.
+  case date(CivilDate)
+  /// A string literal.
+  case string(String)
+  /// `true` or `false`.
+  case bool(Bool)
+  /// A name: a definition, a parameter, a record, a built-in value or a currency code.
+  case name(Name)
+  /// `base.field`.
+  case field(Expr, Name)
+  /// `f(args)`.
+  case call(Name, [Expr])
+  /// A rounding mode given as an argument, e.g. the `half up` in `round(x, half up)`.
+  case roundingMode(RoundingMode)
+  /// `-x`, `not x`.
+  case unary(UnaryOp, Expr)
+  /// `a op b`.
+  case binary(BinaryOp, Expr, Expr)
+  /// `if c then a else b`.
+  case conditional(Expr, Expr, Expr)
+  /// `[a, b, c]`.
+  case list([Expr])
+  /// `x between a and b` (inclusive).
+  case between(Expr, Expr, Expr)
+  /// `x in list`, `x not in list`.
+  case membership(Expr, Expr, negated: Bool)
+  /// `x matches /pattern/`.
+  case matches(Expr, PatternLit)
+  /// Placeholder for an expression that failed to parse (already diagnosed).
+  case invalid
+}
+
+// MARK: - Declarations
+
+/// One parsed file.
+public struct RuleFile: Sendable {
+  /// The source file.
+  public var file: FileID
+  /// Top-level declarations in order.
+  public var decls: [Decl]
+}
+
+/// A top-level declaration.
+public enum Decl: Sendable {
+  case include(IncludeDecl)
+  case setting(SettingDecl)
+  case `let`(LetDecl)
+  case define(DefineDecl)
+  case field(FieldDecl)
+  case calendar(CalendarDecl)
+  case metric(MetricDecl)
+  case plan(PlanDecl)
+  case cadence(CadenceDecl)
+  case match(MatchDecl)
+
+  /// The declaration's span.
+  public var span: Span {
+    switch self {
+    case .include(let d): d.span
+    case .setting(let d): d.span
+    case .let(let d): d.span
+    case .define(let d): d.span
+    case .field(let d): d.span
+    case .calendar(let d): d.span
+    case .metric(let d): d.span
+    case .plan(let d): d.span
+    case .cadence(let d): d.span
+    case .match(let d): d.span
+    }
+  }
+}
+
+/// `include "path"`.
+public struct IncludeDecl: Sendable {
+  public var path: StringLit
+  public var span: Span
+}
+
+/// A setting that applies to a scope: the rule set (top level) or one block.
+public enum Setting: Sendable, Hashable {
+  case currency(Currency)
+  case rounding(RoundingMode)
+  case monthEnd(MonthEndRule)
+
+  /// Settings of the same kind conflict within a scope.
+  public var kindName: String {
+    switch self {
+    case .currency: "currency"
+    case .rounding: "rounding"
+    case .monthEnd: "month end"
+    }
+  }
+}
+
+/// A setting statement with its span.
+public struct SettingDecl: Sendable {
+  public var setting: Setting
+  public var span: Span
+}
+
+/// A type written in a declaration: `money`, `money USD`, `days`, ...
+public struct TypeAnnotation: Sendable, Hashable {
+  public enum Kind: String, Sendable { case number, money, percent, date, days, businessDays = "business days", months, text, bool, currency }
+  public var kind: Kind
+  public var currency: Currency?
+  public var span: Span
+}
+
+/// `let name [: type] = expr`.
+public struct LetDecl: Sendable {
+  public var name: Name
+  public var type: TypeAnnotation?
+  public var value: Expr
+  public var span: Span
+}
+
+/// A parameter of `define`.
+public struct Param: Sendable {
+  public var name: Name
+  public var type: TypeAnnotation
+}
+
+/// `define name(p: type, ...) [: type] = expr`.
+public struct DefineDecl: Sendable {
+  public var name: Name
+  public var params: [Param]
+  public var result: TypeAnnotation?
+  public var body: Expr
+  public var span: Span
+}
+
+/// `field record.name: type [= default]`.
+public struct FieldDecl: Sendable {
+  public var record: Name
+  public var field: Name
+  public var type: TypeAnnotation
+  public var defaultValue: Expr?
+  public var span: Span
+}
+
+/// `holiday DATE ["label"]`.
+public struct HolidayDecl: Sendable {
+  public var date: Expr
+  public var label: StringLit?
+  public var span: Span
+}
+
+/// `calendar name ["label"] { weekend ...; holiday ... }`.
+public struct CalendarDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var weekend: [(Weekday, Span)]?
+  public var weekendSpan: Span?
+  public var holidays: [HolidayDecl]
+  public var span: Span
+}
+
+/// How a metric aggregates events over a billing period.
+public enum AggregationKind: String, Sendable { case sum, count, uniqueCount = "unique count", max, latest }
+
+/// `sum of EXPR`, `count`, `unique count of EXPR`, `max of EXPR`, `latest of EXPR`.
+public struct Aggregation: Sendable {
+  public var kind: AggregationKind
+  public var value: Expr?
+  public var span: Span
+}
+
+/// `metric name ["label"] { event "x"; sum of event.quantity; where ... }`.
+public struct MetricDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var eventName: StringLit?
+  public var aggregation: Aggregation?
+  public var filters: [Expr]
+  public var span: Span
+  /// Statements given twice (reported by the checker as conflicts).
+  public var repeats: [Span]
+}
+
+// MARK: - Plans
+
+/// Billing period lengths.
+public enum PeriodSpec: Sendable, Hashable {
+  case weeks(Int)
+  case months(Int)
+
+  /// How the period reads in rules.
+  public var text: String {
+    switch self {
+    case .weeks(1): "weekly"
+    case .weeks(let n): "every \(n) weeks"
+    case .months(1): "monthly"
+    case .months(3): "quarterly"
+    case .months(6): "semiannual"
+    case .months(12): "annual"
+    case .months(let n): "every \(n) months"
+    }
+  }
+}
+
+/// In advance or in arrears.
+public enum BillTiming: String, Sendable { case advance = "in advance", arrears = "in arrears" }
+
+/// Calendar or anniversary alignment of periods.
+public enum Alignment: String, Sendable { case calendar, anniversary }
+
+/// How long a discount lasts.
+public enum DiscountDuration: Sendable {
+  case forever
+  case periods(Expr)
+  case until(Expr)
+}
+
+/// `discount ["label"] AMOUNT [on charge NAME] [for N periods | until DATE | forever] [when COND]`.
+public struct DiscountSpec: Sendable {
+  public var label: StringLit?
+  public var amount: Expr
+  public var charge: Name?
+  public var duration: DiscountDuration
+  public var condition: Expr?
+  public var span: Span
+}
+
+/// Tax inclusive or exclusive.
+public enum TaxMode: String, Sendable { case exclusive, inclusive }
+
+/// `tax ["label"] RATE exclusive|inclusive [when COND]`.
+public struct TaxSpec: Sendable {
+  public var label: StringLit?
+  public var rate: Expr
+  public var mode: TaxMode
+  public var condition: Expr?
+  public var span: Span
+}
+
+/// One installment: `SHARE net N days`.
+public struct Installment: Sendable {
+  public var share: Expr
+  public var after: Expr
+  public var span: Span
+}
+
+/// Payment terms.
+public enum PaymentTerms: Sendable {
+  case dueOnReceipt
+  case net(Expr)
+  case netEndOfMonth(Expr)
+  case endOfMonth
+  case dayOfNextMonth(Expr)
+  case installments([Installment])
+}
+
+/// `late fee AMOUNT [plus PERCENT]` / `late fee PERCENT`.
+public struct LateFeeSpec: Sendable {
+  public var fixed: Expr?
+  public var percent: Expr?
+  public var span: Span
+}
+
+/// `interest RATE per year [actual/365]`.
+public struct InterestSpec: Sendable {
+  public var rate: Expr?
+  public var dayCount: DayCount?
+  public var span: Span
+}
+
+/// One tier: `FROM to TO at PRICE [plus flat FEE]` or `FROM and above at PRICE ...`.
+public struct Tier: Sendable {
+  public var from: Fixed
+  public var fromSpan: Span
+  public var to: Fixed?
+  public var toSpan: Span?
+  public var unitPrice: Expr
+  public var flatFee: Expr?
+  public var span: Span
+}
+
+/// Graduated or volume tiers.
+public enum TierMode: String, Sendable { case graduated, volume }
+
+/// `percentage RATE [plus FEE per transaction] [minimum X] [maximum Y]`.
+public struct PercentageSpec: Sendable {
+  public var rate: Expr
+  public var fixedFee: Expr?
+  public var minimum: Expr?
+  public var maximum: Expr?
+  public var span: Span
+}
+
+/// A charge's pricing.
+public enum Pricing: Sendable {
+  case flat(Expr)
+  case once(Expr)
+  case perUnit(Expr)
+  case tiers(TierMode, [Tier])
+  case package(size: Expr, price: Expr)
+  case percentage(PercentageSpec)
+}
+
+/// Statements inside `charge`.
+public enum ChargeItem: Sendable {
+  case pricing(Pricing, Span)
+  case quantity(Expr, Span)
+  case usage(Name, Span)
+  case free(Expr, Span)
+  case billTiming(BillTiming, Span)
+  case prorate(Bool, Span)
+  case discount(DiscountSpec)
+  case minimum(Expr, Span)
+}
+
+/// `charge name ["label"] { ... }`.
+public struct ChargeDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var items: [ChargeItem]
+  public var span: Span
+}
+
+/// `phase name ["label"] for DURATION { ... }`.
+public struct PhaseDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var duration: Expr
+  public var items: [PlanItem]
+  public var span: Span
+}
+
+/// Statements inside `plan` (and the subset allowed in `phase`).
+public enum PlanItem: Sendable {
+  case setting(SettingDecl)
+  case period(PeriodSpec, Span)
+  case billTiming(BillTiming, Span)
+  case align(Alignment, Span)
+  case trial(Expr, Span)
+  case phase(PhaseDecl)
+  case charge(ChargeDecl)
+  case discount(DiscountSpec)
+  case minimum(Expr, Span)
+  case tax(TaxSpec)
+  case terms(PaymentTerms, Span)
+  case earlyDiscount(rate: Expr, within: Expr, Span)
+  case lateFee(LateFeeSpec)
+  case interest(InterestSpec)
+  /// `free` inside a phase: every charge is free for the phase.
+  case free(Span)
+
+  /// The statement's span.
+  public var span: Span {
+    switch self {
+    case .setting(let s): s.span
+    case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, let s), .minimum(_, let s),
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s):
+      s
+    case .phase(let p): p.span
+    case .charge(let c): c.span
+    case .discount(let d): d.span
+    case .tax(let t): t.span
+    case .lateFee(let l): l.span
+    case .interest(let i): i.span
+    }
+  }
+}
+
+/// `plan name ["label"] { ... }`.
+public struct PlanDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var items: [PlanItem]
+  public var span: Span
+}
+
+// MARK: - Cadences
+
+/// Why dunning pauses.
+public enum PauseKind: Sendable {
+  case dispute, promiseToPay, paymentPlan, creditHold
+  case when(Expr)
+}
+
+/// Where a step falls relative to the due date.
+public enum StepRelation: String, Sendable { case before, on, after }
+
+/// `N days before due`, `on due`, `N business days after due`.
+public struct StepTiming: Sendable {
+  public var offset: Expr?
+  public var relation: StepRelation
+  public var span: Span
+}
+
+/// Reminder channels.
+public enum Channel: String, Sendable { case email, letter, sms }
+
+/// Statements inside `step`.
+public enum StepItem: Sendable {
+  case when(Expr, Span)
+  case send(channel: Channel, template: StringLit, to: [Expr], cc: [Expr], Span)
+  case task(title: StringLit, assigneeKind: Keyword, assignee: StringLit, Span)
+  case escalate(StringLit, Span)
+  case suspend(Span)
+  case lateFee(LateFeeSpec)
+  case interest(InterestSpec)
+  case writeOff(Span)
+  case agency(StringLit, Span)
+
+  /// The statement's span.
+  public var span: Span {
+    switch self {
+    case .when(_, let s), .send(_, _, _, _, let s), .task(_, _, _, let s), .escalate(_, let s), .suspend(let s),
+      .writeOff(let s), .agency(_, let s):
+      s
+    case .lateFee(let l): l.span
+    case .interest(let i): i.span
+    }
+  }
+}
+
+/// `step name ["label"] TIMING { ... }`.
+public struct StepDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var timing: StepTiming
+  public var items: [StepItem]
+  public var span: Span
+}
+
+/// Statements inside `cadence`.
+public enum CadenceItem: Sendable {
+  case setting(SettingDecl)
+  case applies(Expr, Span)
+  case calendar(Name, Span)
+  case onePerCustomer(Span)
+  case minimumGap(Expr, Span)
+  case pause(PauseKind, Span)
+  case step(StepDecl)
+}
+
+/// `cadence name ["label"] { ... }`.
+public struct CadenceDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var items: [CadenceItem]
+  public var span: Span
+}
+
+// MARK: - Match rules
+
+/// How the payer is found.
+public enum PayerMethod: String, Sendable { case reference, account, name }
+
+/// Candidate restrictions.
+public enum CandidateOption: Sendable {
+  case ofPayer
+  case anyCustomer
+  case sameCurrency
+  case lookBack(Expr)
+}
+
+/// Allocation strategies, tried in order.
+public enum AllocationStrategy: Sendable, Hashable {
+  case exactSingle
+  case oldestFirst
+  case exactSubset(Int)
+}
+
+/// Over- or under-payment.
+public enum ToleranceSide: String, Sendable { case underpayment, overpayment }
+
+/// The situations a match rule says what to do about.
+public enum OutcomeCase: String, Sendable {
+  case underpaymentWithin = "underpayment within tolerance"
+  case underpaymentBeyond = "underpayment beyond tolerance"
+  case overpaymentWithin = "overpayment within tolerance"
+  case overpaymentBeyond = "overpayment beyond tolerance"
+  case noMatch = "no match"
+}
+
+/// What to do with a difference.
+public enum OutcomeAction: Sendable {
+  case writeOff
+  case creditOnAccount
+  case exception(queue: StringLit, reason: StringLit?)
+  case leaveUnapplied
+}
+
+/// Where a reference pattern looks.
+public enum ReferenceSource: String, Sendable { case remittance, reference }
+
+/// Statements inside `match`.
+public enum MatchItem: Sendable {
+  case setting(SettingDecl)
+  case when(Expr, Span)
+  case payer([(PayerMethod, Span)], Span)
+  case candidates([(CandidateOption, Span)], Span)
+  case reference(PatternLit, [ReferenceSource], Span)
+  case allocate([(AllocationStrategy, Span)], Span)
+  case tolerance(ToleranceSide, [Expr], Span)
+  case outcome(OutcomeCase, OutcomeAction, Span)
+  case confidence(auto: Bool, Span)
+}
+
+/// `match name ["label"] { ... }`.
+public struct MatchDecl: Sendable {
+  public var name: Name
+  public var label: StringLit?
+  public var items: [MatchItem]
+  public var span: Span
+}

@@ -1,0 +1,698 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+
+extension Parser {
+  // MARK: - Plans
+
+  static let planWords: [Keyword] = [
+    .currency, .rounding, .month, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
+    .payment, .early, .late, .interest,
+  ]
+  static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
+  static let chargeWords: [Keyword] = [
+    .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
+  ]
+
+  /// `plan name ["label"] { ... }`.
+  mutating func parsePlan() -> PlanDecl? {
+    let start = advance()
+    guard let name = parseName("a plan name") else { return nil }
+    let label = optionalLabel()
+    let items = block("plan", words: Self.planWords, opener: start) { $0.parsePlanItem() }
+    return PlanDecl(name: name, label: label, items: items, span: span(from: start))
+  }
+
+  mutating func parsePlanItem() -> PlanItem? {
+    let s = cur
+    guard let k = cur.symbol.keyword else { return nil }
+    switch k {
+    case .currency, .rounding, .month:
+      return parseSetting().map { .setting($0) }
+    case .period:
+      _ = advance()
+      return parsePeriod().map { .period($0, span(from: s)) }
+    case .bill:
+      _ = advance()
+      return parseBillTiming().map { .billTiming($0, span(from: s)) }
+    case .align:
+      _ = advance()
+      guard expectWord(.to, after: "'align'") != nil,
+        let a = expectOneOf([.calendar, .anniversary], after: "'align to'")
+      else { return nil }
+      return .align(a == .calendar ? .calendar : .anniversary, span(from: s))
+    case .trial:
+      _ = advance()
+      return .trial(parseExpr(), span(from: s))
+    case .phase:
+      return parsePhase().map { .phase($0) }
+    case .charge:
+      return parseCharge().map { .charge($0) }
+    case .discount:
+      return parseDiscount(allowCharge: true).map { .discount($0) }
+    case .minimum:
+      _ = advance()
+      guard expectWord(.commitment, after: "'minimum'") != nil else { return nil }
+      let e = parseExpr()
+      if eatWord(.per) != nil { expectWord(.period, after: "'per'") }
+      return .minimum(e, span(from: s))
+    case .tax:
+      return parseTax().map { .tax($0) }
+    case .payment:
+      _ = advance()
+      guard expectWord(.terms, after: "'payment'") != nil else { return nil }
+      return parseTerms().map { .terms($0, span(from: s)) }
+    case .early:
+      _ = advance()
+      guard expectWord(.payment, after: "'early'") != nil, expectWord(.discount, after: "'early payment'") != nil else {
+        return nil
+      }
+      let rate = parseExpr()
+      guard expectWord(.within, after: "the early-payment discount rate") != nil else { return nil }
+      let within = parseExpr()
+      return .earlyDiscount(rate: rate, within: within, span(from: s))
+    case .late:
+      return parseLateFee().map { .lateFee($0) }
+    case .interest:
+      return parseInterest().map { .interest($0) }
+    default:
+      return nil
+    }
+  }
+
+  /// `weekly | monthly | quarterly | semiannual | annual | every N weeks | every N months`.
+  mutating func parsePeriod() -> PeriodSpec? {
+    if let k = expectOneOf([.weekly, .monthly, .quarterly, .semiannual, .annual, .every], after: "'period'") {
+      switch k {
+      case .weekly: return .weeks(1)
+      case .monthly: return .months(1)
+      case .quarterly: return .months(3)
+      case .semiannual: return .months(6)
+      case .annual: return .months(12)
+      default:
+        guard let n = parseWholeNumber("how many weeks or months, as in 'every 2 months'") else { return nil }
+        guard let unit = expectOneOf([.weeks, .months], after: "'every \(n)'") else { return nil }
+        return unit == .weeks ? .weeks(n) : .months(n)
+      }
+    }
+    return nil
+  }
+
+  /// A whole number literal between 1 and 10,000.
+  mutating func parseWholeNumber(_ what: String) -> Int? {
+    guard at(.number) else {
+      error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+      return nil
+    }
+    let t = advance()
+    guard let v = Fixed(text(t)), v.isInteger, let i = v.toInt64(), i >= 1, i <= 10_000 else {
+      error(.valueOutOfRange, "expected a whole number from 1 to 10000, found '\(text(t))'", t)
+      return nil
+    }
+    return Int(i)
+  }
+
+  /// `in advance` / `in arrears`.
+  mutating func parseBillTiming() -> BillTiming? {
+    guard expectWord(.in, after: "'bill'") != nil else { return nil }
+    guard let k = expectOneOf([.advance, .arrears], after: "'bill in'") else { return nil }
+    return k == .advance ? .advance : .arrears
+  }
+
+  /// `phase name ["label"] for DURATION { ... }`.
+  mutating func parsePhase() -> PhaseDecl? {
+    let start = advance()
+    guard let name = parseName("a phase name") else { return nil }
+    let label = optionalLabel()
+    guard expectWord(.for, after: "the phase name") != nil else { return nil }
+    let duration = parseExpr()
+    let items = block("phase", words: Self.phaseWords, opener: start) { p -> PlanItem? in
+      let s = p.cur
+      switch p.cur.symbol.keyword {
+      case .charge: return p.parseCharge().map { .charge($0) }
+      case .discount: return p.parseDiscount(allowCharge: true).map { .discount($0) }
+      case .free:
+        _ = p.advance()
+        return .free(p.span(from: s))
+      default:
+        _ = p.advance()
+        guard p.expectWord(.commitment, after: "'minimum'") != nil else { return nil }
+        let e = p.parseExpr()
+        if p.eatWord(.per) != nil { p.expectWord(.period, after: "'per'") }
+        return .minimum(e, p.span(from: s))
+      }
+    }
+    return PhaseDecl(name: name, label: label, duration: duration, items: items, span: span(from: start))
+  }
+
+  /// `charge name ["label"] { ... }`.
+  mutating func parseCharge() -> ChargeDecl? {
+    let start = advance()
+    guard let name = parseName("a charge name") else { return nil }
+    let label = optionalLabel()
+    let items = block("charge", words: Self.chargeWords, opener: start) { $0.parseChargeItem() }
+    return ChargeDecl(name: name, label: label, items: items, span: span(from: start))
+  }
+
+  mutating func parseChargeItem() -> ChargeItem? {
+    let s = cur
+    guard let k = cur.symbol.keyword else { return nil }
+    switch k {
+    case .flat:
+      _ = advance()
+      return .pricing(.flat(parseExpr()), span(from: s))
+    case .once:
+      _ = advance()
+      return .pricing(.once(parseExpr()), span(from: s))
+    case .per:
+      _ = advance()
+      guard expectWord(.unit, after: "'per'") != nil else { return nil }
+      return .pricing(.perUnit(parseExpr()), span(from: s))
+    case .tiers:
+      _ = advance()
+      guard let m = expectOneOf([.graduated, .volume], after: "'tiers'") else { return nil }
+      let tiers: [Tier] = block("tier list", words: [], opener: s) { $0.parseTier() }
+      return .pricing(.tiers(m == .graduated ? .graduated : .volume, tiers), span(from: s))
+    case .package:
+      _ = advance()
+      let size = parseExpr()
+      guard expectWord(.at, after: "the package size") != nil else { return nil }
+      let price = parseExpr()
+      return .pricing(.package(size: size, price: price), span(from: s))
+    case .percentage:
+      _ = advance()
+      let rate = parseExpr()
+      var spec = PercentageSpec(rate: rate, fixedFee: nil, minimum: nil, maximum: nil, span: span(s))
+      if eatWord(.plus) != nil {
+        spec.fixedFee = parseExpr()
+        guard expectWord(.per, after: "the per-transaction fee") != nil,
+          expectWord(.transaction, after: "'per'") != nil
+        else { return nil }
+      }
+      if eatWord(.minimum) != nil { spec.minimum = parseExpr() }
+      if eatWord(.maximum) != nil { spec.maximum = parseExpr() }
+      spec.span = span(from: s)
+      return .pricing(.percentage(spec), spec.span)
+    case .quantity:
+      _ = advance()
+      return .quantity(parseExpr(), span(from: s))
+    case .usage:
+      _ = advance()
+      guard let m = parseName("the metric name after 'usage'") else { return nil }
+      return .usage(m, span(from: s))
+    case .free:
+      _ = advance()
+      return .free(parseExpr(), span(from: s))
+    case .bill:
+      _ = advance()
+      return parseBillTiming().map { .billTiming($0, span(from: s)) }
+    case .prorate:
+      _ = advance()
+      guard let k = expectOneOf([.by, .none], after: "'prorate'") else { return nil }
+      if k == .by { guard expectWord(.days, after: "'prorate by'") != nil else { return nil } }
+      return .prorate(k == .by, span(from: s))
+    case .discount:
+      return parseDiscount(allowCharge: false).map { .discount($0) }
+    case .minimum:
+      _ = advance()
+      return .minimum(parseExpr(), span(from: s))
+    default:
+      return nil
+    }
+  }
+
+  /// `FROM to TO at PRICE [plus flat FEE]` or `FROM and above at PRICE [plus flat FEE]`.
+  mutating func parseTier() -> Tier? {
+    let s = cur
+    guard let from = parseTierBound() else { return nil }
+    var to: (Fixed, Span)?
+    if eatWord(.to) != nil {
+      guard let b = parseTierBound() else { return nil }
+      to = b
+    } else if eatWord(.and) != nil {
+      guard expectWord(.above, after: "'and'") != nil else { return nil }
+    } else {
+      error(.expectedToken, "expected 'to' or 'and above' after the tier's first quantity, found \(describe(cur))", cur)
+      return nil
+    }
+    guard expectWord(.at, after: "the tier's quantities") != nil else { return nil }
+    let price = parseExpr()
+    var flat: Expr?
+    if eatWord(.plus) != nil {
+      guard expectWord(.flat, after: "'plus'") != nil else { return nil }
+      flat = parseExpr()
+    }
+    return Tier(from: from.0, fromSpan: from.1, to: to?.0, toSpan: to?.1, unitPrice: price, flatFee: flat, span: span(from: s))
+  }
+
+  mutating func parseTierBound() -> (Fixed, Span)? {
+    guard at(.number) else {
+      error(.expectedToken, "expected a quantity, found \(describe(cur))", cur)
+      return nil
+    }
+    let t = advance()
+    guard let v = Fixed(text(t)) else { return nil }
+    _ = eatWord(.units) ?? eatWord(.unit)
+    return (v, span(t))
+  }
+
+  /// `discount ["label"] AMOUNT [on charge NAME] [for N periods | until DATE | forever] [when COND]`.
+  mutating func parseDiscount(allowCharge: Bool) -> DiscountSpec? {
+    let s = advance()
+    let label = optionalLabel()
+    let amount = parseExpr()
+    var charge: Name?
+    if allowCharge, eatWord(.on) != nil {
+      guard expectWord(.charge, after: "'on'") != nil, let n = parseName("a charge name") else { return nil }
+      charge = n
+    }
+    var duration = DiscountDuration.forever
+    if eatWord(.for) != nil {
+      let n = parseExpr()
+      guard expectOneOf([.periods, .period], after: "the number of periods") != nil else { return nil }
+      duration = .periods(n)
+    } else if eatWord(.until) != nil {
+      duration = .until(parseExpr())
+    } else {
+      _ = eatWord(.forever)
+    }
+    var cond: Expr?
+    if eatWord(.when) != nil { cond = parseExpr() }
+    return DiscountSpec(label: label, amount: amount, charge: charge, duration: duration, condition: cond, span: span(from: s))
+  }
+
+  /// `tax ["label"] RATE exclusive|inclusive [when COND]`.
+  mutating func parseTax() -> TaxSpec? {
+    let s = advance()
+    let label = optionalLabel()
+    let rate = parseExpr()
+    guard let m = expectOneOf([.exclusive, .inclusive], after: "the tax rate") else { return nil }
+    var cond: Expr?
+    if eatWord(.when) != nil { cond = parseExpr() }
+    return TaxSpec(label: label, rate: rate, mode: m == .exclusive ? .exclusive : .inclusive, condition: cond, span: span(from: s))
+  }
+
+  /// Payment terms after `payment terms`.
+  mutating func parseTerms() -> PaymentTerms? {
+    guard let k = expectOneOf([.due, .net, .end, .day, .installments], after: "'payment terms'") else { return nil }
+    switch k {
+    case .due:
+      guard expectWord(.on, after: "'due'") != nil, expectWord(.receipt, after: "'due on'") != nil else { return nil }
+      return .dueOnReceipt
+    case .net:
+      let n = parseExpr()
+      if eatWord(.end) != nil {
+        guard expectWord(.of, after: "'end'") != nil, expectWord(.month, after: "'end of'") != nil else { return nil }
+        return .netEndOfMonth(n)
+      }
+      return .net(n)
+    case .end:
+      guard expectWord(.of, after: "'end'") != nil, expectWord(.month, after: "'end of'") != nil else { return nil }
+      return .endOfMonth
+    case .day:
+      let d = parseExpr()
+      guard expectWord(.of, after: "the day of the month") != nil, expectWord(.next, after: "'of'") != nil,
+        expectWord(.month, after: "'of next'") != nil
+      else { return nil }
+      return .dayOfNextMonth(d)
+    default:
+      let open = cur
+      let parts: [Installment] = block("installment list", words: [], opener: open) { p -> Installment? in
+        let s = p.cur
+        let share = p.parseExpr()
+        guard p.expectWord(.net, after: "the installment's share") != nil else { return nil }
+        let after = p.parseExpr()
+        return Installment(share: share, after: after, span: p.span(from: s))
+      }
+      return .installments(parts)
+    }
+  }
+
+  /// `late fee [AMOUNT] [plus PERCENT]`.
+  mutating func parseLateFee() -> LateFeeSpec? {
+    let s = advance()
+    guard expectWord(.fee, after: "'late'") != nil else { return nil }
+    var spec = LateFeeSpec(fixed: nil, percent: nil, span: span(s))
+    if !at(.newline), !at(.rbrace), !at(.eof) {
+      let first = parseExpr()
+      if eatWord(.plus) != nil {
+        spec.fixed = first
+        spec.percent = parseExpr()
+      } else if case .percent = first.kind {
+        spec.percent = first
+      } else {
+        spec.fixed = first
+      }
+    }
+    spec.span = span(from: s)
+    return spec
+  }
+
+  /// `interest [RATE per year [DAYCOUNT]]`.
+  mutating func parseInterest() -> InterestSpec? {
+    let s = advance()
+    var spec = InterestSpec(rate: nil, dayCount: nil, span: span(s))
+    if !at(.newline), !at(.rbrace), !at(.eof) {
+      spec.rate = parseExpr()
+      guard expectWord(.per, after: "the interest rate") != nil, expectWord(.year, after: "'per'") != nil else { return nil }
+      if !at(.newline), !at(.rbrace), !at(.eof) {
+        guard let dc = parseDayCount() else { return nil }
+        spec.dayCount = dc
+      }
+    }
+    spec.span = span(from: s)
+    return spec
+  }
+
+  /// `actual/365`, `actual/360`, `30/360`, `actual/actual`.
+  mutating func parseDayCount() -> DayCount? {
+    let s = cur
+    var parts: [String] = []
+    for i in 0..<3 {
+      let t = peek(i)
+      parts.append(text(t))
+    }
+    let joined = parts.joined()
+    if let dc = DayCount(rawValue: joined), peek(1).kind == .slash {
+      pos += 3
+      return dc
+    }
+    error(.expectedToken, "expected a day count (actual/365, actual/360, 30/360 or actual/actual), found \(describe(s))", s)
+    return nil
+  }
+
+  // MARK: - Cadences
+
+  static let cadenceWords: [Keyword] = [
+    .currency, .rounding, .month, .applies, .calendar, .one, .minimum, .pause, .step,
+  ]
+  static let stepWords: [Keyword] = [.when, .send, .create, .escalate, .suspend, .late, .interest, .propose, .hand]
+
+  /// `cadence name ["label"] { ... }`.
+  mutating func parseCadence() -> CadenceDecl? {
+    let start = advance()
+    guard let name = parseName("a cadence name") else { return nil }
+    let label = optionalLabel()
+    let items = block("cadence", words: Self.cadenceWords, opener: start) { $0.parseCadenceItem() }
+    return CadenceDecl(name: name, label: label, items: items, span: span(from: start))
+  }
+
+  mutating func parseCadenceItem() -> CadenceItem? {
+    let s = cur
+    guard let k = cur.symbol.keyword else { return nil }
+    switch k {
+    case .currency, .rounding, .month:
+      return parseSetting().map { .setting($0) }
+    case .applies:
+      _ = advance()
+      guard expectWord(.when, after: "'applies'") != nil else { return nil }
+      return .applies(parseExpr(), span(from: s))
+    case .calendar:
+      _ = advance()
+      guard let n = parseName("a calendar name") else { return nil }
+      return .calendar(n, span(from: s))
+    case .one:
+      _ = advance()
+      guard expectWord(.reminder, after: "'one'") != nil, expectWord(.per, after: "'one reminder'") != nil,
+        expectWord(.customer, after: "'one reminder per'") != nil
+      else { return nil }
+      return .onePerCustomer(span(from: s))
+    case .minimum:
+      _ = advance()
+      guard expectWord(.gap, after: "'minimum'") != nil else { return nil }
+      return .minimumGap(parseExpr(), span(from: s))
+    case .pause:
+      _ = advance()
+      if eatWord(.when) != nil { return .pause(.when(parseExpr()), span(from: s)) }
+      guard expectWord(.on, after: "'pause'") != nil else { return nil }
+      guard let r = expectOneOf([.dispute, .promise, .payment, .credit], after: "'pause on'") else { return nil }
+      switch r {
+      case .dispute: return .pause(.dispute, span(from: s))
+      case .promise:
+        guard expectWord(.to, after: "'promise'") != nil, expectWord(.pay, after: "'promise to'") != nil else { return nil }
+        return .pause(.promiseToPay, span(from: s))
+      case .payment:
+        guard expectWord(.plan, after: "'payment'") != nil else { return nil }
+        return .pause(.paymentPlan, span(from: s))
+      default:
+        guard expectWord(.hold, after: "'credit'") != nil else { return nil }
+        return .pause(.creditHold, span(from: s))
+      }
+    case .step:
+      return parseStep().map { .step($0) }
+    default:
+      return nil
+    }
+  }
+
+  /// `step name ["label"] TIMING { ... }`.
+  mutating func parseStep() -> StepDecl? {
+    let start = advance()
+    guard let name = parseName("a step name") else { return nil }
+    let label = optionalLabel()
+    let ts = cur
+    var timing: StepTiming
+    if eatWord(.on) != nil {
+      guard expectWord(.due, after: "'on'") != nil else { return nil }
+      _ = eatWord(.date)
+      timing = StepTiming(offset: nil, relation: .on, span: span(from: ts))
+    } else {
+      if at(.lbrace) || at(.newline) {
+        error(
+          .expectedToken, "expected when the step falls, such as '7 days after due', found \(describe(cur))", cur,
+          help: "write 'N days before due', 'on due' or 'N days after due' after the step name")
+        return nil
+      }
+      let off = parseExpr()
+      guard let r = expectOneOf([.before, .after], after: "the step's offset") else { return nil }
+      guard expectWord(.due, after: "'\(r.spelling)'") != nil else { return nil }
+      _ = eatWord(.date)
+      timing = StepTiming(offset: off, relation: r == .before ? .before : .after, span: span(from: ts))
+    }
+    let items = block("step", words: Self.stepWords, opener: start) { $0.parseStepItem() }
+    return StepDecl(name: name, label: label, timing: timing, items: items, span: span(from: start))
+  }
+
+  mutating func parseStepItem() -> StepItem? {
+    let s = cur
+    guard let k = cur.symbol.keyword else { return nil }
+    switch k {
+    case .when:
+      _ = advance()
+      return .when(parseExpr(), span(from: s))
+    case .send:
+      _ = advance()
+      guard let c = expectOneOf([.email, .letter, .sms], after: "'send'") else { return nil }
+      let channel: Channel = c == .email ? .email : c == .letter ? .letter : .sms
+      guard let template = parseStringLit("the template name in quotes") else { return nil }
+      var to: [Expr] = []
+      var cc: [Expr] = []
+      if eatWord(.to) != nil { to = parseExprList() }
+      if eatWord(.cc) != nil { cc = parseExprList() }
+      return .send(channel: channel, template: template, to: to, cc: cc, span(from: s))
+    case .create:
+      _ = advance()
+      guard expectWord(.task, after: "'create'") != nil else { return nil }
+      guard let title = parseStringLit("the task's title in quotes") else { return nil }
+      guard expectWord(.for, after: "the task's title") != nil else { return nil }
+      guard let kind = expectOneOf([.queue, .role], after: "'for'") else { return nil }
+      guard let who = parseStringLit("the \(kind.spelling) name in quotes") else { return nil }
+      return .task(title: title, assigneeKind: kind, assignee: who, span(from: s))
+    case .escalate:
+      _ = advance()
+      guard expectWord(.to, after: "'escalate'") != nil, let who = parseStringLit("who to escalate to, in quotes") else {
+        return nil
+      }
+      return .escalate(who, span(from: s))
+    case .suspend:
+      _ = advance()
+      guard expectWord(.service, after: "'suspend'") != nil else { return nil }
+      return .suspend(span(from: s))
+    case .late:
+      return parseLateFee().map { .lateFee($0) }
+    case .interest:
+      return parseInterest().map { .interest($0) }
+    case .propose:
+      _ = advance()
+      guard expectWord(.write, after: "'propose'") != nil, expectWord(.off, after: "'propose write'") != nil else {
+        return nil
+      }
+      return .writeOff(span(from: s))
+    case .hand:
+      _ = advance()
+      guard expectWord(.over, after: "'hand'") != nil, expectWord(.to, after: "'hand over'") != nil,
+        expectWord(.agency, after: "'hand over to'") != nil, let n = parseStringLit("the agency's name in quotes")
+      else { return nil }
+      return .agency(n, span(from: s))
+    default:
+      return nil
+    }
+  }
+
+  mutating func parseExprList() -> [Expr] {
+    var out = [parseExpr()]
+    while eat(.comma) != nil { out.append(parseExpr()) }
+    return out
+  }
+
+  // MARK: - Match rules
+
+  static let matchWords: [Keyword] = [
+    .currency, .rounding, .month, .when, .payer, .candidates, .reference, .allocate, .tolerance, .on, .confidence,
+  ]
+
+  /// `match name ["label"] { ... }`.
+  mutating func parseMatch() -> MatchDecl? {
+    let start = advance()
+    guard let name = parseName("a match rule name") else { return nil }
+    let label = optionalLabel()
+    let items = block("match rule", words: Self.matchWords, opener: start) { $0.parseMatchItem() }
+    return MatchDecl(name: name, label: label, items: items, span: span(from: start))
+  }
+
+  mutating func parseMatchItem() -> MatchItem? {
+    let s = cur
+    guard let k = cur.symbol.keyword else { return nil }
+    switch k {
+    case .currency, .rounding, .month:
+      return parseSetting().map { .setting($0) }
+    case .when:
+      _ = advance()
+      return .when(parseExpr(), span(from: s))
+    case .payer:
+      _ = advance()
+      guard expectWord(.by, after: "'payer'") != nil else { return nil }
+      var methods: [(PayerMethod, Span)] = []
+      repeat {
+        let t = cur
+        guard let m = expectOneOf([.reference, .account, .name], after: "'payer by'") else { return nil }
+        methods.append((m == .reference ? .reference : m == .account ? .account : .name, span(t)))
+      } while eat(.comma) != nil
+      return .payer(methods, span(from: s))
+    case .candidates:
+      _ = advance()
+      var opts: [(CandidateOption, Span)] = []
+      repeat {
+        let t = cur
+        guard let o = expectOneOf([.open, .same, .look, .any], after: "'candidates'") else { return nil }
+        switch o {
+        case .open:
+          guard expectWord(.invoices, after: "'open'") != nil else { return nil }
+          if eatWord(.of) != nil {
+            if eatWord(.payer) != nil {
+              opts.append((.ofPayer, span(from: t)))
+            } else {
+              guard expectWord(.any, after: "'of'") != nil, expectWord(.customer, after: "'any'") != nil else { return nil }
+              opts.append((.anyCustomer, span(from: t)))
+            }
+          } else {
+            opts.append((.ofPayer, span(from: t)))
+          }
+        case .same:
+          guard expectWord(.currency, after: "'same'") != nil else { return nil }
+          opts.append((.sameCurrency, span(from: t)))
+        case .any:
+          guard expectWord(.customer, after: "'any'") != nil else { return nil }
+          opts.append((.anyCustomer, span(from: t)))
+        default:
+          guard expectWord(.back, after: "'look'") != nil else { return nil }
+          opts.append((.lookBack(parseExpr()), span(from: t)))
+        }
+      } while eat(.comma) != nil
+      return .candidates(opts, span(from: s))
+    case .reference:
+      _ = advance()
+      guard expectWord(.pattern, after: "'reference'") != nil else { return nil }
+      guard let pt = expect(.pattern, "a pattern between slashes, as in /INV-([0-9]+)/") else { return nil }
+      let src = file.text(span(pt))
+      let inner = src.count >= 2 && src.hasSuffix("/") ? String(src.dropFirst().dropLast()) : String(src.dropFirst())
+      let lit = PatternLit(source: inner, span: span(pt))
+      var sources: [ReferenceSource] = []
+      if eatWord(.in) != nil {
+        repeat {
+          guard let w = expectOneOf([.remittance, .reference], after: "'in'") else { return nil }
+          sources.append(w == .remittance ? .remittance : .reference)
+        } while eat(.comma) != nil
+      }
+      return .reference(lit, sources, span(from: s))
+    case .allocate:
+      _ = advance()
+      var strategies: [(AllocationStrategy, Span)] = []
+      repeat {
+        _ = eatWord(.then)
+        let t = cur
+        guard let w = expectOneOf([.exact, .oldest], after: "'allocate'") else { return nil }
+        if w == .oldest {
+          guard expectWord(.first, after: "'oldest'") != nil else { return nil }
+          strategies.append((.oldestFirst, span(from: t)))
+        } else {
+          guard let w2 = expectOneOf([.single, .subset], after: "'exact'") else { return nil }
+          if w2 == .single {
+            strategies.append((.exactSingle, span(from: t)))
+          } else {
+            guard expectWord(.up, after: "'exact subset'") != nil, expectWord(.to, after: "'up'") != nil,
+              let n = parseWholeNumber("the most invoices in one subset")
+            else { return nil }
+            _ = eatWord(.invoices)
+            strategies.append((.exactSubset(n), span(from: t)))
+          }
+        }
+      } while eat(.comma) != nil
+      return .allocate(strategies, span(from: s))
+    case .tolerance:
+      _ = advance()
+      guard let side = expectOneOf([.underpayment, .overpayment], after: "'tolerance'") else { return nil }
+      var amounts = [parseExpr(minPrecedence: 3)]
+      while eatWord(.or) != nil { amounts.append(parseExpr(minPrecedence: 3)) }
+      return .tolerance(side == .underpayment ? .underpayment : .overpayment, amounts, span(from: s))
+    case .on:
+      _ = advance()
+      let c: OutcomeCase
+      if eatWord(.no) != nil {
+        guard expectWord(.match, after: "'no'") != nil else { return nil }
+        c = .noMatch
+      } else {
+        guard let side = expectOneOf([.underpayment, .overpayment], after: "'on'") else { return nil }
+        guard let w = expectOneOf([.within, .beyond], after: "'\(side.spelling)'") else { return nil }
+        guard expectWord(.tolerance, after: "'\(w.spelling)'") != nil else { return nil }
+        switch (side, w) {
+        case (.underpayment, .within): c = .underpaymentWithin
+        case (.underpayment, _): c = .underpaymentBeyond
+        case (_, .within): c = .overpaymentWithin
+        default: c = .overpaymentBeyond
+        }
+      }
+      guard expect(.colon, "':' before what to do") != nil else { return nil }
+      guard let a = expectOneOf([.write, .credit, .exception, .leave], after: "'\(c.rawValue):'") else { return nil }
+      let action: OutcomeAction
+      switch a {
+      case .write:
+        guard expectWord(.off, after: "'write'") != nil else { return nil }
+        action = .writeOff
+      case .credit:
+        guard expectWord(.on, after: "'credit'") != nil, expectWord(.account, after: "'credit on'") != nil else { return nil }
+        action = .creditOnAccount
+      case .leave:
+        guard expectWord(.unapplied, after: "'leave'") != nil else { return nil }
+        action = .leaveUnapplied
+      default:
+        guard expectWord(.to, after: "'exception'") != nil, expectWord(.queue, after: "'exception to'") != nil,
+          let q = parseStringLit("the queue name in quotes")
+        else { return nil }
+        var reason: StringLit?
+        if eatWord(.reason) != nil {
+          guard let r = parseStringLit("the reason in quotes") else { return nil }
+          reason = r
+        }
+        action = .exception(queue: q, reason: reason)
+      }
+      return .outcome(c, action, span(from: s))
+    case .confidence:
+      _ = advance()
+      guard let w = expectOneOf([.auto, .suggest], after: "'confidence'") else { return nil }
+      return .confidence(auto: w == .auto, span(from: s))
+    default:
+      return nil
+    }
+  }
+}

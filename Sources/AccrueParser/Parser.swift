@@ -1,0 +1,627 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueLexer
+
+/// Recursive-descent parser with statement-level error recovery.
+///
+/// Every statement is one line (continued inside ( ) and [ ], after an operator, or by a line
+/// starting with `and`/`or`). On an error the parser reports once, skips to the end of the
+/// statement (skipping nested blocks whole) and goes on, so one run reports many errors.
+public struct Parser {
+  /// Deepest expression nesting accepted (parentheses, operators, calls).
+  public static let maxDepth = 100
+
+  let file: SourceFile
+  let tokens: [Token]
+  let interner: Interner
+  var pos = 0
+  var diags: [Diagnostic] = []
+  var nextID: Int32
+  var depth = 0
+  /// Set once a statement has reported an error, so one mistake gives one message.
+  var statementFailed = false
+
+  /// Parses one lexed file. `nextExprID` is advanced past the ids this file uses.
+  public static func parse(
+    _ file: SourceFile, _ lexed: LexedFile, interner: Interner, nextExprID: inout Int32
+  ) -> (RuleFile, [Diagnostic]) {
+    var p = Parser(file: file, tokens: lexed.tokens, interner: interner, nextID: nextExprID)
+    let decls = p.parseFile()
+    nextExprID = p.nextID
+    return (RuleFile(file: file.id, decls: decls), p.diags)
+  }
+
+  /// Parses a single expression (for tests and tools). Trailing tokens are an error.
+  public static func parseExpression(
+    _ file: SourceFile, _ lexed: LexedFile, interner: Interner, nextExprID: inout Int32
+  ) -> (Expr, [Diagnostic]) {
+    var p = Parser(file: file, tokens: lexed.tokens, interner: interner, nextID: nextExprID)
+    p.skipNewlines()
+    let e = p.parseExpr()
+    p.skipNewlines()
+    if !p.at(.eof) { p.error(.expectedToken, "expected end of expression, found \(p.describe(p.cur))", p.cur) }
+    nextExprID = p.nextID
+    return (e, p.diags)
+  }
+
+  // MARK: - Token access
+
+  var cur: Token { tokens[pos] }
+  func peek(_ n: Int = 1) -> Token { tokens[min(pos + n, tokens.count - 1)] }
+  func at(_ k: TokenKind) -> Bool { tokens[pos].kind == k }
+  func atWord(_ k: Keyword) -> Bool { tokens[pos].is(k) }
+  mutating func advance() -> Token {
+    let t = tokens[pos]
+    if pos < tokens.count - 1 { pos += 1 }
+    return t
+  }
+  mutating func eat(_ k: TokenKind) -> Token? { at(k) ? advance() : nil }
+  mutating func eatWord(_ k: Keyword) -> Token? { atWord(k) ? advance() : nil }
+  func span(_ t: Token) -> Span { Span(file: file.id, start: t.start, end: t.end) }
+  func span(from s: Token) -> Span {
+    let last = pos > 0 ? tokens[pos - 1] : s
+    return Span(file: file.id, start: s.start, end: max(s.end, last.end))
+  }
+  func text(_ t: Token) -> String { file.text(span(t)) }
+  func word(_ k: Keyword) -> String { k.spelling }
+
+  func describe(_ t: Token) -> String {
+    switch t.kind {
+    case .identifier: "'\(text(t))'"
+    case .number, .percent, .date: "'\(text(t))'"
+    case .string: "a string"
+    default: t.kind.display
+    }
+  }
+
+  mutating func skipNewlines() {
+    while at(.newline) { pos += 1 }
+  }
+
+  // MARK: - Diagnostics
+
+  mutating func error(
+    _ code: DiagnosticCode, _ message: String, _ t: Token, help: String? = nil, fix: FixIt? = nil,
+    notes: [Note] = []
+  ) {
+    error(code, message, at: span(t), help: help, fix: fix, notes: notes)
+  }
+
+  mutating func error(
+    _ code: DiagnosticCode, _ message: String, at s: Span, help: String? = nil, fix: FixIt? = nil,
+    notes: [Note] = []
+  ) {
+    if statementFailed { return }
+    statementFailed = true
+    diags.append(Diagnostic(code, message, at: s, notes: notes, help: help, fix: fix))
+  }
+
+  /// Reports regardless of earlier errors in the statement (for independent literal problems).
+  mutating func report(_ code: DiagnosticCode, _ message: String, at s: Span, help: String? = nil, fix: FixIt? = nil) {
+    diags.append(Diagnostic(code, message, at: s, help: help, fix: fix))
+  }
+
+  /// Requires a token kind; reports "expected X" and returns nil otherwise.
+  mutating func expect(_ k: TokenKind, _ what: String) -> Token? {
+    if let t = eat(k) { return t }
+    error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+    return nil
+  }
+
+  /// Requires a word; reports "expected 'w' after ..." otherwise.
+  @discardableResult
+  mutating func expectWord(_ k: Keyword, after context: String) -> Token? {
+    if let t = eatWord(k) { return t }
+    error(.expectedToken, "expected '\(k.spelling)' after \(context), found \(describe(cur))", cur)
+    return nil
+  }
+
+  /// Requires one of several words; returns which.
+  mutating func expectOneOf(_ ks: [Keyword], after context: String) -> Keyword? {
+    for k in ks where atWord(k) {
+      _ = advance()
+      return k
+    }
+    let list = ks.map { "'\($0.spelling)'" }
+    let joined = list.count <= 2 ? list.joined(separator: " or ") : list.dropLast().joined(separator: ", ") + " or " + list.last!
+    var fix: FixIt?
+    var help: String?
+    if cur.kind == .identifier, let s = Suggest.closest(to: text(cur), in: ks.map(\.spelling)) {
+      help = "did you mean '\(s)'?"
+      fix = FixIt("replace '\(text(cur))' with '\(s)'", edits: [Edit(span(cur), s)])
+    }
+    error(.expectedToken, "expected \(joined) after \(context), found \(describe(cur))", cur, help: help, fix: fix)
+    return nil
+  }
+
+  // MARK: - Recovery
+
+  /// Skips to the end of the current statement: past the next newline at this brace depth,
+  /// or up to (not past) the `}` that closes the enclosing block. Nested blocks are skipped whole.
+  mutating func skipStatement() {
+    var braces = 0
+    while !at(.eof) {
+      switch cur.kind {
+      case .lbrace:
+        braces += 1
+      case .rbrace:
+        if braces == 0 { return }
+        braces -= 1
+        if braces == 0 {
+          _ = advance()
+          if at(.newline) { _ = advance() }
+          return
+        }
+      case .newline:
+        if braces == 0 {
+          _ = advance()
+          return
+        }
+      default: break
+      }
+      _ = advance()
+    }
+  }
+
+  /// Ends a statement: a newline, or the `}` / end of file that follows. Anything else is an error.
+  mutating func endStatement() {
+    if eat(.newline) != nil || at(.rbrace) || at(.eof) {
+      return
+    }
+    if !statementFailed {
+      error(.expectedToken, "expected end of line, found \(describe(cur))", cur)
+    }
+    skipStatement()
+  }
+
+  /// Runs one statement parser with error isolation.
+  mutating func statement<T>(_ body: (inout Parser) -> T?) -> T? {
+    statementFailed = false
+    let start = pos
+    let result = body(&self)
+    if statementFailed {
+      skipStatement()
+      statementFailed = false
+      return result
+    }
+    endStatement()
+    statementFailed = false
+    if pos == start { _ = advance() }  // progress guarantee
+    return result
+  }
+
+  /// Parses `{ statements }`. `words` are the statements the block knows (for "did you mean").
+  /// Returns the items and the span up to the closing brace.
+  mutating func block<T>(
+    _ blockName: String, words: [Keyword], opener: Token, _ item: (inout Parser) -> T?
+  ) -> [T] {
+    var items: [T] = []
+    guard let open = eat(.lbrace) else {
+      error(.expectedToken, "expected '{' to start the \(blockName), found \(describe(cur))", cur)
+      return items
+    }
+    skipNewlines()
+    while true {
+      if eat(.rbrace) != nil { return items }
+      if at(.eof) {
+        report(
+          .unclosedBlock, "this '{' of the \(blockName) is never closed", at: span(open),
+          help: "add '}' after the last statement of the \(blockName)")
+        return items
+      }
+      let t = cur
+      if t.kind == .identifier, let k = t.symbol.keyword, words.contains(k) {
+        if let it = statement(item) { items.append(it) }
+      } else if words.isEmpty, t.kind != .rbrace, t.kind != .identifier {
+        if let it = statement(item) { items.append(it) }
+      } else {
+        statementFailed = false
+        unknownStatement(t, in: blockName, words: words)
+        skipStatement()
+        statementFailed = false
+      }
+      skipNewlines()
+    }
+  }
+
+  mutating func unknownStatement(_ t: Token, in blockName: String, words: [Keyword]) {
+    let article = "aeiou".contains(blockName.first ?? "x") ? "an" : "a"
+    if t.kind == .identifier {
+      let w = text(t)
+      if let s = Suggest.closest(to: w, in: words.map(\.spelling)) {
+        error(
+          .unknownStatement, "unknown statement '\(w)' in \(article) \(blockName)", t, help: "did you mean '\(s)'?",
+          fix: FixIt("replace '\(w)' with '\(s)'", edits: [Edit(span(t), s)]))
+      } else {
+        let list = words.map(\.spelling).joined(separator: ", ")
+        error(.unknownStatement, "unknown statement '\(w)' in \(article) \(blockName)", t, help: "\(article) \(blockName) has: \(list)")
+      }
+    } else if t.kind == .rbrace {
+      error(.strayClosingBrace, "this '}' closes no block", t)
+    } else {
+      error(.expectedToken, "expected a statement in \(article) \(blockName), found \(describe(t))", t)
+    }
+  }
+
+  // MARK: - File
+
+  static let topWords: [Keyword] = [
+    .include, .currency, .rounding, .month, .let, .define, .field, .calendar, .metric, .plan, .cadence, .match,
+  ]
+
+  mutating func parseFile() -> [Decl] {
+    var decls: [Decl] = []
+    skipNewlines()
+    while !at(.eof) {
+      let t = cur
+      if t.kind == .identifier, let k = t.symbol.keyword, Self.topWords.contains(k) {
+        if let d = statement({ $0.parseDecl(k) }) { decls.append(d) }
+      } else if t.kind == .rbrace {
+        statementFailed = false
+        error(.strayClosingBrace, "this '}' closes no block", t, fix: FixIt("remove '}'", edits: [Edit(span(t), "")]))
+        _ = advance()
+      } else {
+        statementFailed = false
+        if t.kind == .identifier {
+          let w = text(t)
+          let s = Suggest.closest(to: w, in: Self.topWords.map(\.spelling))
+          error(
+            .unknownDeclaration, "'\(w)' does not start a declaration", t,
+            help: s.map { "did you mean '\($0)'?" }
+              ?? "a rule file declares: \(Self.topWords.map(\.spelling).joined(separator: ", "))",
+            fix: s.map { FixIt("replace '\(w)' with '\($0)'", edits: [Edit(span(t), $0)]) })
+        } else {
+          error(.expectedToken, "expected a declaration, found \(describe(t))", t)
+        }
+        skipStatement()
+      }
+      statementFailed = false
+      skipNewlines()
+    }
+    return decls
+  }
+
+  mutating func parseDecl(_ k: Keyword) -> Decl? {
+    let start = cur
+    switch k {
+    case .include:
+      _ = advance()
+      guard let p = parseStringLit("a quoted path after 'include'") else { return nil }
+      return .include(IncludeDecl(path: p, span: span(from: start)))
+    case .currency, .rounding, .month:
+      guard let s = parseSetting() else { return nil }
+      return .setting(s)
+    case .let:
+      return parseLet().map { .let($0) }
+    case .define:
+      return parseDefine().map { .define($0) }
+    case .field:
+      return parseField().map { .field($0) }
+    case .calendar:
+      return parseCalendar().map { .calendar($0) }
+    case .metric:
+      return parseMetric().map { .metric($0) }
+    case .plan:
+      return parsePlan().map { .plan($0) }
+    case .cadence:
+      return parseCadence().map { .cadence($0) }
+    case .match:
+      return parseMatch().map { .match($0) }
+    default:
+      return nil
+    }
+  }
+
+  // MARK: - Shared pieces
+
+  mutating func parseName(_ what: String) -> Name? {
+    if cur.kind == .identifier {
+      if let k = cur.symbol.keyword, Keyword.reserved.contains(k) {
+        error(.expectedToken, "'\(k.spelling)' is a reserved word and cannot be \(what)", cur)
+        return nil
+      }
+      let t = advance()
+      return Name(t.symbol, span(t))
+    }
+    error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+    return nil
+  }
+
+  mutating func parseStringLit(_ what: String) -> StringLit? {
+    guard let t = expect(.string, what) else { return nil }
+    return StringLit(value: decodeString(t), span: span(t))
+  }
+
+  mutating func optionalLabel() -> StringLit? {
+    guard at(.string) else { return nil }
+    let t = advance()
+    return StringLit(value: decodeString(t), span: span(t))
+  }
+
+  func decodeString(_ t: Token) -> String {
+    let bytes = file.bytes
+    var s = Int(t.start) + 1
+    var e = Int(t.end)
+    if e > s, bytes[e - 1] == UInt8(ascii: "\"") { e -= 1 }
+    var out: [UInt8] = []
+    out.reserveCapacity(e - s)
+    while s < e {
+      let c = bytes[s]
+      if c == UInt8(ascii: "\\"), s + 1 < e {
+        switch bytes[s + 1] {
+        case UInt8(ascii: "n"): out.append(10)
+        case UInt8(ascii: "t"): out.append(9)
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        default:
+          out.append(c)
+          s += 1
+          continue
+        }
+        s += 2
+        continue
+      }
+      out.append(c)
+      s += 1
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `currency USD`, `rounding half even`, `month end clamp|roll over`.
+  mutating func parseSetting() -> SettingDecl? {
+    let start = cur
+    if eatWord(.currency) != nil {
+      guard let c = parseCurrencyCode() else { return nil }
+      return SettingDecl(setting: .currency(c), span: span(from: start))
+    }
+    if eatWord(.rounding) != nil {
+      guard let m = parseRoundingMode(required: true) else { return nil }
+      return SettingDecl(setting: .rounding(m), span: span(from: start))
+    }
+    if eatWord(.month) != nil {
+      guard expectWord(.end, after: "'month'") != nil else { return nil }
+      guard let k = expectOneOf([.clamp, .roll], after: "'month end'") else { return nil }
+      if k == .roll {
+        guard expectWord(.over, after: "'roll'") != nil else { return nil }
+        return SettingDecl(setting: .monthEnd(.rollOver), span: span(from: start))
+      }
+      return SettingDecl(setting: .monthEnd(.clamp), span: span(from: start))
+    }
+    return nil
+  }
+
+  /// A currency code word: `USD`.
+  mutating func parseCurrencyCode() -> Currency? {
+    guard cur.kind == .identifier else {
+      error(.expectedToken, "expected a currency code such as USD, found \(describe(cur))", cur)
+      return nil
+    }
+    let t = advance()
+    return currency(of: t)
+  }
+
+  /// Looks a token up as an ISO 4217 code, reporting E0209 with a suggestion when it is not one.
+  mutating func currency(of t: Token) -> Currency? {
+    let w = text(t)
+    if let c = Currency.lookup(w) { return c }
+    let upper = w.uppercased()
+    let s = Currency.lookup(upper) != nil ? upper : Suggest.closest(to: upper, in: Currency.all.map(\.code))
+    report(
+      .unknownCurrency, "'\(w)' is not an ISO 4217 currency code", at: span(t),
+      help: s.map { "did you mean '\($0)'?" } ?? "use a three-letter code such as USD, EUR or JPY",
+      fix: s.map { FixIt("replace '\(w)' with '\($0)'", edits: [Edit(span(t), $0)]) })
+    statementFailed = true
+    return nil
+  }
+
+  /// `half even`, `half up`, `half down`, `up`, `down`, `ceiling`, `floor`.
+  mutating func parseRoundingMode(required: Bool) -> RoundingMode? {
+    if eatWord(.half) != nil {
+      guard let k = expectOneOf([.even, .up, .down], after: "'half'") else { return nil }
+      return k == .even ? .halfEven : k == .up ? .halfUp : .halfDown
+    }
+    if eatWord(.up) != nil { return .up }
+    if eatWord(.down) != nil { return .down }
+    if eatWord(.ceiling) != nil { return .ceiling }
+    if eatWord(.floor) != nil { return .floor }
+    if required {
+      error(
+        .expectedToken, "expected a rounding mode, found \(describe(cur))", cur,
+        help: "rounding modes: half even, half up, half down, up, down, ceiling, floor")
+    }
+    return nil
+  }
+
+  func isRoundingModeStart() -> Bool {
+    (atWord(.half) && (peek().is(.even) || peek().is(.up) || peek().is(.down)))
+      || ((atWord(.up) || atWord(.down) || atWord(.ceiling) || atWord(.floor))
+        && (peek().kind == .rparen || peek().kind == .comma))
+  }
+
+  /// `number`, `money [USD]`, `percent`, `date`, `days`, `business days`, `months`, `text`, `bool`, `currency`.
+  mutating func parseType() -> TypeAnnotation? {
+    let start = cur
+    guard cur.kind == .identifier, let k = cur.symbol.keyword else {
+      error(.expectedToken, "expected a type, found \(describe(cur))", cur, help: Self.typeHelp)
+      return nil
+    }
+    let kind: TypeAnnotation.Kind
+    switch k {
+    case .number: kind = .number
+    case .money: kind = .money
+    case .percent: kind = .percent
+    case .date: kind = .date
+    case .days: kind = .days
+    case .business:
+      _ = advance()
+      guard expectWord(.days, after: "'business'") != nil else { return nil }
+      return TypeAnnotation(kind: .businessDays, currency: nil, span: span(from: start))
+    case .months: kind = .months
+    case .text: kind = .text
+    case .bool: kind = .bool
+    case .currency: kind = .currency
+    default:
+      let s = Suggest.closest(to: text(cur), in: Self.typeNames)
+      error(
+        .expectedToken, "'\(text(cur))' is not a type", cur, help: s.map { "did you mean '\($0)'?" } ?? Self.typeHelp)
+      return nil
+    }
+    _ = advance()
+    var code: Currency?
+    if kind == .money, cur.kind == .identifier, isCurrencyShaped(cur) {
+      code = currency(of: advance())
+    }
+    return TypeAnnotation(kind: kind, currency: code, span: span(from: start))
+  }
+
+  static let typeNames = ["number", "money", "percent", "date", "days", "business days", "months", "text", "bool", "currency"]
+  static let typeHelp = "types: " + typeNames.joined(separator: ", ")
+
+  func isCurrencyShaped(_ t: Token) -> Bool {
+    guard t.kind == .identifier, t.end - t.start == 3 else { return false }
+    let b = file.bytes
+    for i in Int(t.start)..<Int(t.end) where !(b[i] >= 65 && b[i] <= 90) { return false }
+    return true
+  }
+
+  /// `let name [: type] = expr`.
+  mutating func parseLet() -> LetDecl? {
+    let start = advance()
+    guard let name = parseName("a name after 'let'") else { return nil }
+    var type: TypeAnnotation?
+    if eat(.colon) != nil {
+      guard let t = parseType() else { return nil }
+      type = t
+    }
+    guard expect(.equal, "'=' after the name") != nil else { return nil }
+    let value = parseExpr()
+    return LetDecl(name: name, type: type, value: value, span: span(from: start))
+  }
+
+  /// `define name(p: type, ...) [: type] = expr`.
+  mutating func parseDefine() -> DefineDecl? {
+    let start = advance()
+    guard let name = parseName("a name after 'define'") else { return nil }
+    guard expect(.lparen, "'(' and the parameters") != nil else { return nil }
+    var params: [Param] = []
+    while !at(.rparen) {
+      guard let pn = parseName("a parameter name") else { return nil }
+      guard expect(.colon, "':' and the parameter's type") != nil else { return nil }
+      guard let pt = parseType() else { return nil }
+      params.append(Param(name: pn, type: pt))
+      if eat(.comma) == nil { break }
+    }
+    guard expect(.rparen, "')' after the parameters") != nil else { return nil }
+    var result: TypeAnnotation?
+    if eat(.colon) != nil {
+      guard let t = parseType() else { return nil }
+      result = t
+    }
+    guard expect(.equal, "'=' and the definition") != nil else { return nil }
+    let body = parseExpr()
+    return DefineDecl(name: name, params: params, result: result, body: body, span: span(from: start))
+  }
+
+  /// `field record.name: type [= default]`.
+  mutating func parseField() -> FieldDecl? {
+    let start = advance()
+    guard let record = parseName("a record name (customer, contract, invoice, event, payment)") else { return nil }
+    guard expect(.dot, "'.' between the record and the field name") != nil else { return nil }
+    guard let field = parseName("a field name") else { return nil }
+    guard expect(.colon, "':' and the field's type") != nil else { return nil }
+    guard let type = parseType() else { return nil }
+    var def: Expr?
+    if eat(.equal) != nil { def = parseExpr() }
+    return FieldDecl(record: record, field: field, type: type, defaultValue: def, span: span(from: start))
+  }
+
+  /// `calendar name ["label"] { weekend day, day; holiday DATE ["label"] }`.
+  mutating func parseCalendar() -> CalendarDecl? {
+    let start = advance()
+    guard let name = parseName("a calendar name") else { return nil }
+    let label = optionalLabel()
+    var weekend: [(Weekday, Span)]?
+    var weekendSpan: Span?
+    var holidays: [HolidayDecl] = []
+    let items: [Void] = block("calendar", words: [.weekend, .holiday], opener: start) { p in
+      let s = p.cur
+      if p.eatWord(.weekend) != nil {
+        var days: [(Weekday, Span)] = []
+        repeat {
+          guard p.cur.kind == .identifier, let k = p.cur.symbol.keyword, let wd = Self.weekday(k) else {
+            p.error(.expectedToken, "expected a day of the week, found \(p.describe(p.cur))", p.cur, help: "write days as monday ... sunday")
+            return nil
+          }
+          days.append((wd, p.span(p.advance())))
+        } while p.eat(.comma) != nil
+        if weekendSpan != nil {
+          p.error(.duplicateSetting, "the weekend is stated twice in this calendar", at: p.span(from: s), notes: [Note("first stated here", at: weekendSpan)])
+        }
+        weekend = days
+        weekendSpan = p.span(from: s)
+        return ()
+      }
+      _ = p.advance()
+      let date = p.parseExpr()
+      let label = p.optionalLabel()
+      holidays.append(HolidayDecl(date: date, label: label, span: p.span(from: s)))
+      return ()
+    }
+    _ = items
+    return CalendarDecl(name: name, label: label, weekend: weekend, weekendSpan: weekendSpan, holidays: holidays, span: span(from: start))
+  }
+
+  static func weekday(_ k: Keyword) -> Weekday? {
+    switch k {
+    case .monday: .monday
+    case .tuesday: .tuesday
+    case .wednesday: .wednesday
+    case .thursday: .thursday
+    case .friday: .friday
+    case .saturday: .saturday
+    case .sunday: .sunday
+    default: nil
+    }
+  }
+
+  /// `metric name ["label"] { event "name"; sum of EXPR | count | ...; where EXPR }`.
+  mutating func parseMetric() -> MetricDecl? {
+    let start = advance()
+    guard let name = parseName("a metric name") else { return nil }
+    let label = optionalLabel()
+    var decl = MetricDecl(name: name, label: label, eventName: nil, aggregation: nil, filters: [], span: span(start), repeats: [])
+    let words: [Keyword] = [.event, .sum, .count, .unique, .max, .latest, .where]
+    let _: [Void] = block("metric", words: words, opener: start) { p in
+      let s = p.cur
+      if p.eatWord(.event) != nil {
+        guard let n = p.parseStringLit("the event name in quotes") else { return nil }
+        if decl.eventName != nil { decl.repeats.append(p.span(from: s)) }
+        decl.eventName = n
+        return ()
+      }
+      if p.eatWord(.where) != nil {
+        decl.filters.append(p.parseExpr())
+        return ()
+      }
+      let kind: AggregationKind
+      var value: Expr?
+      if p.eatWord(.count) != nil {
+        kind = .count
+      } else if p.eatWord(.unique) != nil {
+        guard p.expectWord(.count, after: "'unique'") != nil, p.expectWord(.of, after: "'unique count'") != nil else { return nil }
+        kind = .uniqueCount
+        value = p.parseExpr()
+      } else {
+        let k = p.advance().symbol.keyword!
+        kind = k == .sum ? .sum : k == .max ? .max : .latest
+        guard p.expectWord(.of, after: "'\(k.spelling)'") != nil else { return nil }
+        value = p.parseExpr()
+      }
+      if decl.aggregation != nil { decl.repeats.append(p.span(from: s)) }
+      decl.aggregation = Aggregation(kind: kind, value: value, span: p.span(from: s))
+      return ()
+    }
+    decl.span = span(from: start)
+    return decl
+  }
+}
