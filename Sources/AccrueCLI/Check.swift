@@ -28,17 +28,7 @@ enum Check {
   /// Loads and checks paths. `strict` raises warnings to errors.
   static func checkPaths(_ paths: [String], strict: Bool) -> Outcome {
     let load = RuleSetLoader.load(paths: paths)
-    var diags = load.diagnostics
-    var checked: [(RuleSet, CheckResult)] = []
-    for set in load.sets {
-      let r = Checker.check(set, in: load)
-      diags.append(contentsOf: r.diagnostics)
-      checked.append((set, r))
-    }
-    if strict {
-      for i in diags.indices where diags[i].severity == .warning { diags[i].severity = .error }
-    }
-    diags = diags.sortedForOutput()
+    let (checked, diags) = Frontend.check(load, strict: strict)
     let errors = diags.filter { $0.severity == .error }.count
     let warnings = diags.filter { $0.severity == .warning }.count
     let files = load.sources.files.filter { !$0.bytes.isEmpty }.count

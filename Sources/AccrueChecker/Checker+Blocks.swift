@@ -44,7 +44,15 @@ extension CheckerState {
 
   func expectMoney(_ e: Expr, _ ctx: Context, _ what: String, total: Bool) {
     let want: ValueType = .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)
-    expectType(e, typeOf(e, ctx), want, what)
+    let got = typeOf(e, ctx)
+    expectType(e, got, want, what)
+    if ctx.blockCurrency == nil, ctx.records.contains(.invoice) || ctx.records.contains(.payment),
+      case .money(.known(let c)) = got
+    {
+      report(
+        .currencyUnchecked, "\(what) is in \(c.code), but \(ctx.what) handles records of any currency", at: e.span,
+        help: "add 'currency \(c.code)' to \(ctx.what) so only \(c.code) records reach it")
+    }
     if total { checkMinorUnits(e, what) }
     if case .money(let v, _)? = constValue(e), v.isNegative {
       report(.valueOutOfRange, "\(what) cannot be negative", at: e.span)
@@ -108,6 +116,17 @@ extension CheckerState {
     }
   }
 
+  /// Reports a constant that is negative where only zero or more makes sense.
+  func checkNotNegative(_ e: Expr, _ what: String) {
+    let negative: Bool
+    switch constValue(e) {
+    case .number(let v)?, .money(let v, _)?, .percent(let v)?: negative = v.isNegative
+    case .days(let n)?, .businessDays(let n)?, .months(let n)?: negative = n < 0
+    default: negative = false
+    }
+    if negative { report(.valueOutOfRange, "\(what) cannot be negative", at: e.span) }
+  }
+
   func checkMetric(_ m: Located<MetricDecl>) {
     let d = m.decl
     var ctx = Context()
@@ -124,8 +143,10 @@ extension CheckerState {
         help: "add one of: sum of event.quantity, count, unique count of event.customer, max of event.quantity, latest of event.quantity")
       return
     }
+    metricTypes[metricIndex[d.name.symbol] ?? -1] = .number
     if let v = agg.value {
       let t = typeOf(v, ctx)
+      if agg.kind != .uniqueCount, t.isMoney, let i = metricIndex[d.name.symbol] { metricTypes[i] = t }
       switch agg.kind {
       case .uniqueCount:
         expectOneOf(v, t, [.text, .number, .date], "the value counted by 'unique count'")
@@ -249,6 +270,7 @@ extension CheckerState {
     let what = "charge '\(name(c.name.symbol))'"
     var pricing: (Pricing, Span)?
     var usage: Span?
+    var usageMetric: (Int, Name)?
     var quantity: Span?
     var once = Once()
     for item in c.items {
@@ -266,12 +288,14 @@ extension CheckerState {
         if once.check("quantity", s, self, in: what) {
           quantity = s
           expectType(e, typeOf(e, ctx), .number, "a quantity")
+          checkNotNegative(e, "a quantity")
         }
       case .usage(let m, let s):
         if once.check("usage", s, self, in: what) {
           usage = s
           if let i = metricIndex[m.symbol] {
             metricUsed.insert(i)
+            usageMetric = (i, m)
           } else {
             let sug = Suggest.closest(to: name(m.symbol), in: metricIndex.keys.map(name).sorted())
             report(
@@ -281,7 +305,10 @@ extension CheckerState {
           }
         }
       case .free(let e, let s):
-        if once.check("free", s, self, in: what) { expectType(e, typeOf(e, ctx), .number, "free units") }
+        if once.check("free", s, self, in: what) {
+          expectType(e, typeOf(e, ctx), .number, "free units")
+          checkNotNegative(e, "free units")
+        }
       case .billTiming(_, let s): _ = once.check("bill", s, self, in: what)
       case .prorate(_, let s): _ = once.check("prorate", s, self, in: what)
       case .discount(let d): checkDiscount(d, ctx, charges: [:])
@@ -309,12 +336,22 @@ extension CheckerState {
         report(.conflictingStatement, "a flat or one-time price does not use a quantity", at: s, notes: [Note("the price is here", at: ps)])
       }
     case .percentage:
+      if let (i, m) = usageMetric, let t = metricTypes[i], !t.isMoney {
+        report(
+          .typeMismatch, "percentage pricing takes a share of transaction amounts, but metric '\(name(m.symbol))' counts units",
+          at: m.span, help: "aggregate amounts in the metric, as in: sum of event.amount")
+      }
       if usage == nil, !override {
         report(
           .missingStatement, "\(what) charges a percentage of transactions, so it needs 'usage METRIC'", at: ps,
           help: "add 'usage payments' where metric payments { sum of event.amount }")
       }
     default:
+      if let (i, m) = usageMetric, let t = metricTypes[i], t.isMoney {
+        report(
+          .moneyTimesMoney, "\(what) prices each unit, but metric '\(name(m.symbol))' adds up money, and money times money has no meaning",
+          at: m.span, help: "use 'percentage' to charge a share of transaction amounts, or aggregate a quantity")
+      }
       if !hasQuantity, !override {
         report(
           .missingStatement, "\(what) prices each unit, so it needs a quantity", at: ps,
@@ -378,8 +415,9 @@ extension CheckerState {
           help: "start this tier at \(expected)",
           fix: FixIt("start at \(expected)", edits: [Edit(t.fromSpan, expected.description)]))
       } else if t.from < expected {
+        let last = min(prevTo, t.to ?? prevTo)
         report(
-          .tierOverlap, "quantities \(t.from) to \(min(prevTo, t.to ?? prevTo)) are in two tiers", at: t.fromSpan,
+          .tierOverlap, last == t.from ? "quantity \(t.from) is in two tiers" : "quantities \(t.from) to \(last) are in two tiers", at: t.fromSpan,
           notes: [Note("the previous tier ends at \(prevTo)", at: prev.toSpan)],
           help: "start this tier at \(expected)",
           fix: FixIt("start at \(expected)", edits: [Edit(t.fromSpan, expected.description)]))
@@ -445,6 +483,11 @@ extension CheckerState {
   }
 
   func checkLateFee(_ l: LateFeeSpec, _ ctx: Context, requireAmount: Bool) {
+    if let f = l.fixed, l.percent == nil, typeOf(f, ctx) == .percent {
+      // 'late fee rate' where rate is a percent-valued definition: the percent part alone.
+      expectPercent(f, ctx, "a late-fee percentage")
+      return
+    }
     if let f = l.fixed { expectMoney(f, ctx, "a late fee", total: true) }
     if let p = l.percent { expectPercent(p, ctx, "a late-fee percentage") }
     if requireAmount, l.fixed == nil, l.percent == nil {
@@ -494,6 +537,7 @@ extension CheckerState {
       case .minimumGap(let e, let s):
         if once.check("minimum gap", s, self, in: block) {
           expectOneOf(e, typeOf(e, ctx), [.days, .businessDays], "the minimum gap")
+          checkNotNegative(e, "the minimum gap")
         }
       case .pause(let k, _):
         if case .when(let e) = k { expectCondition(e, ctx, "'pause when'") }
@@ -527,6 +571,7 @@ extension CheckerState {
     }
     var whenSpan: Span?
     var actions = 0
+    var once = Once()
     for item in st.items {
       switch item {
       case .when(let e, let s):
@@ -548,10 +593,10 @@ extension CheckerState {
         actions += 1
       case .lateFee(let l):
         actions += 1
-        checkLateFee(l, ctx, requireAmount: false)
+        if once.check("late fee", l.span, self, in: what) { checkLateFee(l, ctx, requireAmount: false) }
       case .interest(let i):
         actions += 1
-        checkInterest(i, ctx, requireRate: false)
+        if once.check("interest", i.span, self, in: what) { checkInterest(i, ctx, requireRate: false) }
       }
     }
     if actions == 0 {
@@ -660,7 +705,10 @@ extension CheckerState {
             switch o {
             case .ofPayer, .anyCustomer:
               if let first = scope {
-                report(.conflictingStatement, "the candidates' customer is stated twice", at: os, notes: [Note("first stated here", at: first)])
+                report(
+                  .conflictingStatement, "the candidates' customer is stated twice ('open invoices' alone means the payer's)",
+                  at: os, notes: [Note("first stated here", at: first)],
+                  help: "keep one of 'open invoices of payer' and 'open invoices of any customer'")
               }
               scope = os
             case .sameCurrency: break
@@ -687,8 +735,13 @@ extension CheckerState {
         if once.check("tolerance \(side.rawValue)", s, self, in: block) {
           for a in amounts {
             let t = typeOf(a, ctx)
-            expectOneOf(a, t, [.money(.dynamic), .percent], "a tolerance")
-            if t == .percent { expectPercent(a, ctx, "a tolerance") } else if t.isMoney { checkMinorUnits(a, "a tolerance") }
+            expectOneOf(a, t, [.money(ctx.blockCurrency.map { .known($0) } ?? .dynamic), .percent], "a tolerance")
+            if t == .percent {
+              expectPercent(a, ctx, "a tolerance")
+            } else if t.isMoney {
+              checkMinorUnits(a, "a tolerance")
+              checkNotNegative(a, "a tolerance")
+            }
           }
         }
       case .outcome(let c, _, let s):

@@ -3,6 +3,13 @@ import AccrueDiagnostics
 import AccrueLexer
 import AccrueParser
 
+extension ExprKind {
+  var isMoneyLiteral: Bool {
+    if case .money = self { return true }
+    return false
+  }
+}
+
 /// A value known when checking (literals and constant `let`s).
 enum ConstValue: Equatable {
   case number(Fixed), money(Fixed, Currency), percent(Fixed), date(CivilDate)
@@ -36,6 +43,12 @@ extension CheckerState {
 
   /// Like `expectType` for several acceptable kinds.
   func expectOneOf(_ e: Expr, _ got: ValueType, _ wants: [ValueType], _ what: String) {
+    if case .money(.known(let g)) = got,
+      let w = wants.first(where: { if case .money(.known(let c)) = $0 { return c != g } else { return false } })
+    {
+      expectType(e, got, w, what)
+      return
+    }
     if wants.contains(where: { accepts($0, got) }) {
       for w in wants { if case .money = w, case .money = got { expectType(e, got, w, what) } }
       return
@@ -65,12 +78,13 @@ extension CheckerState {
 
   /// Reports an amount literal with more decimals than its currency has (for totals, not unit prices).
   func checkMinorUnits(_ e: Expr, _ what: String) {
-    guard case .money(let v, let c) = e.kind, v.significantFractionDigits > c.minorUnits else { return }
+    guard case .money(let v, let c)? = constValue(e), v.significantFractionDigits > c.minorUnits else { return }
     let places = c.minorUnits == 0 ? "no decimals" : c.minorUnits == 1 ? "1 decimal" : "\(c.minorUnits) decimals"
     let rounded = v.rounded(places: c.minorUnits, .halfEven).map { $0.formatted(places: c.minorUnits) } ?? ""
     report(
       .tooManyDecimals, "\(what) has more decimals than \(c.code) allows (\(places))", at: e.span,
-      help: "write '\(rounded) \(c.code)'", fix: FixIt("round to \(places)", edits: [Edit(e.span, "\(rounded) \(c.code)")]))
+      help: "write '\(rounded) \(c.code)'",
+      fix: e.kind.isMoneyLiteral ? FixIt("round to \(places)", edits: [Edit(e.span, "\(rounded) \(c.code)")]) : nil)
   }
 
   // MARK: - Typing
@@ -290,9 +304,9 @@ extension CheckerState {
       report(.unknownField, "\(bt) has no fields", at: f.span)
       return .error
     }
-    let fname = name(f.symbol)
-    let all = fieldsOf(r)
-    guard let info = all.first(where: { $0.name == fname }) else {
+    guard let info = fieldTable[r]?[f.symbol] else {
+      let fname = name(f.symbol)
+      let all = fieldsOf(r)
       let sug = Suggest.closest(to: fname, in: all.map(\.name))
       report(
         .unknownField, "\(r.rawValue) has no field '\(fname)'", at: f.span,
@@ -330,9 +344,21 @@ extension CheckerState {
           .wrongArgumentCount, "'\(s)' takes \(params.count) argument\(params.count == 1 ? "" : "s"), found \(args.count)",
           at: e.span, notes: [Note("'\(s)' is defined here", at: d.decl.name.span)])
       }
+      // Parameters typed plain 'money' share one currency per call (like a generic currency).
+      var shared: (Currency, Span)?
       for (a, p) in zip(args, params) {
         let at = typeOf(a, ctx)
         expectType(a, at, ValueType(p.type), "argument '\(name(p.name.symbol))' of '\(s)'")
+        if p.type.kind == .money, p.type.currency == nil, case .money(.known(let c)) = at {
+          if let (first, fs) = shared, first != c {
+            report(
+              .currencyMismatch, "the amounts passed to '\(s)' mix \(first.code) and \(c.code)", at: a.span,
+              notes: [Note("\(first.code) is passed here", at: fs)],
+              help: "money parameters of one call share a currency; Accrue never converts currencies")
+          } else if shared == nil {
+            shared = (c, a.span)
+          }
+        }
       }
       for a in args.dropFirst(params.count) { typeOf(a, ctx) }
       return d.type

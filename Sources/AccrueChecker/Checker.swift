@@ -63,7 +63,7 @@ final class DefineEntry {
 }
 
 final class CheckerState {
-  let interner: Interner
+  var interner: Interner
   let sources: SourceMap
   var diags: [Diagnostic] = []
   var types: [ValueType]
@@ -76,12 +76,16 @@ final class CheckerState {
   var defines: [Symbol: DefineEntry] = [:]
   var defineList: [DefineEntry] = []
   var customFields: [RecordKind: [FieldInfo]] = [:]
+  /// Every record's fields by symbol (core fields from the start, custom ones as declared).
+  var fieldTable: [RecordKind: [Symbol: FieldInfo]] = [:]
   var calendars: [Located<CalendarDecl>] = []
   var calendarIndex: [Symbol: Int] = [:]
   var calendarUsed: Set<Int> = []
   var metrics: [Located<MetricDecl>] = []
   var metricIndex: [Symbol: Int] = [:]
   var metricUsed: Set<Int> = []
+  /// The kind of value each metric aggregates (number, or money for transaction amounts).
+  var metricTypes: [Int: ValueType] = [:]
   var plans: [Located<PlanDecl>] = []
   var cadences: [Located<CadenceDecl>] = []
   var matches: [Located<MatchDecl>] = []
@@ -93,6 +97,13 @@ final class CheckerState {
     self.interner = interner
     self.sources = sources
     self.types = [ValueType](repeating: .error, count: exprCount)
+    for (r, fields) in Schema.core {
+      var table: [Symbol: FieldInfo] = [:]
+      for (i, f) in fields.enumerated() {
+        table[self.interner.intern(f.0)] = FieldInfo(name: f.0, type: f.1, doc: f.2, isCustom: false, index: i)
+      }
+      fieldTable[r] = table
+    }
   }
 
   func name(_ s: Symbol) -> String { interner.name(s) }
@@ -272,12 +283,14 @@ final class CheckerState {
     if let def = fd.defaultValue {
       var ctx = Context()
       ctx.settings = topSettings
+      ctx.what = "a field's default value"
       let dt = typeOf(def, ctx)
       expectType(def, dt, t, "the default of '\(r.rawValue).\(fname)'")
     }
     let index = (Schema.core[r]?.count ?? 0) + (customFields[r]?.count ?? 0)
-    customFields[r, default: []].append(
-      FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index))
+    let info = FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index)
+    customFields[r, default: []].append(info)
+    fieldTable[r, default: [:]][fd.field.symbol] = info
   }
 
   // MARK: - let / define

@@ -37,10 +37,10 @@ extension DiagnosticCode {
     \\t (tab). Any other letter after a backslash is an error. Patterns (/.../) have their own escapes.
 
     Wrong:
-        task "Call C:\\Users"
+        create task "Check C:\\Shared" for queue "collections"
 
     Right:
-        task "Call C:\\\\Users"
+        create task "Check C:\\\\Shared" for queue "collections"
     """)
 
   public static let invalidNumber = DiagnosticCode(
@@ -91,10 +91,12 @@ extension DiagnosticCode {
   public static let invalidPattern = DiagnosticCode(
     "E0108", "invalid-pattern", .error, "a pattern that is not a valid regular expression",
     """
-    Patterns are regular expressions with: literal characters, . (any character), classes such as
-    [0-9] and [^ ], the escapes \\d \\w \\s \\D \\W \\S and \\. \\/ \\\\, groups ( ), alternation |, and the
-    repetitions * + ? {n} {n,} {n,m} (n, m at most 1000). They always run in time linear in the text,
-    so back-references and look-around are not supported.
+    Patterns are regular expressions with: literal characters, . (any character but a line end),
+    classes such as [0-9] and [^ ], the escapes \\d \\w \\s \\D \\W \\S and escaped punctuation such as
+    \\. \\/ \\\\, groups ( ) and non-capturing groups (?: ), alternation |, the repetitions * + ? {n} {n,}
+    {n,m} (n, m at most 1000; add ? to repeat lazily), the anchors ^ and $, and a leading (?i) to ignore
+    case. They always run in time linear in the text, so back-references and look-around are not
+    supported.
 
     Wrong:
         reference pattern /INV-([0-9]+/
@@ -170,7 +172,7 @@ extension DiagnosticCode {
   public static let nestingTooDeep = DiagnosticCode(
     "E0205", "nesting-too-deep", .error, "expressions or blocks are nested too deeply",
     """
-    Expressions may nest at most 100 levels (parentheses, operators, calls). Deeper nesting is
+    Expressions may nest at most 100 levels (parentheses, unary operators, calls). Deeper nesting is
     almost always a generated or damaged file. Split the expression with `let` definitions.
     """)
 
@@ -292,10 +294,10 @@ extension DiagnosticCode {
     month, day, contains, starts_with, lower, upper. Your own are declared with `define`.
 
     Wrong:
-        let fee = maximum(25.00 USD, invoice.balance * 2%)
+        define fee(balance: money) = maximum(25.00 USD, balance * 2%)
 
     Right:
-        let fee = max(25.00 USD, invoice.balance * 2%)
+        define fee(balance: money) = max(25.00 USD, balance * 2%)
     """)
 
   public static let includeNotFound = DiagnosticCode(
@@ -378,8 +380,8 @@ extension DiagnosticCode {
   public static let unusedDefinition = DiagnosticCode(
     "W0301", "unused-definition", .warning, "a definition is never used",
     """
-    A `let`, `define` or `metric` that nothing uses is often a leftover or a typo in the place that
-    meant to use it. Remove it or use it. `accrue check --strict` turns this warning into an error.
+    A `let`, `define`, `metric` or `calendar` that nothing uses is often a leftover or a typo in the
+    place that meant to use it. Remove it or use it. `accrue check --strict` turns this warning into an error.
     """)
 
   public static let unusedFile = DiagnosticCode(
@@ -431,10 +433,10 @@ extension DiagnosticCode {
     a percent or a quantity; divide money by money to get a ratio.
 
     Wrong:
-        let fee = invoice.balance * 25.00 USD
+        define fee(balance: money) = balance * 25.00 USD
 
     Right:
-        let fee = invoice.balance * 2.5%
+        define fee(balance: money) = balance * 2.5%
     """)
 
   public static let percentWithNumber = DiagnosticCode(

@@ -118,8 +118,8 @@ public final class SourceFile: Sendable {
     return String(decoding: bytes[s..<e], as: UTF8.self)
   }
 
-  /// Number of lines.
-  public var lineCount: Int { lineStarts.count }
+  /// Number of lines as an editor counts them (a final line end does not start another line).
+  public var lineCount: Int { bytes.last == 10 ? lineStarts.count - 1 : lineStarts.count }
 }
 
 /// The files of one run, addressed by `FileID`.

@@ -43,6 +43,22 @@ public enum Suggest {
         best = (d, c)
       }
     }
-    return best?.1
+    if let b = best { return b.1 }
+    // No close spelling: fall back to the candidate sharing the longest prefix (at least 3 letters),
+    // which catches truncations and doubled letters such as 'biling' for 'bill'.
+    let word = Array(name.lowercased().utf8)
+    var bestPrefix: (Int, String)?
+    for c in candidates where c != name {
+      let cw = Array(c.lowercased().utf8)
+      var n = 0
+      while n < min(word.count, cw.count), word[n] == cw[n] { n += 1 }
+      guard n >= 3, n * 2 >= min(word.count, cw.count) else { continue }
+      if let b = bestPrefix {
+        if n > b.0 || (n == b.0 && c < b.1) { bestPrefix = (n, c) }
+      } else {
+        bestPrefix = (n, c)
+      }
+    }
+    return bestPrefix?.1
   }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An interned identifier: equal words have equal symbols. Keywords have ids `Keyword.rawValue`.
 public struct Symbol: Hashable, Sendable, Comparable {
   /// Index into the interner's table.
@@ -17,8 +23,9 @@ public struct Symbol: Hashable, Sendable, Comparable {
 }
 
 /// Maps identifier bytes to symbols. One interner serves every file of a run, so symbols
-/// compare across files. Not thread-safe: one load uses it from one thread.
-public final class Interner {
+/// compare across files. A value type passed `inout`, so its hot path has no dynamic
+/// exclusivity checks.
+public struct Interner: Sendable {
   private var arena: [UInt8] = []
   private var offsets: [Int32] = [0]
   private var names: [String] = []
@@ -48,50 +55,52 @@ public final class Interner {
 
   /// Interns a string.
   @discardableResult
-  public func intern(_ s: String) -> Symbol {
+  public mutating func intern(_ s: String) -> Symbol {
     var bytes = Array(s.utf8)
     return bytes.withUnsafeMutableBufferPointer { buf in
       intern(UnsafeBufferPointer(buf), 0, buf.count)
     }
   }
 
-  /// Interns `buf[start..<end]`.
-  public func intern(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Symbol {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in start..<end {
-      h = (h ^ UInt64(buf[i])) &* 0x100_0000_01b3
-    }
-    var slot = Int(truncatingIfNeeded: h) & mask
+  /// Interns `buf[start..<end]`. Hot: runs once per identifier token, so it works on raw pointers.
+  public mutating func intern(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Symbol {
+    let base = buf.baseAddress! + start
     let len = end - start
-    while true {
-      let id = slots[slot]
-      if id < 0 { break }
-      let s = Int(offsets[Int(id)])
-      let e = Int(offsets[Int(id) + 1])
-      if e - s == len {
-        var same = true
-        var j = 0
-        while j < len {
-          if arena[s + j] != buf[start + j] {
-            same = false
-            break
-          }
-          j += 1
-        }
-        if same { return Symbol(id) }
-      }
-      slot = (slot + 1) & mask
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in 0..<len {
+      h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3
     }
+    var free = 0
+    let m = mask
+    let found: Int32? = slots.withUnsafeBufferPointer { sl in
+      offsets.withUnsafeBufferPointer { off in
+        arena.withUnsafeBufferPointer { ar in
+          var slot = Int(truncatingIfNeeded: h) & m
+          while true {
+            let id = sl[slot]
+            if id < 0 {
+              free = slot
+              return nil
+            }
+            let s = Int(off[Int(id)])
+            if Int(off[Int(id) + 1]) - s == len, memcmp(ar.baseAddress! + s, base, len) == 0 { return id }
+            slot = (slot + 1) & m
+          }
+        }
+      }
+    }
+    if let found { return Symbol(found) }
     let id = Int32(names.count)
-    arena.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<end]))
+    let bytes = UnsafeBufferPointer(start: base, count: len)
+    arena.append(contentsOf: bytes)
     offsets.append(Int32(arena.count))
-    names.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self))
-    slots[slot] = id
+    names.append(String(decoding: bytes, as: UTF8.self))
+    slots[free] = id
     if names.count * 2 > slots.count { grow() }
     return Symbol(id)
   }
 
-  private func grow() {
+  private mutating func grow() {
     let newCount = slots.count * 2
     slots = [Int32](repeating: -1, count: newCount)
     mask = newCount - 1

@@ -33,7 +33,10 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case actual, last
 
   /// The word as written in rule files.
-  public var spelling: String { String(describing: self) }
+  public var spelling: String { Keyword.spellings[Int(rawValue)] }
+
+  /// Spellings by raw value, computed once (String(describing:) uses reflection).
+  static let spellings: [String] = allCases.map { String(describing: $0) }
 
   /// Words that can never be names (they would make expressions ambiguous).
   public static let reserved: Set<Keyword> = [

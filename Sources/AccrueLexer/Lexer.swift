@@ -74,19 +74,24 @@ public enum Lexer {
   public static let maxDiagnostics = 100
 
   /// Lexes one file.
-  public static func lex(_ file: SourceFile, interner: Interner) -> LexedFile {
+  public static func lex(_ file: SourceFile, interner: inout Interner) -> LexedFile {
     file.bytes.withUnsafeBufferPointer { buf in
       var state = LexState(buf: buf, file: file.id, interner: interner)
       state.run()
+      interner = state.interner
       return LexedFile(tokens: state.tokens, comments: state.comments, diagnostics: state.diags)
     }
   }
 }
 
+extension String {
+  fileprivate func replacingCommas() -> String { String(map { $0 == "," ? "_" : $0 }) }
+}
+
 private struct LexState {
   let buf: UnsafeBufferPointer<UInt8>
   let file: FileID
-  let interner: Interner
+  var interner: Interner
   var i = 0
   var tokens: [Token] = []
   var comments: [Range<Int32>] = []
@@ -251,6 +256,16 @@ private struct LexState {
     var bad = false
     var fractionDigits = 0
     scanDigits(&bad)
+    // "10,000": commas grouping digits. Outside ( ) and [ ] a comma never follows a number, so this
+    // can only be meant as a thousands separator; say how to write it.
+    if nesting == 0, !bad, i - s <= 3, isGroupedComma(at: i) {
+      while isGroupedComma(at: i) { i += 4 }
+      let written = text(s, i)
+      let fixed = written.replacingCommas()
+      diag(
+        .invalidNumber, "'\(written)' groups digits with commas", s, i, help: "write '\(fixed)'",
+        fix: FixIt("use underscores", edits: [Edit(span(s, i), fixed)]))
+    }
     if i + 1 < buf.count, buf[i] == UInt8(ascii: "."), isDigit(buf[i + 1]) {
       i += 1
       let fs = i
@@ -277,6 +292,11 @@ private struct LexState {
     } else {
       emit(.number, s, i)
     }
+  }
+
+  func isGroupedComma(at p: Int) -> Bool {
+    p + 3 < buf.count && buf[p] == UInt8(ascii: ",") && isDigit(buf[p + 1]) && isDigit(buf[p + 2]) && isDigit(buf[p + 3])
+      && (p + 4 == buf.count || !isDigit(buf[p + 4]))
   }
 
   func isIdentStart(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 }

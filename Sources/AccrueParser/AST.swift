@@ -79,7 +79,7 @@ public struct Expr: Sendable {
 }
 
 /// The forms of expression.
-public indirect enum ExprKind: Sendable {
+public enum ExprKind: Sendable {
   /// A plain number, e.g. `12.5` or `1_000 units`.
   case number(Fixed)
   /// An amount, e.g. `12.00 USD`.
@@ -97,25 +97,25 @@ public indirect enum ExprKind: Sendable {
   /// A name: a definition, a parameter, a record, a built-in value or a currency code.
   case name(Name)
   /// `base.field`.
-  case field(Expr, Name)
+  indirect case field(Expr, Name)
   /// `f(args)`.
-  case call(Name, [Expr])
+  indirect case call(Name, [Expr])
   /// A rounding mode given as an argument, e.g. the `half up` in `round(x, half up)`.
   case roundingMode(RoundingMode)
   /// `-x`, `not x`.
-  case unary(UnaryOp, Expr)
+  indirect case unary(UnaryOp, Expr)
   /// `a op b`.
-  case binary(BinaryOp, Expr, Expr)
+  indirect case binary(BinaryOp, Expr, Expr)
   /// `if c then a else b`.
-  case conditional(Expr, Expr, Expr)
+  indirect case conditional(Expr, Expr, Expr)
   /// `[a, b, c]`.
   case list([Expr])
   /// `x between a and b` (inclusive).
-  case between(Expr, Expr, Expr)
+  indirect case between(Expr, Expr, Expr)
   /// `x in list`, `x not in list`.
-  case membership(Expr, Expr, negated: Bool)
+  indirect case membership(Expr, Expr, negated: Bool)
   /// `x matches /pattern/`.
-  case matches(Expr, PatternLit)
+  indirect case matches(Expr, PatternLit)
   /// Placeholder for an expression that failed to parse (already diagnosed).
   case invalid
 }

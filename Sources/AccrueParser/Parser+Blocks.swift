@@ -251,7 +251,7 @@ extension Parser {
       return nil
     }
     let t = advance()
-    guard let v = Fixed(text(t)) else { return nil }
+    guard let v = numberValue(t) else { return nil }
     _ = eatWord(.units) ?? eatWord(.unit)
     return (v, span(t))
   }
@@ -310,7 +310,7 @@ extension Parser {
       guard expectWord(.of, after: "'end'") != nil, expectWord(.month, after: "'end of'") != nil else { return nil }
       return .endOfMonth
     case .day:
-      let d = parseExpr()
+      let d = parseUnary()  // one value: 'of' here is part of the statement, not percent-of
       guard expectWord(.of, after: "the day of the month") != nil, expectWord(.next, after: "'of'") != nil,
         expectWord(.month, after: "'of next'") != nil
       else { return nil }
@@ -618,8 +618,10 @@ extension Parser {
     case .allocate:
       _ = advance()
       var strategies: [(AllocationStrategy, Span)] = []
+      var first = true
       repeat {
-        _ = eatWord(.then)
+        if !first { _ = eatWord(.then) }
+        first = false
         let t = cur
         guard let w = expectOneOf([.exact, .oldest], after: "'allocate'") else { return nil }
         if w == .oldest {

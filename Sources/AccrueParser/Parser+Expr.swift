@@ -24,7 +24,7 @@ extension Parser {
   mutating func parseExpr(minPrecedence: Int) -> Expr {
     depth += 1
     defer { depth -= 1 }
-    if depth > Self.maxDepth {
+    if depth > Self.maxDepth + 1 {
       let t = cur
       error(.nestingTooDeep, "this expression is nested more than \(Self.maxDepth) levels deep", t)
       // Skip the rest of the statement's tokens without recursing.
@@ -43,7 +43,9 @@ extension Parser {
         if t.is(.between) {
           _ = advance()
           let lo = parseExpr(minPrecedence: 4)
+          if at(.newline), peek().is(.and) { _ = advance() }
           guard expectWord(.and, after: "the lower bound of 'between'") != nil else { return lhs }
+          skipNewlines()
           let hi = parseExpr(minPrecedence: 4)
           lhs = makeExpr(.between(lhs, lo, hi), lhs.span.to(hi.span))
           continue
@@ -127,8 +129,10 @@ extension Parser {
       return parseNumberLiteral()
     case .percent:
       _ = advance()
-      let raw = text(t).dropLast()
-      guard let v = Fixed(String(raw)), let frac = v.divided(by: Fixed(100)) else { return invalidExpr(span(t)) }
+      let value = file.bytes.withUnsafeBufferPointer {
+        Fixed.parse(UnsafeBufferPointer(rebasing: $0[Int(t.start)..<Int(t.end) - 1]))
+      }
+      guard let v = value, let frac = v.divided(by: Fixed(100)) else { return invalidExpr(span(t)) }
       return makeExpr(.percent(frac), span(t))
     case .date:
       _ = advance()
@@ -205,17 +209,30 @@ extension Parser {
       }
       if eat(.comma) == nil { break }
     }
-    guard let close = expect(.rparen, "')' to close the arguments of '\(text(t))'") else {
+    let (source, calleeSpan) = (file, span(t))
+    guard let close = expect(.rparen, "')' to close the arguments of '\(source.text(calleeSpan))'") else {
       return makeExpr(.call(name, args), span(from: t))
     }
     return makeExpr(.call(name, args), span(t).to(span(close)))
   }
 
+  /// The value of a number token, tolerating the malformations the lexer reported (doubled or
+  /// trailing underscores, a trailing point, grouping commas).
+  func numberValue(_ t: Token) -> Fixed? {
+    let direct = file.bytes.withUnsafeBufferPointer {
+      Fixed.parse(UnsafeBufferPointer(rebasing: $0[Int(t.start)..<Int(t.end)]))
+    }
+    if let direct { return direct }
+    var s = text(t).filter { $0 != "_" && $0 != "," }
+    if s.hasSuffix(".") { s.removeLast() }
+    return Fixed(s)
+  }
+
   /// A number and its optional unit: `12`, `1_000 units`, `12.50 USD`, `30 days`, `5 business days`.
   mutating func parseNumberLiteral() -> Expr {
     let t = advance()
-    let value = Fixed(text(t))
-    guard let v = value else { return invalidExpr(span(t)) }
+    // The lexer already reported a malformed number; read what it meant so the unit is still consumed.
+    let v = numberValue(t) ?? .zero
     let u = cur
     guard u.kind == .identifier else { return makeExpr(.number(v), span(t)) }
     if isCurrencyShaped(u) {

@@ -13,7 +13,6 @@ public struct Parser {
 
   let file: SourceFile
   let tokens: [Token]
-  let interner: Interner
   var pos = 0
   var diags: [Diagnostic] = []
   var nextID: Int32
@@ -23,9 +22,9 @@ public struct Parser {
 
   /// Parses one lexed file. `nextExprID` is advanced past the ids this file uses.
   public static func parse(
-    _ file: SourceFile, _ lexed: LexedFile, interner: Interner, nextExprID: inout Int32
+    _ file: SourceFile, _ lexed: LexedFile, nextExprID: inout Int32
   ) -> (RuleFile, [Diagnostic]) {
-    var p = Parser(file: file, tokens: lexed.tokens, interner: interner, nextID: nextExprID)
+    var p = Parser(file: file, tokens: lexed.tokens, nextID: nextExprID)
     let decls = p.parseFile()
     nextExprID = p.nextID
     return (RuleFile(file: file.id, decls: decls), p.diags)
@@ -33,9 +32,9 @@ public struct Parser {
 
   /// Parses a single expression (for tests and tools). Trailing tokens are an error.
   public static func parseExpression(
-    _ file: SourceFile, _ lexed: LexedFile, interner: Interner, nextExprID: inout Int32
+    _ file: SourceFile, _ lexed: LexedFile, nextExprID: inout Int32
   ) -> (Expr, [Diagnostic]) {
-    var p = Parser(file: file, tokens: lexed.tokens, interner: interner, nextID: nextExprID)
+    var p = Parser(file: file, tokens: lexed.tokens, nextID: nextExprID)
     p.skipNewlines()
     let e = p.parseExpr()
     p.skipNewlines()
@@ -84,6 +83,11 @@ public struct Parser {
     _ code: DiagnosticCode, _ message: String, _ t: Token, help: String? = nil, fix: FixIt? = nil,
     notes: [Note] = []
   ) {
+    // The lexer already reported the bytes of an invalid token; one message per mistake.
+    if t.kind == .invalid {
+      statementFailed = true
+      return
+    }
     error(code, message, at: span(t), help: help, fix: fix, notes: notes)
   }
 
@@ -102,22 +106,22 @@ public struct Parser {
   }
 
   /// Requires a token kind; reports "expected X" and returns nil otherwise.
-  mutating func expect(_ k: TokenKind, _ what: String) -> Token? {
+  mutating func expect(_ k: TokenKind, _ what: @autoclosure () -> String) -> Token? {
     if let t = eat(k) { return t }
-    error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+    error(.expectedToken, "expected \(what()), found \(describe(cur))", cur)
     return nil
   }
 
   /// Requires a word; reports "expected 'w' after ..." otherwise.
   @discardableResult
-  mutating func expectWord(_ k: Keyword, after context: String) -> Token? {
+  mutating func expectWord(_ k: Keyword, after context: @autoclosure () -> String) -> Token? {
     if let t = eatWord(k) { return t }
-    error(.expectedToken, "expected '\(k.spelling)' after \(context), found \(describe(cur))", cur)
+    error(.expectedToken, "expected '\(k.spelling)' after \(context()), found \(describe(cur))", cur)
     return nil
   }
 
   /// Requires one of several words; returns which.
-  mutating func expectOneOf(_ ks: [Keyword], after context: String) -> Keyword? {
+  mutating func expectOneOf(_ ks: [Keyword], after context: @autoclosure () -> String) -> Keyword? {
     for k in ks where atWord(k) {
       _ = advance()
       return k
@@ -130,7 +134,7 @@ public struct Parser {
       help = "did you mean '\(s)'?"
       fix = FixIt("replace '\(text(cur))' with '\(s)'", edits: [Edit(span(cur), s)])
     }
-    error(.expectedToken, "expected \(joined) after \(context), found \(describe(cur))", cur, help: help, fix: fix)
+    error(.expectedToken, "expected \(joined) after \(context()), found \(describe(cur))", cur, help: help, fix: fix)
     return nil
   }
 
@@ -314,21 +318,21 @@ public struct Parser {
 
   // MARK: - Shared pieces
 
-  mutating func parseName(_ what: String) -> Name? {
+  mutating func parseName(_ what: @autoclosure () -> String) -> Name? {
     if cur.kind == .identifier {
       if let k = cur.symbol.keyword, Keyword.reserved.contains(k) {
-        error(.expectedToken, "'\(k.spelling)' is a reserved word and cannot be \(what)", cur)
+        error(.expectedToken, "'\(k.spelling)' is a reserved word and cannot be \(what())", cur)
         return nil
       }
       let t = advance()
       return Name(t.symbol, span(t))
     }
-    error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+    error(.expectedToken, "expected \(what()), found \(describe(cur))", cur)
     return nil
   }
 
-  mutating func parseStringLit(_ what: String) -> StringLit? {
-    guard let t = expect(.string, what) else { return nil }
+  mutating func parseStringLit(_ what: @autoclosure () -> String) -> StringLit? {
+    guard let t = expect(.string, what()) else { return nil }
     return StringLit(value: decodeString(t), span: span(t))
   }
 
@@ -402,8 +406,11 @@ public struct Parser {
 
   /// Looks a token up as an ISO 4217 code, reporting E0209 with a suggestion when it is not one.
   mutating func currency(of t: Token) -> Currency? {
+    let found = file.bytes.withUnsafeBufferPointer {
+      Currency.lookup(bytes: UnsafeBufferPointer(rebasing: $0[Int(t.start)..<Int(t.end)]))
+    }
+    if let c = found { return c }
     let w = text(t)
-    if let c = Currency.lookup(w) { return c }
     let upper = w.uppercased()
     let s = Currency.lookup(upper) != nil ? upper : Suggest.closest(to: upper, in: Currency.all.map(\.code))
     report(
@@ -494,6 +501,7 @@ public struct Parser {
       type = t
     }
     guard expect(.equal, "'=' after the name") != nil else { return nil }
+    skipNewlines()
     let value = parseExpr()
     return LetDecl(name: name, type: type, value: value, span: span(from: start))
   }
@@ -518,6 +526,7 @@ public struct Parser {
       result = t
     }
     guard expect(.equal, "'=' and the definition") != nil else { return nil }
+    skipNewlines()
     let body = parseExpr()
     return DefineDecl(name: name, params: params, result: result, body: body, span: span(from: start))
   }

@@ -38,7 +38,7 @@ public struct LoadResult {
 public struct RuleSetLoader {
   var sources = SourceMap()
   var diagnostics: [Diagnostic] = []
-  let interner = Interner()
+  var interner = Interner()
   var nextExprID: Int32 = 0
   var lineCount = 0
   let fm = FileManager.default
@@ -58,10 +58,15 @@ public struct RuleSetLoader {
 
   /// Loads one rule set from in-memory files (tests, tools). `files` maps paths relative to `root` to text.
   public static func load(root: String, files: [(String, String)]) -> LoadResult {
+    load(root: root, rawFiles: files.map { ($0.0, Array($0.1.utf8)) })
+  }
+
+  /// Loads one rule set from in-memory bytes (keeps invalid UTF-8 as it is).
+  public static func load(root: String, rawFiles files: [(String, [UInt8])]) -> LoadResult {
     var loader = RuleSetLoader()
     var set = RuleSet(root: root, entries: [], files: [], includes: [:], comments: [:])
     var byPath: [String: [UInt8]] = [:]
-    for (p, t) in files { byPath[normalize(root + "/" + p)] = Array(t.utf8) }
+    for (p, t) in files { byPath[normalize(root + "/" + p)] = t }
     var loaded: [String: FileID] = [:]
     var stack: [String] = []
     for (p, _) in files.sorted(by: { $0.0 < $1.0 }) where !p.contains("/") {
@@ -75,9 +80,9 @@ public struct RuleSetLoader {
       lineCount: loader.lineCount, exprCount: loader.nextExprID)
   }
 
-  mutating func fileError(_ path: String, _ message: String, help: String? = nil) {
+  mutating func fileError(_ path: String, _ message: String, code: DiagnosticCode = .cannotReadFile, help: String? = nil) {
     let f = sources.add(path: path, bytes: [])
-    diagnostics.append(Diagnostic(.cannotReadFile, message, at: Span(file: f.id, start: 0, end: 0), help: help))
+    diagnostics.append(Diagnostic(code, message, at: Span(file: f.id, start: 0, end: 0), help: help))
   }
 
   mutating func loadPath(_ raw: String) -> [RuleSet] {
@@ -112,7 +117,11 @@ public struct RuleSetLoader {
     for n in names.sorted() where !n.hasPrefix(".") {
       let p = dir + "/" + n
       var isDir: ObjCBool = false
-      guard fm.fileExists(atPath: p, isDirectory: &isDir) else { continue }
+      guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+        // A dangling link named *.accrue is a rule file that cannot be read: say so.
+        if n.hasSuffix(".accrue") { files.append(p) }
+        continue
+      }
       if isDir.boolValue {
         dirs.append(p)
       } else if n.hasSuffix(".accrue") {
@@ -134,7 +143,13 @@ public struct RuleSetLoader {
     var set = RuleSet(root: dir, entries: [], files: [], includes: [:], comments: [:])
     var loaded: [String: FileID] = [:]
     var stack: [String] = []
+    let rootKey = Self.normalize(dir)
     for f in files {
+      guard realPathInside(f, rootKey) else {
+        fileError(f, "this file is a link to a file outside the rules folder '\(dir)'", code: .includeOutsideFolder,
+          help: "copy the file into the folder instead of linking to it")
+        continue
+      }
       if let id = loadFile(f, set: &set, loaded: &loaded, stack: &stack, read: readDisk) {
         set.entries.append(id)
       }
@@ -169,14 +184,15 @@ public struct RuleSetLoader {
     let key = Self.normalize(path)
     if let id = loaded[key] { return id }
     guard let bytes = read(key) ?? read(path) else {
-      fileError(path, "this file cannot be read")
+      let dangling = (try? fm.destinationOfSymbolicLink(atPath: path)) != nil
+      fileError(path, dangling ? "this file is a link to a file that does not exist" : "this file cannot be read")
       return nil
     }
     let file = sources.add(path: path, bytes: bytes)
     loaded[key] = file.id
     lineCount += file.lineCount
-    let lexed = Lexer.lex(file, interner: interner)
-    var (ruleFile, parseDiags) = Parser.parse(file, lexed, interner: interner, nextExprID: &nextExprID)
+    let lexed = Lexer.lex(file, interner: &interner)
+    var (ruleFile, parseDiags) = Parser.parse(file, lexed, nextExprID: &nextExprID)
     diagnostics.append(contentsOf: lexed.diagnostics)
     diagnostics.append(contentsOf: parseDiags)
     set.comments[file.id] = lexed.comments

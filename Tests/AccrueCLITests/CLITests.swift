@@ -1,0 +1,112 @@
+import AccrueCLI
+import Foundation
+import Testing
+
+/// The command line, in process: exit statuses, where output goes, formats.
+@Suite("CLI")
+struct CLITests {
+  static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static func run(_ args: [String]) -> (Int32, String, String) {
+    let io = CapturedOutput()
+    let status = CLI.run(args, io: io)
+    return (status, io.stdout, io.stderr)
+  }
+
+  static func temp(_ name: String, _ text: String) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let p = dir.appendingPathComponent(name)
+    try text.write(to: p, atomically: true, encoding: .utf8)
+    return p.path
+  }
+
+  @Test("help and version go to stdout with status 0")
+  func help() {
+    for args in [["--help"], ["-h"], ["help"], ["help", "check"], ["check", "--help"], ["--version"]] {
+      let (s, out, err) = Self.run(args)
+      #expect(s == 0, "\(args)")
+      #expect(!out.isEmpty && err.isEmpty, "\(args)")
+    }
+    #expect(Self.run(["--help"]).1.contains("SUBCOMMANDS:"))
+    #expect(Self.run(["help", "check"]).1.contains("USAGE: accrue check"))
+  }
+
+  @Test("usage errors go to stderr with status 64")
+  func usage() {
+    for args in [[], ["chek", "x"], ["check"], ["check", "--formt", "json", "x"], ["check", "--format", "xml", "x"], ["check", "--format"]] {
+      let (s, out, err) = Self.run(args)
+      #expect(s == 64, "\(args)")
+      #expect(out.isEmpty, "\(args)")
+      #expect(err.hasPrefix("Error: "), "\(args): \(err)")
+    }
+    #expect(Self.run(["chek"]).2.contains("Did you mean 'check'?"))
+    #expect(Self.run(["check", "--formt", "json", "x"]).2.contains("Did you mean '--format'?"))
+  }
+
+  @Test("the bundled rules and examples check clean")
+  func bundled() {
+    let (s, out, err) = Self.run(["check", Self.repoRoot.appendingPathComponent("rules").path, Self.repoRoot.appendingPathComponent("examples").path])
+    #expect(s == 0, "\(out)\(err)")
+  }
+
+  @Test("a missing file is a located error, status 1")
+  func missing() {
+    let (s, out, _) = Self.run(["check", "/nonexistent/rules.accrue"])
+    #expect(s == 1)
+    #expect(out.contains("/nonexistent/rules.accrue:1:1: error[E0308]"))
+  }
+
+  @Test("errors give status 1; warnings only with --strict")
+  func strict() throws {
+    let warn = try Self.temp("w.accrue", "let unused = 1\n")
+    #expect(Self.run(["check", warn]).0 == 0)
+    #expect(Self.run(["check", "--strict", warn]).0 == 1)
+    let bad = try Self.temp("b.accrue", "let x = 1.00 USD + 1.00 EUR\nlet y = x\n")
+    let (s, out, err) = Self.run(["check", bad])
+    #expect(s == 1)
+    #expect(out.contains("b.accrue:1:9: error[E0402]"))
+    #expect(out.contains("^^^^^^^^^^^^^^^^^^^"))
+    #expect(err.contains("1 error"))
+  }
+
+  @Test("machine formats: json, github, sarif")
+  func formats() throws {
+    let bad = try Self.temp("b.accrue", "let x = 1.00 USD + 1.00 EUR\nlet y = x\n")
+    let json = Self.run(["check", "--format", "json", bad]).1
+    let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let d = (obj?["diagnostics"] as? [[String: Any]])?.first
+    #expect(d?["code"] as? String == "E0402")
+    #expect(d?["line"] as? Int == 1)
+    #expect(d?["column"] as? Int == 9)
+    #expect((d?["end"] as? [String: Any])?["column"] as? Int == 28)
+    #expect(d?["severity"] as? String == "error")
+    let gh = Self.run(["check", "--format", "github", bad]).1
+    #expect(gh.hasPrefix("::error file="))
+    #expect(gh.contains("line=1,col=9,endLine=1,endColumn=28,title=E0402 currency-mismatch::"))
+    let sarif = Self.run(["check", "--format", "sarif", bad]).1
+    let s = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+    #expect(s?["version"] as? String == "2.1.0")
+    let run = (s?["runs"] as? [[String: Any]])?.first
+    let results = run?["results"] as? [[String: Any]]
+    #expect(results?.first?["ruleId"] as? String == "E0402")
+  }
+
+  @Test("explain prints the long explanation")
+  func explain() {
+    let (s, out, _) = Self.run(["explain", "E0406"])
+    #expect(s == 0)
+    #expect(out.contains("month end clamp"))
+    #expect(Self.run(["explain", "currency-mismatch"]).0 == 0)
+    #expect(Self.run(["explain", "E9999"]).0 == 1)
+  }
+
+  @Test("the same input gives byte-identical output")
+  func deterministic() throws {
+    let root = Self.repoRoot.appendingPathComponent("rules").path
+    let a = Self.run(["check", "--format", "json", root]).1
+    let b = Self.run(["check", "--format", "json", root]).1
+    #expect(a == b)
+  }
+}
