@@ -36,7 +36,9 @@ let package = Package(
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
     .testTarget(
       name: "AccrueFrontendTests",
-      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender"],
+      dependencies: [
+        "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
+      ],
       exclude: ["Golden"]),
     .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore"]),
   ],

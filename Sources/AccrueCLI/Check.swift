@@ -11,6 +11,7 @@ enum Check {
     variadic: true, minPositionals: 1, maxPositionals: .max,
     options: [
       OptionSpec(long: "strict", short: nil, value: nil, help: "Treat warnings as errors."),
+      OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took, and the lines per second, to standard error."),
       OptionSpec(
         long: "format", short: nil, value: "format", help: "How to print diagnostics.",
         choices: DiagnosticFormat.allCases.map(\.rawValue), defaultValue: "text"),
@@ -23,18 +24,26 @@ enum Check {
     var checked: [(RuleSet, CheckResult)]
     var diagnostics: [Diagnostic]
     var summary: DiagnosticSummary
+    /// Seconds spent loading (read, lex, parse) and checking.
+    var loadSeconds: Double  // not money
+    var checkSeconds: Double  // not money
   }
 
   /// Loads and checks paths. `strict` raises warnings to errors.
   static func checkPaths(_ paths: [String], strict: Bool) -> Outcome {
+    let clock = ContinuousClock()
+    let t0 = clock.now
     let load = RuleSetLoader.load(paths: paths)
+    let t1 = clock.now
     let (checked, diags) = Frontend.check(load, strict: strict)
+    let t2 = clock.now
     let errors = diags.filter { $0.severity == .error }.count
     let warnings = diags.filter { $0.severity == .warning }.count
     let files = load.sources.files.filter { !$0.bytes.isEmpty }.count
     return Outcome(
       load: load, checked: checked, diagnostics: diags,
-      summary: DiagnosticSummary(errors: errors, warnings: warnings, files: files, lines: load.lineCount))
+      summary: DiagnosticSummary(errors: errors, warnings: warnings, files: files, lines: load.lineCount),
+      loadSeconds: seconds(t1 - t0), checkSeconds: seconds(t2 - t1))
   }
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
@@ -47,8 +56,19 @@ enum Check {
       io.err(
         "checked \(o.summary.files) file\(o.summary.files == 1 ? "" : "s") (\(o.summary.lines) lines) in \(sets) rule set\(sets == 1 ? "" : "s"): \(o.summary.text)\n")
     }
+    if args.flag("stats") {
+      let total = o.loadSeconds + o.checkSeconds
+      let rate = total > 0 ? Int(Double(o.summary.lines) / total) : 0  // not money
+      io.err("stats: read+lex+parse \(ms(o.loadSeconds)) ms, check \(ms(o.checkSeconds)) ms, \(rate) lines/s\n")
+    }
     return o.summary.errors > 0 ? ExitStatus.failure : ExitStatus.success
   }
+
+  static func seconds(_ d: Duration) -> Double {  // not money
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18  // not money
+  }
+
+  static func ms(_ s: Double) -> String { String(Int((s * 1000).rounded())) }  // not money
 }
 
 /// `accrue explain CODE`: the long explanation of a diagnostic code.

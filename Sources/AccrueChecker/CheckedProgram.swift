@@ -75,8 +75,8 @@ public struct CheckedProgram: Sendable {
   public var names: [String]
   /// The type of each expression, by expression id.
   public var types: [ValueType]
-  /// What each name, field and call refers to, by expression id.
-  public var resolutions: [Int32: Resolution]
+  /// What each name, field and call refers to, by expression id (nil for other expressions).
+  public var resolutions: [Resolution?]
   /// The rule set's top-level settings.
   public var settings: Settings
   /// `let` definitions, ordered so that each comes after those it uses.

@@ -8,15 +8,15 @@ extension CheckerState {
 
   /// Remembers the first span of each once-only statement in a block; reports repeats.
   struct Once {
-    var seen: [String: Span] = [:]
-    mutating func check(_ key: String, _ span: Span, _ c: CheckerState, in block: String) -> Bool {
-      if let first = seen[key] {
+    var seen: [(String, Span)] = []
+    mutating func check(_ key: String, _ span: Span, _ c: CheckerState, in block: @autoclosure () -> String) -> Bool {
+      if let first = seen.first(where: { $0.0 == key })?.1 {
         c.report(
-          .duplicateSetting, "\(block) states '\(key)' twice", at: span, notes: [Note("first stated here", at: first)],
+          .duplicateSetting, "\(block()) states '\(key)' twice", at: span, notes: [Note("first stated here", at: first)],
           help: "keep one '\(key)' statement")
         return false
       }
-      seen[key] = span
+      seen.append((key, span))
       return true
     }
   }

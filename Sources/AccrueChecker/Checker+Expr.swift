@@ -184,7 +184,15 @@ extension CheckerState {
   }
 
   func checkPattern(_ p: PatternLit) {
-    switch Pattern.compile(p.source) {
+    // Rule sets repeat the same patterns; compile each distinct source once.
+    let result: Result<Pattern, Pattern.Error>
+    if let cached = patternCache[p.source] {
+      result = cached
+    } else {
+      result = Pattern.compile(p.source)
+      patternCache[p.source] = result
+    }
+    switch result {
     case .success: break
     case .failure(let err):
       // The pattern source starts one byte after the opening slash.
@@ -196,31 +204,33 @@ extension CheckerState {
 
   /// The common kind of two values that must agree (if branches, list items, comparisons).
   func unify(
-    _ a: ValueType, _ b: ValueType, at span: Span, _ ctx: Context, what: String, comparing: Bool = false
+    _ a: ValueType, _ b: ValueType, at span: Span, _ ctx: Context, what: @autoclosure () -> String, comparing: Bool = false
   ) -> ValueType {
     if a == .error || b == .error { return a == .error ? b : a }
     if case .money(let x) = a, case .money(let y) = b {
-      return .money(unifyCurrency(x, y, at: span, ctx, what: what))
+      return .money(unifyCurrency(x, y, at: span, ctx, what: what()))
     }
     if a == b { return a }
-    if case .list(let x) = a, case .list(let y) = b { return .list(unify(x, y, at: span, ctx, what: what)) }
-    mismatch(a, b, at: span, what: what)
+    if case .list(let x) = a, case .list(let y) = b { return .list(unify(x, y, at: span, ctx, what: what())) }
+    mismatch(a, b, at: span, what: what())
     return .error
   }
 
-  func unifyCurrency(_ x: CurrencyKind, _ y: CurrencyKind, at span: Span, _ ctx: Context, what: String) -> CurrencyKind {
+  func unifyCurrency(
+    _ x: CurrencyKind, _ y: CurrencyKind, at span: Span, _ ctx: Context, what: @autoclosure () -> String
+  ) -> CurrencyKind {
     switch (x, y) {
     case (.known(let a), .known(let b)):
       if a != b {
         report(
-          .currencyMismatch, "\(what) mix \(a.code) and \(b.code)", at: span,
+          .currencyMismatch, "\(what()) mix \(a.code) and \(b.code)", at: span,
           help: "use one currency; Accrue never converts currencies")
       }
       return .known(a)
     case (.known(let a), .dynamic), (.dynamic, .known(let a)):
       if ctx.blockCurrency == nil {
         report(
-          .currencyUnchecked, "\(what) combine an amount in any currency with \(a.code)", at: span,
+          .currencyUnchecked, "\(what()) combine an amount in any currency with \(a.code)", at: span,
           help: "add 'currency \(a.code)' to this block so only \(a.code) records reach it")
       }
       return .known(a)
@@ -251,35 +261,35 @@ extension CheckerState {
   // MARK: - Names and fields
 
   func typeOfName(_ e: Expr, _ n: Name, _ ctx: Context) -> ValueType {
-    let s = name(n.symbol)
     if let (i, t) = ctx.params[n.symbol] {
-      resolutions[e.id] = .param(i)
+      resolutions[Int(e.id)] = .param(i)
       return t
     }
     if let l = lets[n.symbol] {
-      l.used = true
+      usedLets.insert(l.decl.name.symbol)
       checkLet(l)
-      if l.index >= 0 { resolutions[e.id] = .letValue(l.index) }
+      if l.index >= 0 { resolutions[Int(e.id)] = .letValue(l.index) }
       return l.type
     }
-    if s == "as_of" {
-      resolutions[e.id] = .asOf
+    if n.symbol == asOfSymbol {
+      resolutions[Int(e.id)] = .asOf
       return .date
     }
-    if let r = RecordKind(rawValue: s) {
+    let s = name(n.symbol)
+    if let r = recordSymbols[n.symbol] {
       guard ctx.records.contains(r) else {
-        let seen = ctx.records.map(\.rawValue).sorted()
+        let seen = ctx.records.members.map(\.rawValue).sorted()
         report(
           .recordNotAvailable, "'\(s)' is not available in \(ctx.what)", at: n.span,
           help: seen.isEmpty ? "only definitions and as_of are available here" : "available here: \(seen.joined(separator: ", ")), as_of")
         return .error
       }
-      resolutions[e.id] = .record(r)
+      resolutions[Int(e.id)] = .record(r)
       return .record(r)
     }
     if s.utf8.count == 3, s.uppercased() == s {
       if let c = Currency.lookup(s) {
-        resolutions[e.id] = .currency(c)
+        resolutions[Int(e.id)] = .currency(c)
         return .currency
       }
     }
@@ -287,7 +297,7 @@ extension CheckerState {
       report(.typeMismatch, "'\(s)' is a function; call it with arguments, as in \(s)(...)", at: n.span)
       return .error
     }
-    var candidates = Array(ctx.params.keys.map(name)) + lets.keys.map(name) + ctx.records.map(\.rawValue) + ["as_of"]
+    var candidates = Array(ctx.params.keys.map(name)) + lets.keys.map(name) + ctx.records.members.map(\.rawValue) + ["as_of"]
     candidates.sort()
     let sug = Suggest.closest(to: s, in: candidates)
     report(
@@ -304,7 +314,7 @@ extension CheckerState {
       report(.unknownField, "\(bt) has no fields", at: f.span)
       return .error
     }
-    guard let info = fieldTable[r]?[f.symbol] else {
+    guard let info = fieldTable[r.index][f.symbol] else {
       let fname = name(f.symbol)
       let all = fieldsOf(r)
       let sug = Suggest.closest(to: fname, in: all.map(\.name))
@@ -314,7 +324,7 @@ extension CheckerState {
         fix: sug.map { FixIt("replace '\(fname)' with '\($0)'", edits: [Edit(f.span, $0)]) })
       return .error
     }
-    resolutions[e.id] = .field(r, info.index)
+    resolutions[Int(e.id)] = .field(r, info.index)
     if case .money(.dynamic) = info.type, let c = ctx.blockCurrency { return .money(.known(c)) }
     return info.type
   }
@@ -331,8 +341,8 @@ extension CheckerState {
   func typeOfCall(_ e: Expr, _ f: Name, _ args: [Expr], _ ctx: Context) -> ValueType {
     let s = name(f.symbol)
     if let d = defines[f.symbol] {
-      d.used = true
-      resolutions[e.id] = .define(d.index)
+      usedDefines.insert(d.decl.name.symbol)
+      resolutions[Int(e.id)] = .define(d.index)
       if d.state == 1 {
         checkDefine(d)  // reports the recursion
         return .error
@@ -372,7 +382,7 @@ extension CheckerState {
       for a in args { typeOf(a, ctx) }
       return .error
     }
-    resolutions[e.id] = .builtin(b)
+    resolutions[Int(e.id)] = .builtin(b)
     func arity(_ n: ClosedRange<Int>) -> Bool {
       guard n.contains(args.count) else {
         let want = n.lowerBound == n.upperBound ? "\(n.lowerBound)" : n.upperBound > 100 ? "\(n.lowerBound) or more" : "\(n.lowerBound) or \(n.upperBound)"
@@ -619,9 +629,9 @@ extension CheckerState {
       case .years: return .months(n * 12)
       }
     case .name(let n):
-      guard let l = lets[n.symbol], !l.folding, l.state != 1 else { return nil }
-      l.folding = true
-      defer { l.folding = false }
+      guard let l = lets[n.symbol], !folding.contains(n.symbol), l.state != 1 else { return nil }
+      folding.insert(n.symbol)
+      defer { folding.remove(n.symbol) }
       return constValue(l.decl.value)
     case .unary(.negate, let x):
       switch constValue(x) {

@@ -1,3 +1,4 @@
+import Foundation
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
@@ -15,9 +16,11 @@ public struct CheckResult: Sendable {
 
 /// Names, types, units, currencies and rule conflicts.
 public enum Checker {
-  /// Checks one loaded rule set.
-  public static func check(_ set: RuleSet, in load: LoadResult) -> CheckResult {
+  /// Checks one loaded rule set. `parallel` forces (true) or forbids (false) checking blocks on two
+  /// threads; by default large rule sets use two.
+  public static func check(_ set: RuleSet, in load: LoadResult, parallel: Bool? = nil) -> CheckResult {
     let c = CheckerState(interner: load.interner, sources: load.sources, exprCount: Int(load.exprCount))
+    c.parallel = parallel
     c.run(set)
     return CheckResult(program: c.program(), diagnostics: c.diags)
   }
@@ -25,7 +28,7 @@ public enum Checker {
 
 /// Where an expression is checked: which records it sees and which settings are in force.
 struct Context {
-  var records: Set<RecordKind> = []
+  var records: RecordSet = []
   var params: [Symbol: (Int, ValueType)] = [:]
   var settings = Settings()
   /// Calendar for business-day arithmetic is available (cadence with calendar or default weekends).
@@ -34,14 +37,18 @@ struct Context {
   var blockCurrency: Currency?
 }
 
+/// Hands a worker to its thread. Its state is touched by that thread alone until the join.
+final class WorkerBox: @unchecked Sendable {
+  let state: CheckerState
+  init(_ s: CheckerState) { state = s }
+}
+
 final class LetEntry {
   var decl: LetDecl
   var file: FileID
   var state = 0  // 0 unchecked, 1 in progress, 2 done
-  var folding = false  // being constant-folded (guards cycles in constValue)
   var type: ValueType = .error
   var index = -1
-  var used = false
   init(_ d: LetDecl, _ f: FileID) {
     decl = d
     file = f
@@ -54,7 +61,6 @@ final class DefineEntry {
   var state = 0
   var type: ValueType = .error
   var index: Int
-  var used = false
   init(_ d: DefineDecl, _ f: FileID, _ i: Int) {
     decl = d
     file = f
@@ -67,7 +73,7 @@ final class CheckerState {
   let sources: SourceMap
   var diags: [Diagnostic] = []
   var types: [ValueType]
-  var resolutions: [Int32: Resolution] = [:]
+  var resolutions: [Resolution?]
 
   var topSettings = Settings()
   var topSettingSpans: [String: Span] = [:]
@@ -76,14 +82,23 @@ final class CheckerState {
   var defines: [Symbol: DefineEntry] = [:]
   var defineList: [DefineEntry] = []
   var customFields: [RecordKind: [FieldInfo]] = [:]
-  /// Every record's fields by symbol (core fields from the start, custom ones as declared).
-  var fieldTable: [RecordKind: [Symbol: FieldInfo]] = [:]
+  /// Every record's fields by symbol (core fields from the start, custom ones as declared), by record index.
+  var fieldTable: [[Symbol: FieldInfo]] = Array(repeating: [:], count: RecordKind.allCases.count)
+  let asOfSymbol: Symbol
+  let recordSymbols: [Symbol: RecordKind]
   var calendars: [Located<CalendarDecl>] = []
   var calendarIndex: [Symbol: Int] = [:]
   var calendarUsed: Set<Int> = []
   var metrics: [Located<MetricDecl>] = []
   var metricIndex: [Symbol: Int] = [:]
   var metricUsed: Set<Int> = []
+  var patternCache: [String: Result<Pattern, Pattern.Error>] = [:]
+  var parallel: Bool?
+  /// Definitions referenced so far (per worker; merged after parallel checking).
+  var usedLets: Set<Symbol> = []
+  var usedDefines: Set<Symbol> = []
+  /// Lets being constant-folded (guards cycles in constValue).
+  var folding: Set<Symbol> = []
   /// The kind of value each metric aggregates (number, or money for transaction amounts).
   var metricTypes: [Int: ValueType] = [:]
   var plans: [Located<PlanDecl>] = []
@@ -93,16 +108,49 @@ final class CheckerState {
   /// Stack of definitions being checked, for cycle messages.
   var defStack: [(String, Span)] = []
 
+  /// A worker for parallel block checking: the same declarations, empty results.
+  init(copying o: CheckerState) {
+    interner = o.interner
+    sources = o.sources
+    types = [ValueType](repeating: .error, count: o.types.count)
+    resolutions = [Resolution?](repeating: nil, count: o.resolutions.count)
+    asOfSymbol = o.asOfSymbol
+    recordSymbols = o.recordSymbols
+    fieldTable = o.fieldTable
+    topSettings = o.topSettings
+    topSettingSpans = o.topSettingSpans
+    lets = o.lets
+    letOrder = o.letOrder
+    defines = o.defines
+    defineList = o.defineList
+    customFields = o.customFields
+    calendars = o.calendars
+    calendarIndex = o.calendarIndex
+    metrics = o.metrics
+    metricIndex = o.metricIndex
+    metricTypes = o.metricTypes
+    plans = o.plans
+    cadences = o.cadences
+    matches = o.matches
+    declared = o.declared
+    patternCache = o.patternCache
+  }
+
   init(interner: Interner, sources: SourceMap, exprCount: Int) {
     self.interner = interner
     self.sources = sources
     self.types = [ValueType](repeating: .error, count: exprCount)
+    self.resolutions = [Resolution?](repeating: nil, count: exprCount)
+    self.asOfSymbol = self.interner.intern("as_of")
+    var recordSymbols: [Symbol: RecordKind] = [:]
+    for r in RecordKind.allCases { recordSymbols[self.interner.intern(r.rawValue)] = r }
+    self.recordSymbols = recordSymbols
     for (r, fields) in Schema.core {
       var table: [Symbol: FieldInfo] = [:]
       for (i, f) in fields.enumerated() {
         table[self.interner.intern(f.0)] = FieldInfo(name: f.0, type: f.1, doc: f.2, isCustom: false, index: i)
       }
-      fieldTable[r] = table
+      fieldTable[r.index] = table
     }
   }
 
@@ -159,12 +207,60 @@ final class CheckerState {
     for e in defineList { checkDefine(e) }
     for i in calendars.indices { checkCalendar(calendars[i]) }
     for i in metrics.indices { checkMetric(metrics[i]) }
-    for i in plans.indices { checkPlan(&plans[i]) }
-    for i in cadences.indices { checkCadence(&cadences[i]) }
+    let blocks = plans.count + cadences.count + matches.count
+    if parallel ?? (blocks >= Self.parallelThreshold) {
+      checkBlocksInParallel()
+    } else {
+      checkBlocks(plans: plans.indices, cadences: cadences.indices, matches: matches.indices)
+    }
     checkCadenceOrder()
-    for i in matches.indices { checkMatch(&matches[i]) }
     checkMatchOrder()
     reportUnused()
+  }
+
+  /// Rule sets with at least this many plans, cadences and match rules are checked on two threads.
+  static let parallelThreshold = 256
+
+  func checkBlocks(plans p: Range<Int>, cadences c: Range<Int>, matches m: Range<Int>) {
+    for i in p { checkPlan(&plans[i]) }
+    for i in c { checkCadence(&cadences[i]) }
+    for i in m { checkMatch(&matches[i]) }
+  }
+
+  /// Checks the second half of every kind of block on a second thread. Safe because every `let` and
+  /// `define` is already checked (their entries are only read from now on) and each worker keeps its
+  /// own types, resolutions, diagnostics and usage marks, merged afterwards.
+  func checkBlocksInParallel() {
+    let other = fork()
+    let (ps, cs, ms) = (plans.count / 2, cadences.count / 2, matches.count / 2)
+    let (pe, ce, me) = (plans.count, cadences.count, matches.count)
+    let box = WorkerBox(other)
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      box.state.checkBlocks(plans: ps..<pe, cadences: cs..<ce, matches: ms..<me)
+      done.signal()
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+    checkBlocks(plans: 0..<ps, cadences: 0..<cs, matches: 0..<ms)
+    done.wait()
+    // Merge the other worker's results.
+    for i in 0..<types.count where other.types[i] != .error { types[i] = other.types[i] }
+    for i in 0..<resolutions.count where other.resolutions[i] != nil { resolutions[i] = other.resolutions[i] }
+    for i in ps..<pe { plans[i] = other.plans[i] }
+    for i in cs..<ce { cadences[i] = other.cadences[i] }
+    for i in ms..<me { matches[i] = other.matches[i] }
+    diags.append(contentsOf: other.diags)
+    metricUsed.formUnion(other.metricUsed)
+    calendarUsed.formUnion(other.calendarUsed)
+    usedLets.formUnion(other.usedLets)
+    usedDefines.formUnion(other.usedDefines)
+  }
+
+  /// A second worker sharing this one's declarations (read-only from here on) with fresh results.
+  func fork() -> CheckerState {
+    let w = CheckerState(copying: self)
+    return w
   }
 
   /// Which loaded file an include statement resolved to (matching the loader's path rules).
@@ -290,7 +386,7 @@ final class CheckerState {
     let index = (Schema.core[r]?.count ?? 0) + (customFields[r]?.count ?? 0)
     let info = FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index)
     customFields[r, default: []].append(info)
-    fieldTable[r, default: [:]][fd.field.symbol] = info
+    fieldTable[r.index][fd.field.symbol] = info
   }
 
   // MARK: - let / define
@@ -359,12 +455,12 @@ final class CheckerState {
   }
 
   func reportUnused() {
-    for e in letOrder where !e.used {
+    for e in letOrder where !usedLets.contains(e.decl.name.symbol) {
       report(
         .unusedDefinition, "'\(name(e.decl.name.symbol))' is defined but never used", at: e.decl.name.span,
         help: "remove it, or use it where it was meant to be used")
     }
-    for e in defineList where !e.used {
+    for e in defineList where !usedDefines.contains(e.decl.name.symbol) {
       report(
         .unusedDefinition, "'\(name(e.decl.name.symbol))' is defined but never used", at: e.decl.name.span,
         help: "remove it, or call it where it was meant to be used")

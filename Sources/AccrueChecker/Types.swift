@@ -11,7 +11,7 @@ public enum CurrencyKind: Hashable, Sendable {
 
 /// The kinds of values in the language. Units are part of the kind: days, business days and
 /// months differ; money carries its currency; a percent is not a number.
-public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
+public enum ValueType: Hashable, Sendable, CustomStringConvertible {
   case number
   case money(CurrencyKind)
   case percent
@@ -22,7 +22,7 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
   case text
   case bool
   case currency
-  case list(ValueType)
+  indirect case list(ValueType)
   case record(RecordKind)
   case roundingMode
   /// Unknown because of an earlier error; never reported again.
@@ -102,6 +102,34 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
 /// The data records rules can read.
 public enum RecordKind: String, Sendable, CaseIterable, Hashable {
   case customer, contract, invoice, event, payment
+
+  /// Position in `allCases` (for array-indexed tables).
+  public var index: Int {
+    switch self {
+    case .customer: 0
+    case .contract: 1
+    case .invoice: 2
+    case .event: 3
+    case .payment: 4
+    }
+  }
+}
+
+/// A set of records, as a bit mask (checked on every name, so no hashing).
+public struct RecordSet: OptionSet, Sendable, Hashable {
+  public let rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+  /// The set holding one record.
+  public init(_ r: RecordKind) { rawValue = 1 << UInt8(r.index) }
+  /// Whether `r` is in the set.
+  public func contains(_ r: RecordKind) -> Bool { rawValue & (1 << UInt8(r.index)) != 0 }
+  /// The records in the set, in declaration order.
+  public var members: [RecordKind] { RecordKind.allCases.filter { contains($0) } }
+  public static let customer = RecordSet(.customer)
+  public static let contract = RecordSet(.contract)
+  public static let invoice = RecordSet(.invoice)
+  public static let event = RecordSet(.event)
+  public static let payment = RecordSet(.payment)
 }
 
 /// A field of a record: its name, kind and meaning.

@@ -88,7 +88,7 @@ extension String {
   fileprivate func replacingCommas() -> String { String(map { $0 == "," ? "_" : $0 }) }
 }
 
-private struct LexState {
+struct LexState {
   let buf: UnsafeBufferPointer<UInt8>
   let file: FileID
   var interner: Interner
@@ -97,6 +97,9 @@ private struct LexState {
   var comments: [Range<Int32>] = []
   var diags: [Diagnostic] = []
   var nesting = 0  // depth of ( and [
+  /// When streaming, full chunks are handed over here as they fill.
+  var stream: TokenStream?
+  var chunkSize = 16_384
   var lastUTF8ErrorLine = -1
 
   init(buf: UnsafeBufferPointer<UInt8>, file: FileID, interner: Interner) {
@@ -126,7 +129,16 @@ private struct LexState {
       case 0x20, 0x09, 0x0D, 0x0C:
         i += 1
       case 0x0A:
-        if nesting == 0, let last = tokens.last, last.kind != .newline { emit(.newline, i, i + 1) }
+        if nesting == 0, let last = tokens.last, last.kind != .newline {
+          emit(.newline, i, i + 1)
+          // Hand over a full chunk at a line end. An empty buffer then behaves exactly like one
+          // ending in a newline (blank lines still collapse; patterns only follow words on their line).
+          if let s = stream, tokens.count >= chunkSize {
+            s.push(tokens)
+            tokens = []
+            tokens.reserveCapacity(chunkSize + 64)
+          }
+        }
         i += 1
       case UInt8(ascii: "#"):
         let s = i

@@ -374,7 +374,9 @@ extension Parser {
     }
     let joined = parts.joined()
     if let dc = DayCount(rawValue: joined), peek(1).kind == .slash {
-      pos += 3
+      _ = advance()
+      _ = advance()
+      _ = advance()
       return dc
     }
     error(.expectedToken, "expected a day count (actual/365, actual/360, 30/360 or actual/actual), found \(describe(s))", s)

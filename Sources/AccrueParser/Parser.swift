@@ -12,13 +12,25 @@ public struct Parser {
   public static let maxDepth = 100
 
   let file: SourceFile
-  let tokens: [Token]
+  var tokens: [Token]
   var pos = 0
+  /// Tokens already dropped from the front of `tokens` (streaming only).
+  var consumed = 0
   var diags: [Diagnostic] = []
   var nextID: Int32
   var depth = 0
   /// Set once a statement has reported an error, so one mistake gives one message.
   var statementFailed = false
+
+  /// Parses a file whose tokens arrive from a lexer running concurrently.
+  public static func parse(_ file: SourceFile, stream: TokenStream, nextExprID: inout Int32) -> (RuleFile, [Diagnostic]) {
+    var p = Parser(file: file, tokens: stream.next() ?? [], nextID: nextExprID)
+    p.stream = stream
+    p.refill()
+    let decls = p.parseFile()
+    nextExprID = p.nextID
+    return (RuleFile(file: file.id, decls: decls), p.diags)
+  }
 
   /// Parses one lexed file. `nextExprID` is advanced past the ids this file uses.
   public static func parse(
@@ -45,6 +57,9 @@ public struct Parser {
 
   // MARK: - Token access
 
+  /// Source of further tokens while a large file is still being lexed on another thread.
+  var stream: TokenStream?
+
   var cur: Token { tokens[pos] }
   func peek(_ n: Int = 1) -> Token { tokens[min(pos + n, tokens.count - 1)] }
   func at(_ k: TokenKind) -> Bool { tokens[pos].kind == k }
@@ -52,7 +67,26 @@ public struct Parser {
   mutating func advance() -> Token {
     let t = tokens[pos]
     if pos < tokens.count - 1 { pos += 1 }
+    if stream != nil, pos + 8 >= tokens.count { refill() }
     return t
+  }
+
+  /// Keeps at least 8 tokens of lookahead while the lexer is still producing them.
+  mutating func refill() {
+    while pos + 8 >= tokens.count, let s = stream {
+      guard let chunk = s.next() else {
+        stream = nil
+        return
+      }
+      // Drop what the parser has passed, so memory stays bounded by the chunk size.
+      if pos > 64 {
+        let keep = pos - 8
+        tokens.removeFirst(keep)
+        pos -= keep
+        consumed += keep
+      }
+      tokens.append(contentsOf: chunk)
+    }
   }
   mutating func eat(_ k: TokenKind) -> Token? { at(k) ? advance() : nil }
   mutating func eatWord(_ k: Keyword) -> Token? { atWord(k) ? advance() : nil }
@@ -74,7 +108,7 @@ public struct Parser {
   }
 
   mutating func skipNewlines() {
-    while at(.newline) { pos += 1 }
+    while at(.newline) { _ = advance() }
   }
 
   // MARK: - Diagnostics

@@ -33,6 +33,20 @@ public struct LoadResult {
   public var exprCount: Int32
 }
 
+/// The lexer thread's result, handed back once.
+private final class LexDone: @unchecked Sendable {
+  private let semaphore = DispatchSemaphore(value: 0)
+  private var result: (Interner, LexedFile)?  // written once before the signal, read after the wait
+  func set(_ i: Interner, _ l: LexedFile) {
+    result = (i, l)
+    semaphore.signal()
+  }
+  func wait() -> (Interner, LexedFile) {
+    semaphore.wait()
+    return result!  // set() always runs before signal()
+  }
+}
+
 /// Finds rule sets under the given paths, reads and parses their files, and resolves includes.
 /// It reads files but never writes, prints or exits.
 public struct RuleSetLoader {
@@ -42,6 +56,8 @@ public struct RuleSetLoader {
   var nextExprID: Int32 = 0
   var lineCount = 0
   let fm = FileManager.default
+  /// Files at least this large are lexed on a second thread while they are parsed.
+  static let concurrentLexingThreshold = 256 * 1024
 
   /// Loads every path: a file is a set of its own (its folder is the include boundary); a folder
   /// with top-level `.accrue` files is a set; a folder without any is searched for sets in its subfolders.
@@ -191,8 +207,19 @@ public struct RuleSetLoader {
     let file = sources.add(path: path, bytes: bytes)
     loaded[key] = file.id
     lineCount += file.lineCount
-    let lexed = Lexer.lex(file, interner: &interner)
-    var (ruleFile, parseDiags) = Parser.parse(file, lexed, nextExprID: &nextExprID)
+    var ruleFile: RuleFile
+    var parseDiags: [Diagnostic]
+    let lexed: LexedFile
+    if bytes.count >= Self.concurrentLexingThreshold {
+      // Large file: lex on a second thread while this one parses.
+      let done = LexDone()
+      let stream = Lexer.lexConcurrently(file, interner: interner) { i, l in done.set(i, l) }
+      (ruleFile, parseDiags) = Parser.parse(file, stream: stream, nextExprID: &nextExprID)
+      (interner, lexed) = done.wait()
+    } else {
+      lexed = Lexer.lex(file, interner: &interner)
+      (ruleFile, parseDiags) = Parser.parse(file, lexed, nextExprID: &nextExprID)
+    }
     diagnostics.append(contentsOf: lexed.diagnostics)
     diagnostics.append(contentsOf: parseDiags)
     set.comments[file.id] = lexed.comments

@@ -1,6 +1,8 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
+import AccrueGen
+import Foundation
 import AccrueLexer
 import AccrueParser
 import Testing
@@ -265,5 +267,28 @@ struct CheckerTests {
       }
       """
     #expect(Support.codes(src).contains("E0507"))
+  }
+}
+
+@Suite("Parallel checking")
+struct ParallelCheckTests {
+  /// A generated rule set with mistakes sprinkled in gives the same diagnostics, types and
+  /// resolutions whether its blocks are checked on one thread or two.
+  @Test("two workers give exactly what one gives")
+  func sameResults() {
+    var text = RuleGenerator.generate(lines: 4_000, seed: 7)
+    text = text.replacingOccurrences(of: "flat 17.00 USD", with: "flat 17.00 EUR")
+    text = text.replacingOccurrences(of: "quantity contract.seats", with: "quantity contract.seatz")
+    text = text.replacingOccurrences(of: "step final 60 days", with: "step final 6 days")
+    text += "let unused_rate = 3%\n"
+    let load = RuleSetLoader.load(root: "gen", files: [("gen.accrue", text)])
+    let set = load.sets[0]
+    let one = Checker.check(set, in: load, parallel: false)
+    let two = Checker.check(set, in: load, parallel: true)
+    #expect(!one.diagnostics.isEmpty)
+    #expect(one.diagnostics.sortedForOutput() == two.diagnostics.sortedForOutput())
+    #expect(one.program.types == two.program.types)
+    #expect(one.program.resolutions == two.program.resolutions)
+    #expect(one.program.plans.map(\.settings) == two.program.plans.map(\.settings))
   }
 }
