@@ -61,7 +61,9 @@ enum Check {
       let rate = total > 0 ? Int(Double(o.summary.lines) / total) : 0  // not money
       io.err("stats: read+lex+parse \(ms(o.loadSeconds)) ms, check \(ms(o.checkSeconds)) ms, \(rate) lines/s\n")
     }
-    return o.summary.errors > 0 ? ExitStatus.failure : ExitStatus.success
+    let status = o.summary.errors > 0 ? ExitStatus.failure : ExitStatus.success
+    KeepAlive.keepIfLarge(o, lines: o.summary.lines)
+    return status
   }
 
   static func seconds(_ d: Duration) -> Double {  // not money

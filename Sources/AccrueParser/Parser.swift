@@ -381,6 +381,9 @@ public struct Parser {
     var s = Int(t.start) + 1
     var e = Int(t.end)
     if e > s, bytes[e - 1] == UInt8(ascii: "\"") { e -= 1 }
+    if !bytes[s..<e].contains(UInt8(ascii: "\\")) {
+      return String(decoding: bytes[s..<e], as: UTF8.self)  // no escapes: the common case
+    }
     var out: [UInt8] = []
     out.reserveCapacity(e - s)
     while s < e {

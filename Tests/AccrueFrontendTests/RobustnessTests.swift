@@ -159,7 +159,7 @@ struct RobustnessTests {
     for set in sets {
       for (fi, file) in set.files.enumerated() {
         for kind in 0..<12 {
-          for rep in 0..<4 {
+          for rep in 0..<10 {
             var mutated = set
             mutated.files[fi].1 = Self.mutate(file.1, kind: kind, rng: &rng)
             let t0 = ContinuousClock.now
