@@ -406,18 +406,20 @@ final class CheckerState {
     var ctx = Context()
     ctx.settings = topSettings
     ctx.what = "a 'let'"
-    let t = typeOf(e.decl.value, ctx)
-    if let ann = e.decl.type {
-      let want = ValueType(ann)
-      expectType(e.decl.value, t, want, "'\(name(e.decl.name.symbol))'")
-      e.type = want
-    } else {
-      e.type = t
-    }
+    e.type = typeBody(e.decl.value, stated: e.decl.type, ctx, "'\(name(e.decl.name.symbol))'")
     defStack.removeLast()
     e.state = 2
     e.index = letOrder.count
     letOrder.append(e)
+  }
+
+  /// The type of a definition's body; when its type is stated, the body must fit it and the stated type wins.
+  func typeBody(_ body: Expr, stated: TypeAnnotation?, _ ctx: Context, _ what: String) -> ValueType {
+    let t = typeOf(body, ctx)
+    guard let stated else { return t }
+    let want = ValueType(stated)
+    expectType(body, t, want, what)
+    return want
   }
 
   func checkDefine(_ e: DefineEntry) {
@@ -442,14 +444,7 @@ final class CheckerState {
       }
       ctx.params[p.name.symbol] = (i, ValueType(p.type))
     }
-    let t = typeOf(e.decl.body, ctx)
-    if let r = e.decl.result {
-      let want = ValueType(r)
-      expectType(e.decl.body, t, want, "the result of '\(name(e.decl.name.symbol))'")
-      e.type = want
-    } else {
-      e.type = t
-    }
+    e.type = typeBody(e.decl.body, stated: e.decl.result, ctx, "the result of '\(name(e.decl.name.symbol))'")
     defStack.removeLast()
     e.state = 2
   }
