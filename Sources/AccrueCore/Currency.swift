@@ -52,8 +52,8 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
   /// Direct-index table over AAA...ZZZ: the minor units, or -1 for unknown codes.
   private static let table: [Int8] = {
     var t = [Int8](repeating: -1, count: 26 * 26 * 26)
-    for entry in isoTable {
-      // The table holds only valid three-letter uppercase codes (checked by the tests), so this index is in range.
+    for entry in isoTable + historicTable {
+      // The tables hold only valid three-letter uppercase codes (checked by the tests), so this index is in range.
       let bytes = Array(entry.code.utf8)
       let index = Int(bytes[0] &- 0x41) * 676 + Int(bytes[1] &- 0x41) * 26 + Int(bytes[2] &- 0x41)
       t[index] = Int8(entry.units)
@@ -76,8 +76,15 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
   /// Japanese yen (0).
   public static let JPY = Currency(packed: 0x4A_50_59, minorUnits: 0)
 
+  /// Recently withdrawn codes, still accepted so that historical invoices and payments import
+  /// (Bulgaria's lev until the euro in 2026, Croatia's kuna until 2023, ...). Not in `all`, so
+  /// never suggested for new rules.
+  private static let historicTable: [(code: String, units: Int)] = [
+    ("ANG", 2), ("BGN", 2), ("CUC", 2), ("HRK", 2), ("SLL", 2), ("ZWL", 2),
+  ]
+
   /// ISO 4217 list one (published 2026-01-01): code and minor units, alphabetical.
-  /// Withdrawn codes (HRK, BGN, ANG, CUC, SLL, ZWL, ...) and non-currency X-codes (XAU, XDR, XXX, ...) are omitted.
+  /// Withdrawn codes are in `historicTable`; precious metals and other non-currency X-codes are omitted.
   private static let isoTable: [(code: String, units: Int)] = [
     ("AED", 2), ("AFN", 2), ("ALL", 2), ("AMD", 2), ("AOA", 2), ("ARS", 2), ("AUD", 2), ("AWG", 2),
     ("AZN", 2), ("BAM", 2), ("BBD", 2), ("BDT", 2), ("BHD", 3), ("BIF", 0), ("BMD", 2), ("BND", 2),
