@@ -22,8 +22,16 @@ let package = Package(
     .target(name: "AccrueParser", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer"]),
     // AST -> names, types, units, currencies, rule conflicts -> diagnostics + checked program.
     .target(name: "AccrueChecker", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
+    // Checked program -> executable plan: every expression a closure with names resolved to slots.
+    .target(name: "AccrueCompiler", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueParser", "AccrueChecker"]),
+    // Data files (CSV, JSON, JSON Lines; later bank formats) -> typed rows with located issues.
+    .target(name: "AccrueImport", dependencies: ["AccrueCore"]),
+    // Evaluates the plan against a dataset as of a date: invoices (later reminders and matches).
+    .target(
+      name: "AccrueEngine",
+      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueParser", "AccrueChecker", "AccrueCompiler", "AccrueImport"]),
     // Renderers: diagnostics as text, JSON, GitHub annotations, SARIF.
-    .target(name: "AccrueRender", dependencies: ["AccrueDiagnostics"]),
+    .target(name: "AccrueRender", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueCompiler", "AccrueEngine", "AccrueImport", "AccrueParser"]),
     // Synthetic, seeded rule files and datasets for benchmarks and tests.
     .target(name: "AccrueGen", dependencies: ["AccrueCore"]),
     // The command line: argument parsing, commands, exit codes. Never prints directly.
@@ -31,6 +39,7 @@ let package = Package(
       name: "AccrueCLI",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
+        "AccrueCompiler", "AccrueEngine", "AccrueImport",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
@@ -41,6 +50,9 @@ let package = Package(
       ],
       exclude: ["Golden"]),
     .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore"]),
+    .testTarget(
+      name: "AccrueEngineTests",
+      dependencies: ["AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,287 @@
+import AccrueChecker
+import AccrueCore
+import AccrueDiagnostics
+import AccrueParser
+
+/// Where a rule is written: shown on every output line it produces.
+public struct RuleRef: Sendable, Hashable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  public var column: Int
+  public var description: String { "\(file):\(line)" }
+}
+
+/// How a charge is priced, with amounts compiled.
+public enum CompiledPricing: Sendable {
+  case flat(CExpr)
+  case once(CExpr)
+  case perUnit(CExpr)
+  case tiers(TierMode, [CompiledTier])
+  case package(size: CExpr, price: CExpr)
+  case percentage(rate: CExpr, fixedFee: CExpr?, minimum: CExpr?, maximum: CExpr?)
+
+  /// The pricing's name in plan output.
+  public var kind: String {
+    switch self {
+    case .flat: "flat"
+    case .once: "once"
+    case .perUnit: "per unit"
+    case .tiers(let m, _): "tiers \(m.rawValue)"
+    case .package: "package"
+    case .percentage: "percentage"
+    }
+  }
+}
+
+/// One tier: quantities in (from-1, to] (to nil: and above).
+public struct CompiledTier: Sendable {
+  public var from: Fixed
+  public var to: Fixed?
+  public var unitPrice: CExpr
+  public var flatFee: CExpr?
+}
+
+/// Where a charge's quantity comes from.
+public enum QuantitySource: Sendable {
+  case none
+  case usage(metric: Int)
+  case expr(CExpr)
+}
+
+/// How long a discount lasts.
+public enum CompiledDuration: Sendable {
+  case forever
+  case periods(CExpr)
+  case until(CExpr)
+}
+
+/// A compiled discount.
+public struct CompiledDiscount: Sendable {
+  public var label: String?
+  public var amount: CExpr
+  public var charge: String?
+  public var duration: CompiledDuration
+  public var condition: CExpr?
+  public var source: RuleRef
+}
+
+/// A compiled charge.
+public struct CompiledCharge: Sendable {
+  public var name: String
+  public var label: String
+  public var pricing: CompiledPricing?
+  public var quantity: QuantitySource
+  public var free: CExpr?
+  public var timing: BillTiming
+  public var prorate: Bool
+  public var discounts: [CompiledDiscount]
+  public var minimum: CExpr?
+  public var source: RuleRef
+}
+
+/// A compiled tax.
+public struct CompiledTax: Sendable {
+  public var label: String
+  public var rate: CExpr
+  public var mode: TaxMode
+  public var condition: CExpr?
+  public var source: RuleRef
+}
+
+/// Compiled payment terms.
+public enum CompiledTerms: Sendable {
+  case dueOnReceipt
+  case net(CExpr)
+  case netEndOfMonth(CExpr)
+  case endOfMonth
+  case dayOfNextMonth(CExpr)
+  case installments([(share: CExpr, after: CExpr)])
+}
+
+/// A phase following the trial.
+public struct CompiledPhase: Sendable {
+  public var name: String
+  public var duration: CExpr
+  /// Re-priced charges by name.
+  public var charges: [String: CompiledCharge]
+  public var discounts: [CompiledDiscount]
+  public var free: Bool
+  public var minimum: CExpr?
+  public var source: RuleRef
+}
+
+/// An executable plan (one `plan` block).
+public struct CompiledPlanSpec: Sendable {
+  public var name: String
+  public var label: String
+  public var currency: Currency
+  public var period: PeriodSpec
+  public var timing: BillTiming
+  public var alignment: Alignment
+  public var trial: CExpr?
+  public var phases: [CompiledPhase]
+  public var charges: [CompiledCharge]
+  public var discounts: [CompiledDiscount]
+  public var minimum: CExpr?
+  public var taxes: [CompiledTax]
+  public var terms: CompiledTerms
+  public var earlyDiscount: (rate: CExpr, within: CExpr)?
+  public var lateFee: (fixed: CExpr?, percent: CExpr?)?
+  public var interest: (rate: CExpr, dayCount: DayCount)?
+  public var rounding: RoundingMode
+  public var monthEnd: MonthEndRule
+  public var source: RuleRef
+}
+
+/// A compiled metric.
+public struct CompiledMetric: Sendable {
+  public var name: String
+  public var label: String
+  public var eventName: String?
+  public var aggregation: AggregationKind
+  public var value: CExpr?
+  public var filters: [CExpr]
+  public var source: RuleRef
+}
+
+/// The executable plan of a rule set: everything resolved, ready to run against data.
+public struct ExecutablePlan: Sendable {
+  /// The checked program it came from (names, custom field schemas).
+  public var program: CheckedProgram
+  /// `let` values in dependency order (index = let index).
+  public var lets: [CExpr]
+  public var metrics: [CompiledMetric]
+  public var plans: [CompiledPlanSpec]
+  /// Plans by name.
+  public var planIndex: [String: Int]
+}
+
+/// Compiles a checked rule set to an executable plan.
+public enum PlanCompiler {
+  public static func compile(_ program: CheckedProgram, sources: SourceMap) -> ExecutablePlan {
+    func ref(_ s: Span) -> RuleRef {
+      let (f, l, _) = sources.resolve(s)
+      return RuleRef(file: f.path, line: l.line, column: l.column)
+    }
+    var ec = ExprCompiler(program: program)
+    let lets = program.lets.map { ec.compile($0.decl.value) }
+    var metricIndex: [String: Int] = [:]
+    let metrics: [CompiledMetric] = program.metrics.enumerated().map { i, m in
+      let d = m.decl
+      metricIndex[program.name(d.name.symbol)] = i
+      return CompiledMetric(
+        name: program.name(d.name.symbol), label: d.label?.value ?? program.name(d.name.symbol),
+        eventName: d.eventName?.value, aggregation: d.aggregation?.kind ?? .count,
+        value: d.aggregation?.value.map { ec.compile($0) }, filters: d.filters.map { ec.compile($0) }, source: ref(d.span))
+    }
+    func discount(_ d: DiscountSpec) -> CompiledDiscount {
+      let duration: CompiledDuration
+      switch d.duration {
+      case .forever: duration = .forever
+      case .periods(let n): duration = .periods(ec.compile(n))
+      case .until(let e): duration = .until(ec.compile(e))
+      }
+      return CompiledDiscount(
+        label: d.label?.value, amount: ec.compile(d.amount), charge: d.charge.map { program.name($0.symbol) },
+        duration: duration, condition: d.condition.map { ec.compile($0) }, source: ref(d.span))
+    }
+    func charge(_ c: ChargeDecl, defaultTiming: BillTiming) -> CompiledCharge {
+      var out = CompiledCharge(
+        name: program.name(c.name.symbol), label: c.label?.value ?? program.name(c.name.symbol), pricing: nil,
+        quantity: .none, free: nil, timing: defaultTiming, prorate: true, discounts: [], minimum: nil, source: ref(c.span))
+      for item in c.items {
+        switch item {
+        case .pricing(let p, _):
+          switch p {
+          case .flat(let e): out.pricing = .flat(ec.compile(e))
+          case .once(let e): out.pricing = .once(ec.compile(e))
+          case .perUnit(let e): out.pricing = .perUnit(ec.compile(e))
+          case .package(let size, let price): out.pricing = .package(size: ec.compile(size), price: ec.compile(price))
+          case .percentage(let s):
+            out.pricing = .percentage(
+              rate: ec.compile(s.rate), fixedFee: s.fixedFee.map { ec.compile($0) }, minimum: s.minimum.map { ec.compile($0) },
+              maximum: s.maximum.map { ec.compile($0) })
+          case .tiers(let mode, let tiers):
+            out.pricing = .tiers(
+              mode,
+              tiers.map {
+                CompiledTier(from: $0.from, to: $0.to, unitPrice: ec.compile($0.unitPrice), flatFee: $0.flatFee.map { ec.compile($0) })
+              })
+          }
+        case .quantity(let e, _): out.quantity = .expr(ec.compile(e))
+        case .usage(let m, _): out.quantity = metricIndex[program.name(m.symbol)].map { .usage(metric: $0) } ?? .none
+        case .free(let e, _): out.free = ec.compile(e)
+        case .billTiming(let t, _): out.timing = t
+        case .prorate(let p, _): out.prorate = p
+        case .discount(let d): out.discounts.append(discount(d))
+        case .minimum(let e, _): out.minimum = ec.compile(e)
+        }
+      }
+      return out
+    }
+    var plans: [CompiledPlanSpec] = []
+    var planIndex: [String: Int] = [:]
+    for lp in program.plans {
+      let p = lp.decl
+      ec.settings = lp.settings
+      var spec = CompiledPlanSpec(
+        name: program.name(p.name.symbol), label: p.label?.value ?? program.name(p.name.symbol),
+        currency: lp.settings.currency ?? .USD, period: .months(1), timing: .advance, alignment: .anniversary, trial: nil,
+        phases: [], charges: [], discounts: [], minimum: nil, taxes: [], terms: .dueOnReceipt, earlyDiscount: nil,
+        lateFee: nil, interest: nil, rounding: lp.settings.rounding ?? .halfEven, monthEnd: lp.settings.monthEnd ?? .clamp,
+        source: ref(p.span))
+      for item in p.items {
+        switch item {
+        case .period(let ps, _): spec.period = ps
+        case .billTiming(let t, _): spec.timing = t
+        case .align(let a, _): spec.alignment = a
+        default: break
+        }
+      }
+      for item in p.items {
+        switch item {
+        case .setting, .period, .billTiming, .align, .free: break
+        case .trial(let e, _): spec.trial = ec.compile(e)
+        case .charge(let c): spec.charges.append(charge(c, defaultTiming: spec.timing))
+        case .discount(let d): spec.discounts.append(discount(d))
+        case .minimum(let e, _): spec.minimum = ec.compile(e)
+        case .tax(let t):
+          spec.taxes.append(
+            CompiledTax(
+              label: t.label?.value ?? "Tax", rate: ec.compile(t.rate), mode: t.mode, condition: t.condition.map { ec.compile($0) },
+              source: ref(t.span)))
+        case .terms(let terms, _):
+          switch terms {
+          case .dueOnReceipt: spec.terms = .dueOnReceipt
+          case .net(let e): spec.terms = .net(ec.compile(e))
+          case .netEndOfMonth(let e): spec.terms = .netEndOfMonth(ec.compile(e))
+          case .endOfMonth: spec.terms = .endOfMonth
+          case .dayOfNextMonth(let e): spec.terms = .dayOfNextMonth(ec.compile(e))
+          case .installments(let parts): spec.terms = .installments(parts.map { (ec.compile($0.share), ec.compile($0.after)) })
+          }
+        case .earlyDiscount(let rate, let within, _): spec.earlyDiscount = (ec.compile(rate), ec.compile(within))
+        case .lateFee(let l): spec.lateFee = (l.fixed.map { ec.compile($0) }, l.percent.map { ec.compile($0) })
+        case .interest(let i):
+          if let r = i.rate { spec.interest = (ec.compile(r), i.dayCount ?? .actual365) }
+        case .phase(let ph):
+          var phase = CompiledPhase(
+            name: program.name(ph.name.symbol), duration: ec.compile(ph.duration), charges: [:], discounts: [], free: false,
+            minimum: nil, source: ref(ph.span))
+          for pi in ph.items {
+            switch pi {
+            case .charge(let c): phase.charges[program.name(c.name.symbol)] = charge(c, defaultTiming: spec.timing)
+            case .discount(let d): phase.discounts.append(discount(d))
+            case .free: phase.free = true
+            case .minimum(let e, _): phase.minimum = ec.compile(e)
+            default: break
+            }
+          }
+          spec.phases.append(phase)
+        }
+      }
+      planIndex[spec.name] = plans.count
+      plans.append(spec)
+    }
+    return ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+  }
+}

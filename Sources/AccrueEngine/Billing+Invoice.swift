@@ -1,0 +1,346 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueParser
+
+extension Billing {
+  /// Prices a quantity under a charge's pricing (before proration and rounding). Returns the amount,
+  /// the unit price when one price applies to every unit, and the steps for `--explain`.
+  static func price(
+    _ ch: CompiledCharge, quantity q: Fixed, env: Env, currency: Currency
+  ) -> (amount: Fixed, unit: Fixed?, steps: [String])? {
+    func money(_ e: CExpr) -> Fixed? {
+      switch e.eval(env) {
+      case .money(let v, let c):
+        if c != currency {
+          env.fail("\(ch.name): the price is in \(c.code), the plan bills in \(currency.code)", e.span)
+          return nil
+        }
+        return v
+      default: return nil
+      }
+    }
+    var qty = q
+    var steps: [String] = []
+    if let f = ch.free, case .number(let free) = f.eval(env), free > .zero {
+      let after = Swift.max(.zero, qty.subtracting(free) ?? .zero)
+      steps.append("free units: \(qty) - \(free) = \(after)")
+      qty = after
+    }
+    switch ch.pricing {
+    case .flat(let e)?, .once(let e)?:
+      guard let v = money(e) else { return nil }
+      steps.append("\(ch.pricing!.kind) \(v) \(currency.code)")
+      return (v, nil, steps)
+    case .perUnit(let e)?:
+      guard let unit = money(e), let amt = unit.multiplied(by: qty) else { return nil }
+      steps.append("\(qty) x \(unit) \(currency.code) = \(amt)")
+      return (amt, unit, steps)
+    case .package(let size, let price)?:
+      guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price),
+        let packs = qty.divided(by: s)?.ceilingInt(), let amt = Fixed(Int(packs)).multiplied(by: p)
+      else { return nil }
+      steps.append("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
+      return (amt, nil, steps)
+    case .tiers(let mode, let tiers)?:
+      var total = Fixed.zero
+      if mode == .graduated {
+        for t in tiers {
+          let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
+          let upper = t.to.map { Swift.min(qty, $0) } ?? qty
+          let units = Swift.max(.zero, upper.subtracting(lower) ?? .zero)
+          guard units > .zero else { continue }
+          guard let p = money(t.unitPrice), var part = units.multiplied(by: p) else { return nil }
+          var text = "tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(units) x \(p)"
+          if let ff = t.flatFee, let f = money(ff) {
+            part = part.adding(f) ?? part
+            text += " + flat \(f)"
+          }
+          total = total.adding(part) ?? total
+          steps.append(text + " = \(part)")
+        }
+        steps.append("graduated total \(total)")
+        return (total, nil, steps)
+      }
+      // Volume: every unit at the price of the tier the quantity reaches.
+      guard qty > .zero else {
+        steps.append("no units")
+        return (.zero, nil, steps)
+      }
+      guard
+        let t = tiers.first(where: { t in
+          let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
+          return qty > lower && (t.to.map { qty <= $0 } ?? true)
+        }) ?? tiers.last, let p = money(t.unitPrice), var amt = qty.multiplied(by: p)
+      else { return nil }
+      var text = "volume tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(qty) x \(p)"
+      if let ff = t.flatFee, let f = money(ff) {
+        amt = amt.adding(f) ?? amt
+        text += " + flat \(f)"
+      }
+      steps.append(text + " = \(amt)")
+      return (amt, p, steps)
+    case .percentage?, nil:
+      return nil
+    }
+  }
+
+  /// Days of [a, b) outside the trial.
+  static func chargedDays(_ a: CivilDate, _ b: CivilDate, trialEnd: CivilDate?) -> Int {
+    guard a < b else { return 0 }
+    guard let te = trialEnd, te > a else { return a.days(until: b) }
+    return te >= b ? 0 : te.days(until: b)
+  }
+
+  /// Lines of the non-usage charges of one timing for [a, b) under terms `t`.
+  static func periodLines(
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, terms t: Terms, timing: BillTiming,
+    _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool, sign: Fixed = Fixed(1),
+    note: String = "", env: Env
+  ) -> [InvoiceLine] {
+    let spec = plan.plans[t.plan]
+    let te = trialEnd(spec, c, env)
+    var out: [InvoiceLine] = []
+    var record = c.record
+    let fields = plan.program.fields(of: .contract)
+    if let s = fields.first(where: { $0.name == "quantity" })?.index { record[s] = .number(t.quantity) }
+    if let s = fields.first(where: { $0.name == "seats" })?.index { record[s] = .number(t.seats) }
+    if let s = fields.first(where: { $0.name == "plan" })?.index { record[s] = .text(spec.name) }
+    env.records[RecordKind.contract.index] = record
+    env.records[RecordKind.customer.index] = data.customers[c.customer].record
+    let fullDays = full.0.days(until: full.1)
+    for ch in spec.charges {
+      if case .usage = ch.quantity { continue }
+      let isOnce: Bool = { if case .once? = ch.pricing { return true } else { return false } }()
+      if isOnce {
+        guard firstInvoice, timing == .advance, sign == Fixed(1) else { continue }
+      } else if ch.timing != timing {
+        continue
+      }
+      let days = isOnce ? fullDays : chargedDays(a, b, trialEnd: te)
+      guard days > 0 else { continue }
+      var q = Fixed.zero
+      if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
+      guard let (amt, unit, steps) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
+      var value = amt
+      var explain = ["rule \(ch.source): charge \(ch.name)"] + steps
+      let prorated = !isOnce && ch.prorate && days != fullDays
+      if prorated {
+        value = amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding) ?? amt
+        explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)")
+      }
+      if sign != Fixed(1) { value = value.negated ?? value }
+      let rounded = value.rounded(places: spec.currency.minorUnits, spec.rounding) ?? value
+      explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)")
+      var desc = ch.label
+      if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
+      if prorated { desc += ", \(days) of \(fullDays) days" }
+      if !note.isEmpty { desc = note + desc }
+      out.append(
+        InvoiceLine(
+          description: desc, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
+          periodStart: a, periodEnd: b, rule: ch.source, explanation: explain))
+    }
+    return out
+  }
+
+  static func invoice(
+    _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env
+  ) -> PlannedInvoice? {
+    let c = data.contracts[t.contract]
+    let customer = data.customers[c.customer]
+    let now = c.terms(on: t.date)
+    var spec = plan.plans[now.plan]
+    var lines: [InvoiceLine] = []
+    var sources = [customer.source, c.source]
+
+    // Advance charges for the coming period, at the terms in effect on the billing date.
+    if let adv = t.advance {
+      lines += periodLines(
+        plan, data, c, terms: now, timing: .advance, adv.start, adv.end, full: adv.full, firstInvoice: t.periodNumber == 0,
+        env: env)
+    }
+    if let arr = t.arrears {
+      // Changes inside the previous period: credit the unused part of what was billed in advance and
+      // charge the rest of the period at the new terms.
+      let billed = c.terms(on: arr.start)
+      for seg in c.segments(arr.start, arr.end) where seg.terms != billed {
+        sources += c.changes.filter { $0.date == seg.start }.map(\.source)
+        lines += periodLines(
+          plan, data, c, terms: billed, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
+          sign: Fixed(-1), note: "Credit, unused from \(seg.start): ", env: env)
+        lines += periodLines(
+          plan, data, c, terms: seg.terms, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
+          note: "From \(seg.start): ", env: env)
+      }
+      // Arrears flat and per-unit charges, segment by segment.
+      for seg in c.segments(arr.start, arr.end) {
+        lines += periodLines(
+          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false, env: env)
+      }
+      // Usage of the period, priced with the terms of its last day.
+      let last = c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1))
+      let uspec = plan.plans[last.plan]
+      Billing.setRecords(env, data, c)
+      for ch in uspec.charges {
+        guard case .usage(let m) = ch.quantity, let ai = t.usage[m] else { continue }
+        let a = accs[ai]
+        let metric = plan.metrics[m]
+        sources += a.firstRows
+        var explain = [
+          "rule \(ch.source): charge \(ch.name), usage of metric \(metric.name) (\(metric.source))",
+          "\(a.events) event(s) from \(arr.start) to \(CivilDate(dayNumber: arr.end.dayNumber - 1))"
+            + (a.firstRows.isEmpty ? "" : ", first rows " + a.firstRows.map(\.description).joined(separator: ", ")),
+        ]
+        let q = usageQuantity(a, metric)
+        var amount: Fixed
+        var unit: Fixed?
+        if case .percentage(let rate, _, _, _)? = ch.pricing {
+          amount = a.fees
+          explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)")
+        } else {
+          explain.append("\(metric.aggregation.rawValue) = \(q)")
+          guard let (amt, u, steps) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
+          amount = amt
+          unit = u
+          explain += steps
+        }
+        let rounded = amount.rounded(places: uspec.currency.minorUnits, uspec.rounding) ?? amount
+        explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)")
+        lines.append(
+          InvoiceLine(
+            description: "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
+            charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
+            rule: ch.source, explanation: explain))
+      }
+      spec = uspec
+    }
+    guard !lines.isEmpty else { return nil }
+    let currency = spec.currency
+    let mode = spec.rounding
+    func round(_ v: Fixed) -> Fixed { v.rounded(places: currency.minorUnits, mode) ?? v }
+
+    // Discounts: percentages of the lines they cover, then amounts.
+    Billing.setRecords(env, data, c)
+    let chargeDiscounts = spec.charges.flatMap { ch in ch.discounts.map { d -> CompiledDiscount in
+      var x = d
+      x.charge = ch.name
+      return x
+    } }
+    for d in spec.discounts + chargeDiscounts {
+      if let cond = d.condition, !cond.eval(env).isTrue { continue }
+      switch d.duration {
+      case .forever: break
+      case .periods(let n):
+        guard case .number(let k) = n.eval(env), Fixed(t.periodNumber) < k else { continue }
+      case .until(let e):
+        guard case .date(let until) = e.eval(env), t.date <= until else { continue }
+      }
+      let covered = lines.filter { l in (d.charge.map { l.charge == $0 } ?? true) && !l.charge.hasPrefix("discount:") }
+      let base = covered.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+      guard base > .zero else { continue }
+      var amount: Fixed
+      var what: String
+      switch d.amount.eval(env) {
+      case .percent(let r):
+        amount = round(base.multiplied(by: r) ?? .zero)
+        what = "\(RValue.percent(r)) of \(base)"
+      case .money(let v, _):
+        amount = Swift.min(v, base)
+        what = "\(v) \(currency.code), at most \(base)"
+      default: continue
+      }
+      lines.append(
+        InvoiceLine(
+          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), charge: "discount:" + (d.label ?? "discount"),
+          quantity: nil, unitPrice: nil, amount: amount.negated ?? amount, periodStart: lines[0].periodStart,
+          periodEnd: lines[0].periodEnd, rule: d.source, explanation: ["rule \(d.source): discount \(what) = -\(amount)"]))
+    }
+
+    // Minimum commitment: at the end of a period, the shortfall of that period's spend.
+    if let minE = spec.minimum, let arr = t.arrears, case .money(let minimum, _) = minE.eval(env) {
+      let billed = c.terms(on: arr.start)
+      let advanceForPeriod = periodLines(
+        plan, data, c, terms: billed, timing: .advance, arr.start, arr.end, full: arr.full, firstInvoice: false, env: env)
+      let arrearsLines = lines.filter { $0.periodStart >= arr.start && $0.periodEnd <= arr.end }
+      let spend = (advanceForPeriod + arrearsLines).reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+      let days = arr.start.days(until: arr.end)
+      let full = arr.full.0.days(until: arr.full.1)
+      let due = round(minimum.multiplied(by: Fixed(days), dividedBy: Fixed(full), rounding: mode) ?? minimum)
+      if spend < due {
+        let gap = round(due.subtracting(spend) ?? .zero)
+        lines.append(
+          InvoiceLine(
+            description: "Minimum commitment true-up (\(due) committed, \(spend) spent)", charge: "minimum", quantity: nil,
+            unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: spec.source,
+            explanation: ["minimum commitment \(minimum) for \(days) of \(full) days = \(due); spend \(spend); true-up \(gap)"]))
+      }
+    }
+
+    let subtotal = lines.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+    var taxes: [InvoiceTax] = []
+    var total = subtotal
+    for tax in spec.taxes {
+      if let cond = tax.condition, !cond.eval(env).isTrue { continue }
+      guard case .percent(let r) = tax.rate.eval(env) else { continue }
+      if tax.mode == .exclusive {
+        let amt = round(subtotal.multiplied(by: r) ?? .zero)
+        taxes.append(InvoiceTax(label: tax.label, rate: r, inclusive: false, amount: amt, rule: tax.source))
+        total = total.adding(amt) ?? total
+      } else {
+        let onePlus = Fixed(1).adding(r) ?? Fixed(1)
+        let amt = round(subtotal.multiplied(by: r, dividedBy: onePlus, rounding: mode) ?? .zero)
+        taxes.append(InvoiceTax(label: tax.label, rate: r, inclusive: true, amount: amt, rule: tax.source))
+      }
+    }
+
+    // Terms.
+    let (due, termsText, installments) = dueDate(spec, issue: t.date, total: total, env: env)
+    var early: (amount: Fixed, until: CivilDate, rate: Fixed)?
+    if let (rateE, withinE) = spec.earlyDiscount, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
+      let until = t.date.adding(days: Int(n))
+    {
+      early = (round(total.multiplied(by: r) ?? .zero), until, r)
+    }
+    let period = t.advance.map { ($0.start, $0.end) } ?? t.arrears.map { ($0.start, $0.end) } ?? (t.date, t.date)
+    return PlannedInvoice(
+      key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: currency,
+      issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
+      dueDate: due, terms: termsText, earlyDiscount: early, installments: installments, sources: sources)
+  }
+
+  static func dueDate(_ spec: CompiledPlanSpec, issue: CivilDate, total: Fixed, env: Env) -> (CivilDate, String, [Installment]) {
+    func days(_ e: CExpr) -> (Int, Int) {
+      switch e.eval(env) {
+      case .days(let n): return (Int(n), 0)
+      case .months(let n): return (0, Int(n))
+      default: return (0, 0)
+      }
+    }
+    func add(_ d: CivilDate, _ e: CExpr) -> CivilDate {
+      let (n, m) = days(e)
+      return (m != 0 ? d.adding(months: m, spec.monthEnd) : d.adding(days: n)) ?? d
+    }
+    switch spec.terms {
+    case .dueOnReceipt: return (issue, "due on receipt", [])
+    case .net(let e): return (add(issue, e), "net \(e.eval(env))", [])
+    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), "net \(e.eval(env)) end of month", [])
+    case .endOfMonth: return (issue.endOfMonth, "end of month", [])
+    case .dayOfNextMonth(let e):
+      guard case .number(let n) = e.eval(env), let day = n.toInt64(),
+        let next = issue.endOfMonth.adding(days: 1), let d = CivilDate(year: next.year, month: next.month, day: Int(day))
+      else { return (issue, "due on receipt", []) }
+      return (d, "day \(day) of next month", [])
+    case .installments(let parts):
+      let exp = spec.currency.minorUnits
+      guard let totalMinor = total.toMinorUnits(exponent: exp, .halfEven) else { return (issue, "installments", []) }
+      let ratios: [Int64] = parts.map { p in
+        if case .percent(let r) = p.share.eval(env), let x = r.multiplied(by: Fixed(1_000_000))?.toInt64() { return x }
+        return 0
+      }
+      let amounts = allocate(totalMinor, ratios: ratios) ?? [totalMinor]
+      let inst = zip(amounts, parts).map { Installment(amount: Fixed(minorUnits: $0.0, exponent: exp), dueDate: add(issue, $0.1.after)) }
+      return (inst.last?.dueDate ?? issue, "installments", inst)
+    }
+  }
+}

@@ -1,0 +1,339 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueImport
+
+/// A customer with its record slots (in the checker's field order).
+public struct CustomerData: Sendable {
+  public var id: String
+  public var name: String
+  public var record: [RValue]
+  public var source: RowRef
+}
+
+/// A change of a contract's terms from a date on.
+public struct ContractChange: Sendable {
+  public var date: CivilDate
+  public var plan: Int?
+  public var quantity: Fixed?
+  public var seats: Fixed?
+  public var source: RowRef
+}
+
+/// A contract with its record slots.
+public struct ContractData: Sendable {
+  public var id: String
+  public var customer: Int
+  public var plan: Int
+  public var start: CivilDate
+  /// Last day of service, inclusive (nil: open-ended).
+  public var end: CivilDate?
+  public var anchor: CivilDate
+  public var quantity: Fixed
+  public var seats: Fixed
+  public var record: [RValue]
+  public var changes: [ContractChange]
+  public var source: RowRef
+}
+
+/// The data of one run, validated against the rules.
+public struct Dataset: Sendable {
+  public var folder: String
+  public var customers: [CustomerData]
+  public var contracts: [ContractData]
+  public var customerIndex: [String: Int]
+  public var contractIndex: [String: Int]
+  /// Keys of invoices already issued: invoice ids, and `contract/period_start` of recorded invoices.
+  public var issuedKeys: Set<String>
+  /// The usage file, streamed by billing (nil when there is none).
+  public var usage: TableFile?
+  public var usageSchema: TableSchema
+  /// Where each event field lands in the event record.
+  public var usageSlots: [Int]
+}
+
+/// Table schemas: the built-in columns of docs/data.md plus the rules' custom fields.
+enum Schemas {
+  /// Data columns of a record kind (fields not read from files, such as balances, are left out).
+  static func columns(_ r: RecordKind, _ p: CheckedProgram) -> [(ColumnSpec, Int)] {
+    let fields = p.fields(of: r)
+    func spec(_ name: String, _ t: FieldType, required: Bool = false) -> (ColumnSpec, Int)? {
+      guard let f = fields.first(where: { $0.name == name }) else { return nil }
+      return (ColumnSpec(name: name, type: t, required: required), f.index)
+    }
+    var out: [(ColumnSpec, Int)] = []
+    switch r {
+    case .customer:
+      out = [
+        spec("id", .text, required: true), spec("name", .text, required: true), spec("segment", .text), spec("country", .text),
+        spec("currency", .currency), spec("email", .text), spec("billing_email", .text), spec("account_owner", .text),
+        spec("phone", .text), spec("credit_hold", .bool),
+      ].compactMap { $0 }
+    case .contract:
+      out = [
+        spec("id", .text, required: true), spec("customer", .text, required: true), spec("plan", .text, required: true),
+        spec("start_date", .date, required: true), spec("end_date", .date), spec("quantity", .number), spec("seats", .number),
+        spec("currency", .currency), spec("billing_anchor", .date),
+      ].compactMap { $0 }
+    case .event:
+      out = [
+        spec("id", .text, required: true), spec("customer", .text, required: true), spec("contract", .text),
+        spec("date", .date, required: true), spec("name", .text, required: true), spec("quantity", .number),
+        spec("amount", .money),
+      ].compactMap { $0 }
+    case .invoice, .payment:
+      out = []
+    }
+    for f in fields where f.isCustom {
+      out.append((ColumnSpec(name: f.name, type: fieldType(f.type), required: false), f.index))
+    }
+    return out
+  }
+
+  static func fieldType(_ t: ValueType) -> FieldType {
+    switch t {
+    case .number, .days, .businessDays, .months: .number
+    case .money: .money
+    case .percent: .number
+    case .date: .date
+    case .bool: .bool
+    case .currency: .currency
+    default: .text
+    }
+  }
+
+  /// Converts an imported value to a record slot value of the field's kind (missing: the kind's default).
+  static func value(_ v: Value, _ t: ValueType, currency: Currency?) -> RValue {
+    switch (v, t) {
+    case (.text(let s), _): return .text(s)
+    case (.date(let d), _): return .date(d)
+    case (.bool(let b), _): return .bool(b)
+    case (.currency(let c), _): return .currency(c)
+    case (.number(let n), .percent): return .percent(n.divided(by: Fixed(100)) ?? n)
+    case (.number(let n), .days): return .days(n.toInt64() ?? 0)
+    case (.number(let n), .months): return .months(n.toInt64() ?? 0)
+    case (.number(let n), _): return .number(n)
+    case (.money(let m), _): return .money(m, currency ?? .USD)
+    case (.missing, _): return defaultValue(t, currency: currency)
+    }
+  }
+
+  static func defaultValue(_ t: ValueType, currency: Currency?) -> RValue {
+    switch t {
+    case .number: .number(.zero)
+    case .money(.known(let c)): .money(.zero, c)
+    case .money: .money(.zero, currency ?? .USD)
+    case .percent: .percent(.zero)
+    case .date: .date(CivilDate(year: 9999, month: 12, day: 31) ?? CivilDate(dayNumber: 0))
+    case .days: .days(0)
+    case .businessDays: .businessDays(0)
+    case .months: .months(0)
+    case .bool: .bool(false)
+    case .currency: .currency(currency ?? .USD)
+    default: .text("")
+    }
+  }
+
+  static func table(_ name: String, _ cols: [(ColumnSpec, Int)], currencyColumn: String? = nil) -> TableSchema {
+    TableSchema(name: name, columns: cols.map(\.0), currencyColumn: currencyColumn)
+  }
+}
+
+extension Dataset {
+  /// Loads and validates a data folder against an executable plan. Bad rows become issues; with
+  /// `keepGoing` false the caller stops at any issue (and writes nothing).
+  public static func load(folder: String, plan: ExecutablePlan) -> (Dataset, [DataIssue]) {
+    let p = plan.program
+    var issues: [DataIssue] = []
+    func find(_ name: String) -> TableFile? {
+      switch DataFolder.find(name, in: folder) {
+      case .success(let f): return f
+      case .failure(let i):
+        issues.append(i)
+        return nil
+      }
+    }
+    func issue(_ code: String, _ file: TableFile, _ row: Row, _ col: Int, _ msg: String) {
+      let column = col < row.columns.count ? row.columns[col] : 1
+      issues.append(DataIssue(code: code, file: file.path, line: row.line, column: column, message: msg, record: row.raw))
+    }
+
+    // Customers.
+    let custCols = Schemas.columns(.customer, p)
+    let custFields = p.fields(of: .customer)
+    var customers: [CustomerData] = []
+    var customerIndex: [String: Int] = [:]
+    if let f = find("customers") {
+      let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("customers", custCols))
+      issues += iss
+      for row in rows {
+        guard case .text(let id) = row.values[0] else { continue }
+        if customerIndex[id] != nil {
+          issue("D0304", f, row, 0, "duplicate customer id '\(id)'")
+          continue
+        }
+        var currency: Currency?
+        if let ci = custCols.firstIndex(where: { $0.0.name == "currency" }), case .currency(let c) = row.values[ci] { currency = c }
+        var record = custFields.map { Schemas.defaultValue($0.type, currency: currency) }
+        for (k, (_, slot)) in custCols.enumerated() {
+          record[slot] = Schemas.value(row.values[k], custFields[slot].type, currency: currency)
+        }
+        let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
+        customerIndex[id] = customers.count
+        customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: row.line)))
+      }
+    } else if issues.isEmpty {
+      issues.append(DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)", record: ""))
+    }
+
+    // Contracts.
+    let conCols = Schemas.columns(.contract, p)
+    let conFields = p.fields(of: .contract)
+    var contracts: [ContractData] = []
+    var contractIndex: [String: Int] = [:]
+    if let f = find("contracts") {
+      let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("contracts", conCols))
+      issues += iss
+      func col(_ n: String) -> Int { conCols.firstIndex { $0.0.name == n } ?? -1 }
+      for row in rows {
+        guard case .text(let id) = row.values[col("id")], case .text(let cust) = row.values[col("customer")],
+          case .text(let planName) = row.values[col("plan")], case .date(let start) = row.values[col("start_date")]
+        else { continue }
+        if contractIndex[id] != nil {
+          issue("D0304", f, row, col("id"), "duplicate contract id '\(id)'")
+          continue
+        }
+        guard let ci = customerIndex[cust] else {
+          issue("D0301", f, row, col("customer"), "unknown customer '\(cust)'")
+          continue
+        }
+        guard let pi = plan.planIndex[planName] else {
+          let known = plan.plans.map(\.name).sorted().joined(separator: ", ")
+          issue("D0303", f, row, col("plan"), "unknown plan '\(planName)' (the rules have: \(known))")
+          continue
+        }
+        let spec = plan.plans[pi]
+        var end: CivilDate?
+        if case .date(let e) = row.values[col("end_date")] {
+          if e < start {
+            issue("D0305", f, row, col("end_date"), "the contract ends (\(e)) before it starts (\(start))")
+            continue
+          }
+          end = e
+        }
+        if case .currency(let c) = row.values[col("currency")], c != spec.currency {
+          issue("D0306", f, row, col("currency"), "contract currency \(c.code) differs from plan '\(planName)' in \(spec.currency.code)")
+          continue
+        }
+        var anchor = start
+        if case .date(let a) = row.values[col("billing_anchor")] { anchor = a }
+        var quantity = Fixed.zero
+        var seats = Fixed.zero
+        if case .number(let q) = row.values[col("quantity")] { quantity = q }
+        if case .number(let s) = row.values[col("seats")] { seats = s }
+        var record = conFields.map { Schemas.defaultValue($0.type, currency: spec.currency) }
+        for (k, (_, slot)) in conCols.enumerated() {
+          record[slot] = Schemas.value(row.values[k], conFields[slot].type, currency: spec.currency)
+        }
+        if let s = conFields.first(where: { $0.name == "customer" })?.index { record[s] = .record(.customer) }
+        if let s = conFields.first(where: { $0.name == "end_date" })?.index, end == nil {
+          record[s] = Schemas.defaultValue(.date, currency: nil)
+        }
+        if let s = conFields.first(where: { $0.name == "billing_anchor" })?.index { record[s] = .date(anchor) }
+        contractIndex[id] = contracts.count
+        contracts.append(
+          ContractData(
+            id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
+            record: record, changes: [], source: RowRef(file: f.path, line: row.line)))
+      }
+    } else if issues.isEmpty {
+      issues.append(DataIssue(code: "D0103", file: folder + "/contracts.csv", line: 1, column: 1, message: "no contracts file (contracts.csv, .json or .jsonl)", record: ""))
+    }
+
+    // Contract changes.
+    if let f = find("contract_changes") {
+      let cols: [ColumnSpec] = [
+        ColumnSpec(name: "contract", type: .text, required: true), ColumnSpec(name: "date", type: .date, required: true),
+        ColumnSpec(name: "plan", type: .text, required: false), ColumnSpec(name: "quantity", type: .number, required: false),
+        ColumnSpec(name: "seats", type: .number, required: false),
+      ]
+      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "contract_changes", columns: cols, currencyColumn: nil))
+      issues += iss
+      for row in rows {
+        guard case .text(let cid) = row.values[0], case .date(let date) = row.values[1] else { continue }
+        guard let ci = contractIndex[cid] else {
+          issue("D0302", f, row, 0, "unknown contract '\(cid)'")
+          continue
+        }
+        var change = ContractChange(date: date, plan: nil, quantity: nil, seats: nil, source: RowRef(file: f.path, line: row.line))
+        if case .text(let pn) = row.values[2] {
+          guard let pi = plan.planIndex[pn] else {
+            issue("D0303", f, row, 2, "unknown plan '\(pn)'")
+            continue
+          }
+          if plan.plans[pi].currency != plan.plans[contracts[ci].plan].currency {
+            issue("D0306", f, row, 2, "plan '\(pn)' bills in \(plan.plans[pi].currency.code), the contract in \(plan.plans[contracts[ci].plan].currency.code)")
+            continue
+          }
+          change.plan = pi
+        }
+        if case .number(let q) = row.values[3] { change.quantity = q }
+        if case .number(let s) = row.values[4] { change.seats = s }
+        if date <= contracts[ci].start {
+          issue("D0305", f, row, 1, "a change must take effect after the contract starts (\(contracts[ci].start))")
+          continue
+        }
+        contracts[ci].changes.append(change)
+      }
+      for i in contracts.indices { contracts[i].changes.sort { $0.date < $1.date } }
+    }
+
+    // Earlier invoices: keys already issued.
+    var issued: Set<String> = []
+    if let f = find("invoices") {
+      let cols: [ColumnSpec] = [
+        ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "number", type: .text, required: false),
+        ColumnSpec(name: "kind", type: .text, required: false), ColumnSpec(name: "customer", type: .text, required: true),
+        ColumnSpec(name: "contract", type: .text, required: false), ColumnSpec(name: "issue_date", type: .date, required: true),
+        ColumnSpec(name: "due_date", type: .date, required: true), ColumnSpec(name: "currency", type: .currency, required: true),
+        ColumnSpec(name: "amount", type: .money, required: true), ColumnSpec(name: "amount_paid", type: .money, required: false),
+        ColumnSpec(name: "disputed_amount", type: .money, required: false), ColumnSpec(name: "status", type: .text, required: false),
+        ColumnSpec(name: "reference", type: .text, required: false), ColumnSpec(name: "period_start", type: .date, required: false),
+        ColumnSpec(name: "period_end", type: .date, required: false),
+      ]
+      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "invoices", columns: cols, currencyColumn: "currency"))
+      issues += iss
+      var ids: Set<String> = []
+      for row in rows {
+        guard case .text(let id) = row.values[0], case .text(let cust) = row.values[3] else { continue }
+        if !ids.insert(id).inserted {
+          issue("D0304", f, row, 0, "duplicate invoice id '\(id)'")
+          continue
+        }
+        if customerIndex[cust] == nil {
+          issue("D0301", f, row, 3, "unknown customer '\(cust)'")
+          continue
+        }
+        if case .text(let c) = row.values[4], contractIndex[c] == nil {
+          issue("D0302", f, row, 4, "unknown contract '\(c)'")
+          continue
+        }
+        issued.insert(id)
+        // An invoice of another system counts as issued for its contract and period start.
+        if case .text(let c) = row.values[4], case .date(let ps) = row.values[13], row.values[2] != .text("credit_note") {
+          issued.insert("\(c)/\(ps)")
+        }
+      }
+    }
+
+    // Usage is streamed later; only its schema is prepared here.
+    let evCols = Schemas.columns(.event, p)
+    var usageSchema = Schemas.table("usage", evCols, currencyColumn: "currency")
+    usageSchema.columns.append(ColumnSpec(name: "currency", type: .currency, required: false))
+    let usage = find("usage")
+    let ds = Dataset(
+      folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
+      issuedKeys: issued, usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
+    return (ds, issues)
+  }
+}

@@ -1,0 +1,82 @@
+import AccrueCompiler
+import AccrueCore
+
+/// A data row an output came from: file and line.
+public struct RowRef: Sendable, Hashable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  public var description: String { "\(file):\(line)" }
+}
+
+/// One line of an invoice, with how it was computed.
+public struct InvoiceLine: Sendable {
+  /// What the line bills, as printed.
+  public var description: String
+  /// The charge (or discount, minimum, tax) it comes from.
+  public var charge: String
+  /// Quantity, when the line is per unit.
+  public var quantity: Fixed?
+  /// Unit price, when one price applies to every unit.
+  public var unitPrice: Fixed?
+  /// The amount, rounded to the currency's minor unit.
+  public var amount: Fixed
+  /// The service period the line covers (end exclusive).
+  public var periodStart: CivilDate
+  public var periodEnd: CivilDate
+  /// The rule that produced it.
+  public var rule: RuleRef
+  /// Steps of the computation, for `--explain`.
+  public var explanation: [String]
+}
+
+/// A tax on an invoice.
+public struct InvoiceTax: Sendable {
+  public var label: String
+  public var rate: Fixed
+  public var inclusive: Bool
+  public var amount: Fixed
+  public var rule: RuleRef
+}
+
+/// One installment of an invoice's total.
+public struct Installment: Sendable {
+  public var amount: Fixed
+  public var dueDate: CivilDate
+}
+
+/// An invoice that the run would issue.
+public struct PlannedInvoice: Sendable {
+  /// Stable key: contract id and billing date. The same inputs always give the same key.
+  public var key: String
+  public var contractID: String
+  public var customerID: String
+  public var customerName: String
+  public var plan: String
+  public var currency: Currency
+  public var issueDate: CivilDate
+  /// The service period of the invoice's advance charges (or of its arrears charges when it has none).
+  public var periodStart: CivilDate
+  public var periodEnd: CivilDate
+  public var lines: [InvoiceLine]
+  public var subtotal: Fixed
+  public var taxes: [InvoiceTax]
+  public var total: Fixed
+  public var dueDate: CivilDate
+  public var terms: String
+  public var earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)?
+  public var installments: [Installment]
+  /// The data rows it came from (customer, contract, changes; usage rows are counted in the explanation).
+  public var sources: [RowRef]
+}
+
+/// The result of a billing run.
+public struct BillingResult: Sendable {
+  public var asOf: CivilDate
+  public var since: CivilDate
+  /// Invoices in issue-date, customer, contract order.
+  public var invoices: [PlannedInvoice]
+  /// Invoices skipped because invoices.csv already holds their key.
+  public var alreadyIssued: Int
+  /// Problems met while evaluating rules against data (division by zero, currency mismatch, ...).
+  public var failures: [String]
+}

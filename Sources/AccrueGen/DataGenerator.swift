@@ -1,0 +1,983 @@
+import AccrueCore
+
+#if canImport(Darwin)
+  import Darwin
+#else
+  import Glibc
+#endif
+
+/// What `DataGenerator.write` produces: how many rows of each kind, the seed and the run date.
+public struct DataGeneratorOptions: Sendable {
+  /// Contracts to write (customers are about half as many: each has 1 to 3 contracts).
+  public var contracts: Int
+  /// Usage events to write, spread over the month before `asOf`.
+  public var events: Int
+  /// Open invoices to write, issued over the six months before `asOf`.
+  public var openInvoices: Int
+  /// Bank payments to write, booked over the 30 days before `asOf`.
+  public var payments: Int
+  /// Random seed: the same options give byte-identical files.
+  public var seed: UInt64
+  /// The run date, `YYYY-MM-DD`; a value that is not a real date is read as 2026-11-01.
+  public var asOf: String
+
+  /// Options with every count given (negative counts are read as 0).
+  public init(
+    contracts: Int = 1_000, events: Int = 100_000, openInvoices: Int = 500, payments: Int = 500, seed: UInt64 = 1,
+    asOf: String = "2026-11-01"
+  ) {
+    self.contracts = contracts
+    self.events = events
+    self.openInvoices = openInvoices
+    self.payments = payments
+    self.seed = seed
+    self.asOf = asOf
+  }
+}
+
+/// An I/O failure while writing generated data: the file and the system's reason.
+public struct DataGeneratorError: Error, CustomStringConvertible, Sendable {
+  /// The file or folder that could not be written.
+  public let path: String
+  /// The system's reason (strerror).
+  public let reason: String
+  /// "path: reason".
+  public var description: String { "\(path): \(reason)" }
+}
+
+/// Writes a synthetic, seeded dataset for the bundled rule set (`rules/`, Northwind Analytics), for benchmarks
+/// and tests. Every row is valid against the rules and `docs/data.md`: plan names `starter`, `team`, `business`,
+/// `team_eu`, `business_eu`; event names `api.request` (with the custom column `status_code`, about 2% of them
+/// 5xx) and `users.daily_active`; the custom columns `strategic`, `in_litigation` (customers) and `launch_promo`
+/// (contracts); money with at most two decimals (USD and EUR); real dates; every reference resolvable.
+///
+/// Files (CSV, RFC 4180, LF line ends, a header row):
+/// - `customers.csv`: `id,name,segment,country,currency,email,billing_email,account_owner,phone,credit_hold,strategic,in_litigation`
+///   (`cust-001` ...; segments enterprise, mid-market, smb, self-serve; EU customers other than self-serve bill in EUR).
+/// - `contracts.csv`: `id,customer,plan,start_date,end_date,quantity,seats,currency,billing_anchor,launch_promo`
+///   (`ctr-001` ...; 1 to 3 per customer; some started in the last month (trial), some end around `asOf`, some on
+///   the 29th-31st, some with a billing anchor on the next 1st).
+/// - `usage.csv`: `id,customer,contract,date,name,quantity,amount,currency,status_code` (`evt-000001` ..., by date):
+///   one `users.daily_active` snapshot per day per active Business contract, the rest `api.request` batches of
+///   active Team contracts (batch sizes grow with seats, so large contracts reach the higher tiers).
+/// - `invoices.csv`: `id,number,kind,customer,contract,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference,period_start,period_end`
+///   (`INV-2026-000123`, numbered by issue date; all `open`; about 12% partly paid, 6% partly disputed; EUR
+///   invoices carry an ISO 11649 `RF` reference; `period_end` is the last day of the service period).
+/// - `payments.csv`: `id,booking_date,value_date,amount,currency,reference,remittance,payer_name,payer_account`
+///   (`pay-000001` ...): the bank statement lines to match. `booking_date` is when the bank booked the credit,
+///   `value_date` when it took value; `amount` is positive; `reference` holds a structured creditor reference
+///   (`RF..`) when the payer gave one; `remittance` is the free text, which names invoice numbers the way people
+///   retype them (`INV-2026-000123`, `inv 2026 123`, `INV2026000123`, extra leading zeros, a line break inside
+///   the number); `payer_name` is the account holder as the bank shows it (sometimes in capitals or cut to 20
+///   characters); `payer_account` is the payer's IBAN (EUR) or `routing-account` number (USD), or empty. About
+///   35% pay one invoice exactly with its number in the remittance, 10% exactly without any reference, 10% by RF
+///   reference (EUR invoices; for USD ones the number is in the remittance instead), 10% short (bank fees or deductions), 7% over, 10% several invoices of one customer at once,
+///   8% a round sum on account, 10% come from unknown payers.
+public enum DataGenerator {
+  /// Writes customers.csv, contracts.csv, usage.csv, invoices.csv and payments.csv into `dir` (created if needed).
+  /// Same options -> byte-identical files. Streams rows to disk through a large write buffer (10M events are
+  /// never held in memory; contracts and invoices are kept as compact arrays). Throws only on I/O errors.
+  public static func write(_ o: DataGeneratorOptions, to dir: String) throws {
+    try makeDirectory(dir)
+    var g = DataGeneration(o)
+    try g.writeCustomersAndContracts(dir + "/customers.csv", dir + "/contracts.csv")
+    try g.writeUsage(dir + "/usage.csv")
+    try g.writeInvoices(dir + "/invoices.csv")
+    try g.writePayments(dir + "/payments.csv")
+  }
+
+  /// The column headers of the files, in the order written.
+  public static let columns: [String: [String]] = [
+    "customers": [
+      "id", "name", "segment", "country", "currency", "email", "billing_email", "account_owner", "phone", "credit_hold",
+      "strategic", "in_litigation",
+    ],
+    "contracts": [
+      "id", "customer", "plan", "start_date", "end_date", "quantity", "seats", "currency", "billing_anchor", "launch_promo",
+    ],
+    "usage": ["id", "customer", "contract", "date", "name", "quantity", "amount", "currency", "status_code"],
+    "invoices": [
+      "id", "number", "kind", "customer", "contract", "issue_date", "due_date", "currency", "amount", "amount_paid",
+      "disputed_amount", "status", "reference", "period_start", "period_end",
+    ],
+    "payments": [
+      "id", "booking_date", "value_date", "amount", "currency", "reference", "remittance", "payer_name", "payer_account",
+    ],
+  ]
+
+  /// Creates `dir` and its missing parents.
+  static func makeDirectory(_ dir: String) throws {
+    var path = ""
+    for (i, part) in dir.split(separator: "/", omittingEmptySubsequences: false).enumerated() {
+      path += (i == 0 ? "" : "/") + part
+      if part.isEmpty || part == "." { continue }
+      if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        throw DataGeneratorError(path: path, reason: String(cString: strerror(errno)))
+      }
+    }
+    var st = stat()
+    guard stat(dir, &st) == 0, (st.st_mode & 0o170000) == 0o040000 else {
+      throw DataGeneratorError(path: dir, reason: "not a folder")
+    }
+  }
+}
+
+// MARK: - The buffered CSV writer
+
+/// Appends bytes to a large buffer and writes it to the file descriptor when full.
+private final class GenCSVSink {
+  let path: String
+  private let fd: Int32
+  private let buffer: UnsafeMutablePointer<UInt8>
+  private let capacity: Int
+  private var count = 0
+  private var open = true
+  /// Every row fits in this many bytes (fields are bounded), so a row is checked once, before it starts.
+  static let rowReserve = 4096
+
+  init(path: String, capacity: Int = 8 << 20) throws {
+    self.path = path
+    #if canImport(Darwin)
+      fd = Darwin.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    #else
+      fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    #endif
+    guard fd >= 0 else { throw DataGeneratorError(path: path, reason: String(cString: strerror(errno))) }
+    self.capacity = capacity
+    buffer = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    if open { _ = close(fd) }
+    buffer.deallocate()
+  }
+
+  /// Makes room for one row.
+  @inline(__always) func row() throws { if count &+ GenCSVSink.rowReserve > capacity { try flush() } }
+
+  func flush() throws {
+    var offset = 0
+    while offset < count {
+      let n = systemWrite(fd, buffer + offset, count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw DataGeneratorError(path: path, reason: String(cString: strerror(errno)))
+      }
+      offset += n
+    }
+    count = 0
+  }
+
+  /// Flushes and closes the file.
+  func finish() throws {
+    try flush()
+    open = false
+    if close(fd) != 0 { throw DataGeneratorError(path: path, reason: String(cString: strerror(errno))) }
+  }
+
+  @inline(__always) func byte(_ b: UInt8) {
+    buffer[count] = b
+    count &+= 1
+  }
+  @inline(__always) func comma() { byte(0x2C) }
+  @inline(__always) func newline() { byte(0x0A) }
+
+  @inline(__always) func lit(_ s: StaticString) {
+    let n = s.utf8CodeUnitCount
+    (buffer + count).update(from: s.utf8Start, count: n)
+    count &+= n
+  }
+
+  @inline(__always) func raw(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    (buffer + count).update(from: p, count: n)
+    count &+= n
+  }
+
+  func bytes(_ a: [UInt8]) { a.withUnsafeBufferPointer { if let b = $0.baseAddress { raw(b, $0.count) } } }
+
+  /// A text field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+  func field(_ a: [UInt8]) {
+    var needs = false
+    for b in a where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needs = true; break }
+    if !needs { return bytes(a) }
+    byte(0x22)
+    for b in a {
+      if b == 0x22 { byte(0x22) }
+      byte(b)
+    }
+    byte(0x22)
+  }
+
+  /// A non-negative integer.
+  @inline(__always) func uint(_ value: UInt64) {
+    var digits = 1
+    var t = value / 10
+    while t != 0 {
+      digits &+= 1
+      t /= 10
+    }
+    var v = value
+    var i = count &+ digits
+    count = i
+    repeat {
+      i &-= 1
+      buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+      v /= 10
+    } while v != 0
+  }
+
+  @inline(__always) func int(_ v: Int) {
+    if v < 0 { byte(0x2D) }
+    uint(UInt64(v.magnitude))
+  }
+
+  /// A non-negative integer padded with zeros to `width` digits.
+  @inline(__always) func padded(_ value: Int, width: Int) {
+    var digits = 1
+    var t = value / 10
+    while t > 0 { digits += 1; t /= 10 }
+    var z = width - digits
+    while z > 0 { byte(0x30); z -= 1 }
+    uint(UInt64(value))
+  }
+
+  /// An amount in minor units with two decimals (USD, EUR).
+  @inline(__always) func cents(_ minor: Int64) {
+    if minor < 0 { byte(0x2D) }
+    let m = minor.magnitude
+    uint(m / 100)
+    byte(0x2E)
+    byte(0x30 &+ UInt8(truncatingIfNeeded: (m / 10) % 10))
+    byte(0x30 &+ UInt8(truncatingIfNeeded: m % 10))
+  }
+}
+
+/// `write(2)` under a name that no member shadows.
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+  #if canImport(Darwin)
+    return Darwin.write(fd, p, n)
+  #else
+    return Glibc.write(fd, p, n)
+  #endif
+}
+
+// MARK: - Static data
+
+private enum GenPlan: UInt8 {
+  case starter, team, business, teamEU, businessEU
+
+  var name: StaticString {
+    switch self {
+    case .starter: return "starter"
+    case .team: return "team"
+    case .business: return "business"
+    case .teamEU: return "team_eu"
+    case .businessEU: return "business_eu"
+    }
+  }
+  var euro: Bool { self == .teamEU || self == .businessEU }
+  var annual: Bool { self == .business || self == .businessEU }
+  var metersAPI: Bool { self == .team || self == .teamEU }
+}
+
+private enum GenWords {
+  static let prefixes: [String] = [
+    "Blue", "North", "Silver", "Pine", "Copper", "Harbor", "Summit", "Cedar", "Granite", "Maple", "Iron", "River", "Oak",
+    "Bright", "Stone", "Falcon", "Aspen", "Crescent", "Evergreen", "Lumen", "Nimbus", "Quartz", "Redwood", "Sable",
+    "Tidal", "Vertex", "Willow", "Zephyr", "Amber", "Beacon", "Cobalt", "Delta", "Ember", "Fjord", "Golden",
+    "Highland", "Indigo", "Juniper", "Kestrel", "Larch",
+  ]
+  static let nouns: [String] = [
+    "Logistics", "Analytics", "Health", "Software", "Retail", "Media", "Capital", "Energy", "Foods", "Labs", "Robotics",
+    "Insurance", "Dental", "Freight", "Studios", "Systems", "Networks", "Apparel", "Pharma", "Consulting", "Marine",
+    "Telecom", "Outdoor", "Games", "Bakery", "Hotels", "Print", "Data", "Security", "Mobility", "Learning", "Design",
+  ]
+  /// Country code, weight, legal-form suffixes, EU member, phone prefix.
+  static let countries: [(code: String, weight: Int, suffixes: [String], eu: Bool, phone: String)] = [
+    ("US", 40, ["Inc.", "LLC", "Corp.", "Co."], false, "+1 "),
+    ("GB", 8, ["Ltd", "plc"], false, "+44 "),
+    ("CA", 5, ["Inc.", "Ltd."], false, "+1 "),
+    ("AU", 3, ["Pty Ltd"], false, "+61 "),
+    ("DE", 14, ["GmbH", "AG", "KG"], true, "+49 "),
+    ("FR", 10, ["SAS", "SARL", "SA"], true, "+33 "),
+    ("NL", 6, ["B.V."], true, "+31 "),
+    ("ES", 4, ["S.L.", "S.A."], true, "+34 "),
+    ("IE", 3, ["Ltd"], true, "+353 "),
+    ("AT", 3, ["GmbH"], true, "+43 "),
+    ("SE", 2, ["AB"], true, "+46 "),
+    ("IT", 2, ["S.r.l."], true, "+39 "),
+  ]
+  static let countryTotal = countries.reduce(0) { $0 + $1.weight }
+  static let segments: [StaticString] = ["self-serve", "smb", "mid-market", "enterprise"]
+  static let owners: [String] = [
+    "dana.whitfield", "markus.keller", "sophie.laurent", "james.okafor", "elena.petrova", "tom.nguyen", "ines.garcia",
+    "liam.byrne",
+  ]
+  static let routing: [String] = ["021000021", "026009593", "121000248", "011000138", "071000013", "122105155"]
+  static let strangers: [String] = [
+    "PAYMENT AGENT SERVICES LTD", "M. KELLER", "J SMITH", "GLOBAL PAYROLL SOLUTIONS", "CITY TREASURY DEPT",
+    "Unknown sender", "HOLDING AG ZAHLUNGSVERKEHR", "A. DUPONT", "PAYPAL EUROPE S.A R.L.", "STRIPE PAYMENTS",
+  ]
+}
+
+// MARK: - DataGeneration
+
+private struct DataGeneration {
+  let o: DataGeneratorOptions
+  let asOf: Int32
+  /// Day numbers with precomputed `YYYY-MM-DD` text: [dateBase, dateBase + dateCount).
+  let dateBase: Int32
+  let dateCount: Int
+  var dateText: [UInt8]
+
+  // Customers.
+  var custCountry: [UInt8] = []
+  var custSegment: [UInt8] = []
+  var custEuro: [Bool] = []
+  var custName: [UInt32] = []  // prefix | noun << 8 | suffix << 16 | style << 24
+
+  // Contracts.
+  var ctrCustomer: [Int32] = []
+  var ctrPlan: [GenPlan] = []
+  var ctrStart: [Int32] = []
+  var ctrEnd: [Int32] = []  // Int32.max when open-ended
+  var ctrSeats: [Int32] = []
+
+  // Invoices (in id order).
+  var invContract: [Int32] = []
+  var invIssue: [Int32] = []
+  var invAmount: [Int64] = []
+  var invPaid: [Int64] = []
+
+  let custWidth: Int
+  let ctrWidth: Int
+  let evtWidth: Int
+  let invWidth: Int
+  let payWidth: Int
+
+  init(_ options: DataGeneratorOptions) {
+    var o = options
+    o.contracts = max(0, o.contracts)
+    o.events = max(0, o.events)
+    o.openInvoices = max(0, o.openInvoices)
+    o.payments = max(0, o.payments)
+    self.o = o
+    let day = CivilDate.parse(o.asOf) ?? CivilDate(year: 2026, month: 11, day: 1)!
+    asOf = day.dayNumber
+    dateBase = asOf - 1_600
+    dateCount = 2_400
+    dateText = [UInt8](repeating: 0, count: dateCount * 10)
+    for i in 0..<dateCount {
+      let (y, m, d) = CivilDate(dayNumber: dateBase + Int32(i)).ymd
+      let digits: [Int] = [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10, -1, m / 10, m % 10, -1, d / 10, d % 10]
+      for (k, v) in digits.enumerated() { dateText[i * 10 + k] = v < 0 ? 0x2D : 0x30 + UInt8(v) }
+    }
+    func width(_ n: Int, _ minimum: Int) -> Int { max(minimum, String(n).count) }
+    custWidth = width(o.contracts, 3)
+    ctrWidth = width(o.contracts, 3)
+    evtWidth = width(o.events, 6)
+    invWidth = width(o.openInvoices, 6)
+    payWidth = width(o.payments, 6)
+  }
+
+  /// An independent random stream per file, so one file's shape does not shift another's.
+  func rng(_ stream: UInt64) -> SeededRandom {
+    var r = SeededRandom(seed: o.seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+    _ = r.next()
+    return r
+  }
+
+  // MARK: Dates
+
+  func date(_ day: Int32, _ out: GenCSVSink) {
+    let i = Int(day - dateBase)
+    if i >= 0 && i < dateCount {
+      dateText.withUnsafeBufferPointer { out.raw($0.baseAddress! + i * 10, 10) }
+    } else {
+      out.bytes(Array(CivilDate(dayNumber: day).description.utf8))
+    }
+  }
+
+  func addMonths(_ day: Int32, _ months: Int) -> Int32 {
+    CivilDate(dayNumber: day).adding(months: months, .clamp)?.dayNumber ?? day
+  }
+
+  func ymd(_ day: Int32) -> (year: Int, month: Int, day: Int) { CivilDate(dayNumber: day).ymd }
+
+  // MARK: Names
+
+  func nameBytes(_ c: Int) -> [UInt8] {
+    let packed = custName[c]
+    let prefix = GenWords.prefixes[Int(packed & 0xFF)]
+    let noun = GenWords.nouns[Int((packed >> 8) & 0xFF)]
+    let country = GenWords.countries[Int(custCountry[c])]
+    let suffix = country.suffixes[Int((packed >> 16) & 0xFF)]
+    switch packed >> 24 {
+    case 1: return Array("\(prefix) \(noun), \(suffix)".utf8)  // comma: quoted in CSV
+    case 2: return Array("The \"\(prefix)\" \(noun) Company".utf8)  // quotes: doubled in CSV
+    default: return Array("\(prefix) \(noun) \(suffix)".utf8)
+    }
+  }
+
+  func domain(_ c: Int) -> String {
+    let packed = custName[c]
+    let prefix = GenWords.prefixes[Int(packed & 0xFF)].lowercased()
+    let noun = GenWords.nouns[Int((packed >> 8) & 0xFF)].lowercased()
+    return "\(prefix)-\(noun)-\(c + 1).example"
+  }
+
+  /// The customer's bank account: an IBAN with valid check digits for EUR customers, routing-account for USD.
+  func account(_ c: Int) -> [UInt8] {
+    var h = SeededRandom(seed: o.seed &+ UInt64(c) &* 0x9E37_79B9)
+    if custEuro[c] {
+      let cc = GenWords.countries[Int(custCountry[c])].code
+      var bban = ""
+      for _ in 0..<18 { bban += String(h.below(10)) }
+      return Array(iban(country: cc, bban: bban).utf8)
+    }
+    var acct = ""
+    for _ in 0..<10 { acct += String(h.below(10)) }
+    return Array("\(GenWords.routing[h.below(GenWords.routing.count)])-\(acct)".utf8)
+  }
+
+  // MARK: customers.csv, contracts.csv
+
+  mutating func writeCustomersAndContracts(_ customersPath: String, _ contractsPath: String) throws {
+    let cu = try GenCSVSink(path: customersPath)
+    let co = try GenCSVSink(path: contractsPath)
+    cu.lit("id,name,segment,country,currency,email,billing_email,account_owner,phone,credit_hold,strategic,in_litigation\n")
+    co.lit("id,customer,plan,start_date,end_date,quantity,seats,currency,billing_anchor,launch_promo\n")
+    var r = rng(1)
+    let n = o.contracts
+    let yearStart = CivilDate(year: ymd(asOf).year, month: 1, day: 1)!.dayNumber
+    ctrCustomer.reserveCapacity(n)
+    ctrPlan.reserveCapacity(n)
+    ctrStart.reserveCapacity(n)
+    ctrEnd.reserveCapacity(n)
+    ctrSeats.reserveCapacity(n)
+    var made = 0
+    while made < n {
+      let c = custCountry.count
+      // Customer.
+      let seg: Int = {
+        let x = r.below(100)
+        return x < 35 ? 0 : x < 65 ? 1 : x < 90 ? 2 : 3
+      }()
+      var pick = r.below(GenWords.countryTotal)
+      var country = 0
+      while pick >= GenWords.countries[country].weight {
+        pick -= GenWords.countries[country].weight
+        country += 1
+      }
+      let eu = GenWords.countries[country].eu
+      let euro = eu && (seg != 0 || r.below(2) == 0)
+      let style: UInt32 = r.below(40) == 0 ? 1 : r.below(150) == 0 ? 2 : 0
+      let suffixes = GenWords.countries[country].suffixes.count
+      custName.append(
+        UInt32(r.below(GenWords.prefixes.count)) | UInt32(r.below(GenWords.nouns.count)) << 8
+          | UInt32(r.below(suffixes)) << 16 | style << 24)
+      custCountry.append(UInt8(country))
+      custSegment.append(UInt8(seg))
+      custEuro.append(euro)
+      let hold = r.below(50) == 0
+      let strategic = (seg == 1 || seg == 2) && r.below(33) == 0
+      let litigation = r.below(200) == 0
+      let dom = domain(c)
+      try cu.row()
+      cu.lit("cust-")
+      cu.padded(c + 1, width: custWidth)
+      cu.comma()
+      cu.field(nameBytes(c))
+      cu.comma()
+      cu.lit(GenWords.segments[seg])
+      cu.comma()
+      cu.bytes(Array(GenWords.countries[country].code.utf8))
+      cu.comma()
+      cu.lit(euro ? "EUR" : "USD")
+      cu.comma()
+      cu.bytes(Array((seg == 0 ? "hello@" : "it@").utf8) + Array(dom.utf8))
+      cu.comma()
+      cu.bytes(Array((seg == 0 ? "billing@" : "accounts.payable@").utf8) + Array(dom.utf8))
+      cu.comma()
+      if seg >= 2 || (seg == 1 && r.below(3) == 0) {
+        cu.bytes(Array((GenWords.owners[r.below(GenWords.owners.count)] + "@northwind-analytics.example").utf8))
+      }
+      cu.comma()
+      cu.bytes(Array(GenWords.countries[country].phone.utf8))
+      cu.uint(UInt64(200 + r.below(800)))
+      cu.lit(" 555 ")
+      cu.padded(r.below(10_000), width: 4)
+      cu.comma()
+      cu.lit(hold ? "true" : "false")
+      cu.comma()
+      cu.lit(strategic ? "true" : "false")
+      cu.comma()
+      cu.lit(litigation ? "true" : "false")
+      cu.newline()
+
+      // Its contracts: 1 (40%), 2 (20%) or 3 (40%), two on average.
+      let k = min(n - made, [1, 1, 2, 3, 3][r.below(5)])
+      for _ in 0..<k {
+        let index = made
+        made += 1
+        var plan: GenPlan
+        let x = r.below(100)
+        if euro {
+          switch seg {
+          case 0, 1: plan = .teamEU
+          case 2: plan = x < 80 ? .teamEU : .businessEU
+          default: plan = x < 40 ? .teamEU : .businessEU
+          }
+        } else {
+          switch seg {
+          case 0: plan = x < 80 ? .starter : .team
+          case 1: plan = x < 30 ? .starter : .team
+          case 2: plan = x < 80 ? .team : .business
+          default: plan = x < 40 ? .team : .business
+          }
+        }
+        var start: Int32
+        var end = Int32.max
+        if index == 0 {
+          // One Team contract active over the whole usage month, so events always have a contract.
+          plan = euro ? .teamEU : .team
+          start = asOf - 400 - Int32(r.below(300))
+        } else {
+          start = r.below(100) < 8 ? asOf - 1 - Int32(r.below(31)) : asOf - 32 - Int32(r.below(3 * 365))
+          if r.below(100) < 6 { end = max(start, asOf - 45 + Int32(r.below(105))) }
+        }
+        var seats: Int32 = 0
+        if plan.metersAPI {
+          switch seg {
+          case 0: seats = 1 + Int32(r.below(5))
+          case 1: seats = 2 + Int32(r.below(14))
+          case 2: seats = 10 + Int32(r.below(71))
+          default: seats = 50 + Int32(r.below(351))
+          }
+        }
+        var anchor: Int32? = nil
+        if !plan.annual && ymd(start).day != 1 && r.below(20) == 0 {
+          anchor = addMonths(CivilDate(dayNumber: start).startOfMonth.dayNumber, 1)
+        }
+        let promo = plan == .team && start >= yearStart && r.below(4) == 0
+        ctrCustomer.append(Int32(c))
+        ctrPlan.append(plan)
+        ctrStart.append(start)
+        ctrEnd.append(end)
+        ctrSeats.append(seats)
+
+        try co.row()
+        co.lit("ctr-")
+        co.padded(index + 1, width: ctrWidth)
+        co.comma()
+        co.lit("cust-")
+        co.padded(c + 1, width: custWidth)
+        co.comma()
+        co.lit(plan.name)
+        co.comma()
+        date(start, co)
+        co.comma()
+        if end != Int32.max { date(end, co) }
+        co.comma()
+        co.comma()
+        if plan.metersAPI { co.uint(UInt64(seats)) }
+        co.comma()
+        co.lit(plan.euro ? "EUR" : "USD")
+        co.comma()
+        if let anchor { date(anchor, co) }
+        co.comma()
+        co.lit(promo ? "true" : "false")
+        co.newline()
+      }
+    }
+    try cu.finish()
+    try co.finish()
+  }
+
+  // MARK: usage.csv
+
+  func writeUsage(_ path: String) throws {
+    let out = try GenCSVSink(path: path)
+    out.lit("id,customer,contract,date,name,quantity,amount,currency,status_code\n")
+    var r = rng(2)
+    let first = addMonths(asOf, -1)
+    let days = Int(asOf - first)
+    var api: [Int32] = []
+    var business: [Int32] = []
+    var baseUsers: [Int32] = []
+    for i in 0..<ctrPlan.count {
+      if ctrPlan[i].metersAPI { api.append(Int32(i)) }
+      if ctrPlan[i].annual {
+        business.append(Int32(i))
+        let seg = Int(custSegment[Int(ctrCustomer[i])])
+        baseUsers.append(Int32(seg == 3 ? 5_000 + r.below(70_000) : 1_000 + r.below(15_000)))
+      }
+    }
+    var id = 0
+    let total = o.events
+    if api.isEmpty {  // no contracts at all (contract 1 is always a Team contract)
+      try out.finish()
+      return
+    }
+    for d in 0..<days {
+      let day = first + Int32(d)
+      let quota = total * (d + 1) / days - total * d / days
+      var written = 0
+      let weekend = CivilDate(dayNumber: day).weekday.rawValue >= 6
+      // Daily snapshots of tracked users.
+      for (k, ci) in business.enumerated() where written < quota {
+        let i = Int(ci)
+        guard ctrStart[i] <= day && day <= ctrEnd[i] else { continue }
+        let base = Int(baseUsers[k])
+        let level = (weekend ? 60 : 95) + r.below(6)
+        id += 1
+        written += 1
+        try out.row()
+        row(out, id: id, contract: i, day: day)
+        out.lit("users.daily_active,")
+        out.uint(UInt64(max(1, base * level / 100)))
+        out.lit(",,,\n")
+      }
+      while written < quota {
+        var i = Int(api[r.below(api.count)])
+        var tries = 0
+        while !(ctrStart[i] <= day && day <= ctrEnd[i]) {
+          tries += 1
+          if tries < 16 {
+            i = Int(api[r.below(api.count)])
+          } else {
+            // Contract 0 is a Team contract active all month, so this ends.
+            var j = 0
+            while !(ctrStart[Int(api[j])] <= day && day <= ctrEnd[Int(api[j])]) { j += 1 }
+            i = Int(api[j])
+          }
+        }
+        id += 1
+        written += 1
+        try out.row()
+        row(out, id: id, contract: i, day: day)
+        out.lit("api.request,")
+        let scale = Int(ctrSeats[i]) * 40
+        out.uint(UInt64(1 + r.below(weekend ? scale / 2 + 1 : scale + 1)))
+        out.lit(",,,")
+        out.lit(statusCode(r.below(1000)))
+        out.newline()
+      }
+    }
+    try out.finish()
+  }
+
+  /// HTTP status of an API batch from a number in 0..<1000: 90% 200, 5% 201/204, 3% 4xx, 2% 5xx.
+  func statusCode(_ s: Int) -> StaticString {
+    if s < 900 { return "200" }
+    if s < 930 { return "201" }
+    if s < 950 { return "204" }
+    if s < 965 { return "404" }
+    if s < 975 { return "429" }
+    if s < 980 { return "400" }
+    if s < 990 { return "500" }
+    if s < 995 { return "502" }
+    return "503"
+  }
+
+  /// `id,customer,contract,date,` of a usage row.
+  @inline(__always) func row(_ out: GenCSVSink, id: Int, contract i: Int, day: Int32) {
+    out.lit("evt-")
+    out.padded(id, width: evtWidth)
+    out.lit(",cust-")
+    out.padded(Int(ctrCustomer[i]) + 1, width: custWidth)
+    out.lit(",ctr-")
+    out.padded(i + 1, width: ctrWidth)
+    out.comma()
+    date(day, out)
+    out.comma()
+  }
+
+  // MARK: invoices.csv
+
+  mutating func writeInvoices(_ path: String) throws {
+    let out = try GenCSVSink(path: path)
+    out.lit(
+      "id,number,kind,customer,contract,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference,period_start,period_end\n"
+    )
+    let n = ctrPlan.isEmpty ? 0 : o.openInvoices
+    var r = rng(3)
+    var contract = [Int32](repeating: 0, count: n)
+    var issue = [Int32](repeating: 0, count: n)
+    for j in 0..<n {
+      let i = r.below(ctrPlan.count)
+      contract[j] = Int32(i)
+      var day = asOf - 1 - Int32(r.below(183))
+      if day < ctrStart[i] { day = ctrStart[i] + Int32(r.below(Int(asOf - ctrStart[i]))) }
+      if day > ctrEnd[i] { day = ctrEnd[i] }  // the final invoice of a contract that has ended
+      issue[j] = day
+    }
+    // Numbered by issue date.
+    let order = (0..<n).sorted { issue[$0] != issue[$1] ? issue[$0] < issue[$1] : $0 < $1 }
+    invContract.reserveCapacity(n)
+    invIssue.reserveCapacity(n)
+    invAmount.reserveCapacity(n)
+    invPaid.reserveCapacity(n)
+    for (seq, j) in order.enumerated() {
+      let i = Int(contract[j])
+      let day = issue[j]
+      let plan = ctrPlan[i]
+      let c = Int(ctrCustomer[i])
+      let seats = Int64(ctrSeats[i])
+      let german = GenWords.countries[Int(custCountry[c])].code == "DE"
+      var amount: Int64
+      var due: Int32
+      var months = 1
+      switch plan {
+      case .starter:
+        amount = 4_900
+        due = day
+      case .team:
+        amount = seats * 1_500 + (r.below(5) < 2 ? Int64(r.below(Int(seats) * 400 + 1)) : 0)
+        due = day + 30
+      case .teamEU:
+        amount = seats * 1_400 + (r.below(5) < 2 ? Int64(r.below(Int(seats) * 400 + 1)) : 0)
+        due = CivilDate(dayNumber: day).endOfMonth.dayNumber + 30
+      case .business:
+        months = 12
+        if r.below(10) < 6 {
+          amount = 1_800_000 + (r.below(7) == 0 ? 250_000 : 0)
+        } else {
+          amount = Int64(1_000 + r.below(19_000)) * 90  // tracked-users true-up at 0.90 USD
+        }
+        due = day + 30
+      case .businessEU:
+        months = 12
+        let part = r.below(3)
+        amount = part == 0 ? 825_000 : 412_500
+        due = day + [30, 120, 210][part]
+      }
+      if plan.euro && german { amount += percentHalfEven(amount, 19) }
+      var paid: Int64 = 0
+      if r.below(100) < 12 { paid = amount * Int64(10 + r.below(81)) / 100 }
+      var disputed: Int64 = 0
+      if r.below(100) < 6 { disputed = (amount - paid) * Int64(10 + r.below(91)) / 100 }
+      invContract.append(Int32(i))
+      invIssue.append(day)
+      invAmount.append(amount)
+      invPaid.append(paid)
+
+      let year = ymd(day).year
+      try out.row()
+      for _ in 0..<2 {
+        out.lit("INV-")
+        out.uint(UInt64(year))
+        out.byte(0x2D)
+        out.padded(seq + 1, width: invWidth)
+        out.comma()
+      }
+      out.lit("invoice,cust-")
+      out.padded(c + 1, width: custWidth)
+      out.lit(",ctr-")
+      out.padded(i + 1, width: ctrWidth)
+      out.comma()
+      date(day, out)
+      out.comma()
+      date(due, out)
+      out.comma()
+      out.lit(plan.euro ? "EUR," : "USD,")
+      out.cents(amount)
+      out.comma()
+      if paid > 0 { out.cents(paid) }
+      out.comma()
+      if disputed > 0 { out.cents(disputed) }
+      out.lit(",open,")
+      if plan.euro { out.bytes(Array(creditorReference(invoiceDigits(year: year, seq: seq + 1)).utf8)) }
+      out.comma()
+      date(day, out)
+      out.comma()
+      date(addMonths(day, months) - 1, out)
+      out.newline()
+    }
+    try out.finish()
+  }
+
+  /// "2026000123" for INV-2026-000123.
+  func invoiceDigits(year: Int, seq: Int) -> String {
+    let s = String(seq)
+    return String(year) + String(repeating: "0", count: max(0, invWidth - s.count)) + s
+  }
+
+  func invoiceNumber(_ k: Int) -> (year: Int, seq: Int) { (ymd(invIssue[k]).year, k + 1) }
+
+  // MARK: payments.csv
+
+  func writePayments(_ path: String) throws {
+    let out = try GenCSVSink(path: path)
+    out.lit("id,booking_date,value_date,amount,currency,reference,remittance,payer_name,payer_account\n")
+    var r = rng(4)
+    let nInv = invAmount.count
+    // Invoices by customer (indices in number order).
+    let customers = custCountry.count
+    var startOf = [Int](repeating: 0, count: customers + 1)
+    for k in 0..<nInv { startOf[Int(ctrCustomer[Int(invContract[k])]) + 1] += 1 }
+    for c in 0..<customers { startOf[c + 1] += startOf[c] }
+    var fill = startOf
+    var byCustomer = [Int32](repeating: 0, count: nInv)
+    for k in 0..<nInv {
+      let c = Int(ctrCustomer[Int(invContract[k])])
+      byCustomer[fill[c]] = Int32(k)
+      fill[c] += 1
+    }
+    func customer(_ k: Int) -> Int { Int(ctrCustomer[Int(invContract[k])]) }
+    func euro(_ k: Int) -> Bool { ctrPlan[Int(invContract[k])].euro }
+    func open(_ k: Int) -> Int64 { invAmount[k] - invPaid[k] }
+
+    for p in 0..<o.payments {
+      var kind = r.below(100)
+      if nInv == 0 { kind = 95 }
+      var booking = asOf - 1 - Int32(r.below(30))
+      var amount: Int64 = 0
+      var isEuro = false
+      var reference: [UInt8] = []
+      var remittance: [UInt8] = []
+      var payer: Int? = nil
+      var invoices: [Int] = []
+      if kind < 90 {
+        let k = r.below(nInv)
+        invoices = [k]
+        payer = customer(k)
+        isEuro = euro(k)
+        amount = open(k)
+        if kind >= 45 && kind < 55 && !isEuro { kind = 0 }  // no RF references on USD invoices
+        if kind >= 72 && kind < 82 {
+          // Several invoices of the same customer in one payment.
+          let c = customer(k)
+          let same = (startOf[c]..<startOf[c + 1]).map { Int(byCustomer[$0]) }.filter { $0 != k && euro($0) == isEuro }
+          if same.isEmpty {
+            kind = 0
+          } else {
+            let extra = min(same.count, 1 + r.below(2))
+            for e in 0..<extra { invoices.append(same[(r.below(same.count) + e) % same.count]) }
+            invoices = Array(Set(invoices)).sorted()
+            amount = invoices.reduce(0) { $0 + open($1) }
+          }
+        }
+        switch kind {
+        case 55..<65:  // short: a bank fee within tolerance, or a deduction beyond it
+          let cut = r.below(2) == 0 ? max(1, amount / 1_500) : max(1, amount * Int64(5 + r.below(11)) / 100)
+          amount = max(1, amount - cut)
+        case 65..<72:  // over: a few cents to a few dollars, or a duplicate-looking large amount
+          amount += r.below(3) == 0 ? amount / 2 : Int64(1 + r.below(999))
+        case 82..<90:  // a round sum on account
+          amount = max(10_000, (amount / 10_000 + Int64(r.below(3))) * 10_000)
+        default: break
+        }
+        for k in invoices { booking = max(booking, invIssue[k]) }
+        if kind >= 45 && kind < 55 {
+          let (y, s) = invoiceNumber(k)
+          reference = Array(creditorReference(invoiceDigits(year: y, seq: s)).utf8)
+          if r.below(2) == 0 { remittance = Array("SEPA CREDIT TRANSFER".utf8) }
+        } else if !(kind >= 35 && kind < 45) && !(kind >= 82 && kind < 90) {
+          remittance = remittanceText(invoices, &r)
+        }
+      } else {
+        isEuro = r.below(3) == 0
+        amount = Int64(1_000 + r.below(500_000))
+        let texts = ["Order 55121", "Q3 services", "", "Rechnung Oktober", "Facture 2026-10", "ref 88213 thank you"]
+        remittance = Array(texts[r.below(texts.count)].utf8)
+      }
+      let value = min(asOf - 1, booking + Int32([0, 0, 0, 1, 2][r.below(5)]))
+
+      try out.row()
+      out.lit("pay-")
+      out.padded(p + 1, width: payWidth)
+      out.comma()
+      date(booking, out)
+      out.comma()
+      date(value, out)
+      out.comma()
+      out.cents(amount)
+      out.lit(isEuro ? ",EUR," : ",USD,")
+      out.bytes(reference)
+      out.comma()
+      out.field(remittance)
+      out.comma()
+      if let c = payer {
+        var name = nameBytes(c)
+        let style = r.below(10)
+        if style < 2 { name = name.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 } }
+        if style == 2 && name.count > 20 { name = Array(name[0..<20]) }
+        out.field(name)
+        out.comma()
+        if r.below(5) != 0 { out.bytes(account(c)) }
+      } else {
+        out.field(Array(GenWords.strangers[r.below(GenWords.strangers.count)].utf8))
+        out.comma()
+        if r.below(2) == 0 {
+          var bban = ""
+          for _ in 0..<18 { bban += String(r.below(10)) }
+          out.bytes(Array(iban(country: isEuro ? "DE" : "GB", bban: bban).utf8))
+        }
+      }
+      out.newline()
+    }
+    try out.finish()
+  }
+
+  /// How people retype invoice numbers in the remittance text.
+  func remittanceText(_ invoices: [Int], _ r: inout SeededRandom) -> [UInt8] {
+    var parts: [String] = []
+    for k in invoices {
+      let (y, s) = invoiceNumber(k)
+      let padded = invoiceDigits(year: y, seq: s).dropFirst(4)
+      switch r.below(8) {
+      case 0: parts.append("inv \(y) \(s)")
+      case 1: parts.append("INV\(y)\(padded)")
+      case 2: parts.append("INV-\(y)-00\(padded)")
+      case 3: parts.append("INV-\(y)-\n\(padded)")
+      case 4: parts.append("Invoice INV-\(y)-\(padded)")
+      default: parts.append("INV-\(y)-\(padded)")
+      }
+    }
+    var text = parts.joined(separator: r.below(2) == 0 ? ", " : " ")
+    switch r.below(4) {
+    case 0: text = "Payment " + text
+    case 1: text += " / PO 45000\(10_000 + r.below(90_000))"
+    default: break
+    }
+    return Array(text.utf8)
+  }
+}
+
+// MARK: - Helpers
+
+/// `amount * percent / 100`, rounded half even (amounts in minor units).
+private func percentHalfEven(_ amount: Int64, _ percent: Int64) -> Int64 {
+  let x = amount * percent
+  var q = x / 100
+  let rem = x % 100
+  if rem > 50 || (rem == 50 && q % 2 != 0) { q += 1 }
+  return q
+}
+
+/// ISO 7064 mod 97-10 over letters (A = 10 ... Z = 35) and digits.
+private func mod97(_ text: String) -> Int {
+  var m = 0
+  for b in text.utf8 {
+    if b >= 0x30 && b <= 0x39 {
+      m = (m * 10 + Int(b - 0x30)) % 97
+    } else if b >= 0x41 && b <= 0x5A {
+      m = (m * 100 + Int(b - 0x41) + 10) % 97
+    }
+  }
+  return m
+}
+
+/// ISO 11649 creditor reference: "RF" + two check digits + the reference.
+private func creditorReference(_ body: String) -> String {
+  let check = 98 - mod97(body + "RF00")
+  return "RF" + (check < 10 ? "0" : "") + String(check) + body
+}
+
+/// An IBAN with valid check digits (ISO 13616).
+private func iban(country: String, bban: String) -> String {
+  let check = 98 - mod97(bban + country + "00")
+  return country + (check < 10 ? "0" : "") + String(check) + bban
+}

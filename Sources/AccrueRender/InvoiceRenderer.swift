@@ -1,0 +1,176 @@
+import AccrueCore
+import AccrueEngine
+import AccrueImport
+
+/// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
+public enum InvoiceRenderer {
+  static func money(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits, grouping: true) }
+  static func plain(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits) }
+  static func lastDay(_ end: CivilDate) -> CivilDate { CivilDate(dayNumber: end.dayNumber - 1) }
+  static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+  static func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+
+  /// Totals per currency, in currency order: "123,456.78 USD, 9,870.00 EUR".
+  public static func totals(_ r: BillingResult) -> String {
+    var sums: [Currency: Fixed] = [:]
+    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+    return sums.keys.sorted().map { "\(money(sums[$0]!, $0)) \($0.code)" }.joined(separator: ", ")
+  }
+
+  /// The one-line summary: `Plan: 42 invoices, 123,456.78 USD, 9,870.00 EUR`.
+  public static func summary(_ r: BillingResult) -> String {
+    let n = r.invoices.count
+    var s = "Plan: \(n) invoice\(n == 1 ? "" : "s")"
+    let t = totals(r)
+    if !t.isEmpty { s += ", " + t }
+    if r.alreadyIssued > 0 { s += " (\(r.alreadyIssued) already issued, not repeated)" }
+    return s
+  }
+
+  /// Text for people.
+  public static func text(_ r: BillingResult, explain: String? = nil) -> String {
+    var out = "Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n"
+    let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
+    for inv in shown {
+      out += "\n+ invoice \(inv.key)\n"
+      out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
+      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
+      for l in inv.lines {
+        let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
+        out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
+        if explain != nil {
+          for step in l.explanation { out += "        \(step)\n" }
+        }
+      }
+      out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
+      for t in inv.taxes {
+        let pct = (t.rate.multiplied(by: Fixed(100)) ?? t.rate).description
+        let label = (t.label.contains("%") ? t.label : "\(t.label) \(pct)%") + " (\(t.inclusive ? "included" : "exclusive"))"
+        out += "    " + pad(label, 75) + lpad(money(t.amount, inv.currency), 14) + "\n"
+        if explain != nil { out += "        rule \(t.rule)\n" }
+      }
+      out += "    " + pad("total", 75) + lpad(money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
+      if let e = inv.earlyDiscount {
+        out += "    early payment discount: \(money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
+      }
+      for (i, p) in inv.installments.enumerated() {
+        out += "    installment \(i + 1): \(money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"
+      }
+      if explain != nil {
+        out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n"
+      }
+    }
+    if let k = explain, shown.isEmpty { out += "\nno invoice with key '\(k)' in this run\n" }
+    for f in r.failures { out += "\n! \(f)\n" }
+    out += "\n" + summary(r) + "\n"
+    return out
+  }
+
+  /// JSON for machines (ordered keys, exact decimals as strings).
+  public static func json(_ r: BillingResult) -> JSON {
+    func period(_ a: CivilDate, _ b: CivilDate) -> JSON {
+      .object([("start", .string(a.description)), ("end", .string(lastDay(b).description))])
+    }
+    let invoices: [JSON] = r.invoices.map { inv in
+      let c = inv.currency
+      var fields: [(String, JSON)] = [
+        ("key", .string(inv.key)), ("contract", .string(inv.contractID)), ("customer", .string(inv.customerID)),
+        ("customer_name", .string(inv.customerName)), ("plan", .string(inv.plan)), ("currency", .string(c.code)),
+        ("issue_date", .string(inv.issueDate.description)), ("period", period(inv.periodStart, inv.periodEnd)),
+        (
+          "lines",
+          .array(
+            inv.lines.map { l in
+              var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(l.charge))]
+              if let q = l.quantity { lf.append(("quantity", .string(q.description))) }
+              if let u = l.unitPrice { lf.append(("unit_price", .string(u.description))) }
+              lf += [
+                ("amount", .string(plain(l.amount, c))), ("period", period(l.periodStart, l.periodEnd)),
+                ("rule", .string(l.rule.description)),
+              ]
+              return .object(lf)
+            })
+        ),
+        ("subtotal", .string(plain(inv.subtotal, c))),
+        (
+          "taxes",
+          .array(
+            inv.taxes.map {
+              .object([
+                ("label", .string($0.label)), ("rate", .string($0.rate.description)), ("inclusive", .bool($0.inclusive)),
+                ("amount", .string(plain($0.amount, c))), ("rule", .string($0.rule.description)),
+              ])
+            })
+        ),
+        ("total", .string(plain(inv.total, c))), ("due_date", .string(inv.dueDate.description)), ("terms", .string(inv.terms)),
+      ]
+      if let e = inv.earlyDiscount {
+        fields.append(
+          ("early_payment_discount", .object([("amount", .string(plain(e.amount, c))), ("until", .string(e.until.description))])))
+      }
+      if !inv.installments.isEmpty {
+        fields.append(
+          (
+            "installments",
+            .array(inv.installments.map { .object([("amount", .string(plain($0.amount, c))), ("due_date", .string($0.dueDate.description))]) })
+          ))
+      }
+      fields.append(("sources", .array(inv.sources.map { .string($0.description) })))
+      return .object(fields)
+    }
+    var sums: [Currency: Fixed] = [:]
+    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+    return .object([
+      ("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices)),
+      (
+        "summary",
+        .object([
+          ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)),
+          ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
+          ("failures", .array(r.failures.map { .string($0) })),
+        ])
+      ),
+    ])
+  }
+
+  static func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+      ? "\"" + s.replacingQuotes() + "\"" : s
+  }
+
+  /// CSV for spreadsheets: one row per line, tax and total.
+  public static func csv(_ r: BillingResult) -> String {
+    var out = "invoice,customer,contract,plan,currency,issue_date,due_date,kind,description,quantity,unit_price,amount,period_start,period_end,rule\r\n"
+    for inv in r.invoices {
+      let head = [inv.key, inv.customerID, inv.contractID, inv.plan, inv.currency.code, inv.issueDate.description, inv.dueDate.description]
+      func row(_ kind: String, _ desc: String, _ q: String, _ u: String, _ amt: Fixed, _ ps: String, _ pe: String, _ rule: String) {
+        out += (head + [kind, desc, q, u, plain(amt, inv.currency), ps, pe, rule]).map(csvField).joined(separator: ",") + "\r\n"
+      }
+      for l in inv.lines {
+        row(
+          "line", l.description, l.quantity?.description ?? "", l.unitPrice?.description ?? "", l.amount, l.periodStart.description,
+          lastDay(l.periodEnd).description, l.rule.description)
+      }
+      for t in inv.taxes { row(t.inclusive ? "tax included" : "tax", t.label, "", "", t.amount, "", "", t.rule.description) }
+      row("total", "total", "", "", inv.total, inv.periodStart.description, lastDay(inv.periodEnd).description, "")
+    }
+    return out
+  }
+
+  /// Data problems, located like compiler errors.
+  public static func issues(_ list: [DataIssue]) -> String {
+    list.map { i in
+      var s = "\(i.file):\(i.line):\(i.column): error[\(i.code)]: \(i.message)\n"
+      if !i.record.isEmpty { s += "  | \(i.record)\n" }
+      return s
+    }.joined()
+  }
+}
+
+extension String {
+  fileprivate func replacingQuotes() -> String {
+    var out = ""
+    for ch in self { out += ch == "\"" ? "\"\"" : String(ch) }
+    return out
+  }
+}

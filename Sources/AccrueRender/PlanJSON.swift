@@ -1,0 +1,107 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueParser
+
+/// The executable plan as JSON: every expression in its resolved form (slots, not names).
+public enum PlanJSON {
+  static func expr(_ e: CExpr?) -> JSON { e.map { .string($0.resolved) } ?? .null }
+
+  static func pricing(_ p: CompiledPricing?) -> JSON {
+    guard let p else { return .null }
+    switch p {
+    case .flat(let e): return .object([("kind", .string("flat")), ("amount", expr(e))])
+    case .once(let e): return .object([("kind", .string("once")), ("amount", expr(e))])
+    case .perUnit(let e): return .object([("kind", .string("per unit")), ("unit_price", expr(e))])
+    case .package(let s, let pr): return .object([("kind", .string("package")), ("size", expr(s)), ("price", expr(pr))])
+    case .percentage(let r, let f, let mn, let mx):
+      return .object([("kind", .string("percentage")), ("rate", expr(r)), ("fee", expr(f)), ("minimum", expr(mn)), ("maximum", expr(mx))])
+    case .tiers(let m, let tiers):
+      return .object([
+        ("kind", .string("tiers \(m.rawValue)")),
+        (
+          "tiers",
+          .array(
+            tiers.map {
+              .object([
+                ("from", .string($0.from.description)), ("to", $0.to.map { .string($0.description) } ?? .null),
+                ("unit_price", expr($0.unitPrice)), ("flat_fee", expr($0.flatFee)),
+              ])
+            })
+        ),
+      ])
+    }
+  }
+
+  static func charge(_ c: CompiledCharge, _ plan: ExecutablePlan) -> JSON {
+    let q: JSON
+    switch c.quantity {
+    case .none: q = .null
+    case .usage(let m): q = .string("(metric#\(m) \(plan.metrics[m].name))")
+    case .expr(let e): q = expr(e)
+    }
+    return .object([
+      ("name", .string(c.name)), ("label", .string(c.label)), ("pricing", pricing(c.pricing)), ("quantity", q),
+      ("free_units", expr(c.free)), ("timing", .string(c.timing.rawValue)), ("prorate", .bool(c.prorate)),
+      ("discounts", .array(c.discounts.map(discount))), ("rule", .string(c.source.description)),
+    ])
+  }
+
+  static func discount(_ d: CompiledDiscount) -> JSON {
+    let dur: JSON
+    switch d.duration {
+    case .forever: dur = .string("forever")
+    case .periods(let n): dur = .object([("periods", expr(n))])
+    case .until(let e): dur = .object([("until", expr(e))])
+    }
+    return .object([
+      ("label", d.label.map { .string($0) } ?? .null), ("amount", expr(d.amount)), ("charge", d.charge.map { .string($0) } ?? .null),
+      ("duration", dur), ("when", expr(d.condition)), ("rule", .string(d.source.description)),
+    ])
+  }
+
+  /// Renders the plan.
+  public static func render(_ plan: ExecutablePlan) -> JSON {
+    .object([
+      ("lets", .array(plan.lets.enumerated().map { .object([("slot", .int($0.offset)), ("value", .string($0.element.resolved))]) })),
+      (
+        "metrics",
+        .array(
+          plan.metrics.enumerated().map { i, m in
+            .object([
+              ("slot", .int(i)), ("name", .string(m.name)), ("event", m.eventName.map { .string($0) } ?? .null),
+              ("aggregation", .string(m.aggregation.rawValue)), ("value", expr(m.value)), ("where", .array(m.filters.map { expr($0) })),
+              ("rule", .string(m.source.description)),
+            ])
+          })
+      ),
+      (
+        "plans",
+        .array(
+          plan.plans.map { p in
+            .object([
+              ("name", .string(p.name)), ("label", .string(p.label)), ("currency", .string(p.currency.code)),
+              ("period", .string(p.period.text)), ("timing", .string(p.timing.rawValue)), ("alignment", .string(p.alignment.rawValue)),
+              ("rounding", .string(p.rounding.rawValue)), ("month_end", .string(p.monthEnd.rawValue)), ("trial", expr(p.trial)),
+              ("charges", .array(p.charges.map { charge($0, plan) })), ("discounts", .array(p.discounts.map(discount))),
+              ("minimum_commitment", expr(p.minimum)),
+              (
+                "taxes",
+                .array(
+                  p.taxes.map {
+                    .object([
+                      ("label", .string($0.label)), ("rate", expr($0.rate)), ("mode", .string($0.mode.rawValue)), ("when", expr($0.condition)),
+                    ])
+                  })
+              ),
+              ("rule", .string(p.source.description)),
+            ])
+          })
+      ),
+    ])
+  }
+}
+
+extension InvoiceRenderer {
+  /// One CSV cell (quoted when needed).
+  public static func csvCell(_ s: String) -> String { csvField(s) }
+}

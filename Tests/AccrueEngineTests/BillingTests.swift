@@ -1,0 +1,380 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueEngine
+import AccrueImport
+import AccrueParser
+import Foundation
+import Testing
+
+/// Runs rules (in memory) against data files (written to a temporary folder).
+enum Run {
+  static func plan(_ rules: String) throws -> ExecutablePlan {
+    let load = RuleSetLoader.load(root: "rules", files: [("rules.accrue", rules)])
+    let (results, diags) = Frontend.check(load)
+    let errors = diags.filter { $0.severity == .error }
+    try #require(errors.isEmpty, "rules do not check: \(errors.map { "\($0.code.id) \($0.message)" })")
+    return PlanCompiler.compile(results[0].1.program, sources: load.sources)
+  }
+
+  static func folder(_ files: [String: String]) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-billing-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    return dir.path
+  }
+
+  static func billing(
+    _ rules: String, _ files: [String: String], asOf: String, since: String? = nil
+  ) throws -> (BillingResult, [DataIssue]) {
+    let p = try plan(rules)
+    let (data, issues) = Dataset.load(folder: try folder(files), plan: p)
+    let (r, more) = Billing.run(plan: p, data: data, asOf: CivilDate.parse(asOf)!, since: since.flatMap(CivilDate.parse))
+    return (r, issues + more)
+  }
+
+  static let oneCustomer = "id,name,country\ncust-1,Acme,US\n"
+
+  static func amounts(_ inv: PlannedInvoice) -> [String] { inv.lines.map { $0.amount.description } }
+}
+
+@Suite("Billing")
+struct BillingTests {
+  // Stripe's documented example: tiers 1-5 at 7.00, 6-10 at 6.50, 11+ at 6.00.
+  static func tierRules(_ mode: String) -> String {
+    """
+    currency USD
+    metric units { sum of event.quantity }
+    plan p {
+      period monthly
+      align to calendar
+      charge c {
+        usage units
+        tiers \(mode) {
+          1 to 5 at 7.00 USD
+          6 to 10 at 6.50 USD
+          11 and above at 6.00 USD
+        }
+      }
+    }
+    """
+  }
+
+  @Test("tiers: Stripe's worked examples (graduated 6 units = 41.50, volume 6 = 39.00, volume 20 = 120.00)",
+    // graduated 20 = 5 x 7.00 + 5 x 6.50 + 10 x 6.00 = 35.00 + 32.50 + 60.00 = 127.50
+    arguments: [("graduated", 6, "41.5"), ("volume", 6, "39"), ("volume", 20, "120"), ("graduated", 20, "127.5"), ("graduated", 0, "0")])
+  func tiers(_ mode: String, _ units: Int, _ expectedValue: String) throws {
+    let usage = units == 0 ? "id,customer,contract,date,name,quantity\n" : "id,customer,contract,date,name,quantity\ne1,cust-1,k1,2026-10-10,x,\(units)\n"
+    let (r, issues) = try Run.billing(
+      Self.tierRules(mode),
+      ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n", "usage.csv": usage],
+      asOf: "2026-11-01", since: "2026-10-31")
+    #expect(issues.isEmpty, "\(issues)")
+    let inv = try #require(r.invoices.first)
+    #expect(inv.key == "k1/2026-11-01")
+    #expect(inv.lines.first?.amount.description == expectedValue)
+    #expect(inv.lines.first?.periodStart.description == "2026-10-01")
+  }
+
+  static let flatRules = """
+    currency USD
+    month end clamp
+    plan p {
+      period monthly
+      align to calendar
+      charge base { flat 31.00 USD }
+    }
+    """
+
+  @Test("proration by days across months of 28, 29, 30 and 31 days",
+    arguments: [
+      // start, month length, expected first-invoice amount for flat 31.00 (days used / days in month x 31.00)
+      ("2026-01-15", "17"),  // 17 of 31 days: 31.00 x 17 / 31 = 17.00
+      ("2026-02-15", "15.5"),  // 14 of 28: 31.00 x 14 / 28 = 15.50
+      ("2024-02-15", "16.03"),  // 15 of 29: 31.00 x 15 / 29 = 16.0344.. -> 16.03
+      ("2026-04-16", "15.5"),  // 15 of 30: 31.00 x 15 / 30 = 15.50
+      ("2026-03-01", "31"),  // a whole month
+    ])
+  func proration(_ start: String, _ expected: String) throws {
+    let (r, _) = try Run.billing(
+      Self.flatRules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,\(start)\n"],
+      asOf: start, since: "2000-01-01")
+    let inv = try #require(r.invoices.first)
+    #expect(inv.lines[0].amount.description == expected)
+    #expect(inv.total.description == expected)
+  }
+
+  @Test("a January 31 anchor bills on the last day of shorter months (month end clamp), computed from the anchor")
+  func januaryThirtyFirst() throws {
+    let rules = """
+      currency USD
+      month end clamp
+      plan p {
+        period monthly
+        charge base { flat 10.00 USD }
+      }
+      """
+    let (r, _) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-01-31\n"],
+      asOf: "2026-05-31", since: "2026-01-01")
+    #expect(r.invoices.map(\.issueDate.description) == ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"])
+    #expect(r.invoices.allSatisfy { $0.total.description == "10" })
+  }
+
+  @Test("leap day anchor on an annual plan: 2024-02-29 then 2025-02-28 (clamp) or 2025-03-01 (roll over)",
+    arguments: [("clamp", "2025-02-28"), ("roll over", "2025-03-01")])
+  func leapDay(_ rule: String, _ expected: String) throws {
+    let rules = """
+      currency USD
+      month end \(rule)
+      plan p {
+        period annual
+        charge base { flat 120.00 USD }
+      }
+      """
+    let (r, _) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2024-02-29\n"],
+      asOf: "2025-03-05", since: "2024-03-01")
+    #expect(r.invoices.map(\.issueDate.description) == [expected])
+  }
+
+  @Test("package pricing rounds packages up; free units come first")
+  func package() throws {
+    let rules = """
+      currency USD
+      metric m { sum of event.quantity }
+      plan p {
+        period monthly
+        align to calendar
+        charge c {
+          usage m
+          free 100 units
+          package 100 units at 5.00 USD
+        }
+      }
+      """
+    // 351 units - 100 free = 251 -> 3 packages -> 15.00
+    let (r, _) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n",
+        "usage.csv": "id,customer,date,name,quantity\ne1,cust-1,2026-10-02,x,300\ne2,cust-1,2026-10-30,x,51\ne3,cust-1,2026-11-01,x,999\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    #expect(r.invoices.first?.lines.first?.amount.description == "15")
+  }
+
+  @Test("percentage pricing: per transaction rate + fee, clamped to min and max, summed")
+  func percentage() throws {
+    let rules = """
+      currency USD
+      metric payments { sum of event.amount }
+      plan p {
+        period monthly
+        align to calendar
+        charge fees {
+          usage payments
+          percentage 2.9% plus 0.30 USD per transaction minimum 0.50 USD maximum 10.00 USD
+        }
+      }
+      """
+    // 100.00 -> 2.90 + 0.30 = 3.20; 10.00 -> 0.29 + 0.30 = 0.59; 1000.00 -> 29.30 capped at 10.00; 1.00 -> 0.329 -> min 0.50
+    let (r, issues) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n",
+        "usage.csv": "id,customer,date,name,amount,currency\ne1,cust-1,2026-10-02,pay,100.00,USD\ne2,cust-1,2026-10-03,pay,10.00,USD\ne3,cust-1,2026-10-04,pay,1000.00,USD\ne4,cust-1,2026-10-05,pay,1.00,USD\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    #expect(issues.isEmpty, "\(issues)")
+    #expect(r.invoices.first?.lines.first?.amount.description == "14.29")
+  }
+
+  @Test("discount for N periods, exclusive tax, net terms and the early payment discount")
+  func discountsTaxTerms() throws {
+    let rules = """
+      currency EUR
+      plan p {
+        period monthly
+        align to calendar
+        charge seats {
+          per unit 10.00 EUR
+          quantity contract.seats
+        }
+        discount "Launch" 20% for 2 periods
+        tax "VAT" 19% exclusive when customer.country = "DE"
+        payment terms net 30 days
+        early payment discount 2% within 10 days
+      }
+      """
+    let (r, _) = try Run.billing(
+      rules,
+      [
+        "customers.csv": "id,name,country\ncust-1,Acme,DE\n",
+        "contracts.csv": "id,customer,plan,start_date,seats\nk1,cust-1,p,2026-09-01,12\n",
+      ], asOf: "2026-11-01", since: "2026-08-31")
+    #expect(r.invoices.count == 3)
+    // Sep and Oct: 120.00 - 24.00 = 96.00, VAT 18.24, total 114.24; Nov: no discount: 120.00 + 22.80 = 142.80
+    #expect(r.invoices.map(\.total.description) == ["114.24", "114.24", "142.8"])
+    let nov = r.invoices[2]
+    #expect(nov.dueDate.description == "2026-12-01")
+    #expect(nov.earlyDiscount?.amount.description == "2.86")  // 2% of 142.80 = 2.856 -> 2.86
+    #expect(nov.earlyDiscount?.until.description == "2026-11-11")
+  }
+
+  @Test("installments split the total exactly")
+  func installments() throws {
+    let rules = """
+      currency USD
+      plan p {
+        period monthly
+        align to calendar
+        charge base { flat 100.00 USD }
+        payment terms installments {
+          33% net 30 days
+          33% net 60 days
+          34% net 90 days
+        }
+      }
+      """
+    let (r, _) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-11-01\n"],
+      asOf: "2026-11-01")
+    let inv = try #require(r.invoices.first)
+    #expect(inv.installments.map(\.amount.description) == ["33", "33", "34"])
+    let sum = inv.installments.reduce(Fixed.zero) { $0.adding($1.amount)! }
+    #expect(sum == inv.total)
+  }
+
+  @Test("minimum commitment: the period's shortfall is trued up at its end")
+  func minimum() throws {
+    let rules = """
+      currency USD
+      metric m { sum of event.quantity }
+      plan p {
+        period monthly
+        align to calendar
+        charge base { flat 100.00 USD }
+        charge usage {
+          usage m
+          per unit 1.00 USD
+        }
+        minimum commitment 500.00 USD per period
+      }
+      """
+    // October: 100.00 flat (billed in advance on Oct 1) + 150 units = 250.00 spent -> true-up 250.00 on Nov 1.
+    let (r, _) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n",
+        "usage.csv": "id,customer,date,name,quantity\ne1,cust-1,2026-10-10,x,150\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    let inv = try #require(r.invoices.first)
+    #expect(inv.lines.map(\.charge) == ["base", "usage", "minimum"])
+    #expect(Run.amounts(inv) == ["100", "150", "250"])
+  }
+
+  @Test("a mid-period seat increase: credit the unused old seats, charge the new ones, on the next invoice")
+  func seatChange() throws {
+    let rules = """
+      currency USD
+      plan p {
+        period monthly
+        align to calendar
+        charge seats {
+          per unit 30.00 USD
+          quantity contract.seats
+        }
+      }
+      """
+    // November: 10 seats billed on Nov 1 (300.00). On Nov 16 seats go to 15: 15 of 30 days.
+    // Dec 1 invoice: credit 10 x 30 x 15/30 = -150.00, charge 15 x 30 x 15/30 = 225.00, December 15 x 30 = 450.00.
+    let (r, _) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date,seats\nk1,cust-1,p,2026-09-01,10\n",
+        "contract_changes.csv": "contract,date,seats\nk1,2026-11-16,15\n",
+      ], asOf: "2026-12-01", since: "2026-10-31")
+    #expect(r.invoices.map(\.key) == ["k1/2026-11-01", "k1/2026-12-01"])
+    #expect(Run.amounts(r.invoices[0]) == ["300"])
+    #expect(Set(Run.amounts(r.invoices[1])) == Set(["450", "-150", "225"]))
+    #expect(r.invoices[1].total.description == "525")
+  }
+
+  @Test("currencies with 0 and 3 decimals round to their minor unit", arguments: [("JPY", "1000", "333"), ("BHD", "1.000", "0.333")])
+  func minorUnits(_ code: String, _ price: String, _ expected: String) throws {
+    let rules = """
+      currency \(code)
+      plan p {
+        period monthly
+        align to calendar
+        charge base { flat \(price) \(code) }
+      }
+      """
+    // Start on the 21st of a 30-day month: 10 of 30 days = one third.
+    let (r, _) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-06-21\n"],
+      asOf: "2026-06-21")
+    #expect(r.invoices.first?.total.description == expected)
+  }
+
+  @Test("already issued keys are not issued again")
+  func idempotent() throws {
+    let files = [
+      "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-10-01\n",
+      "invoices.csv": "id,customer,contract,issue_date,due_date,currency,amount\nk1/2026-10-01,cust-1,k1,2026-10-01,2026-10-01,USD,31.00\n",
+    ]
+    let (r, _) = try Run.billing(Self.flatRules, files, asOf: "2026-11-01", since: "2026-09-30")
+    #expect(r.invoices.map(\.key) == ["k1/2026-11-01"])
+    #expect(r.alreadyIssued == 1)
+  }
+
+  @Test("property: every total equals its lines plus exclusive taxes; a rerun is identical")
+  func properties() throws {
+    var rng: UInt64 = 42
+    func next(_ n: Int) -> Int {
+      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((rng >> 33) % UInt64(n))
+    }
+    let rules = """
+      currency USD
+      month end clamp
+      metric m { sum of event.quantity }
+      plan p {
+        period monthly
+        charge seats {
+          per unit 12.34 USD
+          quantity contract.seats
+        }
+        charge api {
+          usage m
+          tiers graduated {
+            1 to 1000 at 0.01 USD
+            1001 and above at 0.005 USD plus flat 2.50 USD
+          }
+        }
+        discount 7.5% for 2 periods
+        tax "Tax" 8.875% exclusive
+      }
+      """
+    var contracts = "id,customer,plan,start_date,seats\n"
+    var usage = "id,customer,contract,date,name,quantity\n"
+    for i in 0..<40 {
+      let start = CivilDate(year: 2026, month: 1 + next(10), day: 1 + next(28))!
+      contracts += "k\(i),cust-1,p,\(start),\(1 + next(50))\n"
+      for j in 0..<5 { usage += "e\(i)-\(j),cust-1,k\(i),2026-\(String(format: "%02d", 9 + next(2)))-\(String(format: "%02d", 1 + next(28))),x,\(next(3000))\n" }
+    }
+    let files = ["customers.csv": Run.oneCustomer, "contracts.csv": contracts, "usage.csv": usage]
+    let (a, issues) = try Run.billing(rules, files, asOf: "2026-11-15", since: "2026-01-01")
+    #expect(issues.isEmpty, "\(issues.prefix(3))")
+    #expect(a.invoices.count > 40)
+    for inv in a.invoices {
+      let lines = inv.lines.reduce(Fixed.zero) { $0.adding($1.amount)! }
+      let tax = inv.taxes.filter { !$0.inclusive }.reduce(Fixed.zero) { $0.adding($1.amount)! }
+      #expect(inv.subtotal == lines)
+      #expect(inv.total == lines.adding(tax)!)
+      #expect(inv.lines.allSatisfy { $0.amount.significantFractionDigits <= 2 })
+    }
+    let (b, _) = try Run.billing(rules, files, asOf: "2026-11-15", since: "2026-01-01")
+    #expect(a.invoices.map(\.key) == b.invoices.map(\.key))
+    #expect(a.invoices.map(\.total) == b.invoices.map(\.total))
+  }
+}
