@@ -43,6 +43,8 @@ let package = Package(
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
+    .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore"]),
+    .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore"]),
     .testTarget(
       name: "AccrueFrontendTests",
       dependencies: [

@@ -40,6 +40,7 @@ enum PlanCommand {
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding)."),
       OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
+      OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
     discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
 
@@ -68,14 +69,20 @@ enum PlanCommand {
     let (since, e2) = date(args, "since", required: false, io: io)
     if let e2 { return e2 }
     guard let asOf = asOfDate else { return ExitStatus.usage }
+    let clock = ContinuousClock()
+    let t0 = clock.now
     guard let plan = RulesStage.compile(rules, io: io) else { return ExitStatus.failure }
+    let t1 = clock.now
     let (data, loadIssues) = Dataset.load(folder: dataDir, plan: plan)
+    let t2 = clock.now
     // Progress only on a terminal: scripts and CI see nothing extra.
     let progress: Billing.Progress? =
       io.stderrIsTerminal
       ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
-    let (result, runIssues) = Billing.run(plan: plan, data: data, asOf: asOf, since: since, progress: progress)
+    let (result, runIssues) = Billing.run(
+      plan: plan, data: data, asOf: asOf, since: since, progress: progress, explain: args.value("explain"))
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+    let t3 = clock.now
     let issues = loadIssues + runIssues
     if !issues.isEmpty {
       guard let reject = args.value("reject-file") else {
@@ -100,6 +107,11 @@ enum PlanCommand {
     case "csv": io.out(InvoiceRenderer.csv(result))
     default: io.out(InvoiceRenderer.text(result, explain: args.value("explain")))
     }
+    if args.flag("stats") {
+      let t4 = clock.now
+      io.err("stats: rules \(Check.ms(Check.seconds(t1 - t0))) ms, data \(Check.ms(Check.seconds(t2 - t1))) ms, billing \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
+    }
+    KeepAlive.keepIfLarge((plan, data, result), lines: result.invoices.count * 10)
     return ExitStatus.success
   }
 }

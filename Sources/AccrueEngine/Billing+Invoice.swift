@@ -22,25 +22,26 @@ extension Billing {
     }
     var qty = q
     var steps: [String] = []
+    func step(_ text: @autoclosure () -> String) { if env.explaining { steps.append(text()) } }
     if let f = ch.free, case .number(let free) = f.eval(env), free > .zero {
       let after = Swift.max(.zero, qty.subtracting(free) ?? .zero)
-      steps.append("free units: \(qty) - \(free) = \(after)")
+      step("free units: \(qty) - \(free) = \(after)")
       qty = after
     }
     switch ch.pricing {
     case .flat(let e)?, .once(let e)?:
       guard let v = money(e) else { return nil }
-      steps.append("\(ch.pricing!.kind) \(v) \(currency.code)")
+      step("\(ch.pricing!.kind) \(v) \(currency.code)")
       return (v, nil, steps)
     case .perUnit(let e)?:
       guard let unit = money(e), let amt = unit.multiplied(by: qty) else { return nil }
-      steps.append("\(qty) x \(unit) \(currency.code) = \(amt)")
+      step("\(qty) x \(unit) \(currency.code) = \(amt)")
       return (amt, unit, steps)
     case .package(let size, let price)?:
       guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price),
         let packs = qty.divided(by: s)?.ceilingInt(), let amt = Fixed(Int(packs)).multiplied(by: p)
       else { return nil }
-      steps.append("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
+      step("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
       return (amt, nil, steps)
     case .tiers(let mode, let tiers)?:
       var total = Fixed.zero
@@ -57,14 +58,14 @@ extension Billing {
             text += " + flat \(f)"
           }
           total = total.adding(part) ?? total
-          steps.append(text + " = \(part)")
+          step(text + " = \(part)")
         }
-        steps.append("graduated total \(total)")
+        step("graduated total \(total)")
         return (total, nil, steps)
       }
       // Volume: every unit at the price of the tier the quantity reaches.
       guard qty > .zero else {
-        steps.append("no units")
+        step("no units")
         return (.zero, nil, steps)
       }
       guard
@@ -78,11 +79,29 @@ extension Billing {
         amt = amt.adding(f) ?? amt
         text += " + flat \(f)"
       }
-      steps.append(text + " = \(amt)")
+      step(text + " = \(amt)")
       return (amt, p, steps)
     case .percentage?, nil:
       return nil
     }
+  }
+
+  /// The phases of a contract as date windows, in order after the trial: [start, end) and the phase.
+  static func phaseWindows(_ spec: CompiledPlanSpec, _ c: ContractData, _ env: Env) -> [(CivilDate, CivilDate, CompiledPhase)] {
+    var out: [(CivilDate, CivilDate, CompiledPhase)] = []
+    var at = trialEnd(spec, c, env) ?? c.start
+    for ph in spec.phases {
+      let end: CivilDate?
+      switch ph.duration.eval(env) {
+      case .days(let n): end = at.adding(days: Int(n))
+      case .months(let n): end = at.adding(months: Int(n), spec.monthEnd)
+      default: end = nil
+      }
+      guard let e = end else { break }
+      out.append((at, e, ph))
+      at = e
+    }
+    return out
   }
 
   /// Days of [a, b) outside the trial.
@@ -100,15 +119,51 @@ extension Billing {
   ) -> [InvoiceLine] {
     let spec = plan.plans[t.plan]
     let te = trialEnd(spec, c, env)
-    var out: [InvoiceLine] = []
     var record = c.record
-    let fields = plan.program.fields(of: .contract)
-    if let s = fields.first(where: { $0.name == "quantity" })?.index { record[s] = .number(t.quantity) }
-    if let s = fields.first(where: { $0.name == "seats" })?.index { record[s] = .number(t.seats) }
-    if let s = fields.first(where: { $0.name == "plan" })?.index { record[s] = .text(spec.name) }
+    if let s = data.contractSlots.quantity { record[s] = .number(t.quantity) }
+    if let s = data.contractSlots.seats { record[s] = .number(t.seats) }
+    if let s = data.contractSlots.plan { record[s] = .text(spec.name) }
     env.records[RecordKind.contract.index] = record
     env.records[RecordKind.customer.index] = data.customers[c.customer].record
     let fullDays = full.0.days(until: full.1)
+    // Split [a, b) by phase windows: a phase may re-price a charge or make everything free.
+    let windows = phaseWindows(spec, c, env)
+    var pieces: [(CivilDate, CivilDate, CompiledPhase?)] = []
+    var cursor = a
+    for (ws, we, ph) in windows where we > a && ws < b {
+      if ws > cursor { pieces.append((cursor, ws, nil)) }
+      pieces.append((CivilDate.max(ws, a), CivilDate.min(we, b), ph))
+      cursor = CivilDate.min(we, b)
+    }
+    if cursor < b { pieces.append((cursor, b, nil)) }
+    if pieces.count > 1 || pieces.first?.2 != nil {
+      return pieces.flatMap { (pa, pb, ph) -> [InvoiceLine] in
+        if ph?.free == true { return [] }
+        var phased = spec
+        if let ph {
+          phased.charges = spec.charges.map { ch in
+            guard let o = ph.charges[ch.name] else { return ch }
+            var x = ch
+            if let p = o.pricing { x.pricing = p }
+            if o.free != nil { x.free = o.free }
+            return x
+          }
+        }
+        return chargeLines(
+          plan, data, c, spec: phased, te: te, timing: timing, pa, pb, fullDays: fullDays, firstInvoice: firstInvoice && pa == a,
+          sign: sign, note: note + (ph.map { "\($0.name) phase: " } ?? ""), env: env)
+      }
+    }
+    return chargeLines(
+      plan, data, c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, sign: sign, note: note,
+      env: env)
+  }
+
+  static func chargeLines(
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
+    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, sign: Fixed, note: String, env: Env
+  ) -> [InvoiceLine] {
+    var out: [InvoiceLine] = []
     for ch in spec.charges {
       if case .usage = ch.quantity { continue }
       let isOnce: Bool = { if case .once? = ch.pricing { return true } else { return false } }()
@@ -123,15 +178,15 @@ extension Billing {
       if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
       guard let (amt, unit, steps) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
       var value = amt
-      var explain = ["rule \(ch.source): charge \(ch.name)"] + steps
+      var explain: [String] = env.explaining ? ["rule \(ch.source): charge \(ch.name)"] + steps : []
       let prorated = !isOnce && ch.prorate && days != fullDays
       if prorated {
         value = amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding) ?? amt
-        explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)")
+        if env.explaining { explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)") }
       }
       if sign != Fixed(1) { value = value.negated ?? value }
       let rounded = value.rounded(places: spec.currency.minorUnits, spec.rounding) ?? value
-      explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)")
+      if env.explaining { explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)") }
       var desc = ch.label
       if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
       if prorated { desc += ", \(days) of \(fullDays) days" }
@@ -142,6 +197,11 @@ extension Billing {
           periodStart: a, periodEnd: b, rule: ch.source, explanation: explain))
     }
     return out
+  }
+
+  static func invoiceDiscounts(_ spec: CompiledPlanSpec, _ c: ContractData, on date: CivilDate, _ env: Env) -> [CompiledDiscount] {
+    let phase = phaseWindows(spec, c, env).first { date >= $0.0 && date < $0.1 }?.2
+    return spec.discounts + (phase?.discounts ?? [])
   }
 
   static func invoice(
@@ -187,26 +247,27 @@ extension Billing {
         let a = accs[ai]
         let metric = plan.metrics[m]
         sources += a.firstRows
-        var explain = [
+        var explain: [String] = []
+        if env.explaining { explain = [
           "rule \(ch.source): charge \(ch.name), usage of metric \(metric.name) (\(metric.source))",
           "\(a.events) event(s) from \(arr.start) to \(CivilDate(dayNumber: arr.end.dayNumber - 1))"
             + (a.firstRows.isEmpty ? "" : ", first rows " + a.firstRows.map(\.description).joined(separator: ", ")),
-        ]
+        ] }
         let q = usageQuantity(a, metric)
         var amount: Fixed
         var unit: Fixed?
         if case .percentage(let rate, _, _, _)? = ch.pricing {
           amount = a.fees
-          explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)")
+          if env.explaining { explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)") }
         } else {
-          explain.append("\(metric.aggregation.rawValue) = \(q)")
+          if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
           guard let (amt, u, steps) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
           amount = amt
           unit = u
           explain += steps
         }
         let rounded = amount.rounded(places: uspec.currency.minorUnits, uspec.rounding) ?? amount
-        explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)")
+        if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
         lines.append(
           InvoiceLine(
             description: "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
@@ -227,7 +288,7 @@ extension Billing {
       x.charge = ch.name
       return x
     } }
-    for d in spec.discounts + chargeDiscounts {
+    for d in invoiceDiscounts(spec, c, on: t.date, env) + chargeDiscounts {
       if let cond = d.condition, !cond.eval(env).isTrue { continue }
       switch d.duration {
       case .forever: break
@@ -273,7 +334,10 @@ extension Billing {
           InvoiceLine(
             description: "Minimum commitment true-up (\(due) committed, \(spend) spent)", charge: "minimum", quantity: nil,
             unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: spec.source,
-            explanation: ["minimum commitment \(minimum) for \(days) of \(full) days = \(due); spend \(spend); true-up \(gap)"]))
+            explanation: [
+              "rule \(spec.source): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",
+              "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)",
+            ]))
       }
     }
 

@@ -44,7 +44,8 @@ public enum Billing {
   public typealias Progress = (String, Int, Int) -> Void
 
   public static func run(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, progress: Progress? = nil
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, progress: Progress? = nil,
+    explain: String? = nil
   ) -> (BillingResult, [DataIssue]) {
     let env = Env(asOf: asOf)
     env.lets = []
@@ -100,6 +101,7 @@ public enum Billing {
         continue
       }
       env.reset()
+      env.explaining = explain == key
       if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) {
         invoices.append(inv)
       }
@@ -170,8 +172,8 @@ public enum Billing {
     let fields = p.fields(of: .event)
     let cols = data.usageSchema.columns
     func col(_ n: String) -> Int { cols.firstIndex { $0.name == n } ?? -1 }
-    let (cId, cCust, cCon, cDate, cName, cQty, cAmt, cCur) = (
-      col("id"), col("customer"), col("contract"), col("date"), col("name"), col("quantity"), col("amount"), col("currency")
+    let (cId, cCust, cCon, cDate, cName, cQty, cCur) = (
+      col("id"), col("customer"), col("contract"), col("date"), col("name"), col("quantity"), col("currency")
     )
     var issues: [DataIssue] = []
     // Contracts of each customer that meter something in this run.
@@ -179,7 +181,43 @@ public enum Billing {
     for (ci, list) in byContract.enumerated() where !list.isEmpty {
       meteredByCustomer[data.contracts[ci].customer, default: []].append(ci)
     }
-    var record = fields.map { Schemas.defaultValue($0.type, currency: nil) }
+    // Only the event fields some metric reads are converted, straight into the environment's slots.
+    var used = Set<Int>()
+    for r in p.resolutions {
+      if case .field(.event, let slot)? = r { used.insert(slot) }
+    }
+    let convert: [(column: Int, slot: Int)] = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
+    let ev = RecordKind.event.index
+    let fast = plan.metrics.indices.map { FastMetric.make($0, p, data) }
+    // Hot data laid out for the per-event loop (events hit contracts at random, so what each event
+    // touches must be small and contiguous): one 16-byte window per accumulator, the accumulators of a
+    // contract as one index range, and the running sums apart from the rarely used fields.
+    // One cache line per accumulator: its window and its running totals.
+    struct Hot {
+      var sum = Fixed.zero
+      var max = Fixed.zero
+      var start: Int32
+      var end: Int32
+      var trialEnd: Int32
+      var events: Int32 = 0
+      var count: Int32 = 0
+      var metric: Int16
+      var percentage: Bool
+      var hasMax = false
+    }
+    var hot: [Hot] = accs.map {
+      Hot(
+        start: $0.start.dayNumber, end: $0.end.dayNumber, trialEnd: $0.trialEnd?.dayNumber ?? Int32.min,
+        metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
+    }
+    let ranges: [(Int32, Int32)] = byContract.map { list in
+      guard let first = list.first else { return (0, 0) }
+      // Accumulators are created contract by contract, so a contract's list is a contiguous range.
+      return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
+    }
+    let contractCustomer: [String] = data.contracts.map { data.customers[$0.customer].id }
+    let eventNames: [String?] = plan.metrics.map(\.eventName)
+    env.records[ev] = fields.map { Schemas.defaultValue($0.type, currency: nil) }
     let qtySlot = fields.first { $0.name == "quantity" }?.index
     let streamIssues = TableReader.stream(file, schema: data.usageSchema) { row in
       seen += 1
@@ -187,45 +225,74 @@ public enum Billing {
       guard case .text(let cust) = row.values[cCust], case .date(let date) = row.values[cDate],
         case .text(let name) = row.values[cName]
       else { return }
-      guard let custIndex = data.customerIndex[cust] else {
-        issues.append(
-          DataIssue(code: "D0301", file: file.path, line: row.line, column: row.columns[cCust], message: "unknown customer '\(cust)'", record: row.raw))
-        return
-      }
-      var candidates: [Int]
+      var single = -1
+      var candidates: [Int] = []
       if case .text(let con) = row.values[cCon] {
         guard let ci = data.contractIndex[con] else {
           issues.append(
             DataIssue(code: "D0302", file: file.path, line: row.line, column: row.columns[cCon], message: "unknown contract '\(con)'", record: row.raw))
           return
         }
-        guard data.contracts[ci].customer == custIndex else {
+        guard contractCustomer[ci] == cust else {
+          let known = data.customerIndex[cust] != nil
           issues.append(
             DataIssue(
-              code: "D0307", file: file.path, line: row.line, column: row.columns[cCon],
-              message: "contract '\(con)' belongs to another customer than '\(cust)'", record: row.raw))
+              code: known ? "D0307" : "D0301", file: file.path, line: row.line, column: row.columns[cCust],
+              message: known ? "contract '\(con)' belongs to another customer than '\(cust)'" : "unknown customer '\(cust)'",
+              record: row.raw))
           return
         }
-        candidates = [ci]
+        single = ci
       } else {
+        guard let custIndex = data.customerIndex[cust] else {
+          issues.append(
+            DataIssue(code: "D0301", file: file.path, line: row.line, column: row.columns[cCust], message: "unknown customer '\(cust)'", record: row.raw))
+          return
+        }
         candidates = meteredByCustomer[custIndex] ?? []
       }
-      var currency: Currency?
-      if case .currency(let c) = row.values[cCur] { currency = c }
       var built = false
-      for ci in candidates {
-        for ai in byContract[ci] {
-          let a = accs[ai]
-          guard date >= a.start, date < a.end else { continue }
-          if let te = a.trialEnd, date < te { continue }
-          let m = plan.metrics[a.metric]
-          if let en = m.eventName, en != name { continue }
-          if !built {
-            for (k, slot) in data.usageSlots.enumerated() {
-              record[slot] = Schemas.value(row.values[k], fields[slot].type, currency: currency)
+      let day = date.dayNumber
+      func visit(_ ci: Int) {
+        let (lo, n) = ranges[ci]
+        if lo < 0 {
+          for ai in byContract[ci] { consider(ai) }
+        } else {
+          for ai in Int(lo)..<Int(lo + n) { consider(ai) }
+        }
+      }
+      func consider(_ ai: Int) {
+          guard day >= hot[ai].start, day < hot[ai].end, day >= hot[ai].trialEnd else { return }
+          let mi = Int(hot[ai].metric)
+          if let en = eventNames[mi], en != name { return }
+          if let fm = fast[mi] {
+            // Filters and value read straight from the row; sums, counts and maxima stay in the hot array.
+            guard fm.passes(row) else { return }
+            let v = fm.value(row)
+            switch plan.metrics[mi].aggregation {
+            case .sum, .count, .max:
+              hot[ai].events += 1
+              if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: file.path, line: row.line)) }
+              hot[ai].sum = hot[ai].sum.adding(v) ?? hot[ai].sum
+              hot[ai].count += 1
+              if !hot[ai].hasMax || v > hot[ai].max {
+                hot[ai].max = v
+                hot[ai].hasMax = true
+              }
+              if hot[ai].percentage { percentageFee(ai, v) }
+            default:
+              accumulate(ai, plan.metrics[mi], v, .number(v), row)
             }
-            if let qs = qtySlot, case .missing = row.values[cQty] { record[qs] = .number(Fixed(1)) }
-            env.records[RecordKind.event.index] = record
+            return
+          }
+          let m = plan.metrics[mi]
+          if !built {
+            var currency: Currency?
+            if case .currency(let c) = row.values[cCur] { currency = c }
+            for (k, slot) in convert {
+              env.records[ev][slot] = Schemas.value(row.values[k], fields[slot].type, currency: currency)
+            }
+            if let qs = qtySlot, used.contains(qs), case .missing = row.values[cQty] { env.records[ev][qs] = .number(Fixed(1)) }
             built = true
           }
           env.reset()
@@ -234,44 +301,55 @@ public enum Billing {
             pass = false
             break
           }
-          guard pass else { continue }
-          var value: RValue = .number(Fixed(1))
-          if let v = m.value { value = v.eval(env) }
-          var acc = accs[ai]
-          acc.events += 1
-          if acc.firstRows.count < 5 { acc.firstRows.append(RowRef(file: file.path, line: row.line)) }
+          guard pass else { return }
+          let value: RValue = m.value.map { $0.eval(env) } ?? .number(Fixed(1))
           let amount: Fixed
           switch value {
           case .number(let x): amount = x
           case .money(let x, let c):
             amount = x
-            acc.currency = c
+            accs[ai].currency = c
           default: amount = .zero
           }
+          accumulate(ai, m, amount, value, row)
+      }
+      func accumulate(_ ai: Int, _ m: CompiledMetric, _ amount: Fixed, _ value: RValue, _ row: borrowing Row) {
+          accs[ai].events += 1
+          if accs[ai].firstRows.count < 5 { accs[ai].firstRows.append(RowRef(file: file.path, line: row.line)) }
           switch m.aggregation {
-          case .sum: acc.sum = acc.sum.adding(amount) ?? acc.sum
-          case .count: acc.count += 1
-          case .max: acc.max = acc.max.map { Swift.max($0, amount) } ?? amount
+          case .sum: accs[ai].sum = accs[ai].sum.adding(amount) ?? accs[ai].sum
+          case .count: accs[ai].count += 1
+          case .max: accs[ai].max = accs[ai].max.map { Swift.max($0, amount) } ?? amount
           case .latest:
             let idText: String = { if case .text(let s) = row.values[cId] { return s } else { return "" } }()
-            if let l = acc.latest, (l.0, l.1) > (date, idText) {
+            if let l = accs[ai].latest, (l.0, l.1) > (date, idText) {
             } else {
-              acc.latest = (date, idText, amount)
+              accs[ai].latest = (date, idText, amount)
             }
-          case .uniqueCount: acc.unique.insert(value)
+          case .uniqueCount: accs[ai].unique.insert(value)
           }
-          if let pct = acc.percentage {
-            // Per transaction: rate x amount + fee, clamped to [min, max].
-            var fee = amount.multiplied(by: pct.rate) ?? .zero
-            if let f = pct.fee { fee = fee.adding(f) ?? fee }
-            if let mn = pct.min, fee < mn { fee = mn }
-            if let mx = pct.max, fee > mx { fee = mx }
-            acc.fees = acc.fees.adding(fee) ?? acc.fees
-          }
-          _ = cAmt
-          accs[ai] = acc
-        }
+          if accs[ai].percentage != nil { percentageFee(ai, amount) }
       }
+      func percentageFee(_ ai: Int, _ amount: Fixed) {
+        guard let pct = accs[ai].percentage else { return }
+        // Per transaction: rate x amount + fee, clamped to [min, max].
+        var fee = amount.multiplied(by: pct.rate) ?? .zero
+        if let f = pct.fee { fee = fee.adding(f) ?? fee }
+        if let mn = pct.min, fee < mn { fee = mn }
+        if let mx = pct.max, fee > mx { fee = mx }
+        accs[ai].fees = accs[ai].fees.adding(fee) ?? accs[ai].fees
+      }
+      if single >= 0 {
+        visit(single)
+      } else {
+        for ci in candidates { visit(ci) }
+      }
+    }
+    for ai in accs.indices where hot[ai].events > 0 {
+      accs[ai].events += Int(hot[ai].events)
+      accs[ai].sum = accs[ai].sum.adding(hot[ai].sum) ?? accs[ai].sum
+      accs[ai].count += Int(hot[ai].count)
+      if hot[ai].hasMax { accs[ai].max = accs[ai].max.map { Swift.max($0, hot[ai].max) } ?? hot[ai].max }
     }
     return streamIssues + issues
   }

@@ -50,6 +50,8 @@ public struct Dataset: Sendable {
   public var usageSchema: TableSchema
   /// Where each event field lands in the event record.
   public var usageSlots: [Int]
+  /// Slots of the contract fields that changes rewrite (quantity, seats, plan).
+  public var contractSlots: (quantity: Int?, seats: Int?, plan: Int?) = (nil, nil, nil)
 }
 
 /// Table schemas: the built-in columns of docs/data.md plus the rules' custom fields.
@@ -331,9 +333,13 @@ extension Dataset {
     var usageSchema = Schemas.table("usage", evCols, currencyColumn: "currency")
     usageSchema.columns.append(ColumnSpec(name: "currency", type: .currency, required: false))
     let usage = find("usage")
-    let ds = Dataset(
+    var ds = Dataset(
       folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
       issuedKeys: issued, usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
+    ds.contractSlots = (
+      conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
+      conFields.first { $0.name == "plan" }?.index
+    )
     return (ds, issues)
   }
 }

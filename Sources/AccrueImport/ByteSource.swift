@@ -12,10 +12,10 @@
 /// unconsumed bytes to the front and reads more; the buffer grows only when the unconsumed bytes fill it
 /// (a single record larger than the buffer), so memory stays flat for ordinary files.
 struct ByteSource: ~Copyable {
-  /// Where bytes come from: a file descriptor or (for tests) an in-memory array fed in slices.
+  /// Where bytes come from: a file descriptor or an in-memory array.
   enum Origin {
     case file(Int32)
-    case memory([UInt8], offset: Int, slice: Int)
+    case memory([UInt8], offset: Int)
   }
 
   private(set) var buffer: UnsafeMutablePointer<UInt8>
@@ -35,14 +35,14 @@ struct ByteSource: ~Copyable {
 
   /// Opens a file for reading.
   init(path: String, blockSize: Int = defaultBlockSize) throws(Errno) {
-    let fd = path.withCString { sysOpen($0, O_RDONLY) }
+    let fd = path.withCString { sysOpen($0, O_RDONLY | O_CLOEXEC) }
     if fd < 0 { throw Errno(code: errno) }
     self.init(origin: .file(fd), blockSize: blockSize)
   }
 
-  /// A source over bytes in memory, delivered at most `slice` bytes per read (to exercise boundaries).
-  init(bytes: [UInt8], blockSize: Int = defaultBlockSize, slice: Int = Int.max) {
-    self.origin = .memory(bytes, offset: 0, slice: max(1, slice))
+  /// A source over bytes in memory, read through the same block buffer as a file.
+  init(bytes: [UInt8], blockSize: Int = defaultBlockSize) {
+    self.origin = .memory(bytes, offset: 0)
     self.capacity = max(16, blockSize)
     self.buffer = .allocate(capacity: self.capacity)
   }
@@ -68,7 +68,7 @@ struct ByteSource: ~Copyable {
     let shift = start
     if shift > 0 {
       let n = end - start
-      if n > 0 { (buffer).update(from: buffer + start, count: n) }
+      if n > 0 { memmove(buffer, buffer + start, n) }
       start = 0
       end = n
     }
@@ -102,13 +102,13 @@ struct ByteSource: ~Copyable {
         readError = errno
         return -1
       }
-    case .memory(let bytes, let offset, let slice):
-      let n = min(count, slice, bytes.count - offset)
+    case .memory(let bytes, let offset):
+      let n = min(count, bytes.count - offset)
       if n <= 0 { return 0 }
       bytes.withUnsafeBufferPointer { src in
         p.update(from: src.baseAddress! + offset, count: n)
       }
-      origin = .memory(bytes, offset: offset + n, slice: slice)
+      origin = .memory(bytes, offset: offset + n)
       return n
     }
   }

@@ -179,6 +179,11 @@ struct CSVReader: ~Copyable {
         src.start = next
         line = nextLine
       case .malformed(let pos, let eLine, let eLineStart, let message, let skipFrom, let skipLine):
+        if findNewline(from: pos) == nil && !src.eof && src.available < maxRecord {
+          // Read on to the end of the line, so the record text does not depend on the block size.
+          src.refill()
+          continue
+        }
         let column = UTF8Scan.scalarCount(p, eLineStart, pos) + 1
         let lineEnd = findNewline(from: pos) ?? src.end
         emitting(

@@ -79,6 +79,14 @@ struct JSONReader: ~Copyable {
     cont = 0
     var state = ArrayState.open
     func syntaxIssue(_ l: Int, _ c: Int, _ message: String, from: Int, at: Int) {
+      // Read on to the end of the line, so the record text does not depend on the block size.
+      var from = from
+      var at = at
+      while findNewline(from: at) == nil && !src.eof && src.available < maxRecord && from >= src.start {
+        let shift = src.refill()
+        from -= shift
+        at -= shift
+      }
       emit(
         DataIssue(
           code: "D0102", file: file, line: l, column: c, message: message,
@@ -154,11 +162,12 @@ struct JSONReader: ~Copyable {
           commit(from: saved.i, to: i, emit, body)
         } else {
           let col = here(i)
-          asm.beginRow(line: line, column: col)
-          pendingUnknown.removeAll(keepingCapacity: true)
           try skipValue()
-          asm.addIssue("D0102", line: saved.line, column: col, "array element is not an object")
-          commit(from: saved.i, to: i, emit, body)
+          emit(
+            DataIssue(
+              code: "D0102", file: file, line: saved.line, column: col,
+              message: "array element is not an object",
+              record: RecordText.make(UnsafeBufferPointer(start: p + saved.i, count: i - saved.i))))
         }
         src.start = i
         state = .afterElement
@@ -186,6 +195,7 @@ struct JSONReader: ~Copyable {
   // MARK: JSON Lines
 
   mutating func runLines(_ emit: (DataIssue) -> Void, _ body: (borrowing Row) -> Void) {
+    lineMode = true
     src.refill()
     skipBOM()
     var fileLine = 1
@@ -274,8 +284,8 @@ struct JSONReader: ~Copyable {
       for name in pendingUnknown { reportedUnknown.insert(name) }
     }
     if good {
-      asm.row.rawBytes.removeAll(keepingCapacity: true)
-      asm.row.rawBytes.append(contentsOf: bytes.prefix(RecordText.maxBytes))
+      asm.row.rawBytes.replaceSubrange(
+        0..<asm.row.rawBytes.count, with: UnsafeBufferPointer(rebasing: bytes.prefix(RecordText.maxBytes)))
       body(asm.row)
     }
   }
@@ -296,8 +306,17 @@ struct JSONReader: ~Copyable {
       guard p[i] == UInt8(ascii: "\"") else { throw syntax("expected a key in double quotes") }
       let keyLine = line
       let keyColumn = here(i)
-      try parseString()
-      swap(&keyScratch, &str)
+      let index: Int?
+      if let r = try parseString() {
+        index = asm.lookup(UnsafeBufferPointer(start: p + r.lowerBound, count: r.count))
+        if index == nil {
+          keyScratch.removeAll(keepingCapacity: true)
+          keyScratch.append(contentsOf: UnsafeBufferPointer(start: p + r.lowerBound, count: r.count))
+        }
+      } else {
+        swap(&keyScratch, &str)
+        index = keyScratch.withUnsafeBufferPointer { asm.lookup($0) }
+      }
       try skipWhitespaceNeeding()
       guard p[i] == UInt8(ascii: ":") else { throw syntax("expected ':' after the key") }
       i += 1
@@ -309,9 +328,10 @@ struct JSONReader: ~Copyable {
       var isNull = false
       var nested = false
       var numberStart = 0
+      var direct: Range<Int>?
       switch c {
       case UInt8(ascii: "\""):
-        try parseString()
+        direct = try parseString()
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         numberStart = i
         try parseNumber()
@@ -331,7 +351,6 @@ struct JSONReader: ~Copyable {
       default:
         throw syntax("expected a value (a string, number, true, false or null)")
       }
-      let index = keyScratch.withUnsafeBufferPointer { asm.lookup($0) }
       if let idx = index {
         if !asm.markSeen(idx) {
           asm.addIssue("D0102", line: keyLine, column: keyColumn, "key '\(asm.names[idx])' is given twice in this object")
@@ -347,6 +366,12 @@ struct JSONReader: ~Copyable {
         } else {
           switch lexeme {
           case .text:
+            if let r = direct {
+              asm.store(
+                idx, UnsafeBufferPointer(start: p + r.lowerBound, count: r.count), .text, line: valueLine,
+                column: valueColumn)
+              break
+            }
             var bytes: [UInt8] = []
             swap(&bytes, &str)
             bytes.withUnsafeBufferPointer { asm.store(idx, $0, .text, line: valueLine, column: valueColumn) }
@@ -403,7 +428,10 @@ struct JSONReader: ~Copyable {
     }
   }
 
-  private var endName: String { src.eof || end == src.end ? "file" : "line" }
+  /// JSON Lines: the unit ends at its line's end.
+  private var lineMode = false
+
+  private var endName: String { lineMode ? "line" : "file" }
 
   @inline(__always)
   private mutating func skipWhitespace() {
@@ -438,19 +466,20 @@ struct JSONReader: ~Copyable {
   private mutating func literal(_ word: StaticString) throws(JSONStop) {
     let n = word.utf8CodeUnitCount
     let w = word.utf8Start
+    let bad = JSONStop.syntax(line: line, column: here(i), at: i, message: "invalid literal (expected \(word))")
     for k in 0..<n {
       if i + k >= end {
-        if final { throw syntax("unexpected end of the \(endName)") }
+        if final { throw bad }
         throw JSONStop.needMore
       }
-      if p[i + k] != w[k] { throw syntax("invalid literal (expected \(word))") }
+      if p[i + k] != w[k] { throw bad }
     }
-    i += n
-    if i < end {
-      if isWordByte(p[i]) { throw syntax("invalid literal") }
+    if i + n < end {
+      if isWordByte(p[i + n]) { throw bad }
     } else if !final {
       throw JSONStop.needMore
     }
+    i += n
   }
 
   /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; leaves `i` after it.
@@ -522,12 +551,28 @@ struct JSONReader: ~Copyable {
 
   /// Parses the string at `p[i] == '"'`, decoding escapes into `str`. Invalid UTF-8 and lone surrogates
   /// become U+FFFD and a D0102 issue on the row; other errors are syntax errors.
-  private mutating func parseString() throws(JSONStop) {
-    str.removeAll(keepingCapacity: true)
+  ///
+  /// Fast path: a string of printable ASCII without escapes is not copied; its content's range in the
+  /// buffer is returned (and `str` is left alone). Otherwise the decoded string is in `str` and the
+  /// result is nil.
+  @discardableResult
+  private mutating func parseString() throws(JSONStop) -> Range<Int>? {
     let openLine = line
     let openColumn = here(i)
     let open = i
     i += 1
+    let start = i
+    while i < end {
+      let c = p[i]
+      if c == UInt8(ascii: "\"") {
+        i += 1
+        return start..<(i - 1)
+      }
+      if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+      i += 1
+    }
+    str.removeAll(keepingCapacity: true)
+    str.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
     while true {
       if i >= end {
         if final {
@@ -539,7 +584,7 @@ struct JSONReader: ~Copyable {
       let c = p[i]
       if c == UInt8(ascii: "\"") {
         i += 1
-        return
+        return nil
       }
       if c == UInt8(ascii: "\\") {
         if i + 1 >= end {

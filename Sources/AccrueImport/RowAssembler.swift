@@ -121,6 +121,7 @@ struct RowAssembler {
       addIssue(
         "D0203", line: row.line, column: row.columns[i],
         "missing required value: key '\(names[i])' is absent")
+      if i == currencyIndex { currencyBad = true }
     }
   }
 
@@ -159,6 +160,8 @@ struct RowAssembler {
     var currency = fixedCurrency
     if currency == nil {
       if currencyBad { return }
+      // A required currency column absent from the CSV header is reported once (D0201).
+      if !jsonMode && !currencyInHeader && required[currencyIndex] { return }
       if case .currency(let c) = row.values[currencyIndex] { currency = c }
     }
     for m in moneyIndices {
@@ -205,6 +208,7 @@ struct RowAssembler {
     if bytes.isEmpty && lexeme == .text {
       if required[index] {
         addIssue("D0203", line: line, column: column, "missing value for required column '\(names[index])'")
+        if index == currencyIndex { currencyBad = true }
       }
       return .missing
     }
@@ -221,6 +225,7 @@ struct RowAssembler {
     row.values[index] = .missing
     if required[index] {
       addIssue("D0203", line: line, column: column, "missing value for required column '\(names[index])' (null)")
+      if index == currencyIndex { currencyBad = true }
     }
   }
 

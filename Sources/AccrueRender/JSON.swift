@@ -13,68 +13,76 @@ public indirect enum JSON: Sendable, Equatable {
 
   /// Serialises compactly, or with two-space indentation when `pretty`.
   public func serialized(pretty: Bool = false) -> String {
-    var out = ""
+    var out: [UInt8] = []
+    out.reserveCapacity(4096)
     write(to: &out, pretty: pretty, indent: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  func write(to out: inout String, pretty: Bool, indent: Int) {
+  static func newline(_ out: inout [UInt8], _ indent: Int) {
+    out.append(10)
+    for _ in 0..<indent { out.append(32); out.append(32) }
+  }
+
+  func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
     switch self {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
-    case .number(let s): out += s
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .int(let i): out.append(contentsOf: String(i).utf8)
+    case .number(let s): out.append(contentsOf: s.utf8)
     case .string(let s): JSON.escape(s, into: &out)
     case .array(let items):
       if items.isEmpty {
-        out += "[]"
+        out.append(contentsOf: "[]".utf8)
         return
       }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (i, v) in items.enumerated() {
-        if i > 0 { out += "," }
-        if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if pretty { JSON.newline(&out, indent + 1) }
         v.write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-      out += "]"
+      if pretty { JSON.newline(&out, indent) }
+      out.append(UInt8(ascii: "]"))
     case .object(let fields):
       if fields.isEmpty {
-        out += "{}"
+        out.append(contentsOf: "{}".utf8)
         return
       }
-      out += "{"
+      out.append(UInt8(ascii: "{"))
       for (i, (k, v)) in fields.enumerated() {
-        if i > 0 { out += "," }
-        if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if pretty { JSON.newline(&out, indent + 1) }
         JSON.escape(k, into: &out)
-        out += pretty ? ": " : ":"
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(32) }
         v.write(to: &out, pretty: pretty, indent: indent + 1)
       }
-      if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-      out += "}"
+      if pretty { JSON.newline(&out, indent) }
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  /// Writes a JSON string literal.
-  public static func escape(_ s: String, into out: inout String) {
-    out += "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let hex = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(u)
-        }
+  /// Writes a JSON string literal as UTF-8 (only quotes, backslashes and control characters are escaped).
+  public static func escape(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for b in s.utf8 {
+      switch b {
+      case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+      case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+      case 10: out.append(contentsOf: [92, 110])
+      case 13: out.append(contentsOf: [92, 114])
+      case 9: out.append(contentsOf: [92, 116])
+      case 0..<0x20:
+        let hex = Array(String(b, radix: 16).utf8)
+        out.append(contentsOf: [92, 117, 48, 48])
+        if hex.count == 1 { out.append(48) }
+        out.append(contentsOf: hex)
+      default: out.append(b)
       }
     }
-    out += "\""
+    out.append(UInt8(ascii: "\""))
   }
+
+
 }
