@@ -378,3 +378,52 @@ struct BillingTests {
     #expect(a.invoices.map(\.total) == b.invoices.map(\.total))
   }
 }
+
+@Suite("Billing phases and trials")
+struct PhaseTests {
+  static let rules = """
+    currency USD
+    month end clamp
+    plan p {
+      period monthly
+      align to calendar
+      trial 1 month
+      phase intro "Introductory" for 2 months {
+        charge seats { per unit 8.00 USD }
+      }
+      phase holiday "Free month" for 1 month {
+        free
+      }
+      charge seats {
+        per unit 12.00 USD
+        quantity contract.seats
+      }
+    }
+    """
+
+  @Test("a trial, then an introductory price, then a free month, then the plan's price")
+  func sequence() throws {
+    // Start 2026-01-01: trial January; intro February and March at 8.00; April free; May at 12.00.
+    let (r, issues) = try Run.billing(
+      Self.rules,
+      ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date,seats\nk1,cust-1,p,2026-01-01,10\n"],
+      asOf: "2026-05-01", since: "2025-12-31")
+    #expect(issues.isEmpty)
+    // January (trial) and April (free) produce no invoice lines, so no invoice.
+    #expect(r.invoices.map(\.issueDate.description) == ["2026-02-01", "2026-03-01", "2026-05-01"])
+    #expect(r.invoices.map(\.total.description) == ["80", "80", "120"])
+    #expect(r.invoices[0].lines[0].description.hasPrefix("intro phase: "))
+  }
+
+  @Test("a phase boundary inside a period splits it by days")
+  func split() throws {
+    // Start 2026-01-16, trial 1 month -> 2026-02-16; intro until 2026-04-16; free until 2026-05-16.
+    // The April invoice (2026-04-01, 30 days): 15 days intro at 8.00 and 15 days free: 10 x 8.00 x 15/30 = 40.00.
+    let (r, _) = try Run.billing(
+      Self.rules,
+      ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date,seats\nk1,cust-1,p,2026-01-16,10\n"],
+      asOf: "2026-04-01", since: "2026-03-31")
+    let inv = try #require(r.invoices.first)
+    #expect(inv.total.description == "40")
+  }
+}
