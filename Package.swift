@@ -54,7 +54,7 @@ let package = Package(
     .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore"]),
     .testTarget(
       name: "AccrueEngineTests",
-      dependencies: ["AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore"]),
+      dependencies: ["AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -65,6 +65,14 @@ public enum TableReader {
     run(src, path: file.path, format: file.format, schema: schema, options: options, onIssue, body)
   }
 
+  /// Streams rows from bytes in memory (one chunk of a larger file, standard input); `path` is used in issues.
+  public static func stream(
+    bytes: [UInt8], path: String, format: DataFormat, schema: TableSchema, options: ReadOptions = ReadOptions(),
+    onIssue: (DataIssue) -> Void, _ body: (borrowing Row) -> Void
+  ) {
+    run(ByteSource(bytes: bytes, blockSize: options.blockSize), path: path, format: format, schema: schema, options: options, onIssue, body)
+  }
+
   /// Reads rows from bytes in memory (tests, standard input, embedded data); `path` is used in issues.
   public static func read(
     bytes: [UInt8], path: String, format: DataFormat, schema: TableSchema, options: ReadOptions = ReadOptions()

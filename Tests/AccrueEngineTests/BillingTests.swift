@@ -2,6 +2,7 @@ import AccrueChecker
 import AccrueCompiler
 import AccrueCore
 import AccrueEngine
+import AccrueGen
 import AccrueImport
 import AccrueParser
 import Foundation
@@ -426,4 +427,46 @@ struct PhaseTests {
     let inv = try #require(r.invoices.first)
     #expect(inv.total.description == "40")
   }
+}
+
+@Suite("Usage read by two workers")
+struct ParallelUsageTests {
+  /// Reading the usage file in small chunks on two workers gives exactly what one reader gives:
+  /// the same invoices, amounts, explanations' first rows, and the same located issues.
+  @Test("two workers, small chunks: identical results", arguments: [997, 4096, 65536])
+  func identical(_ chunk: Int) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-par-\(UUID().uuidString)").path
+    try DataGenerator.write(DataGeneratorOptions(contracts: 300, events: 30_000, openInvoices: 10, payments: 10, seed: 9), to: dir)
+    // A bad row in the middle and a quoted field with a line break, to check positions across chunks.
+    let usagePath = dir + "/usage.csv"
+    var lines = try String(contentsOfFile: usagePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    var bad = Array(repeating: "", count: header.count)
+    bad[header.firstIndex(of: "id")!] = "bad-1"
+    bad[header.firstIndex(of: "customer")!] = "nobody"
+    bad[header.firstIndex(of: "date")!] = "2026-10-10"
+    bad[header.firstIndex(of: "name")!] = "\"api.\nrequest\""
+    lines.insert(bad.joined(separator: ","), at: 15_000)
+    try lines.joined(separator: "\n").write(toFile: usagePath, atomically: true, encoding: .utf8)
+    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
+    let (results, _) = Frontend.check(load)
+    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
+    let (data, loadIssues) = Dataset.load(folder: dir, plan: plan)
+    #expect(loadIssues.isEmpty, "\(loadIssues.prefix(3))")
+    let asOf = CivilDate.parse("2026-11-01")!
+    let (one, i1) = Billing.run(plan: plan, data: data, asOf: asOf)
+    let (two, i2) = Billing.run(plan: plan, data: data, asOf: asOf, usageChunkBytes: chunk)
+    #expect(!one.invoices.isEmpty)
+    #expect(i1 == i2)
+    #expect(i1.contains { $0.code == "D0301" && $0.line == 15_001 })
+    #expect(one.invoices.map(\.key) == two.invoices.map(\.key))
+    #expect(one.invoices.map(\.total) == two.invoices.map(\.total))
+    #expect(one.invoices.flatMap { $0.lines.map(\.amount) } == two.invoices.flatMap { $0.lines.map(\.amount) })
+    #expect(one.invoices.map(\.sources) == two.invoices.map(\.sources))
+  }
+}
+
+enum CLITestsRoot {
+  static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let rules = repo.appendingPathComponent("rules")
 }

@@ -1,0 +1,428 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueImport
+import Foundation
+
+/// Read-only tables for aggregating usage, shared by the workers.
+final class UsageShared: @unchecked Sendable {
+  // Immutable after init; read from several threads.
+  let plan: ExecutablePlan
+  let data: Dataset
+  let path: String
+  let fields: [FieldInfo]
+  let cols: (id: Int, cust: Int, con: Int, date: Int, name: Int, qty: Int, cur: Int)
+  let meteredByCustomer: [Int: [Int]]
+  let byContract: [[Int]]
+  let ranges: [(Int32, Int32)]
+  let used: Set<Int>
+  let convert: [(column: Int, slot: Int)]
+  let fast: [FastMetric?]
+  let eventNames: [String?]
+  let contractCustomer: [String]
+  let qtySlot: Int?
+
+  init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
+    self.plan = plan
+    self.data = data
+    self.path = file.path
+    self.byContract = byContract
+    let p = plan.program
+    fields = p.fields(of: .event)
+    let cs = data.usageSchema.columns
+    func col(_ n: String) -> Int { cs.firstIndex { $0.name == n } ?? -1 }
+    cols = (col("id"), col("customer"), col("contract"), col("date"), col("name"), col("quantity"), col("currency"))
+    var metered: [Int: [Int]] = [:]
+    for (ci, list) in byContract.enumerated() where !list.isEmpty {
+      metered[data.contracts[ci].customer, default: []].append(ci)
+    }
+    meteredByCustomer = metered
+    var used = Set<Int>()
+    for r in p.resolutions {
+      if case .field(.event, let slot)? = r { used.insert(slot) }
+    }
+    self.used = used
+    convert = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
+    fast = plan.metrics.indices.map { FastMetric.make($0, p, data) }
+    eventNames = plan.metrics.map(\.eventName)
+    // Accumulators are created contract by contract, so a contract's list is a contiguous range.
+    ranges = byContract.map { list in
+      guard let first = list.first else { return (0, 0) }
+      return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
+    }
+    contractCustomer = data.contracts.map { data.customers[$0.customer].id }
+    qtySlot = fields.first { $0.name == "quantity" }?.index
+  }
+}
+
+/// One worker's running totals. Events hit contracts at random, so what each event touches is kept
+/// to one cache line per accumulator (`Hot`); the rarely used fields stay in `accs`.
+final class UsageWorker {
+  struct Hot {
+    var sum = Fixed.zero
+    var max = Fixed.zero
+    var start: Int32
+    var end: Int32
+    var trialEnd: Int32
+    var events: Int32 = 0
+    var count: Int32 = 0
+    var metric: Int16
+    var percentage: Bool
+    var hasMax = false
+  }
+
+  let s: UsageShared
+  var accs: [Accumulator]
+  var hot: [Hot]
+  let env: Env
+  var issues: [DataIssue] = []
+  var seen = 0
+  /// Added to row lines (a chunk's rows are numbered from its own start).
+  var lineOffset = 0
+
+  init(_ s: UsageShared, _ accs: [Accumulator], _ env: Env) {
+    self.s = s
+    self.accs = accs
+    self.env = env
+    hot = accs.map {
+      Hot(
+        start: $0.start.dayNumber, end: $0.end.dayNumber, trialEnd: $0.trialEnd?.dayNumber ?? Int32.min,
+        metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
+    }
+    env.records[RecordKind.event.index] = s.fields.map { Schemas.defaultValue($0.type, currency: nil) }
+  }
+
+  func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ message: String) {
+    issues.append(
+      DataIssue(code: code, file: s.path, line: row.line + lineOffset, column: row.columns[col], message: message, record: row.raw))
+  }
+
+  /// Aggregates one event row.
+  func process(_ row: borrowing Row) {
+    seen += 1
+    let c = s.cols
+    guard case .text(let cust) = row.values[c.cust], case .date(let date) = row.values[c.date],
+      case .text(let name) = row.values[c.name]
+    else { return }
+    if case .text(let con) = row.values[c.con] {
+      guard let ci = s.data.contractIndex[con] else {
+        issue("D0302", row, c.con, "unknown contract '\(con)'")
+        return
+      }
+      guard s.contractCustomer[ci] == cust else {
+        let known = s.data.customerIndex[cust] != nil
+        issue(
+          known ? "D0307" : "D0301", row, c.cust,
+          known ? "contract '\(con)' belongs to another customer than '\(cust)'" : "unknown customer '\(cust)'")
+        return
+      }
+      visit(ci, row, date, name)
+    } else {
+      guard let custIndex = s.data.customerIndex[cust] else {
+        issue("D0301", row, c.cust, "unknown customer '\(cust)'")
+        return
+      }
+      for ci in s.meteredByCustomer[custIndex] ?? [] { visit(ci, row, date, name) }
+    }
+  }
+
+  @inline(__always) func visit(_ ci: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
+    let (lo, n) = s.ranges[ci]
+    var built = false
+    if lo < 0 {
+      for ai in s.byContract[ci] { consider(ai, row, date, name, &built) }
+    } else {
+      for ai in Int(lo)..<Int(lo + n) { consider(ai, row, date, name, &built) }
+    }
+  }
+
+  func consider(_ ai: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String, _ built: inout Bool) {
+    let day = date.dayNumber
+    guard day >= hot[ai].start, day < hot[ai].end, day >= hot[ai].trialEnd else { return }
+    let mi = Int(hot[ai].metric)
+    if let en = s.eventNames[mi], en != name { return }
+    if let fm = s.fast[mi] {
+      // Filters and value read straight from the row; sums, counts and maxima stay in the hot array.
+      guard fm.passes(row) else { return }
+      let v = fm.value(row)
+      switch s.plan.metrics[mi].aggregation {
+      case .sum, .count, .max:
+        hot[ai].events += 1
+        if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
+        hot[ai].sum = hot[ai].sum.adding(v) ?? hot[ai].sum
+        hot[ai].count += 1
+        if !hot[ai].hasMax || v > hot[ai].max {
+          hot[ai].max = v
+          hot[ai].hasMax = true
+        }
+        if hot[ai].percentage { percentageFee(ai, v) }
+      default:
+        accumulate(ai, s.plan.metrics[mi], v, .number(v), row, date)
+      }
+      return
+    }
+    let m = s.plan.metrics[mi]
+    let ev = RecordKind.event.index
+    if !built {
+      var currency: Currency?
+      if case .currency(let cur) = row.values[s.cols.cur] { currency = cur }
+      for (k, slot) in s.convert {
+        env.records[ev][slot] = Schemas.value(row.values[k], s.fields[slot].type, currency: currency)
+      }
+      if let qs = s.qtySlot, s.used.contains(qs), case .missing = row.values[s.cols.qty] {
+        env.records[ev][qs] = .number(Fixed(1))
+      }
+      built = true
+    }
+    env.reset()
+    for f in m.filters where !f.eval(env).isTrue { return }
+    let value: RValue = m.value.map { $0.eval(env) } ?? .number(Fixed(1))
+    let amount: Fixed
+    switch value {
+    case .number(let x): amount = x
+    case .money(let x, let cur):
+      amount = x
+      accs[ai].currency = cur
+    default: amount = .zero
+    }
+    accumulate(ai, m, amount, value, row, date)
+  }
+
+  func accumulate(_ ai: Int, _ m: CompiledMetric, _ amount: Fixed, _ value: RValue, _ row: borrowing Row, _ date: CivilDate) {
+    accs[ai].events += 1
+    if accs[ai].firstRows.count < 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
+    switch m.aggregation {
+    case .sum: accs[ai].sum = accs[ai].sum.adding(amount) ?? accs[ai].sum
+    case .count: accs[ai].count += 1
+    case .max: accs[ai].max = accs[ai].max.map { Swift.max($0, amount) } ?? amount
+    case .latest:
+      let idText: String = { if case .text(let t) = row.values[s.cols.id] { return t } else { return "" } }()
+      if let l = accs[ai].latest, (l.0, l.1) > (date, idText) {
+      } else {
+        accs[ai].latest = (date, idText, amount)
+      }
+    case .uniqueCount: accs[ai].unique.insert(value)
+    }
+    if accs[ai].percentage != nil { percentageFee(ai, amount) }
+  }
+
+  func percentageFee(_ ai: Int, _ amount: Fixed) {
+    guard let pct = accs[ai].percentage else { return }
+    // Per transaction: rate x amount + fee, clamped to [min, max].
+    var fee = amount.multiplied(by: pct.rate) ?? .zero
+    if let f = pct.fee { fee = fee.adding(f) ?? fee }
+    if let mn = pct.min, fee < mn { fee = mn }
+    if let mx = pct.max, fee > mx { fee = mx }
+    accs[ai].fees = accs[ai].fees.adding(fee) ?? accs[ai].fees
+  }
+
+  /// The totals folded into the accumulators (exact sums, so the order of events does not matter).
+  func finished() -> [Accumulator] {
+    var out = accs
+    for ai in out.indices where hot[ai].events > 0 {
+      out[ai].events += Int(hot[ai].events)
+      out[ai].sum = out[ai].sum.adding(hot[ai].sum) ?? out[ai].sum
+      out[ai].count += Int(hot[ai].count)
+      if hot[ai].hasMax { out[ai].max = out[ai].max.map { Swift.max($0, hot[ai].max) } ?? hot[ai].max }
+    }
+    return out
+  }
+}
+
+/// Hands a worker to its thread (touched only by that thread until the join).
+final class UsageWorkerBox: @unchecked Sendable {
+  let worker: UsageWorker
+  init(_ w: UsageWorker) { worker = w }
+}
+
+/// Issues per chunk, written by the workers, read in chunk (file) order at the end.
+final class ChunkIssues: @unchecked Sendable {
+  // Guarded by `lock`.
+  private let lock = NSLock()
+  private var byChunk: [Int: [DataIssue]] = [:]
+  func set(_ i: Int, _ list: [DataIssue]) {
+    lock.lock()
+    byChunk[i] = list
+    lock.unlock()
+  }
+  func inOrder() -> [DataIssue] {
+    lock.lock()
+    defer { lock.unlock() }
+    return byChunk.keys.sorted().flatMap { byChunk[$0] ?? [] }
+  }
+}
+
+/// A queue of file chunks for the workers, bounded so memory stays flat.
+final class ChunkQueue: @unchecked Sendable {
+  // Guarded by `condition`.
+  private let condition = NSCondition()
+  private var items: [(index: Int, bytes: [UInt8], lineOffset: Int)] = []
+  private var closed = false
+  private let capacity: Int
+  init(capacity: Int) { self.capacity = capacity }
+
+  func put(_ item: (index: Int, bytes: [UInt8], lineOffset: Int)) {
+    condition.lock()
+    while items.count >= capacity { condition.wait() }
+    items.append(item)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func take() -> (index: Int, bytes: [UInt8], lineOffset: Int)? {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.isEmpty && !closed { condition.wait() }
+    if items.isEmpty { return nil }
+    let item = items.removeFirst()
+    condition.broadcast()
+    return item
+  }
+}
+
+extension Billing {
+  /// CSV files at least this large are read in chunks by two workers.
+  static let parallelUsageThreshold = 32 << 20
+
+  static func aggregateUsage(
+    _ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ accs: inout [Accumulator], _ byContract: [[Int]], _ env: Env,
+    _ progress: Progress?, chunkBytes: Int? = nil
+  ) -> [DataIssue] {
+    let shared = UsageShared(plan, data, file, byContract)
+    let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+    guard file.format == .csv, size >= parallelUsageThreshold || chunkBytes != nil, let handle = FileHandle(forReadingAtPath: file.path) else {
+      let w = UsageWorker(shared, accs, env)
+      let issues = TableReader.stream(file, schema: data.usageSchema) { row in
+        w.process(row)
+        if w.seen % 1_000_000 == 0 { progress?("usage events", w.seen, 0) }
+      }
+      accs = w.finished()
+      return issues + w.issues
+    }
+    defer { try? handle.close() }
+    // Two workers, each with its own totals and environment.
+    let workers = (0..<2).map { _ -> UsageWorker in
+      let e = Env(asOf: env.asOf)
+      e.lets = env.lets
+      return UsageWorker(shared, accs, e)
+    }
+    let queue = ChunkQueue(capacity: 4)
+    let chunkIssues = ChunkIssues()
+    let done = DispatchSemaphore(value: 0)
+    let schema = data.usageSchema
+    for w in workers {
+      let box = UsageWorkerBox(w)
+      let t = Thread {
+        let w = box.worker
+        while let chunk = queue.take() {
+          w.lineOffset = chunk.lineOffset
+          var local: [DataIssue] = []
+          let before = w.issues.count
+          TableReader.stream(
+            bytes: chunk.bytes, path: shared.path, format: .csv, schema: schema,
+            onIssue: { i in
+              // Every chunk repeats the header: report header problems once, from the first chunk.
+              if chunk.index > 0 && i.line <= 1 { return }
+              var x = i
+              if x.line > 0 { x.line += chunk.lineOffset }
+              local.append(x)
+            }
+          ) { row in w.process(row) }
+          local += w.issues[before...]
+          w.issues.removeSubrange(before...)
+          chunkIssues.set(chunk.index, local)
+        }
+        done.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
+    }
+    // Cut the file at record boundaries: a newline outside quotes (an even number of quotes before it).
+    var header: [UInt8] = []
+    var carry: [UInt8] = []
+    var index = 0
+    var linesBefore = 0
+    var quotes = 0
+    var eof = false
+    let block = max(1, chunkBytes ?? 16 << 20)
+    while !eof {
+      let piece = [UInt8](handle.readData(ofLength: block))
+      if piece.isEmpty { eof = true }
+      var buf = carry
+      buf.append(contentsOf: piece)
+      if index == 0, header.isEmpty, let nl = buf.firstIndex(of: 10) {
+        header = Array(buf[...nl])
+        if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
+      }
+      // The last record boundary in this buffer.
+      var cut = -1
+      var q = quotes
+      var lastEvenNewline = -1
+      var quotesAtCut = quotes
+      for (i, b) in buf.enumerated() {
+        if b == 34 {
+          q += 1
+        } else if b == 10, q & 1 == 0 {
+          lastEvenNewline = i
+          quotesAtCut = q
+        }
+      }
+      cut = eof ? buf.count - 1 : lastEvenNewline
+      guard cut >= 0 else {
+        carry = buf
+        continue
+      }
+      var chunk = Array(buf[...cut])
+      let newlines = chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+      let offset: Int
+      if index == 0 {
+        offset = 0
+      } else {
+        chunk = header + chunk
+        offset = linesBefore - 1
+      }
+      if !chunk.isEmpty, !(index > 0 && chunk.count == header.count) {
+        queue.put((index, chunk, offset))
+        index += 1
+      }
+      linesBefore += newlines
+      quotes = eof ? q : quotesAtCut
+      carry = eof ? [] : Array(buf[(cut + 1)...])
+      progress?("usage bytes", linesBefore, 0)
+    }
+    queue.close()
+    for _ in workers { done.wait() }
+    // Merge: totals add up exactly; the first rows are the earliest lines; issues in file order.
+    var merged = workers[0].finished()
+    for w in workers.dropFirst() {
+      let other = w.finished()
+      for ai in merged.indices {
+        let o = other[ai]
+        guard o.events > 0 else { continue }
+        merged[ai].events += o.events
+        merged[ai].sum = merged[ai].sum.adding(o.sum) ?? merged[ai].sum
+        merged[ai].count += o.count
+        if let m = o.max { merged[ai].max = merged[ai].max.map { Swift.max($0, m) } ?? m }
+        if let l = o.latest {
+          if let cur = merged[ai].latest, (cur.0, cur.1) >= (l.0, l.1) {
+          } else {
+            merged[ai].latest = l
+          }
+        }
+        merged[ai].unique.formUnion(o.unique)
+        merged[ai].fees = merged[ai].fees.adding(o.fees) ?? merged[ai].fees
+        if merged[ai].currency == nil { merged[ai].currency = o.currency }
+        merged[ai].firstRows = Array((merged[ai].firstRows + o.firstRows).sorted { $0.line < $1.line }.prefix(5))
+      }
+    }
+    accs = merged
+    return chunkIssues.inOrder()
+  }
+}
