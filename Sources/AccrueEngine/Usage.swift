@@ -313,7 +313,7 @@ extension Billing {
       e.lets = env.lets
       return UsageWorker(shared, accs, e)
     }
-    let queue = ChunkQueue(capacity: 4)
+    let queue = ChunkQueue(capacity: 2)
     let chunkIssues = ChunkIssues()
     let done = DispatchSemaphore(value: 0)
     let schema = data.usageSchema
@@ -349,53 +349,65 @@ extension Billing {
     var carry: [UInt8] = []
     var index = 0
     var linesBefore = 0
-    var quotes = 0
+    var quotes = 0  // quotes before the start of `carry`
     var eof = false
     let block = max(1, chunkBytes ?? 16 << 20)
     while !eof {
-      let piece = [UInt8](handle.readData(ofLength: block))
-      if piece.isEmpty { eof = true }
       var buf = carry
+      let piece = handle.readData(ofLength: block)
+      if piece.isEmpty { eof = true }
       buf.append(contentsOf: piece)
       if index == 0, header.isEmpty, let nl = buf.firstIndex(of: 10) {
         header = Array(buf[...nl])
         if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
       }
-      // The last record boundary in this buffer.
-      var cut = -1
-      var q = quotes
-      var lastEvenNewline = -1
-      var quotesAtCut = quotes
-      for (i, b) in buf.enumerated() {
-        if b == 34 {
-          q += 1
-        } else if b == 10, q & 1 == 0 {
-          lastEvenNewline = i
-          quotesAtCut = q
+      // One pass over raw bytes: quote parity, the last newline at even parity, and newlines up to it.
+      let (cut, quotesAtCut, quotesTotal, newlines) = buf.withUnsafeBufferPointer { b -> (Int, Int, Int, Int) in
+        var q = quotes
+        var last = -1
+        var qAtLast = quotes
+        var nl = 0
+        var nlAtLast = 0
+        for i in 0..<b.count {
+          let c = b[i]
+          if c == 10 {
+            nl += 1
+            if q & 1 == 0 {
+              last = i
+              qAtLast = q
+              nlAtLast = nl
+            }
+          } else if c == 34 {
+            q += 1
+          }
         }
+        if eof { return (b.count - 1, q, q, nl) }
+        return (last, qAtLast, q, nlAtLast)
       }
-      cut = eof ? buf.count - 1 : lastEvenNewline
+      _ = quotesTotal
       guard cut >= 0 else {
         carry = buf
         continue
       }
-      var chunk = Array(buf[...cut])
-      let newlines = chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+      var chunk: [UInt8]
       let offset: Int
       if index == 0 {
+        chunk = Array(buf[...cut])
         offset = 0
       } else {
-        chunk = header + chunk
+        chunk = header
+        chunk.reserveCapacity(header.count + cut + 1)
+        chunk.append(contentsOf: buf[...cut])
         offset = linesBefore - 1
       }
-      if !chunk.isEmpty, !(index > 0 && chunk.count == header.count) {
+      if chunk.count > (index == 0 ? 0 : header.count) {
         queue.put((index, chunk, offset))
         index += 1
       }
       linesBefore += newlines
-      quotes = eof ? q : quotesAtCut
+      quotes = quotesAtCut
       carry = eof ? [] : Array(buf[(cut + 1)...])
-      progress?("usage bytes", linesBefore, 0)
+      progress?("usage lines", linesBefore, 0)
     }
     queue.close()
     for _ in workers { done.wait() }
