@@ -103,7 +103,7 @@ enum PlanCommand {
       io.err("\(issues.count) bad data row\(issues.count == 1 ? "" : "s") written to \(reject); the rest was processed\n")
     }
     switch args.value("format") ?? "text" {
-    case "json": io.out(InvoiceRenderer.json(result).serialized(pretty: true) + "\n")
+    case "json": InvoiceRenderer.writeJSON(result) { io.out($0) }
     case "csv": io.out(InvoiceRenderer.csv(result))
     default: io.out(InvoiceRenderer.text(result, explain: args.value("explain")))
     }

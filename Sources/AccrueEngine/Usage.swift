@@ -57,7 +57,7 @@ final class UsageShared: @unchecked Sendable {
 
 /// One worker's running totals. Events hit contracts at random, so what each event touches is kept
 /// to one cache line per accumulator (`Hot`); the rarely used fields stay in `accs`.
-final class UsageWorker {
+struct UsageWorker {
   struct Hot {
     var sum = Fixed.zero
     var max = Fixed.zero
@@ -92,13 +92,13 @@ final class UsageWorker {
     env.records[RecordKind.event.index] = s.fields.map { Schemas.defaultValue($0.type, currency: nil) }
   }
 
-  func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ message: String) {
+  mutating func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ message: String) {
     issues.append(
       DataIssue(code: code, file: s.path, line: row.line + lineOffset, column: row.columns[col], message: message, record: row.raw))
   }
 
   /// Aggregates one event row.
-  func process(_ row: borrowing Row) {
+  mutating func process(_ row: borrowing Row) {
     seen += 1
     let c = s.cols
     guard case .text(let cust) = row.values[c.cust], case .date(let date) = row.values[c.date],
@@ -126,7 +126,7 @@ final class UsageWorker {
     }
   }
 
-  @inline(__always) func visit(_ ci: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
+  @inline(__always) mutating func visit(_ ci: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
     let (lo, n) = s.ranges[ci]
     var built = false
     if lo < 0 {
@@ -136,7 +136,7 @@ final class UsageWorker {
     }
   }
 
-  func consider(_ ai: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String, _ built: inout Bool) {
+  mutating func consider(_ ai: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String, _ built: inout Bool) {
     let day = date.dayNumber
     guard day >= hot[ai].start, day < hot[ai].end, day >= hot[ai].trialEnd else { return }
     let mi = Int(hot[ai].metric)
@@ -188,7 +188,7 @@ final class UsageWorker {
     accumulate(ai, m, amount, value, row, date)
   }
 
-  func accumulate(_ ai: Int, _ m: CompiledMetric, _ amount: Fixed, _ value: RValue, _ row: borrowing Row, _ date: CivilDate) {
+  mutating func accumulate(_ ai: Int, _ m: CompiledMetric, _ amount: Fixed, _ value: RValue, _ row: borrowing Row, _ date: CivilDate) {
     accs[ai].events += 1
     if accs[ai].firstRows.count < 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
     switch m.aggregation {
@@ -206,7 +206,7 @@ final class UsageWorker {
     if accs[ai].percentage != nil { percentageFee(ai, amount) }
   }
 
-  func percentageFee(_ ai: Int, _ amount: Fixed) {
+  mutating func percentageFee(_ ai: Int, _ amount: Fixed) {
     guard let pct = accs[ai].percentage else { return }
     // Per transaction: rate x amount + fee, clamped to [min, max].
     var fee = amount.multiplied(by: pct.rate) ?? .zero
@@ -229,10 +229,9 @@ final class UsageWorker {
   }
 }
 
-/// Hands a worker to its thread (touched only by that thread until the join).
+/// Carries a worker's results back from its thread (written once by that thread before the join).
 final class UsageWorkerBox: @unchecked Sendable {
-  let worker: UsageWorker
-  init(_ w: UsageWorker) { worker = w }
+  var accs: [Accumulator] = []
 }
 
 /// Issues per chunk, written by the workers, read in chunk (file) order at the end.
@@ -298,7 +297,7 @@ extension Billing {
     let shared = UsageShared(plan, data, file, byContract)
     let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     guard file.format == .csv, size >= parallelUsageThreshold || chunkBytes != nil, let handle = FileHandle(forReadingAtPath: file.path) else {
-      let w = UsageWorker(shared, accs, env)
+      var w = UsageWorker(shared, accs, env)
       let issues = TableReader.stream(file, schema: data.usageSchema) { row in
         w.process(row)
         if w.seen % 1_000_000 == 0 { progress?("usage events", w.seen, 0) }
@@ -307,20 +306,20 @@ extension Billing {
       return issues + w.issues
     }
     defer { try? handle.close() }
-    // Two workers, each with its own totals and environment.
-    let workers = (0..<2).map { _ -> UsageWorker in
-      let e = Env(asOf: env.asOf)
-      e.lets = env.lets
-      return UsageWorker(shared, accs, e)
-    }
+    // Two workers, each with its own totals and environment, each owned by its thread.
+    let boxes = (0..<2).map { _ in UsageWorkerBox() }
     let queue = ChunkQueue(capacity: 2)
     let chunkIssues = ChunkIssues()
     let done = DispatchSemaphore(value: 0)
     let schema = data.usageSchema
-    for w in workers {
-      let box = UsageWorkerBox(w)
+    let lets = env.lets
+    let asOf = env.asOf
+    let initial = accs
+    for box in boxes {
       let t = Thread {
-        let w = box.worker
+        let e = Env(asOf: asOf)
+        e.lets = lets
+        var w = UsageWorker(shared, initial, e)
         while let chunk = queue.take() {
           w.lineOffset = chunk.lineOffset
           var local: [DataIssue] = []
@@ -339,6 +338,7 @@ extension Billing {
           w.issues.removeSubrange(before...)
           chunkIssues.set(chunk.index, local)
         }
+        box.accs = w.finished()
         done.signal()
       }
       t.stackSize = 8 << 20
@@ -410,11 +410,11 @@ extension Billing {
       progress?("usage lines", linesBefore, 0)
     }
     queue.close()
-    for _ in workers { done.wait() }
+    for _ in boxes { done.wait() }
     // Merge: totals add up exactly; the first rows are the earliest lines; issues in file order.
-    var merged = workers[0].finished()
-    for w in workers.dropFirst() {
-      let other = w.finished()
+    var merged = boxes[0].accs
+    for box in boxes.dropFirst() {
+      let other = box.accs
       for ai in merged.indices {
         let o = other[ai]
         guard o.events > 0 else { continue }

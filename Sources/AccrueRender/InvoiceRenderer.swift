@@ -66,12 +66,54 @@ public enum InvoiceRenderer {
     return out
   }
 
+  /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run
+  /// of many invoices never holds its whole output in memory.
+  public static func writeJSON(_ r: BillingResult, _ out: (String) -> Void) {
+    guard case .object(let fields) = json(r, invoices: []) else { return }
+    out("{\n")
+    for (i, (k, v)) in fields.enumerated() {
+      var line = "  "
+      var key: [UInt8] = []
+      JSON.escape(k, into: &key)
+      line += String(decoding: key, as: UTF8.self) + ": "
+      if k == "invoices" && !r.invoices.isEmpty {
+        out(line + "[")
+        for (n, inv) in r.invoices.enumerated() {
+          out((n > 0 ? "," : "") + "\n    " + invoiceJSON(inv).serialized(pretty: true, indent: 2))
+        }
+        out("\n  ]")
+      } else {
+        out(line + v.serialized(pretty: true, indent: 1))
+      }
+      out(i < fields.count - 1 ? ",\n" : "\n")
+    }
+    out("}\n")
+  }
+
   /// JSON for machines (ordered keys, exact decimals as strings).
-  public static func json(_ r: BillingResult) -> JSON {
+  public static func json(_ r: BillingResult) -> JSON { json(r, invoices: r.invoices) }
+
+  static func json(_ r: BillingResult, invoices list: [PlannedInvoice]) -> JSON {
+    let invoices = list.map(invoiceJSON)
+    var sums: [Currency: Fixed] = [:]
+    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+    return .object([
+      ("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices)),
+      (
+        "summary",
+        .object([
+          ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)),
+          ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
+          ("failures", .array(r.failures.map { .string($0) })),
+        ])
+      ),
+    ])
+  }
+
+  static func invoiceJSON(_ inv: PlannedInvoice) -> JSON {
     func period(_ a: CivilDate, _ b: CivilDate) -> JSON {
       .object([("start", .string(a.description)), ("end", .string(lastDay(b).description))])
     }
-    let invoices: [JSON] = r.invoices.map { inv in
       let c = inv.currency
       var fields: [(String, JSON)] = [
         ("key", .string(inv.key)), ("contract", .string(inv.contractID)), ("customer", .string(inv.customerID)),
@@ -117,20 +159,6 @@ public enum InvoiceRenderer {
       }
       fields.append(("sources", .array(inv.sources.map { .string($0.description) })))
       return .object(fields)
-    }
-    var sums: [Currency: Fixed] = [:]
-    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
-    return .object([
-      ("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices)),
-      (
-        "summary",
-        .object([
-          ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)),
-          ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
-          ("failures", .array(r.failures.map { .string($0) })),
-        ])
-      ),
-    ])
   }
 
   static func csvField(_ s: String) -> String {

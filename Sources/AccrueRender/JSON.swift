@@ -11,11 +11,12 @@ public indirect enum JSON: Sendable, Equatable {
 
   public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
-  /// Serialises compactly, or with two-space indentation when `pretty`.
-  public func serialized(pretty: Bool = false) -> String {
+  /// Serialises compactly, or with two-space indentation when `pretty` (starting at `indent` levels,
+  /// for a value written inside a larger document).
+  public func serialized(pretty: Bool = false, indent: Int = 0) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(4096)
-    write(to: &out, pretty: pretty, indent: 0)
+    write(to: &out, pretty: pretty, indent: indent)
     return String(decoding: out, as: UTF8.self)
   }
 
