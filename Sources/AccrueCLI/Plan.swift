@@ -105,7 +105,7 @@ enum PlanCommand {
     switch args.value("format") ?? "text" {
     case "json": InvoiceRenderer.writeJSON(result) { io.out($0) }
     case "csv": io.out(InvoiceRenderer.csv(result))
-    default: io.out(InvoiceRenderer.text(result, explain: args.value("explain")))
+    default: InvoiceRenderer.writeText(result, explain: args.value("explain")) { io.out($0) }
     }
     if args.flag("stats") {
       let t4 = clock.now

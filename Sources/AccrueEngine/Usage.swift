@@ -19,7 +19,10 @@ final class UsageShared: @unchecked Sendable {
   let convert: [(column: Int, slot: Int)]
   let fast: [FastMetric?]
   let eventNames: [String?]
-  let contractCustomer: [String]
+  /// Per contract, one 16-byte record: the hash of its customer's id and its accumulators.
+  let contractInfo: [ContractInfo]
+  /// Contract ids by 64-bit hash (one cache line per lookup).
+  let contractIDs: HashedIDs
   let qtySlot: Int?
 
   init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
@@ -50,25 +53,72 @@ final class UsageShared: @unchecked Sendable {
       guard let first = list.first else { return (0, 0) }
       return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
     }
-    contractCustomer = data.contracts.map { data.customers[$0.customer].id }
+    let rangesCopy = ranges
+    contractInfo = data.contracts.indices.map { ci in
+      let (lo, n) = rangesCopy[ci]
+      return ContractInfo(customerHash: HashedIDs.hash(data.customers[data.contracts[ci].customer].id), first: lo, count: n)
+    }
+    contractIDs = HashedIDs(data.contracts.map(\.id))
     qtySlot = fields.first { $0.name == "quantity" }?.index
+  }
+}
+
+/// A contract's data for the per-event path.
+struct ContractInfo {
+  var customerHash: UInt64
+  var first: Int32
+  var count: Int32
+}
+
+/// Ids mapped to indexes through 64-bit FNV-1a hashes in one open-addressing array. Two different ids
+/// with the same 64-bit hash would be confused; among a million ids the chance is about 1 in 10^7.
+struct HashedIDs {
+  private var slots: [(hash: UInt64, index: Int)]
+  private let mask: Int
+
+  init(_ keys: [String]) {
+    var cap = 16
+    while cap < keys.count * 2 { cap <<= 1 }
+    mask = cap - 1
+    slots = Array(repeating: (0, -1), count: cap)
+    for (i, k) in keys.enumerated() {
+      let h = HashedIDs.hash(k)
+      var s = Int(truncatingIfNeeded: h) & mask
+      while slots[s].index >= 0 { s = (s + 1) & mask }
+      slots[s] = (h, i)
+    }
+  }
+
+  @inline(__always) static func hash(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  @inline(__always) func find(_ key: String) -> Int? {
+    let h = HashedIDs.hash(key)
+    var s = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let e = slots[s]
+      if e.index < 0 { return nil }
+      if e.hash == h { return e.index }
+      s = (s + 1) & mask
+    }
   }
 }
 
 /// One worker's running totals. Events hit contracts at random, so what each event touches is kept
 /// to one cache line per accumulator (`Hot`); the rarely used fields stay in `accs`.
 struct UsageWorker {
+  /// 32 bytes: the window (the trial's end folded into its start) and the one running value its
+  /// metric needs (a sum, a count or a maximum).
   struct Hot {
-    var sum = Fixed.zero
-    var max = Fixed.zero
+    var value = Fixed.zero
     var start: Int32
     var end: Int32
-    var trialEnd: Int32
     var events: Int32 = 0
-    var count: Int32 = 0
     var metric: Int16
     var percentage: Bool
-    var hasMax = false
   }
 
   let s: UsageShared
@@ -86,7 +136,7 @@ struct UsageWorker {
     self.env = env
     hot = accs.map {
       Hot(
-        start: $0.start.dayNumber, end: $0.end.dayNumber, trialEnd: $0.trialEnd?.dayNumber ?? Int32.min,
+        start: Swift.max($0.start.dayNumber, $0.trialEnd?.dayNumber ?? Int32.min), end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
     }
     env.records[RecordKind.event.index] = s.fields.map { Schemas.defaultValue($0.type, currency: nil) }
@@ -105,11 +155,11 @@ struct UsageWorker {
       case .text(let name) = row.values[c.name]
     else { return }
     if case .text(let con) = row.values[c.con] {
-      guard let ci = s.data.contractIndex[con] else {
+      guard let ci = s.contractIDs.find(con) else {
         issue("D0302", row, c.con, "unknown contract '\(con)'")
         return
       }
-      guard s.contractCustomer[ci] == cust else {
+      guard s.contractInfo[ci].customerHash == HashedIDs.hash(cust) else {
         let known = s.data.customerIndex[cust] != nil
         issue(
           known ? "D0307" : "D0301", row, c.cust,
@@ -127,7 +177,8 @@ struct UsageWorker {
   }
 
   @inline(__always) mutating func visit(_ ci: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
-    let (lo, n) = s.ranges[ci]
+    let lo = s.contractInfo[ci].first
+    let n = s.contractInfo[ci].count
     var built = false
     if lo < 0 {
       for ai in s.byContract[ci] { consider(ai, row, date, name, &built) }
@@ -138,22 +189,22 @@ struct UsageWorker {
 
   mutating func consider(_ ai: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String, _ built: inout Bool) {
     let day = date.dayNumber
-    guard day >= hot[ai].start, day < hot[ai].end, day >= hot[ai].trialEnd else { return }
+    guard day >= hot[ai].start, day < hot[ai].end else { return }
     let mi = Int(hot[ai].metric)
     if let en = s.eventNames[mi], en != name { return }
     if let fm = s.fast[mi] {
       // Filters and value read straight from the row; sums, counts and maxima stay in the hot array.
       guard fm.passes(row) else { return }
       let v = fm.value(row)
-      switch s.plan.metrics[mi].aggregation {
+      let agg = s.plan.metrics[mi].aggregation
+      switch agg {
       case .sum, .count, .max:
         hot[ai].events += 1
         if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
-        hot[ai].sum = hot[ai].sum.adding(v) ?? hot[ai].sum
-        hot[ai].count += 1
-        if !hot[ai].hasMax || v > hot[ai].max {
-          hot[ai].max = v
-          hot[ai].hasMax = true
+        if agg == .sum {
+          hot[ai].value = hot[ai].value.adding(v) ?? hot[ai].value
+        } else if agg == .max, hot[ai].events == 1 || v > hot[ai].value {
+          hot[ai].value = v
         }
         if hot[ai].percentage { percentageFee(ai, v) }
       default:
@@ -220,10 +271,14 @@ struct UsageWorker {
   func finished() -> [Accumulator] {
     var out = accs
     for ai in out.indices where hot[ai].events > 0 {
-      out[ai].events += Int(hot[ai].events)
-      out[ai].sum = out[ai].sum.adding(hot[ai].sum) ?? out[ai].sum
-      out[ai].count += Int(hot[ai].count)
-      if hot[ai].hasMax { out[ai].max = out[ai].max.map { Swift.max($0, hot[ai].max) } ?? hot[ai].max }
+      let n = Int(hot[ai].events)
+      out[ai].events += n
+      switch s.plan.metrics[Int(hot[ai].metric)].aggregation {
+      case .sum: out[ai].sum = out[ai].sum.adding(hot[ai].value) ?? out[ai].sum
+      case .count: out[ai].count += n
+      case .max: out[ai].max = out[ai].max.map { Swift.max($0, hot[ai].value) } ?? hot[ai].value
+      default: break
+      }
     }
     return out
   }
@@ -351,7 +406,7 @@ extension Billing {
     var linesBefore = 0
     var quotes = 0  // quotes before the start of `carry`
     var eof = false
-    let block = max(1, chunkBytes ?? 16 << 20)
+    let block = max(1, chunkBytes ?? 8 << 20)
     while !eof {
       var buf = carry
       let piece = handle.readData(ofLength: block)

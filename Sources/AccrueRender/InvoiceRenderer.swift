@@ -29,10 +29,17 @@ public enum InvoiceRenderer {
 
   /// Text for people.
   public static func text(_ r: BillingResult, explain: String? = nil) -> String {
-    var out = "Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n"
+    var all = ""
+    writeText(r, explain: explain) { all += $0 }
+    return all
+  }
+
+  /// Writes the text one invoice at a time (a large run never holds its whole output).
+  public static func writeText(_ r: BillingResult, explain: String? = nil, _ emit: (String) -> Void) {
+    emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
     for inv in shown {
-      out += "\n+ invoice \(inv.key)\n"
+      var out = "\n+ invoice \(inv.key)\n"
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
       out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
       for l in inv.lines {
@@ -59,11 +66,13 @@ public enum InvoiceRenderer {
       if explain != nil {
         out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n"
       }
+      emit(out)
     }
+    var out = ""
     if let k = explain, shown.isEmpty { out += "\nno invoice with key '\(k)' in this run\n" }
     for f in r.failures { out += "\n! \(f)\n" }
     out += "\n" + summary(r) + "\n"
-    return out
+    emit(out)
   }
 
   /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run
