@@ -1,3 +1,4 @@
+import Foundation
 import AccrueChecker
 import AccrueCompiler
 import AccrueCore
@@ -36,6 +37,11 @@ struct Accumulator {
   var fees = Fixed.zero
   var percentage: (rate: Fixed, fee: Fixed?, min: Fixed?, max: Fixed?)?
   var currency: Currency?
+}
+
+/// Carries the second thread's invoices back (written once before the join).
+final class ResultBox: @unchecked Sendable {
+  var value: (invoices: [PlannedInvoice], failures: [String], already: Int)?
 }
 
 /// Runs billing: which invoices are due in (since, asOf], with every line computed and explained.
@@ -89,11 +95,52 @@ public enum Billing {
       issues += aggregateUsage(plan, data, usage, &accs, byContract, env, progress, chunkBytes: usageChunkBytes)
     }
 
-    // 3. Invoices.
-    var invoices: [PlannedInvoice] = []
+    // 3. Invoices: independent per task, so large runs compute them on two threads (each with its own
+    // environment) and concatenate the results in task order.
+    let frozen = accs
+    let allTasks = tasks
+    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [String], already: Int) {
+      computeInvoices(plan, data, allTasks, range, frozen, explain, env)
+    }
+    progress?("invoices", 0, tasks.count)
+    var parts: [(invoices: [PlannedInvoice], failures: [String], already: Int)]
+    if tasks.count >= 4_000 {
+      let half = tasks.count / 2
+      let box = ResultBox()
+      let done = DispatchSemaphore(value: 0)
+      let lets = env.lets
+      let count = tasks.count
+      let second = Thread {
+        let e = Env(asOf: asOf)
+        e.lets = lets
+        box.value = computeInvoices(plan, data, allTasks, half..<count, frozen, explain, e)
+        done.signal()
+      }
+      second.stackSize = 8 << 20
+      second.start()
+      let first = compute(0..<half, env)
+      done.wait()
+      parts = [first, box.value ?? ([], [], 0)]
+    } else {
+      parts = [compute(0..<tasks.count, env)]
+    }
+    var invoices = parts.flatMap(\.invoices)
+    failures += parts.flatMap(\.failures)
+    let already = parts.reduce(0) { $0 + $1.already }
+    invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
+    return (BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures), issues)
+  }
+
+  /// The invoices of `tasks[range]` (skipping keys already issued).
+  static func computeInvoices(
+    _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ range: Range<Int>, _ accs: [Accumulator],
+    _ explain: String?, _ env: Env
+  ) -> (invoices: [PlannedInvoice], failures: [String], already: Int) {
+    var out: [PlannedInvoice] = []
+    var fails: [String] = []
     var already = 0
-    for (n, t) in tasks.enumerated() {
-      if n % 10_000 == 0 { progress?("invoices", n, tasks.count) }
+    for n in range {
+      let t = tasks[n]
       let c = data.contracts[t.contract]
       let key = "\(c.id)/\(t.date)"
       if data.issuedKeys.contains(key) {
@@ -102,13 +149,10 @@ public enum Billing {
       }
       env.reset()
       env.explaining = explain == key
-      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) {
-        invoices.append(inv)
-      }
-      if let f = env.failure { failures.append("\(key): \(f.message)") }
+      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) { out.append(inv) }
+      if let f = env.failure { fails.append("\(key): \(f.message)") }
     }
-    invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
-    return (BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures), issues)
+    return (out, fails, already)
   }
 
   static func setRecords(_ env: Env, _ data: Dataset, _ c: ContractData) {

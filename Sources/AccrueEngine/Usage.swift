@@ -3,6 +3,32 @@ import AccrueCompiler
 import AccrueCore
 import AccrueImport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Usage {
+  /// Newlines in b[from..<to], eight bytes at a time (exact: a byte is 10 iff its xor with 10 is zero).
+  static func countNewlines(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+    var count = 0
+    var i = from
+    let base = UnsafeRawPointer(b.baseAddress!)
+    let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let tens: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    while i + 8 <= to {
+      let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ tens
+      // High bit set in each byte that is zero.
+      let zeros = ~(((w & lows) &+ lows) | w | lows)
+      count += zeros.nonzeroBitCount
+      i += 8
+    }
+    while i < to {
+      if b[i] == 10 { count += 1 }
+      i += 1
+    }
+    return count
+  }
+}
 
 /// Read-only tables for aggregating usage, shared by the workers.
 final class UsageShared: @unchecked Sendable {
@@ -400,6 +426,7 @@ extension Billing {
       t.start()
     }
     // Cut the file at record boundaries: a newline outside quotes (an even number of quotes before it).
+    // Each block is read straight into the array that becomes the chunk: [header] + carry + new bytes.
     var header: [UInt8] = []
     var carry: [UInt8] = []
     var index = 0
@@ -407,23 +434,50 @@ extension Billing {
     var quotes = 0  // quotes before the start of `carry`
     var eof = false
     let block = max(1, chunkBytes ?? 8 << 20)
+    let fd = handle.fileDescriptor
     while !eof {
-      var buf = carry
-      let piece = handle.readData(ofLength: block)
-      if piece.isEmpty { eof = true }
-      buf.append(contentsOf: piece)
+      let prefix = index == 0 ? 0 : header.count
+      var buf: [UInt8] = []
+      buf.reserveCapacity(prefix + carry.count + block)
+      if index > 0 { buf.append(contentsOf: header) }
+      buf.append(contentsOf: carry)
+      let base = buf.count
+      buf.append(contentsOf: repeatElement(0, count: block))
+      let got = buf.withUnsafeMutableBufferPointer { p -> Int in
+        var total = 0
+        while total < block {
+          let n = read(fd, p.baseAddress! + base + total, block - total)
+          if n <= 0 { break }
+          total += n
+        }
+        return total
+      }
+      buf.removeLast(block - got)
+      if got == 0 { eof = true }
       if index == 0, header.isEmpty, let nl = buf.firstIndex(of: 10) {
         header = Array(buf[...nl])
         if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
       }
-      // One pass over raw bytes: quote parity, the last newline at even parity, and newlines up to it.
-      let (cut, quotesAtCut, quotesTotal, newlines) = buf.withUnsafeBufferPointer { b -> (Int, Int, Int, Int) in
+      // One pass over the new bytes: quote parity, the last newline at even parity, newlines up to it.
+      let (cut, quotesAtCut, newlines) = buf.withUnsafeBufferPointer { b -> (Int, Int, Int) in
+        let n = b.count
+        // Usual case: no quote in the new bytes, so every newline is a boundary: the last one (memrchr),
+        // and the newlines before it counted eight bytes at a time.
+        if n > prefix, memchr(b.baseAddress! + prefix, 34, n - prefix) == nil {
+          if eof { return (n - 1, quotes, Usage.countNewlines(b, from: prefix, to: n)) }
+          // The last newline is within one record of the end.
+          var last = n - 1
+          while last >= prefix, b[last] != 10 { last -= 1 }
+          if last < prefix { return (-1, quotes, 0) }
+          return (last, quotes, Usage.countNewlines(b, from: prefix, to: last + 1))
+        }
         var q = quotes
         var last = -1
         var qAtLast = quotes
         var nl = 0
         var nlAtLast = 0
-        for i in 0..<b.count {
+        var i = prefix
+        while i < n {
           let c = b[i]
           if c == 10 {
             nl += 1
@@ -435,33 +489,23 @@ extension Billing {
           } else if c == 34 {
             q += 1
           }
+          i += 1
         }
-        if eof { return (b.count - 1, q, q, nl) }
-        return (last, qAtLast, q, nlAtLast)
+        if eof { return (n - 1, q, nl) }
+        return (last, qAtLast, nlAtLast)
       }
-      _ = quotesTotal
-      guard cut >= 0 else {
-        carry = buf
+      guard cut >= prefix else {
+        carry = Array(buf[prefix...])
         continue
       }
-      var chunk: [UInt8]
-      let offset: Int
-      if index == 0 {
-        chunk = Array(buf[...cut])
-        offset = 0
-      } else {
-        chunk = header
-        chunk.reserveCapacity(header.count + cut + 1)
-        chunk.append(contentsOf: buf[...cut])
-        offset = linesBefore - 1
-      }
-      if chunk.count > (index == 0 ? 0 : header.count) {
-        queue.put((index, chunk, offset))
+      carry = eof ? [] : Array(buf[(cut + 1)...])
+      buf.removeLast(buf.count - cut - 1)
+      if buf.count > prefix {
+        queue.put((index, buf, index == 0 ? 0 : linesBefore - 1))
         index += 1
       }
       linesBefore += newlines
       quotes = quotesAtCut
-      carry = eof ? [] : Array(buf[(cut + 1)...])
       progress?("usage lines", linesBefore, 0)
     }
     queue.close()

@@ -1,6 +1,12 @@
+import Foundation
 import AccrueCore
 import AccrueEngine
 import AccrueImport
+
+/// Carries the second half of a rendering back (written once before the join).
+final class TextBox: @unchecked Sendable {
+  var parts: [String] = []
+}
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
@@ -38,35 +44,23 @@ public enum InvoiceRenderer {
   public static func writeText(_ r: BillingResult, explain: String? = nil, _ emit: (String) -> Void) {
     emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
-    for inv in shown {
-      var out = "\n+ invoice \(inv.key)\n"
-      out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
-      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
-      for l in inv.lines {
-        let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
-        out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
-        if explain != nil {
-          for step in l.explanation { out += "        \(step)\n" }
-        }
+    if shown.count >= 2_000 {
+      // Render the two halves at the same time, emit in order.
+      let half = shown.count / 2
+      let box = TextBox()
+      let done = DispatchSemaphore(value: 0)
+      let rest = Array(shown[half...])
+      let explaining = explain != nil
+      let t = Thread {
+        box.parts = rest.map { invoiceText($0, explaining: explaining) }
+        done.signal()
       }
-      out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
-      for t in inv.taxes {
-        let pct = (t.rate.multiplied(by: Fixed(100)) ?? t.rate).description
-        let label = (t.label.contains("%") ? t.label : "\(t.label) \(pct)%") + " (\(t.inclusive ? "included" : "exclusive"))"
-        out += "    " + pad(label, 75) + lpad(money(t.amount, inv.currency), 14) + "\n"
-        if explain != nil { out += "        rule \(t.rule)\n" }
-      }
-      out += "    " + pad("total", 75) + lpad(money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
-      if let e = inv.earlyDiscount {
-        out += "    early payment discount: \(money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
-      }
-      for (i, p) in inv.installments.enumerated() {
-        out += "    installment \(i + 1): \(money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"
-      }
-      if explain != nil {
-        out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n"
-      }
-      emit(out)
+      t.start()
+      for inv in shown[..<half] { emit(invoiceText(inv, explaining: explaining)) }
+      done.wait()
+      for part in box.parts { emit(part) }
+    } else {
+      for inv in shown { emit(invoiceText(inv, explaining: explain != nil)) }
     }
     var out = ""
     if let k = explain, shown.isEmpty { out += "\nno invoice with key '\(k)' in this run\n" }
@@ -97,6 +91,39 @@ public enum InvoiceRenderer {
       out(i < fields.count - 1 ? ",\n" : "\n")
     }
     out("}\n")
+  }
+
+
+  /// One invoice's block of text.
+  static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
+      var out = "\n+ invoice \(inv.key)\n"
+      out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
+      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
+      for l in inv.lines {
+        let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
+        out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
+        if explaining {
+          for step in l.explanation { out += "        \(step)\n" }
+        }
+      }
+      out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
+      for t in inv.taxes {
+        let pct = (t.rate.multiplied(by: Fixed(100)) ?? t.rate).description
+        let label = (t.label.contains("%") ? t.label : "\(t.label) \(pct)%") + " (\(t.inclusive ? "included" : "exclusive"))"
+        out += "    " + pad(label, 75) + lpad(money(t.amount, inv.currency), 14) + "\n"
+        if explaining { out += "        rule \(t.rule)\n" }
+      }
+      out += "    " + pad("total", 75) + lpad(money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
+      if let e = inv.earlyDiscount {
+        out += "    early payment discount: \(money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
+      }
+      for (i, p) in inv.installments.enumerated() {
+        out += "    installment \(i + 1): \(money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"
+      }
+      if explaining {
+        out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n"
+      }
+    return out
   }
 
   /// JSON for machines (ordered keys, exact decimals as strings).
