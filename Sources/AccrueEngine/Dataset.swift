@@ -165,6 +165,7 @@ extension Dataset {
     let custFields = p.fields(of: .customer)
     var customers: [CustomerData] = []
     var customerIndex: [String: Int] = [:]
+    let custCurrency = custCols.firstIndex(where: { $0.0.name == "currency" })
     if let f = find("customers") {
       let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("customers", custCols))
       issues += iss
@@ -175,7 +176,7 @@ extension Dataset {
           continue
         }
         var currency: Currency?
-        if let ci = custCols.firstIndex(where: { $0.0.name == "currency" }), case .currency(let c) = row.values[ci] { currency = c }
+        if let ci = custCurrency, case .currency(let c) = row.values[ci] { currency = c }
         var record = custFields.map { Schemas.defaultValue($0.type, currency: currency) }
         for (k, (_, slot)) in custCols.enumerated() {
           record[slot] = Schemas.value(row.values[k], custFields[slot].type, currency: currency)
@@ -196,52 +197,59 @@ extension Dataset {
     if let f = find("contracts") {
       let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("contracts", conCols))
       issues += iss
-      func col(_ n: String) -> Int { conCols.firstIndex { $0.0.name == n } ?? -1 }
+      // Column and slot positions, found once (not per row).
+      let positions = Dictionary(uniqueKeysWithValues: conCols.enumerated().map { ($0.element.0.name, $0.offset) })
+      func col(_ n: String) -> Int { positions[n] ?? -1 }
+      let (cId, cCust, cPlan, cStart, cEnd, cQty, cSeats, cCur, cAnchor) = (
+        col("id"), col("customer"), col("plan"), col("start_date"), col("end_date"), col("quantity"), col("seats"),
+        col("currency"), col("billing_anchor")
+      )
+      let customerSlot = conFields.first(where: { $0.name == "customer" })?.index
+      let endSlot = conFields.first(where: { $0.name == "end_date" })?.index
+      let anchorSlot = conFields.first(where: { $0.name == "billing_anchor" })?.index
       for row in rows {
-        guard case .text(let id) = row.values[col("id")], case .text(let cust) = row.values[col("customer")],
-          case .text(let planName) = row.values[col("plan")], case .date(let start) = row.values[col("start_date")]
+        guard case .text(let id) = row.values[cId], case .text(let cust) = row.values[cCust],
+          case .text(let planName) = row.values[cPlan], case .date(let start) = row.values[cStart]
         else { continue }
         if contractIndex[id] != nil {
-          issue("D0304", f, row, col("id"), "duplicate contract id '\(id)'")
+          issue("D0304", f, row, cId, "duplicate contract id '\(id)'")
           continue
         }
         guard let ci = customerIndex[cust] else {
-          issue("D0301", f, row, col("customer"), "unknown customer '\(cust)'")
+          issue("D0301", f, row, cCust, "unknown customer '\(cust)'")
           continue
         }
         guard let pi = plan.planIndex[planName] else {
           let known = plan.plans.map(\.name).sorted().joined(separator: ", ")
-          issue("D0303", f, row, col("plan"), "unknown plan '\(planName)' (the rules have: \(known))")
+          issue("D0303", f, row, cPlan, "unknown plan '\(planName)' (the rules have: \(known))")
           continue
         }
         let spec = plan.plans[pi]
         var end: CivilDate?
-        if case .date(let e) = row.values[col("end_date")] {
+        if case .date(let e) = row.values[cEnd] {
           if e < start {
-            issue("D0305", f, row, col("end_date"), "the contract ends (\(e)) before it starts (\(start))")
+            issue("D0305", f, row, cEnd, "the contract ends (\(e)) before it starts (\(start))")
             continue
           }
           end = e
         }
-        if case .currency(let c) = row.values[col("currency")], c != spec.currency {
-          issue("D0306", f, row, col("currency"), "contract currency \(c.code) differs from plan '\(planName)' in \(spec.currency.code)")
+        if case .currency(let c) = row.values[cCur], c != spec.currency {
+          issue("D0306", f, row, cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(spec.currency.code)")
           continue
         }
         var anchor = start
-        if case .date(let a) = row.values[col("billing_anchor")] { anchor = a }
+        if case .date(let a) = row.values[cAnchor] { anchor = a }
         var quantity = Fixed.zero
         var seats = Fixed.zero
-        if case .number(let q) = row.values[col("quantity")] { quantity = q }
-        if case .number(let s) = row.values[col("seats")] { seats = s }
+        if case .number(let q) = row.values[cQty] { quantity = q }
+        if case .number(let s) = row.values[cSeats] { seats = s }
         var record = conFields.map { Schemas.defaultValue($0.type, currency: spec.currency) }
         for (k, (_, slot)) in conCols.enumerated() {
           record[slot] = Schemas.value(row.values[k], conFields[slot].type, currency: spec.currency)
         }
-        if let s = conFields.first(where: { $0.name == "customer" })?.index { record[s] = .record(.customer) }
-        if let s = conFields.first(where: { $0.name == "end_date" })?.index, end == nil {
-          record[s] = Schemas.defaultValue(.date, currency: nil)
-        }
-        if let s = conFields.first(where: { $0.name == "billing_anchor" })?.index { record[s] = .date(anchor) }
+        if let s = customerSlot { record[s] = .record(.customer) }
+        if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
+        if let s = anchorSlot { record[s] = .date(anchor) }
         contractIndex[id] = contracts.count
         contracts.append(
           ContractData(
