@@ -1,6 +1,7 @@
 import AccrueChecker
 import AccrueCompiler
 import AccrueCore
+import AccrueDiagnostics
 import AccrueImport
 
 /// A customer with its record slots (in the checker's field order).
@@ -220,8 +221,9 @@ extension Dataset {
           continue
         }
         guard let pi = plan.planIndex[planName] else {
-          let known = plan.plans.map(\.name).sorted().joined(separator: ", ")
-          issue("D0303", f, row, cPlan, "unknown plan '\(planName)' (the rules have: \(known))")
+          let names = plan.plans.map(\.name).sorted()
+          let hint = Suggest.closest(to: planName, in: names).map { "did you mean '\($0)'? " } ?? ""
+          issue("D0303", f, row, cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
           continue
         }
         let spec = plan.plans[pi]
