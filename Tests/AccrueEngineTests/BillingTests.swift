@@ -164,6 +164,54 @@ struct BillingTests {
     #expect(r.invoices.first?.lines.first?.amount.description == "15")
   }
 
+  // Lago's documented examples (docs.getlago.com, charge models "package" and "volume").
+  static func lagoRun(_ charge: String, units: Int) throws -> PlannedInvoice? {
+    let rules = """
+      currency USD
+      metric calls { sum of event.quantity }
+      plan p {
+        period monthly
+        align to calendar
+        charge c {
+          usage calls
+      \(charge)
+        }
+      }
+      """
+    let (r, issues) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n",
+        "usage.csv": "id,customer,date,name,quantity\ne1,cust-1,2026-10-15,x,\(units)\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    #expect(issues.isEmpty, "\(issues)")
+    return r.invoices.first
+  }
+
+  @Test("Lago package: 5 USD per 100 units, the first 100 free; 201 units cost 10 USD")
+  func lagoPackage() throws {
+    let inv = try Self.lagoRun("    free 100 units\n    package 100 units at 5.00 USD", units: 201)
+    #expect(inv?.lines.first?.amount.description == "10")
+  }
+
+  @Test("Lago volume: 65,000 calls fall in the 50,001-100,000 tier: 65,000 x 0.0006 + 10 flat = 49 USD")
+  func lagoVolume() throws {
+    let tiers = """
+          tiers volume {
+            0 to 10000 at 0.0010 USD plus flat 10.00 USD
+            10001 to 50000 at 0.0008 USD plus flat 10.00 USD
+            50001 to 100000 at 0.0006 USD plus flat 10.00 USD
+            100001 and above at 0.0004 USD plus flat 10.00 USD
+          }
+      """
+    let inv = try Self.lagoRun(tiers, units: 65_000)
+    #expect(inv?.lines.first?.amount.description == "49")
+    // One call over the first bound moves every call to the second tier's price:
+    // 10,001 x 0.0008 + 10 = 18.0008, rounded to the cent.
+    let next = try Self.lagoRun(tiers, units: 10_001)
+    #expect(next?.lines.first?.amount.description == "18")
+  }
+
   @Test("percentage pricing: per transaction rate + fee, clamped to min and max, summed")
   func percentage() throws {
     let rules = """
