@@ -45,10 +45,8 @@ final class UsageShared: @unchecked Sendable {
   let convert: [(column: Int, slot: Int)]
   let fast: [FastMetric?]
   let eventNames: [String?]
-  /// Per contract, one 16-byte record: the hash of its customer's id and its accumulators.
-  let contractInfo: [ContractInfo]
-  /// Contract ids by 64-bit hash (one cache line per lookup).
-  let contractIDs: HashedIDs
+  /// Contracts by id hash, each slot with its customer's id hash and its accumulators.
+  let contracts: ContractTable
   let qtySlot: Int?
 
   init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
@@ -80,38 +78,43 @@ final class UsageShared: @unchecked Sendable {
       return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
     }
     let rangesCopy = ranges
-    contractInfo = data.contracts.indices.map { ci in
-      let (lo, n) = rangesCopy[ci]
-      return ContractInfo(customerHash: HashedIDs.hash(data.customers[data.contracts[ci].customer].id), first: lo, count: n)
-    }
-    contractIDs = HashedIDs(data.contracts.map(\.id))
+    contracts = ContractTable(
+      data.contracts.indices.map { ci in
+        let (lo, n) = rangesCopy[ci]
+        let custHash = ContractTable.hash(data.customers[data.contracts[ci].customer].id)
+        return (data.contracts[ci].id, ContractInfo(customerHash: custHash, index: Int32(ci), first: lo, count: n))
+      })
     qtySlot = fields.first { $0.name == "quantity" }?.index
   }
 }
 
-/// A contract's data for the per-event path.
+/// A contract's data for the per-event path, stored in its hash slot: one probe, one cache line.
 struct ContractInfo {
-  var customerHash: UInt64
-  var first: Int32
-  var count: Int32
+  var hash: UInt64 = 0
+  var customerHash: UInt64 = 0
+  var index: Int32 = -1
+  var first: Int32 = 0
+  var count: Int32 = 0
 }
 
-/// Ids mapped to indexes through 64-bit FNV-1a hashes in one open-addressing array. Two different ids
-/// with the same 64-bit hash would be confused; among a million ids the chance is about 1 in 10^7.
-struct HashedIDs {
-  private var slots: [(hash: UInt64, index: Int)]
+/// Contracts by the 64-bit FNV-1a hash of their ids, in one open-addressing array whose slots also
+/// hold what an event needs (customer check, accumulator range). Two different ids with the same
+/// 64-bit hash would be confused; among a million ids the chance is about 1 in 10^7.
+struct ContractTable {
+  private var slots: [ContractInfo]
   private let mask: Int
 
-  init(_ keys: [String]) {
+  init(_ records: [(id: String, info: ContractInfo)]) {
     var cap = 16
-    while cap < keys.count * 2 { cap <<= 1 }
+    while cap < records.count * 2 { cap <<= 1 }
     mask = cap - 1
-    slots = Array(repeating: (0, -1), count: cap)
-    for (i, k) in keys.enumerated() {
-      let h = HashedIDs.hash(k)
+    slots = Array(repeating: ContractInfo(), count: cap)
+    for r in records {
+      let h = ContractTable.hash(r.id)
       var s = Int(truncatingIfNeeded: h) & mask
       while slots[s].index >= 0 { s = (s + 1) & mask }
-      slots[s] = (h, i)
+      slots[s] = r.info
+      slots[s].hash = h
     }
   }
 
@@ -121,13 +124,13 @@ struct HashedIDs {
     return h
   }
 
-  @inline(__always) func find(_ key: String) -> Int? {
-    let h = HashedIDs.hash(key)
+  @inline(__always) func find(_ key: String) -> ContractInfo? {
+    let h = ContractTable.hash(key)
     var s = Int(truncatingIfNeeded: h) & mask
     while true {
       let e = slots[s]
       if e.index < 0 { return nil }
-      if e.hash == h { return e.index }
+      if e.hash == h { return e }
       s = (s + 1) & mask
     }
   }
@@ -181,33 +184,36 @@ struct UsageWorker {
       case .text(let name) = row.values[c.name]
     else { return }
     if case .text(let con) = row.values[c.con] {
-      guard let ci = s.contractIDs.find(con) else {
+      guard let info = s.contracts.find(con) else {
         issue("D0302", row, c.con, "unknown contract '\(con)'")
         return
       }
-      guard s.contractInfo[ci].customerHash == HashedIDs.hash(cust) else {
+      guard info.customerHash == ContractTable.hash(cust) else {
         let known = s.data.customerIndex[cust] != nil
         issue(
           known ? "D0307" : "D0301", row, c.cust,
           known ? "contract '\(con)' belongs to another customer than '\(cust)'" : "unknown customer '\(cust)'")
         return
       }
-      visit(ci, row, date, name)
+      visit(info, row, date, name)
     } else {
       guard let custIndex = s.data.customerIndex[cust] else {
         issue("D0301", row, c.cust, "unknown customer '\(cust)'")
         return
       }
-      for ci in s.meteredByCustomer[custIndex] ?? [] { visit(ci, row, date, name) }
+      for ci in s.meteredByCustomer[custIndex] ?? [] {
+        let (lo, n) = s.ranges[ci]
+        visit(ContractInfo(index: Int32(ci), first: lo, count: n), row, date, name)
+      }
     }
   }
 
-  @inline(__always) mutating func visit(_ ci: Int, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
-    let lo = s.contractInfo[ci].first
-    let n = s.contractInfo[ci].count
+  @inline(__always) mutating func visit(_ info: ContractInfo, _ row: borrowing Row, _ date: CivilDate, _ name: String) {
+    let lo = info.first
+    let n = info.count
     var built = false
     if lo < 0 {
-      for ai in s.byContract[ci] { consider(ai, row, date, name, &built) }
+      for ai in s.byContract[Int(info.index)] { consider(ai, row, date, name, &built) }
     } else {
       for ai in Int(lo)..<Int(lo + n) { consider(ai, row, date, name, &built) }
     }
