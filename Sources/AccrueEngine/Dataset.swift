@@ -3,6 +3,7 @@ import AccrueCompiler
 import AccrueCore
 import AccrueDiagnostics
 import AccrueImport
+import Foundation
 
 /// A customer with its record slots (in the checker's field order).
 public struct CustomerData: Sendable {
@@ -38,6 +39,11 @@ public struct ContractData: Sendable {
 }
 
 /// The data of one run, validated against the rules.
+/// Carries a table read on another thread back (written once before the semaphore is signalled).
+final class TableBox: @unchecked Sendable {
+  var value: (rows: [Row], issues: [DataIssue])?
+}
+
 public struct Dataset: Sendable {
   public var folder: String
   public var customers: [CustomerData]
@@ -161,13 +167,40 @@ extension Dataset {
       issues.append(DataIssue(code: code, file: file.path, line: row.line, column: column, message: msg, record: row.raw))
     }
 
+    // The customers and contracts files are read at the same time (the contracts on a second
+    // thread); their rows are then taken in order, so issues come out as if read one after the other.
+    let custFound = DataFolder.find("customers", in: folder)
+    let conFound = DataFolder.find("contracts", in: folder)
+    let conCols = Schemas.columns(.contract, p)
+    let conRead = TableBox()
+    let conDone = DispatchSemaphore(value: 0)
+    if case .success(let f?) = conFound {
+      let schema = Schemas.table("contracts", conCols)
+      let t = Thread {
+        conRead.value = TableReader.readAll(f, schema: schema)
+        conDone.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
+    } else {
+      conDone.signal()
+    }
+    func found(_ r: Result<TableFile?, DataIssue>) -> TableFile? {
+      switch r {
+      case .success(let f): return f
+      case .failure(let i):
+        issues.append(i)
+        return nil
+      }
+    }
+
     // Customers.
     let custCols = Schemas.columns(.customer, p)
     let custFields = p.fields(of: .customer)
     var customers: [CustomerData] = []
     var customerIndex: [String: Int] = [:]
     let custCurrency = custCols.firstIndex(where: { $0.0.name == "currency" })
-    if let f = find("customers") {
+    if let f = found(custFound) {
       let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("customers", custCols))
       issues += iss
       for row in rows {
@@ -191,12 +224,12 @@ extension Dataset {
     }
 
     // Contracts.
-    let conCols = Schemas.columns(.contract, p)
     let conFields = p.fields(of: .contract)
     var contracts: [ContractData] = []
     var contractIndex: [String: Int] = [:]
-    if let f = find("contracts") {
-      let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("contracts", conCols))
+    conDone.wait()
+    if let f = found(conFound), let (rows, iss) = conRead.value {
+      conRead.value = nil
       issues += iss
       // Column and slot positions, found once (not per row).
       let positions = Dictionary(uniqueKeysWithValues: conCols.enumerated().map { ($0.element.0.name, $0.offset) })
