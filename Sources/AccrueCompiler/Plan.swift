@@ -108,6 +108,8 @@ public struct CompiledPhase: Sendable {
   public var free: Bool
   public var minimum: CExpr?
   public var source: RuleRef
+  /// Where the phase's `minimum commitment` is written.
+  public var minimumSource: RuleRef? = nil
 }
 
 /// An executable plan (one `plan` block).
@@ -123,6 +125,8 @@ public struct CompiledPlanSpec: Sendable {
   public var charges: [CompiledCharge]
   public var discounts: [CompiledDiscount]
   public var minimum: CExpr?
+  /// Where the plan's `minimum commitment` is written.
+  public var minimumSource: RuleRef? = nil
   public var taxes: [CompiledTax]
   public var terms: CompiledTerms
   public var earlyDiscount: (rate: CExpr, within: CExpr)?
@@ -244,7 +248,9 @@ public enum PlanCompiler {
         case .trial(let e, _): spec.trial = ec.compile(e)
         case .charge(let c): spec.charges.append(charge(c, defaultTiming: spec.timing))
         case .discount(let d): spec.discounts.append(discount(d))
-        case .minimum(let e, _): spec.minimum = ec.compile(e)
+        case .minimum(let e, let span):
+          spec.minimum = ec.compile(e)
+          spec.minimumSource = ref(span)
         case .tax(let t):
           spec.taxes.append(
             CompiledTax(
@@ -272,7 +278,9 @@ public enum PlanCompiler {
             case .charge(let c): phase.charges[program.name(c.name.symbol)] = charge(c, defaultTiming: spec.timing)
             case .discount(let d): phase.discounts.append(discount(d))
             case .free: phase.free = true
-            case .minimum(let e, _): phase.minimum = ec.compile(e)
+            case .minimum(let e, let span):
+              phase.minimum = ec.compile(e)
+              phase.minimumSource = ref(span)
             default: break
             }
           }

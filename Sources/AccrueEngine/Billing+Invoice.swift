@@ -204,6 +204,16 @@ extension Billing {
     return spec.discounts + (phase?.discounts ?? [])
   }
 
+  /// The minimum commitment for the period starting on `date`: the phase's own if the phase in effect then
+  /// states one, none in a free phase, the plan's otherwise; with the rule it comes from.
+  static func minimumCommitment(_ spec: CompiledPlanSpec, _ c: ContractData, on date: CivilDate, _ env: Env) -> (CExpr, RuleRef)? {
+    if let phase = phaseWindows(spec, c, env).first(where: { date >= $0.0 && date < $0.1 })?.2 {
+      if let m = phase.minimum { return (m, phase.minimumSource ?? phase.source) }
+      if phase.free { return nil }
+    }
+    return spec.minimum.map { ($0, spec.minimumSource ?? spec.source) }
+  }
+
   static func invoice(
     _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env
   ) -> PlannedInvoice? {
@@ -238,12 +248,20 @@ extension Billing {
         lines += periodLines(
           plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false, env: env)
       }
-      // Usage of the period, priced with the terms of its last day.
+      // Usage of the period, priced with the terms of its last day and the phase in effect on the last
+      // day that counts (a phase may re-price a usage charge).
       let last = c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1))
       let uspec = plan.plans[last.plan]
       Billing.setRecords(env, data, c)
-      for ch in uspec.charges {
-        guard case .usage(let m) = ch.quantity, let ai = t.usage[m] else { continue }
+      let lastCounted = Billing.countedWindows(uspec, c, arr.start, arr.end, env).last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
+      let usagePhase = lastCounted.flatMap { d in phaseWindows(uspec, c, env).first { d >= $0.0 && d < $0.1 }?.2 }
+      for plain in uspec.charges {
+        guard case .usage(let m) = plain.quantity, let ai = t.usage[m], accs[ai].counted else { continue }
+        var ch = plain
+        if let o = usagePhase?.charges[ch.name] {
+          if let p = o.pricing { ch.pricing = p }
+          if o.free != nil { ch.free = o.free }
+        }
         let a = accs[ai]
         let metric = plan.metrics[m]
         sources += a.firstRows
@@ -270,7 +288,7 @@ extension Billing {
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
         lines.append(
           InvoiceLine(
-            description: "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
+            description: (usagePhase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
             charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
             rule: ch.source, explanation: explain))
       }
@@ -319,7 +337,9 @@ extension Billing {
     }
 
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
-    if let minE = spec.minimum, let arr = t.arrears, case .money(let minimum, _) = minE.eval(env) {
+    if let arr = t.arrears, let (minE, minRule) = minimumCommitment(spec, c, on: arr.start, env),
+      case .money(let minimum, _) = minE.eval(env)
+    {
       let billed = c.terms(on: arr.start)
       let advanceForPeriod = periodLines(
         plan, data, c, terms: billed, timing: .advance, arr.start, arr.end, full: arr.full, firstInvoice: false, env: env)
@@ -333,9 +353,9 @@ extension Billing {
         lines.append(
           InvoiceLine(
             description: "Minimum commitment true-up (\(due) committed, \(spend) spent)", charge: "minimum", quantity: nil,
-            unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: spec.source,
+            unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: minRule,
             explanation: [
-              "rule \(spec.source): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",
+              "rule \(minRule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",
               "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)",
             ]))
       }

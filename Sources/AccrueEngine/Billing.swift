@@ -23,9 +23,11 @@ struct BillTask {
 struct Accumulator {
   var metric: Int
   var contract: Int
+  /// The window [start, end) whose events count (within the period, outside the trial and free phases).
   var start: CivilDate
   var end: CivilDate
-  var trialEnd: CivilDate?
+  /// False when no day of the period counts (all in the trial or a free phase): no usage line is billed.
+  var counted = true
   var sum = Fixed.zero
   var count = 0
   var max: Fixed?
@@ -68,15 +70,18 @@ public enum Billing {
 
     // 2. Usage accumulators for every arrears period being billed.
     var accs: [Accumulator] = []
+    var pieces: [(primary: Int, piece: Int)] = []
     var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
     for ti in tasks.indices {
       guard let arr = tasks[ti].arrears else { continue }
       let c = data.contracts[tasks[ti].contract]
       let spec = plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
-      let trialEnd = trialEnd(spec, c, env)
+      // Usage counts on the period's days outside the trial and outside free phases.
+      let windows = countedWindows(spec, c, arr.start, arr.end, env)
       for ch in spec.charges {
         guard case .usage(let m) = ch.quantity, tasks[ti].usage[m] == nil else { continue }
-        var a = Accumulator(metric: m, contract: tasks[ti].contract, start: arr.start, end: arr.end, trialEnd: trialEnd)
+        let first = windows.first ?? (arr.start, arr.start)
+        var a = Accumulator(metric: m, contract: tasks[ti].contract, start: first.0, end: first.1, counted: !windows.isEmpty)
         if case .percentage(let rate, let fee, let mn, let mx)? = ch.pricing {
           setRecords(env, data, c)
           func money(_ e: CExpr?) -> Fixed? {
@@ -85,15 +90,25 @@ public enum Billing {
           }
           if case .percent(let r) = rate.eval(env) { a.percentage = (r, money(fee), money(mn), money(mx)) }
         }
-        tasks[ti].usage[m] = accs.count
-        byContract[tasks[ti].contract].append(accs.count)
+        let primary = accs.count
+        tasks[ti].usage[m] = primary
+        byContract[tasks[ti].contract].append(primary)
         accs.append(a)
+        // A free phase inside the period leaves several windows: one accumulator each, merged below.
+        for w in windows.dropFirst() {
+          a.start = w.0
+          a.end = w.1
+          pieces.append((primary, accs.count))
+          byContract[tasks[ti].contract].append(accs.count)
+          accs.append(a)
+        }
       }
     }
     var issues: [DataIssue] = []
     if let usage = data.usage, !accs.isEmpty {
       issues += aggregateUsage(plan, data, usage, &accs, byContract, env, progress, chunkBytes: usageChunkBytes)
     }
+    for (primary, piece) in pieces { merge(&accs[primary], accs[piece]) }
 
     // 3. Invoices: independent per task, so large runs compute them on two threads (each with its own
     // environment) and concatenate the results in task order.
@@ -158,6 +173,39 @@ public enum Billing {
   static func setRecords(_ env: Env, _ data: Dataset, _ c: ContractData) {
     env.records[RecordKind.contract.index] = c.record
     env.records[RecordKind.customer.index] = data.customers[c.customer].record
+  }
+
+  /// Totals of `o` folded into `a` (exact sums, so the order does not matter); the first rows stay the earliest.
+  static func merge(_ a: inout Accumulator, _ o: Accumulator) {
+    guard o.events > 0 else { return }
+    a.events += o.events
+    a.sum = a.sum.adding(o.sum) ?? a.sum
+    a.count += o.count
+    if let m = o.max { a.max = a.max.map { Swift.max($0, m) } ?? m }
+    if let l = o.latest {
+      if let cur = a.latest, (cur.0, cur.1) >= (l.0, l.1) {
+      } else {
+        a.latest = l
+      }
+    }
+    a.unique.formUnion(o.unique)
+    a.fees = a.fees.adding(o.fees) ?? a.fees
+    if a.currency == nil { a.currency = o.currency }
+    a.firstRows = Array((a.firstRows + o.firstRows).sorted { $0.line < $1.line }.prefix(5))
+  }
+
+  /// The parts of [a, b) whose usage counts: outside the trial and outside free phases, in order.
+  static func countedWindows(_ spec: CompiledPlanSpec, _ c: ContractData, _ a: CivilDate, _ b: CivilDate, _ env: Env)
+    -> [(CivilDate, CivilDate)]
+  {
+    var out: [(CivilDate, CivilDate)] = []
+    var cursor = CivilDate.max(a, trialEnd(spec, c, env) ?? a)
+    for (ws, we, ph) in phaseWindows(spec, c, env) where ph.free && we > cursor && ws < b {
+      if ws > cursor { out.append((cursor, ws)) }
+      cursor = CivilDate.max(cursor, we)
+    }
+    if cursor < b { out.append((cursor, b)) }
+    return out
   }
 
   static func trialEnd(_ spec: CompiledPlanSpec, _ c: ContractData, _ env: Env) -> CivilDate? {

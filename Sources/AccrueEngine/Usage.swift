@@ -165,7 +165,7 @@ struct UsageWorker {
     self.env = env
     hot = accs.map {
       Hot(
-        start: Swift.max($0.start.dayNumber, $0.trialEnd?.dayNumber ?? Int32.min), end: $0.end.dayNumber,
+        start: $0.start.dayNumber, end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
     }
     env.records[RecordKind.event.index] = s.fields.map { Schemas.defaultValue($0.type, currency: nil) }
@@ -520,24 +520,7 @@ extension Billing {
     var merged = boxes[0].accs
     for box in boxes.dropFirst() {
       let other = box.accs
-      for ai in merged.indices {
-        let o = other[ai]
-        guard o.events > 0 else { continue }
-        merged[ai].events += o.events
-        merged[ai].sum = merged[ai].sum.adding(o.sum) ?? merged[ai].sum
-        merged[ai].count += o.count
-        if let m = o.max { merged[ai].max = merged[ai].max.map { Swift.max($0, m) } ?? m }
-        if let l = o.latest {
-          if let cur = merged[ai].latest, (cur.0, cur.1) >= (l.0, l.1) {
-          } else {
-            merged[ai].latest = l
-          }
-        }
-        merged[ai].unique.formUnion(o.unique)
-        merged[ai].fees = merged[ai].fees.adding(o.fees) ?? merged[ai].fees
-        if merged[ai].currency == nil { merged[ai].currency = o.currency }
-        merged[ai].firstRows = Array((merged[ai].firstRows + o.firstRows).sorted { $0.line < $1.line }.prefix(5))
-      }
+      for ai in merged.indices { merge(&merged[ai], other[ai]) }
     }
     accs = merged
     return chunkIssues.inOrder()

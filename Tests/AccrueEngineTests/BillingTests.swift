@@ -464,6 +464,85 @@ struct PhaseTests {
     #expect(r.invoices[0].lines[0].description.hasPrefix("intro phase: "))
   }
 
+  /// A monthly plan with one usage charge (`calls`, 1.00 USD a unit), the given phases and extra lines.
+  /// Lines: 1-6 header, then the phases from line 7, then the charge; `tail` comes before the closing brace.
+  static func usageRules(phases: String, tail: String = "") -> String {
+    """
+    currency USD
+    month end clamp
+    metric m { sum of event.quantity }
+    plan p {
+      period monthly
+      align to calendar
+    \(phases)
+      charge calls {
+        usage m
+        per unit 1.00 USD
+      }
+    \(tail)}
+    """
+  }
+
+  @Test("a phase's minimum commitment replaces the plan's; a free phase has none")
+  func phaseMinimum() throws {
+    let rules = Self.usageRules(
+      phases: """
+        phase ramp "Ramp" for 2 months {
+          minimum commitment 100.00 USD per period
+        }
+        phase pause "Pause" for 1 month {
+          free
+        }
+      """, tail: "    minimum commitment 500.00 USD per period\n")
+    // 10 calls a month from January: January and February (ramp) true up to 100, March (free) has no
+    // minimum, April (the plan's own terms) trues up to 500.
+    let usage = "id,customer,date,name,quantity\n" + (1...4).map { "e\($0),cust-1,2026-0\($0)-10,x,10" }.joined(separator: "\n") + "\n"
+    let (r, issues) = try Run.billing(
+      rules,
+      ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-01-01\n", "usage.csv": usage],
+      asOf: "2026-05-01", since: "2025-12-31")
+    #expect(issues.isEmpty, "\(issues)")
+    let minimums = r.invoices.map { inv in
+      "\(inv.issueDate) " + inv.lines.filter { $0.charge == "minimum" }.map { "\($0.amount) \($0.rule.line)" }.joined()
+    }
+    // The true-up lines cite the `minimum commitment` lines they come from (8: the phase's, 17: the plan's).
+    #expect(minimums == ["2026-02-01 90 8", "2026-03-01 90 8", "2026-05-01 490 17"])
+  }
+
+  @Test("usage on free-phase days is not counted; usage is priced by the phase of the last counted day")
+  func phaseUsage() throws {
+    let rules = Self.usageRules(
+      phases: """
+        phase intro "Introductory" for 5 days {
+          charge calls { per unit 2.00 USD }
+        }
+        phase pause "Pause" for 10 days {
+          free
+        }
+      """)
+    // k1 from Jan 1: intro Jan 1-5, free Jan 6-15, then the plan. Counted: 5 + 7 = 12 units (not the 100
+    // of Jan 10), priced at the plan's 1.00 (the last counted day, Jan 31, is after the phases).
+    // k2 from Jan 20: intro Jan 20-24, free Jan 25 - Feb 3. Counted: 3 units, priced at the intro's 2.00.
+    let usage = """
+      id,customer,contract,date,name,quantity
+      e1,cust-1,k1,2026-01-03,x,5
+      e2,cust-1,k1,2026-01-10,x,100
+      e3,cust-1,k1,2026-01-20,x,7
+      e4,cust-1,k2,2026-01-22,x,3
+      e5,cust-1,k2,2026-01-28,x,50
+
+      """
+    let (r, issues) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer,
+        "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-01-01\nk2,cust-1,p,2026-01-20\n", "usage.csv": usage,
+      ], asOf: "2026-02-01", since: "2026-01-31")
+    #expect(issues.isEmpty, "\(issues)")
+    let lines = r.invoices.sorted { $0.contractID < $1.contractID }.map { inv in inv.lines.map { "\($0.description) = \($0.amount)" } }
+    #expect(lines == [["calls: 12 units = 12"], ["intro phase: calls: 3 units = 6"]])
+  }
+
   @Test("a phase boundary inside a period splits it by days")
   func split() throws {
     // Start 2026-01-16, trial 1 month -> 2026-02-16; intro until 2026-04-16; free until 2026-05-16.
