@@ -59,6 +59,24 @@ public struct Dataset: Sendable {
   public var usageSlots: [Int]
   /// Slots of the contract fields that changes rewrite (quantity, seats, plan).
   public var contractSlots: (quantity: Int?, seats: Int?, plan: Int?) = (nil, nil, nil)
+  /// Rows of the customers and contracts files left out for their issues: an id "unknown" elsewhere may
+  /// be one of them, and the messages say so.
+  public var rejectedRows: (customers: Int, contracts: Int) = (0, 0)
+
+  /// "unknown customer 'X'", with a pointer to the rejected customer rows when there are any.
+  func unknownCustomer(_ id: String) -> String {
+    "unknown customer '\(id)'" + Dataset.rejectedHint(rejectedRows.customers, "customers")
+  }
+
+  /// "unknown contract 'X'", with a pointer to the rejected contract rows when there are any.
+  func unknownContract(_ id: String) -> String {
+    "unknown contract '\(id)'" + Dataset.rejectedHint(rejectedRows.contracts, "contracts")
+  }
+
+  /// `n`: rows of the `table` file left out for their issues.
+  static func rejectedHint(_ n: Int, _ table: String) -> String {
+    n == 0 ? "" : " (if the \(table) file has it, its row was rejected above: fix that row first)"
+  }
 }
 
 /// Table schemas: the built-in columns of docs/data.md plus the rules' custom fields.
@@ -194,6 +212,11 @@ extension Dataset {
       }
     }
 
+    var rejected = (customers: 0, contracts: 0)
+    func unknown(_ what: String, _ id: String) -> String {
+      "unknown \(what) '\(id)'" + Dataset.rejectedHint(what == "customer" ? rejected.customers : rejected.contracts, what + "s")
+    }
+
     // Customers.
     let custCols = Schemas.columns(.customer, p)
     let custFields = p.fields(of: .customer)
@@ -219,6 +242,7 @@ extension Dataset {
         customerIndex[id] = customers.count
         customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: row.line)))
       }
+      rejected.customers = Set(issues.filter { $0.file == f.path && $0.line > 1 }.map(\.line)).count
     } else if issues.isEmpty {
       issues.append(DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)", record: ""))
     }
@@ -250,7 +274,7 @@ extension Dataset {
           continue
         }
         guard let ci = customerIndex[cust] else {
-          issue("D0301", f, row, cCust, "unknown customer '\(cust)'")
+          issue("D0301", f, row, cCust, unknown("customer", cust))
           continue
         }
         guard let pi = plan.planIndex[planName] else {
@@ -291,6 +315,7 @@ extension Dataset {
             id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
             record: record, changes: [], source: RowRef(file: f.path, line: row.line)))
       }
+      rejected.contracts = Set(issues.filter { $0.file == f.path && $0.line > 1 }.map(\.line)).count
     } else if issues.isEmpty {
       issues.append(DataIssue(code: "D0103", file: folder + "/contracts.csv", line: 1, column: 1, message: "no contracts file (contracts.csv, .json or .jsonl)", record: ""))
     }
@@ -307,7 +332,7 @@ extension Dataset {
       for row in rows {
         guard case .text(let cid) = row.values[0], case .date(let date) = row.values[1] else { continue }
         guard let ci = contractIndex[cid] else {
-          issue("D0302", f, row, 0, "unknown contract '\(cid)'")
+          issue("D0302", f, row, 0, unknown("contract", cid))
           continue
         }
         var change = ContractChange(date: date, plan: nil, quantity: nil, seats: nil, source: RowRef(file: f.path, line: row.line))
@@ -356,11 +381,11 @@ extension Dataset {
           continue
         }
         if customerIndex[cust] == nil {
-          issue("D0301", f, row, 3, "unknown customer '\(cust)'")
+          issue("D0301", f, row, 3, unknown("customer", cust))
           continue
         }
         if case .text(let c) = row.values[4], contractIndex[c] == nil {
-          issue("D0302", f, row, 4, "unknown contract '\(c)'")
+          issue("D0302", f, row, 4, unknown("contract", c))
           continue
         }
         issued.insert(id)
@@ -379,6 +404,7 @@ extension Dataset {
     var ds = Dataset(
       folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
       issuedKeys: issued, usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
+    ds.rejectedRows = rejected
     ds.contractSlots = (
       conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
       conFields.first { $0.name == "plan" }?.index

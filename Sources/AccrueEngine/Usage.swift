@@ -185,20 +185,20 @@ struct UsageWorker {
     else { return }
     if case .text(let con) = row.values[c.con] {
       guard let info = s.contracts.find(con) else {
-        issue("D0302", row, c.con, "unknown contract '\(con)'")
+        issue("D0302", row, c.con, s.data.unknownContract(con))
         return
       }
       guard info.customerHash == ContractTable.hash(cust) else {
         let known = s.data.customerIndex[cust] != nil
         issue(
           known ? "D0307" : "D0301", row, c.cust,
-          known ? "contract '\(con)' belongs to another customer than '\(cust)'" : "unknown customer '\(cust)'")
+          known ? "contract '\(con)' belongs to another customer than '\(cust)'" : s.data.unknownCustomer(cust))
         return
       }
       visit(info, row, date, name)
     } else {
       guard let custIndex = s.data.customerIndex[cust] else {
-        issue("D0301", row, c.cust, "unknown customer '\(cust)'")
+        issue("D0301", row, c.cust, s.data.unknownCustomer(cust))
         return
       }
       for ci in s.meteredByCustomer[custIndex] ?? [] {

@@ -365,6 +365,27 @@ struct BillingTests {
     #expect(r.invoices.first?.total.description == expected)
   }
 
+  @Test("an id unknown because its row was rejected says so, instead of only 'unknown'")
+  func rejectedRowHint() throws {
+    let (_, issues) = try Run.billing(
+      Self.tierRules("volume"),
+      [
+        "customers.csv": Run.oneCustomer,
+        "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-02-30\nk2,cust-1,p,2026-01-01\n",
+        "usage.csv": "id,customer,contract,date,name,quantity\ne1,cust-1,k1,2026-10-10,x,1\ne2,cust-1,k9,2026-10-10,x,1\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    try #require(issues.map(\.code) == ["D0204", "D0302", "D0302"])
+    #expect(issues[1].message == "unknown contract 'k1' (if the contracts file has it, its row was rejected above: fix that row first)")
+    // Without rejected contract rows, the plain message.
+    let (_, clean) = try Run.billing(
+      Self.tierRules("volume"),
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk2,cust-1,p,2026-01-01\n",
+        "usage.csv": "id,customer,contract,date,name,quantity\ne2,cust-1,k9,2026-10-10,x,1\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    #expect(clean.map(\.message) == ["unknown contract 'k9'"])
+  }
+
   @Test("already issued keys are not issued again")
   func idempotent() throws {
     let files = [
