@@ -253,10 +253,10 @@ extension Billing {
       let last = c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1))
       let uspec = plan.plans[last.plan]
       Billing.setRecords(env, data, c)
-      let lastCounted = Billing.countedWindows(uspec, c, arr.start, arr.end, env).last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
-      let usagePhase = lastCounted.flatMap { d in phaseWindows(uspec, c, env).first { d >= $0.0 && d < $0.1 }?.2 }
-      for plain in uspec.charges {
-        guard case .usage(let m) = plain.quantity, let ai = t.usage[m], accs[ai].counted else { continue }
+      // No counted day (all in the trial or free phases): no usage line.
+      let usagePhase = t.lastUsageDay.flatMap { d in phaseWindows(uspec, c, env).first { d >= $0.0 && d < $0.1 }?.2 }
+      for plain in uspec.charges where t.lastUsageDay != nil {
+        guard case .usage(let m) = plain.quantity, let ai = t.usage[m] else { continue }
         var ch = plain
         if let o = usagePhase?.charges[ch.name] {
           if let p = o.pricing { ch.pricing = p }

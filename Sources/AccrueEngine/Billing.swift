@@ -17,6 +17,9 @@ struct BillTask {
   var periodNumber: Int
   /// Usage accumulators of this task's arrears period, by metric index.
   var usage: [Int: Int] = [:]
+  /// The last day of the arrears period whose usage counts (outside the trial and free phases); nil when
+  /// no day counts, or the plan has no usage charge. Its phase prices the period's usage.
+  var lastUsageDay: CivilDate?
 }
 
 /// Aggregates one metric over one period for one contract.
@@ -26,8 +29,6 @@ struct Accumulator {
   /// The window [start, end) whose events count (within the period, outside the trial and free phases).
   var start: CivilDate
   var end: CivilDate
-  /// False when no day of the period counts (all in the trial or a free phase): no usage line is billed.
-  var counted = true
   var sum = Fixed.zero
   var count = 0
   var max: Fixed?
@@ -76,12 +77,18 @@ public enum Billing {
       guard let arr = tasks[ti].arrears else { continue }
       let c = data.contracts[tasks[ti].contract]
       let spec = plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
-      // Usage counts on the period's days outside the trial and outside free phases.
-      let windows = countedWindows(spec, c, arr.start, arr.end, env)
+      // Usage counts on the period's days outside the trial and outside free phases (found once per task,
+      // only for plans with a usage charge).
+      var counted: [(CivilDate, CivilDate)]?
       for ch in spec.charges {
         guard case .usage(let m) = ch.quantity, tasks[ti].usage[m] == nil else { continue }
-        let first = windows.first ?? (arr.start, arr.start)
-        var a = Accumulator(metric: m, contract: tasks[ti].contract, start: first.0, end: first.1, counted: !windows.isEmpty)
+        let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
+        if counted == nil {
+          counted = windows
+          tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
+        }
+        let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
+        var a = Accumulator(metric: m, contract: tasks[ti].contract, start: first.0, end: first.1)
         if case .percentage(let rate, let fee, let mn, let mx)? = ch.pricing {
           setRecords(env, data, c)
           func money(_ e: CExpr?) -> Fixed? {

@@ -38,12 +38,12 @@ public struct ContractData: Sendable {
   public var source: RowRef
 }
 
-/// The data of one run, validated against the rules.
 /// Carries a table read on another thread back (written once before the semaphore is signalled).
 final class TableBox: @unchecked Sendable {
   var value: (rows: [Row], issues: [DataIssue])?
 }
 
+/// The data of one run, validated against the rules.
 public struct Dataset: Sendable {
   public var folder: String
   public var customers: [CustomerData]
@@ -63,19 +63,12 @@ public struct Dataset: Sendable {
   /// be one of them, and the messages say so.
   public var rejectedRows: (customers: Int, contracts: Int) = (0, 0)
 
-  /// "unknown customer 'X'", with a pointer to the rejected customer rows when there are any.
-  func unknownCustomer(_ id: String) -> String {
-    "unknown customer '\(id)'" + Dataset.rejectedHint(rejectedRows.customers, "customers")
-  }
+  func unknownCustomer(_ id: String) -> String { Dataset.unknown("customer", id, rejected: rejectedRows.customers) }
+  func unknownContract(_ id: String) -> String { Dataset.unknown("contract", id, rejected: rejectedRows.contracts) }
 
-  /// "unknown contract 'X'", with a pointer to the rejected contract rows when there are any.
-  func unknownContract(_ id: String) -> String {
-    "unknown contract '\(id)'" + Dataset.rejectedHint(rejectedRows.contracts, "contracts")
-  }
-
-  /// `n`: rows of the `table` file left out for their issues.
-  static func rejectedHint(_ n: Int, _ table: String) -> String {
-    n == 0 ? "" : " (if the \(table) file has it, its row was rejected above: fix that row first)"
+  /// "unknown contract 'X'", plus a pointer to the rejected rows of that table when there are any.
+  static func unknown(_ what: String, _ id: String, rejected n: Int) -> String {
+    "unknown \(what) '\(id)'" + (n == 0 ? "" : " (if the \(what)s file has it, its row was rejected above: fix that row first)")
   }
 }
 
@@ -213,9 +206,6 @@ extension Dataset {
     }
 
     var rejected = (customers: 0, contracts: 0)
-    func unknown(_ what: String, _ id: String) -> String {
-      "unknown \(what) '\(id)'" + Dataset.rejectedHint(what == "customer" ? rejected.customers : rejected.contracts, what + "s")
-    }
 
     // Customers.
     let custCols = Schemas.columns(.customer, p)
@@ -274,7 +264,7 @@ extension Dataset {
           continue
         }
         guard let ci = customerIndex[cust] else {
-          issue("D0301", f, row, cCust, unknown("customer", cust))
+          issue("D0301", f, row, cCust, Dataset.unknown("customer", cust, rejected: rejected.customers))
           continue
         }
         guard let pi = plan.planIndex[planName] else {
@@ -332,7 +322,7 @@ extension Dataset {
       for row in rows {
         guard case .text(let cid) = row.values[0], case .date(let date) = row.values[1] else { continue }
         guard let ci = contractIndex[cid] else {
-          issue("D0302", f, row, 0, unknown("contract", cid))
+          issue("D0302", f, row, 0, Dataset.unknown("contract", cid, rejected: rejected.contracts))
           continue
         }
         var change = ContractChange(date: date, plan: nil, quantity: nil, seats: nil, source: RowRef(file: f.path, line: row.line))
@@ -381,11 +371,11 @@ extension Dataset {
           continue
         }
         if customerIndex[cust] == nil {
-          issue("D0301", f, row, 3, unknown("customer", cust))
+          issue("D0301", f, row, 3, Dataset.unknown("customer", cust, rejected: rejected.customers))
           continue
         }
         if case .text(let c) = row.values[4], contractIndex[c] == nil {
-          issue("D0302", f, row, 4, unknown("contract", c))
+          issue("D0302", f, row, 4, Dataset.unknown("contract", c, rejected: rejected.contracts))
           continue
         }
         issued.insert(id)
