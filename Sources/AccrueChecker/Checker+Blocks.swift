@@ -171,8 +171,8 @@ extension CheckerState {
     ctx.blockCurrency = eff.currency
     ctx.what = block
     if eff.currency == nil {
-      report(
-        .missingStatement, "\(block) has no currency", at: p.name.span,
+      reportMissing(
+        in: p.span, "\(block) has no currency", at: p.name.span,
         help: "add 'currency USD' (or another code) to the plan, or once at the top of the rule set")
     }
     var period: (PeriodSpec, Span)?
@@ -230,7 +230,7 @@ extension CheckerState {
       }
     }
     if charges.isEmpty {
-      report(.missingStatement, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")
+      reportMissing(in: p.span, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")
     }
     if let (ps, s) = period {
       if case .months = ps, alignment == .anniversary, eff.monthEnd == nil {
@@ -241,8 +241,8 @@ extension CheckerState {
           help: "state how month ends round ('month end clamp' or 'month end roll over'), or bill on calendar months with 'align to calendar'")
       }
     } else if p.items.contains(where: { if case .charge = $0 { return true } else { return false } }) {
-      report(
-        .missingStatement, "\(block) has no billing period", at: p.name.span,
+      reportMissing(
+        in: p.span, "\(block) has no billing period", at: p.name.span,
         help: "add 'period monthly' (or weekly, quarterly, semiannual, annual, every N months)")
     }
   }
@@ -323,8 +323,8 @@ extension CheckerState {
     }
     guard let (p, ps) = pricing else {
       if !override {
-        report(
-          .missingStatement, "\(what) has no price", at: c.name.span,
+        reportMissing(
+          in: c.span, "\(what) has no price", at: c.name.span,
           help: "add one of: flat 49.00 USD, once 500.00 USD, per unit 12.00 USD, tiers graduated { ... }, package 100 units at 5.00 USD, percentage 2.9%")
       }
       return
@@ -342,8 +342,8 @@ extension CheckerState {
           at: m.span, help: "aggregate amounts in the metric, as in: sum of event.amount")
       }
       if usage == nil, !override {
-        report(
-          .missingStatement, "\(what) charges a percentage of transactions, so it needs 'usage METRIC'", at: ps,
+        reportMissing(
+          in: c.span, "\(what) charges a percentage of transactions, so it needs 'usage METRIC'", at: ps,
           help: "add 'usage payments' where metric payments { sum of event.amount }")
       }
     default:
@@ -353,8 +353,8 @@ extension CheckerState {
           at: m.span, help: "use 'percentage' to charge a share of transaction amounts, or aggregate a quantity")
       }
       if !hasQuantity, !override {
-        report(
-          .missingStatement, "\(what) prices each unit, so it needs a quantity", at: ps,
+        reportMissing(
+          in: c.span, "\(what) prices each unit, so it needs a quantity", at: ps,
           help: "add 'usage METRIC' for metered usage, or 'quantity contract.seats' for a contracted quantity")
       }
     }
@@ -551,7 +551,7 @@ extension CheckerState {
       }
     }
     if steps.isEmpty {
-      report(.missingStatement, "\(block) has no steps", at: c.name.span, help: "add a step, as in: step first 7 days after due { send email \"overdue\" }")
+      reportMissing(in: c.span, "\(block) has no steps", at: c.name.span, help: "add a step, as in: step first 7 days after due { send email \"overdue\" }")
     }
     checkStepOrder(steps)
   }
@@ -600,7 +600,7 @@ extension CheckerState {
       }
     }
     if actions == 0 {
-      report(.missingStatement, "\(what) does nothing", at: st.name.span, help: "add an action, as in: send email \"overdue-1\" to customer.billing_email")
+      reportMissing(in: st.span, "\(what) does nothing", at: st.name.span, help: "add an action, as in: send email \"overdue-1\" to customer.billing_email")
     }
   }
 
@@ -755,8 +755,8 @@ extension CheckerState {
       }
     }
     if !hasAllocate {
-      report(
-        .missingStatement, "\(block) does not say how to allocate payments", at: m.name.span,
+      reportMissing(
+        in: m.span, "\(block) does not say how to allocate payments", at: m.name.span,
         help: "add 'allocate exact single' (or oldest first, exact subset up to 3 invoices)")
     }
   }

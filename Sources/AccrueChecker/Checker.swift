@@ -107,6 +107,8 @@ final class CheckerState {
   var declared: [String: [Symbol: Span]] = [:]
   /// Stack of definitions being checked, for cycle messages.
   var defStack: [(String, Span)] = []
+  /// Blocks that lost a statement to a syntax error, as (file << 32 | start) of their declaration.
+  var incompleteBlocks: Set<Int64> = []
 
   /// A worker for parallel block checking: the same declarations, empty results.
   init(copying o: CheckerState) {
@@ -134,6 +136,7 @@ final class CheckerState {
     matches = o.matches
     declared = o.declared
     patternCache = o.patternCache
+    incompleteBlocks = o.incompleteBlocks
   }
 
   init(interner: Interner, sources: SourceMap, exprCount: Int) {
@@ -163,6 +166,13 @@ final class CheckerState {
     diags.append(Diagnostic(code, message, at: span, label: label, notes: notes, help: help, fix: fix))
   }
 
+  /// Reports that the block declared at `block` lacks a statement, unless a statement of that block failed
+  /// to parse: the syntax error already points there, and the statement was most likely that one.
+  func reportMissing(in block: Span, _ message: String, at span: Span, help: String) {
+    guard !incompleteBlocks.contains(Int64(block.file.index) << 32 | Int64(block.start)) else { return }
+    report(.missingStatement, message, at: span, help: help)
+  }
+
   func program() -> CheckedProgram {
     CheckedProgram(
       names: interner.table, types: types, resolutions: resolutions, settings: topSettings,
@@ -177,7 +187,10 @@ final class CheckerState {
   func run(_ set: RuleSet) {
     // 1. Declarations in rule order: entry files in path order, includes inlined where they stand.
     var byID: [FileID: RuleFile] = [:]
-    for f in set.files { byID[f.file] = f }
+    for f in set.files {
+      byID[f.file] = f
+      for start in f.incompleteBlocks { incompleteBlocks.insert(Int64(f.file.index) << 32 | Int64(start)) }
+    }
     var visited: Set<FileID> = []
     var ordered: [(Decl, FileID)] = []
     func walk(_ id: FileID) {

@@ -128,6 +128,9 @@ public struct RuleFile: Sendable {
   public var file: FileID
   /// Top-level declarations in order.
   public var decls: [Decl]
+  /// Start offsets of the blocks (the span of their declaration) that lost a statement to a syntax error:
+  /// the checker does not report those blocks as missing a statement (the error already points there).
+  public var incompleteBlocks: Set<Int32> = []
 }
 
 /// A top-level declaration.

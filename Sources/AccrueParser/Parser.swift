@@ -21,6 +21,8 @@ public struct Parser {
   var depth = 0
   /// Set once a statement has reported an error, so one mistake gives one message.
   var statementFailed = false
+  /// Openers (start offsets) of the blocks that dropped a statement (see `RuleFile.incompleteBlocks`).
+  var incompleteBlocks: Set<Int32> = []
 
   /// Parses a file whose tokens arrive from a lexer running concurrently.
   public static func parse(_ file: SourceFile, stream: TokenStream, nextExprID: inout Int32) -> (RuleFile, [Diagnostic]) {
@@ -29,7 +31,7 @@ public struct Parser {
     p.refill()
     let decls = p.parseFile()
     nextExprID = p.nextID
-    return (RuleFile(file: file.id, decls: decls), p.diags)
+    return (RuleFile(file: file.id, decls: decls, incompleteBlocks: p.incompleteBlocks), p.diags)
   }
 
   /// Parses one lexed file. `nextExprID` is advanced past the ids this file uses.
@@ -39,7 +41,7 @@ public struct Parser {
     var p = Parser(file: file, tokens: lexed.tokens, nextID: nextExprID)
     let decls = p.parseFile()
     nextExprID = p.nextID
-    return (RuleFile(file: file.id, decls: decls), p.diags)
+    return (RuleFile(file: file.id, decls: decls, incompleteBlocks: p.incompleteBlocks), p.diags)
   }
 
   /// Parses a single expression (for tests and tools). Trailing tokens are an error.
@@ -249,10 +251,11 @@ public struct Parser {
       }
       let t = cur
       if t.kind == .identifier, let k = t.symbol.keyword, words.contains(k) {
-        if let it = statement(item) { items.append(it) }
+        if let it = statement(item) { items.append(it) } else { incompleteBlocks.insert(span(opener).start) }
       } else if words.isEmpty, t.kind != .rbrace, t.kind != .identifier {
-        if let it = statement(item) { items.append(it) }
+        if let it = statement(item) { items.append(it) } else { incompleteBlocks.insert(span(opener).start) }
       } else {
+        incompleteBlocks.insert(span(opener).start)
         statementFailed = false
         unknownStatement(t, in: blockName, words: words)
         skipStatement()

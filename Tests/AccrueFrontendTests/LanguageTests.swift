@@ -80,6 +80,24 @@ struct ParserTests {
     for c in ["E0202", "E0209", "E0207", "E0203", "E0208"] { #expect(codes.contains(c), "\(c) missing in \(codes)") }
   }
 
+  @Test("a statement lost to a syntax error is not reported again as missing", arguments: [
+    // (source, the one error expected)
+    ("currency USD\nplan p {\n  period montly\n  charge c { flat 1.00 USD }\n}\n", "E0201"),
+    ("currency USD\nplan p {\n  period monthly\n  align to calendar\n  chrage c { flat 1.00 USD }\n}\n", "E0202"),
+    ("currency USD\nplan p {\n  period monthly\n  align to calendar\n  charge c { flta 1.00 USD }\n}\n", "E0202"),
+    ("cadence k {\n  stp first 3 days after due { send email \"x\" to customer.billing_email }\n}\n", "E0202"),
+  ])
+  func noCascade(_ text: String, _ expected: String) {
+    #expect(Support.codes(text) == [expected])
+  }
+
+  @Test("a block with no syntax error is still told what it lacks")
+  func missingStillReported() {
+    #expect(Support.codes("currency USD\nplan p {\n  charge c { flat 1.00 USD }\n}\n") == ["E0510"])
+    // An error in a charge does not hide what the plan itself lacks.
+    #expect(Support.codes("currency USD\nplan p {\n  charge c {\n    flat 1.00 USD\n    prorte none\n  }\n}\n").sorted() == ["E0202", "E0510"])
+  }
+
   @Test("an unclosed block is reported at its brace")
   func unclosed() {
     let (_, diags) = Support.check("plan a {\n  period monthly\n")
