@@ -110,6 +110,12 @@ enum PlanCommand {
     if args.flag("stats") {
       let t4 = clock.now
       io.err("stats: rules \(Check.ms(Check.seconds(t1 - t0))) ms, data \(Check.ms(Check.seconds(t2 - t1))) ms, billing \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
+      let (rows, fast) = result.usageRows
+      if rows > 0 {
+        let total = Check.seconds(t4 - t0)
+        let rate = total > 0 ? Int(Double(rows) / total) : 0  // not money
+        io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
+      }
     }
     KeepAlive.keepIfLarge((plan, data, result), lines: result.invoices.count * 10)
     return ExitStatus.success

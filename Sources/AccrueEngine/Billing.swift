@@ -112,8 +112,11 @@ public enum Billing {
       }
     }
     var issues: [DataIssue] = []
+    var usageRows = (total: 0, fast: 0)
     if let usage = data.usage, !accs.isEmpty {
-      issues += aggregateUsage(plan, data, usage, &accs, byContract, env, progress, chunkBytes: usageChunkBytes)
+      let r = aggregateUsage(plan, data, usage, &accs, byContract, env, progress, chunkBytes: usageChunkBytes)
+      issues += r.issues
+      usageRows = r.rows
     }
     for (primary, piece) in pieces { merge(&accs[primary], accs[piece]) }
 
@@ -150,7 +153,9 @@ public enum Billing {
     failures += parts.flatMap(\.failures)
     let already = parts.reduce(0) { $0 + $1.already }
     invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
-    return (BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures), issues)
+    var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)
+    result.usageRows = usageRows
+    return (result, issues)
   }
 
   /// The invoices of `tasks[range]` (skipping keys already issued).

@@ -67,10 +67,10 @@ struct FastMetric {
     return FastMetric(predicates: predicates, valueColumn: valueColumn, valueMissing: valueMissing)
   }
 
-  /// Whether the row passes every filter.
-  @inline(__always) func passes(_ row: borrowing Row) -> Bool {
+  /// Whether the row (its values in schema order) passes every filter.
+  @inline(__always) func passes(_ values: [Value]) -> Bool {
     for p in predicates {
-      var v = row.values[p.column]
+      var v = values[p.column]
       if case .missing = v { v = p.missing }
       let order: Int
       switch (v, p.constant) {
@@ -94,10 +94,10 @@ struct FastMetric {
     return true
   }
 
-  /// The aggregated value of the row.
-  @inline(__always) func value(_ row: borrowing Row) -> Fixed {
+  /// The aggregated value of the row (its values in schema order).
+  @inline(__always) func value(_ values: [Value]) -> Fixed {
     guard let c = valueColumn else { return Fixed(1) }
-    switch row.values[c] {
+    switch values[c] {
     case .number(let x): return x
     case .missing:
       if case .number(let x) = valueMissing { return x }

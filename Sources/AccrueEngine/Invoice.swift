@@ -79,4 +79,7 @@ public struct BillingResult: Sendable {
   public var alreadyIssued: Int
   /// Problems met while evaluating rules against data (division by zero, currency mismatch, ...).
   public var failures: [String]
+  /// Usage rows aggregated, and how many of them the fast path read (the rest went through the general
+  /// reader); for `--stats` and the tests.
+  public var usageRows: (total: Int, fast: Int) = (0, 0)
 }

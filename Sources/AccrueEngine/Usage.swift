@@ -2,6 +2,7 @@ import AccrueChecker
 import AccrueCompiler
 import AccrueCore
 import AccrueImport
+import AccrueParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -124,8 +125,16 @@ struct ContractTable {
     return h
   }
 
-  @inline(__always) func find(_ key: String) -> ContractInfo? {
-    let h = ContractTable.hash(key)
+  /// The hash of the UTF-8 bytes p[0..<count] (equal to `hash` of the String they spell).
+  @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in 0..<count { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  @inline(__always) func find(_ key: String) -> ContractInfo? { find(hash: ContractTable.hash(key)) }
+
+  @inline(__always) func find(hash h: UInt64) -> ContractInfo? {
     var s = Int(truncatingIfNeeded: h) & mask
     while true {
       let e = slots[s]
@@ -155,7 +164,9 @@ struct UsageWorker {
   var hot: [Hot]
   let env: Env
   var issues: [DataIssue] = []
+  /// Rows aggregated, and how many of them by the fast path.
   var seen = 0
+  var fastSeen = 0
   /// Added to row lines (a chunk's rows are numbered from its own start).
   var lineOffset = 0
 
@@ -226,21 +237,12 @@ struct UsageWorker {
     if let en = s.eventNames[mi], en != name { return }
     if let fm = s.fast[mi] {
       // Filters and value read straight from the row; sums, counts and maxima stay in the hot array.
-      guard fm.passes(row) else { return }
-      let v = fm.value(row)
+      guard fm.passes(row.values) else { return }
+      let v = fm.value(row.values)
       let agg = s.plan.metrics[mi].aggregation
       switch agg {
-      case .sum, .count, .max:
-        hot[ai].events += 1
-        if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
-        if agg == .sum {
-          hot[ai].value = hot[ai].value.adding(v) ?? hot[ai].value
-        } else if agg == .max, hot[ai].events == 1 || v > hot[ai].value {
-          hot[ai].value = v
-        }
-        if hot[ai].percentage { percentageFee(ai, v) }
-      default:
-        accumulate(ai, s.plan.metrics[mi], v, .number(v), row, date)
+      case .sum, .count, .max: addHot(ai, agg, v, line: row.line + lineOffset)
+      default: accumulate(ai, s.plan.metrics[mi], v, .number(v), row, date)
       }
       return
     }
@@ -269,6 +271,18 @@ struct UsageWorker {
     default: amount = .zero
     }
     accumulate(ai, m, amount, value, row, date)
+  }
+
+  /// Adds a value to a sum, count or maximum kept in the hot array (`line`: the event's file line).
+  @inline(__always) mutating func addHot(_ ai: Int, _ agg: AggregationKind, _ v: Fixed, line: Int) {
+    hot[ai].events += 1
+    if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: line)) }
+    if agg == .sum {
+      hot[ai].value = hot[ai].value.adding(v) ?? hot[ai].value
+    } else if agg == .max, hot[ai].events == 1 || v > hot[ai].value {
+      hot[ai].value = v
+    }
+    if hot[ai].percentage { percentageFee(ai, v) }
   }
 
   mutating func accumulate(_ ai: Int, _ m: CompiledMetric, _ amount: Fixed, _ value: RValue, _ row: borrowing Row, _ date: CivilDate) {
@@ -319,6 +333,7 @@ struct UsageWorker {
 /// Carries a worker's results back from its thread (written once by that thread before the join).
 final class UsageWorkerBox: @unchecked Sendable {
   var accs: [Accumulator] = []
+  var rows = (total: 0, fast: 0)
 }
 
 /// Issues per chunk, written by the workers, read in chunk (file) order at the end.
@@ -380,17 +395,19 @@ extension Billing {
   static func aggregateUsage(
     _ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ accs: inout [Accumulator], _ byContract: [[Int]], _ env: Env,
     _ progress: Progress?, chunkBytes: Int? = nil
-  ) -> [DataIssue] {
+  ) -> (issues: [DataIssue], rows: (total: Int, fast: Int)) {
     let shared = UsageShared(plan, data, file, byContract)
     let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     guard file.format == .csv, size >= parallelUsageThreshold || chunkBytes != nil, let handle = FileHandle(forReadingAtPath: file.path) else {
       var w = UsageWorker(shared, accs, env)
-      let issues = TableReader.stream(file, schema: data.usageSchema) { row in
+      var issues: [DataIssue] = []
+      TableReader.stream(file, schema: data.usageSchema, onIssue: { issues.append($0) }) { row in
         w.process(row)
+        w.flushIssues { issues.append($0) }
         if w.seen % 1_000_000 == 0 { progress?("usage events", w.seen, 0) }
       }
       accs = w.finished()
-      return issues + w.issues
+      return (issues, (w.seen, 0))
     }
     defer { try? handle.close() }
     // Two workers, each with its own totals and environment, each owned by its thread.
@@ -407,25 +424,22 @@ extension Billing {
         let e = Env(asOf: asOf)
         e.lets = lets
         var w = UsageWorker(shared, initial, e)
+        var layout: UsageFastLayout?
+        var first = true
         while let chunk = queue.take() {
-          w.lineOffset = chunk.lineOffset
+          if first, let nl = chunk.bytes.firstIndex(of: 10) {
+            // Every chunk starts with the header line.
+            layout = UsageFastLayout(headerLine: chunk.bytes[...nl], shared: shared)
+            first = false
+          }
           var local: [DataIssue] = []
-          let before = w.issues.count
-          TableReader.stream(
-            bytes: chunk.bytes, path: shared.path, format: .csv, schema: schema,
-            onIssue: { i in
-              // Every chunk repeats the header: report header problems once, from the first chunk.
-              if chunk.index > 0 && i.line <= 1 { return }
-              var x = i
-              if x.line > 0 { x.line += chunk.lineOffset }
-              local.append(x)
-            }
-          ) { row in w.process(row) }
-          local += w.issues[before...]
-          w.issues.removeSubrange(before...)
+          w.runChunk(chunk.bytes, index: chunk.index, lineOffset: chunk.lineOffset, layout: layout, schema: schema) {
+            local.append($0)
+          }
           chunkIssues.set(chunk.index, local)
         }
         box.accs = w.finished()
+        box.rows = (w.seen, w.fastSeen)
         done.signal()
       }
       t.stackSize = 8 << 20
@@ -523,6 +537,6 @@ extension Billing {
       for ai in merged.indices { merge(&merged[ai], other[ai]) }
     }
     accs = merged
-    return chunkIssues.inOrder()
+    return (chunkIssues.inOrder(), (boxes.map(\.rows.total).reduce(0, +), boxes.map(\.rows.fast).reduce(0, +)))
   }
 }

@@ -579,6 +579,17 @@ struct PhaseTests {
 
 @Suite("Usage read by two workers")
 struct ParallelUsageTests {
+  /// The bundled rules billed on the data in `dir` as of 2026-11-01: by one reader, then in chunks.
+  static func runBoth(_ dir: String, chunk: Int) throws -> ((BillingResult, [DataIssue]), (BillingResult, [DataIssue])) {
+    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
+    let (results, _) = Frontend.check(load)
+    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
+    let (data, loadIssues) = Dataset.load(folder: dir, plan: plan)
+    #expect(loadIssues.isEmpty, "\(loadIssues.prefix(3))")
+    let asOf = try #require(CivilDate.parse("2026-11-01"))
+    return (Billing.run(plan: plan, data: data, asOf: asOf), Billing.run(plan: plan, data: data, asOf: asOf, usageChunkBytes: chunk))
+  }
+
   /// Reading the usage file in small chunks on two workers gives exactly what one reader gives:
   /// the same invoices, amounts, explanations' first rows, and the same located issues.
   @Test("two workers, small chunks: identical results", arguments: [997, 4096, 65536])
@@ -596,19 +607,73 @@ struct ParallelUsageTests {
     bad[header.firstIndex(of: "name")!] = "\"api.\nrequest\""
     lines.insert(bad.joined(separator: ","), at: 15_000)
     try lines.joined(separator: "\n").write(toFile: usagePath, atomically: true, encoding: .utf8)
-    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
-    let (results, _) = Frontend.check(load)
-    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
-    let (data, loadIssues) = Dataset.load(folder: dir, plan: plan)
-    #expect(loadIssues.isEmpty, "\(loadIssues.prefix(3))")
-    let asOf = CivilDate.parse("2026-11-01")!
-    let (one, i1) = Billing.run(plan: plan, data: data, asOf: asOf)
-    let (two, i2) = Billing.run(plan: plan, data: data, asOf: asOf, usageChunkBytes: chunk)
+    let ((one, i1), (two, i2)) = try Self.runBoth(dir, chunk: chunk)
     #expect(!one.invoices.isEmpty)
     #expect(i1 == i2)
     #expect(i1.contains { $0.code == "D0301" && $0.line == 15_001 })
     #expect(one.invoices.map(\.key) == two.invoices.map(\.key))
     #expect(one.invoices.map(\.total) == two.invoices.map(\.total))
+    #expect(one.invoices.flatMap { $0.lines.map(\.amount) } == two.invoices.flatMap { $0.lines.map(\.amount) })
+    #expect(one.invoices.map(\.sources) == two.invoices.map(\.sources))
+  }
+}
+
+extension ParallelUsageTests {
+  /// The fast path reads plain lines itself and hands every unusual one to the general reader: the
+  /// results, issues (code, line, column, message, record) and first rows must be exactly those of the
+  /// general reader alone, whatever the chunk size.
+  @Test("fast path: unusual lines give exactly the general reader's results", arguments: [1500, 8192, 1 << 20])
+  func unusualLines(_ chunk: Int) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-fast-\(UUID().uuidString)").path
+    try DataGenerator.write(DataGeneratorOptions(contracts: 200, events: 20_000, openInvoices: 10, payments: 10, seed: 4), to: dir)
+    let usagePath = dir + "/usage.csv"
+    var lines = try String(contentsOfFile: usagePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let contractsText = try String(contentsOfFile: dir + "/contracts.csv", encoding: .utf8)
+    let contracts = contractsText.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let conHeader = contractsText.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+    let (cId, cCust) = (conHeader.firstIndex(of: "id")!, conHeader.firstIndex(of: "customer")!)
+    // A real event line to vary one field at a time.
+    let sample = lines[100].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    func col(_ n: String) -> Int { header.firstIndex(of: n)! }
+    func variant(_ changes: [String: String]) -> String {
+      var f = sample
+      for (k, v) in changes { f[col(k)] = v }
+      return f.joined(separator: ",")
+    }
+    let other = contracts.first { $0[cCust] != sample[col("customer")] }!
+    let variants: [String] = [
+      variant(["date": "2026-02-30"]),  // impossible date
+      variant(["date": "2026-1-05"]),  // not YYYY-MM-DD
+      variant(["quantity": "12x"]),  // bad number
+      variant(["quantity": "1_000"]),  // underscores are for rules, not data
+      variant(["quantity": "+7"]), variant(["quantity": "-3"]), variant(["quantity": "2.50"]),  // unusual but valid
+      variant(["quantity": ""]),  // missing quantity counts 1
+      variant(["contract": "ctr-999999"]),  // unknown contract
+      variant(["contract": other[cId]]),  // another customer's contract
+      variant(["customer": "nobody"]),  // unknown customer
+      variant(["contract": ""]),  // customer-level event
+      variant(["name": "api.café"]),  // non-ASCII
+      variant(["id": "evt\tx"]),  // control character
+      variant(["id": ""]),  // missing required value
+      variant(["amount": "12.50", "currency": "EUR"]), variant(["amount": "12.345", "currency": "EUR"]),  // money
+      variant(["currency": "eur"]),  // bad currency
+      sample.joined(separator: ",") + ",extra",  // too many fields
+      sample.dropLast().joined(separator: ","),  // too few fields
+      "",  // blank line
+      sample.joined(separator: ",") + "\r",  // CRLF line end
+    ]
+    for (k, v) in variants.enumerated() { lines.insert(v, at: 200 + k * 700) }
+    try lines.joined(separator: "\n").write(toFile: usagePath, atomically: true, encoding: .utf8)
+    let ((one, i1), (two, i2)) = try Self.runBoth(dir, chunk: chunk)
+    #expect(one.usageRows.fast == 0)
+    #expect(two.usageRows.fast > 15_000, "the fast path read \(two.usageRows.fast) of \(two.usageRows.total) rows")
+    #expect(two.usageRows.fast < two.usageRows.total)
+    #expect(one.usageRows.total == two.usageRows.total)
+    #expect(i1 == i2)
+    #expect(Set(i1.map(\.code)) == ["D0101", "D0203", "D0204", "D0205", "D0206", "D0208", "D0301", "D0302", "D0307"])
+    #expect(i1.map(\.line) == i1.map(\.line).sorted(), "issues in file order")
+    #expect(one.invoices.map(\.key) == two.invoices.map(\.key))
     #expect(one.invoices.flatMap { $0.lines.map(\.amount) } == two.invoices.flatMap { $0.lines.map(\.amount) })
     #expect(one.invoices.map(\.sources) == two.invoices.map(\.sources))
   }
