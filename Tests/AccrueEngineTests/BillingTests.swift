@@ -212,6 +212,55 @@ struct BillingTests {
     #expect(next?.lines.first?.amount.description == "18")
   }
 
+  // Kill Bill's documented example (docs.killbill.io, tutorial "Usage: consumable in arrear"): a 30 USD
+  // monthly subscription billed in advance on the signup anniversary, videos billed in arrears at 2 USD
+  // each for the first 5 and 1 USD after. Louis subscribes on March 13 and watches 13 videos in his first
+  // month: the March 13 invoice has 30 USD for March 13 to April 13; the April 13 invoice has 30 USD for
+  // April 13 to May 13 and a usage item of 18 USD (5 x 2 + 8 x 1).
+  @Test("Kill Bill consumable in arrear: 30 USD in advance, then 30 USD + 18 USD for 13 videos")
+  func killBillConsumableInArrear() throws {
+    let rules = """
+      currency USD
+      month end clamp
+      metric videos {
+        event "chocolate-videos"
+        count
+      }
+      plan chocolate {
+        period monthly
+        bill in advance
+        charge base { flat 30.00 USD }
+        charge streaming {
+          usage videos
+          bill in arrears
+          tiers graduated {
+            1 to 5 at 2.00 USD
+            6 and above at 1.00 USD
+          }
+        }
+      }
+      """
+    var usage = "id,customer,date,name\n"
+    for k in 1...13 { usage += "v\(k),cust-1,2014-03-\(13 + k),chocolate-videos\n" }
+    usage += "x1,cust-1,2014-03-20,other-unit\n"
+    let files = [
+      "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,chocolate,2014-03-13\n",
+      "usage.csv": usage,
+    ]
+    let (march, i1) = try Run.billing(rules, files, asOf: "2014-03-13", since: "2014-03-12")
+    #expect(i1.isEmpty, "\(i1)")
+    let first = try #require(march.invoices.first)
+    #expect(march.invoices.count == 1)
+    #expect(first.lines.map(\.amount.description) == ["30"])
+    #expect((first.periodStart.description, first.periodEnd.description) == ("2014-03-13", "2014-04-13"))
+    let (april, i2) = try Run.billing(rules, files, asOf: "2014-04-13", since: "2014-04-12")
+    #expect(i2.isEmpty, "\(i2)")
+    let second = try #require(april.invoices.first)
+    #expect(april.invoices.count == 1)
+    #expect(second.lines.map(\.amount.description).sorted() == ["18", "30"])
+    #expect(second.total.description == "48")
+  }
+
   @Test("percentage pricing: per transaction rate + fee, clamped to min and max, summed")
   func percentage() throws {
     let rules = """
