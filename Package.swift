@@ -23,7 +23,7 @@ let package = Package(
     // AST -> names, types, units, currencies, rule conflicts -> diagnostics + checked program.
     .target(name: "AccrueChecker", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
     // Checked program -> executable plan: every expression a closure with names resolved to slots.
-    .target(name: "AccrueCompiler", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueParser", "AccrueChecker"]),
+    .target(name: "AccrueCompiler", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker"]),
     // Data files (CSV, JSON, JSON Lines; later bank formats) -> typed rows with located issues.
     .target(name: "AccrueImport", dependencies: ["AccrueCore"]),
     // Evaluates the plan against a dataset as of a date: invoices (later reminders and matches).

@@ -38,7 +38,8 @@ enum PlanCommand {
       OptionSpec(long: "as-of", short: nil, value: "date", help: "The run date, YYYY-MM-DD (there is no default: runs never read the clock)."),
       OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
-      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding)."),
+      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), or why one reminder fired."),
+      OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
@@ -82,6 +83,8 @@ enum PlanCommand {
     let (result, runIssues) = Billing.run(
       plan: plan, data: data, asOf: asOf, since: since, progress: progress, explain: args.value("explain"))
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+    let collections: CollectionsResult? =
+      plan.cadences.isEmpty ? nil : Collections.run(plan: plan, data: data, asOf: asOf, whyNot: args.value("why-not"))
     let t3 = clock.now
     let issues = loadIssues + runIssues
     if !issues.isEmpty {
@@ -102,10 +105,14 @@ enum PlanCommand {
       }
       io.err("\(issues.count) bad data row\(issues.count == 1 ? "" : "s") written to \(reject); the rest was processed\n")
     }
+    if let id = args.value("why-not") {
+      io.out(ReminderRenderer.whyNot(id, collections?.whyNot ?? []))
+      return ExitStatus.success
+    }
     switch args.value("format") ?? "text" {
-    case "json": InvoiceRenderer.writeJSON(result) { io.out($0) }
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections) { io.out($0) }
     case "csv": io.out(InvoiceRenderer.csv(result))
-    default: InvoiceRenderer.writeText(result, explain: args.value("explain")) { io.out($0) }
+    default: InvoiceRenderer.writeText(result, explain: args.value("explain"), collections: collections) { io.out($0) }
     }
     if args.flag("stats") {
       let t4 = clock.now

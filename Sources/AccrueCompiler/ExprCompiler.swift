@@ -132,7 +132,7 @@ public struct ExprCompiler: Sendable {
         let rule = settings.monthEnd ?? .reject
         let cal = calendar
         let negate = op == .subtract
-        return make(desc) { env in Arith.add(cl.eval(env), cr.eval(env), negate: negate, rule, cal, env, span) }
+        return make(desc) { env in Arith.add(cl.eval(env), cr.eval(env), negate: negate, rule, env.calendar ?? cal, env, span) }
       case .multiply, .of:
         return make(desc) { env in Arith.multiply(cl.eval(env), cr.eval(env), env, span) }
       case .divide:

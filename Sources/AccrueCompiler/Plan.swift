@@ -158,6 +158,10 @@ public struct ExecutablePlan: Sendable {
   public var plans: [CompiledPlanSpec]
   /// Plans by name.
   public var planIndex: [String: Int]
+  /// Holiday calendars, in declaration order.
+  public var calendars: [CompiledCalendar] = []
+  /// Dunning cadences, in rule order (the first that applies wins).
+  public var cadences: [CompiledCadence] = []
 }
 
 /// Compiles a checked rule set to an executable plan.
@@ -290,6 +294,10 @@ public enum PlanCompiler {
       planIndex[spec.name] = plans.count
       plans.append(spec)
     }
-    return ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+    let (calendars, cadences) = compileCadences(program, &ec, ref, sources)
+    var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+    out.calendars = calendars
+    out.cadences = cadences
+    return out
   }
 }

@@ -64,6 +64,9 @@ public final class Env {
   public var params: [RValue] = []
   /// Current record of each kind, by `RecordKind.index`; fields in slot order.
   public var records: [[RValue]] = Array(repeating: [], count: RecordKind.allCases.count)
+  /// The business-day calendar in force (a cadence's, with the holidays of the data files); nil: the one
+  /// compiled into the expression.
+  public var calendar: BusinessCalendar?
   /// Whether computations should record their steps (for `--explain`); off by default, because
   /// building the text for every line of a large run costs more than the arithmetic.
   public var explaining = false

@@ -62,6 +62,12 @@ public struct Dataset: Sendable {
   /// Rows of the customers and contracts files left out for their issues: an id "unknown" elsewhere may
   /// be one of them, and the messages say so.
   public var rejectedRows: (customers: Int, contracts: Int) = (0, 0)
+  /// Invoices issued earlier (invoices.csv), in file order.
+  public var invoices: [OpenInvoice] = []
+  /// The invoices file's path (for row references), nil when there is none.
+  public var invoicesFile: String?
+  /// Promises to pay, payment plans, extra holidays and reminders sent by another system.
+  public var collections = CollectionsData()
 
   func unknownCustomer(_ id: String) -> String { Dataset.unknown("customer", id, rejected: rejectedRows.customers) }
   func unknownContract(_ id: String) -> String { Dataset.unknown("contract", id, rejected: rejectedRows.contracts) }
@@ -348,43 +354,15 @@ extension Dataset {
       for i in contracts.indices { contracts[i].changes.sort { $0.date < $1.date } }
     }
 
-    // Earlier invoices: keys already issued.
+    // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var issued: Set<String> = []
+    var invoices: [OpenInvoice] = []
     if let f = find("invoices") {
-      let cols: [ColumnSpec] = [
-        ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "number", type: .text, required: false),
-        ColumnSpec(name: "kind", type: .text, required: false), ColumnSpec(name: "customer", type: .text, required: true),
-        ColumnSpec(name: "contract", type: .text, required: false), ColumnSpec(name: "issue_date", type: .date, required: true),
-        ColumnSpec(name: "due_date", type: .date, required: true), ColumnSpec(name: "currency", type: .currency, required: true),
-        ColumnSpec(name: "amount", type: .money, required: true), ColumnSpec(name: "amount_paid", type: .money, required: false),
-        ColumnSpec(name: "disputed_amount", type: .money, required: false), ColumnSpec(name: "status", type: .text, required: false),
-        ColumnSpec(name: "reference", type: .text, required: false), ColumnSpec(name: "period_start", type: .date, required: false),
-        ColumnSpec(name: "period_end", type: .date, required: false),
-      ]
-      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "invoices", columns: cols, currencyColumn: "currency"))
-      issues += iss
-      var ids: Set<String> = []
-      for row in rows {
-        guard case .text(let id) = row.values[0], case .text(let cust) = row.values[3] else { continue }
-        if !ids.insert(id).inserted {
-          issue("D0304", f, row, 0, "duplicate invoice id '\(id)'")
-          continue
-        }
-        if customerIndex[cust] == nil {
-          issue("D0301", f, row, 3, Dataset.unknown("customer", cust, rejected: rejected.customers))
-          continue
-        }
-        if case .text(let c) = row.values[4], contractIndex[c] == nil {
-          issue("D0302", f, row, 4, Dataset.unknown("contract", c, rejected: rejected.contracts))
-          continue
-        }
-        issued.insert(id)
-        // An invoice of another system counts as issued for its contract and period start.
-        if case .text(let c) = row.values[4], case .date(let ps) = row.values[13], row.values[2] != .text("credit_note") {
-          issued.insert("\(c)/\(ps)")
-        }
-      }
+      (invoices, issued) = loadInvoices(
+        f, p, customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, &issues)
     }
+    let collections = loadCollections(
+      folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, rejected: rejected.customers, &issues)
 
     // Usage is streamed later; only its schema is prepared here.
     let evCols = Schemas.columns(.event, p)
@@ -395,6 +373,9 @@ extension Dataset {
       folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
       issuedKeys: issued, usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
     ds.rejectedRows = rejected
+    ds.invoices = invoices
+    ds.invoicesFile = find("invoices")?.path
+    ds.collections = collections
     ds.contractSlots = (
       conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
       conFields.first { $0.name == "plan" }?.index

@@ -24,6 +24,11 @@ public enum DataFolder {
     return .success(found.first)
   }
 
+  /// Whether the table is given in any format.
+  public static func exists(_ name: String, in dir: String) -> Bool {
+    [DataFormat.csv, .json, .jsonl].contains { FileManager.default.fileExists(atPath: join(dir, name + "." + $0.rawValue)) }
+  }
+
   /// `dir/name`, without doubling a trailing slash.
   static func join(_ dir: String, _ name: String) -> String {
     if dir.isEmpty { return name }

@@ -50,9 +50,13 @@ public enum InvoiceRenderer {
   }
 
   /// Writes the text one invoice at a time (a large run never holds its whole output).
-  public static func writeText(_ r: BillingResult, explain: String? = nil, _ emit: (String) -> Void) {
-    emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
+  public static func writeText(
+    _ r: BillingResult, explain: String? = nil, collections: CollectionsResult? = nil, _ emit: (String) -> Void
+  ) {
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
+    if explain == nil || !shown.isEmpty {
+      emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
+    }
     if shown.count >= 2_000 {
       // Render the two halves at the same time, emit in order.
       let half = shown.count / 2
@@ -72,16 +76,33 @@ public enum InvoiceRenderer {
       for inv in shown { emit(invoiceText(inv, explaining: explain != nil)) }
     }
     var out = ""
-    if let k = explain, shown.isEmpty { out += "\nno invoice with key '\(k)' in this run\n" }
     for f in r.failures { out += "\n! \(f)\n" }
-    out += "\n" + summary(r) + "\n"
     emit(out)
+    if let c = collections { ReminderRenderer.writeText(c, explain: explain, emit) }
+    if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false) {
+      emit("\nno invoice or reminder with key '\(k)' in this run\n")
+    }
+    emit("\n" + summary(r) + (collections.map { "; " + ReminderRenderer.summary($0) } ?? "") + "\n")
   }
 
   /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run
   /// of many invoices never holds its whole output in memory.
-  public static func writeJSON(_ r: BillingResult, _ out: (String) -> Void) {
-    guard case .object(let fields) = json(r, invoices: []) else { return }
+  public static func writeJSON(_ r: BillingResult, collections: CollectionsResult? = nil, _ out: (String) -> Void) {
+    guard case .object(var fields) = json(r, invoices: []) else { return }
+    if let c = collections {
+      // Reminders go before the summary, which gains their counts.
+      let summary = fields.removeLast()
+      fields.append(("reminders", .array(c.reminders.map(ReminderRenderer.json))))
+      if case .object(var s) = summary.1 {
+        s.append(("reminders", .int(c.reminders.count)))
+        s.append(("actions", .int(c.reminders.reduce(0) { $0 + $1.actions.count })))
+        s.append(("open_invoices", .int(c.openInvoices)))
+        s.append(("collections_failures", .array(c.failures.map { .string($0) })))
+        fields.append((summary.0, .object(s)))
+      } else {
+        fields.append(summary)
+      }
+    }
     out("{\n")
     for (i, (k, v)) in fields.enumerated() {
       var line = "  "
