@@ -63,7 +63,9 @@ public enum ExitStatus {
 public enum CLI {
   static let version = DiagnosticRenderer.toolVersion
 
-  static let commands: [CommandSpec] = [Check.spec, PlanCommand.spec, CompileCommand.spec, Explain.spec, Generate.spec]
+  static let commands: [CommandSpec] = [
+    Check.spec, PlanCommand.spec, ApplyCommand.spec, CompileCommand.spec, Explain.spec, Generate.spec,
+  ]
 
   static var rootHelp: String {
     var out = "OVERVIEW: Accrue checks, plans and applies billing, dunning and cash-matching rules.\n\n"
@@ -122,6 +124,7 @@ public enum CLI {
     case Explain.spec.name: return Explain.run(parsed, io: io)
     case Generate.spec.name: return Generate.run(parsed, io: io)
     case PlanCommand.spec.name: return PlanCommand.run(parsed, io: io)
+    case ApplyCommand.spec.name: return ApplyCommand.run(parsed, io: io)
     case CompileCommand.spec.name: return CompileCommand.run(parsed, io: io)
     default: return ExitStatus.failure
     }

@@ -27,25 +27,25 @@ enum RulesStage {
   }
 }
 
-/// `accrue plan`: the dry run. What would be issued as of a date, and why.
-enum PlanCommand {
-  static let spec = CommandSpec(
-    name: "plan", abstract: "Show the invoices that would be issued as of a date (a dry run).",
-    arguments: [], minPositionals: 0, maxPositionals: 0,
-    options: [
-      OptionSpec(long: "rules", short: nil, value: "dir", help: "The rule set folder."),
-      OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (docs/data.md)."),
-      OptionSpec(long: "as-of", short: nil, value: "date", help: "The run date, YYYY-MM-DD (there is no default: runs never read the clock)."),
-      OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
-      OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
-      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), or why one reminder fired."),
-      OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
-      OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
-      OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
-    ],
-    discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
+/// What `plan` and `apply` share: arguments, rules, data (with its issues handled), and the journal.
+struct RunInputs {
+  var plan: ExecutablePlan
+  var data: Dataset
+  var asOf: CivilDate
+  var since: CivilDate?
+  var journal: Journal?
+  var times: (rules: Duration, data: Duration)
 
-  static func date(_ args: ParsedArguments, _ name: String, required: Bool, io: OutputSink) -> (CivilDate?, Int32?) {
+  static let options: [OptionSpec] = [
+    OptionSpec(long: "rules", short: nil, value: "dir", help: "The rule set folder."),
+    OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (docs/data.md)."),
+    OptionSpec(long: "as-of", short: nil, value: "date", help: "The run date, YYYY-MM-DD (there is no default: runs never read the clock)."),
+    OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
+    OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose journal records what was already produced."),
+    OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
+  ]
+
+  static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
     guard let text = args.value(name) else {
       if required {
         return (nil, CLI.usageError(UsageError(message: "Missing value for '--\(name) <date>'", command: spec), io: io))
@@ -58,53 +58,99 @@ enum PlanCommand {
     return (d, nil)
   }
 
-  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+  /// Reads arguments, rules, data and journal; on failure, the exit status (the message is written).
+  static func load(_ args: ParsedArguments, spec: CommandSpec, io: OutputSink, asOfRequired: Bool = true) -> Result<RunInputs, ExitCode> {
     guard let rules = args.value("rules") else {
-      return CLI.usageError(UsageError(message: "Missing value for '--rules <dir>'", command: spec), io: io)
+      return .failure(ExitCode(CLI.usageError(UsageError(message: "Missing value for '--rules <dir>'", command: spec), io: io)))
     }
     guard let dataDir = args.value("data") else {
-      return CLI.usageError(UsageError(message: "Missing value for '--data <dir>'", command: spec), io: io)
+      return .failure(ExitCode(CLI.usageError(UsageError(message: "Missing value for '--data <dir>'", command: spec), io: io)))
     }
-    let (asOfDate, e1) = date(args, "as-of", required: true, io: io)
-    if let e1 { return e1 }
-    let (since, e2) = date(args, "since", required: false, io: io)
-    if let e2 { return e2 }
-    guard let asOf = asOfDate else { return ExitStatus.usage }
+    let (asOfDate, e1) = date(args, "as-of", required: asOfRequired, spec: spec, io: io)
+    if let e1 { return .failure(ExitCode(e1)) }
+    let (since, e2) = date(args, "since", required: false, spec: spec, io: io)
+    if let e2 { return .failure(ExitCode(e2)) }
+    var journal: Journal?
+    if let state = args.value("state") {
+      do { journal = try Journal.read(stateDir: state) } catch {
+        io.err("Error: \(error.message)\n")
+        return .failure(ExitCode(ExitStatus.failure))
+      }
+    }
     let clock = ContinuousClock()
     let t0 = clock.now
-    guard let plan = RulesStage.compile(rules, io: io) else { return ExitStatus.failure }
+    guard let plan = RulesStage.compile(rules, io: io) else { return .failure(ExitCode(ExitStatus.failure)) }
     let t1 = clock.now
-    let (data, loadIssues) = Dataset.load(folder: dataDir, plan: plan)
+    let (data, issues) = Dataset.load(folder: dataDir, plan: plan)
     let t2 = clock.now
-    // Progress only on a terminal: scripts and CI see nothing extra.
-    let progress: Billing.Progress? =
-      io.stderrIsTerminal
-      ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
-    let (result, runIssues) = Billing.run(
-      plan: plan, data: data, asOf: asOf, since: since, progress: progress, explain: args.value("explain"))
-    if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
-    let collections: CollectionsResult? =
-      plan.cadences.isEmpty ? nil : Collections.run(plan: plan, data: data, asOf: asOf, whyNot: args.value("why-not"))
-    let t3 = clock.now
-    let issues = loadIssues + runIssues
-    if !issues.isEmpty {
-      guard let reject = args.value("reject-file") else {
-        io.err(InvoiceRenderer.issues(issues))
-        io.err("Error: \(issues.count) bad data row\(issues.count == 1 ? "" : "s"); nothing was produced. Fix the data, or pass --reject-file FILE to set them aside and go on.\n")
-        return ExitStatus.failure
-      }
-      var csv = "file,line,column,code,reason,record\r\n"
-      for i in issues {
-        csv += [i.file, String(i.line), String(i.column), i.code, i.message, i.record].map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
-      }
-      do {
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: reject), options: .atomic)
-      } catch {
-        io.err("Error: cannot write '\(reject)': \(error.localizedDescription)\n")
-        return ExitStatus.failure
-      }
-      io.err("\(issues.count) bad data row\(issues.count == 1 ? "" : "s") written to \(reject); the rest was processed\n")
+    if !issues.isEmpty, let code = handleIssues(issues, args, io: io) { return .failure(ExitCode(code)) }
+    return .success(
+      RunInputs(plan: plan, data: data, asOf: asOfDate ?? CivilDate(dayNumber: 0), since: since, journal: journal, times: (t1 - t0, t2 - t1)))
+  }
+
+  /// Bad data stops the run (nil: go on, the rows were set aside in the reject file).
+  static func handleIssues(_ issues: [DataIssue], _ args: ParsedArguments, io: OutputSink) -> Int32? {
+    guard let reject = args.value("reject-file") else {
+      io.err(InvoiceRenderer.issues(issues))
+      io.err("Error: \(issues.count) bad data row\(issues.count == 1 ? "" : "s"); nothing was produced. Fix the data, or pass --reject-file FILE to set them aside and go on.\n")
+      return ExitStatus.failure
     }
+    var csv = "file,line,column,code,reason,record\r\n"
+    for i in issues {
+      csv += [i.file, String(i.line), String(i.column), i.code, i.message, i.record].map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
+    }
+    do {
+      try Data(csv.utf8).write(to: URL(fileURLWithPath: reject), options: .atomic)
+    } catch {
+      io.err("Error: cannot write '\(reject)': \(error.localizedDescription)\n")
+      return ExitStatus.failure
+    }
+    io.err("\(issues.count) bad data row\(issues.count == 1 ? "" : "s") written to \(reject); the rest was processed\n")
+    return nil
+  }
+
+  /// Progress only on a terminal: scripts and CI see nothing extra.
+  static func progress(_ io: OutputSink) -> Billing.Progress? {
+    io.stderrIsTerminal ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
+  }
+}
+
+/// An exit status carried through `Result`.
+struct ExitCode: Error {
+  var code: Int32
+  init(_ code: Int32) { self.code = code }
+}
+
+/// `accrue plan`: the dry run. What would be issued as of a date, and why.
+enum PlanCommand {
+  static let spec = CommandSpec(
+    name: "plan", abstract: "Show the invoices and reminders that would be produced as of a date (a dry run).",
+    arguments: [], minPositionals: 0, maxPositionals: 0,
+    options: RunInputs.options + [
+      OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
+      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), or why one reminder fired."),
+      OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
+      OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
+      OptionSpec(long: "to", short: nil, value: "date", help: "Forecast: the last day."),
+      OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
+    ],
+    discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
+
+  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    if args.value("from") != nil || args.value("to") != nil { return Forecast.run(args, io: io) }
+    let inputs: RunInputs
+    switch RunInputs.load(args, spec: spec, io: io) {
+    case .failure(let e): return e.code
+    case .success(let i): inputs = i
+    }
+    let clock = ContinuousClock()
+    let t2 = clock.now
+    let (result, collections, runIssues) = Produce.run(
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
+      explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io))
+    if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+    let t3 = clock.now
+    if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let id = args.value("why-not") {
       io.out(ReminderRenderer.whyNot(id, collections?.whyNot ?? []))
       return ExitStatus.success
@@ -116,17 +162,92 @@ enum PlanCommand {
     }
     if args.flag("stats") {
       let t4 = clock.now
-      io.err("stats: rules \(Check.ms(Check.seconds(t1 - t0))) ms, data \(Check.ms(Check.seconds(t2 - t1))) ms, billing \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
+      let (tr, td) = inputs.times
+      io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms, billing and collections \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
       let (rows, fast) = result.usageRows
       if rows > 0 {
-        let total = Check.seconds(t4 - t0)
+        let total = Check.seconds(t4 - t2 + tr + td)
         let rate = total > 0 ? Int(Double(rows) / total) : 0  // not money
         io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
       }
+      if let c = collections { io.err("stats: \(c.openInvoices) open invoices, \(c.reminders.count) reminders\n") }
     }
-    KeepAlive.keepIfLarge((plan, data, result), lines: result.invoices.count * 10)
+    KeepAlive.keepIfLarge((inputs, result, collections), lines: result.invoices.count * 10 + (collections?.openInvoices ?? 0))
     return ExitStatus.success
   }
+}
+
+/// `accrue apply`: produce, write and record, exactly once.
+enum ApplyCommand {
+  static let spec = CommandSpec(
+    name: "apply", abstract: "Produce the invoices and reminders due as of a date, write them and record them in the journal.",
+    arguments: [], minPositionals: 0, maxPositionals: 0,
+    options: RunInputs.options.filter { $0.long != "state" } + [
+      OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder; its journal records every produced key (required)."),
+      OptionSpec(long: "out", short: nil, value: "dir", help: "Where each run's folder of JSON and CSV files goes (required)."),
+    ],
+    discussion: """
+      Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders and actions as JSON
+      and CSV) and is recorded in STATE/journal.log; items already recorded are never produced again, so applying
+      twice for one date produces nothing the second time. A crash leaves the run recorded whole or not at all.
+      Exits 0 on success (also when there is nothing new), 1 on errors, 64 on a usage error.
+      """)
+
+  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    guard let state = args.value("state") else {
+      return CLI.usageError(UsageError(message: "Missing value for '--state <dir>'", command: spec), io: io)
+    }
+    guard let out = args.value("out") else {
+      return CLI.usageError(UsageError(message: "Missing value for '--out <dir>'", command: spec), io: io)
+    }
+    let inputs: RunInputs
+    switch RunInputs.load(args, spec: spec, io: io) {
+    case .failure(let e): return e.code
+    case .success(let i): inputs = i
+    }
+    let journal = inputs.journal ?? Journal()
+    let (billing, collections, runIssues) = Produce.run(
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io))
+    if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
+    let items = Produce.items(billing, collections)
+    let folder: String?
+    do throws(JournalError) {
+      folder = try Apply.commit(
+        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: Produce.files(billing, collections),
+        fault: FaultInjection.hook())
+    } catch {
+      io.err("Error: \(error.message); nothing was recorded\n")
+      return ExitStatus.failure
+    }
+    let reminders = collections.map { ReminderRenderer.summary($0) } ?? "no reminders"
+    if let folder {
+      io.out("Applied as of \(inputs.asOf): \(InvoiceRenderer.summary(billing).dropFirst(6)); \(reminders)\n")
+      io.out("  written to \(out)/\(folder), recorded in \(state)/\(Journal.fileName)\n")
+    } else {
+      io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(Journal.fileName)\n")
+    }
+    if journal.ignoredBytes > 0 {
+      io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
+    }
+    return ExitStatus.success
+  }
+}
+
+/// Crash tests: `ACCRUE_FAULT_AT=N` stops the process with SIGKILL at the N-th point where `apply` may crash.
+enum FaultInjection {
+  static func hook() -> ((String) -> Void)? {
+    guard let text = ProcessInfo.processInfo.environment["ACCRUE_FAULT_AT"], let n = Int(text), n > 0 else { return nil }
+    let counter = FaultCounter()
+    return { _ in
+      counter.count += 1
+      if counter.count == n { kill(getpid(), SIGKILL) }
+    }
+  }
+}
+
+/// Counts fault points (single-threaded use).
+final class FaultCounter: @unchecked Sendable {
+  var count = 0
 }
 
 /// `accrue compile`: the executable plan, for inspection.

@@ -61,6 +61,11 @@ public struct Reminder: Sendable {
   public var explanation: [String]
   /// Rows it came from (invoices, customer, promises...).
   public var sources: [RowRef]
+  /// The reminder as a journal item.
+  public var produced: ProducedItem {
+    ProducedItem(kind: .reminder, key: key, date: date, customer: customerID, cadence: cadence, step: step, invoices: invoices.map(\.id))
+  }
+
   /// Whether a message goes to the customer (the minimum gap counts only these).
   public var contactsCustomer: Bool { !messages.isEmpty }
 }
@@ -87,7 +92,7 @@ public enum Collections {
   /// Produces the reminders due as of `asOf`. `history` holds what was produced before (the journal),
   /// in addition to the data folder's reminders.csv; nothing in it is produced again.
   public static func run(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [SentReminder] = [], whyNot: String? = nil,
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], whyNot: String? = nil,
     extraInvoices: [OpenInvoice] = []
   ) -> CollectionsResult {
     var run = CollectionsRun(plan: plan, data: data, asOf: asOf, history: data.collections.sent + history, whyNot: whyNot)
@@ -121,7 +126,7 @@ struct CollectionsRun {
   let invoiceFieldCount: Int
   let firstCustomInvoiceSlot: Int
 
-  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [SentReminder], whyNot: String?) {
+  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem], whyNot: String?) {
     self.plan = plan
     self.data = data
     self.asOf = asOf
@@ -451,7 +456,9 @@ struct CollectionsRun {
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
       if sends, let gap = cad.minimumGap, let last = lastContact[customer.id] {
         let cal = calendar(cad)
-        let next = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
+        let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
+        // Like a step, a reminder held back by the gap goes out on a business day.
+        let next = cal.nextBusinessDay(onOrAfter: after) ?? after
         if asOf < next {
           for g in group {
             note(

@@ -69,14 +69,30 @@ public struct PaymentPlan: Sendable {
   public var source: RowRef
 }
 
-/// A reminder produced earlier: by another system (reminders.csv) or by `accrue apply` (the journal).
-public struct SentReminder: Sendable, Hashable {
+/// Something produced earlier: an invoice or a reminder, recorded by `accrue apply` (the journal) or, for
+/// reminders, sent by another system (reminders.csv).
+public struct ProducedItem: Sendable, Hashable {
+  public enum Kind: String, Sendable { case invoice, reminder }
+  public var kind: Kind
   public var key: String
   public var date: CivilDate
   public var customer: String
+  /// For reminders: the cadence, the step and the invoices covered.
   public var cadence: String
   public var step: String
   public var invoices: [String]
+
+  public init(
+    kind: Kind, key: String, date: CivilDate, customer: String, cadence: String = "", step: String = "", invoices: [String] = []
+  ) {
+    self.kind = kind
+    self.key = key
+    self.date = date
+    self.customer = customer
+    self.cadence = cadence
+    self.step = step
+    self.invoices = invoices
+  }
 }
 
 /// What collections reads besides customers: promises, payment plans, extra holidays and reminders
@@ -86,7 +102,7 @@ public struct CollectionsData: Sendable {
   public var paymentPlans: [PaymentPlan] = []
   /// Holidays from holidays.csv, by calendar index of the plan.
   public var holidays: [Int: [CivilDate]] = [:]
-  public var sent: [SentReminder] = []
+  public var sent: [ProducedItem] = []
 }
 
 extension Dataset {
@@ -294,7 +310,9 @@ extension Dataset {
       guard customerIndex[cust] != nil else { return bad("D0301", f, row, 1, Dataset.unknown("customer", cust, rejected: rejected)) }
       let ids = (row.values[4].text ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       out.sent.append(
-        SentReminder(key: row.values[5].text ?? "reminders.csv:\(row.line)", date: d, customer: cust, cadence: cad, step: step, invoices: ids))
+        ProducedItem(
+          kind: .reminder, key: row.values[5].text ?? "reminders.csv:\(row.line)", date: d, customer: cust, cadence: cad, step: step,
+          invoices: ids))
       return nil
     }
     return out

@@ -1,0 +1,256 @@
+import AccrueCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One item recorded in the journal: an invoice or a reminder produced by `accrue apply`.
+public typealias JournalItem = ProducedItem
+
+/// A committed run: its number, as-of date, output folder name and items.
+public struct JournalRun: Sendable {
+  public var number: Int
+  public var asOf: CivilDate
+  public var folder: String
+  public var items: [JournalItem]
+}
+
+/// The journal of what `accrue apply` produced, in the state folder (`journal.log`).
+///
+/// Each line is `CRC32 PAYLOAD`, the CRC (8 hex digits) over the payload's bytes. A run appends its item lines
+/// and then one commit line naming the run and its item count, in a single write followed by fsync. When
+/// read, only runs whose commit line is present, intact and counts exactly the items before it are taken;
+/// anything after the last good commit (a torn write from a crash) is ignored, and cut off by the next
+/// append. So a run is recorded whole or not at all.
+public struct Journal: Sendable {
+  public static let fileName = "journal.log"
+  public var runs: [JournalRun] = []
+  /// Bytes of the file up to the end of the last good commit.
+  public var validLength: Int = 0
+  /// Bytes after it that were ignored (a run cut short by a crash).
+  public var ignoredBytes: Int = 0
+
+  /// An empty journal.
+  public init() {}
+
+  /// Every item of every committed run.
+  public var items: [JournalItem] { runs.flatMap(\.items) }
+
+  /// Reminders as history for collections.
+  public var sentReminders: [ProducedItem] { items.filter { $0.kind == .reminder } }
+
+  /// Keys of invoices produced.
+  public var invoiceKeys: Set<String> { Set(items.filter { $0.kind == .invoice }.map(\.key)) }
+
+  /// Reads the journal of a state folder (empty when there is none yet).
+  public static func read(stateDir: String) throws(JournalError) -> Journal {
+    let path = stateDir + "/" + fileName
+    guard FileManager.default.fileExists(atPath: path) else { return Journal() }
+    guard let data = FileManager.default.contents(atPath: path) else { throw JournalError(message: "cannot read \(path)") }
+    return parse([UInt8](data))
+  }
+
+  /// Parses journal bytes (see the type's documentation).
+  public static func parse(_ bytes: [UInt8]) -> Journal {
+    var j = Journal()
+    var pending: [JournalItem] = []
+    var pendingRun = -1
+    var start = 0
+    while start < bytes.count {
+      guard let nl = bytes[start...].firstIndex(of: 10) else { break }
+      let line = bytes[start..<nl]
+      guard line.count > 9, line[line.startIndex + 8] == 32,
+        let crc = UInt32(String(decoding: line.prefix(8), as: UTF8.self), radix: 16)
+      else { break }
+      let payload = Array(line.dropFirst(9))
+      guard CRC32.checksum(payload) == crc else { break }
+      let f = String(decoding: payload, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      if f.first == "item", f.count == 9, let run = Int(f[1]), let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) {
+        if run != pendingRun {
+          pending = []
+          pendingRun = run
+        }
+        pending.append(
+          JournalItem(
+            kind: kind, key: f[3], date: date, customer: f[5], cadence: f[6], step: f[7],
+            invoices: f[8].split(separator: ";").map(String.init)))
+      } else if f.first == "commit", f.count == 5, let run = Int(f[1]), let asOf = CivilDate.parse(f[2]), let n = Int(f[3]) {
+        guard run == pendingRun || (n == 0 && pending.isEmpty), pending.count == n else { break }
+        j.runs.append(JournalRun(number: run, asOf: asOf, folder: f[4], items: pending))
+        pending = []
+        pendingRun = -1
+        j.validLength = nl + 1
+      } else {
+        break
+      }
+      start = nl + 1
+    }
+    j.ignoredBytes = bytes.count - j.validLength
+    return j
+  }
+
+  /// The lines recording a run (items, then the commit).
+  public static func encode(run: Int, asOf: CivilDate, folder: String, items: [JournalItem]) -> [UInt8] {
+    func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+    var out: [UInt8] = []
+    func line(_ fields: [String]) {
+      let payload = Array(fields.map(clean).joined(separator: "\t").utf8)
+      out += Array(CRC32.hex(CRC32.checksum(payload)).utf8)
+      out.append(32)
+      out += payload
+      out.append(10)
+    }
+    for i in items {
+      line(["item", String(run), i.kind.rawValue, i.key, i.date.description, i.customer, i.cadence, i.step, i.invoices.joined(separator: ";")])
+    }
+    line(["commit", String(run), asOf.description, String(items.count), folder])
+    return out
+  }
+}
+
+/// A journal or output file that cannot be read or written.
+public struct JournalError: Error, Sendable {
+  public var message: String
+}
+
+/// CRC-32 (IEEE 802.3, as in zlib and PNG).
+public enum CRC32 {
+  static let table: [UInt32] = (0..<256).map { n -> UInt32 in
+    var c = UInt32(n)
+    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+  }
+
+  public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    return c ^ 0xFFFF_FFFF
+  }
+
+  public static func hex(_ v: UInt32) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: 8 - s.count) + s
+  }
+}
+
+/// Durable file operations: write to a temporary file, fsync, rename; fsync the folder.
+public enum DurableFS {
+  /// Writes `bytes` to `path` and forces them to disk.
+  public static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw JournalError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    try writeAll(fd, bytes, path)
+    guard fsync(fd) == 0 else { throw JournalError(message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+  }
+
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(JournalError) {
+    var done = 0
+    let ok = bytes.withUnsafeBytes { p -> Bool in
+      while done < p.count {
+        let n = write(fd, p.baseAddress! + done, p.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        done += n
+      }
+      return true
+    }
+    if !ok { throw JournalError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
+  }
+
+  /// Forces a folder's entries (new names, renames) to disk.
+  public static func syncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY)
+    if fd >= 0 {
+      _ = fsync(fd)
+      close(fd)
+    }
+  }
+
+  /// Appends to the journal after cutting it back to `validLength` (dropping a torn tail), then fsyncs.
+  /// `fault` is called halfway through the write (crash tests stop the process there).
+  public static func append(_ path: String, validLength: Int, _ bytes: [UInt8], fault: ((String) -> Void)? = nil) throws(JournalError) {
+    let fd = open(path, O_WRONLY | O_CREAT, 0o644)
+    guard fd >= 0 else { throw JournalError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    guard ftruncate(fd, off_t(validLength)) == 0, lseek(fd, off_t(validLength), SEEK_SET) >= 0 else {
+      throw JournalError(message: "cannot prepare \(path): \(String(cString: strerror(errno)))")
+    }
+    let half = bytes.count / 2
+    try writeAll(fd, Array(bytes[..<half]), path)
+    if let fault {
+      _ = fsync(fd)
+      fault("journal-half-written")
+    }
+    try writeAll(fd, Array(bytes[half...]), path)
+    guard fsync(fd) == 0 else { throw JournalError(message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+  }
+}
+
+/// Recording a run's outputs and journal entries so that it counts whole or not at all.
+public enum Apply {
+  /// Writes `files` into a new run folder under `outDir` and records `items` in the journal of `stateDir`.
+  ///
+  /// Order: files go into `outDir/.tmp-FOLDER` (each fsynced), the folder is renamed to `outDir/FOLDER` and
+  /// `outDir` fsynced, then the journal gets the items and a commit line in one fsynced append. A crash before
+  /// the commit leaves no journal entry, so the next apply produces the same items again (same keys, same run
+  /// number) and replaces the leftover folder; a crash after it leaves everything recorded. Returns the folder
+  /// name, or nil when there is nothing new (then nothing is written). `fault` is called at each point a crash
+  /// test may stop the process.
+  public static func commit(
+    stateDir: String, outDir: String, asOf: CivilDate, journal: Journal, items: [JournalItem], files: [(name: String, bytes: [UInt8])],
+    fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> String? {
+    if items.isEmpty { return nil }
+    let fm = FileManager.default
+    do {
+      try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+      try fm.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+    } catch {
+      throw JournalError(message: "cannot create the state or output folder: \(error.localizedDescription)")
+    }
+    let run = (journal.runs.last?.number ?? 0) + 1
+    let number = String(run)
+    let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
+    // Leftovers of runs that never committed.
+    for name in (try? fm.contentsOfDirectory(atPath: outDir)) ?? [] where name.hasPrefix(".tmp-") {
+      try? fm.removeItem(atPath: outDir + "/" + name)
+    }
+    let tmp = outDir + "/.tmp-" + folder
+    do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
+      throw JournalError(message: "cannot create \(tmp): \(error.localizedDescription)")
+    }
+    for f in files {
+      try DurableFS.writeSynced(tmp + "/" + f.name, f.bytes)
+      fault?("wrote \(f.name)")
+    }
+    DurableFS.syncDirectory(tmp)
+    let final = outDir + "/" + folder
+    if fm.fileExists(atPath: final) {
+      // Written by an attempt that crashed before its commit: never recorded, so replaced.
+      do { try fm.removeItem(atPath: final) } catch {
+        throw JournalError(message: "cannot replace the unrecorded folder \(final): \(error.localizedDescription)")
+      }
+    }
+    guard rename(tmp, final) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
+    DurableFS.syncDirectory(outDir)
+    fault?("renamed")
+    let path = stateDir + "/" + Journal.fileName
+    try DurableFS.append(path, validLength: journal.validLength, Journal.encode(run: run, asOf: asOf, folder: folder, items: items), fault: fault)
+    DurableFS.syncDirectory(stateDir)
+    fault?("committed")
+    return folder
+  }
+}
+
+extension Dataset {
+  /// The data with what the journal records as produced: its invoices count as issued.
+  public func recording(_ journal: Journal) -> Dataset {
+    var d = self
+    d.issuedKeys.formUnion(journal.invoiceKeys)
+    return d
+  }
+}
