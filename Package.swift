@@ -51,7 +51,7 @@ let package = Package(
         "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
       ],
       exclude: ["Golden"]),
-    .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore"]),
+    .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore", "AccrueEngine", "accrue"]),
     .testTarget(
       name: "AccrueEngineTests",
       dependencies: ["AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen"]),

@@ -665,7 +665,9 @@ extension CheckerState {
         continue
       }
       let conditions = c.decl.items.compactMap { if case .applies(let e, _) = $0 { return e } else { return nil } }
-      if conditions.allSatisfy({ if case .bool(true)? = constValue($0) { return true } else { return false } }) {
+      // A cadence for one currency leaves the others to the cadences after it.
+      let oneCurrency = c.decl.items.contains { if case .setting(let s) = $0, case .currency = s.setting { return true } else { return false } }
+      if !oneCurrency, conditions.allSatisfy({ if case .bool(true)? = constValue($0) { return true } else { return false } }) {
         catchAll = c
       }
     }

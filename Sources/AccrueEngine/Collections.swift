@@ -10,6 +10,13 @@ public struct ReminderMessage: Sendable, Hashable {
   public var template: String
   public var to: [String]
   public var cc: [String]
+
+  public init(channel: String, template: String, to: [String], cc: [String]) {
+    self.channel = channel
+    self.template = template
+    self.to = to
+    self.cc = cc
+  }
 }
 
 /// An action a step takes besides messages: a task, an escalation, a fee, a proposal...
@@ -209,7 +216,9 @@ struct CollectionsRun {
       let record = String(inner[0][..<hash])
       let idx = record == "invoice" ? RecordKind.invoice.index : record == "customer" ? RecordKind.customer.index : -1
       guard idx >= 0, slot < env.records[idx].count else { continue }
-      let text = "\(record).\(inner[1]) = \(env.records[idx][slot])"
+      let value: String
+      if case .money(let m, let c) = env.records[idx][slot] { value = money(m, c) } else { value = env.records[idx][slot].description }
+      let text = "\(record).\(inner[1]) = \(value)"
       if !parts.contains(text) { parts.append(text) }
     }
     return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"

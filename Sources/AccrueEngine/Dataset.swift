@@ -312,7 +312,8 @@ extension Dataset {
             record: record, changes: [], source: RowRef(file: f.path, line: row.line)))
       }
       rejected.contracts = Set(issues.filter { $0.file == f.path && $0.line > 1 }.map(\.line)).count
-    } else if issues.isEmpty {
+    } else if issues.isEmpty && !plan.plans.isEmpty {
+      // Rules without plans (dunning or matching only) need no contracts.
       issues.append(DataIssue(code: "D0103", file: folder + "/contracts.csv", line: 1, column: 1, message: "no contracts file (contracts.csv, .json or .jsonl)", record: ""))
     }
 

@@ -223,11 +223,13 @@ public enum Apply {
     do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
       throw JournalError(message: "cannot create \(tmp): \(error.localizedDescription)")
     }
+    fault?("created the temporary folder")
     for f in files {
       try DurableFS.writeSynced(tmp + "/" + f.name, f.bytes)
       fault?("wrote \(f.name)")
     }
     DurableFS.syncDirectory(tmp)
+    fault?("synced the temporary folder")
     let final = outDir + "/" + folder
     if fm.fileExists(atPath: final) {
       // Written by an attempt that crashed before its commit: never recorded, so replaced.
@@ -236,10 +238,12 @@ public enum Apply {
       }
     }
     guard rename(tmp, final) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
-    DurableFS.syncDirectory(outDir)
     fault?("renamed")
+    DurableFS.syncDirectory(outDir)
+    fault?("synced the output folder")
     let path = stateDir + "/" + Journal.fileName
     try DurableFS.append(path, validLength: journal.validLength, Journal.encode(run: run, asOf: asOf, folder: folder, items: items), fault: fault)
+    fault?("appended to the journal")
     DurableFS.syncDirectory(stateDir)
     fault?("committed")
     return folder

@@ -1,0 +1,351 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueEngine
+import AccrueImport
+import Foundation
+import Testing
+
+/// Dunning rules against small invoice files, with dates around weekends, holidays and month ends.
+/// 2026-11-02 is a Monday; 2026-11-07/08 and 11-14/15 are weekends.
+enum Dun {
+  static let customers = """
+    id,name,segment,country,billing_email,account_owner,credit_hold
+    c1,Acme,smb,US,ap@acme.example,owner@us.example,false
+    c2,Globex,enterprise,US,ap@globex.example,owner@us.example,false
+    c3,Initech,smb,US,ap@initech.example,,true
+
+    """
+
+  static func invoices(_ rows: [String]) -> String {
+    "id,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status\n" + rows.joined(separator: "\n") + "\n"
+  }
+
+  static func run(
+    _ rules: String, _ files: [String: String], asOf: String, history: [ProducedItem] = [], whyNot: String? = nil
+  ) throws -> CollectionsResult {
+    let p = try Run.plan(rules)
+    var all = files
+    if all["customers.csv"] == nil { all["customers.csv"] = customers }
+    let (data, issues) = Dataset.load(folder: try Run.folder(all), plan: p)
+    try #require(issues.isEmpty, "\(issues)")
+    return Collections.run(plan: p, data: data, asOf: try #require(CivilDate.parse(asOf)), history: history, whyNot: whyNot)
+  }
+
+  static func keys(_ r: CollectionsResult) -> [String] { r.reminders.map(\.key) }
+}
+
+@Suite("Collections")
+struct CollectionsTests {
+  static let basic = """
+    currency USD
+    cadence standard {
+      step before "Heads-up" 3 days before due { send email "upcoming" }
+      step first 5 days after due { send email "overdue-1" to customer.billing_email cc customer.account_owner }
+      step second 15 days after due { send email "overdue-2" }
+    }
+    """
+
+  @Test("a step falls relative to the due date; on a weekend it moves to Monday")
+  func weekendRoll() throws {
+    // Due Mon 2026-11-02: 'first' falls on Sat 11-07 and moves to Mon 11-09.
+    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-03,2026-11-02,USD,100.00,,,open"])]
+    #expect(Dun.keys(try Dun.run(Self.basic, files, asOf: "2026-11-06")) == ["i1/standard/before"])
+    let sat = try Dun.run(Self.basic, files, asOf: "2026-11-08", history: [Self.sent("i1/standard/before", "2026-10-30", "c1", "before", ["i1"])])
+    #expect(sat.reminders.isEmpty)
+    let mon = try Dun.run(Self.basic, files, asOf: "2026-11-09", history: [Self.sent("i1/standard/before", "2026-10-30", "c1", "before", ["i1"])])
+    #expect(Dun.keys(mon) == ["i1/standard/first"])
+    let m = try #require(mon.reminders.first)
+    #expect(m.stepDate.description == "2026-11-09")
+    #expect(m.messages == [ReminderMessage(channel: "email", template: "overdue-1", to: ["ap@acme.example"], cc: ["owner@us.example"])])
+    // 'before' (3 days before Mon 11-02) falls on Fri 10-30.
+    let early = try Dun.run(Self.basic, files, asOf: "2026-10-30")
+    #expect(early.reminders.first?.stepDate.description == "2026-10-30")
+    #expect(try Dun.run(Self.basic, files, asOf: "2026-10-29").reminders.isEmpty)
+  }
+
+  static func sent(_ key: String, _ date: String, _ customer: String, _ step: String, _ invoices: [String], cadence: String = "standard") -> ProducedItem {
+    ProducedItem(kind: .reminder, key: key, date: CivilDate.parse(date)!, customer: customer, cadence: cadence, step: step, invoices: invoices)
+  }
+
+  @Test("business days skip weekends and the holidays of the rules and of holidays.csv")
+  func businessDays() throws {
+    let rules = """
+      currency USD
+      calendar us {
+        weekend saturday, sunday
+        holiday 2026-11-26 "Thanksgiving"
+      }
+      cadence b {
+        calendar us
+        step first 3 business days after due { send email "overdue-1" }
+      }
+      """
+    // Due Wed 11-25: business days after it are Fri 11-27 (Thu is Thanksgiving), Mon 11-30, Tue 12-01.
+    var files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-25,2026-11-25,USD,100.00,,,open"])]
+    #expect(try Dun.run(rules, files, asOf: "2026-11-30").reminders.isEmpty)
+    #expect(try Dun.run(rules, files, asOf: "2026-12-01").reminders.first?.stepDate.description == "2026-12-01")
+    // A company holiday on 11-27 from holidays.csv pushes it to Wed 12-02.
+    files["holidays.csv"] = "calendar,date,name\nus,2026-11-27,Day after Thanksgiving\n"
+    #expect(try Dun.run(rules, files, asOf: "2026-12-01").reminders.isEmpty)
+    #expect(try Dun.run(rules, files, asOf: "2026-12-02").reminders.first?.stepDate.description == "2026-12-02")
+  }
+
+  @Test("month ends: due on January 31, 30 days after falls on March 2 (2026) and March 1 (2028)")
+  func monthEnd() throws {
+    let rules = "cadence m {\n  step late 30 days after due { send email \"late\" }\n}\n"
+    // 2026-01-31 + 30 days = 2026-03-02 (Mon); 2028-01-31 + 30 days = 2028-03-01 (Wed, leap year).
+    for (due, expected) in [("2026-01-31", "2026-03-02"), ("2028-01-31", "2028-03-01")] {
+      let files = ["invoices.csv": Dun.invoices(["i1,c1,2025-12-31,\(due),USD,100.00,,,open"])]
+      let r = try Dun.run(rules, files, asOf: "2028-12-31")
+      #expect(r.reminders.first?.stepDate.description == expected)
+    }
+  }
+
+  @Test("cadence selection: the first whose conditions hold; a currency cadence takes only its currency")
+  func selection() throws {
+    let rules = """
+      cadence eur_only {
+        currency EUR
+        step a 1 day after due { send email "eur" }
+      }
+      cadence enterprise {
+        applies when customer.segment = "enterprise"
+        step a 1 day after due { send email "ent" }
+      }
+      cadence rest {
+        step a 1 day after due { send email "rest" }
+      }
+      """
+    let files = [
+      "invoices.csv": Dun.invoices([
+        "i1,c1,2026-10-01,2026-11-02,EUR,100.00,,,open", "i2,c2,2026-10-01,2026-11-02,USD,100.00,,,open",
+        "i3,c1,2026-10-01,2026-11-02,USD,100.00,,,open",
+      ])
+    ]
+    let r = try Dun.run(rules, files, asOf: "2026-11-10", whyNot: "i3")
+    #expect(Set(Dun.keys(r)) == ["i1/eur_only/a", "i2/enterprise/a", "i3/rest/a"])
+    let why = try #require(r.whyNot)
+    #expect(why.contains { $0.contains("takes only EUR invoices") })
+    #expect(why.contains { $0.contains("'customer.segment = \"enterprise\"' is false (customer.segment = \"smb\")") })
+  }
+
+  @Test("one reminder per customer: covers all overdue invoices, the oldest drives the step")
+  func grouping() throws {
+    let rules = "cadence g {\n  one reminder per customer\n" + Self.basic.split(separator: "\n").dropFirst(2).dropLast().joined(separator: "\n") + "\n}\n"
+    let files = [
+      "invoices.csv": Dun.invoices([
+        "new,c1,2026-10-20,2026-11-20,USD,50.00,,,open", "old,c1,2026-09-20,2026-10-20,USD,200.00,50.00,,open",
+        "paid,c1,2026-09-20,2026-10-20,USD,80.00,80.00,,paid",
+      ])
+    ]
+    let r = try Dun.run(rules, files, asOf: "2026-11-23", whyNot: "new")
+    try #require(r.reminders.count == 1)
+    let m = r.reminders[0]
+    // old: due 10-20, 'second' (15 days) fell on 11-04; new: due 11-20, 'first' falls 11-25, but it is covered.
+    #expect(m.key == "old/g/second")
+    #expect(m.invoices.map(\.id) == ["old", "new"])
+    #expect(m.total.description == "200")
+    #expect(r.whyNot?.contains { $0.contains("covered by reminder old/g/second") } == true)
+  }
+
+  @Test("pauses: dispute, promise to pay, payment plan, credit hold, pause when")
+  func pauses() throws {
+    let rules = """
+      cadence p {
+        pause on dispute
+        pause on promise to pay
+        pause on payment plan
+        pause on credit hold
+        pause when invoice.balance < 20.00 USD
+        step a 1 day after due { send email "a" }
+      }
+      """
+    let files = [
+      "invoices.csv": Dun.invoices([
+        "whole,c1,2026-10-01,2026-11-02,USD,100.00,,100.00,open", "part,c1,2026-10-01,2026-11-02,USD,100.00,,40.00,open",
+        "promised,c2,2026-10-01,2026-11-02,USD,100.00,,,open", "planned,c2,2026-10-01,2026-11-03,USD,100.00,,,open",
+        "held,c3,2026-10-01,2026-11-02,USD,100.00,,,open", "small,c2,2026-10-01,2026-11-02,USD,100.00,85.00,,open",
+      ]),
+      "promises.csv": "customer,invoice,promised_date\nc2,promised,2026-11-12\n",
+      "payment_plans.csv": "customer,invoice,id,start_date,end_date,status\nc2,planned,pp-1,2026-11-01,2026-12-31,active\n",
+    ]
+    let r = try Dun.run(rules, files, asOf: "2026-11-10")
+    #expect(Dun.keys(r) == ["part/p/a"])
+    // The disputed part is left out of the reminder.
+    #expect(r.reminders.first?.invoices.first?.balance.description == "60")
+    #expect(r.reminders.first?.invoices.first?.disputed.description == "40")
+    for (id, reason) in [
+      ("whole", "is disputed"), ("promised", "promise to pay by 2026-11-12"), ("planned", "payment plan pp-1"), ("held", "credit hold"),
+      ("small", "pause when 'invoice.balance < 20.00 USD' is true"),
+    ] {
+      let w = try Dun.run(rules, files, asOf: "2026-11-10", whyNot: id).whyNot ?? []
+      #expect(w.contains { $0.contains(reason) }, "\(id): \(w)")
+    }
+    // The promise was not kept: after its date, dunning resumes.
+    #expect(Dun.keys(try Dun.run(rules, files, asOf: "2026-11-13")).contains("promised/p/a"))
+  }
+
+  @Test("minimum gap: no second reminder to a customer too soon; a gap ending on a weekend waits for Monday")
+  func minimumGap() throws {
+    let rules = """
+      cadence gap {
+        minimum gap 5 days
+        step a 1 day after due { send email "a" }
+      }
+      """
+    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-11-02,USD,100.00,,,open"])]
+    // Last reminder (another invoice) on Mon 11-02: +5 days = Sat 11-07, so Mon 11-09 at the earliest.
+    let history = [Self.sent("x/gap/a", "2026-11-02", "c1", "a", ["x"], cadence: "gap")]
+    let held = try Dun.run(rules, files, asOf: "2026-11-07", history: history, whyNot: "i1")
+    #expect(held.reminders.isEmpty)
+    #expect(held.whyNot?.contains { $0.contains("next reminder on 2026-11-09 at the earliest") } == true)
+    #expect(Dun.keys(try Dun.run(rules, files, asOf: "2026-11-09", history: history)) == ["i1/gap/a"])
+    // Within one run: two invoices of one customer (not grouped) get one reminder.
+    let two = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-11-02,USD,100.00,,,open", "i2,c1,2026-10-01,2026-11-03,USD,100.00,,,open"])]
+    #expect(Dun.keys(try Dun.run(rules, two, asOf: "2026-11-10")) == ["i1/gap/a"])
+  }
+
+  @Test("catch-up: after a gap only the latest step due is sent, and the skipped ones are named")
+  func catchUp() throws {
+    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-09-01,2026-10-01,USD,100.00,,,open"])]
+    let r = try Dun.run(Self.basic, files, asOf: "2026-11-02")
+    #expect(Dun.keys(r) == ["i1/standard/second"])
+    #expect(r.reminders.first?.skipped == ["before", "first"])
+    // Once sent, nothing more: already sent, and no later step.
+    let again = try Dun.run(Self.basic, files, asOf: "2026-11-03", history: r.reminders.map(\.produced), whyNot: "i1")
+    #expect(again.reminders.isEmpty)
+    #expect(again.whyNot?.contains { $0.contains("already sent: step second") } == true)
+    // A step already sent is not sent again even when an earlier one is still unsent.
+    let afterFirst = try Dun.run(Self.basic, files, asOf: "2026-10-07", history: [Self.sent("i1/standard/first", "2026-10-06", "c1", "first", ["i1"])])
+    #expect(afterFirst.reminders.isEmpty)
+  }
+
+  @Test("a step's condition: the latest step whose condition holds; why-not shows the values seen")
+  func threshold() throws {
+    let rules = """
+      cadence t {
+        step a 1 day after due { send email "a" }
+        step big 10 days after due {
+          when invoice.balance >= 500.00 USD
+          send email "big"
+        }
+      }
+      """
+    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-10-01,USD,100.00,,,open"])]
+    let r = try Dun.run(rules, files, asOf: "2026-11-02", whyNot: "i1")
+    #expect(Dun.keys(r) == ["i1/t/a"])
+    #expect(r.whyNot?.contains { $0.contains("'invoice.balance >= 500.00 USD' is false (invoice.balance = 100.00 USD)") } == true)
+  }
+
+  @Test("late fee (fixed plus percent) and interest (rate / 365 x days), rounded to the cent")
+  func feesAndInterest() throws {
+    let rules = """
+      cadence f {
+        currency USD
+        step fee 10 days after due {
+          late fee 25.00 USD plus 1.5%
+          interest 12% per year actual/365
+          propose write off
+          hand over to agency "Summit"
+        }
+      }
+      """
+    // 1,000.00 open, due 2026-10-02, as of 2026-11-01: 30 days.
+    // fee = 25.00 + 15.00 = 40.00; interest = 1000 x 0.12 x 30 / 365 = 9.8630... -> 9.86.
+    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-09-02,2026-10-02,USD,1200.00,200.00,,open"])]
+    let r = try Dun.run(rules, files, asOf: "2026-11-01")
+    let actions = try #require(r.reminders.first?.actions)
+    #expect(actions.map(\.kind) == ["late fee", "interest", "write-off proposal", "agency"])
+    #expect(actions.map { $0.amount?.description } == ["40", "9.86", "1000", "1000"])
+  }
+
+  @Test("late fee from the plan's terms when the step states no amount")
+  func planLateFee() throws {
+    let rules = """
+      currency USD
+      plan p {
+        period monthly
+        align to calendar
+        charge c { flat 10.00 USD }
+        late fee 5.00 USD plus 2%
+      }
+      cadence f {
+        step fee 1 day after due { late fee }
+      }
+      """
+    let files = [
+      "contracts.csv": "id,customer,plan,start_date\nk1,c1,p,2026-01-01\n",
+      "invoices.csv": "id,customer,contract,issue_date,due_date,currency,amount\ni1,c1,k1,2026-10-01,2026-10-15,USD,300.00\n",
+    ]
+    let r = try Dun.run(rules, files, asOf: "2026-11-01")
+    #expect(r.reminders.first?.actions.first?.amount?.description == "11")
+  }
+
+  @Test("reminders.csv from another system counts as sent")
+  func importedHistory() throws {
+    let files = [
+      "invoices.csv": Dun.invoices(["i1,c1,2026-09-01,2026-10-20,USD,100.00,,,open"]),
+      "reminders.csv": "date,customer,cadence,step,invoices\n2026-10-26,c1,standard,first,i1\n",
+    ]
+    #expect(try Dun.run(Self.basic, files, asOf: "2026-10-28").reminders.isEmpty)
+    #expect(Dun.keys(try Dun.run(Self.basic, files, asOf: "2026-11-04")) == ["i1/standard/second"])
+  }
+
+  @Test("bad collections data is located: unknown invoice, another customer's invoice, bad status, unknown calendar")
+  func badData() throws {
+    let p = try Run.plan(Self.basic)
+    let dir = try Run.folder([
+      "customers.csv": Dun.customers,
+      "invoices.csv": Dun.invoices(["i1,c1,2026-09-01,2026-10-20,USD,100.00,,,opne", "i2,c1,2026-09-01,2026-10-20,USD,100.00,,,open"]),
+      "promises.csv": "customer,invoice,promised_date\nc1,nope,2026-11-01\nc2,i2,2026-11-01\n",
+      "holidays.csv": "calendar,date\nus,2026-12-25\n",
+    ])
+    let (_, issues) = Dataset.load(folder: dir, plan: p)
+    #expect(issues.map(\.code) == ["D0308", "D0309", "D0307", "D0310"])
+    #expect(issues.map(\.line) == [2, 2, 3, 2])
+    #expect(issues[0].message.contains("unknown status 'opne'"))
+  }
+}
+
+@Suite("Journal")
+struct JournalTests {
+  static func item(_ k: String) -> JournalItem { JournalItem(kind: .invoice, key: k, date: CivilDate.parse("2026-11-01")!, customer: "c1") }
+
+  @Test("runs are read back whole; a torn or corrupted tail is ignored")
+  func tornTail() {
+    let d = CivilDate.parse("2026-11-01")!
+    let one = Journal.encode(run: 1, asOf: d, folder: "run-0001", items: [Self.item("a"), Self.item("b")])
+    let two = Journal.encode(run: 2, asOf: d, folder: "run-0002", items: [Self.item("c")])
+    #expect(Journal.parse(one + two).items.map(\.key) == ["a", "b", "c"])
+    // Cut anywhere inside run 2: only run 1 counts, and the valid length points at its end.
+    for cut in 0..<two.count {
+      let j = Journal.parse(one + Array(two[..<cut]))
+      #expect(j.items.map(\.key) == ["a", "b"], "cut at \(cut)")
+      #expect(j.validLength == one.count)
+    }
+    // A flipped byte in run 2's commit line: run 2 is dropped.
+    var bad = one + two
+    bad[bad.count - 3] ^= 0x01
+    #expect(Journal.parse(bad).runs.count == 1)
+  }
+
+  @Test("apply twice: nothing new the second time")
+  func idempotent() throws {
+    let files = ["customers.csv": Dun.customers, "invoices.csv": Dun.invoices(["i1,c1,2026-09-01,2026-10-01,USD,100.00,,,open"])]
+    let p = try Run.plan(CollectionsTests.basic)
+    let (data, _) = Dataset.load(folder: try Run.folder(files), plan: p)
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-apply-\(UUID().uuidString)").path
+    let asOf = CivilDate.parse("2026-11-02")!
+    var folders: [String?] = []
+    for _ in 0..<2 {
+      let journal = try Journal.read(stateDir: base + "/state")
+      let c = Collections.run(plan: p, data: data, asOf: asOf, history: journal.sentReminders)
+      folders.append(
+        try Apply.commit(
+          stateDir: base + "/state", outDir: base + "/out", asOf: asOf, journal: journal, items: c.reminders.map(\.produced),
+          files: [("reminders.txt", Array(c.reminders.map(\.key).joined(separator: "\n").utf8))]))
+    }
+    #expect(folders == ["run-0001-2026-11-02", nil])
+    #expect(try Journal.read(stateDir: base + "/state").items.map(\.key) == ["i1/standard/second"])
+  }
+}
