@@ -43,6 +43,7 @@ struct RunInputs {
     OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
     OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose journal records what was already produced."),
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
+    OptionSpec(long: "only", short: nil, value: "what", help: "Produce only invoices (billing) or only reminders (collections).", choices: ["invoices", "reminders"]),
   ]
 
   static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
@@ -147,7 +148,9 @@ enum PlanCommand {
     let t2 = clock.now
     let (result, collections, runIssues) = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
-      explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io))
+      explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
+      only: args.value("only").flatMap(Produce.Only.init),
+      explanations: args.value("explain") != nil || args.value("format") == "json")
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
@@ -158,7 +161,10 @@ enum PlanCommand {
     switch args.value("format") ?? "text" {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections) { io.out($0) }
     case "csv": io.out(InvoiceRenderer.csv(result))
-    default: InvoiceRenderer.writeText(result, explain: args.value("explain"), collections: collections) { io.out($0) }
+    default:
+      InvoiceRenderer.writeText(
+        result, explain: args.value("explain"), collections: collections, billing: args.value("only") != "reminders"
+      ) { io.out($0) }
     }
     if args.flag("stats") {
       let t4 = clock.now
@@ -207,7 +213,8 @@ enum ApplyCommand {
     }
     let journal = inputs.journal ?? Journal()
     let (billing, collections, runIssues) = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io))
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
+      only: args.value("only").flatMap(Produce.Only.init))
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     let items = Produce.items(billing, collections)
     let folder: String?

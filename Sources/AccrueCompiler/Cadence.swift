@@ -19,6 +19,10 @@ public struct CompiledCalendar: Sendable {
 public struct CCondition: Sendable {
   public var expr: CExpr
   public var text: String
+  /// The record fields it reads (record kind index, slot, name), to show their values in explanations.
+  public var fields: [(record: RecordKind, slot: Int, name: String)]
+  /// Whether it reads the invoice (else its value is the same for all of a customer's invoices).
+  public var readsInvoice: Bool { fields.contains { $0.record == .invoice } }
 }
 
 /// What a step does.
@@ -85,7 +89,21 @@ extension PlanCompiler {
   ) -> (calendars: [CompiledCalendar], cadences: [CompiledCadence]) {
     func condition(_ e: Expr) -> CCondition {
       let text = sources[e.span.file].text(e.span).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-      return CCondition(expr: ec.compile(e), text: text.joined(separator: " "))
+      let compiled = ec.compile(e)
+      // Field reads appear in the resolved form as "(field invoice#9 balance)".
+      var fields: [(record: RecordKind, slot: Int, name: String)] = []
+      var rest = Substring(compiled.resolved)
+      while let r = rest.range(of: "(field ") {
+        rest = rest[r.upperBound...]
+        guard let close = rest.firstIndex(of: ")") else { break }
+        let inner = rest[..<close].split(separator: " ")
+        rest = rest[close...]
+        guard inner.count == 2, let hash = inner[0].firstIndex(of: "#"), let slot = Int(inner[0][inner[0].index(after: hash)...]),
+          let record = RecordKind(rawValue: String(inner[0][..<hash]))
+        else { continue }
+        if !fields.contains(where: { $0.record == record && $0.slot == slot }) { fields.append((record, slot, String(inner[1]))) }
+      }
+      return CCondition(expr: compiled, text: text.joined(separator: " "), fields: fields)
     }
     var calendarIndex: [String: Int] = [:]
     var calendars: [CompiledCalendar] = []

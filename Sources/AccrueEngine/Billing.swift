@@ -170,7 +170,7 @@ public enum Billing {
       let t = tasks[n]
       let c = data.contracts[t.contract]
       let key = "\(c.id)/\(t.date)"
-      if data.issuedKeys.contains(key) {
+      if data.issuedPeriods.contains(Dataset.periodKey(t.contract, t.date)) || data.isIssued(key) {
         already += 1
         continue
       }

@@ -89,6 +89,12 @@ public struct CollectionsResult: Sendable {
   public var failures: [String]
 }
 
+/// The built-in invoice fields, in the order of `CollectionsRun.invoiceFieldSlots`.
+enum InvoiceField: String, CaseIterable {
+  case id, number, customer, issueDate = "issue_date", dueDate = "due_date", currency, amount, amountPaid = "amount_paid"
+  case disputedAmount = "disputed_amount", balance, daysOverdue = "days_overdue", status, reference
+}
+
 /// Lines explaining one invoice's outcome.
 final class WhyLog {
   var lines: [String] = []
@@ -97,13 +103,51 @@ final class WhyLog {
 /// Runs the dunning cadences against open invoices as of a date.
 public enum Collections {
   /// Produces the reminders due as of `asOf`. `history` holds what was produced before (the journal),
-  /// in addition to the data folder's reminders.csv; nothing in it is produced again.
+  /// in addition to the data folder's reminders.csv; nothing in it is produced again. Without `explanations`,
+  /// reminders leave out why they fired (cheaper for large text runs).
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], whyNot: String? = nil,
-    extraInvoices: [OpenInvoice] = []
+    extraInvoices: [OpenInvoice] = [], explanations: Bool = true, parallelAt: Int = Collections.parallelThreshold
   ) -> CollectionsResult {
-    var run = CollectionsRun(plan: plan, data: data, asOf: asOf, history: data.collections.sent + history, whyNot: whyNot)
-    return run.execute(extraInvoices)
+    let all = data.collections.sent + history
+    var run = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations)
+    let (byCustomer, open) = run.prepare(extraInvoices)
+    let n = byCustomer.count
+    guard open >= parallelAt, n >= 2 else {
+      let (reminders, failures) = run.process(0..<n, byCustomer)
+      return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+    }
+    // Customers are independent: the second half of them on a second thread, with its own run state
+    // (environment, caches); results joined in customer order, as one pass gives them.
+    var other = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations, why: run.why)
+    other.invoices = run.invoices
+    let mid = n / 2
+    let box = CollectionsBox(other, byCustomer)
+    let done = DispatchSemaphore(value: 0)
+    let t = Thread {
+      box.result = box.run.process(mid..<n, box.byCustomer)
+      done.signal()
+    }
+    t.stackSize = 8 << 20
+    t.start()
+    let (first, f1) = run.process(0..<mid, byCustomer)
+    done.wait()
+    let (second, f2) = box.result ?? ([], [])
+    return CollectionsResult(asOf: asOf, reminders: first + second, openInvoices: open, whyNot: run.why?.lines, failures: f1 + f2)
+  }
+
+  /// Runs of at least this many open invoices use two threads.
+  public static let parallelThreshold = 50_000
+}
+
+/// Hands the second thread its run and brings its reminders back (the thread owns it until the join).
+final class CollectionsBox: @unchecked Sendable {
+  var run: CollectionsRun
+  let byCustomer: [[Int32]]
+  var result: ([Reminder], [String])?
+  init(_ run: CollectionsRun, _ byCustomer: [[Int32]]) {
+    self.run = run
+    self.byCustomer = byCustomer
   }
 }
 
@@ -114,6 +158,8 @@ struct CollectionsRun {
   let asOf: CivilDate
   let env: Env
   let whyNot: String?
+  /// Whether reminders carry their explanations (for --explain, JSON and apply; text output skips them).
+  let explaining: Bool
   var calendars: [BusinessCalendar] = []
   /// Keys already produced.
   var sentKeys: Set<String> = []
@@ -127,13 +173,27 @@ struct CollectionsRun {
   /// Promises and payment plans by customer index.
   var promisesOf: [Int32: [Int]] = [:]
   var plansOf: [Int32: [Int]] = [:]
+  /// The invoices looked at (the data's, plus a forecast's).
+  var invoices: [OpenInvoice] = []
+  /// Slot of each built-in invoice field (`InvoiceField` order), -1 when the rules never read it.
+  let invoiceFieldSlots: [Int]
+  /// Custom invoice fields the rules read: (index in `OpenInvoice.custom`, slot).
+  let customInvoiceSlots: [(Int, Int)]
+  /// Per cadence: whether its `applies when` conditions read only the customer (then they are evaluated once
+  /// per customer), and the results for the current customer.
+  let appliesPerCustomer: [Bool]
+  /// -2: not evaluated yet for this customer; -1: all hold; else the index of the first that does not.
+  var appliesCache: [Int] = []
   // Field slots.
   let invoiceSlots: [String: Int]
   let customerSlots: [String: Int]
   let invoiceFieldCount: Int
   let firstCustomInvoiceSlot: Int
 
-  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem], whyNot: String?) {
+  init(
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem], whyNot: String?, explaining: Bool, why: WhyLog? = nil
+  ) {
+    self.explaining = explaining
     self.plan = plan
     self.data = data
     self.asOf = asOf
@@ -143,6 +203,13 @@ struct CollectionsRun {
     let p = plan.program
     let inv = p.fields(of: .invoice)
     invoiceSlots = Dictionary(inv.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    var read = Set<Int>()
+    for r in p.resolutions { if case .field(.invoice, let slot)? = r { read.insert(slot) } }
+    let slots = invoiceSlots
+    invoiceFieldSlots = InvoiceField.allCases.map { f in slots[f.rawValue].flatMap { read.contains($0) ? $0 : nil } ?? -1 }
+    let firstCustom = inv.first { $0.isCustom }?.index ?? inv.count
+    customInvoiceSlots = inv.filter { $0.isCustom && read.contains($0.index) }.map { ($0.index - firstCustom, $0.index) }
+    appliesPerCustomer = plan.cadences.map { !$0.applies.contains { $0.readsInvoice } }
     invoiceFieldCount = inv.count
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count
     customerSlots = Dictionary(p.fields(of: .customer).map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
@@ -164,7 +231,7 @@ struct CollectionsRun {
         stepSent[id, default: [:]][ci] = (si, h.key, h.date)
       }
     }
-    why = whyNot == nil ? nil : WhyLog()
+    self.why = whyNot == nil ? nil : (why ?? WhyLog())
     for (k, p) in data.collections.promises.enumerated() { promisesOf[p.customer, default: []].append(k) }
     for (k, p) in data.collections.paymentPlans.enumerated() { plansOf[p.customer, default: []].append(k) }
   }
@@ -198,34 +265,26 @@ struct CollectionsRun {
   }
 
   /// The first condition that does not hold, or nil when all do.
-  mutating func firstFailing(_ conditions: [CCondition], _ rule: RuleRef) -> CCondition? {
-    for c in conditions where !holds(c, rule) { return c }
+  mutating func firstFailing(_ conditions: [CCondition], _ rule: RuleRef) -> Int? {
+    for (k, c) in conditions.enumerated() where !holds(c, rule) { return k }
     return nil
   }
 
-  /// The fields a compiled expression reads, with their current values: "invoice.balance = 120.00 USD".
-  func seen(_ e: CExpr) -> String {
+  /// The fields a condition reads, with their current values: " (invoice.balance = 120.00 USD)".
+  func seen(_ c: CCondition) -> String {
     var parts: [String] = []
-    var rest = Substring(e.resolved)
-    while let r = rest.range(of: "(field ") {
-      rest = rest[r.upperBound...]
-      guard let close = rest.firstIndex(of: ")") else { break }
-      let inner = rest[..<close].split(separator: " ")
-      rest = rest[close...]
-      guard inner.count == 2, let hash = inner[0].firstIndex(of: "#"), let slot = Int(inner[0][inner[0].index(after: hash)...]) else { continue }
-      let record = String(inner[0][..<hash])
-      let idx = record == "invoice" ? RecordKind.invoice.index : record == "customer" ? RecordKind.customer.index : -1
-      guard idx >= 0, slot < env.records[idx].count else { continue }
+    for f in c.fields {
+      let rec = env.records[f.record.index]
+      guard f.slot < rec.count else { continue }
       let value: String
-      if case .money(let m, let c) = env.records[idx][slot] { value = money(m, c) } else { value = env.records[idx][slot].description }
-      let text = "\(record).\(inner[1]) = \(value)"
-      if !parts.contains(text) { parts.append(text) }
+      if case .money(let m, let cur) = rec[f.slot] { value = money(m, cur) } else { value = rec[f.slot].description }
+      parts.append("\(f.record.rawValue).\(f.name) = \(value)")
     }
     return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
   }
 
   /// A condition as the explanation shows it.
-  func show(_ c: CCondition, _ result: Bool) -> String { "'\(c.text)' is \(result)\(seen(c.expr))" }
+  func show(_ c: CCondition, _ result: Bool) -> String { "'\(c.text)' is \(result)\(seen(c))" }
 
   // MARK: The pass
 
@@ -235,17 +294,18 @@ struct CollectionsRun {
     var step: Int
     var stepDate: CivilDate
     var skipped: [String]
-    var explanation: [String]
+    var brokenPromises: [PromiseToPay]
     var balance: Fixed
     var disputed: Fixed
   }
 
-  mutating func execute(_ extra: [OpenInvoice]) -> CollectionsResult {
-    let invoices = data.invoices + extra
-    // Open invoices by customer, oldest due date first (ties: id).
+  /// Gathers the open invoices (the data's and `extra`) by customer.
+  mutating func prepare(_ extra: [OpenInvoice]) -> (byCustomer: [[Int32]], open: Int) {
+    invoices = extra.isEmpty ? data.invoices : data.invoices + extra
     var byCustomer = [[Int32]](repeating: [], count: data.customers.count)
     var open = 0
-    for (i, inv) in invoices.enumerated() {
+    for i in invoices.indices {
+      let inv = invoices[i]
       if inv.id == whyNot {
         if inv.status != .open { why?.lines.append("invoice \(inv.id) is \(inv.status.rawValue): only open invoices are dunned") }
         if inv.isCreditNote { why?.lines.append("\(inv.id) is a credit note: credit notes are not dunned") }
@@ -255,16 +315,22 @@ struct CollectionsRun {
       byCustomer[Int(inv.customer)].append(Int32(i))
       open += 1
     }
+    return (byCustomer, open)
+  }
+
+  /// The reminders of the customers in `range` (oldest due date first within each), and the failures.
+  mutating func process(_ range: Range<Int>, _ byCustomer: [[Int32]]) -> ([Reminder], [String]) {
     var reminders: [Reminder] = []
     let cust = RecordKind.customer.index
     let invRec = RecordKind.invoice.index
     env.records[invRec] = Array(repeating: .text(""), count: invoiceFieldCount)
-    for c in byCustomer.indices where !byCustomer[c].isEmpty {
+    for c in range where !byCustomer[c].isEmpty {
       var list = byCustomer[c]
-      list.sort { a, b in
-        let x = invoices[Int(a)]
-        let y = invoices[Int(b)]
-        return (x.dueDate, x.id) < (y.dueDate, y.id)
+      if list.count > 1 {
+        list.sort { a, b in
+          let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
+          return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
+        }
       }
       let customer = data.customers[c]
       // The customer's totals, in its currency (the first invoice's when it states none).
@@ -280,13 +346,14 @@ struct CollectionsRun {
       var overdueCount = 0
       var oldest = 0
       for i in list {
-        let inv = invoices[Int(i)]
-        guard inv.currency == currency else { continue }
-        balance = balance.adding(inv.balance) ?? balance
-        if inv.dueDate < asOf {
-          overdue = overdue.adding(inv.balance) ?? overdue
+        guard invoices[Int(i)].currency == currency else { continue }
+        let open = invoices[Int(i)].balance
+        let due = invoices[Int(i)].dueDate
+        balance = balance.adding(open) ?? balance
+        if due < asOf {
+          overdue = overdue.adding(open) ?? overdue
           overdueCount += 1
-          oldest = max(oldest, Int(asOf.dayNumber - inv.dueDate.dayNumber))
+          oldest = max(oldest, Int(asOf.dayNumber - due.dayNumber))
         }
       }
       func set(_ name: String, _ v: RValue) { if let s = customerSlots[name], s < record.count { record[s] = v } }
@@ -295,108 +362,121 @@ struct CollectionsRun {
       set("overdue_count", .number(Fixed(overdueCount)))
       set("oldest_overdue_days", .days(Int64(oldest)))
       env.records[cust] = record
+      appliesCache = Array(repeating: -2, count: plan.cadences.count)
 
       var candidates: [Candidate] = []
       for i in list {
-        if let cand = consider(Int(i), invoices[Int(i)], c) { candidates.append(cand) }
+        if let cand = consider(Int(i), c) { candidates.append(cand) }
       }
       if candidates.isEmpty { continue }
       reminders += produce(candidates, invoices, c)
     }
-    return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: why?.lines, failures: failures)
+    return (reminders, failures)
   }
 
-  /// Fills the invoice record for the rules.
-  mutating func load(_ inv: OpenInvoice, disputedExcluded: Bool) {
+  /// Fills the invoice record for the rules (only the fields they read).
+  mutating func load(_ i: Int, disputedExcluded: Bool) {
     let r = RecordKind.invoice.index
-    func set(_ name: String, _ v: RValue) { if let s = invoiceSlots[name] { env.records[r][s] = v } }
+    let s = invoiceFieldSlots
+    let inv = invoices[i]
     let cur = inv.currency
-    set("id", .text(inv.id))
-    set("number", .text(inv.number))
-    set("customer", .record(.customer))
-    set("issue_date", .date(inv.issueDate))
-    set("due_date", .date(inv.dueDate))
-    set("currency", .currency(cur))
-    set("amount", .money(inv.amount, cur))
-    set("amount_paid", .money(inv.paid, cur))
-    set("disputed_amount", .money(inv.disputed, cur))
-    set("balance", .money(disputedExcluded ? inv.balance : inv.unpaid, cur))
-    set("days_overdue", .days(Int64(max(0, asOf.dayNumber - inv.dueDate.dayNumber))))
-    set("status", .text(inv.status.rawValue))
-    set("reference", .text(inv.reference))
-    for (k, v) in inv.custom.enumerated() where firstCustomInvoiceSlot + k < env.records[r].count {
-      env.records[r][firstCustomInvoiceSlot + k] = v
-    }
+    if s[0] >= 0 { env.records[r][s[0]] = .text(inv.id) }
+    if s[1] >= 0 { env.records[r][s[1]] = .text(inv.number) }
+    if s[2] >= 0 { env.records[r][s[2]] = .record(.customer) }
+    if s[3] >= 0 { env.records[r][s[3]] = .date(inv.issueDate) }
+    if s[4] >= 0 { env.records[r][s[4]] = .date(inv.dueDate) }
+    if s[5] >= 0 { env.records[r][s[5]] = .currency(cur) }
+    if s[6] >= 0 { env.records[r][s[6]] = .money(inv.amount, cur) }
+    if s[7] >= 0 { env.records[r][s[7]] = .money(inv.paid, cur) }
+    if s[8] >= 0 { env.records[r][s[8]] = .money(inv.disputed, cur) }
+    if s[9] >= 0 { env.records[r][s[9]] = .money(disputedExcluded ? inv.balance : inv.unpaid, cur) }
+    if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - inv.dueDate.dayNumber))) }
+    if s[11] >= 0 { env.records[r][s[11]] = .text(inv.status.rawValue) }
+    if s[12] >= 0 { env.records[r][s[12]] = .text(inv.reference) }
+    for (k, slot) in customInvoiceSlots where k < inv.custom.count { env.records[r][slot] = inv.custom[k] }
   }
 
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
-  mutating func consider(_ i: Int, _ inv: OpenInvoice, _ c: Int) -> Candidate? {
-    load(inv, disputedExcluded: true)
+  mutating func consider(_ i: Int, _ c: Int) -> Candidate? {
+    // Fields read one by one: copying the whole invoice would retain all its strings.
+    let id = invoices[i].id
+    let currency = invoices[i].currency
+    let customer = invoices[i].customer
+    let due = invoices[i].dueDate
+    load(i, disputedExcluded: true)
     // 1. The first cadence that applies.
     var chosen: Int?
     for (k, cad) in plan.cadences.enumerated() {
-      if let cur = cad.currency, cur != inv.currency {
-        note(inv.id, "cadence \(cad.name) (\(cad.source)) takes only \(cur.code) invoices; this one is in \(inv.currency.code)")
+      if let cur = cad.currency, cur != currency {
+        note(id, "cadence \(cad.name) (\(cad.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
         continue
       }
-      if let a = firstFailing(cad.applies, cad.source) {
-        note(inv.id, "cadence \(cad.name) (\(cad.source)) does not apply: \(show(a, false))")
+      let failing: CCondition?
+      if appliesPerCustomer[k], appliesCache[k] != -2 {
+        failing = appliesCache[k] < 0 ? nil : cad.applies[appliesCache[k]]
+      } else {
+        let f = firstFailing(cad.applies, cad.source)
+        failing = f.map { cad.applies[$0] }
+        if appliesPerCustomer[k] { appliesCache[k] = f ?? -1 }
+      }
+      if let a = failing {
+        note(id, "cadence \(cad.name) (\(cad.source)) does not apply: \(show(a, false))")
       } else {
         chosen = k
         break
       }
     }
     guard let ck = chosen else {
-      note(inv.id, "no cadence applies to invoice \(inv.id)")
+      note(id, "no cadence applies to invoice \(id)")
       return nil
     }
     let cad = plan.cadences[ck]
-    var explanation = ["cadence \(cad.name) \"\(cad.label)\" (\(cad.source)): the first in rule order that applies"]
-    for a in cad.applies { explanation.append("  applies when \(show(a, true))") }
+    var broken: [PromiseToPay] = []
     // 2. Pauses.
     let disputedOut = cad.pauseOnDispute
-    if !disputedOut { load(inv, disputedExcluded: false) }
-    let open = disputedOut ? inv.balance : inv.unpaid
+    if !disputedOut { load(i, disputedExcluded: false) }
+    let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
     if open <= .zero {
-      note(inv.id, "paused by cadence \(cad.name): the whole open amount (\(inv.unpaid) \(inv.currency.code)) is disputed ('pause on dispute')")
+      note(id, "paused by cadence \(cad.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
       return nil
     }
     if cad.pauseOnCreditHold, let s = customerSlots["credit_hold"], case .bool(true) = env.records[RecordKind.customer.index][s] {
-      note(inv.id, "paused by cadence \(cad.name): the customer is on credit hold ('pause on credit hold')")
+      note(id, "paused by cadence \(cad.name): the customer is on credit hold ('pause on credit hold')")
       return nil
     }
     if cad.pauseOnPromise {
-      for pk in promisesOf[inv.customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
+      for pk in promisesOf[customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
         let p = data.collections.promises[pk]
         if asOf <= p.promisedDate {
-          note(inv.id, "paused by cadence \(cad.name): promise to pay by \(p.promisedDate) (\(p.source))")
+          note(id, "paused by cadence \(cad.name): promise to pay by \(p.promisedDate) (\(p.source))")
           return nil
         }
-        explanation.append("promise to pay by \(p.promisedDate) (\(p.source)) was not kept: dunning resumed")
+        broken.append(p)
       }
     }
     if cad.pauseOnPaymentPlan {
-      for pk in plansOf[inv.customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
+      for pk in plansOf[customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
         let p = data.collections.paymentPlans[pk]
         if p.active && p.start <= asOf && (p.end.map { asOf <= $0 } ?? true) {
-          note(inv.id, "paused by cadence \(cad.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
+          note(id, "paused by cadence \(cad.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
           return nil
         }
       }
     }
     for w in cad.pauseWhen where holds(w, cad.source) {
-      note(inv.id, "paused by cadence \(cad.name): pause when \(show(w, true))")
+      note(id, "paused by cadence \(cad.name): pause when \(show(w, true))")
       return nil
     }
     // 3. The latest step due whose condition holds.
     let cal = calendar(cad)
     var chosenStep: Int?
     var dates: [CivilDate] = []
-    for s in cad.steps { dates.append(stepDate(s, due: inv.dueDate, cal)) }
+    for s in cad.steps { dates.append(stepDate(s, due: due, cal)) }
     for k in cad.steps.indices.reversed() where dates[k] <= asOf {
       let s = cad.steps[k]
-      if let cond = firstFailing(s.conditions, s.source) {
-        note(inv.id, "step \(s.name) fell on \(dates[k]) but its condition does not hold: \(show(cond, false))")
+      if let f = firstFailing(s.conditions, s.source) {
+        let cond = s.conditions[f]
+        note(id, "step \(s.name) fell on \(dates[k]) but its condition does not hold: \(show(cond, false))")
       } else {
         chosenStep = k
         break
@@ -404,33 +484,28 @@ struct CollectionsRun {
     }
     guard let sk = chosenStep else {
       if let next = cad.steps.indices.first(where: { dates[$0] > asOf }) {
-        note(inv.id, "not yet due: the next step of cadence \(cad.name), \(cad.steps[next].name) (\(cad.steps[next].timing)), falls on \(dates[next])")
+        note(id, "not yet due: the next step of cadence \(cad.name), \(cad.steps[next].name) (\(cad.steps[next].timing)), falls on \(dates[next])")
       } else {
-        note(inv.id, "no step of cadence \(cad.name) applies")
+        note(id, "no step of cadence \(cad.name) applies")
       }
       return nil
     }
     let step = cad.steps[sk]
-    let last = stepSent[inv.id]?[ck]
+    let last = stepSent.isEmpty ? nil : stepSent[id]?[ck]
     if let last, last.step >= sk {
       let sentName = cad.steps[last.step].name
       var text = "already sent: step \(sentName) of cadence \(cad.name) on \(last.date) (\(last.key))"
       if let next = cad.steps.indices.first(where: { $0 > last.step && dates[$0] > asOf }) {
         text += "; the next step, \(cad.steps[next].name), falls on \(dates[next])"
       }
-      note(inv.id, text)
+      note(id, text)
       return nil
     }
-    explanation.append("step \(step.name) \"\(step.label)\" (\(step.source)): \(step.timing), due \(inv.dueDate) -> \(dates[sk])\(cal == .weekendsOnly ? "" : " on calendar \(plan.calendars[cad.calendar ?? 0].name)")")
-    for cond in step.conditions { explanation.append("  when \(show(cond, true))") }
     let from = (last?.step ?? -1) + 1
     let skipped = (from..<sk).filter { dates[$0] <= asOf }.map { cad.steps[$0].name }
-    if !skipped.isEmpty {
-      explanation.append("catch-up: only the latest step due is sent; skipped \(skipped.joined(separator: ", "))")
-    }
     return Candidate(
-      invoice: i, cadence: ck, step: sk, stepDate: dates[sk], skipped: skipped, explanation: explanation, balance: open,
-      disputed: disputedOut ? inv.disputed : .zero)
+      invoice: i, cadence: ck, step: sk, stepDate: dates[sk], skipped: skipped, brokenPromises: broken, balance: open,
+      disputed: disputedOut ? invoices[i].disputed : .zero)
   }
 
   /// Turns a customer's candidates into reminders: grouped per cadence and currency when the cadence says
@@ -477,7 +552,7 @@ struct CollectionsRun {
           continue
         }
       }
-      load(inv, disputedExcluded: cad.pauseOnDispute)
+      load(driver.invoice, disputedExcluded: cad.pauseOnDispute)
       var covered: [CoveredInvoice] = []
       var total = Fixed.zero
       var sources = [customer.source]
@@ -492,8 +567,8 @@ struct CollectionsRun {
         if g.invoice != driver.invoice { note(x.id, "covered by reminder \(key), driven by the oldest invoice \(inv.id)") }
       }
       note(inv.id, "fires: reminder \(key)")
-      var explanation = driver.explanation
-      if group.count > 1 {
+      var explanation = explaining ? explain(driver, inv) : []
+      if explaining && group.count > 1 {
         explanation.append("one reminder per customer: covers \(group.count) invoices; the oldest, \(inv.id), drives the step")
       }
       var messages: [ReminderMessage] = []
@@ -538,11 +613,24 @@ struct CollectionsRun {
         step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: step.timing, invoices: covered,
         currency: inv.currency, total: total, messages: messages, actions: actions, skipped: driver.skipped, rule: step.source,
         explanation: explanation, sources: sources)
-      sentKeys.insert(key)
       if reminder.contactsCustomer { lastContact[customer.id] = asOf }
-      for g in group { stepSent[invoices[g.invoice].id, default: [:]][driver.cadence] = (driver.step, key, asOf) }
       out.append(reminder)
     }
+    return out
+  }
+
+  /// Why a candidate fired (built only for reminders, with the driving invoice loaded): the cadence and
+  /// the conditions it saw, broken promises, the step and how its date fell, catch-up.
+  func explain(_ c: Candidate, _ inv: OpenInvoice) -> [String] {
+    let cad = plan.cadences[c.cadence]
+    let step = cad.steps[c.step]
+    var out = ["cadence \(cad.name) \"\(cad.label)\" (\(cad.source)): the first in rule order that applies"]
+    for a in cad.applies { out.append("  applies when \(show(a, true))") }
+    for p in c.brokenPromises { out.append("promise to pay by \(p.promisedDate) (\(p.source)) was not kept: dunning resumed") }
+    let calendarName = cad.calendar.map { " on calendar \(plan.calendars[$0].name)" } ?? ""
+    out.append("step \(step.name) \"\(step.label)\" (\(step.source)): \(step.timing), due \(inv.dueDate) -> \(c.stepDate)\(calendarName)")
+    for cond in step.conditions { out.append("  when \(show(cond, true))") }
+    if !c.skipped.isEmpty { out.append("catch-up: only the latest step due is sent; skipped \(c.skipped.joined(separator: ", "))") }
     return out
   }
 

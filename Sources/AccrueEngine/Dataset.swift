@@ -50,8 +50,15 @@ public struct Dataset: Sendable {
   public var contracts: [ContractData]
   public var customerIndex: [String: Int]
   public var contractIndex: [String: Int]
-  /// Keys of invoices already issued: invoice ids, and `contract/period_start` of recorded invoices.
+  /// Keys of invoices issued besides the invoices file's ids (a journal's, a forecast's earlier days).
   public var issuedKeys: Set<String>
+  /// The invoices file's ids (Accrue's invoices have their key as id): issued too.
+  public var invoiceIDs = InvoiceIDIndex()
+
+  /// Whether an invoice with this key was issued (in the invoices file, or recorded since).
+  public func isIssued(_ key: String) -> Bool { issuedKeys.contains(key) || invoiceIDs.find(key, in: invoices) != nil }
+  /// Contract and period start of the invoices of another system (`Dataset.periodKey`): issued too.
+  public var issuedPeriods: Set<Int64> = []
   /// The usage file, streamed by billing (nil when there is none).
   public var usage: TableFile?
   public var usageSchema: TableSchema
@@ -168,7 +175,8 @@ enum Schemas {
 extension Dataset {
   /// Loads and validates a data folder against an executable plan. Bad rows become issues; with
   /// `keepGoing` false the caller stops at any issue (and writes nothing).
-  public static func load(folder: String, plan: ExecutablePlan) -> (Dataset, [DataIssue]) {
+  /// `parallelInvoicesAt`: invoices CSV files of at least this many bytes are read in two halves at once.
+  public static func load(folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20) -> (Dataset, [DataIssue]) {
     let p = plan.program
     var issues: [DataIssue] = []
     func find(_ name: String) -> TableFile? {
@@ -356,14 +364,15 @@ extension Dataset {
     }
 
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
-    var issued: Set<String> = []
+    var ids = InvoiceIDIndex()
+    var periods: Set<Int64> = []
     var invoices: [OpenInvoice] = []
     if let f = find("invoices") {
-      (invoices, issued) = loadInvoices(
-        f, p, customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, &issues)
+      (invoices, ids, periods) = loadInvoices(
+        f, p, customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
     let collections = loadCollections(
-      folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, rejected: rejected.customers, &issues)
+      folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: rejected.customers, &issues)
 
     // Usage is streamed later; only its schema is prepared here.
     let evCols = Schemas.columns(.event, p)
@@ -372,9 +381,11 @@ extension Dataset {
     let usage = find("usage")
     var ds = Dataset(
       folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
-      issuedKeys: issued, usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
+      issuedKeys: [], usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
     ds.rejectedRows = rejected
     ds.invoices = invoices
+    ds.invoiceIDs = ids
+    ds.issuedPeriods = periods
     ds.invoicesFile = find("invoices")?.path
     ds.collections = collections
     ds.contractSlots = (

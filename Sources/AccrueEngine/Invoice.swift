@@ -79,6 +79,15 @@ public struct BillingResult: Sendable {
   public var alreadyIssued: Int
   /// Problems met while evaluating rules against data (division by zero, currency mismatch, ...).
   public var failures: [String]
+  /// A result (an empty one when billing did not run).
+  public init(asOf: CivilDate, since: CivilDate, invoices: [PlannedInvoice], alreadyIssued: Int, failures: [String]) {
+    self.asOf = asOf
+    self.since = since
+    self.invoices = invoices
+    self.alreadyIssued = alreadyIssued
+    self.failures = failures
+  }
+
   /// Usage rows aggregated, and how many of them the fast path read (the rest went through the general
   /// reader); for `--stats` and the tests.
   public var usageRows: (total: Int, fast: Int) = (0, 0)

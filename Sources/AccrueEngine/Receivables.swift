@@ -106,6 +106,11 @@ public struct CollectionsData: Sendable {
 }
 
 extension Dataset {
+  /// A contract's billing date as one number, for `issuedPeriods`.
+  @inline(__always) static func periodKey(_ contract: Int, _ date: CivilDate) -> Int64 {
+    Int64(contract) << 32 | Int64(UInt32(bitPattern: date.dayNumber))
+  }
+
   /// The invoices file's built-in columns (docs/data.md).
   static let invoiceColumns: [ColumnSpec] = [
     ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "number", type: .text, required: false),
@@ -118,98 +123,60 @@ extension Dataset {
     ColumnSpec(name: "period_end", type: .date, required: false),
   ]
 
-  /// Reads invoices.csv as a stream into compact `OpenInvoice`s (and the keys billing must not issue again).
+  /// Reads invoices.csv into compact `OpenInvoice`s (and the keys billing must not issue again). A large
+  /// CSV file is read in two halves at the same time; the result is the same as one reader's.
   static func loadInvoices(
     _ f: TableFile, _ p: CheckedProgram, customerIndex: [String: Int], contractIndex: [String: Int],
-    rejected: (customers: Int, contracts: Int), _ issues: inout [DataIssue]
-  ) -> (invoices: [OpenInvoice], issued: Set<String>) {
+    rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
+  ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>) {
     let custom = Schemas.columns(.invoice, p)
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
-    let fields = p.fields(of: .invoice)
-    let firstCustom = invoiceColumns.count
-    var invoices: [OpenInvoice] = []
-    var issued: Set<String> = []
-    var ids: Set<String> = []
-    var found: [DataIssue] = []
-    func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ msg: String) {
-      found.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[col], message: msg, record: row.raw))
+    let reader = InvoiceRows(
+      path: f.path, customFields: custom.map { p.fields(of: .invoice)[$0.1].type }, customerIndex: customerIndex,
+      contractIndex: contractIndex, rejected: rejected)
+    let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
+    if f.format == .csv, size >= parallelAt, let data = FileManager.default.contents(atPath: f.path),
+      let halves = InvoiceRows.split([UInt8](data))
+    {
+      let second = InvoiceRowsBox(reader)
+      second.rows.lineOffset = halves.linesBefore
+      let done = DispatchSemaphore(value: 0)
+      let t = Thread {
+        TableReader.stream(
+          bytes: halves.second, path: f.path, format: .csv, schema: schema,
+          onIssue: { i in
+            // The header is read (and reported) by the first half.
+            if i.line <= 1 { return }
+            var x = i
+            x.line += halves.linesBefore
+            second.rows.found.append(x)
+          }
+        ) { row in second.rows.take(row) }
+        done.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
+      var first = reader
+      TableReader.stream(bytes: halves.first, path: f.path, format: .csv, schema: schema, onIssue: { first.found.append($0) }) { row in
+        first.take(row)
+      }
+      done.wait()
+      first.append(second.rows, secondHalf: halves.second)
+      issues += first.found.sorted { $0.line < $1.line }
+      return (first.invoices, first.ids, first.periodSet)
     }
-    TableReader.stream(f, schema: schema, onIssue: { found.append($0) }) { row in
-      guard case .text(let id) = row.values[0], case .text(let cust) = row.values[3], case .date(let issueDate) = row.values[5],
-        case .date(let due) = row.values[6], case .currency(let cur) = row.values[7], case .money(let amount) = row.values[8]
-      else { return }
-      if !ids.insert(id).inserted {
-        issue("D0304", row, 0, "duplicate invoice id '\(id)'")
-        return
-      }
-      guard let ci = customerIndex[cust] else {
-        issue("D0301", row, 3, Dataset.unknown("customer", cust, rejected: rejected.customers))
-        return
-      }
-      var contract: Int32 = -1
-      if case .text(let c) = row.values[4] {
-        guard let k = contractIndex[c] else {
-          issue("D0302", row, 4, Dataset.unknown("contract", c, rejected: rejected.contracts))
-          return
-        }
-        contract = Int32(k)
-      }
-      var status = InvoiceStatus.open
-      if case .text(let s) = row.values[11] {
-        guard let st = InvoiceStatus(rawValue: s) else {
-          issue("D0308", row, 11, "unknown status '\(s)': expected open, paid, void or written_off")
-          return
-        }
-        status = st
-      }
-      var kindCreditNote = false
-      if case .text(let k) = row.values[2] {
-        guard k == "invoice" || k == "credit_note" else {
-          issue("D0308", row, 2, "unknown kind '\(k)': expected invoice or credit_note")
-          return
-        }
-        kindCreditNote = k == "credit_note"
-      }
-      if due < issueDate {
-        issue("D0305", row, 6, "due date \(due) is before the issue date \(issueDate)")
-        return
-      }
-      issued.insert(id)
-      // An invoice of another system counts as issued for its contract and period start.
-      if case .text(let c) = row.values[4], case .date(let ps) = row.values[13], !kindCreditNote { issued.insert("\(c)/\(ps)") }
-      var values: [RValue] = []
-      if !custom.isEmpty {
-        values.reserveCapacity(custom.count)
-        for (k, (_, slot)) in custom.enumerated() {
-          values.append(Schemas.value(row.values[firstCustom + k], fields[slot].type, currency: cur))
-        }
-      }
-      func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
-      let number: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
-      let reference: String = { if case .text(let r) = row.values[12] { return r } else { return "" } }()
-      invoices.append(
-        OpenInvoice(
-          id: id, number: number, isCreditNote: kindCreditNote, customer: Int32(ci), contract: contract, issueDate: issueDate,
-          dueDate: due, currency: cur, amount: amount, paid: money(9), disputed: money(10), status: status, reference: reference,
-          line: Int32(row.line), custom: values))
-    }
-    issues += found
-    return (invoices, issued)
+    var one = reader
+    TableReader.stream(f, schema: schema, onIssue: { one.found.append($0) }) { row in one.take(row) }
+    issues += one.found
+    return (one.invoices, one.ids, one.periodSet)
   }
 
   /// Reads promises.csv, payment_plans.csv, holidays.csv and reminders.csv (each optional).
   static func loadCollections(
-    folder: String, plan: ExecutablePlan, customerIndex: [String: Int], invoices: [OpenInvoice], rejected: Int,
+    folder: String, plan: ExecutablePlan, customerIndex: [String: Int], invoices: [OpenInvoice], ids: InvoiceIDIndex, rejected: Int,
     _ issues: inout [DataIssue]
   ) -> CollectionsData {
     var out = CollectionsData()
-    var invoiceIndex: [String: Int] = [:]
-    var needIndex = false
-    for name in ["promises", "payment_plans"] where DataFolder.exists(name, in: folder) { needIndex = true }
-    if needIndex {
-      invoiceIndex.reserveCapacity(invoices.count)
-      for (i, inv) in invoices.enumerated() { invoiceIndex[inv.id] = i }
-    }
     func read(_ name: String, _ cols: [ColumnSpec], currencyColumn: String? = nil, _ body: (TableFile, Row) -> DataIssue?) {
       switch DataFolder.find(name, in: folder) {
       case .failure(let i): issues.append(i)
@@ -229,7 +196,7 @@ extension Dataset {
         return .failure(bad("D0301", f, row, 0, Dataset.unknown("customer", row.values[0].text ?? "", rejected: rejected)))
       }
       guard case .text(let inv) = row.values[1] else { return .success((Int32(ci), -1)) }
-      guard let ii = invoiceIndex[inv] else { return .failure(bad("D0309", f, row, 1, "unknown invoice '\(inv)'")) }
+      guard let ii = ids.find(inv, in: invoices) else { return .failure(bad("D0309", f, row, 1, "unknown invoice '\(inv)'")) }
       guard invoices[ii].customer == Int32(ci) else {
         return .failure(bad("D0307", f, row, 1, "invoice '\(inv)' belongs to another customer than '\(cust)'"))
       }
@@ -316,5 +283,223 @@ extension Dataset {
       return nil
     }
     return out
+  }
+}
+
+/// Invoice ids by their 64-bit FNV-1a hash, pointing into `Dataset.invoices` (strings compared only when
+/// hashes match). A million ids cost 12 bytes each here instead of a `Set<String>`'s hashing and buckets.
+public struct InvoiceIDIndex: Sendable {
+  private var hashes: [UInt64]
+  private var slots: [Int32]
+  private var mask: Int
+  public private(set) var count = 0
+
+  public init() {
+    hashes = Array(repeating: 0, count: 1024)
+    slots = Array(repeating: -1, count: 1024)
+    mask = 1023
+  }
+
+  @inline(__always) static func hash(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h | 1  // never 0, which marks an empty slot
+  }
+
+  /// The index of `id` in `invoices`, or nil.
+  public func find(_ id: String, in invoices: [OpenInvoice]) -> Int? {
+    let h = InvoiceIDIndex.hash(id)
+    var s = Int(truncatingIfNeeded: h) & mask
+    while hashes[s] != 0 {
+      if hashes[s] == h, invoices[Int(slots[s])].id == id { return Int(slots[s]) }
+      s = (s + 1) & mask
+    }
+    return nil
+  }
+
+  /// Adds `invoices[index]`'s id (the caller checked it is not there yet).
+  public mutating func insert(_ id: String, index: Int) {
+    if (count + 1) * 2 > hashes.count { grow() }
+    place(InvoiceIDIndex.hash(id), Int32(index))
+    count += 1
+  }
+
+  private mutating func place(_ h: UInt64, _ index: Int32) {
+    var s = Int(truncatingIfNeeded: h) & mask
+    while hashes[s] != 0 { s = (s + 1) & mask }
+    hashes[s] = h
+    slots[s] = index
+  }
+
+  private mutating func grow() {
+    let oldHashes = hashes
+    let oldSlots = slots
+    hashes = Array(repeating: 0, count: oldHashes.count * 2)
+    slots = Array(repeating: -1, count: oldHashes.count * 2)
+    mask = hashes.count - 1
+    for k in oldHashes.indices where oldHashes[k] != 0 { place(oldHashes[k], oldSlots[k]) }
+  }
+}
+
+/// Carries the second half's reader to and from its thread (used by that thread until the join).
+final class InvoiceRowsBox: @unchecked Sendable {
+  var rows: InvoiceRows
+  init(_ rows: InvoiceRows) { self.rows = rows }
+}
+
+/// Turns invoices rows into `OpenInvoice`s, checking references, ids, status and dates.
+struct InvoiceRows {
+  let path: String
+  let customFields: [ValueType]
+  let customerIndex: [String: Int]
+  let contractIndex: [String: Int]
+  let rejected: (customers: Int, contracts: Int)
+  var invoices: [OpenInvoice] = []
+  var ids = InvoiceIDIndex()
+  /// `Dataset.periodKey` of each invoice of another system (0: none), parallel to `invoices`.
+  var periods: [Int64] = []
+  /// The 1-based character column of each invoice's id, for duplicates found when halves are joined.
+  var idColumns: [Int32] = []
+  var found: [DataIssue] = []
+  /// Added to row lines (the second half's rows are numbered from its own header).
+  var lineOffset = 0
+
+  init(path: String, customFields: [ValueType], customerIndex: [String: Int], contractIndex: [String: Int], rejected: (customers: Int, contracts: Int)) {
+    self.path = path
+    self.customFields = customFields
+    self.customerIndex = customerIndex
+    self.contractIndex = contractIndex
+    self.rejected = rejected
+  }
+
+  var periodSet: Set<Int64> { Set(periods.filter { $0 != 0 }) }
+
+  mutating func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ msg: String) {
+    found.append(DataIssue(code: code, file: path, line: row.line + lineOffset, column: row.columns[col], message: msg, record: row.raw))
+  }
+
+  mutating func take(_ row: borrowing Row) {
+    guard case .text(let id) = row.values[0], case .text(let cust) = row.values[3], case .date(let issueDate) = row.values[5],
+      case .date(let due) = row.values[6], case .currency(let cur) = row.values[7], case .money(let amount) = row.values[8]
+    else { return }
+    if ids.find(id, in: invoices) != nil {
+      issue("D0304", row, 0, "duplicate invoice id '\(id)'")
+      return
+    }
+    guard let ci = customerIndex[cust] else {
+      issue("D0301", row, 3, Dataset.unknown("customer", cust, rejected: rejected.customers))
+      return
+    }
+    var contract: Int32 = -1
+    if case .text(let c) = row.values[4] {
+      guard let k = contractIndex[c] else {
+        issue("D0302", row, 4, Dataset.unknown("contract", c, rejected: rejected.contracts))
+        return
+      }
+      contract = Int32(k)
+    }
+    var status = InvoiceStatus.open
+    if case .text(let s) = row.values[11] {
+      guard let st = InvoiceStatus(rawValue: s) else {
+        issue("D0308", row, 11, "unknown status '\(s)': expected open, paid, void or written_off")
+        return
+      }
+      status = st
+    }
+    var kindCreditNote = false
+    if case .text(let k) = row.values[2] {
+      guard k == "invoice" || k == "credit_note" else {
+        issue("D0308", row, 2, "unknown kind '\(k)': expected invoice or credit_note")
+        return
+      }
+      kindCreditNote = k == "credit_note"
+    }
+    if due < issueDate {
+      issue("D0305", row, 6, "due date \(due) is before the issue date \(issueDate)")
+      return
+    }
+    // An invoice of another system counts as issued for its contract and period start.
+    var period: Int64 = 0
+    if contract >= 0, case .date(let ps) = row.values[13], !kindCreditNote { period = Dataset.periodKey(Int(contract), ps) }
+    ids.insert(id, index: invoices.count)
+    var values: [RValue] = []
+    if !customFields.isEmpty {
+      values.reserveCapacity(customFields.count)
+      let first = Dataset.invoiceColumns.count
+      for (k, t) in customFields.enumerated() { values.append(Schemas.value(row.values[first + k], t, currency: cur)) }
+    }
+    func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
+    let number: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
+    let reference: String = { if case .text(let r) = row.values[12] { return r } else { return "" } }()
+    invoices.append(
+      OpenInvoice(
+        id: id, number: number, isCreditNote: kindCreditNote, customer: Int32(ci), contract: contract, issueDate: issueDate,
+        dueDate: due, currency: cur, amount: amount, paid: money(9), disputed: money(10), status: status, reference: reference,
+        line: Int32(row.line + lineOffset), custom: values))
+    periods.append(period)
+    idColumns.append(Int32(row.columns[0]))
+  }
+
+  /// Appends the second half's invoices; an id already in the first half is a duplicate (reported with its record).
+  mutating func append(_ other: InvoiceRows, secondHalf: [UInt8]) {
+    found += other.found
+    invoices.reserveCapacity(invoices.count + other.invoices.count)
+    for (k, inv) in other.invoices.enumerated() {
+      if ids.find(inv.id, in: invoices) != nil {
+        let record = InvoiceRows.lineText(secondHalf, line: Int(inv.line) - other.lineOffset)
+        found.append(
+          DataIssue(
+            code: "D0304", file: path, line: Int(inv.line), column: Int(other.idColumns[k]), message: "duplicate invoice id '\(inv.id)'",
+            record: record))
+        continue
+      }
+      ids.insert(inv.id, index: invoices.count)
+      invoices.append(inv)
+      periods.append(other.periods[k])
+      idColumns.append(other.idColumns[k])
+    }
+  }
+
+  /// The text of a line (1-based) of `bytes`, at most 200 characters, as issues show records.
+  static func lineText(_ bytes: [UInt8], line: Int) -> String {
+    var n = 1
+    var start = 0
+    while n < line, let nl = bytes[start...].firstIndex(of: 10) {
+      start = nl + 1
+      n += 1
+    }
+    var end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+    if end > start && bytes[end - 1] == 13 { end -= 1 }
+    return String(String(decoding: bytes[start..<end], as: UTF8.self).prefix(200))
+  }
+
+  /// Cuts a CSV file in two at a record boundary near the middle (a newline after an even number of quotes):
+  /// the first half as is, the second behind the header line; and the lines before the cut. Nil when the
+  /// file is too small to cut or has no such newline.
+  static func split(_ bytes: [UInt8]) -> (first: [UInt8], second: [UInt8], linesBefore: Int)? {
+    guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
+    let mid = bytes.count / 2
+    guard mid > headerEnd else { return nil }
+    var quotes = 0
+    var lines = 0
+    var cut = -1
+    bytes.withUnsafeBufferPointer { b in
+      for i in 0..<b.count {
+        let c = b[i]
+        if c == 34 {
+          quotes += 1
+        } else if c == 10 {
+          lines += 1
+          if i >= mid && quotes & 1 == 0 {
+            cut = i
+            return
+          }
+        }
+      }
+    }
+    guard cut > headerEnd, cut + 1 < bytes.count else { return nil }
+    var header = Array(bytes[...headerEnd])
+    if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
+    return (Array(bytes[...cut]), header + bytes[(cut + 1)...], lines - 1)
   }
 }

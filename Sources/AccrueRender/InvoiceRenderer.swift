@@ -10,6 +10,27 @@ final class TextBox: @unchecked Sendable {
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
+  /// Renders items to text and emits them in order; 2,000 or more are rendered in two halves at the same
+  /// time (the second on another thread), so a large run's output takes half as long.
+  static func renderInOrder<T: Sendable>(_ items: [T], _ render: @escaping @Sendable (T) -> String, _ emit: (String) -> Void) {
+    guard items.count >= 2_000 else {
+      for x in items { emit(render(x)) }
+      return
+    }
+    let half = items.count / 2
+    let box = TextBox()
+    let done = DispatchSemaphore(value: 0)
+    let rest = Array(items[half...])
+    let t = Thread {
+      box.parts = rest.map(render)
+      done.signal()
+    }
+    t.start()
+    for x in items[..<half] { emit(render(x)) }
+    done.wait()
+    for part in box.parts { emit(part) }
+  }
+
   static func money(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits, grouping: true) }
   static func plain(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits) }
   static func lastDay(_ end: CivilDate) -> CivilDate { CivilDate(dayNumber: end.dayNumber - 1) }
@@ -51,30 +72,14 @@ public enum InvoiceRenderer {
 
   /// Writes the text one invoice at a time (a large run never holds its whole output).
   public static func writeText(
-    _ r: BillingResult, explain: String? = nil, collections: CollectionsResult? = nil, _ emit: (String) -> Void
+    _ r: BillingResult, explain: String? = nil, collections: CollectionsResult? = nil, billing: Bool = true, _ emit: (String) -> Void
   ) {
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
-    if explain == nil || !shown.isEmpty {
+    if billing && (explain == nil || !shown.isEmpty) {
       emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     }
-    if shown.count >= 2_000 {
-      // Render the two halves at the same time, emit in order.
-      let half = shown.count / 2
-      let box = TextBox()
-      let done = DispatchSemaphore(value: 0)
-      let rest = Array(shown[half...])
-      let explaining = explain != nil
-      let t = Thread {
-        box.parts = rest.map { invoiceText($0, explaining: explaining) }
-        done.signal()
-      }
-      t.start()
-      for inv in shown[..<half] { emit(invoiceText(inv, explaining: explaining)) }
-      done.wait()
-      for part in box.parts { emit(part) }
-    } else {
-      for inv in shown { emit(invoiceText(inv, explaining: explain != nil)) }
-    }
+    let explaining = explain != nil
+    renderInOrder(shown, { invoiceText($0, explaining: explaining) }, emit)
     var out = ""
     for f in r.failures { out += "\n! \(f)\n" }
     emit(out)
@@ -82,7 +87,8 @@ public enum InvoiceRenderer {
     if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false) {
       emit("\nno invoice or reminder with key '\(k)' in this run\n")
     }
-    emit("\n" + summary(r) + (collections.map { "; " + ReminderRenderer.summary($0) } ?? "") + "\n")
+    let reminders = collections.map { ReminderRenderer.summary($0) }
+    emit("\n" + (billing ? summary(r) + (reminders.map { "; " + $0 } ?? "") : "Plan: " + (reminders ?? "no reminders")) + "\n")
   }
 
   /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run

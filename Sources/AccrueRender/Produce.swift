@@ -8,15 +8,24 @@ import AccrueImport
 public enum Produce {
   /// Billing then collections (when the rules have cadences). With a journal, its invoices count as issued
   /// and its reminders as sent, so only what is new comes out.
+  /// What a run produces.
+  public enum Only: String, Sendable { case invoices, reminders }
+
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil, explain: String? = nil,
-    whyNot: String? = nil, progress: Billing.Progress? = nil
+    whyNot: String? = nil, progress: Billing.Progress? = nil, only: Only? = nil, explanations: Bool = true
   ) -> (billing: BillingResult, collections: CollectionsResult?, issues: [DataIssue]) {
     let d = journal.map { data.recording($0) } ?? data
-    let (b, issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
+    var b = BillingResult(asOf: asOf, since: since ?? asOf, invoices: [], alreadyIssued: 0, failures: [])
+    var issues: [DataIssue] = []
+    if only != .reminders {
+      (b, issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
+    }
     let c =
-      plan.cadences.isEmpty
-      ? nil : Collections.run(plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot)
+      plan.cadences.isEmpty || only == .invoices
+      ? nil
+      : Collections.run(
+        plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot, explanations: explanations)
     return (b, c, issues)
   }
 

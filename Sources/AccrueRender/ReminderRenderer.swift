@@ -50,7 +50,8 @@ public enum ReminderRenderer {
     if explain == nil || !shown.isEmpty {
       emit("\nCollections as of \(r.asOf): \(r.openInvoices) open invoice\(r.openInvoices == 1 ? "" : "s") looked at\n")
     }
-    for m in shown { emit(text(m, explaining: explain != nil)) }
+    let explaining = explain != nil
+    InvoiceRenderer.renderInOrder(shown, { text($0, explaining: explaining) }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 

@@ -1,4 +1,7 @@
+import AccrueChecker
 import AccrueCompiler
+import AccrueGen
+import AccrueParser
 import AccrueCore
 import AccrueEngine
 import AccrueImport
@@ -347,5 +350,53 @@ struct JournalTests {
     }
     #expect(folders == ["run-0001-2026-11-02", nil])
     #expect(try Journal.read(stateDir: base + "/state").items.map(\.key) == ["i1/standard/second"])
+  }
+}
+
+@Suite("Invoices read in two halves")
+struct ParallelInvoicesTests {
+  @Test("two halves give exactly one reader's invoices and issues, duplicates across halves included")
+  func halves() throws {
+    var rows = ["i0,c1,2026-09-01,2026-10-01,USD,1.00,,,open"]
+    for k in 1..<400 { rows.append("i\(k),c\(k % 3 + 1),2026-09-01,2026-10-\(k % 28 + 1 < 10 ? "0" : "")\(k % 28 + 1),USD,\(k).50,,,open") }
+    rows[50] = "i50,c9,2026-09-01,2026-10-01,USD,1.00,,,open"  // unknown customer, first half
+    rows[300] = "i0,c1,2026-09-01,2026-10-01,USD,1.00,,,open"  // duplicate of the first row, second half
+    rows[350] = "i350,c1,2026-09-01,2026-10-01,USD,1.005,,,open"  // too many decimals
+    rows[370] = "\"i370\",c1,2026-09-01,2026-10-01,USD,\"2.00\",,,open"  // quoted fields
+    let p = try Run.plan(CollectionsTests.basic)
+    let dir = try Run.folder(["customers.csv": Dun.customers, "invoices.csv": Dun.invoices(rows)])
+    let (one, i1) = Dataset.load(folder: dir, plan: p)
+    let (two, i2) = Dataset.load(folder: dir, plan: p, parallelInvoicesAt: 1)
+    #expect(i1 == i2)
+    #expect(i1.map(\.code) == ["D0301", "D0304", "D0208"])
+    #expect(i1.map(\.line) == [52, 302, 352])
+    #expect(one.invoices.count == 397)
+    #expect(one.invoices.map(\.id) == two.invoices.map(\.id))
+    #expect(one.invoices.map(\.line) == two.invoices.map(\.line))
+    #expect(one.invoices.map(\.amount) == two.invoices.map(\.amount))
+    #expect(two.invoiceIDs.find("i399", in: two.invoices) == 396)
+  }
+}
+
+@Suite("Collections on two threads")
+struct ParallelCollectionsTests {
+  @Test("two threads give exactly one pass's reminders, in the same order")
+  func identical() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-dun-\(UUID().uuidString)").path
+    try DataGenerator.write(DataGeneratorOptions(contracts: 400, events: 100, openInvoices: 4_000, payments: 10, seed: 5), to: dir)
+    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
+    let (results, _) = Frontend.check(load)
+    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
+    let (data, issues) = Dataset.load(folder: dir, plan: plan)
+    #expect(issues.isEmpty, "\(issues.prefix(3))")
+    let asOf = try #require(CivilDate.parse("2026-11-01"))
+    let one = Collections.run(plan: plan, data: data, asOf: asOf, parallelAt: .max)
+    let two = Collections.run(plan: plan, data: data, asOf: asOf, parallelAt: 1)
+    #expect(one.reminders.count > 100)
+    #expect(one.reminders.map(\.key) == two.reminders.map(\.key))
+    #expect(one.reminders.map(\.total) == two.reminders.map(\.total))
+    #expect(one.reminders.map(\.explanation) == two.reminders.map(\.explanation))
+    #expect(one.reminders.map { $0.actions.map(\.amount) } == two.reminders.map { $0.actions.map(\.amount) })
+    #expect(one.failures == two.failures)
   }
 }
