@@ -28,6 +28,8 @@ public struct OpenInvoice: Sendable {
   public var reference: String
   /// Its line in the invoices file.
   public var line: Int32
+  /// When it was paid in full (for the aging report's collection effectiveness), when known.
+  public var paidDate: CivilDate? = nil
   /// Values of the rules' custom invoice fields, in slot order after the built-in ones (empty when none).
   public var custom: [RValue]
 
@@ -120,19 +122,19 @@ extension Dataset {
     ColumnSpec(name: "amount", type: .money, required: true), ColumnSpec(name: "amount_paid", type: .money, required: false),
     ColumnSpec(name: "disputed_amount", type: .money, required: false), ColumnSpec(name: "status", type: .text, required: false),
     ColumnSpec(name: "reference", type: .text, required: false), ColumnSpec(name: "period_start", type: .date, required: false),
-    ColumnSpec(name: "period_end", type: .date, required: false),
+    ColumnSpec(name: "period_end", type: .date, required: false), ColumnSpec(name: "paid_date", type: .date, required: false),
   ]
 
   /// Reads invoices.csv into compact `OpenInvoice`s (and the keys billing must not issue again). A large
   /// CSV file is read in two halves at the same time; the result is the same as one reader's.
   static func loadInvoices(
-    _ f: TableFile, _ p: CheckedProgram, customerIndex: [String: Int], contractIndex: [String: Int],
+    _ f: TableFile, _ p: CheckedProgram?, customerIndex: [String: Int], contractIndex: [String: Int]?,
     rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
   ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>) {
-    let custom = Schemas.columns(.invoice, p)
+    let custom = p.map { Schemas.columns(.invoice, $0) } ?? []
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
     let reader = InvoiceRows(
-      path: f.path, customFields: custom.map { p.fields(of: .invoice)[$0.1].type }, customerIndex: customerIndex,
+      path: f.path, customFields: custom.map { p?.fields(of: .invoice)[$0.1].type ?? .text }, customerIndex: customerIndex,
       contractIndex: contractIndex, rejected: rejected)
     let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
     if f.format == .csv, size >= parallelAt, let data = FileManager.default.contents(atPath: f.path),
@@ -352,7 +354,8 @@ struct InvoiceRows {
   let path: String
   let customFields: [ValueType]
   let customerIndex: [String: Int]
-  let contractIndex: [String: Int]
+  /// Contract ids (nil: contracts are not checked, as for the aging report, which reads no contracts).
+  let contractIndex: [String: Int]?
   let rejected: (customers: Int, contracts: Int)
   var invoices: [OpenInvoice] = []
   var ids = InvoiceIDIndex()
@@ -364,7 +367,10 @@ struct InvoiceRows {
   /// Added to row lines (the second half's rows are numbered from its own header).
   var lineOffset = 0
 
-  init(path: String, customFields: [ValueType], customerIndex: [String: Int], contractIndex: [String: Int], rejected: (customers: Int, contracts: Int)) {
+  init(
+    path: String, customFields: [ValueType], customerIndex: [String: Int], contractIndex: [String: Int]?,
+    rejected: (customers: Int, contracts: Int)
+  ) {
     self.path = path
     self.customFields = customFields
     self.customerIndex = customerIndex
@@ -391,7 +397,7 @@ struct InvoiceRows {
       return
     }
     var contract: Int32 = -1
-    if case .text(let c) = row.values[4] {
+    if let contractIndex, case .text(let c) = row.values[4] {
       guard let k = contractIndex[c] else {
         issue("D0302", row, 4, Dataset.unknown("contract", c, rejected: rejected.contracts))
         return
@@ -431,11 +437,12 @@ struct InvoiceRows {
     func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
     let number: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
     let reference: String = { if case .text(let r) = row.values[12] { return r } else { return "" } }()
-    invoices.append(
-      OpenInvoice(
-        id: id, number: number, isCreditNote: kindCreditNote, customer: Int32(ci), contract: contract, issueDate: issueDate,
-        dueDate: due, currency: cur, amount: amount, paid: money(9), disputed: money(10), status: status, reference: reference,
-        line: Int32(row.line + lineOffset), custom: values))
+    var inv = OpenInvoice(
+      id: id, number: number, isCreditNote: kindCreditNote, customer: Int32(ci), contract: contract, issueDate: issueDate,
+      dueDate: due, currency: cur, amount: amount, paid: money(9), disputed: money(10), status: status, reference: reference,
+      line: Int32(row.line + lineOffset), custom: values)
+    inv.paidDate = row.values[15].date
+    invoices.append(inv)
     periods.append(period)
     idColumns.append(Int32(row.columns[0]))
   }

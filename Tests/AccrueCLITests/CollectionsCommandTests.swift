@@ -1,0 +1,70 @@
+import AccrueCLI
+import Foundation
+import Testing
+
+/// Collections through the command line: plan's reminders, --explain, --why-not, forecasts, apply, aging.
+@Suite("collections commands")
+struct CollectionsCommandTests {
+  static let rules = PlanCommandTests.rules
+  static let data = PlanCommandTests.data
+  static let base = ["--rules", rules, "--data", data]
+
+  @Test("plan lists the reminders due, with the step's rule; the summary counts them")
+  func reminders() {
+    let (s, out, err) = CLITests.run(["plan"] + Self.base + ["--as-of", "2026-11-01"])
+    #expect(s == 0, "\(err)")
+    #expect(out.contains("+ reminder INV-2026-0042/standard/second_reminder"))
+    #expect(out.contains("rule rules/dunning.accrue:") || out.contains("dunning.accrue:"))
+    #expect(out.split(separator: "\n").last?.contains("; 13 reminders (14 actions)") == true)
+  }
+
+  @Test("--explain KEY says why a reminder fired; --why-not INVOICE why one did not")
+  func explainAndWhyNot() {
+    let (_, out, _) = CLITests.run(["plan"] + Self.base + ["--as-of", "2026-11-01", "--explain", "INV-2026-0042/standard/second_reminder"])
+    #expect(out.contains("why: cadence standard"))
+    #expect(out.contains("1.5% of 300.00 USD"))
+    #expect(!out.contains("+ invoice "))
+    let (s, why, _) = CLITests.run(["plan"] + Self.base + ["--as-of", "2026-11-01", "--why-not", "INV-2025-0001"])
+    #expect(s == 0)
+    #expect(why.contains("is paid: only open invoices are dunned"))
+  }
+
+  @Test("--from/--to forecasts day by day; a bad range is a usage error")
+  func forecast() {
+    let (s, out, _) = CLITests.run(["plan"] + Self.base + ["--from", "2026-11-02", "--to", "2026-11-06"])
+    #expect(s == 0)
+    #expect(out.contains("2026-11-04 (wednesday)"))
+    #expect(out.split(separator: "\n").last?.hasPrefix("Forecast: ") == true)
+    #expect(CLITests.run(["plan"] + Self.base + ["--from", "2026-11-06", "--to", "2026-11-02"]).0 == 64)
+    #expect(CLITests.run(["plan"] + Self.base + ["--from", "2026-01-01", "--to", "2027-06-01"]).0 == 64)
+  }
+
+  @Test("apply twice: the second run produces nothing; plan --state shows nothing new")
+  func applyTwice() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-apply-\(UUID().uuidString)").path
+    let args = ["apply"] + Self.base + ["--as-of", "2026-11-01", "--state", dir + "/state", "--out", dir + "/out"]
+    let (s1, o1, _) = CLITests.run(args)
+    #expect(s1 == 0)
+    #expect(o1.contains("run-0001-2026-11-01"))
+    let (s2, o2, _) = CLITests.run(args)
+    #expect(s2 == 0)
+    #expect(o2.hasPrefix("Nothing new as of 2026-11-01"))
+    let (_, plan, _) = CLITests.run(["plan"] + Self.base + ["--as-of", "2026-11-01", "--state", dir + "/state"])
+    #expect(plan.split(separator: "\n").last?.hasPrefix("Plan: 0 invoices") == true)
+    #expect(plan.contains("no reminders"))
+    #expect(CLITests.run(["apply"] + Self.base + ["--as-of", "2026-11-01", "--out", dir]).0 == 64)
+  }
+
+  @Test("report aging: text and JSON; usage errors exit 64")
+  func aging() throws {
+    let (s, out, _) = CLITests.run(["report", "aging", "--data", Self.data, "--as-of", "2026-11-01"])
+    #expect(s == 0)
+    #expect(out.contains("over 90"))
+    #expect(out.contains("DSO"))
+    let (_, json, _) = CLITests.run(["report", "aging", "--data", Self.data, "--as-of", "2026-11-01", "--format", "json"])
+    let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    #expect((obj?["totals"] as? [Any])?.count == 2)
+    #expect(CLITests.run(["report", "agin", "--data", Self.data, "--as-of", "2026-11-01"]).0 == 64)
+    #expect(CLITests.run(["report", "aging", "--data", Self.data]).0 == 64)
+  }
+}
