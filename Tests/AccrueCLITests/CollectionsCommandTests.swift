@@ -15,7 +15,7 @@ struct CollectionsCommandTests {
     #expect(s == 0, "\(err)")
     #expect(out.contains("+ reminder INV-2026-0042/standard/second_reminder"))
     #expect(out.contains("rule rules/dunning.accrue:") || out.contains("dunning.accrue:"))
-    #expect(out.split(separator: "\n").last?.contains("; 13 reminders (14 actions)") == true)
+    #expect(out.split(separator: "\n").last?.contains("; 12 reminders (11 actions)") == true)
   }
 
   @Test("--explain KEY says why a reminder fired; --why-not INVOICE why one did not")
