@@ -176,7 +176,9 @@ enum PlanCommand {
         let rate = total > 0 ? Int(Double(rows) / total) : 0  // not money
         io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
       }
-      if let c = collections { io.err("stats: \(c.openInvoices) open invoices, \(c.reminders.count) reminders\n") }
+      if let c = collections {
+        io.err("stats: \(inputs.data.invoices.count) invoices (\(inputs.data.invoicesReadFast) by the fast path), \(c.openInvoices) open, \(c.reminders.count) reminders\n")
+      }
     }
     KeepAlive.keepIfLarge((inputs, result, collections), lines: result.invoices.count * 10 + (collections?.openInvoices ?? 0))
     return ExitStatus.success

@@ -151,7 +151,7 @@ extension Dataset {
       issues.append(DataIssue(code: "D0103", file: folder + "/invoices.csv", line: 1, column: 1, message: "no invoices file (invoices.csv, .json or .jsonl)"))
     case .success(let f?):
       var found: [DataIssue] = []
-      (invoices, _, _) = loadInvoices(f, nil, customerIndex: index, contractIndex: nil, rejected: (0, 0), parallelAt: 16 << 20, &found)
+      (invoices, _, _, _) = loadInvoices(f, nil, customerIndex: index, contractIndex: nil, rejected: (0, 0), parallelAt: 16 << 20, &found)
       issues += found.filter { $0.code != "D0202" }  // columns the rules declare
     }
     return (customers, invoices, issues)

@@ -168,6 +168,8 @@ struct CollectionsRun {
   /// Date of the latest reminder to each customer (by id), on or before the as-of date.
   var lastContact: [String: CivilDate] = [:]
   var failures: [String] = []
+  /// Step dates of the invoice being considered (reused: one allocation per run, not per invoice).
+  var dateBuffer: [CivilDate] = []
   /// The lines `--why-not` shows (a reference, so noting does not need exclusive access to the run).
   let why: WhyLog?
   /// Promises and payment plans by customer index.
@@ -293,7 +295,8 @@ struct CollectionsRun {
     var cadence: Int
     var step: Int
     var stepDate: CivilDate
-    var skipped: [String]
+    /// The first step not sent yet (steps from it up to `step` whose dates passed are skipped).
+    var firstUnsent: Int
     var brokenPromises: [PromiseToPay]
     var balance: Fixed
     var disputed: Fixed
@@ -470,8 +473,9 @@ struct CollectionsRun {
     // 3. The latest step due whose condition holds.
     let cal = calendar(cad)
     var chosenStep: Int?
-    var dates: [CivilDate] = []
-    for s in cad.steps { dates.append(stepDate(s, due: due, cal)) }
+    dateBuffer.removeAll(keepingCapacity: true)
+    for s in cad.steps { dateBuffer.append(stepDate(s, due: due, cal)) }
+    let dates = dateBuffer
     for k in cad.steps.indices.reversed() where dates[k] <= asOf {
       let s = cad.steps[k]
       if let f = firstFailing(s.conditions, s.source) {
@@ -502,9 +506,8 @@ struct CollectionsRun {
       return nil
     }
     let from = (last?.step ?? -1) + 1
-    let skipped = (from..<sk).filter { dates[$0] <= asOf }.map { cad.steps[$0].name }
     return Candidate(
-      invoice: i, cadence: ck, step: sk, stepDate: dates[sk], skipped: skipped, brokenPromises: broken, balance: open,
+      invoice: i, cadence: ck, step: sk, stepDate: dates[sk], firstUnsent: from, brokenPromises: broken, balance: open,
       disputed: disputedOut ? invoices[i].disputed : .zero)
   }
 
@@ -611,12 +614,19 @@ struct CollectionsRun {
       let reminder = Reminder(
         key: key, date: asOf, customerID: customer.id, customerName: customer.name, cadence: cad.name, cadenceLabel: cad.label,
         step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: step.timing, invoices: covered,
-        currency: inv.currency, total: total, messages: messages, actions: actions, skipped: driver.skipped, rule: step.source,
+        currency: inv.currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
         explanation: explanation, sources: sources)
       if reminder.contactsCustomer { lastContact[customer.id] = asOf }
       out.append(reminder)
     }
     return out
+  }
+
+  /// Steps a catch-up skips for a candidate: those after the last sent, before the one sent now, whose dates passed.
+  func skipped(_ c: Candidate, _ due: CivilDate) -> [String] {
+    let cad = plan.cadences[c.cadence]
+    let cal = calendar(cad)
+    return (c.firstUnsent..<c.step).filter { stepDate(cad.steps[$0], due: due, cal) <= asOf }.map { cad.steps[$0].name }
   }
 
   /// Why a candidate fired (built only for reminders, with the driving invoice loaded): the cadence and
@@ -630,7 +640,8 @@ struct CollectionsRun {
     let calendarName = cad.calendar.map { " on calendar \(plan.calendars[$0].name)" } ?? ""
     out.append("step \(step.name) \"\(step.label)\" (\(step.source)): \(step.timing), due \(inv.dueDate) -> \(c.stepDate)\(calendarName)")
     for cond in step.conditions { out.append("  when \(show(cond, true))") }
-    if !c.skipped.isEmpty { out.append("catch-up: only the latest step due is sent; skipped \(c.skipped.joined(separator: ", "))") }
+    let skip = skipped(c, inv.dueDate)
+    if !skip.isEmpty { out.append("catch-up: only the latest step due is sent; skipped \(skip.joined(separator: ", "))") }
     return out
   }
 

@@ -52,6 +52,8 @@ public struct Dataset: Sendable {
   public var contractIndex: [String: Int]
   /// Keys of invoices issued besides the invoices file's ids (a journal's, a forecast's earlier days).
   public var issuedKeys: Set<String>
+  /// Invoice rows the fast path read (the rest went through the general reader); for tests and `--stats`.
+  public var invoicesReadFast = 0
   /// The invoices file's ids (Accrue's invoices have their key as id): issued too.
   public var invoiceIDs = InvoiceIDIndex()
 
@@ -365,10 +367,11 @@ extension Dataset {
 
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var ids = InvoiceIDIndex()
+    var fastInvoices = 0
     var periods: Set<Int64> = []
     var invoices: [OpenInvoice] = []
     if let f = find("invoices") {
-      (invoices, ids, periods) = loadInvoices(
+      (invoices, ids, periods, fastInvoices) = loadInvoices(
         f, p, customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
     let collections = loadCollections(
@@ -385,6 +388,7 @@ extension Dataset {
     ds.rejectedRows = rejected
     ds.invoices = invoices
     ds.invoiceIDs = ids
+    ds.invoicesReadFast = fastInvoices
     ds.issuedPeriods = periods
     ds.invoicesFile = find("invoices")?.path
     ds.collections = collections

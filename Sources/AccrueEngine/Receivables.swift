@@ -4,6 +4,10 @@ import AccrueCore
 import AccrueImport
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The state of an earlier invoice.
 public enum InvoiceStatus: String, Sendable, CaseIterable {
   case open, paid, void
@@ -130,47 +134,68 @@ extension Dataset {
   static func loadInvoices(
     _ f: TableFile, _ p: CheckedProgram?, customerIndex: [String: Int], contractIndex: [String: Int]?,
     rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
-  ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>) {
+  ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>, fast: Int) {
     let custom = p.map { Schemas.columns(.invoice, $0) } ?? []
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
     let reader = InvoiceRows(
       path: f.path, customFields: custom.map { p?.fields(of: .invoice)[$0.1].type ?? .text }, customerIndex: customerIndex,
       contractIndex: contractIndex, rejected: rejected)
     let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
-    if f.format == .csv, size >= parallelAt, let data = FileManager.default.contents(atPath: f.path),
-      let halves = InvoiceRows.split([UInt8](data))
-    {
+    if f.format == .csv, size >= parallelAt, let bytes = InvoiceRows.readFile(f.path), let (cut, linesBefore) = InvoiceRows.splitPoint(bytes) {
+      let headerEnd = bytes.firstIndex(of: 10) ?? 0
+      let quoted = bytes.withUnsafeBufferPointer { memchr($0.baseAddress!, 34, $0.count) != nil }
       let second = InvoiceRowsBox(reader)
-      second.rows.lineOffset = halves.linesBefore
-      let done = DispatchSemaphore(value: 0)
-      let t = Thread {
-        TableReader.stream(
-          bytes: halves.second, path: f.path, format: .csv, schema: schema,
-          onIssue: { i in
-            // The header is read (and reported) by the first half.
-            if i.line <= 1 { return }
-            var x = i
-            x.line += halves.linesBefore
-            second.rows.found.append(x)
-          }
-        ) { row in second.rows.take(row) }
-        done.signal()
-      }
-      t.stackSize = 8 << 20
-      t.start()
       var first = reader
-      TableReader.stream(bytes: halves.first, path: f.path, format: .csv, schema: schema, onIssue: { first.found.append($0) }) { row in
-        first.take(row)
+      let done = DispatchSemaphore(value: 0)
+      if !quoted, let layout = InvoiceLayout(headerLine: bytes[...headerEnd], schema: schema, path: f.path) {
+        // Fast path: both halves read straight from the file's bytes.
+        let t = Thread {
+          bytes.withUnsafeBufferPointer { b in
+            second.rows.readLines(b, from: cut + 1, to: b.count, firstLine: linesBefore + 2, layout: layout, schema: schema)
+          }
+          done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+        bytes.withUnsafeBufferPointer { b in
+          first.readLines(b, from: headerEnd + 1, to: cut + 1, firstLine: 2, layout: layout, schema: schema)
+        }
+        done.wait()
+        first.append(second.rows) { InvoiceRows.lineText(bytes, line: $0) }
+      } else {
+        // The general reader on each half (the second behind a copy of the header).
+        var header = Array(bytes[...headerEnd])
+        if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
+        let secondHalf = header + bytes[(cut + 1)...]
+        second.rows.lineOffset = linesBefore
+        let t = Thread {
+          TableReader.stream(
+            bytes: secondHalf, path: f.path, format: .csv, schema: schema,
+            onIssue: { i in
+              // The header is read (and reported) by the first half.
+              if i.line <= 1 { return }
+              var x = i
+              x.line += linesBefore
+              second.rows.found.append(x)
+            }
+          ) { row in second.rows.take(row) }
+          done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+        TableReader.stream(bytes: Array(bytes[...cut]), path: f.path, format: .csv, schema: schema, onIssue: { first.found.append($0) }) {
+          row in first.take(row)
+        }
+        done.wait()
+        first.append(second.rows) { InvoiceRows.lineText(bytes, line: $0) }
       }
-      done.wait()
-      first.append(second.rows, secondHalf: halves.second)
       issues += first.found.sorted { $0.line < $1.line }
-      return (first.invoices, first.ids, first.periodSet)
+      return (first.invoices, first.ids, first.periodSet, first.fastRows)
     }
     var one = reader
     TableReader.stream(f, schema: schema, onIssue: { one.found.append($0) }) { row in one.take(row) }
     issues += one.found
-    return (one.invoices, one.ids, one.periodSet)
+    return (one.invoices, one.ids, one.periodSet, 0)
   }
 
   /// Reads promises.csv, payment_plans.csv, holidays.csv and reminders.csv (each optional).
@@ -364,6 +389,8 @@ struct InvoiceRows {
   /// The 1-based character column of each invoice's id, for duplicates found when halves are joined.
   var idColumns: [Int32] = []
   var found: [DataIssue] = []
+  /// Rows the fast path read.
+  var fastRows = 0
   /// Added to row lines (the second half's rows are numbered from its own header).
   var lineOffset = 0
 
@@ -447,17 +474,18 @@ struct InvoiceRows {
     idColumns.append(Int32(row.columns[0]))
   }
 
-  /// Appends the second half's invoices; an id already in the first half is a duplicate (reported with its record).
-  mutating func append(_ other: InvoiceRows, secondHalf: [UInt8]) {
+  /// Appends the second half's invoices; an id already in the first half is a duplicate, reported with its
+  /// record (`record(line)` gives a line's text).
+  mutating func append(_ other: InvoiceRows, record: (Int) -> String) {
     found += other.found
+    fastRows += other.fastRows
     invoices.reserveCapacity(invoices.count + other.invoices.count)
     for (k, inv) in other.invoices.enumerated() {
       if ids.find(inv.id, in: invoices) != nil {
-        let record = InvoiceRows.lineText(secondHalf, line: Int(inv.line) - other.lineOffset)
         found.append(
           DataIssue(
             code: "D0304", file: path, line: Int(inv.line), column: Int(other.idColumns[k]), message: "duplicate invoice id '\(inv.id)'",
-            record: record))
+            record: record(Int(inv.line))))
         continue
       }
       ids.insert(inv.id, index: invoices.count)
@@ -465,6 +493,29 @@ struct InvoiceRows {
       periods.append(other.periods[k])
       idColumns.append(other.idColumns[k])
     }
+  }
+
+  /// The whole file, read straight into an array.
+  static func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = Int(st.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+      var done = 0
+      while done < size {
+        let n = read(fd, buf.baseAddress! + done, size - done)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        done += n
+      }
+      failed = done != size
+      count = done
+    }
+    return failed ? nil : bytes
   }
 
   /// The text of a line (1-based) of `bytes`, at most 200 characters, as issues show records.
@@ -480,10 +531,9 @@ struct InvoiceRows {
     return String(String(decoding: bytes[start..<end], as: UTF8.self).prefix(200))
   }
 
-  /// Cuts a CSV file in two at a record boundary near the middle (a newline after an even number of quotes):
-  /// the first half as is, the second behind the header line; and the lines before the cut. Nil when the
-  /// file is too small to cut or has no such newline.
-  static func split(_ bytes: [UInt8]) -> (first: [UInt8], second: [UInt8], linesBefore: Int)? {
+  /// Where to cut a CSV file in two: a newline near the middle after an even number of quotes (a record
+  /// boundary), and the number of lines up to it. Nil when the file is too small or has no such newline.
+  static func splitPoint(_ bytes: [UInt8]) -> (cut: Int, linesBefore: Int)? {
     guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     let mid = bytes.count / 2
     guard mid > headerEnd else { return nil }
@@ -491,13 +541,21 @@ struct InvoiceRows {
     var lines = 0
     var cut = -1
     bytes.withUnsafeBufferPointer { b in
-      for i in 0..<b.count {
+      // Quotes before the middle, counted a block at a time; then newlines up to the cut.
+      var i = 0
+      while i < mid {
+        guard let q = memchr(b.baseAddress! + i, 34, mid - i) else { break }
+        quotes += 1
+        i = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress! + 1
+      }
+      lines = Usage.countNewlines(b, from: 0, to: mid)
+      for i in mid..<b.count {
         let c = b[i]
         if c == 34 {
           quotes += 1
         } else if c == 10 {
           lines += 1
-          if i >= mid && quotes & 1 == 0 {
+          if quotes & 1 == 0 {
             cut = i
             return
           }
@@ -505,8 +563,7 @@ struct InvoiceRows {
       }
     }
     guard cut > headerEnd, cut + 1 < bytes.count else { return nil }
-    var header = Array(bytes[...headerEnd])
-    if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
-    return (Array(bytes[...cut]), header + bytes[(cut + 1)...], lines - 1)
+    return (cut, lines - 1)
   }
+
 }

@@ -156,29 +156,8 @@ extension UsageWorker {
       while i < n {
         let start = i
         // One pass: field starts, line end, and whether every byte is printable ASCII.
-        var k = 0
-        var plain = true
-        var crlf = false
-        var j = i
-        starts[0] = start
-        while j < n {
-          let c = p[j]
-          if c == 44 {
-            k += 1
-            if k < fieldCount { starts[k] = j + 1 } else { plain = false }
-          } else if c < 0x20 || c >= 0x7F {
-            if c == 10 { break }
-            if c == 13 && j + 1 < n && p[j + 1] == 10 {
-              crlf = true
-              break
-            }
-            plain = false
-          }
-          j += 1
-        }
-        let next = crlf ? j + 2 : j + 1
-        if plain && k == fieldCount - 1 && j > start {
-          starts[fieldCount] = j + 1
+        let (j, next, plain) = PlainLine.scan(p, from: start, end: n, fieldCount: fieldCount, &starts)
+        if plain {
           if fastLine(p, starts, layout, &values, line: line) {
             i = next
             line += 1
@@ -265,5 +244,41 @@ extension UsageWorker {
     let fm = s.fast[mi]!
     guard fm.passes(values) else { return }
     addHot(ai, s.plan.metrics[mi].aggregation, fm.value(values), line: line)
+  }
+}
+
+/// Splitting a CSV line for the fast paths: field starts, the line's end, and whether it is plain (printable
+/// ASCII without quotes, exactly `fieldCount` fields, not empty).
+enum PlainLine {
+  /// Scans the line starting at `start` (before `end`); fills `starts[0...fieldCount]` (field k is
+  /// `starts[k] ..< starts[k + 1] - 1`) when plain. Returns where the line ends (its LF or CR LF), where the next
+  /// line starts, and whether it is plain.
+  @inline(__always)
+  static func scan(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, fieldCount: Int, _ starts: inout [Int])
+    -> (lineEnd: Int, next: Int, plain: Bool)
+  {
+    var k = 0
+    var plain = true
+    var crlf = false
+    var j = start
+    starts[0] = start
+    while j < end {
+      let c = p[j]
+      if c == 44 {
+        k += 1
+        if k < fieldCount { starts[k] = j + 1 } else { plain = false }
+      } else if c < 0x20 || c >= 0x7F || c == 34 {
+        if c == 10 { break }
+        if c == 13 && j + 1 < end && p[j + 1] == 10 {
+          crlf = true
+          break
+        }
+        plain = false
+      }
+      j += 1
+    }
+    plain = plain && k == fieldCount - 1 && j > start
+    if plain { starts[fieldCount] = j + 1 }
+    return (j, crlf ? j + 2 : j + 1, plain)
   }
 }

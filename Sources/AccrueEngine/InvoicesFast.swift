@@ -1,0 +1,169 @@
+import AccrueChecker
+import AccrueCore
+import AccrueImport
+import Foundation
+
+/// The invoices file's layout for the fast path, made from its header line: the schema column of each file
+/// column. Only for headers the general reader has nothing to say about, naming built-in columns only.
+///
+/// The fast path reads a plain line (printable ASCII, the header's field count) straight from the file's bytes,
+/// checking each field with the general reader's own parsers (`CivilDate.parse`, `Fixed.parse`,
+/// `Currency.lookup`) and the same rules (required values, money decimals, references, status, dates, duplicate
+/// ids). Any line it is not sure of goes to the general reader, which reports it exactly as it would have.
+struct InvoiceLayout {
+  /// Schema column of each file column.
+  var schemaOf: [Int]
+  /// File column of each schema column (-1: not in the file).
+  var fileOf: [Int]
+  /// The header line without BOM and line end, put before a line handed to the general reader.
+  var header: [UInt8]
+
+  init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
+    var h = Array(raw)
+    if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
+    while let last = h.last, last == 10 || last == 13 { h.removeLast() }
+    guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
+    guard TableReader.read(bytes: h + [10], path: path, format: .csv, schema: schema).issues.isEmpty else { return nil }
+    let builtIn = Dataset.invoiceColumns.count
+    guard schema.columns.count == builtIn else { return nil }  // custom fields: the general reader
+    schemaOf = []
+    fileOf = Array(repeating: -1, count: builtIn)
+    for (k, name) in h.split(separator: 44, omittingEmptySubsequences: false).enumerated() {
+      guard let si = schema.index(of: String(decoding: name, as: UTF8.self)) else { return nil }
+      schemaOf.append(si)
+      fileOf[si] = k
+    }
+    header = h
+  }
+}
+
+extension InvoiceRows {
+  /// Reads the records in `bytes[from..<to]` (whole lines; the first is line `firstLine` of the file): plain
+  /// lines by the fast path, others by the general reader, in file order.
+  mutating func readLines(
+    _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, layout: InvoiceLayout, schema: TableSchema
+  ) {
+    let fieldCount = layout.schemaOf.count
+    var starts = [Int](repeating: 0, count: fieldCount + 1)
+    let p = bytes.baseAddress!
+    // Room for about as many invoices as lines (from the length of the first ones), so the arrays grow once.
+    let sample = min(to - from, 16_384)
+    let newlines = max(1, Usage.countNewlines(bytes, from: from, to: from + sample))
+    let estimate = (to - from) / max(1, sample / newlines) + 16
+    invoices.reserveCapacity(invoices.count + estimate)
+    periods.reserveCapacity(periods.count + estimate)
+    idColumns.reserveCapacity(idColumns.count + estimate)
+    var i = from
+    var line = firstLine
+    while i < to {
+      let start = i
+      let (j, next, plain) = PlainLine.scan(p, from: start, end: to, fieldCount: fieldCount, &starts)
+      if plain {
+        if fastLine(p, starts, layout, line: line) {
+          i = next
+          line += 1
+          continue
+        }
+      }
+      // Anything unusual: the general reader on the header and this line alone.
+      var one = layout.header
+      one.append(10)
+      one.append(contentsOf: UnsafeBufferPointer(start: p + start, count: j - start))
+      one.append(10)
+      general(one, lineOffset: line - 2, schema: schema)
+      i = next
+      line += 1
+    }
+  }
+
+  /// The general reader over `bytes` (a header line, then records numbered from line 2, plus `lineOffset`).
+  mutating func general(_ bytes: [UInt8], lineOffset: Int, schema: TableSchema) {
+    let saved = self.lineOffset
+    self.lineOffset = lineOffset
+    var issues: [DataIssue] = []
+    TableReader.stream(
+      bytes: bytes, path: path, format: .csv, schema: schema,
+      onIssue: { i in
+        if i.line <= 1 { return }  // the header was read once, before
+        var x = i
+        x.line += lineOffset
+        issues.append(x)
+      }
+    ) { row in take(row) }
+    found += issues
+    self.lineOffset = saved
+  }
+
+  /// One plain line; false, with nothing changed, when it must go to the general reader.
+  private mutating func fastLine(_ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: InvoiceLayout, line: Int) -> Bool {
+    @inline(__always) func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
+      let f = layout.fileOf[column]
+      if f < 0 { return nil }
+      let from = starts[f]
+      let n = starts[f + 1] - 1 - from
+      return n == 0 ? nil : UnsafeBufferPointer(start: p + from, count: n)
+    }
+    @inline(__always) func text(_ b: UnsafeBufferPointer<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
+    @inline(__always) func decimal(_ b: UnsafeBufferPointer<UInt8>) -> Fixed? {
+      memchr(b.baseAddress!, 95, b.count) == nil ? Fixed.parse(b) : nil
+    }
+    @inline(__always) func date(_ column: Int) -> (ok: Bool, value: CivilDate?) {
+      guard let b = field(column) else { return (true, nil) }
+      guard let d = CivilDate.parse(bytes: b) else { return (false, nil) }
+      return (true, d)
+    }
+    // Required: id, customer, issue and due dates, currency, amount.
+    guard let idB = field(0), let custB = field(3), let issueB = field(5), let dueB = field(6), let curB = field(7),
+      let amountB = field(8), let issueDate = CivilDate.parse(bytes: issueB), let due = CivilDate.parse(bytes: dueB),
+      let cur = Currency.lookup(bytes: curB), let amount = decimal(amountB), amount.significantFractionDigits <= cur.minorUnits
+    else { return false }
+    var paid = Fixed.zero
+    var disputed = Fixed.zero
+    if let b = field(9) {
+      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return false }
+      paid = v
+    }
+    if let b = field(10) {
+      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return false }
+      disputed = v
+    }
+    let ps = date(13)
+    let pe = date(14)
+    let pd = date(15)
+    guard ps.ok, pe.ok, pd.ok, due >= issueDate else { return false }
+    var status = InvoiceStatus.open
+    if let b = field(11) {
+      guard let s = InvoiceStatus(rawValue: text(b)) else { return false }
+      status = s
+    }
+    var creditNote = false
+    if let b = field(2) {
+      let k = text(b)
+      guard k == "invoice" || k == "credit_note" else { return false }
+      creditNote = k == "credit_note"
+    }
+    guard let ci = customerIndex[text(custB)] else { return false }
+    var contract: Int32 = -1
+    if let contractIndex, let b = field(4) {
+      guard let k = contractIndex[text(b)] else { return false }
+      contract = Int32(k)
+    }
+    let id = text(idB)
+    if ids.find(id, in: invoices) != nil { return false }
+    var number = id
+    if let b = field(1), !(b.count == idB.count && memcmp(b.baseAddress!, idB.baseAddress!, b.count) == 0) { number = text(b) }
+    let reference = field(12).map(text) ?? ""
+    var period: Int64 = 0
+    if contract >= 0, let start = ps.value, !creditNote { period = Dataset.periodKey(Int(contract), start) }
+    ids.insert(id, index: invoices.count)
+    var inv = OpenInvoice(
+      id: id, number: number, isCreditNote: creditNote, customer: Int32(ci), contract: contract, issueDate: issueDate, dueDate: due,
+      currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line), custom: [])
+    inv.paidDate = pd.value
+    invoices.append(inv)
+    periods.append(period)
+    idColumns.append(Int32(starts[layout.fileOf[0]] - starts[0] + 1))
+    fastRows += 1
+    return true
+  }
+}
