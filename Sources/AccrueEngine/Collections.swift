@@ -95,6 +95,21 @@ enum InvoiceField: String, CaseIterable {
   case disputedAmount = "disputed_amount", balance, daysOverdue = "days_overdue", status, reference
 }
 
+/// A compiled cadence behind one reference, with what the per-invoice path reads most.
+final class CadenceBox: Sendable {
+  let c: CompiledCadence
+  let offsets: [Int]
+  let business: [Bool]
+  /// Steps without a `when`.
+  let conditionless: [Bool]
+  init(_ c: CompiledCadence) {
+    self.c = c
+    offsets = c.steps.map(\.offset)
+    business = c.steps.map(\.business)
+    conditionless = c.steps.map { $0.conditions.isEmpty }
+  }
+}
+
 /// Lines explaining one invoice's outcome.
 final class WhyLog {
   var lines: [String] = []
@@ -175,6 +190,9 @@ struct CollectionsRun {
   /// Promises and payment plans by customer index.
   var promisesOf: [Int32: [Int]] = [:]
   var plansOf: [Int32: [Int]] = [:]
+  /// The cadences behind references, with their step offsets at hand: the per-invoice path copies a reference,
+  /// not a struct of arrays and strings.
+  let boxes: [CadenceBox]
   /// The invoices looked at (the data's, plus a forecast's).
   var invoices: [OpenInvoice] = []
   /// Slot of each built-in invoice field (`InvoiceField` order), -1 when the rules never read it.
@@ -212,6 +230,7 @@ struct CollectionsRun {
     let firstCustom = inv.first { $0.isCustom }?.index ?? inv.count
     customInvoiceSlots = inv.filter { $0.isCustom && read.contains($0.index) }.map { ($0.index - firstCustom, $0.index) }
     appliesPerCustomer = plan.cadences.map { !$0.applies.contains { $0.readsInvoice } }
+    boxes = plan.cadences.map(CadenceBox.init)
     invoiceFieldCount = inv.count
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count
     customerSlots = Dictionary(p.fields(of: .customer).map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
@@ -246,8 +265,12 @@ struct CollectionsRun {
   /// The day a step falls for a due date: business days counted on the cadence's calendar; a step on a
   /// non-business day moves to the next business day.
   func stepDate(_ s: CompiledStep, due: CivilDate, _ cal: BusinessCalendar) -> CivilDate {
-    if s.business && s.offset != 0 { return cal.adding(businessDays: s.offset, to: due) ?? due }
-    let d = due.adding(days: s.offset) ?? due
+    stepDate(offset: s.offset, business: s.business, due: due, cal)
+  }
+
+  @inline(__always) func stepDate(offset: Int, business: Bool, due: CivilDate, _ cal: BusinessCalendar) -> CivilDate {
+    if business && offset != 0 { return cal.adding(businessDays: offset, to: due) ?? due }
+    let d = due.adding(days: offset) ?? due
     return cal.nextBusinessDay(onOrAfter: d) ?? d
   }
 
@@ -409,21 +432,21 @@ struct CollectionsRun {
     load(i, disputedExcluded: true)
     // 1. The first cadence that applies.
     var chosen: Int?
-    for (k, cad) in plan.cadences.enumerated() {
-      if let cur = cad.currency, cur != currency {
-        note(id, "cadence \(cad.name) (\(cad.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
+    for k in boxes.indices {
+      let cad = boxes[k]
+      if let cur = cad.c.currency, cur != currency {
+        note(id, "cadence \(cad.c.name) (\(cad.c.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
         continue
       }
-      let failing: CCondition?
+      let failing: Int?
       if appliesPerCustomer[k], appliesCache[k] != -2 {
-        failing = appliesCache[k] < 0 ? nil : cad.applies[appliesCache[k]]
+        failing = appliesCache[k] < 0 ? nil : appliesCache[k]
       } else {
-        let f = firstFailing(cad.applies, cad.source)
-        failing = f.map { cad.applies[$0] }
-        if appliesPerCustomer[k] { appliesCache[k] = f ?? -1 }
+        failing = cad.c.applies.isEmpty ? nil : firstFailing(cad.c.applies, cad.c.source)
+        if appliesPerCustomer[k] { appliesCache[k] = failing ?? -1 }
       }
       if let a = failing {
-        note(id, "cadence \(cad.name) (\(cad.source)) does not apply: \(show(a, false))")
+        note(id, "cadence \(cad.c.name) (\(cad.c.source)) does not apply: \(show(cad.c.applies[a], false))")
       } else {
         chosen = k
         break
@@ -433,74 +456,75 @@ struct CollectionsRun {
       note(id, "no cadence applies to invoice \(id)")
       return nil
     }
-    let cad = plan.cadences[ck]
+    let box = boxes[ck]
     var broken: [PromiseToPay] = []
     // 2. Pauses.
-    let disputedOut = cad.pauseOnDispute
+    let disputedOut = box.c.pauseOnDispute
     if !disputedOut { load(i, disputedExcluded: false) }
     let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
     if open <= .zero {
-      note(id, "paused by cadence \(cad.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
+      note(id, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
       return nil
     }
-    if cad.pauseOnCreditHold, let s = customerSlots["credit_hold"], case .bool(true) = env.records[RecordKind.customer.index][s] {
-      note(id, "paused by cadence \(cad.name): the customer is on credit hold ('pause on credit hold')")
+    if box.c.pauseOnCreditHold, let s = customerSlots["credit_hold"], case .bool(true) = env.records[RecordKind.customer.index][s] {
+      note(id, "paused by cadence \(box.c.name): the customer is on credit hold ('pause on credit hold')")
       return nil
     }
-    if cad.pauseOnPromise {
+    if box.c.pauseOnPromise {
       for pk in promisesOf[customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
         let p = data.collections.promises[pk]
         if asOf <= p.promisedDate {
-          note(id, "paused by cadence \(cad.name): promise to pay by \(p.promisedDate) (\(p.source))")
+          note(id, "paused by cadence \(box.c.name): promise to pay by \(p.promisedDate) (\(p.source))")
           return nil
         }
         broken.append(p)
       }
     }
-    if cad.pauseOnPaymentPlan {
+    if box.c.pauseOnPaymentPlan {
       for pk in plansOf[customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
         let p = data.collections.paymentPlans[pk]
         if p.active && p.start <= asOf && (p.end.map { asOf <= $0 } ?? true) {
-          note(id, "paused by cadence \(cad.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
+          note(id, "paused by cadence \(box.c.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
           return nil
         }
       }
     }
-    for w in cad.pauseWhen where holds(w, cad.source) {
-      note(id, "paused by cadence \(cad.name): pause when \(show(w, true))")
+    for w in box.c.pauseWhen where holds(w, box.c.source) {
+      note(id, "paused by cadence \(box.c.name): pause when \(show(w, true))")
       return nil
     }
     // 3. The latest step due whose condition holds.
-    let cal = calendar(cad)
+    let cal = box.c.calendar.map { calendars[$0] } ?? .weekendsOnly
     var chosenStep: Int?
     dateBuffer.removeAll(keepingCapacity: true)
-    for s in cad.steps { dateBuffer.append(stepDate(s, due: due, cal)) }
+    for j in box.offsets.indices { dateBuffer.append(stepDate(offset: box.offsets[j], business: box.business[j], due: due, cal)) }
     let dates = dateBuffer
-    for k in cad.steps.indices.reversed() where dates[k] <= asOf {
-      let s = cad.steps[k]
-      if let f = firstFailing(s.conditions, s.source) {
-        let cond = s.conditions[f]
-        note(id, "step \(s.name) fell on \(dates[k]) but its condition does not hold: \(show(cond, false))")
+    for k in box.c.steps.indices.reversed() where dates[k] <= asOf {
+      if box.conditionless[k] {
+        chosenStep = k
+        break
+      }
+      if let f = firstFailing(box.c.steps[k].conditions, box.c.steps[k].source) {
+        note(id, "step \(box.c.steps[k].name) fell on \(dates[k]) but its condition does not hold: \(show(box.c.steps[k].conditions[f], false))")
       } else {
         chosenStep = k
         break
       }
     }
     guard let sk = chosenStep else {
-      if let next = cad.steps.indices.first(where: { dates[$0] > asOf }) {
-        note(id, "not yet due: the next step of cadence \(cad.name), \(cad.steps[next].name) (\(cad.steps[next].timing)), falls on \(dates[next])")
+      if let next = box.c.steps.indices.first(where: { dates[$0] > asOf }) {
+        note(id, "not yet due: the next step of cadence \(box.c.name), \(box.c.steps[next].name) (\(box.c.steps[next].timing)), falls on \(dates[next])")
       } else {
-        note(id, "no step of cadence \(cad.name) applies")
+        note(id, "no step of cadence \(box.c.name) applies")
       }
       return nil
     }
-    let step = cad.steps[sk]
     let last = stepSent.isEmpty ? nil : stepSent[id]?[ck]
     if let last, last.step >= sk {
-      let sentName = cad.steps[last.step].name
-      var text = "already sent: step \(sentName) of cadence \(cad.name) on \(last.date) (\(last.key))"
-      if let next = cad.steps.indices.first(where: { $0 > last.step && dates[$0] > asOf }) {
-        text += "; the next step, \(cad.steps[next].name), falls on \(dates[next])"
+      let sentName = box.c.steps[last.step].name
+      var text = "already sent: step \(sentName) of cadence \(box.c.name) on \(last.date) (\(last.key))"
+      if let next = box.c.steps.indices.first(where: { $0 > last.step && dates[$0] > asOf }) {
+        text += "; the next step, \(box.c.steps[next].name), falls on \(dates[next])"
       }
       note(id, text)
       return nil
