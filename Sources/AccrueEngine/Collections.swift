@@ -699,13 +699,14 @@ struct CollectionsRun {
       from = "the terms of plan \(plan.plans[data.contracts[Int(inv.contract)].plan].name)"
     }
     var fee = Fixed.zero
-    var lines = ["late fee from \(from)"]
+    var lines: [String] = []
+    if explaining { lines.append("late fee from \(from)") }
     env.reset()
     if let f = fixedE {
       switch f.eval(env) {
       case .money(let m, let cur) where cur == inv.currency:
         fee = m
-        lines.append("fixed part \(money(m, cur))")
+        if explaining { lines.append("fixed part \(money(m, cur))") }
       case .money(_, let cur):
         failures.append("\(step.source): the late fee is in \(cur.code) but the invoices are in \(inv.currency.code)")
         return CollectionAction(kind: "late fee", detail: "late fee not computed: currency mismatch", amount: nil, explanation: lines)
@@ -715,10 +716,10 @@ struct CollectionsRun {
     if let p = percentE, case .percent(let r) = p.eval(env) {
       let part = total.multiplied(by: r) ?? .zero
       fee = fee.adding(part) ?? fee
-      lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)")
+      if explaining { lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)") }
     }
     let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount ?? fee
-    lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))")
+    if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
     return CollectionAction(kind: "late fee", detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }
 
@@ -743,17 +744,20 @@ struct CollectionsRun {
     guard let re = rateE, case .percent(let r) = re.eval(env) else {
       return CollectionAction(kind: "interest", detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
     }
-    var lines = ["interest at \(r.multiplied(by: Fixed(100))?.description ?? "?")% a year, \(dc.rawValue), from \(from)"]
+    var lines: [String] = []
+    if explaining { lines.append("interest at \(r.multiplied(by: Fixed(100))?.description ?? "?")% a year, \(dc.rawValue), from \(from)") }
     var total = Fixed.zero
     for g in group {
       let x = invoices[g.invoice]
       guard x.dueDate < asOf else { continue }
       let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: x.dueDate, to: asOf) ?? .zero
-      lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - x.dueDate.dayNumber) days since \(x.dueDate) = \(part)")
+      if explaining {
+        lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - x.dueDate.dayNumber) days since \(x.dueDate) = \(part)")
+      }
       total = total.adding(part) ?? total
     }
     let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount ?? total
-    lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))")
+    if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
     return CollectionAction(kind: "interest", detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }
 }

@@ -13,35 +13,98 @@ public enum ReminderRenderer {
     return "\(n) reminder\(n == 1 ? "" : "s") (\(a) action\(a == 1 ? "" : "s"))"
   }
 
-  /// One reminder's block of text.
+  /// One reminder's block of text (written into bytes: a large run renders tens of thousands).
   public static func text(_ m: Reminder, explaining: Bool) -> String {
-    var out = "\n+ reminder \(m.key)\n"
-    out += "    customer \(m.customerID) \(m.customerName), cadence \(m.cadence), step \(m.step) \"\(m.stepLabel)\"\n"
-    out += "    \(m.timing): fell on \(m.stepDate)\(m.skipped.isEmpty ? "" : "; skipped (catch-up): " + m.skipped.joined(separator: ", "))\n"
-    for inv in m.invoices {
-      let overdue = inv.daysOverdue == 0 ? "not yet overdue" : "\(inv.daysOverdue) day\(inv.daysOverdue == 1 ? "" : "s") overdue"
-      var line = "    invoice " + InvoiceRenderer.pad(inv.number == inv.id ? inv.id : "\(inv.id) (\(inv.number))", 30)
-      line += " due \(inv.dueDate) " + InvoiceRenderer.pad("(\(overdue))", 22) + InvoiceRenderer.lpad(money(inv.balance, m.currency), 14)
-      if inv.disputed > .zero { line += "  (\(money(inv.disputed, m.currency)) disputed, left out)" }
-      out += line + "\n"
+    var t = TextBuffer()
+    t.put("\n+ reminder ")
+    t.put(m.key)
+    t.put("\n    customer ")
+    t.put(m.customerID)
+    t.put(" ")
+    t.put(m.customerName)
+    t.put(", cadence ")
+    t.put(m.cadence)
+    t.put(", step ")
+    t.put(m.step)
+    t.put(" \"")
+    t.put(m.stepLabel)
+    t.put("\"\n    ")
+    t.put(m.timing)
+    t.put(": fell on ")
+    t.put(m.stepDate.description)
+    if !m.skipped.isEmpty {
+      t.put("; skipped (catch-up): ")
+      t.put(m.skipped.joined(separator: ", "))
     }
-    out += "    " + InvoiceRenderer.pad("open balance", 75) + InvoiceRenderer.lpad(money(m.total, m.currency), 14) + " \(m.currency.code)\n"
+    t.put("\n")
+    for inv in m.invoices {
+      t.put("    invoice ")
+      t.pad(inv.number == inv.id ? inv.id : "\(inv.id) (\(inv.number))", 30)
+      t.put(" due ")
+      t.put(inv.dueDate.description)
+      t.put(" ")
+      let d = inv.daysOverdue
+      t.pad(d == 0 ? "(not yet overdue)" : "(\(d) day\(d == 1 ? "" : "s") overdue)", 22)
+      t.lpad(money(inv.balance, m.currency), 14)
+      if inv.disputed > .zero {
+        t.put("  (")
+        t.put(money(inv.disputed, m.currency))
+        t.put(" disputed, left out)")
+      }
+      t.put("\n")
+    }
+    t.put("    ")
+    t.pad("open balance", 75)
+    t.lpad(money(m.total, m.currency), 14)
+    t.put(" ")
+    t.put(m.currency.code)
+    t.put("\n")
     for msg in m.messages {
-      var line = "    \(msg.channel) \"\(msg.template)\""
-      line += msg.to.isEmpty ? (msg.channel == "letter" ? " by post" : " (no recipient on file)") : " to " + msg.to.joined(separator: ", ")
-      if !msg.cc.isEmpty { line += " cc " + msg.cc.joined(separator: ", ") }
-      out += line + "\n"
+      t.put("    ")
+      t.put(msg.channel)
+      t.put(" \"")
+      t.put(msg.template)
+      t.put("\"")
+      if msg.to.isEmpty {
+        t.put(msg.channel == "letter" ? " by post" : " (no recipient on file)")
+      } else {
+        t.put(" to ")
+        t.put(msg.to.joined(separator: ", "))
+      }
+      if !msg.cc.isEmpty {
+        t.put(" cc ")
+        t.put(msg.cc.joined(separator: ", "))
+      }
+      t.put("\n")
     }
     for a in m.actions {
-      out += "    " + (a.detail == a.kind ? a.kind : "\(a.kind): \(a.detail)") + "\n"
-      if explaining { for e in a.explanation { out += "        \(e)\n" } }
+      t.put("    ")
+      t.put(a.kind)
+      if a.detail != a.kind {
+        t.put(": ")
+        t.put(a.detail)
+      }
+      t.put("\n")
+      if explaining {
+        for e in a.explanation {
+          t.put("        ")
+          t.put(e)
+          t.put("\n")
+        }
+      }
     }
-    out += "    rule \(m.rule)\n"
+    t.put("    rule ")
+    t.put(m.rule.description)
+    t.put("\n")
     if explaining {
-      for e in m.explanation { out += "    why: \(e)\n" }
-      out += "    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n"
+      for e in m.explanation {
+        t.put("    why: ")
+        t.put(e)
+        t.put("\n")
+      }
+      t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
     }
-    return out
+    return t.string
   }
 
   /// The reminders section of `accrue plan`'s text.
@@ -133,4 +196,42 @@ public enum ReminderRenderer {
     }
     return out
   }
+}
+
+/// Text built as UTF-8 bytes: appends without the cost of growing Strings piece by piece.
+struct TextBuffer {
+  var bytes: [UInt8] = []
+
+  init() { bytes.reserveCapacity(1024) }
+
+  mutating func put(_ s: String) {
+    var s = s
+    s.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  /// Columns a string takes: its byte count when ASCII, else its characters.
+  static func width(_ s: String) -> Int {
+    var n = 0
+    for b in s.utf8 {
+      if b >= 0x80 { return s.count }
+      n += 1
+    }
+    return n
+  }
+
+  mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }
+
+  /// `s` then spaces up to `n` columns.
+  mutating func pad(_ s: String, _ n: Int) {
+    put(s)
+    spaces(n - TextBuffer.width(s))
+  }
+
+  /// Spaces, then `s` ending at column `n`.
+  mutating func lpad(_ s: String, _ n: Int) {
+    spaces(n - TextBuffer.width(s))
+    put(s)
+  }
+
+  var string: String { String(decoding: bytes, as: UTF8.self) }
 }
