@@ -204,6 +204,12 @@ struct CollectionsRun {
   let appliesPerCustomer: [Bool]
   /// -2: not evaluated yet for this customer; -1: all hold; else the index of the first that does not.
   var appliesCache: [Int] = []
+  /// The same for `pause when`: whether a cadence's read only the customer, and per customer -2 (not yet),
+  /// -1 (none holds) or the index of the first that holds.
+  let pausePerCustomer: [Bool]
+  var pauseCache: [Int] = []
+  /// Slot of `customer.credit_hold`.
+  let creditHoldSlot: Int?
   // Field slots.
   let invoiceSlots: [String: Int]
   let customerSlots: [String: Int]
@@ -231,9 +237,11 @@ struct CollectionsRun {
     customInvoiceSlots = inv.filter { $0.isCustom && read.contains($0.index) }.map { ($0.index - firstCustom, $0.index) }
     appliesPerCustomer = plan.cadences.map { !$0.applies.contains { $0.readsInvoice } }
     boxes = plan.cadences.map(CadenceBox.init)
+    pausePerCustomer = plan.cadences.map { !$0.pauseWhen.contains { $0.readsInvoice } }
     invoiceFieldCount = inv.count
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count
     customerSlots = Dictionary(p.fields(of: .customer).map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    creditHoldSlot = customerSlots["credit_hold"]
     for (ci, c) in plan.calendars.enumerated() {
       var days: [CivilDate] = []
       for h in c.holidays {
@@ -389,6 +397,7 @@ struct CollectionsRun {
       set("oldest_overdue_days", .days(Int64(oldest)))
       env.records[cust] = record
       appliesCache = Array(repeating: -2, count: plan.cadences.count)
+      pauseCache = appliesCache
 
       var candidates: [Candidate] = []
       for i in list {
@@ -466,7 +475,7 @@ struct CollectionsRun {
       note(id, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
       return nil
     }
-    if box.c.pauseOnCreditHold, let s = customerSlots["credit_hold"], case .bool(true) = env.records[RecordKind.customer.index][s] {
+    if box.c.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {
       note(id, "paused by cadence \(box.c.name): the customer is on credit hold ('pause on credit hold')")
       return nil
     }
@@ -489,9 +498,22 @@ struct CollectionsRun {
         }
       }
     }
-    for w in box.c.pauseWhen where holds(w, box.c.source) {
-      note(id, "paused by cadence \(box.c.name): pause when \(show(w, true))")
-      return nil
+    if !box.c.pauseWhen.isEmpty {
+      // Conditions that read only the customer hold for all its invoices: evaluated once per customer.
+      var holding = -1
+      if pausePerCustomer[ck], pauseCache[ck] != -2 {
+        holding = pauseCache[ck]
+      } else {
+        for (k, w) in box.c.pauseWhen.enumerated() where holds(w, box.c.source) {
+          holding = k
+          break
+        }
+        if pausePerCustomer[ck] { pauseCache[ck] = holding }
+      }
+      if holding >= 0 {
+        note(id, "paused by cadence \(box.c.name): pause when \(show(box.c.pauseWhen[holding], true))")
+        return nil
+      }
     }
     // 3. The latest step due whose condition holds.
     let cal = box.c.calendar.map { calendars[$0] } ?? .weekendsOnly
@@ -540,11 +562,10 @@ struct CollectionsRun {
   mutating func produce(_ candidates: [Candidate], _ invoices: [OpenInvoice], _ c: Int) -> [Reminder] {
     let customer = data.customers[c]
     var groups: [[Candidate]] = []
-    var groupOf: [String: Int] = [:]
+    var groupOf: [Int: Int] = [:]
     for cand in candidates {
-      let cad = plan.cadences[cand.cadence]
-      if cad.grouped {
-        let g = "\(cand.cadence)/\(invoices[cand.invoice].currency.code)"
+      if boxes[cand.cadence].c.grouped {
+        let g = cand.cadence << 32 | Int(invoices[cand.invoice].currency.packed)
         if let k = groupOf[g] {
           groups[k].append(cand)
           continue
