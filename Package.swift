@@ -23,6 +23,7 @@ let package = Package(
     // AST -> names, types, units, currencies, rule conflicts -> diagnostics + checked program.
     .target(name: "AccrueChecker", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
     // Checked program -> executable plan: every expression a closure with names resolved to slots.
+    .target(name: "AccrueFormat", dependencies: ["AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
     .target(name: "AccrueCompiler", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker"]),
     // Data files (CSV, JSON, JSON Lines; later bank formats) -> typed rows with located issues.
     .target(name: "AccrueImport", dependencies: ["AccrueCore"]),
@@ -39,7 +40,7 @@ let package = Package(
       name: "AccrueCLI",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
-        "AccrueCompiler", "AccrueEngine", "AccrueImport",
+        "AccrueCompiler", "AccrueEngine", "AccrueImport", "AccrueFormat",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
@@ -49,6 +50,7 @@ let package = Package(
       name: "AccrueFrontendTests",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
+        "AccrueFormat", "AccrueCompiler", "AccrueEngine",
       ],
       exclude: ["Golden"]),
     .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore", "AccrueEngine", "accrue"]),
