@@ -133,6 +133,7 @@ enum PlanCommand {
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
       OptionSpec(long: "to", short: nil, value: "date", help: "Forecast: the last day."),
+      OptionSpec(long: "coverage", short: nil, value: nil, help: "Also list the rules, tiers and steps that never fired on this data."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
     discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
@@ -165,6 +166,10 @@ enum PlanCommand {
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, billing: args.value("only") != "reminders"
       ) { io.out($0) }
+    }
+    if args.flag("coverage") {
+      let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections)
+      io.out(CoverageRenderer.text(cov))
     }
     if args.flag("stats") {
       let t4 = clock.now

@@ -8,7 +8,7 @@ extension Billing {
   /// the unit price when one price applies to every unit, and the steps for `--explain`.
   static func price(
     _ ch: CompiledCharge, quantity q: Fixed, env: Env, currency: Currency
-  ) -> (amount: Fixed, unit: Fixed?, steps: [String])? {
+  ) -> (amount: Fixed, unit: Fixed?, steps: [String], tiers: [Int])? {
     func money(_ e: CExpr) -> Fixed? {
       switch e.eval(env) {
       case .money(let v, let c):
@@ -32,25 +32,27 @@ extension Billing {
     case .flat(let e)?, .once(let e)?:
       guard let v = money(e) else { return nil }
       step("\(ch.pricing!.kind) \(v) \(currency.code)")
-      return (v, nil, steps)
+      return (v, nil, steps, [])
     case .perUnit(let e)?:
       guard let unit = money(e), let amt = unit.multiplied(by: qty) else { return nil }
       step("\(qty) x \(unit) \(currency.code) = \(amt)")
-      return (amt, unit, steps)
+      return (amt, unit, steps, [])
     case .package(let size, let price)?:
       guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price),
         let packs = qty.divided(by: s)?.ceilingInt(), let amt = Fixed(Int(packs)).multiplied(by: p)
       else { return nil }
       step("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
-      return (amt, nil, steps)
+      return (amt, nil, steps, [])
     case .tiers(let mode, let tiers)?:
       var total = Fixed.zero
+      var reached: [Int] = []
       if mode == .graduated {
-        for t in tiers {
+        for (ti, t) in tiers.enumerated() {
           let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
           let upper = t.to.map { Swift.min(qty, $0) } ?? qty
           let units = Swift.max(.zero, upper.subtracting(lower) ?? .zero)
           guard units > .zero else { continue }
+          reached.append(ti)
           guard let p = money(t.unitPrice), var part = units.multiplied(by: p) else { return nil }
           var text = "tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(units) x \(p)"
           if let ff = t.flatFee, let f = money(ff) {
@@ -61,26 +63,27 @@ extension Billing {
           step(text + " = \(part)")
         }
         step("graduated total \(total)")
-        return (total, nil, steps)
+        return (total, nil, steps, reached)
       }
       // Volume: every unit at the price of the tier the quantity reaches.
       guard qty > .zero else {
         step("no units")
-        return (.zero, nil, steps)
+        return (.zero, nil, steps, [])
       }
-      guard
-        let t = tiers.first(where: { t in
+      let hit =
+        tiers.firstIndex(where: { t in
           let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
           return qty > lower && (t.to.map { qty <= $0 } ?? true)
-        }) ?? tiers.last, let p = money(t.unitPrice), var amt = qty.multiplied(by: p)
-      else { return nil }
+        }) ?? tiers.count - 1
+      guard hit >= 0, let p = money(tiers[hit].unitPrice), var amt = qty.multiplied(by: p) else { return nil }
+      let t = tiers[hit]
       var text = "volume tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(qty) x \(p)"
       if let ff = t.flatFee, let f = money(ff) {
         amt = amt.adding(f) ?? amt
         text += " + flat \(f)"
       }
       step(text + " = \(amt)")
-      return (amt, p, steps)
+      return (amt, p, steps, [hit])
     case .percentage?, nil:
       return nil
     }
@@ -176,7 +179,7 @@ extension Billing {
       guard days > 0 else { continue }
       var q = Fixed.zero
       if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
-      guard let (amt, unit, steps) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
+      guard let (amt, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
       var value = amt
       var explain: [String] = env.explaining ? ["rule \(ch.source): charge \(ch.name)"] + steps : []
       let prorated = !isOnce && ch.prorate && days != fullDays
@@ -191,10 +194,11 @@ extension Billing {
       if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
       if prorated { desc += ", \(days) of \(fullDays) days" }
       if !note.isEmpty { desc = note + desc }
-      out.append(
-        InvoiceLine(
-          description: desc, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
-          periodStart: a, periodEnd: b, rule: ch.source, explanation: explain))
+      var line = InvoiceLine(
+        description: desc, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
+        periodStart: a, periodEnd: b, rule: ch.source, explanation: explain)
+      line.tiers = tiersHit
+      out.append(line)
     }
     return out
   }
@@ -274,23 +278,26 @@ extension Billing {
         let q = usageQuantity(a, metric)
         var amount: Fixed
         var unit: Fixed?
+        var tiersHit: [Int] = []
         if case .percentage(let rate, _, _, _)? = ch.pricing {
           amount = a.fees
           if env.explaining { explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)") }
         } else {
           if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
-          guard let (amt, u, steps) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
+          guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
           amount = amt
           unit = u
+          tiersHit = hit
           explain += steps
         }
         let rounded = amount.rounded(places: uspec.currency.minorUnits, uspec.rounding) ?? amount
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
-        lines.append(
-          InvoiceLine(
-            description: (usagePhase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
-            charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
-            rule: ch.source, explanation: explain))
+        var line = InvoiceLine(
+          description: (usagePhase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
+          charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
+          rule: ch.source, explanation: explain)
+        line.tiers = tiersHit
+        lines.append(line)
       }
       spec = uspec
     }

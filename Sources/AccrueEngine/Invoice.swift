@@ -27,6 +27,8 @@ public struct InvoiceLine: Sendable {
   public var rule: RuleRef
   /// Steps of the computation, for `--explain`.
   public var explanation: [String]
+  /// Tiers the quantity reached (indices into the charge's tiers), for `--coverage`.
+  public var tiers: [Int] = []
 }
 
 /// A tax on an invoice.

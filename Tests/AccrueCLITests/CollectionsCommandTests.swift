@@ -68,3 +68,18 @@ struct CollectionsCommandTests {
     #expect(CLITests.run(["report", "aging", "--data", Self.data]).0 == 64)
   }
 }
+
+@Suite("plan --coverage")
+struct CoverageCommandTests {
+  @Test("lists the charges, tiers and steps that never fired on the example data")
+  func coverage() {
+    let (s, out, _) = CLITests.run(["plan"] + CollectionsCommandTests.base + ["--as-of", "2026-11-01", "--coverage"])
+    #expect(s == 0)
+    #expect(out.contains("Coverage: 37 of 51 rules, tiers and steps fired on this data; never fired:"))
+    #expect(out.contains("rules/plans.accrue:87: charge onboarding of plan business produced no line"))
+    #expect(out.contains("graduated tier 1000001 and above of charge api in plan team was never reached"))
+    #expect(out.contains("rules/dunning.accrue:58: step formal_notice of cadence enterprise was never sent"))
+    // A tier that fired is not listed.
+    #expect(!out.contains("tier 100001 to 1000000 of charge api in plan team"))
+  }
+}
