@@ -213,6 +213,13 @@ enum ApplyCommand {
     guard let out = args.value("out") else {
       return CLI.usageError(UsageError(message: "Missing value for '--out <dir>'", command: spec), io: io)
     }
+    // One apply at a time per state folder, from reading the journal to the commit.
+    let lock: StateLock
+    do throws(JournalError) { lock = try StateLock.acquire(stateDir: state) } catch {
+      io.err("Error: \(error.message)\n")
+      return ExitStatus.failure
+    }
+    defer { withExtendedLifetime(lock) {} }
     let inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code

@@ -397,7 +397,8 @@ final class CheckerState {
       expectType(def, dt, t, "the default of '\(r.rawValue).\(fname)'")
     }
     let index = (Schema.core[r]?.count ?? 0) + (customFields[r]?.count ?? 0)
-    let info = FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index)
+    var info = FieldInfo(name: fname, type: t, doc: "custom field", isCustom: true, index: index)
+    info.defaultValue = fd.defaultValue
     customFields[r, default: []].append(info)
     fieldTable[r.index][fd.field.symbol] = info
   }

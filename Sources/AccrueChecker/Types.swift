@@ -144,6 +144,8 @@ public struct FieldInfo: Sendable {
   public var isCustom: Bool
   /// Index among the record's fields (core fields first, then custom ones in declaration order).
   public var index: Int
+  /// The value a custom field takes when data omits it (`field customer.industry: text = "unknown"`).
+  public var defaultValue: Expr? = nil
 }
 
 /// The fixed fields of each record (docs/data.md documents the same list).

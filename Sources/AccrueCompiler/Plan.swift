@@ -162,6 +162,11 @@ public struct ExecutablePlan: Sendable {
   public var calendars: [CompiledCalendar] = []
   /// Dunning cadences, in rule order (the first that applies wins).
   public var cadences: [CompiledCadence] = []
+  /// Declared defaults of custom fields, by record and slot: the value a field takes when data omits it.
+  public var fieldDefaults: [RecordKind: [Int: RValue]] = [:]
+
+  /// The value of a record field that data omits: its declared default, else `fallback`.
+  public func fieldDefault(_ r: RecordKind, _ slot: Int) -> RValue? { fieldDefaults[r]?[slot] }
 }
 
 /// Compiles a checked rule set to an executable plan.
@@ -298,6 +303,17 @@ public enum PlanCompiler {
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
     out.calendars = calendars
     out.cadences = cadences
+    // Field defaults are constants (they may use lets): evaluated once, here.
+    let env = Env(asOf: CivilDate(dayNumber: 0))
+    for l in lets { env.lets.append(l.eval(env)) }
+    for (r, fields) in program.customFields {
+      for f in fields {
+        guard let d = f.defaultValue else { continue }
+        env.reset()
+        let v = ec.compile(d).eval(env)
+        if env.failure == nil, v != .error { out.fieldDefaults[r, default: [:]][f.index] = v }
+      }
+    }
     return out
   }
 }

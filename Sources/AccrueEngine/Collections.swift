@@ -70,7 +70,9 @@ public struct Reminder: Sendable {
   public var sources: [RowRef]
   /// The reminder as a journal item.
   public var produced: ProducedItem {
-    ProducedItem(kind: .reminder, key: key, date: date, customer: customerID, cadence: cadence, step: step, invoices: invoices.map(\.id))
+    var p = ProducedItem(kind: .reminder, key: key, date: date, customer: customerID, cadence: cadence, step: step, invoices: invoices.map(\.id))
+    p.contacted = contactsCustomer
+    return p
   }
 
   /// Whether a message goes to the customer (the minimum gap counts only these).
@@ -197,8 +199,9 @@ struct CollectionsRun {
   var invoices: [OpenInvoice] = []
   /// Slot of each built-in invoice field (`InvoiceField` order), -1 when the rules never read it.
   let invoiceFieldSlots: [Int]
-  /// Custom invoice fields the rules read: (index in `OpenInvoice.custom`, slot).
+  /// Custom invoice fields the rules read: (index in `OpenInvoice.custom`, slot), and their values when missing.
   let customInvoiceSlots: [(Int, Int)]
+  let customInvoiceDefaults: [RValue]
   /// Per cadence: whether its `applies when` conditions read only the customer (then they are evaluated once
   /// per customer), and the results for the current customer.
   let appliesPerCustomer: [Bool]
@@ -235,6 +238,9 @@ struct CollectionsRun {
     invoiceFieldSlots = InvoiceField.allCases.map { f in slots[f.rawValue].flatMap { read.contains($0) ? $0 : nil } ?? -1 }
     let firstCustom = inv.first { $0.isCustom }?.index ?? inv.count
     customInvoiceSlots = inv.filter { $0.isCustom && read.contains($0.index) }.map { ($0.index - firstCustom, $0.index) }
+    customInvoiceDefaults = customInvoiceSlots.map {
+      plan.fieldDefault(.invoice, $0.1) ?? Schemas.value(.missing, inv[$0.1].type, currency: nil)
+    }
     appliesPerCustomer = plan.cadences.map { !$0.applies.contains { $0.readsInvoice } }
     boxes = plan.cadences.map(CadenceBox.init)
     pausePerCustomer = plan.cadences.map { !$0.pauseWhen.contains { $0.readsInvoice } }
@@ -253,7 +259,7 @@ struct CollectionsRun {
     let cadenceIndex = Dictionary(plan.cadences.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
     for h in history {
       sentKeys.insert(h.key)
-      if h.date <= asOf, (lastContact[h.customer].map { $0 < h.date } ?? true) { lastContact[h.customer] = h.date }
+      if h.contacted, h.date <= asOf, (lastContact[h.customer].map { $0 < h.date } ?? true) { lastContact[h.customer] = h.date }
       guard let ci = cadenceIndex[h.cadence], let si = plan.cadences[ci].steps.firstIndex(where: { $0.name == h.step }) else { continue }
       for id in h.invoices {
         if let prev = stepSent[id]?[ci], prev.step >= si { continue }
@@ -428,7 +434,10 @@ struct CollectionsRun {
     if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - inv.dueDate.dayNumber))) }
     if s[11] >= 0 { env.records[r][s[11]] = .text(inv.status.rawValue) }
     if s[12] >= 0 { env.records[r][s[12]] = .text(inv.reference) }
-    for (k, slot) in customInvoiceSlots where k < inv.custom.count { env.records[r][slot] = inv.custom[k] }
+    for (n, (k, slot)) in customInvoiceSlots.enumerated() {
+      // Invoices without values (a forecast's) get the field's default, never the previous invoice's value.
+      env.records[r][slot] = k < inv.custom.count ? inv.custom[k] : customInvoiceDefaults[n]
+    }
   }
 
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
@@ -441,8 +450,16 @@ struct CollectionsRun {
     load(i, disputedExcluded: true)
     // 1. The first cadence that applies.
     var chosen: Int?
+    var disputedOut = true
     for k in boxes.indices {
       let cad = boxes[k]
+      // Each cadence sees the balance its own 'pause on dispute' defines; and its calendar.
+      if cad.c.pauseOnDispute != disputedOut, invoiceFieldSlots[9] >= 0 {
+        disputedOut = cad.c.pauseOnDispute
+        let inv = invoices[i]
+        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? inv.balance : inv.unpaid, inv.currency)
+      }
+      env.calendar = cad.c.calendar.map { calendars[$0] }
       if let cur = cad.c.currency, cur != currency {
         note(id, "cadence \(cad.c.name) (\(cad.c.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
         continue
@@ -466,10 +483,14 @@ struct CollectionsRun {
       return nil
     }
     let box = boxes[ck]
+    env.calendar = box.c.calendar.map { calendars[$0] }
     var broken: [PromiseToPay] = []
     // 2. Pauses.
-    let disputedOut = box.c.pauseOnDispute
-    if !disputedOut { load(i, disputedExcluded: false) }
+    disputedOut = box.c.pauseOnDispute
+    if invoiceFieldSlots[9] >= 0 {
+      let inv = invoices[i]
+      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? inv.balance : inv.unpaid, inv.currency)
+    }
     let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
     if open <= .zero {
       note(id, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
@@ -701,6 +722,12 @@ struct CollectionsRun {
     return out
   }
 
+  /// An amount too large to compute: reported as a failure, the action carries no amount.
+  mutating func overflow(_ kind: String, _ step: CompiledStep, _ inv: OpenInvoice) -> CollectionAction {
+    failures.append("\(step.source.file):\(step.source.line): the \(kind) for \(inv.id) is too large to compute")
+    return CollectionAction(kind: kind, detail: "\(kind) not computed: the amount is too large", amount: nil, explanation: [])
+  }
+
   func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
 
   mutating func lateFee(
@@ -735,11 +762,11 @@ struct CollectionsRun {
       }
     }
     if let p = percentE, case .percent(let r) = p.eval(env) {
-      let part = total.multiplied(by: r) ?? .zero
-      fee = fee.adding(part) ?? fee
+      guard let part = total.multiplied(by: r), let sum = fee.adding(part) else { return overflow("late fee", step, inv) }
+      fee = sum
       if explaining { lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)") }
     }
-    let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount ?? fee
+    guard let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow("late fee", step, inv) }
     if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
     return CollectionAction(kind: "late fee", detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }
@@ -771,13 +798,16 @@ struct CollectionsRun {
     for g in group {
       let x = invoices[g.invoice]
       guard x.dueDate < asOf else { continue }
-      let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: x.dueDate, to: asOf) ?? .zero
+      guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: x.dueDate, to: asOf) else {
+        return overflow("interest", step, inv)
+      }
       if explaining {
         lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - x.dueDate.dayNumber) days since \(x.dueDate) = \(part)")
       }
-      total = total.adding(part) ?? total
+      guard let sum = total.adding(part) else { return overflow("interest", step, inv) }
+      total = sum
     }
-    let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount ?? total
+    guard let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow("interest", step, inv) }
     if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
     return CollectionAction(kind: "interest", detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }

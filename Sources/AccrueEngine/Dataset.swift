@@ -138,7 +138,8 @@ enum Schemas {
   }
 
   /// Converts an imported value to a record slot value of the field's kind (missing: the kind's default).
-  static func value(_ v: Value, _ t: ValueType, currency: Currency?) -> RValue {
+  static func value(_ v: Value, _ t: ValueType, currency: Currency?, default d: RValue? = nil) -> RValue {
+    if case .missing = v, let d { return d }
     switch (v, t) {
     case (.text(let s), _): return .text(s)
     case (.date(let d), _): return .date(d)
@@ -240,9 +241,10 @@ extension Dataset {
         }
         var currency: Currency?
         if let ci = custCurrency, case .currency(let c) = row.values[ci] { currency = c }
-        var record = custFields.map { Schemas.defaultValue($0.type, currency: currency) }
+        var record = custFields.map { plan.fieldDefault(.customer, $0.index) ?? Schemas.defaultValue($0.type, currency: currency) }
         for (k, (_, slot)) in custCols.enumerated() {
-          record[slot] = Schemas.value(row.values[k], custFields[slot].type, currency: currency)
+          record[slot] = Schemas.value(
+            row.values[k], custFields[slot].type, currency: currency, default: plan.fieldDefault(.customer, slot))
         }
         let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
         customerIndex[id] = customers.count
@@ -308,9 +310,10 @@ extension Dataset {
         var seats = Fixed.zero
         if case .number(let q) = row.values[cQty] { quantity = q }
         if case .number(let s) = row.values[cSeats] { seats = s }
-        var record = conFields.map { Schemas.defaultValue($0.type, currency: spec.currency) }
+        var record = conFields.map { plan.fieldDefault(.contract, $0.index) ?? Schemas.defaultValue($0.type, currency: spec.currency) }
         for (k, (_, slot)) in conCols.enumerated() {
-          record[slot] = Schemas.value(row.values[k], conFields[slot].type, currency: spec.currency)
+          record[slot] = Schemas.value(
+            row.values[k], conFields[slot].type, currency: spec.currency, default: plan.fieldDefault(.contract, slot))
         }
         if let s = customerSlot { record[s] = .record(.customer) }
         if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
@@ -372,7 +375,7 @@ extension Dataset {
     var invoices: [OpenInvoice] = []
     if let f = find("invoices") {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
-        f, p, customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
+        f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
     let collections = loadCollections(
       folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: rejected.customers, &issues)

@@ -21,7 +21,8 @@ struct FastMetric {
   var valueMissing: Value
 
   /// Builds the fast form of metric `i`, or nil when it reads anything but event columns and literals.
-  static func make(_ i: Int, _ program: CheckedProgram, _ data: Dataset) -> FastMetric? {
+  static func make(_ i: Int, _ plan: ExecutablePlan, _ data: Dataset) -> FastMetric? {
+    let program = plan.program
     let decl = program.metrics[i].decl
     let fields = program.fields(of: .event)
     // Event slot -> usage column.
@@ -34,6 +35,16 @@ struct FastMetric {
       return (col, fields[slot].type)
     }
     func missing(_ t: ValueType, name: String) -> Value {
+      // A declared default (`field event.status_code: number = 200`) is what a missing value reads as.
+      if let f = fields.first(where: { $0.name == name }), let d = plan.fieldDefault(.event, f.index) {
+        switch d {
+        case .number(let n): return .number(n)
+        case .text(let x): return .text(x)
+        case .bool(let b): return .bool(b)
+        case .date(let x): return .date(x)
+        default: return .missing
+        }
+      }
       switch t {
       case .number: return .number(name == "quantity" ? Fixed(1) : .zero)
       case .text: return .text("")
@@ -62,7 +73,7 @@ struct FastMetric {
       guard agg.kind != .uniqueCount, let (col, t) = column(v), t == .number else { return nil }
       valueColumn = col
       let name = fields.first { columnOf[$0.index] == col }?.name ?? ""
-      valueMissing = .number(name == "quantity" ? Fixed(1) : .zero)
+      valueMissing = missing(.number, name: name)
     }
     return FastMetric(predicates: predicates, valueColumn: valueColumn, valueMissing: valueMissing)
   }

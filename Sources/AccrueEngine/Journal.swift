@@ -43,13 +43,24 @@ public struct Journal: Sendable {
   /// Keys of invoices produced.
   public var invoiceKeys: Set<String> { Set(items.filter { $0.kind == .invoice }.map(\.key)) }
 
-  /// Reads the journal of a state folder (empty when there is none yet).
+  /// Reads the journal of a state folder (empty when there is none yet). A damaged line followed by intact
+  /// committed runs is an error (not a torn tail): those runs must not be dropped and produced again.
   public static func read(stateDir: String) throws(JournalError) -> Journal {
     let path = stateDir + "/" + fileName
     guard FileManager.default.fileExists(atPath: path) else { return Journal() }
     guard let data = FileManager.default.contents(atPath: path) else { throw JournalError(message: "cannot read \(path)") }
-    return parse([UInt8](data))
+    let j = parse([UInt8](data))
+    if let line = j.damagedLine {
+      throw JournalError(
+        message: "\(path):\(line): this line is damaged, and committed runs follow it; restore the journal from a backup "
+          + "(Accrue will not guess: dropping those runs would produce their items again)")
+    }
+    return j
   }
+
+  /// The 1-based line of a damaged line that has intact commit lines after it (nil: none; a damaged tail is a
+  /// run cut short by a crash).
+  public var damagedLine: Int?
 
   /// Parses journal bytes (see the type's documentation).
   public static func parse(_ bytes: [UInt8]) -> Journal {
@@ -57,54 +68,102 @@ public struct Journal: Sendable {
     var pending: [JournalItem] = []
     var pendingRun = -1
     var start = 0
+    var lineNumber = 0
+    var damaged: Int?
     while start < bytes.count {
+      lineNumber += 1
       guard let nl = bytes[start...].firstIndex(of: 10) else { break }
-      let line = bytes[start..<nl]
-      guard line.count > 9, line[line.startIndex + 8] == 32,
-        let crc = UInt32(String(decoding: line.prefix(8), as: UTF8.self), radix: 16)
-      else { break }
-      let payload = Array(line.dropFirst(9))
-      guard CRC32.checksum(payload) == crc else { break }
-      let f = String(decoding: payload, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-      if f.first == "item", f.count == 9, let run = Int(f[1]), let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) {
+      let fields = decode(bytes[start..<nl])
+      start = nl + 1
+      guard let f = fields else {
+        if damaged == nil { damaged = lineNumber }
+        continue
+      }
+      if damaged != nil {
+        // Past a damaged line, only look for intact commits: they mean the damage is not a torn tail.
+        if f.first == "commit" { j.damagedLine = damaged }
+        continue
+      }
+      if f.first == "item", f.count >= 9, let run = Int(f[1]), let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) {
         if run != pendingRun {
           pending = []
           pendingRun = run
         }
-        pending.append(
-          JournalItem(
-            kind: kind, key: f[3], date: date, customer: f[5], cadence: f[6], step: f[7],
-            invoices: f[8].split(separator: ";").map(String.init)))
-      } else if f.first == "commit", f.count == 5, let run = Int(f[1]), let asOf = CivilDate.parse(f[2]), let n = Int(f[3]) {
-        guard run == pendingRun || (n == 0 && pending.isEmpty), pending.count == n else { break }
+        var item = JournalItem(
+          kind: kind, key: f[3], date: date, customer: f[5], cadence: f[6], step: f[7],
+          invoices: f[8].isEmpty ? [] : f[8].split(separator: ";", omittingEmptySubsequences: false).map { unescape(String($0)) })
+        // Journals written before the field existed: every reminder counted as a contact.
+        item.contacted = f.count >= 10 ? f[9] == "1" : true
+        pending.append(item)
+      } else if f.first == "commit", f.count == 5, let run = Int(f[1]), let asOf = CivilDate.parse(f[2]), let n = Int(f[3]),
+        run == pendingRun || (n == 0 && pending.isEmpty), pending.count == n
+      {
         j.runs.append(JournalRun(number: run, asOf: asOf, folder: f[4], items: pending))
         pending = []
         pendingRun = -1
         j.validLength = nl + 1
       } else {
-        break
+        damaged = lineNumber
       }
-      start = nl + 1
     }
     j.ignoredBytes = bytes.count - j.validLength
     return j
   }
 
-  /// The lines recording a run (items, then the commit).
+  /// A line's fields (unescaped), or nil when its checksum or shape is wrong.
+  static func decode(_ line: ArraySlice<UInt8>) -> [String]? {
+    guard line.count > 9, line[line.startIndex + 8] == 32,
+      let crc = UInt32(String(decoding: line.prefix(8), as: UTF8.self), radix: 16)
+    else { return nil }
+    let payload = Array(line.dropFirst(9))
+    guard CRC32.checksum(payload) == crc else { return nil }
+    // Fields are split on tabs; within a field, invoice lists are split on ';' before unescaping.
+    return String(decoding: payload, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false).enumerated().map {
+      $0.offset == 8 ? String($0.element) : unescape(String($0.element))
+    }
+  }
+
+  /// Field text as written: '%', tab, line feed, carriage return and ';' as %25, %09, %0A, %0D, %3B.
+  static func escape(_ s: String) -> String {
+    guard s.contains(where: { $0 == "%" || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == ";" }) else { return s }
+    var out = ""
+    for ch in s.unicodeScalars {
+      switch ch {
+      case "%": out += "%25"
+      case "\t": out += "%09"
+      case "\n": out += "%0A"
+      case "\r": out += "%0D"
+      case ";": out += "%3B"
+      default: out.unicodeScalars.append(ch)
+      }
+    }
+    return out
+  }
+
+  static func unescape(_ s: String) -> String {
+    guard s.contains("%") else { return s }
+    return s.replacingOccurrences(of: "%3B", with: ";").replacingOccurrences(of: "%0D", with: "\r")
+      .replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t").replacingOccurrences(of: "%25", with: "%")
+  }
+
+  /// The lines recording a run (items, then the commit). Fields are escaped, so keys come back exactly.
   public static func encode(run: Int, asOf: CivilDate, folder: String, items: [JournalItem]) -> [UInt8] {
-    func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
     var out: [UInt8] = []
     func line(_ fields: [String]) {
-      let payload = Array(fields.map(clean).joined(separator: "\t").utf8)
+      let payload = Array(fields.joined(separator: "\t").utf8)
       out += Array(CRC32.hex(CRC32.checksum(payload)).utf8)
       out.append(32)
       out += payload
       out.append(10)
     }
     for i in items {
-      line(["item", String(run), i.kind.rawValue, i.key, i.date.description, i.customer, i.cadence, i.step, i.invoices.joined(separator: ";")])
+      line(
+        [
+          "item", String(run), i.kind.rawValue, escape(i.key), i.date.description, escape(i.customer), escape(i.cadence), escape(i.step),
+          i.invoices.map(escape).joined(separator: ";"), i.contacted ? "1" : "0",
+        ])
     }
-    line(["commit", String(run), asOf.description, String(items.count), folder])
+    line(["commit", String(run), asOf.description, String(items.count), escape(folder)])
     return out
   }
 }
@@ -215,8 +274,11 @@ public enum Apply {
     let run = (journal.runs.last?.number ?? 0) + 1
     let number = String(run)
     let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
-    // Leftovers of runs that never committed.
-    for name in (try? fm.contentsOfDirectory(atPath: outDir)) ?? [] where name.hasPrefix(".tmp-") {
+    // Leftovers of runs that never committed (a crash before their commit): temporary folders, and run
+    // folders the journal does not list. Their items were never recorded, so this run produces them again.
+    let committed = Set(journal.runs.map(\.folder))
+    for name in (try? fm.contentsOfDirectory(atPath: outDir)) ?? []
+    where name.hasPrefix(".tmp-run-") || (name.hasPrefix("run-") && !committed.contains(name)) {
       try? fm.removeItem(atPath: outDir + "/" + name)
     }
     let tmp = outDir + "/.tmp-" + folder
@@ -247,6 +309,33 @@ public enum Apply {
     DurableFS.syncDirectory(stateDir)
     fault?("committed")
     return folder
+  }
+}
+
+/// Holds the state folder's lock (`journal.lock`, flock) so that two applies never run at once.
+public final class StateLock {
+  private let fd: Int32
+
+  private init(fd: Int32) { self.fd = fd }
+
+  deinit {
+    _ = flock(fd, LOCK_UN)
+    close(fd)
+  }
+
+  /// Takes the lock, creating the state folder if needed; fails at once when another apply holds it.
+  public static func acquire(stateDir: String) throws(JournalError) -> StateLock {
+    do { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) } catch {
+      throw JournalError(message: "cannot create \(stateDir): \(error.localizedDescription)")
+    }
+    let path = stateDir + "/journal.lock"
+    let fd = open(path, O_RDWR | O_CREAT, 0o644)
+    guard fd >= 0 else { throw JournalError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      close(fd)
+      throw JournalError(message: "another 'accrue apply' is using \(stateDir); wait for it to finish")
+    }
+    return StateLock(fd: fd)
   }
 }
 

@@ -87,6 +87,8 @@ public struct ProducedItem: Sendable, Hashable {
   public var cadence: String
   public var step: String
   public var invoices: [String]
+  /// For reminders: whether it sent the customer a message (only those count for the minimum gap).
+  public var contacted = true
 
   public init(
     kind: Kind, key: String, date: CivilDate, customer: String, cadence: String = "", step: String = "", invoices: [String] = []
@@ -132,14 +134,15 @@ extension Dataset {
   /// Reads invoices.csv into compact `OpenInvoice`s (and the keys billing must not issue again). A large
   /// CSV file is read in two halves at the same time; the result is the same as one reader's.
   static func loadInvoices(
-    _ f: TableFile, _ p: CheckedProgram?, customerIndex: [String: Int], contractIndex: [String: Int]?,
+    _ f: TableFile, _ p: CheckedProgram?, defaults: [Int: RValue] = [:], customerIndex: [String: Int], contractIndex: [String: Int]?,
     rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
   ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>, fast: Int) {
     let custom = p.map { Schemas.columns(.invoice, $0) } ?? []
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
-    let reader = InvoiceRows(
+    var reader = InvoiceRows(
       path: f.path, customFields: custom.map { p?.fields(of: .invoice)[$0.1].type ?? .text }, customerIndex: customerIndex,
       contractIndex: contractIndex, rejected: rejected)
+    reader.customDefaults = custom.map { defaults[$0.1] }
     let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
     if f.format == .csv, size >= parallelAt, let bytes = InvoiceRows.readFile(f.path), let (cut, linesBefore) = InvoiceRows.splitPoint(bytes) {
       let headerEnd = bytes.firstIndex(of: 10) ?? 0
@@ -383,6 +386,8 @@ final class InvoiceRowsBox: @unchecked Sendable {
 struct InvoiceRows {
   let path: String
   let customFields: [ValueType]
+  /// Declared defaults of the custom fields (nil: the kind's default).
+  var customDefaults: [RValue?] = []
   let customerIndex: [String: Int]
   /// Contract ids (nil: contracts are not checked, as for the aging report, which reads no contracts).
   let contractIndex: [String: Int]?
@@ -396,6 +401,9 @@ struct InvoiceRows {
   var found: [DataIssue] = []
   /// Rows the fast path read.
   var fastRows = 0
+  /// Issues about a row's references, status or dates (index in `found`, the row's id and its column): in the
+  /// second half, a row whose id the first half has is reported as a duplicate instead, as one reader would.
+  var rowIssues: [(index: Int, id: String, column: Int)] = []
   /// Added to row lines (the second half's rows are numbered from its own header).
   var lineOffset = 0
 
@@ -414,6 +422,7 @@ struct InvoiceRows {
 
   mutating func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ msg: String) {
     found.append(DataIssue(code: code, file: path, line: row.line + lineOffset, column: row.columns[col], message: msg, record: row.raw))
+    if code != "D0304", case .text(let id) = row.values[0] { rowIssues.append((found.count - 1, id, row.columns[0])) }
   }
 
   mutating func take(_ row: borrowing Row) {
@@ -464,7 +473,9 @@ struct InvoiceRows {
     if !customFields.isEmpty {
       values.reserveCapacity(customFields.count)
       let first = Dataset.invoiceColumns.count
-      for (k, t) in customFields.enumerated() { values.append(Schemas.value(row.values[first + k], t, currency: cur)) }
+      for (k, t) in customFields.enumerated() {
+        values.append(Schemas.value(row.values[first + k], t, currency: cur, default: customDefaults[k]))
+      }
     }
     func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
     let number: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
@@ -482,7 +493,13 @@ struct InvoiceRows {
   /// Appends the second half's invoices; an id already in the first half is a duplicate, reported with its
   /// record (`record(line)` gives a line's text).
   mutating func append(_ other: InvoiceRows, record: (Int) -> String) {
-    found += other.found
+    var second = other.found
+    for r in other.rowIssues where ids.find(r.id, in: invoices) != nil {
+      let i = second[r.index]
+      second[r.index] = DataIssue(
+        code: "D0304", file: i.file, line: i.line, column: r.column, message: "duplicate invoice id '\(r.id)'", record: i.record)
+    }
+    found += second
     fastRows += other.fastRows
     invoices.reserveCapacity(invoices.count + other.invoices.count)
     for (k, inv) in other.invoices.enumerated() {
@@ -523,7 +540,7 @@ struct InvoiceRows {
     return failed ? nil : bytes
   }
 
-  /// The text of a line (1-based) of `bytes`, at most 200 characters, as issues show records.
+  /// The text of a line (1-based) of `bytes`, as issues show records.
   static func lineText(_ bytes: [UInt8], line: Int) -> String {
     var n = 1
     var start = 0
@@ -533,7 +550,7 @@ struct InvoiceRows {
     }
     var end = bytes[start...].firstIndex(of: 10) ?? bytes.count
     if end > start && bytes[end - 1] == 13 { end -= 1 }
-    return String(String(decoding: bytes[start..<end], as: UTF8.self).prefix(200))
+    return RecordText.make(Array(bytes[start..<end]))
   }
 
   /// Where to cut a CSV file in two: a newline near the middle after an even number of quotes (a record

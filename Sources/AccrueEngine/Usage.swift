@@ -71,7 +71,7 @@ final class UsageShared: @unchecked Sendable {
     }
     self.used = used
     convert = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
-    fast = plan.metrics.indices.map { FastMetric.make($0, p, data) }
+    fast = plan.metrics.indices.map { FastMetric.make($0, plan, data) }
     eventNames = plan.metrics.map(\.eventName)
     // Accumulators are created contract by contract, so a contract's list is a contiguous range.
     ranges = byContract.map { list in
@@ -179,7 +179,7 @@ struct UsageWorker {
         start: $0.start.dayNumber, end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
     }
-    env.records[RecordKind.event.index] = s.fields.map { Schemas.defaultValue($0.type, currency: nil) }
+    env.records[RecordKind.event.index] = s.fields.map { s.plan.fieldDefault(.event, $0.index) ?? Schemas.defaultValue($0.type, currency: nil) }
   }
 
   mutating func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ message: String) {
@@ -252,7 +252,8 @@ struct UsageWorker {
       var currency: Currency?
       if case .currency(let cur) = row.values[s.cols.cur] { currency = cur }
       for (k, slot) in s.convert {
-        env.records[ev][slot] = Schemas.value(row.values[k], s.fields[slot].type, currency: currency)
+        env.records[ev][slot] = Schemas.value(
+          row.values[k], s.fields[slot].type, currency: currency, default: s.plan.fieldDefault(.event, slot))
       }
       if let qs = s.qtySlot, s.used.contains(qs), case .missing = row.values[s.cols.qty] {
         env.records[ev][qs] = .number(Fixed(1))

@@ -241,13 +241,14 @@ public struct TableFile: Sendable, Hashable {
 }
 
 /// Record text for issues and `Row.raw`: decoded with replacement, truncated to 200 scalars.
-enum RecordText {
+public enum RecordText {
   /// 200 scalars take at most 800 bytes.
   static let maxBytes = 800
   /// Scalars kept.
   static let maxScalars = 200
 
-  static func make(_ bytes: [UInt8]) -> String {
+  /// The text of a record as issues show it (at most 200 Unicode scalars; invalid UTF-8 as U+FFFD).
+  public static func make(_ bytes: [UInt8]) -> String {
     bytes.withUnsafeBufferPointer { make($0) }
   }
 

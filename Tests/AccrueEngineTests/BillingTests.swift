@@ -732,3 +732,41 @@ enum CLITestsRoot {
   static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let rules = repo.appendingPathComponent("rules")
 }
+
+@Suite("Field defaults in billing")
+struct FieldDefaultTests {
+  @Test("a usage event without the field reads its declared default, by one reader and by the fast path")
+  func eventDefault() throws {
+    let rules = """
+      currency USD
+      field event.region: text = "eu"
+      field event.weight: number = 2
+      metric calls {
+        sum of event.weight
+        where event.region = "eu"
+      }
+      plan p {
+        period monthly
+        align to calendar
+        charge c {
+          usage calls
+          per unit 1.00 USD
+        }
+      }
+      """
+    var usage = "id,customer,date,name,region,weight\n"
+    for k in 0..<200 { usage += "e\(k),cust-1,2026-10-\(k % 28 + 1 < 10 ? "0" : "")\(k % 28 + 1),x,\(k % 2 == 0 ? "" : "us"),\(k % 4 == 1 ? "3" : "")\n" }
+    let p = try Run.plan(rules)
+    let (data, issues) = Dataset.load(
+      folder: try Run.folder([
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n", "usage.csv": usage,
+      ]), plan: p)
+    #expect(issues.isEmpty, "\(issues)")
+    let asOf = CivilDate.parse("2026-11-01")!
+    // Even rows: region missing -> "eu", weight missing -> 2: 100 x 2 = 200. Odd rows are "us".
+    for chunk in [nil, 512] as [Int?] {
+      let (r, _) = Billing.run(plan: p, data: data, asOf: asOf, since: CivilDate.parse("2026-10-31"), usageChunkBytes: chunk)
+      #expect(r.invoices.first?.total.description == "200", "chunk \(String(describing: chunk))")
+    }
+  }
+}
