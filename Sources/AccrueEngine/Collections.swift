@@ -185,6 +185,8 @@ struct CollectionsRun {
   /// Date of the latest reminder to each customer (by id), on or before the as-of date.
   var lastContact: [String: CivilDate] = [:]
   var failures: [String] = []
+  /// The calendar index set in `env.calendar` (-1: none, -2: not set yet).
+  var calendarInUse = -2
   /// Step dates of the invoice being considered (reused: one allocation per run, not per invoice).
   var dateBuffer: [CivilDate] = []
   /// The lines `--why-not` shows (a reference, so noting does not need exclusive access to the run).
@@ -415,6 +417,14 @@ struct CollectionsRun {
     return (reminders, failures)
   }
 
+  /// The calendar business-day arithmetic in conditions uses (set only when it changes: it is a struct of arrays).
+  mutating func useCalendar(_ index: Int?) {
+    let k = index ?? -1
+    if k == calendarInUse { return }
+    calendarInUse = k
+    env.calendar = index.map { calendars[$0] }
+  }
+
   /// Fills the invoice record for the rules (only the fields they read).
   mutating func load(_ i: Int, disputedExcluded: Bool) {
     let r = RecordKind.invoice.index
@@ -459,7 +469,7 @@ struct CollectionsRun {
         let inv = invoices[i]
         env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? inv.balance : inv.unpaid, inv.currency)
       }
-      env.calendar = cad.c.calendar.map { calendars[$0] }
+      useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
         note(id, "cadence \(cad.c.name) (\(cad.c.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
         continue
@@ -483,7 +493,7 @@ struct CollectionsRun {
       return nil
     }
     let box = boxes[ck]
-    env.calendar = box.c.calendar.map { calendars[$0] }
+    useCalendar(box.c.calendar)
     var broken: [PromiseToPay] = []
     // 2. Pauses.
     disputedOut = box.c.pauseOnDispute

@@ -227,6 +227,8 @@ extension Dataset {
     // Customers.
     let custCols = Schemas.columns(.customer, p)
     let custFields = p.fields(of: .customer)
+    // Declared defaults by slot, looked up once (not per row).
+    let custDefaults = custFields.map { plan.fieldDefault(.customer, $0.index) }
     var customers: [CustomerData] = []
     var customerIndex: [String: Int] = [:]
     let custCurrency = custCols.firstIndex(where: { $0.0.name == "currency" })
@@ -241,10 +243,9 @@ extension Dataset {
         }
         var currency: Currency?
         if let ci = custCurrency, case .currency(let c) = row.values[ci] { currency = c }
-        var record = custFields.map { plan.fieldDefault(.customer, $0.index) ?? Schemas.defaultValue($0.type, currency: currency) }
+        var record = custFields.map { custDefaults[$0.index] ?? Schemas.defaultValue($0.type, currency: currency) }
         for (k, (_, slot)) in custCols.enumerated() {
-          record[slot] = Schemas.value(
-            row.values[k], custFields[slot].type, currency: currency, default: plan.fieldDefault(.customer, slot))
+          record[slot] = Schemas.value(row.values[k], custFields[slot].type, currency: currency, default: custDefaults[slot])
         }
         let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
         customerIndex[id] = customers.count
@@ -257,6 +258,7 @@ extension Dataset {
 
     // Contracts.
     let conFields = p.fields(of: .contract)
+    let conDefaults = conFields.map { plan.fieldDefault(.contract, $0.index) }
     var contracts: [ContractData] = []
     var contractIndex: [String: Int] = [:]
     conDone.wait()
@@ -310,10 +312,9 @@ extension Dataset {
         var seats = Fixed.zero
         if case .number(let q) = row.values[cQty] { quantity = q }
         if case .number(let s) = row.values[cSeats] { seats = s }
-        var record = conFields.map { plan.fieldDefault(.contract, $0.index) ?? Schemas.defaultValue($0.type, currency: spec.currency) }
+        var record = conFields.map { conDefaults[$0.index] ?? Schemas.defaultValue($0.type, currency: spec.currency) }
         for (k, (_, slot)) in conCols.enumerated() {
-          record[slot] = Schemas.value(
-            row.values[k], conFields[slot].type, currency: spec.currency, default: plan.fieldDefault(.contract, slot))
+          record[slot] = Schemas.value(row.values[k], conFields[slot].type, currency: spec.currency, default: conDefaults[slot])
         }
         if let s = customerSlot { record[s] = .record(.customer) }
         if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }

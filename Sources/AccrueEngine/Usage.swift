@@ -49,6 +49,8 @@ final class UsageShared: @unchecked Sendable {
   /// Contracts by id hash, each slot with its customer's id hash and its accumulators.
   let contracts: ContractTable
   let qtySlot: Int?
+  /// Declared defaults of the event fields, by slot.
+  let eventDefaults: [RValue?]
 
   init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
     self.plan = plan
@@ -86,6 +88,7 @@ final class UsageShared: @unchecked Sendable {
         return (data.contracts[ci].id, ContractInfo(customerHash: custHash, index: Int32(ci), first: lo, count: n))
       })
     qtySlot = fields.first { $0.name == "quantity" }?.index
+    eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
   }
 }
 
@@ -252,8 +255,7 @@ struct UsageWorker {
       var currency: Currency?
       if case .currency(let cur) = row.values[s.cols.cur] { currency = cur }
       for (k, slot) in s.convert {
-        env.records[ev][slot] = Schemas.value(
-          row.values[k], s.fields[slot].type, currency: currency, default: s.plan.fieldDefault(.event, slot))
+        env.records[ev][slot] = Schemas.value(row.values[k], s.fields[slot].type, currency: currency, default: s.eventDefaults[slot])
       }
       if let qs = s.qtySlot, s.used.contains(qs), case .missing = row.values[s.cols.qty] {
         env.records[ev][qs] = .number(Fixed(1))
