@@ -19,20 +19,7 @@ enum Fmt {
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     let check = args.flag("check")
-    var files: [String] = []
-    for p in args.positionals {
-      var isDir: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
-        io.err("Error: '\(p)' does not exist\n")
-        return ExitStatus.failure
-      }
-      if isDir.boolValue {
-        let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".accrue") }.sorted()
-        files += found.map { p.hasSuffix("/") ? p + $0 : p + "/" + $0 }
-      } else {
-        files.append(p)
-      }
-    }
+    guard let files = FileWalk.files(args.positionals, suffix: ".accrue", io: io) else { return ExitStatus.failure }
     var failed = false
     var unformatted = 0
     var changed = 0
@@ -75,5 +62,27 @@ enum Fmt {
     }
     if !check && changed > 0 { io.err("formatted \(changed) of \(files.count) file\(files.count == 1 ? "" : "s")\n") }
     return failed ? ExitStatus.failure : ExitStatus.success
+  }
+}
+
+/// The files a command works on: files as named, and every file with the suffix below each folder (sorted).
+enum FileWalk {
+  /// Nil (with the error written) when a path does not exist.
+  static func files(_ paths: [String], suffix: String, io: OutputSink) -> [String]? {
+    var files: [String] = []
+    for p in paths {
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
+        io.err("Error: '\(p)' does not exist\n")
+        return nil
+      }
+      if isDir.boolValue {
+        let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(suffix) }.sorted()
+        files += found.map { p.hasSuffix("/") ? p + $0 : p + "/" + $0 }
+      } else {
+        files.append(p)
+      }
+    }
+    return files
   }
 }

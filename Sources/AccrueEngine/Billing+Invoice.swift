@@ -89,6 +89,18 @@ extension Billing {
     }
   }
 
+  /// A charge's `minimum`: its line is at least that much each period (before a partial period's proration).
+  static func chargeMinimum(_ ch: CompiledCharge, _ amount: Fixed, env: Env, currency: Currency, _ explain: inout [String]) -> Fixed {
+    guard let m = ch.minimum, case .money(let floor, let c) = m.eval(env) else { return amount }
+    guard c == currency else {
+      env.fail("\(ch.name): the minimum is in \(c.code), the plan bills in \(currency.code)", m.span)
+      return amount
+    }
+    guard amount < floor else { return amount }
+    if env.explaining { explain.append("below the charge's minimum: \(amount) raised to \(floor)") }
+    return floor
+  }
+
   /// The phases of a contract as date windows, in order after the trial: [start, end) and the phase.
   static func phaseWindows(_ spec: CompiledPlanSpec, _ c: ContractData, _ env: Env) -> [(CivilDate, CivilDate, CompiledPhase)] {
     var out: [(CivilDate, CivilDate, CompiledPhase)] = []
@@ -179,9 +191,10 @@ extension Billing {
       guard days > 0 else { continue }
       var q = Fixed.zero
       if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
-      guard let (amt, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
-      var value = amt
+      guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
       var explain: [String] = env.explaining ? ["rule \(ch.source): charge \(ch.name)"] + steps : []
+      let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
+      var value = amt
       let prorated = !isOnce && ch.prorate && days != fullDays
       if prorated {
         value = amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding) ?? amt
@@ -285,10 +298,10 @@ extension Billing {
         } else {
           if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
           guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
-          amount = amt
           unit = u
           tiersHit = hit
           explain += steps
+          amount = chargeMinimum(ch, amt, env: env, currency: uspec.currency, &explain)
         }
         let rounded = amount.rounded(places: uspec.currency.minorUnits, uspec.rounding) ?? amount
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }

@@ -1,0 +1,142 @@
+import AccrueCore
+import AccrueEngine
+import AccrueRender
+import Foundation
+
+/// `accrue test PATH...`: runs the rule tests (`*.accrue-test`) found under the paths.
+enum TestCommand {
+  static let spec = CommandSpec(
+    name: "test", abstract: "Run rule tests (*.accrue-test): a small dataset, an as-of date and the expected invoices and reminders.",
+    arguments: [("path", "Test files or folders (all *.accrue-test below them).")], minPositionals: 1, maxPositionals: 1_000,
+    options: [
+      OptionSpec(long: "junit", short: nil, value: "file", help: "Also write the results as JUnit XML to this file."),
+      OptionSpec(long: "update", short: nil, value: nil, help: "Re-record each test's expectations from what the run produces now."),
+    ],
+    discussion: "Exits 0 when every test passes, 1 when one fails or has errors, or when no test is found; 64 on a usage error.")
+
+  struct Outcome {
+    var file: String
+    var name: String
+    var failures: [String]
+    var error: String?
+    var seconds: Double  // not money
+  }
+
+  static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    guard let files = FileWalk.files(args.positionals, suffix: ".accrue-test", io: io) else { return ExitStatus.failure }
+    guard !files.isEmpty else {
+      io.err("Error: no tests (*.accrue-test) under \(args.positionals.joined(separator: ", "))\n")
+      return ExitStatus.failure
+    }
+    var outcomes: [Outcome] = []
+    let clock = ContinuousClock()
+    for file in files {
+      let t0 = clock.now
+      var o = runOne(file, update: args.flag("update"))
+      o.seconds = Check.seconds(clock.now - t0)
+      outcomes.append(o)
+      if let e = o.error {
+        io.out("ERROR \(file): \(o.name)\n  \(e)\n")
+      } else if o.failures.isEmpty {
+        io.out("ok    \(file): \(o.name)\n")
+      } else {
+        io.out("FAIL  \(file): \(o.name)\n" + o.failures.map { "  \($0)\n" }.joined())
+      }
+    }
+    let failed = outcomes.filter { $0.error != nil || !$0.failures.isEmpty }.count
+    io.out("\n\(outcomes.count - failed) passed, \(failed) failed\n")
+    if let junit = args.value("junit") {
+      do { try Data(junitXML(outcomes).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic) } catch {
+        io.err("Error: cannot write '\(junit)': \(error.localizedDescription)\n")
+        return ExitStatus.failure
+      }
+    }
+    return failed == 0 ? ExitStatus.success : ExitStatus.failure
+  }
+
+  static func runOne(_ file: String, update: Bool) -> Outcome {
+    var o = Outcome(file: file, name: (file as NSString).lastPathComponent, failures: [], error: nil, seconds: 0)
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+      o.error = "cannot read the file"
+      return o
+    }
+    let spec: RuleTestSpec
+    switch RuleTestSpec.parse(text) {
+    case .failure(let e):
+      o.error = "\(file):\(e.line): \(e.message)"
+      return o
+    case .success(let s): spec = s
+    }
+    o.name = spec.name
+    let here = (file as NSString).deletingLastPathComponent
+    func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (here.isEmpty ? p : here + "/" + p) }
+    // The dataset: the data folder's files, then the inline tables, in a temporary folder.
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-test-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    do {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+      if let folder = spec.dataFolder {
+        for name in try FileManager.default.contentsOfDirectory(atPath: resolve(folder))
+        where name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".jsonl") {
+          try FileManager.default.copyItem(atPath: resolve(folder) + "/" + name, toPath: dir + "/" + name)
+        }
+      }
+      for (name, body) in spec.tables {
+        try? FileManager.default.removeItem(atPath: dir + "/" + name)
+        try body.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+      }
+    } catch {
+      o.error = "cannot prepare the data: \(error.localizedDescription)"
+      return o
+    }
+    let sink = CapturedOutput()
+    guard let plan = RulesStage.compile(resolve(spec.rules), io: sink) else {
+      o.error = "the rules in \(resolve(spec.rules)) do not check:\n" + sink.stderr
+      return o
+    }
+    let (data, issues) = Dataset.load(folder: dir, plan: plan)
+    let (b, c, more) = Produce.run(plan: plan, data: data, asOf: spec.asOf, since: spec.since)
+    if !(issues + more).isEmpty {
+      o.error = "bad test data:\n" + InvoiceRenderer.issues(Array((issues + more).prefix(5)))
+      return o
+    }
+    if update {
+      let lines = spec.preamble + [""] + RuleTestSpec.snapshot(b, c).map(\.text)
+      do { try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8) } catch {
+        o.error = "cannot write the file: \(error.localizedDescription)"
+      }
+      return o
+    }
+    if spec.expectations.isEmpty { o.failures.append("no expectations (run with --update to record them)") }
+    for (line, e) in spec.expectations {
+      if let f = e.failure(b, c) { o.failures.append("\(file):\(line): \(e.text)\n      got: \(f)") }
+    }
+    return o
+  }
+
+  static func xml(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+      .replacingOccurrences(of: "\"", with: "&quot;")
+  }
+
+  /// JUnit XML: one test case per test file.
+  static func junitXML(_ outcomes: [Outcome]) -> String {
+    let failures = outcomes.filter { !$0.failures.isEmpty }.count
+    let errors = outcomes.filter { $0.error != nil }.count
+    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    out += "<testsuites tests=\"\(outcomes.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+    out += "  <testsuite name=\"accrue\" tests=\"\(outcomes.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+    for o in outcomes {
+      let time = String(format: "%.3f", o.seconds)  // not money
+      out += "    <testcase classname=\"\(xml(o.file))\" name=\"\(xml(o.name))\" time=\"\(time)\""
+      if let e = o.error {
+        out += ">\n      <error message=\"\(xml(String(e.prefix(200))))\">\(xml(e))</error>\n    </testcase>\n"
+      } else if !o.failures.isEmpty {
+        out += ">\n      <failure message=\"\(o.failures.count) expectation\(o.failures.count == 1 ? "" : "s") failed\">\(xml(o.failures.joined(separator: "\n")))</failure>\n    </testcase>\n"
+      } else {
+        out += "/>\n"
+      }
+    }
+    return out + "  </testsuite>\n</testsuites>\n"
+  }
+}
