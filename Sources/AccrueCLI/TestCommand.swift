@@ -9,15 +9,22 @@ enum TestCommand {
     name: "test", abstract: "Run rule tests (*.accrue-test): a small dataset, an as-of date and the expected invoices and reminders.",
     arguments: [("path", "Test files or folders (all *.accrue-test below them).")], minPositionals: 1, maxPositionals: 1_000,
     options: [
+      OptionSpec(long: "format", short: nil, value: "format", help: "Output format (github: workflow annotations).", choices: ["text", "json", "github"], defaultValue: "text"),
       OptionSpec(long: "junit", short: nil, value: "file", help: "Also write the results as JUnit XML to this file."),
       OptionSpec(long: "update", short: nil, value: nil, help: "Re-record each test's expectations from what the run produces now."),
     ],
     discussion: "Exits 0 when every test passes, 1 when one fails or has errors, or when no test is found; 64 on a usage error.")
 
+  struct Failure {
+    var line: Int
+    var expectation: String
+    var got: String
+  }
+
   struct Outcome {
     var file: String
     var name: String
-    var failures: [String]
+    var failures: [Failure]
     var error: String?
     var seconds: Double  // not money
   }
@@ -29,22 +36,23 @@ enum TestCommand {
       return ExitStatus.failure
     }
     var outcomes: [Outcome] = []
+    let format = args.value("format") ?? "text"
     let clock = ContinuousClock()
     for file in files {
       let t0 = clock.now
       var o = runOne(file, update: args.flag("update"))
       o.seconds = Check.seconds(clock.now - t0)
       outcomes.append(o)
-      if let e = o.error {
-        io.out("ERROR \(file): \(o.name)\n  \(e)\n")
-      } else if o.failures.isEmpty {
-        io.out("ok    \(file): \(o.name)\n")
-      } else {
-        io.out("FAIL  \(file): \(o.name)\n" + o.failures.map { "  \($0)\n" }.joined())
-      }
+      if format == "text" { io.out(text(o)) }
     }
     let failed = outcomes.filter { $0.error != nil || !$0.failures.isEmpty }.count
-    io.out("\n\(outcomes.count - failed) passed, \(failed) failed\n")
+    switch format {
+    case "json": io.out(json(outcomes).serialized(pretty: true) + "\n")
+    case "github":
+      for o in outcomes { io.out(github(o)) }
+      io.out("\(outcomes.count - failed) passed, \(failed) failed\n")
+    default: io.out("\n\(outcomes.count - failed) passed, \(failed) failed\n")
+    }
     if let junit = args.value("junit") {
       do { try Data(junitXML(outcomes).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic) } catch {
         io.err("Error: cannot write '\(junit)': \(error.localizedDescription)\n")
@@ -107,11 +115,46 @@ enum TestCommand {
       }
       return o
     }
-    if spec.expectations.isEmpty { o.failures.append("no expectations (run with --update to record them)") }
+    if spec.expectations.isEmpty { o.failures.append(Failure(line: 1, expectation: "(none)", got: "no expectations (run with --update to record them)")) }
     for (line, e) in spec.expectations {
-      if let f = e.failure(b, c) { o.failures.append("\(file):\(line): \(e.text)\n      got: \(f)") }
+      if let f = e.failure(b, c) { o.failures.append(Failure(line: line, expectation: e.text, got: f)) }
     }
     return o
+  }
+
+  static func text(_ o: Outcome) -> String {
+    if let e = o.error { return "ERROR \(o.file): \(o.name)\n  \(e)\n" }
+    if o.failures.isEmpty { return "ok    \(o.file): \(o.name)\n" }
+    return "FAIL  \(o.file): \(o.name)\n" + o.failures.map { "  \(o.file):\($0.line): \($0.expectation)\n      got: \($0.got)\n" }.joined()
+  }
+
+  /// GitHub workflow commands: an error annotation per failed expectation (at its line) or test error.
+  static func github(_ o: Outcome) -> String {
+    func esc(_ s: String) -> String { s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A") }
+    func prop(_ s: String) -> String { esc(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
+    if let e = o.error { return "::error file=\(prop(o.file)),title=\(prop(o.name))::\(esc(e))\n" }
+    return o.failures.map {
+      "::error file=\(prop(o.file)),line=\($0.line),title=\(prop(o.name))::\(esc($0.expectation + "; got: " + $0.got))\n"
+    }.joined()
+  }
+
+  static func json(_ outcomes: [Outcome]) -> JSON {
+    let failed = outcomes.filter { $0.error != nil || !$0.failures.isEmpty }.count
+    return .object([
+      (
+        "tests",
+        .array(
+          outcomes.map { o in
+            .object([
+              ("file", .string(o.file)), ("name", .string(o.name)),
+              ("status", .string(o.error != nil ? "error" : o.failures.isEmpty ? "passed" : "failed")),
+              ("error", o.error.map { .string($0) } ?? .null),
+              ("failures", .array(o.failures.map { .object([("line", .int($0.line)), ("expectation", .string($0.expectation)), ("got", .string($0.got))]) })),
+            ])
+          })
+      ),
+      ("summary", .object([("tests", .int(outcomes.count)), ("passed", .int(outcomes.count - failed)), ("failed", .int(failed))])),
+    ])
   }
 
   static func xml(_ s: String) -> String {
@@ -132,7 +175,8 @@ enum TestCommand {
       if let e = o.error {
         out += ">\n      <error message=\"\(xml(String(e.prefix(200))))\">\(xml(e))</error>\n    </testcase>\n"
       } else if !o.failures.isEmpty {
-        out += ">\n      <failure message=\"\(o.failures.count) expectation\(o.failures.count == 1 ? "" : "s") failed\">\(xml(o.failures.joined(separator: "\n")))</failure>\n    </testcase>\n"
+        let details = o.failures.map { "\(o.file):\($0.line): \($0.expectation)\n  got: \($0.got)" }.joined(separator: "\n")
+        out += ">\n      <failure message=\"\(o.failures.count) expectation\(o.failures.count == 1 ? "" : "s") failed\">\(xml(details))</failure>\n    </testcase>\n"
       } else {
         out += "/>\n"
       }

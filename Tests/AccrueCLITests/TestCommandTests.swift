@@ -78,3 +78,18 @@ struct TestCommandTests {
     #expect(CLITests.run(["test"]).0 == 64)
   }
 }
+
+extension TestCommandTests {
+  @Test("--format github: an annotation at the failing expectation's line; --format json: structured results")
+  func formats() throws {
+    let path = try Self.testFile(Self.seats + "\nexpect invoice k1/2026-11-01 total 50.00 USD\n")
+    let (s, gh, _) = CLITests.run(["test", path, "--format", "github"])
+    #expect(s == 1)
+    #expect(gh.contains("::error file=" + path.replacingOccurrences(of: ":", with: "%3A") + ",line=14,title=Team seats::expect invoice k1/2026-11-01 total 50.00 USD; got: total 45.00 USD"))
+    let (_, json, _) = CLITests.run(["test", path, "--format", "json"])
+    let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let tests = obj?["tests"] as? [[String: Any]] ?? []
+    #expect(tests.first?["status"] as? String == "failed")
+    #expect(((tests.first?["failures"] as? [[String: Any]])?.first?["line"] as? Int) == 14)
+  }
+}
