@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
     .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore"]),
-    .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore"]),
+    .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore"], exclude: ["Fixtures"]),
     .testTarget(
       name: "AccrueFrontendTests",
       dependencies: [

@@ -64,7 +64,7 @@ public enum CLI {
   static let version = DiagnosticRenderer.toolVersion
 
   static let commands: [CommandSpec] = [
-    Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
+    Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
   ]
 
   static var rootHelp: String {
@@ -127,6 +127,7 @@ public enum CLI {
     case ApplyCommand.spec.name: return ApplyCommand.run(parsed, io: io)
     case Report.spec.name: return Report.run(parsed, io: io)
     case Fmt.spec.name: return Fmt.run(parsed, io: io)
+    case ImportCommand.spec.name: return ImportCommand.run(parsed, io: io)
     case TestCommand.spec.name: return TestCommand.run(parsed, io: io)
     case DiffCommand.spec.name: return DiffCommand.run(parsed, io: io)
     case CompileCommand.spec.name: return CompileCommand.run(parsed, io: io)

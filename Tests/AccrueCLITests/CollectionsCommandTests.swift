@@ -83,3 +83,23 @@ struct CoverageCommandTests {
     #expect(!out.contains("tier 100001 to 1000000 of charge api in plan team"))
   }
 }
+
+@Suite("import command")
+struct ImportCommandTests {
+  static let fixtures = CLITests.repoRoot.appendingPathComponent("Tests/AccrueImportTests/Fixtures").path
+
+  @Test("accrue import previews a statement as JSON; a malformed file exits 1 with its location")
+  func preview() throws {
+    let (s, json, _) = CLITests.run(["import", Self.fixtures + "/camt053_v02.xml", "--format", "json"])
+    #expect(s == 0)
+    let list = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+    #expect(list.count == 4)
+    #expect(list.first?["amount"] as? String == "499.80")
+    #expect(list.first?["reference"] as? String == "RF18539007547034")
+    #expect((list.first?["source"] as? String)?.contains("camt053_v02.xml:16 ") == true)
+    let (bad, _, err) = CLITests.run(["import", Self.fixtures + "/mt940_broken.sta"])
+    #expect(bad == 1)
+    #expect(err.contains("mt940_broken.sta:3: :61:: expected a value date"))
+    #expect(CLITests.run(["import"]).0 == 64)
+  }
+}

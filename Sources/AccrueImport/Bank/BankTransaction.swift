@@ -1,0 +1,95 @@
+import AccrueCore
+import Foundation
+
+/// One payment (or debit) from a bank statement, normalized across formats.
+public struct BankTransaction: Sendable, Hashable {
+  /// The ledger date.
+  public var bookingDate: CivilDate
+  /// When the money is available (interest date), if the statement gives it.
+  public var valueDate: CivilDate?
+  /// Signed: credits (money in) positive, debits negative.
+  public var amount: Fixed
+  public var currency: Currency
+  /// Structured creditor reference (ISO 11649 RF..., camt `Strd/CdtrRefInf/Ref`), when given.
+  public var reference: String
+  /// The payer's end-to-end id (camt `EndToEndId`, MT940 `EREF`), when given.
+  public var endToEndID: String
+  /// The bank's own reference for the entry (camt `AcctSvcrRef`/`NtryRef`, MT940 `//` reference).
+  public var bankReference: String
+  /// Unstructured remittance text, wrapped lines joined.
+  public var remittance: String
+  /// The other party: the payer of a credit, the payee of a debit.
+  public var counterpartyName: String
+  public var counterpartyAccount: String
+  /// The entry reverses an earlier one (camt `RvslInd`, MT940 `RC`/`RD`).
+  public var reversal: Bool
+  /// Where it came from: `file:line` and, for XML, the element path.
+  public var source: String
+  /// What the importer had to interpret (a date that does not exist, amounts that do not add up...).
+  public var notes: [String]
+
+  public init(
+    bookingDate: CivilDate, valueDate: CivilDate?, amount: Fixed, currency: Currency, reference: String = "", endToEndID: String = "",
+    bankReference: String = "", remittance: String = "", counterpartyName: String = "", counterpartyAccount: String = "",
+    reversal: Bool = false, source: String, notes: [String] = []
+  ) {
+    self.bookingDate = bookingDate
+    self.valueDate = valueDate
+    self.amount = amount
+    self.currency = currency
+    self.reference = reference
+    self.endToEndID = endToEndID
+    self.bankReference = bankReference
+    self.remittance = remittance
+    self.counterpartyName = counterpartyName
+    self.counterpartyAccount = counterpartyAccount
+    self.reversal = reversal
+    self.source = source
+    self.notes = notes
+  }
+}
+
+/// A statement file that cannot be read: where, and why.
+public struct BankImportError: Error, Sendable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  /// The element path (XML) or tag (MT940), when known.
+  public var location: String
+  public var message: String
+
+  public var description: String { "\(file):\(line): \(location.isEmpty ? "" : location + ": ")\(message)" }
+}
+
+/// The statement formats read.
+public enum BankFormat: String, Sendable {
+  case camt053 = "camt.053", camt054 = "camt.054", mt940 = "MT940"
+
+  /// The format of a file, from its first bytes; nil when it is none of the known ones.
+  public static func detect(_ bytes: [UInt8]) -> BankFormat? {
+    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+    if head.contains("camt.053.") || head.contains("BkToCstmrStmt") { return .camt053 }
+    if head.contains("camt.054.") || head.contains("BkToCstmrDbtCdtNtfctn") { return .camt054 }
+    if head.contains(":20:") || head.contains("{1:") || head.contains(":61:") { return .mt940 }
+    return nil
+  }
+}
+
+/// Reading statement files into `BankTransaction`s.
+public enum BankStatements {
+  /// Reads a statement file of any known format.
+  public static func read(path: String) -> Result<[BankTransaction], BankImportError> {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      return .failure(BankImportError(file: path, line: 0, location: "", message: "cannot read the file"))
+    }
+    let bytes = [UInt8](data)
+    switch BankFormat.detect(bytes) {
+    case .camt053?, .camt054?: return Camt.parse(bytes, file: path)
+    case .mt940?: return MT940.parse(bytes, file: path)
+    case nil:
+      return .failure(
+        BankImportError(
+          file: path, line: 1, location: "",
+          message: "not a statement format Accrue reads (ISO 20022 camt.053 or camt.054, SWIFT MT940)"))
+    }
+  }
+}
