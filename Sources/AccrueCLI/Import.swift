@@ -4,7 +4,7 @@ import AccrueRender
 /// `accrue import FILE`: preview what a bank statement file holds, normalized.
 enum ImportCommand {
   static let spec = CommandSpec(
-    name: "import", abstract: "Show the payments of a bank statement file (camt.053, camt.054, MT940), normalized.",
+    name: "import", abstract: "Show the payments of a bank statement file (camt.053, camt.054, MT940, BAI2, OFX), normalized.",
     arguments: [("file", "The statement file.")], minPositionals: 1, maxPositionals: 1,
     options: [OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json"], defaultValue: "text")],
     discussion: "Exits 0 when the file reads, 1 when it does not (with file:line and the element or tag), 64 on a usage error.")

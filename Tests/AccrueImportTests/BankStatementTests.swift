@@ -90,3 +90,39 @@ extension Result {
     return nil
   }
 }
+
+extension BankStatementTests {
+  @Test("BAI2: implied decimals, the type code's direction, funds types V and S with their extra fields, 88 continuation")
+  func bai2() throws {
+    let list = try Self.read("bai2_day.bai")
+    #expect(list.map { $0.amount.description } == ["2903.27", "75", "-49"])
+    #expect(list.allSatisfy { $0.bookingDate.description == "2026-11-01" && $0.currency == .USD })
+    #expect(list[0].valueDate?.description == "2026-11-02")  // funds type V
+    #expect(list[0].reference == "INV-2026-0029" && list[0].bankReference == "BR-0001")
+    #expect(list[0].remittance == "INCOMING WIRE AURORA BIOTECH PLC REF INV-2026-0029 THANK YOU")  // 88 joined
+    #expect(list[1].remittance == "ACH CREDIT MAPLE ROW ACCOUNTING")  // after funds type S's three amounts
+  }
+
+  @Test("BAI2: a control total that does not add up rejects the file at its trailer")
+  func bai2Totals() {
+    let e = Self.failure("bai2_bad_total.bai")
+    #expect(e?.line == 5 && e?.location == "record 49")
+    #expect(e?.message.contains("the account control total is 17903.28, the records add up to 17903.27") == true)
+  }
+
+  @Test("OFX 1.x SGML (open leaf tags, CRLF, cp1252 header) and 2.x XML: signed amounts, FITID, PAYEE, corrections")
+  func ofx() throws {
+    let one = try Self.read("ofx1.ofx")
+    #expect(one.map { $0.amount.description } == ["3252.25", "-25", "10"])
+    #expect(one[2].counterpartyName == "Caf\u{E9} Lumi\u{E8}re")  // Windows-1252 bytes, as the header says
+    #expect(one[0].bookingDate.description == "2026-11-02" && one[0].currency == .USD)
+    #expect(one[0].counterpartyName == "PAYMENT AURORA BIOTECH PLC FOR")  // NAME cut at 32 characters by the bank
+    #expect(one[0].remittance == "INVOICE INV-2026-0029 OCTOBER SERVICES")
+    #expect(one[0].bankReference == "20261102-0001")
+    #expect(one[0].source.hasSuffix("ofx1.ofx:12 STMTTRN"))
+    #expect(one[1].notes == ["corrects FITID 20261101-0009 (REPLACE)"])
+    let two = try Self.read("ofx2.ofx")
+    #expect(two.count == 1 && two[0].currency == .EUR && two[0].counterpartyName == "Dunmore Analytics Ltd")
+    #expect(two[0].reference == "RF71202600033" && two[0].source.hasSuffix("ofx2.ofx:7 STMTTRN"))
+  }
+}

@@ -62,11 +62,13 @@ public struct BankImportError: Error, Sendable, CustomStringConvertible {
 
 /// The statement formats read.
 public enum BankFormat: String, Sendable {
-  case camt053 = "camt.053", camt054 = "camt.054", mt940 = "MT940"
+  case camt053 = "camt.053", camt054 = "camt.054", mt940 = "MT940", bai2 = "BAI2", ofx = "OFX"
 
   /// The format of a file, from its first bytes; nil when it is none of the known ones.
   public static func detect(_ bytes: [UInt8]) -> BankFormat? {
     let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+    if head.hasPrefix("01,") { return .bai2 }
+    if head.contains("OFXHEADER") || head.contains("<OFX>") { return .ofx }
     if head.contains("camt.053.") || head.contains("BkToCstmrStmt") { return .camt053 }
     if head.contains("camt.054.") || head.contains("BkToCstmrDbtCdtNtfctn") { return .camt054 }
     if head.contains(":20:") || head.contains("{1:") || head.contains(":61:") { return .mt940 }
@@ -85,11 +87,13 @@ public enum BankStatements {
     switch BankFormat.detect(bytes) {
     case .camt053?, .camt054?: return Camt.parse(bytes, file: path)
     case .mt940?: return MT940.parse(bytes, file: path)
+    case .bai2?: return BAI2.parse(bytes, file: path)
+    case .ofx?: return OFX.parse(bytes, file: path)
     case nil:
       return .failure(
         BankImportError(
           file: path, line: 1, location: "",
-          message: "not a statement format Accrue reads (ISO 20022 camt.053 or camt.054, SWIFT MT940)"))
+          message: "not a statement format Accrue reads (ISO 20022 camt.053 or camt.054, SWIFT MT940, BAI2, OFX)"))
     }
   }
 }

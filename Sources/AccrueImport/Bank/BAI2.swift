@@ -1,0 +1,165 @@
+import AccrueCore
+import Foundation
+
+/// BAI2 cash-management files: groups (`02`) of accounts (`03`) with transaction details (`16`, continued in
+/// `88`), amounts with implied decimals and no sign (the type code says credit or debit), funds types with their
+/// extra fields, and every account, group and file control total verified.
+enum BAI2 {
+  struct Record {
+    var fields: [String]
+    var line: Int
+  }
+
+  /// Records with their `88` continuations joined (a continued text keeps a space between the parts).
+  static func records(_ text: String) -> [Record] {
+    var out: [Record] = []
+    for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var line = String(raw)
+      if line.hasSuffix("\r") { line.removeLast() }
+      if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if fields.first == "88", var last = out.popLast() {
+        let more = Array(fields.dropFirst())
+        if last.fields.first == "16", let text = last.fields.popLast() {
+          last.fields.append(strip(text) + " " + more.joined(separator: ","))
+        } else {
+          last.fields = last.fields.dropLast() + [strip(last.fields.last ?? "")] + more
+        }
+        out.append(last)
+        continue
+      }
+      out.append(Record(fields: fields, line: k + 1))
+    }
+    return out
+  }
+
+  /// A field without the record's closing `/`.
+  static func strip(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
+
+  static func date(_ s: String) -> CivilDate? {
+    guard s.count == 6, s.allSatisfy(\.isNumber), let yy = Int(s.prefix(2)), let mm = Int(s.dropFirst(2).prefix(2)), let dd = Int(s.suffix(2))
+    else { return nil }
+    return CivilDate(year: 2000 + yy, month: mm, day: dd)
+  }
+
+  /// An amount in minor units (implied decimals), optionally signed.
+  static func amount(_ s: String, _ c: Currency) -> Fixed? {
+    let t = strip(s)
+    guard !t.isEmpty else { return .zero }
+    let negative = t.hasPrefix("-")
+    let digits = t.drop { $0 == "+" || $0 == "-" }
+    guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let v = Int64(digits) else { return nil }
+    let m = Money(minorUnits: negative ? -v : v, currency: c).amount
+    return m
+  }
+
+  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
+    var out: [BankTransaction] = []
+    var groupCurrency = Currency.USD
+    var groupDate: CivilDate?
+    var accountCurrency = Currency.USD
+    var accountTotal = Fixed.zero
+    var groupTotal = Fixed.zero
+    var fileTotal = Fixed.zero
+    var account = ""
+    func fail(_ r: Record, _ msg: String) -> Result<[BankTransaction], BankImportError> {
+      .failure(BankImportError(file: file, line: r.line, location: "record \(r.fields.first ?? "")", message: msg))
+    }
+    func check(_ r: Record, _ field: Int, _ computed: Fixed, _ what: String) -> BankImportError? {
+      guard field < r.fields.count else { return nil }
+      let given = strip(r.fields[field])
+      guard !given.isEmpty else { return nil }  // a blank control total is not checked
+      guard let v = amount(given, accountCurrency == groupCurrency ? groupCurrency : accountCurrency) else {
+        return BankImportError(file: file, line: r.line, location: "record \(r.fields[0])", message: "the \(what) control total '\(given)' is not a number")
+      }
+      guard v == computed else {
+        return BankImportError(
+          file: file, line: r.line, location: "record \(r.fields[0])",
+          message: "the \(what) control total is \(v), the records add up to \(computed): the file is incomplete or altered")
+      }
+      return nil
+    }
+    let recs = records(String(decoding: bytes, as: UTF8.self))
+    guard recs.first?.fields.first == "01" else {
+      return .failure(BankImportError(file: file, line: recs.first?.line ?? 1, location: "", message: "a BAI2 file starts with a 01 file header"))
+    }
+    for r in recs {
+      let f = r.fields
+      switch f[0] {
+      case "01": continue
+      case "02":
+        guard f.count >= 5, let d = date(f[4]) else { return fail(r, "expected a group header with the as-of date YYMMDD in field 5") }
+        groupDate = d
+        let c = f.count > 6 ? strip(f[6]) : ""
+        guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
+        groupCurrency = c.isEmpty ? .USD : Currency.lookup(c) ?? .USD
+        groupTotal = .zero
+      case "03":
+        guard f.count >= 2 else { return fail(r, "expected an account identifier") }
+        account = strip(f[1])
+        let c = f.count > 2 ? strip(f[2]) : ""
+        accountCurrency = c.isEmpty ? groupCurrency : Currency.lookup(c) ?? groupCurrency
+        accountTotal = .zero
+        // Summary triplets: type code, amount, item count, funds type (plus its extras); amounts count toward the total.
+        var i = 3
+        while i + 1 < f.count {
+          guard let a = amount(f[i + 1], accountCurrency) else { return fail(r, "summary amount '\(f[i + 1])' is not a number") }
+          accountTotal = accountTotal.adding(a) ?? accountTotal
+          i += 4
+          if i - 1 < f.count {
+            switch strip(f[i - 1]) {
+            case "S": i += 3
+            case "V": i += 2
+            case "D": i += 1 + 2 * (Int(strip(f[i])) ?? 0)
+            default: break
+            }
+          }
+        }
+      case "16":
+        guard let booking = groupDate else { return fail(r, "a transaction before any group header (02)") }
+        guard f.count >= 4, let code = Int(f[1]) else { return fail(r, "expected type code, amount and funds type") }
+        guard let a = amount(f[2], accountCurrency) else { return fail(r, "amount '\(f[2])' is not a whole number of minor units") }
+        accountTotal = accountTotal.adding(a) ?? accountTotal
+        // Funds type and its extra fields.
+        var i = 4
+        var valueDate: CivilDate?
+        switch strip(f[3]) {
+        case "", "0", "1", "2", "Z": break
+        case "S": i += 3
+        case "V":
+          valueDate = f.count > 4 ? date(strip(f[4])) : nil
+          i += 2
+        case "D":
+          guard f.count > 4, let n = Int(strip(f[4])) else { return fail(r, "funds type D needs the number of distributions") }
+          i += 1 + 2 * n
+        default: return fail(r, "unknown funds type '\(f[3])'")
+        }
+        let bankRef = i < f.count ? strip(f[i]) : ""
+        let customerRef = i + 1 < f.count ? strip(f[i + 1]) : ""
+        let text = i + 2 < f.count ? strip(f[(i + 2)...].joined(separator: ",")) : ""
+        let signed: Fixed
+        switch code {
+        case 100...399: signed = a
+        case 400...699: signed = a.negated ?? a
+        default: return fail(r, "type code \(code) is neither a credit (100-399) nor a debit (400-699) detail")
+        }
+        out.append(
+          BankTransaction(
+            bookingDate: booking, valueDate: valueDate, amount: signed, currency: accountCurrency, reference: customerRef,
+            bankReference: bankRef, remittance: text.trimmingCharacters(in: .whitespaces), counterpartyAccount: "",
+            source: "\(file):\(r.line) 16 (account \(account), type \(code))"))
+      case "49":
+        if let e = check(r, 1, accountTotal, "account") { return .failure(e) }
+        groupTotal = groupTotal.adding(accountTotal) ?? groupTotal
+      case "98":
+        if let e = check(r, 1, groupTotal, "group") { return .failure(e) }
+        fileTotal = fileTotal.adding(groupTotal) ?? fileTotal
+      case "99":
+        if let e = check(r, 1, fileTotal, "file") { return .failure(e) }
+      default:
+        return fail(r, "unknown record type '\(f[0])'")
+      }
+    }
+    return .success(out)
+  }
+}

@@ -1,0 +1,131 @@
+import AccrueCore
+import Foundation
+
+/// OFX bank and card statements, 1.x (SGML: leaf tags left open; Windows-1252 when the header says so) and 2.x
+/// (XML): one payment per `STMTTRN`, signed `TRNAMT`, `DTPOSTED` (its date part), `FITID` as the bank's
+/// reference, `NAME`/`PAYEE`, `MEMO`, `REFNUM`, and corrections noted.
+enum OFX {
+  /// A tag or a text between tags, with its line.
+  struct Token {
+    var tag: String?
+    var closing = false
+    var text = ""
+    var line: Int
+  }
+
+  static func tokens(_ s: String) -> [Token] {
+    var out: [Token] = []
+    var line = 1
+    var i = s.startIndex
+    var text = ""
+    var textLine = 1
+    while i < s.endIndex {
+      let c = s[i]
+      if c == "<" {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !trimmed.isEmpty { out.append(Token(tag: nil, text: trimmed, line: textLine)) }
+        text = ""
+        guard let close = s[i...].firstIndex(of: ">") else { break }
+        let inner = s[s.index(after: i)..<close]
+        line += inner.filter(\.isNewline).count
+        if !inner.hasPrefix("?") && !inner.hasPrefix("!") {
+          let closing = inner.hasPrefix("/")
+          let name = String(inner.drop { $0 == "/" }.prefix { !$0.isWhitespace && $0 != "/" }).uppercased()
+          out.append(Token(tag: name, closing: closing, line: line))
+        }
+        i = s.index(after: close)
+        textLine = line
+        continue
+      }
+      if c.isNewline { line += 1 }
+      if text.isEmpty && !c.isWhitespace { textLine = line }
+      text.append(c)
+      i = s.index(after: i)
+    }
+    return out
+  }
+
+  /// `YYYYMMDD[HHMMSS[.XXX]][[-5:EST]]`: the date part, as written.
+  static func date(_ s: String) -> CivilDate? {
+    let d = s.prefix(8)
+    guard d.count == 8, d.allSatisfy(\.isNumber), let y = Int(d.prefix(4)), let m = Int(d.dropFirst(4).prefix(2)), let day = Int(d.suffix(2))
+    else { return nil }
+    return CivilDate(year: y, month: m, day: day)
+  }
+
+  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
+    let head = String(decoding: bytes.prefix(512), as: UTF8.self)
+    let text: String
+    if head.contains("CHARSET:1252"), let s = String(data: Data(bytes), encoding: .windowsCP1252) {
+      text = s
+    } else {
+      text = String(decoding: bytes, as: UTF8.self)
+    }
+    let toks = tokens(text)
+    guard toks.contains(where: { $0.tag == "OFX" }) else {
+      return .failure(BankImportError(file: file, line: 1, location: "", message: "no <OFX> element"))
+    }
+    var out: [BankTransaction] = []
+    var currency: Currency?
+    var k = 0
+    /// The leaf values inside the element opened at `start` (up to its closing tag or the next STMTTRN), by
+    /// path of open aggregates (`PAYEE.NAME`); SGML leaves are not closed, so a value is the text after its tag.
+    func leaves(from start: Int, until endTag: String) -> ([String: String], Int) {
+      var values: [String: String] = [:]
+      var stack: [String] = []
+      var j = start + 1
+      while j < toks.count {
+        let t = toks[j]
+        if let tag = t.tag {
+          if t.closing {
+            if tag == endTag && stack.isEmpty { return (values, j) }
+            if let p = stack.lastIndex(of: tag) { stack.removeSubrange(p...) }
+          } else if tag == endTag {
+            return (values, j - 1)  // the next one starts: this one was not closed
+          } else if j + 1 < toks.count, toks[j + 1].tag == nil {
+            values[(stack + [tag]).joined(separator: ".")] = toks[j + 1].text
+            j += 1
+          } else {
+            stack.append(tag)
+          }
+        }
+        j += 1
+      }
+      return (values, j)
+    }
+    while k < toks.count {
+      let t = toks[k]
+      if t.tag == "CURDEF", !t.closing, k + 1 < toks.count, toks[k + 1].tag == nil {
+        guard let c = Currency.lookup(toks[k + 1].text) else {
+          return .failure(BankImportError(file: file, line: t.line, location: "CURDEF", message: "unknown currency '\(toks[k + 1].text)'"))
+        }
+        currency = c
+      }
+      guard t.tag == "STMTTRN", !t.closing else {
+        k += 1
+        continue
+      }
+      let (v, end) = leaves(from: k, until: "STMTTRN")
+      func fail(_ msg: String) -> Result<[BankTransaction], BankImportError> {
+        .failure(BankImportError(file: file, line: t.line, location: "STMTTRN", message: msg))
+      }
+      guard let posted = v["DTPOSTED"].flatMap(date) else { return fail("DTPOSTED is missing or not a date") }
+      guard let raw = v["TRNAMT"], let amount = Fixed.parse(Array(raw.replacingOccurrences(of: ",", with: ".").utf8)) else {
+        return fail("TRNAMT is missing or not a number")
+      }
+      guard let cur = (v["CURRENCY.CURSYM"] ?? v["ORIGCURRENCY.CURSYM"]).flatMap(Currency.lookup) ?? currency else {
+        return fail("no currency: the statement has no CURDEF before its transactions")
+      }
+      var notes: [String] = []
+      if let c = v["CORRECTFITID"] { notes.append("corrects FITID \(c) (\(v["CORRECTACTION"] ?? "REPLACE"))") }
+      if let n = v["CHECKNUM"] { notes.append("check number \(n)") }
+      out.append(
+        BankTransaction(
+          bookingDate: posted, valueDate: v["DTAVAIL"].flatMap(date), amount: amount, currency: cur, reference: v["REFNUM"] ?? "",
+          bankReference: v["FITID"] ?? "", remittance: v["MEMO"] ?? "", counterpartyName: v["NAME"] ?? v["PAYEE.NAME"] ?? "",
+          counterpartyAccount: v["BANKACCTTO.ACCTID"] ?? "", source: "\(file):\(t.line) STMTTRN", notes: notes))
+      k = end + 1
+    }
+    return .success(out)
+  }
+}
