@@ -126,3 +126,30 @@ extension BankStatementTests {
     #expect(two[0].reference == "RF71202600033" && two[0].source.hasSuffix("ofx2.ofx:7 STMTTRN"))
   }
 }
+
+extension BankStatementTests {
+  /// Every fixture cut at every byte, and with bytes changed: a result or a located error, never a crash or a hang.
+  @Test("truncated and damaged statements: never a crash, errors located")
+  func robustness() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures).sorted()
+    var state: UInt64 = 42
+    for name in names {
+      let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/" + name)))
+      for cut in 0...bytes.count {
+        if case .failure(let e) = BankStatements.parse(bytes: Array(bytes[..<cut]), path: name) {
+          #expect(e.line >= 0, "\(name) cut at \(cut)")
+        }
+      }
+      for _ in 0..<200 {
+        var damaged = bytes
+        for _ in 0..<3 {
+          state = state &* 6_364_136_223_846_793_005 &+ 1
+          let at = Int((state >> 33) % UInt64(max(1, damaged.count)))
+          let choices: [UInt8] = [0x2C, 0x2F, 0x3C, 0x3E, 0x3A, 0x3F, 0x0A, 0x2D, 0x30, 0x39, 0x44, 0xFF]
+          if !damaged.isEmpty { damaged[at] = choices[Int((state >> 40) % UInt64(choices.count))] }
+        }
+        _ = BankStatements.parse(bytes: damaged, path: name)
+      }
+    }
+  }
+}

@@ -110,7 +110,11 @@ enum BAI2 {
             switch strip(f[i - 1]) {
             case "S": i += 3
             case "V": i += 2
-            case "D": i += 1 + 2 * (Int(strip(f[i])) ?? 0)
+            case "D":
+              guard i < f.count, let n = Int(strip(f[i])), (0...1000).contains(n) else {
+                return fail(r, "funds type D needs the number of distributions")
+              }
+              i += 1 + 2 * n
             default: break
             }
           }
@@ -130,7 +134,9 @@ enum BAI2 {
           valueDate = f.count > 4 ? date(strip(f[4])) : nil
           i += 2
         case "D":
-          guard f.count > 4, let n = Int(strip(f[4])) else { return fail(r, "funds type D needs the number of distributions") }
+          guard f.count > 4, let n = Int(strip(f[4])), (0...1000).contains(n) else {
+            return fail(r, "funds type D needs the number of distributions")
+          }
           i += 1 + 2 * n
         default: return fail(r, "unknown funds type '\(f[3])'")
         }

@@ -83,7 +83,11 @@ public enum BankStatements {
     guard let data = FileManager.default.contents(atPath: path) else {
       return .failure(BankImportError(file: path, line: 0, location: "", message: "cannot read the file"))
     }
-    let bytes = [UInt8](data)
+    return parse(bytes: [UInt8](data), path: path)
+  }
+
+  /// Reads statement bytes (`path` names them in sources and errors).
+  public static func parse(bytes: [UInt8], path: String) -> Result<[BankTransaction], BankImportError> {
     switch BankFormat.detect(bytes) {
     case .camt053?, .camt054?: return Camt.parse(bytes, file: path)
     case .mt940?: return MT940.parse(bytes, file: path)

@@ -81,6 +81,12 @@ enum Camt {
   }
 
   static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
+    // camt files are UTF-8; anything else is rejected here (the XML parser can trap on it).
+    let bad = bytes.withUnsafeBufferPointer { b in b.isEmpty ? nil : UTF8Scan.firstInvalid(b.baseAddress!, 0, b.count) }
+    if let at = bad {
+      let line = bytes[..<at].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+      return .failure(BankImportError(file: file, line: line, location: "", message: "invalid UTF-8 (byte \(at + 1)): camt files are UTF-8"))
+    }
     let parser = XMLParser(data: Data(bytes))
     parser.shouldProcessNamespaces = true
     let builder = Builder()
