@@ -656,6 +656,13 @@ public struct Parser {
       var value: Expr?
       if p.eatWord(.count) != nil {
         kind = .count
+        if p.cur.is(.of) {
+          // `count of event.x`, by analogy with `sum of`: count takes no value.
+          p.error(
+            .expectedToken, "'count' counts events and takes no 'of'", p.cur,
+            help: "write 'count' alone (filter the events with 'where'), or 'unique count of EXPR' to count distinct values")
+          // Read as 'count' (the rest of the line is skipped), so nothing else is reported about the metric.
+        }
       } else if p.eatWord(.unique) != nil {
         guard p.expectWord(.count, after: "'unique'") != nil, p.expectWord(.of, after: "'unique count'") != nil else { return nil }
         kind = .uniqueCount

@@ -98,6 +98,14 @@ struct ParserTests {
     #expect(Support.codes("currency USD\nplan p {\n  charge c {\n    flat 1.00 USD\n    prorte none\n  }\n}\n").sorted() == ["E0202", "E0510"])
   }
 
+  @Test("'count of x' (by analogy with 'sum of'): one error that says to write 'count' alone")
+  func countOf() {
+    let (_, diags) = Support.check("metric m {\n  count of event.id\n}\ncurrency USD\nplan p {\n  period monthly\n  align to calendar\n  charge c {\n    usage m\n    per unit 1.00 USD\n  }\n}\n")
+    #expect(diags.map(\.code.id) == ["E0201"])
+    #expect(diags.first?.message == "'count' counts events and takes no 'of'")
+    #expect(diags.first?.help?.contains("write 'count' alone") == true)
+  }
+
   @Test("an unclosed block is reported at its brace")
   func unclosed() {
     let (_, diags) = Support.check("plan a {\n  period monthly\n")
