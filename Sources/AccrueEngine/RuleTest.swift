@@ -124,7 +124,7 @@ extension RuleTestSpec {
   public static func parse(_ text: String) -> Result<RuleTestSpec, RuleTestError> {
     var spec = RuleTestSpec(name: "", asOf: CivilDate(dayNumber: 0))
     var sawAsOf = false
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingTrailingCR() }
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
     var i = 0
     var inExpect = false
     func fail(_ msg: String) -> Result<RuleTestSpec, RuleTestError> { .failure(RuleTestError(line: i + 1, message: msg)) }

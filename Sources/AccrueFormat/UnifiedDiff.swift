@@ -2,9 +2,20 @@
 public enum UnifiedDiff {
   /// The diff of `old` and `new` (texts split at newlines) with `context` lines around changes; empty when equal.
   public static func diff(_ old: String, _ new: String, oldName: String, newName: String, context: Int = 3) -> String {
-    let a = lines(old)
-    let b = lines(new)
-    if a == b { return "" }
+    var a = lines(old)
+    var b = lines(new)
+    if a == b {
+      if old == new { return "" }
+      // Only the last line's end differs: say so the way diff does.
+      let noEOL = "\\ No newline at end of file"
+      let last = max(a.count, 1)
+      var out = "--- \(oldName)\n+++ \(newName)\n@@ -\(last),1 +\(last),1 @@\n"
+      out += "-" + (a.last ?? "") + "\n" + (old.hasSuffix("\n") ? "" : noEOL + "\n")
+      out += "+" + (b.last ?? "") + "\n" + (new.hasSuffix("\n") ? "" : noEOL + "\n")
+      return out
+    }
+    a = a.map(visible)
+    b = b.map(visible)
     let ops = script(a, b)
     // Group changes into hunks with context.
     var out = "--- \(oldName)\n+++ \(newName)\n"
@@ -39,11 +50,15 @@ public enum UnifiedDiff {
     return out
   }
 
+  /// Lines split at line feeds only, byte by byte (a carriage return stays part of its line).
   static func lines(_ s: String) -> [String] {
-    var parts = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var parts = s.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     if parts.last == "" { parts.removeLast() }
     return parts
   }
+
+  /// A line as printed: a carriage return shown as `\r`, so line-end changes are visible.
+  static func visible(_ s: String) -> String { s.contains("\r") ? s.replacingOccurrences(of: "\r", with: "\\r") : s }
 
   struct Op {
     enum Kind { case same, delete, insert }

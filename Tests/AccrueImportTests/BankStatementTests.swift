@@ -153,3 +153,77 @@ extension BankStatementTests {
     }
   }
 }
+
+/// Pitfalls found in review: line ends, truncated files, empty SGML leaves, currencies, Dutch fields, pending entries.
+@Suite("Bank statements: review fixes")
+struct BankStatementReviewTests {
+  static func parse(_ text: String, _ name: String) -> Result<[BankTransaction], BankImportError> {
+    BankStatements.parse(bytes: Array(text.utf8), path: name)
+  }
+
+  @Test("CRLF line ends read like LF (MT940, BAI2)")
+  func crlf() throws {
+    for name in ["mt940_two_statements.sta", "bai2_day.bai"] {
+      let text = try String(contentsOfFile: BankStatementTests.fixtures + "/" + name, encoding: .utf8)
+      let lf = try Self.parse(text, name).get()
+      let crlf = try Self.parse(text.replacingOccurrences(of: "\n", with: "\r\n"), name).get()
+      #expect(lf.count > 0 && lf.map(\.amount) == crlf.map(\.amount) && lf.map(\.remittance) == crlf.map(\.remittance), "\(name)")
+    }
+  }
+
+  @Test("BAI2 cut before its trailers, an unknown account currency, or a blank amount is rejected")
+  func bai2Strict() {
+    let head = "01,B,N,261102,0754,1,80,,2/\n02,N,B,1,261101,2400,,2/\n"
+    #expect(Self.parse(head + "03,1,USD/\n16,195,100,0,BR,,X/\n", "x.bai").failure?.message.contains("ends before its trailers") == true)
+    #expect(Self.parse(head + "03,1,XYZ/\n49,0,2/\n98,0,1,4/\n99,0,1,6/\n", "x.bai").failure?.message.contains("unknown currency") == true)
+    #expect(Self.parse(head + "03,1,USD/\n16,195,,0,BR,,X/\n49,0,3/\n98,0,1,5/\n99,0,1,7/\n", "x.bai").failure?.message.contains("no amount") == true)
+  }
+
+  @Test("OFX: an empty leaf does not swallow the fields after it; ORIGCURRENCY does not change TRNAMT's currency; entities decoded")
+  func ofx() throws {
+    let text = """
+      OFXHEADER:100
+      <OFX><STMTRS><CURDEF>USD<BANKTRANLIST>
+      <STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261102<TRNAMT>110.00<FITID>F1<NAME>
+      <MEMO>INV-2026-0029 Smith &amp; Co
+      <ORIGCURRENCY><CURRATE>1.1<CURSYM>EUR</ORIGCURRENCY>
+      </STMTTRN></BANKTRANLIST></STMTRS></OFX>
+      """
+    let list = try Self.parse(text, "x.ofx").get()
+    #expect(list.count == 1)
+    #expect(list[0].currency == .USD && list[0].amount.description == "110")
+    #expect(list[0].remittance == "INV-2026-0029 Smith & Co")
+    #expect(list[0].notes == ["originally in EUR (rate 1.1)"])
+  }
+
+  @Test("MT940 Dutch: CNTP gives account and name; USTD and STRD remittance; a glued NOTPROVIDED is dropped")
+  func dutch() throws {
+    let text = """
+      :20:S
+      :60F:C260101EUR0,00
+      :61:2601020102C10,00NTRFNONREF
+      :86:/EREF/NOTPROVIDED//CNTP/NL91ABNA0417164300/ABNANL2A/Brauhaus KG/Amsterdam//REMI/USTD//INV-6/
+      :61:2601020102C11,00NTRFNONREF
+      :86:/EREF/E2E-1//CNTP/NL91ABNA0417164300/ABNANL2A/Brauhaus KG/Amsterdam//REMI/STRD/CUR/RF18539007547034/
+      """
+    let list = try Self.parse(text, "x.sta").get()
+    #expect(list[0].endToEndID == "" && list[0].counterpartyName == "Brauhaus KG" && list[0].counterpartyAccount == "NL91ABNA0417164300")
+    #expect(list[0].remittance == "INV-6")
+    #expect(list[1].endToEndID == "E2E-1" && list[1].reference == "RF18539007547034")
+  }
+
+  @Test("camt: pending entries are left out; CDATA text is kept")
+  func camtPendingAndCDATA() throws {
+    let text = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+      <Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>PDNG</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt></Ntry>
+      <Ntry><Amt Ccy="EUR">7.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt>
+      <NtryDtls><TxDtls><RmtInf><Ustrd><![CDATA[INV-7 <a&b>]]></Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+      </Stmt></BkToCstmrStmt></Document>
+      """
+    let list = try Self.parse(text, "x.xml").get()
+    #expect(list.map { $0.amount.description } == ["7"])
+    #expect(list[0].remittance == "INV-7 <a&b>")
+  }
+}

@@ -13,7 +13,7 @@ enum BAI2 {
   /// Records with their `88` continuations joined (a continued text keeps a space between the parts).
   static func records(_ text: String) -> [Record] {
     var out: [Record] = []
-    for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       var line = String(raw)
       if line.hasSuffix("\r") { line.removeLast() }
       if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -83,11 +83,18 @@ enum BAI2 {
     guard recs.first?.fields.first == "01" else {
       return .failure(BankImportError(file: file, line: recs.first?.line ?? 1, location: "", message: "a BAI2 file starts with a 01 file header"))
     }
+    // Every group, account and the file must be closed by their trailers: a file cut short is incomplete.
+    var openGroup = false
+    var openAccount = false
+    var closed = false
     for r in recs {
       let f = r.fields
+      if closed { return fail(r, "a record after the file trailer (99)") }
       switch f[0] {
       case "01": continue
       case "02":
+        if openGroup { return fail(r, "a group header before the previous group's trailer (98)") }
+        openGroup = true
         guard f.count >= 5, let d = date(f[4]) else { return fail(r, "expected a group header with the as-of date YYMMDD in field 5") }
         groupDate = d
         let c = f.count > 6 ? strip(f[6]) : ""
@@ -95,9 +102,13 @@ enum BAI2 {
         groupCurrency = c.isEmpty ? .USD : Currency.lookup(c) ?? .USD
         groupTotal = .zero
       case "03":
+        guard openGroup else { return fail(r, "an account outside a group (02)") }
+        if openAccount { return fail(r, "an account before the previous account's trailer (49)") }
+        openAccount = true
         guard f.count >= 2 else { return fail(r, "expected an account identifier") }
         account = strip(f[1])
         let c = f.count > 2 ? strip(f[2]) : ""
+        guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
         accountCurrency = c.isEmpty ? groupCurrency : Currency.lookup(c) ?? groupCurrency
         accountTotal = .zero
         // Summary triplets: type code, amount, item count, funds type (plus its extras); amounts count toward the total.
@@ -120,8 +131,9 @@ enum BAI2 {
           }
         }
       case "16":
-        guard let booking = groupDate else { return fail(r, "a transaction before any group header (02)") }
+        guard let booking = groupDate, openAccount else { return fail(r, "a transaction outside an account (03)") }
         guard f.count >= 4, let code = Int(f[1]) else { return fail(r, "expected type code, amount and funds type") }
+        guard !strip(f[2]).isEmpty else { return fail(r, "the transaction has no amount") }
         guard let a = amount(f[2], accountCurrency) else { return fail(r, "amount '\(f[2])' is not a whole number of minor units") }
         accountTotal = accountTotal.adding(a) ?? accountTotal
         // Funds type and its extra fields.
@@ -155,16 +167,28 @@ enum BAI2 {
             bankReference: bankRef, remittance: text.trimmingCharacters(in: .whitespaces), counterpartyAccount: "",
             source: "\(file):\(r.line) 16 (account \(account), type \(code))"))
       case "49":
+        guard openAccount else { return fail(r, "an account trailer without its account (03)") }
+        openAccount = false
         if let e = check(r, 1, accountTotal, "account") { return .failure(e) }
         groupTotal = groupTotal.adding(accountTotal) ?? groupTotal
       case "98":
+        guard openGroup, !openAccount else { return fail(r, "a group trailer before its accounts are closed (49)") }
+        openGroup = false
         if let e = check(r, 1, groupTotal, "group") { return .failure(e) }
         fileTotal = fileTotal.adding(groupTotal) ?? fileTotal
       case "99":
+        guard !openGroup else { return fail(r, "the file trailer before its groups are closed (98)") }
+        closed = true
         if let e = check(r, 1, fileTotal, "file") { return .failure(e) }
       default:
         return fail(r, "unknown record type '\(f[0])'")
       }
+    }
+    if !closed {
+      let last = recs.last ?? Record(fields: [""], line: 1)
+      return .failure(
+        BankImportError(
+          file: file, line: last.line, location: "", message: "the file ends before its trailers (49, 98, 99): it is incomplete"))
     }
     return .success(out)
   }

@@ -78,6 +78,8 @@ enum Camt {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { stack.last?.text += String(decoding: CDATABlock, as: UTF8.self) }
   }
 
   static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
@@ -114,6 +116,9 @@ enum Camt {
     for (si, (stmt, stmtPath)) in statements.enumerated() {
       let accountCurrency = stmt.value("Acct/Ccy").flatMap(Currency.lookup)
       for (ni, entry) in stmt.all("Ntry").enumerated() {
+        // Only booked entries are payments: pending (PDNG) and information-only (INFO) ones are left out.
+        let status = entry.value("Sts/Cd") ?? entry.value("Sts") ?? "BOOK"
+        if status == "PDNG" || status == "INFO" { continue }
         let path = "Document/\(stmtPath)[\(si + 1)]/Ntry[\(ni + 1)]"
         switch transactions(entry, path: path, file: file, accountCurrency: accountCurrency) {
         case .success(let list): out += list

@@ -14,7 +14,7 @@ enum MT940 {
   /// The tagged fields of the file, continuation lines joined to their field.
   static func fields(_ text: String) -> [Field] {
     var out: [Field] = []
-    for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       var line = String(raw)
       if line.hasSuffix("\r") { line.removeLast() }
       if line.hasPrefix(":"), let close = line.dropFirst().firstIndex(of: ":") {
@@ -164,13 +164,16 @@ enum MT940 {
         i = purpose.index(after: i)
       }
       if let c = current { values[c] = buffer } else { values["SVWZ+"] = buffer }
-      if let e = values["EREF+"], e != "NOTPROVIDED" { p.endToEndID = e }
+      if let e = values["EREF+"], !e.hasPrefix("NOTPROVIDED") { p.endToEndID = e }
       p.remittance = values["SVWZ+"] ?? purpose
       return
     }
     if text.hasPrefix("/") {
       // Dutch: /KEY/value/KEY/value...; a key may have an empty value (/BENM//NAME/...).
-      let keys: Set<String> = ["EREF", "NAME", "REMI", "IBAN", "BENM", "ORDP", "CSID", "MARF", "ISDT", "TRCD", "ADDR", "BIC", "RTRN", "USTD", "STRD", "CDTRREFTP", "CDTRREF", "PREF"]
+      let keys: Set<String> = [
+        "EREF", "NAME", "REMI", "IBAN", "BENM", "ORDP", "CSID", "MARF", "ISDT", "TRCD", "ADDR", "BIC", "RTRN", "USTD", "STRD",
+        "CDTRREFTP", "CDTRREF", "PREF", "CNTP", "ULTC", "ULTD", "PURP", "SVCL",
+      ]
       let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
       var values: [String: String] = [:]
       var k = 1
@@ -189,11 +192,18 @@ enum MT940 {
         values[key] = value.joined(separator: "/").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
         k = j
       }
-      if let e = values["EREF"], e != "NOTPROVIDED" { p.endToEndID = e }
-      p.counterpartyName = values["NAME"] ?? ""
-      p.counterpartyAccount = values["IBAN"] ?? ""
-      p.remittance = values["REMI"] ?? ""
-      if let r = values["CDTRREF"] { p.reference = r }
+      if let e = values["EREF"], !e.hasPrefix("NOTPROVIDED") { p.endToEndID = e }
+      // /CNTP/account/BIC/name/city/: the counterparty in one field.
+      let cntp = (values["CNTP"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+      p.counterpartyName = values["NAME"] ?? (cntp.count > 2 ? cntp[2] : "")
+      p.counterpartyAccount = values["IBAN"] ?? (cntp.first ?? "")
+      // /REMI/USTD//text/ (unstructured) or /REMI/STRD/CUR/reference/ (structured).
+      p.remittance = [values["REMI"], values["USTD"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+      if let r = values["CDTRREF"] {
+        p.reference = r
+      } else if let strd = values["STRD"], let r = strd.split(separator: "/").last {
+        p.reference = String(r)
+      }
       return
     }
     p.remittance = [p.remittance, text.trimmingCharacters(in: .whitespaces)].filter { !$0.isEmpty }.joined(separator: " ")

@@ -45,6 +45,37 @@ enum OFX {
     return out
   }
 
+  /// Aggregates that may appear inside a transaction (every other tag there is a leaf, possibly empty).
+  static let aggregates: Set<String> = ["PAYEE", "BANKACCTTO", "CCACCTTO", "CURRENCY", "ORIGCURRENCY", "IMAGEDATA"]
+
+  /// Text with its character references decoded (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#233;`).
+  static func decode(_ s: String) -> String {
+    guard s.contains("&") else { return s }
+    var out = ""
+    var rest = Substring(s)
+    while let amp = rest.firstIndex(of: "&") {
+      out += rest[..<amp]
+      guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 8 else {
+        out += "&"
+        rest = rest[rest.index(after: amp)...]
+        continue
+      }
+      let name = rest[rest.index(after: amp)..<semi]
+      let named: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}"]
+      if let v = named[name] {
+        out += v
+      } else if name.hasPrefix("#"), let code = name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16) : UInt32(name.dropFirst()),
+        let scalar = Unicode.Scalar(code)
+      {
+        out.unicodeScalars.append(scalar)
+      } else {
+        out += rest[amp...semi]
+      }
+      rest = rest[rest.index(after: semi)...]
+    }
+    return out + rest
+  }
+
   /// `YYYYMMDD[HHMMSS[.XXX]][[-5:EST]]`: the date part, as written.
   static func date(_ s: String) -> CivilDate? {
     let d = s.prefix(8)
@@ -83,10 +114,12 @@ enum OFX {
           } else if tag == endTag {
             return (values, j - 1)  // the next one starts: this one was not closed
           } else if j + 1 < toks.count, toks[j + 1].tag == nil {
-            values[(stack + [tag]).joined(separator: ".")] = toks[j + 1].text
+            values[(stack + [tag]).joined(separator: ".")] = decode(toks[j + 1].text)
             j += 1
-          } else {
+          } else if aggregates.contains(tag) {
             stack.append(tag)
+          } else {
+            values[(stack + [tag]).joined(separator: ".")] = ""  // an empty leaf (SGML leaves are not closed)
           }
         }
         j += 1
@@ -113,12 +146,14 @@ enum OFX {
       guard let raw = v["TRNAMT"], let amount = Fixed.parse(Array(raw.replacingOccurrences(of: ",", with: ".").utf8)) else {
         return fail("TRNAMT is missing or not a number")
       }
-      guard let cur = (v["CURRENCY.CURSYM"] ?? v["ORIGCURRENCY.CURSYM"]).flatMap(Currency.lookup) ?? currency else {
+      // TRNAMT is in CURDEF unless CURRENCY says otherwise; ORIGCURRENCY only tells the original currency.
+      guard let cur = v["CURRENCY.CURSYM"].flatMap(Currency.lookup) ?? currency else {
         return fail("no currency: the statement has no CURDEF before its transactions")
       }
       var notes: [String] = []
       if let c = v["CORRECTFITID"] { notes.append("corrects FITID \(c) (\(v["CORRECTACTION"] ?? "REPLACE"))") }
-      if let n = v["CHECKNUM"] { notes.append("check number \(n)") }
+      if let n = v["CHECKNUM"], !n.isEmpty { notes.append("check number \(n)") }
+      if let o = v["ORIGCURRENCY.CURSYM"] { notes.append("originally in \(o) (rate \(v["ORIGCURRENCY.CURRATE"] ?? "?"))") }
       out.append(
         BankTransaction(
           bookingDate: posted, valueDate: v["DTAVAIL"].flatMap(date), amount: amount, currency: cur, reference: v["REFNUM"] ?? "",
