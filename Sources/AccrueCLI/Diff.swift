@@ -36,11 +36,16 @@ enum DiffCommand {
     guard let asOf = asOfDate else { return ExitStatus.usage }
     var isDir: ObjCBool = false
     let oldDir: String
+    // The temporary folder a git revision is extracted to, removed at the end.
+    var extracted: String?
+    defer { if let t = extracted { try? FileManager.default.removeItem(atPath: t) } }
     if FileManager.default.fileExists(atPath: base, isDirectory: &isDir), isDir.boolValue {
       oldDir = base
     } else {
       switch GitRevision.extract(folder: rules, revision: base) {
-      case .success(let dir): oldDir = dir
+      case .success(let (dir, tmp)):
+        oldDir = dir
+        extracted = tmp
       case .failure(let message):
         io.err("Error: '\(base)' is neither a folder nor a git revision of '\(rules)': \(message.message)\n")
         return ExitStatus.failure
@@ -85,7 +90,8 @@ enum GitRevision {
     return (p.terminationStatus, out)
   }
 
-  static func extract(folder: String, revision: String) -> Result<String, ExtractError> {
+  /// The rules folder inside the extracted tree, and the temporary folder to remove afterwards.
+  static func extract(folder: String, revision: String) -> Result<(String, String), ExtractError> {
     let top = git(["-C", folder, "rev-parse", "--show-toplevel"])
     guard top.status == 0 else { return .failure(ExtractError(message: "'\(folder)' is not inside a git repository")) }
     let root = String(decoding: top.out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -99,7 +105,10 @@ enum GitRevision {
       return .failure(ExtractError(message: "cannot create a temporary folder"))
     }
     let archive = git(["-C", root, "archive", "--format=tar", revision, prefix.isEmpty ? "." : prefix])
-    guard archive.status == 0 else { return .failure(ExtractError(message: "'\(prefix)' does not exist at \(revision)")) }
+    guard archive.status == 0 else {
+      try? FileManager.default.removeItem(atPath: tmp)
+      return .failure(ExtractError(message: "'\(prefix)' does not exist at \(revision)"))
+    }
     let tarFile = tmp + "/rules.tar"
     FileManager.default.createFile(atPath: tarFile, contents: archive.out)
     let tar = Process()
@@ -109,10 +118,15 @@ enum GitRevision {
       try tar.run()
       tar.waitUntilExit()
     } catch {
+      try? FileManager.default.removeItem(atPath: tmp)
       return .failure(ExtractError(message: "cannot unpack the archive"))
     }
-    guard tar.terminationStatus == 0 else { return .failure(ExtractError(message: "cannot unpack the archive")) }
-    return .success(prefix.isEmpty ? tmp : tmp + "/" + prefix)
+    guard tar.terminationStatus == 0 else {
+      try? FileManager.default.removeItem(atPath: tmp)
+      return .failure(ExtractError(message: "cannot unpack the archive"))
+    }
+    try? FileManager.default.removeItem(atPath: tarFile)
+    return .success((prefix.isEmpty ? tmp : tmp + "/" + prefix, tmp))
   }
 
   struct ExtractError: Error {

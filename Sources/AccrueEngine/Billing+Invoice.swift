@@ -159,7 +159,10 @@ extension Billing {
           phased.charges = spec.charges.map { ch in
             guard let o = ph.charges[ch.name] else { return ch }
             var x = ch
-            if let p = o.pricing { x.pricing = p }
+            if let p = o.pricing {
+              x.pricing = p
+              x.source = o.source  // the line cites the phase's price
+            }
             if o.free != nil { x.free = o.free }
             return x
           }
@@ -276,7 +279,10 @@ extension Billing {
         guard case .usage(let m) = plain.quantity, let ai = t.usage[m] else { continue }
         var ch = plain
         if let o = usagePhase?.charges[ch.name] {
-          if let p = o.pricing { ch.pricing = p }
+          if let p = o.pricing {
+            ch.pricing = p
+            ch.source = o.source  // the line cites the phase's price
+          }
           if o.free != nil { ch.free = o.free }
         }
         let a = accs[ai]

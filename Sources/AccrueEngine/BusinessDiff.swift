@@ -83,6 +83,7 @@ public struct BusinessDiff: Sendable {
 
   static func invoiceDetails(_ a: PlannedInvoice, _ b: PlannedInvoice) -> [String] {
     var out: [String] = []
+    if a.currency != b.currency { out.append("~ currency: \(a.currency.code) -> \(b.currency.code)") }
     // Lines are matched by charge and service period (their descriptions carry prices and quantities).
     func group(_ i: PlannedInvoice) -> [String: (amount: Fixed, text: String)] {
       var g: [String: (amount: Fixed, text: String)] = [:]
@@ -131,6 +132,7 @@ public struct BusinessDiff: Sendable {
     if a.invoices.map(\.id) != b.invoices.map(\.id) {
       out.append("~ invoices: \(a.invoices.map(\.id).joined(separator: ", ")) -> \(b.invoices.map(\.id).joined(separator: ", "))")
     }
+    if a.currency != b.currency { out.append("~ currency: \(a.currency.code) -> \(b.currency.code)") }
     if a.total != b.total { out.append("~ open balance: \(money(a.total, a.currency)) -> \(money(b.total, b.currency))") }
     let ma = a.messages.map { "\($0.channel) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }
     let mb = b.messages.map { "\($0.channel) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }

@@ -26,7 +26,7 @@ public struct RuleTestSpec: Sendable {
   /// Inline tables: file name and CSV text.
   public var tables: [(name: String, text: String)] = []
   public var expectations: [(line: Int, expectation: RuleExpectation)] = []
-  /// The file's lines before the first `expect` (kept by `--update`).
+  /// The file's lines other than its expectations (kept by `--update`, in order).
   public var preamble: [String] = []
 }
 
@@ -42,17 +42,21 @@ public enum RuleExpectation: Sendable, Equatable {
   case noReminder(key: String)
   case total(currency: Currency, amount: Fixed)
 
+  /// A key as written: quoted when it holds spaces or quotes.
+  static func key(_ k: String) -> String { k.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) ? RuleTestSpec.quote(k) : k }
+
   /// The expectation as written in a test file.
   public var text: String {
-    switch self {
+    let key = RuleExpectation.key
+    return switch self {
     case .invoiceCount(let n): "expect invoices \(n)"
     case .reminderCount(let n): "expect reminders \(n)"
-    case .invoiceTotal(let k, let a, let c): "expect invoice \(k) total \(a.formatted(places: c.minorUnits)) \(c.code)"
-    case .invoiceLine(let k, let d, let a): "expect invoice \(k) line \(RuleTestSpec.quote(d)) \(a.formatted(places: max(2, a.significantFractionDigits)))"
-    case .noInvoice(let k): "expect no invoice \(k)"
-    case .reminder(let k): "expect reminder \(k)"
-    case .reminderAction(let k, let kind, let a): "expect reminder \(k) action \(RuleTestSpec.quote(kind)) \(a.formatted(places: max(2, a.significantFractionDigits)))"
-    case .noReminder(let k): "expect no reminder \(k)"
+    case .invoiceTotal(let k, let a, let c): "expect invoice \(key(k)) total \(a.formatted(places: c.minorUnits)) \(c.code)"
+    case .invoiceLine(let k, let d, let a): "expect invoice \(key(k)) line \(RuleTestSpec.quote(d)) \(a.formatted(places: max(2, a.significantFractionDigits)))"
+    case .noInvoice(let k): "expect no invoice \(key(k))"
+    case .reminder(let k): "expect reminder \(key(k))"
+    case .reminderAction(let k, let kind, let a): "expect reminder \(key(k)) action \(RuleTestSpec.quote(kind)) \(a.formatted(places: max(2, a.significantFractionDigits)))"
+    case .noReminder(let k): "expect no reminder \(key(k))"
     case .total(let c, let a): "expect total \(a.formatted(places: c.minorUnits)) \(c.code)"
     }
   }
@@ -71,10 +75,12 @@ public enum RuleExpectation: Sendable, Equatable {
       return inv.total == a && inv.currency == cur ? nil : "total \(money(inv.total, inv.currency))"
     case .invoiceLine(let k, let d, let a):
       guard let inv = b.invoices.first(where: { $0.key == k }) else { return "no invoice \(k)" }
-      guard let l = inv.lines.first(where: { $0.description == d }) else {
+      // Several lines may share a description (two unlabeled discounts): one of them must have the amount.
+      let same = inv.lines.filter { $0.description == d }
+      guard !same.isEmpty else {
         return "no such line; its lines: " + inv.lines.map { "\(RuleTestSpec.quote($0.description)) \($0.amount)" }.joined(separator: ", ")
       }
-      return l.amount == a ? nil : "line amount \(l.amount)"
+      return same.contains { $0.amount == a } ? nil : "line amount \(same.map(\.amount.description).joined(separator: " or "))"
     case .noInvoice(let k):
       return b.invoices.contains { $0.key == k } ? "invoice \(k) was produced" : nil
     case .reminder(let k):
@@ -126,12 +132,11 @@ extension RuleTestSpec {
     var sawAsOf = false
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
     var i = 0
-    var inExpect = false
     func fail(_ msg: String) -> Result<RuleTestSpec, RuleTestError> { .failure(RuleTestError(line: i + 1, message: msg)) }
     while i < lines.count {
       let line = lines[i]
       let t = line.trimmingLeadingSpaces()
-      if !inExpect && !t.hasPrefix("expect ") { spec.preamble.append(line) }
+      if !t.hasPrefix("expect ") { spec.preamble.append(line) }
       if t.isEmpty || t.hasPrefix("#") {
         i += 1
         continue
@@ -155,7 +160,9 @@ extension RuleTestSpec {
           _ = words.next()
           spec.dataFolder = words.rest
         } else {
-          guard let name = words.next(), name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".jsonl") else {
+          guard let name = words.next(), name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".jsonl"),
+            !name.contains("/"), !name.contains("\\"), !name.hasPrefix(".")
+          else {
             return fail("write: data customers.csv, then the table's lines, ended by a blank line (or: data folder PATH)")
           }
           var body: [String] = []
@@ -170,9 +177,10 @@ extension RuleTestSpec {
           continue
         }
       case "expect":
-        inExpect = true
         switch parseExpectation(&words) {
-        case .success(let e): spec.expectations.append((i + 1, e))
+        case .success(let e):
+          if let extra = words.next() { return fail("unexpected '\(extra)' after the expectation") }
+          spec.expectations.append((i + 1, e))
         case .failure(let e): return fail(e.message)
         }
       default:
@@ -201,12 +209,12 @@ extension RuleTestSpec {
       return .success(.reminderCount(n))
     case "no":
       let kind = w.next()
-      guard let key = w.next() else { return .failure(help) }
+      guard let key = w.key() else { return .failure(help) }
       if kind == "invoice" { return .success(.noInvoice(key: key)) }
       if kind == "reminder" { return .success(.noReminder(key: key)) }
       return .failure(help)
     case "invoice":
-      guard let key = w.next() else { return .failure(help) }
+      guard let key = w.key() else { return .failure(help) }
       switch w.next() {
       case "total":
         guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(help) }
@@ -217,7 +225,7 @@ extension RuleTestSpec {
       default: return .failure(help)
       }
     case "reminder":
-      guard let key = w.next() else { return .failure(help) }
+      guard let key = w.key() else { return .failure(help) }
       if w.peek() == nil { return .success(.reminder(key: key)) }
       guard w.next() == "action", let kind = w.quoted(), let a = amount(w.next()) else { return .failure(help) }
       return .success(.reminderAction(key: key, kind: kind, amount: a))
@@ -255,6 +263,12 @@ struct Words {
     let start = i
     while i < chars.count, chars[i] != " " && chars[i] != "\t" { i += 1 }
     return String(chars[start..<i])
+  }
+
+  /// A key: a word, or a quoted string when it holds spaces.
+  mutating func key() -> String? {
+    skip()
+    return i < chars.count && chars[i] == "\"" ? quoted() : next()
   }
 
   mutating func quoted() -> String? {

@@ -100,7 +100,10 @@ struct Layout {
     guard let p = previous else { return true }
     switch p.kind {
     case .number, .percent, .date, .string, .rparen, .rbracket: return false
-    case .identifier: return Keyword.allCases.contains { p.is($0) } && !Formatter.functions.contains(text(p))
+    case .identifier:
+      // After a unit (`30 days - 5 days`) a minus is binary; after other words of the language, unary.
+      let units: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "unit", "units"]
+      return Keyword.allCases.contains { p.is($0) } && !Formatter.functions.contains(text(p)) && !units.contains(text(p))
     default: return true
     }
   }
@@ -137,7 +140,7 @@ struct Layout {
         if current != nil {
           current?.comment = text
         } else {
-          if pendingBlank && !lines.isEmpty { lines.append(OutLine(indent: 0, code: "", comment: nil)) }
+          if pendingBlank, let last = lines.last, !last.code.hasSuffix("{") { lines.append(OutLine(indent: 0, code: "", comment: nil)) }
           pendingBlank = false
           // Indented like the code line that follows (set when it starts).
           current = OutLine(indent: (depth + brackets) * 2, code: "", comment: text)
@@ -158,7 +161,7 @@ struct Layout {
           lines.append(OutLine(indent: 0, code: "", comment: nil))
         }
         pendingBlank = false
-        var indent = depth - (t.kind == .rbrace ? 1 : 0) + brackets
+        var indent = depth - (t.kind == .rbrace ? 1 : 0) + brackets - (t.kind == .rparen || t.kind == .rbracket ? 1 : 0)
         if brackets == 0, t.is(.and) || t.is(.or) { indent += 1 }
         // Comments just above take this line's indentation (above a closing brace: the block's body).
         for w in waiting { lines[w].indent = (t.kind == .rbrace ? depth + brackets : max(0, indent)) * 2 }

@@ -237,7 +237,8 @@ public struct RuleSetLoader {
             help: "write the path relative to this file"))
         continue
       }
-      let target = Self.normalize(dir + "/" + rel)
+      // A file at the top of a relative root ("." normalizes it away) has an empty folder: not "/".
+      let target = Self.normalize(dir.isEmpty ? rel : dir + "/" + rel)
       guard Self.isInside(target, rootKey), realPathInside(target, rootKey) else {
         diagnostics.append(
           Diagnostic(
@@ -281,8 +282,10 @@ public struct RuleSetLoader {
   /// (they are reported as not found).
   func realPathInside(_ target: String, _ root: String) -> Bool {
     guard fm.fileExists(atPath: target) else { return true }
-    let t = URL(fileURLWithPath: target).resolvingSymlinksInPath().path
-    let r = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+    // Both as absolute, standardized paths ("." and "x/." would otherwise end in "/.").
+    let t = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
+    var r = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+    while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
     return Self.isInside(t, r)
   }
 

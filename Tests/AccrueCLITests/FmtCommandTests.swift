@@ -41,3 +41,21 @@ struct FmtCommandTests {
     #expect(CLITests.run(["fmt"]).0 == 64)
   }
 }
+
+extension FmtCommandTests {
+  @Test("'accrue check .' inside the rules folder follows its includes (a relative root)")
+  func checkDot() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
+    p.arguments = ["check", "."]
+    p.currentDirectoryURL = CLITests.repoRoot.appendingPathComponent("rules")
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(text)")
+    #expect(text.contains("no problems"))
+  }
+}

@@ -770,3 +770,31 @@ struct FieldDefaultTests {
     }
   }
 }
+
+@Suite("Coverage")
+struct CoverageTests {
+  @Test("a phase's re-priced charge cites the phase; coverage counts it, and the plan's own price as never used")
+  func phaseCharge() throws {
+    let rules = """
+      currency USD
+      month end clamp
+      plan p {
+        period monthly
+        align to calendar
+        charge base { flat 10.00 USD }
+        phase intro for 24 months {
+          charge base { flat 5.00 USD }
+        }
+      }
+      """
+    let p = try Run.plan(rules)
+    let (data, _) = Dataset.load(
+      folder: try Run.folder(["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-01-01\n"]), plan: p)
+    let (b, _) = Billing.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-01")!, since: CivilDate.parse("2026-10-31"))
+    let line = try #require(b.invoices.first?.lines.first)
+    #expect(line.amount.description == "5")
+    #expect(line.rule.line == 8)  // the phase's 'charge base'
+    let cov = Coverage.compute(plan: p, billing: b, collections: nil)
+    #expect(cov.unused.map(\.rule.line) == [6])  // the plan's 10.00 never priced a line
+  }
+}

@@ -570,3 +570,31 @@ struct CollectionsReviewTests {
     #expect(Set(Dun.keys(r)) == ["i1/gold/a", "new/gold/a"])
   }
 }
+
+@Suite("Rule test files")
+struct RuleTestFileTests {
+  @Test("keys with spaces are quoted and read back; trailing words and path-like table names are errors")
+  func parsing() throws {
+    let e = RuleExpectation.invoiceTotal(key: "k 1/2026-11-01", amount: Fixed(45), currency: .USD)
+    #expect(e.text == "expect invoice \"k 1/2026-11-01\" total 45.00 USD")
+    let spec = try RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\n" + e.text + "\n").get()
+    #expect(spec.expectations.map(\.expectation) == [e])
+    #expect(RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\nexpect invoices 1 junk\n").failure?.message == "unexpected 'junk' after the expectation")
+    #expect(RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\ndata ../victim.csv\na,b\n").failure?.line == 3)
+  }
+
+  @Test("lines kept by --update include data tables written after the first expectation; CR LF files read")
+  func preamble() throws {
+    let text = "test \"t\"\r\nas of 2026-11-01\r\nexpect invoices 0\r\ndata customers.csv\r\nid,name\r\nc1,A\r\n"
+    let spec = try RuleTestSpec.parse(text).get()
+    #expect(spec.preamble == ["test \"t\"", "as of 2026-11-01", "data customers.csv", "id,name", "c1,A"])
+    #expect(spec.tables.map(\.name) == ["customers.csv"])
+  }
+}
+
+extension Result {
+  var failure: Failure? {
+    if case .failure(let e) = self { return e }
+    return nil
+  }
+}
