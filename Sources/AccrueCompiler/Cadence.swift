@@ -83,28 +83,31 @@ public struct CompiledCadence: Sendable {
 }
 
 extension PlanCompiler {
+  /// A condition compiled with its source text and the record fields it reads (for explanations).
+  static func condition(_ e: Expr, _ ec: ExprCompiler, _ sources: SourceMap) -> CCondition {
+    let text = sources[e.span.file].text(e.span).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    let compiled = ec.compile(e)
+    // Field reads appear in the resolved form as "(field invoice#9 balance)".
+    var fields: [(record: RecordKind, slot: Int, name: String)] = []
+    var rest = Substring(compiled.resolved)
+    while let r = rest.range(of: "(field ") {
+      rest = rest[r.upperBound...]
+      guard let close = rest.firstIndex(of: ")") else { break }
+      let inner = rest[..<close].split(separator: " ")
+      rest = rest[close...]
+      guard inner.count == 2, let hash = inner[0].firstIndex(of: "#"), let slot = Int(inner[0][inner[0].index(after: hash)...]),
+        let record = RecordKind(rawValue: String(inner[0][..<hash]))
+      else { continue }
+      if !fields.contains(where: { $0.record == record && $0.slot == slot }) { fields.append((record, slot, String(inner[1]))) }
+    }
+    return CCondition(expr: compiled, text: text.joined(separator: " "), fields: fields)
+  }
+
   /// Compiles the rule set's calendars and cadences (in rule order).
   static func compileCadences(
     _ program: CheckedProgram, _ ec: inout ExprCompiler, _ ref: (Span) -> RuleRef, _ sources: SourceMap
   ) -> (calendars: [CompiledCalendar], cadences: [CompiledCadence]) {
-    func condition(_ e: Expr) -> CCondition {
-      let text = sources[e.span.file].text(e.span).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-      let compiled = ec.compile(e)
-      // Field reads appear in the resolved form as "(field invoice#9 balance)".
-      var fields: [(record: RecordKind, slot: Int, name: String)] = []
-      var rest = Substring(compiled.resolved)
-      while let r = rest.range(of: "(field ") {
-        rest = rest[r.upperBound...]
-        guard let close = rest.firstIndex(of: ")") else { break }
-        let inner = rest[..<close].split(separator: " ")
-        rest = rest[close...]
-        guard inner.count == 2, let hash = inner[0].firstIndex(of: "#"), let slot = Int(inner[0][inner[0].index(after: hash)...]),
-          let record = RecordKind(rawValue: String(inner[0][..<hash]))
-        else { continue }
-        if !fields.contains(where: { $0.record == record && $0.slot == slot }) { fields.append((record, slot, String(inner[1]))) }
-      }
-      return CCondition(expr: compiled, text: text.joined(separator: " "), fields: fields)
-    }
+    func condition(_ e: Expr) -> CCondition { PlanCompiler.condition(e, ec, sources) }
     var calendarIndex: [String: Int] = [:]
     var calendars: [CompiledCalendar] = []
     for lc in program.calendars {

@@ -162,6 +162,8 @@ public struct ExecutablePlan: Sendable {
   public var calendars: [CompiledCalendar] = []
   /// Dunning cadences, in rule order (the first that applies wins).
   public var cadences: [CompiledCadence] = []
+  /// Match rules (cash application), in rule order (the first that decides wins).
+  public var matchRules: [CompiledMatchRule] = []
   /// Declared defaults of custom fields, by record and slot: the value a field takes when data omits it.
   public var fieldDefaults: [RecordKind: [Int: RValue]] = [:]
 
@@ -303,6 +305,7 @@ public enum PlanCompiler {
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
     out.calendars = calendars
     out.cadences = cadences
+    out.matchRules = compileMatchRules(program, &ec, ref, sources)
     // Field defaults are constants (they may use lets): evaluated once, here.
     let env = Env(asOf: CivilDate(dayNumber: 0))
     for l in lets { env.lets.append(l.eval(env)) }

@@ -598,3 +598,28 @@ extension Result {
     return nil
   }
 }
+
+@Suite("Match rules compiled")
+struct MatchRuleCompileTests {
+  @Test("the bundled match rules compile in rule order with their stages")
+  func bundled() throws {
+    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
+    let (results, _) = Frontend.check(load)
+    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
+    let names = plan.matchRules.map(\.name)
+    #expect(Array(names.prefix(4)) == ["invoice_number", "structured_reference", "amount_only", "oldest_first_usd"])
+    let first = plan.matchRules[0]
+    #expect(first.anyCustomer && first.sameCurrency && first.allocation == [.exactSingle])
+    #expect(first.patterns.count == 1 && first.patterns[0].sources == [.remittance])
+    #expect(first.underpayment.count == 1 && first.overpayment.count == 1)
+    #expect(first.outcomes[.underpaymentBeyond] == .exception(queue: "cash-apps", reason: "Short payment against a named invoice"))
+    #expect(first.confidenceAuto)
+    let amountOnly = plan.matchRules[2]
+    #expect(amountOnly.payer == [.account, .name] && !amountOnly.anyCustomer && amountOnly.lookBackDays == 180 && !amountOnly.confidenceAuto)
+    let usd = plan.matchRules[3]
+    #expect(usd.currency == .USD && usd.allocation == [.exactSubset(3), .oldestFirst])
+    // The invoice-number pattern finds the number (leading zeros dropped) in remittance text.
+    let found = first.patterns[0].pattern.allMatches(in: "Payment for inv 0004512, thanks")
+    #expect(found.first?.groups.first ?? nil == "4512")
+  }
+}
