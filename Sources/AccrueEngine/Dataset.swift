@@ -77,6 +77,8 @@ public struct Dataset: Sendable {
   public var invoicesFile: String?
   /// Promises to pay, payment plans, extra holidays and reminders sent by another system.
   public var collections = CollectionsData()
+  /// Payments to apply (payments.csv and statements/) and the customers' bank accounts (accounts.csv).
+  public var cash = CashData()
 
   func unknownCustomer(_ id: String) -> String { Dataset.unknown("customer", id, rejected: rejectedRows.customers) }
   func unknownContract(_ id: String) -> String { Dataset.unknown("contract", id, rejected: rejectedRows.contracts) }
@@ -378,6 +380,7 @@ extension Dataset {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
         f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
+    let cash = loadCash(folder: folder, customerIndex: customerIndex, rejected: rejected.customers, &issues)
     let collections = loadCollections(
       folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: rejected.customers, &issues)
 
@@ -396,6 +399,7 @@ extension Dataset {
     ds.issuedPeriods = periods
     ds.invoicesFile = find("invoices")?.path
     ds.collections = collections
+    ds.cash = cash
     ds.contractSlots = (
       conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
       conFields.first { $0.name == "plan" }?.index

@@ -30,7 +30,7 @@ public enum DataFolder {
   }
 
   /// `dir/name`, without doubling a trailing slash.
-  static func join(_ dir: String, _ name: String) -> String {
+  public static func join(_ dir: String, _ name: String) -> String {
     if dir.isEmpty { return name }
     return dir.hasSuffix("/") ? dir + name : dir + "/" + name
   }

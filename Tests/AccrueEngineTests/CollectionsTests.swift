@@ -623,3 +623,40 @@ struct MatchRuleCompileTests {
     #expect(found.first?.groups.first ?? nil == "4512")
   }
 }
+
+@Suite("Payments data")
+struct PaymentsDataTests {
+  static let fixtures = CLITestsRoot.repo.appendingPathComponent("Tests/AccrueImportTests/Fixtures").path
+
+  static func load(_ files: [String: String], statements: [String: String]) throws -> (Dataset, [DataIssue]) {
+    let dir = try Run.folder(files)
+    try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+    for (name, fixture) in statements { try FileManager.default.copyItem(atPath: Self.fixtures + "/" + fixture, toPath: dir + "/statements/" + name) }
+    return Dataset.load(folder: dir, plan: try Run.plan(CollectionsTests.basic))
+  }
+
+  @Test("payments.csv and every statement in statements/, sorted by date and id whatever the file names; accounts.csv maps IBANs")
+  func load() throws {
+    let files = [
+      "customers.csv": Dun.customers,
+      "payments.csv": "id,booking_date,amount,currency,remittance\np1,2026-11-05,10.00,USD,INV-1\n",
+      "accounts.csv": "customer,account\nc2,DE02 1203 0000 0000 2020 51\n",
+    ]
+    let (a, i1) = try Self.load(files, statements: ["a.xml": "camt053_v02.xml", "b.sta": "mt940_two_statements.sta"])
+    let (b, _) = try Self.load(files, statements: ["z.xml": "camt053_v02.xml", "y.sta": "mt940_two_statements.sta"])
+    #expect(i1.isEmpty, "\(i1)")
+    #expect(a.cash.payments.count == 1 + 4 + 3)
+    #expect(a.cash.payments.map(\.transaction.amount) == b.cash.payments.map(\.transaction.amount))
+    #expect(a.cash.payments.map(\.transaction.bookingDate) == a.cash.payments.map(\.transaction.bookingDate).sorted())
+    #expect(a.cash.accounts[CashData.account("de02120300000000202051")] == 1)
+  }
+
+  @Test("a malformed statement is a located data issue (D0105); a duplicate payment id too")
+  func bad() throws {
+    let (_, issues) = try Self.load(
+      ["customers.csv": Dun.customers, "payments.csv": "id,booking_date,amount,currency\np1,2026-11-05,1.00,USD\np1,2026-11-06,2.00,USD\n"],
+      statements: ["x.sta": "mt940_broken.sta"])
+    #expect(issues.map(\.code) == ["D0304", "D0105"])
+    #expect(issues[1].line == 3 && issues[1].file.hasSuffix("statements/x.sta"))
+  }
+}

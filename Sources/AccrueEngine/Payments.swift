@@ -1,0 +1,100 @@
+import AccrueChecker
+import AccrueCore
+import AccrueImport
+import Foundation
+
+/// An incoming payment to apply: from payments.csv or a bank statement in the data folder's `statements/`.
+public struct Payment: Sendable {
+  public var id: String
+  public var transaction: BankTransaction
+}
+
+/// What cash application reads: payments, and which bank accounts belong to which customer.
+public struct CashData: Sendable {
+  /// In booking date, then id order (not file order: results must not depend on how files are named).
+  public var payments: [Payment] = []
+  /// Customer index by bank account (IBAN or account number, spaces removed, upper case).
+  public var accounts: [String: Int] = [:]
+
+  /// An account number as compared: spaces removed, upper case.
+  public static func account(_ s: String) -> String { s.filter { !$0.isWhitespace }.uppercased() }
+}
+
+extension Dataset {
+  /// The columns of payments.csv (docs/data.md).
+  static let paymentColumns: [ColumnSpec] = [
+    ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "booking_date", type: .date, required: true),
+    ColumnSpec(name: "value_date", type: .date), ColumnSpec(name: "amount", type: .money, required: true),
+    ColumnSpec(name: "currency", type: .currency, required: true), ColumnSpec(name: "reference", type: .text),
+    ColumnSpec(name: "remittance", type: .text), ColumnSpec(name: "payer_name", type: .text), ColumnSpec(name: "payer_account", type: .text),
+  ]
+
+  /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional).
+  static func loadCash(folder: String, customerIndex: [String: Int], rejected: Int, _ issues: inout [DataIssue]) -> CashData {
+    var out = CashData()
+    var ids: Set<String> = []
+    func bad(_ code: String, _ f: TableFile, _ row: Row, _ col: Int, _ msg: String) {
+      issues.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[col], message: msg, record: row.raw))
+    }
+    switch DataFolder.find("payments", in: folder) {
+    case .failure(let i): issues.append(i)
+    case .success(nil): break
+    case .success(let f?):
+      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "payments", columns: paymentColumns, currencyColumn: "currency"))
+      issues += iss
+      for row in rows {
+        guard case .text(let id) = row.values[0], case .date(let booked) = row.values[1], case .money(let amount) = row.values[3],
+          case .currency(let cur) = row.values[4]
+        else { continue }
+        guard ids.insert(id).inserted else {
+          bad("D0304", f, row, 0, "duplicate payment id '\(id)'")
+          continue
+        }
+        let t = BankTransaction(
+          bookingDate: booked, valueDate: row.values[2].date, amount: amount, currency: cur, reference: row.values[5].text ?? "",
+          remittance: row.values[6].text ?? "", counterpartyName: row.values[7].text ?? "", counterpartyAccount: row.values[8].text ?? "",
+          source: "\(f.path):\(row.line)")
+        out.payments.append(Payment(id: id, transaction: t))
+      }
+    }
+    // Statement files, in name order; each payment's id is its file and line (the bank's reference may repeat).
+    let dir = DataFolder.join(folder, "statements")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    for name in names {
+      switch BankStatements.read(path: DataFolder.join(dir, name)) {
+      case .failure(let e):
+        issues.append(DataIssue(code: "D0105", file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: (e.location.isEmpty ? "" : e.location + ": ") + e.message))
+      case .success(let list):
+        for t in list {
+          let line = t.source.split(separator: " ").first.map(String.init) ?? t.source
+          let id = "statements/" + name + ":" + (line.split(separator: ":").last.map(String.init) ?? "")
+          guard ids.insert(id).inserted else { continue }
+          out.payments.append(Payment(id: id, transaction: t))
+        }
+      }
+    }
+    out.payments.sort { ($0.transaction.bookingDate, $0.id) < ($1.transaction.bookingDate, $1.id) }
+    switch DataFolder.find("accounts", in: folder) {
+    case .failure(let i): issues.append(i)
+    case .success(nil): break
+    case .success(let f?):
+      let cols = [ColumnSpec(name: "customer", type: .text, required: true), ColumnSpec(name: "account", type: .text, required: true)]
+      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "accounts", columns: cols))
+      issues += iss
+      for row in rows {
+        guard case .text(let cust) = row.values[0], case .text(let acct) = row.values[1] else { continue }
+        guard let ci = customerIndex[cust] else {
+          bad("D0301", f, row, 0, Dataset.unknown("customer", cust, rejected: rejected))
+          continue
+        }
+        let key = CashData.account(acct)
+        if let other = out.accounts[key], other != ci {
+          bad("D0304", f, row, 1, "account \(acct) is already another customer's")
+          continue
+        }
+        out.accounts[key] = ci
+      }
+    }
+    return out
+  }
+}
