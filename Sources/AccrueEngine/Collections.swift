@@ -732,6 +732,18 @@ struct CollectionsRun {
     return out
   }
 
+  /// The plan of the invoice's contract (nil: the invoice has no contract).
+  func invoicePlan(_ inv: OpenInvoice) -> CompiledPlanSpec? {
+    inv.contract >= 0 ? plan.plans[data.contracts[Int(inv.contract)].plan] : nil
+  }
+
+  /// A fee or interest step without amounts, on an invoice whose plan states no such terms.
+  func noTerms(_ kind: String, _ what: String, _ inv: OpenInvoice) -> CollectionAction {
+    CollectionAction(
+      kind: kind, detail: "no \(kind): the invoice's plan states no \(kind) terms", amount: nil,
+      explanation: ["'\(kind)' without \(what) uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
+  }
+
   /// An amount too large to compute: reported as a failure, the action carries no amount.
   mutating func overflow(_ kind: String, _ step: CompiledStep, _ inv: OpenInvoice) -> CollectionAction {
     failures.append("\(step.source.file):\(step.source.line): the \(kind) for \(inv.id) is too large to compute")
@@ -747,14 +759,10 @@ struct CollectionsRun {
     var percentE = percent
     var from = "step \(step.name) (\(step.source))"
     if fixed == nil && percent == nil {
-      guard inv.contract >= 0, let terms = plan.plans[data.contracts[Int(inv.contract)].plan].lateFee else {
-        return CollectionAction(
-          kind: "late fee", detail: "no late fee: the invoice's plan states no late fee terms", amount: nil,
-          explanation: ["'late fee' without amounts uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
-      }
+      guard let spec = invoicePlan(inv), let terms = spec.lateFee else { return noTerms("late fee", "amounts", inv) }
       fixedE = terms.fixed
       percentE = terms.percent
-      from = "the terms of plan \(plan.plans[data.contracts[Int(inv.contract)].plan].name)"
+      from = "the terms of plan \(spec.name)"
     }
     var fee = Fixed.zero
     var lines: [String] = []
@@ -789,14 +797,10 @@ struct CollectionsRun {
     var dc = dayCount ?? .actual365
     var from = "step \(step.name) (\(step.source))"
     if rate == nil {
-      guard inv.contract >= 0, let terms = plan.plans[data.contracts[Int(inv.contract)].plan].interest else {
-        return CollectionAction(
-          kind: "interest", detail: "no interest: the invoice's plan states no interest terms", amount: nil,
-          explanation: ["'interest' without a rate uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
-      }
+      guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms("interest", "a rate", inv) }
       rateE = terms.rate
       dc = terms.dayCount
-      from = "the terms of plan \(plan.plans[data.contracts[Int(inv.contract)].plan].name)"
+      from = "the terms of plan \(spec.name)"
     }
     env.reset()
     guard let re = rateE, case .percent(let r) = re.eval(env) else {

@@ -76,7 +76,7 @@ enum OFX {
     return out + rest
   }
 
-  /// `YYYYMMDD[HHMMSS[.XXX]][[-5:EST]]`: the date part, as written.
+  /// `YYYYMMDD[HHMMSS[.sss]][[-5:EST]]`: the date part, as written.
   static func date(_ s: String) -> CivilDate? {
     let d = s.prefix(8)
     guard d.count == 8, d.allSatisfy(\.isNumber), let y = Int(d.prefix(4)), let m = Int(d.dropFirst(4).prefix(2)), let day = Int(d.suffix(2))
