@@ -110,7 +110,10 @@ enum GitRevision {
       return .failure(ExtractError(message: "'\(prefix)' does not exist at \(revision)"))
     }
     let tarFile = tmp + "/rules.tar"
-    FileManager.default.createFile(atPath: tarFile, contents: archive.out)
+    guard FileManager.default.createFile(atPath: tarFile, contents: archive.out) else {
+      try? FileManager.default.removeItem(atPath: tmp)
+      return .failure(ExtractError(message: "cannot write the archive to \(tmp)"))
+    }
     let tar = Process()
     tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     tar.arguments = ["tar", "-xf", tarFile, "-C", tmp]

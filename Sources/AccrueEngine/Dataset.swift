@@ -376,7 +376,8 @@ extension Dataset {
     var fastInvoices = 0
     var periods: Set<Int64> = []
     var invoices: [OpenInvoice] = []
-    if let f = find("invoices") {
+    let invoicesFile = find("invoices")
+    if let f = invoicesFile {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
         f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
@@ -397,7 +398,7 @@ extension Dataset {
     ds.invoiceIDs = ids
     ds.invoicesReadFast = fastInvoices
     ds.issuedPeriods = periods
-    ds.invoicesFile = find("invoices")?.path
+    ds.invoicesFile = invoicesFile?.path
     ds.collections = collections
     ds.cash = cash
     ds.contractSlots = (

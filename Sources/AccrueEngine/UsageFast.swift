@@ -36,13 +36,9 @@ struct UsageFastLayout {
     if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
     while let last = h.last, last == 10 || last == 13 { h.removeLast() }
     guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
+    // Every metric must be a plain sum, count or maximum over event columns.
     for (mi, m) in s.plan.metrics.enumerated() {
-      guard let fm = s.fast[mi] else { return nil }
-      switch m.aggregation {
-      case .sum, .count, .max: break
-      default: return nil
-      }
-      _ = fm
+      guard s.fast[mi] != nil, [.sum, .count, .max].contains(m.aggregation) else { return nil }
     }
     let schema = s.data.usageSchema
     let check = TableReader.read(bytes: h + [10], path: s.path, format: .csv, schema: schema)

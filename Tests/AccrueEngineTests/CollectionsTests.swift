@@ -188,15 +188,18 @@ struct CollectionsTests {
     #expect(Dun.keys(try Dun.run(rules, files, asOf: "2026-11-13")).contains("promised/p/a"))
   }
 
+  /// A five-day gap, and one invoice due Monday 2026-11-02.
+  static let gapRules = """
+    cadence gap {
+      minimum gap 5 days
+      step a 1 day after due { send email "a" }
+    }
+    """
+  static let gapFiles = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-11-02,USD,100.00,,,open"])]
+
   @Test("minimum gap: no second reminder to a customer too soon; a gap ending on a weekend waits for Monday")
   func minimumGap() throws {
-    let rules = """
-      cadence gap {
-        minimum gap 5 days
-        step a 1 day after due { send email "a" }
-      }
-      """
-    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-11-02,USD,100.00,,,open"])]
+    let (rules, files) = (CollectionsTests.gapRules, CollectionsTests.gapFiles)
     // Last reminder (another invoice) on Mon 11-02: +5 days = Sat 11-07, so Mon 11-09 at the earliest.
     let history = [Self.sent("x/gap/a", "2026-11-02", "c1", "a", ["x"], cadence: "gap")]
     let held = try Dun.run(rules, files, asOf: "2026-11-07", history: history, whyNot: "i1")
@@ -511,13 +514,7 @@ struct CollectionsReviewTests {
 
   @Test("the minimum gap counts only reminders that sent the customer something")
   func gapCountsMessagesOnly() throws {
-    let rules = """
-      cadence gap {
-        minimum gap 5 days
-        step a 1 day after due { send email "a" }
-      }
-      """
-    let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-10-01,2026-11-02,USD,100.00,,,open"])]
+    let (rules, files) = (CollectionsTests.gapRules, CollectionsTests.gapFiles)
     var task = CollectionsTests.sent("x/gap/call", "2026-11-03", "c1", "call", ["x"], cadence: "gap")
     task.contacted = false
     #expect(Dun.keys(try Dun.run(rules, files, asOf: "2026-11-05", history: [task])) == ["i1/gap/a"])
