@@ -310,6 +310,18 @@ extension Dataset {
         case .text(let step) = row.values[3]
       else { return nil }
       guard customerIndex[cust] != nil else { return bad("D0301", f, row, 1, Dataset.unknown("customer", cust, rejected: rejected)) }
+      // A step the rules do not have would be ignored when deciding what was sent: say so instead.
+      guard let cadence = plan.cadences.first(where: { $0.name == cad }) else {
+        let names = plan.cadences.map(\.name)
+        let hint = Suggest.closest(to: cad, among: names).map { "; did you mean '\($0)'?" }
+          ?? (names.isEmpty ? " (the rules have none)" : " (the rules have: \(names.joined(separator: ", ")))")
+        return bad("D0311", f, row, 2, "unknown cadence '\(cad)'" + hint)
+      }
+      guard cadence.steps.contains(where: { $0.name == step }) else {
+        let steps = cadence.steps.map(\.name)
+        let hint = Suggest.closest(to: step, among: steps).map { "; did you mean '\($0)'?" } ?? " (its steps: \(steps.joined(separator: ", ")))"
+        return bad("D0311", f, row, 3, "cadence '\(cad)' has no step '\(step)'" + hint)
+      }
       let ids = (row.values[4].text ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       out.sent.append(
         ProducedItem(

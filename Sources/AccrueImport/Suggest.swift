@@ -1,5 +1,8 @@
-/// "Did you mean" for unknown column names.
-enum Suggest {
+/// "Did you mean" for unknown column names (and other names written in data files).
+public enum Suggest {
+  /// The name closest to `name` among `names` (same rules as for columns), or nil.
+  public static func closest(to name: String, among names: [String]) -> String? { column(name, among: names) }
+
   /// The schema name closest to `name`: equal ignoring case, else within edit distance 2 (1 for short
   /// names); nil when nothing is close.
   static func column(_ name: String, among names: [String]) -> String? {

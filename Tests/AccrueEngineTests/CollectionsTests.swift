@@ -297,6 +297,17 @@ struct CollectionsTests {
     #expect(Dun.keys(try Dun.run(Self.basic, files, asOf: "2026-11-04")) == ["i1/standard/second"])
   }
 
+  @Test("reminders.csv naming a cadence or step the rules do not have is reported, with a suggestion")
+  func unknownStep() throws {
+    let (_, issues) = Dataset.load(
+      folder: try Run.folder([
+        "customers.csv": Dun.customers,
+        "reminders.csv": "date,customer,cadence,step,invoices\n2026-10-20,c1,standard,frist,i1\n2026-10-20,c1,standrd,first,i1\n",
+      ]), plan: try Run.plan(Self.basic))
+    #expect(issues.map(\.code) == ["D0311", "D0311"])
+    #expect(issues.map(\.message) == ["cadence 'standard' has no step 'frist'; did you mean 'first'?", "unknown cadence 'standrd'; did you mean 'standard'?"])
+  }
+
   @Test("bad collections data is located: unknown invoice, another customer's invoice, bad status, unknown calendar")
   func badData() throws {
     let p = try Run.plan(Self.basic)
