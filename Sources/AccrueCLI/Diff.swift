@@ -56,7 +56,8 @@ enum DiffCommand {
     }
     func produce(_ plan: ExecutablePlan) -> (BillingResult, CollectionsResult?)? {
       let (data, issues) = Dataset.load(folder: dataDir, plan: plan)
-      let (b, c, more) = Produce.run(plan: plan, data: data, asOf: asOf, since: since)
+      let r = Produce.run(plan: plan, data: data, asOf: asOf, since: since)
+      let (b, c, more) = (r.billing, r.collections, r.issues)
       if !(issues + more).isEmpty {
         io.err(InvoiceRenderer.issues(issues + more))
         io.err("Error: \((issues + more).count) bad data row\((issues + more).count == 1 ? "" : "s"); nothing was compared\n")

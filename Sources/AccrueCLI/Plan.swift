@@ -43,7 +43,7 @@ struct RunInputs {
     OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
     OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose journal records what was already produced."),
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
-    OptionSpec(long: "only", short: nil, value: "what", help: "Produce only invoices (billing) or only reminders (collections).", choices: ["invoices", "reminders"]),
+    OptionSpec(long: "only", short: nil, value: "what", help: "Produce only invoices (billing), only reminders (collections) or only matches (cash application).", choices: ["invoices", "reminders", "matches"]),
   ]
 
   static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
@@ -147,11 +147,12 @@ enum PlanCommand {
     }
     let clock = ContinuousClock()
     let t2 = clock.now
-    let (result, collections, runIssues) = Produce.run(
+    let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
       only: args.value("only").flatMap(Produce.Only.init),
       explanations: args.value("explain") != nil || args.value("format") == "json")
+    let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
@@ -160,11 +161,11 @@ enum PlanCommand {
       return ExitStatus.success
     }
     switch args.value("format") ?? "text" {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections) { io.out($0) }
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
     case "csv": io.out(InvoiceRenderer.csv(result))
     default:
       InvoiceRenderer.writeText(
-        result, explain: args.value("explain"), collections: collections, billing: args.value("only") != "reminders"
+        result, explain: args.value("explain"), collections: collections, cash: cash, billing: args.value("only") == nil || args.value("only") == "invoices"
       ) { io.out($0) }
     }
     if args.flag("coverage") {
@@ -181,11 +182,14 @@ enum PlanCommand {
         let rate = total > 0 ? Int(Double(rows) / total) : 0  // not money
         io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
       }
+      if let m = cash {
+        io.err("stats: \(inputs.data.cash.payments.count) payments, \(m.applications.count) matched or held, \(m.fullyAutomatic) applied in full automatically\n")
+      }
       if let c = collections {
         io.err("stats: \(inputs.data.invoices.count) invoices (\(inputs.data.invoicesReadFast) by the fast path), \(c.openInvoices) open, \(c.reminders.count) reminders\n")
       }
     }
-    KeepAlive.keepIfLarge((inputs, result, collections), lines: result.invoices.count * 10 + (collections?.openInvoices ?? 0))
+    KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: result.invoices.count * 10 + (collections?.openInvoices ?? 0))
     return ExitStatus.success
   }
 }
@@ -226,23 +230,25 @@ enum ApplyCommand {
     case .success(let i): inputs = i
     }
     let journal = inputs.journal ?? Journal()
-    let (billing, collections, runIssues) = Produce.run(
+    let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
       only: args.value("only").flatMap(Produce.Only.init))
+    let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
-    let items = Produce.items(billing, collections)
+    let items = Produce.items(output)
     let folder: String?
     do throws(JournalError) {
       folder = try Apply.commit(
-        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: Produce.files(billing, collections),
+        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: Produce.files(output),
         fault: FaultInjection.hook())
     } catch {
       io.err("Error: \(error.message); nothing was recorded\n")
       return ExitStatus.failure
     }
     let reminders = collections.map { ReminderRenderer.summary($0) } ?? "no reminders"
+    let cash = output.cash.map { "; " + CashRenderer.summary($0) } ?? ""
     if let folder {
-      io.out("Applied as of \(inputs.asOf): \(InvoiceRenderer.summary(billing).dropFirst(6)); \(reminders)\n")
+      io.out("Applied as of \(inputs.asOf): \(InvoiceRenderer.summary(billing).dropFirst(6)); \(reminders)\(cash)\n")
       io.out("  written to \(out)/\(folder), recorded in \(state)/\(Journal.fileName)\n")
     } else {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(Journal.fileName)\n")

@@ -103,7 +103,8 @@ enum TestCommand {
       return o
     }
     let (data, issues) = Dataset.load(folder: dir, plan: plan)
-    let (b, c, more) = Produce.run(plan: plan, data: data, asOf: spec.asOf, since: spec.since)
+    let r = Produce.run(plan: plan, data: data, asOf: spec.asOf, since: spec.since)
+    let (b, c, more) = (r.billing, r.collections, r.issues)
     if !(issues + more).isEmpty {
       o.error = "bad test data:\n" + InvoiceRenderer.issues(Array((issues + more).prefix(5)))
       return o

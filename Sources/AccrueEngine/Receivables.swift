@@ -78,7 +78,7 @@ public struct PaymentPlan: Sendable {
 /// Something produced earlier: an invoice or a reminder, recorded by `accrue apply` (the journal) or, for
 /// reminders, sent by another system (reminders.csv).
 public struct ProducedItem: Sendable, Hashable {
-  public enum Kind: String, Sendable { case invoice, reminder }
+  public enum Kind: String, Sendable { case invoice, reminder, match }
   public var kind: Kind
   public var key: String
   public var date: CivilDate

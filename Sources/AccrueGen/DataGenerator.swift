@@ -74,7 +74,7 @@ public struct DataGeneratorError: Error, CustomStringConvertible, Sendable {
 ///   reference (EUR invoices; for USD ones the number is in the remittance instead), 10% short (bank fees or deductions), 7% over, 10% several invoices of one customer at once,
 ///   8% a round sum on account, 10% come from unknown payers.
 public enum DataGenerator {
-  /// Writes customers.csv, contracts.csv, usage.csv, invoices.csv and payments.csv into `dir` (created if needed).
+  /// Writes customers.csv, contracts.csv, usage.csv, invoices.csv, payments.csv and accounts.csv into `dir` (created if needed).
   /// Same options -> byte-identical files. Streams rows to disk through a large write buffer (10M events are
   /// never held in memory; contracts and invoices are kept as compact arrays). Throws only on I/O errors.
   public static func write(_ o: DataGeneratorOptions, to dir: String) throws {
@@ -84,6 +84,7 @@ public enum DataGenerator {
     try g.writeUsage(dir + "/usage.csv")
     try g.writeInvoices(dir + "/invoices.csv")
     try g.writePayments(dir + "/payments.csv")
+    try g.writeAccounts(dir + "/accounts.csv")
   }
 
   /// The column headers of the files, in the order written.
@@ -103,6 +104,7 @@ public enum DataGenerator {
     "payments": [
       "id", "booking_date", "value_date", "amount", "currency", "reference", "remittance", "payer_name", "payer_account",
     ],
+    "accounts": ["customer", "account"],
   ]
 
   /// Creates `dir` and its missing parents.
@@ -439,6 +441,23 @@ private struct DataGeneration {
     var acct = ""
     for _ in 0..<10 { acct += String(h.below(10)) }
     return Array("\(GenWords.routing[h.below(GenWords.routing.count)])-\(acct)".utf8)
+  }
+
+  /// accounts.csv: the bank account on file for 85% of customers (the account their payments come from).
+  func writeAccounts(_ path: String) throws {
+    let out = try GenCSVSink(path: path)
+    out.lit("customer,account\n")
+    for c in 0..<custCountry.count {
+      var h = SeededRandom(seed: o.seed &+ UInt64(c) &* 0x2545_F491)
+      guard h.below(100) < 85 else { continue }
+      try out.row()
+      out.lit("cust-")
+      out.padded(c + 1, width: custWidth)
+      out.comma()
+      out.bytes(account(c))
+      out.newline()
+    }
+    try out.finish()
   }
 
   // MARK: customers.csv, contracts.csv

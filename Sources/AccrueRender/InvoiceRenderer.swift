@@ -72,7 +72,8 @@ public enum InvoiceRenderer {
 
   /// Writes the text one invoice at a time (a large run never holds its whole output).
   public static func writeText(
-    _ r: BillingResult, explain: String? = nil, collections: CollectionsResult? = nil, billing: Bool = true, _ emit: (String) -> Void
+    _ r: BillingResult, explain: String? = nil, collections: CollectionsResult? = nil, cash: CashResult? = nil, billing: Bool = true,
+    _ emit: (String) -> Void
   ) {
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
     if billing && (explain == nil || !shown.isEmpty) {
@@ -83,18 +84,34 @@ public enum InvoiceRenderer {
     var out = ""
     for f in r.failures { out += "\n! \(f)\n" }
     emit(out)
+    if let m = cash { CashRenderer.writeText(m, explain: explain, emit) }
     if let c = collections { ReminderRenderer.writeText(c, explain: explain, emit) }
-    if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false) {
-      emit("\nno invoice or reminder with key '\(k)' in this run\n")
+    if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false),
+      !(cash?.applications.contains { $0.key == k } ?? false)
+    {
+      emit("\nno invoice, reminder or match with key '\(k)' in this run\n")
     }
-    let reminders = collections.map { ReminderRenderer.summary($0) }
-    emit("\n" + (billing ? summary(r) + (reminders.map { "; " + $0 } ?? "") : "Plan: " + (reminders ?? "no reminders")) + "\n")
+    var parts: [String] = billing ? [String(summary(r).dropFirst(6))] : []
+    if let c = collections { parts.append(ReminderRenderer.summary(c)) }
+    if let m = cash { parts.append(CashRenderer.summary(m)) }
+    emit("\nPlan: " + (parts.isEmpty ? "nothing to produce" : parts.joined(separator: "; ")) + "\n")
   }
 
   /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run
   /// of many invoices never holds its whole output in memory.
-  public static func writeJSON(_ r: BillingResult, collections: CollectionsResult? = nil, _ out: (String) -> Void) {
+  public static func writeJSON(
+    _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, _ out: (String) -> Void
+  ) {
     guard case .object(var fields) = json(r, invoices: []) else { return }
+    if let m = cash {
+      let summary = fields.removeLast()
+      fields.append(("matches", .array(m.applications.map(CashRenderer.json))))
+      if case .object(let s) = summary.1 {
+        fields.append((summary.0, .object(s + CashRenderer.summaryJSON(m))))
+      } else {
+        fields.append(summary)
+      }
+    }
     if let c = collections {
       // Reminders go before the summary, which gains their counts.
       let summary = fields.removeLast()

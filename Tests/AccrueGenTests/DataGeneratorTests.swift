@@ -8,7 +8,7 @@ import Testing
 struct DataGeneratorTests {
   static let repoRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-  static let files = ["customers", "contracts", "usage", "invoices", "payments"]
+  static let files = ["customers", "contracts", "usage", "invoices", "payments", "accounts"]
   static let small = DataGeneratorOptions(contracts: 60, events: 3_000, openInvoices: 120, payments: 150, seed: 7)
 
   /// A fresh temporary folder (removed by the caller).

@@ -1,0 +1,751 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueImport
+import AccrueParser
+import Foundation
+
+/// One invoice's share of a payment.
+public struct Allocation: Sendable, Hashable {
+  public var invoice: String
+  public var number: String
+  /// Open amount before this payment.
+  public var openBefore: Fixed
+  /// Applied from the payment.
+  public var amount: Fixed
+  /// A short payment's remainder written off (closes the invoice; not money of the payment).
+  public var writtenOff: Fixed
+  /// Whether nothing of the invoice stays open.
+  public var closes: Bool
+  /// The invoice's row.
+  public var source: RowRef
+}
+
+/// What became of a payment.
+public enum CashStatus: String, Sendable {
+  /// Applied without review (`confidence auto`).
+  case applied
+  /// Proposed for an analyst to confirm (`confidence suggest`).
+  case suggested
+  /// Sent to an exceptions queue with a reason (a difference beyond tolerance, no match, a duplicate...).
+  case exception
+  /// No rule decided: unapplied cash.
+  case unapplied
+}
+
+/// The cash application of one payment: allocations, write-off, credit and what stays unapplied.
+public struct CashApplication: Sendable {
+  /// Stable key: `payment:` and the payment id.
+  public var key: String
+  public var paymentID: String
+  /// Where the payment came from (file:line, or the XML path of a statement entry).
+  public var source: String
+  public var date: CivilDate
+  public var amount: Fixed
+  public var currency: Currency
+  public var payerName: String
+  /// The customer the payment was found to come from (id), and how.
+  public var customer: String?
+  public var payerBy: String?
+  public var status: CashStatus
+  /// The match rule that decided, with its place in the rules.
+  public var rule: String?
+  public var ruleSource: RuleRef?
+  /// How the invoices were chosen: `named in the reference`, `exact single`, `exact subset`, `oldest first`.
+  public var strategy: String?
+  public var allocations: [Allocation]
+  /// Overpayment written off.
+  public var writeOff: Fixed
+  /// Left on the customer's account as a credit.
+  public var credit: Fixed
+  /// Not applied (held for the exceptions queue, or unapplied cash).
+  public var unapplied: Fixed
+  public var queue: String?
+  public var reason: String?
+  /// Invoices an analyst may want to look at (for exceptions).
+  public var suggestions: [String]
+  /// Why: each rule tried and what it found.
+  public var explanation: [String]
+
+  /// Applied in full without review.
+  public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
+
+  /// The application as a journal item: the invoices with the amounts applied to them (`INV-1=120.00`).
+  public var produced: ProducedItem {
+    ProducedItem(
+      kind: .match, key: key, date: date, customer: customer ?? "", cadence: rule ?? "", step: status.rawValue,
+      invoices: allocations.map { "\($0.invoice)=\($0.amount)" })
+  }
+}
+
+/// The result of a cash application run.
+public struct CashResult: Sendable {
+  public var asOf: CivilDate
+  public var applications: [CashApplication]
+  /// Payments left out because the journal records them as applied already.
+  public var alreadyApplied: Int
+  /// Payments left out because they are not incoming money (debits, zero amounts) or are booked after the as-of date.
+  public var ignored: Int
+  /// Problems met evaluating rules against data, and money not conserved (never expected).
+  public var failures: [String]
+
+  public var fullyAutomatic: Int { applications.filter(\.fullyAutomatic).count }
+  /// Invoices closed by applied payments, and invoices any payment was allocated to.
+  public var invoicesClosedAutomatically: Int {
+    applications.filter { $0.status == .applied || $0.status == .exception }.reduce(0) { $0 + $1.allocations.filter(\.closes).count }
+  }
+  public var invoicesMatched: Int { applications.reduce(0) { $0 + $1.allocations.count } }
+}
+
+/// Applies incoming payments to open invoices with the match rules.
+public enum CashApplicationRun {
+  /// Matches every payment booked on or before `asOf` that the journal (`history`) does not record yet.
+  public static func run(
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true
+  ) -> CashResult {
+    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
+    let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
+    var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
+    var fingerprints: [String: String] = [:]
+    for p in data.cash.payments {
+      let t = p.transaction
+      guard t.bookingDate <= asOf, t.amount > .zero else {
+        out.ignored += 1
+        continue
+      }
+      let key = "payment:" + p.id
+      if done.contains(key) {
+        out.alreadyApplied += 1
+        continue
+      }
+      let fp = [t.bookingDate.description, t.amount.description, t.currency.code, CashData.account(t.counterpartyAccount), t.reference,
+        t.remittance, t.endToEndID, t.bankReference].joined(separator: "\u{1F}")
+      if let first = fingerprints[fp] {
+        out.applications.append(m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(first): same date, amount, payer and text"))
+        continue
+      }
+      fingerprints[fp] = p.id
+      if t.reversal {
+        out.applications.append(m.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes"))
+        continue
+      }
+      out.applications.append(m.apply(p))
+    }
+    out.failures = m.failures
+    return out
+  }
+}
+
+/// Cash application state for one run: invoices still open (in minor units) and which are taken.
+struct Matcher {
+  let plan: ExecutablePlan
+  let data: Dataset
+  let asOf: CivilDate
+  let explaining: Bool
+  let env: Env
+  var failures: [String] = []
+  /// Open amount in minor units of each of `data.invoices` (0: not open), and whether a payment of this run took it.
+  var open: [Int64]
+  var taken: [Bool]
+  /// Open invoices per customer, oldest due date first, then id.
+  let byCustomer: [[Int32]]
+  /// Open invoices by currency and amount: (currency packed << 40 | minor units (low 40 bits), invoice index), sorted.
+  let byAmount: [(UInt64, Int32)]
+  let references: ReferenceIndex?
+  let names: PayerNames
+  let paymentSlots: [String: Int]
+  let paymentFieldCount: Int
+  /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
+  let tolerances: [(under: Limits, over: Limits)]
+
+  struct Limits {
+    var money: [Currency: Int64] = [:]
+    /// As fractions (0.5% is 0.005).
+    var percents: [Fixed] = []
+  }
+
+  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool) {
+    self.plan = plan
+    self.data = data
+    self.asOf = asOf
+    self.explaining = explaining
+    let env = Env(asOf: asOf)
+    for l in plan.lets { env.lets.append(l.eval(env)) }
+    self.env = env
+    let invoices = data.invoices
+    var open = [Int64](repeating: 0, count: invoices.count)
+    var lists = [[Int32]](repeating: [], count: data.customers.count)
+    var amounts: [(UInt64, Int32)] = []
+    amounts.reserveCapacity(invoices.count)
+    for (i, inv) in invoices.enumerated() where inv.status == .open && !inv.isCreditNote {
+      let o = inv.unpaid.toMinorUnits(exponent: inv.currency.minorUnits, .halfEven) ?? 0
+      guard o > 0, o < (1 << 40) else { continue }
+      open[i] = o
+      if inv.customer >= 0, Int(inv.customer) < lists.count { lists[Int(inv.customer)].append(Int32(i)) }
+      amounts.append((UInt64(inv.currency.packed) << 40 | UInt64(o), Int32(i)))
+    }
+    for c in lists.indices where lists[c].count > 1 {
+      lists[c].sort { a, b in
+        let (x, y) = (invoices[Int(a)], invoices[Int(b)])
+        return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id < y.id
+      }
+    }
+    amounts.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    self.open = open
+    taken = [Bool](repeating: false, count: invoices.count)
+    byCustomer = lists
+    byAmount = amounts
+    references = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) } ? ReferenceIndex(invoices) : nil
+    names = PayerNames(data.customers)
+    let fields = plan.program.fields(of: .payment)
+    paymentSlots = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    paymentFieldCount = fields.count
+    var tol: [(Limits, Limits)] = []
+    for r in plan.matchRules {
+      func limits(_ exprs: [CExpr]) -> Limits {
+        var l = Limits()
+        for e in exprs {
+          switch e.eval(env) {
+          case .money(let v, let c): l.money[c] = max(l.money[c] ?? 0, v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? 0)
+          case .percent(let p): l.percents.append(p)
+          default: break
+          }
+        }
+        return l
+      }
+      tol.append((limits(r.underpayment), limits(r.overpayment)))
+    }
+    tolerances = tol
+  }
+
+  // MARK: Money in minor units
+
+  func fixed(_ minor: Int64, _ c: Currency) -> Fixed { Fixed(minorUnits: minor, exponent: c.minorUnits) }
+
+  /// The larger of a side's limits for an open total, in minor units.
+  func tolerance(_ l: Limits, total: Int64, _ c: Currency, _ rounding: RoundingMode) -> Int64 {
+    var t = l.money[c] ?? 0
+    for p in l.percents {
+      let v = fixed(total, c).multiplied(by: p, rounding: rounding)  // a percent value is a fraction (0.5% = 0.005)
+      if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, minor) }
+    }
+    return t
+  }
+
+  func money(_ minor: Int64, _ c: Currency) -> String { Money(amount: fixed(minor, c), currency: c).formatted(grouping: true) }
+
+  func name(_ i: Int32) -> String {
+    let inv = data.invoices[Int(i)]
+    return inv.number.isEmpty ? inv.id : inv.number
+  }
+
+  // MARK: One payment
+
+  /// A payment held for review without trying the rules (a duplicate, a reversal).
+  func held(_ p: Payment, queue: String, reason: String) -> CashApplication {
+    var a = blank(p)
+    a.status = .exception
+    a.queue = queue
+    a.reason = reason
+    a.unapplied = p.transaction.amount
+    return a
+  }
+
+  func blank(_ p: Payment) -> CashApplication {
+    let t = p.transaction
+    return CashApplication(
+      key: "payment:" + p.id, paymentID: p.id, source: t.source, date: t.bookingDate, amount: t.amount, currency: t.currency,
+      payerName: t.counterpartyName, customer: nil, payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil,
+      allocations: [], writeOff: .zero, credit: .zero, unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
+  }
+
+  /// The payment as the rules' `payment` record.
+  func loadPayment(_ p: Payment) {
+    let t = p.transaction
+    var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
+    func set(_ n: String, _ v: RValue) { if let s = paymentSlots[n] { rec[s] = v } }
+    set("id", .text(p.id))
+    set("booking_date", .date(t.bookingDate))
+    set("value_date", .date(t.valueDate ?? t.bookingDate))
+    set("amount", .money(t.amount, t.currency))
+    set("currency", .currency(t.currency))
+    set("reference", .text(t.reference))
+    set("remittance", .text(t.remittance))
+    set("payer_name", .text(t.counterpartyName))
+    set("payer_account", .text(t.counterpartyAccount))
+    for f in plan.program.fields(of: .payment) where f.isCustom {
+      rec[f.index] = plan.fieldDefault(.payment, f.index) ?? Schemas.value(.missing, f.type, currency: nil)
+    }
+    env.records[RecordKind.payment.index] = rec
+  }
+
+  /// Who paid, by the rule's methods in order: the customer index and the method that found it.
+  func payer(_ t: BankTransaction, _ methods: [PayerMethod]) -> (Int32, String)? {
+    for m in methods {
+      switch m {
+      case .reference:
+        guard !t.reference.isEmpty, let idx = references else { continue }
+        let found = idx.find(ReferenceKeys.keys(t.reference).prefix(1).map { $0 }, in: data.invoices)
+        let customers = Set(found.map { data.invoices[Int($0)].customer })
+        if customers.count == 1, let c = customers.first, c >= 0 { return (c, "reference") }
+      case .account:
+        let a = CashData.account(t.counterpartyAccount)
+        if !a.isEmpty, let c = data.cash.accounts[a] { return (Int32(c), "account") }
+      case .name:
+        if let c = names.find(t.counterpartyName) { return (c, "name") }
+      }
+    }
+    return nil
+  }
+
+  /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
+  /// wrap remittance text at a fixed width, often inside a number).
+  func extract(_ rule: CompiledMatchRule, _ t: BankTransaction) -> [String] {
+    var out: [String] = []
+    for (pattern, sources) in rule.patterns {
+      for s in sources {
+        let text = s == .remittance ? t.remittance : t.reference
+        if text.isEmpty { continue }
+        var variants = [text]
+        if text.contains(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+          variants.append(String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init)))
+        }
+        for v in variants {
+          for m in pattern.allMatches(in: v) {
+            let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
+            if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool {
+    env.reset()
+    let v = c.expr.eval(env)
+    if let f = env.failure {
+      failures.append("\(rule.file):\(rule.line): \(f.message)")
+      return false
+    }
+    return v.isTrue
+  }
+
+  /// Tries the rules in order; the first that decides makes the application.
+  mutating func apply(_ p: Payment) -> CashApplication {
+    let t = p.transaction
+    var a = blank(p)
+    guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount else {
+      a.status = .exception
+      a.queue = "cash-apps"
+      a.reason = "the amount has more decimals than \(t.currency.code) allows"
+      a.unapplied = t.amount
+      return a
+    }
+    var notes: [String] = []
+    loadPayment(p)
+    let customerIndex = RecordKind.customer.index
+    for (ri, rule) in plan.matchRules.enumerated() {
+      let head = "rule \(rule.name) (\(rule.source))"
+      if let c = rule.currency, c != t.currency {
+        if explaining { notes.append("\(head): for \(c.code) payments only") }
+        continue
+      }
+      let methods: [PayerMethod] = rule.payer.isEmpty && !rule.anyCustomer ? [.reference, .account, .name] : rule.payer
+      let who = payer(t, methods)
+      env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
+      if rule.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
+        if explaining { notes.append("\(head): its conditions read the customer, and the payer is unknown") }
+        continue
+      }
+      if let k = rule.conditions.firstIndex(where: { !holds($0, rule.source) }) {
+        if explaining { notes.append("\(head): '\(rule.conditions[k].text)' is false") }
+        continue
+      }
+      if !rule.anyCustomer && who == nil {
+        if explaining { notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
+        continue
+      }
+      var ctx = RuleContext(rule: rule, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
+      var decided: Decision?
+      if !rule.patterns.isEmpty {
+        let refs = extract(rule, t)
+        if refs.isEmpty {
+          if explaining { notes.append("\(head): no reference found") }
+          continue
+        }
+        decided = named(refs, &ctx, &notes, head)
+      } else {
+        decided = select(&ctx, &notes, head)
+      }
+      guard let d = decided ?? noMatch(ctx) else {
+        if explaining { notes.append("\(head): no match") }
+        continue
+      }
+      a.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
+      a.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
+      a.rule = rule.name
+      a.ruleSource = rule.source
+      finish(&a, d, rule, amount)
+      if explaining { notes.append("\(head): \(d.note)") }
+      a.explanation = notes
+      return a
+    }
+    a.status = .unapplied
+    a.unapplied = t.amount
+    a.reason = "no match rule applied"
+    a.explanation = notes
+    return a
+  }
+
+  /// What one rule sees of a payment.
+  struct RuleContext {
+    var rule: CompiledMatchRule
+    var index: Int
+    var payment: Int64
+    var currency: Currency
+    var booking: CivilDate
+    var payer: Int32?
+  }
+
+  /// A rule's decision, before it is turned into allocations.
+  struct Decision {
+    enum Kind {
+      /// Apply `payment` over the invoices in order, each up to its open amount; `writeOffShort` closes them.
+      case allocate(writeOffShort: Bool)
+      /// Nothing is applied.
+      case hold
+    }
+    var kind: Kind
+    var invoices: [Int32]
+    var strategy: String
+    /// Payment money beyond the invoices: written off, credited, or left unapplied (also when held for an exception).
+    var excess: CompiledOutcome?
+    var queue: String?
+    var reason: String?
+    var suggestions: [Int32] = []
+    var customer: Int32?
+    var note: String
+  }
+
+  /// Whether an open invoice may be chosen by this rule (currency, look-back, not taken this run).
+  func eligible(_ i: Int32, _ ctx: RuleContext, currency: Bool = true) -> Bool {
+    let inv = data.invoices[Int(i)]
+    guard open[Int(i)] > 0, !taken[Int(i)] else { return false }
+    if currency && inv.currency != ctx.currency { return false }
+    if let days = ctx.rule.lookBackDays, let from = ctx.booking.adding(days: -days), inv.issueDate < from { return false }
+    return true
+  }
+
+  /// The invoices the references name.
+  mutating func named(_ refs: [String], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
+    guard let idx = references else { return nil }
+    var found: [Int32] = []
+    var paidAlready: [Int32] = []
+    var otherCurrency: [Int32] = []
+    for r in refs {
+      var hits = idx.find(ReferenceKeys.keys(r), in: data.invoices)
+      if let p = ctx.payer, !ctx.rule.anyCustomer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
+      hits = hits.filter { !data.invoices[Int($0)].isCreditNote }
+      if hits.count > 1 {
+        // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
+        if let p = ctx.payer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
+        if hits.count != 1 {
+          if explaining { notes.append("\(head): '\(r)' could be any of \(hits.prefix(5).map(name).joined(separator: ", "))") }
+          continue
+        }
+      }
+      guard let i = hits.first else { continue }
+      let inv = data.invoices[Int(i)]
+      if open[Int(i)] == 0 || taken[Int(i)] {
+        if !paidAlready.contains(i) { paidAlready.append(i) }
+      } else if inv.currency != ctx.currency {
+        if !otherCurrency.contains(i) { otherCurrency.append(i) }
+      } else if eligible(i, ctx), !found.contains(i) {
+        found.append(i)
+      }
+    }
+    if found.isEmpty {
+      if let i = otherCurrency.first, !ctx.rule.sameCurrency {
+        let inv = data.invoices[Int(i)]
+        return Decision(
+          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+          reason: "currency mismatch: a \(ctx.currency.code) payment names \(name(i)), a \(inv.currency.code) invoice",
+          suggestions: otherCurrency, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
+      }
+      if let i = paidAlready.first {
+        return Decision(
+          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: "duplicates",
+          reason: "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
+          suggestions: paidAlready, customer: data.invoices[Int(i)].customer, note: "names \(name(i)), already paid")
+      }
+      if explaining { notes.append("\(head): found \(refs.map { "'\($0)'" }.joined(separator: ", ")), no open invoice") }
+      return nil
+    }
+    found.sort { a, b in
+      let (x, y) = (data.invoices[Int(a)], data.invoices[Int(b)])
+      return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id < y.id
+    }
+    ctx.payer = ctx.payer ?? data.invoices[Int(found[0])].customer
+    return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
+  }
+
+  /// The rule's allocation strategies, in order, over the payer's (or any customer's) open invoices.
+  func select(_ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
+    let rule = ctx.rule
+    let under = tolerances[ctx.index].under
+    let over = tolerances[ctx.index].over
+    let list: [Int32] = ctx.payer.map { byCustomer[Int($0)].filter { eligible($0, ctx) } } ?? []
+    for s in rule.allocation {
+      switch s {
+      case .exactSingle:
+        if rule.anyCustomer {
+          // Any customer's invoices: only the exact amount, and only when one invoice has it.
+          let hits = exactAmount(ctx)
+          if hits.count == 1 {
+            ctx.payer = data.invoices[Int(hits[0])].customer
+            return difference(hits, strategy: "exact single", ctx)
+          }
+          if hits.count > 1, explaining { notes.append("\(head): \(hits.count) open invoices of customers have this amount") }
+          continue
+        }
+        var best: (Int64, Int32)?
+        for i in list {
+          let o = open[Int(i)]
+          let d = ctx.payment - o
+          let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.rounding))
+          // `list` is oldest first, so the first of equal differences wins.
+          if within, best.map({ abs(d) < $0.0 }) ?? true { best = (abs(d), i) }
+        }
+        if let (_, i) = best { return difference([i], strategy: "exact single", ctx) }
+      case .exactSubset(let n):
+        if let set = subset(list, upTo: n, ctx) { return difference(set, strategy: "exact subset", ctx) }
+      case .oldestFirst:
+        guard !list.isEmpty else { continue }
+        var left = ctx.payment
+        var chosen: [Int32] = []
+        for i in list where left > 0 {
+          chosen.append(i)
+          left -= min(left, open[Int(i)])
+        }
+        return difference(chosen, strategy: "oldest first", ctx)
+      }
+    }
+    return nil
+  }
+
+  /// Open invoices of any customer with exactly the payment's amount (and currency).
+  func exactAmount(_ ctx: RuleContext) -> [Int32] {
+    guard ctx.payment < (1 << 40) else { return [] }
+    let key = UInt64(ctx.currency.packed) << 40 | UInt64(ctx.payment)
+    var lo = 0
+    var hi = byAmount.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if byAmount[mid].0 < key { lo = mid + 1 } else { hi = mid }
+    }
+    var out: [Int32] = []
+    while lo < byAmount.count, byAmount[lo].0 == key {
+      if eligible(byAmount[lo].1, ctx) { out.append(byAmount[lo].1) }
+      lo += 1
+    }
+    return out
+  }
+
+  /// Most candidates an exact subset search looks at (the oldest), and most combinations it tries.
+  static let subsetCandidates = 40
+  static let subsetSteps = 200_000
+
+  /// The combination of 2...n invoices whose open total is closest to the payment within tolerance; ties go
+  /// to the combination with the oldest invoices (due dates compared in order, then ids).
+  func subset(_ all: [Int32], upTo n: Int, _ ctx: RuleContext) -> [Int32]? {
+    let list = Array(all.prefix(Matcher.subsetCandidates))
+    guard list.count >= 2 else { return nil }
+    let under = tolerances[ctx.index].under
+    let over = tolerances[ctx.index].over
+    // Bounds for pruning from the tolerances on the payment itself; each hit is checked on its own total.
+    // A sum above the payment is a short payment (under tolerance): no sum above this bound can do.
+    let hi = ctx.payment + tolerance(under, total: ctx.payment * 2, ctx.currency, ctx.rule.rounding)
+    let amounts = list.map { open[Int($0)] }
+    var best: (diff: Int64, set: [Int])?
+    var steps = 0
+    var chosen: [Int] = []
+    func better(_ d: Int64, _ s: [Int]) -> Bool {
+      guard let b = best else { return true }
+      if d != b.diff { return d < b.diff }
+      return s.lexicographicallyPrecedes(b.set)  // positions in `list` are oldest first
+    }
+    func search(_ start: Int, _ sum: Int64) {
+      if chosen.count >= 2 {
+        let d = ctx.payment - sum
+        let within =
+          d == 0
+          || (d < 0
+            ? -d <= tolerance(under, total: sum, ctx.currency, ctx.rule.rounding) : d <= tolerance(over, total: sum, ctx.currency, ctx.rule.rounding))
+        if within, better(abs(d), chosen) { best = (abs(d), chosen) }
+      }
+      guard chosen.count < n else { return }
+      var k = start
+      while k < amounts.count {
+        steps += 1
+        if steps > Matcher.subsetSteps { return }
+        let s = sum + amounts[k]
+        if s <= hi {
+          chosen.append(k)
+          search(k + 1, s)
+          chosen.removeLast()
+        }
+        k += 1
+      }
+    }
+    search(0, 0)
+    return best.map { $0.set.map { list[$0] } }
+  }
+
+  /// The exception queue a rule names first (for situations it has no outcome for), else `cash-apps`.
+  func exceptionQueue(_ rule: CompiledMatchRule) -> String {
+    for c in [OutcomeCase.noMatch, .underpaymentBeyond, .overpaymentBeyond, .underpaymentWithin, .overpaymentWithin] {
+      if case .exception(let q, _)? = rule.outcomes[c] { return q }
+    }
+    return "cash-apps"
+  }
+
+  /// Classifies the difference between the payment and the chosen invoices and applies the rule's outcome.
+  func difference(_ invoices: [Int32], strategy: String, _ ctx: RuleContext) -> Decision {
+    let rule = ctx.rule
+    let total = invoices.reduce(Int64(0)) { $0 + open[Int($1)] }
+    let d = ctx.payment - total
+    let list = invoices.map(name).joined(separator: ", ")
+    var dec = Decision(
+      kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
+      customer: ctx.payer, note: "\(strategy): \(list), open \(money(total, ctx.currency))")
+    if d == 0 { return dec }
+    if d > 0 {
+      let within = d <= tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.rounding)
+      let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
+      dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") tolerance"
+      switch rule.outcomes[c] {
+      case .exception(let q, let r)?:
+        dec.excess = .leaveUnapplied
+        dec.queue = q
+        dec.reason = (r ?? c.rawValue) + " (\(money(d, ctx.currency)) over \(list))"
+      case let o?: dec.excess = o
+      case nil: dec.excess = .leaveUnapplied
+      }
+      return dec
+    }
+    let short = -d
+    let within = short <= tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.rounding)
+    dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") tolerance"
+    // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
+    // rest is small enough to write off.
+    if strategy == "oldest first" {
+      if within, case .writeOff? = rule.outcomes[.underpaymentWithin] { dec.kind = .allocate(writeOffShort: true) }
+      return dec
+    }
+    let c: OutcomeCase = within ? .underpaymentWithin : .underpaymentBeyond
+    switch rule.outcomes[c] {
+    case .writeOff?: dec.kind = .allocate(writeOffShort: true)
+    case .exception(let q, let r)?:
+      dec.kind = .hold
+      dec.queue = q
+      dec.reason = (r ?? c.rawValue) + " (\(money(short, ctx.currency)) short of \(list))"
+      dec.suggestions = invoices
+      dec.invoices = []
+    case .leaveUnapplied?:
+      dec.kind = .hold
+      dec.invoices = []
+      dec.suggestions = invoices
+    case .creditOnAccount?:
+      dec.kind = .hold
+      dec.excess = .creditOnAccount
+      dec.invoices = []
+    case nil: break  // a partial payment: the invoices stay partly open
+    }
+    return dec
+  }
+
+  /// The rule's `on no match` outcome, when it has one.
+  func noMatch(_ ctx: RuleContext) -> Decision? {
+    guard let o = ctx.rule.outcomes[.noMatch] else { return nil }
+    var dec = Decision(kind: .hold, invoices: [], strategy: "no match", excess: .leaveUnapplied, customer: ctx.payer, note: "no match")
+    switch o {
+    case .exception(let q, let r):
+      dec.queue = q
+      dec.reason = r ?? "no match"
+      // The payer's open invoices closest in amount, for the analyst.
+      if let p = ctx.payer {
+        let list = byCustomer[Int(p)].filter { eligible($0, ctx) }
+        dec.suggestions = Array(list.sorted { abs(open[Int($0)] - ctx.payment) < abs(open[Int($1)] - ctx.payment) }.prefix(3))
+      }
+    case .creditOnAccount: dec.excess = ctx.payer == nil ? .leaveUnapplied : .creditOnAccount
+    case .writeOff, .leaveUnapplied: break
+    }
+    return dec
+  }
+
+  /// Turns a decision into allocations; checks that the payment's money is all accounted for.
+  mutating func finish(_ a: inout CashApplication, _ d: Decision, _ rule: CompiledMatchRule, _ payment: Int64) {
+    let c = a.currency
+    a.strategy = d.strategy
+    a.queue = d.queue
+    a.reason = d.reason
+    a.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
+    var left = payment
+    if case .allocate(let writeOffShort) = d.kind {
+      for i in d.invoices {
+        let o = open[Int(i)]
+        let applied = min(left, o)
+        left -= applied
+        let short = writeOffShort ? o - applied : 0
+        let inv = data.invoices[Int(i)]
+        a.allocations.append(
+          Allocation(
+            invoice: inv.id, number: inv.number, openBefore: fixed(o, c), amount: fixed(applied, c), writtenOff: fixed(short, c),
+            closes: applied + short == o, source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(inv.line))))
+        open[Int(i)] = o - applied - short
+        taken[Int(i)] = true
+      }
+    }
+    var writeOff: Int64 = 0
+    var credit: Int64 = 0
+    switch d.excess {
+    case .writeOff?: writeOff = left
+    case .creditOnAccount? where a.customer != nil: credit = left
+    default: break
+    }
+    let unapplied = left - writeOff - credit
+    a.writeOff = fixed(writeOff, c)
+    a.credit = fixed(credit, c)
+    a.unapplied = fixed(unapplied, c)
+    if d.queue != nil {
+      a.status = .exception
+    } else if a.allocations.isEmpty && credit == 0 && writeOff == 0 {
+      a.status = .unapplied
+      a.reason = a.reason ?? "left unapplied by the rule"
+    } else {
+      a.status = rule.confidenceAuto ? .applied : .suggested
+    }
+    // Money is conserved: allocations + write-offs + credits + unapplied = the payment, to the minor unit.
+    let allocated = a.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+    let sum = [a.writeOff, a.credit, a.unapplied].reduce(allocated) { $0.adding($1) ?? $0 }
+    if sum != a.amount {
+      failures.append("payment \(a.paymentID): money not conserved (\(sum) accounted for, \(a.amount) received)")
+    }
+  }
+}
+
+extension Dataset {
+  /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so
+  /// dunning in the same run leaves closed invoices alone.
+  public mutating func recordPayments(_ r: CashResult) {
+    for a in r.applications where a.status == .applied || a.status == .exception {
+      for al in a.allocations {
+        guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
+        let add = al.amount.adding(al.writtenOff) ?? al.amount
+        invoices[i].paid = invoices[i].paid.adding(add) ?? invoices[i].paid
+        if al.closes { invoices[i].status = .paid }
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import AccrueCore
+
+/// The ways one invoice reference is written, as compared: people retype invoice numbers with or without
+/// separators and leading zeros, and banks wrap text inside them.
+///
+/// For a text such as `INV-2026-000123` the keys are:
+/// - `compact`: its letters and digits, upper case (`INV2026000123`);
+/// - `digits`: its digits alone, leading zeros dropped (`2026000123`);
+/// - `groups`: each run of digits without its leading zeros, joined by `-` (`2026-123`).
+/// Two references are the same when any of their keys are equal (digit keys only when they have digits).
+public enum ReferenceKeys {
+  public static func keys(_ text: String) -> [String] {
+    var compact: [UInt8] = []
+    var digits: [UInt8] = []
+    var groups: [UInt8] = []
+    var inDigits = false
+    var leading = true
+    var groupCount = 0
+    for b in text.utf8 {
+      switch b {
+      case 0x30...0x39:
+        compact.append(b)
+        if !(b == 0x30 && digits.isEmpty) { digits.append(b) }
+        if !inDigits {
+          if groupCount > 0 { groups.append(0x2D) }
+          groupCount += 1
+          inDigits = true
+          leading = true
+        }
+        if !(b == 0x30 && leading) {
+          groups.append(b)
+          leading = false
+        }
+      case 0x41...0x5A:
+        compact.append(b)
+        endGroup()
+      case 0x61...0x7A:
+        compact.append(b - 0x20)
+        endGroup()
+      default: endGroup()
+      }
+    }
+    func endGroup() {
+      if inDigits, leading { groups.append(0x30) }  // a group of zeros stays "0"
+      inDigits = false
+    }
+    endGroup()
+    var out: [String] = []
+    if !compact.isEmpty { out.append(String(decoding: compact, as: UTF8.self)) }
+    if groupCount > 0 {
+      let d = digits.isEmpty ? "0" : String(decoding: digits, as: UTF8.self)
+      if !out.contains(d) { out.append(d) }
+      let g = String(decoding: groups, as: UTF8.self)
+      if !out.contains(g) { out.append(g) }
+    }
+    return out
+  }
+
+  /// Whether an ISO 11649 creditor reference (`RF` + 2 check digits + up to 21 letters or digits) has valid check digits.
+  public static func validCreditorReference(_ text: String) -> Bool {
+    let s = Array(text.uppercased().utf8.filter { $0 != 0x20 })
+    guard s.count >= 5, s.count <= 25, s[0] == 0x52, s[1] == 0x46 else { return false }
+    var m = 0
+    for b in s[4...] + s[0..<4] {
+      switch b {
+      case 0x30...0x39: m = (m * 10 + Int(b - 0x30)) % 97
+      case 0x41...0x5A: m = (m * 100 + Int(b - 0x41) + 10) % 97
+      default: return false
+      }
+    }
+    return m == 1
+  }
+}
+
+/// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing
+/// table of key hashes, each pointing at an invoice; a hit is confirmed by recomputing that invoice's keys.
+struct ReferenceIndex {
+  private var hashes: [UInt64]
+  private var slots: [Int32]
+  private var mask: Int
+
+  init(_ invoices: [OpenInvoice]) {
+    var size = 1024
+    while size < invoices.count * 8 { size <<= 1 }
+    hashes = Array(repeating: 0, count: size)
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+    for (i, inv) in invoices.enumerated() {
+      var seen: [UInt64] = []
+      for k in ReferenceIndex.keys(of: inv) {
+        let h = InvoiceIDIndex.hash(k)
+        if seen.contains(h) { continue }
+        seen.append(h)
+        var s = Int(truncatingIfNeeded: h) & mask
+        while hashes[s] != 0 { s = (s + 1) & mask }
+        hashes[s] = h
+        slots[s] = Int32(i)
+      }
+    }
+  }
+
+  static func keys(of inv: OpenInvoice) -> [String] {
+    var k = ReferenceKeys.keys(inv.number)
+    if inv.id != inv.number { k += ReferenceKeys.keys(inv.id) }
+    if !inv.reference.isEmpty { k += ReferenceKeys.keys(inv.reference) }
+    return k
+  }
+
+  /// The invoices one of whose keys equals one of `keys`, in index order, without repeats.
+  func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
+    var out: [Int32] = []
+    for k in keys {
+      let h = InvoiceIDIndex.hash(k)
+      var s = Int(truncatingIfNeeded: h) & mask
+      while hashes[s] != 0 {
+        if hashes[s] == h, !out.contains(slots[s]), ReferenceIndex.keys(of: invoices[Int(slots[s])]).contains(k) {
+          out.append(slots[s])
+        }
+        s = (s + 1) & mask
+      }
+    }
+    return out.sorted()
+  }
+}
+
+/// Customers by payer name as banks show it: upper case, letters and digits, legal forms dropped
+/// ("Acme GmbH" = "ACME"); a name cut short by the bank (at least 12 characters) finds the one customer it
+/// begins. Names shared by two customers identify neither.
+struct PayerNames {
+  private var exact: [String: Int32] = [:]
+  private var sorted: [(String, Int32)] = []
+
+  static let legalForms: Set<String> = [
+    "INC", "LLC", "LTD", "LIMITED", "GMBH", "AG", "KG", "BV", "NV", "SA", "SAS", "SARL", "SRL", "SPA", "PLC", "CORP", "CORPORATION",
+    "CO", "COMPANY", "AB", "AS", "OY", "LLP", "PTY", "SE",
+  ]
+
+  /// The words of a name: upper-case letters and digits.
+  static func words(_ name: String) -> [String] {
+    name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+  }
+
+  static func normalized(_ name: String) -> String {
+    var w = words(name)
+    while w.count > 1, let last = w.last, legalForms.contains(last) { w.removeLast() }
+    return w.joined(separator: " ")
+  }
+
+  init(_ customers: [CustomerData]) {
+    var full: [String: Int32] = [:]
+    for (i, c) in customers.enumerated() where !c.name.isEmpty {
+      let n = PayerNames.normalized(c.name)
+      if n.isEmpty { continue }
+      exact[n] = exact[n] == nil ? Int32(i) : -1
+      let f = PayerNames.words(c.name).joined(separator: " ")
+      full[f] = full[f] == nil ? Int32(i) : -1
+    }
+    sorted = full.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+  }
+
+  /// The customer the name identifies, or nil (unknown or shared).
+  func find(_ name: String) -> Int32? {
+    let n = PayerNames.normalized(name)
+    if n.isEmpty { return nil }
+    if let c = exact[n] { return c >= 0 ? c : nil }
+    let f = PayerNames.words(name).joined(separator: " ")
+    guard f.count >= 12 else { return nil }
+    // Names beginning with f: a contiguous range of the sorted names.
+    var lo = 0
+    var hi = sorted.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if sorted[mid].0 < f { lo = mid + 1 } else { hi = mid }
+    }
+    var found: Int32?
+    var k = lo
+    while k < sorted.count, sorted[k].0.hasPrefix(f) {
+      if found != nil || sorted[k].1 < 0 { return nil }
+      found = sorted[k].1
+      k += 1
+    }
+    return found
+  }
+}
