@@ -60,6 +60,46 @@ public struct Pattern: Sendable {
   let ignoreCase: Bool
   /// The source text.
   public let source: String
+  /// The instructions that can consume a match's first character, when every match must begin with one
+  /// (no anchor or empty match at the start): the search skips positions none of them accepts.
+  let starts: [Inst]?
+
+  init(program: [Inst], sets: [CharSet], groupCount: Int, ignoreCase: Bool, source: String) {
+    self.program = program
+    self.sets = sets
+    self.groupCount = groupCount
+    self.ignoreCase = ignoreCase
+    self.source = source
+    var found: [Inst] = []
+    var seen = Set<Int>()
+    var stack = [0]
+    var ok = true
+    while let pc = stack.popLast(), ok {
+      guard pc < program.count, seen.insert(pc).inserted else { continue }
+      switch program[pc] {
+      case .split(let a, let b): stack += [b, a]
+      case .jump(let a): stack.append(a)
+      case .save: stack.append(pc + 1)
+      case .char, .any, .set: found.append(program[pc])
+      case .lineStart, .lineEnd, .match: ok = false
+      }
+    }
+    starts = ok && !found.isEmpty ? found : nil
+  }
+
+  /// Whether a match can begin with this character.
+  @inline(__always) func canStart(_ c: UInt32) -> Bool {
+    guard let starts else { return true }
+    for i in starts {
+      switch i {
+      case .char(let want): if c == want || (ignoreCase && Self.otherCase(c) == want) { return true }
+      case .any: if c != 10 { return true }
+      case .set(let k): if sets[k].contains(c, ignoreCase: ignoreCase) { return true }
+      default: return true
+      }
+    }
+    return false
+  }
 
   /// Compiles a pattern, or explains what is wrong and where.
   public static func compile(_ source: String) -> Result<Pattern, Error> {
@@ -118,6 +158,11 @@ public struct Pattern: Sendable {
     var matched: [Int]?
     var pos = from
     while pos <= n {
+      if matched == nil && clist.count == 0 && starts != nil {
+        // No thread alive: jump to the next place a match can begin.
+        while pos < n && !canStart(text[pos]) { pos += 1 }
+        if pos == n { break }
+      }
       if matched == nil {
         var caps = [Int](repeating: -1, count: slots)
         addThread(&clist, 0, pos, &caps, text, n)

@@ -89,10 +89,13 @@ public struct CashResult: Sendable {
   /// Problems met evaluating rules against data, and money not conserved (never expected).
   public var failures: [String]
 
-  public var fullyAutomatic: Int { applications.filter(\.fullyAutomatic).count }
+  public var fullyAutomatic: Int { applications.reduce(0) { $0 + ($1.fullyAutomatic ? 1 : 0) } }
+  public func count(_ s: CashStatus) -> Int { applications.reduce(0) { $0 + ($1.status == s ? 1 : 0) } }
   /// Invoices closed by applied payments, and invoices any payment was allocated to.
   public var invoicesClosedAutomatically: Int {
-    applications.filter { $0.status == .applied || $0.status == .exception }.reduce(0) { $0 + $1.allocations.filter(\.closes).count }
+    applications.reduce(0) { n, a in
+      a.status == .applied || a.status == .exception ? n + a.allocations.reduce(0) { $0 + ($1.closes ? 1 : 0) } : n
+    }
   }
   public var invoicesMatched: Int { applications.reduce(0) { $0 + $1.allocations.count } }
 }
@@ -155,6 +158,8 @@ struct Matcher {
   let names: PayerNames
   let paymentSlots: [String: Int]
   let paymentFieldCount: Int
+  /// Custom payment fields (`field payment.x`): their slots and values (payments carry none of their own).
+  let paymentDefaults: [(Int, RValue)]
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
 
@@ -190,7 +195,12 @@ struct Matcher {
         return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id < y.id
       }
     }
-    amounts.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
+    amounts.sort { a, b in
+      if a.0 != b.0 { return a.0 < b.0 }
+      let (x, y) = (invoices[Int(a.1)].issueDate, invoices[Int(b.1)].issueDate)
+      return x != y ? x > y : a.1 < b.1
+    }
     self.open = open
     taken = [Bool](repeating: false, count: invoices.count)
     byCustomer = lists
@@ -200,6 +210,7 @@ struct Matcher {
     let fields = plan.program.fields(of: .payment)
     paymentSlots = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentFieldCount = fields.count
+    paymentDefaults = fields.filter(\.isCustom).map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
       func limits(_ exprs: [CExpr]) -> Limits {
@@ -273,9 +284,7 @@ struct Matcher {
     set("remittance", .text(t.remittance))
     set("payer_name", .text(t.counterpartyName))
     set("payer_account", .text(t.counterpartyAccount))
-    for f in plan.program.fields(of: .payment) where f.isCustom {
-      rec[f.index] = plan.fieldDefault(.payment, f.index) ?? Schemas.value(.missing, f.type, currency: nil)
-    }
+    for (slot, v) in paymentDefaults { rec[slot] = v }
     env.records[RecordKind.payment.index] = rec
   }
 
@@ -430,10 +439,12 @@ struct Matcher {
 
   /// Whether an open invoice may be chosen by this rule (currency, look-back, not taken this run).
   func eligible(_ i: Int32, _ ctx: RuleContext, currency: Bool = true) -> Bool {
-    let inv = data.invoices[Int(i)]
+    // Fields read one by one: copying the invoice would retain all its strings.
     guard open[Int(i)] > 0, !taken[Int(i)] else { return false }
-    if currency && inv.currency != ctx.currency { return false }
-    if let days = ctx.rule.lookBackDays, let from = ctx.booking.adding(days: -days), inv.issueDate < from { return false }
+    if currency && data.invoices[Int(i)].currency != ctx.currency { return false }
+    if let days = ctx.rule.lookBackDays, let from = ctx.booking.adding(days: -days), data.invoices[Int(i)].issueDate < from {
+      return false
+    }
     return true
   }
 
@@ -506,7 +517,7 @@ struct Matcher {
             ctx.payer = data.invoices[Int(hits[0])].customer
             return difference(hits, strategy: "exact single", ctx)
           }
-          if hits.count > 1, explaining { notes.append("\(head): \(hits.count) open invoices of customers have this amount") }
+          if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
           continue
         }
         var best: (Int64, Int32)?
@@ -534,8 +545,8 @@ struct Matcher {
     return nil
   }
 
-  /// Open invoices of any customer with exactly the payment's amount (and currency).
-  func exactAmount(_ ctx: RuleContext) -> [Int32] {
+  /// Open invoices of any customer with exactly the payment's amount (and currency), the first `limit` of them.
+  func exactAmount(_ ctx: RuleContext, limit: Int = 2) -> [Int32] {
     guard ctx.payment < (1 << 40) else { return [] }
     let key = UInt64(ctx.currency.packed) << 40 | UInt64(ctx.payment)
     var lo = 0
@@ -545,7 +556,9 @@ struct Matcher {
       if byAmount[mid].0 < key { lo = mid + 1 } else { hi = mid }
     }
     var out: [Int32] = []
-    while lo < byAmount.count, byAmount[lo].0 == key {
+    let from = ctx.rule.lookBackDays.flatMap { ctx.booking.adding(days: -$0) }
+    while lo < byAmount.count, byAmount[lo].0 == key, out.count < limit {
+      if let from, data.invoices[Int(byAmount[lo].1)].issueDate < from { break }
       if eligible(byAmount[lo].1, ctx) { out.append(byAmount[lo].1) }
       lo += 1
     }
@@ -557,44 +570,44 @@ struct Matcher {
   static let subsetSteps = 200_000
 
   /// The combination of 2...n invoices whose open total is closest to the payment within tolerance; ties go
-  /// to the combination with the oldest invoices (due dates compared in order, then ids).
+  /// to the combination with the oldest invoices (their places in age order compared in order).
   func subset(_ all: [Int32], upTo n: Int, _ ctx: RuleContext) -> [Int32]? {
     let list = Array(all.prefix(Matcher.subsetCandidates))
     guard list.count >= 2 else { return nil }
-    let under = tolerances[ctx.index].under
-    let over = tolerances[ctx.index].over
-    // Bounds for pruning from the tolerances on the payment itself; each hit is checked on its own total.
-    // A sum above the payment is a short payment (under tolerance): no sum above this bound can do.
-    let hi = ctx.payment + tolerance(under, total: ctx.payment * 2, ctx.currency, ctx.rule.rounding)
-    let amounts = list.map { open[Int($0)] }
+    let (under, over) = tolerances[ctx.index]
+    let (c, rounding) = (ctx.currency, ctx.rule.rounding)
+    // A sum above the payment is a short payment (under tolerance), below it an overpayment. Coarse bounds
+    // from the limits on twice the payment (a sum outside them cannot be within tolerance) spare computing
+    // each sum's own tolerance.
+    let hi = ctx.payment + tolerance(under, total: ctx.payment * 2, c, rounding)
+    let lo = ctx.payment - tolerance(over, total: ctx.payment * 2, c, rounding)
+    // Searched in increasing amount, so a sum too large ends the loop; `chosen` holds places in age order.
+    let order = list.indices.sorted { open[Int(list[$0])] != open[Int(list[$1])] ? open[Int(list[$0])] < open[Int(list[$1])] : $0 < $1 }
+    let amounts = order.map { open[Int(list[$0])] }
     var best: (diff: Int64, set: [Int])?
     var steps = 0
     var chosen: [Int] = []
-    func better(_ d: Int64, _ s: [Int]) -> Bool {
-      guard let b = best else { return true }
-      if d != b.diff { return d < b.diff }
-      return s.lexicographicallyPrecedes(b.set)  // positions in `list` are oldest first
+    func consider(_ sum: Int64) {
+      guard sum >= lo, sum <= hi else { return }
+      let d = ctx.payment - sum
+      let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: sum, c, rounding) : d <= tolerance(over, total: sum, c, rounding))
+      guard within else { return }
+      let set = chosen.sorted()
+      if let b = best, abs(d) > b.diff || (abs(d) == b.diff && !set.lexicographicallyPrecedes(b.set)) { return }
+      best = (abs(d), set)
     }
     func search(_ start: Int, _ sum: Int64) {
-      if chosen.count >= 2 {
-        let d = ctx.payment - sum
-        let within =
-          d == 0
-          || (d < 0
-            ? -d <= tolerance(under, total: sum, ctx.currency, ctx.rule.rounding) : d <= tolerance(over, total: sum, ctx.currency, ctx.rule.rounding))
-        if within, better(abs(d), chosen) { best = (abs(d), chosen) }
-      }
+      if chosen.count >= 2 { consider(sum) }
       guard chosen.count < n else { return }
       var k = start
       while k < amounts.count {
         steps += 1
         if steps > Matcher.subsetSteps { return }
         let s = sum + amounts[k]
-        if s <= hi {
-          chosen.append(k)
-          search(k + 1, s)
-          chosen.removeLast()
-        }
+        if s > hi { return }
+        chosen.append(order[k])
+        search(k + 1, s)
+        chosen.removeLast()
         k += 1
       }
     }

@@ -17,7 +17,16 @@ public struct CashData: Sendable {
   public var accounts: [String: Int] = [:]
 
   /// An account number as compared: spaces removed, upper case.
-  public static func account(_ s: String) -> String { s.filter { !$0.isWhitespace }.uppercased() }
+  public static func account(_ s: String) -> String {
+    var b: [UInt8] = []
+    b.reserveCapacity(s.utf8.count)
+    for c in s.utf8 {
+      if c >= 0x80 { return s.filter { !$0.isWhitespace }.uppercased() }  // not ASCII: the general way
+      if c == 0x20 || (c >= 0x09 && c <= 0x0D) { continue }
+      b.append(c >= 0x61 && c <= 0x7A ? c - 0x20 : c)
+    }
+    return String(decoding: b, as: UTF8.self)
+  }
 }
 
 extension Dataset {

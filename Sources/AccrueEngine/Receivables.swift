@@ -347,9 +347,11 @@ public struct InvoiceIDIndex: Sendable {
     mask = 1023
   }
 
-  @inline(__always) static func hash(_ s: String) -> UInt64 {
+  @inline(__always) static func hash(_ s: String) -> UInt64 { hash(s.utf8) }
+
+  @inline(__always) static func hash<S: Sequence<UInt8>>(_ bytes: S) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     return h | 1  // never 0, which marks an empty slot
   }
 

@@ -10,50 +10,78 @@ import AccrueCore
 /// Two references are the same when any of their keys are equal (digit keys only when they have digits).
 public enum ReferenceKeys {
   public static func keys(_ text: String) -> [String] {
+    var b = Buffers()
+    fill(text, &b)
+    var out: [String] = []
+    for k in b.keys where !out.contains(where: { $0.utf8.elementsEqual(k) }) { out.append(String(decoding: k, as: UTF8.self)) }
+    return out
+  }
+
+  /// The key bytes of one text (reused between texts: no allocation per invoice).
+  struct Buffers {
     var compact: [UInt8] = []
     var digits: [UInt8] = []
     var groups: [UInt8] = []
+    var hasDigits = false
+    var keys: [ArraySlice<UInt8>] {
+      var k: [ArraySlice<UInt8>] = []
+      if !compact.isEmpty { k.append(compact[...]) }
+      if hasDigits { k += [digits[...], groups[...]] }
+      return k
+    }
+    /// Each key's hash (as `InvoiceIDIndex.hash` of its text), without repeats.
+    func hashes(into out: inout [UInt64]) {
+      out.removeAll(keepingCapacity: true)
+      func add(_ bytes: [UInt8]) {
+        let h = InvoiceIDIndex.hash(bytes)
+        if !out.contains(h) { out.append(h) }
+      }
+      if !compact.isEmpty { add(compact) }
+      if hasDigits {
+        add(digits)
+        add(groups)
+      }
+    }
+  }
+
+  static func fill(_ text: String, _ b: inout Buffers) {
+    b.compact.removeAll(keepingCapacity: true)
+    b.digits.removeAll(keepingCapacity: true)
+    b.groups.removeAll(keepingCapacity: true)
     var inDigits = false
     var leading = true
     var groupCount = 0
-    for b in text.utf8 {
-      switch b {
+    func endGroup(_ b: inout Buffers) {
+      if inDigits, leading { b.groups.append(0x30) }  // a group of zeros stays "0"
+      inDigits = false
+    }
+    for c in text.utf8 {
+      switch c {
       case 0x30...0x39:
-        compact.append(b)
-        if !(b == 0x30 && digits.isEmpty) { digits.append(b) }
+        b.compact.append(c)
+        if !(c == 0x30 && b.digits.isEmpty) { b.digits.append(c) }
         if !inDigits {
-          if groupCount > 0 { groups.append(0x2D) }
+          if groupCount > 0 { b.groups.append(0x2D) }
           groupCount += 1
           inDigits = true
           leading = true
         }
-        if !(b == 0x30 && leading) {
-          groups.append(b)
+        if !(c == 0x30 && leading) {
+          b.groups.append(c)
           leading = false
         }
       case 0x41...0x5A:
-        compact.append(b)
-        endGroup()
+        b.compact.append(c)
+        endGroup(&b)
       case 0x61...0x7A:
-        compact.append(b - 0x20)
-        endGroup()
-      default: endGroup()
+        b.compact.append(c - 0x20)
+        endGroup(&b)
+      default: endGroup(&b)
       }
     }
-    func endGroup() {
-      if inDigits, leading { groups.append(0x30) }  // a group of zeros stays "0"
-      inDigits = false
-    }
-    endGroup()
-    var out: [String] = []
-    if !compact.isEmpty { out.append(String(decoding: compact, as: UTF8.self)) }
-    if groupCount > 0 {
-      let d = digits.isEmpty ? "0" : String(decoding: digits, as: UTF8.self)
-      if !out.contains(d) { out.append(d) }
-      let g = String(decoding: groups, as: UTF8.self)
-      if !out.contains(g) { out.append(g) }
-    }
-    return out
+    endGroup(&b)
+    b.hasDigits = groupCount > 0
+    if b.hasDigits && b.digits.isEmpty { b.digits.append(0x30) }
   }
 
   /// Whether an ISO 11649 creditor reference (`RF` + 2 check digits + up to 21 letters or digits) has valid check digits.
@@ -85,12 +113,17 @@ struct ReferenceIndex {
     hashes = Array(repeating: 0, count: size)
     slots = Array(repeating: -1, count: size)
     mask = size - 1
+    var b = ReferenceKeys.Buffers()
+    var hs: [UInt64] = []
+    var all: [UInt64] = []
     for (i, inv) in invoices.enumerated() {
-      var seen: [UInt64] = []
-      for k in ReferenceIndex.keys(of: inv) {
-        let h = InvoiceIDIndex.hash(k)
-        if seen.contains(h) { continue }
-        seen.append(h)
+      all.removeAll(keepingCapacity: true)
+      for text in [inv.number, inv.id == inv.number ? "" : inv.id, inv.reference] where !text.isEmpty {
+        ReferenceKeys.fill(text, &b)
+        b.hashes(into: &hs)
+        for h in hs where !all.contains(h) { all.append(h) }
+      }
+      for h in all {
         var s = Int(truncatingIfNeeded: h) & mask
         while hashes[s] != 0 { s = (s + 1) & mask }
         hashes[s] = h
@@ -137,7 +170,20 @@ struct PayerNames {
 
   /// The words of a name: upper-case letters and digits.
   static func words(_ name: String) -> [String] {
-    name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return name.uppercased().split { !($0.isLetter || $0.isNumber) }.map(String.init) }
+    var out: [String] = []
+    var word: [UInt8] = []
+    for c in name.utf8 {
+      switch c {
+      case 0x30...0x39, 0x41...0x5A: word.append(c)
+      case 0x61...0x7A: word.append(c - 0x20)
+      default:
+        if !word.isEmpty { out.append(String(decoding: word, as: UTF8.self)) }
+        word.removeAll(keepingCapacity: true)
+      }
+    }
+    if !word.isEmpty { out.append(String(decoding: word, as: UTF8.self)) }
+    return out
   }
 
   static func normalized(_ name: String) -> String {

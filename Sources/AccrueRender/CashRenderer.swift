@@ -16,7 +16,7 @@ public enum CashRenderer {
   public static func summary(_ r: CashResult) -> String {
     let n = r.applications.count
     if n == 0 { return r.alreadyApplied > 0 ? "no new payments (\(r.alreadyApplied) already applied)" : "no payments" }
-    func count(_ s: CashStatus) -> Int { r.applications.filter { $0.status == s }.count }
+    let count = r.count
     let full = r.fullyAutomatic
     var s = "\(n) payment\(n == 1 ? "" : "s"): \(count(.applied)) applied automatically (\(percent(full, of: n)) in full)"
     s += ", \(count(.suggested)) suggested, \(count(.exception)) exception\(count(.exception) == 1 ? "" : "s"), \(count(.unapplied)) unapplied"
@@ -148,7 +148,7 @@ public enum CashRenderer {
 
   /// The summary figures for JSON.
   public static func summaryJSON(_ r: CashResult) -> [(String, JSON)] {
-    func count(_ s: CashStatus) -> Int { r.applications.filter { $0.status == s }.count }
+    let count = r.count
     return [
       ("payments", .int(r.applications.count)), ("payments_applied", .int(count(.applied))),
       ("payments_fully_automatic", .int(r.fullyAutomatic)), ("payments_suggested", .int(count(.suggested))),
