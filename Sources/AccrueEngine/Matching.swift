@@ -74,7 +74,7 @@ public struct CashApplication: Sendable {
   public var produced: ProducedItem {
     ProducedItem(
       kind: .match, key: key, date: date, customer: customer ?? "", cadence: rule ?? "", step: status.rawValue,
-      invoices: allocations.map { "\($0.invoice)=\($0.amount)" })
+      invoices: allocations.map { "\($0.invoice)=\($0.amount.formatted(places: currency.minorUnits))" })
   }
 }
 

@@ -83,21 +83,6 @@ public enum ReferenceKeys {
     b.hasDigits = groupCount > 0
     if b.hasDigits && b.digits.isEmpty { b.digits.append(0x30) }
   }
-
-  /// Whether an ISO 11649 creditor reference (`RF` + 2 check digits + up to 21 letters or digits) has valid check digits.
-  public static func validCreditorReference(_ text: String) -> Bool {
-    let s = Array(text.uppercased().utf8.filter { $0 != 0x20 })
-    guard s.count >= 5, s.count <= 25, s[0] == 0x52, s[1] == 0x46 else { return false }
-    var m = 0
-    for b in s[4...] + s[0..<4] {
-      switch b {
-      case 0x30...0x39: m = (m * 10 + Int(b - 0x30)) % 97
-      case 0x41...0x5A: m = (m * 100 + Int(b - 0x41) + 10) % 97
-      default: return false
-      }
-    }
-    return m == 1
-  }
 }
 
 /// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing

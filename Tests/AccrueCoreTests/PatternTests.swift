@@ -1,0 +1,79 @@
+import AccrueCore
+import Testing
+
+@Suite("Reference patterns")
+struct PatternTests {
+  static func groups(_ pattern: String, _ text: String) throws -> [String] {
+    let p = try Pattern.compile(pattern).get()
+    return p.allMatches(in: text).map { m in m.groups.isEmpty ? m.whole : m.groups.map { $0 ?? "-" }.joined(separator: "|") }
+  }
+
+  @Test(
+    "matches and groups, left to right",
+    arguments: [
+      ("(?i)INV[- ]?([0-9]{4}[- ]?[0-9]{1,10})", "Payment inv 2026 320, Invoice INV-2026-000588", ["2026 320", "2026-000588"]),
+      ("RF[0-9]{2}[A-Z0-9]{1,21}", "ref RF18000000000000000127 ok", ["RF18000000000000000127"]),
+      ("INV-?0*([1-9][0-9]*)", "INV-0004512 and INV77", ["4512", "77"]),
+      ("a|ab", "ab", ["a"]),
+      ("(a+?)b", "aaab", ["aaa"]),
+      ("^x", "x\nx", ["x"]),
+      ("[^ ]+", "two words", ["two", "words"]),
+      ("\\d{3}", "12 345 6789", ["345", "678"]),
+      ("(?:ab)+", "abababx", ["ababab"]),
+      ("(a)|(b)", "b", ["-|b"]),
+    ])
+  func table(_ pattern: String, _ text: String, _ expected: [String]) throws {
+    #expect(try Self.groups(pattern, text) == expected)
+  }
+
+  @Test("patterns that backtrack catastrophically elsewhere run in linear time on long text")
+  func noCatastrophicBacktracking() throws {
+    let text = String(repeating: "a", count: Pattern.maxTextLength - 1) + "!"
+    for source in ["(a*)*b", "(a|a)*b", "(a|aa)+$", "(?:a+)+c", "(.*a){20}b"] {
+      let p = try Pattern.compile(source).get()
+      // A backtracking engine takes 2^n steps here; a Pike VM one pass.
+      #expect(p.allMatches(in: text).isEmpty, "\(source)")
+    }
+  }
+
+  @Test("the stated limits: pattern size, repetition count, text searched")
+  func limits() throws {
+    if case .success = Pattern.compile(String(repeating: "a", count: Pattern.maxSourceLength + 1)) { Issue.record("too long accepted") }
+    if case .success = Pattern.compile("a{1001}") { Issue.record("count over the limit accepted") }
+    if case .success = Pattern.compile("(a{1000}){1000}") { Issue.record("too many instructions accepted") }
+    // Text beyond the first 10,000 characters is not searched.
+    let p = try Pattern.compile("needle").get()
+    #expect(p.matches(String(repeating: " ", count: 9_000) + "needle"))
+    #expect(!p.matches(String(repeating: " ", count: Pattern.maxTextLength) + "needle"))
+  }
+
+  @Test("skipping to where a match can begin finds exactly what a full search finds")
+  func startSkipping() throws {
+    // "(?:^|)" in front makes every position a possible start, so that pattern is searched without skipping.
+    var rng = SplitMix(seed: 11)
+    let alphabet = Array("aAbB1 -\nIiNnVv0")
+    for source in ["(?i)inv[- ]?([0-9]+)", "b+a", "[0-9]{2}", "(a|b)(1|v)", "\\s+n", "(?i)[a-b]0"] {
+      let fast = try Pattern.compile(source).get()
+      let full = try Pattern.compile(source.hasPrefix("(?i)") ? "(?i)(?:^|)" + source.dropFirst(4) : "(?:^|)" + source).get()
+      for _ in 0..<200 {
+        let text = String((0..<Int(rng.next() % 40)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+        let a = fast.allMatches(in: text).map(\.whole)
+        let b = full.allMatches(in: text).map(\.whole)
+        #expect(a == b, "\(source) on \(text.debugDescription)")
+      }
+    }
+  }
+}
+
+/// A small deterministic generator for test inputs.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

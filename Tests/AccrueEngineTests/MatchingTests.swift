@@ -1,0 +1,377 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueEngine
+import AccrueGen
+import AccrueImport
+import Foundation
+import Testing
+
+/// Cash application against small files: one payment at a time, each situation of the issue.
+enum Cash {
+  /// Close to rules/matching.accrue: references first, then the payer's invoices, then a last look.
+  static let rules = """
+    currency USD
+    match invoice_number "Invoice number in remittance" {
+      reference pattern /(?i)INV[- ]?([0-9]{4}[- ]?[0-9]{1,10})/ in remittance
+      candidates open invoices of any customer
+      allocate exact single
+      tolerance underpayment 10.00 USD or 0.5%
+      tolerance overpayment 5.00 USD
+      on underpayment within tolerance: write off
+      on underpayment beyond tolerance: exception to queue "cash-apps" reason "Short payment"
+      on overpayment within tolerance: credit on account
+      on overpayment beyond tolerance: exception to queue "cash-apps" reason "Overpayment"
+      confidence auto
+    }
+    match amount_only "Exact amount, known payer" {
+      payer by account, name
+      candidates open invoices of payer, same currency
+      allocate exact single
+      confidence suggest
+    }
+    match several "Known payer, several invoices" {
+      payer by account, name
+      candidates open invoices of payer, same currency
+      allocate exact subset up to 3 invoices, then oldest first
+      tolerance underpayment 10.00 USD
+      on underpayment within tolerance: write off
+      on overpayment beyond tolerance: credit on account
+      confidence auto
+    }
+    match unidentified "Unidentified cash" {
+      candidates open invoices of any customer, same currency
+      allocate exact single
+      on no match: exception to queue "unidentified" reason "Payer and invoice unknown"
+      confidence suggest
+    }
+    """
+
+  static let customers = """
+    id,name,country
+    c1,Acme Corporation Inc.,US
+    c2,Globex GmbH,DE
+    c3,Initech International Holdings LLC,US
+    c4,Acme Corporation,US
+
+    """
+
+  static let invoices = """
+    id,number,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference
+    i1,INV-2026-000123,c2,2026-09-01,2026-10-01,USD,1000.00,,,open,
+    i2,INV-2026-000124,c2,2026-09-15,2026-10-15,USD,250.00,,,open,
+    i3,INV-2026-000125,c2,2026-10-01,2026-10-31,USD,400.00,,,open,
+    i4,INV-2026-000126,c3,2026-10-01,2026-10-31,USD,5000.00,,,open,
+    i5,INV-2026-000127,c3,2026-10-02,2026-11-01,EUR,700.00,,,open,RF18000000000000000127
+    i6,INV-2026-000128,c2,2026-10-05,2026-11-05,USD,99.00,99.00,,paid,
+
+    """
+
+  static let accounts = "customer,account\nc2,DE89 3704 0044 0532 0130 00\n"
+
+  static let header = "id,booking_date,value_date,amount,currency,reference,remittance,payer_name,payer_account\n"
+
+  static func run(
+    _ payments: [String], rules: String = Cash.rules, invoices: String = Cash.invoices, history: [ProducedItem] = []
+  ) throws -> CashResult {
+    let p = try Run.plan(rules)
+    let files = [
+      "customers.csv": customers, "invoices.csv": invoices, "accounts.csv": accounts,
+      "payments.csv": header + payments.joined(separator: "\n") + "\n",
+    ]
+    let (data, issues) = Dataset.load(folder: try Run.folder(files), plan: p)
+    try #require(issues.isEmpty, "\(issues)")
+    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!, history: history)
+    #expect(r.failures.isEmpty, "\(r.failures)")
+    for a in r.applications { Cash.expectConserved(a) }
+    return r
+  }
+
+  static func one(_ payment: String, rules: String = Cash.rules) throws -> CashApplication {
+    let r = try run([payment], rules: rules)
+    return try #require(r.applications.first)
+  }
+
+  static func expectConserved(_ a: CashApplication) {
+    let parts = a.allocations.map(\.amount) + [a.writeOff, a.credit, a.unapplied]
+    let sum = parts.reduce(Fixed.zero) { $0.adding($1)! }
+    #expect(sum == a.amount, "payment \(a.paymentID): \(sum) accounted for, \(a.amount) received")
+    for al in a.allocations { #expect(al.amount.adding(al.writtenOff)! <= al.openBefore) }
+  }
+
+  static func applied(_ a: CashApplication) -> [String] { a.allocations.map { "\($0.invoice)=\($0.amount.formatted(places: 2))" } }
+}
+
+@Suite("Cash application")
+struct MatchingTests {
+  @Test("exact reference: the invoice number in the remittance, paid in full")
+  func exactReference() throws {
+    let a = try Cash.one("p1,2026-11-02,,1000.00,USD,,Payment INV-2026-000123 thank you,Globex,")
+    #expect(a.status == .applied)
+    #expect(a.rule == "invoice_number")
+    #expect(a.strategy == "named in the reference")
+    #expect(Cash.applied(a) == ["i1=1000.00"])
+    #expect(a.allocations[0].closes)
+    #expect(a.customer == "c2")
+    #expect(a.payerBy == "invoice")
+    #expect(a.ruleSource?.line == 2)
+  }
+
+  @Test(
+    "references retyped: leading zeros, no separators, spaces, wrapped over two lines",
+    arguments: ["INV-2026-0000000123", "inv 2026 123", "INV2026000123", "INV-2026-\n000123", "Invoice INV-2026-00\n0123 / PO 4711"])
+  func retypedReference(_ text: String) throws {
+    let a = try Cash.one("p1,2026-11-02,,1000.00,USD,,\"\(text)\",Someone,")
+    #expect(Cash.applied(a) == ["i1=1000.00"], "\(text)")
+    #expect(a.status == .applied)
+  }
+
+  @Test("amount only: a known payer (by account) and one invoice of that amount is proposed, not applied")
+  func amountOnly() throws {
+    let a = try Cash.one("p1,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000")
+    #expect(a.status == .suggested)
+    #expect(a.rule == "amount_only")
+    #expect(a.payerBy == "account")
+    #expect(Cash.applied(a) == ["i2=250.00"])
+  }
+
+  @Test("one payment over three invoices: named in the remittance, or found as an exact subset")
+  func threeInvoices() throws {
+    let named = try Cash.one("p1,2026-11-02,,1650.00,USD,,\"INV-2026-000123, INV-2026-000124, INV-2026-000125\",Globex,")
+    #expect(named.strategy == "named in the reference (3 invoices)")
+    #expect(Cash.applied(named) == ["i1=1000.00", "i2=250.00", "i3=400.00"])
+    #expect(named.status == .applied)
+    let subset = try Cash.one("p1,2026-11-02,,1650.00,USD,,,Globex GmbH,")
+    #expect(subset.rule == "several")
+    #expect(subset.strategy == "exact subset")
+    #expect(subset.payerBy == "name")
+    #expect(Cash.applied(subset) == ["i1=1000.00", "i2=250.00", "i3=400.00"])
+    // Two of them: the subset that sums to the payment.
+    let two = try Cash.one("p1,2026-11-02,,1250.00,USD,,,Globex GmbH,")
+    #expect(Cash.applied(two) == ["i1=1000.00", "i2=250.00"])
+  }
+
+  @Test("short payment within tolerance: the rest is written off and the invoice closes")
+  func shortWithin() throws {
+    let a = try Cash.one("p1,2026-11-02,,995.00,USD,,INV-2026-000123,Globex,")
+    #expect(a.status == .applied)
+    #expect(Cash.applied(a) == ["i1=995.00"])
+    #expect(a.allocations[0].writtenOff == Fixed("5.00")!)
+    #expect(a.allocations[0].closes)
+  }
+
+  @Test("short payment beyond tolerance: held in the queue with the reason and the named invoice")
+  func shortBeyond() throws {
+    let a = try Cash.one("p1,2026-11-02,,900.00,USD,,INV-2026-000123,Globex,")
+    #expect(a.status == .exception)
+    #expect(a.queue == "cash-apps")
+    #expect(a.reason?.hasPrefix("Short payment (100.00 USD short of INV-2026-000123)") == true)
+    #expect(a.allocations.isEmpty)
+    #expect(a.unapplied == Fixed("900.00")!)
+    #expect(a.suggestions == ["i1"])
+  }
+
+  @Test("overpayment: within tolerance a credit on account, beyond it the invoice is paid and the excess held")
+  func overpayment() throws {
+    let small = try Cash.one("p1,2026-11-02,,1003.00,USD,,INV-2026-000123,Globex,")
+    #expect(small.status == .applied)
+    #expect(Cash.applied(small) == ["i1=1000.00"])
+    #expect(small.credit == Fixed("3.00")!)
+    let large = try Cash.one("p1,2026-11-02,,1500.00,USD,,INV-2026-000123,Globex,")
+    #expect(large.status == .exception)
+    #expect(Cash.applied(large) == ["i1=1000.00"])
+    #expect(large.unapplied == Fixed("500.00")!)
+    #expect(large.queue == "cash-apps")
+  }
+
+  @Test("a bank fee netted out of a wire: 25.00 short of 5,000.00 is within 0.5% and written off")
+  func feeNettedOut() throws {
+    let a = try Cash.one("p1,2026-11-02,,4975.00,USD,,/INV/INV-2026-000126 WIRE FEE DEDUCTED,Initech,")
+    #expect(a.status == .applied)
+    #expect(Cash.applied(a) == ["i4=4975.00"])
+    #expect(a.allocations[0].writtenOff == Fixed("25.00")!)
+    // 26.00 short is beyond both 10.00 and 0.5% (25.00).
+    let b = try Cash.one("p1,2026-11-02,,4974.00,USD,,INV-2026-000126,Initech,")
+    #expect(b.status == .exception)
+  }
+
+  @Test("currency mismatch: a USD payment naming a EUR invoice is held, never applied across currencies")
+  func currencyMismatch() throws {
+    let a = try Cash.one("p1,2026-11-02,,700.00,USD,,INV-2026-000127,Initech,")
+    #expect(a.status == .exception)
+    #expect(a.reason?.contains("currency mismatch") == true)
+    #expect(a.allocations.isEmpty)
+    // With 'same currency', the EUR invoice is no candidate: the rule finds nothing and the next rules run.
+    let strict = Cash.rules.replacingOccurrences(of: "of any customer\n  allocate exact single\n  tolerance", with: "of any customer, same currency\n  allocate exact single\n  tolerance")
+    let b = try Cash.one("p1,2026-11-02,,700.00,USD,,INV-2026-000127,Initech,", rules: strict)
+    #expect(b.rule == "unidentified")
+    #expect(b.status == .exception)
+    #expect(b.queue == "unidentified")
+  }
+
+  @Test("unknown payer, no reference, no invoice of that amount: the unidentified-cash queue")
+  func unknownPayer() throws {
+    let a = try Cash.one("p1,2026-11-02,,123.45,USD,,Q3 services,Nobody Known Ltd,GB00XXXX")
+    #expect(a.status == .exception)
+    #expect(a.queue == "unidentified")
+    #expect(a.reason == "Payer and invoice unknown")
+    #expect(a.customer == nil)
+    #expect(a.unapplied == Fixed("123.45")!)
+  }
+
+  @Test("duplicate payment: the same transfer twice, or a second payment for an invoice already paid")
+  func duplicates() throws {
+    let r = try Cash.run([
+      "p1,2026-11-02,,1000.00,USD,,INV-2026-000123,Globex,", "p2,2026-11-02,,1000.00,USD,,INV-2026-000123,Globex,",
+      "p3,2026-11-05,,1000.00,USD,,paid again INV-2026-000123,Globex,", "p4,2026-11-05,,99.00,USD,,INV-2026-000128,Globex,",
+    ])
+    let by = Dictionary(uniqueKeysWithValues: r.applications.map { ($0.paymentID, $0) })
+    #expect(by["p1"]?.status == .applied)
+    #expect(by["p2"]?.queue == "duplicates")
+    #expect(by["p2"]?.reason?.contains("possible duplicate of payment p1") == true)
+    #expect(by["p3"]?.queue == "duplicates")
+    #expect(by["p3"]?.reason?.contains("already paid by an earlier payment of this run") == true)
+    #expect(by["p4"]?.queue == "duplicates")  // i6 is paid in the invoices file
+    #expect(by["p2"]?.allocations.isEmpty == true)
+  }
+
+  @Test("an open invoice is proposed to at most one payment per run")
+  func oneProposalPerInvoice() throws {
+    let r = try Cash.run(["p1,2026-11-02,,250.00,USD,,,Globex GmbH,", "p2,2026-11-03,,250.00,USD,,,Globex GmbH,"])
+    let invoices = r.applications.flatMap { $0.allocations.map(\.invoice) }
+    #expect(invoices.count == Set(invoices).count)
+    #expect(r.applications[0].allocations.map(\.invoice) == ["i2"])
+    #expect(!r.applications[1].allocations.contains { $0.invoice == "i2" })
+  }
+
+  @Test("results do not depend on the order of the payment rows")
+  func orderIndependent() throws {
+    let rows = [
+      "p1,2026-11-02,,250.00,USD,,,Globex GmbH,", "p2,2026-11-02,,250.00,USD,,,Globex GmbH,", "p3,2026-11-01,,1000.00,USD,,INV-2026-000123,x,",
+      "p4,2026-11-03,,5000.00,USD,,,Initech International Holdings LLC,", "p5,2026-11-02,,77.00,USD,,,?,",
+    ]
+    func render(_ r: CashResult) -> [String] {
+      r.applications.map { "\($0.paymentID) \($0.status) \(Cash.applied($0)) \($0.credit) \($0.unapplied) \($0.queue ?? "")" }
+    }
+    let first = render(try Cash.run(rows))
+    #expect(first.first?.hasPrefix("p3 ") == true)  // booking date first, then id
+    var rng = SeededRandom(seed: 9)
+    for _ in 0..<5 {
+      var shuffled = rows
+      for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.below(i + 1)) }
+      #expect(render(try Cash.run(shuffled)) == first)
+    }
+  }
+
+  @Test("payer by name: legal forms and capitals do not matter; a name cut short finds the one customer it begins")
+  func payerNames() throws {
+    #expect(try Cash.one("p1,2026-11-02,,400.00,USD,,,GLOBEX,").customer == "c2")
+    #expect(try Cash.one("p1,2026-11-02,,5000.00,USD,,,INITECH INTERNATIONAL HO,").customer == "c3")
+    // "Acme Corporation Inc." and "Acme Corporation" are the same name: it identifies neither.
+    let acme = try Cash.one("p1,2026-11-02,,123.00,USD,,,ACME CORPORATION,")
+    #expect(acme.customer == nil)
+    #expect(acme.queue == "unidentified")
+  }
+
+  @Test("a payment the journal records is not applied again")
+  func journal() throws {
+    let rows = ["p1,2026-11-02,,1000.00,USD,,INV-2026-000123,Globex,", "p2,2026-11-02,,77.00,USD,,,?,"]
+    let first = try Cash.run(rows)
+    #expect(first.applications.count == 2)
+    let again = try Cash.run(rows, history: first.applications.map(\.produced))
+    #expect(again.applications.isEmpty)
+    #expect(again.alreadyApplied == 2)
+    #expect(first.applications[0].produced.invoices == ["i1=1000.00"])
+  }
+
+  @Test("oldest first settles the oldest invoices, the last one partly; a remainder beyond them is credited")
+  func oldestFirst() throws {
+    let part = try Cash.one("p1,2026-11-02,,1100.00,USD,,,Globex GmbH,")
+    #expect(part.strategy == "oldest first")
+    #expect(Cash.applied(part) == ["i1=1000.00", "i2=100.00"])
+    #expect(part.allocations[1].closes == false)
+    let over = try Cash.one("p1,2026-11-02,,2000.00,USD,,,Globex GmbH,")
+    #expect(Cash.applied(over) == ["i1=1000.00", "i2=250.00", "i3=400.00"])
+    #expect(over.credit == Fixed("350.00")!)
+  }
+
+  @Test("statements in any format feed the same run; debits and entries after the as-of date are left out")
+  func statements() throws {
+    let p = try Run.plan(Cash.rules)
+    let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices, "accounts.csv": Cash.accounts])
+    try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+    let mt940 = """
+      :20:STMT1
+      :25:DE89370400440532013000
+      :28C:1/1
+      :60F:C261101USD0,00
+      :61:2611021102C1000,00NTRFNONREF
+      :86:INV-2026-000
+      123 Globex
+      :61:2611031103D50,00NTRFNONREF
+      :86:bank charges
+      :61:2611201120C400,00NTRFNONREF
+      :86:INV-2026-000125
+      :62F:C261120USD1350,00
+
+      """
+    try mt940.write(toFile: dir + "/statements/october.sta", atomically: true, encoding: .utf8)
+    let (data, issues) = Dataset.load(folder: dir, plan: p)
+    try #require(issues.isEmpty, "\(issues)")
+    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
+    #expect(r.applications.map { Cash.applied($0) } == [["i1=1000.00"]])
+    #expect(r.ignored == 2)
+    #expect(r.applications[0].paymentID.hasPrefix("statements/october.sta:"))
+  }
+
+  @Test("money is conserved and no invoice is over-applied, over random invoices, payments and tolerances")
+  func conservationProperty() throws {
+    var rng = SeededRandom(seed: 2026)
+    func m(_ c: Int) -> String { "\(c / 100).\(String(format: "%02d", c % 100))" }
+    for round in 0..<12 {
+      var inv = "id,number,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference\n"
+      var open: [(String, Int)] = []
+      for k in 0..<30 {
+        let cents = 100 + rng.below(300_000)
+        let paid = rng.below(4) == 0 ? rng.below(cents) : 0
+        inv += "i\(k),INV-2026-\(String(format: "%06d", k)),c\(1 + rng.below(3)),2026-09-\(String(format: "%02d", 1 + rng.below(28))),2026-10-15,USD,\(m(cents)),\(m(paid)),,open,\n"
+        open.append(("i\(k)", cents - paid))
+      }
+      var pays: [String] = []
+      for p in 0..<25 {
+        let target = open[rng.below(open.count)]
+        let amount: Int
+        switch rng.below(5) {
+        case 0: amount = target.1
+        case 1: amount = max(1, target.1 - rng.below(2_000))
+        case 2: amount = target.1 + rng.below(100_000)
+        case 3: amount = open[rng.below(open.count)].1 + open[rng.below(open.count)].1
+        default: amount = 1 + rng.below(500_000)
+        }
+        let text = rng.below(2) == 0 ? "INV-2026-\(String(format: "%06d", Int(target.0.dropFirst())!))" : ""
+        let names = ["Acme Corporation Inc.", "Globex", "Initech International Holdings LLC", "Stranger"]
+        pays.append("p\(p),2026-11-0\(1 + rng.below(9)),,\(m(amount)),USD,,\(text),\(names[rng.below(4)]),")
+      }
+      let r = try Cash.run(pays, invoices: inv)
+      var applied: [String: Fixed] = [:]
+      for a in r.applications {
+        for al in a.allocations where a.status != .suggested {
+          applied[al.invoice] = applied[al.invoice, default: .zero].adding(al.amount)!.adding(al.writtenOff)!
+        }
+      }
+      for (id, cents) in open {
+        let limit = Fixed(minorUnits: Int64(cents), exponent: 2)
+        #expect((applied[id] ?? .zero) <= limit, "round \(round): \(id) over-applied")
+      }
+    }
+  }
+
+  @Test(
+    "reference keys: letters and digits, digits without leading zeros, digit groups without leading zeros",
+    arguments: [
+      ("INV-2026-000123", ["INV2026000123", "2026000123", "2026-123"]), ("inv 2026 123", ["INV2026123", "2026123", "2026-123"]),
+      ("RF18 0012", ["RF180012", "180012", "18-12"]), ("000", ["000", "0"]), ("ABC", ["ABC"]), ("--", []),
+    ])
+  func referenceKeys(_ text: String, _ keys: [String]) {
+    #expect(ReferenceKeys.keys(text) == keys)
+  }
+}
