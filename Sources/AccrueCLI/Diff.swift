@@ -7,7 +7,7 @@ import Foundation
 /// `accrue diff --base OLD --rules NEW --data DIR --as-of DATE`: the business impact of a rule change.
 enum DiffCommand {
   static let spec = CommandSpec(
-    name: "diff", abstract: "Run two versions of the rules on the same data and show what changes (invoices, reminders).",
+    name: "diff", abstract: "Run two versions of the rules on the same data and show what changes (invoices, reminders, matches).",
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: [
       OptionSpec(long: "base", short: nil, value: "old", help: "The old rules: a folder, or a git revision of the --rules folder (HEAD~1, main)."),
@@ -54,19 +54,20 @@ enum DiffCommand {
     guard let oldPlan = RulesStage.compile(oldDir, io: io), let newPlan = RulesStage.compile(rules, io: io) else {
       return ExitStatus.failure
     }
-    func produce(_ plan: ExecutablePlan) -> (BillingResult, CollectionsResult?)? {
+    func produce(_ plan: ExecutablePlan) -> (BillingResult, CollectionsResult?, CashResult?)? {
       let (data, issues) = Dataset.load(folder: dataDir, plan: plan)
       let r = Produce.run(plan: plan, data: data, asOf: asOf, since: since)
       let (b, c, more) = (r.billing, r.collections, r.issues)
+      let cash = r.cash
       if !(issues + more).isEmpty {
         io.err(InvoiceRenderer.issues(issues + more))
         io.err("Error: \((issues + more).count) bad data row\((issues + more).count == 1 ? "" : "s"); nothing was compared\n")
         return nil
       }
-      return (b, c)
+      return (b, c, cash)
     }
     guard let old = produce(oldPlan), let new = produce(newPlan) else { return ExitStatus.failure }
-    let diff = BusinessDiff.compare(old: old, new: new)
+    let diff = BusinessDiff.compare(old: (old.0, old.1), new: (new.0, new.1), oldCash: old.2, newCash: new.2)
     if args.value("format") == "json" {
       io.out(DiffRenderer.json(diff).serialized(pretty: true) + "\n")
     } else {

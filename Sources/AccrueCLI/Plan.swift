@@ -169,7 +169,7 @@ enum PlanCommand {
       ) { io.out($0) }
     }
     if args.flag("coverage") {
-      let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections)
+      let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections, cash: cash)
       io.out(CoverageRenderer.text(cov))
     }
     if args.flag("stats") {

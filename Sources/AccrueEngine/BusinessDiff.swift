@@ -7,12 +7,12 @@ public struct BusinessDiff: Sendable {
   /// One invoice or reminder that differs.
   public struct Entry: Sendable {
     public var change: Change
-    /// `invoice` or `reminder`.
+    /// `invoice`, `reminder` or `match`.
     public var kind: String
     public var key: String
     public var customer: String
     public var currency: Currency
-    /// The amount before and after (invoice total; reminder's open balance plus its fees).
+    /// The amount before and after (invoice total; a reminder's fees and interest; a match's amount applied to invoices).
     public var before: Fixed?
     public var after: Fixed?
     /// What differs, line by line ("line 'Seats': 180.00 -> 200.00", "step first_reminder -> second_reminder").
@@ -35,7 +35,8 @@ public struct BusinessDiff: Sendable {
 
   /// Compares what the old and the new rules produce (by key; output in key order, invoices first).
   public static func compare(
-    old: (BillingResult, CollectionsResult?), new: (BillingResult, CollectionsResult?)
+    old: (BillingResult, CollectionsResult?), new: (BillingResult, CollectionsResult?), oldCash: CashResult? = nil,
+    newCash: CashResult? = nil
   ) -> BusinessDiff {
     var entries: [Entry] = []
     // Invoices.
@@ -72,7 +73,50 @@ public struct BusinessDiff: Sendable {
       default: break
       }
     }
+    // Matches (cash applications), by payment.
+    let mb = Dictionary((oldCash?.applications ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let ma = Dictionary((newCash?.applications ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    for key in Set(mb.keys).union(ma.keys).sorted() {
+      switch (mb[key], ma[key]) {
+      case (nil, let b?):
+        entries.append(Entry(change: .added, kind: "match", key: key, customer: b.customer ?? "", currency: b.currency, before: nil, after: applied(b), details: summary(b)))
+      case (let a?, nil):
+        entries.append(Entry(change: .removed, kind: "match", key: key, customer: a.customer ?? "", currency: a.currency, before: applied(a), after: nil, details: summary(a)))
+      case (let a?, let b?):
+        let d = matchDetails(a, b)
+        if !d.isEmpty {
+          entries.append(Entry(change: .changed, kind: "match", key: key, customer: b.customer ?? a.customer ?? "", currency: b.currency, before: applied(a), after: applied(b), details: d))
+        }
+      default: break
+      }
+    }
     return BusinessDiff(entries: entries)
+  }
+
+  /// A match's money: the amount applied to invoices.
+  static func applied(_ m: CashApplication) -> Fixed { m.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 } }
+
+  /// What became of the payment, one fact a line.
+  static func facts(_ m: CashApplication) -> [String] {
+    let c = m.currency
+    // The rule by name: the two rule versions live in different folders.
+    var out = ["\(m.status.rawValue)" + (m.rule.map { " by rule \($0)" } ?? "")]
+    for al in m.allocations {
+      out.append("\(al.invoice) applied \(money(al.amount, c))" + (al.writtenOff > .zero ? ", written off \(money(al.writtenOff, c))" : ""))
+    }
+    if m.writeOff > .zero { out.append("overpayment written off \(money(m.writeOff, c))") }
+    if m.credit > .zero { out.append("credit on account \(money(m.credit, c))") }
+    if m.unapplied > .zero { out.append("unapplied \(money(m.unapplied, c))") }
+    if let q = m.queue { out.append("queue \"\(q)\": \(m.reason ?? "")") }
+    return out
+  }
+
+  static func summary(_ m: CashApplication) -> [String] { ["payment \(m.paymentID): \(money(m.amount, m.currency))"] + facts(m) }
+
+  static func matchDetails(_ a: CashApplication, _ b: CashApplication) -> [String] {
+    let fa = facts(a)
+    let fb = facts(b)
+    return fa.filter { !fb.contains($0) }.map { "- " + $0 } + fb.filter { !fa.contains($0) }.map { "+ " + $0 }
   }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }

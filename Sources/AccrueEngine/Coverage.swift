@@ -2,7 +2,8 @@ import AccrueCompiler
 import AccrueCore
 
 /// Rules that never fired on a run's data: plans no contract used, charges, tiers, discounts, minimums and
-/// taxes that produced no line, cadences no invoice got and steps never sent. Dead rules show up in review.
+/// taxes that produced no line, cadences no invoice got, steps never sent and match rules that decided no
+/// payment. Dead rules show up in review.
 public struct Coverage: Sendable {
   public struct Item: Sendable {
     public var rule: RuleRef
@@ -14,7 +15,9 @@ public struct Coverage: Sendable {
   /// How many coverable items there are in all.
   public var total: Int
 
-  public static func compute(plan: ExecutablePlan, billing: BillingResult, collections: CollectionsResult?) -> Coverage {
+  public static func compute(
+    plan: ExecutablePlan, billing: BillingResult, collections: CollectionsResult?, cash: CashResult? = nil
+  ) -> Coverage {
     var fired = Set<String>()
     var tiers: [String: Set<Int>] = [:]
     var plans = Set<String>()
@@ -73,6 +76,13 @@ public struct Coverage: Sendable {
           total += 1
           if !sent.contains(s.name) { out.append(Item(rule: s.source, what: "step \(s.name) of cadence \(cad.name) was never sent")) }
         }
+      }
+    }
+    if let m = cash {
+      let decided = Set(m.applications.compactMap(\.rule))
+      for r in plan.matchRules {
+        total += 1
+        if !decided.contains(r.name) { out.append(Item(rule: r.source, what: "match rule \(r.name) decided no payment")) }
       }
     }
     out.sort { ($0.rule.file, $0.rule.line, $0.rule.column, $0.what) < ($1.rule.file, $1.rule.line, $1.rule.column, $1.what) }

@@ -344,6 +344,7 @@ extension Dataset {
   public func recording(_ journal: Journal) -> Dataset {
     var d = self
     d.issuedKeys.formUnion(journal.invoiceKeys)
+    d.recordJournalPayments(journal.items)
     return d
   }
 }

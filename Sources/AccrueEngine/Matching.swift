@@ -17,6 +17,8 @@ public struct Allocation: Sendable, Hashable {
   public var writtenOff: Fixed
   /// Whether nothing of the invoice stays open.
   public var closes: Bool
+  /// The invoice's amount paid as this run saw it (the data's, plus what the journal records as applied).
+  public var paidBefore: Fixed
   /// The invoice's row.
   public var source: RowRef
 }
@@ -70,11 +72,15 @@ public struct CashApplication: Sendable {
   /// Applied in full without review.
   public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
 
-  /// The application as a journal item: the invoices with the amounts applied to them (`INV-1=120.00`).
+  /// The application as a journal item: each invoice with the amount it settles (applied plus written off) and
+  /// its amount paid before (`INV-1=120.00@0.00`), so later runs count it as paid until the invoices file does.
   public var produced: ProducedItem {
-    ProducedItem(
+    let places = currency.minorUnits
+    return ProducedItem(
       kind: .match, key: key, date: date, customer: customer ?? "", cadence: rule ?? "", step: status.rawValue,
-      invoices: allocations.map { "\($0.invoice)=\($0.amount.formatted(places: currency.minorUnits))" })
+      invoices: allocations.map {
+        "\($0.invoice)=\(($0.amount.adding($0.writtenOff) ?? $0.amount).formatted(places: places))@\($0.paidBefore.formatted(places: places))"
+      })
   }
 }
 
@@ -715,7 +721,7 @@ struct Matcher {
         a.allocations.append(
           Allocation(
             invoice: inv.id, number: inv.number, openBefore: fixed(o, c), amount: fixed(applied, c), writtenOff: fixed(short, c),
-            closes: applied + short == o, source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(inv.line))))
+            closes: applied + short == o, paidBefore: inv.paid, source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(inv.line))))
         open[Int(i)] = o - applied - short
         taken[Int(i)] = true
       }
@@ -749,6 +755,24 @@ struct Matcher {
 }
 
 extension Dataset {
+  /// Counts what the journal records as applied to invoices (`INV-1=120.00@0.00`: settled, and paid before) as
+  /// paid, unless the invoices file already shows it (its amount paid reached paid before + settled): so a
+  /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
+  /// exported after posting it does not count it twice.
+  public mutating func recordJournalPayments(_ items: [ProducedItem]) {
+    for item in items where item.kind == .match && (item.step == CashStatus.applied.rawValue || item.step == CashStatus.exception.rawValue) {
+      for entry in item.invoices {
+        guard let eq = entry.lastIndex(of: "="), let at = entry.lastIndex(of: "@"), eq < at,
+          let i = invoiceIDs.find(String(entry[..<eq]), in: invoices),
+          let settled = Fixed(String(entry[entry.index(after: eq)..<at])), let before = Fixed(String(entry[entry.index(after: at)...])),
+          let target = before.adding(settled)
+        else { continue }
+        if invoices[i].paid < target { invoices[i].paid = target }
+        if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+      }
+    }
+  }
+
   /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so
   /// dunning in the same run leaves closed invoices alone.
   public mutating func recordPayments(_ r: CashResult) {

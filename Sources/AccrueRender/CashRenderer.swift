@@ -11,14 +11,15 @@ public enum CashRenderer {
     return "\(tenths / 10).\(tenths % 10)%"
   }
 
-  /// "200 payments: 150 applied automatically (75.0% in full), 20 suggested, 25 exceptions, 5 unapplied;
+  /// "200 payments: 150 applied automatically in full (75.0%), 20 suggested, 25 exceptions, 5 unapplied;
   /// 170 invoices closed automatically (85.0% of the 200 matched)".
   public static func summary(_ r: CashResult) -> String {
     let n = r.applications.count
     if n == 0 { return r.alreadyApplied > 0 ? "no new payments (\(r.alreadyApplied) already applied)" : "no payments" }
     let count = r.count
     let full = r.fullyAutomatic
-    var s = "\(n) payment\(n == 1 ? "" : "s"): \(count(.applied)) applied automatically (\(percent(full, of: n)) in full)"
+    var s = "\(n) payment\(n == 1 ? "" : "s"): \(full) applied automatically in full (\(percent(full, of: n)))"
+    if count(.applied) > full { s += ", \(count(.applied) - full) in part" }
     s += ", \(count(.suggested)) suggested, \(count(.exception)) exception\(count(.exception) == 1 ? "" : "s"), \(count(.unapplied)) unapplied"
     let closed = r.invoicesClosedAutomatically
     s += "; \(closed) invoice\(closed == 1 ? "" : "s") closed automatically (\(percent(closed, of: r.invoicesMatched)) of the \(r.invoicesMatched) matched)"
@@ -56,9 +57,7 @@ public enum CashRenderer {
       t.put(": customer ")
       t.put(cust)
       if let by = a.payerBy {
-        t.put(" (by ")
-        t.put(by)
-        t.put(")")
+        t.put(by == "invoice" ? " (found by the invoice it names)" : " (found by \(by))")
       }
     }
     t.put("\n    ")

@@ -14,10 +14,10 @@ public enum DiffRenderer {
     if d.isEmpty { return "Diff: no changes" }
     func count(_ kind: String, _ c: BusinessDiff.Change) -> Int { d.entries.filter { $0.kind == kind && $0.change == c }.count }
     var parts: [String] = []
-    for kind in ["invoice", "reminder"] {
+    for kind in ["invoice", "reminder", "match"] {
       let (a, r, c) = (count(kind, .added), count(kind, .removed), count(kind, .changed))
       if a + r + c == 0 { continue }
-      parts.append("\(kind)s: \(a) added, \(r) removed, \(c) changed")
+      parts.append("\(kind == "match" ? "matches" : kind + "s"): \(a) added, \(r) removed, \(c) changed")
     }
     let net = d.invoiceDelta.filter { $0.1 != .zero }.map { signed($0.1, $0.0) }
     return "Diff: " + parts.joined(separator: "; ") + (net.isEmpty ? "" : "; invoiced " + net.joined(separator: ", "))
@@ -27,8 +27,9 @@ public enum DiffRenderer {
     var out = header + "\n"
     for e in d.entries {
       var line = "\n\(e.change.rawValue) \(e.kind) \(e.key)  \(e.customer)"
-      // Invoices show their totals; reminders the fees and interest they charge, when they charge any.
-      let label = e.kind == "invoice" ? "" : "fees "
+      // Invoices show their totals; reminders the fees and interest they charge, when they charge any;
+      // matches the amount applied to invoices.
+      let label = e.kind == "invoice" ? "" : e.kind == "match" ? "applied " : "fees "
       let shows = e.kind == "invoice" || (e.before ?? .zero) != .zero || (e.after ?? .zero) != .zero
       switch e.change {
       case .added where shows: line += "  " + label + money(e.after ?? .zero, e.currency)

@@ -53,6 +53,8 @@ struct ApplyCrashTests {
     for i in inv?["invoices"] as? [[String: Any]] ?? [] { out.append(i["key"] as? String ?? "?") }
     let rem = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/reminders.json"))) as? [[String: Any]]
     for r in rem ?? [] { out.append(r["key"] as? String ?? "?") }
+    let cash = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/cash_applications.json"))) as? [[String: Any]]
+    for m in cash ?? [] { out.append(m["key"] as? String ?? "?") }
     return out
   }
 
@@ -66,7 +68,10 @@ struct ApplyCrashTests {
     for (folder, items) in folders {
       let dir = base + "/out/" + folder
       #expect(FileManager.default.fileExists(atPath: dir), "committed run \(folder) has no folder")
-      for f in ["invoices.json", "invoices.csv", "reminders.json", "reminders.csv", "actions.csv"] {
+      for f in [
+        "invoices.json", "invoices.csv", "reminders.json", "reminders.csv", "actions.csv", "cash_applications.json", "cash_applications.csv",
+        "exceptions.csv",
+      ] {
         #expect(FileManager.default.fileExists(atPath: dir + "/" + f), "\(folder)/\(f) missing")
       }
       #expect(try keys(inFolder: dir).sorted() == items.sorted(), "\(folder): files and journal disagree")
@@ -84,11 +89,11 @@ struct ApplyCrashTests {
     let (status, _) = try Self.apply(clean)
     #expect(status == 0)
     let reference = try Self.consistent(clean)
-    #expect(reference.count == 64)  // 52 invoices, 12 reminders
+    #expect(reference.count == 70)  // 52 invoices, 11 reminders, 7 matches
     let referenceFiles = try FileManager.default.contentsOfDirectory(atPath: clean + "/out/run-0001-2026-11-01").sorted()
-    // Before and after each step: the temporary folder, 5 files, its sync, the rename, the output folder's
-    // sync, the journal half written, then whole, then the state folder's sync: 12 points.
-    for point in 1...12 {
+    // Before and after each step: the temporary folder, 8 files, its sync, the rename, the output folder's
+    // sync, the journal half written, then whole, then the state folder's sync: 15 points.
+    for point in 1...15 {
       let base = Self.fresh()
       let (_, reason) = try Self.apply(base, fault: point)
       #expect(reason == .uncaughtSignal, "point \(point): the process was not stopped")
@@ -107,10 +112,10 @@ struct ApplyCrashTests {
     }
   }
 
-  @Test("there is no 13th fault point: the test above covers them all")
+  @Test("there is no 16th fault point: the test above covers them all")
   func faultPointCount() throws {
     let base = Self.fresh()
-    let (status, reason) = try Self.apply(base, fault: 13)
+    let (status, reason) = try Self.apply(base, fault: 16)
     #expect(status == 0 && reason == .exit)
   }
 
@@ -124,10 +129,10 @@ struct ApplyCrashTests {
     }
     let (status, _) = try Self.apply(base)
     #expect(status == 0)
-    #expect(try Self.consistent(base).count == 64)
+    #expect(try Self.consistent(base).count == 70)
     let (second, _) = try Self.apply(base)
     #expect(second == 0)
-    #expect(try Self.consistent(base).count == 64)
+    #expect(try Self.consistent(base).count == 70)
   }
 }
 

@@ -15,7 +15,9 @@ struct CollectionsCommandTests {
     #expect(s == 0, "\(err)")
     #expect(out.contains("+ reminder INV-2026-0042/standard/second_reminder"))
     #expect(out.contains("rule rules/dunning.accrue:") || out.contains("dunning.accrue:"))
-    #expect(out.split(separator: "\n").last?.contains("; 12 reminders (11 actions)") == true)
+    // 11, not 12: payment pay-2026-1001 pays INV-2026-0051 before dunning runs.
+    #expect(out.split(separator: "\n").last?.contains("; 11 reminders (11 actions); 7 payments: ") == true)
+    #expect(!out.contains("+ reminder INV-2026-0051"))
   }
 
   @Test("--explain KEY says why a reminder fired; --why-not INVOICE why one did not")
@@ -71,11 +73,12 @@ struct CollectionsCommandTests {
 
 @Suite("plan --coverage")
 struct CoverageCommandTests {
-  @Test("lists the charges, tiers and steps that never fired on the example data")
+  @Test("lists the charges, tiers, steps and match rules that never fired on the example data")
   func coverage() {
     let (s, out, _) = CLITests.run(["plan"] + CollectionsCommandTests.base + ["--as-of", "2026-11-01", "--coverage"])
     #expect(s == 0)
-    #expect(out.contains("Coverage: 37 of 51 rules, tiers and steps fired on this data; never fired:"))
+    #expect(out.contains("Coverage: 41 of 57 rules, tiers and steps fired on this data; never fired:"))
+    #expect(out.contains("rules/matching.accrue:69: match rule oldest_first_eur decided no payment"))
     #expect(out.contains("rules/plans.accrue:87: charge onboarding of plan business produced no line"))
     #expect(out.contains("graduated tier 1000001 and above of charge api in plan team was never reached"))
     #expect(out.contains("rules/dunning.accrue:58: step formal_notice of cadence enterprise was never sent"))

@@ -54,6 +54,20 @@ struct DiffCommandTests {
     #expect(out.contains("~ reminder INV-2026-0042/standard/second_reminder  cust-014  fees 29.50 USD -> 39.50 USD (+10.00 USD)"))
   }
 
+  @Test("a tolerance change: a short payment within the wider tolerance is applied and written off, not held")
+  func toleranceChange() throws {
+    let new = try Self.changed("matching.accrue", "  tolerance underpayment 0.1%\n", "  tolerance underpayment 0.5%\n")
+    let (s, out, err) = CLITests.run(["diff", "--base", Self.rules, "--rules", new, "--data", Self.data, "--as-of", "2026-11-01"])
+    #expect(s == 2, "\(err)")
+    // pay-2026-1003 pays 417.90 of INV-2026-0048's 420.00: 2.10 short is 0.5%, beyond 0.1% but within 0.5%.
+    #expect(out.contains("~ match payment:pay-2026-1003  cust-013  applied 0.00 USD -> 417.90 USD (+417.90 USD)"))
+    #expect(out.contains("    - exception by rule invoice_number\n"))
+    #expect(out.contains("    - queue \"cash-apps\": Short payment against a named invoice (2.10 USD short of INV-2026-0048)"))
+    #expect(out.contains("    + applied by rule invoice_number\n"))
+    #expect(out.contains("    + INV-2026-0048 applied 417.90 USD, written off 2.10 USD\n"))
+    #expect(out.hasSuffix("Diff: matches: 0 added, 0 removed, 1 changed\n"))
+  }
+
   @Test("no change: exit 0; the base as a git revision; a bad base: exit 1; usage: 64")
   func noChange() {
     let same = CLITests.run(["diff", "--base", Self.rules, "--rules", Self.rules, "--data", Self.data, "--as-of", "2026-11-01"])

@@ -626,9 +626,9 @@ struct MatchRuleCompileTests {
     #expect(amountOnly.payer == [.account, .name] && !amountOnly.anyCustomer && amountOnly.lookBackDays == 180 && !amountOnly.confidenceAuto)
     let usd = plan.matchRules[3]
     #expect(usd.currency == .USD && usd.allocation == [.exactSubset(3), .oldestFirst])
-    // The invoice-number pattern finds the number (leading zeros dropped) in remittance text.
-    let found = first.patterns[0].pattern.allMatches(in: "Payment for inv 0004512, thanks")
-    #expect(found.first?.groups.first ?? nil == "4512")
+    // The invoice-number pattern finds the year and sequence number in remittance text.
+    let found = first.patterns[0].pattern.allMatches(in: "Payment for inv 2026-0004512, thanks")
+    #expect(found.first?.groups.first ?? nil == "2026-0004512")
   }
 }
 

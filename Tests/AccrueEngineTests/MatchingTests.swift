@@ -280,7 +280,7 @@ struct MatchingTests {
     let again = try Cash.run(rows, history: first.applications.map(\.produced))
     #expect(again.applications.isEmpty)
     #expect(again.alreadyApplied == 2)
-    #expect(first.applications[0].produced.invoices == ["i1=1000.00"])
+    #expect(first.applications[0].produced.invoices == ["i1=1000.00@0.00"])
   }
 
   @Test("oldest first settles the oldest invoices, the last one partly; a remainder beyond them is credited")
