@@ -104,13 +104,13 @@ enum TestCommand {
     }
     let (data, issues) = Dataset.load(folder: dir, plan: plan)
     let r = Produce.run(plan: plan, data: data, asOf: spec.asOf, since: spec.since)
-    let (b, c, more) = (r.billing, r.collections, r.issues)
+    let (b, c, m, more) = (r.billing, r.collections, r.cash, r.issues)
     if !(issues + more).isEmpty {
       o.error = "bad test data:\n" + InvoiceRenderer.issues(Array((issues + more).prefix(5)))
       return o
     }
     if update {
-      let lines = spec.preamble + [""] + RuleTestSpec.snapshot(b, c).map(\.text)
+      let lines = spec.preamble + [""] + RuleTestSpec.snapshot(b, c, m).map(\.text)
       do { try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8) } catch {
         o.error = "cannot write the file: \(error.localizedDescription)"
       }
@@ -118,7 +118,7 @@ enum TestCommand {
     }
     if spec.expectations.isEmpty { o.failures.append(Failure(line: 1, expectation: "(none)", got: "no expectations (run with --update to record them)")) }
     for (line, e) in spec.expectations {
-      if let f = e.failure(b, c) { o.failures.append(Failure(line: line, expectation: e.text, got: f)) }
+      if let f = e.failure(b, c, m) { o.failures.append(Failure(line: line, expectation: e.text, got: f)) }
     }
     return o
   }

@@ -41,6 +41,10 @@ public enum RuleExpectation: Sendable, Equatable {
   case reminderAction(key: String, kind: String, amount: Fixed)
   case noReminder(key: String)
   case total(currency: Currency, amount: Fixed)
+  /// Cash application: how many payments were matched or held; what became of one (and its queue); what it applied to an invoice.
+  case matchCount(Int)
+  case matchStatus(payment: String, status: String, queue: String?)
+  case matchApplied(payment: String, invoice: String, amount: Fixed)
 
   /// A key as written: quoted when it holds spaces or quotes.
   static func key(_ k: String) -> String { k.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" }) ? RuleTestSpec.quote(k) : k }
@@ -58,12 +62,16 @@ public enum RuleExpectation: Sendable, Equatable {
     case .reminderAction(let k, let kind, let a): "expect reminder \(key(k)) action \(RuleTestSpec.quote(kind)) \(a.formatted(places: max(2, a.significantFractionDigits)))"
     case .noReminder(let k): "expect no reminder \(key(k))"
     case .total(let c, let a): "expect total \(a.formatted(places: c.minorUnits)) \(c.code)"
+    case .matchCount(let n): "expect matches \(n)"
+    case .matchStatus(let p, let st, let q): "expect match \(key(p)) \(st)" + (q.map { " queue \(RuleTestSpec.quote($0))" } ?? "")
+    case .matchApplied(let p, let i, let a): "expect match \(key(p)) invoice \(key(i)) applied \(a.formatted(places: max(2, a.significantFractionDigits)))"
     }
   }
 
   /// Nil when the run meets it, else what it produced instead.
-  public func failure(_ b: BillingResult, _ c: CollectionsResult?) -> String? {
+  public func failure(_ b: BillingResult, _ c: CollectionsResult?, _ m: CashResult? = nil) -> String? {
     let reminders = c?.reminders ?? []
+    let matches = m?.applications ?? []
     func money(_ v: Fixed, _ cur: Currency) -> String { Money(amount: v, currency: cur).formatted(grouping: false) }
     switch self {
     case .invoiceCount(let n):
@@ -96,6 +104,20 @@ public enum RuleExpectation: Sendable, Equatable {
     case .total(let cur, let a):
       let sum = b.invoices.filter { $0.currency == cur }.reduce(Fixed.zero) { $0.adding($1.total) ?? $0 }
       return sum == a ? nil : "total \(money(sum, cur))"
+    case .matchCount(let n):
+      return matches.count == n ? nil : "\(matches.count) matches: \(matches.prefix(10).map(\.paymentID).joined(separator: ", "))"
+    case .matchStatus(let p, let st, let q):
+      guard let a = matches.first(where: { $0.paymentID == p }) else { return "no match of payment \(p)" }
+      if a.status.rawValue != st || (q != nil && a.queue != q) {
+        return a.status.rawValue + (a.queue.map { " queue \(RuleTestSpec.quote($0))" } ?? "") + (a.reason.map { ": \($0)" } ?? "")
+      }
+      return nil
+    case .matchApplied(let p, let i, let amount):
+      guard let a = matches.first(where: { $0.paymentID == p }) else { return "no match of payment \(p)" }
+      guard let al = a.allocations.first(where: { $0.invoice == i || $0.number == i }) else {
+        return "nothing applied to \(i); applied: " + a.allocations.map { "\($0.invoice) \($0.amount)" }.joined(separator: ", ")
+      }
+      return al.amount == amount ? nil : "applied \(al.amount)"
     }
   }
 }
@@ -111,7 +133,7 @@ extension RuleTestSpec {
 
   /// Every expectation the run meets in full: counts, totals and lines of every invoice, every reminder and its
   /// actions with amounts (what `accrue test --update` writes; trim it to what matters).
-  public static func snapshot(_ b: BillingResult, _ c: CollectionsResult?) -> [RuleExpectation] {
+  public static func snapshot(_ b: BillingResult, _ c: CollectionsResult?, _ m: CashResult? = nil) -> [RuleExpectation] {
     var out: [RuleExpectation] = [.invoiceCount(b.invoices.count)]
     for inv in b.invoices {
       out.append(.invoiceTotal(key: inv.key, amount: inv.total, currency: inv.currency))
@@ -122,6 +144,13 @@ extension RuleTestSpec {
     for r in reminders {
       out.append(.reminder(key: r.key))
       for a in r.actions { if let amount = a.amount { out.append(.reminderAction(key: r.key, kind: a.kind, amount: amount)) } }
+    }
+    if let m {
+      out.append(.matchCount(m.applications.count))
+      for a in m.applications {
+        out.append(.matchStatus(payment: a.paymentID, status: a.status.rawValue, queue: a.queue))
+        for al in a.allocations { out.append(.matchApplied(payment: a.paymentID, invoice: al.invoice, amount: al.amount)) }
+      }
     }
     return out
   }
@@ -197,7 +226,8 @@ extension RuleTestSpec {
   static func parseExpectation(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
     let forms = "expected one of: expect invoices N | expect reminders N | expect invoice KEY total AMOUNT CUR | "
       + "expect invoice KEY line \"TEXT\" AMOUNT | expect no invoice KEY | expect reminder KEY [action \"KIND\" AMOUNT] | "
-      + "expect no reminder KEY | expect total AMOUNT CUR"
+      + "expect no reminder KEY | expect total AMOUNT CUR | expect matches N | expect match PAYMENT STATUS [queue \"NAME\"] | "
+      + "expect match PAYMENT invoice INVOICE applied AMOUNT"
     func amount(_ s: String?) -> Fixed? { s.flatMap { Fixed.parse(Array($0.utf8)) } }
     let help = ExpectationSyntax(message: forms)
     switch w.next() {
@@ -232,6 +262,19 @@ extension RuleTestSpec {
     case "total":
       guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(help) }
       return .success(.total(currency: c, amount: a))
+    case "matches":
+      guard let n = w.next().flatMap(Int.init) else { return .failure(help) }
+      return .success(.matchCount(n))
+    case "match":
+      guard let p = w.key(), let what = w.next() else { return .failure(help) }
+      if what == "invoice" {
+        guard let i = w.key(), w.next() == "applied", let a = amount(w.next()) else { return .failure(help) }
+        return .success(.matchApplied(payment: p, invoice: i, amount: a))
+      }
+      guard ["applied", "suggested", "exception", "unapplied"].contains(what) else { return .failure(help) }
+      if w.peek() == nil { return .success(.matchStatus(payment: p, status: what, queue: nil)) }
+      guard w.next() == "queue", let q = w.quoted() else { return .failure(help) }
+      return .success(.matchStatus(payment: p, status: what, queue: q))
     default:
       return .failure(help)
     }

@@ -374,4 +374,57 @@ struct MatchingTests {
   func referenceKeys(_ text: String, _ keys: [String]) {
     #expect(ReferenceKeys.keys(text) == keys)
   }
+
+  @Test("rule tests read and write match expectations")
+  func ruleTestForms() throws {
+    let lines = [
+      "expect matches 3", "expect match p1 applied", "expect match \"p 2\" exception queue \"cash-apps\"", "expect match p1 invoice INV-1 applied 12.50",
+    ]
+    for line in lines {
+      let spec = try RuleTestSpec.parse("test \"x\"\nas of 2026-11-01\n" + line + "\n").get()
+      #expect(spec.expectations.map(\.expectation.text) == [line])
+    }
+    if case .success = RuleTestSpec.parse("test \"x\"\nas of 2026-11-01\nexpect match p1 paid\n") { Issue.record("a status that is none accepted") }
+  }
+
+  @Test("what an earlier apply applied counts as paid until the invoices file shows it, and never twice")
+  func journalPayments() throws {
+    let p = try Run.plan(Cash.rules)
+    let files = [
+      "customers.csv": Cash.customers, "invoices.csv": Cash.invoices, "accounts.csv": Cash.accounts,
+      "payments.csv": Cash.header + "p1,2026-11-02,,600.00,USD,,,Globex GmbH,\n",
+    ]
+    let (data, _) = Dataset.load(folder: try Run.folder(files), plan: p)
+    let first = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
+    let journal = first.applications.map(\.produced)
+    #expect(journal[0].invoices == ["i1=600.00@0.00"])
+    // The invoices file does not show the payment yet: 400.00 stays open, whoever runs next.
+    var later = data
+    later.recordJournalPayments(journal)
+    let i1 = try #require(later.invoices.first { $0.id == "i1" })
+    #expect(i1.unpaid == Fixed("400.00")!)
+    // The file was exported after posting it (amount paid 600.00): not counted twice.
+    var posted = data
+    if let k = posted.invoices.firstIndex(where: { $0.id == "i1" }) { posted.invoices[k].paid = Fixed("600.00")! }
+    posted.recordJournalPayments(journal)
+    #expect(posted.invoices.first { $0.id == "i1" }?.unpaid == Fixed("400.00")!)
+    // A second partial payment in a later run adds up on top of the first.
+    let second = Produced.application("i1", settled: "100.00", paidBefore: "600.00")
+    later.recordJournalPayments([second])
+    #expect(later.invoices.first { $0.id == "i1" }?.unpaid == Fixed("300.00")!)
+    // Suggested matches are not counted: nobody confirmed them.
+    var suggested = data
+    var s = journal[0]
+    s.step = "suggested"
+    suggested.recordJournalPayments([s])
+    #expect(suggested.invoices.first { $0.id == "i1" }?.unpaid == Fixed("1000.00")!)
+  }
+}
+
+enum Produced {
+  static func application(_ invoice: String, settled: String, paidBefore: String) -> ProducedItem {
+    ProducedItem(
+      kind: .match, key: "payment:later", date: CivilDate.parse("2026-11-12")!, customer: "c2", cadence: "invoice_number", step: "applied",
+      invoices: ["\(invoice)=\(settled)@\(paidBefore)"])
+  }
 }
