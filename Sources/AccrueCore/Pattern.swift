@@ -151,61 +151,78 @@ public struct Pattern: Sendable {
 
   /// The leftmost match at or after character `from`, preferring earlier alternatives (like Perl).
   public func firstMatch(in text: [UInt32], from: Int = 0) -> Match? {
+    var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
+    return firstMatch(in: text, from: from, &vm)
+  }
+
+  /// The thread lists and scratch space of one search (reused across the searches of `allMatches`).
+  struct Machine {
+    var clist: ThreadList
+    var nlist: ThreadList
+    var stack: [(pc: Int, slot: Int, value: Int)] = []
+    var work: [Int]
+    let slots: Int
+    init(size: Int, slots: Int) {
+      clist = ThreadList(size: size, slots: slots)
+      nlist = ThreadList(size: size, slots: slots)
+      work = [Int](repeating: -1, count: slots)
+      self.slots = slots
+    }
+  }
+
+  func firstMatch(in text: [UInt32], from: Int, _ vm: inout Machine) -> Match? {
     let n = min(text.count, Self.maxTextLength)
-    let slots = 2 * (groupCount + 1)
-    var clist = ThreadList(size: program.count, slots: slots)
-    var nlist = ThreadList(size: program.count, slots: slots)
-    var matched: [Int]?
     var pos = from
+    if starts != nil {
+      // Nothing to do when no match can begin anywhere.
+      while pos < n && !canStart(text[pos]) { pos += 1 }
+      if pos >= n { return nil }
+    }
+    let slots = vm.slots
+    vm.clist.clear()
+    vm.nlist.clear()
+    var matched: [Int]?
     while pos <= n {
-      if matched == nil && clist.count == 0 && starts != nil {
+      if matched == nil && vm.clist.count == 0 && starts != nil {
         // No thread alive: jump to the next place a match can begin.
         while pos < n && !canStart(text[pos]) { pos += 1 }
         if pos == n { break }
       }
       if matched == nil {
-        var caps = [Int](repeating: -1, count: slots)
-        addThread(&clist, 0, pos, &caps, text, n)
+        for k in 0..<slots { vm.work[k] = -1 }
+        addThread(&vm, toNext: false, 0, pos, text, n)
       }
-      if clist.count == 0 { break }
+      if vm.clist.count == 0 { break }
       let c: UInt32? = pos < n ? text[pos] : nil
-      for ti in 0..<clist.count {
-        let pc = clist.pcs[ti]
-        let caps = clist.caps[ti]
+      var ti = 0
+      while ti < vm.clist.count {
+        let pc = vm.clist.pcs[ti]
+        var advance = false
         switch program[pc] {
         case .match:
-          matched = caps
+          matched = Array(vm.clist.caps[ti * slots..<(ti + 1) * slots])
           // Lower-priority threads are cut off.
-          clist.count = ti + 1
-        case .char(let want):
-          if let c, c == want || (ignoreCase && Self.otherCase(c) == want) {
-            var cc = caps
-            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
-          }
-        case .any:
-          if let c, c != 10 {
-            var cc = caps
-            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
-          }
-        case .set(let k):
-          if let c, sets[k].contains(c, ignoreCase: ignoreCase) {
-            var cc = caps
-            addThread(&nlist, pc + 1, pos + 1, &cc, text, n)
-          }
-        default:
-          break
+          vm.clist.count = ti + 1
+        case .char(let want): advance = c.map { $0 == want || (ignoreCase && Self.otherCase($0) == want) } ?? false
+        case .any: advance = c.map { $0 != 10 } ?? false
+        case .set(let k): advance = c.map { sets[k].contains($0, ignoreCase: ignoreCase) } ?? false
+        default: break
         }
-        if ti >= clist.count - 1 { break }
+        if advance {
+          for k in 0..<slots { vm.work[k] = vm.clist.caps[ti * slots + k] }
+          addThread(&vm, toNext: true, pc + 1, pos + 1, text, n)
+        }
+        ti += 1
       }
-      swap(&clist, &nlist)
-      nlist.clear()
+      swap(&vm.clist, &vm.nlist)
+      vm.nlist.clear()
       if pos == n { break }
       pos += 1
     }
     // Threads still alive at the end may hold a match.
-    for ti in 0..<clist.count {
-      if case .match = program[clist.pcs[ti]] {
-        matched = clist.caps[ti]
+    for ti in 0..<vm.clist.count {
+      if case .match = program[vm.clist.pcs[ti]] {
+        matched = Array(vm.clist.caps[ti * slots..<(ti + 1) * slots])
         break
       }
     }
@@ -224,7 +241,8 @@ public struct Pattern: Sendable {
     var out: [Match] = []
     var from = 0
     let n = min(text.count, Self.maxTextLength)
-    while from <= n, let m = firstMatch(in: text, from: from) {
+    var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
+    while from <= n, let m = firstMatch(in: text, from: from, &vm) {
       out.append(m)
       from = m.range.isEmpty ? m.range.upperBound + 1 : m.range.upperBound
     }
@@ -251,13 +269,14 @@ public struct Pattern: Sendable {
 
   struct ThreadList {
     var pcs: [Int]
-    var caps: [[Int]]
+    /// Each thread's capture slots, one after the other.
+    var caps: [Int]
     var onList: [Int]  // generation stamp per pc
     var generation = 1
     var count = 0
     init(size: Int, slots: Int) {
       pcs = [Int](repeating: 0, count: size)
-      caps = [[Int]](repeating: [], count: size)
+      caps = [Int](repeating: -1, count: size * slots)
       onList = [Int](repeating: 0, count: size)
     }
     mutating func clear() {
@@ -266,30 +285,47 @@ public struct Pattern: Sendable {
     }
   }
 
-  /// Follows jumps, splits, saves and assertions from `pc` (iteratively, with an explicit stack).
-  func addThread(_ list: inout ThreadList, _ pc0: Int, _ pos: Int, _ caps0: inout [Int], _ text: [UInt32], _ n: Int) {
-    var stack: [(Int, [Int])] = [(pc0, caps0)]
-    while let (pc, caps) = stack.popLast() {
-      if list.onList[pc] == list.generation { continue }
-      list.onList[pc] = list.generation
+  /// Follows jumps, splits, saves and assertions from `pc` with the captures in `vm.work` (iteratively: a save
+  /// pushes an entry that undoes it once the threads after it are added), adding threads to the current list
+  /// or, with `toNext`, to the next one.
+  func addThread(_ vm: inout Machine, toNext: Bool, _ pc0: Int, _ pos: Int, _ text: [UInt32], _ n: Int) {
+    let slots = vm.slots
+    vm.stack.removeAll(keepingCapacity: true)
+    vm.stack.append((pc0, -1, 0))
+    while let (pc, slot, value) = vm.stack.popLast() {
+      if slot >= 0 {
+        vm.work[slot] = value
+        continue
+      }
+      let seen = toNext ? vm.nlist.onList[pc] == vm.nlist.generation : vm.clist.onList[pc] == vm.clist.generation
+      if seen { continue }
+      if toNext { vm.nlist.onList[pc] = vm.nlist.generation } else { vm.clist.onList[pc] = vm.clist.generation }
       switch program[pc] {
       case .jump(let x):
-        stack.append((x, caps))
+        vm.stack.append((x, -1, 0))
       case .split(let x, let y):
-        stack.append((y, caps))
-        stack.append((x, caps))
+        vm.stack.append((y, -1, 0))
+        vm.stack.append((x, -1, 0))
       case .save(let k):
-        var c = caps
-        c[k] = pos
-        stack.append((pc + 1, c))
+        vm.stack.append((0, k, vm.work[k]))
+        vm.work[k] = pos
+        vm.stack.append((pc + 1, -1, 0))
       case .lineStart:
-        if pos == 0 || text[pos - 1] == 10 { stack.append((pc + 1, caps)) }
+        if pos == 0 || text[pos - 1] == 10 { vm.stack.append((pc + 1, -1, 0)) }
       case .lineEnd:
-        if pos == n || text[pos] == 10 { stack.append((pc + 1, caps)) }
+        if pos == n || text[pos] == 10 { vm.stack.append((pc + 1, -1, 0)) }
       default:
-        list.pcs[list.count] = pc
-        list.caps[list.count] = caps
-        list.count += 1
+        if toNext {
+          let t = vm.nlist.count
+          vm.nlist.pcs[t] = pc
+          for k in 0..<slots { vm.nlist.caps[t * slots + k] = vm.work[k] }
+          vm.nlist.count += 1
+        } else {
+          let t = vm.clist.count
+          vm.clist.pcs[t] = pc
+          for k in 0..<slots { vm.clist.caps[t * slots + k] = vm.work[k] }
+          vm.clist.count += 1
+        }
       }
     }
   }

@@ -95,15 +95,28 @@ public struct CashResult: Sendable {
   /// Problems met evaluating rules against data, and money not conserved (never expected).
   public var failures: [String]
 
-  public var fullyAutomatic: Int { applications.reduce(0) { $0 + ($1.fullyAutomatic ? 1 : 0) } }
-  public func count(_ s: CashStatus) -> Int { applications.reduce(0) { $0 + ($1.status == s ? 1 : 0) } }
-  /// Invoices closed by applied payments, and invoices any payment was allocated to.
-  public var invoicesClosedAutomatically: Int {
-    applications.reduce(0) { n, a in
-      a.status == .applied || a.status == .exception ? n + a.allocations.reduce(0) { $0 + ($1.closes ? 1 : 0) } : n
+  /// Payments per status (`CashStatus` order), applied in full without review, invoices closed by applied
+  /// payments, and invoices any payment was allocated to (counted once, when the run ends).
+  public private(set) var statusCounts: [CashStatus: Int] = [:]
+  public private(set) var fullyAutomatic = 0
+  public private(set) var invoicesClosedAutomatically = 0
+  public private(set) var invoicesMatched = 0
+
+  public func count(_ s: CashStatus) -> Int { statusCounts[s] ?? 0 }
+
+  mutating func tally() {
+    statusCounts = [:]
+    (fullyAutomatic, invoicesClosedAutomatically, invoicesMatched) = (0, 0, 0)
+    for i in applications.indices {
+      let status = applications[i].status
+      statusCounts[status, default: 0] += 1
+      if applications[i].fullyAutomatic { fullyAutomatic += 1 }
+      invoicesMatched += applications[i].allocations.count
+      if status == .applied || status == .exception {
+        for al in applications[i].allocations where al.closes { invoicesClosedAutomatically += 1 }
+      }
     }
   }
-  public var invoicesMatched: Int { applications.reduce(0) { $0 + $1.allocations.count } }
 }
 
 /// Applies incoming payments to open invoices with the match rules.
@@ -115,25 +128,34 @@ public enum CashApplicationRun {
     var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
-    var fingerprints: [String: String] = [:]
-    for p in data.cash.payments {
+    // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
+    // with the same hash takes the next key).
+    var fingerprints: [UInt64: Int] = [:]
+    let payments = data.cash.payments
+    for (pi, p) in payments.enumerated() {
       let t = p.transaction
       guard t.bookingDate <= asOf, t.amount > .zero else {
         out.ignored += 1
         continue
       }
-      let key = "payment:" + p.id
-      if done.contains(key) {
+      var fp = Matcher.fingerprint(t)
+      var first: Int?
+      while let j = fingerprints[fp] {
+        if Matcher.same(payments[j].transaction, t) {
+          first = j
+          break
+        }
+        fp &+= 1
+      }
+      if first == nil { fingerprints[fp] = pi }
+      if !done.isEmpty && done.contains("payment:" + p.id) {
         out.alreadyApplied += 1
         continue
       }
-      let fp = [t.bookingDate.description, t.amount.description, t.currency.code, CashData.account(t.counterpartyAccount), t.reference,
-        t.remittance, t.endToEndID, t.bankReference].joined(separator: "\u{1F}")
-      if let first = fingerprints[fp] {
-        out.applications.append(m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(first): same date, amount, payer and text"))
+      if let first {
+        out.applications.append(m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
         continue
       }
-      fingerprints[fp] = p.id
       if t.reversal {
         out.applications.append(m.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes"))
         continue
@@ -141,6 +163,7 @@ public enum CashApplicationRun {
       out.applications.append(m.apply(p))
     }
     out.failures = m.failures
+    out.tally()
     return out
   }
 }
@@ -166,6 +189,8 @@ struct Matcher {
   let paymentFieldCount: Int
   /// Custom payment fields (`field payment.x`): their slots and values (payments carry none of their own).
   let paymentDefaults: [(Int, RValue)]
+  /// Whether any rule has conditions (else the payment record is never read).
+  let needsPaymentRecord: Bool
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
 
@@ -216,6 +241,7 @@ struct Matcher {
     let fields = plan.program.fields(of: .payment)
     paymentSlots = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentFieldCount = fields.count
+    needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty }
     paymentDefaults = fields.filter(\.isCustom).map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
@@ -233,6 +259,26 @@ struct Matcher {
       tol.append((limits(r.underpayment), limits(r.overpayment)))
     }
     tolerances = tol
+  }
+
+  /// What makes two payments the same transfer: date, amount, currency, payer account, references and text.
+  static func fingerprint(_ t: BankTransaction) -> UInt64 {
+    var h = InvoiceIDIndex.hash(t.bookingDate.description.utf8)
+    func mix(_ s: String) { h = (h &* 31) ^ InvoiceIDIndex.hash(s.utf8) }
+    mix(t.amount.description)
+    mix(t.currency.code)
+    mix(CashData.account(t.counterpartyAccount))
+    mix(t.reference)
+    mix(t.remittance)
+    mix(t.endToEndID)
+    mix(t.bankReference)
+    return h
+  }
+
+  static func same(_ a: BankTransaction, _ b: BankTransaction) -> Bool {
+    a.bookingDate == b.bookingDate && a.amount == b.amount && a.currency == b.currency
+      && CashData.account(a.counterpartyAccount) == CashData.account(b.counterpartyAccount) && a.reference == b.reference
+      && a.remittance == b.remittance && a.endToEndID == b.endToEndID && a.bankReference == b.bankReference
   }
 
   // MARK: Money in minor units
@@ -294,23 +340,36 @@ struct Matcher {
     env.records[RecordKind.payment.index] = rec
   }
 
-  /// Who paid, by the rule's methods in order: the customer index and the method that found it.
-  func payer(_ t: BankTransaction, _ methods: [PayerMethod]) -> (Int32, String)? {
+  /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
+  /// answer is worked out once per payment (`known`), whichever rules ask.
+  func payer(_ t: BankTransaction, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
     for m in methods {
-      switch m {
-      case .reference:
-        guard !t.reference.isEmpty, let idx = references else { continue }
-        let found = idx.find(ReferenceKeys.keys(t.reference).prefix(1).map { $0 }, in: data.invoices)
-        let customers = Set(found.map { data.invoices[Int($0)].customer })
-        if customers.count == 1, let c = customers.first, c >= 0 { return (c, "reference") }
-      case .account:
-        let a = CashData.account(t.counterpartyAccount)
-        if !a.isEmpty, let c = data.cash.accounts[a] { return (Int32(c), "account") }
-      case .name:
-        if let c = names.find(t.counterpartyName) { return (c, "name") }
+      let c: Int32
+      if let k = known[m] {
+        c = k
+      } else {
+        c = find(t, m) ?? -1
+        known[m] = c
       }
+      if c >= 0 { return (c, m.rawValue) }
     }
     return nil
+  }
+
+  func find(_ t: BankTransaction, _ m: PayerMethod) -> Int32? {
+    switch m {
+    case .reference:
+      guard !t.reference.isEmpty, let idx = references else { return nil }
+      let found = idx.find(ReferenceKeys.keys(t.reference).prefix(1).map { $0 }, in: data.invoices)
+      let customers = Set(found.map { data.invoices[Int($0)].customer })
+      if customers.count == 1, let c = customers.first, c >= 0 { return c }
+      return nil
+    case .account:
+      let a = CashData.account(t.counterpartyAccount)
+      return a.isEmpty ? nil : data.cash.accounts[a].map(Int32.init)
+    case .name:
+      return names.find(t.counterpartyName)
+    }
   }
 
   /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
@@ -358,17 +417,19 @@ struct Matcher {
       return a
     }
     var notes: [String] = []
-    loadPayment(p)
+    if needsPaymentRecord { loadPayment(p) }
+    var known: [PayerMethod: Int32] = [:]
     let customerIndex = RecordKind.customer.index
     for (ri, rule) in plan.matchRules.enumerated() {
-      let head = "rule \(rule.name) (\(rule.source))"
+      // What explanations start with (built only when explaining: this loop runs for every payment and rule).
+      let head = explaining ? "rule \(rule.name) (\(rule.source))" : ""
       if let c = rule.currency, c != t.currency {
         if explaining { notes.append("\(head): for \(c.code) payments only") }
         continue
       }
       let methods: [PayerMethod] = rule.payer.isEmpty && !rule.anyCustomer ? [.reference, .account, .name] : rule.payer
-      let who = payer(t, methods)
-      env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
+      let who = payer(t, methods, &known)
+      if !rule.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
       if rule.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
         if explaining { notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
@@ -634,15 +695,15 @@ struct Matcher {
     let rule = ctx.rule
     let total = invoices.reduce(Int64(0)) { $0 + open[Int($1)] }
     let d = ctx.payment - total
-    let list = invoices.map(name).joined(separator: ", ")
+    var list: String { invoices.map(name).joined(separator: ", ") }
     var dec = Decision(
       kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
-      customer: ctx.payer, note: "\(strategy): \(list), open \(money(total, ctx.currency))")
+      customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
     if d > 0 {
       let within = d <= tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.rounding)
       let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
-      dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") tolerance"
+      if explaining { dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") tolerance" }
       switch rule.outcomes[c] {
       case .exception(let q, let r)?:
         dec.excess = .leaveUnapplied
@@ -655,7 +716,7 @@ struct Matcher {
     }
     let short = -d
     let within = short <= tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.rounding)
-    dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") tolerance"
+    if explaining { dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") tolerance" }
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off.
     if strategy == "oldest first" {
