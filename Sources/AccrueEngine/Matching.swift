@@ -132,9 +132,11 @@ public enum CashApplicationRun {
     // with the same hash takes the next key).
     var fingerprints: [UInt64: Int] = [:]
     let payments = data.cash.payments
+    var results = [CashApplication?](repeating: nil, count: payments.count)
+    var toMatch: [Int] = []
     for (pi, p) in payments.enumerated() {
       let t = p.transaction
-      guard t.bookingDate <= asOf, t.amount > .zero else {
+      guard t.bookingDate <= asOf, t.amount > .zero || t.reversal else {
         out.ignored += 1
         continue
       }
@@ -153,15 +155,26 @@ public enum CashApplicationRun {
         continue
       }
       if let first {
-        out.applications.append(m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
+        results[pi] = (m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
         continue
       }
       if t.reversal {
-        out.applications.append(m.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes"))
+        results[pi] = m.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
         continue
       }
-      out.applications.append(m.apply(p))
+      toMatch.append(pi)
     }
+    // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
+    // amount alone never takes an invoice another payment names. The references found are kept for the rules.
+    var refs = [[[String]]](repeating: [], count: payments.count)
+    var naming: [Int] = []
+    var others: [Int] = []
+    for pi in toMatch {
+      refs[pi] = m.plan.matchRules.map { $0.patterns.isEmpty ? [] : m.extract($0, payments[pi].transaction) }
+      if m.namesOpenInvoice(refs[pi]) { naming.append(pi) } else { others.append(pi) }
+    }
+    for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi]) }
+    out.applications = results.compactMap { $0 }
     out.failures = m.failures
     out.tally()
     return out
@@ -181,8 +194,8 @@ struct Matcher {
   var taken: [Bool]
   /// Open invoices per customer, oldest due date first, then id.
   let byCustomer: [[Int32]]
-  /// Open invoices by currency and amount: (currency packed << 40 | minor units (low 40 bits), invoice index), sorted.
-  let byAmount: [(UInt64, Int32)]
+  /// Open invoices by currency and amount (minor units), newest first within an amount, sorted.
+  let byAmount: [(currency: UInt32, amount: Int64, index: Int32)]
   let references: ReferenceIndex?
   let names: PayerNames
   let paymentSlots: [String: Int]
@@ -193,6 +206,10 @@ struct Matcher {
   let needsPaymentRecord: Bool
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
+
+  /// The largest amount matched, in minor units (2^56: sums of a few never overflow): 720 trillion dollars, or
+  /// 7.2 trillion in a currency of 4 decimals. A larger payment is held; a larger invoice is no candidate.
+  static let maxMinorUnits: Int64 = 1 << 56
 
   struct Limits {
     var money: [Currency: Int64] = [:]
@@ -211,14 +228,14 @@ struct Matcher {
     let invoices = data.invoices
     var open = [Int64](repeating: 0, count: invoices.count)
     var lists = [[Int32]](repeating: [], count: data.customers.count)
-    var amounts: [(UInt64, Int32)] = []
+    var amounts: [(currency: UInt32, amount: Int64, index: Int32)] = []
     amounts.reserveCapacity(invoices.count)
     for (i, inv) in invoices.enumerated() where inv.status == .open && !inv.isCreditNote {
       let o = inv.unpaid.toMinorUnits(exponent: inv.currency.minorUnits, .halfEven) ?? 0
-      guard o > 0, o < (1 << 40) else { continue }
+      guard o > 0, o <= Matcher.maxMinorUnits else { continue }
       open[i] = o
       if inv.customer >= 0, Int(inv.customer) < lists.count { lists[Int(inv.customer)].append(Int32(i)) }
-      amounts.append((UInt64(inv.currency.packed) << 40 | UInt64(o), Int32(i)))
+      amounts.append((inv.currency.packed, o, Int32(i)))
     }
     for c in lists.indices where lists[c].count > 1 {
       lists[c].sort { a, b in
@@ -228,9 +245,10 @@ struct Matcher {
     }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
     amounts.sort { a, b in
-      if a.0 != b.0 { return a.0 < b.0 }
-      let (x, y) = (invoices[Int(a.1)].issueDate, invoices[Int(b.1)].issueDate)
-      return x != y ? x > y : a.1 < b.1
+      if a.currency != b.currency { return a.currency < b.currency }
+      if a.amount != b.amount { return a.amount < b.amount }
+      let (x, y) = (invoices[Int(a.index)].issueDate, invoices[Int(b.index)].issueDate)
+      return x != y ? x > y : a.index < b.index
     }
     self.open = open
     taken = [Bool](repeating: false, count: invoices.count)
@@ -249,7 +267,9 @@ struct Matcher {
         var l = Limits()
         for e in exprs {
           switch e.eval(env) {
-          case .money(let v, let c): l.money[c] = max(l.money[c] ?? 0, v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? 0)
+          case .money(let v, let c):
+            let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
+            l.money[c] = max(l.money[c] ?? 0, minor)
           case .percent(let p): l.percents.append(p)
           default: break
           }
@@ -261,13 +281,14 @@ struct Matcher {
     tolerances = tol
   }
 
-  /// What makes two payments the same transfer: date, amount, currency, payer account, references and text.
+  /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
   static func fingerprint(_ t: BankTransaction) -> UInt64 {
     var h = InvoiceIDIndex.hash(t.bookingDate.description.utf8)
     func mix(_ s: String) { h = (h &* 31) ^ InvoiceIDIndex.hash(s.utf8) }
     mix(t.amount.description)
     mix(t.currency.code)
     mix(CashData.account(t.counterpartyAccount))
+    mix(PayerNames.normalized(t.counterpartyName))
     mix(t.reference)
     mix(t.remittance)
     mix(t.endToEndID)
@@ -277,7 +298,8 @@ struct Matcher {
 
   static func same(_ a: BankTransaction, _ b: BankTransaction) -> Bool {
     a.bookingDate == b.bookingDate && a.amount == b.amount && a.currency == b.currency
-      && CashData.account(a.counterpartyAccount) == CashData.account(b.counterpartyAccount) && a.reference == b.reference
+      && CashData.account(a.counterpartyAccount) == CashData.account(b.counterpartyAccount)
+      && PayerNames.normalized(a.counterpartyName) == PayerNames.normalized(b.counterpartyName) && a.reference == b.reference
       && a.remittance == b.remittance && a.endToEndID == b.endToEndID && a.bankReference == b.bankReference
   }
 
@@ -290,7 +312,7 @@ struct Matcher {
     var t = l.money[c] ?? 0
     for p in l.percents {
       let v = fixed(total, c).multiplied(by: p, rounding: rounding)  // a percent value is a fraction (0.5% = 0.005)
-      if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, minor) }
+      if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, min(minor, Matcher.maxMinorUnits)) }
     }
     return t
   }
@@ -405,14 +427,27 @@ struct Matcher {
     return v.isTrue
   }
 
-  /// Tries the rules in order; the first that decides makes the application.
-  mutating func apply(_ p: Payment) -> CashApplication {
+  /// Whether any rule's references name an open invoice (before any payment is applied).
+  func namesOpenInvoice(_ refs: [[String]]) -> Bool {
+    guard let idx = references else { return false }
+    for list in refs {
+      for r in list where idx.find(ReferenceKeys.keys(r), in: data.invoices).contains(where: { open[Int($0)] > 0 }) { return true }
+    }
+    return false
+  }
+
+  /// Tries the rules in order (`refs`: the references each rule's patterns find); the first that decides makes
+  /// the application.
+  mutating func apply(_ p: Payment, refs: [[String]]) -> CashApplication {
     let t = p.transaction
     var a = blank(p)
-    guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount else {
+    guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount,
+      amount <= Matcher.maxMinorUnits
+    else {
       a.status = .exception
       a.queue = "cash-apps"
-      a.reason = "the amount has more decimals than \(t.currency.code) allows"
+      a.reason = t.amount.significantFractionDigits > t.currency.minorUnits
+        ? "the amount has more decimals than \(t.currency.code) allows" : "the amount is too large to match automatically"
       a.unapplied = t.amount
       return a
     }
@@ -445,7 +480,7 @@ struct Matcher {
       var ctx = RuleContext(rule: rule, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
       var decided: Decision?
       if !rule.patterns.isEmpty {
-        let refs = extract(rule, t)
+        let refs = ri < refs.count ? refs[ri] : extract(rule, t)
         if refs.isEmpty {
           if explaining { notes.append("\(head): no reference found") }
           continue
@@ -500,6 +535,9 @@ struct Matcher {
     var queue: String?
     var reason: String?
     var suggestions: [Int32] = []
+    /// Whether the suggested invoices are held for this payment (a short payment or a currency mismatch waiting
+    /// for review): no other payment of the run may take them.
+    var reserve = false
     var customer: Int32?
     var note: String
   }
@@ -528,19 +566,22 @@ struct Matcher {
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
-        if hits.count != 1 {
+        if Set(hits.map { data.invoices[Int($0)].customer }).count > 1 {
           if explaining { notes.append("\(head): '\(r)' could be any of \(hits.prefix(5).map(name).joined(separator: ", "))") }
           continue
         }
+        // One customer's invoices under one number (instalments): the one open for exactly the payment, else all.
+        if let exact = hits.first(where: { open[Int($0)] == ctx.payment && eligible($0, ctx) }) { hits = [exact] }
       }
-      guard let i = hits.first else { continue }
-      let inv = data.invoices[Int(i)]
-      if open[Int(i)] == 0 || taken[Int(i)] {
-        if !paidAlready.contains(i) { paidAlready.append(i) }
-      } else if inv.currency != ctx.currency {
-        if !otherCurrency.contains(i) { otherCurrency.append(i) }
-      } else if eligible(i, ctx), !found.contains(i) {
-        found.append(i)
+      for i in hits {
+        let inv = data.invoices[Int(i)]
+        if open[Int(i)] == 0 || taken[Int(i)] {
+          if !paidAlready.contains(i) { paidAlready.append(i) }
+        } else if inv.currency != ctx.currency {
+          if !otherCurrency.contains(i) { otherCurrency.append(i) }
+        } else if eligible(i, ctx), !found.contains(i) {
+          found.append(i)
+        }
       }
     }
     if found.isEmpty {
@@ -549,12 +590,14 @@ struct Matcher {
         return Decision(
           kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "currency mismatch: a \(ctx.currency.code) payment names \(name(i)), a \(inv.currency.code) invoice",
-          suggestions: otherCurrency, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
+          suggestions: otherCurrency, reserve: true, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
       }
       if let i = paidAlready.first {
         return Decision(
           kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: "duplicates",
-          reason: "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
+          reason: open[Int(i)] > 0
+            ? "possible duplicate payment: \(name(i)) is taken by an earlier payment of this run"
+            : "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
           suggestions: paidAlready, customer: data.invoices[Int(i)].customer, note: "names \(name(i)), already paid")
       }
       if explaining { notes.append("\(head): found \(refs.map { "'\($0)'" }.joined(separator: ", ")), no open invoice") }
@@ -614,19 +657,19 @@ struct Matcher {
 
   /// Open invoices of any customer with exactly the payment's amount (and currency), the first `limit` of them.
   func exactAmount(_ ctx: RuleContext, limit: Int = 2) -> [Int32] {
-    guard ctx.payment < (1 << 40) else { return [] }
-    let key = UInt64(ctx.currency.packed) << 40 | UInt64(ctx.payment)
+    let key = (ctx.currency.packed, ctx.payment)
     var lo = 0
     var hi = byAmount.count
     while lo < hi {
       let mid = (lo + hi) / 2
-      if byAmount[mid].0 < key { lo = mid + 1 } else { hi = mid }
+      if (byAmount[mid].currency, byAmount[mid].amount) < key { lo = mid + 1 } else { hi = mid }
     }
     var out: [Int32] = []
     let from = ctx.rule.lookBackDays.flatMap { ctx.booking.adding(days: -$0) }
-    while lo < byAmount.count, byAmount[lo].0 == key, out.count < limit {
-      if let from, data.invoices[Int(byAmount[lo].1)].issueDate < from { break }
-      if eligible(byAmount[lo].1, ctx) { out.append(byAmount[lo].1) }
+    while lo < byAmount.count, (byAmount[lo].currency, byAmount[lo].amount) == key, out.count < limit {
+      let i = byAmount[lo].index
+      if let from, data.invoices[Int(i)].issueDate < from { break }
+      if eligible(i, ctx) { out.append(i) }
       lo += 1
     }
     return out
@@ -731,11 +774,13 @@ struct Matcher {
       dec.queue = q
       dec.reason = (r ?? c.rawValue) + " (\(money(short, ctx.currency)) short of \(list))"
       dec.suggestions = invoices
+      dec.reserve = true
       dec.invoices = []
     case .leaveUnapplied?:
       dec.kind = .hold
       dec.invoices = []
       dec.suggestions = invoices
+      dec.reserve = true
     case .creditOnAccount?:
       dec.kind = .hold
       dec.excess = .creditOnAccount
@@ -771,6 +816,7 @@ struct Matcher {
     a.queue = d.queue
     a.reason = d.reason
     a.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
+    if d.reserve { for i in d.suggestions { taken[Int(i)] = true } }
     var left = payment
     if case .allocate(let writeOffShort) = d.kind {
       for i in d.invoices {

@@ -66,7 +66,10 @@ extension Dataset {
         out.payments.append(Payment(id: id, transaction: t))
       }
     }
-    // Statement files, in name order; each payment's id is its file and line (the bank's reference may repeat).
+    // Statement files, in name order. A payment's id comes from its content (`stmt-` and a hash of its date,
+    // amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
+    // name or line: the same statement delivered again, renamed or reformatted on one line, keeps its ids, so
+    // the journal recognizes what was applied. Where it came from stays in its source.
     let dir = DataFolder.join(folder, "statements")
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     for name in names {
@@ -75,9 +78,13 @@ extension Dataset {
         issues.append(DataIssue(code: "D0105", file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: (e.location.isEmpty ? "" : e.location + ": ") + e.message))
       case .success(let list):
         for t in list {
-          let line = t.source.split(separator: " ").first.map(String.init) ?? t.source
-          let id = "statements/" + name + ":" + (line.split(separator: ":").last.map(String.init) ?? "")
-          guard ids.insert(id).inserted else { continue }
+          let base = "stmt-" + String(Matcher.fingerprint(t), radix: 16)
+          var id = base
+          var n = 1
+          while !ids.insert(id).inserted {
+            n += 1
+            id = base + "#\(n)"
+          }
           out.payments.append(Payment(id: id, transaction: t))
         }
       }

@@ -93,11 +93,11 @@ struct ReferenceIndex {
   private var mask: Int
 
   init(_ invoices: [OpenInvoice]) {
-    var size = 1024
-    while size < invoices.count * 8 { size <<= 1 }
-    hashes = Array(repeating: 0, count: size)
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
+    // The keys first (up to 9 an invoice), then a table at least twice their number: it never fills.
+    var keyHashes: [UInt64] = []
+    var keyInvoices: [Int32] = []
+    keyHashes.reserveCapacity(invoices.count * 3)
+    keyInvoices.reserveCapacity(invoices.count * 3)
     var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
@@ -109,11 +109,20 @@ struct ReferenceIndex {
         for h in hs where !all.contains(h) { all.append(h) }
       }
       for h in all {
-        var s = Int(truncatingIfNeeded: h) & mask
-        while hashes[s] != 0 { s = (s + 1) & mask }
-        hashes[s] = h
-        slots[s] = Int32(i)
+        keyHashes.append(h)
+        keyInvoices.append(Int32(i))
       }
+    }
+    var size = 1024
+    while size < keyHashes.count * 2 { size <<= 1 }
+    hashes = Array(repeating: 0, count: size)
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+    for (h, i) in zip(keyHashes, keyInvoices) {
+      var s = Int(truncatingIfNeeded: h) & mask
+      while hashes[s] != 0 { s = (s + 1) & mask }
+      hashes[s] = h
+      slots[s] = i
     }
   }
 

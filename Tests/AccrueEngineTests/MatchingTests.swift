@@ -320,7 +320,8 @@ struct MatchingTests {
     let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
     #expect(r.applications.map { Cash.applied($0) } == [["i1=1000.00"]])
     #expect(r.ignored == 2)
-    #expect(r.applications[0].paymentID.hasPrefix("statements/october.sta:"))
+    #expect(r.applications[0].paymentID.hasPrefix("stmt-"))
+    #expect(r.applications[0].source.contains("october.sta:"))
   }
 
   @Test("money is conserved and no invoice is over-applied, over random invoices, payments and tolerances")
@@ -426,5 +427,118 @@ enum Produced {
     ProducedItem(
       kind: .match, key: "payment:later", date: CivilDate.parse("2026-11-12")!, customer: "c2", cadence: "invoice_number", step: "applied",
       invoices: ["\(invoice)=\(settled)@\(paidBefore)"])
+  }
+}
+
+/// Problems a review found, each now a test.
+@Suite("Cash application review fixes")
+struct MatchingReviewTests {
+  @Test("a payment too large to match is held, not a crash")
+  func hugeAmounts() throws {
+    let a = try Cash.one("p1,2026-11-02,,500000000000000000.00,USD,,,Globex GmbH,")
+    #expect(a.status == .exception)
+    #expect(a.reason == "the amount is too large to match automatically")
+  }
+
+  @Test("an invoice far above 2^40 minor units is still matched by its number")
+  func largeInvoice() throws {
+    let invoices = Cash.invoices + "i9,INV-2026-000900,c3,2026-10-01,2026-10-31,USD,20000000000.00,,,open,\n"
+    let r = try Cash.run(["p1,2026-11-02,,20000000000.00,USD,,INV-2026-000900,Initech,"], invoices: invoices)
+    #expect(r.applications.first.map(Cash.applied) == ["i9=20000000000.00"])
+  }
+
+  @Test("many keys per invoice (number, id and reference all different) never fill the reference table")
+  func referenceTableSize() throws {
+    var rows = "id,number,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference\n"
+    for k in 0..<300 { rows += "ID-07-0\(k),INV-2026-0\(k),c2,2026-10-01,2026-10-31,USD,\(k + 1).00,,,open,RF-09-0\(k)\n" }
+    let r = try Cash.run(["p1,2026-11-02,,100.00,USD,,INV-2026-099,Globex,"], invoices: rows)
+    #expect(r.applications.first.map(Cash.applied) == ["ID-07-099=100.00"])
+  }
+
+  @Test("a reversal of an incoming payment (a debit) goes to the reversals queue, not silently away")
+  func debitReversal() throws {
+    let p = try Run.plan(Cash.rules)
+    let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices])
+    try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+    try Self.camt(entries: [("DBIT", "83.30", true, "<Ustrd>RUECKLASTSCHRIFT INV-2026-000123</Ustrd>")])
+      .write(toFile: dir + "/statements/s.xml", atomically: true, encoding: .utf8)
+    let (data, issues) = Dataset.load(folder: dir, plan: p)
+    try #require(issues.isEmpty, "\(issues)")
+    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
+    #expect(r.applications.map(\.queue) == ["reversals"])
+    #expect(r.ignored == 0)
+  }
+
+  static func camt(entries: [(String, String, Bool, String)]) -> String {
+    var s = "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt>"
+    s += "<Acct><Id><IBAN>DE02100100100006820101</IBAN></Id><Ccy>USD</Ccy></Acct>"
+    for (side, amount, reversal, remittance) in entries {
+      s += "<Ntry><Amt Ccy=\"USD\">\(amount)</Amt><CdtDbtInd>\(side)</CdtDbtInd>" + (reversal ? "<RvslInd>true</RvslInd>" : "")
+      s += "<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-02</Dt></BookgDt><NtryDtls><TxDtls><RmtInf>\(remittance)</RmtInf></TxDtls></NtryDtls></Ntry>"
+    }
+    return s + "</Stmt></BkToCstmrStmt></Document>"
+  }
+
+  @Test("statement payments keep their ids when the file is renamed or has all entries on one line")
+  func statementIDs() throws {
+    let p = try Run.plan(Cash.rules)
+    func ids(_ name: String) throws -> [String] {
+      let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices])
+      try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+      let text = Self.camt(entries: [
+        ("CRDT", "250.00", false, "<Ustrd>INV-2026-000124</Ustrd>"), ("CRDT", "400.00", false, "<Ustrd>INV-2026-000125</Ustrd>"),
+      ])
+      try text.write(toFile: dir + "/statements/" + name, atomically: true, encoding: .utf8)
+      let (data, issues) = Dataset.load(folder: dir, plan: p)
+      try #require(issues.isEmpty, "\(issues)")
+      return data.cash.payments.map(\.id)
+    }
+    let a = try ids("a.xml")
+    #expect(a.count == 2)  // one line, two payments: both kept
+    #expect(try ids("renamed.xml") == a)
+  }
+
+  @Test("a reference wrapped across two camt Ustrd lines is found")
+  func wrappedUstrd() throws {
+    let p = try Run.plan(Cash.rules)
+    let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices])
+    try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+    try Self.camt(entries: [("CRDT", "1000.00", false, "<Ustrd>Payment for INV-2026-00</Ustrd><Ustrd>0123 thank you</Ustrd>")])
+      .write(toFile: dir + "/statements/s.xml", atomically: true, encoding: .utf8)
+    let (data, _) = Dataset.load(folder: dir, plan: p)
+    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
+    #expect(r.applications.first.map(Cash.applied) == ["i1=1000.00"])
+    #expect(r.applications.first?.rule == "invoice_number")
+  }
+
+  @Test("two payers paying the same amount the same day without text are not duplicates")
+  func duplicatesNeedTheSamePayer() throws {
+    let r = try Cash.run(["a1,2026-11-02,,77.00,USD,,,Globex GmbH,", "b1,2026-11-02,,77.00,USD,,,Initech International Holdings LLC,"])
+    #expect(!r.applications.contains { $0.queue == "duplicates" })
+  }
+
+  @Test("a payment that names an invoice gets it, even when an earlier payment could have guessed it from the amount")
+  func namingFirst() throws {
+    let r = try Cash.run(["a1,2026-10-20,,400.00,USD,,,Stranger,", "b1,2026-10-26,,400.00,USD,,INV-2026-000125 thanks,Globex,"])
+    let by = Dictionary(uniqueKeysWithValues: r.applications.map { ($0.paymentID, $0) })
+    #expect(by["b1"].map(Cash.applied) == ["i3=400.00"])
+    #expect(by["a1"]?.allocations.isEmpty == true)
+    #expect(r.applications.map(\.paymentID) == ["a1", "b1"])  // listed in booking date order all the same
+  }
+
+  @Test("an invoice held for a short payment's review is not given to another payment in the same run")
+  func heldInvoiceReserved() throws {
+    let r = try Cash.run(["p1,2026-11-02,,900.00,USD,,INV-2026-000123,Globex,", "p2,2026-11-03,,1000.00,USD,,,Globex GmbH,"])
+    let invoices = r.applications.flatMap { $0.allocations.map(\.invoice) }
+    #expect(r.applications[0].status == .exception)
+    #expect(!invoices.contains("i1"))
+  }
+
+  @Test("instalments sharing an invoice number: the one open for exactly the payment is paid")
+  func instalments() throws {
+    let invoices = Cash.invoices + "i7-1,INV-2026-000901,c3,2026-10-01,2026-10-31,USD,100.00,,,open,\n"
+      + "i7-2,INV-2026-000901,c3,2026-10-01,2026-11-30,USD,100.00,100.00,,paid,\n" + "i7-3,INV-2026-000901,c3,2026-10-01,2026-12-31,USD,150.00,,,open,\n"
+    let r = try Cash.run(["p1,2026-11-02,,150.00,USD,,INV-2026-000901,Initech,"], invoices: invoices)
+    #expect(r.applications.first.map(Cash.applied) == ["i7-3=150.00"])
   }
 }

@@ -33,7 +33,7 @@ struct BankStatementTests {
     #expect(first.counterpartyName == "Rheinland Stadtwerke GmbH" && first.counterpartyAccount == "DE02120300000000202051")
     // The batch of 1,000.00 becomes its two transactions, unstructured lines joined.
     #expect(list[1].amount.description == "600" && list[2].amount.description == "400")
-    #expect(list[1].remittance == "Facture INV-2026-0040 et INV-2026-0041")
+    #expect(list[1].remittance == "Facture INV-2026-0040\net INV-2026-0041")  // one line per Ustrd (wrapped text)
     #expect(list[2].counterpartyName == "Keller & Voss Maschinenbau GmbH")
     #expect(list[1].source.hasSuffix("Stmt[1]/Ntry[2]/NtryDtls/TxDtls[1]"))
     #expect(list[1].notes.isEmpty)

@@ -201,7 +201,7 @@ enum Camt {
       out.append(
         BankTransaction(
           bookingDate: booking, valueDate: valued, amount: v, currency: ccy, reference: structured.first ?? "", endToEndID: endToEnd,
-          bankReference: tx.value("Refs/AcctSvcrRef") ?? entryRef, remittance: unstructured.joined(separator: " "),
+          bankReference: tx.value("Refs/AcctSvcrRef") ?? entryRef, remittance: unstructured.joined(separator: "\n"),
           counterpartyName: name, counterpartyAccount: account, reversal: reversal, source: "\(file):\(tx.line) \(txPath)"))
     }
     let entrySigned = signed(entryAmount, cdi)
