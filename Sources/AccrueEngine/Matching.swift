@@ -166,19 +166,28 @@ public enum CashApplicationRun {
     }
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
-    var refs = [[[String]]](repeating: [], count: payments.count)
+    let (refs, names) = m.references(of: toMatch, in: payments)
     var naming: [Int] = []
     var others: [Int] = []
-    for pi in toMatch {
-      refs[pi] = m.plan.matchRules.map { $0.patterns.isEmpty ? [] : m.extract($0, payments[pi].transaction) }
-      if m.namesOpenInvoice(refs[pi]) { naming.append(pi) } else { others.append(pi) }
-    }
-    for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi]) }
+    for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
+    for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi] ?? []) }
     out.applications = results.compactMap { $0 }
     out.failures = m.failures
     out.tally()
     return out
   }
+}
+
+/// Brings the reference table back from the thread that builds it.
+final class IndexBox: @unchecked Sendable {
+  var index: ReferenceIndex?
+}
+
+/// Hands a copy of the matcher to the second thread and brings its results back (the thread owns it until the join).
+final class MatcherBox: @unchecked Sendable {
+  let matcher: Matcher
+  var result: ([(Int, [[String]])], [Bool])?
+  init(_ m: Matcher) { matcher = m }
 }
 
 /// Cash application state for one run: invoices still open (in minor units) and which are taken.
@@ -226,6 +235,19 @@ struct Matcher {
     for l in plan.lets { env.lets.append(l.eval(env)) }
     self.env = env
     let invoices = data.invoices
+    // The reference table is built on a second thread (for many invoices) while the rest is prepared.
+    let needsIndex = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
+    let indexBox = IndexBox()
+    let indexDone = DispatchSemaphore(value: 0)
+    let threaded = needsIndex && invoices.count >= Matcher.parallelAt
+    if threaded {
+      let t = Thread {
+        indexBox.index = ReferenceIndex(invoices)
+        indexDone.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
+    }
     var open = [Int64](repeating: 0, count: invoices.count)
     var lists = [[Int32]](repeating: [], count: data.customers.count)
     var amounts: [(currency: UInt32, amount: Int64, index: Int32)] = []
@@ -238,9 +260,10 @@ struct Matcher {
       amounts.append((inv.currency.packed, o, Int32(i)))
     }
     for c in lists.indices where lists[c].count > 1 {
+      // Fields read one by one: copying an invoice would retain all its strings.
       lists[c].sort { a, b in
-        let (x, y) = (invoices[Int(a)], invoices[Int(b)])
-        return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id < y.id
+        let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
+        return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
       }
     }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
@@ -254,7 +277,12 @@ struct Matcher {
     taken = [Bool](repeating: false, count: invoices.count)
     byCustomer = lists
     byAmount = amounts
-    references = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) } ? ReferenceIndex(invoices) : nil
+    if threaded {
+      indexDone.wait()
+      references = indexBox.index
+    } else {
+      references = needsIndex ? ReferenceIndex(invoices) : nil
+    }
     names = PayerNames(data.customers)
     let fields = plan.program.fields(of: .payment)
     paymentSlots = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
@@ -283,16 +311,25 @@ struct Matcher {
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
   static func fingerprint(_ t: BankTransaction) -> UInt64 {
-    var h = InvoiceIDIndex.hash(t.bookingDate.description.utf8)
-    func mix(_ s: String) { h = (h &* 31) ^ InvoiceIDIndex.hash(s.utf8) }
-    mix(t.amount.description)
-    mix(t.currency.code)
-    mix(CashData.account(t.counterpartyAccount))
-    mix(PayerNames.normalized(t.counterpartyName))
-    mix(t.reference)
-    mix(t.remittance)
-    mix(t.endToEndID)
-    mix(t.bankReference)
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    func word(_ v: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    func text(_ s: String) {
+      for b in s.utf8 { byte(b) }
+      byte(0x1F)
+    }
+    word(UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
+    word(UInt64(truncatingIfNeeded: t.amount.raw))
+    word(UInt64(truncatingIfNeeded: t.amount.raw >> 64))
+    word(UInt64(t.currency.packed))
+    // The account as compared: no spaces, upper case; the name as compared (legal forms dropped).
+    for b in t.counterpartyAccount.utf8 where b != 0x20 && !(b >= 0x09 && b <= 0x0D) { byte(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+    byte(0x1F)
+    text(PayerNames.normalized(t.counterpartyName))
+    text(t.reference)
+    text(t.remittance)
+    text(t.endToEndID)
+    text(t.bankReference)
     return h
   }
 
@@ -320,8 +357,7 @@ struct Matcher {
   func money(_ minor: Int64, _ c: Currency) -> String { Money(amount: fixed(minor, c), currency: c).formatted(grouping: true) }
 
   func name(_ i: Int32) -> String {
-    let inv = data.invoices[Int(i)]
-    return inv.number.isEmpty ? inv.id : inv.number
+    data.invoices[Int(i)].number.isEmpty ? data.invoices[Int(i)].id : data.invoices[Int(i)].number
   }
 
   // MARK: One payment
@@ -425,6 +461,47 @@ struct Matcher {
       return false
     }
     return v.isTrue
+  }
+
+  /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
+  /// invoice; on two threads for many payments (patterns and the reference table are only read).
+  func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[String]]], names: [Bool]) {
+    let patternRules = plan.matchRules.contains { !$0.patterns.isEmpty }
+    guard patternRules else { return ([:], Array(repeating: false, count: list.count)) }
+    let mid = list.count / 2
+    if list.count >= Matcher.parallelAt {
+      let box = MatcherBox(self)
+      let done = DispatchSemaphore(value: 0)
+      let t = Thread {
+        box.result = box.matcher.referencesWork(list, mid..<list.count, payments)
+        done.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
+      let first = referencesWork(list, 0..<mid, payments)
+      done.wait()
+      let second = box.result ?? ([], [])
+      return (Dictionary(first.0 + second.0, uniquingKeysWith: { a, _ in a }), first.1 + second.1)
+    }
+    let all = referencesWork(list, 0..<list.count, payments)
+    return (Dictionary(all.0, uniquingKeysWith: { a, _ in a }), all.1)
+  }
+
+  /// Payments from which many use two threads to find references.
+  static let parallelAt = 20_000
+
+  /// The references of the payments `list[range]`, and whether they name an open invoice.
+  func referencesWork(_ list: [Int], _ range: Range<Int>, _ payments: [Payment]) -> ([(Int, [[String]])], [Bool]) {
+    var refs: [(Int, [[String]])] = []
+    var names: [Bool] = []
+    for k in range {
+      let pi = list[k]
+      let r = plan.matchRules.map { $0.patterns.isEmpty ? [] : extract($0, payments[pi].transaction) }
+      let any = r.contains { !$0.isEmpty }
+      if any { refs.append((pi, r)) }
+      names.append(any && namesOpenInvoice(r))
+    }
+    return (refs, names)
   }
 
   /// Whether any rule's references name an open invoice (before any payment is applied).
@@ -603,9 +680,11 @@ struct Matcher {
       if explaining { notes.append("\(head): found \(refs.map { "'\($0)'" }.joined(separator: ", ")), no open invoice") }
       return nil
     }
-    found.sort { a, b in
-      let (x, y) = (data.invoices[Int(a)], data.invoices[Int(b)])
-      return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id < y.id
+    if found.count > 1 {
+      found.sort { a, b in
+        let (x, y) = (data.invoices[Int(a)].dueDate, data.invoices[Int(b)].dueDate)
+        return x != y ? x < y : data.invoices[Int(a)].id < data.invoices[Int(b)].id
+      }
     }
     ctx.payer = ctx.payer ?? data.invoices[Int(found[0])].customer
     return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
