@@ -126,27 +126,30 @@ struct ReferenceIndex {
     }
   }
 
-  static func keys(of inv: OpenInvoice) -> [String] {
-    var k = ReferenceKeys.keys(inv.number)
-    if inv.id != inv.number { k += ReferenceKeys.keys(inv.id) }
-    if !inv.reference.isEmpty { k += ReferenceKeys.keys(inv.reference) }
-    return k
-  }
-
-  /// The invoices one of whose keys equals one of `keys`, in index order, without repeats.
+  /// The invoices one of whose keys equals one of `keys`, in index order, without repeats. A hash hit is
+  /// confirmed by working out that invoice's keys again (as bytes, into reused buffers).
   func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
     var out: [Int32] = []
+    var b = ReferenceKeys.Buffers()
     for k in keys {
       let h = InvoiceIDIndex.hash(k)
       var s = Int(truncatingIfNeeded: h) & mask
       while hashes[s] != 0 {
-        if hashes[s] == h, !out.contains(slots[s]), ReferenceIndex.keys(of: invoices[Int(slots[s])]).contains(k) {
-          out.append(slots[s])
-        }
+        if hashes[s] == h, !out.contains(slots[s]), ReferenceIndex.has(invoices[Int(slots[s])], k, &b) { out.append(slots[s]) }
         s = (s + 1) & mask
       }
     }
     return out.sorted()
+  }
+
+  /// Whether one of the invoice's keys is `key`.
+  static func has(_ inv: OpenInvoice, _ key: String, _ b: inout ReferenceKeys.Buffers) -> Bool {
+    for text in [inv.number, inv.id, inv.reference] where !text.isEmpty {
+      ReferenceKeys.fill(text, &b)
+      if b.compact.elementsEqual(key.utf8) { return true }
+      if b.hasDigits && (b.digits.elementsEqual(key.utf8) || b.groups.elementsEqual(key.utf8)) { return true }
+    }
+    return false
   }
 }
 
