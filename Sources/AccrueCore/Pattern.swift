@@ -251,6 +251,15 @@ public struct Pattern: Sendable {
 
   /// Convenience: matches of a String, with group texts.
   public func allMatches(in text: String) -> [(whole: String, groups: [String?])] {
+    let bytes = Array(text.utf8)
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+      // ASCII (most remittance text): characters are bytes, and texts are cut from them directly.
+      let scalars = bytes.map(UInt32.init)
+      return allMatches(in: scalars).map { m in
+        func slice(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        return (slice(m.range), m.groups.map { $0.map(slice) })
+      }
+    }
     let scalars = text.unicodeScalars.map(\.value)
     return allMatches(in: scalars).map { m in
       func slice(_ r: Range<Int>) -> String {

@@ -186,7 +186,7 @@ final class IndexBox: @unchecked Sendable {
 /// Hands a copy of the matcher to the second thread and brings its results back (the thread owns it until the join).
 final class MatcherBox: @unchecked Sendable {
   let matcher: Matcher
-  var result: ([(Int, [[String]])], [Bool])?
+  var result: ([(Int, [[Matcher.FoundRef]])], [Bool])?
   init(_ m: Matcher) { matcher = m }
 }
 
@@ -465,7 +465,7 @@ struct Matcher {
 
   /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
   /// invoice; on two threads for many payments (patterns and the reference table are only read).
-  func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[String]]], names: [Bool]) {
+  func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[FoundRef]]], names: [Bool]) {
     let patternRules = plan.matchRules.contains { !$0.patterns.isEmpty }
     guard patternRules else { return ([:], Array(repeating: false, count: list.count)) }
     let mid = list.count / 2
@@ -491,31 +491,32 @@ struct Matcher {
   static let parallelAt = 20_000
 
   /// The references of the payments `list[range]`, and whether they name an open invoice.
-  func referencesWork(_ list: [Int], _ range: Range<Int>, _ payments: [Payment]) -> ([(Int, [[String]])], [Bool]) {
-    var refs: [(Int, [[String]])] = []
+  func referencesWork(_ list: [Int], _ range: Range<Int>, _ payments: [Payment]) -> ([(Int, [[FoundRef]])], [Bool]) {
+    var refs: [(Int, [[FoundRef]])] = []
     var names: [Bool] = []
     for k in range {
       let pi = list[k]
-      let r = plan.matchRules.map { $0.patterns.isEmpty ? [] : extract($0, payments[pi].transaction) }
+      let r = plan.matchRules.map { $0.patterns.isEmpty ? [] : found(extract($0, payments[pi].transaction)) }
       let any = r.contains { !$0.isEmpty }
       if any { refs.append((pi, r)) }
-      names.append(any && namesOpenInvoice(r))
+      names.append(any && r.contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
     }
     return (refs, names)
   }
 
-  /// Whether any rule's references name an open invoice (before any payment is applied).
-  func namesOpenInvoice(_ refs: [[String]]) -> Bool {
-    guard let idx = references else { return false }
-    for list in refs {
-      for r in list where idx.find(ReferenceKeys.keys(r), in: data.invoices).contains(where: { open[Int($0)] > 0 }) { return true }
-    }
-    return false
+  /// A reference a pattern found, and the invoices any of whose keys it matches (whatever their state).
+  struct FoundRef {
+    var text: String
+    var invoices: [Int32]
+  }
+
+  func found(_ texts: [String]) -> [FoundRef] {
+    texts.map { FoundRef(text: $0, invoices: references?.find(ReferenceKeys.keys($0), in: data.invoices) ?? []) }
   }
 
   /// Tries the rules in order (`refs`: the references each rule's patterns find); the first that decides makes
   /// the application.
-  mutating func apply(_ p: Payment, refs: [[String]]) -> CashApplication {
+  mutating func apply(_ p: Payment, refs: [[FoundRef]]) -> CashApplication {
     let t = p.transaction
     var a = blank(p)
     guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount,
@@ -557,7 +558,7 @@ struct Matcher {
       var ctx = RuleContext(rule: rule, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
       var decided: Decision?
       if !rule.patterns.isEmpty {
-        let refs = ri < refs.count ? refs[ri] : extract(rule, t)
+        let refs = ri < refs.count ? refs[ri] : found(extract(rule, t))
         if refs.isEmpty {
           if explaining { notes.append("\(head): no reference found") }
           continue
@@ -631,13 +632,13 @@ struct Matcher {
   }
 
   /// The invoices the references name.
-  mutating func named(_ refs: [String], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
-    guard let idx = references else { return nil }
+  mutating func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
     var found: [Int32] = []
     var paidAlready: [Int32] = []
     var otherCurrency: [Int32] = []
-    for r in refs {
-      var hits = idx.find(ReferenceKeys.keys(r), in: data.invoices)
+    for ref in refs {
+      let r = ref.text
+      var hits = ref.invoices
       if let p = ctx.payer, !ctx.rule.anyCustomer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
       hits = hits.filter { !data.invoices[Int($0)].isCreditNote }
       if hits.count > 1 {
@@ -677,7 +678,7 @@ struct Matcher {
             : "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
           suggestions: paidAlready, customer: data.invoices[Int(i)].customer, note: "names \(name(i)), already paid")
       }
-      if explaining { notes.append("\(head): found \(refs.map { "'\($0)'" }.joined(separator: ", ")), no open invoice") }
+      if explaining { notes.append("\(head): found \(refs.map { "'\($0.text)'" }.joined(separator: ", ")), no open invoice") }
       return nil
     }
     if found.count > 1 {
