@@ -376,12 +376,27 @@ extension Dataset {
     var fastInvoices = 0
     var periods: Set<Int64> = []
     var invoices: [OpenInvoice] = []
+    // Payments, statements and accounts are read on another thread meanwhile (they need only the customers);
+    // their issues follow the invoices', as if read after them.
+    let cashBox = CashBox()
+    let cashDone = DispatchSemaphore(value: 0)
+    let custIndex = customerIndex
+    let rejectedCustomers = rejected.customers
+    let cashThread = Thread {
+      var cashIssues: [DataIssue] = []
+      cashBox.value = (loadCash(folder: folder, customerIndex: custIndex, rejected: rejectedCustomers, &cashIssues), cashIssues)
+      cashDone.signal()
+    }
+    cashThread.stackSize = 8 << 20
+    cashThread.start()
     let invoicesFile = find("invoices")
     if let f = invoicesFile {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
         f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
-    let cash = loadCash(folder: folder, customerIndex: customerIndex, rejected: rejected.customers, &issues)
+    cashDone.wait()
+    let cash = cashBox.value?.0 ?? CashData()
+    issues += cashBox.value?.1 ?? []
     let collections = loadCollections(
       folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: rejected.customers, &issues)
 
@@ -407,4 +422,9 @@ extension Dataset {
     )
     return (ds, issues)
   }
+}
+
+/// Brings the cash data back from the thread that reads it.
+final class CashBox: @unchecked Sendable {
+  var value: (CashData, [DataIssue])?
 }
