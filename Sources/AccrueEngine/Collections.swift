@@ -112,6 +112,20 @@ final class CadenceBox: Sendable {
   }
 }
 
+extension CCondition {
+  /// Evaluates the condition with the records set in `env`; a failure counts as false and is reported (the
+  /// rule's file:line and what went wrong).
+  func holds(_ env: Env, _ rule: RuleRef, _ failures: inout [String]) -> Bool {
+    env.reset()
+    let v = expr.eval(env)
+    if let f = env.failure {
+      failures.append("\(rule.file):\(rule.line): \(f.message)")
+      return false
+    }
+    return v.isTrue
+  }
+}
+
 /// Lines explaining one invoice's outcome.
 final class WhyLog {
   var lines: [String] = []
@@ -294,16 +308,7 @@ struct CollectionsRun {
     if invoiceID == whyNot { why?.lines.append(line()) }
   }
 
-  /// Evaluates a condition; a failure counts as false and is reported.
-  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool {
-    env.reset()
-    let v = c.expr.eval(env)
-    if let f = env.failure {
-      failures.append("\(rule.file):\(rule.line): \(f.message)")
-      return false
-    }
-    return v.isTrue
-  }
+  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool { c.holds(env, rule, &failures) }
 
   /// The first condition that does not hold, or nil when all do.
   mutating func firstFailing(_ conditions: [CCondition], _ rule: RuleRef) -> Int? {

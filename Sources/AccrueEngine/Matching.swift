@@ -453,15 +453,7 @@ struct Matcher {
     return out
   }
 
-  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool {
-    env.reset()
-    let v = c.expr.eval(env)
-    if let f = env.failure {
-      failures.append("\(rule.file):\(rule.line): \(f.message)")
-      return false
-    }
-    return v.isTrue
-  }
+  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool { c.holds(env, rule, &failures) }
 
   /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
   /// invoice; on two threads for many payments (patterns and the reference table are only read).

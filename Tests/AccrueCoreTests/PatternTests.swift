@@ -50,7 +50,7 @@ struct PatternTests {
   @Test("skipping to where a match can begin finds exactly what a full search finds")
   func startSkipping() throws {
     // "(?:^|)" in front makes every position a possible start, so that pattern is searched without skipping.
-    var rng = SplitMix(seed: 11)
+    var rng = LCG(seed: 11)
     let alphabet = Array("aAbB1 -\nIiNnVv0")
     for source in ["(?i)inv[- ]?([0-9]+)", "b+a", "[0-9]{2}", "(a|b)(1|v)", "\\s+n", "(?i)[a-b]0"] {
       let fast = try Pattern.compile(source).get()
@@ -62,18 +62,5 @@ struct PatternTests {
         #expect(a == b, "\(source) on \(text.debugDescription)")
       }
     }
-  }
-}
-
-/// A small deterministic generator for test inputs.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
