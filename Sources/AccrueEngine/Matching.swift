@@ -125,6 +125,8 @@ public enum CashApplicationRun {
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true
   ) -> CashResult {
+    // No payments: nothing to prepare (the tables over every open invoice cost time).
+    if data.cash.payments.isEmpty { return CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: []) }
     var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
@@ -155,7 +157,7 @@ public enum CashApplicationRun {
         continue
       }
       if let first {
-        results[pi] = (m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
+        results[pi] = m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
         continue
       }
       if t.reversal {

@@ -32,13 +32,15 @@ public enum Produce {
       (b, issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
     }
     var cash: CashResult?
-    if !plan.matchRules.isEmpty && (only == nil || only == .matches) {
+    let dunning = !plan.cadences.isEmpty && (only == nil || only == .reminders)
+    if !plan.matchRules.isEmpty && (only == nil || only == .matches || dunning) {
       let r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: journal?.items ?? [], explanations: explanations)
-      if !plan.cadences.isEmpty && only == nil { d.recordPayments(r) }
-      cash = r
+      // Dunning sees the cash even when only reminders are produced (the matches are then not shown or recorded).
+      if dunning { d.recordPayments(r) }
+      if only == nil || only == .matches { cash = r }
     }
     let c =
-      plan.cadences.isEmpty || !(only == nil || only == .reminders)
+      !dunning
       ? nil
       : Collections.run(
         plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot, explanations: explanations)
