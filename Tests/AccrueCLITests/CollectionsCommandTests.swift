@@ -18,6 +18,10 @@ struct CollectionsCommandTests {
     // 11, not 12: payment pay-2026-1001 pays INV-2026-0051 before dunning runs.
     #expect(out.split(separator: "\n").last?.contains("; 11 reminders (11 actions); 7 payments: ") == true)
     #expect(!out.contains("+ reminder INV-2026-0051"))
+    // Only reminders: the cash is still applied first, and not shown.
+    let (_, only, _) = CLITests.run(["plan"] + Self.base + ["--as-of", "2026-11-01", "--only", "reminders"])
+    #expect(only.hasSuffix("Plan: 11 reminders (11 actions)\n"))
+    #expect(!only.contains("+ match "))
   }
 
   @Test("--explain KEY says why a reminder fired; --why-not INVOICE why one did not")
