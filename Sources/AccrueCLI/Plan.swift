@@ -125,11 +125,11 @@ struct ExitCode: Error {
 /// `accrue plan`: the dry run. What would be issued as of a date, and why.
 enum PlanCommand {
   static let spec = CommandSpec(
-    name: "plan", abstract: "Show the invoices and reminders that would be produced as of a date (a dry run).",
+    name: "plan", abstract: "Show the invoices, cash applications and reminders that would be produced as of a date (a dry run).",
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: RunInputs.options + [
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
-      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), or why one reminder fired."),
+      OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
       OptionSpec(long: "to", short: nil, value: "date", help: "Forecast: the last day."),
@@ -197,16 +197,16 @@ enum PlanCommand {
 /// `accrue apply`: produce, write and record, exactly once.
 enum ApplyCommand {
   static let spec = CommandSpec(
-    name: "apply", abstract: "Produce the invoices and reminders due as of a date, write them and record them in the journal.",
+    name: "apply", abstract: "Produce the invoices, cash applications and reminders due as of a date, write them and record them in the journal.",
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: RunInputs.options.filter { $0.long != "state" } + [
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder; its journal records every produced key (required)."),
       OptionSpec(long: "out", short: nil, value: "dir", help: "Where each run's folder of JSON and CSV files goes (required)."),
     ],
     discussion: """
-      Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders and actions as JSON
-      and CSV) and is recorded in STATE/journal.log; items already recorded are never produced again, so applying
-      twice for one date produces nothing the second time. A crash leaves the run recorded whole or not at all.
+      Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders, actions, cash
+      applications and the exceptions queue as JSON and CSV) and is recorded in STATE/journal.log; items already
+      recorded are never produced again, so applying twice for one date produces nothing the second time. A crash leaves the run recorded whole or not at all.
       Exits 0 on success (also when there is nothing new), 1 on errors, 64 on a usage error.
       """)
 
