@@ -206,7 +206,8 @@ enum ApplyCommand {
     discussion: """
       Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders, actions, cash
       applications and the exceptions queue as JSON and CSV) and is recorded in STATE/journal.log; items already
-      recorded are never produced again, so applying twice for one date produces nothing the second time. A crash leaves the run recorded whole or not at all.
+      recorded are never produced again, so applying twice for one date produces nothing the second time. A crash
+      leaves the run recorded whole or not at all.
       Exits 0 on success (also when there is nothing new), 1 on errors, 64 on a usage error.
       """)
 
