@@ -615,10 +615,10 @@ struct Matcher {
   }
 
   /// Whether an open invoice may be chosen by this rule (currency, look-back, not taken this run).
-  func eligible(_ i: Int32, _ ctx: RuleContext, currency: Bool = true) -> Bool {
+  func eligible(_ i: Int32, _ ctx: RuleContext) -> Bool {
     // Fields read one by one: copying the invoice would retain all its strings.
     guard open[Int(i)] > 0, !taken[Int(i)] else { return false }
-    if currency && data.invoices[Int(i)].currency != ctx.currency { return false }
+    if data.invoices[Int(i)].currency != ctx.currency { return false }
     if let days = ctx.rule.lookBackDays, let from = ctx.booking.adding(days: -days), data.invoices[Int(i)].issueDate < from {
       return false
     }
@@ -626,7 +626,7 @@ struct Matcher {
   }
 
   /// The invoices the references name.
-  mutating func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
+  func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
     var found: [Int32] = []
     var paidAlready: [Int32] = []
     var otherCurrency: [Int32] = []
