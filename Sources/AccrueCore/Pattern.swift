@@ -149,7 +149,8 @@ public struct Pattern: Sendable {
     return nil
   }
 
-  /// The leftmost match at or after character `from`, preferring earlier alternatives (like Perl).
+  /// The leftmost match at or after character `from`, preferring earlier alternatives like Perl (except inside
+  /// nested repetitions that can match empty, where a Pike VM keeps the first thread to reach each step).
   public func firstMatch(in text: [UInt32], from: Int = 0) -> Match? {
     var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
     return firstMatch(in: text, from: from, &vm)
@@ -192,7 +193,13 @@ public struct Pattern: Sendable {
         for k in 0..<slots { vm.work[k] = -1 }
         addThread(&vm, toNext: false, 0, pos, text, n)
       }
-      if vm.clist.count == 0 { break }
+      if vm.clist.count == 0 {
+        // No thread: done once something matched or the text ended; else (an anchor failed here) try the next place.
+        if matched != nil || pos >= n { break }
+        vm.clist.clear()
+        pos += 1
+        continue
+      }
       let c: UInt32? = pos < n ? text[pos] : nil
       var ti = 0
       while ti < vm.clist.count {

@@ -136,26 +136,36 @@ public enum CashApplicationRun {
     let payments = data.cash.payments
     var results = [CashApplication?](repeating: nil, count: payments.count)
     var toMatch: [Int] = []
+    /// The earlier payment with the same content, else nil (and this one is registered).
+    func firstSame(_ pi: Int) -> Int? {
+      let t = payments[pi].transaction
+      var fp = Matcher.fingerprint(t)
+      while let j = fingerprints[fp] {
+        if Matcher.same(payments[j].transaction, t) { return j }
+        fp &+= 1
+      }
+      fingerprints[fp] = pi
+      return nil
+    }
+    // Payments the journal records come first: a copy of one of them is a duplicate whatever its id.
+    var recorded = [Bool](repeating: false, count: payments.count)
+    if !done.isEmpty {
+      for (pi, p) in payments.enumerated() where done.contains("payment:" + p.id) {
+        recorded[pi] = true
+        _ = firstSame(pi)
+      }
+    }
     for (pi, p) in payments.enumerated() {
       let t = p.transaction
+      if recorded[pi] {
+        out.alreadyApplied += 1
+        continue
+      }
       guard t.bookingDate <= asOf, t.amount > .zero || t.reversal else {
         out.ignored += 1
         continue
       }
-      var fp = Matcher.fingerprint(t)
-      var first: Int?
-      while let j = fingerprints[fp] {
-        if Matcher.same(payments[j].transaction, t) {
-          first = j
-          break
-        }
-        fp &+= 1
-      }
-      if first == nil { fingerprints[fp] = pi }
-      if !done.isEmpty && done.contains("payment:" + p.id) {
-        out.alreadyApplied += 1
-        continue
-      }
+      let first = firstSame(pi)
       if let first {
         results[pi] = m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
         continue
@@ -203,6 +213,8 @@ struct Matcher {
   /// Open amount in minor units of each of `data.invoices` (0: not open), and whether a payment of this run took it.
   var open: [Int64]
   var taken: [Bool]
+  /// Invoices held for a payment's review (a short payment, a currency mismatch), by payment id.
+  var reservedBy: [Int32: String] = [:]
   /// Open invoices per customer, oldest due date first, then id.
   let byCustomer: [[Int32]]
   /// Open invoices by currency and amount (minor units), newest first within an amount, sorted.
@@ -325,8 +337,7 @@ struct Matcher {
     word(UInt64(truncatingIfNeeded: t.amount.raw >> 64))
     word(UInt64(t.currency.packed))
     // The account as compared: no spaces, upper case; the name as compared (legal forms dropped).
-    for b in t.counterpartyAccount.utf8 where b != 0x20 && !(b >= 0x09 && b <= 0x0D) { byte(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
-    byte(0x1F)
+    text(CashData.account(t.counterpartyAccount))
     text(PayerNames.normalized(t.counterpartyName))
     text(t.reference)
     text(t.remittance)
@@ -630,6 +641,7 @@ struct Matcher {
     var found: [Int32] = []
     var paidAlready: [Int32] = []
     var otherCurrency: [Int32] = []
+    var heldFor: (invoice: Int32, payment: String)?
     for ref in refs {
       let r = ref.text
       var hits = ref.invoices
@@ -642,12 +654,19 @@ struct Matcher {
           if explaining { notes.append("\(head): '\(r)' could be any of \(hits.prefix(5).map(name).joined(separator: ", "))") }
           continue
         }
-        // One customer's invoices under one number (instalments): the one open for exactly the payment, else all.
+        // One customer's invoices under one number (instalments): the one open for exactly the payment (the
+        // earliest due), else all.
+        hits.sort { a, b in
+          let (x, y) = (data.invoices[Int(a)].dueDate, data.invoices[Int(b)].dueDate)
+          return x != y ? x < y : data.invoices[Int(a)].id < data.invoices[Int(b)].id
+        }
         if let exact = hits.first(where: { open[Int($0)] == ctx.payment && eligible($0, ctx) }) { hits = [exact] }
       }
       for i in hits {
         let inv = data.invoices[Int(i)]
-        if open[Int(i)] == 0 || taken[Int(i)] {
+        if open[Int(i)] > 0, let holder = reservedBy[i] {
+          if heldFor == nil { heldFor = (i, holder) }
+        } else if open[Int(i)] == 0 || taken[Int(i)] {
           if !paidAlready.contains(i) { paidAlready.append(i) }
         } else if inv.currency != ctx.currency {
           if !otherCurrency.contains(i) { otherCurrency.append(i) }
@@ -664,6 +683,13 @@ struct Matcher {
           reason: "currency mismatch: a \(ctx.currency.code) payment names \(name(i)), a \(inv.currency.code) invoice",
           suggestions: otherCurrency, reserve: true, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
       }
+      if let (i, holder) = heldFor {
+        // Held for another payment's review (a short payment): the two together may pay it; the analyst decides.
+        return Decision(
+          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+          reason: "\(name(i)) is held for review with payment \(holder): together they may pay it", suggestions: [i],
+          customer: data.invoices[Int(i)].customer, note: "names \(name(i)), held for payment \(holder)")
+      }
       if let i = paidAlready.first {
         return Decision(
           kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: "duplicates",
@@ -674,6 +700,12 @@ struct Matcher {
       }
       if explaining { notes.append("\(head): found \(refs.map { "'\($0.text)'" }.joined(separator: ", ")), no open invoice") }
       return nil
+    }
+    if found.count > Matcher.maxNamed {
+      return Decision(
+        kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+        reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
+        suggestions: Array(found.prefix(Matcher.maxNamed)), customer: data.invoices[Int(found[0])].customer, note: "names too many invoices")
     }
     if found.count > 1 {
       found.sort { a, b in
@@ -748,6 +780,9 @@ struct Matcher {
     }
     return out
   }
+
+  /// Most invoices one payment's references may name and have applied (their total stays far from overflow).
+  static let maxNamed = 50
 
   /// Most candidates an exact subset search looks at (the oldest), and most combinations it tries.
   static let subsetCandidates = 40
@@ -890,7 +925,12 @@ struct Matcher {
     a.queue = d.queue
     a.reason = d.reason
     a.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
-    if d.reserve { for i in d.suggestions { taken[Int(i)] = true } }
+    if d.reserve {
+      for i in d.suggestions {
+        taken[Int(i)] = true
+        reservedBy[i] = a.paymentID
+      }
+    }
     var left = payment
     if case .allocate(let writeOffShort) = d.kind {
       for i in d.invoices {

@@ -86,18 +86,21 @@ public enum ReferenceKeys {
 }
 
 /// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing
-/// table of key hashes, each pointing at an invoice; a hit is confirmed by recomputing that invoice's keys.
+/// table of distinct key hashes, each pointing at the run of invoices with that key (so a reference many invoices
+/// share is one entry, not a long probe); a hit is confirmed by working out the invoice's keys again.
 struct ReferenceIndex {
   private var hashes: [UInt64]
-  private var slots: [Int32]
+  /// Per table slot: where its invoices start in `postings` (they run to the next distinct hash's start).
+  private var starts: [Int32]
+  private var ends: [Int32]
+  private var postings: [Int32]
   private var mask: Int
 
   init(_ invoices: [OpenInvoice]) {
-    // The keys first (up to 9 an invoice), then a table at least twice their number: it never fills.
-    var keyHashes: [UInt64] = []
-    var keyInvoices: [Int32] = []
-    keyHashes.reserveCapacity(invoices.count * 3)
-    keyInvoices.reserveCapacity(invoices.count * 3)
+    // Every (key hash, invoice) pair (up to 9 an invoice), sorted by hash, then a table of the distinct hashes at
+    // most half full: it never fills.
+    var pairs: [(hash: UInt64, invoice: Int32)] = []
+    pairs.reserveCapacity(invoices.count * 3)
     var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
@@ -108,21 +111,28 @@ struct ReferenceIndex {
         b.hashes(into: &hs)
         for h in hs where !all.contains(h) { all.append(h) }
       }
-      for h in all {
-        keyHashes.append(h)
-        keyInvoices.append(Int32(i))
-      }
+      for h in all { pairs.append((h, Int32(i))) }
     }
+    pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.invoice < $1.invoice }
+    postings = pairs.map(\.invoice)
+    var distinct = 0
+    for k in pairs.indices where k == 0 || pairs[k].hash != pairs[k - 1].hash { distinct += 1 }
     var size = 1024
-    while size < keyHashes.count * 2 { size <<= 1 }
+    while size < distinct * 2 { size <<= 1 }
     hashes = Array(repeating: 0, count: size)
-    slots = Array(repeating: -1, count: size)
+    starts = Array(repeating: 0, count: size)
+    ends = Array(repeating: 0, count: size)
     mask = size - 1
-    for (h, i) in zip(keyHashes, keyInvoices) {
-      var s = Int(truncatingIfNeeded: h) & mask
+    var k = 0
+    while k < pairs.count {
+      var e = k + 1
+      while e < pairs.count, pairs[e].hash == pairs[k].hash { e += 1 }
+      var s = Int(truncatingIfNeeded: pairs[k].hash) & mask
       while hashes[s] != 0 { s = (s + 1) & mask }
-      hashes[s] = h
-      slots[s] = i
+      hashes[s] = pairs[k].hash
+      starts[s] = Int32(k)
+      ends[s] = Int32(e)
+      k = e
     }
   }
 
@@ -135,11 +145,22 @@ struct ReferenceIndex {
       let h = InvoiceIDIndex.hash(k)
       var s = Int(truncatingIfNeeded: h) & mask
       while hashes[s] != 0 {
-        if hashes[s] == h, !out.contains(slots[s]), ReferenceIndex.has(invoices[Int(slots[s])], k, &b) { out.append(slots[s]) }
+        if hashes[s] == h {
+          for p in Int(starts[s])..<Int(ends[s]) {
+            let i = postings[p]
+            if ReferenceIndex.has(invoices[Int(i)], k, &b) { out.append(i) }
+          }
+          break
+        }
         s = (s + 1) & mask
       }
     }
-    return out.sorted()
+    // An invoice found by two keys comes once.
+    out.sort()
+    var unique: [Int32] = []
+    unique.reserveCapacity(out.count)
+    for i in out where unique.last != i { unique.append(i) }
+    return unique
   }
 
   /// Whether one of the invoice's keys is `key`.

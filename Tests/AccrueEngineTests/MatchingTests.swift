@@ -542,3 +542,67 @@ struct MatchingReviewTests {
     #expect(r.applications.first.map(Cash.applied) == ["i7-3=150.00"])
   }
 }
+
+/// Problems a second review found, each now a test.
+@Suite("Cash application second review")
+struct MatchingSecondReviewTests {
+  @Test("a copy of a payment the journal records is a duplicate, whatever its id")
+  func journaledDuplicate() throws {
+    let first = try Cash.run(["pay-2,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000"])
+    let history = first.applications.map(\.produced)
+    let again = try Cash.run(
+      ["pay-2,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000", "pay-1,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000"],
+      history: history)
+    #expect(again.alreadyApplied == 1)
+    #expect(again.applications.map(\.paymentID) == ["pay-1"])
+    #expect(again.applications.first?.queue == "duplicates")
+    #expect(again.applications.first?.reason?.contains("payment pay-2") == true)
+  }
+
+  @Test("many invoices named at once are held, not summed past what an integer holds")
+  func tooManyNamed() throws {
+    var invoices = Cash.invoices
+    for k in 0..<60 { invoices += "big\(k),INV-2027-000001,c3,2026-10-01,2026-10-31,USD,720575940379279.36,,,open,\n" }
+    let r = try Cash.run(["p1,2026-11-02,,100.00,USD,,INV-2027-000001,Initech,"], invoices: invoices)
+    #expect(r.applications.first?.status == .exception)
+    #expect(r.applications.first?.reason?.contains("names 60 open invoices") == true)
+  }
+
+  @Test("which instalment is paid does not depend on the order of the invoices file")
+  func instalmentOrder() throws {
+    let a = "i8-b,INV-2026-000950,c3,2026-10-01,2026-11-20,USD,100.00,,,open,\n"
+    let b = "i8-a,INV-2026-000950,c3,2026-10-01,2026-10-20,USD,100.00,,,open,\n"
+    let one = try Cash.run(["p1,2026-11-02,,100.00,USD,,INV-2026-000950,Initech,"], invoices: Cash.invoices + a + b)
+    let two = try Cash.run(["p1,2026-11-02,,100.00,USD,,INV-2026-000950,Initech,"], invoices: Cash.invoices + b + a)
+    #expect(one.applications.first.map(Cash.applied) == ["i8-a=100.00"])
+    #expect(two.applications.first.map(Cash.applied) == ["i8-a=100.00"])
+  }
+
+  @Test("a reference thousands of invoices share is one table entry: found, and names none of them for sure")
+  func sharedReference() throws {
+    var invoices = Cash.invoices
+    for k in 0..<3000 { invoices += "po\(k),PO-\(k),c\(1 + k % 3),2026-10-01,2026-10-31,USD,10.00,,,open,PO-4711\n" }
+    let rules = """
+      currency USD
+      match purchase_order "Purchase order number" {
+        reference pattern /PO-[0-9]+/ in reference
+        candidates open invoices of any customer
+        allocate exact single
+        on no match: exception to queue "po" reason "The purchase order names no single invoice"
+      }
+      """
+    let r = try Cash.run(["p1,2026-11-02,,10.00,USD,PO-4711,,Stranger,"], rules: rules, invoices: invoices)
+    #expect(r.applications.first?.queue == "po")
+    #expect(r.applications.first?.allocations.isEmpty == true)
+  }
+
+  @Test("a split payment: the second part of an invoice held for the first goes to review with it, not to duplicates")
+  func splitPayment() throws {
+    let r = try Cash.run(["p1,2026-11-02,,700.00,USD,,INV-2026-000123,Globex,", "p2,2026-11-03,,300.00,USD,,INV-2026-000123,Globex,"])
+    let by = Dictionary(uniqueKeysWithValues: r.applications.map { ($0.paymentID, $0) })
+    #expect(by["p1"]?.queue == "cash-apps")
+    #expect(by["p2"]?.queue == "cash-apps")
+    #expect(by["p2"]?.reason == "INV-2026-000123 is held for review with payment p1: together they may pay it")
+  }
+}
+
