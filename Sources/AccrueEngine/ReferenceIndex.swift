@@ -86,21 +86,24 @@ public enum ReferenceKeys {
 }
 
 /// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing
-/// table of distinct key hashes, each pointing at the run of invoices with that key (so a reference many invoices
-/// share is one entry, not a long probe); a hit is confirmed by working out the invoice's keys again.
+/// table of distinct key hashes, each with its first invoice, and the further invoices of a key many share (an
+/// instalment number, a purchase order) in a list of their own, so a shared key is one entry, not a long probe. A
+/// hit is confirmed by working out the invoice's keys again.
 struct ReferenceIndex {
   private var hashes: [UInt64]
-  /// Per table slot: where its invoices start in `postings` (they run to the next distinct hash's start).
-  private var starts: [Int32]
-  private var ends: [Int32]
-  private var postings: [Int32]
+  private var first: [Int32]
+  /// Further invoices by table slot (keys that more than one invoice has).
+  private var more: [Int: [Int32]] = [:]
   private var mask: Int
 
   init(_ invoices: [OpenInvoice]) {
-    // Every (key hash, invoice) pair (up to 9 an invoice), sorted by hash, then a table of the distinct hashes at
-    // most half full: it never fills.
-    var pairs: [(hash: UInt64, invoice: Int32)] = []
-    pairs.reserveCapacity(invoices.count * 3)
+    // Sized for up to 3 distinct keys an invoice at most three quarters full; grown if more come.
+    var size = 1024
+    while size < invoices.count * 4 { size <<= 1 }
+    hashes = Array(repeating: 0, count: size)
+    first = Array(repeating: -1, count: size)
+    mask = size - 1
+    var count = 0
     var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
@@ -111,28 +114,34 @@ struct ReferenceIndex {
         b.hashes(into: &hs)
         for h in hs where !all.contains(h) { all.append(h) }
       }
-      for h in all { pairs.append((h, Int32(i))) }
+      for h in all {
+        if (count + 1) * 4 > hashes.count * 3 { grow() }
+        var s = Int(truncatingIfNeeded: h) & mask
+        while hashes[s] != 0 && hashes[s] != h { s = (s + 1) & mask }
+        if hashes[s] == 0 {
+          hashes[s] = h
+          first[s] = Int32(i)
+          count += 1
+        } else {
+          more[s, default: []].append(Int32(i))
+        }
+      }
     }
-    pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.invoice < $1.invoice }
-    postings = pairs.map(\.invoice)
-    var distinct = 0
-    for k in pairs.indices where k == 0 || pairs[k].hash != pairs[k - 1].hash { distinct += 1 }
-    var size = 1024
-    while size < distinct * 2 { size <<= 1 }
-    hashes = Array(repeating: 0, count: size)
-    starts = Array(repeating: 0, count: size)
-    ends = Array(repeating: 0, count: size)
-    mask = size - 1
-    var k = 0
-    while k < pairs.count {
-      var e = k + 1
-      while e < pairs.count, pairs[e].hash == pairs[k].hash { e += 1 }
-      var s = Int(truncatingIfNeeded: pairs[k].hash) & mask
+  }
+
+  /// Doubles the table (keys rehashed; the lists of further invoices move with their key).
+  private mutating func grow() {
+    let (oldHashes, oldFirst, oldMore) = (hashes, first, more)
+    hashes = Array(repeating: 0, count: oldHashes.count * 2)
+    first = Array(repeating: -1, count: oldHashes.count * 2)
+    more = [:]
+    mask = hashes.count - 1
+    for (k, h) in oldHashes.enumerated() where h != 0 {
+      var s = Int(truncatingIfNeeded: h) & mask
       while hashes[s] != 0 { s = (s + 1) & mask }
-      hashes[s] = pairs[k].hash
-      starts[s] = Int32(k)
-      ends[s] = Int32(e)
-      k = e
+      hashes[s] = h
+      first[s] = oldFirst[k]
+      if let list = oldMore[k] { more[s] = list }
     }
   }
 
@@ -146,10 +155,8 @@ struct ReferenceIndex {
       var s = Int(truncatingIfNeeded: h) & mask
       while hashes[s] != 0 {
         if hashes[s] == h {
-          for p in Int(starts[s])..<Int(ends[s]) {
-            let i = postings[p]
-            if ReferenceIndex.has(invoices[Int(i)], k, &b) { out.append(i) }
-          }
+          if ReferenceIndex.has(invoices[Int(first[s])], k, &b) { out.append(first[s]) }
+          for i in more[s] ?? [] where ReferenceIndex.has(invoices[Int(i)], k, &b) { out.append(i) }
           break
         }
         s = (s + 1) & mask
