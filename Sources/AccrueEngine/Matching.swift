@@ -853,9 +853,12 @@ struct Matcher {
       customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
     if d > 0 {
-      let within = d <= tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.rounding)
+      let limit = tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.rounding)
+      let within = d <= limit
       let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
-      if explaining { dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") tolerance" }
+      if explaining {
+        dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
+      }
       switch rule.outcomes[c] {
       case .exception(let q, let r)?:
         dec.excess = .leaveUnapplied
@@ -867,8 +870,11 @@ struct Matcher {
       return dec
     }
     let short = -d
-    let within = short <= tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.rounding)
-    if explaining { dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") tolerance" }
+    let limit = tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.rounding)
+    let within = short <= limit
+    if explaining {
+      dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
+    }
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off.
     if strategy == "oldest first" {

@@ -168,6 +168,8 @@ struct MatchingTests {
     #expect(a.allocations.isEmpty)
     #expect(a.unapplied == Fixed("900.00")!)
     #expect(a.suggestions == ["i1"])
+    // The explanation names the tolerance that applied: the larger of 10.00 USD and 0.5% of 1,000.00.
+    #expect(a.explanation.last?.hasSuffix("short by 100.00 USD, beyond the tolerance of 10.00 USD") == true)
   }
 
   @Test("overpayment: within tolerance a credit on account, beyond it the invoice is paid and the excess held")
