@@ -3,8 +3,8 @@ import AccrueCore
 import AccrueEngine
 import AccrueImport
 
-/// The produce step shared by `plan` and `apply`: billing and collections as of a date, less what the
-/// journal records as already produced, and the files `apply` writes.
+/// The produce step shared by `plan` and `apply`: billing, cash application and collections as of a date, less
+/// what the journal records as already produced, and the files `apply` writes.
 public enum Produce {
   /// What a run produces.
   public enum Only: String, Sendable { case invoices, reminders, matches }
@@ -40,10 +40,10 @@ public enum Produce {
       if only == nil || only == .matches { cash = r }
     }
     let c =
-      !dunning
-      ? nil
-      : Collections.run(
+      dunning
+      ? Collections.run(
         plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot, explanations: explanations)
+      : nil
     return Output(billing: b, collections: c, cash: cash, issues: issues)
   }
 
