@@ -97,9 +97,10 @@ struct ReferenceIndex {
   private var mask: Int
 
   init(_ invoices: [OpenInvoice]) {
-    // Sized for up to 3 distinct keys an invoice at most three quarters full; grown if more come.
+    // Sized for 6 distinct keys an invoice (number and reference, 3 each) at most three quarters full; grown if
+    // more come.
     var size = 1024
-    while size < invoices.count * 4 { size <<= 1 }
+    while size < invoices.count * 8 { size <<= 1 }
     hashes = Array(repeating: 0, count: size)
     first = Array(repeating: -1, count: size)
     mask = size - 1
