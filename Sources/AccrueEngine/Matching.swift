@@ -21,6 +21,9 @@ public struct Allocation: Sendable, Hashable {
   public var paidBefore: Fixed
   /// The invoice's row.
   public var source: RowRef
+
+  /// What it takes off the invoice: applied plus written off.
+  public var settled: Fixed { amount.adding(writtenOff) ?? amount }
 }
 
 /// What became of a payment.
@@ -33,6 +36,10 @@ public enum CashStatus: String, Sendable {
   case exception
   /// No rule decided: unapplied cash.
   case unapplied
+
+  /// Whether its allocations are posted (count as paid): applied ones, and an exception's (an overpayment
+  /// beyond tolerance pays the invoices and holds the excess); suggested ones wait for review.
+  public var postsAllocations: Bool { self == .applied || self == .exception }
 }
 
 /// The cash application of one payment: allocations, write-off, credit and what stays unapplied.
@@ -79,7 +86,7 @@ public struct CashApplication: Sendable {
     return ProducedItem(
       kind: .match, key: key, date: date, customer: customer ?? "", cadence: rule ?? "", step: status.rawValue,
       invoices: allocations.map {
-        "\($0.invoice)=\(($0.amount.adding($0.writtenOff) ?? $0.amount).formatted(places: places))@\($0.paidBefore.formatted(places: places))"
+        "\($0.invoice)=\($0.settled.formatted(places: places))@\($0.paidBefore.formatted(places: places))"
       })
   }
 }
@@ -95,8 +102,8 @@ public struct CashResult: Sendable {
   /// Problems met evaluating rules against data, and money not conserved (never expected).
   public var failures: [String]
 
-  /// Payments per status (`CashStatus` order), applied in full without review, invoices closed by applied
-  /// payments, and invoices any payment was allocated to (counted once, when the run ends).
+  /// Payments per status, applied in full without review, invoices closed by posted allocations, and invoices
+  /// any payment was allocated to (counted once, when the run ends).
   public private(set) var statusCounts: [CashStatus: Int] = [:]
   public private(set) var fullyAutomatic = 0
   public private(set) var invoicesClosedAutomatically = 0
@@ -112,7 +119,7 @@ public struct CashResult: Sendable {
       statusCounts[status, default: 0] += 1
       if applications[i].fullyAutomatic { fullyAutomatic += 1 }
       invoicesMatched += applications[i].allocations.count
-      if status == .applied || status == .exception {
+      if status.postsAllocations {
         for al in applications[i].allocations where al.closes { invoicesClosedAutomatically += 1 }
       }
     }
@@ -125,9 +132,6 @@ public enum CashApplicationRun {
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true
   ) -> CashResult {
-    // No payments: nothing to prepare (the tables over every open invoice cost time).
-    if data.cash.payments.isEmpty { return CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: []) }
-    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
@@ -165,17 +169,23 @@ public enum CashApplicationRun {
         out.ignored += 1
         continue
       }
-      let first = firstSame(pi)
-      if let first {
-        results[pi] = m.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
+      if let first = firstSame(pi) {
+        results[pi] = Matcher.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
         continue
       }
       if t.reversal {
-        results[pi] = m.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
+        results[pi] = Matcher.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
         continue
       }
       toMatch.append(pi)
     }
+    // The tables over every open invoice are built only when some payment is left to match.
+    guard !toMatch.isEmpty else {
+      out.applications = results.compactMap { $0 }
+      out.tally()
+      return out
+    }
+    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
     let (refs, names) = m.references(of: toMatch, in: payments)
@@ -221,7 +231,8 @@ struct Matcher {
   let byAmount: [(currency: UInt32, amount: Int64, index: Int32)]
   let references: ReferenceIndex?
   let names: PayerNames
-  let paymentSlots: [String: Int]
+  /// Slots of the payment fields `loadPayment` fills (`Matcher.paymentFields` order), resolved once.
+  let paymentSlots: [Int]
   let paymentFieldCount: Int
   /// Custom payment fields (`field payment.x`): their slots and values (payments carry none of their own).
   let paymentDefaults: [(Int, RValue)]
@@ -229,6 +240,13 @@ struct Matcher {
   let needsPaymentRecord: Bool
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
+
+  /// Due date first, then id: the order invoices are paid in.
+  static func dueFirst(_ invoices: [OpenInvoice], _ a: Int32, _ b: Int32) -> Bool {
+    // Fields read one by one: copying an invoice would retain all its strings.
+    let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
+    return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
+  }
 
   /// The largest amount matched, in minor units (2^56: sums of a few never overflow): 720 trillion dollars, or
   /// 7.2 trillion in a currency of 4 decimals. A larger payment is held; a larger invoice is no candidate.
@@ -273,13 +291,7 @@ struct Matcher {
       if inv.customer >= 0, Int(inv.customer) < lists.count { lists[Int(inv.customer)].append(Int32(i)) }
       amounts.append((inv.currency.packed, o, Int32(i)))
     }
-    for c in lists.indices where lists[c].count > 1 {
-      // Fields read one by one: copying an invoice would retain all its strings.
-      lists[c].sort { a, b in
-        let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
-        return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
-      }
-    }
+    for c in lists.indices where lists[c].count > 1 { lists[c].sort { Matcher.dueFirst(invoices, $0, $1) } }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
     amounts.sort { a, b in
       if a.currency != b.currency { return a.currency < b.currency }
@@ -299,7 +311,8 @@ struct Matcher {
     }
     names = PayerNames(data.customers)
     let fields = plan.program.fields(of: .payment)
-    paymentSlots = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
+    paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
     paymentFieldCount = fields.count
     needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty }
     paymentDefaults = fields.filter(\.isCustom).map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
@@ -376,7 +389,7 @@ struct Matcher {
   // MARK: One payment
 
   /// A payment held for review without trying the rules (a duplicate, a reversal).
-  func held(_ p: Payment, queue: String, reason: String) -> CashApplication {
+  static func held(_ p: Payment, queue: String, reason: String) -> CashApplication {
     var a = blank(p)
     a.status = .exception
     a.queue = queue
@@ -385,7 +398,7 @@ struct Matcher {
     return a
   }
 
-  func blank(_ p: Payment) -> CashApplication {
+  static func blank(_ p: Payment) -> CashApplication {
     let t = p.transaction
     return CashApplication(
       key: "payment:" + p.id, paymentID: p.id, source: t.source, date: t.bookingDate, amount: t.amount, currency: t.currency,
@@ -393,20 +406,20 @@ struct Matcher {
       allocations: [], writeOff: .zero, credit: .zero, unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
   }
 
+  /// The built-in payment fields, in the order `loadPayment` gives their values.
+  static let paymentFields = [
+    "id", "booking_date", "value_date", "amount", "currency", "reference", "remittance", "payer_name", "payer_account",
+  ]
+
   /// The payment as the rules' `payment` record.
   func loadPayment(_ p: Payment) {
     let t = p.transaction
     var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
-    func set(_ n: String, _ v: RValue) { if let s = paymentSlots[n] { rec[s] = v } }
-    set("id", .text(p.id))
-    set("booking_date", .date(t.bookingDate))
-    set("value_date", .date(t.valueDate ?? t.bookingDate))
-    set("amount", .money(t.amount, t.currency))
-    set("currency", .currency(t.currency))
-    set("reference", .text(t.reference))
-    set("remittance", .text(t.remittance))
-    set("payer_name", .text(t.counterpartyName))
-    set("payer_account", .text(t.counterpartyAccount))
+    let values: [RValue] = [
+      .text(p.id), .date(t.bookingDate), .date(t.valueDate ?? t.bookingDate), .money(t.amount, t.currency), .currency(t.currency),
+      .text(t.reference), .text(t.remittance), .text(t.counterpartyName), .text(t.counterpartyAccount),
+    ]
+    for (k, slot) in paymentSlots.enumerated() where slot >= 0 { rec[slot] = values[k] }
     for (slot, v) in paymentDefaults { rec[slot] = v }
     env.records[RecordKind.payment.index] = rec
   }
@@ -519,11 +532,11 @@ struct Matcher {
     texts.map { FoundRef(text: $0, invoices: references?.find(ReferenceKeys.keys($0), in: data.invoices) ?? []) }
   }
 
-  /// Tries the rules in order (`refs`: the references each rule's patterns find); the first that decides makes
-  /// the application.
+  /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
+  /// the first that decides makes the application.
   mutating func apply(_ p: Payment, refs: [[FoundRef]]) -> CashApplication {
     let t = p.transaction
-    var a = blank(p)
+    var a = Matcher.blank(p)
     guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount,
       amount <= Matcher.maxMinorUnits
     else {
@@ -563,7 +576,8 @@ struct Matcher {
       var ctx = RuleContext(rule: rule, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
       var decided: Decision?
       if !rule.patterns.isEmpty {
-        let refs = ri < refs.count ? refs[ri] : found(extract(rule, t))
+        // Found once for every payment before matching (none recorded: none found).
+        let refs = ri < refs.count ? refs[ri] : []
         if refs.isEmpty {
           if explaining { notes.append("\(head): no reference found") }
           continue
@@ -656,10 +670,7 @@ struct Matcher {
         }
         // One customer's invoices under one number (instalments): the one open for exactly the payment (the
         // earliest due), else all.
-        hits.sort { a, b in
-          let (x, y) = (data.invoices[Int(a)].dueDate, data.invoices[Int(b)].dueDate)
-          return x != y ? x < y : data.invoices[Int(a)].id < data.invoices[Int(b)].id
-        }
+        hits.sort { Matcher.dueFirst(data.invoices, $0, $1) }
         if let exact = hits.first(where: { open[Int($0)] == ctx.payment && eligible($0, ctx) }) { hits = [exact] }
       }
       for i in hits {
@@ -707,12 +718,7 @@ struct Matcher {
         reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
         suggestions: Array(found.prefix(Matcher.maxNamed)), customer: data.invoices[Int(found[0])].customer, note: "names too many invoices")
     }
-    if found.count > 1 {
-      found.sort { a, b in
-        let (x, y) = (data.invoices[Int(a)].dueDate, data.invoices[Int(b)].dueDate)
-        return x != y ? x < y : data.invoices[Int(a)].id < data.invoices[Int(b)].id
-      }
-    }
+    if found.count > 1 { found.sort { Matcher.dueFirst(data.invoices, $0, $1) } }
     ctx.payer = ctx.payer ?? data.invoices[Int(found[0])].customer
     return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
   }
@@ -755,7 +761,7 @@ struct Matcher {
           chosen.append(i)
           left -= min(left, open[Int(i)])
         }
-        return difference(chosen, strategy: "oldest first", ctx)
+        return difference(chosen, strategy: "oldest first", ctx, partialLast: true)
       }
     }
     return nil
@@ -842,8 +848,9 @@ struct Matcher {
     return "cash-apps"
   }
 
-  /// Classifies the difference between the payment and the chosen invoices and applies the rule's outcome.
-  func difference(_ invoices: [Int32], strategy: String, _ ctx: RuleContext) -> Decision {
+  /// Classifies the difference between the payment and the chosen invoices and applies the rule's outcome
+  /// (`partialLast`: oldest first, whose last invoice may be paid in part).
+  func difference(_ invoices: [Int32], strategy: String, _ ctx: RuleContext, partialLast: Bool = false) -> Decision {
     let rule = ctx.rule
     let total = invoices.reduce(Int64(0)) { $0 + open[Int($1)] }
     let d = ctx.payment - total
@@ -877,7 +884,7 @@ struct Matcher {
     }
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off.
-    if strategy == "oldest first" {
+    if partialLast {
       if within, case .writeOff? = rule.outcomes[.underpaymentWithin] { dec.kind = .allocate(writeOffShort: true) }
       return dec
     }
@@ -987,7 +994,7 @@ extension Dataset {
   /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
   /// exported after posting it does not count it twice.
   public mutating func recordJournalPayments(_ items: [ProducedItem]) {
-    for item in items where item.kind == .match && (item.step == CashStatus.applied.rawValue || item.step == CashStatus.exception.rawValue) {
+    for item in items where item.kind == .match && CashStatus(rawValue: item.step)?.postsAllocations == true {
       for entry in item.invoices {
         guard let eq = entry.lastIndex(of: "="), let at = entry.lastIndex(of: "@"), eq < at,
           let i = invoiceIDs.find(String(entry[..<eq]), in: invoices),
@@ -1003,11 +1010,10 @@ extension Dataset {
   /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so
   /// dunning in the same run leaves closed invoices alone.
   public mutating func recordPayments(_ r: CashResult) {
-    for a in r.applications where a.status == .applied || a.status == .exception {
+    for a in r.applications where a.status.postsAllocations {
       for al in a.allocations {
         guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
-        let add = al.amount.adding(al.writtenOff) ?? al.amount
-        invoices[i].paid = invoices[i].paid.adding(add) ?? invoices[i].paid
+        invoices[i].paid = invoices[i].paid.adding(al.settled) ?? invoices[i].paid
         if al.closes { invoices[i].status = .paid }
       }
     }

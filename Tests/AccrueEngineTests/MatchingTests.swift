@@ -245,6 +245,26 @@ struct MatchingTests {
     #expect(!r.applications[1].allocations.contains { $0.invoice == "i2" })
   }
 
+  @Test("'when' conditions read the payment's fields (and the rules after a false one still run)")
+  func paymentConditions() throws {
+    let rules = """
+      currency USD
+      match refunds "Refunds back" {
+        when payment.remittance matches /(?i)^refund/
+        when payment.amount > 100.00 USD
+        allocate exact single
+        on no match: exception to queue "refunds" reason "A refund came back"
+      }
+      """ + "\n" + Cash.rules.replacingOccurrences(of: "currency USD\n", with: "")
+    // A refund no open invoice has the amount of: the rule's queue; one that has it: applied by that rule.
+    #expect(try Cash.one("p1,2026-11-02,,123.00,USD,,Refund for October,Globex GmbH,", rules: rules).queue == "refunds")
+    #expect(try Cash.one("p1,2026-11-02,,400.00,USD,,Refund for October,Globex GmbH,", rules: rules).rule == "refunds")
+    // Too small for the first rule: the payer's exact invoice, suggested by the next rules.
+    let small = try Cash.one("p1,2026-11-02,,99.00,USD,,Refund,Globex GmbH,", rules: rules)
+    #expect(small.rule != "refunds")
+    #expect(try Cash.one("p1,2026-11-02,,400.00,USD,,Payment,Globex GmbH,", rules: rules).rule == "amount_only")
+  }
+
   @Test("results do not depend on the order of the payment rows")
   func orderIndependent() throws {
     let rows = [
