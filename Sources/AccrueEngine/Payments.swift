@@ -75,7 +75,7 @@ extension Dataset {
     for name in names {
       switch BankStatements.read(path: DataFolder.join(dir, name)) {
       case .failure(let e):
-        issues.append(DataIssue(code: "D0105", file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: (e.location.isEmpty ? "" : e.location + ": ") + e.message))
+        issues.append(DataIssue(code: "D0105", file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: e.message + (e.location.isEmpty ? "" : " (at \(e.location))")))
       case .success(let list):
         for t in list {
           let base = "stmt-" + String(Matcher.fingerprint(t), radix: 16)
