@@ -82,6 +82,7 @@ struct RunInputs {
     let t0 = clock.now
     guard let plan = RulesStage.compile(rules, io: io) else { return .failure(ExitCode(ExitStatus.failure)) }
     let t1 = clock.now
+    PhaseLog.start()
     let (data, issues) = Dataset.load(folder: dataDir, plan: plan)
     let t2 = clock.now
     if !issues.isEmpty, let code = handleIssues(issues, args, io: io) { return .failure(ExitCode(code)) }
@@ -176,6 +177,8 @@ enum PlanCommand {
       let t4 = clock.now
       let (tr, td) = inputs.times
       io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms, billing and collections \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
+      let steps = PhaseLog.take()
+      if !steps.isEmpty { io.err("stats: steps: " + steps.map { "\($0.label) \($0.milliseconds) ms" }.joined(separator: ", ") + "\n") }
       let (rows, fast) = result.usageRows
       if rows > 0 {
         let total = Check.seconds(t4 - t2 + tr + td)

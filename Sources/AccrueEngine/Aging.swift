@@ -124,7 +124,7 @@ extension Dataset {
   public static func loadReceivables(folder: String) -> (customers: [(id: String, name: String)], invoices: [OpenInvoice], issues: [DataIssue]) {
     var issues: [DataIssue] = []
     var customers: [(id: String, name: String)] = []
-    var index: [String: Int] = [:]
+    var index = IDIndex()
     switch DataFolder.find("customers", in: folder) {
     case .failure(let i): issues.append(i)
     case .success(nil):
@@ -136,11 +136,10 @@ extension Dataset {
       issues += iss.filter { $0.code != "D0202" }  // other columns are for the rules, not for the report
       for row in rows {
         guard case .text(let id) = row.values[0], case .text(let name) = row.values[1] else { continue }
-        if index[id] != nil {
+        guard index.add(id, customers.count) else {
           issues.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate customer id '\(id)'", record: row.raw))
           continue
         }
-        index[id] = customers.count
         customers.append((id, name))
       }
     }

@@ -131,6 +131,75 @@ final class WhyLog {
   var lines: [String] = []
 }
 
+/// One cadence's step dates for recent due dates, direct-mapped on the due day (a due date evicts the one
+/// `size` days apart).
+struct StepDateCache {
+  static let size = 2048
+  let steps: Int
+  var due: [Int32]
+  var dates: [CivilDate]
+
+  init(steps: Int) {
+    self.steps = steps
+    due = Array(repeating: .min, count: StepDateCache.size)
+    dates = Array(repeating: CivilDate(dayNumber: 0), count: StepDateCache.size * steps)
+  }
+
+  /// Where the dates for `d` start in `dates`, when known.
+  @inline(__always) func find(_ d: CivilDate) -> Int? {
+    let slot = Int(d.dayNumber) & (StepDateCache.size - 1)
+    return due[slot] == d.dayNumber ? slot * steps : nil
+  }
+
+  mutating func store(_ d: CivilDate, _ values: [CivilDate]) {
+    let slot = Int(d.dayNumber) & (StepDateCache.size - 1)
+    due[slot] = d.dayNumber
+    for k in 0..<steps { dates[slot * steps + k] = values[k] }
+  }
+}
+
+/// Invoice indexes grouped by customer in one flat array (a counting sort: two passes, no array per customer).
+struct CustomerLists {
+  /// `items[offsets[c]..<offsets[c + 1]]` are customer c's.
+  var offsets: [Int]
+  var items: [Int32]
+
+  /// Groups `0..<count` by `customerOf(i)` (-1: left out), keeping their order within each customer.
+  init(customers: Int, _ count: Int, _ customerOf: (Int) -> Int32) {
+    var owner = [Int32](repeating: -1, count: count)
+    var counts = [Int](repeating: 0, count: customers + 1)
+    for i in 0..<count {
+      let c = customerOf(i)
+      guard c >= 0, Int(c) < customers else { continue }
+      owner[i] = c
+      counts[Int(c) + 1] += 1
+    }
+    for c in 0..<customers { counts[c + 1] += counts[c] }
+    offsets = counts
+    var next = counts
+    items = [Int32](repeating: 0, count: counts[customers])
+    for i in 0..<count where owner[i] >= 0 {
+      let c = Int(owner[i])
+      items[next[c]] = Int32(i)
+      next[c] += 1
+    }
+  }
+
+  var customers: Int { offsets.count - 1 }
+  func isEmpty(_ c: Int) -> Bool { offsets[c] == offsets[c + 1] }
+  subscript(_ c: Int) -> ArraySlice<Int32> { items[offsets[c]..<offsets[c + 1]] }
+  /// The first customer whose invoices start at or after position `k` of `items`.
+  func customer(at k: Int) -> Int {
+    var lo = 0
+    var hi = customers
+    while lo < hi {
+      let m = (lo + hi) / 2
+      if offsets[m] < k { lo = m + 1 } else { hi = m }
+    }
+    return lo
+  }
+}
+
 /// Runs the dunning cadences against open invoices as of a date.
 public enum Collections {
   /// Produces the reminders due as of `asOf`. `history` holds what was produced before (the journal),
@@ -143,7 +212,8 @@ public enum Collections {
     let all = data.collections.sent + history
     var run = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations)
     let (byCustomer, open) = run.prepare(extraInvoices)
-    let n = byCustomer.count
+    PhaseLog.mark("dunning: open invoices by customer")
+    let n = byCustomer.customers
     guard open >= parallelAt, n >= 2 else {
       let (reminders, failures) = run.process(0..<n, byCustomer)
       return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
@@ -152,7 +222,8 @@ public enum Collections {
     // (environment, caches); results joined in customer order, as one pass gives them.
     var other = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations, why: run.why)
     other.invoices = run.invoices
-    let mid = n / 2
+    // Split where half the open invoices are behind (customers differ a lot in how many they have).
+    let mid = min(max(1, byCustomer.customer(at: open / 2)), n - 1)
     let box = CollectionsBox(other, byCustomer)
     let done = DispatchSemaphore(value: 0)
     let t = Thread {
@@ -162,7 +233,9 @@ public enum Collections {
     t.stackSize = 8 << 20
     t.start()
     let (first, f1) = run.process(0..<mid, byCustomer)
+    PhaseLog.mark("dunning: first half of the customers")
     done.wait()
+    PhaseLog.mark("dunning: waiting for the second half")
     let (second, f2) = box.result ?? ([], [])
     return CollectionsResult(asOf: asOf, reminders: first + second, openInvoices: open, whyNot: run.why?.lines, failures: f1 + f2)
   }
@@ -174,9 +247,9 @@ public enum Collections {
 /// Hands the second thread its run and brings its reminders back (the thread owns it until the join).
 final class CollectionsBox: @unchecked Sendable {
   var run: CollectionsRun
-  let byCustomer: [[Int32]]
+  let byCustomer: CustomerLists
   var result: ([Reminder], [String])?
-  init(_ run: CollectionsRun, _ byCustomer: [[Int32]]) {
+  init(_ run: CollectionsRun, _ byCustomer: CustomerLists) {
     self.run = run
     self.byCustomer = byCustomer
   }
@@ -203,6 +276,8 @@ struct CollectionsRun {
   var calendarInUse = -2
   /// Step dates of the invoice being considered (reused: one allocation per run, not per invoice).
   var dateBuffer: [CivilDate] = []
+  /// Step dates by due date, per cadence: invoices share few due dates, and business-day arithmetic is not free.
+  var stepDates: [StepDateCache] = []
   /// The lines `--why-not` shows (a reference, so noting does not need exclusive access to the run).
   let why: WhyLog?
   /// Promises and payment plans by customer index.
@@ -346,37 +421,39 @@ struct CollectionsRun {
     var disputed: Fixed
   }
 
-  /// Gathers the open invoices (the data's and `extra`) by customer.
-  mutating func prepare(_ extra: [OpenInvoice]) -> (byCustomer: [[Int32]], open: Int) {
+  /// Gathers the open invoices (the data's and `extra`) by customer, in file order within each.
+  mutating func prepare(_ extra: [OpenInvoice]) -> (byCustomer: CustomerLists, open: Int) {
     invoices = extra.isEmpty ? data.invoices : data.invoices + extra
-    var byCustomer = [[Int32]](repeating: [], count: data.customers.count)
-    var open = 0
-    for i in invoices.indices {
+    if let whyNot, let i = invoices.firstIndex(where: { $0.id == whyNot }) {
       let inv = invoices[i]
-      if inv.id == whyNot {
-        if inv.status != .open { why?.lines.append("invoice \(inv.id) is \(inv.status.rawValue): only open invoices are dunned") }
-        if inv.isCreditNote { why?.lines.append("\(inv.id) is a credit note: credit notes are not dunned") }
-        if inv.status == .open && !inv.isCreditNote && inv.unpaid <= .zero { why?.lines.append("invoice \(inv.id) has nothing left to pay") }
-      }
-      guard inv.status == .open, !inv.isCreditNote, inv.unpaid > .zero else { continue }
-      byCustomer[Int(inv.customer)].append(Int32(i))
-      open += 1
+      if inv.status != .open { why?.lines.append("invoice \(inv.id) is \(inv.status.rawValue): only open invoices are dunned") }
+      if inv.isCreditNote { why?.lines.append("\(inv.id) is a credit note: credit notes are not dunned") }
+      if inv.status == .open && !inv.isCreditNote && inv.unpaid <= .zero { why?.lines.append("invoice \(inv.id) has nothing left to pay") }
     }
-    return (byCustomer, open)
+    // Fields read one by one (copying an invoice would retain its strings).
+    let lists = CustomerLists(customers: data.customers.count, invoices.count) { i in
+      invoices[i].status == .open && !invoices[i].isCreditNote && invoices[i].unpaid > .zero ? invoices[i].customer : -1
+    }
+    return (lists, lists.items.count)
   }
 
   /// The reminders of the customers in `range` (oldest due date first within each), and the failures.
-  mutating func process(_ range: Range<Int>, _ byCustomer: [[Int32]]) -> ([Reminder], [String]) {
+  mutating func process(_ range: Range<Int>, _ byCustomer: CustomerLists) -> ([Reminder], [String]) {
     var reminders: [Reminder] = []
     let cust = RecordKind.customer.index
     let invRec = RecordKind.invoice.index
     env.records[invRec] = Array(repeating: .text(""), count: invoiceFieldCount)
-    for c in range where !byCustomer[c].isEmpty {
-      var list = byCustomer[c]
+    var list: [Int32] = []
+    var candidates: [Candidate] = []
+    for c in range where !byCustomer.isEmpty(c) {
+      list.removeAll(keepingCapacity: true)
+      list.append(contentsOf: byCustomer[c])
       if list.count > 1 {
+        // Oldest due date first; the id breaks ties (compared only then: strings are the slow part).
         list.sort { a, b in
           let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
-          return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
+          if x != y { return x < y }
+          return invoices[Int(a)].id < invoices[Int(b)].id
         }
       }
       let customer = data.customers[c]
@@ -412,12 +489,12 @@ struct CollectionsRun {
       appliesCache = Array(repeating: -2, count: plan.cadences.count)
       pauseCache = appliesCache
 
-      var candidates: [Candidate] = []
+      candidates.removeAll(keepingCapacity: true)
       for i in list {
         if let cand = consider(Int(i), c) { candidates.append(cand) }
       }
       if candidates.isEmpty { continue }
-      reminders += produce(candidates, invoices, c)
+      produce(candidates, invoices, c, into: &reminders)
     }
     return (reminders, failures)
   }
@@ -434,24 +511,26 @@ struct CollectionsRun {
   mutating func load(_ i: Int, disputedExcluded: Bool) {
     let r = RecordKind.invoice.index
     let s = invoiceFieldSlots
-    let inv = invoices[i]
-    let cur = inv.currency
-    if s[0] >= 0 { env.records[r][s[0]] = .text(inv.id) }
-    if s[1] >= 0 { env.records[r][s[1]] = .text(inv.number) }
+    // Fields read one by one, and only those the rules read: copying the invoice would retain its strings.
+    let cur = invoices[i].currency
+    if s[0] >= 0 { env.records[r][s[0]] = .text(invoices[i].id) }
+    if s[1] >= 0 { env.records[r][s[1]] = .text(invoices[i].number) }
     if s[2] >= 0 { env.records[r][s[2]] = .record(.customer) }
-    if s[3] >= 0 { env.records[r][s[3]] = .date(inv.issueDate) }
-    if s[4] >= 0 { env.records[r][s[4]] = .date(inv.dueDate) }
+    if s[3] >= 0 { env.records[r][s[3]] = .date(invoices[i].issueDate) }
+    if s[4] >= 0 { env.records[r][s[4]] = .date(invoices[i].dueDate) }
     if s[5] >= 0 { env.records[r][s[5]] = .currency(cur) }
-    if s[6] >= 0 { env.records[r][s[6]] = .money(inv.amount, cur) }
-    if s[7] >= 0 { env.records[r][s[7]] = .money(inv.paid, cur) }
-    if s[8] >= 0 { env.records[r][s[8]] = .money(inv.disputed, cur) }
-    if s[9] >= 0 { env.records[r][s[9]] = .money(disputedExcluded ? inv.balance : inv.unpaid, cur) }
-    if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - inv.dueDate.dayNumber))) }
-    if s[11] >= 0 { env.records[r][s[11]] = .text(inv.status.rawValue) }
-    if s[12] >= 0 { env.records[r][s[12]] = .text(inv.reference) }
+    if s[6] >= 0 { env.records[r][s[6]] = .money(invoices[i].amount, cur) }
+    if s[7] >= 0 { env.records[r][s[7]] = .money(invoices[i].paid, cur) }
+    if s[8] >= 0 { env.records[r][s[8]] = .money(invoices[i].disputed, cur) }
+    if s[9] >= 0 { env.records[r][s[9]] = .money(disputedExcluded ? invoices[i].balance : invoices[i].unpaid, cur) }
+    if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - invoices[i].dueDate.dayNumber))) }
+    if s[11] >= 0 { env.records[r][s[11]] = .text(invoices[i].status.rawValue) }
+    if s[12] >= 0 { env.records[r][s[12]] = .text(invoices[i].reference) }
+    if customInvoiceSlots.isEmpty { return }
+    let custom = invoices[i].custom
     for (n, (k, slot)) in customInvoiceSlots.enumerated() {
       // Invoices without values (a forecast's) get the field's default, never the previous invoice's value.
-      env.records[r][slot] = k < inv.custom.count ? inv.custom[k] : customInvoiceDefaults[n]
+      env.records[r][slot] = k < custom.count ? custom[k] : customInvoiceDefaults[n]
     }
   }
 
@@ -471,8 +550,7 @@ struct CollectionsRun {
       // Each cadence sees the balance its own 'pause on dispute' defines; and its calendar.
       if cad.c.pauseOnDispute != disputedOut, invoiceFieldSlots[9] >= 0 {
         disputedOut = cad.c.pauseOnDispute
-        let inv = invoices[i]
-        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? inv.balance : inv.unpaid, inv.currency)
+        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? invoices[i].balance : invoices[i].unpaid, currency)
       }
       useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
@@ -503,8 +581,7 @@ struct CollectionsRun {
     // 2. Pauses.
     disputedOut = box.c.pauseOnDispute
     if invoiceFieldSlots[9] >= 0 {
-      let inv = invoices[i]
-      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? inv.balance : inv.unpaid, inv.currency)
+      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? invoices[i].balance : invoices[i].unpaid, currency)
     }
     let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
     if open <= .zero {
@@ -552,10 +629,16 @@ struct CollectionsRun {
       }
     }
     // 3. The latest step due whose condition holds.
-    let cal = box.c.calendar.map { calendars[$0] } ?? .weekendsOnly
     var chosenStep: Int?
     dateBuffer.removeAll(keepingCapacity: true)
-    for j in box.offsets.indices { dateBuffer.append(stepDate(offset: box.offsets[j], business: box.business[j], due: due, cal)) }
+    if stepDates.isEmpty { stepDates = boxes.map { StepDateCache(steps: $0.offsets.count) } }
+    if let base = stepDates[ck].find(due) {
+      dateBuffer.append(contentsOf: stepDates[ck].dates[base..<base + box.offsets.count])
+    } else {
+      let cal = box.c.calendar.map { calendars[$0] } ?? .weekendsOnly
+      for j in box.offsets.indices { dateBuffer.append(stepDate(offset: box.offsets[j], business: box.business[j], due: due, cal)) }
+      stepDates[ck].store(due, dateBuffer)
+    }
     let dates = dateBuffer
     for k in box.c.steps.indices.reversed() where dates[k] <= asOf {
       if box.conditionless[k] {
@@ -595,7 +678,7 @@ struct CollectionsRun {
 
   /// Turns a customer's candidates into reminders: grouped per cadence and currency when the cadence says
   /// so (the oldest invoice drives the step), subject to the minimum gap.
-  mutating func produce(_ candidates: [Candidate], _ invoices: [OpenInvoice], _ c: Int) -> [Reminder] {
+  mutating func produce(_ candidates: [Candidate], _ invoices: [OpenInvoice], _ c: Int, into out: inout [Reminder]) {
     let customer = data.customers[c]
     var groups: [[Candidate]] = []
     var groupOf: [Int: Int] = [:]
@@ -610,14 +693,13 @@ struct CollectionsRun {
       }
       groups.append([cand])
     }
-    var out: [Reminder] = []
     for group in groups {
       let driver = group[0]
       let inv = invoices[driver.invoice]
       let cad = plan.cadences[driver.cadence]
       let step = cad.steps[driver.step]
       let key = "\(inv.id)/\(cad.name)/\(step.name)"
-      if sentKeys.contains(key) {
+      if !sentKeys.isEmpty, sentKeys.contains(key) {
         for g in group { note(invoices[g.invoice].id, "already produced: \(key)") }
         continue
       }
@@ -700,7 +782,6 @@ struct CollectionsRun {
       if reminder.contactsCustomer { lastContact[customer.id] = asOf }
       out.append(reminder)
     }
-    return out
   }
 
   /// Steps a catch-up skips for a candidate: those after the last sent, before the one sent now, whose dates passed.

@@ -38,6 +38,51 @@ public struct ContractData: Sendable {
   public var source: RowRef
 }
 
+/// Makes a record's slots from a row: the column kinds, slots and declared defaults looked up once, and a
+/// template of defaults kept per currency (money defaults are in the record's currency), so a row costs one
+/// array copy and one conversion per column.
+struct RecordBuilder {
+  let types: [ValueType]
+  let slots: [Int]
+  let defaults: [RValue?]
+  let fieldTypes: [ValueType]
+  var templates: [Currency?: [RValue]] = [:]
+
+  init(plan: ExecutablePlan, kind: RecordKind, columns: [(ColumnSpec, Int)]) {
+    let fields = plan.program.fields(of: kind)
+    fieldTypes = fields.map(\.type)
+    defaults = fields.map { plan.fieldDefault(kind, $0.index) }
+    slots = columns.map(\.1)
+    types = columns.map { fields[$0.1].type }
+  }
+
+  mutating func record(_ values: [Value], currency: Currency?) -> [RValue] {
+    var record: [RValue]
+    if let t = templates[currency] {
+      record = t
+    } else {
+      record = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
+      templates[currency] = record
+    }
+    for k in slots.indices {
+      let slot = slots[k]
+      record[slot] = Schemas.value(values[k], types[k], currency: currency, default: defaults[slot])
+    }
+    return record
+  }
+
+  /// About how many records a file holds (from its size; a guess for reserving room, never a limit).
+  static func estimatedRows(_ path: String) -> Int {
+    guard let h = FileHandle(forReadingAtPath: path) else { return 16 }
+    defer { try? h.close() }
+    guard let size = try? h.seekToEnd(), (try? h.seek(toOffset: 0)) != nil, let sample = try? h.read(upToCount: 1 << 16),
+      !sample.isEmpty
+    else { return 16 }
+    let lines = max(1, sample.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
+    return min(Int(size) / max(1, sample.count / lines) + 16, 1 << 24)
+  }
+}
+
 /// Carries a table read on another thread back (written once before the semaphore is signalled).
 final class TableBox: @unchecked Sendable {
   var value: (rows: [Row], issues: [DataIssue])?
@@ -48,8 +93,8 @@ public struct Dataset: Sendable {
   public var folder: String
   public var customers: [CustomerData]
   public var contracts: [ContractData]
-  public var customerIndex: [String: Int]
-  public var contractIndex: [String: Int]
+  public var customerIndex: IDIndex
+  public var contractIndex: IDIndex
   /// Keys of invoices issued besides the invoices file's ids (a journal's, a forecast's earlier days).
   public var issuedKeys: Set<String>
   /// Invoice rows the fast path read (the rest went through the general reader); for tests and `--stats`.
@@ -226,47 +271,52 @@ extension Dataset {
 
     var rejected = (customers: 0, contracts: 0)
 
-    // Customers.
+    // Customers: streamed (rows are not kept), records made from a template per currency.
     let custCols = Schemas.columns(.customer, p)
-    let custFields = p.fields(of: .customer)
-    // Declared defaults by slot, looked up once (not per row).
-    let custDefaults = custFields.map { plan.fieldDefault(.customer, $0.index) }
+    let custBuild = RecordBuilder(plan: plan, kind: .customer, columns: custCols)
     var customers: [CustomerData] = []
-    var customerIndex: [String: Int] = [:]
+    var customerIndex = IDIndex()
     let custCurrency = custCols.firstIndex(where: { $0.0.name == "currency" })
     if let f = found(custFound) {
-      let (rows, iss) = TableReader.readAll(f, schema: Schemas.table("customers", custCols))
-      issues += iss
-      for row in rows {
-        guard case .text(let id) = row.values[0] else { continue }
-        if customerIndex[id] != nil {
-          issue("D0304", f, row, 0, "duplicate customer id '\(id)'")
-          continue
+      let capacity = RecordBuilder.estimatedRows(f.path)
+      customers.reserveCapacity(capacity)
+      customerIndex = IDIndex(minimumCapacity: capacity)
+      var duplicates: [DataIssue] = []
+      var readIssues: [DataIssue] = []
+      var builder = custBuild
+      TableReader.stream(f, schema: Schemas.table("customers", custCols), onIssue: { readIssues.append($0) }) { row in
+        guard case .text(let id) = row.values[0] else { return }
+        guard customerIndex.add(id, customers.count) else {
+          let column = row.columns.isEmpty ? 1 : row.columns[0]
+          duplicates.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
+          return
         }
         var currency: Currency?
         if let ci = custCurrency, case .currency(let c) = row.values[ci] { currency = c }
-        var record = custFields.map { custDefaults[$0.index] ?? Schemas.defaultValue($0.type, currency: currency) }
-        for (k, (_, slot)) in custCols.enumerated() {
-          record[slot] = Schemas.value(row.values[k], custFields[slot].type, currency: currency, default: custDefaults[slot])
-        }
+        let record = builder.record(row.values, currency: currency)
         let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
-        customerIndex[id] = customers.count
         customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: row.line)))
       }
+      issues += readIssues
+      issues += duplicates
       rejected.customers = Set(issues.filter { $0.file == f.path && $0.line > 1 }.map(\.line)).count
     } else if issues.isEmpty {
       issues.append(DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)", record: ""))
     }
 
+    PhaseLog.mark("customers")
     // Contracts.
     let conFields = p.fields(of: .contract)
-    let conDefaults = conFields.map { plan.fieldDefault(.contract, $0.index) }
     var contracts: [ContractData] = []
-    var contractIndex: [String: Int] = [:]
+    var contractIndex = IDIndex()
     conDone.wait()
+    PhaseLog.mark("waiting for the contracts file")
     if let f = found(conFound), let (rows, iss) = conRead.value {
       conRead.value = nil
       issues += iss
+      contracts.reserveCapacity(rows.count)
+      contractIndex = IDIndex(minimumCapacity: rows.count)
+      var builder = RecordBuilder(plan: plan, kind: .contract, columns: conCols)
       // Column and slot positions, found once (not per row).
       let positions = Dictionary(uniqueKeysWithValues: conCols.enumerated().map { ($0.element.0.name, $0.offset) })
       func col(_ n: String) -> Int { positions[n] ?? -1 }
@@ -277,6 +327,7 @@ extension Dataset {
       let customerSlot = conFields.first(where: { $0.name == "customer" })?.index
       let endSlot = conFields.first(where: { $0.name == "end_date" })?.index
       let anchorSlot = conFields.first(where: { $0.name == "billing_anchor" })?.index
+      let planCurrencies = plan.plans.map(\.currency)
       for row in rows {
         guard case .text(let id) = row.values[cId], case .text(let cust) = row.values[cCust],
           case .text(let planName) = row.values[cPlan], case .date(let start) = row.values[cStart]
@@ -295,7 +346,7 @@ extension Dataset {
           issue("D0303", f, row, cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
           continue
         }
-        let spec = plan.plans[pi]
+        let planCurrency = planCurrencies[pi]
         var end: CivilDate?
         if case .date(let e) = row.values[cEnd] {
           if e < start {
@@ -304,8 +355,8 @@ extension Dataset {
           }
           end = e
         }
-        if case .currency(let c) = row.values[cCur], c != spec.currency {
-          issue("D0306", f, row, cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(spec.currency.code)")
+        if case .currency(let c) = row.values[cCur], c != planCurrency {
+          issue("D0306", f, row, cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(planCurrency.code)")
           continue
         }
         var anchor = start
@@ -314,14 +365,11 @@ extension Dataset {
         var seats = Fixed.zero
         if case .number(let q) = row.values[cQty] { quantity = q }
         if case .number(let s) = row.values[cSeats] { seats = s }
-        var record = conFields.map { conDefaults[$0.index] ?? Schemas.defaultValue($0.type, currency: spec.currency) }
-        for (k, (_, slot)) in conCols.enumerated() {
-          record[slot] = Schemas.value(row.values[k], conFields[slot].type, currency: spec.currency, default: conDefaults[slot])
-        }
+        var record = builder.record(row.values, currency: planCurrency)
         if let s = customerSlot { record[s] = .record(.customer) }
         if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
         if let s = anchorSlot { record[s] = .date(anchor) }
-        contractIndex[id] = contracts.count
+        contractIndex.add(id, contracts.count)
         contracts.append(
           ContractData(
             id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
@@ -333,6 +381,7 @@ extension Dataset {
       issues.append(DataIssue(code: "D0103", file: folder + "/contracts.csv", line: 1, column: 1, message: "no contracts file (contracts.csv, .json or .jsonl)", record: ""))
     }
 
+    PhaseLog.mark("contracts")
     // Contract changes.
     if let f = find("contract_changes") {
       let cols: [ColumnSpec] = [
@@ -394,7 +443,9 @@ extension Dataset {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
         f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
     }
+    PhaseLog.mark("invoices")
     cashDone.wait()
+    PhaseLog.mark("waiting for payments and accounts")
     let cash = cashBox.value?.0 ?? CashData()
     issues += cashBox.value?.1 ?? []
     let collections = loadCollections(

@@ -49,8 +49,9 @@ extension InvoiceRows {
     // Room for about as many invoices as lines (from the length of the first ones), so the arrays grow once.
     let sample = min(to - from, 16_384)
     let newlines = max(1, Usage.countNewlines(bytes, from: from, to: from + sample))
-    let estimate = (to - from) / max(1, sample / newlines) + 16
+    let estimate = (to - from) / max(1, sample / newlines) * 51 / 50 + 16
     invoices.reserveCapacity(invoices.count + estimate)
+    ids.reserveCapacity(ids.count + estimate)
     periods.reserveCapacity(periods.count + estimate)
     idColumns.reserveCapacity(idColumns.count + estimate)
     var i = from
@@ -132,30 +133,39 @@ extension InvoiceRows {
     let pd = date(15)
     guard ps.ok, pe.ok, pd.ok, due >= issueDate else { return false }
     var status = InvoiceStatus.open
+    // Status and kind compared as bytes (no string made per row).
+    @inline(__always) func isWord(_ b: UnsafeBufferPointer<UInt8>, _ w: StaticString) -> Bool {
+      b.count == w.utf8CodeUnitCount && memcmp(b.baseAddress!, w.utf8Start, b.count) == 0
+    }
     if let b = field(11) {
-      guard let s = InvoiceStatus(rawValue: text(b)) else { return false }
-      status = s
+      if isWord(b, "open") {
+        status = .open
+      } else {
+        guard let s = InvoiceStatus(rawValue: text(b)) else { return false }
+        status = s
+      }
     }
     var creditNote = false
     if let b = field(2) {
-      let k = text(b)
-      guard k == "invoice" || k == "credit_note" else { return false }
-      creditNote = k == "credit_note"
+      if isWord(b, "credit_note") {
+        creditNote = true
+      } else if !isWord(b, "invoice") {
+        return false
+      }
     }
-    guard let ci = customerIndex[text(custB)] else { return false }
+    guard let ci = customerIndex.find(custB.baseAddress!, count: custB.count) else { return false }
     var contract: Int32 = -1
     if let contractIndex, let b = field(4) {
-      guard let k = contractIndex[text(b)] else { return false }
+      guard let k = contractIndex.find(b.baseAddress!, count: b.count) else { return false }
       contract = Int32(k)
     }
     let id = text(idB)
-    if ids.find(id, in: invoices) != nil { return false }
+    guard ids.insertIfAbsent(id, index: invoices.count, in: invoices) else { return false }
     var number = id
     if let b = field(1), !(b.count == idB.count && memcmp(b.baseAddress!, idB.baseAddress!, b.count) == 0) { number = text(b) }
     let reference = field(12).map(text) ?? ""
     var period: Int64 = 0
     if contract >= 0, let start = ps.value, !creditNote { period = Dataset.periodKey(Int(contract), start) }
-    ids.insert(id, index: invoices.count)
     var inv = OpenInvoice(
       id: id, number: number, isCreditNote: creditNote, customer: Int32(ci), contract: contract, issueDate: issueDate, dueDate: due,
       currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line), custom: [])

@@ -39,7 +39,7 @@ extension Dataset {
   ]
 
   /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional).
-  static func loadCash(folder: String, customerIndex: [String: Int], rejected: Int, _ issues: inout [DataIssue]) -> CashData {
+  static func loadCash(folder: String, customerIndex: IDIndex, rejected: Int, _ issues: inout [DataIssue]) -> CashData {
     var out = CashData()
     var ids: Set<String> = []
     func bad(_ code: String, _ f: TableFile, _ row: Row, _ col: Int, _ msg: String) {
