@@ -185,6 +185,11 @@ struct CustomerLists {
     }
   }
 
+  /// Sorts each customer's invoices.
+  mutating func sortEach(by less: (Int32, Int32) -> Bool) {
+    for c in 0..<customers where offsets[c + 1] - offsets[c] > 1 { items[offsets[c]..<offsets[c + 1]].sort(by: less) }
+  }
+
   var customers: Int { offsets.count - 1 }
   func isEmpty(_ c: Int) -> Bool { offsets[c] == offsets[c + 1] }
   subscript(_ c: Int) -> ArraySlice<Int32> { items[offsets[c]..<offsets[c + 1]] }

@@ -3,27 +3,33 @@ import Foundation
 /// Record ids (customers, contracts) to their index, looked up by `String` or straight from a file's bytes
 /// (the fast readers find an invoice's customer without making a string of it).
 ///
-/// Open addressing with linear probing over a power-of-two table kept at most half full; each slot holds the
-/// id's 64-bit hash and its entry, and an entry is confirmed by comparing the bytes, so a hash collision costs a
-/// comparison, never a wrong answer. The hash is FNV-1a with a final avalanche step (ids that differ only in
-/// their last digits spread over the whole table).
+/// Open addressing with linear probing over a power-of-two table kept at most half full. A slot holds the id's
+/// 64-bit hash, its index and, for ids of up to 15 bytes (the usual kind), the id itself: a lookup touches one
+/// slot, not the id's string, so it costs one cache miss rather than three. Longer ids are compared with the
+/// stored string. A hash collision costs a comparison, never a wrong answer. The hash is FNV-1a with a final
+/// avalanche step (ids that differ only in their last digits spread over the whole table).
 public struct IDIndex: Sendable {
-  /// Ids in the order they were added, and the index each stands for.
+  /// Ids in the order they were added.
   public private(set) var keys: [String] = []
-  private var values: [Int32] = []
-  private var hashes: [UInt64]
-  /// Entry (into `keys`) of each table slot, -1 when empty.
-  private var entries: [Int32]
+  /// One slot a cache line half: the hash, the index the id stands for, its entry in `keys` (-1: empty) and,
+  /// for ids of at most 15 bytes, the id itself (bytes, then its length in the last byte), so a lookup reads
+  /// one slot and nothing else.
+  private struct Slot {
+    var hash: UInt64 = 0
+    var value: Int32 = 0
+    var entry: Int32 = -1
+    var k0: UInt64 = 0
+    var k1: UInt64 = 0
+  }
+  private var slots: [Slot]
   private var mask: Int
 
   public init(minimumCapacity: Int = 0) {
     var size = 16
     while size < minimumCapacity * 2 { size <<= 1 }
-    hashes = Array(repeating: 0, count: size)
-    entries = Array(repeating: -1, count: size)
+    slots = Array(repeating: Slot(), count: size)
     mask = size - 1
     keys.reserveCapacity(minimumCapacity)
-    values.reserveCapacity(minimumCapacity)
   }
 
   public var count: Int { keys.count }
@@ -38,14 +44,31 @@ public struct IDIndex: Sendable {
     return h
   }
 
+  /// An id of at most 15 bytes packed in two words (its length in the top byte); nil for longer ids.
+  @inline(__always) static func packed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64)? {
+    guard n <= 15 else { return nil }
+    var k0: UInt64 = 0
+    var k1: UInt64 = UInt64(n) << 56
+    for i in 0..<min(n, 8) { k0 |= UInt64(p[i]) << (8 * UInt64(i)) }
+    if n > 8 { for i in 8..<n { k1 |= UInt64(p[i]) << (8 * UInt64(i - 8)) } }
+    return (k0, k1)
+  }
+
   /// The index of the id given by its bytes, or nil.
   @inline(__always) public func find(_ p: UnsafePointer<UInt8>, count n: Int) -> Int? {
     let h = IDIndex.hash(p, n)
+    let short = IDIndex.packed(p, n)
     var s = Int(truncatingIfNeeded: h) & mask
     while true {
-      let e = Int(entries[s])
-      if e < 0 { return nil }
-      if hashes[s] == h, IDIndex.equal(keys[e], p, n) { return Int(values[e]) }
+      let slot = slots[s]
+      if slot.entry < 0 { return nil }
+      if slot.hash == h {
+        if let (k0, k1) = short {
+          if slot.k0 == k0 && slot.k1 == k1 { return Int(slot.value) }
+        } else if IDIndex.equal(keys[Int(slot.entry)], p, n) {
+          return Int(slot.value)
+        }
+      }
       s = (s + 1) & mask
     }
   }
@@ -58,38 +81,44 @@ public struct IDIndex: Sendable {
   /// The index of `id`, or nil.
   public subscript(_ id: String) -> Int? {
     var id = id
-    return id.withUTF8 { b in b.isEmpty ? find(UnsafePointer(bitPattern: 1)!, count: 0) : find(b.baseAddress!, count: b.count) }
+    return id.withUTF8 { b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }
   }
+
+  /// An address for an empty id's bytes (never read: there are none).
+  private static var nowhere: UnsafePointer<UInt8> { UnsafePointer(bitPattern: 1)! }
 
   /// Adds `id` for `index` unless it is there already; returns whether it was added.
   @discardableResult
   public mutating func add(_ id: String, _ index: Int) -> Bool {
-    if (keys.count + 1) * 2 > hashes.count { grow() }
     var id = id
-    let h = id.withUTF8 { b in IDIndex.hash(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count) }
-    var s = Int(truncatingIfNeeded: h) & mask
-    while entries[s] >= 0 {
-      if hashes[s] == h, keys[Int(entries[s])] == id { return false }
-      s = (s + 1) & mask
+    if id.withUTF8({ b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }) != nil { return false }
+    if (keys.count + 1) * 2 > slots.count { grow() }
+    var slot = Slot()
+    id.withUTF8 { b in
+      let p = b.baseAddress ?? IDIndex.nowhere
+      slot.hash = IDIndex.hash(p, b.count)
+      if let (k0, k1) = IDIndex.packed(p, b.count) {
+        slot.k0 = k0
+        slot.k1 = k1
+      }
     }
-    hashes[s] = h
-    entries[s] = Int32(keys.count)
+    slot.value = Int32(truncatingIfNeeded: index)
+    slot.entry = Int32(keys.count)
     keys.append(id)
-    values.append(Int32(index))
+    place(slot)
     return true
   }
 
+  private mutating func place(_ slot: Slot) {
+    var s = Int(truncatingIfNeeded: slot.hash) & mask
+    while slots[s].entry >= 0 { s = (s + 1) & mask }
+    slots[s] = slot
+  }
+
   private mutating func grow() {
-    let oldHashes = hashes
-    let oldEntries = entries
-    hashes = Array(repeating: 0, count: oldHashes.count * 2)
-    entries = Array(repeating: -1, count: oldHashes.count * 2)
-    mask = hashes.count - 1
-    for k in oldHashes.indices where oldEntries[k] >= 0 {
-      var s = Int(truncatingIfNeeded: oldHashes[k]) & mask
-      while entries[s] >= 0 { s = (s + 1) & mask }
-      hashes[s] = oldHashes[k]
-      entries[s] = oldEntries[k]
-    }
+    let old = slots
+    slots = Array(repeating: Slot(), count: old.count * 2)
+    mask = slots.count - 1
+    for slot in old where slot.entry >= 0 { place(slot) }
   }
 }

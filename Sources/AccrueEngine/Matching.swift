@@ -185,14 +185,18 @@ public enum CashApplicationRun {
       out.tally()
       return out
     }
+    PhaseLog.mark("matching: duplicates and reversals")
     var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
+    PhaseLog.mark("matching: tables of open invoices")
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
     let (refs, names) = m.references(of: toMatch, in: payments)
     var naming: [Int] = []
     var others: [Int] = []
     for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
+    PhaseLog.mark("matching: references found")
     for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi] ?? []) }
+    PhaseLog.mark("matching: rules applied")
     out.applications = results.compactMap { $0 }
     out.failures = m.failures
     out.tally()
@@ -226,7 +230,7 @@ struct Matcher {
   /// Invoices held for a payment's review (a short payment, a currency mismatch), by payment id.
   var reservedBy: [Int32: String] = [:]
   /// Open invoices per customer, oldest due date first, then id.
-  let byCustomer: [[Int32]]
+  let byCustomer: CustomerLists
   /// Open invoices by currency and amount (minor units), newest first within an amount, sorted.
   let byAmount: [(currency: UInt32, amount: Int64, index: Int32)]
   let references: ReferenceIndex?
@@ -281,35 +285,36 @@ struct Matcher {
       t.start()
     }
     var open = [Int64](repeating: 0, count: invoices.count)
-    var lists = [[Int32]](repeating: [], count: data.customers.count)
-    var amounts: [(currency: UInt32, amount: Int64, index: Int32)] = []
-    amounts.reserveCapacity(invoices.count)
-    for (i, inv) in invoices.enumerated() where inv.status == .open && !inv.isCreditNote {
-      let o = inv.unpaid.toMinorUnits(exponent: inv.currency.minorUnits, .halfEven) ?? 0
+    // Sort keys as plain integers (currency, amount; then the issue date, latest first; then the index), so the
+    // sort compares numbers, not invoices.
+    var keys: [(hi: UInt64, lo: UInt64, index: Int32)] = []
+    keys.reserveCapacity(invoices.count)
+    // Fields read one by one: copying an invoice would retain all its strings.
+    for i in invoices.indices where invoices[i].status == .open && !invoices[i].isCreditNote {
+      let currency = invoices[i].currency
+      let o = invoices[i].unpaid.toMinorUnits(exponent: currency.minorUnits, .halfEven) ?? 0
       guard o > 0, o <= Matcher.maxMinorUnits else { continue }
       open[i] = o
-      if inv.customer >= 0, Int(inv.customer) < lists.count { lists[Int(inv.customer)].append(Int32(i)) }
-      amounts.append((inv.currency.packed, o, Int32(i)))
+      let latestFirst = ~(UInt64(UInt32(bitPattern: invoices[i].issueDate.dayNumber) ^ 0x8000_0000))
+      keys.append((UInt64(currency.packed) << 32 | UInt64(o) >> 24, (UInt64(o) & 0xFF_FFFF) << 32 | (latestFirst & 0xFFFF_FFFF), Int32(i)))
     }
-    for c in lists.indices where lists[c].count > 1 { lists[c].sort { Matcher.dueFirst(invoices, $0, $1) } }
+    var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? invoices[i].customer : -1 }
+    lists.sortEach { Matcher.dueFirst(invoices, $0, $1) }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
-    amounts.sort { a, b in
-      if a.currency != b.currency { return a.currency < b.currency }
-      if a.amount != b.amount { return a.amount < b.amount }
-      let (x, y) = (invoices[Int(a.index)].issueDate, invoices[Int(b.index)].issueDate)
-      return x != y ? x > y : a.index < b.index
-    }
+    keys.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo != b.lo ? a.lo < b.lo : a.index < b.index }
     self.open = open
     taken = [Bool](repeating: false, count: invoices.count)
     byCustomer = lists
-    byAmount = amounts
+    byAmount = keys.map { k in (invoices[Int(k.index)].currency.packed, open[Int(k.index)], k.index) }
+    names = PayerNames(data.customers)
+    PhaseLog.mark("matching: open amounts, lists and payer names")
     if threaded {
       indexDone.wait()
+      PhaseLog.mark("matching: waiting for the reference table")
       references = indexBox.index
     } else {
       references = needsIndex ? ReferenceIndex(invoices) : nil
     }
-    names = PayerNames(data.customers)
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }

@@ -341,8 +341,9 @@ extension Dataset {
 /// Invoice ids by their 64-bit FNV-1a hash, pointing into `Dataset.invoices` (strings compared only when
 /// hashes match). A million ids cost 12 bytes each here instead of a `Set<String>`'s hashing and buckets.
 public struct InvoiceIDIndex: Sendable {
-  private var hashes: [UInt64]
-  private var slots: [Int32]
+  /// Slot k is `table[2k]` (the id's hash, 0 when empty) and `table[2k + 1]` (the invoice's index): both in
+  /// one cache line, so a probe costs one miss.
+  private var table: [UInt64]
   private var mask: Int
   public private(set) var count = 0
 
@@ -352,15 +353,14 @@ public struct InvoiceIDIndex: Sendable {
   public init(minimumCapacity: Int) {
     var size = 1024
     while size < minimumCapacity * 2 { size <<= 1 }
-    hashes = Array(repeating: 0, count: size)
-    slots = Array(repeating: -1, count: size)
+    table = Array(repeating: 0, count: 2 * size)
     mask = size - 1
   }
 
   /// Makes room for `n` ids in all (the table is rebuilt once, not doubled step by step).
   public mutating func reserveCapacity(_ n: Int) {
-    guard n * 2 > hashes.count else { return }
-    var size = hashes.count
+    guard n * 2 > mask + 1 else { return }
+    var size = mask + 1
     while size < n * 2 { size <<= 1 }
     rebuild(size)
   }
@@ -384,8 +384,8 @@ public struct InvoiceIDIndex: Sendable {
   public func find(_ id: String, in invoices: [OpenInvoice]) -> Int? {
     let h = InvoiceIDIndex.hash(id)
     var s = Int(truncatingIfNeeded: h) & mask
-    while hashes[s] != 0 {
-      if hashes[s] == h, invoices[Int(slots[s])].id == id { return Int(slots[s]) }
+    while table[2 * s] != 0 {
+      if table[2 * s] == h, invoices[Int(table[2 * s + 1])].id == id { return Int(table[2 * s + 1]) }
       s = (s + 1) & mask
     }
     return nil
@@ -394,42 +394,40 @@ public struct InvoiceIDIndex: Sendable {
   /// Adds `id` for `invoices[index]` unless `invoices` has it already (one probe for both); returns whether
   /// it was added.
   public mutating func insertIfAbsent(_ id: String, index: Int, in invoices: [OpenInvoice]) -> Bool {
-    if (count + 1) * 2 > hashes.count { grow() }
+    if (count + 1) * 2 > mask + 1 { grow() }
     let h = InvoiceIDIndex.hash(id)
     var s = Int(truncatingIfNeeded: h) & mask
-    while hashes[s] != 0 {
-      if hashes[s] == h, invoices[Int(slots[s])].id == id { return false }
+    while table[2 * s] != 0 {
+      if table[2 * s] == h, invoices[Int(table[2 * s + 1])].id == id { return false }
       s = (s + 1) & mask
     }
-    hashes[s] = h
-    slots[s] = Int32(index)
+    table[2 * s] = h
+    table[2 * s + 1] = UInt64(index)
     count += 1
     return true
   }
 
   /// Adds `invoices[index]`'s id (the caller checked it is not there yet).
   public mutating func insert(_ id: String, index: Int) {
-    if (count + 1) * 2 > hashes.count { grow() }
-    place(InvoiceIDIndex.hash(id), Int32(index))
+    if (count + 1) * 2 > mask + 1 { grow() }
+    place(InvoiceIDIndex.hash(id), UInt64(index))
     count += 1
   }
 
-  private mutating func place(_ h: UInt64, _ index: Int32) {
+  private mutating func place(_ h: UInt64, _ index: UInt64) {
     var s = Int(truncatingIfNeeded: h) & mask
-    while hashes[s] != 0 { s = (s + 1) & mask }
-    hashes[s] = h
-    slots[s] = index
+    while table[2 * s] != 0 { s = (s + 1) & mask }
+    table[2 * s] = h
+    table[2 * s + 1] = index
   }
 
-  private mutating func grow() { rebuild(hashes.count * 2) }
+  private mutating func grow() { rebuild((mask + 1) * 2) }
 
   private mutating func rebuild(_ size: Int) {
-    let oldHashes = hashes
-    let oldSlots = slots
-    hashes = Array(repeating: 0, count: size)
-    slots = Array(repeating: -1, count: size)
+    let old = table
+    table = Array(repeating: 0, count: 2 * size)
     mask = size - 1
-    for k in oldHashes.indices where oldHashes[k] != 0 { place(oldHashes[k], oldSlots[k]) }
+    for k in stride(from: 0, to: old.count, by: 2) where old[k] != 0 { place(old[k], old[k + 1]) }
   }
 }
 

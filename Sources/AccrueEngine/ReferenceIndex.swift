@@ -55,7 +55,9 @@ public enum ReferenceKeys {
       if inDigits, leading { b.groups.append(0x30) }  // a group of zeros stays "0"
       inDigits = false
     }
-    for c in text.utf8 {
+    var text = text
+    text.withUTF8 { bytes in
+    for c in bytes {
       switch c {
       case 0x30...0x39:
         b.compact.append(c)
@@ -79,6 +81,7 @@ public enum ReferenceKeys {
       default: endGroup(&b)
       }
     }
+    }
     endGroup(&b)
     b.hasDigits = groupCount > 0
     if b.hasDigits && b.digits.isEmpty { b.digits.append(0x30) }
@@ -89,39 +92,55 @@ public enum ReferenceKeys {
 /// table of distinct key hashes, each with its first invoice, and the further invoices of a key many share (an
 /// instalment number, a purchase order) in a list of their own, so a shared key is one entry, not a long probe. A
 /// hit is confirmed by working out the invoice's keys again.
+///
+/// A slot is one word: the upper half of the key's hash (never 0: 0 marks an empty slot) and the invoice's
+/// index, so a probe reads one word (the table is large: a cache miss a probe is what it costs).
 struct ReferenceIndex {
-  private var hashes: [UInt64]
-  private var first: [Int32]
+  private var table: [UInt64]
   /// Further invoices by table slot (keys that more than one invoice has).
   private var more: [Int: [Int32]] = [:]
   private var mask: Int
+
+  /// The 32 bits of a key's hash a slot keeps (never 0); they also give the key's home slot, so the table can
+  /// grow without the full hash.
+  @inline(__always) static func tag(_ h: UInt64) -> UInt64 {
+    let t = h >> 32
+    return t == 0 ? 1 : t
+  }
 
   init(_ invoices: [OpenInvoice]) {
     // Sized for 6 distinct keys an invoice (number and reference, 3 each) at most three quarters full; grown if
     // more come.
     var size = 1024
     while size < invoices.count * 8 { size <<= 1 }
-    hashes = Array(repeating: 0, count: size)
-    first = Array(repeating: -1, count: size)
+    table = Array(repeating: 0, count: size)
     mask = size - 1
     var count = 0
     var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
-    for (i, inv) in invoices.enumerated() {
+    for i in invoices.indices {
       all.removeAll(keepingCapacity: true)
-      for text in [inv.number, inv.id == inv.number ? "" : inv.id, inv.reference] where !text.isEmpty {
+      // Fields read one by one (copying an invoice would retain its strings); the id only when not the number.
+      for field in 0..<3 {
+        let text: String
+        switch field {
+        case 0: text = invoices[i].number
+        case 1: text = invoices[i].id == invoices[i].number ? "" : invoices[i].id
+        default: text = invoices[i].reference
+        }
+        if text.isEmpty { continue }
         ReferenceKeys.fill(text, &b)
         b.hashes(into: &hs)
         for h in hs where !all.contains(h) { all.append(h) }
       }
       for h in all {
-        if (count + 1) * 4 > hashes.count * 3 { grow() }
-        var s = Int(truncatingIfNeeded: h) & mask
-        while hashes[s] != 0 && hashes[s] != h { s = (s + 1) & mask }
-        if hashes[s] == 0 {
-          hashes[s] = h
-          first[s] = Int32(i)
+        if (count + 1) * 4 > table.count * 3 { grow() }
+        let tag = ReferenceIndex.tag(h)
+        var s = Int(tag) & mask
+        while table[s] != 0 && table[s] >> 32 != tag { s = (s + 1) & mask }
+        if table[s] == 0 {
+          table[s] = tag << 32 | UInt64(UInt32(i))
           count += 1
         } else {
           more[s, default: []].append(Int32(i))
@@ -130,35 +149,33 @@ struct ReferenceIndex {
     }
   }
 
-  /// Doubles the table (keys rehashed; the lists of further invoices move with their key).
+  /// Doubles the table (keys placed again from their tags; the lists of further invoices move with their key).
   private mutating func grow() {
-    let (oldHashes, oldFirst, oldMore) = (hashes, first, more)
-    hashes = Array(repeating: 0, count: oldHashes.count * 2)
-    first = Array(repeating: -1, count: oldHashes.count * 2)
+    let (old, oldMore) = (table, more)
+    table = Array(repeating: 0, count: old.count * 2)
     more = [:]
-    mask = hashes.count - 1
-    for (k, h) in oldHashes.enumerated() where h != 0 {
-      var s = Int(truncatingIfNeeded: h) & mask
-      while hashes[s] != 0 { s = (s + 1) & mask }
-      hashes[s] = h
-      first[s] = oldFirst[k]
+    mask = table.count - 1
+    for (k, word) in old.enumerated() where word != 0 {
+      var s = Int(word >> 32) & mask
+      while table[s] != 0 { s = (s + 1) & mask }
+      table[s] = word
       if let list = oldMore[k] { more[s] = list }
     }
   }
-
-  /// The invoices one of whose keys equals one of `keys`, in index order, without repeats. A hash hit is
-  /// confirmed by working out that invoice's keys again (as bytes, into reused buffers).
+  /// The invoices one of whose keys equals one of `keys`, in index order, without repeats. A hit is confirmed
+  /// by working out that invoice's keys again (as bytes, into reused buffers).
   func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
     var out: [Int32] = []
     var b = ReferenceKeys.Buffers()
     for k in keys {
-      let h = InvoiceIDIndex.hash(k)
-      var s = Int(truncatingIfNeeded: h) & mask
-      while hashes[s] != 0 {
-        if hashes[s] == h {
-          if ReferenceIndex.has(invoices[Int(first[s])], k, &b) { out.append(first[s]) }
+      let tag = ReferenceIndex.tag(InvoiceIDIndex.hash(k))
+      var s = Int(tag) & mask
+      while table[s] != 0 {
+        if table[s] >> 32 == tag {
+          let first = Int32(truncatingIfNeeded: table[s] & 0xFFFF_FFFF)
+          if ReferenceIndex.has(invoices[Int(first)], k, &b) { out.append(first) }
           for i in more[s] ?? [] where ReferenceIndex.has(invoices[Int(i)], k, &b) { out.append(i) }
-          break
+          break  // all keys with this tag are under this slot
         }
         s = (s + 1) & mask
       }
