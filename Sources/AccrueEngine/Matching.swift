@@ -141,11 +141,12 @@ public enum CashApplicationRun {
     var results = [CashApplication?](repeating: nil, count: payments.count)
     var toMatch: [Int] = []
     /// The earlier payment with the same content, else nil (and this one is registered).
+    // Worked out for all payments at once (on two threads for many).
+    let prints = TwoThreads.map(payments.count, from: Matcher.parallelAt) { Matcher.fingerprint(payments[$0].transaction) }
     func firstSame(_ pi: Int) -> Int? {
-      let t = payments[pi].transaction
-      var fp = Matcher.fingerprint(t)
+      var fp = prints[pi]
       while let j = fingerprints[fp] {
-        if Matcher.same(payments[j].transaction, t) { return j }
+        if Matcher.same(payments[j].transaction, payments[pi].transaction) { return j }
         fp &+= 1
       }
       fingerprints[fp] = pi
@@ -204,6 +205,43 @@ public enum CashApplicationRun {
   }
 }
 
+/// Work split over two threads: the second half on a thread of its own.
+enum TwoThreads {
+  /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, the second half on another thread.
+  static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
+    guard n >= from, n >= 2 else { return (0..<n).map(f) }
+    let mid = n / 2
+    let box = MapBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    let t = Thread {
+      box.value = (mid..<n).map(f)
+      done.signal()
+    }
+    t.stackSize = 8 << 20
+    t.start()
+    var out = (0..<mid).map(f)
+    done.wait()
+    out += box.value
+    return out
+  }
+}
+
+/// A match rule behind a reference (the per-payment loop passes this, not a struct of arrays and strings), with
+/// the payer methods it tries worked out once.
+final class MatchRuleBox: Sendable {
+  let r: CompiledMatchRule
+  let methods: [PayerMethod]
+  init(_ r: CompiledMatchRule) {
+    self.r = r
+    methods = r.payer.isEmpty && !r.anyCustomer ? [.reference, .account, .name] : r.payer
+  }
+}
+
+/// Brings one thread's results back (written before the semaphore is signalled, read after).
+final class MapBox<T>: @unchecked Sendable {
+  var value: [T] = []
+}
+
 /// Brings the reference table back from the thread that builds it.
 final class IndexBox: @unchecked Sendable {
   var index: ReferenceIndex?
@@ -242,6 +280,8 @@ struct Matcher {
   let paymentDefaults: [(Int, RValue)]
   /// Whether any rule has conditions (else the payment record is never read).
   let needsPaymentRecord: Bool
+  /// The rules, boxed (see `MatchRuleBox`).
+  let rules: [MatchRuleBox]
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
 
@@ -339,6 +379,7 @@ struct Matcher {
       tol.append((limits(r.underpayment), limits(r.overpayment)))
     }
     tolerances = tol
+    rules = plan.matchRules.map(MatchRuleBox.init)
   }
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
@@ -347,7 +388,8 @@ struct Matcher {
     @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     func word(_ v: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
     func text(_ s: String) {
-      for b in s.utf8 { byte(b) }
+      var s = s
+      s.withUTF8 { for b in $0 { byte(b) } }
       byte(0x1F)
     }
     word(UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
@@ -463,18 +505,17 @@ struct Matcher {
 
   /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
   /// wrap remittance text at a fixed width, often inside a number).
-  func extract(_ rule: CompiledMatchRule, _ t: BankTransaction) -> [String] {
+  func extract(_ rule: MatchRuleBox, _ t: BankTransaction) -> [String] {
     var out: [String] = []
-    for (pattern, sources) in rule.patterns {
+    for (pattern, sources) in rule.r.patterns {
       for s in sources {
         let text = s == .remittance ? t.remittance : t.reference
         if text.isEmpty { continue }
-        var variants = [text]
-        if text.contains(where: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-          variants.append(String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init)))
-        }
-        for v in variants {
-          for m in pattern.allMatches(in: v) {
+        // The text as given, then (when it has line breaks) without them: a reference the bank wrapped.
+        let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
+        for v in 0..<(wrapped ? 2 : 1) {
+          let variant = v == 0 ? text : String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+          for m in pattern.allMatches(in: variant) {
             let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
             if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
           }
@@ -519,7 +560,7 @@ struct Matcher {
     var names: [Bool] = []
     for k in range {
       let pi = list[k]
-      let r = plan.matchRules.map { $0.patterns.isEmpty ? [] : found(extract($0, payments[pi].transaction)) }
+      let r = rules.map { $0.r.patterns.isEmpty ? [] : found(extract($0, payments[pi].transaction)) }
       let any = r.contains { !$0.isEmpty }
       if any { refs.append((pi, r)) }
       names.append(any && r.contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
@@ -556,31 +597,31 @@ struct Matcher {
     if needsPaymentRecord { loadPayment(p) }
     var known: [PayerMethod: Int32] = [:]
     let customerIndex = RecordKind.customer.index
-    for (ri, rule) in plan.matchRules.enumerated() {
+    for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
-      let head = explaining ? "rule \(rule.name) (\(rule.source))" : ""
-      if let c = rule.currency, c != t.currency {
+      let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
+      if let c = box.r.currency, c != t.currency {
         if explaining { notes.append("\(head): for \(c.code) payments only") }
         continue
       }
-      let methods: [PayerMethod] = rule.payer.isEmpty && !rule.anyCustomer ? [.reference, .account, .name] : rule.payer
+      let methods = box.methods
       let who = payer(t, methods, &known)
-      if !rule.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
-      if rule.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
+      if !box.r.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
+      if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
         if explaining { notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
       }
-      if let k = rule.conditions.firstIndex(where: { !holds($0, rule.source) }) {
-        if explaining { notes.append("\(head): '\(rule.conditions[k].text)' is false") }
+      if let k = box.r.conditions.firstIndex(where: { !holds($0, box.r.source) }) {
+        if explaining { notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
         continue
       }
-      if !rule.anyCustomer && who == nil {
+      if !box.r.anyCustomer && who == nil {
         if explaining { notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
-      var ctx = RuleContext(rule: rule, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
       var decided: Decision?
-      if !rule.patterns.isEmpty {
+      if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
         let refs = ri < refs.count ? refs[ri] : []
         if refs.isEmpty {
@@ -597,9 +638,9 @@ struct Matcher {
       }
       a.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
       a.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
-      a.rule = rule.name
-      a.ruleSource = rule.source
-      finish(&a, d, rule, amount)
+      a.rule = box.r.name
+      a.ruleSource = box.r.source
+      finish(&a, d, box, amount)
       if explaining { notes.append("\(head): \(d.note)") }
       a.explanation = notes
       return a
@@ -613,7 +654,7 @@ struct Matcher {
 
   /// What one rule sees of a payment.
   struct RuleContext {
-    var rule: CompiledMatchRule
+    var rule: MatchRuleBox
     var index: Int
     var payment: Int64
     var currency: Currency
@@ -649,7 +690,7 @@ struct Matcher {
     // Fields read one by one: copying the invoice would retain all its strings.
     guard open[Int(i)] > 0, !taken[Int(i)] else { return false }
     if data.invoices[Int(i)].currency != ctx.currency { return false }
-    if let days = ctx.rule.lookBackDays, let from = ctx.booking.adding(days: -days), data.invoices[Int(i)].issueDate < from {
+    if let days = ctx.rule.r.lookBackDays, let from = ctx.booking.adding(days: -days), data.invoices[Int(i)].issueDate < from {
       return false
     }
     return true
@@ -664,7 +705,7 @@ struct Matcher {
     for ref in refs {
       let r = ref.text
       var hits = ref.invoices
-      if let p = ctx.payer, !ctx.rule.anyCustomer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
+      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
       hits = hits.filter { !data.invoices[Int($0)].isCreditNote }
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
@@ -692,7 +733,7 @@ struct Matcher {
       }
     }
     if found.isEmpty {
-      if let i = otherCurrency.first, !ctx.rule.sameCurrency {
+      if let i = otherCurrency.first, !ctx.rule.r.sameCurrency {
         let inv = data.invoices[Int(i)]
         return Decision(
           kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
@@ -734,10 +775,10 @@ struct Matcher {
     let under = tolerances[ctx.index].under
     let over = tolerances[ctx.index].over
     let list: [Int32] = ctx.payer.map { byCustomer[Int($0)].filter { eligible($0, ctx) } } ?? []
-    for s in rule.allocation {
+    for s in rule.r.allocation {
       switch s {
       case .exactSingle:
-        if rule.anyCustomer {
+        if rule.r.anyCustomer {
           // Any customer's invoices: only the exact amount, and only when one invoice has it.
           let hits = exactAmount(ctx)
           if hits.count == 1 {
@@ -751,7 +792,7 @@ struct Matcher {
         for i in list {
           let o = open[Int(i)]
           let d = ctx.payment - o
-          let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.rounding))
+          let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.r.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.r.rounding))
           // `list` is oldest first, so the first of equal differences wins.
           if within, best.map({ abs(d) < $0.0 }) ?? true { best = (abs(d), i) }
         }
@@ -782,7 +823,7 @@ struct Matcher {
       if (byAmount[mid].currency, byAmount[mid].amount) < key { lo = mid + 1 } else { hi = mid }
     }
     var out: [Int32] = []
-    let from = ctx.rule.lookBackDays.flatMap { ctx.booking.adding(days: -$0) }
+    let from = ctx.rule.r.lookBackDays.flatMap { ctx.booking.adding(days: -$0) }
     while lo < byAmount.count, (byAmount[lo].currency, byAmount[lo].amount) == key, out.count < limit {
       let i = byAmount[lo].index
       if let from, data.invoices[Int(i)].issueDate < from { break }
@@ -805,7 +846,7 @@ struct Matcher {
     let list = Array(all.prefix(Matcher.subsetCandidates))
     guard list.count >= 2 else { return nil }
     let (under, over) = tolerances[ctx.index]
-    let (c, rounding) = (ctx.currency, ctx.rule.rounding)
+    let (c, rounding) = (ctx.currency, ctx.rule.r.rounding)
     // A sum above the payment is a short payment (under tolerance), below it an overpayment. Coarse bounds
     // from the limits on twice the payment (a sum outside them cannot be within tolerance) spare computing
     // each sum's own tolerance.
@@ -846,9 +887,9 @@ struct Matcher {
   }
 
   /// The exception queue a rule names first (for situations it has no outcome for), else `cash-apps`.
-  func exceptionQueue(_ rule: CompiledMatchRule) -> String {
+  func exceptionQueue(_ rule: MatchRuleBox) -> String {
     for c in [OutcomeCase.noMatch, .underpaymentBeyond, .overpaymentBeyond, .underpaymentWithin, .overpaymentWithin] {
-      if case .exception(let q, _)? = rule.outcomes[c] { return q }
+      if case .exception(let q, _)? = rule.r.outcomes[c] { return q }
     }
     return "cash-apps"
   }
@@ -865,13 +906,13 @@ struct Matcher {
       customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
     if d > 0 {
-      let limit = tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.rounding)
+      let limit = tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.r.rounding)
       let within = d <= limit
       let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
       if explaining {
         dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
       }
-      switch rule.outcomes[c] {
+      switch rule.r.outcomes[c] {
       case .exception(let q, let r)?:
         dec.excess = .leaveUnapplied
         dec.queue = q
@@ -882,7 +923,7 @@ struct Matcher {
       return dec
     }
     let short = -d
-    let limit = tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.rounding)
+    let limit = tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.r.rounding)
     let within = short <= limit
     if explaining {
       dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
@@ -890,11 +931,11 @@ struct Matcher {
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off.
     if partialLast {
-      if within, case .writeOff? = rule.outcomes[.underpaymentWithin] { dec.kind = .allocate(writeOffShort: true) }
+      if within, case .writeOff? = rule.r.outcomes[.underpaymentWithin] { dec.kind = .allocate(writeOffShort: true) }
       return dec
     }
     let c: OutcomeCase = within ? .underpaymentWithin : .underpaymentBeyond
-    switch rule.outcomes[c] {
+    switch rule.r.outcomes[c] {
     case .writeOff?: dec.kind = .allocate(writeOffShort: true)
     case .exception(let q, let r)?:
       dec.kind = .hold
@@ -919,7 +960,7 @@ struct Matcher {
 
   /// The rule's `on no match` outcome, when it has one.
   func noMatch(_ ctx: RuleContext) -> Decision? {
-    guard let o = ctx.rule.outcomes[.noMatch] else { return nil }
+    guard let o = ctx.rule.r.outcomes[.noMatch] else { return nil }
     var dec = Decision(kind: .hold, invoices: [], strategy: "no match", excess: .leaveUnapplied, customer: ctx.payer, note: "no match")
     switch o {
     case .exception(let q, let r):
@@ -937,7 +978,7 @@ struct Matcher {
   }
 
   /// Turns a decision into allocations; checks that the payment's money is all accounted for.
-  mutating func finish(_ a: inout CashApplication, _ d: Decision, _ rule: CompiledMatchRule, _ payment: Int64) {
+  mutating func finish(_ a: inout CashApplication, _ d: Decision, _ rule: MatchRuleBox, _ payment: Int64) {
     let c = a.currency
     a.strategy = d.strategy
     a.queue = d.queue
@@ -982,7 +1023,7 @@ struct Matcher {
       a.status = .unapplied
       a.reason = a.reason ?? "left unapplied by the rule"
     } else {
-      a.status = rule.confidenceAuto ? .applied : .suggested
+      a.status = rule.r.confidenceAuto ? .applied : .suggested
     }
     // Money is conserved: allocations + write-offs + credits + unapplied = the payment, to the minor unit.
     let allocated = a.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
