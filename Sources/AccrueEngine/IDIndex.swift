@@ -1,3 +1,4 @@
+import AccrueCore
 import Foundation
 
 /// Record ids (customers, contracts) to their index, looked up by `String` or straight from a file's bytes
@@ -74,14 +75,12 @@ public struct IDIndex: Sendable {
   }
 
   @inline(__always) static func equal(_ key: String, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var key = key
-    return key.withUTF8 { k in k.count == n && (n == 0 || memcmp(k.baseAddress!, p, n) == 0) }
+    return key.withBytes { k in k.count == n && (n == 0 || memcmp(k.baseAddress!, p, n) == 0) }
   }
 
   /// The index of `id`, or nil.
   public subscript(_ id: String) -> Int? {
-    var id = id
-    return id.withUTF8 { b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }
+    return id.withBytes { b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }
   }
 
   /// An address for an empty id's bytes (never read: there are none).
@@ -90,11 +89,10 @@ public struct IDIndex: Sendable {
   /// Adds `id` for `index` unless it is there already; returns whether it was added.
   @discardableResult
   public mutating func add(_ id: String, _ index: Int) -> Bool {
-    var id = id
-    if id.withUTF8({ b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }) != nil { return false }
+    if id.withBytes({ b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }) != nil { return false }
     if (keys.count + 1) * 2 > slots.count { grow() }
     var slot = Slot()
-    id.withUTF8 { b in
+    id.withBytes { b in
       let p = b.baseAddress ?? IDIndex.nowhere
       slot.hash = IDIndex.hash(p, b.count)
       if let (k0, k1) = IDIndex.packed(p, b.count) {

@@ -388,8 +388,7 @@ struct Matcher {
     @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     func word(_ v: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
     func text(_ s: String) {
-      var s = s
-      s.withUTF8 { for b in $0 { byte(b) } }
+      s.withBytes { for b in $0 { byte(b) } }
       byte(0x1F)
     }
     word(UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))

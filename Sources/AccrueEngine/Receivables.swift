@@ -366,8 +366,7 @@ public struct InvoiceIDIndex: Sendable {
   }
 
   @inline(__always) static func hash(_ s: String) -> UInt64 {
-    var s = s
-    return s.withUTF8 { b in
+    return s.withBytes { b in
       var h: UInt64 = 0xcbf2_9ce4_8422_2325
       for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01b3 }
       return h | 1  // never 0, which marks an empty slot

@@ -55,8 +55,7 @@ public enum ReferenceKeys {
       if inDigits, leading { b.groups.append(0x30) }  // a group of zeros stays "0"
       inDigits = false
     }
-    var text = text
-    text.withUTF8 { bytes in
+    text.withBytes { bytes in
     for c in bytes {
       switch c {
       case 0x30...0x39:
@@ -229,19 +228,48 @@ struct PayerNames {
     return out
   }
 
-  static func normalized(_ name: String) -> String {
+  /// The words joined by single spaces, and the same without trailing legal forms (`normalized`). ASCII names
+  /// are done byte by byte, without a string per word.
+  static func forms(_ name: String) -> (full: String, normalized: String) {
+    let fast: (String, String)? = name.withBytes { b in
+      var out: [UInt8] = []
+      out.reserveCapacity(b.count)
+      for c in b {
+        switch c {
+        case 0x30...0x39, 0x41...0x5A: out.append(c)
+        case 0x61...0x7A: out.append(c - 0x20)
+        case 0x80...: return nil
+        default: if let last = out.last, last != 0x20 { out.append(0x20) }
+        }
+      }
+      if out.last == 0x20 { out.removeLast() }
+      let full = String(decoding: out, as: UTF8.self)
+      // Trailing legal forms dropped while more than one word is left.
+      var end = out.count
+      while let space = out[..<end].lastIndex(of: 0x20) {
+        let word = out[(space + 1)..<end]
+        guard word.count <= 11, legalForms.contains(String(decoding: word, as: UTF8.self)) else { break }
+        end = space
+      }
+      return (full, end == out.count ? full : String(decoding: out[..<end], as: UTF8.self))
+    }
+    if let fast { return fast }
     var w = words(name)
+    let full = w.joined(separator: " ")
     while w.count > 1, let last = w.last, legalForms.contains(last) { w.removeLast() }
-    return w.joined(separator: " ")
+    return (full, w.joined(separator: " "))
   }
+
+  static func normalized(_ name: String) -> String { forms(name).normalized }
 
   init(_ customers: [CustomerData]) {
     var full: [String: Int32] = [:]
-    for (i, c) in customers.enumerated() where !c.name.isEmpty {
-      let n = PayerNames.normalized(c.name)
+    exact.reserveCapacity(customers.count)
+    full.reserveCapacity(customers.count)
+    for i in customers.indices where !customers[i].name.isEmpty {
+      let (f, n) = PayerNames.forms(customers[i].name)
       if n.isEmpty { continue }
       exact[n] = exact[n] == nil ? Int32(i) : -1
-      let f = PayerNames.words(c.name).joined(separator: " ")
       full[f] = full[f] == nil ? Int32(i) : -1
     }
     sorted = full.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
@@ -249,10 +277,9 @@ struct PayerNames {
 
   /// The customer the name identifies, or nil (unknown or shared).
   func find(_ name: String) -> Int32? {
-    let n = PayerNames.normalized(name)
+    let (f, n) = PayerNames.forms(name)
     if n.isEmpty { return nil }
     if let c = exact[n] { return c >= 0 ? c : nil }
-    let f = PayerNames.words(name).joined(separator: " ")
     guard f.count >= 12 else { return nil }
     // Names beginning with f: a contiguous range of the sorted names.
     var lo = 0

@@ -31,24 +31,37 @@ public enum ReminderRenderer {
     t.put("\"\n    ")
     t.put(m.timing)
     t.put(": fell on ")
-    t.put(m.stepDate.description)
+    t.put(m.stepDate)
     if !m.skipped.isEmpty {
       t.put("; skipped (catch-up): ")
       t.put(m.skipped.joined(separator: ", "))
     }
     t.put("\n")
-    for inv in m.invoices {
+    // Invoices read field by field (a copy of each would retain its strings); numbers and dates written as bytes.
+    for k in m.invoices.indices {
       t.put("    invoice ")
-      t.pad(inv.number == inv.id ? inv.id : "\(inv.id) (\(inv.number))", 30)
+      if m.invoices[k].number == m.invoices[k].id {
+        t.pad(m.invoices[k].id, 30)
+      } else {
+        t.pad("\(m.invoices[k].id) (\(m.invoices[k].number))", 30)
+      }
       t.put(" due ")
-      t.put(inv.dueDate.description)
+      t.put(m.invoices[k].dueDate)
       t.put(" ")
-      let d = inv.daysOverdue
-      t.pad(d == 0 ? "(not yet overdue)" : "(\(d) day\(d == 1 ? "" : "s") overdue)", 22)
-      t.lpad(money(inv.balance, m.currency), 14)
-      if inv.disputed > .zero {
+      let d = m.invoices[k].daysOverdue
+      if d == 0 {
+        t.pad("(not yet overdue)", 22)
+      } else {
+        let start = t.bytes.count
+        t.put("(")
+        t.put(d)
+        t.put(d == 1 ? " day overdue)" : " days overdue)")
+        t.spaces(22 - (t.bytes.count - start))
+      }
+      t.lpad(money(m.invoices[k].balance, m.currency), 14)
+      if m.invoices[k].disputed > .zero {
         t.put("  (")
-        t.put(money(inv.disputed, m.currency))
+        t.put(money(m.invoices[k].disputed, m.currency))
         t.put(" disputed, left out)")
       }
       t.put("\n")
@@ -205,18 +218,54 @@ struct TextBuffer {
   init() { bytes.reserveCapacity(1024) }
 
   mutating func put(_ s: String) {
-    var s = s
-    s.withUTF8 { bytes.append(contentsOf: $0) }
+    s.withBytes { bytes.append(contentsOf: $0) }
   }
 
   /// Columns a string takes: its byte count when ASCII, else its characters.
   static func width(_ s: String) -> Int {
-    var n = 0
-    for b in s.utf8 {
-      if b >= 0x80 { return s.count }
-      n += 1
+    let ascii = s.withBytes { b -> Int? in
+      for c in b where c >= 0x80 { return nil }
+      return b.count
     }
-    return n
+    return ascii ?? s.count
+  }
+
+  /// A date as `YYYY-MM-DD`, written as bytes (no string made).
+  mutating func put(_ d: CivilDate) {
+    let (y, m, day) = d.ymd
+    guard (0...9999).contains(y) else {
+      put(d.description)
+      return
+    }
+    bytes.append(0x30 &+ UInt8(y / 1000))
+    bytes.append(0x30 &+ UInt8(y / 100 % 10))
+    bytes.append(0x30 &+ UInt8(y / 10 % 10))
+    bytes.append(0x30 &+ UInt8(y % 10))
+    bytes.append(0x2D)
+    bytes.append(0x30 &+ UInt8(m / 10))
+    bytes.append(0x30 &+ UInt8(m % 10))
+    bytes.append(0x2D)
+    bytes.append(0x30 &+ UInt8(day / 10))
+    bytes.append(0x30 &+ UInt8(day % 10))
+  }
+
+  /// A whole number in decimal, written as bytes.
+  mutating func put(_ n: Int) {
+    if n < 0 {
+      put(String(n))
+      return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var v = n
+    withUnsafeMutableBytes(of: &digits) { buf in
+      repeat {
+        buf[count] = 0x30 &+ UInt8(v % 10)
+        v /= 10
+        count += 1
+      } while v > 0
+      for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buf[k]) }
+    }
   }
 
   mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }
