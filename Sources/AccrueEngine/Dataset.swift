@@ -83,6 +83,26 @@ struct RecordBuilder {
   }
 }
 
+/// The period keys of the invoices file (`Dataset.periodKey`; 0: none), made a set the first time billing asks:
+/// runs that only dun or match never pay for it. Safe to share (the set is built under a lock).
+public final class PeriodKeys: @unchecked Sendable {
+  private let lock = NSLock()
+  private var raw: [Int64]
+  private var set: Set<Int64>?
+
+  public init(_ keys: [Int64]) { raw = keys }
+
+  public func contains(_ key: Int64) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    if set == nil {
+      set = Set(raw.lazy.filter { $0 != 0 })
+      raw = []
+    }
+    return set!.contains(key)
+  }
+}
+
 /// Carries a table read on another thread back (written once before the semaphore is signalled).
 final class TableBox: @unchecked Sendable {
   var value: (rows: [Row], issues: [DataIssue])?
@@ -105,7 +125,7 @@ public struct Dataset: Sendable {
   /// Whether an invoice with this key was issued (in the invoices file, or recorded since).
   public func isIssued(_ key: String) -> Bool { issuedKeys.contains(key) || invoiceIDs.find(key, in: invoices) != nil }
   /// Contract and period start of the invoices of another system (`Dataset.periodKey`): issued too.
-  public var issuedPeriods: Set<Int64> = []
+  public var issuedPeriods = PeriodKeys([])
   /// The usage file, streamed by billing (nil when there is none).
   public var usage: TableFile?
   public var usageSchema: TableSchema
@@ -423,7 +443,7 @@ extension Dataset {
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var ids = InvoiceIDIndex()
     var fastInvoices = 0
-    var periods: Set<Int64> = []
+    var periods: [Int64] = []
     var invoices: [OpenInvoice] = []
     // Payments, statements and accounts are read on another thread meanwhile (they need only the customers);
     // their issues follow the invoices', as if read after them.
@@ -463,7 +483,7 @@ extension Dataset {
     ds.invoices = invoices
     ds.invoiceIDs = ids
     ds.invoicesReadFast = fastInvoices
-    ds.issuedPeriods = periods
+    ds.issuedPeriods = PeriodKeys(periods)
     ds.invoicesFile = invoicesFile?.path
     ds.collections = collections
     ds.cash = cash

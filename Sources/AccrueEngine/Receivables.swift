@@ -136,7 +136,7 @@ extension Dataset {
   static func loadInvoices(
     _ f: TableFile, _ p: CheckedProgram?, defaults: [Int: RValue] = [:], customerIndex: IDIndex, contractIndex: IDIndex?,
     rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
-  ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: Set<Int64>, fast: Int) {
+  ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: [Int64], fast: Int) {
     let custom = p.map { Schemas.columns(.invoice, $0) } ?? []
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
     var reader = InvoiceRows(
@@ -203,12 +203,12 @@ extension Dataset {
         first.append(second.rows) { InvoiceRows.lineText(bytes, line: $0) }
       }
       issues += first.found.sorted { $0.line < $1.line }
-      return (first.invoices, first.ids, first.periodSet, first.fastRows)
+      return (first.invoices, first.ids, first.periods, first.fastRows)
     }
     var one = reader
     TableReader.stream(f, schema: schema, onIssue: { one.found.append($0) }) { row in one.take(row) }
     issues += one.found
-    return (one.invoices, one.ids, one.periodSet, 0)
+    return (one.invoices, one.ids, one.periods, 0)
   }
 
   /// Reads promises.csv, payment_plans.csv, holidays.csv and reminders.csv (each optional).
@@ -471,8 +471,6 @@ struct InvoiceRows {
     self.contractIndex = contractIndex
     self.rejected = rejected
   }
-
-  var periodSet: Set<Int64> { Set(periods.filter { $0 != 0 }) }
 
   mutating func issue(_ code: String, _ row: borrowing Row, _ col: Int, _ msg: String) {
     found.append(DataIssue(code: code, file: path, line: row.line + lineOffset, column: row.columns[col], message: msg, record: row.raw))
