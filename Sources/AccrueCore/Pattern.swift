@@ -63,6 +63,9 @@ public struct Pattern: Sendable {
   /// The instructions that can consume a match's first character, when every match must begin with one
   /// (no anchor or empty match at the start): the search skips positions none of them accepts.
   let starts: [Inst]?
+  /// The literal characters every match begins with (after `starts`' check, the search skips positions where
+  /// they are not all there: `INV` in an `INV…` pattern rules out most of a remittance text's `I`s).
+  let prefix: [UInt32]
 
   init(program: [Inst], sets: [CharSet], groupCount: Int, ignoreCase: Bool, source: String) {
     self.program = program
@@ -85,6 +88,31 @@ public struct Pattern: Sendable {
       }
     }
     starts = ok && !found.isEmpty ? found : nil
+    var literal: [UInt32] = []
+    var pc = 0
+    scan: while pc < program.count {
+      switch program[pc] {
+      case .save: pc += 1
+      case .char(let c):
+        literal.append(c)
+        pc += 1
+      default: break scan
+      }
+    }
+    prefix = literal
+  }
+
+  /// Whether a match can begin at `pos`: its first character, then the literal prefix.
+  @inline(__always) func canBegin(_ text: [UInt32], _ pos: Int, _ n: Int) -> Bool {
+    guard canStart(text[pos]) else { return false }
+    if prefix.count <= 1 { return true }
+    guard pos + prefix.count <= n else { return false }
+    for k in 1..<prefix.count {
+      let c = text[pos + k]
+      let want = prefix[k]
+      if c != want && !(ignoreCase && Self.otherCase(c) == want) { return false }
+    }
+    return true
   }
 
   /// Whether a match can begin with this character.
@@ -156,19 +184,37 @@ public struct Pattern: Sendable {
     return firstMatch(in: text, from: from, &vm)
   }
 
-  /// The thread lists and scratch space of one search (reused across the searches of `allMatches`).
+  /// The thread lists and scratch space of one search (reused across the searches of `allMatches`). Plain
+  /// memory, allocated once a search and freed with the machine: the inner loops write it without the
+  /// copy-on-write checks arrays make on every store.
   struct Machine {
     var clist: ThreadList
     var nlist: ThreadList
-    var stack: [(pc: Int, slot: Int, value: Int)] = []
-    var work: [Int]
+    /// Pending steps of `addThread`: each instruction is expanded at most once a step and pushes at most two.
+    let stack: UnsafeMutablePointer<(pc: Int, slot: Int, value: Int)>
+    let work: UnsafeMutablePointer<Int>
     let slots: Int
+    let memory: MachineMemory
     init(size: Int, slots: Int) {
-      clist = ThreadList(size: size, slots: slots)
-      nlist = ThreadList(size: size, slots: slots)
-      work = [Int](repeating: -1, count: slots)
+      memory = MachineMemory()
+      clist = ThreadList(size: size, slots: slots, memory)
+      nlist = ThreadList(size: size, slots: slots, memory)
+      stack = memory.allocate(2 * size + 2, of: (pc: Int, slot: Int, value: Int).self, (0, 0, 0))
+      work = memory.allocate(max(slots, 1), of: Int.self, -1)
       self.slots = slots
     }
+  }
+
+  /// Owns a machine's memory.
+  final class MachineMemory {
+    private var blocks: [UnsafeMutableRawPointer] = []
+    func allocate<T>(_ n: Int, of: T.Type, _ initial: T) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: n)
+      p.initialize(repeating: initial, count: n)
+      blocks.append(UnsafeMutableRawPointer(p))
+      return p
+    }
+    deinit { for b in blocks { b.deallocate() } }
   }
 
   func firstMatch(in text: [UInt32], from: Int, _ vm: inout Machine) -> Match? {
@@ -176,7 +222,7 @@ public struct Pattern: Sendable {
     var pos = from
     if starts != nil {
       // Nothing to do when no match can begin anywhere.
-      while pos < n && !canStart(text[pos]) { pos += 1 }
+      while pos < n && !canBegin(text, pos, n) { pos += 1 }
       if pos >= n { return nil }
     }
     let slots = vm.slots
@@ -186,7 +232,7 @@ public struct Pattern: Sendable {
     while pos <= n {
       if matched == nil && vm.clist.count == 0 && starts != nil {
         // No thread alive: jump to the next place a match can begin.
-        while pos < n && !canStart(text[pos]) { pos += 1 }
+        while pos < n && !canBegin(text, pos, n) { pos += 1 }
         if pos == n { break }
       }
       if matched == nil {
@@ -207,7 +253,7 @@ public struct Pattern: Sendable {
         var advance = false
         switch program[pc] {
         case .match:
-          matched = Array(vm.clist.caps[ti * slots..<(ti + 1) * slots])
+          matched = Array(UnsafeBufferPointer(start: vm.clist.caps + ti * slots, count: slots))
           // Lower-priority threads are cut off.
           vm.clist.count = ti + 1
         case .char(let want): advance = c.map { $0 == want || (ignoreCase && Self.otherCase($0) == want) } ?? false
@@ -229,7 +275,7 @@ public struct Pattern: Sendable {
     // Threads still alive at the end may hold a match.
     for ti in 0..<vm.clist.count {
       if case .match = program[vm.clist.pcs[ti]] {
-        matched = Array(vm.clist.caps[ti * slots..<(ti + 1) * slots])
+        matched = Array(UnsafeBufferPointer(start: vm.clist.caps + ti * slots, count: slots))
         break
       }
     }
@@ -284,16 +330,16 @@ public struct Pattern: Sendable {
   }
 
   struct ThreadList {
-    var pcs: [Int]
+    let pcs: UnsafeMutablePointer<Int>
     /// Each thread's capture slots, one after the other.
-    var caps: [Int]
-    var onList: [Int]  // generation stamp per pc
+    let caps: UnsafeMutablePointer<Int>
+    let onList: UnsafeMutablePointer<Int>  // generation stamp per pc
     var generation = 1
     var count = 0
-    init(size: Int, slots: Int) {
-      pcs = [Int](repeating: 0, count: size)
-      caps = [Int](repeating: -1, count: size * slots)
-      onList = [Int](repeating: 0, count: size)
+    init(size: Int, slots: Int, _ memory: MachineMemory) {
+      pcs = memory.allocate(max(size, 1), of: Int.self, 0)
+      caps = memory.allocate(max(size * slots, 1), of: Int.self, -1)
+      onList = memory.allocate(max(size, 1), of: Int.self, 0)
     }
     mutating func clear() {
       count = 0
@@ -306,30 +352,38 @@ public struct Pattern: Sendable {
   /// or, with `toNext`, to the next one.
   func addThread(_ vm: inout Machine, toNext: Bool, _ pc0: Int, _ pos: Int, _ text: [UInt32], _ n: Int) {
     let slots = vm.slots
-    vm.stack.removeAll(keepingCapacity: true)
-    vm.stack.append((pc0, -1, 0))
-    while let (pc, slot, value) = vm.stack.popLast() {
+    let stack = vm.stack
+    let work = vm.work
+    var top = 0
+    @inline(__always) func push(_ e: (pc: Int, slot: Int, value: Int)) {
+      stack[top] = e
+      top += 1
+    }
+    push((pc0, -1, 0))
+    while top > 0 {
+      top -= 1
+      let (pc, slot, value) = stack[top]
       if slot >= 0 {
-        vm.work[slot] = value
+        work[slot] = value
         continue
       }
-      let seen = toNext ? vm.nlist.onList[pc] == vm.nlist.generation : vm.clist.onList[pc] == vm.clist.generation
-      if seen { continue }
-      if toNext { vm.nlist.onList[pc] = vm.nlist.generation } else { vm.clist.onList[pc] = vm.clist.generation }
+      let list = toNext ? vm.nlist : vm.clist
+      if list.onList[pc] == list.generation { continue }
+      list.onList[pc] = list.generation
       switch program[pc] {
       case .jump(let x):
-        vm.stack.append((x, -1, 0))
+        push((x, -1, 0))
       case .split(let x, let y):
-        vm.stack.append((y, -1, 0))
-        vm.stack.append((x, -1, 0))
+        push((y, -1, 0))
+        push((x, -1, 0))
       case .save(let k):
-        vm.stack.append((0, k, vm.work[k]))
-        vm.work[k] = pos
-        vm.stack.append((pc + 1, -1, 0))
+        push((0, k, work[k]))
+        work[k] = pos
+        push((pc + 1, -1, 0))
       case .lineStart:
-        if pos == 0 || text[pos - 1] == 10 { vm.stack.append((pc + 1, -1, 0)) }
+        if pos == 0 || text[pos - 1] == 10 { push((pc + 1, -1, 0)) }
       case .lineEnd:
-        if pos == n || text[pos] == 10 { vm.stack.append((pc + 1, -1, 0)) }
+        if pos == n || text[pos] == 10 { push((pc + 1, -1, 0)) }
       default:
         if toNext {
           let t = vm.nlist.count

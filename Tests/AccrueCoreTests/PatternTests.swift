@@ -55,7 +55,8 @@ struct PatternTests {
     // "(?:^|)" in front makes every position a possible start, so that pattern is searched without skipping.
     var rng = LCG(seed: 11)
     let alphabet = Array("aAbB1 -\nIiNnVv0")
-    for source in ["(?i)inv[- ]?([0-9]+)", "b+a", "[0-9]{2}", "(a|b)(1|v)", "\\s+n", "(?i)[a-b]0"] {
+    // The literal prefixes ("inv", "nv0", "ab", "bb") also take the prefix check, cut short at the text's end.
+    for source in ["(?i)inv[- ]?([0-9]+)", "b+a", "[0-9]{2}", "(a|b)(1|v)", "\\s+n", "(?i)[a-b]0", "(?i)nv0[ab]", "ab", "bb(1|a)"] {
       let fast = try Pattern.compile(source).get()
       let full = try Pattern.compile(source.hasPrefix("(?i)") ? "(?i)(?:^|)" + source.dropFirst(4) : "(?:^|)" + source).get()
       for _ in 0..<200 {
