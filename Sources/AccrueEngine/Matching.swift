@@ -701,30 +701,34 @@ struct Matcher {
     var paidAlready: [Int32] = []
     var otherCurrency: [Int32] = []
     var heldFor: (invoice: Int32, payment: String)?
+    // The invoices, at hand (closures below capture them, not the whole matcher).
+    let invoices = data.invoices
     for ref in refs {
       let r = ref.text
       var hits = ref.invoices
-      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
-      hits = hits.filter { !data.invoices[Int($0)].isCreditNote }
+      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { invoices[Int($0)].customer == p } }
+      hits = hits.filter { !invoices[Int($0)].isCreditNote }
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
-        if let p = ctx.payer { hits = hits.filter { data.invoices[Int($0)].customer == p } }
-        if Set(hits.map { data.invoices[Int($0)].customer }).count > 1 {
+        if let p = ctx.payer { hits = hits.filter { invoices[Int($0)].customer == p } }
+        if Set(hits.map { invoices[Int($0)].customer }).count > 1 {
           if explaining { notes.append("\(head): '\(r)' could be any of \(hits.prefix(5).map(name).joined(separator: ", "))") }
           continue
         }
         // One customer's invoices under one number (instalments): the one open for exactly the payment (the
         // earliest due), else all.
-        hits.sort { Matcher.dueFirst(data.invoices, $0, $1) }
-        if let exact = hits.first(where: { open[Int($0)] == ctx.payment && eligible($0, ctx) }) { hits = [exact] }
+        hits.sort { Matcher.dueFirst(invoices, $0, $1) }
+        for i in hits where open[Int(i)] == ctx.payment && eligible(i, ctx) {
+          hits = [i]
+          break
+        }
       }
       for i in hits {
-        let inv = data.invoices[Int(i)]
         if open[Int(i)] > 0, let holder = reservedBy[i] {
           if heldFor == nil { heldFor = (i, holder) }
         } else if open[Int(i)] == 0 || taken[Int(i)] {
           if !paidAlready.contains(i) { paidAlready.append(i) }
-        } else if inv.currency != ctx.currency {
+        } else if invoices[Int(i)].currency != ctx.currency {
           if !otherCurrency.contains(i) { otherCurrency.append(i) }
         } else if eligible(i, ctx), !found.contains(i) {
           found.append(i)
@@ -773,7 +777,8 @@ struct Matcher {
     let rule = ctx.rule
     let under = tolerances[ctx.index].under
     let over = tolerances[ctx.index].over
-    let list: [Int32] = ctx.payer.map { byCustomer[Int($0)].filter { eligible($0, ctx) } } ?? []
+    var list: [Int32] = []
+    if let p = ctx.payer { for i in byCustomer[Int(p)] where eligible(i, ctx) { list.append(i) } }
     for s in rule.r.allocation {
       switch s {
       case .exactSingle:
@@ -967,7 +972,8 @@ struct Matcher {
       dec.reason = r ?? "no match"
       // The payer's open invoices closest in amount, for the analyst.
       if let p = ctx.payer {
-        let list = byCustomer[Int(p)].filter { eligible($0, ctx) }
+        var list: [Int32] = []
+        for i in byCustomer[Int(p)] where eligible(i, ctx) { list.append(i) }
         dec.suggestions = Array(list.sorted { abs(open[Int($0)] - ctx.payment) < abs(open[Int($1)] - ctx.payment) }.prefix(3))
       }
     case .creditOnAccount: dec.excess = ctx.payer == nil ? .leaveUnapplied : .creditOnAccount

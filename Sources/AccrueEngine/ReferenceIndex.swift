@@ -48,40 +48,38 @@ public enum ReferenceKeys {
     b.compact.removeAll(keepingCapacity: true)
     b.digits.removeAll(keepingCapacity: true)
     b.groups.removeAll(keepingCapacity: true)
-    var inDigits = false
-    var leading = true
     var groupCount = 0
-    func endGroup(_ b: inout Buffers) {
-      if inDigits, leading { b.groups.append(0x30) }  // a group of zeros stays "0"
-      inDigits = false
-    }
     text.withBytes { bytes in
-    for c in bytes {
-      switch c {
-      case 0x30...0x39:
-        b.compact.append(c)
-        if !(c == 0x30 && b.digits.isEmpty) { b.digits.append(c) }
-        if !inDigits {
-          if groupCount > 0 { b.groups.append(0x2D) }
-          groupCount += 1
-          inDigits = true
-          leading = true
+      // (State in locals of this closure, not captured by a nested function: captured variables are boxed
+      // and every access to them checked.)
+      var inDigits = false
+      var leading = true
+      for c in bytes {
+        switch c {
+        case 0x30...0x39:
+          b.compact.append(c)
+          if !(c == 0x30 && b.digits.isEmpty) { b.digits.append(c) }
+          if !inDigits {
+            if groupCount > 0 { b.groups.append(0x2D) }
+            groupCount += 1
+            inDigits = true
+            leading = true
+          }
+          if !(c == 0x30 && leading) {
+            b.groups.append(c)
+            leading = false
+          }
+          continue
+        case 0x41...0x5A: b.compact.append(c)
+        case 0x61...0x7A: b.compact.append(c - 0x20)
+        default: break
         }
-        if !(c == 0x30 && leading) {
-          b.groups.append(c)
-          leading = false
-        }
-      case 0x41...0x5A:
-        b.compact.append(c)
-        endGroup(&b)
-      case 0x61...0x7A:
-        b.compact.append(c - 0x20)
-        endGroup(&b)
-      default: endGroup(&b)
+        // Any other character ends a group of digits; a group of zeros stays "0".
+        if inDigits, leading { b.groups.append(0x30) }
+        inDigits = false
       }
+      if inDigits, leading { b.groups.append(0x30) }
     }
-    }
-    endGroup(&b)
     b.hasDigits = groupCount > 0
     if b.hasDigits && b.digits.isEmpty { b.digits.append(0x30) }
   }
@@ -172,8 +170,8 @@ struct ReferenceIndex {
       while table[s] != 0 {
         if table[s] >> 32 == tag {
           let first = Int32(truncatingIfNeeded: table[s] & 0xFFFF_FFFF)
-          if ReferenceIndex.has(invoices[Int(first)], k, &b) { out.append(first) }
-          for i in more[s] ?? [] where ReferenceIndex.has(invoices[Int(i)], k, &b) { out.append(i) }
+          if ReferenceIndex.has(invoices, Int(first), k, &b) { out.append(first) }
+          for i in more[s] ?? [] where ReferenceIndex.has(invoices, Int(i), k, &b) { out.append(i) }
           break  // all keys with this tag are under this slot
         }
         s = (s + 1) & mask
@@ -188,11 +186,16 @@ struct ReferenceIndex {
   }
 
   /// Whether one of the invoice's keys is `key`.
-  static func has(_ inv: OpenInvoice, _ key: String, _ b: inout ReferenceKeys.Buffers) -> Bool {
-    for text in [inv.number, inv.id, inv.reference] where !text.isEmpty {
+  static func has(_ invoices: [OpenInvoice], _ i: Int, _ key: String, _ b: inout ReferenceKeys.Buffers) -> Bool {
+    // Fields read one by one (a copy of the invoice would retain its strings).
+    for field in 0..<3 {
+      let text = field == 0 ? invoices[i].number : field == 1 ? invoices[i].id : invoices[i].reference
+      if text.isEmpty { continue }
       ReferenceKeys.fill(text, &b)
-      if b.compact.elementsEqual(key.utf8) { return true }
-      if b.hasDigits && (b.digits.elementsEqual(key.utf8) || b.groups.elementsEqual(key.utf8)) { return true }
+      let found = key.withBytes { k in
+        b.compact.elementsEqual(k) || (b.hasDigits && (b.digits.elementsEqual(k) || b.groups.elementsEqual(k)))
+      }
+      if found { return true }
     }
     return false
   }
