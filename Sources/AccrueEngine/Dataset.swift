@@ -79,7 +79,8 @@ struct RecordBuilder {
       !sample.isEmpty
     else { return 16 }
     let lines = max(1, sample.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
-    return min(Int(size) / max(1, sample.count / lines) + 16, 1 << 24)
+    // Capped: the tables grow past it when needed; a file of very short lines must not reserve a gigabyte.
+    return min(Int(size) / max(1, sample.count / lines) + 16, 1 << 20)
   }
 }
 

@@ -4,6 +4,10 @@ import Foundation
 /// Record ids (customers, contracts) to their index, looked up by `String` or straight from a file's bytes
 /// (the fast readers find an invoice's customer without making a string of it).
 ///
+/// Ids are compared as Swift compares strings (canonical equivalence: `café` written precomposed or with a
+/// combining accent is one id): a non-ASCII id is looked up and stored in its canonical composed form (NFC), so
+/// comparing bytes gives the same answer. ASCII ids, the usual kind, are already in that form.
+///
 /// Open addressing with linear probing over a power-of-two table kept at most half full. A slot holds the id's
 /// 64-bit hash, its index and, for ids of up to 15 bytes (the usual kind), the id itself: a lookup touches one
 /// slot, not the id's string, so it costs one cache miss rather than three. Longer ids are compared with the
@@ -45,6 +49,9 @@ public struct IDIndex: Sendable {
     return h
   }
 
+  /// The words a slot keeps of an id longer than 15 bytes (compared as a string): no short id packs to these.
+  static let long: (UInt64, UInt64) = (0, UInt64.max)
+
   /// An id of at most 15 bytes packed in two words (its length in the top byte); nil for longer ids.
   @inline(__always) static func packed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64)? {
     guard n <= 15 else { return nil }
@@ -55,8 +62,27 @@ public struct IDIndex: Sendable {
     return (k0, k1)
   }
 
-  /// The index of the id given by its bytes, or nil.
+  /// Whether the bytes are all ASCII.
+  @inline(__always) static func ascii(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    for i in 0..<n where p[i] >= 0x80 { return false }
+    return true
+  }
+
+  /// A non-ASCII id in its canonical composed form (NFC), the form the table holds.
+  static func canonical(_ id: String) -> String { id.precomposedStringWithCanonicalMapping }
+
+  /// The index of the id given by its UTF-8 bytes, or nil.
   @inline(__always) public func find(_ p: UnsafePointer<UInt8>, count n: Int) -> Int? {
+    if !IDIndex.ascii(p, n) {
+      return IDIndex.canonical(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)).withBytes { b in
+        findExact(b.baseAddress ?? IDIndex.nowhere, b.count)
+      }
+    }
+    return findExact(p, n)
+  }
+
+  /// The index of the id whose stored bytes are exactly these, or nil.
+  @inline(__always) func findExact(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     let h = IDIndex.hash(p, n)
     let short = IDIndex.packed(p, n)
     var s = Int(truncatingIfNeeded: h) & mask
@@ -86,19 +112,18 @@ public struct IDIndex: Sendable {
   /// An address for an empty id's bytes (never read: there are none).
   private static var nowhere: UnsafePointer<UInt8> { UnsafePointer(bitPattern: 1)! }
 
-  /// Adds `id` for `index` unless it is there already; returns whether it was added.
+  /// Adds `id` for `index` unless it (or an id canonically equal to it) is there already; returns whether it
+  /// was added. `keys` gets the id as stored (non-ASCII ids in NFC).
   @discardableResult
   public mutating func add(_ id: String, _ index: Int) -> Bool {
-    if id.withBytes({ b in find(b.baseAddress ?? IDIndex.nowhere, count: b.count) }) != nil { return false }
+    let id = id.withBytes { IDIndex.ascii($0.baseAddress ?? IDIndex.nowhere, $0.count) } ? id : IDIndex.canonical(id)
+    if id.withBytes({ b in findExact(b.baseAddress ?? IDIndex.nowhere, b.count) }) != nil { return false }
     if (keys.count + 1) * 2 > slots.count { grow() }
     var slot = Slot()
     id.withBytes { b in
       let p = b.baseAddress ?? IDIndex.nowhere
       slot.hash = IDIndex.hash(p, b.count)
-      if let (k0, k1) = IDIndex.packed(p, b.count) {
-        slot.k0 = k0
-        slot.k1 = k1
-      }
+      (slot.k0, slot.k1) = IDIndex.packed(p, b.count) ?? IDIndex.long
     }
     slot.value = Int32(truncatingIfNeeded: index)
     slot.entry = Int32(keys.count)

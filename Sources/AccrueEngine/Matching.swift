@@ -336,7 +336,7 @@ struct Matcher {
       guard o > 0, o <= Matcher.maxMinorUnits else { continue }
       open[i] = o
       let latestFirst = ~(UInt64(UInt32(bitPattern: invoices[i].issueDate.dayNumber) ^ 0x8000_0000))
-      keys.append((UInt64(currency.packed) << 32 | UInt64(o) >> 24, (UInt64(o) & 0xFF_FFFF) << 32 | (latestFirst & 0xFFFF_FFFF), Int32(i)))
+      keys.append((UInt64(currency.packed) << 40 | UInt64(o) >> 24, (UInt64(o) & 0xFF_FFFF) << 32 | (latestFirst & 0xFFFF_FFFF), Int32(i)))
     }
     var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? invoices[i].customer : -1 }
     lists.sortEach { Matcher.dueFirst(invoices, $0, $1) }
