@@ -247,10 +247,9 @@ final class IndexBox: @unchecked Sendable {
   var index: ReferenceIndex?
 }
 
-/// Hands a copy of the matcher to the second thread and brings its results back (the thread owns it until the join).
+/// Hands a copy of the matcher to the second thread (only read there).
 final class MatcherBox: @unchecked Sendable {
   let matcher: Matcher
-  var result: ([(Int, [[Matcher.FoundRef]])], [Bool])?
   init(_ m: Matcher) { matcher = m }
 }
 
@@ -529,42 +528,26 @@ struct Matcher {
   /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
   /// invoice; on two threads for many payments (patterns and the reference table are only read).
   func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[FoundRef]]], names: [Bool]) {
-    let patternRules = plan.matchRules.contains { !$0.patterns.isEmpty }
-    guard patternRules else { return ([:], Array(repeating: false, count: list.count)) }
-    let mid = list.count / 2
-    if list.count >= Matcher.parallelAt {
-      let box = MatcherBox(self)
-      let done = DispatchSemaphore(value: 0)
-      let t = Thread {
-        box.result = box.matcher.referencesWork(list, mid..<list.count, payments)
-        done.signal()
-      }
-      t.stackSize = 8 << 20
-      t.start()
-      let first = referencesWork(list, 0..<mid, payments)
-      done.wait()
-      let second = box.result ?? ([], [])
-      return (Dictionary(first.0 + second.0, uniquingKeysWith: { a, _ in a }), first.1 + second.1)
+    guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return ([:], Array(repeating: false, count: list.count)) }
+    let box = MatcherBox(self)
+    let found = TwoThreads.map(list.count, from: Matcher.parallelAt) { k in box.matcher.references(of: payments[list[k]]) }
+    var refs: [Int: [[FoundRef]]] = [:]
+    var names: [Bool] = []
+    names.reserveCapacity(list.count)
+    for (k, r) in found.enumerated() {
+      let any = r.contains { !$0.isEmpty }
+      if any { refs[list[k]] = r }
+      names.append(any && r.contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
     }
-    let all = referencesWork(list, 0..<list.count, payments)
-    return (Dictionary(all.0, uniquingKeysWith: { a, _ in a }), all.1)
+    return (refs, names)
   }
 
   /// Payments from which many use two threads to find references.
   static let parallelAt = 20_000
 
-  /// The references of the payments `list[range]`, and whether they name an open invoice.
-  func referencesWork(_ list: [Int], _ range: Range<Int>, _ payments: [Payment]) -> ([(Int, [[FoundRef]])], [Bool]) {
-    var refs: [(Int, [[FoundRef]])] = []
-    var names: [Bool] = []
-    for k in range {
-      let pi = list[k]
-      let r = rules.map { $0.r.patterns.isEmpty ? [] : found(extract($0, payments[pi].transaction)) }
-      let any = r.contains { !$0.isEmpty }
-      if any { refs.append((pi, r)) }
-      names.append(any && r.contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
-    }
-    return (refs, names)
+  /// The references each rule's patterns find in one payment (empty for rules without patterns).
+  func references(of p: Payment) -> [[FoundRef]] {
+    rules.map { $0.r.patterns.isEmpty ? [] : found(extract($0, p.transaction)) }
   }
 
   /// A reference a pattern found, and the invoices any of whose keys it matches (whatever their state).
