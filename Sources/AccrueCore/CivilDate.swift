@@ -89,8 +89,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// Strict "YYYY-MM-DD" parse; nil on any deviation or impossible date.
   public static func parse(_ text: String) -> CivilDate? {
-    var copy = text
-    return copy.withUTF8 { parse(bytes: $0) }
+    text.withBytes { parse(bytes: $0) }
   }
 
   /// Strict "YYYY-MM-DD" parse of exactly 10 bytes; nil on any deviation or impossible date.
@@ -155,19 +154,25 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
   /// "YYYY-MM-DD".
   public var description: String {
     let (y, m, d) = ymd
-    var out: [UInt8] = []
-    out.reserveCapacity(12)
-    if y < 0 { out.append(UInt8(ascii: "-")) }
-    let digits = Array(String(y.magnitude).utf8)
-    if digits.count < 4 { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 4 - digits.count)) }
-    out.append(contentsOf: digits)
-    out.append(UInt8(ascii: "-"))
-    out.append(0x30 &+ UInt8(truncatingIfNeeded: m / 10))
-    out.append(0x30 &+ UInt8(truncatingIfNeeded: m % 10))
-    out.append(UInt8(ascii: "-"))
-    out.append(0x30 &+ UInt8(truncatingIfNeeded: d / 10))
-    out.append(0x30 &+ UInt8(truncatingIfNeeded: d % 10))
-    return String(decoding: out, as: UTF8.self)
+    // Written straight into the string (ten bytes: no allocation); years beyond four digits are not ours.
+    guard (0...9999).contains(y) else {
+      let digits = String(y.magnitude)
+      let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
+      return (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + two(m) + "-" + two(d)
+    }
+    return String(unsafeUninitializedCapacity: 10) { out in
+      out[0] = 0x30 &+ UInt8(truncatingIfNeeded: y / 1000)
+      out[1] = 0x30 &+ UInt8(truncatingIfNeeded: y / 100 % 10)
+      out[2] = 0x30 &+ UInt8(truncatingIfNeeded: y / 10 % 10)
+      out[3] = 0x30 &+ UInt8(truncatingIfNeeded: y % 10)
+      out[4] = UInt8(ascii: "-")
+      out[5] = 0x30 &+ UInt8(truncatingIfNeeded: m / 10)
+      out[6] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+      out[7] = UInt8(ascii: "-")
+      out[8] = 0x30 &+ UInt8(truncatingIfNeeded: d / 10)
+      out[9] = 0x30 &+ UInt8(truncatingIfNeeded: d % 10)
+      return 10
+    }
   }
 
   /// Orders chronologically.

@@ -31,8 +31,7 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
 
   /// The active ISO 4217 currency with this exact uppercase code, or nil.
   public static func lookup(_ code: String) -> Currency? {
-    var copy = code
-    return copy.withUTF8 { lookup(bytes: $0) }
+    code.withBytes { lookup(bytes: $0) }
   }
 
   /// The active ISO 4217 currency for exactly three uppercase ASCII bytes, or nil (no allocation).

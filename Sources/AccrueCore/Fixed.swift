@@ -39,8 +39,7 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Lo
 
   /// Parses decimal text with the same grammar as `parse(_:)`; nil if invalid.
   public init?(_ text: String) {
-    var copy = text
-    guard let value = copy.withUTF8({ Fixed.parse($0) }) else { return nil }
+    guard let value = text.withBytes({ Fixed.parse($0) }) else { return nil }
     self = value
   }
 

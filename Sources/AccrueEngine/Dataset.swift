@@ -294,7 +294,6 @@ extension Dataset {
 
     // Customers: streamed (rows are not kept), records made from a template per currency.
     let custCols = Schemas.columns(.customer, p)
-    let custBuild = RecordBuilder(plan: plan, kind: .customer, columns: custCols)
     var customers: [CustomerData] = []
     var customerIndex = IDIndex()
     let custCurrency = custCols.firstIndex(where: { $0.0.name == "currency" })
@@ -304,7 +303,7 @@ extension Dataset {
       customerIndex = IDIndex(minimumCapacity: capacity)
       var duplicates: [DataIssue] = []
       var readIssues: [DataIssue] = []
-      var builder = custBuild
+      var builder = RecordBuilder(plan: plan, kind: .customer, columns: custCols)
       TableReader.stream(f, schema: Schemas.table("customers", custCols), onIssue: { readIssues.append($0) }) { row in
         guard case .text(let id) = row.values[0] else { return }
         guard customerIndex.add(id, customers.count) else {

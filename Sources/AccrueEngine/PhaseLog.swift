@@ -10,8 +10,9 @@ public enum PhaseLog {
 
   /// Records that the step `label` just ended.
   public static func mark(_ label: String) {
-    let now = DispatchTime.now().uptimeNanoseconds
     lock.lock()
+    // The clock read under the lock: marks from several threads stay in time order.
+    let now = DispatchTime.now().uptimeNanoseconds
     if marks.count >= limit { marks.removeFirst(marks.count - limit + 1) }
     marks.append((label, now))
     lock.unlock()
@@ -32,7 +33,7 @@ public enum PhaseLog {
       lock.unlock()
     }
     var out: [(String, Int)] = []
-    for k in marks.indices.dropFirst() { out.append((marks[k].label, Int((marks[k].at - marks[k - 1].at) / 1_000_000))) }
+    for k in marks.indices.dropFirst() { out.append((marks[k].label, Int((marks[k].at &- marks[k - 1].at) / 1_000_000))) }
     return out
   }
 }

@@ -368,15 +368,7 @@ public struct InvoiceIDIndex: Sendable {
   /// The hash of an id's bytes; a non-ASCII id is hashed in its canonical form (NFC), so ids Swift finds equal
   /// (`==` is canonical equivalence) hash alike.
   @inline(__always) static func hash(_ s: String) -> UInt64 {
-    let h = s.withBytes { b -> UInt64? in
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325
-      for x in b {
-        if x >= 0x80 { return nil }
-        h = (h ^ UInt64(x)) &* 0x100_0000_01b3
-      }
-      return h | 1  // never 0, which marks an empty slot
-    }
-    return h ?? hash(IDIndex.canonical(s).utf8)
+    s.withBytes { b in b.contains { $0 >= 0x80 } ? nil : hash(b) } ?? hash(IDIndex.canonical(s).utf8)
   }
 
   @inline(__always) static func hash<S: Sequence<UInt8>>(_ bytes: S) -> UInt64 {

@@ -120,12 +120,9 @@ struct ReferenceIndex {
       all.removeAll(keepingCapacity: true)
       // Fields read one by one (copying an invoice would retain its strings); the id only when not the number.
       for field in 0..<3 {
-        let text: String
-        switch field {
-        case 0: text = invoices[i].number
-        case 1: text = invoices[i].id == invoices[i].number ? "" : invoices[i].id
-        default: text = invoices[i].reference
-        }
+        // The id only when it is not the number (its keys are the number's).
+        if field == 1 && invoices[i].id == invoices[i].number { continue }
+        let text = ReferenceIndex.text(invoices, i, field)
         if text.isEmpty { continue }
         ReferenceKeys.fill(text, &b)
         b.hashes(into: &hs)
@@ -185,11 +182,17 @@ struct ReferenceIndex {
     return unique
   }
 
+  /// An invoice's texts that carry references: 0 its number, 1 its id, 2 its structured reference (read in
+  /// place: copying the invoice would retain all its strings).
+  @inline(__always) static func text(_ invoices: [OpenInvoice], _ i: Int, _ field: Int) -> String {
+    field == 0 ? invoices[i].number : field == 1 ? invoices[i].id : invoices[i].reference
+  }
+
   /// Whether one of the invoice's keys is `key`.
   static func has(_ invoices: [OpenInvoice], _ i: Int, _ key: String, _ b: inout ReferenceKeys.Buffers) -> Bool {
     // Fields read one by one (a copy of the invoice would retain its strings).
     for field in 0..<3 {
-      let text = field == 0 ? invoices[i].number : field == 1 ? invoices[i].id : invoices[i].reference
+      let text = ReferenceIndex.text(invoices, i, field)
       if text.isEmpty { continue }
       ReferenceKeys.fill(text, &b)
       let found = key.withBytes { k in

@@ -31,13 +31,13 @@ public enum ReminderRenderer {
     t.put("\"\n    ")
     t.put(m.timing)
     t.put(": fell on ")
-    t.put(m.stepDate)
+    t.put(m.stepDate.description)
     if !m.skipped.isEmpty {
       t.put("; skipped (catch-up): ")
       t.put(m.skipped.joined(separator: ", "))
     }
     t.put("\n")
-    // Invoices read field by field (a copy of each would retain its strings); numbers and dates written as bytes.
+    // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
       if m.invoices[k].number == m.invoices[k].id {
@@ -46,7 +46,7 @@ public enum ReminderRenderer {
         t.pad("\(m.invoices[k].id) (\(m.invoices[k].number))", 30)
       }
       t.put(" due ")
-      t.put(m.invoices[k].dueDate)
+      t.put(m.invoices[k].dueDate.description)
       t.put(" ")
       let d = m.invoices[k].daysOverdue
       if d == 0 {
@@ -54,7 +54,7 @@ public enum ReminderRenderer {
       } else {
         let start = t.bytes.count
         t.put("(")
-        t.put(d)
+        t.put(String(d))
         t.put(d == 1 ? " day overdue)" : " days overdue)")
         t.spaces(22 - (t.bytes.count - start))
       }
@@ -228,44 +228,6 @@ struct TextBuffer {
       return b.count
     }
     return ascii ?? s.count
-  }
-
-  /// A date as `YYYY-MM-DD`, written as bytes (no string made).
-  mutating func put(_ d: CivilDate) {
-    let (y, m, day) = d.ymd
-    guard (0...9999).contains(y) else {
-      put(d.description)
-      return
-    }
-    bytes.append(0x30 &+ UInt8(y / 1000))
-    bytes.append(0x30 &+ UInt8(y / 100 % 10))
-    bytes.append(0x30 &+ UInt8(y / 10 % 10))
-    bytes.append(0x30 &+ UInt8(y % 10))
-    bytes.append(0x2D)
-    bytes.append(0x30 &+ UInt8(m / 10))
-    bytes.append(0x30 &+ UInt8(m % 10))
-    bytes.append(0x2D)
-    bytes.append(0x30 &+ UInt8(day / 10))
-    bytes.append(0x30 &+ UInt8(day % 10))
-  }
-
-  /// A whole number in decimal, written as bytes.
-  mutating func put(_ n: Int) {
-    if n < 0 {
-      put(String(n))
-      return
-    }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    var v = n
-    withUnsafeMutableBytes(of: &digits) { buf in
-      repeat {
-        buf[count] = 0x30 &+ UInt8(v % 10)
-        v /= 10
-        count += 1
-      } while v > 0
-      for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(buf[k]) }
-    }
   }
 
   mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }

@@ -173,4 +173,21 @@ struct CivilDateTests {
     #expect(failures == 0)
     #expect(expected == (2101, 1, 1))
   }
+
+  @Test("text of any day number, in and out of the supported years, as the field-by-field form writes it")
+  func descriptionEverywhere() {
+    func reference(_ d: CivilDate) -> String {
+      let (y, m, day) = d.ymd
+      let digits = String(y.magnitude)
+      let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
+      return (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + two(m) + "-" + two(day)
+    }
+    var wrong = 0
+    for n in stride(from: Int32(-800_000), through: 3_000_000, by: 97) where CivilDate(dayNumber: n).description != reference(CivilDate(dayNumber: n)) {
+      wrong += 1
+    }
+    #expect(wrong == 0)
+    #expect(CivilDate(dayNumber: 0).description == "1970-01-01")
+    #expect(CivilDate(year: 1, month: 2, day: 3)?.description == "0001-02-03")
+  }
 }
