@@ -55,7 +55,17 @@ extension CheckerState {
     }
     let list = wants.map(\.description)
     let joined = list.count <= 2 ? list.joined(separator: " or ") : list.dropLast().joined(separator: ", ") + " or " + list.last!
-    report(.typeMismatch, "\(what) must be \(joined), found \(got)", at: e.span, help: conversionHelp(e, got, wants[0]))
+    // A hint for each kind that would do ("0.1" for a tolerance: an amount, or a percent); of durations, the
+    // first kind only ("write a duration, as in '14 days'" says enough).
+    var hints: [String] = []
+    var duration = false
+    for w in wants {
+      let isDuration = [ValueType.days, .businessDays, .months].contains(w)
+      if isDuration && duration { continue }
+      duration = duration || isDuration
+      if let h = conversionHelp(e, got, w), !hints.contains(h) { hints.append(h) }
+    }
+    report(.typeMismatch, "\(what) must be \(joined), found \(got)", at: e.span, help: hints.isEmpty ? nil : hints.joined(separator: "; or "))
   }
 
   /// A teaching hint for common mix-ups (a bare number where an amount or duration belongs).

@@ -106,6 +106,23 @@ struct ParserTests {
     #expect(diags.first?.help?.contains("write 'count' alone") == true)
   }
 
+  @Test("a bare number for a tolerance: the hint offers both an amount and a percent")
+  func toleranceHint() {
+    let rules = """
+      currency USD
+      match m "M" {
+        candidates open invoices of payer, same currency
+        allocate exact single
+        tolerance underpayment 0.1
+        on underpayment within tolerance: write off
+        confidence auto
+      }
+      """
+    let (_, diags) = Support.check(rules)
+    let mismatch = diags.first { $0.message.hasPrefix("a tolerance must be") }
+    #expect(mismatch?.help == "write an amount with its currency, as in '0.1 USD'; or write a percent, as in '0.1%'", "\(diags.map(\.message))")
+  }
+
   @Test("an unclosed block is reported at its brace")
   func unclosed() {
     let (_, diags) = Support.check("plan a {\n  period monthly\n")
