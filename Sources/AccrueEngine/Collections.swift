@@ -223,37 +223,34 @@ public enum Collections {
       let (reminders, failures) = run.process(0..<n, byCustomer)
       return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
     }
-    // Customers are independent: the second half of them on a second thread, with its own run state
-    // (environment, caches); results joined in customer order, as one pass gives them.
+    // Customers are independent: they are cut into chunks of about the same number of open invoices, which this
+    // thread and a second one take in turn, each with its own run state (environment, caches); results are joined
+    // in customer order, as one pass gives them.
     var other = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations, why: run.why)
     other.invoices = run.invoices
-    // Split where half the open invoices are behind (customers differ a lot in how many they have).
-    let mid = min(max(1, byCustomer.customer(at: open / 2)), n - 1)
-    let box = CollectionsBox(other, byCustomer)
-    let done = DispatchSemaphore(value: 0)
-    let t = Thread {
-      box.result = box.run.process(mid..<n, box.byCustomer)
-      done.signal()
-    }
-    t.stackSize = 8 << 20
-    t.start()
-    let (first, f1) = run.process(0..<mid, byCustomer)
-    PhaseLog.mark("dunning: first half of the customers")
-    done.wait()
-    PhaseLog.mark("dunning: waiting for the second half")
-    let (second, f2) = box.result ?? ([], [])
-    return CollectionsResult(asOf: asOf, reminders: first + second, openInvoices: open, whyNot: run.why?.lines, failures: f1 + f2)
+    let parts = min(n, 64)
+    let bounds = (0...parts).map { k in k == 0 ? 0 : k == parts ? n : byCustomer.customer(at: open * k / parts) }
+    let boxes = [CollectionsBox(run, byCustomer), CollectionsBox(other, byCustomer)]
+    var reminders: [Reminder] = []
+    var failures: [String] = []
+    TwoThreads.chunks(
+      parts, { thread, k in boxes[thread].run.process(bounds[k]..<max(bounds[k], bounds[k + 1]), boxes[thread].byCustomer) },
+      inOrder: { r in
+        reminders += r.0
+        failures += r.1
+      })
+    PhaseLog.mark("dunning: reminders")
+    return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
   }
 
   /// Runs of at least this many open invoices use two threads.
   public static let parallelThreshold = 50_000
 }
 
-/// Hands the second thread its run and brings its reminders back (the thread owns it until the join).
+/// One thread's run state (the thread owns it while the chunks run).
 final class CollectionsBox: @unchecked Sendable {
   var run: CollectionsRun
   let byCustomer: CustomerLists
-  var result: ([Reminder], [String])?
   init(_ run: CollectionsRun, _ byCustomer: CustomerLists) {
     self.run = run
     self.byCustomer = byCustomer
@@ -442,9 +439,10 @@ struct CollectionsRun {
     return (lists, lists.items.count)
   }
 
-  /// The reminders of the customers in `range` (oldest due date first within each), and the failures.
+  /// The reminders of the customers in `range` (oldest due date first within each), and the failures met on them.
   mutating func process(_ range: Range<Int>, _ byCustomer: CustomerLists) -> ([Reminder], [String]) {
     var reminders: [Reminder] = []
+    failures.removeAll()
     let cust = RecordKind.customer.index
     let invRec = RecordKind.invoice.index
     env.records[invRec] = Array(repeating: .text(""), count: invoiceFieldCount)

@@ -205,27 +205,6 @@ public enum CashApplicationRun {
   }
 }
 
-/// Work split over two threads: the second half on a thread of its own.
-enum TwoThreads {
-  /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, the second half on another thread.
-  static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
-    guard n >= from, n >= 2 else { return (0..<n).map(f) }
-    let mid = n / 2
-    let box = MapBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    let t = Thread {
-      box.value = (mid..<n).map(f)
-      done.signal()
-    }
-    t.stackSize = 8 << 20
-    t.start()
-    var out = (0..<mid).map(f)
-    done.wait()
-    out += box.value
-    return out
-  }
-}
-
 /// A match rule behind a reference (the per-payment loop passes this, not a struct of arrays and strings), with
 /// the payer methods it tries worked out once.
 final class MatchRuleBox: Sendable {
@@ -235,11 +214,6 @@ final class MatchRuleBox: Sendable {
     self.r = r
     methods = r.payer.isEmpty && !r.anyCustomer ? [.reference, .account, .name] : r.payer
   }
-}
-
-/// Brings one thread's results back (written before the semaphore is signalled, read after).
-final class MapBox<T>: @unchecked Sendable {
-  var value: [T] = []
 }
 
 /// Brings the reference table back from the thread that builds it.

@@ -3,32 +3,18 @@ import AccrueCore
 import AccrueEngine
 import AccrueImport
 
-/// Carries the second half of a rendering back (written once before the join).
-final class TextBox: @unchecked Sendable {
-  var parts: [String] = []
-}
-
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
-  /// Renders items to text and emits them in order; 2,000 or more are rendered in two halves at the same
-  /// time (the second on another thread), so a large run's output takes half as long.
+  /// Renders items to text and emits them in order; 2,000 or more are rendered in chunks by this thread and a
+  /// second one at the same time, so a large run's output takes about half as long.
   static func renderInOrder<T: Sendable>(_ items: [T], _ render: @escaping @Sendable (T) -> String, _ emit: (String) -> Void) {
     guard items.count >= 2_000 else {
       for x in items { emit(render(x)) }
       return
     }
-    let half = items.count / 2
-    let box = TextBox()
-    let done = DispatchSemaphore(value: 0)
-    let rest = Array(items[half...])
-    let t = Thread {
-      box.parts = rest.map(render)
-      done.signal()
-    }
-    t.start()
-    for x in items[..<half] { emit(render(x)) }
-    done.wait()
-    for part in box.parts { emit(part) }
+    let parts = min(256, items.count / 250)
+    let n = items.count
+    TwoThreads.chunks(parts, { _, k in items[n * k / parts..<n * (k + 1) / parts].map(render) }, inOrder: { $0.forEach(emit) })
   }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits, grouping: true) }

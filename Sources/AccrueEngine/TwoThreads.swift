@@ -1,0 +1,81 @@
+import Foundation
+
+/// Work shared by this thread and one more. The work is cut into chunks and each thread takes the next chunk
+/// nobody has taken yet, so neither waits long for the other however uneven the chunks turn out; results come
+/// back in chunk order, exactly as one thread doing all chunks in order would give them.
+public enum TwoThreads {
+  /// Runs `work(thread, chunk)` for every chunk in `0..<count`, `thread` being 0 (this one) or 1 (the other), and
+  /// hands each result to `inOrder`, on this thread and in chunk order, as soon as all chunks before it are done.
+  /// `work` must not share mutable state between the two threads (give each thread its own, by `thread`).
+  public static func chunks<T: Sendable>(
+    _ count: Int, _ work: @escaping @Sendable (_ thread: Int, _ chunk: Int) -> T, inOrder: (T) -> Void
+  ) {
+    guard count >= 2 else {
+      for k in 0..<count { inOrder(work(0, k)) }
+      return
+    }
+    let queue = TakeQueue<T>(count)
+    let done = DispatchSemaphore(value: 0)
+    let t = Thread {
+      while let k = queue.take() { queue.finish(k, work(1, k)) }
+      done.signal()
+    }
+    t.stackSize = 8 << 20
+    t.start()
+    var next = 0
+    while let k = queue.take() {
+      queue.finish(k, work(0, k))
+      while let r = queue.result(next) {
+        inOrder(r)
+        next += 1
+      }
+    }
+    done.wait()
+    while next < count, let r = queue.result(next) {
+      inOrder(r)
+      next += 1
+    }
+  }
+
+  /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, on two threads.
+  public static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
+    guard n >= from, n >= 2 else { return (0..<n).map(f) }
+    let parts = min(n, 64)
+    var out: [T] = []
+    out.reserveCapacity(n)
+    chunks(parts, { _, k in (n * k / parts..<n * (k + 1) / parts).map(f) }, inOrder: { out += $0 })
+    return out
+  }
+}
+
+/// The next chunk to take and the results not handed on yet, under one lock (taken once per chunk).
+final class TakeQueue<T>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private var results: [T?]
+
+  init(_ count: Int) { results = Array(repeating: nil, count: count) }
+
+  func take() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < results.count else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func finish(_ k: Int, _ r: T) {
+    lock.lock()
+    results[k] = r
+    lock.unlock()
+  }
+
+  /// Chunk k's result when it is done (and forgets it).
+  func result(_ k: Int) -> T? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard k < results.count, let r = results[k] else { return nil }
+    results[k] = nil
+    return r
+  }
+}
