@@ -270,11 +270,16 @@ extension Dataset {
     let conCols = Schemas.columns(.contract, p)
     let conRead = TableBox()
     let conDone = DispatchSemaphore(value: 0)
+    var ahead: InvoicesAhead?
     if case .success(let f?) = conFound {
       let schema = Schemas.table("contracts", conCols)
+      let reader = InvoicesAhead()
+      ahead = reader
       let t = Thread {
         conRead.value = TableReader.readAll(f, schema: schema)
         conDone.signal()
+        // Then the invoices file, while the contracts are checked.
+        reader.read(folder: folder, parallelAt: parallelInvoicesAt)
       }
       t.stackSize = 8 << 20
       t.start()
@@ -461,7 +466,7 @@ extension Dataset {
     let invoicesFile = find("invoices")
     if let f = invoicesFile {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
-        f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, &issues)
+        f, p, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex, rejected: rejected, parallelAt: parallelInvoicesAt, ahead: ahead, &issues)
     }
     PhaseLog.mark("invoices")
     cashDone.wait()

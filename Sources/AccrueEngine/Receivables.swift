@@ -135,7 +135,7 @@ extension Dataset {
   /// CSV file is read in two halves at the same time; the result is the same as one reader's.
   static func loadInvoices(
     _ f: TableFile, _ p: CheckedProgram?, defaults: [Int: RValue] = [:], customerIndex: IDIndex, contractIndex: IDIndex?,
-    rejected: (customers: Int, contracts: Int), parallelAt: Int, _ issues: inout [DataIssue]
+    rejected: (customers: Int, contracts: Int), parallelAt: Int, ahead: InvoicesAhead? = nil, _ issues: inout [DataIssue]
   ) -> (invoices: [OpenInvoice], ids: InvoiceIDIndex, periods: [Int64], fast: Int) {
     let custom = p.map { Schemas.columns(.invoice, $0) } ?? []
     let schema = TableSchema(name: "invoices", columns: invoiceColumns + custom.map(\.0), currencyColumn: "currency")
@@ -144,7 +144,7 @@ extension Dataset {
       contractIndex: contractIndex, rejected: rejected)
     reader.customDefaults = custom.map { defaults[$0.1] }
     let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
-    if f.format == .csv, size >= parallelAt, let bytes = InvoiceRows.readFile(f.path), let (cut, linesBefore) = InvoiceRows.splitPoint(bytes) {
+    if f.format == .csv, size >= parallelAt, let (bytes, (cut, linesBefore)) = ahead?.take(f.path) ?? InvoiceRows.readAndSplit(f.path) {
       let headerEnd = bytes.firstIndex(of: 10) ?? 0
       let quoted = bytes.withUnsafeBufferPointer { memchr($0.baseAddress!, 34, $0.count) != nil }
       let second = InvoiceRowsBox(reader)
@@ -428,6 +428,33 @@ public struct InvoiceIDIndex: Sendable {
   }
 }
 
+/// A large invoices file read ahead and cut in two, by a thread that would otherwise wait (the one that read
+/// the contracts file, while the contracts are checked), so reading it is not on the way of loading.
+final class InvoicesAhead: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var path: String?
+  private var value: ([UInt8], (cut: Int, linesBefore: Int))?
+
+  /// Reads the folder's invoices file when it is a CSV file of at least `parallelAt` bytes; then signals.
+  func read(folder: String, parallelAt: Int) {
+    if case .success(let f?) = DataFolder.find("invoices", in: folder), f.format == .csv,
+      ((try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0) >= parallelAt
+    {
+      path = f.path
+      value = InvoiceRows.readAndSplit(f.path)
+    }
+    done.signal()
+  }
+
+  /// What was read, when it is the file at `path` (waits for the reading to end; hands the bytes over once).
+  func take(_ path: String) -> ([UInt8], (cut: Int, linesBefore: Int))? {
+    done.wait()
+    done.signal()
+    defer { value = nil }
+    return self.path == path ? value : nil
+  }
+}
+
 /// Carries the second half's reader to and from its thread (used by that thread until the join).
 final class InvoiceRowsBox: @unchecked Sendable {
   var rows: InvoiceRows
@@ -565,6 +592,12 @@ struct InvoiceRows {
       periods.append(other.periods[k])
       idColumns.append(other.idColumns[k])
     }
+  }
+
+  /// The whole file and where to cut it in two (nil: unreadable, or too small to cut).
+  static func readAndSplit(_ path: String) -> ([UInt8], (cut: Int, linesBefore: Int))? {
+    guard let bytes = readFile(path), let split = splitPoint(bytes) else { return nil }
+    return (bytes, split)
   }
 
   /// The whole file, read straight into an array.

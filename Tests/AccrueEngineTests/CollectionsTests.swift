@@ -370,9 +370,10 @@ struct JournalTests {
 @Suite("Invoices read in two halves")
 struct ParallelInvoicesTests {
   /// Two halves (the fast path, or the general reader when the file has quotes) give exactly one reader's
-  /// invoices and issues, unusual lines and duplicates across halves included.
-  @Test("two halves give exactly one reader's invoices and issues", arguments: [false, true])
-  func halves(_ quoted: Bool) throws {
+  /// invoices and issues, unusual lines and duplicates across halves included; with a contracts file, the
+  /// invoices file is read ahead by the thread that read the contracts.
+  @Test("two halves give exactly one reader's invoices and issues", arguments: [false, true], [false, true])
+  func halves(_ quoted: Bool, _ withContracts: Bool) throws {
     let header = "id,number,kind,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,period_start,paid_date"
     var rows = ["i0,N-0,invoice,c1,2026-09-01,2026-10-01,USD,1.00,,,open,,"]
     for k in 1..<400 {
@@ -400,7 +401,9 @@ struct ParallelInvoicesTests {
     for (k, text) in unusual { rows[k] = text }
     if quoted { rows[370] = "\"i370\",,,c1,2026-09-01,2026-10-01,USD,\"2.00\",,,open,," }
     let p = try Run.plan(CollectionsTests.basic)
-    let dir = try Run.folder(["customers.csv": Dun.customers, "invoices.csv": header + "\n" + rows.joined(separator: "\n") + "\n"])
+    var files = ["customers.csv": Dun.customers, "invoices.csv": header + "\n" + rows.joined(separator: "\n") + "\n"]
+    if withContracts { files["contracts.csv"] = "id,customer,plan,start_date\n" }
+    let dir = try Run.folder(files)
     let (one, i1) = Dataset.load(folder: dir, plan: p)
     let (two, i2) = Dataset.load(folder: dir, plan: p, parallelInvoicesAt: 1)
     #expect(i1 == i2)
