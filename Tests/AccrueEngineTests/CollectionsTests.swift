@@ -425,6 +425,35 @@ struct ParallelInvoicesTests {
   }
 }
 
+extension ParallelInvoicesTests {
+  /// Without an id in both halves, the second half's index is merged from its hashes and its invoices moved
+  /// over whole: every invoice is found by its id, at its place, with its own fields.
+  @Test("halves without a shared id are joined whole, every id found at its place")
+  func joinedWhole() throws {
+    let header = "id,number,kind,customer,issue_date,due_date,currency,amount,amount_paid,disputed_amount,status,reference"
+    var rows: [String] = []
+    for k in 0..<1_000 {
+      // Ids longer than a string keeps inline, as real ones often are; some invoices carry their own number.
+      rows.append("INVOICE-2026-\(100_000 + k),\(k % 7 == 0 ? "N-\(k)" : ""),,c\(k % 3 + 1),2026-09-01,2026-10-01,USD,\(k).25,,,open,RF\(k)")
+    }
+    let p = try Run.plan(CollectionsTests.basic)
+    let dir = try Run.folder(["customers.csv": Dun.customers, "invoices.csv": header + "\n" + rows.joined(separator: "\n") + "\n"])
+    let (one, i1) = Dataset.load(folder: dir, plan: p)
+    let (two, i2) = Dataset.load(folder: dir, plan: p, parallelInvoicesAt: 1)
+    #expect(i1.isEmpty && i2.isEmpty)
+    #expect(two.invoicesReadFast == 1_000)
+    #expect(two.invoices.count == 1_000)
+    #expect(one.invoices.map(\.id) == two.invoices.map(\.id))
+    #expect(one.invoices.map(\.number) == two.invoices.map(\.number))
+    #expect(one.invoices.map(\.reference) == two.invoices.map(\.reference))
+    #expect(one.invoices.map(\.line) == two.invoices.map(\.line))
+    #expect(one.invoices.map(\.amount) == two.invoices.map(\.amount))
+    #expect(two.invoiceIDs.count == 1_000)
+    for (k, inv) in two.invoices.enumerated() { #expect(two.invoiceIDs.find(inv.id, in: two.invoices) == k) }
+    #expect(two.invoiceIDs.find("INVOICE-2026-101000", in: two.invoices) == nil)
+  }
+}
+
 @Suite("Collections on two threads")
 struct ParallelCollectionsTests {
   @Test("two threads give exactly one pass's reminders, in the same order")
