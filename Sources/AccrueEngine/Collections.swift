@@ -290,6 +290,9 @@ struct CollectionsRun {
   let boxes: [CadenceBox]
   /// The invoices looked at (the data's, plus a forecast's).
   var invoices: [OpenInvoice] = []
+  /// The invoices file, as every covered invoice's source names it: this run's own copy of the string, so two
+  /// runs on two threads do not count references on one string (its count would move between the cores).
+  let invoicesFile: String?
   /// Slot of each built-in invoice field (`InvoiceField` order), -1 when the rules never read it.
   let invoiceFieldSlots: [Int]
   /// Custom invoice fields the rules read: (index in `OpenInvoice.custom`, slot), and their values when missing.
@@ -316,6 +319,7 @@ struct CollectionsRun {
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem], whyNot: String?, explaining: Bool, why: WhyLog? = nil
   ) {
     self.explaining = explaining
+    invoicesFile = data.invoicesFile.map { String(decoding: Array($0.utf8), as: UTF8.self) }
     self.plan = plan
     self.data = data
     self.asOf = asOf
@@ -383,6 +387,12 @@ struct CollectionsRun {
 
   func note(_ invoiceID: String, _ line: @autoclosure () -> String) {
     if invoiceID == whyNot { why?.lines.append(line()) }
+  }
+
+  /// The same for the invoice at index `i`: its id is read only when `--why-not` asks about an invoice (reading
+  /// a million ids, each its own string somewhere in memory, is a cache miss each).
+  func note(_ i: Int, _ line: @autoclosure () -> String) {
+    if let whyNot, invoices[i].id == whyNot { why?.lines.append(line()) }
   }
 
   mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool { c.holds(env, rule, &failures) }
@@ -540,7 +550,6 @@ struct CollectionsRun {
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
   mutating func consider(_ i: Int, _ c: Int) -> Candidate? {
     // Fields read one by one: copying the whole invoice would retain all its strings.
-    let id = invoices[i].id
     let currency = invoices[i].currency
     let customer = invoices[i].customer
     let due = invoices[i].dueDate
@@ -557,7 +566,7 @@ struct CollectionsRun {
       }
       useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
-        note(id, "cadence \(cad.c.name) (\(cad.c.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
+        note(i, "cadence \(cad.c.name) (\(cad.c.source)) takes only \(cur.code) invoices; this one is in \(currency.code)")
         continue
       }
       let failing: Int?
@@ -568,14 +577,14 @@ struct CollectionsRun {
         if appliesPerCustomer[k] { appliesCache[k] = failing ?? -1 }
       }
       if let a = failing {
-        note(id, "cadence \(cad.c.name) (\(cad.c.source)) does not apply: \(show(cad.c.applies[a], false))")
+        note(i, "cadence \(cad.c.name) (\(cad.c.source)) does not apply: \(show(cad.c.applies[a], false))")
       } else {
         chosen = k
         break
       }
     }
     guard let ck = chosen else {
-      note(id, "no cadence applies to invoice \(id)")
+      note(i, "no cadence applies to invoice \(invoices[i].id)")
       return nil
     }
     let box = boxes[ck]
@@ -588,18 +597,18 @@ struct CollectionsRun {
     }
     let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
     if open <= .zero {
-      note(id, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
+      note(i, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
       return nil
     }
     if box.c.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {
-      note(id, "paused by cadence \(box.c.name): the customer is on credit hold ('pause on credit hold')")
+      note(i, "paused by cadence \(box.c.name): the customer is on credit hold ('pause on credit hold')")
       return nil
     }
     if box.c.pauseOnPromise {
       for pk in promisesOf[customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
         let p = data.collections.promises[pk]
         if asOf <= p.promisedDate {
-          note(id, "paused by cadence \(box.c.name): promise to pay by \(p.promisedDate) (\(p.source))")
+          note(i, "paused by cadence \(box.c.name): promise to pay by \(p.promisedDate) (\(p.source))")
           return nil
         }
         broken.append(p)
@@ -609,7 +618,7 @@ struct CollectionsRun {
       for pk in plansOf[customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
         let p = data.collections.paymentPlans[pk]
         if p.active && p.start <= asOf && (p.end.map { asOf <= $0 } ?? true) {
-          note(id, "paused by cadence \(box.c.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
+          note(i, "paused by cadence \(box.c.name): payment plan \(p.id) from \(p.start)\(p.end.map { " to \($0)" } ?? "") (\(p.source))")
           return nil
         }
       }
@@ -627,7 +636,7 @@ struct CollectionsRun {
         if pausePerCustomer[ck] { pauseCache[ck] = holding }
       }
       if holding >= 0 {
-        note(id, "paused by cadence \(box.c.name): pause when \(show(box.c.pauseWhen[holding], true))")
+        note(i, "paused by cadence \(box.c.name): pause when \(show(box.c.pauseWhen[holding], true))")
         return nil
       }
     }
@@ -649,7 +658,7 @@ struct CollectionsRun {
         break
       }
       if let f = firstFailing(box.c.steps[k].conditions, box.c.steps[k].source) {
-        note(id, "step \(box.c.steps[k].name) fell on \(dates[k]) but its condition does not hold: \(show(box.c.steps[k].conditions[f], false))")
+        note(i, "step \(box.c.steps[k].name) fell on \(dates[k]) but its condition does not hold: \(show(box.c.steps[k].conditions[f], false))")
       } else {
         chosenStep = k
         break
@@ -657,20 +666,20 @@ struct CollectionsRun {
     }
     guard let sk = chosenStep else {
       if let next = box.c.steps.indices.first(where: { dates[$0] > asOf }) {
-        note(id, "not yet due: the next step of cadence \(box.c.name), \(box.c.steps[next].name) (\(box.c.steps[next].timing)), falls on \(dates[next])")
+        note(i, "not yet due: the next step of cadence \(box.c.name), \(box.c.steps[next].name) (\(box.c.steps[next].timing)), falls on \(dates[next])")
       } else {
-        note(id, "no step of cadence \(box.c.name) applies")
+        note(i, "no step of cadence \(box.c.name) applies")
       }
       return nil
     }
-    let last = stepSent.isEmpty ? nil : stepSent[id]?[ck]
+    let last = stepSent.isEmpty ? nil : stepSent[invoices[i].id]?[ck]
     if let last, last.step >= sk {
       let sentName = box.c.steps[last.step].name
       var text = "already sent: step \(sentName) of cadence \(box.c.name) on \(last.date) (\(last.key))"
       if let next = box.c.steps.indices.first(where: { $0 > last.step && dates[$0] > asOf }) {
         text += "; the next step, \(box.c.steps[next].name), falls on \(dates[next])"
       }
-      note(id, text)
+      note(i, text)
       return nil
     }
     let from = (last?.step ?? -1) + 1
@@ -703,7 +712,7 @@ struct CollectionsRun {
       let step = cad.steps[driver.step]
       let key = "\(inv.id)/\(cad.name)/\(step.name)"
       if !sentKeys.isEmpty, sentKeys.contains(key) {
-        for g in group { note(invoices[g.invoice].id, "already produced: \(key)") }
+        for g in group { note(g.invoice, "already produced: \(key)") }
         continue
       }
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
@@ -715,7 +724,7 @@ struct CollectionsRun {
         if asOf < next {
           for g in group {
             note(
-              invoices[g.invoice].id,
+              g.invoice,
               "minimum gap of \(gap.days) \(gap.business ? "business " : "")days (\(cad.source)): the customer was last reminded on \(last); next reminder on \(next) at the earliest")
           }
           continue
@@ -725,15 +734,19 @@ struct CollectionsRun {
       var covered: [CoveredInvoice] = []
       var total = Fixed.zero
       var sources = [customer.source]
+      covered.reserveCapacity(group.count)
+      sources.reserveCapacity(group.count + 1)
       for g in group {
-        let x = invoices[g.invoice]
+        // Fields read one by one (a copy of the invoice would retain all its strings).
+        let k = g.invoice
+        let due = invoices[k].dueDate
         covered.append(
           CoveredInvoice(
-            id: x.id, number: x.number, dueDate: x.dueDate, daysOverdue: max(0, Int(asOf.dayNumber - x.dueDate.dayNumber)),
+            id: invoices[k].id, number: invoices[k].number, dueDate: due, daysOverdue: max(0, Int(asOf.dayNumber - due.dayNumber)),
             balance: g.balance, disputed: g.disputed))
         total = total.adding(g.balance) ?? total
-        if let f = data.invoicesFile { sources.append(RowRef(file: f, line: Int(x.line))) }
-        if g.invoice != driver.invoice { note(x.id, "covered by reminder \(key), driven by the oldest invoice \(inv.id)") }
+        if let f = invoicesFile { sources.append(RowRef(file: f, line: Int(invoices[k].line))) }
+        if k != driver.invoice { note(k, "covered by reminder \(key), driven by the oldest invoice \(inv.id)") }
       }
       note(inv.id, "fires: reminder \(key)")
       var explanation = explaining ? explain(driver, inv) : []
