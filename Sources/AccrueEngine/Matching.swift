@@ -405,6 +405,16 @@ struct Matcher {
     data.invoices[Int(i)].number.isEmpty ? data.invoices[Int(i)].id : data.invoices[Int(i)].number
   }
 
+  /// Invoices' names, comma-separated (a loop: `map(name)` would copy the whole matcher into a closure).
+  func names(_ list: [Int32]) -> String {
+    var out = ""
+    for i in list {
+      if !out.isEmpty { out += ", " }
+      out += name(i)
+    }
+    return out
+  }
+
   // MARK: One payment
 
   /// A payment held for review without trying the rules (a duplicate, a reversal).
@@ -669,7 +679,7 @@ struct Matcher {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { invoices[Int($0)].customer == p } }
         if Set(hits.map { invoices[Int($0)].customer }).count > 1 {
-          if explaining { notes.append("\(head): '\(r)' could be any of \(hits.prefix(5).map(name).joined(separator: ", "))") }
+          if explaining { notes.append("\(head): '\(r)' could be any of \(names(Array(hits.prefix(5))))") }
           continue
         }
         // One customer's invoices under one number (instalments): the one open for exactly the payment (the
@@ -724,7 +734,7 @@ struct Matcher {
         reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
         suggestions: Array(found.prefix(Matcher.maxNamed)), customer: data.invoices[Int(found[0])].customer, note: "names too many invoices")
     }
-    if found.count > 1 { found.sort { Matcher.dueFirst(data.invoices, $0, $1) } }
+    if found.count > 1 { found.sort { Matcher.dueFirst(invoices, $0, $1) } }
     ctx.payer = ctx.payer ?? data.invoices[Int(found[0])].customer
     return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
   }
@@ -814,6 +824,8 @@ struct Matcher {
     let hi = ctx.payment + tolerance(under, total: ctx.payment * 2, c, rounding)
     let lo = ctx.payment - tolerance(over, total: ctx.payment * 2, c, rounding)
     // Searched in increasing amount, so a sum too large ends the loop; `chosen` holds places in age order.
+    // (A closure reading `self.open` would copy the whole matcher: the array is taken first.)
+    let open = self.open
     let order = list.indices.sorted { open[Int(list[$0])] != open[Int(list[$1])] ? open[Int(list[$0])] < open[Int(list[$1])] : $0 < $1 }
     let amounts = order.map { open[Int(list[$0])] }
     var best: (diff: Int64, set: [Int])?
@@ -861,7 +873,7 @@ struct Matcher {
     let rule = ctx.rule
     let total = invoices.reduce(Int64(0)) { $0 + open[Int($1)] }
     let d = ctx.payment - total
-    var list: String { invoices.map(name).joined(separator: ", ") }
+    var list: String { names(invoices) }
     var dec = Decision(
       kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
       customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
@@ -931,7 +943,8 @@ struct Matcher {
       if let p = ctx.payer {
         var list: [Int32] = []
         for i in byCustomer[Int(p)] where eligible(i, ctx) { list.append(i) }
-        dec.suggestions = Array(list.sorted { abs(open[Int($0)] - ctx.payment) < abs(open[Int($1)] - ctx.payment) }.prefix(3))
+        let (open, payment) = (self.open, ctx.payment)
+        dec.suggestions = Array(list.sorted { abs(open[Int($0)] - payment) < abs(open[Int($1)] - payment) }.prefix(3))
       }
     case .creditOnAccount: dec.excess = ctx.payer == nil ? .leaveUnapplied : .creditOnAccount
     case .writeOff, .leaveUnapplied: break
@@ -959,11 +972,13 @@ struct Matcher {
         let applied = min(left, o)
         left -= applied
         let short = writeOffShort ? o - applied : 0
-        let inv = data.invoices[Int(i)]
+        // Fields read one by one (a copy of the invoice would retain all its strings).
+        let k = Int(i)
         a.allocations.append(
           Allocation(
-            invoice: inv.id, number: inv.number, openBefore: fixed(o, c), amount: fixed(applied, c), writtenOff: fixed(short, c),
-            closes: applied + short == o, paidBefore: inv.paid, source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(inv.line))))
+            invoice: data.invoices[k].id, number: data.invoices[k].number, openBefore: fixed(o, c), amount: fixed(applied, c),
+            writtenOff: fixed(short, c), closes: applied + short == o, paidBefore: data.invoices[k].paid,
+            source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line))))
         open[Int(i)] = o - applied - short
         taken[Int(i)] = true
       }
