@@ -160,29 +160,31 @@ public enum CashApplicationRun {
         _ = firstSame(pi)
       }
     }
-    for (pi, p) in payments.enumerated() {
-      let t = p.transaction
+    // Fields read in place (a copy of each payment would retain all its strings).
+    for pi in payments.indices {
       if recorded[pi] {
         out.alreadyApplied += 1
         continue
       }
-      guard t.bookingDate <= asOf, t.amount > .zero || t.reversal else {
+      let reversal = payments[pi].transaction.reversal
+      guard payments[pi].transaction.bookingDate <= asOf, payments[pi].transaction.amount > .zero || reversal else {
         out.ignored += 1
         continue
       }
       if let first = firstSame(pi) {
-        results[pi] = Matcher.held(p, queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
+        results[pi] = Matcher.held(
+          payments[pi], queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
         continue
       }
-      if t.reversal {
-        results[pi] = Matcher.held(p, queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
+      if reversal {
+        results[pi] = Matcher.held(payments[pi], queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
         continue
       }
       toMatch.append(pi)
     }
     // The tables over every open invoice are built only when some payment is left to match.
     guard !toMatch.isEmpty else {
-      out.applications = results.compactMap { $0 }
+      out.applications = Matcher.moved(&results)
       out.tally()
       return out
     }
@@ -198,7 +200,7 @@ public enum CashApplicationRun {
     PhaseLog.mark("matching: references found")
     for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi] ?? []) }
     PhaseLog.mark("matching: rules applied")
-    out.applications = results.compactMap { $0 }
+    out.applications = Matcher.moved(&results)
     out.failures = m.failures
     out.tally()
     return out
@@ -356,6 +358,18 @@ struct Matcher {
   }
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
+  /// The applications made, in order, moved out of `results` (not copied: a copy retains all their strings).
+  static func moved(_ results: inout [CashApplication?]) -> [CashApplication] {
+    var out: [CashApplication] = []
+    out.reserveCapacity(results.count)
+    for k in results.indices {
+      var a: CashApplication?
+      swap(&a, &results[k])
+      if let a { out.append(a) }
+    }
+    return out
+  }
+
   static func fingerprint(_ t: BankTransaction) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
