@@ -433,6 +433,12 @@ public struct InvoiceIDIndex: Sendable {
     return true
   }
 
+  /// The first word of the slot where the id given by its bytes would be looked up. Reading it ahead of the
+  /// lookup, with other lookups' slots, lets their cache misses overlap.
+  @inline(__always) func touch(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt64 {
+    table[2 * (Int(truncatingIfNeeded: InvoiceIDIndex.hash(UnsafeBufferPointer(start: p, count: n))) & mask)]
+  }
+
   /// Adds `invoices[index]`'s id (the caller checked it is not there yet).
   public mutating func insert(_ id: String, index: Int) {
     if (count + 1) * 2 > mask + 1 { grow() }
@@ -535,6 +541,8 @@ struct InvoiceRows {
   var rowIssues: [(index: Int, id: String, column: Int)] = []
   /// Added to row lines (the second half's rows are numbered from its own header).
   var lineOffset = 0
+  /// A sum of the table words the fast path reads ahead of its lookups (kept only so those reads happen).
+  var touches: UInt64 = 0
 
   init(
     path: String, customFields: [ValueType], customerIndex: IDIndex, contractIndex: IDIndex?,
