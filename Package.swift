@@ -43,20 +43,24 @@ let package = Package(
         "AccrueCompiler", "AccrueEngine", "AccrueImport", "AccrueFormat",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
+    // For the tests only: temporary folders removed when the test process exits.
+    .target(name: "AccrueTestSupport", path: "Tests/Support"),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
-    .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore"]),
+    .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore", "AccrueTestSupport"]),
     .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore"], exclude: ["Fixtures"]),
     .testTarget(
       name: "AccrueFrontendTests",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
-        "AccrueFormat", "AccrueCompiler", "AccrueEngine",
+        "AccrueFormat", "AccrueCompiler", "AccrueEngine", "AccrueTestSupport",
       ],
       exclude: ["Golden"]),
-    .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore", "AccrueEngine", "accrue"]),
+    .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore", "AccrueEngine", "accrue", "AccrueTestSupport"]),
     .testTarget(
       name: "AccrueEngineTests",
-      dependencies: ["AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen"]),
+      dependencies: [
+        "AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen", "AccrueTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

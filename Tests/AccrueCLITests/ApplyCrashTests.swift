@@ -5,6 +5,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import AccrueTestSupport
 #endif
 
 /// `accrue apply` killed with SIGKILL at every fault point and at random moments: the journal and the run
@@ -80,7 +81,7 @@ struct ApplyCrashTests {
   }
 
   static func fresh() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("accrue-crash-\(UUID().uuidString)").path
+    TemporaryPaths.make("accrue-crash")
   }
 
   @Test("killed at each fault point: consistent, and finishing gives exactly one clean run")

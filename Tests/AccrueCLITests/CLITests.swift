@@ -1,6 +1,7 @@
 import AccrueCLI
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// The command line, in process: exit statuses, where output goes, formats.
 @Suite("CLI")
@@ -15,7 +16,7 @@ struct CLITests {
   }
 
   static func temp(_ name: String, _ text: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-cli-\(UUID().uuidString)")
+    let dir = TemporaryPaths.url("accrue-cli")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let p = dir.appendingPathComponent(name)
     try text.write(to: p, atomically: true, encoding: .utf8)

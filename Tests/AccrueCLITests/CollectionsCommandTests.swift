@@ -1,6 +1,7 @@
 import AccrueCLI
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// Collections through the command line: plan's reminders, --explain, --why-not, forecasts, apply, aging.
 @Suite("collections commands")
@@ -47,7 +48,7 @@ struct CollectionsCommandTests {
 
   @Test("apply twice: the second run produces nothing; plan --state shows nothing new")
   func applyTwice() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-apply-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-apply")
     let args = ["apply"] + Self.base + ["--as-of", "2026-11-01", "--state", dir + "/state", "--out", dir + "/out"]
     let (s1, o1, _) = CLITests.run(args)
     #expect(s1 == 0)

@@ -1,6 +1,7 @@
 import AccrueCLI
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// `accrue diff` on real rule changes to the bundled rules, with the impact worked out.
 @Suite("diff command")
@@ -10,7 +11,7 @@ struct DiffCommandTests {
 
   /// A copy of rules/ with one edit applied.
   static func changed(_ file: String, _ old: String, _ new: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-diff-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-diff")
     try FileManager.default.copyItem(atPath: rules, toPath: dir)
     let path = dir + "/" + file
     let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -1,6 +1,7 @@
 import AccrueCLI
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// `accrue plan` and `accrue compile` end to end on the bundled rules and data.
 @Suite("plan command")
@@ -65,7 +66,7 @@ struct PlanCommandTests {
   @Test("--reject-file sets bad rows aside with their reasons and processes the rest")
   func rejectFile() throws {
     let dir = Self.root.appendingPathComponent("examples/data/bad/unknown-customer").path
-    let reject = FileManager.default.temporaryDirectory.appendingPathComponent("rejects-\(UUID().uuidString).csv").path
+    let reject = TemporaryPaths.make("rejects", suffix: ".csv")
     let (s, out, _) = CLITests.run(["plan", "--rules", Self.rules, "--data", dir, "--as-of", "2026-11-01", "--reject-file", reject])
     #expect(s == 0)
     #expect(out.contains("Plan: "))

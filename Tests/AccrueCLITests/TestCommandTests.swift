@@ -1,6 +1,7 @@
 import AccrueCLI
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// `accrue test`: the bundled rule tests pass; failures show expected and actual; JUnit; --update.
 @Suite("test command")
@@ -9,7 +10,7 @@ struct TestCommandTests {
 
   /// A test file next to a copy of the bundled rules (so `rules ..` finds them).
   static func testFile(_ body: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-rt-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-rt")
     try FileManager.default.copyItem(atPath: root.appendingPathComponent("rules").path, toPath: dir)
     try? FileManager.default.removeItem(atPath: dir + "/tests")
     try FileManager.default.createDirectory(atPath: dir + "/tests", withIntermediateDirectories: true)
@@ -72,7 +73,7 @@ struct TestCommandTests {
     let (s, out, _) = CLITests.run(["test", path])
     #expect(s == 1)
     #expect(out.contains("t.accrue-test:3: expected one of: expect invoices N"))
-    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-none-\(UUID().uuidString)").path
+    let empty = TemporaryPaths.make("accrue-none")
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
     #expect(CLITests.run(["test", empty]).0 == 1)
     #expect(CLITests.run(["test"]).0 == 64)

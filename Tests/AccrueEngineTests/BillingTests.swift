@@ -7,6 +7,7 @@ import AccrueImport
 import AccrueParser
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// Runs rules (in memory) against data files (written to a temporary folder).
 enum Run {
@@ -19,7 +20,7 @@ enum Run {
   }
 
   static func folder(_ files: [String: String]) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-billing-\(UUID().uuidString)")
+    let dir = TemporaryPaths.url("accrue-billing")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
     return dir.path
@@ -643,7 +644,7 @@ struct ParallelUsageTests {
   /// the same invoices, amounts, explanations' first rows, and the same located issues.
   @Test("two workers, small chunks: identical results", arguments: [997, 4096, 65536])
   func identical(_ chunk: Int) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-par-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-par")
     try DataGenerator.write(DataGeneratorOptions(contracts: 300, events: 30_000, openInvoices: 10, payments: 10, seed: 9), to: dir)
     // A bad row in the middle and a quoted field with a line break, to check positions across chunks.
     let usagePath = dir + "/usage.csv"
@@ -673,7 +674,7 @@ extension ParallelUsageTests {
   /// general reader alone, whatever the chunk size.
   @Test("fast path: unusual lines give exactly the general reader's results", arguments: [1500, 8192, 1 << 20])
   func unusualLines(_ chunk: Int) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-fast-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-fast")
     try DataGenerator.write(DataGeneratorOptions(contracts: 200, events: 20_000, openInvoices: 10, payments: 10, seed: 4), to: dir)
     let usagePath = dir + "/usage.csv"
     var lines = try String(contentsOfFile: usagePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

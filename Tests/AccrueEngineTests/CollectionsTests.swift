@@ -7,6 +7,7 @@ import AccrueEngine
 import AccrueImport
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// Dunning rules against small invoice files, with dates around weekends, holidays and month ends.
 /// 2026-11-02 is a Monday; 2026-11-07/08 and 11-14/15 are weekends.
@@ -351,7 +352,7 @@ struct JournalTests {
     let files = ["customers.csv": Dun.customers, "invoices.csv": Dun.invoices(["i1,c1,2026-09-01,2026-10-01,USD,100.00,,,open"])]
     let p = try Run.plan(CollectionsTests.basic)
     let (data, _) = Dataset.load(folder: try Run.folder(files), plan: p)
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-apply-\(UUID().uuidString)").path
+    let base = TemporaryPaths.make("accrue-apply")
     let asOf = CivilDate.parse("2026-11-02")!
     var folders: [String?] = []
     for _ in 0..<2 {
@@ -458,7 +459,7 @@ extension ParallelInvoicesTests {
 struct ParallelCollectionsTests {
   @Test("two threads give exactly one pass's reminders, in the same order")
   func identical() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-dun-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-dun")
     try DataGenerator.write(DataGeneratorOptions(contracts: 400, events: 100, openInvoices: 4_000, payments: 10, seed: 5), to: dir)
     let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
     let (results, _) = Frontend.check(load)
@@ -530,7 +531,7 @@ struct CollectionsReviewTests {
     bytes += Journal.encode(run: 2, asOf: d, folder: "run-0002", items: [JournalTests.item("b")])
     bytes[12] ^= 0x01  // inside run 1's item line
     #expect(Journal.parse(bytes).damagedLine == 1)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-j-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-j")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
     #expect(throws: JournalError.self) { try Journal.read(stateDir: dir) }
@@ -538,7 +539,7 @@ struct CollectionsReviewTests {
 
   @Test("a run folder left by a crash before its commit is removed by the next apply, whatever its date")
   func leftoverFolder() throws {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-left-\(UUID().uuidString)").path
+    let base = TemporaryPaths.make("accrue-left")
     try FileManager.default.createDirectory(atPath: base + "/out/run-0001-2026-11-05", withIntermediateDirectories: true)
     let folder = try Apply.commit(
       stateDir: base + "/state", outDir: base + "/out", asOf: CivilDate.parse("2026-11-06")!, journal: Journal(),
@@ -549,7 +550,7 @@ struct CollectionsReviewTests {
 
   @Test("one apply at a time per state folder")
   func lock() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-lock-\(UUID().uuidString)").path
+    let dir = TemporaryPaths.make("accrue-lock")
     let held = try StateLock.acquire(stateDir: dir)
     #expect(throws: JournalError.self) { try StateLock.acquire(stateDir: dir) }
     withExtendedLifetime(held) {}

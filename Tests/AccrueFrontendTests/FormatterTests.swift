@@ -8,6 +8,7 @@ import AccrueLexer
 import AccrueParser
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// `accrue fmt`: canonical, idempotent, meaning-preserving, over every bundled rule file.
 @Suite("Formatter")
@@ -121,7 +122,7 @@ struct FormatterTests {
         + c.reminders.map { "\($0.key) \($0.total) \($0.actions.map { $0.amount?.description ?? "-" })" }.joined(separator: "\n")
     }
     let expected = try run(rules)
-    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("accrue-fmt-\(UUID().uuidString)").path
+    let tmp = TemporaryPaths.make("accrue-fmt")
     for rel in (FileManager.default.enumerator(atPath: rules)?.allObjects as? [String] ?? []) where rel.hasSuffix(".accrue") {
       let text = try String(contentsOfFile: rules + "/" + rel, encoding: .utf8)
       let dest = tmp + "/" + rel

@@ -4,6 +4,7 @@ import AccrueParser
 import AccrueRender
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// One golden case per diagnostic code: `Golden/<CODE>.accrue` (or a folder `Golden/<CODE>/` for
 /// file-level codes) with `‸` marking where the diagnostic must start, and `Golden/<CODE>.expected`
@@ -64,7 +65,7 @@ struct GoldenTests {
       Support.assertGolden(Support.render(load, diags), expectedFile)
     } else {
       // A folder: copy it without markers into a temporary rule set and load it from disk.
-      let tmp = fm.temporaryDirectory.appendingPathComponent("accrue-golden-\(id)-\(UUID().uuidString)")
+      let tmp = TemporaryPaths.url("accrue-golden-\(id)")
       defer { try? fm.removeItem(at: tmp) }
       let root = tmp.appendingPathComponent(id)
       var expectedMarks: [(String, Int)] = []

@@ -2,6 +2,7 @@ import AccrueCore
 import AccrueGen
 import Foundation
 import Testing
+import AccrueTestSupport
 
 /// The seeded dataset generator: reproducible, valid against docs/data.md and the bundled rules.
 @Suite("DataGenerator")
@@ -13,7 +14,7 @@ struct DataGeneratorTests {
 
   /// A fresh temporary folder (removed by the caller).
   static func tempDir() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("accrue-gen-\(UUID().uuidString)").path
+    TemporaryPaths.make("accrue-gen")
   }
 
   static func generate(_ o: DataGeneratorOptions) throws -> (dir: String, files: [String: Data]) {
