@@ -9,6 +9,12 @@ public struct RuleRef: Sendable, Hashable, CustomStringConvertible {
   public var line: Int
   public var column: Int
   public var description: String { "\(file):\(line)" }
+
+  public init(file: String, line: Int, column: Int) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
 }
 
 /// How a charge is priced, with amounts compiled.

@@ -79,6 +79,14 @@ public struct Reminder: Sendable {
   public var contactsCustomer: Bool { !messages.isEmpty }
 }
 
+extension Reminder {
+  /// Holds no strings or arrays of its own: stands in for a reminder moved elsewhere.
+  static let placeholder = Reminder(
+    key: "", date: CivilDate(dayNumber: 0), customerID: "", customerName: "", cadence: "", cadenceLabel: "", step: "", stepLabel: "",
+    stepDate: CivilDate(dayNumber: 0), timing: "", invoices: [], currency: .USD, total: .zero, messages: [], actions: [], skipped: [],
+    rule: RuleRef(file: "", line: 0, column: 0), explanation: [], sources: [])
+}
+
 /// The result of a collections run.
 public struct CollectionsResult: Sendable {
   public var asOf: CivilDate
@@ -236,7 +244,7 @@ public enum Collections {
     TwoThreads.chunks(
       parts, { thread, k in boxes[thread].run.process(bounds[k]..<max(bounds[k], bounds[k + 1]), boxes[thread].byCustomer) },
       inOrder: { r in
-        reminders += r.0
+        reminders.moveAppend(&r.0, placeholder: .placeholder)
         failures += r.1
       })
     PhaseLog.mark("dunning: reminders")
@@ -385,6 +393,11 @@ struct CollectionsRun {
     return cal.nextBusinessDay(onOrAfter: d) ?? d
   }
 
+  /// Invoice i's open amount, disputed amounts left out or not (fields read in place: see `OpenInvoice.open`).
+  @inline(__always) func openAmount(_ i: Int, disputedExcluded: Bool) -> Fixed {
+    OpenInvoice.open(invoices[i].amount, paid: invoices[i].paid, disputed: disputedExcluded ? invoices[i].disputed : .zero)
+  }
+
   func note(_ invoiceID: String, _ line: @autoclosure () -> String) {
     if invoiceID == whyNot { why?.lines.append(line()) }
   }
@@ -444,7 +457,8 @@ struct CollectionsRun {
     }
     // Fields read one by one (copying an invoice would retain its strings).
     let lists = CustomerLists(customers: data.customers.count, invoices.count) { i in
-      invoices[i].status == .open && !invoices[i].isCreditNote && invoices[i].unpaid > .zero ? invoices[i].customer : -1
+      invoices[i].status == .open && !invoices[i].isCreditNote && OpenInvoice.open(invoices[i].amount, paid: invoices[i].paid) > .zero
+        ? invoices[i].customer : -1
     }
     return (lists, lists.items.count)
   }
@@ -484,7 +498,7 @@ struct CollectionsRun {
       var oldest = 0
       for i in list {
         guard invoices[Int(i)].currency == currency else { continue }
-        let open = invoices[Int(i)].balance
+        let open = openAmount(Int(i), disputedExcluded: true)
         let due = invoices[Int(i)].dueDate
         balance = balance.adding(open) ?? balance
         if due < asOf {
@@ -535,7 +549,7 @@ struct CollectionsRun {
     if s[6] >= 0 { env.records[r][s[6]] = .money(invoices[i].amount, cur) }
     if s[7] >= 0 { env.records[r][s[7]] = .money(invoices[i].paid, cur) }
     if s[8] >= 0 { env.records[r][s[8]] = .money(invoices[i].disputed, cur) }
-    if s[9] >= 0 { env.records[r][s[9]] = .money(disputedExcluded ? invoices[i].balance : invoices[i].unpaid, cur) }
+    if s[9] >= 0 { env.records[r][s[9]] = .money(openAmount(i, disputedExcluded: disputedExcluded), cur) }
     if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - invoices[i].dueDate.dayNumber))) }
     if s[11] >= 0 { env.records[r][s[11]] = .text(invoices[i].status.rawValue) }
     if s[12] >= 0 { env.records[r][s[12]] = .text(invoices[i].reference) }
@@ -562,7 +576,7 @@ struct CollectionsRun {
       // Each cadence sees the balance its own 'pause on dispute' defines; and its calendar.
       if cad.c.pauseOnDispute != disputedOut, invoiceFieldSlots[9] >= 0 {
         disputedOut = cad.c.pauseOnDispute
-        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? invoices[i].balance : invoices[i].unpaid, currency)
+        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
       }
       useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
@@ -593,11 +607,11 @@ struct CollectionsRun {
     // 2. Pauses.
     disputedOut = box.c.pauseOnDispute
     if invoiceFieldSlots[9] >= 0 {
-      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(disputedOut ? invoices[i].balance : invoices[i].unpaid, currency)
+      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
     }
-    let open = disputedOut ? invoices[i].balance : invoices[i].unpaid
+    let open = openAmount(i, disputedExcluded: disputedOut)
     if open <= .zero {
-      note(i, "paused by cadence \(box.c.name): the whole open amount (\(invoices[i].unpaid) \(currency.code)) is disputed ('pause on dispute')")
+      note(i, "paused by cadence \(box.c.name): the whole open amount (\(openAmount(i, disputedExcluded: false)) \(currency.code)) is disputed ('pause on dispute')")
       return nil
     }
     if box.c.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {

@@ -307,7 +307,7 @@ struct Matcher {
     // Fields read one by one: copying an invoice would retain all its strings.
     for i in invoices.indices where invoices[i].status == .open && !invoices[i].isCreditNote {
       let currency = invoices[i].currency
-      let o = invoices[i].unpaid.toMinorUnits(exponent: currency.minorUnits, .halfEven) ?? 0
+      let o = OpenInvoice.open(invoices[i].amount, paid: invoices[i].paid).toMinorUnits(exponent: currency.minorUnits, .halfEven) ?? 0
       guard o > 0, o <= Matcher.maxMinorUnits else { continue }
       open[i] = o
       let latestFirst = ~(UInt64(UInt32(bitPattern: invoices[i].issueDate.dayNumber) ^ 0x8000_0000))

@@ -5,13 +5,17 @@ import Foundation
 /// back in chunk order, exactly as one thread doing all chunks in order would give them.
 public enum TwoThreads {
   /// Runs `work(thread, chunk)` for every chunk in `0..<count`, `thread` being 0 (this one) or 1 (the other), and
-  /// hands each result to `inOrder`, on this thread and in chunk order, as soon as all chunks before it are done.
-  /// `work` must not share mutable state between the two threads (give each thread its own, by `thread`).
+  /// hands each result to `inOrder`, on this thread and in chunk order, as soon as all chunks before it are done
+  /// (`inout`: nothing else holds it, so `inOrder` may take its parts without copying them). `work` must not share
+  /// mutable state between the two threads (give each thread its own, by `thread`).
   public static func chunks<T: Sendable>(
-    _ count: Int, _ work: @escaping @Sendable (_ thread: Int, _ chunk: Int) -> T, inOrder: (T) -> Void
+    _ count: Int, _ work: @escaping @Sendable (_ thread: Int, _ chunk: Int) -> T, inOrder: (inout T) -> Void
   ) {
     guard count >= 2 else {
-      for k in 0..<count { inOrder(work(0, k)) }
+      for k in 0..<count {
+        var r = work(0, k)
+        inOrder(&r)
+      }
       return
     }
     let queue = TakeQueue<T>(count)
@@ -25,14 +29,14 @@ public enum TwoThreads {
     var next = 0
     while let k = queue.take() {
       queue.finish(k, work(0, k))
-      while let r = queue.result(next) {
-        inOrder(r)
+      while var r = queue.result(next) {
+        inOrder(&r)
         next += 1
       }
     }
     done.wait()
-    while next < count, let r = queue.result(next) {
-      inOrder(r)
+    while next < count, var r = queue.result(next) {
+      inOrder(&r)
       next += 1
     }
   }

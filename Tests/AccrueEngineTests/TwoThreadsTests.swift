@@ -15,7 +15,7 @@ struct TwoThreadsTests {
         if k % 7 == 0 { usleep(2_000) }
         return (k, thread)
       },
-      inOrder: { seen.append($0.0) })
+      inOrder: { (r: inout (Int, Int)) in seen.append(r.0) })
     #expect(seen == Array(0..<count))
   }
 
@@ -29,7 +29,7 @@ struct TwoThreadsTests {
         // This thread's first chunk waits (at most 10 s) until the other has taken one.
         if thread == 1 { started.signal() } else if k == 0 { _ = started.wait(timeout: .now() + 10) }
         return thread
-      }, inOrder: { threads.insert($0) })
+      }, inOrder: { (t: inout Int) in threads.insert(t) })
     #expect(threads == [0, 1])
   }
 
