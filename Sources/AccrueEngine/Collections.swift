@@ -408,11 +408,22 @@ struct CollectionsRun {
     if let whyNot, invoices[i].id == whyNot { why?.lines.append(line()) }
   }
 
-  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool { c.holds(env, rule, &failures) }
+  /// Whether condition k holds, read in place: a copy of a condition retains its closure and texts, which both
+  /// threads share (their reference counts would move between the cores). The rule is read only on a failure.
+  mutating func holds(_ conditions: [CCondition], _ k: Int, _ rule: @autoclosure () -> RuleRef) -> Bool {
+    env.reset()
+    let v = conditions[k].expr.eval(env)
+    if let f = env.failure {
+      let r = rule()
+      failures.append("\(r.file):\(r.line): \(f.message)")
+      return false
+    }
+    return v.isTrue
+  }
 
   /// The first condition that does not hold, or nil when all do.
-  mutating func firstFailing(_ conditions: [CCondition], _ rule: RuleRef) -> Int? {
-    for (k, c) in conditions.enumerated() where !holds(c, rule) { return k }
+  mutating func firstFailing(_ conditions: [CCondition], _ rule: @autoclosure () -> RuleRef) -> Int? {
+    for k in conditions.indices where !holds(conditions, k, rule()) { return k }
     return nil
   }
 
@@ -643,7 +654,7 @@ struct CollectionsRun {
       if pausePerCustomer[ck], pauseCache[ck] != -2 {
         holding = pauseCache[ck]
       } else {
-        for (k, w) in box.c.pauseWhen.enumerated() where holds(w, box.c.source) {
+        for k in box.c.pauseWhen.indices where holds(box.c.pauseWhen, k, box.c.source) {
           holding = k
           break
         }
