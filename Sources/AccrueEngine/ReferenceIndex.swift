@@ -97,6 +97,8 @@ struct ReferenceIndex {
   /// Further invoices by table slot (keys that more than one invoice has).
   private var more: [Int: [Int32]] = [:]
   private var mask: Int
+  /// A sum of the slots read ahead while building (kept only so those reads happen).
+  private(set) var touched: UInt64 = 0
 
   /// The 32 bits of a key's hash a slot keeps (never 0); they also give the key's home slot, so the table can
   /// grow without the full hash.
@@ -116,6 +118,26 @@ struct ReferenceIndex {
     var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
+    // Keys are placed in batches: the home slots of a batch's keys are read first, all together, so their cache
+    // misses overlap; then the keys are placed in order (the same table as one at a time).
+    var pending: [(tag: UInt64, invoice: Int32)] = []
+    pending.reserveCapacity(320)
+    var touched: UInt64 = 0
+    func place() {
+      for (tag, _) in pending { touched &+= table[Int(tag) & mask] }
+      for (tag, i) in pending {
+        if (count + 1) * 4 > table.count * 3 { grow() }
+        var s = Int(tag) & mask
+        while table[s] != 0 && table[s] >> 32 != tag { s = (s + 1) & mask }
+        if table[s] == 0 {
+          table[s] = tag << 32 | UInt64(UInt32(i))
+          count += 1
+        } else {
+          more[s, default: []].append(i)
+        }
+      }
+      pending.removeAll(keepingCapacity: true)
+    }
     for i in invoices.indices {
       all.removeAll(keepingCapacity: true)
       // Fields read one by one (copying an invoice would retain its strings); the id only when not the number.
@@ -128,19 +150,11 @@ struct ReferenceIndex {
         b.hashes(into: &hs)
         for h in hs where !all.contains(h) { all.append(h) }
       }
-      for h in all {
-        if (count + 1) * 4 > table.count * 3 { grow() }
-        let tag = ReferenceIndex.tag(h)
-        var s = Int(tag) & mask
-        while table[s] != 0 && table[s] >> 32 != tag { s = (s + 1) & mask }
-        if table[s] == 0 {
-          table[s] = tag << 32 | UInt64(UInt32(i))
-          count += 1
-        } else {
-          more[s, default: []].append(Int32(i))
-        }
-      }
+      for h in all { pending.append((ReferenceIndex.tag(h), Int32(i))) }
+      if pending.count >= 256 { place() }
     }
+    place()
+    self.touched = touched
   }
 
   /// Doubles the table (keys placed again from their tags; the lists of further invoices move with their key).
