@@ -44,7 +44,6 @@ extension InvoiceRows {
     _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, layout: InvoiceLayout, schema: TableSchema
   ) {
     let fieldCount = layout.schemaOf.count
-    var starts = [Int](repeating: 0, count: fieldCount + 1)
     let p = bytes.baseAddress!
     // Room for about as many invoices as lines (from the length of the first ones), so the arrays grow once.
     let sample = min(to - from, 16_384)
@@ -60,7 +59,7 @@ extension InvoiceRows {
     // (customer, contract, id) are read once, all together, so the batch waits for memory about once rather
     // than three times a line; then the lines are read in order, their lookups now in the cache.
     let batch = 32
-    var batchStarts = [[Int]](repeating: starts, count: batch)
+    var batchStarts = [[Int]](repeating: [Int](repeating: 0, count: fieldCount + 1), count: batch)
     var batchLines = [(start: Int, end: Int, next: Int, plain: Bool)](repeating: (0, 0, 0, false), count: batch)
     let (idColumn, customerColumn, contractColumn) = (layout.fileOf[0], layout.fileOf[3], layout.fileOf[4])
     var touched: UInt64 = 0

@@ -1,11 +1,11 @@
 import AccrueCLI
 import AccrueEngine
+import AccrueTestSupport
 import Foundation
 import Testing
 
 #if canImport(Glibc)
 import Glibc
-import AccrueTestSupport
 #endif
 
 /// `accrue apply` killed with SIGKILL at every fault point and at random moments: the journal and the run

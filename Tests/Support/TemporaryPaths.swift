@@ -1,8 +1,8 @@
 import Foundation
 
 /// Paths under the system's temporary directory for the tests' folders and files, each removed when the test
-/// process exits: a test that fails, throws or is cut short leaves nothing behind (a run used to leave a few
-/// hundred folders in /tmp).
+/// process exits normally, whether its tests passed, failed or threw (a run used to leave a few hundred folders
+/// in /tmp). A process killed or crashed does not run exit handlers: its folders stay.
 public enum TemporaryPaths {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var made: [String] = []
