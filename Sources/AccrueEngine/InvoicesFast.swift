@@ -15,13 +15,13 @@ struct InvoiceLayout {
   var schemaOf: [Int]
   /// File column of each schema column (-1: not in the file).
   var fileOf: [Int]
-  /// The header line without BOM and line end, put before a line handed to the general reader.
+  /// The header line without BOM and line end, and its line end, put before a line handed to the general reader.
   var header: [UInt8]
+  var lineEnd: [UInt8]
 
   init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
-    var h = Array(raw)
-    if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
-    while let last = h.last, last == 10 || last == 13 { h.removeLast() }
+    guard let (h, lineEnd) = HeaderLine.split(raw) else { return nil }
+    self.lineEnd = lineEnd
     guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
     guard TableReader.read(bytes: h + [10], path: path, format: .csv, schema: schema).issues.isEmpty else { return nil }
     let builtIn = Dataset.invoiceColumns.count
@@ -89,17 +89,14 @@ extension InvoiceRows {
         n += 1
       }
       for k in 0..<n {
-        let (start, j, _, plain) = batchLines[k]
+        let (start, _, next, plain) = batchLines[k]
         if plain && fastLine(p, batchStarts[k], layout, line: line) {
           line += 1
           continue
         }
-        // Anything unusual: the general reader on the header and this line alone.
-        var one = layout.header
-        one.append(10)
-        one.append(contentsOf: UnsafeBufferPointer(start: p + start, count: j - start))
-        one.append(10)
-        general(one, lineOffset: line - 2, schema: schema)
+        // Anything unusual: the general reader on the header and this line alone, line end included (a stray
+        // CR before it is part of the line, as one reader sees it).
+        general(HeaderLine.withLine(layout.header, layout.lineEnd, p, from: start, to: min(next, to)), lineOffset: line - 2, schema: schema)
         line += 1
       }
     }

@@ -25,16 +25,16 @@ struct UsageFastLayout {
   /// Distinct event names the metrics count, as bytes; `metricName[m]` indexes it (-1: any name).
   var names: [[UInt8]]
   var metricName: [Int]
-  /// The header line without BOM and line end, to put before a line handed to the general reader.
+  /// The header line without BOM and line end, and its line end, to put before a line handed to the general reader.
   var header: [UInt8]
+  var lineEnd: [UInt8]
 
   /// The layout, or nil when the fast path does not apply: a metric that is not a plain sum, count or
   /// maximum over event columns, an event name or header that is not plain ASCII, or a header the
   /// general reader has anything to say about (unknown, duplicate or missing columns).
   init?(headerLine raw: ArraySlice<UInt8>, shared s: UsageShared) {
-    var h = Array(raw)
-    if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
-    while let last = h.last, last == 10 || last == 13 { h.removeLast() }
+    guard let (h, lineEnd) = HeaderLine.split(raw) else { return nil }
+    self.lineEnd = lineEnd
     guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
     // Every metric must be a plain sum, count or maximum over event columns.
     for (mi, m) in s.plan.metrics.enumerated() {
@@ -152,7 +152,7 @@ extension UsageWorker {
       while i < n {
         let start = i
         // One pass: field starts, line end, and whether every byte is printable ASCII.
-        let (j, next, plain) = PlainLine.scan(p, from: start, end: n, fieldCount: fieldCount, &starts)
+        let (_, next, plain) = PlainLine.scan(p, from: start, end: n, fieldCount: fieldCount, &starts)
         if plain {
           if fastLine(p, starts, layout, &values, line: line) {
             i = next
@@ -160,12 +160,8 @@ extension UsageWorker {
             continue
           }
         }
-        // Anything unusual: the general reader on the header and this line alone.
-        let end = min(j, n)
-        var one = layout.header
-        one.append(10)
-        one.append(contentsOf: UnsafeBufferPointer(start: p + start, count: end - start))
-        one.append(10)
+        // Anything unusual: the general reader on the header and this line alone, line end included.
+        let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: start, to: min(next, n))
         general(one, index: 1, lineOffset: line - 2, schema: schema, onIssue: onIssue)
         i = next
         line += 1
@@ -245,6 +241,36 @@ extension UsageWorker {
 
 /// Splitting a CSV line for the fast paths: field starts, the line's end, and whether it is plain (printable
 /// ASCII without quotes, exactly `fieldCount` fields, not empty).
+/// A header line as the fast paths keep it: without BOM and line end, and the line end itself (LF or CR LF), so
+/// a line handed to the general reader alone is read with exactly the bytes it has in the file.
+enum HeaderLine {
+  /// Nil when the header is followed by anything but one LF or CR LF (a stray CR): only the general reader
+  /// reads such a file as one reader would.
+  static func split(_ raw: ArraySlice<UInt8>) -> (text: [UInt8], lineEnd: [UInt8])? {
+    var h = Array(raw)
+    if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
+    var end: [UInt8] = []
+    if h.last == 10 {
+      h.removeLast()
+      end = [10]
+      if h.last == 13 {
+        h.removeLast()
+        end = [13, 10]
+      }
+    }
+    if h.contains(13) { return nil }
+    return (h, end)
+  }
+
+  /// The header, its line end, then the line from `start` up to `next` (its own line end included, if it has one).
+  static func withLine(_ header: [UInt8], _ lineEnd: [UInt8], _ p: UnsafePointer<UInt8>, from start: Int, to next: Int) -> [UInt8] {
+    var one = header
+    one += lineEnd.isEmpty ? [10] : lineEnd
+    one.append(contentsOf: UnsafeBufferPointer(start: p + start, count: next - start))
+    return one
+  }
+}
+
 enum PlainLine {
   /// Scans the line starting at `start` (before `end`); fills `starts[0...fieldCount]` (field k is
   /// `starts[k] ..< starts[k + 1] - 1`) when plain. Returns where the line ends (its LF or CR LF), where the next

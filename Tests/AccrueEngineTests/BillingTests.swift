@@ -712,6 +712,8 @@ extension ParallelUsageTests {
       sample.dropLast().joined(separator: ","),  // too few fields
       "",  // blank line
       sample.joined(separator: ",") + "\r",  // CRLF line end
+      sample.joined(separator: ",") + "\r\r",  // a stray CR before the CRLF: part of the last field
+      "\r",  // a line of a lone CR: not a blank line
     ]
     for (k, v) in variants.enumerated() { lines.insert(v, at: 200 + k * 700) }
     try lines.joined(separator: "\n").write(toFile: usagePath, atomically: true, encoding: .utf8)
