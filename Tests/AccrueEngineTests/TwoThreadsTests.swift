@@ -19,15 +19,20 @@ struct TwoThreadsTests {
     #expect(seen == Array(0..<count))
   }
 
-  @Test("the second thread takes chunks too")
+  @Test("both threads take chunks")
   func bothWork() {
     var threads = Set<Int>()
-    let started = DispatchSemaphore(value: 0)
+    // Each thread's first chunk waits (at most 10 s) until the other has begun one: however the threads are
+    // scheduled, neither can take every chunk alone.
+    let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+    let firsts = FirstChunks()
     TwoThreads.chunks(
       8,
-      { thread, k in
-        // This thread's first chunk waits (at most 10 s) until the other has taken one.
-        if thread == 1 { started.signal() } else if k == 0 { _ = started.wait(timeout: .now() + 10) }
+      { thread, _ in
+        if firsts.isFirst(thread) {
+          started[thread].signal()
+          _ = started[1 - thread].wait(timeout: .now() + 10)
+        }
         return thread
       }, inOrder: { (t: inout Int) in threads.insert(t) })
     #expect(threads == [0, 1])
@@ -37,5 +42,18 @@ struct TwoThreadsTests {
   func map(n: Int) {
     #expect(TwoThreads.map(n, from: 1) { $0 * $0 } == (0..<n).map { $0 * $0 })
     #expect(TwoThreads.map(n, from: .max) { $0 + 1 } == (0..<n).map { $0 + 1 })
+  }
+}
+
+/// Whether a thread is taking its first chunk (each thread asks from its own chunks only).
+final class FirstChunks: @unchecked Sendable {
+  private let lock = NSLock()
+  private var seen = [false, false]
+  func isFirst(_ thread: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    if seen[thread] { return false }
+    seen[thread] = true
+    return true
   }
 }
