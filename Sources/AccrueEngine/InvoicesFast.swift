@@ -60,14 +60,14 @@ extension InvoiceRows {
     // than three times a line; then the lines are read in order, their lookups now in the cache.
     let batch = 32
     var batchStarts = [[Int]](repeating: [Int](repeating: 0, count: fieldCount + 1), count: batch)
-    var batchLines = [(start: Int, end: Int, next: Int, plain: Bool)](repeating: (0, 0, 0, false), count: batch)
+    var batchLines = [(start: Int, next: Int, plain: Bool)](repeating: (0, 0, false), count: batch)
     let (idColumn, customerColumn, contractColumn) = (layout.fileOf[0], layout.fileOf[3], layout.fileOf[4])
     var touched: UInt64 = 0
     while i < to {
       var n = 0
       while n < batch && i < to {
-        let (j, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
-        batchLines[n] = (i, j, next, plain)
+        let (_, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
+        batchLines[n] = (i, next, plain)
         if plain {
           @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {
             (p + batchStarts[n][f], batchStarts[n][f + 1] - 1 - batchStarts[n][f])
@@ -89,7 +89,7 @@ extension InvoiceRows {
         n += 1
       }
       for k in 0..<n {
-        let (start, _, next, plain) = batchLines[k]
+        let (start, next, plain) = batchLines[k]
         if plain && fastLine(p, batchStarts[k], layout, line: line) {
           line += 1
           continue
