@@ -465,6 +465,22 @@ extension Parser {
           help: "write 'N days before due', 'on due' or 'N days after due' after the step name")
         return nil
       }
+      if atWord(.before) || atWord(.after) {
+        // Written the way one says it ("after 3 weeks"): the offset comes first in the rule.
+        let word = advance()
+        let offsetStart = cur
+        var help = "the offset comes first: write 'N days \(text(word)) due'"
+        var fix: FixIt?
+        if !(at(.lbrace) || at(.newline) || at(.eof)), parseExpr() != nil {
+          let offset = span(from: offsetStart)
+          let written = file.text(offset)
+          help = "the offset comes first: write '\(written) \(text(word)) due'"
+          let whole = Span(file: file.id, start: word.start, end: offset.end)
+          fix = FixIt("write '\(written) \(text(word)) due'", edits: [Edit(whole, "\(written) \(text(word)) due")])
+        }
+        error(.expectedToken, "expected when the step falls, such as '7 days after due', found '\(text(word))'", word, help: help, fix: fix)
+        return nil
+      }
       let off = parseExpr()
       guard let r = expectOneOf([.before, .after], after: "the step's offset") else { return nil }
       guard expectWord(.due, after: "'\(r.spelling)'") != nil else { return nil }

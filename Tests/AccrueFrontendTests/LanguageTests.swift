@@ -106,6 +106,18 @@ struct ParserTests {
     #expect(diags.first?.help?.contains("write 'count' alone") == true)
   }
 
+  @Test("a step written 'after 3 weeks': one error that says the offset comes first, with the fix")
+  func stepOffsetFirst() {
+    let text = "cadence c {\n  step first after 3 weeks {\n    send email \"x\"\n  }\n}\n"
+    let (load, diags) = Support.check(text)
+    #expect(diags.map(\.code.id) == ["E0201"], "\(diags.map(\.message))")
+    #expect(diags.first?.message == "expected when the step falls, such as '7 days after due', found 'after'")
+    #expect(diags.first?.help == "the offset comes first: write '3 weeks after due'")
+    let edit = diags.first?.fix?.edits.first
+    #expect(edit?.replacement == "3 weeks after due")
+    #expect(edit.map { load.sources[$0.span.file].text($0.span) } == "after 3 weeks")
+  }
+
   @Test("a bare number for a tolerance: the hint offers both an amount and a percent")
   func toleranceHint() {
     let rules = """
