@@ -36,6 +36,9 @@ struct RunInputs {
   var journal: Journal?
   var times: (rules: Duration, data: Duration)
 
+  /// Rows read, as `KeepAlive` counts a run's size (its results are of the same order).
+  var size: Int { data.customers.count + data.invoices.count + data.cash.payments.count }
+
   static let options: [OptionSpec] = [
     OptionSpec(long: "rules", short: nil, value: "dir", help: "The rule set folder."),
     OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (docs/data.md)."),
@@ -192,7 +195,7 @@ enum PlanCommand {
         io.err("stats: \(inputs.data.invoices.count) invoices (\(inputs.data.invoicesReadFast) by the fast path), \(c.openInvoices) open, \(c.reminders.count) reminders\n")
       }
     }
-    KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: result.invoices.count * 10 + (collections?.openInvoices ?? 0))
+    KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: inputs.size + result.invoices.count * 10)
     return ExitStatus.success
   }
 }
@@ -260,6 +263,7 @@ enum ApplyCommand {
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
     }
+    KeepAlive.keepIfLarge((inputs, output, items), lines: inputs.size + billing.invoices.count * 10)
     return ExitStatus.success
   }
 }

@@ -114,10 +114,11 @@ public struct CashResult: Sendable {
   mutating func tally() {
     statusCounts = [:]
     (fullyAutomatic, invoicesClosedAutomatically, invoicesMatched) = (0, 0, 0)
+    // Fields read in place (`applications[i].fullyAutomatic` copied each application, retaining its strings).
     for i in applications.indices {
       let status = applications[i].status
       statusCounts[status, default: 0] += 1
-      if applications[i].fullyAutomatic { fullyAutomatic += 1 }
+      if status == .applied && applications[i].unapplied.isZero { fullyAutomatic += 1 }
       invoicesMatched += applications[i].allocations.count
       if status.postsAllocations {
         for al in applications[i].allocations where al.closes { invoicesClosedAutomatically += 1 }
@@ -198,7 +199,10 @@ public enum CashApplicationRun {
     var others: [Int] = []
     for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
     PhaseLog.mark("matching: references found")
-    for pi in naming + others { results[pi] = m.apply(payments[pi], refs: refs[pi] ?? []) }
+    // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
+    payments.withUnsafeBufferPointer { buf in
+      for pi in naming + others { results[pi] = m.apply(buf[pi], refs: refs[pi] ?? []) }
+    }
     PhaseLog.mark("matching: rules applied")
     out.applications = Matcher.moved(&results)
     out.failures = m.failures
@@ -501,11 +505,11 @@ struct Matcher {
 
   /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
   /// wrap remittance text at a fixed width, often inside a number).
-  func extract(_ rule: MatchRuleBox, _ t: BankTransaction) -> [String] {
+  func extract(_ rule: MatchRuleBox, reference: String, remittance: String) -> [String] {
     var out: [String] = []
     for (pattern, sources) in rule.r.patterns {
       for s in sources {
-        let text = s == .remittance ? t.remittance : t.reference
+        let text = s == .remittance ? remittance : reference
         if text.isEmpty { continue }
         // The text as given, then (when it has line breaks) without them: a reference the bank wrapped.
         let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
@@ -528,7 +532,7 @@ struct Matcher {
   func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[FoundRef]]], names: [Bool]) {
     guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return ([:], Array(repeating: false, count: list.count)) }
     let box = MatcherBox(self)
-    let found = TwoThreads.map(list.count, from: Matcher.parallelAt) { k in box.matcher.references(of: payments[list[k]]) }
+    let found = TwoThreads.map(list.count, from: Matcher.parallelAt) { k in box.matcher.references(of: payments, list[k]) }
     var refs: [Int: [[FoundRef]]] = [:]
     var names: [Bool] = []
     names.reserveCapacity(list.count)
@@ -543,9 +547,15 @@ struct Matcher {
   /// Payments from which many use two threads to find references.
   static let parallelAt = 20_000
 
-  /// The references each rule's patterns find in one payment (empty for rules without patterns).
-  func references(of p: Payment) -> [[FoundRef]] {
-    rules.map { $0.r.patterns.isEmpty ? [] : found(extract($0, p.transaction)) }
+  /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are
+  /// read in place (a copy of the payment would retain all its strings).
+  func references(of payments: [Payment], _ pi: Int) -> [[FoundRef]] {
+    let (reference, remittance) = (payments[pi].transaction.reference, payments[pi].transaction.remittance)
+    // A loop: a closure calling methods would copy the whole matcher.
+    var out: [[FoundRef]] = []
+    out.reserveCapacity(rules.count)
+    for rule in rules { out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance))) }
+    return out
   }
 
   /// A reference a pattern found, and the invoices any of whose keys it matches (whatever their state).
@@ -555,7 +565,9 @@ struct Matcher {
   }
 
   func found(_ texts: [String]) -> [FoundRef] {
-    texts.map { FoundRef(text: $0, invoices: references?.find(ReferenceKeys.keys($0), in: data.invoices) ?? []) }
+    var out: [FoundRef] = []
+    for t in texts { out.append(FoundRef(text: t, invoices: references?.find(ReferenceKeys.keys(t), in: data.invoices) ?? [])) }
+    return out
   }
 
   /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);

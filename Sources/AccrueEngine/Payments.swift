@@ -7,6 +7,10 @@ import Foundation
 public struct Payment: Sendable {
   public var id: String
   public var transaction: BankTransaction
+
+  /// Holds nothing on the heap (see `Array.reorder`).
+  static let placeholder = Payment(
+    id: "", transaction: BankTransaction(bookingDate: CivilDate(dayNumber: 0), valueDate: nil, amount: .zero, currency: .USD, source: ""))
 }
 
 /// What cash application reads: payments, and which bank accounts belong to which customer.
@@ -41,7 +45,7 @@ extension Dataset {
   /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional).
   static func loadCash(folder: String, customerIndex: IDIndex, rejected: Int, _ issues: inout [DataIssue]) -> CashData {
     var out = CashData()
-    var ids: Set<String> = []
+    var ids = IDIndex()
     func bad(_ code: String, _ f: TableFile, _ row: Row, _ col: Int, _ msg: String) {
       issues.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[col], message: msg, record: row.raw))
     }
@@ -55,7 +59,7 @@ extension Dataset {
         guard case .text(let id) = row.values[0], case .date(let booked) = row.values[1], case .money(let amount) = row.values[3],
           case .currency(let cur) = row.values[4]
         else { continue }
-        guard ids.insert(id).inserted else {
+        guard ids.add(id, out.payments.count) else {
           bad("D0304", f, row, 0, "duplicate payment id '\(id)'")
           continue
         }
@@ -81,7 +85,7 @@ extension Dataset {
           let base = "stmt-" + String(Matcher.fingerprint(t), radix: 16)
           var id = base
           var n = 1
-          while !ids.insert(id).inserted {
+          while !ids.add(id, out.payments.count) {
             n += 1
             id = base + "#\(n)"
           }
@@ -89,7 +93,13 @@ extension Dataset {
         }
       }
     }
-    out.payments.sort { ($0.transaction.bookingDate, $0.id) < ($1.transaction.bookingDate, $1.id) }
+    // Booking date, then id (ids are unique): indices are sorted, then the payments moved into their order
+    // (comparing and swapping payments copied them, retaining all their strings).
+    let days = out.payments.map { $0.transaction.bookingDate.dayNumber }
+    let order = out.payments.withUnsafeBufferPointer { p in
+      Array(p.indices).sorted { a, b in days[a] != days[b] ? days[a] < days[b] : p[a].id < p[b].id }
+    }
+    out.payments.reorder(order, placeholder: .placeholder)
     switch DataFolder.find("accounts", in: folder) {
     case .failure(let i): issues.append(i)
     case .success(nil): break

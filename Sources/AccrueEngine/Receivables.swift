@@ -80,6 +80,21 @@ extension Array {
     }
     other = []
   }
+
+  /// Puts the elements in `order` (a permutation of the indices), moving them bit for bit as `moveAppend` does
+  /// (`placeholder` likewise stands in for what was moved out).
+  mutating func reorder(_ order: [Int], placeholder: Element) {
+    precondition(order.count == count, "not a permutation")
+    var out: [Element] = []
+    out.reserveCapacity(count)
+    withUnsafeMutableBufferPointer { src in
+      for i in order {
+        out.append((src.baseAddress! + i).move())
+        (src.baseAddress! + i).initialize(to: placeholder)
+      }
+    }
+    self = out
+  }
 }
 
 /// A promise to pay (promises.csv): dunning of the invoice (or of all the customer's invoices) waits
