@@ -76,6 +76,12 @@ public struct CashApplication: Sendable {
   /// Why: each rule tried and what it found.
   public var explanation: [String]
 
+  /// Holds nothing on the heap: stands in for an application moved elsewhere.
+  static let placeholder = CashApplication(
+    key: "", paymentID: "", source: "", date: CivilDate(dayNumber: 0), amount: .zero, currency: .USD, payerName: "", customer: nil,
+    payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
+    unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
+
   /// Applied in full without review.
   public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
 
@@ -129,16 +135,27 @@ public struct CashResult: Sendable {
 
 /// Applies incoming payments to open invoices with the match rules.
 public enum CashApplicationRun {
+  /// Payments to match from which they are decided in batches on two threads, and a batch's size.
+  public static let batchesFrom = 20_000
+  public static let batchSize = 4096
+
   /// Matches every payment booked on or before `asOf` that the journal (`history`) does not record yet.
+  ///
+  /// From `batchesFrom` payments to match, they are decided `batchSize` at a time on two threads
+  /// (`Matcher.applyInBatches`); the results are the same either way.
   public static func run(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true,
+    batchesFrom: Int = CashApplicationRun.batchesFrom, batchSize: Int = CashApplicationRun.batchSize
   ) -> CashResult {
+    let payments = data.cash.payments
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
+    // The reference table is built on a second thread (for many invoices) from the start, while duplicates are
+    // found and the other tables made.
+    let index = payments.isEmpty ? nil : ReferenceIndex.Building(plan: plan, invoices: data.invoices)
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
     // with the same hash takes the next key).
     var fingerprints: [UInt64: Int] = [:]
-    let payments = data.cash.payments
     var results = [CashApplication?](repeating: nil, count: payments.count)
     var toMatch: [Int] = []
     /// The earlier payment with the same content, else nil (and this one is registered).
@@ -185,12 +202,13 @@ public enum CashApplicationRun {
     }
     // The tables over every open invoice are built only when some payment is left to match.
     guard !toMatch.isEmpty else {
+      _ = index?.value
       out.applications = Matcher.moved(&results)
       out.tally()
       return out
     }
     PhaseLog.mark("matching: duplicates and reversals")
-    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations)
+    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, index: index)
     PhaseLog.mark("matching: tables of open invoices")
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
@@ -199,9 +217,14 @@ public enum CashApplicationRun {
     var others: [Int] = []
     for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
     PhaseLog.mark("matching: references found")
-    // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
-    payments.withUnsafeBufferPointer { buf in
-      for pi in naming + others { results[pi] = m.apply(buf[pi], refs: refs[pi] ?? []) }
+    let order = naming + others
+    if order.count >= batchesFrom {
+      m.applyInBatches(order, payments, refs, batchSize: batchSize, &results)
+    } else {
+      // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
+      payments.withUnsafeBufferPointer { buf in
+        for pi in order { results[pi] = m.apply(buf[pi], refs: refs[pi]) }
+      }
     }
     PhaseLog.mark("matching: rules applied")
     out.applications = Matcher.moved(&results)
@@ -222,9 +245,44 @@ final class MatchRuleBox: Sendable {
   }
 }
 
-/// Brings the reference table back from the thread that builds it.
-final class IndexBox: @unchecked Sendable {
-  var index: ReferenceIndex?
+/// What payments change as a run goes: open amounts and taken invoices (in memory of their own, so copies of the
+/// matcher share them), and invoices held for a payment's review (a short payment, a currency mismatch), by
+/// payment id.
+final class MatchState: @unchecked Sendable {
+  let open: UnsafeMutableBufferPointer<Int64>
+  let taken: UnsafeMutableBufferPointer<Bool>
+  var reservedBy: [Int32: String] = [:]
+
+  init(open start: [Int64]) {
+    open = .allocate(capacity: start.count)
+    _ = open.initialize(from: start)
+    taken = .allocate(capacity: start.count)
+    taken.initialize(repeating: false)
+  }
+
+  deinit {
+    open.deallocate()
+    taken.deallocate()
+  }
+}
+
+/// A batch's decisions, each written by the thread that made it (in places of their own) and taken in order.
+final class DecidedBatch: @unchecked Sendable {
+  let items: UnsafeMutableBufferPointer<Matcher.Decided?>
+  init(_ n: Int) {
+    items = .allocate(capacity: n)
+    items.initialize(repeating: nil)
+  }
+  deinit {
+    items.deinitialize()
+    items.deallocate()
+  }
+}
+
+/// Each thread's environment for conditions (by thread: 0 this one, 1 the other).
+final class ThreadEnvs: @unchecked Sendable {
+  let envs: [Env]
+  init(_ envs: [Env]) { self.envs = envs }
 }
 
 /// Hands a copy of the matcher to the second thread (only read there).
@@ -241,11 +299,13 @@ struct Matcher {
   let explaining: Bool
   let env: Env
   var failures: [String] = []
-  /// Open amount in minor units of each of `data.invoices` (0: not open), and whether a payment of this run took it.
-  var open: [Int64]
-  var taken: [Bool]
-  /// Invoices held for a payment's review (a short payment, a currency mismatch), by payment id.
-  var reservedBy: [Int32: String] = [:]
+  /// Open amount in minor units of each of `data.invoices` (0: not open), and whether a payment of this run took it:
+  /// owned by `state` and reached through pointers, so a copy of the matcher (a second thread's) shares them.
+  let open: UnsafeMutableBufferPointer<Int64>
+  let taken: UnsafeMutableBufferPointer<Bool>
+  let state: MatchState
+  /// Open amounts before any payment of this run (as `byAmount` has them).
+  let openAtStart: [Int64]
   /// Open invoices per customer, oldest due date first, then id.
   let byCustomer: CustomerLists
   /// Open invoices by currency and amount (minor units), newest first within an amount, sorted.
@@ -281,28 +341,15 @@ struct Matcher {
     var percents: [Fixed] = []
   }
 
-  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool) {
+  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool, index: ReferenceIndex.Building? = nil) {
     self.plan = plan
     self.data = data
     self.asOf = asOf
     self.explaining = explaining
-    let env = Env(asOf: asOf)
-    for l in plan.lets { env.lets.append(l.eval(env)) }
+    let env = Matcher.env(plan, asOf)
     self.env = env
     let invoices = data.invoices
-    // The reference table is built on a second thread (for many invoices) while the rest is prepared.
-    let needsIndex = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
-    let indexBox = IndexBox()
-    let indexDone = DispatchSemaphore(value: 0)
-    let threaded = needsIndex && invoices.count >= Matcher.parallelAt
-    if threaded {
-      let t = Thread {
-        indexBox.index = ReferenceIndex(invoices)
-        indexDone.signal()
-      }
-      t.stackSize = 8 << 20
-      t.start()
-    }
+    let index = index ?? ReferenceIndex.Building(plan: plan, invoices: invoices)
     var open = [Int64](repeating: 0, count: invoices.count)
     // Sort keys as plain integers (currency, amount; then the issue date, latest first; then the index), so the
     // sort compares numbers, not invoices.
@@ -321,19 +368,16 @@ struct Matcher {
     lists.sortEach { Matcher.dueFirst(invoices, $0, $1) }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
     keys.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo != b.lo ? a.lo < b.lo : a.index < b.index }
-    self.open = open
-    taken = [Bool](repeating: false, count: invoices.count)
+    state = MatchState(open: open)
+    self.open = state.open
+    taken = state.taken
+    openAtStart = open
     byCustomer = lists
     byAmount = keys.map { k in (invoices[Int(k.index)].currency.packed, open[Int(k.index)], k.index) }
     names = PayerNames(data.customers)
     PhaseLog.mark("matching: open amounts, lists and payer names")
-    if threaded {
-      indexDone.wait()
-      PhaseLog.mark("matching: waiting for the reference table")
-      references = indexBox.index
-    } else {
-      references = needsIndex ? ReferenceIndex(invoices) : nil
-    }
+    references = index.value
+    PhaseLog.mark("matching: waiting for the reference table")
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
@@ -459,7 +503,7 @@ struct Matcher {
   ]
 
   /// The payment as the rules' `payment` record.
-  func loadPayment(_ p: Payment) {
+  func loadPayment(_ p: Payment, _ env: Env) {
     let t = p.transaction
     var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
     let values: [RValue] = [
@@ -525,21 +569,19 @@ struct Matcher {
     return out
   }
 
-  mutating func holds(_ c: CCondition, _ rule: RuleRef) -> Bool { c.holds(env, rule, &failures) }
-
   /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
   /// invoice; on two threads for many payments (patterns and the reference table are only read).
-  func references(of list: [Int], in payments: [Payment]) -> (refs: [Int: [[FoundRef]]], names: [Bool]) {
-    guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return ([:], Array(repeating: false, count: list.count)) }
+  func references(of list: [Int], in payments: [Payment]) -> (refs: [[[FoundRef]]], names: [Bool]) {
+    var refs = [[[FoundRef]]](repeating: [], count: payments.count)
+    guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return (refs, Array(repeating: false, count: list.count)) }
     let box = MatcherBox(self)
     let found = TwoThreads.map(list.count, from: Matcher.parallelAt) { k in box.matcher.references(of: payments, list[k]) }
-    var refs: [Int: [[FoundRef]]] = [:]
     var names: [Bool] = []
     names.reserveCapacity(list.count)
-    for (k, r) in found.enumerated() {
-      let any = r.contains { !$0.isEmpty }
-      if any { refs[list[k]] = r }
-      names.append(any && r.contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
+    for k in found.indices {
+      let any = found[k].contains { !$0.isEmpty }
+      if any { refs[list[k]] = found[k] }
+      names.append(any && found[k].contains { $0.contains { $0.invoices.contains { open[Int($0)] > 0 } } })
     }
     return (refs, names)
   }
@@ -573,42 +615,65 @@ struct Matcher {
   /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
   /// the first that decides makes the application.
   mutating func apply(_ p: Payment, refs: [[FoundRef]]) -> CashApplication {
+    var x = decide(p, refs: refs, env: env)
+    return commit(&x)
+  }
+
+  /// A payment's application as decided, before it changes what is open (`commit`).
+  struct Decided {
+    var application: CashApplication
+    /// The explanation (also in the application once decided).
+    var notes: [String]
+    /// Problems evaluating conditions.
+    var failures: [String]
+    /// The customers the payer methods found (-1: a method that found none): their open invoices may be read.
+    var payers: [Int32]
+    /// The payment in minor units, and whether open invoices of any customer with this amount were read.
+    var minor: Int64 = 0
+    var byAmount = false
+    /// What the commit changes.
+    var changes: [Change] = []
+  }
+
+  /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
+  /// payments of a batch are decided at once against the same state (`env`: this thread's).
+  func decide(_ p: Payment, refs: [[FoundRef]], env: Env) -> Decided {
     let t = p.transaction
-    var a = Matcher.blank(p)
+    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [])
     guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount,
       amount <= Matcher.maxMinorUnits
     else {
-      a.status = .exception
-      a.queue = "cash-apps"
-      a.reason = t.amount.significantFractionDigits > t.currency.minorUnits
+      x.application.status = .exception
+      x.application.queue = "cash-apps"
+      x.application.reason = t.amount.significantFractionDigits > t.currency.minorUnits
         ? "the amount has more decimals than \(t.currency.code) allows" : "the amount is too large to match automatically"
-      a.unapplied = t.amount
-      return a
+      x.application.unapplied = t.amount
+      return x
     }
-    var notes: [String] = []
-    if needsPaymentRecord { loadPayment(p) }
+    x.minor = amount
+    if needsPaymentRecord { loadPayment(p, env) }
     var known: [PayerMethod: Int32] = [:]
     let customerIndex = RecordKind.customer.index
     for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
       let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
       if let c = box.r.currency, c != t.currency {
-        if explaining { notes.append("\(head): for \(c.code) payments only") }
+        if explaining { x.notes.append("\(head): for \(c.code) payments only") }
         continue
       }
       let methods = box.methods
       let who = payer(t, methods, &known)
       if !box.r.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
       if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
-        if explaining { notes.append("\(head): its conditions read the customer, and the payer is unknown") }
+        if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
       }
-      if let k = box.r.conditions.firstIndex(where: { !holds($0, box.r.source) }) {
-        if explaining { notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
+      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, box.r.source, &x.failures) }) {
+        if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
         continue
       }
       if !box.r.anyCustomer && who == nil {
-        if explaining { notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
+        if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
       var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
@@ -617,30 +682,125 @@ struct Matcher {
         // Found once for every payment before matching (none recorded: none found).
         let refs = ri < refs.count ? refs[ri] : []
         if refs.isEmpty {
-          if explaining { notes.append("\(head): no reference found") }
+          if explaining { x.notes.append("\(head): no reference found") }
           continue
         }
-        decided = named(refs, &ctx, &notes, head)
+        decided = named(refs, &ctx, &x.notes, head)
       } else {
-        decided = select(&ctx, &notes, head)
+        // Any customer's invoices of exactly this amount are read (`exactAmount`).
+        if box.r.anyCustomer && box.r.allocation.contains(where: { if case .exactSingle = $0 { true } else { false } }) { x.byAmount = true }
+        decided = select(&ctx, &x.notes, head)
       }
       guard let d = decided ?? noMatch(ctx) else {
-        if explaining { notes.append("\(head): no match") }
+        if explaining { x.notes.append("\(head): no match") }
         continue
       }
-      a.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
-      a.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
-      a.rule = box.r.name
-      a.ruleSource = box.r.source
-      finish(&a, d, box, amount)
-      if explaining { notes.append("\(head): \(d.note)") }
-      a.explanation = notes
-      return a
+      x.application.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
+      x.application.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
+      x.application.rule = box.r.name
+      x.application.ruleSource = box.r.source
+      x.payers = Array(known.values)
+      settle(&x, d, box)
+      if explaining { x.notes.append("\(head): \(d.note)") }
+      x.application.explanation = x.notes
+      return x
     }
-    a.status = .unapplied
-    a.unapplied = t.amount
-    a.reason = "no match rule applied"
-    a.explanation = notes
+    x.application.status = .unapplied
+    x.application.unapplied = t.amount
+    x.application.reason = "no match rule applied"
+    x.application.explanation = x.notes
+    x.payers = Array(known.values)
+    return x
+  }
+
+  /// Applies the payments in `order`, a batch at a time: the batch's payments are decided on two threads
+  /// against the state the batch starts from, then committed one by one in order. A payment whose decision may
+  /// have read invoices an earlier payment of its batch changed is decided again first, so every result is the
+  /// one a single thread applying the payments in order gives.
+  ///
+  /// What a decision may read: the open invoices of the customers its payer methods found, those its references
+  /// name, and those open for exactly its amount (`byAmount`, by the amounts open when the run began); all
+  /// other state it reads is fixed for the run. A commit changes invoices: their customers and their amounts
+  /// are marked, and a later decision of the batch touching a marked customer or amount is made again.
+  mutating func applyInBatches(
+    _ order: [Int], _ payments: [Payment], _ refs: [[[FoundRef]]], batchSize: Int, _ results: inout [CashApplication?]
+  ) {
+    let envs = ThreadEnvs([env, Matcher.env(plan, asOf)])
+    // The batch that last changed a customer's invoices, and the amounts changed in this batch.
+    var changed = [Int32](repeating: -1, count: data.customers.count)
+    var amounts = Set<UInt64>()
+    let invoices = data.invoices
+    let decided = DecidedBatch(batchSize)
+    var batch: Int32 = 0
+    var start = 0
+    while start < order.count {
+      let slice = Array(order[start..<min(order.count, start + batchSize)])
+      let box = MatcherBox(self)
+      let parts = min(16, slice.count)
+      // Each thread decides whole chunks, into their places (payments are read in place, not copied).
+      TwoThreads.chunks(
+        parts,
+        { thread, k in
+          payments.withUnsafeBufferPointer { buf in
+            for j in slice.count * k / parts..<slice.count * (k + 1) / parts {
+              decided.items[j] = box.matcher.decide(buf[slice[j]], refs: refs[slice[j]], env: envs.envs[thread])
+            }
+          }
+        }, inOrder: { _ in })
+      payments.withUnsafeBufferPointer { buf in
+        for (j, pi) in slice.enumerated() {
+          guard var x = decided.items[j].take() else { continue }
+          if stale(x, refs[pi], changed, batch) || (x.byAmount && amounts.contains(Matcher.amountKey(x.application.currency, x.minor))) {
+            x = decide(buf[pi], refs: refs[pi], env: env)
+          }
+          // What the commit changes: the invoices it allocates to and those it holds for review.
+          for change in x.changes {
+            let i = Int(change.invoice)
+            changed[Int(invoices[i].customer)] = batch
+            amounts.insert(Matcher.amountKey(invoices[i].currency, openAtStart[i]))
+          }
+          results[pi] = commit(&x)
+        }
+      }
+      amounts.removeAll(keepingCapacity: true)
+      batch += 1
+      start += slice.count
+    }
+  }
+
+  @inline(__always) static func amountKey(_ c: Currency, _ minor: Int64) -> UInt64 { UInt64(c.packed) << 40 ^ UInt64(bitPattern: minor) }
+
+  /// Whether a decision may have read invoices of a customer changed in this batch: its payers', or those its
+  /// references name.
+  func stale(_ x: Decided, _ refs: [[FoundRef]], _ changed: [Int32], _ batch: Int32) -> Bool {
+    for c in x.payers where c >= 0 && changed[Int(c)] == batch { return true }
+    for list in refs {
+      for r in list {
+        for i in r.invoices where changed[Int(data.invoices[Int(i)].customer)] == batch { return true }
+      }
+    }
+    return false
+  }
+
+  /// An environment for the match rules' conditions (each thread has its own).
+  static func env(_ plan: ExecutablePlan, _ asOf: CivilDate) -> Env {
+    let env = Env(asOf: asOf)
+    for l in plan.lets { env.lets.append(l.eval(env)) }
+    return env
+  }
+
+  /// Makes a decided application: what its decision takes off open invoices, its explanation.
+  mutating func commit(_ x: inout Decided) -> CashApplication {
+    failures += x.failures
+    for change in x.changes {
+      let i = Int(change.invoice)
+      taken[i] = true
+      if change.reserve { state.reservedBy[change.invoice] = x.application.paymentID }
+      if change.open >= 0 { open[i] = change.open }
+    }
+    // The application is moved out (returning `x.application` would copy it, retaining all its strings).
+    var a = CashApplication.placeholder
+    swap(&a, &x.application)
     return a
   }
 
@@ -717,7 +877,7 @@ struct Matcher {
         }
       }
       for i in hits {
-        if open[Int(i)] > 0, let holder = reservedBy[i] {
+        if open[Int(i)] > 0, let holder = state.reservedBy[i] {
           if heldFor == nil { heldFor = (i, holder) }
         } else if open[Int(i)] == 0 || taken[Int(i)] {
           if !paidAlready.contains(i) { paidAlready.append(i) }
@@ -850,7 +1010,7 @@ struct Matcher {
     let hi = ctx.payment + tolerance(under, total: ctx.payment * 2, c, rounding)
     let lo = ctx.payment - tolerance(over, total: ctx.payment * 2, c, rounding)
     // Searched in increasing amount, so a sum too large ends the loop; `chosen` holds places in age order.
-    // (A closure reading `self.open` would copy the whole matcher: the array is taken first.)
+    // (A closure reading `self.open` would copy the whole matcher: the pointer is taken first.)
     let open = self.open
     let order = list.indices.sorted { open[Int(list[$0])] != open[Int(list[$1])] ? open[Int(list[$0])] < open[Int(list[$1])] : $0 < $1 }
     let amounts = order.map { open[Int(list[$0])] }
@@ -978,20 +1138,26 @@ struct Matcher {
     return dec
   }
 
-  /// Turns a decision into allocations; checks that the payment's money is all accounted for.
-  mutating func finish(_ a: inout CashApplication, _ d: Decision, _ rule: MatchRuleBox, _ payment: Int64) {
-    let c = a.currency
-    a.strategy = d.strategy
-    a.queue = d.queue
-    a.reason = d.reason
-    a.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
+  /// What committing a decision changes: an invoice's open amount (-1: unchanged), and whether it is taken by
+  /// this payment, or held for its review (`reserve`).
+  struct Change {
+    var invoice: Int32
+    var open: Int64
+    var reserve: Bool
+  }
+
+  /// Turns a decision into allocations (as the invoices stand, which the commit then changes); checks that the
+  /// payment's money is all accounted for.
+  func settle(_ x: inout Decided, _ d: Decision, _ rule: MatchRuleBox) {
+    let c = x.application.currency
+    x.application.strategy = d.strategy
+    x.application.queue = d.queue
+    x.application.reason = d.reason
+    x.application.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
     if d.reserve {
-      for i in d.suggestions {
-        taken[Int(i)] = true
-        reservedBy[i] = a.paymentID
-      }
+      for i in d.suggestions { x.changes.append(Change(invoice: i, open: -1, reserve: true)) }
     }
-    var left = payment
+    var left = x.minor
     if case .allocate(let writeOffShort) = d.kind {
       for i in d.invoices {
         let o = open[Int(i)]
@@ -1000,39 +1166,39 @@ struct Matcher {
         let short = writeOffShort ? o - applied : 0
         // Fields read one by one (a copy of the invoice would retain all its strings).
         let k = Int(i)
-        a.allocations.append(
+        x.application.allocations.append(
           Allocation(
             invoice: data.invoices[k].id, number: data.invoices[k].number, openBefore: fixed(o, c), amount: fixed(applied, c),
             writtenOff: fixed(short, c), closes: applied + short == o, paidBefore: data.invoices[k].paid,
             source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line))))
-        open[Int(i)] = o - applied - short
-        taken[Int(i)] = true
+        x.changes.append(Change(invoice: i, open: o - applied - short, reserve: false))
       }
     }
     var writeOff: Int64 = 0
     var credit: Int64 = 0
     switch d.excess {
     case .writeOff?: writeOff = left
-    case .creditOnAccount? where a.customer != nil: credit = left
+    case .creditOnAccount? where x.application.customer != nil: credit = left
     default: break
     }
     let unapplied = left - writeOff - credit
-    a.writeOff = fixed(writeOff, c)
-    a.credit = fixed(credit, c)
-    a.unapplied = fixed(unapplied, c)
+    x.application.writeOff = fixed(writeOff, c)
+    x.application.credit = fixed(credit, c)
+    x.application.unapplied = fixed(unapplied, c)
     if d.queue != nil {
-      a.status = .exception
-    } else if a.allocations.isEmpty && credit == 0 && writeOff == 0 {
-      a.status = .unapplied
-      a.reason = a.reason ?? "left unapplied by the rule"
+      x.application.status = .exception
+    } else if x.application.allocations.isEmpty && credit == 0 && writeOff == 0 {
+      x.application.status = .unapplied
+      x.application.reason = x.application.reason ?? "left unapplied by the rule"
     } else {
-      a.status = rule.r.confidenceAuto ? .applied : .suggested
+      x.application.status = rule.r.confidenceAuto ? .applied : .suggested
     }
     // Money is conserved: allocations + write-offs + credits + unapplied = the payment, to the minor unit.
+    let a = x.application
     let allocated = a.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
     let sum = [a.writeOff, a.credit, a.unapplied].reduce(allocated) { $0.adding($1) ?? $0 }
     if sum != a.amount {
-      failures.append("payment \(a.paymentID): money not conserved (\(sum) accounted for, \(a.amount) received)")
+      x.failures.append("payment \(a.paymentID): money not conserved (\(sum) accounted for, \(a.amount) received)")
     }
   }
 }

@@ -1,4 +1,6 @@
+import AccrueCompiler
 import AccrueCore
+import Foundation
 
 /// The ways one invoice reference is written, as compared: people retype invoice numbers with or without
 /// separators and leading zeros, and banks wrap text inside them.
@@ -155,6 +157,35 @@ struct ReferenceIndex {
     }
     place()
     self.touched = touched
+  }
+
+  /// A table being built, on a second thread for many invoices, when the plan's match rules need one (patterns,
+  /// or payers found by reference).
+  final class Building: @unchecked Sendable {
+    private var index: ReferenceIndex?
+    private let done = DispatchSemaphore(value: 0)
+    private let threaded: Bool
+
+    init(plan: ExecutablePlan, invoices: [OpenInvoice]) {
+      let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
+      threaded = needed && invoices.count >= Matcher.parallelAt
+      if threaded {
+        let t = Thread {
+          self.index = ReferenceIndex(invoices)
+          self.done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+      } else if needed {
+        index = ReferenceIndex(invoices)
+      }
+    }
+
+    /// The table (waits for the thread building it); nil when the rules need none.
+    var value: ReferenceIndex? {
+      if threaded { done.wait(); done.signal() }
+      return index
+    }
   }
 
   /// Doubles the table (keys placed again from their tags; the lists of further invoices move with their key).

@@ -631,11 +631,7 @@ struct PhaseTests {
 struct ParallelUsageTests {
   /// The bundled rules billed on the data in `dir` as of 2026-11-01: by one reader, then in chunks.
   static func runBoth(_ dir: String, chunk: Int) throws -> ((BillingResult, [DataIssue]), (BillingResult, [DataIssue])) {
-    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
-    let (results, _) = Frontend.check(load)
-    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
-    let (data, loadIssues) = Dataset.load(folder: dir, plan: plan)
-    #expect(loadIssues.isEmpty, "\(loadIssues.prefix(3))")
+    let (plan, data) = CLITestsRoot.load(dir)
     let asOf = try #require(CivilDate.parse("2026-11-01"))
     return (Billing.run(plan: plan, data: data, asOf: asOf), Billing.run(plan: plan, data: data, asOf: asOf, usageChunkBytes: chunk))
   }
@@ -734,6 +730,16 @@ extension ParallelUsageTests {
 enum CLITestsRoot {
   static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let rules = repo.appendingPathComponent("rules")
+
+  /// The bundled rules, compiled, and the data in `dir` loaded with them (expected to load without issues).
+  static func load(_ dir: String) -> (ExecutablePlan, Dataset) {
+    let load = RuleSetLoader.load(paths: [rules.path])
+    let (results, _) = Frontend.check(load)
+    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
+    let (data, issues) = Dataset.load(folder: dir, plan: plan)
+    #expect(issues.isEmpty, "\(issues.prefix(3))")
+    return (plan, data)
+  }
 }
 
 @Suite("Field defaults in billing")

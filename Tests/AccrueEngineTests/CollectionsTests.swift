@@ -486,11 +486,7 @@ struct ParallelCollectionsTests {
   func identical() throws {
     let dir = TemporaryPaths.make("accrue-dun")
     try DataGenerator.write(DataGeneratorOptions(contracts: 400, events: 100, openInvoices: 4_000, payments: 10, seed: 5), to: dir)
-    let load = RuleSetLoader.load(paths: [CLITestsRoot.rules.path])
-    let (results, _) = Frontend.check(load)
-    let plan = PlanCompiler.compile(results[0].1.program, sources: load.sources)
-    let (data, issues) = Dataset.load(folder: dir, plan: plan)
-    #expect(issues.isEmpty, "\(issues.prefix(3))")
+    let (plan, data) = CLITestsRoot.load(dir)
     let asOf = try #require(CivilDate.parse("2026-11-01"))
     let one = Collections.run(plan: plan, data: data, asOf: asOf, parallelAt: .max)
     let two = Collections.run(plan: plan, data: data, asOf: asOf, parallelAt: 1)

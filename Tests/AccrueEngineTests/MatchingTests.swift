@@ -3,6 +3,7 @@ import AccrueCore
 import AccrueEngine
 import AccrueGen
 import AccrueImport
+import AccrueTestSupport
 import Foundation
 import Testing
 
@@ -71,7 +72,8 @@ enum Cash {
   static let header = "id,booking_date,value_date,amount,currency,reference,remittance,payer_name,payer_account\n"
 
   static func run(
-    _ payments: [String], rules: String = Cash.rules, invoices: String = Cash.invoices, history: [ProducedItem] = []
+    _ payments: [String], rules: String = Cash.rules, invoices: String = Cash.invoices, history: [ProducedItem] = [],
+    batchSize: Int? = nil
   ) throws -> CashResult {
     let p = try Run.plan(rules)
     let files = [
@@ -80,7 +82,9 @@ enum Cash {
     ]
     let (data, issues) = Dataset.load(folder: try Run.folder(files), plan: p)
     try #require(issues.isEmpty, "\(issues)")
-    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!, history: history)
+    let r = CashApplicationRun.run(
+      plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!, history: history, batchesFrom: batchSize == nil ? .max : 1,
+      batchSize: batchSize ?? 1)
     #expect(r.failures.isEmpty, "\(r.failures)")
     for a in r.applications { Cash.expectConserved(a) }
     return r
@@ -282,6 +286,53 @@ struct MatchingTests {
       for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, rng.below(i + 1)) }
       #expect(render(try Cash.run(shuffled)) == first)
     }
+  }
+
+  /// Everything an application says, explanation included.
+  static func everything(_ r: CashResult) -> [String] {
+    r.applications.map { a in
+      let allocations = a.allocations.map { "\($0.invoice)=\($0.amount)+\($0.writtenOff)\($0.closes ? " closes" : "")" }
+      return [
+        a.key, a.status.rawValue, a.customer ?? "-", a.payerBy ?? "-", a.rule ?? "-", a.strategy ?? "-", allocations.joined(separator: ","),
+        "\(a.writeOff)", "\(a.credit)", "\(a.unapplied)", a.queue ?? "-", a.reason ?? "-", a.suggestions.joined(separator: ","),
+        a.explanation.joined(separator: " | "),
+      ].joined(separator: " ; ")
+    } + r.failures
+  }
+
+  @Test("payments decided in batches on two threads give exactly one pass's results", arguments: [2, 7, 64, 1000])
+  func batches(_ size: Int) throws {
+    // Many payments per customer, so decisions in one batch often read invoices an earlier one changes.
+    let dir = TemporaryPaths.make("accrue-cash-batches")
+    try DataGenerator.write(DataGeneratorOptions(contracts: 300, events: 10, openInvoices: 3_000, payments: 2_500, seed: 11), to: dir)
+    let (plan, data) = CLITestsRoot.load(dir)
+    let asOf = try #require(CivilDate.parse("2026-11-01"))
+    let one = CashApplicationRun.run(plan: plan, data: data, asOf: asOf, batchesFrom: .max)
+    let batched = CashApplicationRun.run(plan: plan, data: data, asOf: asOf, batchesFrom: 1, batchSize: size)
+    #expect(one.applications.filter { !$0.allocations.isEmpty }.count > 1_000)
+    #expect(Set(one.applications.compactMap(\.customer)).count < one.applications.count / 3)
+    let (a, b) = (Self.everything(one), Self.everything(batched))
+    #expect(a.count == b.count)
+    for (x, y) in zip(a, b) where x != y {
+      Issue.record("one pass: \(x)\nbatched: \(y)")
+      break
+    }
+  }
+
+  @Test("in a batch, a payment that wants an invoice an earlier one took is decided again", arguments: [2, 3, 4])
+  func batchConflicts(_ size: Int) throws {
+    let rows = [
+      // Unknown payers: both want the one open invoice of 400.00 (any customer's, by amount alone).
+      "p1,2026-11-02,,400.00,USD,,first,?,", "p2,2026-11-02,,400.00,USD,,second,?,",
+      // The same payer twice for the same amount (not a duplicate: other texts), and a reference to an invoice a
+      // payment before took.
+      "p3,2026-11-03,,250.00,USD,,one,Globex GmbH,", "p4,2026-11-03,,250.00,USD,,two,Globex GmbH,",
+      "p5,2026-11-04,,1000.00,USD,,,Globex GmbH,", "p6,2026-11-04,,1000.00,USD,,INV-2026-000123,x,",
+    ]
+    let one = Self.everything(try Cash.run(rows))
+    #expect(one.filter { $0.contains("suggested") || $0.contains("applied") }.count >= 3)
+    #expect(!one.contains { $0.contains("duplicates") })
+    #expect(Self.everything(try Cash.run(rows, batchSize: size)) == one)
   }
 
   @Test("payer by name: legal forms and capitals do not matter; a name cut short finds the one customer it begins")
