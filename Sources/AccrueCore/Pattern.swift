@@ -291,10 +291,22 @@ public struct Pattern: Sendable {
 
   /// Every non-overlapping match, left to right.
   public func allMatches(in text: [UInt32]) -> [Match] {
+    var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
+    return allMatches(in: text, &vm)
+  }
+
+  /// A search's memory, kept for the next search of the same pattern: many short texts are searched without
+  /// allocating it each time (about a fifth of a remittance text's search). One thread's: not to be shared.
+  public final class Scratch {
+    fileprivate var vm: Machine
+    fileprivate var scalars: [UInt32] = []
+    public init(_ p: Pattern) { vm = Machine(size: p.program.count, slots: 2 * (p.groupCount + 1)) }
+  }
+
+  func allMatches(in text: [UInt32], _ vm: inout Machine) -> [Match] {
     var out: [Match] = []
     var from = 0
     let n = min(text.count, Self.maxTextLength)
-    var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
     while from <= n, let m = firstMatch(in: text, from: from, &vm) {
       out.append(m)
       from = m.range.isEmpty ? m.range.upperBound + 1 : m.range.upperBound
@@ -304,17 +316,23 @@ public struct Pattern: Sendable {
 
   /// Convenience: matches of a String, with group texts.
   public func allMatches(in text: String) -> [(whole: String, groups: [String?])] {
+    allMatches(in: text, Scratch(self))
+  }
+
+  /// Matches of a String, with group texts, searched with `scratch` (made for this pattern).
+  public func allMatches(in text: String, _ scratch: Scratch) -> [(whole: String, groups: [String?])] {
     let bytes = Array(text.utf8)
     if bytes.allSatisfy({ $0 < 0x80 }) {
       // ASCII (most remittance text): characters are bytes, and texts are cut from them directly.
-      let scalars = bytes.map(UInt32.init)
-      return allMatches(in: scalars).map { m in
+      scratch.scalars.removeAll(keepingCapacity: true)
+      for b in bytes { scratch.scalars.append(UInt32(b)) }
+      return allMatches(in: scratch.scalars, &scratch.vm).map { m in
         func slice(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
         return (slice(m.range), m.groups.map { $0.map(slice) })
       }
     }
     let scalars = text.unicodeScalars.map(\.value)
-    return allMatches(in: scalars).map { m in
+    return allMatches(in: scalars, &scratch.vm).map { m in
       func slice(_ r: Range<Int>) -> String {
         var s = String.UnicodeScalarView()
         for v in scalars[r] { if let u = Unicode.Scalar(v) { s.append(u) } }

@@ -490,10 +490,10 @@ struct Matcher {
   }
 
   static func blank(_ p: Payment) -> CashApplication {
-    let t = p.transaction
-    return CashApplication(
-      key: "payment:" + p.id, paymentID: p.id, source: t.source, date: t.bookingDate, amount: t.amount, currency: t.currency,
-      payerName: t.counterpartyName, customer: nil, payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil,
+    // Fields read in place (`let t = p.transaction` would copy the transaction, retaining all its strings).
+    CashApplication(
+      key: "payment:" + p.id, paymentID: p.id, source: p.transaction.source, date: p.transaction.bookingDate, amount: p.transaction.amount,
+      currency: p.transaction.currency, payerName: p.transaction.counterpartyName, customer: nil, payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil,
       allocations: [], writeOff: .zero, credit: .zero, unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
   }
 
@@ -549,9 +549,9 @@ struct Matcher {
 
   /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
   /// wrap remittance text at a fixed width, often inside a number).
-  func extract(_ rule: MatchRuleBox, reference: String, remittance: String) -> [String] {
+  func extract(_ rule: MatchRuleBox, reference: String, remittance: String, _ scratch: [Pattern.Scratch]) -> [String] {
     var out: [String] = []
-    for (pattern, sources) in rule.r.patterns {
+    for (k, (pattern, sources)) in rule.r.patterns.enumerated() {
       for s in sources {
         let text = s == .remittance ? remittance : reference
         if text.isEmpty { continue }
@@ -559,7 +559,7 @@ struct Matcher {
         let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
         for v in 0..<(wrapped ? 2 : 1) {
           let variant = v == 0 ? text : String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
-          for m in pattern.allMatches(in: variant) {
+          for m in pattern.allMatches(in: variant, scratch[k]) {
             let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
             if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
           }
@@ -575,7 +575,17 @@ struct Matcher {
     var refs = [[[FoundRef]]](repeating: [], count: payments.count)
     guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return (refs, Array(repeating: false, count: list.count)) }
     let box = MatcherBox(self)
-    let found = TwoThreads.map(list.count, from: Matcher.parallelAt) { k in box.matcher.references(of: payments, list[k]) }
+    let n = list.count
+    let parts = n >= Matcher.parallelAt ? 64 : 1
+    var found: [[[FoundRef]]] = []
+    found.reserveCapacity(n)
+    // Each chunk searches with its own scratch memory for the patterns.
+    TwoThreads.chunks(
+      parts,
+      { _, k in
+        let scratch = box.matcher.rules.map { $0.r.patterns.map { Pattern.Scratch($0.0) } }
+        return (n * k / parts..<n * (k + 1) / parts).map { box.matcher.references(of: payments, list[$0], scratch) }
+      }, inOrder: { found.moveAppend(&$0, placeholder: []) })
     var names: [Bool] = []
     names.reserveCapacity(list.count)
     for k in found.indices {
@@ -591,12 +601,14 @@ struct Matcher {
 
   /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are
   /// read in place (a copy of the payment would retain all its strings).
-  func references(of payments: [Payment], _ pi: Int) -> [[FoundRef]] {
+  func references(of payments: [Payment], _ pi: Int, _ scratch: [[Pattern.Scratch]]) -> [[FoundRef]] {
     let (reference, remittance) = (payments[pi].transaction.reference, payments[pi].transaction.remittance)
     // A loop: a closure calling methods would copy the whole matcher.
     var out: [[FoundRef]] = []
     out.reserveCapacity(rules.count)
-    for rule in rules { out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance))) }
+    for (ri, rule) in rules.enumerated() {
+      out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance, scratch[ri])))
+    }
     return out
   }
 
@@ -638,16 +650,15 @@ struct Matcher {
   /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
   func decide(_ p: Payment, refs: [[FoundRef]], env: Env) -> Decided {
-    let t = p.transaction
     var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [])
-    guard let amount = t.amount.toMinorUnits(exponent: t.currency.minorUnits, .halfEven), fixed(amount, t.currency) == t.amount,
+    guard let amount = p.transaction.amount.toMinorUnits(exponent: p.transaction.currency.minorUnits, .halfEven), fixed(amount, p.transaction.currency) == p.transaction.amount,
       amount <= Matcher.maxMinorUnits
     else {
       x.application.status = .exception
       x.application.queue = "cash-apps"
-      x.application.reason = t.amount.significantFractionDigits > t.currency.minorUnits
-        ? "the amount has more decimals than \(t.currency.code) allows" : "the amount is too large to match automatically"
-      x.application.unapplied = t.amount
+      x.application.reason = p.transaction.amount.significantFractionDigits > p.transaction.currency.minorUnits
+        ? "the amount has more decimals than \(p.transaction.currency.code) allows" : "the amount is too large to match automatically"
+      x.application.unapplied = p.transaction.amount
       return x
     }
     x.minor = amount
@@ -657,12 +668,12 @@ struct Matcher {
     for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
       let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
-      if let c = box.r.currency, c != t.currency {
+      if let c = box.r.currency, c != p.transaction.currency {
         if explaining { x.notes.append("\(head): for \(c.code) payments only") }
         continue
       }
       let methods = box.methods
-      let who = payer(t, methods, &known)
+      let who = payer(p.transaction, methods, &known)
       if !box.r.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
       if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
         if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
@@ -676,7 +687,7 @@ struct Matcher {
         if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
-      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: t.currency, booking: t.bookingDate, payer: who?.0)
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: p.transaction.currency, booking: p.transaction.bookingDate, payer: who?.0)
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -706,7 +717,7 @@ struct Matcher {
       return x
     }
     x.application.status = .unapplied
-    x.application.unapplied = t.amount
+    x.application.unapplied = p.transaction.amount
     x.application.reason = "no match rule applied"
     x.application.explanation = x.notes
     x.payers = Array(known.values)

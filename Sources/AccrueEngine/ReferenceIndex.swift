@@ -46,6 +46,54 @@ public enum ReferenceKeys {
     }
   }
 
+  /// Whether `key` is one of the text's keys: `keys(text).contains(key)`, worked out in one pass over the text
+  /// that compares as it goes, without building the keys.
+  static func isKey(_ key: UnsafeBufferPointer<UInt8>, of text: String) -> Bool {
+    text.withBytes { bytes in
+      let n = key.count
+      // Each key's place in `key` so far, or -1 once it differs.
+      var (compact, digits, groups) = (0, 0, 0)
+      @inline(__always) func put(_ at: inout Int, _ c: UInt8) {
+        if at >= 0 { at = at < n && key[at] == c ? at + 1 : -1 }
+      }
+      var digitsEmpty = true
+      var groupCount = 0
+      var inDigits = false
+      var leading = true
+      for c in bytes {
+        switch c {
+        case 0x30...0x39:
+          put(&compact, c)
+          if !(c == 0x30 && digitsEmpty) {
+            put(&digits, c)
+            digitsEmpty = false
+          }
+          if !inDigits {
+            if groupCount > 0 { put(&groups, 0x2D) }
+            groupCount += 1
+            inDigits = true
+            leading = true
+          }
+          if !(c == 0x30 && leading) {
+            put(&groups, c)
+            leading = false
+          }
+          continue
+        case 0x41...0x5A: put(&compact, c)
+        case 0x61...0x7A: put(&compact, c - 0x20)
+        default: break
+        }
+        if inDigits, leading { put(&groups, 0x30) }
+        inDigits = false
+      }
+      if inDigits, leading { put(&groups, 0x30) }
+      if compact == n { return true }
+      guard groupCount > 0 else { return false }
+      if digitsEmpty { put(&digits, 0x30) }
+      return digits == n || groups == n
+    }
+  }
+
   static func fill(_ text: String, _ b: inout Buffers) {
     b.compact.removeAll(keepingCapacity: true)
     b.digits.removeAll(keepingCapacity: true)
@@ -205,15 +253,16 @@ struct ReferenceIndex {
   /// by working out that invoice's keys again (as bytes, into reused buffers).
   func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
     var out: [Int32] = []
-    var b = ReferenceKeys.Buffers()
     for k in keys {
       let tag = ReferenceIndex.tag(InvoiceIDIndex.hash(k))
       var s = Int(tag) & mask
       while table[s] != 0 {
         if table[s] >> 32 == tag {
           let first = Int32(truncatingIfNeeded: table[s] & 0xFFFF_FFFF)
-          if ReferenceIndex.has(invoices, Int(first), k, &b) { out.append(first) }
-          for i in more[s] ?? [] where ReferenceIndex.has(invoices, Int(i), k, &b) { out.append(i) }
+          k.withBytes { key in
+            if ReferenceIndex.has(invoices, Int(first), key) { out.append(first) }
+            for i in more[s] ?? [] where ReferenceIndex.has(invoices, Int(i), key) { out.append(i) }
+          }
           break  // all keys with this tag are under this slot
         }
         s = (s + 1) & mask
@@ -234,16 +283,11 @@ struct ReferenceIndex {
   }
 
   /// Whether one of the invoice's keys is `key`.
-  static func has(_ invoices: [OpenInvoice], _ i: Int, _ key: String, _ b: inout ReferenceKeys.Buffers) -> Bool {
+  static func has(_ invoices: [OpenInvoice], _ i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
     // Fields read one by one (a copy of the invoice would retain its strings).
     for field in 0..<3 {
       let text = ReferenceIndex.text(invoices, i, field)
-      if text.isEmpty { continue }
-      ReferenceKeys.fill(text, &b)
-      let found = key.withBytes { k in
-        b.compact.elementsEqual(k) || (b.hasDigits && (b.digits.elementsEqual(k) || b.groups.elementsEqual(k)))
-      }
-      if found { return true }
+      if !text.isEmpty, ReferenceKeys.isKey(key, of: text) { return true }
     }
     return false
   }

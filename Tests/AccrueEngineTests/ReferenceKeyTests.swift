@@ -1,0 +1,32 @@
+import AccrueCore
+import AccrueGen
+import Testing
+
+@testable import AccrueEngine
+
+@Suite("Reference keys compared in one pass")
+struct ReferenceKeyMatchTests {
+  /// `isKey` gives what building the keys and comparing them gives, over random texts and keys (keys of other
+  /// texts, of the text itself, and cut short or made longer by a character).
+  @Test("isKey agrees with keys(text).contains(key)")
+  func agrees() {
+    let alphabet = ["0", "0", "1", "9", "-", " ", "a", "Z", "r", "/", "é", "00"]
+    var rng = SeededRandom(seed: 17)
+    func text() -> String { (0..<rng.below(10)).map { _ in alphabet[rng.below(alphabet.count)] }.joined() }
+    var checked = 0
+    for _ in 0..<4_000 {
+      let t = text()
+      let own = ReferenceKeys.keys(t)
+      var candidates = own + ReferenceKeys.keys(text())
+      for k in own { candidates += [k + "0", String(k.dropLast()), "0" + k] }
+      for k in candidates where !k.isEmpty {
+        let expected = own.contains(k)
+        let got = k.withBytes { ReferenceKeys.isKey($0, of: t) }
+        #expect(got == expected, "text '\(t)', key '\(k)'")
+        checked += expected ? 1 : 0
+      }
+    }
+    #expect(checked > 1_000)
+  }
+}
+
