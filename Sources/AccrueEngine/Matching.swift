@@ -150,13 +150,17 @@ public enum CashApplicationRun {
     let payments = data.cash.payments
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
-    // The reference table is built on a second thread (for many invoices) from the start, while duplicates are
-    // found and the other tables made.
-    let index = payments.isEmpty ? nil : ReferenceIndex.Building(plan: plan, invoices: data.invoices)
+    // The reference table and the payer names are built on a second thread (for many invoices) from the start,
+    // while duplicates are found and the other tables made.
+    let index = payments.isEmpty ? nil : ReferenceIndex.Building(plan: plan, invoices: data.invoices, customers: data.customers)
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
     // with the same hash takes the next key).
     var fingerprints: [UInt64: Int] = [:]
-    var results = [CashApplication?](repeating: nil, count: payments.count)
+    // Each payment's place among the applications (payment order; -1: left out), and those held without trying
+    // the rules (duplicates, reversals) with their queue and reason.
+    var slots = [Int32](repeating: -1, count: payments.count)
+    var count: Int32 = 0
+    var held: [(payment: Int, queue: String, reason: String)] = []
     var toMatch: [Int] = []
     /// The earlier payment with the same content, else nil (and this one is registered).
     // Worked out for all payments at once (on two threads for many).
@@ -189,21 +193,26 @@ public enum CashApplicationRun {
         out.ignored += 1
         continue
       }
+      slots[pi] = count
+      count += 1
       if let first = firstSame(pi) {
-        results[pi] = Matcher.held(
-          payments[pi], queue: "duplicates", reason: "possible duplicate of payment \(payments[first].id): same date, amount, payer and text")
+        held.append((pi, "duplicates", "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
         continue
       }
       if reversal {
-        results[pi] = Matcher.held(payments[pi], queue: "reversals", reason: "the bank reversed an earlier entry; find the payment it undoes")
+        held.append((pi, "reversals", "the bank reversed an earlier entry; find the payment it undoes"))
         continue
       }
       toMatch.append(pi)
     }
+    // The applications, each written once in its place (an array of optionals, then moved into one without
+    // them, moved every application three times).
+    var results = [CashApplication](repeating: .placeholder, count: Int(count))
+    for h in held { results[Int(slots[h.payment])] = Matcher.held(payments[h.payment], queue: h.queue, reason: h.reason) }
     // The tables over every open invoice are built only when some payment is left to match.
     guard !toMatch.isEmpty else {
       _ = index?.value
-      out.applications = Matcher.moved(&results)
+      out.applications = results
       out.tally()
       return out
     }
@@ -219,15 +228,15 @@ public enum CashApplicationRun {
     PhaseLog.mark("matching: references found")
     let order = naming + others
     if order.count >= batchesFrom {
-      m.applyInBatches(order, payments, refs, batchSize: batchSize, &results)
+      m.applyInBatches(order, payments, refs, batchSize: batchSize, slots, &results)
     } else {
       // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
       payments.withUnsafeBufferPointer { buf in
-        for pi in order { results[pi] = m.apply(buf[pi], refs: refs[pi]) }
+        for pi in order { results[Int(slots[pi])] = m.apply(buf[pi], refs: refs[pi]) }
       }
     }
     PhaseLog.mark("matching: rules applied")
-    out.applications = Matcher.moved(&results)
+    out.applications = results
     out.failures = m.failures
     out.tally()
     return out
@@ -349,7 +358,7 @@ struct Matcher {
     let env = Matcher.env(plan, asOf)
     self.env = env
     let invoices = data.invoices
-    let index = index ?? ReferenceIndex.Building(plan: plan, invoices: invoices)
+    let index = index ?? ReferenceIndex.Building(plan: plan, invoices: invoices, customers: data.customers)
     var open = [Int64](repeating: 0, count: invoices.count)
     // Sort keys as plain integers (currency, amount; then the issue date, latest first; then the index), so the
     // sort compares numbers, not invoices.
@@ -374,10 +383,10 @@ struct Matcher {
     openAtStart = open
     byCustomer = lists
     byAmount = keys.map { k in (invoices[Int(k.index)].currency.packed, open[Int(k.index)], k.index) }
-    names = PayerNames(data.customers)
-    PhaseLog.mark("matching: open amounts, lists and payer names")
+    PhaseLog.mark("matching: open amounts and lists")
     references = index.value
-    PhaseLog.mark("matching: waiting for the reference table")
+    names = index.names
+    PhaseLog.mark("matching: waiting for the reference table and payer names")
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
@@ -406,37 +415,27 @@ struct Matcher {
   }
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
-  /// The applications made, in order, moved out of `results` (not copied: a copy retains all their strings).
-  static func moved(_ results: inout [CashApplication?]) -> [CashApplication] {
-    var out: [CashApplication] = []
-    out.reserveCapacity(results.count)
-    for k in results.indices {
-      var a: CashApplication?
-      swap(&a, &results[k])
-      if let a { out.append(a) }
-    }
-    return out
-  }
-
   static func fingerprint(_ t: BankTransaction) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    func word(_ v: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
-    func text(_ s: String) {
-      s.withBytes { for b in $0 { byte(b) } }
-      byte(0x1F)
+    // (The hash is passed along, not captured: a nested function's captured variable is boxed and every
+    // access to it checked.)
+    @inline(__always) func byte(_ h: inout UInt64, _ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    func word(_ h: inout UInt64, _ v: UInt64) { for k in 0..<8 { byte(&h, UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    func text(_ h: inout UInt64, _ s: String) {
+      s.withBytes { for b in $0 { byte(&h, b) } }
+      byte(&h, 0x1F)
     }
-    word(UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
-    word(UInt64(truncatingIfNeeded: t.amount.raw))
-    word(UInt64(truncatingIfNeeded: t.amount.raw >> 64))
-    word(UInt64(t.currency.packed))
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    word(&h, UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
+    word(&h, UInt64(truncatingIfNeeded: t.amount.raw))
+    word(&h, UInt64(truncatingIfNeeded: t.amount.raw >> 64))
+    word(&h, UInt64(t.currency.packed))
     // The account as compared: no spaces, upper case; the name as compared (legal forms dropped).
-    text(CashData.account(t.counterpartyAccount))
-    text(PayerNames.normalized(t.counterpartyName))
-    text(t.reference)
-    text(t.remittance)
-    text(t.endToEndID)
-    text(t.bankReference)
+    text(&h, CashData.account(t.counterpartyAccount))
+    text(&h, PayerNames.normalized(t.counterpartyName))
+    text(&h, t.reference)
+    text(&h, t.remittance)
+    text(&h, t.endToEndID)
+    text(&h, t.bankReference)
     return h
   }
 
@@ -734,7 +733,7 @@ struct Matcher {
   /// other state it reads is fixed for the run. A commit changes invoices: their customers and their amounts
   /// are marked, and a later decision of the batch touching a marked customer or amount is made again.
   mutating func applyInBatches(
-    _ order: [Int], _ payments: [Payment], _ refs: [[[FoundRef]]], batchSize: Int, _ results: inout [CashApplication?]
+    _ order: [Int], _ payments: [Payment], _ refs: [[[FoundRef]]], batchSize: Int, _ slots: [Int32], _ results: inout [CashApplication]
   ) {
     let envs = ThreadEnvs([env, Matcher.env(plan, asOf)])
     // The batch that last changed a customer's invoices, and the amounts changed in this batch.
@@ -770,7 +769,7 @@ struct Matcher {
             changed[Int(invoices[i].customer)] = batch
             amounts.insert(Matcher.amountKey(invoices[i].currency, openAtStart[i]))
           }
-          results[pi] = commit(&x)
+          results[Int(slots[pi])] = commit(&x)
         }
       }
       amounts.removeAll(keepingCapacity: true)

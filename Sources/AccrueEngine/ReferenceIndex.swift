@@ -13,126 +13,121 @@ import Foundation
 public enum ReferenceKeys {
   public static func keys(_ text: String) -> [String] {
     var b = Buffers()
-    fill(text, &b)
+    let has = text.withBytes { walk($0, &b) }
+    var keys: [[UInt8]] = has.compact ? [b.compact] : []
+    if has.digits { keys += [b.digits, b.groups] }
     var out: [String] = []
-    for k in b.keys where !out.contains(where: { $0.utf8.elementsEqual(k) }) { out.append(String(decoding: k, as: UTF8.self)) }
+    for k in keys where !out.contains(where: { $0.utf8.elementsEqual(k) }) { out.append(String(decoding: k, as: UTF8.self)) }
     return out
   }
 
-  /// The key bytes of one text (reused between texts: no allocation per invoice).
-  struct Buffers {
+  /// The hashes of the text's keys (`InvoiceIDIndex.hash` of each of `keys(text)`), without repeats, in key
+  /// order, worked out in one pass without building the keys.
+  static func hashes(_ text: String, into out: inout [UInt64]) {
+    out.removeAll(keepingCapacity: true)
+    var h = Hashes()
+    let has = text.withBytes { walk($0, &h) }
+    // As `InvoiceIDIndex.hash`: never 0.
+    if has.compact { out.append(h.compact | 1) }
+    if has.digits {
+      for k in [h.digits | 1, h.groups | 1] where !out.contains(k) { out.append(k) }
+    }
+  }
+
+  /// Whether `key` is one of the text's keys (`keys(text).contains(key)`), compared as the keys are worked out,
+  /// without building them.
+  static func isKey(_ key: UnsafeBufferPointer<UInt8>, of text: String) -> Bool {
+    var c = Comparison(key: key)
+    let has = text.withBytes { walk($0, &c) }
+    return (has.compact && c.compact == key.count) || (has.digits && (c.digits == key.count || c.groups == key.count))
+  }
+
+  /// Works out a text's three keys a byte at a time, handing each byte to `k`; whether the text has a compact
+  /// key (letters or digits) and digit keys (digits).
+  @inline(__always) static func walk<K: KeyBytes>(_ bytes: UnsafeBufferPointer<UInt8>, _ k: inout K) -> (compact: Bool, digits: Bool) {
+    var compactEmpty = true
+    var digitsEmpty = true
+    var groupCount = 0
+    var inDigits = false
+    var leading = true
+    for c in bytes {
+      switch c {
+      case 0x30...0x39:
+        k.compact(c)
+        compactEmpty = false
+        if !(c == 0x30 && digitsEmpty) {
+          k.digits(c)
+          digitsEmpty = false
+        }
+        if !inDigits {
+          if groupCount > 0 { k.groups(0x2D) }
+          groupCount += 1
+          inDigits = true
+          leading = true
+        }
+        if !(c == 0x30 && leading) {
+          k.groups(c)
+          leading = false
+        }
+        continue
+      case 0x41...0x5A:
+        k.compact(c)
+        compactEmpty = false
+      case 0x61...0x7A:
+        k.compact(c - 0x20)
+        compactEmpty = false
+      default: break
+      }
+      // Any other character ends a group of digits; a group of zeros stays "0".
+      if inDigits, leading { k.groups(0x30) }
+      inDigits = false
+    }
+    if inDigits, leading { k.groups(0x30) }
+    // Digits that are all zeros: "0".
+    if groupCount > 0 && digitsEmpty { k.digits(0x30) }
+    return (!compactEmpty, groupCount > 0)
+  }
+
+  /// The key bytes of one text.
+  struct Buffers: KeyBytes {
     var compact: [UInt8] = []
     var digits: [UInt8] = []
     var groups: [UInt8] = []
-    var hasDigits = false
-    var keys: [ArraySlice<UInt8>] {
-      var k: [ArraySlice<UInt8>] = []
-      if !compact.isEmpty { k.append(compact[...]) }
-      if hasDigits { k += [digits[...], groups[...]] }
-      return k
-    }
-    /// Each key's hash (as `InvoiceIDIndex.hash` of its text), without repeats.
-    func hashes(into out: inout [UInt64]) {
-      out.removeAll(keepingCapacity: true)
-      func add(_ bytes: [UInt8]) {
-        let h = InvoiceIDIndex.hash(bytes)
-        if !out.contains(h) { out.append(h) }
-      }
-      if !compact.isEmpty { add(compact) }
-      if hasDigits {
-        add(digits)
-        add(groups)
-      }
-    }
+    mutating func compact(_ c: UInt8) { compact.append(c) }
+    mutating func digits(_ c: UInt8) { digits.append(c) }
+    mutating func groups(_ c: UInt8) { groups.append(c) }
   }
 
-  /// Whether `key` is one of the text's keys: `keys(text).contains(key)`, worked out in one pass over the text
-  /// that compares as it goes, without building the keys.
-  static func isKey(_ key: UnsafeBufferPointer<UInt8>, of text: String) -> Bool {
-    text.withBytes { bytes in
-      let n = key.count
-      // Each key's place in `key` so far, or -1 once it differs.
-      var (compact, digits, groups) = (0, 0, 0)
-      @inline(__always) func put(_ at: inout Int, _ c: UInt8) {
-        if at >= 0 { at = at < n && key[at] == c ? at + 1 : -1 }
-      }
-      var digitsEmpty = true
-      var groupCount = 0
-      var inDigits = false
-      var leading = true
-      for c in bytes {
-        switch c {
-        case 0x30...0x39:
-          put(&compact, c)
-          if !(c == 0x30 && digitsEmpty) {
-            put(&digits, c)
-            digitsEmpty = false
-          }
-          if !inDigits {
-            if groupCount > 0 { put(&groups, 0x2D) }
-            groupCount += 1
-            inDigits = true
-            leading = true
-          }
-          if !(c == 0x30 && leading) {
-            put(&groups, c)
-            leading = false
-          }
-          continue
-        case 0x41...0x5A: put(&compact, c)
-        case 0x61...0x7A: put(&compact, c - 0x20)
-        default: break
-        }
-        if inDigits, leading { put(&groups, 0x30) }
-        inDigits = false
-      }
-      if inDigits, leading { put(&groups, 0x30) }
-      if compact == n { return true }
-      guard groupCount > 0 else { return false }
-      if digitsEmpty { put(&digits, 0x30) }
-      return digits == n || groups == n
-    }
+  /// Each key's FNV-1a hash so far.
+  struct Hashes: KeyBytes {
+    var compact: UInt64 = 0xcbf2_9ce4_8422_2325
+    var digits: UInt64 = 0xcbf2_9ce4_8422_2325
+    var groups: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func add(_ h: inout UInt64, _ c: UInt8) { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+    mutating func compact(_ c: UInt8) { Hashes.add(&compact, c) }
+    mutating func digits(_ c: UInt8) { Hashes.add(&digits, c) }
+    mutating func groups(_ c: UInt8) { Hashes.add(&groups, c) }
   }
 
-  static func fill(_ text: String, _ b: inout Buffers) {
-    b.compact.removeAll(keepingCapacity: true)
-    b.digits.removeAll(keepingCapacity: true)
-    b.groups.removeAll(keepingCapacity: true)
-    var groupCount = 0
-    text.withBytes { bytes in
-      // (State in locals of this closure, not captured by a nested function: captured variables are boxed
-      // and every access to them checked.)
-      var inDigits = false
-      var leading = true
-      for c in bytes {
-        switch c {
-        case 0x30...0x39:
-          b.compact.append(c)
-          if !(c == 0x30 && b.digits.isEmpty) { b.digits.append(c) }
-          if !inDigits {
-            if groupCount > 0 { b.groups.append(0x2D) }
-            groupCount += 1
-            inDigits = true
-            leading = true
-          }
-          if !(c == 0x30 && leading) {
-            b.groups.append(c)
-            leading = false
-          }
-          continue
-        case 0x41...0x5A: b.compact.append(c)
-        case 0x61...0x7A: b.compact.append(c - 0x20)
-        default: break
-        }
-        // Any other character ends a group of digits; a group of zeros stays "0".
-        if inDigits, leading { b.groups.append(0x30) }
-        inDigits = false
-      }
-      if inDigits, leading { b.groups.append(0x30) }
-    }
-    b.hasDigits = groupCount > 0
-    if b.hasDigits && b.digits.isEmpty { b.digits.append(0x30) }
+  /// Each key compared with `key` so far: how many bytes match, or -1 once one differs.
+  struct Comparison: KeyBytes {
+    let key: UnsafeBufferPointer<UInt8>
+    var compact = 0
+    var digits = 0
+    var groups = 0
+    init(key: UnsafeBufferPointer<UInt8>) { self.key = key }
+    @inline(__always) func next(_ at: Int, _ c: UInt8) -> Int { at >= 0 && at < key.count && key[at] == c ? at + 1 : -1 }
+    mutating func compact(_ c: UInt8) { compact = next(compact, c) }
+    mutating func digits(_ c: UInt8) { digits = next(digits, c) }
+    mutating func groups(_ c: UInt8) { groups = next(groups, c) }
   }
+}
+
+/// Takes the bytes of a text's keys as `ReferenceKeys.walk` works them out.
+protocol KeyBytes {
+  mutating func compact(_ c: UInt8)
+  mutating func digits(_ c: UInt8)
+  mutating func groups(_ c: UInt8)
 }
 
 /// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing
@@ -165,7 +160,6 @@ struct ReferenceIndex {
     table = Array(repeating: 0, count: size)
     mask = size - 1
     var count = 0
-    var b = ReferenceKeys.Buffers()
     var hs: [UInt64] = []
     var all: [UInt64] = []
     // Keys are placed in batches: the home slots of a batch's keys are read first, all together, so their cache
@@ -196,8 +190,7 @@ struct ReferenceIndex {
         if field == 1 && invoices[i].id == invoices[i].number { continue }
         let text = ReferenceIndex.text(invoices, i, field)
         if text.isEmpty { continue }
-        ReferenceKeys.fill(text, &b)
-        b.hashes(into: &hs)
+        ReferenceKeys.hashes(text, into: &hs)
         for h in hs where !all.contains(h) { all.append(h) }
       }
       for h in all { pending.append((ReferenceIndex.tag(h), Int32(i))) }
@@ -207,32 +200,48 @@ struct ReferenceIndex {
     self.touched = touched
   }
 
-  /// A table being built, on a second thread for many invoices, when the plan's match rules need one (patterns,
-  /// or payers found by reference).
+  /// The reference table (when the plan's match rules need one: patterns, or payers found by reference) and
+  /// the payer names, built on a second thread for many invoices while the matcher's other tables are made.
   final class Building: @unchecked Sendable {
     private var index: ReferenceIndex?
+    private var payerNames: PayerNames?
     private let done = DispatchSemaphore(value: 0)
     private let threaded: Bool
 
-    init(plan: ExecutablePlan, invoices: [OpenInvoice]) {
+    init(plan: ExecutablePlan, invoices: [OpenInvoice], customers: [CustomerData]) {
       let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
-      threaded = needed && invoices.count >= Matcher.parallelAt
+      threaded = invoices.count >= Matcher.parallelAt
       if threaded {
         let t = Thread {
-          self.index = ReferenceIndex(invoices)
+          if needed { self.index = ReferenceIndex(invoices) }
+          self.payerNames = PayerNames(customers)
           self.done.signal()
         }
         t.stackSize = 8 << 20
         t.start()
-      } else if needed {
-        index = ReferenceIndex(invoices)
+      } else {
+        if needed { index = ReferenceIndex(invoices) }
+        payerNames = PayerNames(customers)
       }
     }
 
-    /// The table (waits for the thread building it); nil when the rules need none.
+    /// Waits for the thread building them.
+    private func wait() {
+      if threaded {
+        done.wait()
+        done.signal()
+      }
+    }
+
+    /// The reference table; nil when the rules need none.
     var value: ReferenceIndex? {
-      if threaded { done.wait(); done.signal() }
+      wait()
       return index
+    }
+
+    var names: PayerNames {
+      wait()
+      return payerNames ?? PayerNames([])
     }
   }
 

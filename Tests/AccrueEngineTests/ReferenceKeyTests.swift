@@ -28,5 +28,17 @@ struct ReferenceKeyMatchTests {
     }
     #expect(checked > 1_000)
   }
+
+  @Test("hashes(text) are the hashes of keys(text), in order, over random texts")
+  func hashes() {
+    let alphabet = ["0", "0", "1", "9", "-", " ", "a", "Z", "r", "/", "é", "00"]
+    var rng = SeededRandom(seed: 23)
+    var out: [UInt64] = []
+    for _ in 0..<4_000 {
+      let t = (0..<rng.below(10)).map { _ in alphabet[rng.below(alphabet.count)] }.joined()
+      ReferenceKeys.hashes(t, into: &out)
+      #expect(out == ReferenceKeys.keys(t).map { InvoiceIDIndex.hash($0) }, "text '\(t)'")
+    }
+  }
 }
 
