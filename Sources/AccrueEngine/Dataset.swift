@@ -330,6 +330,19 @@ extension Dataset {
     }
 
     PhaseLog.mark("customers")
+    // Payments, statements and accounts are read on another thread from now on (they need only the customers),
+    // while contracts and invoices are read; their issues follow the invoices', as if read after them.
+    let cashBox = CashBox()
+    let cashDone = DispatchSemaphore(value: 0)
+    let custIndex = customerIndex
+    let rejectedCustomers = rejected.customers
+    let cashThread = Thread {
+      var cashIssues: [DataIssue] = []
+      cashBox.value = (loadCash(folder: folder, customerIndex: custIndex, rejected: rejectedCustomers, &cashIssues), cashIssues)
+      cashDone.signal()
+    }
+    cashThread.stackSize = 8 << 20
+    cashThread.start()
     // Contracts.
     let conFields = p.fields(of: .contract)
     var contracts: [ContractData] = []
@@ -450,19 +463,6 @@ extension Dataset {
     var fastInvoices = 0
     var periods: [Int64] = []
     var invoices: [OpenInvoice] = []
-    // Payments, statements and accounts are read on another thread meanwhile (they need only the customers);
-    // their issues follow the invoices', as if read after them.
-    let cashBox = CashBox()
-    let cashDone = DispatchSemaphore(value: 0)
-    let custIndex = customerIndex
-    let rejectedCustomers = rejected.customers
-    let cashThread = Thread {
-      var cashIssues: [DataIssue] = []
-      cashBox.value = (loadCash(folder: folder, customerIndex: custIndex, rejected: rejectedCustomers, &cashIssues), cashIssues)
-      cashDone.signal()
-    }
-    cashThread.stackSize = 8 << 20
-    cashThread.start()
     let invoicesFile = find("invoices")
     if let f = invoicesFile {
       (invoices, ids, periods, fastInvoices) = loadInvoices(
