@@ -340,6 +340,37 @@ struct Matcher {
     return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
   }
 
+  /// Sorts (hi, lo, index) triples by (hi, lo), keeping the input order of equal keys: a radix sort over the
+  /// 16-bit digits that differ between keys (usually three or four of the eight), last digit first.
+  static func radixSort(_ a: inout [(hi: UInt64, lo: UInt64, index: Int32)]) {
+    guard a.count > 1 else { return }
+    var (andHi, andLo, orHi, orLo) = (UInt64.max, UInt64.max, UInt64(0), UInt64(0))
+    for x in a {
+      andHi &= x.hi
+      orHi |= x.hi
+      andLo &= x.lo
+      orLo |= x.lo
+    }
+    var other = a
+    var counts = [Int](repeating: 0, count: 1 << 16 + 1)
+    for (word, varying) in [(0, orLo ^ andLo), (1, orHi ^ andHi)] {
+      for shift in stride(from: UInt64(0), to: 64, by: 16) where (varying >> shift) & 0xFFFF != 0 {
+        @inline(__always) func digit(_ x: (hi: UInt64, lo: UInt64, index: Int32)) -> Int { Int(((word == 0 ? x.lo : x.hi) >> shift) & 0xFFFF) }
+        for k in counts.indices { counts[k] = 0 }
+        for x in a { counts[digit(x) + 1] += 1 }
+        for k in 1..<counts.count { counts[k] += counts[k - 1] }
+        other.withUnsafeMutableBufferPointer { out in
+          for x in a {
+            let d = digit(x)
+            out[counts[d]] = x
+            counts[d] += 1
+          }
+        }
+        swap(&a, &other)
+      }
+    }
+  }
+
   /// The largest amount matched, in minor units (2^56: sums of a few never overflow): 720 trillion dollars, or
   /// 7.2 trillion in a currency of 4 decimals. A larger payment is held; a larger invoice is no candidate.
   static let maxMinorUnits: Int64 = 1 << 56
@@ -365,7 +396,9 @@ struct Matcher {
     var keys: [(hi: UInt64, lo: UInt64, index: Int32)] = []
     keys.reserveCapacity(invoices.count)
     // Fields read one by one: copying an invoice would retain all its strings.
+    var due = [Int32](repeating: 0, count: invoices.count)
     for i in invoices.indices where invoices[i].status == .open && !invoices[i].isCreditNote {
+      due[i] = invoices[i].dueDate.dayNumber
       let currency = invoices[i].currency
       let o = OpenInvoice.open(invoices[i].amount, paid: invoices[i].paid).toMinorUnits(exponent: currency.minorUnits, .halfEven) ?? 0
       guard o > 0, o <= Matcher.maxMinorUnits else { continue }
@@ -374,15 +407,18 @@ struct Matcher {
       keys.append((UInt64(currency.packed) << 40 | UInt64(o) >> 24, (UInt64(o) & 0xFF_FFFF) << 32 | (latestFirst & 0xFFFF_FFFF), Int32(i)))
     }
     var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? invoices[i].customer : -1 }
-    lists.sortEach { Matcher.dueFirst(invoices, $0, $1) }
-    // Within an amount, the latest issued first: a look-back window ends the scan at the first too old.
-    keys.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo != b.lo ? a.lo < b.lo : a.index < b.index }
+    // Due dates at hand (reading them from the invoices would cost a cache miss a comparison); ids on a tie.
+    lists.sortEach { a, b in due[Int(a)] != due[Int(b)] ? due[Int(a)] < due[Int(b)] : invoices[Int(a)].id < invoices[Int(b)].id }
+    // Within an amount, the latest issued first: a look-back window ends the scan at the first too old. (Keys
+    // were made in index order, so a stable sort by key is the order by key, then index.)
+    Matcher.radixSort(&keys)
     state = MatchState(open: open)
     self.open = state.open
     taken = state.taken
     openAtStart = open
     byCustomer = lists
-    byAmount = keys.map { k in (invoices[Int(k.index)].currency.packed, open[Int(k.index)], k.index) }
+    // Currency and amount back from the key (not from the invoice: a cache miss each).
+    byAmount = keys.map { k in (UInt32(truncatingIfNeeded: k.hi >> 40), Int64(bitPattern: (k.hi & 0xFF_FFFF_FFFF) << 24 | k.lo >> 32), k.index) }
     PhaseLog.mark("matching: open amounts and lists")
     references = index.value
     names = index.names

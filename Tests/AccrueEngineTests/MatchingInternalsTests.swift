@@ -42,3 +42,20 @@ struct ReferenceKeyMatchTests {
   }
 }
 
+@Suite("Sorting the open invoices by amount")
+struct RadixSortTests {
+  @Test("the radix sort gives the order of sorting by key, then index", arguments: [0, 1, 2, 1_000, 50_000])
+  func sameOrder(_ n: Int) {
+    var rng = SeededRandom(seed: UInt64(n) + 3)
+    // Few distinct values in some digits, many in others, ties included.
+    var keys: [(hi: UInt64, lo: UInt64, index: Int32)] = (0..<n).map { i in
+      let hi = UInt64(rng.below(3)) << 40 | UInt64(rng.below(2))
+      let lo = UInt64(rng.below(5_000)) << 32 | UInt64(rng.below(300)) | (rng.below(10) == 0 ? 1 << 48 : 0)
+      return (hi, lo, Int32(i))
+    }
+    let expected = keys.sorted { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo != b.lo ? a.lo < b.lo : a.index < b.index }
+    Matcher.radixSort(&keys)
+    #expect(keys.map(\.index) == expected.map(\.index))
+  }
+}
+
