@@ -482,17 +482,18 @@ struct CollectionsRun {
     let invRec = RecordKind.invoice.index
     env.records[invRec] = Array(repeating: .text(""), count: invoiceFieldCount)
     var list: [Int32] = []
+    var byDue: [(due: Int32, invoice: Int32)] = []
     var candidates: [Candidate] = []
     for c in range where !byCustomer.isEmpty(c) {
       list.removeAll(keepingCapacity: true)
       list.append(contentsOf: byCustomer[c])
       if list.count > 1 {
-        // Oldest due date first; the id breaks ties (compared only then: strings are the slow part).
-        list.sort { a, b in
-          let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
-          if x != y { return x < y }
-          return invoices[Int(a)].id < invoices[Int(b)].id
-        }
+        // Oldest due date first; the id breaks ties (compared only then: strings are the slow part). Each due
+        // date is read once (a comparison reading it from the invoice would cost a cache miss).
+        byDue.removeAll(keepingCapacity: true)
+        for i in list { byDue.append((invoices[Int(i)].dueDate.dayNumber, i)) }
+        byDue.sort { a, b in a.due != b.due ? a.due < b.due : invoices[Int(a.invoice)].id < invoices[Int(b.invoice)].id }
+        for k in byDue.indices { list[k] = byDue[k].invoice }
       }
       let customer = data.customers[c]
       // The customer's totals, in its currency (the first invoice's when it states none).
@@ -716,7 +717,9 @@ struct CollectionsRun {
   /// Turns a customer's candidates into reminders: grouped per cadence and currency when the cadence says
   /// so (the oldest invoice drives the step), subject to the minimum gap.
   mutating func produce(_ candidates: [Candidate], _ invoices: [OpenInvoice], _ c: Int, into out: inout [Reminder]) {
-    let customer = data.customers[c]
+    // Fields read in place, here and below: a copy of the customer, an invoice, a cadence or a step would retain
+    // all it holds (a cache miss each, for every reminder).
+    let (customerID, customerSource) = (data.customers[c].id, data.customers[c].source)
     var groups: [[Candidate]] = []
     var groupOf: [Int: Int] = [:]
     for cand in candidates {
@@ -732,16 +735,16 @@ struct CollectionsRun {
     }
     for group in groups {
       let driver = group[0]
-      let inv = invoices[driver.invoice]
-      let cad = plan.cadences[driver.cadence]
+      let (driverID, currency) = (invoices[driver.invoice].id, invoices[driver.invoice].currency)
+      let cad = boxes[driver.cadence].c
       let step = cad.steps[driver.step]
-      let key = "\(inv.id)/\(cad.name)/\(step.name)"
+      let key = "\(driverID)/\(cad.name)/\(step.name)"
       if !sentKeys.isEmpty, sentKeys.contains(key) {
         for g in group { note(g.invoice, "already produced: \(key)") }
         continue
       }
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
-      if sends, let gap = cad.minimumGap, let last = lastContact[customer.id] {
+      if sends, let gap = cad.minimumGap, let last = lastContact[customerID] {
         let cal = calendar(cad)
         let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
         // Like a step, a reminder held back by the gap goes out on a business day.
@@ -758,7 +761,7 @@ struct CollectionsRun {
       load(driver.invoice, disputedExcluded: cad.pauseOnDispute)
       var covered: [CoveredInvoice] = []
       var total = Fixed.zero
-      var sources = [customer.source]
+      var sources = [customerSource]
       covered.reserveCapacity(group.count)
       sources.reserveCapacity(group.count + 1)
       for g in group {
@@ -771,12 +774,12 @@ struct CollectionsRun {
             balance: g.balance, disputed: g.disputed))
         total = total.adding(g.balance) ?? total
         if let f = invoicesFile { sources.append(RowRef(file: f, line: Int(invoices[k].line))) }
-        if k != driver.invoice { note(k, "covered by reminder \(key), driven by the oldest invoice \(inv.id)") }
+        if k != driver.invoice { note(k, "covered by reminder \(key), driven by the oldest invoice \(driverID)") }
       }
-      note(inv.id, "fires: reminder \(key)")
-      var explanation = explaining ? explain(driver, inv) : []
+      note(driverID, "fires: reminder \(key)")
+      var explanation = explaining ? explain(driver, invoices[driver.invoice]) : []
       if explaining && group.count > 1 {
-        explanation.append("one reminder per customer: covers \(group.count) invoices; the oldest, \(inv.id), drives the step")
+        explanation.append("one reminder per customer: covers \(group.count) invoices; the oldest, \(driverID), drives the step")
       }
       var messages: [ReminderMessage] = []
       var actions: [CollectionAction] = []
@@ -802,25 +805,25 @@ struct CollectionsRun {
         case .writeOff:
           actions.append(
             CollectionAction(
-              kind: "write-off proposal", detail: "propose writing off \(money(total, inv.currency))", amount: total,
+              kind: "write-off proposal", detail: "propose writing off \(money(total, currency))", amount: total,
               explanation: ["the open balance of the covered invoices"]))
         case .agency(let name):
           actions.append(
             CollectionAction(
-              kind: "agency", detail: "hand over \(money(total, inv.currency)) to agency \(name)", amount: total,
+              kind: "agency", detail: "hand over \(money(total, currency)) to agency \(name)", amount: total,
               explanation: ["the open balance of the covered invoices"]))
         case .lateFee(let fixed, let percent):
-          actions.append(lateFee(fixed, percent, total, inv, cad, step))
+          actions.append(lateFee(fixed, percent, total, invoices[driver.invoice], cad, step))
         case .interest(let rate, let dayCount):
-          actions.append(interest(rate, dayCount, group, invoices, inv, cad, step))
+          actions.append(interest(rate, dayCount, group, invoices, invoices[driver.invoice], cad, step))
         }
       }
       let reminder = Reminder(
-        key: key, date: asOf, customerID: customer.id, customerName: customer.name, cadence: cad.name, cadenceLabel: cad.label,
+        key: key, date: asOf, customerID: customerID, customerName: data.customers[c].name, cadence: cad.name, cadenceLabel: cad.label,
         step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: step.timing, invoices: covered,
-        currency: inv.currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
+        currency: currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
         explanation: explanation, sources: sources)
-      if reminder.contactsCustomer { lastContact[customer.id] = asOf }
+      if reminder.contactsCustomer { lastContact[customerID] = asOf }
       out.append(reminder)
     }
   }

@@ -60,6 +60,23 @@ extension OpenInvoice {
     line: 0, custom: [])
 }
 
+/// Elements moved out of memory one by one as they are read (for `Array.moveAppend`): what they hold is handed
+/// over, not copied; the memory is left uninitialized.
+struct MovedOut<Element>: Sequence, IteratorProtocol {
+  var at: UnsafeMutablePointer<Element>
+  let end: UnsafeMutablePointer<Element>
+  init(from p: UnsafeMutablePointer<Element>, count: Int) {
+    at = p
+    end = p + count
+  }
+  var underestimatedCount: Int { end - at }
+  mutating func next() -> Element? {
+    guard at < end else { return nil }
+    defer { at += 1 }
+    return at.move()
+  }
+}
+
 extension Array {
   /// Appends `other`'s elements by moving them, bit for bit: what they hold is neither retained nor released
   /// (for a million invoices, that is a million cache misses saved twice). `other` is left empty. `placeholder`
@@ -67,16 +84,11 @@ extension Array {
   mutating func moveAppend(_ other: inout [Element], placeholder: Element) {
     let n = other.count
     guard n > 0 else { return }
-    let start = count
-    append(contentsOf: repeatElement(placeholder, count: n))
-    withUnsafeMutableBufferPointer { dst in
-      other.withUnsafeMutableBufferPointer { src in
-        let to = dst.baseAddress! + start
-        to.deinitialize(count: n)
-        to.moveInitialize(from: src.baseAddress!, count: n)
-        // What was moved out is placeholders again, so `other` is released without touching the elements.
-        src.baseAddress!.initialize(repeating: placeholder, count: n)
-      }
+    other.withUnsafeMutableBufferPointer { src in
+      // Each element is moved out as it is appended (the sequence hands over what it moves: nothing retained).
+      append(contentsOf: MovedOut(from: src.baseAddress!, count: n))
+      // What was moved out is placeholders again, so `other` is released without touching the elements.
+      src.baseAddress!.initialize(repeating: placeholder, count: n)
     }
     other = []
   }
