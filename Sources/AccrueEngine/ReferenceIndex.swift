@@ -212,26 +212,34 @@ struct ReferenceIndex {
       let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
       threaded = invoices.count >= Matcher.parallelAt
       if threaded {
-        let t = Thread {
-          if needed { self.index = ReferenceIndex(invoices) }
-          self.payerNames = PayerNames(customers)
-          self.done.signal()
+        // A thread each (the system shares the two cores between them and the matcher's own work).
+        let jobs: [@Sendable () -> Void] = [{ if needed { self.index = ReferenceIndex(invoices) } }, { self.payerNames = PayerNames(customers) }]
+        for job in jobs {
+          let t = Thread {
+            job()
+            self.done.signal()
+          }
+          t.stackSize = 8 << 20
+          t.start()
         }
-        t.stackSize = 8 << 20
-        t.start()
       } else {
         if needed { index = ReferenceIndex(invoices) }
         payerNames = PayerNames(customers)
       }
     }
 
-    /// Waits for the thread building them.
+    /// Waits for the threads building them (once).
     private func wait() {
-      if threaded {
+      lock.lock()
+      defer { lock.unlock() }
+      if threaded && !finished {
         done.wait()
-        done.signal()
+        done.wait()
+        finished = true
       }
     }
+    private let lock = NSLock()
+    private var finished = false
 
     /// The reference table; nil when the rules need none.
     var value: ReferenceIndex? {
