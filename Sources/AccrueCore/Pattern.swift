@@ -300,7 +300,12 @@ public struct Pattern: Sendable {
   public final class Scratch {
     fileprivate var vm: Machine
     fileprivate var scalars: [UInt32] = []
-    public init(_ p: Pattern) { vm = Machine(size: p.program.count, slots: 2 * (p.groupCount + 1)) }
+    /// The pattern's size it was made for (another pattern's search gets memory of its own).
+    fileprivate let size: Int
+    public init(_ p: Pattern) {
+      size = p.program.count
+      vm = Machine(size: p.program.count, slots: 2 * (p.groupCount + 1))
+    }
   }
 
   func allMatches(in text: [UInt32], _ vm: inout Machine) -> [Match] {
@@ -321,6 +326,7 @@ public struct Pattern: Sendable {
 
   /// Matches of a String, with group texts, searched with `scratch` (made for this pattern).
   public func allMatches(in text: String, _ scratch: Scratch) -> [(whole: String, groups: [String?])] {
+    guard scratch.size == program.count, scratch.vm.slots == 2 * (groupCount + 1) else { return allMatches(in: text, Scratch(self)) }
     let bytes = Array(text.utf8)
     if bytes.allSatisfy({ $0 < 0x80 }) {
       // ASCII (most remittance text): characters are bytes, and texts are cut from them directly.

@@ -152,7 +152,12 @@ public enum CashApplicationRun {
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
     // The reference table and the payer names are built on a second thread (for many invoices) from the start,
     // while duplicates are found and the other tables made.
-    let index = payments.isEmpty ? nil : ReferenceIndex.Building(plan: plan, invoices: data.invoices, customers: data.customers)
+    // (Only when some payment may need them: not when the journal records them all, say.)
+    let mayMatch = payments.contains { p in
+      p.transaction.bookingDate <= asOf && p.transaction.amount > .zero && !p.transaction.reversal
+        && (done.isEmpty || !done.contains("payment:" + p.id))
+    }
+    let index = mayMatch ? ReferenceIndex.Building(plan: plan, invoices: data.invoices, customers: data.customers) : nil
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
     // with the same hash takes the next key).
     var fingerprints: [UInt64: Int] = [:]
@@ -776,6 +781,7 @@ struct Matcher {
     var changed = [Int32](repeating: -1, count: data.customers.count)
     var amounts = Set<UInt64>()
     let invoices = data.invoices
+    let batchSize = max(1, min(batchSize, order.count))
     let decided = DecidedBatch(batchSize)
     var batch: Int32 = 0
     var start = 0
@@ -795,7 +801,8 @@ struct Matcher {
         }, inOrder: { _ in })
       payments.withUnsafeBufferPointer { buf in
         for (j, pi) in slice.enumerated() {
-          guard var x = decided.items[j].take() else { continue }
+          // (Every place of the batch was decided; were one not, it is decided here, on the state as it is.)
+          var x = decided.items[j].take() ?? decide(buf[pi], refs: refs[pi], env: env)
           if stale(x, refs[pi], changed, batch) || (x.byAmount && amounts.contains(Matcher.amountKey(x.application.currency, x.minor))) {
             x = decide(buf[pi], refs: refs[pi], env: env)
           }

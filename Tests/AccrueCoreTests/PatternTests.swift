@@ -67,4 +67,19 @@ struct PatternTests {
       }
     }
   }
+
+  @Test("a search's scratch memory, reused across texts, gives what a fresh search gives; another pattern's is not used")
+  func scratch() throws {
+    let invoice = try Pattern.compile("(?i)INV[- ]?([0-9]{4}[- ]?[0-9]{1,10})").get()
+    let short = try Pattern.compile("RF[0-9]{2}").get()
+    let texts = ["Payment inv 2026 320, Invoice INV-2026-000588", "", "RF18 RF99x", "inv-2026-1 INV 2026 22 no", "INV-2026-"]
+    let mine = Pattern.Scratch(invoice)
+    let other = Pattern.Scratch(short)
+    for t in texts + texts {
+      let fresh = invoice.allMatches(in: t).map(\.whole)
+      #expect(invoice.allMatches(in: t, mine).map(\.whole) == fresh, "\(t)")
+      #expect(invoice.allMatches(in: t, other).map(\.whole) == fresh, "\(t)")
+      #expect(short.allMatches(in: t, mine).map(\.whole) == short.allMatches(in: t).map(\.whole), "\(t)")
+    }
+  }
 }

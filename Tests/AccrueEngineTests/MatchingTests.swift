@@ -319,7 +319,7 @@ struct MatchingTests {
     }
   }
 
-  @Test("in a batch, a payment that wants an invoice an earlier one took is decided again", arguments: [2, 3, 4])
+  @Test("in a batch, a payment that wants an invoice an earlier one took is decided again", arguments: [2, 3, 4, 0, -1, Int.max])
   func batchConflicts(_ size: Int) throws {
     let rows = [
       // Unknown payers: both want the one open invoice of 400.00 (any customer's, by amount alone).
