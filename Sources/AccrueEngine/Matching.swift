@@ -150,8 +150,8 @@ public enum CashApplicationRun {
     let payments = data.cash.payments
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
-    // The reference table and the payer names are built on a second thread (for many invoices) from the start,
-    // while duplicates are found and the other tables made.
+    // The reference table and the payer names are built on threads of their own (for many invoices) from the
+    // start, while duplicates are found and the other tables made.
     // (Only when some payment may need them: not when the journal records them all, say.)
     let mayMatch = payments.contains { p in
       p.transaction.bookingDate <= asOf && p.transaction.amount > .zero && !p.transaction.reversal
@@ -532,9 +532,10 @@ struct Matcher {
   static func blank(_ p: Payment) -> CashApplication {
     // Fields read in place (`let t = p.transaction` would copy the transaction, retaining all its strings).
     CashApplication(
-      key: "payment:" + p.id, paymentID: p.id, source: p.transaction.source, date: p.transaction.bookingDate, amount: p.transaction.amount,
-      currency: p.transaction.currency, payerName: p.transaction.counterpartyName, customer: nil, payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil,
-      allocations: [], writeOff: .zero, credit: .zero, unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
+      key: "payment:" + p.id, paymentID: p.id, source: p.transaction.source, date: p.transaction.bookingDate,
+      amount: p.transaction.amount, currency: p.transaction.currency, payerName: p.transaction.counterpartyName, customer: nil,
+      payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
+      unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
   }
 
   /// The built-in payment fields, in the order `loadPayment` gives their values.
@@ -691,7 +692,8 @@ struct Matcher {
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
   func decide(_ p: Payment, refs: [[FoundRef]], env: Env) -> Decided {
     var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [])
-    guard let amount = p.transaction.amount.toMinorUnits(exponent: p.transaction.currency.minorUnits, .halfEven), fixed(amount, p.transaction.currency) == p.transaction.amount,
+    let currency = p.transaction.currency
+    guard let amount = p.transaction.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == p.transaction.amount,
       amount <= Matcher.maxMinorUnits
     else {
       x.application.status = .exception
@@ -727,7 +729,7 @@ struct Matcher {
         if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
-      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: p.transaction.currency, booking: p.transaction.bookingDate, payer: who?.0)
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: p.transaction.bookingDate, payer: who?.0)
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -842,7 +844,7 @@ struct Matcher {
     return env
   }
 
-  /// Makes a decided application: what its decision takes off open invoices, its explanation.
+  /// Commits a decided application: what it takes off open invoices or holds for review, and its failures.
   mutating func commit(_ x: inout Decided) -> CashApplication {
     failures += x.failures
     for change in x.changes {
