@@ -101,7 +101,14 @@ extension Parser {
   /// A whole number literal between 1 and 10,000.
   mutating func parseWholeNumber(_ what: String) -> Int? {
     guard at(.number) else {
-      error(.expectedToken, "expected \(what), found \(describe(cur))", cur)
+      // A number written as a word ("three"): the digits, with the fix.
+      if let n = Parser.numberWords[text(cur).lowercased()] {
+        error(
+          .expectedToken, "expected \(what), found \(describe(cur))", cur, help: "write the number in digits: '\(n)'",
+          fix: FixIt("replace '\(text(cur))' with '\(n)'", edits: [Edit(span(cur), "\(n)")]))
+      } else {
+        error(.expectedToken, "expected \(what), found \(describe(cur))", cur, help: "write a whole number in digits, such as 3")
+      }
       return nil
     }
     let t = advance()
@@ -111,6 +118,12 @@ extension Parser {
     }
     return Int(i)
   }
+
+  /// Numbers people write as words, for the help of a number written so.
+  static let numberWords: [String: Int] = [
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90, "hundred": 100,
+  ]
 
   /// `in advance` / `in arrears`.
   mutating func parseBillTiming() -> BillTiming? {

@@ -118,6 +118,21 @@ struct ParserTests {
     #expect(edit.map { load.sources[$0.span.file].text($0.span) } == "after 3 weeks")
   }
 
+  @Test("a count written as a word ('up to three invoices'): the help and the fix write it in digits")
+  func numberAsWord() {
+    let text = "match m {\n  candidates open invoices of payer\n  allocate exact subset up to three invoices\n}\n"
+    let (load, diags) = Support.check(text)
+    #expect(diags.map(\.code.id) == ["E0201"], "\(diags.map(\.message))")
+    #expect(diags.first?.message == "expected the most invoices in one subset, found 'three'")
+    #expect(diags.first?.help == "write the number in digits: '3'")
+    let edit = diags.first?.fix?.edits.first
+    #expect(edit?.replacement == "3")
+    #expect(edit.map { load.sources[$0.span.file].text($0.span) } == "three")
+    // Not a number word: the general help.
+    let (_, other) = Support.check("match m {\n  candidates open invoices of payer\n  allocate exact subset up to many invoices\n}\n")
+    #expect(other.first?.help == "write a whole number in digits, such as 3")
+  }
+
   @Test("a bare number for a tolerance: the hint offers both an amount and a percent")
   func toleranceHint() {
     let rules = """
