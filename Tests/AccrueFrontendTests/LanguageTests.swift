@@ -108,26 +108,28 @@ struct ParserTests {
 
   @Test("a step written 'after 3 weeks': one error that says the offset comes first, with the fix")
   func stepOffsetFirst() {
-    let text = "cadence c {\n  step first after 3 weeks {\n    send email \"x\"\n  }\n}\n"
+    Self.expectOneError(
+      "cadence c {\n  step first after 3 weeks {\n    send email \"x\"\n  }\n}\n",
+      "expected when the step falls, such as '7 days after due', found 'after'", help: "the offset comes first: write '3 weeks after due'",
+      fix: ("after 3 weeks", "3 weeks after due"))
+  }
+
+  /// The text has one error, E0201, with this message and help, and a fix replacing `fix.0` with `fix.1`.
+  static func expectOneError(_ text: String, _ message: String, help: String, fix: (String, String)) {
     let (load, diags) = Support.check(text)
     #expect(diags.map(\.code.id) == ["E0201"], "\(diags.map(\.message))")
-    #expect(diags.first?.message == "expected when the step falls, such as '7 days after due', found 'after'")
-    #expect(diags.first?.help == "the offset comes first: write '3 weeks after due'")
+    #expect(diags.first?.message == message)
+    #expect(diags.first?.help == help)
     let edit = diags.first?.fix?.edits.first
-    #expect(edit?.replacement == "3 weeks after due")
-    #expect(edit.map { load.sources[$0.span.file].text($0.span) } == "after 3 weeks")
+    #expect(edit?.replacement == fix.1)
+    #expect(edit.map { load.sources[$0.span.file].text($0.span) } == fix.0)
   }
 
   @Test("a count written as a word ('up to three invoices'): the help and the fix write it in digits")
   func numberAsWord() {
-    let text = "match m {\n  candidates open invoices of payer\n  allocate exact subset up to three invoices\n}\n"
-    let (load, diags) = Support.check(text)
-    #expect(diags.map(\.code.id) == ["E0201"], "\(diags.map(\.message))")
-    #expect(diags.first?.message == "expected the most invoices in one subset, found 'three'")
-    #expect(diags.first?.help == "write the number in digits: '3'")
-    let edit = diags.first?.fix?.edits.first
-    #expect(edit?.replacement == "3")
-    #expect(edit.map { load.sources[$0.span.file].text($0.span) } == "three")
+    Self.expectOneError(
+      "match m {\n  candidates open invoices of payer\n  allocate exact subset up to three invoices\n}\n",
+      "expected the most invoices in one subset, found 'three'", help: "write the number in digits: '3'", fix: ("three", "3"))
     // Not a number word: the general help.
     let (_, other) = Support.check("match m {\n  candidates open invoices of payer\n  allocate exact subset up to many invoices\n}\n")
     #expect(other.first?.help == "write a whole number in digits, such as 3")
