@@ -717,8 +717,8 @@ struct CollectionsRun {
   /// Turns a customer's candidates into reminders: grouped per cadence and currency when the cadence says
   /// so (the oldest invoice drives the step), subject to the minimum gap.
   mutating func produce(_ candidates: [Candidate], _ invoices: [OpenInvoice], _ c: Int, into out: inout [Reminder]) {
-    // Fields read in place, here and below: a copy of the customer, an invoice, a cadence or a step would retain
-    // all it holds (a cache miss each, for every reminder).
+    // The customer's and (below) the driving invoice's fields read in place: a copy of either would retain all
+    // its strings, for every reminder.
     let (customerID, customerSource) = (data.customers[c].id, data.customers[c].source)
     var groups: [[Candidate]] = []
     var groupOf: [Int: Int] = [:]

@@ -157,7 +157,7 @@ public enum CashApplicationRun {
       p.transaction.bookingDate <= asOf && p.transaction.amount > .zero && !p.transaction.reversal
         && (done.isEmpty || !done.contains("payment:" + p.id))
     }
-    let index = mayMatch ? ReferenceIndex.Building(plan: plan, invoices: data.invoices, customers: data.customers) : nil
+    let tables = mayMatch ? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers) : nil
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
     // with the same hash takes the next key).
     var fingerprints: [UInt64: Int] = [:]
@@ -214,15 +214,16 @@ public enum CashApplicationRun {
     // them, moved every application three times).
     var results = [CashApplication](repeating: .placeholder, count: Int(count))
     for h in held { results[Int(slots[h.payment])] = Matcher.held(payments[h.payment], queue: h.queue, reason: h.reason) }
-    // The tables over every open invoice are built only when some payment is left to match.
+    // The matcher's tables are made only when some payment is left to match (tables begun on other threads are
+    // waited for: no thread outlives the run).
     guard !toMatch.isEmpty else {
-      _ = index?.value
+      _ = tables?.references
       out.applications = results
       out.tally()
       return out
     }
     PhaseLog.mark("matching: duplicates and reversals")
-    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, index: index)
+    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, tables: tables)
     PhaseLog.mark("matching: tables of open invoices")
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
@@ -386,7 +387,7 @@ struct Matcher {
     var percents: [Fixed] = []
   }
 
-  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool, index: ReferenceIndex.Building? = nil) {
+  init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool, tables: MatchTables? = nil) {
     self.plan = plan
     self.data = data
     self.asOf = asOf
@@ -394,7 +395,7 @@ struct Matcher {
     let env = Matcher.env(plan, asOf)
     self.env = env
     let invoices = data.invoices
-    let index = index ?? ReferenceIndex.Building(plan: plan, invoices: invoices, customers: data.customers)
+    let tables = tables ?? MatchTables(plan: plan, invoices: invoices, customers: data.customers)
     var open = [Int64](repeating: 0, count: invoices.count)
     // Sort keys as plain integers (currency, amount; then the issue date, latest first; then the index), so the
     // sort compares numbers, not invoices.
@@ -425,8 +426,8 @@ struct Matcher {
     // Currency and amount back from the key (not from the invoice: a cache miss each).
     byAmount = keys.map { k in (UInt32(truncatingIfNeeded: k.hi >> 40), Int64(bitPattern: (k.hi & 0xFF_FFFF_FFFF) << 24 | k.lo >> 32), k.index) }
     PhaseLog.mark("matching: open amounts and lists")
-    references = index.value
-    names = index.names
+    references = tables.references
+    names = tables.names
     PhaseLog.mark("matching: waiting for the reference table and payer names")
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })

@@ -133,7 +133,7 @@ protocol KeyBytes {
 /// Invoices by every key of their number, id and structured reference (`ReferenceKeys`): an open-addressing
 /// table of distinct key hashes, each with its first invoice, and the further invoices of a key many share (an
 /// instalment number, a purchase order) in a list of their own, so a shared key is one entry, not a long probe. A
-/// hit is confirmed by working out the invoice's keys again.
+/// hit is confirmed by comparing the key with the invoice's texts as their keys are worked out (`isKey`).
 ///
 /// A slot is one word: the upper half of the key's hash (never 0: 0 marks an empty slot) and the invoice's
 /// index, so a probe reads one word (the table is large: a cache miss a probe is what it costs).
@@ -200,59 +200,6 @@ struct ReferenceIndex {
     self.touched = touched
   }
 
-  /// The reference table (when the plan's match rules need one: patterns, or payers found by reference) and
-  /// the payer names, built on a second thread for many invoices while the matcher's other tables are made.
-  final class Building: @unchecked Sendable {
-    private var index: ReferenceIndex?
-    private var payerNames: PayerNames?
-    private let done = DispatchSemaphore(value: 0)
-    private let threaded: Bool
-
-    init(plan: ExecutablePlan, invoices: [OpenInvoice], customers: [CustomerData]) {
-      let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
-      threaded = invoices.count >= Matcher.parallelAt
-      if threaded {
-        // A thread each (the system shares the two cores between them and the matcher's own work).
-        let jobs: [@Sendable () -> Void] = [{ if needed { self.index = ReferenceIndex(invoices) } }, { self.payerNames = PayerNames(customers) }]
-        for job in jobs {
-          let t = Thread {
-            job()
-            self.done.signal()
-          }
-          t.stackSize = 8 << 20
-          t.start()
-        }
-      } else {
-        if needed { index = ReferenceIndex(invoices) }
-        payerNames = PayerNames(customers)
-      }
-    }
-
-    /// Waits for the threads building them (once).
-    private func wait() {
-      lock.lock()
-      defer { lock.unlock() }
-      if threaded && !finished {
-        done.wait()
-        done.wait()
-        finished = true
-      }
-    }
-    private let lock = NSLock()
-    private var finished = false
-
-    /// The reference table; nil when the rules need none.
-    var value: ReferenceIndex? {
-      wait()
-      return index
-    }
-
-    var names: PayerNames {
-      wait()
-      return payerNames ?? PayerNames([])
-    }
-  }
-
   /// Doubles the table (keys placed again from their tags; the lists of further invoices move with their key).
   private mutating func grow() {
     let (old, oldMore) = (table, more)
@@ -267,7 +214,7 @@ struct ReferenceIndex {
     }
   }
   /// The invoices one of whose keys equals one of `keys`, in index order, without repeats. A hit is confirmed
-  /// by working out that invoice's keys again (as bytes, into reused buffers).
+  /// by comparing the key with that invoice's texts in one pass each (`ReferenceKeys.isKey`).
   func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
     var out: [Int32] = []
     for k in keys {
@@ -408,5 +355,58 @@ struct PayerNames {
       k += 1
     }
     return found
+  }
+}
+
+/// The reference table (when the plan's match rules need one: patterns, or payers found by reference) and
+/// the payer names, for many invoices built on a thread each while the matcher's other tables are made.
+final class MatchTables: @unchecked Sendable {
+  private var index: ReferenceIndex?
+  private var payerNames: PayerNames?
+  private let done = DispatchSemaphore(value: 0)
+  private let threaded: Bool
+
+  init(plan: ExecutablePlan, invoices: [OpenInvoice], customers: [CustomerData]) {
+    let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
+    threaded = invoices.count >= Matcher.parallelAt
+    if threaded {
+      // A thread each (the system shares the two cores between them and the matcher's own work).
+      let jobs: [@Sendable () -> Void] = [{ if needed { self.index = ReferenceIndex(invoices) } }, { self.payerNames = PayerNames(customers) }]
+      for job in jobs {
+        let t = Thread {
+          job()
+          self.done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+      }
+    } else {
+      if needed { index = ReferenceIndex(invoices) }
+      payerNames = PayerNames(customers)
+    }
+  }
+
+  /// Waits for the threads building them (once).
+  private func wait() {
+    lock.lock()
+    defer { lock.unlock() }
+    if threaded && !finished {
+      done.wait()
+      done.wait()
+      finished = true
+    }
+  }
+  private let lock = NSLock()
+  private var finished = false
+
+  /// The reference table; nil when the rules need none.
+  var references: ReferenceIndex? {
+    wait()
+    return index
+  }
+
+  var names: PayerNames {
+    wait()
+    return payerNames ?? PayerNames([])
   }
 }
