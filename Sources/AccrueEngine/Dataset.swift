@@ -107,6 +107,8 @@ public final class PeriodKeys: @unchecked Sendable {
 /// Carries a table read on another thread back (written once before the semaphore is signalled).
 final class TableBox: @unchecked Sendable {
   var value: (rows: [Row], issues: [DataIssue])?
+  /// A CSV file's bytes, when it was read as bytes.
+  var bytes: [UInt8]?
 }
 
 /// The data of one run, validated against the rules.
@@ -263,12 +265,14 @@ extension Dataset {
       issues.append(DataIssue(code: code, file: file.path, line: row.line, column: column, message: msg, record: row.raw))
     }
 
-    // The customers and contracts files are read at the same time (the contracts on a second
-    // thread); their rows are then taken in order, so issues come out as if read one after the other.
+    // The contracts are read on a second thread while the customers are read here: a CSV file is checked there
+    // too, its customers found once they are known (`ContractRows`); then that thread reads the invoices file
+    // ahead, while the contracts are finished here.
     let custFound = DataFolder.find("customers", in: folder)
     let conFound = DataFolder.find("contracts", in: folder)
     let conCols = Schemas.columns(.contract, p)
     let conRead = TableBox()
+    let conEarly = ContractsBox()
     let conDone = DispatchSemaphore(value: 0)
     var ahead: InvoicesAhead?
     if case .success(let f?) = conFound {
@@ -276,9 +280,16 @@ extension Dataset {
       let reader = InvoicesAhead()
       ahead = reader
       let t = Thread {
-        conRead.value = TableReader.readAll(f, schema: schema)
+        if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
+          conRead.bytes = bytes
+          var early = ContractRows(
+            plan: plan, path: f.path, columns: conCols, rejectedCustomers: 0, estimate: RecordBuilder.estimatedRows(f.path))
+          early.read(bytes: bytes, customers: nil)
+          if early.readerIssues.isEmpty && early.checked.isEmpty { conEarly.value = early }
+        } else {
+          conRead.value = TableReader.readAll(f, schema: schema)
+        }
         conDone.signal()
-        // Then the invoices file, while the contracts are checked.
         reader.read(folder: folder, parallelAt: parallelInvoicesAt)
       }
       t.stackSize = 8 << 20
@@ -348,71 +359,29 @@ extension Dataset {
     var contracts: [ContractData] = []
     var contractIndex = IDIndex()
     conDone.wait()
-    PhaseLog.mark("waiting for the contracts file")
-    if let f = found(conFound), let (rows, iss) = conRead.value {
-      conRead.value = nil
-      issues += iss
-      contracts.reserveCapacity(rows.count)
-      contractIndex = IDIndex(minimumCapacity: rows.count)
-      var builder = RecordBuilder(plan: plan, kind: .contract, columns: conCols)
-      // Column and slot positions, found once (not per row).
-      let positions = Dictionary(uniqueKeysWithValues: conCols.enumerated().map { ($0.element.0.name, $0.offset) })
-      func col(_ n: String) -> Int { positions[n] ?? -1 }
-      let (cId, cCust, cPlan, cStart, cEnd, cQty, cSeats, cCur, cAnchor) = (
-        col("id"), col("customer"), col("plan"), col("start_date"), col("end_date"), col("quantity"), col("seats"),
-        col("currency"), col("billing_anchor")
-      )
-      let customerSlot = conFields.first(where: { $0.name == "customer" })?.index
-      let endSlot = conFields.first(where: { $0.name == "end_date" })?.index
-      let anchorSlot = conFields.first(where: { $0.name == "billing_anchor" })?.index
-      let planCurrencies = plan.plans.map(\.currency)
-      for row in rows {
-        guard case .text(let id) = row.values[cId], case .text(let cust) = row.values[cCust],
-          case .text(let planName) = row.values[cPlan], case .date(let start) = row.values[cStart]
-        else { continue }
-        if contractIndex[id] != nil {
-          issue("D0304", f, row, cId, "duplicate contract id '\(id)'")
-          continue
+    PhaseLog.mark("waiting for the contracts (checked on another thread)")
+    if let f = found(conFound), conRead.bytes != nil || conRead.value != nil {
+      // Checked early, with nothing wrong and every customer known: done. Otherwise checked again here.
+      var rows: ContractRows
+      if var early = conEarly.value, early.resolve(customerIndex) {
+        rows = early
+      } else {
+        rows = ContractRows(
+          plan: plan, path: f.path, columns: conCols, rejectedCustomers: rejected.customers,
+          estimate: conRead.value?.rows.count ?? RecordBuilder.estimatedRows(f.path))
+        if let bytes = conRead.bytes {
+          rows.read(bytes: bytes, customers: customerIndex)
+        } else if let (read, iss) = conRead.value {
+          rows.readerIssues = iss
+          for row in read { rows.take(row, customers: customerIndex) }
         }
-        guard let ci = customerIndex[cust] else {
-          issue("D0301", f, row, cCust, Dataset.unknown("customer", cust, rejected: rejected.customers))
-          continue
-        }
-        guard let pi = plan.planIndex[planName] else {
-          let names = plan.plans.map(\.name).sorted()
-          let hint = Suggest.closest(to: planName, in: names).map { "did you mean '\($0)'? " } ?? ""
-          issue("D0303", f, row, cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
-          continue
-        }
-        let planCurrency = planCurrencies[pi]
-        var end: CivilDate?
-        if case .date(let e) = row.values[cEnd] {
-          if e < start {
-            issue("D0305", f, row, cEnd, "the contract ends (\(e)) before it starts (\(start))")
-            continue
-          }
-          end = e
-        }
-        if case .currency(let c) = row.values[cCur], c != planCurrency {
-          issue("D0306", f, row, cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(planCurrency.code)")
-          continue
-        }
-        var anchor = start
-        if case .date(let a) = row.values[cAnchor] { anchor = a }
-        var quantity = Fixed.zero
-        var seats = Fixed.zero
-        if case .number(let q) = row.values[cQty] { quantity = q }
-        if case .number(let s) = row.values[cSeats] { seats = s }
-        var record = builder.record(row.values, currency: planCurrency)
-        if let s = customerSlot { record[s] = .record(.customer) }
-        if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
-        if let s = anchorSlot { record[s] = .date(anchor) }
-        contractIndex.add(id, contracts.count)
-        contracts.append(
-          ContractData(
-            id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
-            record: record, changes: [], source: RowRef(file: f.path, line: row.line)))
       }
+      conEarly.value = nil
+      conRead.value = nil
+      conRead.bytes = nil
+      issues += rows.issues
+      contracts = rows.contracts
+      contractIndex = rows.index
       rejected.contracts = Set(issues.filter { $0.file == f.path && $0.line > 1 }.map(\.line)).count
     } else if issues.isEmpty && !plan.plans.isEmpty {
       // Rules without plans (dunning or matching only) need no contracts.

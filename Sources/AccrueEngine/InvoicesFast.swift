@@ -20,20 +20,14 @@ struct InvoiceLayout {
   var lineEnd: [UInt8]
 
   init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
-    guard let (h, lineEnd) = HeaderLine.split(raw) else { return nil }
-    self.lineEnd = lineEnd
-    guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
-    guard TableReader.read(bytes: h + [10], path: path, format: .csv, schema: schema).issues.isEmpty else { return nil }
     let builtIn = Dataset.invoiceColumns.count
     guard schema.columns.count == builtIn else { return nil }  // custom fields: the general reader
-    schemaOf = []
+    guard let plain = PlainCSV.Layout(headerLine: raw, schema: schema, path: path) else { return nil }
+    schemaOf = plain.schemaOf
     fileOf = Array(repeating: -1, count: builtIn)
-    for (k, name) in h.split(separator: 44, omittingEmptySubsequences: false).enumerated() {
-      guard let si = schema.index(of: String(decoding: name, as: UTF8.self)) else { return nil }
-      schemaOf.append(si)
-      fileOf[si] = k
-    }
-    header = h
+    for (k, si) in schemaOf.enumerated() { fileOf[si] = k }
+    header = plain.header
+    lineEnd = plain.lineEnd
   }
 }
 
@@ -109,15 +103,7 @@ extension InvoiceRows {
     let saved = self.lineOffset
     self.lineOffset = lineOffset
     var issues: [DataIssue] = []
-    TableReader.stream(
-      bytes: bytes, path: path, format: .csv, schema: schema,
-      onIssue: { i in
-        if i.line <= 1 { return }  // the header was read once, before
-        var x = i
-        x.line += lineOffset
-        issues.append(x)
-      }
-    ) { row in take(row) }
+    PlainCSV.readAlone(bytes, lineOffset: lineOffset, path: path, schema: schema, onIssue: { issues.append($0) }) { row in take(row) }
     found += issues
     self.lineOffset = saved
   }

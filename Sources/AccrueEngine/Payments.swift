@@ -46,29 +46,43 @@ extension Dataset {
   static func loadCash(folder: String, customerIndex: IDIndex, rejected: Int, _ issues: inout [DataIssue]) -> CashData {
     var out = CashData()
     var ids = IDIndex()
-    func bad(_ code: String, _ f: TableFile, _ row: Row, _ col: Int, _ msg: String) {
-      issues.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[col], message: msg, record: row.raw))
-    }
     switch DataFolder.find("payments", in: folder) {
     case .failure(let i): issues.append(i)
     case .success(nil): break
     case .success(let f?):
-      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "payments", columns: paymentColumns, currencyColumn: "currency"))
-      issues += iss
-      for row in rows {
-        guard case .text(let id) = row.values[0], case .date(let booked) = row.values[1], case .money(let amount) = row.values[3],
-          case .currency(let cur) = row.values[4]
-        else { continue }
-        guard ids.add(id, out.payments.count) else {
-          bad("D0304", f, row, 0, "duplicate payment id '\(id)'")
-          continue
-        }
+      let schema = TableSchema(name: "payments", columns: paymentColumns, currencyColumn: "currency")
+      let estimate = RecordBuilder.estimatedRows(f.path)
+      out.payments.reserveCapacity(estimate)
+      ids = IDIndex(minimumCapacity: estimate)
+      let source = f.path + ":"
+      /// Adds the payment of a row's values; false when its id was seen before.
+      func add(_ v: [Value], line: Int) -> Bool {
+        guard case .text(let id) = v[0], case .date(let booked) = v[1], case .money(let amount) = v[3], case .currency(let cur) = v[4]
+        else { return true }
+        guard ids.add(id, out.payments.count) else { return false }
         let t = BankTransaction(
-          bookingDate: booked, valueDate: row.values[2].date, amount: amount, currency: cur, reference: row.values[5].text ?? "",
-          remittance: row.values[6].text ?? "", counterpartyName: row.values[7].text ?? "", counterpartyAccount: row.values[8].text ?? "",
-          source: "\(f.path):\(row.line)")
+          bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
+          remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
+          source: source + String(line))
         out.payments.append(Payment(id: id, transaction: t))
+        return true
       }
+      // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
+      var duplicates: [DataIssue] = []
+      func take(_ row: borrowing Row) {
+        if !add(row.values, line: row.line), case .text(let id) = row.values[0] {
+          duplicates.append(
+            DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))
+        }
+      }
+      if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
+        PlainCSV.read(bytes: bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+      } else {
+        let (rows, iss) = TableReader.readAll(f, schema: schema)
+        issues += iss
+        for row in rows { take(row) }
+      }
+      issues += duplicates
     }
     // Statement files, in name order. A payment's id comes from its content (`stmt-` and a hash of its date,
     // amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
@@ -105,21 +119,30 @@ extension Dataset {
     case .success(nil): break
     case .success(let f?):
       let cols = [ColumnSpec(name: "customer", type: .text, required: true), ColumnSpec(name: "account", type: .text, required: true)]
-      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "accounts", columns: cols))
-      issues += iss
-      for row in rows {
-        guard case .text(let cust) = row.values[0], case .text(let acct) = row.values[1] else { continue }
-        guard let ci = customerIndex[cust] else {
-          bad("D0301", f, row, 0, Dataset.unknown("customer", cust, rejected: rejected))
-          continue
-        }
+      let schema = TableSchema(name: "accounts", columns: cols)
+      /// Maps the row's account to its customer; or nothing, giving why (code, column, message).
+      func add(_ v: [Value]) -> (String, Int, String)? {
+        guard case .text(let cust) = v[0], case .text(let acct) = v[1] else { return nil }
+        guard let ci = customerIndex[cust] else { return ("D0301", 0, Dataset.unknown("customer", cust, rejected: rejected)) }
         let key = CashData.account(acct)
-        if let other = out.accounts[key], other != ci {
-          bad("D0304", f, row, 1, "account \(acct) is already another customer's")
-          continue
-        }
+        if let other = out.accounts[key], other != ci { return ("D0304", 1, "account \(acct) is already another customer's") }
         out.accounts[key] = ci
+        return nil
       }
+      var checked: [DataIssue] = []
+      func take(_ row: borrowing Row) {
+        if let (code, c, message) = add(row.values) {
+          checked.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[c], message: message, record: row.raw))
+        }
+      }
+      if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
+        PlainCSV.read(bytes: bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
+      } else {
+        let (rows, iss) = TableReader.readAll(f, schema: schema)
+        issues += iss
+        for row in rows { take(row) }
+      }
+      issues += checked
     }
     return out
   }

@@ -713,6 +713,28 @@ struct PaymentsDataTests {
     #expect(a.cash.accounts[CashData.account("de02120300000000202051")] == 1)
   }
 
+  @Test("payments.csv and accounts.csv: the reader's issues first, then the rows', each located")
+  func paymentAndAccountIssues() throws {
+    let payments = """
+      id,booking_date,amount,currency,payer_account
+      p1,2026-11-05,1.00,USD,DE01
+      p2,2026-11-05,1.001,USD,
+      p1,2026-11-06,2.00,USD,
+      p3,2026-13-01,2.00,USD,
+      p4,2026-11-07,3.00,USD,
+
+      """
+    let accounts = "customer,account\nc1,DE01\nnobody,DE02\nc2,de 01\nc1,\nc3,DE03\n"
+    let (data, issues) = try Self.load(["customers.csv": Dun.customers, "payments.csv": payments, "accounts.csv": accounts], statements: [:])
+    #expect(issues.map { "\($0.file.split(separator: "/").last!) \($0.code) \($0.line):\($0.column)" } == [
+      "payments.csv D0208 3:15", "payments.csv D0204 5:4", "payments.csv D0304 4:1",
+      "accounts.csv D0203 5:4", "accounts.csv D0301 3:1", "accounts.csv D0304 4:4",
+    ])
+    #expect(data.cash.payments.map(\.id) == ["p1", "p4"])
+    #expect(data.cash.payments[0].transaction.source.hasSuffix("payments.csv:2"))
+    #expect(data.cash.accounts == ["DE01": 0, "DE03": 2])
+  }
+
   @Test("a malformed statement is a located data issue (D0105); a duplicate payment id too")
   func bad() throws {
     let (_, issues) = try Self.load(

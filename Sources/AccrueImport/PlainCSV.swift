@@ -1,0 +1,174 @@
+/// The fast path of the CSV reader, for tables read whole (contracts, payments): a plain line (printable
+/// ASCII without quotes, exactly the header's field count) is split on commas and its fields converted by the
+/// general reader's own code (`RowAssembler`), without building a `Row`. Any line that code has anything to
+/// say about (an empty required field, a value that does not parse, money with too many decimals) goes to the
+/// general reader alone, behind the header, and is reported exactly as reading the whole file would report it.
+/// A file holding a quote (a quoted field may span lines), or whose header is not plain or has any issue,
+/// goes to the general reader whole.
+public enum PlainCSV {
+  /// Reads a CSV file's bytes: `fast(values, line)` for each plain line, with its values in schema order
+  /// (columns not in the file: `.missing`); when `fast` returns false (it declines the row, having changed
+  /// nothing) or the line is not plain, the general reader reads the line and hands its row to `general` and
+  /// its issues to `onIssue`. Rows and issues come in file order, with the lines of the file.
+  public static func read(
+    bytes: [UInt8], path: String, schema: TableSchema, onIssue: (DataIssue) -> Void,
+    fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
+  ) {
+    let headerEnd = bytes.firstIndex(of: 10) ?? bytes.count
+    let quoted = bytes.withUnsafeBufferPointer { b in b.contains(34) }
+    guard !quoted, headerEnd < bytes.count, let layout = Layout(headerLine: bytes[...headerEnd], schema: schema, path: path) else {
+      TableReader.stream(bytes: bytes, path: path, format: .csv, schema: schema, onIssue: onIssue, general)
+      return
+    }
+    var asm = RowAssembler(file: path, schema: schema)
+    asm.currencyInHeader = asm.currencyIndex >= 0 && layout.schemaOf.contains(asm.currencyIndex)
+    var starts = [Int](repeating: 0, count: layout.fieldCount + 1)
+    bytes.withUnsafeBufferPointer { b in
+      let p = b.baseAddress!
+      var i = headerEnd + 1
+      var line = 2
+      while i < b.count {
+        let (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
+        if !(plain && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
+          let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: i, to: min(next, b.count))
+          let offset = line - 2
+          readAlone(one, lineOffset: offset, path: path, schema: schema, onIssue: onIssue) { row in
+            var r = copy row
+            r.line += offset
+            for k in r.lines.indices { r.lines[k] += offset }
+            general(r)
+          }
+        }
+        line += 1
+        i = next
+      }
+    }
+  }
+
+  /// The general reader over a header and one line (`HeaderLine.withLine`): the header's issues are left out
+  /// (it was read before), the others get the line's place in the file (`lineOffset` added). Rows are handed on
+  /// as read, numbered from line 2.
+  public static func readAlone(
+    _ one: [UInt8], lineOffset: Int, path: String, schema: TableSchema, onIssue: (DataIssue) -> Void, _ body: (borrowing Row) -> Void
+  ) {
+    TableReader.stream(
+      bytes: one, path: path, format: .csv, schema: schema,
+      onIssue: { issue in
+        if issue.line <= 1 { return }
+        var x = issue
+        x.line += lineOffset
+        onIssue(x)
+      }, body)
+  }
+
+  /// Which file column holds which schema column, from a header the general reader has nothing to say about.
+  public struct Layout: Sendable {
+    public let fieldCount: Int
+    /// Schema column of each file column.
+    public let schemaOf: [Int]
+    /// Schema columns not in the file.
+    let absent: [Int]
+    /// The header line without BOM and line end, and its line end.
+    public let header: [UInt8]
+    public let lineEnd: [UInt8]
+
+    public init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
+      guard let (h, lineEnd) = HeaderLine.split(raw) else { return nil }
+      guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
+      guard TableReader.read(bytes: h + [10], path: path, format: .csv, schema: schema).issues.isEmpty else { return nil }
+      var schemaOf: [Int] = []
+      for name in h.split(separator: 44, omittingEmptySubsequences: false) {
+        guard let si = schema.index(of: String(decoding: name, as: UTF8.self)), !schemaOf.contains(si) else { return nil }
+        schemaOf.append(si)
+      }
+      self.schemaOf = schemaOf
+      fieldCount = schemaOf.count
+      absent = schema.columns.indices.filter { !schemaOf.contains($0) }
+      header = h
+      self.lineEnd = lineEnd
+    }
+
+    /// Converts a plain line's fields into `asm.row.values` as the general reader would; false when it would
+    /// report anything about the line.
+    @inline(__always)
+    func convert(_ p: UnsafePointer<UInt8>, _ starts: [Int], _ asm: inout RowAssembler) -> Bool {
+      asm.beginCSVRow(line: 0, absent: absent)
+      for f in 0..<fieldCount {
+        let from = starts[f]
+        let field = UnsafeBufferPointer(start: p + from, count: starts[f + 1] - 1 - from)
+        let si = schemaOf[f]
+        asm.row.values[si] = asm.value(si, field, .text, line: 0, column: 0)
+        if asm.bad { return false }
+      }
+      return asm.finishRow()
+    }
+  }
+}
+
+/// A header line as the fast paths keep it: without BOM and line end, and the line end itself (LF or CR LF), so
+/// a line handed to the general reader alone is read with exactly the bytes it has in the file.
+public enum HeaderLine {
+  /// Nil when the header is followed by anything but one LF or CR LF (a stray CR): only the general reader
+  /// reads such a file as one reader would.
+  public static func split(_ raw: ArraySlice<UInt8>) -> (text: [UInt8], lineEnd: [UInt8])? {
+    var h = Array(raw)
+    if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
+    var end: [UInt8] = []
+    if h.last == 10 {
+      h.removeLast()
+      end = [10]
+      if h.last == 13 {
+        h.removeLast()
+        end = [13, 10]
+      }
+    }
+    if h.contains(13) { return nil }
+    return (h, end)
+  }
+
+  /// The header, its line end, then the line from `start` up to `next` (its own line end included, if it has one).
+  public static func withLine(_ header: [UInt8], _ lineEnd: [UInt8], _ p: UnsafePointer<UInt8>, from start: Int, to next: Int)
+    -> [UInt8]
+  {
+    var one = header
+    one += lineEnd.isEmpty ? [10] : lineEnd
+    one.append(contentsOf: UnsafeBufferPointer(start: p + start, count: next - start))
+    return one
+  }
+}
+
+/// Splitting a CSV line for the fast paths: field starts, the line's end, and whether it is plain (printable
+/// ASCII without quotes, exactly `fieldCount` fields, not empty).
+public enum PlainLine {
+  /// Scans the line starting at `start` (before `end`); fills `starts[0...fieldCount]` (field k is
+  /// `starts[k] ..< starts[k + 1] - 1`) when plain. Returns where the line ends (its LF or CR LF), where the next
+  /// line starts, and whether it is plain.
+  @inlinable @inline(__always)
+  public static func scan(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, fieldCount: Int, _ starts: inout [Int])
+    -> (lineEnd: Int, next: Int, plain: Bool)
+  {
+    var k = 0
+    var plain = true
+    var crlf = false
+    var j = start
+    starts[0] = start
+    while j < end {
+      let c = p[j]
+      if c == 44 {
+        k += 1
+        if k < fieldCount { starts[k] = j + 1 } else { plain = false }
+      } else if c < 0x20 || c >= 0x7F || c == 34 {
+        if c == 10 { break }
+        if c == 13 && j + 1 < end && p[j + 1] == 10 {
+          crlf = true
+          break
+        }
+        plain = false
+      }
+      j += 1
+    }
+    plain = plain && k == fieldCount - 1 && j > start
+    if plain { starts[fieldCount] = j + 1 }
+    return (j, crlf ? j + 2 : j + 1, plain)
+  }
+}

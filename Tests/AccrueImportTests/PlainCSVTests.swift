@@ -1,0 +1,116 @@
+import AccrueCore
+import AccrueImport
+import Testing
+
+/// The fast path of whole-table reads (`PlainCSV.read`) against the general reader: on random files mixing good
+/// rows with every kind of bad field, blank and ragged lines, non-ASCII text, control characters, CR LF and
+/// quotes, it must deliver the same rows (values and lines) and the same issues, in the same order.
+@Suite("Plain CSV fast path")
+struct PlainCSVTests {
+  static let schema = TableSchema(
+    name: "t",
+    columns: [
+      ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "day", type: .date, required: true),
+      ColumnSpec(name: "amount", type: .money), ColumnSpec(name: "currency", type: .currency),
+      ColumnSpec(name: "n", type: .number), ColumnSpec(name: "flag", type: .bool), ColumnSpec(name: "note", type: .text),
+    ], currencyColumn: "currency")
+
+  /// A small deterministic generator (no wall clock, no global randomness).
+  struct Gen {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(n))
+    }
+    mutating func pick(_ xs: [String]) -> String { xs[next(xs.count)] }
+  }
+
+  static func file(seed: UInt64) -> [UInt8] {
+    var g = Gen(state: seed)
+    var names = ["id", "day", "amount", "currency", "n", "flag", "note"]
+    // Optional columns left out now and then; the order shuffled.
+    names = names.filter { ["id", "day"].contains($0) || g.next(5) > 0 }
+    for i in names.indices.reversed() { names.swapAt(i, g.next(i + 1)) }
+    let crlf = g.next(3) == 0
+    let end = crlf ? "\r\n" : "\n"
+    var text = (g.next(6) == 0 ? "\u{FEFF}" : "") + names.joined(separator: ",") + end
+    let rows = 20 + g.next(30)
+    for k in 0..<rows {
+      switch g.next(25) {
+      case 0: text += end  // blank line
+      case 1: text += "a,b" + end  // too few fields
+      case 2: text += Array(repeating: "x", count: names.count + 1).joined(separator: ",") + end  // too many
+      default:
+        let fields = names.map { name -> String in
+          switch name {
+          case "id": return g.next(15) == 0 ? "" : g.next(12) == 0 ? "é\(k)" : "r\(k % 17)"
+          case "day": return g.pick(["2026-01-31", "2026-02-28", "2026-02-30", "", "20260101", "2024-02-29"])
+          case "amount": return g.pick(["12.34", "1.234", "1_000", "", "-5", "abc", "7", "0.5"])
+          case "currency": return g.pick(["EUR", "JPY", "eur", "", "USD", "EUR"])
+          case "n": return g.pick(["3", "x", "", "1.5", "-0"])
+          case "flag": return g.pick(["true", "no", "maybe", "", "1", "YES"])
+          default: return g.pick(["hello", "", "tab\there", "x y", "stray\rcr", "ü"])
+          }
+        }
+        text += fields.joined(separator: ",") + (k == rows - 1 && g.next(2) == 0 ? "" : end)
+      }
+    }
+    // Now and then a quoted field over two lines, then more rows (the whole file then goes to the general reader).
+    if g.next(8) == 0 {
+      let good = names.map { $0 == "id" ? "r99" : $0 == "day" ? "2026-01-01" : "" }
+      var quoted = good
+      quoted[0] = "\"a\(end)b\""
+      text += quoted.joined(separator: ",") + end + good.joined(separator: ",") + end + good.joined(separator: ",") + end
+    }
+    return Array(text.utf8)
+  }
+
+  struct Delivered: Equatable {
+    var line: Int
+    var values: [Value]
+  }
+
+  @Test(arguments: 0..<200)
+  func sameAsTheGeneralReader(seed: Int) {
+    let bytes = Self.file(seed: UInt64(seed))
+    let expected = TableReader.read(bytes: bytes, path: "t.csv", format: .csv, schema: Self.schema)
+    // Declining some rows the fast path could take must not change anything either.
+    for decline in [false, true] {
+      var rows: [Delivered] = []
+      var generalRows: [Row] = []
+      var issues: [DataIssue] = []
+      var n = 0
+      PlainCSV.read(
+        bytes: bytes, path: "t.csv", schema: Self.schema, onIssue: { issues.append($0) },
+        fast: { values, line in
+          n += 1
+          if decline && n % 3 == 0 { return false }
+          rows.append(Delivered(line: line, values: values))
+          return true
+        },
+        general: { row in
+          rows.append(Delivered(line: row.line, values: row.values))
+          generalRows.append(copy row)
+        })
+      #expect(rows == expected.rows.map { Delivered(line: $0.line, values: $0.values) }, "seed \(seed)")
+      #expect(issues == expected.issues, "seed \(seed)")
+      // Rows read by the general reader alone keep their columns, lines and text.
+      for r in generalRows {
+        let same = expected.rows.first { $0.line == r.line }
+        #expect(same?.columns == r.columns && same?.lines == r.lines && same?.raw == r.raw, "seed \(seed) line \(r.line)")
+      }
+    }
+  }
+
+  @Test func plainFilesGoTheFastWay() {
+    let text = "id,day,amount,currency\nr1,2026-01-01,12.50,EUR\nr2,2026-01-02,7,JPY\n"
+    var fast = 0
+    PlainCSV.read(
+      bytes: Array(text.utf8), path: "t.csv", schema: Self.schema, onIssue: { _ in },
+      fast: { _, _ in
+        fast += 1
+        return true
+      }, general: { _ in })
+    #expect(fast == 2)
+  }
+}
