@@ -109,9 +109,9 @@ struct ContractRows {
 
   /// Checks the rows of a CSV file's bytes: plain lines straight from their values; a line the reader or the
   /// check has anything to say about through the general reader, which gives its issues their columns and text.
-  mutating func read(bytes: [UInt8], customers: IDIndex?) {
+  mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, customers: IDIndex?) {
     PlainCSV.read(
-      bytes: bytes, path: path, schema: schema, onIssue: { readerIssues.append($0) },
+      bytes, path: path, schema: schema, onIssue: { readerIssues.append($0) },
       fast: { values, line in add(values, line: line, customers: customers) == nil },
       general: { row in take(row, customers: customers) })
   }
@@ -133,4 +133,10 @@ struct ContractRows {
 /// Carries contracts checked on another thread back (written once before the semaphore is signalled).
 final class ContractsBox: @unchecked Sendable {
   var value: ContractRows?
+
+  /// The value, no longer held here (so changing it copies nothing).
+  func take() -> ContractRows? {
+    defer { value = nil }
+    return value
+  }
 }

@@ -108,7 +108,7 @@ public final class PeriodKeys: @unchecked Sendable {
 final class TableBox: @unchecked Sendable {
   var value: (rows: [Row], issues: [DataIssue])?
   /// A CSV file's bytes, when it was read as bytes.
-  var bytes: [UInt8]?
+  var file: MappedFile?
 }
 
 /// The data of one run, validated against the rules.
@@ -266,31 +266,27 @@ extension Dataset {
     }
 
     // The contracts are read on a second thread while the customers are read here: a CSV file is checked there
-    // too, its customers found once they are known (`ContractRows`); then that thread reads the invoices file
-    // ahead, while the contracts are finished here.
+    // too, its customers found once they are known (`ContractRows`). Meanwhile, the customers read, this thread
+    // reads the invoices file.
     let custFound = DataFolder.find("customers", in: folder)
     let conFound = DataFolder.find("contracts", in: folder)
     let conCols = Schemas.columns(.contract, p)
     let conRead = TableBox()
     let conEarly = ContractsBox()
     let conDone = DispatchSemaphore(value: 0)
-    var ahead: InvoicesAhead?
     if case .success(let f?) = conFound {
       let schema = Schemas.table("contracts", conCols)
-      let reader = InvoicesAhead()
-      ahead = reader
       let t = Thread {
-        if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
-          conRead.bytes = bytes
+        if f.format == .csv, let file = MappedFile(path: f.path) {
+          conRead.file = file
           var early = ContractRows(
             plan: plan, path: f.path, columns: conCols, rejectedCustomers: 0, estimate: RecordBuilder.estimatedRows(f.path))
-          early.read(bytes: bytes, customers: nil)
+          early.read(file.bytes, customers: nil)
           if early.readerIssues.isEmpty && early.checked.isEmpty { conEarly.value = early }
         } else {
           conRead.value = TableReader.readAll(f, schema: schema)
         }
         conDone.signal()
-        reader.read(folder: folder, parallelAt: parallelInvoicesAt)
       }
       t.stackSize = 8 << 20
       t.start()
@@ -354,23 +350,26 @@ extension Dataset {
     }
     cashThread.stackSize = 8 << 20
     cashThread.start()
+    let ahead = InvoicesAhead()
+    ahead.read(folder: folder, parallelAt: parallelInvoicesAt)
+    PhaseLog.mark("invoices file read (while the contracts are checked)")
     // Contracts.
     let conFields = p.fields(of: .contract)
     var contracts: [ContractData] = []
     var contractIndex = IDIndex()
     conDone.wait()
     PhaseLog.mark("waiting for the contracts (checked on another thread)")
-    if let f = found(conFound), conRead.bytes != nil || conRead.value != nil {
+    if let f = found(conFound), conRead.file != nil || conRead.value != nil {
       // Checked early, with nothing wrong and every customer known: done. Otherwise checked again here.
       var rows: ContractRows
-      if var early = conEarly.value, early.resolve(customerIndex) {
+      if var early = conEarly.take(), early.resolve(customerIndex) {
         rows = early
       } else {
         rows = ContractRows(
           plan: plan, path: f.path, columns: conCols, rejectedCustomers: rejected.customers,
           estimate: conRead.value?.rows.count ?? RecordBuilder.estimatedRows(f.path))
-        if let bytes = conRead.bytes {
-          rows.read(bytes: bytes, customers: customerIndex)
+        if let file = conRead.file {
+          rows.read(file.bytes, customers: customerIndex)
         } else if let (read, iss) = conRead.value {
           rows.readerIssues = iss
           for row in read { rows.take(row, customers: customerIndex) }
@@ -378,7 +377,7 @@ extension Dataset {
       }
       conEarly.value = nil
       conRead.value = nil
-      conRead.bytes = nil
+      conRead.file = nil
       issues += rows.issues
       contracts = rows.contracts
       contractIndex = rows.index

@@ -19,7 +19,7 @@ struct InvoiceLayout {
   var header: [UInt8]
   var lineEnd: [UInt8]
 
-  init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
+  init?<C: Collection<UInt8>>(headerLine raw: C, schema: TableSchema, path: String) {
     let builtIn = Dataset.invoiceColumns.count
     guard schema.columns.count == builtIn else { return nil }  // custom fields: the general reader
     guard let plain = PlainCSV.Layout(headerLine: raw, schema: schema, path: path) else { return nil }

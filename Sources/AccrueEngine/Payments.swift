@@ -75,8 +75,8 @@ extension Dataset {
             DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))
         }
       }
-      if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
-        PlainCSV.read(bytes: bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+      if f.format == .csv, let file = MappedFile(path: f.path) {
+        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
       } else {
         let (rows, iss) = TableReader.readAll(f, schema: schema)
         issues += iss
@@ -135,8 +135,8 @@ extension Dataset {
           checked.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[c], message: message, record: row.raw))
         }
       }
-      if f.format == .csv, let bytes = InvoiceRows.readFile(f.path) {
-        PlainCSV.read(bytes: bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
+      if f.format == .csv, let file = MappedFile(path: f.path) {
+        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
       } else {
         let (rows, iss) = TableReader.readAll(f, schema: schema)
         issues += iss

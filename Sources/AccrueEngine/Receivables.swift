@@ -203,9 +203,10 @@ extension Dataset {
       contractIndex: contractIndex, rejected: rejected)
     reader.customDefaults = custom.map { defaults[$0.1] }
     let size = (try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0
-    if f.format == .csv, size >= parallelAt, let (bytes, (cut, linesBefore)) = ahead?.take(f.path) ?? InvoiceRows.readAndSplit(f.path) {
+    if f.format == .csv, size >= parallelAt, let (file, (cut, linesBefore)) = ahead?.take(f.path) ?? InvoiceRows.readAndSplit(f.path) {
+      let bytes = file.bytes
       let headerEnd = bytes.firstIndex(of: 10) ?? 0
-      let quoted = bytes.withUnsafeBufferPointer { memchr($0.baseAddress!, 34, $0.count) != nil }
+      let quoted = memchr(bytes.baseAddress!, 34, bytes.count) != nil
       let second = InvoiceRowsBox(reader)
       var first = reader
       let done = DispatchSemaphore(value: 0)
@@ -219,16 +220,13 @@ extension Dataset {
         first.periods.reserveCapacity(lines)
         first.idColumns.reserveCapacity(lines)
         let t = Thread {
-          bytes.withUnsafeBufferPointer { b in
-            second.rows.readLines(b, from: cut + 1, to: b.count, firstLine: linesBefore + 2, layout: layout, schema: schema)
-          }
+          let b = file.bytes
+          second.rows.readLines(b, from: cut + 1, to: b.count, firstLine: linesBefore + 2, layout: layout, schema: schema)
           done.signal()
         }
         t.stackSize = 8 << 20
         t.start()
-        bytes.withUnsafeBufferPointer { b in
-          first.readLines(b, from: headerEnd + 1, to: cut + 1, firstLine: 2, layout: layout, schema: schema)
-        }
+        first.readLines(bytes, from: headerEnd + 1, to: cut + 1, firstLine: 2, layout: layout, schema: schema)
         PhaseLog.mark("invoices: first half of the file")
         done.wait()
         PhaseLog.mark("invoices: waiting for the second half")
@@ -262,6 +260,7 @@ extension Dataset {
         first.append(&second.rows) { InvoiceRows.lineText(bytes, line: $0) }
       }
       issues += first.found.sorted { $0.line < $1.line }
+      withExtendedLifetime(file) {}
       return (first.invoices, first.ids, first.periods, first.fastRows)
     }
     var one = reader
@@ -514,12 +513,12 @@ public struct InvoiceIDIndex: Sendable {
   }
 }
 
-/// A large invoices file read ahead and cut in two, by a thread that would otherwise wait (the one that read
-/// the contracts file, while the contracts are checked), so reading it is not on the way of loading.
+/// A large invoices file read ahead and cut in two, by a thread that would otherwise wait (the loading thread,
+/// while the contracts are checked on another), so reading it is not on the way of loading.
 final class InvoicesAhead: @unchecked Sendable {
   private let done = DispatchSemaphore(value: 0)
   private var path: String?
-  private var value: ([UInt8], (cut: Int, linesBefore: Int))?
+  private var value: (MappedFile, (cut: Int, linesBefore: Int))?
 
   /// Reads the folder's invoices file when it is a CSV file of at least `parallelAt` bytes; then signals.
   func read(folder: String, parallelAt: Int) {
@@ -533,7 +532,7 @@ final class InvoicesAhead: @unchecked Sendable {
   }
 
   /// What was read, when it is the file at `path` (waits for the reading to end; hands the bytes over once).
-  func take(_ path: String) -> ([UInt8], (cut: Int, linesBefore: Int))? {
+  func take(_ path: String) -> (MappedFile, (cut: Int, linesBefore: Int))? {
     done.wait()
     done.signal()
     defer { value = nil }
@@ -695,36 +694,13 @@ struct InvoiceRows {
   }
 
   /// The whole file and where to cut it in two (nil: unreadable, or too small to cut).
-  static func readAndSplit(_ path: String) -> ([UInt8], (cut: Int, linesBefore: Int))? {
-    guard let bytes = readFile(path), let split = splitPoint(bytes) else { return nil }
-    return (bytes, split)
-  }
-
-  /// The whole file, read straight into an array.
-  static func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { return nil }
-    let size = Int(st.st_size)
-    var failed = false
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
-      var done = 0
-      while done < size {
-        let n = read(fd, buf.baseAddress! + done, size - done)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        done += n
-      }
-      failed = done != size
-      count = done
-    }
-    return failed ? nil : bytes
+  static func readAndSplit(_ path: String) -> (MappedFile, (cut: Int, linesBefore: Int))? {
+    guard let file = MappedFile(path: path), let split = splitPoint(file.bytes) else { return nil }
+    return (file, split)
   }
 
   /// The text of a line (1-based) of `bytes`, as issues show records.
-  static func lineText(_ bytes: [UInt8], line: Int) -> String {
+  static func lineText(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> String {
     var n = 1
     var start = 0
     while n < line, let nl = bytes[start...].firstIndex(of: 10) {
@@ -738,14 +714,15 @@ struct InvoiceRows {
 
   /// Where to cut a CSV file in two: a newline near the middle after an even number of quotes (a record
   /// boundary), and the number of lines up to it. Nil when the file is too small or has no such newline.
-  static func splitPoint(_ bytes: [UInt8]) -> (cut: Int, linesBefore: Int)? {
+  static func splitPoint(_ b: UnsafeBufferPointer<UInt8>) -> (cut: Int, linesBefore: Int)? {
+    let bytes = b
     guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
     let mid = bytes.count / 2
     guard mid > headerEnd else { return nil }
     var quotes = 0
     var lines = 0
     var cut = -1
-    bytes.withUnsafeBufferPointer { b in
+    do {
       // Quotes before the middle, counted a block at a time; then newlines up to the cut.
       var i = 0
       while i < mid {
@@ -754,7 +731,7 @@ struct InvoiceRows {
         i = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress! + 1
       }
       lines = Usage.countNewlines(b, from: 0, to: mid)
-      for i in mid..<b.count {
+      scan: for i in mid..<b.count {
         let c = b[i]
         if c == 34 {
           quotes += 1
@@ -762,7 +739,7 @@ struct InvoiceRows {
           lines += 1
           if quotes & 1 == 0 {
             cut = i
-            return
+            break scan
           }
         }
       }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The fast path of the CSV reader, for tables read whole (contracts, payments): a plain line (printable
 /// ASCII without quotes, exactly the header's field count) is split on commas and its fields converted by the
 /// general reader's own code (`RowAssembler`), without building a `Row`. Any line that code has anything to
@@ -14,16 +22,24 @@ public enum PlainCSV {
     bytes: [UInt8], path: String, schema: TableSchema, onIssue: (DataIssue) -> Void,
     fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
   ) {
-    let headerEnd = bytes.firstIndex(of: 10) ?? bytes.count
-    let quoted = bytes.withUnsafeBufferPointer { b in b.contains(34) }
-    guard !quoted, headerEnd < bytes.count, let layout = Layout(headerLine: bytes[...headerEnd], schema: schema, path: path) else {
-      TableReader.stream(bytes: bytes, path: path, format: .csv, schema: schema, onIssue: onIssue, general)
+    bytes.withUnsafeBufferPointer { b in read(b, path: path, schema: schema, onIssue: onIssue, fast: fast, general: general) }
+  }
+
+  /// `read(bytes:...)` over bytes in memory (a `MappedFile`'s).
+  public static func read(
+    _ b: UnsafeBufferPointer<UInt8>, path: String, schema: TableSchema, onIssue: (DataIssue) -> Void,
+    fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
+  ) {
+    let headerEnd = b.firstIndex(of: 10) ?? b.count
+    let quoted = b.count > 0 && memchr(b.baseAddress!, 34, b.count) != nil
+    guard !quoted, headerEnd < b.count, let layout = Layout(headerLine: b[...headerEnd], schema: schema, path: path) else {
+      TableReader.stream(bytes: Array(b), path: path, format: .csv, schema: schema, onIssue: onIssue, general)
       return
     }
     var asm = RowAssembler(file: path, schema: schema)
     asm.currencyInHeader = asm.currencyIndex >= 0 && layout.schemaOf.contains(asm.currencyIndex)
     var starts = [Int](repeating: 0, count: layout.fieldCount + 1)
-    bytes.withUnsafeBufferPointer { b in
+    do {
       let p = b.baseAddress!
       var i = headerEnd + 1
       var line = 2
@@ -72,7 +88,7 @@ public enum PlainCSV {
     public let header: [UInt8]
     public let lineEnd: [UInt8]
 
-    public init?(headerLine raw: ArraySlice<UInt8>, schema: TableSchema, path: String) {
+    public init?<C: Collection<UInt8>>(headerLine raw: C, schema: TableSchema, path: String) {
       guard let (h, lineEnd) = HeaderLine.split(raw) else { return nil }
       guard !h.isEmpty, h.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 34 }) else { return nil }
       guard TableReader.read(bytes: h + [10], path: path, format: .csv, schema: schema).issues.isEmpty else { return nil }
@@ -110,7 +126,7 @@ public enum PlainCSV {
 public enum HeaderLine {
   /// Nil when the header is followed by anything but one LF or CR LF (a stray CR): only the general reader
   /// reads such a file as one reader would.
-  public static func split(_ raw: ArraySlice<UInt8>) -> (text: [UInt8], lineEnd: [UInt8])? {
+  public static func split<C: Collection<UInt8>>(_ raw: C) -> (text: [UInt8], lineEnd: [UInt8])? {
     var h = Array(raw)
     if h.starts(with: [0xEF, 0xBB, 0xBF]) { h.removeFirst(3) }
     var end: [UInt8] = []

@@ -114,3 +114,18 @@ struct PlainCSVTests {
     #expect(fast == 2)
   }
 }
+
+@Suite("Mapped files")
+struct MappedFileTests {
+  @Test func bytesAreTheFilesWhateverItsSize() throws {
+    let dir = TempDir()
+    for size in [0, 1, 4095, 4096, 4097, 100_000] {
+      let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+      let path = dir.write("f\(size)", bytes: bytes)
+      let file = try #require(MappedFile(path: path))
+      #expect(file.count == size)
+      #expect(Array(file.bytes) == bytes)
+    }
+    #expect(MappedFile(path: dir.path + "/absent") == nil)
+  }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A whole file's bytes, mapped into memory read-only (its pages are the page cache's: nothing is copied, and
+/// nothing is zeroed first, as reading into fresh memory would). Where mapping fails (an empty file, a file
+/// system that cannot map) the file is read instead. The bytes stay valid while the value lives.
+///
+/// A data file must not be shortened while a run reads it: a mapped page past the new end cannot be read.
+public final class MappedFile: @unchecked Sendable {
+  /// The file's bytes.
+  public let bytes: UnsafeBufferPointer<UInt8>
+  private let mapped: Bool
+
+  /// The file at `path`, or nil when it cannot be opened or read.
+  public init?(path: String) {
+    let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = Int(st.st_size)
+    #if os(Linux)
+      let flags = MAP_PRIVATE | MAP_POPULATE
+    #else
+      let flags = MAP_PRIVATE
+    #endif
+    if size > 0, let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
+      bytes = UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size)
+      mapped = true
+      return
+    }
+    // Read instead.
+    let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, size))
+    var done = 0
+    while done < size {
+      let n = read(fd, buf + done, size - done)
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      done += n
+    }
+    guard done == size else {
+      buf.deallocate()
+      return nil
+    }
+    bytes = UnsafeBufferPointer(start: buf, count: size)
+    mapped = false
+  }
+
+  deinit {
+    guard let base = bytes.baseAddress else { return }
+    if mapped {
+      munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+    } else {
+      base.deallocate()
+    }
+  }
+
+  public var count: Int { bytes.count }
+}
