@@ -16,8 +16,12 @@ public enum InvoiceStatus: String, Sendable, CaseIterable {
 
 /// An invoice issued earlier (invoices.csv), kept compact: a million of them must fit easily.
 public struct OpenInvoice: Sendable {
-  public var id: String
-  public var number: String
+  public var id: String { didSet { keepShortID() } }
+  public var number: String { didSet { keepShortID() } }
+  /// The id held inline when short and ASCII (`ShortText.none` otherwise), and whether the number is the id:
+  /// loops over invoices in customer order copy and write ids without reading their strings' storage.
+  public private(set) var idText = ShortText.none
+  public private(set) var numberIsID = false
   public var isCreditNote: Bool
   public var customer: Int32
   /// Index into `Dataset.contracts`, or -1.
@@ -36,6 +40,35 @@ public struct OpenInvoice: Sendable {
   public var paidDate: CivilDate? = nil
   /// Values of the rules' custom invoice fields, in slot order after the built-in ones (empty when none).
   public var custom: [RValue]
+
+  public init(
+    id: String, number: String, isCreditNote: Bool, customer: Int32, contract: Int32, issueDate: CivilDate, dueDate: CivilDate,
+    currency: Currency, amount: Fixed, paid: Fixed, disputed: Fixed, status: InvoiceStatus, reference: String, line: Int32,
+    paidDate: CivilDate? = nil, custom: [RValue]
+  ) {
+    self.id = id
+    self.number = number
+    self.isCreditNote = isCreditNote
+    self.customer = customer
+    self.contract = contract
+    self.issueDate = issueDate
+    self.dueDate = dueDate
+    self.currency = currency
+    self.amount = amount
+    self.paid = paid
+    self.disputed = disputed
+    self.status = status
+    self.reference = reference
+    self.line = line
+    self.paidDate = paidDate
+    self.custom = custom
+    keepShortID()
+  }
+
+  private mutating func keepShortID() {
+    idText = ShortText(id)
+    numberIsID = number == id
+  }
 
   /// Amount still open, disputed amounts excluded (never below zero).
   public var balance: Fixed { OpenInvoice.open(amount, paid: paid, disputed: disputed) }

@@ -40,7 +40,11 @@ public enum ReminderRenderer {
     // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
-      if m.invoices[k].number == m.invoices[k].id {
+      if m.invoices[k].numberIsID, !m.invoices[k].idText.isNone {
+        // Held inline: written without making a string.
+        m.invoices[k].idText.withBytes { t.bytes.append(contentsOf: $0) }
+        t.spaces(30 - m.invoices[k].idText.count)
+      } else if m.invoices[k].number == m.invoices[k].id {
         t.pad(m.invoices[k].id, 30)
       } else {
         t.pad("\(m.invoices[k].id) (\(m.invoices[k].number))", 30)

@@ -152,6 +152,28 @@ struct CollectionsTests {
     #expect(r.whyNot?.contains { $0.contains("covered by reminder old/g/second") } == true)
   }
 
+  @Test("covered invoices keep their ids and numbers, short (held inline) or long, plain or not")
+  func coveredIDs() throws {
+    let rules = "cadence g {\n  one reminder per customer\n" + Self.basic.split(separator: "\n").dropFirst(2).dropLast().joined(separator: "\n") + "\n}\n"
+    let long = "INVOICE-2026-THIS-ID-IS-LONGER-THAN-23"
+    let files = [
+      "invoices.csv": "id,number,customer,issue_date,due_date,currency,amount\n"
+        + "a1,a1,c1,2026-09-01,2026-10-01,USD,10.00\n\(long),\(long),c1,2026-09-02,2026-10-02,USD,20.00\n"
+        + "b1,NR 7,c1,2026-09-03,2026-10-03,USD,30.00\n\(long)-2,NR 8,c1,2026-09-04,2026-10-04,USD,40.00\n"
+        + "ünï,ünï,c1,2026-09-05,2026-10-05,USD,50.00\n"
+    ]
+    let m = try #require(try Dun.run(rules, files, asOf: "2026-11-23").reminders.first)
+    #expect(m.invoices.map(\.id) == ["a1", long, "b1", long + "-2", "ünï"])
+    #expect(m.invoices.map(\.number) == ["a1", long, "NR 7", "NR 8", "ünï"])
+    #expect(m.invoices.map(\.numberIsID) == [true, true, false, false, true])
+    #expect(m.invoices.map { $0.idText.isNone } == [false, true, false, true, true])
+    var changed = m.invoices[0]
+    changed.number = "X"
+    #expect(changed.id == "a1" && changed.number == "X" && changed != m.invoices[0])
+    changed.number = "a1"
+    #expect(changed == m.invoices[0] && changed.hashValue == m.invoices[0].hashValue)
+  }
+
   @Test("pauses: dispute, promise to pay, payment plan, credit hold, pause when")
   func pauses() throws {
     let rules = """
