@@ -31,12 +31,8 @@ public struct CollectionAction: Sendable {
 
 /// An invoice a reminder covers.
 public struct CoveredInvoice: Sendable, Hashable {
-  /// The id inline when short and ASCII; else `ShortText.none`, the id in `longID`.
-  public private(set) var idText: ShortText
-  private var longID: String
-  /// Whether the number is the id (else it is in `longNumber`).
-  public private(set) var numberIsID: Bool
-  private var longNumber: String
+  /// The invoice's id and number (held inline when short).
+  public var ref: InvoiceRef
   public var dueDate: CivilDate
   public var daysOverdue: Int
   public var balance: Fixed
@@ -44,56 +40,13 @@ public struct CoveredInvoice: Sendable, Hashable {
   public var disputed: Fixed
 
   public var id: String {
-    get { idText.isNone ? longID : idText.string }
-    set {
-      idText = ShortText(newValue)
-      longID = idText.isNone ? newValue : ""
-    }
+    get { ref.id }
+    set { ref.id = newValue }
   }
 
   public var number: String {
-    get { numberIsID ? id : longNumber }
-    set {
-      numberIsID = newValue == id
-      longNumber = numberIsID ? "" : newValue
-    }
-  }
-
-  public init(id: String, number: String, dueDate: CivilDate, daysOverdue: Int, balance: Fixed, disputed: Fixed) {
-    idText = ShortText(id)
-    longID = idText.isNone ? id : ""
-    numberIsID = number == id
-    longNumber = numberIsID ? "" : number
-    self.dueDate = dueDate
-    self.daysOverdue = daysOverdue
-    self.balance = balance
-    self.disputed = disputed
-  }
-
-  /// Invoice `k`'s, its strings read only when not held inline.
-  init(_ invoices: [OpenInvoice], _ k: Int, daysOverdue: Int, balance: Fixed, disputed: Fixed) {
-    idText = invoices[k].idText
-    longID = idText.isNone ? invoices[k].id : ""
-    numberIsID = invoices[k].numberIsID
-    longNumber = numberIsID ? "" : invoices[k].number
-    dueDate = invoices[k].dueDate
-    self.daysOverdue = daysOverdue
-    self.balance = balance
-    self.disputed = disputed
-  }
-
-  public static func == (a: CoveredInvoice, b: CoveredInvoice) -> Bool {
-    a.id == b.id && a.number == b.number && a.dueDate == b.dueDate && a.daysOverdue == b.daysOverdue && a.balance == b.balance
-      && a.disputed == b.disputed
-  }
-
-  public func hash(into h: inout Hasher) {
-    h.combine(id)
-    h.combine(number)
-    h.combine(dueDate)
-    h.combine(daysOverdue)
-    h.combine(balance)
-    h.combine(disputed)
+    get { ref.number }
+    set { ref.number = newValue }
   }
 }
 
@@ -826,7 +779,9 @@ struct CollectionsRun {
         let k = g.invoice
         let due = invoices[k].dueDate
         covered.append(
-          CoveredInvoice(invoices, k, daysOverdue: max(0, Int(asOf.dayNumber - due.dayNumber)), balance: g.balance, disputed: g.disputed))
+          CoveredInvoice(
+            ref: InvoiceRef(invoices, k), dueDate: due, daysOverdue: max(0, Int(asOf.dayNumber - due.dayNumber)), balance: g.balance,
+            disputed: g.disputed))
         total = total.adding(g.balance) ?? total
         if let f = invoicesFile { sources.append(RowRef(file: f, line: Int(invoices[k].line))) }
         if k != driver.invoice { note(k, "covered by reminder \(key), driven by the oldest invoice \(driverID)") }

@@ -7,8 +7,8 @@ import Foundation
 
 /// One invoice's share of a payment.
 public struct Allocation: Sendable, Hashable {
-  public var invoice: String
-  public var number: String
+  /// The invoice's id and number (held inline when short).
+  public var ref: InvoiceRef
   /// Open amount before this payment.
   public var openBefore: Fixed
   /// Applied from the payment.
@@ -24,6 +24,17 @@ public struct Allocation: Sendable, Hashable {
 
   /// What it takes off the invoice: applied plus written off.
   public var settled: Fixed { amount.adding(writtenOff) ?? amount }
+
+  /// The invoice's id.
+  public var invoice: String {
+    get { ref.id }
+    set { ref.id = newValue }
+  }
+
+  public var number: String {
+    get { ref.number }
+    set { ref.number = newValue }
+  }
 }
 
 /// What became of a payment.
@@ -1224,7 +1235,7 @@ struct Matcher {
         let k = Int(i)
         x.application.allocations.append(
           Allocation(
-            invoice: data.invoices[k].id, number: data.invoices[k].number, openBefore: fixed(o, c), amount: fixed(applied, c),
+            ref: InvoiceRef(data.invoices, k), openBefore: fixed(o, c), amount: fixed(applied, c),
             writtenOff: fixed(short, c), closes: applied + short == o, paidBefore: data.invoices[k].paid,
             source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line))))
         x.changes.append(Change(invoice: i, open: o - applied - short, reserve: false))

@@ -85,6 +85,50 @@ public struct OpenInvoice: Sendable {
   }
 }
 
+/// An invoice's id and number as outputs keep them: the id inline when short and ASCII (`ShortText`), and
+/// whether the number is the id. Copied from an open invoice without reading its strings' storage (a cache
+/// miss each, for invoices read in customer order); written the same way.
+public struct InvoiceRef: Sendable, Hashable {
+  /// The id when short and ASCII, else `ShortText.none` (the id is then in `longID`).
+  public private(set) var idText: ShortText
+  private var longID: String
+  /// Whether the number is the id (else it is in `longNumber`).
+  public private(set) var numberIsID: Bool
+  private var longNumber: String
+
+  public init(id: String, number: String) {
+    idText = ShortText(id)
+    longID = idText.isNone ? id : ""
+    numberIsID = number == id
+    longNumber = numberIsID ? "" : number
+  }
+
+  /// Invoice `k`'s, its strings read only when not held inline.
+  init(_ invoices: [OpenInvoice], _ k: Int) {
+    idText = invoices[k].idText
+    longID = idText.isNone ? invoices[k].id : ""
+    numberIsID = invoices[k].numberIsID
+    longNumber = numberIsID ? "" : invoices[k].number
+  }
+
+  public var id: String {
+    get { idText.isNone ? longID : idText.string }
+    set { self = InvoiceRef(id: newValue, number: number) }
+  }
+
+  public var number: String {
+    get { numberIsID ? id : longNumber }
+    set { self = InvoiceRef(id: id, number: newValue) }
+  }
+
+  public static func == (a: InvoiceRef, b: InvoiceRef) -> Bool { a.id == b.id && a.number == b.number }
+
+  public func hash(into h: inout Hasher) {
+    h.combine(id)
+    h.combine(number)
+  }
+}
+
 extension OpenInvoice {
   /// Holds no strings or arrays of its own: stands in for an invoice moved elsewhere.
   static let placeholder = OpenInvoice(

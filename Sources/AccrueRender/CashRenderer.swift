@@ -27,8 +27,8 @@ public enum CashRenderer {
     return s
   }
 
-  static func statusLine(_ a: CashApplication) -> String {
-    switch a.status {
+  static func statusLine(_ status: CashStatus) -> String {
+    switch status {
     case .applied: "applied automatically"
     case .suggested: "suggested for review"
     case .exception: "exception"
@@ -38,72 +38,79 @@ public enum CashRenderer {
 
   /// One payment's block of text.
   public static func text(_ a: CashApplication, explaining: Bool) -> String {
-    let c = a.currency
+    withUnsafePointer(to: a) { text($0, explaining: explaining) }
+  }
+
+  /// One payment's block of text, its fields read in place (a copy of the application would retain all its
+  /// strings, some shared by every application: on two threads, each retain would move the count between cores).
+  static func text(_ p: UnsafePointer<CashApplication>, explaining: Bool) -> String {
+    let c = p.pointee.currency
     var t = TextBuffer()
     t.put("\n+ match ")
-    t.put(a.key)
+    t.put(p.pointee.key)
     t.put("\n    ")
-    t.put(a.date.description)
+    t.put(p.pointee.date.description)
     t.put("  ")
-    t.put(money(a.amount, c))
+    t.put(money(p.pointee.amount, c))
     t.put(" ")
     t.put(c.code)
-    if !a.payerName.isEmpty {
+    if !p.pointee.payerName.isEmpty {
       t.put(" from \"")
-      t.put(a.payerName)
+      t.put(p.pointee.payerName)
       t.put("\"")
     }
-    if let cust = a.customer {
+    if let cust = p.pointee.customer {
       t.put(": customer ")
       t.put(cust)
-      if let by = a.payerBy {
+      if let by = p.pointee.payerBy {
         t.put(by == "invoice" ? " (found by the invoice it names)" : " (found by \(by))")
       }
     }
     t.put("\n    ")
-    t.put(statusLine(a))
-    if let rule = a.rule, let src = a.ruleSource {
+    t.put(statusLine(p.pointee.status))
+    if let rule = p.pointee.rule, let src = p.pointee.ruleSource {
       t.put(" by rule ")
       t.put(rule)
       t.put(" (")
       t.put(src.description)
       t.put(")")
     }
-    if let s = a.strategy {
+    if let s = p.pointee.strategy {
       t.put(", ")
       t.put(s)
     }
     t.put("\n")
-    for al in a.allocations {
+    // Allocations read field by field (a copy of each would retain its strings).
+    for k in p.pointee.allocations.indices {
       t.put("    invoice ")
-      t.pad(al.number == al.invoice || al.number.isEmpty ? al.invoice : "\(al.invoice) (\(al.number))", 30)
+      t.pad(p.pointee.allocations[k].ref, 30)
       t.put(" open ")
-      t.lpad(money(al.openBefore, c), 14)
+      t.lpad(money(p.pointee.allocations[k].openBefore, c), 14)
       t.put("  applied ")
-      t.lpad(money(al.amount, c), 14)
-      if al.writtenOff > .zero {
+      t.lpad(money(p.pointee.allocations[k].amount, c), 14)
+      if p.pointee.allocations[k].writtenOff > .zero {
         t.put("  written off ")
-        t.put(money(al.writtenOff, c))
+        t.put(money(p.pointee.allocations[k].writtenOff, c))
       }
-      t.put(al.closes ? "  (closed)" : "  (stays open)")
+      t.put(p.pointee.allocations[k].closes ? "  (closed)" : "  (stays open)")
       t.put("\n")
     }
-    if a.writeOff > .zero { t.put("    overpayment written off " + money(a.writeOff, c) + "\n") }
-    if a.credit > .zero { t.put("    credit on account " + money(a.credit, c) + "\n") }
-    if a.unapplied > .zero { t.put("    unapplied " + money(a.unapplied, c) + "\n") }
-    if let q = a.queue {
+    if p.pointee.writeOff > .zero { t.put("    overpayment written off " + money(p.pointee.writeOff, c) + "\n") }
+    if p.pointee.credit > .zero { t.put("    credit on account " + money(p.pointee.credit, c) + "\n") }
+    if p.pointee.unapplied > .zero { t.put("    unapplied " + money(p.pointee.unapplied, c) + "\n") }
+    if let q = p.pointee.queue {
       t.put("    queue \"")
       t.put(q)
       t.put("\": ")
-      t.put(a.reason ?? "")
+      t.put(p.pointee.reason ?? "")
       t.put("\n")
-    } else if let r = a.reason {
+    } else if let r = p.pointee.reason {
       t.put("    " + r + "\n")
     }
-    if !a.suggestions.isEmpty { t.put("    candidates: " + a.suggestions.joined(separator: ", ") + "\n") }
+    if !p.pointee.suggestions.isEmpty { t.put("    candidates: " + p.pointee.suggestions.joined(separator: ", ") + "\n") }
     if explaining {
-      t.put("    from " + a.source + "\n")
-      for e in a.explanation { t.put("    - " + e + "\n") }
+      t.put("    from " + p.pointee.source + "\n")
+      for e in p.pointee.explanation { t.put("    - " + e + "\n") }
     }
     return t.string
   }
@@ -115,7 +122,7 @@ public enum CashRenderer {
       emit("\nCash application as of \(r.asOf): payments booked up to \(r.asOf)\n")
     }
     let explaining = explain != nil
-    InvoiceRenderer.renderInOrder(shown, { text($0, explaining: explaining) }, emit)
+    InvoiceRenderer.renderInOrder(shown.count, { k in shown.withUnsafeBufferPointer { text($0.baseAddress! + k, explaining: explaining) } }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 

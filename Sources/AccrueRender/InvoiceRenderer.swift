@@ -5,16 +5,25 @@ import AccrueImport
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
-  /// Renders items to text and emits them in order; 2,000 or more are rendered in chunks by this thread and a
-  /// second one at the same time, so a large run's output takes about half as long.
-  static func renderInOrder<T: Sendable>(_ items: [T], _ render: @escaping @Sendable (T) -> String, _ emit: (String) -> Void) {
-    guard items.count >= 2_000 else {
-      for x in items { emit(render(x)) }
+  /// Renders items `0..<count` to text (`render(k)`) and emits them in order; 2,000 or more are rendered in
+  /// chunks by this thread and a second one at the same time, so a large run's output takes about half as long.
+  static func renderInOrder(_ count: Int, _ render: @escaping @Sendable (Int) -> String, _ emit: (String) -> Void) {
+    guard count >= 2_000 else {
+      for k in 0..<count { emit(render(k)) }
       return
     }
-    let parts = min(256, items.count / 250)
-    let n = items.count
-    TwoThreads.chunks(parts, { _, k in items[n * k / parts..<n * (k + 1) / parts].map(render) }, inOrder: { $0.forEach(emit) })
+    let parts = min(256, count / 250)
+    let n = count
+    // Items are rendered by index, read in place by `render` (iterating them, or reading them in generic code,
+    // would copy each one, retaining all its strings).
+    TwoThreads.chunks(
+      parts,
+      { _, k in
+        var out: [String] = []
+        out.reserveCapacity(n * (k + 1) / parts - n * k / parts)
+        for j in n * k / parts..<n * (k + 1) / parts { out.append(render(j)) }
+        return out
+      }, inOrder: { $0.forEach(emit) })
   }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits, grouping: true) }
@@ -66,7 +75,7 @@ public enum InvoiceRenderer {
       emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     }
     let explaining = explain != nil
-    renderInOrder(shown, { invoiceText($0, explaining: explaining) }, emit)
+    renderInOrder(shown.count, { invoiceText(shown[$0], explaining: explaining) }, emit)
     var out = ""
     for f in r.failures { out += "\n! \(f)\n" }
     emit(out)

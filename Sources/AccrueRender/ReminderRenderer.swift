@@ -40,15 +40,7 @@ public enum ReminderRenderer {
     // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
-      if m.invoices[k].numberIsID, !m.invoices[k].idText.isNone {
-        // Held inline: written without making a string.
-        m.invoices[k].idText.withBytes { t.bytes.append(contentsOf: $0) }
-        t.spaces(30 - m.invoices[k].idText.count)
-      } else if m.invoices[k].number == m.invoices[k].id {
-        t.pad(m.invoices[k].id, 30)
-      } else {
-        t.pad("\(m.invoices[k].id) (\(m.invoices[k].number))", 30)
-      }
+      t.pad(m.invoices[k].ref, 30)
       t.put(" due ")
       t.put(m.invoices[k].dueDate.description)
       t.put(" ")
@@ -131,7 +123,7 @@ public enum ReminderRenderer {
       emit("\nCollections as of \(r.asOf): \(r.openInvoices) open invoice\(r.openInvoices == 1 ? "" : "s") looked at\n")
     }
     let explaining = explain != nil
-    InvoiceRenderer.renderInOrder(shown, { text($0, explaining: explaining) }, emit)
+    InvoiceRenderer.renderInOrder(shown.count, { k in shown.withUnsafeBufferPointer { text($0[k], explaining: explaining) } }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 
@@ -235,6 +227,19 @@ struct TextBuffer {
   }
 
   mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }
+
+  /// An invoice's id, and its number in parentheses when it has another, then spaces up to `n` columns (an id
+  /// held inline is written without making a string).
+  mutating func pad(_ r: InvoiceRef, _ n: Int) {
+    if r.numberIsID && !r.idText.isNone {
+      r.idText.withBytes { bytes.append(contentsOf: $0) }
+      spaces(n - r.idText.count)
+    } else if r.number == r.id || r.number.isEmpty {
+      pad(r.id, n)
+    } else {
+      pad("\(r.id) (\(r.number))", n)
+    }
+  }
 
   /// `s` then spaces up to `n` columns.
   mutating func pad(_ s: String, _ n: Int) {

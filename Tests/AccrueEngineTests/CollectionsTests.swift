@@ -165,13 +165,29 @@ struct CollectionsTests {
     let m = try #require(try Dun.run(rules, files, asOf: "2026-11-23").reminders.first)
     #expect(m.invoices.map(\.id) == ["a1", long, "b1", long + "-2", "ünï"])
     #expect(m.invoices.map(\.number) == ["a1", long, "NR 7", "NR 8", "ünï"])
-    #expect(m.invoices.map(\.numberIsID) == [true, true, false, false, true])
-    #expect(m.invoices.map { $0.idText.isNone } == [false, true, false, true, true])
+    #expect(m.invoices.map(\.ref.numberIsID) == [true, true, false, false, true])
+    #expect(m.invoices.map { $0.ref.idText.isNone } == [false, true, false, true, true])
     var changed = m.invoices[0]
     changed.number = "X"
     #expect(changed.id == "a1" && changed.number == "X" && changed != m.invoices[0])
     changed.number = "a1"
     #expect(changed == m.invoices[0] && changed.hashValue == m.invoices[0].hashValue)
+  }
+
+  @Test("an invoice reference reads back its id and number, held inline or not", arguments: [
+    ("a1", "a1"), ("a1", "NR 7"), (String(repeating: "9", count: 23), String(repeating: "9", count: 23)),
+    (String(repeating: "9", count: 24), "x"), ("ünï", "ünï"), ("", ""),
+  ])
+  func invoiceRef(id: String, number: String) {
+    var r = InvoiceRef(id: id, number: number)
+    #expect(r.id == id && r.number == number)
+    #expect(r.numberIsID == (id == number))
+    #expect(r.idText.isNone == (id.utf8.count > 23 || !id.utf8.allSatisfy { $0 < 0x80 }))
+    #expect(r == InvoiceRef(id: id, number: number) && r.hashValue == InvoiceRef(id: id, number: number).hashValue)
+    r.number = "other"
+    #expect(r.id == id && r.number == "other" && !r.numberIsID)
+    r.id = "other"
+    #expect(r.id == "other" && r.numberIsID)
   }
 
   @Test("pauses: dispute, promise to pay, payment plan, credit hold, pause when")
