@@ -30,7 +30,7 @@ public struct CollectionAction: Sendable {
 }
 
 /// An invoice a reminder covers.
-public struct CoveredInvoice: Sendable, Hashable {
+public struct CoveredInvoice: Sendable, Hashable, InvoiceReferring {
   /// The invoice's id and number (held inline when short).
   public var ref: InvoiceRef
   public var dueDate: CivilDate
@@ -42,11 +42,6 @@ public struct CoveredInvoice: Sendable, Hashable {
   public var id: String {
     get { ref.id }
     set { ref.id = newValue }
-  }
-
-  public var number: String {
-    get { ref.number }
-    set { ref.number = newValue }
   }
 }
 

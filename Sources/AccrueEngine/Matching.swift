@@ -6,7 +6,7 @@ import AccrueParser
 import Foundation
 
 /// One invoice's share of a payment.
-public struct Allocation: Sendable, Hashable {
+public struct Allocation: Sendable, Hashable, InvoiceReferring {
   /// The invoice's id and number (held inline when short).
   public var ref: InvoiceRef
   /// Open amount before this payment.
@@ -29,11 +29,6 @@ public struct Allocation: Sendable, Hashable {
   public var invoice: String {
     get { ref.id }
     set { ref.id = newValue }
-  }
-
-  public var number: String {
-    get { ref.number }
-    set { ref.number = newValue }
   }
 }
 

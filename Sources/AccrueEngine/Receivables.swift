@@ -129,6 +129,19 @@ public struct InvoiceRef: Sendable, Hashable {
   }
 }
 
+/// An output that names an invoice by an `InvoiceRef`.
+public protocol InvoiceReferring {
+  var ref: InvoiceRef { get set }
+}
+
+extension InvoiceReferring {
+  /// The invoice's number.
+  public var number: String {
+    get { ref.number }
+    set { ref.number = newValue }
+  }
+}
+
 extension OpenInvoice {
   /// Holds no strings or arrays of its own: stands in for an invoice moved elsewhere.
   static let placeholder = OpenInvoice(
