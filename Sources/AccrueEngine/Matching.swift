@@ -175,7 +175,9 @@ public enum CashApplicationRun {
     var toMatch: [Int] = []
     /// The earlier payment with the same content, else nil (and this one is registered).
     // Worked out for all payments at once (on two threads for many).
-    let prints = TwoThreads.map(payments.count, from: Matcher.parallelAt) { Matcher.fingerprint(payments[$0].transaction) }
+    let prints = TwoThreads.map(payments.count, from: Matcher.parallelAt) { i in
+      payments.withUnsafeBufferPointer { Matcher.fingerprint($0, i) }
+    }
     func firstSame(_ pi: Int) -> Int? {
       var fp = prints[pi]
       while let j = fingerprints[fp] {
@@ -463,7 +465,15 @@ struct Matcher {
   }
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
-  static func fingerprint(_ t: BankTransaction) -> UInt64 {
+  static func fingerprint(_ t: BankTransaction) -> UInt64 { withUnsafePointer(to: t) { fingerprint($0) } }
+
+  /// The fingerprint of the transaction of `payments[i]`, read in place (a copy would retain all its strings).
+  static func fingerprint(_ payments: UnsafeBufferPointer<Payment>, _ i: Int) -> UInt64 {
+    let offset = MemoryLayout<Payment>.offset(of: \.transaction)!
+    return fingerprint((UnsafeRawPointer(payments.baseAddress! + i) + offset).assumingMemoryBound(to: BankTransaction.self))
+  }
+
+  static func fingerprint(_ p: UnsafePointer<BankTransaction>) -> UInt64 {
     // (The hash is passed along, not captured: a nested function's captured variable is boxed and every
     // access to it checked.)
     @inline(__always) func byte(_ h: inout UInt64, _ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
@@ -473,17 +483,17 @@ struct Matcher {
       byte(&h, 0x1F)
     }
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    word(&h, UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
-    word(&h, UInt64(truncatingIfNeeded: t.amount.raw))
-    word(&h, UInt64(truncatingIfNeeded: t.amount.raw >> 64))
-    word(&h, UInt64(t.currency.packed))
+    word(&h, UInt64(bitPattern: Int64(p.pointee.bookingDate.dayNumber)))
+    word(&h, UInt64(truncatingIfNeeded: p.pointee.amount.raw))
+    word(&h, UInt64(truncatingIfNeeded: p.pointee.amount.raw >> 64))
+    word(&h, UInt64(p.pointee.currency.packed))
     // The account as compared: no spaces, upper case; the name as compared (legal forms dropped).
-    text(&h, CashData.account(t.counterpartyAccount))
-    text(&h, PayerNames.normalized(t.counterpartyName))
-    text(&h, t.reference)
-    text(&h, t.remittance)
-    text(&h, t.endToEndID)
-    text(&h, t.bankReference)
+    text(&h, CashData.account(p.pointee.counterpartyAccount))
+    text(&h, PayerNames.normalized(p.pointee.counterpartyName))
+    text(&h, p.pointee.reference)
+    text(&h, p.pointee.remittance)
+    text(&h, p.pointee.endToEndID)
+    text(&h, p.pointee.bankReference)
     return h
   }
 

@@ -24,9 +24,14 @@ public enum ReferenceKeys {
   /// The hashes of the text's keys (`InvoiceIDIndex.hash` of each of `keys(text)`), without repeats, in key
   /// order, worked out in one pass without building the keys.
   static func hashes(_ text: String, into out: inout [UInt64]) {
+    text.withBytes { hashes($0, into: &out) }
+  }
+
+  /// `hashes` of a text given by its bytes.
+  static func hashes(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
     out.removeAll(keepingCapacity: true)
     var h = Hashes()
-    let has = text.withBytes { walk($0, &h) }
+    let has = walk(text, &h)
     // As `InvoiceIDIndex.hash`: never 0.
     if has.compact { out.append(h.compact | 1) }
     if has.digits {
@@ -37,8 +42,13 @@ public enum ReferenceKeys {
   /// Whether `key` is one of the text's keys (`keys(text).contains(key)`), compared as the keys are worked out,
   /// without building them.
   static func isKey(_ key: UnsafeBufferPointer<UInt8>, of text: String) -> Bool {
+    text.withBytes { isKey(key, of: $0) }
+  }
+
+  /// `isKey` for a text given by its bytes.
+  static func isKey(_ key: UnsafeBufferPointer<UInt8>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
     var c = Comparison(key: key)
-    let has = text.withBytes { walk($0, &c) }
+    let has = walk(text, &c)
     return (has.compact && c.compact == key.count) || (has.digits && (c.digits == key.count || c.groups == key.count))
   }
 
@@ -186,11 +196,15 @@ struct ReferenceIndex {
       all.removeAll(keepingCapacity: true)
       // Fields read one by one (copying an invoice would retain its strings); the id only when not the number.
       for field in 0..<3 {
-        // The id only when it is not the number (its keys are the number's).
-        if field == 1 && invoices[i].id == invoices[i].number { continue }
-        let text = ReferenceIndex.text(invoices, i, field)
-        if text.isEmpty { continue }
-        ReferenceKeys.hashes(text, into: &hs)
+        // The id only when it is not the number (its keys are the number's); an id held inline is read there.
+        if field == 1 && invoices[i].numberIsID { continue }
+        if field == 0 && invoices[i].numberIsID && !invoices[i].idText.isNone {
+          invoices[i].idText.withBytes { ReferenceKeys.hashes($0, into: &hs) }
+        } else {
+          let text = ReferenceIndex.text(invoices, i, field)
+          if text.isEmpty { continue }
+          ReferenceKeys.hashes(text, into: &hs)
+        }
         for h in hs where !all.contains(h) { all.append(h) }
       }
       for h in all { pending.append((ReferenceIndex.tag(h), Int32(i))) }
@@ -248,8 +262,15 @@ struct ReferenceIndex {
 
   /// Whether one of the invoice's keys is `key`.
   static func has(_ invoices: [OpenInvoice], _ i: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-    // Fields read one by one (a copy of the invoice would retain its strings).
+    // Fields read one by one (a copy of the invoice would retain its strings); an id held inline is read there
+    // (its string would be a cache miss), and a number that is the id is not compared twice.
+    let idText = invoices[i].idText
     for field in 0..<3 {
+      if field == 0 && invoices[i].numberIsID { continue }
+      if field == 1 && !idText.isNone {
+        if idText.count > 0, idText.withBytes({ ReferenceKeys.isKey(key, of: $0) }) { return true }
+        continue
+      }
       let text = ReferenceIndex.text(invoices, i, field)
       if !text.isEmpty, ReferenceKeys.isKey(key, of: text) { return true }
     }

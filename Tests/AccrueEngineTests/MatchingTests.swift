@@ -129,6 +129,27 @@ struct MatchingTests {
     #expect(a.status == .applied)
   }
 
+  @Test("references to invoices whose number is their id, held inline or too long to be, and to ids beside numbers")
+  func referencesToIDs() throws {
+    let long = "INV-2026-LONGER-THAN-TWENTY-THREE-000201"
+    let invoices = """
+      id,number,customer,issue_date,due_date,currency,amount
+      INV-2026-000200,INV-2026-000200,c2,2026-09-01,2026-10-01,USD,100.00
+      \(long),\(long),c2,2026-09-01,2026-10-01,USD,200.00
+      X-2026-000300,NR-2026-000301,c3,2026-09-01,2026-10-01,USD,300.00
+
+      """
+    let r = try Cash.run(
+      [
+        "p1,2026-11-02,,100.00,USD,,Payment INV 2026 200,Someone,", "p2,2026-11-02,,200.00,USD,,\(long.lowercased()),Someone,",
+        "p3,2026-11-02,,300.00,USD,,Paying X-2026-000300,Someone,", "p4,2026-11-02,,300.00,USD,,NR-2026-000301,Someone,",
+      ], invoices: invoices)
+    #expect(r.applications.map { Cash.applied($0) } == [
+      ["INV-2026-000200=100.00"], ["\(long)=200.00"], ["X-2026-000300=300.00"], [],
+    ])
+    #expect(r.applications.map(\.status) == [.applied, .suggested, .suggested, .exception])
+  }
+
   @Test("amount only: a known payer (by account) and one invoice of that amount is proposed, not applied")
   func amountOnly() throws {
     let a = try Cash.one("p1,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000")
