@@ -117,11 +117,14 @@ final class CadenceBox: Sendable {
   let business: [Bool]
   /// Steps without a `when`.
   let conditionless: [Bool]
+  /// Each step's `timing` (made once, not per reminder).
+  let timings: [String]
   init(_ c: CompiledCadence) {
     self.c = c
     offsets = c.steps.map(\.offset)
     business = c.steps.map(\.business)
     conditionless = c.steps.map { $0.conditions.isEmpty }
+    timings = c.steps.map(\.timing)
   }
 }
 
@@ -825,7 +828,7 @@ struct CollectionsRun {
       }
       let reminder = Reminder(
         key: key, date: asOf, customerID: customerID, customerName: data.customers[c].name, cadence: cad.name, cadenceLabel: cad.label,
-        step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: step.timing, invoices: covered,
+        step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: boxes[driver.cadence].timings[driver.step], invoices: covered,
         currency: currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
         explanation: explanation, sources: sources)
       if reminder.contactsCustomer { lastContact[customerID] = asOf }
@@ -835,9 +838,14 @@ struct CollectionsRun {
 
   /// Steps a catch-up skips for a candidate: those after the last sent, before the one sent now, whose dates passed.
   func skipped(_ c: Candidate, _ due: CivilDate) -> [String] {
-    let cad = plan.cadences[c.cadence]
-    let cal = calendar(cad)
-    return (c.firstUnsent..<c.step).filter { stepDate(cad.steps[$0], due: due, cal) <= asOf }.map { cad.steps[$0].name }
+    if c.firstUnsent >= c.step { return [] }
+    let box = boxes[c.cadence]
+    // The step dates `consider` worked out for this due date, when still cached.
+    if c.cadence < stepDates.count, let base = stepDates[c.cadence].find(due) {
+      return (c.firstUnsent..<c.step).filter { stepDates[c.cadence].dates[base + $0] <= asOf }.map { box.c.steps[$0].name }
+    }
+    let cal = calendar(box.c)
+    return (c.firstUnsent..<c.step).filter { stepDate(box.c.steps[$0], due: due, cal) <= asOf }.map { box.c.steps[$0].name }
   }
 
   /// Why a candidate fired (built only for reminders, with the driving invoice loaded): the cadence and
@@ -945,13 +953,15 @@ struct CollectionsRun {
     if explaining { lines.append("interest at \(r.multiplied(by: Fixed(100))?.description ?? "?")% a year, \(dc.rawValue), from \(from)") }
     var total = Fixed.zero
     for g in group {
-      let x = invoices[g.invoice]
-      guard x.dueDate < asOf else { continue }
-      guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: x.dueDate, to: asOf) else {
+      // Fields read one by one (a copy of the invoice would retain all its strings).
+      let due = invoices[g.invoice].dueDate
+      guard due < asOf else { continue }
+      guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: due, to: asOf) else {
         return overflow("interest", step, inv)
       }
       if explaining {
-        lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - x.dueDate.dayNumber) days since \(x.dueDate) = \(part)")
+        let x = invoices[g.invoice]
+        lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - due.dayNumber) days since \(due) = \(part)")
       }
       guard let sum = total.adding(part) else { return overflow("interest", step, inv) }
       total = sum
