@@ -728,16 +728,18 @@ struct CollectionsRun {
     // The customer's and (below) the driving invoice's fields read in place: a copy of either would retain all
     // its strings, for every reminder.
     let (customerID, customerSource) = (data.customers[c].id, data.customers[c].source)
+    var contactedNow = false
     var groups: [[Candidate]] = []
-    var groupOf: [Int: Int] = [:]
+    // Group keys (cadence and currency) with their group: a customer has few, so a list searched in order.
+    var groupOf: [(key: Int, group: Int)] = []
     for cand in candidates {
       if boxes[cand.cadence].c.grouped {
         let g = cand.cadence << 32 | Int(invoices[cand.invoice].currency.packed)
-        if let k = groupOf[g] {
+        if let k = groupOf.first(where: { $0.key == g })?.group {
           groups[k].append(cand)
           continue
         }
-        groupOf[g] = groups.count
+        groupOf.append((g, groups.count))
       }
       groups.append([cand])
     }
@@ -752,7 +754,7 @@ struct CollectionsRun {
         continue
       }
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
-      if sends, let gap = cad.minimumGap, let last = lastContact[customerID] {
+      if sends, let gap = cad.minimumGap, let last = contactedNow ? asOf : lastContact[customerID] {
         let cal = calendar(cad)
         let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
         // Like a step, a reminder held back by the gap goes out on a business day.
@@ -831,7 +833,8 @@ struct CollectionsRun {
         step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: boxes[driver.cadence].timings[driver.step], invoices: covered,
         currency: currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
         explanation: explanation, sources: sources)
-      if reminder.contactsCustomer { lastContact[customerID] = asOf }
+      // (Read by this customer's later groups: each customer is seen once a run.)
+      if reminder.contactsCustomer { contactedNow = true }
       out.append(reminder)
     }
   }
