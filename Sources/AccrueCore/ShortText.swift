@@ -59,6 +59,11 @@ public struct ShortText: Sendable, Hashable {
     }
   }
 
+  /// Byte order, then length: for two texts that are not `none`, the order of their strings (ASCII).
+  @inlinable public static func precedes(_ a: ShortText, _ b: ShortText) -> Bool {
+    (a.w0.byteSwapped, a.w1.byteSwapped, a.w2.byteSwapped) < (b.w0.byteSwapped, b.w1.byteSwapped, b.w2.byteSwapped)
+  }
+
   /// As a string ("" for `none`).
   public var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 }

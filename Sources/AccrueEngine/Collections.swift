@@ -500,7 +500,7 @@ struct CollectionsRun {
         // date is read once (a comparison reading it from the invoice would cost a cache miss).
         byDue.removeAll(keepingCapacity: true)
         for i in list { byDue.append((invoices[Int(i)].dueDate.dayNumber, i)) }
-        byDue.sort { a, b in a.due != b.due ? a.due < b.due : invoices[Int(a.invoice)].id < invoices[Int(b.invoice)].id }
+        byDue.sort { a, b in a.due != b.due ? a.due < b.due : OpenInvoice.idPrecedes(invoices, Int(a.invoice), Int(b.invoice)) }
         for k in byDue.indices { list[k] = byDue[k].invoice }
       }
       let customer = data.customers[c]

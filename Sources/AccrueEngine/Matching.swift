@@ -351,7 +351,7 @@ struct Matcher {
   static func dueFirst(_ invoices: [OpenInvoice], _ a: Int32, _ b: Int32) -> Bool {
     // Fields read one by one: copying an invoice would retain all its strings.
     let (x, y) = (invoices[Int(a)].dueDate, invoices[Int(b)].dueDate)
-    return x != y ? x < y : invoices[Int(a)].id < invoices[Int(b)].id
+    return x != y ? x < y : OpenInvoice.idPrecedes(invoices, Int(a), Int(b))
   }
 
   /// Sorts (hi, lo, index) triples by (hi, lo), keeping the input order of equal keys: a radix sort over the
@@ -422,7 +422,7 @@ struct Matcher {
     }
     var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? invoices[i].customer : -1 }
     // Due dates at hand (reading them from the invoices would cost a cache miss a comparison); ids on a tie.
-    lists.sortEach { a, b in due[Int(a)] != due[Int(b)] ? due[Int(a)] < due[Int(b)] : invoices[Int(a)].id < invoices[Int(b)].id }
+    lists.sortEach { a, b in due[Int(a)] != due[Int(b)] ? due[Int(a)] < due[Int(b)] : OpenInvoice.idPrecedes(invoices, Int(a), Int(b)) }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old. (Keys
     // were made in index order, so a stable sort by key is the order by key, then index.)
     Matcher.radixSort(&keys)

@@ -143,6 +143,14 @@ extension InvoiceReferring {
 }
 
 extension OpenInvoice {
+  /// Whether invoice a's id comes before b's, as strings compare (ids held inline compared there: reading the
+  /// strings would be a cache miss each).
+  @inline(__always) static func idPrecedes(_ invoices: [OpenInvoice], _ a: Int, _ b: Int) -> Bool {
+    let (x, y) = (invoices[a].idText, invoices[b].idText)
+    if !x.isNone && !y.isNone { return ShortText.precedes(x, y) }
+    return invoices[a].id < invoices[b].id
+  }
+
   /// Holds no strings or arrays of its own: stands in for an invoice moved elsewhere.
   static let placeholder = OpenInvoice(
     id: "", number: "", isCreditNote: false, customer: -1, contract: -1, issueDate: CivilDate(dayNumber: 0),

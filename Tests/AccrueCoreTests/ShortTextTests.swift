@@ -26,6 +26,7 @@ struct ShortTextTests {
     for a in texts.prefix(60) {
       for b in texts.prefix(60) where !ShortText(a).isNone && !ShortText(b).isNone {
         #expect((ShortText(a) == ShortText(b)) == (a == b), "\(a) \(b)")
+        #expect(ShortText.precedes(ShortText(a), ShortText(b)) == (a < b), "\(a) \(b)")
       }
     }
   }
