@@ -175,13 +175,18 @@ extension InvoiceRows {
     let id = text(idB)
     guard ids.insertIfAbsent(id, index: invoices.count, in: invoices) else { return false }
     var number = id
-    if let b = field(1), !(b.count == idB.count && memcmp(b.baseAddress!, idB.baseAddress!, b.count) == 0) { number = text(b) }
+    var numberIsID = true
+    if let b = field(1), !(b.count == idB.count && memcmp(b.baseAddress!, idB.baseAddress!, b.count) == 0) {
+      number = text(b)
+      numberIsID = false
+    }
     let reference = field(12).map(text) ?? ""
     var period: Int64 = 0
     if contract >= 0, let start = ps.value, !creditNote { period = Dataset.periodKey(Int(contract), start) }
     var inv = OpenInvoice(
       id: id, number: number, isCreditNote: creditNote, customer: Int32(ci), contract: contract, issueDate: issueDate, dueDate: due,
-      currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line), custom: [])
+      currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line), custom: [],
+      idText: ShortText(bytes: idB.baseAddress!, count: idB.count), numberIsID: numberIsID)
     inv.paidDate = pd.value
     invoices.append(inv)
     periods.append(period)

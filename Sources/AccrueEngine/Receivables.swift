@@ -46,6 +46,19 @@ public struct OpenInvoice: Sendable {
     currency: Currency, amount: Fixed, paid: Fixed, disputed: Fixed, status: InvoiceStatus, reference: String, line: Int32,
     paidDate: CivilDate? = nil, custom: [RValue]
   ) {
+    self.init(
+      id: id, number: number, isCreditNote: isCreditNote, customer: customer, contract: contract, issueDate: issueDate,
+      dueDate: dueDate, currency: currency, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference,
+      line: line, paidDate: paidDate, custom: custom, idText: nil, numberIsID: nil)
+  }
+
+  /// With the inline id and whether the number is the id given (by a reader that worked them out from the
+  /// file's bytes), or worked out here (nil).
+  init(
+    id: String, number: String, isCreditNote: Bool, customer: Int32, contract: Int32, issueDate: CivilDate, dueDate: CivilDate,
+    currency: Currency, amount: Fixed, paid: Fixed, disputed: Fixed, status: InvoiceStatus, reference: String, line: Int32,
+    paidDate: CivilDate? = nil, custom: [RValue], idText: ShortText?, numberIsID: Bool?
+  ) {
     self.id = id
     self.number = number
     self.isCreditNote = isCreditNote
@@ -62,7 +75,12 @@ public struct OpenInvoice: Sendable {
     self.line = line
     self.paidDate = paidDate
     self.custom = custom
-    keepShortID()
+    if let idText, let numberIsID {
+      self.idText = idText
+      self.numberIsID = numberIsID
+    } else {
+      keepShortID()
+    }
   }
 
   private mutating func keepShortID() {
