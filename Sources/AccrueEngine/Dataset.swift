@@ -375,7 +375,6 @@ extension Dataset {
           for row in read { rows.take(row, customers: customerIndex) }
         }
       }
-      conEarly.value = nil
       conRead.value = nil
       conRead.file = nil
       issues += rows.issues

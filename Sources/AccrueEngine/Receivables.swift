@@ -629,14 +629,13 @@ public struct InvoiceIDIndex: Sendable {
   }
 }
 
-/// A large invoices file read ahead and cut in two, by a thread that would otherwise wait (the loading thread,
-/// while the contracts are checked on another), so reading it is not on the way of loading.
-final class InvoicesAhead: @unchecked Sendable {
-  private let done = DispatchSemaphore(value: 0)
+/// A large invoices file mapped ahead and cut in two, by the loading thread while it would otherwise wait (the
+/// contracts are checked on another), so reading it is not on the way of loading.
+final class InvoicesAhead {
   private var path: String?
   private var value: (MappedFile, (cut: Int, linesBefore: Int))?
 
-  /// Reads the folder's invoices file when it is a CSV file of at least `parallelAt` bytes; then signals.
+  /// Maps the folder's invoices file when it is a CSV file of at least `parallelAt` bytes.
   func read(folder: String, parallelAt: Int) {
     if case .success(let f?) = DataFolder.find("invoices", in: folder), f.format == .csv,
       ((try? FileManager.default.attributesOfItem(atPath: f.path)[.size] as? Int) ?? 0) >= parallelAt
@@ -644,13 +643,10 @@ final class InvoicesAhead: @unchecked Sendable {
       path = f.path
       value = InvoiceRows.readAndSplit(f.path)
     }
-    done.signal()
   }
 
-  /// What was read, when it is the file at `path` (waits for the reading to end; hands the bytes over once).
+  /// What was read, when it is the file at `path` (handed over once).
   func take(_ path: String) -> (MappedFile, (cut: Int, linesBefore: Int))? {
-    done.wait()
-    done.signal()
     defer { value = nil }
     return self.path == path ? value : nil
   }
