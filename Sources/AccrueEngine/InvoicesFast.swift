@@ -38,6 +38,7 @@ extension InvoiceRows {
     _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, layout: InvoiceLayout, schema: TableSchema
   ) {
     let fieldCount = layout.schemaOf.count
+    let maxRecord = ReadOptions().maxRecordBytes
     let p = bytes.baseAddress!
     // Room for about as many invoices as lines (from the length of the first ones), so the arrays grow once.
     let sample = min(to - from, 16_384)
@@ -60,7 +61,8 @@ extension InvoiceRows {
     while i < to {
       var n = 0
       while n < batch && i < to {
-        let (_, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
+        var (_, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
+        if next - i > maxRecord { plain = false }  // the general reader's to report
         batchLines[n] = (i, next, plain)
         if plain {
           @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {

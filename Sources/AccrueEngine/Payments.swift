@@ -51,9 +51,6 @@ extension Dataset {
     case .success(nil): break
     case .success(let f?):
       let schema = TableSchema(name: "payments", columns: paymentColumns, currencyColumn: "currency")
-      let estimate = RecordBuilder.estimatedRows(f.path)
-      out.payments.reserveCapacity(estimate)
-      ids = IDIndex(minimumCapacity: estimate)
       let source = f.path + ":"
       /// Adds the payment of a row's values; false when its id was seen before.
       func add(_ v: [Value], line: Int) -> Bool {
@@ -76,7 +73,12 @@ extension Dataset {
         }
       }
       if f.format == .csv, let file = MappedFile(path: f.path) {
-        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+        let estimate = RecordBuilder.estimatedRows(f.path)
+        out.payments.reserveCapacity(estimate)
+        ids = IDIndex(minimumCapacity: estimate)
+        withExtendedLifetime(file) {
+          PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+        }
       } else {
         let (rows, iss) = TableReader.readAll(f, schema: schema)
         issues += iss
@@ -136,7 +138,9 @@ extension Dataset {
         }
       }
       if f.format == .csv, let file = MappedFile(path: f.path) {
-        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
+        withExtendedLifetime(file) {
+          PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
+        }
       } else {
         let (rows, iss) = TableReader.readAll(f, schema: schema)
         issues += iss

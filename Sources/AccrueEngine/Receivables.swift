@@ -85,7 +85,7 @@ public struct OpenInvoice: Sendable {
 
   private mutating func keepShortID() {
     idText = ShortText(id)
-    numberIsID = number == id
+    numberIsID = InvoiceRef.sameBytes(number, id)
   }
 
   /// Amount still open, disputed amounts excluded (never below zero).
@@ -117,9 +117,13 @@ public struct InvoiceRef: Sendable, Hashable {
   public init(id: String, number: String) {
     idText = ShortText(id)
     longID = idText.isNone ? id : ""
-    numberIsID = number == id
+    numberIsID = InvoiceRef.sameBytes(number, id)
     longNumber = numberIsID ? "" : number
   }
+
+  /// Whether two texts are the same bytes (Swift's `==` also equates different forms of one accented letter;
+  /// a number kept as the id must keep its own bytes and reference keys).
+  static func sameBytes(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
   /// Invoice `k`'s, its strings read only when not held inline.
   init(_ invoices: [OpenInvoice], _ k: Int) {

@@ -7,8 +7,10 @@
 #endif
 
 /// A whole file's bytes, mapped into memory read-only (its pages are the page cache's: nothing is copied, and
-/// nothing is zeroed first, as reading into fresh memory would). Where mapping fails (an empty file, a file
-/// system that cannot map) the file is read instead. The bytes stay valid while the value lives.
+/// nothing is zeroed first, as reading into fresh memory would). Where mapping fails (a file system that cannot
+/// map) the file is read instead. An empty file, or one that is not a regular file with a size (a pipe, a
+/// device, a /proc file), gives nil, for the caller to read as a stream. The bytes stay valid while the value
+/// lives.
 ///
 /// A data file must not be shortened while a run reads it: a mapped page past the new end cannot be read.
 public final class MappedFile: @unchecked Sendable {
@@ -18,24 +20,28 @@ public final class MappedFile: @unchecked Sendable {
 
   /// The file at `path`, or nil when it cannot be opened or read.
   public init?(path: String) {
+    // Regular files only, found before opening: a pipe, a device or a /proc file gives no size up front, and a
+    // pipe must be opened once only, by the caller that reads it as a stream.
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { return nil }
+    // (A size of 0 is not trusted either: /proc files report it whatever they hold. An empty file is nil too.)
+    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
     let size = Int(st.st_size)
     #if os(Linux)
       let flags = MAP_PRIVATE | MAP_POPULATE
     #else
       let flags = MAP_PRIVATE
     #endif
-    if size > 0, let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
+    if let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
       bytes = UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: size)
       mapped = true
       return
     }
     // Read instead.
-    let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, size))
+    let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
     var done = 0
     while done < size {
       let n = read(fd, buf + done, size - done)

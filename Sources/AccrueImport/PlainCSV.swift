@@ -19,23 +19,26 @@ public enum PlainCSV {
   /// nothing) or the line is not plain, the general reader reads the line and hands its row to `general` and
   /// its issues to `onIssue`. Rows and issues come in file order, with the lines of the file.
   public static func read(
-    bytes: [UInt8], path: String, schema: TableSchema, onIssue: (DataIssue) -> Void,
+    bytes: [UInt8], path: String, schema: TableSchema, options: ReadOptions = ReadOptions(), onIssue: (DataIssue) -> Void,
     fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
   ) {
-    bytes.withUnsafeBufferPointer { b in read(b, path: path, schema: schema, onIssue: onIssue, fast: fast, general: general) }
+    bytes.withUnsafeBufferPointer { b in
+      read(b, path: path, schema: schema, options: options, onIssue: onIssue, fast: fast, general: general)
+    }
   }
 
   /// `read(bytes:...)` over bytes in memory (a `MappedFile`'s).
   public static func read(
-    _ b: UnsafeBufferPointer<UInt8>, path: String, schema: TableSchema, onIssue: (DataIssue) -> Void,
-    fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
+    _ b: UnsafeBufferPointer<UInt8>, path: String, schema: TableSchema, options: ReadOptions = ReadOptions(),
+    onIssue: (DataIssue) -> Void, fast: ([Value], Int) -> Bool, general: (borrowing Row) -> Void
   ) {
     let headerEnd = b.firstIndex(of: 10) ?? b.count
     let quoted = b.count > 0 && memchr(b.baseAddress!, 34, b.count) != nil
     guard !quoted, headerEnd < b.count, let layout = Layout(headerLine: b[...headerEnd], schema: schema, path: path) else {
-      TableReader.stream(bytes: Array(b), path: path, format: .csv, schema: schema, onIssue: onIssue, general)
+      TableReader.stream(bytes: Array(b), path: path, format: .csv, schema: schema, options: options, onIssue: onIssue, general)
       return
     }
+    let maxRecord = options.maxRecordBytes
     var asm = RowAssembler(file: path, schema: schema)
     asm.currencyInHeader = asm.currencyIndex >= 0 && layout.schemaOf.contains(asm.currencyIndex)
     var starts = [Int](repeating: 0, count: layout.fieldCount + 1)
@@ -45,10 +48,11 @@ public enum PlainCSV {
       var line = 2
       while i < b.count {
         let (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
-        if !(plain && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
+        // (A line longer than the reader's record limit is the general reader's to report.)
+        if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
           let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: i, to: min(next, b.count))
           let offset = line - 2
-          readAlone(one, lineOffset: offset, path: path, schema: schema, onIssue: onIssue) { row in
+          readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
             var r = copy row
             r.line += offset
             for k in r.lines.indices { r.lines[k] += offset }
@@ -65,10 +69,11 @@ public enum PlainCSV {
   /// (it was read before), the others get the line's place in the file (`lineOffset` added). Rows are handed on
   /// as read, numbered from line 2.
   public static func readAlone(
-    _ one: [UInt8], lineOffset: Int, path: String, schema: TableSchema, onIssue: (DataIssue) -> Void, _ body: (borrowing Row) -> Void
+    _ one: [UInt8], lineOffset: Int, path: String, schema: TableSchema, options: ReadOptions = ReadOptions(),
+    onIssue: (DataIssue) -> Void, _ body: (borrowing Row) -> Void
   ) {
     TableReader.stream(
-      bytes: one, path: path, format: .csv, schema: schema,
+      bytes: one, path: path, format: .csv, schema: schema, options: options,
       onIssue: { issue in
         if issue.line <= 1 { return }
         var x = issue

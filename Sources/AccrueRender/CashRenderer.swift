@@ -83,7 +83,7 @@ public enum CashRenderer {
     // Allocations read field by field (a copy of each would retain its strings).
     for k in p.pointee.allocations.indices {
       t.put("    invoice ")
-      t.pad(p.pointee.allocations[k].ref, 30)
+      t.pad(p.pointee.allocations[k].ref, 30, emptyNumberLeftOut: true)
       t.put(" open ")
       t.lpad(money(p.pointee.allocations[k].openBefore, c), 14)
       t.put("  applied ")

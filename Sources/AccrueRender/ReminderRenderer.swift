@@ -40,7 +40,7 @@ public enum ReminderRenderer {
     // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
-      t.pad(m.invoices[k].ref, 30)
+      t.pad(m.invoices[k].ref, 30, emptyNumberLeftOut: false)
       t.put(" due ")
       t.put(m.invoices[k].dueDate.description)
       t.put(" ")
@@ -228,13 +228,13 @@ struct TextBuffer {
 
   mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }
 
-  /// An invoice's id, and its number in parentheses when it has another, then spaces up to `n` columns (an id
-  /// held inline is written without making a string).
-  mutating func pad(_ r: InvoiceRef, _ n: Int) {
+  /// An invoice's id, and its number in parentheses when it has another (an empty one too, unless
+  /// `emptyNumberLeftOut`), then spaces up to `n` columns (an id held inline is written without making a string).
+  mutating func pad(_ r: InvoiceRef, _ n: Int, emptyNumberLeftOut: Bool) {
     if r.numberIsID && !r.idText.isNone {
       r.idText.withBytes { bytes.append(contentsOf: $0) }
       spaces(n - r.idText.count)
-    } else if r.number == r.id || r.number.isEmpty {
+    } else if r.number == r.id || (emptyNumberLeftOut && r.number.isEmpty) {
       pad(r.id, n)
     } else {
       pad("\(r.id) (\(r.number))", n)

@@ -59,3 +59,14 @@ struct RadixSortTests {
   }
 }
 
+@Suite("Reference index and invoice numbers")
+struct ReferenceIndexNumberTests {
+  /// The number keeps its own keys when it equals the id only as Swift compares strings.
+  @Test func aNumberInAnotherFormIsFoundByItsOwnKeys() {
+    let inv = OpenInvoice(
+      id: "Ne\u{301}", number: "N\u{e9}", isCreditNote: false, customer: 0, contract: -1, issueDate: CivilDate.parse("2026-01-01")!,
+      dueDate: CivilDate.parse("2026-02-01")!, currency: .USD, amount: Fixed(100), paid: .zero, disputed: .zero, status: .open,
+      reference: "", line: 2, custom: [])
+    #expect(ReferenceIndex([inv]).find(["N"], in: [inv]) == [0])
+  }
+}
