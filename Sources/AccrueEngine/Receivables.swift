@@ -831,36 +831,33 @@ struct InvoiceRows {
   /// Where to cut a CSV file in two: a newline near the middle after an even number of quotes (a record
   /// boundary), and the number of lines up to it. Nil when the file is too small or has no such newline.
   static func splitPoint(_ b: UnsafeBufferPointer<UInt8>) -> (cut: Int, linesBefore: Int)? {
-    let bytes = b
-    guard let headerEnd = bytes.firstIndex(of: 10) else { return nil }
-    let mid = bytes.count / 2
+    guard let headerEnd = b.firstIndex(of: 10) else { return nil }
+    let mid = b.count / 2
     guard mid > headerEnd else { return nil }
     var quotes = 0
     var lines = 0
     var cut = -1
-    do {
-      // Quotes before the middle, counted a block at a time; then newlines up to the cut.
-      var i = 0
-      while i < mid {
-        guard let q = memchr(b.baseAddress! + i, 34, mid - i) else { break }
+    // Quotes before the middle, counted a block at a time; then newlines up to the cut.
+    var at = 0
+    while at < mid {
+      guard let q = memchr(b.baseAddress! + at, 34, mid - at) else { break }
+      quotes += 1
+      at = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress! + 1
+    }
+    lines = Usage.countNewlines(b, from: 0, to: mid)
+    scan: for i in mid..<b.count {
+      let c = b[i]
+      if c == 34 {
         quotes += 1
-        i = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress! + 1
-      }
-      lines = Usage.countNewlines(b, from: 0, to: mid)
-      scan: for i in mid..<b.count {
-        let c = b[i]
-        if c == 34 {
-          quotes += 1
-        } else if c == 10 {
-          lines += 1
-          if quotes & 1 == 0 {
-            cut = i
-            break scan
-          }
+      } else if c == 10 {
+        lines += 1
+        if quotes & 1 == 0 {
+          cut = i
+          break scan
         }
       }
     }
-    guard cut > headerEnd, cut + 1 < bytes.count else { return nil }
+    guard cut > headerEnd, cut + 1 < b.count else { return nil }
     return (cut, lines - 1)
   }
 

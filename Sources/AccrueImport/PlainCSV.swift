@@ -6,7 +6,7 @@
   import Darwin
 #endif
 
-/// The fast path of the CSV reader, for tables read whole (contracts, payments): a plain line (printable
+/// The fast path of the CSV reader, for tables read whole (contracts, payments, accounts): a plain line (printable
 /// ASCII without quotes, exactly the header's field count) is split on commas and its fields converted by the
 /// general reader's own code (`RowAssembler`), without building a `Row`. Any line that code has anything to
 /// say about (an empty required field, a value that does not parse, money with too many decimals) goes to the
@@ -42,26 +42,24 @@ public enum PlainCSV {
     var asm = RowAssembler(file: path, schema: schema)
     asm.currencyInHeader = asm.currencyIndex >= 0 && layout.schemaOf.contains(asm.currencyIndex)
     var starts = [Int](repeating: 0, count: layout.fieldCount + 1)
-    do {
-      let p = b.baseAddress!
-      var i = headerEnd + 1
-      var line = 2
-      while i < b.count {
-        let (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
-        // (A line longer than the reader's record limit is the general reader's to report.)
-        if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
-          let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: i, to: min(next, b.count))
-          let offset = line - 2
-          readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
-            var r = copy row
-            r.line += offset
-            for k in r.lines.indices { r.lines[k] += offset }
-            general(r)
-          }
+    let p = b.baseAddress!
+    var i = headerEnd + 1
+    var line = 2
+    while i < b.count {
+      let (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
+      // (A line longer than the reader's record limit is the general reader's to report.)
+      if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
+        let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: i, to: min(next, b.count))
+        let offset = line - 2
+        readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
+          var r = copy row
+          r.line += offset
+          for k in r.lines.indices { r.lines[k] += offset }
+          general(r)
         }
-        line += 1
-        i = next
       }
+      line += 1
+      i = next
     }
   }
 

@@ -123,7 +123,7 @@ public enum ReminderRenderer {
       emit("\nCollections as of \(r.asOf): \(r.openInvoices) open invoice\(r.openInvoices == 1 ? "" : "s") looked at\n")
     }
     let explaining = explain != nil
-    InvoiceRenderer.renderInOrder(shown.count, { k in shown.withUnsafeBufferPointer { text($0[k], explaining: explaining) } }, emit)
+    InvoiceRenderer.renderInOrder(shown.count, { text(shown[$0], explaining: explaining) }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 
