@@ -36,6 +36,16 @@ public final class StandardOutput: OutputSink {
   public let stderrIsTerminal = isatty(2) == 1
   public init() { buffer.reserveCapacity(1 << 16) }
   public func out(_ s: String) {
+    // A large piece (a chunk of rendered items) is written as it is, not copied into the buffer first.
+    if s.utf8.count >= 1 << 16 {
+      flush()
+      var s = s
+      s.withUTF8 { b in
+        let bytes = UnsafeMutableRawPointer(mutating: b.baseAddress!)
+        FileHandle.standardOutput.write(Data(bytesNoCopy: bytes, count: b.count, deallocator: .none))
+      }
+      return
+    }
     buffer.append(contentsOf: s.utf8)
     if buffer.count >= 1 << 16 { flush() }
   }

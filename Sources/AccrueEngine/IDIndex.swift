@@ -84,8 +84,17 @@ public struct IDIndex: Sendable {
   /// The first word of the slot where a lookup of these bytes starts. Reading it ahead of the lookup, with other
   /// lookups' slots, lets their cache misses overlap (a batch waits for memory about once).
   @inline(__always) public func touch(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt64 {
-    slots[Int(truncatingIfNeeded: IDIndex.hash(p, n)) & mask].hash
+    touch(slot: slot(p, count: n))
   }
+
+  /// The slot where a lookup of these bytes starts, for `touch(slot:)`: working out a batch's slots first, then
+  /// reading them one after another, keeps the reads close enough together for their cache misses to overlap.
+  @inline(__always) public func slot(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {
+    Int(truncatingIfNeeded: IDIndex.hash(p, n)) & mask
+  }
+
+  /// The first word of slot `s` (see `slot`).
+  @inline(__always) public func touch(slot s: Int) -> UInt64 { slots[s & mask].hash }
 
   /// The index of the id whose stored bytes are exactly these, or nil.
   @inline(__always) func findExact(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {

@@ -50,12 +50,14 @@ extension InvoiceRows {
     idColumns.reserveCapacity(idColumns.count + estimate)
     var i = from
     var line = firstLine
-    // Lines go in batches: first each line of a batch is scanned and the table slots its lookups will read
-    // (customer, contract, id) are read once, all together, so the batch waits for memory about once rather
-    // than three times a line; then the lines are read in order, their lookups now in the cache.
+    // Lines go in batches: first each line of a batch is scanned, then the table slots its lookups will read
+    // (customer, contract, id) are worked out, then read one right after another, so that their cache misses
+    // overlap (the batch waits for memory about once rather than three times a line: a read between two lines'
+    // scans would wait alone); then the lines are read in order, their lookups now in the cache.
     let batch = 32
     var batchStarts = [[Int]](repeating: [Int](repeating: 0, count: fieldCount + 1), count: batch)
     var batchLines = [(start: Int, next: Int, plain: Bool)](repeating: (0, 0, false), count: batch)
+    var batchSlots = [Int](repeating: 0, count: 3 * batch)
     let (idColumn, customerColumn, contractColumn) = (layout.fileOf[0], layout.fileOf[3], layout.fileOf[4])
     var touched: UInt64 = 0
     while i < to {
@@ -64,25 +66,34 @@ extension InvoiceRows {
         var (_, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
         if next - i > maxRecord { plain = false }  // the general reader's to report
         batchLines[n] = (i, next, plain)
-        if plain {
-          @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {
-            (p + batchStarts[n][f], batchStarts[n][f + 1] - 1 - batchStarts[n][f])
-          }
-          if customerColumn >= 0 {
-            let (q, c) = field(customerColumn)
-            touched &+= customerIndex.touch(q, count: c)
-          }
-          if contractColumn >= 0, let contractIndex {
-            let (q, c) = field(contractColumn)
-            touched &+= contractIndex.touch(q, count: c)
-          }
-          if idColumn >= 0 {
-            let (q, c) = field(idColumn)
-            touched &+= ids.touch(q, count: c)
-          }
-        }
         i = next
         n += 1
+      }
+      var m = 0
+      for k in 0..<n where batchLines[k].plain {
+        @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {
+          (p + batchStarts[k][f], batchStarts[k][f + 1] - 1 - batchStarts[k][f])
+        }
+        if customerColumn >= 0 {
+          let (q, c) = field(customerColumn)
+          batchSlots[m] = customerIndex.slot(q, count: c)
+        }
+        if contractColumn >= 0, let contractIndex {
+          let (q, c) = field(contractColumn)
+          batchSlots[m + 1] = contractIndex.slot(q, count: c)
+        }
+        if idColumn >= 0 {
+          let (q, c) = field(idColumn)
+          batchSlots[m + 2] = ids.slot(q, count: c)
+        }
+        m += 3
+      }
+      var k = 0
+      while k < m {
+        touched &+= customerIndex.touch(slot: batchSlots[k])
+        if let contractIndex { touched &+= contractIndex.touch(slot: batchSlots[k + 1]) }
+        touched &+= ids.touch(slot: batchSlots[k + 2])
+        k += 3
       }
       for k in 0..<n {
         let (start, next, plain) = batchLines[k]

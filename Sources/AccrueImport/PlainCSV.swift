@@ -171,6 +171,27 @@ public enum PlainLine {
     var crlf = false
     var j = start
     starts[0] = start
+    // Eight bytes at a time while none is a control byte, DEL, non-ASCII or a quote (only commas to find in
+    // such a word); from the first word holding one, a byte at a time.
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    /// The high bit of each byte of `x` that is zero.
+    @inline(__always) func zeros(_ x: UInt64) -> UInt64 { ~(((x & lows) &+ lows) | x) & highs }
+    while j + 8 <= end {
+      let w = UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+      let low = w & lows
+      // Below 0x20 (no carry across bytes: at most 0x7F + 0x60), 0x7F, 0x80 or above, a quote.
+      let special = (~(low &+ 0x6060_6060_6060_6060) & highs) | ((low &+ ones) & highs) | (w & highs) | zeros(w ^ (ones &* 34))
+      if special != 0 { break }
+      var commas = zeros(w ^ (ones &* 44))
+      while commas != 0 {
+        k += 1
+        if k < fieldCount { starts[k] = j + (commas.trailingZeroBitCount >> 3) + 1 } else { plain = false }
+        commas &= commas &- 1
+      }
+      j += 8
+    }
     while j < end {
       let c = p[j]
       if c == 44 {

@@ -38,14 +38,16 @@ public enum CashRenderer {
 
   /// One payment's block of text.
   public static func text(_ a: CashApplication, explaining: Bool) -> String {
-    withUnsafePointer(to: a) { text($0, explaining: explaining) }
+    var t = TextBuffer()
+    withUnsafePointer(to: a) { write($0, explaining: explaining, into: &t) }
+    return t.string
   }
 
-  /// One payment's block of text, its fields read in place (a copy of the application would retain all its
-  /// strings, some shared by every application: on two threads, each retain would move the count between cores).
-  static func text(_ p: UnsafePointer<CashApplication>, explaining: Bool) -> String {
+  /// Writes one payment's block of text into `t`, its fields read in place (a copy of the application would
+  /// retain all its strings, some shared by every application: on two threads, each retain would move the count
+  /// between cores).
+  static func write(_ p: UnsafePointer<CashApplication>, explaining: Bool, into t: inout TextBuffer) {
     let c = p.pointee.currency
-    var t = TextBuffer()
     t.put("\n+ match ")
     t.put(p.pointee.key)
     t.put("\n    ")
@@ -112,7 +114,6 @@ public enum CashRenderer {
       t.put("    from " + p.pointee.source + "\n")
       for e in p.pointee.explanation { t.put("    - " + e + "\n") }
     }
-    return t.string
   }
 
   /// The cash application section of `accrue plan`'s text.
@@ -122,7 +123,7 @@ public enum CashRenderer {
       emit("\nCash application as of \(r.asOf): payments booked up to \(r.asOf)\n")
     }
     let explaining = explain != nil
-    InvoiceRenderer.renderInOrder(shown.count, { k in shown.withUnsafeBufferPointer { text($0.baseAddress! + k, explaining: explaining) } }, emit)
+    InvoiceRenderer.renderInOrder(shown.count, { k, t in shown.withUnsafeBufferPointer { write($0.baseAddress! + k, explaining: explaining, into: &t) } }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 

@@ -5,25 +5,31 @@ import AccrueImport
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
-  /// Renders items `0..<count` to text (`render(k)`) and emits them in order; 2,000 or more are rendered in
-  /// chunks by this thread and a second one at the same time, so a large run's output takes about half as long.
-  static func renderInOrder(_ count: Int, _ render: @escaping @Sendable (Int) -> String, _ emit: (String) -> Void) {
+  /// Renders items `0..<count` to text (`render(k, &buffer)` writes item k) and emits them in order, a run of
+  /// items at a time as one string; 2,000 or more are rendered in chunks by this thread and a second one at the
+  /// same time, so a large run's output takes about half as long.
+  static func renderInOrder(_ count: Int, _ render: @escaping @Sendable (Int, inout TextBuffer) -> Void, _ emit: (String) -> Void) {
     guard count >= 2_000 else {
-      for k in 0..<count { emit(render(k)) }
+      for k in 0..<count {
+        var t = TextBuffer()
+        render(k, &t)
+        emit(t.string)
+      }
       return
     }
     let parts = min(256, count / 250)
     let n = count
     // Items are rendered by index, read in place by `render` (iterating them, or reading them in generic code,
-    // would copy each one, retaining all its strings).
+    // would copy each one, retaining all its strings), into one buffer per chunk: one string to emit per chunk,
+    // not one per item.
     TwoThreads.chunks(
       parts,
       { _, k in
-        var out: [String] = []
-        out.reserveCapacity(n * (k + 1) / parts - n * k / parts)
-        for j in n * k / parts..<n * (k + 1) / parts { out.append(render(j)) }
-        return out
-      }, inOrder: { $0.forEach(emit) })
+        let items = n * k / parts..<n * (k + 1) / parts
+        var t = TextBuffer(capacity: 1024 * items.count)
+        for j in items { render(j, &t) }
+        return t.string
+      }, inOrder: { emit($0) })
   }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { v.formatted(places: c.minorUnits, grouping: true) }
@@ -75,7 +81,7 @@ public enum InvoiceRenderer {
       emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     }
     let explaining = explain != nil
-    renderInOrder(shown.count, { invoiceText(shown[$0], explaining: explaining) }, emit)
+    renderInOrder(shown.count, { $1.put(invoiceText(shown[$0], explaining: explaining)) }, emit)
     var out = ""
     for f in r.failures { out += "\n! \(f)\n" }
     emit(out)

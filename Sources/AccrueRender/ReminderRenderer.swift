@@ -13,9 +13,15 @@ public enum ReminderRenderer {
     return "\(n) reminder\(n == 1 ? "" : "s") (\(a) action\(a == 1 ? "" : "s"))"
   }
 
-  /// One reminder's block of text (written into bytes: a large run renders tens of thousands).
+  /// One reminder's block of text.
   public static func text(_ m: Reminder, explaining: Bool) -> String {
     var t = TextBuffer()
+    write(m, explaining: explaining, into: &t)
+    return t.string
+  }
+
+  /// Writes one reminder's block of text into `t` (a large run renders tens of thousands into a few buffers).
+  static func write(_ m: Reminder, explaining: Bool, into t: inout TextBuffer) {
     t.put("\n+ reminder ")
     t.put(m.key)
     t.put("\n    customer ")
@@ -113,7 +119,6 @@ public enum ReminderRenderer {
       }
       t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
     }
-    return t.string
   }
 
   /// The reminders section of `accrue plan`'s text.
@@ -123,7 +128,7 @@ public enum ReminderRenderer {
       emit("\nCollections as of \(r.asOf): \(r.openInvoices) open invoice\(r.openInvoices == 1 ? "" : "s") looked at\n")
     }
     let explaining = explain != nil
-    InvoiceRenderer.renderInOrder(shown.count, { text(shown[$0], explaining: explaining) }, emit)
+    InvoiceRenderer.renderInOrder(shown.count, { write(shown[$0], explaining: explaining, into: &$1) }, emit)
     for f in r.failures { emit("\n! \(f)\n") }
   }
 
@@ -211,7 +216,7 @@ public enum ReminderRenderer {
 struct TextBuffer {
   var bytes: [UInt8] = []
 
-  init() { bytes.reserveCapacity(1024) }
+  init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
   mutating func put(_ s: String) {
     s.withBytes { bytes.append(contentsOf: $0) }

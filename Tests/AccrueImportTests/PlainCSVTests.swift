@@ -120,6 +120,55 @@ struct PlainCSVTests {
   }
 }
 
+/// `PlainLine.scan` reads eight bytes at a time until a word holds a byte it must look at alone: on random lines
+/// it must agree with the plain byte-at-a-time definition, wherever the special bytes fall in a word.
+@Suite("Plain line scan")
+struct PlainLineScanTests {
+  /// The definition: fields split at commas; plain when every byte is printable ASCII other than a quote and the
+  /// field count is right; the line ends at LF or CR LF.
+  static func reference(_ b: [UInt8], from start: Int, fieldCount: Int) -> (Int, Int, Bool, [Int]) {
+    var starts = [start]
+    var plain = true
+    var j = start
+    var crlf = false
+    while j < b.count {
+      let c = b[j]
+      if c == 10 { break }
+      if c == 13 && j + 1 < b.count && b[j + 1] == 10 {
+        crlf = true
+        break
+      }
+      if c == 44 {
+        starts.append(j + 1)
+      } else if c < 0x20 || c >= 0x7F || c == 34 {
+        plain = false
+      }
+      j += 1
+    }
+    plain = plain && starts.count == fieldCount && j > start
+    return (j, crlf ? j + 2 : j + 1, plain, plain ? starts + [j + 1] : [])
+  }
+
+  @Test(arguments: 0..<8)
+  func agreesWithTheDefinition(seed: Int) {
+    var g = PlainCSVTests.Gen(state: UInt64(seed) &* 7919 &+ 1)
+    let alphabet: [UInt8] = Array("abcXYZ019-_ .:/@".utf8) + [44, 44, 44, 34, 9, 13, 10, 0x7F, 0x80, 0xC3, 0xA9, 0x1F, 0x20, 0x7E]
+    for _ in 0..<2_000 {
+      let count = g.next(60)
+      var line: [UInt8] = (0..<count).map { _ in g.next(8) == 0 ? alphabet[g.next(alphabet.count)] : alphabet[g.next(16)] }
+      if g.next(3) > 0 { line += g.next(2) == 0 ? [10] : [13, 10] }
+      let prefix = g.next(9)  // the line starts anywhere in a word
+      let bytes = Array(repeating: UInt8(ascii: "q"), count: prefix) + line
+      let fieldCount = 1 + g.next(6)
+      let expected = PlainLineScanTests.reference(bytes, from: prefix, fieldCount: fieldCount)
+      var starts = [Int](repeating: -1, count: fieldCount + 1)
+      let got = bytes.withUnsafeBufferPointer { PlainLine.scan($0.baseAddress!, from: prefix, end: bytes.count, fieldCount: fieldCount, &starts) }
+      #expect(got.lineEnd == expected.0 && got.next == expected.1 && got.plain == expected.2, "line \(line) fields \(fieldCount)")
+      if got.plain && expected.2 { #expect(starts == expected.3, "line \(line)") }
+    }
+  }
+}
+
 @Suite("Mapped files")
 struct MappedFileTests {
   @Test func bytesAreTheFilesWhateverItsSize() throws {
