@@ -325,6 +325,10 @@ struct CollectionsRun {
   var pauseCache: [Int] = []
   /// Slot of `customer.credit_hold`.
   let creditHoldSlot: Int?
+  /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
+  let currencySlot: Int?
+  let totalSlots: (balance: Int?, overdue: Int?, count: Int?, oldest: Int?)
+  let emailSlots: [Int]
   // Field slots.
   let invoiceSlots: [String: Int]
   let customerSlots: [String: Int]
@@ -361,6 +365,12 @@ struct CollectionsRun {
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count
     customerSlots = Dictionary(p.fields(of: .customer).map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     creditHoldSlot = customerSlots["credit_hold"]
+    currencySlot = customerSlots["currency"]
+    totalSlots = (
+      customerSlots["balance"], customerSlots["overdue_balance"], customerSlots["overdue_count"], customerSlots["oldest_overdue_days"]
+    )
+    let fields = customerSlots
+    emailSlots = ["billing_email", "email"].compactMap { fields[$0] }
     for (ci, c) in plan.calendars.enumerated() {
       var days: [CivilDate] = []
       for h in c.holidays {
@@ -492,6 +502,8 @@ struct CollectionsRun {
     var list: [Int32] = []
     var byDue: [(due: Int32, invoice: Int32)] = []
     var candidates: [Candidate] = []
+    appliesCache = Array(repeating: -2, count: plan.cadences.count)
+    pauseCache = appliesCache
     for c in range where !byCustomer.isEmpty(c) {
       list.removeAll(keepingCapacity: true)
       list.append(contentsOf: byCustomer[c])
@@ -507,7 +519,7 @@ struct CollectionsRun {
       // The customer's totals, in its currency (the first invoice's when it states none).
       var record = customer.record
       var currency = invoices[Int(list[0])].currency
-      if let s = customerSlots["currency"], customer.record.indices.contains(s), case .currency(let cc) = customer.record[s],
+      if let s = currencySlot, customer.record.indices.contains(s), case .currency(let cc) = customer.record[s],
         list.contains(where: { invoices[Int($0)].currency == cc })
       {
         currency = cc
@@ -527,14 +539,16 @@ struct CollectionsRun {
           oldest = max(oldest, Int(asOf.dayNumber - due.dayNumber))
         }
       }
-      func set(_ name: String, _ v: RValue) { if let s = customerSlots[name], s < record.count { record[s] = v } }
-      set("balance", .money(balance, currency))
-      set("overdue_balance", .money(overdue, currency))
-      set("overdue_count", .number(Fixed(overdueCount)))
-      set("oldest_overdue_days", .days(Int64(oldest)))
+      func set(_ slot: Int?, _ v: RValue) { if let s = slot, s < record.count { record[s] = v } }
+      set(totalSlots.balance, .money(balance, currency))
+      set(totalSlots.overdue, .money(overdue, currency))
+      set(totalSlots.count, .number(Fixed(overdueCount)))
+      set(totalSlots.oldest, .days(Int64(oldest)))
       env.records[cust] = record
-      appliesCache = Array(repeating: -2, count: plan.cadences.count)
-      pauseCache = appliesCache
+      for k in appliesCache.indices {
+        appliesCache[k] = -2
+        pauseCache[k] = -2
+      }
 
       candidates.removeAll(keepingCapacity: true)
       for i in list {
@@ -754,7 +768,7 @@ struct CollectionsRun {
         continue
       }
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
-      if sends, let gap = cad.minimumGap, let last = contactedNow ? asOf : lastContact[customerID] {
+      if sends, let gap = cad.minimumGap, let last = contactedNow ? asOf : lastContact.isEmpty ? nil : lastContact[customerID] {
         let cal = calendar(cad)
         let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
         // Like a step, a reminder held back by the gap goes out on a business day.
@@ -798,11 +812,9 @@ struct CollectionsRun {
         case .send(let ch, let template, let to, let cc):
           var recipients = texts(to, step.source)
           if recipients.isEmpty && to.isEmpty {
-            recipients = ["billing_email", "email"].compactMap { field in
-              customerSlots[field].flatMap { s in
-                if case .text(let t) = env.records[RecordKind.customer.index][s], !t.isEmpty { return t }
-                return nil
-              }
+            recipients = emailSlots.compactMap { s in
+              if case .text(let t) = env.records[RecordKind.customer.index][s], !t.isEmpty { return t }
+              return nil
             }.prefix(1).map { $0 }
           }
           messages.append(ReminderMessage(channel: ch.rawValue, template: template, to: recipients, cc: texts(cc, step.source)))

@@ -54,11 +54,11 @@ public enum ReminderRenderer {
       if d == 0 {
         t.pad("(not yet overdue)", 22)
       } else {
-        let start = t.bytes.count
+        let start = t.count
         t.put("(")
         t.put(String(d))
         t.put(d == 1 ? " day overdue)" : " days overdue)")
-        t.spaces(22 - (t.bytes.count - start))
+        t.spaces(22 - (t.count - start))
       }
       t.lpad(money(m.invoices[k].balance, m.currency), 14)
       if m.invoices[k].disputed > .zero {
@@ -212,14 +212,46 @@ public enum ReminderRenderer {
   }
 }
 
-/// Text built as UTF-8 bytes: appends without the cost of growing Strings piece by piece.
-struct TextBuffer {
-  var bytes: [UInt8] = []
+/// Text built as UTF-8 bytes: appends without the cost of growing Strings piece by piece. Its own memory (an
+/// array's generic append cost more than the copy for the short pieces written here); not copyable, so one buffer
+/// has one owner, which frees it.
+struct TextBuffer: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  /// Bytes written.
+  private(set) var count = 0
 
-  init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+  init(capacity: Int = 1024) {
+    self.capacity = max(64, capacity)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  /// Room for `n` more bytes.
+  @inline(__always) private mutating func reserve(_ n: Int) {
+    if capacity - count < n { grow(n) }
+  }
+
+  private mutating func grow(_ n: Int) {
+    var size = capacity * 2
+    while size - count < n { size *= 2 }
+    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+    bigger.initialize(from: base, count: count)
+    base.deallocate()
+    base = bigger
+    capacity = size
+  }
+
+  mutating func put(_ b: UnsafeBufferPointer<UInt8>) {
+    guard let p = b.baseAddress, !b.isEmpty else { return }
+    reserve(b.count)
+    (base + count).initialize(from: p, count: b.count)
+    count += b.count
+  }
 
   mutating func put(_ s: String) {
-    s.withBytes { bytes.append(contentsOf: $0) }
+    s.withBytes { put($0) }
   }
 
   /// Columns a string takes: its byte count when ASCII, else its characters.
@@ -231,13 +263,18 @@ struct TextBuffer {
     return ascii ?? s.count
   }
 
-  mutating func spaces(_ n: Int) { if n > 0 { bytes.append(contentsOf: repeatElement(32, count: n)) } }
+  mutating func spaces(_ n: Int) {
+    guard n > 0 else { return }
+    reserve(n)
+    (base + count).initialize(repeating: 32, count: n)
+    count += n
+  }
 
   /// An invoice's id, and its number in parentheses when it has another (an empty one too, unless
   /// `emptyNumberLeftOut`), then spaces up to `n` columns (an id held inline is written without making a string).
   mutating func pad(_ r: InvoiceRef, _ n: Int, emptyNumberLeftOut: Bool) {
     if r.numberIsID && !r.idText.isNone {
-      r.idText.withBytes { bytes.append(contentsOf: $0) }
+      r.idText.withBytes { put($0) }
       spaces(n - r.idText.count)
     } else if r.number == r.id || (emptyNumberLeftOut && r.number.isEmpty) {
       pad(r.id, n)
@@ -258,5 +295,5 @@ struct TextBuffer {
     put(s)
   }
 
-  var string: String { String(decoding: bytes, as: UTF8.self) }
+  var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 }

@@ -3,7 +3,7 @@ import AccrueCompiler
 import AccrueCore
 import AccrueEngine
 import AccrueParser
-import AccrueRender
+@testable import AccrueRender
 import Foundation
 import Testing
 import AccrueTestSupport
@@ -35,5 +35,26 @@ struct RendererTests {
     #expect(text.contains("    invoice i2 (N-2)                       due 2026-02-02"))
     data.invoices[0].number = ""
     #expect(texts(data).contains("    invoice i1 ()                          due 2026-02-01"))
+  }
+}
+
+/// The renderers' byte buffer: pieces of any size, growing past its first capacity, padding, one string at the end.
+@Suite("Text buffer")
+struct TextBufferTests {
+  @Test func growsAndKeepsEveryByte() {
+    var t = TextBuffer(capacity: 1)
+    var expected = ""
+    for k in 0..<500 {
+      let piece = String(repeating: "ab", count: k % 37) + "é\(k)"
+      t.put(piece)
+      t.spaces(k % 5)
+      t.pad("x", 3)
+      t.lpad("12", 4)
+      expected += piece + String(repeating: " ", count: k % 5) + "x  " + "  12"
+    }
+    t.put("")
+    t.spaces(-3)
+    #expect(t.count == expected.utf8.count)
+    #expect(t.string == expected)
   }
 }
