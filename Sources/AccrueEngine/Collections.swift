@@ -306,6 +306,8 @@ struct CollectionsRun {
   let boxes: [CadenceBox]
   /// The invoices looked at (the data's, plus a forecast's).
   var invoices: [OpenInvoice] = []
+  /// A sum of the words read ahead of their use (kept only so those reads happen).
+  var touches: UInt64 = 0
   /// The invoices file, as every covered invoice's source names it: this run's own copy of the string, so two
   /// runs on two threads do not count references on one string (its count would move between the cores).
   let invoicesFile: String?
@@ -493,6 +495,23 @@ struct CollectionsRun {
   }
 
   /// The reminders of the customers in `range` (oldest due date first within each), and the failures met on them.
+  /// Reads a word of each cache line of the listed invoices (where their fields are), so they are in the cache.
+  @inline(__always) static func touch<C: Collection<Int32>>(_ invoices: [OpenInvoice], _ list: C) -> UInt64 {
+    invoices.withUnsafeBufferPointer { b in
+      let base = UnsafeRawPointer(b.baseAddress!)
+      var sum: UInt64 = 0
+      for i in list where Int(i) < b.count {
+        let p = base + Int(i) * MemoryLayout<OpenInvoice>.stride
+        var at = 0
+        while at + 8 <= MemoryLayout<OpenInvoice>.size {
+          sum &+= p.load(fromByteOffset: at, as: UInt64.self)
+          at += 64
+        }
+      }
+      return sum
+    }
+  }
+
   mutating func process(_ range: Range<Int>, _ byCustomer: CustomerLists) -> ([Reminder], [String]) {
     var reminders: [Reminder] = []
     failures.removeAll()
@@ -504,7 +523,16 @@ struct CollectionsRun {
     var candidates: [Candidate] = []
     appliesCache = Array(repeating: -2, count: plan.cadences.count)
     pauseCache = appliesCache
+    var touched: UInt64 = 0
+    var ahead = range.lowerBound
     for c in range where !byCustomer.isEmpty(c) {
+      // The next customer's invoices are read ahead, all at once, so their cache misses overlap one another
+      // and this customer's work (read one by one as the work needs them, each would wait for memory alone).
+      if ahead <= c {
+        ahead = c + 1
+        while ahead < range.upperBound && byCustomer.isEmpty(ahead) { ahead += 1 }
+        if ahead < range.upperBound { touched &+= CollectionsRun.touch(invoices, byCustomer[ahead]) }
+      }
       list.removeAll(keepingCapacity: true)
       list.append(contentsOf: byCustomer[c])
       if list.count > 1 {
@@ -557,6 +585,7 @@ struct CollectionsRun {
       if candidates.isEmpty { continue }
       produce(candidates, invoices, c, into: &reminders)
     }
+    touches &+= touched
     return (reminders, failures)
   }
 

@@ -93,8 +93,9 @@ public struct IDIndex: Sendable {
     Int(truncatingIfNeeded: IDIndex.hash(p, n)) & mask
   }
 
-  /// The first word of slot `s` (see `slot`).
-  @inline(__always) public func touch(slot s: Int) -> UInt64 { slots[s & mask].hash }
+  /// The first and last words of slot `s` (see `slot`): a slot may straddle two cache lines (the array's
+  /// storage is 16-byte aligned), and a lookup reads both.
+  @inline(__always) public func touch(slot s: Int) -> UInt64 { slots[s & mask].hash &+ slots[s & mask].k1 }
 
   /// The index of the id whose stored bytes are exactly these, or nil.
   @inline(__always) func findExact(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
