@@ -329,6 +329,9 @@ struct Matcher {
   let state: MatchState
   /// Open amounts before any payment of this run (as `byAmount` has them).
   let openAtStart: [Int64]
+  /// Each invoice's customer, at hand (a batch's commit checks the customers of the invoices every decision
+  /// read: reading them from the invoices would cost a cache miss each, on the one thread that commits).
+  let customerOf: [Int32]
   /// Open invoices per customer, oldest due date first, then id.
   let byCustomer: CustomerLists
   /// Open invoices by currency and amount (minor units), newest first within an amount, sorted.
@@ -420,7 +423,10 @@ struct Matcher {
       let latestFirst = ~(UInt64(UInt32(bitPattern: invoices[i].issueDate.dayNumber) ^ 0x8000_0000))
       keys.append((UInt64(currency.packed) << 40 | UInt64(o) >> 24, (UInt64(o) & 0xFF_FFFF) << 32 | (latestFirst & 0xFFFF_FFFF), Int32(i)))
     }
-    var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? invoices[i].customer : -1 }
+    var owners = [Int32](repeating: -1, count: invoices.count)
+    for i in invoices.indices { owners[i] = invoices[i].customer }
+    customerOf = owners
+    var lists = CustomerLists(customers: data.customers.count, invoices.count) { i in open[i] > 0 ? owners[i] : -1 }
     // Due dates at hand (reading them from the invoices would cost a cache miss a comparison); ids on a tie.
     lists.sortEach { a, b in due[Int(a)] != due[Int(b)] ? due[Int(a)] < due[Int(b)] : OpenInvoice.idPrecedes(invoices, Int(a), Int(b)) }
     // Within an amount, the latest issued first: a look-back window ends the scan at the first too old. (Keys
@@ -546,7 +552,7 @@ struct Matcher {
     return a
   }
 
-  static func blank(_ p: Payment) -> CashApplication {
+  static func blank(_ p: borrowing Payment) -> CashApplication {
     // Fields read in place (`let t = p.transaction` would copy the transaction, retaining all its strings).
     CashApplication(
       key: "payment:" + p.id, paymentID: p.id, source: p.transaction.source, date: p.transaction.bookingDate,
@@ -561,7 +567,7 @@ struct Matcher {
   ]
 
   /// The payment as the rules' `payment` record.
-  func loadPayment(_ p: Payment, _ env: Env) {
+  func loadPayment(_ p: borrowing Payment, _ env: Env) {
     let t = p.transaction
     var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
     let values: [RValue] = [
@@ -575,7 +581,7 @@ struct Matcher {
 
   /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
   /// answer is worked out once per payment (`known`), whichever rules ask.
-  func payer(_ t: BankTransaction, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
+  func payer(_ t: borrowing BankTransaction, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
     for m in methods {
       let c: Int32
       if let k = known[m] {
@@ -594,7 +600,7 @@ struct Matcher {
     case .reference:
       guard !t.reference.isEmpty, let idx = references else { return nil }
       let found = idx.find(ReferenceKeys.keys(t.reference).prefix(1).map { $0 }, in: data.invoices)
-      let customers = Set(found.map { data.invoices[Int($0)].customer })
+      let customers = Set(found.map { customerOf[Int($0)] })
       if customers.count == 1, let c = customers.first, c >= 0 { return c }
       return nil
     case .account:
@@ -684,7 +690,7 @@ struct Matcher {
 
   /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
   /// the first that decides makes the application.
-  mutating func apply(_ p: Payment, refs: [[FoundRef]]) -> CashApplication {
+  mutating func apply(_ p: borrowing Payment, refs: [[FoundRef]]) -> CashApplication {
     var x = decide(p, refs: refs, env: env)
     return commit(&x)
   }
@@ -707,7 +713,7 @@ struct Matcher {
 
   /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
-  func decide(_ p: Payment, refs: [[FoundRef]], env: Env) -> Decided {
+  func decide(_ p: borrowing Payment, refs: [[FoundRef]], env: Env) -> Decided {
     var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [])
     let currency = p.transaction.currency
     guard let amount = p.transaction.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == p.transaction.amount,
@@ -828,7 +834,7 @@ struct Matcher {
           // What the commit changes: the invoices it allocates to and those it holds for review.
           for change in x.changes {
             let i = Int(change.invoice)
-            changed[Int(invoices[i].customer)] = batch
+            changed[Int(customerOf[i])] = batch
             amounts.insert(Matcher.amountKey(invoices[i].currency, openAtStart[i]))
           }
           results[Int(slots[pi])] = commit(&x)
@@ -848,7 +854,7 @@ struct Matcher {
     for c in x.payers where c >= 0 && changed[Int(c)] == batch { return true }
     for list in refs {
       for r in list {
-        for i in r.invoices where changed[Int(data.invoices[Int(i)].customer)] == batch { return true }
+        for i in r.invoices where changed[Int(customerOf[Int(i)])] == batch { return true }
       }
     }
     return false
@@ -931,12 +937,12 @@ struct Matcher {
     for ref in refs {
       let r = ref.text
       var hits = ref.invoices
-      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { invoices[Int($0)].customer == p } }
+      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { customerOf[Int($0)] == p } }
       hits = hits.filter { !invoices[Int($0)].isCreditNote }
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
-        if let p = ctx.payer { hits = hits.filter { invoices[Int($0)].customer == p } }
-        if Set(hits.map { invoices[Int($0)].customer }).count > 1 {
+        if let p = ctx.payer { hits = hits.filter { customerOf[Int($0)] == p } }
+        if Set(hits.map { customerOf[Int($0)] }).count > 1 {
           if explaining { notes.append("\(head): '\(r)' could be any of \(names(Array(hits.prefix(5))))") }
           continue
         }
@@ -973,7 +979,7 @@ struct Matcher {
         return Decision(
           kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "\(name(i)) is held for review with payment \(holder): together they may pay it", suggestions: [i],
-          customer: data.invoices[Int(i)].customer, note: "names \(name(i)), held for payment \(holder)")
+          customer: customerOf[Int(i)], note: "names \(name(i)), held for payment \(holder)")
       }
       if let i = paidAlready.first {
         return Decision(
@@ -981,7 +987,7 @@ struct Matcher {
           reason: open[Int(i)] > 0
             ? "possible duplicate payment: \(name(i)) is taken by an earlier payment of this run"
             : "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
-          suggestions: paidAlready, customer: data.invoices[Int(i)].customer, note: "names \(name(i)), already paid")
+          suggestions: paidAlready, customer: customerOf[Int(i)], note: "names \(name(i)), already paid")
       }
       if explaining { notes.append("\(head): found \(refs.map { "'\($0.text)'" }.joined(separator: ", ")), no open invoice") }
       return nil
@@ -990,10 +996,10 @@ struct Matcher {
       return Decision(
         kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
         reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
-        suggestions: Array(found.prefix(Matcher.maxNamed)), customer: data.invoices[Int(found[0])].customer, note: "names too many invoices")
+        suggestions: Array(found.prefix(Matcher.maxNamed)), customer: customerOf[Int(found[0])], note: "names too many invoices")
     }
     if found.count > 1 { found.sort { Matcher.dueFirst(invoices, $0, $1) } }
-    ctx.payer = ctx.payer ?? data.invoices[Int(found[0])].customer
+    ctx.payer = ctx.payer ?? customerOf[Int(found[0])]
     return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
   }
 
@@ -1011,7 +1017,7 @@ struct Matcher {
           // Any customer's invoices: only the exact amount, and only when one invoice has it.
           let hits = exactAmount(ctx)
           if hits.count == 1 {
-            ctx.payer = data.invoices[Int(hits[0])].customer
+            ctx.payer = customerOf[Int(hits[0])]
             return difference(hits, strategy: "exact single", ctx)
           }
           if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
