@@ -81,12 +81,6 @@ public struct IDIndex: Sendable {
     return findExact(p, n)
   }
 
-  /// The first word of the slot where a lookup of these bytes starts. Reading it ahead of the lookup, with other
-  /// lookups' slots, lets their cache misses overlap (a batch waits for memory about once).
-  @inline(__always) public func touch(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt64 {
-    touch(slot: slot(p, count: n))
-  }
-
   /// The slot where a lookup of these bytes starts, for `touch(slot:)`: working out a batch's slots first, then
   /// reading them one after another, keeps the reads close enough together for their cache misses to overlap.
   @inline(__always) public func slot(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {

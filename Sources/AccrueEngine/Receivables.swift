@@ -636,12 +636,6 @@ public struct InvoiceIDIndex: Sendable {
     return true
   }
 
-  /// The first word of the slot where the id given by its bytes would be looked up. Reading it ahead of the
-  /// lookup, with other lookups' slots, lets their cache misses overlap.
-  @inline(__always) func touch(_ p: UnsafePointer<UInt8>, count n: Int) -> UInt64 {
-    touch(slot: slot(p, count: n))
-  }
-
   /// The slot where the id given by its bytes would be looked up, for `touch(slot:)` (as `IDIndex.slot`).
   @inline(__always) func slot(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {
     Int(truncatingIfNeeded: InvoiceIDIndex.hash(UnsafeBufferPointer(start: p, count: n))) & mask
