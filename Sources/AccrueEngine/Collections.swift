@@ -797,7 +797,7 @@ struct CollectionsRun {
         continue
       }
       let sends = step.actions.contains { if case .send = $0 { return true } else { return false } }
-      if sends, let gap = cad.minimumGap, let last = contactedNow ? asOf : lastContact.isEmpty ? nil : lastContact[customerID] {
+      if sends, let gap = cad.minimumGap, let last = contactedNow ? asOf : lastContact[customerID] {
         let cal = calendar(cad)
         let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
         // Like a step, a reminder held back by the gap goes out on a business day.

@@ -208,22 +208,11 @@ struct MovedOut<Element>: Sequence, IteratorProtocol {
     let n = Swift.min(buffer.count, end - at)
     guard n > 0, let to = buffer.baseAddress else { return (self, 0) }
     let half = parallel && n >= 4096 ? n / 2 : 0
-    let work = MoveWork(from: at + half, to: to + half, count: n - half, placeholder: placeholder)
-    var helper: Thread?
-    let done = DispatchSemaphore(value: 0)
-    if half > 0 {
-      let t = Thread {
-        work.run()
-        done.signal()
-      }
-      t.stackSize = 1 << 20
-      t.start()
-      helper = t
-    } else {
-      work.run()
-    }
-    MoveWork(from: at, to: to, count: half, placeholder: placeholder).run()
-    if helper != nil { done.wait() }
+    let works = [
+      MoveWork(from: at, to: to, count: half, placeholder: placeholder),
+      MoveWork(from: at + half, to: to + half, count: n - half, placeholder: placeholder),
+    ]
+    TwoThreads.chunks(half > 0 ? 2 : 1, { _, k in works[k + (half > 0 ? 0 : 1)].run() }, inOrder: { _ in })
     var rest = self
     rest.at += n
     return (rest, n)
