@@ -148,7 +148,8 @@ public enum CashApplicationRun {
   /// Matches every payment booked on or before `asOf` that the journal (`history`) does not record yet.
   ///
   /// From `batchesFrom` payments to match, they are decided `batchSize` at a time on two threads
-  /// (`Matcher.applyInBatches`); the results are the same either way.
+  /// (`Matcher.applyInBatches`), and their references found on two threads (from `Matcher.parallelAt` too);
+  /// the results are the same either way.
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true,
     batchesFrom: Int = CashApplicationRun.batchesFrom, batchSize: Int = CashApplicationRun.batchSize
@@ -221,7 +222,9 @@ public enum CashApplicationRun {
     // The applications, each written once in its place (an array of optionals, then moved into one without
     // them, moved every application three times).
     var results = [CashApplication](repeating: .placeholder, count: Int(count))
-    for h in held { results[Int(slots[h.payment])] = Matcher.held(payments[h.payment], queue: h.queue, reason: h.reason) }
+    payments.withUnsafeBufferPointer { buf in
+      for h in held { results[Int(slots[h.payment])] = Matcher.held(buf.baseAddress! + h.payment, queue: h.queue, reason: h.reason) }
+    }
     // The matcher's tables are made only when some payment is left to match (tables begun on other threads are
     // waited for: no thread outlives the run).
     guard !toMatch.isEmpty else {
@@ -231,11 +234,16 @@ public enum CashApplicationRun {
       return out
     }
     PhaseLog.mark("matching: duplicates and reversals")
-    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, tables: tables)
+    // The references in the payments are looked for on another thread from when the reference table is ready,
+    // while this one makes the matcher's tables; then on both.
+    let made = tables ?? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers)
+    let finding = ReferenceFinding(
+      toMatch, in: payments, plan: plan, invoices: data.invoices, tables: made, parallelAt: min(batchesFrom, Matcher.parallelAt))
+    var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, tables: made)
     PhaseLog.mark("matching: tables of open invoices")
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
-    let (refs, names) = m.references(of: toMatch, in: payments)
+    let (refs, names) = m.references(finding, of: toMatch, in: payments)
     var naming: [Int] = []
     var others: [Int] = []
     for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
@@ -246,7 +254,7 @@ public enum CashApplicationRun {
     } else {
       // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
       payments.withUnsafeBufferPointer { buf in
-        for pi in order { results[Int(slots[pi])] = m.apply(buf[pi], refs: refs[pi]) }
+        for pi in order { results[Int(slots[pi])] = m.apply(buf.baseAddress! + pi, refs: refs[pi]) }
       }
     }
     PhaseLog.mark("matching: rules applied")
@@ -254,6 +262,97 @@ public enum CashApplicationRun {
     out.failures = m.failures
     out.tally()
     return out
+  }
+}
+
+/// Finds what the rules' patterns name in payments' texts, and the invoices each reference names (patterns and
+/// the reference table are only read).
+struct ReferenceFinder: Sendable {
+  let rules: [MatchRuleBox]
+  let references: ReferenceIndex?
+  let invoices: [OpenInvoice]
+
+  /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
+  /// wrap remittance text at a fixed width, often inside a number).
+  func extract(_ rule: MatchRuleBox, reference: String, remittance: String, _ scratch: [Pattern.Scratch]) -> [String] {
+    var out: [String] = []
+    for (k, (pattern, sources)) in rule.r.patterns.enumerated() {
+      for s in sources {
+        let text = s == .remittance ? remittance : reference
+        if text.isEmpty { continue }
+        // The text as given, then (when it has line breaks) without them: a reference the bank wrapped.
+        let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
+        for v in 0..<(wrapped ? 2 : 1) {
+          let variant = v == 0 ? text : String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+          for m in pattern.allMatches(in: variant, scratch[k]) {
+            let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
+            if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are
+  /// read in place (a copy of the payment would retain all its strings).
+  func references(of payments: [Payment], _ pi: Int, _ scratch: [[Pattern.Scratch]]) -> [[Matcher.FoundRef]] {
+    let (reference, remittance) = (payments[pi].transaction.reference, payments[pi].transaction.remittance)
+    var out: [[Matcher.FoundRef]] = []
+    out.reserveCapacity(rules.count)
+    for (ri, rule) in rules.enumerated() {
+      out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance, scratch[ri])))
+    }
+    return out
+  }
+
+  func found(_ texts: [String]) -> [Matcher.FoundRef] {
+    var out: [Matcher.FoundRef] = []
+    for t in texts { out.append(Matcher.FoundRef(text: t, invoices: references?.find(ReferenceKeys.keys(t), in: invoices) ?? [])) }
+    return out
+  }
+}
+
+/// The references in the payments to match, looked for from when the reference table is ready: for many
+/// payments, on another thread while this one makes the matcher's tables, then on both (`finish`).
+final class ReferenceFinding: Sendable {
+  private let started: StartedChunks<[[[Matcher.FoundRef]]]>?
+  private let serial: (@Sendable () -> [[[Matcher.FoundRef]]])?
+
+  /// `list`: the payments to look in (indices into `payments`); from `parallelAt` of them, on two threads.
+  init(_ list: [Int], in payments: [Payment], plan: ExecutablePlan, invoices: [OpenInvoice], tables: MatchTables, parallelAt: Int) {
+    let rules = plan.matchRules.map(MatchRuleBox.init)
+    guard rules.contains(where: { !$0.r.patterns.isEmpty }) else {
+      (started, serial) = (nil, { [] })
+      return
+    }
+    @Sendable func finder() -> ReferenceFinder { ReferenceFinder(rules: rules, references: tables.references, invoices: invoices) }
+    @Sendable func scratch() -> [[Pattern.Scratch]] { rules.map { $0.r.patterns.map { Pattern.Scratch($0.0) } } }
+    let n = list.count
+    guard n >= parallelAt, n >= 2 else {
+      started = nil
+      serial = {
+        let (f, s) = (finder(), scratch())
+        return list.map { f.references(of: payments, $0, s) }
+      }
+      return
+    }
+    let parts = min(64, n)
+    serial = nil
+    // Each chunk searches with its own scratch memory for the patterns.
+    started = StartedChunks(parts, first: { _ = tables.references }) { _, k in
+      let (f, s) = (finder(), scratch())
+      return (n * k / parts..<n * (k + 1) / parts).map { f.references(of: payments, list[$0], s) }
+    }
+  }
+
+  /// The references each rule's patterns find in each payment of the list, in list order (empty when no rule
+  /// has patterns).
+  func finish() -> [[[Matcher.FoundRef]]] {
+    if let serial { return serial() }
+    var found: [[[Matcher.FoundRef]]] = []
+    started?.finish(inOrder: { found.moveAppend(&$0, placeholder: []) })
+    return found
   }
 }
 
@@ -306,6 +405,17 @@ final class DecidedBatch: @unchecked Sendable {
 final class ThreadEnvs: @unchecked Sendable {
   let envs: [Env]
   init(_ envs: [Env]) { self.envs = envs }
+}
+
+/// The payments of a run (only read), and its results, written by the thread that decided each (each place by
+/// one thread).
+final class BatchMemory: @unchecked Sendable {
+  let payments: UnsafeBufferPointer<Payment>
+  let results: UnsafeMutableBufferPointer<CashApplication>
+  init(_ payments: UnsafeBufferPointer<Payment>, _ results: UnsafeMutableBufferPointer<CashApplication>) {
+    self.payments = payments
+    self.results = results
+  }
 }
 
 /// Hands a copy of the matcher to the second thread (only read there).
@@ -543,20 +653,27 @@ struct Matcher {
   // MARK: One payment
 
   /// A payment held for review without trying the rules (a duplicate, a reversal).
-  static func held(_ p: Payment, queue: String, reason: String) -> CashApplication {
+  static func held(_ p: UnsafePointer<Payment>, queue: String, reason: String) -> CashApplication {
     var a = blank(p)
     a.status = .exception
     a.queue = queue
     a.reason = reason
-    a.unapplied = p.transaction.amount
+    a.unapplied = p.pointee.transaction.amount
     return a
   }
 
-  static func blank(_ p: borrowing Payment) -> CashApplication {
-    // Fields read in place (`let t = p.transaction` would copy the transaction, retaining all its strings).
-    CashApplication(
-      key: "payment:" + p.id, paymentID: p.id, source: p.transaction.source, date: p.transaction.bookingDate,
-      amount: p.transaction.amount, currency: p.transaction.currency, payerName: p.transaction.counterpartyName, customer: nil,
+  /// The transaction of a payment, in place.
+  @inline(__always) static func transaction(_ p: UnsafePointer<Payment>) -> UnsafePointer<BankTransaction> {
+    (UnsafeRawPointer(p) + MemoryLayout<Payment>.offset(of: \.transaction)!).assumingMemoryBound(to: BankTransaction.self)
+  }
+
+  // Payments are passed by pointer and their fields read in place: a payment passed on from an array or buffer
+  // is copied first (retaining all its strings), `borrowing` or not, when the callee is not known to leave it be.
+  static func blank(_ p: UnsafePointer<Payment>) -> CashApplication {
+    let t = transaction(p)
+    return CashApplication(
+      key: "payment:" + p.pointee.id, paymentID: p.pointee.id, source: t.pointee.source, date: t.pointee.bookingDate,
+      amount: t.pointee.amount, currency: t.pointee.currency, payerName: t.pointee.counterpartyName, customer: nil,
       payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
       unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
   }
@@ -567,12 +684,13 @@ struct Matcher {
   ]
 
   /// The payment as the rules' `payment` record.
-  func loadPayment(_ p: borrowing Payment, _ env: Env) {
-    let t = p.transaction
+  func loadPayment(_ p: UnsafePointer<Payment>, _ env: Env) {
+    let t = Matcher.transaction(p)
     var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
     let values: [RValue] = [
-      .text(p.id), .date(t.bookingDate), .date(t.valueDate ?? t.bookingDate), .money(t.amount, t.currency), .currency(t.currency),
-      .text(t.reference), .text(t.remittance), .text(t.counterpartyName), .text(t.counterpartyAccount),
+      .text(p.pointee.id), .date(t.pointee.bookingDate), .date(t.pointee.valueDate ?? t.pointee.bookingDate),
+      .money(t.pointee.amount, t.pointee.currency), .currency(t.pointee.currency), .text(t.pointee.reference),
+      .text(t.pointee.remittance), .text(t.pointee.counterpartyName), .text(t.pointee.counterpartyAccount),
     ]
     for (k, slot) in paymentSlots.enumerated() where slot >= 0 { rec[slot] = values[k] }
     for (slot, v) in paymentDefaults { rec[slot] = v }
@@ -581,7 +699,7 @@ struct Matcher {
 
   /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
   /// answer is worked out once per payment (`known`), whichever rules ask.
-  func payer(_ t: borrowing BankTransaction, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
+  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
     for m in methods {
       let c: Int32
       if let k = known[m] {
@@ -595,61 +713,28 @@ struct Matcher {
     return nil
   }
 
-  func find(_ t: BankTransaction, _ m: PayerMethod) -> Int32? {
+  func find(_ t: UnsafePointer<BankTransaction>, _ m: PayerMethod) -> Int32? {
     switch m {
     case .reference:
-      guard !t.reference.isEmpty, let idx = references else { return nil }
-      let found = idx.find(ReferenceKeys.keys(t.reference).prefix(1).map { $0 }, in: data.invoices)
+      guard !t.pointee.reference.isEmpty, let idx = references else { return nil }
+      let found = idx.find(ReferenceKeys.keys(t.pointee.reference).prefix(1).map { $0 }, in: data.invoices)
       let customers = Set(found.map { customerOf[Int($0)] })
       if customers.count == 1, let c = customers.first, c >= 0 { return c }
       return nil
     case .account:
-      let a = CashData.account(t.counterpartyAccount)
+      let a = CashData.account(t.pointee.counterpartyAccount)
       return a.isEmpty ? nil : data.cash.accounts[a].map(Int32.init)
     case .name:
-      return names.find(t.counterpartyName)
+      return names.find(t.pointee.counterpartyName)
     }
   }
 
-  /// The references the rule's patterns find: in each text as given, and with its line breaks removed (banks
-  /// wrap remittance text at a fixed width, often inside a number).
-  func extract(_ rule: MatchRuleBox, reference: String, remittance: String, _ scratch: [Pattern.Scratch]) -> [String] {
-    var out: [String] = []
-    for (k, (pattern, sources)) in rule.r.patterns.enumerated() {
-      for s in sources {
-        let text = s == .remittance ? remittance : reference
-        if text.isEmpty { continue }
-        // The text as given, then (when it has line breaks) without them: a reference the bank wrapped.
-        let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
-        for v in 0..<(wrapped ? 2 : 1) {
-          let variant = v == 0 ? text : String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
-          for m in pattern.allMatches(in: variant, scratch[k]) {
-            let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
-            if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
-          }
-        }
-      }
-    }
-    return out
-  }
-
-  /// The references each rule's patterns find in each payment (by payment index), and whether they name an open
-  /// invoice; on two threads for many payments (patterns and the reference table are only read).
-  func references(of list: [Int], in payments: [Payment]) -> (refs: [[[FoundRef]]], names: [Bool]) {
+  /// The references found in the payments of `list` (by `finding`), by payment index, and whether they name an
+  /// open invoice.
+  func references(_ finding: ReferenceFinding, of list: [Int], in payments: [Payment]) -> (refs: [[[FoundRef]]], names: [Bool]) {
     var refs = [[[FoundRef]]](repeating: [], count: payments.count)
-    guard rules.contains(where: { !$0.r.patterns.isEmpty }) else { return (refs, Array(repeating: false, count: list.count)) }
-    let box = MatcherBox(self)
-    let n = list.count
-    let parts = n >= Matcher.parallelAt ? 64 : 1
-    var found: [[[FoundRef]]] = []
-    found.reserveCapacity(n)
-    // Each chunk searches with its own scratch memory for the patterns.
-    TwoThreads.chunks(
-      parts,
-      { _, k in
-        let scratch = box.matcher.rules.map { $0.r.patterns.map { Pattern.Scratch($0.0) } }
-        return (n * k / parts..<n * (k + 1) / parts).map { box.matcher.references(of: payments, list[$0], scratch) }
-      }, inOrder: { found.moveAppend(&$0, placeholder: []) })
+    let found = finding.finish()
+    guard !found.isEmpty else { return (refs, Array(repeating: false, count: list.count)) }
     var names: [Bool] = []
     names.reserveCapacity(list.count)
     for k in found.indices {
@@ -663,36 +748,21 @@ struct Matcher {
   /// Payments from which many use two threads to find references.
   static let parallelAt = 20_000
 
-  /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are
-  /// read in place (a copy of the payment would retain all its strings).
-  func references(of payments: [Payment], _ pi: Int, _ scratch: [[Pattern.Scratch]]) -> [[FoundRef]] {
-    let (reference, remittance) = (payments[pi].transaction.reference, payments[pi].transaction.remittance)
-    // A loop: a closure calling methods would copy the whole matcher.
-    var out: [[FoundRef]] = []
-    out.reserveCapacity(rules.count)
-    for (ri, rule) in rules.enumerated() {
-      out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance, scratch[ri])))
-    }
-    return out
-  }
-
   /// A reference a pattern found, and the invoices any of whose keys it matches (whatever their state).
   struct FoundRef {
     var text: String
     var invoices: [Int32]
   }
 
-  func found(_ texts: [String]) -> [FoundRef] {
-    var out: [FoundRef] = []
-    for t in texts { out.append(FoundRef(text: t, invoices: references?.find(ReferenceKeys.keys(t), in: data.invoices) ?? [])) }
-    return out
-  }
-
   /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
   /// the first that decides makes the application.
-  mutating func apply(_ p: borrowing Payment, refs: [[FoundRef]]) -> CashApplication {
+  mutating func apply(_ p: UnsafePointer<Payment>, refs: [[FoundRef]]) -> CashApplication {
     var x = decide(p, refs: refs, env: env)
-    return commit(&x)
+    commit(&x)
+    // The application is moved out (returning `x.application` would copy it, retaining all its strings).
+    var a = CashApplication.placeholder
+    swap(&a, &x.application)
+    return a
   }
 
   /// A payment's application as decided, before it changes what is open (`commit`).
@@ -709,21 +779,24 @@ struct Matcher {
     var byAmount = false
     /// What the commit changes.
     var changes: [Change] = []
+    /// The payment's id (the application may have been moved out before the commit).
+    var paymentID: String
   }
 
   /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
-  func decide(_ p: borrowing Payment, refs: [[FoundRef]], env: Env) -> Decided {
-    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [])
-    let currency = p.transaction.currency
-    guard let amount = p.transaction.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == p.transaction.amount,
+  func decide(_ p: UnsafePointer<Payment>, refs: [[FoundRef]], env: Env) -> Decided {
+    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [], paymentID: p.pointee.id)
+    let t = Matcher.transaction(p)
+    let currency = t.pointee.currency
+    guard let amount = t.pointee.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == t.pointee.amount,
       amount <= Matcher.maxMinorUnits
     else {
       x.application.status = .exception
       x.application.queue = "cash-apps"
-      x.application.reason = p.transaction.amount.significantFractionDigits > p.transaction.currency.minorUnits
-        ? "the amount has more decimals than \(p.transaction.currency.code) allows" : "the amount is too large to match automatically"
-      x.application.unapplied = p.transaction.amount
+      x.application.reason = t.pointee.amount.significantFractionDigits > t.pointee.currency.minorUnits
+        ? "the amount has more decimals than \(t.pointee.currency.code) allows" : "the amount is too large to match automatically"
+      x.application.unapplied = t.pointee.amount
       return x
     }
     x.minor = amount
@@ -733,12 +806,12 @@ struct Matcher {
     for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
       let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
-      if let c = box.r.currency, c != p.transaction.currency {
+      if let c = box.r.currency, c != t.pointee.currency {
         if explaining { x.notes.append("\(head): for \(c.code) payments only") }
         continue
       }
       let methods = box.methods
-      let who = payer(p.transaction, methods, &known)
+      let who = payer(t, methods, &known)
       if !box.r.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
       if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
         if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
@@ -752,7 +825,7 @@ struct Matcher {
         if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
-      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: p.transaction.bookingDate, payer: who?.0)
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: t.pointee.bookingDate, payer: who?.0)
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -782,7 +855,7 @@ struct Matcher {
       return x
     }
     x.application.status = .unapplied
-    x.application.unapplied = p.transaction.amount
+    x.application.unapplied = t.pointee.amount
     x.application.reason = "no match rule applied"
     x.application.explanation = x.notes
     x.payers = Array(known.values)
@@ -805,59 +878,76 @@ struct Matcher {
     // The batch that last changed a customer's invoices, and the amounts changed in this batch.
     var changed = [Int32](repeating: -1, count: data.customers.count)
     var amounts = Set<UInt64>()
-    let invoices = data.invoices
     let batchSize = max(1, min(batchSize, order.count))
     let decided = DecidedBatch(batchSize)
     var batch: Int32 = 0
     var start = 0
-    while start < order.count {
-      let slice = Array(order[start..<min(order.count, start + batchSize)])
-      let box = MatcherBox(self)
-      let parts = min(16, slice.count)
-      // Each thread decides whole chunks, into their places (payments are read in place, not copied).
-      TwoThreads.chunks(
-        parts,
-        { thread, k in
-          payments.withUnsafeBufferPointer { buf in
-            for j in slice.count * k / parts..<slice.count * (k + 1) / parts {
-              decided.items[j] = box.matcher.decide(buf[slice[j]], refs: refs[slice[j]], env: envs.envs[thread])
+    payments.withUnsafeBufferPointer { payments in
+      results.withUnsafeMutableBufferPointer { results in
+        let memory = BatchMemory(payments, results)
+        while start < order.count {
+          let slice = Array(order[start..<min(order.count, start + batchSize)])
+          let box = MatcherBox(self)
+          let parts = min(16, slice.count)
+          // Each thread decides whole chunks and moves each application into its place among the results (the
+          // commit below replaces it if it must be decided again); the rest of the decision is kept for the commit.
+          TwoThreads.chunks(
+            parts,
+            { thread, k in
+              for j in slice.count * k / parts..<slice.count * (k + 1) / parts {
+                let pi = slice[j]
+                var x = box.matcher.decide(memory.payments.baseAddress! + pi, refs: refs[pi], env: envs.envs[thread])
+                box.matcher.markNamed(&x, refs[pi])
+                swap(&memory.results[Int(slots[pi])], &x.application)
+                decided.items[j] = x
+              }
+            }, inOrder: { _ in })
+          for (j, pi) in slice.enumerated() {
+            let slot = Int(slots[pi])
+            // (Every place of the batch was decided; were one not, it is decided here, on the state as it is.)
+            var x: Decided
+            if let d = decided.items[j].take() {
+              x = d
+            } else {
+              x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
+              swap(&results[slot], &x.application)
             }
+            if stale(x, changed, batch) || (x.byAmount && amounts.contains(Matcher.amountKey(results[slot].currency, x.minor))) {
+              x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
+              swap(&results[slot], &x.application)
+            }
+            // What the commit changes: the invoices it allocates to and those it holds for review.
+            for change in x.changes {
+              changed[Int(change.customer)] = batch
+              amounts.insert(change.amountKey)
+            }
+            commit(&x)
           }
-        }, inOrder: { _ in })
-      payments.withUnsafeBufferPointer { buf in
-        for (j, pi) in slice.enumerated() {
-          // (Every place of the batch was decided; were one not, it is decided here, on the state as it is.)
-          var x = decided.items[j].take() ?? decide(buf[pi], refs: refs[pi], env: env)
-          if stale(x, refs[pi], changed, batch) || (x.byAmount && amounts.contains(Matcher.amountKey(x.application.currency, x.minor))) {
-            x = decide(buf[pi], refs: refs[pi], env: env)
-          }
-          // What the commit changes: the invoices it allocates to and those it holds for review.
-          for change in x.changes {
-            let i = Int(change.invoice)
-            changed[Int(customerOf[i])] = batch
-            amounts.insert(Matcher.amountKey(invoices[i].currency, openAtStart[i]))
-          }
-          results[Int(slots[pi])] = commit(&x)
+          amounts.removeAll(keepingCapacity: true)
+          batch += 1
+          start += slice.count
         }
       }
-      amounts.removeAll(keepingCapacity: true)
-      batch += 1
-      start += slice.count
     }
   }
 
   @inline(__always) static func amountKey(_ c: Currency, _ minor: Int64) -> UInt64 { UInt64(c.packed) << 40 ^ UInt64(bitPattern: minor) }
 
   /// Whether a decision may have read invoices of a customer changed in this batch: its payers', or those its
-  /// references name.
-  func stale(_ x: Decided, _ refs: [[FoundRef]], _ changed: [Int32], _ batch: Int32) -> Bool {
+  /// references name (`markNamed`).
+  func stale(_ x: Decided, _ changed: [Int32], _ batch: Int32) -> Bool {
     for c in x.payers where c >= 0 && changed[Int(c)] == batch { return true }
+    return false
+  }
+
+  /// Adds the customers of the invoices the references name to those a decision may have read (on the deciding
+  /// thread, where they are at hand).
+  func markNamed(_ x: inout Decided, _ refs: [[FoundRef]]) {
     for list in refs {
       for r in list {
-        for i in r.invoices where changed[Int(customerOf[Int(i)])] == batch { return true }
+        for i in r.invoices { x.payers.append(customerOf[Int(i)]) }
       }
     }
-    return false
   }
 
   /// An environment for the match rules' conditions (each thread has its own).
@@ -868,18 +958,14 @@ struct Matcher {
   }
 
   /// Commits a decided application: what it takes off open invoices or holds for review, and its failures.
-  mutating func commit(_ x: inout Decided) -> CashApplication {
+  mutating func commit(_ x: inout Decided) {
     failures += x.failures
     for change in x.changes {
       let i = Int(change.invoice)
       taken[i] = true
-      if change.reserve { state.reservedBy[change.invoice] = x.application.paymentID }
+      if change.reserve { state.reservedBy[change.invoice] = x.paymentID }
       if change.open >= 0 { open[i] = change.open }
     }
-    // The application is moved out (returning `x.application` would copy it, retaining all its strings).
-    var a = CashApplication.placeholder
-    swap(&a, &x.application)
-    return a
   }
 
   /// What one rule sees of a payment.
@@ -1222,6 +1308,16 @@ struct Matcher {
     var invoice: Int32
     var open: Int64
     var reserve: Bool
+    /// The invoice's customer, and its currency and amount open when the run began (`amountKey`): what a
+    /// batch's commit marks as changed (read here, with the invoice, on the deciding thread).
+    var customer: Int32
+    var amountKey: UInt64
+  }
+
+  func change(_ i: Int32, open: Int64, reserve: Bool) -> Change {
+    let k = Int(i)
+    return Change(
+      invoice: i, open: open, reserve: reserve, customer: customerOf[k], amountKey: Matcher.amountKey(data.invoices[k].currency, openAtStart[k]))
   }
 
   /// Turns a decision into allocations (as the invoices stand, which the commit then changes); checks that the
@@ -1233,7 +1329,7 @@ struct Matcher {
     x.application.reason = d.reason
     x.application.suggestions = d.suggestions.map { data.invoices[Int($0)].id }
     if d.reserve {
-      for i in d.suggestions { x.changes.append(Change(invoice: i, open: -1, reserve: true)) }
+      for i in d.suggestions { x.changes.append(change(i, open: -1, reserve: true)) }
     }
     var left = x.minor
     if case .allocate(let writeOffShort) = d.kind {
@@ -1249,7 +1345,7 @@ struct Matcher {
             ref: InvoiceRef(data.invoices, k), openBefore: fixed(o, c), amount: fixed(applied, c),
             writtenOff: fixed(short, c), closes: applied + short == o, paidBefore: data.invoices[k].paid,
             source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line))))
-        x.changes.append(Change(invoice: i, open: o - applied - short, reserve: false))
+        x.changes.append(change(i, open: o - applied - short, reserve: false))
       }
     }
     var writeOff: Int64 = 0

@@ -18,14 +18,46 @@ public enum TwoThreads {
       }
       return
     }
+    StartedChunks(count, work).finish(inOrder: inOrder)
+  }
+
+  /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, on two threads.
+  public static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
+    guard n >= from, n >= 2 else { return (0..<n).map(f) }
+    let parts = min(n, 64)
+    var out: [T] = []
+    out.reserveCapacity(n)
+    chunks(parts, { _, k in (n * k / parts..<n * (k + 1) / parts).map(f) }, inOrder: { out += $0 })
+    return out
+  }
+}
+
+/// Chunks begun on another thread, which this one joins later (`finish`): meanwhile it does work of its own.
+/// The other thread may first wait for what its work needs (`first`).
+final class StartedChunks<T: Sendable>: @unchecked Sendable {
+  private let queue: TakeQueue<T>
+  private let done = DispatchSemaphore(value: 0)
+  private let count: Int
+  private let work: @Sendable (_ thread: Int, _ chunk: Int) -> T
+
+  init(_ count: Int, first: @escaping @Sendable () -> Void = {}, _ work: @escaping @Sendable (_ thread: Int, _ chunk: Int) -> T) {
+    self.count = count
+    self.work = work
     let queue = TakeQueue<T>(count)
-    let done = DispatchSemaphore(value: 0)
+    self.queue = queue
+    let done = done
     let t = Thread {
+      first()
       while let k = queue.take() { queue.finish(k, work(1, k)) }
       done.signal()
     }
     t.stackSize = 8 << 20
     t.start()
+  }
+
+  /// Takes the chunks not begun yet on this thread (`thread` 0) and hands every result to `inOrder` in chunk
+  /// order (as `TwoThreads.chunks`); returns when all are done. Call once.
+  func finish(inOrder: (inout T) -> Void) {
     var next = 0
     while let k = queue.take() {
       queue.finish(k, work(0, k))
@@ -39,16 +71,6 @@ public enum TwoThreads {
       inOrder(&r)
       next += 1
     }
-  }
-
-  /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, on two threads.
-  public static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
-    guard n >= from, n >= 2 else { return (0..<n).map(f) }
-    let parts = min(n, 64)
-    var out: [T] = []
-    out.reserveCapacity(n)
-    chunks(parts, { _, k in (n * k / parts..<n * (k + 1) / parts).map(f) }, inOrder: { out += $0 })
-    return out
   }
 }
 

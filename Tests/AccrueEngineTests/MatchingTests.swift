@@ -321,7 +321,7 @@ struct MatchingTests {
     } + r.failures
   }
 
-  @Test("payments decided in batches on two threads give exactly one pass's results", arguments: [2, 7, 64, 1000])
+  @Test("payments decided in batches, and their references found, on two threads give exactly one pass's results", arguments: [2, 7, 64, 1000])
   func batches(_ size: Int) throws {
     // Many payments per customer, so decisions in one batch often read invoices an earlier one changes.
     let dir = TemporaryPaths.make("accrue-cash-batches")
