@@ -1,4 +1,6 @@
-/// A regular expression that always runs in time linear in the text (a Pike VM: no backtracking).
+/// A regular expression that always runs in time linear in the text: a Pike VM, or for a short text a
+/// backtracking search that never tries the same instruction at the same place twice (RE2's "bit state"), so
+/// it too takes at most one step per instruction and character. Both give the same matches.
 ///
 /// Syntax: literals; `.`; classes `[a-z]`, `[^ ]`; escapes `\d \w \s \D \W \S` and escaped
 /// punctuation; groups `( )` (capturing) and `(?: )`; alternation `|`; repetition `* + ?`,
@@ -103,7 +105,7 @@ public struct Pattern: Sendable {
   }
 
   /// Whether a match can begin at `pos`: its first character, then the literal prefix.
-  @inline(__always) func canBegin(_ text: [UInt32], _ pos: Int, _ n: Int) -> Bool {
+  @inline(__always) func canBegin<Text: RandomAccessCollection<UInt32>>(_ text: Text, _ pos: Int, _ n: Int) -> Bool where Text.Index == Int {
     guard canStart(text[pos]) else { return false }
     if prefix.count <= 1 { return true }
     guard pos + prefix.count <= n else { return false }
@@ -195,6 +197,11 @@ public struct Pattern: Sendable {
     let work: UnsafeMutablePointer<Int>
     let slots: Int
     let memory: MachineMemory
+    /// The backtracking search's (instruction, place) pairs tried, a bit each, and its pending steps (grown
+    /// as needed: each pair tried pushes at most two).
+    let visited: UnsafeMutablePointer<UInt64>
+    var jobs: UnsafeMutablePointer<Job>
+    var jobCapacity: Int
     init(size: Int, slots: Int) {
       memory = MachineMemory()
       clist = ThreadList(size: size, slots: slots, memory)
@@ -202,8 +209,22 @@ public struct Pattern: Sendable {
       stack = memory.allocate(2 * size + 2, of: (pc: Int, slot: Int, value: Int).self, (0, 0, 0))
       work = memory.allocate(max(slots, 1), of: Int.self, -1)
       self.slots = slots
+      visited = memory.allocate(Pattern.backtrackBits / 64, of: UInt64.self, 0)
+      jobCapacity = 256
+      jobs = memory.allocate(jobCapacity, of: Job.self, Job(pc: 0, pos: 0))
     }
   }
+
+  /// A step of the backtracking search: try instruction `pc` at place `pos`, or (`pc` < 0) put capture slot
+  /// `-1 - pc` back to `pos`.
+  struct Job {
+    var pc: Int32
+    var pos: Int32
+  }
+
+  /// The largest search (instructions times places) done by backtracking: 256 Kbit of memory for the pairs
+  /// tried, cleared each search; larger ones take the Pike VM.
+  static let backtrackBits = 256 * 1024
 
   /// Owns a machine's memory.
   final class MachineMemory {
@@ -217,8 +238,20 @@ public struct Pattern: Sendable {
     deinit { for b in blocks { b.deallocate() } }
   }
 
-  func firstMatch(in text: [UInt32], from: Int, _ vm: inout Machine) -> Match? {
+  /// How a search is done: the Pike VM or backtracking (`fit`: backtracking when the search is small enough).
+  enum Engine {
+    case fit, pike, backtrack
+  }
+
+  func firstMatch(in text: [UInt32], from: Int, _ vm: inout Machine, _ engine: Engine = .fit) -> Match? {
     let n = min(text.count, Self.maxTextLength)
+    if engine != .pike && from <= n && (engine == .backtrack || program.count * (n - from + 1) <= Self.backtrackBits) {
+      return text.withUnsafeBufferPointer { backtrack($0, from: from, n: n, &vm) }
+    }
+    return pike(text, from: from, n: n, &vm)
+  }
+
+  func pike(_ text: [UInt32], from: Int, n: Int, _ vm: inout Machine) -> Match? {
     var pos = from
     if starts != nil {
       // Nothing to do when no match can begin anywhere.
@@ -289,10 +322,119 @@ public struct Pattern: Sendable {
     return Match(range: m[0]..<m[1], groups: groups)
   }
 
+  /// `firstMatch` by backtracking in priority order (the first way to `.match` found is the match a Pike VM
+  /// gives), from each place a match can begin in turn. An (instruction, place) pair is tried once: when it
+  /// comes again, whatever followed it failed the first time (or the search would have ended), and what
+  /// follows does not depend on the captures so far, so it fails again. Threads of the Pike VM meeting at a
+  /// pair are cut the same way (the first, in priority order, goes on).
+  func backtrack(_ text: UnsafeBufferPointer<UInt32>, from: Int, n: Int, _ vm: inout Machine) -> Match? {
+    let size = program.count
+    let width = n - from + 1
+    precondition(size * width <= Self.backtrackBits, "a search too large to backtrack")
+    let visited = vm.visited
+    for w in 0..<(size * width + 63) / 64 { visited[w] = 0 }
+    let caps = vm.work
+    let slots = vm.slots
+    var top = 0
+    @inline(__always) func push(_ pc: Int, _ pos: Int, _ vm: inout Machine) {
+      if top == vm.jobCapacity {
+        let bigger = vm.memory.allocate(2 * vm.jobCapacity, of: Job.self, Job(pc: 0, pos: 0))
+        bigger.update(from: vm.jobs, count: top)
+        vm.jobs = bigger
+        vm.jobCapacity *= 2
+      }
+      vm.jobs[top] = Job(pc: Int32(pc), pos: Int32(pos))
+      top += 1
+    }
+    @inline(__always) func accepts(_ inst: Inst, _ c: UInt32) -> Bool {
+      switch inst {
+      case .char(let want): return c == want || (ignoreCase && Self.otherCase(c) == want)
+      case .any: return c != 10
+      case .set(let k): return sets[k].contains(c, ignoreCase: ignoreCase)
+      default: return false
+      }
+    }
+    var start = from
+    while start <= n {
+      if starts != nil {
+        // Every match consumes a first character: none begins at the end, nor where `canBegin` rules it out.
+        if start >= n { break }
+        if !canBegin(text, start, n) {
+          start += 1
+          continue
+        }
+      }
+      for k in 0..<slots { caps[k] = -1 }
+      top = 0
+      push(0, start, &vm)
+      while top > 0 {
+        top -= 1
+        let job = vm.jobs[top]
+        if job.pc < 0 {
+          caps[Int(-1 - job.pc)] = Int(job.pos)
+          continue
+        }
+        var pc = Int(job.pc)
+        var pos = Int(job.pos)
+        // Follows one path until it fails, pushing the alternatives and capture restores met.
+        while true {
+          let bit = pc * width + (pos - from)
+          if visited[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { break }
+          visited[bit >> 6] |= 1 << UInt64(bit & 63)
+          let inst = program[pc]
+          switch inst {
+          case .char, .any, .set:
+            guard pos < n, accepts(inst, text[pos]) else { break }
+            pc += 1
+            pos += 1
+            continue
+          case .split(let x, let y):
+            push(y, pos, &vm)
+            pc = x
+            continue
+          case .jump(let x):
+            pc = x
+            continue
+          case .save(let k):
+            push(-1 - k, caps[k], &vm)
+            caps[k] = pos
+            pc += 1
+            continue
+          case .lineStart:
+            guard pos == 0 || text[pos - 1] == 10 else { break }
+            pc += 1
+            continue
+          case .lineEnd:
+            guard pos == n || text[pos] == 10 else { break }
+            pc += 1
+            continue
+          case .match:
+            guard caps[0] >= 0, caps[1] >= 0 else { return nil }
+            var groups: [Range<Int>?] = []
+            for g in 1...max(1, groupCount) where g <= groupCount {
+              let (s, e) = (caps[2 * g], caps[2 * g + 1])
+              groups.append(s >= 0 && e >= s ? s..<e : nil)
+            }
+            return Match(range: caps[0]..<caps[1], groups: groups)
+          }
+          break
+        }
+      }
+      start += 1
+    }
+    return nil
+  }
+
   /// Every non-overlapping match, left to right.
   public func allMatches(in text: [UInt32]) -> [Match] {
     var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
     return allMatches(in: text, &vm)
+  }
+
+  /// `allMatches` by one engine (tests compare them).
+  func allMatches(in text: [UInt32], using engine: Engine) -> [Match] {
+    var vm = Machine(size: program.count, slots: 2 * (groupCount + 1))
+    return allMatches(in: text, &vm, engine)
   }
 
   /// A search's memory, kept for the next search of the same pattern: many short texts are searched without
@@ -308,11 +450,11 @@ public struct Pattern: Sendable {
     }
   }
 
-  func allMatches(in text: [UInt32], _ vm: inout Machine) -> [Match] {
+  func allMatches(in text: [UInt32], _ vm: inout Machine, _ engine: Engine = .fit) -> [Match] {
     var out: [Match] = []
     var from = 0
     let n = min(text.count, Self.maxTextLength)
-    while from <= n, let m = firstMatch(in: text, from: from, &vm) {
+    while from <= n, let m = firstMatch(in: text, from: from, &vm, engine) {
       out.append(m)
       from = m.range.isEmpty ? m.range.upperBound + 1 : m.range.upperBound
     }
@@ -327,16 +469,17 @@ public struct Pattern: Sendable {
   /// Matches of a String, with group texts, searched with `scratch` (made for this pattern).
   public func allMatches(in text: String, _ scratch: Scratch) -> [(whole: String, groups: [String?])] {
     guard scratch.size == program.count, scratch.vm.slots == 2 * (groupCount + 1) else { return allMatches(in: text, Scratch(self)) }
-    let bytes = Array(text.utf8)
-    if bytes.allSatisfy({ $0 < 0x80 }) {
-      // ASCII (most remittance text): characters are bytes, and texts are cut from them directly.
+    // ASCII (most remittance text): characters are bytes, and texts are cut from them directly (read in place).
+    let ascii: [(whole: String, groups: [String?])]? = text.withBytes { bytes in
+      guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
       scratch.scalars.removeAll(keepingCapacity: true)
       for b in bytes { scratch.scalars.append(UInt32(b)) }
       return allMatches(in: scratch.scalars, &scratch.vm).map { m in
-        func slice(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        func slice(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
         return (slice(m.range), m.groups.map { $0.map(slice) })
       }
     }
+    if let ascii { return ascii }
     let scalars = text.unicodeScalars.map(\.value)
     return allMatches(in: scalars, &scratch.vm).map { m in
       func slice(_ r: Range<Int>) -> String {

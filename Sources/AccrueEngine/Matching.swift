@@ -296,20 +296,29 @@ struct ReferenceFinder: Sendable {
 
   /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are
   /// read in place (a copy of the payment would retain all its strings).
-  func references(of payments: [Payment], _ pi: Int, _ scratch: [[Pattern.Scratch]]) -> [[Matcher.FoundRef]] {
+  func references(of payments: [Payment], _ pi: Int, _ scratch: Scratch) -> [[Matcher.FoundRef]] {
     let (reference, remittance) = (payments[pi].transaction.reference, payments[pi].transaction.remittance)
     var out: [[Matcher.FoundRef]] = []
     out.reserveCapacity(rules.count)
     for (ri, rule) in rules.enumerated() {
-      out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance, scratch[ri])))
+      out.append(rule.r.patterns.isEmpty ? [] : found(extract(rule, reference: reference, remittance: remittance, scratch.patterns[ri]), scratch))
     }
     return out
   }
 
-  func found(_ texts: [String]) -> [Matcher.FoundRef] {
+  func found(_ texts: [String], _ scratch: Scratch) -> [Matcher.FoundRef] {
     var out: [Matcher.FoundRef] = []
-    for t in texts { out.append(Matcher.FoundRef(text: t, invoices: references?.find(ReferenceKeys.keys(t), in: invoices) ?? [])) }
+    for t in texts {
+      out.append(Matcher.FoundRef(text: t, invoices: references?.find(keysOf: t, &scratch.keys, in: invoices) ?? []))
+    }
     return out
+  }
+
+  /// One thread's memory for searching: each rule's patterns', and a text's keys.
+  final class Scratch {
+    let patterns: [[Pattern.Scratch]]
+    var keys = ReferenceKeys.Buffers()
+    init(_ rules: [MatchRuleBox]) { patterns = rules.map { $0.r.patterns.map { Pattern.Scratch($0.0) } } }
   }
 }
 
@@ -327,7 +336,7 @@ final class ReferenceFinding: Sendable {
       return
     }
     @Sendable func finder() -> ReferenceFinder { ReferenceFinder(rules: rules, references: tables.references, invoices: invoices) }
-    @Sendable func scratch() -> [[Pattern.Scratch]] { rules.map { $0.r.patterns.map { Pattern.Scratch($0.0) } } }
+    @Sendable func scratch() -> ReferenceFinder.Scratch { ReferenceFinder.Scratch(rules) }
     let n = list.count
     guard n >= parallelAt, n >= 2 else {
       started = nil

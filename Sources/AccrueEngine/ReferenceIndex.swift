@@ -98,11 +98,16 @@ public enum ReferenceKeys {
     return (!compactEmpty, groupCount > 0)
   }
 
-  /// The key bytes of one text.
+  /// The key bytes of one text (reused from text to text: `clear` keeps their memory).
   struct Buffers: KeyBytes {
     var compact: [UInt8] = []
     var digits: [UInt8] = []
     var groups: [UInt8] = []
+    mutating func clear() {
+      compact.removeAll(keepingCapacity: true)
+      digits.removeAll(keepingCapacity: true)
+      groups.removeAll(keepingCapacity: true)
+    }
     mutating func compact(_ c: UInt8) { compact.append(c) }
     mutating func digits(_ c: UInt8) { digits.append(c) }
     mutating func groups(_ c: UInt8) { groups.append(c) }
@@ -231,22 +236,45 @@ struct ReferenceIndex {
   /// by comparing the key with that invoice's texts in one pass each (`ReferenceKeys.isKey`).
   func find(_ keys: [String], in invoices: [OpenInvoice]) -> [Int32] {
     var out: [Int32] = []
-    for k in keys {
-      let tag = ReferenceIndex.tag(InvoiceIDIndex.hash(k))
-      var s = Int(tag) & mask
-      while table[s] != 0 {
-        if table[s] >> 32 == tag {
-          let first = Int32(truncatingIfNeeded: table[s] & 0xFFFF_FFFF)
-          k.withBytes { key in
-            if ReferenceIndex.has(invoices, Int(first), key) { out.append(first) }
-            for i in more[s] ?? [] where ReferenceIndex.has(invoices, Int(i), key) { out.append(i) }
-          }
-          break  // all keys with this tag are under this slot
-        }
-        s = (s + 1) & mask
+    for k in keys { k.withBytes { look($0, in: invoices, &out) } }
+    return ReferenceIndex.unique(&out)
+  }
+
+  /// The invoices one of whose keys equals one of the keys of `text` (`find(ReferenceKeys.keys(text))`), its
+  /// keys worked out into `buffers` (no string a key).
+  func find(keysOf text: String, _ buffers: inout ReferenceKeys.Buffers, in invoices: [OpenInvoice]) -> [Int32] {
+    buffers.clear()
+    let has = text.withBytes { ReferenceKeys.walk($0, &buffers) }
+    var out: [Int32] = []
+    // The keys in `ReferenceKeys.keys` order, each once.
+    if has.compact { buffers.compact.withUnsafeBufferPointer { look($0, in: invoices, &out) } }
+    if has.digits {
+      if !has.compact || buffers.digits != buffers.compact { buffers.digits.withUnsafeBufferPointer { look($0, in: invoices, &out) } }
+      if !(has.compact && buffers.groups == buffers.compact) && buffers.groups != buffers.digits {
+        buffers.groups.withUnsafeBufferPointer { look($0, in: invoices, &out) }
       }
     }
-    // An invoice found by two keys comes once.
+    return ReferenceIndex.unique(&out)
+  }
+
+  /// Appends the invoices one of whose keys is `key` (ASCII, as keys are).
+  private func look(_ key: UnsafeBufferPointer<UInt8>, in invoices: [OpenInvoice], _ out: inout [Int32]) {
+    let tag = ReferenceIndex.tag(InvoiceIDIndex.hash(key))
+    var s = Int(tag) & mask
+    while table[s] != 0 {
+      if table[s] >> 32 == tag {
+        let first = Int32(truncatingIfNeeded: table[s] & 0xFFFF_FFFF)
+        if ReferenceIndex.has(invoices, Int(first), key) { out.append(first) }
+        for i in more[s] ?? [] where ReferenceIndex.has(invoices, Int(i), key) { out.append(i) }
+        return  // all keys with this tag are under this slot
+      }
+      s = (s + 1) & mask
+    }
+  }
+
+  /// The invoices found, in index order, each once (an invoice found by two keys comes once).
+  private static func unique(_ out: inout [Int32]) -> [Int32] {
+    if out.count <= 1 { return out }
     out.sort()
     var unique: [Int32] = []
     unique.reserveCapacity(out.count)
