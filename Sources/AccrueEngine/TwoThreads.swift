@@ -21,6 +21,19 @@ public enum TwoThreads {
     StartedChunks(count, work).finish(inOrder: inOrder)
   }
 
+  /// Frees `value` on another thread while `work` runs on this one; returns when both are done.
+  static func free<T>(_ value: consuming T, while work: () -> Void) {
+    let held = Held(value)
+    let done = DispatchSemaphore(value: 0)
+    let t = Thread {
+      held.value = nil
+      done.signal()
+    }
+    t.start()
+    work()
+    done.wait()
+  }
+
   /// `f(i)` for `i` in `0..<n`, in order; with at least `from` items, on two threads.
   public static func map<T: Sendable>(_ n: Int, from: Int, _ f: @escaping @Sendable (Int) -> T) -> [T] {
     guard n >= from, n >= 2 else { return (0..<n).map(f) }
@@ -72,6 +85,12 @@ final class StartedChunks<T: Sendable>: @unchecked Sendable {
       next += 1
     }
   }
+}
+
+/// A value handed to another thread, which drops it.
+private final class Held<T>: @unchecked Sendable {
+  var value: T?
+  init(_ value: consuming T) { self.value = value }
 }
 
 /// The next chunk to take and the results not handed on yet, under one lock (taken once per chunk).
