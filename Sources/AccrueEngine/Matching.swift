@@ -448,8 +448,6 @@ struct Matcher {
   let open: UnsafeMutableBufferPointer<Int64>
   let taken: UnsafeMutableBufferPointer<Bool>
   let state: MatchState
-  /// Open amounts before any payment of this run (as `byAmount` has them).
-  let openAtStart: [Int64]
   /// Each invoice's customer, at hand (a batch's commit checks the customers of the invoices every decision
   /// read: reading them from the invoices would cost a cache miss each, on the one thread that commits).
   let customerOf: [Int32]
@@ -556,7 +554,6 @@ struct Matcher {
     state = MatchState(open: open)
     self.open = state.open
     taken = state.taken
-    openAtStart = open
     byCustomer = lists
     // Currency and amount back from the key (not from the invoice: a cache miss each).
     byAmount = keys.map { k in (UInt32(truncatingIfNeeded: k.hi >> 40), Int64(bitPattern: (k.hi & 0xFF_FFFF_FFFF) << 24 | k.lo >> 32), k.index) }
@@ -783,11 +780,14 @@ struct Matcher {
     var notes: [String]
     /// Problems evaluating conditions.
     var failures: [String]
-    /// The customers the payer methods found (-1: a method that found none): their open invoices may be read.
+    /// The customers whose open invoices the rules read (the payer's, for rules that choose among them or
+    /// suggest some).
     var payers: [Int32]
-    /// The payment in minor units, and whether open invoices of any customer with this amount were read.
+    /// The payment in minor units.
     var minor: Int64 = 0
-    var byAmount = false
+    /// Invoices read one by one: those of any customer open for exactly the payment's amount that rules found
+    /// (`exactAmount`), and those the references name (`markNamed`).
+    var watched: [Int32] = []
     /// What the commit changes.
     var changes: [Change] = []
     /// The payment's id (the application may have been moved out before the commit).
@@ -847,10 +847,13 @@ struct Matcher {
         }
         decided = named(refs, &ctx, &x.notes, head)
       } else {
-        // Any customer's invoices of exactly this amount are read (`exactAmount`).
-        if box.r.anyCustomer && box.r.allocation.contains(where: { if case .exactSingle = $0 { true } else { false } }) { x.byAmount = true }
+        // The payer's open invoices are read (and any customer's of exactly this amount that were found).
+        if let c = ctx.payer { x.payers.append(c) }
         decided = select(&ctx, &x.notes, head)
+        x.watched += ctx.amountHits
       }
+      // (Without a match, the payer's open invoices may be read for suggestions.)
+      if decided == nil, let c = ctx.payer { x.payers.append(c) }
       guard let d = decided ?? noMatch(ctx) else {
         if explaining { x.notes.append("\(head): no match") }
         continue
@@ -859,7 +862,6 @@ struct Matcher {
       x.application.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
       x.application.rule = box.r.name
       x.application.ruleSource = box.r.source
-      x.payers = Array(known.values)
       settle(&x, d, box)
       if explaining { x.notes.append("\(head): \(d.note)") }
       x.application.explanation = x.notes
@@ -869,7 +871,6 @@ struct Matcher {
     x.application.unapplied = t.pointee.amount
     x.application.reason = "no match rule applied"
     x.application.explanation = x.notes
-    x.payers = Array(known.values)
     return x
   }
 
@@ -878,17 +879,20 @@ struct Matcher {
   /// have read invoices an earlier payment of its batch changed is decided again first, so every result is the
   /// one a single thread applying the payments in order gives.
   ///
-  /// What a decision may read: the open invoices of the customers its payer methods found, those its references
-  /// name, and those open for exactly its amount (`byAmount`, by the amounts open when the run began); all
-  /// other state it reads is fixed for the run. A commit changes invoices: their customers and their amounts
-  /// are marked, and a later decision of the batch touching a marked customer or amount is made again.
+  /// What a decision may read: the payer's open invoices (rules that choose among them, or suggest some when
+  /// nothing matches), and invoices one by one: those its references name, and those of any customer open for
+  /// exactly its amount that `exactAmount` gave; all other state it reads is fixed for the run. A commit
+  /// changes invoices: they and their customers are marked, and a later decision of the batch that read a
+  /// marked customer's invoices, or a marked invoice, is made again. (`exactAmount` gives the first two
+  /// invoices of the amount still open and not taken; commits only close and take invoices, so its answer can
+  /// change only when one it gave changes.)
   mutating func applyInBatches(
     _ order: [Int], _ payments: [Payment], _ refs: [[[FoundRef]]], batchSize: Int, _ slots: [Int32], _ results: inout [CashApplication]
   ) {
     let envs = ThreadEnvs([env, Matcher.env(plan, asOf)])
-    // The batch that last changed a customer's invoices, and the amounts changed in this batch.
+    // The batch that last changed a customer's invoices, and the invoices changed in this batch.
     var changed = [Int32](repeating: -1, count: data.customers.count)
-    var amounts = Set<UInt64>()
+    var changedInvoices = Set<Int32>()
     let batchSize = max(1, min(batchSize, order.count))
     let decided = DecidedBatch(batchSize)
     var batch: Int32 = 0
@@ -923,18 +927,18 @@ struct Matcher {
               x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
               swap(&results[slot], &x.application)
             }
-            if stale(x, changed, batch) || (x.byAmount && amounts.contains(Matcher.amountKey(results[slot].currency, x.minor))) {
+            if stale(x, changed, batch) || x.watched.contains(where: { changedInvoices.contains($0) }) {
               x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
               swap(&results[slot], &x.application)
             }
             // What the commit changes: the invoices it allocates to and those it holds for review.
             for change in x.changes {
               changed[Int(change.customer)] = batch
-              amounts.insert(change.amountKey)
+              changedInvoices.insert(change.invoice)
             }
             commit(&x)
           }
-          amounts.removeAll(keepingCapacity: true)
+          changedInvoices.removeAll(keepingCapacity: true)
           batch += 1
           start += slice.count
         }
@@ -942,22 +946,17 @@ struct Matcher {
     }
   }
 
-  @inline(__always) static func amountKey(_ c: Currency, _ minor: Int64) -> UInt64 { UInt64(c.packed) << 40 ^ UInt64(bitPattern: minor) }
-
-  /// Whether a decision may have read invoices of a customer changed in this batch: its payers', or those its
-  /// references name (`markNamed`).
+  /// Whether a decision read the open invoices of a customer changed in this batch.
   func stale(_ x: Decided, _ changed: [Int32], _ batch: Int32) -> Bool {
     for c in x.payers where c >= 0 && changed[Int(c)] == batch { return true }
     return false
   }
 
-  /// Adds the customers of the invoices the references name to those a decision may have read (on the deciding
-  /// thread, where they are at hand).
+  /// Adds the invoices the references name to those a decision read one by one (only they are read: whether
+  /// open, taken or held, and for how much).
   func markNamed(_ x: inout Decided, _ refs: [[FoundRef]]) {
     for list in refs {
-      for r in list {
-        for i in r.invoices { x.payers.append(customerOf[Int(i)]) }
-      }
+      for r in list { x.watched += r.invoices }
     }
   }
 
@@ -987,6 +986,8 @@ struct Matcher {
     var currency: Currency
     var booking: CivilDate
     var payer: Int32?
+    /// The invoices `exactAmount` found.
+    var amountHits: [Int32] = []
   }
 
   /// A rule's decision, before it is turned into allocations.
@@ -1113,6 +1114,7 @@ struct Matcher {
         if rule.r.anyCustomer {
           // Any customer's invoices: only the exact amount, and only when one invoice has it.
           let hits = exactAmount(ctx)
+          ctx.amountHits += hits
           if hits.count == 1 {
             ctx.payer = customerOf[Int(hits[0])]
             return difference(hits, strategy: "exact single", ctx)
@@ -1319,16 +1321,12 @@ struct Matcher {
     var invoice: Int32
     var open: Int64
     var reserve: Bool
-    /// The invoice's customer, and its currency and amount open when the run began (`amountKey`): what a
-    /// batch's commit marks as changed (read here, with the invoice, on the deciding thread).
+    /// The invoice's customer, which a batch's commit marks as changed (read here, on the deciding thread).
     var customer: Int32
-    var amountKey: UInt64
   }
 
   func change(_ i: Int32, open: Int64, reserve: Bool) -> Change {
-    let k = Int(i)
-    return Change(
-      invoice: i, open: open, reserve: reserve, customer: customerOf[k], amountKey: Matcher.amountKey(data.invoices[k].currency, openAtStart[k]))
+    Change(invoice: i, open: open, reserve: reserve, customer: customerOf[Int(i)])
   }
 
   /// Turns a decision into allocations (as the invoices stand, which the commit then changes); checks that the

@@ -340,6 +340,19 @@ struct MatchingTests {
     }
   }
 
+  @Test("in a batch, a payment naming an invoice an earlier one named is decided again; another invoice of that customer paid before changes nothing", arguments: [2, 3, 5, Int.max])
+  func batchNamedConflicts(_ size: Int) throws {
+    let rows = [
+      // c2's 250.00 paid by its payer; then c2's 1000.00 named twice (the second is a duplicate payment).
+      "q1,2026-11-02,,250.00,USD,,for September,Globex GmbH,", "q2,2026-11-03,,1000.00,USD,,INV-2026-000123,x,",
+      "q3,2026-11-03,,1000.00,USD,,Paid INV 2026 123 again,y,", "q4,2026-11-04,,400.00,USD,,INV-2026-000125,z,",
+    ]
+    let one = Self.everything(try Cash.run(rows))
+    #expect(one.filter { $0.contains("duplicates") }.count == 1)
+    #expect(one.filter { $0.contains("applied") }.count >= 2)
+    #expect(Self.everything(try Cash.run(rows, batchSize: size)) == one)
+  }
+
   @Test("in a batch, a payment that wants an invoice an earlier one took is decided again", arguments: [2, 3, 4, 0, -1, Int.max])
   func batchConflicts(_ size: Int) throws {
     let rows = [
