@@ -400,15 +400,23 @@ final class MatchState: @unchecked Sendable {
 }
 
 /// A batch's decisions, each written by the thread that made it (in places of their own) and taken in order.
+///
+/// A decision stays in its place after its commit (which reads it there): the next batch's decision put there
+/// frees it, on the thread that made that one, not on the one thread all commits wait for.
 final class DecidedBatch: @unchecked Sendable {
-  let items: UnsafeMutableBufferPointer<Matcher.Decided?>
+  let items: UnsafeMutableBufferPointer<Matcher.Decided>
+  /// The batch each place was last decided for.
+  let batchOf: UnsafeMutableBufferPointer<Int32>
   init(_ n: Int) {
     items = .allocate(capacity: n)
-    items.initialize(repeating: nil)
+    items.initialize(repeating: Matcher.Decided(application: .placeholder, notes: [], failures: [], payers: [], paymentID: ""))
+    batchOf = .allocate(capacity: n)
+    batchOf.initialize(repeating: -1)
   }
   deinit {
     items.deinitialize()
     items.deallocate()
+    batchOf.deallocate()
   }
 }
 
@@ -766,7 +774,7 @@ struct Matcher {
   /// the first that decides makes the application.
   mutating func apply(_ p: UnsafePointer<Payment>, refs: [[FoundRef]]) -> CashApplication {
     var x = decide(p, refs: refs, env: env)
-    commit(&x)
+    withUnsafePointer(to: &x) { commit($0) }
     // The application is moved out (returning `x.application` would copy it, retaining all its strings).
     var a = CashApplication.placeholder
     swap(&a, &x.application)
@@ -904,6 +912,7 @@ struct Matcher {
           let slice = Array(order[start..<min(order.count, start + batchSize)])
           let box = MatcherBox(self)
           let parts = min(16, slice.count)
+          let thisBatch = batch
           // Each thread decides whole chunks and moves each application into its place among the results (the
           // commit below replaces it if it must be decided again); the rest of the decision is kept for the commit.
           TwoThreads.chunks(
@@ -915,28 +924,28 @@ struct Matcher {
                 box.matcher.markNamed(&x, refs[pi])
                 swap(&memory.results[Int(slots[pi])], &x.application)
                 decided.items[j] = x
+                decided.batchOf[j] = thisBatch
               }
             }, inOrder: { _ in })
-          for (j, pi) in slice.enumerated() {
-            let slot = Int(slots[pi])
-            // (Every place of the batch was decided; were one not, it is decided here, on the state as it is.)
-            var x: Decided
-            if let d = decided.items[j].take() {
-              x = d
-            } else {
-              x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
-              swap(&results[slot], &x.application)
-            }
-            if stale(x, changed, batch) || x.watched.contains(where: { changedInvoices.contains($0) }) {
-              x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
-              swap(&results[slot], &x.application)
-            }
+          // Decisions are read in place (a copy would retain all their arrays).
+          func commitMarking(_ x: UnsafePointer<Decided>) {
             // What the commit changes: the invoices it allocates to and those it holds for review.
-            for change in x.changes {
+            for change in x.pointee.changes {
               changed[Int(change.customer)] = batch
               changedInvoices.insert(change.invoice)
             }
-            commit(&x)
+            commit(x)
+          }
+          for (j, pi) in slice.enumerated() {
+            let kept = UnsafePointer(decided.items.baseAddress! + j)
+            // (Every place of the batch was decided; were one not, it is decided here, on the state as it is.)
+            if decided.batchOf[j] == batch && !stale(kept, changed, changedInvoices, batch) {
+              commitMarking(kept)
+            } else {
+              var x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
+              swap(&results[Int(slots[pi])], &x.application)
+              withUnsafePointer(to: &x) { commitMarking($0) }
+            }
           }
           changedInvoices.removeAll(keepingCapacity: true)
           batch += 1
@@ -946,10 +955,10 @@ struct Matcher {
     }
   }
 
-  /// Whether a decision read the open invoices of a customer changed in this batch.
-  func stale(_ x: Decided, _ changed: [Int32], _ batch: Int32) -> Bool {
-    for c in x.payers where c >= 0 && changed[Int(c)] == batch { return true }
-    return false
+  /// Whether a decision read the open invoices of a customer changed in this batch, or an invoice changed in it.
+  func stale(_ x: UnsafePointer<Decided>, _ changed: [Int32], _ changedInvoices: Set<Int32>, _ batch: Int32) -> Bool {
+    for c in x.pointee.payers where c >= 0 && changed[Int(c)] == batch { return true }
+    return x.pointee.watched.contains { changedInvoices.contains($0) }
   }
 
   /// Adds the invoices the references name to those a decision read one by one (only they are read: whether
@@ -968,12 +977,12 @@ struct Matcher {
   }
 
   /// Commits a decided application: what it takes off open invoices or holds for review, and its failures.
-  mutating func commit(_ x: inout Decided) {
-    failures += x.failures
-    for change in x.changes {
+  mutating func commit(_ x: UnsafePointer<Decided>) {
+    if !x.pointee.failures.isEmpty { failures += x.pointee.failures }
+    for change in x.pointee.changes {
       let i = Int(change.invoice)
       taken[i] = true
-      if change.reserve { state.reservedBy[change.invoice] = x.paymentID }
+      if change.reserve { state.reservedBy[change.invoice] = x.pointee.paymentID }
       if change.open >= 0 { open[i] = change.open }
     }
   }
