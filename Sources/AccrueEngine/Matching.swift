@@ -619,9 +619,19 @@ struct Matcher {
     word(&h, UInt64(truncatingIfNeeded: p.pointee.amount.raw))
     word(&h, UInt64(truncatingIfNeeded: p.pointee.amount.raw >> 64))
     word(&h, UInt64(p.pointee.currency.packed))
-    // The account as compared: no spaces, upper case; the name as compared (legal forms dropped).
-    text(&h, CashData.account(p.pointee.counterpartyAccount))
-    text(&h, PayerNames.normalized(p.pointee.counterpartyName))
+    // The account as compared: no spaces, upper case; the name as compared (legal forms dropped). Their bytes
+    // are hashed as they are worked out (no string made for either, when ASCII).
+    let account = p.pointee.counterpartyAccount.withBytes { b -> Bool in
+      guard !b.contains(where: { $0 >= 0x80 }) else { return false }
+      for c in b where !(c == 0x20 || (c >= 0x09 && c <= 0x0D)) { byte(&h, c >= 0x61 && c <= 0x7A ? c - 0x20 : c) }
+      byte(&h, 0x1F)
+      return true
+    }
+    if !account { text(&h, CashData.account(p.pointee.counterpartyAccount)) }
+    PayerNames.withNormalized(p.pointee.counterpartyName) { b in
+      for c in b { byte(&h, c) }
+      byte(&h, 0x1F)
+    }
     text(&h, p.pointee.reference)
     text(&h, p.pointee.remittance)
     text(&h, p.pointee.endToEndID)

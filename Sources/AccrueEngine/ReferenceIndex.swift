@@ -340,26 +340,11 @@ struct PayerNames {
   /// are done byte by byte, without a string per word.
   static func forms(_ name: String) -> (full: String, normalized: String) {
     let fast: (String, String)? = name.withBytes { b in
-      var out: [UInt8] = []
-      out.reserveCapacity(b.count)
-      for c in b {
-        switch c {
-        case 0x30...0x39, 0x41...0x5A: out.append(c)
-        case 0x61...0x7A: out.append(c - 0x20)
-        case 0x80...: return nil
-        default: if let last = out.last, last != 0x20 { out.append(0x20) }
-        }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { out in
+        guard let (n, end) = asciiForms(b, out.baseAddress!) else { return nil }
+        let full = String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+        return (full, end == n ? full : String(decoding: UnsafeBufferPointer(rebasing: out[..<end]), as: UTF8.self))
       }
-      if out.last == 0x20 { out.removeLast() }
-      let full = String(decoding: out, as: UTF8.self)
-      // Trailing legal forms dropped while more than one word is left.
-      var end = out.count
-      while let space = out[..<end].lastIndex(of: 0x20) {
-        let word = out[(space + 1)..<end]
-        guard word.count <= 11, legalForms.contains(String(decoding: word, as: UTF8.self)) else { break }
-        end = space
-      }
-      return (full, end == out.count ? full : String(decoding: out[..<end], as: UTF8.self))
     }
     if let fast { return fast }
     var w = words(name)
@@ -369,6 +354,49 @@ struct PayerNames {
   }
 
   static func normalized(_ name: String) -> String { forms(name).normalized }
+
+  /// For an ASCII name: its words joined by single spaces into `out` (room for as many bytes as the name has),
+  /// and where they end once trailing legal forms are dropped (while more than one word is left); nil for
+  /// other names.
+  static func asciiForms(_ name: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutablePointer<UInt8>) -> (full: Int, normalized: Int)? {
+    var n = 0
+    for c in name {
+      switch c {
+      case 0x30...0x39, 0x41...0x5A:
+        out[n] = c
+        n += 1
+      case 0x61...0x7A:
+        out[n] = c - 0x20
+        n += 1
+      case 0x80...: return nil
+      default:
+        if n > 0 && out[n - 1] != 0x20 {
+          out[n] = 0x20
+          n += 1
+        }
+      }
+    }
+    if n > 0 && out[n - 1] == 0x20 { n -= 1 }
+    var end = n
+    while let space = (0..<end).last(where: { out[$0] == 0x20 }) {
+      let word = UnsafeBufferPointer(start: out + space + 1, count: end - space - 1)
+      guard word.count <= 11, legalForms.contains(String(decoding: word, as: UTF8.self)) else { break }
+      end = space
+    }
+    return (n, end)
+  }
+
+  /// Calls `body` with the bytes of `normalized(name)` (for an ASCII name, without making the string).
+  static func withNormalized<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let fast: R? = name.withBytes { b in
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, b.count)) { out in
+        guard let (_, end) = asciiForms(b, out.baseAddress!) else { return nil }
+        return body(UnsafeBufferPointer(rebasing: out[..<end]))
+      }
+    }
+    if let fast { return fast }
+    return normalized(name).withBytes(body)
+  }
 
   init(_ customers: [CustomerData]) {
     var full: [String: Int32] = [:]

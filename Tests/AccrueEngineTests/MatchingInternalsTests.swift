@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueGen
+import AccrueImport
 import Testing
 
 @testable import AccrueEngine
@@ -68,5 +69,52 @@ struct ReferenceIndexNumberTests {
       dueDate: CivilDate.parse("2026-02-01")!, currency: .USD, amount: Fixed(100), paid: .zero, disputed: .zero, status: .open,
       reference: "", line: 2, custom: [])
     #expect(ReferenceIndex([inv]).find(["N"], in: [inv]) == [0])
+  }
+}
+
+@Suite("Payment fingerprints")
+struct FingerprintTests {
+  /// The fingerprint as first defined: FNV-1a over the fields, the account and the name as compared (strings
+  /// made by `CashData.account` and `PayerNames.normalized`), each text ended by 0x1F. Statement payments' ids
+  /// (`stmt-…`) are made from it and recorded in journals: it must never change.
+  static func reference(_ t: BankTransaction) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    func word(_ v: UInt64) { for k in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> (8 * k))) } }
+    func text(_ s: String) {
+      for b in s.utf8 { byte(b) }
+      byte(0x1F)
+    }
+    word(UInt64(bitPattern: Int64(t.bookingDate.dayNumber)))
+    word(UInt64(truncatingIfNeeded: t.amount.raw))
+    word(UInt64(truncatingIfNeeded: t.amount.raw >> 64))
+    word(UInt64(t.currency.packed))
+    for s in [CashData.account(t.counterpartyAccount), PayerNames.normalized(t.counterpartyName), t.reference, t.remittance, t.endToEndID, t.bankReference] {
+      text(s)
+    }
+    return h
+  }
+
+  @Test("a fingerprint is the one first defined, for ASCII and other names and accounts")
+  func unchanged() throws {
+    let names = ["", "Acme GmbH", "  acme   corp. inc ", "Société Générale SA", "Müller & Söhne KG", "AG", "x co", "Ünïcode"]
+    let accounts = ["", "DE89 3704 0044 0532 0130 00", "de89\t3704", "ÄÖ 12", "011000138-2906675971"]
+    var checked = 0
+    for (k, name) in names.enumerated() {
+      for account in accounts {
+        let t = BankTransaction(
+          bookingDate: try #require(CivilDate.parse("2026-10-0\(1 + k % 9)")), valueDate: nil, amount: Fixed(minorUnits: 12_345 + Int64(k), exponent: 2),
+          currency: .EUR, reference: k % 2 == 0 ? "RF18 0000" : "", remittance: "INV-2026-\(k)", counterpartyName: name,
+          counterpartyAccount: account, source: "x")
+        #expect(Matcher.fingerprint(t) == Self.reference(t), "\(name) / \(account)")
+        checked += 1
+      }
+    }
+    #expect(checked == 40)
+    // A known value, so the definition above cannot drift with the code.
+    let fixed = BankTransaction(
+      bookingDate: try #require(CivilDate.parse("2026-10-25")), valueDate: nil, amount: Fixed(minorUnits: 12_000, exponent: 2), currency: .USD,
+      remittance: "Payment INV-2026-0922857", counterpartyName: "Ember Systems plc", counterpartyAccount: "011000138-2906675971", source: "p")
+    #expect(String(Matcher.fingerprint(fixed), radix: 16) == "67916d66a4163f77")
   }
 }
