@@ -13,6 +13,37 @@ public struct Payment: Sendable {
     id: "", transaction: BankTransaction(bookingDate: CivilDate(dayNumber: 0), valueDate: nil, amount: .zero, currency: .USD, source: ""))
 }
 
+extension Payment {
+  /// The order of payments by booking date, then id (ids are unique): as indices, sorted by integer keys (the
+  /// day, and an ASCII id's first 16 bytes, big-endian: compared as numbers, they compare as the text does), the
+  /// ids compared as strings only where those are equal. With an id that is not ASCII, by date and string.
+  static func order(_ payments: [Payment]) -> [Int] {
+    payments.withUnsafeBufferPointer { p in
+      let ascii = p.indices.allSatisfy { i in p[i].id.utf8.allSatisfy { $0 < 0x80 } }
+      var keys: [(day: Int32, hi: UInt64, lo: UInt64, index: Int)] = []
+      keys.reserveCapacity(p.count)
+      for i in p.indices {
+        var (hi, lo) = (UInt64(0), UInt64(0))
+        if ascii {
+          p[i].id.withBytes { b in
+            for k in 0..<min(16, b.count) {
+              if k < 8 { hi |= UInt64(b[k]) << (8 * (7 - UInt64(k))) } else { lo |= UInt64(b[k]) << (8 * (15 - UInt64(k))) }
+            }
+          }
+        }
+        keys.append((p[i].transaction.bookingDate.dayNumber, hi, lo, i))
+      }
+      keys.sort { a, b in
+        if a.day != b.day { return a.day < b.day }
+        if a.hi != b.hi { return a.hi < b.hi }
+        if a.lo != b.lo { return a.lo < b.lo }
+        return p[a.index].id < p[b.index].id
+      }
+      return keys.map(\.index)
+    }
+  }
+}
+
 /// What cash application reads: payments, and which bank accounts belong to which customer.
 public struct CashData: Sendable {
   /// In booking date, then id order (not file order: results must not depend on how files are named).
@@ -111,11 +142,7 @@ extension Dataset {
     }
     // Booking date, then id (ids are unique): indices are sorted, then the payments moved into their order
     // (comparing and swapping payments copied them, retaining all their strings).
-    let days = out.payments.map { $0.transaction.bookingDate.dayNumber }
-    let order = out.payments.withUnsafeBufferPointer { p in
-      Array(p.indices).sorted { a, b in days[a] != days[b] ? days[a] < days[b] : p[a].id < p[b].id }
-    }
-    out.payments.reorder(order, placeholder: .placeholder)
+    out.payments.reorder(Payment.order(out.payments), placeholder: .placeholder)
     switch DataFolder.find("accounts", in: folder) {
     case .failure(let i): issues.append(i)
     case .success(nil): break

@@ -118,3 +118,28 @@ struct FingerprintTests {
     #expect(String(Matcher.fingerprint(fixed), radix: 16) == "67916d66a4163f77")
   }
 }
+
+@Suite("Payment order")
+struct PaymentOrderTests {
+  @Test("payments sort by booking date, then id as strings compare, whatever the ids' lengths and letters")
+  func order() throws {
+    var rng = SeededRandom(seed: 5)
+    let pieces = ["p", "pay-", "0", "1", "9", "a", "Z", "-", "pay-000000000000", "x"]
+    for round in 0..<40 {
+      var payments: [Payment] = []
+      var seen = Set<String>()
+      while payments.count < 300 {
+        var id = (0..<(1 + rng.below(6))).map { _ in pieces[rng.below(pieces.count)] }.joined()
+        if round % 10 == 9 && rng.below(20) == 0 { id += "é" }  // some rounds have an id that is not ASCII
+        guard seen.insert(id).inserted else { continue }
+        let day = try #require(CivilDate.parse("2026-10-0\(1 + rng.below(3))"))
+        payments.append(Payment(id: id, transaction: BankTransaction(bookingDate: day, valueDate: nil, amount: .zero, currency: .EUR, source: "")))
+      }
+      let expected = payments.indices.sorted { a, b in
+        let (x, y) = (payments[a].transaction.bookingDate, payments[b].transaction.bookingDate)
+        return x != y ? x < y : payments[a].id < payments[b].id
+      }
+      #expect(Payment.order(payments) == expected, "round \(round)")
+    }
+  }
+}
