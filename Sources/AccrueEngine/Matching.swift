@@ -50,8 +50,8 @@ public enum CashStatus: String, Sendable {
 
 /// The cash application of one payment: allocations, write-off, credit and what stays unapplied.
 public struct CashApplication: Sendable {
-  /// Stable key: `payment:` and the payment id.
-  public var key: String
+  /// Stable key: `payment:` and the payment id (made when asked for: most runs never need it as a string).
+  public var key: String { "payment:" + paymentID }
   public var paymentID: String
   /// Where the payment came from (file:line, or the XML path of a statement entry).
   public var source: String
@@ -84,7 +84,7 @@ public struct CashApplication: Sendable {
 
   /// Holds nothing on the heap: stands in for an application moved elsewhere.
   static let placeholder = CashApplication(
-    key: "", paymentID: "", source: "", date: CivilDate(dayNumber: 0), amount: .zero, currency: .USD, payerName: "", customer: nil,
+    paymentID: "", source: "", date: CivilDate(dayNumber: 0), amount: .zero, currency: .USD, payerName: "", customer: nil,
     payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
     unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
 
@@ -698,7 +698,7 @@ struct Matcher {
   static func blank(_ p: UnsafePointer<Payment>) -> CashApplication {
     let t = transaction(p)
     return CashApplication(
-      key: "payment:" + p.pointee.id, paymentID: p.pointee.id, source: t.pointee.source, date: t.pointee.bookingDate,
+      paymentID: p.pointee.id, source: t.pointee.source, date: t.pointee.bookingDate,
       amount: t.pointee.amount, currency: t.pointee.currency, payerName: t.pointee.counterpartyName, customer: nil,
       payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
       unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])

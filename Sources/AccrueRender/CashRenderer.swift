@@ -48,8 +48,8 @@ public enum CashRenderer {
   /// between cores).
   static func write(_ p: UnsafePointer<CashApplication>, explaining: Bool, into t: inout TextBuffer) {
     let c = p.pointee.currency
-    t.put("\n+ match ")
-    t.put(p.pointee.key)
+    t.put("\n+ match payment:")
+    t.put(p.pointee.paymentID)
     t.put("\n    ")
     t.put(p.pointee.date.description)
     t.put("  ")
