@@ -725,7 +725,7 @@ struct Matcher {
 
   /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
   /// answer is worked out once per payment (`known`), whichever rules ask.
-  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout [PayerMethod: Int32]) -> (Int32, String)? {
+  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout KnownPayers) -> (Int32, String)? {
     for m in methods {
       let c: Int32
       if let k = known[m] {
@@ -737,6 +737,26 @@ struct Matcher {
       if c >= 0 { return (c, m.rawValue) }
     }
     return nil
+  }
+
+  /// Each payer method's answer for one payment, once worked out (-1: none found). Plain values: a dictionary
+  /// would be made for every payment.
+  struct KnownPayers {
+    private var answers: (Int32, Int32, Int32) = (-2, -2, -2)
+    subscript(_ m: PayerMethod) -> Int32? {
+      get {
+        let a = m == .reference ? answers.0 : m == .account ? answers.1 : answers.2
+        return a == -2 ? nil : a
+      }
+      set {
+        let v = newValue ?? -2
+        switch m {
+        case .reference: answers.0 = v
+        case .account: answers.1 = v
+        case .name: answers.2 = v
+        }
+      }
+    }
   }
 
   func find(_ t: UnsafePointer<BankTransaction>, _ m: PayerMethod) -> Int32? {
@@ -830,7 +850,7 @@ struct Matcher {
     }
     x.minor = amount
     if needsPaymentRecord { loadPayment(p, env) }
-    var known: [PayerMethod: Int32] = [:]
+    var known = KnownPayers()
     let customerIndex = RecordKind.customer.index
     for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
@@ -1054,8 +1074,11 @@ struct Matcher {
     for ref in refs {
       let r = ref.text
       var hits = ref.invoices
-      if let p = ctx.payer, !ctx.rule.r.anyCustomer { hits = hits.filter { customerOf[Int($0)] == p } }
-      hits = hits.filter { !invoices[Int($0)].isCreditNote }
+      // (Filtered only when some would be dropped: a filter makes a new array.)
+      if let p = ctx.payer, !ctx.rule.r.anyCustomer, hits.contains(where: { customerOf[Int($0)] != p }) {
+        hits = hits.filter { customerOf[Int($0)] == p }
+      }
+      if hits.contains(where: { invoices[Int($0)].isCreditNote }) { hits = hits.filter { !invoices[Int($0)].isCreditNote } }
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { customerOf[Int($0)] == p } }
