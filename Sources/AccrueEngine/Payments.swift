@@ -19,18 +19,11 @@ extension Payment {
   /// ids compared as strings only where those are equal. With an id that is not ASCII, by date and string.
   static func order(_ payments: [Payment]) -> [Int] {
     payments.withUnsafeBufferPointer { p in
-      let ascii = p.indices.allSatisfy { i in p[i].id.utf8.allSatisfy { $0 < 0x80 } }
+      let ascii = p.indices.allSatisfy { p[$0].id.isASCII }
       var keys: [(day: Int32, hi: UInt64, lo: UInt64, index: Int)] = []
       keys.reserveCapacity(p.count)
       for i in p.indices {
-        var (hi, lo) = (UInt64(0), UInt64(0))
-        if ascii {
-          p[i].id.withBytes { b in
-            for k in 0..<min(16, b.count) {
-              if k < 8 { hi |= UInt64(b[k]) << (8 * (7 - UInt64(k))) } else { lo |= UInt64(b[k]) << (8 * (15 - UInt64(k))) }
-            }
-          }
-        }
+        let (hi, lo) = ascii ? p[i].id.asciiPrefixKey : (0, 0)
         keys.append((p[i].transaction.bookingDate.dayNumber, hi, lo, i))
       }
       keys.sort { a, b in

@@ -405,10 +405,18 @@ struct PayerNames {
     for i in customers.indices where !customers[i].name.isEmpty {
       let (f, n) = PayerNames.forms(customers[i].name)
       if n.isEmpty { continue }
-      exact[n] = exact[n] == nil ? Int32(i) : -1
-      full[f] = full[f] == nil ? Int32(i) : -1
+      // One lookup a name (a second only for a name two customers share: it then identifies neither).
+      if exact.updateValue(Int32(i), forKey: n) != nil { exact[n] = -1 }
+      if full.updateValue(Int32(i), forKey: f) != nil { full[f] = -1 }
     }
-    sorted = full.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+    let entries = full.map { ($0.key, $0.value) }
+    if entries.allSatisfy({ $0.0.isASCII }) {
+      // By integer keys (as the strings compare, see `asciiPrefixKey`), the strings compared only on equal keys.
+      let keys = entries.map(\.0.asciiPrefixKey)
+      sorted = entries.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : entries[a].0 < entries[b].0 }.map { entries[$0] }
+    } else {
+      sorted = entries.sorted { $0.0 < $1.0 }
+    }
   }
 
   /// The customer the name identifies, or nil (unknown or shared).
