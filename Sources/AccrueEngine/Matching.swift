@@ -601,8 +601,7 @@ struct Matcher {
 
   /// The fingerprint of the transaction of `payments[i]`, read in place (a copy would retain all its strings).
   static func fingerprint(_ payments: UnsafeBufferPointer<Payment>, _ i: Int) -> UInt64 {
-    let offset = MemoryLayout<Payment>.offset(of: \.transaction)!
-    return fingerprint((UnsafeRawPointer(payments.baseAddress! + i) + offset).assumingMemoryBound(to: BankTransaction.self))
+    fingerprint(transaction(payments.baseAddress! + i))
   }
 
   static func fingerprint(_ p: UnsafePointer<BankTransaction>) -> UInt64 {
