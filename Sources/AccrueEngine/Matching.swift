@@ -15,6 +15,8 @@ public struct Allocation: Sendable, Hashable, InvoiceReferring {
   public var amount: Fixed
   /// A short payment's remainder written off (closes the invoice; not money of the payment).
   public var writtenOff: Fixed
+  /// An early-payment discount taken (closes the invoice like a write-off; not money of the payment).
+  public var discount: Fixed = .zero
   /// Whether nothing of the invoice stays open.
   public var closes: Bool
   /// The invoice's amount paid as this run saw it (the data's, plus what the journal records as applied).
@@ -23,7 +25,7 @@ public struct Allocation: Sendable, Hashable, InvoiceReferring {
   public var source: RowRef
 
   /// What it takes off the invoice: applied plus written off.
-  public var settled: Fixed { amount.adding(writtenOff) ?? amount }
+  public var settled: Fixed { amount.adding(writtenOff).flatMap { $0.adding(discount) } ?? amount }
 
   /// The invoice's id.
   public var invoice: String {
