@@ -64,6 +64,7 @@ enum DiffCommand {
         io.err("Error: \((issues + more).count) bad data row\((issues + more).count == 1 ? "" : "s"); nothing was compared\n")
         return nil
       }
+      if RunInputs.handleFailures(r.failures, plan, io: io) != nil { return nil }
       return (b, c, cash)
     }
     guard let old = produce(oldPlan), let new = produce(newPlan) else { return ExitStatus.failure }

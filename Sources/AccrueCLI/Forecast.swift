@@ -27,6 +27,7 @@ enum Forecast {
     }
     let days = ForecastRun.run(plan: inputs.plan, data: inputs.data, from: from, to: to, journal: inputs.journal)
     if !days.issues.isEmpty, let code = RunInputs.handleIssues(days.issues, args, io: io) { return code }
+    if let code = RunInputs.handleFailures(days.failures, inputs.plan, io: io) { return code }
     ForecastRenderer.writeText(days.days, from: from, to: to) { io.out($0) }
     return ExitStatus.success
   }

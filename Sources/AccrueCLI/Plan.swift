@@ -114,6 +114,13 @@ struct RunInputs {
     return nil
   }
 
+  /// A rule that could not be evaluated on the data stops the run (nil: there were none).
+  static func handleFailures(_ failures: [RunFailure], _ plan: ExecutablePlan, io: OutputSink) -> Int32? {
+    if failures.isEmpty { return nil }
+    io.err(FailureRenderer.text(failures, sources: plan.sources))
+    return ExitStatus.failure
+  }
+
   /// Progress only on a terminal: scripts and CI see nothing extra.
   static func progress(_ io: OutputSink) -> Billing.Progress? {
     io.stderrIsTerminal ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
@@ -160,6 +167,7 @@ enum PlanCommand {
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
+    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
     if let id = args.value("why-not") {
       io.out(ReminderRenderer.whyNot(id, collections?.whyNot ?? []))
       return ExitStatus.success
@@ -242,6 +250,7 @@ enum ApplyCommand {
       only: args.value("only").flatMap(Produce.Only.init))
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
+    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
     let items = Produce.items(output)
     let folder: String?
     do throws(JournalError) {

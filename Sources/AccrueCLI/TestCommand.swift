@@ -109,6 +109,10 @@ enum TestCommand {
       o.error = "bad test data:\n" + InvoiceRenderer.issues(Array((issues + more).prefix(5)))
       return o
     }
+    if !r.failures.isEmpty {
+      o.error = "the rules could not be evaluated on the test data:\n" + FailureRenderer.text(r.failures, sources: plan.sources)
+      return o
+    }
     if update {
       let lines = spec.preamble + [""] + RuleTestSpec.snapshot(b, c, m).map(\.text)
       do { try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8) } catch {

@@ -4,6 +4,7 @@ import AccrueDiagnostics
 import AccrueParser
 
 /// Where a rule is written: shown on every output line it produces.
+/// A rule's place in its file (line and column from 1).
 public struct RuleRef: Sendable, Hashable, CustomStringConvertible {
   public var file: String
   public var line: Int
@@ -172,6 +173,20 @@ public struct ExecutablePlan: Sendable {
   public var matchRules: [CompiledMatchRule] = []
   /// Declared defaults of custom fields, by record and slot: the value a field takes when data omits it.
   public var fieldDefaults: [RecordKind: [Int: RValue]] = [:]
+  /// The rule files, to say where an expression that failed at run time is written.
+  public var sources = SourceMap()
+
+  /// Where a span of the rules is: file, line and column.
+  public func ref(_ span: Span) -> RuleRef {
+    guard Int(span.file.index) < sources.files.count else { return RuleRef(file: "(rules)", line: 0, column: 0) }
+    let (f, l, _) = sources.resolve(span)
+    return RuleRef(file: f.path, line: l.line, column: l.column)
+  }
+
+  /// A failure met while evaluating the rules on a record, located in the rules.
+  public func failure(_ f: EvalFailure, _ subject: @autoclosure () -> String) -> RunFailure {
+    RunFailure(message: f.message, rule: f.rule ?? ref(f.span), subject: subject())
+  }
 
   /// The value of a record field that data omits: its declared default, else `fallback`.
   public func fieldDefault(_ r: RecordKind, _ slot: Int) -> RValue? { fieldDefaults[r]?[slot] }
@@ -309,6 +324,7 @@ public enum PlanCompiler {
     }
     let (calendars, cadences) = compileCadences(program, &ec, ref, sources)
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+    out.sources = sources
     out.calendars = calendars
     out.cadences = cadences
     out.matchRules = compileMatchRules(program, &ec, ref, sources)

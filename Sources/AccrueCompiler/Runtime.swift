@@ -51,6 +51,29 @@ public struct EvalFailure: Sendable, Hashable {
   public var message: String
   /// The rule text that failed.
   public var span: Span
+  /// The rule, when the failure is in a computation the rule asked for rather than in one of its expressions
+  /// (a line's proration, an invoice's total).
+  public var rule: RuleRef?
+}
+
+/// A rule that could not be evaluated on a record (an amount too large to represent, money of two currencies
+/// meeting, a division by zero, a date out of range): the run stops, nothing is produced, and this says where.
+public struct RunFailure: Sendable, Hashable, CustomStringConvertible {
+  /// What went wrong.
+  public var message: String
+  /// The expression that failed (file, line, column).
+  public var rule: RuleRef
+  /// The record it was evaluated on: "invoice ctr-1/2026-11-01", "payment p-17", ...
+  public var subject: String
+
+  public init(message: String, rule: RuleRef, subject: String) {
+    self.message = message
+    self.rule = rule
+    self.subject = subject
+  }
+
+  /// `rules/plans.accrue:12:7: error: amount too large (invoice ctr-1/2026-11-01)`.
+  public var description: String { "\(rule.file):\(rule.line):\(rule.column): error: \(message) (\(subject))" }
 }
 
 /// What an expression sees while it runs: the as-of date, definition values, parameters and the
@@ -81,6 +104,19 @@ public final class Env {
   public func fail(_ message: String, _ span: Span) -> RValue {
     if failure == nil { failure = EvalFailure(message: message, span: span) }
     return .error
+  }
+
+  /// Records a failure of a computation a rule asked for (the first one wins).
+  public func fail(_ message: String, rule: RuleRef) {
+    if failure == nil { failure = EvalFailure(message: message, span: Span(file: FileID(-1), start: 0, end: 0), rule: rule) }
+  }
+
+  /// The value of arithmetic a rule asked for, or a failure at the rule when it cannot be represented (the run
+  /// stops: never a dropped line or a value quietly kept). Zero stands in for the value after a failure.
+  public func exact(_ v: Fixed?, _ rule: RuleRef, _ what: @autoclosure () -> String) -> Fixed {
+    if let v { return v }
+    fail("\(what()) is too large to represent", rule: rule)
+    return .zero
   }
 
   /// Clears the failure before evaluating something new.

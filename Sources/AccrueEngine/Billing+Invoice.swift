@@ -23,8 +23,9 @@ extension Billing {
     var qty = q
     var steps: [String] = []
     func step(_ text: @autoclosure () -> String) { if env.explaining { steps.append(text()) } }
+    func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, ch.source, "charge \(ch.name): " + what()) }
     if let f = ch.free, case .number(let free) = f.eval(env), free > .zero {
-      let after = Swift.max(.zero, qty.subtracting(free) ?? .zero)
+      let after = Swift.max(.zero, exact(qty.subtracting(free), "\(qty) - \(free)"))
       step("free units: \(qty) - \(free) = \(after)")
       qty = after
     }
@@ -34,13 +35,14 @@ extension Billing {
       step("\(ch.pricing!.kind) \(v) \(currency.code)")
       return (v, nil, steps, [])
     case .perUnit(let e)?:
-      guard let unit = money(e), let amt = unit.multiplied(by: qty) else { return nil }
+      guard let unit = money(e) else { return nil }
+      let amt = exact(unit.multiplied(by: qty), "\(qty) x \(unit)")
       step("\(qty) x \(unit) \(currency.code) = \(amt)")
       return (amt, unit, steps, [])
     case .package(let size, let price)?:
-      guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price),
-        let packs = qty.divided(by: s)?.ceilingInt(), let amt = Fixed(Int(packs)).multiplied(by: p)
-      else { return nil }
+      guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price) else { return nil }
+      let packs = qty.divided(by: s)?.ceilingInt() ?? 0
+      let amt = exact(qty.divided(by: s)?.ceilingInt().flatMap { Fixed(Int($0)).multiplied(by: p) }, "\(qty) units in packages of \(s) at \(p)")
       step("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
       return (amt, nil, steps, [])
     case .tiers(let mode, let tiers)?:
@@ -53,13 +55,14 @@ extension Billing {
           let units = Swift.max(.zero, upper.subtracting(lower) ?? .zero)
           guard units > .zero else { continue }
           reached.append(ti)
-          guard let p = money(t.unitPrice), var part = units.multiplied(by: p) else { return nil }
+          guard let p = money(t.unitPrice) else { return nil }
+          var part = exact(units.multiplied(by: p), "\(units) x \(p)")
           var text = "tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(units) x \(p)"
           if let ff = t.flatFee, let f = money(ff) {
-            part = part.adding(f) ?? part
+            part = exact(part.adding(f), "\(part) + \(f)")
             text += " + flat \(f)"
           }
-          total = total.adding(part) ?? total
+          total = exact(total.adding(part), "the tiers' total")
           step(text + " = \(part)")
         }
         step("graduated total \(total)")
@@ -75,11 +78,12 @@ extension Billing {
           let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
           return qty > lower && (t.to.map { qty <= $0 } ?? true)
         }) ?? tiers.count - 1
-      guard hit >= 0, let p = money(tiers[hit].unitPrice), var amt = qty.multiplied(by: p) else { return nil }
+      guard hit >= 0, let p = money(tiers[hit].unitPrice) else { return nil }
+      var amt = exact(qty.multiplied(by: p), "\(qty) x \(p)")
       let t = tiers[hit]
       var text = "volume tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(qty) x \(p)"
       if let ff = t.flatFee, let f = money(ff) {
-        amt = amt.adding(f) ?? amt
+        amt = exact(amt.adding(f), "\(amt) + \(f)")
         text += " + flat \(f)"
       }
       step(text + " = \(amt)")
@@ -200,11 +204,11 @@ extension Billing {
       var value = amt
       let prorated = !isOnce && ch.prorate && days != fullDays
       if prorated {
-        value = amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding) ?? amt
+        value = env.exact(amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding), ch.source, "\(amt) x \(days) / \(fullDays)")
         if env.explaining { explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)") }
       }
-      if sign != Fixed(1) { value = value.negated ?? value }
-      let rounded = value.rounded(places: spec.currency.minorUnits, spec.rounding) ?? value
+      if sign != Fixed(1) { value = env.exact(value.negated, ch.source, "-\(value)") }
+      let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
       if env.explaining { explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)") }
       var desc = ch.label
       if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
@@ -309,7 +313,7 @@ extension Billing {
           explain += steps
           amount = chargeMinimum(ch, amt, env: env, currency: uspec.currency, &explain)
         }
-        let rounded = amount.rounded(places: uspec.currency.minorUnits, uspec.rounding) ?? amount
+        let rounded = env.exact(amount.rounded(places: uspec.currency.minorUnits, uspec.rounding), ch.source, "\(amount) rounded")
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
         var line = InvoiceLine(
           description: (usagePhase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
@@ -323,7 +327,11 @@ extension Billing {
     guard !lines.isEmpty else { return nil }
     let currency = spec.currency
     let mode = spec.rounding
-    func round(_ v: Fixed) -> Fixed { v.rounded(places: currency.minorUnits, mode) ?? v }
+    func round(_ v: Fixed) -> Fixed { env.exact(v.rounded(places: currency.minorUnits, mode), spec.source, "\(v) rounded") }
+    func exact(_ v: Fixed?, _ rule: RuleRef, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, rule, what()) }
+    func sum(_ ls: [InvoiceLine], _ rule: RuleRef, _ what: String) -> Fixed {
+      ls.reduce(Fixed.zero) { exact($0.adding($1.amount), rule, what) }
+    }
 
     // Discounts: percentages of the lines they cover, then amounts.
     Billing.setRecords(env, data, c)
@@ -342,13 +350,13 @@ extension Billing {
         guard case .date(let until) = e.eval(env), t.date <= until else { continue }
       }
       let covered = lines.filter { l in (d.charge.map { l.charge == $0 } ?? true) && !l.charge.hasPrefix("discount:") }
-      let base = covered.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+      let base = sum(covered, d.source, "the lines the discount covers")
       guard base > .zero else { continue }
       var amount: Fixed
       var what: String
       switch d.amount.eval(env) {
       case .percent(let r):
-        amount = round(base.multiplied(by: r) ?? .zero)
+        amount = round(exact(base.multiplied(by: r), d.source, "\(base) x \(RValue.percent(r))"))
         what = "\(RValue.percent(r)) of \(base)"
       case .money(let v, _):
         amount = Swift.min(v, base)
@@ -358,7 +366,7 @@ extension Billing {
       lines.append(
         InvoiceLine(
           description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), charge: "discount:" + (d.label ?? "discount"),
-          quantity: nil, unitPrice: nil, amount: amount.negated ?? amount, periodStart: lines[0].periodStart,
+          quantity: nil, unitPrice: nil, amount: exact(amount.negated, d.source, "-\(amount)"), periodStart: lines[0].periodStart,
           periodEnd: lines[0].periodEnd, rule: d.source, explanation: ["rule \(d.source): discount \(what) = -\(amount)"]))
     }
 
@@ -370,12 +378,12 @@ extension Billing {
       let advanceForPeriod = periodLines(
         plan, data, c, terms: billed, timing: .advance, arr.start, arr.end, full: arr.full, firstInvoice: false, env: env)
       let arrearsLines = lines.filter { $0.periodStart >= arr.start && $0.periodEnd <= arr.end }
-      let spend = (advanceForPeriod + arrearsLines).reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+      let spend = sum(advanceForPeriod + arrearsLines, minRule, "the period's spend")
       let days = arr.start.days(until: arr.end)
       let full = arr.full.0.days(until: arr.full.1)
-      let due = round(minimum.multiplied(by: Fixed(days), dividedBy: Fixed(full), rounding: mode) ?? minimum)
+      let due = round(exact(minimum.multiplied(by: Fixed(days), dividedBy: Fixed(full), rounding: mode), minRule, "\(minimum) x \(days) / \(full)"))
       if spend < due {
-        let gap = round(due.subtracting(spend) ?? .zero)
+        let gap = round(exact(due.subtracting(spend), minRule, "\(due) - \(spend)"))
         lines.append(
           InvoiceLine(
             description: "Minimum commitment true-up (\(due) committed, \(spend) spent)", charge: "minimum", quantity: nil,
@@ -387,19 +395,19 @@ extension Billing {
       }
     }
 
-    let subtotal = lines.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+    let subtotal = sum(lines, spec.source, "the invoice's subtotal")
     var taxes: [InvoiceTax] = []
     var total = subtotal
     for tax in spec.taxes {
       if let cond = tax.condition, !cond.eval(env).isTrue { continue }
       guard case .percent(let r) = tax.rate.eval(env) else { continue }
       if tax.mode == .exclusive {
-        let amt = round(subtotal.multiplied(by: r) ?? .zero)
+        let amt = round(exact(subtotal.multiplied(by: r), tax.source, "\(subtotal) x \(RValue.percent(r))"))
         taxes.append(InvoiceTax(label: tax.label, rate: r, inclusive: false, amount: amt, rule: tax.source))
-        total = total.adding(amt) ?? total
+        total = exact(total.adding(amt), tax.source, "the invoice's total")
       } else {
-        let onePlus = Fixed(1).adding(r) ?? Fixed(1)
-        let amt = round(subtotal.multiplied(by: r, dividedBy: onePlus, rounding: mode) ?? .zero)
+        let onePlus = exact(Fixed(1).adding(r), tax.source, "1 + \(RValue.percent(r))")
+        let amt = round(exact(subtotal.multiplied(by: r, dividedBy: onePlus, rounding: mode), tax.source, "\(subtotal) x \(RValue.percent(r)) / \(onePlus)"))
         taxes.append(InvoiceTax(label: tax.label, rate: r, inclusive: true, amount: amt, rule: tax.source))
       }
     }
@@ -410,7 +418,7 @@ extension Billing {
     if let (rateE, withinE) = spec.earlyDiscount, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
       let until = t.date.adding(days: Int(n))
     {
-      early = (round(total.multiplied(by: r) ?? .zero), until, r)
+      early = (round(exact(total.multiplied(by: r), spec.source, "\(total) x \(RValue.percent(r))")), until, r)
     }
     let period = t.advance.map { ($0.start, $0.end) } ?? t.arrears.map { ($0.start, $0.end) } ?? (t.date, t.date)
     return PlannedInvoice(
@@ -429,7 +437,11 @@ extension Billing {
     }
     func add(_ d: CivilDate, _ e: CExpr) -> CivilDate {
       let (n, m) = days(e)
-      return (m != 0 ? d.adding(months: m, spec.monthEnd) : d.adding(days: n)) ?? d
+      guard let r = m != 0 ? d.adding(months: m, spec.monthEnd) : d.adding(days: n) else {
+        env.fail("the due date \(d) + \(e.eval(env)) is not a date", e.span)
+        return d
+      }
+      return r
     }
     switch spec.terms {
     case .dueOnReceipt: return (issue, "due on receipt", [])
@@ -439,16 +451,26 @@ extension Billing {
     case .dayOfNextMonth(let e):
       guard case .number(let n) = e.eval(env), let day = n.toInt64(),
         let next = issue.endOfMonth.adding(days: 1), let d = CivilDate(year: next.year, month: next.month, day: Int(day))
-      else { return (issue, "due on receipt", []) }
+      else {
+        env.fail("day \(e.eval(env)) of the month after \(issue) is not a date", e.span)
+        return (issue, "due on receipt", [])
+      }
       return (d, "day \(day) of next month", [])
     case .installments(let parts):
       let exp = spec.currency.minorUnits
-      guard let totalMinor = total.toMinorUnits(exponent: exp, .halfEven) else { return (issue, "installments", []) }
+      guard let totalMinor = total.toMinorUnits(exponent: exp, .halfEven) else {
+        env.fail("the total \(total) is too large to split into installments", rule: spec.source)
+        return (issue, "installments", [])
+      }
       let ratios: [Int64] = parts.map { p in
         if case .percent(let r) = p.share.eval(env), let x = r.multiplied(by: Fixed(1_000_000))?.toInt64() { return x }
+        env.fail("an installment's share is not a percent", p.share.span)
         return 0
       }
-      let amounts = allocate(totalMinor, ratios: ratios) ?? [totalMinor]
+      guard let amounts = allocate(totalMinor, ratios: ratios) else {
+        env.fail("the total \(total) cannot be split into these installments", rule: spec.source)
+        return (issue, "installments", [])
+      }
       let inst = zip(amounts, parts).map { Installment(amount: Fixed(minorUnits: $0.0, exponent: exp), dueDate: add(issue, $0.1.after)) }
       return (inst.last?.dueDate ?? issue, "installments", inst)
     }

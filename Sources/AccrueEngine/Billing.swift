@@ -44,7 +44,7 @@ struct Accumulator {
 
 /// Carries the second thread's invoices back (written once before the join).
 final class ResultBox: @unchecked Sendable {
-  var value: (invoices: [PlannedInvoice], failures: [String], already: Int)?
+  var value: (invoices: [PlannedInvoice], failures: [RunFailure], already: Int)?
 }
 
 /// Runs billing: which invoices are due in (since, asOf], with every line computed and explained.
@@ -60,8 +60,8 @@ public enum Billing {
     env.lets = []
     for l in plan.lets { env.lets.append(l.eval(env)) }
     let from = since ?? asOf.adding(months: -1, .clamp) ?? asOf
-    var failures: [String] = []
-    if let f = env.failure { failures.append("\(f.message) (rules: \(f.span.start))") }
+    var failures: [RunFailure] = []
+    if let f = env.failure { failures.append(plan.failure(f, "the rule set's definitions")) }
 
     // 1. Billing dates in (from, asOf] for every contract.
     var tasks: [BillTask] = []
@@ -95,7 +95,9 @@ public enum Billing {
             guard let e, case .money(let v, _) = e.eval(env) else { return nil }
             return v
           }
+          env.reset()
           if case .percent(let r) = rate.eval(env) { a.percentage = (r, money(fee), money(mn), money(mx)) }
+          if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id), usage of \(ch.name) from \(arr.start)")) }
         }
         let primary = accs.count
         tasks[ti].usage[m] = primary
@@ -117,18 +119,19 @@ public enum Billing {
       let r = aggregateUsage(plan, data, usage, &accs, byContract, env, progress, chunkBytes: usageChunkBytes)
       issues += r.issues
       usageRows = r.rows
+      failures += r.failures
     }
-    for (primary, piece) in pieces { merge(&accs[primary], accs[piece]) }
+    for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
 
     // 3. Invoices: independent per task, so large runs compute them on two threads (each with its own
     // environment) and concatenate the results in task order.
     let frozen = accs
     let allTasks = tasks
-    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [String], already: Int) {
+    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int) {
       computeInvoices(plan, data, allTasks, range, frozen, explain, env)
     }
     progress?("invoices", 0, tasks.count)
-    var parts: [(invoices: [PlannedInvoice], failures: [String], already: Int)]
+    var parts: [(invoices: [PlannedInvoice], failures: [RunFailure], already: Int)]
     if tasks.count >= 4_000 {
       let half = tasks.count / 2
       let box = ResultBox()
@@ -162,9 +165,9 @@ public enum Billing {
   static func computeInvoices(
     _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ range: Range<Int>, _ accs: [Accumulator],
     _ explain: String?, _ env: Env
-  ) -> (invoices: [PlannedInvoice], failures: [String], already: Int) {
+  ) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int) {
     var out: [PlannedInvoice] = []
-    var fails: [String] = []
+    var fails: [RunFailure] = []
     var already = 0
     for n in range {
       let t = tasks[n]
@@ -177,7 +180,7 @@ public enum Billing {
       env.reset()
       env.explaining = explain == key
       if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) { out.append(inv) }
-      if let f = env.failure { fails.append("\(key): \(f.message)") }
+      if let f = env.failure { fails.append(plan.failure(f, "invoice \(key)")) }
     }
     return (out, fails, already)
   }
@@ -188,10 +191,13 @@ public enum Billing {
   }
 
   /// Totals of `o` folded into `a` (exact sums, so the order does not matter); the first rows stay the earliest.
-  static func merge(_ a: inout Accumulator, _ o: Accumulator) {
-    guard o.events > 0 else { return }
+  /// (False when a total is too large to represent: the caller stops the run.)
+  @discardableResult
+  static func merge(_ a: inout Accumulator, _ o: Accumulator) -> Bool {
+    guard o.events > 0 else { return true }
+    guard let sum = a.sum.adding(o.sum), let fees = a.fees.adding(o.fees) else { return false }
     a.events += o.events
-    a.sum = a.sum.adding(o.sum) ?? a.sum
+    a.sum = sum
     a.count += o.count
     if let m = o.max { a.max = a.max.map { Swift.max($0, m) } ?? m }
     if let l = o.latest {
@@ -201,9 +207,17 @@ public enum Billing {
       }
     }
     a.unique.formUnion(o.unique)
-    a.fees = a.fees.adding(o.fees) ?? a.fees
+    a.fees = fees
     if a.currency == nil { a.currency = o.currency }
     a.firstRows = Array((a.firstRows + o.firstRows).sorted { $0.line < $1.line }.prefix(5))
+    return true
+  }
+
+  /// A usage total too large to represent.
+  static func tooLarge(_ plan: ExecutablePlan, _ data: Dataset, _ a: Accumulator) -> RunFailure {
+    RunFailure(
+      message: "the usage of metric \(plan.metrics[a.metric].name) is too large to add up", rule: plan.metrics[a.metric].source,
+      subject: "contract \(data.contracts[a.contract].id), period from \(a.start)")
   }
 
   /// The parts of [a, b) whose usage counts: outside the trial and outside free phases, in order.

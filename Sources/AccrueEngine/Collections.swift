@@ -100,8 +100,8 @@ public struct CollectionsResult: Sendable {
   public var openInvoices: Int
   /// Why nothing (or what) fired for the invoice asked about with `whyNot`, one line per reason.
   public var whyNot: [String]?
-  /// Problems met evaluating rules against data.
-  public var failures: [String]
+  /// Rules that could not be evaluated on an invoice: any one stops the run.
+  public var failures: [RunFailure]
 }
 
 /// The built-in invoice fields, in the order of `CollectionsRun.invoiceFieldSlots`.
@@ -129,13 +129,13 @@ final class CadenceBox: Sendable {
 }
 
 extension CCondition {
-  /// Evaluates the condition with the records set in `env`; a failure counts as false and is reported (the
-  /// rule's file:line and what went wrong).
-  func holds(_ env: Env, _ rule: RuleRef, _ failures: inout [String]) -> Bool {
+  /// Evaluates the condition with the records set in `env`; a failure is reported (`failed` makes it, with
+  /// where the rule is and the record it ran on) and stops the run.
+  func holds(_ env: Env, _ failures: inout [RunFailure], _ failed: (EvalFailure) -> RunFailure) -> Bool {
     env.reset()
     let v = expr.eval(env)
     if let f = env.failure {
-      failures.append("\(rule.file):\(rule.line): \(f.message)")
+      failures.append(failed(f))
       return false
     }
     return v.isTrue
@@ -248,7 +248,7 @@ public enum Collections {
     let bounds = (0...parts).map { k in k == 0 ? 0 : k == parts ? n : byCustomer.customer(at: open * k / parts) }
     let boxes = [CollectionsBox(run, byCustomer), CollectionsBox(other, byCustomer)]
     var reminders: [Reminder] = []
-    var failures: [String] = []
+    var failures: [RunFailure] = []
     TwoThreads.chunks(
       parts, { thread, k in boxes[thread].run.process(bounds[k]..<max(bounds[k], bounds[k + 1]), boxes[thread].byCustomer) },
       inOrder: { r in
@@ -289,7 +289,9 @@ struct CollectionsRun {
   var stepSent: [String: [Int: (step: Int, key: String, date: CivilDate)]] = [:]
   /// Date of the latest reminder to each customer (by id), on or before the as-of date.
   var lastContact: [String: CivilDate] = [:]
-  var failures: [String] = []
+  var failures: [RunFailure] = []
+  /// The invoice being considered (the record a failure is reported on).
+  var current = -1
   /// The calendar index set in `env.calendar` (-1: none, -2: not set yet).
   var calendarInUse = -2
   /// Step dates of the invoice being considered (reused: one allocation per run, not per invoice).
@@ -429,22 +431,31 @@ struct CollectionsRun {
   }
 
   /// Whether condition k holds, read in place: a copy of a condition retains its closure and texts, which both
-  /// threads share (their reference counts would move between the cores). The rule is read only on a failure.
-  mutating func holds(_ conditions: [CCondition], _ k: Int, _ rule: @autoclosure () -> RuleRef) -> Bool {
+  /// threads share (their reference counts would move between the cores).
+  mutating func holds(_ conditions: [CCondition], _ k: Int) -> Bool {
     env.reset()
     let v = conditions[k].expr.eval(env)
     if let f = env.failure {
-      let r = rule()
-      failures.append("\(r.file):\(r.line): \(f.message)")
+      fail(f)
       return false
     }
     return v.isTrue
   }
 
   /// The first condition that does not hold, or nil when all do.
-  mutating func firstFailing(_ conditions: [CCondition], _ rule: @autoclosure () -> RuleRef) -> Int? {
-    for k in conditions.indices where !holds(conditions, k, rule()) { return k }
+  mutating func firstFailing(_ conditions: [CCondition]) -> Int? {
+    for k in conditions.indices where !holds(conditions, k) { return k }
     return nil
+  }
+
+  /// A rule that could not be evaluated on the invoice being considered (the run stops).
+  mutating func fail(_ f: EvalFailure) {
+    failures.append(plan.failure(f, current >= 0 ? "invoice \(invoices[current].id)" : "the rule set's definitions"))
+  }
+
+  /// A computation that failed on an invoice (the run stops).
+  mutating func fail(_ message: String, _ rule: RuleRef, _ inv: OpenInvoice) {
+    failures.append(RunFailure(message: message, rule: rule, subject: "invoice \(inv.id)"))
   }
 
   /// The fields a condition reads, with their current values: " (invoice.balance = 120.00 USD)".
@@ -512,7 +523,7 @@ struct CollectionsRun {
     }
   }
 
-  mutating func process(_ range: Range<Int>, _ byCustomer: CustomerLists) -> ([Reminder], [String]) {
+  mutating func process(_ range: Range<Int>, _ byCustomer: CustomerLists) -> ([Reminder], [RunFailure]) {
     var reminders: [Reminder] = []
     failures.removeAll()
     let cust = RecordKind.customer.index
@@ -626,6 +637,7 @@ struct CollectionsRun {
 
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
   mutating func consider(_ i: Int, _ c: Int) -> Candidate? {
+    current = i
     // Fields read one by one: copying the whole invoice would retain all its strings.
     let currency = invoices[i].currency
     let customer = invoices[i].customer
@@ -650,7 +662,7 @@ struct CollectionsRun {
       if appliesPerCustomer[k], appliesCache[k] != -2 {
         failing = appliesCache[k] < 0 ? nil : appliesCache[k]
       } else {
-        failing = cad.c.applies.isEmpty ? nil : firstFailing(cad.c.applies, cad.c.source)
+        failing = cad.c.applies.isEmpty ? nil : firstFailing(cad.c.applies)
         if appliesPerCustomer[k] { appliesCache[k] = failing ?? -1 }
       }
       if let a = failing {
@@ -706,7 +718,7 @@ struct CollectionsRun {
       if pausePerCustomer[ck], pauseCache[ck] != -2 {
         holding = pauseCache[ck]
       } else {
-        for k in box.c.pauseWhen.indices where holds(box.c.pauseWhen, k, box.c.source) {
+        for k in box.c.pauseWhen.indices where holds(box.c.pauseWhen, k) {
           holding = k
           break
         }
@@ -734,7 +746,7 @@ struct CollectionsRun {
         chosenStep = k
         break
       }
-      if let f = firstFailing(box.c.steps[k].conditions, box.c.steps[k].source) {
+      if let f = firstFailing(box.c.steps[k].conditions) {
         note(i, "step \(box.c.steps[k].name) fell on \(dates[k]) but its condition does not hold: \(show(box.c.steps[k].conditions[f], false))")
       } else {
         chosenStep = k
@@ -812,6 +824,7 @@ struct CollectionsRun {
         }
       }
       load(driver.invoice, disputedExcluded: cad.pauseOnDispute)
+      current = driver.invoice
       var covered: [CoveredInvoice] = []
       var total = Fixed.zero
       var sources = [customerSource]
@@ -913,7 +926,7 @@ struct CollectionsRun {
     for e in exprs {
       env.reset()
       let v = e.eval(env)
-      if let f = env.failure { failures.append("\(rule.file):\(rule.line): \(f.message)") }
+      if let f = env.failure { fail(f) }
       if case .text(let t) = v, !t.isEmpty { out.append(t) }
     }
     return out
@@ -933,7 +946,7 @@ struct CollectionsRun {
 
   /// An amount too large to compute: reported as a failure, the action carries no amount.
   mutating func overflow(_ kind: String, _ step: CompiledStep, _ inv: OpenInvoice) -> CollectionAction {
-    failures.append("\(step.source.file):\(step.source.line): the \(kind) for \(inv.id) is too large to compute")
+    fail("the \(kind) is too large to compute", step.source, inv)
     return CollectionAction(kind: kind, detail: "\(kind) not computed: the amount is too large", amount: nil, explanation: [])
   }
 
@@ -961,15 +974,23 @@ struct CollectionsRun {
         fee = m
         if explaining { lines.append("fixed part \(money(m, cur))") }
       case .money(_, let cur):
-        failures.append("\(step.source): the late fee is in \(cur.code) but the invoices are in \(inv.currency.code)")
+        fail("the late fee is in \(cur.code) but the invoice is in \(inv.currency.code)", fixedE.map { plan.ref($0.span) } ?? step.source, inv)
         return CollectionAction(kind: "late fee", detail: "late fee not computed: currency mismatch", amount: nil, explanation: lines)
       default: break
       }
+    }
+    if let f = env.failure {
+      fail(f)
+      return CollectionAction(kind: "late fee", detail: "late fee not computed", amount: nil, explanation: lines)
     }
     if let p = percentE, case .percent(let r) = p.eval(env) {
       guard let part = total.multiplied(by: r), let sum = fee.adding(part) else { return overflow("late fee", step, inv) }
       fee = sum
       if explaining { lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)") }
+    }
+    if let f = env.failure {
+      fail(f)
+      return CollectionAction(kind: "late fee", detail: "late fee not computed", amount: nil, explanation: lines)
     }
     guard let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow("late fee", step, inv) }
     if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
@@ -991,6 +1012,7 @@ struct CollectionsRun {
     }
     env.reset()
     guard let re = rateE, case .percent(let r) = re.eval(env) else {
+      if let f = env.failure { fail(f) } else { fail("the interest rate is not a percent", step.source, inv) }
       return CollectionAction(kind: "interest", detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
     }
     var lines: [String] = []

@@ -13,7 +13,7 @@ public struct ForecastDay: Sendable {
 /// (their invoices issued and open, their reminders sent), as if `apply` ran daily and nobody paid.
 public enum ForecastRun {
   public static func run(plan: ExecutablePlan, data: Dataset, from: CivilDate, to: CivilDate, journal: Journal? = nil)
-    -> (days: [ForecastDay], issues: [DataIssue])
+    -> (days: [ForecastDay], issues: [DataIssue], failures: [RunFailure])
   {
     var d = journal.map { data.recording($0) } ?? data
     var history = journal?.sentReminders ?? []
@@ -25,11 +25,14 @@ public enum ForecastRun {
       let (b, iss) = Billing.run(plan: plan, data: d, asOf: day, since: CivilDate(dayNumber: day.dayNumber - 1))
       // The usage file is read every day: report its issues once.
       if day == from { issues = iss }
+      // A rule that cannot be evaluated stops the forecast.
+      if !b.failures.isEmpty { return (days, issues, b.failures) }
       d.issuedKeys.formUnion(b.invoices.map(\.key))
       for inv in b.invoices { if let o = open(inv, d) { extra.append(o) } }
       var reminders: [Reminder] = []
       if !plan.cadences.isEmpty {
         let c = Collections.run(plan: plan, data: d, asOf: day, history: history, extraInvoices: extra)
+        if !c.failures.isEmpty { return (days, issues, c.failures) }
         reminders = c.reminders
         history += c.reminders.map(\.produced)
       }
@@ -37,7 +40,7 @@ public enum ForecastRun {
       guard let next = day.adding(days: 1) else { break }
       day = next
     }
-    return (days, issues)
+    return (days, issues, [])
   }
 
   /// A planned invoice as an open invoice (unpaid).

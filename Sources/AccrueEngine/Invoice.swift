@@ -79,10 +79,11 @@ public struct BillingResult: Sendable {
   public var invoices: [PlannedInvoice]
   /// Invoices skipped because invoices.csv already holds their key.
   public var alreadyIssued: Int
-  /// Problems met while evaluating rules against data (division by zero, currency mismatch, ...).
-  public var failures: [String]
+  /// Rules that could not be evaluated on the data (an amount too large, currencies meeting, division by zero):
+  /// any one stops the run.
+  public var failures: [RunFailure]
   /// A result (an empty one when billing did not run).
-  public init(asOf: CivilDate, since: CivilDate, invoices: [PlannedInvoice], alreadyIssued: Int, failures: [String]) {
+  public init(asOf: CivilDate, since: CivilDate, invoices: [PlannedInvoice], alreadyIssued: Int, failures: [RunFailure]) {
     self.asOf = asOf
     self.since = since
     self.invoices = invoices

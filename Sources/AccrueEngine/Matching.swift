@@ -15,6 +15,8 @@ public struct Allocation: Sendable, Hashable, InvoiceReferring {
   public var amount: Fixed
   /// A short payment's remainder written off (closes the invoice; not money of the payment).
   public var writtenOff: Fixed
+  /// An early-payment discount taken (closes the invoice like a write-off; not money of the payment).
+  public var discount: Fixed = .zero
   /// Whether nothing of the invoice stays open.
   public var closes: Bool
   /// The invoice's amount paid as this run saw it (the data's, plus what the journal records as applied).
@@ -23,7 +25,7 @@ public struct Allocation: Sendable, Hashable, InvoiceReferring {
   public var source: RowRef
 
   /// What it takes off the invoice: applied plus written off.
-  public var settled: Fixed { amount.adding(writtenOff) ?? amount }
+  public var settled: Fixed { amount.adding(writtenOff).flatMap { $0.adding(discount) } ?? amount }
 
   /// The invoice's id.
   public var invoice: String {
@@ -111,8 +113,8 @@ public struct CashResult: Sendable {
   public var alreadyApplied: Int
   /// Payments left out because they are not incoming money (debits, zero amounts) or are booked after the as-of date.
   public var ignored: Int
-  /// Problems met evaluating rules against data, and money not conserved (never expected).
-  public var failures: [String]
+  /// Rules that could not be evaluated on a payment, and money not conserved (never expected): any one stops the run.
+  public var failures: [RunFailure]
 
   /// Payments per status, applied in full without review, invoices closed by posted allocations, and invoices
   /// any payment was allocated to (counted once, when the run ends).
@@ -450,7 +452,7 @@ struct Matcher {
   let asOf: CivilDate
   let explaining: Bool
   let env: Env
-  var failures: [String] = []
+  var failures: [RunFailure] = []
   /// Open amount in minor units of each of `data.invoices` (0: not open), and whether a payment of this run took it:
   /// owned by `state` and reached through pointers, so a copy of the matcher (a second thread's) shares them.
   let open: UnsafeMutableBufferPointer<Int64>
@@ -815,8 +817,8 @@ struct Matcher {
     var application: CashApplication
     /// The explanation (also in the application once decided).
     var notes: [String]
-    /// Problems evaluating conditions.
-    var failures: [String]
+    /// Rules that could not be evaluated on the payment.
+    var failures: [RunFailure]
     /// The customers whose open invoices the rules read (the payer's, for rules that choose among them or
     /// suggest some).
     var payers: [Int32]
@@ -865,7 +867,7 @@ struct Matcher {
         if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
       }
-      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, box.r.source, &x.failures) }) {
+      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.pointee.id)") }) }) {
         if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
         continue
       }
@@ -1422,7 +1424,9 @@ struct Matcher {
     let allocated = a.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
     let sum = [a.writeOff, a.credit, a.unapplied].reduce(allocated) { $0.adding($1) ?? $0 }
     if sum != a.amount {
-      x.failures.append("payment \(a.paymentID): money not conserved (\(sum) accounted for, \(a.amount) received)")
+      x.failures.append(
+        RunFailure(
+          message: "money not conserved (\(sum) accounted for, \(a.amount) received)", rule: rule.r.source, subject: "payment \(a.paymentID)"))
     }
   }
 }

@@ -167,6 +167,8 @@ struct UsageWorker {
   var hot: [Hot]
   let env: Env
   var issues: [DataIssue] = []
+  /// Rules that could not be evaluated on an event, and totals too large to represent (the first 100).
+  var failures: [RunFailure] = []
   /// Rows aggregated, and how many of them by the fast path.
   var seen = 0
   var fastSeen = 0
@@ -263,8 +265,15 @@ struct UsageWorker {
       built = true
     }
     env.reset()
-    for f in m.filters where !f.eval(env).isTrue { return }
+    for f in m.filters where !f.eval(env).isTrue {
+      if let e = env.failure { fail(s.plan.failure(e, "usage event at \(s.path):\(row.line + lineOffset)")) }
+      return
+    }
     let value: RValue = m.value.map { $0.eval(env) } ?? .number(Fixed(1))
+    if let e = env.failure {
+      fail(s.plan.failure(e, "usage event at \(s.path):\(row.line + lineOffset)"))
+      return
+    }
     let amount: Fixed
     switch value {
     case .number(let x): amount = x
@@ -281,7 +290,8 @@ struct UsageWorker {
     hot[ai].events += 1
     if hot[ai].events <= 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: line)) }
     if agg == .sum {
-      hot[ai].value = hot[ai].value.adding(v) ?? hot[ai].value
+      guard let sum = hot[ai].value.adding(v) else { return overflow(ai, line: line) }
+      hot[ai].value = sum
     } else if agg == .max, hot[ai].events == 1 || v > hot[ai].value {
       hot[ai].value = v
     }
@@ -292,7 +302,9 @@ struct UsageWorker {
     accs[ai].events += 1
     if accs[ai].firstRows.count < 5 { accs[ai].firstRows.append(RowRef(file: s.path, line: row.line + lineOffset)) }
     switch m.aggregation {
-    case .sum: accs[ai].sum = accs[ai].sum.adding(amount) ?? accs[ai].sum
+    case .sum:
+      guard let sum = accs[ai].sum.adding(amount) else { return overflow(ai, line: row.line + lineOffset) }
+      accs[ai].sum = sum
     case .count: accs[ai].count += 1
     case .max: accs[ai].max = accs[ai].max.map { Swift.max($0, amount) } ?? amount
     case .latest:
@@ -309,21 +321,37 @@ struct UsageWorker {
   mutating func percentageFee(_ ai: Int, _ amount: Fixed) {
     guard let pct = accs[ai].percentage else { return }
     // Per transaction: rate x amount + fee, clamped to [min, max].
-    var fee = amount.multiplied(by: pct.rate) ?? .zero
-    if let f = pct.fee { fee = fee.adding(f) ?? fee }
+    guard var fee = amount.multiplied(by: pct.rate), pct.fee.map({ f in fee.adding(f).map { fee = $0 } != nil }) ?? true else {
+      return overflow(ai, line: nil)
+    }
     if let mn = pct.min, fee < mn { fee = mn }
     if let mx = pct.max, fee > mx { fee = mx }
-    accs[ai].fees = accs[ai].fees.adding(fee) ?? accs[ai].fees
+    guard let fees = accs[ai].fees.adding(fee) else { return overflow(ai, line: nil) }
+    accs[ai].fees = fees
+  }
+
+  /// A failure to evaluate a rule on an event (the first 100 are kept; one is enough to stop the run).
+  mutating func fail(_ f: RunFailure) { if failures.count < 100 { failures.append(f) } }
+
+  /// A usage total too large to represent: the run stops (never a total quietly left short).
+  mutating func overflow(_ ai: Int, line: Int?) {
+    let m = s.plan.metrics[Int(hot[ai].metric)]
+    let c = s.data.contracts[accs[ai].contract].id
+    fail(
+      RunFailure(
+        message: "the usage of metric \(m.name) is too large to add up" + (line.map { " at \(s.path):\($0)" } ?? ""), rule: m.source,
+        subject: "contract \(c), period from \(accs[ai].start)"))
   }
 
   /// The totals folded into the accumulators (exact sums, so the order of events does not matter).
-  func finished() -> [Accumulator] {
+  mutating func finished() -> [Accumulator] {
     var out = accs
     for ai in out.indices where hot[ai].events > 0 {
       let n = Int(hot[ai].events)
       out[ai].events += n
       switch s.plan.metrics[Int(hot[ai].metric)].aggregation {
-      case .sum: out[ai].sum = out[ai].sum.adding(hot[ai].value) ?? out[ai].sum
+      case .sum:
+        if let sum = out[ai].sum.adding(hot[ai].value) { out[ai].sum = sum } else { fail(Billing.tooLarge(s.plan, s.data, out[ai])) }
       case .count: out[ai].count += n
       case .max: out[ai].max = out[ai].max.map { Swift.max($0, hot[ai].value) } ?? hot[ai].value
       default: break
@@ -336,6 +364,7 @@ struct UsageWorker {
 /// Carries a worker's results back from its thread (written once by that thread before the join).
 final class UsageWorkerBox: @unchecked Sendable {
   var accs: [Accumulator] = []
+  var failures: [RunFailure] = []
   var rows = (total: 0, fast: 0)
 }
 
@@ -398,7 +427,7 @@ extension Billing {
   static func aggregateUsage(
     _ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ accs: inout [Accumulator], _ byContract: [[Int]], _ env: Env,
     _ progress: Progress?, chunkBytes: Int? = nil
-  ) -> (issues: [DataIssue], rows: (total: Int, fast: Int)) {
+  ) -> (issues: [DataIssue], rows: (total: Int, fast: Int), failures: [RunFailure]) {
     let shared = UsageShared(plan, data, file, byContract)
     let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
     guard file.format == .csv, size >= parallelUsageThreshold || chunkBytes != nil, let handle = FileHandle(forReadingAtPath: file.path) else {
@@ -410,7 +439,7 @@ extension Billing {
         if w.seen % 1_000_000 == 0 { progress?("usage events", w.seen, 0) }
       }
       accs = w.finished()
-      return (issues, (w.seen, 0))
+      return (issues, (w.seen, 0), w.failures)
     }
     defer { try? handle.close() }
     // Two workers, each with its own totals and environment, each owned by its thread.
@@ -442,6 +471,7 @@ extension Billing {
           chunkIssues.set(chunk.index, local)
         }
         box.accs = w.finished()
+        box.failures = w.failures
         box.rows = (w.seen, w.fastSeen)
         done.signal()
       }
@@ -535,11 +565,12 @@ extension Billing {
     for _ in boxes { done.wait() }
     // Merge: totals add up exactly; the first rows are the earliest lines; issues in file order.
     var merged = boxes[0].accs
+    var failures = boxes.flatMap(\.failures).sorted { ($0.subject, $0.message) < ($1.subject, $1.message) }
     for box in boxes.dropFirst() {
       let other = box.accs
-      for ai in merged.indices { merge(&merged[ai], other[ai]) }
+      for ai in merged.indices where !merge(&merged[ai], other[ai]) { failures.append(tooLarge(plan, data, merged[ai])) }
     }
     accs = merged
-    return (chunkIssues.inOrder(), (boxes.map(\.rows.total).reduce(0, +), boxes.map(\.rows.fast).reduce(0, +)))
+    return (chunkIssues.inOrder(), (boxes.map(\.rows.total).reduce(0, +), boxes.map(\.rows.fast).reduce(0, +)), failures)
   }
 }

@@ -124,7 +124,6 @@ public enum CashRenderer {
     }
     let explaining = explain != nil
     InvoiceRenderer.renderInOrder(shown.count, { k, t in shown.withUnsafeBufferPointer { write($0.baseAddress! + k, explaining: explaining, into: &t) } }, emit)
-    for f in r.failures { emit("\n! \(f)\n") }
   }
 
   public static func json(_ a: CashApplication) -> JSON {
@@ -162,7 +161,6 @@ public enum CashRenderer {
       ("payments_exceptions", .int(count(.exception))), ("payments_unapplied", .int(count(.unapplied))),
       ("payments_already_applied", .int(r.alreadyApplied)), ("invoices_matched", .int(r.invoicesMatched)),
       ("invoices_closed_automatically", .int(r.invoicesClosedAutomatically)),
-      ("cash_failures", .array(r.failures.map { .string($0) })),
     ]
   }
 

@@ -82,9 +82,6 @@ public enum InvoiceRenderer {
     }
     let explaining = explain != nil
     renderInOrder(shown.count, { $1.put(invoiceText(shown[$0], explaining: explaining)) }, emit)
-    var out = ""
-    for f in r.failures { out += "\n! \(f)\n" }
-    emit(out)
     if let m = cash { CashRenderer.writeText(m, explain: explain, emit) }
     if let c = collections { ReminderRenderer.writeText(c, explain: explain, emit) }
     if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false),
@@ -121,7 +118,6 @@ public enum InvoiceRenderer {
         s.append(("reminders", .int(c.reminders.count)))
         s.append(("actions", .int(c.reminders.reduce(0) { $0 + $1.actions.count })))
         s.append(("open_invoices", .int(c.openInvoices)))
-        s.append(("collections_failures", .array(c.failures.map { .string($0) })))
         fields.append((summary.0, .object(s)))
       } else {
         fields.append(summary)
@@ -194,7 +190,6 @@ public enum InvoiceRenderer {
         .object([
           ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)),
           ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
-          ("failures", .array(r.failures.map { .string($0) })),
         ])
       ),
     ])

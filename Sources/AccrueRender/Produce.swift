@@ -15,6 +15,10 @@ public enum Produce {
     public var collections: CollectionsResult?
     public var cash: CashResult?
     public var issues: [DataIssue]
+
+    /// Rules that could not be evaluated on the data, in billing, cash application and collections (any one
+    /// stops the run: nothing is shown or written).
+    public var failures: [RunFailure] { billing.failures + (cash?.failures ?? []) + (collections?.failures ?? []) }
   }
 
   /// Billing, cash application (when the rules have match rules) and collections (when they have cadences).

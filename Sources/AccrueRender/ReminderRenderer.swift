@@ -129,7 +129,6 @@ public enum ReminderRenderer {
     }
     let explaining = explain != nil
     InvoiceRenderer.renderInOrder(shown.count, { write(shown[$0], explaining: explaining, into: &$1) }, emit)
-    for f in r.failures { emit("\n! \(f)\n") }
   }
 
   /// `--why-not INVOICE`: the reasons, one per line.

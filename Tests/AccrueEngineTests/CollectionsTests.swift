@@ -794,3 +794,61 @@ struct PaymentsDataTests {
     #expect(issues[1].line == 3 && issues[1].file.hasSuffix("statements/x.sta"))
   }
 }
+
+@Suite("Rule test expectations")
+struct RuleExpectationTests {
+  static let forms = [
+    "expect invoice k1/2026-11-01 subtotal 100.00", "expect invoice k1/2026-11-01 tax 20.00",
+    "expect invoice k1/2026-11-01 tax \"VAT\" 20.00", "expect invoice k1/2026-11-01 due 2026-12-01",
+    "expect invoice k1/2026-11-01 issued 2026-11-01", "expect invoice k1/2026-11-01 lines 1",
+    "expect invoice k1/2026-11-01 early payment discount 2.40 until 2026-11-11",
+    "expect invoice k1/2026-11-01 installment 2 60.00 due 2026-12-31", "expect reminder i1/std/a action \"task\"",
+    "expect reminder i1/std/a action \"late fee\" 25.00", "expect reminder i1/std/a covers i2",
+    "expect match p1 write off 1.50", "expect match p1 credit 3.00", "expect match p1 unapplied 4.00",
+    "expect match p1 discount 2.40", "expect match p1 unapplied", "expect match p1 unapplied queue \"q\"",
+  ]
+
+  @Test("every form reads back as written", arguments: forms)
+  func roundTrip(_ line: String) throws {
+    let spec = try RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\n" + line + "\n").get()
+    #expect(spec.expectations.map(\.expectation.text) == [line])
+  }
+
+  @Test("an invoice's tax, due date, installments and early-payment discount are checked against the run")
+  func invoiceFigures() throws {
+    let rules = """
+      currency USD
+      plan p {
+        period monthly
+        align to calendar
+        payment terms installments {
+          50% net 30 days
+          50% net 60 days
+        }
+        early payment discount 2% within 10 days
+        tax "VAT" 20% exclusive
+        charge c { flat 100.00 USD }
+      }
+      """
+    let (r, issues) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-11-01\n"], asOf: "2026-11-01")
+    #expect(issues.isEmpty)
+    func check(_ line: String) throws -> String? {
+      let spec = try RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\n" + line + "\n").get()
+      return spec.expectations[0].expectation.failure(r, nil)
+    }
+    #expect(try check("expect invoice k1/2026-11-01 subtotal 100.00") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 tax 20.00") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 tax \"VAT\" 20.00") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 tax \"GST\" 20.00") == "no tax \"GST\"; its taxes: \"VAT\"")
+    #expect(try check("expect invoice k1/2026-11-01 tax 19.99") == "tax 20.00 USD")
+    #expect(try check("expect invoice k1/2026-11-01 issued 2026-11-01") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 lines 1") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 installment 1 60.00 due 2026-12-01") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 installment 2 60.00 due 2026-12-31") == nil)
+    #expect(try check("expect invoice k1/2026-11-01 installment 3 60.00 due 2026-12-31") == "2 installments")
+    #expect(try check("expect invoice k1/2026-11-01 due 2026-12-02") == "due 2026-12-31")
+    #expect(try check("expect invoice k1/2026-11-01 early payment discount 2.40 until 2026-11-11") == nil)
+    #expect(try check("expect invoice k2/2026-11-01 due 2026-12-01") == "no invoice k2/2026-11-01")
+  }
+}

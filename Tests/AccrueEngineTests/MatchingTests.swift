@@ -318,7 +318,7 @@ struct MatchingTests {
         "\(a.writeOff)", "\(a.credit)", "\(a.unapplied)", a.queue ?? "-", a.reason ?? "-", a.suggestions.joined(separator: ","),
         a.explanation.joined(separator: " | "),
       ].joined(separator: " ; ")
-    } + r.failures
+    } + r.failures.map(\.description)
   }
 
   @Test("payments decided in batches, and their references found, on two threads give exactly one pass's results", arguments: [2, 7, 64, 1000])
