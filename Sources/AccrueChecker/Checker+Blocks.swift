@@ -51,7 +51,8 @@ extension CheckerState {
     {
       report(
         .currencyUnchecked, "\(what) is in \(c.code), but \(ctx.what) handles records of any currency", at: e.span,
-        help: "add 'currency \(c.code)' to \(ctx.what) so only \(c.code) records reach it")
+        help: "add 'currency \(c.code)' to \(ctx.what) so only \(c.code) records reach it, or give one amount per currency: "
+          + "[\(sources[e.span.file].text(e.span)), ... \(c == .GBP ? "EUR" : "GBP")]")
     }
     if total { checkMinorUnits(e, what) }
     if case .money(let v, _)? = constValue(e), v.isNegative {
@@ -516,12 +517,19 @@ extension CheckerState {
     ctx.settings = eff
     ctx.blockCurrency = own.currency
     ctx.what = block
+    // Everything in a cadence runs where all its 'applies when' hold: a currency they test is known throughout
+    // (the conditions themselves are read in order: each sees what the ones before it tested).
+    let before = ctx
+    var tested: [(record: RecordKind, currency: Currency)] = []
+    ctx.narrowed = c.items.flatMap { if case .applies(let e, _) = $0 { return currencyFacts(e) } else { return [] } }
     var steps: [StepDecl] = []
     var stepNames: [Symbol: Span] = [:]
     for item in c.items {
       switch item {
       case .setting: break
-      case .applies(let e, _): expectCondition(e, ctx, "'applies when'")
+      case .applies(let e, _):
+        expectCondition(e, before.narrowing(tested), "'applies when'")
+        tested += currencyFacts(e)
       case .calendar(let n, let s):
         if once.check("calendar", s, self, in: block) {
           if let i = calendarIndex[n.symbol] {
@@ -556,8 +564,10 @@ extension CheckerState {
     checkStepOrder(steps)
   }
 
-  func checkStep(_ st: StepDecl, _ ctx: Context) {
+  func checkStep(_ st: StepDecl, _ cadence: Context) {
     let what = "step '\(name(st.name.symbol))'"
+    // The step's actions run where its 'when' holds.
+    let ctx = cadence.narrowing(st.items.flatMap { if case .when(let e, _) = $0 { return currencyFacts(e) } else { return [] } })
     if let off = st.timing.offset {
       let t = typeOf(off, ctx)
       expectOneOf(off, t, [.days, .businessDays], "a step's timing")
@@ -687,12 +697,24 @@ extension CheckerState {
     ctx.settings = eff
     ctx.blockCurrency = own.currency
     ctx.what = block
+    // The rule decides only where all its 'when' hold: a currency they test is known throughout (the conditions
+    // themselves are read in order: each sees what the ones before it tested).
+    let before = ctx
+    var tested: [(record: RecordKind, currency: Currency)] = []
+    ctx.narrowed = m.items.flatMap { if case .when(let e, _) = $0 { return currencyFacts(e) } else { return [] } }
     var hasAllocate = false
+    var exactSingle = false
+    var pattern = false
+    var anyCustomer: Span?
+    var auto = true
+    var tolerances = false
     var outcomes: [String: Span] = [:]
     for item in m.items {
       switch item {
       case .setting: break
-      case .when(let e, _): expectCondition(e, ctx, "a match rule's 'when'")
+      case .when(let e, _):
+        expectCondition(e, before.narrowing(tested), "a match rule's 'when'")
+        tested += currencyFacts(e)
       case .payer(let methods, let s):
         if once.check("payer", s, self, in: block) {
           var seen: Set<String> = []
@@ -706,6 +728,7 @@ extension CheckerState {
           for (o, os) in opts {
             switch o {
             case .ofPayer, .anyCustomer:
+              if case .anyCustomer = o { anyCustomer = os }
               if let first = scope {
                 report(
                   .conflictingStatement, "the candidates' customer is stated twice ('open invoices' alone means the payer's)",
@@ -719,10 +742,12 @@ extension CheckerState {
           }
         }
       case .reference(let p, _, let s):
+        pattern = true
         if once.check("reference pattern", s, self, in: block) { checkPattern(p) }
       case .allocate(let strategies, let s):
         if once.check("allocate", s, self, in: block) {
           hasAllocate = true
+          exactSingle = strategies.contains { $0.0 == .exactSingle }
           var seen: Set<AllocationStrategy> = []
           for (st, ss) in strategies {
             if !seen.insert(st).inserted { report(.conflictingStatement, "this strategy is listed twice", at: ss) }
@@ -734,6 +759,7 @@ extension CheckerState {
           }
         }
       case .tolerance(let side, let amounts, let s):
+        tolerances = true
         if once.check("tolerance \(side.rawValue)", s, self, in: block) {
           for a in amounts {
             let t = typeOf(a, ctx)
@@ -753,13 +779,34 @@ extension CheckerState {
             notes: [Note("first stated here", at: first)])
         }
         outcomes[c.rawValue] = s
-      case .confidence(_, let s): _ = once.check("confidence", s, self, in: block)
+      case .confidence(let a, let s):
+        auto = a
+        _ = once.check("confidence", s, self, in: block)
       }
     }
-    if !hasAllocate {
+    checkAllocation(m, block, pattern: pattern, allocate: hasAllocate, tolerances: tolerances, outcomes: Set(outcomes.keys))
+    if let any = anyCustomer, !pattern, exactSingle, auto {
+      report(
+        .amountOnlyAcrossCustomers,
+        "\(block) applies a payment to any customer's invoice of exactly its amount, with no reference and without review",
+        at: any, help: "add 'confidence suggest' so an analyst confirms, or take only the payer's invoices ('open invoices of payer')")
+    }
+  }
+
+  /// What a match rule needs to choose invoices: references that name them (a pattern; its allocation is used
+  /// when they name a customer instead), or an allocation; a rule with neither only decides what `on no match`
+  /// says (a rule that sends everything to a queue).
+  func checkAllocation(_ m: MatchDecl, _ block: String, pattern: Bool, allocate: Bool, tolerances: Bool, outcomes: Set<String>) {
+    guard !pattern, !allocate else { return }
+    let differences = outcomes.filter { $0 != OutcomeCase.noMatch.rawValue }
+    if tolerances || !differences.isEmpty {
       reportMissing(
-        in: m.span, "\(block) does not say how to allocate payments", at: m.name.span,
-        help: "add 'allocate exact single' (or oldest first, exact subset up to 3 invoices)")
+        in: m.span, "\(block) does not say how to choose invoices, so its tolerances and outcomes never apply", at: m.name.span,
+        help: "add 'allocate exact single' (or oldest first, exact subset up to 3 invoices), or a 'reference pattern'")
+    } else if !outcomes.contains(OutcomeCase.noMatch.rawValue) {
+      reportMissing(
+        in: m.span, "\(block) never decides a payment: it neither chooses invoices nor says what happens on no match", at: m.name.span,
+        help: "add 'allocate exact single' to apply payments, or 'on no match: exception to queue \"review\"' to send them to a queue")
     }
   }
 

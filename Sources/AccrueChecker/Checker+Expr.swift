@@ -37,6 +37,12 @@ extension CheckerState {
         help: "write the amount in \(a.code); Accrue never converts currencies")
       return
     }
+    if case .money(.known(let a)) = want, case .money(.perCurrency) = got {
+      report(
+        .currencyMismatch, "\(what) must be in \(a.code), found \(got)", at: e.span,
+        help: "this block is in \(a.code) only: write the one amount in \(a.code)")
+      return
+    }
     guard !accepts(want, got) else { return }
     report(.typeMismatch, "\(what) must be \(want), found \(got)", at: e.span, help: conversionHelp(e, got, want))
   }
@@ -152,14 +158,16 @@ extension CheckerState {
       if ct != .bool, ct != .error {
         report(.conditionNotBoolean, "the condition of 'if' must be yes/no, found \(ct)", at: c.span)
       }
-      let at = typeOf(a, ctx)
+      let at = typeOf(a, ctx.narrowing(currencyFacts(c)))
       let bt = typeOf(b, ctx)
       return unify(at, bt, at: e.span, ctx, what: "the two branches of 'if'")
     case .list(let items):
-      guard let first = items.first else { return .list(.error) }
-      var t = typeOf(first, ctx)
-      for it in items.dropFirst() {
-        t = unify(t, typeOf(it, ctx), at: it.span, ctx, what: "the items of a list")
+      guard !items.isEmpty else { return .list(.error) }
+      let types = items.map { typeOf($0, ctx) }
+      if let table = perCurrency(items, types) { return table }
+      var t = types[0]
+      for (it, u) in zip(items, types).dropFirst() {
+        t = unify(t, u, at: it.span, ctx, what: "the items of a list")
       }
       return .list(t)
     case .between(let x, let lo, let hi):
@@ -173,6 +181,10 @@ extension CheckerState {
     case .membership(let x, let list, _):
       let xt = typeOf(x, ctx)
       let lt = typeOf(list, ctx)
+      if case .money(.perCurrency) = lt {
+        _ = unify(xt, lt, at: e.span, ctx, what: "the value and the list items", comparing: true)
+        return .bool
+      }
       guard case .list(let et) = lt else {
         if lt != .error {
           report(
@@ -237,11 +249,32 @@ extension CheckerState {
           help: "use one currency; Accrue never converts currencies")
       }
       return .known(a)
-    case (.known(let a), .dynamic), (.dynamic, .known(let a)):
-      if ctx.blockCurrency == nil {
+    case (.known(let a), .perCurrency(let cs)), (.perCurrency(let cs), .known(let a)):
+      if !cs.contains(a) {
         report(
-          .currencyUnchecked, "\(what()) combine an amount in any currency with \(a.code)", at: span,
-          help: "add 'currency \(a.code)' to this block so only \(a.code) records reach it")
+          .currencyMismatch, "\(what()) need an amount in \(a.code), and the amounts per currency have none", at: span,
+          help: "add an amount in \(a.code) to the list: [\(cs.map { "... \($0.code)" }.joined(separator: ", ")), ... \(a.code)]")
+      }
+      return .known(a)
+    case (.perCurrency(let p), .perCurrency(let q)):
+      let common = p.filter(q.contains)
+      if common.isEmpty {
+        report(
+          .currencyMismatch, "\(what()) have no currency in common (\(p.map(\.code).joined(separator: ", ")) and \(q.map(\.code).joined(separator: ", ")))",
+          at: span, help: "use one currency; Accrue never converts currencies")
+        return .perCurrency(p)
+      }
+      return .perCurrency(common)
+    case (.dynamic, .perCurrency), (.perCurrency, .dynamic):
+      // The amount of the record's currency is taken at run time (none: the run stops with an error there).
+      return .dynamic
+    case (.known(let a), .dynamic), (.dynamic, .known(let a)):
+      if ctx.blockCurrency == nil, !ctx.thresholdsReported {
+        report(
+          .currencyNotKnown, "\(what()) meet an amount that may be in any currency and an amount in \(a.code): for records in another currency there is no answer",
+          at: span,
+          help: "give one amount per currency, as in [10_000.00 \(a.code), 8_000.00 \(a.code == "GBP" ? "EUR" : "GBP")]; or add 'currency \(a.code)' to this block; "
+            + "or test the currency first, as in 'invoice.currency = \(a.code) and ...'")
       }
       return .known(a)
     case (.dynamic, .dynamic):
@@ -335,7 +368,16 @@ extension CheckerState {
       return .error
     }
     resolutions[Int(e.id)] = .field(r, info.index)
-    if case .money(.dynamic) = info.type, let c = ctx.blockCurrency { return .money(.known(c)) }
+    if r == .customer, Self.customerTotals.contains(name(f.symbol)), !ctx.records.contains(.invoice) {
+      report(
+        .recordNotAvailable, "customer.\(name(f.symbol)) is worked out for dunning only: it is not available in \(ctx.what)", at: f.span,
+        help: "read it in a cadence ('applies when', 'pause when', a step's 'when'), where it sums the customer's open invoices in the invoice's currency")
+      return .error
+    }
+    if case .money(.dynamic) = info.type {
+      // A customer's totals in a cadence are in the currency of the invoice being dunned.
+      if let c = ctx.currency(of: r == .customer && ctx.records.contains(.invoice) ? .invoice : r) { return .money(.known(c)) }
+    }
     return info.type
   }
 
@@ -466,8 +508,16 @@ extension CheckerState {
   // MARK: - Operators
 
   func typeOfBinary(_ e: Expr, _ op: BinaryOp, _ l: Expr, _ r: Expr, _ ctx: Context) -> ValueType {
+    var ctx = ctx
+    if op == .or, !ctx.thresholdsReported, ctx.blockCurrency == nil, let fix = thresholdsByCurrency(e) {
+      report(
+        .currencyNotKnown, "one threshold per currency, written as comparisons joined by 'or': for a record in one currency, the comparison in another has no answer",
+        at: e.span, help: "compare once with the amounts per currency: '\(fix)'", fix: FixIt("write '\(fix)'", edits: [Edit(e.span, fix)]))
+      ctx.thresholdsReported = true
+    }
     let lt = typeOf(l, ctx)
-    let rt = typeOf(r, ctx)
+    // The right side of 'and' is read only where the left holds: a currency it tests is known there.
+    let rt = typeOf(r, op == .and ? ctx.narrowing(currencyFacts(l)) : ctx)
     if lt == .error || rt == .error {
       return op.isComparison || op == .and || op == .or ? .bool : .error
     }
@@ -486,6 +536,9 @@ extension CheckerState {
         report(.invalidOperands, "\(u) cannot be ordered with '\(op.rawValue)'", at: e.span)
       }
       if case .list = u { report(.invalidOperands, "lists cannot be compared; use 'in'", at: e.span) }
+      if case .money(.perCurrency) = lt, case .money(.perCurrency) = rt {
+        report(.invalidOperands, "two lists of amounts per currency cannot be compared; compare an amount with one of them", at: e.span)
+      }
       return .bool
     case .add, .subtract:
       return additive(e, op, l, r, lt, rt, ctx)
@@ -678,5 +731,90 @@ extension CheckerState {
     default:
       return nil
     }
+  }
+
+  // MARK: - Currencies
+
+  /// The customer fields worked out from its open invoices (by dunning only).
+  static let customerTotals: Set<String> = ["balance", "overdue_balance", "overdue_count", "oldest_overdue_days"]
+
+  /// A list of amounts in two or more currencies, each once: amounts per currency (nil: an ordinary list).
+  func perCurrency(_ items: [Expr], _ types: [ValueType]) -> ValueType? {
+    guard items.count >= 2 else { return nil }
+    var currencies: [Currency] = []
+    var spans: [Currency: Span] = [:]
+    for (it, t) in zip(items, types) {
+      guard case .money(.known(let c)) = t else { return nil }
+      currencies.append(c)
+      if spans[c] == nil { spans[c] = it.span }
+    }
+    guard Set(currencies).count >= 2 else { return nil }
+    var seen: Set<Currency> = []
+    for (it, c) in zip(items, currencies) where !seen.insert(c).inserted {
+      report(
+        .currencyMismatch, "the amounts per currency give two amounts in \(c.code)", at: it.span,
+        notes: [Note("the first amount in \(c.code) is here", at: spans[c]!)], help: "give each currency one amount")
+    }
+    return .money(.perCurrency(Array(seen).sorted()))
+  }
+
+  /// The currencies a condition tests, where it holds: `invoice.currency = USD` (and such tests joined by 'and').
+  func currencyFacts(_ e: Expr) -> [(record: RecordKind, currency: Currency)] {
+    switch e.kind {
+    case .binary(.and, let l, let r): return currencyFacts(l) + currencyFacts(r)
+    case .binary(.equal, let l, let r):
+      if let rec = currencyField(l), let c = currencyName(r) { return [(rec, c)] }
+      if let rec = currencyField(r), let c = currencyName(l) { return [(rec, c)] }
+      return []
+    default: return []
+    }
+  }
+
+  /// The record whose `currency` field this is (invoices and payments: their money is in it). Read from the
+  /// syntax, so conditions can narrow the statements after them before those are typed.
+  func currencyField(_ e: Expr) -> RecordKind? {
+    guard case .field(let base, let f) = e.kind, name(f.symbol) == "currency", case .name(let n) = base.kind else { return nil }
+    switch name(n.symbol) {
+    case "invoice": return .invoice
+    case "payment": return .payment
+    default: return nil
+    }
+  }
+
+  func currencyName(_ e: Expr) -> Currency? {
+    guard case .name(let n) = e.kind, lets[n.symbol] == nil else { return nil }
+    let s = name(n.symbol)
+    return s.utf8.count == 3 && s.uppercased() == s ? Currency.lookup(s) : nil
+  }
+
+  /// `x > 10.00 USD or x > 8.00 GBP` (the same amount of any currency, one comparison, amounts in distinct
+  /// currencies): the one comparison to write instead, `x > [10.00 USD, 8.00 GBP]`.
+  func thresholdsByCurrency(_ e: Expr) -> String? {
+    var parts: [Expr] = []
+    func flatten(_ x: Expr) {
+      if case .binary(.or, let a, let b) = x.kind {
+        flatten(a)
+        flatten(b)
+      } else {
+        parts.append(x)
+      }
+    }
+    flatten(e)
+    var subject: String?
+    var comparison: BinaryOp?
+    var amounts: [String] = []
+    var currencies: Set<Currency> = []
+    for p in parts {
+      guard case .binary(let op, let x, let y) = p.kind, op.isComparison, case .money(_, let c)? = constValue(y),
+        constValue(x) == nil, currencies.insert(c).inserted
+      else { return nil }
+      let text = sources[x.span.file].text(x.span)
+      if let s = subject, s != text || comparison != op { return nil }
+      subject = text
+      comparison = op
+      amounts.append(sources[y.span.file].text(y.span))
+    }
+    guard let s = subject, let op = comparison, amounts.count >= 2 else { return nil }
+    return "\(s) \(op.rawValue) [\(amounts.joined(separator: ", "))]"
   }
 }

@@ -35,6 +35,24 @@ struct Context {
   var what: String = "here"
   /// Whether the block restricted itself to one currency (narrows record money fields).
   var blockCurrency: Currency?
+  /// Currencies that conditions already tested (`invoice.currency = USD and ...`): the money fields of these
+  /// records are in that currency where the test holds.
+  var narrowed: [(record: RecordKind, currency: Currency)] = []
+  /// Inside a condition already reported as thresholds of several currencies joined by 'or' (E0412 once, with
+  /// the one comparison to write instead): its comparisons are not reported again.
+  var thresholdsReported = false
+
+  /// The currency a record's money is known to be in here (the block's, or one a condition tested).
+  func currency(of r: RecordKind) -> Currency? {
+    blockCurrency ?? narrowed.last(where: { $0.record == r })?.currency
+  }
+
+  /// This context where `facts` hold.
+  func narrowing(_ facts: [(record: RecordKind, currency: Currency)]) -> Context {
+    var c = self
+    c.narrowed += facts
+    return c
+  }
 }
 
 /// Hands a worker to its thread. Its state is touched by that thread alone until the join.

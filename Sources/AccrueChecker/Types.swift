@@ -7,6 +7,9 @@ public enum CurrencyKind: Hashable, Sendable {
   case known(Currency)
   /// Decided per record at run time (e.g. `invoice.balance` in a cadence for all currencies).
   case dynamic
+  /// One amount per currency (`[10_000.00 USD, 8_000.00 GBP]`, currencies sorted): combined with an amount, the
+  /// one in that amount's currency is taken.
+  case perCurrency([Currency])
 }
 
 /// The kinds of values in the language. Units are part of the kind: days, business days and
@@ -34,6 +37,7 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case .number: "a number"
     case .money(.known(let c)): "money in \(c.code)"
     case .money(.dynamic): "money"
+    case .money(.perCurrency(let cs)): "amounts per currency (\(cs.map(\.code).joined(separator: ", ")))"
     case .percent: "a percent"
     case .date: "a date"
     case .days: "days"

@@ -4,7 +4,7 @@ import AccrueParser
 
 /// Run-time arithmetic on values. The checker has already ruled out mixed kinds; what remains to
 /// check here is what only data can show: currencies of data fields, overflow, division by zero.
-enum Arith {
+public enum Arith {
   static func zero(like v: RValue) -> RValue {
     switch v {
     case .money(_, let c): .money(.zero, c)
@@ -28,6 +28,56 @@ enum Arith {
     }
   }
 
+  // MARK: Amounts per currency
+
+  /// Whether a value is amounts per currency (`[10.00 USD, 8.00 GBP]`).
+  public static func isTable(_ v: RValue) -> Bool {
+    if case .list(let xs) = v, case .money? = xs.first { return true }
+    return false
+  }
+
+  /// The amount in currency `c` of amounts per currency; none listed: a failure (the run stops).
+  public static func select(_ table: [RValue], _ c: Currency, _ env: Env, _ span: Span) -> RValue {
+    for x in table { if case .money(_, let d) = x, d == c { return x } }
+    let listed = table.compactMap { x -> String? in if case .money(_, let d) = x { return d.code } else { return nil } }
+    return env.fail("there is no amount in \(c.code) among the amounts per currency (\(listed.joined(separator: ", ")))", span)
+  }
+
+  /// `op` on two values where one or both are amounts per currency: the amount in the other's currency is
+  /// taken; two tables combine currency by currency (those both list); a table with a number or percent, each.
+  static func perCurrency(_ a: RValue, _ b: RValue, _ env: Env, _ span: Span, _ op: (RValue, RValue) -> RValue) -> RValue? {
+    switch (a, b) {
+    case (.list(let xs), .money(_, let c)) where isTable(a): return op(select(xs, c, env, span), b)
+    case (.money(_, let c), .list(let ys)) where isTable(b): return op(a, select(ys, c, env, span))
+    case (.list(let xs), .list(let ys)) where isTable(a) && isTable(b):
+      var out: [RValue] = []
+      for x in xs {
+        guard case .money(_, let c) = x, ys.contains(where: { if case .money(_, let d) = $0 { return d == c } else { return false } }) else {
+          continue
+        }
+        let r = op(x, select(ys, c, env, span))
+        if case .error = r { return .error }
+        out.append(r)
+      }
+      return .list(out)
+    case (.list(let xs), _) where isTable(a):
+      let out = xs.map { op($0, b) }
+      return out.contains(.error) ? .error : .list(out)
+    case (_, .list(let ys)) where isTable(b):
+      let out = ys.map { op(a, $0) }
+      return out.contains(.error) ? .error : .list(out)
+    default: return nil
+    }
+  }
+
+  /// Amounts per currency among `values` resolved to the currency of the plain amounts among them (min, max).
+  static func resolveTables(_ values: [RValue], _ env: Env, _ span: Span) -> [RValue] {
+    guard values.contains(where: isTable),
+      let c = values.lazy.compactMap({ v -> Currency? in if case .money(_, let c) = v { return c } else { return nil } }).first
+    else { return values }
+    return values.map { if case .list(let xs) = $0, isTable($0) { return select(xs, c, env, span) } else { return $0 } }
+  }
+
   static func sameCurrency(_ a: Currency, _ b: Currency, _ env: Env, _ span: Span) -> Bool {
     if a == b { return true }
     env.fail("amounts in \(a.code) and \(b.code) cannot be combined", span)
@@ -39,6 +89,7 @@ enum Arith {
   ) -> RValue {
     func f(_ x: Fixed, _ y: Fixed) -> Fixed? { negate ? x.subtracting(y) : x.adding(y) }
     let sign: Int64 = negate ? -1 : 1
+    if let r = perCurrency(a, b, env, span, { add($0, $1, negate: negate, rule, cal, env, span) }) { return r }
     switch (a, b) {
     case (.number(let x), .number(let y)): return f(x, y).map { .number($0) } ?? env.fail("number too large", span)
     case (.percent(let x), .percent(let y)): return f(x, y).map { .percent($0) } ?? env.fail("percent too large", span)
@@ -64,6 +115,7 @@ enum Arith {
 
   static func multiply(_ a: RValue, _ b: RValue, _ env: Env, _ span: Span) -> RValue {
     func m(_ x: Fixed, _ y: Fixed) -> Fixed? { x.multiplied(by: y) }
+    if let r = perCurrency(a, b, env, span, { multiply($0, $1, env, span) }) { return r }
     switch (a, b) {
     case (.number(let x), .number(let y)): return m(x, y).map { .number($0) } ?? env.fail("number too large", span)
     case (.money(let x, let c), .number(let y)), (.number(let y), .money(let x, let c)),
@@ -92,6 +144,7 @@ enum Arith {
       return x.divided(by: y)
     }
     func fail(_ y: Fixed) -> RValue { env.fail(y.isZero ? "division by zero" : "number too large", span) }
+    if let r = perCurrency(a, b, env, span, { divide($0, $1, env, span) }) { return r }
     switch (a, b) {
     case (.number(let x), .number(let y)): return d(x, y).map { .number($0) } ?? fail(y)
     case (.money(let x, let c), .number(let y)): return d(x, y).map { .money($0, c) } ?? fail(y)
@@ -112,6 +165,14 @@ enum Arith {
   /// Compares two values of one kind; money of two currencies fails (never converted).
   static func compare(_ op: BinaryOp, _ a: RValue, _ b: RValue, _ env: Env, _ span: Span) -> RValue {
     let order: Int
+    if isTable(a) || isTable(b) {
+      // A comparison with amounts per currency takes the amount in the other side's currency.
+      switch (a, b) {
+      case (.list(let xs), .money(_, let c)): return compare(op, select(xs, c, env, span), b, env, span)
+      case (.money(_, let c), .list(let ys)): return compare(op, a, select(ys, c, env, span), env, span)
+      default: return env.fail("amounts per currency can only be compared with one amount", span)
+      }
+    }
     switch (a, b) {
     case (.error, _), (_, .error): return .error
     case (.number(let x), .number(let y)), (.percent(let x), .percent(let y)): order = x < y ? -1 : x == y ? 0 : 1

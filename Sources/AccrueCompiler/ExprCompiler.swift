@@ -172,7 +172,11 @@ public struct ExprCompiler: Sendable {
         let v = cx.eval(env)
         guard case .list(let items) = cl.eval(env) else { return .error }
         if case .error = v { return .error }
-        let found = items.contains { Arith.compare(.equal, v, $0, env, span).isTrue }
+        // Amounts of another currency are not the value (never compared: Accrue does not convert).
+        let found = items.contains { item in
+          if case .money(_, let c) = v, case .money(_, let d) = item, c != d { return false }
+          return Arith.compare(.equal, v, item, env, span).isTrue
+        }
         return .bool(found != negated)
       }
     case .matches(let x, let p):
@@ -202,9 +206,9 @@ public struct ExprCompiler: Sendable {
     case .min, .max:
       let wantLess = b == .min
       return make(desc) { env in
-        var best = args[0].eval(env)
-        for a in args.dropFirst() {
-          let v = a.eval(env)
+        let values = Arith.resolveTables(args.map { $0.eval(env) }, env, span)
+        var best = values[0]
+        for v in values.dropFirst() {
           switch Arith.compare(.less, v, best, env, span) {
           case .bool(let less): if less == wantLess && v != best { best = v }
           default: return .error

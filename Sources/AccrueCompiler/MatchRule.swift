@@ -32,6 +32,9 @@ public struct CompiledMatchRule: Sendable {
   /// Tolerance limits per side: amounts (money) or percents of the invoices' open amount; the larger applies.
   public var underpayment: [CExpr]
   public var overpayment: [CExpr]
+  /// Whether a tolerance reads the payment or the customer (`1% of payment.amount`): evaluated for each payment,
+  /// not once per run.
+  public var tolerancePerPayment = false
   public var outcomes: [OutcomeCase: CompiledOutcome]
   /// Auto-apply (true) or suggest for review.
   public var confidenceAuto: Bool
@@ -80,6 +83,7 @@ extension PlanCompiler {
         case .tolerance(let side, let limits, _):
           let compiled = limits.map { ec.compile($0) }
           if side == .underpayment { rule.underpayment = compiled } else { rule.overpayment = compiled }
+          if limits.contains(where: { !PlanCompiler.condition($0, ec, sources).fields.isEmpty }) { rule.tolerancePerPayment = true }
         case .outcome(let c, let action, _):
           switch action {
           case .writeOff: rule.outcomes[c] = .writeOff

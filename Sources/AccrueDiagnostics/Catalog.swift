@@ -520,16 +520,44 @@ extension DiagnosticCode {
     """)
 
   public static let currencyUnchecked = DiagnosticCode(
-    "W0401", "currency-unchecked", .warning, "an amount of any currency is compared with a fixed currency",
+    "W0401", "currency-unchecked", .warning, "an amount in one currency is stated for records of any currency",
     """
-    Invoices and payments come in several currencies. Comparing `invoice.balance` with 1000.00 USD
-    only works for USD invoices; for others the condition is false and Accrue reports the
-    mismatch at run time. Restrict the block to one currency to make it exact:
+    A cadence or match rule without `currency` takes invoices or payments of every currency. An
+    amount written in one currency (a late fee of 25.00 USD, a tolerance of 5.00 USD) fits only
+    the records in that currency: a late fee stops the run with an error on a GBP invoice, a
+    tolerance in USD gives GBP payments none. Restrict the block, or give one amount per
+    currency:
 
-        cadence us_enterprise {
-          currency USD
-          applies when invoice.balance > 1000.00 USD
+        cadence standard {
+          step fee 10 days after due {
+            late fee [25.00 USD, 20.00 GBP]            # the invoice's currency chooses
+          }
         }
+        match by_reference {
+          tolerance underpayment 5.00 USD or 4.00 GBP   # each applies to its own currency
+        }
+    """)
+
+  public static let currencyNotKnown = DiagnosticCode(
+    "E0412", "currency-not-known", .error, "an amount of any currency meets an amount of one currency",
+    """
+    Money read from data in a block without `currency` (invoice.balance, customer.balance,
+    payment.amount) may be in any currency. Compared with (or added to) an amount in USD, it has
+    no answer for a record in GBP: Accrue never converts currencies, and it never treats such a
+    comparison as false. Say what you mean in one of three ways:
+
+        # one amount per currency: the record's currency chooses (none listed: an error at run time)
+        applies when customer.balance > [10_000.00 USD, 8_000.00 GBP]
+
+        # the block takes one currency only
+        cadence large_usd {
+          currency USD
+          applies when customer.balance > 10_000.00 USD
+        }
+
+        # test the currency first: after 'invoice.currency = USD and', invoice and customer amounts are USD
+        applies when invoice.currency = USD and invoice.balance > 1_000.00 USD
+          or invoice.currency = GBP and invoice.balance > 800.00 GBP
     """)
 
   public static let valueOutOfRange = DiagnosticCode(
@@ -654,6 +682,21 @@ extension DiagnosticCode {
     action; match rules need `allocate`.
     """)
 
+  public static let amountOnlyAcrossCustomers = DiagnosticCode(
+    "W0502", "amount-only-across-customers", .warning, "a payment may be applied to another customer's invoice by its amount alone",
+    """
+    `candidates open invoices of any customer` with `allocate exact single` and no reference
+    pattern applies a payment to whichever customer's invoice has exactly its amount, without any
+    reference or known payer, and without review. Two customers paying equal amounts are easily
+    swapped. Propose such matches for review, or limit them to the payer:
+
+        match unidentified {
+          candidates open invoices of any customer, same currency
+          allocate exact single
+          confidence suggest                # an analyst confirms
+        }
+    """)
+
   public static let mayBeOutOfOrder = DiagnosticCode(
     "W0501", "steps-may-be-out-of-order", .warning, "the order of two steps depends on weekends and holidays",
     """
@@ -674,8 +717,9 @@ extension DiagnosticCode {
     recursiveDefinition, unusedDefinition, unusedFile,
     typeMismatch, currencyMismatch, moneyTimesMoney, percentWithNumber, mixedDurations,
     ambiguousMonthArithmetic, wrongArgumentCount, invalidOperands, conditionNotBoolean,
-    divisionByZero, valueOutOfRange, currencyUnchecked,
+    divisionByZero, valueOutOfRange, currencyUnchecked, currencyNotKnown,
     tierGap, tierOverlap, tiersBounded, stepsOutOfOrder, unreachableStep, duplicateSetting,
     installmentsNotWhole, unreachableRule, conflictingStatement, missingStatement, mayBeOutOfOrder,
+    amountOnlyAcrossCustomers,
   ].sorted()
 }

@@ -142,6 +142,15 @@ extension CCondition {
   }
 }
 
+/// A customer's open invoices in one currency, summed: `customer.balance` and the other totals the rules read.
+struct CustomerTotals {
+  var currency: Currency
+  var balance = Fixed.zero
+  var overdue = Fixed.zero
+  var count = 0
+  var oldest = 0
+}
+
 /// Lines explaining one invoice's outcome.
 final class WhyLog {
   var lines: [String] = []
@@ -292,6 +301,9 @@ struct CollectionsRun {
   var failures: [RunFailure] = []
   /// The invoice being considered (the record a failure is reported on).
   var current = -1
+  /// The customer's totals per currency, and the currency whose totals its record holds.
+  var totals: [CustomerTotals] = []
+  var totalsCurrency: Currency?
   /// The calendar index set in `env.calendar` (-1: none, -2: not set yet).
   var calendarInUse = -2
   /// Step dates of the invoice being considered (reused: one allocation per run, not per invoice).
@@ -330,7 +342,6 @@ struct CollectionsRun {
   /// Slot of `customer.credit_hold`.
   let creditHoldSlot: Int?
   /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
-  let currencySlot: Int?
   let totalSlots: (balance: Int?, overdue: Int?, count: Int?, oldest: Int?)
   let emailSlots: [Int]
   // Field slots.
@@ -369,7 +380,6 @@ struct CollectionsRun {
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count
     customerSlots = Dictionary(p.fields(of: .customer).map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     creditHoldSlot = customerSlots["credit_hold"]
-    currencySlot = customerSlots["currency"]
     totalSlots = (
       customerSlots["balance"], customerSlots["overdue_balance"], customerSlots["overdue_count"], customerSlots["oldest_overdue_days"]
     )
@@ -554,41 +564,25 @@ struct CollectionsRun {
         byDue.sort { a, b in a.due != b.due ? a.due < b.due : OpenInvoice.idPrecedes(invoices, Int(a.invoice), Int(b.invoice)) }
         for k in byDue.indices { list[k] = byDue[k].invoice }
       }
-      let customer = data.customers[c]
-      // The customer's totals, in its currency (the first invoice's when it states none).
-      var record = customer.record
-      var currency = invoices[Int(list[0])].currency
-      if let s = currencySlot, customer.record.indices.contains(s), case .currency(let cc) = customer.record[s],
-        list.contains(where: { invoices[Int($0)].currency == cc })
-      {
-        currency = cc
-      }
-      var balance = Fixed.zero
-      var overdue = Fixed.zero
-      var overdueCount = 0
-      var oldest = 0
+      // The customer's totals per currency of its open invoices: an invoice sees those of its own currency.
+      totals.removeAll(keepingCapacity: true)
       for i in list {
-        guard invoices[Int(i)].currency == currency else { continue }
+        let cur = invoices[Int(i)].currency
+        let k = totals.firstIndex { $0.currency == cur } ?? {
+          totals.append(CustomerTotals(currency: cur))
+          return totals.count - 1
+        }()
         let open = openAmount(Int(i), disputedExcluded: true)
         let due = invoices[Int(i)].dueDate
-        balance = balance.adding(open) ?? balance
+        totals[k].balance = exactSum(totals[k].balance, open, i)
         if due < asOf {
-          overdue = overdue.adding(open) ?? overdue
-          overdueCount += 1
-          oldest = max(oldest, Int(asOf.dayNumber - due.dayNumber))
+          totals[k].overdue = exactSum(totals[k].overdue, open, i)
+          totals[k].count += 1
+          totals[k].oldest = max(totals[k].oldest, Int(asOf.dayNumber - due.dayNumber))
         }
       }
-      func set(_ slot: Int?, _ v: RValue) { if let s = slot, s < record.count { record[s] = v } }
-      set(totalSlots.balance, .money(balance, currency))
-      set(totalSlots.overdue, .money(overdue, currency))
-      set(totalSlots.count, .number(Fixed(overdueCount)))
-      set(totalSlots.oldest, .days(Int64(oldest)))
-      env.records[cust] = record
-      for k in appliesCache.indices {
-        appliesCache[k] = -2
-        pauseCache[k] = -2
-      }
-
+      env.records[cust] = data.customers[c].record
+      totalsCurrency = nil
       candidates.removeAll(keepingCapacity: true)
       for i in list {
         if let cand = consider(Int(i), c) { candidates.append(cand) }
@@ -635,9 +629,34 @@ struct CollectionsRun {
     }
   }
 
+  /// Puts the customer's totals in `currency` into its record (a change of currency also forgets the answers of
+  /// conditions that read only the customer: they may read the totals).
+  mutating func useTotals(_ currency: Currency) {
+    guard totalsCurrency != currency, let t = totals.first(where: { $0.currency == currency }) else { return }
+    totalsCurrency = currency
+    let cust = RecordKind.customer.index
+    func set(_ slot: Int?, _ v: RValue) { if let s = slot, s < env.records[cust].count { env.records[cust][s] = v } }
+    set(totalSlots.balance, .money(t.balance, currency))
+    set(totalSlots.overdue, .money(t.overdue, currency))
+    set(totalSlots.count, .number(Fixed(t.count)))
+    set(totalSlots.oldest, .days(Int64(t.oldest)))
+    for k in appliesCache.indices {
+      appliesCache[k] = -2
+      pauseCache[k] = -2
+    }
+  }
+
+  /// A total of open amounts (a sum too large to represent stops the run).
+  mutating func exactSum(_ a: Fixed, _ b: Fixed, _ i: Int32) -> Fixed {
+    if let s = a.adding(b) { return s }
+    fail("the customer's open balance is too large to add up", RuleRef(file: invoicesFile ?? "invoices", line: Int(invoices[Int(i)].line), column: 1), invoices[Int(i)])
+    return a
+  }
+
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
   mutating func consider(_ i: Int, _ c: Int) -> Candidate? {
     current = i
+    useTotals(invoices[i].currency)
     // Fields read one by one: copying the whole invoice would retain all its strings.
     let currency = invoices[i].currency
     let customer = invoices[i].customer
@@ -825,6 +844,7 @@ struct CollectionsRun {
       }
       load(driver.invoice, disputedExcluded: cad.pauseOnDispute)
       current = driver.invoice
+      useTotals(currency)
       var covered: [CoveredInvoice] = []
       var total = Fixed.zero
       var sources = [customerSource]
@@ -969,7 +989,10 @@ struct CollectionsRun {
     if explaining { lines.append("late fee from \(from)") }
     env.reset()
     if let f = fixedE {
-      switch f.eval(env) {
+      var v = f.eval(env)
+      // Amounts per currency: the invoice's.
+      if case .list(let xs) = v, Arith.isTable(v) { v = Arith.select(xs, inv.currency, env, f.span) }
+      switch v {
       case .money(let m, let cur) where cur == inv.currency:
         fee = m
         if explaining { lines.append("fixed part \(money(m, cur))") }

@@ -478,6 +478,9 @@ struct Matcher {
   let rules: [MatchRuleBox]
   /// Tolerances per rule, evaluated once: money limits by currency, percent limits.
   let tolerances: [(under: Limits, over: Limits)]
+  /// Customers by the key of their id (letters and digits, upper case), for references that name a customer
+  /// (`CUST-000123`) in rules that then allocate among its invoices; empty when no rule does.
+  let customerRefs: [String: Int32]
 
   /// Due date first, then id: the order invoices are paid in.
   static func dueFirst(_ invoices: [OpenInvoice], _ a: Int32, _ b: Int32) -> Bool {
@@ -525,6 +528,28 @@ struct Matcher {
     var money: [Currency: Int64] = [:]
     /// As fractions (0.5% is 0.005).
     var percents: [Fixed] = []
+  }
+
+  /// A side's limits as the rule states them, evaluated with the records in `env`: amounts by currency (the
+  /// largest of each), percents.
+  static func limits(_ exprs: [CExpr], _ env: Env) -> Limits {
+    var l = Limits()
+    for e in exprs {
+      switch e.eval(env) {
+      case .money(let v, let c):
+        let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
+        l.money[c] = max(l.money[c] ?? 0, minor)
+      case .percent(let p): l.percents.append(p)
+      case .list(let xs):
+        // Amounts per currency: each applies to payments in its currency.
+        for case .money(let v, let c) in xs {
+          let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
+          l.money[c] = max(l.money[c] ?? 0, minor)
+        }
+      default: break
+      }
+    }
+    return l
   }
 
   init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool, tables: MatchTables? = nil) {
@@ -575,27 +600,16 @@ struct Matcher {
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
     paymentFieldCount = fields.count
-    needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty }
+    needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty || $0.tolerancePerPayment }
     paymentDefaults = fields.filter(\.isCustom).map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
-      func limits(_ exprs: [CExpr]) -> Limits {
-        var l = Limits()
-        for e in exprs {
-          switch e.eval(env) {
-          case .money(let v, let c):
-            let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
-            l.money[c] = max(l.money[c] ?? 0, minor)
-          case .percent(let p): l.percents.append(p)
-          default: break
-          }
-        }
-        return l
-      }
-      tol.append((limits(r.underpayment), limits(r.overpayment)))
+      // Tolerances that read the payment or the customer are evaluated for each payment (`limits(rule, env)`).
+      tol.append(r.tolerancePerPayment ? (Limits(), Limits()) : (Matcher.limits(r.underpayment, env), Matcher.limits(r.overpayment, env)))
     }
     tolerances = tol
     rules = plan.matchRules.map(MatchRuleBox.init)
+    customerRefs = plan.matchRules.contains { !$0.patterns.isEmpty && !$0.allocation.isEmpty } ? Matcher.customerKeys(data.customers) : [:]
   }
 
   /// What makes two payments the same transfer: date, amount, currency, payer account and name, references and text.
@@ -659,6 +673,12 @@ struct Matcher {
       if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, min(minor, Matcher.maxMinorUnits)) }
     }
     return t
+  }
+
+  /// " (the rule states amounts in USD only)" when a side's amounts leave out the payment's currency.
+  func unstated(_ l: Limits, _ c: Currency) -> String {
+    guard !l.money.isEmpty, l.money[c] == nil else { return "" }
+    return " (the rule states amounts in \(l.money.keys.sorted().map(\.code).joined(separator: ", ")) only)"
   }
 
   func money(_ minor: Int64, _ c: Currency) -> String { Money(amount: fixed(minor, c), currency: c).formatted(grouping: true) }
@@ -862,7 +882,9 @@ struct Matcher {
       }
       let methods = box.methods
       let who = payer(t, methods, &known)
-      if !box.r.conditions.isEmpty { env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? [] }
+      if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
+        env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
+      }
       if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
         if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
@@ -871,11 +893,23 @@ struct Matcher {
         if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
         continue
       }
-      if !box.r.anyCustomer && who == nil {
+      // (A rule that neither chooses invoices nor has references only queues: it needs no payer. A rule with both
+      // may find the payer by a customer its references name.)
+      let findsPayer = !box.r.patterns.isEmpty && !box.r.allocation.isEmpty && !customerRefs.isEmpty
+      if !box.r.anyCustomer && who == nil && !(box.r.allocation.isEmpty && box.r.patterns.isEmpty) && !findsPayer {
         if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
       var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: t.pointee.bookingDate, payer: who?.0)
+      if box.r.tolerancePerPayment {
+        // Read from this payment (and its payer): `1% of payment.amount`, `min(5.00 USD, 1% of payment.amount)`.
+        env.reset()
+        ctx.under = Matcher.limits(box.r.underpayment, env)
+        ctx.over = Matcher.limits(box.r.overpayment, env)
+        if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.pointee.id)")) }
+      } else {
+        (ctx.under, ctx.over) = tolerances[ri]
+      }
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -884,7 +918,19 @@ struct Matcher {
           if explaining { x.notes.append("\(head): no reference found") }
           continue
         }
-        decided = named(refs, &ctx, &x.notes, head)
+        // Without a payer, a rule for the payer's invoices looks only for a customer its references name.
+        decided = box.r.anyCustomer || ctx.payer != nil ? named(refs, &ctx, &x.notes, head) : nil
+        // References that name no invoice may name a customer: the rule's allocation chooses among its invoices.
+        if decided == nil, !box.r.allocation.isEmpty, let c = customerNamed(refs, &ctx, &x.notes, head) {
+          x.payers.append(c)
+          decided = select(&ctx, &x.notes, head)
+          decided?.payerFoundBy = "reference"
+          x.watched += ctx.amountHits
+        }
+        if decided == nil, ctx.payer == nil, !box.r.anyCustomer {
+          if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")), or a customer its references name)") }
+          continue
+        }
       } else {
         // The payer's open invoices are read (and any customer's of exactly this amount that were found).
         if let c = ctx.payer { x.payers.append(c) }
@@ -898,7 +944,7 @@ struct Matcher {
         continue
       }
       x.application.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
-      x.application.payerBy = who?.1 ?? (d.customer != nil ? "invoice" : nil)
+      x.application.payerBy = d.payerFoundBy ?? who?.1 ?? (d.customer != nil ? "invoice" : nil)
       x.application.rule = box.r.name
       x.application.ruleSource = box.r.source
       settle(&x, d, box)
@@ -1028,6 +1074,9 @@ struct Matcher {
     var payer: Int32?
     /// The invoices `exactAmount` found.
     var amountHits: [Int32] = []
+    /// The rule's tolerances for this payment.
+    var under = Limits()
+    var over = Limits()
   }
 
   /// A rule's decision, before it is turned into allocations.
@@ -1051,6 +1100,9 @@ struct Matcher {
     var reserve = false
     var customer: Int32?
     var note: String
+    /// How the payer was found when the rule itself found it: "invoice" (an invoice its references name),
+    /// "reference" (a customer its references name), "amount" (the one open invoice of exactly its amount).
+    var payerFoundBy: String?
   }
 
   /// Whether an open invoice may be chosen by this rule (currency, look-back, not taken this run).
@@ -1147,8 +1199,7 @@ struct Matcher {
   /// The rule's allocation strategies, in order, over the payer's (or any customer's) open invoices.
   func select(_ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
     let rule = ctx.rule
-    let under = tolerances[ctx.index].under
-    let over = tolerances[ctx.index].over
+    let (under, over) = (ctx.under, ctx.over)
     var list: [Int32] = []
     if let p = ctx.payer { for i in byCustomer[Int(p)] where eligible(i, ctx) { list.append(i) } }
     for s in rule.r.allocation {
@@ -1160,7 +1211,9 @@ struct Matcher {
           ctx.amountHits += hits
           if hits.count == 1 {
             ctx.payer = customerOf[Int(hits[0])]
-            return difference(hits, strategy: "exact single", ctx)
+            var d = difference(hits, strategy: "exact single", ctx)
+            d.payerFoundBy = "amount"
+            return d
           }
           if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
           continue
@@ -1222,7 +1275,7 @@ struct Matcher {
   func subset(_ all: [Int32], upTo n: Int, _ ctx: RuleContext) -> [Int32]? {
     let list = Array(all.prefix(Matcher.subsetCandidates))
     guard list.count >= 2 else { return nil }
-    let (under, over) = tolerances[ctx.index]
+    let (under, over) = (ctx.under, ctx.over)
     let (c, rounding) = (ctx.currency, ctx.rule.r.rounding)
     // A sum above the payment is a short payment (under tolerance), below it an overpayment. Coarse bounds
     // from the limits on twice the payment (a sum outside them cannot be within tolerance) spare computing
@@ -1285,11 +1338,12 @@ struct Matcher {
       customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
     if d > 0 {
-      let limit = tolerance(tolerances[ctx.index].over, total: total, ctx.currency, rule.r.rounding)
+      let limit = tolerance(ctx.over, total: total, ctx.currency, rule.r.rounding)
       let within = d <= limit
       let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
       if explaining {
         dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
+          + unstated(ctx.over, ctx.currency)
       }
       switch rule.r.outcomes[c] {
       case .exception(let q, let r)?:
@@ -1302,10 +1356,11 @@ struct Matcher {
       return dec
     }
     let short = -d
-    let limit = tolerance(tolerances[ctx.index].under, total: total, ctx.currency, rule.r.rounding)
+    let limit = tolerance(ctx.under, total: total, ctx.currency, rule.r.rounding)
     let within = short <= limit
     if explaining {
       dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
+        + unstated(ctx.under, ctx.currency)
     }
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off.

@@ -206,6 +206,7 @@ struct CollectionsTests {
   func pauses() throws {
     let rules = """
       cadence p {
+        currency USD
         pause on dispute
         pause on promise to pay
         pause on payment plan
@@ -281,6 +282,7 @@ struct CollectionsTests {
   func threshold() throws {
     let rules = """
       cadence t {
+        currency USD
         step a 1 day after due { send email "a" }
         step big 10 days after due {
           when invoice.balance >= 500.00 USD

@@ -276,7 +276,7 @@ struct MatchingTests {
       currency USD
       match refunds "Refunds back" {
         when payment.remittance matches /(?i)^refund/
-        when payment.amount > 100.00 USD
+        when payment.amount > [100.00 USD, 95.00 EUR]
         allocate exact single
         on no match: exception to queue "refunds" reason "A refund came back"
       }

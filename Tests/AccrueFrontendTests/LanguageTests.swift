@@ -54,7 +54,7 @@ struct LexerTests {
 
   @Test("a byte order mark and CRLF line ends are accepted")
   func bomAndCRLF() {
-    let text = "\u{FEFF}currency USD\r\nlet fee = 25.00 USD\r\nlet double = fee * 2\r\ndefine f(x: money) = x + double\r\n"
+    let text = "\u{FEFF}currency USD\r\nlet fee = 25.00 USD\r\nlet double = fee * 2\r\ndefine f(x: money USD) = x + double\r\n"
     let codes = Support.codes(text)
     #expect(!codes.contains { $0.hasPrefix("E") }, "\(codes)")
   }
