@@ -2,18 +2,32 @@ import AccrueCore
 import AccrueEngine
 import AccrueImport
 import AccrueRender
+import Foundation
 
-/// `accrue report aging`: receivables by age, DSO, average days delinquent, CEI.
+/// `accrue report aging`: receivables by age, credits, net balances, DSO, average days delinquent, CEI.
 enum Report {
+  static let roundingNames = RoundingMode.allCases.map(AgingOptions.name)
+
   static let spec = CommandSpec(
-    name: "report", abstract: "Report on receivables: 'aging' (buckets per customer, DSO, days delinquent, CEI).",
+    name: "report", abstract: "Report on receivables: 'aging' (buckets per customer, credits, DSO, days delinquent, CEI).",
     arguments: [("report", "Which report: 'aging'.")], minPositionals: 1, maxPositionals: 1,
     options: [
-      OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (customers and invoices)."),
+      OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (customers and invoices; payments with --state)."),
       OptionSpec(long: "as-of", short: nil, value: "date", help: "The date the report is as of, YYYY-MM-DD."),
+      OptionSpec(
+        long: "state", short: nil, value: "dir",
+        help: "The state folder of 'accrue apply': the cash its runs dated up to the as-of date applied counts."),
+      OptionSpec(long: "detail", short: nil, value: nil, help: "List each customer's open invoices, credit notes and payments on account."),
+      OptionSpec(
+        long: "buckets", short: nil, value: "days",
+        help: "Upper limits of the past-due buckets, ascending, at most 12: 30,60,90 gives current, 1-30, 31-60, 61-90, over 90.",
+        defaultValue: "30,60,90"),
+      OptionSpec(
+        long: "rounding", short: nil, value: "mode", help: "How ratios are rounded (once, to one decimal).", choices: roundingNames,
+        defaultValue: "half-even"),
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json"], defaultValue: "text"),
     ],
-    discussion: "Formulas are in the README (Aging report). Exits 0 on success, 1 on bad data, 64 on a usage error.")
+    discussion: "Formulas are in the README (Aging report). Exits 0 on success, 1 on bad data or journal, 64 on a usage error.")
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     guard args.positionals[0] == "aging" else {
@@ -25,13 +39,37 @@ enum Report {
     let (date, e) = RunInputs.date(args, "as-of", required: true, spec: spec, io: io)
     if let e { return e }
     guard let asOf = date else { return ExitStatus.usage }
-    let (customers, invoices, issues) = Dataset.loadReceivables(folder: dir)
-    if !issues.isEmpty {
-      io.err(InvoiceRenderer.issues(issues))
-      io.err("Error: \(issues.count) bad data row\(issues.count == 1 ? "" : "s"); no report was made\n")
+    var options = AgingOptions(detail: args.flag("detail"))
+    if let text = args.value("buckets") {
+      switch AgingOptions.limits(text) {
+      case .success(let l): options.limits = l
+      case .failure(let f):
+        return CLI.usageError(UsageError(message: "The value '\(text)' is invalid for '--buckets <days>': \(f.message)", command: spec), io: io)
+      }
+    }
+    if let m = args.value("rounding").flatMap(AgingOptions.rounding(named:)) { options.rounding = m }
+    var journal: Journal?
+    if let state = args.value("state") {
+      // A journal that does not exist yet is empty for apply; for a report, a folder that is not there is a mistake.
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: state, isDirectory: &isDirectory), isDirectory.boolValue else {
+        io.err("Error: no state folder at \(state)\n")
+        return ExitStatus.failure
+      }
+      do { journal = try Journal.read(stateDir: state) } catch {
+        io.err("Error: \(error.message)\n")
+        return ExitStatus.failure
+      }
+    }
+    let data = Dataset.loadReceivables(folder: dir, payments: journal != nil)
+    if !data.issues.isEmpty {
+      io.err(InvoiceRenderer.issues(data.issues))
+      io.err("Error: \(data.issues.count) bad data row\(data.issues.count == 1 ? "" : "s"); no report was made\n")
       return ExitStatus.failure
     }
-    let report = AgingReport.compute(customers: customers, invoices: invoices, asOf: asOf)
+    let report = AgingReport.compute(
+      customers: data.customers, invoices: data.invoices, asOf: asOf, options: options,
+      journal: journal.map { AgingJournal(journal: $0, payments: data.payments) })
     if args.value("format") == "json" {
       io.out(AgingRenderer.json(report).serialized(pretty: true) + "\n")
     } else {

@@ -273,6 +273,7 @@ extension CheckerState {
     var usage: Span?
     var usageMetric: (Int, Name)?
     var quantity: Span?
+    var frees: [(Expr, Span, ValueType)] = []
     var once = Once()
     for item in c.items {
       switch item {
@@ -306,10 +307,7 @@ extension CheckerState {
           }
         }
       case .free(let e, let s):
-        if once.check("free", s, self, in: what) {
-          expectType(e, typeOf(e, ctx), .number, "free units")
-          checkNotNegative(e, "free units")
-        }
+        frees.append((e, s, typeOf(e, ctx)))
       case .billTiming(_, let s): _ = once.check("bill", s, self, in: what)
       case .prorate(_, let s): _ = once.check("prorate", s, self, in: what)
       case .discount(let d): checkDiscount(d, ctx, charges: [:])
@@ -317,6 +315,7 @@ extension CheckerState {
         if once.check("minimum", s, self, in: what) { expectMoney(e, ctx, "the charge's minimum", total: true) }
       }
     }
+    checkFree(frees, percentage: pricing.map { if case .percentage = $0.0 { return true } else { return false } } ?? override, ctx, what)
     if let u = usage, let q = quantity {
       report(
         .conflictingStatement, "\(what) takes its quantity both from usage and from 'quantity'", at: q,
@@ -357,6 +356,41 @@ extension CheckerState {
         reportMissing(
           in: c.span, "\(what) prices each unit, so it needs a quantity", at: ps,
           help: "add 'usage METRIC' for metered usage, or 'quantity contract.seats' for a contracted quantity")
+      }
+    }
+  }
+
+  /// `free`: a number of units; on a percentage charge also (once each) a number of transactions and an amount
+  /// of transaction volume, free at the start of each period.
+  func checkFree(_ frees: [(Expr, Span, ValueType)], percentage: Bool, _ ctx: Context, _ what: String) {
+    var number: Span?
+    var amount: Span?
+    for (e, s, t) in frees {
+      if t.isMoney {
+        guard percentage else {
+          report(
+            .typeMismatch, "a free amount applies to a percentage charge (the first amount of transaction volume); this charge prices units",
+            at: e.span, help: "write the number of free units, as in 'free 1_000 units'")
+          continue
+        }
+        if let first = amount {
+          report(.conflictingStatement, "\(what) states two free amounts", at: s, notes: [Note("the first is here", at: first)])
+        }
+        amount = s
+        expectMoney(e, ctx, "a free amount", total: false)
+        checkNotNegative(e, "a free amount")
+      } else {
+        if let first = number {
+          report(
+            .conflictingStatement, "\(what) states two free quantities", at: s, notes: [Note("the first is here", at: first)],
+            help: percentage ? "a percentage charge may state one number of free transactions and one free amount" : nil)
+        }
+        number = s
+        expectType(e, t, .number, percentage ? "free transactions (or a free amount)" : "free units")
+        checkNotNegative(e, "free units")
+        if percentage, case .number(let v)? = constValue(e), !v.isInteger {
+          report(.valueOutOfRange, "a number of free transactions must be whole", at: e.span)
+        }
       }
     }
   }

@@ -273,8 +273,7 @@ extension CheckerState {
         report(
           .currencyNotKnown, "\(what()) meet an amount that may be in any currency and an amount in \(a.code): for records in another currency there is no answer",
           at: span,
-          help: "give one amount per currency, as in [10_000.00 \(a.code), 8_000.00 \(a.code == "GBP" ? "EUR" : "GBP")]; or add 'currency \(a.code)' to this block; "
-            + "or test the currency first, as in 'invoice.currency = \(a.code) and ...'")
+          help: currencyHelp(a, ctx))
       }
       return .known(a)
     case (.dynamic, .dynamic):
@@ -816,5 +815,16 @@ extension CheckerState {
     }
     guard let s = subject, let op = comparison, amounts.count >= 2 else { return nil }
     return "\(s) \(op.rawValue) [\(amounts.joined(separator: ", "))]"
+  }
+
+  /// The ways to say which currency is meant, in this kind of block: amounts per currency always; a block
+  /// currency where blocks have one; a test of the record's currency where it has one.
+  func currencyHelp(_ a: Currency, _ ctx: Context) -> String {
+    var ways = ["give one amount per currency, as in [10_000.00 \(a.code), 8_000.00 \(a.code == "GBP" ? "EUR" : "GBP")]"]
+    if ctx.records.contains(.invoice) || ctx.records.contains(.payment) { ways.append("add 'currency \(a.code)' to this block") }
+    if ctx.records.contains(.invoice) { ways.append("test the currency first, as in 'invoice.currency = \(a.code) and ...'") }
+    if ctx.records.contains(.payment) { ways.append("test the currency first, as in 'payment.currency = \(a.code) and ...'") }
+    if !ctx.params.isEmpty { ways.append("give the parameter its currency, as in 'money \(a.code)'") }
+    return ways.joined(separator: "; or ")
   }
 }

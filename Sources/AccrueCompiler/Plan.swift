@@ -78,7 +78,10 @@ public struct CompiledCharge: Sendable {
   public var label: String
   public var pricing: CompiledPricing?
   public var quantity: QuantitySource
+  /// `free N`: units free before pricing; on a percentage charge, the period's first N transactions.
   public var free: CExpr?
+  /// `free AMOUNT` on a percentage charge: the period's first AMOUNT of transaction volume is free.
+  public var freeAmount: CExpr?
   public var timing: BillTiming
   public var prorate: Bool
   public var discounts: [CompiledDiscount]
@@ -224,7 +227,7 @@ public enum PlanCompiler {
     func charge(_ c: ChargeDecl, defaultTiming: BillTiming) -> CompiledCharge {
       var out = CompiledCharge(
         name: program.name(c.name.symbol), label: c.label?.value ?? program.name(c.name.symbol), pricing: nil,
-        quantity: .none, free: nil, timing: defaultTiming, prorate: true, discounts: [], minimum: nil, source: ref(c.span))
+        quantity: .none, free: nil, freeAmount: nil, timing: defaultTiming, prorate: true, discounts: [], minimum: nil, source: ref(c.span))
       for item in c.items {
         switch item {
         case .pricing(let p, _):
@@ -246,7 +249,12 @@ public enum PlanCompiler {
           }
         case .quantity(let e, _): out.quantity = .expr(ec.compile(e))
         case .usage(let m, _): out.quantity = metricIndex[program.name(m.symbol)].map { .usage(metric: $0) } ?? .none
-        case .free(let e, _): out.free = ec.compile(e)
+        case .free(let e, _):
+          if case .money? = Int(e.id) < program.types.count ? program.types[Int(e.id)] : nil {
+            out.freeAmount = ec.compile(e)
+          } else {
+            out.free = ec.compile(e)
+          }
         case .billTiming(let t, _): out.timing = t
         case .prorate(let p, _): out.prorate = p
         case .discount(let d): out.discounts.append(discount(d))

@@ -303,8 +303,14 @@ extension Billing {
         var unit: Fixed?
         var tiersHit: [Int] = []
         if case .percentage(let rate, _, _, _)? = ch.pricing {
-          amount = a.fees
-          if env.explaining { explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)") }
+          if a.keepsTransactions, let pct = a.percentage {
+            amount = percentageFees(a, pct, ch, env: env, &explain)
+          } else {
+            amount = a.fees
+            if env.explaining { explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)") }
+          }
+          // A charge's minimum raises the line as for any pricing.
+          amount = chargeMinimum(ch, amount, env: env, currency: uspec.currency, &explain)
         } else {
           if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
           guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }

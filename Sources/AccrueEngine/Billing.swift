@@ -38,6 +38,11 @@ struct Accumulator {
   var firstRows: [RowRef] = []
   /// Percentage pricing: the sum of per-transaction fees, when the metric feeds a percentage charge.
   var fees = Fixed.zero
+  /// Whether the metric feeds a percentage charge with a free allowance (the period's first transactions or
+  /// first amount of volume): fees then depend on the order of the transactions, so each is kept and the fees
+  /// are worked out on the invoice (`percentageFees`).
+  var keepsTransactions = false
+  var transactions: [(date: CivilDate, id: String, amount: Fixed)] = []
   var percentage: (rate: Fixed, fee: Fixed?, min: Fixed?, max: Fixed?)?
   var currency: Currency?
 }
@@ -97,6 +102,7 @@ public enum Billing {
           }
           env.reset()
           if case .percent(let r) = rate.eval(env) { a.percentage = (r, money(fee), money(mn), money(mx)) }
+          a.keepsTransactions = Billing.hasFreeAllowance(ch, spec)
           if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id), usage of \(ch.name) from \(arr.start)")) }
         }
         let primary = accs.count
@@ -208,6 +214,7 @@ public enum Billing {
     }
     a.unique.formUnion(o.unique)
     a.fees = fees
+    a.transactions += o.transactions
     if a.currency == nil { a.currency = o.currency }
     a.firstRows = Array((a.firstRows + o.firstRows).sorted { $0.line < $1.line }.prefix(5))
     return true

@@ -73,7 +73,12 @@ final class UsageShared: @unchecked Sendable {
     }
     self.used = used
     convert = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
-    fast = plan.metrics.indices.map { FastMetric.make($0, plan, data) }
+    // Metrics of percentage charges with a free allowance keep each transaction's date and id: the general path.
+    let ordered = Set(plan.plans.flatMap { p in p.charges.compactMap { ch -> Int? in
+      guard case .usage(let m) = ch.quantity, Billing.hasFreeAllowance(ch, p) else { return nil }
+      return m
+    } })
+    fast = plan.metrics.indices.map { ordered.contains($0) ? nil : FastMetric.make($0, plan, data) }
     eventNames = plan.metrics.map(\.eventName)
     // Accumulators are created contract by contract, so a contract's list is a contiguous range.
     ranges = byContract.map { list in
@@ -315,7 +320,14 @@ struct UsageWorker {
       }
     case .uniqueCount: accs[ai].unique.insert(value)
     }
-    if accs[ai].percentage != nil { percentageFee(ai, amount) }
+    if accs[ai].percentage != nil {
+      if accs[ai].keepsTransactions {
+        let id: String = { if case .text(let t) = row.values[s.cols.id] { return t } else { return "" } }()
+        accs[ai].transactions.append((date, id, amount))
+      } else {
+        percentageFee(ai, amount)
+      }
+    }
   }
 
   mutating func percentageFee(_ ai: Int, _ amount: Fixed) {

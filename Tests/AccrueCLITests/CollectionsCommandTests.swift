@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import AccrueTestSupport
 
-/// Collections through the command line: plan's reminders, --explain, --why-not, forecasts, apply, aging.
+/// Collections through the command line: plan's reminders, --explain, --why-not, forecasts, apply (aging: AgingCommandTests).
 @Suite("collections commands")
 struct CollectionsCommandTests {
   static let rules = PlanCommandTests.rules
@@ -60,19 +60,6 @@ struct CollectionsCommandTests {
     #expect(plan.split(separator: "\n").last?.hasPrefix("Plan: 0 invoices") == true)
     #expect(plan.contains("no reminders"))
     #expect(CLITests.run(["apply"] + Self.base + ["--as-of", "2026-11-01", "--out", dir]).0 == 64)
-  }
-
-  @Test("report aging: text and JSON; usage errors exit 64")
-  func aging() throws {
-    let (s, out, _) = CLITests.run(["report", "aging", "--data", Self.data, "--as-of", "2026-11-01"])
-    #expect(s == 0)
-    #expect(out.contains("over 90"))
-    #expect(out.contains("DSO"))
-    let (_, json, _) = CLITests.run(["report", "aging", "--data", Self.data, "--as-of", "2026-11-01", "--format", "json"])
-    let obj = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    #expect((obj?["totals"] as? [Any])?.count == 2)
-    #expect(CLITests.run(["report", "agin", "--data", Self.data, "--as-of", "2026-11-01"]).0 == 64)
-    #expect(CLITests.run(["report", "aging", "--data", Self.data]).0 == 64)
   }
 }
 

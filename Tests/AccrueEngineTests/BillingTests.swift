@@ -287,6 +287,55 @@ struct BillingTests {
     #expect(r.invoices.first?.lines.first?.amount.description == "14.29")
   }
 
+  static func percentageRun(_ charge: String, _ events: [String]) throws -> PlannedInvoice {
+    let rules = """
+      currency USD
+      metric payments { sum of event.amount }
+      plan p {
+        period monthly
+        align to calendar
+        charge fees {
+          usage payments
+      \(charge)
+        }
+      }
+      """
+    var rows = "id,customer,date,name,amount,currency\n"
+    for (k, e) in events.enumerated() {
+      let parts = e.split(separator: " ")
+      rows += "e\(k + 1),cust-1,\(parts[0]),pay,\(parts[1]),USD\n"
+    }
+    let (r, issues) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n", "usage.csv": rows],
+      asOf: "2026-11-01", since: "2026-10-31")
+    #expect(issues.isEmpty, "\(issues)")
+    #expect(r.failures.isEmpty, "\(r.failures)")
+    return try #require(r.invoices.first)
+  }
+
+  /// Lago's percentage charge with free units per events (docs, charge models: percentage): 1.2% + 0.10 per
+  /// transaction, the first 3 transactions free; transactions of 200, 100, 100 and 50: only the 4th pays, 0.70.
+  /// The events are listed out of date order: the first three by date are free.
+  @Test("percentage: the period's first N transactions are free (Lago's free units per events)")
+  func percentageFreeTransactions() throws {
+    let inv = try Self.percentageRun(
+      "    percentage 1.2% plus 0.10 USD per transaction\n    free 3",
+      ["2026-10-20 50.00", "2026-10-02 200.00", "2026-10-05 100.00", "2026-10-09 100.00"])
+    #expect(inv.lines.first?.amount == Fixed.parse(Array("0.70".utf8)))
+  }
+
+  @Test("percentage: a free amount of volume; the transaction that uses it up pays on the rest; with both, the first limit reached ends it")
+  func percentageFreeAmount() throws {
+    // Free 250.00: 200 free (50 left), 100 pays on 50: 0.60 + 0.10; 100 pays 1.20 + 0.10; 50 pays 0.60 + 0.10. Total 2.70.
+    let events = ["2026-10-02 200.00", "2026-10-05 100.00", "2026-10-09 100.00", "2026-10-20 50.00"]
+    #expect(try Self.percentageRun("    percentage 1.2% plus 0.10 USD per transaction\n    free 250.00 USD", events).lines.first?.amount == Fixed.parse(Array("2.70".utf8)))
+    // Both: 1 free transaction and 250.00: the first is free, then the count is used up: 1.30 + 1.30 + 0.70 = 3.30.
+    #expect(
+      try Self.percentageRun("    percentage 1.2% plus 0.10 USD per transaction\n    free 1\n    free 250.00 USD", events).lines.first?.amount == Fixed.parse(Array("3.30".utf8)))
+    // A charge's minimum raises a percentage line too (it was ignored): 0.60 + 0.10 ... = 5.80 raised to 25.00.
+    #expect(try Self.percentageRun("    percentage 1.2% plus 0.10 USD per transaction\n    minimum 25.00 USD", events).lines.first?.amount == Fixed.parse(Array("25.00".utf8)))
+  }
+
   @Test("discount for N periods, exclusive tax, net terms and the early payment discount")
   func discountsTaxTerms() throws {
     let rules = """

@@ -551,41 +551,6 @@ struct ParallelCollectionsTests {
   }
 }
 
-@Suite("Aging report")
-struct AgingTests {
-  @Test("buckets, DSO, best possible DSO, average days delinquent and CEI, worked by hand")
-  func figures() throws {
-    // As of 2026-11-01; the 90-day window starts 2026-08-03.
-    let invoices = """
-      id,customer,issue_date,due_date,currency,amount,amount_paid,status,paid_date
-      a,c1,2026-06-01,2026-07-01,USD,1000.00,,open,
-      b,c1,2026-09-01,2026-10-01,USD,600.00,100.00,open,
-      c,c2,2026-10-20,2026-11-19,USD,400.00,,open,
-      d,c2,2026-07-01,2026-07-31,USD,300.00,300.00,paid,2026-08-20
-      e,c2,2026-07-01,2026-07-31,USD,50.00,50.00,paid,
-      v,c2,2026-10-01,2026-10-31,USD,999.00,,void,
-
-      """
-    let dir = try Run.folder(["customers.csv": Dun.customers, "invoices.csv": invoices])
-    let (customers, list, issues) = Dataset.loadReceivables(folder: dir)
-    #expect(issues.isEmpty, "\(issues)")
-    let r = AgingReport.compute(customers: customers, invoices: list, asOf: try #require(CivilDate.parse("2026-11-01")))
-    let t = try #require(r.totals.first)
-    // a: 123 days past due (over 90); b: 31 days, 500 open (31-60); c: not yet due (current).
-    #expect(t.amounts.map(\.description) == ["400", "0", "500", "0", "1000"])
-    #expect(t.total.description == "1900")
-    #expect(t.sales.description == "1000")  // b + c issued in the window
-    #expect(t.beginning.description == "1300")  // a (open) + d (paid after the window started)
-    #expect(t.dso?.description == "171")  // 1900 / 1000 x 90
-    #expect(t.bestPossibleDSO?.description == "36")  // 400 / 1000 x 90
-    #expect(t.averageDaysDelinquent?.description == "135")
-    #expect(t.cei?.description == "21.1")  // (1300 + 1000 - 1900) / (1300 + 1000 - 400) = 21.05%
-    #expect(r.paidWithoutDate == 1)
-    #expect(r.rows.map(\.customerID) == ["c1", "c2"])
-    #expect(r.rows.map { $0.total.description } == ["1500", "400"])
-  }
-}
-
 @Suite("Collections: review fixes")
 struct CollectionsReviewTests {
   @Test("journal keys with tabs, newlines and ';' come back exactly")
