@@ -26,6 +26,16 @@ public struct CompiledMatchRule: Sendable {
   public var anyCustomer: Bool
   public var sameCurrency: Bool
   public var lookBackDays: Int?
+  /// `look back N months`: from the booking date less N calendar months (the rule's month-end rule).
+  public var lookBackMonths: Int?
+  public var monthEnd: MonthEndRule = .reject
+
+  /// The earliest issue date a candidate may have for a payment booked on `booking` (nil: no limit).
+  public func lookBackStart(_ booking: CivilDate) -> CivilDate? {
+    if let d = lookBackDays { return booking.adding(days: -d) ?? CivilDate(dayNumber: Int32.min) }
+    if let m = lookBackMonths { return booking.adding(months: -m, monthEnd == .reject ? .clamp : monthEnd) ?? CivilDate(dayNumber: Int32.min) }
+    return nil
+  }
   /// Reference patterns and where they look (group 1 is the reference, else the whole match).
   public var patterns: [(pattern: Pattern, sources: [ReferenceSource])]
   public var allocation: [AllocationStrategy]
@@ -69,7 +79,9 @@ extension PlanCompiler {
             case .lookBack(let e):
               switch ec.compile(e).eval(Env(asOf: CivilDate(dayNumber: 0))) {
               case .days(let n): rule.lookBackDays = Int(n)
-              case .months(let n): rule.lookBackDays = Int(n) * 30
+              case .months(let n):
+                rule.lookBackMonths = Int(n)
+                rule.monthEnd = lm.settings.monthEnd ?? .reject
               default: break
               }
             }

@@ -1,8 +1,17 @@
-/// Splits `total` minor units in proportion to `ratios` by the largest-remainder method.
+/// Where the minor units left over by a split go.
+public enum SplitRemainder: Sendable {
+  /// To the largest remainders, ties to the lower index (the largest-remainder method).
+  case largestRemainders
+  /// All to the last part (installments: the earlier ones are the rounded-down shares).
+  case last
+}
+
+/// Splits `total` minor units in proportion to `ratios` (rounding each share down, then placing the leftover units
+/// as `remainder` says).
 ///
-/// The parts always sum exactly to `total`; leftover units go to the largest remainders, ties to the lower index.
-/// A negative total is split by magnitude and negated. Returns nil if `ratios` is empty, all zero, or has a negative entry.
-public func allocate(_ total: Int64, ratios: [Int64]) -> [Int64]? {
+/// The parts always sum exactly to `total`. A negative total is split by magnitude and negated. Returns nil if
+/// `ratios` is empty, all zero, or has a negative entry.
+public func allocate(_ total: Int64, ratios: [Int64], remainder: SplitRemainder = .largestRemainders) -> [Int64]? {
   if ratios.isEmpty { return nil }
   var sum: Int128 = 0
   for r in ratios {
@@ -24,7 +33,9 @@ public func allocate(_ total: Int64, ratios: [Int64]) -> [Int64]? {
   }
   // Sum of remainders / sum == leftover, and each remainder < sum, so leftover < number of non-zero remainders.
   let leftover = Int(truncatingIfNeeded: magnitude - assigned)
-  if leftover > 0 {
+  if leftover > 0, remainder == .last {
+    parts[parts.count - 1] &+= Int128(leftover)
+  } else if leftover > 0 {
     let order = ratios.indices.sorted { a, b in
       remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
     }

@@ -279,8 +279,8 @@ extension Billing {
       Billing.setRecords(env, data, c)
       // No counted day (all in the trial or free phases): no usage line.
       let usagePhase = t.lastUsageDay.flatMap { d in phaseWindows(uspec, c, env).first { d >= $0.0 && d < $0.1 }?.2 }
-      for plain in uspec.charges where t.lastUsageDay != nil {
-        guard case .usage(let m) = plain.quantity, let ai = t.usage[m] else { continue }
+      for (k, plain) in uspec.charges.enumerated() where t.lastUsageDay != nil {
+        guard case .usage(let m) = plain.quantity, let key = usageKey(plain, k), let ai = t.usage[key] else { continue }
         var ch = plain
         if let o = usagePhase?.charges[ch.name] {
           if let p = o.pricing {
@@ -341,40 +341,7 @@ extension Billing {
 
     // Discounts: percentages of the lines they cover, then amounts.
     Billing.setRecords(env, data, c)
-    let chargeDiscounts = spec.charges.flatMap { ch in ch.discounts.map { d -> CompiledDiscount in
-      var x = d
-      x.charge = ch.name
-      return x
-    } }
-    for d in invoiceDiscounts(spec, c, on: t.date, env) + chargeDiscounts {
-      if let cond = d.condition, !cond.eval(env).isTrue { continue }
-      switch d.duration {
-      case .forever: break
-      case .periods(let n):
-        guard case .number(let k) = n.eval(env), Fixed(t.periodNumber) < k else { continue }
-      case .until(let e):
-        guard case .date(let until) = e.eval(env), t.date <= until else { continue }
-      }
-      let covered = lines.filter { l in (d.charge.map { l.charge == $0 } ?? true) && !l.charge.hasPrefix("discount:") }
-      let base = sum(covered, d.source, "the lines the discount covers")
-      guard base > .zero else { continue }
-      var amount: Fixed
-      var what: String
-      switch d.amount.eval(env) {
-      case .percent(let r):
-        amount = round(exact(base.multiplied(by: r), d.source, "\(base) x \(RValue.percent(r))"))
-        what = "\(RValue.percent(r)) of \(base)"
-      case .money(let v, _):
-        amount = Swift.min(v, base)
-        what = "\(v) \(currency.code), at most \(base)"
-      default: continue
-      }
-      lines.append(
-        InvoiceLine(
-          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), charge: "discount:" + (d.label ?? "discount"),
-          quantity: nil, unitPrice: nil, amount: exact(amount.negated, d.source, "-\(amount)"), periodStart: lines[0].periodStart,
-          periodEnd: lines[0].periodEnd, rule: d.source, explanation: ["rule \(d.source): discount \(what) = -\(amount)"]))
-    }
+    lines += discountLines(spec, c, t, lines, env)
 
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
     if let arr = t.arrears, let (minE, minRule) = minimumCommitment(spec, c, on: arr.start, env),
@@ -473,7 +440,7 @@ extension Billing {
         env.fail("an installment's share is not a percent", p.share.span)
         return 0
       }
-      guard let amounts = allocate(totalMinor, ratios: ratios) else {
+      guard let amounts = allocate(totalMinor, ratios: ratios, remainder: .last) else {
         env.fail("the total \(total) cannot be split into these installments", rule: spec.source)
         return (issue, "installments", [])
       }

@@ -85,15 +85,15 @@ public enum Billing {
       // Usage counts on the period's days outside the trial and outside free phases (found once per task,
       // only for plans with a usage charge).
       var counted: [(CivilDate, CivilDate)]?
-      for ch in spec.charges {
-        guard case .usage(let m) = ch.quantity, tasks[ti].usage[m] == nil else { continue }
+      for (k, ch) in spec.charges.enumerated() {
+        guard case .usage = ch.quantity, let m = usageKey(ch, k), tasks[ti].usage[m] == nil else { continue }
         let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
         if counted == nil {
           counted = windows
           tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
         }
         let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
-        var a = Accumulator(metric: m, contract: tasks[ti].contract, start: first.0, end: first.1)
+        var a = Accumulator(metric: metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
         if case .percentage(let rate, let fee, let mn, let mx)? = ch.pricing {
           setRecords(env, data, c)
           func money(_ e: CExpr?) -> Fixed? {
@@ -197,6 +197,19 @@ public enum Billing {
   }
 
   /// Totals of `o` folded into `a` (exact sums, so the order does not matter); the first rows stay the earliest.
+  /// The key of a usage charge's accumulator in `BillTask.usage`: its metric, so charges on one metric share one;
+  /// a percentage charge's own (its fees are its rate's), past the metric keys.
+  static func usageKey(_ ch: CompiledCharge, _ index: Int) -> Int? {
+    guard case .usage(let m) = ch.quantity else { return nil }
+    if case .percentage? = ch.pricing { return -(index + 1) }
+    return m
+  }
+
+  static func metricOf(_ ch: CompiledCharge) -> Int {
+    if case .usage(let m) = ch.quantity { return m }
+    return -1
+  }
+
   /// (False when a total is too large to represent: the caller stops the run.)
   @discardableResult
   static func merge(_ a: inout Accumulator, _ o: Accumulator) -> Bool {

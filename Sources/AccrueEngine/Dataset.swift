@@ -218,7 +218,10 @@ enum Schemas {
     case (.number(let n), .percent): return .percent(n.divided(by: Fixed(100)) ?? n)
     case (.number(let n), .days): return .days(n.toInt64() ?? 0)
     case (.number(let n), .months): return .months(n.toInt64() ?? 0)
+    case (.number(let n), .businessDays): return .businessDays(n.toInt64() ?? 0)
     case (.number(let n), _): return .number(n)
+    // A field declared in one currency is in it; otherwise in the row's currency.
+    case (.money(let m), .money(.known(let c))): return .money(m, c)
     case (.money(let m), _): return .money(m, currency ?? .USD)
     case (.missing, _): return defaultValue(t, currency: currency)
     }
@@ -343,9 +346,12 @@ extension Dataset {
     let cashDone = DispatchSemaphore(value: 0)
     let custIndex = customerIndex
     let rejectedCustomers = rejected.customers
+    let paymentFields = Schemas.columns(.payment, plan.program)
     let cashThread = Thread {
       var cashIssues: [DataIssue] = []
-      cashBox.value = (loadCash(folder: folder, customerIndex: custIndex, rejected: rejectedCustomers, &cashIssues), cashIssues)
+      cashBox.value = (
+        loadCash(folder: folder, customerIndex: custIndex, rejected: rejectedCustomers, custom: paymentFields, &cashIssues), cashIssues
+      )
       cashDone.signal()
     }
     cashThread.stackSize = 8 << 20

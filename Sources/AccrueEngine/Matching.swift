@@ -472,6 +472,8 @@ struct Matcher {
   let paymentFieldCount: Int
   /// Custom payment fields (`field payment.x`): their slots and values (payments carry none of their own).
   let paymentDefaults: [(Int, RValue)]
+  /// Their kinds, in the same order.
+  let paymentTypes: [ValueType]
   /// Whether any rule has conditions (else the payment record is never read).
   let needsPaymentRecord: Bool
   /// The rules, boxed (see `MatchRuleBox`).
@@ -601,6 +603,7 @@ struct Matcher {
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
     paymentFieldCount = fields.count
     needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty || $0.tolerancePerPayment }
+    paymentTypes = fields.filter(\.isCustom).map(\.type)
     paymentDefaults = fields.filter(\.isCustom).map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
@@ -740,7 +743,11 @@ struct Matcher {
       .text(t.pointee.remittance), .text(t.pointee.counterpartyName), .text(t.pointee.counterpartyAccount),
     ]
     for (k, slot) in paymentSlots.enumerated() where slot >= 0 { rec[slot] = values[k] }
-    for (slot, v) in paymentDefaults { rec[slot] = v }
+    // Custom fields: the payment's own values (payments.csv), else their defaults.
+    let custom = p.pointee.custom
+    for (k, (slot, v)) in paymentDefaults.enumerated() {
+      rec[slot] = k < custom.count ? Schemas.value(custom[k], paymentTypes[k], currency: t.pointee.currency, default: v) : v
+    }
     env.records[RecordKind.payment.index] = rec
   }
 
@@ -1110,7 +1117,7 @@ struct Matcher {
     // Fields read one by one: copying the invoice would retain all its strings.
     guard open[Int(i)] > 0, !taken[Int(i)] else { return false }
     if data.invoices[Int(i)].currency != ctx.currency { return false }
-    if let days = ctx.rule.r.lookBackDays, let from = ctx.booking.adding(days: -days), data.invoices[Int(i)].issueDate < from {
+    if let from = ctx.rule.r.lookBackStart(ctx.booking), data.invoices[Int(i)].issueDate < from {
       return false
     }
     return true
@@ -1253,7 +1260,7 @@ struct Matcher {
       if (byAmount[mid].currency, byAmount[mid].amount) < key { lo = mid + 1 } else { hi = mid }
     }
     var out: [Int32] = []
-    let from = ctx.rule.r.lookBackDays.flatMap { ctx.booking.adding(days: -$0) }
+    let from = ctx.rule.r.lookBackStart(ctx.booking)
     while lo < byAmount.count, (byAmount[lo].currency, byAmount[lo].amount) == key, out.count < limit {
       let i = byAmount[lo].index
       if let from, data.invoices[Int(i)].issueDate < from { break }

@@ -7,6 +7,9 @@ import Foundation
 public struct Payment: Sendable {
   public var id: String
   public var transaction: BankTransaction
+  /// The values of the rules' custom payment fields (`field payment.channel: text`) read from payments.csv, in
+  /// their declaration order (missing: the field's default); empty for a statement's payments.
+  public var custom: [Value] = []
 
   /// Holds nothing on the heap (see `Array.reorder`).
   static let placeholder = Payment(
@@ -67,14 +70,17 @@ extension Dataset {
   ]
 
   /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional).
-  static func loadCash(folder: String, customerIndex: IDIndex, rejected: Int, _ issues: inout [DataIssue]) -> CashData {
+  static func loadCash(
+    folder: String, customerIndex: IDIndex, rejected: Int, custom: [(ColumnSpec, Int)] = [], _ issues: inout [DataIssue]
+  ) -> CashData {
     var out = CashData()
     var ids = IDIndex()
     switch DataFolder.find("payments", in: folder) {
     case .failure(let i): issues.append(i)
     case .success(nil): break
     case .success(let f?):
-      let schema = TableSchema(name: "payments", columns: paymentColumns, currencyColumn: "currency")
+      let schema = TableSchema(name: "payments", columns: paymentColumns + custom.map(\.0), currencyColumn: "currency")
+      let builtIn = paymentColumns.count
       let source = f.path + ":"
       /// Adds the payment of a row's values; false when its id was seen before.
       func add(_ v: [Value], line: Int) -> Bool {
@@ -85,7 +91,7 @@ extension Dataset {
           bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
           remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
           source: source + String(line))
-        out.payments.append(Payment(id: id, transaction: t))
+        out.payments.append(Payment(id: id, transaction: t, custom: v.count > builtIn ? Array(v[builtIn...]) : []))
         return true
       }
       // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
