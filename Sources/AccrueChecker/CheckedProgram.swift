@@ -43,18 +43,39 @@ public struct Settings: Sendable, Hashable {
   public var rounding: RoundingMode?
   /// How month arithmetic treats days that do not exist; nil means "ambiguous is an error".
   public var monthEnd: MonthEndRule?
+  /// Whether the first tier's flat fee is billed for a period without usage (nil: the default, yes).
+  public var firstTierFeeAlways: Bool?
+  /// Whether an invoice whose total is zero is issued (nil: the default, yes).
+  public var zeroInvoicesIssued: Bool?
 
   /// Creates empty settings.
-  public init(currency: Currency? = nil, rounding: RoundingMode? = nil, monthEnd: MonthEndRule? = nil) {
+  public init(
+    currency: Currency? = nil, rounding: RoundingMode? = nil, monthEnd: MonthEndRule? = nil, firstTierFeeAlways: Bool? = nil,
+    zeroInvoicesIssued: Bool? = nil
+  ) {
     self.currency = currency
     self.rounding = rounding
     self.monthEnd = monthEnd
+    self.firstTierFeeAlways = firstTierFeeAlways
+    self.zeroInvoicesIssued = zeroInvoicesIssued
   }
 
   /// These settings with `inner`'s stated values taking precedence.
   public func overridden(by inner: Settings) -> Settings {
     Settings(
-      currency: inner.currency ?? currency, rounding: inner.rounding ?? rounding, monthEnd: inner.monthEnd ?? monthEnd)
+      currency: inner.currency ?? currency, rounding: inner.rounding ?? rounding, monthEnd: inner.monthEnd ?? monthEnd,
+      firstTierFeeAlways: inner.firstTierFeeAlways ?? firstTierFeeAlways, zeroInvoicesIssued: inner.zeroInvoicesIssued ?? zeroInvoicesIssued)
+  }
+
+  /// Applies one setting statement.
+  public mutating func apply(_ s: Setting) {
+    switch s {
+    case .currency(let c): currency = c
+    case .rounding(let m): rounding = m
+    case .monthEnd(let r): monthEnd = r
+    case .firstTierFee(let always): firstTierFeeAlways = always
+    case .zeroInvoices(let issued): zeroInvoicesIssued = issued
+    }
   }
 }
 

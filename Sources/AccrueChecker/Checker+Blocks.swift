@@ -27,9 +27,16 @@ extension CheckerState {
     for d in decls {
       guard once.check(d.setting.kindName, d.span, self, in: block) else { continue }
       switch d.setting {
-      case .currency(let c): s.currency = c
-      case .rounding(let m): s.rounding = m
-      case .monthEnd(let r): s.monthEnd = r
+      case .firstTierFee, .zeroInvoices:
+        // Conventions of billing: at the top of the rule set or in a plan.
+        guard block.hasPrefix("plan ") else {
+          report(
+            .unknownStatement, "'\(d.setting.kindName)' is a billing convention: state it in a plan or at the top of the rule set, not in \(block)",
+            at: d.span)
+          continue
+        }
+        s.apply(d.setting)
+      default: s.apply(d.setting)
       }
     }
     return s
@@ -200,7 +207,7 @@ extension CheckerState {
         if once.check("period", s, self, in: block) { period = (ps, s) }
       case .billTiming(_, let s): _ = once.check("bill", s, self, in: block)
       case .align(let a, let s): if once.check("align", s, self, in: block) { alignment = a }
-      case .trial(let e, let s):
+      case .trial(let e, _, let s):
         if once.check("trial", s, self, in: block) { expectDateOffset(e, ctx, "the trial") }
       case .phase(let ph):
         if let first = phaseNames[ph.name.symbol] {
@@ -576,6 +583,7 @@ extension CheckerState {
           }
         }
       case .onePerCustomer(let s): _ = once.check("one reminder per customer", s, self, in: block)
+      case .sendOn(_, let s): _ = once.check("send on", s, self, in: block)
       case .minimumGap(let e, let s):
         if once.check("minimum gap", s, self, in: block) {
           expectOneOf(e, typeOf(e, ctx), [.days, .businessDays], "the minimum gap")

@@ -315,11 +315,7 @@ final class CheckerState {
       return
     }
     topSettingSpans[key] = s.span
-    switch s.setting {
-    case .currency(let c): topSettings.currency = c
-    case .rounding(let m): topSettings.rounding = m
-    case .monthEnd(let r): topSettings.monthEnd = r
-    }
+    topSettings.apply(s.setting)
   }
 
   /// Registers a name in a namespace; reports duplicates. Returns false for a duplicate.

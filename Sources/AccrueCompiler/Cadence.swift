@@ -80,6 +80,9 @@ public struct CompiledCadence: Sendable {
   public var pauseWhen: [CCondition]
   public var steps: [CompiledStep]
   public var source: RuleRef
+  /// `send on business days` (the default: a step date on a weekend or holiday moves to the next business day)
+  /// or `send on any day` (false: dates stay as counted).
+  public var sendOnBusinessDays = true
 }
 
 extension PlanCompiler {
@@ -158,6 +161,7 @@ extension PlanCompiler {
         case .setting, .calendar: break
         case .applies(let e, _): out.applies.append(condition(e))
         case .onePerCustomer: out.grouped = true
+        case .sendOn(let business, _): out.sendOnBusinessDays = business
         case .minimumGap(let e, _):
           let (n, business) = duration(e)
           out.minimumGap = (n, business)

@@ -131,6 +131,9 @@ public struct CompiledPlanSpec: Sendable {
   public var timing: BillTiming
   public var alignment: Alignment
   public var trial: CExpr?
+  /// `trial ... then new cycle`: billing periods start over at the trial's end (the billing anchor moves there);
+  /// else (`prorated`, the default) the trial's days are free inside the periods counted from the anchor.
+  public var trialStartsCycle = false
   public var phases: [CompiledPhase]
   public var charges: [CompiledCharge]
   public var discounts: [CompiledDiscount]
@@ -145,6 +148,11 @@ public struct CompiledPlanSpec: Sendable {
   public var rounding: RoundingMode
   public var monthEnd: MonthEndRule
   public var source: RuleRef
+  /// `first tier fee always` (the default) or `when used`: whether a period without usage bills the first
+  /// tier's flat fee.
+  public var firstTierFeeAlways = true
+  /// `zero invoices issued` (the default) or `skipped`: whether an invoice whose total is zero is issued.
+  public var zeroInvoicesIssued = true
 }
 
 /// A compiled metric.
@@ -274,6 +282,8 @@ public enum PlanCompiler {
         phases: [], charges: [], discounts: [], minimum: nil, taxes: [], terms: .dueOnReceipt, earlyDiscount: nil,
         lateFee: nil, interest: nil, rounding: lp.settings.rounding ?? .halfEven, monthEnd: lp.settings.monthEnd ?? .clamp,
         source: ref(p.span))
+      spec.firstTierFeeAlways = lp.settings.firstTierFeeAlways ?? true
+      spec.zeroInvoicesIssued = lp.settings.zeroInvoicesIssued ?? true
       for item in p.items {
         switch item {
         case .period(let ps, _): spec.period = ps
@@ -285,7 +295,9 @@ public enum PlanCompiler {
       for item in p.items {
         switch item {
         case .setting, .period, .billTiming, .align, .free: break
-        case .trial(let e, _): spec.trial = ec.compile(e)
+        case .trial(let e, let newCycle, _):
+          spec.trial = ec.compile(e)
+          spec.trialStartsCycle = newCycle
         case .charge(let c): spec.charges.append(charge(c, defaultTiming: spec.timing))
         case .discount(let d): spec.discounts.append(discount(d))
         case .minimum(let e, let span):

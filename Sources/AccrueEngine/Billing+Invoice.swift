@@ -7,7 +7,7 @@ extension Billing {
   /// Prices a quantity under a charge's pricing (before proration and rounding). Returns the amount,
   /// the unit price when one price applies to every unit, and the steps for `--explain`.
   static func price(
-    _ ch: CompiledCharge, quantity q: Fixed, env: Env, currency: Currency
+    _ ch: CompiledCharge, quantity q: Fixed, env: Env, currency: Currency, firstTierFee: Bool = true
   ) -> (amount: Fixed, unit: Fixed?, steps: [String], tiers: [Int])? {
     func money(_ e: CExpr) -> Fixed? {
       switch e.eval(env) {
@@ -48,6 +48,15 @@ extension Billing {
     case .tiers(let mode, let tiers)?:
       var total = Fixed.zero
       var reached: [Int] = []
+      // No units: the first tier's flat fee alone, unless the rules say 'first tier fee when used'.
+      if qty <= .zero, let first = tiers.first, let ff = first.flatFee {
+        guard firstTierFee, let f = money(ff) else {
+          step("no units: no flat fee ('first tier fee when used')")
+          return (.zero, nil, steps, [])
+        }
+        step("no units: the first tier's flat fee \(f) ('first tier fee always', the default)")
+        return (f, nil, steps, [0])
+      }
       if mode == .graduated {
         for (ti, t) in tiers.enumerated() {
           let lower = t.from.isZero ? Fixed.zero : (t.from.subtracting(Fixed(1)) ?? .zero)
@@ -198,7 +207,8 @@ extension Billing {
       guard days > 0 else { continue }
       var q = Fixed.zero
       if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
-      guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency) else { continue }
+      guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency, firstTierFee: spec.firstTierFeeAlways)
+      else { continue }
       var explain: [String] = env.explaining ? ["rule \(ch.source): charge \(ch.name)"] + steps : []
       let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
       var value = amt
@@ -313,7 +323,8 @@ extension Billing {
           amount = chargeMinimum(ch, amount, env: env, currency: uspec.currency, &explain)
         } else {
           if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
-          guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency) else { continue }
+          guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency, firstTierFee: uspec.firstTierFeeAlways)
+          else { continue }
           unit = u
           tiersHit = hit
           explain += steps

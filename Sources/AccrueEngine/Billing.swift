@@ -49,7 +49,7 @@ struct Accumulator {
 
 /// Carries the second thread's invoices back (written once before the join).
 final class ResultBox: @unchecked Sendable {
-  var value: (invoices: [PlannedInvoice], failures: [RunFailure], already: Int)?
+  var value: (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int)?
 }
 
 /// Runs billing: which invoices are due in (since, asOf], with every line computed and explained.
@@ -71,7 +71,9 @@ public enum Billing {
     // 1. Billing dates in (from, asOf] for every contract.
     var tasks: [BillTask] = []
     for (ci, c) in data.contracts.enumerated() {
-      tasks.append(contentsOf: billingTasks(plan, c, ci, from: from, to: asOf))
+      tasks.append(contentsOf: billingTasks(plan, data, c, ci, from: from, to: asOf, env))
+      if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
+      env.reset()
     }
 
     // 2. Usage accumulators for every arrears period being billed.
@@ -133,11 +135,11 @@ public enum Billing {
     // environment) and concatenate the results in task order.
     let frozen = accs
     let allTasks = tasks
-    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int) {
+    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int) {
       computeInvoices(plan, data, allTasks, range, frozen, explain, env)
     }
     progress?("invoices", 0, tasks.count)
-    var parts: [(invoices: [PlannedInvoice], failures: [RunFailure], already: Int)]
+    var parts: [(invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int)]
     if tasks.count >= 4_000 {
       let half = tasks.count / 2
       let box = ResultBox()
@@ -154,15 +156,17 @@ public enum Billing {
       second.start()
       let first = compute(0..<half, env)
       done.wait()
-      parts = [first, box.value ?? ([], [], 0)]
+      parts = [first, box.value ?? ([], [], 0, 0)]
     } else {
       parts = [compute(0..<tasks.count, env)]
     }
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
     let already = parts.reduce(0) { $0 + $1.already }
+    let zero = parts.reduce(0) { $0 + $1.zero }
     invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
     var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)
+    result.zeroSkipped = zero
     result.usageRows = usageRows
     return (result, issues)
   }
@@ -171,10 +175,11 @@ public enum Billing {
   static func computeInvoices(
     _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ range: Range<Int>, _ accs: [Accumulator],
     _ explain: String?, _ env: Env
-  ) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int) {
+  ) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int) {
     var out: [PlannedInvoice] = []
     var fails: [RunFailure] = []
     var already = 0
+    var zero = 0
     for n in range {
       let t = tasks[n]
       let c = data.contracts[t.contract]
@@ -185,10 +190,17 @@ public enum Billing {
       }
       env.reset()
       env.explaining = explain == key
-      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) { out.append(inv) }
+      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) {
+        // 'zero invoices skipped': an invoice of nothing is not issued (and counted, so the summary says so).
+        if inv.total.isZero, let pi = plan.planIndex[inv.plan], !plan.plans[pi].zeroInvoicesIssued {
+          zero += 1
+        } else {
+          out.append(inv)
+        }
+      }
       if let f = env.failure { fails.append(plan.failure(f, "invoice \(key)")) }
     }
-    return (out, fails, already)
+    return (out, fails, already, zero)
   }
 
   static func setRecords(_ env: Env, _ data: Dataset, _ c: ContractData) {
@@ -264,9 +276,20 @@ public enum Billing {
   }
 
   /// The billing dates of a contract in (from, to] with their advance and arrears periods.
-  static func billingTasks(_ plan: ExecutablePlan, _ c: ContractData, _ ci: Int, from: CivilDate, to: CivilDate) -> [BillTask] {
+  static func billingTasks(
+    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env
+  ) -> [BillTask] {
     var out: [BillTask] = []
-    let spec0 = plan.plans[c.plan]
+    let spec0 = plan.plans[contract.plan]
+    // 'trial ... then new cycle': billing starts at the trial's end, periods counted from there.
+    var c = contract
+    if spec0.trialStartsCycle {
+      setRecords(env, data, contract)
+      if let te = trialEnd(spec0, contract, env), te > c.start {
+        c.start = te
+        c.anchor = te
+      }
+    }
     let clock0 = PeriodClock(plan: spec0, contract: c)
     guard let startPeriod = clock0.period(containing: c.start) else { return [] }
     let endX = c.endExclusive

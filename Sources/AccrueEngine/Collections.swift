@@ -414,15 +414,15 @@ struct CollectionsRun {
   func calendar(_ c: CompiledCadence) -> BusinessCalendar { c.calendar.map { calendars[$0] } ?? .weekendsOnly }
 
   /// The day a step falls for a due date: business days counted on the cadence's calendar; a step on a
-  /// non-business day moves to the next business day.
-  func stepDate(_ s: CompiledStep, due: CivilDate, _ cal: BusinessCalendar) -> CivilDate {
-    stepDate(offset: s.offset, business: s.business, due: due, cal)
+  /// non-business day moves to the next business day (unless the cadence says `send on any day`).
+  func stepDate(_ s: CompiledStep, due: CivilDate, _ cal: BusinessCalendar, move: Bool) -> CivilDate {
+    stepDate(offset: s.offset, business: s.business, due: due, cal, move: move)
   }
 
-  @inline(__always) func stepDate(offset: Int, business: Bool, due: CivilDate, _ cal: BusinessCalendar) -> CivilDate {
+  @inline(__always) func stepDate(offset: Int, business: Bool, due: CivilDate, _ cal: BusinessCalendar, move: Bool) -> CivilDate {
     if business && offset != 0 { return cal.adding(businessDays: offset, to: due) ?? due }
     let d = due.adding(days: offset) ?? due
-    return cal.nextBusinessDay(onOrAfter: d) ?? d
+    return move ? cal.nextBusinessDay(onOrAfter: d) ?? d : d
   }
 
   /// Invoice i's open amount, disputed amounts left out or not (fields read in place: see `OpenInvoice.open`).
@@ -756,7 +756,7 @@ struct CollectionsRun {
       dateBuffer.append(contentsOf: stepDates[ck].dates[base..<base + box.offsets.count])
     } else {
       let cal = box.c.calendar.map { calendars[$0] } ?? .weekendsOnly
-      for j in box.offsets.indices { dateBuffer.append(stepDate(offset: box.offsets[j], business: box.business[j], due: due, cal)) }
+      for j in box.offsets.indices { dateBuffer.append(stepDate(offset: box.offsets[j], business: box.business[j], due: due, cal, move: box.c.sendOnBusinessDays)) }
       stepDates[ck].store(due, dateBuffer)
     }
     let dates = dateBuffer
@@ -832,7 +832,7 @@ struct CollectionsRun {
         let cal = calendar(cad)
         let after = gap.business ? (cal.adding(businessDays: gap.days, to: last) ?? last) : (last.adding(days: gap.days) ?? last)
         // Like a step, a reminder held back by the gap goes out on a business day.
-        let next = cal.nextBusinessDay(onOrAfter: after) ?? after
+        let next = cad.sendOnBusinessDays ? cal.nextBusinessDay(onOrAfter: after) ?? after : after
         if asOf < next {
           for g in group {
             note(
@@ -922,7 +922,7 @@ struct CollectionsRun {
       return (c.firstUnsent..<c.step).filter { stepDates[c.cadence].dates[base + $0] <= asOf }.map { box.c.steps[$0].name }
     }
     let cal = calendar(box.c)
-    return (c.firstUnsent..<c.step).filter { stepDate(box.c.steps[$0], due: due, cal) <= asOf }.map { box.c.steps[$0].name }
+    return (c.firstUnsent..<c.step).filter { stepDate(box.c.steps[$0], due: due, cal, move: box.c.sendOnBusinessDays) <= asOf }.map { box.c.steps[$0].name }
   }
 
   /// Why a candidate fired (built only for reminders, with the driving invoice loaded): the cadence and

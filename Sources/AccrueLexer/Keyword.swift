@@ -31,6 +31,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case days, business, week, weeks, months, years, number, money, percent, date, text, bool
   case monday, tuesday, wednesday, thursday, friday, saturday, sunday
   case actual, last
+  // Conventions (stated choices)
+  case tier, always, used, zero, issued, skipped, new, cycle, prorated
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -174,6 +174,11 @@ public enum Setting: Sendable, Hashable {
   case currency(Currency)
   case rounding(RoundingMode)
   case monthEnd(MonthEndRule)
+  /// `first tier fee always | when used`: whether the first tier's `plus flat` fee is billed for a period with
+  /// no usage.
+  case firstTierFee(always: Bool)
+  /// `zero invoices issued | skipped`: whether an invoice whose total is zero is issued.
+  case zeroInvoices(issued: Bool)
 
   /// Settings of the same kind conflict within a scope.
   public var kindName: String {
@@ -181,6 +186,8 @@ public enum Setting: Sendable, Hashable {
     case .currency: "currency"
     case .rounding: "rounding"
     case .monthEnd: "month end"
+    case .firstTierFee: "first tier fee"
+    case .zeroInvoices: "zero invoices"
     }
   }
 }
@@ -242,6 +249,7 @@ public struct HolidayDecl: Sendable {
 public struct CalendarDecl: Sendable {
   public var name: Name
   public var label: StringLit?
+  /// The weekend days (`weekend none`: an empty list; nil: Saturday and Sunday).
   public var weekend: [(Weekday, Span)]?
   public var weekendSpan: Span?
   public var holidays: [HolidayDecl]
@@ -425,7 +433,8 @@ public enum PlanItem: Sendable {
   case period(PeriodSpec, Span)
   case billTiming(BillTiming, Span)
   case align(Alignment, Span)
-  case trial(Expr, Span)
+  /// `trial 14 days [prorated | then new cycle]`: `newCycle` when billing periods start over at the trial's end.
+  case trial(Expr, newCycle: Bool, Span)
   case phase(PhaseDecl)
   case charge(ChargeDecl)
   case discount(DiscountSpec)
@@ -442,7 +451,7 @@ public enum PlanItem: Sendable {
   public var span: Span {
     switch self {
     case .setting(let s): s.span
-    case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, let s), .minimum(_, let s),
+    case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
       .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s):
       s
     case .phase(let p): p.span
@@ -525,6 +534,9 @@ public enum CadenceItem: Sendable {
   case onePerCustomer(Span)
   case minimumGap(Expr, Span)
   case pause(PauseKind, Span)
+  /// `send on business days` (a step date on a weekend or holiday moves to the next business day) or `send on
+  /// any day` (step dates stay as counted).
+  case sendOn(businessDays: Bool, Span)
   case step(StepDecl)
 }
 

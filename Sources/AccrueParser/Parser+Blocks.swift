@@ -6,7 +6,7 @@ extension Parser {
   // MARK: - Plans
 
   static let planWords: [Keyword] = [
-    .currency, .rounding, .month, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
+    .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
     .payment, .early, .late, .interest,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
@@ -27,7 +27,7 @@ extension Parser {
     let s = cur
     guard let k = cur.symbol.keyword else { return nil }
     switch k {
-    case .currency, .rounding, .month:
+    case .currency, .rounding, .month, .first, .zero:
       return parseSetting().map { .setting($0) }
     case .period:
       _ = advance()
@@ -43,7 +43,14 @@ extension Parser {
       return .align(a == .calendar ? .calendar : .anniversary, span(from: s))
     case .trial:
       _ = advance()
-      return .trial(parseExpr(), span(from: s))
+      let e = parseExpr()
+      // How the trial meets the billing cycle: `prorated` (the default) or `then new cycle`.
+      if eatWord(.prorated) != nil { return .trial(e, newCycle: false, span(from: s)) }
+      if eatWord(.then) != nil {
+        guard expectWord(.new, after: "'then'") != nil, expectWord(.cycle, after: "'then new'") != nil else { return nil }
+        return .trial(e, newCycle: true, span(from: s))
+      }
+      return .trial(e, newCycle: false, span(from: s))
     case .phase:
       return parsePhase().map { .phase($0) }
     case .charge:
@@ -399,7 +406,7 @@ extension Parser {
   // MARK: - Cadences
 
   static let cadenceWords: [Keyword] = [
-    .currency, .rounding, .month, .applies, .calendar, .one, .minimum, .pause, .step,
+    .currency, .rounding, .month, .applies, .calendar, .one, .minimum, .pause, .send, .step,
   ]
   static let stepWords: [Keyword] = [.when, .send, .create, .escalate, .suspend, .late, .interest, .propose, .hand]
 
@@ -436,6 +443,15 @@ extension Parser {
       _ = advance()
       guard expectWord(.gap, after: "'minimum'") != nil else { return nil }
       return .minimumGap(parseExpr(), span(from: s))
+    case .send:
+      _ = advance()
+      guard expectWord(.on, after: "'send'") != nil, let k = expectOneOf([.business, .any], after: "'send on'") else { return nil }
+      if k == .business {
+        guard expectWord(.days, after: "'business'") != nil else { return nil }
+      } else {
+        guard expectWord(.day, after: "'any'") != nil else { return nil }
+      }
+      return .sendOn(businessDays: k == .business, span(from: s))
     case .pause:
       _ = advance()
       if eatWord(.when) != nil { return .pause(.when(parseExpr()), span(from: s)) }

@@ -287,7 +287,7 @@ public struct Parser {
   // MARK: - File
 
   static let topWords: [Keyword] = [
-    .include, .currency, .rounding, .month, .let, .define, .field, .calendar, .metric, .plan, .cadence, .match,
+    .include, .currency, .rounding, .month, .first, .zero, .let, .define, .field, .calendar, .metric, .plan, .cadence, .match,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -329,7 +329,7 @@ public struct Parser {
       _ = advance()
       guard let p = parseStringLit("a quoted path after 'include'") else { return nil }
       return .include(IncludeDecl(path: p, span: span(from: start)))
-    case .currency, .rounding, .month:
+    case .currency, .rounding, .month, .first, .zero:
       guard let s = parseSetting() else { return nil }
       return .setting(s)
     case .let:
@@ -430,6 +430,19 @@ public struct Parser {
         return SettingDecl(setting: .monthEnd(.rollOver), span: span(from: start))
       }
       return SettingDecl(setting: .monthEnd(.clamp), span: span(from: start))
+    }
+    if eatWord(.first) != nil {
+      guard expectWord(.tier, after: "'first'") != nil, expectWord(.fee, after: "'first tier'") != nil,
+        let k = expectOneOf([.always, .when], after: "'first tier fee'")
+      else { return nil }
+      if k == .when { guard expectWord(.used, after: "'when'") != nil else { return nil } }
+      return SettingDecl(setting: .firstTierFee(always: k == .always), span: span(from: start))
+    }
+    if eatWord(.zero) != nil {
+      guard expectWord(.invoices, after: "'zero'") != nil, let k = expectOneOf([.issued, .skipped], after: "'zero invoices'") else {
+        return nil
+      }
+      return SettingDecl(setting: .zeroInvoices(issued: k == .issued), span: span(from: start))
     }
     return nil
   }
@@ -596,6 +609,15 @@ public struct Parser {
       let s = p.cur
       if p.eatWord(.weekend) != nil {
         var days: [(Weekday, Span)] = []
+        // `weekend none`: every day is a business day (holidays aside).
+        if p.eatWord(.none) != nil {
+          if weekendSpan != nil {
+            p.error(.duplicateSetting, "the weekend is stated twice in this calendar", at: p.span(from: s), notes: [Note("first stated here", at: weekendSpan)])
+          }
+          weekend = []
+          weekendSpan = p.span(from: s)
+          return ()
+        }
         repeat {
           guard p.cur.kind == .identifier, let k = p.cur.symbol.keyword, let wd = Self.weekday(k) else {
             p.error(.expectedToken, "expected a day of the week, found \(p.describe(p.cur))", p.cur, help: "write days as monday ... sunday")

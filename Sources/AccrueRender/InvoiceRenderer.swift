@@ -61,6 +61,7 @@ public enum InvoiceRenderer {
     let t = totals(r)
     if !t.isEmpty { s += ", " + t }
     if r.alreadyIssued > 0 { s += " (\(r.alreadyIssued) already issued, not repeated)" }
+    if r.zeroSkipped > 0 { s += " (\(r.zeroSkipped) of a zero total not issued: 'zero invoices skipped')" }
     return s
   }
 
@@ -188,7 +189,7 @@ public enum InvoiceRenderer {
       (
         "summary",
         .object([
-          ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)),
+          ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)), ("zero_skipped", .int(r.zeroSkipped)),
           ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
         ])
       ),
