@@ -102,7 +102,9 @@ public struct BusinessDiff: Sendable {
     // The rule by name: the two rule versions live in different folders.
     var out = ["\(m.status.rawValue)" + (m.rule.map { " by rule \($0)" } ?? "")]
     for al in m.allocations {
-      out.append("\(al.invoice) applied \(money(al.amount, c))" + (al.writtenOff > .zero ? ", written off \(money(al.writtenOff, c))" : ""))
+      out.append(
+        "\(al.invoice) applied \(money(al.amount, c))" + (al.writtenOff > .zero ? ", written off \(money(al.writtenOff, c))" : "")
+          + (al.discount > .zero ? ", early-payment discount \(money(al.discount, c))" : ""))
     }
     if m.writeOff > .zero { out.append("overpayment written off \(money(m.writeOff, c))") }
     if m.credit > .zero { out.append("credit on account \(money(m.credit, c))") }

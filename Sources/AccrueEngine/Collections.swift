@@ -27,6 +27,8 @@ public struct CollectionAction: Sendable {
   public var amount: Fixed?
   /// How the amount was computed.
   public var explanation: [String]
+  /// A task made because a message had no recipient on file (the message was not sent).
+  public var noRecipient = false
 }
 
 /// An invoice a reminder covers.
@@ -102,6 +104,9 @@ public struct CollectionsResult: Sendable {
   public var whyNot: [String]?
   /// Rules that could not be evaluated on an invoice: any one stops the run.
   public var failures: [RunFailure]
+  /// Invoices whose due step was held because a payment for them waits for review (a suggested match, a short
+  /// payment held in a queue): their ids.
+  public var waitingForReview: [String] = []
 }
 
 /// The built-in invoice fields, in the order of `CollectionsRun.invoiceFieldSlots`.
@@ -139,6 +144,16 @@ extension CCondition {
       return false
     }
     return v.isTrue
+  }
+}
+
+extension CollectionsRun {
+  /// Where a cadence's tasks go: the queue its first task names, else `collections`.
+  func taskQueue(_ c: CompiledCadence) -> String {
+    for s in c.steps {
+      for a in s.actions { if case .task(_, "queue", let q) = a { return q } }
+    }
+    return "collections"
   }
 }
 
@@ -246,7 +261,9 @@ public enum Collections {
     let n = byCustomer.customers
     guard open >= parallelAt, n >= 2 else {
       let (reminders, failures) = run.process(0..<n, byCustomer)
-      return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+      var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+      r.waitingForReview = run.held.sorted()
+      return r
     }
     // Customers are independent: they are cut into chunks of about the same number of open invoices, which this
     // thread and a second one take in turn, each with its own run state (environment, caches); results are joined
@@ -265,7 +282,9 @@ public enum Collections {
         failures += r.1
       })
     PhaseLog.mark("dunning: reminders")
-    return CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+    var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+    r.waitingForReview = (boxes[0].run.held + boxes[1].run.held).sorted()
+    return r
   }
 
   /// Runs of at least this many open invoices use two threads.
@@ -301,6 +320,8 @@ struct CollectionsRun {
   var failures: [RunFailure] = []
   /// The invoice being considered (the record a failure is reported on).
   var current = -1
+  /// Invoices whose due step is held because a payment for them waits for review.
+  var held: [String] = []
   /// The customer's totals per currency, and the currency whose totals its record holds.
   var totals: [CustomerTotals] = []
   var totalsCurrency: Currency?
@@ -344,6 +365,7 @@ struct CollectionsRun {
   /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
   let totalSlots: (balance: Int?, overdue: Int?, count: Int?, oldest: Int?)
   let emailSlots: [Int]
+  let phoneSlots: [Int]
   // Field slots.
   let invoiceSlots: [String: Int]
   let customerSlots: [String: Int]
@@ -385,6 +407,7 @@ struct CollectionsRun {
     )
     let fields = customerSlots
     emailSlots = ["billing_email", "email"].compactMap { fields[$0] }
+    phoneSlots = ["phone"].compactMap { fields[$0] }
     for (ci, c) in plan.calendars.enumerated() {
       var days: [CivilDate] = []
       for h in c.holidays {
@@ -655,6 +678,17 @@ struct CollectionsRun {
 
   /// Decides what one open invoice calls for: a step to send, or nothing (with the reason noted).
   mutating func consider(_ i: Int, _ c: Int) -> Candidate? {
+    guard let candidate = considerSteps(i, c) else { return nil }
+    // A payment for it waits for review: the step is held (the result lists it; --why-not says which payment).
+    if !data.awaitingReview.isEmpty, let w = data.awaitingReview[Int32(i)] {
+      note(i, "step \(boxes[candidate.cadence].c.steps[candidate.step].name) is due, but held: \(w)")
+      held.append(invoices[i].id)
+      return nil
+    }
+    return candidate
+  }
+
+  mutating func considerSteps(_ i: Int, _ c: Int) -> Candidate? {
     current = i
     useTotals(invoices[i].currency)
     // Fields read one by one: copying the whole invoice would retain all its strings.
@@ -874,10 +908,21 @@ struct CollectionsRun {
         case .send(let ch, let template, let to, let cc):
           var recipients = texts(to, step.source)
           if recipients.isEmpty && to.isEmpty {
-            recipients = emailSlots.compactMap { s in
+            // The customer's own: its billing e-mail (else e-mail) for e-mails, its phone for texts.
+            let slots = ch == .sms ? phoneSlots : emailSlots
+            recipients = slots.compactMap { s in
               if case .text(let t) = env.records[RecordKind.customer.index][s], !t.isEmpty { return t }
               return nil
             }.prefix(1).map { $0 }
+          }
+          // A message nobody can receive is not sent: a person is asked to find the address (a letter goes by post).
+          if recipients.isEmpty && ch != .letter {
+            let queue = taskQueue(cad)
+            actions.append(
+              CollectionAction(
+                kind: "task", detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(queue))", amount: nil,
+                explanation: ["the step's \(ch.rawValue) '\(template)' has no recipient on file (\(step.source))"], noRecipient: true))
+            continue
           }
           messages.append(ReminderMessage(channel: ch.rawValue, template: template, to: recipients, cc: texts(cc, step.source)))
         case .task(let title, let kind, let who):

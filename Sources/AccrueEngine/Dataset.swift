@@ -141,6 +141,9 @@ public struct Dataset: Sendable {
   public var rejectedRows: (customers: Int, contracts: Int) = (0, 0)
   /// Invoices issued earlier (invoices.csv), in file order.
   public var invoices: [OpenInvoice] = []
+  /// Open invoices a payment of this run waits for review for (a suggested match, a short payment held in a
+  /// queue), with which payment: dunning leaves them alone and says so (`recordPayments`).
+  public var awaitingReview: [Int32: String] = [:]
   /// The invoices file's path (for row references), nil when there is none.
   public var invoicesFile: String?
   /// Promises to pay, payment plans, extra holidays and reminders sent by another system.

@@ -483,6 +483,8 @@ struct Matcher {
   /// Customers by the key of their id (letters and digits, upper case), for references that name a customer
   /// (`CUST-000123`) in rules that then allocate among its invoices; empty when no rule does.
   let customerRefs: [String: Int32]
+  /// Each invoice's early-payment discount terms (empty when no plan has any).
+  let discounts: EarlyDiscounts
 
   /// Due date first, then id: the order invoices are paid in.
   static func dueFirst(_ invoices: [OpenInvoice], _ a: Int32, _ b: Int32) -> Bool {
@@ -612,6 +614,7 @@ struct Matcher {
     }
     tolerances = tol
     rules = plan.matchRules.map(MatchRuleBox.init)
+    discounts = EarlyDiscounts(plan: plan, data: data, env: env)
     customerRefs = plan.matchRules.contains { !$0.patterns.isEmpty && !$0.allocation.isEmpty } ? Matcher.customerKeys(data.customers) : [:]
   }
 
@@ -1107,6 +1110,8 @@ struct Matcher {
     var reserve = false
     var customer: Int32?
     var note: String
+    /// Early-payment discounts taken, by place in `invoices` (empty: none).
+    var discounts: [Int64] = []
     /// How the payer was found when the rule itself found it: "invoice" (an invoice its references name),
     /// "reference" (a customer its references name), "amount" (the one open invoice of exactly its amount).
     var payerFoundBy: String?
@@ -1228,8 +1233,16 @@ struct Matcher {
         var best: (Int64, Int32)?
         for i in list {
           let o = open[Int(i)]
-          let d = ctx.payment - o
-          let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.r.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.r.rounding))
+          var d = ctx.payment - o
+          var within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.r.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.r.rounding))
+          // Within an early-payment discount period, the discounted amount (or anything up to the full one) matches.
+          if d < 0, let disc = earlyDiscounts([i], ctx.booking)?[0] {
+            let short = max(0, o - disc - ctx.payment)
+            if short == 0 || short <= tolerance(under, total: o - disc, ctx.currency, rule.r.rounding) {
+              within = true
+              d = -short
+            }
+          }
           // `list` is oldest first, so the first of equal differences wins.
           if within, best.map({ abs(d) < $0.0 }) ?? true { best = (abs(d), i) }
         }
@@ -1344,6 +1357,17 @@ struct Matcher {
       kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
       customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
+    // Early-payment discounts the invoices offer on the booking date: a payment of at least the discounted total
+    // settles them (the difference is the discount taken); a smaller one is short of the discounted total.
+    if d < 0, let offered = earlyDiscounts(invoices, ctx.booking) {
+      let available = offered.reduce(0, +)
+      if ctx.payment >= total - available {
+        dec.discounts = spread(total - ctx.payment, over: offered)
+        if explaining { dec.note += "; paid within the early-payment discount period: \(money(total - ctx.payment, ctx.currency)) discount taken" }
+        return dec
+      }
+      if !partialLast { return shortOfDiscounted(dec, invoices, offered, total: total, ctx) }
+    }
     if d > 0 {
       let limit = tolerance(ctx.over, total: total, ctx.currency, rule.r.rounding)
       let within = d <= limit
@@ -1370,9 +1394,18 @@ struct Matcher {
         + unstated(ctx.under, ctx.currency)
     }
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
-    // rest is small enough to write off.
+    // rest is small enough to write off. The invoices it pays in full take their early-payment discounts.
     if partialLast {
       if within, case .writeOff? = rule.r.outcomes[.underpaymentWithin] { dec.kind = .allocate(writeOffShort: true) }
+      if let offered = earlyDiscounts(invoices, ctx.booking) {
+        var left = ctx.payment
+        dec.discounts = offered.indices.map { k in
+          let need = open[Int(invoices[k])] - offered[k]
+          guard left >= need else { return 0 }
+          left -= need
+          return offered[k]
+        }
+      }
       return dec
     }
     let c: OutcomeCase = within ? .underpaymentWithin : .underpaymentBeyond
@@ -1447,19 +1480,21 @@ struct Matcher {
     }
     var left = x.minor
     if case .allocate(let writeOffShort) = d.kind {
-      for i in d.invoices {
+      for (n, i) in d.invoices.enumerated() {
         let o = open[Int(i)]
-        let applied = min(left, o)
+        let discount = n < d.discounts.count ? d.discounts[n] : 0
+        let applied = min(left, o - discount)
         left -= applied
-        let short = writeOffShort ? o - applied : 0
+        let short = writeOffShort ? o - discount - applied : 0
         // Fields read one by one (a copy of the invoice would retain all its strings).
         let k = Int(i)
-        x.application.allocations.append(
-          Allocation(
-            ref: InvoiceRef(data.invoices, k), openBefore: fixed(o, c), amount: fixed(applied, c),
-            writtenOff: fixed(short, c), closes: applied + short == o, paidBefore: data.invoices[k].paid,
-            source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line))))
-        x.changes.append(change(i, open: o - applied - short, reserve: false))
+        var a = Allocation(
+          ref: InvoiceRef(data.invoices, k), openBefore: fixed(o, c), amount: fixed(applied, c),
+          writtenOff: fixed(short, c), closes: applied + short + discount == o, paidBefore: data.invoices[k].paid,
+          source: RowRef(file: data.invoicesFile ?? "invoices.csv", line: Int(data.invoices[k].line)))
+        a.discount = fixed(discount, c)
+        x.application.allocations.append(a)
+        x.changes.append(change(i, open: o - applied - short - discount, reserve: false))
       }
     }
     var writeOff: Int64 = 0
@@ -1520,6 +1555,24 @@ extension Dataset {
         guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
         invoices[i].paid = invoices[i].paid.adding(al.settled) ?? invoices[i].paid
         if al.closes { invoices[i].status = .paid }
+      }
+    }
+    // Payments waiting for review: a suggested match's invoices, and those held for a payment's review (a short
+    // payment, a currency mismatch, a possible duplicate), not the closest invoices listed for an unmatched one.
+    for a in r.applications {
+      let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
+      var waiting: [String] = []
+      var why = ""
+      if a.status == .suggested {
+        waiting = a.allocations.map(\.invoice)
+        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
+      } else if a.status == .exception, a.strategy != "no match", !a.suggestions.isEmpty {
+        waiting = a.suggestions
+        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
+      }
+      for id in waiting {
+        guard let i = invoiceIDs.find(id, in: invoices), invoices[i].status == .open else { continue }
+        if awaitingReview[Int32(i)] == nil { awaitingReview[Int32(i)] = why }
       }
     }
   }

@@ -94,6 +94,10 @@ public enum CashRenderer {
         t.put("  written off ")
         t.put(money(p.pointee.allocations[k].writtenOff, c))
       }
+      if p.pointee.allocations[k].discount > .zero {
+        t.put("  early-payment discount ")
+        t.put(money(p.pointee.allocations[k].discount, c))
+      }
       t.put(p.pointee.allocations[k].closes ? "  (closed)" : "  (stays open)")
       t.put("\n")
     }
@@ -141,7 +145,7 @@ public enum CashRenderer {
           a.allocations.map {
             .object([
               ("invoice", .string($0.invoice)), ("number", .string($0.number)), ("open_before", amount($0.openBefore)),
-              ("applied", amount($0.amount)), ("written_off", amount($0.writtenOff)), ("closes", .bool($0.closes)),
+              ("applied", amount($0.amount)), ("written_off", amount($0.writtenOff)), ("discount", amount($0.discount)), ("closes", .bool($0.closes)),
               ("source", .string($0.source.description)),
             ])
           })

@@ -8,9 +8,13 @@ public enum ReminderRenderer {
   /// "12 reminders (9 actions)", or "no reminders".
   public static func summary(_ r: CollectionsResult) -> String {
     let n = r.reminders.count
-    if n == 0 { return "no reminders" }
     let a = r.reminders.reduce(0) { $0 + $1.actions.count }
-    return "\(n) reminder\(n == 1 ? "" : "s") (\(a) action\(a == 1 ? "" : "s"))"
+    var s = n == 0 ? "no reminders" : "\(n) reminder\(n == 1 ? "" : "s") (\(a) action\(a == 1 ? "" : "s"))"
+    let unreachable = r.reminders.reduce(0) { $0 + $1.actions.filter(\.noRecipient).count }
+    if unreachable > 0 { s += ", \(unreachable) message\(unreachable == 1 ? "" : "s") without a recipient on file (tasks instead)" }
+    let w = r.waitingForReview.count
+    if w > 0 { s += "; \(w) reminder\(w == 1 ? "" : "s") held: a payment waits for review (\(r.waitingForReview.prefix(3).joined(separator: ", "))\(w > 3 ? ", ..." : ""))" }
+    return s
   }
 
   /// One reminder's block of text.
