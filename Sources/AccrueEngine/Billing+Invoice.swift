@@ -404,7 +404,10 @@ extension Billing {
     {
       early = (round(exact(total.multiplied(by: r), spec.source, "\(total) x \(RValue.percent(r))")), until, r)
     }
-    let period = t.advance.map { ($0.start, $0.end) } ?? t.arrears.map { ($0.start, $0.end) } ?? (t.date, t.date)
+    // The period of its advance lines; an invoice with none (usage in arrears alone) shows the arrears period.
+    let advanceLines = t.advance.map { adv in lines.contains { $0.periodStart >= adv.start && $0.periodStart < adv.end } } ?? false
+    let period = (advanceLines ? t.advance.map { ($0.start, $0.end) } : nil) ?? t.arrears.map { ($0.start, $0.end) }
+      ?? t.advance.map { ($0.start, $0.end) } ?? (t.date, t.date)
     return PlannedInvoice(
       key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: currency,
       issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,

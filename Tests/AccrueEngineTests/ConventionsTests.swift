@@ -139,3 +139,13 @@ struct TrialConventionTests {
     #expect(cal.invoices.first.map { "\($0.periodStart) \($0.periodEnd) \($0.total)" } == "2026-01-24 2026-02-01 8")
   }
 }
+
+@Suite("Invoice periods")
+struct InvoicePeriodTests {
+  @Test("an invoice with only usage billed in arrears shows the period its usage covers, not the coming one")
+  func arrearsOnly() throws {
+    let r = try ConventionsTests.bill(ConventionsTests.tiered(""), usage: "id,customer,date,name,quantity\ne1,cust-1,2026-10-05,x,3\n")
+    let inv = try #require(r.invoices.first)
+    #expect("\(inv.periodStart) \(inv.periodEnd)" == "2026-10-01 2026-11-01")
+  }
+}
