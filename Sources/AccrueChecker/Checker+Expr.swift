@@ -83,7 +83,9 @@ extension CheckerState {
     case (.number, .days): return "write a duration, as in '\(text) days'"
     case (.number, .businessDays): return "write '\(text) business days'"
     case (.number, .months): return "write '\(text) months'"
-    case (.number, .percent): return "write a percent, as in '\(text)%'"
+    case (.number, .percent):
+      // A number written as such becomes a percent with '%'; an expression cannot.
+      return text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "_" }) ? "write a percent, as in '\(text)%'" : "write a percent, as in '50%'"
     case (.months, .days): return "count this duration in days"
     case (.days, .months): return "count this duration in months"
     case (.text, .date): return "write dates without quotes, as in 2026-01-31"

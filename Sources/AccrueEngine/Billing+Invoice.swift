@@ -102,6 +102,15 @@ extension Billing {
     }
   }
 
+  /// What a usage line says it bills: "API calls: 250000 units"; for a percentage charge the transactions and their
+  /// volume ("Card fees: 4 transactions, 10,090.00 USD").
+  static func usageDescription(_ ch: CompiledCharge, _ metric: CompiledMetric, _ a: Accumulator, _ q: Fixed, _ c: Currency) -> String {
+    if case .percentage? = ch.pricing {
+      return "\(ch.label): \(a.events) transaction\(a.events == 1 ? "" : "s"), \(q.formatted(places: c.minorUnits, grouping: true)) \(c.code)"
+    }
+    return "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)"
+  }
+
   /// A charge's `minimum`: its line is at least that much each period (before a partial period's proration).
   static func chargeMinimum(_ ch: CompiledCharge, _ amount: Fixed, env: Env, currency: Currency, _ explain: inout [String]) -> Fixed {
     guard let m = ch.minimum, case .money(let floor, let c) = m.eval(env) else { return amount }
@@ -333,7 +342,7 @@ extension Billing {
         let rounded = env.exact(amount.rounded(places: uspec.currency.minorUnits, uspec.rounding), ch.source, "\(amount) rounded")
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
         var line = InvoiceLine(
-          description: (usagePhase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)",
+          description: (usagePhase.map { "\($0.name) phase: " } ?? "") + usageDescription(ch, metric, a, q, uspec.currency),
           charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
           rule: ch.source, explanation: explain)
         line.tiers = tiersHit
@@ -370,7 +379,8 @@ extension Billing {
         let gap = round(exact(due.subtracting(spend), minRule, "\(due) - \(spend)"))
         lines.append(
           InvoiceLine(
-            description: "Minimum commitment true-up (\(due) committed, \(spend) spent)", charge: "minimum", quantity: nil,
+            description: "Minimum commitment true-up (\(due.formatted(places: currency.minorUnits)) committed, \(spend.formatted(places: currency.minorUnits)) spent)",
+            charge: "minimum", quantity: nil,
             unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: minRule,
             explanation: [
               "rule \(minRule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",

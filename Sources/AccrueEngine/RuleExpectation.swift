@@ -149,9 +149,9 @@ extension RuleExpectation {
       // Several lines may share a description (two unlabeled discounts): one of them must have the amount.
       let same = inv.lines.filter { $0.description == d }
       guard !same.isEmpty else {
-        return "no such line; its lines: " + inv.lines.map { "\(RuleTestSpec.quote($0.description)) \($0.amount)" }.joined(separator: ", ")
+        return "no such line; its lines: " + inv.lines.map { "\(RuleTestSpec.quote($0.description)) \(money($0.amount, inv.currency))" }.joined(separator: ", ")
       }
-      return same.contains { $0.amount == a } ? nil : "line amount \(same.map(\.amount.description).joined(separator: " or "))"
+      return same.contains { $0.amount == a } ? nil : "line amount \(same.map { money($0.amount, inv.currency) }.joined(separator: " or "))"
     case .invoice(let k, let f):
       guard let inv = invoice(k) else { return "no invoice \(k)" }
       return f.failure(inv)
