@@ -6,34 +6,68 @@ import AccrueCore
 /// 10 days` is settled by a payment of the discounted amount booked within the window; the discount is recorded
 /// on the allocation and closes the invoice with it. After the window the same payment is a short payment.
 struct EarlyDiscounts: Sendable {
-  /// Per invoice: the discount in minor units (0: none) and the last day it applies.
-  var amount: [Int64] = []
-  var until: [Int32] = []
+  /// Per plan, its terms when they read no record (rate, days), worked out once; nil: none, or read per invoice.
+  var perPlan: [(rate: Fixed, days: Int)?] = []
+  /// The terms of invoices whose plan's terms read a record (`contract.x`): worked out per invoice, up front.
+  var perInvoice: [Int32: (amount: Int64, until: Int32)] = [:]
+  var isEmpty = true
 
-  /// The terms of each invoice that names a contract, from the plan in effect on its issue date: the rate of the
+  /// The terms of each plan, from the invoice's contract's plan in effect on its issue date: the rate of the
   /// invoice's amount (rounded with the plan's rounding), until its issue date plus the window.
   init(plan: ExecutablePlan, data: Dataset, env: Env) {
     guard plan.plans.contains(where: { $0.earlyDiscount != nil }) else { return }
+    isEmpty = false
+    var readsRecords = Set<Int>()
+    perPlan = plan.plans.indices.map { k in
+      guard let (rateE, withinE) = plan.plans[k].earlyDiscount else { return nil }
+      // Evaluated without records: terms that read one fail here, and are worked out per invoice below.
+      let saved = env.records
+      env.records = Array(repeating: [], count: saved.count)
+      env.reset()
+      defer {
+        env.records = saved
+        env.reset()
+      }
+      guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env), env.failure == nil else {
+        readsRecords.insert(k)
+        return nil
+      }
+      return (r, Int(n))
+    }
+    guard !readsRecords.isEmpty else { return }
     let invoices = data.invoices
-    amount = Array(repeating: 0, count: invoices.count)
-    until = Array(repeating: 0, count: invoices.count)
     for i in invoices.indices where invoices[i].contract >= 0 && !invoices[i].isCreditNote {
       let c = data.contracts[Int(invoices[i].contract)]
-      let spec = plan.plans[c.terms(on: invoices[i].issueDate).plan]
-      guard let (rateE, withinE) = spec.earlyDiscount else { continue }
+      let k = c.terms(on: invoices[i].issueDate).plan
+      guard readsRecords.contains(k), let (rateE, withinE) = plan.plans[k].earlyDiscount else { continue }
       Billing.setRecords(env, data, c)
       env.reset()
       guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
-        let last = invoices[i].issueDate.adding(days: Int(n)),
-        let d = invoices[i].amount.multiplied(by: r)?.toMinorUnits(exponent: invoices[i].currency.minorUnits, spec.rounding)
+        let offer = Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
       else { continue }
-      amount[i] = d
-      until[i] = last.dayNumber
+      perInvoice[Int32(i)] = offer
     }
     env.reset()
   }
 
-  var isEmpty: Bool { amount.isEmpty }
+  /// An invoice's discount (minor units) and its last day, for a rate and window.
+  static func offer(_ inv: OpenInvoice, _ rate: Fixed, _ days: Int, _ rounding: RoundingMode) -> (amount: Int64, until: Int32)? {
+    guard let last = inv.issueDate.adding(days: days),
+      let d = inv.amount.multiplied(by: rate)?.toMinorUnits(exponent: inv.currency.minorUnits, rounding), d > 0
+    else { return nil }
+    return (d, last.dayNumber)
+  }
+
+  /// Invoice `i`'s terms: its contract's plan's, worked out when asked (a pure function of the invoice).
+  func offer(_ i: Int, _ data: Dataset, _ plan: ExecutablePlan) -> (amount: Int64, until: Int32)? {
+    if let p = perInvoice[Int32(i)] { return p }
+    // Fields read one by one (a copy of the invoice would retain all its strings).
+    let contract = data.invoices[i].contract
+    guard contract >= 0, !data.invoices[i].isCreditNote else { return nil }
+    let k = data.contracts[Int(contract)].terms(on: data.invoices[i].issueDate).plan
+    guard let (r, n) = perPlan[k] else { return nil }
+    return Self.offer(data.invoices[i], r, n, plan.plans[k].rounding)
+  }
 }
 
 extension Matcher {
@@ -44,9 +78,9 @@ extension Matcher {
     var any = false
     let offered = invoices.map { i -> Int64 in
       let k = Int(i)
-      guard discounts.amount[k] > 0, booking.dayNumber <= discounts.until[k], discounts.amount[k] < open[k] else { return 0 }
+      guard let o = discounts.offer(k, data, plan), booking.dayNumber <= o.until, o.amount < open[k] else { return 0 }
       any = true
-      return discounts.amount[k]
+      return o.amount
     }
     return any ? offered : nil
   }
