@@ -149,6 +149,13 @@ struct TrustTests {
     #expect((f.rule.line, f.rule.column) == (2, 16))
   }
 
+  @Test("in a metric, the help names only what a metric can say (it suggested 'currency', which a metric cannot have)")
+  func metricCurrencyHelp() {
+    let load = RuleSetLoader.load(root: "rules", files: [("rules.accrue", "metric big {\n sum of event.amount\n where event.amount > 10.00 USD\n}\n")])
+    let d = Frontend.check(load).1.first { $0.code.id == "E0412" }
+    #expect(d?.help == "give one amount per currency, as in [10_000.00 USD, 8_000.00 GBP]")
+  }
+
   @Test("customer totals are worked out for dunning only: elsewhere they are an error, not a zero")
   func customerTotalsOutsideCadences() {
     let rules = """
