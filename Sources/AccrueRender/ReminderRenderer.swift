@@ -13,7 +13,9 @@ public enum ReminderRenderer {
     let unreachable = r.reminders.reduce(0) { $0 + $1.actions.filter(\.noRecipient).count }
     if unreachable > 0 { s += ", \(unreachable) message\(unreachable == 1 ? "" : "s") without a recipient on file (tasks instead)" }
     let w = r.waitingForReview.count
-    if w > 0 { s += "; \(w) reminder\(w == 1 ? "" : "s") held: a payment waits for review (\(r.waitingForReview.prefix(3).joined(separator: ", "))\(w > 3 ? ", ..." : ""))" }
+    if w > 0 {
+      s += "; \(w) invoice\(w == 1 ? "" : "s") not reminded while a payment waits for review (\(r.waitingForReview.prefix(3).joined(separator: ", "))\(w > 3 ? ", ..." : ""))"
+    }
     return s
   }
 

@@ -94,7 +94,7 @@ struct EarlyPaymentTests {
     let c = try #require(out.collections)
     #expect(c.waitingForReview == ["i1"])
     #expect(c.reminders.map(\.key) == ["i2/standard/first"])
-    #expect(ReminderRenderer.summary(c).contains("1 reminder held: a payment waits for review (i1)"))
+    #expect(ReminderRenderer.summary(c).contains("1 invoice not reminded while a payment waits for review (i1)"))
   }
 
   @Test("a message with no recipient on file becomes a task for the cadence's queue, counted in the summary")
