@@ -109,30 +109,10 @@ extension Matcher {
       dec.note += "; short by \(money(short, ctx.currency)) of the discounted \(money(discounted, ctx.currency)) (early-payment discount \(discount)), "
         + "\(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))" + unstated(ctx.under, ctx.currency)
     }
-    let list = names(invoices)
-    let c: OutcomeCase = within ? .underpaymentWithin : .underpaymentBeyond
-    switch rule.r.outcomes[c] {
-    case .writeOff?:
-      dec.kind = .allocate(writeOffShort: true)
-      dec.discounts = offered
-    case .exception(let q, let r)?:
-      dec.kind = .hold
-      dec.queue = q
-      dec.reason = (r ?? c.rawValue) + " (\(money(short, ctx.currency)) short of \(list) after the early-payment discount of \(discount))"
-      dec.suggestions = invoices
-      dec.reserve = true
-      dec.invoices = []
-    case .leaveUnapplied?:
-      dec.kind = .hold
-      dec.invoices = []
-      dec.suggestions = invoices
-      dec.reserve = true
-    case .creditOnAccount?:
-      dec.kind = .hold
-      dec.excess = .creditOnAccount
-      dec.invoices = []
-    case nil: break  // a partial payment: no discount, the invoices stay partly open
-    }
+    dec.discounts = offered
+    shortOutcome(&dec, within: within, rule, " (\(money(short, ctx.currency)) short of \(names(invoices)) after the early-payment discount of \(discount))")
+    // Without an outcome the payment is a partial one: no discount.
+    if rule.r.outcomes[within ? .underpaymentWithin : .underpaymentBeyond] == nil { dec.discounts = [] }
     return dec
   }
 }

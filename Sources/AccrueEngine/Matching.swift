@@ -1408,13 +1408,21 @@ struct Matcher {
       }
       return dec
     }
+    shortOutcome(&dec, within: within, rule, " (\(money(short, ctx.currency)) short of \(list))")
+    return dec
+  }
+
+  /// What a short payment's outcome makes of a decision: written off (closes the invoices), held for review with
+  /// `detail` in the reason, left unapplied, credited, or (no outcome) a partial payment.
+  func shortOutcome(_ dec: inout Decision, within: Bool, _ rule: MatchRuleBox, _ detail: String) {
     let c: OutcomeCase = within ? .underpaymentWithin : .underpaymentBeyond
+    let invoices = dec.invoices
     switch rule.r.outcomes[c] {
     case .writeOff?: dec.kind = .allocate(writeOffShort: true)
     case .exception(let q, let r)?:
       dec.kind = .hold
       dec.queue = q
-      dec.reason = (r ?? c.rawValue) + " (\(money(short, ctx.currency)) short of \(list))"
+      dec.reason = (r ?? c.rawValue) + detail
       dec.suggestions = invoices
       dec.reserve = true
       dec.invoices = []
@@ -1429,7 +1437,8 @@ struct Matcher {
       dec.invoices = []
     case nil: break  // a partial payment: the invoices stay partly open
     }
-    return dec
+    // Discounts are taken only by invoices the payment settles.
+    if case .hold = dec.kind { dec.discounts = [] }
   }
 
   /// The rule's `on no match` outcome, when it has one.
