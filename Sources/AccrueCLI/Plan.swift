@@ -147,10 +147,18 @@ enum PlanCommand {
       OptionSpec(long: "coverage", short: nil, value: nil, help: "Also list the rules, tiers and steps that never fired on this data."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
-    discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
+    discussion: """
+      Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written) or when --explain or
+      --why-not names nothing of the run (the closest key is suggested), 64 on a usage error.
+      """)
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     if args.value("from") != nil || args.value("to") != nil { return Forecast.run(args, io: io) }
+    let only = args.value("only").flatMap(Produce.Only.init)
+    if args.value("why-not") != nil, let only, only != .reminders {
+      return CLI.usageError(
+        UsageError(message: "'--why-not' says why no reminder fired, and '--only \(only.rawValue)' leaves out reminders: drop --only", command: spec), io: io)
+    }
     let inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code
@@ -161,7 +169,7 @@ enum PlanCommand {
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(Produce.Only.init),
+      only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json")
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
@@ -169,8 +177,22 @@ enum PlanCommand {
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
     if let id = args.value("why-not") {
+      if inputs.plan.cadences.isEmpty {
+        io.err("Error: the rules in \(args.value("rules") ?? "") have no cadence, so no reminder can fire for '\(id)'\n")
+        return ExitStatus.failure
+      }
+      if let message = PlanLookup.whyNotMissing(id, output: output, inputs: inputs) {
+        io.err("Error: \(message)\n")
+        return ExitStatus.failure
+      }
       io.out(ReminderRenderer.whyNot(id, collections?.whyNot ?? []))
       return ExitStatus.success
+    }
+    if let key = args.value("explain"),
+      let message = PlanLookup.explainMissing(key, output: output, inputs: inputs, only: only, state: args.value("state"))
+    {
+      io.err("Error: \(message)\n")
+      return ExitStatus.failure
     }
     switch args.value("format") ?? "text" {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
