@@ -140,6 +140,10 @@ enum PlanCommand {
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: RunInputs.options + [
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
+      OptionSpec(
+        long: "table", short: nil, value: "table",
+        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md).",
+        choices: Produce.csvTableNames),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
@@ -159,6 +163,7 @@ enum PlanCommand {
       return CLI.usageError(
         UsageError(message: "'--why-not' says why no reminder fired, and '--only \(only.rawValue)' leaves out reminders: drop --only", command: spec), io: io)
     }
+    if let code = tableConflict(args, only: only, io: io) { return code }
     let inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code
@@ -194,9 +199,9 @@ enum PlanCommand {
       io.err("Error: \(message)\n")
       return ExitStatus.failure
     }
-    switch args.value("format") ?? "text" {
+    switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
-    case "csv": io.out(InvoiceRenderer.csv(result))
+    case "csv": io.out(args.value("table").map { Produce.csvTable($0, output) } ?? Produce.joinedCSV(Produce.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: args.value("only") == nil || args.value("only") == "invoices"
@@ -227,6 +232,24 @@ enum PlanCommand {
     }
     KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: inputs.size + result.invoices.count * 10)
     return ExitStatus.success
+  }
+}
+
+extension PlanCommand {
+  /// The output format: `--format`, else csv with `--table`, else text.
+  static func format(_ args: ParsedArguments) -> String { args.value("format") ?? (args.value("table") != nil ? "csv" : "text") }
+
+  /// `--table` with another format than csv, or with an `--only` that leaves its table out: a usage error.
+  static func tableConflict(_ args: ParsedArguments, only: Produce.Only?, io: OutputSink) -> Int32? {
+    guard let table = args.value("table") else { return nil }
+    if let f = args.value("format"), f != "csv" {
+      return CLI.usageError(UsageError(message: "'--table' picks one CSV table and cannot be combined with '--format \(f)'", command: spec), io: io)
+    }
+    if let only, Produce.part(ofTable: table) != only {
+      return CLI.usageError(
+        UsageError(message: "'--table \(table)' cannot be combined with '--only \(only.rawValue)', which leaves that table out", command: spec), io: io)
+    }
+    return nil
   }
 }
 
