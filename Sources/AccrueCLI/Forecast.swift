@@ -29,6 +29,12 @@ enum Forecast {
         UsageError(message: "'--\(given)' needs '--\(missing)': a forecast runs from --from to --to, day by day (for one date, give --as-of alone)", command: spec),
         io: io)
     }
+    if let code = PlanCommand.tableConflict(args, only: nil, io: io) { return code }
+    if let t = args.value("table"), !ForecastRenderer.csvTableNames.contains(t) {
+      return CLI.usageError(
+        UsageError(message: "'--table \(t)': a forecast applies no payments; its tables are \(ForecastRenderer.csvTableNames.joined(separator: ", "))", command: spec),
+        io: io)
+    }
     let (fromDate, e1) = RunInputs.date(args, "from", required: true, spec: spec, io: io)
     if let e1 { return e1 }
     let (toDate, e2) = RunInputs.date(args, "to", required: true, spec: spec, io: io)
@@ -51,7 +57,11 @@ enum Forecast {
     let t1 = clock.now
     if !days.issues.isEmpty, let code = RunInputs.handleIssues(days.issues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(days.failures, inputs.plan, io: io) { return code }
-    ForecastRenderer.writeText(days.days, from: from, to: to) { io.out($0) }
+    switch PlanCommand.format(args) {
+    case "json": ForecastRenderer.writeJSON(days.days, from: from, to: to) { io.out($0) }
+    case "csv": io.out(args.value("table").map { ForecastRenderer.csvTable($0, days.days) } ?? ForecastRenderer.csv(days.days))
+    default: ForecastRenderer.writeText(days.days, from: from, to: to) { io.out($0) }
+    }
     if args.flag("stats") {
       let (tr, td) = inputs.times
       let ms = { (d: Duration) in Check.ms(Check.seconds(d)) }
