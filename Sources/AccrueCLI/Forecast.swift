@@ -53,7 +53,12 @@ enum Forecast {
     }
     let clock = ContinuousClock()
     let t0 = clock.now
-    let days = ForecastRun.run(plan: inputs.plan, data: inputs.data, from: from, to: to, journal: inputs.journal)
+    var days = ForecastRun.run(plan: inputs.plan, data: inputs.data, from: from, to: to, journal: inputs.journal)
+    // Each day's invoices and reminders in an order that does not depend on the data's row order.
+    for k in days.days.indices {
+      OutputOrder.sortInvoices(&days.days[k].invoices)
+      OutputOrder.sortReminders(&days.days[k].reminders)
+    }
     let t1 = clock.now
     if !days.issues.isEmpty, let code = RunInputs.handleIssues(days.issues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(days.failures, inputs.plan, io: io) { return code }

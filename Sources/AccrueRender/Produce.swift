@@ -45,11 +45,15 @@ public enum Produce {
       if dunning { d.recordPayments(r) }
       if only == nil || only == .matches { cash = r }
     }
-    let c =
+    var c =
       dunning
       ? Collections.run(
         plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot, explanations: explanations)
       : nil
+    // Collections works customer by customer in the order of customers.csv: its reminders are put in an order
+    // of their own (customer id, key) here, so that the output does not depend on the order of the data's rows.
+    if c != nil { OutputOrder.sortReminders(&c!.reminders) }
+    OutputOrder.sortInvoices(&b.invoices)
     return Output(billing: b, collections: c, cash: cash, issues: issues, only: only)
   }
 
