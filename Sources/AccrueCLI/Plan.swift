@@ -140,6 +140,10 @@ enum PlanCommand {
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: RunInputs.options + [
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
+      OptionSpec(
+        long: "table", short: nil, value: "table",
+        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md).",
+        choices: Produce.csvTableNames),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
@@ -147,10 +151,19 @@ enum PlanCommand {
       OptionSpec(long: "coverage", short: nil, value: nil, help: "Also list the rules, tiers and steps that never fired on this data."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
-    discussion: "Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written), 64 on a usage error.")
+    discussion: """
+      Exits 0 when the run succeeds, 1 on errors in the rules or the data (nothing is written) or when --explain or
+      --why-not names nothing of the run (the closest key is suggested), 64 on a usage error.
+      """)
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     if args.value("from") != nil || args.value("to") != nil { return Forecast.run(args, io: io) }
+    let only = args.value("only").flatMap(Produce.Only.init)
+    if args.value("why-not") != nil, let only, only != .reminders {
+      return CLI.usageError(
+        UsageError(message: "'--why-not' says why no reminder fired, and '--only \(only.rawValue)' leaves out reminders: drop --only", command: spec), io: io)
+    }
+    if let code = tableConflict(args, only: only, io: io) { return code }
     let inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code
@@ -161,7 +174,7 @@ enum PlanCommand {
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(Produce.Only.init),
+      only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json")
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
@@ -169,12 +182,26 @@ enum PlanCommand {
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
     if let id = args.value("why-not") {
+      if inputs.plan.cadences.isEmpty {
+        io.err("Error: the rules in \(args.value("rules") ?? "") have no cadence, so no reminder can fire for '\(id)'\n")
+        return ExitStatus.failure
+      }
+      if let message = PlanLookup.whyNotMissing(id, output: output, inputs: inputs) {
+        io.err("Error: \(message)\n")
+        return ExitStatus.failure
+      }
       io.out(ReminderRenderer.whyNot(id, collections?.whyNot ?? []))
       return ExitStatus.success
     }
-    switch args.value("format") ?? "text" {
+    if let key = args.value("explain"),
+      let message = PlanLookup.explainMissing(key, output: output, inputs: inputs, only: only, state: args.value("state"))
+    {
+      io.err("Error: \(message)\n")
+      return ExitStatus.failure
+    }
+    switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
-    case "csv": io.out(InvoiceRenderer.csv(result))
+    case "csv": io.out(args.value("table").map { Produce.csvTable($0, output) } ?? Produce.joinedCSV(Produce.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: args.value("only") == nil || args.value("only") == "invoices"
@@ -205,6 +232,24 @@ enum PlanCommand {
     }
     KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: inputs.size + result.invoices.count * 10)
     return ExitStatus.success
+  }
+}
+
+extension PlanCommand {
+  /// The output format: `--format`, else csv with `--table`, else text.
+  static func format(_ args: ParsedArguments) -> String { args.value("format") ?? (args.value("table") != nil ? "csv" : "text") }
+
+  /// `--table` with another format than csv, or with an `--only` that leaves its table out: a usage error.
+  static func tableConflict(_ args: ParsedArguments, only: Produce.Only?, io: OutputSink) -> Int32? {
+    guard let table = args.value("table") else { return nil }
+    if let f = args.value("format"), f != "csv" {
+      return CLI.usageError(UsageError(message: "'--table' picks one CSV table and cannot be combined with '--format \(f)'", command: spec), io: io)
+    }
+    if let only, Produce.part(ofTable: table) != only {
+      return CLI.usageError(
+        UsageError(message: "'--table \(table)' cannot be combined with '--only \(only.rawValue)', which leaves that table out", command: spec), io: io)
+    }
+    return nil
   }
 }
 

@@ -54,7 +54,7 @@ extension RuleTestSpec {
         i += 1
         continue
       }
-      var words = Words(t)
+      var words = Words(Words.withoutComment(t))
       switch words.next() {
       case "test":
         guard let n = words.quoted() else { return fail("write the test's name in quotes: test \"Team seats\"") }
@@ -167,6 +167,29 @@ struct Words {
       i += 1
     }
     return nil
+  }
+
+  /// The line without its trailing comment: a `#` outside quotes that begins a word (at the start of the line
+  /// or after a space or tab) starts a comment, which runs to the end of the line. A `#` inside a word is kept
+  /// (`stmt-1a2b#2`, a payment's id), and so is one inside quotes (`"Order #12"`).
+  static func withoutComment(_ line: String) -> String {
+    let chars = Array(line)
+    var quoted = false
+    var i = 0
+    while i < chars.count {
+      let c = chars[i]
+      if quoted {
+        if c == "\\" { i += 1 } else if c == "\"" { quoted = false }
+      } else if c == "\"" {
+        quoted = true
+      } else if c == "#", i == 0 || chars[i - 1] == " " || chars[i - 1] == "\t" {
+        var s = String(chars[..<i])
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return s
+      }
+      i += 1
+    }
+    return line
   }
 
   /// The rest of the line, trimmed (a path).

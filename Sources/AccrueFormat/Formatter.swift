@@ -23,10 +23,11 @@ public enum Formatter {
     var interner = Interner()
     let lexed = Lexer.lex(file, interner: &interner)
     var next: Int32 = 0
-    let (_, parseDiags) = Parser.parse(file, lexed, nextExprID: &next)
+    let (ast, parseDiags) = Parser.parse(file, lexed, nextExprID: &next)
     let errors = (lexed.diagnostics + parseDiags).filter { $0.severity == .error }
     if !errors.isEmpty { return .failure(FormatError(diagnostics: errors, sources: map)) }
-    return .success(Layout(bytes: bytes, tokens: lexed.tokens, comments: lexed.comments).render())
+    let facts = SyntaxFacts(ast, tokens: lexed.tokens)
+    return .success(Layout(bytes: bytes, tokens: lexed.tokens, comments: lexed.comments, facts: facts).render())
   }
 
   /// Builtin functions: written `max(a, b)`, although some are also words of the language.
@@ -55,6 +56,8 @@ struct Layout {
   let bytes: [UInt8]
   let tokens: [Token]
   let comments: [Range<Int32>]
+  /// Calls and signs as the parser read them.
+  var facts: SyntaxFacts? = nil
 
   func text(_ s: Int32, _ e: Int32) -> String { String(decoding: bytes[Int(s)..<Int(e)], as: UTF8.self) }
   func text(_ t: Token) -> String { text(t.start, t.end) }
@@ -79,6 +82,8 @@ struct Layout {
     default: break
     }
     if b.kind == .lparen, a.kind == .identifier {
+      // A function's name, even one spelt like a word of the language (a define named 'half').
+      if facts?.functions.contains(a.start) == true { return false }
       let name = text(a)
       if Formatter.functions.contains(name) || !Keyword.allCases.contains(where: { a.is($0) }) { return false }
     }
@@ -97,6 +102,12 @@ struct Layout {
   /// A minus is unary after an operator, an opening bracket, a comma, a colon, the start of a line or a word
   /// of the language (`discount -5%`); binary after a value.
   func isUnary(_ minus: Token, previous: Token?) -> Bool {
+    // As the parser read it (after a string, `discount "l" -(…)`, a minus is unary; after a field named like a
+    // word, `contract.quantity - 1`, binary); else judged from the token before.
+    if let f = facts {
+      if f.unaryMinus.contains(minus.start) { return true }
+      if f.binaryMinus.contains(minus.start) { return false }
+    }
     guard let p = previous else { return true }
     switch p.kind {
     case .number, .percent, .date, .string, .rparen, .rbracket: return false

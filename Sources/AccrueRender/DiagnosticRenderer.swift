@@ -194,14 +194,22 @@ public enum DiagnosticRenderer {
         ("defaultConfiguration", .object([("level", .string(level(c.severity)))])),
       ])
     }
+    // A fingerprint per diagnostic: the hash of its code, file, line text, column and message (so two diagnostics
+    // on one line differ), then ":N", the how-manieth diagnostic with that hash it is (so the same diagnostic on two
+    // identical lines differs too), as GitHub's own fingerprints are made. No line number goes in: a diagnostic keeps
+    // its fingerprint when lines above it are added or removed, and code scanning keeps tracking the same alert.
+    var seen: [String: Int] = [:]
     let results: [JSON] = diags.map { d in
       let f = sources[d.span.file]
-      let line = f.lineText(sources.resolve(d.span).start.line).trimmingCharacters(in: .whitespaces)
+      let start = sources.resolve(d.span).start
+      let line = f.lineText(start.line).trimmingCharacters(in: .whitespaces)
+      let hash = fingerprint([d.code.id, f.path, line, String(start.column), d.message].joined(separator: "|"))
+      seen[hash, default: 0] += 1
       var fields: [(String, JSON)] = [
         ("ruleId", .string(d.code.id)), ("ruleIndex", .int(index[d.code.id] ?? 0)), ("level", .string(level(d.severity))),
         ("message", .object([("text", .string(d.message + (d.help.map { " (help: \($0))" } ?? "")))])),
         ("locations", .array([physical(d.span, sources)])),
-        ("partialFingerprints", .object([("primaryLocationLineHash", .string(fingerprint(d.code.id + "|" + f.path + "|" + line)))])),
+        ("partialFingerprints", .object([("primaryLocationLineHash", .string("\(hash):\(seen[hash]!)"))])),
       ]
       let related = d.notes.compactMap { n -> JSON? in
         guard let s = n.span else { return nil }

@@ -1,7 +1,9 @@
 import AccrueCore
 import AccrueEngine
 
-/// Renders `accrue plan --from --to`: one block per day that produces something, then a summary.
+/// Renders `accrue plan --from --to`: one block per day that produces something, then a summary; or JSON (every
+/// day, with its invoices and reminders in the shapes of `plan --format json`); or CSV (plan's invoices,
+/// reminders and actions tables, each row led by its day).
 public enum ForecastRenderer {
   public static func writeText(_ days: [ForecastDay], from: CivilDate, to: CivilDate, _ emit: (String) -> Void) {
     emit("Forecast from \(from) to \(to) (no payments assumed)\n")
@@ -22,5 +24,59 @@ public enum ForecastRenderer {
       emit(out)
     }
     emit("\nForecast: \(invoices) invoice\(invoices == 1 ? "" : "s"), \(reminders) reminder\(reminders == 1 ? "" : "s") over \(days.count) day\(days.count == 1 ? "" : "s")\n")
+  }
+
+  /// One object: `from`, `to`, `payments_assumed` (false), `days` (every day of the range in order: `date`,
+  /// `weekday`, `invoices`, `reminders`) and `summary`. Written a day at a time.
+  public static func writeJSON(_ days: [ForecastDay], from: CivilDate, to: CivilDate, _ emit: (String) -> Void) {
+    emit("{\n  \"from\": \"\(from)\",\n  \"to\": \"\(to)\",\n  \"payments_assumed\": false,\n  \"days\": [")
+    var sums: [Currency: Fixed] = [:]
+    var counts = (invoices: 0, reminders: 0, actions: 0)
+    for (n, day) in days.enumerated() {
+      let obj = JSON.object([
+        ("date", .string(day.date.description)), ("weekday", .string("\(day.date.weekday)")),
+        ("invoices", .array(day.invoices.map(InvoiceRenderer.invoiceJSON))), ("reminders", .array(day.reminders.map(ReminderRenderer.json))),
+      ])
+      emit((n > 0 ? "," : "") + "\n    " + obj.serialized(pretty: true, indent: 2))
+      for i in day.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+      counts.invoices += day.invoices.count
+      counts.reminders += day.reminders.count
+      counts.actions += day.reminders.reduce(0) { $0 + $1.actions.count }
+    }
+    emit(days.isEmpty ? "],\n" : "\n  ],\n")
+    let summary = JSON.object([
+      ("days", .int(days.count)), ("invoices", .int(counts.invoices)),
+      ("totals", .object(sums.keys.sorted().map { ($0.code, .string(InvoiceRenderer.plain(sums[$0]!, $0))) })),
+      ("reminders", .int(counts.reminders)), ("actions", .int(counts.actions)),
+    ])
+    emit("  \"summary\": " + summary.serialized(pretty: true, indent: 1) + "\n}\n")
+  }
+
+  /// The CSV tables of a forecast: `plan`'s invoices, reminders and actions tables with a first column `day`.
+  public static let csvTableNames = ["invoices", "reminders", "actions"]
+
+  /// One table of the forecast (`csvTableNames`), every row led by the day it goes out.
+  public static func csvTable(_ name: String, _ days: [ForecastDay]) -> String {
+    var out = "day,"
+    switch name {
+    case "invoices": out += InvoiceRenderer.csvHeader
+    case "reminders": out += ReminderRenderer.remindersHeader
+    default: out += ReminderRenderer.actionsHeader
+    }
+    out += "\r\n"
+    for day in days {
+      let lead = day.date.description + ","
+      switch name {
+      case "invoices": InvoiceRenderer.csvRows(day.invoices, lead: lead, into: &out)
+      case "reminders": ReminderRenderer.remindersRows(day.reminders, lead: lead, into: &out)
+      default: ReminderRenderer.actionsRows(day.reminders, lead: lead, into: &out)
+      }
+    }
+    return out
+  }
+
+  /// Every table of the forecast, a blank line between two (as `plan --format csv`).
+  public static func csv(_ days: [ForecastDay]) -> String {
+    Produce.joinedCSV(csvTableNames.map { ($0, csvTable($0, days)) })
   }
 }

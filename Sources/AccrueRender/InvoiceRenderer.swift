@@ -252,13 +252,22 @@ public enum InvoiceRenderer {
       ? "\"" + s.replacingQuotes() + "\"" : s
   }
 
+  /// The header of the invoices CSV (no line end).
+  public static let csvHeader = "invoice,customer,contract,plan,currency,issue_date,due_date,kind,description,quantity,unit_price,amount,period_start,period_end,rule"
+
   /// CSV for spreadsheets: one row per line, tax and total.
   public static func csv(_ r: BillingResult) -> String {
-    var out = "invoice,customer,contract,plan,currency,issue_date,due_date,kind,description,quantity,unit_price,amount,period_start,period_end,rule\r\n"
-    for inv in r.invoices {
+    var out = csvHeader + "\r\n"
+    csvRows(r.invoices, into: &out)
+    return out
+  }
+
+  /// The invoices' CSV rows, each starting with `lead` (cells already written as CSV, with their comma).
+  public static func csvRows(_ invoices: [PlannedInvoice], lead: String = "", into out: inout String) {
+    for inv in invoices {
       let head = [inv.key, inv.customerID, inv.contractID, inv.plan, inv.currency.code, inv.issueDate.description, inv.dueDate.description]
       func row(_ kind: String, _ desc: String, _ q: String, _ u: String, _ amt: Fixed, _ ps: String, _ pe: String, _ rule: String) {
-        out += (head + [kind, desc, q, u, plain(amt, inv.currency), ps, pe, rule]).map(csvField).joined(separator: ",") + "\r\n"
+        out += lead + (head + [kind, desc, q, u, plain(amt, inv.currency), ps, pe, rule]).map(csvField).joined(separator: ",") + "\r\n"
       }
       for l in inv.lines {
         row(
@@ -268,7 +277,6 @@ public enum InvoiceRenderer {
       for t in inv.taxes { row(t.inclusive ? "tax included" : "tax", t.label, "", "", t.amount, "", "", t.rule.description) }
       row("total", "total", "", "", inv.total, inv.periodStart.description, lastDay(inv.periodEnd).description, "")
     }
-    return out
   }
 
   /// Data problems, located like compiler errors.

@@ -15,6 +15,8 @@ public enum Produce {
     public var collections: CollectionsResult?
     public var cash: CashResult?
     public var issues: [DataIssue]
+    /// The part of the run asked for (`--only`), nil for all of it.
+    public var only: Only? = nil
 
     /// Rules that could not be evaluated on the data, in billing, cash application and collections (any one
     /// stops the run: nothing is shown or written).
@@ -43,12 +45,16 @@ public enum Produce {
       if dunning { d.recordPayments(r) }
       if only == nil || only == .matches { cash = r }
     }
-    let c =
+    var c =
       dunning
       ? Collections.run(
         plan: plan, data: d, asOf: asOf, history: journal?.sentReminders ?? [], whyNot: whyNot, explanations: explanations)
       : nil
-    return Output(billing: b, collections: c, cash: cash, issues: issues)
+    // Collections works customer by customer in the order of customers.csv: its reminders are put in an order
+    // of their own (customer id, key) here, so that the output does not depend on the order of the data's rows.
+    if c != nil { OutputOrder.sortReminders(&c!.reminders) }
+    OutputOrder.sortInvoices(&b.invoices)
+    return Output(billing: b, collections: c, cash: cash, issues: issues, only: only)
   }
 
   /// The journal items of a run's outputs.
@@ -59,26 +65,61 @@ public enum Produce {
     return out
   }
 
-  /// The files of a run folder: invoices, reminders and actions as JSON and CSV.
-  public static func files(_ o: Output) -> [(name: String, bytes: [UInt8])] {
-    let (b, c) = (o.billing, o.collections)
-    var invoicesJSON = ""
-    InvoiceRenderer.writeJSON(b) { invoicesJSON += $0 }
-    let reminders = c?.reminders ?? []
-    let remindersJSON = JSON.array(reminders.map(ReminderRenderer.json)).serialized(pretty: true) + "\n"
-    return [
-      ("invoices.json", Array(invoicesJSON.utf8)), ("invoices.csv", Array(InvoiceRenderer.csv(b).utf8)),
-      ("reminders.json", Array(remindersJSON.utf8)), ("reminders.csv", Array(ReminderRenderer.remindersCSV(reminders).utf8)),
-      ("actions.csv", Array(ReminderRenderer.actionsCSV(reminders).utf8)),
-    ] + cashFiles(o.cash)
+  /// The CSV tables of a run, by the name of the file `apply` writes them to (`invoices` is invoices.csv).
+  public static let csvTableNames = ["invoices", "reminders", "actions", "cash_applications", "exceptions"]
+
+  /// The part of a run that produces a table.
+  public static func part(ofTable name: String) -> Only {
+    switch name {
+    case "invoices": .invoices
+    case "reminders", "actions": .reminders
+    default: .matches
+    }
   }
 
-  static func cashFiles(_ r: CashResult?) -> [(name: String, bytes: [UInt8])] {
-    guard let r else { return [] }
-    let json = JSON.array(r.applications.map(CashRenderer.json)).serialized(pretty: true) + "\n"
-    return [
-      ("cash_applications.json", Array(json.utf8)), ("cash_applications.csv", Array(CashRenderer.applicationsCSV(r.applications).utf8)),
-      ("exceptions.csv", Array(CashRenderer.exceptionsCSV(r.applications).utf8)),
-    ]
+  /// One CSV table of a run (its header only when that part did not run), as `apply` writes it.
+  public static func csvTable(_ name: String, _ o: Output) -> String {
+    let reminders = o.collections?.reminders ?? []
+    let payments = o.cash?.applications ?? []
+    switch name {
+    case "invoices": return InvoiceRenderer.csv(o.billing)
+    case "reminders": return ReminderRenderer.remindersCSV(reminders)
+    case "actions": return ReminderRenderer.actionsCSV(reminders)
+    case "cash_applications": return CashRenderer.applicationsCSV(payments)
+    default: return CashRenderer.exceptionsCSV(payments)
+    }
+  }
+
+  /// The tables of what the run worked out, in `csvTableNames` order: invoices unless `--only` left billing
+  /// out, reminders and actions when collections ran, cash applications and exceptions when cash application ran.
+  public static func csvTables(_ o: Output) -> [(name: String, csv: String)] {
+    csvTableNames.filter { name in
+      switch part(ofTable: name) {
+      case .invoices: o.only == nil || o.only == .invoices
+      case .reminders: o.collections != nil
+      case .matches: o.cash != nil
+      }
+    }.map { ($0, csvTable($0, o)) }
+  }
+
+  /// Several CSV tables as one text: each with its header, one blank line between two tables.
+  public static func joinedCSV(_ tables: [(name: String, csv: String)]) -> String {
+    tables.map(\.csv).joined(separator: "\r\n")
+  }
+
+  /// The files of a run folder: invoices, reminders and actions as JSON and CSV, and with cash application its
+  /// matches as JSON and the cash applications and exceptions as CSV.
+  public static func files(_ o: Output) -> [(name: String, bytes: [UInt8])] {
+    var invoicesJSON = ""
+    InvoiceRenderer.writeJSON(o.billing) { invoicesJSON += $0 }
+    let reminders = o.collections?.reminders ?? []
+    let remindersJSON = JSON.array(reminders.map(ReminderRenderer.json)).serialized(pretty: true) + "\n"
+    func csv(_ name: String) -> (name: String, bytes: [UInt8]) { (name + ".csv", Array(csvTable(name, o).utf8)) }
+    var out = [("invoices.json", Array(invoicesJSON.utf8)), csv("invoices"), ("reminders.json", Array(remindersJSON.utf8)), csv("reminders"), csv("actions")]
+    if let r = o.cash {
+      let json = JSON.array(r.applications.map(CashRenderer.json)).serialized(pretty: true) + "\n"
+      out += [("cash_applications.json", Array(json.utf8)), csv("cash_applications"), csv("exceptions")]
+    }
+    return out
   }
 }

@@ -186,9 +186,20 @@ public enum ReminderRenderer {
     ])
   }
 
+  /// The header of the reminders CSV (no line end).
+  public static let remindersHeader = "key,date,customer,cadence,step,step_date,invoices,currency,open_balance,channels,recipients,rule"
+  /// The header of the actions CSV (no line end).
+  public static let actionsHeader = "key,reminder,customer,kind,detail,currency,amount,rule"
+
   /// Reminders as CSV: one row per reminder.
   public static func remindersCSV(_ list: [Reminder]) -> String {
-    var out = "key,date,customer,cadence,step,step_date,invoices,currency,open_balance,channels,recipients,rule\r\n"
+    var out = remindersHeader + "\r\n"
+    remindersRows(list, into: &out)
+    return out
+  }
+
+  /// The reminders' CSV rows, each starting with `lead` (cells already written as CSV, with their comma).
+  public static func remindersRows(_ list: [Reminder], lead: String = "", into out: inout String) {
     for m in list {
       let cells = [
         m.key, m.date.description, m.customerID, m.cadence, m.step, m.stepDate.description, m.invoices.map(\.id).joined(separator: ";"),
@@ -196,24 +207,28 @@ public enum ReminderRenderer {
         m.messages.map { "\($0.channel):\($0.template)" }.joined(separator: ";"),
         m.messages.flatMap { $0.to + $0.cc }.joined(separator: ";"), m.rule.description,
       ]
-      out += cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
+      out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
     }
-    return out
   }
 
   /// Actions as CSV: one row per action, keyed by its reminder and position.
   public static func actionsCSV(_ list: [Reminder]) -> String {
-    var out = "key,reminder,customer,kind,detail,currency,amount,rule\r\n"
+    var out = actionsHeader + "\r\n"
+    actionsRows(list, into: &out)
+    return out
+  }
+
+  /// The actions' CSV rows, each starting with `lead` (cells already written as CSV, with their comma).
+  public static func actionsRows(_ list: [Reminder], lead: String = "", into out: inout String) {
     for m in list {
       for (i, a) in m.actions.enumerated() {
         let cells = [
           "\(m.key)#\(i + 1)", m.key, m.customerID, a.kind, a.detail, m.currency.code,
           a.amount.map { InvoiceRenderer.plain($0, m.currency) } ?? "", m.rule.description,
         ]
-        out += cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
+        out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
       }
     }
-    return out
   }
 }
 

@@ -94,6 +94,30 @@ struct CLITests {
     #expect(results?.first?["ruleId"] as? String == "E0402")
   }
 
+  /// The SARIF fingerprints of a file's diagnostics, in order.
+  static func fingerprints(_ path: String) throws -> [String] {
+    let sarif = Self.run(["check", "--format", "sarif", path]).1
+    let s = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+    let results = (s?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]] ?? []
+    return results.map { (($0["partialFingerprints"] as? [String: Any])?["primaryLocationLineHash"] as? String) ?? "" }
+  }
+
+  @Test("SARIF: two diagnostics on one line, or on two identical lines, get distinct fingerprints, the same on every run")
+  func sarifFingerprints() throws {
+    // Two E0301 on line 1 (they had one fingerprint), a warning on line 2, the same E0201 on lines 5 and 10 (the
+    // same text, column and message), an E0508 on line 8.
+    let text = "let x = foo + bar\nlet y = x\n" + ["a", "b"].map { "cadence \($0) {\n  step s 1 days after due {\n    send email foo\n  }\n}\n" }.joined()
+    let bad = try Self.temp("f.accrue", text)
+    let prints = try Self.fingerprints(bad)
+    #expect(prints.count == 6, "\(prints)")
+    #expect(Set(prints).count == prints.count, "\(prints)")
+    #expect(prints.allSatisfy { !$0.isEmpty })
+    #expect(try Self.fingerprints(bad) == prints)
+    // Adding a line above keeps each diagnostic's fingerprint (code scanning keeps tracking it).
+    try ("# a comment\n" + text).write(toFile: bad, atomically: true, encoding: .utf8)
+    #expect(Set(try Self.fingerprints(bad)) == Set(prints))
+  }
+
   @Test("explain prints the long explanation")
   func explain() {
     let (s, out, _) = Self.run(["explain", "E0406"])

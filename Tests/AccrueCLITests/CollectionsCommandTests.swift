@@ -46,6 +46,27 @@ struct CollectionsCommandTests {
     #expect(CLITests.run(["plan"] + Self.base + ["--from", "2026-01-01", "--to", "2027-06-01"]).0 == 64)
   }
 
+  @Test(
+    "a forecast with an option it does not take, or half a range, is a usage error naming the conflict",
+    arguments: [
+      (["--as-of", "2026-11-01", "--from", "2026-11-02", "--to", "2026-11-03"], ["'--as-of'", "'--from' and '--to'"]),
+      (["--to", "2026-11-03", "--as-of", "2026-11-01"], ["'--as-of'", "'--to'"]),
+      (["--from", "2026-11-02"], ["'--from' needs '--to'"]),
+      (["--to", "2026-11-02"], ["'--to' needs '--from'"]),
+      (["--from", "2026-11-02", "--to", "2026-11-03", "--explain", "ctr-001/2026-11-02"], ["'--explain'"]),
+      (["--from", "2026-11-02", "--to", "2026-11-03", "--why-not", "INV-2026-0042"], ["'--why-not'"]),
+      (["--from", "2026-11-02", "--to", "2026-11-03", "--since", "2026-10-01"], ["'--since'"]),
+      (["--from", "2026-11-02", "--to", "2026-11-03", "--only", "invoices"], ["'--only'"]),
+      (["--from", "2026-11-02", "--to", "2026-11-03", "--coverage"], ["'--coverage'"]),
+    ])
+  func forecastConflicts(_ extra: [String], _ fragments: [String]) {
+    let (s, out, err) = CLITests.run(["plan"] + Self.base + extra)
+    #expect(s == 64, "\(extra)")
+    #expect(out.isEmpty, "\(extra)")
+    #expect(err.hasPrefix("Error: "), "\(err)")
+    for f in fragments { #expect(err.contains(f), "\(extra): \(err)") }
+  }
+
   @Test("apply twice: the second run produces nothing; plan --state shows nothing new")
   func applyTwice() throws {
     let dir = TemporaryPaths.make("accrue-apply")

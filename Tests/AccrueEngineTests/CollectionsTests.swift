@@ -662,6 +662,39 @@ struct RuleTestFileTests {
     #expect(RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\ndata ../victim.csv\na,b\n").failure?.line == 3)
   }
 
+  @Test("a '#' that begins a word outside quotes starts a trailing comment (it was rejected after expect lines)")
+  func trailingComments() throws {
+    let text = """
+      test "t"  # the name
+      rules ..  # the company's rules
+      as of 2026-11-01 # the run date
+      data customers.csv   # an inline table: '#' is data there
+      id,name
+      c1,Order #1 Ltd
+
+      expect invoices 1  # one invoice
+      expect invoice k1/2026-11-01 line "Seats # 3" 45.00 # a '#' in quotes is kept
+      expect match stmt-1a2b#2 applied	# a '#' inside a word is kept
+      expect no reminder INV-1/standard/first_reminder #
+      # a comment line
+      """
+    let spec = try RuleTestSpec.parse(text).get()
+    #expect(spec.name == "t")
+    #expect(spec.rules == "..")
+    #expect(spec.asOf.description == "2026-11-01")
+    #expect(spec.tables.map(\.name) == ["customers.csv"])
+    #expect(spec.tables.first?.text == "id,name\nc1,Order #1 Ltd\n")
+    #expect(
+      spec.expectations.map(\.expectation.text) == [
+        "expect invoices 1", "expect invoice k1/2026-11-01 line \"Seats # 3\" 45.00", "expect match stmt-1a2b#2 applied",
+        "expect no reminder INV-1/standard/first_reminder",
+      ])
+    #expect(spec.expectations.map(\.line) == [8, 9, 10, 11])
+    // Words after an expectation are still an error; a '#' glued to a word is not a comment.
+    #expect(RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\nexpect invoices 1 junk # c\n").failure?.message == "unexpected 'junk' after the expectation")
+    #expect(RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\nexpect invoices 1#c\n").failure != nil)
+  }
+
   @Test("lines kept by --update include data tables written after the first expectation; CR LF files read")
   func preamble() throws {
     let text = "test \"t\"\r\nas of 2026-11-01\r\nexpect invoices 0\r\ndata customers.csv\r\nid,name\r\nc1,A\r\n"
