@@ -171,17 +171,18 @@ public enum CashRenderer {
   /// Cash applications as CSV: one row per allocation, and one for the money not allocated (write-off,
   /// credit, unapplied) of each payment, so the amounts of a payment's rows sum to the payment.
   public static func applicationsCSV(_ list: [CashApplication]) -> String {
-    var out = "key,payment,date,customer,status,rule,kind,invoice,currency,amount,written_off,queue,reason\r\n"
+    var out = "key,payment,date,customer,status,rule,kind,invoice,currency,amount,written_off,discount,queue,reason\r\n"
     for a in list {
       let c = a.currency
-      func row(_ kind: String, _ invoice: String, _ amount: Fixed, _ written: Fixed) {
+      func row(_ kind: String, _ invoice: String, _ amount: Fixed, _ written: Fixed, _ discount: Fixed = .zero) {
         let cells = [
           a.key, a.paymentID, a.date.description, a.customer ?? "", a.status.rawValue, a.ruleSource.map { "\(a.rule ?? "") (\($0))" } ?? "",
-          kind, invoice, c.code, InvoiceRenderer.plain(amount, c), InvoiceRenderer.plain(written, c), a.queue ?? "", a.reason ?? "",
+          kind, invoice, c.code, InvoiceRenderer.plain(amount, c), InvoiceRenderer.plain(written, c), InvoiceRenderer.plain(discount, c),
+          a.queue ?? "", a.reason ?? "",
         ]
         out += cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
       }
-      for al in a.allocations { row("invoice", al.invoice, al.amount, al.writtenOff) }
+      for al in a.allocations { row("invoice", al.invoice, al.amount, al.writtenOff, al.discount) }
       if a.writeOff > .zero { row("overpayment written off", "", a.writeOff, .zero) }
       if a.credit > .zero { row("credit on account", "", a.credit, .zero) }
       if a.unapplied > .zero { row("unapplied", "", a.unapplied, .zero) }

@@ -119,6 +119,7 @@ public enum InvoiceRenderer {
         s.append(("reminders", .int(c.reminders.count)))
         s.append(("actions", .int(c.reminders.reduce(0) { $0 + $1.actions.count })))
         s.append(("open_invoices", .int(c.openInvoices)))
+        s.append(("waiting_for_review", .array(c.waitingForReview.map { .string($0) })))
         fields.append((summary.0, .object(s)))
       } else {
         fields.append(summary)

@@ -177,7 +177,7 @@ public enum ReminderRenderer {
           m.actions.map {
             .object([
               ("kind", .string($0.kind)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
-              ("explanation", .array($0.explanation.map { .string($0) })),
+              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string($0) })),
             ])
           })
       ),
