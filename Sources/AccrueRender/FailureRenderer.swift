@@ -13,12 +13,12 @@ public enum FailureRenderer {
     var out = ""
     for f in list.prefix(maxShown) {
       out += "\(f.rule.file):\(f.rule.line):\(f.rule.column): error: \(f.message)\n"
+      let gutter = String(repeating: " ", count: String(f.rule.line).count)
       if let file = sources.files.first(where: { $0.path == f.rule.file }), f.rule.line >= 1, f.rule.line <= file.lineCount {
         let text = file.lineText(f.rule.line)
-        let gutter = String(repeating: " ", count: String(f.rule.line).count)
         out += "\(gutter) |\n\(f.rule.line) | \(text)\n\(gutter) | \(String(repeating: " ", count: max(0, f.rule.column - 1)))^\n"
       }
-      out += "  = note: while evaluating it on \(f.subject)\n"
+      out += "\(gutter) = note: while evaluating it on \(f.subject)\n"
     }
     if list.count > maxShown { out += "... and \(list.count - maxShown) more\n" }
     let n = list.count
