@@ -1230,21 +1230,24 @@ struct Matcher {
           if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
           continue
         }
-        var best: (Int64, Int32)?
+        // The smallest difference wins, an invoice of exactly the amount before one settled with its early-payment
+        // discount; `list` is oldest first, so the first of equal ranks wins.
+        var best: (rank: (Int64, Int), invoice: Int32)?
         for i in list {
           let o = open[Int(i)]
           var d = ctx.payment - o
           var within = d == 0 || (d < 0 ? -d <= tolerance(under, total: o, ctx.currency, rule.r.rounding) : d <= tolerance(over, total: o, ctx.currency, rule.r.rounding))
+          var discounted = 0
           // Within an early-payment discount period, the discounted amount (or anything up to the full one) matches.
           if d < 0, let disc = earlyDiscounts([i], ctx.booking)?[0] {
             let short = max(0, o - disc - ctx.payment)
             if short == 0 || short <= tolerance(under, total: o - disc, ctx.currency, rule.r.rounding) {
               within = true
               d = -short
+              discounted = 1
             }
           }
-          // `list` is oldest first, so the first of equal differences wins.
-          if within, best.map({ abs(d) < $0.0 }) ?? true { best = (abs(d), i) }
+          if within, best.map({ (abs(d), discounted) < $0.rank }) ?? true { best = ((abs(d), discounted), i) }
         }
         if let (_, i) = best { return difference([i], strategy: "exact single", ctx) }
       case .exactSubset(let n):

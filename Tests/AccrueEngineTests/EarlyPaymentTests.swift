@@ -43,10 +43,10 @@ struct EarlyPaymentTests {
 
     """
 
-  static func run(_ payments: [String], asOf: String = "2026-11-05") throws -> Produce.Output {
+  static func run(_ payments: [String], asOf: String = "2026-11-05", extraInvoices: String = "") throws -> Produce.Output {
     let p = try Run.plan(rules)
     let files = [
-      "customers.csv": customers, "contracts.csv": contracts, "invoices.csv": invoices,
+      "customers.csv": customers, "contracts.csv": contracts, "invoices.csv": invoices + extraInvoices,
       "payments.csv": Cash.header + payments.joined(separator: "\n") + "\n",
     ]
     let (data, issues) = Dataset.load(folder: try Run.folder(files), plan: p)
@@ -74,6 +74,14 @@ struct EarlyPaymentTests {
     #expect(a.status == .applied)
     #expect(a.allocations.map(\.invoice) == ["i1"])
     #expect(a.allocations.first?.discount == Fixed.parse(Array("9.60".utf8)))
+  }
+
+  @Test("an invoice of exactly the amount wins over one the amount settles with its discount")
+  func exactBeforeDiscounted() throws {
+    let extra = "i3,INV-1003,c1,,2026-10-05,2026-11-04,USD,470.40,open,\n"
+    let a = try #require(try Self.run(["p1,2026-10-11,,470.40,USD,,,Acme Corporation,"], extraInvoices: extra).cash?.applications.first)
+    #expect(a.allocations.map(\.invoice) == ["i3"])
+    #expect(a.allocations.first?.discount == .zero)
   }
 
   @Test("between the discounted and the full amount: settled, the discount is what was not paid")
