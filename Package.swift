@@ -60,6 +60,7 @@ let package = Package(
       name: "AccrueEngineTests",
       dependencies: [
         "AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen", "AccrueTestSupport",
+        "AccrueRender", "AccrueDiagnostics",
       ]),
   ],
   swiftLanguageModes: [.v6]
