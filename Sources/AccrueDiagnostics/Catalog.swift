@@ -170,10 +170,12 @@ extension DiagnosticCode {
     """)
 
   public static let nestingTooDeep = DiagnosticCode(
-    "E0205", "nesting-too-deep", .error, "expressions or blocks are nested too deeply",
+    "E0205", "nesting-too-deep", .error, "expressions, chains of operators or includes are nested too deeply",
     """
-    Expressions may nest at most 100 levels (parentheses, unary operators, calls). Deeper nesting is
-    almost always a generated or damaged file. Split the expression with `let` definitions.
+    Expressions may nest at most 100 levels of parentheses, unary operators and calls, and 500 levels in
+    all: a chain of operators (`a + b + c + ...`) nests one level per operator. Includes may nest 100
+    files deep (a file including a file including ...). Deeper nesting is almost always a generated or
+    damaged file. Split the expression with `let` definitions, and include files from one place.
     """)
 
   public static let strayClosingBrace = DiagnosticCode(

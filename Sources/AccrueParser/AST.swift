@@ -70,11 +70,35 @@ public struct Expr: Sendable {
   public var span: Span
   /// What it is.
   public var kind: ExprKind
+  /// Levels from here to its deepest leaf (1 for a leaf): the parser caps it, so that every stage after it may
+  /// walk an expression recursively whatever the input.
+  public var depth: UInt16
   /// Creates an expression.
   public init(id: Int32, span: Span, kind: ExprKind) {
     self.id = id
     self.span = span
     self.kind = kind
+    var d: UInt16 = 0
+    for c in kind.children { d = max(d, c.depth) }
+    depth = d &+ 1
+  }
+}
+
+extension ExprKind {
+  /// The expressions directly inside this one.
+  public var children: [Expr] {
+    switch self {
+    case .number, .money, .percent, .duration, .date, .string, .bool, .name, .roundingMode, .invalid: []
+    case .field(let b, _): [b]
+    case .call(_, let args): args
+    case .unary(_, let x): [x]
+    case .binary(_, let l, let r): [l, r]
+    case .conditional(let c, let a, let b): [c, a, b]
+    case .list(let xs): xs
+    case .between(let x, let lo, let hi): [x, lo, hi]
+    case .membership(let x, let l, _): [x, l]
+    case .matches(let x, _): [x]
+    }
   }
 }
 
