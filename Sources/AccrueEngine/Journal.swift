@@ -52,14 +52,14 @@ public struct Journal: Sendable {
     let j = parse([UInt8](data))
     if let line = j.damagedLine {
       throw JournalError(
-        message: "\(path):\(line): this line is damaged, and committed runs follow it; restore the journal from a backup "
-          + "(Accrue will not guess: dropping those runs would produce their items again)")
+        message: "\(path):\(line): this line is damaged (its checksum or form is wrong), which no crash does: restore the journal "
+          + "from a backup. Accrue will not guess: dropping what it recorded would produce those items again")
     }
     return j
   }
 
-  /// The 1-based line of a damaged line that has intact commit lines after it (nil: none; a damaged tail is a
-  /// run cut short by a crash).
+  /// The 1-based line of the first whole line that does not read (nil: none; an unfinished last line is a run
+  /// cut short by a crash, not damage).
   public var damagedLine: Int?
 
   /// Parses journal bytes (see the type's documentation).
@@ -75,15 +75,14 @@ public struct Journal: Sendable {
       guard let nl = bytes[start...].firstIndex(of: 10) else { break }
       let fields = decode(bytes[start..<nl])
       start = nl + 1
+      // A crash cuts an append short: its last line has no line end (and is not read). A whole line whose
+      // checksum or shape is wrong was damaged after it was written: the journal is not trusted.
       guard let f = fields else {
         if damaged == nil { damaged = lineNumber }
+        j.damagedLine = j.damagedLine ?? lineNumber
         continue
       }
-      if damaged != nil {
-        // Past a damaged line, only look for intact commits: they mean the damage is not a torn tail.
-        if f.first == "commit" { j.damagedLine = damaged }
-        continue
-      }
+      if damaged != nil { continue }
       if f.first == "item", f.count >= 9, let run = Int(f[1]), let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) {
         if run != pendingRun {
           pending = []
@@ -104,6 +103,7 @@ public struct Journal: Sendable {
         j.validLength = nl + 1
       } else {
         damaged = lineNumber
+        j.damagedLine = j.damagedLine ?? lineNumber
       }
     }
     j.ignoredBytes = bytes.count - j.validLength
@@ -249,102 +249,3 @@ public enum DurableFS {
   }
 }
 
-/// Recording a run's outputs and journal entries so that it counts whole or not at all.
-public enum Apply {
-  /// Writes `files` into a new run folder under `outDir` and records `items` in the journal of `stateDir`.
-  ///
-  /// Order: files go into `outDir/.tmp-FOLDER` (each fsynced), the folder is renamed to `outDir/FOLDER` and
-  /// `outDir` fsynced, then the journal gets the items and a commit line in one fsynced append. A crash before
-  /// the commit leaves no journal entry, so the next apply produces the same items again (same keys, same run
-  /// number) and replaces the leftover folder; a crash after it leaves everything recorded. Returns the folder
-  /// name, or nil when there is nothing new (then nothing is written). `fault` is called at each point a crash
-  /// test may stop the process.
-  public static func commit(
-    stateDir: String, outDir: String, asOf: CivilDate, journal: Journal, items: [JournalItem], files: [(name: String, bytes: [UInt8])],
-    fault: ((String) -> Void)? = nil
-  ) throws(JournalError) -> String? {
-    if items.isEmpty { return nil }
-    let fm = FileManager.default
-    do {
-      try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-      try fm.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-    } catch {
-      throw JournalError(message: "cannot create the state or output folder: \(error.localizedDescription)")
-    }
-    let run = (journal.runs.last?.number ?? 0) + 1
-    let number = String(run)
-    let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
-    // Leftovers of runs that never committed (a crash before their commit): temporary folders, and run
-    // folders the journal does not list. Their items were never recorded, so this run produces them again.
-    let committed = Set(journal.runs.map(\.folder))
-    for name in (try? fm.contentsOfDirectory(atPath: outDir)) ?? []
-    where name.hasPrefix(".tmp-run-") || (name.hasPrefix("run-") && !committed.contains(name)) {
-      try? fm.removeItem(atPath: outDir + "/" + name)
-    }
-    let tmp = outDir + "/.tmp-" + folder
-    do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
-      throw JournalError(message: "cannot create \(tmp): \(error.localizedDescription)")
-    }
-    fault?("created the temporary folder")
-    for f in files {
-      try DurableFS.writeSynced(tmp + "/" + f.name, f.bytes)
-      fault?("wrote \(f.name)")
-    }
-    DurableFS.syncDirectory(tmp)
-    fault?("synced the temporary folder")
-    let final = outDir + "/" + folder
-    if fm.fileExists(atPath: final) {
-      // Written by an attempt that crashed before its commit: never recorded, so replaced.
-      do { try fm.removeItem(atPath: final) } catch {
-        throw JournalError(message: "cannot replace the unrecorded folder \(final): \(error.localizedDescription)")
-      }
-    }
-    guard rename(tmp, final) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
-    fault?("renamed")
-    DurableFS.syncDirectory(outDir)
-    fault?("synced the output folder")
-    let path = stateDir + "/" + Journal.fileName
-    try DurableFS.append(path, validLength: journal.validLength, Journal.encode(run: run, asOf: asOf, folder: folder, items: items), fault: fault)
-    fault?("appended to the journal")
-    DurableFS.syncDirectory(stateDir)
-    fault?("committed")
-    return folder
-  }
-}
-
-/// Holds the state folder's lock (`journal.lock`, flock) so that two applies never run at once.
-public final class StateLock {
-  private let fd: Int32
-
-  private init(fd: Int32) { self.fd = fd }
-
-  deinit {
-    _ = flock(fd, LOCK_UN)
-    close(fd)
-  }
-
-  /// Takes the lock, creating the state folder if needed; fails at once when another apply holds it.
-  public static func acquire(stateDir: String) throws(JournalError) -> StateLock {
-    do { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) } catch {
-      throw JournalError(message: "cannot create \(stateDir): \(error.localizedDescription)")
-    }
-    let path = stateDir + "/journal.lock"
-    let fd = open(path, O_RDWR | O_CREAT, 0o644)
-    guard fd >= 0 else { throw JournalError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-      close(fd)
-      throw JournalError(message: "another 'accrue apply' is using \(stateDir); wait for it to finish")
-    }
-    return StateLock(fd: fd)
-  }
-}
-
-extension Dataset {
-  /// The data with what the journal records as produced: its invoices count as issued.
-  public func recording(_ journal: Journal) -> Dataset {
-    var d = self
-    d.issuedKeys.formUnion(journal.invoiceKeys)
-    d.recordJournalPayments(journal.items)
-    return d
-  }
-}
