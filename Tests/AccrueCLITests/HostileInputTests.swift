@@ -96,3 +96,27 @@ struct HostileInputTests {
     #expect(err.contains("cannot write to standard output: No space left on device"), "\(err)")
   }
 }
+
+extension HostileInputTests {
+  @Test("CSV cells a spreadsheet would run as a formula are neutralized; negative amounts stay numbers")
+  func csvInjection() throws {
+    let dir = TemporaryPaths.make("accrue-csv")
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let root = CLITests.repoRoot.path
+    for f in try fm.contentsOfDirectory(atPath: root + "/examples/data") where f.hasSuffix(".csv") {
+      try fm.copyItem(atPath: root + "/examples/data/" + f, toPath: dir + "/" + f)
+    }
+    let evil = "pay-evil,2026-10-30,,12.34,USD,,=HYPERLINK(1),@SUM(A1),\n"
+    let payments = try String(contentsOfFile: dir + "/payments.csv", encoding: .utf8)
+    try (payments + evil).write(toFile: dir + "/payments.csv", atomically: true, encoding: .utf8)
+    let (s, out, err) = CLITests.run(["plan", "--rules", root + "/rules", "--data", dir, "--as-of", "2026-11-01", "--table", "exceptions"])
+    #expect(s == 0, "\(err)")
+    let row = try #require(out.split(separator: "\r\n").first { $0.contains("pay-evil") })
+    #expect(row.contains("'@SUM(A1)"), "\(row)")
+    #expect(!row.contains(",@SUM"), "\(row)")
+    let (_, invoices, _) = CLITests.run(["plan", "--rules", root + "/rules", "--data", dir, "--as-of", "2026-11-01", "--table", "invoices"])
+    #expect(invoices.contains(",-"), "negative amounts are written as numbers")
+    #expect(!invoices.contains("'-"))
+  }
+}
