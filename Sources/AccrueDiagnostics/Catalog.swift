@@ -76,6 +76,14 @@ extension DiagnosticCode {
     in a legacy encoding (Latin-1, Windows-1252). Re-save the file as UTF-8.
     """)
 
+  public static let bidiControl = DiagnosticCode(
+    "W0101", "bidi-control", .warning, "a bidirectional control character in a rule file",
+    """
+    Unicode's bidirectional controls (U+202A-U+202E, U+2066-U+2069) change the order in which the
+    text around them is displayed. In a comment or a string they can make a rule look different in
+    a review from what it does ("Trojan Source"). Rule files have no need for them: remove them.
+    """)
+
   public static let unterminatedPattern = DiagnosticCode(
     "E0107", "unterminated-pattern", .error, "a pattern is not closed before the end of the line",
     """
@@ -711,7 +719,7 @@ extension DiagnosticCode {
   /// Every code, sorted by id.
   public static let all: [DiagnosticCode] = [
     invalidCharacter, unterminatedString, invalidEscape, invalidNumber, invalidDate, invalidUTF8,
-    unterminatedPattern, invalidPattern,
+    unterminatedPattern, invalidPattern, bidiControl,
     expectedToken, unknownStatement, unknownDeclaration, unclosedBlock, nestingTooDeep,
     strayClosingBrace, expectedExpression, unknownUnit, unknownCurrency, tooManyDecimals,
     unknownName, duplicateDeclaration, unknownField, unknownFunction, includeNotFound,

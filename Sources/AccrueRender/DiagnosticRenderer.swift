@@ -84,7 +84,13 @@ public enum DiagnosticRenderer {
     var out = paint("\(file.path):\(start.line):\(start.column):", "1", color) + " "
     out += paint("\(sev)[\(d.code.id)]", sevColor, color) + paint(": \(d.message)", "1", color) + "\n"
     if !file.bytes.isEmpty {
-      var lineText = file.lineText(start.line).replacingOccurrences(of: "\t", with: " ")
+      // Tabs as spaces; bidirectional controls as U+FFFD (one character each, so columns hold): echoed as they are,
+      // they would reorder the very line that warns about them.
+      var lineText = String(
+        String.UnicodeScalarView(
+          file.lineText(start.line).unicodeScalars.map { u in
+            u == "\t" ? " " : (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value) ? "\u{FFFD}" : u
+          }))
       let gutter = String(start.line)
       let pad = String(repeating: " ", count: gutter.count)
       var column = start.column

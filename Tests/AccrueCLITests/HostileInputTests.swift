@@ -120,3 +120,13 @@ extension HostileInputTests {
     #expect(!invoices.contains("'-"))
   }
 }
+
+extension HostileInputTests {
+  @Test("a pattern that could cost 10^8 steps a search is rejected (it cost 0.1 s a payment)")
+  func costlyPattern() throws {
+    let rules = "match m {\n  reference pattern /(?:a?){1000}a{1000}/\n  on no match: leave unapplied\n}\n"
+    let (s, out, _) = CLITests.run(["check", try CLITests.temp("pattern.accrue", rules)])
+    #expect(s == 1)
+    #expect(out.contains("error[E0108]") && out.contains("too large once repetitions are expanded"), "\(out)")
+  }
+}
