@@ -892,7 +892,7 @@ struct CollectionsRun {
           CoveredInvoice(
             ref: InvoiceRef(invoices, k), dueDate: due, daysOverdue: max(0, Int(asOf.dayNumber - due.dayNumber)), balance: g.balance,
             disputed: g.disputed))
-        total = total.adding(g.balance) ?? total
+        total = exactSum(total, g.balance, Int32(k))
         if let f = invoicesFile { sources.append(RowRef(file: f, line: Int(invoices[k].line))) }
         if k != driver.invoice { note(k, "covered by reminder \(key), driven by the oldest invoice \(driverID)") }
       }
