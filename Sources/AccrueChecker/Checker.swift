@@ -1,3 +1,4 @@
+import AccrueModel
 import Foundation
 import AccrueCore
 import AccrueDiagnostics

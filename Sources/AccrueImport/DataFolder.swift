@@ -1,3 +1,4 @@
+import AccrueModel
 import Foundation
 
 /// Locating a table's file in a data folder.

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 
 /// How a value was written: a CSV field or JSON string, a JSON number, or a JSON literal.
 enum Lexeme: Equatable {

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 
 /// Recursive-descent parser with statement-level error recovery.
 ///

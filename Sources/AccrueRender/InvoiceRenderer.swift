@@ -1,7 +1,8 @@
-import Foundation
 import AccrueCore
-import AccrueEngine
 import AccrueImport
+import AccrueModel
+import AccrueParallel
+import Foundation
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {

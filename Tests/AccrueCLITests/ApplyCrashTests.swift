@@ -1,5 +1,11 @@
+import AccrueBilling
 import AccrueCLI
-import AccrueEngine
+import AccrueCash
+import AccrueCollections
+import AccrueData
+import AccrueLedger
+import AccrueModel
+import AccrueRun
 import AccrueTestSupport
 import Foundation
 import Testing

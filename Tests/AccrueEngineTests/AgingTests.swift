@@ -1,8 +1,14 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// The aging report's figures worked by hand: as of any date, with the journal's cash, bucket limits and rounding.
 enum Aging {

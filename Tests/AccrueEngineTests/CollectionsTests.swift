@@ -1,13 +1,19 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
-import AccrueGen
-import AccrueParser
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueGen
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueParser
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// Dunning rules against small invoice files, with dates around weekends, holidays and month ends.
 /// 2026-11-02 is a Monday; 2026-11-07/08 and 11-14/15 are weekends.

@@ -1,8 +1,14 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
 import AccrueGen
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueRun
 import AccrueTestSupport
 import Foundation
 import Testing

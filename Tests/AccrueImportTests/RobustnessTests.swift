@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 import Testing
 
 /// Seeded random inputs: nothing traps, every issue is located, delivered rows are valid, and the

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 /// BAI2 cash-management files: groups (`02`) of accounts (`03`) with transaction details (`16`, continued in

@@ -1,53 +1,6 @@
 import AccrueCore
+import AccrueModel
 import Foundation
-
-/// One payment (or debit) from a bank statement, normalized across formats.
-public struct BankTransaction: Sendable, Hashable {
-  /// The ledger date.
-  public var bookingDate: CivilDate
-  /// When the money is available (interest date), if the statement gives it.
-  public var valueDate: CivilDate?
-  /// Signed: credits (money in) positive, debits negative.
-  public var amount: Fixed
-  public var currency: Currency
-  /// Structured creditor reference (ISO 11649 RF..., camt `Strd/CdtrRefInf/Ref`), when given.
-  public var reference: String
-  /// The payer's end-to-end id (camt `EndToEndId`, MT940 `EREF`), when given.
-  public var endToEndID: String
-  /// The bank's own reference for the entry (camt `AcctSvcrRef`/`NtryRef`, MT940 `//` reference).
-  public var bankReference: String
-  /// Unstructured remittance text, wrapped lines joined.
-  public var remittance: String
-  /// The other party: the payer of a credit, the payee of a debit.
-  public var counterpartyName: String
-  public var counterpartyAccount: String
-  /// The entry reverses an earlier one (camt `RvslInd`, MT940 `RC`/`RD`).
-  public var reversal: Bool
-  /// Where it came from: `file:line` and, for XML, the element path.
-  public var source: String
-  /// What the importer had to interpret (a date that does not exist, amounts that do not add up...).
-  public var notes: [String]
-
-  public init(
-    bookingDate: CivilDate, valueDate: CivilDate?, amount: Fixed, currency: Currency, reference: String = "", endToEndID: String = "",
-    bankReference: String = "", remittance: String = "", counterpartyName: String = "", counterpartyAccount: String = "",
-    reversal: Bool = false, source: String, notes: [String] = []
-  ) {
-    self.bookingDate = bookingDate
-    self.valueDate = valueDate
-    self.amount = amount
-    self.currency = currency
-    self.reference = reference
-    self.endToEndID = endToEndID
-    self.bankReference = bankReference
-    self.remittance = remittance
-    self.counterpartyName = counterpartyName
-    self.counterpartyAccount = counterpartyAccount
-    self.reversal = reversal
-    self.source = source
-    self.notes = notes
-  }
-}
 
 /// A statement file that cannot be read: where, and why.
 public struct BankImportError: Error, Sendable, CustomStringConvertible {

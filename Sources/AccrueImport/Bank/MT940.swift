@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 /// SWIFT MT940 customer statements: several statements per file, `:61:` lines with their `:86:` information

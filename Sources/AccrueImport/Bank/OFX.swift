@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 /// OFX bank and card statements, 1.x (SGML: leaf tags left open; Windows-1252 when the header says so) and 2.x
