@@ -100,3 +100,21 @@ struct UnreadableDataTests {
     #expect(!fm.fileExists(atPath: base + "/state/journal.log"))
   }
 }
+
+/// Statement files in `statements/` made to break the importers: `plan` stops with a located error.
+@Suite("Hostile statements in a data folder")
+struct HostileStatementFolderTests {
+  @Test("a camt file nested 50,000 deep stops plan with D0105, no crash")
+  func deepCamt() throws {
+    let data = try UnreadableDataTests.data()
+    let n = 50_000
+    let text =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n<BkToCstmrStmt>"
+      + String(repeating: "<a>", count: n) + String(repeating: "</a>", count: n) + "</BkToCstmrStmt></Document>\n"
+    try text.write(toFile: data + "/statements/deep.xml", atomically: true, encoding: .utf8)
+    let (status, out, err) = UnreadableDataTests.plan(data)
+    #expect(status == 1)
+    #expect(out.isEmpty)
+    #expect(err.contains("\(data)/statements/deep.xml:3:1: error[D0105]: elements nested deeper than 100 levels"), "\(err)")
+  }
+}

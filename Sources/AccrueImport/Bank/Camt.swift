@@ -22,6 +22,20 @@ enum Camt {
       self.line = line
     }
 
+    /// Released one by one, not recursively: a tree as deep as the input must not exhaust the stack when it goes
+    /// (the builder caps the depth too; this holds whatever the cap).
+    deinit {
+      guard !children.isEmpty else { return }
+      var pending = children
+      children = []
+      while var node = pending.popLast() {
+        if isKnownUniquelyReferenced(&node) {
+          pending.append(contentsOf: node.children)
+          node.children = []
+        }
+      }
+    }
+
     func child(_ n: String) -> Node? { children.first { $0.name == n } }
     func all(_ n: String) -> [Node] { children.filter { $0.name == n } }
     /// The first node along a path of names.
@@ -35,16 +49,33 @@ enum Camt {
     }
   }
 
+  /// The deepest nesting of elements read. A camt statement nests about 10 deep (Document/BkToCstmrStmt/Stmt/
+  /// Ntry/NtryDtls/TxDtls/RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd is 12); anything far deeper is not a statement.
+  static let maxDepth = 100
+
   final class Builder: NSObject, XMLParserDelegate {
     var stack: [Node] = []
     var root: Node?
     weak var parser: XMLParser?
+    /// Set when an element opens deeper than `maxDepth` (parsing stops there).
+    var tooDeep: (line: Int, message: String)?
 
     func parser(
       _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
       attributes: [String: String] = [:]
     ) {
       let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+      if stack.count >= Camt.maxDepth {
+        if tooDeep == nil {
+          tooDeep = (
+            parser.lineNumber,
+            "elements nested deeper than \(Camt.maxDepth) levels (<\(local)> opens level \(stack.count + 1)): a camt statement "
+              + "nests about 10 deep, so the file is damaged or not a statement; ask the bank for the file again"
+          )
+        }
+        parser.abortParsing()
+        return
+      }
       let node = Node(name: local, attributes: attributes, line: parser.lineNumber)
       stack.last?.children.append(node)
       if stack.isEmpty { root = node }
@@ -93,7 +124,9 @@ enum Camt {
     parser.shouldProcessNamespaces = true
     let builder = Builder()
     parser.delegate = builder
-    guard parser.parse(), let root = builder.root else {
+    let parsed = parser.parse()
+    if let d = builder.tooDeep { return .failure(BankImportError(file: file, line: d.line, location: "", message: d.message)) }
+    guard parsed, let root = builder.root else {
       let message = parser.parserError.map { "malformed XML: \(($0 as NSError).localizedDescription)" } ?? "malformed XML"
       return .failure(BankImportError(file: file, line: max(1, parser.lineNumber), location: "", message: message))
     }
