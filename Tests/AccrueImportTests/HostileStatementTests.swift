@@ -57,4 +57,61 @@ struct HostileStatementTests {
     root = nil
     #expect(root == nil)
   }
+
+  /// The joining of `88` continuations as it was (quadratic), the reference for the linear one.
+  static func referenceRecords(_ text: String) -> [BAI2.Record] {
+    var out: [BAI2.Record] = []
+    for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+      var line = String(raw)
+      if line.hasSuffix("\r") { line.removeLast() }
+      if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if fields.first == "88", var last = out.popLast() {
+        let more = Array(fields.dropFirst())
+        if last.fields.first == "16", let text = last.fields.popLast() {
+          last.fields.append(BAI2.strip(text) + " " + more.joined(separator: ","))
+        } else {
+          last.fields = last.fields.dropLast() + [BAI2.strip(last.fields.last ?? "")] + more
+        }
+        out.append(last)
+        continue
+      }
+      out.append(BAI2.Record(fields: fields, line: k + 1))
+    }
+    return out
+  }
+
+  @Test("BAI2: 88 continuations join as before, on random files")
+  func bai2JoinDifferential() {
+    var rng = LCG(seed: 88)
+    let kinds = ["01,A,B,261101,0800,1,,,2/", "02,A,B,1,261031,,USD,2/", "03,1,USD,010,100,,/", "16,195,100,0,BR,CR,TEXT", "16,195,1,0,,,a,b/",
+      "49,1,2/", "98,1,1,2/", "99,1,1,2/", "", "  ", "88", "88,", "88,x/", "88,more, text/", "88,/", "88,a,b,c"]
+    for _ in 0..<500 {
+      var lines: [String] = []
+      for _ in 0..<rng.int(0...30) { lines.append(rng.pick(kinds) + (rng.int(0...5) == 0 ? "\r" : "")) }
+      let text = lines.joined(separator: "\n")
+      let got = BAI2.records(Array(text.utf8)).map { "\($0.line):\($0.fields)" }
+      let want = Self.referenceRecords(text).map { "\($0.line):\($0.fields)" }
+      #expect(got == want, "\(text)")
+    }
+  }
+
+  @Test("BAI2: 200,000 88 records continuing one detail, and one account summary, are read whole")
+  func bai2ManyContinuations() throws {
+    let n = 200_000
+    var text = "01,BANK,CUST,261101,0800,1,,,2/\n02,CUST,BANK,1,261031,,USD,2/\n03,12345,USD,,,,/\n16,195,150000,0,REF1,CUST1,Payment/\n"
+    for k in 0..<n { text += "88,part \(k)/\n" }
+    text += "49,150000,/\n03,777,USD,010,100,,/\n"
+    for _ in 0..<n { text += "88,010,0,,/\n" }
+    text += "49,100,/\n98,150100,2/\n99,150100,1/\n"
+    guard case .success(let list) = Self.parse(text, "big.bai") else {
+      Issue.record("the file did not read")
+      return
+    }
+    #expect(list.count == 1)
+    let remittance = list.first?.remittance ?? ""
+    #expect(remittance.hasPrefix("Payment part 0 part 1 part 2 "))
+    #expect(remittance.hasSuffix(" part \(n - 1)"))
+    #expect(remittance.count == "Payment".count + (0..<n).reduce(0) { $0 + " part \($1)".count })
+  }
 }
