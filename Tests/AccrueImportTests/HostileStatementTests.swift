@@ -114,4 +114,59 @@ struct HostileStatementTests {
     #expect(remittance.hasSuffix(" part \(n - 1)"))
     #expect(remittance.count == "Payment".count + (0..<n).reduce(0) { $0 + " part \($1)".count })
   }
+
+  /// One statement with one entry; `entryAmt` and `tx` are the entry's `Amt` and its `TxDtls` content.
+  static func oneEntry(accountCcy: String = "EUR", entryAmt: String = "<Amt Ccy=\"EUR\">100.00</Amt>", tx: String = "") -> String {
+    camt(
+      "<Stmt><Acct><Ccy>\(accountCcy)</Ccy></Acct>\n<Ntry>\n\(entryAmt)\n<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-10-01</Dt></BookgDt>"
+        + (tx.isEmpty ? "" : "\n<NtryDtls><TxDtls>\n\(tx)\n</TxDtls></NtryDtls>") + "</Ntry></Stmt>")
+  }
+
+  @Test("camt: an unknown currency (Ccy=\"ZZZ\") is a located error, never the account's currency")
+  func camtUnknownCurrency() {
+    let cases: [(String, Int, String)] = [
+      (Self.oneEntry(entryAmt: "<Amt Ccy=\"ZZZ\">100.00</Amt>"), 5, "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt"),
+      (Self.oneEntry(tx: "<Amt Ccy=\"ZZZ\">100.00</Amt>"), 8, "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/Amt"),
+      (
+        Self.oneEntry(tx: "<AmtDtls><TxAmt><Amt Ccy=\"ZZZ\">100.00</Amt></TxAmt></AmtDtls>"), 8,
+        "Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/AmtDtls/TxAmt/Amt"
+      ),
+      (Self.oneEntry(accountCcy: "ZZZ", entryAmt: "<Amt>100.00</Amt>"), 3, "Document/BkToCstmrStmt/Stmt[1]/Acct/Ccy"),
+    ]
+    for (text, line, location) in cases {
+      guard case .failure(let e) = Self.parse(text) else {
+        Issue.record("read although a currency is ZZZ: \(text)")
+        continue
+      }
+      #expect(e.code == "D0105")
+      #expect(e.line == line, "\(e)")
+      #expect(e.location == location)
+      #expect(e.message.hasPrefix("unknown currency 'ZZZ' (Ccy): expected an ISO 4217 code such as EUR"), "\(e.message)")
+    }
+    let lower = Self.parse(Self.oneEntry(entryAmt: "<Amt Ccy=\"usd\">100.00</Amt>"))
+    guard case .failure(let e) = lower else {
+      Issue.record("a lowercase currency was read")
+      return
+    }
+    #expect(e.message.contains("currency codes are uppercase (USD)"))
+    // A known Ccy still reads, and an Amt without one takes the account's.
+    guard case .success(let ok) = Self.parse(Self.oneEntry(entryAmt: "<Amt Ccy=\"USD\">100.00</Amt>")),
+      case .success(let plain) = Self.parse(Self.oneEntry(entryAmt: "<Amt>100.00</Amt>"))
+    else {
+      Issue.record("a good statement did not read")
+      return
+    }
+    #expect(ok.map(\.currency) == [.USD])
+    #expect(plain.map(\.currency) == [.EUR])
+  }
+
+  @Test("camt: an amount that is not a number is a located error, not the entry's amount")
+  func camtBadAmount() {
+    guard case .failure(let e) = Self.parse(Self.oneEntry(tx: "<Amt Ccy=\"EUR\">1.000,00</Amt>")) else {
+      Issue.record("a transaction amount of 1.000,00 was read")
+      return
+    }
+    #expect(e.line == 8)
+    #expect(e.message.contains("the amount '1.000,00' is not a decimal number"))
+  }
 }

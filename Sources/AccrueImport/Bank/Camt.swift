@@ -147,7 +147,16 @@ enum Camt {
     }
     var out: [BankTransaction] = []
     for (si, (stmt, stmtPath)) in statements.enumerated() {
-      let accountCurrency = stmt.value("Acct/Ccy").flatMap(Currency.lookup)
+      var accountCurrency: Currency?
+      if let code = stmt.value("Acct/Ccy") {
+        guard let c = Currency.lookup(code) else {
+          return .failure(
+            BankImportError(
+              file: file, line: stmt.at("Acct/Ccy")?.line ?? stmt.line, location: "Document/\(stmtPath)[\(si + 1)]/Acct/Ccy",
+              message: unknownCurrency(code)))
+        }
+        accountCurrency = c
+      }
       for (ni, entry) in stmt.all("Ntry").enumerated() {
         // Only booked entries are payments: pending (PDNG) and information-only (INFO) ones are left out.
         let status = entry.value("Sts/Cd") ?? entry.value("Sts") ?? "BOOK"
@@ -170,9 +179,30 @@ enum Camt {
     return .some(d)
   }
 
-  static func amount(_ node: Node?) -> (Fixed, Currency?)? {
-    guard let node, let v = Fixed.parse(Array(node.text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)) else { return nil }
-    return (v, node.attributes["Ccy"].flatMap(Currency.lookup))
+  /// An `Amt` element: absent, its amount and `Ccy` (nil when it has no `Ccy`), or what is wrong with it.
+  enum AmountRead {
+    case absent
+    case value(Fixed, Currency?)
+    case bad(line: Int, message: String)
+  }
+
+  static func amount(_ node: Node?) -> AmountRead {
+    guard let node else { return .absent }
+    let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let v = Fixed.parse(Array(text.utf8)) else {
+      if text.isEmpty { return .absent }
+      return .bad(line: node.line, message: "the amount '\(text)' is not a decimal number such as 1250.00")
+    }
+    guard let code = node.attributes["Ccy"] else { return .value(v, nil) }
+    guard let c = Currency.lookup(code) else { return .bad(line: node.line, message: unknownCurrency(code)) }
+    return .value(v, c)
+  }
+
+  /// The message for a `Ccy` that is not an ISO 4217 code: never taken as another currency.
+  static func unknownCurrency(_ code: String) -> String {
+    let upper = code.uppercased()
+    let hint = upper != code && Currency.lookup(upper) != nil ? "currency codes are uppercase (\(upper))" : "expected an ISO 4217 code such as EUR"
+    return "unknown currency '\(code)' (Ccy): \(hint); ask the bank for a corrected file (an amount is never taken in another currency)"
   }
 
   static func transactions(_ entry: Node, path: String, file: String, accountCurrency: Currency?)
@@ -181,8 +211,12 @@ enum Camt {
     func fail(_ node: Node, _ where: String, _ msg: String) -> Result<[BankTransaction], BankImportError> {
       .failure(BankImportError(file: file, line: node.line, location: `where`, message: msg))
     }
-    guard let (entryAmount, entryCcy) = amount(entry.child("Amt")) else {
-      return fail(entry, path + "/Amt", "the entry has no amount (Amt)")
+    let entryAmount: Fixed
+    let entryCcy: Currency?
+    switch amount(entry.child("Amt")) {
+    case .absent: return fail(entry, path + "/Amt", "the entry has no amount (Amt)")
+    case .bad(let line, let message): return .failure(BankImportError(file: file, line: line, location: path + "/Amt", message: message))
+    case .value(let v, let c): (entryAmount, entryCcy) = (v, c)
     }
     guard let currency = entryCcy ?? accountCurrency else {
       return fail(entry, path + "/Amt", "the amount has no currency (Amt Ccy=\"...\") and the account states none")
@@ -214,7 +248,16 @@ enum Camt {
       let txPath = path + "/NtryDtls/TxDtls[\(ti + 1)]"
       var value = entryAmount
       var ccy = currency
-      if let (v, c) = amount(tx.child("Amt")) ?? amount(tx.at("AmtDtls/TxAmt/Amt")) {
+      var read = amount(tx.child("Amt"))
+      var at = txPath + "/Amt"
+      if case .absent = read {
+        read = amount(tx.at("AmtDtls/TxAmt/Amt"))
+        at = txPath + "/AmtDtls/TxAmt/Amt"
+      }
+      if case .bad(let line, let message) = read {
+        return .failure(BankImportError(file: file, line: line, location: at, message: message))
+      }
+      if case .value(let v, let c) = read {
         value = v
         ccy = c ?? currency
       } else if details.count > 1 {
