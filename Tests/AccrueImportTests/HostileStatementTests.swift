@@ -169,4 +169,61 @@ struct HostileStatementTests {
     #expect(e.line == 8)
     #expect(e.message.contains("the amount '1.000,00' is not a decimal number"))
   }
+
+  /// A camt file with `doctype` after the XML declaration and `ustrd` as a transaction's remittance.
+  static func withDoctype(_ doctype: String, ustrd: String) -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\(doctype)\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n"
+      + "<BkToCstmrStmt><Stmt><Acct><Ccy>EUR</Ccy></Acct><Ntry><Amt Ccy=\"EUR\">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
+      + "<BookgDt><Dt>2026-10-01</Dt></BookgDt><NtryDtls><TxDtls>\n<RmtInf><Ustrd>\(ustrd)</Ustrd></RmtInf>\n"
+      + "</TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>\n"
+  }
+
+  @Test("camt: an entity declaration is a located error (its text was dropped), and nothing is fetched")
+  func camtEntities() throws {
+    let dir = TempDir()
+    let secret = dir.write("secret.txt", "INV-SECRET-0001")
+    let dtd = dir.write("leak.dtd", "<!ENTITY leak \"INV-SECRET-0002\">\n")
+    // (Before, the first read with an empty remittance: the file's text was dropped without a word.)
+    let declared: [(String, String, String)] = [
+      ("<!DOCTYPE Document [<!ENTITY ext SYSTEM \"file://\(secret)\">]>", "&ext;", "the external entity 'ext'"),
+      ("<!DOCTYPE Document [\n  <!-- a comment -->\n  <!ENTITY inv \"INV-2026-0099\">\n]>", "&inv;", "the entity 'inv'"),
+      ("<!DOCTYPE Document [<!ENTITY % p SYSTEM \"file://\(dtd)\"> %p;]>", "&leak;", "the external parameter entity 'p'"),
+      (
+        "<!DOCTYPE Document PUBLIC \"-//x//y\" \"file://\(dtd)\" [<!ENTITY w PUBLIC \"-//a//b\" \"http://127.0.0.1:9/w\">]>", "&w;",
+        "the external entity 'w'"
+      ),
+    ]
+    for (doctype, reference, what) in declared {
+      let text = Self.withDoctype(doctype, ustrd: "Payment " + reference)
+      guard case .failure(let e) = Self.parse(text) else {
+        Issue.record("read with \(doctype)")
+        continue
+      }
+      #expect(e.code == "D0105")
+      #expect(e.location == "DOCTYPE")
+      #expect(e.line == (doctype.contains("<!-- a comment") ? 4 : 2), "\(doctype)")
+      #expect(e.message.hasPrefix("the file declares \(what): camt statements declare no entities"), "\(e.message)")
+    }
+    // An external DTD is not loaded: an entity it would declare stays undeclared, so its reference is an error.
+    let external = Self.parse(Self.withDoctype("<!DOCTYPE Document SYSTEM \"file://\(dtd)\">", ustrd: "Payment &leak;"))
+    guard case .failure(let e) = external else {
+      Issue.record("an entity of an external DTD was read: \(external)")
+      return
+    }
+    #expect(e.line == 5)
+    #expect(e.message == "malformed XML: a reference to an entity that is not declared (write a literal & as &amp;)")
+    // A DOCTYPE without entities, and the predefined entities, still read.
+    guard case .success(let ok) = Self.parse(Self.withDoctype("<!DOCTYPE Document>", ustrd: "R&amp;D INV-1")) else {
+      Issue.record("a plain DOCTYPE did not read")
+      return
+    }
+    #expect(ok.map(\.remittance) == ["R&D INV-1"])
+    // A NUL byte (UTF-16 text, say) is refused before the XML parser sees the file.
+    guard case .failure(let u) = Self.parse(Self.withDoctype("", ustrd: "a\u{0}b")) else {
+      Issue.record("a camt with a NUL byte was read")
+      return
+    }
+    #expect(u.line == 5)
+    #expect(u.message.contains("camt files are UTF-8"))
+  }
 }

@@ -91,6 +91,7 @@ enum Camt {
       let code = (parseError as NSError).code
       let what: String
       switch code {
+      case 26, 27: what = "a reference to an entity that is not declared (write a literal & as &amp;)"
       case 76: what = "an end tag does not match the element it closes"
       case 5: what = "the document ends before its elements are closed"
       case 4: what = "the document is empty"
@@ -120,13 +121,27 @@ enum Camt {
       let line = bytes[..<at].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
       return .failure(BankImportError(file: file, line: line, location: "", message: "invalid UTF-8 (byte \(at + 1)): camt files are UTF-8"))
     }
+    if let nul = bytes.firstIndex(of: 0) {
+      let line = bytes[..<nul].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+      return .failure(
+        BankImportError(file: file, line: line, location: "", message: "a NUL byte (byte \(nul + 1)): camt files are UTF-8 (is this UTF-16?)"))
+    }
+    if let e = entityDeclaration(bytes) {
+      return .failure(
+        BankImportError(
+          file: file, line: e.line, location: "DOCTYPE",
+          message: "the file declares \(e.what): camt statements declare no entities, and Accrue neither expands them nor fetches "
+            + "what they point to (the text that uses one would be lost); ask the bank for the file without a DOCTYPE"))
+    }
     let parser = XMLParser(data: Data(bytes))
     parser.shouldProcessNamespaces = true
+    parser.shouldResolveExternalEntities = false
     let builder = Builder()
     parser.delegate = builder
     let parsed = parser.parse()
     if let d = builder.tooDeep { return .failure(BankImportError(file: file, line: d.line, location: "", message: d.message)) }
     guard parsed, let root = builder.root else {
+      if let m = builder.mismatch { return .failure(BankImportError(file: file, line: m.line, location: "", message: m.message)) }
       let message = parser.parserError.map { "malformed XML: \(($0 as NSError).localizedDescription)" } ?? "malformed XML"
       return .failure(BankImportError(file: file, line: max(1, parser.lineNumber), location: "", message: message))
     }
@@ -169,6 +184,82 @@ enum Camt {
       }
     }
     return .success(out)
+  }
+
+  /// The first entity declaration in the document's DOCTYPE (the only place one may be), with its line, or nil.
+  ///
+  /// The XML parser drops the text of a reference to a declared entity without a word (a remittance came out
+  /// empty), and an external one must never be fetched: a file that declares any is refused before parsing.
+  static func entityDeclaration(_ b: [UInt8]) -> (line: Int, what: String)? {
+    func at(_ k: Int, _ s: StaticString) -> Bool {
+      let n = s.utf8CodeUnitCount
+      guard k + n <= b.count else { return false }
+      for m in 0..<n where b[k + m] != s.utf8Start[m] { return false }
+      return true
+    }
+    /// The offset after the first `end` at or after `k` (the end of the bytes when there is none).
+    func after(_ end: StaticString, from k: Int) -> Int {
+      var j = k
+      while j < b.count && !at(j, end) { j += 1 }
+      return min(b.count, j + end.utf8CodeUnitCount)
+    }
+    var i = at(0, "\u{FEFF}") ? 3 : 0
+    // The prolog: the XML declaration, comments, processing instructions, white space and the DOCTYPE.
+    while i < b.count {
+      let c = b[i]
+      if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+        i += 1
+      } else if at(i, "<?") {
+        i = after("?>", from: i + 2)
+      } else if at(i, "<!--") {
+        i = after("-->", from: i + 4)
+      } else if at(i, "<!DOCTYPE") {
+        var j = i + 9
+        var subset = false
+        var quote: UInt8?
+        while j < b.count {
+          let d = b[j]
+          if let q = quote {
+            if d == q { quote = nil }
+            j += 1
+          } else if subset && at(j, "<!--") {
+            j = after("-->", from: j + 4)
+          } else if subset && at(j, "<?") {
+            j = after("?>", from: j + 2)
+          } else if subset && at(j, "<!ENTITY") {
+            var k = j + 8
+            func skipSpace() { while k < b.count && (b[k] == 0x20 || b[k] == 0x09 || b[k] == 0x0A || b[k] == 0x0D) { k += 1 } }
+            skipSpace()
+            let parameter = k < b.count && b[k] == UInt8(ascii: "%")
+            if parameter { k += 1 }
+            skipSpace()
+            var end = k
+            while end < b.count && end - k < 100 && !(b[end] == 0x20 || b[end] == 0x09 || b[end] == 0x0A || b[end] == 0x0D || b[end] == 0x3E) { end += 1 }
+            let name = String(decoding: b[k..<end], as: UTF8.self)
+            k = end
+            skipSpace()
+            let external = at(k, "SYSTEM") || at(k, "PUBLIC")
+            let line = b[..<j].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+            return (line, "the \(external ? "external " : "")\(parameter ? "parameter " : "")entity '\(name)'")
+          } else {
+            if d == 0x22 || d == 0x27 {
+              quote = d
+            } else if d == UInt8(ascii: "[") {
+              subset = true
+            } else if d == UInt8(ascii: "]") {
+              subset = false
+            } else if d == UInt8(ascii: ">") && !subset {
+              break
+            }
+            j += 1
+          }
+        }
+        i = j + 1
+      } else {
+        return nil  // the root element: the prolog is over
+      }
+    }
+    return nil
   }
 
   /// `Dt` (YYYY-MM-DD) or `DtTm` (its date part, as written: no time zone conversion).
