@@ -226,4 +226,34 @@ struct HostileStatementTests {
     #expect(u.line == 5)
     #expect(u.message.contains("camt files are UTF-8"))
   }
+
+  static func mt940(_ line61: String) -> String {
+    ":20:STMT-1\n:25:DE89370400440532013000\n:60F:C261230EUR1000,00\n:61:\(line61)\n:86:INV-2026-0005\n:62F:C270102EUR1499,80\n-\n"
+  }
+
+  @Test("MT940: an amount without its decimal comma (C49980) is a located error, not 49,980.00")
+  func mt940AmountWithoutComma() {
+    for (line, message) in [
+      ("2610311031C49980NTRFNONREF//BANK-1", "the amount '49980' has no decimal comma"),
+      ("2610311031D49980NTRFNONREF//BANK-1", "the amount '49980' has no decimal comma"),
+      ("2610311031RCN49980NTRFNONREF//BANK-1", "the amount '49980' has no decimal comma"),
+      ("2610311031C1,234,56NTRFNONREF//BANK-1", "the amount '1,234,56' has 2 commas"),
+    ] {
+      guard case .failure(let e) = Self.parse(Self.mt940(line), "s.sta") else {
+        Issue.record("read: \(line)")
+        continue
+      }
+      #expect(e.code == "D0105")
+      #expect(e.line == 4)
+      #expect(e.location == ":61:")
+      #expect(e.message.hasPrefix(message), "\(e.message)")
+    }
+    for (line, amount) in [("2610311031C499,80NTRFNONREF", "499.8"), ("2610311031C49980,NTRFNONREF", "49980"), ("2610311031D0,5NTRF", "-0.5")] {
+      guard case .success(let list) = Self.parse(Self.mt940(line), "s.sta") else {
+        Issue.record("did not read: \(line)")
+        continue
+      }
+      #expect(list.map(\.amount.description) == [amount])
+    }
+  }
 }
