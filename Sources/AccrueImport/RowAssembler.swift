@@ -422,7 +422,9 @@ struct RowAssembler {
       }
       var why = "expected a decimal such as 12 or 0.5"
       if lexeme != .literalTrue && lexeme != .literalFalse && Fixed.parse(bytes) == nil && looksNumeric(bytes) {
-        why = "at most 18 decimals and 21 integer digits"
+        why = RowAssembler.fractionDigits(bytes) > Fixed.fractionDigits
+          ? "more than \(Fixed.fractionDigits) decimals (Accrue keeps \(Fixed.fractionDigits))"
+          : "too large: \(what)s go from \(RowAssembler.smallest) to \(RowAssembler.largest)"
       }
       addIssue("D0205", line: line, column: column, "bad \(what) \(shown) in column '\(name)': \(why)")
     case .currency:
@@ -436,6 +438,17 @@ struct RowAssembler {
         "D0207", line: line, column: column,
         "bad bool \(shown) in column '\(name)': expected true/false, yes/no or 1/0")
     }
+  }
+
+  /// The largest and smallest exact decimals (`Fixed`: Int128 with 18 decimals), as text:
+  /// 170141183460469231731.687303715884105727 and -170141183460469231731.687303715884105728.
+  static let largest = Fixed(raw: Int128.max).description
+  static let smallest = Fixed(raw: Int128.min).description
+
+  /// Digits after the point of a well-formed decimal.
+  static func fractionDigits(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let point = b.firstIndex(of: UInt8(ascii: ".")) else { return 0 }
+    return b.count - point - 1
   }
 
   /// True when the bytes are a well-formed decimal (only too long or too precise for `Fixed`).

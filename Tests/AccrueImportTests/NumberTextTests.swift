@@ -43,4 +43,42 @@ struct NumberTextTests {
     #expect(Self.issues(.money, "\"150.00\"").values.last == .money(Fixed(150)))
     #expect(Self.issues(.number, "0.000000000000000001").values.last == .number(Fixed("0.000000000000000001")!))
   }
+
+  static let largest = "170141183460469231731.687303715884105727"
+  static let smallest = "-170141183460469231731.687303715884105728"
+
+  @Test("the limit of exact decimals is stated as it is, and holds at its boundary, in CSV and JSON")
+  func limit() {
+    let tooLarge = "too large: numbers go from \(Self.smallest) to \(Self.largest)"
+    let cases: [(String, String?)] = [
+      ("170141183460469231731", nil),
+      (Self.largest, nil),
+      (Self.smallest, nil),
+      ("1.000000000000000001", nil),
+      ("170141183460469231732", tooLarge),
+      ("170141183460469231731.687303715884105728", tooLarge),
+      ("-170141183460469231731.687303715884105729", tooLarge),
+      ("999999999999999999999", tooLarge),
+      ("1000000000000000000000", tooLarge),
+      ("0.1234567890123456789", "more than 18 decimals (Accrue keeps 18)"),
+    ]
+    for (text, why) in cases {
+      for json in [false, true] {
+        let r =
+          json
+          ? readText("{\"id\": \"r1\", \"v\": \(text)}\n", name: "t.jsonl", schema: Schemas.single(.number))
+          : readText("id,v\nr1,\(text)\n", schema: Schemas.single(.number))
+        if let why {
+          // (The value is shown up to 40 characters.)
+          #expect(r.issues.count == 1 && r.issues[0].message.hasPrefix("bad number "), "\(text)")
+          #expect(r.issues.first?.message.hasSuffix(" in column 'v': \(why)") == true, "\(text): \(r.issues.map(\.message))")
+          #expect(r.issues.map(\.code) == ["D0205"])
+        } else {
+          #expect(r.issues.isEmpty, "\(text): \(r.issues.map(\.message))")
+          #expect(r.rows.first?.values[1] == .number(Fixed(text)!), "\(text)")
+        }
+      }
+    }
+    #expect(Fixed(raw: Int128.max).description == Self.largest)
+  }
 }
