@@ -256,4 +256,29 @@ struct HostileStatementTests {
       #expect(list.map(\.amount.description) == [amount])
     }
   }
+
+  @Test("OFX: aggregates nested deep inside a transaction are a located error (keying values by path was quadratic)")
+  func ofxDeep() {
+    let head = "OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD<BANKTRANLIST>\n"
+      + "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261001<TRNAMT>10.00<FITID>1\n"
+    let tail = "</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n"
+    let n = 2_000
+    for body in [String(repeating: "<PAYEE>", count: n) + String(repeating: "<NAME>x\n", count: n), String(repeating: "<PAYEE><NAME>x\n", count: n)] {
+      guard case .failure(let e) = Self.parse(head + body + tail, "s.ofx") else {
+        Issue.record("a transaction with aggregates \(n) deep was read")
+        continue
+      }
+      #expect(e.code == "D0105")
+      #expect(e.location == "STMTTRN/PAYEE")
+      #expect(e.message.hasPrefix("aggregates nested deeper than \(OFX.maxDepth) levels inside a transaction"))
+    }
+    // A PAYEE (and a CURRENCY) one level deep still reads.
+    let ok = Self.parse(head + "<PAYEE><NAME>Acme</PAYEE><CURRENCY><CURSYM>EUR<CURRATE>1.0</CURRENCY>\n" + tail, "s.ofx")
+    guard case .success(let list) = ok else {
+      Issue.record("a plain transaction did not read: \(ok)")
+      return
+    }
+    #expect(list.map(\.counterpartyName) == ["Acme"])
+    #expect(list.map(\.currency) == [.EUR])
+  }
 }
