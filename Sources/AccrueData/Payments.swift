@@ -137,12 +137,18 @@ extension Dataset {
     // amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
     // name or line: the same statement delivered again, renamed or reformatted on one line, keeps its ids, so
     // the journal recognizes what was applied. Where it came from stays in its source.
-    let dir = DataFolder.join(folder, "statements")
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-    for name in names {
-      switch BankStatements.read(path: DataFolder.join(dir, name)) {
+    // No `statements` entry: no statements. One that does not list (a link to nothing, a file, no permission, too
+    // many open files) is an error, as is a statement file that cannot be read: never taken as no payments.
+    var statementFiles: [String] = []
+    switch DataFolder.statementFiles(in: folder) {
+    case .failure(let i): issues.append(i)
+    case .success(let paths): statementFiles = paths
+    }
+    for path in statementFiles {
+      switch BankStatements.read(path: path) {
       case .failure(let e):
-        issues.append(DataIssue(code: "D0105", file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: e.message + (e.location.isEmpty ? "" : " (at \(e.location))")))
+        issues.append(
+          DataIssue(code: e.code, file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: e.message + (e.location.isEmpty ? "" : " (at \(e.location))")))
       case .success(let list):
         for t in list {
           let base = "stmt-" + String(PaymentIdentity.fingerprint(t), radix: 16)

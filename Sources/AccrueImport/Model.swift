@@ -201,7 +201,8 @@ public enum RecordText {
   /// Scalars kept.
   static let maxScalars = 200
 
-  /// The text of a record as issues show it (at most 200 Unicode scalars; invalid UTF-8 as U+FFFD).
+  /// The text of a record as issues show it (at most 200 Unicode scalars; invalid UTF-8 as U+FFFD; control
+  /// characters but tab and line breaks escaped, `\u{0}`).
   public static func make(_ bytes: [UInt8]) -> String {
     bytes.withUnsafeBufferPointer { make($0) }
   }
@@ -209,6 +210,25 @@ public enum RecordText {
   static func make(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let limited = UnsafeBufferPointer(rebasing: bytes.prefix(maxBytes))
     let s = String(decoding: limited, as: UTF8.self)
+    // Control characters (a NUL, an ESC that would drive the terminal) are shown escaped, as \u{0}.
+    if limited.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F || $0 == 0xC2 }) {
+      var out = String.UnicodeScalarView()
+      var n = 0
+      for u in s.unicodeScalars {
+        let v = u.value
+        if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (v >= 0x7F && v <= 0x9F) {
+          let escaped = "\\u{\(String(v, radix: 16))}".unicodeScalars
+          if n + escaped.count > maxScalars { break }
+          out.append(contentsOf: escaped)
+          n += escaped.count
+        } else {
+          if n == maxScalars { break }
+          out.append(u)
+          n += 1
+        }
+      }
+      return String(out)
+    }
     if limited.count <= maxScalars { return s }
     let scalars = s.unicodeScalars
     if scalars.count <= maxScalars { return s }

@@ -9,6 +9,9 @@ public struct BankImportError: Error, Sendable, CustomStringConvertible {
   /// The element path (XML) or tag (MT940), when known.
   public var location: String
   public var message: String
+  /// The data issue code it is reported with in a data folder: D0105 (a statement that does not read) or D0103
+  /// (a file that cannot be opened or read at all).
+  public var code = "D0105"
 
   public var description: String { "\(file):\(line): \(location.isEmpty ? "" : location + ": ")\(message)" }
 }
@@ -33,10 +36,20 @@ public enum BankFormat: String, Sendable {
 public enum BankStatements {
   /// Reads a statement file of any known format.
   public static func read(path: String) -> Result<[BankTransaction], BankImportError> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(BankImportError(file: path, line: 0, location: "", message: "cannot read the file"))
+    // Only a file that is not there is "not there"; one that is there but does not read (a symbolic link to
+    // nothing, a folder, no permission, an I/O error) says why, as D0103.
+    func unreadable(_ why: String) -> Result<[BankTransaction], BankImportError> {
+      .failure(BankImportError(file: path, line: 0, location: "", message: why, code: "D0103"))
     }
-    return parse(bytes: [UInt8](data), path: path)
+    switch DataFolder.probe(path, folder: false) {
+    case .absent: return unreadable("no such file")
+    case .unreadable(let why): return unreadable(why)
+    case .present: break
+    }
+    switch DataFolder.readWhole(path) {
+    case .failure(let e): return unreadable("cannot read \((path as NSString).lastPathComponent): \(e.message)")
+    case .success(let bytes): return parse(bytes: bytes, path: path)
+    }
   }
 
   /// Reads statement bytes (`path` names them in sources and errors).
