@@ -19,7 +19,7 @@ public enum CashApplicationRun {
   /// (`Matcher.applyInBatches`), and their references found on two threads (from `Matcher.parallelAt` too);
   /// the results are the same either way.
   public static func run(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], explanations: Bool = true,
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [JournalItem] = [], explanations: Bool = true,
     batchesFrom: Int = CashApplicationRun.batchesFrom, batchSize: Int = CashApplicationRun.batchSize
   ) -> CashResult {
     let payments = data.cash.payments

@@ -87,7 +87,7 @@ public enum Collections {
   /// in addition to the data folder's reminders.csv; nothing in it is produced again. Without `explanations`,
   /// reminders leave out why they fired (cheaper for large text runs).
   public static func run(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem] = [], whyNot: String? = nil,
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [SentReminder] = [], whyNot: String? = nil,
     extraInvoices: [OpenInvoice] = [], explanations: Bool = true, parallelAt: Int = Collections.parallelThreshold
   ) -> CollectionsResult {
     let all = data.collections.sent + history
@@ -209,7 +209,7 @@ struct CollectionsRun {
   let firstCustomInvoiceSlot: Int
 
   init(
-    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [ProducedItem], whyNot: String?, explaining: Bool, why: WhyLog? = nil
+    plan: ExecutablePlan, data: Dataset, asOf: CivilDate, history: [SentReminder], whyNot: String?, explaining: Bool, why: WhyLog? = nil
   ) {
     self.explaining = explaining
     invoicesFile = data.invoicesFile.map { String(decoding: Array($0.utf8), as: UTF8.self) }

@@ -17,7 +17,7 @@ public struct CollectionsData: Sendable {
   public var paymentPlans: [PaymentPlan] = []
   /// Holidays from holidays.csv, by calendar index of the plan.
   public var holidays: [Int: [CivilDate]] = [:]
-  public var sent: [ProducedItem] = []
+  public var sent: [SentReminder] = []
 }
 
 extension Dataset {
@@ -235,9 +235,7 @@ extension Dataset {
       }
       let ids = (row.values[4].text ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       out.sent.append(
-        ProducedItem(
-          kind: .reminder, key: row.values[5].text ?? "reminders.csv:\(row.line)", date: d, customer: cust, cadence: cad, step: step,
-          invoices: ids))
+        SentReminder(key: row.values[5].text ?? "reminders.csv:\(row.line)", date: d, customer: cust, cadence: cad, step: step, invoices: ids))
       return nil
     }
     return out

@@ -42,14 +42,6 @@ public struct AgingJournal: Sendable {
     var use = AgingReport.JournalUse()
   }
 
-  /// One `INVOICE=SETTLED@PAID_BEFORE` entry of a match item, nil when it does not read.
-  static func entry(_ text: String) -> (invoice: String, settled: Fixed, before: Fixed)? {
-    guard let eq = text.lastIndex(of: "="), let at = text.lastIndex(of: "@"), eq < at,
-      let settled = Fixed(String(text[text.index(after: eq)..<at])), let before = Fixed(String(text[text.index(after: at)...]))
-    else { return nil }
-    return (String(text[..<eq]), settled, before)
-  }
-
   /// What the invoices file shows as paid without a date: an open invoice's amount paid; all of a paid or
   /// written-off invoice without `paid_date`; nil when the file dates it (or the invoice is void).
   static func undatedPaid(_ invoices: [OpenInvoice], _ i: Int) -> Fixed? {
@@ -81,8 +73,8 @@ public struct AgingJournal: Sendable {
     // Only the invoices the journal names are looked up.
     var named: [String: Int] = [:]
     for run in journal.runs {
-      for item in run.items where item.kind == .match {
-        for e in item.invoices { if let x = AgingJournal.entry(e) { named[x.invoice] = -1 } }
+      for case .cashApplication(let payment) in run.items {
+        for x in payment.settlements { named[x.invoice] = -1 }
       }
     }
     if !named.isEmpty {
@@ -91,11 +83,11 @@ public struct AgingJournal: Sendable {
     // Dates for what the file shows without one.
     var datedUpTo: [Int: Fixed] = [:]
     for run in journal.runs {
-      for item in run.items where item.kind == .match {
-        for e in item.invoices {
-          guard let x = AgingJournal.entry(e), let i = named[x.invoice], i >= 0, let shown = AgingJournal.undatedPaid(invoices, i) else { continue }
-          let target = x.before.adding(x.settled) ?? x.before
-          let lo = max(x.before, datedUpTo[i] ?? .zero)
+      for case .cashApplication(let item) in run.items {
+        for x in item.settlements {
+          guard let i = named[x.invoice], i >= 0, let shown = AgingJournal.undatedPaid(invoices, i) else { continue }
+          let target = x.paidAfter
+          let lo = max(x.paidBefore, datedUpTo[i] ?? .zero)
           let hi = min(target, shown)
           guard hi > lo, let part = hi.subtracting(lo) else { continue }
           out.dated[i, default: []].append((item.date, part))
@@ -107,20 +99,19 @@ public struct AgingJournal: Sendable {
     // Cash the file does not show, and what payments left over: runs dated on or before the date.
     var paidSoFar: [Int: Fixed] = [:]
     for run in journal.runs where run.asOf <= asOf {
-      for item in run.items where item.kind == .match {
+      for case .cashApplication(let item) in run.items {
         out.use.payments += 1
-        let status = CashStatus(rawValue: item.step)
+        let status = item.status
         var settled = Fixed.zero
         var shown = true
-        for e in item.invoices {
-          guard let x = AgingJournal.entry(e) else { continue }
+        for x in item.settlements {
           settled = settled.adding(x.settled) ?? settled
           guard let i = named[x.invoice], i >= 0 else {
             if status?.postsAllocations == true { out.use.settlementsUnknown += 1 }
             shown = false
             continue
           }
-          let target = x.before.adding(x.settled) ?? x.before
+          let target = x.paidAfter
           let inFile = invoices[i].status != .open || invoices[i].paid >= target
           guard status?.postsAllocations == true else {
             if !inFile { shown = false }
@@ -145,7 +136,7 @@ public struct AgingJournal: Sendable {
         let amount: Fixed
         switch status {
         case .applied?: (kind, amount) = (.creditOnAccount, rest)
-        case .suggested? where shown && !item.invoices.isEmpty: (kind, amount) = (.creditOnAccount, rest)
+        case .suggested? where shown && !item.settlements.isEmpty: (kind, amount) = (.creditOnAccount, rest)
         case .suggested?: (kind, amount) = (.unapplied, pay.amount)
         case .exception?, .unapplied?: (kind, amount) = (.unapplied, rest)
         case nil: continue
@@ -154,7 +145,7 @@ public struct AgingJournal: Sendable {
         out.cash.append(
           Cash(
             customer: item.customer, currency: pay.currency,
-            item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: item.step)))
+            item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
       }
     }
     return out

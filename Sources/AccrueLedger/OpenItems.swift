@@ -3,18 +3,14 @@ import AccrueData
 import AccrueModel
 
 extension Dataset {
-  /// Counts what the journal records as applied to invoices (`INV-1=120.00@0.00`: settled, and paid before) as
+  /// Counts what the journal records as applied to invoices (settled, on top of the amount paid before) as
   /// paid, unless the invoices file already shows it (its amount paid reached paid before + settled): so a
   /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
   /// exported after posting it does not count it twice.
-  public mutating func recordJournalPayments(_ items: [ProducedItem]) {
-    for item in items where item.kind == .match && CashStatus(rawValue: item.step)?.postsAllocations == true {
-      for entry in item.invoices {
-        guard let eq = entry.lastIndex(of: "="), let at = entry.lastIndex(of: "@"), eq < at,
-          let i = invoiceIDs.find(String(entry[..<eq]), in: invoices),
-          let settled = Fixed(String(entry[entry.index(after: eq)..<at])), let before = Fixed(String(entry[entry.index(after: at)...])),
-          let target = before.adding(settled)
-        else { continue }
+  public mutating func recordJournalPayments(_ items: [JournalItem]) {
+    for case .cashApplication(let payment) in items where payment.status?.postsAllocations == true {
+      for s in payment.settlements {
+        guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
         if invoices[i].paid < target { invoices[i].paid = target }
         if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
       }

@@ -108,15 +108,15 @@ public struct CashApplication: Sendable {
   /// Applied in full without review.
   public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
 
-  /// The application as a journal item: each invoice with the amount it settles (applied plus written off) and
-  /// its amount paid before (`INV-1=120.00@0.00`), so later runs count it as paid until the invoices file does.
-  public var produced: ProducedItem {
+  /// The application as a journal item: each invoice with the amount it settles (applied, written off, discount
+  /// taken) and its amount paid before, so later runs count it as paid until the invoices file does.
+  public var produced: JournalItem {
     let places = currency.minorUnits
-    return ProducedItem(
-      kind: .match, key: key, date: date, customer: customer ?? "", cadence: rule ?? "", step: status.rawValue,
-      invoices: allocations.map {
-        "\($0.invoice)=\($0.settled.formatted(places: places))@\($0.paidBefore.formatted(places: places))"
-      })
+    let settlements = allocations.map {
+      PostedPayment.Settlement(invoice: $0.invoice, settled: $0.settled, paidBefore: $0.paidBefore, places: places)
+    }
+    return .cashApplication(
+      PostedPayment(key: key, date: date, customer: customer ?? "", rule: rule ?? "", status: status, settlements: settlements))
   }
 
   public init(

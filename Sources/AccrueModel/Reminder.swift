@@ -88,10 +88,12 @@ public struct Reminder: Sendable {
   /// Rows it came from (invoices, customer, promises...).
   public var sources: [RowRef]
   /// The reminder as a journal item.
-  public var produced: ProducedItem {
-    var p = ProducedItem(kind: .reminder, key: key, date: date, customer: customerID, cadence: cadence, step: step, invoices: invoices.map(\.id))
-    p.contacted = contactsCustomer
-    return p
+  public var produced: JournalItem { .reminder(sent) }
+
+  /// The reminder as sent, as dunning reads it back.
+  public var sent: SentReminder {
+    SentReminder(
+      key: key, date: date, customer: customerID, cadence: cadence, step: step, invoices: invoices.map(\.id), contacted: contactsCustomer)
   }
 
   /// Whether a message goes to the customer (the minimum gap counts only these).

@@ -31,7 +31,7 @@ public enum ForecastRun {
         let c = Collections.run(plan: plan, data: d, asOf: day, history: history, extraInvoices: extra)
         if !c.failures.isEmpty { return (days, issues, c.failures) }
         reminders = c.reminders
-        history += c.reminders.map(\.produced)
+        history += c.reminders.map(\.sent)
       }
       days.append(ForecastDay(date: day, invoices: b.invoices, reminders: reminders))
       guard let next = day.adding(days: 1) else { break }

@@ -44,16 +44,11 @@ extension Journal {
         continue
       }
       if damaged != nil { continue }
-      if f.first == "item", f.count >= 9, let run = Int(f[1]), let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) {
+      if f.first == "item", f.count >= 9, let run = Int(f[1]), let item = item(f) {
         if run != pendingRun {
           pending = []
           pendingRun = run
         }
-        var item = JournalItem(
-          kind: kind, key: f[3], date: date, customer: f[5], cadence: f[6], step: f[7],
-          invoices: f[8].isEmpty ? [] : f[8].split(separator: ";", omittingEmptySubsequences: false).map { unescape(String($0)) })
-        // Journals written before the field existed: every reminder counted as a contact.
-        item.contacted = f.count >= 10 ? f[9] == "1" : true
         pending.append(item)
       } else if f.first == "commit", f.count == 5, let run = Int(f[1]), let asOf = CivilDate.parse(f[2]), let n = Int(f[3]),
         run == pendingRun || (n == 0 && pending.isEmpty), pending.count == n
@@ -69,6 +64,50 @@ extension Journal {
     }
     j.ignoredBytes = bytes.count - j.validLength
     return j
+  }
+
+  /// The item of an `item` line's fields (unescaped, but for the list in field 8: split on ';' first), nil when
+  /// its kind or date does not read. Fields: item, run, kind, key, date, customer, then by kind: a reminder's
+  /// cadence, step, invoices and whether it contacted the customer (1/0, absent in journals written before: 1);
+  /// a payment's rule, status and settlements (`INVOICE=SETTLED@PAID_BEFORE`).
+  static func item(_ f: [String]) -> JournalItem? {
+    guard let kind = JournalItem.Kind(rawValue: f[2]), let date = CivilDate.parse(f[4]) else { return nil }
+    let list = f[8].isEmpty ? [] : f[8].split(separator: ";", omittingEmptySubsequences: false).map { unescape(String($0)) }
+    switch kind {
+    case .invoice: return .invoice(IssuedInvoice(key: f[3], date: date, customer: f[5]))
+    case .reminder:
+      let contacted = f.count >= 10 ? f[9] == "1" : true
+      return .reminder(SentReminder(key: f[3], date: date, customer: f[5], cadence: f[6], step: f[7], invoices: list, contacted: contacted))
+    case .match:
+      return .cashApplication(
+        PostedPayment(key: f[3], date: date, customer: f[5], rule: f[6], status: CashStatus(rawValue: f[7]), settlements: list.compactMap(settlement)))
+    }
+  }
+
+  /// `INVOICE=SETTLED@PAID_BEFORE` (the invoice id may hold '=' and '@': the last of each separates).
+  package static func settlement(_ text: String) -> PostedPayment.Settlement? {
+    guard let eq = text.lastIndex(of: "="), let at = text.lastIndex(of: "@"), eq < at,
+      let settled = Fixed(String(text[text.index(after: eq)..<at])), let before = Fixed(String(text[text.index(after: at)...]))
+    else { return nil }
+    let places = text[text.index(after: at)...].split(separator: ".").dropFirst().first?.count ?? 0
+    return PostedPayment.Settlement(invoice: String(text[..<eq]), settled: settled, paidBefore: before, places: places)
+  }
+
+  /// A payment's settlements as the journal writes them (`INVOICE=SETTLED@PAID_BEFORE`, before escaping).
+  package static func settlementEntries(_ p: PostedPayment) -> [String] {
+    p.settlements.map { "\($0.invoice)=\($0.settled.formatted(places: $0.places))@\($0.paidBefore.formatted(places: $0.places))" }
+  }
+
+  /// An item's fields after `item` and the run number, escaped (see `item(_:)`).
+  static func fields(_ i: JournalItem) -> [String] {
+    let head = [i.kind.rawValue, escape(i.key), i.date.description, escape(i.customer)]
+    switch i {
+    case .invoice: return head + ["", "", "", "1"]
+    case .reminder(let r):
+      return head + [escape(r.cadence), escape(r.step), r.invoices.map(escape).joined(separator: ";"), r.contacted ? "1" : "0"]
+    case .cashApplication(let p):
+      return head + [escape(p.rule), escape(p.status?.rawValue ?? ""), settlementEntries(p).map(escape).joined(separator: ";"), "1"]
+    }
   }
 
   /// A line's fields (unescaped), or nil when its checksum or shape is wrong.
@@ -117,13 +156,7 @@ extension Journal {
       out += payload
       out.append(10)
     }
-    for i in items {
-      line(
-        [
-          "item", String(run), i.kind.rawValue, escape(i.key), i.date.description, escape(i.customer), escape(i.cadence), escape(i.step),
-          i.invoices.map(escape).joined(separator: ";"), i.contacted ? "1" : "0",
-        ])
-    }
+    for i in items { line(["item", String(run)] + fields(i)) }
     line(["commit", String(run), asOf.description, String(items.count), escape(folder)])
     return out
   }

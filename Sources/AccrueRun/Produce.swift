@@ -47,7 +47,7 @@ public enum Produce {
 
   /// The journal items of a run's outputs.
   public static func items(_ o: RunOutput) -> [JournalItem] {
-    var out = o.billing.invoices.map { JournalItem(kind: .invoice, key: $0.key, date: o.billing.asOf, customer: $0.customerID) }
+    var out = o.billing.invoices.map { JournalItem.invoice(IssuedInvoice(key: $0.key, date: o.billing.asOf, customer: $0.customerID)) }
     out += (o.collections?.reminders ?? []).map(\.produced)
     out += (o.cash?.applications ?? []).map(\.produced)
     return out

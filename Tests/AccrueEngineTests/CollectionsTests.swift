@@ -31,7 +31,7 @@ enum Dun {
   }
 
   static func run(
-    _ rules: String, _ files: [String: String], asOf: String, history: [ProducedItem] = [], whyNot: String? = nil
+    _ rules: String, _ files: [String: String], asOf: String, history: [SentReminder] = [], whyNot: String? = nil
   ) throws -> CollectionsResult {
     let p = try Run.plan(rules)
     var all = files
@@ -73,8 +73,8 @@ struct CollectionsTests {
     #expect(try Dun.run(Self.basic, files, asOf: "2026-10-29").reminders.isEmpty)
   }
 
-  static func sent(_ key: String, _ date: String, _ customer: String, _ step: String, _ invoices: [String], cadence: String = "standard") -> ProducedItem {
-    ProducedItem(kind: .reminder, key: key, date: CivilDate.parse(date)!, customer: customer, cadence: cadence, step: step, invoices: invoices)
+  static func sent(_ key: String, _ date: String, _ customer: String, _ step: String, _ invoices: [String], cadence: String = "standard") -> SentReminder {
+    SentReminder(key: key, date: CivilDate.parse(date)!, customer: customer, cadence: cadence, step: step, invoices: invoices)
   }
 
   @Test("business days skip weekends and the holidays of the rules and of holidays.csv")
@@ -276,7 +276,7 @@ struct CollectionsTests {
     #expect(Dun.keys(r) == ["i1/standard/second"])
     #expect(r.reminders.first?.skipped == ["before", "first"])
     // Once sent, nothing more: already sent, and no later step.
-    let again = try Dun.run(Self.basic, files, asOf: "2026-11-03", history: r.reminders.map(\.produced), whyNot: "i1")
+    let again = try Dun.run(Self.basic, files, asOf: "2026-11-03", history: r.reminders.map(\.sent), whyNot: "i1")
     #expect(again.reminders.isEmpty)
     #expect(again.whyNot?.contains { $0.contains("already sent: step second") } == true)
     // A step already sent is not sent again even when an earlier one is still unsent.
@@ -385,7 +385,7 @@ struct CollectionsTests {
 
 @Suite("Journal")
 struct JournalTests {
-  static func item(_ k: String) -> JournalItem { JournalItem(kind: .invoice, key: k, date: CivilDate.parse("2026-11-01")!, customer: "c1") }
+  static func item(_ k: String) -> JournalItem { .invoice(IssuedInvoice(key: k, date: CivilDate.parse("2026-11-01")!, customer: "c1")) }
 
   @Test("runs are read back whole; a torn or corrupted tail is ignored")
   func tornTail() {
@@ -562,8 +562,8 @@ struct CollectionsReviewTests {
   @Test("journal keys with tabs, newlines and ';' come back exactly")
   func escaping() {
     let d = CivilDate.parse("2026-11-01")!
-    var item = JournalItem(kind: .reminder, key: "i\t1;x%y/std/first", date: d, customer: "c\n1", cadence: "std", step: "first", invoices: ["i\t1;x%y", "b"])
-    item.contacted = false
+    let item = JournalItem.reminder(
+      SentReminder(key: "i\t1;x%y/std/first", date: d, customer: "c\n1", cadence: "std", step: "first", invoices: ["i\t1;x%y", "b"], contacted: false))
     let j = Journal.parse(Journal.encode(run: 1, asOf: d, folder: "run-0001", items: [item]))
     #expect(j.items == [item])
   }
