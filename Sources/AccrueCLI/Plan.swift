@@ -53,7 +53,7 @@ struct RunInputs {
     OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
     OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose journal records what was already produced."),
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
-    OptionSpec(long: "only", short: nil, value: "what", help: "Produce only invoices (billing), only reminders (collections) or only matches (cash application).", choices: ["invoices", "reminders", "matches"]),
+    OptionSpec(long: "only", short: nil, value: "what", help: Stage.onlyHelp, choices: Stage.allCases.map(\.part.rawValue)),
   ]
 
   static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
@@ -211,7 +211,7 @@ enum PlanCommand {
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
-        result, explain: args.value("explain"), collections: collections, cash: cash, billing: args.value("only") == nil || args.value("only") == "invoices"
+        result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
       ) { io.out($0) }
     }
     if args.flag("coverage") {
@@ -221,9 +221,14 @@ enum PlanCommand {
     if args.flag("stats") {
       let t4 = clock.now
       let (tr, td) = inputs.times
-      io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms, billing and collections \(Check.ms(Check.seconds(t3 - t2))) ms, output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
-      let steps = PhaseLog.take()
-      if !steps.isEmpty { io.err("stats: steps: " + steps.map { "\($0.label) \($0.milliseconds) ms" }.joined(separator: ", ") + "\n") }
+      // The stages' names, then the steps of loading the data and of each stage.
+      let timings = PhaseLog.take()
+      func list(_ ts: [PhaseLog.Timing]) -> String { ts.map { "\($0.label) \($0.milliseconds) ms" }.joined(separator: ", ") }
+      let stages = timings.filter { t in Stage.allCases.contains { $0.rawValue == t.label } }
+      let loading = timings.filter { !stages.contains($0) }
+      io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms, \(stages.isEmpty ? "no stage" : list(stages)), output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
+      if !loading.isEmpty { io.err("stats: data: \(list(loading))\n") }
+      for s in stages where !s.steps.isEmpty { io.err("stats: \(s.label): \(list(s.steps))\n") }
       let (rows, fast) = result.usageRows
       if rows > 0 {
         let total = Check.seconds(t4 - t2 + tr + td)

@@ -1,0 +1,276 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueImport
+import AccrueModel
+import AccrueParallel
+import Foundation
+
+extension Dataset {
+  /// Loads and validates a data folder against an executable plan. Bad rows become issues; with
+  /// `keepGoing` false the caller stops at any issue (and writes nothing).
+  /// `parallelInvoicesAt`: invoices CSV files of at least this many bytes are read in two halves at once.
+  ///
+  /// The files are read in this order, and their issues come in this order: customers, contracts, contract
+  /// changes, invoices, payments (payments.csv, statements/, accounts.csv), then collections' files. To overlap
+  /// the reading, contracts are read on a second thread while the customers are read, payments on another once
+  /// the customers are known, and the invoices file is read while the contracts are checked.
+  public static func load(folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20) -> (Dataset, [DataIssue]) {
+    var load = FolderLoad(folder: folder, plan: plan)
+    let customersFound = DataFolder.find("customers", in: folder)
+    let contractsFound = DataFolder.find("contracts", in: folder)
+    let contractsAhead = ContractsAhead(contractsFound, plan: plan)
+    let (customers, customerIndex) = load.customers(customersFound)
+    PhaseLog.mark("customers")
+    let cashAhead = CashAhead(folder: folder, plan: plan, customerIndex: customerIndex, rejected: load.rejected.customers)
+    let invoicesAhead = InvoicesAhead()
+    invoicesAhead.read(folder: folder, parallelAt: parallelInvoicesAt)
+    PhaseLog.mark("invoices file read (while the contracts are checked)")
+    contractsAhead.done.wait()
+    PhaseLog.mark("waiting for the contracts (checked on another thread)")
+    var (contracts, contractIndex) = load.contracts(contractsFound, ahead: contractsAhead, customerIndex: customerIndex)
+    PhaseLog.mark("contracts")
+    load.contractChanges(&contracts, contractIndex: contractIndex)
+
+    // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
+    var ids = InvoiceIDIndex()
+    var fastInvoices = 0
+    var periods: [Int64] = []
+    var invoices: [OpenInvoice] = []
+    let invoicesFile = load.find("invoices")
+    if let f = invoicesFile {
+      (invoices, ids, periods, fastInvoices) = loadInvoices(
+        f, plan.program, defaults: plan.fieldDefaults[.invoice] ?? [:], customerIndex: customerIndex, contractIndex: contractIndex,
+        rejected: load.rejected, parallelAt: parallelInvoicesAt, ahead: invoicesAhead, &load.issues)
+    }
+    PhaseLog.mark("invoices")
+    cashAhead.done.wait()
+    PhaseLog.mark("waiting for payments and accounts")
+    let cash = cashAhead.value?.0 ?? CashData()
+    load.issues += cashAhead.value?.1 ?? []
+    let collections = loadCollections(
+      folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: load.rejected.customers,
+      &load.issues)
+
+    // Usage is streamed later; only its schema is prepared here.
+    let evCols = Schemas.columns(.event, plan.program)
+    var usageSchema = Schemas.table("usage", evCols, currencyColumn: "currency")
+    usageSchema.columns.append(ColumnSpec(name: "currency", type: .currency, required: false))
+    let usage = load.find("usage")
+    var ds = Dataset(
+      folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,
+      issuedKeys: [], usage: usage, usageSchema: usageSchema, usageSlots: evCols.map(\.1))
+    ds.rejectedRows = load.rejected
+    ds.invoices = invoices
+    ds.invoiceIDs = ids
+    ds.invoicesReadFast = fastInvoices
+    ds.issuedPeriods = PeriodKeys(periods)
+    ds.invoicesFile = invoicesFile?.path
+    ds.collections = collections
+    ds.cash = cash
+    let conFields = plan.program.fields(of: .contract)
+    ds.contractSlots = (
+      conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
+      conFields.first { $0.name == "plan" }?.index
+    )
+    return (ds, load.issues)
+  }
+}
+
+/// One data folder being loaded: its issues, gathered in the order the files are read, and how many rows of
+/// customers and contracts were set aside (named in the messages of rows that refer to them).
+struct FolderLoad {
+  let folder: String
+  let plan: ExecutablePlan
+  var issues: [DataIssue] = []
+  var rejected = (customers: 0, contracts: 0)
+
+  init(folder: String, plan: ExecutablePlan) {
+    self.folder = folder
+    self.plan = plan
+  }
+
+  /// The file a lookup found (nil when there is none, or it could not be read: an issue).
+  mutating func found(_ r: Result<TableFile?, DataIssue>) -> TableFile? {
+    switch r {
+    case .success(let f): return f
+    case .failure(let i):
+      issues.append(i)
+      return nil
+    }
+  }
+
+  /// The table `name` of the folder in any of its formats (nil when there is none, or it could not be read).
+  mutating func find(_ name: String) -> TableFile? { found(DataFolder.find(name, in: folder)) }
+
+  mutating func issue(_ code: String, _ file: TableFile, _ row: Row, _ col: Int, _ msg: String) {
+    let column = col < row.columns.count ? row.columns[col] : 1
+    issues.append(DataIssue(code: code, file: file.path, line: row.line, column: column, message: msg, record: row.raw))
+  }
+
+  /// Rows of `file` with an issue (the header's aside): how many were set aside.
+  func rejectedRows(_ file: TableFile) -> Int { Set(issues.filter { $0.file == file.path && $0.line > 1 }.map(\.line)).count }
+
+  /// Customers: streamed (rows are not kept), records made from a template per currency.
+  mutating func customers(_ found: Result<TableFile?, DataIssue>) -> ([CustomerData], IDIndex) {
+    let columns = Schemas.columns(.customer, plan.program)
+    var customers: [CustomerData] = []
+    var index = IDIndex()
+    let currencyColumn = columns.firstIndex(where: { $0.0.name == "currency" })
+    guard let f = self.found(found) else {
+      if issues.isEmpty {
+        issues.append(
+          DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)", record: ""))
+      }
+      return (customers, index)
+    }
+    let capacity = RecordBuilder.estimatedRows(f.path)
+    customers.reserveCapacity(capacity)
+    index = IDIndex(minimumCapacity: capacity)
+    var duplicates: [DataIssue] = []
+    var readIssues: [DataIssue] = []
+    var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
+    TableReader.stream(f, schema: Schemas.table("customers", columns), onIssue: { readIssues.append($0) }) { row in
+      guard case .text(let id) = row.values[0] else { return }
+      guard index.add(id, customers.count) else {
+        let column = row.columns.isEmpty ? 1 : row.columns[0]
+        duplicates.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
+        return
+      }
+      var currency: Currency?
+      if let ci = currencyColumn, case .currency(let c) = row.values[ci] { currency = c }
+      let record = builder.record(row.values, currency: currency)
+      let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
+      customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: row.line)))
+    }
+    issues += readIssues
+    issues += duplicates
+    rejected.customers = rejectedRows(f)
+    return (customers, index)
+  }
+
+  /// Contracts: those checked early on the other thread when nothing was wrong and every customer is known;
+  /// otherwise checked again here, against the customers.
+  mutating func contracts(
+    _ found: Result<TableFile?, DataIssue>, ahead: ContractsAhead, customerIndex: IDIndex
+  ) -> ([ContractData], IDIndex) {
+    guard let f = self.found(found), ahead.read.file != nil || ahead.read.value != nil else {
+      if issues.isEmpty && !plan.plans.isEmpty {
+        // Rules without plans (dunning or matching only) need no contracts.
+        issues.append(
+          DataIssue(code: "D0103", file: folder + "/contracts.csv", line: 1, column: 1, message: "no contracts file (contracts.csv, .json or .jsonl)", record: ""))
+      }
+      return ([], IDIndex())
+    }
+    var rows: ContractRows
+    if var early = ahead.early.take(), early.resolve(customerIndex) {
+      rows = early
+    } else {
+      rows = ContractRows(
+        plan: plan, path: f.path, columns: ahead.columns, rejectedCustomers: rejected.customers,
+        estimate: ahead.read.value?.rows.count ?? RecordBuilder.estimatedRows(f.path))
+      if let file = ahead.read.file {
+        rows.read(file.bytes, customers: customerIndex)
+      } else if let (read, iss) = ahead.read.value {
+        rows.readerIssues = iss
+        for row in read { rows.take(row, customers: customerIndex) }
+      }
+    }
+    ahead.read.value = nil
+    ahead.read.file = nil
+    issues += rows.issues
+    rejected.contracts = rejectedRows(f)
+    return (rows.contracts, rows.index)
+  }
+
+  /// Contract changes (contract_changes): a new plan, quantity or seats from a date after the contract starts.
+  mutating func contractChanges(_ contracts: inout [ContractData], contractIndex: IDIndex) {
+    guard let f = find("contract_changes") else { return }
+    let cols: [ColumnSpec] = [
+      ColumnSpec(name: "contract", type: .text, required: true), ColumnSpec(name: "date", type: .date, required: true),
+      ColumnSpec(name: "plan", type: .text, required: false), ColumnSpec(name: "quantity", type: .number, required: false),
+      ColumnSpec(name: "seats", type: .number, required: false),
+    ]
+    let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: "contract_changes", columns: cols, currencyColumn: nil))
+    issues += iss
+    for row in rows {
+      guard case .text(let cid) = row.values[0], case .date(let date) = row.values[1] else { continue }
+      guard let ci = contractIndex[cid] else {
+        issue("D0302", f, row, 0, Dataset.unknown("contract", cid, rejected: rejected.contracts))
+        continue
+      }
+      var change = ContractChange(date: date, plan: nil, quantity: nil, seats: nil, source: RowRef(file: f.path, line: row.line))
+      if case .text(let pn) = row.values[2] {
+        guard let pi = plan.planIndex[pn] else {
+          issue("D0303", f, row, 2, "unknown plan '\(pn)'")
+          continue
+        }
+        if plan.plans[pi].currency != plan.plans[contracts[ci].plan].currency {
+          issue("D0306", f, row, 2, "plan '\(pn)' bills in \(plan.plans[pi].currency.code), the contract in \(plan.plans[contracts[ci].plan].currency.code)")
+          continue
+        }
+        change.plan = pi
+      }
+      if case .number(let q) = row.values[3] { change.quantity = q }
+      if case .number(let s) = row.values[4] { change.seats = s }
+      if date <= contracts[ci].start {
+        issue("D0305", f, row, 1, "a change must take effect after the contract starts (\(contracts[ci].start))")
+        continue
+      }
+      contracts[ci].changes.append(change)
+    }
+    for i in contracts.indices { contracts[i].changes.sort { $0.date < $1.date } }
+  }
+}
+
+/// The contracts file read on a second thread while the customers are read: a CSV file is checked there too,
+/// its customers found once they are known (`ContractRows`).
+final class ContractsAhead: @unchecked Sendable {
+  let columns: [(ColumnSpec, Int)]
+  let read = TableBox()
+  let early = ContractsBox()
+  let done = DispatchSemaphore(value: 0)
+
+  init(_ found: Result<TableFile?, DataIssue>, plan: ExecutablePlan) {
+    columns = Schemas.columns(.contract, plan.program)
+    guard case .success(let f?) = found else {
+      done.signal()
+      return
+    }
+    let schema = Schemas.table("contracts", columns)
+    let (columns, read, early, done) = (columns, read, early, done)
+    let t = Thread {
+      if f.format == .csv, let file = MappedFile(path: f.path) {
+        read.file = file
+        var rows = ContractRows(plan: plan, path: f.path, columns: columns, rejectedCustomers: 0, estimate: RecordBuilder.estimatedRows(f.path))
+        rows.read(file.bytes, customers: nil)
+        if rows.readerIssues.isEmpty && rows.checked.isEmpty { early.value = rows }
+      } else {
+        read.value = TableReader.readAll(f, schema: schema)
+      }
+      done.signal()
+    }
+    t.stackSize = 8 << 20
+    t.start()
+  }
+}
+
+/// Payments, statements and accounts read on another thread (they need only the customers) while contracts and
+/// invoices are read; their issues follow the invoices', as if read after them.
+final class CashAhead: @unchecked Sendable {
+  var value: (CashData, [DataIssue])?
+  let done = DispatchSemaphore(value: 0)
+
+  init(folder: String, plan: ExecutablePlan, customerIndex: IDIndex, rejected: Int) {
+    let paymentFields = Schemas.columns(.payment, plan.program)
+    let paymentCustom = PaymentFields(plan: plan)
+    let t = Thread { [self] in
+      var issues: [DataIssue] = []
+      let cash = Dataset.loadCash(
+        folder: folder, customerIndex: customerIndex, rejected: rejected, custom: paymentFields, customFields: paymentCustom, &issues)
+      value = (cash, issues)
+      done.signal()
+    }
+    t.stackSize = 8 << 20
+    t.start()
+  }
+}
