@@ -145,41 +145,20 @@ extension InvoiceRows {
       let amountB = field(8), let issueDate = CivilDate.parse(bytes: issueB), let due = CivilDate.parse(bytes: dueB),
       let cur = Currency.lookup(bytes: curB), let amount = decimal(amountB), amount.significantFractionDigits <= cur.minorUnits
     else { return false }
-    var paid = Fixed.zero
-    var disputed = Fixed.zero
-    if let b = field(9) {
-      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return false }
-      paid = v
+    /// An optional amount: zero when empty; not ok when it is not an amount of the currency.
+    @inline(__always) func amountOrZero(_ column: Int) -> (ok: Bool, value: Fixed) {
+      guard let b = field(column) else { return (true, .zero) }
+      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return (false, .zero) }
+      return (true, v)
     }
-    if let b = field(10) {
-      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return false }
-      disputed = v
-    }
+    let (paidOK, paid) = amountOrZero(9)
+    let (disputedOK, disputed) = amountOrZero(10)
+    guard paidOK, disputedOK else { return false }
     let ps = date(13)
     let pe = date(14)
     let pd = date(15)
     guard ps.ok, pe.ok, pd.ok, due >= issueDate else { return false }
-    var status = InvoiceStatus.open
-    // Status and kind compared as bytes (no string made per row).
-    @inline(__always) func isWord(_ b: UnsafeBufferPointer<UInt8>, _ w: StaticString) -> Bool {
-      b.count == w.utf8CodeUnitCount && memcmp(b.baseAddress!, w.utf8Start, b.count) == 0
-    }
-    if let b = field(11) {
-      if isWord(b, "open") {
-        status = .open
-      } else {
-        guard let s = InvoiceStatus(rawValue: text(b)) else { return false }
-        status = s
-      }
-    }
-    var creditNote = false
-    if let b = field(2) {
-      if isWord(b, "credit_note") {
-        creditNote = true
-      } else if !isWord(b, "invoice") {
-        return false
-      }
-    }
+    guard let status = Self.status(field(11)), let creditNote = Self.isCreditNote(field(2)) else { return false }
     guard let ci = customerIndex.find(custB.baseAddress!, count: custB.count) else { return false }
     var contract: Int32 = -1
     if let contractIndex, let b = field(4) {
@@ -207,5 +186,22 @@ extension InvoiceRows {
     idColumns.append(Int32(starts[layout.fileOf[0]] - starts[0] + 1))
     fastRows += 1
     return true
+  }
+
+  // Status and kind compared as bytes (no string made per row).
+  @inline(__always) private static func isWord(_ b: UnsafeBufferPointer<UInt8>, _ w: StaticString) -> Bool {
+    b.count == w.utf8CodeUnitCount && memcmp(b.baseAddress!, w.utf8Start, b.count) == 0
+  }
+
+  /// The status column: open when empty; nil when it is no status.
+  @inline(__always) private static func status(_ b: UnsafeBufferPointer<UInt8>?) -> InvoiceStatus? {
+    guard let b, !isWord(b, "open") else { return .open }
+    return InvoiceStatus(rawValue: String(decoding: b, as: UTF8.self))
+  }
+
+  /// The kind column: an invoice when empty; nil when it is neither `invoice` nor `credit_note`.
+  @inline(__always) private static func isCreditNote(_ b: UnsafeBufferPointer<UInt8>?) -> Bool? {
+    guard let b else { return false }
+    return isWord(b, "credit_note") ? true : isWord(b, "invoice") ? false : nil
   }
 }

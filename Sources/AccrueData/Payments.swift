@@ -84,61 +84,101 @@ extension Dataset {
     ColumnSpec(name: "remittance", type: .text), ColumnSpec(name: "payer_name", type: .text), ColumnSpec(name: "payer_account", type: .text),
   ]
 
-  /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional).
+  /// Reads payments.csv, every statement file under `statements/`, and accounts.csv (each optional), in that
+  /// order; the payments come out by booking date, then id.
   package static func loadCash(
     folder: String, customerIndex: IDIndex, rejected: Int, custom: [(ColumnSpec, Int)] = [], customFields: PaymentFields? = nil,
     _ issues: inout [DataIssue]
   ) -> CashData {
-    var out = CashData()
-    var ids = IDIndex()
+    var files = CashFiles(folder: folder, customerIndex: customerIndex, rejected: rejected)
+    files.payments(custom: custom, customFields: customFields)
+    files.statements()
+    // Booking date, then id (ids are unique): indices are sorted, then the payments moved into their order
+    // (comparing and swapping payments copied them, retaining all their strings).
+    files.out.payments.reorder(Payment.order(files.out.payments), placeholder: .placeholder)
+    files.accounts()
+    issues += files.issues
+    return files.out
+  }
+}
+
+/// The cash files of a data folder, read against the customers already loaded.
+struct CashFiles {
+  let folder: String
+  let customerIndex: IDIndex
+  /// Customer rows set aside (named in the message of a row naming an unknown customer).
+  let rejected: Int
+  var out = CashData()
+  /// Payment ids seen so far (payments.csv's, then the statements').
+  var ids = IDIndex()
+  var issues: [DataIssue] = []
+
+  init(folder: String, customerIndex: IDIndex, rejected: Int) {
+    self.folder = folder
+    self.customerIndex = customerIndex
+    self.rejected = rejected
+  }
+
+  /// payments.csv: one payment per row; a second row with an id already seen is an issue.
+  mutating func payments(custom: [(ColumnSpec, Int)], customFields: PaymentFields?) {
+    let f: TableFile
     switch DataFolder.find("payments", in: folder) {
-    case .failure(let i): issues.append(i)
-    case .success(nil): break
-    case .success(let f?):
-      let schema = TableSchema(name: "payments", columns: paymentColumns + custom.map(\.0), currencyColumn: "currency")
-      let builtIn = paymentColumns.count
-      let source = f.path + ":"
-      /// Adds the payment of a row's values; false when its id was seen before.
-      func add(_ v: [Value], line: Int) -> Bool {
-        guard case .text(let id) = v[0], case .date(let booked) = v[1], case .money(let amount) = v[3], case .currency(let cur) = v[4]
-        else { return true }
-        guard ids.add(id, out.payments.count) else { return false }
-        let t = BankTransaction(
-          bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
-          remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
-          source: source + String(line))
-        let values = v.count > builtIn ? customFields?.values(v[builtIn...], currency: cur) ?? [] : []
-        out.payments.append(Payment(id: id, transaction: t, custom: values))
-        return true
-      }
-      // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
-      var duplicates: [DataIssue] = []
-      func take(_ row: borrowing Row) {
-        if !add(row.values, line: row.line), case .text(let id) = row.values[0] {
-          duplicates.append(
-            DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))
-        }
-      }
-      if f.format == .csv, let file = MappedFile(path: f.path) {
-        let estimate = RecordBuilder.estimatedRows(f.path)
-        out.payments.reserveCapacity(estimate)
-        ids = IDIndex(minimumCapacity: estimate)
-        withExtendedLifetime(file) {
-          PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
-        }
-      } else {
-        let (rows, iss) = TableReader.readAll(f, schema: schema)
-        issues += iss
-        for row in rows { take(row) }
-      }
-      issues += duplicates
+    case .failure(let i):
+      issues.append(i)
+      return
+    case .success(nil): return
+    case .success(let found?): f = found
     }
-    // Statement files, in name order. A payment's id comes from its content (`stmt-` and a hash of its date,
-    // amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
-    // name or line: the same statement delivered again, renamed or reformatted on one line, keeps its ids, so
-    // the journal recognizes what was applied. Where it came from stays in its source.
-    // No `statements` entry: no statements. One that does not list (a link to nothing, a file, no permission, too
-    // many open files) is an error, as is a statement file that cannot be read: never taken as no payments.
+    let schema = TableSchema(name: "payments", columns: Dataset.paymentColumns + custom.map(\.0), currencyColumn: "currency")
+    let builtIn = Dataset.paymentColumns.count
+    let source = f.path + ":"
+    var out = self.out
+    var ids = self.ids
+    var issues = self.issues
+    defer { (self.out, self.ids, self.issues) = (out, ids, issues) }
+    /// Adds the payment of a row's values; false when its id was seen before.
+    func add(_ v: [Value], line: Int) -> Bool {
+      guard case .text(let id) = v[0], case .date(let booked) = v[1], case .money(let amount) = v[3], case .currency(let cur) = v[4]
+      else { return true }
+      guard ids.add(id, out.payments.count) else { return false }
+      let t = BankTransaction(
+        bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
+        remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
+        source: source + String(line))
+      let values = v.count > builtIn ? customFields?.values(v[builtIn...], currency: cur) ?? [] : []
+      out.payments.append(Payment(id: id, transaction: t, custom: values))
+      return true
+    }
+    // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
+    var duplicates: [DataIssue] = []
+    func take(_ row: borrowing Row) {
+      if !add(row.values, line: row.line), case .text(let id) = row.values[0] {
+        duplicates.append(
+          DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))
+      }
+    }
+    if f.format == .csv, let file = MappedFile(path: f.path) {
+      let estimate = RecordBuilder.estimatedRows(f.path)
+      out.payments.reserveCapacity(estimate)
+      ids = IDIndex(minimumCapacity: estimate)
+      withExtendedLifetime(file) {
+        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+      }
+    } else {
+      let (rows, iss) = TableReader.readAll(f, schema: schema)
+      issues += iss
+      for row in rows { take(row) }
+    }
+    issues += duplicates
+  }
+
+  /// Statement files, in name order. A payment's id comes from its content (`stmt-` and a hash of its date,
+  /// amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
+  /// name or line: the same statement delivered again, renamed or reformatted on one line, keeps its ids, so
+  /// the journal recognizes what was applied. Where it came from stays in its source.
+  /// No `statements` entry: no statements. One that does not list (a link to nothing, a file, no permission, too
+  /// many open files) is an error, as is a statement file that cannot be read: never taken as no payments.
+  mutating func statements() {
     var statementFiles: [String] = []
     switch DataFolder.statementFiles(in: folder) {
     case .failure(let i): issues.append(i)
@@ -162,41 +202,48 @@ extension Dataset {
         }
       }
     }
-    // Booking date, then id (ids are unique): indices are sorted, then the payments moved into their order
-    // (comparing and swapping payments copied them, retaining all their strings).
-    out.payments.reorder(Payment.order(out.payments), placeholder: .placeholder)
+  }
+
+  /// accounts.csv: the bank accounts customers pay from (an account is one customer's).
+  mutating func accounts() {
+    let f: TableFile
     switch DataFolder.find("accounts", in: folder) {
-    case .failure(let i): issues.append(i)
-    case .success(nil): break
-    case .success(let f?):
-      let cols = [ColumnSpec(name: "customer", type: .text, required: true), ColumnSpec(name: "account", type: .text, required: true)]
-      let schema = TableSchema(name: "accounts", columns: cols)
-      /// Maps the row's account to its customer; or nothing, giving why (code, column, message).
-      func add(_ v: [Value]) -> (String, Int, String)? {
-        guard case .text(let cust) = v[0], case .text(let acct) = v[1] else { return nil }
-        guard let ci = customerIndex[cust] else { return ("D0301", 0, Dataset.unknown("customer", cust, rejected: rejected)) }
-        let key = CashData.account(acct)
-        if let other = out.accounts[key], other != ci { return ("D0304", 1, "account \(acct) is already another customer's") }
-        out.accounts[key] = ci
-        return nil
-      }
-      var checked: [DataIssue] = []
-      func take(_ row: borrowing Row) {
-        if let (code, c, message) = add(row.values) {
-          checked.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[c], message: message, record: row.raw))
-        }
-      }
-      if f.format == .csv, let file = MappedFile(path: f.path) {
-        withExtendedLifetime(file) {
-          PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
-        }
-      } else {
-        let (rows, iss) = TableReader.readAll(f, schema: schema)
-        issues += iss
-        for row in rows { take(row) }
-      }
-      issues += checked
+    case .failure(let i):
+      issues.append(i)
+      return
+    case .success(nil): return
+    case .success(let found?): f = found
     }
-    return out
+    let cols = [ColumnSpec(name: "customer", type: .text, required: true), ColumnSpec(name: "account", type: .text, required: true)]
+    let schema = TableSchema(name: "accounts", columns: cols)
+    let (customerIndex, rejected) = (self.customerIndex, self.rejected)
+    var accounts = out.accounts
+    var issues = self.issues
+    defer { (out.accounts, self.issues) = (accounts, issues) }
+    /// Maps the row's account to its customer; or nothing, giving why (code, column, message).
+    func add(_ v: [Value]) -> (String, Int, String)? {
+      guard case .text(let cust) = v[0], case .text(let acct) = v[1] else { return nil }
+      guard let ci = customerIndex[cust] else { return ("D0301", 0, Dataset.unknown("customer", cust, rejected: rejected)) }
+      let key = CashData.account(acct)
+      if let other = accounts[key], other != ci { return ("D0304", 1, "account \(acct) is already another customer's") }
+      accounts[key] = ci
+      return nil
+    }
+    var checked: [DataIssue] = []
+    func take(_ row: borrowing Row) {
+      if let (code, c, message) = add(row.values) {
+        checked.append(DataIssue(code: code, file: f.path, line: row.line, column: row.columns[c], message: message, record: row.raw))
+      }
+    }
+    if f.format == .csv, let file = MappedFile(path: f.path) {
+      withExtendedLifetime(file) {
+        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
+      }
+    } else {
+      let (rows, iss) = TableReader.readAll(f, schema: schema)
+      issues += iss
+      for row in rows { take(row) }
+    }
+    issues += checked
   }
 }

@@ -70,7 +70,20 @@ public struct AgingJournal: Sendable {
     var out = Ledger()
     out.use.runs = journal.runs.count { $0.asOf <= asOf }
     out.use.runsAfter = journal.runs.count - out.use.runs
-    // Only the invoices the journal names are looked up.
+    let named = namedInvoices(invoices)
+    datePaidWithoutDate(&out, invoices: invoices, named: named)
+    // Cash the file does not show, and what payments left over: runs dated on or before the date.
+    var paidSoFar: [Int: Fixed] = [:]
+    for run in journal.runs where run.asOf <= asOf {
+      for case .cashApplication(let payment) in run.items {
+        post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+      }
+    }
+    return out
+  }
+
+  /// The index of each invoice the journal names (-1: not in the invoices file); only those are looked up.
+  private func namedInvoices(_ invoices: [OpenInvoice]) -> [String: Int] {
     var named: [String: Int] = [:]
     for run in journal.runs {
       for case .cashApplication(let payment) in run.items {
@@ -80,15 +93,18 @@ public struct AgingJournal: Sendable {
     if !named.isEmpty {
       for i in invoices.indices where !invoices[i].isCreditNote && named[invoices[i].id] == -1 { named[invoices[i].id] = i }
     }
-    // Dates for what the file shows without one.
+    return named
+  }
+
+  /// Dates for what the file shows paid without one: each journal payment's part of it, on its booking date.
+  private func datePaidWithoutDate(_ out: inout Ledger, invoices: [OpenInvoice], named: [String: Int]) {
     var datedUpTo: [Int: Fixed] = [:]
     for run in journal.runs {
       for case .cashApplication(let item) in run.items {
         for x in item.settlements {
           guard let i = named[x.invoice], i >= 0, let shown = AgingJournal.undatedPaid(invoices, i) else { continue }
-          let target = x.paidAfter
           let lo = max(x.paidBefore, datedUpTo[i] ?? .zero)
-          let hi = min(target, shown)
+          let hi = min(x.paidAfter, shown)
           guard hi > lo, let part = hi.subtracting(lo) else { continue }
           out.dated[i, default: []].append((item.date, part))
           out.fromFile[i] = (out.fromFile[i] ?? .zero).adding(part) ?? part
@@ -96,59 +112,59 @@ public struct AgingJournal: Sendable {
         }
       }
     }
-    // Cash the file does not show, and what payments left over: runs dated on or before the date.
-    var paidSoFar: [Int: Fixed] = [:]
-    for run in journal.runs where run.asOf <= asOf {
-      for case .cashApplication(let item) in run.items {
-        out.use.payments += 1
-        let status = item.status
-        var settled = Fixed.zero
-        var shown = true
-        for x in item.settlements {
-          settled = settled.adding(x.settled) ?? settled
-          guard let i = named[x.invoice], i >= 0 else {
-            if status?.postsAllocations == true { out.use.settlementsUnknown += 1 }
-            shown = false
-            continue
-          }
-          let target = x.paidAfter
-          let inFile = invoices[i].status != .open || invoices[i].paid >= target
-          guard status?.postsAllocations == true else {
-            if !inFile { shown = false }
-            continue
-          }
-          let now = paidSoFar[i] ?? invoices[i].paid
-          if invoices[i].status != .open || now >= target {
-            out.use.settlementsInInvoices += 1
-            continue
-          }
-          out.dated[i, default: []].append((item.date, target.subtracting(now) ?? .zero))
-          paidSoFar[i] = target
-          out.use.settlementsCounted += 1
-        }
-        let id = item.key.hasPrefix("payment:") ? String(item.key.dropFirst(8)) : item.key
-        guard let pay = payments[id] else {
-          out.use.paymentsNotInData.append(item.key)
-          continue
-        }
-        let rest = pay.amount > settled ? (pay.amount.subtracting(settled) ?? .zero) : .zero
-        let kind: AgingReport.ItemKind
-        let amount: Fixed
-        switch status {
-        case .applied?: (kind, amount) = (.creditOnAccount, rest)
-        case .suggested? where shown && !item.settlements.isEmpty: (kind, amount) = (.creditOnAccount, rest)
-        case .suggested?: (kind, amount) = (.unapplied, pay.amount)
-        case .exception?, .unapplied?: (kind, amount) = (.unapplied, rest)
-        case nil: continue
-        }
-        guard amount > .zero else { continue }
-        out.cash.append(
-          Cash(
-            customer: item.customer, currency: pay.currency,
-            item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
+  }
+
+  /// One posted payment of a run dated by the report's date: what it settled that the file does not show yet,
+  /// and its rest (credit on account or unapplied cash).
+  private func post(
+    _ item: PostedPayment, _ out: inout Ledger, paidSoFar: inout [Int: Fixed], invoices: [OpenInvoice], named: [String: Int]
+  ) {
+    out.use.payments += 1
+    let status = item.status
+    var settled = Fixed.zero
+    var shown = true
+    for x in item.settlements {
+      settled = settled.adding(x.settled) ?? settled
+      guard let i = named[x.invoice], i >= 0 else {
+        if status?.postsAllocations == true { out.use.settlementsUnknown += 1 }
+        shown = false
+        continue
       }
+      let target = x.paidAfter
+      let inFile = invoices[i].status != .open || invoices[i].paid >= target
+      guard status?.postsAllocations == true else {
+        if !inFile { shown = false }
+        continue
+      }
+      let now = paidSoFar[i] ?? invoices[i].paid
+      if invoices[i].status != .open || now >= target {
+        out.use.settlementsInInvoices += 1
+        continue
+      }
+      out.dated[i, default: []].append((item.date, target.subtracting(now) ?? .zero))
+      paidSoFar[i] = target
+      out.use.settlementsCounted += 1
     }
-    return out
+    let id = item.key.hasPrefix("payment:") ? String(item.key.dropFirst(8)) : item.key
+    guard let pay = payments[id] else {
+      out.use.paymentsNotInData.append(item.key)
+      return
+    }
+    let rest = pay.amount > settled ? (pay.amount.subtracting(settled) ?? .zero) : .zero
+    let kind: AgingReport.ItemKind
+    let amount: Fixed
+    switch status {
+    case .applied?: (kind, amount) = (.creditOnAccount, rest)
+    case .suggested? where shown && !item.settlements.isEmpty: (kind, amount) = (.creditOnAccount, rest)
+    case .suggested?: (kind, amount) = (.unapplied, pay.amount)
+    case .exception?, .unapplied?: (kind, amount) = (.unapplied, rest)
+    case nil: return
+    }
+    guard amount > .zero else { return }
+    out.cash.append(
+      Cash(
+        customer: item.customer, currency: pay.currency,
+        item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
   }
 }
 

@@ -10,79 +10,108 @@ extension AgingReport {
     journal: AgingJournal? = nil
   ) -> AgingReport {
     var report = AgingReport(asOf: asOf, options: options, rows: [], totals: [], paidWithoutDate: 0)
-    let start = report.windowStart
-    let bucketCount = options.limits.count + 2
     let ledger = journal.map { $0.ledger(invoices: invoices, asOf: asOf) }
     report.journal = ledger?.use
-    // Rows by customer index (customers of the journal missing from the customers file come after them).
-    var names = customers
+    var b = Builder(customers: customers, options: options)
+    for i in invoices.indices where invoices[i].status != .void && invoices[i].issueDate <= asOf {
+      let undated = hasUndatedPayment(invoices, i, ledger)
+      if invoices[i].status != .open && undated { report.paidWithoutDate += 1 }
+      if invoices[i].isCreditNote {
+        b.add(creditNote: invoices[i], open: openAmount(invoices, i, at: asOf, ledger))
+        continue
+      }
+      if invoices[i].status == .open && undated { report.partPaidWithoutDate += 1 }
+      let beginning = invoices[i].issueDate > report.windowStart ? nil : openAmount(invoices, i, at: report.windowStart, ledger)
+      b.add(invoice: invoices[i], open: openAmount(invoices, i, at: asOf, ledger), beginning: beginning, asOf: asOf)
+    }
+    // Payments' rests on account and unapplied cash, from the journal.
+    for cash in ledger?.cash ?? [] { b.add(cash: cash) }
+    report.rows = b.finishRows()
+    report.totals = b.finishTotals()
+    return report
+  }
+
+  /// The report's rows (one per customer and currency) and totals (one per currency), filled in place (a copy
+  /// taken out and put back would copy a row's items each time).
+  struct Builder {
+    /// Customers by index; customers of the journal missing from the customers file are added after them.
+    var names: [(id: String, name: String)]
+    var customerIndex: [String: Int] = [:]
+    let options: AgingOptions
+    let bucketCount: Int
     var rows: [RowKey: Row] = [:]
     var totals: [Currency: Totals] = [:]
-    // Rows and totals are changed in place (a copy taken out and put back would copy a row's items each time).
-    func total(_ c: Currency, _ change: (inout Totals) -> Void) {
+
+    init(customers: [(id: String, name: String)], options: AgingOptions) {
+      names = customers
+      self.options = options
+      bucketCount = options.limits.count + 2
+    }
+
+    mutating func total(_ c: Currency, _ change: (inout Totals) -> Void) {
       change(&totals[c, default: Totals(currency: c, amounts: Array(repeating: .zero, count: bucketCount), total: .zero, sales: .zero, beginning: .zero)])
     }
-    func row(_ customer: Int, _ c: Currency, _ change: (inout Row) -> Void) {
+
+    mutating func row(_ customer: Int, _ c: Currency, _ change: (inout Row) -> Void) {
       let blank = Row(
         customerID: names[customer].id, customerName: names[customer].name, currency: c, amounts: Array(repeating: .zero, count: bucketCount),
         total: .zero, invoices: 0)
       change(&rows[RowKey(customer: customer, currency: c), default: blank])
     }
-    for i in invoices.indices where invoices[i].status != .void && invoices[i].issueDate <= asOf {
-      let c = invoices[i].currency
-      let customer = Int(invoices[i].customer)
-      let undated = hasUndatedPayment(invoices, i, ledger)
-      if invoices[i].status != .open && undated { report.paidWithoutDate += 1 }
-      let open = openAmount(invoices, i, at: asOf, ledger)
-      if invoices[i].isCreditNote {
-        guard open > .zero else { continue }
-        row(customer, c) { r in
-          r.creditNotes = r.creditNotes + open
-          if options.detail { r.items.append(Item(kind: .creditNote, id: invoices[i].id, date: invoices[i].issueDate, amount: open)) }
-        }
-        continue
+
+    /// A credit note with `open` left of it: a credit on its customer's row.
+    mutating func add(creditNote n: OpenInvoice, open: Fixed) {
+      guard open > .zero else { return }
+      let detail = options.detail
+      row(Int(n.customer), n.currency) { r in
+        r.creditNotes = r.creditNotes + open
+        if detail { r.items.append(Item(kind: .creditNote, id: n.id, date: n.issueDate, amount: open)) }
       }
-      let beginning = invoices[i].issueDate > start ? nil : openAmount(invoices, i, at: start, ledger)
-      if invoices[i].status == .open && undated { report.partPaidWithoutDate += 1 }
-      let days = Int(asOf.dayNumber - invoices[i].dueDate.dayNumber)
+    }
+
+    /// An invoice with `open` left of it as of `asOf`, in the bucket of its days past due; its sales (issued in
+    /// the window) or beginning balance (open at the window's start) count in its currency's totals.
+    mutating func add(invoice inv: OpenInvoice, open: Fixed, beginning: Fixed?, asOf: CivilDate) {
+      let days = Int(asOf.dayNumber - inv.dueDate.dayNumber)
       let b = options.bucket(daysPastDue: days)
-      let disputed = min(invoices[i].disputed, open)
-      total(c) { t in
-        if let beginning { t.beginning = t.beginning + beginning } else { t.sales = t.sales + invoices[i].amount }
+      let disputed = min(inv.disputed, open)
+      total(inv.currency) { t in
+        if let beginning { t.beginning = t.beginning + beginning } else { t.sales = t.sales + inv.amount }
         guard open > .zero else { return }
         t.amounts[b] = t.amounts[b] + open
         t.total = t.total + open
         t.disputed = t.disputed + disputed
         t.invoices += 1
       }
-      guard open > .zero else { continue }
-      row(customer, c) { r in
+      guard open > .zero else { return }
+      let detail = options.detail
+      row(Int(inv.customer), inv.currency) { r in
         r.amounts[b] = r.amounts[b] + open
         r.total = r.total + open
         r.disputed = r.disputed + disputed
         r.invoices += 1
-        if options.detail {
+        if detail {
           r.items.append(
             Item(
-              kind: .invoice, id: invoices[i].id, date: invoices[i].issueDate, dueDate: invoices[i].dueDate, daysPastDue: days, bucket: b,
-              amount: open, disputed: disputed))
+              kind: .invoice, id: inv.id, date: inv.issueDate, dueDate: inv.dueDate, daysPastDue: days, bucket: b, amount: open,
+              disputed: disputed))
         }
       }
     }
-    // Payments' rests on account and unapplied cash, from the journal.
-    var customerIndex: [String: Int] = [:]
-    if let ledger, !ledger.cash.isEmpty {
-      for (k, c) in customers.enumerated() { customerIndex[c.id] = k }
-    }
-    for cash in ledger?.cash ?? [] {
+
+    /// Cash of the journal not applied to invoices: a customer's credit on account or unapplied cash, or, from
+    /// an unknown payer, unidentified cash in its currency's totals.
+    mutating func add(cash: AgingJournal.Cash) {
       let c = cash.currency
+      let detail = options.detail
       guard !cash.customer.isEmpty else {
         total(c) { t in
           t.unidentified = t.unidentified + cash.item.amount
-          if options.detail { t.unidentifiedItems.append(cash.item) }
+          if detail { t.unidentifiedItems.append(cash.item) }
         }
-        continue
+        return
       }
+      if customerIndex.isEmpty { for (k, c) in names.enumerated() { customerIndex[c.id] = k } }
       let k: Int
       if let known = customerIndex[cash.customer] {
         k = known
@@ -97,49 +126,55 @@ extension AgingReport {
         } else {
           r.unapplied = r.unapplied + cash.item.amount
         }
-        if options.detail { r.items.append(cash.item) }
+        if detail { r.items.append(cash.item) }
       }
       total(c) { _ in }
     }
-    // Row figures, then the currencies' totals and ratios.
-    var sorted: [Row] = []
-    sorted.reserveCapacity(rows.count)
-    for var r in rows.values {
-      r.overdue = r.total - r.amounts[0]
-      r.credits = r.creditNotes + r.creditOnAccount + r.unapplied
-      r.netBalance = r.total - r.credits
-      r.items.sort(by: itemOrder)
-      total(r.currency) { t in
-        t.creditNotes = t.creditNotes + r.creditNotes
-        t.creditOnAccount = t.creditOnAccount + r.creditOnAccount
-        t.unapplied = t.unapplied + r.unapplied
+
+    /// The rows' figures, their credits added to their currency's totals; by currency, most overdue first.
+    mutating func finishRows() -> [Row] {
+      var sorted: [Row] = []
+      sorted.reserveCapacity(rows.count)
+      for var r in rows.values {
+        r.overdue = r.total - r.amounts[0]
+        r.credits = r.creditNotes + r.creditOnAccount + r.unapplied
+        r.netBalance = r.total - r.credits
+        r.items.sort(by: itemOrder)
+        total(r.currency) { t in
+          t.creditNotes = t.creditNotes + r.creditNotes
+          t.creditOnAccount = t.creditOnAccount + r.creditOnAccount
+          t.unapplied = t.unapplied + r.unapplied
+        }
+        sorted.append(r)
       }
-      sorted.append(r)
+      sorted.sort { a, b in
+        if a.currency != b.currency { return a.currency < b.currency }
+        if a.overdue != b.overdue { return a.overdue > b.overdue }
+        return a.customerID.utf8.lexicographicallyPrecedes(b.customerID.utf8)
+      }
+      return sorted
     }
-    sorted.sort { a, b in
-      if a.currency != b.currency { return a.currency < b.currency }
-      if a.overdue != b.overdue { return a.overdue > b.overdue }
-      return a.customerID.utf8.lexicographicallyPrecedes(b.customerID.utf8)
+
+    /// The currencies' totals and ratios (after `finishRows`).
+    func finishTotals() -> [Totals] {
+      let mode = options.rounding
+      return totals.keys.sorted().map { c in
+        var t = totals[c]!
+        t.unapplied = t.unapplied + t.unidentified
+        t.unidentifiedItems.sort(by: itemOrder)
+        t.overdue = t.total - t.amounts[0]
+        t.credits = t.creditNotes + t.creditOnAccount + t.unapplied
+        t.netBalance = t.total - t.credits
+        let days = windowDays
+        t.dso = ratio(t.total, times: days, over: t.sales, mode)
+        t.bestPossibleDSO = ratio(t.amounts[0], times: days, over: t.sales, mode)
+        t.averageDaysDelinquent = ratio(t.overdue, times: days, over: t.sales, mode)
+        // CEI = (B + S - E) / (B + S - E_current) x 100.
+        let bs = t.beginning + t.sales
+        t.cei = ratio(bs - t.total, times: 100, over: bs - t.amounts[0], mode)
+        return t
+      }
     }
-    report.rows = sorted
-    let mode = options.rounding
-    report.totals = totals.keys.sorted().map { c in
-      var t = totals[c]!
-      t.unapplied = t.unapplied + t.unidentified
-      t.unidentifiedItems.sort(by: itemOrder)
-      t.overdue = t.total - t.amounts[0]
-      t.credits = t.creditNotes + t.creditOnAccount + t.unapplied
-      t.netBalance = t.total - t.credits
-      let days = windowDays
-      t.dso = ratio(t.total, times: days, over: t.sales, mode)
-      t.bestPossibleDSO = ratio(t.amounts[0], times: days, over: t.sales, mode)
-      t.averageDaysDelinquent = ratio(t.overdue, times: days, over: t.sales, mode)
-      // CEI = (B + S - E) / (B + S - E_current) x 100.
-      let bs = t.beginning + t.sales
-      t.cei = ratio(bs - t.total, times: 100, over: bs - t.amounts[0], mode)
-      return t
-    }
-    return report
   }
 
   struct RowKey: Hashable {

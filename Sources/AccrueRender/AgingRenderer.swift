@@ -146,30 +146,6 @@ public enum AgingRenderer {
   }
 
   public static func json(_ r: AgingReport) -> JSON {
-    let names = r.bucketNames
-    func amounts(_ a: [Fixed], _ c: Currency) -> JSON { .object(zip(names, a).map { ($0.0, .string(plain($0.1, c))) }) }
-    func num(_ v: Fixed?) -> JSON { v.map { .number($0.formatted(places: AgingReport.ratioPlaces)) } ?? .null }
-    func item(_ i: AgingReport.Item, _ c: Currency) -> JSON {
-      var f: [(String, JSON)] = [("kind", .string(i.kind.rawValue)), ("id", .string(i.id))]
-      if i.kind == .invoice {
-        f += [
-          ("issue_date", .string(i.date.description)), ("due_date", .string(i.dueDate?.description ?? "")),
-          ("days_past_due", .int(i.daysPastDue ?? 0)), ("bucket", .string(i.bucket.map { names[$0] } ?? "")),
-          ("amount", .string(plain(i.amount, c))), ("disputed", .string(plain(i.disputed, c))),
-        ]
-      } else {
-        f += [(i.kind == .creditNote ? "issue_date" : "date", .string(i.date.description)), ("amount", .string(plain(i.amount, c)))]
-        if let s = i.status { f.append(("status", .string(s))) }
-      }
-      return .object(f)
-    }
-    var limits: [JSON] = [.object([("name", .string(names[0])), ("days_past_due_from", .null), ("days_past_due_to", .int(0))])]
-    var from = 1
-    for (k, l) in r.options.limits.enumerated() {
-      limits.append(.object([("name", .string(names[k + 1])), ("days_past_due_from", .int(from)), ("days_past_due_to", .int(l))]))
-      from = l + 1
-    }
-    limits.append(.object([("name", .string(names[names.count - 1])), ("days_past_due_from", .int(from)), ("days_past_due_to", .null)]))
     let start = r.windowStart
     var top: [(String, JSON)] = [
       ("as_of", .string(r.asOf.description)), ("window_days", .int(AgingReport.windowDays)),
@@ -180,47 +156,13 @@ public enum AgingRenderer {
           ("credit_sales_from", .string(CivilDate(dayNumber: start.dayNumber + 1).description)), ("credit_sales_to", .string(r.asOf.description)),
         ])
       ),
-      ("buckets", .array(limits)),
+      ("buckets", .array(bucketLimits(r))),
       ("rounding", .object([("mode", .string(AgingOptions.name(r.options.rounding))), ("places", .int(AgingReport.ratioPlaces))])),
       ("formulas", .object(formulas.map { ($0.0, .string($0.1)) })),
     ]
-    top.append(
-      (
-        "customers",
-        .array(
-          r.rows.map { row in
-            let c = row.currency
-            var f: [(String, JSON)] = [
-              ("customer", .string(row.customerID)), ("name", .string(row.customerName)), ("currency", .string(c.code)),
-              ("buckets", amounts(row.amounts, c)), ("total", .string(plain(row.total, c))), ("overdue", .string(plain(row.overdue, c))),
-              ("disputed", .string(plain(row.disputed, c))), ("credit_notes", .string(plain(row.creditNotes, c))),
-              ("credit_on_account", .string(plain(row.creditOnAccount, c))), ("unapplied", .string(plain(row.unapplied, c))),
-              ("credits", .string(plain(row.credits, c))), ("net_balance", .string(plain(row.netBalance, c))), ("invoices", .int(row.invoices)),
-            ]
-            if r.options.detail { f.append(("items", .array(row.items.map { item($0, c) }))) }
-            return .object(f)
-          })
-      ))
-    top.append(
-      (
-        "totals",
-        .array(
-          r.totals.map { t in
-            let c = t.currency
-            var f: [(String, JSON)] = [
-              ("currency", .string(c.code)), ("buckets", amounts(t.amounts, c)), ("total", .string(plain(t.total, c))),
-              ("overdue", .string(plain(t.overdue, c))), ("disputed", .string(plain(t.disputed, c))),
-              ("credit_notes", .string(plain(t.creditNotes, c))), ("credit_on_account", .string(plain(t.creditOnAccount, c))),
-              ("unapplied", .string(plain(t.unapplied, c))), ("unidentified", .string(plain(t.unidentified, c))),
-              ("credits", .string(plain(t.credits, c))), ("net_balance", .string(plain(t.netBalance, c))), ("invoices", .int(t.invoices)),
-              ("credit_sales", .string(plain(t.sales, c))), ("beginning_receivables", .string(plain(t.beginning, c))),
-              ("dso", num(t.dso)), ("best_possible_dso", num(t.bestPossibleDSO)), ("average_days_delinquent", num(t.averageDaysDelinquent)),
-              ("cei", num(t.cei)),
-            ]
-            if r.options.detail { f.append(("unidentified_items", .array(t.unidentifiedItems.map { item($0, c) }))) }
-            return .object(f)
-          })
-      ))
+    let names = r.bucketNames
+    top.append(("customers", .array(r.rows.map { json($0, names, detail: r.options.detail) })))
+    top.append(("totals", .array(r.totals.map { json($0, names, detail: r.options.detail) })))
     top.append(("paid_without_date", .int(r.paidWithoutDate)))
     top.append(("part_paid_without_date", .int(r.partPaidWithoutDate)))
     if let j = r.journal {
@@ -238,5 +180,70 @@ public enum AgingRenderer {
       top.append(("journal", .null))
     }
     return .object(top)
+  }
+
+  /// Each bucket with the days past due it holds (the first: not yet due; the last: open-ended).
+  static func bucketLimits(_ r: AgingReport) -> [JSON] {
+    let names = r.bucketNames
+    var limits: [JSON] = [.object([("name", .string(names[0])), ("days_past_due_from", .null), ("days_past_due_to", .int(0))])]
+    var from = 1
+    for (k, l) in r.options.limits.enumerated() {
+      limits.append(.object([("name", .string(names[k + 1])), ("days_past_due_from", .int(from)), ("days_past_due_to", .int(l))]))
+      from = l + 1
+    }
+    limits.append(.object([("name", .string(names[names.count - 1])), ("days_past_due_from", .int(from)), ("days_past_due_to", .null)]))
+    return limits
+  }
+
+  static func amounts(_ a: [Fixed], _ c: Currency, _ names: [String]) -> JSON {
+    .object(zip(names, a).map { ($0.0, .string(plain($0.1, c))) })
+  }
+
+  /// One customer's row (in one currency).
+  static func json(_ row: AgingReport.Row, _ names: [String], detail: Bool) -> JSON {
+    let c = row.currency
+    var f: [(String, JSON)] = [
+      ("customer", .string(row.customerID)), ("name", .string(row.customerName)), ("currency", .string(c.code)),
+      ("buckets", amounts(row.amounts, c, names)), ("total", .string(plain(row.total, c))), ("overdue", .string(plain(row.overdue, c))),
+      ("disputed", .string(plain(row.disputed, c))), ("credit_notes", .string(plain(row.creditNotes, c))),
+      ("credit_on_account", .string(plain(row.creditOnAccount, c))), ("unapplied", .string(plain(row.unapplied, c))),
+      ("credits", .string(plain(row.credits, c))), ("net_balance", .string(plain(row.netBalance, c))), ("invoices", .int(row.invoices)),
+    ]
+    if detail { f.append(("items", .array(row.items.map { json($0, c, names) }))) }
+    return .object(f)
+  }
+
+  /// One currency's totals and ratios.
+  static func json(_ t: AgingReport.Totals, _ names: [String], detail: Bool) -> JSON {
+    func num(_ v: Fixed?) -> JSON { v.map { .number($0.formatted(places: AgingReport.ratioPlaces)) } ?? .null }
+    let c = t.currency
+    var f: [(String, JSON)] = [
+      ("currency", .string(c.code)), ("buckets", amounts(t.amounts, c, names)), ("total", .string(plain(t.total, c))),
+      ("overdue", .string(plain(t.overdue, c))), ("disputed", .string(plain(t.disputed, c))),
+      ("credit_notes", .string(plain(t.creditNotes, c))), ("credit_on_account", .string(plain(t.creditOnAccount, c))),
+      ("unapplied", .string(plain(t.unapplied, c))), ("unidentified", .string(plain(t.unidentified, c))),
+      ("credits", .string(plain(t.credits, c))), ("net_balance", .string(plain(t.netBalance, c))), ("invoices", .int(t.invoices)),
+      ("credit_sales", .string(plain(t.sales, c))), ("beginning_receivables", .string(plain(t.beginning, c))),
+      ("dso", num(t.dso)), ("best_possible_dso", num(t.bestPossibleDSO)), ("average_days_delinquent", num(t.averageDaysDelinquent)),
+      ("cei", num(t.cei)),
+    ]
+    if detail { f.append(("unidentified_items", .array(t.unidentifiedItems.map { json($0, c, names) }))) }
+    return .object(f)
+  }
+
+  /// One item of a row's detail: an invoice, a credit note, or cash on account or unapplied.
+  static func json(_ i: AgingReport.Item, _ c: Currency, _ names: [String]) -> JSON {
+    var f: [(String, JSON)] = [("kind", .string(i.kind.rawValue)), ("id", .string(i.id))]
+    if i.kind == .invoice {
+      f += [
+        ("issue_date", .string(i.date.description)), ("due_date", .string(i.dueDate?.description ?? "")),
+        ("days_past_due", .int(i.daysPastDue ?? 0)), ("bucket", .string(i.bucket.map { names[$0] } ?? "")),
+        ("amount", .string(plain(i.amount, c))), ("disputed", .string(plain(i.disputed, c))),
+      ]
+    } else {
+      f += [(i.kind == .creditNote ? "issue_date" : "date", .string(i.date.description)), ("amount", .string(plain(i.amount, c)))]
+      if let s = i.status { f.append(("status", .string(s))) }
+    }
+    return .object(f)
   }
 }
