@@ -30,6 +30,8 @@ let package = Package(
 
     // Data files (CSV, JSON, JSON Lines, bank statements) -> typed rows with located issues.
     .target(name: "AccrueImport", dependencies: ["AccrueCore", "AccrueModel"]),
+    // The system's SQLite library, loaded at run time (no headers needed to build): the ledger's database.
+    .target(name: "AccrueSQLite"),
     // Threads and bulk memory moves the domains call (measurement and speed tooling, apart from the rules).
     .target(name: "AccrueParallel"),
     // A data folder validated against the plan: customers, contracts, open invoices, payments, collections data.
@@ -80,6 +82,7 @@ let package = Package(
     // For the tests only: temporary folders removed when the test process exits.
     .target(name: "AccrueTestSupport", path: "Tests/Support"),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
+    .testTarget(name: "AccrueSQLiteTests", dependencies: ["AccrueSQLite", "AccrueTestSupport"]),
     .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore", "AccrueTestSupport"]),
     .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore", "AccrueModel"], exclude: ["Fixtures"]),
     .testTarget(
