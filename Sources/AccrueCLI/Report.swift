@@ -76,6 +76,11 @@ enum Report {
     let report = AgingReport.compute(
       customers: data.customers, invoices: data.invoices, asOf: asOf, options: options,
       journal: journal.map { AgingJournal(journal: $0, payments: data.payments) })
+    if !report.tooLarge.isEmpty {
+      let codes = report.tooLarge.map(\.code).joined(separator: ", ")
+      io.err("Error: the receivables in \(codes) add up to more than Accrue can represent (\(Fixed.greatest)); no report was made\n")
+      return ExitStatus.failure
+    }
     if args.value("format") == "json" {
       io.out(AgingRenderer.json(report).serialized(pretty: true) + "\n")
     } else {

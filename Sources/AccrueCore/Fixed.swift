@@ -36,6 +36,10 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Lo
   public static let zero = Fixed(raw: 0)
   /// One.
   public static let one = Fixed(raw: scaleFactor)
+  /// The largest and smallest values (170141183460469231731.687303715884105727 and its negative, less 10^-18):
+  /// a sum or difference beyond them cannot be represented.
+  public static let greatest = Fixed(raw: Int128.max)
+  public static let least = Fixed(raw: Int128.min)
 
   /// Parses decimal text with the same grammar as `parse(_:)`; nil if invalid.
   public init?(_ text: String) {

@@ -38,3 +38,36 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     return amount.formatted(places: places, grouping: grouping) + " " + currency.code
   }
 }
+
+/// Amounts added up per currency, as summaries show them. A currency whose sum cannot be represented is marked
+/// too large: it is never shown as a partial sum.
+public struct CurrencyTotals: Sendable {
+  public private(set) var sums: [Currency: Fixed] = [:]
+  public private(set) var tooLarge: Set<Currency> = []
+
+  public init() {}
+
+  public mutating func add(_ amount: Fixed, _ currency: Currency) {
+    guard !tooLarge.contains(currency) else { return }
+    if let s = (sums[currency] ?? .zero).adding(amount) {
+      sums[currency] = s
+    } else {
+      tooLarge.insert(currency)
+      sums[currency] = nil
+    }
+  }
+
+  /// Marks a currency's sum as too large (a part of it already was).
+  public mutating func markTooLarge(_ currency: Currency) {
+    tooLarge.insert(currency)
+    sums[currency] = nil
+  }
+
+  /// Each currency in currency order, with its sum (nil: too large to represent).
+  public var inOrder: [(currency: Currency, sum: Fixed?)] {
+    Set(sums.keys).union(tooLarge).sorted().map { ($0, sums[$0]) }
+  }
+
+  /// What a summary says instead of a sum too large to represent.
+  public static let tooLargeText = "more than \(Fixed.greatest) (too large to add up)"
+}

@@ -122,6 +122,12 @@ package struct InvoiceRows {
       issue("D0305", row, 6, "due date \(due) is before the issue date \(issueDate)")
       return
     }
+    func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
+    // What is open (amount - paid - disputed) must be representable: never taken as zero.
+    guard amount.subtracting(money(9))?.subtracting(money(10)) != nil else {
+      issue("D0205", row, 9, "the amount, amount paid and amount disputed leave an open amount beyond \(Fixed.greatest)")
+      return
+    }
     // An invoice of another system counts as issued for its contract and period start.
     var period: Int64 = 0
     if contract >= 0, case .date(let ps) = row.values[13], !kindCreditNote { period = Dataset.periodKey(Int(contract), ps) }
@@ -134,7 +140,6 @@ package struct InvoiceRows {
         values.append(Schemas.value(row.values[first + k], t, currency: cur, default: customDefaults[k]))
       }
     }
-    func money(_ i: Int) -> Fixed { if case .money(let m) = row.values[i] { return m } else { return .zero } }
     let number: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
     let reference: String = { if case .text(let r) = row.values[12] { return r } else { return "" } }()
     var inv = OpenInvoice(

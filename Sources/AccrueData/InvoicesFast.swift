@@ -153,7 +153,7 @@ extension InvoiceRows {
     }
     let (paidOK, paid) = amountOrZero(9)
     let (disputedOK, disputed) = amountOrZero(10)
-    guard paidOK, disputedOK else { return false }
+    guard paidOK, disputedOK, amount.subtracting(paid)?.subtracting(disputed) != nil else { return false }
     let ps = date(13)
     let pe = date(14)
     let pd = date(15)

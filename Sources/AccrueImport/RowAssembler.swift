@@ -443,8 +443,8 @@ struct RowAssembler {
 
   /// The largest and smallest exact decimals (`Fixed`: Int128 with 18 decimals), as text:
   /// 170141183460469231731.687303715884105727 and -170141183460469231731.687303715884105728.
-  static let largest = Fixed(raw: Int128.max).description
-  static let smallest = Fixed(raw: Int128.min).description
+  static let largest = Fixed.greatest.description
+  static let smallest = Fixed.least.description
 
   /// Digits after the point of a well-formed decimal.
   static func fractionDigits(_ b: UnsafeBufferPointer<UInt8>) -> Int {

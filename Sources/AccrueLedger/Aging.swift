@@ -28,6 +28,7 @@ extension AgingReport {
     for cash in ledger?.cash ?? [] { b.add(cash: cash) }
     report.rows = b.finishRows()
     report.totals = b.finishTotals()
+    report.tooLarge = b.tally.tooLarge.sorted()
     return report
   }
 
@@ -41,6 +42,8 @@ extension AgingReport {
     let bucketCount: Int
     var rows: [RowKey: Row] = [:]
     var totals: [Currency: Totals] = [:]
+    /// Sums that could not be represented, by currency (the report is then refused, never shown partial).
+    let tally = Tally()
 
     init(customers: [(id: String, name: String)], options: AgingOptions) {
       names = customers
@@ -62,9 +65,9 @@ extension AgingReport {
     /// A credit note with `open` left of it: a credit on its customer's row.
     mutating func add(creditNote n: OpenInvoice, open: Fixed) {
       guard open > .zero else { return }
-      let detail = options.detail
+      let (detail, tally) = (options.detail, tally)
       row(Int(n.customer), n.currency) { r in
-        r.creditNotes = r.creditNotes + open
+        r.creditNotes = tally.add(r.creditNotes, open, n.currency)
         if detail { r.items.append(Item(kind: .creditNote, id: n.id, date: n.issueDate, amount: open)) }
       }
     }
@@ -75,20 +78,21 @@ extension AgingReport {
       let days = Int(asOf.dayNumber - inv.dueDate.dayNumber)
       let b = options.bucket(daysPastDue: days)
       let disputed = min(inv.disputed, open)
-      total(inv.currency) { t in
-        if let beginning { t.beginning = t.beginning + beginning } else { t.sales = t.sales + inv.amount }
+      let (c, tally) = (inv.currency, tally)
+      total(c) { t in
+        if let beginning { t.beginning = tally.add(t.beginning, beginning, c) } else { t.sales = tally.add(t.sales, inv.amount, c) }
         guard open > .zero else { return }
-        t.amounts[b] = t.amounts[b] + open
-        t.total = t.total + open
-        t.disputed = t.disputed + disputed
+        t.amounts[b] = tally.add(t.amounts[b], open, c)
+        t.total = tally.add(t.total, open, c)
+        t.disputed = tally.add(t.disputed, disputed, c)
         t.invoices += 1
       }
       guard open > .zero else { return }
       let detail = options.detail
-      row(Int(inv.customer), inv.currency) { r in
-        r.amounts[b] = r.amounts[b] + open
-        r.total = r.total + open
-        r.disputed = r.disputed + disputed
+      row(Int(inv.customer), c) { r in
+        r.amounts[b] = tally.add(r.amounts[b], open, c)
+        r.total = tally.add(r.total, open, c)
+        r.disputed = tally.add(r.disputed, disputed, c)
         r.invoices += 1
         if detail {
           r.items.append(
@@ -103,10 +107,10 @@ extension AgingReport {
     /// an unknown payer, unidentified cash in its currency's totals.
     mutating func add(cash: AgingJournal.Cash) {
       let c = cash.currency
-      let detail = options.detail
+      let (detail, tally) = (options.detail, tally)
       guard !cash.customer.isEmpty else {
         total(c) { t in
-          t.unidentified = t.unidentified + cash.item.amount
+          t.unidentified = tally.add(t.unidentified, cash.item.amount, c)
           if detail { t.unidentifiedItems.append(cash.item) }
         }
         return
@@ -122,9 +126,9 @@ extension AgingReport {
       }
       row(k, c) { r in
         if cash.item.kind == .creditOnAccount {
-          r.creditOnAccount = r.creditOnAccount + cash.item.amount
+          r.creditOnAccount = tally.add(r.creditOnAccount, cash.item.amount, c)
         } else {
-          r.unapplied = r.unapplied + cash.item.amount
+          r.unapplied = tally.add(r.unapplied, cash.item.amount, c)
         }
         if detail { r.items.append(cash.item) }
       }
@@ -135,15 +139,16 @@ extension AgingReport {
     mutating func finishRows() -> [Row] {
       var sorted: [Row] = []
       sorted.reserveCapacity(rows.count)
+      let tally = tally
       for var r in rows.values {
-        r.overdue = r.total - r.amounts[0]
-        r.credits = r.creditNotes + r.creditOnAccount + r.unapplied
-        r.netBalance = r.total - r.credits
+        r.overdue = tally.subtract(r.total, r.amounts[0], r.currency)
+        r.credits = tally.add(tally.add(r.creditNotes, r.creditOnAccount, r.currency), r.unapplied, r.currency)
+        r.netBalance = tally.subtract(r.total, r.credits, r.currency)
         r.items.sort(by: itemOrder)
         total(r.currency) { t in
-          t.creditNotes = t.creditNotes + r.creditNotes
-          t.creditOnAccount = t.creditOnAccount + r.creditOnAccount
-          t.unapplied = t.unapplied + r.unapplied
+          t.creditNotes = tally.add(t.creditNotes, r.creditNotes, r.currency)
+          t.creditOnAccount = tally.add(t.creditOnAccount, r.creditOnAccount, r.currency)
+          t.unapplied = tally.add(t.unapplied, r.unapplied, r.currency)
         }
         sorted.append(r)
       }
@@ -157,21 +162,21 @@ extension AgingReport {
 
     /// The currencies' totals and ratios (after `finishRows`).
     func finishTotals() -> [Totals] {
-      let mode = options.rounding
+      let (mode, tally) = (options.rounding, tally)
       return totals.keys.sorted().map { c in
         var t = totals[c]!
-        t.unapplied = t.unapplied + t.unidentified
+        t.unapplied = tally.add(t.unapplied, t.unidentified, c)
         t.unidentifiedItems.sort(by: itemOrder)
-        t.overdue = t.total - t.amounts[0]
-        t.credits = t.creditNotes + t.creditOnAccount + t.unapplied
-        t.netBalance = t.total - t.credits
+        t.overdue = tally.subtract(t.total, t.amounts[0], c)
+        t.credits = tally.add(tally.add(t.creditNotes, t.creditOnAccount, c), t.unapplied, c)
+        t.netBalance = tally.subtract(t.total, t.credits, c)
         let days = windowDays
         t.dso = ratio(t.total, times: days, over: t.sales, mode)
         t.bestPossibleDSO = ratio(t.amounts[0], times: days, over: t.sales, mode)
         t.averageDaysDelinquent = ratio(t.overdue, times: days, over: t.sales, mode)
         // CEI = (B + S - E) / (B + S - E_current) x 100.
-        let bs = t.beginning + t.sales
-        t.cei = ratio(bs - t.total, times: 100, over: bs - t.amounts[0], mode)
+        let bs = tally.add(t.beginning, t.sales, c)
+        t.cei = ratio(tally.subtract(bs, t.total, c), times: 100, over: tally.subtract(bs, t.amounts[0], c), mode)
         return t
       }
     }
@@ -206,8 +211,9 @@ extension AgingReport {
   static func openAmount(_ invoices: [OpenInvoice], _ i: Int, at date: CivilDate, _ ledger: AgingJournal.Ledger?) -> Fixed {
     if invoices[i].status != .open, let p = invoices[i].paidDate { return date < p ? invoices[i].amount : .zero }
     guard let undated = AgingJournal.undatedPaid(invoices, i) else { return .zero }
-    var paid = undated - (ledger?.fromFile[i] ?? .zero)
-    for (d, a) in ledger?.dated[i] ?? [] where d <= date { paid = paid + a }
+    // Parts of one invoice's amount: the journal's dated parts never exceed what it settled of the invoice.
+    var paid = undated.subtracting(ledger?.fromFile[i] ?? .zero) ?? undated
+    for (d, a) in ledger?.dated[i] ?? [] where d <= date { paid = paid.adding(a) ?? paid }
     return OpenInvoice.open(invoices[i].amount, paid: paid)
   }
 
@@ -221,6 +227,23 @@ extension AgingReport {
 /// Sums of amounts of one currency: far from `Fixed`'s range (about 10^20), so an overflow keeps the left side
 /// (as the rest of the engine's totals do). This file only.
 extension Fixed {
-  fileprivate static func + (a: Fixed, b: Fixed) -> Fixed { a.adding(b) ?? a }
-  fileprivate static func - (a: Fixed, b: Fixed) -> Fixed { a.subtracting(b) ?? a }
+}
+
+/// Sums of a report that remember the currencies whose sums could not be represented: the report is refused
+/// (`AgingReport.tooLarge`), never shown with a partial sum. A class, so that the closures changing rows and
+/// totals in place can reach it.
+final class Tally {
+  var tooLarge: Set<Currency> = []
+
+  func add(_ a: Fixed, _ b: Fixed, _ c: Currency) -> Fixed {
+    if let s = a.adding(b) { return s }
+    tooLarge.insert(c)
+    return a
+  }
+
+  func subtract(_ a: Fixed, _ b: Fixed, _ c: Currency) -> Fixed {
+    if let s = a.subtracting(b) { return s }
+    tooLarge.insert(c)
+    return a
+  }
 }

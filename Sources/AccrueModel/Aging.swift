@@ -291,6 +291,8 @@ public struct AgingReport: Sendable {
   public var partPaidWithoutDate = 0
   /// Nil without a journal.
   public var journal: JournalUse?
+  /// Currencies whose figures add up to more than can be represented: the report must not be shown.
+  public var tooLarge: [Currency] = []
 
   public var bucketNames: [String] { options.bucketNames }
   /// The first day of the window (the day after `windowStart`).

@@ -18,8 +18,8 @@ public struct BusinessDiff: Sendable {
     /// What differs, line by line ("line 'Seats': 180.00 -> 200.00", "step first_reminder -> second_reminder").
     public var details: [String]
 
-    /// after - before (a removed item counts negative, an added one positive).
-    public var delta: Fixed { (after ?? .zero).subtracting(before ?? .zero) ?? .zero }
+    /// after - before (a removed item counts negative, an added one positive); nil when it cannot be represented.
+    public var delta: Fixed? { (after ?? .zero).subtracting(before ?? .zero) }
 
     public init(
       change: Change,
@@ -47,10 +47,14 @@ public struct BusinessDiff: Sendable {
   public var isEmpty: Bool { entries.isEmpty }
 
   /// Net change per currency of invoice totals.
-  public var invoiceDelta: [(Currency, Fixed)] {
-    var sums: [Currency: Fixed] = [:]
-    for e in entries where e.kind == "invoice" { sums[e.currency] = (sums[e.currency] ?? .zero).adding(e.delta) ?? .zero }
-    return sums.keys.sorted().map { ($0, sums[$0] ?? .zero) }
+  /// (nil: too large to represent).
+  public var invoiceDelta: [(Currency, Fixed?)] {
+    var sums = CurrencyTotals()
+    for e in entries where e.kind == "invoice" {
+      // A delta too large to represent makes its currency's sum too large.
+      if let d = e.delta { sums.add(d, e.currency) } else { sums.markTooLarge(e.currency) }
+    }
+    return sums.inOrder.map { ($0.currency, $0.sum) }
   }
 
   public init(entries: [Entry]) { self.entries = entries }

@@ -30,9 +30,10 @@ public enum BankRenderer {
       for n in t.notes { out += "    note: \(n)\n" }
       out += "    from \(t.source)\n"
     }
-    var sums: [Currency: Fixed] = [:]
-    for t in list { sums[t.currency] = (sums[t.currency] ?? .zero).adding(t.amount) ?? .zero }
-    let totals = sums.keys.sorted().map { "\(InvoiceRenderer.money(sums[$0] ?? .zero, $0)) \($0.code)" }.joined(separator: ", ")
+    var sums = CurrencyTotals()
+    for t in list { sums.add(t.amount, t.currency) }
+    let totals = sums.inOrder.map { t in "\(t.sum.map { InvoiceRenderer.money($0, t.currency) } ?? CurrencyTotals.tooLargeText) \(t.currency.code)" }
+      .joined(separator: ", ")
     return out + "\n\(list.count) transaction\(list.count == 1 ? "" : "s"), net \(totals)\n"
   }
 }

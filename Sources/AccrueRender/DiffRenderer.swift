@@ -19,7 +19,7 @@ public enum DiffRenderer {
       if a + r + c == 0 { continue }
       parts.append("\(kind == "match" ? "matches" : kind + "s"): \(a) added, \(r) removed, \(c) changed")
     }
-    let net = d.invoiceDelta.filter { $0.1 != .zero }.map { signed($0.1, $0.0) }
+    let net = d.invoiceDelta.filter { $0.1 != .zero }.map { t in t.1.map { signed($0, t.0) } ?? CurrencyTotals.tooLargeText + " " + t.0.code }
     return "Diff: " + parts.joined(separator: "; ") + (net.isEmpty ? "" : "; invoiced " + net.joined(separator: ", "))
   }
 
@@ -35,7 +35,7 @@ public enum DiffRenderer {
       case .added where shows: line += "  " + label + money(e.after ?? .zero, e.currency)
       case .removed where shows: line += "  " + label + money(e.before ?? .zero, e.currency)
       case .changed where e.before != e.after:
-        line += "  \(label)\(money(e.before ?? .zero, e.currency)) -> \(money(e.after ?? .zero, e.currency)) (\(signed(e.delta, e.currency)))"
+        line += "  \(label)\(money(e.before ?? .zero, e.currency)) -> \(money(e.after ?? .zero, e.currency)) (\(e.delta.map { signed($0, e.currency) } ?? CurrencyTotals.tooLargeText))"
       default: break
       }
       out += line + "\n"
@@ -59,7 +59,7 @@ public enum DiffRenderer {
             ])
           })
       ),
-      ("invoiced_delta", .object(d.invoiceDelta.map { ($0.0.code, .string(InvoiceRenderer.plain($0.1, $0.0))) })),
+      ("invoiced_delta", .object(d.invoiceDelta.map { t in (t.0.code, t.1.map { .string(InvoiceRenderer.plain($0, t.0)) } ?? .null) })),
       ("summary", .string(summary(d))),
     ])
   }

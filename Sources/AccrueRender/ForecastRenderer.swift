@@ -30,7 +30,7 @@ public enum ForecastRenderer {
   /// `weekday`, `invoices`, `reminders`) and `summary`. Written a day at a time.
   public static func writeJSON(_ days: [ForecastDay], from: CivilDate, to: CivilDate, _ emit: (String) -> Void) {
     emit("{\n  \"from\": \"\(from)\",\n  \"to\": \"\(to)\",\n  \"payments_assumed\": false,\n  \"days\": [")
-    var sums: [Currency: Fixed] = [:]
+    var sums = CurrencyTotals()
     var counts = (invoices: 0, reminders: 0, actions: 0)
     for (n, day) in days.enumerated() {
       let obj = JSON.object([
@@ -38,7 +38,7 @@ public enum ForecastRenderer {
         ("invoices", .array(day.invoices.map(InvoiceRenderer.invoiceJSON))), ("reminders", .array(day.reminders.map(ReminderRenderer.json))),
       ])
       emit((n > 0 ? "," : "") + "\n    " + obj.serialized(pretty: true, indent: 2))
-      for i in day.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+      for i in day.invoices { sums.add(i.total, i.currency) }
       counts.invoices += day.invoices.count
       counts.reminders += day.reminders.count
       counts.actions += day.reminders.reduce(0) { $0 + $1.actions.count }
@@ -46,7 +46,7 @@ public enum ForecastRenderer {
     emit(days.isEmpty ? "],\n" : "\n  ],\n")
     let summary = JSON.object([
       ("days", .int(days.count)), ("invoices", .int(counts.invoices)),
-      ("totals", .object(sums.keys.sorted().map { ($0.code, .string(InvoiceRenderer.plain(sums[$0]!, $0))) })),
+      ("totals", InvoiceRenderer.totalsJSON(sums)),
       ("reminders", .int(counts.reminders)), ("actions", .int(counts.actions)),
     ])
     emit("  \"summary\": " + summary.serialized(pretty: true, indent: 1) + "\n}\n")

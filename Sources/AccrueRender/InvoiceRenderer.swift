@@ -50,9 +50,15 @@ public enum InvoiceRenderer {
 
   /// Totals per currency, in currency order: "123,456.78 USD, 9,870.00 EUR".
   public static func totals(_ r: BillingResult) -> String {
-    var sums: [Currency: Fixed] = [:]
-    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
-    return sums.keys.sorted().map { "\(money(sums[$0]!, $0)) \($0.code)" }.joined(separator: ", ")
+    var sums = CurrencyTotals()
+    for i in r.invoices { sums.add(i.total, i.currency) }
+    return sums.inOrder.map { t in "\(t.sum.map { money($0, t.currency) } ?? CurrencyTotals.tooLargeText) \(t.currency.code)" }
+      .joined(separator: ", ")
+  }
+
+  /// Totals per currency as JSON: each an exact decimal string, null when too large to represent.
+  static func totalsJSON(_ sums: CurrencyTotals) -> JSON {
+    .object(sums.inOrder.map { t in (t.currency.code, t.sum.map { .string(plain($0, t.currency)) } ?? .null) })
   }
 
   /// The one-line summary: `Plan: 42 invoices, 123,456.78 USD, 9,870.00 EUR`.
@@ -184,15 +190,15 @@ public enum InvoiceRenderer {
 
   static func json(_ r: BillingResult, invoices list: [PlannedInvoice]) -> JSON {
     let invoices = list.map(invoiceJSON)
-    var sums: [Currency: Fixed] = [:]
-    for i in r.invoices { sums[i.currency] = (sums[i.currency] ?? .zero).adding(i.total) ?? .zero }
+    var sums = CurrencyTotals()
+    for i in r.invoices { sums.add(i.total, i.currency) }
     return .object([
       ("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices)),
       (
         "summary",
         .object([
           ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)), ("zero_skipped", .int(r.zeroSkipped)),
-          ("totals", .object(sums.keys.sorted().map { ($0.code, .string(plain(sums[$0]!, $0))) })),
+          ("totals", totalsJSON(sums)),
         ])
       ),
     ])

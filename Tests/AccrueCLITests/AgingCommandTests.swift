@@ -97,6 +97,19 @@ struct AgingCommandTests {
     (["--rounding", "half_even"], 64), (["--rounding", "banker"], 64), (["--state", "/nonexistent/state"], 1),
   ]
 
+  @Test("receivables too large to add up: exit 1 and why, no report")
+  func tooLarge() throws {
+    let rows = [
+      "INV-1,invoice,cust-a,2026-10-01,2026-10-31,USD,100000000000000000000.00,,,open,",
+      "INV-2,invoice,cust-b,2026-10-01,2026-10-31,USD,100000000000000000000.00,,,open,",
+    ]
+    let (data, _) = try Self.setUp(rows: rows, applyAsOf: [])
+    let (s, out, err) = Self.aging(data, "2026-11-01")
+    #expect(s == 1)
+    #expect(out.isEmpty)
+    #expect(err.contains("the receivables in USD add up to more than Accrue can represent"), "\(err)")
+  }
+
   @Test("--buckets and --rounding are checked: a bad value is a usage error", arguments: optionCases)
   func options(_ more: [String], _ status: Int32) {
     let (s, _, err) = Self.aging(Self.examples, "2026-11-01", more)

@@ -425,4 +425,17 @@ struct AgingJournalTests {
     #expect(r.rows.first { $0.customerID == "c3" }?.unapplied.isZero != false)
     #expect(r.totals.first?.total.description == "0")
   }
+
+  @Test("receivables that add up to more than can be represented are refused, never shown as a partial sum")
+  func sumsOverflow() throws {
+    // Each invoice is representable; two of them are not, in total or in their bucket.
+    let invoices = Dun.invoices([
+      "INV-1,c1,2026-10-01,2026-10-31,USD,100000000000000000000.00,0,0,open",
+      "INV-2,c2,2026-10-01,2026-10-31,USD,100000000000000000000.00,0,0,open",
+      "INV-3,c1,2026-10-01,2026-10-31,EUR,100.00,0,0,open",
+    ])
+    let r = try Aging.report(invoices, asOf: "2026-11-01")
+    #expect(r.tooLarge == [.USD])
+  }
 }
+

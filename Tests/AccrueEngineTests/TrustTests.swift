@@ -227,4 +227,19 @@ struct TrustTests {
     #expect(a.payerBy == "reference")
     #expect(a.allocations.map(\.invoice) == ["i2"])
   }
+
+  @Test("an invoice whose open amount cannot be represented is a located issue, not an invoice open for zero")
+  func openAmountOverflow() throws {
+    let p = try Run.plan("currency USD")
+    let invoices = Dun.invoices([
+      "INV-1,c1,2026-10-01,2026-10-31,USD,-170000000000000000000.00,100000000000000000000.00,0,open",
+      "INV-2,c1,2026-10-01,2026-10-31,USD,100.00,0,0,open",
+    ])
+    let (data, issues) = Dataset.load(folder: try Run.folder(["customers.csv": Dun.customers, "invoices.csv": invoices]), plan: p)
+    #expect(issues.map(\.code) == ["D0205"])
+    #expect(issues.first?.line == 2 && issues.first?.column == 62, "\(issues)")
+    #expect(issues.first?.message.contains("open amount beyond") == true)
+    #expect(data.invoices.map(\.id) == ["INV-2"])
+  }
 }
+

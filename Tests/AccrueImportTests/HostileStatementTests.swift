@@ -282,4 +282,30 @@ struct HostileStatementTests {
     #expect(list.map(\.counterpartyName) == ["Acme"])
     #expect(list.map(\.currency) == [.EUR])
   }
+
+  @Test("amounts that add up past what can be represented reject the file; the sum is never kept partial")
+  func sumsOverflow() {
+    // BAI2: amounts in minor units of at most 19 digits; 2,000 of 9 * 10^18 (9 * 10^16 USD) do not fit in a sum.
+    let detail = "16,195,9000000000000000000,0,BR-1,INV-1,WIRE\n"
+    let bai2 =
+      "01,BANK,ACME,261102,0754,1,80,,2/\n02,ACME,BANK,1,261101,2400,,2/\n03,000123456789,USD,010,0,,/\n"
+      + String(repeating: detail, count: 2_000) + "49,0,2002/\n98,0,1,2004/\n99,0,1,2006/\n"
+    guard case .failure(let e) = Self.parse(bai2, "day.bai") else {
+      Issue.record("a BAI2 account whose amounts overflow was read")
+      return
+    }
+    #expect(e.line == 1_894, "\(e)")  // the first record the sum cannot take
+    #expect(e.message.contains("the account's amounts add up to more than Accrue can represent"), "\(e.message)")
+    // camt: a batch entry whose transactions overflow.
+    let tx = "<TxDtls><Amt Ccy=\"EUR\">100000000000000000000.00</Amt></TxDtls>"
+    let camt = Self.camt(
+      "<Stmt><Acct><Ccy>EUR</Ccy></Acct><Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-10-01</Dt></BookgDt>"
+        + "<NtryDtls>" + tx + tx + "</NtryDtls></Ntry></Stmt>")
+    guard case .failure(let c) = Self.parse(camt) else {
+      Issue.record("a camt entry whose transactions overflow was read")
+      return
+    }
+    #expect(c.message.contains("add up to more than Accrue can represent"), "\(c.message)")
+  }
 }
+

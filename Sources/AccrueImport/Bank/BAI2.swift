@@ -106,6 +106,11 @@ enum BAI2 {
     func fail(_ r: Record, _ msg: String) -> Result<[BankTransaction], BankImportError> {
       .failure(BankImportError(file: file, line: r.line, location: "record \(r.fields.first ?? "")", message: msg))
     }
+    /// The amounts of an account, group or file add up past what can be represented: the control total cannot
+    /// be checked, so the file is refused rather than read with a partial sum.
+    func tooLarge(_ what: String) -> String {
+      "the \(what)'s amounts add up to more than Accrue can represent (at most \(RowAssembler.largest)): its control total cannot be checked"
+    }
     func check(_ r: Record, _ field: Int, _ computed: Fixed, _ what: String) -> BankImportError? {
       guard field < r.fields.count else { return nil }
       let given = strip(r.fields[field])
@@ -156,7 +161,8 @@ enum BAI2 {
         var i = 3
         while i + 1 < f.count {
           guard let a = amount(f[i + 1], accountCurrency) else { return fail(r, "summary amount '\(f[i + 1])' is not a number") }
-          accountTotal = accountTotal.adding(a) ?? accountTotal
+          guard let t = accountTotal.adding(a) else { return fail(r, tooLarge("account")) }
+          accountTotal = t
           i += 4
           if i - 1 < f.count {
             switch strip(f[i - 1]) {
@@ -176,7 +182,8 @@ enum BAI2 {
         guard f.count >= 4, let code = Int(f[1]) else { return fail(r, "expected type code, amount and funds type") }
         guard !strip(f[2]).isEmpty else { return fail(r, "the transaction has no amount") }
         guard let a = amount(f[2], accountCurrency) else { return fail(r, "amount '\(f[2])' is not a whole number of minor units") }
-        accountTotal = accountTotal.adding(a) ?? accountTotal
+        guard let t = accountTotal.adding(a) else { return fail(r, tooLarge("account")) }
+        accountTotal = t
         // Funds type and its extra fields.
         var i = 4
         var valueDate: CivilDate?
@@ -211,12 +218,14 @@ enum BAI2 {
         guard openAccount else { return fail(r, "an account trailer without its account (03)") }
         openAccount = false
         if let e = check(r, 1, accountTotal, "account") { return .failure(e) }
-        groupTotal = groupTotal.adding(accountTotal) ?? groupTotal
+        guard let t = groupTotal.adding(accountTotal) else { return fail(r, tooLarge("group")) }
+        groupTotal = t
       case "98":
         guard openGroup, !openAccount else { return fail(r, "a group trailer before its accounts are closed (49)") }
         openGroup = false
         if let e = check(r, 1, groupTotal, "group") { return .failure(e) }
-        fileTotal = fileTotal.adding(groupTotal) ?? fileTotal
+        guard let t = fileTotal.adding(groupTotal) else { return fail(r, tooLarge("file")) }
+        fileTotal = t
       case "99":
         guard !openGroup else { return fail(r, "the file trailer before its groups are closed (98)") }
         closed = true

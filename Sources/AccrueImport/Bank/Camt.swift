@@ -357,7 +357,10 @@ enum Camt {
       }
       let indicator = tx.value("CdtDbtInd") ?? cdi
       let v = signed(value, indicator)
-      sum = sum.adding(v) ?? sum
+      guard let total = sum.adding(v) else {
+        return fail(tx, txPath, "the entry's transactions add up to more than Accrue can represent (at most \(RowAssembler.largest))")
+      }
+      sum = total
       // The other party: the debtor of a credit, the creditor of a debit (v02: Dbtr/Nm; v08+: Dbtr/Pty/Nm).
       let party = indicator == "CRDT" ? "Dbtr" : "Cdtr"
       let name = tx.value("RltdPties/\(party)/Nm") ?? tx.value("RltdPties/\(party)/Pty/Nm") ?? ""
