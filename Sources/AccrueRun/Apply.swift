@@ -45,7 +45,7 @@ public enum Apply {
     do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
       throw JournalError(message: "cannot create \(tmp): \(error.localizedDescription)")
     }
-    try DurableFS.writeSynced(tmp + "/" + Ownership.runMarker, Array("\(owner.id) \(run)\n".utf8))
+    try DurableFS.replaceSynced(tmp + "/" + Ownership.runMarker, Array("\(owner.id) \(run)\n".utf8))
     fault?("created the temporary folder")
     for f in files {
       try DurableFS.writeSynced(tmp + "/" + f.name, f.bytes)

@@ -189,7 +189,17 @@ public enum CRC32 {
 
 /// Durable file operations: write to a temporary file, fsync, rename; fsync the folder.
 public enum DurableFS {
-  /// Writes `bytes` to `path` and forces them to disk.
+  /// Replaces `path` by a file of `bytes` as one step: written to `path.tmp`, forced to disk, renamed over
+  /// `path`. A crash leaves the old file or the new one, never an empty or partial one (the state's id and the
+  /// folders' marks are read on every apply). The caller syncs the folder.
+  public static func replaceSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
+    let tmp = path + ".tmp"
+    try writeSynced(tmp, bytes)
+    guard rename(tmp, path) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
+  }
+
+  /// Writes `bytes` to `path` and forces them to disk (a crash may leave it empty or partial: for files in a
+  /// folder that is renamed into place only when whole).
   public static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw JournalError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }

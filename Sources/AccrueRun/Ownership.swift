@@ -27,11 +27,13 @@ struct Ownership {
     var id = (fm.contents(atPath: idPath).map { String(decoding: $0, as: UTF8.self) } ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     if id.isEmpty {
       id = UUID().uuidString.lowercased()
-      try DurableFS.writeSynced(idPath, Array((id + "\n").utf8))
+      try DurableFS.replaceSynced(idPath, Array((id + "\n").utf8))
       DurableFS.syncDirectory(stateDir)
     }
     let outPath = outDir + "/" + outMarker
+    // An empty mark (written by an older version, killed as it wrote) marks nothing.
     let owner = fm.contents(atPath: outPath).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+      .flatMap { $0.isEmpty ? nil : $0 }
     if let owner, owner != id {
       throw JournalError(
         message: "\(outDir) holds the runs of another state folder (state id \(owner), not \(id) of \(stateDir)); "
@@ -45,8 +47,13 @@ struct Ownership {
     for name in ((try? fm.contentsOfDirectory(atPath: outDir)) ?? []).sorted() {
       let isTemp = name.hasPrefix(".tmp-run-")
       guard isTemp || name.hasPrefix("run-"), !committed.contains(name) else { continue }
-      // Only a folder carrying this state's mark is this state's; anything else is left alone.
-      guard let mark = fm.contents(atPath: outDir + "/" + name + "/" + runMarker) else { continue }
+      // Only a folder carrying this state's mark is this state's; anything else is left alone. A temporary run
+      // folder without its mark yet in an out folder marked as this state's was made by this state's apply,
+      // killed before it wrote the mark (the out folder is marked before any run folder is made).
+      guard let mark = fm.contents(atPath: outDir + "/" + name + "/" + runMarker) else {
+        if isTemp && owner == id { leftovers.append(name) }
+        continue
+      }
       let parts = String(decoding: mark, as: UTF8.self).split(separator: " ")
       if parts.first.map(String.init) != id {
         throw JournalError(
@@ -66,7 +73,7 @@ struct Ownership {
           + "files were never sent, move them out of \(outDir) and apply again")
     }
     if owner == nil {
-      try DurableFS.writeSynced(outPath, Array((id + "\n").utf8))
+      try DurableFS.replaceSynced(outPath, Array((id + "\n").utf8))
       DurableFS.syncDirectory(outDir)
     }
     return Ownership(id: id, leftovers: leftovers)

@@ -120,6 +120,28 @@ struct ApplyCrashTests {
     }
   }
 
+  @Test(
+    "killed between two writes the fault points do not separate: the next apply finishes the run",
+    arguments: ["the temporary folder made, its mark not yet written", "the out folder's mark cut short (an older version)"])
+  func betweenFaultPoints(_ state: String) throws {
+    // Fault point 1 stops the process right after the temporary run folder and its mark were made; the state a
+    // kill a moment earlier leaves is made from there.
+    let base = Self.fresh()
+    let (_, reason) = try Self.apply(base, fault: 1)
+    #expect(reason == .uncaughtSignal)
+    let fm = FileManager.default
+    if state.hasPrefix("the temporary") {
+      let tmp = try #require(try fm.contentsOfDirectory(atPath: base + "/out").first { $0.hasPrefix(".tmp-run-") })
+      try fm.removeItem(atPath: base + "/out/" + tmp + "/.accrue-run")
+    } else {
+      try Data().write(to: URL(fileURLWithPath: base + "/out/.accrue-out"))
+    }
+    let (status, _) = try Self.apply(base)
+    #expect(status == 0, "\(state): the next apply failed")
+    #expect(try Self.consistent(base).count == 70)
+    #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-01"])
+  }
+
   @Test("there is no 16th fault point: the test above covers them all")
   func faultPointCount() throws {
     let base = Self.fresh()
