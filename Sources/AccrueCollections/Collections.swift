@@ -6,10 +6,43 @@ import AccrueModel
 import AccrueParallel
 import Foundation
 
-/// The built-in invoice fields, in the order of `CollectionsRun.invoiceFieldSlots`.
-enum InvoiceField: String, CaseIterable {
-  case id, number, customer, issueDate = "issue_date", dueDate = "due_date", currency, amount, amountPaid = "amount_paid"
-  case disputedAmount = "disputed_amount", balance, daysOverdue = "days_overdue", status, reference
+/// The built-in invoice fields the rules can read (`invoice.balance`, `invoice.days_overdue`, ...).
+enum InvoiceField: Int, CaseIterable {
+  case id, number, customer, issueDate, dueDate, currency, amount, amountPaid, disputedAmount, balance, daysOverdue, status, reference
+
+  /// The field's name in the rules.
+  var name: String {
+    switch self {
+    case .id: "id"
+    case .number: "number"
+    case .customer: "customer"
+    case .issueDate: "issue_date"
+    case .dueDate: "due_date"
+    case .currency: "currency"
+    case .amount: "amount"
+    case .amountPaid: "amount_paid"
+    case .disputedAmount: "disputed_amount"
+    case .balance: "balance"
+    case .daysOverdue: "days_overdue"
+    case .status: "status"
+    case .reference: "reference"
+    }
+  }
+}
+
+/// Where the rules read each built-in invoice field: its slot in the invoice record, nil when no rule reads it.
+struct InvoiceFieldSlots {
+  private let slots: [Int]
+
+  /// The slots of the fields `read` holds, found by name in `named`.
+  init(named: [String: Int], read: Set<Int>) {
+    slots = InvoiceField.allCases.map { f in named[f.name].flatMap { read.contains($0) ? $0 : nil } ?? -1 }
+  }
+
+  @inline(__always) subscript(_ f: InvoiceField) -> Int? {
+    let s = slots[f.rawValue]
+    return s >= 0 ? s : nil
+  }
 }
 
 /// A compiled cadence behind one reference, with what the per-invoice path reads most.
@@ -19,14 +52,14 @@ final class CadenceBox: Sendable {
   let business: [Bool]
   /// Steps without a `when`.
   let conditionless: [Bool]
-  /// Each step's `timing` (made once, not per reminder).
-  let timings: [String]
+  /// When each step falls relative to the due date.
+  let timings: [ReminderTiming]
   init(_ c: CompiledCadence) {
     self.c = c
     offsets = c.steps.map(\.offset)
     business = c.steps.map(\.business)
     conditionless = c.steps.map { $0.conditions.isEmpty }
-    timings = c.steps.map(\.timing)
+    timings = c.steps.map { ReminderTiming(offset: $0.offset, business: $0.business) }
   }
 }
 
@@ -182,8 +215,8 @@ struct CollectionsRun {
   /// The invoices file, as every covered invoice's source names it: this run's own copy of the string, so two
   /// runs on two threads do not count references on one string (its count would move between the cores).
   let invoicesFile: String?
-  /// Slot of each built-in invoice field (`InvoiceField` order), -1 when the rules never read it.
-  let invoiceFieldSlots: [Int]
+  /// Slot of each built-in invoice field the rules read.
+  let invoiceFields: InvoiceFieldSlots
   /// Custom invoice fields the rules read: (index in `OpenInvoice.custom`, slot), and their values when missing.
   let customInvoiceSlots: [(Int, Int)]
   let customInvoiceDefaults: [RValue]
@@ -224,8 +257,7 @@ struct CollectionsRun {
     invoiceSlots = Dictionary(inv.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     var read = Set<Int>()
     for r in p.resolutions { if case .field(.invoice, let slot)? = r { read.insert(slot) } }
-    let slots = invoiceSlots
-    invoiceFieldSlots = InvoiceField.allCases.map { f in slots[f.rawValue].flatMap { read.contains($0) ? $0 : nil } ?? -1 }
+    invoiceFields = InvoiceFieldSlots(named: invoiceSlots, read: read)
     let firstCustom = inv.first { $0.isCustom }?.index ?? inv.count
     customInvoiceSlots = inv.filter { $0.isCustom && read.contains($0.index) }.map { ($0.index - firstCustom, $0.index) }
     customInvoiceDefaults = customInvoiceSlots.map {
@@ -464,22 +496,22 @@ struct CollectionsRun {
   /// Fills the invoice record for the rules (only the fields they read).
   mutating func load(_ i: Int, disputedExcluded: Bool) {
     let r = RecordKind.invoice.index
-    let s = invoiceFieldSlots
+    let f = invoiceFields
     // Fields read one by one, and only those the rules read: copying the invoice would retain its strings.
     let cur = invoices[i].currency
-    if s[0] >= 0 { env.records[r][s[0]] = .text(invoices[i].id) }
-    if s[1] >= 0 { env.records[r][s[1]] = .text(invoices[i].number) }
-    if s[2] >= 0 { env.records[r][s[2]] = .record(.customer) }
-    if s[3] >= 0 { env.records[r][s[3]] = .date(invoices[i].issueDate) }
-    if s[4] >= 0 { env.records[r][s[4]] = .date(invoices[i].dueDate) }
-    if s[5] >= 0 { env.records[r][s[5]] = .currency(cur) }
-    if s[6] >= 0 { env.records[r][s[6]] = .money(invoices[i].amount, cur) }
-    if s[7] >= 0 { env.records[r][s[7]] = .money(invoices[i].paid, cur) }
-    if s[8] >= 0 { env.records[r][s[8]] = .money(invoices[i].disputed, cur) }
-    if s[9] >= 0 { env.records[r][s[9]] = .money(openAmount(i, disputedExcluded: disputedExcluded), cur) }
-    if s[10] >= 0 { env.records[r][s[10]] = .days(Int64(max(0, asOf.dayNumber - invoices[i].dueDate.dayNumber))) }
-    if s[11] >= 0 { env.records[r][s[11]] = .text(invoices[i].status.rawValue) }
-    if s[12] >= 0 { env.records[r][s[12]] = .text(invoices[i].reference) }
+    if let s = f[.id] { env.records[r][s] = .text(invoices[i].id) }
+    if let s = f[.number] { env.records[r][s] = .text(invoices[i].number) }
+    if let s = f[.customer] { env.records[r][s] = .record(.customer) }
+    if let s = f[.issueDate] { env.records[r][s] = .date(invoices[i].issueDate) }
+    if let s = f[.dueDate] { env.records[r][s] = .date(invoices[i].dueDate) }
+    if let s = f[.currency] { env.records[r][s] = .currency(cur) }
+    if let s = f[.amount] { env.records[r][s] = .money(invoices[i].amount, cur) }
+    if let s = f[.amountPaid] { env.records[r][s] = .money(invoices[i].paid, cur) }
+    if let s = f[.disputedAmount] { env.records[r][s] = .money(invoices[i].disputed, cur) }
+    if let s = f[.balance] { env.records[r][s] = .money(openAmount(i, disputedExcluded: disputedExcluded), cur) }
+    if let s = f[.daysOverdue] { env.records[r][s] = .days(Int64(max(0, asOf.dayNumber - invoices[i].dueDate.dayNumber))) }
+    if let s = f[.status] { env.records[r][s] = .text(invoices[i].status.rawValue) }
+    if let s = f[.reference] { env.records[r][s] = .text(invoices[i].reference) }
     if customInvoiceSlots.isEmpty { return }
     let custom = invoices[i].custom
     for (n, (k, slot)) in customInvoiceSlots.enumerated() {
@@ -538,9 +570,9 @@ struct CollectionsRun {
     for k in boxes.indices {
       let cad = boxes[k]
       // Each cadence sees the balance its own 'pause on dispute' defines; and its calendar.
-      if cad.c.pauseOnDispute != disputedOut, invoiceFieldSlots[9] >= 0 {
+      if cad.c.pauseOnDispute != disputedOut, let balance = invoiceFields[.balance] {
         disputedOut = cad.c.pauseOnDispute
-        env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
+        env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
       }
       useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
@@ -570,8 +602,8 @@ struct CollectionsRun {
     var broken: [PromiseToPay] = []
     // 2. Pauses.
     disputedOut = box.c.pauseOnDispute
-    if invoiceFieldSlots[9] >= 0 {
-      env.records[RecordKind.invoice.index][invoiceFieldSlots[9]] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
+    if let balance = invoiceFields[.balance] {
+      env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
     }
     let open = openAmount(i, disputedExcluded: disputedOut)
     if open <= .zero {
@@ -756,26 +788,26 @@ struct CollectionsRun {
             let queue = taskQueue(cad)
             actions.append(
               CollectionAction(
-                kind: "task", detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(queue))", amount: nil,
+                kind: .task, detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(queue))", amount: nil,
                 explanation: ["the step's \(ch.rawValue) '\(template)' has no recipient on file (\(step.source))"], noRecipient: true))
             continue
           }
-          messages.append(ReminderMessage(channel: ch.rawValue, template: template, to: recipients, cc: texts(cc, step.source)))
+          messages.append(ReminderMessage(channel: ch, template: template, to: recipients, cc: texts(cc, step.source)))
         case .task(let title, let kind, let who):
-          actions.append(CollectionAction(kind: "task", detail: "\(title) (\(kind) \(who))", amount: nil, explanation: []))
+          actions.append(CollectionAction(kind: .task, detail: "\(title) (\(kind) \(who))", amount: nil, explanation: []))
         case .escalate(let who):
-          actions.append(CollectionAction(kind: "escalate", detail: "escalate to \(who)", amount: nil, explanation: []))
+          actions.append(CollectionAction(kind: .escalate, detail: "escalate to \(who)", amount: nil, explanation: []))
         case .suspend:
-          actions.append(CollectionAction(kind: "suspend service", detail: "suspend service", amount: nil, explanation: []))
+          actions.append(CollectionAction(kind: .suspendService, detail: "suspend service", amount: nil, explanation: []))
         case .writeOff:
           actions.append(
             CollectionAction(
-              kind: "write-off proposal", detail: "propose writing off \(money(total, currency))", amount: total,
+              kind: .writeOffProposal, detail: "propose writing off \(money(total, currency))", amount: total,
               explanation: ["the open balance of the covered invoices"]))
         case .agency(let name):
           actions.append(
             CollectionAction(
-              kind: "agency", detail: "hand over \(money(total, currency)) to agency \(name)", amount: total,
+              kind: .agency, detail: "hand over \(money(total, currency)) to agency \(name)", amount: total,
               explanation: ["the open balance of the covered invoices"]))
         case .lateFee(let fixed, let percent):
           actions.append(lateFee(fixed, percent, total, invoices[driver.invoice], cad, step))
@@ -839,16 +871,16 @@ struct CollectionsRun {
   }
 
   /// A fee or interest step without amounts, on an invoice whose plan states no such terms.
-  func noTerms(_ kind: String, _ what: String, _ inv: OpenInvoice) -> CollectionAction {
+  func noTerms(_ kind: CollectionAction.Kind, _ what: String, _ inv: OpenInvoice) -> CollectionAction {
     CollectionAction(
-      kind: kind, detail: "no \(kind): the invoice's plan states no \(kind) terms", amount: nil,
-      explanation: ["'\(kind)' without \(what) uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
+      kind: kind, detail: "no \(kind.rawValue): the invoice's plan states no \(kind.rawValue) terms", amount: nil,
+      explanation: ["'\(kind.rawValue)' without \(what) uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
   }
 
   /// An amount too large to compute: reported as a failure, the action carries no amount.
-  mutating func overflow(_ kind: String, _ step: CompiledStep, _ inv: OpenInvoice) -> CollectionAction {
-    fail("the \(kind) is too large to compute", step.source, inv)
-    return CollectionAction(kind: kind, detail: "\(kind) not computed: the amount is too large", amount: nil, explanation: [])
+  mutating func overflow(_ kind: CollectionAction.Kind, _ step: CompiledStep, _ inv: OpenInvoice) -> CollectionAction {
+    fail("the \(kind.rawValue) is too large to compute", step.source, inv)
+    return CollectionAction(kind: kind, detail: "\(kind.rawValue) not computed: the amount is too large", amount: nil, explanation: [])
   }
 
   func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
@@ -860,7 +892,7 @@ struct CollectionsRun {
     var percentE = percent
     var from = "step \(step.name) (\(step.source))"
     if fixed == nil && percent == nil {
-      guard let spec = invoicePlan(inv), let terms = spec.lateFee else { return noTerms("late fee", "amounts", inv) }
+      guard let spec = invoicePlan(inv), let terms = spec.lateFee else { return noTerms(.lateFee, "amounts", inv) }
       fixedE = terms.fixed
       percentE = terms.percent
       from = "the terms of plan \(spec.name)"
@@ -879,26 +911,26 @@ struct CollectionsRun {
         if explaining { lines.append("fixed part \(money(m, cur))") }
       case .money(_, let cur):
         fail("the late fee is in \(cur.code) but the invoice is in \(inv.currency.code)", fixedE.map { plan.ref($0.span) } ?? step.source, inv)
-        return CollectionAction(kind: "late fee", detail: "late fee not computed: currency mismatch", amount: nil, explanation: lines)
+        return CollectionAction(kind: .lateFee, detail: "late fee not computed: currency mismatch", amount: nil, explanation: lines)
       default: break
       }
     }
     if let f = env.failure {
       fail(f)
-      return CollectionAction(kind: "late fee", detail: "late fee not computed", amount: nil, explanation: lines)
+      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: lines)
     }
     if let p = percentE, case .percent(let r) = p.eval(env) {
-      guard let part = total.multiplied(by: r), let sum = fee.adding(part) else { return overflow("late fee", step, inv) }
+      guard let part = total.multiplied(by: r), let sum = fee.adding(part) else { return overflow(.lateFee, step, inv) }
       fee = sum
       if explaining { lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)") }
     }
     if let f = env.failure {
       fail(f)
-      return CollectionAction(kind: "late fee", detail: "late fee not computed", amount: nil, explanation: lines)
+      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: lines)
     }
-    guard let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow("late fee", step, inv) }
+    guard let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow(.lateFee, step, inv) }
     if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
-    return CollectionAction(kind: "late fee", detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
+    return CollectionAction(kind: .lateFee, detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }
 
   mutating func interest(
@@ -909,7 +941,7 @@ struct CollectionsRun {
     var dc = dayCount ?? .actual365
     var from = "step \(step.name) (\(step.source))"
     if rate == nil {
-      guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms("interest", "a rate", inv) }
+      guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms(.interest, "a rate", inv) }
       rateE = terms.rate
       dc = terms.dayCount
       from = "the terms of plan \(spec.name)"
@@ -917,7 +949,7 @@ struct CollectionsRun {
     env.reset()
     guard let re = rateE, case .percent(let r) = re.eval(env) else {
       if let f = env.failure { fail(f) } else { fail("the interest rate is not a percent", step.source, inv) }
-      return CollectionAction(kind: "interest", detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
+      return CollectionAction(kind: .interest, detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
     }
     var lines: [String] = []
     if explaining { lines.append("interest at \(r.multiplied(by: Fixed(100))?.description ?? "?")% a year, \(dc.rawValue), from \(from)") }
@@ -927,17 +959,17 @@ struct CollectionsRun {
       let due = invoices[g.invoice].dueDate
       guard due < asOf else { continue }
       guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: due, to: asOf) else {
-        return overflow("interest", step, inv)
+        return overflow(.interest, step, inv)
       }
       if explaining {
         let x = invoices[g.invoice]
         lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - due.dayNumber) days since \(due) = \(part)")
       }
-      guard let sum = total.adding(part) else { return overflow("interest", step, inv) }
+      guard let sum = total.adding(part) else { return overflow(.interest, step, inv) }
       total = sum
     }
-    guard let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow("interest", step, inv) }
+    guard let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow(.interest, step, inv) }
     if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
-    return CollectionAction(kind: "interest", detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
+    return CollectionAction(kind: .interest, detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
   }
 }

@@ -41,7 +41,7 @@ public enum ReminderRenderer {
     t.put(" \"")
     t.put(m.stepLabel)
     t.put("\"\n    ")
-    t.put(m.timing)
+    t.put(CollectionsSentences.timing(m.timing))
     t.put(": fell on ")
     t.put(m.stepDate.description)
     if !m.skipped.isEmpty {
@@ -82,12 +82,12 @@ public enum ReminderRenderer {
     t.put("\n")
     for msg in m.messages {
       t.put("    ")
-      t.put(msg.channel)
+      t.put(msg.channel.rawValue)
       t.put(" \"")
       t.put(msg.template)
       t.put("\"")
       if msg.to.isEmpty {
-        t.put(msg.channel == "letter" ? " by post" : " (no recipient on file)")
+        t.put(msg.channel == .letter ? " by post" : " (no recipient on file)")
       } else {
         t.put(" to ")
         t.put(msg.to.joined(separator: ", "))
@@ -100,8 +100,8 @@ public enum ReminderRenderer {
     }
     for a in m.actions {
       t.put("    ")
-      t.put(a.kind)
-      if a.detail != a.kind {
+      t.put(a.kind.rawValue)
+      if a.detail != a.kind.rawValue {
         t.put(": ")
         t.put(a.detail)
       }
@@ -149,7 +149,7 @@ public enum ReminderRenderer {
     return .object([
       ("key", .string(m.key)), ("date", .string(m.date.description)), ("customer", .string(m.customerID)),
       ("customer_name", .string(m.customerName)), ("cadence", .string(m.cadence)), ("step", .string(m.step)),
-      ("step_label", .string(m.stepLabel)), ("timing", .string(m.timing)), ("step_date", .string(m.stepDate.description)),
+      ("step_label", .string(m.stepLabel)), ("timing", .string(CollectionsSentences.timing(m.timing))), ("step_date", .string(m.stepDate.description)),
       ("currency", .string(c.code)), ("open_balance", amount(m.total)),
       (
         "invoices",
@@ -166,7 +166,7 @@ public enum ReminderRenderer {
         .array(
           m.messages.map {
             .object([
-              ("channel", .string($0.channel)), ("template", .string($0.template)), ("to", .array($0.to.map { .string($0) })),
+              ("channel", .string($0.channel.rawValue)), ("template", .string($0.template)), ("to", .array($0.to.map { .string($0) })),
               ("cc", .array($0.cc.map { .string($0) })),
             ])
           })
@@ -176,7 +176,7 @@ public enum ReminderRenderer {
         .array(
           m.actions.map {
             .object([
-              ("kind", .string($0.kind)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
+              ("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
               ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string($0) })),
             ])
           })
@@ -204,7 +204,7 @@ public enum ReminderRenderer {
       let cells = [
         m.key, m.date.description, m.customerID, m.cadence, m.step, m.stepDate.description, m.invoices.map(\.id).joined(separator: ";"),
         m.currency.code, InvoiceRenderer.plain(m.total, m.currency),
-        m.messages.map { "\($0.channel):\($0.template)" }.joined(separator: ";"),
+        m.messages.map { "\($0.channel.rawValue):\($0.template)" }.joined(separator: ";"),
         m.messages.flatMap { $0.to + $0.cc }.joined(separator: ";"), m.rule.description,
       ]
       out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
@@ -223,7 +223,7 @@ public enum ReminderRenderer {
     for m in list {
       for (i, a) in m.actions.enumerated() {
         let cells = [
-          "\(m.key)#\(i + 1)", m.key, m.customerID, a.kind, a.detail, m.currency.code,
+          "\(m.key)#\(i + 1)", m.key, m.customerID, a.kind.rawValue, a.detail, m.currency.code,
           a.amount.map { InvoiceRenderer.plain($0, m.currency) } ?? "", m.rule.description,
         ]
         out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"

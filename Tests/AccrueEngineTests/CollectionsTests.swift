@@ -66,7 +66,7 @@ struct CollectionsTests {
     #expect(Dun.keys(mon) == ["i1/standard/first"])
     let m = try #require(mon.reminders.first)
     #expect(m.stepDate.description == "2026-11-09")
-    #expect(m.messages == [ReminderMessage(channel: "email", template: "overdue-1", to: ["ap@acme.example"], cc: ["owner@us.example"])])
+    #expect(m.messages == [ReminderMessage(channel: .email, template: "overdue-1", to: ["ap@acme.example"], cc: ["owner@us.example"])])
     // 'before' (3 days before Mon 11-02) falls on Fri 10-30.
     let early = try Dun.run(Self.basic, files, asOf: "2026-10-30")
     #expect(early.reminders.first?.stepDate.description == "2026-10-30")
@@ -320,7 +320,7 @@ struct CollectionsTests {
     let files = ["invoices.csv": Dun.invoices(["i1,c1,2026-09-02,2026-10-02,USD,1200.00,200.00,,open"])]
     let r = try Dun.run(rules, files, asOf: "2026-11-01")
     let actions = try #require(r.reminders.first?.actions)
-    #expect(actions.map(\.kind) == ["late fee", "interest", "write-off proposal", "agency"])
+    #expect(actions.map(\.kind.rawValue) == ["late fee", "interest", "write-off proposal", "agency"])
     #expect(actions.map { $0.amount?.description } == ["40", "9.86", "1000", "1000"])
   }
 
