@@ -20,7 +20,7 @@ public enum Collections {
     let n = byCustomer.customers
     guard open >= parallelAt, n >= 2 else {
       let (reminders, failures) = run.process(0..<n, byCustomer)
-      var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+      var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.steps, failures: failures)
       r.waitingForReview = run.held.sorted()
       return r
     }
@@ -41,7 +41,7 @@ public enum Collections {
         failures += r.1
       })
     PhaseLog.mark("dunning: reminders")
-    var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.lines, failures: failures)
+    var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.steps, failures: failures)
     r.waitingForReview = (boxes[0].run.held + boxes[1].run.held).sorted()
     return r
   }

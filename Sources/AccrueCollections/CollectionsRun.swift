@@ -5,9 +5,9 @@ import AccrueData
 import AccrueModel
 import Foundation
 
-/// Lines explaining one invoice's outcome.
+/// The steps explaining one invoice's outcome (`--why-not`).
 final class WhyLog {
-  var lines: [String] = []
+  var steps: [CollectionsStep] = []
 }
 
 /// One run's state: prepared tables, then a pass over customers.
@@ -40,7 +40,7 @@ struct CollectionsRun {
   var dateBuffer: [CivilDate] = []
   /// Step dates by due date, per cadence: invoices share few due dates, and business-day arithmetic is not free.
   var stepDates: [StepDateCache] = []
-  /// The lines `--why-not` shows (a reference, so noting does not need exclusive access to the run).
+  /// The steps `--why-not` shows (a reference, so noting does not need exclusive access to the run).
   let why: WhyLog?
   /// Promises and payment plans by customer index.
   var promisesOf: [Int32: [Int]] = [:]
@@ -161,14 +161,20 @@ struct CollectionsRun {
     OpenInvoice.open(invoices[i].amount, paid: invoices[i].paid, disputed: disputedExcluded ? invoices[i].disputed : .zero)
   }
 
-  func note(_ invoiceID: String, _ line: @autoclosure () -> String) {
-    if invoiceID == whyNot { why?.lines.append(line()) }
+  /// Records a step of `--why-not` for the invoice, when it is the one asked about (built only then).
+  func note(_ invoiceID: String, _ step: @autoclosure () -> CollectionsStep) {
+    if invoiceID == whyNot { why?.steps.append(step()) }
   }
 
   /// The same for the invoice at index `i`: its id is read only when `--why-not` asks about an invoice (reading
   /// a million ids, each its own string somewhere in memory, is a cache miss each).
-  func note(_ i: Int, _ line: @autoclosure () -> String) {
-    if let whyNot, invoices[i].id == whyNot { why?.lines.append(line()) }
+  func note(_ i: Int, _ step: @autoclosure () -> CollectionsStep) {
+    if let whyNot, invoices[i].id == whyNot { why?.steps.append(step()) }
+  }
+
+  /// Records a step of an explanation, when reminders carry theirs (built only then).
+  func record(_ step: @autoclosure () -> CollectionsStep, in steps: inout [CollectionsStep]) {
+    if explaining { steps.append(step()) }
   }
 }
 
@@ -201,21 +207,16 @@ extension CollectionsRun {
     failures.append(RunFailure(message: message, rule: rule, subject: "invoice \(inv.id)"))
   }
 
-  /// The fields a condition reads, with their current values: " (invoice.balance = 120.00 USD)".
-  func seen(_ c: CCondition) -> String {
-    var parts: [String] = []
+  /// A condition as evaluated: its text, its result, and the fields it reads with their current values.
+  func seen(_ c: CCondition, _ result: Bool) -> CollectionsStep.ConditionSeen {
+    var fields: [CollectionsStep.FieldSeen] = []
     for f in c.fields {
       let rec = env.records[f.record.index]
       guard f.slot < rec.count else { continue }
-      let value: String
-      if case .money(let m, let cur) = rec[f.slot] { value = money(m, cur) } else { value = rec[f.slot].description }
-      parts.append("\(f.record.rawValue).\(f.name) = \(value)")
+      fields.append(CollectionsStep.FieldSeen(record: f.record, name: f.name, value: rec[f.slot]))
     }
-    return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    return CollectionsStep.ConditionSeen(text: c.text, result: result, fields: fields)
   }
-
-  /// A condition as the explanation shows it.
-  func show(_ c: CCondition, _ result: Bool) -> String { "'\(c.text)' is \(result)\(seen(c))" }
 
   mutating func texts(_ exprs: [CExpr], _ rule: RuleRef) -> [String] {
     var out: [String] = []

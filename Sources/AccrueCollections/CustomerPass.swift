@@ -5,10 +5,15 @@ import AccrueModel
 
 /// A customer's open invoices in one currency, summed: `customer.balance` and the other totals the rules read.
 struct CustomerTotals {
+  /// The currency of the invoices summed.
   var currency: Currency
+  /// What the customer owes on them (`customer.balance`), disputed amounts left out.
   var balance = Fixed.zero
+  /// The part of it past due (`customer.overdue_balance`).
   var overdue = Fixed.zero
+  /// How many of them are past due (`customer.overdue_count`).
   var count = 0
+  /// Days the oldest of them is past due (`customer.oldest_overdue_days`).
   var oldest = 0
 }
 
@@ -18,9 +23,9 @@ extension CollectionsRun {
     invoices = extra.isEmpty ? data.invoices : data.invoices + extra
     if let whyNot, let i = invoices.firstIndex(where: { $0.id == whyNot }) {
       let inv = invoices[i]
-      if inv.status != .open { why?.lines.append("invoice \(inv.id) is \(inv.status.rawValue): only open invoices are dunned") }
-      if inv.isCreditNote { why?.lines.append("\(inv.id) is a credit note: credit notes are not dunned") }
-      if inv.status == .open && !inv.isCreditNote && inv.unpaid <= .zero { why?.lines.append("invoice \(inv.id) has nothing left to pay") }
+      if inv.status != .open { why?.steps.append(.notOpen(invoice: inv.id, status: inv.status)) }
+      if inv.isCreditNote { why?.steps.append(.creditNote(invoice: inv.id)) }
+      if inv.status == .open && !inv.isCreditNote && inv.unpaid <= .zero { why?.steps.append(.nothingLeftToPay(invoice: inv.id)) }
     }
     // Fields read one by one (copying an invoice would retain its strings).
     let lists = CustomerLists(customers: data.customers.count, invoices.count) { i in
@@ -79,23 +84,7 @@ extension CollectionsRun {
         byDue.sort { a, b in a.due != b.due ? a.due < b.due : OpenInvoice.idPrecedes(invoices, Int(a.invoice), Int(b.invoice)) }
         for k in byDue.indices { list[k] = byDue[k].invoice }
       }
-      // The customer's totals per currency of its open invoices: an invoice sees those of its own currency.
-      totals.removeAll(keepingCapacity: true)
-      for i in list {
-        let cur = invoices[Int(i)].currency
-        let k = totals.firstIndex { $0.currency == cur } ?? {
-          totals.append(CustomerTotals(currency: cur))
-          return totals.count - 1
-        }()
-        let open = openAmount(Int(i), disputedExcluded: true)
-        let due = invoices[Int(i)].dueDate
-        totals[k].balance = exactSum(totals[k].balance, open, i)
-        if due < asOf {
-          totals[k].overdue = exactSum(totals[k].overdue, open, i)
-          totals[k].count += 1
-          totals[k].oldest = max(totals[k].oldest, Int(asOf.dayNumber - due.dayNumber))
-        }
-      }
+      addUpTotals(list)
       env.records[cust] = data.customers[c].record
       totalsCurrency = nil
       candidates.removeAll(keepingCapacity: true)
@@ -115,6 +104,26 @@ extension CollectionsRun {
     if k == calendarInUse { return }
     calendarInUse = k
     env.calendar = index.map { calendars[$0] }
+  }
+
+  /// The customer's totals per currency of its open invoices (`list`): an invoice sees those of its own currency.
+  mutating func addUpTotals(_ list: [Int32]) {
+    totals.removeAll(keepingCapacity: true)
+    for i in list {
+      let cur = invoices[Int(i)].currency
+      let k = totals.firstIndex { $0.currency == cur } ?? {
+        totals.append(CustomerTotals(currency: cur))
+        return totals.count - 1
+      }()
+      let open = openAmount(Int(i), disputedExcluded: true)
+      let due = invoices[Int(i)].dueDate
+      totals[k].balance = exactSum(totals[k].balance, open, i)
+      if due < asOf {
+        totals[k].overdue = exactSum(totals[k].overdue, open, i)
+        totals[k].count += 1
+        totals[k].oldest = max(totals[k].oldest, Int(asOf.dayNumber - due.dayNumber))
+      }
+    }
   }
 
   /// Puts the customer's totals in `currency` into its record (a change of currency also forgets the answers of

@@ -4,10 +4,10 @@ import AccrueModel
 
 extension CollectionsRun {
   /// A fee or interest step without amounts, on an invoice whose plan states no such terms.
-  func noTerms(_ kind: CollectionAction.Kind, _ what: String, _ inv: OpenInvoice) -> CollectionAction {
+  func noTerms(_ kind: CollectionAction.Kind, _ inv: OpenInvoice) -> CollectionAction {
     CollectionAction(
       kind: kind, detail: "no \(kind.rawValue): the invoice's plan states no \(kind.rawValue) terms", amount: nil,
-      explanation: ["'\(kind.rawValue)' without \(what) uses the plan's terms; invoice \(inv.id) has \(inv.contract >= 0 ? "a plan without them" : "no contract")"])
+      explanation: [.noPlanTerms(kind: kind, invoice: inv.id, hasContract: inv.contract >= 0)])
   }
 
   /// An amount too large to compute: reported as a failure, the action carries no amount.
@@ -16,21 +16,23 @@ extension CollectionsRun {
     return CollectionAction(kind: kind, detail: "\(kind.rawValue) not computed: the amount is too large", amount: nil, explanation: [])
   }
 
+  /// A late fee: the step's fixed amount plus its percent of the open total (the plan's terms when the step states
+  /// neither), rounded as the cadence says.
   mutating func lateFee(
     _ fixed: CExpr?, _ percent: CExpr?, _ total: Fixed, _ inv: OpenInvoice, _ cad: CompiledCadence, _ step: CompiledStep
   ) -> CollectionAction {
     var fixedE = fixed
     var percentE = percent
-    var from = "step \(step.name) (\(step.source))"
+    var from = CollectionsStep.FeeTerms.step(name: step.name, rule: step.source)
     if fixed == nil && percent == nil {
-      guard let spec = invoicePlan(inv), let terms = spec.lateFee else { return noTerms(.lateFee, "amounts", inv) }
+      guard let spec = invoicePlan(inv), let terms = spec.lateFee else { return noTerms(.lateFee, inv) }
       fixedE = terms.fixed
       percentE = terms.percent
-      from = "the terms of plan \(spec.name)"
+      from = .plan(name: spec.name)
     }
     var fee = Fixed.zero
-    var lines: [String] = []
-    if explaining { lines.append("late fee from \(from)") }
+    var steps: [CollectionsStep] = []
+    record(.lateFeeFrom(from), in: &steps)
     env.reset()
     if let f = fixedE {
       var v = f.eval(env)
@@ -39,51 +41,53 @@ extension CollectionsRun {
       switch v {
       case .money(let m, let cur) where cur == inv.currency:
         fee = m
-        if explaining { lines.append("fixed part \(money(m, cur))") }
+        record(.fixedPart(m, cur), in: &steps)
       case .money(_, let cur):
         fail("the late fee is in \(cur.code) but the invoice is in \(inv.currency.code)", fixedE.map { plan.ref($0.span) } ?? step.source, inv)
-        return CollectionAction(kind: .lateFee, detail: "late fee not computed: currency mismatch", amount: nil, explanation: lines)
+        return CollectionAction(kind: .lateFee, detail: "late fee not computed: currency mismatch", amount: nil, explanation: steps)
       default: break
       }
     }
     if let f = env.failure {
       fail(f)
-      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: lines)
+      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: steps)
     }
     if let p = percentE, case .percent(let r) = p.eval(env) {
       guard let part = total.multiplied(by: r), let sum = fee.adding(part) else { return overflow(.lateFee, step, inv) }
       fee = sum
-      if explaining { lines.append("\(r.multiplied(by: Fixed(100))?.description ?? "?")% of \(money(total, inv.currency)) = \(part)") }
+      record(.percentPart(rate: r, of: total, currency: inv.currency, part: part), in: &steps)
     }
     if let f = env.failure {
       fail(f)
-      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: lines)
+      return CollectionAction(kind: .lateFee, detail: "late fee not computed", amount: nil, explanation: steps)
     }
     guard let rounded = Money(amount: fee, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow(.lateFee, step, inv) }
-    if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
-    return CollectionAction(kind: .lateFee, detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
+    record(.rounded(cad.rounding, rounded, inv.currency), in: &steps)
+    return CollectionAction(kind: .lateFee, detail: "late fee \(money(rounded, inv.currency))", amount: rounded, explanation: steps)
   }
 
+  /// Interest: each covered overdue invoice's balance at the annual rate for the days since it fell due (the day
+  /// count and rate the step states, else the plan's terms); the sum rounded as the cadence says.
   mutating func interest(
     _ rate: CExpr?, _ dayCount: DayCount?, _ group: [Candidate], _ invoices: [OpenInvoice], _ inv: OpenInvoice, _ cad: CompiledCadence,
     _ step: CompiledStep
   ) -> CollectionAction {
     var rateE = rate
     var dc = dayCount ?? .actual365
-    var from = "step \(step.name) (\(step.source))"
+    var from = CollectionsStep.FeeTerms.step(name: step.name, rule: step.source)
     if rate == nil {
-      guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms(.interest, "a rate", inv) }
+      guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms(.interest, inv) }
       rateE = terms.rate
       dc = terms.dayCount
-      from = "the terms of plan \(spec.name)"
+      from = .plan(name: spec.name)
     }
     env.reset()
     guard let re = rateE, case .percent(let r) = re.eval(env) else {
       if let f = env.failure { fail(f) } else { fail("the interest rate is not a percent", step.source, inv) }
       return CollectionAction(kind: .interest, detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
     }
-    var lines: [String] = []
-    if explaining { lines.append("interest at \(r.multiplied(by: Fixed(100))?.description ?? "?")% a year, \(dc.rawValue), from \(from)") }
+    var steps: [CollectionsStep] = []
+    record(.interestRate(rate: r, dayCount: dc, from: from), in: &steps)
     var total = Fixed.zero
     for g in group {
       // Fields read one by one (a copy of the invoice would retain all its strings).
@@ -92,15 +96,15 @@ extension CollectionsRun {
       guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: due, to: asOf) else {
         return overflow(.interest, step, inv)
       }
-      if explaining {
-        let x = invoices[g.invoice]
-        lines.append("\(x.id): \(money(g.balance, x.currency)) x \(asOf.dayNumber - due.dayNumber) days since \(due) = \(part)")
-      }
+      record(
+        .interestOn(
+          invoice: invoices[g.invoice].id, balance: g.balance, currency: invoices[g.invoice].currency, days: Int(asOf.dayNumber - due.dayNumber),
+          since: due, part: part), in: &steps)
       guard let sum = total.adding(part) else { return overflow(.interest, step, inv) }
       total = sum
     }
     guard let rounded = Money(amount: total, currency: inv.currency).rounded(cad.rounding)?.amount else { return overflow(.interest, step, inv) }
-    if explaining { lines.append("rounded \(cad.rounding.rawValue) to \(money(rounded, inv.currency))") }
-    return CollectionAction(kind: .interest, detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: lines)
+    record(.rounded(cad.rounding, rounded, inv.currency), in: &steps)
+    return CollectionAction(kind: .interest, detail: "interest \(money(rounded, inv.currency))", amount: rounded, explanation: steps)
   }
 }

@@ -47,12 +47,12 @@ public struct CollectionAction: Sendable {
   public var detail: String
   /// The amount it charges, proposes or hands over (fees, interest, write-off, agency).
   public var amount: Fixed?
-  /// How the amount was computed.
-  public var explanation: [String]
+  /// How the amount was computed (or why the action was made), as steps the renderers word.
+  public var explanation: [CollectionsStep]
   /// A task made because a message had no recipient on file (the message was not sent).
   public var noRecipient = false
 
-  public init(kind: Kind, detail: String, amount: Fixed? = nil, explanation: [String], noRecipient: Bool = false) {
+  public init(kind: Kind, detail: String, amount: Fixed? = nil, explanation: [CollectionsStep], noRecipient: Bool = false) {
     self.kind = kind
     self.detail = detail
     self.amount = amount
@@ -134,8 +134,8 @@ public struct Reminder: Sendable {
   public var skipped: [String]
   /// The step's rule.
   public var rule: RuleRef
-  /// Why it fired: cadence selection, step, and the values its conditions saw.
-  public var explanation: [String]
+  /// Why it fired: cadence selection, step, and the values its conditions saw, as steps the renderers word.
+  public var explanation: [CollectionsStep]
   /// Rows it came from (invoices, customer, promises...).
   public var sources: [RowRef]
   /// The reminder as a journal item.
@@ -168,7 +168,7 @@ public struct Reminder: Sendable {
     actions: [CollectionAction],
     skipped: [String],
     rule: RuleRef,
-    explanation: [String],
+    explanation: [CollectionsStep],
     sources: [RowRef]
   ) {
     self.key = key
@@ -209,8 +209,8 @@ public struct CollectionsResult: Sendable {
   public var reminders: [Reminder]
   /// Open invoices looked at.
   public var openInvoices: Int
-  /// Why nothing (or what) fired for the invoice asked about with `whyNot`, one line per reason.
-  public var whyNot: [String]?
+  /// Why nothing (or what) fired for the invoice asked about with `whyNot`, one step per reason.
+  public var whyNot: [CollectionsStep]?
   /// Rules that could not be evaluated on an invoice: any one stops the run.
   public var failures: [RunFailure]
   /// Invoices whose due step was held because a payment for them waits for review (a suggested match, a short
@@ -221,7 +221,7 @@ public struct CollectionsResult: Sendable {
     asOf: CivilDate,
     reminders: [Reminder],
     openInvoices: Int,
-    whyNot: [String]? = nil,
+    whyNot: [CollectionsStep]? = nil,
     failures: [RunFailure],
     waitingForReview: [String] = []
   ) {

@@ -49,6 +49,24 @@ public enum ReminderRenderer {
       t.put(m.skipped.joined(separator: ", "))
     }
     t.put("\n")
+    writeInvoices(m, into: &t)
+    writeMessages(m, into: &t)
+    writeActions(m, explaining: explaining, into: &t)
+    t.put("    rule ")
+    t.put(m.rule.description)
+    t.put("\n")
+    if explaining {
+      for e in m.explanation {
+        t.put("    why: ")
+        t.put(CollectionsSentences.sentence(e))
+        t.put("\n")
+      }
+      t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
+    }
+  }
+
+  /// The covered invoices, one a line, and the open balance.
+  static func writeInvoices(_ m: Reminder, into t: inout TextBuffer) {
     // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
@@ -80,6 +98,10 @@ public enum ReminderRenderer {
     t.put(" ")
     t.put(m.currency.code)
     t.put("\n")
+  }
+
+  /// The messages the reminder sends, one a line.
+  static func writeMessages(_ m: Reminder, into t: inout TextBuffer) {
     for msg in m.messages {
       t.put("    ")
       t.put(msg.channel.rawValue)
@@ -98,6 +120,10 @@ public enum ReminderRenderer {
       }
       t.put("\n")
     }
+  }
+
+  /// The reminder's other actions, each with how its amount was computed when explaining.
+  static func writeActions(_ m: Reminder, explaining: Bool, into t: inout TextBuffer) {
     for a in m.actions {
       t.put("    ")
       t.put(a.kind.rawValue)
@@ -109,21 +135,10 @@ public enum ReminderRenderer {
       if explaining {
         for e in a.explanation {
           t.put("        ")
-          t.put(e)
+          t.put(CollectionsSentences.sentence(e))
           t.put("\n")
         }
       }
-    }
-    t.put("    rule ")
-    t.put(m.rule.description)
-    t.put("\n")
-    if explaining {
-      for e in m.explanation {
-        t.put("    why: ")
-        t.put(e)
-        t.put("\n")
-      }
-      t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
     }
   }
 
@@ -138,9 +153,9 @@ public enum ReminderRenderer {
   }
 
   /// `--why-not INVOICE`: the reasons, one per line.
-  public static func whyNot(_ id: String, _ lines: [String]) -> String {
-    if lines.isEmpty { return "invoice \(id): not found among the invoices\n" }
-    return "why not \(id):\n" + lines.map { "  - \($0)\n" }.joined()
+  public static func whyNot(_ id: String, _ steps: [CollectionsStep]) -> String {
+    if steps.isEmpty { return "invoice \(id): not found among the invoices\n" }
+    return "why not \(id):\n" + steps.map { "  - \(CollectionsSentences.sentence($0))\n" }.joined()
   }
 
   public static func json(_ m: Reminder) -> JSON {
@@ -177,13 +192,22 @@ public enum ReminderRenderer {
           m.actions.map {
             .object([
               ("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
-              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string($0) })),
+              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string(CollectionsSentences.sentence($0)) })),
             ])
           })
       ),
       ("skipped_steps", .array(m.skipped.map { .string($0) })), ("rule", .string(m.rule.description)),
-      ("explanation", .array(m.explanation.map { .string($0) })), ("sources", .array(m.sources.map { .string($0.description) })),
+      ("explanation", .array(m.explanation.map { .string(CollectionsSentences.sentence($0)) })), ("sources", .array(m.sources.map { .string($0.description) })),
     ])
+  }
+
+  /// Writes `.array(list.map(json))` as a member of a document's top-level object (`indent` 1), one reminder at a
+  /// time, so a large run never holds its reminders' whole JSON in memory.
+  public static func writeJSONArray(_ list: [Reminder], _ out: (String) -> Void) {
+    if list.isEmpty { return out("[]") }
+    out("[")
+    for (n, m) in list.enumerated() { out((n > 0 ? "," : "") + "\n    " + json(m).serialized(pretty: true, indent: 2)) }
+    out("\n  ]")
   }
 
   /// The header of the reminders CSV (no line end).
