@@ -205,9 +205,20 @@ public enum ReminderRenderer {
   /// time, so a large run never holds its reminders' whole JSON in memory.
   public static func writeJSONArray(_ list: [Reminder], _ out: (String) -> Void) {
     if list.isEmpty { return out("[]") }
-    out("[")
-    for (n, m) in list.enumerated() { out((n > 0 ? "," : "") + "\n    " + json(m).serialized(pretty: true, indent: 2)) }
-    out("\n  ]")
+    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    bytes.reserveCapacity(1 << 20)
+    for (n, m) in list.enumerated() {
+      if n > 0 { bytes.append(UInt8(ascii: ",")) }
+      bytes.append(contentsOf: "\n    ".utf8)
+      json(m).write(to: &bytes, pretty: true, indent: 2)
+      // Passed on a megabyte at a time (a string per reminder would be copied once more).
+      if bytes.count >= 1 << 20 {
+        out(String(decoding: bytes, as: UTF8.self))
+        bytes.removeAll(keepingCapacity: true)
+      }
+    }
+    bytes.append(contentsOf: "\n  ]".utf8)
+    out(String(decoding: bytes, as: UTF8.self))
   }
 
   /// The header of the reminders CSV (no line end).
