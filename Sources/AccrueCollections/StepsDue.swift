@@ -30,14 +30,19 @@ struct StepDateCache {
 }
 
 extension CollectionsRun {
+  /// An open invoice due for a step: what a reminder is made from.
   struct Candidate {
+    /// The invoice (index in `invoices`), the cadence that applies (index in the plan) and the step due.
     var invoice: Int
     var cadence: Int
     var step: Int
+    /// The day the step fell.
     var stepDate: CivilDate
     /// The first step not sent yet (steps from it up to `step` whose dates passed are skipped).
     var firstUnsent: Int
+    /// Promises to pay the invoice whose date passed unpaid (dunning resumed).
     var brokenPromises: [PromiseToPay]
+    /// The invoice's open balance as the cadence counts it, and the disputed amount it leaves out.
     var balance: Fixed
     var disputed: Fixed
   }
