@@ -4,7 +4,9 @@ import AccrueModel
 
 /// A compiled cadence behind one reference, with what the per-invoice path reads most.
 final class CadenceBox: Sendable {
+  /// The cadence.
   let c: CompiledCadence
+  /// Each step's days from the due date, and whether they are business days.
   let offsets: [Int]
   let business: [Bool]
   /// Steps without a `when`.

@@ -12,13 +12,17 @@ final class WhyLog {
 
 /// One run's state: prepared tables, then a pass over customers.
 struct CollectionsRun {
+  /// The rules, the data folder, and the day the run is as of.
   let plan: ExecutablePlan
   let data: Dataset
   let asOf: CivilDate
+  /// Where the rules' conditions are evaluated: the invoice and customer records, the lets, the calendar.
   let env: Env
+  /// The invoice `--why-not` asks about.
   let whyNot: String?
   /// Whether reminders carry their explanations (for --explain, JSON and apply; text output skips them).
   let explaining: Bool
+  /// The plan's business calendars (their holidays, and those of holidays.csv), by index.
   var calendars: [BusinessCalendar] = []
   /// Keys already produced.
   var sentKeys: Set<String> = []
@@ -26,6 +30,7 @@ struct CollectionsRun {
   var stepSent: [String: [Int: (step: Int, key: String, date: CivilDate)]] = [:]
   /// Date of the latest reminder to each customer (by id), on or before the as-of date.
   var lastContact: [String: CivilDate] = [:]
+  /// Rules that could not be evaluated (the run stops).
   var failures: [RunFailure] = []
   /// The invoice being considered (the record a failure is reported on).
   var current = -1
@@ -73,9 +78,11 @@ struct CollectionsRun {
   let creditHoldSlot: Int?
   /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
   let totalSlots: (balance: Int?, overdue: Int?, count: Int?, oldest: Int?)
+  /// Slots of the customer's own addresses: billing e-mail then e-mail, and phone.
   let emailSlots: [Int]
   let phoneSlots: [Int]
-  // Field slots.
+  /// Slots of the invoice and customer fields by name, how many invoice fields there are, and where the custom
+  /// ones start.
   let invoiceSlots: [String: Int]
   let customerSlots: [String: Int]
   let invoiceFieldCount: Int
