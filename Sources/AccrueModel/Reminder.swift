@@ -2,12 +2,16 @@ import AccrueCore
 
 /// A message a reminder sends.
 public struct ReminderMessage: Sendable, Hashable {
-  public var channel: String
+  /// How it goes out: e-mail, letter or text message.
+  public var channel: Channel
+  /// The template the step names (`send email "overdue-1"`).
   public var template: String
+  /// Its recipients: those the step names, else the customer's own address (none: a letter goes by post).
   public var to: [String]
+  /// Copies to (the step's `cc`).
   public var cc: [String]
 
-  public init(channel: String, template: String, to: [String], cc: [String]) {
+  public init(channel: Channel, template: String, to: [String], cc: [String]) {
     self.channel = channel
     self.template = template
     self.to = to
@@ -17,16 +21,38 @@ public struct ReminderMessage: Sendable, Hashable {
 
 /// An action a step takes besides messages: a task, an escalation, a fee, a proposal...
 public struct CollectionAction: Sendable {
-  /// `task`, `escalate`, `suspend service`, `late fee`, `interest`, `write-off proposal`, `agency`.
-  public var kind: String
+  /// What a step asks for besides messages; outputs print the raw value.
+  public enum Kind: String, Sendable, Hashable, CustomStringConvertible {
+    /// A task for a person (a step's `task`, or finding a recipient a message lacked).
+    case task
+    /// The account is escalated to someone (`escalate to`).
+    case escalate
+    /// The customer's service is suspended (`suspend service`).
+    case suspendService = "suspend service"
+    /// A late fee is charged (`late fee`).
+    case lateFee = "late fee"
+    /// Interest on the overdue balance is charged (`interest`).
+    case interest
+    /// Writing off the open balance is proposed (`propose write off`).
+    case writeOffProposal = "write-off proposal"
+    /// The open balance is handed over to a collection agency (`hand over to agency`).
+    case agency
+
+    public var description: String { rawValue }
+  }
+
+  /// What the action is.
+  public var kind: Kind
+  /// What it says to do, as printed ("late fee 40.00", "escalate to finance").
   public var detail: String
+  /// The amount it charges, proposes or hands over (fees, interest, write-off, agency).
   public var amount: Fixed?
-  /// How the amount was computed.
-  public var explanation: [String]
+  /// How the amount was computed (or why the action was made), as steps the renderers word.
+  public var explanation: [CollectionsStep]
   /// A task made because a message had no recipient on file (the message was not sent).
   public var noRecipient = false
 
-  public init(kind: String, detail: String, amount: Fixed? = nil, explanation: [String], noRecipient: Bool = false) {
+  public init(kind: Kind, detail: String, amount: Fixed? = nil, explanation: [CollectionsStep], noRecipient: Bool = false) {
     self.kind = kind
     self.detail = detail
     self.amount = amount
@@ -39,8 +65,10 @@ public struct CollectionAction: Sendable {
 public struct CoveredInvoice: Sendable, Hashable, InvoiceReferring {
   /// The invoice's id and number (held inline when short).
   public var ref: InvoiceRef
+  /// When it fell due, and the days since then as of the run (0: not yet overdue).
   public var dueDate: CivilDate
   public var daysOverdue: Int
+  /// What is left to pay on it.
   public var balance: Fixed
   /// Disputed amount left out of `balance` (only under `pause on dispute`).
   public var disputed: Fixed
@@ -59,32 +87,55 @@ public struct CoveredInvoice: Sendable, Hashable, InvoiceReferring {
   }
 }
 
+/// When a step falls relative to the due date: a number of days (business days when `business`) before
+/// (negative) or after it. Printed "5 business days after due", "on due", "3 days before due".
+public struct ReminderTiming: Sendable, Hashable {
+  /// Days from the due date (negative: before).
+  public var offset: Int
+  /// Whether the days are business days of the cadence's calendar.
+  public var business: Bool
+
+  public init(offset: Int, business: Bool) {
+    self.offset = offset
+    self.business = business
+  }
+}
+
 /// A reminder (one step of a cadence for one invoice, or for a customer's invoices when grouped).
 public struct Reminder: Sendable {
   /// Stable key: the driving invoice, cadence and step (`INV-1/standard/first_reminder`).
   public var key: String
+  /// The run's as-of date: the day the reminder goes out.
   public var date: CivilDate
+  /// The customer reminded: its id and name.
   public var customerID: String
   public var customerName: String
+  /// The cadence that applied: its name and label.
   public var cadence: String
   public var cadenceLabel: String
+  /// The step sent: its name and label.
   public var step: String
   public var stepLabel: String
   /// When the step fell for the driving invoice (on or before `date`).
   public var stepDate: CivilDate
-  public var timing: String
+  /// When the step falls relative to the due date.
+  public var timing: ReminderTiming
   /// The covered invoices, oldest first; the first drives the step.
   public var invoices: [CoveredInvoice]
+  /// The covered invoices' currency.
   public var currency: Currency
+  /// Their open balance (disputed amounts left out under `pause on dispute`).
   public var total: Fixed
+  /// The messages the step sends.
   public var messages: [ReminderMessage]
+  /// What else the step does: tasks, escalations, fees, proposals.
   public var actions: [CollectionAction]
   /// Steps that were due but never sent (catch-up sends only the latest).
   public var skipped: [String]
   /// The step's rule.
   public var rule: RuleRef
-  /// Why it fired: cadence selection, step, and the values its conditions saw.
-  public var explanation: [String]
+  /// Why it fired: cadence selection, step, and the values its conditions saw, as steps the renderers word.
+  public var explanation: [CollectionsStep]
   /// Rows it came from (invoices, customer, promises...).
   public var sources: [RowRef]
   /// The reminder as a journal item.
@@ -109,7 +160,7 @@ public struct Reminder: Sendable {
     step: String,
     stepLabel: String,
     stepDate: CivilDate,
-    timing: String,
+    timing: ReminderTiming,
     invoices: [CoveredInvoice],
     currency: Currency,
     total: Fixed,
@@ -117,7 +168,7 @@ public struct Reminder: Sendable {
     actions: [CollectionAction],
     skipped: [String],
     rule: RuleRef,
-    explanation: [String],
+    explanation: [CollectionsStep],
     sources: [RowRef]
   ) {
     self.key = key
@@ -146,18 +197,20 @@ extension Reminder {
   /// Holds no strings or arrays of its own: stands in for a reminder moved elsewhere.
   public static let placeholder = Reminder(
     key: "", date: CivilDate(dayNumber: 0), customerID: "", customerName: "", cadence: "", cadenceLabel: "", step: "", stepLabel: "",
-    stepDate: CivilDate(dayNumber: 0), timing: "", invoices: [], currency: .USD, total: .zero, messages: [], actions: [], skipped: [],
+    stepDate: CivilDate(dayNumber: 0), timing: ReminderTiming(offset: 0, business: false), invoices: [], currency: .USD, total: .zero, messages: [], actions: [], skipped: [],
     rule: RuleRef(file: "", line: 0, column: 0), explanation: [], sources: [])
 }
 
 /// The result of a collections run.
 public struct CollectionsResult: Sendable {
+  /// The date the run is as of.
   public var asOf: CivilDate
+  /// The reminders due, customer by customer.
   public var reminders: [Reminder]
   /// Open invoices looked at.
   public var openInvoices: Int
-  /// Why nothing (or what) fired for the invoice asked about with `whyNot`, one line per reason.
-  public var whyNot: [String]?
+  /// Why nothing (or what) fired for the invoice asked about with `whyNot`, one step per reason.
+  public var whyNot: [CollectionsStep]?
   /// Rules that could not be evaluated on an invoice: any one stops the run.
   public var failures: [RunFailure]
   /// Invoices whose due step was held because a payment for them waits for review (a suggested match, a short
@@ -168,7 +221,7 @@ public struct CollectionsResult: Sendable {
     asOf: CivilDate,
     reminders: [Reminder],
     openInvoices: Int,
-    whyNot: [String]? = nil,
+    whyNot: [CollectionsStep]? = nil,
     failures: [RunFailure],
     waitingForReview: [String] = []
   ) {

@@ -16,7 +16,7 @@ public enum ForecastRenderer {
         out += InvoiceRenderer.lpad(InvoiceRenderer.money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
       }
       for m in day.reminders {
-        let what = (m.messages.map { "\($0.channel) \"\($0.template)\"" } + m.actions.map(\.kind)).joined(separator: ", ")
+        let what = (m.messages.map { "\($0.channel.rawValue) \"\($0.template)\"" } + m.actions.map(\.kind.rawValue)).joined(separator: ", ")
         out += "  + reminder " + InvoiceRenderer.pad(m.key, 44) + " " + InvoiceRenderer.pad(m.customerID, 14) + what + "\n"
       }
       invoices += day.invoices.count

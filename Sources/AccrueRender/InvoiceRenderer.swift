@@ -121,7 +121,7 @@ public enum InvoiceRenderer {
     if let c = collections {
       // Reminders go before the summary, which gains their counts.
       let summary = fields.removeLast()
-      fields.append(("reminders", .array(c.reminders.map(ReminderRenderer.json))))
+      fields.append(("reminders", .array([])))  // written one reminder at a time, below
       if case .object(var s) = summary.1 {
         s.append(("reminders", .int(c.reminders.count)))
         s.append(("actions", .int(c.reminders.reduce(0) { $0 + $1.actions.count })))
@@ -144,6 +144,9 @@ public enum InvoiceRenderer {
           out((n > 0 ? "," : "") + "\n    " + invoiceJSON(inv).serialized(pretty: true, indent: 2))
         }
         out("\n  ]")
+      } else if k == "reminders", let c = collections {
+        out(line)
+        ReminderRenderer.writeJSONArray(c.reminders, out)
       } else {
         out(line + v.serialized(pretty: true, indent: 1))
       }

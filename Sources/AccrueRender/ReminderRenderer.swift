@@ -41,7 +41,7 @@ public enum ReminderRenderer {
     t.put(" \"")
     t.put(m.stepLabel)
     t.put("\"\n    ")
-    t.put(m.timing)
+    t.put(CollectionsSentences.timing(m.timing))
     t.put(": fell on ")
     t.put(m.stepDate.description)
     if !m.skipped.isEmpty {
@@ -49,6 +49,24 @@ public enum ReminderRenderer {
       t.put(m.skipped.joined(separator: ", "))
     }
     t.put("\n")
+    writeInvoices(m, into: &t)
+    writeMessages(m, into: &t)
+    writeActions(m, explaining: explaining, into: &t)
+    t.put("    rule ")
+    t.put(m.rule.description)
+    t.put("\n")
+    if explaining {
+      for e in m.explanation {
+        t.put("    why: ")
+        t.put(CollectionsSentences.sentence(e))
+        t.put("\n")
+      }
+      t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
+    }
+  }
+
+  /// The covered invoices, one a line, and the open balance.
+  static func writeInvoices(_ m: Reminder, into t: inout TextBuffer) {
     // Invoices read field by field (a copy of each would retain its strings); day counts padded as written.
     for k in m.invoices.indices {
       t.put("    invoice ")
@@ -80,14 +98,18 @@ public enum ReminderRenderer {
     t.put(" ")
     t.put(m.currency.code)
     t.put("\n")
+  }
+
+  /// The messages the reminder sends, one a line.
+  static func writeMessages(_ m: Reminder, into t: inout TextBuffer) {
     for msg in m.messages {
       t.put("    ")
-      t.put(msg.channel)
+      t.put(msg.channel.rawValue)
       t.put(" \"")
       t.put(msg.template)
       t.put("\"")
       if msg.to.isEmpty {
-        t.put(msg.channel == "letter" ? " by post" : " (no recipient on file)")
+        t.put(msg.channel == .letter ? " by post" : " (no recipient on file)")
       } else {
         t.put(" to ")
         t.put(msg.to.joined(separator: ", "))
@@ -98,10 +120,14 @@ public enum ReminderRenderer {
       }
       t.put("\n")
     }
+  }
+
+  /// The reminder's other actions, each with how its amount was computed when explaining.
+  static func writeActions(_ m: Reminder, explaining: Bool, into t: inout TextBuffer) {
     for a in m.actions {
       t.put("    ")
-      t.put(a.kind)
-      if a.detail != a.kind {
+      t.put(a.kind.rawValue)
+      if a.detail != a.kind.rawValue {
         t.put(": ")
         t.put(a.detail)
       }
@@ -109,21 +135,10 @@ public enum ReminderRenderer {
       if explaining {
         for e in a.explanation {
           t.put("        ")
-          t.put(e)
+          t.put(CollectionsSentences.sentence(e))
           t.put("\n")
         }
       }
-    }
-    t.put("    rule ")
-    t.put(m.rule.description)
-    t.put("\n")
-    if explaining {
-      for e in m.explanation {
-        t.put("    why: ")
-        t.put(e)
-        t.put("\n")
-      }
-      t.put("    from data rows: " + m.sources.map(\.description).joined(separator: ", ") + "\n")
     }
   }
 
@@ -138,9 +153,9 @@ public enum ReminderRenderer {
   }
 
   /// `--why-not INVOICE`: the reasons, one per line.
-  public static func whyNot(_ id: String, _ lines: [String]) -> String {
-    if lines.isEmpty { return "invoice \(id): not found among the invoices\n" }
-    return "why not \(id):\n" + lines.map { "  - \($0)\n" }.joined()
+  public static func whyNot(_ id: String, _ steps: [CollectionsStep]) -> String {
+    if steps.isEmpty { return "invoice \(id): not found among the invoices\n" }
+    return "why not \(id):\n" + steps.map { "  - \(CollectionsSentences.sentence($0))\n" }.joined()
   }
 
   public static func json(_ m: Reminder) -> JSON {
@@ -149,7 +164,7 @@ public enum ReminderRenderer {
     return .object([
       ("key", .string(m.key)), ("date", .string(m.date.description)), ("customer", .string(m.customerID)),
       ("customer_name", .string(m.customerName)), ("cadence", .string(m.cadence)), ("step", .string(m.step)),
-      ("step_label", .string(m.stepLabel)), ("timing", .string(m.timing)), ("step_date", .string(m.stepDate.description)),
+      ("step_label", .string(m.stepLabel)), ("timing", .string(CollectionsSentences.timing(m.timing))), ("step_date", .string(m.stepDate.description)),
       ("currency", .string(c.code)), ("open_balance", amount(m.total)),
       (
         "invoices",
@@ -166,7 +181,7 @@ public enum ReminderRenderer {
         .array(
           m.messages.map {
             .object([
-              ("channel", .string($0.channel)), ("template", .string($0.template)), ("to", .array($0.to.map { .string($0) })),
+              ("channel", .string($0.channel.rawValue)), ("template", .string($0.template)), ("to", .array($0.to.map { .string($0) })),
               ("cc", .array($0.cc.map { .string($0) })),
             ])
           })
@@ -176,14 +191,34 @@ public enum ReminderRenderer {
         .array(
           m.actions.map {
             .object([
-              ("kind", .string($0.kind)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
-              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string($0) })),
+              ("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
+              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string(CollectionsSentences.sentence($0)) })),
             ])
           })
       ),
       ("skipped_steps", .array(m.skipped.map { .string($0) })), ("rule", .string(m.rule.description)),
-      ("explanation", .array(m.explanation.map { .string($0) })), ("sources", .array(m.sources.map { .string($0.description) })),
+      ("explanation", .array(m.explanation.map { .string(CollectionsSentences.sentence($0)) })), ("sources", .array(m.sources.map { .string($0.description) })),
     ])
+  }
+
+  /// Writes `.array(list.map(json))` as a member of a document's top-level object (`indent` 1), one reminder at a
+  /// time, so a large run never holds its reminders' whole JSON in memory.
+  public static func writeJSONArray(_ list: [Reminder], _ out: (String) -> Void) {
+    if list.isEmpty { return out("[]") }
+    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    bytes.reserveCapacity(1 << 20)
+    for (n, m) in list.enumerated() {
+      if n > 0 { bytes.append(UInt8(ascii: ",")) }
+      bytes.append(contentsOf: "\n    ".utf8)
+      json(m).write(to: &bytes, pretty: true, indent: 2)
+      // Passed on a megabyte at a time (a string per reminder would be copied once more).
+      if bytes.count >= 1 << 20 {
+        out(String(decoding: bytes, as: UTF8.self))
+        bytes.removeAll(keepingCapacity: true)
+      }
+    }
+    bytes.append(contentsOf: "\n  ]".utf8)
+    out(String(decoding: bytes, as: UTF8.self))
   }
 
   /// The header of the reminders CSV (no line end).
@@ -204,7 +239,7 @@ public enum ReminderRenderer {
       let cells = [
         m.key, m.date.description, m.customerID, m.cadence, m.step, m.stepDate.description, m.invoices.map(\.id).joined(separator: ";"),
         m.currency.code, InvoiceRenderer.plain(m.total, m.currency),
-        m.messages.map { "\($0.channel):\($0.template)" }.joined(separator: ";"),
+        m.messages.map { "\($0.channel.rawValue):\($0.template)" }.joined(separator: ";"),
         m.messages.flatMap { $0.to + $0.cc }.joined(separator: ";"), m.rule.description,
       ]
       out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
@@ -223,7 +258,7 @@ public enum ReminderRenderer {
     for m in list {
       for (i, a) in m.actions.enumerated() {
         let cells = [
-          "\(m.key)#\(i + 1)", m.key, m.customerID, a.kind, a.detail, m.currency.code,
+          "\(m.key)#\(i + 1)", m.key, m.customerID, a.kind.rawValue, a.detail, m.currency.code,
           a.amount.map { InvoiceRenderer.plain($0, m.currency) } ?? "", m.rule.description,
         ]
         out += lead + cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"

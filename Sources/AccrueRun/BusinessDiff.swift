@@ -134,12 +134,12 @@ extension BusinessDiff {
 
   /// A reminder's money: its open balance plus the fees and interest it charges.
   static func fees(_ r: Reminder) -> Fixed {
-    r.actions.filter { $0.kind == "late fee" || $0.kind == "interest" }.reduce(Fixed.zero) { $0.adding($1.amount ?? .zero) ?? $0 }
+    r.actions.filter { $0.kind == .lateFee || $0.kind == .interest }.reduce(Fixed.zero) { $0.adding($1.amount ?? .zero) ?? $0 }
   }
 
   static func summary(_ r: Reminder) -> [String] {
     ["step \(r.step) of \(r.cadence) (\(r.rule)), \(r.invoices.count) invoice\(r.invoices.count == 1 ? "" : "s"), open \(money(r.total, r.currency))"]
-      + r.messages.map { "\($0.channel) \"\($0.template)\"" } + r.actions.map { "\($0.kind): \($0.detail)" }
+      + r.messages.map { "\($0.channel.rawValue) \"\($0.template)\"" } + r.actions.map { "\($0.kind.rawValue): \($0.detail)" }
   }
 
   static func reminderDetails(_ a: Reminder, _ b: Reminder) -> [String] {
@@ -149,12 +149,12 @@ extension BusinessDiff {
     }
     if a.currency != b.currency { out.append("~ currency: \(a.currency.code) -> \(b.currency.code)") }
     if a.total != b.total { out.append("~ open balance: \(money(a.total, a.currency)) -> \(money(b.total, b.currency))") }
-    let ma = a.messages.map { "\($0.channel) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }
-    let mb = b.messages.map { "\($0.channel) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }
+    let ma = a.messages.map { "\($0.channel.rawValue) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }
+    let mb = b.messages.map { "\($0.channel.rawValue) \"\($0.template)\" to \($0.to.joined(separator: ", "))" }
     for m in ma where !mb.contains(m) { out.append("- \(m)") }
     for m in mb where !ma.contains(m) { out.append("+ \(m)") }
-    let aa = a.actions.map { "\($0.kind): \($0.detail)" }
-    let ab = b.actions.map { "\($0.kind): \($0.detail)" }
+    let aa = a.actions.map { "\($0.kind.rawValue): \($0.detail)" }
+    let ab = b.actions.map { "\($0.kind.rawValue): \($0.detail)" }
     for x in aa where !ab.contains(x) { out.append("- \(x)") }
     for x in ab where !aa.contains(x) { out.append("+ \(x)") }
     return out

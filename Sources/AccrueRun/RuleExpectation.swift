@@ -162,8 +162,8 @@ extension RuleExpectation {
       return reminders.contains { $0.key == k } ? nil : "no reminder \(k); reminders: \(reminders.prefix(10).map(\.key).joined(separator: ", "))"
     case .reminderAction(let k, let kind, let a):
       guard let r = reminders.first(where: { $0.key == k }) else { return "no reminder \(k)" }
-      guard let act = r.actions.first(where: { $0.kind == kind }) else {
-        return "no \(kind) action; its actions: " + (r.actions.isEmpty ? "none" : r.actions.map(\.kind).joined(separator: ", "))
+      guard let act = r.actions.first(where: { $0.kind.rawValue == kind }) else {
+        return "no \(kind) action; its actions: " + (r.actions.isEmpty ? "none" : r.actions.map(\.kind.rawValue).joined(separator: ", "))
       }
       guard let a else { return nil }
       return act.amount == a ? nil : "\(kind) \(act.amount.map { $0.description } ?? "without an amount")"
@@ -213,7 +213,7 @@ extension RuleTestSpec {
     out.append(.reminderCount(reminders.count))
     for r in reminders {
       out.append(.reminder(key: r.key))
-      for a in r.actions { out.append(.reminderAction(key: r.key, kind: a.kind, amount: a.amount)) }
+      for a in r.actions { out.append(.reminderAction(key: r.key, kind: a.kind.rawValue, amount: a.amount)) }
     }
     if let m {
       out.append(.matchCount(m.applications.count))

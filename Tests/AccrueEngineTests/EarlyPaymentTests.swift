@@ -122,7 +122,7 @@ struct EarlyPaymentTests {
     let c = Collections.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-05")!)
     let r = try #require(c.reminders.first)
     #expect(r.messages.isEmpty)
-    #expect(r.actions.map(\.kind) == ["task"])
+    #expect(r.actions.map(\.kind.rawValue) == ["task"])
     #expect(r.actions.first?.noRecipient == true)
     #expect(r.actions.first?.detail.contains("no email recipient on file for 'overdue-1'") == true)
     #expect(ReminderRenderer.summary(c).contains("1 message without a recipient on file (tasks instead)"))

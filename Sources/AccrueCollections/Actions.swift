@@ -1,0 +1,68 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueModel
+
+extension CollectionsRun {
+  /// What a step does for a reminder: the messages it sends and its other actions (tasks, escalations, fees,
+  /// proposals). A message nobody can receive becomes a task to find the address.
+  mutating func perform(
+    _ step: CompiledStep, of cad: CompiledCadence, _ group: [Candidate], _ invoices: [OpenInvoice], total: Fixed, _ currency: Currency
+  ) -> (messages: [ReminderMessage], actions: [CollectionAction]) {
+    var messages: [ReminderMessage] = []
+    var actions: [CollectionAction] = []
+    for a in step.actions {
+      switch a {
+      case .send(let ch, let template, let to, let cc):
+        let recipients = self.recipients(ch, to, step)
+        // A message nobody can receive is not sent: a person is asked to find the address (a letter goes by post).
+        if recipients.isEmpty && ch != .letter {
+          actions.append(
+            CollectionAction(
+              kind: .task, detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(taskQueue(cad)))",
+              amount: nil, explanation: [.noRecipient(channel: ch, template: template, rule: step.source)], noRecipient: true))
+          continue
+        }
+        messages.append(ReminderMessage(channel: ch, template: template, to: recipients, cc: texts(cc, step.source)))
+      case .task(let title, let kind, let who):
+        actions.append(CollectionAction(kind: .task, detail: "\(title) (\(kind) \(who))", amount: nil, explanation: []))
+      case .escalate(let who):
+        actions.append(CollectionAction(kind: .escalate, detail: "escalate to \(who)", amount: nil, explanation: []))
+      case .suspend:
+        actions.append(CollectionAction(kind: .suspendService, detail: "suspend service", amount: nil, explanation: []))
+      case .writeOff:
+        actions.append(
+          CollectionAction(
+            kind: .writeOffProposal, detail: "propose writing off \(money(total, currency))", amount: total, explanation: [.openBalanceOfCovered]))
+      case .agency(let name):
+        actions.append(
+          CollectionAction(
+            kind: .agency, detail: "hand over \(money(total, currency)) to agency \(name)", amount: total, explanation: [.openBalanceOfCovered]))
+      case .lateFee(let fixed, let percent):
+        actions.append(lateFee(fixed, percent, total, invoices[group[0].invoice], cad, step))
+      case .interest(let rate, let dayCount):
+        actions.append(interest(rate, dayCount, group, invoices, invoices[group[0].invoice], cad, step))
+      }
+    }
+    return (messages, actions)
+  }
+
+  /// A message's recipients: those the step names, else the customer's own (its billing e-mail, else e-mail, for
+  /// e-mails; its phone for texts).
+  mutating func recipients(_ ch: Channel, _ to: [CExpr], _ step: CompiledStep) -> [String] {
+    let named = texts(to, step.source)
+    if !named.isEmpty || !to.isEmpty { return named }
+    let slots = ch == .sms ? phoneSlots : emailSlots
+    return slots.compactMap { s in
+      if case .text(let t) = env.records[RecordKind.customer.index][s], !t.isEmpty { return t }
+      return nil
+    }.prefix(1).map { $0 }
+  }
+
+  /// Where a cadence's tasks go: the queue its first task names, else `collections`.
+  func taskQueue(_ c: CompiledCadence) -> String {
+    for s in c.steps {
+      for a in s.actions { if case .task(_, "queue", let q) = a { return q } }
+    }
+    return "collections"
+  }
+}

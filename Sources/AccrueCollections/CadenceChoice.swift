@@ -1,0 +1,117 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueModel
+
+/// A compiled cadence behind one reference, with what the per-invoice path reads most.
+final class CadenceBox: Sendable {
+  /// The cadence.
+  let c: CompiledCadence
+  /// Each step's days from the due date, and whether they are business days.
+  let offsets: [Int]
+  let business: [Bool]
+  /// Steps without a `when`.
+  let conditionless: [Bool]
+  /// When each step falls relative to the due date.
+  let timings: [ReminderTiming]
+  init(_ c: CompiledCadence) {
+    self.c = c
+    offsets = c.steps.map(\.offset)
+    business = c.steps.map(\.business)
+    conditionless = c.steps.map { $0.conditions.isEmpty }
+    timings = c.steps.map { ReminderTiming(offset: $0.offset, business: $0.business) }
+  }
+}
+
+extension CollectionsRun {
+  /// The first cadence, in rule order, that applies to invoice i: each sees the balance its own 'pause on dispute'
+  /// defines, and its calendar. Why the others do not is noted.
+  mutating func chooseCadence(_ i: Int) -> Int? {
+    let currency = invoices[i].currency
+    var disputedOut = true
+    for k in boxes.indices {
+      let cad = boxes[k]
+      if cad.c.pauseOnDispute != disputedOut, let balance = invoiceFields[.balance] {
+        disputedOut = cad.c.pauseOnDispute
+        env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
+      }
+      useCalendar(cad.c.calendar)
+      if let cur = cad.c.currency, cur != currency {
+        note(i, .cadenceTakesOtherCurrency(cadence: cad.c.name, rule: cad.c.source, takes: cur, invoice: currency))
+        continue
+      }
+      let failing: Int?
+      if appliesPerCustomer[k], appliesCache[k] != -2 {
+        failing = appliesCache[k] < 0 ? nil : appliesCache[k]
+      } else {
+        failing = cad.c.applies.isEmpty ? nil : firstFailing(cad.c.applies)
+        if appliesPerCustomer[k] { appliesCache[k] = failing ?? -1 }
+      }
+      guard let a = failing else { return k }
+      note(i, .cadenceDoesNotApply(cadence: cad.c.name, rule: cad.c.source, failing: seen(cad.c.applies[a], false)))
+    }
+    note(i, .noCadenceApplies(invoice: invoices[i].id))
+    return nil
+  }
+
+  /// Whether the chosen cadence pauses invoice i: nil when it does (the reason noted); else the invoice's open
+  /// amount as the cadence counts it, and the promises to pay it that were broken.
+  mutating func unpaused(_ i: Int, _ ck: Int) -> (open: Fixed, broken: [PromiseToPay])? {
+    let cad = boxes[ck].c
+    let (currency, customer) = (invoices[i].currency, invoices[i].customer)
+    if let balance = invoiceFields[.balance] {
+      env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: cad.pauseOnDispute), currency)
+    }
+    let open = openAmount(i, disputedExcluded: cad.pauseOnDispute)
+    if open <= .zero {
+      note(i, .pausedOnDispute(cadence: cad.name, open: openAmount(i, disputedExcluded: false), currency: currency))
+      return nil
+    }
+    if cad.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {
+      note(i, .pausedOnCreditHold(cadence: cad.name))
+      return nil
+    }
+    var broken: [PromiseToPay] = []
+    if cad.pauseOnPromise {
+      for pk in promisesOf[customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
+        let p = data.collections.promises[pk]
+        if asOf <= p.promisedDate {
+          note(i, .pausedOnPromise(cadence: cad.name, promisedBy: p.promisedDate, source: p.source))
+          return nil
+        }
+        broken.append(p)
+      }
+    }
+    if cad.pauseOnPaymentPlan {
+      for pk in plansOf[customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
+        let p = data.collections.paymentPlans[pk]
+        if p.active && p.start <= asOf && (p.end.map { asOf <= $0 } ?? true) {
+          note(i, .pausedOnPaymentPlan(cadence: cad.name, plan: p.id, start: p.start, end: p.end, source: p.source))
+          return nil
+        }
+      }
+    }
+    if let holding = pauseHolding(ck) {
+      note(i, .pausedWhen(cadence: cad.name, holding: seen(cad.pauseWhen[holding], true)))
+      return nil
+    }
+    return (open, broken)
+  }
+
+  /// The first of the cadence's `pause when` conditions that holds, if any. Conditions that read only the customer
+  /// hold for all its invoices: evaluated once per customer.
+  mutating func pauseHolding(_ ck: Int) -> Int? {
+    let conditions = boxes[ck].c.pauseWhen
+    if conditions.isEmpty { return nil }
+    var holding = -1
+    if pausePerCustomer[ck], pauseCache[ck] != -2 {
+      holding = pauseCache[ck]
+    } else {
+      for k in conditions.indices where holds(conditions, k) {
+        holding = k
+        break
+      }
+      if pausePerCustomer[ck] { pauseCache[ck] = holding }
+    }
+    return holding >= 0 ? holding : nil
+  }
+}
