@@ -16,7 +16,7 @@ public enum Collections {
     let all = data.collections.sent + history
     var run = CollectionsRun(plan: plan, data: data, asOf: asOf, history: all, whyNot: whyNot, explaining: explanations)
     let (byCustomer, open) = run.prepare(extraInvoices)
-    PhaseLog.mark("dunning: open invoices by customer")
+    PhaseLog.mark("open invoices by customer")
     let n = byCustomer.customers
     guard open >= parallelAt, n >= 2 else {
       let (reminders, failures) = run.process(0..<n, byCustomer)
@@ -40,7 +40,7 @@ public enum Collections {
         reminders.moveAppend(&r.0, placeholder: .placeholder)
         failures += r.1
       })
-    PhaseLog.mark("dunning: reminders")
+    PhaseLog.mark("reminders")
     var r = CollectionsResult(asOf: asOf, reminders: reminders, openInvoices: open, whyNot: run.why?.steps, failures: failures)
     r.waitingForReview = (boxes[0].run.held + boxes[1].run.held).sorted()
     return r
