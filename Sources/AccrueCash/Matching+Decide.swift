@@ -1,0 +1,191 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueImport
+import AccrueModel
+import AccrueParallel
+
+extension Matcher {
+  /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
+  /// the first that decides makes the application.
+  mutating func apply(_ p: UnsafePointer<Payment>, refs: [[FoundRef]]) -> CashApplication {
+    var x = decide(p, refs: refs, env: env)
+    withUnsafePointer(to: &x) { commit($0) }
+    // The application is moved out (returning `x.application` would copy it, retaining all its strings).
+    var a = CashApplication.placeholder
+    swap(&a, &x.application)
+    return a
+  }
+
+  /// A payment's application as decided, before it changes what is open (`commit`).
+  struct Decided {
+    var application: CashApplication
+    /// The explanation (also in the application once decided).
+    var notes: [String]
+    /// Rules that could not be evaluated on the payment.
+    var failures: [RunFailure]
+    /// The customers whose open invoices the rules read (the payer's, for rules that choose among them or
+    /// suggest some).
+    var payers: [Int32]
+    /// The payment in minor units.
+    var minor: Int64 = 0
+    /// Invoices read one by one: those of any customer open for exactly the payment's amount that rules found
+    /// (`exactAmount`), and those the references name (`markNamed`).
+    var watched: [Int32] = []
+    /// What the commit changes.
+    var changes: [Change] = []
+    /// The payment's id (the application may have been moved out before the commit).
+    var paymentID: String
+  }
+
+  /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
+  /// payments of a batch are decided at once against the same state (`env`: this thread's).
+  func decide(_ p: UnsafePointer<Payment>, refs: [[FoundRef]], env: Env) -> Decided {
+    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [], paymentID: p.pointee.id)
+    let t = Matcher.transaction(p)
+    let currency = t.pointee.currency
+    guard let amount = t.pointee.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == t.pointee.amount,
+      amount <= Matcher.maxMinorUnits
+    else {
+      x.application.status = .exception
+      x.application.queue = "cash-apps"
+      x.application.reason = t.pointee.amount.significantFractionDigits > t.pointee.currency.minorUnits
+        ? "the amount has more decimals than \(t.pointee.currency.code) allows" : "the amount is too large to match automatically"
+      x.application.unapplied = t.pointee.amount
+      return x
+    }
+    x.minor = amount
+    if needsPaymentRecord { loadPayment(p, env) }
+    var known = KnownPayers()
+    let customerIndex = RecordKind.customer.index
+    for (ri, box) in rules.enumerated() {
+      // What explanations start with (built only when explaining: this loop runs for every payment and rule).
+      let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
+      if let c = box.r.currency, c != t.pointee.currency {
+        if explaining { x.notes.append("\(head): for \(c.code) payments only") }
+        continue
+      }
+      let methods = box.methods
+      let who = payer(t, methods, &known)
+      if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
+        env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
+      }
+      if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
+        if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
+        continue
+      }
+      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.pointee.id)") }) }) {
+        if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
+        continue
+      }
+      // (A rule that neither chooses invoices nor has references only queues: it needs no payer. A rule with both
+      // may find the payer by a customer its references name.)
+      let findsPayer = !box.r.patterns.isEmpty && !box.r.allocation.isEmpty && !customerRefs.isEmpty
+      if !box.r.anyCustomer && who == nil && !(box.r.allocation.isEmpty && box.r.patterns.isEmpty) && !findsPayer {
+        if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
+        continue
+      }
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: t.pointee.bookingDate, payer: who?.0)
+      if box.r.tolerancePerPayment {
+        // Read from this payment (and its payer): `1% of payment.amount`, `min(5.00 USD, 1% of payment.amount)`.
+        env.reset()
+        ctx.under = Matcher.limits(box.r.underpayment, env)
+        ctx.over = Matcher.limits(box.r.overpayment, env)
+        if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.pointee.id)")) }
+      } else {
+        (ctx.under, ctx.over) = tolerances[ri]
+      }
+      var decided: Decision?
+      if !box.r.patterns.isEmpty {
+        // Found once for every payment before matching (none recorded: none found).
+        let refs = ri < refs.count ? refs[ri] : []
+        if refs.isEmpty {
+          if explaining { x.notes.append("\(head): no reference found") }
+          continue
+        }
+        // Without a payer, a rule for the payer's invoices looks only for a customer its references name.
+        decided = box.r.anyCustomer || ctx.payer != nil ? named(refs, &ctx, &x.notes, head) : nil
+        // References that name no invoice may name a customer: the rule's allocation chooses among its invoices.
+        if decided == nil, !box.r.allocation.isEmpty, let c = customerNamed(refs, &ctx, &x.notes, head) {
+          x.payers.append(c)
+          decided = select(&ctx, &x.notes, head)
+          decided?.payerFoundBy = "reference"
+          x.watched += ctx.amountHits
+        }
+        if decided == nil, ctx.payer == nil, !box.r.anyCustomer {
+          if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")), or a customer its references name)") }
+          continue
+        }
+      } else {
+        // The payer's open invoices are read (and any customer's of exactly this amount that were found).
+        if let c = ctx.payer { x.payers.append(c) }
+        decided = select(&ctx, &x.notes, head)
+        x.watched += ctx.amountHits
+      }
+      // (Without a match, the payer's open invoices may be read for suggestions.)
+      if decided == nil, let c = ctx.payer { x.payers.append(c) }
+      guard let d = decided ?? noMatch(ctx) else {
+        if explaining { x.notes.append("\(head): no match") }
+        continue
+      }
+      x.application.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
+      x.application.payerBy = d.payerFoundBy ?? who?.1 ?? (d.customer != nil ? "invoice" : nil)
+      x.application.rule = box.r.name
+      x.application.ruleSource = box.r.source
+      settle(&x, d, box)
+      if explaining { x.notes.append("\(head): \(d.note)") }
+      x.application.explanation = x.notes
+      return x
+    }
+    x.application.status = .unapplied
+    x.application.unapplied = t.pointee.amount
+    x.application.reason = "no match rule applied"
+    x.application.explanation = x.notes
+    return x
+  }
+
+
+  /// What one rule sees of a payment.
+  struct RuleContext {
+    var rule: MatchRuleBox
+    var index: Int
+    var payment: Int64
+    var currency: Currency
+    var booking: CivilDate
+    var payer: Int32?
+    /// The invoices `exactAmount` found.
+    var amountHits: [Int32] = []
+    /// The rule's tolerances for this payment.
+    var under = Limits()
+    var over = Limits()
+  }
+
+  /// A rule's decision, before it is turned into allocations.
+  struct Decision {
+    enum Kind {
+      /// Apply `payment` over the invoices in order, each up to its open amount; `writeOffShort` closes them.
+      case allocate(writeOffShort: Bool)
+      /// Nothing is applied.
+      case hold
+    }
+    var kind: Kind
+    var invoices: [Int32]
+    var strategy: String
+    /// Payment money beyond the invoices: written off, credited, or left unapplied (also when held for an exception).
+    var excess: CompiledOutcome?
+    var queue: String?
+    var reason: String?
+    var suggestions: [Int32] = []
+    /// Whether the suggested invoices are held for this payment (a short payment or a currency mismatch waiting
+    /// for review): no other payment of the run may take them.
+    var reserve = false
+    var customer: Int32?
+    var note: String
+    /// Early-payment discounts taken, by place in `invoices` (empty: none).
+    var discounts: [Int64] = []
+    /// How the payer was found when the rule itself found it: "invoice" (an invoice its references name),
+    /// "reference" (a customer its references name), "amount" (the one open invoice of exactly its amount).
+    var payerFoundBy: String?
+  }
+}
