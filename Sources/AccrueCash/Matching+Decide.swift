@@ -110,7 +110,7 @@ extension Matcher {
         if decided == nil, !box.r.allocation.isEmpty, let c = customerNamed(refs, &ctx, &x.notes, head) {
           x.payers.append(c)
           decided = select(&ctx, &x.notes, head)
-          decided?.payerFoundBy = "reference"
+          decided?.payerFoundBy = .customerNamed
           x.watched += ctx.amountHits
         }
         if decided == nil, ctx.payer == nil, !box.r.anyCustomer {
@@ -130,7 +130,7 @@ extension Matcher {
         continue
       }
       x.application.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
-      x.application.payerBy = d.payerFoundBy ?? who?.1 ?? (d.customer != nil ? "invoice" : nil)
+      x.application.payerBy = d.payerFoundBy ?? who.map { .method($0.1) } ?? (d.customer != nil ? .invoiceNamed : nil)
       x.application.rule = box.r.name
       x.application.ruleSource = box.r.source
       settle(&x, d, box)
@@ -171,7 +171,7 @@ extension Matcher {
     }
     var kind: Kind
     var invoices: [Int32]
-    var strategy: String
+    var strategy: MatchStrategy
     /// Payment money beyond the invoices: written off, credited, or left unapplied (also when held for an exception).
     var excess: CompiledOutcome?
     var queue: String?
@@ -184,8 +184,8 @@ extension Matcher {
     var note: String
     /// Early-payment discounts taken, by place in `invoices` (empty: none).
     var discounts: [Int64] = []
-    /// How the payer was found when the rule itself found it: "invoice" (an invoice its references name),
-    /// "reference" (a customer its references name), "amount" (the one open invoice of exactly its amount).
-    var payerFoundBy: String?
+    /// How the payer was found when the rule itself found it: a customer its references name, or the one open
+    /// invoice of exactly its amount.
+    var payerFoundBy: PayerFoundBy?
   }
 }

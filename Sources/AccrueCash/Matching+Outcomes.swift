@@ -17,14 +17,14 @@ extension Matcher {
 
   /// Classifies the difference between the payment and the chosen invoices and applies the rule's outcome
   /// (`partialLast`: oldest first, whose last invoice may be paid in part).
-  func difference(_ invoices: [Int32], strategy: String, _ ctx: RuleContext, partialLast: Bool = false) -> Decision {
+  func difference(_ invoices: [Int32], strategy: MatchStrategy, _ ctx: RuleContext, partialLast: Bool = false) -> Decision {
     let rule = ctx.rule
     let total = invoices.reduce(Int64(0)) { $0 + open[Int($1)] }
     let d = ctx.payment - total
     var list: String { names(invoices) }
     var dec = Decision(
       kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
-      customer: ctx.payer, note: explaining ? "\(strategy): \(list), open \(money(total, ctx.currency))" : "")
+      customer: ctx.payer, note: explaining ? "\(Matcher.text(strategy)): \(list), open \(money(total, ctx.currency))" : "")
     if d == 0 { return dec }
     // Early-payment discounts the invoices offer on the booking date: a payment of at least the discounted total
     // settles them (the difference is the discount taken); a smaller one is short of the discounted total.
@@ -113,7 +113,7 @@ extension Matcher {
   /// The rule's `on no match` outcome, when it has one.
   func noMatch(_ ctx: RuleContext) -> Decision? {
     guard let o = ctx.rule.r.outcomes[.noMatch] else { return nil }
-    var dec = Decision(kind: .hold, invoices: [], strategy: "no match", excess: .leaveUnapplied, customer: ctx.payer, note: "no match")
+    var dec = Decision(kind: .hold, invoices: [], strategy: .noMatch, excess: .leaveUnapplied, customer: ctx.payer, note: "no match")
     switch o {
     case .exception(let q, let r):
       dec.queue = q
@@ -188,6 +188,19 @@ extension Matcher {
       x.failures.append(
         RunFailure(
           message: "money not conserved (\(sum) accounted for, \(a.amount) received)", rule: rule.r.source, subject: "payment \(a.paymentID)"))
+    }
+  }
+}
+
+extension Matcher {
+  /// How the invoices were chosen, as the explanation names it.
+  static func text(_ s: MatchStrategy) -> String {
+    switch s {
+    case .namedInReference(let n): n > 1 ? "named in the reference (\(n) invoices)" : "named in the reference"
+    case .allocation(.exactSingle): "exact single"
+    case .allocation(.exactSubset): "exact subset"
+    case .allocation(.oldestFirst): "oldest first"
+    case .noMatch: "no match"
     }
   }
 }

@@ -58,7 +58,7 @@ extension Matcher {
 
   /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
   /// answer is worked out once per payment (`known`), whichever rules ask.
-  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout KnownPayers) -> (Int32, String)? {
+  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout KnownPayers) -> (Int32, PayerMethod)? {
     for m in methods {
       let c: Int32
       if let k = known[m] {
@@ -67,7 +67,7 @@ extension Matcher {
         c = find(t, m) ?? -1
         known[m] = c
       }
-      if c >= 0 { return (c, m.rawValue) }
+      if c >= 0 { return (c, m) }
     }
     return nil
   }

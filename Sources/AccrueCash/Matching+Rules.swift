@@ -65,20 +65,20 @@ extension Matcher {
       if let i = otherCurrency.first, !ctx.rule.r.sameCurrency {
         let inv = data.invoices[Int(i)]
         return Decision(
-          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+          kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "currency mismatch: a \(ctx.currency.code) payment names \(name(i)), a \(inv.currency.code) invoice",
           suggestions: otherCurrency, reserve: true, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
       }
       if let (i, holder) = heldFor {
         // Held for another payment's review (a short payment): the two together may pay it; the analyst decides.
         return Decision(
-          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+          kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "\(name(i)) is held for review with payment \(holder): together they may pay it", suggestions: [i],
           customer: customerOf[Int(i)], note: "names \(name(i)), held for payment \(holder)")
       }
       if let i = paidAlready.first {
         return Decision(
-          kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: "duplicates",
+          kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: "duplicates",
           reason: open[Int(i)] > 0
             ? "possible duplicate payment: \(name(i)) is taken by an earlier payment of this run"
             : "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
@@ -89,13 +89,13 @@ extension Matcher {
     }
     if found.count > Matcher.maxNamed {
       return Decision(
-        kind: .hold, invoices: [], strategy: "named in the reference", excess: nil, queue: exceptionQueue(ctx.rule),
+        kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
         reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
         suggestions: Array(found.prefix(Matcher.maxNamed)), customer: customerOf[Int(found[0])], note: "names too many invoices")
     }
     if found.count > 1 { found.sort { Matcher.dueFirst(invoices, $0, $1) } }
     ctx.payer = ctx.payer ?? customerOf[Int(found[0])]
-    return difference(found, strategy: found.count == 1 ? "named in the reference" : "named in the reference (\(found.count) invoices)", ctx)
+    return difference(found, strategy: .namedInReference(count: found.count), ctx)
   }
 
   /// The rule's allocation strategies, in order, over the payer's (or any customer's) open invoices.
@@ -113,8 +113,8 @@ extension Matcher {
           ctx.amountHits += hits
           if hits.count == 1 {
             ctx.payer = customerOf[Int(hits[0])]
-            var d = difference(hits, strategy: "exact single", ctx)
-            d.payerFoundBy = "amount"
+            var d = difference(hits, strategy: .allocation(s), ctx)
+            d.payerFoundBy = .amount
             return d
           }
           if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
@@ -139,9 +139,9 @@ extension Matcher {
           }
           if within, best.map({ (abs(d), discounted) < $0.rank }) ?? true { best = ((abs(d), discounted), i) }
         }
-        if let (_, i) = best { return difference([i], strategy: "exact single", ctx) }
+        if let (_, i) = best { return difference([i], strategy: .allocation(s), ctx) }
       case .exactSubset(let n):
-        if let set = subset(list, upTo: n, ctx) { return difference(set, strategy: "exact subset", ctx) }
+        if let set = subset(list, upTo: n, ctx) { return difference(set, strategy: .allocation(s), ctx) }
       case .oldestFirst:
         guard !list.isEmpty else { continue }
         var left = ctx.payment
@@ -150,7 +150,7 @@ extension Matcher {
           chosen.append(i)
           left -= min(left, open[Int(i)])
         }
-        return difference(chosen, strategy: "oldest first", ctx, partialLast: true)
+        return difference(chosen, strategy: .allocation(s), ctx, partialLast: true)
       }
     }
     return nil

@@ -65,7 +65,7 @@ public enum CashRenderer {
       t.put(": customer ")
       t.put(cust)
       if let by = p.pointee.payerBy {
-        t.put(by == "invoice" ? " (found by the invoice it names)" : " (found by \(by))")
+        t.put(by == .invoiceNamed ? " (found by the invoice it names)" : " (found by \(CashText.payerFoundBy(by)))")
       }
     }
     t.put("\n    ")
@@ -79,7 +79,7 @@ public enum CashRenderer {
     }
     if let s = p.pointee.strategy {
       t.put(", ")
-      t.put(s)
+      t.put(CashText.strategy(s))
     }
     t.put("\n")
     // Allocations read field by field (a copy of each would retain its strings).
@@ -136,9 +136,9 @@ public enum CashRenderer {
     func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
     return .object([
       ("key", .string(a.key)), ("payment", .string(a.paymentID)), ("date", .string(a.date.description)), ("currency", .string(c.code)),
-      ("amount", amount(a.amount)), ("payer_name", .string(a.payerName)), ("customer", opt(a.customer)), ("payer_found_by", opt(a.payerBy)),
+      ("amount", amount(a.amount)), ("payer_name", .string(a.payerName)), ("customer", opt(a.customer)), ("payer_found_by", opt(a.payerBy.map(CashText.payerFoundBy))),
       ("status", .string(a.status.rawValue)), ("rule", opt(a.rule)), ("rule_source", opt(a.ruleSource?.description)),
-      ("strategy", opt(a.strategy)),
+      ("strategy", opt(a.strategy.map(CashText.strategy))),
       (
         "allocations",
         .array(

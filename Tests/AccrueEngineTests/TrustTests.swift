@@ -9,6 +9,7 @@ import AccrueDiagnostics
 import AccrueLedger
 import AccrueModel
 import AccrueParser
+import AccrueRender
 import AccrueRun
 import Foundation
 import Testing
@@ -205,7 +206,7 @@ struct TrustTests {
     #expect(Self.codes(rules.replacingOccurrences(of: "allocate exact single", with: "allocate exact single\n  confidence suggest")).isEmpty)
     let a = try #require(try Self.cash(["p1,2026-11-02,,5000.00,USD,,,Unknown payer,"], rules: rules).applications.first)
     #expect(a.customer == "c3")
-    #expect(a.payerBy == "amount")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "amount")
   }
 
   @Test("a reference that names a customer, not an invoice: the rule's allocation chooses among its invoices")
@@ -224,7 +225,7 @@ struct TrustTests {
     let a = try #require(r.applications.first)
     #expect(a.status == .applied, "\(a.explanation)")
     #expect(a.customer == "CUST-0002")
-    #expect(a.payerBy == "reference")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "reference")
     #expect(a.allocations.map(\.invoice) == ["i2"])
   }
 }
