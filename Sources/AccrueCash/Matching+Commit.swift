@@ -90,7 +90,7 @@ extension Matcher {
             { thread, k in
               for j in slice.count * k / parts..<slice.count * (k + 1) / parts {
                 let pi = slice[j]
-                var x = box.matcher.decide(memory.payments.baseAddress! + pi, refs: refs[pi], env: envs.envs[thread])
+                var x = box.matcher.decide(PaymentView(memory.payments, pi), refs: refs[pi], env: envs.envs[thread])
                 box.matcher.markNamed(&x, refs[pi])
                 swap(&memory.results[Int(slots[pi])], &x.application)
                 decided.items[j] = x
@@ -112,7 +112,7 @@ extension Matcher {
             if decided.batchOf[j] == batch && !stale(kept, changed, changedInvoices, batch) {
               commitMarking(kept)
             } else {
-              var x = decide(payments.baseAddress! + pi, refs: refs[pi], env: env)
+              var x = decide(PaymentView(payments, pi), refs: refs[pi], env: env)
               swap(&results[Int(slots[pi])], &x.application)
               withUnsafePointer(to: &x) { commitMarking($0) }
             }

@@ -9,7 +9,7 @@ import AccrueParallel
 extension Matcher {
   /// Tries the rules in order (`refs`: the references each rule's patterns found, by rule; empty when none);
   /// the first that decides makes the application.
-  mutating func apply(_ p: UnsafePointer<Payment>, refs: [[FoundRef]]) -> CashApplication {
+  mutating func apply(_ p: PaymentView, refs: [[FoundRef]]) -> CashApplication {
     var x = decide(p, refs: refs, env: env)
     withUnsafePointer(to: &x) { commit($0) }
     // The application is moved out (returning `x.application` would copy it, retaining all its strings).
@@ -41,18 +41,17 @@ extension Matcher {
 
   /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
-  func decide(_ p: UnsafePointer<Payment>, refs: [[FoundRef]], env: Env) -> Decided {
-    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [], paymentID: p.pointee.id)
-    let t = Matcher.transaction(p)
-    let currency = t.pointee.currency
-    guard let amount = t.pointee.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == t.pointee.amount,
+  func decide(_ p: PaymentView, refs: [[FoundRef]], env: Env) -> Decided {
+    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [], paymentID: p.id)
+    let currency = p.currency
+    guard let amount = p.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == p.amount,
       amount <= Matcher.maxMinorUnits
     else {
       x.application.status = .exception
       x.application.queue = "cash-apps"
-      x.application.reason = t.pointee.amount.significantFractionDigits > t.pointee.currency.minorUnits
-        ? "the amount has more decimals than \(t.pointee.currency.code) allows" : "the amount is too large to match automatically"
-      x.application.unapplied = t.pointee.amount
+      x.application.reason = p.amount.significantFractionDigits > p.currency.minorUnits
+        ? "the amount has more decimals than \(p.currency.code) allows" : "the amount is too large to match automatically"
+      x.application.unapplied = p.amount
       return x
     }
     x.minor = amount
@@ -62,12 +61,12 @@ extension Matcher {
     for (ri, box) in rules.enumerated() {
       // What explanations start with (built only when explaining: this loop runs for every payment and rule).
       let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
-      if let c = box.r.currency, c != t.pointee.currency {
+      if let c = box.r.currency, c != p.currency {
         if explaining { x.notes.append("\(head): for \(c.code) payments only") }
         continue
       }
       let methods = box.methods
-      let who = payer(t, methods, &known)
+      let who = payer(p, methods, &known)
       if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
         env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
       }
@@ -75,7 +74,7 @@ extension Matcher {
         if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
         continue
       }
-      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.pointee.id)") }) }) {
+      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.id)") }) }) {
         if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
         continue
       }
@@ -86,13 +85,13 @@ extension Matcher {
         if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
         continue
       }
-      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: t.pointee.bookingDate, payer: who?.0)
+      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: p.bookingDate, payer: who?.0)
       if box.r.tolerancePerPayment {
         // Read from this payment (and its payer): `1% of payment.amount`, `min(5.00 USD, 1% of payment.amount)`.
         env.reset()
         ctx.under = Matcher.limits(box.r.underpayment, env)
         ctx.over = Matcher.limits(box.r.overpayment, env)
-        if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.pointee.id)")) }
+        if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.id)")) }
       } else {
         (ctx.under, ctx.over) = tolerances[ri]
       }
@@ -139,7 +138,7 @@ extension Matcher {
       return x
     }
     x.application.status = .unapplied
-    x.application.unapplied = t.pointee.amount
+    x.application.unapplied = p.amount
     x.application.reason = "no match rule applied"
     x.application.explanation = x.notes
     return x

@@ -10,27 +10,20 @@ extension Matcher {
   // MARK: One payment
 
   /// A payment held for review without trying the rules (a duplicate, a reversal).
-  static func held(_ p: UnsafePointer<Payment>, queue: String, reason: String) -> CashApplication {
+  static func held(_ p: PaymentView, queue: String, reason: String) -> CashApplication {
     var a = blank(p)
     a.status = .exception
     a.queue = queue
     a.reason = reason
-    a.unapplied = p.pointee.transaction.amount
+    a.unapplied = p.amount
     return a
   }
 
-  /// The transaction of a payment, in place.
-  @inline(__always) static func transaction(_ p: UnsafePointer<Payment>) -> UnsafePointer<BankTransaction> {
-    (UnsafeRawPointer(p) + MemoryLayout<Payment>.offset(of: \.transaction)!).assumingMemoryBound(to: BankTransaction.self)
-  }
-
-  // Payments are passed by pointer and their fields read in place: a payment passed on from an array or buffer
-  // is copied first (retaining all its strings), `borrowing` or not, when the callee is not known to leave it be.
-  static func blank(_ p: UnsafePointer<Payment>) -> CashApplication {
-    let t = transaction(p)
-    return CashApplication(
-      paymentID: p.pointee.id, source: t.pointee.source, date: t.pointee.bookingDate,
-      amount: t.pointee.amount, currency: t.pointee.currency, payerName: t.pointee.counterpartyName, customer: nil,
+  /// A payment's application before any rule decides: nothing applied.
+  static func blank(_ p: PaymentView) -> CashApplication {
+    CashApplication(
+      paymentID: p.id, source: p.source, date: p.bookingDate,
+      amount: p.amount, currency: p.currency, payerName: p.payerName, customer: nil,
       payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
       unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
   }
@@ -41,30 +34,29 @@ extension Matcher {
   ]
 
   /// The payment as the rules' `payment` record.
-  func loadPayment(_ p: UnsafePointer<Payment>, _ env: Env) {
-    let t = Matcher.transaction(p)
+  func loadPayment(_ p: PaymentView, _ env: Env) {
     var rec = [RValue](repeating: .text(""), count: paymentFieldCount)
     let values: [RValue] = [
-      .text(p.pointee.id), .date(t.pointee.bookingDate), .date(t.pointee.valueDate ?? t.pointee.bookingDate),
-      .money(t.pointee.amount, t.pointee.currency), .currency(t.pointee.currency), .text(t.pointee.reference),
-      .text(t.pointee.remittance), .text(t.pointee.counterpartyName), .text(t.pointee.counterpartyAccount),
+      .text(p.id), .date(p.bookingDate), .date(p.valueDate ?? p.bookingDate),
+      .money(p.amount, p.currency), .currency(p.currency), .text(p.reference),
+      .text(p.remittance), .text(p.payerName), .text(p.payerAccount),
     ]
     for (k, slot) in paymentSlots.enumerated() where slot >= 0 { rec[slot] = values[k] }
     // Custom fields: the payment's own values (payments.csv), else their defaults.
-    let custom = p.pointee.custom
+    let custom = p.custom
     for (k, (slot, v)) in paymentDefaults.enumerated() { rec[slot] = k < custom.count ? custom[k] : v }
     env.records[RecordKind.payment.index] = rec
   }
 
   /// Who paid, by the rule's methods in order: the customer index and the method that found it. Each method's
   /// answer is worked out once per payment (`known`), whichever rules ask.
-  func payer(_ t: UnsafePointer<BankTransaction>, _ methods: [PayerMethod], _ known: inout KnownPayers) -> (Int32, PayerMethod)? {
+  func payer(_ p: PaymentView, _ methods: [PayerMethod], _ known: inout KnownPayers) -> (Int32, PayerMethod)? {
     for m in methods {
       let c: Int32
       if let k = known[m] {
         c = k
       } else {
-        c = find(t, m) ?? -1
+        c = find(p, m) ?? -1
         known[m] = c
       }
       if c >= 0 { return (c, m) }
@@ -92,19 +84,19 @@ extension Matcher {
     }
   }
 
-  func find(_ t: UnsafePointer<BankTransaction>, _ m: PayerMethod) -> Int32? {
+  func find(_ p: PaymentView, _ m: PayerMethod) -> Int32? {
     switch m {
     case .reference:
-      guard !t.pointee.reference.isEmpty, let idx = references else { return nil }
-      let found = idx.find(ReferenceKeys.keys(t.pointee.reference).prefix(1).map { $0 }, in: data.invoices)
+      guard !p.reference.isEmpty, let idx = references else { return nil }
+      let found = idx.find(ReferenceKeys.keys(p.reference).prefix(1).map { $0 }, in: data.invoices)
       let customers = Set(found.map { customerOf[Int($0)] })
       if customers.count == 1, let c = customers.first, c >= 0 { return c }
       return nil
     case .account:
-      let a = CashData.account(t.pointee.counterpartyAccount)
+      let a = CashData.account(p.payerAccount)
       return a.isEmpty ? nil : data.cash.accounts[a].map(Int32.init)
     case .name:
-      return names.find(t.pointee.counterpartyName)
+      return names.find(p.payerName)
     }
   }
 

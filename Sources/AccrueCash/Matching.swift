@@ -91,7 +91,7 @@ public enum CashApplicationRun {
     // them, moved every application three times).
     var results = [CashApplication](repeating: .placeholder, count: Int(count))
     payments.withUnsafeBufferPointer { buf in
-      for h in held { results[Int(slots[h.payment])] = Matcher.held(buf.baseAddress! + h.payment, queue: h.queue, reason: h.reason) }
+      for h in held { results[Int(slots[h.payment])] = Matcher.held(PaymentView(buf, h.payment), queue: h.queue, reason: h.reason) }
     }
     // The matcher's tables are made only when some payment is left to match (tables begun on other threads are
     // waited for: no thread outlives the run).
@@ -122,7 +122,7 @@ public enum CashApplicationRun {
     } else {
       // Payments passed from a buffer (an array element passed on is copied first, retaining all its strings).
       payments.withUnsafeBufferPointer { buf in
-        for pi in order { results[Int(slots[pi])] = m.apply(buf.baseAddress! + pi, refs: refs[pi]) }
+        for pi in order { results[Int(slots[pi])] = m.apply(PaymentView(buf, pi), refs: refs[pi]) }
       }
     }
     PhaseLog.mark("matching: rules applied")
