@@ -191,13 +191,15 @@ struct Matcher {
     return t
   }
 
-  /// " (the rule states amounts in USD only)" when a side's amounts leave out the payment's currency.
-  func unstated(_ l: Limits, _ c: Currency) -> String {
-    guard !l.money.isEmpty, l.money[c] == nil else { return "" }
-    return " (the rule states amounts in \(l.money.keys.sorted().map(\.code).joined(separator: ", ")) only)"
+  /// The currencies a side's amounts are stated in when they leave out the payment's (else none).
+  func statedIn(_ l: Limits, _ c: Currency) -> [Currency] {
+    l.money.isEmpty || l.money[c] != nil ? [] : l.money.keys.sorted()
   }
 
-  func money(_ minor: Int64, _ c: Currency) -> String { Money(amount: fixed(minor, c), currency: c).formatted(grouping: true) }
+  func amount(_ minor: Int64, _ c: Currency) -> Money { Money(amount: fixed(minor, c), currency: c) }
+
+  /// "1,200.00 USD", for a reason.
+  func money(_ minor: Int64, _ c: Currency) -> String { amount(minor, c).formatted(grouping: true) }
 
   func name(_ i: Int32) -> String {
     data.invoices[Int(i)].number.isEmpty ? data.invoices[Int(i)].id : data.invoices[Int(i)].number

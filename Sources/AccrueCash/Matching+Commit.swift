@@ -17,7 +17,7 @@ final class DecidedBatch: @unchecked Sendable {
   let batchOf: UnsafeMutableBufferPointer<Int32>
   init(_ n: Int) {
     items = .allocate(capacity: n)
-    items.initialize(repeating: Matcher.Decided(application: .placeholder, notes: [], failures: [], payers: [], paymentID: ""))
+    items.initialize(repeating: Matcher.Decided(application: .placeholder, steps: [], failures: [], payers: [], paymentID: ""))
     batchOf = .allocate(capacity: n)
     batchOf.initialize(repeating: -1)
   }

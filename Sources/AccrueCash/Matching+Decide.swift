@@ -22,7 +22,7 @@ extension Matcher {
   struct Decided {
     var application: CashApplication
     /// The explanation (also in the application once decided).
-    var notes: [String]
+    var steps: [CashStep]
     /// Rules that could not be evaluated on the payment.
     var failures: [RunFailure]
     /// The customers whose open invoices the rules read (the payer's, for rules that choose among them or
@@ -42,7 +42,7 @@ extension Matcher {
   /// The rules' decision for one payment. Reads what is open and taken, changes nothing: on two threads, the
   /// payments of a batch are decided at once against the same state (`env`: this thread's).
   func decide(_ p: PaymentView, refs: [[FoundRef]], env: Env) -> Decided {
-    var x = Decided(application: Matcher.blank(p), notes: [], failures: [], payers: [], paymentID: p.id)
+    var x = Decided(application: Matcher.blank(p), steps: [], failures: [], payers: [], paymentID: p.id)
     let currency = p.currency
     guard let amount = p.amount.toMinorUnits(exponent: currency.minorUnits, .halfEven), fixed(amount, currency) == p.amount,
       amount <= Matcher.maxMinorUnits
@@ -59,10 +59,8 @@ extension Matcher {
     var known = KnownPayers()
     let customerIndex = RecordKind.customer.index
     for (ri, box) in rules.enumerated() {
-      // What explanations start with (built only when explaining: this loop runs for every payment and rule).
-      let head = explaining ? "rule \(box.r.name) (\(box.r.source))" : ""
       if let c = box.r.currency, c != p.currency {
-        if explaining { x.notes.append("\(head): for \(c.code) payments only") }
+        note(&x.steps, box, .forCurrencyOnly(c))
         continue
       }
       let methods = box.methods
@@ -71,18 +69,18 @@ extension Matcher {
         env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
       }
       if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
-        if explaining { x.notes.append("\(head): its conditions read the customer, and the payer is unknown") }
+        note(&x.steps, box, .conditionsNeedPayer)
         continue
       }
       if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.id)") }) }) {
-        if explaining { x.notes.append("\(head): '\(box.r.conditions[k].text)' is false") }
+        note(&x.steps, box, .conditionFalse(box.r.conditions[k].text))
         continue
       }
       // (A rule that neither chooses invoices nor has references only queues: it needs no payer. A rule with both
       // may find the payer by a customer its references name.)
       let findsPayer = !box.r.patterns.isEmpty && !box.r.allocation.isEmpty && !customerRefs.isEmpty
       if !box.r.anyCustomer && who == nil && !(box.r.allocation.isEmpty && box.r.patterns.isEmpty) && !findsPayer {
-        if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")))") }
+        note(&x.steps, box, .payerNotFound(by: methods, orCustomerNamed: false))
         continue
       }
       var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: p.bookingDate, payer: who?.0)
@@ -100,32 +98,32 @@ extension Matcher {
         // Found once for every payment before matching (none recorded: none found).
         let refs = ri < refs.count ? refs[ri] : []
         if refs.isEmpty {
-          if explaining { x.notes.append("\(head): no reference found") }
+          note(&x.steps, box, .noReferenceFound)
           continue
         }
         // Without a payer, a rule for the payer's invoices looks only for a customer its references name.
-        decided = box.r.anyCustomer || ctx.payer != nil ? named(refs, &ctx, &x.notes, head) : nil
+        decided = box.r.anyCustomer || ctx.payer != nil ? named(refs, &ctx, &x.steps) : nil
         // References that name no invoice may name a customer: the rule's allocation chooses among its invoices.
-        if decided == nil, !box.r.allocation.isEmpty, let c = customerNamed(refs, &ctx, &x.notes, head) {
+        if decided == nil, !box.r.allocation.isEmpty, let c = customerNamed(refs, &ctx, &x.steps) {
           x.payers.append(c)
-          decided = select(&ctx, &x.notes, head)
+          decided = select(&ctx, &x.steps)
           decided?.payerFoundBy = .customerNamed
           x.watched += ctx.amountHits
         }
         if decided == nil, ctx.payer == nil, !box.r.anyCustomer {
-          if explaining { x.notes.append("\(head): payer not found (by \(methods.map(\.rawValue).joined(separator: ", ")), or a customer its references name)") }
+          note(&x.steps, box, .payerNotFound(by: methods, orCustomerNamed: true))
           continue
         }
       } else {
         // The payer's open invoices are read (and any customer's of exactly this amount that were found).
         if let c = ctx.payer { x.payers.append(c) }
-        decided = select(&ctx, &x.notes, head)
+        decided = select(&ctx, &x.steps)
         x.watched += ctx.amountHits
       }
       // (Without a match, the payer's open invoices may be read for suggestions.)
       if decided == nil, let c = ctx.payer { x.payers.append(c) }
       guard let d = decided ?? noMatch(ctx) else {
-        if explaining { x.notes.append("\(head): no match") }
+        note(&x.steps, box, .noMatch)
         continue
       }
       x.application.customer = (d.customer ?? who?.0).map { data.customers[Int($0)].id }
@@ -133,14 +131,14 @@ extension Matcher {
       x.application.rule = box.r.name
       x.application.ruleSource = box.r.source
       settle(&x, d, box)
-      if explaining { x.notes.append("\(head): \(d.note)") }
-      x.application.explanation = x.notes
+      note(&x.steps, box, .decided(explained(d, currency)))
+      x.application.explanation = x.steps
       return x
     }
     x.application.status = .unapplied
     x.application.unapplied = p.amount
     x.application.reason = "no match rule applied"
-    x.application.explanation = x.notes
+    x.application.explanation = x.steps
     return x
   }
 
@@ -180,11 +178,51 @@ extension Matcher {
     /// for review): no other payment of the run may take them.
     var reserve = false
     var customer: Int32?
-    var note: String
+    /// What the explanation says was decided (see `explained`).
+    var said: Said
+    /// How the payment differs from the open total of the invoices chosen (recorded only when explaining).
+    var difference: CashDifference?
     /// Early-payment discounts taken, by place in `invoices` (empty: none).
     var discounts: [Int64] = []
     /// How the payer was found when the rule itself found it: a customer its references name, or the one open
     /// invoice of exactly its amount.
     var payerFoundBy: PayerFoundBy?
+  }
+
+  /// What a decision says it did, before its invoices are named: the invoices chosen and their open total, or
+  /// why the payment was held without choosing.
+  enum Said {
+    case chose([Int32], total: Int64)
+    case otherCurrency(Int32)
+    case heldFor(Int32, payment: String)
+    case paid(Int32)
+    case tooMany
+    case noMatch
+  }
+
+  /// Adds a step to a payment's explanation. The step is made only when explaining (this runs for every payment
+  /// and rule).
+  @inline(__always) func note(_ steps: inout [CashStep], _ rule: MatchRuleBox, _ finding: @autoclosure () -> CashStep.Finding) {
+    if explaining { steps.append(CashStep(rule: rule.r.name, source: rule.r.source, finding: finding())) }
+  }
+
+  /// Records how a decision's payment differs from its invoices, only when explaining.
+  @inline(__always) func note(_ dec: inout Decision, _ difference: @autoclosure () -> CashDifference) {
+    if explaining { dec.difference = difference() }
+  }
+
+  /// A decision as its explanation states it (invoices by name).
+  func explained(_ d: Decision, _ c: Currency) -> CashDecision {
+    switch d.said {
+    case .chose(let list, let total):
+      var invoices: [String] = []
+      for i in list { invoices.append(name(i)) }
+      return .chose(d.strategy, invoices: invoices, open: amount(total, c), difference: d.difference)
+    case .otherCurrency(let i): return .namesOtherCurrency(invoice: name(i), data.invoices[Int(i)].currency)
+    case .heldFor(let i, let payment): return .namesHeld(invoice: name(i), payment: payment)
+    case .paid(let i): return .namesPaid(invoice: name(i))
+    case .tooMany: return .namesTooMany
+    case .noMatch: return .noMatch
+    }
   }
 }

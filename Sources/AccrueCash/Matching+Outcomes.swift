@@ -24,7 +24,7 @@ extension Matcher {
     var list: String { names(invoices) }
     var dec = Decision(
       kind: .allocate(writeOffShort: false), invoices: invoices, strategy: strategy, excess: nil, queue: nil, reason: nil,
-      customer: ctx.payer, note: explaining ? "\(Matcher.text(strategy)): \(list), open \(money(total, ctx.currency))" : "")
+      customer: ctx.payer, said: .chose(invoices, total: total))
     if d == 0 { return dec }
     // Early-payment discounts the invoices offer on the booking date: a payment of at least the discounted total
     // settles them (the difference is the discount taken); a smaller one is short of the discounted total.
@@ -32,7 +32,7 @@ extension Matcher {
       let available = offered.reduce(0, +)
       if ctx.payment >= total - available {
         dec.discounts = spread(total - ctx.payment, over: offered)
-        if explaining { dec.note += "; paid within the early-payment discount period: \(money(total - ctx.payment, ctx.currency)) discount taken" }
+        note(&dec, .discountTaken(amount(total - ctx.payment, ctx.currency)))
         return dec
       }
       if !partialLast { return shortOfDiscounted(dec, invoices, offered, total: total, ctx) }
@@ -41,10 +41,8 @@ extension Matcher {
       let limit = tolerance(ctx.over, total: total, ctx.currency, rule.r.rounding)
       let within = d <= limit
       let c: OutcomeCase = within ? .overpaymentWithin : .overpaymentBeyond
-      if explaining {
-        dec.note += "; overpaid by \(money(d, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
-          + unstated(ctx.over, ctx.currency)
-      }
+      let cur = ctx.currency
+      note(&dec, .overpaid(by: amount(d, cur), within: within, tolerance: amount(limit, cur), statedIn: statedIn(ctx.over, cur)))
       switch rule.r.outcomes[c] {
       case .exception(let q, let r)?:
         dec.excess = .leaveUnapplied
@@ -58,10 +56,8 @@ extension Matcher {
     let short = -d
     let limit = tolerance(ctx.under, total: total, ctx.currency, rule.r.rounding)
     let within = short <= limit
-    if explaining {
-      dec.note += "; short by \(money(short, ctx.currency)), \(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))"
-        + unstated(ctx.under, ctx.currency)
-    }
+    let cur = ctx.currency
+    note(&dec, .short(by: amount(short, cur), within: within, tolerance: amount(limit, cur), statedIn: statedIn(ctx.under, cur)))
     // Oldest first pays what it can; its last invoice staying partly open is not a short payment, unless the
     // rest is small enough to write off. The invoices it pays in full take their early-payment discounts.
     if partialLast {
@@ -113,7 +109,7 @@ extension Matcher {
   /// The rule's `on no match` outcome, when it has one.
   func noMatch(_ ctx: RuleContext) -> Decision? {
     guard let o = ctx.rule.r.outcomes[.noMatch] else { return nil }
-    var dec = Decision(kind: .hold, invoices: [], strategy: .noMatch, excess: .leaveUnapplied, customer: ctx.payer, note: "no match")
+    var dec = Decision(kind: .hold, invoices: [], strategy: .noMatch, excess: .leaveUnapplied, customer: ctx.payer, said: .noMatch)
     switch o {
     case .exception(let q, let r):
       dec.queue = q
@@ -188,19 +184,6 @@ extension Matcher {
       x.failures.append(
         RunFailure(
           message: "money not conserved (\(sum) accounted for, \(a.amount) received)", rule: rule.r.source, subject: "payment \(a.paymentID)"))
-    }
-  }
-}
-
-extension Matcher {
-  /// How the invoices were chosen, as the explanation names it.
-  static func text(_ s: MatchStrategy) -> String {
-    switch s {
-    case .namedInReference(let n): n > 1 ? "named in the reference (\(n) invoices)" : "named in the reference"
-    case .allocation(.exactSingle): "exact single"
-    case .allocation(.exactSubset): "exact subset"
-    case .allocation(.oldestFirst): "oldest first"
-    case .noMatch: "no match"
     }
   }
 }

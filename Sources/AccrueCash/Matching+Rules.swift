@@ -19,7 +19,7 @@ extension Matcher {
   }
 
   /// The invoices the references name.
-  func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
+  func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ steps: inout [CashStep]) -> Decision? {
     var found: [Int32] = []
     var paidAlready: [Int32] = []
     var otherCurrency: [Int32] = []
@@ -38,7 +38,7 @@ extension Matcher {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { customerOf[Int($0)] == p } }
         if Set(hits.map { customerOf[Int($0)] }).count > 1 {
-          if explaining { notes.append("\(head): '\(r)' could be any of \(names(Array(hits.prefix(5))))") }
+          note(&steps, ctx.rule, .ambiguousReference(r, invoices: hits.prefix(5).map { name($0) }))
           continue
         }
         // One customer's invoices under one number (instalments): the one open for exactly the payment (the
@@ -67,14 +67,14 @@ extension Matcher {
         return Decision(
           kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "currency mismatch: a \(ctx.currency.code) payment names \(name(i)), a \(inv.currency.code) invoice",
-          suggestions: otherCurrency, reserve: true, customer: inv.customer, note: "names \(name(i)) in \(inv.currency.code)")
+          suggestions: otherCurrency, reserve: true, customer: inv.customer, said: .otherCurrency(i))
       }
       if let (i, holder) = heldFor {
         // Held for another payment's review (a short payment): the two together may pay it; the analyst decides.
         return Decision(
           kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
           reason: "\(name(i)) is held for review with payment \(holder): together they may pay it", suggestions: [i],
-          customer: customerOf[Int(i)], note: "names \(name(i)), held for payment \(holder)")
+          customer: customerOf[Int(i)], said: .heldFor(i, payment: holder))
       }
       if let i = paidAlready.first {
         return Decision(
@@ -82,16 +82,16 @@ extension Matcher {
           reason: open[Int(i)] > 0
             ? "possible duplicate payment: \(name(i)) is taken by an earlier payment of this run"
             : "possible duplicate payment: \(name(i)) is already paid" + (taken[Int(i)] ? " by an earlier payment of this run" : ""),
-          suggestions: paidAlready, customer: customerOf[Int(i)], note: "names \(name(i)), already paid")
+          suggestions: paidAlready, customer: customerOf[Int(i)], said: .paid(i))
       }
-      if explaining { notes.append("\(head): found \(refs.map { "'\($0.text)'" }.joined(separator: ", ")), no open invoice") }
+      note(&steps, ctx.rule, .noOpenInvoiceNamed(references: refs.map(\.text)))
       return nil
     }
     if found.count > Matcher.maxNamed {
       return Decision(
         kind: .hold, invoices: [], strategy: .namedInReference(count: 0), excess: nil, queue: exceptionQueue(ctx.rule),
         reason: "the payment names \(found.count) open invoices; at most \(Matcher.maxNamed) are applied automatically",
-        suggestions: Array(found.prefix(Matcher.maxNamed)), customer: customerOf[Int(found[0])], note: "names too many invoices")
+        suggestions: Array(found.prefix(Matcher.maxNamed)), customer: customerOf[Int(found[0])], said: .tooMany)
     }
     if found.count > 1 { found.sort { Matcher.dueFirst(invoices, $0, $1) } }
     ctx.payer = ctx.payer ?? customerOf[Int(found[0])]
@@ -99,7 +99,7 @@ extension Matcher {
   }
 
   /// The rule's allocation strategies, in order, over the payer's (or any customer's) open invoices.
-  func select(_ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Decision? {
+  func select(_ ctx: inout RuleContext, _ steps: inout [CashStep]) -> Decision? {
     let rule = ctx.rule
     let (under, over) = (ctx.under, ctx.over)
     var list: [Int32] = []
@@ -117,7 +117,7 @@ extension Matcher {
             d.payerFoundBy = .amount
             return d
           }
-          if hits.count > 1, explaining { notes.append("\(head): several open invoices have this amount") }
+          if hits.count > 1 { note(&steps, rule, .severalOfAmount) }
           continue
         }
         // The smallest difference wins, an invoice of exactly the amount before one settled with its early-payment

@@ -119,8 +119,8 @@ public struct CashApplication: Sendable {
   public var reason: String?
   /// Invoices an analyst may want to look at (for exceptions).
   public var suggestions: [String]
-  /// Why: each rule tried and what it found.
-  public var explanation: [String]
+  /// Why: each rule tried and what it found (recorded only when explaining).
+  public var explanation: [CashStep]
 
   /// Holds nothing on the heap: stands in for an application moved elsewhere.
   public static let placeholder = CashApplication(
@@ -162,7 +162,7 @@ public struct CashApplication: Sendable {
     queue: String? = nil,
     reason: String? = nil,
     suggestions: [String],
-    explanation: [String]
+    explanation: [CashStep]
   ) {
     self.paymentID = paymentID
     self.source = source

@@ -116,7 +116,7 @@ public enum CashRenderer {
     if !p.pointee.suggestions.isEmpty { t.put("    candidates: " + p.pointee.suggestions.joined(separator: ", ") + "\n") }
     if explaining {
       t.put("    from " + p.pointee.source + "\n")
-      for e in p.pointee.explanation { t.put("    - " + e + "\n") }
+      for e in p.pointee.explanation { t.put("    - " + CashText.sentence(e) + "\n") }
     }
   }
 
@@ -152,7 +152,7 @@ public enum CashRenderer {
       ),
       ("overpayment_written_off", amount(a.writeOff)), ("credit_on_account", amount(a.credit)), ("unapplied", amount(a.unapplied)),
       ("queue", opt(a.queue)), ("reason", opt(a.reason)), ("candidates", .array(a.suggestions.map { .string($0) })),
-      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string($0) })),
+      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(CashText.sentence($0)) })),
     ])
   }
 

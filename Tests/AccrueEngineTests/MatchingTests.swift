@@ -201,7 +201,7 @@ struct MatchingTests {
     #expect(a.unapplied == Fixed("900.00")!)
     #expect(a.suggestions == ["i1"])
     // The explanation names the tolerance that applied: the larger of 10.00 USD and 0.5% of 1,000.00.
-    #expect(a.explanation.last?.hasSuffix("short by 100.00 USD, beyond the tolerance of 10.00 USD") == true)
+    #expect(CashText.sentences(a.explanation).last?.hasSuffix("short by 100.00 USD, beyond the tolerance of 10.00 USD") == true)
   }
 
   @Test("overpayment: within tolerance a credit on account, beyond it the invoice is paid and the excess held")
@@ -323,7 +323,7 @@ struct MatchingTests {
       return [
         a.key, a.status.rawValue, a.customer ?? "-", a.payerBy.map(CashText.payerFoundBy) ?? "-", a.rule ?? "-", a.strategy.map(CashText.strategy) ?? "-", allocations.joined(separator: ","),
         "\(a.writeOff)", "\(a.credit)", "\(a.unapplied)", a.queue ?? "-", a.reason ?? "-", a.suggestions.joined(separator: ","),
-        a.explanation.joined(separator: " | "),
+        CashText.sentences(a.explanation).joined(separator: " | "),
       ].joined(separator: " ; ")
     } + r.failures.map(\.description)
   }
