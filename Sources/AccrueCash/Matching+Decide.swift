@@ -57,42 +57,10 @@ extension Matcher {
     x.minor = amount
     if needsPaymentRecord { loadPayment(p, env) }
     var known = KnownPayers()
-    let customerIndex = RecordKind.customer.index
     for (ri, box) in rules.enumerated() {
-      if let c = box.r.currency, c != p.currency {
-        note(&x.steps, box, .forCurrencyOnly(c))
-        continue
-      }
-      let methods = box.methods
-      let who = payer(p, methods, &known)
-      if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
-        env.records[customerIndex] = who.map { data.customers[Int($0.0)].record } ?? []
-      }
-      if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
-        note(&x.steps, box, .conditionsNeedPayer)
-        continue
-      }
-      if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.id)") }) }) {
-        note(&x.steps, box, .conditionFalse(box.r.conditions[k].text))
-        continue
-      }
-      // (A rule that neither chooses invoices nor has references only queues: it needs no payer. A rule with both
-      // may find the payer by a customer its references name.)
-      let findsPayer = !box.r.patterns.isEmpty && !box.r.allocation.isEmpty && !customerRefs.isEmpty
-      if !box.r.anyCustomer && who == nil && !(box.r.allocation.isEmpty && box.r.patterns.isEmpty) && !findsPayer {
-        note(&x.steps, box, .payerNotFound(by: methods, orCustomerNamed: false))
-        continue
-      }
-      var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: currency, booking: p.bookingDate, payer: who?.0)
-      if box.r.tolerancePerPayment {
-        // Read from this payment (and its payer): `1% of payment.amount`, `min(5.00 USD, 1% of payment.amount)`.
-        env.reset()
-        ctx.under = Matcher.limits(box.r.underpayment, env)
-        ctx.over = Matcher.limits(box.r.overpayment, env)
-        if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.id)")) }
-      } else {
-        (ctx.under, ctx.over) = tolerances[ri]
-      }
+      guard let applies = context(ri, p, amount: amount, &known, env: env, &x) else { continue }
+      var ctx = applies.ctx
+      let who = applies.who
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -111,7 +79,7 @@ extension Matcher {
           x.watched += ctx.amountHits
         }
         if decided == nil, ctx.payer == nil, !box.r.anyCustomer {
-          note(&x.steps, box, .payerNotFound(by: methods, orCustomerNamed: true))
+          note(&x.steps, box, .payerNotFound(by: box.methods, orCustomerNamed: true))
           continue
         }
       } else {
@@ -142,6 +110,47 @@ extension Matcher {
     return x
   }
 
+  /// What rule `ri` sees of the payment, and the payer its methods found; nil when the rule does not apply to it
+  /// (a rule for another currency, a condition false, no payer for a rule that needs one), and the step says why.
+  func context(
+    _ ri: Int, _ p: PaymentView, amount: Int64, _ known: inout KnownPayers, env: Env, _ x: inout Decided
+  ) -> (ctx: RuleContext, who: (Int32, PayerMethod)?)? {
+    let box = rules[ri]
+    if let c = box.r.currency, c != p.currency {
+      note(&x.steps, box, .forCurrencyOnly(c))
+      return nil
+    }
+    let who = payer(p, box.methods, &known)
+    if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
+      env.records[RecordKind.customer.index] = who.map { data.customers[Int($0.0)].record } ?? []
+    }
+    if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
+      note(&x.steps, box, .conditionsNeedPayer)
+      return nil
+    }
+    if let k = box.r.conditions.firstIndex(where: { !$0.holds(env, &x.failures, { plan.failure($0, "payment \(p.id)") }) }) {
+      note(&x.steps, box, .conditionFalse(box.r.conditions[k].text))
+      return nil
+    }
+    // (A rule that neither chooses invoices nor has references only queues: it needs no payer. A rule with both
+    // may find the payer by a customer its references name.)
+    let findsPayer = !box.r.patterns.isEmpty && !box.r.allocation.isEmpty && !customerRefs.isEmpty
+    if !box.r.anyCustomer && who == nil && !(box.r.allocation.isEmpty && box.r.patterns.isEmpty) && !findsPayer {
+      note(&x.steps, box, .payerNotFound(by: box.methods, orCustomerNamed: false))
+      return nil
+    }
+    var ctx = RuleContext(rule: box, index: ri, payment: amount, currency: p.currency, booking: p.bookingDate, payer: who?.0)
+    if box.r.tolerancePerPayment {
+      // Read from this payment (and its payer): `1% of payment.amount`, `min(5.00 USD, 1% of payment.amount)`.
+      env.reset()
+      ctx.under = Matcher.limits(box.r.underpayment, env)
+      ctx.over = Matcher.limits(box.r.overpayment, env)
+      if let f = env.failure { x.failures.append(plan.failure(f, "payment \(p.id)")) }
+    } else {
+      (ctx.under, ctx.over) = tolerances[ri]
+    }
+    return (ctx, who)
+  }
 
   /// What one rule sees of a payment.
   struct RuleContext {

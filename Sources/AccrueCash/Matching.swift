@@ -5,7 +5,6 @@ import AccrueData
 import AccrueImport
 import AccrueModel
 import AccrueParallel
-import Foundation
 
 /// Applies incoming payments to open invoices with the match rules.
 public enum CashApplicationRun {
@@ -33,63 +32,12 @@ public enum CashApplicationRun {
         && (done.isEmpty || !done.contains("payment:" + p.id))
     }
     let tables = mayMatch ? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers) : nil
-    // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
-    // with the same hash takes the next key).
-    var fingerprints: [UInt64: Int] = [:]
-    // Each payment's place among the applications (payment order; -1: left out), and those held without trying
-    // the rules (duplicates, reversals) with their queue and reason.
-    var slots = [Int32](repeating: -1, count: payments.count)
-    var count: Int32 = 0
-    var held: [(payment: Int, queue: String, reason: String)] = []
-    var toMatch: [Int] = []
-    /// The earlier payment with the same content, else nil (and this one is registered).
-    // Worked out for all payments at once (on two threads for many).
-    let prints = TwoThreads.map(payments.count, from: Matcher.parallelAt) { i in
-      payments.withUnsafeBufferPointer { PaymentIdentity.fingerprint($0, i) }
-    }
-    func firstSame(_ pi: Int) -> Int? {
-      var fp = prints[pi]
-      while let j = fingerprints[fp] {
-        if PaymentIdentity.same(payments[j].transaction, payments[pi].transaction) { return j }
-        fp &+= 1
-      }
-      fingerprints[fp] = pi
-      return nil
-    }
-    // Payments the journal records come first: a copy of one of them is a duplicate whatever its id.
-    var recorded = [Bool](repeating: false, count: payments.count)
-    if !done.isEmpty {
-      for (pi, p) in payments.enumerated() where done.contains("payment:" + p.id) {
-        recorded[pi] = true
-        _ = firstSame(pi)
-      }
-    }
-    // Fields read in place (a copy of each payment would retain all its strings).
-    for pi in payments.indices {
-      if recorded[pi] {
-        out.alreadyApplied += 1
-        continue
-      }
-      let reversal = payments[pi].transaction.reversal
-      guard payments[pi].transaction.bookingDate <= asOf, payments[pi].transaction.amount > .zero || reversal else {
-        out.ignored += 1
-        continue
-      }
-      slots[pi] = count
-      count += 1
-      if let first = firstSame(pi) {
-        held.append((pi, "duplicates", "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
-        continue
-      }
-      if reversal {
-        held.append((pi, "reversals", "the bank reversed an earlier entry; find the payment it undoes"))
-        continue
-      }
-      toMatch.append(pi)
-    }
+    let intake = PaymentIntake(payments, asOf: asOf, done: done)
+    (out.alreadyApplied, out.ignored) = (intake.alreadyApplied, intake.ignored)
+    let (slots, held, toMatch) = (intake.slots, intake.held, intake.toMatch)
     // The applications, each written once in its place (an array of optionals, then moved into one without
     // them, moved every application three times).
-    var results = [CashApplication](repeating: .placeholder, count: Int(count))
+    var results = [CashApplication](repeating: .placeholder, count: Int(intake.count))
     payments.withUnsafeBufferPointer { buf in
       for h in held { results[Int(slots[h.payment])] = Matcher.held(PaymentView(buf, h.payment), queue: h.queue, reason: h.reason) }
     }
