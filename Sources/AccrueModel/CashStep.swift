@@ -4,7 +4,7 @@ import AccrueCore
 ///
 /// The cash application records steps only when explaining; the renderers turn each into a sentence
 /// (`CashText.sentence`): "rule NAME (FILE:LINE): " and the finding's words.
-public struct CashStep: Sendable {
+public struct CashStep: Sendable, Hashable {
   /// The match rule's name.
   public var rule: String
   /// Where the rule is written.
@@ -20,7 +20,7 @@ public struct CashStep: Sendable {
 
   /// What a match rule found for a payment. (Cases with large values are `indirect`, held apart: an explained
   /// run keeps every payment's steps, and a step stays as small as the sentence it replaces.)
-  public enum Finding: Sendable {
+  public enum Finding: Sendable, Hashable {
     /// "for EUR payments only": the rule is for payments in another currency.
     case forCurrencyOnly(Currency)
     /// "its conditions read the customer, and the payer is unknown".
@@ -33,7 +33,7 @@ public struct CashStep: Sendable {
     /// "no reference found": the rule's patterns found nothing in the payment's texts.
     case noReferenceFound
     /// "'INV-1' could be any of INV-1, INV-1": a reference names invoices of several customers (up to five shown).
-    case ambiguousReference(String, invoices: [String])
+    indirect case ambiguousReference(String, invoices: [String])
     /// "found 'INV-9', 'X', no open invoice": the references found name no open invoice.
     case noOpenInvoiceNamed(references: [String])
     /// "'CUST-7' names customer C-7": a reference names a customer, who becomes the payer.
@@ -50,7 +50,7 @@ public struct CashStep: Sendable {
 }
 
 /// What the deciding match rule made of a payment, as its explanation states it.
-public enum CashDecision: Sendable {
+public enum CashDecision: Sendable, Hashable {
   /// "exact single: INV-1, INV-2, open 1,200.00 USD" and the difference, if any: the invoices chosen (by number,
   /// else id), how, and their open total.
   case chose(MatchStrategy, invoices: [String], open: Money, difference: CashDifference?)
@@ -68,7 +68,7 @@ public enum CashDecision: Sendable {
 
 /// How a payment differs from the open total of the invoices chosen (each sentence follows "; "). Held apart
 /// (`indirect`): most payments have none, and a decision without one stays small.
-public indirect enum CashDifference: Sendable {
+public indirect enum CashDifference: Sendable, Hashable {
   /// "paid within the early-payment discount period: 20.00 USD discount taken".
   case discountTaken(Money)
   /// "overpaid by 5.00 USD, within the tolerance of 10.00 USD", and " (the rule states amounts in EUR only)"

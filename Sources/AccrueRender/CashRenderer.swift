@@ -131,6 +131,17 @@ public enum CashRenderer {
   }
 
   public static func json(_ a: CashApplication) -> JSON {
+    var sentences = CashText.Sentences()
+    return json(a, &sentences)
+  }
+
+  /// Cash applications as JSON, their equal sentences shared (see `CashText.Sentences`).
+  public static func json(_ list: [CashApplication]) -> [JSON] {
+    var sentences = CashText.Sentences()
+    return list.map { json($0, &sentences) }
+  }
+
+  static func json(_ a: CashApplication, _ sentences: inout CashText.Sentences) -> JSON {
     let c = a.currency
     func amount(_ v: Fixed) -> JSON { .string(InvoiceRenderer.plain(v, c)) }
     func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
@@ -152,7 +163,7 @@ public enum CashRenderer {
       ),
       ("overpayment_written_off", amount(a.writeOff)), ("credit_on_account", amount(a.credit)), ("unapplied", amount(a.unapplied)),
       ("queue", opt(a.queue)), ("reason", opt(a.reason)), ("candidates", .array(a.suggestions.map { .string($0) })),
-      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(CashText.sentence($0)) })),
+      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(sentences.sentence($0)) })),
     ])
   }
 

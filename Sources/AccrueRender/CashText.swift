@@ -30,6 +30,31 @@ public enum CashText {
   /// A payment's explanation, one sentence a step.
   public static func sentences(_ steps: [CashStep]) -> [String] { steps.map(sentence) }
 
+  /// Sentences made once for each step that names nothing of its payment (a rule for another currency, a
+  /// condition false, no reference found, no match...) and shared by every equal step: an explained run of many
+  /// payments repeats a few of them hundreds of thousands of times.
+  public struct Sentences {
+    private var made: [CashStep: String] = [:]
+    public init() {}
+
+    /// The step's sentence (`CashText.sentence`).
+    public mutating func sentence(_ s: CashStep) -> String {
+      guard CashText.general(s.finding) else { return CashText.sentence(s) }
+      if let t = made[s] { return t }
+      let t = CashText.sentence(s)
+      made[s] = t
+      return t
+    }
+  }
+
+  /// Whether a finding names nothing of the payment it was made for.
+  static func general(_ f: CashStep.Finding) -> Bool {
+    switch f {
+    case .forCurrencyOnly, .conditionsNeedPayer, .conditionFalse, .payerNotFound, .noReferenceFound, .severalOfAmount, .noMatch: true
+    case .ambiguousReference, .noOpenInvoiceNamed, .customerNamed, .customerNamedNotPayer, .decided: false
+    }
+  }
+
   /// "rule NAME (FILE:LINE): " and what the rule found.
   public static func sentence(_ s: CashStep) -> String { "rule \(s.rule) (\(s.source)): " + finding(s.finding) }
 
