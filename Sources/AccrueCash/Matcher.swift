@@ -11,8 +11,11 @@ import AccrueParallel
 final class MatchRuleBox: Sendable {
   let r: CompiledMatchRule
   let methods: [PayerMethod]
+  /// The rule as explanations name it.
+  let named: MatchRuleName
   init(_ r: CompiledMatchRule) {
     self.r = r
+    named = MatchRuleName(name: r.name, source: r.source)
     methods = r.payer.isEmpty && !r.anyCustomer ? [.reference, .account, .name] : r.payer
   }
 }

@@ -212,7 +212,7 @@ extension Matcher {
   /// Adds a step to a payment's explanation. The step is made only when explaining (this runs for every payment
   /// and rule).
   @inline(__always) func note(_ steps: inout [CashStep], _ rule: MatchRuleBox, _ finding: @autoclosure () -> CashStep.Finding) {
-    if explaining { steps.append(CashStep(rule: rule.r.name, source: rule.r.source, finding: finding())) }
+    if explaining { steps.append(CashStep(rule: rule.named, finding: finding())) }
   }
 
   /// Records how a decision's payment differs from its invoices, only when explaining.

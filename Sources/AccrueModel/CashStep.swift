@@ -5,16 +5,13 @@ import AccrueCore
 /// The cash application records steps only when explaining; the renderers turn each into a sentence
 /// (`CashText.sentence`): "rule NAME (FILE:LINE): " and the finding's words.
 public struct CashStep: Sendable, Hashable {
-  /// The match rule's name.
-  public var rule: String
-  /// Where the rule is written.
-  public var source: RuleRef
+  /// The match rule tried.
+  public var rule: MatchRuleName
   /// What the rule found.
   public var finding: Finding
 
-  public init(rule: String, source: RuleRef, finding: Finding) {
+  public init(rule: MatchRuleName, finding: Finding) {
     self.rule = rule
-    self.source = source
     self.finding = finding
   }
 
@@ -46,6 +43,26 @@ public struct CashStep: Sendable, Hashable {
     case noMatch
     /// The rule decided (the last step): see `CashDecision`.
     indirect case decided(CashDecision)
+  }
+}
+
+/// A match rule as explanations name it: its name and where it is written. One for each rule of a run, shared
+/// by every step the rule records (an explained run records hundreds of thousands of steps).
+public final class MatchRuleName: Sendable, Hashable {
+  /// The rule's name.
+  public let name: String
+  /// Where the rule is written.
+  public let source: RuleRef
+
+  public init(name: String, source: RuleRef) {
+    self.name = name
+    self.source = source
+  }
+
+  public static func == (a: MatchRuleName, b: MatchRuleName) -> Bool { a === b || (a.name == b.name && a.source == b.source) }
+  public func hash(into h: inout Hasher) {
+    h.combine(name)
+    h.combine(source)
   }
 }
 

@@ -56,7 +56,7 @@ public enum CashText {
   }
 
   /// "rule NAME (FILE:LINE): " and what the rule found.
-  public static func sentence(_ s: CashStep) -> String { "rule \(s.rule) (\(s.source)): " + finding(s.finding) }
+  public static func sentence(_ s: CashStep) -> String { "rule \(s.rule.name) (\(s.rule.source)): " + finding(s.finding) }
 
   static func finding(_ f: CashStep.Finding) -> String {
     switch f {
