@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueData
+import AccrueModel
 
 /// References that name a customer rather than an invoice (a customer number in the remittance text).
 extension Matcher {
@@ -15,15 +16,16 @@ extension Matcher {
 
   /// The customer the references name (the first found), when no invoice is named; it becomes the payer unless
   /// another payer was found, which wins (the reference then names nobody for this rule).
-  func customerNamed(_ refs: [FoundRef], _ ctx: inout RuleContext, _ notes: inout [String], _ head: String) -> Int32? {
+  func customerNamed(_ refs: [FoundRef], _ ctx: inout RuleContext, _ steps: inout [CashStep]) -> Int32? {
     for r in refs {
       guard let key = ReferenceKeys.keys(r.text).first, let c = customerRefs[key] else { continue }
       if let p = ctx.payer, p != c {
-        if explaining { notes.append("\(head): '\(r.text)' names customer \(data.customers[Int(c)].id), but the payer is \(data.customers[Int(p)].id)") }
+        let (named, payer) = (data.customers[Int(c)].id, data.customers[Int(p)].id)
+        note(&steps, ctx.rule, .customerNamedNotPayer(reference: r.text, customer: named, payer: payer))
         return nil
       }
       ctx.payer = c
-      if explaining { notes.append("\(head): '\(r.text)' names customer \(data.customers[Int(c)].id)") }
+      note(&steps, ctx.rule, .customerNamed(reference: r.text, customer: data.customers[Int(c)].id))
       return c
     }
     return nil

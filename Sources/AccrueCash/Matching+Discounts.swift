@@ -105,11 +105,11 @@ extension Matcher {
     let short = discounted - ctx.payment
     let limit = tolerance(ctx.under, total: discounted, ctx.currency, rule.r.rounding)
     let within = short <= limit
-    let discount = money(total - discounted, ctx.currency)
-    if explaining {
-      dec.note += "; short by \(money(short, ctx.currency)) of the discounted \(money(discounted, ctx.currency)) (early-payment discount \(discount)), "
-        + "\(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))" + unstated(ctx.under, ctx.currency)
-    }
+    let c = ctx.currency
+    let discount = money(total - discounted, c)
+    note(&dec, .shortOfDiscounted(
+      by: amount(short, c), discounted: amount(discounted, c), discount: amount(total - discounted, c), within: within,
+      tolerance: amount(limit, c), statedIn: statedIn(ctx.under, c)))
     dec.discounts = offered
     shortOutcome(&dec, within: within, rule, " (\(money(short, ctx.currency)) short of \(names(invoices)) after the early-payment discount of \(discount))")
     // Without an outcome the payment is a partial one: no discount.

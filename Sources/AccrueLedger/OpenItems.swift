@@ -36,7 +36,7 @@ extension Dataset {
       if a.status == .suggested {
         waiting = a.allocations.map(\.invoice)
         why = "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
-      } else if a.status == .exception, a.strategy != "no match", !a.suggestions.isEmpty {
+      } else if a.status == .exception, a.strategy != .noMatch, !a.suggestions.isEmpty {
         waiting = a.suggestions
         why = "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
       }

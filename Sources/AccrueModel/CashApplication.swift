@@ -49,6 +49,29 @@ public struct Allocation: Sendable, Hashable, InvoiceReferring {
   }
 }
 
+/// How a payment's invoices were chosen.
+public enum MatchStrategy: Sendable, Hashable {
+  /// The payment's references name the invoices: `count` open invoices applied (0 when the payment was held
+  /// before any was chosen: a currency mismatch, an invoice already paid or held, too many named).
+  case namedInReference(count: Int)
+  /// One of the rule's allocation strategies over the payer's (or, for `any customer`, anyone's) open invoices.
+  case allocation(AllocationStrategy)
+  /// Nothing matched: the rule's `on no match` outcome decided.
+  case noMatch
+}
+
+/// How the customer a payment comes from was found.
+public enum PayerFoundBy: Sendable, Hashable {
+  /// By one of the rule's payer methods: the invoices its reference names, the payer's account, the payer's name.
+  case method(PayerMethod)
+  /// By the invoice the payment's references name (a rule for any customer).
+  case invoiceNamed
+  /// By a customer the payment's references name (a customer number in the remittance text).
+  case customerNamed
+  /// By the one open invoice of exactly the payment's amount (a rule for any customer).
+  case amount
+}
+
 /// What became of a payment.
 public enum CashStatus: String, Sendable {
   /// Applied without review (`confidence auto`).
@@ -78,13 +101,13 @@ public struct CashApplication: Sendable {
   public var payerName: String
   /// The customer the payment was found to come from (id), and how.
   public var customer: String?
-  public var payerBy: String?
+  public var payerBy: PayerFoundBy?
   public var status: CashStatus
   /// The match rule that decided, with its place in the rules.
   public var rule: String?
   public var ruleSource: RuleRef?
-  /// How the invoices were chosen: `named in the reference`, `exact single`, `exact subset`, `oldest first`.
-  public var strategy: String?
+  /// How the invoices were chosen (nil when no rule decided).
+  public var strategy: MatchStrategy?
   public var allocations: [Allocation]
   /// Overpayment written off.
   public var writeOff: Fixed
@@ -96,8 +119,8 @@ public struct CashApplication: Sendable {
   public var reason: String?
   /// Invoices an analyst may want to look at (for exceptions).
   public var suggestions: [String]
-  /// Why: each rule tried and what it found.
-  public var explanation: [String]
+  /// Why: each rule tried and what it found (recorded only when explaining).
+  public var explanation: [CashStep]
 
   /// Holds nothing on the heap: stands in for an application moved elsewhere.
   public static let placeholder = CashApplication(
@@ -127,11 +150,11 @@ public struct CashApplication: Sendable {
     currency: Currency,
     payerName: String,
     customer: String? = nil,
-    payerBy: String? = nil,
+    payerBy: PayerFoundBy? = nil,
     status: CashStatus,
     rule: String? = nil,
     ruleSource: RuleRef? = nil,
-    strategy: String? = nil,
+    strategy: MatchStrategy? = nil,
     allocations: [Allocation],
     writeOff: Fixed,
     credit: Fixed,
@@ -139,7 +162,7 @@ public struct CashApplication: Sendable {
     queue: String? = nil,
     reason: String? = nil,
     suggestions: [String],
-    explanation: [String]
+    explanation: [CashStep]
   ) {
     self.paymentID = paymentID
     self.source = source

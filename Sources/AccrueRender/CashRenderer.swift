@@ -65,7 +65,7 @@ public enum CashRenderer {
       t.put(": customer ")
       t.put(cust)
       if let by = p.pointee.payerBy {
-        t.put(by == "invoice" ? " (found by the invoice it names)" : " (found by \(by))")
+        t.put(by == .invoiceNamed ? " (found by the invoice it names)" : " (found by \(CashText.payerFoundBy(by)))")
       }
     }
     t.put("\n    ")
@@ -79,7 +79,7 @@ public enum CashRenderer {
     }
     if let s = p.pointee.strategy {
       t.put(", ")
-      t.put(s)
+      t.put(CashText.strategy(s))
     }
     t.put("\n")
     // Allocations read field by field (a copy of each would retain its strings).
@@ -116,7 +116,7 @@ public enum CashRenderer {
     if !p.pointee.suggestions.isEmpty { t.put("    candidates: " + p.pointee.suggestions.joined(separator: ", ") + "\n") }
     if explaining {
       t.put("    from " + p.pointee.source + "\n")
-      for e in p.pointee.explanation { t.put("    - " + e + "\n") }
+      for e in p.pointee.explanation { t.put("    - " + CashText.sentence(e) + "\n") }
     }
   }
 
@@ -131,14 +131,25 @@ public enum CashRenderer {
   }
 
   public static func json(_ a: CashApplication) -> JSON {
+    var sentences = CashText.Sentences()
+    return json(a, &sentences)
+  }
+
+  /// Cash applications as JSON, their equal sentences shared (see `CashText.Sentences`).
+  public static func json(_ list: [CashApplication]) -> [JSON] {
+    var sentences = CashText.Sentences()
+    return list.map { json($0, &sentences) }
+  }
+
+  static func json(_ a: CashApplication, _ sentences: inout CashText.Sentences) -> JSON {
     let c = a.currency
     func amount(_ v: Fixed) -> JSON { .string(InvoiceRenderer.plain(v, c)) }
     func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
     return .object([
       ("key", .string(a.key)), ("payment", .string(a.paymentID)), ("date", .string(a.date.description)), ("currency", .string(c.code)),
-      ("amount", amount(a.amount)), ("payer_name", .string(a.payerName)), ("customer", opt(a.customer)), ("payer_found_by", opt(a.payerBy)),
+      ("amount", amount(a.amount)), ("payer_name", .string(a.payerName)), ("customer", opt(a.customer)), ("payer_found_by", opt(a.payerBy.map(CashText.payerFoundBy))),
       ("status", .string(a.status.rawValue)), ("rule", opt(a.rule)), ("rule_source", opt(a.ruleSource?.description)),
-      ("strategy", opt(a.strategy)),
+      ("strategy", opt(a.strategy.map(CashText.strategy))),
       (
         "allocations",
         .array(
@@ -152,7 +163,7 @@ public enum CashRenderer {
       ),
       ("overpayment_written_off", amount(a.writeOff)), ("credit_on_account", amount(a.credit)), ("unapplied", amount(a.unapplied)),
       ("queue", opt(a.queue)), ("reason", opt(a.reason)), ("candidates", .array(a.suggestions.map { .string($0) })),
-      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string($0) })),
+      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(sentences.sentence($0)) })),
     ])
   }
 

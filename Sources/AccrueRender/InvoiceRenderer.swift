@@ -111,7 +111,7 @@ public enum InvoiceRenderer {
     guard case .object(var fields) = json(r, invoices: []) else { return }
     if let m = cash {
       let summary = fields.removeLast()
-      fields.append(("matches", .array(m.applications.map(CashRenderer.json))))
+      fields.append(("matches", .array(CashRenderer.json(m.applications))))
       if case .object(let s) = summary.1 {
         fields.append((summary.0, .object(s + CashRenderer.summaryJSON(m))))
       } else {

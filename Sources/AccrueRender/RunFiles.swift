@@ -55,7 +55,7 @@ public enum RunFiles {
     func csv(_ name: String) -> (name: String, bytes: [UInt8]) { (name + ".csv", Array(csvTable(name, o).utf8)) }
     var out = [("invoices.json", Array(invoicesJSON.utf8)), csv("invoices"), ("reminders.json", Array(remindersJSON.utf8)), csv("reminders"), csv("actions")]
     if let r = o.cash {
-      let json = JSON.array(r.applications.map(CashRenderer.json)).serialized(pretty: true) + "\n"
+      let json = JSON.array(CashRenderer.json(r.applications)).serialized(pretty: true) + "\n"
       out += [("cash_applications.json", Array(json.utf8)), csv("cash_applications"), csv("exceptions")]
     }
     return out

@@ -65,7 +65,7 @@ struct EarlyPaymentTests {
     let out = try Self.run(["p1,2026-10-09,,470.40,USD,,INV-1001,Acme Corporation,"])
     #expect(out.failures.isEmpty)
     let a = try #require(out.cash?.applications.first)
-    #expect(a.status == .applied, "\(a.reason ?? "") \(a.explanation)")
+    #expect(a.status == .applied, "\(a.reason ?? "") \(CashText.sentences(a.explanation))")
     let al = try #require(a.allocations.first)
     #expect(al.amount == Fixed.parse(Array("470.40".utf8)))
     #expect(al.discount == Fixed.parse(Array("9.60".utf8)))

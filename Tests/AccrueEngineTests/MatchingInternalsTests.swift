@@ -4,6 +4,7 @@ import AccrueCore
 import AccrueGen
 import AccrueImport
 import AccrueModel
+import AccrueParallel
 import Testing
 
 @Suite("Reference keys compared in one pass")
@@ -56,7 +57,7 @@ struct RadixSortTests {
       return (hi, lo, Int32(i))
     }
     let expected = keys.sorted { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo != b.lo ? a.lo < b.lo : a.index < b.index }
-    Matcher.radixSort(&keys)
+    RadixSort.sort(&keys)
     #expect(keys.map(\.index) == expected.map(\.index))
   }
 }

@@ -8,6 +8,7 @@ import AccrueGen
 import AccrueImport
 import AccrueLedger
 import AccrueModel
+import AccrueRender
 import AccrueRun
 import AccrueTestSupport
 import Foundation
@@ -118,11 +119,11 @@ struct MatchingTests {
     let a = try Cash.one("p1,2026-11-02,,1000.00,USD,,Payment INV-2026-000123 thank you,Globex,")
     #expect(a.status == .applied)
     #expect(a.rule == "invoice_number")
-    #expect(a.strategy == "named in the reference")
+    #expect(a.strategy.map(CashText.strategy) == "named in the reference")
     #expect(Cash.applied(a) == ["i1=1000.00"])
     #expect(a.allocations[0].closes)
     #expect(a.customer == "c2")
-    #expect(a.payerBy == "invoice")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "invoice")
     #expect(a.ruleSource?.line == 2)
   }
 
@@ -161,20 +162,20 @@ struct MatchingTests {
     let a = try Cash.one("p1,2026-11-02,,250.00,USD,,,GLOBEX,DE89370400440532013000")
     #expect(a.status == .suggested)
     #expect(a.rule == "amount_only")
-    #expect(a.payerBy == "account")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "account")
     #expect(Cash.applied(a) == ["i2=250.00"])
   }
 
   @Test("one payment over three invoices: named in the remittance, or found as an exact subset")
   func threeInvoices() throws {
     let named = try Cash.one("p1,2026-11-02,,1650.00,USD,,\"INV-2026-000123, INV-2026-000124, INV-2026-000125\",Globex,")
-    #expect(named.strategy == "named in the reference (3 invoices)")
+    #expect(named.strategy.map(CashText.strategy) == "named in the reference (3 invoices)")
     #expect(Cash.applied(named) == ["i1=1000.00", "i2=250.00", "i3=400.00"])
     #expect(named.status == .applied)
     let subset = try Cash.one("p1,2026-11-02,,1650.00,USD,,,Globex GmbH,")
     #expect(subset.rule == "several")
-    #expect(subset.strategy == "exact subset")
-    #expect(subset.payerBy == "name")
+    #expect(subset.strategy.map(CashText.strategy) == "exact subset")
+    #expect(subset.payerBy.map(CashText.payerFoundBy) == "name")
     #expect(Cash.applied(subset) == ["i1=1000.00", "i2=250.00", "i3=400.00"])
     // Two of them: the subset that sums to the payment.
     let two = try Cash.one("p1,2026-11-02,,1250.00,USD,,,Globex GmbH,")
@@ -200,7 +201,7 @@ struct MatchingTests {
     #expect(a.unapplied == Fixed("900.00")!)
     #expect(a.suggestions == ["i1"])
     // The explanation names the tolerance that applied: the larger of 10.00 USD and 0.5% of 1,000.00.
-    #expect(a.explanation.last?.hasSuffix("short by 100.00 USD, beyond the tolerance of 10.00 USD") == true)
+    #expect(CashText.sentences(a.explanation).last?.hasSuffix("short by 100.00 USD, beyond the tolerance of 10.00 USD") == true)
   }
 
   @Test("overpayment: within tolerance a credit on account, beyond it the invoice is paid and the excess held")
@@ -320,9 +321,9 @@ struct MatchingTests {
     r.applications.map { a in
       let allocations = a.allocations.map { "\($0.invoice)=\($0.amount)+\($0.writtenOff)\($0.closes ? " closes" : "")" }
       return [
-        a.key, a.status.rawValue, a.customer ?? "-", a.payerBy ?? "-", a.rule ?? "-", a.strategy ?? "-", allocations.joined(separator: ","),
+        a.key, a.status.rawValue, a.customer ?? "-", a.payerBy.map(CashText.payerFoundBy) ?? "-", a.rule ?? "-", a.strategy.map(CashText.strategy) ?? "-", allocations.joined(separator: ","),
         "\(a.writeOff)", "\(a.credit)", "\(a.unapplied)", a.queue ?? "-", a.reason ?? "-", a.suggestions.joined(separator: ","),
-        a.explanation.joined(separator: " | "),
+        CashText.sentences(a.explanation).joined(separator: " | "),
       ].joined(separator: " ; ")
     } + r.failures.map(\.description)
   }
@@ -400,7 +401,7 @@ struct MatchingTests {
   @Test("oldest first settles the oldest invoices, the last one partly; a remainder beyond them is credited")
   func oldestFirst() throws {
     let part = try Cash.one("p1,2026-11-02,,1100.00,USD,,,Globex GmbH,")
-    #expect(part.strategy == "oldest first")
+    #expect(part.strategy.map(CashText.strategy) == "oldest first")
     #expect(Cash.applied(part) == ["i1=1000.00", "i2=100.00"])
     #expect(part.allocations[1].closes == false)
     let over = try Cash.one("p1,2026-11-02,,2000.00,USD,,,Globex GmbH,")

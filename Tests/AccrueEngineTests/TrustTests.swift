@@ -9,6 +9,7 @@ import AccrueDiagnostics
 import AccrueLedger
 import AccrueModel
 import AccrueParser
+import AccrueRender
 import AccrueRun
 import Foundation
 import Testing
@@ -59,7 +60,7 @@ struct TrustTests {
     let a = try #require(r.applications.first)
     #expect(a.status == .applied, "\(a.reason ?? "")")
     #expect(a.allocations.first?.writtenOff == Fixed(5))
-    #expect(a.explanation.contains { $0.contains("short by 5.00 USD, within the tolerance of 9.95 USD") }, "\(a.explanation)")
+    #expect(CashText.sentences(a.explanation).contains { $0.contains("short by 5.00 USD, within the tolerance of 9.95 USD") }, "\(CashText.sentences(a.explanation))")
   }
 
   @Test("min of amounts per currency and a percent of the payment: each payment's own currency and amount")
@@ -205,7 +206,7 @@ struct TrustTests {
     #expect(Self.codes(rules.replacingOccurrences(of: "allocate exact single", with: "allocate exact single\n  confidence suggest")).isEmpty)
     let a = try #require(try Self.cash(["p1,2026-11-02,,5000.00,USD,,,Unknown payer,"], rules: rules).applications.first)
     #expect(a.customer == "c3")
-    #expect(a.payerBy == "amount")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "amount")
   }
 
   @Test("a reference that names a customer, not an invoice: the rule's allocation chooses among its invoices")
@@ -222,9 +223,9 @@ struct TrustTests {
     let invoices = Cash.invoices.replacingOccurrences(of: ",c2,", with: ",CUST-0002,").replacingOccurrences(of: ",c3,", with: ",CUST-0003,")
     let r = try Self.cash(["p1,2026-11-02,,250.00,USD,,Customer CUST-0002 October,Someone,"], rules: rules, customers: customers, invoices: invoices, accounts: "customer,account\n")
     let a = try #require(r.applications.first)
-    #expect(a.status == .applied, "\(a.explanation)")
+    #expect(a.status == .applied, "\(CashText.sentences(a.explanation))")
     #expect(a.customer == "CUST-0002")
-    #expect(a.payerBy == "reference")
+    #expect(a.payerBy.map(CashText.payerFoundBy) == "reference")
     #expect(a.allocations.map(\.invoice) == ["i2"])
   }
 
