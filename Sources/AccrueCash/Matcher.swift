@@ -159,10 +159,10 @@ struct Matcher {
     byCustomer = lists
     // Currency and amount back from the key (not from the invoice: a cache miss each).
     byAmount = keys.map { k in (UInt32(truncatingIfNeeded: k.hi >> 40), Int64(bitPattern: (k.hi & 0xFF_FFFF_FFFF) << 24 | k.lo >> 32), k.index) }
-    PhaseLog.mark("matching: open amounts and lists")
+    PhaseLog.mark("open amounts and lists")
     references = tables.references
     names = tables.names
-    PhaseLog.mark("matching: waiting for the reference table and payer names")
+    PhaseLog.mark("waiting for the reference table and payer names")
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }

@@ -49,21 +49,21 @@ public enum CashApplicationRun {
       out.tally()
       return out
     }
-    PhaseLog.mark("matching: duplicates and reversals")
+    PhaseLog.mark("duplicates and reversals")
     // The references in the payments are looked for on another thread from when the reference table is ready,
     // while this one makes the matcher's tables; then on both.
     let made = tables ?? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers)
     let finding = ReferenceFinding(
       toMatch, in: payments, plan: plan, invoices: data.invoices, tables: made, parallelAt: min(batchesFrom, Matcher.parallelAt))
     var m = Matcher(plan: plan, data: data, asOf: asOf, explaining: explanations, tables: made)
-    PhaseLog.mark("matching: tables of open invoices")
+    PhaseLog.mark("tables of open invoices")
     // Payments that name open invoices go first (each group in booking date, then id order), so a guess from the
     // amount alone never takes an invoice another payment names. The references found are kept for the rules.
     let (refs, names) = m.references(finding, of: toMatch, in: payments)
     var naming: [Int] = []
     var others: [Int] = []
     for (k, pi) in toMatch.enumerated() { if names[k] { naming.append(pi) } else { others.append(pi) } }
-    PhaseLog.mark("matching: references found")
+    PhaseLog.mark("references found")
     let order = naming + others
     if order.count >= batchesFrom {
       m.applyInBatches(order, payments, refs, batchSize: batchSize, slots, &results)
@@ -73,7 +73,7 @@ public enum CashApplicationRun {
         for pi in order { results[Int(slots[pi])] = m.apply(PaymentView(buf, pi), refs: refs[pi]) }
       }
     }
-    PhaseLog.mark("matching: rules applied")
+    PhaseLog.mark("rules applied")
     out.applications = results
     out.failures = m.failures
     // What the run made for itself (the references found, a million-invoice matcher) is freed on another thread
