@@ -152,8 +152,8 @@ extension Billing {
   /// Lines of the non-usage charges of one timing for [a, b) under terms `t`.
   static func periodLines(
     _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, terms t: Terms, timing: BillTiming,
-    _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool, sign: Fixed = Fixed(1),
-    note: String = "", env: Env
+    _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool,
+    kind: InvoiceLine.Kind = .charge, note: String = "", env: Env
   ) -> [InvoiceLine] {
     let spec = plan.plans[t.plan]
     let te = trialEnd(spec, c, env)
@@ -192,24 +192,24 @@ extension Billing {
         }
         return chargeLines(
           plan, data, c, spec: phased, te: te, timing: timing, pa, pb, fullDays: fullDays, firstInvoice: firstInvoice && pa == a,
-          sign: sign, note: note + (ph.map { "\($0.name) phase: " } ?? ""), env: env)
+          kind: kind, note: note + (ph.map { "\($0.name) phase: " } ?? ""), env: env)
       }
     }
     return chargeLines(
-      plan, data, c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, sign: sign, note: note,
+      plan, data, c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note,
       env: env)
   }
 
   static func chargeLines(
     _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
-    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, sign: Fixed, note: String, env: Env
+    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
   ) -> [InvoiceLine] {
     var out: [InvoiceLine] = []
     for ch in spec.charges {
       if case .usage = ch.quantity { continue }
       let isOnce: Bool = { if case .once? = ch.pricing { return true } else { return false } }()
       if isOnce {
-        guard firstInvoice, timing == .advance, sign == Fixed(1) else { continue }
+        guard firstInvoice, timing == .advance, kind != .credit else { continue }
       } else if ch.timing != timing {
         continue
       }
@@ -227,7 +227,7 @@ extension Billing {
         value = env.exact(amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding), ch.source, "\(amt) x \(days) / \(fullDays)")
         if env.explaining { explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)") }
       }
-      if sign != Fixed(1) { value = env.exact(value.negated, ch.source, "-\(value)") }
+      if kind == .credit { value = env.exact(value.negated, ch.source, "-\(value)") }
       let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
       if env.explaining { explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)") }
       var desc = ch.label
@@ -235,7 +235,7 @@ extension Billing {
       if prorated { desc += ", \(days) of \(fullDays) days" }
       if !note.isEmpty { desc = note + desc }
       var line = InvoiceLine(
-        description: desc, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
+        description: desc, kind: kind, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
         periodStart: a, periodEnd: b, rule: ch.source, explanation: explain)
       line.tiers = tiersHit
       out.append(line)
@@ -282,7 +282,7 @@ extension Billing {
         sources += c.changes.filter { $0.date == seg.start }.map(\.source)
         lines += periodLines(
           plan, data, c, terms: billed, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
-          sign: Fixed(-1), note: "Credit, unused from \(seg.start): ", env: env)
+          kind: .credit, note: "Credit, unused from \(seg.start): ", env: env)
         lines += periodLines(
           plan, data, c, terms: seg.terms, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
           note: "From \(seg.start): ", env: env)
@@ -344,7 +344,7 @@ extension Billing {
         if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
         var line = InvoiceLine(
           description: (usagePhase.map { "\($0.name) phase: " } ?? "") + usageDescription(ch, metric, a, q, uspec.currency),
-          charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
+          kind: .usage, charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
           rule: ch.source, explanation: explain)
         line.tiers = tiersHit
         lines.append(line)
@@ -381,7 +381,7 @@ extension Billing {
         lines.append(
           InvoiceLine(
             description: "Minimum commitment true-up (\(due.formatted(places: currency.minorUnits)) committed, \(spend.formatted(places: currency.minorUnits)) spent)",
-            charge: "minimum", quantity: nil,
+            kind: .minimumTrueUp, charge: nil, quantity: nil,
             unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: minRule,
             explanation: [
               "rule \(minRule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",

@@ -2,10 +2,29 @@ import AccrueCore
 
 /// One line of an invoice, with how it was computed.
 public struct InvoiceLine: Sendable {
+  /// What a line bills, as the billing rules tell lines apart.
+  public enum Kind: Sendable, Hashable {
+    /// A flat, per-unit, package, tiered or one-time charge for a service period (in advance or in arrears),
+    /// including the charge at new terms from a mid-period change.
+    case charge
+    /// A usage charge: the period's metered usage, priced.
+    case usage
+    /// A discount: a share or an amount off the charge lines it covers (negative), with the discount's label
+    /// when the rules give one.
+    case discount(label: String?)
+    /// The minimum commitment's true-up: the period's shortfall of spend against the commitment.
+    case minimumTrueUp
+    /// A credit for the unused part of an advance charge after a mid-period change of terms (negative).
+    case credit
+  }
+
   /// What the line bills, as printed.
   public var description: String
-  /// The charge (or discount, minimum, tax) it comes from.
-  public var charge: String
+  /// What kind of line it is.
+  public var kind: Kind
+  /// The name of the charge it comes from; for a discount, the charge it is on (nil when it is on the whole
+  /// invoice); nil for the minimum true-up.
+  public var charge: String?
   /// Quantity, when the line is per unit.
   public var quantity: Fixed?
   /// Unit price, when one price applies to every unit.
@@ -24,7 +43,8 @@ public struct InvoiceLine: Sendable {
 
   public init(
     description: String,
-    charge: String,
+    kind: Kind,
+    charge: String?,
     quantity: Fixed? = nil,
     unitPrice: Fixed? = nil,
     amount: Fixed,
@@ -35,6 +55,7 @@ public struct InvoiceLine: Sendable {
     tiers: [Int] = []
   ) {
     self.description = description
+    self.kind = kind
     self.charge = charge
     self.quantity = quantity
     self.unitPrice = unitPrice

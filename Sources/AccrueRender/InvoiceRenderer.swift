@@ -211,7 +211,7 @@ public enum InvoiceRenderer {
           "lines",
           .array(
             inv.lines.map { l in
-              var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(l.charge))]
+              var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(BillingText.chargeColumn(l)))]
               if let q = l.quantity { lf.append(("quantity", .string(q.description))) }
               if let u = l.unitPrice { lf.append(("unit_price", .string(u.description))) }
               lf += [
