@@ -9,7 +9,7 @@ extension Billing {
   /// the unit price when one price applies to every unit, and the steps for `--explain`.
   static func price(
     _ ch: CompiledCharge, quantity q: Fixed, env: Env, currency: Currency, firstTierFee: Bool = true
-  ) -> (amount: Fixed, unit: Fixed?, steps: [String], tiers: [Int])? {
+  ) -> (amount: Fixed, unit: Fixed?, steps: [BillingStep], tiers: [Int])? {
     func money(_ e: CExpr) -> Fixed? {
       switch e.eval(env) {
       case .money(let v, let c):
@@ -22,41 +22,40 @@ extension Billing {
       }
     }
     var qty = q
-    var steps: [String] = []
-    func step(_ text: @autoclosure () -> String) { if env.explaining { steps.append(text()) } }
+    var steps = BillingSteps(explaining: env.explaining)
     func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, ch.source, "charge \(ch.name): " + what()) }
     if let f = ch.free, case .number(let free) = f.eval(env), free > .zero {
       let after = Swift.max(.zero, exact(qty.subtracting(free), "\(qty) - \(free)"))
-      step("free units: \(qty) - \(free) = \(after)")
+      steps.add(.freeUnits(quantity: qty, free: free, left: after))
       qty = after
     }
     switch ch.pricing {
     case .flat(let e)?, .once(let e)?:
       guard let v = money(e) else { return nil }
-      step("\(ch.pricing!.kind) \(v) \(currency.code)")
-      return (v, nil, steps, [])
+      steps.add(.fixedPrice(once: ch.isOnce, price: v, currency: currency))
+      return (v, nil, steps.list, [])
     case .perUnit(let e)?:
       guard let unit = money(e) else { return nil }
       let amt = exact(unit.multiplied(by: qty), "\(qty) x \(unit)")
-      step("\(qty) x \(unit) \(currency.code) = \(amt)")
-      return (amt, unit, steps, [])
+      steps.add(.perUnit(quantity: qty, unitPrice: unit, currency: currency, amount: amt))
+      return (amt, unit, steps.list, [])
     case .package(let size, let price)?:
       guard case .number(let s) = size.eval(env), !s.isZero, let p = money(price) else { return nil }
       let packs = qty.divided(by: s)?.ceilingInt() ?? 0
       let amt = exact(qty.divided(by: s)?.ceilingInt().flatMap { Fixed(Int($0)).multiplied(by: p) }, "\(qty) units in packages of \(s) at \(p)")
-      step("\(qty) units in packages of \(s): \(packs) package(s) (rounded up) x \(p) = \(amt)")
-      return (amt, nil, steps, [])
+      steps.add(.packages(quantity: qty, size: s, packages: packs, price: p, amount: amt))
+      return (amt, nil, steps.list, [])
     case .tiers(let mode, let tiers)?:
       var total = Fixed.zero
       var reached: [Int] = []
       // No units: the first tier's flat fee alone, unless the rules say 'first tier fee when used'.
       if qty <= .zero, let first = tiers.first, let ff = first.flatFee {
         guard firstTierFee, let f = money(ff) else {
-          step("no units: no flat fee ('first tier fee when used')")
-          return (.zero, nil, steps, [])
+          steps.add(.noUnitsNoFlatFee)
+          return (.zero, nil, steps.list, [])
         }
-        step("no units: the first tier's flat fee \(f) ('first tier fee always', the default)")
-        return (f, nil, steps, [0])
+        steps.add(.noUnitsFirstTierFee(f))
+        return (f, nil, steps.list, [0])
       }
       if mode == .graduated {
         for (ti, t) in tiers.enumerated() {
@@ -67,21 +66,21 @@ extension Billing {
           reached.append(ti)
           guard let p = money(t.unitPrice) else { return nil }
           var part = exact(units.multiplied(by: p), "\(units) x \(p)")
-          var text = "tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(units) x \(p)"
+          var flat: Fixed?
           if let ff = t.flatFee, let f = money(ff) {
             part = exact(part.adding(f), "\(part) + \(f)")
-            text += " + flat \(f)"
+            flat = f
           }
           total = exact(total.adding(part), "the tiers' total")
-          step(text + " = \(part)")
+          steps.add(.graduatedTier(from: t.from, to: t.to, units: units, unitPrice: p, flatFee: flat, amount: part))
         }
-        step("graduated total \(total)")
-        return (total, nil, steps, reached)
+        steps.add(.graduatedTotal(total))
+        return (total, nil, steps.list, reached)
       }
       // Volume: every unit at the price of the tier the quantity reaches.
       guard qty > .zero else {
-        step("no units")
-        return (.zero, nil, steps, [])
+        steps.add(.noUnits)
+        return (.zero, nil, steps.list, [])
       }
       let hit =
         tiers.firstIndex(where: { t in
@@ -91,13 +90,13 @@ extension Billing {
       guard hit >= 0, let p = money(tiers[hit].unitPrice) else { return nil }
       var amt = exact(qty.multiplied(by: p), "\(qty) x \(p)")
       let t = tiers[hit]
-      var text = "volume tier \(t.from)\(t.to.map { " to \($0)" } ?? " and above"): \(qty) x \(p)"
+      var flat: Fixed?
       if let ff = t.flatFee, let f = money(ff) {
         amt = exact(amt.adding(f), "\(amt) + \(f)")
-        text += " + flat \(f)"
+        flat = f
       }
-      step(text + " = \(amt)")
-      return (amt, p, steps, [hit])
+      steps.add(.volumeTier(from: t.from, to: t.to, quantity: qty, unitPrice: p, flatFee: flat, amount: amt))
+      return (amt, p, steps.list, [hit])
     case .percentage?, nil:
       return nil
     }
@@ -113,14 +112,14 @@ extension Billing {
   }
 
   /// A charge's `minimum`: its line is at least that much each period (before a partial period's proration).
-  static func chargeMinimum(_ ch: CompiledCharge, _ amount: Fixed, env: Env, currency: Currency, _ explain: inout [String]) -> Fixed {
+  static func chargeMinimum(_ ch: CompiledCharge, _ amount: Fixed, env: Env, currency: Currency, _ steps: inout BillingSteps) -> Fixed {
     guard let m = ch.minimum, case .money(let floor, let c) = m.eval(env) else { return amount }
     guard c == currency else {
       env.fail("\(ch.name): the minimum is in \(c.code), the plan bills in \(currency.code)", m.span)
       return amount
     }
     guard amount < floor else { return amount }
-    if env.explaining { explain.append("below the charge's minimum: \(amount) raised to \(floor)") }
+    steps.add(.raisedToMinimum(amount: amount, minimum: floor))
     return floor
   }
 
@@ -207,7 +206,7 @@ extension Billing {
     var out: [InvoiceLine] = []
     for ch in spec.charges {
       if case .usage = ch.quantity { continue }
-      let isOnce: Bool = { if case .once? = ch.pricing { return true } else { return false } }()
+      let isOnce = ch.isOnce
       if isOnce {
         guard firstInvoice, timing == .advance, kind != .credit else { continue }
       } else if ch.timing != timing {
@@ -219,24 +218,26 @@ extension Billing {
       if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
       guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency, firstTierFee: spec.firstTierFeeAlways)
       else { continue }
-      var explain: [String] = env.explaining ? ["rule \(ch.source): charge \(ch.name)"] + steps : []
+      var explain = BillingSteps(explaining: env.explaining)
+      explain.add(.charge(rule: ch.source, name: ch.name))
+      explain.add(contentsOf: steps)
       let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
       var value = amt
       let prorated = !isOnce && ch.prorate && days != fullDays
       if prorated {
         value = env.exact(amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding), ch.source, "\(amt) x \(days) / \(fullDays)")
-        if env.explaining { explain.append("prorated \(days) of \(fullDays) days: \(amt) x \(days) / \(fullDays) = \(value)") }
+        explain.add(.prorated(days: days, fullDays: fullDays, amount: amt, prorated: value))
       }
       if kind == .credit { value = env.exact(value.negated, ch.source, "-\(value)") }
       let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
-      if env.explaining { explain.append("rounded \(spec.rounding.rawValue) to \(spec.currency.minorUnits) decimals: \(rounded)") }
+      explain.add(.rounded(spec.rounding, places: spec.currency.minorUnits, amount: rounded))
       var desc = ch.label
       if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
       if prorated { desc += ", \(days) of \(fullDays) days" }
       if !note.isEmpty { desc = note + desc }
       var line = InvoiceLine(
         description: desc, kind: kind, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
-        periodStart: a, periodEnd: b, rule: ch.source, explanation: explain)
+        periodStart: a, periodEnd: b, rule: ch.source, explanation: explain.list)
       line.tiers = tiersHit
       out.append(line)
     }
@@ -312,12 +313,9 @@ extension Billing {
         let a = accs[ai]
         let metric = plan.metrics[m]
         sources += a.firstRows
-        var explain: [String] = []
-        if env.explaining { explain = [
-          "rule \(ch.source): charge \(ch.name), usage of metric \(metric.name) (\(metric.source))",
-          "\(a.events) event(s) from \(arr.start) to \(CivilDate(dayNumber: arr.end.dayNumber - 1))"
-            + (a.firstRows.isEmpty ? "" : ", first rows " + a.firstRows.map(\.description).joined(separator: ", ")),
-        ] }
+        var explain = BillingSteps(explaining: env.explaining)
+        explain.add(.usageCharge(rule: ch.source, name: ch.name, metric: metric.name, metricRule: metric.source))
+        explain.add(.usageEvents(events: a.events, first: arr.start, last: CivilDate(dayNumber: arr.end.dayNumber - 1), firstRows: a.firstRows))
         let q = usageQuantity(a, metric)
         var amount: Fixed
         var unit: Fixed?
@@ -327,25 +325,25 @@ extension Billing {
             amount = percentageFees(a, pct, ch, env: env, &explain)
           } else {
             amount = a.fees
-            if env.explaining { explain.append("percentage \(rate.resolved) of each transaction (plus fee, within min/max), summed: \(amount)") }
+            explain.add(.percentageSummed(rate: rate.resolved, total: amount))
           }
           // A charge's minimum raises the line as for any pricing.
           amount = chargeMinimum(ch, amount, env: env, currency: uspec.currency, &explain)
         } else {
-          if env.explaining { explain.append("\(metric.aggregation.rawValue) = \(q)") }
+          explain.add(.aggregated(metric.aggregation, quantity: q))
           guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency, firstTierFee: uspec.firstTierFeeAlways)
           else { continue }
           unit = u
           tiersHit = hit
-          explain += steps
+          explain.add(contentsOf: steps)
           amount = chargeMinimum(ch, amt, env: env, currency: uspec.currency, &explain)
         }
         let rounded = env.exact(amount.rounded(places: uspec.currency.minorUnits, uspec.rounding), ch.source, "\(amount) rounded")
-        if env.explaining { explain.append("rounded \(uspec.rounding.rawValue) to \(uspec.currency.minorUnits) decimals: \(rounded)") }
+        explain.add(.rounded(uspec.rounding, places: uspec.currency.minorUnits, amount: rounded))
         var line = InvoiceLine(
           description: (usagePhase.map { "\($0.name) phase: " } ?? "") + usageDescription(ch, metric, a, q, uspec.currency),
           kind: .usage, charge: ch.name, quantity: q, unitPrice: unit, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
-          rule: ch.source, explanation: explain)
+          rule: ch.source, explanation: explain.list)
         line.tiers = tiersHit
         lines.append(line)
       }
@@ -383,10 +381,11 @@ extension Billing {
             description: "Minimum commitment true-up (\(due.formatted(places: currency.minorUnits)) committed, \(spend.formatted(places: currency.minorUnits)) spent)",
             kind: .minimumTrueUp, charge: nil, quantity: nil,
             unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end, rule: minRule,
-            explanation: [
-              "rule \(minRule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)",
-              "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)",
-            ]))
+            explanation: env.explaining
+              ? [
+                .minimumCommitment(rule: minRule, minimum: minimum, days: days, fullDays: full, due: due),
+                .trueUp(spend: spend, trueUp: gap),
+              ] : []))
       }
     }
 
@@ -472,5 +471,13 @@ extension Billing {
       let inst = zip(amounts, parts).map { Installment(amount: Fixed(minorUnits: $0.0, exponent: exp), dueDate: add(issue, $0.1.after)) }
       return (inst.last?.dueDate ?? issue, "installments", inst)
     }
+  }
+}
+
+extension CompiledCharge {
+  /// Whether the charge is billed once, on the contract's first invoice.
+  var isOnce: Bool {
+    if case .once? = pricing { return true }
+    return false
   }
 }

@@ -36,8 +36,8 @@ public struct InvoiceLine: Sendable {
   public var periodEnd: CivilDate
   /// The rule that produced it.
   public var rule: RuleRef
-  /// Steps of the computation, for `--explain`.
-  public var explanation: [String]
+  /// Steps of the computation, for `--explain` (empty unless the run explained this invoice).
+  public var explanation: [BillingStep]
   /// Tiers the quantity reached (indices into the charge's tiers), for `--coverage`.
   public var tiers: [Int] = []
 
@@ -51,7 +51,7 @@ public struct InvoiceLine: Sendable {
     periodStart: CivilDate,
     periodEnd: CivilDate,
     rule: RuleRef,
-    explanation: [String],
+    explanation: [BillingStep],
     tiers: [Int] = []
   ) {
     self.description = description

@@ -156,7 +156,7 @@ public enum InvoiceRenderer {
         let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
         out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
         if explaining {
-          for step in l.explanation { out += "        \(step)\n" }
+          for step in l.explanation { out += "        \(BillingText.sentence(step))\n" }
         }
       }
       out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
