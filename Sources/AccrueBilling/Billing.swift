@@ -8,12 +8,16 @@ import AccrueImport
 
 /// One invoice to compute: a contract and a billing date in the run's window.
 struct BillTask {
+  /// A service period [start, end) and the full period it belongs to (for proration: a contract's first or last
+  /// period may be partial).
+  typealias Period = (start: CivilDate, end: CivilDate, full: (CivilDate, CivilDate))
+
   var contract: Int
   var date: CivilDate
-  /// Advance period [start, end) and the full period it belongs to (for proration), if any.
-  var advance: (start: CivilDate, end: CivilDate, full: (CivilDate, CivilDate))?
-  /// Arrears period and its full period, if any.
-  var arrears: (start: CivilDate, end: CivilDate, full: (CivilDate, CivilDate))?
+  /// Advance period, if any.
+  var advance: Period?
+  /// Arrears period, if any.
+  var arrears: Period?
   /// 0 for the first invoice of the contract, then one more per period.
   var periodNumber: Int
   /// Usage accumulators of this task's arrears period, by metric index.
@@ -50,13 +54,16 @@ struct Accumulator {
 
 /// Carries the second thread's invoices back (written once before the join).
 final class ResultBox: @unchecked Sendable {
-  var value: (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int)?
+  var value: Billing.InvoicePart?
 }
 
 /// Runs billing: which invoices are due in (since, asOf], with every line computed and explained.
 public enum Billing {
   /// Progress reports: a phase name and how far it is (done, total; total 0 when unknown).
   public typealias Progress = (String, Int, Int) -> Void
+  /// Some tasks' invoices: those to issue, the rules that failed, how many were already issued, how many were
+  /// skipped for a zero total.
+  typealias InvoicePart = (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int)
 
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, progress: Progress? = nil,
@@ -77,51 +84,9 @@ public enum Billing {
       env.reset()
     }
 
-    // 2. Usage accumulators for every arrears period being billed.
-    var accs: [Accumulator] = []
-    var pieces: [(primary: Int, piece: Int)] = []
-    var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
-    for ti in tasks.indices {
-      guard let arr = tasks[ti].arrears else { continue }
-      let c = data.contracts[tasks[ti].contract]
-      let spec = plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
-      // Usage counts on the period's days outside the trial and outside free phases (found once per task,
-      // only for plans with a usage charge).
-      var counted: [(CivilDate, CivilDate)]?
-      for (k, ch) in spec.charges.enumerated() {
-        guard case .usage = ch.quantity, let m = usageKey(ch, k), tasks[ti].usage[m] == nil else { continue }
-        let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
-        if counted == nil {
-          counted = windows
-          tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
-        }
-        let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
-        var a = Accumulator(metric: metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
-        if case .percentage(let rate, let fee, let mn, let mx)? = ch.pricing {
-          c.setRecords(env, data)
-          func money(_ e: CExpr?) -> Fixed? {
-            guard let e, case .money(let v, _) = e.eval(env) else { return nil }
-            return v
-          }
-          env.reset()
-          if case .percent(let r) = rate.eval(env) { a.percentage = (r, money(fee), money(mn), money(mx)) }
-          a.keepsTransactions = Billing.hasFreeAllowance(ch, spec)
-          if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id), usage of \(ch.name) from \(arr.start)")) }
-        }
-        let primary = accs.count
-        tasks[ti].usage[m] = primary
-        byContract[tasks[ti].contract].append(primary)
-        accs.append(a)
-        // A free phase inside the period leaves several windows: one accumulator each, merged below.
-        for w in windows.dropFirst() {
-          a.start = w.0
-          a.end = w.1
-          pieces.append((primary, accs.count))
-          byContract[tasks[ti].contract].append(accs.count)
-          accs.append(a)
-        }
-      }
-    }
+    // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
+    let (initial, pieces, byContract) = usageAccumulators(plan, data, &tasks, env, &failures)
+    var accs = initial
     var issues: [DataIssue] = []
     var usageRows = (total: 0, fast: 0)
     if let usage = data.usage, !accs.isEmpty {
@@ -132,35 +97,9 @@ public enum Billing {
     }
     for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
 
-    // 3. Invoices: independent per task, so large runs compute them on two threads (each with its own
-    // environment) and concatenate the results in task order.
-    let frozen = accs
-    let allTasks = tasks
-    func compute(_ range: Range<Int>, _ env: Env) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int) {
-      computeInvoices(plan, data, allTasks, range, frozen, explain, env)
-    }
+    // 3. Invoices, independent per task.
     progress?("invoices", 0, tasks.count)
-    var parts: [(invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int)]
-    if tasks.count >= 4_000 {
-      let half = tasks.count / 2
-      let box = ResultBox()
-      let done = DispatchSemaphore(value: 0)
-      let lets = env.lets
-      let count = tasks.count
-      let second = Thread {
-        let e = Env(asOf: asOf)
-        e.lets = lets
-        box.value = computeInvoices(plan, data, allTasks, half..<count, frozen, explain, e)
-        done.signal()
-      }
-      second.stackSize = 8 << 20
-      second.start()
-      let first = compute(0..<half, env)
-      done.wait()
-      parts = [first, box.value ?? ([], [], 0, 0)]
-    } else {
-      parts = [compute(0..<tasks.count, env)]
-    }
+    let parts = invoiceParts(plan, data, tasks, accs, explain, env)
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
     let already = parts.reduce(0) { $0 + $1.already }
@@ -172,11 +111,97 @@ public enum Billing {
     return (result, issues)
   }
 
+  /// The usage accumulators of every arrears period being billed: one per task and usage metric (a percentage
+  /// charge has its own), over the days whose usage counts. A free phase inside the period leaves several
+  /// windows, one accumulator each: `pieces`, merged into the first once usage is aggregated. `byContract`: each
+  /// contract's accumulators. Sets each task's `usage` and `lastUsageDay`.
+  static func usageAccumulators(
+    _ plan: ExecutablePlan, _ data: Dataset, _ tasks: inout [BillTask], _ env: Env, _ failures: inout [RunFailure]
+  ) -> (accs: [Accumulator], pieces: [(primary: Int, piece: Int)], byContract: [[Int]]) {
+  var accs: [Accumulator] = []
+  var pieces: [(primary: Int, piece: Int)] = []
+  var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
+  for ti in tasks.indices {
+    guard let arr = tasks[ti].arrears else { continue }
+    let c = data.contracts[tasks[ti].contract]
+    let spec = plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
+    // Usage counts on the period's days outside the trial and outside free phases (found once per task,
+    // only for plans with a usage charge).
+    var counted: [(CivilDate, CivilDate)]?
+    for (k, ch) in spec.charges.enumerated() {
+      guard case .usage = ch.quantity, let m = usageKey(ch, k), tasks[ti].usage[m] == nil else { continue }
+      let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
+      if counted == nil {
+        counted = windows
+        tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
+      }
+      let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
+      var a = Accumulator(metric: metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
+      if case .percentage? = ch.pricing { percentageTerms(plan, data, c, ch, spec, from: arr.start, &a, env, &failures) }
+      let primary = accs.count
+      tasks[ti].usage[m] = primary
+      byContract[tasks[ti].contract].append(primary)
+      accs.append(a)
+      // A free phase inside the period leaves several windows: one accumulator each, merged below.
+      for w in windows.dropFirst() {
+        a.start = w.0
+        a.end = w.1
+        pieces.append((primary, accs.count))
+        byContract[tasks[ti].contract].append(accs.count)
+        accs.append(a)
+      }
+    }
+  }
+    return (accs, pieces, byContract)
+  }
+
+  /// A percentage charge's terms for one period, read once: its rate, fixed fee, minimum and maximum per
+  /// transaction, and whether it has a free allowance.
+  static func percentageTerms(
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ ch: CompiledCharge, _ spec: CompiledPlanSpec, from start: CivilDate,
+    _ a: inout Accumulator, _ env: Env, _ failures: inout [RunFailure]
+  ) {
+    guard case .percentage(let rate, let fee, let mn, let mx)? = ch.pricing else { return }
+    c.setRecords(env, data)
+    func money(_ e: CExpr?) -> Fixed? {
+      guard let e, case .money(let v, _) = e.eval(env) else { return nil }
+      return v
+    }
+    env.reset()
+    if case .percent(let r) = rate.eval(env) { a.percentage = (r, money(fee), money(mn), money(mx)) }
+    a.keepsTransactions = Billing.hasFreeAllowance(ch, spec)
+    if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id), usage of \(ch.name) from \(start)")) }
+  }
+
+  /// The invoices of every task, in parts in task order. Tasks are independent, so large runs compute them on two
+  /// threads, each with its own environment.
+  static func invoiceParts(
+    _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ accs: [Accumulator], _ explain: String?, _ env: Env
+  ) -> [InvoicePart] {
+    guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env)] }
+    let half = tasks.count / 2
+    let box = ResultBox()
+    let done = DispatchSemaphore(value: 0)
+    let lets = env.lets
+    let asOf = env.asOf
+    let second = Thread {
+      let e = Env(asOf: asOf)
+      e.lets = lets
+      box.value = computeInvoices(plan, data, tasks, half..<tasks.count, accs, explain, e)
+      done.signal()
+    }
+    second.stackSize = 8 << 20
+    second.start()
+    let first = computeInvoices(plan, data, tasks, 0..<half, accs, explain, env)
+    done.wait()
+    return [first, box.value ?? ([], [], 0, 0)]
+  }
+
   /// The invoices of `tasks[range]` (skipping keys already issued).
   static func computeInvoices(
     _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ range: Range<Int>, _ accs: [Accumulator],
     _ explain: String?, _ env: Env
-  ) -> (invoices: [PlannedInvoice], failures: [RunFailure], already: Int, zero: Int) {
+  ) -> InvoicePart {
     var out: [PlannedInvoice] = []
     var fails: [RunFailure] = []
     var already = 0
@@ -316,17 +341,5 @@ public enum Billing {
       out.append(task)
     }
     return out
-  }
-
-  // MARK: - Usage
-
-  static func usageQuantity(_ a: Accumulator, _ m: CompiledMetric) -> Fixed {
-    switch m.aggregation {
-    case .sum: a.sum
-    case .count: Fixed(a.count)
-    case .max: a.max ?? .zero
-    case .latest: a.latest?.2 ?? .zero
-    case .uniqueCount: Fixed(a.unique.count)
-    }
   }
 }
