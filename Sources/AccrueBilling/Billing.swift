@@ -1,5 +1,6 @@
 import AccrueData
 import AccrueModel
+import AccrueParallel
 import Foundation
 import AccrueChecker
 import AccrueCompiler
@@ -50,11 +51,6 @@ struct Accumulator {
   var transactions: [(date: CivilDate, id: String, amount: Fixed)] = []
   var percentage: (rate: Fixed, fee: Fixed?, min: Fixed?, max: Fixed?)?
   var currency: Currency?
-}
-
-/// Carries the second thread's invoices back (written once before the join).
-final class ResultBox: @unchecked Sendable {
-  var value: Billing.InvoicePart?
 }
 
 /// Runs billing: which invoices are due in (since, asOf], with every line computed and explained.
@@ -180,7 +176,7 @@ public enum Billing {
   ) -> [InvoicePart] {
     guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env)] }
     let half = tasks.count / 2
-    let box = ResultBox()
+    let box = ThreadResult<InvoicePart>()
     let done = DispatchSemaphore(value: 0)
     let lets = env.lets
     let asOf = env.asOf
