@@ -81,8 +81,10 @@ public enum Billing {
     }
 
     // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
-    let (initial, pieces, byContract) = usageAccumulators(plan, data, &tasks, env, &failures)
-    var accs = initial
+    var accs: [Accumulator]
+    let pieces: [(primary: Int, piece: Int)]
+    let byContract: [[Int]]
+    (accs, pieces, byContract) = usageAccumulators(plan, data, &tasks, env, &failures)  // `accs` the only owner: filled in place
     var issues: [DataIssue] = []
     var usageRows = (total: 0, fast: 0)
     if let usage = data.usage, !accs.isEmpty {
