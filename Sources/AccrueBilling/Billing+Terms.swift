@@ -5,7 +5,7 @@ import AccrueModel
 extension Billing {
   /// The payment terms of an invoice issued on `issue`: its due date, the terms as printed, and its installments
   /// (the total split by the plan's shares, the last taking the remainder).
-  static func dueDate(_ spec: CompiledPlanSpec, issue: CivilDate, total: Fixed, env: Env) -> (CivilDate, String, [Installment]) {
+  static func dueDate(_ spec: CompiledPlanSpec, issue: CivilDate, total: Fixed, env: Env) -> (CivilDate, InvoiceTerms, [Installment]) {
     func days(_ e: CExpr) -> (Int, Int) {
       switch e.eval(env) {
       case .days(let n): return (Int(n), 0)
@@ -22,23 +22,23 @@ extension Billing {
       return r
     }
     switch spec.terms {
-    case .dueOnReceipt: return (issue, "due on receipt", [])
-    case .net(let e): return (add(issue, e), "net \(e.eval(env))", [])
-    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), "net \(e.eval(env)) end of month", [])
-    case .endOfMonth: return (issue.endOfMonth, "end of month", [])
+    case .dueOnReceipt: return (issue, .dueOnReceipt, [])
+    case .net(let e): return (add(issue, e), .net(e.eval(env)), [])
+    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), .netEndOfMonth(e.eval(env)), [])
+    case .endOfMonth: return (issue.endOfMonth, .endOfMonth, [])
     case .dayOfNextMonth(let e):
       guard case .number(let n) = e.eval(env), let day = n.toInt64(),
         let next = issue.endOfMonth.adding(days: 1), let d = CivilDate(year: next.year, month: next.month, day: Int(day))
       else {
         env.fail("day \(e.eval(env)) of the month after \(issue) is not a date", e.span)
-        return (issue, "due on receipt", [])
+        return (issue, .dueOnReceipt, [])
       }
-      return (d, "day \(day) of next month", [])
+      return (d, .dayOfNextMonth(day), [])
     case .installments(let parts):
       let exp = spec.currency.minorUnits
       guard let totalMinor = total.toMinorUnits(exponent: exp, .halfEven) else {
         env.fail("the total \(total) is too large to split into installments", rule: spec.source)
-        return (issue, "installments", [])
+        return (issue, .installments, [])
       }
       let ratios: [Int64] = parts.map { p in
         if case .percent(let r) = p.share.eval(env), let x = r.multiplied(by: Fixed(1_000_000))?.toInt64() { return x }
@@ -47,10 +47,10 @@ extension Billing {
       }
       guard let amounts = allocate(totalMinor, ratios: ratios, remainder: .last) else {
         env.fail("the total \(total) cannot be split into these installments", rule: spec.source)
-        return (issue, "installments", [])
+        return (issue, .installments, [])
       }
       let inst = zip(amounts, parts).map { Installment(amount: Fixed(minorUnits: $0.0, exponent: exp), dueDate: add(issue, $0.1.after)) }
-      return (inst.last?.dueDate ?? issue, "installments", inst)
+      return (inst.last?.dueDate ?? issue, .installments, inst)
     }
   }
 }

@@ -13,7 +13,9 @@ struct BillTask {
   /// period may be partial).
   typealias Period = (start: CivilDate, end: CivilDate, full: (CivilDate, CivilDate))
 
+  /// The contract (index into the dataset's contracts).
   var contract: Int
+  /// The billing date: the invoice's issue date.
   var date: CivilDate
   /// Advance period, if any.
   var advance: Period?
@@ -30,17 +32,22 @@ struct BillTask {
 
 /// Aggregates one metric over one period for one contract.
 struct Accumulator {
+  /// The metric (index into the plan's metrics) and the contract (index into the dataset's contracts).
   var metric: Int
   var contract: Int
   /// The window [start, end) whose events count (within the period, outside the trial and free phases).
   var start: CivilDate
   var end: CivilDate
+  /// The running value of the metric's aggregation: sum, count, maximum, latest (date, event id, value), or
+  /// the distinct values.
   var sum = Fixed.zero
   var count = 0
   var max: Fixed?
   var latest: (CivilDate, String, Fixed)?
   var unique: Set<RValue> = []
+  /// Events counted.
   var events = 0
+  /// The first rows counted, by line (at most five), cited by the invoice and its explanation.
   var firstRows: [RowRef] = []
   /// Percentage pricing: the sum of per-transaction fees, when the metric feeds a percentage charge.
   var fees = Fixed.zero
@@ -48,8 +55,11 @@ struct Accumulator {
   /// first amount of volume): fees then depend on the order of the transactions, so each is kept and the fees
   /// are worked out on the invoice (`percentageFees`).
   var keepsTransactions = false
+  /// The transactions kept for a free allowance: date, event id and value.
   var transactions: [(date: CivilDate, id: String, amount: Fixed)] = []
+  /// The percentage charge's terms per transaction: rate, fixed fee, minimum and maximum fee.
   var percentage: (rate: Fixed, fee: Fixed?, min: Fixed?, max: Fixed?)?
+  /// The currency of the events' money values, when they have one.
   var currency: Currency?
 }
 

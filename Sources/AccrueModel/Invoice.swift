@@ -70,10 +70,15 @@ public struct InvoiceLine: Sendable {
 
 /// A tax on an invoice.
 public struct InvoiceTax: Sendable {
+  /// The tax's name as the rules give it ("VAT").
   public var label: String
+  /// The rate, as a fraction (0.2 for 20%).
   public var rate: Fixed
+  /// Whether the tax is included in the subtotal (the part of it that is tax) rather than added to the total.
   public var inclusive: Bool
+  /// The tax, rounded to the currency's minor unit.
   public var amount: Fixed
+  /// The `tax` rule it comes from.
   public var rule: RuleRef
 
   public init(label: String, rate: Fixed, inclusive: Bool, amount: Fixed, rule: RuleRef) {
@@ -87,7 +92,9 @@ public struct InvoiceTax: Sendable {
 
 /// One installment of an invoice's total.
 public struct Installment: Sendable {
+  /// Its share of the total (the last installment takes the remainder of the split).
   public var amount: Fixed
+  /// When it is due.
   public var dueDate: CivilDate
 
   public init(amount: Fixed, dueDate: CivilDate) {
@@ -96,26 +103,55 @@ public struct Installment: Sendable {
   }
 }
 
+/// The payment terms an invoice states (each case shows the words outputs print).
+public enum InvoiceTerms: Sendable, Equatable {
+  /// "due on receipt" (also when the day of next month the rules name is not a date).
+  case dueOnReceipt
+  /// "net 30 days": due that long after the issue date (the period as the rules evaluate it).
+  case net(RValue)
+  /// "net 15 days end of month": due that long after the end of the month of issue.
+  case netEndOfMonth(RValue)
+  /// "end of month": due on the last day of the month of issue.
+  case endOfMonth
+  /// "day 10 of next month"
+  case dayOfNextMonth(Int64)
+  /// "installments": due in parts, each with its own date (`PlannedInvoice.installments`).
+  case installments
+}
+
 /// An invoice that the run would issue.
 public struct PlannedInvoice: Sendable {
   /// Stable key: contract id and billing date. The same inputs always give the same key.
   public var key: String
+  /// The contract billed.
   public var contractID: String
+  /// The customer billed, by id and by name.
   public var customerID: String
   public var customerName: String
+  /// The plan whose rules priced it (when it bills a period just ended, the plan in effect on that period's last day).
   public var plan: String
+  /// The currency it bills in (the plan's).
   public var currency: Currency
+  /// The billing date: when it is issued.
   public var issueDate: CivilDate
   /// The service period of the invoice's advance charges (or of its arrears charges when it has none).
   public var periodStart: CivilDate
   public var periodEnd: CivilDate
+  /// Its lines, in order: advance charges, mid-period changes, arrears charges, usage, discounts, the true-up.
   public var lines: [InvoiceLine]
+  /// The lines added up.
   public var subtotal: Fixed
+  /// The taxes charged on the subtotal.
   public var taxes: [InvoiceTax]
+  /// The subtotal plus the exclusive taxes: what the customer owes.
   public var total: Fixed
+  /// When the total is due (with installments, when the last one is).
   public var dueDate: CivilDate
-  public var terms: String
+  /// The payment terms that set the due date.
+  public var terms: InvoiceTerms
+  /// The early payment discount, when the plan gives one: its amount off the total if paid by `until`, and its rate.
   public var earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)?
+  /// The total's installments, when the terms split it (empty otherwise).
   public var installments: [Installment]
   /// The data rows it came from (customer, contract, changes; usage rows are counted in the explanation).
   public var sources: [RowRef]
@@ -135,7 +171,7 @@ public struct PlannedInvoice: Sendable {
     taxes: [InvoiceTax],
     total: Fixed,
     dueDate: CivilDate,
-    terms: String,
+    terms: InvoiceTerms,
     earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)? = nil,
     installments: [Installment],
     sources: [RowRef]
@@ -163,7 +199,9 @@ public struct PlannedInvoice: Sendable {
 
 /// The result of a billing run.
 public struct BillingResult: Sendable {
+  /// The run date.
   public var asOf: CivilDate
+  /// The run bills the billing dates after this date, up to `asOf`.
   public var since: CivilDate
   /// Invoices in issue-date, customer, contract order.
   public var invoices: [PlannedInvoice]

@@ -1,7 +1,8 @@
 import AccrueCore
 import AccrueModel
 
-/// Billing in words: what an invoice line's charge column says, and the sentences of `--explain` for a line.
+/// Billing in words: what an invoice line's charge column says, an invoice's payment terms, and the sentences
+/// of `--explain` for a line.
 public enum BillingText {
   /// The `charge` an output prints for a line: the charge's name; `discount:` and the label for a discount;
   /// `minimum` for the minimum commitment's true-up.
@@ -10,6 +11,18 @@ public enum BillingText {
     case .charge, .usage, .credit: l.charge ?? ""
     case .discount(let label): "discount:" + (label ?? "discount")
     case .minimumTrueUp: "minimum"
+    }
+  }
+
+  /// Payment terms as printed: "net 30 days", "day 10 of next month".
+  public static func terms(_ t: InvoiceTerms) -> String {
+    switch t {
+    case .dueOnReceipt: "due on receipt"
+    case .net(let period): "net \(period)"
+    case .netEndOfMonth(let period): "net \(period) end of month"
+    case .endOfMonth: "end of month"
+    case .dayOfNextMonth(let day): "day \(day) of next month"
+    case .installments: "installments"
     }
   }
 

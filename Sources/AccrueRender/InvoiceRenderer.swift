@@ -151,7 +151,7 @@ public enum InvoiceRenderer {
   static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
       var out = "\n+ invoice \(inv.key)\n"
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
-      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
+      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
       for l in inv.lines {
         let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
         out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
@@ -232,7 +232,7 @@ public enum InvoiceRenderer {
               ])
             })
         ),
-        ("total", .string(plain(inv.total, c))), ("due_date", .string(inv.dueDate.description)), ("terms", .string(inv.terms)),
+        ("total", .string(plain(inv.total, c))), ("due_date", .string(inv.dueDate.description)), ("terms", .string(BillingText.terms(inv.terms))),
       ]
       if let e = inv.earlyDiscount {
         fields.append(
