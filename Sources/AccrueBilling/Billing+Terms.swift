@@ -23,8 +23,8 @@ extension Billing {
     }
     switch spec.terms {
     case .dueOnReceipt: return (issue, .dueOnReceipt, [])
-    case .net(let e): return (add(issue, e), .net(e.eval(env)), [])
-    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), .netEndOfMonth(e.eval(env)), [])
+    case .net(let e): return (add(issue, e), .net(TermsPeriod(e.eval(env))), [])
+    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), .netEndOfMonth(TermsPeriod(e.eval(env))), [])
     case .endOfMonth: return (issue.endOfMonth, .endOfMonth, [])
     case .dayOfNextMonth(let e):
       guard case .number(let n) = e.eval(env), let day = n.toInt64(),

@@ -107,16 +107,45 @@ public struct Installment: Sendable {
 public enum InvoiceTerms: Sendable, Equatable {
   /// "due on receipt" (also when the day of next month the rules name is not a date).
   case dueOnReceipt
-  /// "net 30 days": due that long after the issue date (the period as the rules evaluate it).
-  case net(RValue)
+  /// "net 30 days": due that long after the issue date.
+  case net(TermsPeriod)
   /// "net 15 days end of month": due that long after the end of the month of issue.
-  case netEndOfMonth(RValue)
+  case netEndOfMonth(TermsPeriod)
   /// "end of month": due on the last day of the month of issue.
   case endOfMonth
   /// "day 10 of next month"
   case dayOfNextMonth(Int64)
   /// "installments": due in parts, each with its own date (`PlannedInvoice.installments`).
   case installments
+}
+
+/// The period of `net` payment terms, as the rules evaluate it (kept this small: every invoice holds one).
+public enum TermsPeriod: Sendable, Equatable {
+  case days(Int64)
+  case businessDays(Int64)
+  case months(Int64)
+  /// A period the rules could not evaluate (a failure then stops the run).
+  case unknown
+
+  /// The period of an evaluated duration.
+  public init(_ v: RValue) {
+    switch v {
+    case .days(let n): self = .days(n)
+    case .businessDays(let n): self = .businessDays(n)
+    case .months(let n): self = .months(n)
+    default: self = .unknown
+    }
+  }
+
+  /// The duration it was evaluated from (`.error` when unknown).
+  public var value: RValue {
+    switch self {
+    case .days(let n): .days(n)
+    case .businessDays(let n): .businessDays(n)
+    case .months(let n): .months(n)
+    case .unknown: .error
+    }
+  }
 }
 
 /// An invoice that the run would issue.

@@ -18,8 +18,8 @@ public enum BillingText {
   public static func terms(_ t: InvoiceTerms) -> String {
     switch t {
     case .dueOnReceipt: "due on receipt"
-    case .net(let period): "net \(period)"
-    case .netEndOfMonth(let period): "net \(period) end of month"
+    case .net(let period): "net \(period.value)"
+    case .netEndOfMonth(let period): "net \(period.value) end of month"
     case .endOfMonth: "end of month"
     case .dayOfNextMonth(let day): "day \(day) of next month"
     case .installments: "installments"
