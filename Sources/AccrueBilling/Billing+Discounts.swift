@@ -62,7 +62,7 @@ extension Billing {
       taken.append((d.charge, line))
       out.append(
         InvoiceLine(
-          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), kind: .discount(label: d.label), charge: d.charge,
+          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), kind: .discount, charge: d.label,
           quantity: nil, unitPrice: nil, amount: line, periodStart: lines[0].periodStart, periodEnd: lines[0].periodEnd, rule: d.source,
           explanation: env.explaining ? [step] : []))
     }

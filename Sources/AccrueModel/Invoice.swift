@@ -9,9 +9,8 @@ public struct InvoiceLine: Sendable {
     case charge
     /// A usage charge: the period's metered usage, priced.
     case usage
-    /// A discount: a share or an amount off the charge lines it covers (negative), with the discount's label
-    /// when the rules give one.
-    case discount(label: String?)
+    /// A discount: a share or an amount off the charge lines it covers (negative).
+    case discount
     /// The minimum commitment's true-up: the period's shortfall of spend against the commitment.
     case minimumTrueUp
     /// A credit for the unused part of an advance charge after a mid-period change of terms (negative).
@@ -20,15 +19,15 @@ public struct InvoiceLine: Sendable {
 
   /// What the line bills, as printed.
   public var description: String
-  /// What kind of line it is.
-  public var kind: Kind
-  /// The name of the charge it comes from; for a discount, the charge it is on (nil when it is on the whole
-  /// invoice); nil for the minimum true-up.
+  /// The name of the charge it comes from; for a discount, the discount's label (nil when the rules give none);
+  /// nil for the minimum true-up.
   public var charge: String?
   /// Quantity, when the line is per unit.
   public var quantity: Fixed?
   /// Unit price, when one price applies to every unit.
   public var unitPrice: Fixed?
+  /// What kind of line it is (declared here, it fits in the padding before `amount`).
+  public var kind: Kind
   /// The amount, rounded to the currency's minor unit.
   public var amount: Fixed
   /// The service period the line covers (end exclusive).

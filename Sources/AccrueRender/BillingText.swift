@@ -9,7 +9,7 @@ public enum BillingText {
   public static func chargeColumn(_ l: InvoiceLine) -> String {
     switch l.kind {
     case .charge, .usage, .credit: l.charge ?? ""
-    case .discount(let label): "discount:" + (label ?? "discount")
+    case .discount: "discount:" + (l.charge ?? "discount")
     case .minimumTrueUp: "minimum"
     }
   }

@@ -101,7 +101,7 @@ extension BusinessDiff {
   static func chargeKey(_ l: InvoiceLine) -> String {
     switch l.kind {
     case .charge, .usage, .credit: l.charge ?? ""
-    case .discount(let label): "discount:" + (label ?? "discount")
+    case .discount: "discount:" + (l.charge ?? "discount")
     case .minimumTrueUp: "minimum"
     }
   }

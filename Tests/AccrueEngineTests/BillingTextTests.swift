@@ -62,8 +62,8 @@ struct BillingTextTests {
         periodEnd: CivilDate.parse("2026-11-01")!, rule: RuleRef(file: "r", line: 1), explanation: [])
     }
     #expect(BillingText.chargeColumn(line(.charge, "base")) == "base")
-    #expect(BillingText.chargeColumn(line(.discount(label: "Promo"), "seats")) == "discount:Promo")
-    #expect(BillingText.chargeColumn(line(.discount(label: nil), nil)) == "discount:discount")
+    #expect(BillingText.chargeColumn(line(.discount, "Promo")) == "discount:Promo")
+    #expect(BillingText.chargeColumn(line(.discount, nil)) == "discount:discount")
     #expect(BillingText.chargeColumn(line(.minimumTrueUp, nil)) == "minimum")
     #expect(BillingText.terms(.net(.days(30))) == "net 30 days")
     #expect(BillingText.terms(.dayOfNextMonth(10)) == "day 10 of next month")
