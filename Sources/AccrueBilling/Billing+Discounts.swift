@@ -42,11 +42,11 @@ extension Billing {
       let base = covered.reduce(Fixed.zero) { exact($0.adding($1.amount), "the lines the discount covers") }
       guard base > .zero else { continue }
       var line: Fixed
-      var what: String
+      var step: BillingStep
       switch value {
       case .percent(let r):
         line = round(exact(exact(base.multiplied(by: r), "\(base) x \(RValue.percent(r))").negated, "the discount"))
-        what = "\(RValue.percent(r)) of \(base)"
+        step = .percentDiscount(rule: d.source, rate: r, base: base, amount: line, rounding: spec.rounding)
       case .money(let v, _):
         // What is left of the covered lines after the discounts already taken on them, and never more than what
         // is left of the whole invoice.
@@ -55,16 +55,16 @@ extension Billing {
         let chargeLeft = taken.filter { $0.charge != nil && $0.charge == d.charge }.reduce(base) { exact($0.adding($1.amount), "the charge's lines") }
         let left = Swift.max(.zero, d.charge == nil ? invoiceLeft : Swift.min(chargeLeft, invoiceLeft))
         line = round(exact(Swift.min(v, left).negated, "the discount"))
-        what = "\(v) \(currency.code), at most the \(left) left"
+        step = .amountDiscount(rule: d.source, value: v, currency: currency, left: left, amount: line, rounding: spec.rounding)
       default: continue
       }
       guard !line.isZero else { continue }
       taken.append((d.charge, line))
       out.append(
         InvoiceLine(
-          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), charge: "discount:" + (d.label ?? "discount"),
+          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), kind: .discount, charge: d.label,
           quantity: nil, unitPrice: nil, amount: line, periodStart: lines[0].periodStart, periodEnd: lines[0].periodEnd, rule: d.source,
-          explanation: ["rule \(d.source): discount \(what) = \(line), rounded \(spec.rounding.rawValue)"]))
+          explanation: env.explaining ? [step] : []))
     }
     return out
   }

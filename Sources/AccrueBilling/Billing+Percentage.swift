@@ -1,5 +1,6 @@
 import AccrueCompiler
 import AccrueCore
+import AccrueModel
 
 /// Percentage charges with a free allowance: the period's first transactions, or its first amount of
 /// transaction volume, are free (Lago's "free units per events" and "per total aggregation").
@@ -16,7 +17,7 @@ extension Billing {
   /// rest of its value. Each paying transaction: rate × value + fixed fee, kept between the minimum and maximum.
   static func percentageFees(
     _ a: Accumulator, _ pct: (rate: Fixed, fee: Fixed?, min: Fixed?, max: Fixed?), _ ch: CompiledCharge, env: Env,
-    _ explain: inout [String]
+    _ explain: inout BillingSteps
   ) -> Fixed {
     var freeCount: Int64?
     if let f = ch.free {
@@ -57,14 +58,11 @@ extension Billing {
       if let mx = pct.max, fee > mx { fee = mx }
       total = exact(total.adding(fee))
     }
-    if env.explaining {
-      let limits = [ch.free.map { "the first \($0.eval(env)) transactions" }, ch.freeAmount.map { "the first \($0.eval(env)) of volume" }]
-        .compactMap { $0 }.joined(separator: " and ")
-      explain.append(
-        "free: \(limits) of the period, in date order: \(freeTaken) of \(txs.count) transaction(s) free"
-          + (volumeFree > .zero ? ", \(volumeFree) of volume free" : ""))
-      explain.append("percentage of each other transaction (plus fee, within min/max), summed: \(total)")
-    }
+    explain.add(
+      .freeAllowance(
+        transactions: ch.free?.eval(env), volume: ch.freeAmount?.eval(env), freeCount: freeTaken, transactionCount: txs.count,
+        volumeFree: volumeFree))
+    explain.add(.percentageOfOthersSummed(total))
     return total
   }
 }

@@ -2,14 +2,32 @@ import AccrueCore
 
 /// One line of an invoice, with how it was computed.
 public struct InvoiceLine: Sendable {
+  /// What a line bills, as the billing rules tell lines apart.
+  public enum Kind: Sendable, Hashable {
+    /// A flat, per-unit, package, tiered or one-time charge for a service period (in advance or in arrears),
+    /// including the charge at new terms from a mid-period change.
+    case charge
+    /// A usage charge: the period's metered usage, priced.
+    case usage
+    /// A discount: a share or an amount off the charge lines it covers (negative).
+    case discount
+    /// The minimum commitment's true-up: the period's shortfall of spend against the commitment.
+    case minimumTrueUp
+    /// A credit for the unused part of an advance charge after a mid-period change of terms (negative).
+    case credit
+  }
+
   /// What the line bills, as printed.
   public var description: String
-  /// The charge (or discount, minimum, tax) it comes from.
-  public var charge: String
+  /// The name of the charge it comes from; for a discount, the discount's label (nil when the rules give none);
+  /// nil for the minimum true-up.
+  public var charge: String?
   /// Quantity, when the line is per unit.
   public var quantity: Fixed?
   /// Unit price, when one price applies to every unit.
   public var unitPrice: Fixed?
+  /// What kind of line it is (declared here, it fits in the padding before `amount`).
+  public var kind: Kind
   /// The amount, rounded to the currency's minor unit.
   public var amount: Fixed
   /// The service period the line covers (end exclusive).
@@ -17,24 +35,26 @@ public struct InvoiceLine: Sendable {
   public var periodEnd: CivilDate
   /// The rule that produced it.
   public var rule: RuleRef
-  /// Steps of the computation, for `--explain`.
-  public var explanation: [String]
+  /// Steps of the computation, for `--explain` (empty unless the run explained this invoice).
+  public var explanation: [BillingStep]
   /// Tiers the quantity reached (indices into the charge's tiers), for `--coverage`.
   public var tiers: [Int] = []
 
   public init(
     description: String,
-    charge: String,
+    kind: Kind,
+    charge: String?,
     quantity: Fixed? = nil,
     unitPrice: Fixed? = nil,
     amount: Fixed,
     periodStart: CivilDate,
     periodEnd: CivilDate,
     rule: RuleRef,
-    explanation: [String],
+    explanation: [BillingStep],
     tiers: [Int] = []
   ) {
     self.description = description
+    self.kind = kind
     self.charge = charge
     self.quantity = quantity
     self.unitPrice = unitPrice
@@ -49,10 +69,15 @@ public struct InvoiceLine: Sendable {
 
 /// A tax on an invoice.
 public struct InvoiceTax: Sendable {
+  /// The tax's name as the rules give it ("VAT").
   public var label: String
+  /// The rate, as a fraction (0.2 for 20%).
   public var rate: Fixed
+  /// Whether the tax is included in the subtotal (the part of it that is tax) rather than added to the total.
   public var inclusive: Bool
+  /// The tax, rounded to the currency's minor unit.
   public var amount: Fixed
+  /// The `tax` rule it comes from.
   public var rule: RuleRef
 
   public init(label: String, rate: Fixed, inclusive: Bool, amount: Fixed, rule: RuleRef) {
@@ -66,7 +91,9 @@ public struct InvoiceTax: Sendable {
 
 /// One installment of an invoice's total.
 public struct Installment: Sendable {
+  /// Its share of the total (the last installment takes the remainder of the split).
   public var amount: Fixed
+  /// When it is due.
   public var dueDate: CivilDate
 
   public init(amount: Fixed, dueDate: CivilDate) {
@@ -75,26 +102,84 @@ public struct Installment: Sendable {
   }
 }
 
+/// The payment terms an invoice states (each case shows the words outputs print).
+public enum InvoiceTerms: Sendable, Equatable {
+  /// "due on receipt" (also when the day of next month the rules name is not a date).
+  case dueOnReceipt
+  /// "net 30 days": due that long after the issue date.
+  case net(TermsPeriod)
+  /// "net 15 days end of month": due that long after the end of the month of issue.
+  case netEndOfMonth(TermsPeriod)
+  /// "end of month": due on the last day of the month of issue.
+  case endOfMonth
+  /// "day 10 of next month"
+  case dayOfNextMonth(Int64)
+  /// "installments": due in parts, each with its own date (`PlannedInvoice.installments`).
+  case installments
+}
+
+/// The period of `net` payment terms, as the rules evaluate it (kept this small: every invoice holds one).
+public enum TermsPeriod: Sendable, Equatable {
+  case days(Int64)
+  case businessDays(Int64)
+  case months(Int64)
+  /// A period the rules could not evaluate (a failure then stops the run).
+  case unknown
+
+  /// The period of an evaluated duration.
+  public init(_ v: RValue) {
+    switch v {
+    case .days(let n): self = .days(n)
+    case .businessDays(let n): self = .businessDays(n)
+    case .months(let n): self = .months(n)
+    default: self = .unknown
+    }
+  }
+
+  /// The duration it was evaluated from (`.error` when unknown).
+  public var value: RValue {
+    switch self {
+    case .days(let n): .days(n)
+    case .businessDays(let n): .businessDays(n)
+    case .months(let n): .months(n)
+    case .unknown: .error
+    }
+  }
+}
+
 /// An invoice that the run would issue.
 public struct PlannedInvoice: Sendable {
   /// Stable key: contract id and billing date. The same inputs always give the same key.
   public var key: String
+  /// The contract billed.
   public var contractID: String
+  /// The customer billed, by id and by name.
   public var customerID: String
   public var customerName: String
+  /// The plan whose rules priced it (when it bills a period just ended, the plan in effect on that period's last day).
   public var plan: String
+  /// The currency it bills in (the plan's).
   public var currency: Currency
+  /// The billing date: when it is issued.
   public var issueDate: CivilDate
   /// The service period of the invoice's advance charges (or of its arrears charges when it has none).
   public var periodStart: CivilDate
   public var periodEnd: CivilDate
+  /// Its lines, in order: advance charges, mid-period changes, arrears charges, usage, discounts, the true-up.
   public var lines: [InvoiceLine]
+  /// The lines added up.
   public var subtotal: Fixed
+  /// The taxes charged on the subtotal.
   public var taxes: [InvoiceTax]
+  /// The subtotal plus the exclusive taxes: what the customer owes.
   public var total: Fixed
+  /// When the total is due (with installments, when the last one is).
   public var dueDate: CivilDate
-  public var terms: String
+  /// The payment terms that set the due date.
+  public var terms: InvoiceTerms
+  /// The early payment discount, when the plan gives one: its amount off the total if paid by `until`, and its rate.
   public var earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)?
+  /// The total's installments, when the terms split it (empty otherwise).
   public var installments: [Installment]
   /// The data rows it came from (customer, contract, changes; usage rows are counted in the explanation).
   public var sources: [RowRef]
@@ -114,7 +199,7 @@ public struct PlannedInvoice: Sendable {
     taxes: [InvoiceTax],
     total: Fixed,
     dueDate: CivilDate,
-    terms: String,
+    terms: InvoiceTerms,
     earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)? = nil,
     installments: [Installment],
     sources: [RowRef]
@@ -142,7 +227,9 @@ public struct PlannedInvoice: Sendable {
 
 /// The result of a billing run.
 public struct BillingResult: Sendable {
+  /// The run date.
   public var asOf: CivilDate
+  /// The run bills the billing dates after this date, up to `asOf`.
   public var since: CivilDate
   /// Invoices in issue-date, customer, contract order.
   public var invoices: [PlannedInvoice]

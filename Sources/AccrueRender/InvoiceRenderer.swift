@@ -160,12 +160,12 @@ public enum InvoiceRenderer {
   static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
       var out = "\n+ invoice \(inv.key)\n"
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
-      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(inv.terms))\n"
+      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
       for l in inv.lines {
         let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
         out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
         if explaining {
-          for step in l.explanation { out += "        \(step)\n" }
+          for step in l.explanation { out += "        \(BillingText.sentence(step))\n" }
         }
       }
       out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
@@ -220,7 +220,7 @@ public enum InvoiceRenderer {
           "lines",
           .array(
             inv.lines.map { l in
-              var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(l.charge))]
+              var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(BillingText.chargeColumn(l)))]
               if let q = l.quantity { lf.append(("quantity", .string(q.description))) }
               if let u = l.unitPrice { lf.append(("unit_price", .string(u.description))) }
               lf += [
@@ -241,7 +241,7 @@ public enum InvoiceRenderer {
               ])
             })
         ),
-        ("total", .string(plain(inv.total, c))), ("due_date", .string(inv.dueDate.description)), ("terms", .string(inv.terms)),
+        ("total", .string(plain(inv.total, c))), ("due_date", .string(inv.dueDate.description)), ("terms", .string(BillingText.terms(inv.terms))),
       ]
       if let e = inv.earlyDiscount {
         fields.append(

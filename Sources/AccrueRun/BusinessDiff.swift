@@ -96,6 +96,16 @@ extension BusinessDiff {
     i.lines.map { "\($0.description): \(money($0.amount, i.currency))" } + i.taxes.map { "\($0.label): \(money($0.amount, i.currency))" }
   }
 
+  /// A line's charge as outputs print it (`discount:LABEL`, `minimum` for the true-up; as `BillingText.chargeColumn`),
+  /// so lines group and sort as printed.
+  static func chargeKey(_ l: InvoiceLine) -> String {
+    switch l.kind {
+    case .charge, .usage, .credit: l.charge ?? ""
+    case .discount: "discount:" + (l.charge ?? "discount")
+    case .minimumTrueUp: "minimum"
+    }
+  }
+
   static func invoiceDetails(_ a: PlannedInvoice, _ b: PlannedInvoice) -> [String] {
     var out: [String] = []
     if a.currency != b.currency { out.append("~ currency: \(a.currency.code) -> \(b.currency.code)") }
@@ -103,7 +113,7 @@ extension BusinessDiff {
     func group(_ i: PlannedInvoice) -> [String: (amount: Fixed, text: String)] {
       var g: [String: (amount: Fixed, text: String)] = [:]
       for l in i.lines {
-        let k = "\(l.charge) \(l.periodStart)"
+        let k = "\(chargeKey(l)) \(l.periodStart)"
         if let have = g[k] {
           g[k] = (have.amount.adding(l.amount) ?? have.amount, have.text + "; " + l.description)
         } else {

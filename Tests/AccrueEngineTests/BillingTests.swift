@@ -10,6 +10,7 @@ import AccrueImport
 import AccrueLedger
 import AccrueModel
 import AccrueParser
+import AccrueRender
 import AccrueRun
 import AccrueTestSupport
 import Foundation
@@ -422,7 +423,7 @@ struct BillingTests {
         "usage.csv": "id,customer,date,name,quantity\ne1,cust-1,2026-10-10,x,150\n",
       ], asOf: "2026-11-01", since: "2026-10-31")
     let inv = try #require(r.invoices.first)
-    #expect(inv.lines.map(\.charge) == ["base", "usage", "minimum"])
+    #expect(inv.lines.map(BillingText.chargeColumn) == ["base", "usage", "minimum"])
     #expect(Run.amounts(inv) == ["100", "150", "250"])
   }
 
@@ -629,7 +630,7 @@ struct PhaseTests {
       asOf: "2026-05-01", since: "2025-12-31")
     #expect(issues.isEmpty, "\(issues)")
     let minimums = r.invoices.map { inv in
-      "\(inv.issueDate) " + inv.lines.filter { $0.charge == "minimum" }.map { "\($0.amount) \($0.rule.line)" }.joined()
+      "\(inv.issueDate) " + inv.lines.filter { $0.kind == .minimumTrueUp }.map { "\($0.amount) \($0.rule.line)" }.joined()
     }
     // The true-up lines cite the `minimum commitment` lines they come from (8: the phase's, 17: the plan's).
     #expect(minimums == ["2026-02-01 90 8", "2026-03-01 90 8", "2026-05-01 490 17"])

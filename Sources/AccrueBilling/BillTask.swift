@@ -1,0 +1,101 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueModel
+
+/// One invoice to compute: a contract and a billing date in the run's window.
+struct BillTask {
+  /// A service period [start, end) and the full period it belongs to (for proration: a contract's first or last
+  /// period may be partial).
+  typealias Period = (start: CivilDate, end: CivilDate, full: (CivilDate, CivilDate))
+
+  /// The contract (index into the dataset's contracts).
+  var contract: Int
+  /// The billing date: the invoice's issue date.
+  var date: CivilDate
+  /// Advance period, if any.
+  var advance: Period?
+  /// Arrears period, if any.
+  var arrears: Period?
+  /// 0 for the first invoice of the contract, then one more per period.
+  var periodNumber: Int
+  /// Usage accumulators of this task's arrears period, by metric index.
+  var usage: [Int: Int] = [:]
+  /// The last day of the arrears period whose usage counts (outside the trial and free phases); nil when
+  /// no day counts, or the plan has no usage charge. Its phase prices the period's usage.
+  var lastUsageDay: CivilDate?
+}
+
+/// Which invoices are due: each contract's billing dates in the run's window, with the periods they bill, and
+/// the days of a period that count (outside the trial and free phases).
+extension Billing {
+  /// The parts of [a, b) whose usage counts: outside the trial and outside free phases, in order.
+  static func countedWindows(_ spec: CompiledPlanSpec, _ c: ContractData, _ a: CivilDate, _ b: CivilDate, _ env: Env)
+    -> [(CivilDate, CivilDate)]
+  {
+    var out: [(CivilDate, CivilDate)] = []
+    var cursor = CivilDate.max(a, trialEnd(spec, c, env) ?? a)
+    for (ws, we, ph) in phaseWindows(spec, c, env) where ph.free && we > cursor && ws < b {
+      if ws > cursor { out.append((cursor, ws)) }
+      cursor = CivilDate.max(cursor, we)
+    }
+    if cursor < b { out.append((cursor, b)) }
+    return out
+  }
+
+  static func trialEnd(_ spec: CompiledPlanSpec, _ c: ContractData, _ env: Env) -> CivilDate? {
+    guard let t = spec.trial else { return nil }
+    switch t.eval(env) {
+    case .days(let n): return c.start.adding(days: Int(n))
+    case .months(let n): return c.start.adding(months: Int(n), spec.monthEnd)
+    default: return nil
+    }
+  }
+
+  /// The billing dates of a contract in (from, to] with their advance and arrears periods.
+  static func billingTasks(
+    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env
+  ) -> [BillTask] {
+    var out: [BillTask] = []
+    let spec0 = plan.plans[contract.plan]
+    // 'trial ... then new cycle': billing starts at the trial's end, periods counted from there.
+    var c = contract
+    if spec0.trialStartsCycle {
+      contract.setRecords(env, data)
+      if let te = trialEnd(spec0, contract, env), te > c.start {
+        c.start = te
+        c.anchor = te
+      }
+    }
+    let clock0 = PeriodClock(plan: spec0, contract: c)
+    guard let startPeriod = clock0.period(containing: c.start) else { return [] }
+    let endX = c.endExclusive
+    // First invoice on the start date.
+    if c.start > from && c.start <= to {
+      let advEnd = endX.map { CivilDate.min($0, startPeriod.end) } ?? startPeriod.end
+      out.append(
+        BillTask(
+          contract: ci, date: c.start, advance: (c.start, advEnd, (startPeriod.start, startPeriod.end)), arrears: nil,
+          periodNumber: 0))
+    }
+    // Then each boundary after the start, up to the first boundary at or after the end.
+    guard let kFrom = clock0.index(of: CivilDate.max(from, c.start)) else { return out }
+    var k = max(kFrom, startPeriod.k) + 1
+    while let b = clock0.boundary(k), b <= to {
+      defer { k += 1 }
+      guard b > c.start, b > from else { continue }
+      if let e = endX, let prev = clock0.boundary(k - 1), prev >= e { break }
+      guard let prev = clock0.boundary(k - 1), let next = clock0.boundary(k + 1) else { break }
+      let arrStart = CivilDate.max(prev, c.start)
+      let arrEnd = endX.map { CivilDate.min($0, b) } ?? b
+      var task = BillTask(contract: ci, date: b, advance: nil, arrears: nil, periodNumber: k - startPeriod.k)
+      if arrStart < arrEnd { task.arrears = (arrStart, arrEnd, (prev, b)) }
+      if endX.map({ b < $0 }) ?? true {
+        let advEnd = endX.map { CivilDate.min($0, next) } ?? next
+        task.advance = (b, advEnd, (b, next))
+      }
+      out.append(task)
+    }
+    return out
+  }
+}

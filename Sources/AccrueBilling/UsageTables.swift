@@ -1,0 +1,128 @@
+import AccrueChecker
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueImport
+import AccrueModel
+
+/// Read-only tables for aggregating usage, shared by the workers.
+final class UsageShared: @unchecked Sendable {
+  // Immutable after init; read from several threads.
+  let plan: ExecutablePlan
+  let data: Dataset
+  let path: String
+  let fields: [FieldInfo]
+  let cols: (id: Int, cust: Int, con: Int, date: Int, name: Int, qty: Int, cur: Int)
+  let meteredByCustomer: [Int: [Int]]
+  let byContract: [[Int]]
+  let ranges: [(Int32, Int32)]
+  let used: Set<Int>
+  let convert: [(column: Int, slot: Int)]
+  let fast: [FastMetric?]
+  let eventNames: [String?]
+  /// Contracts by id hash, each slot with its customer's id hash and its accumulators.
+  let contracts: ContractTable
+  let qtySlot: Int?
+  /// Declared defaults of the event fields, by slot.
+  let eventDefaults: [RValue?]
+
+  init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
+    self.plan = plan
+    self.data = data
+    self.path = file.path
+    self.byContract = byContract
+    let p = plan.program
+    fields = p.fields(of: .event)
+    let cs = data.usageSchema.columns
+    func col(_ n: String) -> Int { cs.firstIndex { $0.name == n } ?? -1 }
+    cols = (col("id"), col("customer"), col("contract"), col("date"), col("name"), col("quantity"), col("currency"))
+    var metered: [Int: [Int]] = [:]
+    for (ci, list) in byContract.enumerated() where !list.isEmpty {
+      metered[data.contracts[ci].customer, default: []].append(ci)
+    }
+    meteredByCustomer = metered
+    var used = Set<Int>()
+    for r in p.resolutions {
+      if case .field(.event, let slot)? = r { used.insert(slot) }
+    }
+    self.used = used
+    convert = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
+    // Metrics of percentage charges with a free allowance keep each transaction's date and id: the general path.
+    let ordered = Set(plan.plans.flatMap { p in p.charges.compactMap { ch -> Int? in
+      guard case .usage(let m) = ch.quantity, Billing.hasFreeAllowance(ch, p) else { return nil }
+      return m
+    } })
+    fast = plan.metrics.indices.map { ordered.contains($0) ? nil : FastMetric.make($0, plan, data) }
+    eventNames = plan.metrics.map(\.eventName)
+    // Accumulators are created contract by contract, so a contract's list is a contiguous range.
+    ranges = byContract.map { list in
+      guard let first = list.first else { return (0, 0) }
+      return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
+    }
+    let rangesCopy = ranges
+    contracts = ContractTable(
+      data.contracts.indices.map { ci in
+        let (lo, n) = rangesCopy[ci]
+        let custHash = ContractTable.hash(data.customers[data.contracts[ci].customer].id)
+        return (data.contracts[ci].id, ContractInfo(customerHash: custHash, index: Int32(ci), first: lo, count: n))
+      })
+    qtySlot = fields.first { $0.name == "quantity" }?.index
+    eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
+  }
+}
+
+/// A contract's data for the per-event path, stored in its hash slot: one probe, one cache line.
+struct ContractInfo {
+  var hash: UInt64 = 0
+  var customerHash: UInt64 = 0
+  var index: Int32 = -1
+  var first: Int32 = 0
+  var count: Int32 = 0
+}
+
+/// Contracts by the 64-bit FNV-1a hash of their ids, in one open-addressing array whose slots also
+/// hold what an event needs (customer check, accumulator range). Two different ids with the same
+/// 64-bit hash would be confused; among a million ids the chance is about 1 in 10^7.
+struct ContractTable {
+  private var slots: [ContractInfo]
+  private let mask: Int
+
+  init(_ records: [(id: String, info: ContractInfo)]) {
+    var cap = 16
+    while cap < records.count * 2 { cap <<= 1 }
+    mask = cap - 1
+    slots = Array(repeating: ContractInfo(), count: cap)
+    for r in records {
+      let h = ContractTable.hash(r.id)
+      var s = Int(truncatingIfNeeded: h) & mask
+      while slots[s].index >= 0 { s = (s + 1) & mask }
+      slots[s] = r.info
+      slots[s].hash = h
+    }
+  }
+
+  @inline(__always) static func hash(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  /// The hash of the UTF-8 bytes p[0..<count] (equal to `hash` of the String they spell).
+  @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for i in 0..<count { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  @inline(__always) func find(_ key: String) -> ContractInfo? { find(hash: ContractTable.hash(key)) }
+
+  @inline(__always) func find(hash h: UInt64) -> ContractInfo? {
+    var s = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let e = slots[s]
+      if e.index < 0 { return nil }
+      if e.hash == h { return e }
+      s = (s + 1) & mask
+    }
+  }
+}

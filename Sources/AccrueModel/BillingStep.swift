@@ -1,0 +1,95 @@
+import AccrueCore
+
+/// One step of how an invoice line was computed, for `--explain`: what was evaluated, its value and the rule
+/// or rows it comes from. Billing records the steps; the renderers turn each into one sentence (shown after
+/// each case, with its values in brackets).
+public enum BillingStep: Sendable {
+  // MARK: Which rule bills the line
+
+  /// "rule [rule]: charge [name]"
+  case charge(rule: RuleRef, name: String)
+  /// "rule [rule]: charge [name], usage of metric [metric] ([metricRule])"
+  case usageCharge(rule: RuleRef, name: String, metric: String, metricRule: RuleRef)
+  /// "[events] event(s) from [first] to [last]", then ", first rows [rows]" when there are any.
+  case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
+  /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.
+  case aggregated(AggregationKind, quantity: Fixed)
+
+  // MARK: Pricing a quantity
+
+  /// "free units: [quantity] - [free] = [left]"
+  case freeUnits(quantity: Fixed, free: Fixed, left: Fixed)
+  /// "flat [price] [currency]", or "once [price] [currency]" for a one-time charge.
+  case fixedPrice(once: Bool, price: Fixed, currency: Currency)
+  /// "[quantity] x [unitPrice] [currency] = [amount]"
+  case perUnit(quantity: Fixed, unitPrice: Fixed, currency: Currency, amount: Fixed)
+  /// "[quantity] units in packages of [size]: [packages] package(s) (rounded up) x [price] = [amount]"
+  case packages(quantity: Fixed, size: Fixed, packages: Int64, price: Fixed, amount: Fixed)
+  /// "no units: no flat fee ('first tier fee when used')"
+  case noUnitsNoFlatFee
+  /// "no units: the first tier's flat fee [fee] ('first tier fee always', the default)"
+  case noUnitsFirstTierFee(Fixed)
+  /// "tier [from] to [to]: [units] x [unitPrice] + flat [flatFee] = [amount]" ("[from] and above" for the last
+  /// tier; no "+ flat" part without a flat fee): one tier of graduated pricing.
+  case graduatedTier(from: Fixed, to: Fixed?, units: Fixed, unitPrice: Fixed, flatFee: Fixed?, amount: Fixed)
+  /// "graduated total [total]"
+  case graduatedTotal(Fixed)
+  /// "no units": volume pricing of nothing.
+  case noUnits
+  /// "volume tier [from] to [to]: [quantity] x [unitPrice] + flat [flatFee] = [amount]" (as `graduatedTier`):
+  /// every unit at the price of the tier the quantity reaches.
+  case volumeTier(from: Fixed, to: Fixed?, quantity: Fixed, unitPrice: Fixed, flatFee: Fixed?, amount: Fixed)
+
+  // MARK: Percentage pricing
+
+  /// "percentage [rate] of each transaction (plus fee, within min/max), summed: [total]" (`rate` as written in
+  /// the rules).
+  case percentageSummed(rate: String, total: Fixed)
+  /// "free: the first [transactions] transactions and the first [volume] of volume of the period, in date order:
+  /// [freeCount] of [transactionCount] transaction(s) free, [volumeFree] of volume free" (each limit only when
+  /// the rules state it; the last part only when some volume was free).
+  case freeAllowance(transactions: RValue?, volume: RValue?, freeCount: Int, transactionCount: Int, volumeFree: Fixed)
+  /// "percentage of each other transaction (plus fee, within min/max), summed: [total]"
+  case percentageOfOthersSummed(Fixed)
+
+  // MARK: From the priced amount to the line
+
+  /// "below the charge's minimum: [amount] raised to [minimum]"
+  case raisedToMinimum(amount: Fixed, minimum: Fixed)
+  /// "prorated [days] of [fullDays] days: [amount] x [days] / [fullDays] = [prorated]"
+  case prorated(days: Int, fullDays: Int, amount: Fixed, prorated: Fixed)
+  /// "rounded [mode] to [places] decimals: [amount]"
+  case rounded(RoundingMode, places: Int, amount: Fixed)
+
+  // MARK: Discounts and the minimum commitment
+
+  /// "rule [rule]: discount [rate] of [base] = [amount], rounded [mode]"
+  case percentDiscount(rule: RuleRef, rate: Fixed, base: Fixed, amount: Fixed, rounding: RoundingMode)
+  /// "rule [rule]: discount [value] [currency], at most the [left] left = [amount], rounded [mode]"
+  case amountDiscount(rule: RuleRef, value: Fixed, currency: Currency, left: Fixed, amount: Fixed, rounding: RoundingMode)
+  /// "rule [rule]: minimum commitment [minimum] for [days] of [fullDays] days = [due]"
+  case minimumCommitment(rule: RuleRef, minimum: Fixed, days: Int, fullDays: Int, due: Fixed)
+  /// "spend of the period (its in-advance and in-arrears lines) [spend]; true-up [trueUp]"
+  case trueUp(spend: Fixed, trueUp: Fixed)
+}
+
+/// The steps of one line's computation, recorded only when the run explains that line (`--explain`): otherwise
+/// `add` does nothing and its step is never built.
+public struct BillingSteps: Sendable {
+  /// Whether steps are being recorded.
+  public let explaining: Bool
+  /// The steps so far, in order.
+  public private(set) var list: [BillingStep] = []
+
+  public init(explaining: Bool) { self.explaining = explaining }
+
+  /// Records a step (built only when explaining).
+  @inline(__always) public mutating func add(_ step: @autoclosure () -> BillingStep) {
+    if explaining { list.append(step()) }
+  }
+
+  /// Records steps recorded elsewhere (e.g. by pricing).
+  public mutating func add(contentsOf more: [BillingStep]) {
+    if explaining { list += more }
+  }
+}

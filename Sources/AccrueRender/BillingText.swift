@@ -1,0 +1,78 @@
+import AccrueCore
+import AccrueModel
+
+/// Billing in words: what an invoice line's charge column says, an invoice's payment terms, and the sentences
+/// of `--explain` for a line.
+public enum BillingText {
+  /// The `charge` an output prints for a line: the charge's name; `discount:` and the label for a discount;
+  /// `minimum` for the minimum commitment's true-up.
+  public static func chargeColumn(_ l: InvoiceLine) -> String {
+    switch l.kind {
+    case .charge, .usage, .credit: l.charge ?? ""
+    case .discount: "discount:" + (l.charge ?? "discount")
+    case .minimumTrueUp: "minimum"
+    }
+  }
+
+  /// Payment terms as printed: "net 30 days", "day 10 of next month".
+  public static func terms(_ t: InvoiceTerms) -> String {
+    switch t {
+    case .dueOnReceipt: "due on receipt"
+    case .net(let period): "net \(period.value)"
+    case .netEndOfMonth(let period): "net \(period.value) end of month"
+    case .endOfMonth: "end of month"
+    case .dayOfNextMonth(let day): "day \(day) of next month"
+    case .installments: "installments"
+    }
+  }
+
+  /// The sentences explaining a line, one per step.
+  public static func explanation(_ l: InvoiceLine) -> [String] { l.explanation.map(sentence) }
+
+  /// One step as a sentence.
+  public static func sentence(_ step: BillingStep) -> String {
+    switch step {
+    case .charge(let rule, let name): "rule \(rule): charge \(name)"
+    case .usageCharge(let rule, let name, let metric, let metricRule):
+      "rule \(rule): charge \(name), usage of metric \(metric) (\(metricRule))"
+    case .usageEvents(let events, let first, let last, let rows):
+      "\(events) event(s) from \(first) to \(last)" + (rows.isEmpty ? "" : ", first rows " + rows.map(\.description).joined(separator: ", "))
+    case .aggregated(let aggregation, let q): "\(aggregation.rawValue) = \(q)"
+    case .freeUnits(let q, let free, let left): "free units: \(q) - \(free) = \(left)"
+    case .fixedPrice(let once, let price, let currency): "\(once ? "once" : "flat") \(price) \(currency.code)"
+    case .perUnit(let q, let unit, let currency, let amount): "\(q) x \(unit) \(currency.code) = \(amount)"
+    case .packages(let q, let size, let packs, let price, let amount):
+      "\(q) units in packages of \(size): \(packs) package(s) (rounded up) x \(price) = \(amount)"
+    case .noUnitsNoFlatFee: "no units: no flat fee ('first tier fee when used')"
+    case .noUnitsFirstTierFee(let fee): "no units: the first tier's flat fee \(fee) ('first tier fee always', the default)"
+    case .graduatedTier(let from, let to, let units, let unit, let flat, let amount):
+      "tier " + tier(from, to, units, unit, flat, amount)
+    case .graduatedTotal(let total): "graduated total \(total)"
+    case .noUnits: "no units"
+    case .volumeTier(let from, let to, let q, let unit, let flat, let amount):
+      "volume tier " + tier(from, to, q, unit, flat, amount)
+    case .percentageSummed(let rate, let total): "percentage \(rate) of each transaction (plus fee, within min/max), summed: \(total)"
+    case .freeAllowance(let transactions, let volume, let freeCount, let count, let volumeFree):
+      "free: " + [transactions.map { "the first \($0) transactions" }, volume.map { "the first \($0) of volume" }]
+        .compactMap { $0 }.joined(separator: " and ")
+        + " of the period, in date order: \(freeCount) of \(count) transaction(s) free"
+        + (volumeFree > .zero ? ", \(volumeFree) of volume free" : "")
+    case .percentageOfOthersSummed(let total): "percentage of each other transaction (plus fee, within min/max), summed: \(total)"
+    case .raisedToMinimum(let amount, let minimum): "below the charge's minimum: \(amount) raised to \(minimum)"
+    case .prorated(let days, let full, let amount, let prorated): "prorated \(days) of \(full) days: \(amount) x \(days) / \(full) = \(prorated)"
+    case .rounded(let mode, let places, let amount): "rounded \(mode.rawValue) to \(places) decimals: \(amount)"
+    case .percentDiscount(let rule, let rate, let base, let amount, let mode):
+      "rule \(rule): discount \(RValue.percent(rate)) of \(base) = \(amount), rounded \(mode.rawValue)"
+    case .amountDiscount(let rule, let value, let currency, let left, let amount, let mode):
+      "rule \(rule): discount \(value) \(currency.code), at most the \(left) left = \(amount), rounded \(mode.rawValue)"
+    case .minimumCommitment(let rule, let minimum, let days, let full, let due):
+      "rule \(rule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)"
+    case .trueUp(let spend, let gap): "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)"
+    }
+  }
+
+  /// A tier's part of a step: "1 to 100: 100 x 0.10 + flat 5 = 15" ("101 and above: ..." for the last tier).
+  static func tier(_ from: Fixed, _ to: Fixed?, _ units: Fixed, _ unit: Fixed, _ flat: Fixed?, _ amount: Fixed) -> String {
+    "\(from)\(to.map { " to \($0)" } ?? " and above"): \(units) x \(unit)" + (flat.map { " + flat \($0)" } ?? "") + " = \(amount)"
+  }
+}
