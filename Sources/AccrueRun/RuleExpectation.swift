@@ -228,99 +228,115 @@ extension RuleTestSpec {
     return out
   }
 
-  static func parseExpectation(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
-    let forms = "expected one of: expect invoices N | expect invoice KEY total AMOUNT CUR | expect invoice KEY line \"TEXT\" AMOUNT | "
+  /// Every form an expectation may take: the message of a line that is none of them.
+  static let forms = ExpectationSyntax(
+    message: "expected one of: expect invoices N | expect invoice KEY total AMOUNT CUR | expect invoice KEY line \"TEXT\" AMOUNT | "
       + "expect invoice KEY (subtotal AMOUNT | tax [\"LABEL\"] AMOUNT | due DATE | issued DATE | lines N | "
       + "early payment discount AMOUNT until DATE | installment N AMOUNT due DATE) | expect no invoice KEY | "
       + "expect reminders N | expect reminder KEY [action \"KIND\" [AMOUNT] | covers INVOICE] | expect no reminder KEY | "
       + "expect total AMOUNT CUR | expect matches N | expect match PAYMENT STATUS [queue \"NAME\"] | "
-      + "expect match PAYMENT invoice INVOICE applied AMOUNT | expect match PAYMENT (write off | credit | unapplied | discount) AMOUNT"
-    func amount(_ s: String?) -> Fixed? { s.flatMap { Fixed.parse(Array($0.utf8)) } }
-    func date(_ s: String?) -> CivilDate? { s.flatMap(CivilDate.parse) }
-    let help = ExpectationSyntax(message: forms)
+      + "expect match PAYMENT invoice INVOICE applied AMOUNT | expect match PAYMENT (write off | credit | unapplied | discount) AMOUNT")
+
+  static func amount(_ s: String?) -> Fixed? { s.flatMap { Fixed.parse(Array($0.utf8)) } }
+  static func date(_ s: String?) -> CivilDate? { s.flatMap(CivilDate.parse) }
+
+  /// The words after `expect`.
+  static func parseExpectation(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
     switch w.next() {
     case "invoices":
-      guard let n = w.next().flatMap(Int.init) else { return .failure(help) }
+      guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
       return .success(.invoiceCount(n))
     case "reminders":
-      guard let n = w.next().flatMap(Int.init) else { return .failure(help) }
+      guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
       return .success(.reminderCount(n))
     case "no":
       let kind = w.next()
-      guard let key = w.key() else { return .failure(help) }
+      guard let key = w.key() else { return .failure(forms) }
       if kind == "invoice" { return .success(.noInvoice(key: key)) }
       if kind == "reminder" { return .success(.noReminder(key: key)) }
-      return .failure(help)
-    case "invoice":
-      guard let key = w.key() else { return .failure(help) }
-      func figure(_ f: RuleExpectation.InvoiceFigure?) -> Result<RuleExpectation, ExpectationSyntax> {
-        f.map { .success(.invoice(key: key, $0)) } ?? .failure(help)
-      }
-      switch w.next() {
-      case "total":
-        guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(help) }
-        return .success(.invoiceTotal(key: key, amount: a, currency: c))
-      case "line":
-        guard let d = w.quoted(), let a = amount(w.next()) else { return .failure(help) }
-        return .success(.invoiceLine(key: key, description: d, amount: a))
-      case "subtotal": return figure(amount(w.next()).map { .subtotal($0) })
-      case "tax":
-        let label = w.peekQuoted() ? w.quoted() : nil
-        return figure(amount(w.next()).map { .tax(label: label, $0) })
-      case "due": return figure(date(w.next()).map { .due($0) })
-      case "issued": return figure(date(w.next()).map { .issued($0) })
-      case "lines": return figure(w.next().flatMap(Int.init).map { .lines($0) })
-      case "early":
-        guard w.next() == "payment", w.next() == "discount", let a = amount(w.next()), w.next() == "until", let d = date(w.next()) else {
-          return .failure(help)
-        }
-        return figure(.earlyPaymentDiscount(a, until: d))
-      case "installment":
-        guard let n = w.next().flatMap(Int.init), let a = amount(w.next()), w.next() == "due", let d = date(w.next()) else { return .failure(help) }
-        return figure(.installment(n, a, due: d))
-      default: return .failure(help)
-      }
-    case "reminder":
-      guard let key = w.key() else { return .failure(help) }
-      switch w.next() {
-      case nil: return .success(.reminder(key: key))
-      case "action":
-        guard let kind = w.quoted() else { return .failure(help) }
-        if w.peek() == nil { return .success(.reminderAction(key: key, kind: kind, amount: nil)) }
-        guard let a = amount(w.next()) else { return .failure(help) }
-        return .success(.reminderAction(key: key, kind: kind, amount: a))
-      case "covers":
-        guard let i = w.key() else { return .failure(help) }
-        return .success(.reminderCovers(key: key, invoice: i))
-      default: return .failure(help)
-      }
+      return .failure(forms)
+    case "invoice": return parseInvoice(&w)
+    case "reminder": return parseReminder(&w)
     case "total":
-      guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(help) }
+      guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
       return .success(.total(currency: c, amount: a))
     case "matches":
-      guard let n = w.next().flatMap(Int.init) else { return .failure(help) }
+      guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
       return .success(.matchCount(n))
-    case "match":
-      guard let p = w.key(), let what = w.next() else { return .failure(help) }
-      switch what {
-      case "invoice":
-        guard let i = w.key(), w.next() == "applied", let a = amount(w.next()) else { return .failure(help) }
-        return .success(.matchApplied(payment: p, invoice: i, amount: a))
-      case "write", "credit", "unapplied", "discount":
-        if what == "write" && w.next() != "off" { return .failure(help) }
-        let f: RuleExpectation.MatchFigure = what == "write" ? .writeOff : RuleExpectation.MatchFigure(rawValue: what)!
-        // `unapplied` alone is a status.
-        if f == .unapplied && (w.peek() == nil || w.peek() == "queue") { break }
-        guard let a = amount(w.next()) else { return .failure(help) }
-        return .success(.matchAmount(payment: p, f, amount: a))
-      default: break
-      }
-      guard ["applied", "suggested", "exception", "unapplied"].contains(what) else { return .failure(help) }
-      if w.peek() == nil { return .success(.matchStatus(payment: p, status: what, queue: nil)) }
-      guard w.next() == "queue", let q = w.quoted() else { return .failure(help) }
-      return .success(.matchStatus(payment: p, status: what, queue: q))
+    case "match": return parseMatch(&w)
     default:
-      return .failure(help)
+      return .failure(forms)
     }
+  }
+
+  /// `expect invoice KEY ...`: its total, a line, or one of its figures.
+  static func parseInvoice(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
+    guard let key = w.key() else { return .failure(forms) }
+    func figure(_ f: RuleExpectation.InvoiceFigure?) -> Result<RuleExpectation, ExpectationSyntax> {
+      f.map { .success(.invoice(key: key, $0)) } ?? .failure(forms)
+    }
+    switch w.next() {
+    case "total":
+      guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
+      return .success(.invoiceTotal(key: key, amount: a, currency: c))
+    case "line":
+      guard let d = w.quoted(), let a = amount(w.next()) else { return .failure(forms) }
+      return .success(.invoiceLine(key: key, description: d, amount: a))
+    case "subtotal": return figure(amount(w.next()).map { .subtotal($0) })
+    case "tax":
+      let label = w.peekQuoted() ? w.quoted() : nil
+      return figure(amount(w.next()).map { .tax(label: label, $0) })
+    case "due": return figure(date(w.next()).map { .due($0) })
+    case "issued": return figure(date(w.next()).map { .issued($0) })
+    case "lines": return figure(w.next().flatMap(Int.init).map { .lines($0) })
+    case "early":
+      guard w.next() == "payment", w.next() == "discount", let a = amount(w.next()), w.next() == "until", let d = date(w.next()) else {
+        return .failure(forms)
+      }
+      return figure(.earlyPaymentDiscount(a, until: d))
+    case "installment":
+      guard let n = w.next().flatMap(Int.init), let a = amount(w.next()), w.next() == "due", let d = date(w.next()) else { return .failure(forms) }
+      return figure(.installment(n, a, due: d))
+    default: return .failure(forms)
+    }
+  }
+
+  /// `expect reminder KEY [action "KIND" [AMOUNT] | covers INVOICE]`.
+  static func parseReminder(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
+    guard let key = w.key() else { return .failure(forms) }
+    switch w.next() {
+    case nil: return .success(.reminder(key: key))
+    case "action":
+      guard let kind = w.quoted() else { return .failure(forms) }
+      if w.peek() == nil { return .success(.reminderAction(key: key, kind: kind, amount: nil)) }
+      guard let a = amount(w.next()) else { return .failure(forms) }
+      return .success(.reminderAction(key: key, kind: kind, amount: a))
+    case "covers":
+      guard let i = w.key() else { return .failure(forms) }
+      return .success(.reminderCovers(key: key, invoice: i))
+    default: return .failure(forms)
+    }
+  }
+
+  /// `expect match PAYMENT ...`: an amount applied to an invoice, a figure, or its status.
+  static func parseMatch(_ w: inout Words) -> Result<RuleExpectation, ExpectationSyntax> {
+    guard let p = w.key(), let what = w.next() else { return .failure(forms) }
+    switch what {
+    case "invoice":
+      guard let i = w.key(), w.next() == "applied", let a = amount(w.next()) else { return .failure(forms) }
+      return .success(.matchApplied(payment: p, invoice: i, amount: a))
+    case "write", "credit", "unapplied", "discount":
+      if what == "write" && w.next() != "off" { return .failure(forms) }
+      let f: RuleExpectation.MatchFigure = what == "write" ? .writeOff : RuleExpectation.MatchFigure(rawValue: what)!
+      // `unapplied` alone is a status.
+      if f == .unapplied && (w.peek() == nil || w.peek() == "queue") { break }
+      guard let a = amount(w.next()) else { return .failure(forms) }
+      return .success(.matchAmount(payment: p, f, amount: a))
+    default: break
+    }
+    guard ["applied", "suggested", "exception", "unapplied"].contains(what) else { return .failure(forms) }
+    if w.peek() == nil { return .success(.matchStatus(payment: p, status: what, queue: nil)) }
+    guard w.next() == "queue", let q = w.quoted() else { return .failure(forms) }
+    return .success(.matchStatus(payment: p, status: what, queue: q))
   }
 }
