@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The findings of the importer fuzz targets (Tests/Fuzz/Regressions/TARGET/), replayed without the fuzzer:
+/// each input goes through the same checks as in its target (`ImportFuzzChecks`) and must pass them quickly. An
+/// input that crashes again crashes this test run.
+@Suite("Fuzz regressions: importers")
+struct ImportFuzzRegressionTests {
+  static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fuzz/Regressions")
+
+  /// The importer targets (the others are replayed by the front-end tests).
+  static let targets = ["camt", "mt940", "bai2", "ofx", "csv", "json"]
+
+  /// The checks of a target.
+  static func check(_ target: String, _ bytes: [UInt8]) -> [String] {
+    switch target {
+    case "csv": ImportFuzzChecks.csv(bytes)
+    case "json": ImportFuzzChecks.json(bytes)
+    default: ImportFuzzChecks.bank(bytes)
+    }
+  }
+
+  /// The kept inputs of a target: every file of its folder but dot files and READMEs.
+  static func inputs(_ target: String) -> [URL] {
+    let dir = regressions.appendingPathComponent(target)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("README") }.sorted().map { dir.appendingPathComponent($0) }
+  }
+
+  @Test("every kept finding passes its target's checks, each in under 10 s", arguments: ["camt", "mt940", "bai2", "ofx", "csv", "json"])
+  func replay(_ target: String) throws {
+    for url in Self.inputs(target) {
+      let bytes = [UInt8](try Data(contentsOf: url))
+      if ["camt", "mt940", "bai2", "ofx"].contains(target) {
+        #expect(ImportFuzzChecks.isBank(bytes, target), "\(target)/\(url.lastPathComponent) is not detected as \(target)")
+      }
+      let clock = ContinuousClock()
+      let start = clock.now
+      let problems = Self.check(target, bytes)
+      let elapsed = clock.now - start
+      #expect(problems.isEmpty, "\(target)/\(url.lastPathComponent): \(problems.joined(separator: "; "))")
+      #expect(elapsed < .seconds(10), "\(target)/\(url.lastPathComponent) took \(elapsed)")
+    }
+  }
+
+  @Test("every folder of Tests/Fuzz/Regressions is a fuzz target's")
+  func foldersAreTargets() throws {
+    let known: Set<String> = Set(Self.targets).union(["rules", "fmt"])
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: Self.regressions.path)) ?? []
+    for name in names where !name.hasPrefix(".") && !name.hasPrefix("README") {
+      #expect(known.contains(name), "Tests/Fuzz/Regressions/\(name) is not a fuzz target (\(known.sorted().joined(separator: ", ")))")
+    }
+  }
+}
