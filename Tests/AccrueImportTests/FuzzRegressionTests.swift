@@ -1,3 +1,4 @@
+import AccrueImport
 import Foundation
 import Testing
 
@@ -51,5 +52,43 @@ struct ImportFuzzRegressionTests {
     for name in names where !name.hasPrefix(".") && !name.hasPrefix("README") {
       #expect(known.contains(name), "Tests/Fuzz/Regressions/\(name) is not a fuzz target (\(known.sorted().joined(separator: ", ")))")
     }
+  }
+}
+
+/// What the fixes of the importer findings promise, beyond not crashing.
+@Suite("Fuzz findings: importer fixes")
+struct ImportFuzzFixTests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+  @Test("camt: a processing instruction without data (<?x?>: XMLParser crashed) is read like one with data; a DOCTYPE is refused at its line")
+  func camtProcessingInstructions() throws {
+    let text = try String(contentsOf: Self.fixtures.appendingPathComponent("camt053_v02.xml"), encoding: .utf8)
+    guard case .success(let expected) = BankStatements.parse(bytes: Array(text.utf8), path: "s.xml") else {
+      Issue.record("the fixture does not read")
+      return
+    }
+    let declarationEnd = try #require(text.range(of: "?>")).upperBound
+    for pi in ["<?x?>", "<?x ?>", "<?xml-stylesheet?>", "<!-- <?x?> --><?y?>"] {
+      var withPI = text
+      withPI.insert(contentsOf: pi, at: declarationEnd)
+      guard case .success(let list) = BankStatements.parse(bytes: Array(withPI.utf8), path: "s.xml") else {
+        Issue.record("\(pi): not read")
+        continue
+      }
+      #expect(list == expected, "\(pi)")
+    }
+    var cdata = text
+    cdata = cdata.replacingOccurrences(of: "<Ustrd>", with: "<Ustrd><![CDATA[<?x?>]]>")
+    if case .success(let list) = BankStatements.parse(bytes: Array(cdata.utf8), path: "s.xml") {
+      #expect(list.contains { $0.remittance.contains("<?x?>") }, "CDATA is kept as written")
+    } else {
+      Issue.record("CDATA: not read")
+    }
+    let doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE Document [<!ENTITY e \"&#60;?x?>\">]>\n<Document>&e;<BkToCstmrStmt/></Document>\n"
+    guard case .failure(let e) = BankStatements.parse(bytes: Array(doctype.utf8), path: "d.xml") else {
+      Issue.record("a DOCTYPE is read")
+      return
+    }
+    #expect(e.line == 2 && e.location == "DOCTYPE", "\(e)")
   }
 }

@@ -89,7 +89,15 @@ enum Camt {
       let line = bytes[..<at].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
       return .failure(BankImportError(file: file, line: line, location: "", message: "invalid UTF-8 (byte \(at + 1)): camt files are UTF-8"))
     }
-    let parser = XMLParser(data: Data(bytes))
+    // What XMLParser must not see (it crashes on a processing instruction without data): XMLGuard.
+    let xml: [UInt8]
+    switch XMLGuard.prepare(bytes) {
+    case .success(let b): xml = b
+    case .failure(let d):
+      return .failure(
+        BankImportError(file: file, line: d.line, location: "DOCTYPE", message: "a camt file has no DOCTYPE declaration (ISO 20022 uses XML Schema)"))
+    }
+    let parser = XMLParser(data: Data(xml))
     parser.shouldProcessNamespaces = true
     let builder = Builder()
     parser.delegate = builder
