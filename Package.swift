@@ -1,8 +1,7 @@
 // swift-tools-version: 6.0
 // Accrue: a checked rules language and engine for billing and collections.
-// One target per pipeline stage; no package dependencies.
+// One target per pipeline stage and per business domain; no package dependencies.
 import PackageDescription
-
 
 let package = Package(
   name: "Accrue",
@@ -16,51 +15,89 @@ let package = Package(
     .target(name: "AccrueCore"),
     // Source files, spans, diagnostics as values, the diagnostic catalogue.
     .target(name: "AccrueDiagnostics"),
-    // Bytes -> tokens.
+    // The business model: the values that cross stages and reach outputs (invoices, payments, cash
+    // applications, reminders, journal items, explanations, run failures) and the domain vocabulary.
+    .target(name: "AccrueModel", dependencies: ["AccrueCore"]),
+
+    // The language: bytes -> tokens -> AST -> checked program -> executable plan.
     .target(name: "AccrueLexer", dependencies: ["AccrueCore", "AccrueDiagnostics"]),
-    // Tokens -> AST with spans and error recovery; rule-set loading (includes).
-    .target(name: "AccrueParser", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer"]),
-    // AST -> names, types, units, currencies, rule conflicts -> diagnostics + checked program.
-    .target(name: "AccrueChecker", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
-    // Checked program -> executable plan: every expression a closure with names resolved to slots.
+    .target(name: "AccrueParser", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueModel"]),
+    .target(name: "AccrueChecker", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueModel"]),
     .target(name: "AccrueFormat", dependencies: ["AccrueDiagnostics", "AccrueLexer", "AccrueParser"]),
-    .target(name: "AccrueCompiler", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker"]),
-    // Data files (CSV, JSON, JSON Lines; later bank formats) -> typed rows with located issues.
-    .target(name: "AccrueImport", dependencies: ["AccrueCore"]),
-    // Evaluates the plan against a dataset as of a date: invoices (later reminders and matches).
     .target(
-      name: "AccrueEngine",
-      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueParser", "AccrueChecker", "AccrueCompiler", "AccrueImport"]),
-    // Renderers: diagnostics as text, JSON, GitHub annotations, SARIF.
-    .target(name: "AccrueRender", dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueCompiler", "AccrueEngine", "AccrueImport", "AccrueParser"]),
+      name: "AccrueCompiler",
+      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueModel"]),
+
+    // Data files (CSV, JSON, JSON Lines, bank statements) -> typed rows with located issues.
+    .target(name: "AccrueImport", dependencies: ["AccrueCore", "AccrueModel"]),
+    // Threads and bulk memory moves the domains call (measurement and speed tooling, apart from the rules).
+    .target(name: "AccrueParallel"),
+    // A data folder validated against the plan: customers, contracts, open invoices, payments, collections data.
+    .target(
+      name: "AccrueData",
+      dependencies: ["AccrueCore", "AccrueModel", "AccrueImport", "AccrueChecker", "AccrueCompiler", "AccrueParallel"]),
+
+    // The domains, each over the model and the data; they never import each other.
+    .target(
+      name: "AccrueBilling",
+      dependencies: [
+        "AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueChecker", "AccrueCompiler", "AccrueParallel",
+      ]),
+    .target(
+      name: "AccrueCash",
+      dependencies: [
+        "AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueChecker", "AccrueCompiler", "AccrueParallel",
+      ]),
+    .target(
+      name: "AccrueCollections",
+      dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueChecker", "AccrueCompiler", "AccrueParallel"]),
+    // Receivables as they stand: what cash applied closes, the aging report.
+    .target(name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport"]),
+
+    // The run: its stages as a named list, the journal and apply, forecasts, diffs, rule tests.
+    .target(
+      name: "AccrueRun",
+      dependencies: [
+        "AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueCompiler", "AccrueParallel", "AccrueBilling",
+        "AccrueCash", "AccrueCollections", "AccrueLedger",
+      ]),
+    // Renderers over model values: diagnostics as text, JSON, GitHub annotations, SARIF; outputs as text, JSON, CSV.
+    .target(
+      name: "AccrueRender",
+      dependencies: [
+        "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueCompiler", "AccrueParser", "AccrueImport", "AccrueParallel",
+      ]),
     // Synthetic, seeded rule files and datasets for benchmarks and tests.
     .target(name: "AccrueGen", dependencies: ["AccrueCore"]),
     // The command line: argument parsing, commands, exit codes. Never prints directly.
     .target(
       name: "AccrueCLI",
       dependencies: [
-        "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
-        "AccrueCompiler", "AccrueEngine", "AccrueImport", "AccrueFormat",
+        "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
+        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     // For the tests only: temporary folders removed when the test process exits.
     .target(name: "AccrueTestSupport", path: "Tests/Support"),
     .testTarget(name: "AccrueCoreTests", dependencies: ["AccrueCore"]),
     .testTarget(name: "AccrueGenTests", dependencies: ["AccrueGen", "AccrueCore", "AccrueTestSupport"]),
-    .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore"], exclude: ["Fixtures"]),
+    .testTarget(name: "AccrueImportTests", dependencies: ["AccrueImport", "AccrueCore", "AccrueModel"], exclude: ["Fixtures"]),
     .testTarget(
       name: "AccrueFrontendTests",
       dependencies: [
-        "AccrueCore", "AccrueDiagnostics", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender", "AccrueGen",
-        "AccrueFormat", "AccrueCompiler", "AccrueEngine", "AccrueTestSupport",
+        "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
+        "AccrueGen", "AccrueFormat", "AccrueCompiler", "AccrueData", "AccrueRun", "AccrueTestSupport",
       ],
       exclude: ["Golden"]),
-    .testTarget(name: "AccrueCLITests", dependencies: ["AccrueCLI", "AccrueCore", "AccrueEngine", "accrue", "AccrueTestSupport"]),
+    .testTarget(
+      name: "AccrueCLITests",
+      dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "accrue", "AccrueTestSupport"]),
     .testTarget(
       name: "AccrueEngineTests",
       dependencies: [
-        "AccrueEngine", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen", "AccrueTestSupport",
-        "AccrueRender", "AccrueDiagnostics",
+        "AccrueModel", "AccrueData", "AccrueBilling", "AccrueCash", "AccrueCollections", "AccrueLedger", "AccrueRun",
+        "AccrueParallel", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen",
+        "AccrueTestSupport", "AccrueRender", "AccrueDiagnostics",
       ]),
   ],
   swiftLanguageModes: [.v6]

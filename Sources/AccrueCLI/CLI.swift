@@ -29,21 +29,22 @@ public final class CapturedOutput: OutputSink {
   public var stderrIsTerminal: Bool { false }
 }
 
-/// The process's real streams: one buffered writer per stream, so output never interleaves out of order.
+/// The process's real streams: one buffered writer per stream, so output never interleaves out of order. Writes
+/// go through `write(2)`: a write that fails (a full disk, a closed pipe) is remembered, not a trap, and nothing
+/// more is written to that stream; the executable then says so and exits 1.
 public final class StandardOutput: OutputSink {
   private var buffer: [UInt8] = []
   public let stdoutIsTerminal = isatty(1) == 1
   public let stderrIsTerminal = isatty(2) == 1
+  /// The first failed write to standard output (errno), if any.
+  public private(set) var stdoutError: Int32?
   public init() { buffer.reserveCapacity(1 << 16) }
   public func out(_ s: String) {
     // A large piece (a chunk of rendered items) is written as it is, not copied into the buffer first.
     if s.utf8.count >= 1 << 16 {
       flush()
       var s = s
-      s.withUTF8 { b in
-        let bytes = UnsafeMutableRawPointer(mutating: b.baseAddress!)
-        FileHandle.standardOutput.write(Data(bytesNoCopy: bytes, count: b.count, deallocator: .none))
-      }
+      s.withUTF8 { b in write(1, b, &stdoutError) }
       return
     }
     buffer.append(contentsOf: s.utf8)
@@ -51,15 +52,39 @@ public final class StandardOutput: OutputSink {
   }
   public func err(_ s: String) {
     flush()
-    FileHandle.standardError.write(Data(s.utf8))
+    var ignored: Int32?
+    var s = s
+    s.withUTF8 { b in write(2, b, &ignored) }
   }
   /// Writes buffered stdout.
   public func flush() {
     guard !buffer.isEmpty else { return }
-    FileHandle.standardOutput.write(Data(buffer))
+    buffer.withUnsafeBufferPointer { b in write(1, b, &stdoutError) }
     buffer.removeAll(keepingCapacity: true)
   }
   deinit { flush() }
+
+  /// Writes all of `bytes` (retrying partial writes and interruptions); the first error stops this stream.
+  private func write(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>, _ error: inout Int32?) {
+    guard error == nil, var p = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+      let n = Glibc.write(fd, p, left)
+      if n < 0 {
+        if errno == EINTR { continue }
+        error = errno
+        return
+      }
+      p += n
+      left -= n
+    }
+  }
+
+  /// What to tell the user when standard output could not be written (nil: it was, or the reader went away).
+  public var stdoutFailure: String? {
+    guard let e = stdoutError, e != EPIPE else { return nil }
+    return "Error: cannot write to standard output: \(String(cString: strerror(e)))\n"
+  }
 }
 
 /// Exit statuses (swift-argument-parser's convention).

@@ -1,7 +1,13 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 import Foundation
 
 /// `accrue diff --base OLD --rules NEW --data DIR --as-of DATE`: the business impact of a rule change.

@@ -1,6 +1,12 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 
 /// `accrue plan --from DATE --to DATE`: day by day, what would go out (invoices billed that day, then the
 /// reminders due), each day seeing what the days before produced, as if applied daily with no payments.

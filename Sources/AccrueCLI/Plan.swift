@@ -1,11 +1,18 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
+import AccrueData
 import AccrueDiagnostics
-import AccrueEngine
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueParallel
 import AccrueParser
 import AccrueRender
+import AccrueRun
 import Foundation
 
 /// Loads, checks and compiles one rule set for the commands that run rules. Diagnostics go to stderr.
@@ -143,7 +150,7 @@ enum PlanCommand {
       OptionSpec(
         long: "table", short: nil, value: "table",
         help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md).",
-        choices: Produce.csvTableNames),
+        choices: RunFiles.csvTableNames),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
@@ -158,7 +165,7 @@ enum PlanCommand {
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     if args.value("from") != nil || args.value("to") != nil { return Forecast.run(args, io: io) }
-    let only = args.value("only").flatMap(Produce.Only.init)
+    let only = args.value("only").flatMap(RunOutput.Part.init)
     if args.value("why-not") != nil, let only, only != .reminders {
       return CLI.usageError(
         UsageError(message: "'--why-not' says why no reminder fired, and '--only \(only.rawValue)' leaves out reminders: drop --only", command: spec), io: io)
@@ -201,7 +208,7 @@ enum PlanCommand {
     }
     switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
-    case "csv": io.out(args.value("table").map { Produce.csvTable($0, output) } ?? Produce.joinedCSV(Produce.csvTables(output)))
+    case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: args.value("only") == nil || args.value("only") == "invoices"
@@ -240,12 +247,12 @@ extension PlanCommand {
   static func format(_ args: ParsedArguments) -> String { args.value("format") ?? (args.value("table") != nil ? "csv" : "text") }
 
   /// `--table` with another format than csv, or with an `--only` that leaves its table out: a usage error.
-  static func tableConflict(_ args: ParsedArguments, only: Produce.Only?, io: OutputSink) -> Int32? {
+  static func tableConflict(_ args: ParsedArguments, only: RunOutput.Part?, io: OutputSink) -> Int32? {
     guard let table = args.value("table") else { return nil }
     if let f = args.value("format"), f != "csv" {
       return CLI.usageError(UsageError(message: "'--table' picks one CSV table and cannot be combined with '--format \(f)'", command: spec), io: io)
     }
-    if let only, Produce.part(ofTable: table) != only {
+    if let only, RunFiles.part(ofTable: table) != only {
       return CLI.usageError(
         UsageError(message: "'--table \(table)' cannot be combined with '--only \(only.rawValue)', which leaves that table out", command: spec), io: io)
     }
@@ -292,7 +299,7 @@ enum ApplyCommand {
     let journal = inputs.journal ?? Journal()
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(Produce.Only.init))
+      only: args.value("only").flatMap(RunOutput.Part.init))
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
@@ -300,7 +307,7 @@ enum ApplyCommand {
     let folder: String?
     do throws(JournalError) {
       folder = try Apply.commit(
-        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: Produce.files(output),
+        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: RunFiles.files(output),
         fault: FaultInjection.hook())
     } catch {
       io.err("Error: \(error.message); nothing was recorded\n")

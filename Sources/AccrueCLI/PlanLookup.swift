@@ -1,19 +1,25 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
+import AccrueData
 import AccrueDiagnostics
-import AccrueEngine
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 
 /// `plan --explain KEY` and `plan --why-not INVOICE` with a key that names nothing: the message that says so, what
 /// the key is instead when it names something else (an invoice of the data, a payment without its `payment:`
 /// prefix, an item an earlier apply recorded, a kind `--only` left out), and the closest key that would work.
 enum PlanLookup {
   /// The keys `--explain` takes in this run: invoice keys, reminder keys and `payment:ID`.
-  static func explainable(_ o: Produce.Output) -> [String] {
+  static func explainable(_ o: RunOutput) -> [String] {
     o.billing.invoices.map(\.key) + (o.collections?.reminders.map(\.key) ?? []) + (o.cash?.applications.map(\.key) ?? [])
   }
 
   /// Nil when `key` is one of this run's invoices, reminders or payments; else the error message (no "Error: ").
-  static func explainMissing(_ key: String, output o: Produce.Output, inputs: RunInputs, only: Produce.Only?, state: String?) -> String? {
+  static func explainMissing(_ key: String, output o: RunOutput, inputs: RunInputs, only: RunOutput.Part?, state: String?) -> String? {
     let keys = explainable(o)
     if keys.contains(key) { return nil }
     let asOf = inputs.asOf
@@ -56,7 +62,7 @@ enum PlanLookup {
   }
 
   /// Nil when `id` is an invoice of the data (the engine's reasons are then shown); else the error message.
-  static func whyNotMissing(_ id: String, output o: Produce.Output, inputs: RunInputs) -> String? {
+  static func whyNotMissing(_ id: String, output o: RunOutput, inputs: RunInputs) -> String? {
     let ids = inputs.data.invoices.map(\.id)
     if ids.contains(id) { return nil }
     let file = fileName(inputs.data.invoicesFile, "invoices.csv")
@@ -81,7 +87,7 @@ enum PlanLookup {
   }
 
   /// Which part of a run produces `key`, judged from its shape and the data (nil: unknown).
-  static func kindOf(_ key: String, inputs: RunInputs) -> Produce.Only? {
+  static func kindOf(_ key: String, inputs: RunInputs) -> RunOutput.Part? {
     if key.hasPrefix("payment:") { return .matches }
     let parts = key.split(separator: "/", omittingEmptySubsequences: false)
     if parts.count == 3 { return .reminders }

@@ -1,7 +1,13 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
 import AccrueImport
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 import Foundation
 
 /// `accrue report aging`: receivables by age, credits, net balances, DSO, average days delinquent, CEI.

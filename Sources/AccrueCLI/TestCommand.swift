@@ -1,6 +1,12 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 import Foundation
 
 /// `accrue test PATH...`: runs the rule tests (`*.accrue-test`) found under the paths.

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 import AccrueParser
 
 /// Built-in functions.

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 import AccrueParser
 
 extension CheckerState {
@@ -261,7 +262,7 @@ extension CheckerState {
       switch item {
       case .charge(let c):
         if charges[c.name.symbol] == nil {
-          let s = Suggest.closest(to: name(c.name.symbol), in: charges.keys.map(name).sorted())
+          let s = suggestion(for: name(c.name.symbol), in: charges.keys.map(name))
           report(
             .unknownReference, "\(block) has no charge '\(name(c.name.symbol))' for this phase to change", at: c.name.span,
             help: s.map { "did you mean '\($0)'?" } ?? "a phase can only re-price the plan's own charges")
@@ -306,7 +307,7 @@ extension CheckerState {
             metricUsed.insert(i)
             usageMetric = (i, m)
           } else {
-            let sug = Suggest.closest(to: name(m.symbol), in: metricIndex.keys.map(name).sorted())
+            let sug = suggestion(for: name(m.symbol), in: metricIndex.keys.map(name))
             report(
               .unknownReference, "there is no metric '\(name(m.symbol))'", at: m.span,
               help: sug.map { "did you mean '\($0)'?" } ?? "declare it: metric \(name(m.symbol)) { sum of event.quantity }",
@@ -478,7 +479,7 @@ extension CheckerState {
     expectOneOf(d.amount, t, want, "a discount")
     if t == .percent { expectPercent(d.amount, ctx, "a discount") } else if t.isMoney { checkMinorUnits(d.amount, "a discount") }
     if let c = d.charge, charges[c.symbol] == nil {
-      let s = Suggest.closest(to: name(c.symbol), in: charges.keys.map(name).sorted())
+      let s = suggestion(for: name(c.symbol), in: charges.keys.map(name))
       report(.unknownReference, "there is no charge '\(name(c.symbol))' in this plan", at: c.span, help: s.map { "did you mean '\($0)'?" })
     }
     switch d.duration {
@@ -576,7 +577,7 @@ extension CheckerState {
           if let i = calendarIndex[n.symbol] {
             calendarUsed.insert(i)
           } else {
-            let sug = Suggest.closest(to: name(n.symbol), in: calendarIndex.keys.map(name).sorted())
+            let sug = suggestion(for: name(n.symbol), in: calendarIndex.keys.map(name))
             report(
               .unknownReference, "there is no calendar '\(name(n.symbol))'", at: n.span,
               help: sug.map { "did you mean '\($0)'?" } ?? "declare it: calendar \(name(n.symbol)) { holiday 2026-12-25 }")

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 import AccrueParser
 
 /// Currencies in expressions: amounts per currency, the currency conditions make known, and what to write when

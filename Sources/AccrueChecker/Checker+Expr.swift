@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 import AccrueParser
 
 extension ExprKind {
@@ -298,9 +299,7 @@ extension CheckerState {
       report(.typeMismatch, "'\(s)' is a function; call it with arguments, as in \(s)(...)", at: n.span)
       return .error
     }
-    var candidates = Array(ctx.params.keys.map(name)) + lets.keys.map(name) + ctx.records.members.map(\.rawValue) + ["as_of"]
-    candidates.sort()
-    let sug = Suggest.closest(to: s, in: candidates)
+    let sug = suggestion(for: s, in: Array(ctx.params.keys.map(name)) + lets.keys.map(name) + ctx.records.members.map(\.rawValue) + ["as_of"])
     report(
       .unknownName, "unknown name '\(s)'", at: n.span,
       help: sug.map { "did you mean '\($0)'?" } ?? "define it with 'let \(s) = ...'",
@@ -318,7 +317,7 @@ extension CheckerState {
     guard let info = fieldTable[r.index][f.symbol] else {
       let fname = name(f.symbol)
       let all = fieldsOf(r)
-      let sug = Suggest.closest(to: fname, in: all.map(\.name))
+      let sug = suggestion(for: fname, in: all.map(\.name))
       report(
         .unknownField, "\(r.rawValue) has no field '\(fname)'", at: f.span,
         help: sug.map { "did you mean '\($0)'?" } ?? "declare your own with 'field \(r.rawValue).\(fname): text'",
@@ -385,7 +384,7 @@ extension CheckerState {
     }
     guard let b = Builtin(rawValue: s) else {
       let names = Builtin.allCases.map(\.rawValue) + defines.keys.map(name)
-      let sug = Suggest.closest(to: s, in: names.sorted())
+      let sug = suggestion(for: s, in: names)
       report(
         .unknownFunction, "unknown function '\(s)'", at: f.span, help: sug.map { "did you mean '\($0)'?" },
         fix: sug.map { FixIt("replace '\(s)' with '\($0)'", edits: [Edit(f.span, $0)]) })

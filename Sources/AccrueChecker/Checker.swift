@@ -1,3 +1,4 @@
+import AccrueModel
 import Foundation
 import AccrueCore
 import AccrueDiagnostics
@@ -90,6 +91,8 @@ final class CheckerState {
   var interner: Interner
   let sources: SourceMap
   var diags: [Diagnostic] = []
+  /// "Did you mean" searches made so far (`suggestion`).
+  var suggestionsMade = 0
   var types: [ValueType]
   var resolutions: [Resolution?]
 
@@ -186,6 +189,16 @@ final class CheckerState {
 
   /// Reports that the block declared at `block` lacks a statement, unless a statement of that block failed
   /// to parse: the syntax error already points there, and the statement was most likely that one.
+  /// "Did you mean" for the first hundred unknown names of a run: each searches every candidate, so a file of
+  /// thousands of misspellings would take time in proportion to their square (the rest get no suggestion).
+  func suggestion(for name: String, in candidates: @autoclosure () -> [String]) -> String? {
+    guard suggestionsMade < Self.maxSuggestions else { return nil }
+    suggestionsMade += 1
+    return Suggest.closest(to: name, in: candidates())
+  }
+
+  static let maxSuggestions = 100
+
   func reportMissing(in block: Span, _ message: String, at span: Span, help: String) {
     guard !incompleteBlocks.contains(Int64(block.file.index) << 32 | Int64(block.start)) else { return }
     report(.missingStatement, message, at: span, help: help)
@@ -387,7 +400,7 @@ final class CheckerState {
 
   func declareField(_ fd: FieldDecl) {
     guard let r = RecordKind(rawValue: name(fd.record.symbol)) else {
-      let s = Suggest.closest(to: name(fd.record.symbol), in: RecordKind.allCases.map(\.rawValue))
+      let s = suggestion(for: name(fd.record.symbol), in: RecordKind.allCases.map(\.rawValue))
       report(
         .unknownName, "'\(name(fd.record.symbol))' is not a record", at: fd.record.span,
         help: s.map { "did you mean '\($0)'?" } ?? "records: customer, contract, invoice, event, payment",

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import AccrueParser
 
 /// The currency of a money value as far as the checker knows it.
@@ -99,22 +100,6 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case .text: self = .text
     case .bool: self = .bool
     case .currency: self = .currency
-    }
-  }
-}
-
-/// The data records rules can read.
-public enum RecordKind: String, Sendable, CaseIterable, Hashable {
-  case customer, contract, invoice, event, payment
-
-  /// Position in `allCases` (for array-indexed tables).
-  public var index: Int {
-    switch self {
-    case .customer: 0
-    case .contract: 1
-    case .invoice: 2
-    case .event: 3
-    case .payment: 4
     }
   }
 }

@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueDiagnostics
+import AccrueModel
 import AccrueParser
 
 /// Run-time arithmetic on values. The checker has already ruled out mixed kinds; what remains to

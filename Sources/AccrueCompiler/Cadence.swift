@@ -1,5 +1,6 @@
 import AccrueChecker
 import AccrueCore
+import AccrueModel
 import Foundation
 import AccrueDiagnostics
 import AccrueLexer
@@ -204,5 +205,19 @@ extension PlanCompiler {
     }
     ec.calendar = .weekendsOnly
     return (calendars, cadences)
+  }
+}
+
+extension CCondition {
+  /// Evaluates the condition with the records set in `env`; a failure is reported (`failed` makes it, with
+  /// where the rule is and the record it ran on) and stops the run.
+  public func holds(_ env: Env, _ failures: inout [RunFailure], _ failed: (EvalFailure) -> RunFailure) -> Bool {
+    env.reset()
+    let v = expr.eval(env)
+    if let f = env.failure {
+      failures.append(failed(f))
+      return false
+    }
+    return v.isTrue
   }
 }

@@ -1,6 +1,7 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
+import AccrueModel
 import AccrueParser
 
 /// Lowers checked expressions to closures. Names, fields and functions are resolved here, once;

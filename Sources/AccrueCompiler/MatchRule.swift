@@ -1,6 +1,7 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
+import AccrueModel
 import AccrueParser
 
 /// What to do with a difference (compiled `on ...:` outcome).

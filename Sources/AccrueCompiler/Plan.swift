@@ -1,22 +1,8 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
+import AccrueModel
 import AccrueParser
-
-/// Where a rule is written: shown on every output line it produces.
-/// A rule's place in its file (line and column from 1).
-public struct RuleRef: Sendable, Hashable, CustomStringConvertible {
-  public var file: String
-  public var line: Int
-  public var column: Int
-  public var description: String { "\(file):\(line)" }
-
-  public init(file: String, line: Int, column: Int) {
-    self.file = file
-    self.line = line
-    self.column = column
-  }
-}
 
 /// How a charge is priced, with amounts compiled.
 public enum CompiledPricing: Sendable {

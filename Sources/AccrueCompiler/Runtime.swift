@@ -1,49 +1,7 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
-
-/// A value at run time. Kinds mirror the checker's `ValueType`; units and currencies travel with values.
-public enum RValue: Sendable, Hashable, CustomStringConvertible {
-  case number(Fixed)
-  case money(Fixed, Currency)
-  case percent(Fixed)
-  case date(CivilDate)
-  case days(Int64)
-  case businessDays(Int64)
-  case months(Int64)
-  case text(String)
-  case bool(Bool)
-  case currency(Currency)
-  case list([RValue])
-  /// A record root (fields are read by compiled field accessors).
-  case record(RecordKind)
-  /// The result of a failed evaluation (the failure is recorded in the environment).
-  case error
-
-  public var description: String {
-    switch self {
-    case .number(let v): v.description
-    case .money(let v, let c): "\(v) \(c.code)"
-    case .percent(let v): (v.multiplied(by: Fixed(100))?.description ?? "?") + "%"
-    case .date(let d): d.description
-    case .days(let n): "\(n) day\(n == 1 ? "" : "s")"
-    case .businessDays(let n): "\(n) business day\(n == 1 ? "" : "s")"
-    case .months(let n): "\(n) month\(n == 1 ? "" : "s")"
-    case .text(let s): "\"\(s)\""
-    case .bool(let b): b ? "true" : "false"
-    case .currency(let c): c.code
-    case .list(let xs): "[" + xs.map(\.description).joined(separator: ", ") + "]"
-    case .record(let r): r.rawValue
-    case .error: "<error>"
-    }
-  }
-
-  /// Truthiness for conditions (only `.bool(true)` holds).
-  public var isTrue: Bool {
-    if case .bool(true) = self { return true }
-    return false
-  }
-}
+import AccrueModel
 
 /// A failure while evaluating rules against data (division by zero, currency mismatch, overflow).
 public struct EvalFailure: Sendable, Hashable {
@@ -54,26 +12,6 @@ public struct EvalFailure: Sendable, Hashable {
   /// The rule, when the failure is in a computation the rule asked for rather than in one of its expressions
   /// (a line's proration, an invoice's total).
   public var rule: RuleRef?
-}
-
-/// A rule that could not be evaluated on a record (an amount too large to represent, money of two currencies
-/// meeting, a division by zero, a date out of range): the run stops, nothing is produced, and this says where.
-public struct RunFailure: Sendable, Hashable, CustomStringConvertible {
-  /// What went wrong.
-  public var message: String
-  /// The expression that failed (file, line, column).
-  public var rule: RuleRef
-  /// The record it was evaluated on: "invoice ctr-1/2026-11-01", "payment p-17", ...
-  public var subject: String
-
-  public init(message: String, rule: RuleRef, subject: String) {
-    self.message = message
-    self.rule = rule
-    self.subject = subject
-  }
-
-  /// `rules/plans.accrue:12:7: error: amount too large (invoice ctr-1/2026-11-01)`.
-  public var description: String { "\(rule.file):\(rule.line):\(rule.column): error: \(message) (\(subject))" }
 }
 
 /// What an expression sees while it runs: the as-of date, definition values, parameters and the

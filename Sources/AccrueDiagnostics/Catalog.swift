@@ -76,6 +76,14 @@ extension DiagnosticCode {
     in a legacy encoding (Latin-1, Windows-1252). Re-save the file as UTF-8.
     """)
 
+  public static let bidiControl = DiagnosticCode(
+    "W0101", "bidi-control", .warning, "a bidirectional control character in a rule file",
+    """
+    Unicode's bidirectional controls (U+202A-U+202E, U+2066-U+2069) change the order in which the
+    text around them is displayed. In a comment or a string they can make a rule look different in
+    a review from what it does ("Trojan Source"). Rule files have no need for them: remove them.
+    """)
+
   public static let unterminatedPattern = DiagnosticCode(
     "E0107", "unterminated-pattern", .error, "a pattern is not closed before the end of the line",
     """
@@ -170,10 +178,12 @@ extension DiagnosticCode {
     """)
 
   public static let nestingTooDeep = DiagnosticCode(
-    "E0205", "nesting-too-deep", .error, "expressions or blocks are nested too deeply",
+    "E0205", "nesting-too-deep", .error, "expressions, chains of operators or includes are nested too deeply",
     """
-    Expressions may nest at most 100 levels (parentheses, unary operators, calls). Deeper nesting is
-    almost always a generated or damaged file. Split the expression with `let` definitions.
+    Expressions may nest at most 100 levels of parentheses, unary operators and calls, and 500 levels in
+    all: a chain of operators (`a + b + c + ...`) nests one level per operator. Includes may nest 100
+    files deep (a file including a file including ...). Deeper nesting is almost always a generated or
+    damaged file. Split the expression with `let` definitions, and include files from one place.
     """)
 
   public static let strayClosingBrace = DiagnosticCode(
@@ -709,7 +719,7 @@ extension DiagnosticCode {
   /// Every code, sorted by id.
   public static let all: [DiagnosticCode] = [
     invalidCharacter, unterminatedString, invalidEscape, invalidNumber, invalidDate, invalidUTF8,
-    unterminatedPattern, invalidPattern,
+    unterminatedPattern, invalidPattern, bidiControl,
     expectedToken, unknownStatement, unknownDeclaration, unclosedBlock, nestingTooDeep,
     strayClosingBrace, expectedExpression, unknownUnit, unknownCurrency, tooManyDecimals,
     unknownName, duplicateDeclaration, unknownField, unknownFunction, includeNotFound,

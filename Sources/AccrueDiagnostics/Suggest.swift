@@ -2,6 +2,8 @@
 public enum Suggest {
   /// Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), case-insensitive.
   public static func distance(_ a: String, _ b: String, limit: Int = .max) -> Int {
+    // Lengths that differ by more than the limit are too far apart, decided before anything is allocated.
+    if limit < .max, abs(a.utf8.count - b.utf8.count) > limit { return limit + 1 }
     let x = Array(a.lowercased().utf8)
     let y = Array(b.lowercased().utf8)
     if x.isEmpty { return y.count }

@@ -115,9 +115,10 @@ struct ByteSource: ~Copyable {
 }
 
 /// An errno value with its text.
-struct Errno: Error {
-  var code: Int32
-  var message: String {
+public struct Errno: Error, Sendable, Equatable {
+  public var code: Int32
+  public init(code: Int32) { self.code = code }
+  public var message: String {
     guard let s = strerror(code) else { return "error \(code)" }
     return String(cString: s)
   }

@@ -1,3 +1,5 @@
+import AccrueModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -10,6 +12,7 @@ private let LF: UInt8 = 0x0A
 private let CR: UInt8 = 0x0D
 private let QUOTE: UInt8 = 0x22
 private let COMMA: UInt8 = 0x2C
+private let TAB: UInt8 = 0x09
 
 /// One field of a scanned CSV record; offsets are into the reader's buffer.
 struct FieldSpan {
@@ -27,6 +30,9 @@ struct FieldSpan {
   var escaped: Bool
   /// The content holds a byte >= 0x80 (so it needs UTF-8 validation).
   var high: Bool
+  /// The content may hold a control character (a byte below 0x20 but tab, CR and LF, or DEL): looked for before
+  /// the field is converted.
+  var ctl = false
 }
 
 /// A growable array of field spans without copy-on-write or exclusivity checks (the scanner's hot path).
@@ -217,7 +223,7 @@ struct CSVReader: ~Copyable {
   }
 
   /// The record text for issues: the bytes without a final CR.
-  private func recordText(_ p: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> String {
+  func recordText(_ p: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> String {
     var end = max(from, to)
     if end > from && p[end - 1] == CR { end -= 1 }
     return RecordText.make(UnsafeBufferPointer(start: p + from, count: end - from))
@@ -250,6 +256,7 @@ struct CSVReader: ~Copyable {
         i += 1
         var bits: UInt8 = 0
         var escaped = false
+        var ctl = false
         let fieldLine = line
         let fieldLineStart = lineStart
         var close = 0
@@ -276,9 +283,13 @@ struct CSVReader: ~Copyable {
             i += 1
             break
           }
-          if c == LF {
-            line += 1
-            lineStart = i + 1
+          if c &- 0x20 >= 0x5F {  // below 0x20, DEL, or not ASCII
+            if c == LF {
+              line += 1
+              lineStart = i + 1
+            } else if c == 0x7F || (c < 0x20 && c != CR && c != TAB) {
+              ctl = true
+            }
           }
           bits |= c
           i += 1
@@ -286,7 +297,7 @@ struct CSVReader: ~Copyable {
         fields.append(
           FieldSpan(
             pos: pos, start: pos + 1, end: close, line: fieldLine, lineStart: fieldLineStart, escaped: escaped,
-            high: bits >= 0x80))
+            high: bits >= 0x80, ctl: ctl))
         recordBits |= bits
         if i >= e {
           if !eof { return .needMore }
@@ -312,29 +323,39 @@ struct CSVReader: ~Copyable {
       } else {
         var bits: UInt8 = 0
         var wide: UInt64 = 0
+        var ctl = false
+        /// High bit of each byte that is DEL (0x7F), over the words read eight bytes at a time.
+        var del: UInt64 = 0
         while true {
           // Eight bytes at a time while none is below 0x2D ('-'): every special byte (',', '"', CR,
           // LF) is below it, and so are only a few rare ordinary ones (space, '!', '#'...).
           while i &+ 8 <= e {
             let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
             let below = (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080
+            // (x & 0x7F) + 1 has its high bit set only for 0x7F and 0xFF, with no carry into the next byte.
+            let dels = ((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
             if below != 0 {
               let k = below.trailingZeroBitCount &>> 3  // index of the first byte below 0x2D
-              wide |= w & ((1 &<< UInt64(truncatingIfNeeded: k &* 8)) &- 1)
+              let before = (1 &<< UInt64(truncatingIfNeeded: k &* 8)) &- 1
+              wide |= w & before
+              del |= dels & before
               i &+= k
               break
             }
             wide |= w
+            del |= dels
             i &+= 8
           }
           if i >= e { break }
           let c = p[i]
           if c > COMMA {
+            if c == 0x7F { ctl = true }
             bits |= c
             i += 1
             continue
           }
           if c == COMMA || c == LF || c == QUOTE { break }
+          if c < 0x20 && c != CR && c != TAB { ctl = true }
           if c == CR {
             if i + 1 < e {
               if p[i + 1] == LF { break }
@@ -348,11 +369,12 @@ struct CSVReader: ~Copyable {
           i += 1
         }
         if wide & 0x8080_8080_8080_8080 != 0 { bits |= 0x80 }
+        if del != 0 { ctl = true }
         if i >= e {
           if !eof { return .needMore }
           fields.append(
             FieldSpan(
-              pos: pos, start: pos, end: i, line: line, lineStart: lineStart, escaped: false, high: bits >= 0x80))
+              pos: pos, start: pos, end: i, line: line, lineStart: lineStart, escaped: false, high: bits >= 0x80, ctl: ctl))
           recordBits |= bits
           return .record(end: i, next: i, nextLine: line, high: recordBits >= 0x80)
         }
@@ -365,7 +387,7 @@ struct CSVReader: ~Copyable {
         }
         fields.append(
           FieldSpan(
-            pos: pos, start: pos, end: i, line: line, lineStart: lineStart, escaped: false, high: bits >= 0x80))
+            pos: pos, start: pos, end: i, line: line, lineStart: lineStart, escaped: false, high: bits >= 0x80, ctl: ctl))
         recordBits |= bits
         if c == COMMA {
           i += 1
@@ -418,7 +440,7 @@ struct CSVReader: ~Copyable {
   }
 
   /// The field's content with doubled quotes undone, in `scratch`.
-  private mutating func unescape(_ p: UnsafeMutablePointer<UInt8>, _ f: FieldSpan) {
+  mutating func unescape(_ p: UnsafeMutablePointer<UInt8>, _ f: FieldSpan) {
     scratch.removeAll(keepingCapacity: true)
     var i = f.start
     while i < f.end {
@@ -426,171 +448,5 @@ struct CSVReader: ~Copyable {
       scratch.append(c)
       i += c == QUOTE ? 2 : 1
     }
-  }
-
-  // MARK: Header and rows
-
-  private mutating func processHeader(
-    _ p: UnsafeMutablePointer<UInt8>, recordStart: Int, recordEnd: Int, line: Int, high: Bool,
-    _ emit: (DataIssue) -> Void
-  ) {
-    let schema = asm.schema
-    headerCount = fields.count
-    map = Array(repeating: -1, count: fields.count)
-    var mapped = Array(repeating: false, count: schema.columns.count)
-    var issues: [DataIssue] = []
-    var cursor = ColumnCursor()
-    for j in 0..<fields.count {
-      let f = fields[j]
-      let col = column(p, f.pos, lineStart: f.lineStart, high: high, &cursor)
-      if f.high, let k = UTF8Scan.firstInvalid(p, f.start, f.end) {
-        let at = locate(p, from: f.lineStart, line: f.line, to: f.start + k)
-        issues.append(
-          DataIssue(
-            code: "D0101", file: file, line: at.line, column: at.column, message: "invalid UTF-8 in the header row"))
-        continue
-      }
-      let name: String
-      if f.escaped {
-        unescape(p, f)
-        name = String(decoding: scratch, as: UTF8.self)
-      } else {
-        name = String(decoding: UnsafeBufferPointer(start: p + f.start, count: f.end - f.start), as: UTF8.self)
-      }
-      if let idx = schema.columns.firstIndex(where: { $0.name == name }) {
-        if mapped[idx] {
-          issues.append(
-            DataIssue(
-              code: "D0101", file: file, line: f.line, column: col,
-              message: "column '\(name)' appears twice in the header"))
-        } else {
-          mapped[idx] = true
-          map[j] = idx
-        }
-      } else {
-        issues.append(
-          DataIssue(
-            code: "D0202", file: file, line: f.line, column: col,
-            message: Suggest.unknownColumnMessage(name, table: schema.name, names: schema.columns.map(\.name))))
-      }
-    }
-    absent = schema.columns.indices.filter { !mapped[$0] }
-    for idx in absent where schema.columns[idx].required {
-      issues.append(
-        DataIssue(
-          code: "D0201", file: file, line: line, column: 1,
-          message: "missing required column '\(schema.columns[idx].name)' in the header of \(schema.name)"))
-      deliverRows = false
-    }
-    asm.currencyInHeader = asm.currencyIndex >= 0 && mapped[asm.currencyIndex]
-    if !issues.isEmpty {
-      let text = recordText(p, from: recordStart, to: recordEnd)
-      for var issue in issues {
-        issue.record = text
-        emit(issue)
-      }
-    }
-  }
-
-  @inline(__always)
-  private mutating func processRow(
-    _ p: UnsafeMutablePointer<UInt8>, recordStart: Int, recordEnd: Int, line: Int, high: Bool,
-    _ emit: (DataIssue) -> Void, _ body: (borrowing Row) -> Void
-  ) {
-    let count = fields.count
-    if count != headerCount {
-      fieldCountIssue(p, recordStart: recordStart, recordEnd: recordEnd, line: line, high: high, emit)
-      return
-    }
-    asm.beginCSVRow(line: line, absent: absent)
-    // The row's arrays are moved out while the fields are stored, so that each is checked for
-    // uniqueness once per row instead of once per write.
-    var values: [Value] = []
-    var columns: [Int] = []
-    var lines: [Int] = []
-    swap(&values, &asm.row.values)
-    swap(&columns, &asm.row.columns)
-    swap(&lines, &asm.row.lines)
-    values.withUnsafeMutableBufferPointer { vp in
-      columns.withUnsafeMutableBufferPointer { cp in
-        lines.withUnsafeMutableBufferPointer { lp in
-          storeFields(p, count: count, high: high, vp, cp, lp)
-        }
-      }
-    }
-    swap(&values, &asm.row.values)
-    swap(&columns, &asm.row.columns)
-    swap(&lines, &asm.row.lines)
-    if asm.finishRow() {
-      guard deliverRows else { return }
-      let n = min(recordEnd - recordStart, RecordText.maxBytes)
-      asm.row.rawBytes.replaceSubrange(
-        0..<asm.row.rawBytes.count, with: UnsafeBufferPointer(start: p + recordStart, count: n))
-      body(asm.row)
-    } else {
-      let text = recordText(p, from: recordStart, to: recordEnd)
-      for var issue in asm.pending {
-        issue.record = text
-        emit(issue)
-      }
-    }
-  }
-
-  /// Converts the fields of a record with the right field count into the row's values and positions.
-  @inline(__always)
-  private mutating func storeFields(
-    _ p: UnsafeMutablePointer<UInt8>, count: Int, high: Bool, _ vp: UnsafeMutableBufferPointer<Value>,
-    _ cp: UnsafeMutableBufferPointer<Int>, _ lp: UnsafeMutableBufferPointer<Int>
-  ) {
-    var cursor = ColumnCursor()
-    for j in 0..<count {
-      let idx = map[j]
-      if idx < 0 { continue }
-      let f = fields[j]
-      let col = high ? column(p, f.pos, lineStart: f.lineStart, high: true, &cursor) : f.pos - f.lineStart + 1
-      cp[idx] = col
-      lp[idx] = f.line
-      if f.high, let k = UTF8Scan.firstInvalid(p, f.start, f.end) {
-        let at = locate(p, from: f.lineStart, line: f.line, to: f.start + k)
-        asm.addIssue(
-          "D0101", line: at.line, column: at.column,
-          "invalid UTF-8 in column '\(asm.names[idx])' (byte 0x\(String(p[f.start + k], radix: 16, uppercase: true)))")
-        asm.markBadValue(idx)
-        vp[idx] = .missing
-        continue
-      }
-      if f.escaped {
-        unescape(p, f)
-        var bytes: [UInt8] = []
-        swap(&bytes, &scratch)
-        vp[idx] = bytes.withUnsafeBufferPointer { asm.value(idx, $0, .text, line: f.line, column: col) }
-        swap(&bytes, &scratch)
-      } else {
-        vp[idx] = asm.value(
-          idx, UnsafeBufferPointer(start: p + f.start, count: f.end - f.start), .text, line: f.line, column: col)
-      }
-    }
-  }
-
-  private func fieldCountIssue(
-    _ p: UnsafeMutablePointer<UInt8>, recordStart: Int, recordEnd: Int, line: Int, high: Bool,
-    _ emit: (DataIssue) -> Void
-  ) {
-    let count = fields.count
-    let at: (line: Int, column: Int)
-    let message: String
-    if count > headerCount {
-      let f = fields[headerCount]
-      at = (f.line, UTF8Scan.scalarCount(p, f.lineStart, f.pos) + 1)
-      message = "expected \(headerCount) field\(headerCount == 1 ? "" : "s") as in the header, found \(count)"
-    } else {
-      let last = fields[count - 1]
-      at = locate(p, from: last.lineStart, line: last.line, to: recordEnd)
-      message = "expected \(headerCount) fields as in the header, found \(count)"
-    }
-    emit(
-      DataIssue(
-        code: "D0101", file: file, line: at.line, column: at.column, message: message,
-        record: recordText(p, from: recordStart, to: recordEnd)))
   }
 }

@@ -1,3 +1,5 @@
+import AccrueModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -594,8 +596,8 @@ struct JSONReader: ~Copyable {
         let e = p[i + 1]
         switch e {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): str.append(e)
-        case UInt8(ascii: "b"): str.append(0x08)
-        case UInt8(ascii: "f"): str.append(0x0C)
+        case UInt8(ascii: "b"), UInt8(ascii: "f"):
+          controlEscape(e == UInt8(ascii: "b") ? 0x08 : 0x0C)
         case UInt8(ascii: "n"): str.append(0x0A)
         case UInt8(ascii: "r"): str.append(0x0D)
         case UInt8(ascii: "t"): str.append(0x09)
@@ -615,6 +617,8 @@ struct JSONReader: ~Copyable {
             loneSurrogate(v, column: escapeColumn)
           } else if v >= 0xDC00 && v <= 0xDFFF {
             loneSurrogate(v, column: escapeColumn)
+          } else if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (v >= 0x7F && v <= 0x9F) {
+            controlEscape(v)
           } else {
             UTF8Scan.append(scalar: v, to: &str)
           }
@@ -649,6 +653,12 @@ struct JSONReader: ~Copyable {
       str.append(c)
       i += 1
     }
+  }
+
+  /// An escape (`\u0000`, `\b`, `\f`) for a control character: data never holds one (as in CSV files).
+  private mutating func controlEscape(_ v: UInt32) {
+    asm.addIssue("D0102", line: line, column: here(i), UTF8Scan.controlMessage(v, in: "a string (an escape)"))
+    str.append(contentsOf: [0xEF, 0xBF, 0xBD])
   }
 
   private mutating func loneSurrogate(_ v: UInt32, column: Int) {

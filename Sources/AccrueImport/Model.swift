@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 
 /// The type of a data column (see docs/data.md, "Types").
 public enum FieldType: Sendable, Hashable {
@@ -120,53 +121,6 @@ public enum Value: Sendable, Hashable {
   }
 }
 
-/// A problem in a data file, located. Codes are stable:
-///
-/// - D0101 malformed CSV (unterminated quote, stray quote, wrong field count, duplicate header column,
-///   invalid UTF-8, empty file without a header row)
-/// - D0102 malformed JSON (syntax, invalid UTF-8, an element that is not an object, a nested object or
-///   array as a value, a key given twice in one object)
-/// - D0103 file unreadable, or several formats for one table
-/// - D0201 missing required column (CSV header; reported once)
-/// - D0202 unknown column (reported once: on the CSV header, or at the first JSON object having it)
-/// - D0203 missing required value
-/// - D0204 bad date, D0205 bad number, D0206 bad currency, D0207 bad bool
-/// - D0208 too many decimals for the currency
-///
-/// `line` and `column` are 1-based (column counts Unicode scalars); both are 0 for an issue about the
-/// file as a whole (D0103). `record` is the raw text of the record concerned, truncated to 200 scalars
-/// (empty for file-level issues).
-public struct DataIssue: Sendable, Hashable, Error, CustomStringConvertible {
-  /// The stable code, e.g. "D0204".
-  public var code: String
-  /// The file path, as given in `TableFile.path`.
-  public var file: String
-  /// 1-based line (0 for the whole file).
-  public var line: Int
-  /// 1-based column in Unicode scalars (0 for the whole file).
-  public var column: Int
-  /// What is wrong, in one sentence.
-  public var message: String
-  /// The raw record (CSV line(s) without the line end, JSON object or JSONL line), at most 200 scalars.
-  public var record: String
-
-  /// An issue; `record` defaults to empty.
-  public init(code: String, file: String, line: Int, column: Int, message: String, record: String = "") {
-    self.code = code
-    self.file = file
-    self.line = line
-    self.column = column
-    self.message = message
-    self.record = record
-  }
-
-  /// `file:line:column: code: message` (without `:line:column` for whole-file issues).
-  public var description: String {
-    if line == 0 { return "\(file): \(code): \(message)" }
-    return "\(file):\(line):\(column): \(code): \(message)"
-  }
-}
-
 /// A row: values in schema column order, its 1-based line, and the 1-based column (character position)
 /// where each field starts.
 public struct Row: Sendable, Hashable {
@@ -247,7 +201,8 @@ public enum RecordText {
   /// Scalars kept.
   static let maxScalars = 200
 
-  /// The text of a record as issues show it (at most 200 Unicode scalars; invalid UTF-8 as U+FFFD).
+  /// The text of a record as issues show it (at most 200 Unicode scalars; invalid UTF-8 as U+FFFD; control
+  /// characters but tab and line breaks escaped, `\u{0}`).
   public static func make(_ bytes: [UInt8]) -> String {
     bytes.withUnsafeBufferPointer { make($0) }
   }
@@ -255,6 +210,25 @@ public enum RecordText {
   static func make(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     let limited = UnsafeBufferPointer(rebasing: bytes.prefix(maxBytes))
     let s = String(decoding: limited, as: UTF8.self)
+    // Control characters (a NUL, an ESC that would drive the terminal) are shown escaped, as \u{0}.
+    if limited.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F || $0 == 0xC2 }) {
+      var out = String.UnicodeScalarView()
+      var n = 0
+      for u in s.unicodeScalars {
+        let v = u.value
+        if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (v >= 0x7F && v <= 0x9F) {
+          let escaped = "\\u{\(String(v, radix: 16))}".unicodeScalars
+          if n + escaped.count > maxScalars { break }
+          out.append(contentsOf: escaped)
+          n += escaped.count
+        } else {
+          if n == maxScalars { break }
+          out.append(u)
+          n += 1
+        }
+      }
+      return String(out)
+    }
     if limited.count <= maxScalars { return s }
     let scalars = s.unicodeScalars
     if scalars.count <= maxScalars { return s }

@@ -1,3 +1,5 @@
+import AccrueModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 
 /// How a value was written: a CSV field or JSON string, a JSON number, or a JSON literal.
 enum Lexeme: Equatable {
@@ -278,16 +279,24 @@ struct RowAssembler {
       for b in bytes where b == UInt8(ascii: "_") { return nil }
       return Fixed.parse(bytes)
     case .number:
-      return jsonNumber(bytes)
+      // A JSON number in decimal (12.50), read from its text. An exponent (1.5e2) is not a decimal: reported with
+      // the decimal to write instead (`reportBadValue`).
+      if RowAssembler.exponent(bytes) != nil { return nil }
+      return Fixed.parse(bytes)
     case .literalTrue, .literalFalse:
       return nil
     }
   }
 
-  /// The exact value of a JSON number (grammar already checked), exponent included; nil if it does not
-  /// fit a `Fixed` (more than 18 decimals or too large).
+  /// Where a JSON number's exponent starts (`e` or `E`), or nil.
+  static func exponent(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    bytes.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+  }
+
+  /// The exact value of a JSON number written with an exponent (grammar already checked), for the message that
+  /// rejects it; nil if it does not fit a `Fixed` (more than 18 decimals or too large).
   mutating func jsonNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Fixed? {
-    guard let e = bytes.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else {
+    guard let e = RowAssembler.exponent(bytes) else {
       return Fixed.parse(bytes)
     }
     var i = 0
@@ -399,9 +408,24 @@ struct RowAssembler {
       addIssue("D0204", line: line, column: column, "bad date \(shown) in column '\(name)': expected YYYY-MM-DD, a real day")
     case .number, .money:
       let what = types[index] == .money ? "amount" : "number"
+      if lexeme == .number, RowAssembler.exponent(bytes) != nil {
+        var instead = "write it as a decimal"
+        if let v = jsonNumber(bytes) {
+          let plain = v.description
+          let places = max(types[index] == .money ? 2 : 0, v.significantFractionDigits)
+          let text = v.formatted(places: places)
+          instead = "write \(plain)" + (text != plain ? " or \"\(text)\"" : "")
+        }
+        addIssue(
+          "D0205", line: line, column: column,
+          "bad \(what) \(shown) in column '\(name)': \(what)s are decimals, not exponents; \(instead)")
+        return
+      }
       var why = "expected a decimal such as 12 or 0.5"
       if lexeme != .literalTrue && lexeme != .literalFalse && Fixed.parse(bytes) == nil && looksNumeric(bytes) {
-        why = "at most 18 decimals and 21 integer digits"
+        why = RowAssembler.fractionDigits(bytes) > Fixed.fractionDigits
+          ? "more than \(Fixed.fractionDigits) decimals (Accrue keeps \(Fixed.fractionDigits))"
+          : "too large: \(what)s go from \(RowAssembler.smallest) to \(RowAssembler.largest)"
       }
       addIssue("D0205", line: line, column: column, "bad \(what) \(shown) in column '\(name)': \(why)")
     case .currency:
@@ -415,6 +439,17 @@ struct RowAssembler {
         "D0207", line: line, column: column,
         "bad bool \(shown) in column '\(name)': expected true/false, yes/no or 1/0")
     }
+  }
+
+  /// The largest and smallest exact decimals (`Fixed`: Int128 with 18 decimals), as text:
+  /// 170141183460469231731.687303715884105727 and -170141183460469231731.687303715884105728.
+  static let largest = Fixed(raw: Int128.max).description
+  static let smallest = Fixed(raw: Int128.min).description
+
+  /// Digits after the point of a well-formed decimal.
+  static func fractionDigits(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let point = b.firstIndex(of: UInt8(ascii: ".")) else { return 0 }
+    return b.count - point - 1
   }
 
   /// True when the bytes are a well-formed decimal (only too long or too precise for `Fixed`).

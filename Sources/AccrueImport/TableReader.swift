@@ -1,3 +1,5 @@
+import AccrueModel
+
 /// Options for reading a table; the defaults suit every real file.
 public struct ReadOptions: Sendable, Hashable {
   /// Size of the reusable read buffer (it grows only for a single record larger than it).

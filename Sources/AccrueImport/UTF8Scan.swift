@@ -42,6 +42,37 @@ enum UTF8Scan {
     return nil
   }
 
+  /// The offset (from `start`) of the first control character in valid UTF-8 `p[start..<end]`, or nil: C0 controls
+  /// but tab, LF and CR, DEL, and the C1 controls U+0080-U+009F (bytes C2 80 to C2 9F). Data never holds them: a
+  /// NUL is padding or UTF-16 text, the others the marks of a binary or a misread file.
+  static func firstControl(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    var i = start
+    while i < end {
+      let c = p[i]
+      if (c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D) || c == 0x7F { return i - start }
+      if c == 0xC2 && i + 1 < end && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F { return i - start }
+      i += 1
+    }
+    return nil
+  }
+
+  /// What is wrong with a control character of value `value` found in `place` ("column 'name'"), and what to do.
+  static func controlMessage(_ value: UInt32, in place: String) -> String {
+    let names: [UInt32: String] = [
+      0: "NUL", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed", 0x1A: "SUB, end of file", 0x1B: "ESC", 0x7F: "DEL",
+    ]
+    let hex = String(value, radix: 16, uppercase: true)
+    let name = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + (names[value].map { " (\($0))" } ?? "")
+    let hint =
+      value == 0
+      ? "a NUL usually means the file was saved as UTF-16 or padded by a binary tool: save it as UTF-8 text"
+      : "data files hold text only: remove it, or save the file again as UTF-8 text"
+    return "control character \(name) in \(place); \(hint)"
+  }
+
+  /// The value of the control character `firstControl` found at `p[i]`.
+  static func controlValue(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt32 { p[i] == 0xC2 ? UInt32(p[i + 1]) : UInt32(p[i]) }
+
   /// True when `p[start..<end]` is valid UTF-8.
   @inline(__always)
   static func isValid(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

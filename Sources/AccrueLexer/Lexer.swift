@@ -79,7 +79,7 @@ public enum Lexer {
       var state = LexState(buf: buf, file: file.id, interner: interner)
       state.run()
       interner = state.interner
-      return LexedFile(tokens: state.tokens, comments: state.comments, diagnostics: state.diags)
+      return LexedFile(tokens: state.tokens, comments: state.comments, diagnostics: state.diags + bidiWarnings(buf, file: file.id))
     }
   }
 }

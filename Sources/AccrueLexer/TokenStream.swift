@@ -53,7 +53,9 @@ extension Lexer {
         state.run()
         stream.push(state.tokens)
         stream.finish()
-        completion(state.interner, LexedFile(tokens: [], comments: state.comments, diagnostics: state.diags))
+        completion(
+          state.interner,
+          LexedFile(tokens: [], comments: state.comments, diagnostics: state.diags + Lexer.bidiWarnings(buf, file: file.id)))
       }
     }
     thread.stackSize = 1 << 20

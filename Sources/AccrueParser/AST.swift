@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 
 // The syntax tree. Every node carries the span of the text it came from; expressions also carry
 // an id, unique within one load, that the checker and compiler key their side tables by.
@@ -70,11 +71,35 @@ public struct Expr: Sendable {
   public var span: Span
   /// What it is.
   public var kind: ExprKind
+  /// Levels from here to its deepest leaf (1 for a leaf): the parser caps it, so that every stage after it may
+  /// walk an expression recursively whatever the input.
+  public var depth: UInt16
   /// Creates an expression.
   public init(id: Int32, span: Span, kind: ExprKind) {
     self.id = id
     self.span = span
     self.kind = kind
+    var d: UInt16 = 0
+    for c in kind.children { d = max(d, c.depth) }
+    depth = d &+ 1
+  }
+}
+
+extension ExprKind {
+  /// The expressions directly inside this one.
+  public var children: [Expr] {
+    switch self {
+    case .number, .money, .percent, .duration, .date, .string, .bool, .name, .roundingMode, .invalid: []
+    case .field(let b, _): [b]
+    case .call(_, let args): args
+    case .unary(_, let x): [x]
+    case .binary(_, let l, let r): [l, r]
+    case .conditional(let c, let a, let b): [c, a, b]
+    case .list(let xs): xs
+    case .between(let x, let lo, let hi): [x, lo, hi]
+    case .membership(let x, let l, _): [x, l]
+    case .matches(let x, _): [x]
+    }
   }
 }
 
@@ -256,9 +281,6 @@ public struct CalendarDecl: Sendable {
   public var span: Span
 }
 
-/// How a metric aggregates events over a billing period.
-public enum AggregationKind: String, Sendable { case sum, count, uniqueCount = "unique count", max, latest }
-
 /// `sum of EXPR`, `count`, `unique count of EXPR`, `max of EXPR`, `latest of EXPR`.
 public struct Aggregation: Sendable {
   public var kind: AggregationKind
@@ -280,31 +302,6 @@ public struct MetricDecl: Sendable {
 
 // MARK: - Plans
 
-/// Billing period lengths.
-public enum PeriodSpec: Sendable, Hashable {
-  case weeks(Int)
-  case months(Int)
-
-  /// How the period reads in rules.
-  public var text: String {
-    switch self {
-    case .weeks(1): "weekly"
-    case .weeks(let n): "every \(n) weeks"
-    case .months(1): "monthly"
-    case .months(3): "quarterly"
-    case .months(6): "semiannual"
-    case .months(12): "annual"
-    case .months(let n): "every \(n) months"
-    }
-  }
-}
-
-/// In advance or in arrears.
-public enum BillTiming: String, Sendable { case advance = "in advance", arrears = "in arrears" }
-
-/// Calendar or anniversary alignment of periods.
-public enum Alignment: String, Sendable { case calendar, anniversary }
-
 /// How long a discount lasts.
 public enum DiscountDuration: Sendable {
   case forever
@@ -321,9 +318,6 @@ public struct DiscountSpec: Sendable {
   public var condition: Expr?
   public var span: Span
 }
-
-/// Tax inclusive or exclusive.
-public enum TaxMode: String, Sendable { case exclusive, inclusive }
 
 /// `tax ["label"] RATE exclusive|inclusive [when COND]`.
 public struct TaxSpec: Sendable {
@@ -375,9 +369,6 @@ public struct Tier: Sendable {
   public var flatFee: Expr?
   public var span: Span
 }
-
-/// Graduated or volume tiers.
-public enum TierMode: String, Sendable { case graduated, volume }
 
 /// `percentage RATE [plus FEE per transaction] [minimum X] [maximum Y]`.
 public struct PercentageSpec: Sendable {
@@ -480,18 +471,12 @@ public enum PauseKind: Sendable {
   case when(Expr)
 }
 
-/// Where a step falls relative to the due date.
-public enum StepRelation: String, Sendable { case before, on, after }
-
 /// `N days before due`, `on due`, `N business days after due`.
 public struct StepTiming: Sendable {
   public var offset: Expr?
   public var relation: StepRelation
   public var span: Span
 }
-
-/// Reminder channels.
-public enum Channel: String, Sendable { case email, letter, sms }
 
 /// Statements inside `step`.
 public enum StepItem: Sendable {
@@ -550,34 +535,12 @@ public struct CadenceDecl: Sendable {
 
 // MARK: - Match rules
 
-/// How the payer is found.
-public enum PayerMethod: String, Sendable { case reference, account, name }
-
 /// Candidate restrictions.
 public enum CandidateOption: Sendable {
   case ofPayer
   case anyCustomer
   case sameCurrency
   case lookBack(Expr)
-}
-
-/// Allocation strategies, tried in order.
-public enum AllocationStrategy: Sendable, Hashable {
-  case exactSingle
-  case oldestFirst
-  case exactSubset(Int)
-}
-
-/// Over- or under-payment.
-public enum ToleranceSide: String, Sendable { case underpayment, overpayment }
-
-/// The situations a match rule says what to do about.
-public enum OutcomeCase: String, Sendable {
-  case underpaymentWithin = "underpayment within tolerance"
-  case underpaymentBeyond = "underpayment beyond tolerance"
-  case overpaymentWithin = "overpayment within tolerance"
-  case overpaymentBeyond = "overpayment beyond tolerance"
-  case noMatch = "no match"
 }
 
 /// What to do with a difference.
@@ -587,9 +550,6 @@ public enum OutcomeAction: Sendable {
   case exception(queue: StringLit, reason: StringLit?)
   case leaveUnapplied
 }
-
-/// Where a reference pattern looks.
-public enum ReferenceSource: String, Sendable { case remittance, reference }
 
 /// Statements inside `match`.
 public enum MatchItem: Sendable {

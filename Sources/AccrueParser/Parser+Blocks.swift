@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 
 extension Parser {
   // MARK: - Plans

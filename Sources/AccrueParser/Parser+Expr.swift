@@ -11,7 +11,16 @@ extension Parser {
   mutating func makeExpr(_ kind: ExprKind, _ span: Span) -> Expr {
     let id = nextID
     nextID += 1
-    return Expr(id: id, span: span, kind: kind)
+    let e = Expr(id: id, span: span, kind: kind)
+    // A long chain of operators (`1 + 1 + ... + 1`) nests as deep as it is long: capped like parentheses, so no
+    // stage after the parser can exhaust the stack on it.
+    guard Int(e.depth) <= Self.maxTreeDepth else {
+      error(
+        .nestingTooDeep, "this expression nests more than \(Self.maxTreeDepth) levels (a chain of operators nests one per operator)",
+        at: span, help: "split it into named parts with 'let' or 'define'")
+      return Expr(id: id, span: span, kind: .invalid)
+    }
+    return e
   }
 
   mutating func invalidExpr(_ at: Span) -> Expr { makeExpr(.invalid, at) }

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 
 /// Recursive-descent parser with statement-level error recovery.
 ///
@@ -10,6 +11,8 @@ import AccrueLexer
 public struct Parser {
   /// Deepest expression nesting accepted (parentheses, operators, calls).
   public static let maxDepth = 100
+  /// Deepest expression tree accepted (a chain of operators nests one level per operator).
+  public static let maxTreeDepth = 500
 
   let file: SourceFile
   var tokens: [Token]

@@ -192,14 +192,19 @@ public struct RuleSetLoader {
     return [UInt8](d)
   }
 
-  /// Reads, lexes and parses one file, then its includes (depth first, each file once).
+  /// Deepest chain of includes followed (a file including a file including ...): each level is a call of
+  /// `loadFile`, so no input can exhaust the stack.
+  public static let maxIncludeDepth = 100
+
+  /// Reads, lexes and parses one file, then its includes (depth first, each file once). `bytes`: the file's,
+  /// when the caller has read them already.
   mutating func loadFile(
     _ path: String, set: inout RuleSet, loaded: inout [String: FileID], stack: inout [String],
-    read: (String) -> [UInt8]?
+    read: (String) -> [UInt8]?, bytes preread: [UInt8]? = nil
   ) -> FileID? {
     let key = Self.normalize(path)
     if let id = loaded[key] { return id }
-    guard let bytes = read(key) ?? read(path) else {
+    guard let bytes = preread ?? read(key) ?? read(path) else {
       let dangling = (try? fm.destinationOfSymbolicLink(atPath: path)) != nil
       fileError(path, dangling ? "this file is a link to a file that does not exist" : "this file cannot be read")
       return nil
@@ -246,8 +251,11 @@ public struct RuleSetLoader {
             help: "a rule set may only include files inside its own folder"))
         continue
       }
-      if let i = stack.firstIndex(of: target) {
-        let chain = (stack[i...] + [target]).map { Self.display($0, root: rootKey, shownRoot: set.root) }
+      // A file being loaded is on the stack and already in `loaded`: a cycle (found without searching the stack).
+      if let id = loaded[target], set.includes[id] == nil, let i = stack.lastIndex(of: target) {
+        var chain = (stack[i...] + [target]).map { Self.display($0, root: rootKey, shownRoot: set.root) }
+        // A long cycle is named by its ends (a message stays short whatever the input).
+        if chain.count > 8 { chain = chain.prefix(4) + ["... \(chain.count - 7) more files ..."] + chain.suffix(3) }
         diagnostics.append(
           Diagnostic(
             .includeCycle, "including '\(rel)' makes a cycle: \(chain.joined(separator: " -> "))", at: inc.path.span))
@@ -257,7 +265,14 @@ public struct RuleSetLoader {
         targets.append(id)
         continue
       }
-      guard read(target) != nil else {
+      guard stack.count < Self.maxIncludeDepth else {
+        diagnostics.append(
+          Diagnostic(
+            .nestingTooDeep, "includes nest more than \(Self.maxIncludeDepth) files deep here", at: inc.path.span,
+            help: "include the files from one place (a file that includes them all) instead of each from the one before"))
+        continue
+      }
+      guard let targetBytes = read(target) else {
         let candidates = (try? fm.contentsOfDirectory(atPath: (target as NSString).deletingLastPathComponent)) ?? []
         let s = Suggest.closest(to: (rel as NSString).lastPathComponent, in: candidates.filter { $0.hasSuffix(".accrue") })
         diagnostics.append(
@@ -267,7 +282,7 @@ public struct RuleSetLoader {
         continue
       }
       let shown = Self.display(target, root: rootKey, shownRoot: set.root)
-      if let id = loadFile(shown, set: &set, loaded: &loaded, stack: &stack, read: read) {
+      if let id = loadFile(shown, set: &set, loaded: &loaded, stack: &stack, read: read, bytes: targetBytes) {
         targets.append(id)
       }
     }

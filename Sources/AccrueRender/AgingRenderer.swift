@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueEngine
+import AccrueModel
 
 /// Renders `accrue report aging`: one table per currency (columns as wide as their widest cell), then its ratios
 /// with their formulas; JSON with every figure (docs/data.md, "The aging report").

@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 
 /// Renders `accrue import`: the normalized records of a statement file, for a preview.
 public enum BankRenderer {

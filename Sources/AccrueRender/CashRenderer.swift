@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueEngine
+import AccrueModel
 
 /// Renders cash applications (matches, exceptions, unapplied cash) as text, JSON and CSV.
 public enum CashRenderer {

@@ -1,4 +1,4 @@
-import AccrueEngine
+import AccrueModel
 
 /// Renders `plan --coverage`.
 public enum CoverageRenderer {

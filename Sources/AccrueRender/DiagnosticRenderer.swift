@@ -33,15 +33,44 @@ public enum DiagnosticRenderer {
 
   /// Renders in the requested format.
   public static func render(
-    _ diags: [Diagnostic], sources: SourceMap, format: DiagnosticFormat, summary: DiagnosticSummary, color: Bool = false
+    _ all: [Diagnostic], sources: SourceMap, format: DiagnosticFormat, summary: DiagnosticSummary, color: Bool = false
   ) -> String {
+    let (diags, hidden) = limited(all, sources: sources)
     switch format {
-    case .text: diags.map { text($0, sources: sources, color: color) }.joined()
-    case .json: json(diags, sources: sources, summary: summary).serialized(pretty: true) + "\n"
-    case .github: diags.map { github($0, sources: sources) }.joined()
-    case .sarif: sarif(diags, sources: sources).serialized(pretty: true) + "\n"
+    case .text:
+      var out = diags.map { text($0, sources: sources, color: color) }.joined()
+      for (path, n) in hidden { out += "\(path): \(n) more diagnostic\(n == 1 ? "" : "s") not shown (fix the ones above first)\n" }
+      return out
+    case .json: return json(diags, sources: sources, summary: summary, hidden: hidden).serialized(pretty: true) + "\n"
+    case .github:
+      var out = diags.map { github($0, sources: sources) }.joined()
+      for (path, n) in hidden { out += "::notice file=\(escapeProperty(path))::\(n) more diagnostics not shown\n" }
+      return out
+    case .sarif: return sarif(diags, sources: sources).serialized(pretty: true) + "\n"
     }
   }
+
+  /// Most diagnostics shown per file: a file of 20,000 mistakes is fixed from its first ones, and its output stays
+  /// in proportion (the summary still counts them all).
+  public static let maxPerFile = 100
+
+  /// The diagnostics shown (at most `maxPerFile` of each file, in their order) and, per file, how many are not.
+  static func limited(_ diags: [Diagnostic], sources: SourceMap) -> (shown: [Diagnostic], hidden: [(String, Int)]) {
+    var count: [FileID: Int] = [:]
+    var shown: [Diagnostic] = []
+    var order: [FileID] = []
+    for d in diags {
+      let n = count[d.span.file, default: 0]
+      if n == 0 { order.append(d.span.file) }
+      count[d.span.file] = n + 1
+      if n < maxPerFile { shown.append(d) }
+    }
+    let hidden = order.compactMap { f in count[f]! > maxPerFile ? (sources[f].path, count[f]! - maxPerFile) : nil }
+    return (shown, hidden)
+  }
+
+  /// At most this many characters of a source line are echoed: a window around the span.
+  static let maxExcerpt = 160
 
   // MARK: - Text
 
@@ -55,13 +84,35 @@ public enum DiagnosticRenderer {
     var out = paint("\(file.path):\(start.line):\(start.column):", "1", color) + " "
     out += paint("\(sev)[\(d.code.id)]", sevColor, color) + paint(": \(d.message)", "1", color) + "\n"
     if !file.bytes.isEmpty {
-      let lineText = file.lineText(start.line).replacingOccurrences(of: "\t", with: " ")
+      // Tabs as spaces; bidirectional controls as U+FFFD (one character each, so columns hold): echoed as they are,
+      // they would reorder the very line that warns about them.
+      var lineText = String(
+        String.UnicodeScalarView(
+          file.lineText(start.line).unicodeScalars.map { u in
+            u == "\t" ? " " : (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value) ? "\u{FFFD}" : u
+          }))
       let gutter = String(start.line)
       let pad = String(repeating: " ", count: gutter.count)
-      let width = end.line == start.line ? max(1, end.column - start.column) : max(1, lineText.unicodeScalars.count - start.column + 1)
+      var column = start.column
+      var width = end.line == start.line ? max(1, end.column - start.column) : max(1, lineText.unicodeScalars.count - start.column + 1)
+      // A long line is shown as a window around the span ("..." where it is cut).
+      let scalars = Array(lineText.unicodeScalars)
+      if scalars.count > maxExcerpt {
+        let from = max(0, min(column - 1 - 40, scalars.count - maxExcerpt))
+        let to = min(scalars.count, from + maxExcerpt)
+        var view = String(String.UnicodeScalarView(scalars[from..<to]))
+        column -= from
+        if from > 0 {
+          view = "..." + view
+          column += 3
+        }
+        if to < scalars.count { view += "..." }
+        lineText = view
+        width = min(width, max(1, to - from - (column - 1) + (from > 0 ? 3 : 0)))
+      }
       out += "\(pad) |\n"
       out += "\(gutter) | \(lineText)\n"
-      let underline = String(repeating: " ", count: start.column - 1) + String(repeating: "^", count: width)
+      let underline = String(repeating: " ", count: column - 1) + String(repeating: "^", count: width)
       out += "\(pad) | " + paint(underline + (d.label.map { " " + $0 } ?? ""), sevColor, color) + "\n"
       for n in d.notes { out += "\(pad) = note: \(noteText(n, sources: sources))\n" }
       if let h = d.help { out += "\(pad) = help: \(h)\n" }
@@ -89,7 +140,7 @@ public enum DiagnosticRenderer {
   }
 
   /// One object per diagnostic plus a summary.
-  public static func json(_ diags: [Diagnostic], sources: SourceMap, summary: DiagnosticSummary) -> JSON {
+  public static func json(_ diags: [Diagnostic], sources: SourceMap, summary: DiagnosticSummary, hidden: [(String, Int)] = []) -> JSON {
     let items: [JSON] = diags.map { d in
       var fields = location(d.span, sources)
       fields += [
@@ -126,6 +177,7 @@ public enum DiagnosticRenderer {
         .object([
           ("errors", .int(summary.errors)), ("warnings", .int(summary.warnings)), ("files", .int(summary.files)),
           ("lines", .int(summary.lines)),
+          ("not_shown", .object(hidden.map { ($0.0, .int($0.1)) })),
         ])
       ),
     ])

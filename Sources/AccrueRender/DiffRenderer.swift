@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueEngine
+import AccrueModel
 
 /// Renders `accrue diff` like a Terraform plan: `+` new, `-` removed, `~` changed, then a summary line.
 public enum DiffRenderer {

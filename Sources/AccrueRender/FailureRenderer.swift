@@ -1,5 +1,6 @@
 import AccrueCompiler
 import AccrueDiagnostics
+import AccrueModel
 
 /// Rules that could not be evaluated on the data, as errors in the style of the checker's diagnostics: where the
 /// rule is, the rule's line with a caret, and the record it ran on.

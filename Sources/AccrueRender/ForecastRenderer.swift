@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueEngine
+import AccrueModel
 
 /// Renders `accrue plan --from --to`: one block per day that produces something, then a summary; or JSON (every
 /// day, with its invoices and reminders in the shapes of `plan --format json`); or CSV (plan's invoices,
@@ -77,6 +77,6 @@ public enum ForecastRenderer {
 
   /// Every table of the forecast, a blank line between two (as `plan --format csv`).
   public static func csv(_ days: [ForecastDay]) -> String {
-    Produce.joinedCSV(csvTableNames.map { ($0, csvTable($0, days)) })
+    RunFiles.joinedCSV(csvTableNames.map { ($0, csvTable($0, days)) })
   }
 }

@@ -1,7 +1,8 @@
-import Foundation
 import AccrueCore
-import AccrueEngine
 import AccrueImport
+import AccrueModel
+import AccrueParallel
+import Foundation
 
 /// Renders billing results: text in the style of a Terraform plan, JSON and CSV. Pure functions.
 public enum InvoiceRenderer {
@@ -248,9 +249,30 @@ public enum InvoiceRenderer {
       return .object(fields)
   }
 
-  static func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+  static func csvField(_ text: String) -> String {
+    let s = neutralized(text)
+    return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
       ? "\"" + s.replacingQuotes() + "\"" : s
+  }
+
+  /// A cell a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return:
+  /// a payer name from a bank statement is the payer's to choose) gets a leading `'`, as OWASP recommends for
+  /// CSV injection; a plain number (`-5.00`) is left as it is.
+  static func neutralized(_ s: String) -> String {
+    guard let first = s.utf8.first, first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+    else { return s }
+    var digits = 0
+    var dots = 0
+    for (k, b) in s.utf8.enumerated() {
+      if b >= 0x30 && b <= 0x39 {
+        digits += 1
+      } else if b == 0x2E {
+        dots += 1
+      } else if !(k == 0 && b == 0x2D) {
+        return "'" + s
+      }
+    }
+    return digits > 0 && dots <= 1 ? s : "'" + s
   }
 
   /// The header of the invoices CSV (no line end).

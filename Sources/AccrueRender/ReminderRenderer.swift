@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueEngine
+import AccrueModel
 
 /// Renders dunning reminders and their actions as text, JSON and CSV.
 public enum ReminderRenderer {

@@ -1,4 +1,5 @@
 import AccrueCLI
+import AccrueModel
 import Foundation
 import Testing
 import AccrueTestSupport

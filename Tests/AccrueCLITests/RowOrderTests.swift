@@ -87,8 +87,9 @@ struct RowOrderTests {
     for date in ["2026-11-01", "2026-12-01"] {
       run("apply " + date, ["apply"] + common + ["--as-of", date, "--state", state, "--out", folder])
     }
-    for run in try fm.contentsOfDirectory(atPath: folder).sorted() {
-      for file in try fm.contentsOfDirectory(atPath: folder + "/" + run).sorted() {
+    // (Dot files mark which state folder wrote them: `.accrue-out`, `.accrue-run` hold its id, not output.)
+    for run in try fm.contentsOfDirectory(atPath: folder).sorted() where !run.hasPrefix(".") {
+      for file in try fm.contentsOfDirectory(atPath: folder + "/" + run).sorted() where !file.hasPrefix(".") {
         out[run + "/" + file] = try String(contentsOfFile: "\(folder)/\(run)/\(file)", encoding: .utf8)
       }
     }

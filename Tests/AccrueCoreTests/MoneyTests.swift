@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Testing
 
 @Suite("Currency")

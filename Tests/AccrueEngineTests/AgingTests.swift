@@ -1,8 +1,14 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// The aging report's figures worked by hand: as of any date, with the journal's cash, bucket limits and rounding.
 enum Aging {
@@ -309,12 +315,15 @@ struct AgingJournalTests {
     """
 
   static func match(_ id: String, _ date: String, _ customer: String, _ status: String, _ invoices: [String]) -> JournalItem {
-    JournalItem(kind: .match, key: "payment:" + id, date: CivilDate.parse(date)!, customer: customer, cadence: "rule", step: status, invoices: invoices)
+    .cashApplication(
+      PostedPayment(
+        key: "payment:" + id, date: CivilDate.parse(date)!, customer: customer, rule: "rule", status: CashStatus(rawValue: status),
+        settlements: invoices.map { Journal.settlement($0)! }))
   }
 
   /// Three runs: 2026-08-01 (j5 paid on 07-30), 2026-10-31, and 2026-11-20 (j4 paid on 11-15).
   static var journal: Journal {
-    let reminder = JournalItem(kind: .reminder, key: "j1/std/first", date: CivilDate.parse("2026-10-31")!, customer: "c1", cadence: "std", step: "first")
+    let reminder = JournalItem.reminder(SentReminder(key: "j1/std/first", date: CivilDate.parse("2026-10-31")!, customer: "c1", cadence: "std", step: "first"))
     var bytes = Journal.encode(
       run: 1, asOf: CivilDate.parse("2026-08-01")!, folder: "run-0001", items: [match("p0", "2026-07-30", "c1", "applied", ["j5=500.00@0.00"])])
     bytes += Journal.encode(

@@ -1,13 +1,19 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
 import AccrueGen
 import AccrueImport
+import AccrueLedger
+import AccrueModel
 import AccrueParser
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// Runs rules (in memory) against data files (written to a temporary folder).
 enum Run {

@@ -1,13 +1,19 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
-import AccrueGen
-import AccrueParser
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueGen
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueParser
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// Dunning rules against small invoice files, with dates around weekends, holidays and month ends.
 /// 2026-11-02 is a Monday; 2026-11-07/08 and 11-14/15 are weekends.
@@ -25,7 +31,7 @@ enum Dun {
   }
 
   static func run(
-    _ rules: String, _ files: [String: String], asOf: String, history: [ProducedItem] = [], whyNot: String? = nil
+    _ rules: String, _ files: [String: String], asOf: String, history: [SentReminder] = [], whyNot: String? = nil
   ) throws -> CollectionsResult {
     let p = try Run.plan(rules)
     var all = files
@@ -67,8 +73,8 @@ struct CollectionsTests {
     #expect(try Dun.run(Self.basic, files, asOf: "2026-10-29").reminders.isEmpty)
   }
 
-  static func sent(_ key: String, _ date: String, _ customer: String, _ step: String, _ invoices: [String], cadence: String = "standard") -> ProducedItem {
-    ProducedItem(kind: .reminder, key: key, date: CivilDate.parse(date)!, customer: customer, cadence: cadence, step: step, invoices: invoices)
+  static func sent(_ key: String, _ date: String, _ customer: String, _ step: String, _ invoices: [String], cadence: String = "standard") -> SentReminder {
+    SentReminder(key: key, date: CivilDate.parse(date)!, customer: customer, cadence: cadence, step: step, invoices: invoices)
   }
 
   @Test("business days skip weekends and the holidays of the rules and of holidays.csv")
@@ -270,7 +276,7 @@ struct CollectionsTests {
     #expect(Dun.keys(r) == ["i1/standard/second"])
     #expect(r.reminders.first?.skipped == ["before", "first"])
     // Once sent, nothing more: already sent, and no later step.
-    let again = try Dun.run(Self.basic, files, asOf: "2026-11-03", history: r.reminders.map(\.produced), whyNot: "i1")
+    let again = try Dun.run(Self.basic, files, asOf: "2026-11-03", history: r.reminders.map(\.sent), whyNot: "i1")
     #expect(again.reminders.isEmpty)
     #expect(again.whyNot?.contains { $0.contains("already sent: step second") } == true)
     // A step already sent is not sent again even when an earlier one is still unsent.
@@ -379,7 +385,7 @@ struct CollectionsTests {
 
 @Suite("Journal")
 struct JournalTests {
-  static func item(_ k: String) -> JournalItem { JournalItem(kind: .invoice, key: k, date: CivilDate.parse("2026-11-01")!, customer: "c1") }
+  static func item(_ k: String) -> JournalItem { .invoice(IssuedInvoice(key: k, date: CivilDate.parse("2026-11-01")!, customer: "c1")) }
 
   @Test("runs are read back whole; a torn or corrupted tail is ignored")
   func tornTail() {
@@ -556,8 +562,8 @@ struct CollectionsReviewTests {
   @Test("journal keys with tabs, newlines and ';' come back exactly")
   func escaping() {
     let d = CivilDate.parse("2026-11-01")!
-    var item = JournalItem(kind: .reminder, key: "i\t1;x%y/std/first", date: d, customer: "c\n1", cadence: "std", step: "first", invoices: ["i\t1;x%y", "b"])
-    item.contacted = false
+    let item = JournalItem.reminder(
+      SentReminder(key: "i\t1;x%y/std/first", date: d, customer: "c\n1", cadence: "std", step: "first", invoices: ["i\t1;x%y", "b"], contacted: false))
     let j = Journal.parse(Journal.encode(run: 1, asOf: d, folder: "run-0001", items: [item]))
     #expect(j.items == [item])
   }
@@ -578,12 +584,16 @@ struct CollectionsReviewTests {
   @Test("a run folder left by a crash before its commit is removed by the next apply, whatever its date")
   func leftoverFolder() throws {
     let base = TemporaryPaths.make("accrue-left")
-    try FileManager.default.createDirectory(atPath: base + "/out/run-0001-2026-11-05", withIntermediateDirectories: true)
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: base + "/state", withIntermediateDirectories: true)
+    try "s1\n".write(toFile: base + "/state/state-id", atomically: true, encoding: .utf8)
+    try fm.createDirectory(atPath: base + "/out/run-0001-2026-11-05", withIntermediateDirectories: true)
+    try "s1 1\n".write(toFile: base + "/out/run-0001-2026-11-05/.accrue-run", atomically: true, encoding: .utf8)
     let folder = try Apply.commit(
       stateDir: base + "/state", outDir: base + "/out", asOf: CivilDate.parse("2026-11-06")!, journal: Journal(),
       items: [JournalTests.item("a")], files: [("x.txt", [1])])
     #expect(folder == "run-0001-2026-11-06")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["run-0001-2026-11-06"])
+    #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-06"])
   }
 
   @Test("one apply at a time per state folder")
@@ -850,5 +860,61 @@ struct RuleExpectationTests {
     #expect(try check("expect invoice k1/2026-11-01 due 2026-12-02") == "due 2026-12-31")
     #expect(try check("expect invoice k1/2026-11-01 early payment discount 2.40 until 2026-11-11") == nil)
     #expect(try check("expect invoice k2/2026-11-01 due 2026-12-01") == "no invoice k2/2026-11-01")
+  }
+}
+
+/// `apply` never deletes what its state folder did not write, refuses another state's out folder, and refuses a
+/// journal that lost runs or was damaged (issue "Hostile and broken input").
+@Suite("Apply: ownership and damaged journals")
+struct ApplyOwnershipTests {
+  static func commit(_ base: String, asOf: String = "2026-11-06", journal: Journal = Journal(), state: String = "/state") throws -> String? {
+    try Apply.commit(
+      stateDir: base + state, outDir: base + "/out", asOf: CivilDate.parse(asOf)!, journal: journal, items: [JournalTests.item(asOf)],
+      files: [("x.txt", [1])])
+  }
+
+  @Test("folders the state did not write are never deleted, whatever their names")
+  func othersKept() throws {
+    let base = TemporaryPaths.make("accrue-own")
+    let fm = FileManager.default
+    for name in ["run-notes", "run-0001-2026-11-05", "run-0007-2025-01-01"] {
+      try fm.createDirectory(atPath: base + "/out/" + name, withIntermediateDirectories: true)
+    }
+    #expect(try Self.commit(base) == "run-0001-2026-11-06")
+    #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") }.sorted()
+      == ["run-0001-2026-11-05", "run-0001-2026-11-06", "run-0007-2025-01-01", "run-notes"])
+  }
+
+  @Test("an out folder of another state folder is refused (a fresh or mistyped --state wiped earlier runs)")
+  func otherState() throws {
+    let base = TemporaryPaths.make("accrue-own")
+    #expect(try Self.commit(base) != nil)
+    #expect(throws: JournalError.self) { try Self.commit(base, asOf: "2026-11-07", state: "/other-state") }
+    #expect(FileManager.default.fileExists(atPath: base + "/out/run-0001-2026-11-06/x.txt"))
+  }
+
+  @Test("runs on disk the journal does not list (more than a crash leaves) mean a lost journal: refused")
+  func lostJournal() throws {
+    let base = TemporaryPaths.make("accrue-own")
+    let first = try #require(try Self.commit(base))
+    let journal = try Journal.read(stateDir: base + "/state")
+    _ = try Self.commit(base, asOf: "2026-11-07", journal: journal)
+    // The journal is emptied: run 1 and run 2 are on disk, unlisted.
+    try Data().write(to: URL(fileURLWithPath: base + "/state/journal.log"))
+    let error = #expect(throws: JournalError.self) { try Self.commit(base, asOf: "2026-11-08", journal: try Journal.read(stateDir: base + "/state")) }
+    #expect(error?.message.contains("has lost runs it recorded") == true)
+    #expect(FileManager.default.fileExists(atPath: base + "/out/\(first)/x.txt"))
+  }
+
+  @Test("a whole journal line that does not read (a flipped byte, garbage) is damage, even the last one")
+  func damagedLastLine() throws {
+    let d = CivilDate.parse("2026-11-01")!
+    var bytes = Journal.encode(run: 1, asOf: d, folder: "run-0001", items: [JournalTests.item("a")])
+    bytes[bytes.count - 5] ^= 0x01  // inside the commit line
+    #expect(Journal.parse(bytes).damagedLine == 2)
+    #expect(Journal.parse(Array("garbage\n".utf8)).damagedLine == 1)
+    // A line cut short by a crash (no line end) is a torn tail, not damage.
+    let torn = Journal.encode(run: 1, asOf: d, folder: "run-0001", items: [JournalTests.item("a")]).dropLast(3)
+    #expect(Journal.parse(Array(torn)).damagedLine == nil)
   }
 }

@@ -1,7 +1,13 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueRun
 import Foundation
 import Testing
 

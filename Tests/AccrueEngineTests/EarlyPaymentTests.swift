@@ -1,6 +1,12 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
 import AccrueRender
+import AccrueRun
 import Foundation
 import Testing
 
@@ -43,7 +49,7 @@ struct EarlyPaymentTests {
 
     """
 
-  static func run(_ payments: [String], asOf: String = "2026-11-05", extraInvoices: String = "") throws -> Produce.Output {
+  static func run(_ payments: [String], asOf: String = "2026-11-05", extraInvoices: String = "") throws -> RunOutput {
     let p = try Run.plan(rules)
     let files = [
       "customers.csv": customers, "contracts.csv": contracts, "invoices.csv": invoices + extraInvoices,

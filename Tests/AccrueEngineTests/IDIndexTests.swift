@@ -1,5 +1,11 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
+import AccrueRun
 import Foundation
 import Testing
 

@@ -1,9 +1,10 @@
+@testable import AccrueCash
+import AccrueData
 import AccrueCore
 import AccrueGen
 import AccrueImport
+import AccrueModel
 import Testing
-
-@testable import AccrueEngine
 
 @Suite("Reference keys compared in one pass")
 struct ReferenceKeyMatchTests {
@@ -75,7 +76,7 @@ struct ReferenceIndexNumberTests {
 @Suite("Payment fingerprints")
 struct FingerprintTests {
   /// The fingerprint as first defined: FNV-1a over the fields, the account and the name as compared (strings
-  /// made by `CashData.account` and `PayerNames.normalized`), each text ended by 0x1F. Statement payments' ids
+  /// made by `CashData.account` and `PayerName.normalized`), each text ended by 0x1F. Statement payments' ids
   /// (`stmt-…`) are made from it and recorded in journals: it must never change.
   static func reference(_ t: BankTransaction) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -89,7 +90,7 @@ struct FingerprintTests {
     word(UInt64(truncatingIfNeeded: t.amount.raw))
     word(UInt64(truncatingIfNeeded: t.amount.raw >> 64))
     word(UInt64(t.currency.packed))
-    for s in [CashData.account(t.counterpartyAccount), PayerNames.normalized(t.counterpartyName), t.reference, t.remittance, t.endToEndID, t.bankReference] {
+    for s in [CashData.account(t.counterpartyAccount), PayerName.normalized(t.counterpartyName), t.reference, t.remittance, t.endToEndID, t.bankReference] {
       text(s)
     }
     return h
@@ -106,7 +107,7 @@ struct FingerprintTests {
           bookingDate: try #require(CivilDate.parse("2026-10-0\(1 + k % 9)")), valueDate: nil, amount: Fixed(minorUnits: 12_345 + Int64(k), exponent: 2),
           currency: .EUR, reference: k % 2 == 0 ? "RF18 0000" : "", remittance: "INV-2026-\(k)", counterpartyName: name,
           counterpartyAccount: account, source: "x")
-        #expect(Matcher.fingerprint(t) == Self.reference(t), "\(name) / \(account)")
+        #expect(PaymentIdentity.fingerprint(t) == Self.reference(t), "\(name) / \(account)")
         checked += 1
       }
     }
@@ -115,7 +116,7 @@ struct FingerprintTests {
     let fixed = BankTransaction(
       bookingDate: try #require(CivilDate.parse("2026-10-25")), valueDate: nil, amount: Fixed(minorUnits: 12_000, exponent: 2), currency: .USD,
       remittance: "Payment INV-2026-0922857", counterpartyName: "Ember Systems plc", counterpartyAccount: "011000138-2906675971", source: "p")
-    #expect(String(Matcher.fingerprint(fixed), radix: 16) == "67916d66a4163f77")
+    #expect(String(PaymentIdentity.fingerprint(fixed), radix: 16) == "67916d66a4163f77")
   }
 }
 

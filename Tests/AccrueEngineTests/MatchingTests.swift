@@ -1,8 +1,14 @@
+import AccrueBilling
+import AccrueCash
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
 import AccrueGen
 import AccrueImport
+import AccrueLedger
+import AccrueModel
+import AccrueRun
 import AccrueTestSupport
 import Foundation
 import Testing
@@ -72,7 +78,7 @@ enum Cash {
   static let header = "id,booking_date,value_date,amount,currency,reference,remittance,payer_name,payer_account\n"
 
   static func run(
-    _ payments: [String], rules: String = Cash.rules, invoices: String = Cash.invoices, history: [ProducedItem] = [],
+    _ payments: [String], rules: String = Cash.rules, invoices: String = Cash.invoices, history: [JournalItem] = [],
     batchSize: Int? = nil
   ) throws -> CashResult {
     let p = try Run.plan(rules)
@@ -387,7 +393,8 @@ struct MatchingTests {
     let again = try Cash.run(rows, history: first.applications.map(\.produced))
     #expect(again.applications.isEmpty)
     #expect(again.alreadyApplied == 2)
-    #expect(first.applications[0].produced.invoices == ["i1=1000.00@0.00"])
+    guard case .cashApplication(let posted) = first.applications[0].produced else { Issue.record("not a payment"); return }
+    #expect(Journal.settlementEntries(posted) == ["i1=1000.00@0.00"])
   }
 
   @Test("oldest first settles the oldest invoices, the last one partly; a remainder beyond them is credited")
@@ -505,7 +512,8 @@ struct MatchingTests {
     let (data, _) = Dataset.load(folder: try Run.folder(files), plan: p)
     let first = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
     let journal = first.applications.map(\.produced)
-    #expect(journal[0].invoices == ["i1=600.00@0.00"])
+    guard case .cashApplication(let posted0) = journal[0] else { Issue.record("not a payment"); return }
+    #expect(Journal.settlementEntries(posted0) == ["i1=600.00@0.00"])
     // The invoices file does not show the payment yet: 400.00 stays open, whoever runs next.
     var later = data
     later.recordJournalPayments(journal)
@@ -522,18 +530,19 @@ struct MatchingTests {
     #expect(later.invoices.first { $0.id == "i1" }?.unpaid == Fixed("300.00")!)
     // Suggested matches are not counted: nobody confirmed them.
     var suggested = data
-    var s = journal[0]
-    s.step = "suggested"
-    suggested.recordJournalPayments([s])
+    var s = posted0
+    s.status = .suggested
+    suggested.recordJournalPayments([.cashApplication(s)])
     #expect(suggested.invoices.first { $0.id == "i1" }?.unpaid == Fixed("1000.00")!)
   }
 }
 
 enum Produced {
-  static func application(_ invoice: String, settled: String, paidBefore: String) -> ProducedItem {
-    ProducedItem(
-      kind: .match, key: "payment:later", date: CivilDate.parse("2026-11-12")!, customer: "c2", cadence: "invoice_number", step: "applied",
-      invoices: ["\(invoice)=\(settled)@\(paidBefore)"])
+  static func application(_ invoice: String, settled: String, paidBefore: String) -> JournalItem {
+    .cashApplication(
+      PostedPayment(
+        key: "payment:later", date: CivilDate.parse("2026-11-12")!, customer: "c2", rule: "invoice_number", status: .applied,
+        settlements: [.init(invoice: invoice, settled: Fixed(settled)!, paidBefore: Fixed(paidBefore)!, places: 2)]))
   }
 }
 

@@ -1,9 +1,15 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
+import AccrueData
 import AccrueDiagnostics
-import AccrueEngine
+import AccrueLedger
+import AccrueModel
 import AccrueParser
+import AccrueRun
 import Foundation
 import Testing
 

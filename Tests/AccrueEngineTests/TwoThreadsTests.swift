@@ -1,7 +1,6 @@
+@testable import AccrueParallel
 import Foundation
 import Testing
-
-@testable import AccrueEngine
 
 @Suite("Work shared by two threads")
 struct TwoThreadsTests {

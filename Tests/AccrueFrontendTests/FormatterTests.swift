@@ -1,14 +1,20 @@
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
+import AccrueData
 import AccrueDiagnostics
-import AccrueEngine
 import AccrueFormat
+import AccrueLedger
 import AccrueLexer
+import AccrueModel
 import AccrueParser
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// `accrue fmt`: canonical, idempotent, meaning-preserving, over every bundled rule file.
 @Suite("Formatter")

@@ -1,12 +1,18 @@
+@testable import AccrueRender
+import AccrueBilling
+import AccrueCash
 import AccrueChecker
+import AccrueCollections
 import AccrueCompiler
 import AccrueCore
-import AccrueEngine
+import AccrueData
+import AccrueLedger
+import AccrueModel
 import AccrueParser
-@testable import AccrueRender
+import AccrueRun
+import AccrueTestSupport
 import Foundation
 import Testing
-import AccrueTestSupport
 
 /// Text renderers on engine results.
 @Suite("Renderers")

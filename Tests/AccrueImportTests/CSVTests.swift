@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 import Testing
 
 /// Three text columns, `id` and `name` required.

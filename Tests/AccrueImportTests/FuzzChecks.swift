@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 
 /// What the importer fuzz targets (Tests/Fuzz: camt, mt940, bai2, ofx, csv, json) do with one input and which
 /// properties they hold it to. The fuzz build compiles this file into each target, and `FuzzRegressionTests`

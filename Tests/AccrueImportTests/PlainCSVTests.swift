@@ -3,6 +3,7 @@ import AccrueCore
   import Glibc
 #endif
 import AccrueImport
+import AccrueModel
 import Testing
 
 /// The fast path of whole-table reads (`PlainCSV.read`) against the general reader: on random files mixing good

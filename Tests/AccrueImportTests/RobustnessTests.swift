@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 import Testing
 
 /// Seeded random inputs: nothing traps, every issue is located, delivered rows are valid, and the
@@ -17,7 +18,7 @@ struct RobustnessTests {
     + "a2,2024-02-29,-3,500,JPY,0,é☕\n" + "a3,,,1.250,BHD,,\n"
 
   static let validJSON = """
-    [{"id": "a1", "day": "2026-01-31", "qty": 1.5e1, "amount": 12.50, "currency": "USD", "flag": true, "note": "x\\ny"},
+    [{"id": "a1", "day": "2026-01-31", "qty": 15, "amount": 12.50, "currency": "USD", "flag": true, "note": "x\\ny"},
      {"id": "a2", "qty": "-3", "amount": "500", "currency": "JPY", "note": "\\u00e9\\ud83d\\ude00", "flag": null}]
     """
 

@@ -1,5 +1,6 @@
 import AccrueCore
 import AccrueImport
+import AccrueModel
 import Foundation
 import Testing
 

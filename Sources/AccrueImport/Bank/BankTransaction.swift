@@ -1,53 +1,6 @@
 import AccrueCore
+import AccrueModel
 import Foundation
-
-/// One payment (or debit) from a bank statement, normalized across formats.
-public struct BankTransaction: Sendable, Hashable {
-  /// The ledger date.
-  public var bookingDate: CivilDate
-  /// When the money is available (interest date), if the statement gives it.
-  public var valueDate: CivilDate?
-  /// Signed: credits (money in) positive, debits negative.
-  public var amount: Fixed
-  public var currency: Currency
-  /// Structured creditor reference (ISO 11649 RF..., camt `Strd/CdtrRefInf/Ref`), when given.
-  public var reference: String
-  /// The payer's end-to-end id (camt `EndToEndId`, MT940 `EREF`), when given.
-  public var endToEndID: String
-  /// The bank's own reference for the entry (camt `AcctSvcrRef`/`NtryRef`, MT940 `//` reference).
-  public var bankReference: String
-  /// Unstructured remittance text, wrapped lines joined.
-  public var remittance: String
-  /// The other party: the payer of a credit, the payee of a debit.
-  public var counterpartyName: String
-  public var counterpartyAccount: String
-  /// The entry reverses an earlier one (camt `RvslInd`, MT940 `RC`/`RD`).
-  public var reversal: Bool
-  /// Where it came from: `file:line` and, for XML, the element path.
-  public var source: String
-  /// What the importer had to interpret (a date that does not exist, amounts that do not add up...).
-  public var notes: [String]
-
-  public init(
-    bookingDate: CivilDate, valueDate: CivilDate?, amount: Fixed, currency: Currency, reference: String = "", endToEndID: String = "",
-    bankReference: String = "", remittance: String = "", counterpartyName: String = "", counterpartyAccount: String = "",
-    reversal: Bool = false, source: String, notes: [String] = []
-  ) {
-    self.bookingDate = bookingDate
-    self.valueDate = valueDate
-    self.amount = amount
-    self.currency = currency
-    self.reference = reference
-    self.endToEndID = endToEndID
-    self.bankReference = bankReference
-    self.remittance = remittance
-    self.counterpartyName = counterpartyName
-    self.counterpartyAccount = counterpartyAccount
-    self.reversal = reversal
-    self.source = source
-    self.notes = notes
-  }
-}
 
 /// A statement file that cannot be read: where, and why.
 public struct BankImportError: Error, Sendable, CustomStringConvertible {
@@ -56,6 +9,9 @@ public struct BankImportError: Error, Sendable, CustomStringConvertible {
   /// The element path (XML) or tag (MT940), when known.
   public var location: String
   public var message: String
+  /// The data issue code it is reported with in a data folder: D0105 (a statement that does not read) or D0103
+  /// (a file that cannot be opened or read at all).
+  public var code = "D0105"
 
   public var description: String { "\(file):\(line): \(location.isEmpty ? "" : location + ": ")\(message)" }
 }
@@ -80,10 +36,20 @@ public enum BankFormat: String, Sendable {
 public enum BankStatements {
   /// Reads a statement file of any known format.
   public static func read(path: String) -> Result<[BankTransaction], BankImportError> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(BankImportError(file: path, line: 0, location: "", message: "cannot read the file"))
+    // Only a file that is not there is "not there"; one that is there but does not read (a symbolic link to
+    // nothing, a folder, no permission, an I/O error) says why, as D0103.
+    func unreadable(_ why: String) -> Result<[BankTransaction], BankImportError> {
+      .failure(BankImportError(file: path, line: 0, location: "", message: why, code: "D0103"))
     }
-    return parse(bytes: [UInt8](data), path: path)
+    switch DataFolder.probe(path, folder: false) {
+    case .absent: return unreadable("no such file")
+    case .unreadable(let why): return unreadable(why)
+    case .present: break
+    }
+    switch DataFolder.readWhole(path) {
+    case .failure(let e): return unreadable("cannot read \((path as NSString).lastPathComponent): \(e.message)")
+    case .success(let bytes): return parse(bytes: bytes, path: path)
+    }
   }
 
   /// Reads statement bytes (`path` names them in sources and errors).

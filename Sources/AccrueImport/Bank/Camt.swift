@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 #if canImport(FoundationXML)
@@ -22,6 +23,20 @@ enum Camt {
       self.line = line
     }
 
+    /// Released one by one, not recursively: a tree as deep as the input must not exhaust the stack when it goes
+    /// (the builder caps the depth too; this holds whatever the cap).
+    deinit {
+      guard !children.isEmpty else { return }
+      var pending = children
+      children = []
+      while var node = pending.popLast() {
+        if isKnownUniquelyReferenced(&node) {
+          pending.append(contentsOf: node.children)
+          node.children = []
+        }
+      }
+    }
+
     func child(_ n: String) -> Node? { children.first { $0.name == n } }
     func all(_ n: String) -> [Node] { children.filter { $0.name == n } }
     /// The first node along a path of names.
@@ -35,16 +50,33 @@ enum Camt {
     }
   }
 
+  /// The deepest nesting of elements read. A camt statement nests about 10 deep (Document/BkToCstmrStmt/Stmt/
+  /// Ntry/NtryDtls/TxDtls/RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd is 12); anything far deeper is not a statement.
+  static let maxDepth = 100
+
   final class Builder: NSObject, XMLParserDelegate {
     var stack: [Node] = []
     var root: Node?
     weak var parser: XMLParser?
+    /// Set when an element opens deeper than `maxDepth` (parsing stops there).
+    var tooDeep: (line: Int, message: String)?
 
     func parser(
       _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
       attributes: [String: String] = [:]
     ) {
       let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+      if stack.count >= Camt.maxDepth {
+        if tooDeep == nil {
+          tooDeep = (
+            parser.lineNumber,
+            "elements nested deeper than \(Camt.maxDepth) levels (<\(local)> opens level \(stack.count + 1)): a camt statement "
+              + "nests about 10 deep, so the file is damaged or not a statement; ask the bank for the file again"
+          )
+        }
+        parser.abortParsing()
+        return
+      }
       let node = Node(name: local, attributes: attributes, line: parser.lineNumber)
       stack.last?.children.append(node)
       if stack.isEmpty { root = node }
@@ -60,6 +92,7 @@ enum Camt {
       let code = (parseError as NSError).code
       let what: String
       switch code {
+      case 26, 27: what = "a reference to an entity that is not declared (write a literal & as &amp;)"
       case 76: what = "an end tag does not match the element it closes"
       case 5: what = "the document ends before its elements are closed"
       case 4: what = "the document is empty"
@@ -89,19 +122,38 @@ enum Camt {
       let line = bytes[..<at].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
       return .failure(BankImportError(file: file, line: line, location: "", message: "invalid UTF-8 (byte \(at + 1)): camt files are UTF-8"))
     }
+    if let nul = bytes.firstIndex(of: 0) {
+      let line = bytes[..<nul].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+      return .failure(
+        BankImportError(file: file, line: line, location: "", message: "a NUL byte (byte \(nul + 1)): camt files are UTF-8 (is this UTF-16?)"))
+    }
+    if let e = entityDeclaration(bytes) {
+      return .failure(
+        BankImportError(
+          file: file, line: e.line, location: "DOCTYPE",
+          message: "the file declares \(e.what): camt statements declare no entities, and Accrue neither expands them nor fetches "
+            + "what they point to (the text that uses one would be lost); ask the bank for the file without a DOCTYPE"))
+    }
     // What XMLParser must not see (it crashes on a processing instruction without data): XMLGuard.
     let xml: [UInt8]
     switch XMLGuard.prepare(bytes) {
     case .success(let b): xml = b
     case .failure(let d):
       return .failure(
-        BankImportError(file: file, line: d.line, location: "DOCTYPE", message: "a camt file has no DOCTYPE declaration (ISO 20022 uses XML Schema)"))
+        BankImportError(
+          file: file, line: d.line, location: "DOCTYPE",
+          message: "the file declares an entity: camt statements declare no entities, and Accrue neither expands them nor fetches "
+            + "what they point to; ask the bank for the file without a DOCTYPE"))
     }
     let parser = XMLParser(data: Data(xml))
     parser.shouldProcessNamespaces = true
+    parser.shouldResolveExternalEntities = false
     let builder = Builder()
     parser.delegate = builder
-    guard parser.parse(), let root = builder.root else {
+    let parsed = parser.parse()
+    if let d = builder.tooDeep { return .failure(BankImportError(file: file, line: d.line, location: "", message: d.message)) }
+    guard parsed, let root = builder.root else {
+      if let m = builder.mismatch { return .failure(BankImportError(file: file, line: m.line, location: "", message: m.message)) }
       let message = parser.parserError.map { "malformed XML: \(($0 as NSError).localizedDescription)" } ?? "malformed XML"
       return .failure(BankImportError(file: file, line: max(1, parser.lineNumber), location: "", message: message))
     }
@@ -122,7 +174,16 @@ enum Camt {
     }
     var out: [BankTransaction] = []
     for (si, (stmt, stmtPath)) in statements.enumerated() {
-      let accountCurrency = stmt.value("Acct/Ccy").flatMap(Currency.lookup)
+      var accountCurrency: Currency?
+      if let code = stmt.value("Acct/Ccy") {
+        guard let c = Currency.lookup(code) else {
+          return .failure(
+            BankImportError(
+              file: file, line: stmt.at("Acct/Ccy")?.line ?? stmt.line, location: "Document/\(stmtPath)[\(si + 1)]/Acct/Ccy",
+              message: unknownCurrency(code)))
+        }
+        accountCurrency = c
+      }
       for (ni, entry) in stmt.all("Ntry").enumerated() {
         // Only booked entries are payments: pending (PDNG) and information-only (INFO) ones are left out.
         let status = entry.value("Sts/Cd") ?? entry.value("Sts") ?? "BOOK"
@@ -137,6 +198,82 @@ enum Camt {
     return .success(out)
   }
 
+  /// The first entity declaration in the document's DOCTYPE (the only place one may be), with its line, or nil.
+  ///
+  /// The XML parser drops the text of a reference to a declared entity without a word (a remittance came out
+  /// empty), and an external one must never be fetched: a file that declares any is refused before parsing.
+  static func entityDeclaration(_ b: [UInt8]) -> (line: Int, what: String)? {
+    func at(_ k: Int, _ s: StaticString) -> Bool {
+      let n = s.utf8CodeUnitCount
+      guard k + n <= b.count else { return false }
+      for m in 0..<n where b[k + m] != s.utf8Start[m] { return false }
+      return true
+    }
+    /// The offset after the first `end` at or after `k` (the end of the bytes when there is none).
+    func after(_ end: StaticString, from k: Int) -> Int {
+      var j = k
+      while j < b.count && !at(j, end) { j += 1 }
+      return min(b.count, j + end.utf8CodeUnitCount)
+    }
+    var i = at(0, "\u{FEFF}") ? 3 : 0
+    // The prolog: the XML declaration, comments, processing instructions, white space and the DOCTYPE.
+    while i < b.count {
+      let c = b[i]
+      if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D {
+        i += 1
+      } else if at(i, "<?") {
+        i = after("?>", from: i + 2)
+      } else if at(i, "<!--") {
+        i = after("-->", from: i + 4)
+      } else if at(i, "<!DOCTYPE") {
+        var j = i + 9
+        var subset = false
+        var quote: UInt8?
+        while j < b.count {
+          let d = b[j]
+          if let q = quote {
+            if d == q { quote = nil }
+            j += 1
+          } else if subset && at(j, "<!--") {
+            j = after("-->", from: j + 4)
+          } else if subset && at(j, "<?") {
+            j = after("?>", from: j + 2)
+          } else if subset && at(j, "<!ENTITY") {
+            var k = j + 8
+            func skipSpace() { while k < b.count && (b[k] == 0x20 || b[k] == 0x09 || b[k] == 0x0A || b[k] == 0x0D) { k += 1 } }
+            skipSpace()
+            let parameter = k < b.count && b[k] == UInt8(ascii: "%")
+            if parameter { k += 1 }
+            skipSpace()
+            var end = k
+            while end < b.count && end - k < 100 && !(b[end] == 0x20 || b[end] == 0x09 || b[end] == 0x0A || b[end] == 0x0D || b[end] == 0x3E) { end += 1 }
+            let name = String(decoding: b[k..<end], as: UTF8.self)
+            k = end
+            skipSpace()
+            let external = at(k, "SYSTEM") || at(k, "PUBLIC")
+            let line = b[..<j].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+            return (line, "the \(external ? "external " : "")\(parameter ? "parameter " : "")entity '\(name)'")
+          } else {
+            if d == 0x22 || d == 0x27 {
+              quote = d
+            } else if d == UInt8(ascii: "[") {
+              subset = true
+            } else if d == UInt8(ascii: "]") {
+              subset = false
+            } else if d == UInt8(ascii: ">") && !subset {
+              break
+            }
+            j += 1
+          }
+        }
+        i = j + 1
+      } else {
+        return nil  // the root element: the prolog is over
+      }
+    }
+    return nil
+  }
+
   /// `Dt` (YYYY-MM-DD) or `DtTm` (its date part, as written: no time zone conversion).
   static func date(_ node: Node?) -> CivilDate?? {
     guard let node else { return .some(nil) }
@@ -145,9 +282,30 @@ enum Camt {
     return .some(d)
   }
 
-  static func amount(_ node: Node?) -> (Fixed, Currency?)? {
-    guard let node, let v = Fixed.parse(Array(node.text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)) else { return nil }
-    return (v, node.attributes["Ccy"].flatMap(Currency.lookup))
+  /// An `Amt` element: absent, its amount and `Ccy` (nil when it has no `Ccy`), or what is wrong with it.
+  enum AmountRead {
+    case absent
+    case value(Fixed, Currency?)
+    case bad(line: Int, message: String)
+  }
+
+  static func amount(_ node: Node?) -> AmountRead {
+    guard let node else { return .absent }
+    let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let v = Fixed.parse(Array(text.utf8)) else {
+      if text.isEmpty { return .absent }
+      return .bad(line: node.line, message: "the amount '\(text)' is not a decimal number such as 1250.00")
+    }
+    guard let code = node.attributes["Ccy"] else { return .value(v, nil) }
+    guard let c = Currency.lookup(code) else { return .bad(line: node.line, message: unknownCurrency(code)) }
+    return .value(v, c)
+  }
+
+  /// The message for a `Ccy` that is not an ISO 4217 code: never taken as another currency.
+  static func unknownCurrency(_ code: String) -> String {
+    let upper = code.uppercased()
+    let hint = upper != code && Currency.lookup(upper) != nil ? "currency codes are uppercase (\(upper))" : "expected an ISO 4217 code such as EUR"
+    return "unknown currency '\(code)' (Ccy): \(hint); ask the bank for a corrected file (an amount is never taken in another currency)"
   }
 
   static func transactions(_ entry: Node, path: String, file: String, accountCurrency: Currency?)
@@ -156,8 +314,12 @@ enum Camt {
     func fail(_ node: Node, _ where: String, _ msg: String) -> Result<[BankTransaction], BankImportError> {
       .failure(BankImportError(file: file, line: node.line, location: `where`, message: msg))
     }
-    guard let (entryAmount, entryCcy) = amount(entry.child("Amt")) else {
-      return fail(entry, path + "/Amt", "the entry has no amount (Amt)")
+    let entryAmount: Fixed
+    let entryCcy: Currency?
+    switch amount(entry.child("Amt")) {
+    case .absent: return fail(entry, path + "/Amt", "the entry has no amount (Amt)")
+    case .bad(let line, let message): return .failure(BankImportError(file: file, line: line, location: path + "/Amt", message: message))
+    case .value(let v, let c): (entryAmount, entryCcy) = (v, c)
     }
     guard let currency = entryCcy ?? accountCurrency else {
       return fail(entry, path + "/Amt", "the amount has no currency (Amt Ccy=\"...\") and the account states none")
@@ -189,7 +351,16 @@ enum Camt {
       let txPath = path + "/NtryDtls/TxDtls[\(ti + 1)]"
       var value = entryAmount
       var ccy = currency
-      if let (v, c) = amount(tx.child("Amt")) ?? amount(tx.at("AmtDtls/TxAmt/Amt")) {
+      var read = amount(tx.child("Amt"))
+      var at = txPath + "/Amt"
+      if case .absent = read {
+        read = amount(tx.at("AmtDtls/TxAmt/Amt"))
+        at = txPath + "/AmtDtls/TxAmt/Amt"
+      }
+      if case .bad(let line, let message) = read {
+        return .failure(BankImportError(file: file, line: line, location: at, message: message))
+      }
+      if case .value(let v, let c) = read {
         value = v
         ccy = c ?? currency
       } else if details.count > 1 {

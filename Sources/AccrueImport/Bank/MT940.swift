@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 /// SWIFT MT940 customer statements: several statements per file, `:61:` lines with their `:86:` information
@@ -103,7 +104,16 @@ enum MT940 {
         guard !mark.isEmpty else { return fail(f, "expected the mark C, D, RC or RD after the dates") }
         rest = rest.dropFirst(mark.count)
         if let c = rest.first, c.isLetter { rest = rest.dropFirst() }  // funds code
-        let digits = rest.prefix { $0.isNumber || $0 == "," }
+        let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ",") }
+        // MT940 always writes the decimal comma (499,80; 500, for a whole amount): without one the amount is not
+        // known (49980 might be 499,80 or 49.980,00), so it is never guessed.
+        let commas = digits.filter { $0 == "," }.count
+        if !digits.isEmpty && commas != 1 {
+          return fail(
+            f, commas == 0
+              ? "the amount '\(digits)' has no decimal comma: MT940 amounts always have one (like 499,80, or 49980, for a whole amount), so this one is not guessed; ask the bank for a corrected file"
+              : "the amount '\(digits)' has \(commas) commas: an MT940 amount has one, the decimal comma (like 1234,56)")
+        }
         guard !digits.isEmpty, let amt = amount(digits) else { return fail(f, "expected an amount like 1234,56 after the mark") }
         rest = rest.dropFirst(digits.count)
         guard rest.count >= 4 else { return fail(f, "expected a transaction type (like NTRF) after the amount") }

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueModel
 import Foundation
 
 /// OFX bank and card statements, 1.x (SGML: leaf tags left open; Windows-1252 when the header says so) and 2.x
@@ -44,6 +45,9 @@ enum OFX {
     }
     return out
   }
+
+  /// The deepest nesting of aggregates read inside a transaction (real ones nest one level: PAYEE, CURRENCY).
+  static let maxDepth = 8
 
   /// Aggregates that may appear inside a transaction (every other tag there is a leaf, possibly empty).
   static let aggregates: Set<String> = ["PAYEE", "BANKACCTTO", "CCACCTTO", "CURRENCY", "ORIGCURRENCY", "IMAGEDATA"]
@@ -101,6 +105,8 @@ enum OFX {
     var k = 0
     /// The leaf values inside the element opened at `start` (up to its closing tag or the next STMTTRN), by
     /// path of open aggregates (`PAYEE.NAME`); SGML leaves are not closed, so a value is the text after its tag.
+    /// An aggregate opened deeper than `maxDepth` inside a transaction (its token), which stops the reading.
+    var tooDeep: Token?
     func leaves(from start: Int, until endTag: String) -> ([String: String], Int) {
       var values: [String: String] = [:]
       var stack: [String] = []
@@ -117,6 +123,11 @@ enum OFX {
             values[(stack + [tag]).joined(separator: ".")] = decode(toks[j + 1].text)
             j += 1
           } else if aggregates.contains(tag) {
+            // Each value is keyed by its path of open aggregates: a depth the input chose would make that quadratic.
+            if stack.count >= maxDepth {
+              tooDeep = t
+              return (values, j)
+            }
             stack.append(tag)
           } else {
             values[(stack + [tag]).joined(separator: ".")] = ""  // an empty leaf (SGML leaves are not closed)
@@ -141,6 +152,13 @@ enum OFX {
       let (v, end) = leaves(from: k, until: "STMTTRN")
       func fail(_ msg: String) -> Result<[BankTransaction], BankImportError> {
         .failure(BankImportError(file: file, line: t.line, location: "STMTTRN", message: msg))
+      }
+      if let d = tooDeep {
+        return .failure(
+          BankImportError(
+            file: file, line: d.line, location: "STMTTRN/\(d.tag ?? "")",
+            message: "aggregates nested deeper than \(maxDepth) levels inside a transaction (<\(d.tag ?? "")> opens one more; "
+              + "an OFX transaction holds PAYEE or CURRENCY one level deep): the file is damaged or not a statement"))
       }
       guard let posted = v["DTPOSTED"].flatMap(date) else { return fail("DTPOSTED is missing or not a date") }
       guard let raw = v["TRNAMT"], let amount = Fixed.parse(Array(raw.replacingOccurrences(of: ",", with: ".").utf8)) else {

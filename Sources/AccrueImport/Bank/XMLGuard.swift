@@ -8,19 +8,20 @@
 /// libxml2 goes on after many errors from wherever it stands (after a broken XML declaration, from the next `>`),
 /// so where an instruction may start cannot be told from the bytes: every `<?`, a name and `?>` gets a space
 /// before its `?>`, wherever it is (lines unchanged; in a comment it changes nothing, in a CDATA section the text
-/// gets the space). A DOCTYPE declaration is refused: a camt file has none (ISO 20022 messages are defined by XML
-/// Schema), and its entities could carry such an instruction in a form no scan of the bytes sees (`&#60;?x?>`).
+/// gets the space). An entity declaration is refused wherever it is: an entity could carry such an instruction
+/// in a form no scan of the bytes sees (`&#60;?x?>`). `Camt.entityDeclaration` names the one in a well-formed
+/// prolog; this catches any other libxml2 might still read after an error. A DOCTYPE without entities reads.
 enum XMLGuard {
-  /// The bytes to parse, or the line of a DOCTYPE declaration.
-  static func prepare(_ b: [UInt8]) -> Result<[UInt8], DoctypeFound> {
+  /// The bytes to parse, or the line of an entity declaration.
+  static func prepare(_ b: [UInt8]) -> Result<[UInt8], EntityFound> {
     let n = b.count
     let lt = UInt8(ascii: "<"), q = UInt8(ascii: "?"), gt = UInt8(ascii: ">")
-    let doctype = Array("<!DOCTYPE".utf8)
+    let entity = Array("<!ENTITY".utf8)
     var insertAt: [Int] = []
     var i = 0
     while i + 1 < n {
-      if b[i] == lt && b[i + 1] == UInt8(ascii: "!") && i + doctype.count <= n && b[i..<(i + doctype.count)].elementsEqual(doctype) {
-        return .failure(DoctypeFound(line: b[..<i].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }))
+      if b[i] == lt && b[i + 1] == UInt8(ascii: "!") && i + entity.count <= n && b[i..<(i + entity.count)].elementsEqual(entity) {
+        return .failure(EntityFound(line: b[..<i].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }))
       }
       if b[i] == lt && b[i + 1] == q {
         // The name: up to a blank or a '?' (libxml2's ends there or before, and then its data is not null).
@@ -43,8 +44,8 @@ enum XMLGuard {
     return .success(out)
   }
 
-  /// A DOCTYPE declaration, at its line.
-  struct DoctypeFound: Error {
+  /// An entity declaration, at its line.
+  struct EntityFound: Error {
     var line: Int
   }
 }

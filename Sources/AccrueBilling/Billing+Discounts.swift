@@ -1,0 +1,71 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueModel
+
+extension Billing {
+  /// The discount lines of an invoice: first every percentage discount, a share of the charge lines it covers;
+  /// then every amount discount, at most what is left of the lines it covers (charges, less the discounts
+  /// already taken on them), so an invoice never goes below zero. Each line is rounded signed, as it is printed
+  /// (with `ceiling`, -0.121 is -0.12).
+  static func discountLines(_ spec: CompiledPlanSpec, _ c: ContractData, _ t: BillTask, _ lines: [InvoiceLine], _ env: Env) -> [InvoiceLine] {
+    let currency = spec.currency
+    let chargeDiscounts = spec.charges.flatMap { ch in
+      ch.discounts.map { d -> CompiledDiscount in
+        var x = d
+        x.charge = ch.name
+        return x
+      }
+    }
+    var applying: [(CompiledDiscount, RValue)] = []
+    for d in invoiceDiscounts(spec, c, on: t.date, env) + chargeDiscounts {
+      if let cond = d.condition, !cond.eval(env).isTrue { continue }
+      switch d.duration {
+      case .forever: break
+      case .periods(let n):
+        guard case .number(let k) = n.eval(env), Fixed(t.periodNumber) < k else { continue }
+      case .until(let e):
+        guard case .date(let until) = e.eval(env), t.date <= until else { continue }
+      }
+      applying.append((d, d.amount.eval(env)))
+    }
+    // Percentages first, then amounts (grammar.md: order of operations), each kind in rule order.
+    applying = applying.filter { if case .percent = $0.1 { return true } else { return false } }
+      + applying.filter { if case .percent = $0.1 { return false } else { return true } }
+    var out: [InvoiceLine] = []
+    /// The discount lines taken so far, with the charge each covers (nil: the whole invoice).
+    var taken: [(charge: String?, amount: Fixed)] = []
+    for (d, value) in applying {
+      func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, d.source, what()) }
+      func round(_ v: Fixed) -> Fixed { exact(v.rounded(places: currency.minorUnits, spec.rounding), "\(v) rounded") }
+      let covered = lines.filter { l in d.charge.map { l.charge == $0 } ?? true }
+      let base = covered.reduce(Fixed.zero) { exact($0.adding($1.amount), "the lines the discount covers") }
+      guard base > .zero else { continue }
+      var line: Fixed
+      var what: String
+      switch value {
+      case .percent(let r):
+        line = round(exact(exact(base.multiplied(by: r), "\(base) x \(RValue.percent(r))").negated, "the discount"))
+        what = "\(RValue.percent(r)) of \(base)"
+      case .money(let v, _):
+        // What is left of the covered lines after the discounts already taken on them, and never more than what
+        // is left of the whole invoice.
+        let all = lines.reduce(Fixed.zero) { exact($0.adding($1.amount), "the invoice's lines") }
+        let invoiceLeft = taken.reduce(all) { exact($0.adding($1.amount), "the invoice's lines") }
+        let chargeLeft = taken.filter { $0.charge != nil && $0.charge == d.charge }.reduce(base) { exact($0.adding($1.amount), "the charge's lines") }
+        let left = Swift.max(.zero, d.charge == nil ? invoiceLeft : Swift.min(chargeLeft, invoiceLeft))
+        line = round(exact(Swift.min(v, left).negated, "the discount"))
+        what = "\(v) \(currency.code), at most the \(left) left"
+      default: continue
+      }
+      guard !line.isZero else { continue }
+      taken.append((d.charge, line))
+      out.append(
+        InvoiceLine(
+          description: (d.label ?? "Discount") + (d.charge.map { " on \($0)" } ?? ""), charge: "discount:" + (d.label ?? "discount"),
+          quantity: nil, unitPrice: nil, amount: line, periodStart: lines[0].periodStart, periodEnd: lines[0].periodEnd, rule: d.source,
+          explanation: ["rule \(d.source): discount \(what) = \(line), rounded \(spec.rounding.rawValue)"]))
+    }
+    return out
+  }
+}

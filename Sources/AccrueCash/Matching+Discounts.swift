@@ -1,0 +1,119 @@
+import AccrueCompiler
+import AccrueData
+import AccrueModel
+import AccrueCore
+
+/// Early-payment discounts in cash application: an invoice whose plan states `early payment discount 2% within
+/// 10 days` is settled by a payment of the discounted amount booked within the window; the discount is recorded
+/// on the allocation and closes the invoice with it. After the window the same payment is a short payment.
+struct EarlyDiscounts: Sendable {
+  /// Per plan, its terms when they read no record (rate, days), worked out once; nil: none, or read per invoice.
+  var perPlan: [(rate: Fixed, days: Int)?] = []
+  /// The terms of invoices whose plan's terms read a record (`contract.x`): worked out per invoice, up front.
+  var perInvoice: [Int32: (amount: Int64, until: Int32)] = [:]
+  var isEmpty = true
+
+  /// The terms of each plan, from the invoice's contract's plan in effect on its issue date: the rate of the
+  /// invoice's amount (rounded with the plan's rounding), until its issue date plus the window.
+  init(plan: ExecutablePlan, data: Dataset, env: Env) {
+    guard plan.plans.contains(where: { $0.earlyDiscount != nil }) else { return }
+    isEmpty = false
+    var readsRecords = Set<Int>()
+    perPlan = plan.plans.indices.map { k in
+      guard let (rateE, withinE) = plan.plans[k].earlyDiscount else { return nil }
+      // Evaluated without records: terms that read one fail here, and are worked out per invoice below.
+      let saved = env.records
+      env.records = Array(repeating: [], count: saved.count)
+      env.reset()
+      defer {
+        env.records = saved
+        env.reset()
+      }
+      guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env), env.failure == nil else {
+        readsRecords.insert(k)
+        return nil
+      }
+      return (r, Int(n))
+    }
+    guard !readsRecords.isEmpty else { return }
+    let invoices = data.invoices
+    for i in invoices.indices where invoices[i].contract >= 0 && !invoices[i].isCreditNote {
+      let c = data.contracts[Int(invoices[i].contract)]
+      let k = c.terms(on: invoices[i].issueDate).plan
+      guard readsRecords.contains(k), let (rateE, withinE) = plan.plans[k].earlyDiscount else { continue }
+      c.setRecords(env, data)
+      env.reset()
+      guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
+        let offer = Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
+      else { continue }
+      perInvoice[Int32(i)] = offer
+    }
+    env.reset()
+  }
+
+  /// An invoice's discount (minor units) and its last day, for a rate and window.
+  static func offer(_ inv: OpenInvoice, _ rate: Fixed, _ days: Int, _ rounding: RoundingMode) -> (amount: Int64, until: Int32)? {
+    guard let last = inv.issueDate.adding(days: days),
+      let d = inv.amount.multiplied(by: rate)?.toMinorUnits(exponent: inv.currency.minorUnits, rounding), d > 0
+    else { return nil }
+    return (d, last.dayNumber)
+  }
+
+  /// Invoice `i`'s terms: its contract's plan's, worked out when asked (a pure function of the invoice).
+  func offer(_ i: Int, _ data: Dataset, _ plan: ExecutablePlan) -> (amount: Int64, until: Int32)? {
+    if let p = perInvoice[Int32(i)] { return p }
+    // Fields read one by one (a copy of the invoice would retain all its strings).
+    let contract = data.invoices[i].contract
+    guard contract >= 0, !data.invoices[i].isCreditNote else { return nil }
+    let k = data.contracts[Int(contract)].terms(on: data.invoices[i].issueDate).plan
+    guard let (r, n) = perPlan[k] else { return nil }
+    return Self.offer(data.invoices[i], r, n, plan.plans[k].rounding)
+  }
+}
+
+extension Matcher {
+  /// The discounts the invoices offer to a payment booked on `booking` (each no more than the invoice's open
+  /// amount, less a cent), or nil when none does.
+  func earlyDiscounts(_ invoices: [Int32], _ booking: CivilDate) -> [Int64]? {
+    guard !discounts.isEmpty else { return nil }
+    var any = false
+    let offered = invoices.map { i -> Int64 in
+      let k = Int(i)
+      guard let o = discounts.offer(k, data, plan), booking.dayNumber <= o.until, o.amount < open[k] else { return 0 }
+      any = true
+      return o.amount
+    }
+    return any ? offered : nil
+  }
+
+  /// `amount` taken from the discounts offered, in order, each up to its own.
+  func spread(_ amount: Int64, over offered: [Int64]) -> [Int64] {
+    var need = amount
+    return offered.map { o in
+      let t = min(o, need)
+      need -= t
+      return t
+    }
+  }
+
+  /// A payment short even of the discounted total: the shortfall against it decides, as for any short payment;
+  /// the discounts are taken when the invoices are settled (written off within tolerance), not otherwise.
+  func shortOfDiscounted(_ decision: Decision, _ invoices: [Int32], _ offered: [Int64], total: Int64, _ ctx: RuleContext) -> Decision {
+    var dec = decision
+    let rule = ctx.rule
+    let discounted = total - offered.reduce(0, +)
+    let short = discounted - ctx.payment
+    let limit = tolerance(ctx.under, total: discounted, ctx.currency, rule.r.rounding)
+    let within = short <= limit
+    let discount = money(total - discounted, ctx.currency)
+    if explaining {
+      dec.note += "; short by \(money(short, ctx.currency)) of the discounted \(money(discounted, ctx.currency)) (early-payment discount \(discount)), "
+        + "\(within ? "within" : "beyond") the tolerance of \(money(limit, ctx.currency))" + unstated(ctx.under, ctx.currency)
+    }
+    dec.discounts = offered
+    shortOutcome(&dec, within: within, rule, " (\(money(short, ctx.currency)) short of \(names(invoices)) after the early-payment discount of \(discount))")
+    // Without an outcome the payment is a partial one: no discount.
+    if rule.r.outcomes[within ? .underpaymentWithin : .underpaymentBeyond] == nil { dec.discounts = [] }
+    return dec
+  }
+}

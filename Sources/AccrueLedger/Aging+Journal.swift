@@ -1,0 +1,218 @@
+import AccrueCore
+import AccrueData
+import AccrueImport
+import AccrueModel
+import Foundation
+
+/// The cash `accrue apply` applied, as the aging report reads it: the journal of a state folder, and the amounts
+/// of the payments it names (from the data folder: the journal records what a payment settled on each invoice,
+/// not the payment's amount, nor its credit on account or unapplied rest).
+public struct AgingJournal: Sendable {
+  public struct PaymentAmount: Sendable, Equatable {
+    public var amount: Fixed
+    public var currency: Currency
+    public init(amount: Fixed, currency: Currency) {
+      self.amount = amount
+      self.currency = currency
+    }
+  }
+
+  public var journal: Journal
+  /// Payment amounts by payment id (without the `payment:` prefix).
+  public var payments: [String: PaymentAmount]
+
+  public init(journal: Journal, payments: [String: PaymentAmount]) {
+    self.journal = journal
+    self.payments = payments
+  }
+
+  /// A payment's rest: on the customer's account, or unapplied.
+  struct Cash {
+    var customer: String
+    var currency: Currency
+    var item: AgingReport.Item
+  }
+
+  /// What the journal adds as of a date: dated payments per invoice index, the part of each invoice's amount paid
+  /// (in the invoices file, without a date) that they date, and cash on account.
+  struct Ledger {
+    var dated: [Int: [(CivilDate, Fixed)]] = [:]
+    var fromFile: [Int: Fixed] = [:]
+    var cash: [Cash] = []
+    var use = AgingReport.JournalUse()
+  }
+
+  /// What the invoices file shows as paid without a date: an open invoice's amount paid; all of a paid or
+  /// written-off invoice without `paid_date`; nil when the file dates it (or the invoice is void).
+  static func undatedPaid(_ invoices: [OpenInvoice], _ i: Int) -> Fixed? {
+    switch invoices[i].status {
+    case .open: return invoices[i].paid
+    case .paid, .writtenOff: return invoices[i].paidDate == nil ? invoices[i].amount : nil
+    case .void: return nil
+    }
+  }
+
+  /// Reads the journal as of `asOf`, in journal order.
+  ///
+  /// - Cash the invoices file does not show yet counts only from the runs dated on or before `asOf` (a run dated
+  ///   later had not happened): a posted payment (status `applied` or `exception`, as collections counts them)
+  ///   settles each invoice it names up to paid-before + settled, on the payment's booking date, unless the
+  ///   invoices file already shows it: the invoice's amount paid reached that, or the invoice is no longer open
+  ///   there (the rule of `Dataset.recordJournalPayments`).
+  /// - A payment the file shows without a date (an amount paid, or a paid invoice without `paid_date`) takes the
+  ///   booking date of the journal's payment that covers it (the part from paid-before to paid-before + settled),
+  ///   whatever the run's date: the booking date is a fact, and the file already counts the money.
+  /// - A payment's rest (its amount, from the data folder's payments, less what it settled) is a credit on
+  ///   account when applied, unapplied cash when held in an exceptions queue or unapplied. A suggested payment
+  ///   waits for review: it settles nothing and all of it is unapplied cash, unless the invoices file shows every
+  ///   invoice it proposed as paid (reviewed and posted): then it counts as applied.
+  func ledger(invoices: [OpenInvoice], asOf: CivilDate) -> Ledger {
+    var out = Ledger()
+    out.use.runs = journal.runs.count { $0.asOf <= asOf }
+    out.use.runsAfter = journal.runs.count - out.use.runs
+    // Only the invoices the journal names are looked up.
+    var named: [String: Int] = [:]
+    for run in journal.runs {
+      for case .cashApplication(let payment) in run.items {
+        for x in payment.settlements { named[x.invoice] = -1 }
+      }
+    }
+    if !named.isEmpty {
+      for i in invoices.indices where !invoices[i].isCreditNote && named[invoices[i].id] == -1 { named[invoices[i].id] = i }
+    }
+    // Dates for what the file shows without one.
+    var datedUpTo: [Int: Fixed] = [:]
+    for run in journal.runs {
+      for case .cashApplication(let item) in run.items {
+        for x in item.settlements {
+          guard let i = named[x.invoice], i >= 0, let shown = AgingJournal.undatedPaid(invoices, i) else { continue }
+          let target = x.paidAfter
+          let lo = max(x.paidBefore, datedUpTo[i] ?? .zero)
+          let hi = min(target, shown)
+          guard hi > lo, let part = hi.subtracting(lo) else { continue }
+          out.dated[i, default: []].append((item.date, part))
+          out.fromFile[i] = (out.fromFile[i] ?? .zero).adding(part) ?? part
+          datedUpTo[i] = hi
+        }
+      }
+    }
+    // Cash the file does not show, and what payments left over: runs dated on or before the date.
+    var paidSoFar: [Int: Fixed] = [:]
+    for run in journal.runs where run.asOf <= asOf {
+      for case .cashApplication(let item) in run.items {
+        out.use.payments += 1
+        let status = item.status
+        var settled = Fixed.zero
+        var shown = true
+        for x in item.settlements {
+          settled = settled.adding(x.settled) ?? settled
+          guard let i = named[x.invoice], i >= 0 else {
+            if status?.postsAllocations == true { out.use.settlementsUnknown += 1 }
+            shown = false
+            continue
+          }
+          let target = x.paidAfter
+          let inFile = invoices[i].status != .open || invoices[i].paid >= target
+          guard status?.postsAllocations == true else {
+            if !inFile { shown = false }
+            continue
+          }
+          let now = paidSoFar[i] ?? invoices[i].paid
+          if invoices[i].status != .open || now >= target {
+            out.use.settlementsInInvoices += 1
+            continue
+          }
+          out.dated[i, default: []].append((item.date, target.subtracting(now) ?? .zero))
+          paidSoFar[i] = target
+          out.use.settlementsCounted += 1
+        }
+        let id = item.key.hasPrefix("payment:") ? String(item.key.dropFirst(8)) : item.key
+        guard let pay = payments[id] else {
+          out.use.paymentsNotInData.append(item.key)
+          continue
+        }
+        let rest = pay.amount > settled ? (pay.amount.subtracting(settled) ?? .zero) : .zero
+        let kind: AgingReport.ItemKind
+        let amount: Fixed
+        switch status {
+        case .applied?: (kind, amount) = (.creditOnAccount, rest)
+        case .suggested? where shown && !item.settlements.isEmpty: (kind, amount) = (.creditOnAccount, rest)
+        case .suggested?: (kind, amount) = (.unapplied, pay.amount)
+        case .exception?, .unapplied?: (kind, amount) = (.unapplied, rest)
+        case nil: continue
+        }
+        guard amount > .zero else { continue }
+        out.cash.append(
+          Cash(
+            customer: item.customer, currency: pay.currency,
+            item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
+      }
+    }
+    return out
+  }
+}
+
+/// What the aging report reads from a data folder.
+public struct ReceivablesData: Sendable {
+  public var customers: [(id: String, name: String)] = []
+  public var invoices: [OpenInvoice] = []
+  /// Payment amounts by id (payments.csv and statements/), when asked for.
+  public var payments: [String: AgingJournal.PaymentAmount] = [:]
+  public var issues: [DataIssue] = []
+}
+
+extension Dataset {
+  /// Reads what the aging report needs: customers (id, name) and invoices, without rules. Other columns
+  /// of the customers file are ignored; invoices' contracts are not checked.
+  public static func loadReceivables(folder: String) -> (customers: [(id: String, name: String)], invoices: [OpenInvoice], issues: [DataIssue]) {
+    let d = loadReceivables(folder: folder, payments: false)
+    return (d.customers, d.invoices, d.issues)
+  }
+
+  /// The same, and with `payments` the amounts of the payments (payments.csv and the bank statements in
+  /// `statements/`, with the ids cash application gives them), to value what the journal's payments left over.
+  public static func loadReceivables(folder: String, payments: Bool) -> ReceivablesData {
+    var out = ReceivablesData()
+    var issues: [DataIssue] = []
+    var index = IDIndex()
+    switch DataFolder.find("customers", in: folder) {
+    case .failure(let i): issues.append(i)
+    case .success(nil):
+      issues.append(DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)"))
+    case .success(let f?):
+      let schema = TableSchema(
+        name: "customers", columns: [ColumnSpec(name: "id", type: .text, required: true), ColumnSpec(name: "name", type: .text, required: true)])
+      let (rows, iss) = TableReader.readAll(f, schema: schema)
+      issues += iss.filter { $0.code != "D0202" }  // other columns are for the rules, not for the report
+      for row in rows {
+        guard case .text(let id) = row.values[0], case .text(let name) = row.values[1] else { continue }
+        guard index.add(id, out.customers.count) else {
+          issues.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate customer id '\(id)'", record: row.raw))
+          continue
+        }
+        out.customers.append((id, name))
+      }
+    }
+    switch DataFolder.find("invoices", in: folder) {
+    case .failure(let i): issues.append(i)
+    case .success(nil):
+      issues.append(DataIssue(code: "D0103", file: folder + "/invoices.csv", line: 1, column: 1, message: "no invoices file (invoices.csv, .json or .jsonl)"))
+    case .success(let f?):
+      var found: [DataIssue] = []
+      (out.invoices, _, _, _) = loadInvoices(f, nil, customerIndex: index, contractIndex: nil, rejected: (0, 0), parallelAt: 16 << 20, &found)
+      issues += found.filter { $0.code != "D0202" }  // columns the rules declare
+    }
+    if payments {
+      var found: [DataIssue] = []
+      let cash = loadCash(folder: folder, customerIndex: index, rejected: 0, &found)
+      // Only the payments are read for the report: issues of accounts.csv are for cash application.
+      let accounts: String? = { if case .success(let f?) = DataFolder.find("accounts", in: folder) { return f.path } else { return nil } }()
+      issues += found.filter { $0.file != accounts }
+      for p in cash.payments {
+        out.payments[p.id] = AgingJournal.PaymentAmount(amount: p.transaction.amount, currency: p.transaction.currency)
+      }
+    }
+    out.issues = issues
+    return out
+  }
+}

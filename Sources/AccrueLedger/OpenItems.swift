@@ -1,0 +1,49 @@
+import AccrueCore
+import AccrueData
+import AccrueModel
+
+extension Dataset {
+  /// Counts what the journal records as applied to invoices (settled, on top of the amount paid before) as
+  /// paid, unless the invoices file already shows it (its amount paid reached paid before + settled): so a
+  /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
+  /// exported after posting it does not count it twice.
+  public mutating func recordJournalPayments(_ items: [JournalItem]) {
+    for case .cashApplication(let payment) in items where payment.status?.postsAllocations == true {
+      for s in payment.settlements {
+        guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
+        if invoices[i].paid < target { invoices[i].paid = target }
+        if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+      }
+    }
+  }
+
+  /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so
+  /// dunning in the same run leaves closed invoices alone.
+  public mutating func recordPayments(_ r: CashResult) {
+    for a in r.applications where a.status.postsAllocations {
+      for al in a.allocations {
+        guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
+        invoices[i].paid = invoices[i].paid.adding(al.settled) ?? invoices[i].paid
+        if al.closes { invoices[i].status = .paid }
+      }
+    }
+    // Payments waiting for review: a suggested match's invoices, and those held for a payment's review (a short
+    // payment, a currency mismatch, a possible duplicate), not the closest invoices listed for an unmatched one.
+    for a in r.applications {
+      let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
+      var waiting: [String] = []
+      var why = ""
+      if a.status == .suggested {
+        waiting = a.allocations.map(\.invoice)
+        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
+      } else if a.status == .exception, a.strategy != "no match", !a.suggestions.isEmpty {
+        waiting = a.suggestions
+        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
+      }
+      for id in waiting {
+        guard let i = invoiceIDs.find(id, in: invoices), invoices[i].status == .open else { continue }
+        if awaitingReview[Int32(i)] == nil { awaitingReview[Int32(i)] = why }
+      }
+    }
+  }
+}

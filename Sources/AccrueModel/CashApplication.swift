@@ -1,0 +1,215 @@
+import AccrueCore
+
+/// One invoice's share of a payment.
+public struct Allocation: Sendable, Hashable, InvoiceReferring {
+  /// The invoice's id and number (held inline when short).
+  public var ref: InvoiceRef
+  /// Open amount before this payment.
+  public var openBefore: Fixed
+  /// Applied from the payment.
+  public var amount: Fixed
+  /// A short payment's remainder written off (closes the invoice; not money of the payment).
+  public var writtenOff: Fixed
+  /// An early-payment discount taken (closes the invoice like a write-off; not money of the payment).
+  public var discount: Fixed = .zero
+  /// Whether nothing of the invoice stays open.
+  public var closes: Bool
+  /// The invoice's amount paid as this run saw it (the data's, plus what the journal records as applied).
+  public var paidBefore: Fixed
+  /// The invoice's row.
+  public var source: RowRef
+
+  /// What it takes off the invoice: applied plus written off.
+  public var settled: Fixed { amount.adding(writtenOff).flatMap { $0.adding(discount) } ?? amount }
+
+  /// The invoice's id.
+  public var invoice: String {
+    get { ref.id }
+    set { ref.id = newValue }
+  }
+
+  public init(
+    ref: InvoiceRef,
+    openBefore: Fixed,
+    amount: Fixed,
+    writtenOff: Fixed,
+    discount: Fixed = .zero,
+    closes: Bool,
+    paidBefore: Fixed,
+    source: RowRef
+  ) {
+    self.ref = ref
+    self.openBefore = openBefore
+    self.amount = amount
+    self.writtenOff = writtenOff
+    self.discount = discount
+    self.closes = closes
+    self.paidBefore = paidBefore
+    self.source = source
+  }
+}
+
+/// What became of a payment.
+public enum CashStatus: String, Sendable {
+  /// Applied without review (`confidence auto`).
+  case applied
+  /// Proposed for an analyst to confirm (`confidence suggest`).
+  case suggested
+  /// Sent to an exceptions queue with a reason (a difference beyond tolerance, no match, a duplicate...).
+  case exception
+  /// No rule decided: unapplied cash.
+  case unapplied
+
+  /// Whether its allocations are posted (count as paid): applied ones, and an exception's (an overpayment
+  /// beyond tolerance pays the invoices and holds the excess); suggested ones wait for review.
+  public var postsAllocations: Bool { self == .applied || self == .exception }
+}
+
+/// The cash application of one payment: allocations, write-off, credit and what stays unapplied.
+public struct CashApplication: Sendable {
+  /// Stable key: `payment:` and the payment id (made when asked for: most runs never need it as a string).
+  public var key: String { "payment:" + paymentID }
+  public var paymentID: String
+  /// Where the payment came from (file:line, or the XML path of a statement entry).
+  public var source: String
+  public var date: CivilDate
+  public var amount: Fixed
+  public var currency: Currency
+  public var payerName: String
+  /// The customer the payment was found to come from (id), and how.
+  public var customer: String?
+  public var payerBy: String?
+  public var status: CashStatus
+  /// The match rule that decided, with its place in the rules.
+  public var rule: String?
+  public var ruleSource: RuleRef?
+  /// How the invoices were chosen: `named in the reference`, `exact single`, `exact subset`, `oldest first`.
+  public var strategy: String?
+  public var allocations: [Allocation]
+  /// Overpayment written off.
+  public var writeOff: Fixed
+  /// Left on the customer's account as a credit.
+  public var credit: Fixed
+  /// Not applied (held for the exceptions queue, or unapplied cash).
+  public var unapplied: Fixed
+  public var queue: String?
+  public var reason: String?
+  /// Invoices an analyst may want to look at (for exceptions).
+  public var suggestions: [String]
+  /// Why: each rule tried and what it found.
+  public var explanation: [String]
+
+  /// Holds nothing on the heap: stands in for an application moved elsewhere.
+  public static let placeholder = CashApplication(
+    paymentID: "", source: "", date: CivilDate(dayNumber: 0), amount: .zero, currency: .USD, payerName: "", customer: nil,
+    payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
+    unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
+
+  /// Applied in full without review.
+  public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
+
+  /// The application as a journal item: each invoice with the amount it settles (applied, written off, discount
+  /// taken) and its amount paid before, so later runs count it as paid until the invoices file does.
+  public var produced: JournalItem {
+    let places = currency.minorUnits
+    let settlements = allocations.map {
+      PostedPayment.Settlement(invoice: $0.invoice, settled: $0.settled, paidBefore: $0.paidBefore, places: places)
+    }
+    return .cashApplication(
+      PostedPayment(key: key, date: date, customer: customer ?? "", rule: rule ?? "", status: status, settlements: settlements))
+  }
+
+  public init(
+    paymentID: String,
+    source: String,
+    date: CivilDate,
+    amount: Fixed,
+    currency: Currency,
+    payerName: String,
+    customer: String? = nil,
+    payerBy: String? = nil,
+    status: CashStatus,
+    rule: String? = nil,
+    ruleSource: RuleRef? = nil,
+    strategy: String? = nil,
+    allocations: [Allocation],
+    writeOff: Fixed,
+    credit: Fixed,
+    unapplied: Fixed,
+    queue: String? = nil,
+    reason: String? = nil,
+    suggestions: [String],
+    explanation: [String]
+  ) {
+    self.paymentID = paymentID
+    self.source = source
+    self.date = date
+    self.amount = amount
+    self.currency = currency
+    self.payerName = payerName
+    self.customer = customer
+    self.payerBy = payerBy
+    self.status = status
+    self.rule = rule
+    self.ruleSource = ruleSource
+    self.strategy = strategy
+    self.allocations = allocations
+    self.writeOff = writeOff
+    self.credit = credit
+    self.unapplied = unapplied
+    self.queue = queue
+    self.reason = reason
+    self.suggestions = suggestions
+    self.explanation = explanation
+  }
+}
+
+/// The result of a cash application run.
+public struct CashResult: Sendable {
+  public var asOf: CivilDate
+  public var applications: [CashApplication]
+  /// Payments left out because the journal records them as applied already.
+  public var alreadyApplied: Int
+  /// Payments left out because they are not incoming money (debits, zero amounts) or are booked after the as-of date.
+  public var ignored: Int
+  /// Rules that could not be evaluated on a payment, and money not conserved (never expected): any one stops the run.
+  public var failures: [RunFailure]
+
+  /// Payments per status, applied in full without review, invoices closed by posted allocations, and invoices
+  /// any payment was allocated to (counted once, when the run ends).
+  public private(set) var statusCounts: [CashStatus: Int] = [:]
+  public private(set) var fullyAutomatic = 0
+  public private(set) var invoicesClosedAutomatically = 0
+  public private(set) var invoicesMatched = 0
+
+  public func count(_ s: CashStatus) -> Int { statusCounts[s] ?? 0 }
+
+  public mutating func tally() {
+    statusCounts = [:]
+    (fullyAutomatic, invoicesClosedAutomatically, invoicesMatched) = (0, 0, 0)
+    // Fields read in place (`applications[i].fullyAutomatic` copied each application, retaining its strings).
+    for i in applications.indices {
+      let status = applications[i].status
+      statusCounts[status, default: 0] += 1
+      if status == .applied && applications[i].unapplied.isZero { fullyAutomatic += 1 }
+      invoicesMatched += applications[i].allocations.count
+      if status.postsAllocations {
+        for al in applications[i].allocations where al.closes { invoicesClosedAutomatically += 1 }
+      }
+    }
+  }
+
+  public init(
+    asOf: CivilDate,
+    applications: [CashApplication],
+    alreadyApplied: Int,
+    ignored: Int,
+    failures: [RunFailure]
+  ) {
+    self.asOf = asOf
+    self.applications = applications
+    self.alreadyApplied = alreadyApplied
+    self.ignored = ignored
+    self.failures = failures
+  }
+}

@@ -1,0 +1,47 @@
+
+/// A problem in a data file, located. Codes are stable:
+///
+/// - D0101 malformed CSV (unterminated quote, stray quote, wrong field count, duplicate header column,
+///   invalid UTF-8, empty file without a header row)
+/// - D0102 malformed JSON (syntax, invalid UTF-8, an element that is not an object, a nested object or
+///   array as a value, a key given twice in one object)
+/// - D0103 file unreadable, or several formats for one table
+/// - D0201 missing required column (CSV header; reported once)
+/// - D0202 unknown column (reported once: on the CSV header, or at the first JSON object having it)
+/// - D0203 missing required value
+/// - D0204 bad date, D0205 bad number, D0206 bad currency, D0207 bad bool
+/// - D0208 too many decimals for the currency
+///
+/// `line` and `column` are 1-based (column counts Unicode scalars); both are 0 for an issue about the
+/// file as a whole (D0103). `record` is the raw text of the record concerned, truncated to 200 scalars
+/// (empty for file-level issues).
+public struct DataIssue: Sendable, Hashable, Error, CustomStringConvertible {
+  /// The stable code, e.g. "D0204".
+  public var code: String
+  /// The file path, as given in `TableFile.path`.
+  public var file: String
+  /// 1-based line (0 for the whole file).
+  public var line: Int
+  /// 1-based column in Unicode scalars (0 for the whole file).
+  public var column: Int
+  /// What is wrong, in one sentence.
+  public var message: String
+  /// The raw record (CSV line(s) without the line end, JSON object or JSONL line), at most 200 scalars.
+  public var record: String
+
+  /// An issue; `record` defaults to empty.
+  public init(code: String, file: String, line: Int, column: Int, message: String, record: String = "") {
+    self.code = code
+    self.file = file
+    self.line = line
+    self.column = column
+    self.message = message
+    self.record = record
+  }
+
+  /// `file:line:column: code: message` (without `:line:column` for whole-file issues).
+  public var description: String {
+    if line == 0 { return "\(file): \(code): \(message)" }
+    return "\(file):\(line):\(column): \(code): \(message)"
+  }
+}

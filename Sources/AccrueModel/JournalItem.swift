@@ -1,0 +1,182 @@
+import AccrueCore
+
+/// One item recorded in the journal: what `accrue apply` produced, one case per kind, each with the facts later
+/// runs read back (so nothing is produced twice, and the cash it applied counts as paid).
+public enum JournalItem: Sendable, Hashable {
+  case invoice(IssuedInvoice)
+  case reminder(SentReminder)
+  case cashApplication(PostedPayment)
+
+  /// The kinds, as the journal file names them.
+  public enum Kind: String, Sendable { case invoice, reminder, match }
+
+  public var kind: Kind {
+    switch self {
+    case .invoice: .invoice
+    case .reminder: .reminder
+    case .cashApplication: .match
+    }
+  }
+
+  /// The produced item's stable key: an invoice's key, a reminder's key, `payment:ID`.
+  public var key: String {
+    switch self {
+    case .invoice(let i): i.key
+    case .reminder(let r): r.key
+    case .cashApplication(let p): p.key
+    }
+  }
+
+  /// The run's as-of date (invoices), the reminder's date, the payment's booking date.
+  public var date: CivilDate {
+    switch self {
+    case .invoice(let i): i.date
+    case .reminder(let r): r.date
+    case .cashApplication(let p): p.date
+    }
+  }
+
+  /// The customer's id (empty for a payment whose payer was not found).
+  public var customer: String {
+    switch self {
+    case .invoice(let i): i.customer
+    case .reminder(let r): r.customer
+    case .cashApplication(let p): p.customer
+    }
+  }
+}
+
+/// An invoice `apply` issued: billing never issues its key again.
+public struct IssuedInvoice: Sendable, Hashable {
+  public var key: String
+  /// The run's as-of date.
+  public var date: CivilDate
+  public var customer: String
+
+  public init(key: String, date: CivilDate, customer: String) {
+    self.key = key
+    self.date = date
+    self.customer = customer
+  }
+}
+
+/// A reminder sent: by `apply` (the journal) or by another system (reminders.csv). Dunning never sends its key
+/// again, continues its cadence from its step, and counts its date for the minimum gap.
+public struct SentReminder: Sendable, Hashable {
+  public var key: String
+  public var date: CivilDate
+  public var customer: String
+  /// The cadence and step it sent, by name.
+  public var cadence: String
+  public var step: String
+  /// The invoices it covered (ids).
+  public var invoices: [String]
+  /// Whether it sent the customer a message (only those count for the minimum gap; a task alone does not).
+  public var contacted: Bool
+
+  public init(
+    key: String, date: CivilDate, customer: String, cadence: String, step: String, invoices: [String] = [], contacted: Bool = true
+  ) {
+    self.key = key
+    self.date = date
+    self.customer = customer
+    self.cadence = cadence
+    self.step = step
+    self.invoices = invoices
+    self.contacted = contacted
+  }
+}
+
+/// A payment `apply` applied: its status, the rule that decided, and what it settled on each invoice. Later runs
+/// count a posted payment's settlements as paid until the invoices file shows them.
+public struct PostedPayment: Sendable, Hashable {
+  /// `payment:ID`.
+  public var key: String
+  /// The booking date.
+  public var date: CivilDate
+  /// The payer found (customer id), empty when none was.
+  public var customer: String
+  /// The match rule that decided (empty when none did).
+  public var rule: String
+  /// Nil for a status this version does not know (a journal written by a later one): such a payment settles nothing.
+  public var status: CashStatus?
+  public var settlements: [Settlement]
+
+  /// One invoice's share: what the payment settled on it (applied, written off, discount taken) and the invoice's
+  /// amount paid before it, written with `places` decimals.
+  public struct Settlement: Sendable, Hashable {
+    public var invoice: String
+    public var settled: Fixed
+    public var paidBefore: Fixed
+    public var places: Int
+
+    public init(invoice: String, settled: Fixed, paidBefore: Fixed, places: Int) {
+      self.invoice = invoice
+      self.settled = settled
+      self.paidBefore = paidBefore
+      self.places = places
+    }
+
+    /// What the invoice's amount paid reaches once this payment counts: paid before + settled.
+    public var paidAfter: Fixed { paidBefore.adding(settled) ?? paidBefore }
+  }
+
+  public init(key: String, date: CivilDate, customer: String, rule: String, status: CashStatus?, settlements: [Settlement]) {
+    self.key = key
+    self.date = date
+    self.customer = customer
+    self.rule = rule
+    self.status = status
+    self.settlements = settlements
+  }
+}
+
+/// A committed run: its number, as-of date, output folder name and items.
+public struct JournalRun: Sendable {
+  public var number: Int
+  public var asOf: CivilDate
+  public var folder: String
+  public var items: [JournalItem]
+
+  public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem]) {
+    self.number = number
+    self.asOf = asOf
+    self.folder = folder
+    self.items = items
+  }
+}
+
+/// The journal of what `accrue apply` produced, in the state folder (`journal.log`).
+///
+/// Each line is `CRC32 PAYLOAD`, the CRC (8 hex digits) over the payload's bytes. A run appends its item lines
+/// and then one commit line naming the run and its item count, in a single write followed by fsync. When
+/// read, only runs whose commit line is present, intact and counts exactly the items before it are taken;
+/// anything after the last good commit (a torn write from a crash) is ignored, and cut off by the next
+/// append. So a run is recorded whole or not at all.
+public struct Journal: Sendable {
+  public static let fileName = "journal.log"
+  public var runs: [JournalRun] = []
+  /// Bytes of the file up to the end of the last good commit.
+  public var validLength: Int = 0
+  /// Bytes after it that were ignored (a run cut short by a crash).
+  public var ignoredBytes: Int = 0
+
+  /// An empty journal.
+  public init() {}
+
+  /// Every item of every committed run.
+  public var items: [JournalItem] { runs.flatMap(\.items) }
+
+  /// Reminders as history for collections.
+  public var sentReminders: [SentReminder] { items.compactMap { if case .reminder(let r) = $0 { r } else { nil } } }
+
+  /// Payments applied, in journal order.
+  public var postedPayments: [PostedPayment] { items.compactMap { if case .cashApplication(let p) = $0 { p } else { nil } } }
+
+  /// Keys of invoices produced.
+  public var invoiceKeys: Set<String> { Set(items.filter { $0.kind == .invoice }.map(\.key)) }
+
+  /// The 1-based line of the first whole line that does not read (nil: none; an unfinished last line is a run
+  /// cut short by a crash, not damage).
+  public var damagedLine: Int?
+}

@@ -1,0 +1,25 @@
+
+/// What one run produced as of a date: invoices, cash applications and reminders, with the data issues met.
+public struct RunOutput: Sendable {
+  /// A part of a run (`--only`).
+  public enum Part: String, Sendable { case invoices, reminders, matches }
+
+  public var billing: BillingResult
+  public var collections: CollectionsResult?
+  public var cash: CashResult?
+  public var issues: [DataIssue]
+  /// The part of the run asked for (`--only`), nil for all of it.
+  public var only: Part? = nil
+
+  public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
+    self.billing = billing
+    self.collections = collections
+    self.cash = cash
+    self.issues = issues
+    self.only = only
+  }
+
+  /// Rules that could not be evaluated on the data, in billing, cash application and collections (any one
+  /// stops the run: nothing is shown or written).
+  public var failures: [RunFailure] { billing.failures + (cash?.failures ?? []) + (collections?.failures ?? []) }
+}
