@@ -4,6 +4,7 @@ import AccrueDiagnostics
 import AccrueFormat
 import AccrueLexer
 import AccrueParser
+import Foundation
 
 /// What the rule fuzz targets (Tests/Fuzz: rules, fmt) do with one input and which properties they hold it to.
 /// The fuzz build compiles this file into both targets, and `FuzzRegressionTests` replays the kept findings
@@ -14,6 +15,31 @@ import AccrueParser
 /// itself.
 enum FrontendFuzzChecks {
   static let path = "fuzz.accrue"
+
+  /// The stack `accrue` has for its front end: the main thread's 8 MB. The parser caps expression trees at 500
+  /// levels (E0205) so that the checker's and compiler's recursion over them fits there; the replay tests run
+  /// the kept inputs on a thread of this size, as the command line would.
+  static let commandLineStack = 8 << 20
+
+  /// The stack the fuzz targets run an input on. Under AddressSanitizer (with -O) a level of the recursion takes
+  /// several times the stack it takes in a shipped build (about 300 operators exhaust 8 MB, where debug and
+  /// release builds take 499); 256 MB lets a 500-level tree reach the parser's cap, so a deep input tests what
+  /// the product does, not the sanitizer's frames. (Only reserved: pages are touched as far as an input goes.)
+  static let fuzzStack = 256 << 20
+
+  /// `body`'s result, computed on a new thread with `stackSize` bytes of stack (the caller waits for it).
+  static func onThread<T: Sendable>(stackSize: Int, _ body: @escaping @Sendable () -> T) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      box.value = body()
+      done.signal()
+    }
+    thread.stackSize = stackSize
+    thread.start()
+    done.wait()
+    return box.value!
+  }
 
   /// `accrue check`, then what `plan` and `compile` do with a clean rule set (`RulesStage.compile`): load the
   /// file (`RuleSetLoader` over bytes in memory: an `include` names a file that is not there), check it, and
@@ -92,4 +118,9 @@ enum FrontendFuzzChecks {
     // A line end is a token of its own whatever it is written with (the last one may be the end of the file).
     return (lexed.tokens.map { $0.kind == .newline ? "newline" : "\($0.kind):" + text($0.start, $0.end) }, comments)
   }
+}
+
+/// A result handed from a thread to the one that waits for it (the semaphore orders the write before the read).
+final class ResultBox<T>: @unchecked Sendable {
+  var value: T?
 }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The findings of the rule fuzz targets (Tests/Fuzz/Regressions/rules and fmt), replayed without the fuzzer:
-/// each input goes through the same checks as in its target (`FrontendFuzzChecks`) and must pass them quickly.
+/// each input goes through the same checks as in its target (`FrontendFuzzChecks`), on an 8 MB stack as in
+/// `accrue`, and must pass them quickly.
 /// An input that crashes again crashes this test run. (The importer targets' are replayed by AccrueImportTests.)
 @Suite("Fuzz regressions: rules and fmt")
 struct FrontendFuzzRegressionTests {
@@ -21,7 +22,10 @@ struct FrontendFuzzRegressionTests {
       let bytes = [UInt8](try Data(contentsOf: url))
       let clock = ContinuousClock()
       let start = clock.now
-      let problems = target == "rules" ? FrontendFuzzChecks.rules(bytes) : FrontendFuzzChecks.fmt(bytes)
+      // On a stack as large as the command line's (the fuzz targets give theirs more: AddressSanitizer).
+      let problems = FrontendFuzzChecks.onThread(stackSize: FrontendFuzzChecks.commandLineStack) {
+        target == "rules" ? FrontendFuzzChecks.rules(bytes) : FrontendFuzzChecks.fmt(bytes)
+      }
       let elapsed = clock.now - start
       #expect(problems.isEmpty, "\(target)/\(url.lastPathComponent): \(problems.joined(separator: "; "))")
       #expect(elapsed < .seconds(10), "\(target)/\(url.lastPathComponent) took \(elapsed)")
