@@ -23,7 +23,26 @@ public struct ExprCompiler: Sendable {
   func name(_ n: Name) -> String { program.name(n.symbol) }
 
   /// Compiles an expression.
+  ///
+  /// A chain of operators nests one level per operator, up to the parser's cap of 500 (`Parser.maxTreeDepth`):
+  /// the operands of operators and of the postfix forms are compiled here, in a small frame, and each node by
+  /// `compileNode`, whose frame is large in a debug build (about 17 KB: a chain of 470 operators overflowed the
+  /// 8 MB stack of `accrue compile` and `plan`) and now is on the stack once per level of the forms the parser
+  /// nests at most 100 deep (calls, conditionals, lists).
   public func compile(_ e: Expr) -> CExpr {
+    switch e.kind {
+    case .binary(_, let l, let r): return compileNode(e, [compile(l), compile(r)])
+    case .unary(_, let x): return compileNode(e, [compile(x)])
+    case .field(let base, _): return compileNode(e, [compile(base)])
+    case .between(let x, let lo, let hi): return compileNode(e, [compile(x), compile(lo), compile(hi)])
+    case .membership(let x, let list, _): return compileNode(e, [compile(x), compile(list)])
+    case .matches(let x, _): return compileNode(e, [compile(x)])
+    default: return compileNode(e, [])
+    }
+  }
+
+  /// Compiles one node; `operands` are its operands, compiled, for the kinds `compile` lists.
+  func compileNode(_ e: Expr, _ operands: [CExpr]) -> CExpr {
     let type = Int(e.id) < program.types.count ? program.types[Int(e.id)] : .error
     let span = e.span
     func make(_ resolved: String, _ f: @escaping @Sendable (Env) -> RValue) -> CExpr {
@@ -57,11 +76,11 @@ public struct ExprCompiler: Sendable {
       case .record(let r)?: return make("(record \(r.rawValue))") { _ in .record(r) }
       default: return make("(unresolved \(name(n)))") { env in env.fail("'\(program.name(n.symbol))' is not resolved", span) }
       }
-    case .field(let base, let f):
+    case .field(_, let f):
       guard case .field(let r, let slot)? = resolution else {
         return make("(unresolved field)") { env in env.fail("field '\(program.name(f.symbol))' is not resolved", span) }
       }
-      let b = compile(base)
+      let b = operands[0]
       let ri = r.index
       // Direct record roots read their slot; a record reached through a field (invoice.customer) is
       // the current record of that kind.
@@ -95,8 +114,8 @@ public struct ExprCompiler: Sendable {
       default:
         return make("(unresolved call)") { env in env.fail("function '\(program.name(f.symbol))' is not resolved", span) }
       }
-    case .unary(let op, let x):
-      let cx = compile(x)
+    case .unary(let op, _):
+      let cx = operands[0]
       switch op {
       case .not:
         return make("(not \(cx.resolved))") { env in
@@ -108,9 +127,9 @@ public struct ExprCompiler: Sendable {
       case .negate:
         return make("(neg \(cx.resolved))") { env in Arith.negate(cx.eval(env), env, span) }
       }
-    case .binary(let op, let l, let r):
-      let cl = compile(l)
-      let cr = compile(r)
+    case .binary(let op, _, _):
+      let cl = operands[0]
+      let cr = operands[1]
       let desc = "(\(op.rawValue) \(cl.resolved) \(cr.resolved))"
       switch op {
       case .and:
@@ -155,10 +174,10 @@ public struct ExprCompiler: Sendable {
     case .list(let items):
       let cs = items.map { compile($0) }
       return make("(list \(cs.map(\.resolved).joined(separator: " ")))") { env in .list(cs.map { $0.eval(env) }) }
-    case .between(let x, let lo, let hi):
-      let cx = compile(x)
-      let cl = compile(lo)
-      let ch = compile(hi)
+    case .between:
+      let cx = operands[0]
+      let cl = operands[1]
+      let ch = operands[2]
       return make("(between \(cx.resolved) \(cl.resolved) \(ch.resolved))") { env in
         let v = cx.eval(env)
         let a = Arith.compare(.greaterEqual, v, cl.eval(env), env, span)
@@ -166,9 +185,9 @@ public struct ExprCompiler: Sendable {
         guard case .bool(let x) = a, case .bool(let y) = b else { return .error }
         return .bool(x && y)
       }
-    case .membership(let x, let list, let negated):
-      let cx = compile(x)
-      let cl = compile(list)
+    case .membership(_, _, let negated):
+      let cx = operands[0]
+      let cl = operands[1]
       return make("(\(negated ? "not-in" : "in") \(cx.resolved) \(cl.resolved))") { env in
         let v = cx.eval(env)
         guard case .list(let items) = cl.eval(env) else { return .error }
@@ -180,8 +199,8 @@ public struct ExprCompiler: Sendable {
         }
         return .bool(found != negated)
       }
-    case .matches(let x, let p):
-      let cx = compile(x)
+    case .matches(_, let p):
+      let cx = operands[0]
       guard case .success(let pattern) = Pattern.compile(p.source) else {
         return make("(invalid pattern)") { env in env.fail("invalid pattern", span) }
       }

@@ -39,6 +39,21 @@ struct HostileInputTests {
     _ = s2
   }
 
+  @Test("the longest chain the parser accepts (499 operators) compiles in the accrue process (8 MB stack, debug build too)")
+  func deepestChainCompiles() throws {
+    // Before, ExprCompiler.compile's debug frame (about 17 KB a level) overflowed the stack at about 470 operators:
+    // `accrue check` passed the file and `compile` and `plan` crashed on it.
+    let dir = TemporaryPaths.make("accrue-chain499")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for (name, op, atom) in [("sum", "+", "1"), ("all", "and", "true"), ("ratio", "/", "2")] {
+      let text = "let \(name) = " + Array(repeating: atom, count: 500).joined(separator: " \(op) ") + "\nlet \(name)_used = \(name)\n"
+      try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/\(name).accrue"))
+    }
+    let (status, out, err) = try Self.process(["compile", "--rules", dir])
+    #expect(status == 0, "\(err.prefix(1000))")
+    #expect(out.contains("(and (and (and"), "\(out.prefix(200))")
+  }
+
   /// A rule set whose entry includes a chain of `n` files in a subfolder (`cycle`: the last includes the first).
   static func includeChain(_ n: Int, cycle: Bool) throws -> String {
     let dir = TemporaryPaths.make("accrue-includes")

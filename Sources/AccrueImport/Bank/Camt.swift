@@ -134,7 +134,18 @@ enum Camt {
           message: "the file declares \(e.what): camt statements declare no entities, and Accrue neither expands them nor fetches "
             + "what they point to (the text that uses one would be lost); ask the bank for the file without a DOCTYPE"))
     }
-    let parser = XMLParser(data: Data(bytes))
+    // What XMLParser must not see (it crashes on a processing instruction without data): XMLGuard.
+    let xml: [UInt8]
+    switch XMLGuard.prepare(bytes) {
+    case .success(let b): xml = b
+    case .failure(let d):
+      return .failure(
+        BankImportError(
+          file: file, line: d.line, location: "DOCTYPE",
+          message: "the file declares an entity: camt statements declare no entities, and Accrue neither expands them nor fetches "
+            + "what they point to; ask the bank for the file without a DOCTYPE"))
+    }
+    let parser = XMLParser(data: Data(xml))
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false
     let builder = Builder()
