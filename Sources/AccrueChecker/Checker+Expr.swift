@@ -110,6 +110,22 @@ extension CheckerState {
 
   @discardableResult
   func typeOf(_ e: Expr, _ ctx: Context) -> ValueType {
+    // Typing a name or a call types the let or definition it names first, inside this expression: a chain of
+    // them must not exhaust the stack.
+    guard nesting < Expansion.maxDepth else {
+      if !reportedNesting {
+        reportedNesting = true
+        report(
+          .nestingTooDeep, "with the lets and definitions it uses, this expression nests more than \(Expansion.maxDepth) levels",
+          at: e.span, help: "write each 'let' and 'define' before those that use it, or split long chains with 'let'")
+      }
+      return .error
+    }
+    nesting += 1
+    defer {
+      nesting -= 1
+      if nesting == 0 { reportedNesting = false }
+    }
     let t = computeType(e, ctx)
     if Int(e.id) < types.count { types[Int(e.id)] = t }
     return t
@@ -357,6 +373,15 @@ extension CheckerState {
         return .error
       }
       checkDefine(d)
+      // The compiler writes the body out here: with it, the expression must stay within the nesting limit.
+      if nesting + d.expansion.depth > Expansion.maxDepth && !reportedNesting {
+        reportedNesting = true
+        report(
+          .nestingTooDeep,
+          "with the definitions it calls written out, this expression nests more than \(Expansion.maxDepth) levels ('\(s)' alone nests \(d.expansion.depth))",
+          at: e.span, help: "split long chains inside the definitions with 'let'")
+        return .error
+      }
       let params = d.decl.params
       if args.count != params.count {
         report(
@@ -631,8 +656,12 @@ extension CheckerState {
     }
   }
 
-  /// The value of an expression when it is known without data, else nil.
+  /// The value of an expression when it is known without data, else nil (also when it nests, through the lets
+  /// it names, deeper than an expression may: typing it reports that).
   func constValue(_ e: Expr) -> ConstValue? {
+    guard constNesting < Expansion.maxDepth else { return nil }
+    constNesting += 1
+    defer { constNesting -= 1 }
     switch e.kind {
     case .number(let v): return .number(v)
     case .money(let v, let c): return .money(v, c)
@@ -688,5 +717,32 @@ extension CheckerState {
     default:
       return nil
     }
+  }
+}
+
+/// How deep and how large an expression is once the definitions it calls are written out in place.
+struct Expansion {
+  var depth: Int
+  var size: Int
+  /// The deepest an expression may nest, with the lets and definitions it uses (the parser's limit for one).
+  static let maxDepth = 500
+  /// The most operations a definition may expand to (a definition calling another twice doubles it).
+  static let maxSize = 100_000
+}
+
+extension CheckerState {
+  /// The expansion of `e`, its calls of definitions already checked counted with their own expansion.
+  func expansion(of e: Expr) -> Expansion {
+    var out = Expansion(depth: 1, size: 1)
+    for c in e.kind.children {
+      let x = expansion(of: c)
+      out.depth = max(out.depth, x.depth + 1)
+      out.size = min(out.size + x.size, Expansion.maxSize + 1)
+    }
+    if case .call(let f, _) = e.kind, let d = defines[f.symbol], d.state == 2 {
+      out.depth = max(out.depth, d.expansion.depth + 1)
+      out.size = min(out.size + d.expansion.size, Expansion.maxSize + 1)
+    }
+    return out
   }
 }

@@ -79,6 +79,9 @@ final class DefineEntry {
   var file: FileID
   var state = 0
   var type: ValueType = .error
+  /// How deep and how large its body is once the definitions it calls are written out in place, as the
+  /// compiler inlines them (set when checked).
+  var expansion = Expansion(depth: 0, size: 0)
   var index: Int
   init(_ d: DefineDecl, _ f: FileID, _ i: Int) {
     decl = d
@@ -120,6 +123,12 @@ final class CheckerState {
   var usedDefines: Set<Symbol> = []
   /// Lets being constant-folded (guards cycles in constValue).
   var folding: Set<Symbol> = []
+  /// How many expressions are being typed, one inside another (through the lets and definitions they use).
+  var nesting = 0
+  /// Whether the expression being typed was reported too deep already.
+  var reportedNesting = false
+  /// How many expressions `constValue` is folding, one inside another (through the lets they name).
+  var constNesting = 0
   /// The kind of value each metric aggregates (number, or money for transaction amounts).
   var metricTypes: [Int: ValueType] = [:]
   var plans: [Located<PlanDecl>] = []
@@ -488,6 +497,14 @@ final class CheckerState {
     e.type = typeBody(e.decl.body, stated: e.decl.result, ctx, "the result of '\(name(e.decl.name.symbol))'")
     defStack.removeLast()
     e.state = 2
+    e.expansion = expansion(of: e.decl.body)
+    if e.expansion.size > Expansion.maxSize {
+      report(
+        .nestingTooDeep,
+        "'\(name(e.decl.name.symbol))' expands to more than 100,000 operations once the definitions it calls are written out",
+        at: e.decl.name.span, help: "a definition called twice in another doubles its size: compute the shared part once with 'let'")
+      e.type = .error
+    }
   }
 
   func reportUnused() {

@@ -178,12 +178,16 @@ extension DiagnosticCode {
     """)
 
   public static let nestingTooDeep = DiagnosticCode(
-    "E0205", "nesting-too-deep", .error, "expressions, chains of operators or includes are nested too deeply",
+    "E0205", "nesting-too-deep", .error, "expressions, chains of operators, definitions or includes are nested too deeply",
     """
     Expressions may nest at most 100 levels of parentheses, unary operators and calls, and 500 levels in
-    all: a chain of operators (`a + b + c + ...`) nests one level per operator. Includes may nest 100
-    files deep (a file including a file including ...). Deeper nesting is almost always a generated or
-    damaged file. Split the expression with `let` definitions, and include files from one place.
+    all: a chain of operators (`a + b + c + ...`) nests one level per operator. The 500 levels count
+    through what an expression uses: a `let` written after the lets that use it is typed inside them,
+    and a `define` is written out where it is called, so its body nests inside the call. A definition
+    may expand to at most 100,000 operations (one calling another twice doubles in size). Includes may
+    nest 100 files deep. Deeper nesting is almost always a generated or damaged file. Split the
+    expression with `let` definitions, write lets and defines before those that use them, and include
+    files from one place.
     """)
 
   public static let strayClosingBrace = DiagnosticCode(
