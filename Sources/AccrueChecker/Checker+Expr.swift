@@ -566,7 +566,7 @@ extension CheckerState {
     case (.money(let a), .money(let b)):
       return .money(unifyCurrency(a, b, at: e.span, ctx, what: "the two sides of '\(sym)'"))
     case (.date, .days), (.date, .businessDays): return .date
-    case (.days, .date), (.businessDays, .date) where op == .add: return .date
+    case (.days, .date) where op == .add, (.businessDays, .date) where op == .add: return .date
     case (.date, .months):
       checkMonthArithmetic(e, date: l, months: r, negate: op == .subtract, ctx)
       return .date

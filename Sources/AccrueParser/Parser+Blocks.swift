@@ -501,7 +501,8 @@ extension Parser {
         let offsetStart = cur
         var help = "the offset comes first: write 'N days \(text(word)) due'"
         var fix: FixIt?
-        if !(at(.lbrace) || at(.newline) || at(.eof)), parseExpr() != nil {
+        if !(at(.lbrace) || at(.newline) || at(.eof)) {
+          _ = parseExpr()
           let offset = span(from: offsetStart)
           let written = file.text(offset)
           help = "the offset comes first: write '\(written) \(text(word)) due'"

@@ -219,6 +219,9 @@ struct CheckerTests {
       ("let a = 1.00 USD > 1", "E0401"),
       ("let a = 2026-01-01 + 30", "E0408"),
       ("let a = 30 days > 1 month", "E0405"),
+      // A duration minus a date was typed as a date (the 'where' of the case applied to business days only).
+      ("let a = 5 days - 2026-01-10", "E0408"),
+      ("let a = 5 business days - 2026-01-10", "E0408"),
     ])
   func typeErrors(_ source: String, _ code: String) {
     let codes = Support.codes(source + "\nlet use = a\n")
