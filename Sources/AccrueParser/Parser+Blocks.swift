@@ -135,6 +135,14 @@ extension Parser {
 
   /// `in advance` / `in arrears`.
   mutating func parseBillTiming() -> BillTiming? {
+    // "bill monthly in advance", as one says it: the period is a statement of its own.
+    for k in [Keyword.weekly, .monthly, .quarterly, .semiannual, .annual] where atWord(k) {
+      let word = text(cur)
+      error(
+        .expectedToken, "expected 'in' after 'bill', found '\(word)'", cur,
+        help: "the billing period is a statement of its own: write 'period \(word)' on one line and 'bill in advance' (or 'bill in arrears') on the next")
+      return nil
+    }
     guard expectWord(.in, after: "'bill'") != nil else { return nil }
     guard let k = expectOneOf([.advance, .arrears], after: "'bill in'") else { return nil }
     return k == .advance ? .advance : .arrears

@@ -24,6 +24,10 @@ public struct Parser {
   var depth = 0
   /// Set once a statement has reported an error, so one mistake gives one message.
   var statementFailed = false
+  /// Whether the last statement's line had words after it that were skipped (with an error).
+  var tailSkipped = false
+  /// The words that start a statement of the block being parsed (for the help of two statements on one line).
+  var blockWords: [Keyword] = []
   /// Openers (start offsets) of the blocks that dropped a statement (see `RuleFile.incompleteBlocks`).
   var incompleteBlocks: Set<Int32> = []
 
@@ -212,7 +216,11 @@ public struct Parser {
       return
     }
     if !statementFailed {
-      error(.expectedToken, "expected end of line, found \(describe(cur))", cur)
+      // Two statements written on one line: the second one's word says so.
+      let next = cur.kind == .identifier ? cur.symbol.keyword.flatMap { blockWords.contains($0) ? $0 : nil } : nil
+      error(
+        .expectedToken, "expected end of line, found \(describe(cur))", cur,
+        help: next.map { "each statement goes on a line of its own: start a new line before '\($0.spelling)'" })
     }
     skipStatement()
   }
@@ -220,6 +228,7 @@ public struct Parser {
   /// Runs one statement parser with error isolation.
   mutating func statement<T>(_ body: (inout Parser) -> T?) -> T? {
     statementFailed = false
+    tailSkipped = false
     let start = pos
     let result = body(&self)
     if statementFailed {
@@ -228,6 +237,8 @@ public struct Parser {
       return result
     }
     endStatement()
+    // The statement was read, but the rest of its line was not: its block is incomplete.
+    tailSkipped = statementFailed
     statementFailed = false
     if pos == start { _ = advance() }  // progress guarantee
     return result
@@ -239,6 +250,9 @@ public struct Parser {
     _ blockName: String, words: [Keyword], opener: Token, _ item: (inout Parser) -> T?
   ) -> [T] {
     var items: [T] = []
+    let outerWords = blockWords
+    blockWords = words
+    defer { blockWords = outerWords }
     guard let open = eat(.lbrace) else {
       error(.expectedToken, "expected '{' to start the \(blockName), found \(describe(cur))", cur)
       return items
@@ -255,8 +269,10 @@ public struct Parser {
       let t = cur
       if t.kind == .identifier, let k = t.symbol.keyword, words.contains(k) {
         if let it = statement(item) { items.append(it) } else { incompleteBlocks.insert(span(opener).start) }
+        if tailSkipped { incompleteBlocks.insert(span(opener).start) }
       } else if words.isEmpty, t.kind != .rbrace, t.kind != .identifier {
         if let it = statement(item) { items.append(it) } else { incompleteBlocks.insert(span(opener).start) }
+        if tailSkipped { incompleteBlocks.insert(span(opener).start) }
       } else {
         incompleteBlocks.insert(span(opener).start)
         statementFailed = false

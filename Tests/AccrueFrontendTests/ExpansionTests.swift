@@ -53,3 +53,22 @@ struct ExpansionTests {
     _ = PlanCompiler.compile(results[0].1.program, sources: load.sources)
   }
 }
+
+/// Messages that say what to write when a finance analyst writes a rule the way one says it.
+@Suite("Messages for rules written as one says them")
+struct PhrasingTests {
+  @Test("'bill monthly in advance' says the period is a statement of its own")
+  func billPeriod() {
+    let d = Support.check("plan p {\n  bill monthly in advance\n  charge base { flat 10.00 USD }\n}\n").1.first { $0.severity == .error }
+    #expect(d?.code.id == "E0201")
+    #expect(d?.help?.contains("write 'period monthly' on one line and 'bill in advance'") == true, "\(d?.help ?? "no help")")
+  }
+
+  @Test("two statements on one line: start a new line before the second; no follow-on error for what was skipped")
+  func twoOnOneLine() {
+    let text = "currency USD\nplan p {\n  period monthly\n  align to calendar\n  charge seats { per unit 9.00 USD  quantity contract.seats }\n}\n"
+    let errors = Support.check(text).1.filter { $0.severity == .error }
+    #expect(errors.map(\.code.id) == ["E0201"], "\(errors.map(\.message))")
+    #expect(errors.first?.help == "each statement goes on a line of its own: start a new line before 'quantity'")
+  }
+}
