@@ -405,7 +405,8 @@ struct RowAssembler {
     case .text:
       return  // every lexeme converts to text
     case .date:
-      addIssue("D0204", line: line, column: column, "bad date \(shown) in column '\(name)': expected YYYY-MM-DD, a real day")
+      let hint = RowAssembler.dateHint(String(decoding: bytes, as: UTF8.self)).map { "; \($0)" } ?? ""
+      addIssue("D0204", line: line, column: column, "bad date \(shown) in column '\(name)': expected YYYY-MM-DD, a real day" + hint)
     case .number, .money:
       let what = types[index] == .money ? "amount" : "number"
       if lexeme == .number, RowAssembler.exponent(bytes) != nil {
@@ -422,6 +423,7 @@ struct RowAssembler {
         return
       }
       var why = "expected a decimal such as 12 or 0.5"
+      if let plain = RowAssembler.amountHint(String(decoding: bytes, as: UTF8.self)) { why += "; write \(plain)" }
       if lexeme != .literalTrue && lexeme != .literalFalse && Fixed.parse(bytes) == nil && looksNumeric(bytes) {
         why = RowAssembler.fractionDigits(bytes) > Fixed.fractionDigits
           ? "more than \(Fixed.fractionDigits) decimals (Accrue keeps \(Fixed.fractionDigits))"
@@ -470,3 +472,54 @@ struct RowAssembler {
     return digits > 0 && points <= 1
   }
 }
+
+extension RowAssembler {
+  /// What to write for a date written another way: `31/10/2026` and `2026/10/31` are `2026-10-31`; `01/02/2026`
+  /// could be either order, and says so. Nil when the text is no such date.
+  static func dateHint(_ text: String) -> String? {
+    let parts = text.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" }).map(String.init)
+    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil }) else { return nil }
+    let n = parts.map { Int($0)! }
+    func iso(_ y: Int, _ m: Int, _ d: Int) -> String? {
+      guard let date = CivilDate(year: y, month: m, day: d) else { return nil }
+      return "write \(date)"
+    }
+    if parts[0].count == 4 { return iso(n[0], n[1], n[2]) }
+    guard parts[2].count == 4 else { return nil }
+    switch (n[0] > 12, n[1] > 12) {
+    case (true, false): return iso(n[2], n[1], n[0])
+    case (false, true): return iso(n[2], n[0], n[1])
+    case (false, false):
+      guard let a = iso(n[2], n[1], n[0]), let b = iso(n[2], n[0], n[1]) else { return nil }
+      return a == b ? a : "day first, \(a); month first, \(b)"
+    default: return nil
+    }
+  }
+
+  /// What to write for an amount written with grouping or a decimal comma (`1.234,56`, `1,234.56`, `12,50`):
+  /// the plain decimal. Nil when the text is not such an amount (or the reading is ambiguous, as `1,234`).
+  static func amountHint(_ text: String) -> String? {
+    var t = text.trimmingCharacters(in: .whitespaces)
+    let negative = t.hasPrefix("-")
+    if negative { t.removeFirst() }
+    guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }) else { return nil }
+    let dots = t.filter { $0 == "." }.count
+    let commas = t.filter { $0 == "," }.count
+    let plain: String
+    if dots > 0 && commas > 0 {
+      // The separator that comes last is the decimal one.
+      let decimal: Character = t.lastIndex(of: ",")! > t.lastIndex(of: ".")! ? "," : "."
+      let grouping: Character = decimal == "," ? "." : ","
+      plain = String(t.filter { $0 != grouping }.map { $0 == decimal ? "." : $0 })
+    } else if commas == 1 && dots == 0, let after = t.split(separator: ",").last, after.count != 3 {
+      plain = t.replacingOccurrences(of: ",", with: ".")
+    } else if commas > 1 && dots == 0 {
+      plain = t.replacingOccurrences(of: ",", with: "")
+    } else {
+      return nil
+    }
+    guard plain.filter({ $0 == "." }).count <= 1, Fixed.parse(Array(plain.utf8)) != nil else { return nil }
+    return (negative ? "-" : "") + plain
+  }
+}
+

@@ -1,5 +1,5 @@
 import AccrueCore
-import AccrueImport
+@testable import AccrueImport
 import Foundation
 import Testing
 
@@ -80,5 +80,30 @@ struct NumberTextTests {
       }
     }
     #expect(Fixed(raw: Int128.max).description == Self.largest)
+  }
+}
+
+/// Dates and amounts written the way spreadsheets and other locales write them: the message says what to write.
+@Suite("What to write instead")
+struct WriteInsteadTests {
+  @Test(
+    "dates",
+    arguments: [
+      ("31/10/2026", "write 2026-10-31"), ("10/31/2026", "write 2026-10-31"), ("2026/10/31", "write 2026-10-31"),
+      ("31.10.2026", "write 2026-10-31"), ("01/02/2026", "day first, write 2026-02-01; month first, write 2026-01-02"),
+      ("05/05/2026", "write 2026-05-05"), ("31/02/2026", nil), ("Oct 31, 2026", nil), ("31/10/26", nil),
+    ] as [(String, String?)])
+  func dates(_ text: String, _ hint: String?) {
+    #expect(RowAssembler.dateHint(text) == hint)
+  }
+
+  @Test(
+    "amounts",
+    arguments: [
+      ("1.234,56", "1234.56"), ("1,234.56", "1234.56"), ("12,50", "12.50"), ("-1.234,5", "-1234.5"),
+      ("1,234,567", "1234567"), ("1,234", nil), ("12.50 EUR", nil), ("abc", nil), ("1.2.3", nil),
+    ] as [(String, String?)])
+  func amounts(_ text: String, _ hint: String?) {
+    #expect(RowAssembler.amountHint(text) == hint)
   }
 }
