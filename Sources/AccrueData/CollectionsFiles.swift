@@ -46,14 +46,10 @@ struct CollectionsFiles {
 
   /// Reads table `name` when the folder has it; `body` takes each row, or returns its issue.
   mutating func read(_ name: String, _ cols: [ColumnSpec], currencyColumn: String? = nil, _ body: (inout Self, TableFile, Row) -> DataIssue?) {
-    switch DataFolder.find(name, in: folder) {
-    case .failure(let i): issues.append(i)
-    case .success(nil): break
-    case .success(let f?):
-      let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: name, columns: cols, currencyColumn: currencyColumn))
-      issues += iss
-      for row in rows { if let i = body(&self, f, row) { issues.append(i) } }
-    }
+    guard let f = DataFolder.find(name, in: folder, &issues) else { return }
+    let (rows, iss) = TableReader.readAll(f, schema: TableSchema(name: name, columns: cols, currencyColumn: currencyColumn))
+    issues += iss
+    for row in rows { if let i = body(&self, f, row) { issues.append(i) } }
   }
 
   func bad(_ code: String, _ f: TableFile, _ row: Row, _ col: Int, _ msg: String) -> DataIssue {

@@ -100,7 +100,7 @@ struct FolderLoad {
   }
 
   /// The table `name` of the folder in any of its formats (nil when there is none, or it could not be read).
-  mutating func find(_ name: String) -> TableFile? { found(DataFolder.find(name, in: folder)) }
+  mutating func find(_ name: String) -> TableFile? { DataFolder.find(name, in: folder, &issues) }
 
   mutating func issue(_ code: String, _ file: TableFile, _ row: Row, _ col: Int, _ msg: String) {
     let column = col < row.columns.count ? row.columns[col] : 1

@@ -121,14 +121,7 @@ struct CashFiles {
 
   /// payments.csv: one payment per row; a second row with an id already seen is an issue.
   mutating func payments(custom: [(ColumnSpec, Int)], customFields: PaymentFields?) {
-    let f: TableFile
-    switch DataFolder.find("payments", in: folder) {
-    case .failure(let i):
-      issues.append(i)
-      return
-    case .success(nil): return
-    case .success(let found?): f = found
-    }
+    guard let f = DataFolder.find("payments", in: folder, &issues) else { return }
     let schema = TableSchema(name: "payments", columns: Dataset.paymentColumns + custom.map(\.0), currencyColumn: "currency")
     let builtIn = Dataset.paymentColumns.count
     let source = f.path + ":"
@@ -206,14 +199,7 @@ struct CashFiles {
 
   /// accounts.csv: the bank accounts customers pay from (an account is one customer's).
   mutating func accounts() {
-    let f: TableFile
-    switch DataFolder.find("accounts", in: folder) {
-    case .failure(let i):
-      issues.append(i)
-      return
-    case .success(nil): return
-    case .success(let found?): f = found
-    }
+    guard let f = DataFolder.find("accounts", in: folder, &issues) else { return }
     let cols = [ColumnSpec(name: "customer", type: .text, required: true), ColumnSpec(name: "account", type: .text, required: true)]
     let schema = TableSchema(name: "accounts", columns: cols)
     let (customerIndex, rejected) = (self.customerIndex, self.rejected)

@@ -19,6 +19,17 @@ public enum DataFolder {
   /// one given cannot be read (`probe`).
   ///
   /// Names are matched exactly (case-sensitive).
+  /// The table `name` of `dir`, nil when there is none; one that is there but cannot be read adds its issue
+  /// to `issues` (and is nil too).
+  public static func find(_ name: String, in dir: String, _ issues: inout [DataIssue]) -> TableFile? {
+    switch find(name, in: dir) {
+    case .success(let f): return f
+    case .failure(let i):
+      issues.append(i)
+      return nil
+    }
+  }
+
   public static func find(_ name: String, in dir: String) -> Result<TableFile?, DataIssue> {
     var found: [(TableFile, Probe)] = []
     for format in [DataFormat.csv, .json, .jsonl] {
