@@ -53,8 +53,8 @@ let package = Package(
     .target(
       name: "AccrueCollections",
       dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueChecker", "AccrueCompiler", "AccrueParallel"]),
-    // Receivables as they stand: what cash applied closes, the aging report.
-    .target(name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport"]),
+    // The books: the receivables ledger (the state folder's SQLite database), numbering, what cash applied closes, aging.
+    .target(name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueSQLite"]),
 
     // The run: its stages as a named list, the journal and apply, forecasts, diffs, rule tests.
     .target(
@@ -94,7 +94,7 @@ let package = Package(
       exclude: ["Golden"]),
     .testTarget(
       name: "AccrueCLITests",
-      dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "accrue", "AccrueTestSupport"]),
+      dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueLedger", "accrue", "AccrueTestSupport"]),
     .testTarget(
       name: "AccrueEngineTests",
       dependencies: [

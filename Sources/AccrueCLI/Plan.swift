@@ -34,7 +34,7 @@ enum RulesStage {
   }
 }
 
-/// What `plan` and `apply` share: arguments, rules, data (with its issues handled), and the journal.
+/// What `plan` and `apply` share: arguments, rules, data (with its issues handled), and the ledger's history.
 struct RunInputs {
   var plan: ExecutablePlan
   var data: Dataset
@@ -51,7 +51,7 @@ struct RunInputs {
     OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (docs/data.md)."),
     OptionSpec(long: "as-of", short: nil, value: "date", help: "The run date, YYYY-MM-DD (there is no default: runs never read the clock)."),
     OptionSpec(long: "since", short: nil, value: "date", help: "Bill the billing dates after this date (default: one month before --as-of)."),
-    OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose journal records what was already produced."),
+    OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger records what was already produced (its invoices count as open receivables)."),
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
     OptionSpec(long: "only", short: nil, value: "what", help: Stage.onlyHelp, choices: Stage.allCases.map(\.part.rawValue)),
   ]
@@ -69,7 +69,7 @@ struct RunInputs {
     return (d, nil)
   }
 
-  /// Reads arguments, rules, data and journal; on failure, the exit status (the message is written).
+  /// Reads arguments, rules, data and the ledger; on failure, the exit status (the message is written).
   static func load(_ args: ParsedArguments, spec: CommandSpec, io: OutputSink, asOfRequired: Bool = true) -> Result<RunInputs, ExitCode> {
     guard let rules = args.value("rules") else {
       return .failure(ExitCode(CLI.usageError(UsageError(message: "Missing value for '--rules <dir>'", command: spec), io: io)))
@@ -83,7 +83,7 @@ struct RunInputs {
     if let e2 { return .failure(ExitCode(e2)) }
     var journal: Journal?
     if let state = args.value("state") {
-      do { journal = try Journal.read(stateDir: state) } catch {
+      do { journal = try LedgerStore.read(stateDir: state) } catch {
         io.err("Error: \(error.message)\n")
         return .failure(ExitCode(ExitStatus.failure))
       }
@@ -268,15 +268,15 @@ extension PlanCommand {
 /// `accrue apply`: produce, write and record, exactly once.
 enum ApplyCommand {
   static let spec = CommandSpec(
-    name: "apply", abstract: "Produce the invoices, cash applications and reminders due as of a date, write them and record them in the journal.",
+    name: "apply", abstract: "Produce the invoices, cash applications and reminders due as of a date, write them and record them in the ledger.",
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: RunInputs.options.filter { $0.long != "state" } + [
-      OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder; its journal records every produced key (required)."),
+      OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder; its ledger (ledger.sqlite) records everything produced (required)."),
       OptionSpec(long: "out", short: nil, value: "dir", help: "Where each run's folder of JSON and CSV files goes (required)."),
     ],
     discussion: """
       Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders, actions, cash
-      applications and the exceptions queue as JSON and CSV) and is recorded in STATE/journal.log; items already
+      applications and the exceptions queue as JSON and CSV) and is recorded in the ledger STATE/ledger.sqlite; items already
       recorded are never produced again, so applying twice for one date produces nothing the second time. A crash
       leaves the run recorded whole or not at all.
       Exits 0 on success (also when there is nothing new), 1 on errors, 64 on a usage error.
@@ -289,7 +289,7 @@ enum ApplyCommand {
     guard let out = args.value("out") else {
       return CLI.usageError(UsageError(message: "Missing value for '--out <dir>'", command: spec), io: io)
     }
-    // One apply at a time per state folder, from reading the journal to the commit.
+    // One apply at a time per state folder, from reading the ledger to the commit.
     let lock: StateLock
     do throws(JournalError) { lock = try StateLock.acquire(stateDir: state) } catch {
       io.err("Error: \(error.message)\n")
@@ -308,12 +308,12 @@ enum ApplyCommand {
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
-    let items = Produce.items(output)
+    let record = Produce.record(output, recordedAt: Date().formatted(.iso8601))
+    let items = record.items
     let folder: String?
     do throws(JournalError) {
       folder = try Apply.commit(
-        stateDir: state, outDir: out, asOf: inputs.asOf, journal: journal, items: items, files: RunFiles.files(output),
-        fault: FaultInjection.hook())
+        stateDir: state, outDir: out, journal: journal, record: record, files: RunFiles.files(output), fault: FaultInjection.hook())
     } catch {
       io.err("Error: \(error.message); nothing was recorded\n")
       return ExitStatus.failure
@@ -322,9 +322,9 @@ enum ApplyCommand {
     let cash = output.cash.map { "; " + CashRenderer.summary($0) } ?? ""
     if let folder {
       io.out("Applied as of \(inputs.asOf): \(InvoiceRenderer.summary(billing).dropFirst(6)); \(reminders)\(cash)\n")
-      io.out("  written to \(out)/\(folder), recorded in \(state)/\(Journal.fileName)\n")
+      io.out("  written to \(out)/\(folder), recorded in \(state)/\(LedgerStore.fileName)\n")
     } else {
-      io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(Journal.fileName)\n")
+      io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")

@@ -25,7 +25,7 @@ enum PlanLookup {
     let asOf = inputs.asOf
     var msg = "no invoice, reminder or payment with key '\(key)' in this run as of \(asOf)"
     if let item = inputs.journal?.items.first(where: { $0.key == key }) {
-      msg = "'\(key)' was produced by an earlier apply (its \(item.kind.rawValue) is recorded in \(state ?? "the state folder")/journal.log), so this run leaves it out"
+      msg = "'\(key)' was produced by an earlier apply (its \(item.kind.rawValue) is recorded in the ledger \(state ?? "the state folder")/\(LedgerStore.fileName)), so this run leaves it out"
       return msg + "; run plan without --state to see it again"
     }
     if let only, let kind = kindOf(key, inputs: inputs), kind != only {

@@ -62,7 +62,7 @@ enum Report {
         io.err("Error: no state folder at \(state)\n")
         return ExitStatus.failure
       }
-      do { journal = try Journal.read(stateDir: state) } catch {
+      do { journal = try LedgerStore.read(stateDir: state) } catch {
         io.err("Error: \(error.message)\n")
         return ExitStatus.failure
       }

@@ -136,10 +136,17 @@ public struct CashApplication: Sendable {
   public var produced: JournalItem {
     let places = currency.minorUnits
     let settlements = allocations.map {
-      PostedPayment.Settlement(invoice: $0.invoice, settled: $0.settled, paidBefore: $0.paidBefore, places: places)
+      var s = PostedPayment.Settlement(invoice: $0.invoice, settled: $0.settled, paidBefore: $0.paidBefore, places: places)
+      s.writtenOff = $0.writtenOff
+      s.discount = $0.discount
+      return s
     }
-    return .cashApplication(
-      PostedPayment(key: key, date: date, customer: customer ?? "", rule: rule ?? "", status: status, settlements: settlements))
+    var p = PostedPayment(key: key, date: date, customer: customer ?? "", rule: rule ?? "", status: status, settlements: settlements)
+    p.amount = Money(amount: amount, currency: currency)
+    p.credit = credit
+    p.overpaymentWrittenOff = writeOff
+    p.unapplied = unapplied
+    return .cashApplication(p)
   }
 
   public init(

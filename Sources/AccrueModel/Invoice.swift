@@ -15,6 +15,8 @@ public struct InvoiceLine: Sendable {
     case minimumTrueUp
     /// A credit for the unused part of an advance charge after a mid-period change of terms (negative).
     case credit
+    /// A fee collections charged (a late fee, interest), billed on a debit note or on the customer's next invoice.
+    case fee
   }
 
   /// What the line bills, as printed.
@@ -103,7 +105,7 @@ public struct Installment: Sendable {
 }
 
 /// The payment terms an invoice states (each case shows the words outputs print).
-public enum InvoiceTerms: Sendable, Equatable {
+public enum InvoiceTerms: Sendable, Equatable, CustomStringConvertible {
   /// "due on receipt" (also when the day of next month the rules name is not a date).
   case dueOnReceipt
   /// "net 30 days": due that long after the issue date.
@@ -116,6 +118,18 @@ public enum InvoiceTerms: Sendable, Equatable {
   case dayOfNextMonth(Int64)
   /// "installments": due in parts, each with its own date (`PlannedInvoice.installments`).
   case installments
+
+  /// The terms as printed: "net 30 days", "day 10 of next month".
+  public var description: String {
+    switch self {
+    case .dueOnReceipt: "due on receipt"
+    case .net(let period): "net \(period.value)"
+    case .netEndOfMonth(let period): "net \(period.value) end of month"
+    case .endOfMonth: "end of month"
+    case .dayOfNextMonth(let day): "day \(day) of next month"
+    case .installments: "installments"
+    }
+  }
 }
 
 /// The period of `net` payment terms, as the rules evaluate it (kept this small: every invoice holds one).
@@ -183,6 +197,12 @@ public struct PlannedInvoice: Sendable {
   public var installments: [Installment]
   /// The data rows it came from (customer, contract, changes; usage rows are counted in the explanation).
   public var sources: [RowRef]
+  /// An invoice, or a debit note billing fees collections charged.
+  public var kind: LedgerInvoice.Kind = .invoice
+  /// Its number, when the rules number invoices: assigned by `apply`; in a dry run the number it would get
+  /// (`numberIsProvisional`).
+  public var number: String? = nil
+  public var numberIsProvisional = false
 
   public init(
     key: String,

@@ -101,6 +101,12 @@ public struct PostedPayment: Sendable, Hashable {
   /// Nil for a status this version does not know (a journal written by a later one): such a payment settles nothing.
   public var status: CashStatus?
   public var settlements: [Settlement]
+  /// The payment's amount and currency (nil in a journal file written before the ledger).
+  public var amount: Money?
+  /// What it left on the customer's account, wrote off as an overpayment, and left unapplied.
+  public var credit: Fixed = .zero
+  public var overpaymentWrittenOff: Fixed = .zero
+  public var unapplied: Fixed = .zero
 
   /// One invoice's share: what the payment settled on it (applied, written off, discount taken) and the invoice's
   /// amount paid before it, written with `places` decimals.
@@ -109,6 +115,13 @@ public struct PostedPayment: Sendable, Hashable {
     public var settled: Fixed
     public var paidBefore: Fixed
     public var places: Int
+    /// The parts of `settled` that are not the payment's money: a short payment's remainder written off, an
+    /// early-payment discount taken (zero in a journal file written before the ledger, which kept only the sum).
+    public var writtenOff: Fixed = .zero
+    public var discount: Fixed = .zero
+
+    /// The payment's money applied: settled less written off and discount.
+    public var applied: Fixed { settled.subtracting(writtenOff)?.subtracting(discount) ?? settled }
 
     public init(invoice: String, settled: Fixed, paidBefore: Fixed, places: Int) {
       self.invoice = invoice
@@ -146,9 +159,10 @@ public struct JournalRun: Sendable {
   }
 }
 
-/// The journal of what `accrue apply` produced, in the state folder (`journal.log`).
+/// What `accrue apply` recorded, as runs read it back: the ledger's history (`STATE/ledger.sqlite`), or the
+/// journal file of a state folder written before the ledger (`STATE/journal.log`, migrated by the next apply).
 ///
-/// Each line is `CRC32 PAYLOAD`, the CRC (8 hex digits) over the payload's bytes. A run appends its item lines
+/// The journal file: each line is `CRC32 PAYLOAD`, the CRC (8 hex digits) over the payload's bytes. A run appends its item lines
 /// and then one commit line naming the run and its item count, in a single write followed by fsync. When
 /// read, only runs whose commit line is present, intact and counts exactly the items before it are taken;
 /// anything after the last good commit (a torn write from a crash) is ignored, and cut off by the next
@@ -160,6 +174,13 @@ public struct Journal: Sendable {
   public var validLength: Int = 0
   /// Bytes after it that were ignored (a run cut short by a crash).
   public var ignoredBytes: Int = 0
+
+  /// Invoices and debit notes `apply` issued (the ledger's receivables), in the order they were recorded.
+  public var receivables: [LedgerInvoice] = []
+  /// Fees collections charged, billed or waiting to be billed.
+  public var fees: [LedgerFee] = []
+  /// The last number given in each numbering sequence, by sequence (`LedgerNumbers.scope`).
+  public var sequences: [String: Int] = [:]
 
   /// An empty journal.
   public init() {}

@@ -11,20 +11,12 @@ public enum BillingText {
     case .charge, .usage, .credit: l.charge ?? ""
     case .discount: "discount:" + (l.charge ?? "discount")
     case .minimumTrueUp: "minimum"
+    case .fee: l.charge ?? "fee"
     }
   }
 
   /// Payment terms as printed: "net 30 days", "day 10 of next month".
-  public static func terms(_ t: InvoiceTerms) -> String {
-    switch t {
-    case .dueOnReceipt: "due on receipt"
-    case .net(let period): "net \(period.value)"
-    case .netEndOfMonth(let period): "net \(period.value) end of month"
-    case .endOfMonth: "end of month"
-    case .dayOfNextMonth(let day): "day \(day) of next month"
-    case .installments: "installments"
-    }
-  }
+  public static func terms(_ t: InvoiceTerms) -> String { t.description }
 
   /// The sentences explaining a line, one per step.
   public static func explanation(_ l: InvoiceLine) -> [String] { l.explanation.map(sentence) }

@@ -8,21 +8,22 @@ import Foundation
 import Glibc
 #endif
 
-/// Recording a run's outputs and journal entries so that it counts whole or not at all.
+/// Recording a run's outputs and ledger entries so that it counts whole or not at all.
 public enum Apply {
-  /// Writes `files` into a new run folder under `outDir` and records `items` in the journal of `stateDir`.
+  /// Writes `files` into a new run folder under `outDir` and records `record` in the ledger of `stateDir`.
   ///
   /// Order: files go into `outDir/.tmp-FOLDER` (each fsynced), the folder is renamed to `outDir/FOLDER` and
-  /// `outDir` fsynced, then the journal gets the items and a commit line in one fsynced append. A crash before
-  /// the commit leaves no journal entry, so the next apply produces the same items again (same keys, same run
-  /// number) and replaces the leftover folder; a crash after it leaves everything recorded. Returns the folder
-  /// name, or nil when there is nothing new (then nothing is written). `fault` is called at each point a crash
-  /// test may stop the process.
+  /// `outDir` fsynced, then the ledger records the run in one transaction. A crash before the commit leaves no
+  /// trace in the ledger, so the next apply produces the same items again (same keys, same run number and
+  /// numbers) and replaces the leftover folder; a crash after it leaves everything recorded. `journal` is what
+  /// the run read from the ledger: a run recorded meanwhile fails this one. Returns the folder name, or nil when
+  /// there is nothing new (then nothing is written). `fault` is called at each point a crash test may stop the
+  /// process.
   public static func commit(
-    stateDir: String, outDir: String, asOf: CivilDate, journal: Journal, items: [JournalItem], files: [(name: String, bytes: [UInt8])],
+    stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: [(name: String, bytes: [UInt8])],
     fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> String? {
-    if items.isEmpty { return nil }
+    if record.items.isEmpty { return nil }
     let fm = FileManager.default
     do {
       try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
@@ -30,11 +31,13 @@ public enum Apply {
     } catch {
       throw JournalError(message: "cannot create the state or output folder: \(error.localizedDescription)")
     }
-    let run = (journal.runs.last?.number ?? 0) + 1
+    let store = try LedgerStore.open(stateDir: stateDir)
+    let last = journal.runs.last?.number ?? 0
+    let run = last + 1
     let number = String(run)
-    let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
+    let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(record.asOf)"
     // Whose folders these are: the out folder and every run folder carry the state's id, and only folders of
-    // this state that its journal does not list (a crash before their commit) are ever removed.
+    // this state that its ledger does not list (a crash before their commit) are ever removed.
     let owner = try Ownership.claim(stateDir: stateDir, outDir: outDir, journal: journal)
     for name in owner.leftovers {
       do { try fm.removeItem(atPath: outDir + "/" + name) } catch {
@@ -64,16 +67,16 @@ public enum Apply {
     fault?("renamed")
     DurableFS.syncDirectory(outDir)
     fault?("synced the output folder")
-    let path = stateDir + "/" + Journal.fileName
-    try DurableFS.append(path, validLength: journal.validLength, Journal.encode(run: run, asOf: asOf, folder: folder, items: items), fault: fault)
-    fault?("appended to the journal")
-    DurableFS.syncDirectory(stateDir)
+    var r = record
+    r.run = run
+    r.folder = folder
+    try store.record(r, expectedLast: last, fault: fault)
     fault?("committed")
     return folder
   }
 }
 
-/// Holds the state folder's lock (`journal.lock`, flock) so that two applies never run at once.
+/// Holds the state folder's lock (`apply.lock`, flock) so that two applies never run at once.
 public final class StateLock {
   private let fd: Int32
 
@@ -89,7 +92,7 @@ public final class StateLock {
     do { try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true) } catch {
       throw JournalError(message: "cannot create \(stateDir): \(error.localizedDescription)")
     }
-    let path = stateDir + "/journal.lock"
+    let path = stateDir + "/apply.lock"
     let fd = open(path, O_RDWR | O_CREAT, 0o644)
     guard fd >= 0 else { throw JournalError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
     guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {

@@ -103,6 +103,7 @@ extension BusinessDiff {
     case .charge, .usage, .credit: l.charge ?? ""
     case .discount: "discount:" + (l.charge ?? "discount")
     case .minimumTrueUp: "minimum"
+    case .fee: l.charge ?? "fee"
     }
   }
 

@@ -1,3 +1,4 @@
+import AccrueLedger
 import AccrueModel
 import Foundation
 
@@ -7,9 +8,9 @@ import Glibc
 
 /// Which state folder an output folder's runs belong to. A state folder has an id (`STATE/state-id`, made on its
 /// first apply); its out folder says whose it is (`OUT/.accrue-out`) and each run folder whose run it is
-/// (`.accrue-run`: the id and the run number). `apply` removes only this state's run folders its journal does not
+/// (`.accrue-run`: the id and the run number). `apply` removes only this state's run folders its ledger does not
 /// list (a crash before their commit), never anything else, and refuses an out folder of another state or a
-/// journal that has lost runs.
+/// ledger that has lost runs.
 struct Ownership {
   static let stateFile = "state-id"
   static let outMarker = ".accrue-out"
@@ -39,7 +40,7 @@ struct Ownership {
         message: "\(outDir) holds the runs of another state folder (state id \(owner), not \(id) of \(stateDir)); "
           + "give that state folder's --out, or a new --out for this one")
     }
-    // This state's runs on disk, and the journal's.
+    // This state's runs on disk, and the ledger's.
     let committed = Set(journal.runs.map(\.folder))
     let last = journal.runs.last?.number ?? 0
     var unlisted: [(name: String, run: Int)] = []
@@ -64,12 +65,12 @@ struct Ownership {
       if !isTemp { unlisted.append((name, run)) }
       leftovers.append(name)
     }
-    // A crash leaves at most one unrecorded run, the next one. More, or older ones, mean the journal lost runs
+    // A crash leaves at most one unrecorded run, the next one. More, or older ones, mean the ledger lost runs
     // it had recorded: producing them again would duplicate what was sent.
     if unlisted.count > 1 || unlisted.contains(where: { $0.run <= last }) {
       throw JournalError(
-        message: "\(outDir) holds runs of this state that its journal does not list (\(unlisted.map(\.name).joined(separator: ", "))): "
-          + "the journal \(stateDir)/\(Journal.fileName) has lost runs it recorded. Restore it from a backup; if those runs' "
+        message: "\(outDir) holds runs of this state that its ledger does not list (\(unlisted.map(\.name).joined(separator: ", "))): "
+          + "the ledger \(stateDir)/\(LedgerStore.fileName) has lost runs it recorded. Restore it from a backup; if those runs' "
           + "files were never sent, move them out of \(outDir) and apply again")
     }
     if owner == nil {

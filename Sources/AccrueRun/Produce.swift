@@ -57,3 +57,11 @@ public enum Produce {
     return out
   }
 }
+
+extension Produce {
+  /// The ledger record of a run's outputs (its run number and folder are set when it is committed).
+  /// `recordedAt`: when it is recorded, an audit fact no computation reads.
+  public static func record(_ o: RunOutput, recordedAt: String) -> LedgerRecord {
+    LedgerRecord(run: 0, asOf: o.billing.asOf, folder: "", items: items(o), documents: o.billing.invoices, recordedAt: recordedAt)
+  }
+}

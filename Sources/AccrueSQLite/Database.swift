@@ -88,6 +88,9 @@ public final class Database {
     return Statement(db: self, handle: s, sql: sql)
   }
 
+  /// The number of rows the last finished statement changed.
+  public var changes: Int { Int(lib.changes(handle)) }
+
   /// Runs one statement with parameters; the number of rows it changed.
   @discardableResult
   public func run(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Int {

@@ -67,8 +67,8 @@ struct ApplyCrashTests {
 
   /// Checks the state and output folders agree; returns every recorded key (in journal order).
   static func consistent(_ base: String) throws -> [String] {
-    // Committed runs, read back by the journal's own rules (CRC per line, commit count; tested on torn tails).
-    let journal = try Journal.read(stateDir: base + "/state")
+    // Committed runs, read back from the ledger (SQLite: a transaction is there whole or not at all).
+    let journal = try LedgerStore.read(stateDir: base + "/state")
     let recorded = journal.items.map(\.key)
     let folders = journal.runs.map { ($0.folder, $0.items.map(\.key)) }
     #expect(Set(recorded).count == recorded.count, "a key recorded twice")

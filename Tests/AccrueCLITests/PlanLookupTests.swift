@@ -61,6 +61,6 @@ struct PlanLookupTests {
     let dir = TemporaryPaths.make("accrue-lookup")
     let (s, _, _) = CLITests.run(["apply"] + Self.base + ["--state", dir + "/state", "--out", dir + "/out"])
     #expect(s == 0)
-    Self.fails(["--explain", "ctr-001/2026-11-01", "--state", dir + "/state"], ["was produced by an earlier apply", "journal.log"])
+    Self.fails(["--explain", "ctr-001/2026-11-01", "--state", dir + "/state"], ["was produced by an earlier apply", "ledger.sqlite"])
   }
 }

@@ -1,4 +1,5 @@
 import AccrueCLI
+import AccrueLedger
 import Foundation
 import Testing
 import AccrueTestSupport
@@ -93,7 +94,10 @@ struct RowOrderTests {
         out[run + "/" + file] = try String(contentsOfFile: "\(folder)/\(run)/\(file)", encoding: .utf8)
       }
     }
-    out["journal.log"] = try String(contentsOfFile: state + "/journal.log", encoding: .utf8)
+    // What the ledger recorded (the time each run was recorded aside: an audit fact, not output).
+    let ledger = try LedgerStore.read(stateDir: state)
+    out["ledger"] = String(describing: ledger.runs.map { ($0.number, $0.asOf, $0.folder, $0.items) })
+      + String(describing: ledger.receivables) + String(describing: ledger.fees) + String(describing: ledger.sequences.sorted { $0.key < $1.key })
     run("aging --state", ["report", "aging", "--data", data, "--as-of", "2026-12-01", "--state", state, "--detail"])
     return out
   }

@@ -55,7 +55,7 @@ struct RunFailureTests {
     let out = TemporaryPaths.make("accrue-failures-out")
     let (s, _, err) = CLITests.run(["apply", "--rules", rules, "--data", data, "--as-of", "2026-11-01", "--state", state, "--out", out])
     #expect(s == 1, "\(err)")
-    #expect(!FileManager.default.fileExists(atPath: state + "/journal.log"))
+    #expect(!FileManager.default.fileExists(atPath: state + "/ledger.sqlite"))
     #expect(((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty)
   }
 

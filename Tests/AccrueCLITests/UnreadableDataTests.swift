@@ -97,7 +97,7 @@ struct UnreadableDataTests {
     #expect(err.contains("error[D0103]: statements is a symbolic link"), "\(err)")
     let written = (try? fm.contentsOfDirectory(atPath: base + "/out")) ?? []
     #expect(written.isEmpty, "\(written)")
-    #expect(!fm.fileExists(atPath: base + "/state/journal.log"))
+    #expect(!fm.fileExists(atPath: base + "/state/ledger.sqlite"))
   }
 }
 

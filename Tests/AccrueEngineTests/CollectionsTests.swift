@@ -415,15 +415,15 @@ struct JournalTests {
     let asOf = CivilDate.parse("2026-11-02")!
     var folders: [String?] = []
     for _ in 0..<2 {
-      let journal = try Journal.read(stateDir: base + "/state")
+      let journal = try LedgerStore.read(stateDir: base + "/state")
       let c = Collections.run(plan: p, data: data, asOf: asOf, history: journal.sentReminders)
       folders.append(
         try Apply.commit(
-          stateDir: base + "/state", outDir: base + "/out", asOf: asOf, journal: journal, items: c.reminders.map(\.produced),
-          files: [("reminders.txt", Array(c.reminders.map(\.key).joined(separator: "\n").utf8))]))
+          stateDir: base + "/state", outDir: base + "/out", journal: journal,
+          record: LedgerRecord(run: 0, asOf: asOf, folder: "", items: c.reminders.map(\.produced), recordedAt: "test"), files: [("reminders.txt", Array(c.reminders.map(\.key).joined(separator: "\n").utf8))]))
     }
     #expect(folders == ["run-0001-2026-11-02", nil])
-    #expect(try Journal.read(stateDir: base + "/state").items.map(\.key) == ["i1/standard/second"])
+    #expect(try LedgerStore.read(stateDir: base + "/state").items.map(\.key) == ["i1/standard/second"])
   }
 }
 
@@ -579,7 +579,7 @@ struct CollectionsReviewTests {
     let dir = TemporaryPaths.make("accrue-j")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
-    #expect(throws: JournalError.self) { try Journal.read(stateDir: dir) }
+    #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
   }
 
   @Test("a run folder left by a crash before its commit is removed by the next apply, whatever its date")
@@ -591,8 +591,9 @@ struct CollectionsReviewTests {
     try fm.createDirectory(atPath: base + "/out/run-0001-2026-11-05", withIntermediateDirectories: true)
     try "s1 1\n".write(toFile: base + "/out/run-0001-2026-11-05/.accrue-run", atomically: true, encoding: .utf8)
     let folder = try Apply.commit(
-      stateDir: base + "/state", outDir: base + "/out", asOf: CivilDate.parse("2026-11-06")!, journal: Journal(),
-      items: [JournalTests.item("a")], files: [("x.txt", [1])])
+      stateDir: base + "/state", outDir: base + "/out", journal: Journal(),
+      record: LedgerRecord(run: 0, asOf: CivilDate.parse("2026-11-06")!, folder: "", items: [JournalTests.item("a")], recordedAt: "test"),
+      files: [("x.txt", [1])])
     #expect(folder == "run-0001-2026-11-06")
     #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-06"])
   }
@@ -870,7 +871,8 @@ struct RuleExpectationTests {
 struct ApplyOwnershipTests {
   static func commit(_ base: String, asOf: String = "2026-11-06", journal: Journal = Journal(), state: String = "/state") throws -> String? {
     try Apply.commit(
-      stateDir: base + state, outDir: base + "/out", asOf: CivilDate.parse(asOf)!, journal: journal, items: [JournalTests.item(asOf)],
+      stateDir: base + state, outDir: base + "/out", journal: journal,
+      record: LedgerRecord(run: 0, asOf: CivilDate.parse(asOf)!, folder: "", items: [JournalTests.item(asOf)], recordedAt: "test"),
       files: [("x.txt", [1])])
   }
 
@@ -894,15 +896,15 @@ struct ApplyOwnershipTests {
     #expect(FileManager.default.fileExists(atPath: base + "/out/run-0001-2026-11-06/x.txt"))
   }
 
-  @Test("runs on disk the journal does not list (more than a crash leaves) mean a lost journal: refused")
+  @Test("runs on disk the ledger does not list (more than a crash leaves) mean a lost ledger: refused")
   func lostJournal() throws {
     let base = TemporaryPaths.make("accrue-own")
     let first = try #require(try Self.commit(base))
-    let journal = try Journal.read(stateDir: base + "/state")
+    let journal = try LedgerStore.read(stateDir: base + "/state")
     _ = try Self.commit(base, asOf: "2026-11-07", journal: journal)
-    // The journal is emptied: run 1 and run 2 are on disk, unlisted.
-    try Data().write(to: URL(fileURLWithPath: base + "/state/journal.log"))
-    let error = #expect(throws: JournalError.self) { try Self.commit(base, asOf: "2026-11-08", journal: try Journal.read(stateDir: base + "/state")) }
+    // The ledger is lost: run 1 and run 2 are on disk, unlisted.
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: base + "/state/" + LedgerStore.fileName + suffix) }
+    let error = #expect(throws: JournalError.self) { try Self.commit(base, asOf: "2026-11-08", journal: try LedgerStore.read(stateDir: base + "/state")) }
     #expect(error?.message.contains("has lost runs it recorded") == true)
     #expect(FileManager.default.fileExists(atPath: base + "/out/\(first)/x.txt"))
   }

@@ -7,9 +7,10 @@ import Glibc
 #endif
 
 extension Journal {
-  /// Reads the journal of a state folder (empty when there is none yet). A damaged line followed by intact
-  /// committed runs is an error (not a torn tail): those runs must not be dropped and produced again.
-  public static func read(stateDir: String) throws(JournalError) -> Journal {
+  /// Reads the journal file of a state folder that has no ledger yet (`journal.log`, written by Accrue before
+  /// the ledger; empty when there is none). A damaged line followed by intact committed runs is an error (not a
+  /// torn tail): those runs must not be dropped and produced again.
+  public static func readFile(stateDir: String) throws(JournalError) -> Journal {
     let path = stateDir + "/" + fileName
     guard FileManager.default.fileExists(atPath: path) else { return Journal() }
     guard let data = FileManager.default.contents(atPath: path) else { throw JournalError(message: "cannot read \(path)") }
@@ -21,7 +22,6 @@ extension Journal {
     }
     return j
   }
-
 
   /// Parses journal bytes (see the type's documentation).
   public static func parse(_ bytes: [UInt8]) -> Journal {
@@ -162,9 +162,11 @@ extension Journal {
   }
 }
 
-/// A journal or output file that cannot be read or written.
+/// The ledger, a journal file or an output file that cannot be read or written.
 public struct JournalError: Error, Sendable {
   public var message: String
+
+  public init(message: String) { self.message = message }
 }
 
 /// CRC-32 (IEEE 802.3, as in zlib and PNG).
@@ -184,72 +186,6 @@ public enum CRC32 {
   public static func hex(_ v: UInt32) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: 8 - s.count) + s
-  }
-}
-
-/// Durable file operations: write to a temporary file, fsync, rename; fsync the folder.
-public enum DurableFS {
-  /// Replaces `path` by a file of `bytes` as one step: written to `path.tmp`, forced to disk, renamed over
-  /// `path`. A crash leaves the old file or the new one, never an empty or partial one (the state's id and the
-  /// folders' marks are read on every apply). The caller syncs the folder.
-  public static func replaceSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
-    let tmp = path + ".tmp"
-    try writeSynced(tmp, bytes)
-    guard rename(tmp, path) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
-  }
-
-  /// Writes `bytes` to `path` and forces them to disk (a crash may leave it empty or partial: for files in a
-  /// folder that is renamed into place only when whole).
-  public static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw JournalError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    try writeAll(fd, bytes, path)
-    guard fsync(fd) == 0 else { throw JournalError(message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
-  }
-
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(JournalError) {
-    var done = 0
-    let ok = bytes.withUnsafeBytes { p -> Bool in
-      while done < p.count {
-        let n = write(fd, p.baseAddress! + done, p.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        done += n
-      }
-      return true
-    }
-    if !ok { throw JournalError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-  }
-
-  /// Forces a folder's entries (new names, renames) to disk.
-  public static func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY)
-    if fd >= 0 {
-      _ = fsync(fd)
-      close(fd)
-    }
-  }
-
-  /// Appends to the journal after cutting it back to `validLength` (dropping a torn tail), then fsyncs.
-  /// `fault` is called halfway through the write (crash tests stop the process there).
-  public static func append(_ path: String, validLength: Int, _ bytes: [UInt8], fault: ((String) -> Void)? = nil) throws(JournalError) {
-    let fd = open(path, O_WRONLY | O_CREAT, 0o644)
-    guard fd >= 0 else { throw JournalError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    guard ftruncate(fd, off_t(validLength)) == 0, lseek(fd, off_t(validLength), SEEK_SET) >= 0 else {
-      throw JournalError(message: "cannot prepare \(path): \(String(cString: strerror(errno)))")
-    }
-    let half = bytes.count / 2
-    try writeAll(fd, Array(bytes[..<half]), path)
-    if let fault {
-      _ = fsync(fd)
-      fault("journal-half-written")
-    }
-    try writeAll(fd, Array(bytes[half...]), path)
-    guard fsync(fd) == 0 else { throw JournalError(message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
   }
 }
 

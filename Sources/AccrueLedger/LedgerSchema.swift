@@ -1,0 +1,167 @@
+import AccrueSQLite
+
+/// The ledger database's schema (docs/ledger.md describes every table). Versioned: `meta.schema_version` says
+/// which version a file has; `migrate` brings an older file up to `version` in one transaction.
+///
+/// Money is stored as INTEGER minor units of the row's currency (cents for USD, yen for JPY): exact, and summed
+/// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
+enum LedgerSchema {
+  /// The version this Accrue writes.
+  static let version = 1
+
+  /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes) with lines and taxes, reminders, payments and their
+  /// applications, fees and what billed them, numbering sequences.
+  static let v1 = """
+    CREATE TABLE meta (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE runs (
+      run INTEGER PRIMARY KEY CHECK (run >= 1),
+      as_of TEXT NOT NULL,
+      folder TEXT NOT NULL UNIQUE,
+      items INTEGER NOT NULL,
+      recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE items (
+      key TEXT PRIMARY KEY,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      position INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('invoice', 'reminder', 'match')),
+      date TEXT NOT NULL,
+      customer TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX items_order ON items(run, position);
+    CREATE TABLE documents (
+      key TEXT PRIMARY KEY REFERENCES items(key),
+      number TEXT UNIQUE,
+      kind TEXT NOT NULL CHECK (kind IN ('invoice', 'debit_note')),
+      customer TEXT NOT NULL,
+      contract TEXT NOT NULL,
+      plan TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      issue_date TEXT NOT NULL,
+      due_date TEXT NOT NULL,
+      period_start TEXT NOT NULL,
+      period_end TEXT NOT NULL,
+      subtotal INTEGER NOT NULL,
+      tax INTEGER NOT NULL,
+      total INTEGER NOT NULL,
+      terms TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX documents_customer ON documents(customer, currency);
+    CREATE TABLE document_lines (
+      document TEXT NOT NULL REFERENCES documents(key),
+      line INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      description TEXT NOT NULL,
+      charge TEXT,
+      quantity TEXT,
+      unit_price TEXT,
+      amount INTEGER NOT NULL,
+      period_start TEXT NOT NULL,
+      period_end TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      PRIMARY KEY (document, line)
+    ) WITHOUT ROWID;
+    CREATE TABLE document_taxes (
+      document TEXT NOT NULL REFERENCES documents(key),
+      line INTEGER NOT NULL,
+      label TEXT NOT NULL,
+      rate TEXT NOT NULL,
+      inclusive INTEGER NOT NULL,
+      amount INTEGER NOT NULL,
+      rule TEXT NOT NULL,
+      PRIMARY KEY (document, line)
+    ) WITHOUT ROWID;
+    CREATE TABLE reminders (
+      key TEXT PRIMARY KEY REFERENCES items(key),
+      cadence TEXT NOT NULL,
+      step TEXT NOT NULL,
+      contacted INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE reminder_invoices (
+      reminder TEXT NOT NULL REFERENCES reminders(key),
+      position INTEGER NOT NULL,
+      invoice TEXT NOT NULL,
+      PRIMARY KEY (reminder, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE payments (
+      key TEXT PRIMARY KEY REFERENCES items(key),
+      rule TEXT NOT NULL,
+      status TEXT NOT NULL,
+      currency TEXT,
+      amount INTEGER,
+      credit INTEGER NOT NULL,
+      written_off INTEGER NOT NULL,
+      unapplied INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE applications (
+      payment TEXT NOT NULL REFERENCES payments(key),
+      position INTEGER NOT NULL,
+      invoice TEXT NOT NULL,
+      currency TEXT,
+      places INTEGER NOT NULL,
+      settled INTEGER NOT NULL,
+      applied INTEGER NOT NULL,
+      written_off INTEGER NOT NULL,
+      discount INTEGER NOT NULL,
+      paid_before INTEGER NOT NULL,
+      PRIMARY KEY (payment, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX applications_invoice ON applications(invoice);
+    CREATE TABLE fees (
+      key TEXT PRIMARY KEY,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      kind TEXT NOT NULL CHECK (kind IN ('late_fee', 'interest')),
+      date TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      invoice TEXT NOT NULL,
+      reminder TEXT NOT NULL REFERENCES items(key),
+      currency TEXT NOT NULL,
+      amount INTEGER NOT NULL,
+      rule TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE fee_billings (
+      fee TEXT PRIMARY KEY REFERENCES fees(key),
+      document TEXT NOT NULL REFERENCES documents(key),
+      run INTEGER NOT NULL REFERENCES runs(run)
+    ) WITHOUT ROWID;
+    CREATE TABLE sequences (
+      scope TEXT PRIMARY KEY,
+      last INTEGER NOT NULL CHECK (last >= 1)
+    ) WITHOUT ROWID;
+    CREATE TABLE numbers (
+      scope TEXT NOT NULL REFERENCES sequences(scope),
+      sequence INTEGER NOT NULL,
+      document TEXT NOT NULL UNIQUE REFERENCES documents(key),
+      PRIMARY KEY (scope, sequence)
+    ) WITHOUT ROWID;
+    """
+
+  /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
+  /// older Accrue must not write what it does not understand).
+  static func migrate(_ db: Database, path: String) throws(JournalError) {
+    let current: Int
+    do {
+      let hasMeta = try db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").isEmpty == false
+      current = hasMeta ? Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.text ?? "0") ?? 0 : 0
+    } catch { throw JournalError(message: "cannot read \(path): \(error.message)") }
+    if current == version { return }
+    if current > version {
+      throw JournalError(
+        message: "\(path) has ledger schema version \(current), newer than this Accrue understands (\(version)); use a newer Accrue")
+    }
+    do {
+      try db.transaction {
+        // Version 0: a new file (or one whose creation was cut short before its first commit).
+        if current == 0 {
+          try db.execute(v1)
+          try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [.text(String(version))])
+        }
+      }
+    } catch let e as SQLiteError {
+      throw JournalError(message: "cannot create the ledger \(path): \(e.message)")
+    } catch { throw JournalError(message: "cannot create the ledger \(path): \(error)") }
+  }
+}

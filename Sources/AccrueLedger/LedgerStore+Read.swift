@@ -1,0 +1,135 @@
+import AccrueCore
+import AccrueModel
+import AccrueSQLite
+
+extension LedgerStore {
+  /// Everything the ledger recorded, as runs read it back: runs with their items in order, the documents issued
+  /// (receivables), the fees and what billed them, the last number of each sequence.
+  public func history() throws(JournalError) -> Journal {
+    do {
+      return try readHistory()
+    } catch let e as JournalError { throw e } catch let e as SQLiteError {
+      throw JournalError(message: "cannot read the ledger \(path): \(e.message)")
+    } catch { throw JournalError(message: "cannot read the ledger \(path): \(error)") }
+  }
+
+  private func readHistory() throws -> Journal {
+    var j = Journal()
+    let covered = try grouped("SELECT reminder, invoice FROM reminder_invoices ORDER BY reminder, position") { $0[1].text ?? "" }
+    let settlements = try grouped(
+      "SELECT payment, invoice, places, settled, written_off, discount, paid_before FROM applications ORDER BY payment, position"
+    ) { r -> PostedPayment.Settlement in
+      let places = Int(r[2].integer ?? 0)
+      func f(_ v: SQLValue) -> Fixed { Fixed(minorUnits: v.integer ?? 0, exponent: places) }
+      var s = PostedPayment.Settlement(invoice: r[1].text ?? "", settled: f(r[3]), paidBefore: f(r[6]), places: places)
+      s.writtenOff = f(r[4])
+      s.discount = f(r[5])
+      return s
+    }
+    var reminders: [String: (cadence: String, step: String, contacted: Bool)] = [:]
+    for r in try db.query("SELECT key, cadence, step, contacted FROM reminders") {
+      reminders[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "", r[3].integer != 0)
+    }
+    var payments: [String: [SQLValue]] = [:]
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied FROM payments") {
+      payments[r[0].text ?? ""] = r
+    }
+    var runs: [Int: JournalRun] = [:]
+    var order: [Int] = []
+    for r in try db.query("SELECT run, as_of, folder FROM runs ORDER BY run") {
+      let n = Int(r[0].integer ?? 0)
+      runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [])
+      order.append(n)
+    }
+    let items = try db.prepare("SELECT key, run, kind, date, customer FROM items ORDER BY run, position")
+    try items.bind([])
+    while try items.step() {
+      let r = try items.row()
+      let (key, run, customer) = (r[0].text ?? "", Int(r[1].integer ?? 0), r[4].text ?? "")
+      let day = try date(r[3], "items.date")
+      let item: JournalItem
+      switch JournalItem.Kind(rawValue: r[2].text ?? "") {
+      case .invoice: item = .invoice(IssuedInvoice(key: key, date: day, customer: customer))
+      case .reminder:
+        let d = reminders[key] ?? ("", "", true)
+        item = .reminder(
+          SentReminder(key: key, date: day, customer: customer, cadence: d.cadence, step: d.step, invoices: covered[key] ?? [], contacted: d.contacted))
+      case .match:
+        item = .cashApplication(payment(key, day, customer, payments[key], settlements[key] ?? []))
+      case nil: throw JournalError(message: "\(path): item \(key) has a kind this Accrue does not know (\(r[2].text ?? ""))")
+      }
+      runs[run]?.items.append(item)
+    }
+    j.runs = order.compactMap { runs[$0] }
+    j.receivables = try receivables()
+    j.fees = try fees()
+    for r in try db.query("SELECT scope, last FROM sequences") { j.sequences[r[0].text ?? ""] = Int(r[1].integer ?? 0) }
+    return j
+  }
+
+  private func payment(_ key: String, _ day: CivilDate, _ customer: String, _ r: [SQLValue]?, _ s: [PostedPayment.Settlement]) -> PostedPayment {
+    var p = PostedPayment(key: key, date: day, customer: customer, rule: r?[1].text ?? "", status: CashStatus(rawValue: r?[2].text ?? ""), settlements: s)
+    if let r, let code = r[3].text, let c = Currency.lookup(code) {
+      func f(_ v: SQLValue) -> Fixed { Fixed(minorUnits: v.integer ?? 0, exponent: c.minorUnits) }
+      if r[4] != .null { p.amount = Money(amount: f(r[4]), currency: c) }
+      p.credit = f(r[5])
+      p.overpaymentWrittenOff = f(r[6])
+      p.unapplied = f(r[7])
+    }
+    return p
+  }
+
+  private func receivables() throws -> [LedgerInvoice] {
+    var out: [LedgerInvoice] = []
+    let q = """
+      SELECT d.key, d.number, d.kind, d.customer, d.contract, d.currency, d.issue_date, d.due_date, d.total, i.run
+      FROM documents d JOIN items i ON i.key = d.key ORDER BY i.run, i.position
+      """
+    for r in try db.query(q) {
+      let key = r[0].text ?? ""
+      guard let c = Currency.lookup(r[5].text ?? ""), let kind = LedgerInvoice.Kind(rawValue: r[2].text ?? "") else {
+        throw JournalError(message: "\(path): document \(key) has a currency or kind this Accrue does not know")
+      }
+      out.append(
+        LedgerInvoice(
+          key: key, number: r[1].text, kind: kind, customer: r[3].text ?? "", contract: r[4].text ?? "", currency: c,
+          issueDate: try date(r[6], "documents.issue_date"), dueDate: try date(r[7], "documents.due_date"),
+          total: Fixed(minorUnits: r[8].integer ?? 0, exponent: c.minorUnits), run: Int(r[9].integer ?? 0)))
+    }
+    return out
+  }
+
+  private func fees() throws -> [LedgerFee] {
+    var out: [LedgerFee] = []
+    let q = """
+      SELECT f.key, f.kind, f.date, f.customer, f.invoice, f.reminder, f.rule, f.currency, f.amount, b.document, f.run
+      FROM fees f LEFT JOIN fee_billings b ON b.fee = f.key ORDER BY f.run, f.key
+      """
+    for r in try db.query(q) {
+      let key = r[0].text ?? ""
+      guard let c = Currency.lookup(r[7].text ?? ""), let kind = LedgerFee.Kind(rawValue: r[1].text ?? "") else {
+        throw JournalError(message: "\(path): fee \(key) has a currency or kind this Accrue does not know")
+      }
+      out.append(
+        LedgerFee(
+          key: key, kind: kind, date: try date(r[2], "fees.date"), customer: r[3].text ?? "", invoice: r[4].text ?? "",
+          reminder: r[5].text ?? "", rule: r[6].text ?? "", amount: Fixed(minorUnits: r[8].integer ?? 0, exponent: c.minorUnits),
+          currency: c, billedOn: r[9].text, run: Int(r[10].integer ?? 0)))
+    }
+    return out
+  }
+
+  /// Rows grouped by their first column (a text key), in query order.
+  private func grouped<T>(_ sql: String, _ make: ([SQLValue]) throws -> T) throws -> [String: [T]] {
+    var out: [String: [T]] = [:]
+    for r in try db.query(sql) { out[r[0].text ?? "", default: []].append(try make(r)) }
+    return out
+  }
+
+  private func date(_ v: SQLValue, _ column: String) throws -> CivilDate {
+    guard let t = v.text, let d = CivilDate.parse(t) else {
+      throw JournalError(message: "\(path): \(column) holds '\(v.text ?? "NULL")', not a date YYYY-MM-DD")
+    }
+    return d
+  }
+}

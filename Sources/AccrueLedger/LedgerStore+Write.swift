@@ -1,0 +1,196 @@
+import AccrueCore
+import AccrueModel
+import AccrueSQLite
+
+/// One run as the ledger records it: its items (the keys produced, in order) with the documents it issued, the
+/// fees it charged and billed, and the numbers it gave.
+public struct LedgerRecord: Sendable {
+  public var run: Int
+  public var asOf: CivilDate
+  public var folder: String
+  /// Every key produced, in output order: invoices and debit notes, reminders, payments.
+  public var items: [JournalItem]
+  /// The documents issued (their keys are among the invoice items), with their numbers.
+  public var documents: [PlannedInvoice] = []
+  /// Fees charged by this run's reminders.
+  public var fees: [LedgerFee] = []
+  /// Fees (this run's or earlier ones) billed by one of this run's documents: fee key, document key.
+  public var feeBillings: [(fee: String, document: String)] = []
+  /// Numbers given: sequence, number in it, document key.
+  public var numbers: [(scope: String, sequence: Int, document: String)] = []
+  /// When the run was recorded (UTC, ISO 8601): an audit fact; no computation reads it.
+  public var recordedAt: String
+
+  public init(
+    run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [PlannedInvoice] = [], fees: [LedgerFee] = [],
+    feeBillings: [(fee: String, document: String)] = [], numbers: [(scope: String, sequence: Int, document: String)] = [],
+    recordedAt: String
+  ) {
+    self.run = run
+    self.asOf = asOf
+    self.folder = folder
+    self.items = items
+    self.documents = documents
+    self.fees = fees
+    self.feeBillings = feeBillings
+    self.numbers = numbers
+    self.recordedAt = recordedAt
+  }
+}
+
+/// An amount that cannot be recorded exactly in its currency's minor units.
+struct InexactAmount: Error, CustomStringConvertible {
+  var description: String
+}
+
+extension LedgerStore {
+  /// Writes a run's rows (inside the caller's transaction).
+  func write(_ r: LedgerRecord) throws {
+    try db.run(
+      "INSERT INTO runs (run, as_of, folder, items, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+      [.integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt)])
+    let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+    let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted) VALUES (?1, ?2, ?3, ?4)")
+    let covered = try db.prepare("INSERT INTO reminder_invoices (reminder, position, invoice) VALUES (?1, ?2, ?3)")
+    let payment = try db.prepare(
+      "INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+    let application = try db.prepare(
+      """
+      INSERT INTO applications (payment, position, invoice, currency, places, settled, applied, written_off, discount, paid_before)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      """)
+    for (position, i) in r.items.enumerated() {
+      try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
+      switch i {
+      case .invoice: break
+      case .reminder(let s):
+        try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0)])
+        for (k, id) in s.invoices.enumerated() { try covered.run([.text(s.key), .integer(Int64(k)), .text(id)]) }
+      case .cashApplication(let p):
+        let c = p.amount?.currency
+        func m(_ f: Fixed) throws -> SQLValue {
+          guard let c else { return .integer(0) }
+          return .integer(try Self.minor(f, c, "payment \(p.key)"))
+        }
+        try payment.run([
+          .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
+          try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
+          try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
+        ])
+        for (k, s) in p.settlements.enumerated() {
+          func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
+          try application.run([
+            .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
+            try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
+          ])
+        }
+      }
+    }
+    try writeDocuments(r)
+    try writeFees(r)
+  }
+
+  func writeDocuments(_ r: LedgerRecord) throws {
+    let document = try db.prepare(
+      """
+      INSERT INTO documents (key, number, kind, customer, contract, plan, currency, issue_date, due_date, period_start, period_end,
+        subtotal, tax, total, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+      """)
+    let line = try db.prepare(
+      """
+      INSERT INTO document_lines (document, line, kind, description, charge, quantity, unit_price, amount, period_start, period_end, rule)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+      """)
+    let tax = try db.prepare(
+      "INSERT INTO document_taxes (document, line, label, rate, inclusive, amount, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+    for d in r.documents {
+      let what = "invoice \(d.key)"
+      let taxTotal = try d.taxes.filter { !$0.inclusive }.reduce(Int64(0)) { sum, t in
+        let (v, o) = sum.addingReportingOverflow(try Self.minor(t.amount, d.currency, what))
+        if o { throw InexactAmount(description: "the taxes of \(what) add up to more than can be recorded") }
+        return v
+      }
+      try document.run([
+        .text(d.key), d.number.map(SQLValue.text) ?? .null, .text(d.kind.rawValue), .text(d.customerID), .text(d.contractID), .text(d.plan),
+        .text(d.currency.code), .text(d.issueDate.description), .text(d.dueDate.description), .text(d.periodStart.description),
+        .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what)), .integer(taxTotal),
+        .integer(try Self.minor(d.total, d.currency, what)), .text(d.terms.description),
+      ])
+      for (k, l) in d.lines.enumerated() {
+        try line.run([
+          .text(d.key), .integer(Int64(k + 1)), .text(l.kind.ledgerName), .text(l.description), l.charge.map(SQLValue.text) ?? .null,
+          l.quantity.map { .text($0.description) } ?? .null, l.unitPrice.map { .text($0.description) } ?? .null,
+          .integer(try Self.minor(l.amount, d.currency, "a line of \(what)")), .text(l.periodStart.description), .text(l.periodEnd.description),
+          .text(l.rule.description),
+        ])
+      }
+      for (k, t) in d.taxes.enumerated() {
+        try tax.run([
+          .text(d.key), .integer(Int64(k + 1)), .text(t.label), .text(t.rate.description), .integer(t.inclusive ? 1 : 0),
+          .integer(try Self.minor(t.amount, d.currency, "a tax of \(what)")), .text(t.rule.description),
+        ])
+      }
+    }
+  }
+
+  func writeFees(_ r: LedgerRecord) throws {
+    let fee = try db.prepare(
+      """
+      INSERT INTO fees (key, run, kind, date, customer, invoice, reminder, currency, amount, rule)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      """)
+    for f in r.fees {
+      try fee.run([
+        .text(f.key), .integer(Int64(r.run)), .text(f.kind.rawValue), .text(f.date.description), .text(f.customer), .text(f.invoice),
+        .text(f.reminder), .text(f.currency.code), .integer(try Self.minor(f.amount, f.currency, "fee \(f.key)")), .text(f.rule),
+      ])
+    }
+    let billing = try db.prepare("INSERT INTO fee_billings (fee, document, run) VALUES (?1, ?2, ?3)")
+    for b in r.feeBillings { try billing.run([.text(b.fee), .text(b.document), .integer(Int64(r.run))]) }
+    let sequence = try db.prepare(
+      "INSERT INTO sequences (scope, last) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET last = excluded.last WHERE excluded.last = last + 1")
+    let number = try db.prepare("INSERT INTO numbers (scope, sequence, document) VALUES (?1, ?2, ?3)")
+    for n in r.numbers {
+      try sequence.run([.text(n.scope), .integer(Int64(n.sequence))])
+      if db.changes != 1 {
+        throw InexactAmount(description: "number \(n.sequence) of sequence \(n.scope) does not follow its last number: numbers must stay gapless")
+      }
+      try number.run([.text(n.scope), .integer(Int64(n.sequence)), .text(n.document)])
+    }
+  }
+
+  /// An amount in its currency's minor units, exactly.
+  static func minor(_ f: Fixed, _ c: Currency, _ what: String) throws -> Int64 {
+    try minor(f, places: c.minorUnits, what + " (\(c.code))")
+  }
+
+  /// An amount in units of 10^-places, exactly: an amount finer than that cannot be recorded (never rounded here).
+  static func minor(_ f: Fixed, places: Int, _ what: String) throws -> Int64 {
+    guard let v = f.toMinorUnits(exponent: places, .down), Fixed(minorUnits: v, exponent: places) == f else {
+      throw InexactAmount(description: "\(f) of \(what) cannot be recorded in units of 10^-\(places)")
+    }
+    return v
+  }
+}
+
+extension Statement {
+  /// Binds and runs a statement that returns no rows.
+  func run(_ values: [SQLValue]) throws(SQLiteError) {
+    try bind(values)
+    while try step() {}
+  }
+}
+
+extension InvoiceLine.Kind {
+  /// The kind as the ledger's `document_lines.kind` names it.
+  var ledgerName: String {
+    switch self {
+    case .charge: "charge"
+    case .usage: "usage"
+    case .discount: "discount"
+    case .minimumTrueUp: "minimum_true_up"
+    case .credit: "credit"
+    case .fee: "fee"
+    }
+  }
+}

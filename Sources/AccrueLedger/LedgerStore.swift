@@ -1,0 +1,130 @@
+import AccrueCore
+import AccrueModel
+import AccrueSQLite
+import Foundation
+
+/// The state folder's ledger, `STATE/ledger.sqlite`: every run `apply` recorded, with the documents it issued,
+/// the reminders it sent, the payments it applied, the fees it charged and the numbers it gave. A SQLite database
+/// in WAL mode; each apply is one transaction, so a run is recorded whole or not at all, and a key is recorded
+/// once (primary keys). docs/ledger.md describes the tables.
+public final class LedgerStore {
+  public static let fileName = "ledger.sqlite"
+  /// The file's path.
+  public let path: String
+  let db: Database
+
+  init(path: String, db: Database) {
+    self.path = path
+    self.db = db
+  }
+
+  /// Whether the state folder has a ledger file.
+  public static func exists(stateDir: String) -> Bool {
+    FileManager.default.fileExists(atPath: stateDir + "/" + fileName)
+  }
+
+  /// Opens the ledger for writing, creating it when the state folder has none. A state folder written before the
+  /// ledger (`journal.log`) is migrated: its runs go into the new ledger in one transaction, and the journal file
+  /// is renamed `journal.log.migrated` (kept as it was).
+  public static func open(stateDir: String) throws(JournalError) -> LedgerStore {
+    let path = stateDir + "/" + fileName
+    let db: Database
+    do {
+      db = try Database(path: path)
+      try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+    } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
+    try LedgerSchema.migrate(db, path: path)
+    let store = LedgerStore(path: path, db: db)
+    try store.migrateJournalFile(stateDir: stateDir)
+    return store
+  }
+
+  /// What the state folder recorded: its ledger, or the journal file of a state folder written before the ledger,
+  /// or nothing yet. Never writes.
+  public static func read(stateDir: String) throws(JournalError) -> Journal {
+    let path = stateDir + "/" + fileName
+    guard exists(stateDir: stateDir) else { return try Journal.readFile(stateDir: stateDir) }
+    let store: LedgerStore
+    do {
+      let db = try Database(path: path, create: false, readOnly: true)
+      store = LedgerStore(path: path, db: db)
+    } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
+    // A ledger created by an apply that was killed before its first commit has no schema yet.
+    let version = store.schemaVersion()
+    if version == 0 { return try Journal.readFile(stateDir: stateDir) }
+    if version > LedgerSchema.version {
+      throw JournalError(
+        message: "\(path) has ledger schema version \(version), newer than this Accrue understands (\(LedgerSchema.version)); use a newer Accrue")
+    }
+    if try store.meta("journal_migrated") == nil, FileManager.default.fileExists(atPath: stateDir + "/" + Journal.fileName) {
+      return try Journal.readFile(stateDir: stateDir)
+    }
+    return try store.history()
+  }
+
+  func schemaVersion() -> Int {
+    guard (try? db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"))?.isEmpty == false else { return 0 }
+    return Int((try? db.query("SELECT value FROM meta WHERE key = 'schema_version'"))?.first?.first?.text ?? "0") ?? 0
+  }
+
+  func meta(_ key: String) throws(JournalError) -> String? {
+    do { return try db.query("SELECT value FROM meta WHERE key = ?1", [.text(key)]).first?.first?.text } catch {
+      throw JournalError(message: "cannot read \(path): \(error.message)")
+    }
+  }
+
+  /// Moves the runs of `journal.log` into the ledger (once), then renames the file.
+  func migrateJournalFile(stateDir: String) throws(JournalError) {
+    let journalPath = stateDir + "/" + Journal.fileName
+    guard FileManager.default.fileExists(atPath: journalPath) else { return }
+    if try meta("journal_migrated") == nil {
+      let journal = try Journal.readFile(stateDir: stateDir)
+      if try lastRun() != 0 {
+        throw JournalError(
+          message: "\(stateDir) holds both a ledger with runs and a journal file (\(Journal.fileName)) it never migrated: a run was "
+            + "recorded by an Accrue older than the ledger after a newer one made it. Move the one that is not current out of the folder")
+      }
+      do {
+        try db.transaction {
+          for run in journal.runs {
+            try write(LedgerRecord(run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, recordedAt: "migrated"))
+          }
+          try db.run(
+            "INSERT INTO meta (key, value) VALUES ('journal_migrated', ?1)",
+            [.text("\(journal.runs.count) runs from \(Journal.fileName)")])
+        }
+      } catch let e as JournalError { throw e } catch let e as SQLiteError {
+        throw JournalError(message: "cannot migrate \(journalPath) into the ledger: \(e.message)")
+      } catch { throw JournalError(message: "cannot migrate \(journalPath) into the ledger: \(error)") }
+    }
+    guard rename(journalPath, journalPath + ".migrated") == 0 else {
+      throw JournalError(message: "cannot rename \(journalPath): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  /// The number of the last recorded run (0: none).
+  public func lastRun() throws(JournalError) -> Int {
+    do { return Int(try db.query("SELECT coalesce(max(run), 0) FROM runs").first?.first?.integer ?? 0) } catch {
+      throw JournalError(message: "cannot read \(path): \(error.message)")
+    }
+  }
+
+  /// Records a run in one transaction. `expectedLast` is the last run the apply read: another writer's run in
+  /// between (which the state folder's lock should have prevented) fails the record instead of interleaving.
+  /// `fault` is called where a crash test may stop the process (inside the transaction, before its commit).
+  public func record(_ r: LedgerRecord, expectedLast: Int, fault: ((String) -> Void)? = nil) throws(JournalError) {
+    do {
+      try db.transaction {
+        let last = try lastRun()
+        if last != expectedLast {
+          throw JournalError(message: "the ledger \(path) changed while this apply ran (run \(last) was recorded meanwhile); apply again")
+        }
+        fault?("began the ledger transaction")
+        try write(r)
+        fault?("wrote the run into the ledger")
+      }
+    } catch let e as JournalError { throw e } catch let e as SQLiteError {
+      throw JournalError(message: e.isBusy ? "another 'accrue apply' is writing the ledger \(path); wait for it to finish" : "cannot record the run in \(path): \(e.message)")
+    } catch { throw JournalError(message: "cannot record the run in \(path): \(error)") }
+  }
+}
