@@ -100,7 +100,7 @@ let package = Package(
       dependencies: [
         "AccrueModel", "AccrueData", "AccrueBilling", "AccrueCash", "AccrueCollections", "AccrueLedger", "AccrueRun",
         "AccrueParallel", "AccrueCompiler", "AccrueChecker", "AccrueParser", "AccrueImport", "AccrueCore", "AccrueGen",
-        "AccrueTestSupport", "AccrueRender", "AccrueDiagnostics",
+        "AccrueTestSupport", "AccrueRender", "AccrueDiagnostics", "AccrueSQLite",
       ]),
   ],
   swiftLanguageModes: [.v6]

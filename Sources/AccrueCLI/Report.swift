@@ -67,7 +67,9 @@ enum Report {
         return ExitStatus.failure
       }
     }
-    let data = Dataset.loadReceivables(folder: dir, payments: journal != nil)
+    let data = Dataset.loadReceivables(
+      folder: dir, payments: journal != nil, ledger: journal?.receivables ?? [],
+      ledgerPath: (args.value("state") ?? "") + "/" + LedgerStore.fileName)
     if !data.issues.isEmpty {
       io.err(InvoiceRenderer.issues(data.issues))
       io.err("Error: \(data.issues.count) bad data row\(data.issues.count == 1 ? "" : "s"); no report was made\n")

@@ -28,6 +28,17 @@ extension Dataset {
     ColumnSpec(name: "period_end", type: .date, required: false), ColumnSpec(name: "paid_date", type: .date, required: false),
   ]
 
+  /// The values of the rules' custom invoice fields for an invoice no file row gives them (one the ledger
+  /// holds), in the order `OpenInvoice.custom` holds them: each field's declared default, else its type's, for
+  /// an invoice in the given currency.
+  public static func invoiceCustomDefaults(_ plan: ExecutablePlan) -> @Sendable (Currency) -> [RValue] {
+    let custom = Schemas.columns(.invoice, plan.program)
+    let fields = plan.program.fields(of: .invoice)
+    let types = custom.map { fields[$0.1].type }
+    let declared = custom.map { plan.fieldDefaults[.invoice]?[$0.1] }
+    return { c in zip(types, declared).map { t, d in d ?? Schemas.defaultValue(t, currency: c) } }
+  }
+
   /// Reads invoices.csv into compact `OpenInvoice`s (and the keys billing must not issue again). A large
   /// CSV file is read in two halves at the same time; the result is the same as one reader's.
   package static func loadInvoices(

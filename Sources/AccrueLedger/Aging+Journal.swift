@@ -186,8 +186,9 @@ extension Dataset {
   }
 
   /// The same, and with `payments` the amounts of the payments (payments.csv and the bank statements in
-  /// `statements/`, with the ids cash application gives them), to value what the journal's payments left over.
-  public static func loadReceivables(folder: String, payments: Bool) -> ReceivablesData {
+  /// `statements/`, with the ids cash application gives them), to value what the journal's payments left over;
+  /// with `ledger` the documents the ledger holds (at `ledgerPath`), as open invoices beside the file's.
+  public static func loadReceivables(folder: String, payments: Bool, ledger: [LedgerInvoice] = [], ledgerPath: String = "") -> ReceivablesData {
     var out = ReceivablesData()
     var issues: [DataIssue] = []
     var index = IDIndex()
@@ -217,6 +218,16 @@ extension Dataset {
       var found: [DataIssue] = []
       (out.invoices, _, _, _) = loadInvoices(f, nil, customerIndex: index, contractIndex: nil, rejected: (0, 0), parallelAt: 16 << 20, &found)
       issues += found.filter { $0.code != "D0202" }  // columns the rules declare
+    }
+    if !ledger.isEmpty {
+      var ids: [String: Int] = [:]
+      for (k, i) in out.invoices.enumerated() { ids[i.id] = ids[i.id] ?? k }
+      let file: String = { if case .success(let f?) = DataFolder.find("invoices", in: folder) { return f.path } else { return "invoices.csv" } }()
+      let customers = out.customers
+      issues += Receivables.merge(
+        ledger, into: &out.invoices, invoicesFile: file, ledgerPath: ledgerPath, existing: { id, _ in ids[id] }, customer: { index[$0] },
+        customerID: { customers.indices.contains($0) ? customers[$0].id : "?" }, contract: { _ in nil }, custom: { _ in [] }
+      ).issues
     }
     if payments {
       var found: [DataIssue] = []

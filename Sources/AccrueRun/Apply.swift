@@ -1,3 +1,4 @@
+import AccrueCompiler
 import AccrueCore
 import AccrueData
 import AccrueLedger
@@ -104,11 +105,18 @@ public final class StateLock {
 }
 
 extension Dataset {
-  /// The data with what the journal records as produced: its invoices count as issued.
-  public func recording(_ journal: Journal) -> Dataset {
+  /// The data with what the ledger records: its invoices count as issued, the documents of runs dated before
+  /// `asOf` are open receivables (beside the invoices file's), and the cash it applied counts as paid. A run sees
+  /// the books as they stood before it: what a run issued is dunned and matched from the next date's run on, so
+  /// applying again for the same date produces nothing new. Issues: invoices file rows that contradict the
+  /// ledger, documents of customers no longer in the data.
+  public func recording(_ journal: Journal, plan: ExecutablePlan, asOf: CivilDate, ledgerPath: String = "ledger.sqlite") -> (Dataset, [DataIssue]) {
     var d = self
     d.issuedKeys.formUnion(journal.invoiceKeys)
+    let dates = Dictionary(journal.runs.map { ($0.number, $0.asOf) }, uniquingKeysWith: { a, _ in a })
+    let before = journal.receivables.filter { (dates[$0.run] ?? asOf) < asOf }
+    let issues = d.addReceivables(before, ledgerPath: ledgerPath, custom: Dataset.invoiceCustomDefaults(plan))
     d.recordJournalPayments(journal.items)
-    return d
+    return (d, issues)
   }
 }

@@ -12,16 +12,18 @@ public enum ForecastRun {
   public static func run(plan: ExecutablePlan, data: Dataset, from: CivilDate, to: CivilDate, journal: Journal? = nil)
     -> (days: [ForecastDay], issues: [DataIssue], failures: [RunFailure])
   {
-    var d = journal.map { data.recording($0) } ?? data
+    var d = data
+    var ledgerIssues: [DataIssue] = []
+    if let journal { (d, ledgerIssues) = data.recording(journal, plan: plan, asOf: from) }
     var history = journal?.sentReminders ?? []
     var extra: [OpenInvoice] = []
     var days: [ForecastDay] = []
-    var issues: [DataIssue] = []
+    var issues: [DataIssue] = ledgerIssues
     var day = from
     while day <= to {
       let (b, iss) = Billing.run(plan: plan, data: d, asOf: day, since: CivilDate(dayNumber: day.dayNumber - 1))
       // The usage file is read every day: report its issues once.
-      if day == from { issues = iss }
+      if day == from { issues += iss }
       // A rule that cannot be evaluated stops the forecast.
       if !b.failures.isEmpty { return (days, issues, b.failures) }
       d.issuedKeys.formUnion(b.invoices.map(\.key))

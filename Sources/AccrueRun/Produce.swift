@@ -19,7 +19,9 @@ public enum Produce {
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil, explain: String? = nil,
     whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil, explanations: Bool = true
   ) -> RunOutput {
-    var d = journal.map { data.recording($0) } ?? data
+    var d = data
+    var ledgerIssues: [DataIssue] = []
+    if let journal { (d, ledgerIssues) = data.recording(journal, plan: plan, asOf: asOf) }
     var out = RunOutput(
       billing: BillingResult(asOf: asOf, since: since ?? asOf, invoices: [], alreadyIssued: 0, failures: []),
       collections: nil, cash: nil, issues: [], only: only)
@@ -46,6 +48,7 @@ public enum Produce {
         }
       }
     }
+    out.issues += ledgerIssues
     return out
   }
 
