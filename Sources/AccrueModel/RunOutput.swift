@@ -10,6 +10,10 @@ public struct RunOutput: Sendable {
   public var issues: [DataIssue]
   /// The part of the run asked for (`--only`), nil for all of it.
   public var only: Part? = nil
+  /// Fees this run's reminders charged (late fees, interest), for the ledger.
+  public var fees: [LedgerFee] = []
+  /// Fees billed by this run's documents (debit notes, or lines on invoices): fee key, document key.
+  public var feeBillings: [(fee: String, document: String)] = []
 
   public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
     self.billing = billing

@@ -29,6 +29,15 @@ public struct SourceRef: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(file):\(line)" }
+
+  /// A place as `description` writes it (`file:line`), read back; a text without a line is a file alone.
+  public init(parsing text: String) {
+    if let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) {
+      self.init(file: String(text[..<colon]), line: line)
+    } else {
+      self.init(file: text, line: 0)
+    }
+  }
 }
 
 /// A rule's place: the source of a charge, a step, a match rule, an expression that failed.

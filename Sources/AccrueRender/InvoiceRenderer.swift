@@ -61,10 +61,13 @@ public enum InvoiceRenderer {
     .object(sums.inOrder.map { t in (t.currency.code, t.sum.map { .string(plain($0, t.currency)) } ?? .null) })
   }
 
-  /// The one-line summary: `Plan: 42 invoices, 123,456.78 USD, 9,870.00 EUR`.
+  /// The one-line summary: `Plan: 42 invoices, 123,456.78 USD, 9,870.00 EUR` (`42 invoices and 3 debit notes`
+  /// when fees were billed on debit notes).
   public static func summary(_ r: BillingResult) -> String {
-    let n = r.invoices.count
+    let notes = r.invoices.count { $0.kind == .debitNote }
+    let n = r.invoices.count - notes
     var s = "Plan: \(n) invoice\(n == 1 ? "" : "s")"
+    if notes > 0 { s += " and \(notes) debit note\(notes == 1 ? "" : "s")" }
     let t = totals(r)
     if !t.isEmpty { s += ", " + t }
     if r.alreadyIssued > 0 { s += " (\(r.alreadyIssued) already issued, not repeated)" }
@@ -158,7 +161,7 @@ public enum InvoiceRenderer {
 
   /// One invoice's block of text.
   static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
-      var out = "\n+ invoice \(inv.key)\n"
+      var out = "\n+ \(inv.kind == .debitNote ? "debit note" : "invoice") \(inv.key)\(numberText(inv))\n"
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
       out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
       for l in inv.lines {
@@ -188,6 +191,12 @@ public enum InvoiceRenderer {
     return out
   }
 
+  /// ", number NW-2026-00042" (", number NW-2026-00042 (provisional: apply gives the number)" in a dry run).
+  static func numberText(_ inv: PlannedInvoice) -> String {
+    guard let n = inv.number else { return "" }
+    return ", number \(n)" + (inv.numberIsProvisional ? " (provisional: apply gives the number)" : "")
+  }
+
   /// JSON for machines (ordered keys, exact decimals as strings).
   public static func json(_ r: BillingResult) -> JSON { json(r, invoices: r.invoices) }
 
@@ -201,6 +210,7 @@ public enum InvoiceRenderer {
         "summary",
         .object([
           ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)), ("zero_skipped", .int(r.zeroSkipped)),
+          ("debit_notes", .int(r.invoices.count { $0.kind == .debitNote })),
           ("totals", totalsJSON(sums)),
         ])
       ),
@@ -213,7 +223,8 @@ public enum InvoiceRenderer {
     }
       let c = inv.currency
       var fields: [(String, JSON)] = [
-        ("key", .string(inv.key)), ("contract", .string(inv.contractID)), ("customer", .string(inv.customerID)),
+        ("key", .string(inv.key)), ("kind", .string(inv.kind.rawValue)), ("number", inv.number.map(JSON.string) ?? .null),
+        ("number_is_provisional", .bool(inv.numberIsProvisional)), ("contract", .string(inv.contractID)), ("customer", .string(inv.customerID)),
         ("customer_name", .string(inv.customerName)), ("plan", .string(inv.plan)), ("currency", .string(c.code)),
         ("issue_date", .string(inv.issueDate.description)), ("period", period(inv.periodStart, inv.periodEnd)),
         (
@@ -285,7 +296,8 @@ public enum InvoiceRenderer {
   }
 
   /// The header of the invoices CSV (no line end).
-  public static let csvHeader = "invoice,customer,contract,plan,currency,issue_date,due_date,kind,description,quantity,unit_price,amount,period_start,period_end,rule"
+  public static let csvHeader =
+    "invoice,number,document,customer,contract,plan,currency,issue_date,due_date,kind,description,quantity,unit_price,amount,period_start,period_end,rule"
 
   /// CSV for spreadsheets: one row per line, tax and total.
   public static func csv(_ r: BillingResult) -> String {
@@ -297,7 +309,10 @@ public enum InvoiceRenderer {
   /// The invoices' CSV rows, each starting with `lead` (cells already written as CSV, with their comma).
   public static func csvRows(_ invoices: [PlannedInvoice], lead: String = "", into out: inout String) {
     for inv in invoices {
-      let head = [inv.key, inv.customerID, inv.contractID, inv.plan, inv.currency.code, inv.issueDate.description, inv.dueDate.description]
+      let head = [
+        inv.key, inv.number ?? "", inv.kind.rawValue, inv.customerID, inv.contractID, inv.plan, inv.currency.code, inv.issueDate.description,
+        inv.dueDate.description,
+      ]
       func row(_ kind: String, _ desc: String, _ q: String, _ u: String, _ amt: Fixed, _ ps: String, _ pe: String, _ rule: String) {
         out += lead + (head + [kind, desc, q, u, plain(amt, inv.currency), ps, pe, rule]).map(csvField).joined(separator: ",") + "\r\n"
       }

@@ -4,6 +4,7 @@ import AccrueCompiler
 import AccrueCore
 import AccrueData
 import AccrueImport
+import AccrueLedger
 import AccrueModel
 
 /// Day by day, what billing and collections would produce, each day seeing what the days before produced
@@ -29,13 +30,21 @@ public enum ForecastRun {
       d.issuedKeys.formUnion(b.invoices.map(\.key))
       for inv in b.invoices { if let o = open(inv, d) { extra.append(o) } }
       var reminders: [Reminder] = []
+      var documents = b.invoices
       if !plan.cadences.isEmpty {
         let c = Collections.run(plan: plan, data: d, asOf: day, history: history, extraInvoices: extra)
         if !c.failures.isEmpty { return (days, issues, c.failures) }
         reminders = c.reminders
         history += c.reminders.map(\.sent)
+        // The fees the day's reminders charge, each on a debit note of its own (as apply bills them).
+        for (fee, r) in FeeBook.charged(by: reminders, asOf: day) {
+          let note = FeeBook.debitNote(fee, reminder: reminders[r])
+          documents.append(note)
+          if let o = open(note, d) { extra.append(o) }
+        }
+        OutputOrder.sortInvoices(&documents)
       }
-      days.append(ForecastDay(date: day, invoices: b.invoices, reminders: reminders))
+      days.append(ForecastDay(date: day, invoices: documents, reminders: reminders))
       guard let next = day.adding(days: 1) else { break }
       day = next
     }

@@ -44,12 +44,31 @@ public enum Produce {
           // Collections works customer by customer in the order of customers.csv: its reminders are put in an
           // order of their own (customer id, key), so that the output does not depend on the order of the rows.
           OutputOrder.sortReminders(&c.reminders)
+          out.fees = FeeBook.charged(by: c.reminders, asOf: asOf).map(\.fee)
           out.collections = c
         }
       }
     }
     out.issues += ledgerIssues
+    if steps.contains(where: { $0.stage == .billing }) {
+      billFees(&out, journal: journal, asOf: asOf) { id in d.customerIndex[id].map { d.customers[$0].name } ?? "" }
+    }
     return out
+  }
+
+  /// Debit notes for the fees not billed yet (earlier runs' and this run's), one per fee, among the invoices.
+  static func billFees(_ out: inout RunOutput, journal: Journal?, asOf: CivilDate, name: (String) -> String) {
+    let earlier = (journal?.fees ?? []).filter { $0.billedOn == nil }
+    let unbilled = earlier + out.fees
+    guard !unbilled.isEmpty else { return }
+    let reminders = out.collections?.reminders ?? []
+    let byKey = Dictionary(reminders.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+    for f in unbilled {
+      let note = byKey[f.reminder].map { FeeBook.debitNote(f, reminder: reminders[$0]) } ?? FeeBook.debitNote(f, customerName: name(f.customer), issued: asOf)
+      out.billing.invoices.append(note)
+      out.feeBillings.append((f.key, note.key))
+    }
+    OutputOrder.sortInvoices(&out.billing.invoices)
   }
 
   /// The journal items of a run's outputs.
@@ -65,6 +84,8 @@ extension Produce {
   /// The ledger record of a run's outputs (its run number and folder are set when it is committed).
   /// `recordedAt`: when it is recorded, an audit fact no computation reads.
   public static func record(_ o: RunOutput, recordedAt: String) -> LedgerRecord {
-    LedgerRecord(run: 0, asOf: o.billing.asOf, folder: "", items: items(o), documents: o.billing.invoices, recordedAt: recordedAt)
+    LedgerRecord(
+      run: 0, asOf: o.billing.asOf, folder: "", items: items(o), documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
+      recordedAt: recordedAt)
   }
 }

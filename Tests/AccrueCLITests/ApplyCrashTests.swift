@@ -96,7 +96,7 @@ struct ApplyCrashTests {
     let (status, _) = try Self.apply(clean)
     #expect(status == 0)
     let reference = try Self.consistent(clean)
-    #expect(reference.count == 70)  // 52 invoices, 11 reminders, 7 matches
+    #expect(reference.count == 71)  // 52 invoices, 1 debit note (a late fee), 11 reminders, 7 matches
     // (The run folder's mark, `.accrue-run`, names its state folder's id: it differs between two state folders.)
     let referenceFiles = try FileManager.default.contentsOfDirectory(atPath: clean + "/out/run-0001-2026-11-01").filter { !$0.hasPrefix(".") }.sorted()
     // Before and after each step: the temporary folder, 8 files, its sync, the rename, the output folder's
@@ -138,7 +138,7 @@ struct ApplyCrashTests {
     }
     let (status, _) = try Self.apply(base)
     #expect(status == 0, "\(state): the next apply failed")
-    #expect(try Self.consistent(base).count == 70)
+    #expect(try Self.consistent(base).count == 71)
     #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-01"])
   }
 
@@ -159,10 +159,10 @@ struct ApplyCrashTests {
     }
     let (status, _) = try Self.apply(base)
     #expect(status == 0)
-    #expect(try Self.consistent(base).count == 70)
+    #expect(try Self.consistent(base).count == 71)
     let (second, _) = try Self.apply(base)
     #expect(second == 0)
-    #expect(try Self.consistent(base).count == 70)
+    #expect(try Self.consistent(base).count == 71)
   }
 }
 

@@ -44,7 +44,9 @@ struct DiffCommandTests {
     #expect(s == 2)
     #expect(out.contains("+ reminder INV-2026-0042/standard/final_notice  cust-014\n"))
     #expect(out.contains("- reminder INV-2026-0042/standard/second_reminder  cust-014  fees 29.50 USD"))
-    #expect(out.hasSuffix("Diff: reminders: 1 added, 1 removed, 0 changed\n"))
+    // The second reminder's late fee is no longer charged: its debit note goes too.
+    #expect(out.contains("- invoice INV-2026-0042/standard/second_reminder#1/debit-note  cust-014  29.50 USD"))
+    #expect(out.hasSuffix("Diff: invoices: 0 added, 1 removed, 0 changed; reminders: 1 added, 1 removed, 0 changed; invoiced -29.50 USD\n"))
   }
 
   @Test("a late fee change shows on the reminder that charges it")
