@@ -121,6 +121,10 @@ public final class LedgerStore {
         }
         fault?("began the ledger transaction")
         try write(r)
+        let broken = try breaches()
+        if !broken.isEmpty {
+          throw JournalError(message: "the ledger would not balance after this run, so it was not recorded: " + broken.joined(separator: "; "))
+        }
         fault?("wrote the run into the ledger")
       }
     } catch let e as JournalError { throw e } catch let e as SQLiteError {

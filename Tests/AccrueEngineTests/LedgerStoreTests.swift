@@ -110,3 +110,93 @@ struct LedgerStoreTests {
     #expect(throws: JournalError.self) { try LedgerStore.open(stateDir: dir) }
   }
 }
+
+/// Money is conserved in the ledger (issue "The receivables ledger"): whatever runs record, for every customer and
+/// currency, documents less what payments settled equals the open balance, and a run that would break it is refused.
+@Suite("Ledger conservation")
+struct LedgerConservationTests {
+  /// A seeded generator (SplitMix64): the same seed, the same runs.
+  struct Seeded {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return Int((z ^ (z >> 31)) % UInt64(n))
+    }
+  }
+
+  @Test("random runs of invoices and payments: the ledger always balances, and open balances add up", arguments: [1, 2, 3, 4, 5])
+  func randomRuns(seed: Int) throws {
+    var g = Seeded(state: UInt64(seed))
+    let dir = TemporaryPaths.make("ledger-prop")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let store = try LedgerStore.open(stateDir: dir)
+    var totals: [String: (customer: String, currency: Currency, total: Int64, settled: Int64)] = [:]
+    var day = LedgerStoreTests.day
+    for run in 1...8 {
+      var items: [JournalItem] = []
+      var documents: [PlannedInvoice] = []
+      for k in 0..<g.next(6) {
+        let currency: Currency = g.next(2) == 0 ? .USD : .JPY
+        let cents = Int64(1 + g.next(500_000))
+        var inv = LedgerStoreTests.invoice("k\(k)/\(run)", total: "0", currency: currency)
+        inv.customerID = "c\(g.next(4))"
+        inv.total = Fixed(minorUnits: cents, exponent: currency.minorUnits)
+        inv.subtotal = inv.total
+        documents.append(inv)
+        items.append(.invoice(IssuedInvoice(key: inv.key, date: day, customer: inv.customerID)))
+        totals[inv.key] = (inv.customerID, currency, cents, 0)
+      }
+      // Payments settle part or all of what is open on earlier documents, some with a write-off.
+      for (p, key) in totals.keys.sorted().enumerated() where g.next(3) == 0 {
+        let t = totals[key]!
+        let open = t.total - t.settled
+        guard open > 0 else { continue }
+        let applied = Int64(g.next(Int(open))) + 1
+        let writtenOff = g.next(4) == 0 ? open - applied : 0
+        let e = t.currency.minorUnits
+        var s = PostedPayment.Settlement(
+          invoice: key, settled: Fixed(minorUnits: applied + writtenOff, exponent: e), paidBefore: Fixed(minorUnits: t.settled, exponent: e), places: e)
+        s.writtenOff = Fixed(minorUnits: writtenOff, exponent: e)
+        var pay = PostedPayment(key: "payment:r\(run)p\(p)", date: day, customer: t.customer, rule: "r", status: .applied, settlements: [s])
+        pay.amount = Money(amount: Fixed(minorUnits: applied, exponent: e), currency: t.currency)
+        items.append(.cashApplication(pay))
+        totals[key]!.settled += applied + writtenOff
+      }
+      try store.record(LedgerRecord(run: run, asOf: day, folder: "run-\(run)", items: items, documents: documents, recordedAt: "t"), expectedLast: run - 1)
+      #expect(try store.verify().isEmpty)
+      day = day.adding(days: 30)!
+    }
+    // Open balances from the ledger's own rows agree with the sums kept here, per customer and currency.
+    let j = try LedgerStore.read(stateDir: dir)
+    var settled: [String: Fixed] = [:]
+    for p in j.postedPayments { for s in p.settlements { settled[s.invoice] = (settled[s.invoice] ?? .zero).adding(s.settled)! } }
+    for r in j.receivables {
+      let t = totals[r.key]!
+      #expect(r.total.subtracting(settled[r.id] ?? .zero)! == Fixed(minorUnits: t.total - t.settled, exponent: r.currency.minorUnits))
+    }
+  }
+
+  @Test("a run that would settle a document beyond its total is refused whole; the ledger keeps balancing")
+  func overApplication() throws {
+    let dir = TemporaryPaths.make("ledger-prop")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let store = try LedgerStore.open(stateDir: dir)
+    let inv = LedgerStoreTests.invoice("k1/1", total: "100.00")
+    try store.record(
+      LedgerRecord(
+        run: 1, asOf: LedgerStoreTests.day, folder: "run-1", items: [.invoice(IssuedInvoice(key: inv.key, date: LedgerStoreTests.day, customer: "c1"))],
+        documents: [inv], recordedAt: "t"), expectedLast: 0)
+    let s = PostedPayment.Settlement(invoice: inv.key, settled: Fixed("100.01")!, paidBefore: .zero, places: 2)
+    var pay = PostedPayment(key: "payment:p1", date: LedgerStoreTests.day, customer: "c1", rule: "r", status: .applied, settlements: [s])
+    pay.amount = Money(amount: Fixed("100.01")!, currency: .USD)
+    let e = #expect(throws: JournalError.self) {
+      try store.record(LedgerRecord(run: 2, asOf: LedgerStoreTests.day, folder: "run-2", items: [.cashApplication(pay)], recordedAt: "t"), expectedLast: 1)
+    }
+    #expect(e?.message.contains("would not balance") == true)
+    #expect(try store.lastRun() == 1)
+    #expect(try store.verify().isEmpty)
+  }
+}
