@@ -24,6 +24,11 @@ struct ScannedFormat {
 extension CheckerState {
   static let placeholderNames = ["year", "month", "entity", "seq"]
   static let placeholderList = "{year}, {month}, {entity}, {seq} and {seq:N}"
+  /// How other systems and spreadsheets write these placeholders.
+  static let placeholderAliases = [
+    "yyyy": "year", "yy": "year", "yr": "year", "mm": "month", "mon": "month", "n": "seq", "nr": "seq", "no": "seq",
+    "num": "seq", "number": "seq", "counter": "seq", "sequence": "seq", "company": "entity", "legal_entity": "entity",
+  ]
 
   /// Reads a number format from the string's bytes as written (so each placeholder has its own span), reporting
   /// braces that make no placeholder (E0601), unknown placeholders (E0602) and widths out of range (E0411).
@@ -119,7 +124,9 @@ extension CheckerState {
       return .sequence(width: n)
     default:
       let trimmed = key.trimmingSpaces()
-      let sug = Self.placeholderNames.contains(trimmed) ? trimmed : Suggest.closest(to: key, in: Self.placeholderNames)
+      let sug =
+        Self.placeholderNames.contains(trimmed)
+        ? trimmed : Self.placeholderAliases[trimmed.lowercased()] ?? Suggest.closest(to: key, in: Self.placeholderNames)
       let written = sug.map { "{" + $0 + (width.map { ":" + $0 } ?? "") + "}" }
       report(
         .unknownPlaceholder, "'{\(inner)}' is not a placeholder of number formats", at: s,
