@@ -195,7 +195,7 @@ extension CheckerState {
       .numbersCouldCollide, "debit notes are numbered like invoices, so numbers could collide: \(example)", at: dnDecl.format.span,
       notes: [Note("invoices are numbered here", at: invDecl.format.span)],
       help: "give debit notes a format of their own, such as \(Self.written(suggestion).quotedForMessage), "
-        + "or leave out 'number debit notes' so that they take numbers from the invoices' sequence")
+        + "or leave out 'number debit notes' so that debit notes use the invoice numbering")
   }
 
   /// A format written back from its pieces.

@@ -88,7 +88,7 @@ extension DiagnosticCode {
     Invoices and debit notes have sequences of their own. When their formats are the same in every
     literal part and placeholder, the first invoice and the first debit note get the same number,
     and a payment quoting it could not say which it pays. Give debit notes a format of their own, or
-    leave out `number debit notes`: debit notes then take numbers from the invoices' sequence.
+    leave out `number debit notes`: debit notes then use the invoice numbering.
 
     Wrong:
         number invoices "NW-{year}-{seq:5}" per year
