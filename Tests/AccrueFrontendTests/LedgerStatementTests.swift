@@ -114,6 +114,38 @@ struct LedgerStatementTests {
     #expect(data.contracts[0].record[dn.slot] == .text("EU"))
   }
 
+  /// The plan of a conformance rule set.
+  static func conformancePlan(_ folder: String) throws -> ExecutablePlan {
+    let load = RuleSetLoader.load(paths: [ConformanceTests.suite.appendingPathComponent(folder).path])
+    let (results, diags) = Frontend.check(load)
+    try #require(diags.isEmpty && results.count == 1, "\(diags.map(\.message))")
+    return PlanCompiler.compile(results[0].1.program, sources: load.sources)
+  }
+
+  @Test("the conformance rule sets compile to the numbers, fee billing and credit use their tests work out by hand")
+  func conformanceRuleSets() throws {
+    let a = try Self.conformancePlan("ledger")
+    let inv = try #require(a.invoiceNumbering)
+    let dn = try #require(a.debitNoteNumbering)
+    #expect(inv.format(year: 2026, month: 11, entity: "", sequence: 1) == "NW-2026-00001")
+    #expect(inv.perYear && inv.entity == nil)
+    #expect(dn.format(year: 2026, month: 11, entity: "TR", sequence: 1) == "TR-D2026-00001")
+    #expect(dn.perYear && dn.entity?.record == .customer && dn.entity?.name == "customer.entity")
+    #expect(a.feeBilling == .debitNotes && a.feeBillingRule != nil)
+    #expect(a.creditUse == .oldestFirst && a.creditUseRule != nil)
+
+    let b = try Self.conformancePlan("ledger-alternatives")
+    let binv = try #require(b.invoiceNumbering)
+    let bdn = try #require(b.debitNoteNumbering)
+    #expect(binv.format(year: 2026, month: 11, entity: "US", sequence: 1) == "US-202611-0001")
+    #expect(binv.format(year: 2026, month: 11, entity: "EU", sequence: 1) == "EU-202611-0001")
+    #expect(binv.perMonth && binv.entity?.record == .contract && binv.entity?.name == "contract.series")
+    #expect(bdn.format(year: 2026, month: 11, entity: "", sequence: 2) == "DN-000002")
+    #expect(!bdn.perYear && !bdn.perMonth && bdn.entity == nil)
+    #expect(b.feeBilling == .nextInvoice && b.feeBillingRule?.file.hasSuffix("ledger-alternatives/ledger.accrue") == true)
+    #expect(b.creditUse == .held && b.creditUseRule != nil)
+  }
+
   // MARK: - Writing numbers
 
   @Test(
