@@ -117,6 +117,8 @@ public struct CheckedProgram: Sendable {
   public var cadences: [Located<CadenceDecl>]
   /// Match rules in rule order.
   public var matches: [Located<MatchDecl>]
+  /// The receivables ledger's statements: numbering, fee billing, account credit.
+  public var ledger = LedgerStatements()
 
   /// The name of a symbol.
   public func name(_ s: Symbol) -> String {

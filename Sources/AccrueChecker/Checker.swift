@@ -101,6 +101,10 @@ final class CheckerState {
 
   var topSettings = Settings()
   var topSettingSpans: [String: Span] = [:]
+  /// The receivables ledger's statements, checked (`checkLedger`).
+  var ledger = LedgerStatements()
+  /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
+  var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
   var lets: [Symbol: LetEntry] = [:]
   var letOrder: [LetEntry] = []
   var defines: [Symbol: DefineEntry] = [:]
@@ -219,7 +223,7 @@ final class CheckerState {
       lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       customFields: customFields, calendars: calendars, metrics: metrics, plans: plans, cadences: cadences,
-      matches: matches)
+      matches: matches, ledger: ledger)
   }
 
   // MARK: - Driver
@@ -254,6 +258,7 @@ final class CheckerState {
     // 2. Settings, then names (so later checks see every declaration whatever the order).
     for (d, _) in ordered { if case .setting(let s) = d { applyTopSetting(s) } }
     for (d, f) in ordered { declare(d, f) }
+    checkLedger(ordered)
 
     // 3. Definitions, then blocks.
     for e in letOrderSnapshot() { checkLet(e) }
@@ -356,7 +361,7 @@ final class CheckerState {
 
   func declare(_ d: Decl, _ f: FileID) {
     switch d {
-    case .include, .setting: break
+    case .include, .setting, .numbering, .feeBilling, .creditUse: break
     case .let(let l):
       guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
       let e = LetEntry(l, f)

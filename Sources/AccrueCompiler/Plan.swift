@@ -172,6 +172,16 @@ public struct ExecutablePlan: Sendable {
   public var fieldDefaults: [RecordKind: [Int: RValue]] = [:]
   /// The rule files, to say where an expression that failed at run time is written.
   public var sources = SourceMap()
+  /// `number invoices "..."` (nil: an invoice's id is its key).
+  public var invoiceNumbering: NumberingRule? = nil
+  /// `number debit notes "..."` (nil: debit notes take numbers from the invoice numbering).
+  public var debitNoteNumbering: NumberingRule? = nil
+  /// `fees billed as debit notes` (the default) or `on next invoice`, and where it is stated (nil: not stated).
+  public var feeBilling: FeeBilling = .debitNotes
+  public var feeBillingRule: RuleRef? = nil
+  /// `account credit held` (the default) or `applied oldest first`, and where it is stated (nil: not stated).
+  public var creditUse: CreditUse = .held
+  public var creditUseRule: RuleRef? = nil
 
   /// Where a span of the rules is: file, line and column.
   public func ref(_ span: Span) -> RuleRef {
@@ -334,6 +344,7 @@ public enum PlanCompiler {
     out.calendars = calendars
     out.cadences = cadences
     out.matchRules = compileMatchRules(program, &ec, ref, sources)
+    compileLedger(program.ledger, into: &out, ref)
     // Field defaults are constants (they may use lets): evaluated once, here.
     let env = Env(asOf: CivilDate(dayNumber: 0))
     for l in lets { env.lets.append(l.eval(env)) }

@@ -1,6 +1,6 @@
 // The catalogue of every diagnostic Accrue reports. Ids are stable: never renumber, never reuse.
-// E01xx lexical, E02xx syntax, E03xx names and files, E04xx types and units, E05xx rule conflicts.
-// Keep each group sorted by id.
+// E01xx lexical, E02xx syntax, E03xx names and files, E04xx types and units, E05xx rule conflicts,
+// E06xx the receivables ledger (Catalog+Ledger.swift). Keep each group sorted by id.
 
 extension DiagnosticCode {
   // MARK: - Lexical (E01xx)
@@ -357,12 +357,14 @@ extension DiagnosticCode {
     """
     Each block sees the records it works on: plans and charges see `contract` and `customer`;
     metrics see `event`; cadences and steps see `invoice` and `customer`; match rules see `payment`
-    and (after payer resolution) `customer`. `as_of` is visible everywhere.
+    and (after payer resolution) `customer`. `as_of` is visible everywhere. Numbers are counted per a
+    field of the `customer` or the `contract` (`number invoices "..." per customer.entity`).
 
     Wrong:
         cadence standard {
           applies when payment.amount > 0.00 USD
         }
+        number invoices "{entity}-{seq:5}" per invoice.currency
     """)
 
   public static let unknownReference = DiagnosticCode(
@@ -579,7 +581,7 @@ extension DiagnosticCode {
     """
     Some statements limit their values: a discount is at most 100%, a tax rate is 0% to 100%,
     counts of periods and invoices are whole and positive, day of month is 1 to 28 (or `last`),
-    prices are not negative.
+    prices are not negative, a number format's {seq:N} pads to 1 to 12 digits.
     """)
 
   // MARK: - Rule conflicts (E05xx)
@@ -653,6 +655,8 @@ extension DiagnosticCode {
     """
     Settings such as `currency`, `rounding`, `month end`, `period` or `payment terms` may be stated
     once per scope (the rule set, or one block). Two statements would contradict or repeat each other.
+    The receivables ledger's statements (`number invoices`, `number debit notes`, `fees billed`,
+    `account credit`) are stated once for the whole rule set, in any of its files.
     """)
 
   public static let installmentsNotWhole = DiagnosticCode(
@@ -735,5 +739,6 @@ extension DiagnosticCode {
     tierGap, tierOverlap, tiersBounded, stepsOutOfOrder, unreachableStep, duplicateSetting,
     installmentsNotWhole, unreachableRule, conflictingStatement, missingStatement, mayBeOutOfOrder,
     amountOnlyAcrossCustomers,
+    numberFormatBraces, unknownPlaceholder, sequencePlaceholder, formatScopeMismatch, conflictingScopes, numbersCouldCollide,
   ].sorted()
 }

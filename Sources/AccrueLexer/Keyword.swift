@@ -33,6 +33,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case actual, last
   // Conventions (stated choices)
   case tier, always, used, zero, issued, skipped, new, cycle, prorated
+  // The receivables ledger: numbering, fee billing, account credit
+  case debit, notes, fees, billed, `as`, invoice, applied, held
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -170,6 +170,12 @@ public enum Decl: Sendable {
   case plan(PlanDecl)
   case cadence(CadenceDecl)
   case match(MatchDecl)
+  /// `number invoices|debit notes "FORMAT" [per SCOPE, ...]` (the receivables ledger).
+  case numbering(NumberingDecl)
+  /// `fees billed as debit notes | on next invoice`.
+  case feeBilling(FeeBillingDecl)
+  /// `account credit applied oldest first | held`.
+  case creditUse(CreditUseDecl)
 
   /// The declaration's span.
   public var span: Span {
@@ -184,6 +190,9 @@ public enum Decl: Sendable {
     case .plan(let d): d.span
     case .cadence(let d): d.span
     case .match(let d): d.span
+    case .numbering(let d): d.span
+    case .feeBilling(let d): d.span
+    case .creditUse(let d): d.span
     }
   }
 }

@@ -288,7 +288,9 @@ public struct Parser {
     let article = "aeiou".contains(blockName.first ?? "x") ? "an" : "a"
     if t.kind == .identifier {
       let w = text(t)
-      if let s = Suggest.closest(to: w, in: words.map(\.spelling)) {
+      if let help = ledgerStatementHelp(t, next: peek()) {
+        error(.unknownStatement, "'\(w) \(text(peek()))' cannot be stated in \(article) \(blockName)", t, help: help)
+      } else if let s = Suggest.closest(to: w, in: words.map(\.spelling)) {
         error(
           .unknownStatement, "unknown statement '\(w)' in \(article) \(blockName)", t, help: "did you mean '\(s)'?",
           fix: FixIt("replace '\(w)' with '\(s)'", edits: [Edit(span(t), s)]))
@@ -306,7 +308,8 @@ public struct Parser {
   // MARK: - File
 
   static let topWords: [Keyword] = [
-    .include, .currency, .rounding, .month, .first, .zero, .let, .define, .field, .calendar, .metric, .plan, .cadence, .match,
+    .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
+    .plan, .cadence, .match,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -351,6 +354,12 @@ public struct Parser {
     case .currency, .rounding, .month, .first, .zero:
       guard let s = parseSetting() else { return nil }
       return .setting(s)
+    case .number:
+      return parseNumbering().map { .numbering($0) }
+    case .fees:
+      return parseFeeBilling().map { .feeBilling($0) }
+    case .account:
+      return parseCreditUse().map { .creditUse($0) }
     case .let:
       return parseLet().map { .let($0) }
     case .define:
