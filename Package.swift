@@ -54,7 +54,8 @@ let package = Package(
       name: "AccrueCollections",
       dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueChecker", "AccrueCompiler", "AccrueParallel"]),
     // The books: the receivables ledger (the state folder's SQLite database), numbering, what cash applied closes, aging.
-    .target(name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueSQLite"]),
+    .target(
+      name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueCompiler", "AccrueSQLite"]),
 
     // The run: its stages as a named list, the journal and apply, forecasts, diffs, rule tests.
     .target(

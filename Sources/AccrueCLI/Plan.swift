@@ -304,7 +304,7 @@ enum ApplyCommand {
     let journal = inputs.journal ?? Journal()
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(RunOutput.Part.init))
+      only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true)
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }

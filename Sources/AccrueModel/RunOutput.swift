@@ -14,6 +14,8 @@ public struct RunOutput: Sendable {
   public var fees: [LedgerFee] = []
   /// Fees billed by this run's documents (debit notes, or lines on invoices): fee key, document key.
   public var feeBillings: [(fee: String, document: String)] = []
+  /// Numbers given to this run's documents: sequence, number in it, document key (provisional in a dry run).
+  public var numbers: [(scope: String, sequence: Int, document: String)] = []
 
   public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
     self.billing = billing

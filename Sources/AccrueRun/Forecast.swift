@@ -17,6 +17,7 @@ public enum ForecastRun {
     var ledgerIssues: [DataIssue] = []
     if let journal { (d, ledgerIssues) = data.recording(journal, plan: plan, asOf: from) }
     var history = journal?.sentReminders ?? []
+    var sequences = journal?.sequences ?? [:]
     var extra: [OpenInvoice] = []
     var days: [ForecastDay] = []
     var issues: [DataIssue] = ledgerIssues
@@ -44,6 +45,10 @@ public enum ForecastRun {
         }
         OutputOrder.sortInvoices(&documents)
       }
+      // Provisional numbers, continuing from day to day as daily applies would give them.
+      let (given, numberFailures) = Numbering.assign(&documents, plan: plan, data: d, last: sequences, provisional: true)
+      if !numberFailures.isEmpty { return (days, issues, numberFailures) }
+      for g in given { sequences[g.scope] = g.sequence }
       days.append(ForecastDay(date: day, invoices: documents, reminders: reminders))
       guard let next = day.adding(days: 1) else { break }
       day = next

@@ -12,12 +12,15 @@ import AccrueParallel
 /// The produce step shared by `plan` and `apply`: the run's stages (`Stage`) as of a date, less what the journal
 /// records as already produced.
 public enum Produce {
-  /// Runs the stages `Stage.steps` lists, each timed under its name. With a journal, its invoices count as
-  /// issued, its reminders as sent and its payments as applied, so only what is new comes out. Payments applied
-  /// automatically count as paid before dunning: nobody gets a reminder for an invoice this run's cash closed.
+  /// Runs the stages `Stage.steps` lists, each timed under its name. With a journal (the ledger's history), its
+  /// invoices count as issued, its reminders as sent and its payments as applied, so only what is new comes out.
+  /// Payments applied automatically count as paid before dunning: nobody gets a reminder for an invoice this run's
+  /// cash closed. The books' steps (`Books`) bill fees, use credit on account and number the documents; numbers
+  /// are provisional unless `finalNumbers` (apply).
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil, explain: String? = nil,
-    whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil, explanations: Bool = true
+    whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil, explanations: Bool = true,
+    finalNumbers: Bool = false
   ) -> RunOutput {
     var d = data
     var ledgerIssues: [DataIssue] = []
@@ -33,10 +36,12 @@ public enum Produce {
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
+          if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
-          let r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: journal?.items ?? [], explanations: explanations)
-          // Collections sees this cash even when only reminders are shown.
-          if steps.contains(where: { $0.stage == .collections }) { d.recordPayments(r) }
+          var r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: journal?.items ?? [], explanations: explanations)
+          // Collections sees this cash even when only reminders are shown; credit on account is used after it.
+          if steps.contains(where: { $0.stage == .collections }) || plan.creditUse == .oldestFirst { d.recordPayments(r) }
+          if plan.creditUse == .oldestFirst { Books.useCredit(&r, data: &d, journal: journal, plan: plan, asOf: asOf) }
           if step.shown { out.cash = r }
         case .collections:
           var c = Collections.run(
@@ -51,24 +56,10 @@ public enum Produce {
     }
     out.issues += ledgerIssues
     if steps.contains(where: { $0.stage == .billing }) {
-      billFees(&out, journal: journal, asOf: asOf) { id in d.customerIndex[id].map { d.customers[$0].name } ?? "" }
+      if plan.feeBilling == .debitNotes { Books.billFeesOnDebitNotes(&out, journal: journal, data: d, asOf: asOf) }
+      Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
     }
     return out
-  }
-
-  /// Debit notes for the fees not billed yet (earlier runs' and this run's), one per fee, among the invoices.
-  static func billFees(_ out: inout RunOutput, journal: Journal?, asOf: CivilDate, name: (String) -> String) {
-    let earlier = (journal?.fees ?? []).filter { $0.billedOn == nil }
-    let unbilled = earlier + out.fees
-    guard !unbilled.isEmpty else { return }
-    let reminders = out.collections?.reminders ?? []
-    let byKey = Dictionary(reminders.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
-    for f in unbilled {
-      let note = byKey[f.reminder].map { FeeBook.debitNote(f, reminder: reminders[$0]) } ?? FeeBook.debitNote(f, customerName: name(f.customer), issued: asOf)
-      out.billing.invoices.append(note)
-      out.feeBillings.append((f.key, note.key))
-    }
-    OutputOrder.sortInvoices(&out.billing.invoices)
   }
 
   /// The journal items of a run's outputs.
@@ -86,6 +77,6 @@ extension Produce {
   public static func record(_ o: RunOutput, recordedAt: String) -> LedgerRecord {
     LedgerRecord(
       run: 0, asOf: o.billing.asOf, folder: "", items: items(o), documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
-      recordedAt: recordedAt)
+      numbers: o.numbers, recordedAt: recordedAt)
   }
 }

@@ -31,6 +31,8 @@ public enum RuleExpectation: Sendable, Equatable {
     case due(CivilDate)
     case issued(CivilDate)
     case lines(Int)
+    /// The number `apply` would give it (`number invoices`), with an empty ledger.
+    case number(String)
     case earlyPaymentDiscount(Fixed, until: CivilDate)
     /// The n-th installment (from 1): amount and due date.
     case installment(Int, Fixed, due: CivilDate)
@@ -85,6 +87,7 @@ extension RuleExpectation.InvoiceFigure {
     case .due(let d): "due \(d)"
     case .issued(let d): "issued \(d)"
     case .lines(let n): "lines \(n)"
+    case .number(let n): "number \(n)"
     case .earlyPaymentDiscount(let a, let d): "early payment discount \(amount(a)) until \(d)"
     case .installment(let n, let a, let d): "installment \(n) \(amount(a)) due \(d)"
     }
@@ -104,6 +107,7 @@ extension RuleExpectation.InvoiceFigure {
       return sum == a ? nil : "tax \(money(sum))"
     case .due(let d): return inv.dueDate == d ? nil : "due \(inv.dueDate)"
     case .issued(let d): return inv.issueDate == d ? nil : "issued \(inv.issueDate)"
+    case .number(let n): return inv.number == n ? nil : inv.number.map { "number \($0)" } ?? "no number (the rules do not number invoices)"
     case .lines(let n):
       return inv.lines.count == n ? nil : "\(inv.lines.count) lines: " + inv.lines.map { RuleTestSpec.quote($0.description) }.joined(separator: ", ")
     case .earlyPaymentDiscount(let a, let d):
@@ -208,6 +212,7 @@ extension RuleTestSpec {
       for l in inv.lines { out.append(.invoiceLine(key: inv.key, description: l.description, amount: l.amount)) }
       for t in inv.taxes { out.append(.invoice(key: inv.key, .tax(label: t.label, t.amount))) }
       out.append(.invoice(key: inv.key, .due(inv.dueDate)))
+      if let n = inv.number { out.append(.invoice(key: inv.key, .number(n))) }
     }
     let reminders = c?.reminders ?? []
     out.append(.reminderCount(reminders.count))
@@ -231,7 +236,7 @@ extension RuleTestSpec {
   /// Every form an expectation may take: the message of a line that is none of them.
   static let forms = ExpectationSyntax(
     message: "expected one of: expect invoices N | expect invoice KEY total AMOUNT CUR | expect invoice KEY line \"TEXT\" AMOUNT | "
-      + "expect invoice KEY (subtotal AMOUNT | tax [\"LABEL\"] AMOUNT | due DATE | issued DATE | lines N | "
+      + "expect invoice KEY (subtotal AMOUNT | tax [\"LABEL\"] AMOUNT | due DATE | issued DATE | lines N | number NUMBER | "
       + "early payment discount AMOUNT until DATE | installment N AMOUNT due DATE) | expect no invoice KEY | "
       + "expect reminders N | expect reminder KEY [action \"KIND\" [AMOUNT] | covers INVOICE] | expect no reminder KEY | "
       + "expect total AMOUNT CUR | expect matches N | expect match PAYMENT STATUS [queue \"NAME\"] | "
@@ -289,6 +294,7 @@ extension RuleTestSpec {
     case "due": return figure(date(w.next()).map { .due($0) })
     case "issued": return figure(date(w.next()).map { .issued($0) })
     case "lines": return figure(w.next().flatMap(Int.init).map { .lines($0) })
+    case "number": return figure(w.next().map { .number($0) })
     case "early":
       guard w.next() == "payment", w.next() == "discount", let a = amount(w.next()), w.next() == "until", let d = date(w.next()) else {
         return .failure(forms)

@@ -1,0 +1,80 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueModel
+
+/// Numbers for the documents of a run, as the rules state them (`number invoices "NW-{year}-{seq:5}" per year`):
+/// gapless in each sequence, continuing from the last number the ledger recorded, given in a stated order. A dry
+/// run gives the same numbers, marked provisional: `apply` gives them for good.
+public enum Numbering {
+  /// A number given: its sequence (`Numbering.scope`), its place in it, and the document's key.
+  public typealias Given = (scope: String, sequence: Int, document: String)
+
+  /// The sequence a document's number comes from: the kind it is numbered as (`invoice`, or `debit_note` when
+  /// debit notes have a numbering of their own), then the year (`per year`), the year and month (`per month`) and
+  /// the scope field's value (`per customer.X`), separated by '/': `invoice/2026`, `debit_note/2026-11/TR`.
+  public static func scope(_ kind: LedgerInvoice.Kind, _ r: NumberingRule, issued: CivilDate, entity: String) -> String {
+    var s = kind.rawValue
+    if r.perYear { s += "/" + String(issued.year) }
+    if r.perMonth { s += "/" + String(issued.year) + "-" + (issued.month < 10 ? "0" : "") + String(issued.month) }
+    if r.entity != nil { s += "/" + entity }
+    return s
+  }
+
+  /// Gives each document its number, in this order: issue date, then customer id, then key (as bytes compare).
+  /// Debit notes use the debit note numbering, or the invoice numbering when the rules state none. `last` is the
+  /// last number of each sequence the ledger recorded. Without an invoice numbering nothing is numbered (an
+  /// invoice's id is then its key). A document whose scope field has no value cannot be numbered: a failure at
+  /// the numbering's rule.
+  public static func assign(
+    _ documents: inout [PlannedInvoice], plan: ExecutablePlan, data: Dataset, last: [String: Int], provisional: Bool
+  ) -> (given: [Given], failures: [RunFailure]) {
+    guard let invoices = plan.invoiceNumbering else { return ([], []) }
+    let order = documents.indices.sorted { a, b in
+      let (x, y) = (documents[a], documents[b])
+      if x.issueDate != y.issueDate { return x.issueDate < y.issueDate }
+      if !x.customerID.utf8.elementsEqual(y.customerID.utf8) { return x.customerID.utf8.lexicographicallyPrecedes(y.customerID.utf8) }
+      return x.key.utf8.lexicographicallyPrecedes(y.key.utf8)
+    }
+    var next = last
+    var given: [Given] = []
+    var failures: [RunFailure] = []
+    for i in order {
+      let own = documents[i].kind == .debitNote ? plan.debitNoteNumbering : nil
+      let rule = own ?? invoices
+      let kind: LedgerInvoice.Kind = own == nil ? .invoice : .debitNote
+      var entity = ""
+      if let field = rule.entity {
+        guard let value = entityValue(field, documents[i], data), !value.isEmpty else {
+          failures.append(
+            RunFailure(
+              message: "\(field.name) is empty for this document, so 'per \(field.name)' gives its number no sequence; fill it in the data, or give the field a default",
+              rule: rule.rule, subject: "\(documents[i].kind == .debitNote ? "debit note" : "invoice") \(documents[i].key)"))
+          continue
+        }
+        entity = value
+      }
+      let issued = documents[i].issueDate
+      let s = scope(kind, rule, issued: issued, entity: entity)
+      let n = (next[s] ?? 0) + 1
+      next[s] = n
+      documents[i].number = rule.format(year: issued.year, month: issued.month, entity: entity, sequence: n)
+      documents[i].numberIsProvisional = provisional
+      given.append((s, n, documents[i].key))
+    }
+    return (given, failures)
+  }
+
+  /// The scope field's value for a document: the customer's, or the contract's (a debit note's contract is that of
+  /// the invoice whose fee it bills; none when that invoice has no contract).
+  static func entityValue(_ field: (record: RecordKind, slot: Int, name: String), _ doc: PlannedInvoice, _ data: Dataset) -> String? {
+    let record: [RValue]?
+    switch field.record {
+    case .customer: record = data.customerIndex[doc.customerID].map { data.customers[$0].record }
+    case .contract: record = data.contractIndex[doc.contractID].map { data.contracts[$0].record }
+    default: record = nil
+    }
+    guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot] else { return nil }
+    return t
+  }
+}
