@@ -35,6 +35,13 @@ extension Matcher {
       }
       if hits.contains(where: { invoices[Int($0)].isCreditNote }) { hits = hits.filter { !invoices[Int($0)].isCreditNote } }
       if hits.count > 1 {
+        // A reference written as an invoice's number (letters and digits alike) names that invoice, whatever
+        // other invoices its digits alone also fit (ST-2026-0001 and the debit note SD-2026-0001).
+        let written = ReferenceKeys.keys(r).first
+        let exact = hits.filter { ReferenceKeys.keys(invoices[Int($0)].id).first == written }
+        if !exact.isEmpty && exact.count < hits.count { hits = exact }
+      }
+      if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { customerOf[Int($0)] == p } }
         if Set(hits.map { customerOf[Int($0)] }).count > 1 {

@@ -38,12 +38,30 @@ extension CollectionsRun {
           CollectionAction(
             kind: .agency, detail: "hand over \(money(total, currency)) to agency \(name)", amount: total, explanation: [.openBalanceOfCovered]))
       case .lateFee(let fixed, let percent):
-        actions.append(lateFee(fixed, percent, total, invoices[group[0].invoice], cad, step))
+        // Fees bear no fees: a debit note's balance is left out of the fee's base.
+        guard let (fine, base) = withoutDebitNotes(group, invoices, total) else {
+          actions.append(CollectionAction(kind: .lateFee, detail: "no late fee: a debit note bills fees and fees bear none", explanation: []))
+          continue
+        }
+        actions.append(lateFee(fixed, percent, base, invoices[fine[0].invoice], cad, step))
       case .interest(let rate, let dayCount):
-        actions.append(interest(rate, dayCount, group, invoices, invoices[group[0].invoice], cad, step))
+        guard let (fine, _) = withoutDebitNotes(group, invoices, total) else {
+          actions.append(CollectionAction(kind: .interest, detail: "no interest: a debit note bills fees and fees bear none", explanation: []))
+          continue
+        }
+        actions.append(interest(rate, dayCount, fine, invoices, invoices[fine[0].invoice], cad, step))
       }
     }
     return (messages, actions)
+  }
+
+  /// The group without its debit notes and their open total (the group as it is when it has none); nil when it
+  /// is debit notes only.
+  func withoutDebitNotes(_ group: [Candidate], _ invoices: [OpenInvoice], _ total: Fixed) -> ([Candidate], Fixed)? {
+    guard group.contains(where: { invoices[$0.invoice].isDebitNote }) else { return (group, total) }
+    let fine = group.filter { !invoices[$0.invoice].isDebitNote }
+    guard !fine.isEmpty else { return nil }
+    return (fine, fine.reduce(Fixed.zero) { $0.adding($1.balance) ?? $0 })
   }
 
   /// A message's recipients: those the step names, else the customer's own (its billing e-mail, else e-mail, for

@@ -13,6 +13,9 @@ public struct CollectionsData: Sendable {
   /// Holidays from holidays.csv, by calendar index of the plan.
   public var holidays: [Int: [CivilDate]] = [:]
   public var sent: [SentReminder] = []
+  /// The day through which the ledger's fees already charged interest on an invoice (by invoice id): a later
+  /// interest step charges only the days after it.
+  public var interestChargedThrough: [String: CivilDate] = [:]
 }
 
 extension Dataset {

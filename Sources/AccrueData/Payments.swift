@@ -145,6 +145,15 @@ struct CashFiles {
     // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
     var duplicates: [DataIssue] = []
     func take(_ row: borrowing Row) {
+      // `credit:` names the uses of credit on account the ledger records (`payment:credit:CUSTOMER/...`).
+      if case .text(let id) = row.values[0], id.hasPrefix("credit:") {
+        duplicates.append(
+          DataIssue(
+            code: "D0304", file: f.path, line: row.line, column: row.columns[0],
+            message: "payment id '\(id)' starts with 'credit:', which names uses of credit on account; give the payment another id",
+            record: row.raw))
+        return
+      }
       if !add(row.values, line: row.line), case .text(let id) = row.values[0] {
         duplicates.append(
           DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))

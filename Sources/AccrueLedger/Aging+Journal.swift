@@ -145,8 +145,18 @@ public struct AgingJournal: Sendable {
       paidSoFar[i] = target
       out.use.settlementsCounted += 1
     }
+    // A use of credit on account takes what it settled off the customer's credit.
+    if CreditBook.isUse(item.key), let m = item.amount {
+      guard settled > .zero, let negative = Fixed.zero.subtracting(settled) else { return }
+      out.cash.append(
+        Cash(
+          customer: item.customer, currency: m.currency,
+          item: AgingReport.Item(kind: .creditOnAccount, id: item.key, date: item.date, amount: negative, status: "credit used")))
+      return
+    }
     let id = item.key.hasPrefix("payment:") ? String(item.key.dropFirst(8)) : item.key
-    guard let pay = payments[id] else {
+    // The payment's amount: as the ledger recorded it, else from the data folder (a journal file did not record it).
+    guard let pay = item.amount.map({ PaymentAmount(amount: $0.amount, currency: $0.currency) }) ?? payments[id] else {
       out.use.paymentsNotInData.append(item.key)
       return
     }

@@ -59,11 +59,12 @@ public enum Receivables {
         continue
       }
       added.append((r.id, invoices.count))
-      invoices.append(
-        OpenInvoice(
-          id: r.id, number: r.id, isCreditNote: false, customer: Int32(c), contract: Int32(contract(r.contract) ?? -1),
-          issueDate: r.issueDate, dueDate: r.dueDate, currency: r.currency, amount: r.total, paid: .zero, disputed: .zero, status: .open,
-          reference: r.id, line: 0, custom: custom(r.currency)))
+      var inv = OpenInvoice(
+        id: r.id, number: r.id, isCreditNote: false, customer: Int32(c), contract: Int32(contract(r.contract) ?? -1),
+        issueDate: r.issueDate, dueDate: r.dueDate, currency: r.currency, amount: r.total, paid: .zero, disputed: .zero, status: .open,
+        reference: r.id, line: 0, custom: custom(r.currency))
+      inv.isDebitNote = r.kind == .debitNote
+      invoices.append(inv)
     }
     return (added, issues)
   }

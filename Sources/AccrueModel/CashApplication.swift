@@ -92,6 +92,8 @@ public enum CashStatus: String, Sendable {
 public struct CashApplication: Sendable {
   /// Stable key: `payment:` and the payment id (made when asked for: most runs never need it as a string).
   public var key: String { "payment:" + paymentID }
+  /// Whether this is a use of credit on account (`credit:CUSTOMER/CURRENCY/DATE`), not a payment received.
+  public var isCreditUse: Bool { paymentID.hasPrefix("credit:") }
   public var paymentID: String
   /// Where the payment came from (file:line, or the XML path of a statement entry).
   public var source: String

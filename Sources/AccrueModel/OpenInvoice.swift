@@ -15,6 +15,8 @@ public struct OpenInvoice: Sendable {
   public private(set) var idText = ShortText.none
   public private(set) var numberIsID = false
   public var isCreditNote: Bool
+  /// A debit note billing fees (from the ledger): dunned like an invoice, but fees bear no late fee or interest.
+  public var isDebitNote = false
   public var customer: Int32
   /// Index into `Dataset.contracts`, or -1.
   public var contract: Int32

@@ -130,7 +130,7 @@ public enum AgingRenderer {
       out += "Amount paid without a date on \(plural(r.partPaidWithoutDate, "open invoice", "open invoices")): taken as paid on the issue date.\n"
     }
     if let j = r.journal {
-      out += "Journal: \(plural(j.runs, "run", "runs")) dated on or before \(r.asOf), \(plural(j.payments, "payment", "payments"))"
+      out += "Ledger: \(plural(j.runs, "run", "runs")) dated on or before \(r.asOf), \(plural(j.payments, "payment", "payments"))"
       out += "; \(plural(j.settlementsCounted, "invoice settlement", "invoice settlements")) counted as paid"
       out += ", \(j.settlementsInInvoices) already in the invoices file"
       if j.settlementsUnknown > 0 { out += ", \(j.settlementsUnknown) of invoices not in it" }

@@ -13,7 +13,25 @@ public enum CashRenderer {
 
   /// "200 payments: 150 applied automatically in full (75.0%), 20 suggested, 25 exceptions, 5 unapplied;
   /// 170 invoices closed automatically (85.0% of the 200 matched)".
-  public static func summary(_ r: CashResult) -> String {
+  public static func summary(_ all: CashResult) -> String {
+    // Uses of credit on account are told apart: they are not payments received.
+    var r = all
+    let uses = all.applications.filter(\.isCreditUse)
+    if !uses.isEmpty { r.applications.removeAll(where: \.isCreditUse) }
+    return received(r) + creditUsed(uses)
+  }
+
+  /// "; 40.00 USD of credit on account used on 1 invoice".
+  static func creditUsed(_ uses: [CashApplication]) -> String {
+    guard !uses.isEmpty else { return "" }
+    var sums = CurrencyTotals()
+    for u in uses { sums.add(u.amount, u.currency) }
+    let amounts = sums.inOrder.map { t in "\(t.sum.map { InvoiceRenderer.money($0, t.currency) } ?? CurrencyTotals.tooLargeText) \(t.currency.code)" }
+    let invoices = uses.reduce(0) { $0 + $1.allocations.count }
+    return "; \(amounts.joined(separator: ", ")) of credit on account used on \(invoices) invoice\(invoices == 1 ? "" : "s")"
+  }
+
+  static func received(_ r: CashResult) -> String {
     let n = r.applications.count
     if n == 0 { return r.alreadyApplied > 0 ? "no new payments (\(r.alreadyApplied) already applied)" : "no payments" }
     let count = r.count

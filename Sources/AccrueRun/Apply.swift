@@ -117,6 +117,13 @@ extension Dataset {
     let before = journal.receivables.filter { (dates[$0.run] ?? asOf) < asOf }
     let issues = d.addReceivables(before, ledgerPath: ledgerPath, custom: Dataset.invoiceCustomDefaults(plan))
     d.recordJournalPayments(journal.items)
+    // Interest already charged: through the day of the run that charged it, on each invoice its reminder covered.
+    let covered = Dictionary(journal.sentReminders.map { ($0.key, $0.invoices) }, uniquingKeysWith: { a, _ in a })
+    for f in journal.fees where f.kind == .interest {
+      for id in covered[f.reminder] ?? [f.invoice] where (d.collections.interestChargedThrough[id] ?? f.date) <= f.date {
+        d.collections.interestChargedThrough[id] = f.date
+      }
+    }
     return (d, issues)
   }
 }

@@ -185,7 +185,7 @@ struct AgingCommandTests {
     try (([Self.invoiceHeader] + rows).joined(separator: "\n") + "\n").write(toFile: data + "/invoices.csv", atomically: true, encoding: .utf8)
     let (s, second, _) = Self.aging(data, "2026-11-01", ["--state", state])
     #expect(s == 0)
-    let figures = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("Journal:") }.joined(separator: "\n") }
+    let figures = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("Ledger:") }.joined(separator: "\n") }
     #expect(figures(second) == figures(first))
     #expect(second.contains("1 invoice settlement counted as paid, 2 already in the invoices file"))
   }
