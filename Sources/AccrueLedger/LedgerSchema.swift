@@ -9,7 +9,8 @@ enum LedgerSchema {
   /// The version this Accrue writes.
   static let version = 1
 
-  /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes) with lines and taxes, reminders, payments and their
+  /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
+  /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
   /// applications, fees and what billed them, numbering sequences.
   static let v1 = """
     CREATE TABLE meta (
@@ -47,7 +48,10 @@ enum LedgerSchema {
       subtotal INTEGER NOT NULL,
       tax INTEGER NOT NULL,
       total INTEGER NOT NULL,
-      terms TEXT NOT NULL
+      terms TEXT NOT NULL,
+      sequence_scope TEXT,
+      sequence INTEGER,
+      UNIQUE (sequence_scope, sequence)
     ) WITHOUT ROWID;
     CREATE INDEX documents_customer ON documents(customer, currency);
     CREATE TABLE document_lines (
@@ -78,13 +82,8 @@ enum LedgerSchema {
       key TEXT PRIMARY KEY REFERENCES items(key),
       cadence TEXT NOT NULL,
       step TEXT NOT NULL,
-      contacted INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE reminder_invoices (
-      reminder TEXT NOT NULL REFERENCES reminders(key),
-      position INTEGER NOT NULL,
-      invoice TEXT NOT NULL,
-      PRIMARY KEY (reminder, position)
+      contacted INTEGER NOT NULL,
+      invoices TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE TABLE payments (
       key TEXT PRIMARY KEY REFERENCES items(key),
@@ -130,12 +129,6 @@ enum LedgerSchema {
     CREATE TABLE sequences (
       scope TEXT PRIMARY KEY,
       last INTEGER NOT NULL CHECK (last >= 1)
-    ) WITHOUT ROWID;
-    CREATE TABLE numbers (
-      scope TEXT NOT NULL REFERENCES sequences(scope),
-      sequence INTEGER NOT NULL,
-      document TEXT NOT NULL UNIQUE REFERENCES documents(key),
-      PRIMARY KEY (scope, sequence)
     ) WITHOUT ROWID;
     """
 

@@ -15,7 +15,6 @@ extension LedgerStore {
 
   private func readHistory() throws -> Journal {
     var j = Journal()
-    let covered = try grouped("SELECT reminder, invoice FROM reminder_invoices ORDER BY reminder, position") { $0[1].text ?? "" }
     let settlements = try grouped(
       "SELECT payment, invoice, places, settled, written_off, discount, paid_before FROM applications ORDER BY payment, position"
     ) { r -> PostedPayment.Settlement in
@@ -26,9 +25,13 @@ extension LedgerStore {
       s.discount = f(r[5])
       return s
     }
-    var reminders: [String: (cadence: String, step: String, contacted: Bool)] = [:]
-    for r in try db.query("SELECT key, cadence, step, contacted FROM reminders") {
-      reminders[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "", r[3].integer != 0)
+    var reminders: [String: (cadence: String, step: String, contacted: Bool, invoices: [String])] = [:]
+    for r in try db.query("SELECT key, cadence, step, contacted, invoices FROM reminders") {
+      let key = r[0].text ?? ""
+      guard let invoices = JSONText.strings(r[4].text ?? "") else {
+        throw JournalError(message: "\(path): reminder \(key): its invoices are not a JSON array of texts")
+      }
+      reminders[key] = (r[1].text ?? "", r[2].text ?? "", r[3].integer != 0, invoices)
     }
     var payments: [String: [SQLValue]] = [:]
     for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied FROM payments") {
@@ -51,9 +54,9 @@ extension LedgerStore {
       switch JournalItem.Kind(rawValue: r[2].text ?? "") {
       case .invoice: item = .invoice(IssuedInvoice(key: key, date: day, customer: customer))
       case .reminder:
-        let d = reminders[key] ?? ("", "", true)
+        let d = reminders[key] ?? ("", "", true, [])
         item = .reminder(
-          SentReminder(key: key, date: day, customer: customer, cadence: d.cadence, step: d.step, invoices: covered[key] ?? [], contacted: d.contacted))
+          SentReminder(key: key, date: day, customer: customer, cadence: d.cadence, step: d.step, invoices: d.invoices, contacted: d.contacted))
       case .match:
         item = .cashApplication(payment(key, day, customer, payments[key], settlements[key] ?? []))
       case nil: throw JournalError(message: "\(path): item \(key) has a kind this Accrue does not know (\(r[2].text ?? ""))")

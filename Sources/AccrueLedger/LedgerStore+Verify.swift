@@ -10,45 +10,55 @@ extension LedgerStore {
   /// - every fee is billed at most once, by a document that exists (keys and references).
   /// Returns each breach in words (empty: the ledger balances).
   public func verify() throws(JournalError) -> [String] {
-    do { return try breaches() } catch let e as JournalError { throw e } catch let e as SQLiteError {
+    do { return try breaches(run: nil) } catch let e as JournalError { throw e } catch let e as SQLiteError {
       throw JournalError(message: "cannot check the ledger \(path): \(e.message)")
     } catch { throw JournalError(message: "cannot check the ledger \(path): \(error)") }
   }
 
-  func breaches() throws -> [String] {
+  /// The breaches the whole ledger shows (`run` nil), or those a run can have caused: the documents its payments
+  /// settled, the credit of its customers, the sequences it drew from (at the end of every apply, so the check
+  /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
+  func breaches(run: Int?) throws -> [String] {
     var out: [String] = []
+    let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
     let overApplied = """
       SELECT d.key, coalesce(d.number, d.key), d.currency, d.total, sum(a.settled)
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) AND coalesce(a.currency, d.currency) = d.currency
+      WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun))
       GROUP BY d.key HAVING sum(a.settled) > d.total ORDER BY d.key
       """
-    for r in try db.query(overApplied) {
+    let args: [SQLValue] = run.map { [.integer(Int64($0))] } ?? []
+    for r in try db.query(overApplied, args) {
       out.append(
         "document \(r[1].text ?? "") (\(r[2].text ?? "")) is settled for \(r[4].integer ?? 0) minor units, more than its total \(r[3].integer ?? 0)")
     }
     let credit = """
       SELECT i.customer, p.currency,
-        sum(CASE WHEN p.key NOT LIKE 'payment:credit:%' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END),
-        sum(CASE WHEN p.key LIKE 'payment:credit:%' THEN p.amount ELSE 0 END)
+        sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END),
+        sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
       FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL
-      GROUP BY i.customer, p.currency HAVING sum(CASE WHEN p.key LIKE 'payment:credit:%' THEN p.amount ELSE 0 END)
-        > sum(CASE WHEN p.key NOT LIKE 'payment:credit:%' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)
+        \(run == nil ? "" : "AND i.customer IN (SELECT customer FROM items WHERE run = ?1 AND kind = 'match')")
+      GROUP BY i.customer, p.currency HAVING sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
+        > sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)
       ORDER BY 1, 2
       """
-    for r in try db.query(credit) {
+    for r in try db.query(credit, args) {
       out.append(
         "customer \(r[0].text ?? "") used \(r[3].integer ?? 0) minor units of \(r[1].text ?? "") credit on account, more than the \(r[2].integer ?? 0) payments left")
     }
     let gaps = """
-      SELECT s.scope, s.last, count(n.sequence), coalesce(max(n.sequence), 0)
-      FROM sequences s LEFT JOIN numbers n ON n.scope = s.scope GROUP BY s.scope
-      HAVING count(n.sequence) != s.last OR coalesce(max(n.sequence), 0) != s.last ORDER BY 1
+      SELECT s.scope, s.last, count(d.sequence), coalesce(max(d.sequence), 0)
+      FROM sequences s LEFT JOIN documents d ON d.sequence_scope = s.scope
+      \(run == nil ? "" : "WHERE s.scope IN (SELECT d2.sequence_scope FROM documents d2 JOIN items i ON i.key = d2.key WHERE i.run = ?1)")
+      GROUP BY s.scope HAVING count(d.sequence) != s.last OR coalesce(max(d.sequence), 0) != s.last ORDER BY 1
       """
-    for r in try db.query(gaps) {
+    for r in try db.query(gaps, args) {
       out.append("numbering sequence \(r[0].text ?? "") has \(r[2].integer ?? 0) numbers up to \(r[3].integer ?? 0), but its last number is \(r[1].integer ?? 0)")
     }
-    for r in try db.query("PRAGMA foreign_key_check") {
-      out.append("a row of \(r[0].text ?? "?") refers to a missing row of \(r[2].text ?? "?")")
+    if run == nil {
+      for r in try db.query("PRAGMA foreign_key_check") {
+        out.append("a row of \(r[0].text ?? "?") refers to a missing row of \(r[2].text ?? "?")")
+      }
     }
     return out
   }

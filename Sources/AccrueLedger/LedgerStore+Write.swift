@@ -50,8 +50,7 @@ extension LedgerStore {
       "INSERT INTO runs (run, as_of, folder, items, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
       [.integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt)])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-    let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted) VALUES (?1, ?2, ?3, ?4)")
-    let covered = try db.prepare("INSERT INTO reminder_invoices (reminder, position, invoice) VALUES (?1, ?2, ?3)")
+    let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
     let payment = try db.prepare(
       "INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
     let application = try db.prepare(
@@ -59,13 +58,15 @@ extension LedgerStore {
       INSERT INTO applications (payment, position, invoice, currency, places, settled, applied, written_off, discount, paid_before)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
       """)
-    for (position, i) in r.items.enumerated() {
+    // Rows go in in key order (their place in the run is the `position` column): a B-tree takes keys in order
+    // as appends, while keys in output order each cost a search through the whole tree.
+    let ordered = r.items.enumerated().sorted { $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8) }
+    for (position, i) in ordered {
       try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
       switch i {
       case .invoice: break
       case .reminder(let s):
-        try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0)])
-        for (k, id) in s.invoices.enumerated() { try covered.run([.text(s.key), .integer(Int64(k)), .text(id)]) }
+        try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
       case .cashApplication(let p):
         let c = p.amount?.currency
         func m(_ f: Fixed) throws -> SQLValue {
@@ -88,14 +89,17 @@ extension LedgerStore {
     }
     try writeDocuments(r)
     try writeFees(r)
+    try writeSequences(r)
   }
 
   func writeDocuments(_ r: LedgerRecord) throws {
     let document = try db.prepare(
       """
       INSERT INTO documents (key, number, kind, customer, contract, plan, currency, issue_date, due_date, period_start, period_end,
-        subtotal, tax, total, terms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+        subtotal, tax, total, terms, sequence_scope, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
       """)
+    var numbers: [String: (scope: String, sequence: Int)] = [:]
+    for n in r.numbers { numbers[n.document] = (n.scope, n.sequence) }
     let line = try db.prepare(
       """
       INSERT INTO document_lines (document, line, kind, description, charge, quantity, unit_price, amount, period_start, period_end, rule)
@@ -103,7 +107,7 @@ extension LedgerStore {
       """)
     let tax = try db.prepare(
       "INSERT INTO document_taxes (document, line, label, rate, inclusive, amount, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    for d in r.documents {
+    for d in r.documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
       let what = "invoice \(d.key)"
       let taxTotal = try d.taxes.filter { !$0.inclusive }.reduce(Int64(0)) { sum, t in
         let (v, o) = sum.addingReportingOverflow(try Self.minor(t.amount, d.currency, what))
@@ -115,6 +119,7 @@ extension LedgerStore {
         .text(d.currency.code), .text(d.issueDate.description), .text(d.dueDate.description), .text(d.periodStart.description),
         .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what)), .integer(taxTotal),
         .integer(try Self.minor(d.total, d.currency, what)), .text(d.terms.description),
+        numbers[d.key].map { .text($0.scope) } ?? .null, numbers[d.key].map { .integer(Int64($0.sequence)) } ?? .null,
       ])
       for (k, l) in d.lines.enumerated() {
         try line.run([
@@ -147,15 +152,29 @@ extension LedgerStore {
     }
     let billing = try db.prepare("INSERT INTO fee_billings (fee, document, run) VALUES (?1, ?2, ?3)")
     for b in r.feeBillings { try billing.run([.text(b.fee), .text(b.document), .integer(Int64(r.run))]) }
-    let sequence = try db.prepare(
-      "INSERT INTO sequences (scope, last) VALUES (?1, ?2) ON CONFLICT (scope) DO UPDATE SET last = excluded.last WHERE excluded.last = last + 1")
-    let number = try db.prepare("INSERT INTO numbers (scope, sequence, document) VALUES (?1, ?2, ?3)")
-    for n in r.numbers {
-      try sequence.run([.text(n.scope), .integer(Int64(n.sequence))])
-      if db.changes != 1 {
-        throw InexactAmount(description: "number \(n.sequence) of sequence \(n.scope) does not follow its last number: numbers must stay gapless")
+  }
+
+  /// Moves each numbering sequence the run drew from to its last number, after checking that the run's numbers
+  /// follow the ledger's last one without a gap (a sequence another writer moved meanwhile fails the run).
+  func writeSequences(_ r: LedgerRecord) throws {
+    var drawn: [String: [Int]] = [:]
+    for n in r.numbers { drawn[n.scope, default: []].append(n.sequence) }
+    let insert = try db.prepare("INSERT INTO sequences (scope, last) VALUES (?1, ?2)")
+    let update = try db.prepare("UPDATE sequences SET last = ?2 WHERE scope = ?1 AND last = ?3")
+    for (scope, numbers) in drawn.sorted(by: { $0.key < $1.key }) {
+      let sorted = numbers.sorted()
+      let before = sorted[0] - 1
+      guard sorted.enumerated().allSatisfy({ $0.element == before + 1 + $0.offset }) else {
+        throw InexactAmount(description: "the numbers of sequence \(scope) this run gives are not consecutive: numbers must stay gapless")
       }
-      try number.run([.text(n.scope), .integer(Int64(n.sequence)), .text(n.document)])
+      if before == 0 {
+        try insert.run([.text(scope), .integer(Int64(sorted.last!))])
+      } else {
+        try update.run([.text(scope), .integer(Int64(sorted.last!)), .integer(Int64(before))])
+        if db.changes != 1 {
+          throw InexactAmount(description: "number \(before + 1) of sequence \(scope) does not follow its last number: numbers must stay gapless")
+        }
+      }
     }
   }
 

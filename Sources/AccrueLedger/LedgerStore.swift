@@ -31,7 +31,7 @@ public final class LedgerStore {
     let db: Database
     do {
       db = try Database(path: path)
-      try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+      try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
     } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
     try LedgerSchema.migrate(db, path: path)
     let store = LedgerStore(path: path, db: db)
@@ -121,7 +121,7 @@ public final class LedgerStore {
         }
         fault?("began the ledger transaction")
         try write(r)
-        let broken = try breaches()
+        let broken = try breaches(run: r.run)
         if !broken.isEmpty {
           throw JournalError(message: "the ledger would not balance after this run, so it was not recorded: " + broken.joined(separator: "; "))
         }
