@@ -143,13 +143,13 @@ extension LedgerReader {
       guard r[7].text == "applied" || r[7].text == "exception" else {
         try lines.add(
           c, date: r[8], .unapplied, reference: payment, document: invoice,
-          "Payment \(payment) suggested for \(invoice), waits for review: not applied", minor: r[12], places: places, .memo, order: order)
+          "Payment suggested for \(invoice), waiting for review: not applied", minor: r[12], places: places, .memo, order: order)
         continue
       }
       let parts: [(LedgerStatement.Entry.Kind, Int, String)] = [
-        (.payment, 4, "Payment \(payment) applied to \(invoice)"),
-        (.writeOff, 5, "Short payment on \(invoice) written off (payment \(payment))"),
-        (.discount, 6, "Early-payment discount on \(invoice) (payment \(payment))"),
+        (.payment, 4, "Payment applied to \(invoice)"),
+        (.writeOff, 5, "Short payment written off on \(invoice)"),
+        (.discount, 6, "Early-payment discount taken on \(invoice)"),
       ]
       for (k, (kind, column, text)) in parts.enumerated() where (r[column].integer ?? 0) != 0 {
         try lines.add(
@@ -177,8 +177,8 @@ extension LedgerReader {
         let c = try lines.currency(r[2] != .null ? r[2] : a[4], "payment \(payment)")
         let invoice = a[1].text ?? ""
         let text = status == "suggested"
-          ? "Payment \(payment) suggested for \(invoice), waits for review: not applied"
-          : "Payment \(payment) applied to \(invoice), not an invoice Accrue issued to this customer: outside this balance"
+          ? "Payment suggested for \(invoice), waiting for review: not applied"
+          : "Payment applied to \(invoice) (not in this statement)"
         try lines.add(
           c, date: r[7], status == "suggested" ? .unapplied : .paymentElsewhere, reference: payment, document: invoice, text, minor: a[3],
           places: Int(a[2].integer ?? 0), .memo, order: (order.0, order.1, 1 + 4 * Int(a[0].integer ?? 0)))
@@ -186,14 +186,14 @@ extension LedgerReader {
       guard r[2] != .null else { continue }
       let c = try lines.currency(r[2], "payment \(payment)")
       try lines.add(
-        c, date: r[7], .creditOnAccount, reference: payment, document: nil, "Payment \(payment): left on account", minor: r[4],
+        c, date: r[7], .creditOnAccount, reference: payment, document: nil, "Payment left on account", minor: r[4],
         places: c.minorUnits, .credit, order: order)
-      let held = status == "exception" ? "held for review in an exceptions queue" : "not applied: no invoice found for it"
+      let held = status == "exception" ? "Payment held for review in an exceptions queue" : "Payment not applied: no invoice found for it"
       try lines.add(
-        c, date: r[7], .unapplied, reference: payment, document: nil, "Payment \(payment): \(held)", minor: r[6], places: c.minorUnits, .memo,
+        c, date: r[7], .unapplied, reference: payment, document: nil, held, minor: r[6], places: c.minorUnits, .memo,
         order: (order.0, order.1, order.2 + 1))
       try lines.add(
-        c, date: r[7], .overpaymentWrittenOff, reference: payment, document: nil, "Payment \(payment): overpayment written off",
+        c, date: r[7], .overpaymentWrittenOff, reference: payment, document: nil, "Overpayment written off",
         minor: r[5], places: c.minorUnits, .memo, order: (order.0, order.1, order.2 + 2))
     }
   }
