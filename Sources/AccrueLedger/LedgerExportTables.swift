@@ -64,7 +64,7 @@ enum LedgerExportTables {
         C("currency", .text, "The document's currency."),
         C("period_start", .date, "First day of the period the line bills."),
         C("period_end", .date, "Day after its last day (exclusive)."),
-        C("rule", .text, "The rule that produced it: file:line:column."),
+        C("rule", .text, "The rule that produced it: file:line."),
       ]),
     sql: """
       SELECT l.document, d.number, l.line, l.kind, l.description, l.charge, l.quantity, l.unit_price, l.amount, d.currency,
@@ -86,7 +86,7 @@ enum LedgerExportTables {
         C("inclusive", .boolean, "true when the tax is included in the lines' prices, false when added to the subtotal."),
         C("amount", .amount, "The tax's amount."),
         C("currency", .text, "The document's currency."),
-        C("rule", .text, "The rule that charged it: file:line:column."),
+        C("rule", .text, "The rule that charged it: file:line."),
       ]),
     sql: """
       SELECT t.document, d.number, t.line, t.label, t.rate, t.inclusive, t.amount, d.currency, t.rule, d.currency
