@@ -75,7 +75,9 @@ extension LedgerStore {
       if lockFD >= 0 { close(lockFD) }
       throw JournalError(message: "cannot open the ledger \(path): \(error.message)")
     }
-    let version = Int(try reader.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.text ?? "0") ?? 0
+    // A ledger created by an apply that was stopped before its first commit has no schema yet.
+    let hasMeta = try !reader.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").isEmpty
+    let version = hasMeta ? Int(try reader.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.text ?? "0") ?? 0 : 0
     if version == 0 { throw noLedger(stateDir, journal: journal) }
     if version > LedgerSchema.version {
       throw JournalError(

@@ -1,4 +1,5 @@
 import AccrueCLI
+import AccrueRun
 import AccrueTestSupport
 import Foundation
 import Testing
@@ -156,6 +157,26 @@ struct LedgerCommandTests {
     #expect(s == 1 && err.contains("the next 'accrue apply --state \(base)' migrates it"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: base) == ["journal.log"])
     #expect(!FileManager.default.fileExists(atPath: base + "-out"))
+  }
+
+  @Test("a ledger an apply created but never committed to is no ledger yet; an apply running makes the commands wait their turn")
+  func notYetAndBusy() throws {
+    let base = TemporaryPaths.make("accrue-ledger-empty")
+    try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: base + "/ledger.sqlite", contents: Data())
+    var (s, _, err) = CLITests.run(["ledger", "show", "cust-001", "--state", base])
+    #expect(s == 1 && err.contains("has no ledger (ledger.sqlite) yet"), "\(err)")
+    // A copy of the ledger (the other tests read the shared one meanwhile).
+    let busy = base + "/busy"
+    try FileManager.default.createDirectory(atPath: busy, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: Self.state + "/ledger.sqlite", toPath: busy + "/ledger.sqlite")
+    #expect(CLITests.run(["ledger", "show", "cust-001", "--state", busy]).0 == 0)
+    var lock: StateLock? = try StateLock.acquire(stateDir: busy)
+    (s, _, err) = CLITests.run(["ledger", "export", "--state", busy, "--out", base + "/out"])
+    #expect(s == 1 && err.contains("is recording a run in \(busy) right now; run this command again when it has finished"))
+    #expect(lock != nil)
+    lock = nil
+    #expect(CLITests.run(["ledger", "show", "cust-001", "--state", busy]).0 == 0)
   }
 
   @Test("--out: a folder holding anything but an earlier export is refused and left as it was; never inside the state folder")
