@@ -178,7 +178,7 @@ extension LedgerReader {
         let invoice = a[1].text ?? ""
         let text = status == "suggested"
           ? "Payment suggested for \(invoice), waiting for review: not applied"
-          : "Payment applied to \(invoice) (not in this statement)"
+          : "Payment applied to \(invoice), not in this statement"
         try lines.add(
           c, date: r[7], status == "suggested" ? .unapplied : .paymentElsewhere, reference: payment, document: invoice, text, minor: a[3],
           places: Int(a[2].integer ?? 0), .memo, order: (order.0, order.1, 1 + 4 * Int(a[0].integer ?? 0)))

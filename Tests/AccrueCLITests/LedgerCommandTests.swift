@@ -135,7 +135,7 @@ struct LedgerCommandTests {
   func memo() throws {
     let (s, out, _) = CLITests.run(["ledger", "show", "cust-022", "--state", Self.state])
     #expect(s == 0)
-    #expect(out.contains("pay-2026-1001       Payment applied to INV-2026-0051 (not in this statement) (memo: 120.00)"))
+    #expect(out.contains("pay-2026-1001       Payment applied to INV-2026-0051, not in this statement (memo: 120.00)"))
     #expect(out.contains("USD             240.00               0.00       240.00"))
     #expect(out.contains("Memo lines inform"))
   }
