@@ -174,7 +174,8 @@ enum LedgerCommand {
           currency: section.currency,
           entries: section.entries.map {
             LedgerRenderer.Statement.Entry(
-              date: $0.date, kind: $0.kind.rawValue, reference: $0.reference, document: $0.document, description: $0.description,
+              date: $0.date, kind: $0.kind.rawValue, reference: $0.reference, document: $0.document, dueDate: $0.dueDate,
+              description: $0.description,
               amount: $0.amount, effect: $0.effect.rawValue, balance: $0.balance)
           }, openBalance: section.openBalance, creditOnAccount: section.creditOnAccount, balanceDue: section.balanceDue)
       })

@@ -64,6 +64,8 @@ public struct LedgerStatement: Sendable {
     public var reference: String
     /// The document the line concerns (its id), when there is one.
     public var document: String?
+    /// A document's due date (nil for other lines).
+    public var dueDate: CivilDate?
     /// The line in words (due date, payment, invoice settled).
     public var description: String
     /// The amount (positive); a memo line's amount does not count in the balance.
@@ -75,7 +77,8 @@ public struct LedgerStatement: Sendable {
     var order: (run: Int, position: Int, part: Int) = (0, 0, 0)
 
     public static func == (a: Entry, b: Entry) -> Bool {
-      a.date == b.date && a.kind == b.kind && a.reference == b.reference && a.document == b.document && a.description == b.description
+      a.date == b.date && a.kind == b.kind && a.reference == b.reference && a.document == b.document && a.dueDate == b.dueDate
+        && a.description == b.description
         && a.amount == b.amount && a.effect == b.effect && a.balance == b.balance
     }
   }
@@ -121,7 +124,8 @@ extension LedgerReader {
       let what = kind == .invoice ? "Invoice" : "Debit note"
       try lines.add(
         c, date: r[3], kind, reference: id, document: id, "\(what), due \(r[4].text ?? "?") (\(r[8].text ?? ""))",
-        minor: r[5], places: c.minorUnits, .debit, order: (Int(r[6].integer ?? 0), Int(r[7].integer ?? 0), 0))
+        minor: r[5], places: c.minorUnits, .debit, order: (Int(r[6].integer ?? 0), Int(r[7].integer ?? 0), 0),
+        dueDate: r[4].text.flatMap(CivilDate.parse))
     }
     return ids
   }
@@ -237,7 +241,7 @@ struct StatementLines {
   /// Adds a line of a non-zero amount (zero amounts make no line).
   mutating func add(
     _ c: Currency, date: SQLValue, _ kind: LedgerStatement.Entry.Kind, reference: String, document: String?, _ description: String,
-    minor: SQLValue, places: Int, _ effect: LedgerStatement.Entry.Effect, order: (Int, Int, Int)
+    minor: SQLValue, places: Int, _ effect: LedgerStatement.Entry.Effect, order: (Int, Int, Int), dueDate: CivilDate? = nil
   ) throws(JournalError) {
     guard let n = minor.integer, n != 0 else { return }
     guard let t = date.text, let day = CivilDate.parse(t) else {
@@ -245,7 +249,8 @@ struct StatementLines {
     }
     let amount = Fixed(minorUnits: n, exponent: places)
     var e = LedgerStatement.Entry(
-      date: day, kind: kind, reference: reference, document: document, description: description, amount: amount, effect: effect)
+      date: day, kind: kind, reference: reference, document: document, dueDate: dueDate, description: description, amount: amount,
+      effect: effect)
     e.order = order
     byCurrency[c, default: []].append(e)
   }

@@ -203,17 +203,21 @@ extension LedgerRenderer {
       public var kind: String
       public var reference: String
       public var document: String?
+      /// A document's due date.
+      public var dueDate: CivilDate?
       public var description: String
       public var amount: Fixed
       public var effect: String
       public var balance: Fixed
       public init(
-        date: CivilDate, kind: String, reference: String, document: String?, description: String, amount: Fixed, effect: String, balance: Fixed
+        date: CivilDate, kind: String, reference: String, document: String?, dueDate: CivilDate? = nil, description: String, amount: Fixed,
+        effect: String, balance: Fixed
       ) {
         self.date = date
         self.kind = kind
         self.reference = reference
         self.document = document
+        self.dueDate = dueDate
         self.description = description
         self.amount = amount
         self.effect = effect
@@ -325,7 +329,8 @@ extension LedgerRenderer {
                   section.entries.map { e in
                     .object([
                       ("date", .string(e.date.description)), ("kind", .string(e.kind)), ("reference", .string(e.reference)),
-                      ("document", e.document.map(JSON.string) ?? .null), ("description", .string(e.description)),
+                      ("document", e.document.map(JSON.string) ?? .null),
+                      ("due_date", e.dueDate.map { .string($0.description) } ?? .null), ("description", .string(e.description)),
                       ("effect", .string(e.effect)), ("amount", .string(amount(e.amount, c, grouping: false))),
                       ("balance", .string(amount(e.balance, c, grouping: false))),
                     ])

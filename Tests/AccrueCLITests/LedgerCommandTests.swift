@@ -125,7 +125,7 @@ struct LedgerCommandTests {
     let positions = keys.compactMap { out.range(of: $0)?.lowerBound }
     #expect(positions.count == keys.count && positions == positions.sorted())
     let entry = [
-      #""date": "2026-10-16","#, #""kind": "invoice","#, #""reference": "ctr-002/2026-10-16","#, #""document": "ctr-002/2026-10-16","#,
+      #""date": "2026-10-16","#, #""kind": "invoice","#, #""reference": "ctr-002/2026-10-16","#, #""document": "ctr-002/2026-10-16","#, #""due_date": "2026-11-15","#,
       #""description": "Invoice, due 2026-11-15 (net 30 days)","#, #""effect": "debit","#, #""amount": "270.00","#, #""balance": "270.00""#,
     ].joined(separator: "\n" + String(repeating: " ", count: 10))
     #expect(out.contains(entry))
