@@ -163,7 +163,7 @@ struct LedgerCommandTests {
   func notYetAndBusy() throws {
     let base = TemporaryPaths.make("accrue-ledger-empty")
     try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: base + "/ledger.sqlite", contents: Data())
+    #expect(FileManager.default.createFile(atPath: base + "/ledger.sqlite", contents: Data()))
     var (s, _, err) = CLITests.run(["ledger", "show", "cust-001", "--state", base])
     #expect(s == 1 && err.contains("has no ledger (ledger.sqlite) yet"), "\(err)")
     // A copy of the ledger (the other tests read the shared one meanwhile).

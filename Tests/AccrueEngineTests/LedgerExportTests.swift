@@ -220,7 +220,7 @@ struct LedgerExportTests {
     let p = PostedPayment(key: "payment:old-1", date: Self.day("2026-10-05"), customer: "c1", rule: "r", status: .applied, settlements: [s])
     let items: [JournalItem] = [.invoice(IssuedInvoice(key: "k1/2026-10-01", date: Self.day("2026-10-01"), customer: "c1")), .cashApplication(p)]
     let bytes = Journal.encode(run: 1, asOf: Self.day("2026-10-05"), folder: "run-0001-2026-10-05", items: items)
-    FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes)))
     // Until an apply migrates it, the commands say so; LedgerStore.open is what apply does first.
     #expect(throws: JournalError.self) { try LedgerStore.openForReading(stateDir: dir) }
     _ = try LedgerStore.open(stateDir: dir)
