@@ -99,8 +99,9 @@ enum LedgerExportTables {
       name: "payments", description: "A payment a run of 'accrue apply' decided on: applied, suggested, held or left unapplied.",
       order: "by the run that decided it, then its place in that run's output",
       columns: [
-        C("payment", .text, "The payment's id (from the payments file or the bank statement). Unique."),
-        C("date", .date, "Its booking date."),
+        C("payment", .text, "The payment's id (from the payments file or the bank statement; credit:CUSTOMER/CURRENCY/DATE for a use of credit). Unique."),
+        C("kind", .text, "payment (money received), or credit_use (credit on account used on the customer's open invoices by the rules' account credit: no money received, its amount comes off the customer's credit)."),
+        C("date", .date, "Its booking date (a use of credit: the run's as-of date)."),
         C("customer", .text, nullable: true, "The payer found (customer id); empty when none was."),
         C("status", .text, "applied, suggested (waits for review: nothing posted), exception (held in a queue) or unapplied."),
         C("rule", .text, "The match rule that decided (its name); empty when none did."),
@@ -112,7 +113,8 @@ enum LedgerExportTables {
         C("run", .integer, "The run that decided it (runs.run)."),
       ]),
     sql: """
-      SELECT \(payment("p.key")), i.date, nullif(i.customer, ''), p.status, p.rule, p.currency, p.amount, p.credit, p.written_off,
+      SELECT \(payment("p.key")), CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN 'credit_use' ELSE 'payment' END, i.date,
+        nullif(i.customer, ''), p.status, p.rule, p.currency, p.amount, p.credit, p.written_off,
         p.unapplied, i.run, p.currency
       FROM payments p JOIN items i ON i.key = p.key
       ORDER BY i.run, i.position

@@ -3,8 +3,8 @@ import AccrueSQLite
 
 /// A customer's statement of account from the ledger, per currency: every invoice and debit note Accrue issued
 /// to the customer, the payments applied to them (with write-offs and discounts as lines of their own), the fees
-/// charged, and the credit left on account, in date order with a running balance; then the open balance, the
-/// credit on account and the balance due. Payments of the customer that do not move this balance (applied to an
+/// charged, and the credit left on account and used, in date order with a running balance; then the open balance,
+/// the credit on account and the balance due. Payments of the customer that do not move this balance (applied to an
 /// invoice Accrue did not issue, waiting for review, held unapplied) are shown as memo lines.
 public struct LedgerStatement: Sendable {
   /// The customer (id).
@@ -47,6 +47,11 @@ public struct LedgerStatement: Sendable {
       case feeBilled = "fee_billed"
       /// A payment's rest left on the customer's account (a credit).
       case creditOnAccount = "credit_on_account"
+      /// Credit on account used on one of the customer's documents (a credit on the document; `creditTaken` is its
+      /// other half).
+      case creditUsed = "credit_used"
+      /// Credit on account taken off the account for a use (a debit: the account's credit goes down).
+      case creditTaken = "credit_taken"
       /// Memo: a payment applied to an invoice that is not one of the customer's documents in the ledger.
       case paymentElsewhere = "payment_elsewhere"
       /// Memo: a payment suggested for review, held in an exceptions queue or left unapplied.
@@ -135,7 +140,7 @@ extension LedgerReader {
   private func applications(_ customer: String, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
       SELECT \(LedgerExportTables.payment("a.payment")), a.position, a.invoice, a.places, a.applied, a.written_off, a.discount,
-        p.status, i.date, i.run, i.position, d.currency, a.settled
+        p.status, i.date, i.run, i.position, d.currency, a.settled, a.payment
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) JOIN payments p ON p.key = a.payment
         JOIN items i ON i.key = a.payment
       WHERE d.customer = ?1
@@ -148,6 +153,16 @@ extension LedgerReader {
         try lines.add(
           c, date: r[8], .unapplied, reference: payment, document: invoice,
           "Payment suggested for \(invoice), waiting for review: not applied", minor: r[12], places: places, .memo, order: order)
+        continue
+      }
+      if CreditBook.isUse(r[13].text ?? "") {
+        // A use of credit on account: the document's balance and the account's credit go down together.
+        try lines.add(
+          c, date: r[8], .creditUsed, reference: payment, document: invoice, "Credit on account used on \(invoice)", minor: r[4],
+          places: places, .credit, order: order)
+        try lines.add(
+          c, date: r[8], .creditTaken, reference: payment, document: invoice, "Credit on account taken for \(invoice)", minor: r[4],
+          places: places, .debit, order: (order.0, order.1, order.2 + 1))
         continue
       }
       let parts: [(LedgerStatement.Entry.Kind, Int, String)] = [
@@ -180,6 +195,12 @@ extension LedgerReader {
         guard r[2] != .null || a[4] != .null else { continue }
         let c = try lines.currency(r[2] != .null ? r[2] : a[4], "payment \(payment)")
         let invoice = a[1].text ?? ""
+        if CreditBook.isUse(r[10].text ?? "") {
+          try lines.add(
+            c, date: r[7], .creditTaken, reference: payment, document: invoice, "Credit on account used on \(invoice), not in this statement",
+            minor: a[3], places: Int(a[2].integer ?? 0), .debit, order: (order.0, order.1, 1 + 4 * Int(a[0].integer ?? 0)))
+          continue
+        }
         let text = status == "suggested"
           ? "Payment suggested for \(invoice), waiting for review: not applied"
           : "Payment applied to \(invoice), not in this statement"
@@ -202,7 +223,8 @@ extension LedgerReader {
     }
   }
 
-  /// The customer's fees: charged (a debit), then billed on a document (a credit: the document carries it).
+  /// The customer's fees: charged (a debit; before the documents of the day's run, one of which may bill it), then
+  /// billed on a document (a credit: the document carries it).
   private func fees(_ customer: String, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
       SELECT f.key, f.kind, f.date, f.invoice, f.currency, f.amount, f.run, ri.position, coalesce(bd.number, bd.key), bd.issue_date,
@@ -217,7 +239,7 @@ extension LedgerReader {
       let what = r[1].text == "interest" ? "Interest" : "Late fee"
       try lines.add(
         c, date: r[2], .fee, reference: key, document: invoice, "\(what) on \(invoice)", minor: r[5], places: c.minorUnits, .debit,
-        order: (Int(r[6].integer ?? 0), Int(r[7].integer ?? Int64(Int32.max)), 0))
+        order: (Int(r[6].integer ?? 0), -1, Int(r[7].integer ?? Int64(Int32.max))))
       guard let document = r[8].text else { continue }
       try lines.add(
         c, date: r[9], .feeBilled, reference: key, document: document, "\(what) on \(invoice) billed on \(document) (charged \(r[2].text ?? "?"))",
@@ -276,6 +298,7 @@ struct StatementLines {
         case .memo: next = balance
         }
         if e.kind == .creditOnAccount { credit = credit.adding(e.amount) ?? credit }
+        if e.kind == .creditTaken { credit = credit.subtracting(e.amount) ?? credit }
         guard let next else { throw JournalError(message: "the \(c.code) balance of this statement is too large to add up (\(Fixed.greatest))") }
         balance = next
         entries[k].balance = balance

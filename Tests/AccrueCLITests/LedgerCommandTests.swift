@@ -46,7 +46,7 @@ struct LedgerCommandTests {
     let out = TemporaryPaths.make("accrue-ledger-export")
     let (s, stdout, err) = CLITests.run(["ledger", "export", "--state", Self.state, "--out", out + "/a"])
     #expect(s == 0, "\(err)")
-    #expect(stdout.contains("invoices.csv: 98 rows") && stdout.contains("manifest.json"))
+    #expect(stdout.contains("invoices.csv: 110 rows") && stdout.contains("manifest.json"))
     let a = try Self.files(out + "/a")
     #expect(Set(a.keys) == Set(Self.tables.map { $0 + ".csv" } + ["manifest.json"]))
     let manifest = try #require(try JSONSerialization.jsonObject(with: a["manifest.json"]!) as? [String: Any])
@@ -59,7 +59,7 @@ struct LedgerCommandTests {
     }
     let invoices = String(decoding: a["invoices.csv"]!, as: UTF8.self)
     #expect(invoices.hasPrefix("key,number,kind,customer,contract,plan,currency,issue_date,due_date,period_start,period_end,subtotal,tax,total,terms,run,as_of\r\n"))
-    #expect(invoices.contains("ctr-001/2026-11-01,,invoice,cust-001,ctr-001,") && invoices.contains(",30000.00,0.00,30000.00,net 30 days,1,2026-11-01\r\n"))
+    #expect(invoices.contains("ctr-001/2026-11-01,NW-2026-00043,invoice,cust-001,ctr-001,") && invoices.contains(",30000.00,0.00,30000.00,net 30 days,1,2026-11-01\r\n"))
     // Again, to another folder and over the first: the same bytes.
     #expect(CLITests.run(["ledger", "export", "--state", Self.state, "--out", out + "/b"]).0 == 0)
     #expect(try Self.files(out + "/b") == a)
@@ -92,7 +92,7 @@ struct LedgerCommandTests {
       }
     }
     let payments = try String(contentsOfFile: out + "/payments.jsonl", encoding: .utf8)
-    #expect(payments.hasPrefix(#"{"payment":"pay-2026-1001","date":"2026-10-26","customer":"cust-022","status":"applied","rule":"invoice_number","currency":"USD","amount":"120.00","credit":"0.00","written_off":"0.00","unapplied":"0.00","run":1}"#))
+    #expect(payments.hasPrefix(#"{"payment":"pay-2026-1001","kind":"payment","date":"2026-10-26","customer":"cust-022","status":"applied","rule":"invoice_number","currency":"USD","amount":"120.00","credit":"0.00","written_off":"0.00","unapplied":"0.00","run":1}"#))
   }
 
   @Test("show: cust-001's statement, its running balance worked by hand (270.00 + 30,000.00 + 270.56)")
@@ -105,10 +105,10 @@ struct LedgerCommandTests {
     #expect(lines.contains("Entries:   all recorded"))
     let rows = lines.filter { $0.hasPrefix("2026-") }
     #expect(rows.count == 3)
-    #expect(rows[0].hasPrefix("2026-10-16  ctr-002/2026-10-16  Invoice, due 2026-11-15 (net 30 days)") && rows[0].hasSuffix("   270.00             270.00"))
-    #expect(rows[1].hasPrefix("2026-11-01  ctr-001/2026-11-01") && rows[1].hasSuffix("30,000.00          30,270.00"))
-    #expect(rows[2].hasPrefix("2026-11-16  ctr-002/2026-11-16") && rows[2].hasSuffix("270.56          30,540.56"))
-    #expect(lines.contains { $0.hasPrefix("                                Balance due") && $0.hasSuffix("30,540.56") })
+    #expect(rows[0].hasPrefix("2026-10-16  NW-2026-00023  Invoice, due 2026-11-15 (net 30 days)") && rows[0].hasSuffix("   270.00             270.00"))
+    #expect(rows[1].hasPrefix("2026-11-01  NW-2026-00043") && rows[1].hasSuffix("30,000.00          30,270.00"))
+    #expect(rows[2].hasPrefix("2026-11-16  NW-2026-00073") && rows[2].hasSuffix("270.56          30,540.56"))
+    #expect(lines.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Balance due") && $0.hasSuffix("30,540.56") })
     #expect(lines.contains("USD          30,540.56               0.00    30,540.56"))
     #expect(try Self.snapshot(Self.state) == before)
   }
@@ -125,19 +125,62 @@ struct LedgerCommandTests {
     let positions = keys.compactMap { out.range(of: $0)?.lowerBound }
     #expect(positions.count == keys.count && positions == positions.sorted())
     let entry = [
-      #""date": "2026-10-16","#, #""kind": "invoice","#, #""reference": "ctr-002/2026-10-16","#, #""document": "ctr-002/2026-10-16","#, #""due_date": "2026-11-15","#,
+      #""date": "2026-10-16","#, #""kind": "invoice","#, #""reference": "NW-2026-00023","#, #""document": "NW-2026-00023","#, #""due_date": "2026-11-15","#,
       #""description": "Invoice, due 2026-11-15 (net 30 days)","#, #""effect": "debit","#, #""amount": "270.00","#, #""balance": "270.00""#,
     ].joined(separator: "\n" + String(repeating: " ", count: 10))
     #expect(out.contains(entry))
   }
 
-  @Test("show: a payment applied to an invoice Accrue did not issue is a memo line that does not move the balance")
-  func memo() throws {
+  @Test("show: cust-022 by hand: a memo for cash on an invoice Accrue did not issue; a late fee charged, then billed on a debit note")
+  func memoAndFee() throws {
     let (s, out, _) = CLITests.run(["ledger", "show", "cust-022", "--state", Self.state])
     #expect(s == 0)
-    #expect(out.contains("pay-2026-1001       Payment applied to INV-2026-0051, not in this statement (memo: 120.00)"))
-    #expect(out.contains("USD             240.00               0.00       240.00"))
+    let rows = out.components(separatedBy: "\n").filter { $0.hasPrefix("2026-") }
+    // 120.00; pay-2026-1001 paid INV-2026-0051 (invoices.csv): memo; + 120.00 = 240.00; the late fee + 26.80 = 266.80;
+    // its debit note + 26.80 = 293.60, and the fee moves onto it - 26.80 = 266.80.
+    let expected: [(String, String, String)] = [
+      ("2026-10-25", "NW-2026-00033", "120.00"), ("2026-10-26", "pay-2026-1001", ""), ("2026-11-25", "NW-2026-00082", "240.00"),
+      ("2026-12-01", "NW-2026-00033/self_serve/overdue_2#1", "266.80"), ("2026-12-01", "NWD-2026-00007", "293.60"),
+      ("2026-12-01", "NW-2026-00033/self_serve/overdue_2#1", "266.80"),
+    ]
+    #expect(rows.count == expected.count)
+    for (row, (day, reference, balance)) in zip(rows, expected) {
+      let cells = row.split(separator: " ", omittingEmptySubsequences: true)
+      #expect(cells.first.map(String.init) == day && cells.dropFirst().first.map(String.init) == reference, "\(row)")
+      #expect(balance.isEmpty ? row.hasSuffix("(memo: 120.00)") : cells.last.map(String.init) == balance, "\(row)")
+    }
+    #expect(rows[1].contains("Payment applied to INV-2026-0051, not in this statement (memo: 120.00)"))
+    #expect(rows[5].contains("Late fee on NW-2026-00033 billed on NWD-2026-00007"))
+    #expect(out.contains("USD             266.80               0.00       266.80"))
     #expect(out.contains("Memo lines inform"))
+  }
+
+  @Test("show on the two-month story (examples/two-months): credit left on account, then used on an invoice outside the ledger")
+  func twoMonths() throws {
+    let base = TemporaryPaths.make("accrue-ledger-two-months")
+    let rules = CLITests.repoRoot.appendingPathComponent("examples/two-months").path
+    for day in ["2026-11-01", "2026-12-01"] {
+      let (s, _, err) = CLITests.run(["apply", "--rules", rules, "--data", rules + "/data", "--as-of", day, "--state", base + "/state", "--out", base + "/out"])
+      #expect(s == 0, "\(err)")
+    }
+    // Beta: ST-2026-0002 300.00, paid with 350.00 (50.00 on account), ST-2026-0005 300.00, 40.00 of the credit used on
+    // OLD-2 (an opening balance, not in the ledger): 300.00, 0.00, -50.00, 250.00, 290.00; open 300.00, credit 10.00.
+    let (s, out, _) = CLITests.run(["ledger", "show", "c2", "--state", base + "/state", "--format", "json"])
+    #expect(s == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let usd = try #require((json["currencies"] as? [[String: Any]])?.first)
+    let entries = usd["entries"] as? [[String: Any]] ?? []
+    #expect(entries.compactMap { $0["balance"] as? String } == ["300.00", "0.00", "-50.00", "250.00", "290.00"])
+    #expect(entries.compactMap { $0["kind"] as? String } == ["invoice", "payment", "credit_on_account", "invoice", "credit_taken"])
+    #expect(usd["open_balance"] as? String == "300.00" && usd["credit_on_account"] as? String == "10.00" && usd["balance_due"] as? String == "290.00")
+    // Gamma: late fee 20.00 on OLD-1 billed on SD-2026-0001, ST-2026-0003 100.00, late fee 20.00 on it billed on
+    // SD-2026-0002, ST-2026-0006 100.00: 240.00 (aging adds OLD-1's 50.00, which the ledger did not issue).
+    let (s3, out3, _) = CLITests.run(["ledger", "show", "c3", "--state", base + "/state"])
+    #expect(s3 == 0 && out3.contains("USD             240.00               0.00       240.00"))
+    let export = base + "/export"
+    #expect(CLITests.run(["ledger", "export", "--state", base + "/state", "--out", export]).0 == 0)
+    let payments = try String(contentsOfFile: export + "/payments.csv", encoding: .utf8)
+    #expect(payments.contains("\r\ncredit:c2/USD/2026-12-01,credit_use,2026-12-01,c2,applied,account credit,USD,40.00,0.00,0.00,0.00,2\r\n"))
   }
 
   @Test("an unknown customer: exit 1 with the closest ids; a missing state folder or ledger: exit 1 and what to do")

@@ -122,7 +122,7 @@ struct LedgerExportTests {
     // settled = applied + written off + discount; an invoice Accrue did not issue has no document.
     #expect(applications.rows[0][3...8] == [.text("k1/2026-11-01"), .text("USD"), .decimal("110.00"), .decimal("100.00"), .decimal("4.00"), .decimal("6.00")])
     #expect(applications.rows[2][3] == .null)
-    #expect(Self.table(e, "payments").rows[1][5...9] == [.text("EUR"), .decimal("80.00"), .decimal("30.00"), .decimal("0.00"), .decimal("0.00")])
+    #expect(Self.table(e, "payments").rows[1][6...10] == [.text("EUR"), .decimal("80.00"), .decimal("30.00"), .decimal("0.00"), .decimal("0.00")])
     let fees = Self.table(e, "fees").rows
     #expect(fees.count == 1 && fees[0][10...12] == [.text("fees:c1/2026-12-01/USD"), .text("NWD-2026-00001"), .integer(2)])
     #expect(Self.table(e, "reminders").rows[0][6] == .list(["NW-2026-00001"]))
@@ -158,7 +158,7 @@ struct LedgerExportTests {
     #expect(Self.violations(bad, schema).count == 4)
     let amounts = try Self.schemaFile("payments")
     let row: [String: Any] = [
-      "payment": "p", "date": "2026-11-01", "customer": NSNull(), "status": "applied", "rule": "r", "currency": "USD", "amount": 12.5,
+      "payment": "p", "kind": "payment", "date": "2026-11-01", "customer": NSNull(), "status": "applied", "rule": "r", "currency": "USD", "amount": 12.5,
       "credit": "0.00", "written_off": "0.00", "unapplied": "1e3", "run": 1,
     ]
     #expect(Self.violations(row, amounts).count == 2)
@@ -200,6 +200,29 @@ struct LedgerExportTests {
     #expect(usd.entries[0].reference == "NW-2026-00001" && usd.entries[1].reference == "p1" && usd.entries[1].document == "NW-2026-00001")
   }
 
+  @Test("credit on account used on one of the customer's documents: the document and the credit go down together, the balance due stays")
+  func creditUsedOnOwnDocument() throws {
+    let dir = try Self.sampleLedger()
+    let store = try LedgerStore.open(stateDir: dir)
+    let doc = Self.document(
+      "k2/2026-12-15", number: "NW-2026-00004", customer: "c1", currency: .EUR, total: "20.00", issue: "2026-12-15", due: "2027-01-14")
+    let use = Self.payment("credit:c1/EUR/2026-12-15", customer: "c1", date: "2026-12-15", currency: .EUR, amount: "20.00", [("NW-2026-00004", "20.00", "0", "0")])
+    try store.record(
+      LedgerRecord(
+        run: 3, asOf: Self.day("2026-12-15"), folder: "run-0003-2026-12-15",
+        items: [.invoice(IssuedInvoice(key: doc.key, date: Self.day("2026-12-15"), customer: "c1")), use], documents: [doc],
+        numbers: [("invoice/2026", 4, doc.key)], recordedAt: "2026-12-15T08:00:00Z"),
+      expectedLast: 2)
+    let eur = try #require(try LedgerStore.openForReading(stateDir: dir).statement(customer: "c1", asOf: nil)?.sections.first)
+    // 50.00, 0.00, -30.00 (30.00 on account), + 20.00 = -10.00, credit used on it - 20.00 = -30.00, taken off the
+    // account + 20.00 = -10.00: open 50.00 + 20.00 - 50.00 - 20.00 = 0.00, credit 30.00 - 20.00 = 10.00, due -10.00.
+    #expect(eur.entries.map(\.kind) == [.invoice, .payment, .creditOnAccount, .invoice, .creditUsed, .creditTaken])
+    #expect(eur.entries.map(\.balance) == ["50.00", "0.00", "-30.00", "-10.00", "-30.00", "-10.00"].map(Self.f))
+    #expect(eur.openBalance == .zero && eur.creditOnAccount == Self.f("10.00") && eur.balanceDue == Self.f("-10.00"))
+    let payments = Self.table(try LedgerStore.openForReading(stateDir: dir).export(), "payments").rows
+    #expect(payments.map { $0[1] } == [.text("payment"), .text("payment"), .text("payment"), .text("credit_use")])
+  }
+
   @Test("--as-of leaves out what is dated after it; an unknown customer is nil; the customers are listed")
   func statementAsOf() throws {
     let reader = try LedgerStore.openForReading(stateDir: try Self.sampleLedger())
@@ -227,7 +250,7 @@ struct LedgerExportTests {
     let reader = try LedgerStore.openForReading(stateDir: dir)
     let e = try reader.export()
     let payments = Self.table(e, "payments").rows
-    #expect(payments.count == 1 && payments[0][5] == .null && payments[0][6] == .null && payments[0][7] == .decimal("0"))
+    #expect(payments.count == 1 && payments[0][1] == .text("payment") && payments[0][6] == .null && payments[0][7] == .null && payments[0][8] == .decimal("0"))
     let applications = Self.table(e, "applications").rows
     #expect(applications.count == 1 && applications[0][4] == .null && applications[0][5] == .decimal("12.50"))
     #expect(Self.table(e, "runs").rows[0][4] == .text("migrated"))
