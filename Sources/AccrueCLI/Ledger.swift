@@ -33,7 +33,7 @@ enum LedgerCommand {
           docs/ledger.md (Export) and docs/schema/ledger-export/ (JSON Schema).
         accrue ledger show CUSTOMER --state DIR [--as-of DATE] [--format text|json]
           The customer's statement of account per currency: invoices and debit notes, payments applied to them,
-          write-offs and discounts, fees, credit left on account, in date order with a running balance; then the open
+          write-offs and discounts, fees, credit left on account and used, in date order with a running balance; then the open
           balance, the credit on account and the balance due.
       Exits 0 on success, 1 when the ledger cannot be read or the customer is not in it, 64 on a usage error.
       """)
