@@ -100,6 +100,7 @@ public enum CLI {
 
   static let commands: [CommandSpec] = [
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
+    LedgerCommand.spec,
   ]
 
   static var rootHelp: String {
@@ -166,6 +167,7 @@ public enum CLI {
     case TestCommand.spec.name: return TestCommand.run(parsed, io: io)
     case DiffCommand.spec.name: return DiffCommand.run(parsed, io: io)
     case CompileCommand.spec.name: return CompileCommand.run(parsed, io: io)
+    case LedgerCommand.spec.name: return LedgerCommand.run(parsed, io: io)
     default: return ExitStatus.failure
     }
   }

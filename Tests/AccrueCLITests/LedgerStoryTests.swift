@@ -76,5 +76,14 @@ struct LedgerStoryTests {
       "\(c["customer"]!) \(c["total"]!) \(c["credit_on_account"]!) \(c["net_balance"]!)"
     }
     #expect(figures.sorted() == ["c1 200.00 0.00 200.00", "c2 300.00 10.00 290.00", "c3 290.00 0.00 290.00"])
+
+    // The statements of account agree: Beta owes 300.00 less 10.00 on account; Gamma's ledger documents add up to
+    // 240.00 (ST-2026-0003 100.00, SD-2026-0001 20.00, SD-2026-0002 20.00, ST-2026-0006 100.00), and with the
+    // imported OLD-1 (50.00, not in the ledger) to the 290.00 aging shows.
+    let (s5, beta, _) = CLITests.run(["ledger", "show", "c2", "--state", base + "/state"])
+    #expect(s5 == 0)
+    #expect(beta.contains("USD             300.00              10.00       290.00"))
+    let (_, gamma, _) = CLITests.run(["ledger", "show", "c3", "--state", base + "/state"])
+    #expect(gamma.contains("USD             240.00               0.00       240.00"))
   }
 }

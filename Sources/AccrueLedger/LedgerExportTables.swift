@@ -1,0 +1,208 @@
+/// The layout of every file `accrue ledger export` writes (version `LedgerExport.version`): columns in order with
+/// their meaning, the rows' order, and the query over the ledger's tables that gives them. The JSON Schema files
+/// under docs/schema/ledger-export/ are made from these layouts (a test keeps them equal).
+enum LedgerExportTables {
+  struct Spec {
+    var table: LedgerExportTable
+    /// Selects the columns in layout order, then (for a table with amounts) what gives their decimals.
+    var sql: String
+  }
+
+  typealias C = LedgerExportColumn
+
+  static let all: [Spec] = [invoices, invoiceLines, invoiceTaxes, payments, applications, fees, reminders, runs]
+
+  /// A payment's id from its item key (`payment:ID`).
+  static func payment(_ column: String) -> String {
+    "CASE WHEN \(column) LIKE 'payment:%' THEN substr(\(column), 9) ELSE \(column) END"
+  }
+
+  static let invoices = Spec(
+    table: LedgerExportTable(
+      name: "invoices", description: "An invoice or debit note Accrue issued (the ledger's documents).",
+      order: "by the run that issued it, then its place in that run's output",
+      columns: [
+        C("key", .text, "The document's key: CONTRACT/BILLING-DATE for an invoice, fees:CUSTOMER/DATE/CURRENCY for a debit note. Unique."),
+        C("number", .text, nullable: true, "Its number from the rules' numbering (unique, gapless per sequence); empty when the rules do not number."),
+        C("kind", .text, "invoice, or debit_note (a document billing late fees or interest)."),
+        C("customer", .text, "The customer billed (id)."),
+        C("contract", .text, "The contract billed (id); empty for a debit note."),
+        C("plan", .text, "The plan whose rules priced it."),
+        C("currency", .text, "ISO 4217 code of every amount of the document."),
+        C("issue_date", .date, "The date it was issued (its billing date)."),
+        C("due_date", .date, "The date its total is due."),
+        C("period_start", .date, "First day of the service period billed."),
+        C("period_end", .date, "Day after the last day of the service period (exclusive)."),
+        C("subtotal", .amount, "The lines added up, before exclusive taxes."),
+        C("tax", .amount, "The exclusive taxes added to the subtotal."),
+        C("total", .amount, "What the customer owes on it: subtotal plus exclusive taxes."),
+        C("terms", .text, "The payment terms as printed (net 30 days, due on receipt)."),
+        C("run", .integer, "The run of 'accrue apply' that issued it (runs.run)."),
+        C("as_of", .date, "That run's as-of date."),
+      ]),
+    sql: """
+      SELECT d.key, d.number, d.kind, d.customer, d.contract, d.plan, d.currency, d.issue_date, d.due_date, d.period_start,
+        d.period_end, d.subtotal, d.tax, d.total, d.terms, i.run, r.as_of, d.currency
+      FROM documents d JOIN items i ON i.key = d.key JOIN runs r ON r.run = i.run
+      ORDER BY i.run, i.position
+      """)
+
+  static let invoiceLines = Spec(
+    table: LedgerExportTable(
+      name: "invoice_lines", description: "A line of a document, in the document's order.",
+      order: "as the documents (by run, then place in the run), then by line",
+      columns: [
+        C("invoice", .text, "The document's key (invoices.key)."),
+        C("number", .text, nullable: true, "The document's number; empty when the rules do not number."),
+        C("line", .integer, "The line's place on the document, from 1."),
+        C("kind", .text, "charge, usage, discount, minimum_true_up, credit (unused part of an advance charge) or fee."),
+        C("description", .text, "The line as printed on the document."),
+        C("charge", .text, nullable: true, "The plan's charge that produced it (id); empty for lines not from a charge."),
+        C("quantity", .decimal, nullable: true, "The quantity billed, an exact decimal; empty for a flat amount."),
+        C("unit_price", .decimal, nullable: true, "The price of one unit, an exact decimal; empty for a flat amount."),
+        C("amount", .amount, "The line's amount (negative for a discount or credit)."),
+        C("currency", .text, "The document's currency."),
+        C("period_start", .date, "First day of the period the line bills."),
+        C("period_end", .date, "Day after its last day (exclusive)."),
+        C("rule", .text, "The rule that produced it: file:line."),
+      ]),
+    sql: """
+      SELECT l.document, d.number, l.line, l.kind, l.description, l.charge, l.quantity, l.unit_price, l.amount, d.currency,
+        l.period_start, l.period_end, l.rule, d.currency
+      FROM document_lines l JOIN documents d ON d.key = l.document JOIN items i ON i.key = d.key
+      ORDER BY i.run, i.position, l.line
+      """)
+
+  static let invoiceTaxes = Spec(
+    table: LedgerExportTable(
+      name: "invoice_taxes", description: "A tax of a document.",
+      order: "as the documents (by run, then place in the run), then by line",
+      columns: [
+        C("invoice", .text, "The document's key (invoices.key)."),
+        C("number", .text, nullable: true, "The document's number; empty when the rules do not number."),
+        C("line", .integer, "The tax's place on the document, from 1."),
+        C("label", .text, "The tax as printed (VAT 19%)."),
+        C("rate", .decimal, "The rate as an exact decimal (0.19)."),
+        C("inclusive", .boolean, "true when the tax is included in the lines' prices, false when added to the subtotal."),
+        C("amount", .amount, "The tax's amount."),
+        C("currency", .text, "The document's currency."),
+        C("rule", .text, "The rule that charged it: file:line."),
+      ]),
+    sql: """
+      SELECT t.document, d.number, t.line, t.label, t.rate, t.inclusive, t.amount, d.currency, t.rule, d.currency
+      FROM document_taxes t JOIN documents d ON d.key = t.document JOIN items i ON i.key = d.key
+      ORDER BY i.run, i.position, t.line
+      """)
+
+  static let payments = Spec(
+    table: LedgerExportTable(
+      name: "payments", description: "A payment a run of 'accrue apply' decided on: applied, suggested, held or left unapplied.",
+      order: "by the run that decided it, then its place in that run's output",
+      columns: [
+        C("payment", .text, "The payment's id (from the payments file or the bank statement; credit:CUSTOMER/CURRENCY/DATE for a use of credit). Unique."),
+        C("kind", .text, "payment (money received), or credit_use (credit on account used on the customer's open invoices by the rules' account credit: no money received, its amount comes off the customer's credit)."),
+        C("date", .date, "Its booking date (a use of credit: the run's as-of date)."),
+        C("customer", .text, nullable: true, "The payer found (customer id); empty when none was."),
+        C("status", .text, "applied, suggested (waits for review: nothing posted), exception (held in a queue) or unapplied."),
+        C("rule", .text, "The match rule that decided (its name); empty when none did."),
+        C("currency", .text, nullable: true, "ISO 4217 code; empty for a payment migrated from a journal file, which did not record it."),
+        C("amount", .amount, nullable: true, "The payment's amount; empty when migrated from a journal file."),
+        C("credit", .amount, "What it left on the customer's account (credit on account)."),
+        C("written_off", .amount, "An overpayment written off."),
+        C("unapplied", .amount, "What it left unapplied (held for review, or no invoice found)."),
+        C("run", .integer, "The run that decided it (runs.run)."),
+      ]),
+    sql: """
+      SELECT \(payment("p.key")), CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN 'credit_use' ELSE 'payment' END, i.date,
+        nullif(i.customer, ''), p.status, p.rule, p.currency, p.amount, p.credit, p.written_off,
+        p.unapplied, i.run, p.currency
+      FROM payments p JOIN items i ON i.key = p.key
+      ORDER BY i.run, i.position
+      """)
+
+  static let applications = Spec(
+    table: LedgerExportTable(
+      name: "applications", description: "What a payment settled on one invoice.",
+      order: "as the payments (by run, then place in the run), then the payment's order of invoices",
+      columns: [
+        C("payment", .text, "The payment (payments.payment)."),
+        C("position", .integer, "The invoice's place among those the payment settled, from 0."),
+        C("invoice", .text, "The invoice settled (its id: a number, a key, or an id from the invoices file)."),
+        C("document", .text, nullable: true, "The ledger's document it is (invoices.key); empty for an invoice imported from another system."),
+        C("currency", .text, nullable: true, "ISO 4217 code; empty for a payment migrated from a journal file."),
+        C("settled", .amount, "What the invoice's balance went down by: applied + written_off + discount."),
+        C("applied", .amount, "The payment's money applied to it."),
+        C("written_off", .amount, "A short payment's remainder written off."),
+        C("discount", .amount, "An early-payment discount taken."),
+        C("paid_before", .amount, "The invoice's amount paid as the run saw it before this payment."),
+        C("run", .integer, "The run that applied it (runs.run)."),
+      ]),
+    sql: """
+      SELECT \(payment("a.payment")), a.position, a.invoice, coalesce(dn.key, dk.key), a.currency, a.settled, a.applied,
+        a.written_off, a.discount, a.paid_before, i.run, a.places
+      FROM applications a JOIN items i ON i.key = a.payment
+        LEFT JOIN documents dn ON dn.number = a.invoice
+        LEFT JOIN documents dk ON dk.key = a.invoice AND dk.number IS NULL
+      ORDER BY i.run, i.position, a.position
+      """)
+
+  static let fees = Spec(
+    table: LedgerExportTable(
+      name: "fees", description: "A late fee or interest a dunning step charged, and the document that billed it.",
+      order: "by the run that charged it, then the place of its reminder in that run, then its key",
+      columns: [
+        C("key", .text, "The fee's key: the reminder's key and the kind (INV-1/standard/second#late_fee). Unique."),
+        C("kind", .text, "late_fee or interest."),
+        C("date", .date, "The day it was charged (the run's as-of date)."),
+        C("customer", .text, "The customer charged (id)."),
+        C("invoice", .text, "The invoice whose lateness it charges (id)."),
+        C("reminder", .text, "The reminder whose step charged it (reminders.key)."),
+        C("currency", .text, "ISO 4217 code."),
+        C("amount", .amount, "The fee."),
+        C("rule", .text, "The step's rule: file:line."),
+        C("run", .integer, "The run that charged it (runs.run)."),
+        C("billed_on", .text, nullable: true, "The document that billed it (invoices.key: a debit note or a later invoice); empty while unbilled."),
+        C("billed_on_number", .text, nullable: true, "That document's number; empty while unbilled or when the rules do not number."),
+        C("billed_in_run", .integer, nullable: true, "The run that billed it; empty while unbilled."),
+      ]),
+    sql: """
+      SELECT f.key, f.kind, f.date, f.customer, f.invoice, f.reminder, f.currency, f.amount, f.rule, f.run, b.document, bd.number,
+        b.run, f.currency
+      FROM fees f LEFT JOIN items ri ON ri.key = f.reminder LEFT JOIN fee_billings b ON b.fee = f.key
+        LEFT JOIN documents bd ON bd.key = b.document
+      ORDER BY f.run, ri.position, f.key
+      """)
+
+  static let reminders = Spec(
+    table: LedgerExportTable(
+      name: "reminders", description: "A reminder a dunning cadence sent, with the invoices it covered.",
+      order: "by the run that sent it, then its place in that run's output",
+      columns: [
+        C("key", .text, "The reminder's key (DRIVING-INVOICE/CADENCE/STEP). Unique."),
+        C("date", .date, "The day it was sent."),
+        C("customer", .text, "The customer reminded (id)."),
+        C("cadence", .text, "The dunning cadence (name)."),
+        C("step", .text, "The cadence's step (name)."),
+        C("contacted", .boolean, "true when it sent the customer a message, false for an internal task only."),
+        C("invoices", .list, "The invoices it covered (ids), the driving invoice first."),
+        C("run", .integer, "The run that sent it (runs.run)."),
+      ]),
+    sql: """
+      SELECT r.key, i.date, i.customer, r.cadence, r.step, r.contacted, r.key, i.run
+      FROM reminders r JOIN items i ON i.key = r.key
+      ORDER BY i.run, i.position
+      """)
+
+  static let runs = Spec(
+    table: LedgerExportTable(
+      name: "runs", description: "A run 'accrue apply' recorded.",
+      order: "by run",
+      columns: [
+        C("run", .integer, "The run's number, from 1. Unique."),
+        C("as_of", .date, "Its as-of date."),
+        C("folder", .text, "Its output folder under --out (run-NNNN-DATE)."),
+        C("items", .integer, "How many keys it produced (invoices, reminders, payments)."),
+        C("recorded_at", .text, "When it was recorded, UTC (ISO 8601), or 'migrated' for a run from a journal file: an audit fact."),
+      ]),
+    sql: "SELECT run, as_of, folder, items, recorded_at FROM runs ORDER BY run")
+}

@@ -1,0 +1,163 @@
+import AccrueCore
+import AccrueSQLite
+
+/// One file of `accrue ledger export`: a table a warehouse or ERP loads, with its columns (each with its meaning)
+/// and its rows in a stated, stable order. docs/ledger.md ("Export") and docs/schema/ledger-export/ describe them.
+public struct LedgerExportTable: Sendable {
+  /// The file's name without extension (`invoices` is invoices.csv or invoices.jsonl).
+  public var name: String
+  /// What one row is.
+  public var description: String
+  /// The order of the rows, in words.
+  public var order: String
+  public var columns: [LedgerExportColumn]
+  public var rows: [[LedgerExportCell]] = []
+}
+
+/// A column of an exported table.
+public struct LedgerExportColumn: Sendable, Equatable {
+  /// How a column's values are written.
+  public enum Kind: String, Sendable {
+    /// Text as recorded.
+    case text
+    /// A whole number.
+    case integer
+    /// Money: an exact decimal with the currency's decimals ("1234.50", "-3.00", "1500" for JPY); a string in JSON.
+    case amount
+    /// An exact decimal that is not money (a quantity, a unit price, a tax rate): as recorded ("0.19").
+    case decimal
+    /// A date, YYYY-MM-DD.
+    case date
+    /// true or false.
+    case boolean
+    /// A list of ids: in CSV separated by ';', in JSON Lines an array of strings.
+    case list
+  }
+
+  public var name: String
+  public var kind: Kind
+  /// Whether the value may be absent: an empty CSV cell, JSON null.
+  public var nullable: Bool
+  /// What the column means.
+  public var description: String
+
+  public init(_ name: String, _ kind: Kind, nullable: Bool = false, _ description: String) {
+    self.name = name
+    self.kind = kind
+    self.nullable = nullable
+    self.description = description
+  }
+}
+
+/// A value of an exported table. Amounts are already exact decimal text: never a floating-point number.
+public enum LedgerExportCell: Sendable, Equatable {
+  case null
+  case text(String)
+  case integer(Int64)
+  /// An amount or a decimal, exactly as it is to be written.
+  case decimal(String)
+  case date(String)
+  case boolean(Bool)
+  case list([String])
+}
+
+/// What `accrue ledger export` writes: the tables, and the facts its manifest states.
+public struct LedgerExport: Sendable {
+  /// The version of the export's layout (files, columns, meanings); docs/schema/ledger-export/ is this version.
+  public static let version = 1
+  /// The ledger's schema version (`meta.schema_version`).
+  public var ledgerSchemaVersion: Int
+  /// The last run the ledger records (0: none) and its as-of date.
+  public var lastRun: Int
+  public var asOf: CivilDate?
+  /// invoices, invoice_lines, invoice_taxes, payments, applications, fees, reminders, runs: in that order.
+  public var tables: [LedgerExportTable]
+
+  /// The tables' layouts without rows (for the JSON Schema files and the documentation).
+  public static var layouts: [LedgerExportTable] { LedgerExportTables.all.map(\.table) }
+}
+
+extension LedgerReader {
+  /// Reads every exported table in one read transaction: two exports of the same ledger are identical.
+  public func export() throws(JournalError) -> LedgerExport {
+    try snapshot { () throws(JournalError) -> LedgerExport in
+      let (run, asOf) = try lastRun()
+      var covered: [String: [String]] = [:]
+      for r in try query("SELECT key, invoices FROM reminders") {
+        covered[r[0].text ?? ""] = JSONText.strings(r[1].text ?? "") ?? []
+      }
+      var tables: [LedgerExportTable] = []
+      for spec in LedgerExportTables.all {
+        var t = spec.table
+        t.rows = try rows(spec, lists: covered)
+        tables.append(t)
+      }
+      return LedgerExport(ledgerSchemaVersion: schemaVersion, lastRun: run, asOf: asOf, tables: tables)
+    }
+  }
+
+  /// One table's rows: each SQL column becomes the cell of the layout's column at the same place; a table with
+  /// amounts selects, last, what gives their decimals (a currency code, or a number of places).
+  private func rows(_ spec: LedgerExportTables.Spec, lists: [String: [String]]) throws(JournalError) -> [[LedgerExportCell]] {
+    let columns = spec.table.columns
+    let statement: Statement
+    do {
+      statement = try db.prepare(spec.sql)
+      try statement.bind([])
+    } catch { throw JournalError(message: "cannot read the ledger \(path): \(error.message)") }
+    var out: [[LedgerExportCell]] = []
+    do {
+      while try statement.step() {
+        let r = try statement.row()
+        let places = r.count > columns.count ? Self.places(r[columns.count]) : nil
+        var row: [LedgerExportCell] = []
+        row.reserveCapacity(columns.count)
+        for (k, c) in columns.enumerated() {
+          row.append(try cell(r[k], c, places: places, lists: lists, table: spec.table.name))
+        }
+        out.append(row)
+      }
+    } catch let e as JournalError { throw e } catch let e as SQLiteError {
+      throw JournalError(message: "cannot read the ledger \(path): \(e.message)")
+    } catch { throw JournalError(message: "cannot read the ledger \(path): \(error)") }
+    return out
+  }
+
+  /// The decimals of a row's amounts: a number of places, or a currency's minor units (nil: no currency recorded).
+  static func places(_ v: SQLValue) -> Int? {
+    if let n = v.integer { return Int(n) }
+    return v.text.flatMap(Currency.lookup)?.minorUnits
+  }
+
+  private func cell(_ v: SQLValue, _ c: LedgerExportColumn, places: Int?, lists: [String: [String]], table: String) throws -> LedgerExportCell {
+    if v == .null {
+      guard c.nullable else { throw JournalError(message: "\(path): \(table).\(c.name) is empty where the ledger always records it") }
+      return .null
+    }
+    switch c.kind {
+    case .text: return .text(v.text ?? v.integer.map { String($0) } ?? "")
+    case .decimal: return .decimal(v.text ?? v.integer.map { String($0) } ?? "")
+    case .date:
+      guard let t = v.text, CivilDate.parse(t) != nil else {
+        throw JournalError(message: "\(path): \(table).\(c.name) holds '\(v.text ?? "?")', not a date YYYY-MM-DD")
+      }
+      return .date(t)
+    case .integer, .boolean:
+      guard let n = v.integer else { throw JournalError(message: "\(path): \(table).\(c.name) holds '\(v.text ?? "?")', not a whole number") }
+      return c.kind == .integer ? .integer(n) : .boolean(n != 0)
+    case .amount:
+      guard let n = v.integer else { throw JournalError(message: "\(path): \(table).\(c.name) holds '\(v.text ?? "?")', not minor units") }
+      // Without a recorded currency (a payment migrated from a journal file) only zero amounts are recorded.
+      return .decimal(LedgerAmount.decimal(minorUnits: n, places: places ?? 0))
+    case .list: return .list(lists[v.text ?? ""] ?? [])
+    }
+  }
+}
+
+/// Amounts as the ledger's exports and statements write them.
+public enum LedgerAmount {
+  /// Minor units as an exact decimal with `places` decimals: 123450 with 2 places is "1234.50"; never rounded.
+  public static func decimal(minorUnits: Int64, places: Int) -> String {
+    Fixed(minorUnits: minorUnits, exponent: places).formatted(places: places)
+  }
+}
