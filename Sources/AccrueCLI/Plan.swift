@@ -313,7 +313,8 @@ enum ApplyCommand {
     let folder: String?
     do throws(JournalError) {
       folder = try Apply.commit(
-        stateDir: state, outDir: out, journal: journal, record: record, files: RunFiles.files(output), fault: FaultInjection.hook())
+        stateDir: state, outDir: out, journal: journal, record: record,
+        files: Apply.Files(names: RunFiles.fileNames(output)) { RunFiles.write($0, output, $1) }, fault: FaultInjection.hook())
     } catch {
       io.err("Error: \(error.message); nothing was recorded\n")
       return ExitStatus.failure

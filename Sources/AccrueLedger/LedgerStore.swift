@@ -113,8 +113,17 @@ public final class LedgerStore {
   /// between (which the state folder's lock should have prevented) fails the record instead of interleaving.
   /// `fault` is called where a crash test may stop the process (inside the transaction, before its commit).
   public func record(_ r: LedgerRecord, expectedLast: Int, fault: ((String) -> Void)? = nil) throws(JournalError) {
+    try stage(r, expectedLast: expectedLast, fault: fault)
+    try commitStaged()
+  }
+
+  /// Writes a run's rows in a transaction left open: nothing is recorded until `commitStaged` (a crash, or
+  /// `rollBackStaged`, leaves the ledger as it was). Fails, with nothing left open, when the ledger moved on
+  /// (see `record`) or would not balance after the run (`verify`).
+  public func stage(_ r: LedgerRecord, expectedLast: Int, fault: ((String) -> Void)? = nil) throws(JournalError) {
     do {
-      try db.transaction {
+      try db.execute("BEGIN IMMEDIATE")
+      do {
         let last = try lastRun()
         if last != expectedLast {
           throw JournalError(message: "the ledger \(path) changed while this apply ran (run \(last) was recorded meanwhile); apply again")
@@ -126,9 +135,23 @@ public final class LedgerStore {
           throw JournalError(message: "the ledger would not balance after this run, so it was not recorded: " + broken.joined(separator: "; "))
         }
         fault?("wrote the run into the ledger")
+      } catch {
+        try? db.execute("ROLLBACK")
+        throw error
       }
     } catch let e as JournalError { throw e } catch let e as SQLiteError {
       throw JournalError(message: e.isBusy ? "another 'accrue apply' is writing the ledger \(path); wait for it to finish" : "cannot record the run in \(path): \(e.message)")
     } catch { throw JournalError(message: "cannot record the run in \(path): \(error)") }
   }
+
+  /// Commits the run `stage` wrote: from here on it is recorded.
+  public func commitStaged() throws(JournalError) {
+    do { try db.execute("COMMIT") } catch {
+      try? db.execute("ROLLBACK")
+      throw JournalError(message: "cannot record the run in \(path): \(error.message)")
+    }
+  }
+
+  /// Drops the run `stage` wrote.
+  public func rollBackStaged() { try? db.execute("ROLLBACK") }
 }

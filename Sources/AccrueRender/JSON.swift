@@ -20,6 +20,26 @@ public indirect enum JSON: Sendable, Equatable {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Writes `.array(items.map(item))` pretty, as a whole document (`indent` 0) or inside one, an item at a time
+  /// and passed on a megabyte at a time, so a large array is never held whole in memory.
+  public static func writeArray<C: Collection>(_ items: C, indent: Int = 0, _ item: (C.Element) -> JSON, _ out: (String) -> Void) {
+    if items.isEmpty { return out("[]") }
+    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    bytes.reserveCapacity(1 << 20)
+    for (n, v) in items.enumerated() {
+      if n > 0 { bytes.append(UInt8(ascii: ",")) }
+      newline(&bytes, indent + 1)
+      item(v).write(to: &bytes, pretty: true, indent: indent + 1)
+      if bytes.count >= 1 << 20 {
+        out(String(decoding: bytes, as: UTF8.self))
+        bytes.removeAll(keepingCapacity: true)
+      }
+    }
+    newline(&bytes, indent)
+    bytes.append(UInt8(ascii: "]"))
+    out(String(decoding: bytes, as: UTF8.self))
+  }
+
   static func newline(_ out: inout [UInt8], _ indent: Int) {
     out.append(10)
     for _ in 0..<indent { out.append(32); out.append(32) }

@@ -45,19 +45,34 @@ public enum RunFiles {
     tables.map(\.csv).joined(separator: "\r\n")
   }
 
-  /// The files of a run folder: invoices, reminders and actions as JSON and CSV, and with cash application its
-  /// matches as JSON and the cash applications and exceptions as CSV.
-  public static func files(_ o: RunOutput) -> [(name: String, bytes: [UInt8])] {
-    var invoicesJSON = ""
-    InvoiceRenderer.writeJSON(o.billing) { invoicesJSON += $0 }
-    let reminders = o.collections?.reminders ?? []
-    let remindersJSON = JSON.array(reminders.map(ReminderRenderer.json)).serialized(pretty: true) + "\n"
-    func csv(_ name: String) -> (name: String, bytes: [UInt8]) { (name + ".csv", Array(csvTable(name, o).utf8)) }
-    var out = [("invoices.json", Array(invoicesJSON.utf8)), csv("invoices"), ("reminders.json", Array(remindersJSON.utf8)), csv("reminders"), csv("actions")]
-    if let r = o.cash {
-      let json = JSON.array(CashRenderer.json(r.applications)).serialized(pretty: true) + "\n"
-      out += [("cash_applications.json", Array(json.utf8)), csv("cash_applications"), csv("exceptions")]
+  /// The files of a run folder, in order: invoices, reminders and actions as JSON and CSV, and with cash
+  /// application its matches as JSON and the cash applications and exceptions as CSV.
+  public static func fileNames(_ o: RunOutput) -> [String] {
+    let base = ["invoices.json", "invoices.csv", "reminders.json", "reminders.csv", "actions.csv"]
+    return o.cash == nil ? base : base + ["cash_applications.json", "cash_applications.csv", "exceptions.csv"]
+  }
+
+  /// Writes the file `name` of `fileNames` a piece at a time (`out` may be called many times).
+  public static func write(_ name: String, _ o: RunOutput, _ out: (String) -> Void) {
+    switch name {
+    case "invoices.json": InvoiceRenderer.writeJSON(o.billing, out)
+    case "reminders.json":
+      JSON.writeArray(o.collections?.reminders ?? [], ReminderRenderer.json, out)
+      out("\n")
+    case "cash_applications.json":
+      var sentences = CashText.Sentences()
+      JSON.writeArray(o.cash?.applications ?? [], { CashRenderer.json($0, &sentences) }, out)
+      out("\n")
+    default: out(csvTable(String(name.dropLast(4)), o))
     }
-    return out
+  }
+
+  /// The files of a run folder (`fileNames`), each whole.
+  public static func files(_ o: RunOutput) -> [(name: String, bytes: [UInt8])] {
+    fileNames(o).map { name in
+      var text = ""
+      write(name, o) { text += $0 }
+      return (name, Array(text.utf8))
+    }
   }
 }

@@ -11,18 +11,34 @@ import Glibc
 
 /// Recording a run's outputs and ledger entries so that it counts whole or not at all.
 public enum Apply {
+  /// What a run writes into its folder: the files' names, in order, and how to write each a piece at a time.
+  public struct Files: Sendable {
+    public var names: [String]
+    public var write: @Sendable (String, (String) -> Void) -> Void
+
+    public init(names: [String], write: @escaping @Sendable (String, (String) -> Void) -> Void) {
+      self.names = names
+      self.write = write
+    }
+
+    /// Files already in memory.
+    public init(_ files: [(name: String, bytes: [UInt8])]) {
+      let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+      self.init(names: files.map(\.name)) { name, out in out(String(decoding: byName[name] ?? [], as: UTF8.self)) }
+    }
+  }
+
   /// Writes `files` into a new run folder under `outDir` and records `record` in the ledger of `stateDir`.
   ///
-  /// Order: files go into `outDir/.tmp-FOLDER` (each fsynced), the folder is renamed to `outDir/FOLDER` and
-  /// `outDir` fsynced, then the ledger records the run in one transaction. A crash before the commit leaves no
-  /// trace in the ledger, so the next apply produces the same items again (same keys, same run number and
-  /// numbers) and replaces the leftover folder; a crash after it leaves everything recorded. `journal` is what
-  /// the run read from the ledger: a run recorded meanwhile fails this one. Returns the folder name, or nil when
-  /// there is nothing new (then nothing is written). `fault` is called at each point a crash test may stop the
-  /// process.
+  /// Order: files go into `outDir/.tmp-FOLDER` (each fsynced) while the ledger writes the run's rows in a
+  /// transaction it does not commit yet; the folder is renamed to `outDir/FOLDER` and `outDir` fsynced; then the
+  /// transaction commits. A crash before the commit leaves no trace in the ledger, so the next apply produces the
+  /// same items again (same keys, same run number and numbers) and replaces the leftover folder; a crash after it
+  /// leaves everything recorded. `journal` is what the run read from the ledger: a run recorded meanwhile fails
+  /// this one. Returns the folder name, or nil when there is nothing new (then nothing is written). `fault` is
+  /// called at each point a crash test may stop the process (the steps then run one after the other).
   public static func commit(
-    stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: [(name: String, bytes: [UInt8])],
-    fault: ((String) -> Void)? = nil
+    stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: Files, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> String? {
     if record.items.isEmpty { return nil }
     let fm = FileManager.default
@@ -37,6 +53,9 @@ public enum Apply {
     let run = last + 1
     let number = String(run)
     let folder = "run-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(record.asOf)"
+    var r = record
+    r.run = run
+    r.folder = folder
     // Whose folders these are: the out folder and every run folder carry the state's id, and only folders of
     // this state that its ledger does not list (a crash before their commit) are ever removed.
     let owner = try Ownership.claim(stateDir: stateDir, outDir: outDir, journal: journal)
@@ -51,30 +70,83 @@ public enum Apply {
     }
     try DurableFS.replaceSynced(tmp + "/" + Ownership.runMarker, Array("\(owner.id) \(run)\n".utf8))
     fault?("created the temporary folder")
-    for f in files {
-      try DurableFS.writeSynced(tmp + "/" + f.name, f.bytes)
-      fault?("wrote \(f.name)")
+    if let fault {
+      for name in files.names {
+        try DurableFS.writeSynced(tmp + "/" + name) { files.write(name, $0) }
+        fault("wrote \(name)")
+      }
+    } else {
+      try writeAndStage(files, into: tmp, store: store, record: r, expectedLast: last)
     }
     DurableFS.syncDirectory(tmp)
     fault?("synced the temporary folder")
     let final = outDir + "/" + folder
     if fm.fileExists(atPath: final) {
+      if fault == nil { store.rollBackStaged() }
       // Not this state's leftover (those were removed above): never touched.
       throw JournalError(
         message: "\(final) exists and was not written by this state folder's runs; move it away (Accrue never deletes "
           + "what it did not write), or give another --out")
     }
-    guard rename(tmp, final) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
+    guard rename(tmp, final) == 0 else {
+      if fault == nil { store.rollBackStaged() }
+      throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))")
+    }
     fault?("renamed")
     DurableFS.syncDirectory(outDir)
     fault?("synced the output folder")
-    var r = record
-    r.run = run
-    r.folder = folder
-    try store.record(r, expectedLast: last, fault: fault)
+    if fault != nil { try store.stage(r, expectedLast: last, fault: fault) }
+    try store.commitStaged()
     fault?("committed")
     return folder
   }
+
+  /// Writes the files (two at a time) while the ledger stages the run's rows, each on a thread of its own: the
+  /// ledger's work costs no wall time beside the files'. On any failure nothing is left staged or half written.
+  static func writeAndStage(_ files: Files, into tmp: String, store: LedgerStore, record: LedgerRecord, expectedLast: Int) throws(JournalError) {
+    let failures = Failures()
+    let ledger = Unchecked(store)
+    let names = files.names
+    DispatchQueue.concurrentPerform(iterations: 3) { k in
+      do throws(JournalError) {
+        if k == 0 {
+          try ledger.value.stage(record, expectedLast: expectedLast)
+        } else {
+          for (i, name) in names.enumerated() where i % 2 == k - 1 {
+            try DurableFS.writeSynced(tmp + "/" + name) { files.write(name, $0) }
+          }
+        }
+      } catch { failures.add(k, error) }
+    }
+    guard let (k, error) = failures.first else { return }
+    if k != 0 { store.rollBackStaged() }
+    throw error
+  }
+}
+
+/// The first failure of several threads (by their number), kept under a lock.
+final class Failures: @unchecked Sendable {
+  private let lock = NSLock()
+  private var list: [(Int, JournalError)] = []
+
+  func add(_ k: Int, _ e: JournalError) {
+    lock.lock()
+    list.append((k, e))
+    lock.unlock()
+  }
+
+  var first: (Int, JournalError)? {
+    lock.lock()
+    defer { lock.unlock() }
+    return list.min { $0.0 < $1.0 }
+  }
+}
+
+/// A value handed to another thread that uses it alone until the hand-back (a ledger connection is used by one
+/// thread at a time).
+final class Unchecked<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }
 
 /// Holds the state folder's lock (`apply.lock`, flock) so that two applies never run at once.

@@ -16,6 +16,28 @@ public enum DurableFS {
     guard rename(tmp, path) == 0 else { throw JournalError(message: "cannot rename \(tmp): \(String(cString: strerror(errno)))") }
   }
 
+  /// Writes what `body` hands its writer to `path`, a megabyte at a time, and forces it to disk (as
+  /// `writeSynced(_:_:)`: for files in a folder that is renamed into place only when whole).
+  public static func writeSynced(_ path: String, _ body: ((String) -> Void) -> Void) throws(JournalError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw JournalError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    var failure: JournalError?
+    body { text in
+      guard failure == nil else { return }
+      buffer.append(contentsOf: text.utf8)
+      if buffer.count >= 1 << 20 {
+        do throws(JournalError) { try writeAll(fd, buffer, path) } catch { failure = error }
+        buffer.removeAll(keepingCapacity: true)
+      }
+    }
+    if let failure { throw failure }
+    try writeAll(fd, buffer, path)
+    guard fsync(fd) == 0 else { throw JournalError(message: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+  }
+
   /// Writes `bytes` to `path` and forces them to disk (a crash may leave it empty or partial: for files in a
   /// folder that is renamed into place only when whole).
   public static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(JournalError) {

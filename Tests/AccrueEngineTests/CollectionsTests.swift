@@ -420,7 +420,7 @@ struct JournalTests {
       folders.append(
         try Apply.commit(
           stateDir: base + "/state", outDir: base + "/out", journal: journal,
-          record: LedgerRecord(run: 0, asOf: asOf, folder: "", items: c.reminders.map(\.produced), recordedAt: "test"), files: [("reminders.txt", Array(c.reminders.map(\.key).joined(separator: "\n").utf8))]))
+          record: LedgerRecord(run: 0, asOf: asOf, folder: "", items: c.reminders.map(\.produced), recordedAt: "test"), files: Apply.Files([("reminders.txt", Array(c.reminders.map(\.key).joined(separator: "\n").utf8))])))
     }
     #expect(folders == ["run-0001-2026-11-02", nil])
     #expect(try LedgerStore.read(stateDir: base + "/state").items.map(\.key) == ["i1/standard/second"])
@@ -593,7 +593,7 @@ struct CollectionsReviewTests {
     let folder = try Apply.commit(
       stateDir: base + "/state", outDir: base + "/out", journal: Journal(),
       record: LedgerRecord(run: 0, asOf: CivilDate.parse("2026-11-06")!, folder: "", items: [JournalTests.item("a")], recordedAt: "test"),
-      files: [("x.txt", [1])])
+      files: Apply.Files([("x.txt", [1])]))
     #expect(folder == "run-0001-2026-11-06")
     #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-06"])
   }
@@ -873,7 +873,7 @@ struct ApplyOwnershipTests {
     try Apply.commit(
       stateDir: base + state, outDir: base + "/out", journal: journal,
       record: LedgerRecord(run: 0, asOf: CivilDate.parse(asOf)!, folder: "", items: [JournalTests.item(asOf)], recordedAt: "test"),
-      files: [("x.txt", [1])])
+      files: Apply.Files([("x.txt", [1])]))
   }
 
   @Test("folders the state did not write are never deleted, whatever their names")
