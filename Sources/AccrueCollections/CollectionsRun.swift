@@ -132,6 +132,8 @@ struct CollectionsRun {
       calendars.append(BusinessCalendar(weekend: c.weekend, holidays: days) ?? .weekendsOnly)
     }
     let cadenceIndex = Dictionary(plan.cadences.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    sentKeys.reserveCapacity(history.count)
+    stepSent.reserveCapacity(min(history.reduce(0) { $0 + $1.invoices.count }, data.invoices.count))
     for h in history {
       sentKeys.insert(h.key)
       if h.contacted, h.date <= asOf, (lastContact[h.customer].map { $0 < h.date } ?? true) { lastContact[h.customer] = h.date }

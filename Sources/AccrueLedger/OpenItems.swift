@@ -7,8 +7,8 @@ extension Dataset {
   /// paid, unless the invoices file already shows it (its amount paid reached paid before + settled): so a
   /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
   /// exported after posting it does not count it twice.
-  public mutating func recordJournalPayments(_ items: [JournalItem]) {
-    for case .cashApplication(let payment) in items where payment.status?.postsAllocations == true {
+  public mutating func recordJournalPayments(_ payments: [PostedPayment]) {
+    for payment in payments where payment.status?.postsAllocations == true {
       for s in payment.settlements {
         guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
         if invoices[i].paid < target { invoices[i].paid = target }

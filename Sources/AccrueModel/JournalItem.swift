@@ -188,14 +188,26 @@ public struct Journal: Sendable {
   /// Every item of every committed run.
   public var items: [JournalItem] { runs.flatMap(\.items) }
 
-  /// Reminders as history for collections.
-  public var sentReminders: [SentReminder] { items.compactMap { if case .reminder(let r) = $0 { r } else { nil } } }
+  /// Reminders as history for collections (run by run: no flat copy of every item is made).
+  public var sentReminders: [SentReminder] {
+    var out: [SentReminder] = []
+    for run in runs { for case .reminder(let r) in run.items { out.append(r) } }
+    return out
+  }
 
   /// Payments applied, in journal order.
-  public var postedPayments: [PostedPayment] { items.compactMap { if case .cashApplication(let p) = $0 { p } else { nil } } }
+  public var postedPayments: [PostedPayment] {
+    var out: [PostedPayment] = []
+    for run in runs { for case .cashApplication(let p) in run.items { out.append(p) } }
+    return out
+  }
 
   /// Keys of invoices produced.
-  public var invoiceKeys: Set<String> { Set(items.filter { $0.kind == .invoice }.map(\.key)) }
+  public var invoiceKeys: Set<String> {
+    var out = Set<String>()
+    for run in runs { for case .invoice(let i) in run.items { out.insert(i.key) } }
+    return out
+  }
 
   /// The 1-based line of the first whole line that does not read (nil: none; an unfinished last line is a run
   /// cut short by a crash, not damage).

@@ -514,26 +514,27 @@ struct MatchingTests {
     let first = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
     let journal = first.applications.map(\.produced)
     guard case .cashApplication(let posted0) = journal[0] else { Issue.record("not a payment"); return }
+    func payments(_ items: [JournalItem]) -> [PostedPayment] { items.compactMap { if case .cashApplication(let p) = $0 { p } else { nil } } }
     #expect(Journal.settlementEntries(posted0) == ["i1=600.00@0.00"])
     // The invoices file does not show the payment yet: 400.00 stays open, whoever runs next.
     var later = data
-    later.recordJournalPayments(journal)
+    later.recordJournalPayments(payments(journal))
     let i1 = try #require(later.invoices.first { $0.id == "i1" })
     #expect(i1.unpaid == Fixed("400.00")!)
     // The file was exported after posting it (amount paid 600.00): not counted twice.
     var posted = data
     if let k = posted.invoices.firstIndex(where: { $0.id == "i1" }) { posted.invoices[k].paid = Fixed("600.00")! }
-    posted.recordJournalPayments(journal)
+    posted.recordJournalPayments(payments(journal))
     #expect(posted.invoices.first { $0.id == "i1" }?.unpaid == Fixed("400.00")!)
     // A second partial payment in a later run adds up on top of the first.
     let second = Produced.application("i1", settled: "100.00", paidBefore: "600.00")
-    later.recordJournalPayments([second])
+    later.recordJournalPayments(payments([second]))
     #expect(later.invoices.first { $0.id == "i1" }?.unpaid == Fixed("300.00")!)
     // Suggested matches are not counted: nobody confirmed them.
     var suggested = data
     var s = posted0
     s.status = .suggested
-    suggested.recordJournalPayments([.cashApplication(s)])
+    suggested.recordJournalPayments([s])
     #expect(suggested.invoices.first { $0.id == "i1" }?.unpaid == Fixed("1000.00")!)
   }
 }
