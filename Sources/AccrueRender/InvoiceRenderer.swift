@@ -271,7 +271,8 @@ public enum InvoiceRenderer {
 
   static func csvField(_ text: String) -> String {
     let s = neutralized(text)
-    return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    // Bytes, not characters: a line end written \r\n is one character, and must be quoted too.
+    return s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
       ? "\"" + s.replacingQuotes() + "\"" : s
   }
 
@@ -338,8 +339,12 @@ public enum InvoiceRenderer {
 
 extension String {
   fileprivate func replacingQuotes() -> String {
-    var out = ""
-    for ch in self { out += ch == "\"" ? "\"\"" : String(ch) }
-    return out
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count + 8)
+    for b in utf8 {
+      out.append(b)
+      if b == 0x22 { out.append(0x22) }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -106,7 +106,8 @@ public enum Apply {
   static func writeAndStage(_ files: Files, into tmp: String, store: LedgerStore, record: LedgerRecord, expectedLast: Int) throws(JournalError) {
     let failures = Failures()
     let ledger = Unchecked(store)
-    let names = files.names
+    // The JSON files are the heavy ones: one of them to each writer first.
+    let names = files.names.filter { $0.hasSuffix(".json") } + files.names.filter { !$0.hasSuffix(".json") }
     DispatchQueue.concurrentPerform(iterations: 3) { k in
       do throws(JournalError) {
         if k == 0 {
