@@ -22,7 +22,8 @@ enum LedgerSchema {
       as_of TEXT NOT NULL,
       folder TEXT NOT NULL UNIQUE,
       items INTEGER NOT NULL,
-      recorded_at TEXT NOT NULL
+      recorded_at TEXT NOT NULL,
+      checksum TEXT NOT NULL
     );
     CREATE TABLE items (
       key TEXT PRIMARY KEY,

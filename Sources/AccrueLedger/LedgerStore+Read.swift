@@ -39,10 +39,12 @@ extension LedgerStore {
     }
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
-    for r in try db.query("SELECT run, as_of, folder FROM runs ORDER BY run") {
+    var checksums: [Int: String] = [:]
+    for r in try db.query("SELECT run, as_of, folder, checksum FROM runs ORDER BY run") {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [])
       order.append(n)
+      checksums[n] = r[3].text ?? ""
     }
     let items = try db.prepare("SELECT key, run, kind, date, customer FROM items ORDER BY run, position")
     try items.bind([])
@@ -65,6 +67,7 @@ extension LedgerStore {
     }
     j.runs = order.compactMap { runs[$0] }
     j.receivables = try receivables()
+    try check(j, checksums)
     j.fees = try fees()
     for r in try db.query("SELECT scope, last FROM sequences") { j.sequences[r[0].text ?? ""] = Int(r[1].integer ?? 0) }
     return j
@@ -120,6 +123,24 @@ extension LedgerStore {
           currency: c, billedOn: r[9].text, run: Int(r[10].integer ?? 0)))
     }
     return out
+  }
+
+  /// Each run read back against the checksum recorded with it (`LedgerChecksum`).
+  private func check(_ j: Journal, _ checksums: [Int: String]) throws {
+    var documents: [Int: [LedgerInvoice]] = [:]
+    for d in j.receivables {
+      var plain = d
+      plain.run = 0
+      documents[d.run, default: []].append(plain)
+    }
+    for run in j.runs {
+      let sum = LedgerChecksum.of(run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [])
+      if sum != checksums[run.number] {
+        throw JournalError(
+          message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "
+            + "changed outside Accrue. Accrue will not guess what it recorded: restore the state folder from a backup")
+      }
+    }
   }
 
   /// Rows grouped by their first column (a text key), in query order.

@@ -47,8 +47,11 @@ extension LedgerStore {
   /// Writes a run's rows (inside the caller's transaction).
   func write(_ r: LedgerRecord) throws {
     try db.run(
-      "INSERT INTO runs (run, as_of, folder, items, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-      [.integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt)])
+      "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      [
+        .integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt),
+        .text(LedgerChecksum.of(run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice))),
+      ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
     let payment = try db.prepare(

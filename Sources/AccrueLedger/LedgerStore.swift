@@ -49,8 +49,9 @@ public final class LedgerStore {
       let db = try Database(path: path, create: false, readOnly: true)
       store = LedgerStore(path: path, db: db)
     } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
-    // A ledger created by an apply that was killed before its first commit has no schema yet.
-    let version = store.schemaVersion()
+    // A ledger created by an apply that was killed before its first commit has no schema yet; a file that does
+    // not read as a database is an error, never an empty ledger.
+    let version = try store.schemaVersion()
     if version == 0 { return try Journal.readFile(stateDir: stateDir) }
     if version > LedgerSchema.version {
       throw JournalError(
@@ -59,12 +60,20 @@ public final class LedgerStore {
     if try store.meta("journal_migrated") == nil, FileManager.default.fileExists(atPath: stateDir + "/" + Journal.fileName) {
       return try Journal.readFile(stateDir: stateDir)
     }
-    return try store.history()
+    var j = try store.history()
+    j.source = path
+    return j
   }
 
-  func schemaVersion() -> Int {
-    guard (try? db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"))?.isEmpty == false else { return 0 }
-    return Int((try? db.query("SELECT value FROM meta WHERE key = 'schema_version'"))?.first?.first?.text ?? "0") ?? 0
+  func schemaVersion() throws(JournalError) -> Int {
+    do {
+      guard try db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").isEmpty == false else { return 0 }
+      return Int(try db.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.text ?? "0") ?? 0
+    } catch {
+      throw JournalError(
+        message: "\(path) does not read as a ledger (\(error.message)). Accrue will not guess what it recorded: restore the state "
+          + "folder from a backup")
+    }
   }
 
   func meta(_ key: String) throws(JournalError) -> String? {

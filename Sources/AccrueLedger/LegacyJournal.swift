@@ -14,7 +14,8 @@ extension Journal {
     let path = stateDir + "/" + fileName
     guard FileManager.default.fileExists(atPath: path) else { return Journal() }
     guard let data = FileManager.default.contents(atPath: path) else { throw JournalError(message: "cannot read \(path)") }
-    let j = parse([UInt8](data))
+    var j = parse([UInt8](data))
+    j.source = path
     if let line = j.damagedLine {
       throw JournalError(
         message: "\(path):\(line): this line is damaged (its checksum or form is wrong), which no crash does: restore the journal "

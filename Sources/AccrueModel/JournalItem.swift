@@ -179,8 +179,10 @@ public struct Journal: Sendable {
   public var receivables: [LedgerInvoice] = []
   /// Fees collections charged, billed or waiting to be billed.
   public var fees: [LedgerFee] = []
-  /// The last number given in each numbering sequence, by sequence (`LedgerNumbers.scope`).
+  /// The last number given in each numbering sequence, by sequence (`Numbering.scope`).
   public var sequences: [String: Int] = [:]
+  /// The file it was read from (the ledger, or a journal file), for messages.
+  public var source = ""
 
   /// An empty journal.
   public init() {}

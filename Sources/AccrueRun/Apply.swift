@@ -183,7 +183,8 @@ extension Dataset {
   /// the books as they stood before it: what a run issued is dunned and matched from the next date's run on, so
   /// applying again for the same date produces nothing new. Issues: invoices file rows that contradict the
   /// ledger, documents of customers no longer in the data.
-  public func recording(_ journal: Journal, plan: ExecutablePlan, asOf: CivilDate, ledgerPath: String = "ledger.sqlite") -> (Dataset, [DataIssue]) {
+  public func recording(_ journal: Journal, plan: ExecutablePlan, asOf: CivilDate) -> (Dataset, [DataIssue]) {
+    let ledgerPath = journal.source.isEmpty ? LedgerStore.fileName : journal.source
     var d = self
     d.issuedKeys.formUnion(journal.invoiceKeys)
     let dates = Dictionary(journal.runs.map { ($0.number, $0.asOf) }, uniquingKeysWith: { a, _ in a })

@@ -98,6 +98,33 @@ struct LedgerStoreTests {
     #expect(after.runs.map(\.folder) == before.runs.map(\.folder))
   }
 
+  @Test("a damaged ledger is an error, never an empty or different ledger: garbage, a truncated file, a changed byte")
+  func damage() throws {
+    let dir = TemporaryPaths.make("ledger")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // (The connection closed before the file is read: its last close moves the write-ahead log into the file.)
+    try {
+      let store = try LedgerStore.open(stateDir: dir)
+      let inv = Self.invoice("k1/2026-11-01", total: "100.00", number: "NW-2026-00001")
+      try store.record(Self.record(1, [.invoice(IssuedInvoice(key: inv.key, date: Self.day, customer: "c1"))], documents: [inv]), expectedLast: 0)
+    }()
+    let path = dir + "/" + LedgerStore.fileName
+    let good = try Data(contentsOf: URL(fileURLWithPath: path))
+    // A changed byte inside the document's number (no structure broken): the run's checksum no longer matches.
+    var changed = [UInt8](good)
+    let at = try #require(changed.indices.first { changed[$0...].starts(with: Array("NW-2026-00001".utf8)) })
+    changed[at + 12] = UInt8(ascii: "7")
+    try Data(changed).write(to: URL(fileURLWithPath: path))
+    let e1 = #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
+    #expect(e1?.message.contains("no longer matches the checksum") == true)
+    // Garbage, and a file cut short.
+    try Data(repeating: 0x5A, count: 5000).write(to: URL(fileURLWithPath: path))
+    let e2 = #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
+    #expect(e2?.message.contains("does not read as a ledger") == true)
+    try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: path))
+    #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
+  }
+
   @Test("a ledger of a newer schema version is refused with a message, for reading and for writing")
   func newerVersion() throws {
     let dir = TemporaryPaths.make("ledger")
