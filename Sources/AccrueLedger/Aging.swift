@@ -95,10 +95,11 @@ extension AgingReport {
         r.disputed = tally.add(r.disputed, disputed, c)
         r.invoices += 1
         if detail {
-          r.items.append(
-            Item(
-              kind: .invoice, id: inv.id, date: inv.issueDate, dueDate: inv.dueDate, daysPastDue: days, bucket: b, amount: open,
-              disputed: disputed))
+          var item = Item(
+            kind: .invoice, id: inv.id, date: inv.issueDate, dueDate: inv.dueDate, daysPastDue: days, bucket: b, amount: open,
+            disputed: disputed)
+          item.origin = inv.inLedger ? (inv.isDebitNote ? "ledger, debit note" : "ledger") : "invoices file"
+          r.items.append(item)
         }
       }
     }

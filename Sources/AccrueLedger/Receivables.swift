@@ -64,6 +64,7 @@ public enum Receivables {
         issueDate: r.issueDate, dueDate: r.dueDate, currency: r.currency, amount: r.total, paid: .zero, disputed: .zero, status: .open,
         reference: r.id, line: 0, custom: custom(r.currency))
       inv.isDebitNote = r.kind == .debitNote
+      inv.inLedger = true
       invoices.append(inv)
     }
     return (added, issues)

@@ -107,6 +107,9 @@ public struct AgingReport: Sendable {
     public var disputed: Fixed = .zero
     /// Payments: the status the journal records (`applied`, `suggested`, `exception`, `unapplied`).
     public var status: String?
+    /// Invoices: where the invoice is kept: `ledger` (issued by Accrue; `debit note` for a debit note) or
+    /// `invoices file` (imported from another system).
+    public var origin: String? = nil
 
     public init(
       kind: ItemKind,

@@ -17,6 +17,8 @@ public struct OpenInvoice: Sendable {
   public var isCreditNote: Bool
   /// A debit note billing fees (from the ledger): dunned like an invoice, but fees bear no late fee or interest.
   public var isDebitNote = false
+  /// An invoice or debit note of the ledger (Accrue issued it), not a row of the invoices file.
+  public var inLedger = false
   public var customer: Int32
   /// Index into `Dataset.contracts`, or -1.
   public var contract: Int32

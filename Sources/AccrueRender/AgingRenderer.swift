@@ -240,6 +240,7 @@ public enum AgingRenderer {
         ("days_past_due", .int(i.daysPastDue ?? 0)), ("bucket", .string(i.bucket.map { names[$0] } ?? "")),
         ("amount", .string(plain(i.amount, c))), ("disputed", .string(plain(i.disputed, c))),
       ]
+      if let o = i.origin { f.append(("origin", .string(o))) }
     } else {
       f += [(i.kind == .creditNote ? "issue_date" : "date", .string(i.date.description)), ("amount", .string(plain(i.amount, c)))]
       if let s = i.status { f.append(("status", .string(s))) }
