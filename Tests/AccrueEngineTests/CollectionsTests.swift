@@ -578,7 +578,7 @@ struct CollectionsReviewTests {
     #expect(Journal.parse(bytes).damagedLine == 1)
     let dir = TemporaryPaths.make("accrue-j")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
     #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
   }
 

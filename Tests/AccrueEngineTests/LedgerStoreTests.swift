@@ -86,7 +86,7 @@ struct LedgerStoreTests {
     let items = [JournalTests.item("a"), JournalTests.item("b")]
     var bytes = Journal.encode(run: 1, asOf: Self.day, folder: "run-0001-2026-11-01", items: items)
     bytes += Journal.encode(run: 2, asOf: Self.day, folder: "run-0002-2026-11-01", items: [JournalTests.item("c")])
-    FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: dir + "/journal.log", contents: Data(bytes))
     let before = try LedgerStore.read(stateDir: dir)
     #expect(before.items.map(\.key) == ["a", "b", "c"])
     let store = try LedgerStore.open(stateDir: dir)

@@ -79,7 +79,7 @@ struct GoldenTests {
           continue
         }
         var isDir: ObjCBool = false
-        fm.fileExists(atPath: src.path, isDirectory: &isDir)
+        _ = fm.fileExists(atPath: src.path, isDirectory: &isDir)
         if isDir.boolValue {
           try fm.createDirectory(at: dst, withIntermediateDirectories: true)
           continue
