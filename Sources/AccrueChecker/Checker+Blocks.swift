@@ -72,7 +72,8 @@ extension CheckerState {
     expectType(e, typeOf(e, ctx), .percent, what)
     if case .percent(let v)? = constValue(e) {
       if v.isNegative || (max.map { v > $0 } ?? false) {
-        report(.valueOutOfRange, "\(what) must be between 0% and 100%, found \(sources[e.span.file].text(e.span))", at: e.span)
+        let range = max == nil ? "cannot be negative" : "must be between 0% and 100%"
+        report(.valueOutOfRange, "\(what) \(range), found \(sources[e.span.file].text(e.span))", at: e.span)
       }
     }
   }
@@ -541,7 +542,9 @@ extension CheckerState {
   func checkInterest(_ i: InterestSpec, _ ctx: Context, requireRate: Bool) {
     if let r = i.rate { expectPercent(r, ctx, "an interest rate", max: nil) }
     if requireRate, i.rate == nil {
-      report(.missingStatement, "interest needs a yearly rate", at: i.span, help: "as in: interest 8% per year actual/365")
+      report(
+        .missingStatement, "interest in a plan needs a rate, per year or per month", at: i.span,
+        help: "as in: interest 8% per year actual/365, or interest 1.5% per month 30/360")
     }
   }
 

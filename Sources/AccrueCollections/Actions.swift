@@ -44,12 +44,12 @@ extension CollectionsRun {
           continue
         }
         actions.append(lateFee(fixed, percent, base, invoices[fine[0].invoice], cad, step))
-      case .interest(let rate, let dayCount):
+      case .interest(let rate, let per, let dayCount):
         guard let (fine, _) = withoutDebitNotes(group, invoices, total) else {
           actions.append(CollectionAction(kind: .interest, detail: "no interest: a debit note bills fees and fees bear none", explanation: []))
           continue
         }
-        actions.append(interest(rate, dayCount, fine, invoices, invoices[fine[0].invoice], cad, step))
+        actions.append(interest(rate, per, dayCount, fine, invoices, invoices[fine[0].invoice], cad, step))
       }
     }
     return (messages, actions)

@@ -67,27 +67,32 @@ extension CollectionsRun {
   }
 
   /// Interest: each covered overdue invoice's balance at the annual rate for the days since it fell due (the day
-  /// count and rate the step states, else the plan's terms); the sum rounded as the cadence says.
+  /// count and rate the step states, else the plan's terms); the sum rounded as the cadence says. A rate stated per
+  /// month accrues as the annual rate twelve times it (1.5% a month is 18% a year), by the same day count.
   mutating func interest(
-    _ rate: CExpr?, _ dayCount: DayCount?, _ group: [Candidate], _ invoices: [OpenInvoice], _ inv: OpenInvoice, _ cad: CompiledCadence,
-    _ step: CompiledStep
+    _ rate: CExpr?, _ per: InterestPeriod, _ dayCount: DayCount?, _ group: [Candidate], _ invoices: [OpenInvoice], _ inv: OpenInvoice,
+    _ cad: CompiledCadence, _ step: CompiledStep
   ) -> CollectionAction {
     var rateE = rate
+    var per = per
     var dc = dayCount ?? .actual365
     var from = CollectionsStep.FeeTerms.step(name: step.name, rule: step.source)
     if rate == nil {
       guard let spec = invoicePlan(inv), let terms = spec.interest else { return noTerms(.interest, inv) }
       rateE = terms.rate
+      per = terms.per
       dc = terms.dayCount
       from = .plan(name: spec.name)
     }
     env.reset()
-    guard let re = rateE, case .percent(let r) = re.eval(env) else {
+    guard let re = rateE, case .percent(let stated) = re.eval(env) else {
       if let f = env.failure { fail(f) } else { fail("the interest rate is not a percent", step.source, inv) }
       return CollectionAction(kind: .interest, detail: "no interest: the rate did not evaluate", amount: nil, explanation: [])
     }
+    // The annual rate: exact (a stated rate has at most 18 decimals; times 12 only overflows far beyond any rate).
+    guard let r = stated.multiplied(by: Fixed(per.perYear)) else { return overflow(.interest, step, inv) }
     var steps: [CollectionsStep] = []
-    record(.interestRate(rate: r, dayCount: dc, from: from), in: &steps)
+    record(.interestRate(rate: stated, per: per, dayCount: dc, from: from), in: &steps)
     var total = Fixed.zero
     for g in group {
       // Fields read one by one (a copy of the invoice would retain all its strings).
@@ -102,7 +107,7 @@ extension CollectionsRun {
       record(
         .interestOn(
           invoice: invoices[g.invoice].id, balance: g.balance, currency: invoices[g.invoice].currency, days: Int(asOf.dayNumber - due.dayNumber),
-          since: due, part: part), in: &steps)
+          counted: yearFractionParts(dc, from: due, to: asOf).reduce(0) { $0 + $1.days }, dayCount: dc, since: due, part: part), in: &steps)
       guard let sum = total.adding(part) else { return overflow(.interest, step, inv) }
       total = sum
     }

@@ -34,8 +34,8 @@ public enum CompiledAction: Sendable {
   case suspend
   /// `late fee [FIXED] [plus PERCENT]`; both nil: the plan's terms.
   case lateFee(fixed: CExpr?, percent: CExpr?)
-  /// `interest [RATE per year [DAY COUNT]]`; rate nil: the plan's terms.
-  case interest(rate: CExpr?, dayCount: DayCount?)
+  /// `interest [RATE per year|month [DAY COUNT]]`; rate nil: the plan's terms.
+  case interest(rate: CExpr?, per: InterestPeriod, dayCount: DayCount?)
   case writeOff
   case agency(String)
 }
@@ -193,7 +193,7 @@ extension PlanCompiler {
             case .escalate(let who, _): step.actions.append(.escalate(who.value))
             case .suspend: step.actions.append(.suspend)
             case .lateFee(let l): step.actions.append(.lateFee(fixed: l.fixed.map { ec.compile($0) }, percent: l.percent.map { ec.compile($0) }))
-            case .interest(let i): step.actions.append(.interest(rate: i.rate.map { ec.compile($0) }, dayCount: i.dayCount))
+            case .interest(let i): step.actions.append(.interest(rate: i.rate.map { ec.compile($0) }, per: i.per, dayCount: i.dayCount))
             case .writeOff: step.actions.append(.writeOff)
             case .agency(let a, _): step.actions.append(.agency(a.value))
             }

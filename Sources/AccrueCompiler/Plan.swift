@@ -130,7 +130,8 @@ public struct CompiledPlanSpec: Sendable {
   public var terms: CompiledTerms
   public var earlyDiscount: (rate: CExpr, within: CExpr)?
   public var lateFee: (fixed: CExpr?, percent: CExpr?)?
-  public var interest: (rate: CExpr, dayCount: DayCount)?
+  /// `interest RATE per year|month [DAY COUNT]`: the rate as stated, what it is per, the day count.
+  public var interest: (rate: CExpr, per: InterestPeriod, dayCount: DayCount)?
   public var rounding: RoundingMode
   public var monthEnd: MonthEndRule
   public var source: RuleRef
@@ -316,7 +317,7 @@ public enum PlanCompiler {
         case .earlyDiscount(let rate, let within, _): spec.earlyDiscount = (ec.compile(rate), ec.compile(within))
         case .lateFee(let l): spec.lateFee = (l.fixed.map { ec.compile($0) }, l.percent.map { ec.compile($0) })
         case .interest(let i):
-          if let r = i.rate { spec.interest = (ec.compile(r), i.dayCount ?? .actual365) }
+          if let r = i.rate { spec.interest = (ec.compile(r), i.per, i.dayCount ?? .actual365) }
         case .phase(let ph):
           var phase = CompiledPhase(
             name: program.name(ph.name.symbol), duration: ec.compile(ph.duration), charges: [:], discounts: [], free: false,

@@ -580,8 +580,9 @@ extension DiagnosticCode {
     "E0411", "value-out-of-range", .error, "a value outside what the statement allows",
     """
     Some statements limit their values: a discount is at most 100%, a tax rate is 0% to 100%,
-    counts of periods and invoices are whole and positive, day of month is 1 to 28 (or `last`),
-    prices are not negative, a number format's {seq:N} pads to 1 to 12 digits.
+    an interest rate (per year or per month) is not negative, counts of periods and invoices
+    are whole and positive, day of month is 1 to 28 (or `last`), prices are not negative, a
+    number format's {seq:N} pads to 1 to 12 digits.
     """)
 
   // MARK: - Rule conflicts (E05xx)
@@ -697,7 +698,9 @@ extension DiagnosticCode {
     """
     Plans need a currency (their own or the rule set's) and a period; charges need a pricing;
     usage-priced charges need `usage METRIC`; cadences need at least one step; steps need an
-    action; match rules need `allocate`.
+    action; match rules need `allocate`. A plan's `late fee` and `interest` state their
+    amounts and rate (`interest 8% per year`, `interest 1.5% per month`): they are the terms a
+    dunning step's bare `late fee` or `interest` uses.
     """)
 
   public static let amountOnlyAcrossCustomers = DiagnosticCode(

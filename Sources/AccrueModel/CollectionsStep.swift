@@ -92,10 +92,13 @@ public enum CollectionsStep: Sendable, Hashable {
   case fixedPart(Fixed, Currency)
   /// "1.5% of 1,000.00 USD = 15": the percent part of a late fee.
   case percentPart(rate: Fixed, of: Fixed, currency: Currency, part: Fixed)
-  /// "interest at 12% a year, actual/365, from step third (rules/dunning.accrue:9:5)".
-  case interestRate(rate: Fixed, dayCount: DayCount, from: FeeTerms)
-  /// "INV-1: 1,000.00 USD x 30 days since 2026-10-02 = 9.86": one invoice's interest.
-  case interestOn(invoice: String, balance: Fixed, currency: Currency, days: Int, since: CivilDate, part: Fixed)
+  /// "interest at 12% a year, actual/365, from step third (rules/dunning.accrue:9:5)"; a rate stated per month:
+  /// "interest at 1.5% a month (18% a year), 30/360, ...". `rate` is the rate as stated, per `per`.
+  case interestRate(rate: Fixed, per: InterestPeriod, dayCount: DayCount, from: FeeTerms)
+  /// "INV-1: 1,000.00 USD x 30 days since 2026-10-02 = 9.86": one invoice's interest; when the day count counts
+  /// other than the calendar days (30/360), "x 31 days since 2026-03-01 (30 by 30/360) = 15".
+  case interestOn(
+    invoice: String, balance: Fixed, currency: Currency, days: Int, counted: Int, dayCount: DayCount, since: CivilDate, part: Fixed)
   /// "rounded half_up to 40.00 USD".
   case rounded(RoundingMode, Fixed, Currency)
 }
@@ -153,4 +156,14 @@ extension CollectionsStep {
     /// "the terms of plan pro": a step without amounts uses the plan's.
     case plan(name: String)
   }
+}
+
+/// What a stated interest rate is per (`interest 18% per year`, `interest 1.5% per month`). A monthly rate
+/// accrues as the annual rate twelve times it, by the day count, for the days actually late.
+public enum InterestPeriod: String, Sendable, Hashable {
+  case year
+  case month
+
+  /// How many of these periods make a year: the factor from the stated rate to the annual one.
+  public var perYear: Int { self == .month ? 12 : 1 }
 }

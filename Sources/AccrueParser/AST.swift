@@ -361,9 +361,11 @@ public struct LateFeeSpec: Sendable {
   public var span: Span
 }
 
-/// `interest RATE per year [actual/365]`.
+/// `interest RATE per year [actual/365]` or `interest RATE per month [30/360]`.
 public struct InterestSpec: Sendable {
   public var rate: Expr?
+  /// What the rate is per: a year (the default when no rate is stated) or a month.
+  public var per: InterestPeriod = .year
   public var dayCount: DayCount?
   public var span: Span
 }

@@ -377,13 +377,14 @@ extension Parser {
     return spec
   }
 
-  /// `interest [RATE per year [DAYCOUNT]]`.
+  /// `interest [RATE per year|month [DAYCOUNT]]`.
   mutating func parseInterest() -> InterestSpec? {
     let s = advance()
     var spec = InterestSpec(rate: nil, dayCount: nil, span: span(s))
     if !at(.newline), !at(.rbrace), !at(.eof) {
       spec.rate = parseExpr()
-      guard expectWord(.per, after: "the interest rate") != nil, expectWord(.year, after: "'per'") != nil else { return nil }
+      guard expectWord(.per, after: "the interest rate") != nil, let per = expectOneOf([.year, .month], after: "'per'") else { return nil }
+      spec.per = per == .month ? .month : .year
       if !at(.newline), !at(.rbrace), !at(.eof) {
         guard let dc = parseDayCount() else { return nil }
         spec.dayCount = dc

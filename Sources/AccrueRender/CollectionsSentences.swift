@@ -71,9 +71,11 @@ public enum CollectionsSentences {
     case .lateFeeFrom(let terms): "late fee from \(from(terms))"
     case .fixedPart(let amount, let currency): "fixed part \(money(amount, currency))"
     case .percentPart(let rate, let of, let currency, let part): "\(percent(rate))% of \(money(of, currency)) = \(part)"
-    case .interestRate(let rate, let dayCount, let terms): "interest at \(percent(rate))% a year, \(dayCount.rawValue), from \(from(terms))"
-    case .interestOn(let id, let balance, let currency, let days, let since, let part):
-      "\(id): \(money(balance, currency)) x \(days) days since \(since) = \(part)"
+    case .interestRate(let rate, let per, let dayCount, let terms):
+      "interest at \(interestRate(rate, per)), \(dayCount.rawValue), from \(from(terms))"
+    case .interestOn(let id, let balance, let currency, let days, let counted, let dayCount, let since, let part):
+      "\(id): \(money(balance, currency)) x \(days) days since \(since)"
+        + (counted == days ? "" : " (\(counted) by \(dayCount.rawValue))") + " = \(part)"
     case .rounded(let mode, let amount, let currency): "rounded \(mode.rawValue) to \(money(amount, currency))"
     }
   }
@@ -96,6 +98,13 @@ public enum CollectionsSentences {
 
   /// A rate as a percent: 0.015 -> "1.5".
   static func percent(_ rate: Fixed) -> String { rate.multiplied(by: Fixed(100))?.description ?? "?" }
+
+  /// "12% a year"; a monthly rate with the annual rate it accrues at: "1.5% a month (18% a year)".
+  static func interestRate(_ rate: Fixed, _ per: InterestPeriod) -> String {
+    guard per == .month else { return "\(percent(rate))% a year" }
+    let annual = rate.multiplied(by: Fixed(per.perYear)).map { percent($0) } ?? "?"
+    return "\(percent(rate))% a month (\(annual)% a year)"
+  }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
 }
