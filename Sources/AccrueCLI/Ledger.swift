@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLedger
+import AccrueModel
 import AccrueRender
 import AccrueRun
 import Foundation
@@ -78,13 +79,11 @@ enum LedgerCommand {
       io.err("Error: \(error.message)\n")
       return ExitStatus.failure
     }
-    let tables = export.tables.map(view)
+    let tables = export.tables
     var files: [(name: String, bytes: [UInt8])] = tables.map { t in
       (t.name + "." + format, Array((format == "csv" ? LedgerRenderer.csv(t) : LedgerRenderer.jsonl(t)).utf8))
     }
-    let manifest = LedgerRenderer.manifest(
-      version: LedgerExport.version, ledgerSchemaVersion: export.ledgerSchemaVersion, format: format, lastRun: export.lastRun,
-      asOf: export.asOf, tables: tables)
+    let manifest = LedgerRenderer.manifest(export, format: format)
     files.append(("manifest.json", Array((manifest.serialized(pretty: true) + "\n").utf8)))
     do { try ExportFolder.write(files, to: out) } catch {
       io.err("Error: \(error.message)\n")
@@ -95,28 +94,6 @@ enum LedgerCommand {
     for t in tables { io.out("  \(t.name).\(format): \(t.rows.count) row\(t.rows.count == 1 ? "" : "s")\n") }
     io.out("  manifest.json\n")
     return ExitStatus.success
-  }
-
-  /// A ledger table as the renderer takes it.
-  static func view(_ t: LedgerExportTable) -> LedgerRenderer.Table {
-    LedgerRenderer.Table(
-      name: t.name, description: t.description, order: t.order,
-      columns: t.columns.map {
-        LedgerRenderer.Column(name: $0.name, kind: LedgerRenderer.ColumnKind(rawValue: $0.kind.rawValue) ?? .text, nullable: $0.nullable, description: $0.description)
-      },
-      rows: t.rows.map { $0.map(view) })
-  }
-
-  static func view(_ c: LedgerExportCell) -> LedgerRenderer.Cell {
-    switch c {
-    case .null: .null
-    case .text(let s): .text(s)
-    case .integer(let n): .integer(n)
-    case .decimal(let s): .decimal(s)
-    case .date(let s): .date(s)
-    case .boolean(let b): .boolean(b)
-    case .list(let l): .list(l)
-    }
   }
 
   // MARK: show
@@ -132,9 +109,8 @@ enum LedgerCommand {
     let (asOf, e) = RunInputs.date(args, "as-of", required: false, spec: spec, io: io)
     if let e { return e }
     let statement: LedgerStatement
-    let reader: LedgerReader
     do {
-      reader = try LedgerStore.openForReading(stateDir: state)
+      let reader = try LedgerStore.openForReading(stateDir: state)
       guard let s = try reader.statement(customer: customer, asOf: asOf) else {
         io.err("Error: " + unknownCustomer(customer, known: try reader.customers(), ledger: reader.path) + "\n")
         return ExitStatus.failure
@@ -144,8 +120,8 @@ enum LedgerCommand {
       io.err("Error: \(error.message)\n")
       return ExitStatus.failure
     }
-    let v = view(statement, ledger: reader.path)
-    io.out(format == "json" ? LedgerRenderer.statementJSON(v).serialized(pretty: true) + "\n" : LedgerRenderer.statementText(v))
+    io.out(
+      format == "json" ? LedgerRenderer.statementJSON(statement).serialized(pretty: true) + "\n" : LedgerRenderer.statementText(statement))
     return ExitStatus.success
   }
 
@@ -163,22 +139,6 @@ enum LedgerCommand {
     }
     message += ". Did you mean " + (names.isEmpty ? last : names.joined(separator: ", ") + " or " + last) + "?"
     return message
-  }
-
-  /// A statement as the renderer takes it.
-  static func view(_ s: LedgerStatement, ledger: String) -> LedgerRenderer.Statement {
-    LedgerRenderer.Statement(
-      customer: s.customer, asOf: s.asOf, lastRun: s.lastRun, lastRunAsOf: s.lastRunAsOf, ledger: ledger,
-      sections: s.sections.map { section in
-        LedgerRenderer.Statement.Section(
-          currency: section.currency,
-          entries: section.entries.map {
-            LedgerRenderer.Statement.Entry(
-              date: $0.date, kind: $0.kind.rawValue, reference: $0.reference, document: $0.document, dueDate: $0.dueDate,
-              description: $0.description,
-              amount: $0.amount, effect: $0.effect.rawValue, balance: $0.balance)
-          }, openBalance: section.openBalance, creditOnAccount: section.creditOnAccount, balanceDue: section.balanceDue)
-      })
   }
 }
 

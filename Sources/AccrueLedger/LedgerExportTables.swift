@@ -1,3 +1,5 @@
+import AccrueModel
+
 /// The layout of every file `accrue ledger export` writes (version `LedgerExport.version`): columns in order with
 /// their meaning, the rows' order, and the query over the ledger's tables that gives them. The JSON Schema files
 /// under docs/schema/ledger-export/ are made from these layouts (a test keeps them equal).

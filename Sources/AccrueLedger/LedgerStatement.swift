@@ -1,93 +1,6 @@
 import AccrueCore
+import AccrueModel
 import AccrueSQLite
-
-/// A customer's statement of account from the ledger, per currency: every invoice and debit note Accrue issued
-/// to the customer, the payments applied to them (with write-offs and discounts as lines of their own), the fees
-/// charged, and the credit left on account and used, in date order with a running balance; then the open balance,
-/// the credit on account and the balance due. Payments of the customer that do not move this balance (applied to an
-/// invoice Accrue did not issue, waiting for review, held unapplied) are shown as memo lines.
-public struct LedgerStatement: Sendable {
-  /// The customer (id).
-  public var customer: String
-  /// What was left out: entries dated after it (nil: nothing).
-  public var asOf: CivilDate?
-  /// The last run the ledger records and its as-of date.
-  public var lastRun: Int
-  public var lastRunAsOf: CivilDate?
-  /// One section per currency, by currency code.
-  public var sections: [Section]
-
-  /// The account in one currency.
-  public struct Section: Sendable {
-    public var currency: Currency
-    public var entries: [Entry]
-    /// What the documents still owe: documents and fees charged, less what payments, write-offs and discounts settled.
-    public var openBalance: Fixed
-    /// Payments' rest left on the customer's account.
-    public var creditOnAccount: Fixed
-    /// Open balance less credit on account: the last entry's running balance (negative: in the customer's favour).
-    public var balanceDue: Fixed
-  }
-
-  /// One line of the statement.
-  public struct Entry: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-      /// An invoice or debit note issued (a debit).
-      case invoice
-      case debitNote = "debit_note"
-      /// A payment's money applied to one of the customer's documents (a credit).
-      case payment
-      /// A short payment's remainder written off on a document (a credit).
-      case writeOff = "write_off"
-      /// An early-payment discount taken on a document (a credit).
-      case discount
-      /// A late fee or interest charged (a debit, until billed).
-      case fee
-      /// A fee charged earlier, now billed on a document (a credit: the document's total carries it from here on).
-      case feeBilled = "fee_billed"
-      /// A payment's rest left on the customer's account (a credit).
-      case creditOnAccount = "credit_on_account"
-      /// Credit on account used on one of the customer's documents (a credit on the document; `creditTaken` is its
-      /// other half).
-      case creditUsed = "credit_used"
-      /// Credit on account taken off the account for a use (a debit: the account's credit goes down).
-      case creditTaken = "credit_taken"
-      /// Memo: a payment applied to an invoice that is not one of the customer's documents in the ledger.
-      case paymentElsewhere = "payment_elsewhere"
-      /// Memo: a payment suggested for review, held in an exceptions queue or left unapplied.
-      case unapplied
-      /// Memo: an overpayment written off.
-      case overpaymentWrittenOff = "overpayment_written_off"
-    }
-
-    /// Whether the line adds to the balance, takes from it, or only informs.
-    public enum Effect: String, Sendable { case debit, credit, memo }
-
-    public var date: CivilDate
-    public var kind: Kind
-    /// The document's id (its number, else its key), the payment's id, or the fee's key.
-    public var reference: String
-    /// The document the line concerns (its id), when there is one.
-    public var document: String?
-    /// A document's due date (nil for other lines).
-    public var dueDate: CivilDate?
-    /// The line in words (due date, payment, invoice settled).
-    public var description: String
-    /// The amount (positive); a memo line's amount does not count in the balance.
-    public var amount: Fixed
-    public var effect: Effect
-    /// The running balance after this line.
-    public var balance: Fixed = .zero
-    /// Where it falls among lines of the same date: run, place in the run, place within the item.
-    var order: (run: Int, position: Int, part: Int) = (0, 0, 0)
-
-    public static func == (a: Entry, b: Entry) -> Bool {
-      a.date == b.date && a.kind == b.kind && a.reference == b.reference && a.document == b.document && a.dueDate == b.dueDate
-        && a.description == b.description
-        && a.amount == b.amount && a.effect == b.effect && a.balance == b.balance
-    }
-  }
-}
 
 extension LedgerReader {
   /// The customers the ledger knows (ids, sorted): those it issued documents to, reminded, received payments from
@@ -110,7 +23,7 @@ extension LedgerReader {
       try fees(customer, &lines)
       let (run, runAsOf) = try lastRun()
       let sections = try lines.sections(asOf: asOf)
-      return LedgerStatement(customer: customer, asOf: asOf, lastRun: run, lastRunAsOf: runAsOf, sections: sections)
+      return LedgerStatement(customer: customer, asOf: asOf, lastRun: run, lastRunAsOf: runAsOf, ledger: path, sections: sections)
     }
   }
 
@@ -248,10 +161,12 @@ extension LedgerReader {
   }
 }
 
-/// The lines of a statement as they are read, per currency; then sorted, filtered and balanced.
+/// The lines of a statement as they are read, per currency, each with where it falls among lines of the same date
+/// (run, place in the run, place within the item); then sorted, filtered and balanced.
 struct StatementLines {
+  typealias Order = (run: Int, position: Int, part: Int)
   let path: String
-  var byCurrency: [Currency: [LedgerStatement.Entry]] = [:]
+  var byCurrency: [Currency: [(entry: LedgerStatement.Entry, order: Order)]] = [:]
 
   func currency(_ v: SQLValue, _ what: String) throws(JournalError) -> Currency {
     guard let code = v.text, let c = Currency.lookup(code) else {
@@ -270,11 +185,10 @@ struct StatementLines {
       throw JournalError(message: "\(path): \(reference) has a date that is not YYYY-MM-DD ('\(date.text ?? "")')")
     }
     let amount = Fixed(minorUnits: n, exponent: places)
-    var e = LedgerStatement.Entry(
+    let e = LedgerStatement.Entry(
       date: day, kind: kind, reference: reference, document: document, dueDate: dueDate, description: description, amount: amount,
       effect: effect)
-    e.order = order
-    byCurrency[c, default: []].append(e)
+    byCurrency[c, default: []].append((e, order))
   }
 
   /// The sections, by currency: lines dated up to `asOf`, in date order (then run, place in the run, place
@@ -282,12 +196,13 @@ struct StatementLines {
   func sections(asOf: CivilDate?) throws(JournalError) -> [LedgerStatement.Section] {
     var out: [LedgerStatement.Section] = []
     for c in byCurrency.keys.sorted(by: { $0.code < $1.code }) {
-      var entries = (byCurrency[c] ?? []).filter { asOf == nil || $0.date <= asOf! }
-      entries.sort { a, b in
-        if a.date != b.date { return a.date < b.date }
+      var lines = (byCurrency[c] ?? []).filter { asOf == nil || $0.entry.date <= asOf! }
+      lines.sort { a, b in
+        if a.entry.date != b.entry.date { return a.entry.date < b.entry.date }
         if a.order != b.order { return a.order < b.order }
-        return a.reference < b.reference
+        return a.entry.reference < b.entry.reference
       }
+      var entries = lines.map(\.entry)
       var (balance, credit) = (Fixed.zero, Fixed.zero)
       for k in entries.indices {
         let e = entries[k]

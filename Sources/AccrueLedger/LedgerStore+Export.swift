@@ -1,78 +1,8 @@
 import AccrueCore
+import AccrueModel
 import AccrueSQLite
 
-/// One file of `accrue ledger export`: a table a warehouse or ERP loads, with its columns (each with its meaning)
-/// and its rows in a stated, stable order. docs/ledger.md ("Export") and docs/schema/ledger-export/ describe them.
-public struct LedgerExportTable: Sendable {
-  /// The file's name without extension (`invoices` is invoices.csv or invoices.jsonl).
-  public var name: String
-  /// What one row is.
-  public var description: String
-  /// The order of the rows, in words.
-  public var order: String
-  public var columns: [LedgerExportColumn]
-  public var rows: [[LedgerExportCell]] = []
-}
-
-/// A column of an exported table.
-public struct LedgerExportColumn: Sendable, Equatable {
-  /// How a column's values are written.
-  public enum Kind: String, Sendable {
-    /// Text as recorded.
-    case text
-    /// A whole number.
-    case integer
-    /// Money: an exact decimal with the currency's decimals ("1234.50", "-3.00", "1500" for JPY); a string in JSON.
-    case amount
-    /// An exact decimal that is not money (a quantity, a unit price, a tax rate): as recorded ("0.19").
-    case decimal
-    /// A date, YYYY-MM-DD.
-    case date
-    /// true or false.
-    case boolean
-    /// A list of ids: in CSV separated by ';', in JSON Lines an array of strings.
-    case list
-  }
-
-  public var name: String
-  public var kind: Kind
-  /// Whether the value may be absent: an empty CSV cell, JSON null.
-  public var nullable: Bool
-  /// What the column means.
-  public var description: String
-
-  public init(_ name: String, _ kind: Kind, nullable: Bool = false, _ description: String) {
-    self.name = name
-    self.kind = kind
-    self.nullable = nullable
-    self.description = description
-  }
-}
-
-/// A value of an exported table. Amounts are already exact decimal text: never a floating-point number.
-public enum LedgerExportCell: Sendable, Equatable {
-  case null
-  case text(String)
-  case integer(Int64)
-  /// An amount or a decimal, exactly as it is to be written.
-  case decimal(String)
-  case date(String)
-  case boolean(Bool)
-  case list([String])
-}
-
-/// What `accrue ledger export` writes: the tables, and the facts its manifest states.
-public struct LedgerExport: Sendable {
-  /// The version of the export's layout (files, columns, meanings); docs/schema/ledger-export/ is this version.
-  public static let version = 1
-  /// The ledger's schema version (`meta.schema_version`).
-  public var ledgerSchemaVersion: Int
-  /// The last run the ledger records (0: none) and its as-of date.
-  public var lastRun: Int
-  public var asOf: CivilDate?
-  /// invoices, invoice_lines, invoice_taxes, payments, applications, fees, reminders, runs: in that order.
-  public var tables: [LedgerExportTable]
-
+extension LedgerExport {
   /// The tables' layouts without rows (for the JSON Schema files and the documentation).
   public static var layouts: [LedgerExportTable] { LedgerExportTables.all.map(\.table) }
 }

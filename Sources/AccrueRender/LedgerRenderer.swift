@@ -1,61 +1,16 @@
 import AccrueCore
+import AccrueModel
 
 /// The ledger's reports as files and text: the tables of `accrue ledger export` as CSV and JSON Lines with their
-/// manifest and JSON Schema, and a customer's statement of account (`accrue ledger show`) as text and JSON.
-///
-/// Its input types mirror the ledger's (AccrueLedger's `LedgerExportTable` and `LedgerStatement`), which this
-/// target does not import: the command line hands them over.
+/// manifest and JSON Schema, and a customer's statement of account (`accrue ledger show`) as text and JSON. Its
+/// inputs are the model's `LedgerExport`, `LedgerExportTable` and `LedgerStatement`, which AccrueLedger reads.
 public enum LedgerRenderer {
-  /// How a column's values are written (see `Cell`).
-  public enum ColumnKind: String, Sendable { case text, integer, amount, decimal, date, boolean, list }
-
-  /// A column: name, kind, whether it may be empty, meaning.
-  public struct Column: Sendable {
-    public var name: String
-    public var kind: ColumnKind
-    public var nullable: Bool
-    public var description: String
-    public init(name: String, kind: ColumnKind, nullable: Bool, description: String) {
-      self.name = name
-      self.kind = kind
-      self.nullable = nullable
-      self.description = description
-    }
-  }
-
-  /// A value: amounts and decimals arrive as exact decimal text and are written as such (a string in JSON).
-  public enum Cell: Sendable, Equatable {
-    case null
-    case text(String)
-    case integer(Int64)
-    case decimal(String)
-    case date(String)
-    case boolean(Bool)
-    case list([String])
-  }
-
-  /// One exported table.
-  public struct Table: Sendable {
-    public var name: String
-    public var description: String
-    public var order: String
-    public var columns: [Column]
-    public var rows: [[Cell]]
-    public init(name: String, description: String, order: String, columns: [Column], rows: [[Cell]]) {
-      self.name = name
-      self.description = description
-      self.order = order
-      self.columns = columns
-      self.rows = rows
-    }
-  }
-
   // MARK: Export files
 
   /// The table as CSV: a header of the column names, one row per line, CRLF line ends (as every CSV Accrue
   /// writes); an empty cell for an absent value, lists joined by ';', text cells quoted when needed and
   /// neutralized against spreadsheet formulas (`InvoiceRenderer.csvCell`).
-  public static func csv(_ t: Table) -> String {
+  public static func csv(_ t: LedgerExportTable) -> String {
     var out = t.columns.map { InvoiceRenderer.csvField($0.name) }.joined(separator: ",") + "\r\n"
     for row in t.rows {
       out += row.map(csvCell).joined(separator: ",") + "\r\n"
@@ -63,7 +18,7 @@ public enum LedgerRenderer {
     return out
   }
 
-  static func csvCell(_ c: Cell) -> String {
+  static func csvCell(_ c: LedgerExportCell) -> String {
     switch c {
     case .null: ""
     case .text(let s): InvoiceRenderer.csvField(s)
@@ -75,7 +30,7 @@ public enum LedgerRenderer {
   }
 
   /// The table as JSON Lines: one object per row, keys in column order, amounts as strings, absent values null.
-  public static func jsonl(_ t: Table) -> String {
+  public static func jsonl(_ t: LedgerExportTable) -> String {
     var out: [UInt8] = []
     out.reserveCapacity(t.rows.count * 256)
     for row in t.rows {
@@ -85,7 +40,7 @@ public enum LedgerRenderer {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static func json(_ c: Cell) -> JSON {
+  static func json(_ c: LedgerExportCell) -> JSON {
     switch c {
     case .null: .null
     case .text(let s), .decimal(let s), .date(let s): .string(s)
@@ -100,9 +55,9 @@ public enum LedgerRenderer {
 
   /// The JSON Schema (draft 2020-12) of one JSON Lines row of the table: every column required, no other key,
   /// each column's type and meaning.
-  public static func schema(_ t: Table, version: Int) -> JSON {
+  public static func schema(_ t: LedgerExportTable, version: Int) -> JSON {
     let decimal = "^-?[0-9]+(\\.[0-9]+)?$"
-    func property(_ c: Column) -> JSON {
+    func property(_ c: LedgerExportColumn) -> JSON {
       var type: String
       var extra: [(String, JSON)] = []
       switch c.kind {
@@ -135,16 +90,16 @@ public enum LedgerRenderer {
     ])
   }
 
-  /// The export's `manifest.json`: versions, the ledger's last run, and each file with its row count and schema.
-  public static func manifest(
-    version: Int, ledgerSchemaVersion: Int, format: String, lastRun: Int, asOf: CivilDate?, tables: [Table]
-  ) -> JSON {
-    .object([
+  /// The export's `manifest.json`: versions, the ledger's last run, and each file (in `format`: csv or jsonl) with its
+  /// row count and schema.
+  public static func manifest(_ export: LedgerExport, format: String) -> JSON {
+    let (version, tables) = (LedgerExport.version, export.tables)
+    return .object([
       ("export_version", .int(version)),
-      ("ledger_schema_version", .int(ledgerSchemaVersion)),
+      ("ledger_schema_version", .int(export.ledgerSchemaVersion)),
       ("format", .string(format)),
-      ("last_run", .int(lastRun)),
-      ("as_of", asOf.map { .string($0.description) } ?? .null),
+      ("last_run", .int(export.lastRun)),
+      ("as_of", export.asOf.map { .string($0.description) } ?? .null),
       (
         "files",
         .array(
@@ -161,71 +116,6 @@ public enum LedgerRenderer {
 
 
 extension LedgerRenderer {
-  /// A customer's statement of account, as `accrue ledger show` prints it (AccrueLedger's `LedgerStatement`).
-  public struct Statement: Sendable {
-    public var customer: String
-    /// Entries dated after it are left out (nil: none).
-    public var asOf: CivilDate?
-    public var lastRun: Int
-    public var lastRunAsOf: CivilDate?
-    /// The ledger file read.
-    public var ledger: String
-    public var sections: [Section]
-
-    public init(customer: String, asOf: CivilDate?, lastRun: Int, lastRunAsOf: CivilDate?, ledger: String, sections: [Section]) {
-      self.customer = customer
-      self.asOf = asOf
-      self.lastRun = lastRun
-      self.lastRunAsOf = lastRunAsOf
-      self.ledger = ledger
-      self.sections = sections
-    }
-
-    /// The account in one currency: its lines and closing figures.
-    public struct Section: Sendable {
-      public var currency: Currency
-      public var entries: [Entry]
-      public var openBalance: Fixed
-      public var creditOnAccount: Fixed
-      public var balanceDue: Fixed
-      public init(currency: Currency, entries: [Entry], openBalance: Fixed, creditOnAccount: Fixed, balanceDue: Fixed) {
-        self.currency = currency
-        self.entries = entries
-        self.openBalance = openBalance
-        self.creditOnAccount = creditOnAccount
-        self.balanceDue = balanceDue
-      }
-    }
-
-    /// One line: `effect` is debit, credit or memo (a memo does not move the balance).
-    public struct Entry: Sendable {
-      public var date: CivilDate
-      public var kind: String
-      public var reference: String
-      public var document: String?
-      /// A document's due date.
-      public var dueDate: CivilDate?
-      public var description: String
-      public var amount: Fixed
-      public var effect: String
-      public var balance: Fixed
-      public init(
-        date: CivilDate, kind: String, reference: String, document: String?, dueDate: CivilDate? = nil, description: String, amount: Fixed,
-        effect: String, balance: Fixed
-      ) {
-        self.date = date
-        self.kind = kind
-        self.reference = reference
-        self.document = document
-        self.dueDate = dueDate
-        self.description = description
-        self.amount = amount
-        self.effect = effect
-        self.balance = balance
-      }
-    }
-  }
-
   /// An amount with its currency's decimals (more when it is finer), optionally grouped: "30,540.56".
   static func amount(_ f: Fixed, _ c: Currency, grouping: Bool) -> String {
     f.formatted(places: max(f.significantFractionDigits, c.minorUnits), grouping: grouping)
@@ -233,7 +123,7 @@ extension LedgerRenderer {
 
   /// The statement as a finance analyst reads one: a header, then per currency a table of date, reference,
   /// description, debit, credit and running balance closed by the balance due, then the balances per currency.
-  public static func statementText(_ s: Statement) -> String {
+  public static func statementText(_ s: LedgerStatement) -> String {
     var out = "Statement of account: customer \(s.customer)\n"
     let runs = s.lastRun == 1 ? "1 run" : "\(s.lastRun) runs"
     out += "Ledger:    \(s.ledger) (\(runs)\(s.lastRunAsOf.map { ", the last as of \($0)" } ?? ""))\n"
@@ -243,21 +133,21 @@ extension LedgerRenderer {
     }
     for section in s.sections { out += "\n" + sectionText(section) }
     out += "\n" + summaryText(s.sections)
-    if s.sections.contains(where: { $0.entries.contains { $0.effect == "memo" } }) {
+    if s.sections.contains(where: { $0.entries.contains { $0.effect == .memo } }) {
       out += "Memo lines inform (a payment applied outside this statement, or waiting for review) and do not move the balance.\n"
     }
     return out
   }
 
-  static func sectionText(_ section: Statement.Section) -> String {
+  static func sectionText(_ section: LedgerStatement.Section) -> String {
     let c = section.currency
     let header = ["Date", "Reference", "Description", "Debit", "Credit", "Balance"]
     var rows: [[String]] = section.entries.map { e in
       let money = amount(e.amount, c, grouping: true)
       switch e.effect {
-      case "debit": return [e.date.description, e.reference, e.description, money, "", amount(e.balance, c, grouping: true)]
-      case "credit": return [e.date.description, e.reference, e.description, "", money, amount(e.balance, c, grouping: true)]
-      default: return [e.date.description, e.reference, e.description + " (memo: " + money + ")", "", "", ""]
+      case .debit: return [e.date.description, e.reference, e.description, money, "", amount(e.balance, c, grouping: true)]
+      case .credit: return [e.date.description, e.reference, e.description, "", money, amount(e.balance, c, grouping: true)]
+      case .memo: return [e.date.description, e.reference, e.description + " (memo: " + money + ")", "", "", ""]
       }
     }
     rows.append(["", "", "Balance due", "", "", amount(section.balanceDue, c, grouping: true)])
@@ -279,7 +169,7 @@ extension LedgerRenderer {
     return out
   }
 
-  static func summaryText(_ sections: [Statement.Section]) -> String {
+  static func summaryText(_ sections: [LedgerStatement.Section]) -> String {
     let header = ["Currency", "Open balance", "Credit on account", "Balance due"]
     let rows = sections.map { s in
       [
@@ -310,7 +200,7 @@ extension LedgerRenderer {
   }
 
   /// The statement as JSON, keys in a fixed order; amounts as exact decimal strings.
-  public static func statementJSON(_ s: Statement) -> JSON {
+  public static func statementJSON(_ s: LedgerStatement) -> JSON {
     .object([
       ("customer", .string(s.customer)),
       ("as_of", s.asOf.map { .string($0.description) } ?? .null),
@@ -328,10 +218,10 @@ extension LedgerRenderer {
                 .array(
                   section.entries.map { e in
                     .object([
-                      ("date", .string(e.date.description)), ("kind", .string(e.kind)), ("reference", .string(e.reference)),
+                      ("date", .string(e.date.description)), ("kind", .string(e.kind.rawValue)), ("reference", .string(e.reference)),
                       ("document", e.document.map(JSON.string) ?? .null),
                       ("due_date", e.dueDate.map { .string($0.description) } ?? .null), ("description", .string(e.description)),
-                      ("effect", .string(e.effect)), ("amount", .string(amount(e.amount, c, grouping: false))),
+                      ("effect", .string(e.effect.rawValue)), ("amount", .string(amount(e.amount, c, grouping: false))),
                       ("balance", .string(amount(e.balance, c, grouping: false))),
                     ])
                   })

@@ -134,7 +134,7 @@ struct LedgerExportTests {
     let e = try LedgerStore.openForReading(stateDir: try Self.sampleLedger()).export()
     for t in e.tables {
       let schema = try Self.schemaFile(t.name)
-      let text = LedgerRenderer.jsonl(Self.view(t))
+      let text = LedgerRenderer.jsonl(t)
       let lines = text.split(separator: "\n")
       #expect(lines.count == t.rows.count)
       #expect(!lines.isEmpty, "the sample ledger has rows in \(t.name)")
@@ -169,7 +169,7 @@ struct LedgerExportTests {
     let record = ProcessInfo.processInfo.environment["RECORD_SCHEMA"] == "1"
     if record { try FileManager.default.createDirectory(at: Self.schemaFolder, withIntermediateDirectories: true) }
     for t in LedgerExport.layouts {
-      let expected = LedgerRenderer.schema(Self.view(t), version: LedgerExport.version).serialized(pretty: true) + "\n"
+      let expected = LedgerRenderer.schema(t, version: LedgerExport.version).serialized(pretty: true) + "\n"
       let url = Self.schemaFolder.appendingPathComponent("\(t.name).schema.json")
       if record { try expected.write(to: url, atomically: true, encoding: .utf8) }
       let actual = try String(contentsOf: url, encoding: .utf8)
@@ -255,7 +255,7 @@ struct LedgerExportTests {
     #expect(applications.count == 1 && applications[0][4] == .null && applications[0][5] == .decimal("12.50"))
     #expect(Self.table(e, "runs").rows[0][4] == .text("migrated"))
     for t in e.tables {
-      for line in LedgerRenderer.jsonl(Self.view(t)).split(separator: "\n") {
+      for line in LedgerRenderer.jsonl(t).split(separator: "\n") {
         let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(Self.violations(row, try Self.schemaFile(t.name)).isEmpty, "\(t.name): \(line)")
       }
@@ -310,25 +310,5 @@ struct LedgerExportTests {
       return type == "boolean" ? isBool : !isBool && !isFloat
     default: return false
     }
-  }
-
-  /// A ledger table as the renderer takes it (as the command line hands it over).
-  static func view(_ t: LedgerExportTable) -> LedgerRenderer.Table {
-    LedgerRenderer.Table(
-      name: t.name, description: t.description, order: t.order,
-      columns: t.columns.map { LedgerRenderer.Column(name: $0.name, kind: .init(rawValue: $0.kind.rawValue)!, nullable: $0.nullable, description: $0.description) },
-      rows: t.rows.map { row in
-        row.map { c -> LedgerRenderer.Cell in
-          switch c {
-          case .null: .null
-          case .text(let s): .text(s)
-          case .integer(let n): .integer(n)
-          case .decimal(let s): .decimal(s)
-          case .date(let s): .date(s)
-          case .boolean(let b): .boolean(b)
-          case .list(let l): .list(l)
-          }
-        }
-      })
   }
 }
