@@ -18,6 +18,14 @@ extension Matcher {
     return true
   }
 
+  /// A reference written as an invoice's number (letters and digits alike) names that invoice, whatever other
+  /// invoices its digits alone also fit (ST-2026-0001 and the debit note SD-2026-0001): those of `hits`, when some are.
+  static func asWritten(_ r: String, _ hits: [Int32], _ invoices: [OpenInvoice]) -> [Int32] {
+    let written = ReferenceKeys.keys(r).first
+    let exact = hits.filter { ReferenceKeys.keys(invoices[Int($0)].id).first == written }
+    return !exact.isEmpty && exact.count < hits.count ? exact : hits
+  }
+
   /// The invoices the references name.
   func named(_ refs: [FoundRef], _ ctx: inout RuleContext, _ steps: inout [CashStep]) -> Decision? {
     var found: [Int32] = []
@@ -34,13 +42,7 @@ extension Matcher {
         hits = hits.filter { customerOf[Int($0)] == p }
       }
       if hits.contains(where: { invoices[Int($0)].isCreditNote }) { hits = hits.filter { !invoices[Int($0)].isCreditNote } }
-      if hits.count > 1 {
-        // A reference written as an invoice's number (letters and digits alike) names that invoice, whatever
-        // other invoices its digits alone also fit (ST-2026-0001 and the debit note SD-2026-0001).
-        let written = ReferenceKeys.keys(r).first
-        let exact = hits.filter { ReferenceKeys.keys(invoices[Int($0)].id).first == written }
-        if !exact.isEmpty && exact.count < hits.count { hits = exact }
-      }
+      if hits.count > 1 { hits = Self.asWritten(r, hits, invoices) }
       if hits.count > 1 {
         // The same reference for invoices of several customers: keep the payer's, else it names none for sure.
         if let p = ctx.payer { hits = hits.filter { customerOf[Int($0)] == p } }

@@ -17,10 +17,32 @@ struct LedgerStoryTests {
   static func rows(_ path: String) throws -> [[String: String]] {
     let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
     let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-    return lines.dropFirst().map { line in
-      // (No quoted commas in the columns read here.)
-      Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+    return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, cells($0))) }
+  }
+
+  /// A CSV line's cells (quoted cells unquoted; no line ends inside cells in the tables read here).
+  static func cells(_ line: String) -> [String] {
+    var out: [String] = []
+    var cell = ""
+    var quoted = false
+    var chars = Array(line)[...]
+    while let c = chars.popFirst() {
+      if quoted {
+        if c == "\"" {
+          if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false }
+        } else {
+          cell.append(c)
+        }
+      } else if c == "\"" {
+        quoted = true
+      } else if c == "," {
+        out.append(cell)
+        cell = ""
+      } else {
+        cell.append(c)
+      }
     }
+    return out + [cell]
   }
 
   static func apply(_ base: String, _ date: String) -> (Int32, String, String) {
@@ -85,5 +107,27 @@ struct LedgerStoryTests {
     #expect(beta.contains("USD             300.00              10.00       290.00"))
     let (_, gamma, _) = CLITests.run(["ledger", "show", "c3", "--state", base + "/state"])
     #expect(gamma.contains("USD             240.00               0.00       240.00"))
+  }
+
+  @Test("fees billed on next invoice: November's late fee is a line of Gamma's December invoice; December's waits")
+  func feesOnNextInvoice() throws {
+    let base = TemporaryPaths.make("ledger-story-next")
+    let rules = base + "/rules"
+    try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+    let text = try String(contentsOfFile: Self.example + "/two-months.accrue", encoding: .utf8)
+      .replacingOccurrences(of: "fees billed as debit notes", with: "fees billed on next invoice")
+    try text.write(toFile: rules + "/two-months.accrue", atomically: true, encoding: .utf8)
+    for date in ["2026-11-01", "2026-12-01"] {
+      let (s, _, e) = CLITests.run([
+        "apply", "--rules", rules, "--data", Self.example + "/data", "--as-of", date, "--state", base + "/state", "--out", base + "/out",
+      ])
+      try #require(s == 0, "\(e)")
+    }
+    let nov = try Self.rows(base + "/out/run-0001-2026-11-01/invoices.csv")
+    #expect(!nov.contains { $0["document"] == "debit_note" })
+    let gamma = try Self.rows(base + "/out/run-0002-2026-12-01/invoices.csv").filter { $0["invoice"] == "k3/2026-12-01" }
+    #expect(gamma.map { "\($0["kind"]!) \($0["amount"]!)" } == ["line 100.00", "line 20.00", "total 120.00"])
+    let fees = try LedgerStore.read(stateDir: base + "/state").fees
+    #expect(fees.map { "\($0.key) \($0.billedOn ?? "unbilled")" } == ["OLD-1/standard/fee#1 k3/2026-12-01", "ST-2026-0003/standard/fee#1 unbilled"])
   }
 }
