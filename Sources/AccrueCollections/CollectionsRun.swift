@@ -26,8 +26,9 @@ struct CollectionsRun {
   var calendars: [BusinessCalendar] = []
   /// Keys already produced.
   var sentKeys: Set<String> = []
-  /// Latest step index sent per invoice id and cadence index.
-  var stepSent: [String: [Int: (step: Int, key: String, date: CivilDate)]] = [:]
+  /// Latest step index sent per invoice id and cadence index (one table: a table per invoice cost an allocation
+  /// each, a million of them when the ledger's history is read back).
+  var stepSent: [SentStepKey: (step: Int, key: String, date: CivilDate)] = [:]
   /// Date of the latest reminder to each customer (by id), on or before the as-of date.
   var lastContact: [String: CivilDate] = [:]
   /// Rules that could not be evaluated (the run stops).
@@ -139,8 +140,9 @@ struct CollectionsRun {
       if h.contacted, h.date <= asOf, (lastContact[h.customer].map { $0 < h.date } ?? true) { lastContact[h.customer] = h.date }
       guard let ci = cadenceIndex[h.cadence], let si = plan.cadences[ci].steps.firstIndex(where: { $0.name == h.step }) else { continue }
       for id in h.invoices {
-        if let prev = stepSent[id]?[ci], prev.step >= si { continue }
-        stepSent[id, default: [:]][ci] = (si, h.key, h.date)
+        let k = SentStepKey(invoice: id, cadence: ci)
+        if let prev = stepSent[k], prev.step >= si { continue }
+        stepSent[k] = (si, h.key, h.date)
       }
     }
     self.why = whyNot == nil ? nil : (why ?? WhyLog())
@@ -244,4 +246,10 @@ extension CollectionsRun {
   }
 
   func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
+}
+
+/// An invoice (by id) and a cadence (by index): what `stepSent` is keyed by.
+struct SentStepKey: Hashable {
+  var invoice: String
+  var cadence: Int
 }

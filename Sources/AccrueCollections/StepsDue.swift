@@ -72,7 +72,7 @@ extension CollectionsRun {
     fillStepDates(ck, due: invoices[i].dueDate)
     let dates = dateBuffer
     guard let sk = latestStepDue(i, ck, dates) else { return nil }
-    let last = stepSent.isEmpty ? nil : stepSent[invoices[i].id]?[ck]
+    let last = stepSent.isEmpty ? nil : stepSent[SentStepKey(invoice: invoices[i].id, cadence: ck)]
     if let last, last.step >= sk {
       note(
         i,

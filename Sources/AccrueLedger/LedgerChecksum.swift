@@ -2,22 +2,86 @@ import AccrueCore
 import AccrueModel
 
 /// A run's checksum, recorded with it and checked whenever the ledger is read: SQLite keeps its pages whole
-/// through crashes, but nothing tells it a byte changed on disk or by hand. The checksum covers what later runs
-/// rely on: the run's items (keys, dates, customers, a reminder's cadence, step and invoices, a payment's rule,
-/// status and settlements, in the journal file's encoding) and its documents (key, number, kind, customer,
-/// currency, dates, total).
+/// through crashes, but nothing tells it a byte changed on disk or by hand. The checksum (CRC-32) covers what
+/// later runs rely on: the run (number, date, folder), its items (kind, key, date, customer; a reminder's
+/// cadence, step, contact and invoices; a payment's rule, status, amount, rests and settlements) and its
+/// documents (key, number, kind, customer, contract, currency, dates, total), each field fed with its length so
+/// that no two different runs read the same.
 enum LedgerChecksum {
   static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice]) -> String {
-    var bytes = Journal.encode(run: run, asOf: asOf, folder: folder, items: items)
-    for d in documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-      let fields = [
-        d.key, d.number ?? "", d.kind.rawValue, d.customer, d.contract, d.currency.code, d.issueDate.description, d.dueDate.description,
-        d.total.formatted(places: d.currency.minorUnits),
-      ]
-      bytes += Array(fields.joined(separator: "\t").utf8)
-      bytes.append(10)
+    var c = Running()
+    c.add(run)
+    c.add(asOf)
+    c.add(folder)
+    for i in items {
+      c.add(i.kind.rawValue)
+      c.add(i.key)
+      c.add(i.date)
+      c.add(i.customer)
+      switch i {
+      case .invoice: break
+      case .reminder(let r):
+        c.add(r.cadence)
+        c.add(r.step)
+        c.add(r.contacted ? 1 : 0)
+        c.add(r.invoices.count)
+        for id in r.invoices { c.add(id) }
+      case .cashApplication(let p):
+        c.add(p.rule)
+        c.add(p.status?.rawValue ?? "")
+        c.add(p.amount.map { "\($0.amount) \($0.currency.code)" } ?? "")
+        c.add(p.credit)
+        c.add(p.overpaymentWrittenOff)
+        c.add(p.unapplied)
+        c.add(p.settlements.count)
+        for s in p.settlements {
+          c.add(s.invoice)
+          c.add(s.settled)
+          c.add(s.paidBefore)
+          c.add(s.writtenOff)
+          c.add(s.discount)
+        }
+      }
     }
-    return CRC32.hex(CRC32.checksum(bytes))
+    for d in documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      for f in [d.key, d.number ?? "", d.kind.rawValue, d.customer, d.contract, d.currency.code] { c.add(f) }
+      c.add(d.issueDate)
+      c.add(d.dueDate)
+      c.add(d.total)
+    }
+    return CRC32.hex(c.value)
+  }
+
+  /// A CRC-32 fed field by field, without building the text it covers.
+  struct Running {
+    private var crc: UInt32 = 0xFFFF_FFFF
+
+    var value: UInt32 { crc ^ 0xFFFF_FFFF }
+
+    mutating func byte(_ b: UInt8) { crc = CRC32.table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+
+    mutating func add(_ n: Int) {
+      var v = UInt64(bitPattern: Int64(n))
+      for _ in 0..<8 {
+        byte(UInt8(v & 0xFF))
+        v >>= 8
+      }
+    }
+
+    mutating func add(_ s: String) {
+      add(s.utf8.count)
+      for b in s.utf8 { byte(b) }
+    }
+
+    mutating func add(_ d: CivilDate) { add(Int(d.dayNumber)) }
+
+    mutating func add(_ f: Fixed) {
+      var v = UInt128(bitPattern: f.raw)
+      for _ in 0..<16 {
+        byte(UInt8(v & 0xFF))
+        v >>= 8
+      }
+    }
   }
 }
 
