@@ -125,9 +125,7 @@ extension LedgerStore {
         return db
       }
     }
-    let db = try Database(path: path, create: false, readOnly: true)
-    try db.execute("PRAGMA query_only = 1")
-    return db
+    return try LedgerStore.openForReading(path)
   }
 
   /// A path as the path part of a `file:` URI: '%', '?' and '#' escaped.

@@ -46,8 +46,7 @@ public final class LedgerStore {
     guard exists(stateDir: stateDir) else { return try Journal.readFile(stateDir: stateDir) }
     let store: LedgerStore
     do {
-      let db = try Database(path: path, create: false, readOnly: true)
-      store = LedgerStore(path: path, db: db)
+      store = LedgerStore(path: path, db: try openForReading(path))
     } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
     // A ledger created by an apply that was killed before its first commit has no schema yet; a file that does
     // not read as a database is an error, never an empty ledger.
@@ -63,6 +62,20 @@ public final class LedgerStore {
     var j = try store.history()
     j.source = path
     return j
+  }
+
+  /// A connection that only reads (`query_only`). It is opened for writing when the file allows it: after an
+  /// apply was killed, SQLite must first recover the write-ahead log it left (its committed runs are in it), which
+  /// a read-only connection cannot do; on a read-only file or folder it is opened read-only.
+  static func openForReading(_ path: String) throws(SQLiteError) -> Database {
+    let db: Database
+    if let rw = try? Database(path: path, create: false, readOnly: false) {
+      db = rw
+    } else {
+      db = try Database(path: path, create: false, readOnly: true)
+    }
+    try db.execute("PRAGMA query_only = 1")
+    return db
   }
 
   func schemaVersion() throws(JournalError) -> Int {

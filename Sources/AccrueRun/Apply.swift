@@ -59,11 +59,7 @@ public enum Apply {
     // Whose folders these are: the out folder and every run folder carry the state's id, and only folders of
     // this state that its ledger does not list (a crash before their commit) are ever removed.
     let owner = try Ownership.claim(stateDir: stateDir, outDir: outDir, journal: journal)
-    for name in owner.leftovers {
-      do { try fm.removeItem(atPath: outDir + "/" + name) } catch {
-        throw JournalError(message: "cannot remove the unrecorded folder \(outDir)/\(name): \(error.localizedDescription)")
-      }
-    }
+    for name in owner.leftovers { try removeLeftover(name, in: outDir) }
     let tmp = outDir + "/.tmp-" + folder
     do { try fm.createDirectory(atPath: tmp, withIntermediateDirectories: false) } catch {
       throw JournalError(message: "cannot create \(tmp): \(error.localizedDescription)")
@@ -99,6 +95,30 @@ public enum Apply {
     try store.commitStaged()
     fault?("committed")
     return folder
+  }
+
+  /// Removes a run folder no committed run lists, so that a crash in the middle leaves nothing that looks like a
+  /// run: a `run-*` folder is first renamed to a `.tmp-run-removing-*` one (a temporary folder of this state's out
+  /// folder, a leftover whatever it still holds), then removed.
+  static func removeLeftover(_ name: String, in outDir: String) throws(JournalError) {
+    let fm = FileManager.default
+    var path = outDir + "/" + name
+    if !name.hasPrefix(".tmp-run-") {
+      let doomed = outDir + "/.tmp-run-removing-" + name
+      if fm.fileExists(atPath: doomed) {
+        do { try fm.removeItem(atPath: doomed) } catch {
+          throw JournalError(message: "cannot remove the unrecorded folder \(doomed): \(error.localizedDescription)")
+        }
+      }
+      guard rename(path, doomed) == 0 else {
+        throw JournalError(message: "cannot move the unrecorded folder \(path) away: \(String(cString: strerror(errno)))")
+      }
+      DurableFS.syncDirectory(outDir)
+      path = doomed
+    }
+    do { try fm.removeItem(atPath: path) } catch {
+      throw JournalError(message: "cannot remove the unrecorded folder \(path): \(error.localizedDescription)")
+    }
   }
 
   /// Writes the files (two at a time) while the ledger stages the run's rows, each on a thread of its own: the

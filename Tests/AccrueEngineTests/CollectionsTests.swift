@@ -598,6 +598,26 @@ struct CollectionsReviewTests {
     #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-06"])
   }
 
+  @Test("a leftover run folder is renamed before it is removed: one killed half-way through its removal is removed next time")
+  func leftoverHalfRemoved() throws {
+    let base = TemporaryPaths.make("accrue-left")
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: base + "/state", withIntermediateDirectories: true)
+    try "s1\n".write(toFile: base + "/state/state-id", atomically: true, encoding: .utf8)
+    try fm.createDirectory(atPath: base + "/out/.tmp-run-removing-run-0001-2026-11-05", withIntermediateDirectories: true)
+    try "s1\n".write(toFile: base + "/out/.accrue-out", atomically: true, encoding: .utf8)
+    // What a removal killed after the mark went leaves: some files, no mark.
+    try "x".write(toFile: base + "/out/.tmp-run-removing-run-0001-2026-11-05/invoices.csv", atomically: true, encoding: .utf8)
+    try fm.createDirectory(atPath: base + "/out/run-0001-2026-11-05", withIntermediateDirectories: true)
+    try "s1 1\n".write(toFile: base + "/out/run-0001-2026-11-05/.accrue-run", atomically: true, encoding: .utf8)
+    let folder = try Apply.commit(
+      stateDir: base + "/state", outDir: base + "/out", journal: Journal(),
+      record: LedgerRecord(run: 0, asOf: CivilDate.parse("2026-11-06")!, folder: "", items: [JournalTests.item("a")], recordedAt: "test"),
+      files: Apply.Files([("x.txt", [1])]))
+    #expect(folder == "run-0001-2026-11-06")
+    #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { $0 != ".accrue-out" }.sorted() == ["run-0001-2026-11-06"])
+  }
+
   @Test("one apply at a time per state folder")
   func lock() throws {
     let dir = TemporaryPaths.make("accrue-lock")
