@@ -61,29 +61,30 @@ extension Parser {
   /// `fees billed as debit notes | on next invoice`.
   mutating func parseFeeBilling() -> FeeBillingDecl? {
     let start = advance()
-    guard expectWord(.billed, after: "'fees'") != nil, let k = expectOneOf([.as, .on], after: "'fees billed'") else { return nil }
-    if k == .as {
-      guard expectWord(.debit, after: "'fees billed as'") != nil, expectWord(.notes, after: "'fees billed as debit'") != nil else {
-        return nil
+    let help = "write 'fees billed as debit notes' (a debit note per fee) or 'fees billed on next invoice'"
+    if eatWord(.billed) != nil {
+      if eatWord(.as) != nil {
+        if eatWord(.debit) != nil, eatWord(.notes) != nil { return FeeBillingDecl(onNextInvoice: false, span: span(from: start)) }
+      } else if eatWord(.on) != nil, eatWord(.next) != nil, eatWord(.invoice) != nil {
+        return FeeBillingDecl(onNextInvoice: true, span: span(from: start))
       }
-      return FeeBillingDecl(onNextInvoice: false, span: span(from: start))
     }
-    guard expectWord(.next, after: "'fees billed on'") != nil, expectWord(.invoice, after: "'fees billed on next'") != nil else {
-      return nil
-    }
-    return FeeBillingDecl(onNextInvoice: true, span: span(from: start))
+    error(.expectedToken, "this is not a way fees are billed: found \(describe(cur))", cur, help: help)
+    return nil
   }
 
   /// `account credit applied oldest first | held`.
   mutating func parseCreditUse() -> CreditUseDecl? {
     let start = advance()
-    guard expectWord(.credit, after: "'account'") != nil, let k = expectOneOf([.applied, .held], after: "'account credit'") else {
-      return nil
+    let help = "write 'account credit applied oldest first' (credit pays the customer's oldest open invoices) or 'account credit held'"
+    if eatWord(.credit) != nil {
+      if eatWord(.held) != nil { return CreditUseDecl(oldestFirst: false, span: span(from: start)) }
+      if eatWord(.applied) != nil, eatWord(.oldest) != nil, eatWord(.first) != nil {
+        return CreditUseDecl(oldestFirst: true, span: span(from: start))
+      }
     }
-    if k == .held { return CreditUseDecl(oldestFirst: false, span: span(from: start)) }
-    guard expectWord(.oldest, after: "'account credit applied'") != nil, expectWord(.first, after: "'account credit applied oldest'") != nil
-    else { return nil }
-    return CreditUseDecl(oldestFirst: true, span: span(from: start))
+    error(.expectedToken, "this is not a way account credit is used: found \(describe(cur))", cur, help: help)
+    return nil
   }
 
   /// The help for a ledger statement written inside a block (`t` and the word after it): it belongs at the top of

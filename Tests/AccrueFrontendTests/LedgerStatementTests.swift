@@ -252,6 +252,11 @@ struct LedgerStatementTests {
     #expect(collide.help?.contains("\"NWD-{year}-{seq:5}\"") == true)
     let inBlock = try #require(Self.diagnostics("cadence c {\n  fees billed on next invoice\n}").first { $0.code.id == "E0202" })
     #expect(inBlock.help?.contains("write it at the top of a rule file") == true)
+    // A choice misworded: both ways to write it.
+    let credit = try #require(Self.diagnostics("account credit applied newest first").first)
+    #expect(credit.help == "write 'account credit applied oldest first' (credit pays the customer's oldest open invoices) or 'account credit held'")
+    let fees = try #require(Self.diagnostics("fees billed as debit note").first)
+    #expect(fees.help == "write 'fees billed as debit notes' (a debit note per fee) or 'fees billed on next invoice'")
   }
 
   @Test("a statement repeated in another file of the rule set points at the first")
