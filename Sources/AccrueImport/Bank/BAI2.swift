@@ -9,10 +9,18 @@ enum BAI2 {
   struct Record {
     var fields: [String]
     var line: Int
+    /// Where a continuation (`88`) begins in `fields`, for each one that follows a physical record ending in `/`:
+    /// that record ended there, so an account summary group cut short by it has its remaining fields defaulted.
+    var slashBreaks: [Int] = []
   }
 
-  /// Records with their `88` continuations joined (a continued text keeps a space between the parts). Lines end
-  /// in LF, CR LF or CR; blank lines (spaces and tabs) are skipped.
+  /// Records with their `88` continuations joined. Lines end in LF, CR LF or CR; blank lines (spaces and tabs) are
+  /// skipped.
+  ///
+  /// A continuation's fields follow the previous record's fields (its closing `/` removed), except in a detail
+  /// (`16`): its references are never continued, only its text (the last field, which may hold commas) is, with a
+  /// space between the parts; a continuation of a detail that has no text yet supplies its missing references
+  /// and then the text. A continuation that follows a record ending in `/` is noted in `slashBreaks`.
   ///
   /// Linear in the file's size however many `88` records continue one record: the bytes are split once, a
   /// detail's text is kept as its parts and joined once, and other records' fields are extended in place
@@ -40,17 +48,7 @@ enum BAI2 {
         if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
         let fields = line.split(separator: 44, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         if fields.first == "88", !out.isEmpty {
-          let more = fields.dropFirst()
-          if parts != nil {
-            parts![parts!.count - 1] = strip(parts![parts!.count - 1])
-            parts!.append(more.joined(separator: ","))
-          } else if out[out.count - 1].fields.first == "16", let text = out[out.count - 1].fields.popLast() {
-            parts = [strip(text), more.joined(separator: ",")]
-          } else {
-            let n = out[out.count - 1].fields.count
-            if n > 0 { out[out.count - 1].fields[n - 1] = strip(out[out.count - 1].fields[n - 1]) }
-            out[out.count - 1].fields.append(contentsOf: more)
-          }
+          continueRecord(&out[out.count - 1], with: fields.dropFirst(), text: &parts)
           continue
         }
         closeText()
@@ -59,6 +57,49 @@ enum BAI2 {
     }
     closeText()
     return out
+  }
+
+  /// Joins one `88` record's fields (`more`) to `r`; `parts` holds the text parts of a detail being continued.
+  static func continueRecord(_ r: inout Record, with more: ArraySlice<String>, text parts: inout [String]?) {
+    if parts != nil {
+      parts![parts!.count - 1] = strip(parts![parts!.count - 1])
+      parts!.append(more.joined(separator: ","))
+      return
+    }
+    let n = r.fields.count
+    if r.fields.first == "16", let t = textIndex(r.fields) {
+      if n > t, let text = r.fields.popLast() {  // the text has begun: it continues
+        parts = [strip(text), more.joined(separator: ",")]
+        return
+      }
+      // No text yet: the continuation holds the references still missing, then the text.
+      if n > 0 { r.fields[n - 1] = strip(r.fields[n - 1]) }
+      let missing = more.prefix(t - n)
+      r.fields.append(contentsOf: missing)
+      if r.fields.count == t && missing.count < more.count {
+        parts = [more.dropFirst(missing.count).joined(separator: ",")]
+      }
+      return
+    }
+    if n > 0 {
+      if r.fields[n - 1].utf8.last == UInt8(ascii: "/") { r.slashBreaks.append(n) }
+      r.fields[n - 1] = strip(r.fields[n - 1])
+    }
+    r.fields.append(contentsOf: more)
+  }
+
+  /// The index of a detail's (`16`) text field: after the type code, amount, funds type with its extra fields,
+  /// bank and customer references. Nil when the funds type's extra fields cannot be counted yet.
+  static func textIndex(_ f: [String]) -> Int? {
+    guard f.count >= 4 else { return nil }
+    switch strip(f[3]) {
+    case "S": return 9
+    case "V": return 8
+    case "D":
+      guard f.count > 4, let n = Int(strip(f[4])), (0...1000).contains(n) else { return nil }
+      return 7 + 2 * n
+    default: return 6
+    }
   }
 
   /// A field without the record's closing `/`.
@@ -92,6 +133,55 @@ enum BAI2 {
     guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let v = Int64(digits) else { return nil }
     let m = Money(minorUnits: negative ? -v : v, currency: c).amount
     return m
+  }
+
+  /// Why a record cannot be read (its message; the caller locates it).
+  struct Problem: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+  }
+
+  /// The sum of an account identifier's (`03`) summary amounts, or why it cannot be taken. Each summary is a type
+  /// code, an amount, an item count and a funds type (with its extra fields). A record continued in `88` records
+  /// that ends in `/` ends there: a summary it cuts short after its amount has its remaining fields defaulted, and
+  /// an empty field just before the `/` (as in `...,,,/`) is not the start of another summary.
+  static func summaryTotal(_ r: Record, _ c: Currency) -> Result<Fixed, Problem> {
+    let f = r.fields
+    var total = Fixed.zero
+    var i = 3
+    var b = 0
+    let breaks = r.slashBreaks
+    while i + 1 < f.count {
+      while b < breaks.count && breaks[b] <= i { b += 1 }
+      if b < breaks.count && breaks[b] == i + 1 && f[i].isEmpty {  // the empty field before a record's '/'
+        i += 1
+        continue
+      }
+      // A type code alone before a '/' (as in `...,190/`) has its amount in the continuation.
+      let k = b < breaks.count && breaks[b] == i + 1 ? b + 1 : b
+      let stop = k < breaks.count ? breaks[k] : f.count
+      guard let a = amount(f[i + 1], c) else { return .failure(Problem("summary amount '\(f[i + 1])' is not a number")) }
+      guard let t = total.adding(a) else {
+        return .failure(Problem("the account's amounts add up to more than Accrue can represent (at most \(RowAssembler.largest)): its control total cannot be checked"))
+      }
+      total = t
+      var next = i + 4
+      if i + 3 < stop {
+        switch strip(f[i + 3]) {
+        case "S": next += 3
+        case "V": next += 2
+        case "D":
+          guard i + 4 < f.count, let n = Int(strip(f[i + 4])), (0...1000).contains(n) else {
+            return .failure(Problem("funds type D needs the number of distributions"))
+          }
+          i = next + 1 + 2 * n  // distributions are never defaulted
+          continue
+        default: break
+        }
+      }
+      i = min(next, stop)
+    }
+    return .success(total)
   }
 
   static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
@@ -157,25 +247,9 @@ enum BAI2 {
         guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
         accountCurrency = c.isEmpty ? groupCurrency : Currency.lookup(c) ?? groupCurrency
         accountTotal = .zero
-        // Summary triplets: type code, amount, item count, funds type (plus its extras); amounts count toward the total.
-        var i = 3
-        while i + 1 < f.count {
-          guard let a = amount(f[i + 1], accountCurrency) else { return fail(r, "summary amount '\(f[i + 1])' is not a number") }
-          guard let t = accountTotal.adding(a) else { return fail(r, tooLarge("account")) }
-          accountTotal = t
-          i += 4
-          if i - 1 < f.count {
-            switch strip(f[i - 1]) {
-            case "S": i += 3
-            case "V": i += 2
-            case "D":
-              guard i < f.count, let n = Int(strip(f[i])), (0...1000).contains(n) else {
-                return fail(r, "funds type D needs the number of distributions")
-              }
-              i += 1 + 2 * n
-            default: break
-            }
-          }
+        switch summaryTotal(r, accountCurrency) {
+        case .success(let t): accountTotal = t
+        case .failure(let p): return fail(r, p.message)
         }
       case "16":
         guard let booking = groupDate, openAccount else { return fail(r, "a transaction outside an account (03)") }
