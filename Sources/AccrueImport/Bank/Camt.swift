@@ -7,8 +7,9 @@ import FoundationXML
 #endif
 
 /// ISO 20022 camt.053 (bank to customer statement) and camt.054 (debit/credit notification), versions 001.02
-/// onwards: one transaction per `TxDtls` of each entry (batch bookings are split), amounts signed by
-/// `CdtDbtInd`, `Dt` or `DtTm` dates, structured and unstructured remittance.
+/// onwards: one transaction per entry at the amount it books (`Ntry/Amt`, `Ccy`, `CdtDbtInd`); a batch entry is
+/// split into its `TxDtls` only when their amounts, in the entry's currency, add up to it. `Dt` or `DtTm` dates;
+/// every structured reference; `Ustrd` and `AddtlTxInf` (or, without details, `AddtlNtryInf`) as remittance.
 enum Camt {
   /// An element: local name, attributes, text, children, and the line it starts on.
   final class Node {
@@ -308,6 +309,78 @@ enum Camt {
     return "unknown currency '\(code)' (Ccy): \(hint); ask the bank for a corrected file (an amount is never taken in another currency)"
   }
 
+  /// What a `TxDtls` says besides its amount: references, remittance, the other party.
+  struct DetailFields {
+    var references: [String] = []
+    var endToEnd = ""
+    var bankReference = ""
+    var remittance: [String] = []
+    var name = ""
+    var account = ""
+  }
+
+  /// The fields of one `TxDtls`, the other party taken for `indicator` (the debtor of a credit, the creditor of a
+  /// debit; v02: Dbtr/Nm, v08+: Dbtr/Pty/Nm). Every structured reference is kept, in order; the remittance is the
+  /// `Ustrd` lines, then `AddtlTxInf` (where some banks put the customer number).
+  static func detailFields(_ tx: Node, indicator: String) -> DetailFields {
+    var f = DetailFields()
+    let party = indicator == "CRDT" ? "Dbtr" : "Cdtr"
+    f.name = tx.value("RltdPties/\(party)/Nm") ?? tx.value("RltdPties/\(party)/Pty/Nm") ?? ""
+    f.account = tx.value("RltdPties/\(party)Acct/Id/IBAN") ?? tx.value("RltdPties/\(party)Acct/Id/Othr/Id") ?? ""
+    f.endToEnd = tx.value("Refs/EndToEndId") ?? ""
+    if f.endToEnd == "NOTPROVIDED" { f.endToEnd = "" }
+    f.bankReference = tx.value("Refs/AcctSvcrRef") ?? ""
+    let info = tx.all("RmtInf")
+    f.references = info.flatMap { $0.all("Strd") }.flatMap { $0.all("CdtrRefInf") }.compactMap { $0.value("Ref") }
+    f.remittance = info.flatMap { $0.all("Ustrd") }.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    f.remittance += tx.all("AddtlTxInf").map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    f.remittance = f.remittance.filter { !$0.isEmpty }
+    return f
+  }
+
+  /// Values joined in order, each once, empty ones left out.
+  static func distinct(_ values: [String], _ separator: String) -> String {
+    var seen: Set<String> = []
+    return values.filter { !$0.isEmpty && seen.insert($0).inserted }.joined(separator: separator)
+  }
+
+  /// A `TxDtls` with its own amount (nil when it states none), sign and currency, and where that amount is.
+  struct Detail {
+    var node: Node
+    var path: String
+    var amount: Fixed?
+    var currency: Currency
+    var indicator: String
+    var amountAt: String
+  }
+
+  /// Each `TxDtls` of the entry with the amount it states (`Amt`, else `AmtDtls/TxAmt/Amt`); a malformed amount or
+  /// an unknown currency is a located error even where the amount is only information.
+  static func readDetails(_ entry: Node, path: String, file: String, currency: Currency, cdi: String)
+    -> Result<[Detail], BankImportError>
+  {
+    var out: [Detail] = []
+    for (ti, tx) in entry.all("NtryDtls").flatMap({ $0.all("TxDtls") }).enumerated() {
+      let txPath = path + "/NtryDtls/TxDtls[\(ti + 1)]"
+      var read = amount(tx.child("Amt"))
+      var at = txPath + "/Amt"
+      if case .absent = read {
+        read = amount(tx.at("AmtDtls/TxAmt/Amt"))
+        at = txPath + "/AmtDtls/TxAmt/Amt"
+      }
+      var detail = Detail(node: tx, path: txPath, amount: nil, currency: currency, indicator: tx.value("CdtDbtInd") ?? cdi, amountAt: at)
+      switch read {
+      case .bad(let line, let message): return .failure(BankImportError(file: file, line: line, location: at, message: message))
+      case .value(let v, let c): (detail.amount, detail.currency) = (v, c ?? currency)
+      case .absent: break
+      }
+      out.append(detail)
+    }
+    return .success(out)
+  }
+
+  static func signed(_ v: Fixed, _ indicator: String) -> Fixed { indicator == "DBIT" ? (v.negated ?? v) : v }
+
   static func transactions(_ entry: Node, path: String, file: String, accountCurrency: Currency?)
     -> Result<[BankTransaction], BankImportError>
   {
@@ -334,62 +407,99 @@ enum Camt {
       return fail(entry, path + "/ValDt", "the value date is not a real YYYY-MM-DD date")
     }
     guard let booking = booked ?? valued else { return fail(entry, path + "/BookgDt", "the entry has neither BookgDt nor ValDt") }
-    let reversal = entry.value("RvslInd") == "true"
     let entryRef = entry.value("AcctSvcrRef") ?? entry.value("NtryRef") ?? ""
-    let details = entry.all("NtryDtls").flatMap { $0.all("TxDtls") }
-    func signed(_ v: Fixed, _ indicator: String) -> Fixed { indicator == "DBIT" ? (v.negated ?? v) : v }
-    guard !details.isEmpty else {
-      return .success([
-        BankTransaction(
-          bookingDate: booking, valueDate: valued, amount: signed(entryAmount, cdi), currency: currency, bankReference: entryRef,
-          remittance: entry.value("AddtlNtryInf") ?? "", reversal: reversal, source: "\(file):\(entry.line) \(path)")
-      ])
+    // What was booked on the account: the entry's Amt, its Ccy and CdtDbtInd.
+    let whole = BankTransaction(
+      bookingDate: booking, valueDate: valued, amount: signed(entryAmount, cdi), currency: currency, bankReference: entryRef,
+      reversal: entry.value("RvslInd") == "true", source: "\(file):\(entry.line) \(path)")
+    let details: [Detail]
+    switch readDetails(entry, path: path, file: file, currency: currency, cdi: cdi) {
+    case .failure(let e): return .failure(e)
+    case .success(let d): details = d
     }
-    var out: [BankTransaction] = []
+    guard !details.isEmpty else {
+      var t = whole
+      t.remittance = entry.value("AddtlNtryInf") ?? ""
+      return .success([t])
+    }
+    if details.count == 1 {
+      return .success([single(whole, details[0], booked: entryAmount, cdi: cdi, entryPath: path, file: file)])
+    }
+    return batch(whole, details, entryPath: path, file: file)
+  }
+
+  /// An entry of one `TxDtls`: the entry's booked amount, currency and sign, the detail's references and parties.
+  /// A detail amount that differs from the booked one is information about it (an instructed or original amount):
+  /// said in a note, never taken.
+  static func single(_ whole: BankTransaction, _ d: Detail, booked: Fixed, cdi: String, entryPath: String, file: String)
+    -> BankTransaction
+  {
+    var t = whole
+    apply(detailFields(d.node, indicator: cdi), to: &t)
+    t.source = "\(file):\(d.node.line) \(d.path)"
+    if let v = d.amount, v != booked || d.currency != whole.currency {
+      t.notes.append(
+        "\(d.amountAt) states \(v) \(d.currency.code), the entry books \(booked) \(whole.currency.code) (\(entryPath)/Amt): "
+          + "the booked amount is taken, the detail's is information")
+    }
+    return t
+  }
+
+  static func apply(_ f: DetailFields, to t: inout BankTransaction) {
+    t.reference = distinct(f.references, " ")
+    t.endToEndID = f.endToEnd
+    if !f.bankReference.isEmpty { t.bankReference = f.bankReference }
+    t.remittance = f.remittance.joined(separator: "\n")
+    t.counterpartyName = f.name
+    t.counterpartyAccount = f.account
+  }
+
+  /// A batch entry of several `TxDtls`: split into its transactions when their amounts, all in the entry's currency,
+  /// add up to the booked amount; otherwise kept whole (the booked amount) with every detail's references and text,
+  /// and a note saying why.
+  static func batch(_ whole: BankTransaction, _ details: [Detail], entryPath: String, file: String)
+    -> Result<[BankTransaction], BankImportError>
+  {
     var sum = Fixed.zero
-    for (ti, tx) in details.enumerated() {
-      let txPath = path + "/NtryDtls/TxDtls[\(ti + 1)]"
-      var value = entryAmount
-      var ccy = currency
-      var read = amount(tx.child("Amt"))
-      var at = txPath + "/Amt"
-      if case .absent = read {
-        read = amount(tx.at("AmtDtls/TxAmt/Amt"))
-        at = txPath + "/AmtDtls/TxAmt/Amt"
+    var out: [BankTransaction] = []
+    var otherCurrencies: [String] = []
+    for d in details {
+      guard let v = d.amount else {
+        return .failure(
+          BankImportError(
+            file: file, line: d.node.line, location: d.path,
+            message: "a batch entry of \(details.count) transactions without an amount for each (TxDtls/Amt or AmtDtls/TxAmt/Amt)"))
       }
-      if case .bad(let line, let message) = read {
-        return .failure(BankImportError(file: file, line: line, location: at, message: message))
-      }
-      if case .value(let v, let c) = read {
-        value = v
-        ccy = c ?? currency
-      } else if details.count > 1 {
-        return fail(tx, txPath, "a batch entry of \(details.count) transactions without an amount for each (TxDtls/Amt or AmtDtls/TxAmt/Amt)")
-      }
-      let indicator = tx.value("CdtDbtInd") ?? cdi
-      let v = signed(value, indicator)
-      guard let total = sum.adding(v) else {
-        return fail(tx, txPath, "the entry's transactions add up to more than Accrue can represent (at most \(RowAssembler.largest))")
+      let s = signed(v, d.indicator)
+      guard let total = sum.adding(s) else {
+        return .failure(
+          BankImportError(
+            file: file, line: d.node.line, location: d.path,
+            message: "the entry's transactions add up to more than Accrue can represent (at most \(RowAssembler.largest))"))
       }
       sum = total
-      // The other party: the debtor of a credit, the creditor of a debit (v02: Dbtr/Nm; v08+: Dbtr/Pty/Nm).
-      let party = indicator == "CRDT" ? "Dbtr" : "Cdtr"
-      let name = tx.value("RltdPties/\(party)/Nm") ?? tx.value("RltdPties/\(party)/Pty/Nm") ?? ""
-      let account = tx.value("RltdPties/\(party)Acct/Id/IBAN") ?? tx.value("RltdPties/\(party)Acct/Id/Othr/Id") ?? ""
-      var endToEnd = tx.value("Refs/EndToEndId") ?? ""
-      if endToEnd == "NOTPROVIDED" { endToEnd = "" }
-      let structured = tx.all("RmtInf").flatMap { $0.all("Strd") }.compactMap { $0.value("CdtrRefInf/Ref") }
-      let unstructured = tx.all("RmtInf").flatMap { $0.all("Ustrd") }.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
-      out.append(
-        BankTransaction(
-          bookingDate: booking, valueDate: valued, amount: v, currency: ccy, reference: structured.first ?? "", endToEndID: endToEnd,
-          bankReference: tx.value("Refs/AcctSvcrRef") ?? entryRef, remittance: unstructured.joined(separator: "\n"),
-          counterpartyName: name, counterpartyAccount: account, reversal: reversal, source: "\(file):\(tx.line) \(txPath)"))
+      if d.currency != whole.currency { otherCurrencies.append(d.currency.code) }
+      var t = whole
+      apply(detailFields(d.node, indicator: d.indicator), to: &t)
+      (t.amount, t.currency, t.source) = (s, d.currency, "\(file):\(d.node.line) \(d.path)")
+      out.append(t)
     }
-    let entrySigned = signed(entryAmount, cdi)
-    if details.count > 1 && sum != entrySigned {
-      for k in out.indices { out[k].notes.append("the entry's transactions add up to \(sum), the entry says \(entrySigned)") }
-    }
-    return .success(out)
+    if otherCurrencies.isEmpty && sum == whole.amount { return .success(out) }
+    var t = whole
+    let fields = details.map { detailFields($0.node, indicator: $0.indicator) }
+    t.reference = distinct(fields.flatMap(\.references), " ")
+    t.endToEndID = distinct(fields.map(\.endToEnd), " ")
+    t.remittance = fields.flatMap(\.remittance).joined(separator: "\n")
+    let names = Set(fields.map(\.name)), accounts = Set(fields.map(\.account))
+    if names.count == 1 { t.counterpartyName = names.first! }
+    if accounts.count == 1 { t.counterpartyAccount = accounts.first! }
+    let why =
+      otherCurrencies.isEmpty
+      ? "add up to \(sum) \(whole.currency.code)"
+      : "are stated partly in \(distinct(otherCurrencies, ", ")), not all in the entry's \(whole.currency.code)"
+    t.notes.append(
+      "the entry's \(details.count) transactions (\(entryPath)/NtryDtls/TxDtls) \(why), the entry books \(whole.amount) "
+        + "\(whole.currency.code) (\(entryPath)/Amt): kept as one transaction of the booked amount")
+    return .success([t])
   }
 }
