@@ -54,6 +54,7 @@ struct RunInputs {
     OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger records what was already produced (its invoices count as open receivables)."),
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
     OptionSpec(long: "only", short: nil, value: "what", help: Stage.onlyHelp, choices: Stage.allCases.map(\.part.rawValue)),
+    OptionSpec(long: "strict", short: nil, value: nil, help: "Treat data warnings (a bank statement that does not reconcile, a control total that disagrees) as bad data."),
   ]
 
   static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
@@ -93,8 +94,14 @@ struct RunInputs {
     guard let plan = RulesStage.compile(rules, io: io) else { return .failure(ExitCode(ExitStatus.failure)) }
     let t1 = clock.now
     PhaseLog.start()
-    let (data, issues) = Dataset.load(folder: dataDir, plan: plan)
+    var (data, issues) = Dataset.load(folder: dataDir, plan: plan)
     let t2 = clock.now
+    if args.flag("strict") {
+      issues += data.cash.warnings
+    } else if !data.cash.warnings.isEmpty {
+      io.err(data.cash.warnings.map { "warning: \($0)\n" }.joined())
+    }
+    data.cash.warnings = []
     if !issues.isEmpty, let code = handleIssues(issues, args, io: io) { return .failure(ExitCode(code)) }
     return .success(
       RunInputs(plan: plan, data: data, asOf: asOfDate ?? CivilDate(dayNumber: 0), since: since, journal: journal, times: (t1 - t0, t2 - t1)))

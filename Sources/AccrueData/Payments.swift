@@ -36,6 +36,9 @@ public struct CashData: Sendable {
   public var payments: [Payment] = []
   /// Customer index by bank account (IBAN or account number, spaces removed, upper case).
   public var accounts: [String: Int] = [:]
+  /// What the statement files say about themselves that does not hold (D0320 a statement that does not
+  /// reconcile, D0321 a control total that disagrees): their entries are read; `--strict` stops the run.
+  public var warnings: [DataIssue] = []
 
   /// An account number as compared: spaces removed, upper case.
   public static func account(_ s: String) -> String {
@@ -187,12 +190,13 @@ struct CashFiles {
     case .success(let paths): statementFiles = paths
     }
     for path in statementFiles {
-      switch BankStatements.read(path: path) {
+      switch BankStatements.readStatements(path: path) {
       case .failure(let e):
         issues.append(
           DataIssue(code: e.code, file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: e.message + (e.location.isEmpty ? "" : " (at \(e.location))")))
-      case .success(let list):
-        for t in list {
+      case .success(let statements):
+        out.warnings += StatementChecks.warnings(statements, file: path)
+        for t in statements.lazy.flatMap(\.transactions) {
           let base = "stmt-" + String(PaymentIdentity.fingerprint(t), radix: 16)
           var id = base
           var n = 1

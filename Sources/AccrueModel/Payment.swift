@@ -22,6 +22,15 @@ public struct BankTransaction: Sendable, Hashable {
   public var counterpartyAccount: String
   /// The entry reverses an earlier one (camt `RvslInd`, MT940 `RC`/`RD`).
   public var reversal: Bool
+  /// The entry returns an earlier payment (a SEPA return or reject: camt `RtrInf`, MT940 GVC 159 or `RETOURE`,
+  /// `/RTRN/`, BAI2 return type codes).
+  public var isReturn = false
+  /// Why it was returned: the ISO 20022 reason code (AC04, MD06, ...) or the bank's text, when given.
+  public var returnReason = ""
+  /// The direct-debit mandate (camt `MndtId`, MT940 `MREF+`), when given.
+  public var mandateID = ""
+  /// The account the statement is for (IBAN or number): the entry was booked there.
+  public var account = ""
   /// Where it came from: `file:line` and, for XML, the element path.
   public var source: String
   /// What the importer had to interpret (a date that does not exist, amounts that do not add up...).

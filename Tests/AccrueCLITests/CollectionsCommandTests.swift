@@ -109,7 +109,10 @@ struct ImportCommandTests {
   func preview() throws {
     let (s, json, _) = CLITests.run(["import", Self.fixtures + "/camt053_v02.xml", "--format", "json"])
     #expect(s == 0)
-    let list = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+    let top = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+    let statements = top["statements"] as? [[String: Any]] ?? []
+    let list = statements.flatMap { $0["transactions"] as? [[String: Any]] ?? [] }
+    #expect(statements.count == 1)
     #expect(list.count == 4)
     #expect(list.first?["amount"] as? String == "499.80")
     #expect(list.first?["reference"] as? String == "RF18539007547034")
@@ -118,5 +121,28 @@ struct ImportCommandTests {
     #expect(bad == 1)
     #expect(err.contains("mt940_broken.sta:3: :61:: expected a value date"))
     #expect(CLITests.run(["import"]).0 == 64)
+  }
+
+  @Test("accrue import: a statement that does not reconcile is a warning (exit 0), an error with --strict (exit 1)")
+  func reconciliation() {
+    let path = Self.fixtures + "/mt940_balances_return.sta"
+    let (s, out, err) = CLITests.run(["import", path])
+    #expect(s == 0)
+    #expect(out.contains("MT940 statement STARTUMS (00046/001), account 10020030/1234567890, EUR\n  opening 5,900.00 EUR on 2026-11-28, closing 5,950.00 EUR on 2026-11-29"), "\(out)")
+    #expect(out.contains("(return AC04)"))
+    #expect(out.hasSuffix("2 statements, 2 transactions, net 900.00 EUR\n"))
+    #expect(err.hasPrefix("warning: \(path):17:1: D0320: the statement STARTUMS (00046/001) of account 10020030/1234567890 does not reconcile"), "\(err)")
+    let (strict, _, strictErr) = CLITests.run(["import", path, "--strict"])
+    #expect(strict == 1)
+    #expect(strictErr.contains("1 statement check failed (--strict)"))
+  }
+
+  @Test("accrue import: a statement with no entries says so, with no empty 'net' (issue 23 item 7)")
+  func emptyStatement() throws {
+    let path = TemporaryPaths.make("accrue-empty-statement") + ".sta"
+    try ":20:S\n:25:DE89370400440532013000\n:60F:C261230EUR100,00\n:62F:C261231EUR100,00\n-\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let (s, out, err) = CLITests.run(["import", path])
+    #expect(s == 0 && err.isEmpty)
+    #expect(out.hasSuffix("reconciles: opening + entries = closing\n\n\n1 statement, 0 transactions\n"), "\(out)")
   }
 }

@@ -104,6 +104,21 @@ struct UnreadableDataTests {
 /// Statement files in `statements/` made to break the importers: `plan` stops with a located error.
 @Suite("Hostile statements in a data folder")
 struct HostileStatementFolderTests {
+  @Test("a statement that does not reconcile: plan warns with its location and goes on; --strict stops it")
+  func doesNotReconcile() throws {
+    let data = try UnreadableDataTests.data()
+    let file = data + "/statements/mt940.sta"
+    try ":20:S-9\n:25:DE89370400440532013000\n:60F:C261030EUR100,00\n:61:2610311031C10,00NTRFNONREF//B-1\n:86:INV-X\n:62F:C261031EUR100,00\n-\n"
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let (status, out, err) = UnreadableDataTests.plan(data)
+    #expect(status == 0 && !out.isEmpty)
+    #expect(err.contains("warning: \(file):6:1: D0320: the statement S-9 of account DE89370400440532013000 does not reconcile"), "\(err)")
+    let (strict, strictOut, strictErr) = CLITests.run(
+      ["plan", "--rules", UnreadableDataTests.root.appendingPathComponent("rules").path, "--data", data, "--as-of", "2026-11-01", "--strict"])
+    #expect(strict == 1 && strictOut.isEmpty)
+    #expect(strictErr.contains("D0320") && strictErr.contains("nothing was produced"), "\(strictErr)")
+  }
+
   @Test("a camt file nested 50,000 deep stops plan with D0105, no crash")
   func deepCamt() throws {
     let data = try UnreadableDataTests.data()

@@ -4,7 +4,8 @@ import Foundation
 
 /// BAI2 cash-management files: groups (`02`) of accounts (`03`) with transaction details (`16`, continued in
 /// `88`), amounts with implied decimals and no sign (the type code says credit or debit), funds types with their
-/// extra fields, and every account, group and file control total verified.
+/// extra fields; each account (`03`) a statement with its opening, closing and available balances (status codes
+/// 010, 015, 045), and every account, group and file control total checked (see BAI2+Parse.swift).
 enum BAI2 {
   struct Record {
     var fields: [String]
@@ -145,9 +146,10 @@ enum BAI2 {
   /// code, an amount, an item count and a funds type (with its extra fields). A record continued in `88` records
   /// that ends in `/` ends there: a summary it cuts short after its amount has its remaining fields defaulted, and
   /// an empty field just before the `/` (as in `...,,,/`) is not the start of another summary.
-  static func summaryTotal(_ r: Record, _ c: Currency) -> Result<Fixed, Problem> {
+  static func summaryTotal(_ r: Record, _ c: Currency) -> Result<(total: Fixed, byType: [String: Fixed]), Problem> {
     let f = r.fields
     var total = Fixed.zero
+    var byType: [String: Fixed] = [:]
     var i = 3
     var b = 0
     let breaks = r.slashBreaks
@@ -165,6 +167,8 @@ enum BAI2 {
         return .failure(Problem("the account's amounts add up to more than Accrue can represent (at most \(RowAssembler.largest)): its control total cannot be checked"))
       }
       total = t
+      let code = strip(f[i])
+      if byType[code] == nil { byType[code] = a }
       var next = i + 4
       if i + 3 < stop {
         switch strip(f[i + 3]) {
@@ -181,139 +185,6 @@ enum BAI2 {
       }
       i = min(next, stop)
     }
-    return .success(total)
-  }
-
-  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
-    var out: [BankTransaction] = []
-    var groupCurrency = Currency.USD
-    var groupDate: CivilDate?
-    var accountCurrency = Currency.USD
-    var accountTotal = Fixed.zero
-    var groupTotal = Fixed.zero
-    var fileTotal = Fixed.zero
-    var account = ""
-    func fail(_ r: Record, _ msg: String) -> Result<[BankTransaction], BankImportError> {
-      .failure(BankImportError(file: file, line: r.line, location: "record \(r.fields.first ?? "")", message: msg))
-    }
-    /// The amounts of an account, group or file add up past what can be represented: the control total cannot
-    /// be checked, so the file is refused rather than read with a partial sum.
-    func tooLarge(_ what: String) -> String {
-      "the \(what)'s amounts add up to more than Accrue can represent (at most \(RowAssembler.largest)): its control total cannot be checked"
-    }
-    func check(_ r: Record, _ field: Int, _ computed: Fixed, _ what: String) -> BankImportError? {
-      guard field < r.fields.count else { return nil }
-      let given = strip(r.fields[field])
-      guard !given.isEmpty else { return nil }  // a blank control total is not checked
-      guard let v = amount(given, accountCurrency == groupCurrency ? groupCurrency : accountCurrency) else {
-        return BankImportError(file: file, line: r.line, location: "record \(r.fields[0])", message: "the \(what) control total '\(given)' is not a number")
-      }
-      guard v == computed else {
-        return BankImportError(
-          file: file, line: r.line, location: "record \(r.fields[0])",
-          message: "the \(what) control total is \(v), the records add up to \(computed): the file is incomplete or altered")
-      }
-      return nil
-    }
-    let recs = records(bytes)
-    guard recs.first?.fields.first == "01" else {
-      return .failure(BankImportError(file: file, line: recs.first?.line ?? 1, location: "", message: "a BAI2 file starts with a 01 file header"))
-    }
-    // Every group, account and the file must be closed by their trailers: a file cut short is incomplete.
-    var openGroup = false
-    var openAccount = false
-    var closed = false
-    for r in recs {
-      let f = r.fields
-      if closed { return fail(r, "a record after the file trailer (99)") }
-      switch f[0] {
-      case "01": continue
-      case "02":
-        if openGroup { return fail(r, "a group header before the previous group's trailer (98)") }
-        openGroup = true
-        guard f.count >= 5, let d = date(f[4]) else { return fail(r, "expected a group header with the as-of date YYMMDD in field 5") }
-        groupDate = d
-        let c = f.count > 6 ? strip(f[6]) : ""
-        guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
-        groupCurrency = c.isEmpty ? .USD : Currency.lookup(c) ?? .USD
-        groupTotal = .zero
-      case "03":
-        guard openGroup else { return fail(r, "an account outside a group (02)") }
-        if openAccount { return fail(r, "an account before the previous account's trailer (49)") }
-        openAccount = true
-        guard f.count >= 2 else { return fail(r, "expected an account identifier") }
-        account = strip(f[1])
-        let c = f.count > 2 ? strip(f[2]) : ""
-        guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
-        accountCurrency = c.isEmpty ? groupCurrency : Currency.lookup(c) ?? groupCurrency
-        accountTotal = .zero
-        switch summaryTotal(r, accountCurrency) {
-        case .success(let t): accountTotal = t
-        case .failure(let p): return fail(r, p.message)
-        }
-      case "16":
-        guard let booking = groupDate, openAccount else { return fail(r, "a transaction outside an account (03)") }
-        guard f.count >= 4, let code = Int(f[1]) else { return fail(r, "expected type code, amount and funds type") }
-        guard !strip(f[2]).isEmpty else { return fail(r, "the transaction has no amount") }
-        guard let a = amount(f[2], accountCurrency) else { return fail(r, "amount '\(f[2])' is not a whole number of minor units") }
-        guard let t = accountTotal.adding(a) else { return fail(r, tooLarge("account")) }
-        accountTotal = t
-        // Funds type and its extra fields.
-        var i = 4
-        var valueDate: CivilDate?
-        switch strip(f[3]) {
-        case "", "0", "1", "2", "Z": break
-        case "S": i += 3
-        case "V":
-          valueDate = f.count > 4 ? date(strip(f[4])) : nil
-          i += 2
-        case "D":
-          guard f.count > 4, let n = Int(strip(f[4])), (0...1000).contains(n) else {
-            return fail(r, "funds type D needs the number of distributions")
-          }
-          i += 1 + 2 * n
-        default: return fail(r, "unknown funds type '\(f[3])'")
-        }
-        let bankRef = i < f.count ? strip(f[i]) : ""
-        let customerRef = i + 1 < f.count ? strip(f[i + 1]) : ""
-        let text = i + 2 < f.count ? strip(f[(i + 2)...].joined(separator: ",")) : ""
-        let signed: Fixed
-        switch code {
-        case 100...399: signed = a
-        case 400...699: signed = a.negated ?? a
-        default: return fail(r, "type code \(code) is neither a credit (100-399) nor a debit (400-699) detail")
-        }
-        out.append(
-          BankTransaction(
-            bookingDate: booking, valueDate: valueDate, amount: signed, currency: accountCurrency, reference: customerRef,
-            bankReference: bankRef, remittance: trimSpaces(text), counterpartyAccount: "",
-            source: "\(file):\(r.line) 16 (account \(account), type \(code))"))
-      case "49":
-        guard openAccount else { return fail(r, "an account trailer without its account (03)") }
-        openAccount = false
-        if let e = check(r, 1, accountTotal, "account") { return .failure(e) }
-        guard let t = groupTotal.adding(accountTotal) else { return fail(r, tooLarge("group")) }
-        groupTotal = t
-      case "98":
-        guard openGroup, !openAccount else { return fail(r, "a group trailer before its accounts are closed (49)") }
-        openGroup = false
-        if let e = check(r, 1, groupTotal, "group") { return .failure(e) }
-        guard let t = fileTotal.adding(groupTotal) else { return fail(r, tooLarge("file")) }
-        fileTotal = t
-      case "99":
-        guard !openGroup else { return fail(r, "the file trailer before its groups are closed (98)") }
-        closed = true
-        if let e = check(r, 1, fileTotal, "file") { return .failure(e) }
-      default:
-        return fail(r, "unknown record type '\(f[0])'")
-      }
-    }
-    if !closed {
-      let last = recs.last ?? Record(fields: [""], line: 1)
-      return .failure(
-        BankImportError(
-          file: file, line: last.line, location: "", message: "the file ends before its trailers (49, 98, 99): it is incomplete"))
-    }
-    return .success(out)
+    return .success((total, byType))
   }
 }

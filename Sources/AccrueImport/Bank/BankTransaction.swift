@@ -32,13 +32,23 @@ public enum BankFormat: String, Sendable {
   }
 }
 
-/// Reading statement files into `BankTransaction`s.
+/// Reading statement files into `BankStatement`s (and their `BankTransaction`s).
 public enum BankStatements {
-  /// Reads a statement file of any known format.
+  /// Reads a statement file of any known format: its transactions, every statement's in order.
   public static func read(path: String) -> Result<[BankTransaction], BankImportError> {
+    readStatements(path: path).map { $0.flatMap(\.transactions) }
+  }
+
+  /// Reads statement bytes: their transactions (`path` names them in sources and errors).
+  public static func parse(bytes: [UInt8], path: String) -> Result<[BankTransaction], BankImportError> {
+    parseStatements(bytes: bytes, path: path).map { $0.flatMap(\.transactions) }
+  }
+
+  /// Reads a statement file of any known format, statement by statement.
+  public static func readStatements(path: String) -> Result<[BankStatement], BankImportError> {
     // Only a file that is not there is "not there"; one that is there but does not read (a symbolic link to
     // nothing, a folder, no permission, an I/O error) says why, as D0103.
-    func unreadable(_ why: String) -> Result<[BankTransaction], BankImportError> {
+    func unreadable(_ why: String) -> Result<[BankStatement], BankImportError> {
       .failure(BankImportError(file: path, line: 0, location: "", message: why, code: "D0103"))
     }
     switch DataFolder.probe(path, folder: false) {
@@ -48,12 +58,12 @@ public enum BankStatements {
     }
     switch DataFolder.readWhole(path) {
     case .failure(let e): return unreadable("cannot read \((path as NSString).lastPathComponent): \(e.message)")
-    case .success(let bytes): return parse(bytes: bytes, path: path)
+    case .success(let bytes): return parseStatements(bytes: bytes, path: path)
     }
   }
 
-  /// Reads statement bytes (`path` names them in sources and errors).
-  public static func parse(bytes: [UInt8], path: String) -> Result<[BankTransaction], BankImportError> {
+  /// Reads statement bytes, statement by statement (`path` names them in sources and errors).
+  public static func parseStatements(bytes: [UInt8], path: String) -> Result<[BankStatement], BankImportError> {
     switch BankFormat.detect(bytes) {
     case .camt053?, .camt054?: return Camt.parse(bytes, file: path)
     case .mt940?: return MT940.parse(bytes, file: path)

@@ -116,7 +116,7 @@ enum Camt {
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { stack.last?.text += String(decoding: CDATABlock, as: UTF8.self) }
   }
 
-  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
+  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankStatement], BankImportError> {
     // camt files are UTF-8; anything else is rejected here (the XML parser can trap on it).
     let bad = bytes.withUnsafeBufferPointer { b in b.isEmpty ? nil : UTF8Scan.firstInvalid(b.baseAddress!, 0, b.count) }
     if let at = bad {
@@ -173,27 +173,11 @@ enum Camt {
           file: file, line: root.line, location: "Document",
           message: "no BkToCstmrStmt (camt.053) or BkToCstmrDbtCdtNtfctn (camt.054) in the document"))
     }
-    var out: [BankTransaction] = []
+    var out: [BankStatement] = []
     for (si, (stmt, stmtPath)) in statements.enumerated() {
-      var accountCurrency: Currency?
-      if let code = stmt.value("Acct/Ccy") {
-        guard let c = Currency.lookup(code) else {
-          return .failure(
-            BankImportError(
-              file: file, line: stmt.at("Acct/Ccy")?.line ?? stmt.line, location: "Document/\(stmtPath)[\(si + 1)]/Acct/Ccy",
-              message: unknownCurrency(code)))
-        }
-        accountCurrency = c
-      }
-      for (ni, entry) in stmt.all("Ntry").enumerated() {
-        // Only booked entries are payments: pending (PDNG) and information-only (INFO) ones are left out.
-        let status = entry.value("Sts/Cd") ?? entry.value("Sts") ?? "BOOK"
-        if status == "PDNG" || status == "INFO" { continue }
-        let path = "Document/\(stmtPath)[\(si + 1)]/Ntry[\(ni + 1)]"
-        switch transactions(entry, path: path, file: file, accountCurrency: accountCurrency) {
-        case .success(let list): out += list
-        case .failure(let e): return .failure(e)
-        }
+      switch statement(stmt, path: "Document/\(stmtPath)[\(si + 1)]", file: file, camt054: stmtPath.hasPrefix("BkToCstmrDbtCdtNtfctn")) {
+      case .success(let st): out.append(st)
+      case .failure(let e): return .failure(e)
       }
     }
     return .success(out)
@@ -317,6 +301,9 @@ enum Camt {
     var remittance: [String] = []
     var name = ""
     var account = ""
+    var mandate = ""
+    /// `RtrInf` present: the transaction returns an earlier one, for this reason (`Rsn/Cd`, else `Rsn/Prtry`).
+    var returnReason: String?
   }
 
   /// The fields of one `TxDtls`, the other party taken for `indicator` (the debtor of a credit, the creditor of a
@@ -330,6 +317,10 @@ enum Camt {
     f.endToEnd = tx.value("Refs/EndToEndId") ?? ""
     if f.endToEnd == "NOTPROVIDED" { f.endToEnd = "" }
     f.bankReference = tx.value("Refs/AcctSvcrRef") ?? ""
+    f.mandate = tx.value("Refs/MndtId") ?? ""
+    if let r = tx.child("RtrInf") {
+      f.returnReason = r.value("Rsn/Cd") ?? r.value("Rsn/Prtry") ?? r.value("AddtlInf") ?? ""
+    }
     let info = tx.all("RmtInf")
     f.references = info.flatMap { $0.all("Strd") }.flatMap { $0.all("CdtrRefInf") }.compactMap { $0.value("Ref") }
     f.remittance = info.flatMap { $0.all("Ustrd") }.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -452,6 +443,8 @@ enum Camt {
     t.remittance = f.remittance.joined(separator: "\n")
     t.counterpartyName = f.name
     t.counterpartyAccount = f.account
+    t.mandateID = f.mandate
+    if let r = f.returnReason { (t.isReturn, t.returnReason) = (true, r) }
   }
 
   /// A batch entry of several `TxDtls`: split into its transactions when their amounts, all in the entry's currency,

@@ -53,94 +53,15 @@ enum MT940 {
     return Fixed.parse(Array((text.hasSuffix(".") ? text + "0" : text).utf8))
   }
 
-  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
-    let text = String(decoding: bytes, as: UTF8.self)
-    var out: [BankTransaction] = []
-    var currency: Currency?
-    var pending: BankTransaction?
-    func fail(_ f: Field, _ msg: String) -> Result<[BankTransaction], BankImportError> {
-      .failure(BankImportError(file: file, line: f.line, location: ":\(f.tag):", message: msg))
+  /// A reference as written, or "" when it says there is none: `NONREF` or `NOTPROVIDED` (padded with spaces or
+  /// not), or a SEPA keyword with no value (`KREF+`, `EREF+`); `KREF+value` is the value.
+  static func reference(_ raw: String) -> String {
+    var s = raw.trimmingCharacters(in: .whitespaces)
+    for k in ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+"] where s.uppercased().hasPrefix(k) {
+      s = String(s.dropFirst(k.count)).trimmingCharacters(in: .whitespaces)
+      break
     }
-    func flush() {
-      if let p = pending { out.append(p) }
-      pending = nil
-    }
-    for f in fields(text) {
-      switch f.tag {
-      case "20":
-        flush()
-        currency = nil
-      case "60F", "60M":
-        // C|D YYMMDD CCY amount: the statement's currency.
-        let t = f.text
-        guard t.count >= 10, let c = Currency.lookup(String(t.dropFirst(7).prefix(3))) else {
-          return fail(f, "expected an opening balance like C260131EUR1234,56")
-        }
-        currency = c
-      case "61":
-        flush()
-        guard let cur = currency else { return fail(f, "a statement line before the opening balance (:60F:) that gives its currency") }
-        var notes: [String] = []
-        let first = f.text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        var rest = Substring(first[0])
-        guard let value = date(rest.prefix(6), notes: &notes) else { return fail(f, "expected a value date YYMMDD at the start") }
-        rest = rest.dropFirst(6)
-        var booking = value
-        if rest.count >= 4, rest.prefix(4).allSatisfy(\.isNumber), let mm = Int(rest.prefix(2)), let dd = Int(rest.dropFirst(2).prefix(2)) {
-          // The entry date has no year: the value date's, or the next or previous one across a year end.
-          var year = value.year
-          if mm == 12 && value.month == 1 { year -= 1 }
-          if mm == 1 && value.month == 12 { year += 1 }
-          let yymmdd = String(format: "%02d%02d%02d", year % 100, mm, dd)
-          guard let d = date(Substring(yymmdd), notes: &notes) else { return fail(f, "the entry date \(rest.prefix(4)) is not a real MMDD") }
-          booking = d
-          rest = rest.dropFirst(4)
-        }
-        var mark = ""
-        for m in ["RC", "RD", "C", "D"] where rest.hasPrefix(m) {
-          mark = m
-          break
-        }
-        guard !mark.isEmpty else { return fail(f, "expected the mark C, D, RC or RD after the dates") }
-        rest = rest.dropFirst(mark.count)
-        if let c = rest.first, c.isLetter { rest = rest.dropFirst() }  // funds code
-        let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ",") }
-        // MT940 always writes the decimal comma (499,80; 500, for a whole amount): without one the amount is not
-        // known (49980 might be 499,80 or 49.980,00), so it is never guessed.
-        let commas = digits.filter { $0 == "," }.count
-        if !digits.isEmpty && commas != 1 {
-          return fail(
-            f, commas == 0
-              ? "the amount '\(digits)' has no decimal comma: MT940 amounts always have one (like 499,80, or 49980, for a whole amount), so this one is not guessed; ask the bank for a corrected file"
-              : "the amount '\(digits)' has \(commas) commas: an MT940 amount has one, the decimal comma (like 1234,56)")
-        }
-        guard !digits.isEmpty, let amt = amount(digits) else { return fail(f, "expected an amount like 1234,56 after the mark") }
-        rest = rest.dropFirst(digits.count)
-        guard rest.count >= 4 else { return fail(f, "expected a transaction type (like NTRF) after the amount") }
-        rest = rest.dropFirst(4)
-        let refs = rest.components(separatedBy: "//")
-        let customerRef = refs[0] == "NONREF" ? "" : refs[0]
-        let bankRef = refs.count > 1 ? refs[1] : ""
-        // Credits and reversals of debits bring money in; debits and reversals of credits take it out.
-        let signed = mark == "C" || mark == "RD" ? amt : (amt.negated ?? amt)
-        pending = BankTransaction(
-          bookingDate: booking, valueDate: value, amount: signed, currency: cur, endToEndID: customerRef, bankReference: bankRef,
-          reversal: mark.hasPrefix("R"), source: "\(file):\(f.line) :61:", notes: notes)
-        if first.count > 1 { pending?.remittance = String(first[1]).trimmingCharacters(in: .whitespaces) }
-      case "86":
-        guard var p = pending else { continue }  // a summary :86: after the closing balance
-        information(f.text, into: &p)
-        out.append(p)
-        pending = nil
-      default:
-        continue
-      }
-    }
-    flush()
-    if out.isEmpty {
-      return .failure(BankImportError(file: file, line: 1, location: "", message: "no statement lines (:61:) in the file"))
-    }
-    return .success(out)
+    return ["NONREF", "NOTPROVIDED"].contains(s.uppercased()) ? "" : s
   }
 
   /// Reads `:86:` into the transaction: German subfields, Dutch keywords, or free text.
@@ -155,9 +76,9 @@ enum MT940 {
       }
       let purpose = (20...29).compactMap { sub[String($0)] }.joined()
       p.counterpartyName = [sub["32"], sub["33"]].compactMap { $0 }.joined()
-      p.counterpartyAccount = sub["31"] ?? ""
+      if let a = sub["31"], !a.isEmpty { p.counterpartyAccount = a }
       // SEPA keywords inside the purpose: EREF+ end-to-end id, SVWZ+ remittance.
-      let keywords = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "COAM+", "OAMT+", "SVWZ+", "ABWA+", "ABWE+"]
+      let keywords = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "COAM+", "OAMT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+"]
       var values: [String: String] = [:]
       var current: String?
       var i = purpose.startIndex
@@ -174,8 +95,15 @@ enum MT940 {
         i = purpose.index(after: i)
       }
       if let c = current { values[c] = buffer } else { values["SVWZ+"] = buffer }
-      if let e = values["EREF+"], !e.hasPrefix("NOTPROVIDED") { p.endToEndID = e }
+      if let e = values["EREF+"].map(reference), !e.isEmpty { p.endToEndID = e }
+      if let m = values["MREF+"].map(reference), !m.isEmpty { p.mandateID = m }
+      if p.counterpartyAccount.isEmpty, let iban = values["IBAN+"]?.trimmingCharacters(in: .whitespaces) { p.counterpartyAccount = iban }
       p.remittance = values["SVWZ+"] ?? purpose
+      // GVC 159 is a returned transfer (Retoure); 109 a returned direct debit (Rücklastschrift).
+      let gvc = text.prefix(3)
+      if gvc == "159" || gvc == "109" || (p.amount.isNegative && returnWords(in: purpose + " " + (sub["00"] ?? ""))) {
+        markReturn(&p, text: purpose)
+      }
       return
     }
     if text.hasPrefix("/") {
@@ -206,9 +134,15 @@ enum MT940 {
       // /CNTP/account/BIC/name/city/: the counterparty in one field.
       let cntp = (values["CNTP"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
       p.counterpartyName = values["NAME"] ?? (cntp.count > 2 ? cntp[2] : "")
-      p.counterpartyAccount = values["IBAN"] ?? (cntp.first ?? "")
+      if let a = values["IBAN"] ?? cntp.first, !a.isEmpty { p.counterpartyAccount = a }
       // /REMI/USTD//text/ (unstructured) or /REMI/STRD/CUR/reference/ (structured).
       p.remittance = [values["REMI"], values["USTD"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+      if let r = values["RTRN"] {  // /RTRN/MD06/: a return and its reason code
+        p.isReturn = true
+        p.returnReason = r.split(separator: "/").first.map(String.init) ?? ""
+      }
+      if let m = values["MARF"], !m.isEmpty { p.mandateID = m }
+      if !p.isReturn && p.amount.isNegative && returnWords(in: p.remittance) { markReturn(&p, text: p.remittance) }
       if let r = values["CDTRREF"] {
         p.reference = r
       } else if let strd = values["STRD"], let r = strd.split(separator: "/").last {
@@ -217,5 +151,28 @@ enum MT940 {
       return
     }
     p.remittance = [p.remittance, text.trimmingCharacters(in: .whitespaces)].filter { !$0.isEmpty }.joined(separator: " ")
+    // In free text, the words mark a return only on money going out (a customer's remittance may say "Retoure").
+    if p.amount.isNegative && returnWords(in: text) { markReturn(&p, text: text) }
   }
+
+  /// Words banks write on a returned payment (the German subfields' words count on debits only, as in free text) (German, English, Dutch, French).
+  static func returnWords(in text: String) -> Bool {
+    let u = text.uppercased()
+    return ["RETOURE", "RUECKLASTSCHRIFT", "RÜCKLASTSCHRIFT", "RUCKLASTSCHRIFT", "RETURNED PAYMENT", "TERUGBOEKING", "RETOURNERING"]
+      .contains { u.contains($0) }
+  }
+
+  /// Marks a return, with the first ISO 20022 return reason code in its text (AC04, MD06, ...), when there is one.
+  static func markReturn(_ p: inout BankTransaction, text: String) {
+    p.isReturn = true
+    guard p.returnReason.isEmpty else { return }
+    let words = text.uppercased().split { !($0.isLetter || $0.isNumber) }
+    if let code = words.first(where: { isoReturnReasons.contains(String($0)) }) { p.returnReason = String(code) }
+  }
+
+  /// ISO 20022 external return reason codes seen on SEPA returns.
+  static let isoReturnReasons: Set<String> = [
+    "AC01", "AC04", "AC06", "AC13", "AG01", "AG02", "AM04", "AM05", "BE05", "CNOR", "DNOR", "FF01", "MD01", "MD02", "MD06", "MD07",
+    "MS02", "MS03", "RC01", "RR01", "RR02", "RR03", "RR04", "SL01", "FOCR", "DUPL", "TECH", "FRAD", "CUST", "AM09", "ERIN",
+  ]
 }

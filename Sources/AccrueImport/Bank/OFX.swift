@@ -88,7 +88,7 @@ enum OFX {
     return CivilDate(year: y, month: m, day: day)
   }
 
-  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankTransaction], BankImportError> {
+  static func parse(_ bytes: [UInt8], file: String) -> Result<[BankStatement], BankImportError> {
     let head = String(decoding: bytes.prefix(512), as: UTF8.self)
     let text: String
     if head.contains("CHARSET:1252"), let s = String(data: Data(bytes), encoding: .windowsCP1252) {
@@ -100,9 +100,14 @@ enum OFX {
     guard toks.contains(where: { $0.tag == "OFX" }) else {
       return .failure(BankImportError(file: file, line: 1, location: "", message: "no <OFX> element"))
     }
-    var out: [BankTransaction] = []
+    var out: [BankStatement] = []
     var currency: Currency?
     var k = 0
+    /// The statement being read (a transaction before any STMTRS opens one of its own).
+    func current(_ line: Int) -> Int {
+      if out.isEmpty { out.append(BankStatement(format: BankFormat.ofx.rawValue, currency: currency, source: "\(file):\(line)")) }
+      return out.count - 1
+    }
     /// The leaf values inside the element opened at `start` (up to its closing tag or the next STMTTRN), by
     /// path of open aggregates (`PAYEE.NAME`); SGML leaves are not closed, so a value is the text after its tag.
     /// An aggregate opened deeper than `maxDepth` inside a transaction (its token), which stops the reading.
@@ -144,13 +149,36 @@ enum OFX {
           return .failure(BankImportError(file: file, line: t.line, location: "CURDEF", message: "unknown currency '\(toks[k + 1].text)'"))
         }
         currency = c
+        if !out.isEmpty { out[out.count - 1].currency = c }
+      }
+      if let tag = t.tag, !t.closing {
+        switch tag {
+        case "STMTRS", "CCSTMTRS":
+          out.append(BankStatement(format: BankFormat.ofx.rawValue, source: "\(file):\(t.line)"))
+        case "ACCTID" where k + 1 < toks.count && toks[k + 1].tag == nil:
+          out[current(t.line)].account = toks[k + 1].text.trimmingCharacters(in: .whitespaces)
+        case "LEDGERBAL", "AVAILBAL":
+          let (v, end) = leaves(from: k, until: tag)
+          guard let raw = v["BALAMT"], let amount = Fixed.parse(Array(raw.replacingOccurrences(of: ",", with: ".").utf8)) else {
+            return .failure(BankImportError(file: file, line: t.line, location: "\(tag)/BALAMT", message: "the balance amount is missing or not a number"))
+          }
+          let s = current(t.line)
+          guard let cur = out[s].currency ?? currency else {
+            return .failure(BankImportError(file: file, line: t.line, location: tag, message: "no currency: the statement has no CURDEF before its balance"))
+          }
+          let b = StatementBalance(amount: amount, currency: cur, date: v["DTASOF"].flatMap(date), source: "\(file):\(t.line) \(tag)")
+          if tag == "LEDGERBAL" { out[s].closing = b } else { out[s].available = b }
+          k = end + 1
+          continue
+        default: break
+        }
       }
       guard t.tag == "STMTTRN", !t.closing else {
         k += 1
         continue
       }
       let (v, end) = leaves(from: k, until: "STMTTRN")
-      func fail(_ msg: String) -> Result<[BankTransaction], BankImportError> {
+      func fail(_ msg: String) -> Result<[BankStatement], BankImportError> {
         .failure(BankImportError(file: file, line: t.line, location: "STMTTRN", message: msg))
       }
       if let d = tooDeep {
@@ -172,11 +200,13 @@ enum OFX {
       if let c = v["CORRECTFITID"] { notes.append("corrects FITID \(c) (\(v["CORRECTACTION"] ?? "REPLACE"))") }
       if let n = v["CHECKNUM"], !n.isEmpty { notes.append("check number \(n)") }
       if let o = v["ORIGCURRENCY.CURSYM"] { notes.append("originally in \(o) (rate \(v["ORIGCURRENCY.CURRATE"] ?? "?"))") }
-      out.append(
-        BankTransaction(
-          bookingDate: posted, valueDate: v["DTAVAIL"].flatMap(date), amount: amount, currency: cur, reference: v["REFNUM"] ?? "",
-          bankReference: v["FITID"] ?? "", remittance: v["MEMO"] ?? "", counterpartyName: v["NAME"] ?? v["PAYEE.NAME"] ?? "",
-          counterpartyAccount: v["BANKACCTTO.ACCTID"] ?? "", source: "\(file):\(t.line) STMTTRN", notes: notes))
+      let s = current(t.line)
+      var tx = BankTransaction(
+        bookingDate: posted, valueDate: v["DTAVAIL"].flatMap(date), amount: amount, currency: cur, reference: v["REFNUM"] ?? "",
+        bankReference: v["FITID"] ?? "", remittance: v["MEMO"] ?? "", counterpartyName: v["NAME"] ?? v["PAYEE.NAME"] ?? "",
+        counterpartyAccount: v["BANKACCTTO.ACCTID"] ?? "", source: "\(file):\(t.line) STMTTRN", notes: notes)
+      tx.account = out[s].account
+      out[s].transactions.append(tx)
       k = end + 1
     }
     return .success(out)
