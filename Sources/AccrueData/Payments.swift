@@ -180,11 +180,15 @@ struct CashFiles {
   /// Statement files, in name order. A payment's id comes from its content (`stmt-` and a hash of its date,
   /// amount, currency, payer, references and text; `#2`, `#3` for the same content again), not from the file's
   /// name or line: the same statement delivered again, renamed or reformatted on one line, keeps its ids, so
-  /// the journal recognizes what was applied. Where it came from stays in its source.
+  /// the journal recognizes what was applied. Where it came from stays in its source. An entry delivered again
+  /// (the same statement sent twice, or the same payment in two formats: see `StatementEntryKey`) is read once,
+  /// the first in file name order, with a note naming where else it came.
   /// No `statements` entry: no statements. One that does not list (a link to nothing, a file, no permission, too
   /// many open files) is an error, as is a statement file that cannot be read: never taken as no payments.
   mutating func statements() {
     var statementFiles: [String] = []
+    /// Each bank entry read, by `StatementEntryKey`: its payment's index.
+    var delivered: [String: Int] = [:]
     switch DataFolder.statementFiles(in: folder) {
     case .failure(let i): issues.append(i)
     case .success(let paths): statementFiles = paths
@@ -197,6 +201,14 @@ struct CashFiles {
       case .success(let statements):
         out.warnings += StatementChecks.warnings(statements, file: path)
         for t in statements.lazy.flatMap(\.transactions) {
+          if let key = StatementEntryKey.of(t) {
+            if let first = delivered[key] {
+              out.payments[first].transaction.notes.append(
+                "also delivered in \(t.source) (the same account, bank reference, amount and value date): read once")
+              continue
+            }
+            delivered[key] = out.payments.count
+          }
           let base = "stmt-" + String(PaymentIdentity.fingerprint(t), radix: 16)
           var id = base
           var n = 1

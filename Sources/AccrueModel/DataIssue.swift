@@ -11,6 +11,8 @@
 /// - D0203 missing required value
 /// - D0204 bad date, D0205 bad number, D0206 bad currency, D0207 bad bool
 /// - D0208 too many decimals for the currency
+/// - D0320 a bank statement that does not reconcile, D0321 a statement control total that disagrees (warnings:
+///   `CashData.warnings`; errors with `--strict`)
 ///
 /// `line` and `column` are 1-based (column counts Unicode scalars); both are 0 for an issue about the
 /// file as a whole (D0103). `record` is the raw text of the record concerned, truncated to 200 scalars
