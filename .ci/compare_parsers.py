@@ -335,6 +335,7 @@ def compare_file(rel, accrue_statements, ref_statements):
     """The differences of one file: (compared, differences) where a difference is a dict."""
     diffs = []
     compared = 0
+    within = 0
     acc_tx = [t for s in accrue_statements for t in s.get("transactions", [])]
     ref_tx = [t for s in ref_statements for t in s["transactions"]]
     if len(acc_tx) != len(ref_tx):
@@ -345,11 +346,12 @@ def compare_file(rel, accrue_statements, ref_statements):
             if ref_value is None and field != "value_date":
                 continue
             compared += 1
+            within += isinstance(ref_value, Raw)
             if not agrees(a.get(field), ref_value, field):
                 diffs.append({"file": rel, "transaction": i, "field": field, "accrue": a.get(field),
                               "reference": repr(ref_value) if isinstance(ref_value, Raw) else ref_value})
     if all(not any(f in s for f in STATEMENT_FIELDS) for s in accrue_statements):
-        return compared, diffs, False
+        return compared, within, diffs, False
     if len(accrue_statements) != len(ref_statements):
         diffs.append({"file": rel, "transaction": "*", "field": "statements", "accrue": len(accrue_statements),
                       "reference": len(ref_statements)})
@@ -363,7 +365,7 @@ def compare_file(rel, accrue_statements, ref_statements):
             if accrue_value is None or not statement_agrees(field, accrue_value, ref_value):
                 diffs.append({"file": rel, "transaction": "statement %d" % k, "field": field, "accrue": accrue_value,
                               "reference": ref_value})
-    return compared, diffs, True
+    return compared, within, diffs, True
 
 
 def expected(diff, table):
@@ -407,9 +409,9 @@ def main():
             diffs = [] if acc_error and ref_error else [
                 {"file": rel, "transaction": "*", "field": "file", "accrue": acc_error or "read",
                  "reference": ref_error or "read"}]
-            compared, has_statements = 0, False
+            compared, within, has_statements = 0, 0, False
         else:
-            compared, diffs, has_statements = compare_file(rel, acc, ref)
+            compared, within, diffs, has_statements = compare_file(rel, acc, ref)
         n_acc = sum(len(s.get("transactions", [])) for s in acc or [])
         n_ref = sum(len(s["transactions"]) for s in ref)
         known = []
@@ -423,9 +425,10 @@ def main():
                 known.append((d, e))
         unexpected += len(new)
         field_diffs = sum(1 for d in diffs if d["field"] not in ("file", "count", "statements"))
-        print("%-6s %-38s transactions %3d/%-3d fields %4d agree %4d differ %3d (expected %d)%s" % (
-            fmt, path.name, n_acc, n_ref, compared, compared - field_diffs, len(diffs), len(known),
-            "" if has_statements else "  [statements: not in accrue's output]"))
+        print("%-6s %-42s transactions %3d/%-3d fields %4d agree %4d%s differ %2d (expected %d)%s" % (
+            fmt, path.name, n_acc, n_ref, compared, compared - field_diffs,
+            " (%d within raw text)" % within if within else "", len(diffs), len(known),
+            "" if has_statements else "  [no statement fields in accrue's output]"))
         for d in new:
             print("  UNEXPECTED  %s #%s %s: accrue %s, reference %s" % (
                 rel, d["transaction"], d["field"], json.dumps(d["accrue"]), json.dumps(d["reference"], default=str)))
