@@ -95,7 +95,9 @@ def read_mt940(path):
         number = d.get("statement_number")
         out = {
             "account": d.get("account_identification"), "statement_id": number,
-            "opening_balance": bal("final_opening_balance"), "closing_balance": bal("final_closing_balance"),
+            # :60F:/:62F:, else the intermediate :60M:/:62M: of a statement continued over several messages.
+            "opening_balance": bal("final_opening_balance") or bal("intermediate_opening_balance"),
+            "closing_balance": bal("final_closing_balance") or bal("intermediate_closing_balance"),
             "transactions": [],
         }
         for t in block:
