@@ -33,7 +33,7 @@ TRANSACTION_FIELDS = [
     "booking_date", "value_date", "amount", "currency", "end_to_end_id", "bank_reference", "reference",
     "counterparty_name", "counterparty_account", "remittance", "reversal",
 ]
-STATEMENT_FIELDS = ["account", "statement_id", "opening_balance", "closing_balance"]
+STATEMENT_FIELDS = ["account", "statement_id", "sequence", "opening_balance", "closing_balance"]
 
 
 class Raw:
@@ -94,7 +94,9 @@ def read_mt940(path):
 
         number = d.get("statement_number")
         out = {
-            "account": d.get("account_identification"), "statement_id": number,
+            # mt-940's statement_number is :28C:'s number, which accrue keeps as the sequence ("00004/001"); accrue's
+            # statement id is :20:, which mt-940 gives as transaction_reference.
+            "account": d.get("account_identification"), "statement_id": d.get("transaction_reference"), "sequence": number,
             # :60F:/:62F:, else the intermediate :60M:/:62M: of a statement continued over several messages.
             "opening_balance": bal("final_opening_balance") or bal("intermediate_opening_balance"),
             "closing_balance": bal("final_closing_balance") or bal("intermediate_closing_balance"),
@@ -330,6 +332,8 @@ def statement_agrees(field, accrue_value, ref_value):
         a = accrue_value.split(" ")
         return Decimal(a[0]) == Decimal(ref_value["amount"]) and a[1] == ref_value["currency"] and (
             ref_value["date"] is None or a[2] in ("None", ref_value["date"]))
+    if field == "sequence":
+        return accrue_value.split("/")[0].lstrip("0") == str(ref_value).lstrip("0")
     return squeeze(accrue_value) == squeeze(ref_value)
 
 

@@ -98,31 +98,44 @@ struct PublicStatementTests {
     for file in found { #expect(sources.contains("`\(file)`"), "\(file) has no origin in SOURCES.md") }
   }
 
-  @Test("known defects the comparison found (DIFFERENCES.md D1-D6)")
-  func knownDefects() throws {
+  @Test("the defects the comparison found stay fixed (DIFFERENCES.md D1-D6); the GVC 159 returns are flagged")
+  func fixedDefects() throws {
     let sepa = try Self.read("mt940/betterplace_sepa_snippet.sta")
-    withKnownIssue("D1: the :61: placeholder KREF+ is taken as the end-to-end id") {
-      #expect(sepa[3].endToEndID != "KREF+")
-    }
-    withKnownIssue("D2: without SVWZ+ the remittance repeats the purpose with its EREF+/KREF+ keyword and value") {
-      #expect(!sepa[3].remittance.hasPrefix("KREF+"))
-      #expect(!sepa[4].remittance.hasPrefix("EREF+"))
-    }
+    #expect(sepa[3].endToEndID == "")  // D1: a bare KREF+ is no reference
+    #expect(!sepa[3].remittance.contains("KREF+") && !sepa[4].remittance.contains("EREF+"))  // D2
+    #expect(sepa.filter(\.isReturn).count == 4)
     let rabo = try Self.read("mt940/jejik_rabobank-iban.sta")
-    withKnownIssue("D3: the space-padded NONREF is returned as an end-to-end id") {
-      #expect(rabo[1].endToEndID == "")
-    }
-    withKnownIssue("D5: the counterparty IBAN on the :61: continuation line is lost") {
-      #expect(rabo[0].counterpartyAccount == "NL70ABNA0987654321")
-    }
+    #expect(rabo[1].endToEndID == "" && rabo[3].endToEndID == "")  // D3
+    #expect(rabo[0].counterpartyAccount == "NL70ABNA0987654321")  // D5
     let suncorp = try Self.read("ofx/suncorp.ofx")
-    withKnownIssue("D4: OFX text in a CDATA section is dropped") {
-      #expect(suncorp[0].counterpartyName.trimmingCharacters(in: .whitespaces) == "EFTPOS WDL HANDYWAY ALDI STORE")
-      #expect(suncorp[0].remittance.hasPrefix("EFTPOS WDL HANDYWAY ALDI STORE"))
+    #expect(suncorp[0].counterpartyName.trimmingCharacters(in: .whitespaces) == "EFTPOS WDL HANDYWAY ALDI STORE")  // D4
+    #expect(suncorp[0].remittance.hasPrefix("EFTPOS WDL HANDYWAY ALDI STORE"))
+    guard case .failure(let e) = BankStatements.read(path: Self.root + "/mt940/cmxl_mt940.sta") else {
+      Issue.record("a DEM statement was read")
+      return
     }
-    withKnownIssue("D6: an unknown currency in :60F: (DEM) is reported as a malformed balance, not named") {
-      guard case .failure(let e) = BankStatements.read(path: Self.root + "/mt940/cmxl_mt940.sta") else { return }
-      #expect(e.message.contains("DEM"))
+    #expect(e.message.contains("unknown currency 'DEM'"))  // D6
+  }
+
+  @Test("accrue warns on exactly the public statements that do not reconcile (DIFFERENCES.md, balances)")
+  func reconciliation() throws {
+    var warned: [String] = []
+    for file in Self.readable.map(\.file) {
+      let path = Self.root + "/" + file
+      let statements = try BankStatements.readStatements(path: path).get()
+      for w in StatementChecks.warnings(statements, file: path) { warned.append("\(file):\(w.line)") }
     }
+    #expect(
+      warned.sorted() == [
+        "bai2/citi_example.bai2:3", "camt/camt053.v2.minimal.xml:\(try Self.closingLine("camt/camt053.v2.minimal.xml"))",
+        "camt/camt053.v8.xml:\(try Self.closingLine("camt/camt053.v8.xml"))", "mt940/betterplace_sepa_snippet.sta:55", "mt940/jejik_abnamro.sta:27",
+        "mt940/jejik_abnamro.sta:40", "mt940/jejik_ing.sta:26", "mt940/jejik_postfinance.sta:27", "mt940/jejik_triodos.sta:12",
+      ].sorted(), "\(warned)")
+  }
+
+  /// The line of a camt file's closing (`CLBD`) balance.
+  static func closingLine(_ file: String) throws -> Int {
+    let statements = try BankStatements.readStatements(path: root + "/" + file).get()
+    return StatementChecks.line(statements.first?.closing?.source ?? "", root + "/" + file)
   }
 }

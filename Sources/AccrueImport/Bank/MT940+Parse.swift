@@ -38,9 +38,17 @@ extension MT940 {
     func balance(_ f: Field, _ what: String) -> Result<StatementBalance, BankImportError> {
       let t = Substring(f.text.trimmingCharacters(in: .whitespacesAndNewlines))
       var notes: [String] = []
-      guard t.count >= 11, let mark = t.first, mark == "C" || mark == "D", let d = date(t.dropFirst().prefix(6), notes: &notes),
-        let c = Currency.lookup(String(t.dropFirst(7).prefix(3))), let a = amount(t.dropFirst(10)), t.dropFirst(10).contains(",")
-      else { return .failure(fail(f, "expected the \(what) like C260131EUR1234,56 (C or D, the date YYMMDD, the currency, the amount with its decimal comma)")) }
+      let like = "like C260131EUR1234,56 (C or D, the date YYMMDD, the currency, the amount with its decimal comma)"
+      guard t.count >= 11, let mark = t.first, mark == "C" || mark == "D", let d = date(t.dropFirst().prefix(6), notes: &notes) else {
+        return .failure(fail(f, "expected the \(what) \(like)"))
+      }
+      let code = String(t.dropFirst(7).prefix(3))
+      guard let c = Currency.lookup(code) else {
+        return .failure(fail(f, "unknown currency '\(code)' in the \(what): expected an ISO 4217 code such as EUR (a balance is never taken in another currency)"))
+      }
+      guard t.dropFirst(10).contains(","), let a = amount(t.dropFirst(10)) else {
+        return .failure(fail(f, "the \(what)'s amount '\(t.dropFirst(10))' is not an MT940 amount \(like)"))
+      }
       return .success(StatementBalance(amount: mark == "D" ? (a.negated ?? a) : a, currency: c, date: d, source: "\(file):\(f.line) :\(f.tag):"))
     }
 

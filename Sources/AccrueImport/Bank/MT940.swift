@@ -15,6 +15,9 @@ enum MT940 {
   /// The tagged fields of the file, continuation lines joined to their field.
   static func fields(_ text: String) -> [Field] {
     var out: [Field] = []
+    /// After a statement's end (`-`), lines up to the next tag are a transmission's headers (`ABNANL2A`, `940`), not
+    /// a continuation of the closing balance.
+    var ended = false
     for (k, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       var line = String(raw)
       if line.hasSuffix("\r") { line.removeLast() }
@@ -22,10 +25,16 @@ enum MT940 {
         let tag = String(line[line.index(after: line.startIndex)..<close])
         if (2...3).contains(tag.count), tag.prefix(2).allSatisfy(\.isNumber) {
           out.append(Field(tag: tag, text: String(line[line.index(after: close)...]), line: k + 1))
+          ended = false
           continue
         }
       }
-      if line == "-" || line.hasPrefix("-}") || line.hasPrefix("{") { continue }
+      // The end of a statement: `-`, `-}` (a SWIFT block's end), or `-` and an end-of-text control character.
+      if line.hasPrefix("-") && line.dropFirst().allSatisfy({ $0 == "}" || $0.isWhitespace || ($0.asciiValue ?? 32) < 32 }) {
+        ended = true
+        continue
+      }
+      if ended || line.hasPrefix("{") { continue }
       // A continuation: :86: text wrapped at a fixed width, so joined as is; :61: supplementary details.
       if var last = out.popLast() {
         last.text += (last.tag == "86" ? "" : "\n") + line
@@ -81,11 +90,13 @@ enum MT940 {
       let keywords = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "COAM+", "OAMT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+"]
       var values: [String: String] = [:]
       var current: String?
+      /// The text before the first keyword.
+      var leading = ""
       var i = purpose.startIndex
       var buffer = ""
       while i < purpose.endIndex {
         if let k = keywords.first(where: { purpose[i...].hasPrefix($0) }) {
-          if let c = current { values[c] = buffer }
+          if let c = current { values[c] = buffer } else { leading = buffer }
           current = k
           buffer = ""
           i = purpose.index(i, offsetBy: k.count)
@@ -98,7 +109,8 @@ enum MT940 {
       if let e = values["EREF+"].map(reference), !e.isEmpty { p.endToEndID = e }
       if let m = values["MREF+"].map(reference), !m.isEmpty { p.mandateID = m }
       if p.counterpartyAccount.isEmpty, let iban = values["IBAN+"]?.trimmingCharacters(in: .whitespaces) { p.counterpartyAccount = iban }
-      p.remittance = values["SVWZ+"] ?? purpose
+      // The remittance is SVWZ+'s; without it, the text before the keywords (never a keyword's value).
+      p.remittance = values["SVWZ+"] ?? leading.trimmingCharacters(in: .whitespaces)
       // GVC 159 is a returned transfer (Retoure); 109 a returned direct debit (Rücklastschrift).
       let gvc = text.prefix(3)
       if gvc == "159" || gvc == "109" || (p.amount.isNegative && returnWords(in: purpose + " " + (sub["00"] ?? ""))) {

@@ -22,6 +22,17 @@ enum OFX {
     var textLine = 1
     while i < s.endIndex {
       let c = s[i]
+      if c == "<", s[i...].hasPrefix("<![CDATA[") {
+        // CDATA: its text as written (OFX 2.x writes names and memos so).
+        let start = s.index(i, offsetBy: 9)
+        let end = s[start...].range(of: "]]>")
+        let content = s[start..<(end?.lowerBound ?? s.endIndex)]
+        if text.isEmpty { textLine = line }
+        line += content.filter(\.isNewline).count
+        text += content
+        i = end?.upperBound ?? s.endIndex
+        continue
+      }
       if c == "<" {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !trimmed.isEmpty { out.append(Token(tag: nil, text: trimmed, line: textLine)) }

@@ -23,6 +23,13 @@ public enum StatementChecks {
         }
         out.append(DataIssue(code: "D0320", file: file, line: line(r.closing.source, file), column: 1, message: message))
       }
+      if let o = st.opening, let c = st.closing, o.currency != c.currency {
+        out.append(
+          DataIssue(
+            code: "D0320", file: file, line: line(c.source, file), column: 1,
+            message: "\(name) cannot be reconciled: its opening balance is in \(o.currency.code) (\(money(o.amount, o.currency))), its closing "
+              + "balance in \(c.currency.code) (\(money(c.amount, c.currency))); a statement's balances are in the account's one currency: ask the bank"))
+      }
       for t in st.controlTotals where t.stated != t.computed {
         let c = t.currency
         out.append(
@@ -49,7 +56,7 @@ public enum StatementChecks {
   }
 
   /// The line in a `file:line …` source (0 when it has none).
-  static func line(_ source: String, _ file: String) -> Int {
+  public static func line(_ source: String, _ file: String) -> Int {
     guard source.hasPrefix(file + ":") else { return 0 }
     return Int(source.dropFirst(file.count + 1).prefix { $0.isNumber }) ?? 0
   }
