@@ -82,7 +82,8 @@ public enum BankRenderer {
         let c = r.closing.currency
         out += r.reconciles
           ? "  reconciles: opening + entries = closing\n"
-          : "  does not reconcile: opening + entries = \(InvoiceRenderer.money(r.expected, c)) \(c.code), closing differs by \(InvoiceRenderer.money(r.difference, c)) \(c.code)\n"
+          : "  does not reconcile: opening + entries = \(InvoiceRenderer.money(r.expected, c)) \(c.code), the closing balance is "
+            + "\(InvoiceRenderer.money(r.closing.amount, c)) \(c.code) (a difference of \(InvoiceRenderer.money(r.difference, c)) \(c.code))\n"
       }
       out += "\n" + entries(st.transactions) + "\n"
     }
