@@ -214,12 +214,13 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash) { io.out($0) }
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts) { io.out($0) }
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
       ) { io.out($0) }
+      if let p = output.payouts, args.value("explain") == nil { io.out(PayoutRenderer.text(p)) }
     }
     if args.flag("coverage") {
       let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections, cash: cash)

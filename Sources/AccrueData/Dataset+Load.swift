@@ -14,14 +14,19 @@ extension Dataset {
   /// changes, invoices, payments (payments.csv, statements/, accounts.csv), then collections' files. To overlap
   /// the reading, contracts are read on a second thread while the customers are read, payments on another once
   /// the customers are known, and the invoices file is read while the contracts are checked.
-  public static func load(folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20) -> (Dataset, [DataIssue]) {
+  /// `processorInvoiceKey`: the `payment_metadata[KEY]` column of processors' exports that holds Accrue's invoice
+  /// number (nil: their `invoice_number`).
+  public static func load(
+    folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20, processorInvoiceKey: String? = nil
+  ) -> (Dataset, [DataIssue]) {
     var load = FolderLoad(folder: folder, plan: plan)
     let customersFound = DataFolder.find("customers", in: folder)
     let contractsFound = DataFolder.find("contracts", in: folder)
     let contractsAhead = ContractsAhead(contractsFound, plan: plan)
     let (customers, customerIndex) = load.customers(customersFound)
     PhaseLog.mark("customers")
-    let cashAhead = CashAhead(folder: folder, plan: plan, customerIndex: customerIndex, rejected: load.rejected.customers)
+    let cashAhead = CashAhead(
+      folder: folder, plan: plan, customerIndex: customerIndex, rejected: load.rejected.customers, invoiceKey: processorInvoiceKey)
     let invoicesAhead = InvoicesAhead()
     invoicesAhead.read(folder: folder, parallelAt: parallelInvoicesAt)
     PhaseLog.mark("invoices file read (while the contracts are checked)")
@@ -47,6 +52,7 @@ extension Dataset {
     PhaseLog.mark("waiting for payments and accounts")
     let cash = cashAhead.value?.0 ?? CashData()
     load.issues += cashAhead.value?.1 ?? []
+    let processors = cashAhead.processors
     let collections = loadCollections(
       folder: folder, plan: plan, customerIndex: customerIndex, invoices: invoices, ids: ids, rejected: load.rejected.customers,
       &load.issues)
@@ -67,6 +73,7 @@ extension Dataset {
     ds.invoicesFile = invoicesFile?.path
     ds.collections = collections
     ds.cash = cash
+    ds.processors = processors
     let conFields = plan.program.fields(of: .contract)
     ds.contractSlots = (
       conFields.first { $0.name == "quantity" }?.index, conFields.first { $0.name == "seats" }?.index,
@@ -258,15 +265,19 @@ final class ContractsAhead: @unchecked Sendable {
 /// invoices are read; their issues follow the invoices', as if read after them.
 final class CashAhead: @unchecked Sendable {
   var value: (CashData, [DataIssue])?
+  /// The processors' exports (`processors/`), whose charges are among the payments.
+  var processors = ProcessorData()
   let done = DispatchSemaphore(value: 0)
 
-  init(folder: String, plan: ExecutablePlan, customerIndex: IDIndex, rejected: Int) {
+  init(folder: String, plan: ExecutablePlan, customerIndex: IDIndex, rejected: Int, invoiceKey: String? = nil) {
     let paymentFields = Schemas.columns(.payment, plan.program)
     let paymentCustom = PaymentFields(plan: plan)
     let t = Thread { [self] in
       var issues: [DataIssue] = []
-      let cash = Dataset.loadCash(
+      var cash = Dataset.loadCash(
         folder: folder, customerIndex: customerIndex, rejected: rejected, custom: paymentFields, customFields: paymentCustom, &issues)
+      processors = Dataset.loadProcessors(folder: folder, invoiceKey: invoiceKey, &issues)
+      cash.addProcessorCharges(processors, &issues)
       value = (cash, issues)
       done.signal()
     }

@@ -152,6 +152,8 @@ public struct Dataset: Sendable {
   public var collections = CollectionsData()
   /// Payments to apply (payments.csv and statements/) and the customers' bank accounts (accounts.csv).
   public var cash = CashData()
+  /// Payment processors' payout exports (`processors/`); their charges are among `cash.payments` too.
+  public var processors = ProcessorData()
 
   package func unknownCustomer(_ id: String) -> String { Dataset.unknown("customer", id, rejected: rejectedRows.customers) }
   package func unknownContract(_ id: String) -> String { Dataset.unknown("contract", id, rejected: rejectedRows.contracts) }

@@ -16,6 +16,8 @@ public struct RunOutput: Sendable {
   public var feeBillings: [(fee: String, document: String)] = []
   /// Numbers given to this run's documents: sequence, number in it, document key (provisional in a dry run).
   public var numbers: [(scope: String, sequence: Int, document: String)] = []
+  /// Processors' payouts tied out to the bank (when the data folder has `processors/` and matches are shown).
+  public var payouts: PayoutResult? = nil
 
   public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
     self.billing = billing

@@ -109,9 +109,16 @@ public enum InvoiceRenderer {
   /// Writes the same document as `json(r).serialized(pretty: true)`, one invoice at a time, so a run
   /// of many invoices never holds its whole output in memory.
   public static func writeJSON(
-    _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, _ out: (String) -> Void
+    _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, payouts: PayoutResult? = nil,
+    _ out: (String) -> Void
   ) {
     guard case .object(var fields) = json(r, invoices: []) else { return }
+    if let p = payouts {
+      // Payouts and processor deposits go before the summary.
+      let summary = fields.removeLast()
+      fields += PayoutRenderer.json(p)
+      fields.append(summary)
+    }
     if let m = cash {
       let summary = fields.removeLast()
       fields.append(("matches", .array(CashRenderer.json(m.applications))))

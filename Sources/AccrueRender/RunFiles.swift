@@ -4,7 +4,7 @@ import AccrueModel
 /// The tables and files of a run, as `plan --format csv` prints them and `apply` writes them to a run folder.
 public enum RunFiles {
   /// The CSV tables of a run, by the name of the file `apply` writes them to (`invoices` is invoices.csv).
-  public static let csvTableNames = ["invoices", "reminders", "actions", "cash_applications", "exceptions"]
+  public static let csvTableNames = ["invoices", "reminders", "actions", "cash_applications", "exceptions", "payouts"]
 
   /// The part of a run that produces a table.
   public static func part(ofTable name: String) -> RunOutput.Part {
@@ -24,15 +24,18 @@ public enum RunFiles {
     case "reminders": return ReminderRenderer.remindersCSV(reminders)
     case "actions": return ReminderRenderer.actionsCSV(reminders)
     case "cash_applications": return CashRenderer.applicationsCSV(payments)
+    case "payouts": return PayoutRenderer.csv(o.payouts)
     default: return CashRenderer.exceptionsCSV(payments)
     }
   }
 
   /// The tables of what the run worked out, in `csvTableNames` order: invoices unless `--only` left billing
-  /// out, reminders and actions when collections ran, cash applications and exceptions when cash application ran.
+  /// out, reminders and actions when collections ran, cash applications and exceptions when cash application ran,
+  /// payouts when the data folder has processors' exports.
   public static func csvTables(_ o: RunOutput) -> [(name: String, csv: String)] {
     csvTableNames.filter { name in
-      switch part(ofTable: name) {
+      if name == "payouts" { return o.payouts != nil }
+      return switch part(ofTable: name) {
       case .invoices: o.only == nil || o.only == .invoices
       case .reminders: o.collections != nil
       case .matches: o.cash != nil
@@ -49,7 +52,8 @@ public enum RunFiles {
   /// application its matches as JSON and the cash applications and exceptions as CSV.
   public static func fileNames(_ o: RunOutput) -> [String] {
     let base = ["invoices.json", "invoices.csv", "reminders.json", "reminders.csv", "actions.csv"]
-    return o.cash == nil ? base : base + ["cash_applications.json", "cash_applications.csv", "exceptions.csv"]
+    let cash = o.cash == nil ? base : base + ["cash_applications.json", "cash_applications.csv", "exceptions.csv"]
+    return o.payouts == nil ? cash : cash + ["payouts.csv"]
   }
 
   /// Writes the file `name` of `fileNames` a piece at a time (`out` may be called many times).

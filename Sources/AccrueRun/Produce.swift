@@ -29,6 +29,14 @@ public enum Produce {
       billing: BillingResult(asOf: asOf, since: since ?? asOf, invoices: [], alreadyIssued: 0, failures: []),
       collections: nil, cash: nil, issues: [], only: only)
     let steps = Stage.steps(plan: plan, only: only)
+    // Processors' payouts first: a bank credit that is a payout is the processor's money, not a customer's
+    // payment (its charges are), so cash application never sees it.
+    if !d.processors.lines.isEmpty {
+      let payouts = PayoutMatching.run(data: d, asOf: asOf)
+      let matched = payouts.matchedCredits
+      if !matched.isEmpty { d.cash.payments.removeAll { matched.contains($0.id) } }
+      if only == nil || only == .matches { out.payouts = payouts }
+    }
     for step in steps {
       PhaseLog.stage(step.stage.rawValue) {
         switch step.stage {
