@@ -1,0 +1,85 @@
+import AccrueCLI
+import AccrueTestSupport
+import Foundation
+import Testing
+
+/// `accrue plan` on a data folder with a Stripe payout export (processors/): text, JSON and the payouts table.
+@Suite("plan with processor payouts")
+struct PayoutCommandTests {
+  static let rules = """
+    currency USD
+    match invoice_number "Invoice number in remittance" {
+      reference pattern /(?i)INV[- ]?([0-9]{4}[- ]?[0-9]{1,10})/ in remittance
+      candidates open invoices of any customer
+      allocate exact single
+      on no match: exception to queue "cash-apps" reason "No invoice named"
+      confidence auto
+    }
+    """
+
+  static let stripe = """
+    automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created,available_on,currency,gross,fee,net,reporting_category,source_id,description,customer_id,customer_email,charge_id,payment_intent_id,invoice_id,invoice_number,payment_metadata[accrue_invoice]
+    po_1AAA,2026-11-05 00:00:00,txn_1,2026-11-02 10:11:12,2026-11-04 00:00:00,usd,1000.00,29.30,970.70,charge,ch_1,Subscription,cus_1,ap@globex.example,ch_1,pi_1,in_1,,INV-2026-000123
+    po_1AAA,2026-11-05 00:00:00,txn_2,2026-11-03 09:00:00,2026-11-04 00:00:00,usd,-100.00,0.00,-100.00,refund,re_1,Refund,cus_1,,ch_1,pi_1,,,
+
+    """
+
+  static func folders() throws -> (rules: String, data: String) {
+    let root = TemporaryPaths.url("accrue-payout-cli")
+    let rules = root.appendingPathComponent("rules")
+    let data = root.appendingPathComponent("data")
+    try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: data.appendingPathComponent("processors"), withIntermediateDirectories: true)
+    let files: [(URL, String)] = [
+      (rules.appendingPathComponent("matching.accrue"), Self.rules),
+      (data.appendingPathComponent("customers.csv"), "id,name\nc2,Globex GmbH\n"),
+      (
+        data.appendingPathComponent("invoices.csv"),
+        "id,number,customer,issue_date,due_date,currency,amount\ni1,INV-2026-000123,c2,2026-09-01,2026-10-01,USD,1000.00\n"
+      ),
+      (
+        data.appendingPathComponent("payments.csv"),
+        "id,booking_date,amount,currency,remittance,payer_name\nb1,2026-11-06,870.70,USD,STRIPE PAYOUT po_1AAA,STRIPE\n"
+      ),
+      (data.appendingPathComponent("processors/stripe-2026-11.csv"), Self.stripe),
+    ]
+    for (url, text) in files { try text.write(to: url, atomically: true, encoding: .utf8) }
+    return (rules.path, data.path)
+  }
+
+  @Test("text and JSON show the payout reconciled; the charge is applied by the invoice in payment_metadata")
+  func plan() throws {
+    let (rules, data) = try Self.folders()
+    let base = ["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--only", "matches", "--processor-invoice-key", "accrue_invoice"]
+    let (s, text, err) = CLITests.run(base)
+    #expect(s == 0, "\(err)")
+    #expect(text.contains("Payouts as of 2026-11-10: 1 payouts, 1 reconciled to the bank"), "\(text)")
+    #expect(text.contains("po_1AAA (stripe) 2026-11-05 USD 870.70: charges 1000.00, refunds 100.00, fees 29.30; 2 lines"), "\(text)")
+    #expect(text.contains("reconciled with bank payment b1 booked 2026-11-06"), "\(text)")
+    #expect(text.contains("refund stripe:txn_2 100.00 against invoice INV-2026-000123"), "\(text)")
+    let (s2, json, _) = CLITests.run(base + ["--format", "json"])
+    #expect(s2 == 0)
+    let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let payouts = try #require(obj["payouts"] as? [[String: Any]])
+    #expect(payouts.map { $0["key"] as? String } == ["payout:stripe:po_1AAA"])
+    #expect(payouts.first?["status"] as? String == "reconciled")
+    let matches = try #require(obj["matches"] as? [[String: Any]])
+    #expect(matches.map { $0["payment"] as? String } == ["stripe:txn_1"])
+    #expect(matches.first?["status"] as? String == "applied")
+    let (s3, csv, _) = CLITests.run(base + ["--table", "payouts"])
+    #expect(s3 == 0)
+    #expect(csv.hasPrefix("key,kind,processor,payout,date,currency,net,charges,refunds,fees,other,status,bank_payment"))
+    #expect(csv.contains("payout:stripe:po_1AAA,payout,stripe,po_1AAA,2026-11-05,USD,870.70,1000.00,100.00,29.30,,reconciled,b1,"))
+  }
+
+  @Test("without the key the charge names no invoice: it waits in the queue; the payout still ties out")
+  func noKey() throws {
+    let (rules, data) = try Self.folders()
+    let (s, json, err) = CLITests.run(["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--only", "matches", "--format", "json"])
+    #expect(s == 0, "\(err)")
+    let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let matches = try #require(obj["matches"] as? [[String: Any]])
+    #expect(matches.first?["status"] as? String != "applied")
+    #expect((obj["payouts"] as? [[String: Any]])?.first?["status"] as? String == "reconciled")
+  }
+}
