@@ -11,13 +11,17 @@ public enum PayoutMatching {
   /// Days after a payout's date its credit may be booked on.
   public static let windowDays = 5
 
-  public static func run(data: Dataset, asOf: CivilDate) -> PayoutResult {
+  /// `applied`: the keys (`payment:ID`) of the payments the ledger records as applied by earlier runs: such a
+  /// credit is never taken for a payout (its money already went to invoices); a payout it would fit says so.
+  public static func run(data: Dataset, asOf: CivilDate, applied: Set<String> = []) -> PayoutResult {
     let lines = data.processors.lines
     var payouts = summarize(lines)
-    let credits = data.cash.payments.indices.filter { i in
+    let all = data.cash.payments.indices.filter { i in
       let t = data.cash.payments[i].transaction
       return !isProcessorCharge(data.cash.payments[i].id) && t.amount > .zero && !t.reversal && t.bookingDate <= asOf
     }
+    let credits = all.filter { !applied.contains("payment:" + data.cash.payments[$0].id) }
+    let earlierRuns = all.filter { applied.contains("payment:" + data.cash.payments[$0].id) }
     var used = Set<Int>()
     // Each basis in turn over every payout, so a credit that names one payout is never taken by another first.
     for basis in [PayoutCredit.Basis.payoutID, .processorName, .amountAndDate] {
@@ -36,6 +40,12 @@ public enum PayoutMatching {
       }
     }
     explainUnmatched(&payouts, data: data, credits: credits, used: used, asOf: asOf)
+    for k in payouts.indices where payouts[k].status == .noBankCredit {
+      let p = payouts[k]
+      guard let i = earlierRuns.first(where: { fits(data.cash.payments[$0].transaction, p) }) else { continue }
+      payouts[k].reason =
+        "bank payment \(data.cash.payments[i].id) (\(data.cash.payments[i].transaction.source)) is of its amount but an earlier run applied it to invoices: reverse that application, its charges pay them"
+    }
     let deposits = credits.filter { !used.contains($0) }.compactMap { deposit(data.cash.payments[$0], payouts) }
       .sorted { ($0.bookingDate, $0.key) < ($1.bookingDate, $1.key) }
     return PayoutResult(asOf: asOf, payouts: payouts, deposits: deposits, unpaidLines: lines.filter { $0.payoutID.isEmpty }.count)

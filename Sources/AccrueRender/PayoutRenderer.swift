@@ -21,7 +21,7 @@ public enum PayoutRenderer {
     out += "\(r.deposits.count) processor deposits without a payout\n"
     for p in r.payouts {
       let c = p.currency
-      out += "  \(p.payoutID) (\(p.processor)) \(p.date) \(c.code) \(plain(p.net, c)): \(sums(p)); \(p.lineCount) lines\n"
+      out += "  \(p.payoutID) (\(p.processor)) \(p.date) \(c.code) \(plain(p.net, c)): \(sums(p)); \(p.lineCount) \(p.lineCount == 1 ? "line" : "lines")\n"
       switch p.status {
       case .reconciled:
         if let b = p.credit {
@@ -39,7 +39,7 @@ public enum PayoutRenderer {
       let from = d.payerName.isEmpty ? "" : " from \(d.payerName)"
       out += "  deposit \(d.paymentID) \(d.bookingDate) \(d.currency.code) \(plain(d.amount, d.currency))\(from) (\(d.source)): \(d.reason)\n"
     }
-    if r.unpaidLines > 0 { out += "  \(r.unpaidLines) processor lines are in no payout yet (their charges are applied; the money is still at the processor)\n" }
+    if r.unpaidLines > 0 { out += "  \(r.unpaidLines) processor \(r.unpaidLines == 1 ? "line is" : "lines are") in no payout yet (their charges are applied; the money is still at the processor)\n" }
     return out
   }
 

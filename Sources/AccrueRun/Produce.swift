@@ -32,7 +32,8 @@ public enum Produce {
     // Processors' payouts first: a bank credit that is a payout is the processor's money, not a customer's
     // payment (its charges are), so cash application never sees it.
     if !d.processors.lines.isEmpty {
-      let payouts = PayoutMatching.run(data: d, asOf: asOf)
+      let applied = Set((journal?.postedPayments ?? []).map { JournalItem.cashApplication($0).key })
+      let payouts = PayoutMatching.run(data: d, asOf: asOf, applied: applied)
       let matched = payouts.matchedCredits
       if !matched.isEmpty { d.cash.payments.removeAll { matched.contains($0.id) } }
       if only == nil || only == .matches { out.payouts = payouts }

@@ -82,4 +82,24 @@ struct PayoutCommandTests {
     #expect(matches.first?["status"] as? String != "applied")
     #expect((obj["payouts"] as? [[String: Any]])?.first?["status"] as? String == "reconciled")
   }
+
+  @Test("a bank credit an earlier run applied is not taken for a payout again; the payout says so")
+  func appliedEarlier() throws {
+    let (rules, data) = try Self.folders()
+    let processors = data + "/processors"
+    let aside = data + "-processors"
+    try FileManager.default.moveItem(atPath: processors, toPath: aside)
+    let state = data + "-state"
+    let out = data + "-out"
+    let (s, _, err) = CLITests.run(["apply", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--state", state, "--out", out])
+    #expect(s == 0, "\(err)")
+    try FileManager.default.moveItem(atPath: aside, toPath: processors)
+    let (s2, text, err2) = CLITests.run([
+      "plan", "--rules", rules, "--data", data, "--as-of", "2026-11-11", "--state", state, "--only", "matches",
+      "--processor-invoice-key", "accrue_invoice",
+    ])
+    #expect(s2 == 0, "\(err2)")
+    #expect(text.contains("0 reconciled to the bank, 1 without a bank credit"), "\(text)")
+    #expect(text.contains("an earlier run applied it to invoices"), "\(text)")
+  }
 }
