@@ -75,99 +75,105 @@ enum MT940 {
 
   /// Reads `:86:` into the transaction: German subfields, Dutch keywords, or free text.
   static func information(_ text: String, into p: inout BankTransaction) {
-    if text.contains("?20") || text.contains("?32") {
-      var sub: [String: String] = [:]
-      var rest = Substring(text)
-      if let q = rest.firstIndex(of: "?") { rest = rest[q...] }
-      for part in rest.split(separator: "?") where part.count >= 2 {
-        let key = String(part.prefix(2))
-        sub[key, default: ""] += String(part.dropFirst(2))
-      }
-      let purpose = (20...29).compactMap { sub[String($0)] }.joined()
-      p.counterpartyName = [sub["32"], sub["33"]].compactMap { $0 }.joined()
-      if let a = sub["31"], !a.isEmpty { p.counterpartyAccount = a }
-      // SEPA keywords inside the purpose: EREF+ end-to-end id, SVWZ+ remittance.
-      let keywords = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "COAM+", "OAMT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+"]
-      var values: [String: String] = [:]
-      var current: String?
-      /// The text before the first keyword.
-      var leading = ""
-      var i = purpose.startIndex
-      var buffer = ""
-      while i < purpose.endIndex {
-        if let k = keywords.first(where: { purpose[i...].hasPrefix($0) }) {
-          if let c = current { values[c] = buffer } else { leading = buffer }
-          current = k
-          buffer = ""
-          i = purpose.index(i, offsetBy: k.count)
-          continue
-        }
-        buffer.append(purpose[i])
-        i = purpose.index(after: i)
-      }
-      if let c = current { values[c] = buffer } else { values["SVWZ+"] = buffer }
-      if let e = values["EREF+"].map(reference), !e.isEmpty { p.endToEndID = e }
-      if let m = values["MREF+"].map(reference), !m.isEmpty { p.mandateID = m }
-      if p.counterpartyAccount.isEmpty, let iban = values["IBAN+"]?.trimmingCharacters(in: .whitespaces) { p.counterpartyAccount = iban }
-      // The remittance is SVWZ+'s; without it, the text before the keywords (never a keyword's value).
-      p.remittance = values["SVWZ+"] ?? leading.trimmingCharacters(in: .whitespaces)
-      // GVC 159 is a returned transfer (Retoure); 109 a returned direct debit (Rücklastschrift).
-      let gvc = text.prefix(3)
-      if gvc == "159" || gvc == "109" || (p.amount.isNegative && returnWords(in: purpose + " " + (sub["00"] ?? ""))) {
-        markReturn(&p, text: purpose)
-      }
-      return
-    }
-    if text.hasPrefix("/") {
-      // Dutch: /KEY/value/KEY/value...; a key may have an empty value (/BENM//NAME/...).
-      let keys: Set<String> = [
-        "EREF", "NAME", "REMI", "IBAN", "BENM", "ORDP", "CSID", "MARF", "ISDT", "TRCD", "ADDR", "BIC", "RTRN", "USTD", "STRD",
-        "CDTRREFTP", "CDTRREF", "PREF", "CNTP", "ULTC", "ULTD", "PURP", "SVCL",
-      ]
-      let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-      var values: [String: String] = [:]
-      var k = 1
-      while k < parts.count {
-        let key = parts[k]
-        guard keys.contains(key) else {
-          k += 1
-          continue
-        }
-        var value: [String] = []
-        var j = k + 1
-        while j < parts.count, !keys.contains(parts[j]) {
-          value.append(parts[j])
-          j += 1
-        }
-        values[key] = value.joined(separator: "/").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
-        k = j
-      }
-      if let e = values["EREF"], !e.hasPrefix("NOTPROVIDED") { p.endToEndID = e }
-      // /CNTP/account/BIC/name/city/: the counterparty in one field.
-      let cntp = (values["CNTP"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-      p.counterpartyName = values["NAME"] ?? (cntp.count > 2 ? cntp[2] : "")
-      if let a = values["IBAN"] ?? cntp.first, !a.isEmpty { p.counterpartyAccount = a }
-      // /REMI/USTD//text/ (unstructured) or /REMI/STRD/CUR/reference/ (structured).
-      p.remittance = [values["REMI"], values["USTD"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-      if let r = values["RTRN"] {  // /RTRN/MD06/: a return and its reason code
-        p.isReturn = true
-        p.returnReason = r.split(separator: "/").first.map(String.init) ?? ""
-      }
-      if let m = values["MARF"], !m.isEmpty { p.mandateID = m }
-      if !p.isReturn && p.amount.isNegative && returnWords(in: p.remittance) { markReturn(&p, text: p.remittance) }
-      if let r = values["CDTRREF"] {
-        p.reference = r
-      } else if let strd = values["STRD"], let r = strd.split(separator: "/").last {
-        p.reference = String(r)
-      }
-      return
-    }
+    if text.contains("?20") || text.contains("?32") { return german(text, into: &p) }
+    if text.hasPrefix("/") { return dutch(text, into: &p) }
     p.remittance = [p.remittance, text.trimmingCharacters(in: .whitespaces)].filter { !$0.isEmpty }.joined(separator: " ")
     // In free text, the words mark a return only on money going out (a customer's remittance may say "Retoure").
     if p.amount.isNegative && returnWords(in: text) { markReturn(&p, text: text) }
   }
 
-  /// Words banks write on a returned payment (the German subfields' words count on debits only, as in free text) (German, English, Dutch, French).
+
+  /// German subfields (`?00` posting text, `?20`–`?29` purpose with SEPA keywords, `?31` account, `?32`/`?33`
+  /// name) after the business transaction code (GVC).
+  static func german(_ text: String, into p: inout BankTransaction) {
+    var sub: [String: String] = [:]
+    var rest = Substring(text)
+    if let q = rest.firstIndex(of: "?") { rest = rest[q...] }
+    for part in rest.split(separator: "?") where part.count >= 2 {
+      let key = String(part.prefix(2))
+      sub[key, default: ""] += String(part.dropFirst(2))
+    }
+    let purpose = (20...29).compactMap { sub[String($0)] }.joined()
+    p.counterpartyName = [sub["32"], sub["33"]].compactMap { $0 }.joined()
+    if let a = sub["31"], !a.isEmpty { p.counterpartyAccount = a }
+    // SEPA keywords inside the purpose: EREF+ end-to-end id, SVWZ+ remittance.
+    let keywords = ["EREF+", "KREF+", "MREF+", "CRED+", "DEBT+", "COAM+", "OAMT+", "SVWZ+", "ABWA+", "ABWE+", "IBAN+", "BIC+"]
+    var values: [String: String] = [:]
+    var current: String?
+    /// The text before the first keyword.
+    var leading = ""
+    var i = purpose.startIndex
+    var buffer = ""
+    while i < purpose.endIndex {
+      if let k = keywords.first(where: { purpose[i...].hasPrefix($0) }) {
+        if let c = current { values[c] = buffer } else { leading = buffer }
+        current = k
+        buffer = ""
+        i = purpose.index(i, offsetBy: k.count)
+        continue
+      }
+      buffer.append(purpose[i])
+      i = purpose.index(after: i)
+    }
+    if let c = current { values[c] = buffer } else { values["SVWZ+"] = buffer }
+    if let e = values["EREF+"].map(reference), !e.isEmpty { p.endToEndID = e }
+    if let m = values["MREF+"].map(reference), !m.isEmpty { p.mandateID = m }
+    if p.counterpartyAccount.isEmpty, let iban = values["IBAN+"]?.trimmingCharacters(in: .whitespaces) { p.counterpartyAccount = iban }
+    // The remittance is SVWZ+'s; without it, the text before the keywords (never a keyword's value).
+    p.remittance = values["SVWZ+"] ?? leading.trimmingCharacters(in: .whitespaces)
+    // GVC 159 is a returned transfer (Retoure); 109 a returned direct debit (Rücklastschrift).
+    let gvc = text.prefix(3)
+    if gvc == "159" || gvc == "109" || (p.amount.isNegative && returnWords(in: purpose + " " + (sub["00"] ?? ""))) {
+      markReturn(&p, text: purpose)
+    }
+  }
+
+  /// Dutch keywords: `/KEY/value/KEY/value...`.
+  static func dutch(_ text: String, into p: inout BankTransaction) {
+    // Dutch: /KEY/value/KEY/value...; a key may have an empty value (/BENM//NAME/...).
+    let keys: Set<String> = [
+      "EREF", "NAME", "REMI", "IBAN", "BENM", "ORDP", "CSID", "MARF", "ISDT", "TRCD", "ADDR", "BIC", "RTRN", "USTD", "STRD",
+      "CDTRREFTP", "CDTRREF", "PREF", "CNTP", "ULTC", "ULTD", "PURP", "SVCL",
+    ]
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    var values: [String: String] = [:]
+    var k = 1
+    while k < parts.count {
+      let key = parts[k]
+      guard keys.contains(key) else {
+        k += 1
+        continue
+      }
+      var value: [String] = []
+      var j = k + 1
+      while j < parts.count, !keys.contains(parts[j]) {
+        value.append(parts[j])
+        j += 1
+      }
+      values[key] = value.joined(separator: "/").trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
+      k = j
+    }
+    if let e = values["EREF"], !e.hasPrefix("NOTPROVIDED") { p.endToEndID = e }
+    // /CNTP/account/BIC/name/city/: the counterparty in one field.
+    let cntp = (values["CNTP"] ?? "").split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    p.counterpartyName = values["NAME"] ?? (cntp.count > 2 ? cntp[2] : "")
+    if let a = values["IBAN"] ?? cntp.first, !a.isEmpty { p.counterpartyAccount = a }
+    // /REMI/USTD//text/ (unstructured) or /REMI/STRD/CUR/reference/ (structured).
+    p.remittance = [values["REMI"], values["USTD"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+    if let r = values["RTRN"] {  // /RTRN/MD06/: a return and its reason code
+      p.isReturn = true
+      p.returnReason = r.split(separator: "/").first.map(String.init) ?? ""
+    }
+    if let m = values["MARF"], !m.isEmpty { p.mandateID = m }
+    if !p.isReturn && p.amount.isNegative && returnWords(in: p.remittance) { markReturn(&p, text: p.remittance) }
+    if let r = values["CDTRREF"] {
+      p.reference = r
+    } else if let strd = values["STRD"], let r = strd.split(separator: "/").last {
+      p.reference = String(r)
+    }
+  }
+
+  /// Words banks write on a returned payment (German, English, Dutch); they count on debits only.
   static func returnWords(in text: String) -> Bool {
     let u = text.uppercased()
     return ["RETOURE", "RUECKLASTSCHRIFT", "RÜCKLASTSCHRIFT", "RUCKLASTSCHRIFT", "RETURNED PAYMENT", "TERUGBOEKING", "RETOURNERING"]
