@@ -20,11 +20,13 @@ extension LedgerStore {
   /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
   func breaches(run: Int?) throws -> [String] {
     var out: [String] = []
+    // Payments a return reversed settle nothing and leave no credit (schema version 2 on).
+    let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1)"
     let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
     let overApplied = """
       SELECT d.key, coalesce(d.number, d.key), d.currency, d.total, sum(a.settled)
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) AND coalesce(a.currency, d.currency) = d.currency
-      WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun))
+      WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun)) AND a.payment NOT IN \(reversed)
       GROUP BY d.key HAVING sum(a.settled) > d.total ORDER BY d.key
       """
     let args: [SQLValue] = run.map { [.integer(Int64($0))] } ?? []
@@ -36,7 +38,7 @@ extension LedgerStore {
       SELECT i.customer, p.currency,
         sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END),
         sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
-      FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL
+      FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL AND p.key NOT IN \(reversed)
         \(run == nil ? "" : "AND i.customer IN (SELECT customer FROM items WHERE run = ?1 AND kind = 'match')")
       GROUP BY i.customer, p.currency HAVING sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
         > sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)

@@ -8,11 +8,33 @@ extension Dataset {
   /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
   /// exported after posting it does not count it twice.
   public mutating func recordJournalPayments(_ payments: [PostedPayment]) {
-    for payment in payments where payment.status?.postsAllocations == true {
-      for s in payment.settlements {
-        guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
-        if invoices[i].paid < target { invoices[i].paid = target }
-        if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+    recordJournal(payments.map(JournalItem.cashApplication))
+  }
+
+  /// Replays the journal's cash events in run order (`Journal.cashEvents`): a payment applied counts as above
+  /// (paid = max(paid, paid before + settled)); a return that reversed its original takes what the original
+  /// settled off again (paid -= settled, and the invoice is open again), so the open amounts come out right
+  /// whatever the order in which the runs applied and returned.
+  public mutating func recordJournal(_ events: [JournalItem]) {
+    var posted: [String: PostedPayment] = [:]
+    for event in events {
+      switch event {
+      case .cashApplication(let payment):
+        guard payment.status?.postsAllocations == true else { continue }
+        posted[payment.key] = payment
+        for s in payment.settlements {
+          guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
+          if invoices[i].paid < target { invoices[i].paid = target }
+          if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+        }
+      case .paymentReturn(let r):
+        guard r.reversed, let original = posted.removeValue(forKey: r.original) else { continue }
+        for s in original.settlements {
+          guard let i = invoiceIDs.find(s.invoice, in: invoices), let left = invoices[i].paid.subtracting(s.settled) else { continue }
+          invoices[i].paid = max(left, .zero)
+          if invoices[i].paid < invoices[i].amount, invoices[i].status == .paid { invoices[i].status = .open }
+        }
+      default: continue
       }
     }
   }
