@@ -145,7 +145,7 @@ extension ReturnLinks {
         a.reason = "\(head) returned on \(r.bookingDate) (\(why)): it was not applied (\(p.status?.rawValue ?? "unknown status")), nothing to reverse"
       }
     } else {
-      a.reason = "returns \(head) booked on \(original.transaction.bookingDate) (\(why)): \(original.id) is not applied"
+      a.reason = "returns \(head) booked on \(original.transaction.bookingDate) (\(why)), which this run does not apply"
     }
     a.reason = (a.reason ?? "") + "; linked by \(by)"
     a.customer = customer.isEmpty ? nil : customer

@@ -20,7 +20,7 @@ extension LedgerReader {
       let ids = try documents(customer, &lines)
       try applications(customer, &lines)
       try payments(customer, documentIDs: ids, &lines)
-      if schemaVersion >= 2 { try returns(customer, &lines) }
+      if schemaVersion >= 2 { try returns(customer, documentIDs: ids, &lines) }
       try fees(customer, &lines)
       let (run, runAsOf) = try lastRun()
       let sections = try lines.sections(asOf: asOf)
@@ -94,7 +94,7 @@ extension LedgerReader {
 
   /// The customer's payments returned by the bank after a run applied them: what each settled on a document is owed
   /// again (a debit), and the credit it left on account is taken back, on the return's date.
-  private func returns(_ customer: String, _ lines: inout StatementLines) throws(JournalError) {
+  private func returns(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
       SELECT \(LedgerExportTables.payment("r.original")), r.date, r.reason, r.run, i.position, a.position, a.invoice, a.places, a.settled,
         r.currency, p.credit
@@ -108,10 +108,12 @@ extension LedgerReader {
       let c = try lines.currency(r[9], "the return of payment \(payment)")
       let order = (Int(r[3].integer ?? 0), Int(r[4].integer ?? 0), 1 + 4 * Int(r[5].integer ?? 0))
       if let invoice = r[6].text {
+        // An invoice outside the ledger's documents: a memo, as the application was (`paymentElsewhere`).
+        let here = documentIDs.contains(invoice)
         try lines.add(
-          c, date: r[1], .paymentReturned, reference: payment, document: invoice,
-          "Payment returned by the bank (\(why)): its application to \(invoice) reversed", minor: r[8], places: Int(r[7].integer ?? 0),
-          .debit, order: order)
+          c, date: r[1], here ? .paymentReturned : .paymentElsewhere, reference: payment, document: invoice,
+          "Payment returned by the bank (\(why)): its application to \(invoice) reversed" + (here ? "" : ", not in this statement"),
+          minor: r[8], places: Int(r[7].integer ?? 0), here ? .debit : .memo, order: order)
       }
       if credited.insert(payment).inserted {
         try lines.add(
