@@ -4,7 +4,8 @@ import AccrueModel
 import AccrueParallel
 
 /// The payments of a run sorted out before any rule is tried: those the journal records as applied, those that
-/// are no incoming money of the period, duplicates and reversals (held for review), and those to match.
+/// are no incoming money of the period, duplicates, returns with the originals of this run they return, and
+/// reversals (held for review), and those to match.
 struct PaymentIntake {
   /// Each payment's place among the applications (payment order; -1: left out).
   var slots: [Int32]

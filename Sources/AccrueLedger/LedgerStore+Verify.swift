@@ -20,7 +20,9 @@ extension LedgerStore {
   /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
   func breaches(run: Int?) throws -> [String] {
     var out: [String] = []
-    // Payments a return reversed settle nothing and leave no credit (schema version 2 on).
+    // Payments a return reversed settle nothing (schema version 2 on). The credit one left still counts for the
+    // uses made of it before the return (the return takes it back, and the customer owes what was used: no use is
+    // made of it after, `CreditBook`).
     let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1)"
     let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
     let overApplied = """
@@ -38,7 +40,7 @@ extension LedgerStore {
       SELECT i.customer, p.currency,
         sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END),
         sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
-      FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL AND p.key NOT IN \(reversed)
+      FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL
         \(run == nil ? "" : "AND i.customer IN (SELECT customer FROM items WHERE run = ?1 AND kind = 'match')")
       GROUP BY i.customer, p.currency HAVING sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
         > sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)

@@ -60,13 +60,16 @@ struct ReturnStoryTests {
   }
 
   /// A rules file and a data folder (one customer, INV-1 of 1,200.00 EUR due 2026-11-15) with the statements given.
-  static func folder(_ name: String, statements: [String: String]) throws -> String {
+  static func folder(
+    _ name: String, statements: [String: String], rules: String = rules,
+    invoices: String = "INV-1,c1,,2026-11-01,2026-11-15,EUR,1200.00,open\n"
+  ) throws -> String {
     let base = TemporaryPaths.make(name)
     let fm = FileManager.default
     try fm.createDirectory(atPath: base + "/data/statements", withIntermediateDirectories: true)
     try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
     try "id,name,email\nc1,Kaffeeroesterei Bohn GmbH,ap@bohn.example\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
-    try "id,customer,contract,issue_date,due_date,currency,amount,status\nINV-1,c1,,2026-11-01,2026-11-15,EUR,1200.00,open\n"
+    try ("id,customer,contract,issue_date,due_date,currency,amount,status\n" + invoices)
       .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
     for (file, text) in statements { try text.write(toFile: base + "/data/statements/" + file, atomically: true, encoding: .utf8) }
     return base
@@ -169,5 +172,25 @@ struct ReturnStoryTests {
     #expect(held.first?["reason"]?.hasPrefix("returns 1,100.00 EUR, but no payment of 1,100.00 EUR booked on or before 2026-11-28") == true)
     let journal = try LedgerStore.read(stateDir: base + "/state")
     #expect(journal.paymentReturns.isEmpty && journal.reversedPayments().isEmpty)
+  }
+
+  @Test("a returned payment whose credit on account was used meanwhile: the credit is taken back and the customer owes it")
+  func creditUsedThenReturned() throws {
+    let rules = Self.rules.replacingOccurrences(of: "currency EUR\n\ncadence", with: "currency EUR\naccount credit applied oldest first\n\ncadence")
+    let base = try Self.folder(
+      "returns-credit", statements: ["nov.sta": Self.november], rules: rules,
+      invoices: "INV-1,c1,,2026-11-01,2026-11-15,EUR,1000.00,open\nINV-2,c1,,2026-11-02,2026-11-16,EUR,200.00,open\n")
+    let (s1, o1, e1) = Self.apply(base, "2026-11-25")
+    try #require(s1 == 0, "\(e1)")
+    #expect(o1.contains("200.00 EUR of credit on account used on 1 invoice"))
+    try Self.returned().write(toFile: base + "/data/statements/dec.sta", atomically: true, encoding: .utf8)
+    let (s2, _, e2) = Self.apply(base, "2026-11-30")
+    try #require(s2 == 0, "\(e2)")
+    let held = try Self.rows(base + "/out/run-0002-2026-11-30/exceptions.csv")
+    #expect(held.first?["reason"]?.contains("its application to INV-1 reversed, INV-1 open again; the credit of 200.00 EUR it left on account taken back") == true)
+    // INV-2 stays paid by the credit; the customer owes INV-1 and the 200.00 used: 1,200.00.
+    let (_, aging, _) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", "2026-12-01", "--state", base + "/state"])
+    #expect(aging.contains("1,000.00      0.00  -200.00     1,200.00"))
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
   }
 }
