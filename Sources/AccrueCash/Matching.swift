@@ -28,18 +28,33 @@ public enum CashApplicationRun {
     // start, while duplicates are found and the other tables made.
     // (Only when some payment may need them: not when the journal records them all, say.)
     let mayMatch = payments.contains { p in
-      p.transaction.bookingDate <= asOf && p.transaction.amount > .zero && !p.transaction.reversal
+      p.transaction.bookingDate <= asOf && p.transaction.amount > .zero && !p.transaction.reversal && !p.transaction.isReturn
         && (done.isEmpty || !done.contains("payment:" + p.id))
     }
     let tables = mayMatch ? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers) : nil
-    let intake = PaymentIntake(payments, asOf: asOf, done: done)
+    // Returns linked to their original among this run's payments and those the ledger records.
+    var posted: [String: PostedPayment] = [:]
+    var returnedBefore = Set<String>()
+    for item in history {
+      switch item {
+      case .cashApplication(let p): posted[p.key] = p
+      case .paymentReturn(let r): returnedBefore.insert(r.original)
+      default: break
+      }
+    }
+    let links = ReturnLinks(payments, asOf: asOf, done: done, returnedBefore: returnedBefore)
+    let intake = PaymentIntake(payments, asOf: asOf, done: done, returns: links)
     (out.alreadyApplied, out.ignored) = (intake.alreadyApplied, intake.ignored)
     let (slots, held, toMatch) = (intake.slots, intake.held, intake.toMatch)
     // The applications, each written once in its place (an array of optionals, then moved into one without
     // them, moved every application three times).
     var results = [CashApplication](repeating: .placeholder, count: Int(intake.count))
     payments.withUnsafeBufferPointer { buf in
-      for h in held { results[Int(slots[h.payment])] = Matcher.held(PaymentView(buf, h.payment), queue: h.queue, reason: h.reason) }
+      for h in held {
+        var a = Matcher.held(PaymentView(buf, h.payment), queue: h.queue, reason: h.reason)
+        if h.queue == "returns" { links.complete(&a, payment: h.payment, payments, posted: posted) }
+        results[Int(slots[h.payment])] = a
+      }
     }
     // The matcher's tables are made only when some payment is left to match (tables begun on other threads are
     // waited for: no thread outlives the run).

@@ -4,7 +4,8 @@ import AccrueModel
 import AccrueParallel
 
 /// The payments of a run sorted out before any rule is tried: those the journal records as applied, those that
-/// are no incoming money of the period, duplicates and reversals (held for review), and those to match.
+/// are no incoming money of the period, duplicates, returns with the originals of this run they return, and
+/// reversals (held for review), and those to match.
 struct PaymentIntake {
   /// Each payment's place among the applications (payment order; -1: left out).
   var slots: [Int32]
@@ -19,8 +20,8 @@ struct PaymentIntake {
   /// Payments left out because they are not incoming money (debits, zero amounts) or are booked after `asOf`.
   var ignored = 0
 
-  /// `done`: the keys of the payments the journal records.
-  init(_ payments: [Payment], asOf: CivilDate, done: Set<String>) {
+  /// `done`: the keys of the payments the journal records; `returns`: the returns linked to their original.
+  init(_ payments: [Payment], asOf: CivilDate, done: Set<String>, returns: ReturnLinks = ReturnLinks()) {
     slots = [Int32](repeating: -1, count: payments.count)
     // Duplicates: payments by a hash of what makes them the same, confirmed field by field (a different payment
     // with the same hash takes the next key).
@@ -54,7 +55,8 @@ struct PaymentIntake {
         continue
       }
       let reversal = payments[pi].transaction.reversal
-      guard payments[pi].transaction.bookingDate <= asOf, payments[pi].transaction.amount > .zero || reversal else {
+      let returned = payments[pi].transaction.isReturn || returns.returnedInRun[pi] != nil
+      guard payments[pi].transaction.bookingDate <= asOf, payments[pi].transaction.amount > .zero || reversal || returned else {
         ignored += 1
         continue
       }
@@ -62,6 +64,11 @@ struct PaymentIntake {
       count += 1
       if let first = firstSame(pi) {
         held.append((pi, "duplicates", "possible duplicate of payment \(payments[first].id): same date, amount, payer and text"))
+        continue
+      }
+      // Returns (and reversals taking money back) and the originals of this run they return: `ReturnLinks` says why.
+      if returns.outcomes[pi] != nil || returns.returnedInRun[pi] != nil {
+        held.append((pi, "returns", ""))
         continue
       }
       if reversal {

@@ -74,8 +74,10 @@ public struct AgingJournal: Sendable {
     datePaidWithoutDate(&out, invoices: invoices, named: named)
     // Cash the file does not show, and what payments left over: runs dated on or before the date.
     var paidSoFar: [Int: Fixed] = [:]
+    // A payment returned by a run dated on or before the date settled nothing and left no credit.
+    let returned = journal.reversedPayments(asOf: asOf)
     for run in journal.runs where run.asOf <= asOf {
-      for case .cashApplication(let payment) in run.items {
+      for case .cashApplication(let payment) in run.items where !returned.contains(payment.key) {
         post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
       }
     }

@@ -41,6 +41,9 @@ enum LedgerChecksum {
           c.add(s.writtenOff)
           c.add(s.discount)
         }
+      case .paymentReturn(let r):
+        for f in [r.original, "\(r.amount.amount) \(r.amount.currency.code)", r.reason, r.source] { c.add(f) }
+        c.add(r.reversed ? 1 : 0)
       }
     }
     for d in documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {

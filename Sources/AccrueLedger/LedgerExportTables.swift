@@ -12,7 +12,7 @@ enum LedgerExportTables {
 
   typealias C = LedgerExportColumn
 
-  static let all: [Spec] = [invoices, invoiceLines, invoiceTaxes, payments, applications, fees, reminders, runs]
+  static let all: [Spec] = [invoices, invoiceLines, invoiceTaxes, payments, applications, paymentReturns, fees, reminders, runs]
 
   /// A payment's id from its item key (`payment:ID`).
   static func payment(_ column: String) -> String {
@@ -173,6 +173,30 @@ enum LedgerExportTables {
       FROM fees f LEFT JOIN items ri ON ri.key = f.reminder LEFT JOIN fee_billings b ON b.fee = f.key
         LEFT JOIN documents bd ON bd.key = b.document
       ORDER BY f.run, ri.position, f.key
+      """)
+
+  static let paymentReturns = Spec(
+    table: LedgerExportTable(
+      name: "payment_returns",
+      description: "A payment the bank returned or reversed, linked to the payment it returns; when that one was applied, its application is reversed.",
+      order: "by the run that recorded it, then its place in that run's output",
+      columns: [
+        C("payment", .text, "The return's id (the statement entry taking the money back). Unique."),
+        C("original", .text, "The payment it returns (payments.payment). Unique: a payment is returned once."),
+        C("date", .date, "The return's booking date."),
+        C("customer", .text, nullable: true, "The original's customer (id); empty when none was found."),
+        C("currency", .text, "ISO 4217 code."),
+        C("amount", .amount, "The amount returned (positive)."),
+        C("reason", .text, "The return reason: an ISO 20022 code (AC04, MD06...) or the bank's text; empty when none was given."),
+        C("reversed", .boolean, "true when the original's application was reversed (its invoices reopened, its credit taken back); false when it was never applied."),
+        C("source", .text, "Where the return was read: file:line of the statement entry."),
+        C("run", .integer, "The run that recorded it (runs.run)."),
+      ]),
+    sql: """
+      SELECT \(payment("r.key")), \(payment("r.original")), r.date, nullif(i.customer, ''), r.currency, r.amount, r.reason, r.reversed,
+        r.source, r.run, r.currency
+      FROM payment_returns r JOIN items i ON i.key = r.key
+      ORDER BY r.run, i.position
       """)
 
   static let reminders = Spec(

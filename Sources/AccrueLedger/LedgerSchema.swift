@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 1
+  static let version = 2
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -133,6 +133,23 @@ enum LedgerSchema {
     ) WITHOUT ROWID;
     """
 
+  /// Version 2: returned payments linked to the payment each returns (`payment_returns`), an event of its own:
+  /// its key is among the items (exactly once), the original is returned at most once, and when `reversed` the
+  /// original's applications no longer count (its invoices reopen by what it settled, its credit is taken back).
+  static let v2 = """
+    CREATE TABLE payment_returns (
+      key TEXT PRIMARY KEY REFERENCES items(key),
+      original TEXT NOT NULL UNIQUE REFERENCES items(key),
+      run INTEGER NOT NULL REFERENCES runs(run),
+      date TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      amount INTEGER NOT NULL CHECK (amount > 0),
+      reason TEXT NOT NULL,
+      reversed INTEGER NOT NULL CHECK (reversed IN (0, 1)),
+      source TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -151,11 +168,14 @@ enum LedgerSchema {
         // Version 0: a new file (or one whose creation was cut short before its first commit).
         if current == 0 {
           try db.execute(v1)
-          try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?1)", [.text(String(version))])
+          try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '1')", [])
         }
+        // Each later version on top of the one before, in the same transaction: all or nothing.
+        if current <= 1 { try db.execute(v2) }
+        try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {
-      throw JournalError(message: "cannot create the ledger \(path): \(e.message)")
-    } catch { throw JournalError(message: "cannot create the ledger \(path): \(error)") }
+      throw JournalError(message: "cannot create or migrate the ledger \(path) (schema version \(current) to \(version)): \(e.message)")
+    } catch { throw JournalError(message: "cannot create or migrate the ledger \(path): \(error)") }
   }
 }

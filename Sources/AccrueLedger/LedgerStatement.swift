@@ -20,6 +20,7 @@ extension LedgerReader {
       let ids = try documents(customer, &lines)
       try applications(customer, &lines)
       try payments(customer, documentIDs: ids, &lines)
+      if schemaVersion >= 2 { try returns(customer, documentIDs: ids, &lines) }
       try fees(customer, &lines)
       let (run, runAsOf) = try lastRun()
       let sections = try lines.sections(asOf: asOf)
@@ -87,6 +88,37 @@ extension LedgerReader {
         try lines.add(
           c, date: r[8], kind, reference: payment, document: invoice, text, minor: r[column], places: places, .credit,
           order: (order.0, order.1, order.2 + k))
+      }
+    }
+  }
+
+  /// The customer's payments returned by the bank after a run applied them: what each settled on a document is owed
+  /// again (a debit), and the credit it left on account is taken back, on the return's date.
+  private func returns(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
+    let q = """
+      SELECT \(LedgerExportTables.payment("r.original")), r.date, r.reason, r.run, i.position, a.position, a.invoice, a.places, a.settled,
+        r.currency, p.credit
+      FROM payment_returns r JOIN items i ON i.key = r.key JOIN payments p ON p.key = r.original
+        LEFT JOIN applications a ON a.payment = r.original
+      WHERE r.reversed = 1 AND i.customer = ?1
+      """
+    var credited = Set<String>()
+    for r in try query(q, [.text(customer)]) {
+      let (payment, why) = (r[0].text ?? "", ReturnReason.describe(r[2].text ?? ""))
+      let c = try lines.currency(r[9], "the return of payment \(payment)")
+      let order = (Int(r[3].integer ?? 0), Int(r[4].integer ?? 0), 1 + 4 * Int(r[5].integer ?? 0))
+      if let invoice = r[6].text {
+        // An invoice outside the ledger's documents: a memo, as the application was (`paymentElsewhere`).
+        let here = documentIDs.contains(invoice)
+        try lines.add(
+          c, date: r[1], here ? .paymentReturned : .paymentElsewhere, reference: payment, document: invoice,
+          "Payment returned by the bank (\(why)): its application to \(invoice) reversed" + (here ? "" : ", not in this statement"),
+          minor: r[8], places: Int(r[7].integer ?? 0), here ? .debit : .memo, order: order)
+      }
+      if credited.insert(payment).inserted {
+        try lines.add(
+          c, date: r[1], .creditTaken, reference: payment, document: nil, "Payment returned by the bank (\(why)): the credit it left taken back",
+          minor: r[10], places: c.minorUnits, .debit, order: (order.0, order.1, 0))
       }
     }
   }

@@ -37,6 +37,7 @@ extension LedgerStore {
     for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied FROM payments") {
       payments[r[0].text ?? ""] = r
     }
+    let returns = try paymentReturns()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -60,7 +61,11 @@ extension LedgerStore {
         item = .reminder(
           SentReminder(key: key, date: day, customer: customer, cadence: d.cadence, step: d.step, invoices: d.invoices, contacted: d.contacted))
       case .match:
-        item = .cashApplication(payment(key, day, customer, payments[key], settlements[key] ?? []))
+        if let back = returns[key] {
+          item = .paymentReturn(back)
+        } else {
+          item = .cashApplication(payment(key, day, customer, payments[key], settlements[key] ?? []))
+        }
       case nil: throw JournalError(message: "\(path): item \(key) has a kind this Accrue does not know (\(r[2].text ?? ""))")
       }
       runs[run]?.items.append(item)
@@ -83,6 +88,24 @@ extension LedgerStore {
       p.unapplied = f(r[7])
     }
     return p
+  }
+
+  /// The returns linked to their original, by key (none in a ledger of schema version 1, read before its migration).
+  private func paymentReturns() throws -> [String: PaymentReturn] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'payment_returns'").isEmpty else { return [:] }
+    var out: [String: PaymentReturn] = [:]
+    let q = "SELECT r.key, r.original, r.date, r.currency, r.amount, r.reason, r.reversed, r.source, i.customer FROM payment_returns r JOIN items i ON i.key = r.key"
+    for r in try db.query(q) {
+      let key = r[0].text ?? ""
+      guard let c = Currency.lookup(r[3].text ?? "") else {
+        throw JournalError(message: "\(path): return \(key) has a currency this Accrue does not know")
+      }
+      out[key] = PaymentReturn(
+        key: key, original: r[1].text ?? "", date: try date(r[2], "payment_returns.date"), customer: r[8].text ?? "",
+        amount: Money(amount: Fixed(minorUnits: r[4].integer ?? 0, exponent: c.minorUnits), currency: c), reason: r[5].text ?? "",
+        source: r[7].text ?? "", reversed: r[6].integer != 0)
+    }
+    return out
   }
 
   private func receivables() throws -> [LedgerInvoice] {

@@ -20,11 +20,15 @@ extension LedgerStore {
   /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
   func breaches(run: Int?) throws -> [String] {
     var out: [String] = []
+    // Payments a return reversed settle nothing (schema version 2 on). The credit one left still counts for the
+    // uses made of it before the return (the return takes it back, and the customer owes what was used: no use is
+    // made of it after, `CreditBook`).
+    let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1)"
     let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
     let overApplied = """
       SELECT d.key, coalesce(d.number, d.key), d.currency, d.total, sum(a.settled)
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) AND coalesce(a.currency, d.currency) = d.currency
-      WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun))
+      WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun)) AND a.payment NOT IN \(reversed)
       GROUP BY d.key HAVING sum(a.settled) > d.total ORDER BY d.key
       """
     let args: [SQLValue] = run.map { [.integer(Int64($0))] } ?? []

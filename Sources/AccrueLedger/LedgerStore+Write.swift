@@ -67,7 +67,7 @@ extension LedgerStore {
     for (position, i) in ordered {
       try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
       switch i {
-      case .invoice: break
+      case .invoice, .paymentReturn: break
       case .reminder(let s):
         try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
       case .cashApplication(let p):
@@ -91,6 +91,7 @@ extension LedgerStore {
       }
     }
     try writeDocuments(r)
+    try writeReturns(r)
     try writeFees(r)
     try writeSequences(r)
   }
@@ -138,6 +139,22 @@ extension LedgerStore {
           .integer(try Self.minor(t.amount, d.currency, "a tax of \(what)")), .text(t.rule.description),
         ])
       }
+    }
+  }
+
+  /// The run's returns linked to their original (after the items: both keys are among them).
+  func writeReturns(_ r: LedgerRecord) throws {
+    let insert = try db.prepare(
+      """
+      INSERT INTO payment_returns (key, original, run, date, currency, amount, reason, reversed, source)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+      """)
+    for case .paymentReturn(let p) in r.items {
+      try insert.run([
+        .text(p.key), .text(p.original), .integer(Int64(r.run)), .text(p.date.description), .text(p.amount.currency.code),
+        .integer(try Self.minor(p.amount.amount, p.amount.currency, "return \(p.key)")), .text(p.reason), .integer(p.reversed ? 1 : 0),
+        .text(p.source),
+      ])
     }
   }
 

@@ -8,13 +8,48 @@ extension Dataset {
   /// payment applied by an earlier `apply` is neither applied again nor dunned for, and an invoices file
   /// exported after posting it does not count it twice.
   public mutating func recordJournalPayments(_ payments: [PostedPayment]) {
-    for payment in payments where payment.status?.postsAllocations == true {
-      for s in payment.settlements {
-        guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
-        if invoices[i].paid < target { invoices[i].paid = target }
-        if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+    recordJournal(payments.map(JournalItem.cashApplication))
+  }
+
+  /// Replays the journal's cash events in run order (`Journal.cashEvents`): a payment applied counts as above
+  /// (paid = max(paid, paid before + settled)); a return that reversed its original takes what the original
+  /// settled off again (paid -= settled, and the invoice is open again), so the open amounts come out right
+  /// whatever the order in which the runs applied and returned.
+  public mutating func recordJournal(_ events: [JournalItem]) {
+    var posted: [String: PostedPayment] = [:]
+    for event in events {
+      switch event {
+      case .cashApplication(let payment):
+        guard payment.status?.postsAllocations == true else { continue }
+        posted[payment.key] = payment
+        for s in payment.settlements {
+          guard let i = invoiceIDs.find(s.invoice, in: invoices), let target = s.paidBefore.adding(s.settled) else { continue }
+          if invoices[i].paid < target { invoices[i].paid = target }
+          if invoices[i].paid >= invoices[i].amount, invoices[i].status == .open { invoices[i].status = .paid }
+        }
+      case .paymentReturn(let r):
+        guard r.reversed, let original = posted.removeValue(forKey: r.original) else { continue }
+        reverse(original)
+      default: continue
       }
     }
+  }
+
+  /// Takes what a returned payment settled off its invoices again: each is open again by that much.
+  mutating func reverse(_ original: PostedPayment) {
+    for s in original.settlements {
+      guard let i = invoiceIDs.find(s.invoice, in: invoices), let left = invoices[i].paid.subtracting(s.settled) else { continue }
+      invoices[i].paid = max(left, .zero)
+      if invoices[i].paid < invoices[i].amount, invoices[i].status == .paid { invoices[i].status = .open }
+    }
+  }
+
+  /// Reopens the invoices of the payments this run's returns reversed (applied by earlier runs: `journal`), so
+  /// dunning in the same run sees them open, as it sees this run's cash as paid (`recordPayments`).
+  public mutating func recordReturns(_ r: CashResult, journal: Journal?) {
+    let reversed = Set(r.applications.compactMap { $0.returnOf?.reversed == true ? $0.returnOf?.original : nil })
+    guard !reversed.isEmpty, let journal else { return }
+    for p in journal.postedPayments where reversed.contains(p.key) && p.status?.postsAllocations == true { reverse(p) }
   }
 
   /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so

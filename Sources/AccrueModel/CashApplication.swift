@@ -123,6 +123,9 @@ public struct CashApplication: Sendable {
   public var suggestions: [String]
   /// Why: each rule tried and what it found (recorded only when explaining).
   public var explanation: [CashStep]
+  /// A return linked to the payment it returns: recorded as that event (`JournalItem.paymentReturn`), not as a
+  /// payment applied.
+  public var returnOf: PaymentReturn?
 
   /// Holds nothing on the heap: stands in for an application moved elsewhere.
   public static let placeholder = CashApplication(
@@ -136,6 +139,7 @@ public struct CashApplication: Sendable {
   /// The application as a journal item: each invoice with the amount it settles (applied, written off, discount
   /// taken) and its amount paid before, so later runs count it as paid until the invoices file does.
   public var produced: JournalItem {
+    if let returnOf { return .paymentReturn(returnOf) }
     let places = currency.minorUnits
     let settlements = allocations.map {
       var s = PostedPayment.Settlement(invoice: $0.invoice, settled: $0.settled, paidBefore: $0.paidBefore, places: places)

@@ -6,6 +6,8 @@ public enum JournalItem: Sendable, Hashable {
   case invoice(IssuedInvoice)
   case reminder(SentReminder)
   case cashApplication(PostedPayment)
+  /// A returned payment linked to its original (a cash item: the journal file calls it `match` too).
+  case paymentReturn(PaymentReturn)
 
   /// The kinds, as the journal file names them.
   public enum Kind: String, Sendable { case invoice, reminder, match }
@@ -14,7 +16,7 @@ public enum JournalItem: Sendable, Hashable {
     switch self {
     case .invoice: .invoice
     case .reminder: .reminder
-    case .cashApplication: .match
+    case .cashApplication, .paymentReturn: .match
     }
   }
 
@@ -24,6 +26,7 @@ public enum JournalItem: Sendable, Hashable {
     case .invoice(let i): i.key
     case .reminder(let r): r.key
     case .cashApplication(let p): p.key
+    case .paymentReturn(let r): r.key
     }
   }
 
@@ -33,6 +36,7 @@ public enum JournalItem: Sendable, Hashable {
     case .invoice(let i): i.date
     case .reminder(let r): r.date
     case .cashApplication(let p): p.date
+    case .paymentReturn(let r): r.date
     }
   }
 
@@ -42,6 +46,7 @@ public enum JournalItem: Sendable, Hashable {
     case .invoice(let i): i.customer
     case .reminder(let r): r.customer
     case .cashApplication(let p): p.customer
+    case .paymentReturn(let r): r.customer
     }
   }
 }
@@ -201,6 +206,36 @@ public struct Journal: Sendable {
   public var postedPayments: [PostedPayment] {
     var out: [PostedPayment] = []
     for run in runs { for case .cashApplication(let p) in run.items { out.append(p) } }
+    return out
+  }
+
+  /// Returns linked to their original, in journal order.
+  public var paymentReturns: [PaymentReturn] {
+    var out: [PaymentReturn] = []
+    for run in runs { for case .paymentReturn(let r) in run.items { out.append(r) } }
+    return out
+  }
+
+  /// The keys of the payments whose application a return reversed (in runs dated on or before `asOf`; nil: all).
+  public func reversedPayments(asOf: CivilDate? = nil) -> Set<String> {
+    var out = Set<String>()
+    for run in runs where asOf.map({ run.asOf <= $0 }) ?? true {
+      for case .paymentReturn(let r) in run.items where r.reversed { out.insert(r.original) }
+    }
+    return out
+  }
+
+  /// The cash events in run order: each payment applied and each return, as `Dataset.recordJournal` replays them.
+  public var cashEvents: [JournalItem] {
+    var out: [JournalItem] = []
+    for run in runs {
+      for i in run.items {
+        switch i {
+        case .cashApplication, .paymentReturn: out.append(i)
+        default: break
+        }
+      }
+    }
     return out
   }
 

@@ -170,6 +170,8 @@ public struct LedgerStatement: Sendable {
       case creditUsed = "credit_used"
       /// Credit on account taken off the account for a use (a debit: the account's credit goes down).
       case creditTaken = "credit_taken"
+      /// A payment returned by the bank (a debit): what its application settled on a document is owed again.
+      case paymentReturned = "payment_returned"
       /// Memo: a payment applied to an invoice that is not one of the customer's documents in the ledger.
       case paymentElsewhere = "payment_elsewhere"
       /// Memo: a payment suggested for review, held in an exceptions queue or left unapplied.

@@ -131,7 +131,13 @@ public enum CashRenderer {
     } else if let r = p.pointee.reason {
       t.put("    " + r + "\n")
     }
-    if !p.pointee.suggestions.isEmpty { t.put("    candidates: " + p.pointee.suggestions.joined(separator: ", ") + "\n") }
+    if let back = p.pointee.returnOf {
+      t.put("    returns " + back.original + " (" + ReturnReason.describe(back.reason) + ")")
+      t.put(back.reversed ? ": its application reversed\n" : ": it was not applied\n")
+    }
+    if !p.pointee.suggestions.isEmpty {
+      t.put((p.pointee.returnOf?.reversed == true ? "    open again: " : "    candidates: ") + p.pointee.suggestions.joined(separator: ", ") + "\n")
+    }
     if explaining {
       t.put("    from " + p.pointee.source + "\n")
       for e in p.pointee.explanation { t.put("    - " + CashText.sentence(e) + "\n") }
@@ -182,6 +188,15 @@ public enum CashRenderer {
       ("overpayment_written_off", amount(a.writeOff)), ("credit_on_account", amount(a.credit)), ("unapplied", amount(a.unapplied)),
       ("queue", opt(a.queue)), ("reason", opt(a.reason)), ("candidates", .array(a.suggestions.map { .string($0) })),
       ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(sentences.sentence($0)) })),
+      ("returns", a.returnOf.map(returnJSON) ?? .null),
+    ])
+  }
+
+  /// A return's link to its original, as JSON.
+  static func returnJSON(_ r: PaymentReturn) -> JSON {
+    .object([
+      ("original", .string(r.original)), ("reason", .string(r.reason)), ("reason_text", .string(ReturnReason.describe(r.reason))),
+      ("amount", .string(InvoiceRenderer.plain(r.amount.amount, r.amount.currency))), ("reversed", .bool(r.reversed)),
     ])
   }
 
@@ -215,6 +230,7 @@ public enum CashRenderer {
       if a.writeOff > .zero { row("overpayment written off", "", a.writeOff, .zero) }
       if a.credit > .zero { row("credit on account", "", a.credit, .zero) }
       if a.unapplied > .zero { row("unapplied", "", a.unapplied, .zero) }
+      if let back = a.returnOf { row(back.reversed ? "return, application reversed" : "return, not applied", a.suggestions.joined(separator: ";"), a.amount, .zero) }
     }
     return out
   }

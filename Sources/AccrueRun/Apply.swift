@@ -210,7 +210,7 @@ extension Dataset {
     let dates = Dictionary(journal.runs.map { ($0.number, $0.asOf) }, uniquingKeysWith: { a, _ in a })
     let before = journal.receivables.filter { (dates[$0.run] ?? asOf) < asOf }
     let issues = d.addReceivables(before, ledgerPath: ledgerPath, custom: Dataset.invoiceCustomDefaults(plan))
-    d.recordJournalPayments(journal.postedPayments)
+    d.recordJournal(journal.cashEvents)
     // Interest already charged: through the day of the run that charged it, on each invoice its reminder covered.
     let covered = Dictionary(journal.sentReminders.map { ($0.key, $0.invoices) }, uniquingKeysWith: { a, _ in a })
     for f in journal.fees where f.kind == .interest {

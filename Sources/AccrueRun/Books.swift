@@ -39,7 +39,11 @@ enum Books {
   /// `account credit applied oldest first`: credit on account (the ledger's and this run's payments') pays the
   /// customers' oldest open invoices; the uses join the run's cash applications and count as paid for dunning.
   static func useCredit(_ r: inout CashResult, data d: inout Dataset, journal: Journal?, plan: ExecutablePlan, asOf: CivilDate) {
-    let credit = CreditBook.balances(history: journal?.postedPayments ?? [], run: r.applications)
+    // A payment returned (by an earlier run or this one) leaves no credit: it is taken back.
+    var returned = journal?.reversedPayments() ?? []
+    for a in r.applications { if let back = a.returnOf, back.reversed { returned.insert(back.original) } }
+    let history = (journal?.postedPayments ?? []).filter { !returned.contains($0.key) }
+    let credit = CreditBook.balances(history: history, run: r.applications)
     let uses = CreditBook.use(credit, data: d, asOf: asOf, rule: plan.creditUseRule)
     guard !uses.isEmpty else { return }
     var used = r

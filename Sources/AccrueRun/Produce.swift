@@ -47,10 +47,13 @@ public enum Produce {
           OutputOrder.sortInvoices(&out.billing.invoices)
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
-          let applied = journal?.postedPayments.map(JournalItem.cashApplication) ?? []
+          let applied = journal?.cashEvents ?? []
           var r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: applied, explanations: explanations)
           // Collections sees this cash even when only reminders are shown; credit on account is used after it.
-          if steps.contains(where: { $0.stage == .collections }) || plan.creditUse == .oldestFirst { d.recordPayments(r) }
+          if steps.contains(where: { $0.stage == .collections }) || plan.creditUse == .oldestFirst {
+            d.recordPayments(r)
+            d.recordReturns(r, journal: journal)
+          }
           if plan.creditUse == .oldestFirst { Books.useCredit(&r, data: &d, journal: journal, plan: plan, asOf: asOf) }
           if step.shown { out.cash = r }
         case .collections:

@@ -52,7 +52,7 @@ struct LedgerExportTests {
   /// applied, 4.00 written off, 6.00 discount on NW-2026-00001), p2 (c1, 2026-11-25: 80.00 EUR, 50.00 on
   /// NW-2026-00002 and 30.00 on account) and p3 (c1, 2026-11-28: 40.00 USD on INV-OLD-7, an invoice Accrue did not
   /// issue), sends a reminder on NW-2026-00001 whose step charges a 15.00 USD late fee, and bills that fee on the
-  /// debit note NWD-2026-00001.
+  /// debit note NWD-2026-00001; p4 (c2, 25.00 USD, held) is returned by r4 (MD06) before anything applied it.
   static func sampleLedger() throws -> String {
     let dir = TemporaryPaths.make("ledger-export")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -93,6 +93,11 @@ struct LedgerExportTests {
       payment("p3", customer: "c1", date: "2026-11-28", currency: .USD, amount: "40.00", [("INV-OLD-7", "40.00", "0", "0")]),
       .reminder(reminder),
       .invoice(IssuedInvoice(key: note.key, date: day("2026-12-01"), customer: "c1")),
+      payment("p4", customer: "c2", date: "2026-11-26", currency: .USD, amount: "25.00", status: .exception, []),
+      .paymentReturn(
+        PaymentReturn(
+          key: "payment:r4", original: "payment:p4", date: day("2026-11-29"), customer: "c2", amount: Money(amount: f("25.00"), currency: .USD),
+          reason: "MD06", source: "statements/nov.xml:40", reversed: false)),
     ]
     let run2 = LedgerRecord(
       run: 2, asOf: day("2026-12-01"), folder: "run-0002-2026-12-01", items: items, documents: [note], fees: [fee],
@@ -107,8 +112,14 @@ struct LedgerExportTests {
   func tables() throws {
     let dir = try Self.sampleLedger()
     let e = try LedgerStore.openForReading(stateDir: dir).export()
-    #expect(e.tables.map(\.name) == ["invoices", "invoice_lines", "invoice_taxes", "payments", "applications", "fees", "reminders", "runs"])
-    #expect(e.lastRun == 2 && e.asOf == Self.day("2026-12-01") && e.ledgerSchemaVersion == 1)
+    #expect(e.tables.map(\.name) == [
+      "invoices", "invoice_lines", "invoice_taxes", "payments", "applications", "payment_returns", "fees", "reminders", "runs",
+    ])
+    #expect(e.lastRun == 2 && e.asOf == Self.day("2026-12-01") && e.ledgerSchemaVersion == 2)
+    #expect(Self.table(e, "payment_returns").rows == [
+      [.text("r4"), .text("p4"), .date("2026-11-29"), .text("c2"), .text("USD"), .decimal("25.00"), .text("MD06"), .boolean(false),
+       .text("statements/nov.xml:40"), .integer(2)]
+    ])
     let invoices = Self.table(e, "invoices")
     #expect(invoices.rows.map { $0[1] } == [.text("NW-2026-00001"), .text("NW-2026-00002"), .text("NW-2026-00003"), .text("NWD-2026-00001")])
     #expect(invoices.rows[0][11...13] == [.decimal("100.00"), .decimal("19.00"), .decimal("119.00")])
@@ -220,7 +231,7 @@ struct LedgerExportTests {
     #expect(eur.entries.map(\.balance) == ["50.00", "0.00", "-30.00", "-10.00", "-30.00", "-10.00"].map(Self.f))
     #expect(eur.openBalance == .zero && eur.creditOnAccount == Self.f("10.00") && eur.balanceDue == Self.f("-10.00"))
     let payments = Self.table(try LedgerStore.openForReading(stateDir: dir).export(), "payments").rows
-    #expect(payments.map { $0[1] } == [.text("payment"), .text("payment"), .text("payment"), .text("credit_use")])
+    #expect(payments.map { $0[1] } == [.text("payment"), .text("payment"), .text("payment"), .text("payment"), .text("credit_use")])
   }
 
   @Test("--as-of leaves out what is dated after it; an unknown customer is nil; the customers are listed")

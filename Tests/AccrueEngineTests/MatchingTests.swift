@@ -573,7 +573,7 @@ struct MatchingReviewTests {
     #expect(r.applications.first.map(Cash.applied) == ["ID-07-099=100.00"])
   }
 
-  @Test("a reversal of an incoming payment (a debit) goes to the reversals queue, not silently away")
+  @Test("a reversal of an incoming payment (a debit) goes to the returns queue, not silently away")
   func debitReversal() throws {
     let p = try Run.plan(Cash.rules)
     let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices])
@@ -583,7 +583,9 @@ struct MatchingReviewTests {
     let (data, issues) = Dataset.load(folder: dir, plan: p)
     try #require(issues.isEmpty, "\(issues)")
     let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
-    #expect(r.applications.map(\.queue) == ["reversals"])
+    // Taking money back, it is a return: with no payment to link it to, held with the reason (docs/data.md).
+    #expect(r.applications.map(\.queue) == ["returns"])
+    #expect(r.applications.first?.reason?.hasPrefix("returns 83.30 USD, but no payment of 83.30 USD booked on or before 2026-11-02") == true)
     #expect(r.ignored == 0)
   }
 

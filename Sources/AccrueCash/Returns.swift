@@ -1,0 +1,159 @@
+import AccrueCore
+import AccrueModel
+
+/// Returns and reversals that take money back (a SEPA return or reject, a reversed credit: negative amounts),
+/// each linked to the payment it returns (docs/data.md, "Returns linked to their original"): among this run's
+/// payments and those the ledger records, a credit of the same currency and the same absolute amount booked on
+/// or before it, found by (in order) the same end-to-end id, the same mandate id, the same bank reference quoted
+/// in the return's text, the same payer account; ties broken by the latest booking date. Several equally good
+/// candidates, or none: held in the `returns` queue with a reason naming them, never guessed.
+struct ReturnLinks {
+  enum Outcome: Equatable {
+    /// The original (a payment index) and what linked it ("its end-to-end id E2E-1").
+    case linked(original: Int, by: String)
+    /// Not linked: why, in words.
+    case held(String)
+  }
+
+  /// Each return's outcome, by payment index.
+  var outcomes: [Int: Outcome] = [:]
+  /// Originals the ledger does not record yet (this run's) that a return takes back: original → return.
+  var returnedInRun: [Int: Int] = [:]
+
+  /// Whether a statement entry takes money back as a return or a reversal of a payment received.
+  static func takesMoneyBack(_ t: BankTransaction) -> Bool { (t.isReturn || t.reversal) && t.amount < .zero }
+
+  /// No returns.
+  init() {}
+
+  /// `done`: the keys the ledger records; `returnedBefore`: the originals the ledger's returns already link.
+  init(_ payments: [Payment], asOf: CivilDate, done: Set<String>, returnedBefore: Set<String>) {
+    var returns: [Int] = []
+    var byAmount: [String: [Int]] = [:]
+    for (pi, p) in payments.enumerated() {
+      let t = p.transaction
+      if Self.takesMoneyBack(t) {
+        if t.bookingDate <= asOf, !done.contains("payment:" + p.id) { returns.append(pi) }
+      } else if t.amount > .zero, !returnedBefore.contains("payment:" + p.id) {
+        byAmount[Self.amountKey(t.amount, t.currency), default: []].append(pi)
+      }
+    }
+    guard !returns.isEmpty else { return }
+    // Earlier returns first (then by id): each original is returned once, whatever the order of the rows.
+    returns.sort {
+      let (a, b) = (payments[$0], payments[$1])
+      if a.transaction.bookingDate != b.transaction.bookingDate { return a.transaction.bookingDate < b.transaction.bookingDate }
+      return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+    }
+    var claimed = Set<Int>()
+    for ri in returns {
+      let r = payments[ri].transaction
+      let back = Fixed.zero.subtracting(r.amount) ?? .zero
+      let pool = (byAmount[Self.amountKey(back, r.currency)] ?? []).filter {
+        !claimed.contains($0) && payments[$0].transaction.bookingDate <= r.bookingDate
+      }
+      let outcome = Self.link(ri, pool: pool, payments)
+      outcomes[ri] = outcome
+      if case .linked(let o, _) = outcome {
+        claimed.insert(o)
+        if !done.contains("payment:" + payments[o].id) { returnedInRun[o] = ri }
+      }
+    }
+  }
+
+  static func amountKey(_ amount: Fixed, _ currency: Currency) -> String { currency.code + " " + amount.description }
+
+  /// The ways a return names its original, in order: each a description and a test of a candidate.
+  static func tests(_ r: BankTransaction) -> [(String, (BankTransaction) -> Bool)] {
+    let text = r.remittance + " " + r.reference
+    let account = normalized(r.counterpartyAccount)
+    return [
+      ("its end-to-end id \(r.endToEndID)", { !r.endToEndID.isEmpty && $0.endToEndID == r.endToEndID }),
+      ("its mandate id \(r.mandateID)", { !r.mandateID.isEmpty && $0.mandateID == r.mandateID }),
+      ("its bank reference, quoted in the return's text", { $0.bankReference.count >= 4 && text.contains($0.bankReference) }),
+      ("its payer account \(r.counterpartyAccount)", { !account.isEmpty && normalized($0.counterpartyAccount) == account }),
+    ]
+  }
+
+  /// An account number without spaces, in capitals (IBANs are written in groups of four).
+  static func normalized(_ s: String) -> String { String(s.filter { $0 != " " }).uppercased() }
+
+  /// The one best candidate of the first test any candidate passes, or why there is none.
+  static func link(_ ri: Int, pool: [Int], _ payments: [Payment]) -> Outcome {
+    let r = payments[ri].transaction
+    let back = Money(amount: Fixed.zero.subtracting(r.amount) ?? .zero, currency: r.currency).formatted(grouping: true)
+    func names(_ list: [Int]) -> String {
+      list.map { "\(payments[$0].id) (\(payments[$0].transaction.bookingDate))" }.sorted().joined(separator: ", ")
+    }
+    for (what, test) in tests(r) {
+      let found = pool.filter { test(payments[$0].transaction) }
+      guard let latest = found.map({ payments[$0].transaction.bookingDate }).max() else { continue }
+      let best = found.filter { payments[$0].transaction.bookingDate == latest }
+      if best.count == 1 { return .linked(original: best[0], by: what) }
+      return .held(
+        "returns \(back), but \(best.count) payments booked on \(latest) have the same \(what.dropFirst(4)): \(names(best)); "
+          + "Accrue does not guess: find the one it returns and reverse it by hand")
+    }
+    if pool.isEmpty {
+      return .held(
+        "returns \(back), but no payment of \(back) booked on or before \(r.bookingDate) is among this run's payments or those the "
+          + "ledger records (the ledger finds its payments through their statements: keep the original's statement in the data folder)")
+    }
+    return .held(
+      "returns \(back); payments of that amount booked on or before \(r.bookingDate): \(names(pool)), but none has the same "
+        + "end-to-end id, mandate id, bank reference or payer account: find the one it returns and reverse it by hand")
+  }
+}
+
+extension ReturnLinks {
+  /// A held return's or returned original's application made what the link says: the return's reason names its
+  /// original and what was reversed, and carries the event the ledger records (`returnOf`); an original of this
+  /// run says it is not applied. `posted`: the payments the ledger records, by key.
+  func complete(_ a: inout CashApplication, payment pi: Int, _ payments: [Payment], posted: [String: PostedPayment]) {
+    if let ri = returnedInRun[pi] {
+      let r = payments[ri].transaction
+      a.reason = "returned on \(r.bookingDate) by payment \(payments[ri].id) (\(ReturnReason.describe(r.returnReason))): not applied"
+      return
+    }
+    guard let outcome = outcomes[pi] else { return }
+    guard case .linked(let o, let by) = outcome else {
+      if case .held(let why) = outcome { a.reason = why }
+      return
+    }
+    let r = payments[pi].transaction
+    let original = payments[o]
+    let key = "payment:" + original.id
+    let amount = Money(amount: original.transaction.amount, currency: original.transaction.currency)
+    let head = "payment \(original.id) of \(amount.formatted(grouping: true))"
+    let why = ReturnReason.describe(r.returnReason)
+    var reversed = false
+    var customer = ""
+    if let p = posted[key] {
+      customer = p.customer
+      let invoices = p.settlements.map(\.invoice)
+      if p.status?.postsAllocations == true, !invoices.isEmpty || p.credit > .zero {
+        reversed = true
+        var what: [String] = []
+        if !invoices.isEmpty {
+          let list = invoices.joined(separator: ", ")
+          what.append("its application to \(list) reversed, \(list) open again")
+        }
+        if p.credit > .zero { what.append("the credit of \(Money(amount: p.credit, currency: amount.currency).formatted(grouping: true)) it left on account taken back") }
+        a.reason = "\(head) returned on \(r.bookingDate) (\(why)): " + what.joined(separator: "; ")
+        a.suggestions = invoices
+      } else {
+        a.reason = "\(head) returned on \(r.bookingDate) (\(why)): it was not applied (\(p.status?.rawValue ?? "unknown status")), nothing to reverse"
+      }
+    } else {
+      a.reason = "returns \(head) booked on \(original.transaction.bookingDate) (\(why)), which this run does not apply"
+    }
+    a.reason = (a.reason ?? "") + "; linked by \(by)"
+    a.customer = customer.isEmpty ? nil : customer
+    // Accounted for by the event: nothing of it waits as unapplied cash.
+    a.unapplied = .zero
+    a.returnOf = PaymentReturn(
+      key: a.key, original: key, date: r.bookingDate, customer: customer,
+      amount: Money(amount: Fixed.zero.subtracting(r.amount) ?? .zero, currency: r.currency), reason: r.returnReason, source: r.source,
+      reversed: reversed)
+  }
+}

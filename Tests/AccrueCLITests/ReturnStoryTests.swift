@@ -1,0 +1,196 @@
+import AccrueCLI
+import AccrueLedger
+import AccrueModel
+import AccrueTestSupport
+import Foundation
+import Testing
+
+/// A direct debit or transfer the bank returns: linked to the payment it returns, that payment not applied (same
+/// run) or its application reversed (an earlier run: the invoice reopens, the exceptions say why, the ledger
+/// records the return once, dunning sees the invoice again).
+@Suite("Returned payments, end to end")
+struct ReturnStoryTests {
+  static let rules = """
+    currency EUR
+
+    cadence standard "Standard" {
+      currency EUR
+      step first "First reminder" 7 days after due {
+        send email "overdue-1"
+      }
+    }
+
+    match by_number "Invoice number in the text" {
+      currency EUR
+      reference pattern /INV-[0-9]+/ in remittance
+      candidates open invoices of any customer, same currency
+      allocate exact single
+      on overpayment beyond tolerance: credit on account
+      confidence auto
+    }
+
+    """
+
+  /// A credit of 1,200.00 EUR for INV-1 (end-to-end id E2E-1), booked 2026-11-20.
+  static let november = """
+    :20:STARTUMS
+    :25:10020030/1234567890
+    :28C:00045/001
+    :60F:C261101EUR5000,00
+    :61:2611201120C1200,00NTRFNONREF//BANK-81
+    :86:166?00SEPA-UEBERWEISUNG?20EREF+E2E-1?21SVWZ+INV-1?31DE12500105170648489890?32Kaffeeroesterei Bohn GmbH
+    :62F:C261120EUR6200,00
+    -
+
+    """
+
+  /// Its return on 2026-11-28 (GVC 159, AC04), quoting the same end-to-end id; `amount` to make one that links nothing.
+  static func returned(_ amount: String = "1200,00") -> String {
+    """
+    :20:STARTUMS
+    :25:10020030/1234567890
+    :28C:00046/001
+    :60F:C261120EUR6200,00
+    :61:2611281128D\(amount)NRTIKREF+//BANK-92
+    :86:159?00RETOURE?20EREF+E2E-1?22SVWZ+RETOURE AC04 KONTO ERLOSCHEN?31DE12500105170648489890?32Kaffeeroesterei Bohn GmbH
+    :62F:C261128EUR5000,00
+    -
+
+    """
+  }
+
+  /// A rules file and a data folder (one customer, INV-1 of 1,200.00 EUR due 2026-11-15) with the statements given.
+  static func folder(
+    _ name: String, statements: [String: String], rules: String = rules,
+    invoices: String = "INV-1,c1,,2026-11-01,2026-11-15,EUR,1200.00,open\n"
+  ) throws -> String {
+    let base = TemporaryPaths.make(name)
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: base + "/data/statements", withIntermediateDirectories: true)
+    try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name,email\nc1,Kaffeeroesterei Bohn GmbH,ap@bohn.example\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try ("id,customer,contract,issue_date,due_date,currency,amount,status\n" + invoices)
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    for (file, text) in statements { try text.write(toFile: base + "/data/statements/" + file, atomically: true, encoding: .utf8) }
+    return base
+  }
+
+  static func apply(_ base: String, _ date: String) -> (Int32, String, String) {
+    CLITests.run([
+      "apply", "--rules", base + "/rules.accrue", "--data", base + "/data", "--as-of", date, "--state", base + "/state", "--out", base + "/out",
+    ])
+  }
+
+  static func rows(_ path: String) throws -> [[String: String]] { try LedgerStoryTests.rows(path) }
+
+  @Test("a return in the same run as its original: the original is not applied, both wait in the returns queue, the pair is recorded")
+  func sameRun() throws {
+    let base = try Self.folder("returns-same-run", statements: ["nov.sta": Self.november, "dec.sta": Self.returned()])
+    let (status, out, err) = Self.apply(base, "2026-11-30")
+    try #require(status == 0, "\(err)")
+    #expect(out.contains("2 payments: 0 applied automatically"))
+    let held = try Self.rows(base + "/out/run-0001-2026-11-30/exceptions.csv")
+    #expect(held.map { $0["queue"]! } == ["returns", "returns"])
+    let original = try #require(held.first { $0["amount"] == "1200.00" })
+    let back = try #require(held.first { $0["amount"] == "-1200.00" })
+    #expect(original["reason"] == "returned on 2026-11-28 by payment \(back["payment"]!) (AC04 account closed): not applied")
+    #expect(back["reason"] == "returns payment \(original["payment"]!) of 1,200.00 EUR booked on 2026-11-20 (AC04 account closed), which this run does not apply; linked by its end-to-end id E2E-1")
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    #expect(journal.paymentReturns.map { "\($0.key) \($0.original) \($0.reversed) \($0.reason)" } == ["\(back["key"]!) \(original["key"]!) false AC04"])
+    // Nothing was applied, so nothing reopens: the invoice was never closed, and it is dunned as any open invoice.
+    #expect(journal.reversedPayments().isEmpty)
+  }
+
+  @Test("a return of a payment an earlier apply applied: the invoice reopens, the exceptions say why, recorded once, dunned next run")
+  func earlierRun() throws {
+    let base = try Self.folder("returns-earlier-run", statements: ["nov.sta": Self.november])
+    let (s1, o1, e1) = Self.apply(base, "2026-11-25")
+    try #require(s1 == 0, "\(e1)")
+    #expect(o1.contains("1 payment: 1 applied automatically in full"))
+    try Self.returned().write(toFile: base + "/data/statements/dec.sta", atomically: true, encoding: .utf8)
+    let original = try #require(try Self.rows(base + "/out/run-0001-2026-11-25/cash_applications.csv").first)
+    // Planned before it is applied (the ledger read): --explain on the return says what it returns and why.
+    let (_, listed, _) = CLITests.run([
+      "plan", "--rules", base + "/rules.accrue", "--data", base + "/data", "--as-of", "2026-11-30", "--state", base + "/state",
+      "--only", "matches",
+    ])
+    // The only payment of the plan: the return (the original is recorded).
+    let keys = listed.components(separatedBy: "\n").filter { $0.hasPrefix("+ match ") }.map { String($0.dropFirst("+ match ".count)) }
+    try #require(keys.count == 1)
+    let back = keys[0]
+    let (_, explained, _) = CLITests.run([
+      "plan", "--rules", base + "/rules.accrue", "--data", base + "/data", "--as-of", "2026-11-30", "--state", base + "/state",
+      "--explain", back,
+    ])
+    #expect(explained.contains("its application to INV-1 reversed, INV-1 open again"))
+    #expect(explained.contains("returns \(original["key"]!) (AC04 account closed): its application reversed"))
+
+    let (s2, o2, e2) = Self.apply(base, "2026-11-30")
+    try #require(s2 == 0, "\(e2)")
+    #expect(o2.contains("1 reminder (0 actions); 1 payment: 0 applied automatically in full (0.0%), 0 suggested, 1 exception"))
+    let run2 = base + "/out/run-0002-2026-11-30/"
+    let held = try Self.rows(run2 + "exceptions.csv")
+    try #require(held.count == 1)
+    #expect(held[0]["key"] == back)
+    #expect(held[0]["queue"] == "returns" && held[0]["customer"] == "c1" && held[0]["candidates"] == "INV-1")
+    #expect(held[0]["reason"] == "payment \(original["payment"]!) of 1,200.00 EUR returned on 2026-11-28 (AC04 account closed): its application to INV-1 reversed, INV-1 open again; linked by its end-to-end id E2E-1")
+    let cash = try Self.rows(run2 + "cash_applications.csv")
+    #expect(cash.map { "\($0["kind"]!) \($0["invoice"]!) \($0["amount"]!)" } == ["return, application reversed INV-1 -1200.00"])
+    // The JSON says what it returned and why.
+    let apps = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run2 + "cash_applications.json"))) as? [[String: Any]])
+    let link = apps.first?["returns"] as? [String: Any]
+    #expect(link?["original"] as? String == original["key"] && link?["reason_text"] as? String == "AC04 account closed" && link?["reversed"] as? Bool == true)
+    // The ledger holds the return; applying again for the date changes nothing.
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    #expect(journal.paymentReturns.map { "\($0.original) \($0.reversed) \($0.amount)" } == ["\(original["key"]!) true 1200.00 EUR"])
+    let (s3, o3, _) = Self.apply(base, "2026-11-30")
+    #expect(s3 == 0 && o3.hasPrefix("Nothing new as of 2026-11-30"))
+    // The run that reversed it sees INV-1 open again and dunns it; the next run neither dunns it twice nor reverses
+    // the payment twice.
+    #expect(try Self.rows(run2 + "reminders.csv").map { $0["key"]! } == ["INV-1/standard/first"])
+    let (s4, o4, e4) = Self.apply(base, "2026-12-01")
+    try #require(s4 == 0, "\(e4)")
+    #expect(o4.hasPrefix("Nothing new as of 2026-12-01"))
+    #expect(try LedgerStore.read(stateDir: base + "/state").paymentReturns.count == 1)
+    // Aging and the customer's statement agree: 1,200.00 open.
+    let (_, aging, _) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", "2026-12-01", "--state", base + "/state"])
+    #expect(aging.contains("c1        Kaffeeroesterei Bohn GmbH     0.00  1,200.00"))
+    let (_, shown, _) = CLITests.run(["ledger", "show", "c1", "--state", base + "/state"])
+    #expect(shown.contains("Payment returned by the bank (AC04 account closed): its application to INV-1 reversed"))
+  }
+
+  @Test("a return that links to no payment: held in the returns queue with the reason, nothing reversed")
+  func unlinked() throws {
+    let base = try Self.folder("returns-unlinked", statements: ["nov.sta": Self.november])
+    try #require(Self.apply(base, "2026-11-25").0 == 0)
+    try Self.returned("1100,00").write(toFile: base + "/data/statements/dec.sta", atomically: true, encoding: .utf8)
+    let (status, _, err) = Self.apply(base, "2026-11-30")
+    try #require(status == 0, "\(err)")
+    let held = try Self.rows(base + "/out/run-0002-2026-11-30/exceptions.csv")
+    #expect(held.map { $0["queue"]! } == ["returns"])
+    #expect(held.first?["reason"]?.hasPrefix("returns 1,100.00 EUR, but no payment of 1,100.00 EUR booked on or before 2026-11-28") == true)
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    #expect(journal.paymentReturns.isEmpty && journal.reversedPayments().isEmpty)
+  }
+
+  @Test("a returned payment whose credit on account was used meanwhile: the credit is taken back and the customer owes it")
+  func creditUsedThenReturned() throws {
+    let rules = Self.rules.replacingOccurrences(of: "currency EUR\n\ncadence", with: "currency EUR\naccount credit applied oldest first\n\ncadence")
+    let base = try Self.folder(
+      "returns-credit", statements: ["nov.sta": Self.november], rules: rules,
+      invoices: "INV-1,c1,,2026-11-01,2026-11-15,EUR,1000.00,open\nINV-2,c1,,2026-11-02,2026-11-16,EUR,200.00,open\n")
+    let (s1, o1, e1) = Self.apply(base, "2026-11-25")
+    try #require(s1 == 0, "\(e1)")
+    #expect(o1.contains("200.00 EUR of credit on account used on 1 invoice"))
+    try Self.returned().write(toFile: base + "/data/statements/dec.sta", atomically: true, encoding: .utf8)
+    let (s2, _, e2) = Self.apply(base, "2026-11-30")
+    try #require(s2 == 0, "\(e2)")
+    let held = try Self.rows(base + "/out/run-0002-2026-11-30/exceptions.csv")
+    #expect(held.first?["reason"]?.contains("its application to INV-1 reversed, INV-1 open again; the credit of 200.00 EUR it left on account taken back") == true)
+    // INV-2 stays paid by the credit; the customer owes INV-1 and the 200.00 used: 1,200.00.
+    let (_, aging, _) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", "2026-12-01", "--state", base + "/state"])
+    #expect(aging.contains("1,000.00      0.00  -200.00     1,200.00"))
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
+}
