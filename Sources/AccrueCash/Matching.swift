@@ -42,7 +42,10 @@ public enum CashApplicationRun {
       default: break
       }
     }
-    let links = ReturnLinks(payments, asOf: asOf, done: done, returnedBefore: returnedBefore)
+    // The ledger's payments whose statement is no longer in the data folder join the candidates (by the trace the
+    // ledger kept), after this run's payments: a return's original is found by index in `candidates`.
+    let candidates = ReturnLinks.candidates(payments, posted: posted, asOf: asOf)
+    let links = ReturnLinks(candidates, asOf: asOf, done: done, returnedBefore: returnedBefore)
     let intake = PaymentIntake(payments, asOf: asOf, done: done, returns: links)
     (out.alreadyApplied, out.ignored) = (intake.alreadyApplied, intake.ignored)
     let (slots, held, toMatch) = (intake.slots, intake.held, intake.toMatch)
@@ -52,7 +55,7 @@ public enum CashApplicationRun {
     payments.withUnsafeBufferPointer { buf in
       for h in held {
         var a = Matcher.held(PaymentView(buf, h.payment), queue: h.queue, reason: h.reason)
-        if h.queue == "returns" { links.complete(&a, payment: h.payment, payments, posted: posted) }
+        if h.queue == "returns" { links.complete(&a, payment: h.payment, candidates, posted: posted) }
         results[Int(slots[h.payment])] = a
       }
     }

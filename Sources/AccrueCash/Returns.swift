@@ -63,6 +63,25 @@ struct ReturnLinks {
 
   static func amountKey(_ amount: Fixed, _ currency: Currency) -> String { currency.code + " " + amount.description }
 
+  /// The payments a return may return: this run's, then (only when this run has a return) the ledger's payments
+  /// that are not among them, made from what the ledger kept of each (date, amount, trace at the bank).
+  static func candidates(_ payments: [Payment], posted: [String: PostedPayment], asOf: CivilDate) -> [Payment] {
+    guard payments.contains(where: { takesMoneyBack($0.transaction) && $0.transaction.bookingDate <= asOf }) else { return payments }
+    let here = Set(payments.lazy.map { "payment:" + $0.id })
+    var more: [Payment] = []
+    for (key, p) in posted where !here.contains(key) {
+      guard let amount = p.amount, amount.amount > .zero else { continue }
+      var t = BankTransaction(
+        bookingDate: p.date, valueDate: nil, amount: amount.amount, currency: amount.currency, source: "the ledger (\(key))")
+      if let trace = p.trace {
+        (t.endToEndID, t.mandateID, t.bankReference, t.counterpartyAccount) = (trace.endToEndID, trace.mandateID, trace.bankReference, trace.payerAccount)
+      }
+      more.append(Payment(id: String(key.dropFirst("payment:".count)), transaction: t))
+    }
+    more.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+    return payments + more
+  }
+
   /// The ways a return names its original, in order: each a description and a test of a candidate.
   static func tests(_ r: BankTransaction) -> [(String, (BankTransaction) -> Bool)] {
     let text = r.remittance + " " + r.reference
@@ -97,7 +116,7 @@ struct ReturnLinks {
     if pool.isEmpty {
       return .held(
         "returns \(back), but no payment of \(back) booked on or before \(r.bookingDate) is among this run's payments or those the "
-          + "ledger records (the ledger finds its payments through their statements: keep the original's statement in the data folder)")
+          + "ledger records; find the payment it returns and reverse it by hand")
     }
     return .held(
       "returns \(back); payments of that amount booked on or before \(r.bookingDate): \(names(pool)), but none has the same "

@@ -133,10 +133,15 @@ enum LedgerSchema {
     ) WITHOUT ROWID;
     """
 
-  /// Version 2: returned payments linked to the payment each returns (`payment_returns`), an event of its own:
+  /// Version 2: each payment's trace at its bank (end-to-end id, mandate, bank reference, payer account; NULL when
+  /// none was given or the payment was recorded by version 1), and returned payments linked to the payment each returns (`payment_returns`), an event of its own:
   /// its key is among the items (exactly once), the original is returned at most once, and when `reversed` the
   /// original's applications no longer count (its invoices reopen by what it settled, its credit is taken back).
   static let v2 = """
+    ALTER TABLE payments ADD COLUMN end_to_end_id TEXT;
+    ALTER TABLE payments ADD COLUMN mandate_id TEXT;
+    ALTER TABLE payments ADD COLUMN bank_reference TEXT;
+    ALTER TABLE payments ADD COLUMN payer_account TEXT;
     CREATE TABLE payment_returns (
       key TEXT PRIMARY KEY REFERENCES items(key),
       original TEXT NOT NULL UNIQUE REFERENCES items(key),

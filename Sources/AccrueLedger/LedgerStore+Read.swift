@@ -34,7 +34,9 @@ extension LedgerStore {
       reminders[key] = (r[1].text ?? "", r[2].text ?? "", r[3].integer != 0, invoices)
     }
     var payments: [String: [SQLValue]] = [:]
-    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied FROM payments") {
+    let traced = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'end_to_end_id'").isEmpty
+    let traceColumns = traced ? ", end_to_end_id, mandate_id, bank_reference, payer_account" : ""
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns) FROM payments") {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
@@ -86,6 +88,9 @@ extension LedgerStore {
       p.credit = f(r[5])
       p.overpaymentWrittenOff = f(r[6])
       p.unapplied = f(r[7])
+    }
+    if let r, r.count >= 12, r[8] != .null {
+      p.trace = PaymentTrace(endToEndID: r[8].text ?? "", mandateID: r[9].text ?? "", bankReference: r[10].text ?? "", payerAccount: r[11].text ?? "")
     }
     return p
   }

@@ -55,7 +55,10 @@ extension LedgerStore {
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
     let payment = try db.prepare(
-      "INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      """
+      INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
+        payer_account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+      """)
     let application = try db.prepare(
       """
       INSERT INTO applications (payment, position, invoice, currency, places, settled, applied, written_off, discount, paid_before)
@@ -80,7 +83,7 @@ extension LedgerStore {
           .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
-        ])
+        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null]))
         for (k, s) in p.settlements.enumerated() {
           func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
           try application.run([

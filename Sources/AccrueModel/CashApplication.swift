@@ -126,6 +126,8 @@ public struct CashApplication: Sendable {
   /// A return linked to the payment it returns: recorded as that event (`JournalItem.paymentReturn`), not as a
   /// payment applied.
   public var returnOf: PaymentReturn?
+  /// How the bank identified the payment, recorded with it in the ledger (`PostedPayment.trace`).
+  public var trace: PaymentTrace?
 
   /// Holds nothing on the heap: stands in for an application moved elsewhere.
   public static let placeholder = CashApplication(
@@ -152,6 +154,7 @@ public struct CashApplication: Sendable {
     p.credit = credit
     p.overpaymentWrittenOff = writeOff
     p.unapplied = unapplied
+    p.trace = trace
     return .cashApplication(p)
   }
 

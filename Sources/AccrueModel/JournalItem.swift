@@ -112,6 +112,9 @@ public struct PostedPayment: Sendable, Hashable {
   public var credit: Fixed = .zero
   public var overpaymentWrittenOff: Fixed = .zero
   public var unapplied: Fixed = .zero
+  /// How the bank identified the payment (nil: none given, or a ledger written before schema version 2): a
+  /// return that arrives later is linked to it by these even when its statement is no longer in the data folder.
+  public var trace: PaymentTrace?
 
   /// One invoice's share: what the payment settled on it (applied, written off, discount taken) and the invoice's
   /// amount paid before it, written with `places` decimals.
@@ -249,4 +252,25 @@ public struct Journal: Sendable {
   /// The 1-based line of the first whole line that does not read (nil: none; an unfinished last line is a run
   /// cut short by a crash, not damage).
   public var damagedLine: Int?
+}
+
+/// What identifies a payment at its bank, kept with it in the ledger to link a later return to it.
+public struct PaymentTrace: Sendable, Hashable {
+  public var endToEndID: String
+  public var mandateID: String
+  public var bankReference: String
+  public var payerAccount: String
+
+  public init(endToEndID: String, mandateID: String, bankReference: String, payerAccount: String) {
+    self.endToEndID = endToEndID
+    self.mandateID = mandateID
+    self.bankReference = bankReference
+    self.payerAccount = payerAccount
+  }
+
+  /// The trace of a statement entry; nil when it has none of the four.
+  public init?(_ t: BankTransaction) {
+    guard !(t.endToEndID.isEmpty && t.mandateID.isEmpty && t.bankReference.isEmpty && t.counterpartyAccount.isEmpty) else { return nil }
+    self.init(endToEndID: t.endToEndID, mandateID: t.mandateID, bankReference: t.bankReference, payerAccount: t.counterpartyAccount)
+  }
 }

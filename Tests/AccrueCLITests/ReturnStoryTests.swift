@@ -160,6 +160,26 @@ struct ReturnStoryTests {
     #expect(shown.contains("Payment returned by the bank (AC04 account closed): its application to INV-1 reversed"))
   }
 
+  @Test("a return whose original's statement is gone from the data folder: linked by the trace the ledger kept, reversed")
+  func originalStatementGone() throws {
+    let base = try Self.folder("returns-statement-gone", statements: ["nov.sta": Self.november])
+    let (s1, _, e1) = Self.apply(base, "2026-11-25")
+    try #require(s1 == 0, "\(e1)")
+    let original = try #require(try Self.rows(base + "/out/run-0001-2026-11-25/cash_applications.csv").first)
+    let posted = try LedgerStore.read(stateDir: base + "/state").postedPayments
+    #expect(posted.map(\.trace) == [PaymentTrace(endToEndID: "E2E-1", mandateID: "", bankReference: "BANK-81", payerAccount: "DE12500105170648489890")])
+    // November's statement is archived; December's holds only the return.
+    try FileManager.default.removeItem(atPath: base + "/data/statements/nov.sta")
+    try Self.returned().write(toFile: base + "/data/statements/dec.sta", atomically: true, encoding: .utf8)
+    let (s2, _, e2) = Self.apply(base, "2026-11-30")
+    try #require(s2 == 0, "\(e2)")
+    let held = try Self.rows(base + "/out/run-0002-2026-11-30/exceptions.csv")
+    #expect(held.map { $0["reason"]! } == [
+      "payment \(original["payment"]!) of 1,200.00 EUR returned on 2026-11-28 (AC04 account closed): its application to INV-1 reversed, INV-1 open again; linked by its end-to-end id E2E-1"
+    ])
+    #expect(try LedgerStore.read(stateDir: base + "/state").paymentReturns.map(\.reversed) == [true])
+  }
+
   @Test("a return that links to no payment: held in the returns queue with the reason, nothing reversed")
   func unlinked() throws {
     let base = try Self.folder("returns-unlinked", statements: ["nov.sta": Self.november])
