@@ -61,7 +61,7 @@ extension CheckerState {
       ("files", "files \"\(name)-*.csv\""), ("date", "date \"Booking date\" as \"DD.MM.YYYY\""),
       ("amount", "amount \"Amount\" (or: credit \"Credit\", debit \"Debit\")"), ("currency", "currency EUR (or: currency \"Currency\")"),
     ] where stated[key] == nil {
-      let what = key == "amount" ? "an amount" : "'\(key)'"
+      let what = key == "amount" ? "amount" : "'\(key)'"
       reportMissing(in: f.span, "the statement format '\(name)' has no \(what)", at: f.name.span, help: "add: \(example)")
     }
     guard diags.count == before, let date = parts.date, let amount = parts.amount, let currency = parts.currency else { return nil }
