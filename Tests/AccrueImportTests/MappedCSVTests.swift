@@ -70,7 +70,7 @@ struct MappedCSVTests {
     let t = try Self.read(text, Self.format(skip: 2)).get()
     #expect(t.count == 2)
     #expect(t[0].bookingDate.description == "2026-11-03" && t[0].amount == Fixed("1234.56")! && t[0].currency == .EUR)
-    #expect(t[0].counterpartyName == "ACME; GmbH" && t[0].remittance == "Rechnung \"INV-1001\"\r\nzweite Zeile")
+    #expect(t[0].counterpartyName == "ACME; GmbH" && t[0].remittance == "Rechnung \"INV-1001\"\nzweite Zeile")
     #expect(t[0].source == "s/nordbank-1.csv:4" && t[1].source == "s/nordbank-1.csv:7")
     #expect(t[1].amount == Fixed("-12")! && t[1].remittance == "Gebühr")
   }
@@ -125,6 +125,10 @@ struct MappedCSVTests {
       ])
     let got = Self.issues("Buchungstag,Betrag,Währung,Verwendungszweck,Auftraggeber\n")
     #expect(got.count == 5 && got[0].hasSuffix("is the delimiter \",\" rather than \";\"?"), "\(got)")
+    #expect(
+      Self.issues("Buchungstag;Betrag;Währung;Betrag;Verwendungszweck;Auftraggeber\n") == [
+        "1:28 D0101 the header has the column \"Betrag\" twice (fields 2 and 4): which one holds the amount cannot be told; rename one in the file"
+      ])
     #expect(Self.issues("") == ["1:1 D0101 the file has no header row: expected the columns \"Buchungstag\", \"Betrag\", \"Währung\", \"Verwendungszweck\", \"Auftraggeber\""])
   }
 

@@ -79,6 +79,11 @@ struct CSVRecords {
             line += 1
             lineStart = i + 1
           }
+          // A line end inside a quoted field is kept as LF, whichever the file uses.
+          if c == "\r", i + 1 < s.count, s[i + 1] == "\n" {
+            i += 1
+            continue
+          }
           text.append(c)
           i += 1
         }

@@ -18,12 +18,22 @@ struct RowReader {
     amounts = AmountSyntax(decimal: format.decimal, thousands: format.thousands)
     headerCount = header.cells.count
     var byName: [String: Int] = [:]
+    var twice: [String: (Int, Int)] = [:]
     for (k, c) in header.cells.enumerated() {
       let key = c.text.trimmingSpaces().lowercased()
-      if byName[key] == nil { byName[key] = k }
+      if let first = byName[key] { twice[key] = twice[key] ?? (first, k) } else { byName[key] = k }
     }
     let names = header.cells.map { $0.text.trimmingSpaces() }
     for (role, column) in format.columns {
+      if let (a, b) = twice[column.trimmingSpaces().lowercased()] {
+        let c = header.cells[b]
+        issues.append(
+          MappedCSV.issue(
+            path, c.line, c.column, "D0101",
+            "the header has the column \"\(column)\" twice (fields \(a + 1) and \(b + 1)): which one holds the \(role) cannot be told; rename one in the file",
+            record: header.raw))
+        continue
+      }
       if let k = byName[column.trimmingSpaces().lowercased()] {
         index[column] = k
         continue
