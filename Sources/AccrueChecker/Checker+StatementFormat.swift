@@ -155,6 +155,10 @@ extension CheckerState {
         at: g.span, help: "give a pattern for the names of the CSV files in statements/, as in: files \"nordbank-*.csv\"")
       return false
     }
+    guard v.count <= 255 else {
+      report(.statementFiles, "the file name pattern is longer than a file name can be (255 characters)", at: g.span, help: "give a pattern such as \"nordbank-*.csv\"")
+      return false
+    }
     guard Glob.overlap(v, "*.csv") else {
       let stem = v.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
       let better = (v.contains(".") && !stem.isEmpty ? stem : v) + ".csv"

@@ -212,12 +212,15 @@ extension String {
 public enum Glob {
   /// Whether `name` matches `glob`.
   public static func matches(_ glob: String, _ name: String) -> Bool {
-    intersect(Array(glob.lowercased()), Array(name.lowercased()), literalB: true)
+    // (File names are at most 255 bytes; the search is recursive, so nothing longer is compared.)
+    guard glob.utf8.count <= 1024, name.utf8.count <= 1024 else { return false }
+    return intersect(Array(glob.lowercased()), Array(name.lowercased()), literalB: true)
   }
 
   /// Whether some file name matches both globs.
   public static func overlap(_ a: String, _ b: String) -> Bool {
-    intersect(Array(a.lowercased()), Array(b.lowercased()), literalB: false)
+    guard a.utf8.count <= 1024, b.utf8.count <= 1024 else { return false }
+    return intersect(Array(a.lowercased()), Array(b.lowercased()), literalB: false)
   }
 
   /// A file name both globs match, when an obvious one does (each glob with `*` written as "2026" and `?` as "1").

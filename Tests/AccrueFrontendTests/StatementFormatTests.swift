@@ -103,6 +103,7 @@ struct StatementFormatTests {
     (block("files \"nordbank.txt\""), "E0705", "did you mean \"nordbank.csv\"?"),
     (block("files \"statements/nordbank-*.csv\""), "E0705", "names a folder"),
     (block("files \"\""), "E0705", "is empty"),
+    (block("files \"" + String(repeating: "*", count: 5000) + ".csv\""), "E0705", "longer than a file name can be"),
     (block("delimiter \";\"\ndelimiter \",\""), "E0506", "states 'delimiter' twice"),
     (block("currency EUR\ncurrency \"Währung\""), "E0506", "states 'currency' twice"),
     ("statement format a {\n  files \"a.csv\"\n  amount \"A\"\n  currency EUR\n}\n", "E0510", "has no 'date'"),
