@@ -94,6 +94,10 @@ enum TestCommand {
         where name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".jsonl") {
           try FileManager.default.copyItem(atPath: resolve(folder) + "/" + name, toPath: dir + "/" + name)
         }
+        // Its bank statements too (statements/: camt, MT940, BAI2, OFX, and CSV read with a statement format).
+        if FileManager.default.fileExists(atPath: resolve(folder) + "/statements") {
+          try FileManager.default.copyItem(atPath: resolve(folder) + "/statements", toPath: dir + "/statements")
+        }
       }
       for (name, body) in spec.tables {
         try? FileManager.default.removeItem(atPath: dir + "/" + name)

@@ -119,6 +119,8 @@ public struct CheckedProgram: Sendable {
   public var matches: [Located<MatchDecl>]
   /// The receivables ledger's statements: numbering, fee billing, account credit.
   public var ledger = LedgerStatements()
+  /// The CSV statement formats (grammar.md §8.1), in rule order.
+  public var statementFormats: [CheckedStatementFormat] = []
 
   /// The name of a symbol.
   public func name(_ s: Symbol) -> String {

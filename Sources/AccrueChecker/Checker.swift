@@ -103,6 +103,8 @@ final class CheckerState {
   var topSettingSpans: [String: Span] = [:]
   /// The receivables ledger's statements, checked (`checkLedger`).
   var ledger = LedgerStatements()
+  /// The statement formats, checked (`checkStatementFormats`; those with errors left out).
+  var statementFormats: [CheckedStatementFormat] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
   var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
   var lets: [Symbol: LetEntry] = [:]
@@ -223,7 +225,7 @@ final class CheckerState {
       lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       customFields: customFields, calendars: calendars, metrics: metrics, plans: plans, cadences: cadences,
-      matches: matches, ledger: ledger)
+      matches: matches, ledger: ledger, statementFormats: statementFormats)
   }
 
   // MARK: - Driver
@@ -259,6 +261,7 @@ final class CheckerState {
     for (d, _) in ordered { if case .setting(let s) = d { applyTopSetting(s) } }
     for (d, f) in ordered { declare(d, f) }
     checkLedger(ordered)
+    checkStatementFormats(ordered)
 
     // 3. Definitions, then blocks.
     for e in letOrderSnapshot() { checkLet(e) }
@@ -361,7 +364,7 @@ final class CheckerState {
 
   func declare(_ d: Decl, _ f: FileID) {
     switch d {
-    case .include, .setting, .numbering, .feeBilling, .creditUse: break
+    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat: break
     case .let(let l):
       guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
       let e = LetEntry(l, f)

@@ -183,6 +183,8 @@ public struct ExecutablePlan: Sendable {
   /// `account credit held` (the default) or `applied oldest first`, and where it is stated (nil: not stated).
   public var creditUse: CreditUse = .held
   public var creditUseRule: RuleRef? = nil
+  /// The CSV statement formats (`statement format NAME { ... }`), in rule order, each with where it is stated.
+  public var statementFormats: [StatementFormat] = []
 
   /// Where a span of the rules is: file, line and column.
   public func ref(_ span: Span) -> RuleRef {
@@ -346,6 +348,11 @@ public enum PlanCompiler {
     out.cadences = cadences
     out.matchRules = compileMatchRules(program, &ec, ref, sources)
     compileLedger(program.ledger, into: &out, ref)
+    out.statementFormats = program.statementFormats.map {
+      var f = $0.format
+      f.rule = ref($0.span)
+      return f
+    }
     // Field defaults are constants (they may use lets): evaluated once, here.
     let env = Env(asOf: CivilDate(dayNumber: 0))
     for l in lets { env.lets.append(l.eval(env)) }

@@ -59,8 +59,11 @@ public struct PaymentFields: Sendable {
   /// Slot and value when missing of each custom field.
   public let defaults: [(slot: Int, value: RValue)]
   public let types: [ValueType]
+  /// The rules' CSV statement formats (read with the statements of `statements/`).
+  public let statementFormats: [StatementFormat]
 
   public init(plan: ExecutablePlan) {
+    statementFormats = plan.statementFormats
     let custom = plan.program.fields(of: .payment).filter(\.isCustom)
     types = custom.map(\.type)
     defaults = custom.map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
@@ -95,7 +98,7 @@ extension Dataset {
   ) -> CashData {
     var files = CashFiles(folder: folder, customerIndex: customerIndex, rejected: rejected)
     files.payments(custom: custom, customFields: customFields)
-    files.statements()
+    files.statements(formats: customFields?.statementFormats ?? [])
     // Booking date, then id (ids are unique): indices are sorted, then the payments moved into their order
     // (comparing and swapping payments copied them, retaining all their strings).
     files.out.payments.reorder(Payment.order(files.out.payments), placeholder: .placeholder)
@@ -185,7 +188,7 @@ struct CashFiles {
   /// the first in file name order, with a note naming where else it came.
   /// No `statements` entry: no statements. One that does not list (a link to nothing, a file, no permission, too
   /// many open files) is an error, as is a statement file that cannot be read: never taken as no payments.
-  mutating func statements() {
+  mutating func statements(formats: [StatementFormat] = []) {
     var statementFiles: [String] = []
     /// Each bank entry read, by `StatementEntryKey`: its payment's index.
     var delivered: [String: Int] = [:]
@@ -194,7 +197,9 @@ struct CashFiles {
     case .success(let paths): statementFiles = paths
     }
     for path in statementFiles {
-      switch BankStatements.readStatements(path: path) {
+      // A CSV statement is read with the rules' statement format for its name (CSVStatements.swift).
+      let read = path.lowercased().hasSuffix(".csv") ? Self.readCSV(path, formats, &issues) : BankStatements.readStatements(path: path)
+      switch read {
       case .failure(let e):
         issues.append(
           DataIssue(code: e.code, file: e.file, line: e.line, column: e.line > 0 ? 1 : 0, message: e.message + (e.location.isEmpty ? "" : " (at \(e.location))")))

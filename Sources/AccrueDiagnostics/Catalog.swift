@@ -698,7 +698,8 @@ extension DiagnosticCode {
     """
     Plans need a currency (their own or the rule set's) and a period; charges need a pricing;
     usage-priced charges need `usage METRIC`; cadences need at least one step; steps need an
-    action; match rules need `allocate`. A plan's `late fee` and `interest` state their
+    action; match rules need `allocate`; statement formats need `files`, `date`, an amount
+    (`amount`, or `credit` and `debit`) and `currency`. A plan's `late fee` and `interest` state their
     amounts and rate (`interest 8% per year`, `interest 1.5% per month`): they are the terms a
     dunning step's bare `late fee` or `interest` uses.
     """)
@@ -743,5 +744,6 @@ extension DiagnosticCode {
     installmentsNotWhole, unreachableRule, conflictingStatement, missingStatement, mayBeOutOfOrder,
     amountOnlyAcrossCustomers,
     numberFormatBraces, unknownPlaceholder, sequencePlaceholder, formatScopeMismatch, conflictingScopes, numbersCouldCollide,
+    statementAmountColumns, statementDateFormat, statementSeparators, statementColumnTwice, statementFiles,
   ].sorted()
 }

@@ -35,6 +35,9 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case tier, always, used, zero, issued, skipped, new, cycle, prorated
   // The receivables ledger: numbering, fee billing, account credit
   case debit, notes, fees, billed, `as`, invoice, applied, held
+  // Statement formats: a CSV statement's columns (grammar.md §8.1)
+  case statement, format, files, delimiter, skip, line, lines, value, amount, decimal, thousands, id, bank
+  case counterparty
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -176,6 +176,8 @@ public enum Decl: Sendable {
   case feeBilling(FeeBillingDecl)
   /// `account credit applied oldest first | held`.
   case creditUse(CreditUseDecl)
+  /// `statement format NAME { ... }`: a CSV statement's columns.
+  case statementFormat(StatementFormatDecl)
 
   /// The declaration's span.
   public var span: Span {
@@ -193,6 +195,7 @@ public enum Decl: Sendable {
     case .numbering(let d): d.span
     case .feeBilling(let d): d.span
     case .creditUse(let d): d.span
+    case .statementFormat(let d): d.span
     }
   }
 }

@@ -309,7 +309,7 @@ public struct Parser {
 
   static let topWords: [Keyword] = [
     .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
-    .plan, .cadence, .match,
+    .plan, .cadence, .match, .statement,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -376,6 +376,8 @@ public struct Parser {
       return parseCadence().map { .cadence($0) }
     case .match:
       return parseMatch().map { .match($0) }
+    case .statement:
+      return parseStatementFormat().map { .statementFormat($0) }
     default:
       return nil
     }
