@@ -4,7 +4,7 @@ import AccrueRender
 /// `accrue import FILE`: preview what a bank statement file holds, normalized.
 enum ImportCommand {
   static let spec = CommandSpec(
-    name: "import", abstract: "Show the payments of a bank statement file (camt.053, camt.054, MT940, BAI2, OFX), normalized.",
+    name: "import", abstract: "Show a bank statement file (camt.053, camt.054, MT940, BAI2, OFX, or a CSV export with --rules) statement by statement, its payments normalized.",
     arguments: [("file", "The statement file.")], minPositionals: 1, maxPositionals: 1,
     options: [
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json"], defaultValue: "text"),

@@ -1,6 +1,7 @@
 import AccrueBilling
 import AccrueCash
 import AccrueCollections
+import AccrueCompiler
 import AccrueCore
 import AccrueData
 import AccrueImport
@@ -24,6 +25,9 @@ enum Report {
         long: "state", short: nil, value: "dir",
         help: "The state folder of 'accrue apply': the cash its runs dated up to the as-of date applied counts."),
       OptionSpec(long: "detail", short: nil, value: nil, help: "List each customer's open invoices, credit notes and payments on account."),
+      OptionSpec(
+        long: "rules", short: nil, value: "dir",
+        help: "With --state: the rule set whose CSV statement formats and payment fields the data folder's payments are read with."),
       OptionSpec(
         long: "buckets", short: nil, value: "days",
         help: "Upper limits of the past-due buckets, ascending, at most 12: 30,60,90 gives current, 1-30, 31-60, 61-90, over 90.",
@@ -67,9 +71,14 @@ enum Report {
         return ExitStatus.failure
       }
     }
+    var plan: ExecutablePlan?
+    if let rules = args.value("rules") {
+      guard let p = RulesStage.compile(rules, io: io) else { return ExitStatus.failure }
+      plan = p
+    }
     let data = Dataset.loadReceivables(
       folder: dir, payments: journal != nil, ledger: journal?.receivables ?? [],
-      ledgerPath: (args.value("state") ?? "") + "/" + LedgerStore.fileName)
+      ledgerPath: (args.value("state") ?? "") + "/" + LedgerStore.fileName, plan: plan)
     if !data.issues.isEmpty {
       io.err(InvoiceRenderer.issues(data.issues))
       io.err("Error: \(data.issues.count) bad data row\(data.issues.count == 1 ? "" : "s"); no report was made\n")

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueCompiler
 import AccrueData
 import AccrueImport
 import AccrueModel
@@ -200,7 +201,10 @@ extension Dataset {
   /// The same, and with `payments` the amounts of the payments (payments.csv and the bank statements in
   /// `statements/`, with the ids cash application gives them), to value what the journal's payments left over;
   /// with `ledger` the documents the ledger holds (at `ledgerPath`), as open invoices beside the file's.
-  public static func loadReceivables(folder: String, payments: Bool, ledger: [LedgerInvoice] = [], ledgerPath: String = "") -> ReceivablesData {
+  /// `plan`: the rules, whose custom payment fields and CSV statement formats the payments are read with.
+  public static func loadReceivables(
+    folder: String, payments: Bool, ledger: [LedgerInvoice] = [], ledgerPath: String = "", plan: ExecutablePlan? = nil
+  ) -> ReceivablesData {
     var out = ReceivablesData()
     var issues: [DataIssue] = []
     var index = IDIndex()
@@ -243,7 +247,7 @@ extension Dataset {
     }
     if payments {
       var found: [DataIssue] = []
-      let cash = loadCash(folder: folder, customerIndex: index, rejected: 0, &found)
+      let cash = loadCash(folder: folder, customerIndex: index, rejected: 0, customFields: plan.map(PaymentFields.init), &found)
       // Only the payments are read for the report: issues of accounts.csv are for cash application.
       let accounts: String? = { if case .success(let f?) = DataFolder.find("accounts", in: folder) { return f.path } else { return nil } }()
       issues += found.filter { $0.file != accounts }

@@ -118,6 +118,21 @@ struct AgingCommandTests {
   }
 
   // Before the fix, '--state' was an unknown option, and INV-2026-0009, closed by 'apply', stayed 61-90 days overdue.
+  @Test("--state with CSV statements: read with --rules' statement formats; without them, a located error that says so")
+  func csvStatements() throws {
+    let example = CLITests.repoRoot.appendingPathComponent("examples/conformance/statement-formats").path
+    let base = TemporaryPaths.make("accrue-aging-csv")
+    try FileManager.default.copyItem(atPath: example + "/data", toPath: base + "/data")
+    let rules = example + "/formats.accrue"
+    let (s, _, err) = CLITests.run(["apply", "--rules", rules, "--data", base + "/data", "--as-of", "2026-11-30", "--state", base + "/state", "--out", base + "/out"])
+    try #require(s == 0, "\(err)")
+    let (bad, _, badErr) = Self.aging(base + "/data", "2026-11-30", ["--state", base + "/state"])
+    #expect(bad == 1 && badErr.contains("D0105") && badErr.contains("reads it with --rules"), "\(badErr)")
+    let (ok, out, okErr) = Self.aging(base + "/data", "2026-11-30", ["--state", base + "/state", "--rules", rules])
+    #expect(ok == 0, "\(okErr)")
+    #expect(!out.isEmpty)
+  }
+
   @Test("--state: an invoice closed by apply on the example data is no longer overdue")
   func examplesWithState() throws {
     let dir = TemporaryPaths.make("accrue-aging-ex")

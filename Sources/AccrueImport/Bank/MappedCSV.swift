@@ -23,7 +23,7 @@ public enum MappedCSV {
     if matching.isEmpty {
       message =
         formats.isEmpty
-        ? "\(name) is a CSV file, and the rules declare no statement format to read it with: add a 'statement format' block naming its columns (grammar.md 8.1), with files \"\(name)\""
+        ? "\(name) is a CSV file, and the rules declare no statement format to read it with: add a 'statement format' block naming its columns (grammar.md 8.1), with files \"\(name)\" (a command that takes no rules unless told, such as 'report aging', reads it with --rules)"
         : "no statement format reads \(name): the rules declare \(declared.joined(separator: "; ")); add the file's name to the 'files' of its bank's format, or rename the file"
     } else {
       message = "\(name) is read by two statement formats: \(matching.map { "\($0.name) (\($0.rule))" }.joined(separator: " and ")); make their 'files' patterns tell them apart"
