@@ -43,6 +43,8 @@ enum LedgerChecksum {
         }
         // (Fed only when there is one: a run recorded before version 2 has none and keeps its checksum.)
         if let t = p.trace { for f in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount] { c.add(f) } }
+      case .payout(let p):
+        for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
       case .paymentReturn(let r):
         for f in [r.original, "\(r.amount.amount) \(r.amount.currency.code)", r.reason, r.source] { c.add(f) }
         c.add(r.reversed ? 1 : 0)

@@ -12,7 +12,7 @@ enum LedgerExportTables {
 
   typealias C = LedgerExportColumn
 
-  static let all: [Spec] = [invoices, invoiceLines, invoiceTaxes, payments, applications, paymentReturns, fees, reminders, runs]
+  static let all: [Spec] = [invoices, invoiceLines, invoiceTaxes, payments, applications, paymentReturns, processorPayouts, fees, reminders, runs]
 
   /// A payment's id from its item key (`payment:ID`).
   static func payment(_ column: String) -> String {
@@ -197,6 +197,30 @@ enum LedgerExportTables {
         r.source, r.run, r.currency
       FROM payment_returns r JOIN items i ON i.key = r.key
       ORDER BY r.run, i.position
+      """)
+
+  static let processorPayouts = Spec(
+    table: LedgerExportTable(
+      name: "processor_payouts",
+      description: "A payment processor's payout reconciled to the bank credit it arrived as; the credit is the processor's money (its charges paid the invoices), never applied to invoices.",
+      order: "by the run that recorded it, then its place in that run's output",
+      columns: [
+        C("payment", .text, "The bank credit's id (payments file or statement). Unique."),
+        C("payout", .text, "The payout's key (payout:PROCESSOR:PAYOUT_ID). Unique."),
+        C("processor", .text, "The processor (stripe)."),
+        C("date", .date, "The bank credit's booking date."),
+        C("currency", .text, "ISO 4217 code."),
+        C("net", .amount, "The payout's net: charges - refunds - fees + other lines (= the bank credit)."),
+        C("charges", .amount, "Gross of the customer payments it paid out."),
+        C("refunds", .amount, "What it refunded (positive)."),
+        C("fees", .amount, "The processor's fees (positive): an expense."),
+        C("source", .text, "Where the bank credit was read: file:line."),
+        C("run", .integer, "The run that recorded it (runs.run)."),
+      ]),
+    sql: """
+      SELECT \(payment("p.key")), p.payout, p.processor, p.date, p.currency, p.net, p.charges, p.refunds, p.fees, p.source, p.run, p.currency
+      FROM processor_payouts p JOIN items i ON i.key = p.key
+      ORDER BY p.run, i.position
       """)
 
   static let reminders = Spec(

@@ -133,7 +133,8 @@ enum LedgerSchema {
     ) WITHOUT ROWID;
     """
 
-  /// Version 2: each payment's trace at its bank (end-to-end id, mandate, bank reference, payer account; NULL when
+  /// Version 2: processors' payouts reconciled to their bank credit (`processor_payouts`, keyed by the credit's
+  /// item: never applied to invoices), each payment's trace at its bank (end-to-end id, mandate, bank reference, payer account; NULL when
   /// none was given or the payment was recorded by version 1), and returned payments linked to the payment each returns (`payment_returns`), an event of its own:
   /// its key is among the items (exactly once), the original is returned at most once, and when `reversed` the
   /// original's applications no longer count (its invoices reopen by what it settled, its credit is taken back).
@@ -151,6 +152,19 @@ enum LedgerSchema {
       amount INTEGER NOT NULL CHECK (amount > 0),
       reason TEXT NOT NULL,
       reversed INTEGER NOT NULL CHECK (reversed IN (0, 1)),
+      source TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE processor_payouts (
+      key TEXT PRIMARY KEY REFERENCES items(key),
+      payout TEXT NOT NULL UNIQUE,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      processor TEXT NOT NULL,
+      date TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      net INTEGER NOT NULL CHECK (net > 0),
+      charges INTEGER NOT NULL,
+      refunds INTEGER NOT NULL,
+      fees INTEGER NOT NULL,
       source TEXT NOT NULL
     ) WITHOUT ROWID;
     """

@@ -20,7 +20,7 @@ extension LedgerReader {
       for spec in LedgerExportTables.all {
         var t = spec.table
         // A ledger of schema version 1 (read before an apply migrates it) has no returns.
-        t.rows = spec.table.name == "payment_returns" && schemaVersion < 2 ? [] : try rows(spec, lists: covered)
+        t.rows = ["payment_returns", "processor_payouts"].contains(spec.table.name) && schemaVersion < 2 ? [] : try rows(spec, lists: covered)
         tables.append(t)
       }
       return LedgerExport(ledgerSchemaVersion: schemaVersion, lastRun: run, asOf: asOf, tables: tables)

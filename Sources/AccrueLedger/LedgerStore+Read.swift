@@ -40,6 +40,7 @@ extension LedgerStore {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
+    let payouts = try recordedPayouts()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -65,6 +66,8 @@ extension LedgerStore {
       case .match:
         if let back = returns[key] {
           item = .paymentReturn(back)
+        } else if let payout = payouts[key] {
+          item = .payout(payout)
         } else {
           item = .cashApplication(payment(key, day, customer, payments[key], settlements[key] ?? []))
         }

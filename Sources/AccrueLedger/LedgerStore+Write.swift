@@ -70,7 +70,7 @@ extension LedgerStore {
     for (position, i) in ordered {
       try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
       switch i {
-      case .invoice, .paymentReturn: break
+      case .invoice, .paymentReturn, .payout: break
       case .reminder(let s):
         try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
       case .cashApplication(let p):
@@ -95,6 +95,7 @@ extension LedgerStore {
     }
     try writeDocuments(r)
     try writeReturns(r)
+    try writePayouts(r)
     try writeFees(r)
     try writeSequences(r)
   }

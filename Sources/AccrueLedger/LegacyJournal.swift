@@ -108,8 +108,8 @@ extension Journal {
       return head + [escape(r.cadence), escape(r.step), r.invoices.map(escape).joined(separator: ";"), r.contacted ? "1" : "0"]
     case .cashApplication(let p):
       return head + [escape(p.rule), escape(p.status?.rawValue ?? ""), settlementEntries(p).map(escape).joined(separator: ";"), "1"]
-    case .paymentReturn(let r):
-      // A journal file (before the ledger) never holds returns; written as a payment held, settling nothing.
+    case .paymentReturn, .payout:
+      // A journal file (before the ledger) never holds returns or payouts; written as a payment held, settling nothing.
       return head + ["", escape(CashStatus.exception.rawValue), "", "1"]
     }
   }

@@ -8,6 +8,9 @@ public enum JournalItem: Sendable, Hashable {
   case cashApplication(PostedPayment)
   /// A returned payment linked to its original (a cash item: the journal file calls it `match` too).
   case paymentReturn(PaymentReturn)
+  /// A processor's payout reconciled to its bank credit (a cash item keyed by the credit: it is never applied to
+  /// invoices, its charges are).
+  case payout(RecordedPayout)
 
   /// The kinds, as the journal file names them.
   public enum Kind: String, Sendable { case invoice, reminder, match }
@@ -16,7 +19,7 @@ public enum JournalItem: Sendable, Hashable {
     switch self {
     case .invoice: .invoice
     case .reminder: .reminder
-    case .cashApplication, .paymentReturn: .match
+    case .cashApplication, .paymentReturn, .payout: .match
     }
   }
 
@@ -27,6 +30,7 @@ public enum JournalItem: Sendable, Hashable {
     case .reminder(let r): r.key
     case .cashApplication(let p): p.key
     case .paymentReturn(let r): r.key
+    case .payout(let p): p.key
     }
   }
 
@@ -37,6 +41,7 @@ public enum JournalItem: Sendable, Hashable {
     case .reminder(let r): r.date
     case .cashApplication(let p): p.date
     case .paymentReturn(let r): r.date
+    case .payout(let p): p.date
     }
   }
 
@@ -47,6 +52,7 @@ public enum JournalItem: Sendable, Hashable {
     case .reminder(let r): r.customer
     case .cashApplication(let p): p.customer
     case .paymentReturn(let r): r.customer
+    case .payout: ""
     }
   }
 }
@@ -234,7 +240,7 @@ public struct Journal: Sendable {
     for run in runs {
       for i in run.items {
         switch i {
-        case .cashApplication, .paymentReturn: out.append(i)
+        case .cashApplication, .paymentReturn, .payout: out.append(i)
         default: break
         }
       }
@@ -272,5 +278,53 @@ public struct PaymentTrace: Sendable, Hashable {
   public init?(_ t: BankTransaction) {
     guard !(t.endToEndID.isEmpty && t.mandateID.isEmpty && t.bankReference.isEmpty && t.counterpartyAccount.isEmpty) else { return nil }
     self.init(endToEndID: t.endToEndID, mandateID: t.mandateID, bankReference: t.bankReference, payerAccount: t.counterpartyAccount)
+  }
+}
+
+/// A processor's payout `apply` reconciled to one bank credit: recorded once (by the credit's `payment:ID`, and its
+/// payout key is unique), so later runs neither apply the credit to invoices nor reconcile the payout again.
+public struct RecordedPayout: Sendable, Hashable {
+  /// `payment:ID` of the bank credit.
+  public var key: String
+  /// `payout:stripe:po_...`.
+  public var payout: String
+  public var processor: String
+  /// The credit's booking date.
+  public var date: CivilDate
+  /// The payout's net (= the credit), charges, refunds and fees, in its currency.
+  public var net: Money
+  public var charges: Fixed
+  public var refunds: Fixed
+  public var fees: Fixed
+  /// Where the credit came from (file:line).
+  public var source: String
+
+  public init(key: String, payout: String, processor: String, date: CivilDate, net: Money, charges: Fixed, refunds: Fixed, fees: Fixed, source: String) {
+    self.key = key
+    self.payout = payout
+    self.processor = processor
+    self.date = date
+    self.net = net
+    self.charges = charges
+    self.refunds = refunds
+    self.fees = fees
+    self.source = source
+  }
+
+  /// The record of a payout reconciled to its credit; nil when it is not reconciled.
+  public init?(_ p: PayoutReconciliation) {
+    guard p.status == .reconciled, let c = p.credit else { return nil }
+    self.init(
+      key: "payment:" + c.paymentID, payout: p.key, processor: p.processor, date: c.bookingDate, net: Money(amount: p.net, currency: p.currency),
+      charges: p.charges, refunds: p.refunds, fees: p.fees, source: c.source)
+  }
+}
+
+extension Journal {
+  /// The payouts the ledger records as reconciled, in run order.
+  public var recordedPayouts: [RecordedPayout] {
+    var out: [RecordedPayout] = []
+    for run in runs { for case .payout(let p) in run.items { out.append(p) } }
+    return out
   }
 }

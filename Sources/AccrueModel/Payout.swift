@@ -205,6 +205,8 @@ public struct PayoutResult: Sendable {
   public var deposits: [ProcessorDeposit]
   /// Lines not in a payout yet (no `automatic_payout_id`): their charges are applied, their money not at the bank.
   public var unpaidLines: Int
+  /// Payouts the ledger records as reconciled by earlier runs (left out of this run).
+  public var reconciledEarlier = 0
   /// Ids of the bank credits matched to payouts: not customer payments, left out of cash application.
   public var matchedCredits: Set<String> { Set(payouts.compactMap { $0.status == .reconciled ? $0.credit?.paymentID : nil }) }
 

@@ -39,6 +39,9 @@ public enum PayoutRenderer {
       let from = d.payerName.isEmpty ? "" : " from \(d.payerName)"
       out += "  deposit \(d.paymentID) \(d.bookingDate) \(d.currency.code) \(plain(d.amount, d.currency))\(from) (\(d.source)): \(d.reason)\n"
     }
+    if r.reconciledEarlier > 0 {
+      out += "  \(r.reconciledEarlier) \(r.reconciledEarlier == 1 ? "payout was" : "payouts were") reconciled by earlier runs (the ledger records them)\n"
+    }
     if r.unpaidLines > 0 { out += "  \(r.unpaidLines) processor \(r.unpaidLines == 1 ? "line is" : "lines are") in no payout yet (their charges are applied; the money is still at the processor)\n" }
     return out
   }

@@ -32,8 +32,17 @@ public enum Produce {
     // Processors' payouts first: a bank credit that is a payout is the processor's money, not a customer's
     // payment (its charges are), so cash application never sees it.
     if !d.processors.lines.isEmpty {
+      // Payouts an earlier apply reconciled are done: their lines and their bank credits are left out.
+      let recorded = journal?.recordedPayouts ?? []
+      if !recorded.isEmpty {
+        let payoutKeys = Set(recorded.map(\.payout))
+        let credits = Set(recorded.map { String($0.key.dropFirst("payment:".count)) })
+        d.processors.lines.removeAll { payoutKeys.contains("payout:" + $0.processor + ":" + $0.payoutID) }
+        d.cash.payments.removeAll { credits.contains($0.id) }
+      }
       let applied = Set((journal?.postedPayments ?? []).map { JournalItem.cashApplication($0).key })
-      let payouts = PayoutMatching.run(data: d, asOf: asOf, applied: applied)
+      var payouts = PayoutMatching.run(data: d, asOf: asOf, applied: applied)
+      payouts.reconciledEarlier = recorded.count
       let matched = payouts.matchedCredits
       if !matched.isEmpty { d.cash.payments.removeAll { matched.contains($0.id) } }
       if only == nil || only == .matches { out.payouts = payouts }
@@ -80,6 +89,7 @@ public enum Produce {
     var out = o.billing.invoices.map { JournalItem.invoice(IssuedInvoice(key: $0.key, date: o.billing.asOf, customer: $0.customerID)) }
     out += (o.collections?.reminders ?? []).map(\.produced)
     out += (o.cash?.applications ?? []).map(\.produced)
+    out += (o.payouts?.payouts ?? []).compactMap(RecordedPayout.init).map(JournalItem.payout)
     return out
   }
 }

@@ -1,4 +1,5 @@
 import AccrueCLI
+import AccrueLedger
 import AccrueTestSupport
 import Foundation
 import Testing
@@ -81,6 +82,27 @@ struct PayoutCommandTests {
     let matches = try #require(obj["matches"] as? [[String: Any]])
     #expect(matches.first?["status"] as? String != "applied")
     #expect((obj["payouts"] as? [[String: Any]])?.first?["status"] as? String == "reconciled")
+  }
+
+  @Test("apply records a reconciled payout once; later runs neither reconcile it again nor apply its bank credit, even without the export")
+  func recorded() throws {
+    let (rules, data) = try Self.folders()
+    let state = data + "/../state", out = data + "/../out"
+    func apply(_ date: String) -> (Int32, String, String) {
+      CLITests.run(["apply", "--rules", rules, "--data", data, "--as-of", date, "--state", state, "--out", out])
+    }
+    let (s1, _, e1) = apply("2026-11-10")
+    try #require(s1 == 0, "\(e1)")
+    let payouts = try LedgerStore.read(stateDir: state).recordedPayouts
+    #expect(payouts.map { "\($0.key) \($0.payout) \($0.net.amount) \($0.charges) \($0.refunds) \($0.fees)" } == ["payment:b1 payout:stripe:po_1AAA 870.7 1000 100 29.3"])
+    let (s2, o2, _) = apply("2026-11-10")
+    #expect(s2 == 0 && o2.hasPrefix("Nothing new as of 2026-11-10"), "\(o2)")
+    // The export is archived; the bank credit is still in payments.csv: it is the payout's, never a customer's payment.
+    try FileManager.default.removeItem(atPath: data + "/processors")
+    let (_, planned, _) = CLITests.run(["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-12", "--state", state, "--only", "matches"])
+    #expect(!planned.contains("b1"), "\(planned)")
+    let (s3, o3, e3) = apply("2026-11-12")
+    #expect(s3 == 0 && o3.hasPrefix("Nothing new as of 2026-11-12"), "\(o3) \(e3)")
   }
 
   @Test("a bank credit an earlier run applied is not taken for a payout again; the payout says so")

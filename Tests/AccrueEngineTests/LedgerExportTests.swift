@@ -98,6 +98,11 @@ struct LedgerExportTests {
         PaymentReturn(
           key: "payment:r4", original: "payment:p4", date: day("2026-11-29"), customer: "c2", amount: Money(amount: f("25.00"), currency: .USD),
           reason: "MD06", source: "statements/nov.xml:40", reversed: false)),
+      .payout(
+        RecordedPayout(
+          key: "payment:b9", payout: "payout:stripe:po_1", processor: "stripe", date: day("2026-11-30"),
+          net: Money(amount: f("870.70"), currency: .USD), charges: f("1000.00"), refunds: f("100.00"), fees: f("29.30"),
+          source: "payments.csv:4")),
     ]
     let run2 = LedgerRecord(
       run: 2, asOf: day("2026-12-01"), folder: "run-0002-2026-12-01", items: items, documents: [note], fees: [fee],
@@ -113,12 +118,17 @@ struct LedgerExportTests {
     let dir = try Self.sampleLedger()
     let e = try LedgerStore.openForReading(stateDir: dir).export()
     #expect(e.tables.map(\.name) == [
-      "invoices", "invoice_lines", "invoice_taxes", "payments", "applications", "payment_returns", "fees", "reminders", "runs",
+      "invoices", "invoice_lines", "invoice_taxes", "payments", "applications", "payment_returns", "processor_payouts", "fees", "reminders",
+      "runs",
     ])
     #expect(e.lastRun == 2 && e.asOf == Self.day("2026-12-01") && e.ledgerSchemaVersion == 2)
     #expect(Self.table(e, "payment_returns").rows == [
       [.text("r4"), .text("p4"), .date("2026-11-29"), .text("c2"), .text("USD"), .decimal("25.00"), .text("MD06"), .boolean(false),
        .text("statements/nov.xml:40"), .integer(2)]
+    ])
+    #expect(Self.table(e, "processor_payouts").rows == [
+      [.text("b9"), .text("payout:stripe:po_1"), .text("stripe"), .date("2026-11-30"), .text("USD"), .decimal("870.70"), .decimal("1000.00"),
+       .decimal("100.00"), .decimal("29.30"), .text("payments.csv:4"), .integer(2)]
     ])
     let invoices = Self.table(e, "invoices")
     #expect(invoices.rows.map { $0[1] } == [.text("NW-2026-00001"), .text("NW-2026-00002"), .text("NW-2026-00003"), .text("NWD-2026-00001")])
