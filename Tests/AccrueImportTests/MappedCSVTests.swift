@@ -117,6 +117,17 @@ struct MappedCSVTests {
       ], "\(got)")
   }
 
+  @Test("a value that reads with another thousands separator or date order says what to write in the format")
+  func hints() {
+    let head = "Buchungstag;Betrag;Währung;Verwendungszweck;Auftraggeber\n"
+    let got = Self.issues(head + "2026-11-03;1.250,00;EUR;a;b\n", Self.format(thousands: nil))
+    #expect(
+      got == [
+        "2:1 D0204 the column \"Buchungstag\" holds \"2026-11-03\", not a date written DD.MM.YYYY (such as 07.03.2026); it reads as \"YYYY-MM-DD\": if the file's dates are all written so, write as \"YYYY-MM-DD\" in the statement format",
+        "2:12 D0205 the column \"Betrag\" holds \"1.250,00\", not an amount written with decimal \",\" and no thousands separator (such as -1234,56, 1,50- or (1,50) for a debit); if \".\" groups its thousands, write thousands \".\" after decimal \",\" in the statement format",
+      ], "\(got)")
+  }
+
   @Test("a missing column lists the header's columns with the closest; a one-column header suggests the delimiter")
   func missingColumn() {
     #expect(

@@ -21,6 +21,16 @@ struct AmountSyntax {
     "decimal \"\(decimal)\"" + (thousands.map { " and thousands \"\($0 == " " ? "␠" : String($0))\"" } ?? " and no thousands separator")
   }
 
+  /// What to write in the format when `raw` would read with another thousands separator ("" when none would).
+  func hint(_ raw: String) -> String {
+    for th: Character in [".", ",", "'", " ", "\u{2019}"] where th != decimal && th != thousands {
+      if case .value = AmountSyntax(decimal: decimal, thousands: th).read(raw) {
+        return "; if \"\(th == " " ? "␠" : String(th))\" groups its thousands, write thousands \"\(th)\" after decimal \"\(decimal)\" in the statement format"
+      }
+    }
+    return ""
+  }
+
   func read(_ raw: String) -> Outcome {
     var t = Substring(raw.trimmingSpaces())
     if t.isEmpty { return .empty }

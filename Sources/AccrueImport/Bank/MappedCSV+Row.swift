@@ -89,7 +89,18 @@ struct RowReader {
       return nil
     }
     guard let d = spec.format.date(Substring(t)) else {
-      bad(record, c, "D0204", "the column \"\(spec.column)\" holds \"\(t)\", not a date written \(spec.format) (such as \(spec.format.example))")
+      // The formats of the same pieces in another order or with other separators that would read it, as a hint.
+      var others: [String] = []
+      for sep in [".", "/", "-", ""] {
+        for order in [["DD", "MM", "YYYY"], ["MM", "DD", "YYYY"], ["YYYY", "MM", "DD"]] {
+          let text = order.joined(separator: sep)
+          if text != spec.format.description, case .success(let f) = DateFormat.parse(text), f.date(Substring(t)) != nil { others.append(text) }
+        }
+      }
+      let hint =
+        others.isEmpty
+        ? "" : "; it reads as \(others.map { "\"\($0)\"" }.joined(separator: " or ")): if the file's dates are all written so, write as \"\(others[0])\" in the statement format"
+      bad(record, c, "D0204", "the column \"\(spec.column)\" holds \"\(t)\", not a date written \(spec.format) (such as \(spec.format.example))" + hint)
       return nil
     }
     return d
@@ -153,7 +164,7 @@ struct RowReader {
     let outcome = amounts.read(c.text)
     switch outcome {
     case .invalid:
-      bad(record, c, "D0205", "the column \"\(column)\" holds \"\(c.text.trimmingSpaces())\", not an amount written with \(amounts.described) (such as \(amounts.example), 1\(amounts.decimal)50- or (1\(amounts.decimal)50) for a debit)")
+      bad(record, c, "D0205", "the column \"\(column)\" holds \"\(c.text.trimmingSpaces())\", not an amount written with \(amounts.described) (such as \(amounts.example), 1\(amounts.decimal)50- or (1\(amounts.decimal)50) for a debit)" + amounts.hint(c.text))
     case .value(let v):
       if let cur = currency, v.significantFractionDigits > cur.minorUnits {
         bad(record, c, "D0208", "the column \"\(column)\" holds \"\(c.text.trimmingSpaces())\", finer than \(cur.code) has (\(cur.minorUnits) decimal\(cur.minorUnits == 1 ? "" : "s")): amounts are never rounded")
