@@ -121,6 +121,8 @@ public struct CheckedProgram: Sendable {
   public var ledger = LedgerStatements()
   /// The CSV statement formats (grammar.md §8.1), in rule order.
   public var statementFormats: [CheckedStatementFormat] = []
+  /// The payment processors' settings (grammar.md §8.2), in rule order.
+  public var processors: [CheckedProcessor] = []
 
   /// The name of a symbol.
   public func name(_ s: Symbol) -> String {

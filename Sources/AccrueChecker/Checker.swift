@@ -105,6 +105,8 @@ final class CheckerState {
   var ledger = LedgerStatements()
   /// The statement formats, checked (`checkStatementFormats`; those with errors left out).
   var statementFormats: [CheckedStatementFormat] = []
+  /// The processors' settings, checked (`checkProcessors`; those with errors left out).
+  var processors: [CheckedProcessor] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
   var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
   var lets: [Symbol: LetEntry] = [:]
@@ -225,7 +227,7 @@ final class CheckerState {
       lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       customFields: customFields, calendars: calendars, metrics: metrics, plans: plans, cadences: cadences,
-      matches: matches, ledger: ledger, statementFormats: statementFormats)
+      matches: matches, ledger: ledger, statementFormats: statementFormats, processors: processors)
   }
 
   // MARK: - Driver
@@ -262,6 +264,7 @@ final class CheckerState {
     for (d, f) in ordered { declare(d, f) }
     checkLedger(ordered)
     checkStatementFormats(ordered)
+    checkProcessors(ordered)
 
     // 3. Definitions, then blocks.
     for e in letOrderSnapshot() { checkLet(e) }
@@ -364,7 +367,7 @@ final class CheckerState {
 
   func declare(_ d: Decl, _ f: FileID) {
     switch d {
-    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat: break
+    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat, .processor: break
     case .let(let l):
       guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
       let e = LetEntry(l, f)

@@ -185,6 +185,13 @@ public struct ExecutablePlan: Sendable {
   public var creditUseRule: RuleRef? = nil
   /// The CSV statement formats (`statement format NAME { ... }`), in rule order, each with where it is stated.
   public var statementFormats: [StatementFormat] = []
+  /// The payment processors' settings (`processor NAME { ... }`), in rule order, each with where it is stated.
+  public var processors: [ProcessorSettings] = []
+
+  /// A processor's settings: its block's, else the defaults (the `invoice_number` column, 5 days).
+  public func processor(_ name: String) -> ProcessorSettings {
+    processors.first { $0.processor == name } ?? .defaults(for: name)
+  }
 
   /// Where a span of the rules is: file, line and column.
   public func ref(_ span: Span) -> RuleRef {
@@ -352,6 +359,13 @@ public enum PlanCompiler {
       var f = $0.format
       f.rule = ref($0.span)
       return f
+    }
+    out.processors = program.processors.map {
+      var p = $0.settings
+      p.rule = ref($0.span)
+      p.invoiceRule = $0.invoiceSpan.map(ref)
+      p.windowRule = $0.windowSpan.map(ref)
+      return p
     }
     // Field defaults are constants (they may use lets): evaluated once, here.
     let env = Env(asOf: CivilDate(dayNumber: 0))

@@ -745,5 +745,6 @@ extension DiagnosticCode {
     amountOnlyAcrossCustomers,
     numberFormatBraces, unknownPlaceholder, sequencePlaceholder, formatScopeMismatch, conflictingScopes, numbersCouldCollide,
     statementAmountColumns, statementDateFormat, statementSeparators, statementColumnTwice, statementFiles,
+    unknownProcessor, processorInvoiceKey, payoutWindow,
   ].sorted()
 }

@@ -38,6 +38,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   // Statement formats: a CSV statement's columns (grammar.md §8.1)
   case statement, format, files, delimiter, skip, line, lines, value, amount, decimal, thousands, id, bank
   case counterparty
+  // Payment processors: where their exports carry the invoice number, when payouts reach the bank (§8.2)
+  case processor, from, metadata, payouts, reach, the
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

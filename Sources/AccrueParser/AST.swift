@@ -178,6 +178,8 @@ public enum Decl: Sendable {
   case creditUse(CreditUseDecl)
   /// `statement format NAME { ... }`: a CSV statement's columns.
   case statementFormat(StatementFormatDecl)
+  /// `processor NAME { ... }`: a payment processor's invoice number and payout window.
+  case processor(ProcessorDecl)
 
   /// The declaration's span.
   public var span: Span {
@@ -196,6 +198,7 @@ public enum Decl: Sendable {
     case .feeBilling(let d): d.span
     case .creditUse(let d): d.span
     case .statementFormat(let d): d.span
+    case .processor(let d): d.span
     }
   }
 }

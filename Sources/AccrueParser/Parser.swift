@@ -309,7 +309,7 @@ public struct Parser {
 
   static let topWords: [Keyword] = [
     .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
-    .plan, .cadence, .match, .statement,
+    .plan, .cadence, .match, .statement, .processor,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -378,6 +378,8 @@ public struct Parser {
       return parseMatch().map { .match($0) }
     case .statement:
       return parseStatementFormat().map { .statementFormat($0) }
+    case .processor:
+      return parseProcessor().map { .processor($0) }
     default:
       return nil
     }
