@@ -55,9 +55,6 @@ struct RunInputs {
     OptionSpec(long: "reject-file", short: nil, value: "file", help: "Write bad data rows here (with reasons) and process the rest, instead of stopping."),
     OptionSpec(long: "only", short: nil, value: "what", help: Stage.onlyHelp, choices: Stage.allCases.map(\.part.rawValue)),
     OptionSpec(long: "strict", short: nil, value: nil, help: "Treat data warnings (a bank statement that does not reconcile, a control total that disagrees) as bad data."),
-    OptionSpec(
-      long: "processor-invoice-key", short: nil, value: "key",
-      help: "Processors' exports (processors/): the payment_metadata[KEY] column that holds the invoice number (default: invoice_number)."),
   ]
 
   static func date(_ args: ParsedArguments, _ name: String, required: Bool, spec: CommandSpec, io: OutputSink) -> (CivilDate?, Int32?) {
@@ -97,7 +94,7 @@ struct RunInputs {
     guard let plan = RulesStage.compile(rules, io: io) else { return .failure(ExitCode(ExitStatus.failure)) }
     let t1 = clock.now
     PhaseLog.start()
-    var (data, issues) = Dataset.load(folder: dataDir, plan: plan, processorInvoiceKey: args.value("processor-invoice-key"))
+    var (data, issues) = Dataset.load(folder: dataDir, plan: plan)
     let t2 = clock.now
     if args.flag("strict") {
       issues += data.cash.warnings

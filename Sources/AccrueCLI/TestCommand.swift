@@ -94,9 +94,10 @@ enum TestCommand {
         where name.hasSuffix(".csv") || name.hasSuffix(".json") || name.hasSuffix(".jsonl") {
           try FileManager.default.copyItem(atPath: resolve(folder) + "/" + name, toPath: dir + "/" + name)
         }
-        // Its bank statements too (statements/: camt, MT940, BAI2, OFX, and CSV read with a statement format).
-        if FileManager.default.fileExists(atPath: resolve(folder) + "/statements") {
-          try FileManager.default.copyItem(atPath: resolve(folder) + "/statements", toPath: dir + "/statements")
+        // Its bank statements and processors' payout exports too (statements/: camt, MT940, BAI2, OFX, and CSV
+        // read with a statement format; processors/: read with the rules' processor settings).
+        for sub in ["statements", "processors"] where FileManager.default.fileExists(atPath: resolve(folder) + "/" + sub) {
+          try FileManager.default.copyItem(atPath: resolve(folder) + "/" + sub, toPath: dir + "/" + sub)
         }
       }
       for (name, body) in spec.tables {

@@ -1,19 +1,20 @@
+import AccrueCompiler
 import AccrueCore
 import AccrueData
 import AccrueModel
 
 /// Ties processors' payouts out to the bank: each payout (its lines summed: charges - refunds - fees + other
-/// categories) is matched to ONE bank credit of the same currency and amount booked on its date or up to
-/// `windowDays` after, preferring a credit that names the payout id, then one that names the processor, then the
+/// categories) is matched to ONE bank credit of the same currency and amount booked on its date or up to the
+/// processor's window after (`payouts reach the bank within N [business] days` in the rules, default 5 days),
+/// preferring a credit that names the payout id, then one that names the processor, then the
 /// earliest (then by id). A matched credit is the processor's money, not a customer's: cash application leaves
 /// it out (`PayoutResult.matchedCredits`). Bank credits that name a processor and no payout took are listed.
 public enum PayoutMatching {
-  /// Days after a payout's date its credit may be booked on.
-  public static let windowDays = 5
-
   /// `applied`: the keys (`payment:ID`) of the payments the ledger records as applied by earlier runs: such a
   /// credit is never taken for a payout (its money already went to invoices); a payout it would fit says so.
-  public static func run(data: Dataset, asOf: CivilDate, applied: Set<String> = []) -> PayoutResult {
+  /// The window is the plan's (`processor stripe { payouts reach the bank within ... }`).
+  public static func run(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, applied: Set<String> = []) -> PayoutResult {
+    let window = Window(plan: plan, data: data)
     let lines = data.processors.lines
     var payouts = summarize(lines)
     let all = data.cash.payments.indices.filter { i in
@@ -28,7 +29,7 @@ public enum PayoutMatching {
       for k in payouts.indices where payouts[k].status == .noBankCredit && payouts[k].credit == nil && payouts[k].reason.isEmpty {
         let p = payouts[k]
         let found = credits.filter { i in
-          !used.contains(i) && fits(data.cash.payments[i].transaction, p) && carries(data.cash.payments[i].transaction, basis, p)
+          !used.contains(i) && window.fits(data.cash.payments[i].transaction, p) && carries(data.cash.payments[i].transaction, basis, p)
         }
         guard let i = found.min(by: { earlier(data.cash.payments[$0], data.cash.payments[$1]) }) else { continue }
         used.insert(i)
@@ -39,14 +40,14 @@ public enum PayoutMatching {
           basis: basis)
       }
     }
-    explainUnmatched(&payouts, data: data, credits: credits, used: used, asOf: asOf)
+    explainUnmatched(&payouts, data: data, credits: credits, used: used, asOf: asOf, window: window)
     for k in payouts.indices where payouts[k].status == .noBankCredit {
       let p = payouts[k]
-      guard let i = earlierRuns.first(where: { fits(data.cash.payments[$0].transaction, p) }) else { continue }
+      guard let i = earlierRuns.first(where: { window.fits(data.cash.payments[$0].transaction, p) }) else { continue }
       payouts[k].reason =
         "bank payment \(data.cash.payments[i].id) (\(data.cash.payments[i].transaction.source)) is of its amount but an earlier run applied it to invoices: reverse that application, its charges pay them"
     }
-    let deposits = credits.filter { !used.contains($0) }.compactMap { deposit(data.cash.payments[$0], payouts) }
+    let deposits = credits.filter { !used.contains($0) }.compactMap { deposit(data.cash.payments[$0], window) }
       .sorted { ($0.bookingDate, $0.key) < ($1.bookingDate, $1.key) }
     return PayoutResult(asOf: asOf, payouts: payouts, deposits: deposits, unpaidLines: lines.filter { $0.payoutID.isEmpty }.count)
   }
@@ -58,9 +59,37 @@ public enum PayoutMatching {
     (a.transaction.bookingDate, a.id) < (b.transaction.bookingDate, b.id)
   }
 
-  /// Same currency and amount as the payout, booked on its date or within the window after.
-  static func fits(_ t: BankTransaction, _ p: PayoutReconciliation) -> Bool {
-    t.currency == p.currency && t.amount == p.net && t.bookingDate >= p.date && p.date.days(until: t.bookingDate) <= windowDays
+  /// When a payout may reach the bank: the processor's settings and the calendar its business days count on
+  /// (the rules' calendar with its holidays, the data folder's holidays.csv included; else Monday to Friday).
+  struct Window {
+    let settings: ProcessorSettings
+    let calendar: BusinessCalendar
+
+    init(plan: ExecutablePlan, data: Dataset) {
+      settings = plan.processor("stripe")
+      var cal = BusinessCalendar.weekendsOnly
+      if settings.businessDays, let name = settings.calendar, let ci = plan.calendars.firstIndex(where: { $0.name == name }) {
+        let env = Env(asOf: CivilDate(dayNumber: 0))
+        var days: [CivilDate] = []
+        for h in plan.calendars[ci].holidays {
+          if case .date(let d) = h.date.eval(env) { days.append(d) }
+        }
+        days += data.collections.holidays[ci] ?? []
+        cal = BusinessCalendar(weekend: plan.calendars[ci].weekend, holidays: days) ?? .weekendsOnly
+      }
+      calendar = cal
+    }
+
+    /// The last day a payout dated `date` may be booked at the bank.
+    func last(_ date: CivilDate) -> CivilDate { settings.lastDay(after: date, calendar: calendar) }
+
+    /// Same currency and amount as the payout, booked on its date or within the window after.
+    func fits(_ t: BankTransaction, _ p: PayoutReconciliation) -> Bool {
+      t.currency == p.currency && t.amount == p.net && t.bookingDate >= p.date && t.bookingDate <= last(p.date)
+    }
+
+    /// "5 days", "3 business days", with where the rules state it.
+    var text: String { settings.windowText + (settings.windowRule.map { ", \($0.file):\($0.line)" } ?? "") }
   }
 
   /// The bank's texts of a credit, lower case.
@@ -136,7 +165,9 @@ public enum PayoutMatching {
 
   /// Says why each payout left without a credit has none: a credit naming it of another amount (its lines do not
   /// add up to what the bank received), not due yet, or none in the window.
-  static func explainUnmatched(_ payouts: inout [PayoutReconciliation], data: Dataset, credits: [Int], used: Set<Int>, asOf: CivilDate) {
+  static func explainUnmatched(
+    _ payouts: inout [PayoutReconciliation], data: Dataset, credits: [Int], used: Set<Int>, asOf: CivilDate, window: Window
+  ) {
     for k in payouts.indices where payouts[k].status == .noBankCredit {
       let p = payouts[k]
       let amount = "\(p.net.formatted(places: p.currency.minorUnits)) \(p.currency.code)"
@@ -151,14 +182,13 @@ public enum PayoutMatching {
       } else if p.date > asOf {
         payouts[k].reason = "expected at the bank on \(p.date), after \(asOf)"
       } else {
-        let last = p.date.adding(days: windowDays) ?? p.date
-        payouts[k].reason = "no bank credit of \(amount) booked from \(p.date) to \(last) (yet)"
+        payouts[k].reason = "no bank credit of \(amount) booked from \(p.date) to \(window.last(p.date)) (yet; payouts reach the bank within \(window.text))"
       }
     }
   }
 
   /// A credit no payout took that looks like a processor's deposit: it names a processor or a payout id (`po_`).
-  static func deposit(_ pay: Payment, _ payouts: [PayoutReconciliation]) -> ProcessorDeposit? {
+  static func deposit(_ pay: Payment, _ window: Window) -> ProcessorDeposit? {
     let t = pay.transaction
     let texts = texts(t)
     let names = texts.contains { $0.contains("stripe") }
@@ -168,6 +198,6 @@ public enum PayoutMatching {
     return ProcessorDeposit(
       processor: "stripe", paymentID: pay.id, bookingDate: t.bookingDate, amount: t.amount, currency: t.currency,
       payerName: t.counterpartyName, source: t.source,
-      reason: "no payout of \(amount) \(t.currency.code) dated \(windowDays) days or less before \(t.bookingDate) in processors/: export Stripe's itemized payout reconciliation report for these dates")
+      reason: "no payout of \(amount) \(t.currency.code) in processors/ that can reach the bank on \(t.bookingDate) (payouts reach the bank within \(window.text)): export Stripe's itemized payout reconciliation report for these dates")
   }
 }

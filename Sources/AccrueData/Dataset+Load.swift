@@ -14,10 +14,9 @@ extension Dataset {
   /// changes, invoices, payments (payments.csv, statements/, accounts.csv), then collections' files. To overlap
   /// the reading, contracts are read on a second thread while the customers are read, payments on another once
   /// the customers are known, and the invoices file is read while the contracts are checked.
-  /// `processorInvoiceKey`: the `payment_metadata[KEY]` column of processors' exports that holds Accrue's invoice
-  /// number (nil: their `invoice_number`).
+  /// Processors' exports are read with the plan's `processor` settings (which column holds the invoice number).
   public static func load(
-    folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20, processorInvoiceKey: String? = nil
+    folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20
   ) -> (Dataset, [DataIssue]) {
     var load = FolderLoad(folder: folder, plan: plan)
     let customersFound = DataFolder.find("customers", in: folder)
@@ -26,7 +25,7 @@ extension Dataset {
     let (customers, customerIndex) = load.customers(customersFound)
     PhaseLog.mark("customers")
     let cashAhead = CashAhead(
-      folder: folder, plan: plan, customerIndex: customerIndex, rejected: load.rejected.customers, invoiceKey: processorInvoiceKey)
+      folder: folder, plan: plan, customerIndex: customerIndex, rejected: load.rejected.customers)
     let invoicesAhead = InvoicesAhead()
     invoicesAhead.read(folder: folder, parallelAt: parallelInvoicesAt)
     PhaseLog.mark("invoices file read (while the contracts are checked)")
@@ -269,14 +268,15 @@ final class CashAhead: @unchecked Sendable {
   var processors = ProcessorData()
   let done = DispatchSemaphore(value: 0)
 
-  init(folder: String, plan: ExecutablePlan, customerIndex: IDIndex, rejected: Int, invoiceKey: String? = nil) {
+  init(folder: String, plan: ExecutablePlan, customerIndex: IDIndex, rejected: Int) {
+    let stripe = plan.processor("stripe")
     let paymentFields = Schemas.columns(.payment, plan.program)
     let paymentCustom = PaymentFields(plan: plan)
     let t = Thread { [self] in
       var issues: [DataIssue] = []
       var cash = Dataset.loadCash(
         folder: folder, customerIndex: customerIndex, rejected: rejected, custom: paymentFields, customFields: paymentCustom, &issues)
-      processors = Dataset.loadProcessors(folder: folder, invoiceKey: invoiceKey, &issues)
+      processors = Dataset.loadProcessors(folder: folder, stripe: stripe, &issues)
       cash.addProcessorCharges(processors, &issues)
       value = (cash, issues)
       done.signal()

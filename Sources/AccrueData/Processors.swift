@@ -64,14 +64,15 @@ package enum StripeExport {
 /// Reads one Stripe export into lines (and located issues).
 struct StripeFile {
   let path: String
-  /// `payment_metadata[KEY]` holding Accrue's invoice number, when the charges carry it there.
-  let invoiceKey: String?
+  /// The rules' settings: `invoiceMetadataKey` names the `payment_metadata[KEY]` column holding Accrue's invoice
+  /// number, when the charges carry it there.
+  let settings: ProcessorSettings
   var lines: [ProcessorLine] = []
   var issues: [DataIssue] = []
 
-  init(path: String, invoiceKey: String?) {
+  init(path: String, settings: ProcessorSettings) {
     self.path = path
-    self.invoiceKey = invoiceKey
+    self.settings = settings
   }
 
   mutating func read() {
@@ -80,13 +81,24 @@ struct StripeFile {
       return
     }
     let header = StripeExport.header([UInt8](data))
-    let meta = invoiceKey.map { "payment_metadata[\($0)]" }
+    let meta = settings.invoiceMetadataKey.map { "payment_metadata[\($0)]" }
     let known = StripeExport.required + StripeExport.optional + (meta.map { [$0] } ?? [])
     var missing = false
     for name in StripeExport.required where !header.contains(name) {
       var message = "missing column '\(name)' in Stripe's itemized payout reconciliation export"
       let others = header.filter { !known.contains($0) }
       if let s = Suggest.closest(to: name, among: others) { message += "; did you mean '\(s)'? (rename that column to '\(name)')" }
+      issues.append(DataIssue(code: "D0201", file: path, line: 1, column: 1, message: message))
+      missing = true
+    }
+    if let meta, !header.contains(meta) {
+      let rule = settings.invoiceRule.map { " (\($0.file):\($0.line))" } ?? ""
+      var message = "missing column '\(meta)': the rules\(rule) read the invoice number from it"
+      if let s = Suggest.closest(to: meta, among: header.filter { $0.hasPrefix("payment_metadata[") }) {
+        message += "; did you mean '\(s)'? (write its key in the rules' 'invoice number from metadata')"
+      } else {
+        message += "; export the report with the charges' metadata column '\(meta)', or remove 'invoice number from metadata' from the rules to read invoice_number"
+      }
       issues.append(DataIssue(code: "D0201", file: path, line: 1, column: 1, message: message))
       missing = true
     }
@@ -159,7 +171,7 @@ extension Dataset {
   /// Reads the exports in the data folder's `processors/` (none when there is no such folder): `stripe-*.csv`,
   /// in name order. Another file there is an error naming what it should be called; a transaction id seen twice
   /// is D0304 (one export delivered twice would count its money twice).
-  package static func loadProcessors(folder: String, invoiceKey: String?, _ issues: inout [DataIssue]) -> ProcessorData {
+  package static func loadProcessors(folder: String, stripe: ProcessorSettings, _ issues: inout [DataIssue]) -> ProcessorData {
     let dir = DataFolder.join(folder, "processors")
     switch DataFolder.probe(dir, folder: true) {
     case .absent: return ProcessorData()
@@ -184,7 +196,7 @@ extension Dataset {
             path, "\(name) is not a processor export Accrue reads: name Stripe's itemized payout reconciliation export stripe-NAME.csv, or move the file out of processors/"))
         continue
       }
-      var f = StripeFile(path: path, invoiceKey: invoiceKey)
+      var f = StripeFile(path: path, settings: stripe)
       f.read()
       issues += f.issues
       for l in f.lines {

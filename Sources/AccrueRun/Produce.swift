@@ -41,7 +41,7 @@ public enum Produce {
         d.cash.payments.removeAll { credits.contains($0.id) }
       }
       let applied = Set((journal?.postedPayments ?? []).map { JournalItem.cashApplication($0).key })
-      var payouts = PayoutMatching.run(data: d, asOf: asOf, applied: applied)
+      var payouts = PayoutMatching.run(plan: plan, data: d, asOf: asOf, applied: applied)
       payouts.reconciledEarlier = recorded.count
       let matched = payouts.matchedCredits
       if !matched.isEmpty { d.cash.payments.removeAll { matched.contains($0.id) } }

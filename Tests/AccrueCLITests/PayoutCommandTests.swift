@@ -25,7 +25,17 @@ struct PayoutCommandTests {
 
     """
 
-  static func folders() throws -> (rules: String, data: String) {
+  /// The rules' processor block: the charges carry the invoice number in their metadata.
+  static let processor = """
+    processor stripe {
+      invoice number from metadata "accrue_invoice"
+      payouts reach the bank within 3 business days
+    }
+
+    """
+
+  /// `processor`: whether the rules have the block (processors.accrue).
+  static func folders(processor: Bool = true) throws -> (rules: String, data: String) {
     let root = TemporaryPaths.url("accrue-payout-cli")
     let rules = root.appendingPathComponent("rules")
     let data = root.appendingPathComponent("data")
@@ -45,13 +55,14 @@ struct PayoutCommandTests {
       (data.appendingPathComponent("processors/stripe-2026-11.csv"), Self.stripe),
     ]
     for (url, text) in files { try text.write(to: url, atomically: true, encoding: .utf8) }
+    if processor { try Self.processor.write(to: rules.appendingPathComponent("processors.accrue"), atomically: true, encoding: .utf8) }
     return (rules.path, data.path)
   }
 
-  @Test("text and JSON show the payout reconciled; the charge is applied by the invoice in payment_metadata")
+  @Test("text and JSON show the payout reconciled; the charge is applied by the invoice in the payment_metadata the rules name")
   func plan() throws {
     let (rules, data) = try Self.folders()
-    let base = ["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--only", "matches", "--processor-invoice-key", "accrue_invoice"]
+    let base = ["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--only", "matches"]
     let (s, text, err) = CLITests.run(base)
     #expect(s == 0, "\(err)")
     #expect(text.contains("Payouts as of 2026-11-10: 1 payouts, 1 reconciled to the bank"), "\(text)")
@@ -73,9 +84,9 @@ struct PayoutCommandTests {
     #expect(csv.contains("payout:stripe:po_1AAA,payout,stripe,po_1AAA,2026-11-05,USD,870.70,1000.00,100.00,29.30,,reconciled,b1,"))
   }
 
-  @Test("without the key the charge names no invoice: it waits in the queue; the payout still ties out")
+  @Test("without a processor block the charge names no invoice (invoice_number is empty): it waits in the queue; the payout still ties out")
   func noKey() throws {
-    let (rules, data) = try Self.folders()
+    let (rules, data) = try Self.folders(processor: false)
     let (s, json, err) = CLITests.run(["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--only", "matches", "--format", "json"])
     #expect(s == 0, "\(err)")
     let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -118,10 +129,30 @@ struct PayoutCommandTests {
     try FileManager.default.moveItem(atPath: aside, toPath: processors)
     let (s2, text, err2) = CLITests.run([
       "plan", "--rules", rules, "--data", data, "--as-of", "2026-11-11", "--state", state, "--only", "matches",
-      "--processor-invoice-key", "accrue_invoice",
     ])
     #expect(s2 == 0, "\(err2)")
     #expect(text.contains("0 reconciled to the bank, 1 without a bank credit"), "\(text)")
     #expect(text.contains("an earlier run applied it to invoices"), "\(text)")
+  }
+
+  @Test("accrue diff reads the key from each version of the rules: adding the block applies the charge")
+  func diff() throws {
+    let (rules, data) = try Self.folders(processor: false)
+    let base = rules + "-base"
+    try FileManager.default.copyItem(atPath: rules, toPath: base)
+    try Self.processor.write(toFile: rules + "/processors.accrue", atomically: true, encoding: .utf8)
+    let (s, text, err) = CLITests.run(["diff", "--base", base, "--rules", rules, "--data", data, "--as-of", "2026-11-10"])
+    #expect(s == 2, "\(text) \(err)")
+    #expect(text.contains("stripe:txn_1"), "\(text)")
+    #expect(text.contains("+ i1 applied 1,000.00 USD"), "\(text)")
+  }
+
+  @Test("the command-line option is gone: the setting is in the rules")
+  func optionRemoved() throws {
+    let (rules, data) = try Self.folders()
+    let (s, _, err) = CLITests.run([
+      "plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--processor-invoice-key", "accrue_invoice",
+    ])
+    #expect(s == 64, "\(err)")
   }
 }

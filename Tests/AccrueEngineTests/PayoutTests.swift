@@ -40,8 +40,9 @@ enum Payouts {
     return dir.path
   }
 
-  static func run(_ stripe: [String] = [header] + rows, payments: [String] = Payouts.payments) throws -> RunOutput {
-    let p = try Run.plan(Cash.rules)
+  /// `processor`: a `processor stripe { ... }` block added to the rules.
+  static func run(_ stripe: [String] = [header] + rows, payments: [String] = Payouts.payments, processor: String = "") throws -> RunOutput {
+    let p = try Run.plan(Cash.rules + "\n" + processor)
     let (data, issues) = Dataset.load(folder: try folder(stripe, payments: payments), plan: p)
     try #require(issues.isEmpty, "\(issues)")
     let out = Produce.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!, only: .matches)
@@ -49,8 +50,8 @@ enum Payouts {
     return out
   }
 
-  static func issues(_ stripe: [String]) throws -> [DataIssue] {
-    let p = try Run.plan(Cash.rules)
+  static func issues(_ stripe: [String], processor: String = "") throws -> [DataIssue] {
+    let p = try Run.plan(Cash.rules + "\n" + processor)
     return Dataset.load(folder: try folder(stripe), plan: p).1
   }
 
@@ -168,5 +169,53 @@ struct PayoutTests {
     let b = try Payouts.run([Payouts.header] + Payouts.rows.reversed(), payments: Payouts.payments.reversed())
     #expect(view(a) == view(b))
     #expect(a.payouts!.payouts.map(\.key) == ["payout:stripe:po_1AAA", "payout:stripe:po_2BBB"])
+  }
+
+  /// po_2BBB (dated Friday 2026-11-06, 397.81) reaches the bank on Tuesday 2026-11-10, after a bank holiday on the Monday.
+  static let lateCredit = Payouts.payments + ["b4,2026-11-10,,397.81,USD,,STRIPE PAYOUT,Stripe,"]
+  static let holiday = """
+    calendar us_bank {
+      holiday 2026-11-09 "bank holiday"
+    }
+    """
+
+  @Test("without a processor block a payout reaches the bank within 5 days; the rules' window replaces it")
+  func windowFromRules() throws {
+    func po2(_ processor: String) throws -> PayoutReconciliation {
+      let r = try #require(try Payouts.run(payments: Self.lateCredit, processor: processor).payouts)
+      return try #require(r.payouts.first { $0.payoutID == "po_2BBB" })
+    }
+    #expect(try po2("").status == .reconciled)
+    let short = try po2("processor stripe {\n  payouts reach the bank within 2 days\n}")
+    #expect(short.status == .noBankCredit)
+    #expect(short.reason.contains("booked from 2026-11-06 to 2026-11-08 (yet; payouts reach the bank within 2 days, rules/rules.accrue:"), "\(short.reason)")
+    // Two business days after Friday: Monday is a holiday of the calendar, so Tuesday.
+    let business = try po2(Self.holiday + "\nprocessor stripe {\n  payouts reach the bank within 2 business days\n  calendar us_bank\n}")
+    #expect(business.status == .reconciled)
+    #expect(business.credit?.paymentID == "b4")
+    let weekdays = try po2("processor stripe {\n  payouts reach the bank within 1 business day\n}")
+    #expect(weekdays.reason.contains("to 2026-11-09 (yet; payouts reach the bank within 1 business day,"), "\(weekdays.reason)")
+  }
+
+  @Test("the rules name the metadata column that holds the invoice number; an export without it is a located error")
+  func invoiceFromMetadata() throws {
+    let header = Payouts.header + ",payment_metadata[accrue_invoice]"
+    let rows = Payouts.rows.map { $0.replacingOccurrences(of: "INV-2026-000123", with: "") + "," }
+    var withMeta = rows
+    withMeta[0] += "INV-2026-000123"
+    let block = "processor stripe {\n  invoice number from metadata \"accrue_invoice\"\n}"
+    let apps = try #require(try Payouts.run([header] + withMeta, processor: block).cash).applications
+    #expect(Cash.applied(try #require(apps.first { $0.paymentID == "stripe:txn_1" })) == ["i1=1000.00"])
+    // Without the block the invoice_number column is read: txn_1's is empty.
+    func invoice(_ processor: String) throws -> String? {
+      let plan = try Run.plan(Cash.rules + "\n" + processor)
+      let data = Dataset.load(folder: try Payouts.folder([header] + withMeta), plan: plan).0
+      return data.processors.lines.first { $0.transactionID == "txn_1" }?.invoice
+    }
+    #expect(try invoice(block) == "INV-2026-000123")
+    #expect(try invoice("") == "")
+    let issues = try Payouts.issues([Payouts.header] + Payouts.rows, processor: block)
+    #expect(issues.map(\.code) == ["D0201"])
+    #expect(issues.first?.message.contains("missing column 'payment_metadata[accrue_invoice]': the rules (rules/rules.accrue:") == true, "\(issues)")
   }
 }
