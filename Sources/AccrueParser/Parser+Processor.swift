@@ -40,8 +40,14 @@ extension Parser {
     case .payouts:
       _ = advance()
       guard expectWord(.reach, after: "'payouts'") != nil, expectWord(.the, after: "'payouts reach'") != nil,
-        expectWord(.bank, after: "'payouts reach the'") != nil, expectWord(.within, after: "'payouts reach the bank'") != nil
+        expectWord(.bank, after: "'payouts reach the'") != nil
       else { return nil }
+      guard eatWord(.within) != nil else {
+        error(
+          .expectedToken, "expected 'within' after 'payouts reach the bank', found \(describe(cur))", cur,
+          help: "the statement says how many days a payout may take: payouts reach the bank within 3 business days")
+        return nil
+      }
       let negative = eat(.minus)
       guard let n = expect(.number, "the number of days after 'within', as in: payouts reach the bank within 3 business days") else { return nil }
       let count = (negative == nil ? "" : "-") + text(n)
