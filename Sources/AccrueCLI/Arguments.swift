@@ -27,6 +27,13 @@ struct CommandSpec {
   var options: [OptionSpec]
   var discussion: String?
 
+  /// Options that became statements of the rules (a setting that changes results is reviewed with them), and
+  /// what to write instead.
+  static let movedToRules = [
+    "--processor-invoice-key":
+      "which payment_metadata[KEY] column holds the invoice number is stated in the rules: processor stripe { invoice number from metadata \"KEY\" } (grammar.md 8.2)"
+  ]
+
   var usage: String {
     var parts = ["accrue", name]
     for o in options {
@@ -142,6 +149,9 @@ extension CommandSpec {
         spec = nil
       }
       guard let o = spec else {
+        if let moved = Self.movedToRules[name] {
+          throw UsageError(message: "'\(name)' is no longer an option: \(moved)", command: self)
+        }
         let known = options.map { "--" + $0.long } + ["--help"]
         let s = Suggest.closest(to: name, in: known)
         throw UsageError(message: "Unknown option '\(name)'" + (s.map { ". Did you mean '\($0)'?" } ?? ""), command: self)

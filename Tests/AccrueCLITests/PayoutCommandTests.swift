@@ -154,5 +154,6 @@ struct PayoutCommandTests {
       "plan", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--processor-invoice-key", "accrue_invoice",
     ])
     #expect(s == 64, "\(err)")
+    #expect(err.contains("processor stripe { invoice number from metadata \"KEY\" }"), "\(err)")
   }
 }
