@@ -316,7 +316,7 @@ enum ApplyCommand {
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
-    let record = Produce.record(output, recordedAt: Date().formatted(.iso8601))
+    let record = Produce.record(output, data: inputs.data, recordedAt: Date().formatted(.iso8601))
     let items = record.items
     let folder: String?
     do throws(JournalError) {

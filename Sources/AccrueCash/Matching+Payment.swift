@@ -21,13 +21,11 @@ extension Matcher {
 
   /// A payment's application before any rule decides: nothing applied.
   static func blank(_ p: PaymentView) -> CashApplication {
-    var a = CashApplication(
+    CashApplication(
       paymentID: p.id, source: p.source, date: p.bookingDate,
       amount: p.amount, currency: p.currency, payerName: p.payerName, customer: nil,
       payerBy: nil, status: .unapplied, rule: nil, ruleSource: nil, strategy: nil, allocations: [], writeOff: .zero, credit: .zero,
       unapplied: .zero, queue: nil, reason: nil, suggestions: [], explanation: [])
-    a.trace = p.trace
-    return a
   }
 
   /// The built-in payment fields, in the order `loadPayment` gives their values.

@@ -35,8 +35,6 @@ struct PaymentView {
   /// Who paid: the name and account the bank gives.
   var payerName: String { t.pointee.counterpartyName }
   var payerAccount: String { t.pointee.counterpartyAccount }
-  /// How the bank identified it (end-to-end id, mandate, bank reference, payer account), when it says.
-  var trace: PaymentTrace? { PaymentTrace(t.pointee) }
   /// Where it came from: `file:line` and, for XML, the element path.
   var source: String { t.pointee.source }
 }

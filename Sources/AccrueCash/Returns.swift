@@ -29,16 +29,21 @@ struct ReturnLinks {
   /// `done`: the keys the ledger records; `returnedBefore`: the originals the ledger's returns already link.
   init(_ payments: [Payment], asOf: CivilDate, done: Set<String>, returnedBefore: Set<String>) {
     var returns: [Int] = []
-    var byAmount: [String: [Int]] = [:]
-    for (pi, p) in payments.enumerated() {
-      let t = p.transaction
-      if Self.takesMoneyBack(t) {
-        if t.bookingDate <= asOf, !done.contains("payment:" + p.id) { returns.append(pi) }
-      } else if t.amount > .zero, !returnedBefore.contains("payment:" + p.id) {
-        byAmount[Self.amountKey(t.amount, t.currency), default: []].append(pi)
-      }
+    for (pi, p) in payments.enumerated() where Self.takesMoneyBack(p.transaction) {
+      if p.transaction.bookingDate <= asOf, !done.contains("payment:" + p.id) { returns.append(pi) }
     }
     guard !returns.isEmpty else { return }
+    // The candidates by amount, only of the amounts returned (most runs have no return, or a few).
+    var wanted = Set<String>()
+    for ri in returns {
+      let r = payments[ri].transaction
+      wanted.insert(Self.amountKey(Fixed.zero.subtracting(r.amount) ?? .zero, r.currency))
+    }
+    var byAmount: [String: [Int]] = [:]
+    for (pi, p) in payments.enumerated() where p.transaction.amount > .zero && !Self.takesMoneyBack(p.transaction) {
+      let key = Self.amountKey(p.transaction.amount, p.transaction.currency)
+      if wanted.contains(key), !returnedBefore.contains("payment:" + p.id) { byAmount[key, default: []].append(pi) }
+    }
     // Earlier returns first (then by id): each original is returned once, whatever the order of the rows.
     returns.sort {
       let (a, b) = (payments[$0], payments[$1])

@@ -97,9 +97,26 @@ public enum Produce {
 extension Produce {
   /// The ledger record of a run's outputs (its run number and folder are set when it is committed).
   /// `recordedAt`: when it is recorded, an audit fact no computation reads.
-  public static func record(_ o: RunOutput, recordedAt: String) -> LedgerRecord {
-    LedgerRecord(
-      run: 0, asOf: o.billing.asOf, folder: "", items: items(o), documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
+  /// `data`: the run's data, whose payments give each payment recorded its trace at the bank.
+  public static func record(_ o: RunOutput, data: Dataset? = nil, recordedAt: String) -> LedgerRecord {
+    var list = items(o)
+    if let data { traced(&list, data.cash.payments) }
+    return LedgerRecord(
+      run: 0, asOf: o.billing.asOf, folder: "", items: list, documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
       numbers: o.numbers, recordedAt: recordedAt)
+  }
+
+  /// Each payment item with its trace at the bank (end-to-end id, mandate, bank reference, payer account), so a
+  /// later return is linked to it even when its statement is gone. (Looked up here, when recording, rather than
+  /// carried by every application of every plan.)
+  static func traced(_ items: inout [JournalItem], _ payments: [Payment]) {
+    var at: [String: Int] = [:]
+    for (k, i) in items.enumerated() { if case .cashApplication(let p) = i { at[p.key] = k } }
+    guard !at.isEmpty else { return }
+    for p in payments {
+      guard let k = at["payment:" + p.id], case .cashApplication(var posted) = items[k], let t = PaymentTrace(p.transaction) else { continue }
+      posted.trace = t
+      items[k] = .cashApplication(posted)
+    }
   }
 }
