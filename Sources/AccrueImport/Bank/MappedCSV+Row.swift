@@ -39,8 +39,12 @@ struct RowReader {
         continue
       }
       var message = "the header has no column \"\(column)\" (the \(role) of statement format \(format.name), \(format.rule))"
-      if let s = Suggest.closest(to: column, among: names) { message += "; did you mean \"\(s)\"?" }
-      message += " The header's columns: " + names.map { "\"\($0)\"" }.joined(separator: ", ")
+      if let s = Suggest.closest(to: column, among: names) {
+        message += "; did you mean \"\(s)\"? The header's columns: "
+      } else {
+        message += "; the header's columns: "
+      }
+      message += names.map { "\"\($0)\"" }.joined(separator: ", ")
       if header.cells.count == 1, let d = [";", ",", "\t", "|"].first(where: { header.raw.contains($0) && String(format.delimiter) != $0 }) {
         message += ". The header is one column: is the delimiter \"\(d == "\t" ? "\\t" : d)\" rather than \"\(format.delimiter == "\t" ? "\\t" : String(format.delimiter))\"?"
       }
