@@ -75,6 +75,12 @@ struct PaymentIntake {
         held.append((pi, "reversals", "the bank reversed an earlier entry; find the payment it undoes"))
         continue
       }
+      if payments[pi].transaction.isReturn {
+        let why = payments[pi].transaction.returnReason
+        held.append(
+          (pi, "returns", "money returned to us (a payment we made came back\(why.isEmpty ? "" : ", \(ReturnReason.describe(why))")): not a customer's payment"))
+        continue
+      }
       toMatch.append(pi)
     }
   }

@@ -191,7 +191,7 @@ struct CashFiles {
   mutating func statements(formats: [StatementFormat] = []) {
     var statementFiles: [String] = []
     /// Each bank entry read, by `StatementEntryKey`: its payment's index.
-    var delivered: [String: Int] = [:]
+    var delivered: [String: (index: Int, file: String)] = [:]
     switch DataFolder.statementFiles(in: folder) {
     case .failure(let i): issues.append(i)
     case .success(let paths): statementFiles = paths
@@ -206,13 +206,15 @@ struct CashFiles {
       case .success(let statements):
         out.warnings += StatementChecks.warnings(statements, file: path)
         for t in statements.lazy.flatMap(\.transactions) {
+          // Only across files: within one file, entries with the same key are different payments (the
+          // transactions of one batch entry share its bank reference).
           if let key = StatementEntryKey.of(t) {
-            if let first = delivered[key] {
-              out.payments[first].transaction.notes.append(
+            if let first = delivered[key], first.file != path {
+              out.payments[first.index].transaction.notes.append(
                 "also delivered in \(t.source) (the same account, bank reference, amount and value date): read once")
               continue
             }
-            delivered[key] = out.payments.count
+            if delivered[key] == nil { delivered[key] = (out.payments.count, path) }
           }
           let base = "stmt-" + String(PaymentIdentity.fingerprint(t), radix: 16)
           var id = base

@@ -589,6 +589,22 @@ struct MatchingReviewTests {
     #expect(r.ignored == 0)
   }
 
+  @Test("money returned to us (a credit flagged as a return: our transfer came back) is held, never matched to an invoice")
+  func creditReturn() throws {
+    let p = try Run.plan(Cash.rules)
+    let dir = try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices])
+    try FileManager.default.createDirectory(atPath: dir + "/statements", withIntermediateDirectories: true)
+    let text = Self.camt(entries: [("CRDT", "83.30", false, "<Ustrd>INV-2026-000123</Ustrd>")])
+      .replacingOccurrences(of: "</RmtInf></TxDtls>", with: "</RmtInf><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls>")
+    try text.write(toFile: dir + "/statements/s.xml", atomically: true, encoding: .utf8)
+    let (data, issues) = Dataset.load(folder: dir, plan: p)
+    try #require(issues.isEmpty, "\(issues)")
+    let r = CashApplicationRun.run(plan: p, data: data, asOf: CivilDate.parse("2026-11-10")!)
+    #expect(r.applications.map(\.queue) == ["returns"])
+    #expect(r.applications.first?.reason == "money returned to us (a payment we made came back, AC04 account closed): not a customer's payment")
+    #expect(r.applications.first?.allocations.isEmpty == true)
+  }
+
   static func camt(entries: [(String, String, Bool, String)]) -> String {
     var s = "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt>"
     s += "<Acct><Id><IBAN>DE02100100100006820101</IBAN></Id><Ccy>USD</Ccy></Acct>"

@@ -61,6 +61,22 @@ struct StatementDuplicateTests {
     #expect(two.cash.payments.count == 2)  // held as a possible duplicate for review by cash application
   }
 
+  @Test("a batch entry split into details of the same amount keeps each of them; the same file again adds none")
+  func batchOfEqualAmounts() throws {
+    func detail(_ name: String, _ ref: String) -> String {
+      let head = "<TxDtls><Amt Ccy=\"USD\">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Refs><EndToEndId>" + ref + "</EndToEndId></Refs>"
+      return head + "<RltdPties><Dbtr><Pty><Nm>" + name + "</Nm></Pty></Dbtr></RltdPties><RmtInf><Ustrd>" + ref + "</Ustrd></RmtInf></TxDtls>"
+    }
+    let details: String = "<NtryDtls>" + detail("Alpha GmbH", "INV-A") + detail("Beta AG", "INV-B") + detail("Gamma KG", "INV-C") + "</NtryDtls>"
+    let amount: String = Self.camt.replacingOccurrences(of: "480.00", with: "300.00")
+    let start = try #require(amount.range(of: "<NtryDtls>")), end = try #require(amount.range(of: "</NtryDtls>"))
+    let batch = amount.replacingCharacters(in: start.lowerBound..<end.upperBound, with: details)
+    let (one, _) = try Self.load(["a.xml": batch])
+    #expect(one.cash.payments.count == 3)
+    let (twice, _) = try Self.load(["a.xml": batch, "b.xml": batch])
+    #expect(twice.cash.payments.count == 3)
+  }
+
   @Test("accounts compare across formats: spaces, case, a currency suffix, a German IBAN and its bank code/account pair")
   func accounts() {
     #expect(StatementEntryKey.account("DE89 3704 0044 0532 0130 00") == StatementEntryKey.account("37040044/532013000"))

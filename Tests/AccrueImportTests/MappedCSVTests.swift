@@ -117,6 +117,19 @@ struct MappedCSVTests {
       ], "\(got)")
   }
 
+  @Test("a row with more fields than the header is refused (a comma inside an amount, not quoted), not read shifted")
+  func longerRow() {
+    let head = "Buchungstag;Betrag;Währung;Verwendungszweck;Auftraggeber\n"
+    let got = Self.issues(head + "01.11.2026;1;234,56;EUR;a;b\n")
+    #expect(got.count == 1 && got[0].hasPrefix("2:") && got[0].contains("D0101 the row has 6 field(s), the header 5"), "\(got)")
+    // One trailing empty field (a delimiter at the end of the line) is not a shift.
+    guard case .success(let rows) = Self.read(head + "01.11.2026;1,00;EUR;a;b;\n") else {
+      Issue.record("a trailing delimiter was refused")
+      return
+    }
+    #expect(rows.count == 1)
+  }
+
   @Test("a value that reads with another thousands separator or date order says what to write in the format")
   func hints() {
     let head = "Buchungstag;Betrag;Währung;Verwendungszweck;Auftraggeber\n"

@@ -79,6 +79,27 @@ struct StatementWholeTests {
     #expect(try !one("2612311231C5,00NTRFNONREF", "Retoure Artikel 12, Rechnung INV-9").isReturn)
   }
 
+  @Test("a signed amount where the format signs by indicator or type code is refused at its line (camt Amt, BAI2 16)")
+  func signedAmountsRefused() {
+    let camt = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+      <Ntry><Amt Ccy="EUR">-100.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-30</Dt></BookgDt></Ntry>
+      </Stmt></BkToCstmrStmt></Document>
+      """
+    guard case .failure(let e) = BankStatements.parseStatements(bytes: Array(camt.utf8), path: "neg.xml") else {
+      Issue.record("a negative camt amount was read")
+      return
+    }
+    #expect(e.line == 3 && e.message.contains("has a sign"), "\(e)")
+    let bai = "01,A,B,261102,0754,1,80,,2/\n02,B,A,1,261101,2400,,2/\n03,111,USD,010,100000,,/\n16,475,-50000,0,BREF1,CREF1,Check paid/\n49,50000,2/\n98,50000,1,4/\n99,50000,1,6/\n"
+    guard case .failure(let b) = BankStatements.parseStatements(bytes: Array(bai.utf8), path: "neg.bai") else {
+      Issue.record("a signed BAI2 detail amount was read")
+      return
+    }
+    #expect(b.line == 4 && b.message.contains("has a sign"), "\(b)")
+  }
+
   @Test("BAI2: 03 status codes 010, 015, 045 are the opening, closing and available balances; the account reconciles")
   func bai2Balances() throws {
     let list = try Self.read("bai2_balances.bai")

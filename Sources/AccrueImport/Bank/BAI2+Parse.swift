@@ -146,6 +146,9 @@ extension BAI2 {
       guard let booking = groupDate, openAccount, !statements.isEmpty else { return fail(r, "a transaction outside an account (03)") }
       guard f.count >= 4, let code = Int(f[1]) else { return fail(r, "expected type code, amount and funds type") }
       guard !strip(f[2]).isEmpty else { return fail(r, "the transaction has no amount") }
+      guard let s = strip(f[2]).first, s.isNumber else {
+        return fail(r, "the detail amount '\(strip(f[2]))' has a sign: a 16 record's amount is unsigned, its type code says credit or debit")
+      }
       guard let a = amount(f[2], accountCurrency) else { return fail(r, "amount '\(f[2])' is not a whole number of minor units") }
       guard let sum = accountTotal.adding(a) else { return fail(r, tooLarge("account")) }
       accountTotal = sum

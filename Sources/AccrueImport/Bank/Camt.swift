@@ -277,6 +277,9 @@ enum Camt {
   static func amount(_ node: Node?) -> AmountRead {
     guard let node else { return .absent }
     let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.hasPrefix("-") || text.hasPrefix("+") {
+      return .bad(line: node.line, message: "the amount '\(text)' has a sign: a camt amount is written without one, its direction given by CdtDbtInd (CRDT or DBIT)")
+    }
     guard let v = Fixed.parse(Array(text.utf8)) else {
       if text.isEmpty { return .absent }
       return .bad(line: node.line, message: "the amount '\(text)' is not a decimal number such as 1250.00")

@@ -64,7 +64,11 @@ struct RowReader {
 
   /// A row's transaction; nil when a cell is bad (each reported).
   mutating func transaction(_ record: CSVRecord) -> BankTransaction? {
-    guard record.cells.count >= headerCount || format.columns.allSatisfy({ (index[$0.column] ?? 0) < record.cells.count }) else {
+    // A row of other length than the header (one trailing empty field aside) is refused: a field with the delimiter
+    // in it, not quoted (1,234.56 in a comma file), shifts every column after it.
+    let extra = record.cells.count - headerCount
+    let trailingEmpty = extra == 1 && record.cells.last?.text.trimmingSpaces().isEmpty == true
+    guard (extra == 0 || trailingEmpty || (extra < 0 && format.columns.allSatisfy({ (index[$0.column] ?? 0) < record.cells.count }))) else {
       let c = record.cells.last ?? CSVCell(text: "", line: record.line, column: 1)
       bad(record, c, "D0101", "the row has \(record.cells.count) field(s), the header \(headerCount): is a delimiter missing, or a field with the delimiter in it not quoted?")
       return nil
