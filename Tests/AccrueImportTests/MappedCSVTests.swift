@@ -107,7 +107,7 @@ struct MappedCSVTests {
     let got = Self.issues(head + "32.11.2026;1,00;EUR;a;b\n01.11.2026;1,005;EUR;a;b\n01.11.2026;1;EURO;a;b\n;1;EUR;a;b\n01.11.2026;1;JPY;a;b\n01.11.2026;1,5;JPY;a;b\n01.11.2026;1\n\"open;1;EUR;a;b\n")
     #expect(
       got == [
-        "2:1 D0204 the column \"Buchungstag\" holds \"32.11.2026\", not a date written DD.MM.YYYY (such as 07.03.2026)",
+        "2:1 D0204 the column \"Buchungstag\" holds \"32.11.2026\", written DD.MM.YYYY but no day of the calendar (a day past the month's end?)",
         "3:12 D0208 the column \"Betrag\" holds \"1,005\", finer than EUR has (2 decimals): amounts are never rounded",
         "4:14 D0206 the column \"Währung\" holds \"EURO\", not an ISO 4217 currency code; did you mean EUR?",
         "5:1 D0203 the column \"Buchungstag\" is empty: the booking date is needed, written DD.MM.YYYY (such as 07.03.2026)",

@@ -97,6 +97,12 @@ struct RowReader {
       return nil
     }
     guard let d = spec.format.date(Substring(t)) else {
+      // Written in the format's shape (the same digits and separators as its example) but no day of the calendar.
+      let example = spec.format.example
+      if t.count == example.count, zip(t, example).allSatisfy({ $0.isNumber == $1.isNumber && ($0.isNumber || $0 == $1) }) {
+        bad(record, c, "D0204", "the column \"\(spec.column)\" holds \"\(t)\", written \(spec.format) but no day of the calendar (a day past the month's end?)")
+        return nil
+      }
       // The formats of the same pieces in another order or with other separators that would read it, as a hint.
       var others: [String] = []
       for sep in [".", "/", "-", ""] {
