@@ -88,7 +88,7 @@ enum PlanLookup {
 
   /// Which part of a run produces `key`, judged from its shape and the data (nil: unknown).
   static func kindOf(_ key: String, inputs: RunInputs) -> RunOutput.Part? {
-    if key.hasPrefix("payment:") { return .matches }
+    if key.hasPrefix("payment:") || key.hasPrefix("return:") || key.hasPrefix("payout:") { return .matches }
     let parts = key.split(separator: "/", omittingEmptySubsequences: false)
     if parts.count == 3 { return .reminders }
     if parts.count == 2, CivilDate.parse(String(parts[1])) != nil, inputs.data.contractIndex[String(parts[0])] != nil { return .invoices }

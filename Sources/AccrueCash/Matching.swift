@@ -24,6 +24,16 @@ public enum CashApplicationRun {
     let payments = data.cash.payments
     let done = Set(history.lazy.filter { $0.kind == .match }.map(\.key))
     var out = CashResult(asOf: asOf, applications: [], alreadyApplied: 0, ignored: 0, failures: [])
+    // Returns linked to their original among this run's payments and those the ledger records.
+    let (posted, returnedBefore, retry) = ReturnLinks.read(history)
+    // The ledger's payments whose statement is no longer in the data folder join the candidates (by the trace the
+    // ledger kept), after this run's payments: a return's original is found by index in `candidates`.
+    let candidates = ReturnLinks.candidates(payments, posted: posted, asOf: asOf)
+    let links = ReturnLinks(candidates, asOf: asOf, done: done, returnedBefore: returnedBefore, retry: retry)
+    // The applications this run's returns reverse are undone before any payment is matched: a payment of the same
+    // run sees the returned payment's invoices open again (and the journal replays a run's returns first).
+    var data = data
+    for original in links.reversed(candidates, posted: posted) { data.reverse(original) }
     // The reference table and the payer names are built on threads of their own (for many invoices) from the
     // start, while duplicates are found and the other tables made.
     // (Only when some payment may need them: not when the journal records them all, say.)
@@ -32,20 +42,6 @@ public enum CashApplicationRun {
         && (done.isEmpty || !done.contains("payment:" + p.id))
     }
     let tables = mayMatch ? MatchTables(plan: plan, invoices: data.invoices, customers: data.customers) : nil
-    // Returns linked to their original among this run's payments and those the ledger records.
-    var posted: [String: PostedPayment] = [:]
-    var returnedBefore = Set<String>()
-    for item in history {
-      switch item {
-      case .cashApplication(let p): posted[p.key] = p
-      case .paymentReturn(let r): returnedBefore.insert(r.original)
-      default: break
-      }
-    }
-    // The ledger's payments whose statement is no longer in the data folder join the candidates (by the trace the
-    // ledger kept), after this run's payments: a return's original is found by index in `candidates`.
-    let candidates = ReturnLinks.candidates(payments, posted: posted, asOf: asOf)
-    let links = ReturnLinks(candidates, asOf: asOf, done: done, returnedBefore: returnedBefore)
     let intake = PaymentIntake(payments, asOf: asOf, done: done, returns: links)
     (out.alreadyApplied, out.ignored) = (intake.alreadyApplied, intake.ignored)
     let (slots, held, toMatch) = (intake.slots, intake.held, intake.toMatch)

@@ -51,7 +51,14 @@ struct PaymentIntake {
     // Fields read in place (a copy of each payment would retain all its strings).
     for pi in payments.indices {
       if recorded[pi] {
-        alreadyApplied += 1
+        // A return an earlier run held that this run links: its link is a new event.
+        guard returns.late.contains(pi) else {
+          alreadyApplied += 1
+          continue
+        }
+        slots[pi] = count
+        count += 1
+        held.append((pi, "returns", ""))
         continue
       }
       let reversal = payments[pi].transaction.reversal

@@ -5,8 +5,8 @@ import AccrueModel
 /// each linked to the payment it returns (docs/data.md, "Returns linked to their original"): among this run's
 /// payments and those the ledger records, a credit of the same currency and the same absolute amount booked on
 /// or before it, found by (in order) the same end-to-end id, the same mandate id, the same bank reference quoted
-/// in the return's text, the same payer account; ties broken by the latest booking date. Several equally good
-/// candidates, or none: held in the `returns` queue with a reason naming them, never guessed.
+/// in the return's text, the same payer account: the first test any candidate passes decides. Several candidates
+/// passing it, or none passing any: held in the `returns` queue with a reason naming them, never guessed.
 struct ReturnLinks {
   enum Outcome: Equatable {
     /// The original (a payment index) and what linked it ("its end-to-end id E2E-1").
@@ -19,6 +19,9 @@ struct ReturnLinks {
   var outcomes: [Int: Outcome] = [:]
   /// Originals the ledger does not record yet (this run's) that a return takes back: original → return.
   var returnedInRun: [Int: Int] = [:]
+  /// Returns an earlier run recorded as held (no original found then) that this run links (by payment index):
+  /// their event is keyed `return:ID` (the ledger has their `payment:ID`).
+  var late = Set<Int>()
 
   /// Whether a statement entry takes money back as a return or a reversal of a payment received.
   static func takesMoneyBack(_ t: BankTransaction) -> Bool { (t.isReturn || t.reversal) && t.amount < .zero }
@@ -26,11 +29,13 @@ struct ReturnLinks {
   /// No returns.
   init() {}
 
-  /// `done`: the keys the ledger records; `returnedBefore`: the originals the ledger's returns already link.
-  init(_ payments: [Payment], asOf: CivilDate, done: Set<String>, returnedBefore: Set<String>) {
+  /// `done`: the keys the ledger records; `returnedBefore`: the originals the ledger's returns already link;
+  /// `retry`: the returns the ledger records as held (tried again: linked now, or left alone as recorded).
+  init(_ payments: [Payment], asOf: CivilDate, done: Set<String>, returnedBefore: Set<String>, retry: Set<String> = []) {
     var returns: [Int] = []
     for (pi, p) in payments.enumerated() where Self.takesMoneyBack(p.transaction) {
-      if p.transaction.bookingDate <= asOf, !done.contains("payment:" + p.id) { returns.append(pi) }
+      let key = "payment:" + p.id
+      if p.transaction.bookingDate <= asOf, !done.contains(key) || retry.contains(key) { returns.append(pi) }
     }
     guard !returns.isEmpty else { return }
     // The candidates by amount, only of the amounts returned (most runs have no return, or a few).
@@ -58,12 +63,39 @@ struct ReturnLinks {
         !claimed.contains($0) && payments[$0].transaction.bookingDate <= r.bookingDate
       }
       let outcome = Self.link(ri, pool: pool, payments)
+      // A return held before and still without its original stays as the ledger records it.
+      if done.contains("payment:" + payments[ri].id) {
+        guard case .linked = outcome else { continue }
+        late.insert(ri)
+      }
       outcomes[ri] = outcome
       if case .linked(let o, _) = outcome {
         claimed.insert(o)
         if !done.contains("payment:" + payments[o].id) { returnedInRun[o] = ri }
       }
     }
+  }
+
+  /// What the ledger's history says about returns: its payments by key, the originals its returns link, and the
+  /// returns an earlier run held (no original found then) to try again: payments taking money back that no return
+  /// event links yet.
+  static func read(_ history: [JournalItem]) -> (posted: [String: PostedPayment], returnedBefore: Set<String>, retry: Set<String>) {
+    var posted: [String: PostedPayment] = [:]
+    var returnedBefore = Set<String>()
+    var takenBack: [String] = []
+    var linked = Set<String>()
+    for item in history {
+      switch item {
+      case .cashApplication(let p):
+        posted[p.key] = p
+        if let m = p.amount, m.amount < .zero { takenBack.append(p.key) }
+      case .paymentReturn(let r):
+        returnedBefore.insert(r.original)
+        linked.insert(PaymentReturn.paymentKey(r.key))
+      default: break
+      }
+    }
+    return (posted, returnedBefore, Set(takenBack.filter { !linked.contains($0) }))
   }
 
   static func amountKey(_ amount: Fixed, _ currency: Currency) -> String { currency.code + " " + amount.description }
@@ -111,11 +143,12 @@ struct ReturnLinks {
     }
     for (what, test) in tests(r) {
       let found = pool.filter { test(payments[$0].transaction) }
-      guard let latest = found.map({ payments[$0].transaction.bookingDate }).max() else { continue }
-      let best = found.filter { payments[$0].transaction.bookingDate == latest }
-      if best.count == 1 { return .linked(original: best[0], by: what) }
+      if found.isEmpty { continue }
+      if found.count == 1 { return .linked(original: found[0], by: what) }
+      // A monthly direct debit under one mandate, from one account, of one amount: any of them may be the one
+      // returned (a refund can come weeks later), so none is taken for it.
       return .held(
-        "returns \(back), but \(best.count) payments booked on \(latest) have the same \(what.dropFirst(4)): \(names(best)); "
+        "returns \(back), but \(found.count) payments of that amount have the same \(what.dropFirst(4)): \(names(found)); "
           + "Accrue does not guess: find the one it returns and reverse it by hand")
     }
     if pool.isEmpty {
@@ -130,6 +163,20 @@ struct ReturnLinks {
 }
 
 extension ReturnLinks {
+  /// Whether a return of `p` (as the ledger records it) reverses its application: it posted allocations, and
+  /// settled invoices or left credit on account.
+  static func reverses(_ p: PostedPayment) -> Bool { p.status?.postsAllocations == true && (!p.settlements.isEmpty || p.credit > .zero) }
+
+  /// The ledger's payments whose application a return of this run reverses, in the order of the returns.
+  func reversed(_ payments: [Payment], posted: [String: PostedPayment]) -> [PostedPayment] {
+    var out: [PostedPayment] = []
+    for (_, outcome) in outcomes.sorted(by: { $0.key < $1.key }) {
+      guard case .linked(let o, _) = outcome, let p = posted["payment:" + payments[o].id], Self.reverses(p) else { continue }
+      out.append(p)
+    }
+    return out
+  }
+
   /// A held return's or returned original's application made what the link says: the return's reason names its
   /// original and what was reversed, and carries the event the ledger records (`returnOf`); an original of this
   /// run says it is not applied. `posted`: the payments the ledger records, by key.
@@ -155,7 +202,7 @@ extension ReturnLinks {
     if let p = posted[key] {
       customer = p.customer
       let invoices = p.settlements.map(\.invoice)
-      if p.status?.postsAllocations == true, !invoices.isEmpty || p.credit > .zero {
+      if Self.reverses(p) {
         reversed = true
         var what: [String] = []
         if !invoices.isEmpty {
@@ -175,8 +222,9 @@ extension ReturnLinks {
     a.customer = customer.isEmpty ? nil : customer
     // Accounted for by the event: nothing of it waits as unapplied cash.
     a.unapplied = .zero
+    if late.contains(pi) { a.reason = (a.reason ?? "") + " (an earlier run held it: no payment it returns was found then)" }
     a.returnOf = PaymentReturn(
-      key: a.key, original: key, date: r.bookingDate, customer: customer,
+      key: (late.contains(pi) ? "return:" : "payment:") + payments[pi].id, original: key, date: r.bookingDate, customer: customer,
       amount: Money(amount: Fixed.zero.subtracting(r.amount) ?? .zero, currency: r.currency), reason: r.returnReason, source: r.source,
       reversed: reversed)
   }

@@ -254,3 +254,16 @@ package enum Schemas {
     TableSchema(name: name, columns: cols.map(\.0), currencyColumn: currencyColumn)
   }
 }
+
+extension Dataset {
+  /// Takes what a returned payment (applied by an earlier run) settled off its invoices again: each is open again
+  /// by that much. Cash application does this before matching the run's payments, and `recordJournal` when it
+  /// replays a run's returns (before the run's applications), so both see the same amounts paid.
+  public mutating func reverse(_ original: PostedPayment) {
+    for s in original.settlements {
+      guard let i = invoiceIDs.find(s.invoice, in: invoices), let left = invoices[i].paid.subtracting(s.settled) else { continue }
+      invoices[i].paid = max(left, .zero)
+      if invoices[i].paid < invoices[i].amount, invoices[i].status == .paid { invoices[i].status = .open }
+    }
+  }
+}

@@ -73,16 +73,53 @@ public struct AgingJournal: Sendable {
     out.use.runsAfter = journal.runs.count - out.use.runs
     let named = namedInvoices(invoices)
     datePaidWithoutDate(&out, invoices: invoices, named: named)
-    // Cash the file does not show, and what payments left over: runs dated on or before the date.
+    // Cash the file does not show, and what payments left over: runs dated on or before the date, replayed as
+    // `Dataset.recordJournal` replays them (each run's returns, then its payments and payouts).
     var paidSoFar: [Int: Fixed] = [:]
-    // A payment returned by a run dated on or before the date settled nothing and left no credit.
-    let returned = journal.reversedPayments(asOf: asOf)
+    var posted: [String: PostedPayment] = [:]
     for run in journal.runs where run.asOf <= asOf {
-      for case .cashApplication(let payment) in run.items where !returned.contains(payment.key) {
-        post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+      for case .paymentReturn(let r) in run.items where r.reversed {
+        guard let original = posted.removeValue(forKey: r.original) else { continue }
+        takeBack(original, returnedOn: r.date, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+      }
+      for item in run.items {
+        switch item {
+        case .cashApplication(let payment):
+          posted[payment.key] = payment
+          post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+        case .payout(let p):
+          // A bank credit an earlier run left unapplied that a later one found to be a processor's payout: the
+          // processor's money (its charges paid the invoices), no longer cash waiting to be applied.
+          out.cash.removeAll { $0.item.id == p.credit && $0.item.kind == .unapplied }
+        default: break
+        }
       }
     }
     return out
+  }
+
+  /// What the invoices file shows as paid of invoice `i` before the journal's payments count: an open invoice's
+  /// amount paid, all of a paid or written-off one.
+  private static func shownPaid(_ invoices: [OpenInvoice], _ i: Int) -> Fixed {
+    invoices[i].status == .open ? invoices[i].paid : invoices[i].amount
+  }
+
+  /// A payment returned by a run dated by the report's date: what it settled is open again from the return's
+  /// booking date (never more than what counts as paid), and the credit it left on account is taken back.
+  private func takeBack(
+    _ original: PostedPayment, returnedOn date: CivilDate, _ out: inout Ledger, paidSoFar: inout [Int: Fixed], invoices: [OpenInvoice],
+    named: [String: Int]
+  ) {
+    guard original.status?.postsAllocations == true else { return }
+    for x in original.settlements {
+      guard let i = named[x.invoice], i >= 0, invoices[i].paidDate == nil || invoices[i].status == .open else { continue }
+      let now = paidSoFar[i] ?? Self.shownPaid(invoices, i)
+      let back = min(x.settled, now)
+      guard back > .zero, let negative = Fixed.zero.subtracting(back) else { continue }
+      out.dated[i, default: []].append((date, negative))
+      paidSoFar[i] = now.subtracting(back) ?? .zero
+    }
+    out.cash.removeAll { $0.item.id == original.key && $0.item.kind == .creditOnAccount }
   }
 
   /// The index of each invoice the journal names (-1: not in the invoices file); only those are looked up.
@@ -139,8 +176,8 @@ public struct AgingJournal: Sendable {
         if !inFile { shown = false }
         continue
       }
-      let now = paidSoFar[i] ?? invoices[i].paid
-      if invoices[i].status != .open || now >= target {
+      let now = paidSoFar[i] ?? Self.shownPaid(invoices, i)
+      if now >= target {
         out.use.settlementsInInvoices += 1
         continue
       }

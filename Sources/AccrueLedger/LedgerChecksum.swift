@@ -45,6 +45,8 @@ enum LedgerChecksum {
         if let t = p.trace { for f in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount] { c.add(f) } }
       case .payout(let p):
         for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
+        // Its credit when it is not its key (schema version 3; a version 2 row was keyed by its credit).
+        if p.credit != p.key { c.add(p.credit) }
       case .paymentReturn(let r):
         for f in [r.original, "\(r.amount.amount) \(r.amount.currency.code)", r.reason, r.source] { c.add(f) }
         c.add(r.reversed ? 1 : 0)

@@ -16,7 +16,7 @@ enum LedgerExportTables {
 
   /// A payment's id from its item key (`payment:ID`).
   static func payment(_ column: String) -> String {
-    "CASE WHEN \(column) LIKE 'payment:%' THEN substr(\(column), 9) ELSE \(column) END"
+    "CASE WHEN \(column) LIKE 'payment:%' THEN substr(\(column), 9) WHEN \(column) LIKE 'return:%' THEN substr(\(column), 8) ELSE \(column) END"
   }
 
   static let invoices = Spec(
@@ -218,7 +218,7 @@ enum LedgerExportTables {
         C("run", .integer, "The run that recorded it (runs.run)."),
       ]),
     sql: """
-      SELECT \(payment("p.key")), p.payout, p.processor, p.date, p.currency, p.net, p.charges, p.refunds, p.fees, p.source, p.run, p.currency
+      SELECT \(payment("COALESCE(p.credit, p.key)")), p.payout, p.processor, p.date, p.currency, p.net, p.charges, p.refunds, p.fees, p.source, p.run, p.currency
       FROM processor_payouts p JOIN items i ON i.key = p.key
       ORDER BY p.run, i.position
       """)

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 2
+  static let version = 3
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -169,6 +169,15 @@ enum LedgerSchema {
     ) WITHOUT ROWID;
     """
 
+  /// Version 3: a payout is an event of its own, keyed by the payout (`payout:PROCESSOR:ID`), its bank credit in
+  /// `credit` (unique): the credit may be a payment an earlier run recorded as unapplied. Rows of version 2 were
+  /// keyed by their credit, which `credit` repeats.
+  static let v3 = """
+    ALTER TABLE processor_payouts ADD COLUMN credit TEXT;
+    UPDATE processor_payouts SET credit = key;
+    CREATE UNIQUE INDEX processor_payouts_credit ON processor_payouts(credit);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -191,6 +200,7 @@ enum LedgerSchema {
         }
         // Each later version on top of the one before, in the same transaction: all or nothing.
         if current <= 1 { try db.execute(v2) }
+        if current <= 2 { try db.execute(v3) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueModel
 import AccrueSQLite
+import Foundation
 
 extension LedgerExport {
   /// The tables' layouts without rows (for the JSON Schema files and the documentation).
@@ -20,6 +21,9 @@ extension LedgerReader {
       for spec in LedgerExportTables.all {
         var t = spec.table
         // A ledger of schema version 1 (read before an apply migrates it) has no returns.
+        var spec = spec
+        // Version 2 keyed a payout by its bank credit, and had no `credit` column.
+        if spec.table.name == "processor_payouts" && schemaVersion == 2 { spec.sql = spec.sql.replacingOccurrences(of: "COALESCE(p.credit, p.key)", with: "p.key") }
         t.rows = ["payment_returns", "processor_payouts"].contains(spec.table.name) && schemaVersion < 2 ? [] : try rows(spec, lists: covered)
         tables.append(t)
       }

@@ -35,15 +35,6 @@ extension Dataset {
     }
   }
 
-  /// Takes what a returned payment settled off its invoices again: each is open again by that much.
-  mutating func reverse(_ original: PostedPayment) {
-    for s in original.settlements {
-      guard let i = invoiceIDs.find(s.invoice, in: invoices), let left = invoices[i].paid.subtracting(s.settled) else { continue }
-      invoices[i].paid = max(left, .zero)
-      if invoices[i].paid < invoices[i].amount, invoices[i].status == .paid { invoices[i].status = .open }
-    }
-  }
-
   /// Reopens the invoices of the payments this run's returns reversed (applied by earlier runs: `journal`), so
   /// dunning in the same run sees them open, as it sees this run's cash as paid (`recordPayments`).
   public mutating func recordReturns(_ r: CashResult, journal: Journal?) {

@@ -90,8 +90,9 @@ public enum CashStatus: String, Sendable {
 
 /// The cash application of one payment: allocations, write-off, credit and what stays unapplied.
 public struct CashApplication: Sendable {
-  /// Stable key: `payment:` and the payment id (made when asked for: most runs never need it as a string).
-  public var key: String { "payment:" + paymentID }
+  /// Stable key: `payment:` and the payment id (made when asked for: most runs never need it as a string); a
+  /// return's event key when it is one (`return:ID` for a return an earlier run held and this one links).
+  public var key: String { returnBox?.value.key ?? ("payment:" + paymentID) }
   /// Whether this is a use of credit on account (`credit:CUSTOMER/CURRENCY/DATE`), not a payment received.
   public var isCreditUse: Bool { paymentID.hasPrefix("credit:") }
   public var paymentID: String

@@ -158,6 +158,14 @@ public struct PostedPayment: Sendable, Hashable {
   }
 }
 
+extension PostedPayment {
+  /// Whether it paid invoices, left credit on account or wrote an overpayment off (not only recorded as
+  /// unapplied, held for review or suggested).
+  public var settledSomething: Bool {
+    status?.postsAllocations == true && (!settlements.isEmpty || credit > .zero || overpaymentWrittenOff > .zero)
+  }
+}
+
 /// A committed run: its number, as-of date, output folder name and items.
 public struct JournalRun: Sendable {
   public var number: Int
@@ -234,13 +242,16 @@ public struct Journal: Sendable {
     return out
   }
 
-  /// The cash events in run order: each payment applied and each return, as `Dataset.recordJournal` replays them.
+  /// The cash events in run order, as `Dataset.recordJournal` replays them: each run's returns first (a run undoes
+  /// the applications its returns reverse before it matches its own payments), then its payments applied and its
+  /// payouts, in the run's order.
   public var cashEvents: [JournalItem] {
     var out: [JournalItem] = []
     for run in runs {
+      for case .paymentReturn(let r) in run.items { out.append(.paymentReturn(r)) }
       for i in run.items {
         switch i {
-        case .cashApplication, .paymentReturn, .payout: out.append(i)
+        case .cashApplication, .payout: out.append(i)
         default: break
         }
       }
@@ -281,13 +292,17 @@ public struct PaymentTrace: Sendable, Hashable {
   }
 }
 
-/// A processor's payout `apply` reconciled to one bank credit: recorded once (by the credit's `payment:ID`, and its
-/// payout key is unique), so later runs neither apply the credit to invoices nor reconcile the payout again.
+/// A processor's payout `apply` reconciled to one bank credit: an event of its own (keyed by the payout, which is
+/// recorded once), so later runs neither apply the credit to invoices nor reconcile the payout again. The credit
+/// may be new to the ledger, or one an earlier run left unapplied (settling nothing): it is the processor's money
+/// from then on, no longer cash waiting to be applied.
 public struct RecordedPayout: Sendable, Hashable {
-  /// `payment:ID` of the bank credit.
+  /// The item's key: `payout:stripe:po_...` (a ledger of schema version 2 keyed it by its credit, `payment:ID`).
   public var key: String
   /// `payout:stripe:po_...`.
   public var payout: String
+  /// `payment:ID` of the bank credit.
+  public var credit: String
   public var processor: String
   /// The credit's booking date.
   public var date: CivilDate
@@ -299,9 +314,13 @@ public struct RecordedPayout: Sendable, Hashable {
   /// Where the credit came from (file:line).
   public var source: String
 
-  public init(key: String, payout: String, processor: String, date: CivilDate, net: Money, charges: Fixed, refunds: Fixed, fees: Fixed, source: String) {
+  public init(
+    key: String, payout: String, credit: String, processor: String, date: CivilDate, net: Money, charges: Fixed, refunds: Fixed, fees: Fixed,
+    source: String
+  ) {
     self.key = key
     self.payout = payout
+    self.credit = credit
     self.processor = processor
     self.date = date
     self.net = net
@@ -315,8 +334,8 @@ public struct RecordedPayout: Sendable, Hashable {
   public init?(_ p: PayoutReconciliation) {
     guard p.status == .reconciled, let c = p.credit else { return nil }
     self.init(
-      key: "payment:" + c.paymentID, payout: p.key, processor: p.processor, date: c.bookingDate, net: Money(amount: p.net, currency: p.currency),
-      charges: p.charges, refunds: p.refunds, fees: p.fees, source: c.source)
+      key: p.key, payout: p.key, credit: "payment:" + c.paymentID, processor: p.processor, date: c.bookingDate,
+      net: Money(amount: p.net, currency: p.currency), charges: p.charges, refunds: p.refunds, fees: p.fees, source: c.source)
   }
 }
 

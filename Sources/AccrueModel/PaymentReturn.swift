@@ -2,11 +2,13 @@ import AccrueCore
 import Foundation
 
 /// A returned or reversed payment linked to the payment it returns, as the ledger records it (table
-/// `payment_returns`): an event of its own, replayed in run order after the applications before it. When the
-/// original was applied by an earlier run, its application is reversed: the invoices it settled reopen by what
-/// it settled, and the credit it left on account is taken back.
+/// `payment_returns`): an event of its own, replayed in run order before the applications of its own run (which
+/// were matched after it). When the original was applied by an earlier run, its application is reversed: the
+/// invoices it settled reopen by what it settled, and the credit it left on account is taken back.
 public struct PaymentReturn: Sendable, Hashable {
-  /// `payment:ID` of the return (the debit on the statement): the exactly-once key.
+  /// The exactly-once key: `payment:ID` of the return (the debit on the statement); `return:ID` when an earlier
+  /// run recorded the return as a payment held in the `returns` queue (no original found then) and a later run
+  /// linked it.
   public var key: String
   /// `payment:ID` of the payment it returns.
   public var original: String
@@ -23,6 +25,9 @@ public struct PaymentReturn: Sendable, Hashable {
   /// Whether the original's application was reversed (it was applied by an earlier run); false when the
   /// original was in the same run and was not applied.
   public var reversed: Bool
+
+  /// `payment:ID` of the return itself, from either form of its key.
+  public static func paymentKey(_ key: String) -> String { key.hasPrefix("return:") ? "payment:" + key.dropFirst("return:".count) : key }
 
   public init(
     key: String, original: String, date: CivilDate, customer: String, amount: Money, reason: String, source: String, reversed: Bool

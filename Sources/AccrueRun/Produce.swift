@@ -31,16 +31,19 @@ public enum Produce {
     let steps = Stage.steps(plan: plan, only: only)
     // Processors' payouts first: a bank credit that is a payout is the processor's money, not a customer's
     // payment (its charges are), so cash application never sees it.
+    // Payouts an earlier apply reconciled are done: their lines and their bank credits (the processor's money, even
+    // once the export is archived) are left out.
+    let recorded = journal?.recordedPayouts ?? []
+    if !recorded.isEmpty {
+      let payoutKeys = Set(recorded.map(\.payout))
+      let credits = Set(recorded.map { String($0.credit.dropFirst("payment:".count)) })
+      d.processors.lines.removeAll { payoutKeys.contains("payout:" + $0.processor + ":" + $0.payoutID) }
+      d.cash.payments.removeAll { credits.contains($0.id) }
+    }
     if !d.processors.lines.isEmpty {
-      // Payouts an earlier apply reconciled are done: their lines and their bank credits are left out.
-      let recorded = journal?.recordedPayouts ?? []
-      if !recorded.isEmpty {
-        let payoutKeys = Set(recorded.map(\.payout))
-        let credits = Set(recorded.map { String($0.key.dropFirst("payment:".count)) })
-        d.processors.lines.removeAll { payoutKeys.contains("payout:" + $0.processor + ":" + $0.payoutID) }
-        d.cash.payments.removeAll { credits.contains($0.id) }
-      }
-      let applied = Set((journal?.postedPayments ?? []).map { JournalItem.cashApplication($0).key })
+      // A credit an earlier run recorded without settling anything (left unapplied, held, suggested) may still be
+      // found to be a payout; one that paid invoices or left credit on account is refused with a reason.
+      let applied = Set((journal?.postedPayments ?? []).filter(\.settledSomething).map(\.key))
       var payouts = PayoutMatching.run(plan: plan, data: d, asOf: asOf, applied: applied)
       payouts.reconciledEarlier = recorded.count
       let matched = payouts.matchedCredits

@@ -105,7 +105,8 @@ struct PayoutCommandTests {
     let (s1, _, e1) = apply("2026-11-10")
     try #require(s1 == 0, "\(e1)")
     let payouts = try LedgerStore.read(stateDir: state).recordedPayouts
-    #expect(payouts.map { "\($0.key) \($0.payout) \($0.net.amount) \($0.charges) \($0.refunds) \($0.fees)" } == ["payment:b1 payout:stripe:po_1AAA 870.7 1000 100 29.3"])
+    #expect(payouts.map { "\($0.key) \($0.payout) \($0.net.amount) \($0.charges) \($0.refunds) \($0.fees)" } == ["payout:stripe:po_1AAA payout:stripe:po_1AAA 870.7 1000 100 29.3"])
+    #expect(payouts.map(\.credit) == ["payment:b1"])
     let (s2, o2, _) = apply("2026-11-10")
     #expect(s2 == 0 && o2.hasPrefix("Nothing new as of 2026-11-10"), "\(o2)")
     // The export is archived; the bank credit is still in payments.csv: it is the payout's, never a customer's payment.
@@ -116,9 +117,51 @@ struct PayoutCommandTests {
     #expect(s3 == 0 && o3.hasPrefix("Nothing new as of 2026-11-12"), "\(o3) \(e3)")
   }
 
-  @Test("a bank credit an earlier run applied is not taken for a payout again; the payout says so")
+  @Test("a bank credit an earlier run left unapplied is reconciled to its payout once the export is there; aging no longer counts it as cash")
+  func unappliedEarlier() throws {
+    let (rules, data) = try Self.folders()
+    let processors = data + "/processors"
+    let aside = data + "-processors"
+    try FileManager.default.moveItem(atPath: processors, toPath: aside)
+    let state = data + "-state"
+    let out = data + "-out"
+    func apply(_ date: String) -> (Int32, String, String) {
+      CLITests.run(["apply", "--rules", rules, "--data", data, "--as-of", date, "--state", state, "--out", out])
+    }
+    func aging(_ date: String) -> String {
+      CLITests.run(["report", "aging", "--data", data, "--as-of", date, "--state", state, "--format", "json"]).1
+    }
+    let (s, _, err) = apply("2026-11-10")
+    #expect(s == 0, "\(err)")
+    // Without the export, b1 names no invoice: held, its 870.70 unapplied cash beside i1's 1,000.00.
+    #expect(aging("2026-11-10").contains("\"unapplied\" : \"-870.70\"") || aging("2026-11-10").contains("870.70"))
+    try FileManager.default.moveItem(atPath: aside, toPath: processors)
+    let (s2, text, err2) = CLITests.run([
+      "plan", "--rules", rules, "--data", data, "--as-of", "2026-11-11", "--state", state, "--only", "matches",
+    ])
+    #expect(s2 == 0, "\(err2)")
+    #expect(text.contains("1 reconciled to the bank, 0 without a bank credit"), "\(text)")
+    let (s3, _, e3) = apply("2026-11-11")
+    try #require(s3 == 0, "\(e3)")
+    let journal = try LedgerStore.read(stateDir: state)
+    #expect(journal.recordedPayouts.map { "\($0.key) \($0.credit)" } == ["payout:stripe:po_1AAA payment:b1"])
+    // The charge paid i1; b1 is the processor's money, not cash waiting: nothing is open, nothing unapplied.
+    let after = aging("2026-11-11")
+    #expect(!after.contains("870.70"), "\(after)")
+    #expect(after.contains("\"total\": \"0.00\""), "\(after)")
+    let (s4, o4, _) = apply("2026-11-12")
+    #expect(s4 == 0 && o4.hasPrefix("Nothing new as of 2026-11-12"), "\(o4)")
+    #expect(try LedgerStore.open(stateDir: state).verify().isEmpty)
+  }
+
+  @Test("a bank credit an earlier run applied to an invoice is not taken for a payout again; the payout says so")
   func appliedEarlier() throws {
     let (rules, data) = try Self.folders()
+    // b1 names an invoice of its amount: run 1 (without the export) applies it.
+    try "id,number,customer,issue_date,due_date,currency,amount\ni1,INV-2026-000123,c2,2026-09-01,2026-10-01,USD,1000.00\ni2,INV-2026-000124,c2,2026-09-02,2026-10-02,USD,870.70\n"
+      .write(toFile: data + "/invoices.csv", atomically: true, encoding: .utf8)
+    try "id,booking_date,amount,currency,remittance,payer_name\nb1,2026-11-06,870.70,USD,STRIPE PAYOUT po_1AAA INV-2026-000124,STRIPE\n"
+      .write(toFile: data + "/payments.csv", atomically: true, encoding: .utf8)
     let processors = data + "/processors"
     let aside = data + "-processors"
     try FileManager.default.moveItem(atPath: processors, toPath: aside)

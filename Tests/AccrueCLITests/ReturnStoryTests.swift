@@ -213,4 +213,120 @@ struct ReturnStoryTests {
     #expect(aging.contains("1,000.00      0.00  -200.00     1,200.00"))
     #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
   }
+
+  /// Oldest first, partial payments allowed (INV-1 of 100.00 EUR paid in parts), and a second reminder 21 days
+  /// after due that says what is open.
+  static let partRules = rules.replacingOccurrences(of: "allocate exact single", with: "allocate oldest first")
+    .replacingOccurrences(
+      of: "    send email \"overdue-1\"\n  }\n", with: "    send email \"overdue-1\"\n  }\n  step second \"Second reminder\" 21 days after due {\n    send email \"overdue-2\"\n  }\n")
+
+  /// An MT940 statement (sequence `n`) of `entries` (each a `:61:` line's amount part and its `:86:` text),
+  /// opening at zero and closing at `closing` (their sum).
+  static func statement(_ n: Int, _ entries: [(line: String, text: String)], closing: String = "0,00") -> String {
+    var s = ":20:STARTUMS\n:25:10020030/1234567890\n:28C:\(n)/001\n:60F:C261101EUR0,00\n"
+    for e in entries { s += ":61:\(e.line)\n:86:\(e.text)\n" }
+    let sign = closing.hasPrefix("-") ? "D" : "C"
+    return s + ":62F:\(sign)261231EUR\(closing.hasPrefix("-") ? String(closing.dropFirst()) : closing)\n-\n"
+  }
+
+  static func credit(_ date: String, _ amount: String, e2e: String, ref: String) -> (line: String, text: String) {
+    ("\(date)\(date.suffix(4))C\(amount)NTRFNONREF//\(ref)", "166?00SEPA-UEBERWEISUNG?20EREF+\(e2e)?21SVWZ+INV-1?31DE12500105170648489890?32Bohn")
+  }
+
+  static func returnOf(_ date: String, _ amount: String, e2e: String, ref: String) -> (line: String, text: String) {
+    ("\(date)\(date.suffix(4))D\(amount)NRTIKREF+//\(ref)", "159?00RETOURE?20EREF+\(e2e)?22SVWZ+RETOURE AC04?31DE12500105170648489890?32Bohn")
+  }
+
+  /// The open balance the plan's second reminder of INV-1 states as of `date`, or what the plan said instead.
+  static func openOnPlan(_ base: String, _ date: String) throws -> String {
+    let (status, out, err) = CLITests.run([
+      "plan", "--rules", base + "/rules.accrue", "--data", base + "/data", "--as-of", date, "--state", base + "/state", "--only", "reminders",
+      "--format", "json",
+    ])
+    try #require(status == 0, "\(err)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let reminders = (json["collections"] as? [String: Any])?["reminders"] as? [[String: Any]] ?? json["reminders"] as? [[String: Any]] ?? []
+    return reminders.first { ($0["key"] as? String) == "INV-1/standard/second" }?["open_balance"] as? String ?? out
+  }
+
+  /// A folder for the stories paid in parts: INV-1 of 100.00 EUR, the rules `partRules`, one statement file.
+  static func partFolder(_ name: String, _ file: String, _ statement: String) throws -> String {
+    try folder(name, statements: [file: statement], rules: partRules, invoices: "INV-1,c1,,2026-11-01,2026-11-15,EUR,100.00,open\n")
+  }
+
+  static func agingTotal(_ base: String, _ date: String) throws -> String {
+    let (status, out, err) = CLITests.run([
+      "report", "aging", "--data", base + "/data", "--as-of", date, "--state", base + "/state", "--format", "json",
+    ])
+    try #require(status == 0, "\(err)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let totals = try #require(json["totals"] as? [[String: Any]])
+    return "\(totals.first?["total"] ?? "none")"
+  }
+
+  @Test(
+    "a payment in the same run as a return of an earlier payment sees the returned payment's invoice open again, whatever the ids",
+    arguments: 1...6)
+  func paymentBesideReturn(n: Int) throws {
+    let base = try Self.partFolder("returns-beside-\(n)", "a.sta", Self.statement(1, [Self.credit("261120", "60,00", e2e: "E2E-A", ref: "BANK-A")], closing: "60,00"))
+    try #require(Self.apply(base, "2026-11-25").0 == 0)
+    try Self.statement(2, [
+      Self.returnOf("261128", "60,00", e2e: "E2E-A", ref: "RET-\(n)"), Self.credit("261129", "40,00", e2e: "E2E-B\(n)", ref: "BANK-B\(n)"),
+    ], closing: "-20,00").write(toFile: base + "/data/statements/b.sta", atomically: true, encoding: .utf8)
+    let (s2, _, e2) = Self.apply(base, "2026-11-30")
+    try #require(s2 == 0, "\(e2)")
+    // B (40.00) paid part of INV-1, seen open again by 60.00 before it: paid before B is 0.00, 60.00 left open.
+    let posted = try LedgerStore.read(stateDir: base + "/state").postedPayments
+    let b = try #require(posted.last)
+    #expect(b.settlements.map { "\($0.invoice) \($0.settled.formatted(places: 2)) \($0.paidBefore.formatted(places: 2))" } == ["INV-1 40.00 0.00"])
+    #expect(try Self.openOnPlan(base, "2026-12-10") == "60.00")
+    #expect(try Self.agingTotal(base, "2026-12-10") == "60.00")
+  }
+
+  @Test("aging after a return of a payment another one finished: only what the returned payment settled is open again")
+  func agingAfterReturn() throws {
+    let base = try Self.partFolder("returns-aging", "a.sta", Self.statement(1, [Self.credit("261110", "60,00", e2e: "E2E-A", ref: "BANK-A")], closing: "60,00"))
+    try #require(Self.apply(base, "2026-11-12").0 == 0)
+    try Self.statement(2, [Self.credit("261120", "40,00", e2e: "E2E-B", ref: "BANK-B")], closing: "40,00")
+      .write(toFile: base + "/data/statements/b.sta", atomically: true, encoding: .utf8)
+    try #require(Self.apply(base, "2026-11-22").0 == 0)
+    #expect(try Self.agingTotal(base, "2026-11-22") == "0.00")
+    try Self.statement(3, [Self.returnOf("261125", "60,00", e2e: "E2E-A", ref: "RET-A")], closing: "-60,00")
+      .write(toFile: base + "/data/statements/c.sta", atomically: true, encoding: .utf8)
+    try #require(Self.apply(base, "2026-11-26").0 == 0)
+    // Before the return's run nothing was open; from it, 60.00 (B's 40.00 still counts).
+    #expect(try Self.agingTotal(base, "2026-11-22") == "0.00")
+    #expect(try Self.agingTotal(base, "2026-11-26") == "60.00")
+    #expect(try Self.openOnPlan(base, "2026-12-10") == "60.00")
+  }
+
+  @Test("a return held because its original was not found is linked by a later run once the original's statement is there")
+  func heldThenLinked() throws {
+    // The original was booked before the first statement Accrue read: the return is held.
+    let base = try Self.partFolder("returns-held-later", "c.sta", Self.statement(3, [Self.returnOf("261125", "60,00", e2e: "E2E-A", ref: "RET-A")], closing: "-60,00"))
+    let (s1, _, e1) = Self.apply(base, "2026-11-26")
+    try #require(s1 == 0, "\(e1)")
+    let held = try Self.rows(base + "/out/run-0001-2026-11-26/exceptions.csv")
+    #expect(held.map { $0["queue"]! } == ["returns"])
+    // Nothing new: the held return is not produced again while its original is missing.
+    let (s2, o2, _) = Self.apply(base, "2026-11-27")
+    #expect(s2 == 0 && o2.hasPrefix("Nothing new as of 2026-11-27"))
+    // The earlier statement turns up: its credit is the original, so it is not applied, and the return is linked.
+    try Self.statement(1, [Self.credit("261110", "60,00", e2e: "E2E-A", ref: "BANK-A")], closing: "60,00")
+      .write(toFile: base + "/data/statements/a.sta", atomically: true, encoding: .utf8)
+    let (s3, _, e3) = Self.apply(base, "2026-11-28")
+    try #require(s3 == 0, "\(e3)")
+    let run3 = try Self.rows(base + "/out/run-0002-2026-11-28/exceptions.csv")
+    #expect(run3.count == 2 && run3.allSatisfy { $0["queue"] == "returns" })
+    let link = try #require(run3.first { $0["amount"] == "-60.00" })
+    #expect(link["key"]?.hasPrefix("return:") == true)
+    #expect(link["reason"]?.contains("an earlier run held it") == true)
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    #expect(journal.paymentReturns.map { "\($0.key.prefix(7)) \($0.reversed)" } == ["return: false"])
+    // Once linked it is done: nothing new, and the invoice is as unpaid as before.
+    let (s4, o4, _) = Self.apply(base, "2026-11-29")
+    #expect(s4 == 0 && o4.hasPrefix("Nothing new as of 2026-11-29"))
+    #expect(try Self.agingTotal(base, "2026-11-29") == "100.00")
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
 }

@@ -31,16 +31,17 @@ struct PaymentReturnTests {
     ReturnLinks(payments, asOf: CivilDate.parse("2026-12-31")!, done: done, returnedBefore: [])
   }
 
-  @Test("a return is linked by end-to-end id, then mandate, then a bank reference it quotes, then payer account; latest wins")
+  @Test("a return is linked by end-to-end id, then mandate, then a bank reference it quotes, then payer account; the first test decides")
   func linkOrder() {
     let original = Self.payment("p1", "100.00", on: "2026-11-02", e2e: "E1", mandate: "M1", account: "DE11")
     let other = Self.payment("p2", "100.00", on: "2026-11-05", mandate: "M1", account: "DE11")
     let byE2E = Self.links([original, other, Self.payment("r", "-100.00", on: "2026-11-20", e2e: "E1", mandate: "M1", isReturn: true)])
     #expect(byE2E.outcomes[2] == .linked(original: 0, by: "its end-to-end id E1"))
     #expect(byE2E.returnedInRun == [0: 2])
-    // Same mandate on both: the latest booked one.
-    let byMandate = Self.links([original, other, Self.payment("r", "-100.00", on: "2026-11-20", mandate: "M1", isReturn: true)])
-    #expect(byMandate.outcomes[2] == .linked(original: 1, by: "its mandate id M1"))
+    // The mandate alone: the one payment under it of that amount.
+    let byMandate = Self.links([other, Self.payment("p6", "100.00", on: "2026-11-06", mandate: "M2"),
+                                Self.payment("r", "-100.00", on: "2026-11-20", mandate: "M1", isReturn: true)])
+    #expect(byMandate.outcomes[2] == .linked(original: 0, by: "its mandate id M1"))
     // A bank reference quoted in the return's text.
     let quoted = Self.payment("p3", "100.00", on: "2026-11-03", bankRef: "BANK-81")
     let byRef = Self.links([quoted, other, Self.payment("r", "-100.00", on: "2026-11-20", text: "RETOURE BANK-81 AC04", isReturn: true)])
@@ -52,14 +53,19 @@ struct PaymentReturnTests {
     #expect(byAccount.outcomes[3] == .linked(original: 0, by: "its payer account de 11"))
   }
 
-  @Test("two equally good candidates or none: held with a reason naming them, never guessed")
+  @Test("several candidates passing the deciding test, or none: held with a reason naming them, never guessed")
   func heldNotGuessed() {
     let a = Self.payment("pa", "50.00", on: "2026-11-04", mandate: "M9")
     let b = Self.payment("pb", "50.00", on: "2026-11-04", mandate: "M9")
     let tie = Self.links([a, b, Self.payment("r", "-50.00", on: "2026-11-20", mandate: "M9", isReturn: true)])
     guard case .held(let why) = tie.outcomes[2] else { Issue.record("linked a tie"); return }
-    #expect(why.contains("2 payments booked on 2026-11-04 have the same mandate id M9: pa (2026-11-04), pb (2026-11-04)"))
+    #expect(why.contains("2 payments of that amount have the same mandate id M9: pa (2026-11-04), pb (2026-11-04)"))
     #expect(tie.returnedInRun.isEmpty)
+    // A monthly direct debit: October's and November's collections under one mandate; the later is not assumed.
+    let monthly = Self.links([Self.payment("oct", "50.00", on: "2026-10-04", mandate: "M9", account: "DE11"), a,
+                              Self.payment("r", "-50.00", on: "2026-11-20", mandate: "M9", account: "DE11", isReturn: true)])
+    guard case .held(let which) = monthly.outcomes[2] else { Issue.record("took the latest of a monthly debit"); return }
+    #expect(which.contains("2 payments of that amount have the same mandate id M9: oct (2026-10-04), pa (2026-11-04)"))
     let none = Self.links([a, Self.payment("r", "-70.00", on: "2026-11-20", mandate: "M9", isReturn: true)])
     guard case .held(let nothing) = none.outcomes[1] else { Issue.record("linked another amount"); return }
     #expect(nothing.hasPrefix("returns 70.00 EUR, but no payment of 70.00 EUR booked on or before 2026-11-20"))
@@ -185,11 +191,48 @@ struct PaymentReturnTests {
     #expect(try reader.export().tables.first { $0.name == "payment_returns" }?.rows.isEmpty == true)
     // Opened for writing: migrated.
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 2)
+    #expect(try store.schemaVersion() == 3)
     #expect(try store.db.query("SELECT count(*) FROM payment_returns").first?.first?.integer == 0)
     try store.record(LedgerRecord(run: 2, asOf: Self.day, folder: "run-0002", items: [Self.returned("r1", of: "p1")], recordedAt: "t"), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)
     #expect(after.runs.count == 2 && after.paymentReturns.map(\.original) == ["payment:p1"])
+    #expect(try store.verify().isEmpty)
+  }
+
+  @Test("a ledger of schema version 2 migrates to 3: a payout keyed by its bank credit keeps it as its credit, its checksum intact")
+  func migrationFromV2() throws {
+    let dir = TemporaryPaths.make("ledger-v2")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = dir + "/" + LedgerStore.fileName
+    let payout = RecordedPayout(
+      key: "payment:b1", payout: "payout:stripe:po_1", credit: "payment:b1", processor: "stripe", date: Self.day,
+      net: Money(amount: Fixed("870.70")!, currency: .USD), charges: Fixed("1000.00")!, refunds: Fixed("100.00")!, fees: Fixed("29.30")!,
+      source: "payments.csv:2")
+    // Written as version 2 was: a run with a payout keyed by its credit.
+    do {
+      let db = try Database(path: path)
+      try db.execute(LedgerSchema.v1)
+      try db.execute(LedgerSchema.v2)
+      try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
+      try db.execute("BEGIN")
+      try db.run(
+        "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (1, '2026-11-01', 'run-0001', 1, 't', ?1)",
+        [.text(LedgerChecksum.of(run: 1, asOf: Self.day, folder: "run-0001", items: [.payout(payout)], documents: []))])
+      try db.run("INSERT INTO items (key, run, position, kind, date, customer) VALUES ('payment:b1', 1, 0, 'match', '2026-11-01', '')")
+      try db.run(
+        "INSERT INTO processor_payouts VALUES ('payment:b1', 'payout:stripe:po_1', 1, 'stripe', '2026-11-01', 'USD', 87070, 100000, 10000, 2930, 'payments.csv:2')")
+      try db.execute("COMMIT")
+    }
+    // Read before any apply (no migration): the credit is the key.
+    #expect(try LedgerStore.read(stateDir: dir).recordedPayouts == [payout])
+    let reader = try LedgerStore.openForReading(stateDir: dir)
+    #expect(reader.schemaVersion == 2)
+    #expect(try reader.export().tables.first { $0.name == "processor_payouts" }?.rows.first?.first == .text("b1"))
+    // Opened for writing: migrated, the row's credit filled, its run's checksum still good.
+    let store = try LedgerStore.open(stateDir: dir)
+    #expect(try store.schemaVersion() == 3)
+    #expect(try store.db.query("SELECT credit FROM processor_payouts").first?.first?.text == "payment:b1")
+    #expect(try LedgerStore.read(stateDir: dir).recordedPayouts == [payout])
     #expect(try store.verify().isEmpty)
   }
 }
