@@ -100,7 +100,7 @@ public enum CLI {
 
   static let commands: [CommandSpec] = [
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
-    LedgerCommand.spec,
+    LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec,
   ]
 
   static var rootHelp: String {
@@ -168,6 +168,9 @@ public enum CLI {
     case DiffCommand.spec.name: return DiffCommand.run(parsed, io: io)
     case CompileCommand.spec.name: return CompileCommand.run(parsed, io: io)
     case LedgerCommand.spec.name: return LedgerCommand.run(parsed, io: io)
+    case ResolveCommand.spec.name: return ResolveCommand.run(parsed, io: io)
+    case AuditCommand.spec.name: return AuditCommand.run(parsed, io: io)
+    case ExceptionsCommand.spec.name: return ExceptionsCommand.run(parsed, io: io)
     default: return ExitStatus.failure
     }
   }

@@ -51,6 +51,14 @@ enum LedgerCommand {
 
   static func usage(_ message: String, _ io: OutputSink) -> Int32 { CLI.usageError(UsageError(message: message, command: spec), io: io) }
 
+  /// The state folder's ledger read back for a command that only reads it; nil when it cannot be read (said).
+  static func history(_ state: String, _ io: OutputSink) -> Journal? {
+    do throws(JournalError) { return try LedgerStore.read(stateDir: state) } catch {
+      io.err("Error: \(error.message)\n")
+      return nil
+    }
+  }
+
   /// An option given to the action that does not take it.
   static func misplaced(_ args: ParsedArguments, _ options: [String], _ action: String, _ io: OutputSink) -> Int32? {
     guard let o = options.first(where: { args.value($0) != nil }) else { return nil }

@@ -65,6 +65,8 @@ enum PlanLookup {
   static func whyNotMissing(_ id: String, output o: RunOutput, inputs: RunInputs) -> String? {
     let ids = inputs.data.invoices.map(\.id)
     if ids.contains(id) { return nil }
+    // A document the ledger holds (an earlier apply issued it) is dunned beside the file's.
+    if inputs.journal?.receivables.contains(where: { ($0.number ?? $0.key) == id || $0.key == id }) == true { return nil }
     let file = fileName(inputs.data.invoicesFile, "invoices.csv")
     if o.billing.invoices.contains(where: { $0.key == id }) {
       return "'\(id)' is an invoice this run bills: it is not issued yet, and reminders go only to open invoices of \(file); --explain \(id) shows how it was computed"

@@ -45,7 +45,7 @@ public enum PayoutMatching {
       let p = payouts[k]
       guard let i = earlierRuns.first(where: { window.fits(data.cash.payments[$0].transaction, p) }) else { continue }
       payouts[k].reason =
-        "bank payment \(data.cash.payments[i].id) (\(data.cash.payments[i].transaction.source)) is of its amount but an earlier run applied it to invoices: reverse that application, its charges pay them"
+        "bank payment \(data.cash.payments[i].id) (\(data.cash.payments[i].transaction.source)) is of its amount but an earlier run applied it to invoices or suggested it for them: reverse that (accrue resolve \(data.cash.payments[i].id.hasPrefix("payment:") ? "" : "payment:")\(data.cash.payments[i].id) --reverse), its charges pay them"
     }
     let deposits = credits.filter { !used.contains($0) }.compactMap { deposit(data.cash.payments[$0], window) }
       .sorted { ($0.bookingDate, $0.key) < ($1.bookingDate, $1.key) }

@@ -76,9 +76,10 @@ struct ReturnLinks {
     }
   }
 
-  /// What the ledger's history says about returns: its payments by key, the originals its returns link, and the
-  /// returns an earlier run held (no original found then) to try again: payments taking money back that no return
-  /// event links yet.
+  /// What the ledger's history says about returns: each payment's posting in force by the payment's key
+  /// (`payment:ID`; a person's resolution is a later revision `payment:ID@N` of it), the payments its returns
+  /// link (by the same key), and the returns an earlier run held (no original found then) to try again: payments
+  /// taking money back that no return event links yet.
   static func read(_ history: [JournalItem]) -> (posted: [String: PostedPayment], returnedBefore: Set<String>, retry: Set<String>) {
     var posted: [String: PostedPayment] = [:]
     var returnedBefore = Set<String>()
@@ -87,10 +88,10 @@ struct ReturnLinks {
     for item in history {
       switch item {
       case .cashApplication(let p):
-        posted[p.key] = p
+        posted[PostedPayment.baseKey(p.key)] = p
         if let m = p.amount, m.amount < .zero { takenBack.append(p.key) }
       case .paymentReturn(let r):
-        returnedBefore.insert(r.original)
+        returnedBefore.insert(PostedPayment.baseKey(r.original))
         linked.insert(PaymentReturn.paymentKey(r.key))
       default: break
       }
@@ -194,6 +195,8 @@ extension ReturnLinks {
     let r = payments[pi].transaction
     let original = payments[o]
     let key = "payment:" + original.id
+    // The event names the posting in force (a person's resolution may have replaced the first one).
+    let reversedKey = posted[key]?.key ?? key
     let amount = Money(amount: original.transaction.amount, currency: original.transaction.currency)
     let head = "payment \(original.id) of \(amount.formatted(grouping: true))"
     let why = ReturnReason.describe(r.returnReason)
@@ -222,9 +225,9 @@ extension ReturnLinks {
     a.customer = customer.isEmpty ? nil : customer
     // Accounted for by the event: nothing of it waits as unapplied cash.
     a.unapplied = .zero
-    if late.contains(pi) { a.reason = (a.reason ?? "") + " (an earlier run held it: no payment it returns was found then)" }
+    if late.contains(pi) { a.reason = (a.reason ?? "") + " (an earlier run held it; linked now)" }
     a.returnOf = PaymentReturn(
-      key: (late.contains(pi) ? "return:" : "payment:") + payments[pi].id, original: key, date: r.bookingDate, customer: customer,
+      key: (late.contains(pi) ? "return:" : "payment:") + payments[pi].id, original: reversedKey, date: r.bookingDate, customer: customer,
       amount: Money(amount: Fixed.zero.subtracting(r.amount) ?? .zero, currency: r.currency), reason: r.returnReason, source: r.source,
       reversed: reversed)
   }

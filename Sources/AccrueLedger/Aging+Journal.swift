@@ -77,16 +77,26 @@ public struct AgingJournal: Sendable {
     // `Dataset.recordJournal` replays them (each run's returns, then its payments and payouts).
     var paidSoFar: [Int: Fixed] = [:]
     var posted: [String: PostedPayment] = [:]
+    // A payment the bank took back (by a run dated by the report's date) leaves no cash waiting, whether or not it
+    // had paid something.
+    var returned = Set<String>()
+    for run in journal.runs where run.asOf <= asOf { for case .paymentReturn(let r) in run.items { returned.insert(r.original) } }
     for run in journal.runs where run.asOf <= asOf {
-      for case .paymentReturn(let r) in run.items where r.reversed {
-        guard let original = posted.removeValue(forKey: r.original) else { continue }
-        takeBack(original, returnedOn: r.date, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
-      }
-      for item in run.items {
+      for item in journal.cashOrder(run) {
         switch item {
+        case .paymentReturn(let r):
+          guard r.reversed, let original = posted.removeValue(forKey: r.original) else { continue }
+          takeBack(original, returnedOn: r.date, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
         case .cashApplication(let payment):
+          // A person's resolution or reversal replaces the payment's posting before it: what that one settled is
+          // open again from the payment's date (the new posting's settlements are dated the same: the money counts
+          // once on every date), and its credit or unapplied rest is gone.
+          if let old = payment.supersedes, let before = posted.removeValue(forKey: old) {
+            takeBack(before, returnedOn: payment.date, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+            out.cash.removeAll { $0.item.id == old }
+          }
           posted[payment.key] = payment
-          post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named)
+          post(payment, &out, paidSoFar: &paidSoFar, invoices: invoices, named: named, returned: returned.contains(payment.key))
         case .payout(let p):
           // A bank credit an earlier run left unapplied that a later one found to be a processor's payout: the
           // processor's money (its charges paid the invoices), no longer cash waiting to be applied.
@@ -110,16 +120,17 @@ public struct AgingJournal: Sendable {
     _ original: PostedPayment, returnedOn date: CivilDate, _ out: inout Ledger, paidSoFar: inout [Int: Fixed], invoices: [OpenInvoice],
     named: [String: Int]
   ) {
+    out.cash.removeAll { $0.item.id == original.key }
     guard original.status?.postsAllocations == true else { return }
     for x in original.settlements {
-      guard let i = named[x.invoice], i >= 0, invoices[i].paidDate == nil || invoices[i].status == .open else { continue }
+      // (A file that shows the invoice paid on a date was exported before the return: the return reopens it.)
+      guard let i = named[x.invoice], i >= 0 else { continue }
       let now = paidSoFar[i] ?? Self.shownPaid(invoices, i)
       let back = min(x.settled, now)
       guard back > .zero, let negative = Fixed.zero.subtracting(back) else { continue }
       out.dated[i, default: []].append((date, negative))
       paidSoFar[i] = now.subtracting(back) ?? .zero
     }
-    out.cash.removeAll { $0.item.id == original.key && $0.item.kind == .creditOnAccount }
   }
 
   /// The index of each invoice the journal names (-1: not in the invoices file); only those are looked up.
@@ -139,8 +150,10 @@ public struct AgingJournal: Sendable {
   /// Dates for what the file shows paid without one: each journal payment's part of it, on its booking date.
   private func datePaidWithoutDate(_ out: inout Ledger, invoices: [OpenInvoice], named: [String: Int]) {
     var datedUpTo: [Int: Fixed] = [:]
+    // A posting a person's resolution replaced settled nothing.
+    let superseded = journal.supersededPostings
     for run in journal.runs {
-      for case .cashApplication(let item) in run.items {
+      for case .cashApplication(let item) in run.items where !superseded.contains(item.key) {
         for x in item.settlements {
           guard let i = named[x.invoice], i >= 0, let shown = AgingJournal.undatedPaid(invoices, i) else { continue }
           let lo = max(x.paidBefore, datedUpTo[i] ?? .zero)
@@ -157,7 +170,8 @@ public struct AgingJournal: Sendable {
   /// One posted payment of a run dated by the report's date: what it settled that the file does not show yet,
   /// and its rest (credit on account or unapplied cash).
   private func post(
-    _ item: PostedPayment, _ out: inout Ledger, paidSoFar: inout [Int: Fixed], invoices: [OpenInvoice], named: [String: Int]
+    _ item: PostedPayment, _ out: inout Ledger, paidSoFar: inout [Int: Fixed], invoices: [OpenInvoice], named: [String: Int],
+    returned: Bool = false
   ) {
     out.use.payments += 1
     let status = item.status
@@ -194,27 +208,36 @@ public struct AgingJournal: Sendable {
           item: AgingReport.Item(kind: .creditOnAccount, id: item.key, date: item.date, amount: negative, status: "credit used")))
       return
     }
-    let id = item.key.hasPrefix("payment:") ? String(item.key.dropFirst(8)) : item.key
+    // Returned to the payer by the bank: nothing of it is on account or waiting.
+    if returned { return }
+    let base = PostedPayment.baseKey(item.key)
+    let id = base.hasPrefix("payment:") ? String(base.dropFirst(8)) : base
     // The payment's amount: as the ledger recorded it, else from the data folder (a journal file did not record it).
     guard let pay = item.amount.map({ PaymentAmount(amount: $0.amount, currency: $0.currency) }) ?? payments[id] else {
       out.use.paymentsNotInData.append(item.key)
       return
     }
-    let rest = pay.amount > settled ? (pay.amount.subtracting(settled) ?? .zero) : .zero
-    let kind: AgingReport.ItemKind
-    let amount: Fixed
+    // What is left of it once it settled invoices, wrote an overpayment off and refunded the payer.
+    var spent = settled
+    for part in [item.overpaymentWrittenOff, item.refunded] { spent = spent.adding(part) ?? spent }
+    let rest = pay.amount > spent ? (pay.amount.subtracting(spent) ?? .zero) : .zero
+    var parts: [(AgingReport.ItemKind, Fixed)] = []
     switch status {
-    case .applied?: (kind, amount) = (.creditOnAccount, rest)
-    case .suggested? where shown && !item.settlements.isEmpty: (kind, amount) = (.creditOnAccount, rest)
-    case .suggested?: (kind, amount) = (.unapplied, pay.amount)
-    case .exception?, .unapplied?: (kind, amount) = (.unapplied, rest)
-    case nil: return
+    case .applied?:
+      // An applied payment's rest is credit on account, but what it leaves unapplied (a person's resolution).
+      let waiting = min(item.unapplied, rest)
+      parts = [(.creditOnAccount, rest.subtracting(waiting) ?? .zero), (.unapplied, waiting)]
+    case .suggested? where shown && !item.settlements.isEmpty: parts = [(.creditOnAccount, rest)]
+    case .suggested?: parts = [(.unapplied, pay.amount)]
+    case .exception?, .unapplied?: parts = [(.unapplied, rest)]
+    case .notOurs?, nil: return
     }
-    guard amount > .zero else { return }
-    out.cash.append(
-      Cash(
-        customer: item.customer, currency: pay.currency,
-        item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
+    for (kind, amount) in parts where amount > .zero {
+      out.cash.append(
+        Cash(
+          customer: item.customer, currency: pay.currency,
+          item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
+    }
   }
 }
 

@@ -210,7 +210,13 @@ extension AgingReport {
   /// An amount paid without a date (all of it, for a paid invoice without `paid_date`) is taken as paid on the
   /// issue date, but for the part a journal payment covers (dated by its booking date).
   static func openAmount(_ invoices: [OpenInvoice], _ i: Int, at date: CivilDate, _ ledger: AgingJournal.Ledger?) -> Fixed {
-    if invoices[i].status != .open, let p = invoices[i].paidDate { return date < p ? invoices[i].amount : .zero }
+    if invoices[i].status != .open, let p = invoices[i].paidDate {
+      // Paid in full on that date, but for what the journal's returns and reversals reopened since (negative parts;
+      // a payment the journal applies after one of them is a positive part).
+      var open = date < p ? invoices[i].amount : .zero
+      for (d, a) in ledger?.dated[i] ?? [] where d <= date { open = open.subtracting(a) ?? open }
+      return max(min(open, invoices[i].amount), .zero)
+    }
     guard let undated = AgingJournal.undatedPaid(invoices, i) else { return .zero }
     // Parts of one invoice's amount: the journal's dated parts never exceed what it settled of the invoice.
     var paid = undated.subtracting(ledger?.fromFile[i] ?? .zero) ?? undated

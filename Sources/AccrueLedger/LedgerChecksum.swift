@@ -8,11 +8,13 @@ import AccrueModel
 /// documents (key, number, kind, customer, contract, currency, dates, total), each field fed with its length so
 /// that no two different runs read the same.
 enum LedgerChecksum {
-  static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice]) -> String {
+  static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil) -> String {
     var c = Running()
     c.add(run)
     c.add(asOf)
     c.add(folder)
+    // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
+    if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }
     for i in items {
       c.add(i.kind.rawValue)
       c.add(i.key)
@@ -43,6 +45,8 @@ enum LedgerChecksum {
         }
         // (Fed only when there is one: a run recorded before version 2 has none and keeps its checksum.)
         if let t = p.trace { for f in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount] { c.add(f) } }
+        if p.refunded != .zero { c.add(p.refunded) }
+        if let old = p.supersedes { c.add(old) }
       case .payout(let p):
         for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
         // Its credit when it is not its key (schema version 3; a version 2 row was keyed by its credit).

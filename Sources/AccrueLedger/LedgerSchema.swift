@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 3
+  static let version = 4
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -172,10 +172,34 @@ enum LedgerSchema {
   /// Version 3: a payout is an event of its own, keyed by the payout (`payout:PROCESSOR:ID`), its bank credit in
   /// `credit` (unique): the credit may be a payment an earlier run recorded as unapplied. Rows of version 2 were
   /// keyed by their credit, which `credit` repeats.
+  /// From version 3 a run undoes its returns before matching its payments: `meta.returns_first_from_run` is the
+  /// first run recorded so (the runs before it are replayed as they were computed, `Journal.returnsFirstFrom`).
   static let v3 = """
     ALTER TABLE processor_payouts ADD COLUMN credit TEXT;
     UPDATE processor_payouts SET credit = key;
     CREATE UNIQUE INDEX processor_payouts_credit ON processor_payouts(credit);
+    INSERT INTO meta (key, value) SELECT 'returns_first_from_run', CAST(coalesce(max(run), 0) + 1 AS TEXT) FROM runs;
+    """
+
+  /// Version 4: people's decisions, each a run of its own (`decisions`: who, what, about which item, why, what asked
+  /// for it); a payment's posting may supersede an earlier one of the same payment (`payments.supersedes`, each
+  /// superseded once: its applications no longer count, its credit and unapplied rest are gone), and record what
+  /// it refunded (`payments.refunded`).
+  static let v4 = """
+    ALTER TABLE payments ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE payments ADD COLUMN supersedes TEXT REFERENCES payments(key);
+    CREATE UNIQUE INDEX payments_supersedes ON payments(supersedes);
+    CREATE TABLE decisions (
+      run INTEGER PRIMARY KEY REFERENCES runs(run),
+      kind TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      decided_by TEXT NOT NULL CHECK (decided_by != ''),
+      note TEXT NOT NULL,
+      summary TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      asked_by TEXT NOT NULL
+    );
+    CREATE INDEX decisions_subject ON decisions(subject);
     """
 
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
@@ -201,6 +225,7 @@ enum LedgerSchema {
         // Each later version on top of the one before, in the same transaction: all or nothing.
         if current <= 1 { try db.execute(v2) }
         if current <= 2 { try db.execute(v3) }
+        if current <= 3 { try db.execute(v4) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -21,6 +21,7 @@ extension LedgerReader {
       try applications(customer, &lines)
       try payments(customer, documentIDs: ids, &lines)
       if schemaVersion >= 2 { try returns(customer, documentIDs: ids, &lines) }
+      if schemaVersion >= 4 { try replaced(customer, documentIDs: ids, &lines) }
       try fees(customer, &lines)
       let (run, runAsOf) = try lastRun()
       let sections = try lines.sections(asOf: asOf)
@@ -96,29 +97,59 @@ extension LedgerReader {
   /// again (a debit), and the credit it left on account is taken back, on the return's date.
   private func returns(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
-      SELECT \(LedgerExportTables.payment("r.original")), r.date, r.reason, r.run, i.position, a.position, a.invoice, a.places, a.settled,
-        r.currency, p.credit
+      SELECT \(LedgerExportTables.payment("r.original")), r.date, r.run, i.position, a.position, a.invoice, a.places, a.settled,
+        r.currency, p.credit, r.reason
       FROM payment_returns r JOIN items i ON i.key = r.key JOIN payments p ON p.key = r.original
         LEFT JOIN applications a ON a.payment = r.original
       WHERE r.reversed = 1 AND i.customer = ?1
       """
+    try undone(
+      q, customer, documentIDs: documentIDs, .paymentReturned, &lines,
+      applied: { invoice, why in "Payment returned by the bank (\(ReturnReason.describe(why))): its application to \(invoice) reversed" },
+      credit: { why in "Payment returned by the bank (\(ReturnReason.describe(why))): the credit it left taken back" })
+  }
+
+  /// The customer's payments whose posting a person's decision replaced (`accrue resolve`): on the decision's
+  /// date, what the replaced posting settled on each document is owed again and the credit it left is taken back;
+  /// the posting that replaces it has lines of its own.
+  private func replaced(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
+    let q = """
+      SELECT \(LedgerExportTables.payment("o.key")), ru.as_of, i.run, i.position, a.position, a.invoice, a.places, a.settled, o.currency,
+        o.credit, \(LedgerExportTables.payment("n.key"))
+      FROM payments n JOIN items i ON i.key = n.key JOIN runs ru ON ru.run = i.run JOIN payments o ON o.key = n.supersedes
+        JOIN items io ON io.key = o.key LEFT JOIN applications a ON a.payment = o.key
+      WHERE n.supersedes IS NOT NULL AND io.customer = ?1 AND o.status IN ('applied', 'exception') AND o.currency IS NOT NULL
+      """
+    try undone(
+      q, customer, documentIDs: documentIDs, .paymentReversed, &lines,
+      applied: { invoice, by in "Payment's application to \(invoice) reversed by a person's decision (now \(by))" },
+      credit: { by in "Payment's credit on account taken back by a person's decision (now \(by))" })
+  }
+
+  /// Lines undoing payments' applications (a return, a person's decision), from rows of `q`: payment, date, run,
+  /// place in the run, the application's place, invoice, places, settled, currency, the payment's credit, and a word
+  /// for the texts. What each settled on a document is owed again (`kind`, a debit; a memo for a document not in
+  /// this statement, as its application was), and once per payment the credit it left is taken back.
+  private func undone(
+    _ q: String, _ customer: String, documentIDs: Set<String>, _ kind: LedgerStatement.Entry.Kind, _ lines: inout StatementLines,
+    applied: (String, String) -> String, credit: (String) -> String
+  ) throws(JournalError) {
     var credited = Set<String>()
     for r in try query(q, [.text(customer)]) {
-      let (payment, why) = (r[0].text ?? "", ReturnReason.describe(r[2].text ?? ""))
-      let c = try lines.currency(r[9], "the return of payment \(payment)")
-      let order = (Int(r[3].integer ?? 0), Int(r[4].integer ?? 0), 1 + 4 * Int(r[5].integer ?? 0))
-      if let invoice = r[6].text {
-        // An invoice outside the ledger's documents: a memo, as the application was (`paymentElsewhere`).
+      let (payment, word) = (r[0].text ?? "", r[10].text ?? "")
+      let c = try lines.currency(r[8], "payment \(payment)")
+      let order = (Int(r[2].integer ?? 0), Int(r[3].integer ?? 0), 1 + 4 * Int(r[4].integer ?? 0))
+      if let invoice = r[5].text {
         let here = documentIDs.contains(invoice)
         try lines.add(
-          c, date: r[1], here ? .paymentReturned : .paymentElsewhere, reference: payment, document: invoice,
-          "Payment returned by the bank (\(why)): its application to \(invoice) reversed" + (here ? "" : ", not in this statement"),
-          minor: r[8], places: Int(r[7].integer ?? 0), here ? .debit : .memo, order: order)
+          c, date: r[1], here ? kind : .paymentElsewhere, reference: payment, document: invoice,
+          applied(invoice, word) + (here ? "" : ", not in this statement"), minor: r[7], places: Int(r[6].integer ?? 0), here ? .debit : .memo,
+          order: order)
       }
       if credited.insert(payment).inserted {
         try lines.add(
-          c, date: r[1], .creditTaken, reference: payment, document: nil, "Payment returned by the bank (\(why)): the credit it left taken back",
-          minor: r[10], places: c.minorUnits, .debit, order: (order.0, order.1, 0))
+          c, date: r[1], .creditTaken, reference: payment, document: nil, credit(word), minor: r[9], places: c.minorUnits, .debit,
+          order: (order.0, order.1, 0))
       }
     }
   }
@@ -127,7 +158,7 @@ extension LedgerReader {
   private func payments(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
       SELECT \(LedgerExportTables.payment("p.key")), p.status, p.currency, p.amount, p.credit, p.written_off, p.unapplied, i.date,
-        i.run, i.position, p.key
+        i.run, i.position, p.key, p.rule, \(schemaVersion >= 4 ? "p.refunded" : "0")
       FROM payments p JOIN items i ON i.key = p.key WHERE i.customer = ?1
       """
     let elsewhere = """
@@ -158,13 +189,20 @@ extension LedgerReader {
       try lines.add(
         c, date: r[7], .creditOnAccount, reference: payment, document: nil, "Payment left on account", minor: r[4],
         places: c.minorUnits, .credit, order: order)
-      let held = status == "exception" ? "Payment held for review in an exceptions queue" : "Payment not applied: no invoice found for it"
+      let decided = r[11].text == "decision"
+      let held =
+        decided
+        ? (status == "unapplied" ? "Payment unapplied again by a person's decision" : "Payment's rest left unapplied by a person's decision")
+        : status == "exception" ? "Payment held for review in an exceptions queue" : "Payment not applied: no invoice found for it"
       try lines.add(
         c, date: r[7], .unapplied, reference: payment, document: nil, held, minor: r[6], places: c.minorUnits, .memo,
         order: (order.0, order.1, order.2 + 1))
       try lines.add(
         c, date: r[7], .overpaymentWrittenOff, reference: payment, document: nil, "Overpayment written off",
         minor: r[5], places: c.minorUnits, .memo, order: (order.0, order.1, order.2 + 2))
+      try lines.add(
+        c, date: r[7], .refunded, reference: payment, document: nil, "Payment refunded to the payer", minor: r[12], places: c.minorUnits, .memo,
+        order: (order.0, order.1, order.2 + 3))
     }
   }
 

@@ -35,18 +35,23 @@ extension LedgerStore {
     }
     var payments: [String: [SQLValue]] = [:]
     let traced = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'end_to_end_id'").isEmpty
-    let traceColumns = traced ? ", end_to_end_id, mandate_id, bank_reference, payer_account" : ""
-    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns) FROM payments") {
+    let traceColumns = traced ? ", end_to_end_id, mandate_id, bank_reference, payer_account" : ", NULL, NULL, NULL, NULL"
+    // Version 4: refunds and superseded postings.
+    let revised = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'supersedes'").isEmpty
+    let revisionColumns = revised ? ", refunded, supersedes" : ", 0, NULL"
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns) FROM payments") {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
     let payouts = try recordedPayouts()
+    let decided = try decisions()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
-    for r in try db.query("SELECT run, as_of, folder, checksum FROM runs ORDER BY run") {
+    for r in try db.query("SELECT run, as_of, folder, checksum, recorded_at FROM runs ORDER BY run") {
       let n = Int(r[0].integer ?? 0)
-      runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [])
+      runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
+      runs[n]?.recordedAt = r[4].text ?? ""
       order.append(n)
       checksums[n] = r[3].text ?? ""
     }
@@ -80,6 +85,12 @@ extension LedgerStore {
     try check(j, checksums)
     j.fees = try fees()
     for r in try db.query("SELECT scope, last FROM sequences") { j.sequences[r[0].text ?? ""] = Int(r[1].integer ?? 0) }
+    // A ledger of version 2 or earlier (read before its migration): every run was computed returns last.
+    if let from = try db.query("SELECT value FROM meta WHERE key = 'returns_first_from_run'").first?.first?.text.flatMap({ Int($0) }) {
+      j.returnsFirstFrom = from
+    } else if try schemaVersion() < 3 {
+      j.returnsFirstFrom = Int.max
+    }
     return j
   }
 
@@ -95,7 +106,26 @@ extension LedgerStore {
     if let r, r.count >= 12, r[8] != .null {
       p.trace = PaymentTrace(endToEndID: r[8].text ?? "", mandateID: r[9].text ?? "", bankReference: r[10].text ?? "", payerAccount: r[11].text ?? "")
     }
+    if let r, r.count >= 14 {
+      if let code = r[3].text, let c = Currency.lookup(code) { p.refunded = Fixed(minorUnits: r[12].integer ?? 0, exponent: c.minorUnits) }
+      p.supersedes = r[13].text
+    }
     return p
+  }
+
+  /// People's decisions, by their run (none before schema version 4).
+  private func decisions() throws -> [Int: Decision] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").isEmpty else { return [:] }
+    var out: [Int: Decision] = [:]
+    for r in try db.query("SELECT run, kind, subject, decided_by, note, summary, customer, asked_by FROM decisions") {
+      guard let kind = Decision.Kind(rawValue: r[1].text ?? "") else {
+        throw JournalError(message: "\(path): run \(r[0].integer ?? 0) records a decision of a kind this Accrue does not know (\(r[1].text ?? "")); use a newer Accrue")
+      }
+      out[Int(r[0].integer ?? 0)] = Decision(
+        kind: kind, subject: r[2].text ?? "", by: r[3].text ?? "", note: r[4].text ?? "", summary: r[5].text ?? "", customer: r[6].text ?? "",
+        askedBy: r[7].text ?? "")
+    }
+    return out
   }
 
   /// The returns linked to their original, by key (none in a ledger of schema version 1, read before its migration).
@@ -165,7 +195,8 @@ extension LedgerStore {
       documents[d.run, default: []].append(plain)
     }
     for run in j.runs {
-      let sum = LedgerChecksum.of(run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [])
+      let sum = LedgerChecksum.of(
+        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

@@ -23,7 +23,10 @@ extension LedgerStore {
     // Payments a return reversed settle nothing (schema version 2 on). The credit one left still counts for the
     // uses made of it before the return (the return takes it back, and the customer owes what was used: no use is
     // made of it after, `CreditBook`).
-    let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1)"
+    // Nor does a posting a person's resolution superseded (version 4 on).
+    let superseded = try db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'supersedes'").isEmpty
+      ? "" : " UNION SELECT supersedes FROM payments WHERE supersedes IS NOT NULL"
+    let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1\(superseded))"
     let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
     let overApplied = """
       SELECT d.key, coalesce(d.number, d.key), d.currency, d.total, sum(a.settled)
@@ -41,6 +44,7 @@ extension LedgerStore {
         sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END),
         sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
       FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL
+        \(superseded.isEmpty ? "" : "AND p.key NOT IN (SELECT supersedes FROM payments WHERE supersedes IS NOT NULL)")
         \(run == nil ? "" : "AND i.customer IN (SELECT customer FROM items WHERE run = ?1 AND kind = 'match')")
       GROUP BY i.customer, p.currency HAVING sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
         > sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)

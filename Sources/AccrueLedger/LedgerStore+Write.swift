@@ -20,6 +20,8 @@ public struct LedgerRecord: Sendable {
   public var numbers: [(scope: String, sequence: Int, document: String)] = []
   /// When the run was recorded (UTC, ISO 8601): an audit fact; no computation reads it.
   public var recordedAt: String
+  /// The person's decision this run records (nil: a run of `apply`).
+  public var decision: Decision?
 
   public init(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [PlannedInvoice] = [], fees: [LedgerFee] = [],
@@ -50,14 +52,16 @@ extension LedgerStore {
       "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       [
         .integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt),
-        .text(LedgerChecksum.of(run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice))),
+        .text(
+          LedgerChecksum.of(
+            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
     let payment = try db.prepare(
       """
       INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
-        payer_account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        payer_account, refunded, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
       """)
     let application = try db.prepare(
       """
@@ -83,7 +87,8 @@ extension LedgerStore {
           .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
-        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null]))
+        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
+          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null])
         for (k, s) in p.settlements.enumerated() {
           func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
           try application.run([
@@ -94,6 +99,7 @@ extension LedgerStore {
       }
     }
     try writeDocuments(r)
+    try writeDecision(r)
     try writeReturns(r)
     try writePayouts(r)
     try writeFees(r)
@@ -144,6 +150,14 @@ extension LedgerStore {
         ])
       }
     }
+  }
+
+  /// The person's decision the run records, if it is one.
+  func writeDecision(_ r: LedgerRecord) throws {
+    guard let d = r.decision else { return }
+    try db.run(
+      "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      [.integer(Int64(r.run)), .text(d.kind.rawValue), .text(d.subject), .text(d.by), .text(d.note), .text(d.summary), .text(d.customer), .text(d.askedBy)])
   }
 
   /// The run's returns linked to their original (after the items: both keys are among them).

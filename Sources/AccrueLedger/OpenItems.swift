@@ -12,14 +12,18 @@ extension Dataset {
   }
 
   /// Replays the journal's cash events in run order (`Journal.cashEvents`): a payment applied counts as above
-  /// (paid = max(paid, paid before + settled)); a return that reversed its original takes what the original
-  /// settled off again (paid -= settled, and the invoice is open again), so the open amounts come out right
-  /// whatever the order in which the runs applied and returned.
+  /// (paid = max(paid, paid before + settled)); a return that reversed its original, or a person's posting that
+  /// supersedes an earlier one of the same payment, takes what that one settled off again (paid -= settled, and
+  /// the invoice is open again), so the open amounts come out right whatever the order in which the runs applied
+  /// and returned.
   public mutating func recordJournal(_ events: [JournalItem]) {
     var posted: [String: PostedPayment] = [:]
     for event in events {
       switch event {
       case .cashApplication(let payment):
+        // A person's resolution or reversal replaces the payment's posting before it: that one's settlements are
+        // taken off first.
+        if let old = payment.supersedes, let before = posted.removeValue(forKey: old) { reverse(before) }
         guard payment.status?.postsAllocations == true else { continue }
         posted[payment.key] = payment
         for s in payment.settlements {
@@ -55,7 +59,8 @@ extension Dataset {
     }
     // Payments waiting for review: a suggested match's invoices, and those held for a payment's review (a short
     // payment, a currency mismatch, a possible duplicate), not the closest invoices listed for an unmatched one.
-    for a in r.applications {
+    // (A return waits for nobody's review on the invoices it reopened: they are open, and dunned.)
+    for a in r.applications where a.returnOf == nil {
       let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
       var waiting: [String] = []
       var why = ""

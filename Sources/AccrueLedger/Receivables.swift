@@ -36,7 +36,8 @@ public enum Receivables {
     var issues: [DataIssue] = []
     var added: [(String, Int)] = []
     for r in receivables {
-      if let i = existing(r.id, invoices) {
+      // A row may name Accrue's invoice by its number or by its key (docs/data.md).
+      if let i = existing(r.id, invoices) ?? (r.number != nil ? existing(r.key, invoices) : nil) {
         let row = invoices[i]
         let who = customerID(Int(row.customer))
         if who != r.customer || row.currency != r.currency || row.amount != r.total {

@@ -82,6 +82,8 @@ public enum CashStatus: String, Sendable {
   case exception
   /// No rule decided: unapplied cash.
   case unapplied
+  /// Not a customer's payment (a person decided: `accrue resolve --not-ours`): no receivable of it, no cash waiting.
+  case notOurs = "not-ours"
 
   /// Whether its allocations are posted (count as paid): applied ones, and an exception's (an overpayment
   /// beyond tolerance pays the invoices and holds the excess); suggested ones wait for review.

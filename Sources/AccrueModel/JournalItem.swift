@@ -121,6 +121,12 @@ public struct PostedPayment: Sendable, Hashable {
   /// How the bank identified the payment (nil: none given, or a ledger written before schema version 2): a
   /// return that arrives later is linked to it by these even when its statement is no longer in the data folder.
   public var trace: PaymentTrace?
+  /// What it refunded to the payer (a person's decision: `accrue resolve --refund`).
+  public var refunded: Fixed = .zero
+  /// The posting of the same payment this one replaces (a person's decision: a resolution, a reversal), whose
+  /// settlements no longer count and whose credit and unapplied rest are gone: its key (`payment:ID`, or
+  /// `payment:ID@N` for an earlier revision). Nil for the payment's first posting.
+  public var supersedes: String?
 
   /// One invoice's share: what the payment settled on it (applied, written off, discount taken) and the invoice's
   /// amount paid before it, written with `places` decimals.
@@ -172,12 +178,17 @@ public struct JournalRun: Sendable {
   public var asOf: CivilDate
   public var folder: String
   public var items: [JournalItem]
+  /// The person's decision this run records (`accrue resolve`, ...); nil for a run of `apply`.
+  public var decision: Decision?
+  /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
+  public var recordedAt = ""
 
-  public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem]) {
+  public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem], decision: Decision? = nil) {
     self.number = number
     self.asOf = asOf
     self.folder = folder
     self.items = items
+    self.decision = decision
   }
 }
 
@@ -242,21 +253,28 @@ public struct Journal: Sendable {
     return out
   }
 
-  /// The cash events in run order, as `Dataset.recordJournal` replays them: each run's returns first (a run undoes
-  /// the applications its returns reverse before it matches its own payments), then its payments applied and its
-  /// payouts, in the run's order.
-  public var cashEvents: [JournalItem] {
-    var out: [JournalItem] = []
-    for run in runs {
-      for case .paymentReturn(let r) in run.items { out.append(.paymentReturn(r)) }
-      for i in run.items {
-        switch i {
-        case .cashApplication, .payout: out.append(i)
-        default: break
-        }
+  /// The cash events in run order, as `Dataset.recordJournal` and aging replay them (`cashOrder`).
+  public var cashEvents: [JournalItem] { runs.flatMap(cashOrder) }
+
+  /// The first run recorded by an Accrue that undoes a run's returns before matching its payments (ledger schema
+  /// version 3 on): its runs, and every later one, are replayed returns first; a run before it was matched with the
+  /// returned payments still counted as paid (its payments' `paid_before` include them), so it is replayed with
+  /// its returns after its payments, as it was computed.
+  public var returnsFirstFrom = 1
+
+  /// A run's cash events in the order it computed them: its returns (which it undid before matching), then its
+  /// payments applied and its payouts, in the run's order (returns last for a run before `returnsFirstFrom`).
+  public func cashOrder(_ run: JournalRun) -> [JournalItem] {
+    var returns: [JournalItem] = []
+    var rest: [JournalItem] = []
+    for i in run.items {
+      switch i {
+      case .paymentReturn: returns.append(i)
+      case .cashApplication, .payout: rest.append(i)
+      default: break
       }
     }
-    return out
+    return run.number >= returnsFirstFrom ? returns + rest : rest + returns
   }
 
   /// Keys of invoices produced.

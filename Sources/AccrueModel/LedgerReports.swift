@@ -172,6 +172,11 @@ public struct LedgerStatement: Sendable {
       case creditTaken = "credit_taken"
       /// A payment returned by the bank (a debit): what its application settled on a document is owed again.
       case paymentReturned = "payment_returned"
+      /// A payment's application replaced by a person's decision (`accrue resolve`, a debit): what it settled on a
+      /// document is owed again, until the posting that replaces it settles it (its own lines).
+      case paymentReversed = "payment_reversed"
+      /// Memo: what a payment refunded to the payer.
+      case refunded
       /// Memo: a payment applied to an invoice that is not one of the customer's documents in the ledger.
       case paymentElsewhere = "payment_elsewhere"
       /// Memo: a payment suggested for review, held in an exceptions queue or left unapplied.

@@ -51,6 +51,7 @@ public enum CashRenderer {
     case .suggested: "suggested for review"
     case .exception: "exception"
     case .unapplied: "unapplied"
+    case .notOurs: "not ours"
     }
   }
 
@@ -66,8 +67,14 @@ public enum CashRenderer {
   /// between cores).
   static func write(_ p: UnsafePointer<CashApplication>, explaining: Bool, into t: inout TextBuffer) {
     let c = p.pointee.currency
-    t.put("\n+ match payment:")
-    t.put(p.pointee.paymentID)
+    // (A return linked by a later run than the one that recorded it is an event of its own, keyed return:ID.)
+    if let back = p.pointee.returnOf, !back.key.hasPrefix("payment:") {
+      t.put("\n+ match ")
+      t.put(back.key)
+    } else {
+      t.put("\n+ match payment:")
+      t.put(p.pointee.paymentID)
+    }
     t.put("\n    ")
     t.put(p.pointee.date.description)
     t.put("  ")

@@ -42,6 +42,8 @@ enum Books {
     // A payment returned (by an earlier run or this one) leaves no credit: it is taken back.
     var returned = journal?.reversedPayments() ?? []
     for a in r.applications { if let back = a.returnOf, back.reversed { returned.insert(back.original) } }
+    // Nor does a posting a person's resolution replaced: the one in force counts.
+    returned.formUnion(journal?.supersededPostings ?? [])
     let history = (journal?.postedPayments ?? []).filter { !returned.contains($0.key) }
     let credit = CreditBook.balances(history: history, run: r.applications)
     let uses = CreditBook.use(credit, data: d, asOf: asOf, rule: plan.creditUseRule)

@@ -41,9 +41,11 @@ public enum Produce {
       d.cash.payments.removeAll { credits.contains($0.id) }
     }
     if !d.processors.lines.isEmpty {
-      // A credit an earlier run recorded without settling anything (left unapplied, held, suggested) may still be
-      // found to be a payout; one that paid invoices or left credit on account is refused with a reason.
-      let applied = Set((journal?.postedPayments ?? []).filter(\.settledSomething).map(\.key))
+      // A credit an earlier run recorded without settling anything (left unapplied or held) may still be found to be
+      // a payout; one that paid invoices, left credit on account or was suggested for invoices (someone may have
+      // posted it by hand) is refused with a reason.
+      let applied = Set(
+        (journal?.currentPostings ?? [:]).filter { $0.value.settledSomething || ($0.value.status == .suggested && !$0.value.settlements.isEmpty) }.keys)
       var payouts = PayoutMatching.run(plan: plan, data: d, asOf: asOf, applied: applied)
       payouts.reconciledEarlier = recorded.count
       let matched = payouts.matchedCredits

@@ -178,6 +178,27 @@ struct PayoutCommandTests {
     #expect(text.contains("an earlier run applied it to invoices"), "\(text)")
   }
 
+  @Test("a bank credit an earlier run suggested for an invoice is not taken for a payout: someone may have posted it")
+  func suggestedEarlier() throws {
+    let (rules, data) = try Self.folders()
+    try Self.rules.replacingOccurrences(of: "confidence auto", with: "confidence suggest")
+      .write(toFile: rules + "/matching.accrue", atomically: true, encoding: .utf8)
+    try "id,number,customer,issue_date,due_date,currency,amount\ni1,INV-2026-000123,c2,2026-09-01,2026-10-01,USD,1000.00\ni2,INV-2026-000124,c2,2026-09-02,2026-10-02,USD,870.70\n"
+      .write(toFile: data + "/invoices.csv", atomically: true, encoding: .utf8)
+    try "id,booking_date,amount,currency,remittance,payer_name\nb1,2026-11-06,870.70,USD,STRIPE PAYOUT po_1AAA INV-2026-000124,STRIPE\n"
+      .write(toFile: data + "/payments.csv", atomically: true, encoding: .utf8)
+    let aside = data + "-processors"
+    try FileManager.default.moveItem(atPath: data + "/processors", toPath: aside)
+    let state = data + "-state"
+    let (s, _, err) = CLITests.run(["apply", "--rules", rules, "--data", data, "--as-of", "2026-11-10", "--state", state, "--out", data + "-out"])
+    try #require(s == 0, "\(err)")
+    #expect(try LedgerStore.read(stateDir: state).postedPayments.map { $0.status?.rawValue } == ["suggested"])
+    try FileManager.default.moveItem(atPath: aside, toPath: data + "/processors")
+    let (_, text, _) = CLITests.run(["plan", "--rules", rules, "--data", data, "--as-of", "2026-11-11", "--state", state, "--only", "matches"])
+    #expect(text.contains("0 reconciled to the bank, 1 without a bank credit"), "\(text)")
+    #expect(text.contains("suggested it for them"), "\(text)")
+  }
+
   @Test("accrue diff reads the key from each version of the rules: adding the block applies the charge")
   func diff() throws {
     let (rules, data) = try Self.folders(processor: false)

@@ -229,12 +229,12 @@ struct ReturnStoryTests {
     return s + ":62F:\(sign)261231EUR\(closing.hasPrefix("-") ? String(closing.dropFirst()) : closing)\n-\n"
   }
 
-  static func credit(_ date: String, _ amount: String, e2e: String, ref: String) -> (line: String, text: String) {
-    ("\(date)\(date.suffix(4))C\(amount)NTRFNONREF//\(ref)", "166?00SEPA-UEBERWEISUNG?20EREF+\(e2e)?21SVWZ+INV-1?31DE12500105170648489890?32Bohn")
+  static func credit(_ date: String, _ amount: String, e2e: String, ref: String, text: String = "INV-1") -> (line: String, text: String) {
+    ("\(date)\(date.suffix(4))C\(amount)NTRFNONREF//\(ref)", "166?00SEPA-UEBERWEISUNG?20EREF+\(e2e)?21SVWZ+\(text)?31DE12500105170648489890?32Kaffeeroesterei Bohn GmbH")
   }
 
   static func returnOf(_ date: String, _ amount: String, e2e: String, ref: String) -> (line: String, text: String) {
-    ("\(date)\(date.suffix(4))D\(amount)NRTIKREF+//\(ref)", "159?00RETOURE?20EREF+\(e2e)?22SVWZ+RETOURE AC04?31DE12500105170648489890?32Bohn")
+    ("\(date)\(date.suffix(4))D\(amount)NRTIKREF+//\(ref)", "159?00RETOURE?20EREF+\(e2e)?22SVWZ+RETOURE AC04?31DE12500105170648489890?32Kaffeeroesterei Bohn GmbH")
   }
 
   /// The open balance the plan's second reminder of INV-1 states as of `date`, or what the plan said instead.
@@ -328,5 +328,78 @@ struct ReturnStoryTests {
     #expect(s4 == 0 && o4.hasPrefix("Nothing new as of 2026-11-29"))
     #expect(try Self.agingTotal(base, "2026-11-29") == "100.00")
     #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
+
+  @Test("a return whose original was never applied leaves no cash waiting in aging (same run, and an earlier run's unapplied)")
+  func agingNoCashOfReturned() throws {
+    let base = try Self.folder("returns-aging-same-run", statements: ["nov.sta": Self.november, "dec.sta": Self.returned()])
+    try #require(Self.apply(base, "2026-11-30").0 == 0)
+    let (_, aging, _) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", "2026-11-30", "--state", base + "/state", "--format", "json"])
+    #expect(aging.contains("\"total\": \"1200.00\""), "\(aging)")
+    #expect(aging.contains("\"unapplied\": \"0.00\""), "\(aging)")
+    // An earlier run left the original unapplied (it names no invoice); its return takes the cash away too.
+    let other = try Self.partFolder(
+      "returns-aging-unapplied", "a.sta", Self.statement(1, [Self.credit("261110", "60,00", e2e: "E2E-A", ref: "BANK-A", text: "hello")], closing: "60,00"))
+    try #require(Self.apply(other, "2026-11-12").0 == 0)
+    #expect(try Self.aging(other, "2026-11-12", "unapplied") == "-60.00" || Self.aging(other, "2026-11-12", "unapplied") == "60.00")
+    try Self.statement(2, [Self.returnOf("261120", "60,00", e2e: "E2E-A", ref: "RET-A")], closing: "-60,00")
+      .write(toFile: other + "/data/statements/b.sta", atomically: true, encoding: .utf8)
+    try #require(Self.apply(other, "2026-11-25").0 == 0)
+    #expect(try Self.aging(other, "2026-11-25", "unapplied") == "0.00")
+    #expect(try Self.aging(other, "2026-11-25", "total") == "100.00")
+  }
+
+  @Test("a return reopens an invoice the invoices file shows paid on a date exported before it")
+  func returnAfterPaidDate() throws {
+    let base = try Self.partFolder("returns-paid-date", "a.sta", Self.statement(1, [Self.credit("261110", "100,00", e2e: "E2E-A", ref: "BANK-A")], closing: "100,00"))
+    try #require(Self.apply(base, "2026-11-12").0 == 0)
+    // The ERP's export: INV-1 paid in full on 2026-11-10.
+    try "id,customer,contract,issue_date,due_date,currency,amount,status,paid_date\nINV-1,c1,,2026-11-01,2026-11-15,EUR,100.00,paid,2026-11-10\n"
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    try Self.statement(2, [Self.returnOf("261120", "100,00", e2e: "E2E-A", ref: "RET-A")], closing: "-100,00")
+      .write(toFile: base + "/data/statements/b.sta", atomically: true, encoding: .utf8)
+    try #require(Self.apply(base, "2026-11-25").0 == 0)
+    #expect(try Self.aging(base, "2026-11-25", "total") == "100.00")
+    #expect(try Self.aging(base, "2026-11-15", "total") == "0.00")
+    #expect(try Self.openOnPlan(base, "2026-12-10") == "100.00")
+  }
+
+  @Test("the run of a return dunns every invoice it reopens, also one a payment of the run pays in part")
+  func returnRunDuns() throws {
+    let rules = Self.partRules + """
+
+      match by_payer "Payer by name" {
+        currency EUR
+        payer by name
+        candidates open invoices of payer
+        allocate oldest first
+        on overpayment beyond tolerance: credit on account
+        confidence auto
+      }
+
+      """
+    let base = try Self.folder(
+      "returns-dun", statements: ["a.sta": Self.statement(1, [Self.credit("261110", "250,00", e2e: "E2E-A", ref: "BANK-A", text: "Rechnungen")], closing: "250,00")],
+      rules: rules, invoices: "INV-1,c1,,2026-11-01,2026-11-15,EUR,100.00,open\nINV-2,c1,,2026-11-02,2026-11-16,EUR,200.00,open\n")
+    try #require(Self.apply(base, "2026-11-12").0 == 0)
+    try Self.statement(2, [
+      Self.returnOf("261120", "250,00", e2e: "E2E-A", ref: "RET-A"), Self.credit("261121", "120,00", e2e: "E2E-B", ref: "BANK-B", text: "INV-2"),
+    ], closing: "-130,00").write(toFile: base + "/data/statements/b.sta", atomically: true, encoding: .utf8)
+    let (s2, _, e2) = Self.apply(base, "2026-11-25")
+    try #require(s2 == 0, "\(e2)")
+    let reminders = try Self.rows(base + "/out/run-0002-2026-11-25/reminders.csv")
+    #expect(Set(reminders.flatMap { ($0["invoices"] ?? "").split(separator: ";").map(String.init) }) == ["INV-1", "INV-2"], "\(reminders)")
+    #expect(try Self.aging(base, "2026-11-25", "total") == "180.00")
+  }
+
+  /// One total of the aging report's JSON (EUR) as of `date`.
+  static func aging(_ base: String, _ date: String, _ key: String) throws -> String {
+    let (status, out, err) = CLITests.run([
+      "report", "aging", "--data", base + "/data", "--as-of", date, "--state", base + "/state", "--format", "json",
+    ])
+    try #require(status == 0, "\(err)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let totals = try #require(json["totals"] as? [[String: Any]])
+    return "\(totals.first?[key] ?? "none")"
   }
 }

@@ -106,6 +106,29 @@ struct PaymentReturnTests {
         reason: "AC04", source: "s.sta:1", reversed: reversed))
   }
 
+  @Test("replay of a run recorded before runs undid their returns first: its payments, then its returns, as it was computed")
+  func legacyRunOrder() throws {
+    let p = try Run.plan(Cash.rules)
+    let (data, _) = Dataset.load(folder: try Run.folder(["customers.csv": Cash.customers, "invoices.csv": Cash.invoices]), plan: p)
+    // Run 2 returned p1 and applied p2, which (computed the old way) saw p1 as still paid: paid before 600.00.
+    var journal = Journal()
+    journal.runs = [
+      JournalRun(number: 1, asOf: Self.day, folder: "run-0001", items: [Self.posted("p1", "i1", settled: "600.00", paidBefore: "0.00")]),
+      JournalRun(
+        number: 2, asOf: Self.day, folder: "run-0002",
+        items: [Self.returned("r1", of: "p1"), Self.posted("p2", "i1", settled: "100.00", paidBefore: "600.00")]),
+    ]
+    func unpaid(_ j: Journal) -> Fixed? {
+      var d = data
+      d.recordJournal(j.cashEvents)
+      return d.invoices.first { $0.id == "i1" }?.unpaid
+    }
+    // Read as a run of this version (returns first), it would close to 300.00 open: max(0, 600 + 100) = 700 paid.
+    #expect(unpaid(journal) == Fixed("300.00")!)
+    journal.returnsFirstFrom = 3
+    #expect(unpaid(journal) == Fixed("900.00")!)
+  }
+
   @Test("replay: applications and reversals as events in run order give the right open amounts")
   func replayOrder() throws {
     let p = try Run.plan(Cash.rules)
@@ -191,7 +214,7 @@ struct PaymentReturnTests {
     #expect(try reader.export().tables.first { $0.name == "payment_returns" }?.rows.isEmpty == true)
     // Opened for writing: migrated.
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 3)
+    #expect(try store.schemaVersion() == 4)
     #expect(try store.db.query("SELECT count(*) FROM payment_returns").first?.first?.integer == 0)
     try store.record(LedgerRecord(run: 2, asOf: Self.day, folder: "run-0002", items: [Self.returned("r1", of: "p1")], recordedAt: "t"), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)
@@ -230,7 +253,7 @@ struct PaymentReturnTests {
     #expect(try reader.export().tables.first { $0.name == "processor_payouts" }?.rows.first?.first == .text("b1"))
     // Opened for writing: migrated, the row's credit filled, its run's checksum still good.
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 3)
+    #expect(try store.schemaVersion() == 4)
     #expect(try store.db.query("SELECT credit FROM processor_payouts").first?.first?.text == "payment:b1")
     #expect(try LedgerStore.read(stateDir: dir).recordedPayouts == [payout])
     #expect(try store.verify().isEmpty)

@@ -1,0 +1,81 @@
+import AccrueCore
+
+/// A person's decision the ledger records as a run of its own (table `decisions`): who decided, what, about
+/// which item, why, and the rule or queue that asked for it. Its effects are the run's items (a payment's new
+/// posting that supersedes the one before, say): nothing is edited in place, a correction is a later decision.
+/// The wall-clock time it was recorded is the run's `recorded_at`, an audit fact no computation reads.
+public struct Decision: Sendable, Hashable {
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A suggested match confirmed as it was suggested.
+    case confirm
+    /// A payment applied to named invoices (with amounts), its rest on account, unapplied, written off or refunded.
+    case resolve
+    /// A payment marked as not a customer's.
+    case notOurs = "not-ours"
+    /// An application made in error reversed: the payment is unapplied again.
+    case reverse
+    /// A payment (or its rest) refunded to the payer.
+    case refund
+  }
+
+  public var kind: Kind
+  /// The item decided on (`payment:ID`).
+  public var subject: String
+  /// Who decided (as given: a name or an e-mail address).
+  public var by: String
+  /// Why, in the person's words (may be empty).
+  public var note: String
+  /// What it did, in words ("applied 80.00 EUR to INV-1 and 20.00 EUR to INV-2; 5.00 EUR written off on INV-2").
+  public var summary: String
+  /// The customer it concerns (empty when none).
+  public var customer: String
+  /// What asked for it: the queue or rule that held the item ("queue cash-apps", "rules.accrue:12"), empty when
+  /// nothing did.
+  public var askedBy: String
+
+  public init(kind: Kind, subject: String, by: String, note: String, summary: String, customer: String, askedBy: String) {
+    self.kind = kind
+    self.subject = subject
+    self.by = by
+    self.note = note
+    self.summary = summary
+    self.customer = customer
+    self.askedBy = askedBy
+  }
+}
+
+extension Journal {
+  /// The keys of the postings a later posting superseded (a person's resolution or reversal).
+  public var supersededPostings: Set<String> {
+    var out = Set<String>()
+    for run in runs { for case .cashApplication(let p) in run.items { if let s = p.supersedes { out.insert(s) } } }
+    return out
+  }
+
+  /// Each payment's posting in force: the last of its revisions (by the payment's first key, `payment:ID`).
+  public var currentPostings: [String: PostedPayment] {
+    var out: [String: PostedPayment] = [:]
+    for run in runs { for case .cashApplication(let p) in run.items { out[PostedPayment.baseKey(p.key)] = p } }
+    return out
+  }
+
+  /// The decisions recorded, in order, with their run.
+  public var decisions: [(run: JournalRun, decision: Decision)] {
+    runs.compactMap { r in r.decision.map { (r, $0) } }
+  }
+}
+
+extension PostedPayment {
+  /// `payment:ID` of a posting's key (`payment:ID@N` is revision N of the payment's posting).
+  public static func baseKey(_ key: String) -> String {
+    guard let at = key.lastIndex(of: "@"), key[key.index(after: at)...].allSatisfy(\.isNumber), key.index(after: at) < key.endIndex else { return key }
+    return String(key[..<at])
+  }
+
+  /// The key of the revision after `key`: `payment:ID@2` after `payment:ID`, `@3` after `@2`.
+  public static func nextRevision(of key: String) -> String {
+    let base = baseKey(key)
+    let n = base == key ? 1 : Int(key[key.index(after: key.lastIndex(of: "@")!)...]) ?? 1
+    return base + "@" + String(n + 1)
+  }
+}
