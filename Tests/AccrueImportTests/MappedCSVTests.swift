@@ -156,11 +156,11 @@ struct MappedCSVTests {
     #expect(Self.issues("") == ["1:1 D0101 the file has no header row: expected the columns \"Buchungstag\", \"Betrag\", \"Währung\", \"Verwendungszweck\", \"Auftraggeber\""])
   }
 
-  @Test("a file that is not UTF-8 is read as Latin-1, and each entry says so")
+  @Test("a file that is not UTF-8 is read as Windows-1252, and each entry says so")
   func latin1() throws {
     let bytes: [UInt8] = Array("Buchungstag;Betrag;W".utf8) + [0xE4] + Array("hrung;Verwendungszweck;Auftraggeber\n01.11.2026;5,00;EUR;Geb".utf8) + [0xFC] + Array("hr;x\n".utf8)
     let t = try Self.read(bytes, Self.format()).get()
-    #expect(t.first?.remittance == "Gebühr" && t.first?.notes == ["the file is not UTF-8: read as Latin-1"])
+    #expect(t.first?.remittance == "Gebühr" && t.first?.notes == ["the file is not UTF-8: read as Windows-1252"])
   }
 
   @Test("the format for a file is the one whose globs match its name; none or two is an error naming them")
