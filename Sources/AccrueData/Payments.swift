@@ -37,7 +37,8 @@ public struct CashData: Sendable {
   /// Customer index by bank account (IBAN or account number, spaces removed, upper case).
   public var accounts: [String: Int] = [:]
   /// What the statement files say about themselves that does not hold (D0320 a statement that does not
-  /// reconcile, D0321 a control total that disagrees): their entries are read; `--strict` stops the run.
+  /// reconcile, D0321 a control total that disagrees) and what reading them assumed or left out (D0322 an
+  /// encoding assumed, D0323 a BAI2 record not read): their entries are read; `--strict` stops the run.
   public var warnings: [DataIssue] = []
 
   /// An account number as compared: spaces removed, upper case.

@@ -56,6 +56,9 @@ public struct BankStatement: Sendable {
   public var copy: String
   public var transactions: [BankTransaction]
   public var controlTotals: [ControlTotal]
+  /// What reading it assumed or left out, located (an encoding assumed, a BAI2 record not read): warnings
+  /// reported with the statement checks (D0322, D0323).
+  public var warnings: [DataIssue] = []
   /// Where it starts: `file:line`.
   public var source: String
 

@@ -13,6 +13,9 @@
 /// - D0208 too many decimals for the currency
 /// - D0320 a bank statement that does not reconcile, D0321 a statement control total that disagrees (warnings:
 ///   `CashData.warnings`; errors with `--strict`)
+/// - D0322 a statement file read with an assumption (not UTF-8: read as Windows-1252; a byte no encoding defines),
+///   D0323 a BAI2 record not read (an unknown record type, a detail whose type code says neither credit nor debit)
+///   (warnings, with D0320 and D0321)
 ///
 /// `line` and `column` are 1-based (column counts Unicode scalars); both are 0 for an issue about the
 /// file as a whole (D0103). `record` is the raw text of the record concerned, truncated to 200 scalars

@@ -141,6 +141,27 @@ struct MappedCSVTests {
       ], "\(got)")
   }
 
+  @Test("a date such as 1/2/2024 in a DD.MM.YYYY or YYYY-MM-DD format says it reads D/M/YYYY or M/D/YYYY, with each day")
+  func dayOrMonthFirstHint() {
+    let head = "Buchungstag;Betrag;Währung;Verwendungszweck;Auftraggeber\n"
+    for date in ["DD.MM.YYYY", "YYYY-MM-DD"] {
+      let got = Self.issues(head + "1/2/2024;5,00;EUR;a;b\n", Self.format(date: date))
+      #expect(
+        got == [
+          "2:1 D0204 the column \"Buchungstag\" holds \"1/2/2024\", not a date written \(date) (such as \(try! DateFormat.parse(date).get().example)); "
+            + "it reads as \"D/M/YYYY\" (1 February 2024) or as \"M/D/YYYY\" (2 January 2024): day first and month first give different days, "
+            + "so find a date in the file whose first or second number is above 12 to tell which order the bank writes, then write that "
+            + "format in the statement format (date \"Buchungstag\" as \"D/M/YYYY\", or as \"M/D/YYYY\")"
+        ], "\(got)")
+    }
+    // Only one order reads it: said so, as for two-digit forms.
+    #expect(
+      Self.issues(head + "13/2/2024;5,00;EUR;a;b\n").first?.hasSuffix(
+        "it reads as \"D/M/YYYY\": if the file's dates are all written so, write as \"D/M/YYYY\" in the statement format") == true)
+    // Day and month equal: both orders give the same day.
+    #expect(Self.issues(head + "3/3/2024;5,00;EUR;a;b\n").first?.hasSuffix("it reads as \"D/M/YYYY\" or \"M/D/YYYY\": if the file's dates are all written so, write as \"D/M/YYYY\" in the statement format") == true)
+  }
+
   @Test("a missing column lists the header's columns with the closest; a one-column header suggests the delimiter")
   func missingColumn() {
     #expect(
@@ -156,11 +177,11 @@ struct MappedCSVTests {
     #expect(Self.issues("") == ["1:1 D0101 the file has no header row: expected the columns \"Buchungstag\", \"Betrag\", \"Währung\", \"Verwendungszweck\", \"Auftraggeber\""])
   }
 
-  @Test("a file that is not UTF-8 is read as Latin-1, and each entry says so")
+  @Test("a file that is not UTF-8 is read as Windows-1252, and each entry says so")
   func latin1() throws {
     let bytes: [UInt8] = Array("Buchungstag;Betrag;W".utf8) + [0xE4] + Array("hrung;Verwendungszweck;Auftraggeber\n01.11.2026;5,00;EUR;Geb".utf8) + [0xFC] + Array("hr;x\n".utf8)
     let t = try Self.read(bytes, Self.format()).get()
-    #expect(t.first?.remittance == "Gebühr" && t.first?.notes == ["the file is not UTF-8: read as Latin-1"])
+    #expect(t.first?.remittance == "Gebühr" && t.first?.notes == ["the file is not UTF-8: read as Windows-1252"])
   }
 
   @Test("the format for a file is the one whose globs match its name; none or two is an error naming them")

@@ -16,12 +16,16 @@ extension BAI2 {
       return .failure(
         BankImportError(file: file, line: last.line, location: "", message: "the file ends before its trailers (49, 98, 99): it is incomplete"))
     }
+    if !reader.statements.isEmpty { reader.statements[0].warnings = reader.pending + reader.statements[0].warnings }
     return .success(reader.statements)
   }
 
   /// Reads the records in order: each account (`03` … `49`) becomes a statement. Every group, account and the
   /// file must be closed by their trailers (a file cut short is incomplete); a control total that disagrees with
-  /// the amounts is kept with its statement (reported as a warning, an error with `--strict`).
+  /// the amounts is kept with its statement (reported as a warning, an error with `--strict`). Control totals
+  /// are sums of the amounts as written (BAI2: whole numbers of minor units, whatever the currency): a group's or
+  /// the file's of accounts in several currencies is compared so. A record of a type BAI2 does not have, and a
+  /// detail whose type code says neither credit nor debit, is not read, with a warning (D0323) at its line.
   struct Reader {
     let file: String
     var statements: [BankStatement] = []
@@ -32,6 +36,13 @@ extension BAI2 {
     var accountTotal = Fixed.zero
     var groupTotal = Fixed.zero
     var fileTotal = Fixed.zero
+    /// The group's and file's totals as written (minor units of each account's currency), and their currencies.
+    var groupRaw = Fixed.zero
+    var fileRaw = Fixed.zero
+    var groupCurrencies: Set<String> = []
+    var fileCurrencies: Set<String> = []
+    /// Warnings before the first account (kept with the first statement).
+    var pending: [DataIssue] = []
     var account = ""
     var openGroup = false
     var openAccount = false
@@ -53,12 +64,12 @@ extension BAI2 {
 
     /// Reads the control total in `field` of a trailer and keeps it with the last statement; an error when it is
     /// not a number, or disagrees and there is no statement to keep it with.
-    mutating func control(_ r: Record, _ field: Int, _ computed: Fixed, _ scope: String) -> BankImportError? {
+    /// `currency` nil: the amounts of several currencies, compared as written (whole numbers of minor units).
+    mutating func control(_ r: Record, _ field: Int, _ computed: Fixed, _ currency: Currency?, _ scope: String) -> BankImportError? {
       guard field < r.fields.count else { return nil }
       let given = strip(r.fields[field])
       guard !given.isEmpty else { return nil }  // a blank control total is not checked
-      let currency = accountCurrency == groupCurrency ? groupCurrency : accountCurrency
-      guard let v = amount(given, currency) else { return fail(r, "the \(scope) control total '\(given)' is not a number") }
+      guard let v = currency.map({ amount(given, $0) }) ?? rawAmount(given) else { return fail(r, "the \(scope) control total '\(given)' is not a number") }
       guard !statements.isEmpty else {
         return v == computed ? nil : fail(r, "the \(scope) control total is \(v), the records add up to \(computed): the file is incomplete or altered")
       }
@@ -78,23 +89,44 @@ extension BAI2 {
       case "49":
         guard openAccount else { return fail(r, "an account trailer without its account (03)") }
         openAccount = false
-        if let e = control(r, 1, accountTotal, "account \(account)") { return e }
-        guard let t = groupTotal.adding(accountTotal) else { return fail(r, tooLarge("group")) }
-        groupTotal = t
+        if let e = control(r, 1, accountTotal, accountCurrency, "account \(account)") { return e }
+        guard let t = groupTotal.adding(accountTotal), let raw = asWritten(accountTotal, accountCurrency), let g = groupRaw.adding(raw) else {
+          return fail(r, tooLarge("group"))
+        }
+        (groupTotal, groupRaw) = (t, g)
+        groupCurrencies.insert(accountCurrency.code)
       case "98":
         guard openGroup, !openAccount else { return fail(r, "a group trailer before its accounts are closed (49)") }
         openGroup = false
-        if let e = control(r, 1, groupTotal, groupID.isEmpty ? "group" : "group \(groupID)") { return e }
-        guard let t = fileTotal.adding(groupTotal) else { return fail(r, tooLarge("file")) }
-        fileTotal = t
+        let (total, currency, scope) = scoped(groupTotal, groupRaw, groupCurrencies, groupID.isEmpty ? "group" : "group \(groupID)")
+        if let e = control(r, 1, total, currency, scope) { return e }
+        guard let t = fileTotal.adding(groupTotal), let raw = fileRaw.adding(groupRaw) else { return fail(r, tooLarge("file")) }
+        (fileTotal, fileRaw) = (t, raw)
+        fileCurrencies.formUnion(groupCurrencies)
       case "99":
         guard !openGroup else { return fail(r, "the file trailer before its groups are closed (98)") }
         closed = true
-        if let e = control(r, 1, fileTotal, "file") { return e }
+        let (total, currency, scope) = scoped(fileTotal, fileRaw, fileCurrencies, "file")
+        if let e = control(r, 1, total, currency, scope) { return e }
       default:
-        return fail(r, "unknown record type '\(f[0])'")
+        warn(
+          r, "record type '\(f[0])' is not a BAI2 record type (01, 02, 03, 16, 88, 49, 98, 99): the record is not read; "
+            + "if it holds a transaction, ask the bank for the file as BAI2 version 2 writes it")
       }
       return nil
+    }
+
+    /// A group's or the file's total to check: in its currency when its accounts have one, else as written (the
+    /// sum of whole numbers of minor units, as BAI2 totals are), the scope saying so.
+    func scoped(_ total: Fixed, _ raw: Fixed, _ codes: Set<String>, _ scope: String) -> (Fixed, Currency?, String) {
+      if codes.count <= 1 { return (total, codes.first.flatMap(Currency.lookup) ?? groupCurrency, scope) }
+      return (raw, nil, "\(scope) (accounts in \(codes.sorted().joined(separator: ", ")): amounts as written, in minor units)")
+    }
+
+    /// A located warning (D0323), kept with the statement being read (the first one, before any).
+    mutating func warn(_ r: Record, _ message: String) {
+      let w = DataIssue(code: "D0323", file: file, line: r.line, column: 1, message: message)
+      if statements.isEmpty { pending.append(w) } else { statements[statements.count - 1].warnings.append(w) }
     }
 
     mutating func group(_ r: Record) -> BankImportError? {
@@ -108,6 +140,8 @@ extension BAI2 {
       guard c.isEmpty || Currency.lookup(c) != nil else { return fail(r, "unknown currency '\(c)'") }
       groupCurrency = c.isEmpty ? .USD : Currency.lookup(c) ?? .USD
       groupTotal = .zero
+      groupRaw = .zero
+      groupCurrencies = []
       groupStart = statements.count
       return nil
     }
@@ -169,17 +203,21 @@ extension BAI2 {
       let bankRef = i < f.count ? strip(f[i]) : ""
       let customerRef = i + 1 < f.count ? strip(f[i + 1]) : ""
       let text = i + 2 < f.count ? strip(f[(i + 2)...].joined(separator: ",")) : ""
-      let signed: Fixed
-      switch code {
-      case 100...399: signed = a
-      case 400...699: signed = a.negated ?? a
-      default: return fail(r, "type code \(code) is neither a credit (100-399) nor a debit (400-699) detail")
+      guard let credit = isCredit(code) else {
+        let written = strip(f[1])
+        warn(
+          r, "detail type code \(written) (account \(account), amount \(StatementChecks.money(a, accountCurrency))) says neither credit nor debit "
+            + "(BAI2: 100-399 and 920-959 credits, 400-699 and 960-999 debits; \(codeRange(code, written))): the entry is held, not read as a "
+            + "payment (its amount still counts in the control totals); ask the bank which way type code \(written) books")
+        return nil
       }
+      let signed = credit ? a : (a.negated ?? a)
       var t = BankTransaction(
         bookingDate: booking, valueDate: valueDate, amount: signed, currency: accountCurrency, reference: customerRef,
         bankReference: bankRef, remittance: trimSpaces(text), counterpartyAccount: "",
         source: "\(file):\(r.line) 16 (account \(account), type \(code))")
       t.account = account
+      if code >= 900 { t.notes.append("type code \(code) is the bank's own (BAI2 \(credit ? "920-959: a credit" : "960-999: a debit"))") }
       if let reason = returnCodes[code] {
         t.isReturn = true
         t.returnReason = reason
@@ -192,4 +230,15 @@ extension BAI2 {
   /// BAI2 detail type codes that return an earlier payment, with what they say (BAI2 version 2, "detail type
   /// codes": 555 is a deposited item returned unpaid; the ACH return codes vary by bank and are not guessed).
   static let returnCodes: [Int: String] = [555: "deposited item returned"]
+
+  /// What the BAI2 specification says of a type code's range, for a detail whose direction it does not give.
+  static func codeRange(_ code: Int, _ written: String) -> String {
+    switch code {
+    case 0...99: return "\(written) is an account status code, not a transaction"
+    case 700...799: return "700-799 are loan codes, whose direction the specification does not give"
+    case 800...899: return "800-899 are not assigned"
+    case 900...919: return "900-919 are a bank's own account status codes, not transactions"
+    default: return "\(written) is no BAI2 type code"
+    }
+  }
 }

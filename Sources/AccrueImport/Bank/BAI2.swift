@@ -127,13 +127,40 @@ enum BAI2 {
 
   /// An amount in minor units (implied decimals), optionally signed.
   static func amount(_ s: String, _ c: Currency) -> Fixed? {
+    minorUnits(s).map { Money(minorUnits: $0, currency: c).amount }
+  }
+
+  /// An amount as written: the whole number of minor units (control totals across currencies are sums of these).
+  static func rawAmount(_ s: String) -> Fixed? {
+    minorUnits(s).map { Fixed(minorUnits: $0, exponent: 0) }
+  }
+
+  static func minorUnits(_ s: String) -> Int64? {
     let t = strip(s)
-    guard !t.isEmpty else { return .zero }
+    guard !t.isEmpty else { return 0 }
     let negative = t.hasPrefix("-")
     let digits = t.drop { $0 == "+" || $0 == "-" }
     guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let v = Int64(digits) else { return nil }
-    let m = Money(minorUnits: negative ? -v : v, currency: c).amount
-    return m
+    return negative ? -v : v
+  }
+
+  /// An amount in a currency as written in a BAI2 file: in its minor units (exact).
+  static func asWritten(_ v: Fixed, _ c: Currency) -> Fixed? {
+    var scale = Fixed(1)
+    for _ in 0..<c.minorUnits { scale = scale.multiplied(by: Fixed(10)) ?? scale }
+    return v.multiplied(by: scale)
+  }
+
+  /// How a detail (`16`) type code signs its amount (BAI2 version 2, "type codes": 100-399 credits, 400-699
+  /// debits; of the codes a bank defines itself, 920-959 credits and 960-999 debits). Nil for the codes whose
+  /// direction the specification does not give: 001-099 and 900-919 (account status, not transactions), 700-799
+  /// (loan), 800-899 (not assigned), and any code past 999.
+  static func isCredit(_ code: Int) -> Bool? {
+    switch code {
+    case 100...399, 920...959: return true
+    case 400...699, 960...999: return false
+    default: return nil
+    }
   }
 
   /// Why a record cannot be read (its message; the caller locates it).

@@ -5,13 +5,16 @@ import Foundation
 extension MT940 {
   static func parse(_ bytes: [UInt8], file: String) -> Result<[BankStatement], BankImportError> {
     var reader = Reader(file: file)
-    for f in fields(String(decoding: bytes, as: UTF8.self)) {
+    // German banks' files are often Latin-1 or Windows-1252 (umlauts): read as Windows-1252, one warning per file.
+    let (text, warnings) = Windows1252.text(bytes, file: file, what: "MT940 file")
+    for f in fields(text) {
       if let e = reader.take(f) { return .failure(e) }
     }
     reader.flush()
     if reader.statements.isEmpty {
       return .failure(BankImportError(file: file, line: 1, location: "", message: "no statement in the file (an MT940 statement starts with :20:)"))
     }
+    reader.statements[0].warnings += warnings
     return .success(reader.statements)
   }
 

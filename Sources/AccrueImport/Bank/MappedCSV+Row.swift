@@ -103,17 +103,7 @@ struct RowReader {
         bad(record, c, "D0204", "the column \"\(spec.column)\" holds \"\(t)\", written \(spec.format) but no day of the calendar (a day past the month's end?)")
         return nil
       }
-      // The formats of the same pieces in another order or with other separators that would read it, as a hint.
-      var others: [String] = []
-      for sep in [".", "/", "-", ""] {
-        for order in [["DD", "MM", "YYYY"], ["MM", "DD", "YYYY"], ["YYYY", "MM", "DD"]] {
-          let text = order.joined(separator: sep)
-          if text != spec.format.description, case .success(let f) = DateFormat.parse(text), f.date(Substring(t)) != nil { others.append(text) }
-        }
-      }
-      let hint =
-        others.isEmpty
-        ? "" : "; it reads as \(others.map { "\"\($0)\"" }.joined(separator: " or ")): if the file's dates are all written so, write as \"\(others[0])\" in the statement format"
+      let hint = MappedCSV.dateHint(t, spec.format, column: spec.column)
       bad(record, c, "D0204", "the column \"\(spec.column)\" holds \"\(t)\", not a date written \(spec.format) (such as \(spec.format.example))" + hint)
       return nil
     }

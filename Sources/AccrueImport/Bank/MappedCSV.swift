@@ -42,15 +42,9 @@ public enum MappedCSV {
 
   /// Reads statement CSV bytes with a format (`path` names them in sources and messages).
   public static func parse(bytes: [UInt8], path: String, format: StatementFormat) -> Result<[BankStatement], MappedCSV.Errors> {
-    var notes: [String] = []
-    let text: String
-    if let utf8 = String(validating: bytes, as: UTF8.self) {
-      text = utf8
-    } else {
-      // Banks' exports are often Windows-1252/Latin-1: read byte by byte, and say so on each entry.
-      text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-      notes.append("the file is not UTF-8: read as Latin-1")
-    }
+    // Banks' exports are often Windows-1252: read so, with a located warning, and a note on each entry.
+    let (text, warnings) = Windows1252.text(bytes, file: path, what: "CSV statement")
+    let notes = warnings.isEmpty ? [] : ["the file is not UTF-8: read as Windows-1252"]
     let delimiter = format.delimiter.unicodeScalars.first ?? ","
     var records = CSVRecords(text, delimiter: delimiter)
     records.skipLines(format.skipLines)
@@ -77,8 +71,9 @@ public enum MappedCSV {
       }
     }
     guard reader.issues.isEmpty else { return .failure(Errors(reader.issues)) }
-    let statement = BankStatement(
+    var statement = BankStatement(
       format: "CSV (\(format.name))", currency: format.fixedCurrency, transactions: transactions, source: "\(path):\(header.line)")
+    statement.warnings = warnings
     return .success([statement])
   }
 

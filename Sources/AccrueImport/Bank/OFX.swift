@@ -101,12 +101,8 @@ enum OFX {
 
   static func parse(_ bytes: [UInt8], file: String) -> Result<[BankStatement], BankImportError> {
     let head = String(decoding: bytes.prefix(512), as: UTF8.self)
-    let text: String
-    if head.contains("CHARSET:1252"), let s = String(data: Data(bytes), encoding: .windowsCP1252) {
-      text = s
-    } else {
-      text = String(decoding: bytes, as: UTF8.self)
-    }
+    // The header says Windows-1252: read so, with the decoder MT940 and CSV statements share.
+    let text = head.contains("CHARSET:1252") ? Windows1252.decode(bytes) : String(decoding: bytes, as: UTF8.self)
     let toks = tokens(text)
     guard toks.contains(where: { $0.tag == "OFX" }) else {
       return .failure(BankImportError(file: file, line: 1, location: "", message: "no <OFX> element"))

@@ -3,12 +3,13 @@ import AccrueModel
 
 /// What a statement says about itself that does not hold: opening + entries ≠ closing, a control total that
 /// disagrees with the amounts. Warnings (D0320, D0321): the statement's entries are still read; `--strict` makes
-/// them errors.
+/// them errors. A statement's own warnings (what reading it assumed or left out: D0322, D0323) come first.
 public enum StatementChecks {
   /// The warnings for the statements of one file, in statement order.
   public static func warnings(_ statements: [BankStatement], file: String) -> [DataIssue] {
     var out: [DataIssue] = []
     for st in statements {
+      out += st.warnings
       let name = describe(st)
       if let r = st.reconciliation, !r.reconciles {
         let c = r.closing.currency
