@@ -71,7 +71,7 @@ extension CheckerState {
     if case .money(_, let c) = e.kind, !used.contains(c) {
       let list = used.map(\.code).sorted().joined(separator: ", ")
       report(
-        .approvalCurrencyUnused, "no plan of this rule set bills in \(c.code) (they bill in \(list)): this amount applies only to items from elsewhere",
+        .approvalCurrencyUnused, "this rule set bills in \(list) only: an amount in \(c.code) applies only to invoices from the invoices file",
         at: e.span, help: "write the amount in a currency the plans use (\(list)), or keep it for invoices of the invoices file")
       return
     }
