@@ -60,6 +60,11 @@ extension CheckerState {
       approvals.append(CheckedApproval(decl: a, file: f, calendar: checkApproval(a)))
     }
     checkApprovalOverlaps()
+    for r in roleOrder where !rolesUsed.contains(r.name.symbol) {
+      report(
+        .unusedDefinition, "role '\(name(r.name.symbol))' approves nothing", at: r.name.span,
+        help: "name it in an approval rule's 'approve by' or 'escalate ... to', or remove it")
+    }
   }
 
   /// One rule; returns the calendar its business days are counted on.
@@ -110,7 +115,10 @@ extension CheckerState {
           help: "a calendar counts business days: write 'escalate after 2 business days to ROLE', or remove the calendar")
       }
     }
-    if calendar == nil, businessEscalation != nil, calendars.count == 1 { calendar = name(calendars[0].decl.name.symbol) }
+    if calendar == nil, businessEscalation != nil, calendars.count == 1 {
+      calendar = name(calendars[0].decl.name.symbol)
+      calendarUsed.insert(0)
+    }
     return calendar
   }
 
@@ -139,7 +147,10 @@ extension CheckerState {
   /// Reports a role that is not declared (with the closest one); true when it is declared.
   @discardableResult
   func checkRole(_ n: Name, _ whereWritten: String) -> Bool {
-    if roles[n.symbol] != nil { return true }
+    if roles[n.symbol] != nil {
+      rolesUsed.insert(n.symbol)
+      return true
+    }
     let s = name(n.symbol)
     let sug = suggestion(for: s, in: roleOrder.map { name($0.name.symbol) })
     report(

@@ -114,6 +114,7 @@ final class CheckerState {
   /// Roles (where each is first declared, and the declarations in rule order) and approval rules (grammar.md §11).
   var roles: [Symbol: Span] = [:]
   var roleOrder: [RoleDecl] = []
+  var rolesUsed: Set<Symbol> = []
   var approvals: [CheckedApproval] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
   var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
@@ -439,6 +440,12 @@ final class CheckerState {
       return
     }
     let fname = name(fd.field.symbol)
+    if [.plan, .writeOff, .creditNote, .paymentPlan].contains(r) {
+      report(
+        .recordNotAvailable, "\(r.rawValue) records are filled by the engine for approval rules: custom fields of them are not read", at: fd.record.span,
+        help: "declare the field on the customer or the contract (field customer.\(fname): text), which approval rules read too")
+      return
+    }
     if Schema.core[r]?.contains(where: { $0.0 == fname }) == true {
       report(
         .duplicateDeclaration, "\(r.rawValue) already has a field '\(fname)'", at: fd.field.span,

@@ -2,6 +2,7 @@ import AccrueChecker
 import AccrueCompiler
 import AccrueDiagnostics
 import AccrueParser
+import AccrueRender
 import Foundation
 import Testing
 
@@ -85,6 +86,25 @@ struct ApprovalRulesTests {
     // Without plans or a rule-set currency, which currencies are billed is not known: no warning.
     let unknown = Self.diagnostics("role cfo\napproval a for invoices {\n  when invoice.total > [1.00 USD, 1.00 GBP]\n  approve by cfo\n}\n")
     #expect(unknown.isEmpty)
+  }
+
+  @Test("a role nobody approves with is unused; custom fields of the engine's records are not read")
+  func unusedAndFields() {
+    let unused = Support.check("role cfo\nrole idle\napproval a for invoices {\n  approve by cfo\n}\n").1
+    #expect(unused.map(\.code.id) == ["W0301"] && unused.first?.message == "role 'idle' approves nothing")
+    let field = Self.diagnostics("field write_off.approver: text\n")
+    #expect(field.map(\.code.id) == ["E0309"] && field.first?.help?.contains("field customer.approver: text") == true)
+  }
+
+  @Test("accrue compile --emit plan shows each rule resolved, with its chain, escalation and rule")
+  func planJSON() throws {
+    let p = try LedgerStatementTests.plan(Self.rule("when invoice.total > 100.00 USD\napprove by controller, then cfo\nescalate after 2 business days to cfo"))
+    let json = PlanJSON.render(p).serialized(pretty: false)
+    #expect(json.contains("\"approvals\":[{\"name\":\"large\",\"label\":\"large\",\"subject\":\"invoices\""), "\(json)")
+    #expect(json.contains("(> (field invoice#15 total) 100 USD)") && json.contains("\"approve_by\":[\"controller\",\"cfo\"]"))
+    #expect(json.contains("\"calendar\":\"us_bank\"") && json.contains("rules.accrue:7\""), "\(json)")
+    let none = PlanJSON.render(try LedgerStatementTests.plan("currency USD\n")).serialized(pretty: false)
+    #expect(!none.contains("approvals"))
   }
 
   @Test("approval-only fields are not read elsewhere")
