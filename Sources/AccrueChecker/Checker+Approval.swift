@@ -28,7 +28,7 @@ extension ApprovalSubject {
 }
 
 // Approval rules (grammar.md §11): roles declared once (E0802), chains of declared roles (E0801, did you mean),
-// each once (E0804), a chain in every rule (E0803); conditions yes/no (E0407) over the subject's records (E0805);
+// each once (E0804), a chain in every rule (E0803); conditions yes/no (E0409) over the subject's records (E0805);
 // an escalation with its days and its role (E0806); calendars the rules declare (E0310); rules that never apply
 // (W0801), rules that always apply together (W0802), amounts in currencies no plan bills in (W0803).
 extension CheckerState {
@@ -36,6 +36,7 @@ extension CheckerState {
   static let maxEscalationDays: Int64 = 365
 
   func checkApprovals(_ ordered: [(Decl, FileID)]) {
+    let before = diags.count
     for (d, _) in ordered {
       guard case .role(let r) = d else { continue }
       if let first = roles[r.name.symbol] {
@@ -60,6 +61,8 @@ extension CheckerState {
       approvals.append(CheckedApproval(decl: a, file: f, calendar: checkApproval(a)))
     }
     checkApprovalOverlaps()
+    // A rule with an error (a misspelt role, a missing chain) most likely meant the role it does not name.
+    if diags[before...].contains(where: { $0.severity == .error }) { return }
     for r in roleOrder where !rolesUsed.contains(r.name.symbol) {
       report(
         .unusedDefinition, "role '\(name(r.name.symbol))' approves nothing", at: r.name.span,
@@ -174,6 +177,10 @@ extension CheckerState {
             help: "as in: escalate after 2 business days to cfo")
         }
       case (.error, _): break
+      case (.days, nil), (.businessDays, nil):
+        report(
+          .approvalEscalation, "an escalation waits the same number of days for every item: write a constant, not one read from the item",
+          at: e.span, help: "as in: escalate after 2 business days to cfo")
       default:
         report(
           .approvalEscalation, "an escalation waits a fixed number of days or business days, found \(t)", at: e.span,

@@ -57,6 +57,7 @@ struct ApprovalRulesTests {
     ("approve by cfo\nescalate after 2 business days", "invoices", "E0806", "escalate after 2 business days to cfo"),
     ("approve by cfo\nescalate after 1 month to cfo", "invoices", "E0806", "a month is 28 to 31 days"),
     ("approve by cfo\nescalate after 0 days to cfo", "invoices", "E0806", "escalate after 2 business days to cfo"),
+    ("approve by cfo\nescalate after invoice.payment_days to cfo", "invoices", "E0806", "escalate after 2 business days to cfo"),
     ("approve by cfo\nescalate after 3 days to cfo\ncalendar us_bank", "invoices", "E0806", "2 business days"),
     ("approve by cfo\nescalate after 3 business days to cfo\ncalendar us_bnk", "invoices", "E0310", "did you mean 'us_bank'?"),
     ("when invoice.total\napprove by cfo", "invoices", "E0409", ""),
