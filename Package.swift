@@ -57,6 +57,9 @@ let package = Package(
     .target(
       name: "AccrueLedger", dependencies: ["AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueCompiler", "AccrueSQLite"]),
 
+    // Approval rules at work (grammar.md §11): which approvals an item needs, its chain and escalation dates.
+    .target(name: "AccrueApprovals", dependencies: ["AccrueCore", "AccrueModel", "AccrueParser", "AccrueChecker", "AccrueCompiler"]),
+
     // The run: its stages as a named list, the journal and apply, forecasts, diffs, rule tests.
     .target(
       name: "AccrueRun",
@@ -90,7 +93,7 @@ let package = Package(
       name: "AccrueFrontendTests",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
-        "AccrueGen", "AccrueFormat", "AccrueCompiler", "AccrueData", "AccrueRun", "AccrueTestSupport",
+        "AccrueGen", "AccrueFormat", "AccrueCompiler", "AccrueData", "AccrueRun", "AccrueTestSupport", "AccrueApprovals",
       ],
       exclude: ["Golden"]),
     .testTarget(

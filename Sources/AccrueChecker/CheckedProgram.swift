@@ -90,6 +90,13 @@ public struct Located<T: Sendable>: Sendable {
   public var settings: Settings
 }
 
+/// A role that approves: its name, its label (its name when it has none) and where it is declared.
+public struct CheckedRole: Sendable {
+  public var name: String
+  public var label: String
+  public var span: Span
+}
+
 /// The checker's result: the declarations in rule order, with every expression typed and
 /// every name resolved. The compiler lowers this to a plan.
 public struct CheckedProgram: Sendable {
@@ -123,6 +130,10 @@ public struct CheckedProgram: Sendable {
   public var statementFormats: [CheckedStatementFormat] = []
   /// The payment processors' settings (grammar.md §8.2), in rule order.
   public var processors: [CheckedProcessor] = []
+  /// The roles that approve, in rule order (grammar.md §11).
+  public var roles: [CheckedRole] = []
+  /// The approval rules, in rule order (grammar.md §11).
+  public var approvals: [CheckedApproval] = []
 
   /// The name of a symbol.
   public func name(_ s: Symbol) -> String {

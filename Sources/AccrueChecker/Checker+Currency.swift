@@ -38,7 +38,7 @@ extension CheckerState {
       // The amount of the record's currency is taken at run time (none: the run stops with an error there).
       return .dynamic
     case (.known(let a), .dynamic), (.dynamic, .known(let a)):
-      if ctx.blockCurrency == nil, !ctx.thresholdsReported {
+      if ctx.blockCurrency == nil, !ctx.thresholdsReported, !ctx.approvals {
         report(
           .currencyNotKnown, "\(what()) meet an amount that may be in any currency and an amount in \(a.code): for records in another currency there is no answer",
           at: span,

@@ -341,7 +341,13 @@ extension CheckerState {
       return .error
     }
     resolutions[Int(e.id)] = .field(r, info.index)
-    if r == .customer, Self.customerTotals.contains(name(f.symbol)), !ctx.records.contains(.invoice) {
+    if Schema.approvalOnly[r]?.contains(name(f.symbol)) == true, !ctx.approvals {
+      report(
+        .recordNotAvailable, "\(r.rawValue).\(name(f.symbol)) is worked out for approval rules only: it is not available in \(ctx.what)", at: f.span,
+        help: "read it in an approval rule's 'when' (grammar.md §11)")
+      return .error
+    }
+    if r == .customer, Self.customerTotals.contains(name(f.symbol)), !ctx.records.contains(.invoice) || ctx.approvals {
       report(
         .recordNotAvailable, "customer.\(name(f.symbol)) is worked out for dunning only: it is not available in \(ctx.what)", at: f.span,
         help: "read it in a cadence ('applies when', 'pause when', a step's 'when'), where it sums the customer's open invoices in the invoice's currency")

@@ -42,6 +42,10 @@ struct Context {
   /// Inside a condition already reported as thresholds of several currencies joined by 'or' (E0412 once, with
   /// the one comparison to write instead): its comparisons are not reported again.
   var thresholdsReported = false
+  /// In an approval rule's condition (grammar.md §11): the approval-only fields are readable, and an amount in
+  /// one currency meets any record's money (an item in a currency the condition's amounts do not name never
+  /// matches: the compiler records the currencies).
+  var approvals = false
 
   /// The currency a record's money is known to be in here (the block's, or one a condition tested).
   func currency(of r: RecordKind) -> Currency? {
@@ -107,6 +111,11 @@ final class CheckerState {
   var statementFormats: [CheckedStatementFormat] = []
   /// The processors' settings, checked (`checkProcessors`; those with errors left out).
   var processors: [CheckedProcessor] = []
+  /// Roles (where each is first declared, and the declarations in rule order) and approval rules (grammar.md §11).
+  var roles: [Symbol: Span] = [:]
+  var roleOrder: [RoleDecl] = []
+  var rolesUsed: Set<Symbol> = []
+  var approvals: [CheckedApproval] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
   var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
   var lets: [Symbol: LetEntry] = [:]
@@ -227,7 +236,9 @@ final class CheckerState {
       lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       customFields: customFields, calendars: calendars, metrics: metrics, plans: plans, cadences: cadences,
-      matches: matches, ledger: ledger, statementFormats: statementFormats, processors: processors)
+      matches: matches, ledger: ledger, statementFormats: statementFormats, processors: processors,
+      roles: roleOrder.map { CheckedRole(name: name($0.name.symbol), label: $0.label?.value ?? name($0.name.symbol), span: $0.span) },
+      approvals: approvals)
   }
 
   // MARK: - Driver
@@ -279,6 +290,7 @@ final class CheckerState {
     }
     checkCadenceOrder()
     checkMatchOrder()
+    checkApprovals(ordered)
     reportUnused()
   }
 
@@ -367,7 +379,7 @@ final class CheckerState {
 
   func declare(_ d: Decl, _ f: FileID) {
     switch d {
-    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat, .processor: break
+    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat, .processor, .role, .approval: break
     case .let(let l):
       guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
       let e = LetEntry(l, f)
@@ -428,6 +440,12 @@ final class CheckerState {
       return
     }
     let fname = name(fd.field.symbol)
+    if [.plan, .writeOff, .creditNote, .paymentPlan].contains(r) {
+      report(
+        .recordNotAvailable, "\(r.rawValue) records are filled by the engine for approval rules: custom fields of them are not read", at: fd.record.span,
+        help: "declare the field on the customer or the contract (field customer.\(fname): text), which approval rules read too")
+      return
+    }
     if Schema.core[r]?.contains(where: { $0.0 == fname }) == true {
       report(
         .duplicateDeclaration, "\(r.rawValue) already has a field '\(fname)'", at: fd.field.span,

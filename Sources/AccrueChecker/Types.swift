@@ -106,12 +106,12 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
 
 /// A set of records, as a bit mask (checked on every name, so no hashing).
 public struct RecordSet: OptionSet, Sendable, Hashable {
-  public let rawValue: UInt8
-  public init(rawValue: UInt8) { self.rawValue = rawValue }
+  public let rawValue: UInt16
+  public init(rawValue: UInt16) { self.rawValue = rawValue }
   /// The set holding one record.
-  public init(_ r: RecordKind) { rawValue = 1 << UInt8(r.index) }
+  public init(_ r: RecordKind) { rawValue = 1 << UInt16(r.index) }
   /// Whether `r` is in the set.
-  public func contains(_ r: RecordKind) -> Bool { rawValue & (1 << UInt8(r.index)) != 0 }
+  public func contains(_ r: RecordKind) -> Bool { rawValue & (1 << UInt16(r.index)) != 0 }
   /// The records in the set, in declaration order.
   public var members: [RecordKind] { RecordKind.allCases.filter { contains($0) } }
   public static let customer = RecordSet(.customer)
@@ -158,6 +158,7 @@ public enum Schema {
       ("overdue_balance", money, "balance of overdue invoices (disputed amounts excluded)"),
       ("overdue_count", .number, "number of overdue invoices"),
       ("oldest_overdue_days", .days, "days overdue of the oldest overdue invoice"),
+      ("first_invoice", .bool, "approvals only: the ledger and the invoices file hold no earlier invoice of the customer"),
     ],
     .contract: [
       ("id", .text, "contract id"),
@@ -184,6 +185,16 @@ public enum Schema {
       ("days_overdue", .days, "days since the due date as of the run (0 when not yet due)"),
       ("status", .text, "open, paid, void, written_off"),
       ("reference", .text, "structured payment reference"),
+      // Approvals only (grammar.md §11): the invoice being issued.
+      ("subtotal", money, "approvals only: the lines' sum, discounts included, before tax"),
+      ("tax", money, "approvals only: the taxes added (inclusive taxes are inside the lines)"),
+      ("total", money, "approvals only: what the customer owes (subtotal plus exclusive taxes)"),
+      ("discount", money, "approvals only: the discount lines' sum, as a positive amount"),
+      ("discount_percent", .percent, "approvals only: discount / (subtotal + discount); 0% without charges"),
+      ("payment_terms", .text, "approvals only: the terms the invoice states, as printed (\"net 30\", \"due on receipt\")"),
+      ("payment_days", .days, "approvals only: days from issue to due date"),
+      ("kind", .text, "approvals only: \"invoice\" or \"debit note\""),
+      ("line_count", .number, "approvals only: the number of lines"),
     ],
     .event: [
       ("id", .text, "event id (unique)"),
@@ -205,5 +216,44 @@ public enum Schema {
       ("payer_name", .text, "counterparty name"),
       ("payer_account", .text, "counterparty IBAN or account number"),
     ],
+    // The records of approval rules (grammar.md §11), filled by the engine.
+    .plan: [
+      ("name", .text, "the plan's name as declared"),
+      ("label", .text, "the plan's label (its name when it has none)"),
+      ("payment_terms", .text, "the plan's standard terms, as an invoice prints them (\"net 30\")"),
+    ],
+    .writeOff: [
+      ("id", .text, "write-off id"),
+      ("customer", .record(.customer), "the customer"),
+      ("invoice", .text, "the invoice written off (its number, or key)"),
+      ("date", .date, "the day the write-off is proposed"),
+      ("amount", money, "the amount written off"),
+      ("currency", .currency, "its currency"),
+      ("reason", .text, "why, as proposed"),
+    ],
+    .creditNote: [
+      ("id", .text, "credit note id"),
+      ("customer", .record(.customer), "the customer"),
+      ("invoice", .text, "the invoice credited (its number, or key)"),
+      ("date", .date, "the credit note's date"),
+      ("amount", money, "the amount credited, tax included"),
+      ("currency", .currency, "its currency"),
+      ("reason", .text, "why, as proposed"),
+    ],
+    .paymentPlan: [
+      ("id", .text, "payment plan id"),
+      ("customer", .record(.customer), "the customer"),
+      ("amount", money, "the amount the plan spreads"),
+      ("currency", .currency, "its currency"),
+      ("installments", .number, "the number of installments"),
+      ("start_date", .date, "first installment's due date"),
+      ("end_date", .date, "last installment's due date"),
+    ],
+  ]
+
+  /// The invoice and customer fields only approval rules read (the engine fills them for the item to approve).
+  public static let approvalOnly: [RecordKind: Set<String>] = [
+    .customer: ["first_invoice"],
+    .invoice: ["subtotal", "tax", "total", "discount", "discount_percent", "payment_terms", "payment_days", "kind", "line_count"],
   ]
 }

@@ -187,6 +187,9 @@ public struct ExecutablePlan: Sendable {
   public var statementFormats: [StatementFormat] = []
   /// The payment processors' settings (`processor NAME { ... }`), in rule order, each with where it is stated.
   public var processors: [ProcessorSettings] = []
+  /// The roles that approve and the approval rules (`role`, `approval NAME for SUBJECT { ... }`), in rule order.
+  public var roles: [CompiledRole] = []
+  public var approvals: [CompiledApproval] = []
 
   /// A processor's settings: its block's, else the defaults (the `invoice_number` column, 5 days).
   public func processor(_ name: String) -> ProcessorSettings {
@@ -370,6 +373,7 @@ public enum PlanCompiler {
     // Field defaults are constants (they may use lets): evaluated once, here.
     let env = Env(asOf: CivilDate(dayNumber: 0))
     for l in lets { env.lets.append(l.eval(env)) }
+    (out.roles, out.approvals) = compileApprovals(program, &ec, ref, sources, calendars: calendars, lets: env.lets)
     for (r, fields) in program.customFields {
       for f in fields {
         guard let d = f.defaultValue else { continue }

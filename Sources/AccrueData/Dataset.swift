@@ -193,7 +193,7 @@ package enum Schemas {
         spec("date", .date, required: true), spec("name", .text, required: true), spec("quantity", .number),
         spec("amount", .money),
       ].compactMap { $0 }
-    case .invoice, .payment:
+    case .invoice, .payment, .plan, .writeOff, .creditNote, .paymentPlan:
       out = []
     }
     for f in fields where f.isCustom {

@@ -746,5 +746,7 @@ extension DiagnosticCode {
     numberFormatBraces, unknownPlaceholder, sequencePlaceholder, formatScopeMismatch, conflictingScopes, numbersCouldCollide,
     statementAmountColumns, statementDateFormat, statementSeparators, statementColumnTwice, statementFiles,
     unknownProcessor, processorInvoiceKey, payoutWindow,
+    unknownRole, duplicateRole, approvalWithoutChain, roleTwiceInChain, fieldNotOfSubject, approvalEscalation,
+    approvalUnreachable, approvalOverlap, approvalCurrencyUnused,
   ].sorted()
 }

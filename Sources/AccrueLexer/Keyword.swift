@@ -40,6 +40,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case counterparty
   // Payment processors: where their exports carry the invoice number, when payouts reach the bank (§8.2)
   case processor, from, metadata, payouts, reach, the
+  // Approval rules: roles, subjects, chains and escalations (grammar.md §11)
+  case approval, approve, offs, plans
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

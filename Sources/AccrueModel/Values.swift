@@ -3,6 +3,11 @@ import AccrueCore
 /// The data records rules can read.
 public enum RecordKind: String, Sendable, CaseIterable, Hashable {
   case customer, contract, invoice, event, payment
+  /// The records of approval rules only (grammar.md §11): an invoice's plan, and the subjects other than invoices.
+  case plan
+  case writeOff = "write_off"
+  case creditNote = "credit_note"
+  case paymentPlan = "payment_plan"
 
   /// Position in `allCases` (for array-indexed tables).
   public var index: Int {
@@ -12,6 +17,10 @@ public enum RecordKind: String, Sendable, CaseIterable, Hashable {
     case .invoice: 2
     case .event: 3
     case .payment: 4
+    case .plan: 5
+    case .writeOff: 6
+    case .creditNote: 7
+    case .paymentPlan: 8
     }
   }
 }

@@ -180,6 +180,10 @@ public enum Decl: Sendable {
   case statementFormat(StatementFormatDecl)
   /// `processor NAME { ... }`: a payment processor's invoice number and payout window.
   case processor(ProcessorDecl)
+  /// `role NAME ["label"]`: who approves (§11).
+  case role(RoleDecl)
+  /// `approval NAME ["label"] for SUBJECT { ... }`: an approval rule (§11).
+  case approval(ApprovalDecl)
 
   /// The declaration's span.
   public var span: Span {
@@ -199,6 +203,8 @@ public enum Decl: Sendable {
     case .creditUse(let d): d.span
     case .statementFormat(let d): d.span
     case .processor(let d): d.span
+    case .role(let d): d.span
+    case .approval(let d): d.span
     }
   }
 }

@@ -309,7 +309,7 @@ public struct Parser {
 
   static let topWords: [Keyword] = [
     .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
-    .plan, .cadence, .match, .statement, .processor,
+    .plan, .cadence, .match, .statement, .processor, .role, .approval,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -380,6 +380,10 @@ public struct Parser {
       return parseStatementFormat().map { .statementFormat($0) }
     case .processor:
       return parseProcessor().map { .processor($0) }
+    case .role:
+      return parseRole().map { .role($0) }
+    case .approval:
+      return parseApproval().map { .approval($0) }
     default:
       return nil
     }

@@ -59,8 +59,37 @@ public enum PlanJSON {
     ])
   }
 
-  /// Renders the plan.
+  /// Renders the plan (its roles and approval rules only when it has some).
   public static func render(_ plan: ExecutablePlan) -> JSON {
+    guard case .object(let fields) = renderTerms(plan), !plan.approvals.isEmpty || !plan.roles.isEmpty else { return renderTerms(plan) }
+    return .object(fields + approvals(plan))
+  }
+
+  /// The roles and approval rules (grammar.md §11): each rule's subject, conditions in resolved form, the
+  /// currencies its amounts name, its chain, its escalation and where it is written.
+  static func approvals(_ plan: ExecutablePlan) -> [(String, JSON)] {
+    let roles = JSON.array(
+      plan.roles.map { .object([("name", .string($0.name)), ("label", .string($0.label)), ("rule", .string($0.source.description))]) })
+    let rules = JSON.array(
+      plan.approvals.map { a in
+        let escalation: JSON =
+          a.escalation.map { e in
+            .object([
+              ("days", .int(e.days)), ("business", .bool(e.business)), ("to", .string(e.role)),
+              ("calendar", e.calendar.map { .string(plan.calendars[$0].name) } ?? .null), ("rule", .string(e.source.description)),
+            ])
+          } ?? .null
+        return .object([
+          ("name", .string(a.name)), ("label", .string(a.label)), ("subject", .string(a.subject.rawValue)),
+          ("when", .array(a.conditions.map { .string($0.expr.resolved) })),
+          ("currencies", a.currencies.map { .array($0.map(\.code).sorted().map { .string($0) }) } ?? .null),
+          ("approve_by", .array(a.chain.map { .string($0) })), ("escalate", escalation), ("rule", .string(a.source.description)),
+        ])
+      })
+    return [("roles", roles), ("approvals", rules)]
+  }
+
+  static func renderTerms(_ plan: ExecutablePlan) -> JSON {
     .object([
       ("lets", .array(plan.lets.enumerated().map { .object([("slot", .int($0.offset)), ("value", .string($0.element.resolved))]) })),
       (
