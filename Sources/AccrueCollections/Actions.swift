@@ -20,13 +20,16 @@ extension CollectionsRun {
             CollectionAction(
               kind: .task, detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(taskQueue(cad)))",
               amount: nil, explanation: [.noRecipient(channel: ch, template: template, rule: step.source)], noRecipient: true))
+          actions[actions.count - 1].assignedTo = "queue \(taskQueue(cad))"
           continue
         }
         messages.append(ReminderMessage(channel: ch, template: template, to: recipients, cc: texts(cc, step.source)))
       case .task(let title, let kind, let who):
         actions.append(CollectionAction(kind: .task, detail: "\(title) (\(kind) \(who))", amount: nil, explanation: []))
+        actions[actions.count - 1].assignedTo = "\(kind) \(who)"
       case .escalate(let who):
         actions.append(CollectionAction(kind: .escalate, detail: "escalate to \(who)", amount: nil, explanation: []))
+        actions[actions.count - 1].assignedTo = "escalation \(who)"
       case .suspend:
         actions.append(CollectionAction(kind: .suspendService, detail: "suspend service", amount: nil, explanation: []))
       case .writeOff:
@@ -51,6 +54,10 @@ extension CollectionsRun {
         }
         actions.append(interest(rate, per, dayCount, fine, invoices, invoices[fine[0].invoice], cad, step))
       }
+    }
+    // A suspension, a write-off proposal and a hand-over are work for the cadence's queue.
+    for k in actions.indices where actions[k].assignedTo.isEmpty && [.suspendService, .writeOffProposal, .agency].contains(actions[k].kind) {
+      actions[k].assignedTo = "queue \(taskQueue(cad))"
     }
     return (messages, actions)
   }

@@ -51,6 +51,9 @@ public struct CollectionAction: Sendable {
   public var explanation: [CollectionsStep]
   /// A task made because a message had no recipient on file (the message was not sent).
   public var noRecipient = false
+  /// Whom a task or an escalation goes to, as the rules name it: `queue collections`, `role account owner`,
+  /// `escalation finance`; empty for other actions.
+  public var assignedTo = ""
 
   public init(kind: Kind, detail: String, amount: Fixed? = nil, explanation: [CollectionsStep], noRecipient: Bool = false) {
     self.kind = kind

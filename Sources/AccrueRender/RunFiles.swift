@@ -50,10 +50,11 @@ public enum RunFiles {
 
   /// The files of a run folder, in order: invoices, reminders and actions as JSON and CSV, and with cash
   /// application its matches as JSON and the cash applications and exceptions as CSV.
+  /// Then the outbox: a JSON Lines file for each channel the run has messages for (`Outbox`).
   public static func fileNames(_ o: RunOutput) -> [String] {
     let base = ["invoices.json", "invoices.csv", "reminders.json", "reminders.csv", "actions.csv"]
     let cash = o.cash == nil ? base : base + ["cash_applications.json", "cash_applications.csv", "exceptions.csv"]
-    return o.payouts == nil ? cash : cash + ["payouts.csv"]
+    return (o.payouts == nil ? cash : cash + ["payouts.csv"]) + Outbox.present(o).map(Outbox.fileName)
   }
 
   /// Writes the file `name` of `fileNames` a piece at a time (`out` may be called many times).
@@ -67,6 +68,7 @@ public enum RunFiles {
       var sentences = CashText.Sentences()
       JSON.writeArray(o.cash?.applications ?? [], { CashRenderer.json($0, &sentences) }, out)
       out("\n")
+    case _ where name.hasPrefix("outbox-"): Outbox.write(String(name.dropFirst("outbox-".count).dropLast(".jsonl".count)), o, out)
     default: out(csvTable(String(name.dropLast(4)), o))
     }
   }

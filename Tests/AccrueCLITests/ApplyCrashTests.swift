@@ -99,9 +99,10 @@ struct ApplyCrashTests {
     #expect(reference.count == 71)  // 52 invoices, 1 debit note (a late fee), 11 reminders, 7 matches
     // (The run folder's mark, `.accrue-run`, names its state folder's id: it differs between two state folders.)
     let referenceFiles = try FileManager.default.contentsOfDirectory(atPath: clean + "/out/run-0001-2026-11-01").filter { !$0.hasPrefix(".") }.sorted()
-    // Before and after each step: the temporary folder, 8 files, its sync, the rename, the output folder's
-    // sync, the journal half written, then whole, then the state folder's sync: 15 points.
-    for point in 1...15 {
+    // Before and after each step: the temporary folder, each file (8 tables, and the outbox's), its sync, the
+    // rename, the output folder's sync, the journal half written, then whole, then the state folder's sync.
+    #expect(referenceFiles.count == 12, "\(referenceFiles)")
+    for point in 1...(referenceFiles.count + 7) {
       let base = Self.fresh()
       let (_, reason) = try Self.apply(base, fault: point)
       #expect(reason == .uncaughtSignal, "point \(point): the process was not stopped")
@@ -142,10 +143,10 @@ struct ApplyCrashTests {
     #expect(try fm.contentsOfDirectory(atPath: base + "/out").filter { !$0.hasPrefix(".") } == ["run-0001-2026-11-01"])
   }
 
-  @Test("there is no 16th fault point: the test above covers them all")
+  @Test("there is no 20th fault point: the test above covers them all (8 tables and 4 outbox files)")
   func faultPointCount() throws {
     let base = Self.fresh()
-    let (status, reason) = try Self.apply(base, fault: 16)
+    let (status, reason) = try Self.apply(base, fault: 20)
     #expect(status == 0 && reason == .exit)
   }
 
