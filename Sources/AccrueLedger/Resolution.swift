@@ -145,6 +145,12 @@ public enum Resolution {
     if let back = journal.paymentReturns.first(where: { $0.original == current.key || $0.original == PostedPayment.baseKey(key) }) {
       return .failure(ResolutionError("payment \(key) was returned by the bank on \(back.date) (\(ReturnReason.describe(back.reason))): there is nothing left of it to resolve"))
     }
+    if journal.recordedPayouts.contains(where: { $0.credit == PostedPayment.baseKey(key) }) {
+      return .failure(ResolutionError("\(key) is the bank credit of a processor's payout (its charges paid the invoices): it is not a customer's payment to resolve"))
+    }
+    if let m = current.amount, m.amount < .zero {
+      return .failure(ResolutionError("\(key) takes money back (a return or reversal): a later apply links it to the payment it returns once that is in the data; it is not resolved here"))
+    }
     if let why = creditUsed(current, journal: journal) { return .failure(ResolutionError(why)) }
     if current.refunded > .zero {
       return .failure(ResolutionError("payment \(key) was refunded to the payer (\(current.key)): the money is gone, there is nothing left to resolve"))
