@@ -221,6 +221,7 @@ enum PlanCommand {
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
       ) { io.out($0) }
       if let p = output.payouts, args.value("explain") == nil { io.out(PayoutRenderer.text(p)) }
+      if args.value("explain") == nil { io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued)) }
     }
     if args.flag("coverage") {
       let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections, cash: cash)
@@ -335,6 +336,7 @@ enum ApplyCommand {
     } else {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
+    io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued))
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
     }

@@ -8,7 +8,10 @@ import AccrueModel
 /// documents (key, number, kind, customer, contract, currency, dates, total), each field fed with its length so
 /// that no two different runs read the same.
 enum LedgerChecksum {
-  static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil) -> String {
+  static func of(
+    run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
+    approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil
+  ) -> String {
     var c = Running()
     c.add(run)
     c.add(asOf)
@@ -61,6 +64,28 @@ enum LedgerChecksum {
       c.add(d.issueDate)
       c.add(d.dueDate)
       c.add(d.total)
+    }
+    // (Approval requests and acts, schema version 5: fed only when there are some.)
+    for q in approvals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      for f in [q.key, q.document, q.kind.rawValue, q.customer, q.currency.code, q.fingerprint, q.supersedes ?? ""] { c.add(f) }
+      c.add(q.total)
+      c.add(q.issueDate)
+      c.add(q.routes.count)
+      for x in q.routes {
+        for f in [x.rule, x.label, x.source, x.escalatesTo ?? "", x.escalatesOn?.description ?? ""] { c.add(f) }
+        c.add(x.chain.count)
+        for role in x.chain { c.add(role) }
+      }
+    }
+    if let act {
+      c.add(act.request)
+      c.add(act.role)
+      c.add(act.steps.count)
+      for s in act.steps.sorted(by: { $0.rule.utf8.lexicographicallyPrecedes($1.rule.utf8) }) {
+        c.add(s.rule)
+        c.add(s.step)
+        c.add(s.nextEscalatesOn?.description ?? "")
+      }
     }
     return CRC32.hex(c.value)
   }

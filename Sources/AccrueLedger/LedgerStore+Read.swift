@@ -45,6 +45,7 @@ extension LedgerStore {
     let returns = try paymentReturns()
     let payouts = try recordedPayouts()
     let decided = try decisions()
+    let (asked, acts) = try approvals()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -52,6 +53,8 @@ extension LedgerStore {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
       runs[n]?.recordedAt = r[4].text ?? ""
+      runs[n]?.approvalRequests = asked[n] ?? []
+      runs[n]?.approvalAct = acts[n]
       order.append(n)
       checksums[n] = r[3].text ?? ""
     }
@@ -196,7 +199,8 @@ extension LedgerStore {
     }
     for run in j.runs {
       let sum = LedgerChecksum.of(
-        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision)
+        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
+        approvals: run.approvalRequests, act: run.approvalAct)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

@@ -59,6 +59,7 @@ public enum Produce {
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
+          ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal)
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
           let applied = journal?.cashEvents ?? []
@@ -84,6 +85,8 @@ public enum Produce {
     out.issues += ledgerIssues
     if steps.contains(where: { $0.stage == .billing }) {
       if plan.feeBilling == .debitNotes { Books.billFeesOnDebitNotes(&out, journal: journal, data: d, asOf: asOf) }
+      // What approval rules route to people waits (not numbered, not issued); what was approved goes out.
+      ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf)
       Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
     }
     return out
@@ -106,9 +109,11 @@ extension Produce {
   public static func record(_ o: RunOutput, data: Dataset? = nil, recordedAt: String) -> LedgerRecord {
     var list = items(o)
     if let data { traced(&list, data.cash.payments) }
-    return LedgerRecord(
+    var r = LedgerRecord(
       run: 0, asOf: o.billing.asOf, folder: "", items: list, documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
       numbers: o.numbers, recordedAt: recordedAt)
+    r.approvalRequests = o.newApprovalRequests
+    return r
   }
 
   /// Each payment item with its trace at the bank (end-to-end id, mandate, bank reference, payer account), so a
