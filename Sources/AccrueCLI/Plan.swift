@@ -189,7 +189,7 @@ enum PlanCommand {
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
       only: only,
-      explanations: args.value("explain") != nil || args.value("format") == "json")
+      explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
@@ -214,7 +214,8 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts) { io.out($0) }
+    case "json":
+      InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held) { io.out($0) }
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
@@ -313,7 +314,7 @@ enum ApplyCommand {
     let journal = inputs.journal ?? Journal()
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true)
+      only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }

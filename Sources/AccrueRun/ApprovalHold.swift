@@ -103,11 +103,14 @@ enum ApprovalHold {
 
   /// A fingerprint of what a document says (kind, customer, contract, plan, currency, dates, terms, every line and
   /// tax with its amounts and periods, installments, totals): FNV-1a (64 bits) over its fields, each with its
-  /// length. Two documents with the same fingerprint say the same; an approval applies to that content only.
+  /// length. Two documents with the same fingerprint say the same; an approval applies to that content only. A
+  /// debit note is issued and due on the day of the run that issues it (`FeeBook.debitNote`): those two dates are
+  /// left out of its fingerprint, or it could never be approved before it is computed again.
   static func fingerprint(_ i: PlannedInvoice) -> String {
     var h = FNV()
     for f in [i.key, i.kind.rawValue, i.customerID, i.contractID, i.plan, i.currency.code, i.terms.description] { h.add(f) }
-    for d in [i.issueDate, i.dueDate, i.periodStart, i.periodEnd] { h.add(d.description) }
+    let dates = i.kind == .debitNote ? [i.periodStart, i.periodEnd] : [i.issueDate, i.dueDate, i.periodStart, i.periodEnd]
+    for d in dates { h.add(d.description) }
     h.add(i.subtotal.description)
     h.add(i.total.description)
     h.add(String(i.lines.count))

@@ -16,11 +16,12 @@ public enum Produce {
   /// invoices count as issued, its reminders as sent and its payments as applied, so only what is new comes out.
   /// Payments applied automatically count as paid before dunning: nobody gets a reminder for an invoice this run's
   /// cash closed. The books' steps (`Books`) bill fees, use credit on account and number the documents; numbers
-  /// are provisional unless `finalNumbers` (apply).
+  /// are provisional unless `finalNumbers` (apply). `holdForApproval` (plan and apply): what approval rules route
+  /// to people is held (`ApprovalHold`), not issued; `diff` and rule tests compare what the rules compute.
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil, explain: String? = nil,
     whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil, explanations: Bool = true,
-    finalNumbers: Bool = false
+    finalNumbers: Bool = false, holdForApproval: Bool = false
   ) -> RunOutput {
     var d = data
     var ledgerIssues: [DataIssue] = []
@@ -59,7 +60,7 @@ public enum Produce {
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
-          ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal)
+          if holdForApproval { ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal) }
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
           let applied = journal?.cashEvents ?? []
@@ -86,7 +87,7 @@ public enum Produce {
     if steps.contains(where: { $0.stage == .billing }) {
       if plan.feeBilling == .debitNotes { Books.billFeesOnDebitNotes(&out, journal: journal, data: d, asOf: asOf) }
       // What approval rules route to people waits (not numbered, not issued); what was approved goes out.
-      ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf)
+      if holdForApproval { ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf) }
       Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
     }
     return out
