@@ -214,15 +214,13 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json":
-      InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held) { io.out($0) }
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, io.out)
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
       ) { io.out($0) }
-      if let p = output.payouts, args.value("explain") == nil { io.out(PayoutRenderer.text(p)) }
-      if args.value("explain") == nil { io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued)) }
+      if args.value("explain") == nil { textTail(output, asOf: inputs.asOf, io: io) }
     }
     if args.flag("coverage") {
       let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections, cash: cash)
@@ -258,6 +256,12 @@ enum PlanCommand {
 }
 
 extension PlanCommand {
+  /// After the run's documents, reminders and matches: the payouts tied out, and the documents held for approval.
+  static func textTail(_ output: RunOutput, asOf: CivilDate, io: OutputSink) {
+    if let p = output.payouts { io.out(PayoutRenderer.text(p)) }
+    io.out(ApprovalRenderer.held(output.held, asOf: asOf, approvedIssued: output.approvedIssued))
+  }
+
   /// The output format: `--format`, else csv with `--table`, else text.
   static func format(_ args: ParsedArguments) -> String { args.value("format") ?? (args.value("table") != nil ? "csv" : "text") }
 

@@ -45,7 +45,6 @@ extension LedgerStore {
     let returns = try paymentReturns()
     let payouts = try recordedPayouts()
     let decided = try decisions()
-    let (asked, acts) = try approvals()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -53,8 +52,6 @@ extension LedgerStore {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
       runs[n]?.recordedAt = r[4].text ?? ""
-      runs[n]?.approvalRequests = asked[n] ?? []
-      runs[n]?.approvalAct = acts[n]
       order.append(n)
       checksums[n] = r[3].text ?? ""
     }
@@ -83,7 +80,7 @@ extension LedgerStore {
       }
       runs[run]?.items.append(item)
     }
-    j.runs = order.compactMap { runs[$0] }
+    j.runs = try withApprovals(order.compactMap { runs[$0] })
     j.receivables = try receivables()
     try check(j, checksums)
     j.fees = try fees()
@@ -114,6 +111,18 @@ extension LedgerStore {
       p.supersedes = r[13].text
     }
     return p
+  }
+
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5).
+  private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
+    let (asked, acts) = try approvals()
+    if asked.isEmpty && acts.isEmpty { return runs }
+    var out = runs
+    for k in out.indices {
+      out[k].approvalRequests = asked[out[k].number] ?? []
+      out[k].approvalAct = acts[out[k].number]
+    }
+    return out
   }
 
   /// People's decisions, by their run (none before schema version 4).

@@ -225,4 +225,28 @@ struct ApprovalCommandTests {
     let j = try LedgerStore.read(stateDir: base + "/state")
     #expect(j.runs.count == 1 && j.approvalRequests.map(\.key) == ["approval:ca/2026-11-01"])
   }
+
+  @Test("a new customer's first invoice: the engine tells first invoices from the ledger, the invoices file and the run")
+  func firstInvoice() throws {
+    let base = try Self.folder("approval-first")
+    let rules = Self.rules.replacingOccurrences(
+      of: "approval large_invoice \"Invoices over 10,000\" for invoices {\n  when invoice.total > 10_000.00 USD\n  approve by controller, then cfo\n  escalate after 2 business days to cfo\n}",
+      with: "approval new_customer \"First invoice of a new customer\" for invoices {\n  when customer.first_invoice\n  approve by controller\n}")
+    try #require(rules.contains("new_customer"))
+    try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    // b was invoiced before Accrue (the invoices file): its invoice is not its first.
+    try "id,customer,contract,issue_date,due_date,currency,amount,status\nINV-OLD,b,,2026-10-01,2026-10-31,USD,1000.00,open\n"
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    try #require(Self.apply(base, "2026-11-01").0 == 0)
+    #expect(try Self.numbers(base) == ["cb/2026-11-01": "INV-2026-0001"])
+    #expect(try Self.waiting(base).map { $0["document"] as? String } == ["ca/2026-11-01", "cc/2026-11-01"])
+    try #require(Self.decide(base, by: "alice", role: "controller", date: "2026-11-02", key: "cc/2026-11-01").0 == 0)
+    // December: c's approved first invoice is issued (computed again), then every December invoice: none is a
+    // first (a's first still waits: it does not block the others).
+    try #require(Self.apply(base, "2026-12-01").0 == 0)
+    let n = try Self.numbers(base)
+    #expect(n["cc/2026-11-01"] == "INV-2026-0002" && n["ca/2026-12-01"] == "INV-2026-0003" && n["cb/2026-12-01"] == "INV-2026-0004", "\(n)")
+    #expect(n["cc/2026-12-01"] == "INV-2026-0005" && n["ca/2026-11-01"] == nil, "\(n)")
+    #expect(try Self.waiting(base).map { $0["document"] as? String } == ["ca/2026-11-01"])
+  }
 }
