@@ -14,7 +14,7 @@ import Glibc
 /// or not at all, and deciding again afterwards leaves exactly one decision.
 @Suite("approve: crash safety", .serialized)
 struct ApproveCrashTests {
-  static func approve(_ base: String, fault: Int?) throws -> (Int32, Process.TerminationReason) {
+  static func approve(_ base: String, fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
     p.arguments = [
@@ -27,6 +27,10 @@ struct ApproveCrashTests {
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
+    if let us = killAfterMicroseconds {
+      usleep(us)
+      kill(p.processIdentifier, SIGKILL)
+    }
     p.waitUntilExit()
     return (p.terminationStatus, p.terminationReason)
   }
@@ -73,5 +77,19 @@ struct ApproveCrashTests {
     let (status, reason) = try Self.approve(base, fault: 4)
     #expect(status == 0 && reason == .exit)
     #expect(try Self.decisions(base) == ["approve alice"])
+  }
+
+  @Test("killed at random moments: never half a decision, and finishing records it once")
+  func randomKills() throws {
+    var generator = SplitMix(seed: 20_261_206)
+    for _ in 0..<6 {
+      let base = try ApprovalCommandTests.folder("approve-random")
+      try #require(ApprovalCommandTests.apply(base, "2026-11-01").0 == 0)
+      _ = try Self.approve(base, fault: nil, killAfterMicroseconds: UInt32(generator.next() % 150_000))
+      let before = try Self.decisions(base)
+      #expect(before.isEmpty || before == ["approve alice"])
+      _ = try Self.approve(base, fault: nil)
+      #expect(try Self.decisions(base) == ["approve alice"])
+    }
   }
 }
