@@ -249,4 +249,46 @@ struct ApprovalCommandTests {
     #expect(n["cc/2026-12-01"] == "INV-2026-0005" && n["ca/2026-11-01"] == nil, "\(n)")
     #expect(try Self.waiting(base).map { $0["document"] as? String } == ["ca/2026-11-01"])
   }
+
+  @Test("a debit note held for approval: no number drawn, asked once although each run dates it anew, issued once approved")
+  func debitNote() throws {
+    let base = try Self.folder("approval-debit-note")
+    let rules = Self.rules
+      .replacingOccurrences(of: "number invoices \"INV-{year}-{seq:4}\" per year\n", with: "number invoices \"INV-{year}-{seq:4}\" per year\nnumber debit notes \"DN-{year}-{seq:4}\" per year\nfees billed as debit notes\n")
+      .replacingOccurrences(of: "  payment terms net 30 days\n", with: "  payment terms net 30 days\n  late fee 20.00 USD\n")
+      + """
+      cadence standard "Standard" {
+        currency USD
+        step fee "Late fee" 14 days after due {
+          send email "overdue-2"
+          late fee
+        }
+      }
+
+      approval fees "Every debit note" for debit notes {
+        approve by controller
+      }
+
+      """
+    try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,customer,contract,issue_date,due_date,currency,amount,status\nINV-OLD,b,cb,2026-09-01,2026-10-01,USD,1000.00,open\n"
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    let (s, out, err) = Self.apply(base, "2026-11-01")
+    try #require(s == 0, "\(err)")
+    let held = try Self.waiting(base).filter { $0["kind"] as? String == "debit note" }
+    let note = try #require(held.first?["document"] as? String, "\(out)")
+    #expect(held.first?["customer"] as? String == "b" && held.first?["total"] as? Double == 20)
+    #expect(try Self.numbers(base)[note] == nil)
+    // The next run dates the debit note anew: the same content, asked once.
+    let (_, again, _) = Self.apply(base, "2026-11-02")
+    #expect(again.contains("waiting since 2026-11-01 (approval:\(note))"), "\(again)")
+    #expect(try LedgerStore.read(stateDir: base + "/state").approvalRequests.filter { $0.document == note }.count == 1)
+    try #require(Self.decide(base, by: "alice", role: "controller", date: "2026-11-03", key: note).0 == 0)
+    let (s2, o2, e2) = Self.apply(base, "2026-11-04")
+    try #require(s2 == 0, "\(e2)")
+    #expect(o2.contains("approved (approval:\(note)): \(note) is issued by this run"), "\(o2)")
+    #expect(try Self.numbers(base)[note] == "DN-2026-0001")
+    #expect(try LedgerStore.read(stateDir: base + "/state").fees.first?.billedOn == note)
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
 }
