@@ -65,7 +65,7 @@ let package = Package(
       name: "AccrueRun",
       dependencies: [
         "AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueCompiler", "AccrueParallel", "AccrueBilling",
-        "AccrueCash", "AccrueCollections", "AccrueLedger",
+        "AccrueCash", "AccrueCollections", "AccrueLedger", "AccrueApprovals",
       ]),
     // Renderers over model values: diagnostics as text, JSON, GitHub annotations, SARIF; outputs as text, JSON, CSV.
     .target(
@@ -80,7 +80,7 @@ let package = Package(
       name: "AccrueCLI",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
-        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun",
+        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccrueApprovals",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     // For the tests only: temporary folders removed when the test process exits.

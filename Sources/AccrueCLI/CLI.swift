@@ -100,7 +100,8 @@ public enum CLI {
 
   static let commands: [CommandSpec] = [
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
-    LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec,
+    LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec, ApprovalsCommand.spec, ApproveCommand.spec(true),
+    ApproveCommand.spec(false),
   ]
 
   static var rootHelp: String {
@@ -171,6 +172,9 @@ public enum CLI {
     case ResolveCommand.spec.name: return ResolveCommand.run(parsed, io: io)
     case AuditCommand.spec.name: return AuditCommand.run(parsed, io: io)
     case ExceptionsCommand.spec.name: return ExceptionsCommand.run(parsed, io: io)
+    case ApprovalsCommand.spec.name: return ApprovalsCommand.run(parsed, io: io)
+    case "approve": return ApproveCommand.run(parsed, approve: true, io: io)
+    case "reject": return ApproveCommand.run(parsed, approve: false, io: io)
     default: return ExitStatus.failure
     }
   }

@@ -5,10 +5,14 @@ import AccrueModel
 /// through crashes, but nothing tells it a byte changed on disk or by hand. The checksum (CRC-32) covers what
 /// later runs rely on: the run (number, date, folder), its items (kind, key, date, customer; a reminder's
 /// cadence, step, contact and invoices; a payment's rule, status, amount, rests and settlements) and its
-/// documents (key, number, kind, customer, contract, currency, dates, total), each field fed with its length so
-/// that no two different runs read the same.
+/// documents (key, number, kind, customer, contract, currency, dates, total), a decision's fields, the approval
+/// requests it recorded and what its decision did to one, each field fed with its length so that no two different
+/// runs read the same.
 enum LedgerChecksum {
-  static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil) -> String {
+  static func of(
+    run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
+    approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil
+  ) -> String {
     var c = Running()
     c.add(run)
     c.add(asOf)
@@ -62,7 +66,34 @@ enum LedgerChecksum {
       c.add(d.dueDate)
       c.add(d.total)
     }
+    approvalsFed(&c, approvals, act)
     return CRC32.hex(c.value)
+  }
+
+  /// Feeds a run's approval requests and what its decision did to one (schema version 5).
+  static func approvalsFed(_ c: inout Running, _ approvals: [ApprovalRequest], _ act: ApprovalAct?) {
+    // (Approval requests and acts, schema version 5: fed only when there are some.)
+    for q in approvals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      for f in [q.key, q.document, q.kind.rawValue, q.customer, q.currency.code, q.fingerprint, q.supersedes ?? ""] { c.add(f) }
+      c.add(q.total)
+      c.add(q.issueDate)
+      c.add(q.routes.count)
+      for x in q.routes {
+        for f in [x.rule, x.label, x.source, x.escalatesTo ?? "", x.escalatesOn?.description ?? ""] { c.add(f) }
+        c.add(x.chain.count)
+        for role in x.chain { c.add(role) }
+      }
+    }
+    if let act {
+      c.add(act.request)
+      c.add(act.role)
+      c.add(act.steps.count)
+      for s in act.steps.sorted(by: { $0.rule.utf8.lexicographicallyPrecedes($1.rule.utf8) }) {
+        c.add(s.rule)
+        c.add(s.step)
+        c.add(s.nextEscalatesOn?.description ?? "")
+      }
+    }
   }
 
   /// A CRC-32 fed field by field, without building the text it covers.

@@ -80,7 +80,7 @@ extension LedgerStore {
       }
       runs[run]?.items.append(item)
     }
-    j.runs = order.compactMap { runs[$0] }
+    j.runs = try withApprovals(order.compactMap { runs[$0] })
     j.receivables = try receivables()
     try check(j, checksums)
     j.fees = try fees()
@@ -111,6 +111,18 @@ extension LedgerStore {
       p.supersedes = r[13].text
     }
     return p
+  }
+
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5).
+  private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
+    let (asked, acts) = try approvals()
+    if asked.isEmpty && acts.isEmpty { return runs }
+    var out = runs
+    for k in out.indices {
+      out[k].approvalRequests = asked[out[k].number] ?? []
+      out[k].approvalAct = acts[out[k].number]
+    }
+    return out
   }
 
   /// People's decisions, by their run (none before schema version 4).
@@ -196,7 +208,8 @@ extension LedgerStore {
     }
     for run in j.runs {
       let sum = LedgerChecksum.of(
-        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision)
+        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
+        approvals: run.approvalRequests, act: run.approvalAct)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

@@ -22,6 +22,10 @@ public struct LedgerRecord: Sendable {
   public var recordedAt: String
   /// The person's decision this run records (nil: a run of `apply`).
   public var decision: Decision?
+  /// Documents this run held for approval (grammar.md §11), each asked once.
+  public var approvalRequests: [ApprovalRequest] = []
+  /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
+  public var approvalAct: ApprovalAct?
 
   public init(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [PlannedInvoice] = [], fees: [LedgerFee] = [],
@@ -54,7 +58,8 @@ extension LedgerStore {
         .integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt),
         .text(
           LedgerChecksum.of(
-            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision)),
+            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
+            approvals: r.approvalRequests, act: r.approvalAct)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -100,6 +105,7 @@ extension LedgerStore {
     }
     try writeDocuments(r)
     try writeDecision(r)
+    try writeApprovals(r)
     try writeReturns(r)
     try writePayouts(r)
     try writeFees(r)

@@ -16,10 +16,14 @@ public struct Decision: Sendable, Hashable {
     case reverse
     /// A payment (or its rest) refunded to the payer.
     case refund
+    /// A step (or steps) of the approval chains of a document held for approval, approved (`accrue approve`).
+    case approve
+    /// A document held for approval, rejected: never issued with that content (`accrue reject`).
+    case reject
   }
 
   public var kind: Kind
-  /// The item decided on (`payment:ID`).
+  /// The item decided on (`payment:ID`, or the key of a document held for approval).
   public var subject: String
   /// Who decided (as given: a name or an e-mail address).
   public var by: String

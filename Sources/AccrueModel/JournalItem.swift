@@ -182,6 +182,10 @@ public struct JournalRun: Sendable {
   public var decision: Decision?
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
+  /// The approval requests this run recorded (documents it held for approval).
+  public var approvalRequests: [ApprovalRequest] = []
+  /// What its decision did to an approval request (an approval or a rejection), if it is one.
+  public var approvalAct: ApprovalAct?
 
   public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem], decision: Decision? = nil) {
     self.number = number
