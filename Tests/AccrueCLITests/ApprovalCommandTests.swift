@@ -94,6 +94,11 @@ struct ApprovalCommandTests {
     #expect(out.contains("Applied as of 2026-11-01: 2 invoices, 3,000.00 USD"), "\(out)")
     // The other customers' invoices go out; the held one has no number and is no receivable.
     #expect(try Self.numbers(base) == ["cb/2026-11-01": "INV-2026-0001", "cc/2026-11-01": "INV-2026-0002"])
+    // The request is work for the controller, in the run's outbox (once: the next runs do not ask again).
+    let tasks = try OutboxTests.lines(base + "/out/run-0001-2026-11-01/outbox-task.jsonl").filter { $0["kind"] as? String == "approval" }
+    #expect(tasks.map { "\($0["id"] ?? "") \($0["assigned_to"] ?? "") \($0["amount"] ?? "")" } == [
+      "approval:ca/2026-11-01#large_invoice role controller 15000.00"
+    ])
     let list = try Self.waiting(base)
     #expect(list.map { $0["document"] as? String } == ["ca/2026-11-01"])
     #expect(list.first?["role"] as? String == "controller" && list.first?["source"] as? String == base + "/rules.accrue:17")
