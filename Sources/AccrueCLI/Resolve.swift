@@ -11,7 +11,7 @@ enum ResolveCommand {
   static let spec = CommandSpec(
     name: "resolve",
     abstract: "Record a person's decision on a payment: confirm a suggestion, apply it to invoices, reverse, refund, or mark it not ours.",
-    arguments: [("payment", "The payment's key, payment:ID."), ("invoice=amount", "With no action flag: the invoices it pays, each INVOICE=AMOUNT (or INVOICE for all it has open).")],
+    arguments: [("payment", "The payment's key, payment:ID."), ("invoice=amount", "With no action flag: the invoices it pays, each INVOICE=AMOUNT (or INVOICE: all it has open, or what is left of the payment when that is less).")],
     variadic: true, minPositionals: 1, maxPositionals: 1000,
     options: RunInputs.options.filter { ["rules", "data", "as-of", "strict"].contains($0.long) } + [
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger records the payment (required)."),

@@ -16,7 +16,8 @@ public struct ResolutionRequest: Sendable {
   public enum Action: Sendable {
     /// Post a suggested match as it was suggested.
     case confirm
-    /// Pay the invoices named, each the amount given (nil: all it has open); `writeOffShort`: write off what each
+    /// Pay the invoices named, each the amount given (nil: all it has open, or what is left of the payment when that
+    /// is less); `writeOffShort`: write off what each
     /// invoice still has open after it; `rest`: what happens to what is left of the payment (nil: nothing may be).
     case apply([(invoice: String, amount: Fixed?)], writeOffShort: Bool, rest: Rest?)
     /// Not a customer's payment.
@@ -194,7 +195,9 @@ public enum Resolution {
       let mine = current.status?.postsAllocations == true ? current.settlements.filter { $0.invoice == inv.id }.reduce(Fixed.zero) { $0.adding($1.settled) ?? $0 } : .zero
       let paidBefore = max(inv.paid.subtracting(mine) ?? inv.paid, .zero)
       let open = OpenInvoice.open(inv.amount, paid: paidBefore)
-      let pay = amount ?? open
+      // Without an amount: all it has open, or what is left of the payment when that is less (a short payment).
+      let left = money.amount.subtracting(total) ?? .zero
+      let pay = amount ?? min(open, left)
       guard pay > .zero, Fixed(minorUnits: pay.toMinorUnits(exponent: places, .down) ?? 0, exponent: places) == pay else {
         return .failure(ResolutionError("\(inv.id)=\(pay): an amount above zero with at most \(places) decimals"))
       }
