@@ -51,6 +51,9 @@ enum LedgerChecksum {
         if let t = p.trace { for f in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount] { c.add(f) } }
         if p.refunded != .zero { c.add(p.refunded) }
         if let old = p.supersedes { c.add(old) }
+        if !(p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty) {
+          for f in [p.queue, p.reason] + p.candidates { c.add(f) }
+        }
       case .payout(let p):
         for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
         // Its credit when it is not its key (schema version 3; a version 2 row was keyed by its credit).

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 5
+  static let version = 6
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -248,6 +248,14 @@ enum LedgerSchema {
     ) WITHOUT ROWID;
     """
 
+  /// Version 6: why a payment waits for a person (`payments.queue`, `reason`, `candidates`: a JSON array of invoice
+  /// ids), for `accrue exceptions` and the audit trail; NULL for a payment recorded before.
+  static let v6 = """
+    ALTER TABLE payments ADD COLUMN queue TEXT;
+    ALTER TABLE payments ADD COLUMN reason TEXT;
+    ALTER TABLE payments ADD COLUMN candidates TEXT;
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -273,6 +281,7 @@ enum LedgerSchema {
         if current <= 2 { try db.execute(v3) }
         if current <= 3 { try db.execute(v4) }
         if current <= 4 { try db.execute(v5) }
+        if current <= 5 { try db.execute(v6) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -39,7 +39,10 @@ extension LedgerStore {
     // Version 4: refunds and superseded postings.
     let revised = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'supersedes'").isEmpty
     let revisionColumns = revised ? ", refunded, supersedes" : ", 0, NULL"
-    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns) FROM payments") {
+    // Version 6: why a payment waits.
+    let why = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'queue'").isEmpty
+    let whyColumns = why ? ", queue, reason, candidates" : ", NULL, NULL, NULL"
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns)\(whyColumns) FROM payments") {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
@@ -109,6 +112,11 @@ extension LedgerStore {
     if let r, r.count >= 14 {
       if let code = r[3].text, let c = Currency.lookup(code) { p.refunded = Fixed(minorUnits: r[12].integer ?? 0, exponent: c.minorUnits) }
       p.supersedes = r[13].text
+    }
+    if let r, r.count >= 17 {
+      p.queue = r[14].text ?? ""
+      p.reason = r[15].text ?? ""
+      p.candidates = r[16].text.flatMap(JSONText.strings) ?? []
     }
     return p
   }

@@ -66,7 +66,8 @@ extension LedgerStore {
     let payment = try db.prepare(
       """
       INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
-        payer_account, refunded, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        payer_account, refunded, supersedes, queue, reason, candidates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+        ?15, ?16, ?17)
       """)
     let application = try db.prepare(
       """
@@ -93,7 +94,9 @@ extension LedgerStore {
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
         ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
-          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null])
+          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
+          + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
+            ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
         for (k, s) in p.settlements.enumerated() {
           func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
           try application.run([

@@ -126,7 +126,8 @@ public enum Resolution {
     if current.key != PostedPayment.baseKey(current.key) || current.status != nil {
       summary += "; replaces its posting \(current.key) (\(current.status?.rawValue ?? "unknown")\(current.rule.isEmpty ? "" : ", rule \(current.rule)"))"
     }
-    let asked = current.rule.isEmpty || current.rule == "decision" ? "status \(current.status?.rawValue ?? "unknown")" : "rule \(current.rule)"
+    var asked = current.rule.isEmpty || current.rule == "decision" ? "status \(current.status?.rawValue ?? "unknown")" : "rule \(current.rule)"
+    if !current.queue.isEmpty { asked += ", queue \(current.queue)" + (current.reason.isEmpty ? "" : ": \(current.reason)") }
     let customer = next.customer.isEmpty ? current.customer : next.customer
     return .success(
       (next, Decision(kind: kind, subject: PostedPayment.baseKey(key), by: request.by, note: request.note, summary: summary, customer: customer, askedBy: asked)))

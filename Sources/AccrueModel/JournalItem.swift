@@ -123,6 +123,11 @@ public struct PostedPayment: Sendable, Hashable {
   public var trace: PaymentTrace?
   /// What it refunded to the payer (a person's decision: `accrue resolve --refund`).
   public var refunded: Fixed = .zero
+  /// Why it waits for a person (schema version 6; empty for an applied payment): the exceptions queue, the reason
+  /// in words, and the invoices proposed (a held payment's candidates; a suggestion's are its settlements).
+  public var queue = ""
+  public var reason = ""
+  public var candidates: [String] = []
   /// The posting of the same payment this one replaces (a person's decision: a resolution, a reversal), whose
   /// settlements no longer count and whose credit and unapplied rest are gone: its key (`payment:ID`, or
   /// `payment:ID@N` for an earlier revision). Nil for the payment's first posting.
