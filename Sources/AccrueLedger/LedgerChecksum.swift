@@ -11,12 +11,16 @@ import AccrueModel
 enum LedgerChecksum {
   static func of(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
-    approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil
+    approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil, hold: CollectionHold? = nil
   ) -> String {
     var c = Running()
     c.add(run)
     c.add(asOf)
     c.add(folder)
+    if let h = hold {
+      for f in [h.kind.rawValue, h.customer, h.invoice, h.amount.map { "\($0.amount) \($0.currency.code)" } ?? "", h.start?.description ?? "",
+                h.end?.description ?? "", h.state, h.planID] { c.add(f) }
+    }
     // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
     if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }
     for i in items {

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 6
+  static let version = 7
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -256,6 +256,23 @@ enum LedgerSchema {
     ALTER TABLE payments ADD COLUMN candidates TEXT;
     """
 
+  /// Version 7: disputes, promises to pay and payment plans people record (`collection_holds`, one per decision run).
+  static let v7 = """
+    CREATE TABLE collection_holds (
+      run INTEGER PRIMARY KEY REFERENCES runs(run),
+      kind TEXT NOT NULL CHECK (kind IN ('dispute', 'promise', 'payment_plan')),
+      customer TEXT NOT NULL,
+      invoice TEXT NOT NULL,
+      currency TEXT,
+      amount INTEGER CHECK (amount >= 0),
+      start_date TEXT,
+      end_date TEXT,
+      state TEXT NOT NULL,
+      plan_id TEXT NOT NULL
+    );
+    CREATE INDEX collection_holds_customer ON collection_holds(customer, kind);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -282,6 +299,7 @@ enum LedgerSchema {
         if current <= 3 { try db.execute(v4) }
         if current <= 4 { try db.execute(v5) }
         if current <= 5 { try db.execute(v6) }
+        if current <= 6 { try db.execute(v7) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -22,6 +22,8 @@ public struct LedgerRecord: Sendable {
   public var recordedAt: String
   /// The person's decision this run records (nil: a run of `apply`).
   public var decision: Decision?
+  /// The dispute, promise or payment plan the decision records.
+  public var hold: CollectionHold?
   /// Documents this run held for approval (grammar.md §11), each asked once.
   public var approvalRequests: [ApprovalRequest] = []
   /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
@@ -59,7 +61,7 @@ extension LedgerStore {
         .text(
           LedgerChecksum.of(
             run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
-            approvals: r.approvalRequests, act: r.approvalAct)),
+            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -161,8 +163,24 @@ extension LedgerStore {
     }
   }
 
+  /// The dispute, promise or payment plan the run's decision records, if any.
+  func writeHold(_ r: LedgerRecord) throws {
+    guard let h = r.hold else { return }
+    let amount: SQLValue = try h.amount.map { .integer(try Self.minor($0.amount, $0.currency, "the \(h.kind.rawValue)")) } ?? .null
+    try db.run(
+      """
+      INSERT INTO collection_holds (run, kind, customer, invoice, currency, amount, start_date, end_date, state, plan_id)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      """,
+      [
+        .integer(Int64(r.run)), .text(h.kind.rawValue), .text(h.customer), .text(h.invoice), h.amount.map { .text($0.currency.code) } ?? .null, amount,
+        h.start.map { .text($0.description) } ?? .null, h.end.map { .text($0.description) } ?? .null, .text(h.state), .text(h.planID),
+      ])
+  }
+
   /// The person's decision the run records, if it is one.
   func writeDecision(_ r: LedgerRecord) throws {
+    try writeHold(r)
     guard let d = r.decision else { return }
     try db.run(
       "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

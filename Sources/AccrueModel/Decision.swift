@@ -20,6 +20,16 @@ public struct Decision: Sendable, Hashable {
     case approve
     /// A document held for approval, rejected: never issued with that content (`accrue reject`).
     case reject
+    /// An invoice disputed (or its disputed amount changed): that amount is left out of dunning.
+    case dispute
+    /// A dispute closed: the whole invoice is dunned again.
+    case disputeClosed = "dispute-closed"
+    /// A promise to pay by a date: dunning waits for it; broken when the date passes unpaid.
+    case promise
+    /// A payment plan agreed: dunning pauses while it is active.
+    case paymentPlan = "payment-plan"
+    /// A payment plan ended: completed or broken.
+    case paymentPlanEnded = "payment-plan-ended"
   }
 
   public var kind: Kind

@@ -185,6 +185,8 @@ public struct JournalRun: Sendable {
   public var items: [JournalItem]
   /// The person's decision this run records (`accrue resolve`, ...); nil for a run of `apply`.
   public var decision: Decision?
+  /// A dispute, promise or payment plan the decision records (`accrue dispute`, `promise`, `payment-plan`).
+  public var hold: CollectionHold?
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
   /// The approval requests this run recorded (documents it held for approval).
