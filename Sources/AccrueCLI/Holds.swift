@@ -64,7 +64,11 @@ enum HoldCommands {
     do throws(JournalError) {
       let (run, d) = try Decide.hold(
         request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, by: by, note: args.value("note") ?? "",
-        recordedAt: Date().formatted(.iso8601))
+        recordedAt: Date().formatted(.iso8601), fault: FaultInjection.hook())
+      guard let run else {
+        io.out("Nothing new: \(d.subject) is already disputed for that amount; nothing was recorded\n")
+        return ExitStatus.success
+      }
       io.out("Recorded decision \(run) as of \(inputs.asOf) by \(d.by): \(d.summary)\n")
       return ExitStatus.success
     } catch {

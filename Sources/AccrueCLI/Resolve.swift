@@ -53,7 +53,12 @@ enum ResolveCommand {
     let request = ResolutionRequest(payment: args.positionals[0], action: action, by: by, note: args.value("note") ?? "")
     do throws(JournalError) {
       let r = try Decide.resolve(
-        request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601))
+        request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601),
+        fault: FaultInjection.hook())
+      if r.unchanged {
+        io.out("Nothing new: \(r.decision.subject)'s posting in force (\(r.posting.key)) is already what was asked; nothing was recorded\n")
+        return ExitStatus.success
+      }
       io.out("Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.subject) \(r.decision.summary)\n")
       io.out("  its posting is \(r.posting.key), in \(state)/\(LedgerStore.fileName)\n")
       return ExitStatus.success

@@ -13,6 +13,16 @@ public enum Decide {
     public var run: Int
     public var posting: PostedPayment
     public var decision: Decision
+    /// The payment's posting in force is already what was asked (the same decision again): nothing was recorded.
+    public var unchanged = false
+  }
+
+  /// Whether two postings of a payment say the same: status, what each settles, rests and refund.
+  static func same(_ a: PostedPayment, _ b: PostedPayment) -> Bool {
+    a.status == b.status && a.customer == b.customer && a.credit == b.credit && a.unapplied == b.unapplied
+      && a.overpaymentWrittenOff == b.overpaymentWrittenOff && a.refunded == b.refunded
+      && a.settlements.map { [$0.invoice, $0.settled.description, $0.writtenOff.description] }
+        == b.settlements.map { [$0.invoice, $0.settled.description, $0.writtenOff.description] }
   }
 
   /// The ledger read for a decision as of `asOf` (on or after its last run: the books never go back in time), and
@@ -46,8 +56,11 @@ public enum Decide {
 
   /// Resolves one payment the ledger records (`Resolution`) and records the decision as of `asOf`.
   /// `recordedAt`: when, an audit fact no computation reads.
+  /// `fault` is called where a crash test may stop the process (the ledger's transaction begun, the decision written,
+  /// committed).
   public static func resolve(
-    _ request: ResolutionRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, recordedAt: String
+    _ request: ResolutionRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, recordedAt: String,
+    fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> Recorded {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
@@ -57,28 +70,42 @@ public enum Decide {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (posting, decision) = r
     }
+    // The same decision again (a script run twice): nothing new.
+    if let current = journal.currentPostings[PostedPayment.baseKey(posting.key)], current.rule == "decision", same(current, posting) {
+      return Recorded(run: run - 1, posting: current, decision: decision, unchanged: true)
+    }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
-    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1)
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
     return Recorded(run: run, posting: posting, decision: decision)
   }
 
-  /// Records a dispute, a promise to pay or a payment plan (or its end) as of `asOf` (`HoldRequest`).
+  /// Records a dispute, a promise to pay or a payment plan (or its end) as of `asOf` (`HoldRequest`); the run is nil
+  /// when the same dispute was recorded last (nothing new).
   public static func hold(
-    _ request: HoldRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String, recordedAt: String
-  ) throws(JournalError) -> (run: Int, decision: Decision) {
+    _ request: HoldRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String, recordedAt: String,
+    fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> (run: Int?, decision: Decision) {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
-    let (_, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
     let (hold, decision): (CollectionHold, Decision)
     switch request.decide(data: books, run: run, asOf: asOf, by: by, note: note) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (hold, decision) = r
     }
+    // The same dispute again (the amount already disputed by the last decision on the invoice): nothing new.
+    if hold.kind == .dispute, let last = journal.runs.last(where: { $0.hold?.kind == .dispute && $0.hold?.invoice == hold.invoice })?.hold,
+      last.amount == hold.amount, last.state == hold.state
+    {
+      return (nil, decision)
+    }
     var record = record(run: run, asOf: asOf, items: [], recordedAt: recordedAt)
     record.decision = decision
     record.hold = hold
-    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1)
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
     return (run, decision)
   }
 }
