@@ -35,3 +35,16 @@ extension Dataset {
     }
   }
 }
+
+extension ReceivablesData {
+  /// The disputes people recorded (decisions of runs dated on or before `asOf`), as the report's disputed amounts:
+  /// the last one recorded on an invoice wins over the invoices file's.
+  public mutating func recordDisputes(_ journal: Journal, asOf: CivilDate) {
+    var index: [String: Int] = [:]
+    for (k, i) in invoices.enumerated() where index[i.id] == nil { index[i.id] = k }
+    for run in journal.runs where run.asOf <= asOf {
+      guard let h = run.hold, h.kind == .dispute, let k = index[h.invoice] else { continue }
+      invoices[k].disputed = h.amount?.amount ?? .zero
+    }
+  }
+}

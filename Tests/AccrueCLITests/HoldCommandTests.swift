@@ -73,6 +73,10 @@ struct HoldCommandTests {
     #expect(out.contains("30.00 EUR of INV-1 disputed"), "\(out)")
     try #require(Self.decide(base, ["dispute", "INV-2"]).0 == 0)
     #expect(try Self.reminders(base, "2026-11-23") == ["INV-1/standard/first 70.00", "INV-3/standard/first 70.00"])
+    // Aging shows what is disputed, from the ledger.
+    let (_, aging, _) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", "2026-11-20", "--state", base + "/state", "--format", "json"])
+    let totals = try #require((try JSONSerialization.jsonObject(with: Data(aging.utf8)) as? [String: Any])?["totals"] as? [[String: Any]])
+    #expect(totals.first?["disputed"] as? String == "80.00", "\(aging)")
     let (s2, _, e2) = Self.decide(base, ["dispute", "INV-2", "--close", "withdrawn"], date: "2026-11-21")
     try #require(s2 == 0, "\(e2)")
     #expect(try Self.reminders(base, "2026-11-23") == ["INV-1/standard/first 70.00", "INV-2/standard/first 50.00", "INV-3/standard/first 70.00"])
