@@ -22,9 +22,9 @@ extension DiagnosticCode {
   /// What a data code does to a run, by its severity: printed by `accrue explain` under the title.
   public var dataHandling: String {
     severity == .warning
-      ? "A warning: the statement is still read and the run goes on, printing it. With --strict (plan, apply, import) it is\n"
-        + "an error: the run stops (exit 1) and writes nothing."
-      : "An error: the run stops (exit 1) and writes nothing; every bad row is listed, not just the first. plan and apply\n"
-        + "can set the bad rows aside with --reject-file FILE and go on with the rest. --strict changes nothing."
+      ? "A warning: the statement is still read and the run goes on, printing it. With --strict (plan, apply,\n"
+        + "import) it is an error: the run stops (exit 1) and writes nothing."
+      : "An error: the run stops (exit 1) and writes nothing; every bad row is listed, not just the first. plan and\n"
+        + "apply can set the bad rows aside with --reject-file FILE and go on with the rest. --strict changes nothing."
   }
 }

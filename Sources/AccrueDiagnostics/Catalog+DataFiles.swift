@@ -59,7 +59,8 @@ extension DiagnosticCode {
         data/customers.json
 
     gets:
-        data/customers.csv:0:0: error[D0103]: table 'customers' is given in several formats (customers.csv and customers.json); keep only one
+        data/customers.csv:0:0: error[D0103]: table 'customers' is given in several formats
+        (customers.csv and customers.json); keep only one
 
     Right: keep one of the two files (and fix the permissions of a file that cannot be read).
     """)
@@ -173,7 +174,8 @@ extension DiagnosticCode {
         INV-7,acme,2026-03-01,2026-03-31,USD,"1,200.00"
 
     gets:
-        invoices.csv:2:38: error[D0205]: bad amount '1,200.00' in column 'amount': expected a decimal such as 12 or 0.5; write 1200.00
+        invoices.csv:2:38: error[D0205]: bad amount '1,200.00' in column 'amount': expected a decimal such as 12
+        or 0.5; write 1200.00
 
     Right:
         INV-7,acme,2026-03-01,2026-03-31,USD,1200.00

@@ -254,8 +254,8 @@ extension DiagnosticCode {
         txn_1,...,100.00,3.20,97.00,...
 
     gets:
-        processors/stripe-2026-03.csv:2:23: error[D0314]: net 97.00 is not gross 100.00 minus fee 3.20 (96.80): the line does
-        not add up; correct the export or ask Stripe
+        processors/stripe-2026-03.csv:2:23: error[D0314]: net 97.00 is not gross 100.00 minus fee 3.20
+        (96.80): the line does not add up; correct the export or ask Stripe
 
     Right:
         txn_1,...,100.00,3.20,96.80,...
