@@ -19,7 +19,7 @@ extension DiagnosticCode {
         acme,Acme, Inc.,ap@acme.example
 
     gets:
-        customers.csv:2:1: error[D0101]: expected 3 fields as in the header, found 4
+        customers.csv:2:17: error[D0101]: expected 3 fields as in the header, found 4
 
     Right:
         id,name,billing_email
@@ -147,15 +147,17 @@ extension DiagnosticCode {
   public static let badDate = DiagnosticCode(
     "D0204", "bad-date", .error, "a value that is not a date, or not a real day",
     """
-    Dates in data files are written YYYY-MM-DD and must exist (2026-02-30 does not). The message
-    says which format a date such as 03/01/2026 looks like. A Stripe export's dates may have a time
+    Dates in data files are written YYYY-MM-DD and must exist (2026-02-30 does not). For a date
+    such as 03/01/2026 the message gives both readings, day first and month first: pick the one
+    the source system writes (never guessed). A Stripe export's dates may have a time
     after the day; a CSV statement's dates are read with the format its `date` statement names.
 
     Wrong (invoices.csv):
         INV-7,acme,03/01/2026,2026-03-31,USD,120.00
 
     gets:
-        invoices.csv:2:12: error[D0204]: bad date '03/01/2026' in column 'issue_date': expected YYYY-MM-DD, a real day; ...
+        invoices.csv:2:12: error[D0204]: bad date '03/01/2026' in column 'issue_date': expected YYYY-MM-DD, a real
+        day; day first, write 2026-01-03; month first, write 2026-03-01
 
     Right:
         INV-7,acme,2026-03-01,2026-03-31,USD,120.00
