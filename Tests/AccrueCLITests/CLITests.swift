@@ -146,6 +146,17 @@ struct CLITests {
     #expect(err.contains("Did you mean 'D03"), "\(err)")  // a code one digit away
   }
 
+  @Test("bad data ends with one hint to accrue explain, not one per row")
+  func badDataNamesExplainOnce() {
+    let root = Self.repoRoot.path
+    let (s, _, err) = Self.run([
+      "plan", "--rules", root + "/rules", "--data", root + "/examples/data/bad/duplicate-id", "--as-of", "2026-03-01",
+    ])
+    #expect(s == 1)
+    let hints = err.split(separator: "\n").filter { $0.contains("accrue explain") }
+    #expect(hints == ["  = help: 'accrue explain D0304' says what a code means and what to write instead"], "\(err)")
+  }
+
   @Test("the same input gives byte-identical output")
   func deterministic() throws {
     let root = Self.repoRoot.appendingPathComponent("rules").path

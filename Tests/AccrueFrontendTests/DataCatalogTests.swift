@@ -1,4 +1,6 @@
 import AccrueDiagnostics
+import AccrueModel
+import AccrueRender
 import Foundation
 import Testing
 
@@ -67,5 +69,18 @@ struct DataCatalogTests {
     }
     // The statements' own checks are warnings (errors with --strict); everything else stops the run.
     #expect(data.filter { $0.severity == .warning }.map(\.id) == ["D0320", "D0321", "D0322", "D0323"])
+  }
+
+  @Test("a list of data issues ends with one hint to accrue explain")
+  func explainHintOnce() {
+    #expect(InvoiceRenderer.explainHint([]) == "")
+    #expect(InvoiceRenderer.issues([]) == "")
+    #expect(
+      InvoiceRenderer.explainHint(["D0203", "D0203", "D0204", "D0305", "D0101"])
+        == "  = help: 'accrue explain D0203' says what a code means and what to write instead (also D0204, D0305, ...)\n")
+    let rows = (1...3).map { DataIssue(code: "D0304", file: "payments.csv", line: $0 + 1, column: 1, message: "duplicate payment id 'P-1'") }
+    let text = InvoiceRenderer.issues(rows)
+    #expect(text.components(separatedBy: "accrue explain").count == 2, "\(text)")
+    #expect(text.hasSuffix("  = help: 'accrue explain D0304' says what a code means and what to write instead\n"))
   }
 }
