@@ -131,7 +131,7 @@ extension DiagnosticCode {
     A required column must have a value in every row (a JSON key must be present and not null), and
     some columns are required with another: a usage `amount` needs its `currency`; a Stripe payout
     needs its `automatic_payout_effective_at`; a statement row needs its date, amount and currency,
-    and exactly one of credit and debit. Nothing is guessed for a missing value.
+    and a credit or a debit (both is D0205). Nothing is guessed for a missing value.
 
     Wrong (invoices.csv: no due date):
         id,customer,issue_date,due_date,currency,amount

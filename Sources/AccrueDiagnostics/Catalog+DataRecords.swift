@@ -156,7 +156,7 @@ extension DiagnosticCode {
   public static let unknownInvoice = DiagnosticCode(
     "D0309", "unknown-invoice", .error, "a promise or payment plan names an invoice the invoices file does not have",
     """
-    promises.csv and payment_plans.csv may name one invoice (by its id or number); empty means all
+    promises.csv and payment_plans.csv may name one invoice by its id; empty means all
     the customer's invoices. An invoice that is not there cannot be paused, so the promise would do
     nothing without anyone knowing.
 
