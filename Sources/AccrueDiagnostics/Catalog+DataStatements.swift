@@ -24,7 +24,7 @@ extension DiagnosticCode {
         :62F:C260331EUR12000,00
 
     gets:
-        warning: statements/2026-03.sta:4:1: D0320: the statement ... does not reconcile: opening 10,000.00 EUR +
+        warning: statements/2026-03.sta:4:1: D0320: the statement STMT-0312 ... does not reconcile: opening 10,000.00 EUR +
         entries 1,200.00 EUR = 11,200.00 EUR, but the closing balance is 12,000.00 EUR (800.00 EUR more): an entry is
         missing from the file or a balance is wrong; ask the bank for the complete statement
 
@@ -89,8 +89,9 @@ extension DiagnosticCode {
 
     gets:
         warning: bank.bai:4:1: D0323: detail type code 850 (account 12345, amount 1,200.00 USD) says neither credit nor
-        debit (BAI2: 100-399 and 920-959 credits, 400-699 and 960-999 debits; ...): the entry is held, not read as a
-        payment (its amount still counts in the control totals); ask the bank which way type code 850 books
+        debit (BAI2: 100-399 and 920-959 credits, 400-699 and 960-999 debits; 800-899 are not assigned): the entry is
+        held, not read as a payment (its amount still counts in the control totals); ask the bank which way type code
+        850 books
 
     Right (a credit the bank defines itself, in the credit range):
         16,195,120000,,,,
