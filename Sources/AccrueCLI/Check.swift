@@ -83,11 +83,11 @@ enum Explain {
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     let key = args.positionals[0]
     if key == "all" {
-      for c in DiagnosticCode.all { io.out("\(c.id)  \(c.severity.rawValue.padding(7))  \(c.name): \(c.title)\n") }
+      for c in (DiagnosticCode.all + DiagnosticCode.withData).sorted() { io.out("\(c.id)  \(c.severity.rawValue.padding(7))  \(c.name): \(c.title)\n") }
       return ExitStatus.success
     }
     guard let c = DiagnosticCode.lookup(key) else {
-      let s = Suggest.closest(to: key.uppercased(), in: DiagnosticCode.all.map(\.id))
+      let s = Suggest.closest(to: key.uppercased(), in: (DiagnosticCode.all + DiagnosticCode.withData).map(\.id))
       io.err("Error: '\(key)' is not a diagnostic code" + (s.map { ". Did you mean '\($0)'?" } ?? "") + "\n  See 'accrue explain all' for the list.\n")
       return ExitStatus.failure
     }

@@ -27,6 +27,6 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable, CustomStringConver
   /// Finds a code by id ("E0402", case-insensitive) or by name ("currency-mismatch").
   public static func lookup(_ key: String) -> DiagnosticCode? {
     let k = key.uppercased()
-    return all.first { $0.id == k || $0.name == key.lowercased() }
+    return (all + withData).first { $0.id == k || $0.name == key.lowercased() }
   }
 }

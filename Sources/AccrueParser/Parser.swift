@@ -309,7 +309,7 @@ public struct Parser {
 
   static let topWords: [Keyword] = [
     .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
-    .plan, .cadence, .match, .statement, .processor, .role, .approval,
+    .plan, .cadence, .match, .statement, .processor, .role, .approval, .dimension, .posting,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -384,6 +384,10 @@ public struct Parser {
       return parseRole().map { .role($0) }
     case .approval:
       return parseApproval().map { .approval($0) }
+    case .dimension:
+      return parseDimension().map { .dimension($0) }
+    case .posting:
+      return parsePosting().map { .posting($0) }
     default:
       return nil
     }
