@@ -163,6 +163,9 @@ enum PlanCommand {
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
       OptionSpec(long: "to", short: nil, value: "date", help: "Forecast: the last day."),
       OptionSpec(long: "coverage", short: nil, value: nil, help: "Also list the rules, tiers and steps that never fired on this data."),
+      OptionSpec(
+        long: "journal", short: nil, value: nil,
+        help: "Show the journal entries the run would post to the general ledger instead (text, JSON, or the CSV table journal_entries; grammar.md §12)."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
     discussion: """
@@ -213,6 +216,7 @@ enum PlanCommand {
       io.err("Error: \(message)\n")
       return ExitStatus.failure
     }
+    if args.flag("journal") { return GeneralLedgerCommands.planJournal(output, inputs: inputs, args: args, io: io) }
     switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts) { io.out($0) }
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))

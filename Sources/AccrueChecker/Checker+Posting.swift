@@ -111,6 +111,8 @@ extension CheckerState {
     case .plan: block = "the posting block of plan '\(c.plan ?? "")'" + (c.charge.map { " charge '\($0)'" } ?? "")
     }
     let isPlan = c.plan != nil
+    var isAll = false
+    if case .all = p.scope { isAll = true }
     var once = Once()
     for item in p.items {
       switch item {
@@ -128,23 +130,23 @@ extension CheckerState {
         checkDimensionValue(d, records: isPlan ? [.customer, .contract] : [.customer])
       case .row(let r):
         guard once.check(r.event.rawValue, r.eventSpan, self, in: block) else { continue }
-        checkPostingRow(r, isPlan: isPlan, block: block)
+        checkPostingRow(r, isPlan: isPlan, isAll: isAll, block: block)
       }
     }
   }
 
-  func checkPostingRow(_ r: PostingRow, isPlan: Bool, block: String) {
+  func checkPostingRow(_ r: PostingRow, isPlan: Bool, isAll: Bool, block: String) {
     if isPlan, !r.event.fromInvoice {
       report(
         .postingScope, "a plan's posting block posts invoice events only; '\(r.event.rawValue)' is cash", at: r.eventSpan,
         help: "state cash events in 'posting { ... }' or in an entity's block: 'posting entity \"E\" { ... }'")
       return
     }
-    if isPlan, r.debit == nil, r.credit == nil, r.dimensions.isEmpty {
+    if !isAll, r.debit == nil, r.credit == nil, r.dimensions.isEmpty {
       report(
         .postingIncomplete, "this row of \(block) overrides nothing", at: r.span,
         help: "name the debit, the credit or dimensions: \(r.event.rawValue) credit \"4010\"")
-    } else if !isPlan, r.debit == nil || r.credit == nil {
+    } else if isAll, r.debit == nil || r.credit == nil {
       let missing = r.debit == nil ? (r.credit == nil ? "the debit and the credit" : "the debit") : "the credit"
       report(
         .postingIncomplete, "the '\(r.event.rawValue)' row of \(block) does not name \(missing)", at: r.span,
@@ -191,6 +193,10 @@ extension CheckerState {
     var covered: Set<PostingEvent> = []
     for p in postings where p.plan == nil {
       for case .row(let r) in p.decl.items where r.debit != nil && r.credit != nil { covered.insert(r.event) }
+    }
+    if let all = postings.first(where: { if case .all = $0.decl.scope { true } else { false } }) {
+      covered = []
+      for case .row(let r) in all.decl.items where r.debit != nil && r.credit != nil { covered.insert(r.event) }
     }
     let missing = PostingEvent.allCases.filter { !covered.contains($0) }
     guard !missing.isEmpty else { return }

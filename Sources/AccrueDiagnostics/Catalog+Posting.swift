@@ -10,9 +10,9 @@ extension DiagnosticCode {
     """
     Every event a run posts is one journal entry whose lines debit one account and credit
     another by the same amount, so the entry always balances. A row of the block for all
-    entities (`posting { ... }`) or of an entity's block (`posting entity "NWDE" { ... }`) is
-    a default and names both accounts. A row of a plan's or a charge's block overrides the
-    default and names the debit, the credit, dimensions with `with`, or several of them.
+    entities (`posting { ... }`) is the default and names both accounts. A row of an entity's
+    block (`posting entity "NWDE" { ... }`), a plan's or a charge's overrides the default and
+    names the debit, the credit, dimensions with `with`, or several of them.
 
     Wrong:
         posting {
@@ -89,9 +89,10 @@ extension DiagnosticCode {
   public static let postingUncovered = DiagnosticCode(
     "W0901", "posting-uncovered", .warning, "an event kind has no posting rule",
     """
-    Once the rules post to the general ledger, every event a run can produce needs a row in the
-    block for all entities or in an entity's block: a run that meets an event without one stops
-    with an error naming it. The warning lists the event kinds without a row.
+    Once the rules post to the general ledger, every event a run can produce needs a row naming
+    both accounts in the block for all entities (without that block, in an entity's block): a
+    run that meets an event without one stops with an error naming it. The warning lists the
+    event kinds without a row.
 
     Wrong:
         posting {
