@@ -106,8 +106,9 @@ let package = Package(
       name: "AccruePostingTests",
       dependencies: [
         "AccruePosting", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueRender", "AccrueChecker", "AccrueParser",
-        "AccrueCompiler", "AccrueDiagnostics", "AccrueTestSupport",
-      ]),
+        "AccrueCompiler", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport",
+      ],
+      exclude: ["Golden"]),
     .testTarget(
       name: "AccrueCLITests",
       dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueLedger", "accrue", "AccrueTestSupport"]),

@@ -22,8 +22,10 @@ public enum Posting {
     for app in output.cash?.applications ?? [] { b.cash(app) }
     var r = b.result
     r.entries.sort { ($0.date, $0.event) < ($1.date, $1.event) }
-    let failures = Set(r.failures)
-    r.failures = failures.sorted { ($0.subject, $0.rule.file, $0.rule.line, $0.rule.column, $0.message) < ($1.subject, $1.rule.file, $1.rule.line, $1.rule.column, $1.message) }
+    // One failure per rule and message (the first event in order names it): a bad value usually fails every event.
+    var seen: Set<String> = []
+    r.failures = r.failures.sorted { ($0.subject, $0.rule.line, $0.rule.column, $0.message) < ($1.subject, $1.rule.line, $1.rule.column, $1.message) }
+      .filter { seen.insert("\($0.rule.file):\($0.rule.line):\($0.rule.column) \($0.message)").inserted }
     return r
   }
 }
