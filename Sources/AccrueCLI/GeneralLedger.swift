@@ -41,8 +41,10 @@ enum GeneralLedgerCommands {
     return (r, chart, rules)
   }
 
-  /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries`.
-  static func planJournal(_ output: RunOutput, inputs: RunInputs, args: ParsedArguments, io: OutputSink) -> Int32 {
+  /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries` (nil
+  /// without --journal: the plan goes on).
+  static func planJournal(_ output: RunOutput, _ inputs: RunInputs, _ args: ParsedArguments, _ io: OutputSink) -> Int32? {
+    guard args.flag("journal") else { return nil }
     guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
       return ExitStatus.failure
     }
@@ -104,3 +106,6 @@ enum GeneralLedgerCommands {
     return true
   }
 }
+
+/// Short for `GeneralLedgerCommands` where commands call it.
+typealias GL = GeneralLedgerCommands

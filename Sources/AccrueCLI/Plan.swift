@@ -197,7 +197,7 @@ enum PlanCommand {
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
-    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
+    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) ?? GL.planJournal(output, inputs, args, io) { return code }
     if let id = args.value("why-not") {
       if inputs.plan.cadences.isEmpty {
         io.err("Error: the rules in \(args.value("rules") ?? "") have no cadence, so no reminder can fire for '\(id)'\n")
@@ -216,7 +216,6 @@ enum PlanCommand {
       io.err("Error: \(message)\n")
       return ExitStatus.failure
     }
-    if args.flag("journal") { return GeneralLedgerCommands.planJournal(output, inputs: inputs, args: args, io: io) }
     switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts) { io.out($0) }
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))

@@ -184,10 +184,8 @@ public enum Decl: Sendable {
   case role(RoleDecl)
   /// `approval NAME ["label"] for SUBJECT { ... }`: an approval rule (§11).
   case approval(ApprovalDecl)
-  /// `dimension NAME ["label"]`: a dimension of the general ledger (§12).
-  case dimension(DimensionDecl)
-  /// `posting [scope] { ... }`: the accounts and dimensions events post to (§12).
-  case posting(PostingDecl)
+  case dimension(DimensionDecl)  // `dimension NAME ["label"]`: a dimension of the general ledger (§12)
+  case posting(PostingDecl)  // `posting [scope] { ... }`: the accounts and dimensions events post to (§12)
 
   /// The declaration's span.
   public var span: Span {
