@@ -190,6 +190,8 @@ extension CheckerState {
   /// W0901: event kinds no default block has a row for.
   func checkPostingCoverage() {
     guard let first = postings.first(where: { $0.plan == nil }) ?? postings.first else { return }
+    // A block that lost a row to a syntax error most likely lost the row the warning would ask for.
+    if postings.contains(where: { incompleteBlocks.contains(Int64($0.decl.span.file.index) << 32 | Int64($0.decl.span.start)) }) { return }
     var covered: Set<PostingEvent> = []
     for p in postings where p.plan == nil {
       for case .row(let r) in p.decl.items where r.debit != nil && r.credit != nil { covered.insert(r.event) }

@@ -108,4 +108,20 @@ extension Parser {
       return expectWord(.cash, after: "'unapplied' (the event is 'unapplied cash')") != nil ? .unappliedCash : nil
     }
   }
+
+  /// A posting block's statement that is no event: the closest event (as written, two or three words), or the list.
+  mutating func unknownPostingEvent(_ t: Token) {
+    let w = text(t)
+    let kinds = PostingEvent.allCases.map(\.rawValue)
+    let firstWords = kinds.map { String($0.split(separator: " ")[0]) } + ["entity", "dimension"]
+    if let s = Suggest.closest(to: w, in: firstWords), let kind = kinds.first(where: { $0.hasPrefix(s + " ") || $0 == s }) ?? Optional(s) {
+      error(
+        .unknownStatement, "unknown event '\(w)' in a posting block", t, help: "did you mean '\(kind)'?",
+        fix: FixIt("replace '\(w)' with '\(s)'", edits: [Edit(span(t), s)]))
+    } else {
+      error(
+        .unknownStatement, "unknown event '\(w)' in a posting block", t,
+        help: "the events are: \(kinds.joined(separator: ", ")) (refunds, returns and revenue recognition do not post yet)")
+    }
+  }
 }

@@ -286,6 +286,7 @@ public struct Parser {
 
   mutating func unknownStatement(_ t: Token, in blockName: String, words: [Keyword]) {
     let article = "aeiou".contains(blockName.first ?? "x") ? "an" : "a"
+    if words == Self.postingWords, t.kind == .identifier { return unknownPostingEvent(t) }
     if t.kind == .identifier {
       let w = text(t)
       if let help = ledgerStatementHelp(t, next: peek()) {
