@@ -44,11 +44,12 @@ enum GeneralLedgerCommands {
   /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries` (nil
   /// without --journal: the plan goes on).
   static func planJournal(_ output: RunOutput, _ inputs: RunInputs, _ args: ParsedArguments, _ io: OutputSink) -> Int32? {
-    guard args.flag("journal") else { return nil }
+    let table = args.value("table") == "journal_entries"
+    guard args.flag("journal") || table else { return nil }
     guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
       return ExitStatus.failure
     }
-    write(r.entries, chart: chart, rules: rules, format: args.value("format") ?? "text", io: io)
+    write(r.entries, chart: chart, rules: rules, format: table ? "csv" : args.value("format") ?? "text", io: io)
     return ExitStatus.success
   }
 

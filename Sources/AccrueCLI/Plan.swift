@@ -156,8 +156,8 @@ enum PlanCommand {
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
       OptionSpec(
         long: "table", short: nil, value: "table",
-        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md).",
-        choices: RunFiles.csvTableNames),
+        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md); journal_entries: the entries the run would post (as --journal).",
+        choices: RunFiles.csvTableNames + ["journal_entries"]),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
@@ -267,6 +267,9 @@ extension PlanCommand {
     guard let table = args.value("table") else { return nil }
     if let f = args.value("format"), f != "csv" {
       return CLI.usageError(UsageError(message: "'--table' picks one CSV table and cannot be combined with '--format \(f)'", command: spec), io: io)
+    }
+    if table == "journal_entries", let only {
+      return CLI.usageError(UsageError(message: "'--table journal_entries' posts the whole run and cannot be combined with '--only \(only.rawValue)'", command: spec), io: io)
     }
     if let only, RunFiles.part(ofTable: table) != only {
       return CLI.usageError(

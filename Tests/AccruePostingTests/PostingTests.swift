@@ -2,6 +2,7 @@ import AccrueCore
 import AccrueModel
 import Foundation
 import Testing
+import AccrueTestSupport
 
 @testable import AccruePosting
 
@@ -143,6 +144,9 @@ struct PostingTests {
       #expect(s == 0, "\(name): \(err)")
       PostingSupport.assertGolden(clean(out), name)
     }
+    // plan's CSV table is the same journal CSV.
+    #expect(PostingSupport.run(["plan", "--table", "journal_entries"] + base).out == PostingSupport.run(["report", "journal", "--format", "csv"] + base).out)
+    #expect(PostingSupport.run(["plan", "--table", "journal_entries", "--only", "invoices"] + base).status == 64)
   }
 
   @Test("the trial balance: debits equal credits in every entity, period and currency; --period keeps one")
@@ -157,6 +161,18 @@ struct PostingTests {
     }
     let (s2, _, err2) = PostingSupport.run(["report", "trial-balance", "--format", "hledger"] + base)
     #expect(s2 == 64 && err2.contains("text or json"))
+  }
+
+  @Test("the journal and the trial balance do not depend on the order of the data's rows (seeded shuffles)", arguments: [7, 8] as [UInt64])
+  func rowOrder(_ seed: UInt64) throws {
+    let dir = TemporaryPaths.url("accrue-posting-shuffled").path
+    try PostingSupport.shuffledCopy(PostingSupport.data, to: dir, seed: seed)
+    for report in [["journal", "--format", "csv"], ["trial-balance"]] {
+      let a = PostingSupport.run(["report"] + report + ["--rules", PostingSupport.rules, "--data", PostingSupport.data] + Self.asOf)
+      let b = PostingSupport.run(["report"] + report + ["--rules", PostingSupport.rules, "--data", dir] + Self.asOf)
+      #expect(a.status == 0 && b.status == 0, "\(b.err)")
+      #expect(a.out == b.out, "\(report[0]) differs with the rows shuffled (seed \(seed))")
+    }
   }
 
   @Test("plan --journal without a chart in the data folder, or rules without posting blocks, says so")

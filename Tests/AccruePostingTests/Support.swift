@@ -45,6 +45,30 @@ enum PostingSupport {
     return dir
   }
 
+  /// Copies a data folder (not bad/) with every CSV's rows shuffled by `seed`, the header first, folders too.
+  static func shuffledCopy(_ from: String, to dir: String, seed: UInt64) throws {
+    try? fm.removeItem(atPath: dir)
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var rng = SplitMix(seed)
+    for name in try fm.contentsOfDirectory(atPath: from).sorted() where name != "bad" {
+      let src = from + "/" + name
+      var isDir: ObjCBool = false
+      _ = fm.fileExists(atPath: src, isDirectory: &isDir)
+      if isDir.boolValue {
+        try shuffledCopy(src, to: dir + "/" + name, seed: rng.next())
+        continue
+      }
+      guard name.hasSuffix(".csv") else {
+        try fm.copyItem(atPath: src, toPath: dir + "/" + name)
+        continue
+      }
+      var lines = try String(contentsOfFile: src, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+      let header = lines.removeFirst()
+      for i in stride(from: lines.count - 1, to: 0, by: -1) { lines.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+      try ([header] + lines).map { $0 + "\n" }.joined().write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+    }
+  }
+
   /// Compares with a golden file, re-recording when RECORD_GOLDEN is set.
   static func assertGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let file = golden.appendingPathComponent(name)
