@@ -71,7 +71,7 @@ let package = Package(
       name: "AccrueRun",
       dependencies: [
         "AccrueCore", "AccrueModel", "AccrueData", "AccrueImport", "AccrueCompiler", "AccrueParallel", "AccrueBilling",
-        "AccrueCash", "AccrueCollections", "AccrueLedger",
+        "AccrueCash", "AccrueCollections", "AccrueLedger", "AccrueApprovals",
       ]),
     // Renderers over model values: diagnostics as text, JSON, GitHub annotations, SARIF; outputs as text, JSON, CSV.
     .target(
@@ -86,7 +86,7 @@ let package = Package(
       name: "AccrueCLI",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
-        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccruePosting",
+        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccrueApprovals", "AccruePosting",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     // For the tests only: temporary folders removed when the test process exits.

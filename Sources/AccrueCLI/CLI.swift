@@ -96,11 +96,19 @@ public enum ExitStatus {
 
 /// The `accrue` command line. Returns the exit status; never calls exit.
 public enum CLI {
+  /// A refused decision's message and that nothing was recorded ("...; nothing was recorded", or in brackets after
+  /// a question).
+  static func refused(_ message: String) -> String {
+    message.hasSuffix("?") ? message + " (nothing was recorded)" : message + "; nothing was recorded"
+  }
+
   static let version = DiagnosticRenderer.toolVersion
 
   static let commands: [CommandSpec] = [
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
-    LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec,
+    LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec, ApprovalsCommand.spec, ApproveCommand.spec(true),
+    HoldCommands.dispute, HoldCommands.promise, HoldCommands.plan,
+    ApproveCommand.spec(false),
   ]
 
   static var rootHelp: String {
@@ -169,8 +177,14 @@ public enum CLI {
     case CompileCommand.spec.name: return CompileCommand.run(parsed, io: io)
     case LedgerCommand.spec.name: return LedgerCommand.run(parsed, io: io)
     case ResolveCommand.spec.name: return ResolveCommand.run(parsed, io: io)
+    case HoldCommands.dispute.name: return HoldCommands.run(HoldCommands.dispute, parsed, io: io)
+    case HoldCommands.promise.name: return HoldCommands.run(HoldCommands.promise, parsed, io: io)
+    case HoldCommands.plan.name: return HoldCommands.run(HoldCommands.plan, parsed, io: io)
     case AuditCommand.spec.name: return AuditCommand.run(parsed, io: io)
     case ExceptionsCommand.spec.name: return ExceptionsCommand.run(parsed, io: io)
+    case ApprovalsCommand.spec.name: return ApprovalsCommand.run(parsed, io: io)
+    case "approve": return ApproveCommand.run(parsed, approve: true, io: io)
+    case "reject": return ApproveCommand.run(parsed, approve: false, io: io)
     default: return ExitStatus.failure
     }
   }

@@ -71,7 +71,8 @@ enum GeneralLedgerCommands {
     case .failure(let e): return e.code
     case .success(let i): inputs = i
     }
-    let output = Produce.run(plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal)
+    let output = Produce.run(
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal, holdForApproval: true)
     if !output.issues.isEmpty, let code = RunInputs.handleIssues(output.issues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
     guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {

@@ -192,7 +192,7 @@ enum PlanCommand {
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
       only: only,
-      explanations: args.value("explain") != nil || args.value("format") == "json")
+      explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
@@ -217,13 +217,13 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts) { io.out($0) }
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, io.out)
     case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
       ) { io.out($0) }
-      if let p = output.payouts, args.value("explain") == nil { io.out(PayoutRenderer.text(p)) }
+      if args.value("explain") == nil { textTail(output, asOf: inputs.asOf, io: io) }
     }
     if args.flag("coverage") {
       let cov = Coverage.compute(plan: inputs.plan, billing: result, collections: collections, cash: cash)
@@ -259,6 +259,12 @@ enum PlanCommand {
 }
 
 extension PlanCommand {
+  /// After the run's documents, reminders and matches: the payouts tied out, and the documents held for approval.
+  static func textTail(_ output: RunOutput, asOf: CivilDate, io: OutputSink) {
+    if let p = output.payouts { io.out(PayoutRenderer.text(p)) }
+    io.out(ApprovalRenderer.held(output.held, asOf: asOf, approvedIssued: output.approvedIssued))
+  }
+
   /// The output format: `--format`, else csv with `--table`, else text.
   static func format(_ args: ParsedArguments) -> String { args.value("format") ?? (args.value("table") != nil ? "csv" : "text") }
 
@@ -318,7 +324,7 @@ enum ApplyCommand {
     let journal = inputs.journal ?? Journal()
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
-      only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true)
+      only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
@@ -341,6 +347,7 @@ enum ApplyCommand {
     } else {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
+    io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued))
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
     }

@@ -88,9 +88,10 @@ enum Report {
       guard let p = RulesStage.compile(rules, io: io) else { return ExitStatus.failure }
       plan = p
     }
-    let data = Dataset.loadReceivables(
+    var data = Dataset.loadReceivables(
       folder: dir, payments: journal != nil, ledger: journal?.receivables ?? [],
       ledgerPath: (args.value("state") ?? "") + "/" + LedgerStore.fileName, plan: plan)
+    if let journal { data.recordDisputes(journal, asOf: asOf) }
     if !data.issues.isEmpty {
       io.err(InvoiceRenderer.issues(data.issues))
       io.err("Error: \(data.issues.count) bad data row\(data.issues.count == 1 ? "" : "s"); no report was made\n")

@@ -11,7 +11,7 @@ enum ResolveCommand {
   static let spec = CommandSpec(
     name: "resolve",
     abstract: "Record a person's decision on a payment: confirm a suggestion, apply it to invoices, reverse, refund, or mark it not ours.",
-    arguments: [("payment", "The payment's key, payment:ID."), ("invoice=amount", "With no action flag: the invoices it pays, each INVOICE=AMOUNT (or INVOICE for all it has open).")],
+    arguments: [("payment", "The payment's key, payment:ID."), ("invoice=amount", "With no action flag: the invoices it pays, each INVOICE=AMOUNT (or INVOICE: all it has open, or what is left of the payment when that is less).")],
     variadic: true, minPositionals: 1, maxPositionals: 1000,
     options: RunInputs.options.filter { ["rules", "data", "as-of", "strict"].contains($0.long) } + [
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger records the payment (required)."),
@@ -53,12 +53,17 @@ enum ResolveCommand {
     let request = ResolutionRequest(payment: args.positionals[0], action: action, by: by, note: args.value("note") ?? "")
     do throws(JournalError) {
       let r = try Decide.resolve(
-        request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601))
+        request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601),
+        fault: FaultInjection.hook())
+      if r.unchanged {
+        io.out("Nothing new: \(r.decision.subject)'s posting in force (\(r.posting.key)) is already what was asked; nothing was recorded\n")
+        return ExitStatus.success
+      }
       io.out("Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.subject) \(r.decision.summary)\n")
       io.out("  its posting is \(r.posting.key), in \(state)/\(LedgerStore.fileName)\n")
       return ExitStatus.success
     } catch {
-      io.err("Error: \(error.message); nothing was recorded\n")
+      io.err("Error: \(CLI.refused(error.message))\n")
       return ExitStatus.failure
     }
   }

@@ -53,7 +53,7 @@ extension CheckerState {
   // MARK: - Currencies
 
   /// The customer fields worked out from its open invoices (by dunning only).
-  static let customerTotals: Set<String> = ["balance", "overdue_balance", "overdue_count", "oldest_overdue_days"]
+  static let customerTotals: Set<String> = ["balance", "overdue_balance", "overdue_count", "oldest_overdue_days", "broken_promises"]
 
   /// A list of amounts in two or more currencies, each once: amounts per currency (nil: an ordinary list).
   func perCurrency(_ items: [Expr], _ types: [ValueType]) -> ValueType? {

@@ -158,6 +158,7 @@ public enum Schema {
       ("overdue_balance", money, "balance of overdue invoices (disputed amounts excluded)"),
       ("overdue_count", .number, "number of overdue invoices"),
       ("oldest_overdue_days", .days, "days overdue of the oldest overdue invoice"),
+      ("broken_promises", .number, "promises to pay whose date passed with an invoice they cover still open"),
       ("first_invoice", .bool, "approvals only: the ledger and the invoices file hold no earlier invoice of the customer"),
     ],
     .contract: [

@@ -79,6 +79,9 @@ struct CollectionsRun {
   let creditHoldSlot: Int?
   /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
   let totalSlots: (balance: Int?, overdue: Int?, count: Int?, oldest: Int?)
+  /// Slot of `customer.broken_promises`, and the count for the customer being worked on.
+  let brokenPromisesSlot: Int?
+  var brokenPromises = 0
   /// Slots of the customer's own addresses: billing e-mail then e-mail, and phone.
   let emailSlots: [Int]
   let phoneSlots: [Int]
@@ -121,6 +124,7 @@ struct CollectionsRun {
     totalSlots = (
       customerSlots["balance"], customerSlots["overdue_balance"], customerSlots["overdue_count"], customerSlots["oldest_overdue_days"]
     )
+    brokenPromisesSlot = customerSlots["broken_promises"]
     let fields = customerSlots
     emailSlots = ["billing_email", "email"].compactMap { fields[$0] }
     phoneSlots = ["phone"].compactMap { fields[$0] }

@@ -109,6 +109,13 @@ extension CollectionsRun {
   /// The customer's totals per currency of its open invoices (`list`): an invoice sees those of its own currency.
   mutating func addUpTotals(_ list: [Int32]) {
     totals.removeAll(keepingCapacity: true)
+    // Promises to pay whose date passed with an invoice they cover still open (`customer.broken_promises`).
+    brokenPromises = 0
+    if brokenPromisesSlot != nil, let first = list.first {
+      for pk in promisesOf[invoices[Int(first)].customer] ?? [] where data.collections.promises[pk].promisedDate < asOf {
+        if list.contains(where: { covers(data.collections.promises[pk].invoice, Int($0)) }) { brokenPromises += 1 }
+      }
+    }
     for i in list {
       let cur = invoices[Int(i)].currency
       let k = totals.firstIndex { $0.currency == cur } ?? {
@@ -137,6 +144,7 @@ extension CollectionsRun {
     set(totalSlots.overdue, .money(t.overdue, currency))
     set(totalSlots.count, .number(Fixed(t.count)))
     set(totalSlots.oldest, .days(Int64(t.oldest)))
+    set(brokenPromisesSlot, .number(Fixed(brokenPromises)))
     for k in appliesCache.indices {
       appliesCache[k] = -2
       pauseCache[k] = -2

@@ -168,6 +168,48 @@ extension DiagnosticCode {
         invoice line debit "1200" credit "4000" with department "SALES"
     """)
 
+  // MARK: - The chart's files (data codes, D09xx)
+
+  public static let badChartOfAccounts = DiagnosticCode(
+    "D0901", "bad-chart-of-accounts", .error, "a row of chart_of_accounts.csv cannot be used",
+    """
+    The chart of accounts (docs/data.md) has a header with account, name and type (dimensions and
+    active optional), one account per row: a number once, a type among asset, liability, equity,
+    revenue and expense, active true or false, and required dimensions that have a file in
+    dimensions/ (or entity). A chart with such a row posts nothing: check --data, plan --journal
+    and the journal reports stop before anything posts.
+
+    Wrong (chart_of_accounts.csv):
+        account,name,type,dimensions,active
+        4000,Subscription revenue,income,department,true
+
+    gets:
+        chart_of_accounts.csv:2:3: error[D0901]: 'income' is not an account type: write asset, liability, equity, revenue or expense
+
+    Right:
+        4000,Subscription revenue,revenue,department,true
+    """)
+
+  public static let badDimensionFile = DiagnosticCode(
+    "D0902", "bad-dimension-file", .error, "a dimension's file in dimensions/ cannot be used",
+    """
+    Each file dimensions/NAME.csv lists the allowed values of the dimension NAME: a header with
+    value (name and active optional), each value once, active true or false. A file with such a
+    row posts nothing: check --data, plan --journal and the journal reports stop first.
+
+    Wrong (dimensions/department.csv):
+        value,name,active
+        SALES,Sales,true
+        SALES,Sales (duplicate),true
+
+    gets:
+        dimensions/department.csv:3:1: error[D0902]: the value 'SALES' is listed twice
+
+    Right:
+        value,name,active
+        SALES,Sales,true
+    """)
+
   /// The codes `accrue check --data DIR` adds (the chart of accounts and the dimensions' values).
   public static let withData: [DiagnosticCode] = [unknownAccount, inactiveAccount, unknownDimensionValue, missingDimension]
 }

@@ -5,14 +5,22 @@ import AccrueModel
 /// through crashes, but nothing tells it a byte changed on disk or by hand. The checksum (CRC-32) covers what
 /// later runs rely on: the run (number, date, folder), its items (kind, key, date, customer; a reminder's
 /// cadence, step, contact and invoices; a payment's rule, status, amount, rests and settlements) and its
-/// documents (key, number, kind, customer, contract, currency, dates, total), each field fed with its length so
-/// that no two different runs read the same.
+/// documents (key, number, kind, customer, contract, currency, dates, total), a decision's fields, the approval
+/// requests it recorded and what its decision did to one, each field fed with its length so that no two different
+/// runs read the same.
 enum LedgerChecksum {
-  static func of(run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil) -> String {
+  static func of(
+    run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
+    approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil, hold: CollectionHold? = nil
+  ) -> String {
     var c = Running()
     c.add(run)
     c.add(asOf)
     c.add(folder)
+    if let h = hold {
+      for f in [h.kind.rawValue, h.customer, h.invoice, h.amount.map { "\($0.amount) \($0.currency.code)" } ?? "", h.start?.description ?? "",
+                h.end?.description ?? "", h.state, h.planID] { c.add(f) }
+    }
     // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
     if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }
     for i in items {
@@ -47,6 +55,9 @@ enum LedgerChecksum {
         if let t = p.trace { for f in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount] { c.add(f) } }
         if p.refunded != .zero { c.add(p.refunded) }
         if let old = p.supersedes { c.add(old) }
+        if !(p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty) {
+          for f in [p.queue, p.reason] + p.candidates { c.add(f) }
+        }
       case .payout(let p):
         for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
         // Its credit when it is not its key (schema version 3; a version 2 row was keyed by its credit).
@@ -62,7 +73,34 @@ enum LedgerChecksum {
       c.add(d.dueDate)
       c.add(d.total)
     }
+    approvalsFed(&c, approvals, act)
     return CRC32.hex(c.value)
+  }
+
+  /// Feeds a run's approval requests and what its decision did to one (schema version 5).
+  static func approvalsFed(_ c: inout Running, _ approvals: [ApprovalRequest], _ act: ApprovalAct?) {
+    // (Approval requests and acts, schema version 5: fed only when there are some.)
+    for q in approvals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      for f in [q.key, q.document, q.kind.rawValue, q.customer, q.currency.code, q.fingerprint, q.supersedes ?? ""] { c.add(f) }
+      c.add(q.total)
+      c.add(q.issueDate)
+      c.add(q.routes.count)
+      for x in q.routes {
+        for f in [x.rule, x.label, x.source, x.escalatesTo ?? "", x.escalatesOn?.description ?? ""] { c.add(f) }
+        c.add(x.chain.count)
+        for role in x.chain { c.add(role) }
+      }
+    }
+    if let act {
+      c.add(act.request)
+      c.add(act.role)
+      c.add(act.steps.count)
+      for s in act.steps.sorted(by: { $0.rule.utf8.lexicographicallyPrecedes($1.rule.utf8) }) {
+        c.add(s.rule)
+        c.add(s.step)
+        c.add(s.nextEscalatesOn?.description ?? "")
+      }
+    }
   }
 
   /// A CRC-32 fed field by field, without building the text it covers.

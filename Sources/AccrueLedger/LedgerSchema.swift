@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 4
+  static let version = 7
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -202,6 +202,77 @@ enum LedgerSchema {
     CREATE INDEX decisions_subject ON decisions(subject);
     """
 
+  /// Version 5: documents held for approval (grammar.md §11). `approval_requests`: each document put up for
+  /// approval with one content (`fingerprint`), asked once by the run that first computed it (a document whose
+  /// content changed is a new request, `supersedes` naming the one before); `approval_routes`: the rules that ask,
+  /// with their chains; `approval_decisions`: what an approval or a rejection (a `decisions` row of its run) did:
+  /// the role decided as, and `approval_steps` the chains' steps it approved with the day each next step escalates.
+  static let v5 = """
+    CREATE TABLE approval_requests (
+      key TEXT PRIMARY KEY,
+      document TEXT NOT NULL,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      kind TEXT NOT NULL CHECK (kind IN ('invoice', 'debit_note')),
+      as_of TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      total INTEGER NOT NULL,
+      issue_date TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      supersedes TEXT UNIQUE REFERENCES approval_requests(key),
+      UNIQUE (document, fingerprint)
+    ) WITHOUT ROWID;
+    CREATE INDEX approval_requests_run ON approval_requests(run);
+    CREATE TABLE approval_routes (
+      request TEXT NOT NULL REFERENCES approval_requests(key),
+      position INTEGER NOT NULL,
+      rule TEXT NOT NULL,
+      label TEXT NOT NULL,
+      source TEXT NOT NULL,
+      chain TEXT NOT NULL,
+      escalates_to TEXT,
+      escalates_on TEXT,
+      PRIMARY KEY (request, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE approval_decisions (
+      run INTEGER PRIMARY KEY REFERENCES decisions(run),
+      request TEXT NOT NULL REFERENCES approval_requests(key),
+      role TEXT NOT NULL
+    );
+    CREATE TABLE approval_steps (
+      run INTEGER NOT NULL REFERENCES approval_decisions(run),
+      rule TEXT NOT NULL,
+      step INTEGER NOT NULL CHECK (step >= 0),
+      next_escalates_on TEXT,
+      PRIMARY KEY (run, rule)
+    ) WITHOUT ROWID;
+    """
+
+  /// Version 6: why a payment waits for a person (`payments.queue`, `reason`, `candidates`: a JSON array of invoice
+  /// ids), for `accrue exceptions` and the audit trail; NULL for a payment recorded before.
+  static let v6 = """
+    ALTER TABLE payments ADD COLUMN queue TEXT;
+    ALTER TABLE payments ADD COLUMN reason TEXT;
+    ALTER TABLE payments ADD COLUMN candidates TEXT;
+    """
+
+  /// Version 7: disputes, promises to pay and payment plans people record (`collection_holds`, one per decision run).
+  static let v7 = """
+    CREATE TABLE collection_holds (
+      run INTEGER PRIMARY KEY REFERENCES runs(run),
+      kind TEXT NOT NULL CHECK (kind IN ('dispute', 'promise', 'payment_plan')),
+      customer TEXT NOT NULL,
+      invoice TEXT NOT NULL,
+      currency TEXT,
+      amount INTEGER CHECK (amount >= 0),
+      start_date TEXT,
+      end_date TEXT,
+      state TEXT NOT NULL,
+      plan_id TEXT NOT NULL
+    );
+    CREATE INDEX collection_holds_customer ON collection_holds(customer, kind);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -226,6 +297,9 @@ enum LedgerSchema {
         if current <= 1 { try db.execute(v2) }
         if current <= 2 { try db.execute(v3) }
         if current <= 3 { try db.execute(v4) }
+        if current <= 4 { try db.execute(v5) }
+        if current <= 5 { try db.execute(v6) }
+        if current <= 6 { try db.execute(v7) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

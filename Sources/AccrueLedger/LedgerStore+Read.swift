@@ -39,18 +39,23 @@ extension LedgerStore {
     // Version 4: refunds and superseded postings.
     let revised = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'supersedes'").isEmpty
     let revisionColumns = revised ? ", refunded, supersedes" : ", 0, NULL"
-    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns) FROM payments") {
+    // Version 6: why a payment waits.
+    let why = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'queue'").isEmpty
+    let whyColumns = why ? ", queue, reason, candidates" : ", NULL, NULL, NULL"
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns)\(whyColumns) FROM payments") {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
     let payouts = try recordedPayouts()
     let decided = try decisions()
+    let held = try holds()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
     for r in try db.query("SELECT run, as_of, folder, checksum, recorded_at FROM runs ORDER BY run") {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
+      runs[n]?.hold = held[n]
       runs[n]?.recordedAt = r[4].text ?? ""
       order.append(n)
       checksums[n] = r[3].text ?? ""
@@ -80,17 +85,12 @@ extension LedgerStore {
       }
       runs[run]?.items.append(item)
     }
-    j.runs = order.compactMap { runs[$0] }
+    j.runs = try withApprovals(order.compactMap { runs[$0] })
     j.receivables = try receivables()
     try check(j, checksums)
     j.fees = try fees()
     for r in try db.query("SELECT scope, last FROM sequences") { j.sequences[r[0].text ?? ""] = Int(r[1].integer ?? 0) }
-    // A ledger of version 2 or earlier (read before its migration): every run was computed returns last.
-    if let from = try db.query("SELECT value FROM meta WHERE key = 'returns_first_from_run'").first?.first?.text.flatMap({ Int($0) }) {
-      j.returnsFirstFrom = from
-    } else if try schemaVersion() < 3 {
-      j.returnsFirstFrom = Int.max
-    }
+    j.returnsFirstFrom = try returnsFirstFrom()
     return j
   }
 
@@ -110,10 +110,58 @@ extension LedgerStore {
       if let code = r[3].text, let c = Currency.lookup(code) { p.refunded = Fixed(minorUnits: r[12].integer ?? 0, exponent: c.minorUnits) }
       p.supersedes = r[13].text
     }
+    if let r, r.count >= 17 {
+      p.queue = r[14].text ?? ""
+      p.reason = r[15].text ?? ""
+      p.candidates = r[16].text.flatMap(JSONText.strings) ?? []
+    }
     return p
   }
 
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5).
+  private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
+    let (asked, acts) = try approvals()
+    if asked.isEmpty && acts.isEmpty { return runs }
+    var out = runs
+    for k in out.indices {
+      out[k].approvalRequests = asked[out[k].number] ?? []
+      out[k].approvalAct = acts[out[k].number]
+    }
+    return out
+  }
+
   /// People's decisions, by their run (none before schema version 4).
+  /// The first run that undid its returns before matching (`Journal.returnsFirstFrom`); a ledger of version 2 or
+  /// earlier (read before its migration): every run was computed returns last.
+  private func returnsFirstFrom() throws -> Int {
+    if let from = try db.query("SELECT value FROM meta WHERE key = 'returns_first_from_run'").first?.first?.text.flatMap({ Int($0) }) {
+      return from
+    }
+    return try schemaVersion() < 3 ? Int.max : 1
+  }
+
+  /// Disputes, promises and payment plans people recorded, by their run (none before schema version 7).
+  private func holds() throws -> [Int: CollectionHold] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'collection_holds'").isEmpty else { return [:] }
+    var out: [Int: CollectionHold] = [:]
+    let q = "SELECT run, kind, customer, invoice, currency, amount, start_date, end_date, state, plan_id FROM collection_holds"
+    for r in try db.query(q) {
+      let run = Int(r[0].integer ?? 0)
+      guard let kind = CollectionHold.Kind(rawValue: r[1].text ?? "") else {
+        throw JournalError(message: "\(path): run \(run) records a hold of a kind this Accrue does not know (\(r[1].text ?? "")); use a newer Accrue")
+      }
+      var amount: Money?
+      if let code = r[4].text {
+        guard let c = Currency.lookup(code) else { throw JournalError(message: "\(path): run \(run) records an unknown currency \(code)") }
+        amount = Money(amount: Fixed(minorUnits: r[5].integer ?? 0, exponent: c.minorUnits), currency: c)
+      }
+      out[run] = CollectionHold(
+        kind: kind, customer: r[2].text ?? "", invoice: r[3].text ?? "", amount: amount, start: r[6].text.flatMap(CivilDate.parse),
+        end: r[7].text.flatMap(CivilDate.parse), state: r[8].text ?? "", planID: r[9].text ?? "")
+    }
+    return out
+  }
+
   private func decisions() throws -> [Int: Decision] {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").isEmpty else { return [:] }
     var out: [Int: Decision] = [:]
@@ -196,7 +244,8 @@ extension LedgerStore {
     }
     for run in j.runs {
       let sum = LedgerChecksum.of(
-        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision)
+        run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

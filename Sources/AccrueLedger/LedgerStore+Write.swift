@@ -22,6 +22,12 @@ public struct LedgerRecord: Sendable {
   public var recordedAt: String
   /// The person's decision this run records (nil: a run of `apply`).
   public var decision: Decision?
+  /// The dispute, promise or payment plan the decision records.
+  public var hold: CollectionHold?
+  /// Documents this run held for approval (grammar.md §11), each asked once.
+  public var approvalRequests: [ApprovalRequest] = []
+  /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
+  public var approvalAct: ApprovalAct?
 
   public init(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [PlannedInvoice] = [], fees: [LedgerFee] = [],
@@ -54,14 +60,16 @@ extension LedgerStore {
         .integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt),
         .text(
           LedgerChecksum.of(
-            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision)),
+            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
+            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
     let payment = try db.prepare(
       """
       INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
-        payer_account, refunded, supersedes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+        payer_account, refunded, supersedes, queue, reason, candidates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+        ?15, ?16, ?17)
       """)
     let application = try db.prepare(
       """
@@ -88,7 +96,9 @@ extension LedgerStore {
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
         ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
-          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null])
+          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
+          + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
+            ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
         for (k, s) in p.settlements.enumerated() {
           func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
           try application.run([
@@ -100,6 +110,7 @@ extension LedgerStore {
     }
     try writeDocuments(r)
     try writeDecision(r)
+    try writeApprovals(r)
     try writeReturns(r)
     try writePayouts(r)
     try writeFees(r)
@@ -152,8 +163,24 @@ extension LedgerStore {
     }
   }
 
+  /// The dispute, promise or payment plan the run's decision records, if any.
+  func writeHold(_ r: LedgerRecord) throws {
+    guard let h = r.hold else { return }
+    let amount: SQLValue = try h.amount.map { .integer(try Self.minor($0.amount, $0.currency, "the \(h.kind.rawValue)")) } ?? .null
+    try db.run(
+      """
+      INSERT INTO collection_holds (run, kind, customer, invoice, currency, amount, start_date, end_date, state, plan_id)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+      """,
+      [
+        .integer(Int64(r.run)), .text(h.kind.rawValue), .text(h.customer), .text(h.invoice), h.amount.map { .text($0.currency.code) } ?? .null, amount,
+        h.start.map { .text($0.description) } ?? .null, h.end.map { .text($0.description) } ?? .null, .text(h.state), .text(h.planID),
+      ])
+  }
+
   /// The person's decision the run records, if it is one.
   func writeDecision(_ r: LedgerRecord) throws {
+    try writeHold(r)
     guard let d = r.decision else { return }
     try db.run(
       "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

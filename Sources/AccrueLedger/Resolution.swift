@@ -16,7 +16,8 @@ public struct ResolutionRequest: Sendable {
   public enum Action: Sendable {
     /// Post a suggested match as it was suggested.
     case confirm
-    /// Pay the invoices named, each the amount given (nil: all it has open); `writeOffShort`: write off what each
+    /// Pay the invoices named, each the amount given (nil: all it has open, or what is left of the payment when that
+    /// is less); `writeOffShort`: write off what each
     /// invoice still has open after it; `rest`: what happens to what is left of the payment (nil: nothing may be).
     case apply([(invoice: String, amount: Fixed?)], writeOffShort: Bool, rest: Rest?)
     /// Not a customer's payment.
@@ -125,7 +126,8 @@ public enum Resolution {
     if current.key != PostedPayment.baseKey(current.key) || current.status != nil {
       summary += "; replaces its posting \(current.key) (\(current.status?.rawValue ?? "unknown")\(current.rule.isEmpty ? "" : ", rule \(current.rule)"))"
     }
-    let asked = current.rule.isEmpty || current.rule == "decision" ? "status \(current.status?.rawValue ?? "unknown")" : "rule \(current.rule)"
+    var asked = current.rule.isEmpty || current.rule == "decision" ? "status \(current.status?.rawValue ?? "unknown")" : "rule \(current.rule)"
+    if !current.queue.isEmpty { asked += ", queue \(current.queue)" + (current.reason.isEmpty ? "" : ": \(current.reason)") }
     let customer = next.customer.isEmpty ? current.customer : next.customer
     return .success(
       (next, Decision(kind: kind, subject: PostedPayment.baseKey(key), by: request.by, note: request.note, summary: summary, customer: customer, askedBy: asked)))
@@ -144,6 +146,12 @@ public enum Resolution {
     }
     if let back = journal.paymentReturns.first(where: { $0.original == current.key || $0.original == PostedPayment.baseKey(key) }) {
       return .failure(ResolutionError("payment \(key) was returned by the bank on \(back.date) (\(ReturnReason.describe(back.reason))): there is nothing left of it to resolve"))
+    }
+    if journal.recordedPayouts.contains(where: { $0.credit == PostedPayment.baseKey(key) }) {
+      return .failure(ResolutionError("\(key) is the bank credit of a processor's payout (its charges paid the invoices): it is not a customer's payment to resolve"))
+    }
+    if let m = current.amount, m.amount < .zero {
+      return .failure(ResolutionError("\(key) takes money back (a return or reversal): a later apply links it to the payment it returns once that is in the data; it is not resolved here"))
     }
     if let why = creditUsed(current, journal: journal) { return .failure(ResolutionError(why)) }
     if current.refunded > .zero {
@@ -188,7 +196,9 @@ public enum Resolution {
       let mine = current.status?.postsAllocations == true ? current.settlements.filter { $0.invoice == inv.id }.reduce(Fixed.zero) { $0.adding($1.settled) ?? $0 } : .zero
       let paidBefore = max(inv.paid.subtracting(mine) ?? inv.paid, .zero)
       let open = OpenInvoice.open(inv.amount, paid: paidBefore)
-      let pay = amount ?? open
+      // Without an amount: all it has open, or what is left of the payment when that is less (a short payment).
+      let left = money.amount.subtracting(total) ?? .zero
+      let pay = amount ?? min(open, left)
       guard pay > .zero, Fixed(minorUnits: pay.toMinorUnits(exponent: places, .down) ?? 0, exponent: places) == pay else {
         return .failure(ResolutionError("\(inv.id)=\(pay): an amount above zero with at most \(places) decimals"))
       }

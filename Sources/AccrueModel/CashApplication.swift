@@ -166,6 +166,12 @@ public struct CashApplication: Sendable {
     p.credit = credit
     p.overpaymentWrittenOff = writeOff
     p.unapplied = unapplied
+    // Why it waits for a person, when it does (suggested, held, unapplied).
+    if status != .applied {
+      p.queue = queue ?? (status == .unapplied ? "unapplied" : "")
+      p.reason = reason ?? ""
+      p.candidates = status == .suggested ? [] : suggestions
+    }
     return .cashApplication(p)
   }
 

@@ -16,10 +16,24 @@ public struct Decision: Sendable, Hashable {
     case reverse
     /// A payment (or its rest) refunded to the payer.
     case refund
+    /// A step (or steps) of the approval chains of a document held for approval, approved (`accrue approve`).
+    case approve
+    /// A document held for approval, rejected: never issued with that content (`accrue reject`).
+    case reject
+    /// An invoice disputed (or its disputed amount changed): that amount is left out of dunning.
+    case dispute
+    /// A dispute closed: the whole invoice is dunned again.
+    case disputeClosed = "dispute-closed"
+    /// A promise to pay by a date: dunning waits for it; broken when the date passes unpaid.
+    case promise
+    /// A payment plan agreed: dunning pauses while it is active.
+    case paymentPlan = "payment-plan"
+    /// A payment plan ended: completed or broken.
+    case paymentPlanEnded = "payment-plan-ended"
   }
 
   public var kind: Kind
-  /// The item decided on (`payment:ID`).
+  /// The item decided on (`payment:ID`, or the key of a document held for approval).
   public var subject: String
   /// Who decided (as given: a name or an e-mail address).
   public var by: String

@@ -123,6 +123,11 @@ public struct PostedPayment: Sendable, Hashable {
   public var trace: PaymentTrace?
   /// What it refunded to the payer (a person's decision: `accrue resolve --refund`).
   public var refunded: Fixed = .zero
+  /// Why it waits for a person (schema version 6; empty for an applied payment): the exceptions queue, the reason
+  /// in words, and the invoices proposed (a held payment's candidates; a suggestion's are its settlements).
+  public var queue = ""
+  public var reason = ""
+  public var candidates: [String] = []
   /// The posting of the same payment this one replaces (a person's decision: a resolution, a reversal), whose
   /// settlements no longer count and whose credit and unapplied rest are gone: its key (`payment:ID`, or
   /// `payment:ID@N` for an earlier revision). Nil for the payment's first posting.
@@ -180,8 +185,14 @@ public struct JournalRun: Sendable {
   public var items: [JournalItem]
   /// The person's decision this run records (`accrue resolve`, ...); nil for a run of `apply`.
   public var decision: Decision?
+  /// A dispute, promise or payment plan the decision records (`accrue dispute`, `promise`, `payment-plan`).
+  public var hold: CollectionHold?
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
+  /// The approval requests this run recorded (documents it held for approval).
+  public var approvalRequests: [ApprovalRequest] = []
+  /// What its decision did to an approval request (an approval or a rejection), if it is one.
+  public var approvalAct: ApprovalAct?
 
   public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem], decision: Decision? = nil) {
     self.number = number

@@ -18,6 +18,13 @@ public struct RunOutput: Sendable {
   public var numbers: [(scope: String, sequence: Int, document: String)] = []
   /// Processors' payouts tied out to the bank (when the data folder has `processors/` and matches are shown).
   public var payouts: PayoutResult? = nil
+  /// Documents computed and not issued: waiting for approval (grammar.md §11), or rejected.
+  public var held: [HeldDocument] = []
+  /// Documents issued by this run that people approved (their request's key, by document key).
+  public var approvedIssued: [String: String] = [:]
+
+  /// The approval requests this run asks for (recorded by `apply`, once).
+  public var newApprovalRequests: [ApprovalRequest] { held.filter { $0.status == .asked || $0.status == .askedAgain }.map(\.request) }
 
   public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
     self.billing = billing

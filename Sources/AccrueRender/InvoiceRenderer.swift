@@ -110,9 +110,15 @@ public enum InvoiceRenderer {
   /// of many invoices never holds its whole output in memory.
   public static func writeJSON(
     _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, payouts: PayoutResult? = nil,
-    _ out: (String) -> Void
+    held: [HeldDocument] = [], _ out: (String) -> Void
   ) {
     guard case .object(var fields) = json(r, invoices: []) else { return }
+    if !held.isEmpty {
+      // Documents held for approval (not issued, not numbered) go after the invoices.
+      let summary = fields.removeLast()
+      fields.append(("waiting_for_approval", ApprovalRenderer.heldJSON(held)))
+      fields.append(summary)
+    }
     if let p = payouts {
       // Payouts and processor deposits go before the summary.
       let summary = fields.removeLast()
@@ -340,7 +346,18 @@ public enum InvoiceRenderer {
       var s = "\(i.file):\(i.line):\(i.column): error[\(i.code)]: \(i.message)\n"
       if !i.record.isEmpty { s += "  | \(i.record)\n" }
       return s
-    }.joined()
+    }.joined() + explainHint(list.map(\.code))
+  }
+
+  /// One line after a list of data issues (never one per row): the command that explains their codes, the first
+  /// code named and at most two more, in the order they came. Empty for an empty list.
+  public static func explainHint(_ codes: [String]) -> String {
+    var seen: [String] = []
+    for c in codes where !seen.contains(c) { seen.append(c) }
+    guard let first = seen.first else { return "" }
+    let more = seen.dropFirst().prefix(2).joined(separator: ", ") + (seen.count > 3 ? ", ..." : "")
+    return "  = help: 'accrue explain \(first)' says what a code means and what to write instead"
+      + (more.isEmpty ? "" : " (also \(more))") + "\n"
   }
 }
 

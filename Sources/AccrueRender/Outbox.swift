@@ -6,7 +6,8 @@ import AccrueModel
 /// sends each id once). Accrue itself sends nothing over the network.
 /// - `outbox-email.jsonl`, `outbox-letter.jsonl`, `outbox-sms.jsonl`: the reminders' messages to customers;
 /// - `outbox-task.jsonl`: work for people: the reminders' tasks and escalations (and the proposals and hand-overs
-///   they make), and each payment held for review or left unapplied;
+///   they make), each approval the run asks for (to the first role of each chain), and each payment held for
+///   review or left unapplied;
 /// - `outbox-chat.jsonl`: the same work as chat webhook payloads (`payload` is posted as it is; `queue` says to
 ///   which channel, a mapping the delivery system keeps).
 public enum Outbox {
@@ -24,6 +25,7 @@ public enum Outbox {
       if r.actions.contains(where: { kinds.contains($0.kind) }) { found.formUnion(["task", "chat"]) }
     }
     if (o.cash?.applications ?? []).contains(where: { $0.status == .exception || $0.status == .unapplied }) { found.formUnion(["task", "chat"]) }
+    if !o.newApprovalRequests.isEmpty { found.formUnion(["task", "chat"]) }
     return channels.filter(found.contains)
   }
 
@@ -51,6 +53,14 @@ public enum Outbox {
       }
     }
     if channel == "task" || channel == "chat" {
+      // Each approval this run asks for: a task for the first role of each chain (asked once: the request is
+      // recorded by this run).
+      for r in o.newApprovalRequests.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        for route in r.routes where !route.chain.isEmpty {
+          let ask = approval(r, route)
+          emit(channel == "task" ? ask.json : chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text))
+        }
+      }
       let held = (o.cash?.applications ?? []).filter { $0.status == .exception || $0.status == .unapplied }
       for a in held.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
         let review = review(a)
@@ -109,6 +119,24 @@ public enum Outbox {
       ("customer", .string(a.customer ?? "")), ("subject", .string(a.key)), ("date", .string(a.date.description)),
       ("currency", .string(a.currency.code)), ("amount", .string(amount)), ("payer_name", .string(a.payerName)),
       ("candidates", .array(a.suggestions.map { .string($0) })), ("source", .string(a.source)),
+    ])
+    return (id, json, text)
+  }
+
+  static func approval(_ r: ApprovalRequest, _ route: ApprovalRoute) -> (id: String, json: JSON, text: String) {
+    let id = "\(r.key)#\(route.rule)"
+    let total = InvoiceRenderer.plain(r.total, r.currency)
+    let then = route.chain.dropFirst().map { "then \($0)" }.joined(separator: ", ")
+    let escalation = route.escalatesOn.map { on in "; escalates to \(route.escalatesTo ?? "?") on \(on)" } ?? ""
+    let what = "approve \(r.kind == .debitNote ? "debit note" : "invoice") \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
+      + " as \(route.chain[0])\(then.isEmpty ? "" : " (\(then))")\(escalation)"
+    let text = "Approval asked: \(what): \(route.label.isEmpty ? route.rule : route.label) (\(route.source))"
+    let json = JSON.object([
+      ("id", .string(id)), ("kind", .string("approval")), ("assigned_to", .string("role " + route.chain[0])), ("text", .string(what)),
+      ("customer", .string(r.customer)), ("subject", .string(r.document)), ("request", .string(r.key)), ("date", .string(r.asOf.description)),
+      ("currency", .string(r.currency.code)), ("amount", .string(total)), ("chain", .array(route.chain.map { .string($0) })),
+      ("escalates_on", route.escalatesOn.map { .string($0.description) } ?? .null), ("escalates_to", route.escalatesTo.map { .string($0) } ?? .null),
+      ("rule", .string(route.source)),
     ])
     return (id, json, text)
   }

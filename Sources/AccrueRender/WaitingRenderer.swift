@@ -6,12 +6,15 @@ public enum WaitingRenderer {
   static func what(_ p: PostedPayment) -> String {
     guard let m = p.amount else { return "" }
     let c = m.currency
+    let why = p.reason.isEmpty ? "" : ": " + p.reason
+    let candidates = p.candidates.isEmpty ? "" : "; candidates " + p.candidates.joined(separator: ", ")
     switch p.status {
-    case .suggested?: return "suggested for " + p.settlements.map(\.invoice).joined(separator: ", ") + ": waits for review"
+    case .suggested?: return "suggested for " + p.settlements.map(\.invoice).joined(separator: ", ") + ", waits for review" + why
     case .exception?:
-      return "held for review" + (p.settlements.isEmpty ? "" : " (it paid " + p.settlements.map(\.invoice).joined(separator: ", ") + ")")
-        + (p.unapplied > .zero ? ", \(Money(amount: p.unapplied, currency: c).formatted(grouping: true)) unapplied" : "")
-    default: return "\(Money(amount: p.unapplied, currency: c).formatted(grouping: true)) unapplied"
+      return "held in \(p.queue.isEmpty ? "an exceptions queue" : p.queue)\(why)"
+        + (p.settlements.isEmpty ? "" : " (it paid " + p.settlements.map(\.invoice).joined(separator: ", ") + ")")
+        + (p.unapplied > .zero ? ", \(Money(amount: p.unapplied, currency: c).formatted(grouping: true)) unapplied" : "") + candidates
+    default: return "\(Money(amount: p.unapplied, currency: c).formatted(grouping: true)) unapplied" + why + candidates
     }
   }
 
@@ -39,7 +42,8 @@ public enum WaitingRenderer {
           ("currency", .string(p.amount?.currency.code ?? "")), ("amount", .number(p.amount.map { $0.amount.formatted(places: $0.currency.minorUnits) } ?? "0")),
           ("status", .string(p.status?.rawValue ?? "")), ("rule", .string(p.rule)), ("customer", .string(p.customer)),
           ("unapplied", .number(p.amount.map { p.unapplied.formatted(places: $0.currency.minorUnits) } ?? "0")),
-          ("invoices", .array(p.settlements.map { .string($0.invoice) })), ("what", .string(what(p))),
+          ("invoices", .array(p.settlements.map { .string($0.invoice) })), ("queue", .string(p.queue)), ("reason", .string(p.reason)),
+          ("candidates", .array(p.candidates.map { .string($0) })), ("what", .string(what(p))),
         ])
       })),
       ("held_returns", .array(w.heldReturns.map { .string($0.key) })),

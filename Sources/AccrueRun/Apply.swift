@@ -40,7 +40,8 @@ public enum Apply {
   public static func commit(
     stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: Files, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> String? {
-    if record.items.isEmpty { return nil }
+    // A run that only puts documents up for approval is recorded too (its requests, once).
+    if record.items.isEmpty && record.approvalRequests.isEmpty { return nil }
     let fm = FileManager.default
     do {
       try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
@@ -211,6 +212,7 @@ extension Dataset {
     let before = journal.receivables.filter { (dates[$0.run] ?? asOf) < asOf }
     let issues = d.addReceivables(before, ledgerPath: ledgerPath, custom: Dataset.invoiceCustomDefaults(plan))
     d.recordJournal(journal.cashEvents)
+    d.recordHolds(journal, asOf: asOf)
     // Interest already charged: through the day of the run that charged it, on each invoice its reminder covered.
     let covered = Dictionary(journal.sentReminders.map { ($0.key, $0.invoices) }, uniquingKeysWith: { a, _ in a })
     for f in journal.fees where f.kind == .interest {

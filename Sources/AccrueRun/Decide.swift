@@ -13,40 +13,99 @@ public enum Decide {
     public var run: Int
     public var posting: PostedPayment
     public var decision: Decision
+    /// The payment's posting in force is already what was asked (the same decision again): nothing was recorded.
+    public var unchanged = false
   }
 
-  /// Resolves one payment the ledger records (`Resolution`) and records the decision as of `asOf` (on or after the
-  /// ledger's last run: the books never go back in time). `recordedAt`: when, an audit fact no computation reads.
-  public static func resolve(
-    _ request: ResolutionRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, recordedAt: String
-  ) throws(JournalError) -> Recorded {
-    guard !request.by.trimmingCharacters(in: .whitespaces).isEmpty else {
+  /// Whether two postings of a payment say the same: status, what each settles, rests and refund.
+  static func same(_ a: PostedPayment, _ b: PostedPayment) -> Bool {
+    a.status == b.status && a.customer == b.customer && a.credit == b.credit && a.unapplied == b.unapplied
+      && a.overpaymentWrittenOff == b.overpaymentWrittenOff && a.refunded == b.refunded
+      && a.settlements.map { [$0.invoice, $0.settled.description, $0.writtenOff.description] }
+        == b.settlements.map { [$0.invoice, $0.settled.description, $0.writtenOff.description] }
+  }
+
+  /// The ledger read for a decision as of `asOf` (on or after its last run: the books never go back in time), and
+  /// the books as they stand at the end of that day (what the runs of that day issued counts). The caller holds
+  /// the state folder's lock.
+  static func books(
+    plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, what: String
+  ) throws(JournalError) -> (journal: Journal, run: Int, books: Dataset) {
+    guard !by.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw JournalError(message: "say who decides with --by NAME: every decision records who made it")
     }
-    let lock = try StateLock.acquire(stateDir: stateDir)
-    defer { withExtendedLifetime(lock) {} }
-    guard LedgerStore.exists(stateDir: stateDir) else {
-      throw JournalError(message: "\(stateDir) has no ledger yet: 'accrue apply' records payments before anyone can resolve them")
+    // (Payments are known from the ledger only; disputes, promises and plans concern the data's invoices too: the
+    // first decision creates the ledger.)
+    guard LedgerStore.exists(stateDir: stateDir) || what != "payments" else {
+      throw JournalError(message: "\(stateDir) has no ledger yet: 'accrue apply' records \(what) before anyone can decide on them")
     }
     let journal = try LedgerStore.read(stateDir: stateDir)
-    let last = journal.runs.last
-    if let last, asOf < last.asOf {
+    if let last = journal.runs.last, asOf < last.asOf {
       throw JournalError(message: "the ledger's last run is dated \(last.asOf); a decision cannot be dated before it (--as-of \(last.asOf) or later)")
     }
-    // The books as they stand at the end of the decision's day: what the runs of that day issued counts.
     let (books, _) = data.recording(journal, plan: plan, asOf: asOf.adding(days: 1) ?? asOf)
+    return (journal, (journal.runs.last?.number ?? 0) + 1, books)
+  }
+
+  /// A decision run's record (its folder names it: no folder is written).
+  static func record(run: Int, asOf: CivilDate, items: [JournalItem], recordedAt: String) -> LedgerRecord {
+    let number = String(run)
+    let folder = "decision-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
+    return LedgerRecord(run: run, asOf: asOf, folder: folder, items: items, recordedAt: recordedAt)
+  }
+
+  /// Resolves one payment the ledger records (`Resolution`) and records the decision as of `asOf`.
+  /// `recordedAt`: when, an audit fact no computation reads.
+  /// `fault` is called where a crash test may stop the process (the ledger's transaction begun, the decision written,
+  /// committed).
+  public static func resolve(
+    _ request: ResolutionRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, recordedAt: String,
+    fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> Recorded {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: request.by, what: "payments")
     let (posting, decision): (PostedPayment, Decision)
     switch Resolution.decide(request, journal: journal, data: books) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (posting, decision) = r
     }
-    let run = (last?.number ?? 0) + 1
-    let number = String(run)
-    let folder = "decision-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
-    var record = LedgerRecord(run: run, asOf: asOf, folder: folder, items: [.cashApplication(posting)], recordedAt: recordedAt)
+    // The same decision again (a script run twice): nothing new.
+    if let current = journal.currentPostings[PostedPayment.baseKey(posting.key)], current.rule == "decision", same(current, posting) {
+      return Recorded(run: run - 1, posting: current, decision: decision, unchanged: true)
+    }
+    var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
-    let store = try LedgerStore.open(stateDir: stateDir)
-    try store.record(record, expectedLast: last?.number ?? 0)
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
     return Recorded(run: run, posting: posting, decision: decision)
+  }
+
+  /// Records a dispute, a promise to pay or a payment plan (or its end) as of `asOf` (`HoldRequest`); the run is nil
+  /// when the same dispute was recorded last (nothing new).
+  public static func hold(
+    _ request: HoldRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String, recordedAt: String,
+    fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> (run: Int?, decision: Decision) {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
+    let (hold, decision): (CollectionHold, Decision)
+    switch request.decide(data: books, run: run, asOf: asOf, by: by, note: note) {
+    case .failure(let e): throw JournalError(message: e.message)
+    case .success(let r): (hold, decision) = r
+    }
+    // The same dispute again (the amount already disputed by the last decision on the invoice): nothing new.
+    if hold.kind == .dispute, let last = journal.runs.last(where: { $0.hold?.kind == .dispute && $0.hold?.invoice == hold.invoice })?.hold,
+      last.amount == hold.amount, last.state == hold.state
+    {
+      return (nil, decision)
+    }
+    var record = record(run: run, asOf: asOf, items: [], recordedAt: recordedAt)
+    record.decision = decision
+    record.hold = hold
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return (run, decision)
   }
 }

@@ -16,11 +16,12 @@ public enum Produce {
   /// invoices count as issued, its reminders as sent and its payments as applied, so only what is new comes out.
   /// Payments applied automatically count as paid before dunning: nobody gets a reminder for an invoice this run's
   /// cash closed. The books' steps (`Books`) bill fees, use credit on account and number the documents; numbers
-  /// are provisional unless `finalNumbers` (apply).
+  /// are provisional unless `finalNumbers` (apply). `holdForApproval` (plan and apply): what approval rules route
+  /// to people is held (`ApprovalHold`), not issued; `diff` and rule tests compare what the rules compute.
   public static func run(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil, explain: String? = nil,
     whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil, explanations: Bool = true,
-    finalNumbers: Bool = false
+    finalNumbers: Bool = false, holdForApproval: Bool = false
   ) -> RunOutput {
     var d = data
     var ledgerIssues: [DataIssue] = []
@@ -59,6 +60,7 @@ public enum Produce {
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
+          if holdForApproval { ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal) }
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
           let applied = journal?.cashEvents ?? []
@@ -84,6 +86,8 @@ public enum Produce {
     out.issues += ledgerIssues
     if steps.contains(where: { $0.stage == .billing }) {
       if plan.feeBilling == .debitNotes { Books.billFeesOnDebitNotes(&out, journal: journal, data: d, asOf: asOf) }
+      // What approval rules route to people waits (not numbered, not issued); what was approved goes out.
+      if holdForApproval { ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf) }
       Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
     }
     return out
@@ -106,9 +110,11 @@ extension Produce {
   public static func record(_ o: RunOutput, data: Dataset? = nil, recordedAt: String) -> LedgerRecord {
     var list = items(o)
     if let data { traced(&list, data.cash.payments) }
-    return LedgerRecord(
+    var r = LedgerRecord(
       run: 0, asOf: o.billing.asOf, folder: "", items: list, documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
       numbers: o.numbers, recordedAt: recordedAt)
+    r.approvalRequests = o.newApprovalRequests
+    return r
   }
 
   /// Each payment item with its trace at the bank (end-to-end id, mandate, bank reference, payer account), so a

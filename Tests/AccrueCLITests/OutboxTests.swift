@@ -51,5 +51,8 @@ struct OutboxTests {
     let chat = try Self.lines(run + "outbox-chat.jsonl")
     #expect(chat.map { $0["id"] as? String ?? "" } == taskLines.map { ($0["id"] as? String ?? "") + "#chat" })
     #expect(chat.allSatisfy { (($0["payload"] as? [String: Any])?["text"] as? String)?.isEmpty == false })
+    // The ledger keeps why each payment waits: `accrue exceptions` says it without the run folder.
+    let (_, waiting, _) = CLITests.run(["exceptions", "--state", base + "/state"])
+    #expect(waiting.contains("held in cash-apps: Short payment against a named invoice (2.10 USD short of INV-2026-0048), 417.90 USD unapplied; candidates INV-2026-0048"), "\(waiting)")
   }
 }

@@ -152,6 +152,11 @@ struct PayoutCommandTests {
     let (s4, o4, _) = apply("2026-11-12")
     #expect(s4 == 0 && o4.hasPrefix("Nothing new as of 2026-11-12"), "\(o4)")
     #expect(try LedgerStore.open(stateDir: state).verify().isEmpty)
+    // It is the processor's money: no one resolves it as a customer's payment.
+    let (s5, _, e5) = CLITests.run([
+      "resolve", "payment:b1", "--not-ours", "--rules", rules, "--data", data, "--state", state, "--as-of", "2026-11-12", "--by", "ann",
+    ])
+    #expect(s5 == 1 && e5.contains("is the bank credit of a processor's payout"), "\(e5)")
   }
 
   @Test("a bank credit an earlier run applied to an invoice is not taken for a payout again; the payout says so")

@@ -177,4 +177,14 @@ struct ResolveCommandTests {
     let list = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     #expect((list["payments"] as? [[String: Any]])?.map { $0["payment"] as? String } == ["payment:p1"])
   }
+
+  @Test("invoices named without amounts take what is left of the payment in the order named; a short one written off")
+  func shortPayment() throws {
+    let base = try Self.applied("resolve-short")
+    let (s, out, err) = Self.resolve(base, ["payment:p1", "INV-1", "INV-2", "--write-off-short"])
+    try #require(s == 0, "\(err)")
+    #expect(out.contains("applied 100.00 EUR to INV-1, 40.00 EUR to INV-2 (10.00 EUR written off)"), "\(out)")
+    #expect(try Self.aging(base, "2026-11-22", "total") == "70.00")
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
 }

@@ -192,6 +192,12 @@ struct ReturnStoryTests {
     #expect(held.first?["reason"]?.hasPrefix("returns 1,100.00 EUR, but no payment of 1,100.00 EUR booked on or before 2026-11-28") == true)
     let journal = try LedgerStore.read(stateDir: base + "/state")
     #expect(journal.paymentReturns.isEmpty && journal.reversedPayments().isEmpty)
+    // Not resolved by hand as if it were a payment received.
+    let (s3, _, e3) = CLITests.run([
+      "resolve", held[0]["key"] ?? "", "--not-ours", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state",
+      "--as-of", "2026-11-30", "--by", "ann",
+    ])
+    #expect(s3 == 1 && e3.contains("takes money back"), "\(e3)")
   }
 
   @Test("a returned payment whose credit on account was used meanwhile: the credit is taken back and the customer owes it")

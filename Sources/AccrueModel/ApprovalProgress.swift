@@ -1,0 +1,101 @@
+import AccrueCore
+
+/// Where a request stands, replayed from the ledger: each chain's approvals so far, its current step and when that
+/// step escalates, or the rejection that ended it (docs/decisions.md).
+public struct ApprovalProgress: Sendable {
+  public enum State: String, Sendable {
+    case waiting, approved, rejected
+  }
+
+  /// One person's decision on the request.
+  public struct Decided: Sendable, Hashable {
+    public var by: String
+    public var role: String
+    public var date: CivilDate
+    public var run: Int
+    public var note: String
+  }
+
+  public struct Chain: Sendable {
+    public var route: ApprovalRoute
+    /// The steps approved, in order.
+    public var approvals: [Decided] = []
+    /// When the current step escalates (nil: never, or the chain is complete).
+    public var escalatesOn: CivilDate?
+
+    public var step: Int { approvals.count }
+    public var complete: Bool { approvals.count >= route.chain.count }
+    /// The role whose step it is now (nil when complete).
+    public var currentRole: String? { complete ? nil : route.chain[approvals.count] }
+
+    /// Whether the current step has escalated on `date` (its escalation role may decide it too).
+    public func escalated(on date: CivilDate) -> Bool { !complete && escalatesOn.map { date >= $0 } == true }
+
+    /// Whether `role` may decide the current step on `date`.
+    public func mayDecide(_ role: String, on date: CivilDate) -> Bool {
+      guard let current = currentRole else { return false }
+      return role == current || (escalated(on: date) && route.escalatesTo == role)
+    }
+  }
+
+  public var request: ApprovalRequest
+  public var chains: [Chain]
+  public var rejected: Decided?
+
+  public var state: State {
+    if rejected != nil { return .rejected }
+    return chains.allSatisfy(\.complete) ? .approved : .waiting
+  }
+
+  /// The chains `role` may decide on `date`, by index.
+  public func chains(decidableBy role: String, on date: CivilDate) -> [Int] {
+    chains.indices.filter { chains[$0].mayDecide(role, on: date) }
+  }
+
+  public init(_ request: ApprovalRequest) {
+    self.request = request
+    self.chains = request.routes.map { Chain(route: $0, escalatesOn: $0.escalatesOn) }
+  }
+
+  /// Applies one recorded decision (`act` of run `run`, by `decision`).
+  public mutating func apply(_ act: ApprovalAct, _ decision: Decision, run: JournalRun) {
+    let d = Decided(by: decision.by, role: act.role, date: run.asOf, run: run.number, note: decision.note)
+    if decision.kind == .reject {
+      rejected = d
+      return
+    }
+    for s in act.steps {
+      guard let i = chains.firstIndex(where: { $0.route.rule == s.rule }), chains[i].step == s.step else { continue }
+      chains[i].approvals.append(d)
+      chains[i].escalatesOn = chains[i].complete ? nil : s.nextEscalatesOn
+    }
+  }
+}
+
+extension Journal {
+  /// Every approval request recorded, in run order.
+  public var approvalRequests: [ApprovalRequest] { runs.flatMap(\.approvalRequests) }
+
+  /// Each request with where it stands, by request key.
+  public var approvalProgress: [String: ApprovalProgress] {
+    var out: [String: ApprovalProgress] = [:]
+    for run in runs {
+      for r in run.approvalRequests { out[r.key] = ApprovalProgress(r) }
+      if let act = run.approvalAct, let d = run.decision { out[act.request]?.apply(act, d, run: run) }
+    }
+    return out
+  }
+
+  /// The latest request of each document the ledger has not issued, with where it stands, in the order asked.
+  public var openApprovalRequests: [ApprovalProgress] {
+    let issued = invoiceKeys
+    let progress = approvalProgress
+    var latest: [String: ApprovalRequest] = [:]
+    var order: [String] = []
+    for r in approvalRequests where !issued.contains(r.document) {
+      if latest[r.document] == nil { order.append(r.document) }
+      latest[r.document] = r
+    }
+    return order.compactMap { latest[$0].flatMap { progress[$0.key] } }
+  }
+}
