@@ -184,7 +184,7 @@ extension DiagnosticCode {
         4000,Subscription revenue,income,department,true
 
     gets:
-        chart_of_accounts.csv:2:3: error[D0901]: 'income' is not an account type: write asset, liability, equity, revenue or expense
+        chart_of_accounts.csv:2:3: error[D0901]: 'income' is not a type: asset, liability, equity, revenue, expense
 
     Right:
         4000,Subscription revenue,revenue,department,true

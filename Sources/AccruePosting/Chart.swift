@@ -76,7 +76,7 @@ public struct Chart: Sendable {
       let number = r.field(ac).trimmingCharacters(in: .whitespaces)
       guard !number.isEmpty else { bad(ac, "the account number is empty"); continue }
       guard let kind = GLAccount.Kind(rawValue: r.field(tc).lowercased()) else {
-        bad(tc, "'\(r.field(tc))' is not an account type: write asset, liability, equity, revenue or expense")
+        bad(tc, "'\(r.field(tc))' is not a type: asset, liability, equity, revenue, expense")
         continue
       }
       guard let active = CSVLite.bool(col["active"].map(r.field) ?? "") else {
