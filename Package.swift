@@ -60,6 +60,12 @@ let package = Package(
     // Approval rules at work (grammar.md §11): which approvals an item needs, its chain and escalation dates.
     .target(name: "AccrueApprovals", dependencies: ["AccrueCore", "AccrueModel", "AccrueParser", "AccrueChecker", "AccrueCompiler"]),
 
+    // Posting to the general ledger (grammar.md §12): the chart of accounts and dimensions' values, the posting rules
+    // resolved on each event of a run, journal entries balanced by construction, the trial balance.
+    .target(
+      name: "AccruePosting",
+      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueParser", "AccrueChecker", "AccrueCompiler", "AccrueData"]),
+
     // The run: its stages as a named list, the journal and apply, forecasts, diffs, rule tests.
     .target(
       name: "AccrueRun",
@@ -80,7 +86,7 @@ let package = Package(
       name: "AccrueCLI",
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
-        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccrueApprovals",
+        "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccrueApprovals", "AccruePosting",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     // For the tests only: temporary folders removed when the test process exits.
@@ -94,6 +100,13 @@ let package = Package(
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
         "AccrueGen", "AccrueFormat", "AccrueCompiler", "AccrueData", "AccrueRun", "AccrueTestSupport", "AccrueApprovals",
+      ],
+      exclude: ["Golden"]),
+    .testTarget(
+      name: "AccruePostingTests",
+      dependencies: [
+        "AccruePosting", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueRender", "AccrueChecker", "AccrueParser",
+        "AccrueCompiler", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport",
       ],
       exclude: ["Golden"]),
     .testTarget(

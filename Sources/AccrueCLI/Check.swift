@@ -11,6 +11,9 @@ enum Check {
     variadic: true, minPositionals: 1, maxPositionals: .max,
     options: [
       OptionSpec(long: "strict", short: nil, value: nil, help: "Treat warnings as errors."),
+      OptionSpec(
+        long: "data", short: nil, value: "dir",
+        help: "Also hold the posting rules' literal accounts and dimension values against this data folder's chart of accounts and dimensions' files (E0911-E0914)."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took, and the lines per second, to standard error."),
       OptionSpec(
         long: "format", short: nil, value: "format", help: "How to print diagnostics.",
@@ -48,7 +51,10 @@ enum Check {
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     let format = DiagnosticFormat(rawValue: args.value("format") ?? "text") ?? .text
-    let o = checkPaths(args.positionals, strict: args.flag("strict"))
+    var o = checkPaths(args.positionals, strict: args.flag("strict"))
+    if let dir = args.value("data"), !GeneralLedgerCommands.checkAgainstChart(&o, dataDir: dir, strict: args.flag("strict"), io: io) {
+      return ExitStatus.failure
+    }
     let color = format == .text && io.stdoutIsTerminal && ProcessEnv.colorAllowed
     io.out(DiagnosticRenderer.render(o.diagnostics, sources: o.load.sources, format: format, summary: o.summary, color: color))
     if format == .text {
@@ -87,13 +93,13 @@ enum Explain {
     let key = args.positionals[0]
     if key == "all" {
       io.out("Rules (accrue check):\n")
-      for c in DiagnosticCode.all { io.out(line(c)) }
+      for c in (DiagnosticCode.all + DiagnosticCode.withData).sorted() { io.out(line(c)) }
       io.out("\nData (plan, apply, import, report aging):\n")
       for c in DiagnosticCode.data { io.out(line(c)) }
       return ExitStatus.success
     }
     guard let c = DiagnosticCode.lookup(key) else {
-      let ids = (DiagnosticCode.all + DiagnosticCode.data).map(\.id)
+      let ids = (DiagnosticCode.all + DiagnosticCode.withData + DiagnosticCode.data).map(\.id)
       let s = Suggest.closest(to: key.uppercased(), in: ids)
       io.err("Error: '\(key)' is not a diagnostic or data code" + (s.map { ". Did you mean '\($0)'?" } ?? "") + "\n  See 'accrue explain all' for the list.\n")
       return ExitStatus.failure

@@ -156,13 +156,16 @@ enum PlanCommand {
       OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json", "csv"], defaultValue: "text"),
       OptionSpec(
         long: "table", short: nil, value: "table",
-        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md).",
-        choices: RunFiles.csvTableNames),
+        help: "CSV: write only this table, as apply writes it to TABLE.csv (implies --format csv). Without it, --format csv writes every table of the run, a blank line between two (docs/data.md); journal_entries: the entries the run would post (as --journal).",
+        choices: RunFiles.csvTableNames + ["journal_entries"]),
       OptionSpec(long: "explain", short: nil, value: "key", help: "Show how each line of one invoice was computed (rule, usage rows, tiers, rounding), why one reminder fired, or how one payment was matched (payment:ID)."),
       OptionSpec(long: "why-not", short: nil, value: "invoice", help: "Say why no reminder fired for this invoice id (paused, below threshold, already sent, not yet due...)."),
       OptionSpec(long: "from", short: nil, value: "date", help: "Forecast: with --to, the invoices and reminders day by day (instead of --as-of)."),
       OptionSpec(long: "to", short: nil, value: "date", help: "Forecast: the last day."),
       OptionSpec(long: "coverage", short: nil, value: nil, help: "Also list the rules, tiers and steps that never fired on this data."),
+      OptionSpec(
+        long: "journal", short: nil, value: nil,
+        help: "Show the journal entries the run would post to the general ledger instead (text, JSON, or the CSV table journal_entries; grammar.md §12)."),
       OptionSpec(long: "stats", short: nil, value: nil, help: "Print the time each phase took to standard error."),
     ],
     discussion: """
@@ -194,7 +197,7 @@ enum PlanCommand {
     if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
-    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
+    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) ?? GL.planJournal(output, inputs, args, io) { return code }
     if let id = args.value("why-not") {
       if inputs.plan.cadences.isEmpty {
         io.err("Error: the rules in \(args.value("rules") ?? "") have no cadence, so no reminder can fire for '\(id)'\n")
@@ -270,6 +273,9 @@ extension PlanCommand {
     guard let table = args.value("table") else { return nil }
     if let f = args.value("format"), f != "csv" {
       return CLI.usageError(UsageError(message: "'--table' picks one CSV table and cannot be combined with '--format \(f)'", command: spec), io: io)
+    }
+    if table == "journal_entries", let only {
+      return CLI.usageError(UsageError(message: "'--table journal_entries' posts the whole run and cannot be combined with '--only \(only.rawValue)'", command: spec), io: io)
     }
     if let only, RunFiles.part(ofTable: table) != only {
       return CLI.usageError(

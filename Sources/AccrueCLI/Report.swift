@@ -16,8 +16,10 @@ enum Report {
   static let roundingNames = RoundingMode.allCases.map(AgingOptions.name)
 
   static let spec = CommandSpec(
-    name: "report", abstract: "Report on receivables: 'aging' (buckets per customer, credits, DSO, days delinquent, CEI).",
-    arguments: [("report", "Which report: 'aging'.")], minPositionals: 1, maxPositionals: 1,
+    name: "report",
+    abstract:
+      "Report on receivables: 'aging' (buckets per customer, credits, DSO, days delinquent, CEI); on the general ledger: 'journal' (a plan's entries, exported) and 'trial-balance'.",
+    arguments: [("report", "Which report: 'aging', 'journal' or 'trial-balance'.")], minPositionals: 1, maxPositionals: 1,
     options: [
       OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (customers and invoices; payments with --state)."),
       OptionSpec(long: "as-of", short: nil, value: "date", help: "The date the report is as of, YYYY-MM-DD."),
@@ -35,13 +37,23 @@ enum Report {
       OptionSpec(
         long: "rounding", short: nil, value: "mode", help: "How ratios are rounded (once, to one decimal).", choices: roundingNames,
         defaultValue: "half-even"),
-      OptionSpec(long: "format", short: nil, value: "format", help: "Output format.", choices: ["text", "json"], defaultValue: "text"),
+      OptionSpec(
+        long: "format", short: nil, value: "format",
+        help: "Output format (csv, hledger and beancount: 'report journal' only).", choices: ["text", "json", "csv", "hledger", "beancount"],
+        defaultValue: "text"),
+      OptionSpec(long: "since", short: nil, value: "date", help: "'journal', 'trial-balance': the run bills the billing dates after this date (default: one month before --as-of)."),
+      OptionSpec(long: "period", short: nil, value: "YYYY-MM", help: "'trial-balance': only this period."),
     ],
     discussion: "Formulas are in the README (Aging report). Exits 0 on success, 1 on bad data or journal, 64 on a usage error.")
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
+    if ["journal", "trial-balance"].contains(args.positionals[0]) { return GeneralLedgerCommands.report(args.positionals[0], args, spec: spec, io: io) }
     guard args.positionals[0] == "aging" else {
-      return CLI.usageError(UsageError(message: "Unknown report '\(args.positionals[0])'; expected 'aging'", command: spec), io: io)
+      return CLI.usageError(
+        UsageError(message: "Unknown report '\(args.positionals[0])'; expected 'aging', 'journal' or 'trial-balance'", command: spec), io: io)
+    }
+    if let f = args.value("format"), !["text", "json"].contains(f) {
+      return CLI.usageError(UsageError(message: "'report aging' is written as text or json, not \(f)", command: spec), io: io)
     }
     guard let dir = args.value("data") else {
       return CLI.usageError(UsageError(message: "Missing value for '--data <dir>'", command: spec), io: io)

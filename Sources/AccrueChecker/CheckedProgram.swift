@@ -134,6 +134,9 @@ public struct CheckedProgram: Sendable {
   public var roles: [CheckedRole] = []
   /// The approval rules, in rule order (grammar.md §11).
   public var approvals: [CheckedApproval] = []
+  /// The dimensions of the general ledger and the posting blocks, in rule order (grammar.md §12).
+  public var dimensions: [CheckedDimension] = []
+  public var postings: [CheckedPosting] = []
 
   /// The name of a symbol.
   public func name(_ s: Symbol) -> String {

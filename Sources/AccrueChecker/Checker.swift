@@ -116,6 +116,10 @@ final class CheckerState {
   var roleOrder: [RoleDecl] = []
   var rolesUsed: Set<Symbol> = []
   var approvals: [CheckedApproval] = []
+  /// Dimensions of the general ledger (where each is declared) and the posting blocks, checked (grammar.md §12).
+  var dimensionIndex: [String: Span] = [:]
+  var dimensions: [CheckedDimension] = []
+  var postings: [CheckedPosting] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
   var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
   var lets: [Symbol: LetEntry] = [:]
@@ -231,7 +235,7 @@ final class CheckerState {
   }
 
   func program() -> CheckedProgram {
-    CheckedProgram(
+    var p = CheckedProgram(
       names: interner.table, types: types, resolutions: resolutions, settings: topSettings,
       lets: letOrder.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
       defines: defineList.map { Located(decl: $0.decl, file: $0.file, settings: topSettings) },
@@ -239,6 +243,9 @@ final class CheckerState {
       matches: matches, ledger: ledger, statementFormats: statementFormats, processors: processors,
       roles: roleOrder.map { CheckedRole(name: name($0.name.symbol), label: $0.label?.value ?? name($0.name.symbol), span: $0.span) },
       approvals: approvals)
+    p.dimensions = dimensions
+    p.postings = postings
+    return p
   }
 
   // MARK: - Driver
@@ -291,6 +298,7 @@ final class CheckerState {
     checkCadenceOrder()
     checkMatchOrder()
     checkApprovals(ordered)
+    checkPostings(ordered)
     reportUnused()
   }
 
@@ -379,7 +387,8 @@ final class CheckerState {
 
   func declare(_ d: Decl, _ f: FileID) {
     switch d {
-    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat, .processor, .role, .approval: break
+    case .include, .setting, .numbering, .feeBilling, .creditUse, .statementFormat, .processor, .role, .approval, .dimension, .posting:
+      break
     case .let(let l):
       guard checkNotReservedName(l.name), register("definition", l.name, namespace: "value") else { return }
       let e = LetEntry(l, f)

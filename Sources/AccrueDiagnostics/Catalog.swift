@@ -748,5 +748,6 @@ extension DiagnosticCode {
     unknownProcessor, processorInvoiceKey, payoutWindow,
     unknownRole, duplicateRole, approvalWithoutChain, roleTwiceInChain, fieldNotOfSubject, approvalEscalation,
     approvalUnreachable, approvalOverlap, approvalCurrencyUnused,
+    postingIncomplete, unknownDimension, postingScope, postingNotText, postingUncovered,
   ].sorted()
 }

@@ -28,6 +28,6 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable, CustomStringConver
   /// data code.
   public static func lookup(_ key: String) -> DiagnosticCode? {
     let k = key.uppercased()
-    return all.first { $0.id == k || $0.name == key.lowercased() } ?? data.first { $0.id == k || $0.name == key.lowercased() }
+    return (all + withData).first { $0.id == k || $0.name == key.lowercased() } ?? data.first { $0.id == k || $0.name == key.lowercased() }
   }
 }

@@ -42,6 +42,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case processor, from, metadata, payouts, reach, the
   // Approval rules: roles, subjects, chains and escalations (grammar.md §11)
   case approval, approve, offs, plans
+  // Posting to the general ledger: blocks, dimensions and the events of the posting matrix (grammar.md §12)
+  case posting, dimension, entity, with, cash, written, included
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

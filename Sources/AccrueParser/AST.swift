@@ -184,6 +184,8 @@ public enum Decl: Sendable {
   case role(RoleDecl)
   /// `approval NAME ["label"] for SUBJECT { ... }`: an approval rule (§11).
   case approval(ApprovalDecl)
+  case dimension(DimensionDecl)  // `dimension NAME ["label"]`: a dimension of the general ledger (§12)
+  case posting(PostingDecl)  // `posting [scope] { ... }`: the accounts and dimensions events post to (§12)
 
   /// The declaration's span.
   public var span: Span {
@@ -205,6 +207,8 @@ public enum Decl: Sendable {
     case .processor(let d): d.span
     case .role(let d): d.span
     case .approval(let d): d.span
+    case .dimension(let d): d.span
+    case .posting(let d): d.span
     }
   }
 }

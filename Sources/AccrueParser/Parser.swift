@@ -286,6 +286,7 @@ public struct Parser {
 
   mutating func unknownStatement(_ t: Token, in blockName: String, words: [Keyword]) {
     let article = "aeiou".contains(blockName.first ?? "x") ? "an" : "a"
+    if words == Self.postingWords, t.kind == .identifier { return unknownPostingEvent(t) }
     if t.kind == .identifier {
       let w = text(t)
       if let help = ledgerStatementHelp(t, next: peek()) {
@@ -309,7 +310,7 @@ public struct Parser {
 
   static let topWords: [Keyword] = [
     .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
-    .plan, .cadence, .match, .statement, .processor, .role, .approval,
+    .plan, .cadence, .match, .statement, .processor, .role, .approval, .dimension, .posting,
   ]
 
   mutating func parseFile() -> [Decl] {
@@ -384,6 +385,10 @@ public struct Parser {
       return parseRole().map { .role($0) }
     case .approval:
       return parseApproval().map { .approval($0) }
+    case .dimension:
+      return parseDimension().map { .dimension($0) }
+    case .posting:
+      return parsePosting().map { .posting($0) }
     default:
       return nil
     }

@@ -234,7 +234,7 @@ public enum DiagnosticRenderer {
 
   /// A SARIF 2.1.0 log with every diagnostic code as a rule (stable ids and indexes).
   public static func sarif(_ diags: [Diagnostic], sources: SourceMap) -> JSON {
-    let codes = DiagnosticCode.all
+    let codes = (DiagnosticCode.all + DiagnosticCode.withData).sorted()
     var index: [String: Int] = [:]
     for (i, c) in codes.enumerated() { index[c.id] = i }
     func level(_ s: Severity) -> String { s == .error ? "error" : s == .warning ? "warning" : "note" }

@@ -1,0 +1,113 @@
+import AccrueChecker
+import AccrueCore
+import AccrueDiagnostics
+import AccrueModel
+import AccruePosting
+import AccrueRender
+import AccrueRun
+
+/// Posting to the general ledger from the command line (grammar.md §12): `plan --journal`, `report journal`,
+/// `report trial-balance`, and `check --data`.
+enum GeneralLedgerCommands {
+  /// The chart of a data folder for a run that posts: nil (the error written) when it is missing or bad.
+  static func chart(_ dir: String, io: OutputSink) -> Chart? {
+    let (chart, issues) = Chart.load(folder: dir)
+    if !issues.isEmpty {
+      io.err(InvoiceRenderer.issues(issues))
+      io.err("Error: \(issues.count) bad row\(issues.count == 1 ? "" : "s") in the chart of accounts or the dimensions' files; nothing was posted\n")
+      return nil
+    }
+    guard let chart else {
+      io.err("Error: the data folder \(dir) has no \(Chart.fileName): posting needs the chart of accounts (docs/data.md)\n")
+      return nil
+    }
+    return chart
+  }
+
+  /// The journal entries of a run whose output is computed; nil (the error written) on failure.
+  static func entries(_ output: RunOutput, inputs: RunInputs, dataDir: String, io: OutputSink) -> (PostingResult, Chart, PostingRules)? {
+    let rules = PostingRules(inputs.plan)
+    if rules.isEmpty {
+      io.err("Error: the rules have no posting block: nothing posts to the general ledger (grammar.md §12)\n")
+      return nil
+    }
+    guard let chart = chart(dataDir, io: io) else { return nil }
+    let r = Posting.journal(output, plan: inputs.plan, data: inputs.data, chart: chart)
+    if !r.failures.isEmpty {
+      io.err(FailureRenderer.text(r.failures, sources: inputs.plan.sources))
+      io.err("Error: \(r.failures.count) posting rule\(r.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
+      return nil
+    }
+    return (r, chart, rules)
+  }
+
+  /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries` (nil
+  /// without --journal: the plan goes on).
+  static func planJournal(_ output: RunOutput, _ inputs: RunInputs, _ args: ParsedArguments, _ io: OutputSink) -> Int32? {
+    let table = args.value("table") == "journal_entries"
+    guard args.flag("journal") || table else { return nil }
+    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
+      return ExitStatus.failure
+    }
+    write(r.entries, chart: chart, rules: rules, format: table ? "csv" : args.value("format") ?? "text", io: io)
+    return ExitStatus.success
+  }
+
+  static func write(_ entries: [JournalEntry], chart: Chart, rules: PostingRules, format: String, io: OutputSink) {
+    switch format {
+    case "json": io.out(JournalRenderer.json(entries))
+    case "csv": io.out(JournalRenderer.csv(entries, accounts: chart.accounts, dimensions: rules.dimensionNames))
+    case "hledger": io.out(JournalRenderer.hledger(entries, accounts: chart.accounts))
+    case "beancount": io.out(JournalRenderer.beancount(entries, accounts: chart.accounts))
+    default: io.out(JournalRenderer.text(entries, accounts: chart.accounts))
+    }
+  }
+
+  /// `report journal` and `report trial-balance`: a plan's entries (the dry run as of the date), exported or
+  /// summed per entity, period and currency.
+  static func report(_ which: String, _ args: ParsedArguments, spec: CommandSpec, io: OutputSink) -> Int32 {
+    let inputs: RunInputs
+    switch RunInputs.load(args, spec: spec, io: io) {
+    case .failure(let e): return e.code
+    case .success(let i): inputs = i
+    }
+    let output = Produce.run(
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal, holdForApproval: true)
+    if !output.issues.isEmpty, let code = RunInputs.handleIssues(output.issues, args, io: io) { return code }
+    if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
+    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
+      return ExitStatus.failure
+    }
+    let format = args.value("format") ?? "text"
+    if which == "journal" {
+      write(r.entries, chart: chart, rules: rules, format: format, io: io)
+      return ExitStatus.success
+    }
+    let rows = Posting.trialBalance(r.entries, chart: chart, period: args.value("period"))
+    switch format {
+    case "json": io.out(JournalRenderer.trialBalanceJSON(rows))
+    case "text": io.out(JournalRenderer.trialBalance(rows))
+    default:
+      return CLI.usageError(UsageError(message: "'report trial-balance' is written as text or json, not \(format)", command: spec), io: io)
+    }
+    return ExitStatus.success
+  }
+
+  /// `check --data DIR`: the checked rule sets' literal accounts and dimension values against the folder's chart.
+  static func checkAgainstChart(_ o: inout Check.Outcome, dataDir: String, strict: Bool, io: OutputSink) -> Bool {
+    let posting = o.checked.contains { !$0.1.program.postings.isEmpty }
+    guard posting else { return true }
+    guard let chart = chart(dataDir, io: io) else { return false }
+    for (_, result) in o.checked {
+      var found = ChartCheck.check(result.program, chart: chart)
+      if strict { for i in found.indices { found[i].severity = .error } }
+      o.diagnostics += found
+      o.summary.errors += found.filter { $0.severity == .error }.count
+    }
+    o.diagnostics.sort { ($0.span.file.index, $0.span.start) < ($1.span.file.index, $1.span.start) }
+    return true
+  }
+}
+
+/// Short for `GeneralLedgerCommands` where commands call it.
+typealias GL = GeneralLedgerCommands
