@@ -33,12 +33,19 @@ struct ApplyCrashTests {
 
   /// Runs `accrue apply` on the bundled example; returns the termination status and reason.
   static func apply(_ base: String, fault: Int? = nil, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
+    try launch(
+      [
+        "apply", "--rules", root.appendingPathComponent("rules").path, "--data", root.appendingPathComponent("examples/data").path,
+        "--as-of", "2026-11-01", "--state", base + "/state", "--out", base + "/out",
+      ], fault: fault, killAfterMicroseconds: killAfterMicroseconds)
+  }
+
+  /// Runs the built binary with `arguments`, stopped at fault point `fault` (ACCRUE_FAULT_AT) or killed after the
+  /// given time; its status and how it ended.
+  static func launch(_ arguments: [String], fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: binary)
-    p.arguments = [
-      "apply", "--rules", root.appendingPathComponent("rules").path, "--data", root.appendingPathComponent("examples/data").path,
-      "--as-of", "2026-11-01", "--state", base + "/state", "--out", base + "/out",
-    ]
+    p.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     if let fault { env["ACCRUE_FAULT_AT"] = String(fault) }
     p.environment = env

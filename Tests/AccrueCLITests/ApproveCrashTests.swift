@@ -15,24 +15,11 @@ import Glibc
 @Suite("approve: crash safety", .serialized)
 struct ApproveCrashTests {
   static func approve(_ base: String, fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
-    p.arguments = [
-      "approve", "ca/2026-11-01", "--by", "alice", "--role", "controller", "--as-of", "2026-11-02", "--rules", base + "/rules.accrue",
-      "--data", base + "/data", "--state", base + "/state",
-    ]
-    var env = ProcessInfo.processInfo.environment
-    if let fault { env["ACCRUE_FAULT_AT"] = String(fault) }
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    if let us = killAfterMicroseconds {
-      usleep(us)
-      kill(p.processIdentifier, SIGKILL)
-    }
-    p.waitUntilExit()
-    return (p.terminationStatus, p.terminationReason)
+    try ApplyCrashTests.launch(
+      [
+        "approve", "ca/2026-11-01", "--by", "alice", "--role", "controller", "--as-of", "2026-11-02", "--rules", base + "/rules.accrue",
+        "--data", base + "/data", "--state", base + "/state",
+      ], fault: fault, killAfterMicroseconds: killAfterMicroseconds)
   }
 
   /// The approvals the ledger records, each checked whole: a decision of kind approve with its act and steps.

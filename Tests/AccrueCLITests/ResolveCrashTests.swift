@@ -15,23 +15,9 @@ import Glibc
 @Suite("resolve and dispute: crash safety", .serialized)
 struct ResolveCrashTests {
   static func decide(_ base: String, _ args: [String], fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
-    p.arguments = args + [
-      "--by", "alice", "--as-of", "2026-11-22", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state",
-    ]
-    var env = ProcessInfo.processInfo.environment
-    if let fault { env["ACCRUE_FAULT_AT"] = String(fault) }
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    if let us = killAfterMicroseconds {
-      usleep(us)
-      kill(p.processIdentifier, SIGKILL)
-    }
-    p.waitUntilExit()
-    return (p.terminationStatus, p.terminationReason)
+    try ApplyCrashTests.launch(
+      args + ["--by", "alice", "--as-of", "2026-11-22", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state"],
+      fault: fault, killAfterMicroseconds: killAfterMicroseconds)
   }
 
   static let resolve = ["resolve", "payment:p1", "INV-1", "INV-2=30.00", "--rest", "on-account"]
