@@ -49,6 +49,7 @@ extension LedgerStore {
     let payouts = try recordedPayouts()
     let decided = try decisions()
     let held = try holds()
+    let credited = try creditNotes()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -56,6 +57,7 @@ extension LedgerStore {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
       runs[n]?.hold = held[n]
+      runs[n]?.creditNote = credited[n]
       runs[n]?.recordedAt = r[4].text ?? ""
       order.append(n)
       checksums[n] = r[3].text ?? ""
@@ -162,6 +164,26 @@ extension LedgerStore {
     return out
   }
 
+  /// Credit notes people issued, by their run (none before schema version 8).
+  private func creditNotes() throws -> [Int: CreditNote] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty else { return [:] }
+    var out: [Int: CreditNote] = [:]
+    let q = """
+      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence
+      FROM credit_notes
+      """
+    for r in try db.query(q) {
+      let run = Int(r[0].integer ?? 0)
+      guard let c = Currency.lookup(r[5].text ?? "") else { throw JournalError(message: "\(path): credit note \(r[1].text ?? "") has an unknown currency") }
+      func f(_ v: SQLValue) -> Fixed { Fixed(minorUnits: v.integer ?? 0, exponent: c.minorUnits) }
+      out[run] = CreditNote(
+        key: r[1].text ?? "", number: r[2].text ?? "", invoice: r[3].text ?? "", customer: r[4].text ?? "",
+        issueDate: try date(r[6], "credit_notes.issue_date"), currency: c, net: f(r[7]), tax: f(r[8]), total: f(r[9]), settled: f(r[10]),
+        credit: f(r[11]), reason: r[12].text ?? "", scope: r[13].text, sequence: r[14].integer.map { Int($0) })
+    }
+    return out
+  }
+
   private func decisions() throws -> [Int: Decision] {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").isEmpty else { return [:] }
     var out: [Int: Decision] = [:]
@@ -245,7 +267,7 @@ extension LedgerStore {
     for run in j.runs {
       let sum = LedgerChecksum.of(
         run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
-        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold)
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNote: run.creditNote)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

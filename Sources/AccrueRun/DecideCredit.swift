@@ -1,0 +1,61 @@
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueLedger
+import AccrueModel
+
+extension Decide {
+  /// What a credit note decision recorded.
+  public struct IssuedCreditNote: Sendable {
+    public var run: Int
+    public var creditNote: CreditNote
+    public var decision: Decision
+  }
+
+  /// Issues a credit note against an invoice (`CreditNoteRequest`) as of `asOf`, numbered then, and records it as a
+  /// decision of its own with its posting (what it settles on the invoice and leaves on account). The first one
+  /// creates the ledger when no apply has yet (an invoice of the invoices file).
+  public static func creditNote(
+    _ request: CreditNoteRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
+    recordedAt: String, fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> IssuedCreditNote {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
+    let store = try LedgerStore.open(stateDir: stateDir)
+    let taxes = try store.taxes(of: books.invoiceIDs.find(request.invoice, in: books.invoices).map { books.invoices[$0].id } ?? request.invoice)
+    let (creditNote, posting, decision): (CreditNote, PostedPayment, Decision)
+    switch request.decide(plan: plan, journal: journal, data: books, taxes: taxes, run: run, asOf: asOf, by: by, note: note) {
+    case .failure(let e): throw JournalError(message: e.message)
+    case .success(let r): (creditNote, posting, decision) = r
+    }
+    var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
+    record.decision = decision
+    record.creditNote = creditNote
+    if let scope = creditNote.scope, let n = creditNote.sequence { record.numbers = [(scope, n, creditNote.key)] }
+    try store.record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return IssuedCreditNote(run: run, creditNote: creditNote, decision: decision)
+  }
+
+  /// Refunds credit on a customer's account (`CreditRefundRequest`) as of `asOf`: a decision of its own whose
+  /// posting takes the amount off the customer's credit.
+  public static func refundCredit(
+    _ request: CreditRefundRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
+    recordedAt: String, fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> (run: Int, decision: Decision) {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments")
+    let (posting, decision): (PostedPayment, Decision)
+    switch request.decide(journal: journal, data: books, run: run, asOf: asOf, by: by, note: note) {
+    case .failure(let e): throw JournalError(message: e.message)
+    case .success(let r): (posting, decision) = r
+    }
+    var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
+    record.decision = decision
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return (run, decision)
+  }
+}
