@@ -165,6 +165,17 @@ struct CreditNoteCommandTests {
     try #require(e == 0, "\(ee)")
     let csv = try String(contentsOfFile: base + "/export/credit_notes.csv", encoding: .utf8)
     #expect(csv.contains("CN-2026-0002,credit-note:INV-3:1,INV-3,c2,EUR,2026-11-20,7.00,0.00,7.00,7.00,0.00,c,credit-note:INV-3:1,2"), "\(csv)")
+    // JSON Lines: each row holds its schema's keys, in column order.
+    let (j, _, je) = CLITests.run(["ledger", "export", "--state", base + "/state", "--out", base + "/jsonl", "--format", "jsonl"])
+    try #require(j == 0, "\(je)")
+    let schemaURL = CLITests.repoRoot.appendingPathComponent("docs/schema/ledger-export/credit_notes.schema.json")
+    let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
+    let rows = try String(contentsOfFile: base + "/jsonl/credit_notes.jsonl", encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 2)
+    for row in rows {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
+      #expect(Set(object.keys) == Set(schema["required"] as? [String] ?? []) && object["total"] is String, "\(row)")
+    }
     // Without 'number credit notes', a credit note's number is its key.
     let plain = try Self.folder("cn-unnumbered", rules: Self.rules.replacingOccurrences(of: "number credit notes \"CN-{year}-{seq:4}\" per year\n", with: ""))
     let (s, out, _) = Self.decide(plain, ["credit-note", "INV-1", "--amount", "10.00", "--reason", "a"])

@@ -158,7 +158,8 @@ struct LedgerExportTests {
       let text = LedgerRenderer.jsonl(t)
       let lines = text.split(separator: "\n")
       #expect(lines.count == t.rows.count)
-      #expect(!lines.isEmpty, "the sample ledger has rows in \(t.name)")
+      // (Credit notes are issued by a person's decision: CreditNoteCommandTests checks their rows against the schema.)
+      #expect(!lines.isEmpty || t.name == "credit_notes", "the sample ledger has rows in \(t.name)")
       for line in lines {
         let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(Self.violations(row, schema).isEmpty, "\(t.name): \(Self.violations(row, schema)) in \(line)")
