@@ -52,12 +52,18 @@ enum CreditCommands {
         let r = try Decide.creditNote(
           CreditNoteRequest(invoice: subject, amount: amount, reason: args.value("reason") ?? ""), plan: inputs.plan, data: inputs.data,
           stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, fault: FaultInjection.hook())
-        io.out("Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.summary)\n")
+        io.out(
+          r.unchanged
+            ? "Nothing new: credit note \(r.creditNote.number) was issued by decision \(r.run) for that amount and reason; nothing was recorded\n"
+            : "Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.summary)\n")
       } else {
         let r = try Decide.refundCredit(
           CreditRefundRequest(customer: subject, amount: amount ?? .zero, currency: args.value("currency") ?? ""), plan: inputs.plan,
           data: inputs.data, stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, fault: FaultInjection.hook())
-        io.out("Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.summary)\n")
+        io.out(
+          r.unchanged
+            ? "Nothing new: decision \(r.run) refunded that amount already; nothing was recorded\n"
+            : "Recorded decision \(r.run) as of \(inputs.asOf) by \(r.decision.by): \(r.decision.summary)\n")
       }
       return ExitStatus.success
     } catch {

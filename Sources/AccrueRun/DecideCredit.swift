@@ -10,6 +10,8 @@ extension Decide {
     public var run: Int
     public var creditNote: CreditNote
     public var decision: Decision
+    /// The ledger's last decision is this same credit note (a script run again after a crash): nothing was recorded.
+    public var unchanged = false
   }
 
   /// Issues a credit note against an invoice (`CreditNoteRequest`) as of `asOf`, numbered then, and records it as a
@@ -29,6 +31,12 @@ extension Decide {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (creditNote, posting, decision) = r
     }
+    // The same credit note again, right after it was issued (same invoice, amount, reason and date): nothing new.
+    if let last = journal.runs.last, let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
+      n.reason == creditNote.reason
+    {
+      return IssuedCreditNote(run: last.number, creditNote: n, decision: last.decision ?? decision, unchanged: true)
+    }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
     record.creditNote = creditNote
@@ -43,10 +51,17 @@ extension Decide {
   public static func refundCredit(
     _ request: CreditRefundRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
     recordedAt: String, fault: ((String) -> Void)? = nil
-  ) throws(JournalError) -> (run: Int, decision: Decision) {
+  ) throws(JournalError) -> (run: Int, decision: Decision, unchanged: Bool) {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
     let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments")
+    // The same refund again, right after it was recorded (same customer, amount, currency and date): nothing new.
+    if let last = journal.runs.last, last.asOf == asOf, last.decision?.kind == .creditRefund, last.decision?.customer == request.customer,
+      case .cashApplication(let p)? = last.items.first, p.refunded == request.amount, p.amount?.currency.code == request.currency.uppercased(),
+      let d = last.decision
+    {
+      return (last.number, d, true)
+    }
     let (posting, decision): (PostedPayment, Decision)
     switch request.decide(journal: journal, data: books, run: run, asOf: asOf, by: by, note: note) {
     case .failure(let e): throw JournalError(message: e.message)
@@ -56,6 +71,6 @@ extension Decide {
     record.decision = decision
     try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
-    return (run, decision)
+    return (run, decision, false)
   }
 }
