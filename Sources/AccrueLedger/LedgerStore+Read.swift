@@ -49,7 +49,6 @@ extension LedgerStore {
     let payouts = try recordedPayouts()
     let decided = try decisions()
     let held = try holds()
-    let credited = try creditNotes()
     var runs: [Int: JournalRun] = [:]
     var order: [Int] = []
     var checksums: [Int: String] = [:]
@@ -57,7 +56,6 @@ extension LedgerStore {
       let n = Int(r[0].integer ?? 0)
       runs[n] = JournalRun(number: n, asOf: try date(r[1], "runs.as_of"), folder: r[2].text ?? "", items: [], decision: decided[n])
       runs[n]?.hold = held[n]
-      runs[n]?.creditNote = credited[n]
       runs[n]?.recordedAt = r[4].text ?? ""
       order.append(n)
       checksums[n] = r[3].text ?? ""
@@ -120,11 +118,14 @@ extension LedgerStore {
     return p
   }
 
-  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5).
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), and
+  /// the credit note each decision issued (version 8).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
-    let (asked, acts) = try approvals()
-    if asked.isEmpty && acts.isEmpty { return runs }
     var out = runs
+    let credited = try creditNotes()
+    if !credited.isEmpty { for k in out.indices { out[k].creditNote = credited[out[k].number] } }
+    let (asked, acts) = try approvals()
+    if asked.isEmpty && acts.isEmpty { return out }
     for k in out.indices {
       out[k].approvalRequests = asked[out[k].number] ?? []
       out[k].approvalAct = acts[out[k].number]
