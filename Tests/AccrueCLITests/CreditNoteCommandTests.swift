@@ -182,6 +182,46 @@ struct CreditNoteCommandTests {
     #expect(s == 0 && out.contains("credit note credit-note:INV-1:1 for 10.00 EUR"), "\(out)")
   }
 
+  @Test("an invoice the ledger issued with VAT: each credit note splits net and tax pro rata; the last credits the rest of the tax")
+  func taxFromTheLedger() throws {
+    let base = TemporaryPaths.make("cn-tax")
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try """
+      currency EUR
+      month end clamp
+      number invoices "INV-{year}-{seq:4}" per year
+      number credit notes "CN-{year}-{seq:4}" per year
+
+      plan europe "Team (EUR)" {
+        currency EUR
+        period monthly
+        payment terms net 14 days
+        tax "VAT" 19% exclusive
+        charge seats "Seats" {
+          per unit 10.00 EUR
+          quantity contract.seats
+        }
+      }
+
+      """.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name,email\nc1,Kaffeeroesterei Bohn GmbH,ap@bohn.example\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try "id,customer,plan,start_date,seats\nk1,c1,europe,2026-11-01,10\n".write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (a, applied, ae) = Self.run(base, ["apply", "--as-of", "2026-11-01", "--out", base + "/out"])
+    try #require(a == 0 && applied.contains("1 invoice, 119.00 EUR"), "\(applied)\(ae)")
+    let (s1, out1, e1) = Self.decide(base, ["credit-note", "INV-2026-0001", "--amount", "50.00", "--reason", "two seats unused"], date: "2026-11-05")
+    try #require(s1 == 0, "\(e1)")
+    #expect(out1.contains("credit note CN-2026-0001 for 50.00 EUR on INV-2026-0001 (net 42.02 EUR, tax 7.98 EUR): 50.00 EUR off what it had open"), "\(out1)")
+    let (s2, out2, e2) = Self.decide(base, ["credit-note", "INV-2026-0001", "--reason", "cancelled"], date: "2026-11-06")
+    try #require(s2 == 0, "\(e2)")
+    #expect(out2.contains("CN-2026-0002 for 69.00 EUR on INV-2026-0001 (net 57.98 EUR, tax 11.02 EUR)"), "\(out2)")
+    let notes = try LedgerStore.read(stateDir: base + "/state").creditNotes
+    #expect(notes.map { $0.net.adding($0.tax) } == notes.map(\.total))
+    #expect(notes.reduce(Fixed.zero) { $0.adding($1.tax)! } == Fixed("19.00"))
+    let (_, show, _) = CLITests.run(["ledger", "show", "c1", "--state", base + "/state"])
+    #expect(show.contains("Credit note CN-2026-0002 on INV-2026-0001") && show.contains("Balance due                                                   0.00"), "\(show)")
+    #expect(try Self.verify(base).isEmpty)
+  }
+
   @Test("the tax of a credit note: the invoice's tax pro rata, the parts summing to the whole; the last takes the rest")
   func taxSplit() {
     let eur = Currency.lookup("EUR")!
