@@ -50,7 +50,7 @@ enum CreditCommands {
     do throws(JournalError) {
       if spec.name == creditNote.name {
         let r = try Decide.creditNote(
-          CreditNoteRequest(invoice: subject, amount: amount, reason: args.value("reason") ?? ""), plan: inputs.plan, data: inputs.data,
+          CreditNoteIssue(invoice: subject, amount: amount, reason: args.value("reason") ?? ""), plan: inputs.plan, data: inputs.data,
           stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, fault: FaultInjection.hook())
         io.out(
           r.unchanged

@@ -7,7 +7,7 @@ import AccrueSQLite
 
 /// What a person asks `accrue credit-note` to issue: a credit note against an invoice, for all it has not been
 /// credited yet or a part (tax included), with a reason (docs/decisions.md).
-public struct CreditNoteRequest: Sendable {
+public struct CreditNoteIssue: Sendable {
   public var invoice: String
   /// Nil: all the invoice has not been credited yet.
   public var amount: Fixed?
@@ -139,9 +139,9 @@ public struct CreditNoteRequest: Sendable {
 }
 
 extension LedgerStore {
-  /// The tax an invoice of the ledger holds in its total (`CreditNoteRequest.Taxes`), by its number or key; nil
+  /// The tax an invoice of the ledger holds in its total (`CreditNoteIssue.Taxes`), by its number or key; nil
   /// when the ledger did not issue it.
-  public func taxes(of invoice: String) throws(JournalError) -> CreditNoteRequest.Taxes? {
+  public func taxes(of invoice: String) throws(JournalError) -> CreditNoteIssue.Taxes? {
     do {
       let q = """
         SELECT d.currency, d.total, coalesce((SELECT sum(t.amount) FROM document_taxes t WHERE t.document = d.key), 0)
@@ -188,7 +188,7 @@ public struct CreditRefundRequest: Sendable {
     }
     let available = Self.balances(journal)[CreditBook.Account(customer: customer, currency: c)] ?? .zero
     guard amount <= available else {
-      let m = CreditNoteRequest.money
+      let m = CreditNoteIssue.money
       return .failure(
         ResolutionError(
           available > .zero
@@ -201,7 +201,7 @@ public struct CreditRefundRequest: Sendable {
     posting.amount = Money(amount: amount, currency: c)
     posting.refunded = amount
     let left = available.subtracting(amount) ?? .zero
-    let words = "\(CreditNoteRequest.money(amount, c)) of credit on account refunded to \(customer); \(CreditNoteRequest.money(left, c)) left on account"
+    let words = "\(CreditNoteIssue.money(amount, c)) of credit on account refunded to \(customer); \(CreditNoteIssue.money(left, c)) left on account"
     return .success((posting, Decision(kind: .creditRefund, subject: "customer:" + customer, by: by, note: note, summary: words, customer: customer, askedBy: "")))
   }
 }

@@ -17,7 +17,7 @@ public enum Numbering {
     scope(kind.rawValue, r, issued: issued, entity: entity)
   }
 
-  /// The sequence of a kind named (`credit_note` for credit notes, `CreditNoteRequest`).
+  /// The sequence of a kind named (`credit_note` for credit notes, `CreditNoteIssue`).
   public static func scope(_ kind: String, _ r: NumberingRule, issued: CivilDate, entity: String) -> String {
     var s = kind
     if r.perYear { s += "/" + String(issued.year) }

@@ -222,20 +222,40 @@ struct CreditNoteCommandTests {
     #expect(try Self.verify(base).isEmpty)
   }
 
+  @Test("a credit note an approval rule routes is refused (Accrue cannot hold one for approval yet); one it does not route is issued")
+  func approvalRules() throws {
+    let rules = Self.rules + """
+      role controller "Financial controller"
+
+      approval large_credit "Credit notes over 50" for credit notes {
+        when credit_note.amount > 50.00 EUR
+        approve by controller
+      }
+
+      """
+    let base = try Self.folder("cn-approval", rules: rules)
+    let (s1, _, e1) = Self.decide(base, ["credit-note", "INV-1", "--amount", "60.00", "--reason", "price error"])
+    #expect(s1 == 1 && e1.contains("approval rule 'large_credit' (") && e1.contains("rules.accrue:22)"), "\(e1)")
+    #expect(e1.contains("asks controller to approve this credit note of 60.00 EUR on INV-1"), "\(e1)")
+    let (s2, out2, e2) = Self.decide(base, ["credit-note", "INV-1", "--amount", "50.00", "--reason", "price error"])
+    try #require(s2 == 0, "\(e2)")
+    #expect(out2.contains("credit note CN-2026-0001 for 50.00 EUR"), "\(out2)")
+  }
+
   @Test("the tax of a credit note: the invoice's tax pro rata, the parts summing to the whole; the last takes the rest")
   func taxSplit() {
     let eur = Currency.lookup("EUR")!
     func f(_ s: String) -> Fixed { Fixed(s)! }
     // An invoice of 119.00 with 19.00 tax: 50.00 credited holds 7.98 tax (7.983...).
-    let (n1, t1) = CreditNoteRequest.split(f("50.00"), taxes: (f("19.00"), f("119.00")), credited: [], last: false, currency: eur)
+    let (n1, t1) = CreditNoteIssue.split(f("50.00"), taxes: (f("19.00"), f("119.00")), credited: [], last: false, currency: eur)
     #expect(n1 == f("42.02") && t1 == f("7.98"))
     let first = CreditNote(
       key: "k", number: "n", invoice: "i", customer: "c", issueDate: CivilDate.parse("2026-11-01")!, currency: eur, net: n1, tax: t1,
       total: f("50.00"), settled: f("50.00"), credit: .zero, reason: "r")
-    let (n2, t2) = CreditNoteRequest.split(f("69.00"), taxes: (f("19.00"), f("119.00")), credited: [first], last: true, currency: eur)
+    let (n2, t2) = CreditNoteIssue.split(f("69.00"), taxes: (f("19.00"), f("119.00")), credited: [first], last: true, currency: eur)
     #expect(t2 == f("11.02") && n2 == f("57.98"))
     #expect(t1.adding(t2) == f("19.00"))
     // Taxes unknown (an invoice of the invoices file): all net.
-    #expect(CreditNoteRequest.split(f("10.00"), taxes: nil, credited: [], last: false, currency: eur) == (f("10.00"), .zero))
+    #expect(CreditNoteIssue.split(f("10.00"), taxes: nil, credited: [], last: false, currency: eur) == (f("10.00"), .zero))
   }
 }
