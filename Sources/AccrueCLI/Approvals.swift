@@ -82,7 +82,7 @@ enum ApproveCommand {
       io.out("  in \(state)/\(LedgerStore.fileName)\n")
       return ExitStatus.success
     } catch {
-      io.err("Error: \(error.message); nothing was recorded\n")
+      io.err("Error: \(CLI.refused(error.message))\n")
       return ExitStatus.failure
     }
   }

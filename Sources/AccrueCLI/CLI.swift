@@ -96,6 +96,12 @@ public enum ExitStatus {
 
 /// The `accrue` command line. Returns the exit status; never calls exit.
 public enum CLI {
+  /// A refused decision's message and that nothing was recorded ("...; nothing was recorded", or in brackets after
+  /// a question).
+  static func refused(_ message: String) -> String {
+    message.hasSuffix("?") ? message + " (nothing was recorded)" : message + "; nothing was recorded"
+  }
+
   static let version = DiagnosticRenderer.toolVersion
 
   static let commands: [CommandSpec] = [

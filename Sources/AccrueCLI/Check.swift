@@ -73,27 +73,38 @@ enum Check {
   static func ms(_ s: Double) -> String { String(Int((s * 1000).rounded())) }  // not money
 }
 
-/// `accrue explain CODE`: the long explanation of a diagnostic code.
+/// `accrue explain CODE`: the long explanation of a diagnostic code of the rules (E..../W....) or of a data code
+/// (D....) that plan, apply, import and report aging print.
 enum Explain {
   static let spec = CommandSpec(
-    name: "explain", abstract: "Explain a diagnostic code, with an example.",
-    arguments: [("code", "A code such as E0402, or its name such as currency-mismatch. 'all' lists every code.")],
+    name: "explain", abstract: "Explain a diagnostic code or a data code, with an example.",
+    arguments: [
+      ("code", "A code such as E0402 or D0320, or its name such as currency-mismatch. 'all' lists every code.")
+    ],
     minPositionals: 1, maxPositionals: 1, options: [])
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     let key = args.positionals[0]
     if key == "all" {
-      for c in DiagnosticCode.all { io.out("\(c.id)  \(c.severity.rawValue.padding(7))  \(c.name): \(c.title)\n") }
+      io.out("Rules (accrue check):\n")
+      for c in DiagnosticCode.all { io.out(line(c)) }
+      io.out("\nData (plan, apply, import, report aging):\n")
+      for c in DiagnosticCode.data { io.out(line(c)) }
       return ExitStatus.success
     }
     guard let c = DiagnosticCode.lookup(key) else {
-      let s = Suggest.closest(to: key.uppercased(), in: DiagnosticCode.all.map(\.id))
-      io.err("Error: '\(key)' is not a diagnostic code" + (s.map { ". Did you mean '\($0)'?" } ?? "") + "\n  See 'accrue explain all' for the list.\n")
+      let ids = (DiagnosticCode.all + DiagnosticCode.data).map(\.id)
+      let s = Suggest.closest(to: key.uppercased(), in: ids)
+      io.err("Error: '\(key)' is not a diagnostic or data code" + (s.map { ". Did you mean '\($0)'?" } ?? "") + "\n  See 'accrue explain all' for the list.\n")
       return ExitStatus.failure
     }
-    io.out("\(c.id) (\(c.name), \(c.severity.rawValue)): \(c.title)\n\n\(c.explanation)\n")
+    io.out("\(c.id) (\(c.name), \(c.severity.rawValue)): \(c.title)\n\n")
+    if c.isData { io.out(c.dataHandling + "\n\n") }
+    io.out("\(c.explanation)\n")
     return ExitStatus.success
   }
+
+  static func line(_ c: DiagnosticCode) -> String { "\(c.id)  \(c.severity.rawValue.padding(7))  \(c.name): \(c.title)\n" }
 }
 
 extension String {

@@ -67,7 +67,7 @@ enum CreditCommands {
       }
       return ExitStatus.success
     } catch {
-      io.err("Error: \(error.message); nothing was recorded\n")
+      io.err("Error: \(CLI.refused(error.message))\n")
       return ExitStatus.failure
     }
   }

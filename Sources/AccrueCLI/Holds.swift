@@ -72,7 +72,7 @@ enum HoldCommands {
       io.out("Recorded decision \(run) as of \(inputs.asOf) by \(d.by): \(d.summary)\n")
       return ExitStatus.success
     } catch {
-      io.err("Error: \(error.message); nothing was recorded\n")
+      io.err("Error: \(CLI.refused(error.message))\n")
       return ExitStatus.failure
     }
   }

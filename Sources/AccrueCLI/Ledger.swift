@@ -28,8 +28,8 @@ enum LedgerCommand {
     ],
     discussion: """
         accrue ledger export --state DIR --out DIR [--format csv|jsonl]
-          One file per table (invoices, invoice_lines, invoice_taxes, credit_notes, payments, applications, payment_returns, fees,
-          reminders, runs) and manifest.json (versions, row counts, the last run). Amounts are exact decimals with the currency's decimals; rows
+          One file per table (invoices, invoice_lines, invoice_taxes, credit_notes, payments, applications, payment_returns,
+          processor_payouts, payment_revisions, fees, reminders, decisions, collection_holds, runs) and manifest.json (versions, row counts, the last run). Amounts are exact decimals with the currency's decimals; rows
           are in a stated, stable order, so two exports of the same ledger are byte-identical. The layout is in
           docs/ledger.md (Export) and docs/schema/ledger-export/ (JSON Schema).
         accrue ledger show CUSTOMER --state DIR [--as-of DATE] [--format text|json]

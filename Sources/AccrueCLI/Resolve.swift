@@ -63,7 +63,7 @@ enum ResolveCommand {
       io.out("  its posting is \(r.posting.key), in \(state)/\(LedgerStore.fileName)\n")
       return ExitStatus.success
     } catch {
-      io.err("Error: \(error.message); nothing was recorded\n")
+      io.err("Error: \(CLI.refused(error.message))\n")
       return ExitStatus.failure
     }
   }

@@ -24,9 +24,10 @@ public struct DiagnosticCode: Sendable, Hashable, Comparable, CustomStringConver
   public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.id < b.id }
   public var description: String { id }
 
-  /// Finds a code by id ("E0402", case-insensitive) or by name ("currency-mismatch").
+  /// Finds a code by id ("E0402", "D0320", case-insensitive) or by name ("currency-mismatch"): a rules' code or a
+  /// data code.
   public static func lookup(_ key: String) -> DiagnosticCode? {
     let k = key.uppercased()
-    return all.first { $0.id == k || $0.name == key.lowercased() }
+    return all.first { $0.id == k || $0.name == key.lowercased() } ?? data.first { $0.id == k || $0.name == key.lowercased() }
   }
 }

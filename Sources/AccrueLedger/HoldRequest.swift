@@ -109,9 +109,10 @@ public enum HoldRequest: Sendable {
     if let id {
       return invoice(id, data).map { (data.customers[Int(data.invoices[$0].customer)].id, data.invoices[$0].id) }
     }
-    guard let customer, data.customerIndex[customer] != nil else {
-      let hint = customer.flatMap { Suggest.closest(to: $0, among: data.customers.map(\.id)) }.map { " Did you mean '\($0)'?" } ?? ""
-      return .failure(ResolutionError("name an invoice, or a customer of the customers file with --customer.\(hint)"))
+    guard let customer else { return .failure(ResolutionError("name an invoice, or a customer with --customer")) }
+    guard data.customerIndex[customer] != nil else {
+      let hint = Suggest.closest(to: customer, among: data.customers.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
+      return .failure(ResolutionError("no customer '\(customer)' in the customers file.\(hint)"))
     }
     return .success((customer, nil))
   }

@@ -13,7 +13,13 @@ enum LedgerExportTables {
   typealias C = LedgerExportColumn
 
   static let all: [Spec] = [
-    invoices, invoiceLines, invoiceTaxes, creditNotes, payments, applications, paymentReturns, processorPayouts, fees, reminders, runs,
+    invoices, invoiceLines, invoiceTaxes, creditNotes, payments, applications, paymentReturns, processorPayouts, paymentRevisions, fees,
+    reminders, decisions, collectionHolds, runs,
+  ]
+
+  /// The tables added after the first export, by the ledger schema version that holds them (older: empty).
+  static let since: [String: Int] = [
+    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8,
   ]
 
   /// A payment's id from its item key (`payment:ID`).
@@ -270,6 +276,69 @@ enum LedgerExportTables {
       SELECT r.key, i.date, i.customer, r.cadence, r.step, r.contacted, r.key, i.run
       FROM reminders r JOIN items i ON i.key = r.key
       ORDER BY i.run, i.position
+      """)
+
+  static let paymentRevisions = Spec(
+    table: LedgerExportTable(
+      name: "payment_revisions",
+      description: "A payment's posting that replaces an earlier one of the same payment (a person's decision: docs/decisions.md), or that refunded it: the replaced posting's applications no longer count, its credit and rests are gone.",
+      order: "by the run that recorded it",
+      columns: [
+        C("payment", .text, "The posting (payments.payment: ID@N, revision N of payment ID). Unique."),
+        C("replaces", .text, nullable: true, "The posting it replaces (payments.payment); empty for a first posting that refunded the payment. Unique."),
+        C("currency", .text, "ISO 4217 code."),
+        C("refunded", .amount, "What it paid back to the payer."),
+        C("run", .integer, "The decision's run (runs.run, decisions.run)."),
+      ]),
+    sql: """
+      SELECT \(payment("p.key")), \(payment("p.supersedes")), p.currency, p.refunded, i.run, p.currency
+      FROM payments p JOIN items i ON i.key = p.key
+      WHERE p.supersedes IS NOT NULL OR p.refunded <> 0
+      ORDER BY i.run, i.position
+      """)
+
+  static let decisions = Spec(
+    table: LedgerExportTable(
+      name: "decisions",
+      description: "A person's decision (the audit trail): who decided what about which item, when and why.",
+      order: "by run",
+      columns: [
+        C("run", .integer, "The decision's run (runs.run). Unique."),
+        C("as_of", .date, "The day it takes effect."),
+        C("recorded_at", .text, "When it was recorded, UTC (ISO 8601): an audit fact."),
+        C("kind", .text, "confirm, resolve, not-ours, reverse, refund, approve, reject, dispute, dispute-closed, promise, payment-plan, payment-plan-ended, credit-note, credit-refund."),
+        C("subject", .text, "The item decided on: payment:ID, a document's key, an invoice, customer:ID."),
+        C("customer", .text, nullable: true, "The customer it concerns; empty when none."),
+        C("decided_by", .text, "Who decided, as given."),
+        C("note", .text, "Why, in the person's words; may be empty."),
+        C("summary", .text, "What it did, in words."),
+        C("asked_by", .text, "The rule, queue or status that asked for it; may be empty."),
+      ]),
+    sql: """
+      SELECT d.run, r.as_of, r.recorded_at, d.kind, d.subject, nullif(d.customer, ''), d.decided_by, d.note, d.summary, d.asked_by
+      FROM decisions d JOIN runs r ON r.run = d.run ORDER BY d.run
+      """)
+
+  static let collectionHolds = Spec(
+    table: LedgerExportTable(
+      name: "collection_holds",
+      description: "A dispute, a promise to pay or a payment plan a person recorded (accrue dispute, promise, payment-plan).",
+      order: "by run",
+      columns: [
+        C("run", .integer, "The decision's run (decisions.run). Unique."),
+        C("kind", .text, "dispute, promise or payment_plan."),
+        C("customer", .text, "The customer."),
+        C("invoice", .text, nullable: true, "The invoice; empty for all the customer's invoices."),
+        C("currency", .text, nullable: true, "ISO 4217 code of the amount; empty without one."),
+        C("amount", .amount, nullable: true, "A dispute's disputed amount (0: closed), a promise's amount; empty without one."),
+        C("start_date", .date, nullable: true, "A payment plan's first day."),
+        C("end_date", .date, nullable: true, "The date promised; a plan's last day, or the day it ended; empty when open-ended."),
+        C("state", .text, "open, closed upheld, closed withdrawn; made; active, completed, broken."),
+        C("plan_id", .text, nullable: true, "A payment plan's id."),
+      ]),
+    sql: """
+      SELECT run, kind, customer, nullif(invoice, ''), currency, amount, start_date, end_date, state, nullif(plan_id, ''), currency
+      FROM collection_holds ORDER BY run
       """)
 
   static let runs = Spec(

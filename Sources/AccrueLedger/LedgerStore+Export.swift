@@ -24,9 +24,7 @@ extension LedgerReader {
         var spec = spec
         // Version 2 keyed a payout by its bank credit, and had no `credit` column.
         if spec.table.name == "processor_payouts" && schemaVersion == 2 { spec.sql = spec.sql.replacingOccurrences(of: "COALESCE(p.credit, p.key)", with: "p.key") }
-        let absent = ["payment_returns", "processor_payouts"].contains(spec.table.name) && schemaVersion < 2
-          || spec.table.name == "credit_notes" && schemaVersion < 8
-        t.rows = absent ? [] : try rows(spec, lists: covered)
+        t.rows = schemaVersion < (LedgerExportTables.since[spec.table.name] ?? 0) ? [] : try rows(spec, lists: covered)
         tables.append(t)
       }
       return LedgerExport(ledgerSchemaVersion: schemaVersion, lastRun: run, asOf: asOf, tables: tables)

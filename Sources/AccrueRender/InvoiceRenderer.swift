@@ -346,7 +346,18 @@ public enum InvoiceRenderer {
       var s = "\(i.file):\(i.line):\(i.column): error[\(i.code)]: \(i.message)\n"
       if !i.record.isEmpty { s += "  | \(i.record)\n" }
       return s
-    }.joined()
+    }.joined() + explainHint(list.map(\.code))
+  }
+
+  /// One line after a list of data issues (never one per row): the command that explains their codes, the first
+  /// code named and at most two more, in the order they came. Empty for an empty list.
+  public static func explainHint(_ codes: [String]) -> String {
+    var seen: [String] = []
+    for c in codes where !seen.contains(c) { seen.append(c) }
+    guard let first = seen.first else { return "" }
+    let more = seen.dropFirst().prefix(2).joined(separator: ", ") + (seen.count > 3 ? ", ..." : "")
+    return "  = help: 'accrue explain \(first)' says what a code means and what to write instead"
+      + (more.isEmpty ? "" : " (also \(more))") + "\n"
   }
 }
 

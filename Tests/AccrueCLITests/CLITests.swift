@@ -127,6 +127,36 @@ struct CLITests {
     #expect(Self.run(["explain", "E9999"]).0 == 1)
   }
 
+  @Test("explain prints the data codes too, lists them apart and suggests the closest")
+  func explainDataCodes() {
+    let (s, out, _) = Self.run(["explain", "D0320"])
+    #expect(s == 0)
+    #expect(out.hasPrefix("D0320 (statement-does-not-reconcile, warning): "))
+    #expect(out.contains("--strict") && out.contains("does not reconcile") && out.contains("Right"))
+    let d0304 = Self.run(["explain", "d0304"])
+    #expect(d0304.0 == 0 && d0304.1.contains("--reject-file") && d0304.1.contains("duplicate payment id"))
+    #expect(Self.run(["explain", "duplicate-id"]).1 == d0304.1)
+    let all = Self.run(["explain", "all"]).1
+    let parts = all.components(separatedBy: "\nData (plan, apply, import, report aging):\n")
+    #expect(parts.count == 2)
+    #expect(parts.first?.contains("E0406") == true && parts.first?.contains("D0") == false)
+    #expect(parts.last?.contains("D0101  error    malformed-csv") == true && parts.last?.contains("D0323  warning") == true)
+    let (bad, _, err) = Self.run(["explain", "D0329"])
+    #expect(bad == 1)
+    #expect(err.contains("Did you mean 'D03"), "\(err)")  // a code one digit away
+  }
+
+  @Test("bad data ends with one hint to accrue explain, not one per row")
+  func badDataNamesExplainOnce() {
+    let root = Self.repoRoot.path
+    let (s, _, err) = Self.run([
+      "plan", "--rules", root + "/rules", "--data", root + "/examples/data/bad/duplicate-id", "--as-of", "2026-03-01",
+    ])
+    #expect(s == 1)
+    let hints = err.split(separator: "\n").filter { $0.contains("accrue explain") }
+    #expect(hints == ["  = help: 'accrue explain D0304' says what a code means and what to write instead"], "\(err)")
+  }
+
   @Test("the same input gives byte-identical output")
   func deterministic() throws {
     let root = Self.repoRoot.appendingPathComponent("rules").path

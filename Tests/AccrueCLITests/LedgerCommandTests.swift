@@ -10,7 +10,10 @@ import Testing
 struct LedgerCommandTests {
   static let rules = PlanCommandTests.rules
   static let data = PlanCommandTests.data
-  static let tables = ["invoices", "invoice_lines", "invoice_taxes", "credit_notes", "payments", "applications", "payment_returns", "processor_payouts", "fees", "reminders", "runs"]
+  static let tables = [
+    "invoices", "invoice_lines", "invoice_taxes", "credit_notes", "payments", "applications", "payment_returns", "processor_payouts",
+    "payment_revisions", "fees", "reminders", "decisions", "collection_holds", "runs",
+  ]
 
   /// A state folder after the two applies (made once; no test writes to it).
   static let state: String = {

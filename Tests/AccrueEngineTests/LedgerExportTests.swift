@@ -108,6 +108,21 @@ struct LedgerExportTests {
       run: 2, asOf: day("2026-12-01"), folder: "run-0002-2026-12-01", items: items, documents: [note], fees: [fee],
       feeBillings: [(fee.key, note.key)], numbers: [("debit_note/2026", 1, note.key)], recordedAt: "2026-12-01T08:00:00Z")
     try store.record(run2, expectedLast: 1)
+    // Run 3: a person refunds the held p4 (a decision: its posting p4@2 replaces p4); run 4: c1 disputes 20.00 of
+    // NW-2026-00002.
+    var refund = PostedPayment(
+      key: "payment:p4@2", date: day("2026-11-26"), customer: "c2", rule: "decision", status: .applied, settlements: [])
+    refund.amount = Money(amount: f("25.00"), currency: .USD)
+    refund.refunded = f("25.00")
+    refund.supersedes = "payment:p4"
+    var run3 = LedgerRecord(run: 3, asOf: day("2026-12-02"), folder: "decision-0003-2026-12-02", items: [.cashApplication(refund)], recordedAt: "2026-12-02T09:00:00Z")
+    run3.decision = Decision(
+      kind: .refund, subject: "payment:p4", by: "ann", note: "paid twice", summary: "refunded 25.00 USD to the payer", customer: "c2", askedBy: "queue cash-apps")
+    try store.record(run3, expectedLast: 2)
+    var run4 = LedgerRecord(run: 4, asOf: day("2026-12-02"), folder: "decision-0004-2026-12-02", items: [], recordedAt: "2026-12-02T09:05:00Z")
+    run4.decision = Decision(kind: .dispute, subject: "NW-2026-00002", by: "ann", note: "", summary: "20.00 EUR disputed", customer: "c1", askedBy: "")
+    run4.hold = CollectionHold(kind: .dispute, customer: "c1", invoice: "NW-2026-00002", amount: Money(amount: f("20.00"), currency: .EUR), state: "open")
+    try store.record(run4, expectedLast: 3)
     return dir
   }
 
@@ -118,10 +133,10 @@ struct LedgerExportTests {
     let dir = try Self.sampleLedger()
     let e = try LedgerStore.openForReading(stateDir: dir).export()
     #expect(e.tables.map(\.name) == [
-      "invoices", "invoice_lines", "invoice_taxes", "credit_notes", "payments", "applications", "payment_returns", "processor_payouts", "fees", "reminders",
-      "runs",
+      "invoices", "invoice_lines", "invoice_taxes", "credit_notes", "payments", "applications", "payment_returns", "processor_payouts",
+      "payment_revisions", "fees", "reminders", "decisions", "collection_holds", "runs",
     ])
-    #expect(e.lastRun == 2 && e.asOf == Self.day("2026-12-01") && e.ledgerSchemaVersion == 8)
+    #expect(e.lastRun == 4 && e.asOf == Self.day("2026-12-02") && e.ledgerSchemaVersion == 8)
     #expect(Self.table(e, "payment_returns").rows == [
       [.text("r4"), .text("p4"), .date("2026-11-29"), .text("c2"), .text("USD"), .decimal("25.00"), .text("MD06"), .boolean(false),
        .text("statements/nov.xml:40"), .integer(2)]
@@ -147,7 +162,12 @@ struct LedgerExportTests {
     let fees = Self.table(e, "fees").rows
     #expect(fees.count == 1 && fees[0][10...12] == [.text("fees:c1/2026-12-01/USD"), .text("NWD-2026-00001"), .integer(2)])
     #expect(Self.table(e, "reminders").rows[0][6] == .list(["NW-2026-00001"]))
-    #expect(Self.table(e, "runs").rows.map { $0[0] } == [.integer(1), .integer(2)])
+    #expect(Self.table(e, "runs").rows.map { $0[0] } == [.integer(1), .integer(2), .integer(3), .integer(4)])
+    #expect(Self.table(e, "payment_revisions").rows == [[.text("p4@2"), .text("p4"), .text("USD"), .decimal("25.00"), .integer(3)]])
+    #expect(Self.table(e, "decisions").rows.map { [$0[0], $0[3], $0[6]] } == [[.integer(3), .text("refund"), .text("ann")], [.integer(4), .text("dispute"), .text("ann")]])
+    #expect(Self.table(e, "collection_holds").rows == [
+      [.integer(4), .text("dispute"), .text("c1"), .text("NW-2026-00002"), .text("EUR"), .decimal("20.00"), .null, .null, .text("open"), .null]
+    ])
   }
 
   @Test("every JSON Lines row of the sample ledger holds its schema's required keys, no other, each of its type")
@@ -231,10 +251,10 @@ struct LedgerExportTests {
     let use = Self.payment("credit:c1/EUR/2026-12-15", customer: "c1", date: "2026-12-15", currency: .EUR, amount: "20.00", [("NW-2026-00004", "20.00", "0", "0")])
     try store.record(
       LedgerRecord(
-        run: 3, asOf: Self.day("2026-12-15"), folder: "run-0003-2026-12-15",
+        run: 5, asOf: Self.day("2026-12-15"), folder: "run-0005-2026-12-15",
         items: [.invoice(IssuedInvoice(key: doc.key, date: Self.day("2026-12-15"), customer: "c1")), use], documents: [doc],
         numbers: [("invoice/2026", 4, doc.key)], recordedAt: "2026-12-15T08:00:00Z"),
-      expectedLast: 2)
+      expectedLast: 4)
     let eur = try #require(try LedgerStore.openForReading(stateDir: dir).statement(customer: "c1", asOf: nil)?.sections.first)
     // 50.00, 0.00, -30.00 (30.00 on account), + 20.00 = -10.00, credit used on it - 20.00 = -30.00, taken off the
     // account + 20.00 = -10.00: open 50.00 + 20.00 - 50.00 - 20.00 = 0.00, credit 30.00 - 20.00 = 10.00, due -10.00.
@@ -242,7 +262,7 @@ struct LedgerExportTests {
     #expect(eur.entries.map(\.balance) == ["50.00", "0.00", "-30.00", "-10.00", "-30.00", "-10.00"].map(Self.f))
     #expect(eur.openBalance == .zero && eur.creditOnAccount == Self.f("10.00") && eur.balanceDue == Self.f("-10.00"))
     let payments = Self.table(try LedgerStore.openForReading(stateDir: dir).export(), "payments").rows
-    #expect(payments.map { $0[1] } == [.text("payment"), .text("payment"), .text("payment"), .text("payment"), .text("credit_use")])
+    #expect(payments.map { $0[1] } == [.text("payment"), .text("payment"), .text("payment"), .text("payment"), .text("payment"), .text("credit_use")])
   }
 
   @Test("--as-of leaves out what is dated after it; an unknown customer is nil; the customers are listed")
