@@ -107,7 +107,7 @@ public enum CLI {
   static let commands: [CommandSpec] = [
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
     LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec, ApprovalsCommand.spec, ApproveCommand.spec(true),
-    HoldCommands.dispute, HoldCommands.promise, HoldCommands.plan,
+    HoldCommands.dispute, HoldCommands.promise, HoldCommands.plan, CreditCommands.creditNote, CreditCommands.refundCredit,
     ApproveCommand.spec(false),
   ]
 
@@ -180,6 +180,8 @@ public enum CLI {
     case HoldCommands.dispute.name: return HoldCommands.run(HoldCommands.dispute, parsed, io: io)
     case HoldCommands.promise.name: return HoldCommands.run(HoldCommands.promise, parsed, io: io)
     case HoldCommands.plan.name: return HoldCommands.run(HoldCommands.plan, parsed, io: io)
+    case CreditCommands.creditNote.name: return CreditCommands.run(CreditCommands.creditNote, parsed, io: io)
+    case CreditCommands.refundCredit.name: return CreditCommands.run(CreditCommands.refundCredit, parsed, io: io)
     case AuditCommand.spec.name: return AuditCommand.run(parsed, io: io)
     case ExceptionsCommand.spec.name: return ExceptionsCommand.run(parsed, io: io)
     case ApprovalsCommand.spec.name: return ApprovalsCommand.run(parsed, io: io)

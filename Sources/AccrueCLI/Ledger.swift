@@ -28,7 +28,7 @@ enum LedgerCommand {
     ],
     discussion: """
         accrue ledger export --state DIR --out DIR [--format csv|jsonl]
-          One file per table (invoices, invoice_lines, invoice_taxes, payments, applications, payment_returns,
+          One file per table (invoices, invoice_lines, invoice_taxes, credit_notes, payments, applications, payment_returns,
           processor_payouts, payment_revisions, fees, reminders, decisions, collection_holds, runs) and manifest.json (versions, row counts, the last run). Amounts are exact decimals with the currency's decimals; rows
           are in a stated, stable order, so two exports of the same ledger are byte-identical. The layout is in
           docs/ledger.md (Export) and docs/schema/ledger-export/ (JSON Schema).

@@ -14,7 +14,11 @@ extension CheckerState {
         let key = "number " + n.document.rawValue
         guard onceForRuleSet(key, n.span) else { continue }
         let checked = checkNumbering(n)
-        if n.document == .invoices { ledger.invoiceNumbering = checked.0 } else { ledger.debitNoteNumbering = checked.0 }
+        switch n.document {
+        case .invoices: ledger.invoiceNumbering = checked.0
+        case .debitNotes: ledger.debitNoteNumbering = checked.0
+        case .creditNotes: ledger.creditNoteNumbering = checked.0
+        }
         numberingFormats[n.document] = (checked.1, n)
       case .feeBilling(let f):
         guard onceForRuleSet("fees billed", f.span) else { continue }
@@ -26,7 +30,9 @@ extension CheckerState {
         continue
       }
     }
-    checkNumbersCollide()
+    checkNumbersCollide(.invoices, .debitNotes, letter: "D")
+    checkNumbersCollide(.invoices, .creditNotes, letter: "C")
+    checkNumbersCollide(.debitNotes, .creditNotes, letter: "C")
   }
 
   /// Records the first statement of a kind for the rule set; reports a second one (E0506) and returns false.
@@ -173,29 +179,32 @@ extension CheckerState {
     }
   }
 
-  /// Invoices and debit notes numbered alike in every literal part and placeholder could get the same number.
-  func checkNumbersCollide() {
-    guard let (inv, invDecl) = numberingFormats[.invoices], let (dn, dnDecl) = numberingFormats[.debitNotes],
+  /// Documents of two kinds numbered alike in every literal part and placeholder could get the same number
+  /// (invoices and debit notes, or either and credit notes): reported at the second kind's format.
+  func checkNumbersCollide(_ first: NumberedDocument, _ second: NumberedDocument, letter: String) {
+    guard let (inv, invDecl) = numberingFormats[first], let (dn, dnDecl) = numberingFormats[second],
       !inv.malformed, !dn.malformed, NumberPiece.withoutWidths(inv.values) == NumberPiece.withoutWidths(dn.values)
     else { return }
+    let (a, b) = (String(first.rawValue.dropLast()), String(second.rawValue.dropLast()))
     let widths = (inv.values + dn.values).compactMap { if case .sequence(let w) = $0 { w } else { nil } }
     let sameWidths = Set(widths).count <= 1
     var n = 1
     if !sameWidths { for _ in 1..<(widths.max() ?? 1) { n *= 10 } }
     let number = NumberPiece.sample(inv.values, year: 2026, month: 1, entity: "ACME", sequence: n).quotedForMessage
-    let example = sameWidths ? "the first invoice and the first debit note would both be \(number)" : "invoice and debit note number \(n) would both be \(number)"
+    let example = sameWidths ? "the first \(a) and the first \(b) would both be \(number)" : "\(a) and \(b) number \(n) would both be \(number)"
     var suggestion = dn.values
     if case .text(let t)? = suggestion.first {
       let head = t.prefix { $0.isLetter || $0.isNumber }
-      suggestion[0] = .text(head + "D" + t.dropFirst(head.count))
+      suggestion[0] = .text(head + letter + t.dropFirst(head.count))
     } else {
-      suggestion.insert(.text("DN-"), at: 0)
+      suggestion.insert(.text(letter + "N-"), at: 0)
     }
+    let fallback = second == .debitNotes
+      ? "or leave out 'number debit notes' so that debit notes use the invoice numbering" : "as in number credit notes \"CN-{year}-{seq:4}\" per year"
     report(
-      .numbersCouldCollide, "debit notes are numbered like invoices, so numbers could collide: \(example)", at: dnDecl.format.span,
-      notes: [Note("invoices are numbered here", at: invDecl.format.span)],
-      help: "give debit notes a format of their own, such as \(Self.written(suggestion).quotedForMessage), "
-        + "or leave out 'number debit notes' so that debit notes use the invoice numbering")
+      .numbersCouldCollide, "\(second.rawValue) are numbered like \(first.rawValue), so numbers could collide: \(example)", at: dnDecl.format.span,
+      notes: [Note("\(first.rawValue) are numbered here", at: invDecl.format.span)],
+      help: "give \(second.rawValue) a format of their own, such as \(Self.written(suggestion).quotedForMessage), " + fallback)
   }
 
   /// A format written back from its pieces.

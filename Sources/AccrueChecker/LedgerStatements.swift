@@ -32,6 +32,7 @@ public struct CheckedNumbering: Sendable {
 public struct LedgerStatements: Sendable {
   public var invoiceNumbering: CheckedNumbering?
   public var debitNoteNumbering: CheckedNumbering?
+  public var creditNoteNumbering: CheckedNumbering?
   /// `fees billed on next invoice` (true) or `as debit notes` (false), with where it is stated.
   public var feeBilling: (onNextInvoice: Bool, span: Span)?
   /// `account credit applied oldest first` (true) or `held` (false), with where it is stated.

@@ -96,6 +96,7 @@ extension PlanCompiler {
     }
     plan.invoiceNumbering = ledger.invoiceNumbering.map(rule)
     plan.debitNoteNumbering = ledger.debitNoteNumbering.map(rule)
+    plan.creditNoteNumbering = ledger.creditNoteNumbering.map(rule)
     if let f = ledger.feeBilling {
       plan.feeBilling = f.onNextInvoice ? .nextInvoice : .debitNotes
       plan.feeBillingRule = ref(f.span)

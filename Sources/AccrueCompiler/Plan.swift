@@ -177,6 +177,8 @@ public struct ExecutablePlan: Sendable {
   public var invoiceNumbering: NumberingRule? = nil
   /// `number debit notes "..."` (nil: debit notes take numbers from the invoice numbering).
   public var debitNoteNumbering: NumberingRule? = nil
+  /// `number credit notes`: the credit notes people issue; nil: a credit note's number is its key.
+  public var creditNoteNumbering: NumberingRule? = nil
   /// `fees billed as debit notes` (the default) or `on next invoice`, and where it is stated (nil: not stated).
   public var feeBilling: FeeBilling = .debitNotes
   public var feeBillingRule: RuleRef? = nil

@@ -200,12 +200,15 @@ public struct AgingJournal: Sendable {
       out.use.settlementsCounted += 1
     }
     // A use of credit on account takes what it settled off the customer's credit.
+    // (A refund of credit on account, `accrue refund-credit`, takes what it refunded off.)
     if CreditBook.isUse(item.key), let m = item.amount {
-      guard settled > .zero, let negative = Fixed.zero.subtracting(settled) else { return }
+      let taken = settled.adding(item.refunded) ?? settled
+      guard taken > .zero, let negative = Fixed.zero.subtracting(taken) else { return }
       out.cash.append(
         Cash(
           customer: item.customer, currency: m.currency,
-          item: AgingReport.Item(kind: .creditOnAccount, id: item.key, date: item.date, amount: negative, status: "credit used")))
+          item: AgingReport.Item(
+            kind: .creditOnAccount, id: item.key, date: item.date, amount: negative, status: item.refunded > .zero ? "credit refunded" : "credit used")))
       return
     }
     // Returned to the payer by the bank: nothing of it is on account or waiting.
@@ -236,8 +239,14 @@ public struct AgingJournal: Sendable {
       out.cash.append(
         Cash(
           customer: item.customer, currency: pay.currency,
-          item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: status?.rawValue)))
+          item: AgingReport.Item(kind: kind, id: item.key, date: item.date, amount: amount, status: creditNoteStatus(item.key) ?? status?.rawValue)))
     }
+  }
+
+  /// A credit note's rest on account is shown as the credit note (`credit note CN-2026-0002`); nil for a payment.
+  private func creditNoteStatus(_ key: String) -> String? {
+    guard CreditNote.isPosting(key) else { return nil }
+    return "credit note " + (journal.creditNotes.first { $0.postingKey == key }?.number ?? key)
   }
 }
 

@@ -13,12 +13,14 @@ enum LedgerExportTables {
   typealias C = LedgerExportColumn
 
   static let all: [Spec] = [
-    invoices, invoiceLines, invoiceTaxes, payments, applications, paymentReturns, processorPayouts, paymentRevisions, fees, reminders,
-    decisions, collectionHolds, runs,
+    invoices, invoiceLines, invoiceTaxes, creditNotes, payments, applications, paymentReturns, processorPayouts, paymentRevisions, fees,
+    reminders, decisions, collectionHolds, runs,
   ]
 
   /// The tables added after the first export, by the ledger schema version that holds them (older: empty).
-  static let since: [String: Int] = ["payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7]
+  static let since: [String: Int] = [
+    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8,
+  ]
 
   /// A payment's id from its item key (`payment:ID`).
   static func payment(_ column: String) -> String {
@@ -102,13 +104,39 @@ enum LedgerExportTables {
       ORDER BY i.run, i.position, t.line
       """)
 
+  static let creditNotes = Spec(
+    table: LedgerExportTable(
+      name: "credit_notes", description: "A credit note a person issued against an invoice ('accrue credit-note'), recorded with its decision.",
+      order: "by the decision's run",
+      columns: [
+        C("number", .text, "Its number from the rules' 'number credit notes' (unique, gapless per sequence), else its key. Unique."),
+        C("key", .text, "Its key: credit-note:INVOICE:N, N its place among the invoice's credit notes. Unique."),
+        C("invoice", .text, "The invoice credited (its number, or its id in the invoices file)."),
+        C("customer", .text, "The customer credited (id)."),
+        C("currency", .text, "ISO 4217 code of every amount."),
+        C("issue_date", .date, "The date it was issued (the decision's as-of date)."),
+        C("net", .amount, "The total less its tax."),
+        C("tax", .amount, "The invoice's tax credited pro rata (zero when its taxes are not in the ledger)."),
+        C("total", .amount, "What it credits, tax included: net plus tax."),
+        C("settled", .amount, "What it took off the invoice's open amount (an application of its payment row)."),
+        C("credit", .amount, "What it left on the customer's account (the invoice was paid): total less settled."),
+        C("reason", .text, "Why the invoice was credited."),
+        C("payment", .text, "The row of payments (kind credit_note) that carries its effect on the books."),
+        C("run", .integer, "The decision's run (runs.run)."),
+      ]),
+    sql: """
+      SELECT c.number, c.key, c.invoice, c.customer, c.currency, c.issue_date, c.net, c.tax, c.total, c.settled, c.credit, c.reason,
+        \(payment("c.posting")), c.run, c.currency
+      FROM credit_notes c ORDER BY c.run
+      """)
+
   static let payments = Spec(
     table: LedgerExportTable(
       name: "payments", description: "A payment a run of 'accrue apply' decided on: applied, suggested, held or left unapplied.",
       order: "by the run that decided it, then its place in that run's output",
       columns: [
-        C("payment", .text, "The payment's id (from the payments file or the bank statement; credit:CUSTOMER/CURRENCY/DATE for a use of credit). Unique."),
-        C("kind", .text, "payment (money received), or credit_use (credit on account used on the customer's open invoices by the rules' account credit: no money received, its amount comes off the customer's credit)."),
+        C("payment", .text, "The payment's id (from the payments file or the bank statement; credit:CUSTOMER/CURRENCY/DATE for a use of credit, credit:CUSTOMER/CURRENCY/DATE/refund-RUN for a refund of credit, credit-note:INVOICE:N for a credit note). Unique."),
+        C("kind", .text, "payment (money received), credit_use (credit on account used on the customer's open invoices by the rules' account credit, or refunded to the customer by a person: no money received, its amount comes off the customer's credit), or credit_note (a credit note's effect: credit_notes.payment)."),
         C("date", .date, "Its booking date (a use of credit: the run's as-of date)."),
         C("customer", .text, nullable: true, "The payer found (customer id); empty when none was."),
         C("status", .text, "applied, suggested (waits for review: nothing posted), exception (held in a queue) or unapplied."),
@@ -121,7 +149,8 @@ enum LedgerExportTables {
         C("run", .integer, "The run that decided it (runs.run)."),
       ]),
     sql: """
-      SELECT \(payment("p.key")), CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN 'credit_use' ELSE 'payment' END, i.date,
+      SELECT \(payment("p.key")), CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN 'credit_use'
+        WHEN substr(p.key, 1, 20) = 'payment:credit-note:' THEN 'credit_note' ELSE 'payment' END, i.date,
         nullif(i.customer, ''), p.status, p.rule, p.currency, p.amount, p.credit, p.written_off,
         p.unapplied, i.run, p.currency
       FROM payments p JOIN items i ON i.key = p.key
@@ -277,7 +306,7 @@ enum LedgerExportTables {
         C("run", .integer, "The decision's run (runs.run). Unique."),
         C("as_of", .date, "The day it takes effect."),
         C("recorded_at", .text, "When it was recorded, UTC (ISO 8601): an audit fact."),
-        C("kind", .text, "confirm, resolve, not-ours, reverse, refund, approve, reject, dispute, dispute-closed, promise, payment-plan, payment-plan-ended."),
+        C("kind", .text, "confirm, resolve, not-ours, reverse, refund, approve, reject, dispute, dispute-closed, promise, payment-plan, payment-plan-ended, credit-note, credit-refund."),
         C("subject", .text, "The item decided on: payment:ID, a document's key, an invoice, customer:ID."),
         C("customer", .text, nullable: true, "The customer it concerns; empty when none."),
         C("decided_by", .text, "Who decided, as given."),

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 7
+  static let version = 8
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -273,6 +273,35 @@ enum LedgerSchema {
     CREATE INDEX collection_holds_customer ON collection_holds(customer, kind);
     """
 
+  /// Version 8: credit notes people issue against invoices (`credit_notes`, one per decision run): the document,
+  /// numbered in its own sequence (`sequence_scope`, `sequence`; drawn like documents' from `sequences`), net and
+  /// tax summing to the total, what it settled on the invoice and left on account (summing to the total too), and
+  /// the posting that carries that effect (`posting`, a row of `payments`). A refund of credit on account needs no
+  /// table: it is a use of credit (`payments` keyed `payment:credit:CUSTOMER/CURRENCY/DATE/refund-RUN`, rule
+  /// `credit refund`, `refunded` its amount) recorded with its decision.
+  static let v8 = """
+    CREATE TABLE credit_notes (
+      key TEXT PRIMARY KEY,
+      run INTEGER NOT NULL UNIQUE REFERENCES runs(run),
+      number TEXT NOT NULL UNIQUE,
+      invoice TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      issue_date TEXT NOT NULL,
+      net INTEGER NOT NULL,
+      tax INTEGER NOT NULL,
+      total INTEGER NOT NULL CHECK (total > 0 AND total = net + tax),
+      settled INTEGER NOT NULL CHECK (settled >= 0),
+      credit INTEGER NOT NULL CHECK (credit >= 0 AND settled + credit = total),
+      reason TEXT NOT NULL CHECK (reason != ''),
+      posting TEXT NOT NULL UNIQUE REFERENCES payments(key),
+      sequence_scope TEXT,
+      sequence INTEGER,
+      UNIQUE (sequence_scope, sequence)
+    ) WITHOUT ROWID;
+    CREATE INDEX credit_notes_invoice ON credit_notes(invoice);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -300,6 +329,7 @@ enum LedgerSchema {
         if current <= 4 { try db.execute(v5) }
         if current <= 5 { try db.execute(v6) }
         if current <= 6 { try db.execute(v7) }
+        if current <= 7 { try db.execute(v8) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -60,6 +60,7 @@ extension LedgerReader {
         JOIN items i ON i.key = a.payment
       WHERE d.customer = ?1
       """
+    let numbers = try creditNoteNumbers()
     for r in try query(q, [.text(customer)]) {
       let (payment, invoice, places) = (r[0].text ?? "", r[2].text ?? "", Int(r[3].integer ?? 0))
       let c = try lines.currency(r[11], "document \(invoice)")
@@ -68,6 +69,12 @@ extension LedgerReader {
         try lines.add(
           c, date: r[8], .unapplied, reference: payment, document: invoice,
           "Payment suggested for \(invoice), waiting for review: not applied", minor: r[12], places: places, .memo, order: order)
+        continue
+      }
+      if let number = numbers[r[13].text ?? ""] {
+        try lines.add(
+          c, date: r[8], .creditNote, reference: number, document: invoice, "Credit note \(number) on \(invoice)", minor: r[12], places: places,
+          .credit, order: order)
         continue
       }
       if CreditBook.isUse(r[13].text ?? "") {
@@ -91,6 +98,14 @@ extension LedgerReader {
           order: (order.0, order.1, order.2 + k))
       }
     }
+  }
+
+  /// The numbers of the credit notes, by the key of the posting that carries each (none before schema version 8).
+  private func creditNoteNumbers() throws(JournalError) -> [String: String] {
+    guard schemaVersion >= 8 else { return [:] }
+    var out: [String: String] = [:]
+    for r in try query("SELECT posting, number FROM credit_notes") { out[r[0].text ?? ""] = r[1].text ?? "" }
+    return out
   }
 
   /// The customer's payments returned by the bank after a run applied them: what each settled on a document is owed
@@ -164,9 +179,18 @@ extension LedgerReader {
     let elsewhere = """
       SELECT a.position, a.invoice, a.places, a.settled, a.currency FROM applications a WHERE a.payment = ?1 ORDER BY a.position
       """
+    let numbers = try creditNoteNumbers()
     for r in try query(q, [.text(customer)]) {
-      let (payment, status) = (r[0].text ?? "", r[1].text ?? "")
+      let number = numbers[r[10].text ?? ""]
+      let (payment, status) = (number ?? r[0].text ?? "", r[1].text ?? "")
       let order = (Int(r[8].integer ?? 0), Int(r[9].integer ?? 0), 1_000_000)
+      if r[11].text == "credit refund", r[2] != .null {
+        let c = try lines.currency(r[2], "refund \(payment)")
+        try lines.add(
+          c, date: r[7], .creditTaken, reference: payment, document: nil, "Credit on account refunded to the customer", minor: r[3],
+          places: c.minorUnits, .debit, order: order)
+        continue
+      }
       for a in try query(elsewhere, [r[10]]) where !documentIDs.contains(a[1].text ?? "") {
         guard r[2] != .null || a[4] != .null else { continue }
         let c = try lines.currency(r[2] != .null ? r[2] : a[4], "payment \(payment)")
@@ -177,7 +201,7 @@ extension LedgerReader {
             minor: a[3], places: Int(a[2].integer ?? 0), .debit, order: (order.0, order.1, 1 + 4 * Int(a[0].integer ?? 0)))
           continue
         }
-        let text = status == "suggested"
+        let text = number != nil ? "Credit note \(payment) on \(invoice), not in this statement" : status == "suggested"
           ? "Payment suggested for \(invoice), waiting for review: not applied"
           : "Payment applied to \(invoice), not in this statement"
         try lines.add(
@@ -187,7 +211,8 @@ extension LedgerReader {
       guard r[2] != .null else { continue }
       let c = try lines.currency(r[2], "payment \(payment)")
       try lines.add(
-        c, date: r[7], .creditOnAccount, reference: payment, document: nil, "Payment left on account", minor: r[4],
+        c, date: r[7], .creditOnAccount, reference: payment, document: nil,
+        number != nil ? "Credit note \(payment): left on account (the invoice was paid)" : "Payment left on account", minor: r[4],
         places: c.minorUnits, .credit, order: order)
       let decided = r[11].text == "decision"
       let held =

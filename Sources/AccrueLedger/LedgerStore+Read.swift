@@ -118,11 +118,14 @@ extension LedgerStore {
     return p
   }
 
-  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5).
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), and
+  /// the credit note each decision issued (version 8).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
-    let (asked, acts) = try approvals()
-    if asked.isEmpty && acts.isEmpty { return runs }
     var out = runs
+    let credited = try creditNotes()
+    if !credited.isEmpty { for k in out.indices { out[k].creditNote = credited[out[k].number] } }
+    let (asked, acts) = try approvals()
+    if asked.isEmpty && acts.isEmpty { return out }
     for k in out.indices {
       out[k].approvalRequests = asked[out[k].number] ?? []
       out[k].approvalAct = acts[out[k].number]
@@ -158,6 +161,26 @@ extension LedgerStore {
       out[run] = CollectionHold(
         kind: kind, customer: r[2].text ?? "", invoice: r[3].text ?? "", amount: amount, start: r[6].text.flatMap(CivilDate.parse),
         end: r[7].text.flatMap(CivilDate.parse), state: r[8].text ?? "", planID: r[9].text ?? "")
+    }
+    return out
+  }
+
+  /// Credit notes people issued, by their run (none before schema version 8).
+  private func creditNotes() throws -> [Int: CreditNote] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty else { return [:] }
+    var out: [Int: CreditNote] = [:]
+    let q = """
+      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence
+      FROM credit_notes
+      """
+    for r in try db.query(q) {
+      let run = Int(r[0].integer ?? 0)
+      guard let c = Currency.lookup(r[5].text ?? "") else { throw JournalError(message: "\(path): credit note \(r[1].text ?? "") has an unknown currency") }
+      func f(_ v: SQLValue) -> Fixed { Fixed(minorUnits: v.integer ?? 0, exponent: c.minorUnits) }
+      out[run] = CreditNote(
+        key: r[1].text ?? "", number: r[2].text ?? "", invoice: r[3].text ?? "", customer: r[4].text ?? "",
+        issueDate: try date(r[6], "credit_notes.issue_date"), currency: c, net: f(r[7]), tax: f(r[8]), total: f(r[9]), settled: f(r[10]),
+        credit: f(r[11]), reason: r[12].text ?? "", scope: r[13].text, sequence: r[14].integer.map { Int($0) })
     }
     return out
   }
@@ -245,7 +268,7 @@ extension LedgerStore {
     for run in j.runs {
       let sum = LedgerChecksum.of(
         run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
-        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold)
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNote: run.creditNote)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

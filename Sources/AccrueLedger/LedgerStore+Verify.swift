@@ -54,19 +54,50 @@ extension LedgerStore {
       out.append(
         "customer \(r[0].text ?? "") used \(r[3].integer ?? 0) minor units of \(r[1].text ?? "") credit on account, more than the \(r[2].integer ?? 0) payments left")
     }
+    // Credit notes draw numbers of their own sequences (schema version 8).
+    let creditNotes = try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty
+    let numbered = "(SELECT sequence_scope, sequence FROM documents"
+      + (creditNotes ? " UNION ALL SELECT sequence_scope, sequence FROM credit_notes)" : ")")
+    let drawnByRun = "SELECT d2.sequence_scope FROM documents d2 JOIN items i ON i.key = d2.key WHERE i.run = ?1"
+      + (creditNotes ? " UNION SELECT sequence_scope FROM credit_notes WHERE run = ?1" : "")
     let gaps = """
       SELECT s.scope, s.last, count(d.sequence), coalesce(max(d.sequence), 0)
-      FROM sequences s LEFT JOIN documents d ON d.sequence_scope = s.scope
-      \(run == nil ? "" : "WHERE s.scope IN (SELECT d2.sequence_scope FROM documents d2 JOIN items i ON i.key = d2.key WHERE i.run = ?1)")
+      FROM sequences s LEFT JOIN \(numbered) d ON d.sequence_scope = s.scope
+      \(run == nil ? "" : "WHERE s.scope IN (\(drawnByRun))")
       GROUP BY s.scope HAVING count(d.sequence) != s.last OR coalesce(max(d.sequence), 0) != s.last ORDER BY 1
       """
     for r in try db.query(gaps, args) {
       out.append("numbering sequence \(r[0].text ?? "") has \(r[2].integer ?? 0) numbers up to \(r[3].integer ?? 0), but its last number is \(r[1].integer ?? 0)")
     }
+    if creditNotes { out += try overCredited(run: run, args) }
     if run == nil {
       for r in try db.query("PRAGMA foreign_key_check") {
         out.append("a row of \(r[0].text ?? "?") refers to a missing row of \(r[2].text ?? "?")")
       }
+    }
+    return out
+  }
+
+  /// Credit notes beyond what they credit: an invoice of the ledger credited beyond its total, and a credit note
+  /// whose posting settled or left on account other than it records.
+  func overCredited(run: Int?, _ args: [SQLValue]) throws -> [String] {
+    var out: [String] = []
+    let beyond = """
+      SELECT c.invoice, d.currency, d.total, sum(c.total) FROM credit_notes c
+      JOIN documents d ON coalesce(d.number, d.key) = c.invoice AND d.currency = c.currency
+      \(run == nil ? "" : "WHERE c.invoice IN (SELECT invoice FROM credit_notes WHERE run = ?1)")
+      GROUP BY c.invoice, d.key HAVING sum(c.total) > d.total ORDER BY 1
+      """
+    for r in try db.query(beyond, args) {
+      out.append("invoice \(r[0].text ?? "") (\(r[1].text ?? "")) is credited for \(r[3].integer ?? 0) minor units, more than its total \(r[2].integer ?? 0)")
+    }
+    let posted = """
+      SELECT c.number, c.settled, coalesce((SELECT sum(a.settled) FROM applications a WHERE a.payment = c.posting), 0), c.credit, p.credit, p.amount, c.total
+      FROM credit_notes c JOIN payments p ON p.key = c.posting \(run == nil ? "" : "WHERE c.run = ?1")
+      ORDER BY 1
+      """
+    for r in try db.query(posted, args) where r[1].integer != r[2].integer || r[3].integer != r[4].integer || r[5].integer != r[6].integer {
+      out.append("credit note \(r[0].text ?? "") records other amounts than its posting (settled, credit on account, total)")
     }
     return out
   }

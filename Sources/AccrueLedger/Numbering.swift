@@ -14,7 +14,12 @@ public enum Numbering {
   /// debit notes have a numbering of their own), then the year (`per year`), the year and month (`per month`) and
   /// the scope field's value (`per customer.X`), separated by '/': `invoice/2026`, `debit_note/2026-11/TR`.
   public static func scope(_ kind: LedgerInvoice.Kind, _ r: NumberingRule, issued: CivilDate, entity: String) -> String {
-    var s = kind.rawValue
+    scope(kind.rawValue, r, issued: issued, entity: entity)
+  }
+
+  /// The sequence of a kind named (`credit_note` for credit notes, `CreditNoteIssue`).
+  public static func scope(_ kind: String, _ r: NumberingRule, issued: CivilDate, entity: String) -> String {
+    var s = kind
     if r.perYear { s += "/" + String(issued.year) }
     if r.perMonth { s += "/" + String(issued.year) + "-" + (issued.month < 10 ? "0" : "") + String(issued.month) }
     if r.entity != nil { s += "/" + entity }

@@ -30,6 +30,10 @@ public struct Decision: Sendable, Hashable {
     case paymentPlan = "payment-plan"
     /// A payment plan ended: completed or broken.
     case paymentPlanEnded = "payment-plan-ended"
+    /// A credit note issued against an invoice: it settles what the invoice has open, the rest goes on account.
+    case creditNote = "credit-note"
+    /// Credit on a customer's account refunded (money paid back).
+    case creditRefund = "credit-refund"
   }
 
   public var kind: Kind

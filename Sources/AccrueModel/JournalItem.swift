@@ -187,6 +187,8 @@ public struct JournalRun: Sendable {
   public var decision: Decision?
   /// A dispute, promise or payment plan the decision records (`accrue dispute`, `promise`, `payment-plan`).
   public var hold: CollectionHold?
+  /// A credit note the decision issued (`accrue credit-note`).
+  public var creditNote: CreditNote?
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
   /// The approval requests this run recorded (documents it held for approval).

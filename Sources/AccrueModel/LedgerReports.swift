@@ -87,7 +87,7 @@ public struct LedgerExport: Sendable {
   /// The last run the ledger records (0: none) and its as-of date.
   public var lastRun: Int
   public var asOf: CivilDate?
-  /// invoices, invoice_lines, invoice_taxes, payments, applications, fees, reminders, runs: in that order.
+  /// invoices, invoice_lines, invoice_taxes, credit_notes, payments, applications, payment_returns, processor_payouts, fees, reminders, runs: in that order.
   public var tables: [LedgerExportTable]
 
   public init(ledgerSchemaVersion: Int, lastRun: Int, asOf: CivilDate?, tables: [LedgerExportTable]) {
@@ -155,6 +155,9 @@ public struct LedgerStatement: Sendable {
       case debitNote = "debit_note"
       /// A payment's money applied to one of the customer's documents (a credit).
       case payment
+      /// A credit note issued against one of the customer's documents (`accrue credit-note`, a credit): what it
+      /// settled on it; what it left on account is a `creditOnAccount` line.
+      case creditNote = "credit_note"
       /// A short payment's remainder written off on a document (a credit).
       case writeOff = "write_off"
       /// An early-payment discount taken on a document (a credit).

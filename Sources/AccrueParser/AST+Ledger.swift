@@ -7,6 +7,8 @@ import AccrueDiagnostics
 public enum NumberedDocument: String, Sendable, Hashable {
   case invoices
   case debitNotes = "debit notes"
+  /// `number credit notes`: the credit notes people issue (`accrue credit-note`), a sequence of their own.
+  case creditNotes = "credit notes"
 }
 
 /// What a sequence of numbers is counted in: it starts again at 1 in each year, month or value of the field.

@@ -2,7 +2,7 @@ import AccrueDiagnostics
 import AccrueLexer
 
 // The receivables ledger's statements (grammar.md §9), at the top of a rule file:
-//   number ( invoices | debit notes ) STRING [ per scope { , scope } ]     scope = year | month | record.field
+//   number ( invoices | debit notes | credit notes ) STRING [ per scope { , scope } ]     scope = year | month | record.field
 //   fees billed ( as debit notes | on next invoice )
 //   account credit ( applied oldest first | held )
 extension Parser {
@@ -12,9 +12,10 @@ extension Parser {
   /// `number invoices|debit notes "FORMAT" [per SCOPE, ...]`.
   mutating func parseNumbering() -> NumberingDecl? {
     let start = advance()
-    guard let k = expectOneOf([.invoices, .debit], after: "'number'") else { return nil }
+    guard let k = expectOneOf([.invoices, .debit, .credit], after: "'number'") else { return nil }
     if k == .debit { guard expectWord(.notes, after: "'number debit'") != nil else { return nil } }
-    let document: NumberedDocument = k == .invoices ? .invoices : .debitNotes
+    if k == .credit { guard expectWord(.notes, after: "'number credit'") != nil else { return nil } }
+    let document: NumberedDocument = k == .invoices ? .invoices : k == .debit ? .debitNotes : .creditNotes
     guard at(.string) else {
       error(
         .expectedToken, "expected the number's format in quotes after 'number \(document.rawValue)', found \(describe(cur))", cur,

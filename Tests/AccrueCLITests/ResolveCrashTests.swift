@@ -73,3 +73,74 @@ struct ResolveCrashTests {
     }
   }
 }
+
+/// `accrue credit-note` killed with SIGKILL at each fault point and at random moments: the ledger holds the credit
+/// note whole (its decision, its `credit_notes` row, its posting and its number) or not at all, and issuing it again
+/// afterwards leaves exactly one credit note and one number.
+@Suite("credit-note: crash safety", .serialized)
+struct CreditNoteCrashTests {
+  static let args = ["credit-note", "INV-1", "--amount", "30.00", "--reason", "price error"]
+
+  static func decide(_ base: String, fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
+    p.arguments = args + [
+      "--by", "alice", "--as-of", "2026-11-22", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state",
+    ]
+    var env = ProcessInfo.processInfo.environment
+    if let fault { env["ACCRUE_FAULT_AT"] = String(fault) }
+    p.environment = env
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    if let us = killAfterMicroseconds {
+      usleep(us)
+      kill(p.processIdentifier, SIGKILL)
+    }
+    p.waitUntilExit()
+    return (p.terminationStatus, p.terminationReason)
+  }
+
+  /// The credit notes the ledger records, each checked whole: its decision, its posting, its number drawn.
+  static func notes(_ base: String) throws -> [String] {
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    var out: [String] = []
+    for run in journal.runs where run.decision != nil {
+      #expect(run.decision?.kind == .creditNote && run.creditNote != nil && run.items.count == 1, "run \(run.number): half a credit note")
+      out.append(run.creditNote?.number ?? "?")
+    }
+    #expect(journal.sequences["credit_note/2026"] == (out.isEmpty ? nil : out.count))
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+    return out
+  }
+
+  @Test("killed at each fault point: recorded whole or not at all; issuing it again records it once")
+  func faultPoints() throws {
+    for point in 1...3 {
+      let base = try CreditNoteCommandTests.folder("cn-crash")
+      let (_, reason) = try Self.decide(base, fault: point)
+      #expect(reason == .uncaughtSignal, "point \(point): the process was not stopped")
+      let before = try Self.notes(base)
+      #expect(before.isEmpty || before == ["CN-2026-0001"], "point \(point): \(before)")
+      let (status, _) = try Self.decide(base, fault: nil)
+      #expect(status == 0, "point \(point)")
+      #expect(try Self.notes(base) == ["CN-2026-0001"], "point \(point)")
+    }
+    let base = try CreditNoteCommandTests.folder("cn-crash-count")
+    let (status, reason) = try Self.decide(base, fault: 4)
+    #expect(status == 0 && reason == .exit)
+  }
+
+  @Test("killed at random moments: never half a credit note")
+  func randomKills() throws {
+    var generator = SplitMix(seed: 20_261_207)
+    for _ in 0..<6 {
+      let base = try CreditNoteCommandTests.folder("cn-random")
+      _ = try Self.decide(base, fault: nil, killAfterMicroseconds: UInt32(generator.next() % 150_000))
+      let before = try Self.notes(base)
+      #expect(before.isEmpty || before == ["CN-2026-0001"])
+      _ = try Self.decide(base, fault: nil)
+      #expect(try Self.notes(base) == ["CN-2026-0001"])
+    }
+  }
+}

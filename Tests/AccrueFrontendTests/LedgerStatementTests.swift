@@ -217,6 +217,11 @@ struct LedgerStatementTests {
       ("number invoices \"{entity}-{seq:5}\" per custmer.id", ["E0301"]),
       ("number invoices \"X-{seq}\"\nnumber debit notes \"X-{seq:4}\"", ["E0606"]),
       ("number invoices \"X-{seq}\"\nnumber invoices \"Y-{seq}\"", ["E0506"]),
+      ("number invoices \"X-{seq}\"\nnumber credit notes \"X-{seq:4}\"", ["E0606"]),
+      ("number debit notes \"D-{year}-{seq}\" per year\nnumber credit notes \"D-{year}-{seq}\" per year", ["E0606"]),
+      ("number credit notes \"CN-{seq}\" per year", ["E0604"]),
+      ("number credit notes \"CN-{seq}\"\nnumber credit notes \"CN2-{seq}\"", ["E0506"]),
+      ("number credit note \"CN-{seq}\"", ["E0201"]),
       ("fees billed as debit notes\nfees billed as debit notes", ["E0506"]),
       ("account credit held\naccount credit held", ["E0506"]),
       ("number invoice \"X-{seq}\"", ["E0201"]),
@@ -227,6 +232,7 @@ struct LedgerStatementTests {
       ("plan p {\n  period monthly\n  number invoices \"X-{seq}\"\n}", ["E0202"]),
     ] as [(String, [String])])
   func mistakes(_ text: String, _ codes: [String]) {
+    // (`number credit notes "CN-{year}-{seq:4}" per year` checks clean: CreditNoteCommandTests.)
     let found = Set(Self.diagnostics(text).map(\.code.id)).subtracting(["E0510", "E0406"])
     #expect(found == Set(codes), "\(text): \(Self.diagnostics(text).map { "\($0.code.id) \($0.message)" })")
   }

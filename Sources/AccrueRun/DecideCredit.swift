@@ -1,0 +1,97 @@
+import AccrueApprovals
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueLedger
+import AccrueModel
+
+extension Decide {
+  /// What a credit note decision recorded.
+  public struct IssuedCreditNote: Sendable {
+    public var run: Int
+    public var creditNote: CreditNote
+    public var decision: Decision
+    /// The ledger's last decision is this same credit note (a script run again after a crash): nothing was recorded.
+    public var unchanged = false
+  }
+
+  /// Issues a credit note against an invoice (`CreditNoteIssue`) as of `asOf`, numbered then, and records it as a
+  /// decision of its own with its posting (what it settles on the invoice and leaves on account). The first one
+  /// creates the ledger when no apply has yet (an invoice of the invoices file).
+  public static func creditNote(
+    _ request: CreditNoteIssue, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
+    recordedAt: String, fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> IssuedCreditNote {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
+    let store = try LedgerStore.open(stateDir: stateDir)
+    let taxes = try store.taxes(of: books.invoiceIDs.find(request.invoice, in: books.invoices).map { books.invoices[$0].id } ?? request.invoice)
+    let (creditNote, posting, decision): (CreditNote, PostedPayment, Decision)
+    switch request.decide(plan: plan, journal: journal, data: books, taxes: taxes, run: run, asOf: asOf, by: by, note: note) {
+    case .failure(let e): throw JournalError(message: e.message)
+    case .success(let r): (creditNote, posting, decision) = r
+    }
+    try refuseWhenRouted(creditNote, plan: plan, data: books, asOf: asOf)
+    // The same credit note again, right after it was issued (same invoice, amount, reason and date): nothing new.
+    if let last = journal.runs.last, let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
+      n.reason == creditNote.reason
+    {
+      return IssuedCreditNote(run: last.number, creditNote: n, decision: last.decision ?? decision, unchanged: true)
+    }
+    var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
+    record.decision = decision
+    record.creditNote = creditNote
+    if let scope = creditNote.scope, let n = creditNote.sequence { record.numbers = [(scope, n, creditNote.key)] }
+    try store.record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return IssuedCreditNote(run: run, creditNote: creditNote, decision: decision)
+  }
+
+  /// Approval rules `for credit notes` (grammar.md §11) that would route this credit note: Accrue cannot hold a credit
+  /// note for approval yet, so one that a rule routes is refused (never issued around the control the rules state).
+  static func refuseWhenRouted(_ n: CreditNote, plan: ExecutablePlan, data: Dataset, asOf: CivilDate) throws(JournalError) {
+    guard plan.approvals.contains(where: { $0.subject == .creditNotes }) else { return }
+    let item = ApprovalRequestItem.creditNote(
+      AccrueApprovals.CreditNoteRequest(
+        id: n.number, customerID: n.customer, invoice: n.invoice, date: asOf, amount: n.total, currency: n.currency, reason: n.reason))
+    let records = ApprovalRecords(customer: data.customerIndex[n.customer].map { data.customers[$0].record })
+    let holidays = data.collections.holidays.keys.sorted().flatMap { data.collections.holidays[$0] ?? [] }
+    let routing = Approvals.route(item, records: records, plan: plan, requestedOn: asOf, holidays: holidays)
+    if let f = routing.failures.first { throw JournalError(message: f.description + ": fix the rule or the data, then issue the credit note again") }
+    guard let r = routing.approvals.first else { return }
+    let chain = r.steps.map(\.role).joined(separator: ", then ")
+    throw JournalError(
+      message: "approval rule '\(r.rule)' (\(r.source.file):\(r.source.line)) asks \(chain) to approve this credit note of "
+        + "\(Money(amount: n.total, currency: n.currency).formatted(grouping: true)) on \(n.invoice), and Accrue cannot hold a credit note for "
+        + "approval yet: issue a credit note the rules do not route (a smaller amount), or change the rule once it is approved outside Accrue")
+  }
+
+  /// Refunds credit on a customer's account (`CreditRefundRequest`) as of `asOf`: a decision of its own whose
+  /// posting takes the amount off the customer's credit.
+  public static func refundCredit(
+    _ request: CreditRefundRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
+    recordedAt: String, fault: ((String) -> Void)? = nil
+  ) throws(JournalError) -> (run: Int, decision: Decision, unchanged: Bool) {
+    let lock = try StateLock.acquire(stateDir: stateDir)
+    defer { withExtendedLifetime(lock) {} }
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments")
+    // The same refund again, right after it was recorded (same customer, amount, currency and date): nothing new.
+    if let last = journal.runs.last, last.asOf == asOf, last.decision?.kind == .creditRefund, last.decision?.customer == request.customer,
+      case .cashApplication(let p)? = last.items.first, p.refunded == request.amount, p.amount?.currency.code == request.currency.uppercased(),
+      let d = last.decision
+    {
+      return (last.number, d, true)
+    }
+    let (posting, decision): (PostedPayment, Decision)
+    switch request.decide(journal: journal, data: books, run: run, asOf: asOf, by: by, note: note) {
+    case .failure(let e): throw JournalError(message: e.message)
+    case .success(let r): (posting, decision) = r
+    }
+    var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
+    record.decision = decision
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return (run, decision, false)
+  }
+}
