@@ -29,14 +29,14 @@ public enum Decide {
   /// the books as they stand at the end of that day (what the runs of that day issued counts). The caller holds
   /// the state folder's lock.
   static func books(
-    plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, what: String
+    plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, what: String, needsLedger: Bool = false
   ) throws(JournalError) -> (journal: Journal, run: Int, books: Dataset) {
     guard !by.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw JournalError(message: "say who decides with --by NAME: every decision records who made it")
     }
-    // (Payments are known from the ledger only; disputes, promises and plans concern the data's invoices too: the
-    // first decision creates the ledger.)
-    guard LedgerStore.exists(stateDir: stateDir) || what != "payments" else {
+    // (Payments are known from the ledger only (`needsLedger`); disputes, promises, plans and credit notes concern
+    // the data's invoices too: the first decision creates the ledger.)
+    guard LedgerStore.exists(stateDir: stateDir) || !needsLedger else {
       throw JournalError(message: "\(stateDir) has no ledger yet: 'accrue apply' records \(what) before anyone can decide on them")
     }
     let journal = try LedgerStore.read(stateDir: stateDir)
@@ -64,7 +64,7 @@ public enum Decide {
   ) throws(JournalError) -> Recorded {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
-    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: request.by, what: "payments")
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: request.by, what: "payments", needsLedger: true)
     let (posting, decision): (PostedPayment, Decision)
     switch Resolution.decide(request, journal: journal, data: books) {
     case .failure(let e): throw JournalError(message: e.message)

@@ -75,7 +75,7 @@ extension Decide {
   ) throws(JournalError) -> (run: Int, decision: Decision, unchanged: Bool) {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
-    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments")
+    let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments", needsLedger: true)
     // The same refund again, right after it was recorded (same customer, amount, currency and date): nothing new.
     if let last = journal.runs.last, last.asOf == asOf, last.decision?.kind == .creditRefund, last.decision?.customer == request.customer,
       case .cashApplication(let p)? = last.items.first, p.refunded == request.amount, p.amount?.currency.code == request.currency.uppercased(),
