@@ -99,7 +99,7 @@ public enum CLI {
   /// A refused decision's message and that nothing was recorded ("...; nothing was recorded", or in brackets after
   /// a question).
   static func refused(_ message: String) -> String {
-    message.hasSuffix("?") ? message + " (nothing was recorded)" : message + "; nothing was recorded"
+    message.hasSuffix("?") || message.hasSuffix(".") ? message + " (nothing was recorded)" : message + "; nothing was recorded"
   }
 
   static let version = DiagnosticRenderer.toolVersion

@@ -322,6 +322,12 @@ enum ApplyCommand {
     case .success(let i): inputs = i
     }
     let journal = inputs.journal ?? Journal()
+    // The books never go back in time: a run dated before the ledger's last run (an apply or a decision) would be
+    // replayed before what it did not see.
+    if let last = journal.runs.last(where: { $0.asOf > inputs.asOf }) {
+      io.err("Error: the ledger's run \(last.number) (\(last.decision == nil ? "an apply" : "a decision")) is dated \(last.asOf); an apply cannot be dated before it (--as-of \(last.asOf) or later); nothing was recorded\n")
+      return ExitStatus.failure
+    }
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
       only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)

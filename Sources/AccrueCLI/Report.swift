@@ -88,8 +88,12 @@ enum Report {
       guard let p = RulesStage.compile(rules, io: io) else { return ExitStatus.failure }
       plan = p
     }
+    // The ledger's documents issued by runs dated on or before the report's date (a document issued later, say once
+    // approved, was no receivable yet).
+    let runDates = Dictionary((journal?.runs ?? []).map { ($0.number, $0.asOf) }, uniquingKeysWith: { a, _ in a })
+    let issued = (journal?.receivables ?? []).filter { (runDates[$0.run] ?? asOf) <= asOf }
     var data = Dataset.loadReceivables(
-      folder: dir, payments: journal != nil, ledger: journal?.receivables ?? [],
+      folder: dir, payments: journal != nil, ledger: issued,
       ledgerPath: (args.value("state") ?? "") + "/" + LedgerStore.fileName, plan: plan)
     if let journal { data.recordDisputes(journal, asOf: asOf) }
     if !data.issues.isEmpty {

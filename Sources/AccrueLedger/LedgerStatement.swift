@@ -29,6 +29,10 @@ extension LedgerReader {
     }
   }
 
+  /// The date a posting's lines are on: the payment's booking date, or for a person's decision (a resolution, a
+  /// reversal) the decision's date, when the books changed (as aging and the next runs see it).
+  static let postedOn = "CASE WHEN p.rule = 'decision' THEN (SELECT r.as_of FROM runs r WHERE r.run = i.run) ELSE i.date END"
+
   /// The customer's documents (debits); returns their ids.
   private func documents(_ customer: String, _ lines: inout StatementLines) throws(JournalError) -> Set<String> {
     var ids: Set<String> = []
@@ -55,7 +59,7 @@ extension LedgerReader {
   private func applications(_ customer: String, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
       SELECT \(LedgerExportTables.payment("a.payment")), a.position, a.invoice, a.places, a.applied, a.written_off, a.discount,
-        p.status, i.date, i.run, i.position, d.currency, a.settled, a.payment
+        p.status, \(Self.postedOn), i.run, i.position, d.currency, a.settled, a.payment
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) JOIN payments p ON p.key = a.payment
         JOIN items i ON i.key = a.payment
       WHERE d.customer = ?1
@@ -172,7 +176,7 @@ extension LedgerReader {
   /// The customer's payments: what they left on account (a credit), and as memos what moved no balance here.
   private func payments(_ customer: String, documentIDs: Set<String>, _ lines: inout StatementLines) throws(JournalError) {
     let q = """
-      SELECT \(LedgerExportTables.payment("p.key")), p.status, p.currency, p.amount, p.credit, p.written_off, p.unapplied, i.date,
+      SELECT \(LedgerExportTables.payment("p.key")), p.status, p.currency, p.amount, p.credit, p.written_off, p.unapplied, \(Self.postedOn),
         i.run, i.position, p.key, p.rule, \(schemaVersion >= 4 ? "p.refunded" : "0")
       FROM payments p JOIN items i ON i.key = p.key WHERE i.customer = ?1
       """

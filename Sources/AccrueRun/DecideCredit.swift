@@ -34,7 +34,7 @@ extension Decide {
     }
     try refuseWhenRouted(creditNote, plan: plan, data: books, asOf: asOf)
     // The same credit note again, right after it was issued (same invoice, amount, reason and date): nothing new.
-    if let last = journal.runs.last, let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
+    if let last = journal.runs.last(where: { $0.decision != nil }), let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
       n.reason == creditNote.reason
     {
       return IssuedCreditNote(run: last.number, creditNote: n, decision: last.decision ?? decision, unchanged: true)
@@ -77,7 +77,7 @@ extension Decide {
     defer { withExtendedLifetime(lock) {} }
     let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "payments", needsLedger: true)
     // The same refund again, right after it was recorded (same customer, amount, currency and date): nothing new.
-    if let last = journal.runs.last, last.asOf == asOf, last.decision?.kind == .creditRefund, last.decision?.customer == request.customer,
+    if let last = journal.runs.last(where: { $0.decision != nil }), last.asOf == asOf, last.decision?.kind == .creditRefund, last.decision?.customer == request.customer,
       case .cashApplication(let p)? = last.items.first, p.refunded == request.amount, p.amount?.currency.code == request.currency.uppercased(),
       let d = last.decision
     {

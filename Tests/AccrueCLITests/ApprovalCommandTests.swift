@@ -296,4 +296,24 @@ struct ApprovalCommandTests {
     #expect(try LedgerStore.read(stateDir: base + "/state").fees.first?.billedOn == note)
     #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
   }
+
+  @Test("review: aging as of a date before the approved invoice was issued does not count it as a receivable")
+  func agingBeforeIssue() throws {
+    let base = try Self.folder("approval-aging")
+    try #require(Self.apply(base, "2026-11-01").0 == 0)
+    try #require(Self.decide(base, by: "alice", role: "controller", date: "2026-11-02").0 == 0)
+    try #require(Self.decide(base, by: "bob", role: "cfo", date: "2026-11-03").0 == 0)
+    try #require(Self.apply(base, "2026-11-03").0 == 0)
+    if !FileManager.default.fileExists(atPath: base + "/data/invoices.csv") {
+      try "id,customer,contract,issue_date,due_date,currency,amount,status\n".write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    }
+    func total(_ date: String) throws -> String {
+      let (_, out, err) = CLITests.run(["report", "aging", "--data", base + "/data", "--as-of", date, "--state", base + "/state", "--format", "json"])
+      let json = try #require(try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(err)")
+      return "\((json["totals"] as? [[String: Any]])?.first?["total"] ?? "none")"
+    }
+    // Issued (dated 2026-11-01, as computed) by the run of 2026-11-03: a receivable from that run on.
+    #expect(try total("2026-11-02") == "3000.00")
+    #expect(try total("2026-11-03") == "18000.00")
+  }
 }

@@ -258,4 +258,17 @@ struct CreditNoteCommandTests {
     // Taxes unknown (an invoice of the invoices file): all net.
     #expect(CreditNoteIssue.split(f("10.00"), taxes: nil, credited: [], last: false, currency: eur) == (f("10.00"), .zero))
   }
+
+  @Test("review: the same credit note again after an apply of that day records nothing new; an apply never goes back before a decision")
+  func repeatAcrossApplyAndDateOrder() throws {
+    let base = try Self.folder("credit-repeat")
+    try #require(Self.decide(base, ["credit-note", "INV-1", "--amount", "20.00", "--reason", "b"], date: "2026-11-24").0 == 0)
+    // An apply dated before the decision is refused: the books never go back in time.
+    let (s0, _, e0) = Self.run(base, ["apply", "--as-of", "2026-11-23", "--out", base + "/out"])
+    #expect(s0 == 1 && e0.contains("an apply cannot be dated before it"), "\(e0)")
+    try #require(Self.run(base, ["apply", "--as-of", "2026-11-24", "--out", base + "/out"]).0 == 0)
+    let (s, out, err) = Self.decide(base, ["credit-note", "INV-1", "--amount", "20.00", "--reason", "b"], date: "2026-11-24")
+    #expect(s == 0 && out.hasPrefix("Nothing new"), "\(out) \(err)")
+    #expect(try LedgerStore.read(stateDir: base + "/state").runs.compactMap(\.creditNote).count == 1)
+  }
 }

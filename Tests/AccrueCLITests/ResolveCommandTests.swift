@@ -59,6 +59,10 @@ struct ResolveCommandTests {
     // INV-1 paid, INV-2 20.00 open, 10.00 on account.
     #expect(try Self.aging(base, "2026-11-22", "total") == "90.00")
     #expect(try Self.aging(base, "2026-11-22", "credit_on_account") == "10.00" || Self.aging(base, "2026-11-22", "credits") == "10.00")
+    // The customer's statement dates the decision's lines on its day, as aging counts it from that run.
+    let (_, before, _) = CLITests.run(["ledger", "show", "c1", "--state", base + "/state", "--as-of", "2026-11-21"])
+    let (_, after, _) = CLITests.run(["ledger", "show", "c1", "--state", base + "/state", "--as-of", "2026-11-22"])
+    #expect(!before.contains("Payment left on account") && after.contains("2026-11-22  p1@2       Payment left on account"), "\(before)\n\(after)")
     let (_, plan, _) = Self.run(base, ["plan", "--as-of", "2026-12-10", "--only", "reminders"])
     #expect(plan.contains("+ reminder INV-2/standard/second") && !plan.contains("INV-1/standard"), "\(plan)")
     // The payment is not matched again; the ledger balances; the audit trail says who, what and why.
