@@ -19,6 +19,8 @@ public enum AuditRenderer {
       out += "    what: \(d.summary)\n"
       if !d.note.isEmpty { out += "    why: \(d.note)\n" }
       if !d.askedBy.isEmpty { out += "    asked by: \(d.askedBy)\n" }
+      // An approval or rejection names the request it decided (a lapsed one and the one in force read alike else).
+      if let act = run.approvalAct { out += "    request: \(act.request)\n" }
     }
     return out
   }
@@ -30,6 +32,7 @@ public enum AuditRenderer {
           ("run", .int(run.number)), ("as_of", .string(run.asOf.description)), ("recorded_at", .string(run.recordedAt)),
           ("kind", .string(d.kind.rawValue)), ("subject", .string(d.subject)), ("customer", .string(d.customer)), ("by", .string(d.by)),
           ("what", .string(d.summary)), ("why", .string(d.note)), ("asked_by", .string(d.askedBy)),
+          ("request", run.approvalAct.map { .string($0.request) } ?? .null),
         ])
       })
   }

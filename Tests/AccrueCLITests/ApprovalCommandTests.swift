@@ -316,4 +316,16 @@ struct ApprovalCommandTests {
     #expect(try total("2026-11-02") == "3000.00")
     #expect(try total("2026-11-03") == "18000.00")
   }
+
+  @Test("review: the audit trail names the request each approval decided, so a lapsed one and the one in force differ")
+  func auditNamesRequest() throws {
+    let base = try Self.folder("approval-audit")
+    try #require(Self.apply(base, "2026-11-01").0 == 0)
+    try #require(Self.decide(base, by: "alice", role: "controller", date: "2026-11-02").0 == 0)
+    let (_, text, _) = CLITests.run(["audit", "--state", base + "/state"])
+    #expect(text.contains("    request: approval:ca/2026-11-01\n"), "\(text)")
+    let (_, json, _) = CLITests.run(["audit", "--state", base + "/state", "--format", "json"])
+    let list = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+    #expect(list.first?["request"] as? String == "approval:ca/2026-11-01")
+  }
 }
