@@ -73,9 +73,7 @@ extension Decide {
     after.apply(act, decision, run: runRecord)
     var final = decision
     final.summary = summary(act, before: p, after: after, approve: q.approve)
-    let number = String(run)
-    let folder = "decision-" + String(repeating: "0", count: max(0, 4 - number.count)) + number + "-\(asOf)"
-    var record = LedgerRecord(run: run, asOf: asOf, folder: folder, items: [], recordedAt: recordedAt)
+    var record = Decide.record(run: run, asOf: asOf, items: [], recordedAt: recordedAt)
     record.decision = final
     record.approvalAct = act
     let store = try LedgerStore.open(stateDir: stateDir)

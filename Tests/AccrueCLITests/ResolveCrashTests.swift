@@ -82,23 +82,9 @@ struct CreditNoteCrashTests {
   static let args = ["credit-note", "INV-1", "--amount", "30.00", "--reason", "price error"]
 
   static func decide(_ base: String, fault: Int?, killAfterMicroseconds: UInt32? = nil) throws -> (Int32, Process.TerminationReason) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: ApplyCrashTests.binary)
-    p.arguments = args + [
-      "--by", "alice", "--as-of", "2026-11-22", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state",
-    ]
-    var env = ProcessInfo.processInfo.environment
-    if let fault { env["ACCRUE_FAULT_AT"] = String(fault) }
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    if let us = killAfterMicroseconds {
-      usleep(us)
-      kill(p.processIdentifier, SIGKILL)
-    }
-    p.waitUntilExit()
-    return (p.terminationStatus, p.terminationReason)
+    try ApplyCrashTests.launch(
+      args + ["--by", "alice", "--as-of", "2026-11-22", "--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state"],
+      fault: fault, killAfterMicroseconds: killAfterMicroseconds)
   }
 
   /// The credit notes the ledger records, each checked whole: its decision, its posting, its number drawn.
