@@ -41,7 +41,7 @@ extension Decide {
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
-    record.creditNote = creditNote
+    record.creditNotes = [creditNote]
     if let scope = creditNote.scope, let n = creditNote.sequence { record.numbers = [(scope, n, creditNote.key)] }
     try store.record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
