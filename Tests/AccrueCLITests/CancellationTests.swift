@@ -170,4 +170,24 @@ struct CancellationTests {
     let uses = journal.postedPayments.filter { $0.key.hasPrefix("payment:credit:harbor/EUR") }
     #expect(uses.flatMap(\.settlements).map { "\($0.invoice) \($0.settled)" } == ["HA-2026-0001 295.08"])
   }
+
+  @Test("diff shows a credit note a change of policy removes, against an invoice of the invoices file")
+  func diffShowsCreditNotes() throws {
+    let base = TemporaryPaths.make("cancel-diff")
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: base + "/old", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: base + "/new", withIntermediateDirectories: true)
+    try Self.rules.write(toFile: base + "/old/rules.accrue", atomically: true, encoding: .utf8)
+    try Self.rules.replacingOccurrences(of: "cancellation immediately with prorated credit", with: "cancellation immediately without credit")
+      .write(toFile: base + "/new/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name\nharbor,Harbor Analytics BV\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try "id,customer,plan,start_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,10,2026-03-11\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    try "id,customer,contract,issue_date,due_date,currency,amount\nC-1/2026-03-01,harbor,C-1,2026-03-01,2026-03-31,EUR,435.60\n"
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    let (s, out, e) = CLITests.run(["diff", "--base", base + "/old", "--rules", base + "/new", "--data", base + "/data", "--as-of", "2026-03-31"])
+    #expect(s == 2, "\(e)")
+    #expect(out.contains("- credit note credit-note:C-1/2026-03-01:cancellation  harbor  credited 295.08 EUR"))
+    #expect(out.contains("Diff: credit notes: 0 added, 1 removed, 0 changed"))
+  }
 }
