@@ -1,3 +1,4 @@
+import AccrueApprovals
 import AccrueBilling
 import AccrueCompiler
 import AccrueCore
@@ -14,6 +15,17 @@ extension Books {
     let issued = Set((journal?.creditNotes ?? []).map(\.key))
     let (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
     out.billing.failures += failures
+    // Approval rules for credit notes route these too: Accrue cannot hold one yet, so a routed one stops the run.
+    for n in notes {
+      let item = ApprovalRequestItem.creditNote(
+        CreditNoteRequest(
+          id: n.note.key, customerID: n.note.customer, invoice: n.note.invoice, date: asOf, amount: n.note.total, currency: n.note.currency,
+          reason: n.note.reason))
+      let what = "the credit note of contract \(n.contractID)'s cancellation (\(Routed.money(n.note.total, n.note.currency)) on \(n.note.invoice))"
+      if let refusal = Routed.refusal(item, customer: n.note.customer, plan: plan, data: d, asOf: asOf, what: what, then: "run again") {
+        out.billing.failures.append(RunFailure(message: refusal, rule: n.rule, subject: "credit note \(n.note.key)"))
+      }
+    }
     out.billing.creditNotes = notes.map { n in
       var n = n
       if let i = d.invoiceIDs.find(n.note.invoice, in: d.invoices) {
