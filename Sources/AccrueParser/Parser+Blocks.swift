@@ -93,12 +93,25 @@ extension Parser {
 
   /// After `cancellation`: `at end of period`, `immediately with prorated credit` or `immediately without credit`.
   mutating func parseCancellation() -> CancellationPolicy? {
+    // Neither form started: name all three, the way a policy document would read.
+    guard atWord(.at) || atWord(.immediately) || cur.kind == .identifier else {
+      error(
+        .expectedToken, "expected a cancellation policy after 'cancellation', found \(describe(cur))", cur,
+        help: "write 'cancellation at end of period', 'cancellation immediately with prorated credit' or 'cancellation immediately without credit'")
+      return nil
+    }
     guard let k = expectOneOf([.at, .immediately], after: "'cancellation'") else { return nil }
     if k == .at {
       guard expectWord(.end, after: "'cancellation at'") != nil, expectWord(.of, after: "'cancellation at end'") != nil,
         expectWord(.period, after: "'cancellation at end of'") != nil
       else { return nil }
       return .endOfPeriod
+    }
+    guard atWord(.with) || atWord(.without) || cur.kind == .identifier else {
+      error(
+        .expectedToken, "expected 'with' or 'without' after 'cancellation immediately', found \(describe(cur))", cur,
+        help: "say whether the unused days come back: 'cancellation immediately with prorated credit' or 'cancellation immediately without credit'")
+      return nil
     }
     guard let w = expectOneOf([.with, .without], after: "'cancellation immediately'") else { return nil }
     if w == .with {
