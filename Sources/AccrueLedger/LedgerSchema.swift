@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 9
+  static let version = 10
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -337,6 +337,12 @@ enum LedgerSchema {
     CREATE INDEX credit_notes_run ON credit_notes(run);
     """
 
+  /// Version 10: a credit note may credit one line of an invoice the ledger issued (`accrue credit-note INV --line
+  /// N`): `credit_notes.line`, the line's number in `document_lines` (NULL: the invoice as a whole).
+  static let v10 = """
+    ALTER TABLE credit_notes ADD COLUMN line INTEGER CHECK (line IS NULL OR line >= 1);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -366,6 +372,7 @@ enum LedgerSchema {
         if current <= 6 { try db.execute(v7) }
         if current <= 7 { try db.execute(v8) }
         if current <= 8 { try db.execute(v9) }
+        if current <= 9 { try db.execute(v10) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {
