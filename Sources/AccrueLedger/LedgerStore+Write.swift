@@ -28,6 +28,9 @@ public struct LedgerRecord: Sendable {
   public var creditNotes: [CreditNote] = []
   /// Documents this run held for approval (grammar.md §11), each asked once.
   public var approvalRequests: [ApprovalRequest] = []
+  /// Approval notices (next steps, escalations) the run's outbox gives: not stored, but a run that has only these
+  /// is recorded too, so that each is given once.
+  public var approvalNotices = 0
   /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
   public var approvalAct: ApprovalAct?
 
