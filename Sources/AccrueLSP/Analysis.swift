@@ -82,20 +82,30 @@ enum RuleSets {
   /// Most files read for one rule set (a document opened in a huge tree stays quick).
   static let maxFiles = 2000
 
-  /// The folder whose rule set a file belongs to: its own folder, or the highest folder above it that holds
-  /// `.accrue` files at its top (the folder a rule set is named by; its subfolders hold included files).
+  /// The folder whose rule set a file belongs to: its own folder, or, while a folder above includes files from the
+  /// one below (an `include "shared/..."` in one of its top-level `.accrue` files), that folder: the folder a rule
+  /// set is named by, whose subfolders hold included files.
   static func root(of path: String) -> String {
     var dir = (path as NSString).deletingLastPathComponent
     while true {
       let parent = (dir as NSString).deletingLastPathComponent
-      guard parent != dir, !parent.isEmpty, hasRuleFiles(parent) else { return dir }
+      guard parent != dir, !parent.isEmpty, includes(parent, folder: (dir as NSString).lastPathComponent) else { return dir }
       dir = parent
     }
   }
 
-  static func hasRuleFiles(_ dir: String) -> Bool {
+  /// Whether a top-level `.accrue` file of `dir` includes a file of its subfolder `folder`.
+  static func includes(_ dir: String, folder: String) -> Bool {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return false }
-    return names.contains { $0.hasSuffix(".accrue") && !$0.hasPrefix(".") }
+    let needle = Array("\"\(folder)/".utf8)
+    for n in names where n.hasSuffix(".accrue") && !n.hasPrefix(".") {
+      let p = dir + "/" + n
+      guard let size = (try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int, size < 1 << 20,
+        let d = FileManager.default.contents(atPath: p)
+      else { continue }
+      if d.range(of: Data(needle)) != nil { return true }
+    }
+    return false
   }
 
   /// Every `.accrue` file under the root, as paths relative to it, sorted.

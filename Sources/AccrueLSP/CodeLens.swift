@@ -78,6 +78,8 @@ extension LanguageServer {
     return .array(lenses)
   }
 
+  static func plural(_ w: String) -> String { w.hasSuffix("ch") ? w + "es" : w + "s" }
+
   func lens(_ r: LSPRange, _ title: String) -> JSON {
     .object([("range", r.json), ("command", .object([("title", .string(title)), ("command", .string(""))]))])
   }
@@ -94,8 +96,8 @@ extension LanguageServer {
       let what = d.kind == .plan ? "invoice" : d.kind == .cadence ? "reminder" : "payment match"
       let text =
         counts.isEmpty
-        ? "no \(what)s on the data as of \(plan.asOf)"
-        : counts.keys.sorted().map { "\(counts[$0]!.count) \($0)\(counts[$0]!.count == 1 ? "" : "s")" }.joined(separator: ", ")
+        ? "no \(Self.plural(what)) on the data as of \(plan.asOf)"
+        : counts.keys.sorted().map { "\(counts[$0]!.count) \(counts[$0]!.count == 1 ? $0 : Self.plural($0))" }.joined(separator: ", ")
           + " as of \(plan.asOf)"
       let r = a.map(file).range(Int(d.nameSpan.start), Int(d.nameSpan.end))
       out.append(lens(r, text))

@@ -75,6 +75,8 @@ public final class LanguageServer: @unchecked Sendable {
   public internal(set) var settings = LSPSettings()
   /// Open documents by URI.
   var documents: [String: TextDocument] = [:]
+  /// The rule set folder of each document's folder (`RuleSets.root`), found once.
+  var rootCache: [String: String] = [:]
   /// Checked rule sets by root folder; dropped when one of their files changes.
   var analyses: [String: Analysis] = [:]
   /// The URIs each root last published diagnostics for (to clear the ones that went away).
@@ -192,8 +194,9 @@ public final class LanguageServer: @unchecked Sendable {
       lensCache.removeAll()
     case "workspace/didChangeWatchedFiles":
       analyses.removeAll()
+      rootCache.removeAll()
       lensCache.removeAll()
-      for root in Set(documents.values.map { RuleSets.root(of: $0.path) }) { publish(root: root) }
+      for root in Set(documents.values.map { rootFolder(of: $0.path) }) { publish(root: root) }
     default: return  // unknown notifications are ignored, as the protocol says
     }
   }

@@ -33,7 +33,7 @@ extension LanguageServer {
 
   func didSave(_ p: JSON) {
     guard let uri = p["textDocument"]?["uri"]?.string else { return }
-    let root = RuleSets.root(of: Self.path(of: uri))
+    let root = rootFolder(of: Self.path(of: uri))
     lensCache[root] = nil
   }
 
@@ -45,9 +45,18 @@ extension LanguageServer {
     return untitledFolder + "/" + safe + (safe.hasSuffix("accrue") ? ".accrue" : ".accrue")
   }
 
+  /// The rule set folder of a file (found once per folder).
+  func rootFolder(of path: String) -> String {
+    let dir = NSStringPath(path: path).folder
+    if let r = rootCache[dir] { return r }
+    let r = RuleSets.root(of: path)
+    rootCache[dir] = r
+    return r
+  }
+
   /// A file changed: its rule set is checked again (after the debounce), and its diagnostics published.
   func changed(path: String) {
-    let root = RuleSets.root(of: path)
+    let root = rootFolder(of: path)
     for r in analyses.keys where r == root || path.hasPrefix(r + "/") { analyses[r] = nil }
     let n = (changeCount[root] ?? 0) + 1
     changeCount[root] = n
@@ -72,7 +81,7 @@ extension LanguageServer {
   func target(_ p: JSON) throws -> (analysis: Analysis, file: FileID, map: LineMap) {
     guard let uri = p["textDocument"]?["uri"]?.string else { throw LSPError.params("the request needs textDocument.uri") }
     let path = documents[uri]?.path ?? Self.path(of: uri)
-    let a = analysis(root: RuleSets.root(of: path))
+    let a = analysis(root: rootFolder(of: path))
     guard let id = a.fileIDs[path] else {
       throw LSPError(LSPError.requestFailed, "'\(path)' is not a rule file of the rule set in '\(a.root)'")
     }
