@@ -14,7 +14,8 @@ enum SemanticTokens {
     .object([("tokenTypes", .array(types.map { .string($0) })), ("tokenModifiers", .array(modifiers.map { .string($0) }))])
   }
 
-  static func type(_ name: String) -> Int { types.firstIndex(of: name) ?? 0 }
+  static let indexOf: [String: Int] = Dictionary(uniqueKeysWithValues: types.enumerated().map { ($0.element, $0.offset) })
+  static func type(_ name: String) -> Int { indexOf[name] ?? 0 }
 
   static func type(of k: SymbolKind) -> (String, Int) {
     switch k {
@@ -69,27 +70,77 @@ extension LanguageServer {
     let ts = index.tokens(t.file)
     var items: [(start: Int, end: Int, type: Int, mods: Int)] = []
     items.reserveCapacity(ts.count)
+    // A word away from a dot and from a define's parameters means the same everywhere: resolved once per word.
+    var memo: [Int32: (Int, Int)?] = [:]
+    let params = Set(index.defines.values.flatMap { $0.flatMap { $0.params.map(\.name) } })
     for i in ts.indices {
-      guard let (ty, mods) = SemanticTokens.classify(ts, i, t.file, index) else { continue }
-      items.append((Int(ts[i].start), Int(ts[i].end), ty, mods))
+      let tok = ts[i]
+      let plain =
+        tok.kind == .identifier && !(i > 0 && ts[i - 1].kind == .dot) && !(i + 1 < ts.count && ts[i + 1].kind == .lparen)
+        && index.declaredAt[Span(file: t.file, start: tok.start, end: tok.end)] == nil
+      if plain, let m = memo[tok.symbol.raw] {
+        if let (ty, mods) = m { items.append((Int(tok.start), Int(tok.end), ty, mods)) }
+        continue
+      }
+      let c = SemanticTokens.classify(ts, i, t.file, index)
+      if plain && !params.contains(t.analysis.name(tok.symbol)) { memo[tok.symbol.raw] = .some(c) }
+      guard let (ty, mods) = c else { continue }
+      items.append((Int(tok.start), Int(tok.end), ty, mods))
     }
     let comment = SemanticTokens.type("comment")
     for c in t.analysis.set?.comments[t.file] ?? [] { items.append((Int(c.lowerBound), Int(c.upperBound), comment, 0)) }
     items.sort { $0.start < $1.start }
-    var data: [JSON] = []
-    data.reserveCapacity(items.count * 5)
+    // Positions found walking forward (tokens are in order), and the numbers written straight into the answer's
+    // text: a large file has millions of them.
+    var out: [UInt8] = [UInt8(ascii: "[")]
+    out.reserveCapacity(items.count * 16)
+    var cursor = PositionCursor(t.map)
     var last = Position(line: 0, character: 0)
     for it in items {
-      let a = t.map.position(of: it.start)
-      let b = t.map.position(of: it.end)
+      let a = cursor.position(of: it.start)
+      let b = cursor.position(of: it.end, from: a, at: it.start)
       guard b.line == a.line, b.character > a.character else { continue }  // tokens never span lines
-      data.append(.int(a.line - last.line))
-      data.append(.int(a.line == last.line ? a.character - last.character : a.character))
-      data.append(.int(b.character - a.character))
-      data.append(.int(it.type))
-      data.append(.int(it.mods))
+      for (k, v) in [a.line - last.line, a.line == last.line ? a.character - last.character : a.character, b.character - a.character, it.type, it.mods].enumerated() {
+        if out.count > 1 || k > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: String(v).utf8)
+      }
       last = a
     }
-    return .object([("data", .array(data))])
+    out.append(UInt8(ascii: "]"))
+    return .object([("data", .number(String(decoding: out, as: UTF8.self)))])  // .number is written as it is
+  }
+}
+
+/// Positions of increasing byte offsets, found by walking forward from the last one.
+struct PositionCursor {
+  let map: LineMap
+  var line = 0
+
+  init(_ map: LineMap) { self.map = map }
+
+  mutating func position(of offset: Int) -> Position {
+    let starts = map.lineStarts
+    while line + 1 < starts.count && Int(starts[line + 1]) <= offset { line += 1 }
+    var i = Int(starts[line])
+    var units = 0
+    while i < offset && i < map.bytes.count {
+      let (len, u) = LineMap.scalar(map.bytes, i, map.bytes.count)
+      units += u
+      i += len
+    }
+    return Position(line: line, character: units)
+  }
+
+  /// The position of `offset`, counting on from `p` (the position of byte `from`) when on the same line.
+  func position(of offset: Int, from p: Position, at from: Int) -> Position {
+    if line + 1 < map.lineStarts.count && Int(map.lineStarts[line + 1]) <= offset { return map.position(of: offset) }
+    var i = from
+    var units = p.character
+    while i < offset && i < map.bytes.count {
+      let (len, u) = LineMap.scalar(map.bytes, i, map.bytes.count)
+      units += u
+      i += len
+    }
+    return Position(line: p.line, character: units)
   }
 }

@@ -1,5 +1,6 @@
 import AccrueLSP
 import AccrueRender
+import AccrueTestSupport
 import Foundation
 import Testing
 
@@ -29,6 +30,41 @@ import Testing
     h.change("main.accrue", version: 3, line: 18, from: 22, to: 27, text: "seats")
     h.notify("textDocument/didClose", h.doc("shared/calendars.accrue"))
     #expect(h.diagnostics("main.accrue").isEmpty)
+  }
+
+  @Test func changesInQuickSuccessionAreCheckedOnceAfterTheDebounce() {
+    let root = TemporaryPaths.make("accrue-lsp-debounce")
+    try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    let uri = URIs.uri(root + "/main.accrue")
+    let queue = DispatchQueue(label: "test.lsp")
+    let lock = NSLock()
+    nonisolated(unsafe) var published: [Int] = []
+    let server = LanguageServer(queue: queue) { m in
+      guard m["method"]?.string == "textDocument/publishDiagnostics", m["params"]?["uri"]?.string == uri else { return }
+      lock.lock()
+      published.append(m["params"]?["version"]?.int ?? -1)
+      lock.unlock()
+    }
+    func send(_ method: String, _ params: JSON, id: Int? = nil) {
+      var fields: [(String, JSON)] = [("jsonrpc", .string("2.0")), ("method", .string(method)), ("params", params)]
+      if let id { fields.append(("id", .int(id))) }
+      queue.sync { server.handle(.object(fields)) }
+    }
+    send("initialize", .object([("initializationOptions", .object([("debounceMilliseconds", .int(30))]))]), id: 1)
+    send("textDocument/didOpen", .object([("textDocument", .object([("uri", .string(uri)), ("version", .int(1)), ("text", .string("let a = 1\n"))]))]))
+    for v in 2...4 {
+      send(
+        "textDocument/didChange",
+        .object([
+          ("textDocument", .object([("uri", .string(uri)), ("version", .int(v))])),
+          ("contentChanges", .array([.object([("text", .string("let a = \(v)\n"))])])),
+        ]))
+    }
+    Thread.sleep(forTimeInterval: 0.4)
+    queue.sync {}
+    lock.lock()
+    #expect(published == [4])
+    lock.unlock()
   }
 
   @Test func formattingGivesTheFmtLayout() {
@@ -162,7 +198,9 @@ import Testing
   @Test func semanticTokensAndFoldingRanges() {
     let h = Harness(files: Fixture.files)
     h.open("main.accrue")
-    let data = (h.request("textDocument/semanticTokens/full", h.doc("main.accrue"))["data"]?.array ?? []).compactMap(\.int)
+    // The numbers are written straight into the answer's text: read it back as a client would.
+    let answer = h.request("textDocument/semanticTokens/full", h.doc("main.accrue")).serialized()
+    let data = ((try? JSONParser.parse(answer).get())?["data"]?.array ?? []).compactMap(\.int)
     #expect(data.count % 5 == 0)
     // Decode to (line, character, length, type) and look at line 4: "let standard_net_terms = 30 days".
     var tokens: [(Int, Int, Int, Int, Int)] = []
