@@ -33,6 +33,21 @@ enum SemanticTokens {
     }
   }
 
+  /// Writes a non-negative number's digits.
+  static func write(_ v: Int, _ out: inout [UInt8]) {
+    if v < 10 {
+      out.append(UInt8(48 + max(0, v)))
+      return
+    }
+    var digits: [UInt8] = []
+    var n = v
+    while n > 0 {
+      digits.append(UInt8(48 + n % 10))
+      n /= 10
+    }
+    out.append(contentsOf: digits.reversed())
+  }
+
   /// The kind of one token (type index and modifier bits), or nil for tokens left to the grammar's colours.
   static func classify(_ ts: [Token], _ i: Int, _ file: FileID, _ index: SymbolIndex) -> (Int, Int)? {
     let t = ts[i]
@@ -87,9 +102,23 @@ extension LanguageServer {
       guard let (ty, mods) = c else { continue }
       items.append((Int(tok.start), Int(tok.end), ty, mods))
     }
+    // Comments merged in (both lists are in order already).
     let comment = SemanticTokens.type("comment")
-    for c in t.analysis.set?.comments[t.file] ?? [] { items.append((Int(c.lowerBound), Int(c.upperBound), comment, 0)) }
-    items.sort { $0.start < $1.start }
+    let comments = t.analysis.set?.comments[t.file] ?? []
+    if !comments.isEmpty {
+      var merged: [(start: Int, end: Int, type: Int, mods: Int)] = []
+      merged.reserveCapacity(items.count + comments.count)
+      var k = 0
+      for it in items {
+        while k < comments.count && Int(comments[k].lowerBound) < it.start {
+          merged.append((Int(comments[k].lowerBound), Int(comments[k].upperBound), comment, 0))
+          k += 1
+        }
+        merged.append(it)
+      }
+      for c in comments[k...] { merged.append((Int(c.lowerBound), Int(c.upperBound), comment, 0)) }
+      items = merged
+    }
     // Positions found walking forward (tokens are in order), and the numbers written straight into the answer's
     // text: a large file has millions of them.
     var out: [UInt8] = [UInt8(ascii: "[")]
@@ -100,10 +129,16 @@ extension LanguageServer {
       let a = cursor.position(of: it.start)
       let b = cursor.position(of: it.end, from: a, at: it.start)
       guard b.line == a.line, b.character > a.character else { continue }  // tokens never span lines
-      for (k, v) in [a.line - last.line, a.line == last.line ? a.character - last.character : a.character, b.character - a.character, it.type, it.mods].enumerated() {
-        if out.count > 1 || k > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: String(v).utf8)
-      }
+      if out.count > 1 { out.append(UInt8(ascii: ",")) }
+      SemanticTokens.write(a.line - last.line, &out)
+      out.append(UInt8(ascii: ","))
+      SemanticTokens.write(a.line == last.line ? a.character - last.character : a.character, &out)
+      out.append(UInt8(ascii: ","))
+      SemanticTokens.write(b.character - a.character, &out)
+      out.append(UInt8(ascii: ","))
+      SemanticTokens.write(it.type, &out)
+      out.append(UInt8(ascii: ","))
+      SemanticTokens.write(it.mods, &out)
       last = a
     }
     out.append(UInt8(ascii: "]"))

@@ -222,6 +222,17 @@ import Testing
     #expect(spans.contains { $0 == (16, 18) })
   }
 
+  @Test func semanticTokensCarryCommentsInOrder() throws {
+    let h = Harness(files: ["main.accrue": "# a note\nlet rate = 2% # €\n"])
+    h.open("main.accrue")
+    let answer = h.request("textDocument/semanticTokens/full", h.doc("main.accrue")).serialized()
+    let data = ((try JSONParser.parse(answer).get())["data"]?.array ?? []).compactMap(\.int)
+    // comment (0,0,8); let (1,0,3); rate (1,4,4); = ; 2% ; comment (1,17,3)
+    #expect(Array(data.prefix(5)) == [0, 0, 8, 14, 0])
+    #expect(Array(data.suffix(5)) == [0, 3, 3, 14, 0])
+    #expect(data.count == 30)
+  }
+
   @Test func codeLensesShowTestsAndWhatEachRuleProduced() {
     let hooks = LSPHooks(
       runTests: { _ in
