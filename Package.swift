@@ -116,7 +116,7 @@ let package = Package(
       exclude: ["Golden"]),
     .testTarget(
       name: "AccrueLSPTests",
-      dependencies: ["AccrueLSP", "AccrueRender", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport"]),
+      dependencies: ["AccrueLSP", "AccrueRender", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport", "AccrueGen", "AccrueParser", "AccrueChecker"]),
     .testTarget(
       name: "AccrueCLITests",
       dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueLedger", "accrue", "AccrueTestSupport"]),

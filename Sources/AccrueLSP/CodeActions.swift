@@ -17,7 +17,7 @@ extension LanguageServer {
       actions.append(
         .object([
           ("title", .string(fix.message)), ("kind", .string("quickfix")),
-          ("diagnostics", .array([lspDiagnostic(d, t.analysis)])), ("isPreferred", .bool(true)),
+          ("diagnostics", .array([lspDiagnostic(d, t.analysis.sources)])), ("isPreferred", .bool(true)),
           ("edit", workspaceEdit(byFile, t.analysis)),
         ]))
     }

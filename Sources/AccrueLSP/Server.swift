@@ -75,6 +75,10 @@ public final class LanguageServer: @unchecked Sendable {
   public internal(set) var settings = LSPSettings()
   /// Open documents by URI.
   var documents: [String: TextDocument] = [:]
+  /// Large single-file rule sets parsed in pieces, by root (`PieceCache`).
+  var pieceCaches: [String: PieceCache] = [:]
+  /// A file at least this large (bytes) that is a rule set on its own is checked in pieces.
+  public var pieceThreshold = 256 * 1024
   /// The rule set folder of each document's folder (`RuleSets.root`), found once.
   var rootCache: [String: String] = [:]
   /// Checked rule sets by root folder; dropped when one of their files changes.

@@ -107,10 +107,14 @@ extension LanguageServer {
   func publish(root: String) {
     let clock = ContinuousClock()
     let t0 = clock.now
+    if analyses[root] == nil, publishPieces(root: root) {
+      timings["diagnostics"] = Self.milliseconds(clock.now - t0)
+      return
+    }
     let a = analysis(root: root)
     var byFile: [FileID: [JSON]] = [:]
     for f in a.sources.files { byFile[f.id] = [] }
-    for d in a.diagnostics { byFile[d.span.file, default: []].append(lspDiagnostic(d, a)) }
+    for d in a.diagnostics { byFile[d.span.file, default: []].append(lspDiagnostic(d, a.sources)) }
     var uris = Set<String>()
     for f in a.sources.files where !f.path.isEmpty {
       let uri = uri(for: f.path)
@@ -127,10 +131,32 @@ extension LanguageServer {
     timings["diagnostics"] = Self.milliseconds(clock.now - t0)
   }
 
+  /// A rule set of one large open file is checked in pieces (`PieceCache`): only the piece an edit touched is
+  /// parsed again. False when that does not apply (the caller checks the rule set whole).
+  func publishPieces(root: String) -> Bool {
+    let open = documents.values.filter { $0.path.hasPrefix(root + "/") }
+    guard open.count == 1, let doc = open.first, doc.bytes.count >= pieceThreshold else { return false }
+    let onDisk = RuleSets.files(under: root).map { root + "/" + $0 }
+    guard onDisk.isEmpty || onDisk == [doc.path] else { return false }
+    let cache = pieceCaches[root] ?? PieceCache()
+    pieceCaches[root] = cache
+    var sources = SourceMap()
+    let file = sources.add(path: doc.path, bytes: doc.bytes)
+    guard let diags = cache.check(doc.bytes, path: doc.path, root: root, file: file.id) else { return false }
+    let list = diags.map { lspDiagnostic($0, sources) }
+    notify("textDocument/publishDiagnostics", .object([("uri", .string(doc.uri)), ("version", .int(doc.version)), ("diagnostics", .array(list))]))
+    for gone in (publishedURIs[root] ?? []).subtracting([doc.uri]).sorted() {
+      notify("textDocument/publishDiagnostics", .object([("uri", .string(gone)), ("diagnostics", .array([]))]))
+    }
+    publishedURIs[root] = [doc.uri]
+    return true
+  }
+
   /// One diagnostic as the protocol has it: the code with its explanation's link, notes with a place as related
   /// information, notes without one and the help in the message.
-  func lspDiagnostic(_ d: Diagnostic, _ a: Analysis) -> JSON {
-    let map = a.map(d.span.file)
+  func lspDiagnostic(_ d: Diagnostic, _ sources: SourceMap) -> JSON {
+    func lineMap(_ id: FileID) -> LineMap { LineMap(bytes: sources[id].bytes, lineStarts: sources[id].lineStarts) }
+    let map = lineMap(d.span.file)
     var message = d.message
     if let l = d.label { message += " (\(l))" }
     for n in d.notes where n.span == nil { message += "\nnote: " + n.message }
@@ -148,8 +174,8 @@ extension LanguageServer {
     fields.append(("message", .string(message)))
     let related: [JSON] = d.notes.compactMap { n in
       guard let s = n.span else { return nil }
-      let m = a.map(s.file)
-      let loc = JSON.object([("uri", .string(uri(for: a.sources[s.file].path))), ("range", m.range(Int(s.start), Int(s.end)).json)])
+      let m = lineMap(s.file)
+      let loc = JSON.object([("uri", .string(uri(for: sources[s.file].path))), ("range", m.range(Int(s.start), Int(s.end)).json)])
       return .object([("location", loc), ("message", .string(n.message))])
     }
     if !related.isEmpty { fields.append(("relatedInformation", .array(related))) }
