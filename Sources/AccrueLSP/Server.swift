@@ -28,7 +28,7 @@ public struct LSPSettings: Sendable, Equatable {
   /// The as-of date of that run (YYYY-MM-DD); the data folder's own when absent.
   public var asOf: String?
   /// Milliseconds to wait after a change before checking (changes in between restart the wait).
-  public var debounceMilliseconds = 50
+  public var debounceMilliseconds = 25
   /// The link a diagnostic's code carries; `{code}` is replaced by the code (E0402).
   public var explainLink = "accrue-explain:{code}"
   /// Whether rule tests (`*.accrue-test` next to the rules) are run for code lenses.

@@ -164,5 +164,5 @@ def run(debounce, features):
 
 
 print(f"{len(rows) - 1} lines, {len(text.encode())} bytes; {rounds} rounds each")
-run(50, True)
+run(25, True)
 run(0, False)

@@ -165,7 +165,7 @@ function settings() {
   return {
     dataFolder: c.get('dataFolder', ''),
     asOf: c.get('asOf', ''),
-    debounceMilliseconds: c.get('debounceMilliseconds', 50),
+    debounceMilliseconds: c.get('debounceMilliseconds', 25),
     testLenses: c.get('testLenses', true),
   };
 }
