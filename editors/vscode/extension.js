@@ -209,6 +209,15 @@ function register(context, conn, capabilities) {
       if (d.languageId === 'accrue') conn.notify('textDocument/didSave', { textDocument: docId(d) });
     })
   );
+  // Rule files changed on disk (not open here: another editor, a git checkout): the server reads them again.
+  if (vscode.workspace.createFileSystemWatcher) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.accrue');
+    const changed = (type) => (uri) => conn.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri.toString(), type }] });
+    sub(watcher);
+    sub(watcher.onDidCreate(changed(1)));
+    sub(watcher.onDidChange(changed(2)));
+    sub(watcher.onDidDelete(changed(3)));
+  }
   sub(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('accrue')) conn.notify('workspace/didChangeConfiguration', { settings: { accrue: settings() } });
