@@ -67,6 +67,15 @@ import Testing
     lock.unlock()
   }
 
+  @Test func filesChangedOnDiskAreReadAgainWhenTheClientSaysSo() throws {
+    let h = Harness(files: Fixture.files)
+    h.open("main.accrue")
+    #expect(h.diagnostics("main.accrue").isEmpty)
+    try (Fixture.calendars + "let standard_net_terms = 45 days\n").write(toFile: h.root + "/shared/calendars.accrue", atomically: true, encoding: .utf8)
+    h.notify("workspace/didChangeWatchedFiles", .object([("changes", .array([.object([("uri", .string(h.uri("shared/calendars.accrue"))), ("type", .int(2))])]))]))
+    #expect(h.diagnostics("main.accrue").map { $0["code"]?.string } == ["E0302"])
+  }
+
   @Test func formattingGivesTheFmtLayout() {
     let h = Harness(files: Fixture.files)
     h.open("main.accrue")
