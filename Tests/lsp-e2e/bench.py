@@ -14,6 +14,7 @@ docs/lsp.md reports.
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -164,5 +165,8 @@ def run(debounce, features):
 
 
 print(f"{len(rows) - 1} lines, {len(text.encode())} bytes; {rounds} rounds each")
-run(25, True)
-run(0, False)
+try:
+    run(25, True)
+    run(0, False)
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
