@@ -11,14 +11,15 @@ enum Statements {
   static let top =
     [
       "include", "let", "define", "field", "calendar", "metric", "plan", "cadence", "match", "number invoices",
-      "number debit notes", "fees billed as debit notes", "fees billed on next invoice", "account credit applied oldest first",
+      "number debit notes", "number credit notes", "fees billed as debit notes", "fees billed on next invoice", "account credit applied oldest first",
       "account credit held", "statement format", "processor", "role", "approval", "dimension", "posting",
     ] + settings
   static let plan =
     [
       "period monthly", "period quarterly", "period annual", "bill in advance", "bill in arrears", "align to calendar",
       "align to anniversary", "trial", "phase", "charge", "discount", "minimum commitment", "tax", "payment terms net 30 days",
-      "payment terms due on receipt", "early payment discount", "late fee", "interest",
+      "payment terms due on receipt", "early payment discount", "late fee", "interest", "cancellation at end of period",
+      "cancellation immediately with prorated credit", "cancellation immediately without credit",
     ] + settings
   static let phase = ["charge", "discount", "free", "minimum commitment", "tax", "bill in advance", "bill in arrears"]
   static let charge = [
