@@ -92,6 +92,7 @@ extension Billing {
       else { continue }
       var explain = BillingSteps(explaining: env.explaining)
       explain.add(.charge(rule: ch.source, name: ch.name))
+      if !spec.priceBook.isEmpty { explain.add(.priceBook(currency: spec.currency, offered: spec.priceBook)) }
       explain.add(contentsOf: steps)
       let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
       var value = amt

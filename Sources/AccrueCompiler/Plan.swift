@@ -143,6 +143,11 @@ public struct CompiledPlanSpec: Sendable {
   public var firstTierFeeAlways = true
   /// `zero invoices issued` (the default) or `skipped`: whether an invoice whose total is zero is issued.
   public var zeroInvoicesIssued = true
+  /// `currency USD, EUR, ...`: every currency the plan is priced in (empty for a plan of one currency); each has
+  /// a copy of the plan billing in it (`ExecutablePlan.priceBookCopies`).
+  public var priceBook: [Currency] = []
+  /// For a price book's copy in its second or later currency: the index of the plan as declared.
+  public var copyOf: Int? = nil
 }
 
 /// A compiled metric.
@@ -166,6 +171,8 @@ public struct ExecutablePlan: Sendable {
   public var plans: [CompiledPlanSpec]
   /// Plans by name.
   public var planIndex: [String: Int]
+  /// For each plan priced in several currencies, its copy per currency (the first currency's is the plan itself).
+  public var priceBookCopies: [String: [Currency: Int]] = [:]
   /// Holiday calendars, in declaration order.
   public var calendars: [CompiledCalendar] = []
   /// Dunning cadences, in rule order (the first that applies wins).
@@ -287,6 +294,7 @@ public enum PlanCompiler {
     }
     var plans: [CompiledPlanSpec] = []
     var planIndex: [String: Int] = [:]
+    var books: [(index: Int, spec: CompiledPlanSpec)] = []
     for lp in program.plans {
       let p = lp.decl
       ec.settings = lp.settings
@@ -309,6 +317,7 @@ public enum PlanCompiler {
       for item in p.items {
         switch item {
         case .setting, .period, .billTiming, .align, .free: break
+        case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
         case .trial(let e, let newCycle, _):
           spec.trial = ec.compile(e)
@@ -354,11 +363,17 @@ public enum PlanCompiler {
           spec.phases.append(phase)
         }
       }
+      if let first = spec.priceBook.first {
+        books.append((plans.count, spec))
+        spec = spec.pricedIn(first)
+      }
       planIndex[spec.name] = plans.count
       plans.append(spec)
     }
+    let copies = CompiledPlanSpec.priceBookCopies(books, appendingTo: &plans)
     let (calendars, cadences) = compileCadences(program, &ec, ref, sources)
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+    out.priceBookCopies = copies
     out.sources = sources
     out.calendars = calendars
     out.cadences = cadences

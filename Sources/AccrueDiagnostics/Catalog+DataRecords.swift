@@ -103,7 +103,9 @@ extension DiagnosticCode {
     A plan bills in one currency (its own `currency` or the rule set's). A contract that states
     another currency, or a change to a plan billing in another currency than the contract's, would
     be billed in a currency nobody agreed to. Use a plan of the contract's currency, or correct the
-    contract's currency column (it may be left empty: the plan's is taken).
+    contract's currency column (it may be left empty: the plan's is taken). A plan priced in several
+    currencies (`currency USD, GBP`, a price book) bills each contract in the contract's currency: the
+    column is then required and must name one of the plan's currencies.
 
     Wrong (contracts.csv; plan team bills in USD):
         id,customer,plan,start_date,currency

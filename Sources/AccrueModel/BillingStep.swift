@@ -10,6 +10,8 @@ public enum BillingStep: Sendable {
   case charge(rule: RuleRef, name: String)
   /// "rule [rule]: charge [name], usage of metric [metric] ([metricRule])"
   case usageCharge(rule: RuleRef, name: String, metric: String, metricRule: RuleRef)
+  /// "priced in [currency], the contract's currency, from the plan's prices in [offered]" (a price book, grammar.md §6.2)
+  case priceBook(currency: Currency, offered: [Currency])
   /// "[events] event(s) from [first] to [last]", then ", first rows [rows]" when there are any.
   case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
   /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.

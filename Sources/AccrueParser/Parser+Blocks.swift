@@ -24,11 +24,26 @@ extension Parser {
     return PlanDecl(name: name, label: label, items: items, span: span(from: start))
   }
 
+  /// `currency USD` (a setting) or, in a plan, `currency USD, EUR, ...`: the currencies its price book offers.
+  mutating func parsePlanCurrency() -> PlanItem? {
+    let start = advance()
+    guard let first = parseCurrencyCode() else { return nil }
+    guard eat(.comma) != nil else { return .setting(SettingDecl(setting: .currency(first), span: span(from: start))) }
+    var list = [first]
+    repeat {
+      guard let c = parseCurrencyCode() else { return nil }
+      list.append(c)
+    } while eat(.comma) != nil
+    return .currencies(list, span(from: start))
+  }
+
   mutating func parsePlanItem() -> PlanItem? {
     let s = cur
     guard let k = cur.symbol.keyword else { return nil }
     switch k {
-    case .currency, .rounding, .month, .first, .zero:
+    case .currency:
+      return parsePlanCurrency()
+    case .rounding, .month, .first, .zero:
       return parseSetting().map { .setting($0) }
     case .period:
       _ = advance()

@@ -60,6 +60,8 @@ public enum BillingText {
     case .minimumCommitment(let rule, let minimum, let days, let full, let due):
       "rule \(rule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)"
     case .trueUp(let spend, let gap): "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)"
+    case .priceBook(let c, let offered):
+      "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }
   }
 
