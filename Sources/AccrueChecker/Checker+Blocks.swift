@@ -237,6 +237,7 @@ extension CheckerState {
       case .free(let s):
         report(.unknownStatement, "'free' belongs in a phase", at: s)
       case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
+      case .serviceCredit(let sc): checkServiceCredit(sc, ctx, charges: charges)
       }
     }
     if charges.isEmpty {

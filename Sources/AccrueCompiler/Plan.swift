@@ -148,6 +148,8 @@ public struct CompiledPlanSpec: Sendable {
   public var priceBook: [Currency] = []
   /// For a price book's copy in its second or later currency: the index of the plan as declared.
   public var copyOf: Int? = nil
+  /// `service credit ... on charge NAME { ... }`: credits for periods whose service level fell short (§6.7).
+  public var serviceCredits: [CompiledServiceCredit] = []
 }
 
 /// A compiled metric.
@@ -319,6 +321,12 @@ public enum PlanCompiler {
         case .setting, .period, .billTiming, .align, .free: break
         case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
+        case .serviceCredit(let sc):
+          spec.serviceCredits.append(
+            CompiledServiceCredit(
+              label: sc.label?.value ?? "Service credit", charge: program.name(sc.charge.symbol),
+              levels: sc.levels.map { (ec.compile($0.below), ec.compile($0.credit)) }, maximum: sc.maximum.map { ec.compile($0) },
+              source: ref(sc.span)))
         case .trial(let e, let newCycle, _):
           spec.trial = ec.compile(e)
           spec.trialStartsCycle = newCycle

@@ -23,6 +23,11 @@ extension CompiledPlanSpec {
       return p
     }
     if let (fixed, percent) = lateFee { s.lateFee = (fixed.map { $0.pricedIn(c) }, percent) }
+    s.serviceCredits = serviceCredits.map { sc in
+      var out = sc
+      out.maximum = sc.maximum?.pricedIn(c)
+      return out
+    }
     return s
   }
 }

@@ -34,6 +34,7 @@ extension Dataset {
     var (contracts, contractIndex) = load.contracts(contractsFound, ahead: contractsAhead, customerIndex: customerIndex)
     PhaseLog.mark("contracts")
     load.contractChanges(&contracts, contractIndex: contractIndex)
+    load.serviceLevels(&contracts, contractIndex: contractIndex)
 
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var ids = InvoiceIDIndex()

@@ -468,6 +468,8 @@ public enum PlanItem: Sendable {
   case cancellation(CancellationPolicy, Span)
   /// `currency USD, EUR, ...`: a price book in several currencies, the contract's currency choosing (§6.2).
   case currencies([Currency], Span)
+  /// `service credit ["label"] on charge NAME { below X% credit Y% ... [maximum Z] }` (§6.7).
+  case serviceCredit(ServiceCreditSpec)
 
   /// The statement's span.
   public var span: Span {
@@ -482,6 +484,7 @@ public enum PlanItem: Sendable {
     case .tax(let t): t.span
     case .lateFee(let l): l.span
     case .interest(let i): i.span
+    case .serviceCredit(let sc): sc.span
     }
   }
 }

@@ -8,7 +8,7 @@ extension Parser {
 
   static let planWords: [Keyword] = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
-    .payment, .early, .late, .interest, .cancellation,
+    .payment, .early, .late, .interest, .cancellation, .service,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
@@ -101,6 +101,8 @@ extension Parser {
     case .cancellation:
       _ = advance()
       return parseCancellation().map { .cancellation($0, span(from: s)) }
+    case .service:
+      return parseServiceCredit().map { .serviceCredit($0) }
     default:
       return nil
     }
