@@ -76,7 +76,7 @@ extension Billing {
     _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
   ) -> [InvoiceLine] {
     var out: [InvoiceLine] = []
-    for ch in spec.charges {
+    for ch in spec.charges where ch.milestone == nil {  // a milestone's charge is billed on its own (Billing+Milestones)
       if case .usage = ch.quantity { continue }
       let isOnce = ch.isOnce
       if isOnce {

@@ -323,6 +323,7 @@ extension CheckerState {
       case .discount(let d): checkDiscount(d, ctx, charges: [:])
       case .minimum(let e, let s):
         if once.check("minimum", s, self, in: what) { expectMoney(e, ctx, "the charge's minimum", total: true) }
+      case .milestone(_, let s): if once.check("milestone", s, self, in: what) { checkMilestone(c, what) }
       }
     }
     checkFree(frees, percentage: pricing.map { if case .percentage = $0.0 { return true } else { return false } } ?? override, ctx, what)

@@ -73,6 +73,8 @@ public struct CompiledCharge: Sendable {
   public var discounts: [CompiledDiscount]
   public var minimum: CExpr?
   public var source: RuleRef
+  /// `milestone "NAME"`: billed once, on the day the data's milestones say NAME was reached; never per period.
+  public var milestone: String? = nil
 }
 
 /// A compiled tax.
@@ -288,6 +290,7 @@ public enum PlanCompiler {
           }
         case .billTiming(let t, _): out.timing = t
         case .prorate(let p, _): out.prorate = p
+        case .milestone(let name, _): out.milestone = name.value
         case .discount(let d): out.discounts.append(discount(d))
         case .minimum(let e, _): out.minimum = ec.compile(e)
         }

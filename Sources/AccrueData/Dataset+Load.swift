@@ -35,6 +35,7 @@ extension Dataset {
     PhaseLog.mark("contracts")
     load.contractChanges(&contracts, contractIndex: contractIndex)
     load.serviceLevels(&contracts, contractIndex: contractIndex)
+    load.milestones(&contracts, contractIndex: contractIndex)
 
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var ids = InvoiceIDIndex()

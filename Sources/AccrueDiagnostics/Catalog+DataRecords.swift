@@ -286,4 +286,22 @@ extension DiagnosticCode {
           cancellation immediately with prorated credit
         }
     """)
+
+  public static let unknownMilestone = DiagnosticCode(
+    "D0316", "unknown-milestone", .error, "a milestone that no charge of the contract's plan bills",
+    """
+    A row of milestones says a contract reached a milestone; a charge of the plan in effect on that
+    day with 'milestone "NAME"' bills it (grammar.md §6.3). A name no such charge has would bill
+    nothing: the name is mistyped, or the plan lacks the charge.
+
+    Wrong (milestones.csv, plan 'project' billing "go-live"):
+        id,contract,milestone,date
+        M-1,C-1,golive,2026-05-04
+
+    gets:
+        milestones.csv:2:10: error[D0316]: no charge of plan 'project' bills milestone 'golive' ...
+
+    Right:
+        M-1,C-1,go-live,2026-05-04
+    """)
 }

@@ -48,6 +48,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case cancellation, immediately, without
   // Service credits: a credit for a period whose service level fell short (grammar.md §6.7)
   case below
+  // Milestone billing: a charge billed when a milestone of the data is reached (grammar.md §6.3)
+  case milestone
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -14,6 +14,8 @@ public enum BillingStep: Sendable {
   case serviceCredit(rule: RuleRef, uptime: Fixed, below: Fixed, rate: Fixed, charge: String, base: Fixed, credit: Fixed, rows: [RowRef])
   /// "at most [maximum], the rule's maximum" or "at most [maximum], what the invoice's lines leave"
   case serviceCreditCapped(maximum: Fixed, byInvoice: Bool)
+  /// "milestone [name] reached on [date] ([row])"
+  case milestoneReached(name: String, date: CivilDate, row: RowRef)
   /// "priced in [currency], the contract's currency, from the plan's prices in [offered]" (a price book, grammar.md §6.2)
   case priceBook(currency: Currency, offered: [Currency])
   /// "[events] event(s) from [first] to [last]", then ", first rows [rows]" when there are any.

@@ -426,6 +426,8 @@ public enum ChargeItem: Sendable {
   case prorate(Bool, Span)
   case discount(DiscountSpec)
   case minimum(Expr, Span)
+  /// `milestone "NAME"`: billed once, when the data's milestones reach NAME (grammar.md §6.3).
+  case milestone(StringLit, Span)
 }
 
 /// `charge name ["label"] { ... }`.

@@ -13,6 +13,7 @@ extension Parser {
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
     .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
+    .milestone,
   ]
 
   /// `plan name ["label"] { ... }`.
@@ -284,6 +285,9 @@ extension Parser {
     case .minimum:
       _ = advance()
       return .minimum(parseExpr(), span(from: s))
+    case .milestone:
+      _ = advance()
+      return parseStringLit("the milestone's name in quotes, as in: milestone \"go-live\"").map { .milestone($0, span(from: s)) }
     default:
       return nil
     }

@@ -64,6 +64,7 @@ public enum BillingText {
       "rule \(rule): service credit: uptime \(RValue.percent(uptime)) (\(rows.map(\.description).joined(separator: ", "))) is below \(RValue.percent(below)): "
         + "\(RValue.percent(rate)) of \(charge)'s \(base) for the period = \(credit)"
     case .serviceCreditCapped(let m, let byInvoice): "at most \(m), \(byInvoice ? "what the invoice's lines leave" : "the rule's maximum")"
+    case .milestoneReached(let name, let date, let row): "milestone \(name) reached on \(date) (\(row))"
     case .priceBook(let c, let offered):
       "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }
