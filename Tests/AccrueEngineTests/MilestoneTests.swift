@@ -100,3 +100,36 @@ struct MilestoneTests {
     #expect(diags.contains { $0.message.contains("its price must be 'once'") })
   }
 }
+
+/// Block pricing (issue 24 item 10) is `package N units at P`, against Stripe's published transform_quantity
+/// examples (https://docs.stripe.com/billing/subscriptions/usage-based/transform-quantities and
+/// https://stripe.com/docs/billing/subscriptions/quantity-transformation): 150 minutes at 10 USD per started hour
+/// = 30 USD; 10 USD per 5 users or part of 5: 1, 3 or 5 users 10 USD, 6 or 7 users 20 USD.
+@Suite("Block pricing")
+struct BlockPricingTests {
+  @Test("per started hour of minutes: 150 minutes = 3 hours = 30.00 USD; 60 minutes = 10.00 USD", arguments: [(150, "30"), (60, "10"), (61, "20")])
+  func hours(_ minutes: Int, _ total: String) throws {
+    let inv = try BillingTests.lagoRun("    package 60 units at 10.00 USD", units: minutes)
+    #expect(inv?.total.description == total)
+  }
+
+  @Test("per 5 users or part of 5 (Stripe's table): 1, 3, 5 users 10 USD; 6, 7 users 20 USD",
+    arguments: [(1, "10"), (3, "10"), (5, "10"), (6, "20"), (7, "20")])
+  func users(_ seats: Int, _ total: String) throws {
+    let rules = """
+      currency USD
+      plan suite {
+        period monthly
+        align to calendar
+        charge users {
+          quantity contract.seats
+          package 5 units at 10.00 USD
+        }
+      }
+      """
+    let (r, _) = try Run.billing(
+      rules, ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date,seats\nk1,cust-1,suite,2026-10-01,\(seats)\n"],
+      asOf: "2026-11-01", since: "2026-10-31")
+    #expect(r.invoices.first?.total.description == total)
+  }
+}
