@@ -218,7 +218,7 @@ enum PlanCommand {
     }
     switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, io.out)
-    case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
+    case "csv": RunFiles.writeCSV(output, table: args.value("table")) { io.out($0) }
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
