@@ -135,10 +135,8 @@ struct RunInputs {
     return ExitStatus.failure
   }
 
-  /// Progress only on a terminal: scripts and CI see nothing extra.
-  static func progress(_ io: OutputSink) -> Billing.Progress? {
-    io.stderrIsTerminal ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
-  }
+  /// Progress only on a terminal (`ProgressLine`): scripts and CI see nothing extra.
+  static func progress(_ io: OutputSink) -> ProgressLine? { io.stderrIsTerminal ? ProgressLine(io) : nil }
 }
 
 /// An exit status carried through `Result`.
@@ -188,13 +186,14 @@ enum PlanCommand {
     }
     let clock = ContinuousClock()
     let t2 = clock.now
+    let progress = RunInputs.progress(io)
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
-      explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
+      explain: args.value("explain"), whyNot: args.value("why-not"), progress: progress?.report,
       only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
-    if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+    progress?.finish()
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) ?? GL.planJournal(output, inputs, args, io) { return code }
@@ -328,9 +327,11 @@ enum ApplyCommand {
       io.err("Error: the ledger's run \(last.number) (\(last.decision == nil ? "an apply" : "a decision")) is dated \(last.asOf); an apply cannot be dated before it (--as-of \(last.asOf) or later); nothing was recorded\n")
       return ExitStatus.failure
     }
+    let progress = RunInputs.progress(io)
     let output = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: progress?.report,
       only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)
+    progress?.finish()
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }

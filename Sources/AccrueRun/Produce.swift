@@ -54,6 +54,7 @@ public enum Produce {
       if only == nil || only == .matches { out.payouts = payouts }
     }
     for step in steps {
+      progress?(step.stage.rawValue, 0, 0)  // the stage's own reports, if any, follow
       PhaseLog.stage(step.stage.rawValue) {
         switch step.stage {
         case .billing:
