@@ -33,6 +33,7 @@ public enum Billing {
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
+    PhaseLog.mark("billing dates")
 
     // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
     var accs: [Accumulator]
@@ -48,6 +49,7 @@ public enum Billing {
       failures += r.failures
     }
     for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
+    PhaseLog.mark("usage")
 
     // 3. Invoices, independent per task.
     let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
@@ -55,12 +57,14 @@ public enum Billing {
     failures += parts.flatMap(\.failures)
     let already = parts.reduce(0) { $0 + $1.already }
     let zero = parts.reduce(0) { $0 + $1.zero }
+    PhaseLog.mark("invoices")
     // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).
     let order = invoices.indices.sorted {
       (invoices[$0].issueDate, invoices[$0].customerID, invoices[$0].contractID, $0)
         < (invoices[$1].issueDate, invoices[$1].customerID, invoices[$1].contractID, $1)
     }
     invoices = order.map { invoices[$0] }
+    PhaseLog.mark("invoices sorted")
     var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)
     result.zeroSkipped = zero
     result.usageRows = usageRows
