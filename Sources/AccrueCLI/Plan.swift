@@ -186,9 +186,14 @@ enum PlanCommand {
     }
     let clock = ContinuousClock()
     let t2 = clock.now
+    // A plan dated before the ledger's last run sees the books as they stood on its date.
+    let journal = inputs.journal?.asOf(inputs.asOf)
+    if let all = inputs.journal, let kept = journal, kept.runs.count < all.runs.count {
+      io.err("note: the ledger's \(all.runs.count - kept.runs.count) run(s) after \(inputs.asOf) are left out: this plan shows the books as they stood on \(inputs.asOf)\n")
+    }
     let progress = RunInputs.progress(io)
     let output = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: progress?.report,
       only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
@@ -355,6 +360,12 @@ enum ApplyCommand {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
     io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued))
+    if folder != nil, !output.approvalNotices.isEmpty {
+      let lines = output.approvalNotices.map { n in
+        "  \(n.kind == .nextStep ? "asked" : "escalated"): \(n.request.document) step \(n.step) to \(n.role) (\(n.route.rule)), in the outbox\n"
+      }
+      io.out("Approvals due since the last apply:\n" + lines.joined())
+    }
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
     }

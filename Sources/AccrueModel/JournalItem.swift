@@ -187,8 +187,10 @@ public struct JournalRun: Sendable {
   public var decision: Decision?
   /// A dispute, promise or payment plan the decision records (`accrue dispute`, `promise`, `payment-plan`).
   public var hold: CollectionHold?
-  /// A credit note the decision issued (`accrue credit-note`).
-  public var creditNote: CreditNote?
+  /// The credit notes the run issued: a decision's (`accrue credit-note`), or an apply's for cancellations.
+  public var creditNotes: [CreditNote] = []
+  /// The credit note a decision issued (`accrue credit-note`).
+  public var creditNote: CreditNote? { creditNotes.count == 1 ? creditNotes[0] : nil }
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
   /// The approval requests this run recorded (documents it held for approval).

@@ -5,11 +5,17 @@ import AccrueModel
 /// `InvoiceRenderer.csvField` does), an invoice's first nine cells written once for all its rows, and a large run
 /// rendered in chunks by two threads (`InvoiceRenderer.renderInOrder`), emitted in order.
 extension InvoiceRenderer {
-  /// Writes the invoices CSV (header and rows) a chunk at a time: the same text as `csv(r)`.
+  /// Writes the invoices CSV (header, the invoices' rows, then the credit notes') a chunk at a time: the same
+  /// text as `csv(r)`.
   public static func writeCSV(_ r: BillingResult, _ emit: (String) -> Void) {
     emit(csvHeader + "\r\n")
     let invoices = r.invoices
     renderInOrder(invoices.count, { k, t in writeCSVRows(invoices, k, lead: "", into: &t) }, emit)
+    if !r.creditNotes.isEmpty {
+      var notes = ""
+      CreditNoteRenderer.csvRows(r.creditNotes, into: &notes)
+      emit(notes)
+    }
   }
 
   /// The rows of invoice `k` (read in place: a copy would retain all its strings), each starting with `lead`.
