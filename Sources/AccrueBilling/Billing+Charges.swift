@@ -37,12 +37,20 @@ extension Billing {
     _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool,
     kind: InvoiceLine.Kind = .charge, note: String = "", env: Env
   ) -> [InvoiceLine] {
-    let spec = plan.plans[t.plan]
+    periodLines(
+      plan.plans[t.plan], data, c, terms: t, timing: timing, a, b, full: full, firstInvoice: firstInvoice, kind: kind, note: note, env: env)
+  }
+
+  static func periodLines(
+    _ spec: CompiledPlanSpec, _ data: Dataset, _ c: ContractData, terms t: Terms, timing: BillTiming,
+    _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool,
+    kind: InvoiceLine.Kind, note: String, env: Env
+  ) -> [InvoiceLine] {
     let te = trialEnd(spec, c, env)
     var record = c.record
-    if let s = data.contractSlots.quantity { record[s] = .number(t.quantity) }
-    if let s = data.contractSlots.seats { record[s] = .number(t.seats) }
-    if let s = data.contractSlots.plan { record[s] = .text(spec.name) }
+    if let s = data.contractSlots.quantity { put(.number(t.quantity), s, &record) }
+    if let s = data.contractSlots.seats { put(.number(t.seats), s, &record) }
+    if let s = data.contractSlots.plan { put(.text(spec.name), s, &record) }
     env.records[RecordKind.contract.index] = record
     env.records[RecordKind.customer.index] = data.customers[c.customer].record
     let fullDays = full.0.days(until: full.1)
@@ -62,59 +70,82 @@ extension Billing {
         var phased = spec
         if let ph { phased.charges = spec.charges.map { Self.phased($0, ph) } }
         return chargeLines(
-          plan, data, c, spec: phased, te: te, timing: timing, pa, pb, fullDays: fullDays, firstInvoice: firstInvoice && pa == a,
+          c, spec: phased, te: te, timing: timing, pa, pb, fullDays: fullDays, firstInvoice: firstInvoice && pa == a,
           kind: kind, note: note + (ph.map { "\($0.name) phase: " } ?? ""), env: env)
       }
     }
     return chargeLines(
-      plan, data, c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note,
+      c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note,
       env: env)
   }
 
+  /// `v` into slot `s` of a record, unless the slot holds exactly that already (the contract's own terms, the usual
+  /// case): the record's storage then stays shared, not copied.
+  @inline(__always) static func put(_ v: RValue, _ s: Int, _ record: inout [RValue]) {
+    switch (record[s], v) {
+    case (.number(let x), .number(let y)) where x == y: return
+    case (.text(let x), .text(let y)) where x.utf8.elementsEqual(y.utf8): return
+    default: record[s] = v
+    }
+  }
+
+  /// The lines of the plan's non-usage charges of one timing for [a, b), each charge read in place.
   static func chargeLines(
-    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
+    _ c: ContractData, spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
     _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
   ) -> [InvoiceLine] {
     var out: [InvoiceLine] = []
-    for ch in spec.charges where ch.milestone == nil {  // a milestone's charge is billed on its own (Billing+Milestones)
-      if case .usage = ch.quantity { continue }
-      let isOnce = ch.isOnce
-      if isOnce {
-        guard firstInvoice, timing == .advance, kind != .credit else { continue }
-      } else if ch.timing != timing {
-        continue
-      }
-      let days = isOnce ? fullDays : chargedDays(a, b, trialEnd: te)
-      guard days > 0 else { continue }
-      var q = Fixed.zero
-      if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
-      guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency, firstTierFee: spec.firstTierFeeAlways)
-      else { continue }
-      var explain = BillingSteps(explaining: env.explaining)
-      explain.add(.charge(rule: ch.source, name: ch.name))
-      if !spec.priceBook.isEmpty { explain.add(.priceBook(currency: spec.currency, offered: spec.priceBook)) }
-      explain.add(contentsOf: steps)
-      let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
-      var value = amt
-      let prorated = !isOnce && ch.prorate && days != fullDays
-      if prorated {
-        value = env.exact(amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding), ch.source, "\(amt) x \(days) / \(fullDays)")
-        explain.add(.prorated(days: days, fullDays: fullDays, amount: amt, prorated: value))
-      }
-      if kind == .credit { value = env.exact(value.negated, ch.source, "-\(value)") }
-      let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
-      explain.add(.rounded(spec.rounding, places: spec.currency.minorUnits, amount: rounded))
-      var desc = ch.label
-      if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
-      if prorated { desc += ", \(days) of \(fullDays) days" }
-      if !note.isEmpty { desc = note + desc }
-      var line = InvoiceLine(
-        description: desc, kind: kind, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
-        periodStart: a, periodEnd: b, rule: ch.source, explanation: explain.list)
-      line.tiers = tiersHit
-      out.append(line)
+    for k in spec.charges.indices {
+      let line = chargeLine(
+        spec.charges[k], spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note, env: env)
+      if let line { out.append(line) }
     }
     return out
+  }
+
+  /// One charge's line for [a, b), or nil when it bills nothing then (usage, another timing, no day charged, no price).
+  static func chargeLine(
+    _ ch: CompiledCharge, _ spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
+    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
+  ) -> InvoiceLine? {
+    // A milestone's charge is billed on its own (Billing+Milestones).
+    if ch.milestone != nil { return nil }
+    if case .usage = ch.quantity { return nil }
+    let isOnce = ch.isOnce
+    if isOnce {
+      guard firstInvoice, timing == .advance, kind != .credit else { return nil }
+    } else if ch.timing != timing {
+      return nil
+    }
+    let days = isOnce ? fullDays : chargedDays(a, b, trialEnd: te)
+    guard days > 0 else { return nil }
+    var q = Fixed.zero
+    if case .expr(let e) = ch.quantity, case .number(let v) = e.eval(env) { q = v }
+    guard let (priced, unit, steps, tiersHit) = price(ch, quantity: q, env: env, currency: spec.currency, firstTierFee: spec.firstTierFeeAlways)
+    else { return nil }
+    var explain = BillingSteps(explaining: env.explaining)
+    explain.add(.charge(rule: ch.source, name: ch.name))
+    if !spec.priceBook.isEmpty { explain.add(.priceBook(currency: spec.currency, offered: spec.priceBook)) }
+    explain.add(contentsOf: steps)
+    let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
+    var value = amt
+    let prorated = !isOnce && ch.prorate && days != fullDays
+    if prorated {
+      value = env.exact(amt.multiplied(by: Fixed(days), dividedBy: Fixed(fullDays), rounding: spec.rounding), ch.source, "\(amt) x \(days) / \(fullDays)")
+      explain.add(.prorated(days: days, fullDays: fullDays, amount: amt, prorated: value))
+    }
+    if kind == .credit { value = env.exact(value.negated, ch.source, "-\(value)") }
+    let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
+    explain.add(.rounded(spec.rounding, places: spec.currency.minorUnits, amount: rounded))
+    var desc = ch.label
+    if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
+    if prorated { desc += ", \(days) of \(fullDays) days" }
+    if !note.isEmpty { desc = note + desc }
+    var line = InvoiceLine(
+      description: desc, kind: kind, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,
+      periodStart: a, periodEnd: b, rule: ch.source, explanation: explain.list)
+    line.tiers = tiersHit
+    return line
   }
 
   static func invoiceDiscounts(_ spec: CompiledPlanSpec, _ c: ContractData, on date: CivilDate, _ env: Env) -> [CompiledDiscount] {

@@ -59,16 +59,25 @@ extension Billing {
 
 /// One charge being priced in the plan's currency: its prices read as amounts, every product kept exact.
 struct ChargePricing {
-  let ch: CompiledCharge
+  /// The charge's name and rule (not the whole charge: a copy of it would retain all it holds).
+  let name: String
+  let source: RuleRef
   let env: Env
   let currency: Currency
+
+  init(ch: CompiledCharge, env: Env, currency: Currency) {
+    name = ch.name
+    source = ch.source
+    self.env = env
+    self.currency = currency
+  }
 
   /// A price of the rules; nil (and a failure) when it is in another currency than the plan's.
   func money(_ e: CExpr) -> Fixed? {
     switch e.eval(env) {
     case .money(let v, let c):
       if c != currency {
-        env.fail("\(ch.name): the price is in \(c.code), the plan bills in \(currency.code)", e.span)
+        env.fail("\(name): the price is in \(c.code), the plan bills in \(currency.code)", e.span)
         return nil
       }
       return v
@@ -77,7 +86,7 @@ struct ChargePricing {
   }
 
   /// `v`, or a failure of the charge's rule when it is too large to represent.
-  func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, ch.source, "charge \(ch.name): " + what()) }
+  func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, source, "charge \(name): " + what()) }
 
   /// Tiered pricing. No units: the first tier's flat fee alone, unless the rules say 'first tier fee when used'.
   func tiered(

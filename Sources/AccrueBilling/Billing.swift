@@ -33,6 +33,7 @@ public enum Billing {
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
+    PhaseLog.mark("billing dates")
 
     // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
     var accs: [Accumulator]
@@ -48,10 +49,10 @@ public enum Billing {
       failures += r.failures
     }
     for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
+    PhaseLog.mark("usage")
 
     // 3. Invoices, independent per task.
-    progress?("invoices", 0, tasks.count)
-    let parts = invoiceParts(plan, data, tasks, accs, explain, env)
+    let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
     let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
@@ -59,7 +60,14 @@ public enum Billing {
     failures += milestones.failures
     let already = parts.reduce(0) { $0 + $1.already } + milestones.already
     let zero = parts.reduce(0) { $0 + $1.zero }
-    invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
+    PhaseLog.mark("invoices")
+    // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).
+    let order = invoices.indices.sorted {
+      (invoices[$0].issueDate, invoices[$0].customerID, invoices[$0].contractID, $0)
+        < (invoices[$1].issueDate, invoices[$1].customerID, invoices[$1].contractID, $1)
+    }
+    invoices = order.map { invoices[$0] }
+    PhaseLog.mark("invoices sorted")
     var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)
     result.zeroSkipped = zero
     result.usageRows = usageRows
@@ -131,9 +139,10 @@ public enum Billing {
   /// The invoices of every task, in parts in task order. Tasks are independent, so large runs compute them on two
   /// threads, each with its own environment.
   static func invoiceParts(
-    _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ accs: [Accumulator], _ explain: String?, _ env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ accs: [Accumulator], _ explain: String?, _ env: Env,
+    _ progress: Progress? = nil
   ) -> [InvoicePart] {
-    guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env)] }
+    guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env, progress)] }
     let half = tasks.count / 2
     let box = ThreadResult<InvoicePart>()
     let done = DispatchSemaphore(value: 0)
@@ -147,7 +156,9 @@ public enum Billing {
     }
     second.stackSize = 8 << 20
     second.start()
-    let first = computeInvoices(plan, data, tasks, 0..<half, accs, explain, env)
+    // Progress from this thread's half (the other one goes at about the same pace).
+    let halfProgress: Progress? = progress.map { p in { p("invoices, first half", $1, $2) } }
+    let first = computeInvoices(plan, data, tasks, 0..<half, accs, explain, env, halfProgress)
     done.wait()
     return [first, box.value ?? ([], [], 0, 0)]
   }
@@ -155,13 +166,14 @@ public enum Billing {
   /// The invoices of `tasks[range]` (skipping keys already issued).
   static func computeInvoices(
     _ plan: ExecutablePlan, _ data: Dataset, _ tasks: [BillTask], _ range: Range<Int>, _ accs: [Accumulator],
-    _ explain: String?, _ env: Env
+    _ explain: String?, _ env: Env, _ progress: Progress? = nil
   ) -> InvoicePart {
     var out: [PlannedInvoice] = []
     var fails: [RunFailure] = []
     var already = 0
     var zero = 0
     for n in range {
+      if (n - range.lowerBound) % 4096 == 0 { progress?("invoices", n - range.lowerBound, range.count) }
       let t = tasks[n]
       let c = data.contracts[t.contract]
       let key = "\(c.id)/\(t.date)"

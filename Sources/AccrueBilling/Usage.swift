@@ -33,6 +33,8 @@ struct UsageWorker {
   /// Rows aggregated, and how many of them by the fast path.
   var seen = 0
   var fastSeen = 0
+  /// What the fast path's early reads of accumulators added up to: kept so they are not optimized away.
+  var touchedSink: Int32 = 0
   /// Added to row lines (a chunk's rows are numbered from its own start).
   var lineOffset = 0
 

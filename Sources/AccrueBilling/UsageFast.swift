@@ -138,12 +138,29 @@ extension UsageWorker {
     issues.removeAll(keepingCapacity: true)
   }
 
+  /// One line of a batch of the fast path: where it is, and what its fields gave.
+  struct FastPending {
+    var start = 0, next = 0, line = 0
+    /// The line's fields read (else it goes to the general reader), its day, event name and id hashes.
+    var read = false
+    var day: Int32 = 0
+    var nameId = 0
+    var contractHash: UInt64 = 0
+    var customerHash: UInt64 = 0
+    var info: ContractInfo?
+  }
+
+  /// Lines of a batch: their contracts are looked up one right after another, then their accumulators read,
+  /// so that the cache misses of a batch overlap (events hit contracts at random).
+  static let fastBatch = 16
+
   private mutating func fast(
     _ bytes: [UInt8], lineOffset: Int, _ layout: UsageFastLayout, schema: TableSchema, onIssue: (DataIssue) -> Void
   ) {
     let fieldCount = layout.kinds.count
     var starts = [Int](repeating: 0, count: fieldCount + 1)
-    var values = [Value](repeating: .missing, count: schema.columns.count)
+    var values = [[Value]](repeating: [Value](repeating: .missing, count: schema.columns.count), count: Self.fastBatch)
+    var batch = [FastPending](repeating: FastPending(), count: Self.fastBatch)
     bytes.withUnsafeBufferPointer { b in
       let n = b.count
       let p = b.baseAddress!
@@ -151,38 +168,49 @@ extension UsageWorker {
       var i = UnsafeRawPointer(first).assumingMemoryBound(to: UInt8.self) - p + 1
       var line = 2 + lineOffset
       while i < n {
-        let start = i
-        // One pass: field starts, line end, and whether every byte is printable ASCII.
-        let (_, next, plain) = PlainLine.scan(p, from: start, end: n, fieldCount: fieldCount, &starts)
-        if plain {
-          if fastLine(p, starts, layout, &values, line: line) {
-            i = next
-            line += 1
+        // 1. Up to a batch of lines split and their fields read (one pass each: field starts, line end, plain ASCII).
+        var k = 0
+        while k < Self.fastBatch && i < n {
+          let (_, next, plain) = PlainLine.scan(p, from: i, end: n, fieldCount: fieldCount, &starts)
+          batch[k] = FastPending(start: i, next: next, line: line)
+          if plain { readFast(p, starts, layout, &values[k], &batch[k]) }
+          i = next
+          line += 1
+          k += 1
+        }
+        // 2. Their contracts, then 3. the first accumulator of each, read one after another.
+        for j in 0..<k where batch[j].read { batch[j].info = s.contracts.find(hash: batch[j].contractHash) }
+        var touched: Int32 = 0
+        for j in 0..<k {
+          if let info = batch[j].info, info.first >= 0, info.count > 0 { touched &+= hot[Int(info.first)].events }
+        }
+        touchedSink &+= touched
+        // 4. In line order: each line aggregated, or read again by the general reader (header and that line alone).
+        for j in 0..<k {
+          if batch[j].read, let info = batch[j].info, info.customerHash == batch[j].customerHash {
+            applyFast(info, batch[j], layout, values[j])
             continue
           }
+          let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: batch[j].start, to: min(batch[j].next, n))
+          general(one, index: 1, lineOffset: batch[j].line - 2, schema: schema, onIssue: onIssue)
         }
-        // Anything unusual: the general reader on the header and this line alone, line end included.
-        let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: start, to: min(next, n))
-        general(one, index: 1, lineOffset: line - 2, schema: schema, onIssue: onIssue)
-        i = next
-        line += 1
       }
     }
   }
 
-  /// Reads and aggregates one plain line (fields between `starts[f]` and `starts[f + 1] - 1`); false,
-  /// with nothing changed, when the line must go to the general reader.
+  /// Reads the fields of one plain line (between `starts[f]` and `starts[f + 1] - 1`) into `values` and `e`;
+  /// leaves `e.read` false when the line must go to the general reader.
   @inline(__always)
-  private mutating func fastLine(
-    _ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: UsageFastLayout, _ values: inout [Value], line: Int
-  ) -> Bool {
+  private func readFast(
+    _ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: UsageFastLayout, _ values: inout [Value], _ e: inout FastPending
+  ) {
     var day: Int32 = 0
     for f in 0..<layout.kinds.count {
       let from = starts[f]
       let count = starts[f + 1] - 1 - from
       let field = UnsafeBufferPointer(start: p + from, count: count)
       if count == 0 {
-        if layout.required[f] || f == layout.cust || f == layout.con || f == layout.date || f == layout.name { return false }
+        if layout.required[f] || f == layout.cust || f == layout.con || f == layout.date || f == layout.name { return }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .missing }
         continue
       }
@@ -190,24 +218,22 @@ extension UsageWorker {
       case .text:
         if layout.needed[f] { values[layout.schemaIndex[f]] = .text(String(decoding: field, as: UTF8.self)) }
       case .date:
-        guard let d = CivilDate.parse(bytes: field) else { return false }
+        guard let d = CivilDate.parse(bytes: field) else { return }
         if f == layout.date { day = d.dayNumber }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .date(d) }
       case .number:
         // The general reader's rule: no digit-group underscores in data.
-        guard memchr(p + from, 95, count) == nil, let x = Fixed.parse(field) else { return false }
+        guard memchr(p + from, 95, count) == nil, let x = Fixed.parse(field) else { return }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .number(x) }
       case .currency:
-        guard let c = Currency.lookup(bytes: field) else { return false }
+        guard let c = Currency.lookup(bytes: field) else { return }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .currency(c) }
       case .other:
-        return false
+        return
       }
     }
     let con = starts[layout.con]
-    guard let info = s.contracts.find(hash: ContractTable.hash(p + con, starts[layout.con + 1] - 1 - con)) else { return false }
     let cust = starts[layout.cust]
-    guard info.customerHash == ContractTable.hash(p + cust, starts[layout.cust + 1] - 1 - cust) else { return false }
     let nameFrom = starts[layout.name]
     let nameCount = starts[layout.name + 1] - 1 - nameFrom
     var nameId = -2
@@ -217,15 +243,24 @@ extension UsageWorker {
         break
       }
     }
+    e.day = day
+    e.nameId = nameId
+    e.contractHash = ContractTable.hash(p + con, starts[layout.con + 1] - 1 - con)
+    e.customerHash = ContractTable.hash(p + cust, starts[layout.cust + 1] - 1 - cust)
+    e.read = true
+  }
+
+  /// Aggregates one line read by `readFast` whose contract and customer are known.
+  @inline(__always)
+  private mutating func applyFast(_ info: ContractInfo, _ e: FastPending, _ layout: UsageFastLayout, _ values: [Value]) {
     seen += 1
     fastSeen += 1
     let lo = info.first
     if lo < 0 {
-      for ai in s.byContract[Int(info.index)] { considerFast(ai, day, nameId, layout, values, line: line) }
+      for ai in s.byContract[Int(info.index)] { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
     } else {
-      for ai in Int(lo)..<Int(lo + info.count) { considerFast(ai, day, nameId, layout, values, line: line) }
+      for ai in Int(lo)..<Int(lo + info.count) { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
     }
-    return true
   }
 
   @inline(__always)

@@ -50,7 +50,7 @@ extension Billing {
     for result in results {
       startUsageWorker(shared, data.usageSchema, accs, env, queue, chunkIssues, result, done)
     }
-    cutUsageFile(handle.fileDescriptor, block: max(1, chunkBytes ?? 8 << 20), queue, progress)
+    cutUsageFile(handle.fileDescriptor, block: max(1, chunkBytes ?? 8 << 20), queue, size: size, progress)
     queue.close()
     for _ in results { done.wait() }
     // Merge: totals add up exactly; the first rows are the earliest lines; issues in file order.
@@ -116,13 +116,14 @@ extension Billing {
   /// Cuts the file at record boundaries into chunks for the workers: a newline outside quotes (an even number of
   /// quotes before it). Each block is read straight into the array that becomes the chunk: [header] + carry +
   /// new bytes.
-  static func cutUsageFile(_ fd: Int32, block: Int, _ queue: ChunkQueue<UsageChunk>, _ progress: Progress?) {
+  static func cutUsageFile(_ fd: Int32, block: Int, _ queue: ChunkQueue<UsageChunk>, size: Int, _ progress: Progress?) {
     var header: [UInt8] = []
     var carry: [UInt8] = []
     var index = 0
     var linesBefore = 0
     var quotes = 0  // quotes before the start of `carry`
     var eof = false
+    var read = 0
     while !eof {
       let prefix = index == 0 ? 0 : header.count
       var buf: [UInt8] = []
@@ -131,6 +132,9 @@ extension Billing {
       buf.append(contentsOf: carry)
       let got = readBlock(fd, into: &buf, block)
       if got == 0 { eof = true }
+      read += got
+      // Megabytes of the file handed to the workers (they are at most two chunks behind).
+      progress?("usage MB", read >> 20, size >> 20)
       if index == 0, header.isEmpty, let nl = buf.firstIndex(of: 10) {
         header = Array(buf[...nl])
         if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
@@ -148,7 +152,6 @@ extension Billing {
       }
       linesBefore += newlines
       quotes = quotesAtCut
-      progress?("usage lines", linesBefore, 0)
     }
   }
 

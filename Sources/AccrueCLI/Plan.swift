@@ -135,10 +135,8 @@ struct RunInputs {
     return ExitStatus.failure
   }
 
-  /// Progress only on a terminal: scripts and CI see nothing extra.
-  static func progress(_ io: OutputSink) -> Billing.Progress? {
-    io.stderrIsTerminal ? { phase, done, total in io.err("\r\(phase): \(done)\(total > 0 ? " of \(total)" : "")\u{1B}[K") } : nil
-  }
+  /// Progress only on a terminal (`ProgressLine`): scripts and CI see nothing extra.
+  static func progress(_ io: OutputSink) -> ProgressLine? { io.stderrIsTerminal ? ProgressLine(io) : nil }
 }
 
 /// An exit status carried through `Result`.
@@ -193,13 +191,14 @@ enum PlanCommand {
     if let all = inputs.journal, let kept = journal, kept.runs.count < all.runs.count {
       io.err("note: the ledger's \(all.runs.count - kept.runs.count) run(s) after \(inputs.asOf) are left out: this plan shows the books as they stood on \(inputs.asOf)\n")
     }
+    let progress = RunInputs.progress(io)
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal,
-      explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
+      explain: args.value("explain"), whyNot: args.value("why-not"), progress: progress?.report,
       only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
-    if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+    progress?.finish()
     let t3 = clock.now
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) ?? GL.planJournal(output, inputs, args, io) { return code }
@@ -223,7 +222,7 @@ enum PlanCommand {
     }
     switch format(args) {
     case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, io.out)
-    case "csv": io.out(args.value("table").map { RunFiles.csvTable($0, output) } ?? RunFiles.joinedCSV(RunFiles.csvTables(output)))
+    case "csv": RunFiles.writeCSV(output, table: args.value("table")) { io.out($0) }
     default:
       InvoiceRenderer.writeText(
         result, explain: args.value("explain"), collections: collections, cash: cash, billing: only == nil || only == .invoices
@@ -333,9 +332,11 @@ enum ApplyCommand {
       io.err("Error: the ledger's run \(last.number) (\(last.decision == nil ? "an apply" : "a decision")) is dated \(last.asOf); an apply cannot be dated before it (--as-of \(last.asOf) or later); nothing was recorded\n")
       return ExitStatus.failure
     }
+    let progress = RunInputs.progress(io)
     let output = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: RunInputs.progress(io),
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: progress?.report,
       only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)
+    progress?.finish()
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }

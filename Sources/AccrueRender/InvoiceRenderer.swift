@@ -325,30 +325,16 @@ public enum InvoiceRenderer {
 
   /// CSV for spreadsheets: one row per line, tax and total.
   public static func csv(_ r: BillingResult) -> String {
-    var out = csvHeader + "\r\n"
-    csvRows(r.invoices, into: &out)
-    CreditNoteRenderer.csvRows(r.creditNotes, into: &out)
+    var out = ""
+    writeCSV(r) { out += $0 }
     return out
   }
 
   /// The invoices' CSV rows, each starting with `lead` (cells already written as CSV, with their comma).
   public static func csvRows(_ invoices: [PlannedInvoice], lead: String = "", into out: inout String) {
-    for inv in invoices {
-      let head = [
-        inv.key, inv.number ?? "", inv.kind.rawValue, inv.customerID, inv.contractID, inv.plan, inv.currency.code, inv.issueDate.description,
-        inv.dueDate.description,
-      ]
-      func row(_ kind: String, _ desc: String, _ q: String, _ u: String, _ amt: Fixed, _ ps: String, _ pe: String, _ rule: String) {
-        out += lead + (head + [kind, desc, q, u, plain(amt, inv.currency), ps, pe, rule]).map(csvField).joined(separator: ",") + "\r\n"
-      }
-      for l in inv.lines {
-        row(
-          "line", l.description, l.quantity?.description ?? "", l.unitPrice?.description ?? "", l.amount, l.periodStart.description,
-          lastDay(l.periodEnd).description, l.rule.description)
-      }
-      for t in inv.taxes { row(t.inclusive ? "tax included" : "tax", t.label, "", "", t.amount, "", "", t.rule.description) }
-      row("total", "total", "", "", inv.total, inv.periodStart.description, lastDay(inv.periodEnd).description, "")
-    }
+    var t = TextBuffer(capacity: 1024 * invoices.count)
+    for k in invoices.indices { writeCSVRows(invoices, k, lead: lead, into: &t) }
+    out += t.string
   }
 
   /// Data problems, located like compiler errors.

@@ -351,4 +351,7 @@ struct TextBuffer: ~Copyable {
   }
 
   var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+  /// The bytes written so far.
+  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(UnsafeBufferPointer(start: base, count: count)) }
 }

@@ -32,7 +32,10 @@ public enum RunFiles {
   /// The tables of what the run worked out, in `csvTableNames` order: invoices unless `--only` left billing
   /// out, reminders and actions when collections ran, cash applications and exceptions when cash application ran,
   /// payouts when the data folder has processors' exports.
-  public static func csvTables(_ o: RunOutput) -> [(name: String, csv: String)] {
+  public static func csvTables(_ o: RunOutput) -> [(name: String, csv: String)] { csvTables(o, rendered: true) }
+
+  /// The tables' names, and their CSV when `rendered` (else empty).
+  static func csvTables(_ o: RunOutput, rendered: Bool) -> [(name: String, csv: String)] {
     csvTableNames.filter { name in
       if name == "payouts" { return o.payouts != nil }
       return switch part(ofTable: name) {
@@ -40,7 +43,17 @@ public enum RunFiles {
       case .reminders: o.collections != nil
       case .matches: o.cash != nil
       }
-    }.map { ($0, csvTable($0, o)) }
+    }.map { ($0, rendered ? csvTable($0, o) : "") }
+  }
+
+  /// Writes what `joinedCSV(csvTables(o))` is (or `csvTable(table, o)` when a table is named) a piece at a time:
+  /// the invoices in chunks as they are rendered, each other table whole.
+  public static func writeCSV(_ o: RunOutput, table: String? = nil, _ out: (String) -> Void) {
+    let names = table.map { [$0] } ?? csvTables(o, rendered: false).map(\.name)
+    for (k, name) in names.enumerated() {
+      if k > 0 { out("\r\n") }
+      if name == "invoices" { InvoiceRenderer.writeCSV(o.billing, out) } else { out(csvTable(name, o)) }
+    }
   }
 
   /// Several CSV tables as one text: each with its header, one blank line between two tables.
@@ -69,6 +82,7 @@ public enum RunFiles {
       JSON.writeArray(o.cash?.applications ?? [], { CashRenderer.json($0, &sentences) }, out)
       out("\n")
     case _ where name.hasPrefix("outbox-"): Outbox.write(String(name.dropFirst("outbox-".count).dropLast(".jsonl".count)), o, out)
+    case "invoices.csv": InvoiceRenderer.writeCSV(o.billing, out)
     default: out(csvTable(String(name.dropLast(4)), o))
     }
   }

@@ -54,15 +54,18 @@ public enum Produce {
       if only == nil || only == .matches { out.payouts = payouts }
     }
     for step in steps {
+      progress?(step.stage.rawValue, 0, 0)  // the stage's own reports, if any, follow
       PhaseLog.stage(step.stage.rawValue) {
         switch step.stage {
         case .billing:
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
+          PhaseLog.mark("output order")
           Books.creditCancellations(&out, plan: plan, data: &d, journal: journal, asOf: asOf)
           if holdForApproval { ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal) }
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
+          PhaseLog.mark("approval rules and fees")
         case .cashApplication:
           let applied = journal?.cashEvents ?? []
           var r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: applied, explanations: explanations)
