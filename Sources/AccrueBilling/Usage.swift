@@ -67,7 +67,7 @@ struct UsageWorker {
         issue("D0302", row, c.con, s.data.unknownContract(con))
         return
       }
-      guard info.customerHash == ContractTable.hash(cust) else {
+      guard s.contracts.customerIs(info, cust) else {
         let known = s.data.customerIndex[cust] != nil
         issue(
           known ? "D0307" : "D0301", row, c.cust,

@@ -147,6 +147,8 @@ extension UsageWorker {
     var nameId = 0
     var contractHash: UInt64 = 0
     var customerHash: UInt64 = 0
+    /// Where the contract's and the customer's ids are in the line (offset into the buffer, length).
+    var con = (0, 0), cust = (0, 0)
     var info: ContractInfo?
   }
 
@@ -187,7 +189,9 @@ extension UsageWorker {
         touchedSink &+= touched
         // 4. In line order: each line aggregated, or read again by the general reader (header and that line alone).
         for j in 0..<k {
-          if batch[j].read, let info = batch[j].info, info.customerHash == batch[j].customerHash {
+          if batch[j].read, let info = batch[j].info, info.customerHash == batch[j].customerHash,
+            s.contracts.matches(info, p + batch[j].con.0, batch[j].con.1, customer: p + batch[j].cust.0, batch[j].cust.1)
+          {
             applyFast(info, batch[j], layout, values[j])
             continue
           }
@@ -245,8 +249,10 @@ extension UsageWorker {
     }
     e.day = day
     e.nameId = nameId
-    e.contractHash = ContractTable.hash(p + con, starts[layout.con + 1] - 1 - con)
-    e.customerHash = ContractTable.hash(p + cust, starts[layout.cust + 1] - 1 - cust)
+    e.con = (con, starts[layout.con + 1] - 1 - con)
+    e.cust = (cust, starts[layout.cust + 1] - 1 - cust)
+    e.contractHash = ContractTable.hash(p + con, e.con.1)
+    e.customerHash = ContractTable.hash(p + cust, e.cust.1)
     e.read = true
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import AccrueChecker
 import AccrueCompiler
 import AccrueCore
@@ -63,8 +64,8 @@ final class UsageShared: @unchecked Sendable {
     contracts = ContractTable(
       data.contracts.indices.map { ci in
         let (lo, n) = rangesCopy[ci]
-        let custHash = ContractTable.hash(data.customers[data.contracts[ci].customer].id)
-        return (data.contracts[ci].id, ContractInfo(customerHash: custHash, index: Int32(ci), first: lo, count: n))
+        let customer = data.customers[data.contracts[ci].customer].id
+        return (data.contracts[ci].id, customer, ContractInfo(customerHash: ContractTable.hash(customer), index: Int32(ci), first: lo, count: n))
       })
     qtySlot = fields.first { $0.name == "quantity" }?.index
     eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
@@ -81,13 +82,24 @@ struct ContractInfo {
 }
 
 /// Contracts by the 64-bit FNV-1a hash of their ids, in one open-addressing array whose slots also
-/// hold what an event needs (customer check, accumulator range). Two different ids with the same
-/// 64-bit hash would be confused; among a million ids the chance is about 1 in 10^7.
+/// hold what an event needs (customer check, accumulator range). A hit is confirmed by the id's bytes
+/// (`matches`): two ids of the same hash are never confused, whatever the odds.
 struct ContractTable {
   private var slots: [ContractInfo]
   private let mask: Int
+  /// Every contract's id and its customer's id, as bytes, by contract index: [start, end) in `bytes`.
+  private var bytes: [UInt8] = []
+  private var spans: [(id: Range<Int>, customer: Range<Int>)] = []
 
-  init(_ records: [(id: String, info: ContractInfo)]) {
+  init(_ records: [(id: String, customer: String, info: ContractInfo)]) {
+    spans = Array(repeating: (0..<0, 0..<0), count: records.count)
+    for r in records where r.info.index >= 0 && Int(r.info.index) < records.count {
+      let a = bytes.count
+      bytes.append(contentsOf: r.id.utf8)
+      let b = bytes.count
+      bytes.append(contentsOf: r.customer.utf8)
+      spans[Int(r.info.index)] = (a..<b, b..<bytes.count)
+    }
     var cap = 16
     while cap < records.count * 2 { cap <<= 1 }
     mask = cap - 1
@@ -114,7 +126,23 @@ struct ContractTable {
     return h
   }
 
-  @inline(__always) func find(_ key: String) -> ContractInfo? { find(hash: ContractTable.hash(key)) }
+  /// The contract of an id (its hash, then its bytes confirmed).
+  func find(_ key: String) -> ContractInfo? {
+    guard let info = find(hash: ContractTable.hash(key)), Array(key.utf8)[...] == bytes[spans[Int(info.index)].id] else { return nil }
+    return info
+  }
+
+  /// Whether the contract of `info` has the id `p[0..<count]` and its customer the id `q[0..<qCount]`, byte for byte.
+  @inline(__always) func matches(_ info: ContractInfo, _ p: UnsafePointer<UInt8>, _ count: Int, customer q: UnsafePointer<UInt8>, _ qCount: Int) -> Bool {
+    let (id, customer) = spans[Int(info.index)]
+    guard id.count == count, customer.count == qCount else { return false }
+    return bytes.withUnsafeBufferPointer { b in
+      memcmp(b.baseAddress! + id.lowerBound, p, count) == 0 && memcmp(b.baseAddress! + customer.lowerBound, q, qCount) == 0
+    }
+  }
+
+  /// Whether the customer of `info` has the id `customer`.
+  func customerIs(_ info: ContractInfo, _ customer: String) -> Bool { Array(customer.utf8)[...] == bytes[spans[Int(info.index)].customer] }
 
   @inline(__always) func find(hash h: UInt64) -> ContractInfo? {
     var s = Int(truncatingIfNeeded: h) & mask
