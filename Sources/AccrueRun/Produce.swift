@@ -68,6 +68,8 @@ public enum Produce {
           PhaseLog.mark("approval rules and fees")
         case .cashApplication:
           let applied = journal?.cashEvents ?? []
+          // No match rules: no payment is matched (the stage runs for account credit alone).
+          if plan.matchRules.isEmpty { d.cash.payments = [] }
           var r = CashApplicationRun.run(plan: plan, data: d, asOf: asOf, history: applied, explanations: explanations)
           // Collections sees this cash even when only reminders are shown; credit on account is used after it.
           if steps.contains(where: { $0.stage == .collections }) || plan.creditUse == .oldestFirst {

@@ -37,14 +37,16 @@ public enum Stage: String, CaseIterable, Sendable {
   }
 
   /// The stages a run of `plan` goes through, for `only` (nil: the whole run). Billing runs when its output is
-  /// asked for; cash application when the rules have match rules and its output is asked for or collections
-  /// needs its cash; collections when the rules have cadences and its output is asked for.
+  /// asked for; cash application when the rules have match rules (or use account credit) and its output is asked
+  /// for or collections needs its cash; collections when the rules have cadences and its output is asked for.
   public static func steps(plan: ExecutablePlan, only: RunOutput.Part?) -> [Step] {
     func asked(_ s: Stage) -> Bool { only == nil || only == s.part }
     let dunning = !plan.cadences.isEmpty && asked(.collections)
     var out: [Step] = []
     if asked(.billing) { out.append(Step(stage: .billing, shown: true)) }
-    if !plan.matchRules.isEmpty && (asked(.cashApplication) || dunning) {
+    // (Without match rules it still runs under 'account credit applied oldest first': credit on account, from
+    // credit notes or earlier runs, pays open invoices; no payment is matched.)
+    if (!plan.matchRules.isEmpty || plan.creditUse == .oldestFirst) && (asked(.cashApplication) || dunning) {
       out.append(Step(stage: .cashApplication, shown: asked(.cashApplication)))
     }
     if dunning { out.append(Step(stage: .collections, shown: true)) }

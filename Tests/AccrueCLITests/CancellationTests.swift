@@ -223,4 +223,28 @@ struct CancellationTests {
     // lite and basic: March's 31.00 each, nothing of February.
     #expect(totals["HA-2026-0009"] == "31.00" && totals["HA-2026-0008"] == "31.00" && totals.count == 4, "\(totals)")
   }
+
+  @Test("review: without match rules, 'account credit applied oldest first' still uses a credit note's leftover on open invoices")
+  func creditWithoutMatchRules() throws {
+    let base = TemporaryPaths.make("cancel-credit-use")
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try Self.rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name\nharbor,Harbor Analytics BV\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try "id,customer,plan,start_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,10,2026-03-11\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    // March's invoice paid; an older invoice of 100.00 open.
+    try """
+      id,customer,contract,issue_date,due_date,currency,amount,amount_paid,status
+      C-1/2026-03-01,harbor,C-1,2026-03-01,2026-03-31,EUR,435.60,435.60,paid
+      OLD-1,harbor,,2026-01-15,2026-02-15,EUR,100.00,0,open
+
+      """.write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    var (s, out, e) = Self.run(base, ["apply", "--as-of", "2026-03-31", "--since", "2026-03-01", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    #expect(out.contains("1 credit note for cancellations, 295.08 EUR"), "\(out)")
+    (s, out, e) = Self.run(base, ["apply", "--as-of", "2026-04-01", "--since", "2026-03-31", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    let uses = try LedgerStore.read(stateDir: base + "/state").postedPayments.filter { $0.key.hasPrefix("payment:credit:harbor/EUR") }
+    #expect(uses.flatMap(\.settlements).map { "\($0.invoice) \($0.settled)" } == ["OLD-1 100"], "\(out)")
+  }
 }
