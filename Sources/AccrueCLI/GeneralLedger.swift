@@ -1,10 +1,12 @@
 import AccrueChecker
 import AccrueCore
 import AccrueDiagnostics
+import AccrueLedger
 import AccrueModel
 import AccruePosting
 import AccrueRender
 import AccrueRun
+import Foundation
 
 /// Posting to the general ledger from the command line (grammar.md §12): `plan --journal`, `report journal`,
 /// `report trial-balance`, and `check --data`.
@@ -41,6 +43,18 @@ enum GeneralLedgerCommands {
     return (r, chart, rules)
   }
 
+  /// The entries `apply` records with its run: none when the rules have no posting block; nil (the error
+  /// written: nothing is recorded) when a posting rule fails or the chart is bad. Rules that post over a data
+  /// folder without a chart of accounts record no entries, and say so.
+  static func applyEntries(_ output: RunOutput, inputs: RunInputs, dataDir: String, io: OutputSink) -> [JournalEntry]? {
+    if PostingRules(inputs.plan).isEmpty { return [] }
+    if !FileManager.default.fileExists(atPath: dataDir + "/" + Chart.fileName) {
+      io.err("note: the data folder \(dataDir) has no \(Chart.fileName): the run's journal entries are not recorded (docs/data.md)\n")
+      return []
+    }
+    return entries(output, inputs: inputs, dataDir: dataDir, io: io)?.0.entries
+  }
+
   /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries` (nil
   /// without --journal: the plan goes on).
   static func planJournal(_ output: RunOutput, _ inputs: RunInputs, _ args: ParsedArguments, _ io: OutputSink) -> Int32? {
@@ -49,14 +63,14 @@ enum GeneralLedgerCommands {
     guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
       return ExitStatus.failure
     }
-    write(r.entries, chart: chart, rules: rules, format: table ? "csv" : args.value("format") ?? "text", io: io)
+    write(r.entries, chart: chart, dimensions: rules.dimensionNames, format: table ? "csv" : args.value("format") ?? "text", io: io)
     return ExitStatus.success
   }
 
-  static func write(_ entries: [JournalEntry], chart: Chart, rules: PostingRules, format: String, io: OutputSink) {
+  static func write(_ entries: [JournalEntry], chart: Chart, dimensions: [String], format: String, io: OutputSink) {
     switch format {
     case "json": io.out(JournalRenderer.json(entries))
-    case "csv": io.out(JournalRenderer.csv(entries, accounts: chart.accounts, dimensions: rules.dimensionNames))
+    case "csv": io.out(JournalRenderer.csv(entries, accounts: chart.accounts, dimensions: dimensions))
     case "hledger": io.out(JournalRenderer.hledger(entries, accounts: chart.accounts))
     case "beancount": io.out(JournalRenderer.beancount(entries, accounts: chart.accounts))
     default: io.out(JournalRenderer.text(entries, accounts: chart.accounts))
@@ -66,6 +80,7 @@ enum GeneralLedgerCommands {
   /// `report journal` and `report trial-balance`: a plan's entries (the dry run as of the date), exported or
   /// summed per entity, period and currency.
   static func report(_ which: String, _ args: ParsedArguments, spec: CommandSpec, io: OutputSink) -> Int32 {
+    if args.value("source") == "ledger" { return recordedReport(which, args, spec: spec, io: io) }
     let inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code
@@ -78,12 +93,42 @@ enum GeneralLedgerCommands {
     guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
       return ExitStatus.failure
     }
+    return render(which, r.entries, chart: chart, dimensions: rules.dimensionNames, args, spec: spec, io: io)
+  }
+
+  /// `report journal|trial-balance --source ledger`: the entries `apply` and people's decisions recorded in the
+  /// state folder's ledger (read-only), dated up to `--as-of` when given; the chart of `--data` names the accounts.
+  static func recordedReport(_ which: String, _ args: ParsedArguments, spec: CommandSpec, io: OutputSink) -> Int32 {
+    guard let state = args.value("state") else {
+      return CLI.usageError(UsageError(message: "'--source ledger' reads the ledger of '--state <dir>', which is missing", command: spec), io: io)
+    }
+    guard let dataDir = args.value("data") else {
+      return CLI.usageError(UsageError(message: "Missing value for '--data <dir>' (its chart of accounts names the accounts)", command: spec), io: io)
+    }
+    let (asOf, e) = RunInputs.date(args, "as-of", required: false, spec: spec, io: io)
+    if let e { return e }
+    var entries: [JournalEntry]
+    do throws(JournalError) { entries = try LedgerStore.openForReading(stateDir: state).journalEntries() } catch {
+      io.err("Error: \(error.message)\n")
+      return ExitStatus.failure
+    }
+    if let asOf { entries = entries.filter { $0.date <= asOf } }
+    entries.sort { ($0.date, $0.event) < ($1.date, $1.event) }
+    guard let chart = chart(dataDir, io: io) else { return ExitStatus.failure }
+    var names = ["entity"]
+    for e in entries { for l in e.lines { for d in l.dimensions where !names.contains(d.name) { names.append(d.name) } } }
+    return render(which, entries, chart: chart, dimensions: names, args, spec: spec, io: io)
+  }
+
+  static func render(
+    _ which: String, _ entries: [JournalEntry], chart: Chart, dimensions: [String], _ args: ParsedArguments, spec: CommandSpec, io: OutputSink
+  ) -> Int32 {
     let format = args.value("format") ?? "text"
     if which == "journal" {
-      write(r.entries, chart: chart, rules: rules, format: format, io: io)
+      write(entries, chart: chart, dimensions: dimensions, format: format, io: io)
       return ExitStatus.success
     }
-    let rows = Posting.trialBalance(r.entries, chart: chart, period: args.value("period"))
+    let rows = Posting.trialBalance(entries, chart: chart, period: args.value("period"))
     switch format {
     case "json": io.out(JournalRenderer.trialBalanceJSON(rows))
     case "text": io.out(JournalRenderer.trialBalance(rows))

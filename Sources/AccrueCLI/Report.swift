@@ -43,6 +43,10 @@ enum Report {
         defaultValue: "text"),
       OptionSpec(long: "since", short: nil, value: "date", help: "'journal', 'trial-balance': the run bills the billing dates after this date (default: one month before --as-of)."),
       OptionSpec(long: "period", short: nil, value: "YYYY-MM", help: "'trial-balance': only this period."),
+      OptionSpec(
+        long: "source", short: nil, value: "source",
+        help: "'journal', 'trial-balance': plan (the entries a dry run as of --as-of would post) or ledger (the entries 'accrue apply' recorded in --state's ledger, dated up to --as-of when given).",
+        choices: ["plan", "ledger"], defaultValue: "plan"),
     ],
     discussion: "Formulas are in the README (Aging report). Exits 0 on success, 1 on bad data or journal, 64 on a usage error.")
 

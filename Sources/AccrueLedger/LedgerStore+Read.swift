@@ -85,6 +85,8 @@ extension LedgerStore {
       }
       runs[run]?.items.append(item)
     }
+    let posted = try journalEntries()
+    for (n, entries) in posted { runs[n]?.journalEntries = entries }
     j.runs = try withApprovals(order.compactMap { runs[$0] })
     j.receivables = try receivables()
     try check(j, checksums)
@@ -268,7 +270,7 @@ extension LedgerStore {
     for run in j.runs {
       let sum = LedgerChecksum.of(
         run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
-        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNote: run.creditNote)
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNote: run.creditNote, entries: run.journalEntries)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

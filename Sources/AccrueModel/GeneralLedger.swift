@@ -38,15 +38,26 @@ public struct GLLine: Sendable, Hashable {
   public var memo: String
   /// The posting rule that named the account (file:line).
   public var rule: RuleRef
+  /// For revenue (deferred, recognized, reversed): the performance obligation it belongs to, the invoice line
+  /// `DOCUMENT#LINE` (grammar.md §13); nil otherwise.
+  public var obligation: String?
 
   /// A line of `account` (its amount and side are set when posted: `JournalEntry.post`).
-  public init(account: String, dimensions: [GLDimension], memo: String, rule: RuleRef) {
+  public init(account: String, dimensions: [GLDimension], memo: String, rule: RuleRef, obligation: String? = nil) {
     self.account = account
     self.amount = .zero
     self.isDebit = true
     self.dimensions = dimensions
     self.memo = memo
     self.rule = rule
+    self.obligation = obligation
+  }
+
+  /// A line as the ledger recorded it (amount and side given).
+  public init(recorded account: String, amount: Fixed, isDebit: Bool, dimensions: [GLDimension], memo: String, rule: RuleRef, obligation: String?) {
+    self.init(account: account, dimensions: dimensions, memo: memo, rule: rule, obligation: obligation)
+    self.amount = amount
+    self.isDebit = isDebit
   }
 
   public var debit: Fixed { isDebit ? amount : .zero }
@@ -89,6 +100,13 @@ public struct JournalEntry: Sendable {
     self.customer = customer
   }
 
+  /// An entry as the ledger recorded it (`journal_entries`, `journal_lines`): its lines as they were posted.
+  /// `ledger verify` checks that every recorded entry balances.
+  public init(recorded event: String, document: String?, date: CivilDate, entity: String, currency: Currency, customer: String?, lines: [GLLine]) {
+    self.init(event: event, document: document, date: date, entity: entity, currency: currency, customer: customer)
+    self.lines = lines
+  }
+
   /// A debit of `amount` on one side and a credit of the same amount on the other. A negative amount posts the
   /// other way round (a credit line of an invoice reduces revenue); zero posts nothing. Lines with the same
   /// side, account and dimensions are added up into one.
@@ -109,7 +127,7 @@ public struct JournalEntry: Sendable {
   }
 
   private mutating func add(_ l: GLLine) {
-    if let i = lines.firstIndex(where: { $0.isDebit == l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions }),
+    if let i = lines.firstIndex(where: { $0.isDebit == l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions && $0.obligation == l.obligation }),
       let sum = lines[i].amount.adding(l.amount)
     {
       lines[i].amount = sum

@@ -92,7 +92,7 @@ struct ApprovalLedgerTests {
     let before = try LedgerStore.read(stateDir: dir)
     #expect(before.runs.count == 1 && before.approvalRequests.isEmpty && before.decisions.first?.decision == decision)
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 8)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     #expect(try store.db.query("SELECT count(*) FROM approval_requests").first?.first?.integer == 0)
     var run = LedgerRecord(run: 2, asOf: Self.day, folder: "run-0002-2026-11-01", items: [], recordedAt: "t")
     run.approvalRequests = [Self.request()]

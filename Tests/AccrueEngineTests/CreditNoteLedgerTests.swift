@@ -67,7 +67,7 @@ struct CreditNoteLedgerTests {
     let before = try LedgerStore.read(stateDir: dir)
     #expect(before.runs.count == 1 && before.creditNotes.isEmpty && before.runs.first?.hold == hold)
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 8)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     #expect(try store.db.query("SELECT count(*) FROM credit_notes").first?.first?.integer == 0)
     try store.record(Self.record(run: 2), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)

@@ -214,7 +214,7 @@ struct PaymentReturnTests {
     #expect(try reader.export().tables.first { $0.name == "payment_returns" }?.rows.isEmpty == true)
     // Opened for writing: migrated.
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 8)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     #expect(try store.db.query("SELECT count(*) FROM payment_returns").first?.first?.integer == 0)
     try store.record(LedgerRecord(run: 2, asOf: Self.day, folder: "run-0002", items: [Self.returned("r1", of: "p1")], recordedAt: "t"), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)
@@ -253,7 +253,7 @@ struct PaymentReturnTests {
     #expect(try reader.export().tables.first { $0.name == "processor_payouts" }?.rows.first?.first == .text("b1"))
     // Opened for writing: migrated, the row's credit filled, its run's checksum still good.
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 8)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     #expect(try store.db.query("SELECT credit FROM processor_payouts").first?.first?.text == "payment:b1")
     #expect(try LedgerStore.read(stateDir: dir).recordedPayouts == [payout])
     #expect(try store.verify().isEmpty)
