@@ -85,8 +85,6 @@ extension LedgerStore {
       }
       runs[run]?.items.append(item)
     }
-    let posted = try journalEntries()
-    for (n, entries) in posted { runs[n]?.journalEntries = entries }
     j.runs = try withApprovals(order.compactMap { runs[$0] })
     j.receivables = try receivables()
     try check(j, checksums)
@@ -120,10 +118,12 @@ extension LedgerStore {
     return p
   }
 
-  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), and
-  /// the credit note each decision issued (version 8).
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), the
+  /// credit note each decision issued (version 8) and the journal entries each posted (version 9).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
     var out = runs
+    let posted = try journalEntries()
+    if !posted.isEmpty { for k in out.indices { out[k].journalEntries = posted[out[k].number] ?? [] } }
     let credited = try creditNotes()
     if !credited.isEmpty { for k in out.indices { out[k].creditNote = credited[out[k].number] } }
     let (asked, acts) = try approvals()
