@@ -1,4 +1,5 @@
 import AccrueChecker
+import AccrueCompiler
 import AccrueCore
 import AccrueDiagnostics
 import AccrueLedger
@@ -43,16 +44,58 @@ enum GeneralLedgerCommands {
     return (r, chart, rules)
   }
 
-  /// The entries `apply` records with its run: none when the rules have no posting block; nil (the error
-  /// written: nothing is recorded) when a posting rule fails or the chart is bad. Rules that post over a data
-  /// folder without a chart of accounts record no entries, and say so.
-  static func applyEntries(_ output: RunOutput, inputs: RunInputs, dataDir: String, io: OutputSink) -> [JournalEntry]? {
+  /// The entries `apply` records with its run: its invoices' and cash's, and its returns' and payouts'
+  /// (`Posting.events`). None when the rules have no posting block; nil (the error written: nothing is recorded)
+  /// when a posting rule fails or the chart is bad. Rules that post over a data folder without a chart of accounts
+  /// record no entries, and say so.
+  static func applyEntries(_ output: RunOutput, inputs: RunInputs, record: LedgerRecord, journal: Journal, dataDir: String, io: OutputSink) -> [JournalEntry]? {
     if PostingRules(inputs.plan).isEmpty { return [] }
     if !FileManager.default.fileExists(atPath: dataDir + "/" + Chart.fileName) {
       io.err("note: the data folder \(dataDir) has no \(Chart.fileName): the run's journal entries are not recorded (docs/data.md)\n")
       return []
     }
-    return entries(output, inputs: inputs, dataDir: dataDir, io: io)?.0.entries
+    guard let (r, chart, _) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else { return nil }
+    let others = record.items.filter { if case .paymentReturn = $0 { true } else if case .payout = $0 { true } else { false } }
+    if others.isEmpty { return r.entries }
+    let events = Posting.events(
+      others, creditNote: nil, recorded: recorded(journal, plus: r.entries), receivables: journal.receivables, asOf: record.asOf, plan: inputs.plan,
+      data: inputs.data, chart: chart)
+    if !events.failures.isEmpty {
+      io.err(FailureRenderer.text(events.failures, sources: inputs.plan.sources))
+      io.err("Error: \(events.failures.count) posting rule\(events.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
+      return nil
+    }
+    return (r.entries + events.entries).sorted { ($0.date, $0.event) < ($1.date, $1.event) }
+  }
+
+  /// The entries the ledger recorded and `plus`, by event.
+  static func recorded(_ journal: Journal, plus: [JournalEntry] = []) -> [String: JournalEntry] {
+    var out: [String: JournalEntry] = [:]
+    for e in journal.runs.flatMap(\.journalEntries) + plus { out[e.event] = e }
+    return out
+  }
+
+  /// What a person's decision posts (`Decide.Poster`): nil when the rules do not post or the data folder has no
+  /// chart (a note says so); the poster throws, with the located failures, when a rule cannot post the decision.
+  static func decisionPoster(_ plan: ExecutablePlan, dataDir: String, io: OutputSink) -> Decide.Poster? {
+    if PostingRules(plan).isEmpty { return nil }
+    if !FileManager.default.fileExists(atPath: dataDir + "/" + Chart.fileName) {
+      io.err("note: the data folder \(dataDir) has no \(Chart.fileName): the decision's journal entry is not recorded (docs/data.md)\n")
+      return nil
+    }
+    let (chart, issues) = Chart.load(folder: dataDir)
+    return { record, journal, books throws(JournalError) in
+      guard let chart, issues.isEmpty else {
+        throw JournalError(message: InvoiceRenderer.issues(issues) + "the chart of accounts or the dimensions' files have bad rows; nothing posts")
+      }
+      let r = Posting.events(
+        record.items, creditNote: record.creditNote, recorded: recorded(journal), receivables: journal.receivables, asOf: record.asOf, plan: plan,
+        data: books, chart: chart)
+      if !r.failures.isEmpty {
+        throw JournalError(message: FailureRenderer.text(r.failures, sources: plan.sources) + "\(r.failures.count) posting rule\(r.failures.count == 1 ? "" : "s") could not post the decision")
+      }
+      return r.entries
+    }
   }
 
   /// `plan --journal`: the entries the run would post, as text, JSON or the CSV table `journal_entries` (nil

@@ -44,6 +44,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case approval, approve, offs, plans
   // Posting to the general ledger: blocks, dimensions and the events of the posting matrix (grammar.md §12)
   case posting, dimension, entity, with, cash, written, included
+  // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
+  case refund, note, deferred, revenue, recognize, ratably, daily, point, time, milestone, delivered, recognized
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -137,6 +137,30 @@ public struct JournalEntry: Sendable {
     lines.append(l)
   }
 
+  /// The entry with `other`'s lines on the other side (a reversal of what `other` posted), each line's memo saying so.
+  public mutating func reverse(_ other: JournalEntry) {
+    for var l in other.lines {
+      l.isDebit.toggle()
+      l.memo = "Reversal of \(other.id)" + (l.memo.isEmpty ? "" : ": " + l.memo)
+      add(l)
+    }
+  }
+
+  /// Debits and credits of the same account, dimensions and obligation offset: the smaller side goes, the larger
+  /// keeps the difference (both sides lose the same amount: the entry still balances).
+  public mutating func net() {
+    var out: [GLLine] = []
+    for l in lines {
+      if let i = out.firstIndex(where: { $0.isDebit != l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions && $0.obligation == l.obligation }) {
+        let diff = out[i].amount.subtracting(l.amount) ?? .zero
+        if diff.isZero { out.remove(at: i) } else if diff.isNegative { out[i] = l; out[i].amount = diff.negated ?? l.amount } else { out[i].amount = diff }
+        continue
+      }
+      out.append(l)
+    }
+    lines = out
+  }
+
   /// The entry's debits and credits (always equal: see `post`).
   public var totals: (debit: Fixed, credit: Fixed) {
     var d = Fixed.zero

@@ -36,12 +36,16 @@ public enum PostingEvent: String, Sendable, CaseIterable, Hashable {
   case creditOnAccount = "credit on account"
   case creditUsed = "credit used"
   case unappliedCash = "unapplied cash"
+  case creditNote = "credit note"
+  case refund = "refund"
+  case processorFee = "processor fee"
+  case processorRefund = "processor refund"
 
   /// Whether the event comes from an invoice or debit note (a contract and a plan may be known; plan and charge
-  /// overrides apply), rather than from cash.
+  /// overrides apply), rather than from cash. A credit note credits an invoice: its plan's overrides apply.
   public var fromInvoice: Bool {
     switch self {
-    case .invoiceLine, .discount, .tax, .taxIncluded, .fee: true
+    case .invoiceLine, .discount, .tax, .taxIncluded, .fee, .creditNote: true
     default: false
     }
   }

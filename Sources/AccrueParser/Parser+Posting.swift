@@ -11,7 +11,7 @@ import AccrueLexer
 extension Parser {
   /// The words that start a statement of a posting block.
   static let postingWords: [Keyword] = [
-    .entity, .dimension, .invoice, .discount, .tax, .fee, .cash, .write, .overpayment, .early, .credit, .unapplied,
+    .entity, .dimension, .invoice, .discount, .tax, .fee, .cash, .write, .overpayment, .early, .credit, .unapplied, .refund, .processor,
   ]
 
   /// `dimension NAME ["label"]`.
@@ -98,9 +98,14 @@ extension Parser {
     case .early:
       guard expectWord(.payment, after: "'early'") != nil, expectWord(.discount, after: "'early payment'") != nil else { return nil }
       return .earlyPaymentDiscount
+    case .refund: return .refund
+    case .processor:
+      if eatWord(.refund) != nil { return .processorRefund }
+      return expectWord(.fee, after: "'processor' (the events are 'processor fee' and 'processor refund')") != nil ? .processorFee : nil
     case .credit:
       if eatWord(.used) != nil { return .creditUsed }
-      guard expectWord(.on, after: "'credit' (the events are 'credit on account' and 'credit used')") != nil,
+      if eatWord(.note) != nil { return .creditNote }
+      guard expectWord(.on, after: "'credit' (the events are 'credit on account', 'credit used' and 'credit note')") != nil,
         expectWord(.account, after: "'credit on'") != nil
       else { return nil }
       return .creditOnAccount
@@ -121,7 +126,7 @@ extension Parser {
     } else {
       error(
         .unknownStatement, "unknown event '\(w)' in a posting block", t,
-        help: "the events are: \(kinds.joined(separator: ", ")) (refunds, returns and revenue recognition do not post yet)")
+        help: "the events are: \(kinds.joined(separator: ", "))")
     }
   }
 }
