@@ -28,19 +28,27 @@ enum GeneralLedgerCommands {
   }
 
   /// The journal entries of a run whose output is computed; nil (the error written) on failure.
-  static func entries(_ output: RunOutput, inputs: RunInputs, dataDir: String, io: OutputSink) -> (PostingResult, Chart, PostingRules)? {
+  /// With the revenue recognized through the run's date (grammar.md §13): the ledger's deferred revenue (`state`)
+  /// and the run's own, as `apply` records it.
+  static func entries(_ output: RunOutput, inputs: RunInputs, dataDir: String, state: String?, io: OutputSink) -> (PostingResult, Chart, PostingRules)? {
     let rules = PostingRules(inputs.plan)
     if rules.isEmpty {
       io.err("Error: the rules have no posting block: nothing posts to the general ledger (grammar.md §12)\n")
       return nil
     }
     guard let chart = chart(dataDir, io: io) else { return nil }
-    let r = Posting.journal(output, plan: inputs.plan, data: inputs.data, chart: chart)
+    var r = Posting.journal(output, plan: inputs.plan, data: inputs.data, chart: chart)
     if !r.failures.isEmpty {
       io.err(FailureRenderer.text(r.failures, sources: inputs.plan.sources))
       io.err("Error: \(r.failures.count) posting rule\(r.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
       return nil
     }
+    guard
+      let recognized = RecognizeCommand.recognition(
+        journal: inputs.journal ?? Journal(), runEntries: r.entries, invoices: output.billing.invoices, inputs: inputs, chart: chart,
+        dataDir: dataDir, state: state, io: io)
+    else { return nil }
+    r.entries = (r.entries + recognized).sorted { ($0.date, $0.event) < ($1.date, $1.event) }
     return (r, chart, rules)
   }
 
@@ -48,24 +56,29 @@ enum GeneralLedgerCommands {
   /// (`Posting.events`). None when the rules have no posting block; nil (the error written: nothing is recorded)
   /// when a posting rule fails or the chart is bad. Rules that post over a data folder without a chart of accounts
   /// record no entries, and say so.
-  static func applyEntries(_ output: RunOutput, inputs: RunInputs, record: LedgerRecord, journal: Journal, dataDir: String, io: OutputSink) -> [JournalEntry]? {
+  static func applyEntries(
+    _ output: RunOutput, inputs: RunInputs, record: LedgerRecord, journal: Journal, dataDir: String, state: String, io: OutputSink
+  ) -> [JournalEntry]? {
     if PostingRules(inputs.plan).isEmpty { return [] }
     if !FileManager.default.fileExists(atPath: dataDir + "/" + Chart.fileName) {
       io.err("note: the data folder \(dataDir) has no \(Chart.fileName): the run's journal entries are not recorded (docs/data.md)\n")
       return []
     }
-    guard let (r, chart, _) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else { return nil }
+    guard let (r, chart, _) = entries(output, inputs: inputs, dataDir: dataDir, state: state, io: io) else { return nil }
+    var all = r.entries
     let others = record.items.filter { if case .paymentReturn = $0 { true } else if case .payout = $0 { true } else { false } }
-    if others.isEmpty { return r.entries }
-    let events = Posting.events(
-      others, creditNote: nil, recorded: recorded(journal, plus: r.entries), receivables: journal.receivables, asOf: record.asOf, plan: inputs.plan,
-      data: inputs.data, chart: chart)
-    if !events.failures.isEmpty {
-      io.err(FailureRenderer.text(events.failures, sources: inputs.plan.sources))
-      io.err("Error: \(events.failures.count) posting rule\(events.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
-      return nil
+    if !others.isEmpty {
+      let events = Posting.events(
+        others, creditNote: nil, recorded: recorded(journal, plus: r.entries), receivables: journal.receivables, asOf: record.asOf, plan: inputs.plan,
+        data: inputs.data, chart: chart)
+      if !events.failures.isEmpty {
+        io.err(FailureRenderer.text(events.failures, sources: inputs.plan.sources))
+        io.err("Error: \(events.failures.count) posting rule\(events.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
+        return nil
+      }
+      all += events.entries
     }
-    return (r.entries + events.entries).sorted { ($0.date, $0.event) < ($1.date, $1.event) }
+    return all.sorted { ($0.date, $0.event) < ($1.date, $1.event) }
   }
 
   /// The entries the ledger recorded and `plus`, by event.
@@ -103,7 +116,7 @@ enum GeneralLedgerCommands {
   static func planJournal(_ output: RunOutput, _ inputs: RunInputs, _ args: ParsedArguments, _ io: OutputSink) -> Int32? {
     let table = args.value("table") == "journal_entries"
     guard args.flag("journal") || table else { return nil }
-    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
+    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, state: args.value("state"), io: io) else {
       return ExitStatus.failure
     }
     write(r.entries, chart: chart, dimensions: rules.dimensionNames, format: table ? "csv" : args.value("format") ?? "text", io: io)
@@ -133,7 +146,7 @@ enum GeneralLedgerCommands {
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal, holdForApproval: true)
     if !output.issues.isEmpty, let code = RunInputs.handleIssues(output.issues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
-    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, io: io) else {
+    guard let dataDir = args.value("data"), let (r, chart, rules) = entries(output, inputs: inputs, dataDir: dataDir, state: args.value("state"), io: io) else {
       return ExitStatus.failure
     }
     return render(which, r.entries, chart: chart, dimensions: rules.dimensionNames, args, spec: spec, io: io)

@@ -118,3 +118,50 @@ enum JournalText {
     return out
   }
 }
+
+extension LedgerBooks {
+  /// The performance obligations of the documents' lines whose revenue the journal holds (schema version 9): each
+  /// line of a charge with a journal line naming it, with its service period (grammar.md §13).
+  func revenueObligations() throws -> [RevenueObligation] {
+    guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_lines'").isEmpty else { return [] }
+    let q = """
+      SELECT l.document || '#' || l.line, coalesce(d.number, d.key), d.plan, l.charge, d.contract, d.customer, d.currency, l.period_start,
+        l.period_end, l.description
+      FROM document_lines l JOIN documents d ON d.key = l.document
+      WHERE l.charge IS NOT NULL AND l.document || '#' || l.line IN (SELECT obligation FROM journal_lines WHERE obligation IS NOT NULL)
+      ORDER BY 1
+      """
+    return try db.query(q).map { r in
+      guard let c = Currency.lookup(r[6].text ?? ""), let start = r[7].text.flatMap(CivilDate.parse), let end = r[8].text.flatMap(CivilDate.parse) else {
+        throw JournalError(message: "\(path): the document line \(r[0].text ?? "") has a currency or a period this Accrue cannot read")
+      }
+      return RevenueObligation(
+        id: r[0].text ?? "", document: r[1].text ?? "", plan: r[2].text ?? "", charge: r[3].text ?? "", contract: r[4].text ?? "",
+        customer: r[5].text ?? "", currency: c, periodStart: start, periodEnd: end, description: r[9].text ?? "")
+    }
+  }
+}
+
+extension LedgerStore {
+  /// The revenue obligations the state folder's ledger holds (none without a ledger); never writes.
+  public static func revenueObligations(stateDir: String) throws(JournalError) -> [RevenueObligation] {
+    let path = stateDir + "/" + fileName
+    guard exists(stateDir: stateDir) else { return [] }
+    do {
+      let store = LedgerStore(path: path, db: try openForReading(path))
+      guard try store.schemaVersion() >= 9 else { return [] }
+      return try store.revenueObligations()
+    } catch let e as JournalError { throw e } catch { throw JournalError(message: "cannot read the ledger \(path): \(error)") }
+  }
+}
+
+extension LedgerReader {
+  /// The revenue obligations the ledger holds (`revenueObligations`), in one read.
+  public func revenueObligations() throws(JournalError) -> [RevenueObligation] {
+    try snapshot { () throws(JournalError) -> [RevenueObligation] in
+      do { return try (self as any LedgerBooks).revenueObligations() } catch let e as JournalError { throw e } catch {
+        throw JournalError(message: "cannot read the ledger \(path): \(error)")
+      }
+    }
+  }
+}

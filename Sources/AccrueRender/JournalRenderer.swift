@@ -33,7 +33,7 @@ public enum JournalRenderer {
   static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
 
   /// Debits (= credits) per currency code.
-  static func totals(_ entries: [JournalEntry]) -> [String: String] {
+  public static func totals(_ entries: [JournalEntry]) -> [String: String] {
     var sums: [String: (Fixed, Currency)] = [:]
     for e in entries {
       let prev = sums[e.currency.code]?.0 ?? .zero
