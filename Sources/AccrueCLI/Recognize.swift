@@ -106,4 +106,44 @@ enum RecognizeCommand {
     }
     return r.entries
   }
+
+  /// `report waterfall`: the deferred revenue the ledger holds as of --as-of, projected month by month per plan.
+  static func waterfall(_ args: ParsedArguments, spec: CommandSpec, io: OutputSink) -> Int32 {
+    guard let state = args.value("state") else {
+      return CLI.usageError(UsageError(message: "'report waterfall' reads the ledger of '--state <dir>', which is missing", command: spec), io: io)
+    }
+    let format = args.value("format") ?? "text"
+    guard ["text", "json", "csv"].contains(format) else {
+      return CLI.usageError(UsageError(message: "'report waterfall' is written as text, json or csv, not \(format)", command: spec), io: io)
+    }
+    let inputs: RunInputs
+    switch RunInputs.load(args, spec: spec, io: io) {
+    case .failure(let e): return e.code
+    case .success(let i): inputs = i
+    }
+    guard let dataDir = args.value("data"), let chart = GL.chart(dataDir, io: io) else { return ExitStatus.failure }
+    let obligations: [RevenueObligation]
+    do throws(JournalError) { obligations = try LedgerStore.revenueObligations(stateDir: state) } catch {
+      io.err("Error: \(error.message)\n")
+      return ExitStatus.failure
+    }
+    let (milestones, issues) = Milestones.load(folder: dataDir)
+    if !issues.isEmpty {
+      io.err(InvoiceRenderer.issues(issues))
+      return ExitStatus.failure
+    }
+    let w = Posting.waterfall(
+      obligations, entries: (inputs.journal ?? Journal()).runs.flatMap(\.journalEntries), asOf: inputs.asOf, milestones: milestones,
+      plan: inputs.plan, data: inputs.data, chart: chart)
+    if !w.failures.isEmpty {
+      io.err(FailureRenderer.text(w.failures, sources: inputs.plan.sources))
+      return ExitStatus.failure
+    }
+    switch format {
+    case "json": io.out(WaterfallRenderer.json(w.rows, asOf: inputs.asOf))
+    case "csv": io.out(WaterfallRenderer.csv(w.rows))
+    default: io.out(WaterfallRenderer.text(w.rows, asOf: inputs.asOf))
+    }
+    return ExitStatus.success
+  }
 }

@@ -64,3 +64,22 @@ public struct RevenueMilestone: Sendable, Hashable {
     self.source = source
   }
 }
+
+/// One cell of the deferred revenue waterfall (`accrue report waterfall`): what a plan's deferred revenue in one
+/// currency will recognize in one month (`YYYY-MM`; `later` for milestones not yet stated), over how many
+/// obligations.
+public struct WaterfallRow: Sendable, Hashable {
+  public var plan: String
+  public var currency: Currency
+  public var month: String
+  public var amount: Fixed
+  public var obligations: Int
+
+  public init(plan: String, currency: Currency, month: String, amount: Fixed, obligations: Int) {
+    self.plan = plan
+    self.currency = currency
+    self.month = month
+    self.amount = amount
+    self.obligations = obligations
+  }
+}

@@ -17,13 +17,16 @@ extension Posting {
     plan: ExecutablePlan, data: Dataset, chart: Chart
   ) -> PostingResult {
     var b = JournalBuilder(plan: plan, data: data, chart: chart, asOf: asOf)
+    let book = DeferredBook(Array(recorded.values))
     for item in items {
       switch item {
       case .paymentReturn(let r): b.paymentReturn(r, original: recorded[r.original])
       case .payout(let p): b.payout(p)
       case .cashApplication(let p):
         if let n = creditNote, n.postingKey == p.key {
-          b.creditNote(n, receivables: receivables)
+          b.creditNote(n, receivables: receivables, invoiceEntry: receivables.first { $0.number == n.invoice || $0.key == n.invoice }.flatMap {
+            recorded[($0.kind == .debitNote ? "debit-note:" : "invoice:") + $0.key]
+          }, book: book)
         } else if p.supersedes != nil || PostedPayment.isCreditKey(p.key) {
           b.posted(p, replacing: p.supersedes.flatMap { recorded[$0] }, date: asOf)
         }
@@ -121,7 +124,7 @@ extension JournalBuilder {
 
   /// A credit note: its net off revenue (`credit note`), its tax off the tax payable (the `tax` row reversed), the
   /// part it leaves on account moved from receivables to the customer's credit (the `credit used` row reversed).
-  mutating func creditNote(_ n: CreditNote, receivables: [LedgerInvoice]) {
+  mutating func creditNote(_ n: CreditNote, receivables: [LedgerInvoice], invoiceEntry: JournalEntry?, book: DeferredBook) {
     let event = n.key
     let invoice = receivables.first { $0.number == n.invoice || $0.key == n.invoice }
     let contract = invoice.flatMap { data.contractIndex[$0.contract] }.map { data.contracts[$0] }
@@ -131,7 +134,15 @@ extension JournalBuilder {
     var entry = JournalEntry(event: event, document: n.number, date: n.issueDate, entity: entity, currency: n.currency, customer: n.customer)
     let memo = "Credit note \(n.number) on \(n.invoice): \(n.reason)"
     guard let (d, c) = lines(.creditNote, entity: entity, plan: planName, charge: nil, memo: memo, event: event) else { return }
-    entry.post(n.net, debit: d, credit: c)
+    // The unrecognized revenue of the invoice's deferred lines is reversed first (grammar.md §13).
+    var net = n.net
+    for (line, amount) in deferredReversals(n, invoiceEntry, book: book) {
+      var deferred = line
+      deferred.memo = memo + " (unrecognized revenue reversed)"
+      entry.post(amount, debit: deferred, credit: c)
+      net = net.subtracting(amount) ?? net
+    }
+    entry.post(net, debit: d, credit: c)
     if !n.tax.isZero {
       guard let (td, tc) = lines(.tax, entity: entity, plan: planName, charge: nil, memo: memo, event: event) else { return }
       entry.post(n.tax, debit: tc, credit: td)
@@ -142,5 +153,32 @@ extension JournalBuilder {
     }
     entry.net()
     result.entries.append(entry)
+  }
+}
+
+extension JournalBuilder {
+  /// What a credit note reverses of deferred revenue: its net spread over the invoice's revenue lines (their
+  /// obligations) in proportion to their amounts; on a line still deferred (credited to a liability account), up to
+  /// what is not recognized yet, as a debit of that account naming the obligation.
+  func deferredReversals(_ n: CreditNote, _ invoiceEntry: JournalEntry?, book: DeferredBook) -> [(GLLine, Fixed)] {
+    guard let e = invoiceEntry, let net = n.net.toMinorUnits(exponent: n.currency.minorUnits, .down), net > 0 else { return [] }
+    var lines: [GLLine] = []
+    var amounts: [Int64] = []
+    for l in e.lines where !l.isDebit && l.obligation != nil {
+      guard let m = l.amount.toMinorUnits(exponent: e.currency.minorUnits, .down), m > 0 else { continue }
+      lines.append(l)
+      amounts.append(m)
+    }
+    guard !lines.isEmpty, let shares = allocate(net, ratios: amounts) else { return [] }
+    var out: [(GLLine, Fixed)] = []
+    for (l, share) in zip(lines, shares) where chart.accounts[l.account]?.kind == .liability {
+      let open = book.balance(l.obligation ?? "", l.account)
+      let amount = min(share, open)
+      guard amount > 0 else { continue }
+      var line = l
+      line.isDebit = true
+      out.append((line, Fixed(minorUnits: amount, exponent: n.currency.minorUnits)))
+    }
+    return out
   }
 }

@@ -156,28 +156,66 @@ extension Posting {
 }
 
 extension JournalBuilder {
-  mutating func recognize(_ o: RevenueObligation, book: DeferredBook, through: CivilDate, milestones: [RevenueMilestone]) {
+  /// An obligation's deferred revenue left and its schedule's periods not recognized yet, each with what it will
+  /// recognize, and the `revenue recognized` row's lines (naming the obligation); nil when nothing is deferred (or
+  /// a rule cannot be resolved: a failure is recorded).
+  mutating func remaining(_ o: RevenueObligation, book: DeferredBook, milestones: [RevenueMilestone]) -> (
+    entity: String, debit: GLLine, credit: GLLine, periods: [(RecognitionPiece, Int64)]
+  )? {
     let contract = data.contractIndex[o.contract].map { data.contracts[$0] }
     let planName = plan.planIndex[o.plan] != nil ? o.plan : nil
     fill(customer: o.customer, contract: contract?.id, currency: o.currency)
     let event = "recognition:" + o.id
-    guard let entity = entity(event) else { return }
+    guard let entity = entity(event) else { return nil }
     let (method, _) = rules.recognition(entity: entity, plan: planName, charge: o.charge)
     let memo = "\(o.description) (\(o.document)): revenue recognized"
-    guard var (d, c) = lines(.revenueRecognized, entity: entity, plan: planName, charge: o.charge, memo: memo, event: event) else { return }
+    guard var (d, c) = lines(.revenueRecognized, entity: entity, plan: planName, charge: o.charge, memo: memo, event: event) else { return nil }
     let balance = book.balance(o.id, d.account)
-    guard balance > 0 else { return }
+    guard balance > 0 else { return nil }
     let stop = contract?.end.flatMap { $0 < o.periodEnd ? $0 : nil }
     let pieces = Recognition.schedule(
       method, start: o.periodStart, end: o.periodEnd, stop: stop, total: book.deferred(o.id, d.account), milestones: milestones)
     let open = pieces.filter { !book.events.contains(event + "/" + $0.key) }
     d.obligation = o.id
     c.obligation = o.id
-    for (p, amount) in zip(open, Recognition.amounts(open, balance: balance)) where p.end <= through && amount > 0 {
+    return (entity, d, c, Array(zip(open, Recognition.amounts(open, balance: balance))))
+  }
+
+  mutating func recognize(_ o: RevenueObligation, book: DeferredBook, through: CivilDate, milestones: [RevenueMilestone]) {
+    guard let (entity, d, c, periods) = remaining(o, book: book, milestones: milestones) else { return }
+    for (p, amount) in periods where p.end <= through && amount > 0 {
       var entry = JournalEntry(
-        event: event + "/" + p.key, document: o.document, date: p.end, entity: entity, currency: o.currency, customer: o.customer)
+        event: "recognition:" + o.id + "/" + p.key, document: o.document, date: p.end, entity: entity, currency: o.currency, customer: o.customer)
       entry.post(Fixed(minorUnits: amount, exponent: o.currency.minorUnits), debit: d, credit: c)
       result.entries.append(entry)
     }
+  }
+}
+
+extension Posting {
+  /// The deferred revenue waterfall as of `asOf` (entries dated after it do not count yet): per plan, currency and
+  /// month, what the deferred revenue left will recognize (periods already due but not recognized in the month
+  /// they ended), in plan, currency and month order.
+  public static func waterfall(
+    _ obligations: [RevenueObligation], entries: [JournalEntry], asOf: CivilDate, milestones: [RevenueMilestone], plan: ExecutablePlan,
+    data: Dataset, chart: Chart
+  ) -> (rows: [WaterfallRow], failures: [RunFailure]) {
+    var b = JournalBuilder(plan: plan, data: data, chart: chart, asOf: asOf)
+    let book = DeferredBook(entries.filter { $0.date <= asOf })
+    var sums: [String: WaterfallRow] = [:]
+    for o in obligations.sorted(by: { $0.id < $1.id }) where book.balances[o.id] != nil {
+      guard let (_, _, _, periods) = b.remaining(o, book: book, milestones: milestones.filter { $0.contract == o.contract && $0.charge == o.charge })
+      else { continue }
+      for (p, amount) in periods where amount > 0 {
+        let month = p.end.year == 9999 ? "later" : periodOf(p.end)
+        let key = o.plan + "\u{0}" + o.currency.code + "\u{0}" + month
+        var row = sums[key] ?? WaterfallRow(plan: o.plan, currency: o.currency, month: month, amount: .zero, obligations: 0)
+        row.amount = row.amount.adding(Fixed(minorUnits: amount, exponent: o.currency.minorUnits)) ?? row.amount
+        row.obligations += 1
+        sums[key] = row
+      }
+    }
+    let rows = sums.values.sorted { ($0.plan, $0.currency.code, $0.month) < ($1.plan, $1.currency.code, $1.month) }
+    return (rows, b.result.failures)
   }
 }
