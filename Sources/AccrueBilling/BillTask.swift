@@ -52,6 +52,16 @@ extension Billing {
     }
   }
 
+  /// The day after a contract's last day of service: its end date's, or its cancellation's as its plan's policy
+  /// says (the plan in effect on the day of the cancellation): the end of the period it falls in, or that day.
+  static func serviceEnd(_ plan: ExecutablePlan, _ c: ContractData, _ clock: PeriodClock) -> CivilDate? {
+    guard let d = c.cancelledOn,
+      let policy = (plan.plans[c.terms(on: d).plan].cancellation ?? plan.plans[c.plan].cancellation)?.policy
+    else { return c.endExclusive }
+    let stop = policy == .endOfPeriod ? (clock.period(containing: d)?.end ?? d) : d
+    return c.endExclusive.map { CivilDate.min($0, stop) } ?? stop
+  }
+
   /// The billing dates of a contract in (from, to] with their advance and arrears periods.
   static func billingTasks(
     _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env
@@ -69,7 +79,7 @@ extension Billing {
     }
     let clock0 = PeriodClock(plan: spec0, contract: c)
     guard let startPeriod = clock0.period(containing: c.start) else { return [] }
-    let endX = c.endExclusive
+    let endX = serviceEnd(plan, c, clock0)
     // First invoice on the start date.
     if c.start > from && c.start <= to {
       let advEnd = endX.map { CivilDate.min($0, startPeriod.end) } ?? startPeriod.end

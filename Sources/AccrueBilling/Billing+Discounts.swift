@@ -4,11 +4,16 @@ import AccrueData
 import AccrueModel
 
 extension Billing {
+  /// Which discounts `discountLines` takes: percentages of lines, or amounts off.
+  enum DiscountKind { case percent, amount }
+
   /// The discount lines of an invoice: first every percentage discount, a share of the charge lines it covers;
   /// then every amount discount, at most what is left of the lines it covers (charges, less the discounts
   /// already taken on them), so an invoice never goes below zero. Each line is rounded signed, as it is printed
   /// (with `ceiling`, -0.121 is -0.12).
-  static func discountLines(_ spec: CompiledPlanSpec, _ c: ContractData, _ t: BillTask, _ lines: [InvoiceLine], _ env: Env) -> [InvoiceLine] {
+  static func discountLines(
+    _ spec: CompiledPlanSpec, _ c: ContractData, _ t: BillTask, _ lines: [InvoiceLine], _ env: Env, only: DiscountKind? = nil
+  ) -> [InvoiceLine] {
     let currency = spec.currency
     let chargeDiscounts = spec.charges.flatMap { ch in
       ch.discounts.map { d -> CompiledDiscount in
@@ -30,8 +35,8 @@ extension Billing {
       applying.append((d, d.amount.eval(env)))
     }
     // Percentages first, then amounts (grammar.md: order of operations), each kind in rule order.
-    applying = applying.filter { if case .percent = $0.1 { return true } else { return false } }
-      + applying.filter { if case .percent = $0.1 { return false } else { return true } }
+    applying = applying.filter { if case .percent = $0.1 { return only != .amount } else { return false } }
+      + applying.filter { if case .percent = $0.1 { return false } else { return only != .percent } }
     var out: [InvoiceLine] = []
     /// The discount lines taken so far, with the charge each covers (nil: the whole invoice).
     var taken: [(charge: String?, amount: Fixed)] = []

@@ -30,7 +30,9 @@ enum GeneralLedgerCommands {
   /// The journal entries of a run whose output is computed; nil (the error written) on failure.
   /// With the revenue recognized through the run's date (grammar.md §13): the ledger's deferred revenue (`state`)
   /// and the run's own, as `apply` records it.
-  static func entries(_ output: RunOutput, inputs: RunInputs, dataDir: String, state: String?, io: OutputSink) -> (PostingResult, Chart, PostingRules)? {
+  static func entries(
+    _ output: RunOutput, inputs: RunInputs, dataDir: String, state: String?, recognize: Bool = true, io: OutputSink
+  ) -> (PostingResult, Chart, PostingRules)? {
     let rules = PostingRules(inputs.plan)
     if rules.isEmpty {
       io.err("Error: the rules have no posting block: nothing posts to the general ledger (grammar.md §12)\n")
@@ -43,6 +45,7 @@ enum GeneralLedgerCommands {
       io.err("Error: \(r.failures.count) posting rule\(r.failures.count == 1 ? "" : "s") could not be posted; nothing posts\n")
       return nil
     }
+    if !recognize { return (r, chart, rules) }
     guard
       let recognized = RecognizeCommand.recognition(
         journal: inputs.journal ?? Journal(), runEntries: r.entries, invoices: output.billing.invoices, inputs: inputs, chart: chart,
@@ -64,12 +67,20 @@ enum GeneralLedgerCommands {
       io.err("note: the data folder \(dataDir) has no \(Chart.fileName): the run's journal entries are not recorded (docs/data.md)\n")
       return []
     }
-    guard let (r, chart, _) = entries(output, inputs: inputs, dataDir: dataDir, state: state, io: io) else { return nil }
+    guard let (r, chart, _) = entries(output, inputs: inputs, dataDir: dataDir, state: state, recognize: false, io: io) else { return nil }
     var all = r.entries
-    let others = record.items.filter { if case .paymentReturn = $0 { true } else if case .payout = $0 { true } else { false } }
+    // Returns, payouts and the credit notes of cancellations (grammar.md §6.6) the run records.
+    let notes = Set(record.creditNotes.map(\.postingKey))
+    let others = record.items.filter {
+      switch $0 {
+      case .paymentReturn, .payout: true
+      case .cashApplication(let p): notes.contains(p.key)
+      default: false
+      }
+    }
     if !others.isEmpty {
       let events = Posting.events(
-        others, creditNote: nil, recorded: recorded(journal, plus: r.entries), receivables: journal.receivables, asOf: record.asOf, plan: inputs.plan,
+        others, creditNotes: record.creditNotes, recorded: recorded(journal, plus: r.entries), receivables: journal.receivables, asOf: record.asOf, plan: inputs.plan,
         data: inputs.data, chart: chart)
       if !events.failures.isEmpty {
         io.err(FailureRenderer.text(events.failures, sources: inputs.plan.sources))
@@ -78,7 +89,12 @@ enum GeneralLedgerCommands {
       }
       all += events.entries
     }
-    return all.sorted { ($0.date, $0.event) < ($1.date, $1.event) }
+    // Revenue recognized through the run's date, after its credit notes reversed what they reverse (grammar.md §13).
+    guard
+      let recognized = RecognizeCommand.recognition(
+        journal: journal, runEntries: all, invoices: output.billing.invoices, inputs: inputs, chart: chart, dataDir: dataDir, state: state, io: io)
+    else { return nil }
+    return (all + recognized).sorted { ($0.date, $0.event) < ($1.date, $1.event) }
   }
 
   /// The entries the ledger recorded and `plus`, by event.
@@ -102,7 +118,7 @@ enum GeneralLedgerCommands {
         throw JournalError(message: InvoiceRenderer.issues(issues) + "the chart of accounts or the dimensions' files have bad rows; nothing posts")
       }
       let r = Posting.events(
-        record.items, creditNote: record.creditNote, recorded: recorded(journal), receivables: journal.receivables, asOf: record.asOf, plan: plan,
+        record.items, creditNotes: record.creditNotes, recorded: recorded(journal), receivables: journal.receivables, asOf: record.asOf, plan: plan,
         data: books, chart: chart)
       if !r.failures.isEmpty {
         throw JournalError(message: FailureRenderer.text(r.failures, sources: plan.sources) + "\(r.failures.count) posting rule\(r.failures.count == 1 ? "" : "s") could not post the decision")

@@ -188,8 +188,13 @@ enum PlanCommand {
     }
     let clock = ContinuousClock()
     let t2 = clock.now
+    // A plan dated before the ledger's last run sees the books as they stood on its date.
+    let journal = inputs.journal?.asOf(inputs.asOf)
+    if let all = inputs.journal, let kept = journal, kept.runs.count < all.runs.count {
+      io.err("note: the ledger's \(all.runs.count - kept.runs.count) run(s) after \(inputs.asOf) are left out: this plan shows the books as they stood on \(inputs.asOf)\n")
+    }
     let output = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: inputs.journal,
+      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: RunInputs.progress(io),
       only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)

@@ -237,6 +237,7 @@ extension CheckerState {
         if once.check("interest", i.span, self, in: block) { checkInterest(i, ctx, requireRate: true) }
       case .free(let s):
         report(.unknownStatement, "'free' belongs in a phase", at: s)
+      case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
       }
     }
     if charges.isEmpty {

@@ -171,6 +171,7 @@ public enum Schema {
       ("seats", .number, "contracted seats"),
       ("currency", .currency, "contract currency"),
       ("billing_anchor", .date, "date periods are counted from (defaults to start_date)"),
+      ("cancelled_on", .date, "the day the customer cancelled (9999-12-31 when not cancelled): the plan's cancellation policy says when service ends"),
     ],
     .invoice: [
       ("id", .text, "invoice id"),

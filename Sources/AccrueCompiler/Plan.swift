@@ -120,6 +120,9 @@ public struct CompiledPlanSpec: Sendable {
   /// `trial ... then new cycle`: billing periods start over at the trial's end (the billing anchor moves there);
   /// else (`prorated`, the default) the trial's days are free inside the periods counted from the anchor.
   public var trialStartsCycle = false
+  /// `cancellation ...`: what a contract cancelled inside a period is billed and credited, and where it is written;
+  /// nil when the plan states none (a cancelled contract of the plan is then a data error, D0215).
+  public var cancellation: (policy: CancellationPolicy, source: RuleRef)? = nil
   public var phases: [CompiledPhase]
   public var charges: [CompiledCharge]
   public var discounts: [CompiledDiscount]
@@ -306,6 +309,7 @@ public enum PlanCompiler {
       for item in p.items {
         switch item {
         case .setting, .period, .billTiming, .align, .free: break
+        case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
         case .trial(let e, let newCycle, _):
           spec.trial = ec.compile(e)
           spec.trialStartsCycle = newCycle

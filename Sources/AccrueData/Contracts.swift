@@ -27,8 +27,8 @@ package struct ContractRows {
   package let rejectedCustomers: Int
 
   private var builder: RecordBuilder
-  private let cId: Int, cCust: Int, cPlan: Int, cStart: Int, cEnd: Int, cQty: Int, cSeats: Int, cCur: Int, cAnchor: Int
-  private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?
+  private let cId: Int, cCust: Int, cPlan: Int, cStart: Int, cEnd: Int, cQty: Int, cSeats: Int, cCur: Int, cAnchor: Int, cCancel: Int
+  private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?, cancelSlot: Int?
   private let planCurrencies: [Currency]
 
   package init(plan: ExecutablePlan, path: String, columns: [(ColumnSpec, Int)], rejectedCustomers: Int, estimate: Int) {
@@ -40,14 +40,15 @@ package struct ContractRows {
     // Column and slot positions, found once (not per row).
     let positions = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element.0.name, $0.offset) })
     func col(_ n: String) -> Int { positions[n] ?? -1 }
-    (cId, cCust, cPlan, cStart, cEnd, cQty, cSeats, cCur, cAnchor) = (
+    (cId, cCust, cPlan, cStart, cEnd, cQty, cSeats, cCur, cAnchor, cCancel) = (
       col("id"), col("customer"), col("plan"), col("start_date"), col("end_date"), col("quantity"), col("seats"),
-      col("currency"), col("billing_anchor")
+      col("currency"), col("billing_anchor"), col("cancelled_on")
     )
     let fields = plan.program.fields(of: .contract)
     customerSlot = fields.first(where: { $0.name == "customer" })?.index
     endSlot = fields.first(where: { $0.name == "end_date" })?.index
     anchorSlot = fields.first(where: { $0.name == "billing_anchor" })?.index
+    cancelSlot = fields.first(where: { $0.name == "cancelled_on" })?.index
     planCurrencies = plan.plans.map(\.currency)
     contracts.reserveCapacity(estimate)
     index = IDIndex(minimumCapacity: estimate)
@@ -78,6 +79,18 @@ package struct ContractRows {
       if e < start { return ("D0305", cEnd, "the contract ends (\(e)) before it starts (\(start))") }
       end = e
     }
+    var cancelled: CivilDate?
+    if cCancel >= 0, case .date(let d) = values[cCancel] {
+      if d < start { return ("D0305", cCancel, "the contract is cancelled on \(d), before it starts (\(start))") }
+      guard plan.plans[pi].cancellation != nil else {
+        return (
+          "D0315", cCancel,
+          "contract \(id) is cancelled on \(d), and plan '\(planName)' does not say what a cancellation bills or credits: add "
+            + "'cancellation at end of period', 'cancellation immediately with prorated credit' or 'cancellation immediately without credit' to the plan"
+        )
+      }
+      cancelled = d
+    }
     if case .currency(let c) = values[cCur], c != planCurrency {
       return ("D0306", cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(planCurrency.code)")
     }
@@ -91,12 +104,14 @@ package struct ContractRows {
     if let s = customerSlot { record[s] = .record(.customer) }
     if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
     if let s = anchorSlot { record[s] = .date(anchor) }
+    if let s = cancelSlot, cancelled == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
     index.add(id, contracts.count)
     if customers == nil { customerIDs.append(cust) }
-    contracts.append(
-      ContractData(
-        id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
-        record: record, changes: [], source: RowRef(file: path, line: line)))
+    var contract = ContractData(
+      id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
+      record: record, changes: [], source: RowRef(file: path, line: line))
+    contract.cancelledOn = cancelled
+    contracts.append(contract)
     return nil
   }
 

@@ -222,6 +222,13 @@ struct FolderLoad {
         issue("D0305", f, row, 1, "a change must take effect after the contract starts (\(contracts[ci].start))")
         continue
       }
+      if let pi = change.plan, let cancelled = contracts[ci].cancelledOn, date <= cancelled, plan.plans[pi].cancellation == nil {
+        issue(
+          "D0315", f, row, 2,
+          "contract \(cid) is cancelled on \(cancelled) under plan '\(plan.plans[pi].name)', which does not say what a cancellation bills or credits: "
+            + "add a 'cancellation' statement to the plan")
+        continue
+      }
       contracts[ci].changes.append(change)
     }
     for i in contracts.indices { contracts[i].changes.sort { $0.date < $1.date } }

@@ -38,6 +38,9 @@ public struct ContractData: Sendable {
   public var record: [RValue]
   public var changes: [ContractChange]
   public var source: RowRef
+  /// The day the customer cancelled (contracts' `cancelled_on`): service ends as the plan's cancellation policy
+  /// says (grammar.md §6.6); nil when not cancelled.
+  public var cancelledOn: CivilDate? = nil
 }
 
 /// Makes a record's slots from a row: the column kinds, slots and declared defaults looked up once, and a
@@ -185,7 +188,7 @@ package enum Schemas {
       out = [
         spec("id", .text, required: true), spec("customer", .text, required: true), spec("plan", .text, required: true),
         spec("start_date", .date, required: true), spec("end_date", .date), spec("quantity", .number), spec("seats", .number),
-        spec("currency", .currency), spec("billing_anchor", .date),
+        spec("currency", .currency), spec("billing_anchor", .date), spec("cancelled_on", .date),
       ].compactMap { $0 }
     case .event:
       out = [

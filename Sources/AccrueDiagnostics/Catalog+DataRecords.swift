@@ -260,4 +260,28 @@ extension DiagnosticCode {
     Right:
         txn_1,...,100.00,3.20,96.80,...
     """)
+
+  public static let cancellationWithoutPolicy = DiagnosticCode(
+    "D0315", "cancellation-without-policy", .error, "a contract is cancelled and its plan states no cancellation policy",
+    """
+    A contract cancelled inside a period may be served and billed to the end of that period, or
+    stopped on the day with or without a prorated credit note for what was billed in advance. The
+    plan must say which (grammar.md §6.6); Accrue does not guess what a customer is owed. The plan
+    in effect on the day of the cancellation is the one asked (a contract change to another plan
+    before that day asks the new plan).
+
+    Wrong (contracts.csv, with plan 'team' stating no policy):
+        id,customer,plan,start_date,cancelled_on
+        C-1,acme,team,2026-01-01,2026-03-10
+
+    gets:
+        contracts.csv:2:30: error[D0315]: contract C-1 is cancelled on 2026-03-10, and plan 'team'
+        does not say what a cancellation bills or credits: add 'cancellation at end of period', ...
+
+    Right (rules):
+        plan team {
+          ...
+          cancellation immediately with prorated credit
+        }
+    """)
 }

@@ -12,7 +12,7 @@ enum LedgerChecksum {
   static func of(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
     approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil, hold: CollectionHold? = nil,
-    creditNote: CreditNote? = nil, entries: [JournalEntry] = []
+    creditNotes: [CreditNote] = [], entries: [JournalEntry] = []
   ) -> String {
     var c = Running()
     c.add(run)
@@ -22,12 +22,13 @@ enum LedgerChecksum {
       for f in [h.kind.rawValue, h.customer, h.invoice, h.amount.map { "\($0.amount) \($0.currency.code)" } ?? "", h.start?.description ?? "",
                 h.end?.description ?? "", h.state, h.planID] { c.add(f) }
     }
-    // (A credit note, schema version 8: fed only when there is one.)
-    if let n = creditNote {
+    // (Credit notes, schema version 8: fed only when there are some; a cancellation's rule, version 9, only when given.)
+    for n in creditNotes {
       for f in [n.key, n.number, n.invoice, n.customer, n.currency.code, n.reason, n.scope ?? ""] { c.add(f) }
       c.add(n.issueDate)
       for f in [n.net, n.tax, n.total, n.settled, n.credit] { c.add(f) }
       c.add(n.sequence ?? 0)
+      if !n.rule.isEmpty { c.add(n.rule) }
     }
     // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
     if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }

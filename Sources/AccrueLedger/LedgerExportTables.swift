@@ -19,7 +19,7 @@ enum LedgerExportTables {
 
   /// The tables added after the first export, by the ledger schema version that holds them (older: empty).
   static let since: [String: Int] = [
-    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8, "journal_lines": 9,
+    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8, "journal_lines": 10,
   ]
 
   /// A payment's id from its item key (`payment:ID`).

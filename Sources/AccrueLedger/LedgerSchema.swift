@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 9
+  static let version = 10
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -302,13 +302,48 @@ enum LedgerSchema {
     CREATE INDEX credit_notes_invoice ON credit_notes(invoice);
     """
 
-  /// Version 9: the journal entries posted to the general ledger (grammar.md §12, §13), recorded with the run or
+  /// Version 9: credit notes a billing run issues for cancellations (grammar.md §6.6), several in one run of
+  /// `apply`: `credit_notes.run` is no longer unique, and `rule` names the plan's `cancellation` statement
+  /// (`file:line`; NULL for a credit note a person issued). The table is rebuilt with its rows (SQLite cannot drop
+  /// a constraint in place).
+  static let v9 = """
+    CREATE TABLE credit_notes_v9 (
+      key TEXT PRIMARY KEY,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      number TEXT NOT NULL UNIQUE,
+      invoice TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      issue_date TEXT NOT NULL,
+      net INTEGER NOT NULL,
+      tax INTEGER NOT NULL,
+      total INTEGER NOT NULL CHECK (total > 0 AND total = net + tax),
+      settled INTEGER NOT NULL CHECK (settled >= 0),
+      credit INTEGER NOT NULL CHECK (credit >= 0 AND settled + credit = total),
+      reason TEXT NOT NULL CHECK (reason != ''),
+      posting TEXT NOT NULL UNIQUE REFERENCES payments(key),
+      sequence_scope TEXT,
+      sequence INTEGER,
+      rule TEXT,
+      UNIQUE (sequence_scope, sequence)
+    ) WITHOUT ROWID;
+    INSERT INTO credit_notes_v9 (key, run, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, posting,
+      sequence_scope, sequence)
+      SELECT key, run, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, posting, sequence_scope, sequence
+      FROM credit_notes;
+    DROP TABLE credit_notes;
+    ALTER TABLE credit_notes_v9 RENAME TO credit_notes;
+    CREATE INDEX credit_notes_invoice ON credit_notes(invoice);
+    CREATE INDEX credit_notes_run ON credit_notes(run);
+    """
+
+  /// Version 10: the journal entries posted to the general ledger (grammar.md §12, §13), recorded with the run or
   /// decision that posted them, exactly once per event (`event` unique; the id is `JE-` and the event): the entry
   /// (`journal_entries`: date, entity, currency, customer, document) and its lines (`journal_lines`: account, a
   /// debit or a credit in minor units, the dimensions as a JSON object in the rules' order, memo, the posting
   /// rule file:line, and for revenue the performance obligation, the invoice line `DOCUMENT#LINE`). Every entry's
   /// debits equal its credits (checked by every apply and `ledger verify`).
-  static let v9 = """
+  static let v10 = """
     CREATE TABLE journal_entries (
       id TEXT PRIMARY KEY,
       run INTEGER NOT NULL REFERENCES runs(run),
@@ -366,6 +401,7 @@ enum LedgerSchema {
         if current <= 6 { try db.execute(v7) }
         if current <= 7 { try db.execute(v8) }
         if current <= 8 { try db.execute(v9) }
+        if current <= 9 { try db.execute(v10) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

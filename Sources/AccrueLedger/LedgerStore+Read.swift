@@ -119,13 +119,13 @@ extension LedgerStore {
   }
 
   /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), the
-  /// credit note each decision issued (version 8) and the journal entries each posted (version 9).
+  /// credit note each decision issued (version 8; several per run from version 9) and the journal entries each posted (version 10).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
     var out = runs
     let posted = try journalEntries()
     if !posted.isEmpty { for k in out.indices { out[k].journalEntries = posted[out[k].number] ?? [] } }
     let credited = try creditNotes()
-    if !credited.isEmpty { for k in out.indices { out[k].creditNote = credited[out[k].number] } }
+    if !credited.isEmpty { for k in out.indices { out[k].creditNotes = credited[out[k].number] ?? [] } }
     let (asked, acts) = try approvals()
     if asked.isEmpty && acts.isEmpty { return out }
     for k in out.indices {
@@ -168,21 +168,25 @@ extension LedgerStore {
   }
 
   /// Credit notes people issued, by their run (none before schema version 8).
-  private func creditNotes() throws -> [Int: CreditNote] {
+  private func creditNotes() throws -> [Int: [CreditNote]] {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty else { return [:] }
-    var out: [Int: CreditNote] = [:]
+    var out: [Int: [CreditNote]] = [:]
+    // A ledger of version 8 (read without migrating) has no `rule`.
+    let rule = try db.query("SELECT 1 FROM pragma_table_info('credit_notes') WHERE name = 'rule'").isEmpty ? "NULL" : "rule"
     let q = """
-      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence
-      FROM credit_notes
+      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence, \(rule)
+      FROM credit_notes ORDER BY run, posting
       """
     for r in try db.query(q) {
       let run = Int(r[0].integer ?? 0)
       guard let c = Currency.lookup(r[5].text ?? "") else { throw JournalError(message: "\(path): credit note \(r[1].text ?? "") has an unknown currency") }
       func f(_ v: SQLValue) -> Fixed { Fixed(minorUnits: v.integer ?? 0, exponent: c.minorUnits) }
-      out[run] = CreditNote(
+      var n = CreditNote(
         key: r[1].text ?? "", number: r[2].text ?? "", invoice: r[3].text ?? "", customer: r[4].text ?? "",
         issueDate: try date(r[6], "credit_notes.issue_date"), currency: c, net: f(r[7]), tax: f(r[8]), total: f(r[9]), settled: f(r[10]),
         credit: f(r[11]), reason: r[12].text ?? "", scope: r[13].text, sequence: r[14].integer.map { Int($0) })
+      n.rule = r[15].text ?? ""
+      out[run, default: []].append(n)
     }
     return out
   }
@@ -270,7 +274,7 @@ extension LedgerStore {
     for run in j.runs {
       let sum = LedgerChecksum.of(
         run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
-        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNote: run.creditNote, entries: run.journalEntries)
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNotes: run.creditNotes, entries: run.journalEntries)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

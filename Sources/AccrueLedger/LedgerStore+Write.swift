@@ -24,8 +24,8 @@ public struct LedgerRecord: Sendable {
   public var decision: Decision?
   /// The dispute, promise or payment plan the decision records.
   public var hold: CollectionHold?
-  /// The credit note the decision issued (`accrue credit-note`).
-  public var creditNote: CreditNote?
+  /// The credit notes the run issued: a decision's (`accrue credit-note`), an apply's for cancellations.
+  public var creditNotes: [CreditNote] = []
   /// Documents this run held for approval (grammar.md §11), each asked once.
   public var approvalRequests: [ApprovalRequest] = []
   /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
@@ -65,7 +65,7 @@ extension LedgerStore {
         .text(
           LedgerChecksum.of(
             run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
-            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNote: r.creditNote, entries: r.journalEntries)),
+            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNotes: r.creditNotes, entries: r.journalEntries)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -114,6 +114,7 @@ extension LedgerStore {
     }
     try writeDocuments(r)
     try writeDecision(r)
+    try writeCreditNotes(r)
     try writeApprovals(r)
     try writeReturns(r)
     try writePayouts(r)
@@ -183,28 +184,28 @@ extension LedgerStore {
       ])
   }
 
-  /// The credit note the run's decision issued, if any (after the items: its posting is among them).
-  func writeCreditNote(_ r: LedgerRecord) throws {
-    guard let n = r.creditNote else { return }
+  /// The credit notes the run issued (after the items: their postings are among them).
+  func writeCreditNotes(_ r: LedgerRecord) throws {
+    for n in r.creditNotes {
     let what = "credit note \(n.number)"
     try db.run(
       """
       INSERT INTO credit_notes (key, run, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, posting,
-        sequence_scope, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+        sequence_scope, sequence, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
       """,
       [
         .text(n.key), .integer(Int64(r.run)), .text(n.number), .text(n.invoice), .text(n.customer), .text(n.currency.code),
         .text(n.issueDate.description), .integer(try Self.minor(n.net, n.currency, what)), .integer(try Self.minor(n.tax, n.currency, what)),
         .integer(try Self.minor(n.total, n.currency, what)), .integer(try Self.minor(n.settled, n.currency, what)),
         .integer(try Self.minor(n.credit, n.currency, what)), .text(n.reason), .text(n.postingKey), n.scope.map(SQLValue.text) ?? .null,
-        n.sequence.map { .integer(Int64($0)) } ?? .null,
+        n.sequence.map { .integer(Int64($0)) } ?? .null, n.rule.isEmpty ? .null : .text(n.rule),
       ])
+    }
   }
 
   /// The person's decision the run records, if it is one.
   func writeDecision(_ r: LedgerRecord) throws {
     try writeHold(r)
-    try writeCreditNote(r)
     guard let d = r.decision else { return }
     try db.run(
       "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -44,6 +44,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case approval, approve, offs, plans
   // Posting to the general ledger: blocks, dimensions and the events of the posting matrix (grammar.md §12)
   case posting, dimension, entity, with, cash, written, included
+  // Cancellation policies: what a contract cancelled inside a period is billed and credited (grammar.md §6.6)
+  case cancellation, immediately, without
   // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
   case refund, note, deferred, revenue, recognize, ratably, daily, point, time, milestone, delivered, recognized
 

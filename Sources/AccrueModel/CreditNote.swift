@@ -27,6 +27,8 @@ public struct CreditNote: Sendable, Hashable {
   /// Its numbering sequence and place in it (nil: not numbered).
   public var scope: String?
   public var sequence: Int?
+  /// The rule that issued it (`file:line` of a plan's `cancellation`); empty for one a person issued.
+  public var rule = ""
 
   public init(
     key: String, number: String, invoice: String, customer: String, issueDate: CivilDate, currency: Currency, net: Fixed, tax: Fixed,
@@ -63,5 +65,54 @@ public struct CreditNote: Sendable, Hashable {
 
 extension Journal {
   /// The credit notes issued, in order.
-  public var creditNotes: [CreditNote] { runs.compactMap(\.creditNote) }
+  public var creditNotes: [CreditNote] { runs.flatMap(\.creditNotes) }
+}
+
+/// A credit note a billing run issues for a cancellation (grammar.md §6.6, `cancellation immediately with prorated
+/// credit`): the unused days of what the invoice of the cancelled period billed in advance, from the day of the
+/// cancellation to the period's end, with the discounts and taxes that invoice applied. `note` is the document as
+/// the ledger records it (its `settled` and `credit` are set once the run knows what the invoice has open).
+public struct PlannedCreditNote: Sendable {
+  public var note: CreditNote
+  public var contractID: String
+  public var customerName: String
+  public var plan: String
+  /// The invoice credited's key (`CONTRACT/BILLING-DATE`).
+  public var invoiceKey: String
+  public var cancelledOn: CivilDate
+  /// The days credited: [start, end).
+  public var periodStart: CivilDate
+  public var periodEnd: CivilDate
+  /// The lines credited (positive amounts: what is given back), and the taxes on them.
+  public var lines: [InvoiceLine]
+  public var taxes: [InvoiceTax]
+  /// The plan's `cancellation` statement.
+  public var rule: RuleRef
+  /// The contract's and the customer's rows.
+  public var sources: [RowRef]
+  /// Numbered at issue: its number is provisional in a dry run.
+  public var numberIsProvisional = false
+  /// What the invoice had paid (or settled) before the credit note.
+  public var paidBefore = Fixed.zero
+
+  public init(
+    note: CreditNote, contractID: String, customerName: String, plan: String, invoiceKey: String, cancelledOn: CivilDate,
+    periodStart: CivilDate, periodEnd: CivilDate, lines: [InvoiceLine], taxes: [InvoiceTax], rule: RuleRef, sources: [RowRef]
+  ) {
+    self.note = note
+    self.contractID = contractID
+    self.customerName = customerName
+    self.plan = plan
+    self.invoiceKey = invoiceKey
+    self.cancelledOn = cancelledOn
+    self.periodStart = periodStart
+    self.periodEnd = periodEnd
+    self.lines = lines
+    self.taxes = taxes
+    self.rule = rule
+    self.sources = sources
+  }
+
+  /// The key of a cancellation's credit note on an invoice (one per invoice).
+  public static func key(invoice: String) -> String { "credit-note:\(invoice):cancellation" }
 }

@@ -270,6 +270,9 @@ public struct BillingResult: Sendable {
   /// Invoices of a zero total not issued because their plan says `zero invoices skipped`.
   public var zeroSkipped = 0
 
+  /// Credit notes of cancellations (grammar.md §6.6), in contract order.
+  public var creditNotes: [PlannedCreditNote] = []
+
   /// Usage rows aggregated, and how many of them the fast path read (the rest went through the general
   /// reader); for `--stats` and the tests.
   public var usageRows: (total: Int, fast: Int) = (0, 0)

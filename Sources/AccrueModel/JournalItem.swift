@@ -187,15 +187,17 @@ public struct JournalRun: Sendable {
   public var decision: Decision?
   /// A dispute, promise or payment plan the decision records (`accrue dispute`, `promise`, `payment-plan`).
   public var hold: CollectionHold?
-  /// A credit note the decision issued (`accrue credit-note`).
-  public var creditNote: CreditNote?
+  /// The credit notes the run issued: a decision's (`accrue credit-note`), or an apply's for cancellations.
+  public var creditNotes: [CreditNote] = []
+  /// The credit note a decision issued (`accrue credit-note`).
+  public var creditNote: CreditNote? { creditNotes.count == 1 ? creditNotes[0] : nil }
   /// When it was recorded (UTC, ISO 8601; empty when not known): an audit fact no computation reads.
   public var recordedAt = ""
   /// The approval requests this run recorded (documents it held for approval).
   public var approvalRequests: [ApprovalRequest] = []
   /// What its decision did to an approval request (an approval or a rejection), if it is one.
   public var approvalAct: ApprovalAct?
-  /// The journal entries it posted to the general ledger (schema version 9), in its order.
+  /// The journal entries it posted to the general ledger (schema version 10), in its order.
   public var journalEntries: [JournalEntry] = []
 
   public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem], decision: Decision? = nil) {

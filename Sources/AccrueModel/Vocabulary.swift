@@ -31,6 +31,15 @@ public enum BillTiming: String, Sendable { case advance = "in advance", arrears 
 /// Calendar or anniversary alignment of periods.
 public enum Alignment: String, Sendable { case calendar, anniversary }
 
+/// What a plan does when a contract is cancelled inside a period (grammar.md §6.6, contracts' `cancelled_on`):
+/// serve and bill to the end of that period, or stop on the day, with a prorated credit note for the unused days
+/// of what was billed in advance, or without one.
+public enum CancellationPolicy: String, Sendable {
+  case endOfPeriod = "at end of period"
+  case immediateProratedCredit = "immediately with prorated credit"
+  case immediateNoCredit = "immediately without credit"
+}
+
 /// Tax inclusive or exclusive.
 public enum TaxMode: String, Sendable { case exclusive, inclusive }
 

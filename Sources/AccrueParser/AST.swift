@@ -464,13 +464,15 @@ public enum PlanItem: Sendable {
   case interest(InterestSpec)
   /// `free` inside a phase: every charge is free for the phase.
   case free(Span)
+  /// `cancellation at end of period | immediately with prorated credit | immediately without credit`.
+  case cancellation(CancellationPolicy, Span)
 
   /// The statement's span.
   public var span: Span {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s):
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s):
       s
     case .phase(let p): p.span
     case .charge(let c): c.span

@@ -8,7 +8,7 @@ extension Parser {
 
   static let planWords: [Keyword] = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
-    .payment, .early, .late, .interest,
+    .payment, .early, .late, .interest, .cancellation,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
@@ -83,9 +83,44 @@ extension Parser {
       return parseLateFee().map { .lateFee($0) }
     case .interest:
       return parseInterest().map { .interest($0) }
+    case .cancellation:
+      _ = advance()
+      return parseCancellation().map { .cancellation($0, span(from: s)) }
     default:
       return nil
     }
+  }
+
+  /// After `cancellation`: `at end of period`, `immediately with prorated credit` or `immediately without credit`.
+  mutating func parseCancellation() -> CancellationPolicy? {
+    // Neither form started: name all three, the way a policy document would read.
+    guard atWord(.at) || atWord(.immediately) || cur.kind == .identifier else {
+      error(
+        .expectedToken, "expected a cancellation policy after 'cancellation', found \(describe(cur))", cur,
+        help: "write 'cancellation at end of period', 'cancellation immediately with prorated credit' or 'cancellation immediately without credit'")
+      return nil
+    }
+    guard let k = expectOneOf([.at, .immediately], after: "'cancellation'") else { return nil }
+    if k == .at {
+      guard expectWord(.end, after: "'cancellation at'") != nil, expectWord(.of, after: "'cancellation at end'") != nil,
+        expectWord(.period, after: "'cancellation at end of'") != nil
+      else { return nil }
+      return .endOfPeriod
+    }
+    guard atWord(.with) || atWord(.without) || cur.kind == .identifier else {
+      error(
+        .expectedToken, "expected 'with' or 'without' after 'cancellation immediately', found \(describe(cur))", cur,
+        help: "say whether the unused days come back: 'cancellation immediately with prorated credit' or 'cancellation immediately without credit'")
+      return nil
+    }
+    guard let w = expectOneOf([.with, .without], after: "'cancellation immediately'") else { return nil }
+    if w == .with {
+      guard expectWord(.prorated, after: "'immediately with'") != nil, expectWord(.credit, after: "'immediately with prorated'") != nil
+      else { return nil }
+      return .immediateProratedCredit
+    }
+    guard expectWord(.credit, after: "'immediately without'") != nil else { return nil }
+    return .immediateNoCredit
   }
 
   /// `weekly | monthly | quarterly | semiannual | annual | every N weeks | every N months`.

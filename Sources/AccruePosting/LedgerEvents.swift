@@ -10,10 +10,11 @@ import AccrueParser
 // credit note. Each entry names its event; each line its rule (a reversal's lines the rules of what they reverse).
 
 extension Posting {
-  /// The entries of `items` (a run's or a decision's), and of the decision's credit note. `recorded` holds the
+  /// The entries of `items` (a run's or a decision's), and of the credit notes among them (a person's, or a
+  /// cancellation's: each posted by its posting key). `recorded` holds the
   /// entries already in the ledger (and the run's own), by event: what a return or a decision reverses.
   public static func events(
-    _ items: [JournalItem], creditNote: CreditNote?, recorded: [String: JournalEntry], receivables: [LedgerInvoice], asOf: CivilDate,
+    _ items: [JournalItem], creditNotes: [CreditNote], recorded: [String: JournalEntry], receivables: [LedgerInvoice], asOf: CivilDate,
     plan: ExecutablePlan, data: Dataset, chart: Chart
   ) -> PostingResult {
     var b = JournalBuilder(plan: plan, data: data, chart: chart, asOf: asOf)
@@ -23,7 +24,7 @@ extension Posting {
       case .paymentReturn(let r): b.paymentReturn(r, original: recorded[r.original])
       case .payout(let p): b.payout(p)
       case .cashApplication(let p):
-        if let n = creditNote, n.postingKey == p.key {
+        if let n = creditNotes.first(where: { $0.postingKey == p.key }) {
           b.creditNote(n, receivables: receivables, invoiceEntry: receivables.first { $0.number == n.invoice || $0.key == n.invoice }.flatMap {
             recorded[($0.kind == .debitNote ? "debit-note:" : "invoice:") + $0.key]
           }, book: book)

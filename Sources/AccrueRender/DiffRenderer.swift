@@ -14,7 +14,7 @@ public enum DiffRenderer {
     if d.isEmpty { return "Diff: no changes" }
     func count(_ kind: String, _ c: BusinessDiff.Change) -> Int { d.entries.filter { $0.kind == kind && $0.change == c }.count }
     var parts: [String] = []
-    for kind in ["invoice", "reminder", "match"] {
+    for kind in ["invoice", "credit note", "reminder", "match"] {
       let (a, r, c) = (count(kind, .added), count(kind, .removed), count(kind, .changed))
       if a + r + c == 0 { continue }
       parts.append("\(kind == "match" ? "matches" : kind + "s"): \(a) added, \(r) removed, \(c) changed")
@@ -29,8 +29,8 @@ public enum DiffRenderer {
       var line = "\n\(e.change.rawValue) \(e.kind) \(e.key)  \(e.customer)"
       // Invoices show their totals; reminders the fees and interest they charge, when they charge any;
       // matches the amount applied to invoices.
-      let label = e.kind == "invoice" ? "" : e.kind == "match" ? "applied " : "fees "
-      let shows = e.kind == "invoice" || (e.before ?? .zero) != .zero || (e.after ?? .zero) != .zero
+      let label = e.kind == "invoice" ? "" : e.kind == "match" ? "applied " : e.kind == "credit note" ? "credited " : "fees "
+      let shows = e.kind == "invoice" || e.kind == "credit note" || (e.before ?? .zero) != .zero || (e.after ?? .zero) != .zero
       switch e.change {
       case .added where shows: line += "  " + label + money(e.after ?? .zero, e.currency)
       case .removed where shows: line += "  " + label + money(e.before ?? .zero, e.currency)

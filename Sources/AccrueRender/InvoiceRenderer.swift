@@ -72,6 +72,12 @@ public enum InvoiceRenderer {
     if !t.isEmpty { s += ", " + t }
     if r.alreadyIssued > 0 { s += " (\(r.alreadyIssued) already issued, not repeated)" }
     if r.zeroSkipped > 0 { s += " (\(r.zeroSkipped) of a zero total not issued: 'zero invoices skipped')" }
+    if !r.creditNotes.isEmpty {
+      var sums = CurrencyTotals()
+      for n in r.creditNotes { sums.add(n.note.total, n.note.currency) }
+      let t = sums.inOrder.map { t in "\(t.sum.map { money($0, t.currency) } ?? CurrencyTotals.tooLargeText) \(t.currency.code)" }
+      s += "; \(r.creditNotes.count) credit note\(r.creditNotes.count == 1 ? "" : "s") for cancellations, " + t.joined(separator: ", ")
+    }
     return s
   }
 
@@ -88,14 +94,16 @@ public enum InvoiceRenderer {
     _ emit: (String) -> Void
   ) {
     let shown = explain.map { k in r.invoices.filter { $0.key == k } } ?? r.invoices
-    if billing && (explain == nil || !shown.isEmpty) {
+    let credited = r.creditNotes.contains { $0.note.key == explain }
+    if billing && (explain == nil || !shown.isEmpty || credited) {
       emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     }
     let explaining = explain != nil
     renderInOrder(shown.count, { $1.put(invoiceText(shown[$0], explaining: explaining)) }, emit)
+    for n in r.creditNotes where explain == nil || explain == n.note.key { emit(CreditNoteRenderer.text(n, explaining: explaining)) }
     if let m = cash { CashRenderer.writeText(m, explain: explain, emit) }
     if let c = collections { ReminderRenderer.writeText(c, explain: explain, emit) }
-    if let k = explain, shown.isEmpty, !(collections?.reminders.contains { $0.key == k } ?? false),
+    if let k = explain, shown.isEmpty, !credited, !(collections?.reminders.contains { $0.key == k } ?? false),
       !(cash?.applications.contains { $0.key == k } ?? false)
     {
       emit("\nno invoice, reminder or match with key '\(k)' in this run\n")
@@ -217,15 +225,17 @@ public enum InvoiceRenderer {
     let invoices = list.map(invoiceJSON)
     var sums = CurrencyTotals()
     for i in r.invoices { sums.add(i.total, i.currency) }
-    return .object([
-      ("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices)),
+    var fields: [(String, JSON)] = [("as_of", .string(r.asOf.description)), ("since", .string(r.since.description)), ("invoices", .array(invoices))]
+    // Credit notes of cancellations (grammar.md §6.6): only when the run has some.
+    if !r.creditNotes.isEmpty { fields.append(("credit_notes", .array(r.creditNotes.map(CreditNoteRenderer.json)))) }
+    return .object(fields + [
       (
         "summary",
         .object([
           ("invoices", .int(r.invoices.count)), ("already_issued", .int(r.alreadyIssued)), ("zero_skipped", .int(r.zeroSkipped)),
           ("debit_notes", .int(r.invoices.count { $0.kind == .debitNote })),
           ("totals", totalsJSON(sums)),
-        ])
+        ] + (r.creditNotes.isEmpty ? [] : [("credit_notes", JSON.int(r.creditNotes.count))]))
       ),
     ])
   }
@@ -317,6 +327,7 @@ public enum InvoiceRenderer {
   public static func csv(_ r: BillingResult) -> String {
     var out = csvHeader + "\r\n"
     csvRows(r.invoices, into: &out)
+    CreditNoteRenderer.csvRows(r.creditNotes, into: &out)
     return out
   }
 

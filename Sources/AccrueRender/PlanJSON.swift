@@ -123,7 +123,7 @@ public enum PlanJSON {
                   })
               ),
               ("rule", .string(p.source.description)),
-            ])
+            ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? []))
           })
       ),
     ])

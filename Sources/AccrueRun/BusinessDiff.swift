@@ -25,6 +25,19 @@ extension BusinessDiff {
       default: break
       }
     }
+    // Credit notes of cancellations (grammar.md §6.6), by key: their totals and lines.
+    let cb = Dictionary(old.0.creditNotes.map { ($0.note.key, $0) }, uniquingKeysWith: { a, _ in a })
+    let ca = Dictionary(new.0.creditNotes.map { ($0.note.key, $0) }, uniquingKeysWith: { a, _ in a })
+    for key in Set(cb.keys).union(ca.keys).sorted() {
+      let (a, b) = (cb[key], ca[key])
+      guard let any = b ?? a else { continue }
+      let details = (b ?? a).map { n in n.lines.map { "\($0.description): \(money($0.amount, n.note.currency))" } } ?? []
+      if let a, let b, a.note.total == b.note.total, details == (a.lines.map { "\($0.description): \(money($0.amount, a.note.currency))" }) { continue }
+      entries.append(
+        Entry(
+          change: a == nil ? .added : b == nil ? .removed : .changed, kind: "credit note", key: key, customer: any.note.customer,
+          currency: any.note.currency, before: a?.note.total, after: b?.note.total, details: details))
+    }
     // Reminders.
     let rb = Dictionary((old.1?.reminders ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     let ra = Dictionary((new.1?.reminders ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })

@@ -74,6 +74,7 @@ public enum Decide {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (posting, decision) = r
     }
+    if let refusal = Routed.writeOffs(posting, plan: plan, data: books, asOf: asOf) { throw JournalError(message: refusal) }
     // The same decision again (a script run twice): nothing new.
     if let current = journal.currentPostings[PostedPayment.baseKey(posting.key)], current.rule == "decision", same(current, posting) {
       return Recorded(run: run - 1, posting: current, decision: decision, unchanged: true)
@@ -100,6 +101,7 @@ public enum Decide {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (hold, decision) = r
     }
+    if let refusal = Routed.paymentPlan(hold, plan: plan, data: books, asOf: asOf) { throw JournalError(message: refusal) }
     // The same dispute again (the amount already disputed by the last decision on the invoice): nothing new.
     if hold.kind == .dispute, let last = journal.runs.last(where: { $0.hold?.kind == .dispute && $0.hold?.invoice == hold.invoice })?.hold,
       last.amount == hold.amount, last.state == hold.state

@@ -41,7 +41,7 @@ extension Decide {
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
-    record.creditNote = creditNote
+    record.creditNotes = [creditNote]
     if let scope = creditNote.scope, let n = creditNote.sequence { record.numbers = [(scope, n, creditNote.key)] }
     if let post { record.journalEntries = try post(record, journal, books) }
     try store.record(record, expectedLast: run - 1, fault: fault)
@@ -52,20 +52,12 @@ extension Decide {
   /// Approval rules `for credit notes` (grammar.md §11) that would route this credit note: Accrue cannot hold a credit
   /// note for approval yet, so one that a rule routes is refused (never issued around the control the rules state).
   static func refuseWhenRouted(_ n: CreditNote, plan: ExecutablePlan, data: Dataset, asOf: CivilDate) throws(JournalError) {
-    guard plan.approvals.contains(where: { $0.subject == .creditNotes }) else { return }
     let item = ApprovalRequestItem.creditNote(
       AccrueApprovals.CreditNoteRequest(
         id: n.number, customerID: n.customer, invoice: n.invoice, date: asOf, amount: n.total, currency: n.currency, reason: n.reason))
-    let records = ApprovalRecords(customer: data.customerIndex[n.customer].map { data.customers[$0].record })
-    let holidays = data.collections.holidays.keys.sorted().flatMap { data.collections.holidays[$0] ?? [] }
-    let routing = Approvals.route(item, records: records, plan: plan, requestedOn: asOf, holidays: holidays)
-    if let f = routing.failures.first { throw JournalError(message: f.description + ": fix the rule or the data, then issue the credit note again") }
-    guard let r = routing.approvals.first else { return }
-    let chain = r.steps.map(\.role).joined(separator: ", then ")
-    throw JournalError(
-      message: "approval rule '\(r.rule)' (\(r.source.file):\(r.source.line)) asks \(chain) to approve this credit note of "
-        + "\(Money(amount: n.total, currency: n.currency).formatted(grouping: true)) on \(n.invoice), and Accrue cannot hold a credit note for "
-        + "approval yet: issue a credit note the rules do not route (a smaller amount), or change the rule once it is approved outside Accrue")
+    if let refusal = Routed.refusal(item, customer: n.customer, plan: plan, data: data, asOf: asOf, what: "this credit note of \(Routed.money(n.total, n.currency)) on \(n.invoice)", then: "issue the credit note again") {
+      throw JournalError(message: refusal)
+    }
   }
 
   /// Refunds credit on a customer's account (`CreditRefundRequest`) as of `asOf`: a decision of its own whose

@@ -60,6 +60,7 @@ public enum Produce {
           (out.billing, out.issues) = Billing.run(plan: plan, data: d, asOf: asOf, since: since, progress: progress, explain: explain)
           // Invoices come out in an order of their own (customer, key), whatever the order of the data's rows.
           OutputOrder.sortInvoices(&out.billing.invoices)
+          Books.creditCancellations(&out, plan: plan, data: &d, journal: journal, asOf: asOf)
           if holdForApproval { ApprovalHold.rebill(&out, plan: plan, data: d, asOf: asOf, journal: journal) }
           if plan.feeBilling == .nextInvoice { Books.billFeesOnInvoices(&out, journal: journal) }
         case .cashApplication:
@@ -89,6 +90,7 @@ public enum Produce {
       // What approval rules route to people waits (not numbered, not issued); what was approved goes out.
       if holdForApproval { ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf) }
       Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
+      Books.numberCreditNotes(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
     }
     return out
   }
@@ -99,6 +101,7 @@ public enum Produce {
     out += (o.collections?.reminders ?? []).map(\.produced)
     out += (o.cash?.applications ?? []).map(\.produced)
     out += (o.payouts?.payouts ?? []).compactMap(RecordedPayout.init).map(JournalItem.payout)
+    out += o.billing.creditNotes.map { .cashApplication(Books.posting($0)) }
     return out
   }
 }
@@ -114,6 +117,8 @@ extension Produce {
       run: 0, asOf: o.billing.asOf, folder: "", items: list, documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
       numbers: o.numbers, recordedAt: recordedAt)
     r.approvalRequests = o.newApprovalRequests
+    // In the order the ledger reads them back (by posting key, as bytes compare): the run's checksum feeds them so.
+    r.creditNotes = o.billing.creditNotes.map(\.note).sorted { $0.postingKey.utf8.lexicographicallyPrecedes($1.postingKey.utf8) }
     return r
   }
 

@@ -10,6 +10,10 @@ public enum RuleExpectation: Sendable, Equatable {
   /// Another figure of one invoice: subtotal, tax, due date, issue date, lines, early-payment discount, installment.
   case invoice(key: String, InvoiceFigure)
   case noInvoice(key: String)
+  /// Credit notes of cancellations (grammar.md §6.6).
+  case creditNoteCount(Int)
+  case creditNoteTotal(key: String, amount: Fixed, currency: Currency)
+  case noCreditNote(key: String)
   case reminder(key: String)
   /// An action of a reminder, with its amount when one is given.
   case reminderAction(key: String, kind: String, amount: Fixed?)
@@ -64,6 +68,9 @@ public enum RuleExpectation: Sendable, Equatable {
     case .invoiceLine(let k, let d, let a): "expect invoice \(key(k)) line \(RuleTestSpec.quote(d)) \(amount(a))"
     case .invoice(let k, let f): "expect invoice \(key(k)) " + f.text
     case .noInvoice(let k): "expect no invoice \(key(k))"
+    case .creditNoteCount(let n): "expect credit notes \(n)"
+    case .creditNoteTotal(let k, let a, let c): "expect credit note \(key(k)) total \(a.formatted(places: c.minorUnits)) \(c.code)"
+    case .noCreditNote(let k): "expect no credit note \(key(k))"
     case .reminder(let k): "expect reminder \(key(k))"
     case .reminderAction(let k, let kind, let a):
       "expect reminder \(key(k)) action \(RuleTestSpec.quote(kind))" + (a.map { " " + amount($0) } ?? "")
@@ -162,6 +169,15 @@ extension RuleExpectation {
       return f.failure(inv)
     case .noInvoice(let k):
       return invoice(k) != nil ? "invoice \(k) was produced" : nil
+    case .creditNoteCount(let n):
+      return b.creditNotes.count == n ? nil : "\(b.creditNotes.count) credit notes: \(b.creditNotes.prefix(10).map(\.note.key).joined(separator: ", "))"
+    case .creditNoteTotal(let k, let a, let cur):
+      guard let n = b.creditNotes.first(where: { $0.note.key == k }) else {
+        return "no credit note \(k); credit notes: " + (b.creditNotes.isEmpty ? "none" : b.creditNotes.prefix(10).map(\.note.key).joined(separator: ", "))
+      }
+      return n.note.total == a && n.note.currency == cur ? nil : "total \(money(n.note.total, n.note.currency))"
+    case .noCreditNote(let k):
+      return b.creditNotes.contains { $0.note.key == k } ? "credit note \(k) was produced" : nil
     case .reminder(let k):
       return reminders.contains { $0.key == k } ? nil : "no reminder \(k); reminders: \(reminders.prefix(10).map(\.key).joined(separator: ", "))"
     case .reminderAction(let k, let kind, let a):
@@ -214,6 +230,10 @@ extension RuleTestSpec {
       out.append(.invoice(key: inv.key, .due(inv.dueDate)))
       if let n = inv.number { out.append(.invoice(key: inv.key, .number(n))) }
     }
+    if !b.creditNotes.isEmpty {
+      out.append(.creditNoteCount(b.creditNotes.count))
+      for n in b.creditNotes { out.append(.creditNoteTotal(key: n.note.key, amount: n.note.total, currency: n.note.currency)) }
+    }
     let reminders = c?.reminders ?? []
     out.append(.reminderCount(reminders.count))
     for r in reminders {
@@ -238,6 +258,7 @@ extension RuleTestSpec {
     message: "expected one of: expect invoices N | expect invoice KEY total AMOUNT CUR | expect invoice KEY line \"TEXT\" AMOUNT | "
       + "expect invoice KEY (subtotal AMOUNT | tax [\"LABEL\"] AMOUNT | due DATE | issued DATE | lines N | number NUMBER | "
       + "early payment discount AMOUNT until DATE | installment N AMOUNT due DATE) | expect no invoice KEY | "
+      + "expect credit notes N | expect credit note KEY total AMOUNT CUR | expect no credit note KEY | "
       + "expect reminders N | expect reminder KEY [action \"KIND\" [AMOUNT] | covers INVOICE] | expect no reminder KEY | "
       + "expect total AMOUNT CUR | expect matches N | expect match PAYMENT STATUS [queue \"NAME\"] | "
       + "expect match PAYMENT invoice INVOICE applied AMOUNT | expect match PAYMENT (write off | credit | unapplied | discount) AMOUNT")
@@ -255,12 +276,27 @@ extension RuleTestSpec {
       guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
       return .success(.reminderCount(n))
     case "no":
-      let kind = w.next()
+      var kind = w.next()
+      if kind == "credit" {
+        guard w.next() == "note" else { return .failure(forms) }
+        kind = "credit note"
+      }
       guard let key = w.key() else { return .failure(forms) }
       if kind == "invoice" { return .success(.noInvoice(key: key)) }
+      if kind == "credit note" { return .success(.noCreditNote(key: key)) }
       if kind == "reminder" { return .success(.noReminder(key: key)) }
       return .failure(forms)
     case "invoice": return parseInvoice(&w)
+    case "credit":
+      switch w.next() {
+      case "notes":
+        guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
+        return .success(.creditNoteCount(n))
+      case "note":
+        guard let key = w.key(), w.next() == "total", let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
+        return .success(.creditNoteTotal(key: key, amount: a, currency: c))
+      default: return .failure(forms)
+      }
     case "reminder": return parseReminder(&w)
     case "total":
       guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }

@@ -31,7 +31,7 @@ struct HoldCommandTests {
 
     """
 
-  static func folder(_ name: String) throws -> String {
+  static func folder(_ name: String, rules: String = rules) throws -> String {
     let base = TemporaryPaths.make(name)
     try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
     try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)

@@ -838,6 +838,8 @@ struct RuleExpectationTests {
     "expect reminder i1/std/a action \"late fee\" 25.00", "expect reminder i1/std/a covers i2",
     "expect match p1 write off 1.50", "expect match p1 credit 3.00", "expect match p1 unapplied 4.00",
     "expect match p1 discount 2.40", "expect match p1 unapplied", "expect match p1 unapplied queue \"q\"",
+    "expect credit notes 2", "expect credit note credit-note:c1/2026-03-01:cancellation total 295.08 EUR",
+    "expect no credit note credit-note:c1/2026-03-01:cancellation",
   ]
 
   @Test("every form reads back as written", arguments: forms)

@@ -28,7 +28,7 @@ struct CreditNoteLedgerTests {
       run: run, asOf: day, folder: "decision-000\(run)-2026-11-20", items: [.cashApplication(posting)],
       numbers: [("credit_note/2026", 1, note.key)], recordedAt: "t")
     r.decision = Decision(kind: .creditNote, subject: "INV-1", by: "ann", note: "price error", summary: "credit note", customer: "c1", askedBy: "")
-    r.creditNote = note
+    r.creditNotes = [note]
     return r
   }
 
@@ -44,7 +44,7 @@ struct CreditNoteLedgerTests {
     #expect(throws: JournalError.self) { try LedgerStore.read(stateDir: dir) }
   }
 
-  @Test("a ledger of schema version 7 migrates to 8: its runs and holds kept, the credit_notes table added")
+  @Test("a ledger of schema version 7 migrates to the current version: its runs and holds kept, the credit_notes table added")
   func migrationFromV7() throws {
     let dir = TemporaryPaths.make("ledger-v7")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -83,5 +83,58 @@ struct CreditNoteLedgerTests {
     try store.record(Self.record(run: 1), expectedLast: 0)
     try store.db.execute("UPDATE sequences SET last = 2 WHERE scope = 'credit_note/2026'")
     #expect(try store.verify().contains { $0.hasPrefix("numbering sequence credit_note/2026 has 1 numbers up to 1") })
+  }
+
+  @Test("a ledger of schema version 8 migrates to 9: its credit note and checksum kept, and a run may then record two credit notes")
+  func migrationFromV8() throws {
+    let dir = TemporaryPaths.make("ledger-v8")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = dir + "/" + LedgerStore.fileName
+    let first = Self.record(run: 1)
+    do {
+      let db = try Database(path: path)
+      for v in [LedgerSchema.v1, LedgerSchema.v2, LedgerSchema.v3, LedgerSchema.v4, LedgerSchema.v5, LedgerSchema.v6, LedgerSchema.v7, LedgerSchema.v8] {
+        try db.execute(v)
+      }
+      try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '8')")
+    }
+    // Written as version 8 wrote it: the run with its posting, its credit note (no rule column), its checksum.
+    do {
+      let db = try Database(path: path)
+      let store = LedgerStore(path: path, db: db)
+      var bare = first
+      bare.creditNotes = []
+      let n = first.creditNotes[0]
+      try db.execute("BEGIN")
+      try store.write(bare)
+      try db.run(
+        """
+        INSERT INTO credit_notes (key, run, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, posting,
+          sequence_scope, sequence) VALUES (?1, 1, ?2, 'INV-1', 'c1', 'EUR', '2026-11-20', 2521, 479, 3000, 3000, 0, 'price error', ?3, 'credit_note/2026', 1)
+        """, [.text(n.key), .text(n.number), .text(n.postingKey)])
+      let sum = LedgerChecksum.of(
+        run: 1, asOf: Self.day, folder: first.folder, items: first.items, documents: [], decision: first.decision, creditNotes: first.creditNotes)
+      try db.run("UPDATE runs SET checksum = ?1 WHERE run = 1", [.text(sum)])
+      try db.execute("COMMIT")
+    }
+    #expect(try LedgerStore.read(stateDir: dir).creditNotes.map(\.number) == ["CN-2026-0001"])
+    let store = try LedgerStore.open(stateDir: dir)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
+    var second = LedgerRecord(run: 2, asOf: Self.day, folder: "run-0002-2026-11-20", items: [], recordedAt: "t")
+    for (k, invoice) in ["INV-2", "INV-3"].enumerated() {
+      var note = first.creditNotes[0]
+      (note.key, note.number, note.invoice, note.sequence, note.rule) = ("credit-note:\(invoice):cancellation", "CN-2026-000\(k + 2)", invoice, k + 2, "r.accrue:9")
+      var posting = PostedPayment(key: note.postingKey, date: Self.day, customer: "c1", rule: "credit note", status: .applied, settlements: [])
+      posting.amount = Money(amount: note.total, currency: Self.eur)
+      (posting.credit, note.settled, note.credit) = (note.total, .zero, note.total)
+      second.items.append(.cashApplication(posting))
+      second.creditNotes.append(note)
+      second.numbers.append(("credit_note/2026", k + 2, note.key))
+    }
+    try store.record(second, expectedLast: 1)
+    let read = try LedgerStore.read(stateDir: dir)
+    #expect(read.creditNotes.map(\.number) == ["CN-2026-0001", "CN-2026-0002", "CN-2026-0003"])
+    #expect(read.creditNotes.map(\.rule) == ["", "r.accrue:9", "r.accrue:9"])
+    #expect(try store.verify().isEmpty)
   }
 }

@@ -203,4 +203,24 @@ struct RecognitionTests {
     let cerr = cout + cerr0
     #expect(c == 1 && cerr.contains("account '2401' is not in the chart of accounts") && cerr.contains("did you mean '2400'"), "\(cerr)")
   }
+
+  @Test("a cancellation's prorated credit note (issue 21) reverses the unrecognized part in the apply that issues it, before that apply recognizes")
+  func cancellationCreditNote() throws {
+    let base = try Self.story("accrue-rr-cancellation")
+    try Self.plans.replacingOccurrences(of: "  bill in advance\n", with: "  bill in advance\n  cancellation immediately with prorated credit\n")
+      .write(toFile: base + "/rules/plans.accrue", atomically: true, encoding: .utf8)
+    try "id,customer,plan,start_date,cancelled_on\nctr-1,cust-1,annual,2026-01-01,\n".write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    #expect(Self.run(base, ["apply", "--as-of", "2026-01-01", "--out", base + "/out"]).status == 0)
+    #expect(Self.run(base, ["apply", "--as-of", "2026-05-01", "--out", base + "/out"]).status == 0)
+    try "id,customer,plan,start_date,cancelled_on\nctr-1,cust-1,annual,2026-01-01,2026-05-10\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, _, err) = Self.run(base, ["apply", "--as-of", "2026-06-01", "--out", base + "/out"])
+    #expect(s == 0, "\(err)")
+    let all = try Self.entries(base)
+    let note = try #require(all.first { ($0["event"] as? String)?.hasPrefix("credit-note:") == true }, "\(all.map { $0["event"]! })")
+    // Four months recognized (333.32): the credit note's net comes off deferred revenue, none off revenue.
+    let lines = Self.lines(note)
+    #expect(lines.first?.hasPrefix("Dr 2400 ") == true && !lines.contains { $0.hasPrefix("Dr 4000") }, "\(lines)")
+    #expect(PostingSupport.run(["ledger", "verify", "--state", base + "/state"]).status == 0)
+  }
 }

@@ -1,0 +1,94 @@
+import AccrueApprovals
+import AccrueBilling
+import AccrueCompiler
+import AccrueCore
+import AccrueData
+import AccrueLedger
+import AccrueModel
+
+/// Credit notes of cancellations (grammar.md §6.6) as the books take them: each settles what its invoice has open
+/// (the rest goes on the customer's account, the invoice was paid), before this run's cash and dunning look at
+/// the invoice, and is numbered in the credit notes' sequence (`number credit notes`).
+extension Books {
+  /// Adds the run's cancellation credit notes to `out.billing` and takes them off the invoices of `d`.
+  static func creditCancellations(_ out: inout RunOutput, plan: ExecutablePlan, data d: inout Dataset, journal: Journal?, asOf: CivilDate) {
+    let issued = Set((journal?.creditNotes ?? []).map(\.key))
+    let (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
+    out.billing.failures += failures
+    // Approval rules for credit notes route these too: Accrue cannot hold one yet, so a routed one stops the run.
+    for n in notes {
+      let item = ApprovalRequestItem.creditNote(
+        CreditNoteRequest(
+          id: n.note.key, customerID: n.note.customer, invoice: n.note.invoice, date: asOf, amount: n.note.total, currency: n.note.currency,
+          reason: n.note.reason))
+      let what = "the credit note of contract \(n.contractID)'s cancellation (\(Routed.money(n.note.total, n.note.currency)) on \(n.note.invoice))"
+      if let refusal = Routed.refusal(item, customer: n.note.customer, plan: plan, data: d, asOf: asOf, what: what, then: "run again") {
+        out.billing.failures.append(RunFailure(message: refusal, rule: n.rule, subject: "credit note \(n.note.key)"))
+      }
+    }
+    out.billing.creditNotes = notes.map { n in
+      var n = n
+      if let i = d.invoiceIDs.find(n.note.invoice, in: d.invoices) {
+        let open = OpenInvoice.open(d.invoices[i].amount, paid: d.invoices[i].paid)
+        n.note.settled = min(open, n.note.total)
+        n.paidBefore = d.invoices[i].paid
+        d.invoices[i].paid = d.invoices[i].paid.adding(n.note.settled) ?? d.invoices[i].paid
+      }
+      n.note.credit = n.note.total.subtracting(n.note.settled) ?? .zero
+      return n
+    }
+    out.billing.creditNotes.sort { ($0.note.customer, $0.note.key) < ($1.note.customer, $1.note.key) }
+  }
+
+  /// The posting that carries a credit note's effect: what it settles on its invoice, what it leaves on account.
+  static func posting(_ planned: PlannedCreditNote) -> PostedPayment {
+    let (n, paidBefore) = (planned.note, planned.paidBefore)
+    var p = PostedPayment(
+      key: n.postingKey, date: n.issueDate, customer: n.customer, rule: "credit note", status: .applied,
+      settlements: n.settled > .zero
+        ? [PostedPayment.Settlement(invoice: n.invoice, settled: n.settled, paidBefore: paidBefore, places: n.currency.minorUnits)] : [])
+    p.amount = Money(amount: n.total, currency: n.currency)
+    p.credit = n.credit
+    return p
+  }
+
+  /// Numbers the run's credit notes (`number credit notes`, in the order of their issue date, customer and key),
+  /// continuing the ledger's sequences; a credit note keeps its key as number when the rules number none.
+  static func numberCreditNotes(_ out: inout RunOutput, plan: ExecutablePlan, data: Dataset, journal: Journal?, provisional: Bool) {
+    guard let rule = plan.creditNoteNumbering, !out.billing.creditNotes.isEmpty else { return }
+    var next = journal?.sequences ?? [:]
+    for (s, n, _) in out.numbers where n > (next[s] ?? 0) { next[s] = n }
+    let order = out.billing.creditNotes.indices.sorted {
+      let (x, y) = (out.billing.creditNotes[$0].note, out.billing.creditNotes[$1].note)
+      return (x.issueDate.dayNumber, x.customer, x.key) < (y.issueDate.dayNumber, y.customer, y.key)
+    }
+    for k in order {
+      let n = out.billing.creditNotes[k].note
+      var entity = ""
+      if let field = rule.entity {
+        let record: [RValue]? =
+          switch field.record {
+          case .customer: data.customerIndex[n.customer].map { data.customers[$0].record }
+          case .contract: data.contractIndex[out.billing.creditNotes[k].contractID].map { data.contracts[$0].record }
+          default: nil
+          }
+        guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot], !t.isEmpty else {
+          out.billing.failures.append(
+            RunFailure(
+              message: "\(field.name) is empty for this credit note, so 'per \(field.name)' gives its number no sequence; fill it in the data, or give the field a default",
+              rule: rule.rule, subject: "credit note \(n.key)"))
+          continue
+        }
+        entity = t
+      }
+      let scope = Numbering.scope("credit_note", rule, issued: n.issueDate, entity: entity)
+      let seq = (next[scope] ?? 0) + 1
+      next[scope] = seq
+      out.billing.creditNotes[k].note.number = rule.format(year: n.issueDate.year, month: n.issueDate.month, entity: entity, sequence: seq)
+      out.billing.creditNotes[k].note.scope = scope
+      out.billing.creditNotes[k].note.sequence = seq
+      out.billing.creditNotes[k].numberIsProvisional = provisional
+      out.numbers.append((scope, seq, n.key))
+    }
+  }
+}

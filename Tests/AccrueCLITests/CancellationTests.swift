@@ -1,0 +1,193 @@
+import AccrueCLI
+@testable import AccrueLedger
+import AccrueCore
+import AccrueModel
+import AccrueTestSupport
+import Foundation
+import Testing
+
+/// Cancellation policies (grammar.md §6.6): a contract cancelled inside a period billed in advance is served to the
+/// period's end, or stopped on the day with a prorated credit note recorded in the ledger exactly once, or stopped
+/// without one; a cancelled contract whose plan states no policy is a located data error.
+@Suite("cancellation policies and their credit notes")
+struct CancellationTests {
+  static let rules = """
+    currency EUR
+    number invoices "HA-{year}-{seq:4}" per year
+    number credit notes "HC-{year}-{seq:4}" per year
+    account credit applied oldest first
+
+    plan pro "Pro" {
+      period monthly
+      align to calendar
+      bill in advance
+      payment terms net 30 days
+      tax "VAT" 21% exclusive
+      cancellation immediately with prorated credit
+      charge seats "Seats" {
+        per unit 40.00 EUR
+        quantity contract.seats
+      }
+      discount "Partner discount" 10%
+    }
+
+    plan lite "Lite" {
+      period monthly
+      align to calendar
+      bill in advance
+      cancellation at end of period
+      charge base "Base" { flat 31.00 EUR }
+    }
+
+    plan basic "Basic" {
+      period monthly
+      align to calendar
+      bill in advance
+      cancellation immediately without credit
+      charge base "Base" { flat 31.00 EUR }
+    }
+
+    plan bare "Bare" {
+      period monthly
+      bill in advance
+      month end clamp
+      charge base "Base" { flat 10.00 EUR }
+    }
+
+    """
+
+  /// Three contracts from 2026-01-01, applied through 2026-03-01 (three invoices each), then cancelled on
+  /// 2026-03-11 (`cancelled` true) and the folder returned.
+  static func folder(_ name: String, paid: Bool = false) throws -> String {
+    let base = TemporaryPaths.make(name)
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name\nharbor,Harbor Analytics BV\nquay,Quay Logistics\npier,Pier Foods\n"
+      .write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try contracts(cancelled: false).write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, _, e) = run(base, ["apply", "--as-of", "2026-03-01", "--since", "2025-12-31", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    try contracts(cancelled: true).write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    return base
+  }
+
+  static func contracts(cancelled: Bool) -> String {
+    let d = cancelled ? "2026-03-11" : ""
+    return "id,customer,plan,start_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,10,\(d)\nC-2,quay,lite,2026-01-01,,\(d)\nC-3,pier,basic,2026-01-01,,\(d)\n"
+  }
+
+  static func run(_ base: String, _ args: [String]) -> (Int32, String, String) {
+    CLITests.run(args + ["--rules", base + "/rules.accrue", "--data", base + "/data", "--state", base + "/state"])
+  }
+
+  @Test("immediately with prorated credit: 21 of 31 days of March credited, discount and VAT as billed, recorded once and numbered")
+  func proratedCreditNote() throws {
+    let base = try Self.folder("cancel-prorated")
+    let (s, out, e) = Self.run(base, ["apply", "--as-of", "2026-04-01", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    // 10 seats x 40.00 x 21/31 = 270.97; 10% = 27.10; VAT 21% of 243.87 = 51.21; 295.08 credited.
+    #expect(out.contains("0 invoices; 1 credit note for cancellations, 295.08 EUR"))
+    let ledger = try LedgerStore.read(stateDir: base + "/state")
+    let note = try #require(ledger.creditNotes.first)
+    #expect(ledger.creditNotes.count == 1 && note.number == "HC-2026-0001" && note.invoice == "HA-2026-0007")
+    #expect(note.net == Fixed("243.87")! && note.tax == Fixed("51.21")! && note.total == Fixed("295.08")!)
+    #expect(note.settled == note.total && note.credit == .zero && note.issueDate == CivilDate.parse("2026-03-11")!)
+    #expect(note.rule.hasSuffix("rules.accrue:12"))
+    // The invoices file of the run carries it as a credit_note document, amounts negative.
+    let csv = try String(contentsOfFile: base + "/out/run-0002-2026-04-01/invoices.csv", encoding: .utf8)
+    #expect(csv.contains("credit-note:HA-2026-0007:cancellation,HC-2026-0001,credit_note,harbor,C-1,pro,EUR,2026-03-11,2026-03-11,total,total,,,-295.08"))
+    // Again: nothing new; the statement of account shows the credit note against the invoice.
+    let (s2, again, _) = Self.run(base, ["apply", "--as-of", "2026-04-02", "--out", base + "/out"])
+    #expect(s2 == 0 && again.contains("Nothing new"))
+    let (_, statement, _) = CLITests.run(["ledger", "show", "harbor", "--state", base + "/state", "--as-of", "2026-04-02"])
+    #expect(statement.contains("Credit note HC-2026-0001 on HA-2026-0007") && statement.contains("1,011.72"))
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+  }
+
+  @Test("at end of period bills nothing after the period; without credit stops on the day and credits nothing")
+  func otherPolicies() throws {
+    let base = try Self.folder("cancel-others")
+    let (s, out, e) = Self.run(base, ["plan", "--as-of", "2026-05-01", "--since", "2026-03-01", "--format", "json"])
+    try #require(s == 0, "\(e)")
+    #expect(!out.contains("\"contract\": \"C-2\"") && !out.contains("\"contract\": \"C-3\""))
+    #expect(!out.contains("credit-note:HA-2026-0006") && !out.contains("credit-note:HA-2026-0004"))
+  }
+
+  @Test("a cancellation known before the period's invoice is issued bills the days served, with no credit note")
+  func cancelledBeforeIssue() throws {
+    let base = TemporaryPaths.make("cancel-before")
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try Self.rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name\nharbor,Harbor Analytics BV\nquay,Quay Logistics\npier,Pier Foods\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try Self.contracts(cancelled: true).write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, out, e) = Self.run(base, ["plan", "--as-of", "2026-03-31", "--since", "2026-02-28", "--format", "csv"])
+    try #require(s == 0, "\(e)")
+    // March's invoices bill 10 days for the immediate policies (31.00 x 10/31 = 10.00) and all of March at end of period.
+    #expect(out.contains("C-3,basic,EUR,2026-03-01") && out.contains(",10.00,2026-03-01,2026-03-10,"))
+    #expect(out.contains(",31.00,2026-03-01,2026-03-31,"))
+    #expect(!out.contains("credit_note"))
+  }
+
+  @Test("a cancelled contract whose plan states no policy is a located data error, D0315")
+  func noPolicy() throws {
+    let base = try Self.folder("cancel-nopolicy")
+    try "id,customer,plan,start_date,seats,cancelled_on\nC-9,harbor,bare,2026-01-01,,2026-03-11\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, _, e) = Self.run(base, ["plan", "--as-of", "2026-04-01"])
+    #expect(s != 0)
+    #expect(e.contains("contracts.csv:2:") && e.contains("error[D0315]") && e.contains("'cancellation immediately with prorated credit'"))
+  }
+
+  @Test("the credit note of a paid invoice goes on the customer's account, and account credit pays the oldest open invoice")
+  func paidInvoiceCredit() throws {
+    let base = try Self.folder("cancel-paid")
+    // The March invoice paid in full before the cancellation is known, then a new contract bills in April.
+    try "id,booking_date,amount,currency,remittance,payer_name\nP-1,2026-03-05,435.60,EUR,HA-2026-0007,Harbor\n"
+      .write(toFile: base + "/data/payments.csv", atomically: true, encoding: .utf8)
+    try (Self.contracts(cancelled: true) + "C-4,harbor,pro,2026-04-01,1,\n").write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let rules = Self.rules + """
+      match by_number "Invoice number" {
+        currency EUR
+        reference pattern /HA-[0-9]{4}-[0-9]{4}/ in remittance
+        candidates open invoices of any customer, same currency
+        allocate exact single
+        on overpayment beyond tolerance: credit on account
+        confidence auto
+      }
+
+      """
+    try rules.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    var (s, _, e) = Self.run(base, ["apply", "--as-of", "2026-03-06", "--since", "2026-03-01", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    (s, _, e) = Self.run(base, ["apply", "--as-of", "2026-03-31", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    let note = try #require(try LedgerStore.read(stateDir: base + "/state").creditNotes.first)
+    #expect(note.settled == .zero && note.credit == Fixed("295.08")!)
+    (s, _, e) = Self.run(base, ["apply", "--as-of", "2026-04-01", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    // 'account credit applied oldest first': the 295.08 goes to January's invoice, still open.
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    let uses = journal.postedPayments.filter { $0.key.hasPrefix("payment:credit:harbor/EUR") }
+    #expect(uses.flatMap(\.settlements).map { "\($0.invoice) \($0.settled)" } == ["HA-2026-0001 295.08"])
+  }
+
+  @Test("diff shows a credit note a change of policy removes, against an invoice of the invoices file")
+  func diffShowsCreditNotes() throws {
+    let base = TemporaryPaths.make("cancel-diff")
+    try FileManager.default.createDirectory(atPath: base + "/data", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: base + "/old", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: base + "/new", withIntermediateDirectories: true)
+    try Self.rules.write(toFile: base + "/old/rules.accrue", atomically: true, encoding: .utf8)
+    try Self.rules.replacingOccurrences(of: "cancellation immediately with prorated credit", with: "cancellation immediately without credit")
+      .write(toFile: base + "/new/rules.accrue", atomically: true, encoding: .utf8)
+    try "id,name\nharbor,Harbor Analytics BV\n".write(toFile: base + "/data/customers.csv", atomically: true, encoding: .utf8)
+    try "id,customer,plan,start_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,10,2026-03-11\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    try "id,customer,contract,issue_date,due_date,currency,amount\nC-1/2026-03-01,harbor,C-1,2026-03-01,2026-03-31,EUR,435.60\n"
+      .write(toFile: base + "/data/invoices.csv", atomically: true, encoding: .utf8)
+    let (s, out, e) = CLITests.run(["diff", "--base", base + "/old", "--rules", base + "/new", "--data", base + "/data", "--as-of", "2026-03-31"])
+    #expect(s == 2, "\(e)")
+    #expect(out.contains("- credit note credit-note:C-1/2026-03-01:cancellation  harbor  credited 295.08 EUR"))
+    #expect(out.contains("Diff: credit notes: 0 added, 1 removed, 0 changed"))
+  }
+}
