@@ -224,3 +224,26 @@ struct RecognitionTests {
     #expect(PostingSupport.run(["ledger", "verify", "--state", base + "/state"]).status == 0)
   }
 }
+
+/// Reversals and netting keep every entry balanced (issue 22: every entry balances).
+@Suite("Entries reversed and netted stay balanced")
+struct ReversalBalanceTests {
+  @Test("an entry reversing another, then posting and netting random amounts, always balances, never a negative line", arguments: [21, 22, 23] as [UInt64])
+  func reverseAndNet(_ seed: UInt64) {
+    var rng = SplitMix(seed)
+    let accounts = ["1010", "1200", "2150", "2400", "4000"]
+    let ref = RuleRef(file: "t.accrue", line: 1)
+    for _ in 0..<100 {
+      var old = JournalEntry(event: "a", document: nil, date: CivilDate.parse("2026-11-01")!, entity: "", currency: .USD, customer: nil)
+      var new = JournalEntry(event: "b", document: nil, date: CivilDate.parse("2026-11-02")!, entity: "", currency: .USD, customer: nil)
+      func line() -> GLLine { GLLine(account: accounts[Int(rng.next() % 5)], dimensions: [], memo: "", rule: ref, obligation: rng.next() % 2 == 0 ? "d#1" : nil) }
+      for _ in 0..<6 { old.post(Fixed(Int(rng.next() % 100_000)).divided(by: Fixed(100)) ?? .zero, debit: line(), credit: line()) }
+      new.reverse(old)
+      for _ in 0..<6 { new.post(Fixed(Int(rng.next() % 100_000) - 50_000).divided(by: Fixed(100)) ?? .zero, debit: line(), credit: line()) }
+      new.net()
+      let t = new.totals
+      #expect(t.debit == t.credit)
+      #expect(new.lines.allSatisfy { !$0.amount.isNegative && !$0.amount.isZero })
+    }
+  }
+}
