@@ -16,7 +16,7 @@ enum RecognizeCommand {
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: [
       OptionSpec(long: "rules", short: nil, value: "dir", help: "The rule set folder (its posting blocks say how each charge is recognized)."),
-      OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder: its chart of accounts, contracts (their end dates) and milestones.csv."),
+      OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder: its chart of accounts, contracts (their end dates) and revenue_milestones.csv."),
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger holds the deferred revenue; the entries are recorded there (required)."),
       OptionSpec(long: "through", short: nil, value: "date", help: "Recognize every period that ended by this date, YYYY-MM-DD (required)."),
     ],

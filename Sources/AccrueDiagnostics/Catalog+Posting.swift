@@ -211,9 +211,9 @@ extension DiagnosticCode {
     """)
 
   public static let badMilestone = DiagnosticCode(
-    "D0903", "bad-milestone", .error, "a row of milestones.csv cannot be used",
+    "D0903", "bad-milestone", .error, "a row of revenue_milestones.csv cannot be used",
     """
-    milestones.csv lists the milestones revenue recognized 'on milestone' waits for (grammar.md
+    revenue_milestones.csv lists the milestones revenue recognized 'on milestone' waits for (grammar.md
     §13): contract, charge, milestone, date (YYYY-MM-DD) and percent (0 to 100), each milestone
     once per contract and charge. With a bad row nothing is recognized.
 
@@ -222,7 +222,7 @@ extension DiagnosticCode {
         ctr-004,onboarding,kickoff,26/10/2026,40
 
     gets:
-        milestones.csv:2:4: error[D0903]: '26/10/2026' is not a date: write it YYYY-MM-DD (2026-11-30)
+        revenue_milestones.csv:2:4: error[D0903]: '26/10/2026' is not a date: write it YYYY-MM-DD (2026-11-30)
 
     Right:
         ctr-004,onboarding,kickoff,2026-10-26,40

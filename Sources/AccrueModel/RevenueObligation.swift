@@ -44,7 +44,7 @@ public struct RevenueObligation: Sendable, Hashable {
   }
 }
 
-/// A milestone of a contract's charge (the data folder's `milestones.csv`, docs/data.md): reached on `date`, it
+/// A milestone of a contract's charge (the data folder's `revenue_milestones.csv`, docs/data.md): reached on `date`, it
 /// recognizes `percent` of the charge's deferred revenue.
 public struct RevenueMilestone: Sendable, Hashable {
   public var contract: String

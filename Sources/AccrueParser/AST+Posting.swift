@@ -74,7 +74,7 @@ public enum RecognitionMethod: Sendable, Hashable {
   case pointInTime
   /// `ratably daily` / `ratably monthly`: over the invoice line's service period, per day or in equal months.
   case ratably(monthly: Bool)
-  /// `on milestone`: as the data's milestones (milestones.csv) are reached.
+  /// `on milestone`: as the data's milestones (revenue_milestones.csv) are reached.
   case milestone
 
   /// As written after `recognize`.

@@ -2,10 +2,10 @@ import AccrueCore
 import AccrueModel
 import Foundation
 
-/// The milestones revenue recognized `on milestone` waits for (grammar.md §13): the data folder's `milestones.csv`
+/// The milestones revenue recognized `on milestone` waits for (grammar.md §13): the data folder's `revenue_milestones.csv`
 /// (docs/data.md), `contract,charge,milestone,date,percent`.
 public enum Milestones {
-  public static let fileName = "milestones.csv"
+  public static let fileName = "revenue_milestones.csv"
 
   /// The folder's milestones (none without the file) and the issues of its rows (D0903): a located error each.
   public static func load(folder: String) -> ([RevenueMilestone], [DataIssue]) {

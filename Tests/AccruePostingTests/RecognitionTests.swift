@@ -35,7 +35,7 @@ struct RecognitionTests {
 
   @Test("milestones recognize their per cent, the one reaching 100 the remainder; what none covers yet stays deferred")
   func milestones() {
-    let ref = SourceRef(file: "milestones.csv", line: 2)
+    let ref = SourceRef(file: "revenue_milestones.csv", line: 2)
     let m = [
       RevenueMilestone(contract: "c", charge: "x", id: "a", date: Self.day("2026-02-01"), percent: Fixed(1) .divided(by: Fixed(3))!.multiplied(by: Fixed(100))!, source: ref),
       RevenueMilestone(contract: "c", charge: "x", id: "b", date: Self.day("2026-03-01"), percent: Fixed(40), source: ref),
