@@ -79,6 +79,10 @@ let package = Package(
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueCompiler", "AccrueParser", "AccrueImport", "AccrueParallel",
       ]),
+    // The language server (`accrue lsp`, docs/lsp.md): the protocol over the lexer, parser, checker and formatter.
+    .target(
+      name: "AccrueLSP",
+      dependencies: ["AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueFormat", "AccrueRender"]),
     // Synthetic, seeded rule files and datasets for benchmarks and tests.
     .target(name: "AccrueGen", dependencies: ["AccrueCore"]),
     // The command line: argument parsing, commands, exit codes. Never prints directly.
@@ -87,6 +91,7 @@ let package = Package(
       dependencies: [
         "AccrueCore", "AccrueDiagnostics", "AccrueModel", "AccrueLexer", "AccrueParser", "AccrueChecker", "AccrueRender",
         "AccrueGen", "AccrueCompiler", "AccrueImport", "AccrueFormat", "AccrueData", "AccrueLedger", "AccrueRun", "AccrueApprovals", "AccruePosting",
+        "AccrueLSP",
       ]),
     .executableTarget(name: "accrue", dependencies: ["AccrueCLI"]),
     // For the tests only: temporary folders removed when the test process exits.
@@ -109,6 +114,9 @@ let package = Package(
         "AccrueCompiler", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport",
       ],
       exclude: ["Golden"]),
+    .testTarget(
+      name: "AccrueLSPTests",
+      dependencies: ["AccrueLSP", "AccrueRender", "AccrueDiagnostics", "AccrueCLI", "AccrueTestSupport", "AccrueGen", "AccrueParser", "AccrueChecker"]),
     .testTarget(
       name: "AccrueCLITests",
       dependencies: ["AccrueCLI", "AccrueCore", "AccrueModel", "AccrueData", "AccrueRun", "AccrueLedger", "accrue", "AccrueTestSupport"]),

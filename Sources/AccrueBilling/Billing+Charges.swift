@@ -76,7 +76,7 @@ extension Billing {
     _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
   ) -> [InvoiceLine] {
     var out: [InvoiceLine] = []
-    for ch in spec.charges {
+    for ch in spec.charges where ch.milestone == nil {  // a milestone's charge is billed on its own (Billing+Milestones)
       if case .usage = ch.quantity { continue }
       let isOnce = ch.isOnce
       if isOnce {
@@ -92,6 +92,7 @@ extension Billing {
       else { continue }
       var explain = BillingSteps(explaining: env.explaining)
       explain.add(.charge(rule: ch.source, name: ch.name))
+      if !spec.priceBook.isEmpty { explain.add(.priceBook(currency: spec.currency, offered: spec.priceBook)) }
       explain.add(contentsOf: steps)
       let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)
       var value = amt

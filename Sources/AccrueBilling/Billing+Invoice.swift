@@ -42,6 +42,7 @@ extension Billing {
     lines += discountLines(spec, c, t, lines, env)
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
     if let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, lines, env) { lines.append(trueUp) }
+    lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env)
 
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)

@@ -37,6 +37,7 @@ extension Billing {
   ) -> InvoiceLine? {
     var explain = BillingSteps(explaining: env.explaining)
     explain.add(.usageCharge(rule: ch.source, name: ch.name, metric: metric.name, metricRule: metric.source))
+    if !uspec.priceBook.isEmpty { explain.add(.priceBook(currency: uspec.currency, offered: uspec.priceBook)) }
     explain.add(.usageEvents(events: a.events, first: arr.start, last: CivilDate(dayNumber: arr.end.dayNumber - 1), firstRows: a.firstRows))
     let q = usageQuantity(a, metric)
     var amount: Fixed

@@ -54,7 +54,10 @@ public enum Billing {
     let parts = invoiceParts(plan, data, tasks, accs, explain, env)
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
-    let already = parts.reduce(0) { $0 + $1.already }
+    let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
+    invoices += milestones.invoices
+    failures += milestones.failures
+    let already = parts.reduce(0) { $0 + $1.already } + milestones.already
     let zero = parts.reduce(0) { $0 + $1.zero }
     invoices.sort { ($0.issueDate, $0.customerID, $0.contractID) < ($1.issueDate, $1.customerID, $1.contractID) }
     var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)

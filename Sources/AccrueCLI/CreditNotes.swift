@@ -13,6 +13,9 @@ enum CreditCommands {
     options: HoldCommands.common + [
       OptionSpec(long: "amount", short: nil, value: "amount", help: "The amount credited, tax included (default: all the invoice has not been credited yet)."),
       OptionSpec(long: "reason", short: nil, value: "text", help: "Why the invoice is credited (required): printed on the credit note."),
+      OptionSpec(
+        long: "line", short: nil, value: "n",
+        help: "Credit one line of an invoice the ledger issued (1 for its first line): all it has not been credited yet, or --amount of it (tax included)."),
     ],
     discussion: "It settles what the invoice has open; what exceeds that (the invoice was paid) goes on the customer's account. "
       + "Numbered at issue by the rules' 'number credit notes' (else its key). " + HoldCommands.exits)
@@ -35,6 +38,11 @@ enum CreditCommands {
     case .success(let a): amount = a
     }
     let subject = args.positionals.first ?? ""
+    var line: Int?
+    if let text = args.value("line") {
+      guard let n = Int(text), n >= 1 else { return HoldCommands.usage("--line takes a line's number, 1 for the first: '\(text)' is none", spec, io) }
+      line = n
+    }
     if spec.name == creditNote.name, args.value("reason") == nil {
       return HoldCommands.usage("Missing value for '--reason <text>': say why the invoice is credited", spec, io)
     }
@@ -51,7 +59,7 @@ enum CreditCommands {
     do throws(JournalError) {
       if spec.name == creditNote.name {
         let r = try Decide.creditNote(
-          CreditNoteIssue(invoice: subject, amount: amount, reason: args.value("reason") ?? ""), plan: inputs.plan, data: inputs.data,
+          CreditNoteIssue(invoice: subject, amount: amount, reason: args.value("reason") ?? "", line: line), plan: inputs.plan, data: inputs.data,
           stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, post: poster, fault: FaultInjection.hook())
         io.out(
           r.unchanged

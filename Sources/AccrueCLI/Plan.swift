@@ -362,6 +362,12 @@ enum ApplyCommand {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
     io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued))
+    if folder != nil, !output.approvalNotices.isEmpty {
+      let lines = output.approvalNotices.map { n in
+        "  \(n.kind == .nextStep ? "asked" : "escalated"): \(n.request.document) step \(n.step) to \(n.role) (\(n.route.rule)), in the outbox\n"
+      }
+      io.out("Approvals due since the last apply:\n" + lines.joined())
+    }
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
     }

@@ -51,6 +51,10 @@ extension CheckerState {
   }
 
   func expectMoney(_ e: Expr, _ ctx: Context, _ what: String, total: Bool) {
+    if !ctx.priceBook.isEmpty {
+      checkPriceBookAmount(e, typeOf(e, ctx), ctx, what)
+      return
+    }
     let want: ValueType = .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)
     let got = typeOf(e, ctx)
     expectType(e, got, want, what)
@@ -173,13 +177,8 @@ extension CheckerState {
     let block = "plan '\(name(p.name.symbol))'"
     var once = Once()
     let own = blockSettings(p.items.compactMap { if case .setting(let s) = $0 { return s } else { return nil } }, block: block, once: &once)
-    let eff = topSettings.overridden(by: own)
+    let (eff, ctx) = planContext(p, topSettings.overridden(by: own), block)
     lp.settings = eff
-    var ctx = Context()
-    ctx.records = [.contract, .customer]
-    ctx.settings = eff
-    ctx.blockCurrency = eff.currency
-    ctx.what = block
     if eff.currency == nil {
       reportMissing(
         in: p.span, "\(block) has no currency", at: p.name.span,
@@ -204,7 +203,7 @@ extension CheckerState {
     var phaseNames: [Symbol: Span] = [:]
     for item in p.items {
       switch item {
-      case .setting: break
+      case .setting, .currencies: break
       case .period(let ps, let s):
         if once.check("period", s, self, in: block) { period = (ps, s) }
       case .billTiming(_, let s): _ = once.check("bill", s, self, in: block)
@@ -238,6 +237,7 @@ extension CheckerState {
       case .free(let s):
         report(.unknownStatement, "'free' belongs in a phase", at: s)
       case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
+      case .serviceCredit(let sc): checkServiceCredit(sc, ctx, charges: charges)
       }
     }
     if charges.isEmpty {
@@ -323,6 +323,7 @@ extension CheckerState {
       case .discount(let d): checkDiscount(d, ctx, charges: [:])
       case .minimum(let e, let s):
         if once.check("minimum", s, self, in: what) { expectMoney(e, ctx, "the charge's minimum", total: true) }
+      case .milestone(_, let s): if once.check("milestone", s, self, in: what) { checkMilestone(c, what) }
       }
     }
     checkFree(frees, percentage: pricing.map { if case .percentage = $0.0 { return true } else { return false } } ?? override, ctx, what)
@@ -479,6 +480,7 @@ extension CheckerState {
     let t = typeOf(d.amount, ctx)
     let want: [ValueType] = [.percent, .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)]
     expectOneOf(d.amount, t, want, "a discount")
+    if !ctx.priceBook.isEmpty, t.isMoney { checkPriceBookAmount(d.amount, t, ctx, "a discount") }
     if t == .percent { expectPercent(d.amount, ctx, "a discount") } else if t.isMoney { checkMinorUnits(d.amount, "a discount") }
     if let c = d.charge, charges[c.symbol] == nil {
       let s = suggestion(for: name(c.symbol), in: charges.keys.map(name))

@@ -36,6 +36,8 @@ struct Context {
   var what: String = "here"
   /// Whether the block restricted itself to one currency (narrows record money fields).
   var blockCurrency: Currency?
+  /// A plan's currencies when it is priced in several (`currency USD, EUR`): its amounts are given per currency.
+  var priceBook: [Currency] = []
   /// Currencies that conditions already tested (`invoice.currency = USD and ...`): the money fields of these
   /// records are in that currency where the test holds.
   var narrowed: [(record: RecordKind, currency: Currency)] = []

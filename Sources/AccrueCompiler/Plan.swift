@@ -73,6 +73,8 @@ public struct CompiledCharge: Sendable {
   public var discounts: [CompiledDiscount]
   public var minimum: CExpr?
   public var source: RuleRef
+  /// `milestone "NAME"`: billed once, on the day the data's milestones say NAME was reached; never per period.
+  public var milestone: String? = nil
 }
 
 /// A compiled tax.
@@ -143,6 +145,13 @@ public struct CompiledPlanSpec: Sendable {
   public var firstTierFeeAlways = true
   /// `zero invoices issued` (the default) or `skipped`: whether an invoice whose total is zero is issued.
   public var zeroInvoicesIssued = true
+  /// `currency USD, EUR, ...`: every currency the plan is priced in (empty for a plan of one currency); each has
+  /// a copy of the plan billing in it (`ExecutablePlan.priceBookCopies`).
+  public var priceBook: [Currency] = []
+  /// For a price book's copy in its second or later currency: the index of the plan as declared.
+  public var copyOf: Int? = nil
+  /// `service credit ... on charge NAME { ... }`: credits for periods whose service level fell short (§6.7).
+  public var serviceCredits: [CompiledServiceCredit] = []
 }
 
 /// A compiled metric.
@@ -166,6 +175,8 @@ public struct ExecutablePlan: Sendable {
   public var plans: [CompiledPlanSpec]
   /// Plans by name.
   public var planIndex: [String: Int]
+  /// For each plan priced in several currencies, its copy per currency (the first currency's is the plan itself).
+  public var priceBookCopies: [String: [Currency: Int]] = [:]
   /// Holiday calendars, in declaration order.
   public var calendars: [CompiledCalendar] = []
   /// Dunning cadences, in rule order (the first that applies wins).
@@ -279,6 +290,7 @@ public enum PlanCompiler {
           }
         case .billTiming(let t, _): out.timing = t
         case .prorate(let p, _): out.prorate = p
+        case .milestone(let name, _): out.milestone = name.value
         case .discount(let d): out.discounts.append(discount(d))
         case .minimum(let e, _): out.minimum = ec.compile(e)
         }
@@ -287,6 +299,7 @@ public enum PlanCompiler {
     }
     var plans: [CompiledPlanSpec] = []
     var planIndex: [String: Int] = [:]
+    var books: [(index: Int, spec: CompiledPlanSpec)] = []
     for lp in program.plans {
       let p = lp.decl
       ec.settings = lp.settings
@@ -309,7 +322,14 @@ public enum PlanCompiler {
       for item in p.items {
         switch item {
         case .setting, .period, .billTiming, .align, .free: break
+        case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
+        case .serviceCredit(let sc):
+          spec.serviceCredits.append(
+            CompiledServiceCredit(
+              label: sc.label?.value ?? "Service credit", charge: program.name(sc.charge.symbol),
+              levels: sc.levels.map { (ec.compile($0.below), ec.compile($0.credit)) }, maximum: sc.maximum.map { ec.compile($0) },
+              source: ref(sc.span)))
         case .trial(let e, let newCycle, _):
           spec.trial = ec.compile(e)
           spec.trialStartsCycle = newCycle
@@ -354,11 +374,17 @@ public enum PlanCompiler {
           spec.phases.append(phase)
         }
       }
+      if let first = spec.priceBook.first {
+        books.append((plans.count, spec))
+        spec = spec.pricedIn(first)
+      }
       planIndex[spec.name] = plans.count
       plans.append(spec)
     }
+    let copies = CompiledPlanSpec.priceBookCopies(books, appendingTo: &plans)
     let (calendars, cadences) = compileCadences(program, &ec, ref, sources)
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
+    out.priceBookCopies = copies
     out.sources = sources
     out.calendars = calendars
     out.cadences = cadences

@@ -68,10 +68,15 @@ package struct ContractRows {
       }
       ci = k
     }
-    guard let pi = plan.planIndex[planName] else {
-      let names = plan.plans.map(\.name).sorted()
+    guard let declared = plan.planIndex[planName] else {
+      let names = plan.plans.filter { $0.copyOf == nil }.map(\.name).sorted()
       let hint = Suggest.closest(to: planName, in: names).map { "did you mean '\($0)'? " } ?? ""
       return ("D0303", cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
+    }
+    var contractCurrency: Currency?
+    if cCur >= 0, case .currency(let c) = values[cCur] { contractCurrency = c }
+    guard let pi = plan.plan(declared, in: contractCurrency) else {
+      return Self.priceBookIssue(plan.plans[declared], contractCurrency, cCur >= 0 ? cCur : cPlan)
     }
     let planCurrency = planCurrencies[pi]
     var end: CivilDate?
@@ -194,5 +199,20 @@ extension ContractData {
   package func setRecords(_ env: Env, _ data: Dataset) {
     env.records[RecordKind.contract.index] = record
     env.records[RecordKind.customer.index] = data.customers[customer].record
+  }
+}
+
+extension ContractRows {
+  /// D0306 for a contract of a plan priced in several currencies whose currency column is empty or names a
+  /// currency the plan has no price in: Accrue never guesses a currency nor converts one.
+  package static func priceBookIssue(_ spec: CompiledPlanSpec, _ c: Currency?, _ column: Int) -> (String, Int, String) {
+    let offered = spec.priceBook.map(\.code).joined(separator: ", ")
+    guard let c else {
+      return ("D0306", column, "plan '\(spec.name)' is priced in \(offered): write the contract's currency (one of \(offered)) in its currency column")
+    }
+    return (
+      "D0306", column,
+      "plan '\(spec.name)' has no price in \(c.code): it is priced in \(offered) (Accrue never converts); bill the contract in one of them, or add \(c.code) prices to the plan"
+    )
   }
 }

@@ -34,6 +34,8 @@ extension Dataset {
     var (contracts, contractIndex) = load.contracts(contractsFound, ahead: contractsAhead, customerIndex: customerIndex)
     PhaseLog.mark("contracts")
     load.contractChanges(&contracts, contractIndex: contractIndex)
+    load.serviceLevels(&contracts, contractIndex: contractIndex)
+    load.milestones(&contracts, contractIndex: contractIndex)
 
     // Earlier invoices: the open ones for collections, and the keys billing must not issue again.
     var ids = InvoiceIDIndex()
@@ -206,8 +208,14 @@ struct FolderLoad {
       }
       var change = ContractChange(date: date, plan: nil, quantity: nil, seats: nil, source: RowRef(file: f.path, line: row.line))
       if case .text(let pn) = row.values[2] {
-        guard let pi = plan.planIndex[pn] else {
+        guard let declared = plan.planIndex[pn] else {
           issue("D0303", f, row, 2, "unknown plan '\(pn)'")
+          continue
+        }
+        // A plan priced in several currencies: its copy in the contract's currency.
+        let contractCurrency = plan.plans[contracts[ci].plan].currency
+        guard let pi = plan.plan(declared, in: contractCurrency) else {
+          issue("D0306", f, row, 2, ContractRows.priceBookIssue(plan.plans[declared], contractCurrency, 2).2)
           continue
         }
         if plan.plans[pi].currency != plan.plans[contracts[ci].plan].currency {

@@ -41,6 +41,10 @@ public struct ContractData: Sendable {
   /// The day the customer cancelled (contracts' `cancelled_on`): service ends as the plan's cancellation policy
   /// says (grammar.md §6.6); nil when not cancelled.
   public var cancelledOn: CivilDate? = nil
+  /// Measured service levels (service_levels), by date: what a plan's `service credit` credits (grammar.md §6.7).
+  public var serviceLevels: [ServiceLevelRow] = []
+  /// Milestones reached (milestones), by date: what the plan's `milestone` charges bill (grammar.md §6.3).
+  public var milestones: [MilestoneRow] = []
 }
 
 /// Makes a record's slots from a row: the column kinds, slots and declared defaults looked up once, and a

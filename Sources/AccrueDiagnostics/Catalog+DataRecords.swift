@@ -103,7 +103,9 @@ extension DiagnosticCode {
     A plan bills in one currency (its own `currency` or the rule set's). A contract that states
     another currency, or a change to a plan billing in another currency than the contract's, would
     be billed in a currency nobody agreed to. Use a plan of the contract's currency, or correct the
-    contract's currency column (it may be left empty: the plan's is taken).
+    contract's currency column (it may be left empty: the plan's is taken). A plan priced in several
+    currencies (`currency USD, GBP`, a price book) bills each contract in the contract's currency: the
+    column is then required and must name one of the plan's currencies.
 
     Wrong (contracts.csv; plan team bills in USD):
         id,customer,plan,start_date,currency
@@ -283,5 +285,23 @@ extension DiagnosticCode {
           ...
           cancellation immediately with prorated credit
         }
+    """)
+
+  public static let unknownMilestone = DiagnosticCode(
+    "D0316", "unknown-milestone", .error, "a milestone that no charge of the contract's plan bills",
+    """
+    A row of milestones says a contract reached a milestone; a charge of the plan in effect on that
+    day with 'milestone "NAME"' bills it (grammar.md §6.3). A name no such charge has would bill
+    nothing: the name is mistyped, or the plan lacks the charge.
+
+    Wrong (milestones.csv, plan 'project' billing "go-live"):
+        id,contract,milestone,date
+        M-1,C-1,golive,2026-05-04
+
+    gets:
+        milestones.csv:2:10: error[D0316]: no charge of plan 'project' bills milestone 'golive' ...
+
+    Right:
+        M-1,C-1,go-live,2026-05-04
     """)
 }

@@ -9,15 +9,22 @@ import AccrueSQLite
 /// credited yet or a part (tax included), with a reason (docs/decisions.md).
 public struct CreditNoteIssue: Sendable {
   public var invoice: String
-  /// Nil: all the invoice has not been credited yet.
+  /// Nil: all the invoice (or its line) has not been credited yet.
   public var amount: Fixed?
   public var reason: String
+  /// The invoice's line credited (1 for the first); nil: the invoice as a whole.
+  public var line: Int?
 
-  public init(invoice: String, amount: Fixed?, reason: String) {
+  public init(invoice: String, amount: Fixed?, reason: String, line: Int? = nil) {
     self.invoice = invoice
     self.amount = amount
     self.reason = reason
+    self.line = line
   }
+
+  /// A line of an invoice the ledger issued: its number, description and amount (net of tax), with the invoice's
+  /// subtotal (`LedgerStore.lines(of:)`).
+  public typealias Lines = (lines: [(line: Int, description: String, amount: Fixed)], subtotal: Fixed)
 
   /// What the invoice's total holds in tax, when the ledger issued it (every tax of `document_taxes`, inclusive
   /// or not: both are in its total); nil for an invoice of the invoices file, whose taxes Accrue does not know.
@@ -26,7 +33,7 @@ public struct CreditNoteIssue: Sendable {
   /// The credit note, its posting and the decision that records them, checked against the books as they stand
   /// (`data`: the data with the ledger replayed to the end of `asOf`). `run`: the decision's number.
   public func decide(
-    plan: ExecutablePlan, journal: Journal, data: Dataset, taxes: Taxes?, run: Int, asOf: CivilDate, by: String, note: String
+    plan: ExecutablePlan, journal: Journal, data: Dataset, taxes: Taxes?, lines: Lines? = nil, run: Int, asOf: CivilDate, by: String, note: String
   ) -> Result<(CreditNote, PostedPayment, Decision), ResolutionError> {
     guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
       return .failure(ResolutionError("say why the invoice is credited with --reason TEXT (a returned item, a price error, an upheld dispute): it is printed on the credit note"))
@@ -52,9 +59,21 @@ public struct CreditNoteIssue: Sendable {
     guard creditable > .zero else {
       return .failure(ResolutionError("\(inv.id) is credited in full already (\(earlier.map(\.number).joined(separator: ", "))): nothing is left to credit"))
     }
-    let total = amount ?? creditable
+    var credited_line: (line: Int, description: String, left: Fixed)?
+    if let n = line {
+      switch Self.lineLeft(n, of: inv, lines: lines, earlier: earlier) {
+      case .failure(let e): return .failure(e)
+      case .success(let l): credited_line = l
+      }
+    }
+    let limit = credited_line.map { min($0.left, creditable) } ?? creditable
+    let total = amount ?? limit
     guard total > .zero, Fixed(minorUnits: total.toMinorUnits(exponent: c.minorUnits, .down) ?? 0, exponent: c.minorUnits) == total else {
       return .failure(ResolutionError("\(total) is not an amount of \(c.code): give an amount above zero with at most \(c.minorUnits) decimals"))
+    }
+    if let l = credited_line, total > limit {
+      return .failure(
+        ResolutionError("line \(l.line) of \(inv.id) (\(l.description)) has \(Self.money(limit, c)) left to credit, tax included: credit at most that, or leave --amount out to credit all of it"))
     }
     guard total <= creditable else {
       return .failure(
@@ -72,15 +91,16 @@ public struct CreditNoteIssue: Sendable {
     let open = OpenInvoice.open(inv.amount, paid: inv.paid)
     let settled = min(open, total)
     let onAccount = total.subtracting(settled) ?? .zero
-    let document = CreditNote(
+    var document = CreditNote(
       key: key, number: number, invoice: inv.id, customer: customer.id, issueDate: asOf, currency: c, net: net, tax: tax, total: total,
       settled: settled, credit: onAccount, reason: reason, scope: scope, sequence: sequence)
+    document.line = credited_line?.line
     var posting = PostedPayment(
       key: document.postingKey, date: asOf, customer: customer.id, rule: "credit note", status: .applied,
       settlements: settled > .zero ? [PostedPayment.Settlement(invoice: inv.id, settled: settled, paidBefore: inv.paid, places: c.minorUnits)] : [])
     posting.amount = Money(amount: total, currency: c)
     posting.credit = onAccount
-    var words = "credit note \(number) for \(Self.money(total, c)) on \(inv.id)"
+    var words = "credit note \(number) for \(Self.money(total, c)) on \(inv.id)" + (credited_line.map { " line \($0.line) (\($0.description))" } ?? "")
     if tax > .zero { words += " (net \(Self.money(net, c)), tax \(Self.money(tax, c)))" }
     words += settled > .zero ? ": \(Self.money(settled, c)) off what it had open" : ": it had nothing open"
     if onAccount > .zero { words += "; \(Self.money(onAccount, c)) on the customer's account (the invoice was paid)" }
@@ -88,6 +108,34 @@ public struct CreditNoteIssue: Sendable {
       kind: .creditNote, subject: inv.id, by: by, note: reason + (note.isEmpty ? "" : "; " + note), summary: words,
       customer: customer.id, askedBy: "")
     return .success((document, posting, decision))
+  }
+
+  /// What a line of an invoice has left to credit, tax included: its amount times the invoice's total over the sum
+  /// of the lines that charge (its share of the discounts and the taxes), rounded half up, less the credit notes already on that line. Refused for an
+  /// invoice whose lines Accrue does not know (one of the invoices file), a line it does not have, and a line that
+  /// takes something off (a discount, a credit).
+  static func lineLeft(_ n: Int, of inv: OpenInvoice, lines: Lines?, earlier: [CreditNote]) -> Result<(line: Int, description: String, left: Fixed), ResolutionError> {
+    guard let lines else {
+      return .failure(ResolutionError("\(inv.id) comes from the invoices file, whose lines Accrue does not know: credit an amount of the invoice (leave --line out)"))
+    }
+    guard let l = lines.lines.first(where: { $0.line == n }) else {
+      let list = lines.lines.map { "\($0.line) \($0.description)" }.joined(separator: "; ")
+      return .failure(ResolutionError("\(inv.id) has no line \(n); its lines: \(list)"))
+    }
+    guard l.amount > .zero else {
+      return .failure(ResolutionError("line \(n) of \(inv.id) (\(l.description)) takes \(money(l.amount.negated ?? l.amount, inv.currency)) off the invoice: credit a line that charges something"))
+    }
+    let places = inv.currency.minorUnits
+    // Its share of the invoice's total: discounts and taxes spread over the lines that charge, in proportion.
+    let charged = lines.lines.filter { $0.amount > .zero }.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
+    var gross = l.amount
+    if charged > .zero, let share = l.amount.multiplied(by: inv.amount, dividedBy: charged, rounding: .halfUp) {
+      gross = share.rounded(places: places, .halfUp) ?? share
+    }
+    let before = earlier.filter { $0.line == n }.reduce(Fixed.zero) { $0.adding($1.total) ?? $0 }
+    let left = gross.subtracting(before) ?? .zero
+    guard left > .zero else { return .failure(ResolutionError("line \(n) of \(inv.id) (\(l.description)) is credited in full already")) }
+    return .success((n, l.description, left))
   }
 
   /// Net and tax of a credit note for `total`: the invoice's tax pro rata (rounded half up to the currency's
@@ -139,6 +187,20 @@ public struct CreditNoteIssue: Sendable {
 }
 
 extension LedgerStore {
+  /// The lines of an invoice of the ledger and its subtotal, by its number or key; nil when the ledger did not issue it.
+  public func lines(of invoice: String) throws(JournalError) -> CreditNoteIssue.Lines? {
+    do {
+      guard let d = try db.query("SELECT key, currency, subtotal FROM documents WHERE coalesce(number, key) = ?1", [.text(invoice)]).first,
+        let key = d[0].text, let c = Currency.lookup(d[1].text ?? "")
+      else { return nil }
+      let rows = try db.query("SELECT line, description, amount FROM document_lines WHERE document = ?1 ORDER BY line", [.text(key)])
+      return (
+        rows.map { (Int($0[0].integer ?? 0), $0[1].text ?? "", Fixed(minorUnits: $0[2].integer ?? 0, exponent: c.minorUnits)) },
+        Fixed(minorUnits: d[2].integer ?? 0, exponent: c.minorUnits)
+      )
+    } catch { throw JournalError(message: "cannot read the ledger \(path): \(error)") }
+  }
+
   /// The tax an invoice of the ledger holds in its total (`CreditNoteIssue.Taxes`), by its number or key; nil
   /// when the ledger did not issue it.
   public func taxes(of invoice: String) throws(JournalError) -> CreditNoteIssue.Taxes? {

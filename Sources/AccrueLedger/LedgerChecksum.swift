@@ -29,6 +29,7 @@ enum LedgerChecksum {
       for f in [n.net, n.tax, n.total, n.settled, n.credit] { c.add(f) }
       c.add(n.sequence ?? 0)
       if !n.rule.isEmpty { c.add(n.rule) }
+      if let l = n.line { c.add("line \(l)") }
     }
     // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
     if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }

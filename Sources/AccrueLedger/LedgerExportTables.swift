@@ -19,7 +19,7 @@ enum LedgerExportTables {
 
   /// The tables added after the first export, by the ledger schema version that holds them (older: empty).
   static let since: [String: Int] = [
-    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8, "journal_lines": 10,
+    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8, "journal_lines": 11,
   ]
 
   /// A payment's id from its item key (`payment:ID`).
@@ -106,8 +106,9 @@ enum LedgerExportTables {
 
   static let creditNotes = Spec(
     table: LedgerExportTable(
-      name: "credit_notes", description: "A credit note a person issued against an invoice ('accrue credit-note'), recorded with its decision.",
-      order: "by the decision's run",
+      name: "credit_notes",
+      description: "A credit note a person issued against an invoice ('accrue credit-note'), recorded with its decision, or one a run of 'accrue apply' issued for a cancellation (grammar.md 6.6).",
+      order: "by the run that issued it, then its key",
       columns: [
         C("number", .text, "Its number from the rules' 'number credit notes' (unique, gapless per sequence), else its key. Unique."),
         C("key", .text, "Its key: credit-note:INVOICE:N, N its place among the invoice's credit notes. Unique."),
@@ -122,12 +123,12 @@ enum LedgerExportTables {
         C("credit", .amount, "What it left on the customer's account (the invoice was paid): total less settled."),
         C("reason", .text, "Why the invoice was credited."),
         C("payment", .text, "The row of payments (kind credit_note) that carries its effect on the books."),
-        C("run", .integer, "The decision's run (runs.run)."),
+        C("run", .integer, "The run that issued it (runs.run): a decision's, or an apply's for a cancellation."),
       ]),
     sql: """
       SELECT c.number, c.key, c.invoice, c.customer, c.currency, c.issue_date, c.net, c.tax, c.total, c.settled, c.credit, c.reason,
         \(payment("c.posting")), c.run, c.currency
-      FROM credit_notes c ORDER BY c.run
+      FROM credit_notes c ORDER BY c.run, c.posting
       """)
 
   static let payments = Spec(

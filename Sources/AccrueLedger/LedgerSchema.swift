@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 10
+  static let version = 11
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -337,13 +337,19 @@ enum LedgerSchema {
     CREATE INDEX credit_notes_run ON credit_notes(run);
     """
 
-  /// Version 10: the journal entries posted to the general ledger (grammar.md §12, §13), recorded with the run or
+  /// Version 10: a credit note may credit one line of an invoice the ledger issued (`accrue credit-note INV --line
+  /// N`): `credit_notes.line`, the line's number in `document_lines` (NULL: the invoice as a whole).
+  static let v10 = """
+    ALTER TABLE credit_notes ADD COLUMN line INTEGER CHECK (line IS NULL OR line >= 1);
+    """
+
+  /// Version 11: the journal entries posted to the general ledger (grammar.md §12, §13), recorded with the run or
   /// decision that posted them, exactly once per event (`event` unique; the id is `JE-` and the event): the entry
   /// (`journal_entries`: date, entity, currency, customer, document) and its lines (`journal_lines`: account, a
   /// debit or a credit in minor units, the dimensions as a JSON object in the rules' order, memo, the posting
   /// rule file:line, and for revenue the performance obligation, the invoice line `DOCUMENT#LINE`). Every entry's
   /// debits equal its credits (checked by every apply and `ledger verify`).
-  static let v10 = """
+  static let v11 = """
     CREATE TABLE journal_entries (
       id TEXT PRIMARY KEY,
       run INTEGER NOT NULL REFERENCES runs(run),
@@ -402,6 +408,7 @@ enum LedgerSchema {
         if current <= 7 { try db.execute(v8) }
         if current <= 8 { try db.execute(v9) }
         if current <= 9 { try db.execute(v10) }
+        if current <= 10 { try db.execute(v11) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

@@ -2,7 +2,7 @@ import AccrueCore
 import AccrueModel
 import AccrueSQLite
 
-// The journal entries posted to the general ledger (schema version 10, grammar.md §12, §13): written with the run
+// The journal entries posted to the general ledger (schema version 11, grammar.md §12, §13): written with the run
 // or decision that posts them, read back with the ledger's history (and its checksum), checked to balance.
 
 extension LedgerStore {
@@ -35,7 +35,7 @@ extension LedgerStore {
     }
   }
 
-  /// The recorded entries by run (none before schema version 10).
+  /// The recorded entries by run (none before schema version 11).
   func journalEntries() throws -> [Int: [JournalEntry]] {
     try JournalText.entries(db, path: path)
   }
@@ -57,7 +57,7 @@ extension LedgerBooks {
 }
 
 extension LedgerReader {
-  /// Every entry the ledger recorded, in run order then the run's order (none before schema version 10).
+  /// Every entry the ledger recorded, in run order then the run's order (none before schema version 11).
   public func journalEntries() throws(JournalError) -> [JournalEntry] {
     try snapshot { () throws(JournalError) -> [JournalEntry] in
       do { return try JournalText.entries(db, path: path).sorted { $0.key < $1.key }.flatMap(\.value) } catch let e as JournalError { throw e } catch {
@@ -120,7 +120,7 @@ enum JournalText {
 }
 
 extension LedgerBooks {
-  /// The performance obligations of the documents' lines whose revenue the journal holds (schema version 10): each
+  /// The performance obligations of the documents' lines whose revenue the journal holds (schema version 11): each
   /// line of a charge with a journal line naming it, with its service period (grammar.md §13).
   func revenueObligations() throws -> [RevenueObligation] {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal_lines'").isEmpty else { return [] }
@@ -149,7 +149,7 @@ extension LedgerStore {
     guard exists(stateDir: stateDir) else { return [] }
     do {
       let store = LedgerStore(path: path, db: try openForReading(path))
-      guard try store.schemaVersion() >= 10 else { return [] }
+      guard try store.schemaVersion() >= 11 else { return [] }
       return try store.revenueObligations()
     } catch let e as JournalError { throw e } catch { throw JournalError(message: "cannot read the ledger \(path): \(error)") }
   }

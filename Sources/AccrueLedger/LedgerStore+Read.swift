@@ -119,7 +119,7 @@ extension LedgerStore {
   }
 
   /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), the
-  /// credit note each decision issued (version 8; several per run from version 9) and the journal entries each posted (version 10).
+  /// credit note each decision issued (version 8; several per run from version 9) and the journal entries each posted (version 11).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
     var out = runs
     let posted = try journalEntries()
@@ -172,9 +172,11 @@ extension LedgerStore {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty else { return [:] }
     var out: [Int: [CreditNote]] = [:]
     // A ledger of version 8 (read without migrating) has no `rule`.
+    // (and one of version 9 no `line`).
     let rule = try db.query("SELECT 1 FROM pragma_table_info('credit_notes') WHERE name = 'rule'").isEmpty ? "NULL" : "rule"
+    let line = try db.query("SELECT 1 FROM pragma_table_info('credit_notes') WHERE name = 'line'").isEmpty ? "NULL" : "line"
     let q = """
-      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence, \(rule)
+      SELECT run, key, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, sequence_scope, sequence, \(rule), \(line)
       FROM credit_notes ORDER BY run, posting
       """
     for r in try db.query(q) {
@@ -186,6 +188,7 @@ extension LedgerStore {
         issueDate: try date(r[6], "credit_notes.issue_date"), currency: c, net: f(r[7]), tax: f(r[8]), total: f(r[9]), settled: f(r[10]),
         credit: f(r[11]), reason: r[12].text ?? "", scope: r[13].text, sequence: r[14].integer.map { Int($0) })
       n.rule = r[15].text ?? ""
+      n.line = r[16].integer.map { Int($0) }
       out[run, default: []].append(n)
     }
     return out

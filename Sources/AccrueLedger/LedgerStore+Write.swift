@@ -28,6 +28,9 @@ public struct LedgerRecord: Sendable {
   public var creditNotes: [CreditNote] = []
   /// Documents this run held for approval (grammar.md §11), each asked once.
   public var approvalRequests: [ApprovalRequest] = []
+  /// Approval notices (next steps, escalations) the run's outbox gives: not stored, but a run that has only these
+  /// is recorded too, so that each is given once.
+  public var approvalNotices = 0
   /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
   public var approvalAct: ApprovalAct?
   /// The journal entries the run posts (grammar.md §12, §13): recorded once per event.
@@ -191,14 +194,14 @@ extension LedgerStore {
     try db.run(
       """
       INSERT INTO credit_notes (key, run, number, invoice, customer, currency, issue_date, net, tax, total, settled, credit, reason, posting,
-        sequence_scope, sequence, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+        sequence_scope, sequence, rule, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
       """,
       [
         .text(n.key), .integer(Int64(r.run)), .text(n.number), .text(n.invoice), .text(n.customer), .text(n.currency.code),
         .text(n.issueDate.description), .integer(try Self.minor(n.net, n.currency, what)), .integer(try Self.minor(n.tax, n.currency, what)),
         .integer(try Self.minor(n.total, n.currency, what)), .integer(try Self.minor(n.settled, n.currency, what)),
         .integer(try Self.minor(n.credit, n.currency, what)), .text(n.reason), .text(n.postingKey), n.scope.map(SQLValue.text) ?? .null,
-        n.sequence.map { .integer(Int64($0)) } ?? .null, n.rule.isEmpty ? .null : .text(n.rule),
+        n.sequence.map { .integer(Int64($0)) } ?? .null, n.rule.isEmpty ? .null : .text(n.rule), n.line.map { .integer(Int64($0)) } ?? .null,
       ])
     }
   }

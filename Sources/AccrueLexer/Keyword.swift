@@ -46,8 +46,12 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case posting, dimension, entity, with, cash, written, included
   // Cancellation policies: what a contract cancelled inside a period is billed and credited (grammar.md §6.6)
   case cancellation, immediately, without
+  // Service credits: a credit for a period whose service level fell short (grammar.md §6.7)
+  case below
+  // Milestone billing: a charge billed when a milestone of the data is reached (grammar.md §6.3)
+  case milestone
   // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
-  case refund, note, deferred, revenue, recognize, ratably, daily, point, time, milestone, delivered, recognized
+  case refund, note, deferred, revenue, recognize, ratably, daily, point, time, delivered, recognized
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -99,3 +99,45 @@ extension Journal {
     return order.compactMap { latest[$0].flatMap { progress[$0.key] } }
   }
 }
+
+/// Work an approval request gives people after it was first asked (grammar.md §11): its next step, requested on
+/// the day the step before it was approved, and an escalation, on its escalation date. A run of `apply` puts the
+/// notices that fell due since the apply before it in its outbox, so each is given once without anything recorded
+/// for it.
+public struct ApprovalNotice: Sendable {
+  public enum Kind: String, Sendable {
+    case nextStep = "next step"
+    case escalated
+  }
+
+  public var kind: Kind
+  public var request: ApprovalRequest
+  public var route: ApprovalRoute
+  /// The step (1 for a chain's first) and the role asked now.
+  public var step: Int
+  public var role: String
+  public var date: CivilDate
+
+  /// A stable id: the request, the rule, the step and what happened.
+  public var id: String { "\(request.key)#\(route.rule)#\(kind == .nextStep ? "step" : "escalated")-\(step)" }
+
+  /// The notices of `open` requests due since the apply `last` (its run and date), through `through`: a next step
+  /// whose step before was approved by a decision after that apply; an escalation on a date after it (or set by
+  /// such a decision), up to `through`.
+  public static func due(_ open: [ApprovalProgress], since last: (run: Int, asOf: CivilDate), through: CivilDate) -> [ApprovalNotice] {
+    var out: [ApprovalNotice] = []
+    for p in open where p.state == .waiting {
+      for c in p.chains {
+        guard let role = c.currentRole else { continue }
+        let decidedSince = (c.approvals.last?.run ?? 0) > last.run
+        if let d = c.approvals.last, decidedSince, d.date <= through {
+          out.append(ApprovalNotice(kind: .nextStep, request: p.request, route: c.route, step: c.step + 1, role: role, date: d.date))
+        }
+        if let on = c.escalatesOn, on <= through, on > last.asOf || decidedSince, let to = c.route.escalatesTo {
+          out.append(ApprovalNotice(kind: .escalated, request: p.request, route: c.route, step: c.step + 1, role: to, date: on))
+        }
+      }
+    }
+    return out.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+  }
+}

@@ -10,6 +10,14 @@ public enum BillingStep: Sendable {
   case charge(rule: RuleRef, name: String)
   /// "rule [rule]: charge [name], usage of metric [metric] ([metricRule])"
   case usageCharge(rule: RuleRef, name: String, metric: String, metricRule: RuleRef)
+  /// "rule [rule]: service credit: uptime [uptime] (rows) is below [below]: [rate] of [charge]'s [base] = [credit]"
+  case serviceCredit(rule: RuleRef, uptime: Fixed, below: Fixed, rate: Fixed, charge: String, base: Fixed, credit: Fixed, rows: [RowRef])
+  /// "at most [maximum], the rule's maximum" or "at most [maximum], what the invoice's lines leave"
+  case serviceCreditCapped(maximum: Fixed, byInvoice: Bool)
+  /// "milestone [name] reached on [date] ([row])"
+  case milestoneReached(name: String, date: CivilDate, row: RowRef)
+  /// "priced in [currency], the contract's currency, from the plan's prices in [offered]" (a price book, grammar.md §6.2)
+  case priceBook(currency: Currency, offered: [Currency])
   /// "[events] event(s) from [first] to [last]", then ", first rows [rows]" when there are any.
   case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
   /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.

@@ -29,6 +29,8 @@ public struct CreditNote: Sendable, Hashable {
   public var sequence: Int?
   /// The rule that issued it (`file:line` of a plan's `cancellation`); empty for one a person issued.
   public var rule = ""
+  /// The invoice's line it credits (1 for the first, as the ledger numbers them); nil: the invoice as a whole.
+  public var line: Int? = nil
 
   public init(
     key: String, number: String, invoice: String, customer: String, issueDate: CivilDate, currency: Currency, net: Fixed, tax: Fixed,

@@ -22,6 +22,8 @@ public struct RunOutput: Sendable {
   public var held: [HeldDocument] = []
   /// Documents issued by this run that people approved (their request's key, by document key).
   public var approvedIssued: [String: String] = [:]
+  /// Next steps and escalations of waiting approval requests that fell due since the last apply (its outbox).
+  public var approvalNotices: [ApprovalNotice] = []
 
   /// The approval requests this run asks for (recorded by `apply`, once).
   public var newApprovalRequests: [ApprovalRequest] { held.filter { $0.status == .asked || $0.status == .askedAgain }.map(\.request) }

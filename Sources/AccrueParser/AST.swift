@@ -426,6 +426,8 @@ public enum ChargeItem: Sendable {
   case prorate(Bool, Span)
   case discount(DiscountSpec)
   case minimum(Expr, Span)
+  /// `milestone "NAME"`: billed once, when the data's milestones reach NAME (grammar.md §6.3).
+  case milestone(StringLit, Span)
 }
 
 /// `charge name ["label"] { ... }`.
@@ -466,13 +468,17 @@ public enum PlanItem: Sendable {
   case free(Span)
   /// `cancellation at end of period | immediately with prorated credit | immediately without credit`.
   case cancellation(CancellationPolicy, Span)
+  /// `currency USD, EUR, ...`: a price book in several currencies, the contract's currency choosing (§6.2).
+  case currencies([Currency], Span)
+  /// `service credit ["label"] on charge NAME { below X% credit Y% ... [maximum Z] }` (§6.7).
+  case serviceCredit(ServiceCreditSpec)
 
   /// The statement's span.
   public var span: Span {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s):
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s):
       s
     case .phase(let p): p.span
     case .charge(let c): c.span
@@ -480,6 +486,7 @@ public enum PlanItem: Sendable {
     case .tax(let t): t.span
     case .lateFee(let l): l.span
     case .interest(let i): i.span
+    case .serviceCredit(let sc): sc.span
     }
   }
 }

@@ -8,11 +8,12 @@ extension Parser {
 
   static let planWords: [Keyword] = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
-    .payment, .early, .late, .interest, .cancellation,
+    .payment, .early, .late, .interest, .cancellation, .service,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
     .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
+    .milestone,
   ]
 
   /// `plan name ["label"] { ... }`.
@@ -24,11 +25,26 @@ extension Parser {
     return PlanDecl(name: name, label: label, items: items, span: span(from: start))
   }
 
+  /// `currency USD` (a setting) or, in a plan, `currency USD, EUR, ...`: the currencies its price book offers.
+  mutating func parsePlanCurrency() -> PlanItem? {
+    let start = advance()
+    guard let first = parseCurrencyCode() else { return nil }
+    guard eat(.comma) != nil else { return .setting(SettingDecl(setting: .currency(first), span: span(from: start))) }
+    var list = [first]
+    repeat {
+      guard let c = parseCurrencyCode() else { return nil }
+      list.append(c)
+    } while eat(.comma) != nil
+    return .currencies(list, span(from: start))
+  }
+
   mutating func parsePlanItem() -> PlanItem? {
     let s = cur
     guard let k = cur.symbol.keyword else { return nil }
     switch k {
-    case .currency, .rounding, .month, .first, .zero:
+    case .currency:
+      return parsePlanCurrency()
+    case .rounding, .month, .first, .zero:
       return parseSetting().map { .setting($0) }
     case .period:
       _ = advance()
@@ -86,6 +102,8 @@ extension Parser {
     case .cancellation:
       _ = advance()
       return parseCancellation().map { .cancellation($0, span(from: s)) }
+    case .service:
+      return parseServiceCredit().map { .serviceCredit($0) }
     default:
       return nil
     }
@@ -280,6 +298,9 @@ extension Parser {
     case .minimum:
       _ = advance()
       return .minimum(parseExpr(), span(from: s))
+    case .milestone:
+      _ = advance()
+      return parseStringLit("the milestone's name in quotes, as in: milestone \"go-live\"").map { .milestone($0, span(from: s)) }
     default:
       return nil
     }

@@ -15,6 +15,16 @@ public struct RuleSet: Sendable {
   public var includes: [FileID: [FileID]]
   /// The comments of each file (for the formatter).
   public var comments: [FileID: [Range<Int32>]]
+
+  /// A rule set assembled by a tool that parsed its files itself (the language server parses a large file in
+  /// pieces and keeps the pieces an edit did not touch).
+  public init(root: String, entries: [FileID], files: [RuleFile], includes: [FileID: [FileID]], comments: [FileID: [Range<Int32>]]) {
+    self.root = root
+    self.entries = entries
+    self.files = files
+    self.includes = includes
+    self.comments = comments
+  }
 }
 
 /// Everything one load produced.
@@ -31,6 +41,16 @@ public struct LoadResult {
   public var lineCount: Int
   /// Number of expression ids handed out (ids are 0..<exprCount).
   public var exprCount: Int32
+
+  /// A load assembled by a tool that parsed its files itself (see `RuleSet.init`).
+  public init(sources: SourceMap, sets: [RuleSet], diagnostics: [Diagnostic], interner: Interner, lineCount: Int, exprCount: Int32) {
+    self.sources = sources
+    self.sets = sets
+    self.diagnostics = diagnostics
+    self.interner = interner
+    self.lineCount = lineCount
+    self.exprCount = exprCount
+  }
 }
 
 /// The lexer thread's result, handed back once.
@@ -331,3 +351,4 @@ public struct RuleSetLoader {
     return joined.isEmpty ? "." : joined
   }
 }
+

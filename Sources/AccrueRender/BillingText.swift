@@ -60,6 +60,13 @@ public enum BillingText {
     case .minimumCommitment(let rule, let minimum, let days, let full, let due):
       "rule \(rule): minimum commitment \(minimum) for \(days) of \(full) days = \(due)"
     case .trueUp(let spend, let gap): "spend of the period (its in-advance and in-arrears lines) \(spend); true-up \(gap)"
+    case .serviceCredit(let rule, let uptime, let below, let rate, let charge, let base, let credit, let rows):
+      "rule \(rule): service credit: uptime \(RValue.percent(uptime)) (\(rows.map(\.description).joined(separator: ", "))) is below \(RValue.percent(below)): "
+        + "\(RValue.percent(rate)) of \(charge)'s \(base) for the period = \(credit)"
+    case .serviceCreditCapped(let m, let byInvoice): "at most \(m), \(byInvoice ? "what the invoice's lines leave" : "the rule's maximum")"
+    case .milestoneReached(let name, let date, let row): "milestone \(name) reached on \(date) (\(row))"
+    case .priceBook(let c, let offered):
+      "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }
   }
 

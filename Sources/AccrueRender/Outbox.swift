@@ -25,7 +25,7 @@ public enum Outbox {
       if r.actions.contains(where: { kinds.contains($0.kind) }) { found.formUnion(["task", "chat"]) }
     }
     if (o.cash?.applications ?? []).contains(where: { $0.status == .exception || $0.status == .unapplied }) { found.formUnion(["task", "chat"]) }
-    if !o.newApprovalRequests.isEmpty { found.formUnion(["task", "chat"]) }
+    if !o.newApprovalRequests.isEmpty || !o.approvalNotices.isEmpty { found.formUnion(["task", "chat"]) }
     return channels.filter(found.contains)
   }
 
@@ -60,6 +60,11 @@ public enum Outbox {
           let ask = approval(r, route)
           emit(channel == "task" ? ask.json : chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text))
         }
+      }
+      // Each next step and escalation due since the last apply: a task for the role asked now.
+      for n in o.approvalNotices {
+        let notice = notice(n)
+        emit(channel == "task" ? notice.json : chat(id: n.id, queue: "role " + n.role, text: notice.text))
       }
       let held = (o.cash?.applications ?? []).filter { $0.status == .exception || $0.status == .unapplied }
       for a in held.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -139,6 +144,24 @@ public enum Outbox {
       ("rule", .string(route.source)),
     ])
     return (id, json, text)
+  }
+
+  static func notice(_ n: ApprovalNotice) -> (json: JSON, text: String) {
+    let r = n.request
+    let total = InvoiceRenderer.plain(r.total, r.currency)
+    let doc = "\(r.kind == .debitNote ? "debit note" : "invoice") \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
+    let what =
+      n.kind == .nextStep
+      ? "approve \(doc) as \(n.role): step \(n.step) of \(n.route.chain.count), the step before approved on \(n.date)"
+      : "approve \(doc) as \(n.role): step \(n.step) (\(n.route.chain[n.step - 1])) escalated on \(n.date)"
+    let text = (n.kind == .nextStep ? "Approval asked: " : "Approval escalated: ") + what + ": \(n.route.label.isEmpty ? n.route.rule : n.route.label) (\(n.route.source))"
+    let json = JSON.object([
+      ("id", .string(n.id)), ("kind", .string(n.kind == .nextStep ? "approval" : "approval escalated")), ("assigned_to", .string("role " + n.role)),
+      ("text", .string(what)), ("customer", .string(r.customer)), ("subject", .string(r.document)), ("request", .string(r.key)),
+      ("date", .string(n.date.description)), ("currency", .string(r.currency.code)), ("amount", .string(total)), ("step", .int(n.step)),
+      ("chain", .array(n.route.chain.map { .string($0) })), ("rule", .string(n.route.source)),
+    ])
+    return (json, text)
   }
 
   static func chat(id: String, queue: String, text: String) -> JSON {

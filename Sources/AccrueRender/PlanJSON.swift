@@ -106,7 +106,7 @@ public enum PlanJSON {
       (
         "plans",
         .array(
-          plan.plans.map { p in
+          plan.plans.filter { $0.copyOf == nil }.map { p in
             .object([
               ("name", .string(p.name)), ("label", .string(p.label)), ("currency", .string(p.currency.code)),
               ("period", .string(p.period.text)), ("timing", .string(p.timing.rawValue)), ("alignment", .string(p.alignment.rawValue)),
@@ -123,7 +123,8 @@ public enum PlanJSON {
                   })
               ),
               ("rule", .string(p.source.description)),
-            ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? []))
+            ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? [])
+              + (p.priceBook.isEmpty ? [] : [("currencies", JSON.array(p.priceBook.map { .string($0.code) }))]))
           })
       ),
     ])

@@ -24,7 +24,7 @@ extension Coverage {
       total += 1
       if !fired.contains(key(r)) { out.append(Item(rule: r, what: what)) }
     }
-    for spec in plan.plans {
+    for spec in plan.plans where spec.copyOf == nil {  // a price book's copies are its plan's rules
       total += 1
       if !plans.contains(spec.name) {
         out.append(Item(rule: spec.source, what: "plan \(spec.name): no contract was billed on it"))

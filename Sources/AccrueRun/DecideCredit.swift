@@ -26,16 +26,18 @@ extension Decide {
     defer { withExtendedLifetime(lock) {} }
     let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
     let store = try LedgerStore.open(stateDir: stateDir)
-    let taxes = try store.taxes(of: books.invoiceIDs.find(request.invoice, in: books.invoices).map { books.invoices[$0].id } ?? request.invoice)
+    let id = books.invoiceIDs.find(request.invoice, in: books.invoices).map { books.invoices[$0].id } ?? request.invoice
+    let taxes = try store.taxes(of: id)
+    let lines = request.line == nil ? nil : try store.lines(of: id)
     let (creditNote, posting, decision): (CreditNote, PostedPayment, Decision)
-    switch request.decide(plan: plan, journal: journal, data: books, taxes: taxes, run: run, asOf: asOf, by: by, note: note) {
+    switch request.decide(plan: plan, journal: journal, data: books, taxes: taxes, lines: lines, run: run, asOf: asOf, by: by, note: note) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (creditNote, posting, decision) = r
     }
     try refuseWhenRouted(creditNote, plan: plan, data: books, asOf: asOf)
     // The same credit note again, right after it was issued (same invoice, amount, reason and date): nothing new.
     if let last = journal.runs.last(where: { $0.decision != nil }), let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
-      n.reason == creditNote.reason
+      n.reason == creditNote.reason, n.line == creditNote.line
     {
       return IssuedCreditNote(run: last.number, creditNote: n, decision: last.decision ?? decision, unchanged: true)
     }

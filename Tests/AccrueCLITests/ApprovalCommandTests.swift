@@ -109,7 +109,11 @@ struct ApprovalCommandTests {
     let (s1, o1, e1) = Self.decide(base, by: "alice", role: "controller", date: "2026-11-02")
     try #require(s1 == 0, "\(e1)")
     #expect(o1.contains("approved as controller: large_invoice step 1 of 2; now waits for cfo (large_invoice)"), "\(o1)")
-    // Still waiting: an apply in between issues nothing.
+    // Still waiting: an apply in between issues nothing; its outbox asks the CFO for the second step, once.
+    let (_, between, _) = Self.apply(base, "2026-11-02")
+    #expect(between.hasPrefix("Applied as of 2026-11-02: 0 invoices"), "\(between)")
+    let asked = try OutboxTests.lines(base + "/out/run-0003-2026-11-02/outbox-task.jsonl").map { "\($0["id"] ?? "") \($0["assigned_to"] ?? "")" }
+    #expect(asked == ["approval:ca/2026-11-01#large_invoice#step-2 role cfo"])
     #expect(Self.apply(base, "2026-11-02").1.hasPrefix("Nothing new"))
     let (s2, o2, e2) = Self.decide(base, by: "bob", role: "cfo", date: "2026-11-03", note: "budgeted")
     try #require(s2 == 0, "\(e2)")
@@ -181,6 +185,30 @@ struct ApprovalCommandTests {
     #expect(try Self.waiting(base).first?["escalates_on"] as? String == "2026-11-05")
     try #require(Self.decide(base, by: "carol", role: "cfo", date: "2026-11-04").0 == 0)
     #expect(try Self.waiting(base).isEmpty)
+  }
+
+  @Test("the outbox asks each next step and escalation once: the apply after it fell due gives the role a task")
+  func noticesInOutbox() throws {
+    let base = try Self.folder("approval-notices")
+    try #require(Self.apply(base, "2026-11-01").0 == 0)
+    func tasks(_ run: String) throws -> [String] {
+      let path = base + "/out/\(run)/outbox-task.jsonl"
+      guard FileManager.default.fileExists(atPath: path) else { return [] }
+      return try OutboxTests.lines(path).filter { ($0["kind"] as? String ?? "").hasPrefix("approval") }.map {
+        "\($0["id"] as? String ?? "") \($0["assigned_to"] as? String ?? "")"
+      }
+    }
+    // The 3rd: the controller's step escalates to the CFO; the apply of the 4th (the first since) says so, once.
+    let (_, quiet, _) = Self.apply(base, "2026-11-02")
+    #expect(quiet.contains("Nothing new"))
+    try #require(Self.apply(base, "2026-11-04").0 == 0)
+    #expect(try tasks("run-0002-2026-11-04") == ["approval:ca/2026-11-01#large_invoice#escalated-1 role cfo"])
+    // The controller approves on the 4th: the CFO's step is asked by the next apply, once.
+    try #require(Self.decide(base, by: "alice", role: "controller", date: "2026-11-04").0 == 0)
+    try #require(Self.apply(base, "2026-11-05").0 == 0)
+    #expect(try tasks("run-0004-2026-11-05") == ["approval:ca/2026-11-01#large_invoice#step-2 role cfo"])
+    let (_, again, _) = Self.apply(base, "2026-11-05")
+    #expect(again.contains("Nothing new"))
   }
 
   @Test("an approved invoice whose content changed is not issued: its approval lapses and it is put up again")

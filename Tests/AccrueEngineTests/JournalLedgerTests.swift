@@ -6,9 +6,9 @@ import AccrueTestSupport
 import Foundation
 import Testing
 
-/// The journal entries the ledger records (schema version 10): written with their run, exactly once per event,
+/// The journal entries the ledger records (schema version 11): written with their run, exactly once per event,
 /// read back as posted and covered by the run's checksum, checked to balance by `verify`, and a ledger of
-/// version 9 migrated without losing a run.
+/// version 10 migrated without losing a run.
 @Suite("journal entries in the ledger")
 struct JournalLedgerTests {
   static let day = CivilDate.parse("2026-11-01")!
@@ -60,18 +60,18 @@ struct JournalLedgerTests {
     #expect(breaches == ["journal entry JE-invoice:k1/2026-11-01 (USD) does not balance: debits 11900, credits 11800 minor units in 3 lines"])
   }
 
-  @Test("a ledger of schema version 9 migrates to 10: its runs kept (checksums intact), the journal tables added")
-  func migrationFromV9() throws {
-    let dir = TemporaryPaths.make("ledger-v9")
+  @Test("a ledger of schema version 10 migrates to 11: its runs kept (checksums intact), the journal tables added")
+  func migrationFromV10() throws {
+    let dir = TemporaryPaths.make("ledger-v10")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let path = dir + "/" + LedgerStore.fileName
     let items: [JournalItem] = [.invoice(IssuedInvoice(key: "k0/2026-10-01", date: Self.day, customer: "c1"))]
     do {
       let db = try Database(path: path)
-      for v in [LedgerSchema.v1, LedgerSchema.v2, LedgerSchema.v3, LedgerSchema.v4, LedgerSchema.v5, LedgerSchema.v6, LedgerSchema.v7, LedgerSchema.v8, LedgerSchema.v9] {
+      for v in [LedgerSchema.v1, LedgerSchema.v2, LedgerSchema.v3, LedgerSchema.v4, LedgerSchema.v5, LedgerSchema.v6, LedgerSchema.v7, LedgerSchema.v8, LedgerSchema.v9, LedgerSchema.v10] {
         try db.execute(v)
       }
-      try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '9')")
+      try db.run("INSERT INTO meta (key, value) VALUES ('schema_version', '10')")
       try db.execute("BEGIN")
       try db.run(
         "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (1, '2026-11-01', 'run-0001-2026-11-01', 1, 't', ?1)",
@@ -86,7 +86,7 @@ struct JournalLedgerTests {
     #expect(try reader.journalEntries().isEmpty)
     #expect(try reader.export().tables.first { $0.name == "journal_lines" }?.rows.isEmpty == true)
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 10)
+    #expect(try store.schemaVersion() == 11)
     try store.record(Self.run(2, entries: [LedgerExportTests.sampleEntry()]), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)
     #expect(after.runs.count == 2 && after.runs[1].journalEntries.count == 1)
