@@ -159,13 +159,15 @@ extension JournalBuilder {
 
 extension JournalBuilder {
   /// What a credit note reverses of deferred revenue: its net spread over the invoice's revenue lines (their
-  /// obligations) in proportion to their amounts; on a line still deferred (credited to a liability account), up to
+  /// obligations) in proportion to their amounts, or all on its line's when it credits one line; on a line still deferred (credited to a liability account), up to
   /// what is not recognized yet, as a debit of that account naming the obligation.
   func deferredReversals(_ n: CreditNote, _ invoiceEntry: JournalEntry?, book: DeferredBook) -> [(GLLine, Fixed)] {
     guard let e = invoiceEntry, let net = n.net.toMinorUnits(exponent: n.currency.minorUnits, .down), net > 0 else { return [] }
     var lines: [GLLine] = []
     var amounts: [Int64] = []
-    for l in e.lines where !l.isDebit && l.obligation != nil {
+    // A credit note of one line (`credit-note --line N`) credits that line's obligation alone.
+    let only = n.line.map { String(e.event.drop { $0 != ":" }.dropFirst()) + "#" + String($0) }
+    for l in e.lines where !l.isDebit && l.obligation != nil && (only == nil || l.obligation == only) {
       guard let m = l.amount.toMinorUnits(exponent: e.currency.minorUnits, .down), m > 0 else { continue }
       lines.append(l)
       amounts.append(m)

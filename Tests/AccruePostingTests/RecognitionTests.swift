@@ -174,6 +174,22 @@ struct RecognitionTests {
     #expect(PostingSupport.run(["ledger", "verify", "--state", base + "/state"]).status == 0)
   }
 
+  @Test("a credit note of one line (credit-note --line) reverses that line's unrecognized revenue, and the rest of its schedule shrinks")
+  func lineCreditNote() throws {
+    let base = try Self.story("accrue-rr-line")
+    #expect(Self.run(base, ["apply", "--as-of", "2026-01-01", "--out", base + "/out"]).status == 0)
+    #expect(Self.run(base, ["recognize", "--through", "2026-04-30"]).status == 0)
+    let (s, _, err) = Self.run(base, ["credit-note", "ctr-1/2026-01-01", "--line", "1", "--amount", "100.00", "--reason", "downgrade", "--as-of", "2026-05-02", "--by", "ann"])
+    #expect(s == 0, "\(err)")
+    let note = try #require(try Self.entries(base).first { ($0["event"] as? String)?.hasPrefix("credit-note:") == true })
+    #expect(Self.lines(note) == ["Dr 2400 100.00", "Cr 1200 100.00"], "\(note)")
+    #expect(Self.run(base, ["recognize", "--through", "2026-12-31"]).status == 0)
+    let r = try Self.entries(base).filter { ($0["event"] as? String)?.hasPrefix("recognition:") == true }
+    // 666.68 - 100.00 = 566.68 over the 8 months left, in their proportions, the last taking the rest: all of it.
+    let amounts = r.dropFirst(4).map { Self.lines($0)[0] }
+    #expect(amounts.count == 8 && amounts.dropLast().allSatisfy { $0 == "Dr 2400 70.83" } && amounts.last == "Dr 2400 70.87", "\(amounts)")
+  }
+
   @Test("a contract that ends mid-term stops recognition on its last day and releases what is still deferred")
   func contractEnd() throws {
     let base = try Self.story("accrue-rr-end")
