@@ -7,11 +7,35 @@ import AccrueModel
 /// billed it in advance, under `cancellation immediately with prorated credit`, gets back the days from the
 /// cancellation to the period's end.
 extension Billing {
-  /// The credit notes of the contracts cancelled on or before `asOf` under a prorated-credit policy whose credited
-  /// invoice was issued, less those in `issued` (credit notes the ledger holds). A credit note is dated on the day
-  /// of the cancellation when that day is in the run's window (after `since`), else on the run's date (a
-  /// cancellation entered late). Nothing is credited for an invoice not issued yet: that invoice bills the days
-  /// served only.
+  /// What a cancelled contract gets back from: the first day not served and not kept by its plan's policy (the day
+  /// of the cancellation under `immediately with prorated credit`; the end of the period it falls in otherwise: that
+  /// period is served, or kept without credit). Every day from then billed in advance, or billed in arrears ahead of
+  /// the cancellation, is credited. Nil when the contract is not cancelled on or before `asOf`, or its plan has no
+  /// policy. Also the policy's rule.
+  public static func creditFrom(plan: ExecutablePlan, data: Dataset, contract c: ContractData, asOf: CivilDate) -> (day: CivilDate, rule: RuleRef)? {
+    guard let d = c.cancelledOn, d <= asOf,
+      let (policy, rule) = plan.plans[c.terms(on: d).plan].cancellation ?? plan.plans[c.plan].cancellation
+    else { return nil }
+    if policy == .immediateProratedCredit { return (d, rule) }
+    // The periods as billing counts them ('trial ... then new cycle' moves the anchor to the trial's end).
+    var open = c
+    open.cancelledOn = nil
+    let spec = plan.plans[c.plan]
+    if spec.trialStartsCycle {
+      let env = Env(asOf: asOf)
+      env.lets = plan.lets.map { $0.eval(env) }
+      c.setRecords(env, data)
+      if let te = trialEnd(spec, c, env), te > c.start { (open.start, open.anchor) = (te, te) }
+    }
+    return (PeriodClock(plan: spec, contract: open).period(containing: d)?.end ?? d, rule)
+  }
+
+  /// The credit notes of cancellations for invoices of the invoices file (Accrue does not know their lines: the
+  /// rules compute what they billed in advance after `creditFrom`, capped at their total), less those in `issued`
+  /// (credit notes the ledger holds). Invoices the ledger issued are credited from their recorded lines
+  /// (AccrueRun's `Books.creditCancellations`). A credit note is dated on the day of the cancellation when that day is
+  /// in the run's window (after `since`), else on the run's date (a cancellation entered late). Nothing is credited
+  /// for an invoice not issued yet: it bills the days served only.
   public static func cancellationCredits(
     plan: ExecutablePlan, data: Dataset, asOf: CivilDate, since: CivilDate, issued: Set<String>
   ) -> (notes: [PlannedCreditNote], failures: [RunFailure]) {
@@ -20,17 +44,20 @@ extension Billing {
     let env = Env(asOf: asOf)
     env.lets = plan.lets.map { $0.eval(env) }
     for (ci, c) in data.contracts.enumerated() {
-      guard let d = c.cancelledOn, d <= asOf,
-        let (policy, rule) = plan.plans[c.terms(on: d).plan].cancellation ?? plan.plans[c.plan].cancellation,
-        policy == .immediateProratedCredit
-      else { continue }
+      guard let d = c.cancelledOn, let (from, rule) = creditFrom(plan: plan, data: data, contract: c, asOf: asOf) else { continue }
+      var open = c
+      open.cancelledOn = nil
       env.reset()
-      switch creditNote(plan, data, c, ci, cancelled: d, rule: rule, asOf: asOf, since: since, issued: issued, env) {
-      case .note(let n): notes.append(n)
-      case .none: break
-      case .failure(let f): failures.append(f)
+      for t in billingTasks(plan, data, open, ci, from: CivilDate(dayNumber: c.start.dayNumber - 1), to: asOf, env) {
+        guard let adv = t.advance, adv.end > from else { continue }
+        switch creditNote(plan, data, open, t, ci, from: from, cancelled: d, rule: rule, asOf: asOf, since: since, issued: issued, env) {
+        case .note(let n): notes.append(n)
+        case .none: break
+        case .failure(let f): failures.append(f)
+        }
+        if let f = env.failure { failures.append(plan.failure(f, "the credit note of contract \(c.id)'s cancellation")) }
+        env.reset()
       }
-      if let f = env.failure { failures.append(plan.failure(f, "the credit note of contract \(c.id)'s cancellation")) }
     }
     return (notes, failures)
   }
@@ -40,19 +67,15 @@ extension Billing {
     case none, note(PlannedCreditNote), failure(RunFailure)
   }
 
-  /// One cancelled contract's credit note: nil when the cancelled period's invoice was not issued, billed nothing in
-  /// advance after the cancellation, or was credited already.
+  /// The credit note of one issued invoice of the invoices file (the task `t` of the contract as billed, not
+  /// cancelled): nothing when it was not issued, is in the ledger, billed nothing in advance after `from`, or was
+  /// credited already.
   static func creditNote(
-    _ plan: ExecutablePlan, _ data: Dataset, _ cancelled: ContractData, _ ci: Int, cancelled d: CivilDate, rule: RuleRef,
-    asOf: CivilDate, since: CivilDate, issued: Set<String>, _ env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ t: BillTask, _ ci: Int, from: CivilDate, cancelled d: CivilDate,
+    rule: RuleRef, asOf: CivilDate, since: CivilDate, issued: Set<String>, _ env: Env
   ) -> CreditOutcome {
-    // The contract as it was billed: not cancelled. Its billing date whose advance period holds the day.
-    var c = cancelled
-    c.cancelledOn = nil
-    let tasks = billingTasks(plan, data, c, ci, from: CivilDate(dayNumber: c.start.dayNumber - 1), to: d, env)
-    guard let t = tasks.last(where: { $0.advance.map { $0.start <= d && d < $0.end } ?? false }), let adv = t.advance else {
-      return .none
-    }
+    guard let adv = t.advance else { return .none }
+    let start = CivilDate.max(adv.start, from)
     let key = "\(c.id)/\(t.date)"
     guard data.issuedPeriods.contains(Dataset.periodKey(ci, t.date)) || data.isIssued(key) else { return .none }
     let found =
@@ -70,18 +93,18 @@ extension Billing {
     }
     let inv = data.invoices[ii]
     let noteKey = PlannedCreditNote.key(invoice: inv.id)
-    guard !issued.contains(noteKey), !data.isIssued(noteKey), inv.status != .void else { return .none }
+    guard !inv.inLedger, !issued.contains(noteKey), !data.isIssued(noteKey), inv.status != .void else { return .none }
 
     c.setRecords(env, data)
     let terms = c.terms(on: t.date)
     let spec = plan.plans[terms.plan]
     var lines = periodLines(
-      plan, data, c, terms: terms, timing: .advance, d, adv.end, full: adv.full, firstInvoice: false, note: "Unused from \(d): ", env: env)
+      plan, data, c, terms: terms, timing: .advance, start, adv.end, full: adv.full, firstInvoice: false, note: "Unused from \(start): ", env: env)
     guard !lines.isEmpty else { return .none }
     // Percentage discounts take their share of the days credited; an amount off the invoice, its days' share.
     lines += discountLines(spec, c, t, lines, env, only: .percent)
     let billed = periodLines(plan, data, c, terms: terms, timing: .advance, adv.start, adv.end, full: adv.full, firstInvoice: false, env: env)
-    let (unused, days) = (d.days(until: adv.end), adv.start.days(until: adv.end))
+    let (unused, days) = (start.days(until: adv.end), adv.start.days(until: adv.end))
     for var a in discountLines(spec, c, t, billed, env, only: .amount) {
       a.amount = rounded(env.exact(a.amount.multiplied(by: Fixed(unused), dividedBy: Fixed(days), rounding: spec.rounding), a.rule, "\(a.amount) x \(unused) / \(days)"), spec, env)
       a.description += " (\(unused) of \(days) days)"
@@ -90,20 +113,23 @@ extension Billing {
     let subtotal = sum(lines, rule, "the credit note's subtotal", env)
     guard subtotal > .zero else { return .none }
     let (taxes, computed) = invoiceTaxes(spec, subtotal, env)
-    // Never more than the invoice's total.
+    // Never more than the invoice's total (its net and tax scaled down together when the rules now say more).
     let total = min(computed, inv.amount)
-    let tax = min(taxes.reduce(Fixed.zero) { env.exact($0.adding($1.amount), rule, "the credit note's tax") }, total)
+    var tax = taxes.reduce(Fixed.zero) { env.exact($0.adding($1.amount), rule, "the credit note's tax") }
+    if computed > total, total > .zero {
+      tax = rounded(env.exact(tax.multiplied(by: total, dividedBy: computed, rounding: spec.rounding), rule, "the credit note's tax, scaled"), spec, env)
+    }
     let customer = data.customers[c.customer]
     let date = d > since ? d : asOf
     let note = CreditNote(
       key: noteKey, number: noteKey, invoice: inv.id, customer: customer.id, issueDate: date, currency: spec.currency,
       net: env.exact(total.subtracting(tax), rule, "the credit note's net"), tax: tax, total: total, settled: .zero, credit: .zero,
-      reason: "cancellation of contract \(c.id) on \(d): \(unused) unused days of \(days) billed in advance")
+      reason: "cancellation of contract \(c.id) on \(d): \(unused) days of \(days) billed in advance not served (from \(start))")
     var ruled = note
     ruled.rule = rule.description
     return .note(
       PlannedCreditNote(
-        note: ruled, contractID: c.id, customerName: customer.name, plan: spec.name, invoiceKey: key, cancelledOn: d, periodStart: d,
-        periodEnd: adv.end, lines: lines, taxes: taxes, rule: rule, sources: [customer.source, cancelled.source]))
+        note: ruled, contractID: c.id, customerName: customer.name, plan: spec.name, invoiceKey: key, cancelledOn: d, periodStart: start,
+        periodEnd: adv.end, lines: lines, taxes: taxes, rule: rule, sources: [customer.source, c.source, RowRef(file: data.invoicesFile ?? "invoices", line: Int(inv.line))]))
   }
 }

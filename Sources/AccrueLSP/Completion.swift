@@ -19,12 +19,12 @@ enum Statements {
       "period monthly", "period quarterly", "period annual", "bill in advance", "bill in arrears", "align to calendar",
       "align to anniversary", "trial", "phase", "charge", "discount", "minimum commitment", "tax", "payment terms net 30 days",
       "payment terms due on receipt", "early payment discount", "late fee", "interest", "cancellation at end of period",
-      "cancellation immediately with prorated credit", "cancellation immediately without credit",
+      "cancellation immediately with prorated credit", "cancellation immediately without credit", "service credit",
     ] + settings
   static let phase = ["charge", "discount", "free", "minimum commitment", "tax", "bill in advance", "bill in arrears"]
   static let charge = [
     "flat", "once", "per unit", "tiers graduated", "tiers volume", "package", "percentage", "quantity", "usage", "free",
-    "bill in advance", "bill in arrears", "prorate by day", "prorate none", "discount", "minimum",
+    "bill in advance", "bill in arrears", "prorate by day", "prorate none", "discount", "minimum", "milestone",
   ]
   static let cadence =
     [

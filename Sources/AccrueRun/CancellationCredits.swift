@@ -13,7 +13,12 @@ extension Books {
   /// Adds the run's cancellation credit notes to `out.billing` and takes them off the invoices of `d`.
   static func creditCancellations(_ out: inout RunOutput, plan: ExecutablePlan, data d: inout Dataset, journal: Journal?, asOf: CivilDate) {
     let issued = Set((journal?.creditNotes ?? []).map(\.key))
-    let (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
+    var (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
+    if let journal {
+      do { notes += try CancellationLedger.credits(plan: plan, data: d, journal: journal, asOf: asOf, since: out.billing.since, issued: issued) } catch {
+        failures.append(RunFailure(message: error.message, rule: notes.first?.rule ?? RuleRef(file: "", line: 0), subject: "the credit notes of cancellations"))
+      }
+    }
     out.billing.failures += failures
     // Approval rules for credit notes route these too: Accrue cannot hold one yet, so a routed one stops the run.
     for n in notes {

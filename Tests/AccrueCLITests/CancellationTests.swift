@@ -190,4 +190,37 @@ struct CancellationTests {
     #expect(out.contains("- credit note credit-note:C-1/2026-03-01:cancellation  harbor  credited 295.08 EUR"))
     #expect(out.contains("Diff: credit notes: 0 added, 1 removed, 0 changed"))
   }
+
+  @Test("review: the credit note reverses the invoice as issued (its lines and tax), not the contract or the rules as they are now")
+  func asIssued() throws {
+    let base = try Self.folder("cancel-as-issued")
+    // After March's invoice (10 seats, VAT 21%), the seats go to 30 and the VAT to 19% in the rules and data.
+    try Self.contracts(cancelled: true).replacingOccurrences(of: "C-1,harbor,pro,2026-01-01,10,", with: "C-1,harbor,pro,2026-01-01,30,")
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    try Self.rules.replacingOccurrences(of: "tax \"VAT\" 21% exclusive", with: "tax \"VAT\" 19% exclusive")
+      .write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    let (s, out, e) = Self.run(base, ["apply", "--as-of", "2026-04-01", "--out", base + "/out"])
+    try #require(s == 0, "\(e)")
+    #expect(out.contains("1 credit note for cancellations, 295.08 EUR"), "\(out)")
+    let note = try #require(try LedgerStore.read(stateDir: base + "/state").creditNotes.first)
+    #expect(note.net == Fixed("243.87")! && note.tax == Fixed("51.21")!)
+  }
+
+  @Test("review: invoices for periods wholly after service ended are credited in full, whatever the policy")
+  func laterPeriods() throws {
+    let base = try Self.folder("cancel-later")
+    // Cancelled on 2026-02-15, after March's invoices went out: 'pro' gets back the 14 days of February and all of
+    // March; 'lite' (served to the end of February) all of March; 'basic' (no credit for February) all of March.
+    try "id,customer,plan,start_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,10,2026-02-15\nC-2,quay,lite,2026-01-01,,2026-02-15\nC-3,pier,basic,2026-01-01,,2026-02-15\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, out, e) = Self.run(base, ["plan", "--as-of", "2026-03-02", "--format", "json"])
+    try #require(s == 0, "\(e)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let notes = try #require(json["credit_notes"] as? [[String: Any]])
+    let totals = Dictionary(uniqueKeysWithValues: notes.map { ($0["invoice"] as? String ?? "", $0["total"] as? String ?? "") })
+    // pro: February 400 x 14/28 = 200.00 less 10% = 180.00 + VAT 37.80 = 217.80; March all of it: 435.60.
+    #expect(totals["HA-2026-0004"] == "217.80" && totals["HA-2026-0007"] == "435.60", "\(totals)")
+    // lite and basic: March's 31.00 each, nothing of February.
+    #expect(totals["HA-2026-0009"] == "31.00" && totals["HA-2026-0008"] == "31.00" && totals.count == 4, "\(totals)")
+  }
 }
