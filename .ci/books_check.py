@@ -78,19 +78,13 @@ def beancount(path, expected):
     return compare("Beancount", expected, {k: v for k, v in got.items() if v != 0})
 
 
-def main():
-    a = argparse.ArgumentParser()
-    a.add_argument("--accrue", required=True)
-    a.add_argument("--rules", required=True)
-    a.add_argument("--data", required=True)
-    a.add_argument("--as-of", required=True)
-    args = a.parse_args()
-    base = [args.accrue, "report"]
-    common = ["--rules", args.rules, "--data", args.data, "--as-of", args.as_of]
+def check(accrue, common, label):
+    """The trial balance and both exports of one source (a plan's dry run, or the ledger's recorded entries)."""
+    base = [accrue, "report"]
     tb = json.loads(run(base + ["trial-balance"] + common + ["--format", "json"]), parse_float=Decimal)["trial_balance"]
     expected = {(r["entity"], r["period"], r["currency"], r["account"]): Decimal(r["balance"]) for r in tb}
     expected = {k: v for k, v in expected.items() if v != 0}
-    print(f"books-check: Accrue's trial balance: {len(tb)} rows over {len({(k[0], k[1], k[2]) for k in expected})} entity, period and currency groups")
+    print(f"books-check: {label}: Accrue's trial balance: {len(tb)} rows over {len({(k[0], k[1], k[2]) for k in expected})} entity, period and currency groups")
     with tempfile.TemporaryDirectory() as d:
         j = Path(d) / "books.journal"
         j.write_text(run(base + ["journal"] + common + ["--format", "hledger"]))
@@ -98,6 +92,27 @@ def main():
         b.write_text(run(base + ["journal"] + common + ["--format", "beancount"]))
         ok = hledger(j, expected)
         ok = beancount(b, expected) and ok
+    return ok
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("--accrue", required=True)
+    a.add_argument("--rules", required=True)
+    a.add_argument("--data", required=True)
+    a.add_argument("--as-of", required=True)
+    a.add_argument("--ledger-dates", default="", help="apply on these dates (comma-separated), then check the ledger's recorded books")
+    args = a.parse_args()
+    common = ["--rules", args.rules, "--data", args.data, "--as-of", args.as_of]
+    ok = check(args.accrue, common, f"plan as of {args.as_of}")
+    dates = [x for x in args.ledger_dates.split(",") if x]
+    if dates:
+        # The entries apply recorded (decisions' and revenue recognized included): read back from the ledger.
+        with tempfile.TemporaryDirectory() as d:
+            for date in dates:
+                run([args.accrue, "apply", "--rules", args.rules, "--data", args.data, "--as-of", date, "--state", d + "/state", "--out", d + "/out"])
+            ledger = ["--source", "ledger", "--state", d + "/state", "--data", args.data]
+            ok = check(args.accrue, ledger, f"ledger after applies on {', '.join(dates)}") and ok
     sys.exit(0 if ok else 1)
 
 

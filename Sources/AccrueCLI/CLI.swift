@@ -108,7 +108,7 @@ public enum CLI {
     Check.spec, Fmt.spec, TestCommand.spec, PlanCommand.spec, ApplyCommand.spec, DiffCommand.spec, ImportCommand.spec, Report.spec, CompileCommand.spec, Explain.spec, Generate.spec,
     LedgerCommand.spec, ResolveCommand.spec, AuditCommand.spec, ExceptionsCommand.spec, ApprovalsCommand.spec, ApproveCommand.spec(true),
     HoldCommands.dispute, HoldCommands.promise, HoldCommands.plan, CreditCommands.creditNote, CreditCommands.refundCredit,
-    ApproveCommand.spec(false), LSPCommand.spec,
+    ApproveCommand.spec(false), LSPCommand.spec, RecognizeCommand.spec,
   ]
 
   static var rootHelp: String {
@@ -188,6 +188,7 @@ public enum CLI {
     case "approve": return ApproveCommand.run(parsed, approve: true, io: io)
     case "reject": return ApproveCommand.run(parsed, approve: false, io: io)
     case LSPCommand.spec.name: return LSPCommand.run(parsed, io: io)
+    case RecognizeCommand.spec.name: return RecognizeCommand.run(parsed, io: io)
     default: return ExitStatus.failure
     }
   }

@@ -55,11 +55,12 @@ enum CreditCommands {
     case .success(let i): inputs = i
     }
     let (note, at) = (args.value("note") ?? "", Date().formatted(.iso8601))
+    let poster = GL.decisionPoster(inputs.plan, dataDir: args.value("data") ?? "", io: io)
     do throws(JournalError) {
       if spec.name == creditNote.name {
         let r = try Decide.creditNote(
           CreditNoteIssue(invoice: subject, amount: amount, reason: args.value("reason") ?? "", line: line), plan: inputs.plan, data: inputs.data,
-          stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, fault: FaultInjection.hook())
+          stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, post: poster, fault: FaultInjection.hook())
         io.out(
           r.unchanged
             ? "Nothing new: credit note \(r.creditNote.number) was issued by decision \(r.run) for that amount and reason; nothing was recorded\n"
@@ -67,7 +68,7 @@ enum CreditCommands {
       } else {
         let r = try Decide.refundCredit(
           CreditRefundRequest(customer: subject, amount: amount ?? .zero, currency: args.value("currency") ?? ""), plan: inputs.plan,
-          data: inputs.data, stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, fault: FaultInjection.hook())
+          data: inputs.data, stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, post: poster, fault: FaultInjection.hook())
         io.out(
           r.unchanged
             ? "Nothing new: decision \(r.run) refunded that amount already; nothing was recorded\n"

@@ -12,8 +12,9 @@ import Foundation
 enum LedgerCommand {
   static let spec = CommandSpec(
     name: "ledger",
-    abstract: "Read the receivables ledger of a state folder: 'export' (files for a warehouse or ERP), 'show CUSTOMER' (a statement of account).",
-    arguments: [("action", "'export' or 'show'."), ("customer", "show: the customer's id.")],
+    abstract:
+      "Read the receivables ledger of a state folder: 'export' (files for a warehouse or ERP), 'show CUSTOMER' (a statement of account), 'verify' (what must always hold).",
+    arguments: [("action", "'export', 'show' or 'verify'."), ("customer", "show: the customer's id.")],
     minPositionals: 1, maxPositionals: 2,
     options: [
       OptionSpec(
@@ -29,24 +30,51 @@ enum LedgerCommand {
     discussion: """
         accrue ledger export --state DIR --out DIR [--format csv|jsonl]
           One file per table (invoices, invoice_lines, invoice_taxes, credit_notes, payments, applications, payment_returns,
-          processor_payouts, payment_revisions, fees, reminders, decisions, collection_holds, runs) and manifest.json (versions, row counts, the last run). Amounts are exact decimals with the currency's decimals; rows
+          processor_payouts, payment_revisions, fees, reminders, decisions, collection_holds, journal_lines, runs) and manifest.json (versions, row counts, the last run). Amounts are exact decimals with the currency's decimals; rows
           are in a stated, stable order, so two exports of the same ledger are byte-identical. The layout is in
           docs/ledger.md (Export) and docs/schema/ledger-export/ (JSON Schema).
         accrue ledger show CUSTOMER --state DIR [--as-of DATE] [--format text|json]
           The customer's statement of account per currency: invoices and debit notes, payments applied to them,
           write-offs and discounts, fees, credit left on account and used, in date order with a running balance; then the open
           balance, the credit on account and the balance due.
+        accrue ledger verify --state DIR
+          Checks what must always hold (docs/ledger.md): no document settled or credited beyond its total, no credit
+          used beyond what was left on account, numbering sequences without gaps, references, and every journal
+          entry recorded balanced (debits = credits in its currency). Exits 1 and lists each breach otherwise.
       Exits 0 on success, 1 when the ledger cannot be read or the customer is not in it, 64 on a usage error.
       """)
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     let action = args.positionals[0]
-    guard action == "export" || action == "show" else {
-      let hint = Suggest.closest(to: action, in: ["export", "show"]).map { ". Did you mean '\($0)'?" } ?? "; expected 'export' or 'show'"
+    guard ["export", "show", "verify"].contains(action) else {
+      let hint = Suggest.closest(to: action, in: ["export", "show", "verify"]).map { ". Did you mean '\($0)'?" } ?? "; expected 'export', 'show' or 'verify'"
       return usage("Unknown action '\(action)'" + hint, io)
     }
     guard let state = args.value("state") else { return usage("Missing value for '--state <dir>'", io) }
+    if action == "verify" { return verify(args, state: state, io: io) }
     return action == "export" ? export(args, state: state, io: io) : show(args, state: state, io: io)
+  }
+
+  /// `ledger verify`: every breach of what must hold, or a line saying the ledger holds.
+  static func verify(_ args: ParsedArguments, state: String, io: OutputSink) -> Int32 {
+    if let e = misplaced(args, ["out", "as-of", "format"], "verify", io) { return e }
+    if args.positionals.count > 1 { return usage("Unexpected argument '\(args.positionals[1])': 'ledger verify' takes no customer", io) }
+    do {
+      let reader = try LedgerStore.openForReading(stateDir: state)
+      let (run, _) = try reader.lastRun()
+      let breaches = try reader.verify()
+      let entries = try reader.journalEntries().count
+      if breaches.isEmpty {
+        io.out("The ledger holds (up to run \(run)): money conserved, sequences without gaps, \(entries) journal entr\(entries == 1 ? "y" : "ies") balanced\n")
+        return ExitStatus.success
+      }
+      for b in breaches { io.out("breach: \(b)\n") }
+      io.err("Error: \(breaches.count) breach\(breaches.count == 1 ? "" : "es") in \(reader.path); restore the state folder from a backup\n")
+      return ExitStatus.failure
+    } catch {
+      io.err("Error: \(error.message)\n")
+      return ExitStatus.failure
+    }
   }
 
   static func usage(_ message: String, _ io: OutputSink) -> Int32 { CLI.usageError(UsageError(message: message, command: spec), io: io) }

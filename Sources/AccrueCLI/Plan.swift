@@ -340,7 +340,10 @@ enum ApplyCommand {
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
-    let record = Produce.record(output, data: inputs.data, recordedAt: Date().formatted(.iso8601))
+    var record = Produce.record(output, data: inputs.data, recordedAt: Date().formatted(.iso8601))
+    guard let entries = GL.applyEntries(output, inputs: inputs, record: record, journal: journal, dataDir: args.value("data") ?? "", state: state, io: io)
+    else { return ExitStatus.failure }
+    record.journalEntries = entries
     let items = record.items
     let folder: String?
     do throws(JournalError) {

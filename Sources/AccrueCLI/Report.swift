@@ -18,8 +18,8 @@ enum Report {
   static let spec = CommandSpec(
     name: "report",
     abstract:
-      "Report on receivables: 'aging' (buckets per customer, credits, DSO, days delinquent, CEI); on the general ledger: 'journal' (a plan's entries, exported) and 'trial-balance'.",
-    arguments: [("report", "Which report: 'aging', 'journal' or 'trial-balance'.")], minPositionals: 1, maxPositionals: 1,
+      "Report on receivables: 'aging' (buckets per customer, credits, DSO, days delinquent, CEI); on the general ledger: 'journal' (a plan's entries, exported), 'trial-balance' and 'waterfall' (deferred revenue left to recognize, per month and plan).",
+    arguments: [("report", "Which report: 'aging', 'journal', 'trial-balance' or 'waterfall'.")], minPositionals: 1, maxPositionals: 1,
     options: [
       OptionSpec(long: "data", short: nil, value: "dir", help: "The data folder (customers and invoices; payments with --state)."),
       OptionSpec(long: "as-of", short: nil, value: "date", help: "The date the report is as of, YYYY-MM-DD."),
@@ -39,18 +39,23 @@ enum Report {
         defaultValue: "half-even"),
       OptionSpec(
         long: "format", short: nil, value: "format",
-        help: "Output format (csv, hledger and beancount: 'report journal' only).", choices: ["text", "json", "csv", "hledger", "beancount"],
+        help: "Output format (csv: 'report journal' and 'waterfall'; hledger and beancount: 'report journal' only).", choices: ["text", "json", "csv", "hledger", "beancount"],
         defaultValue: "text"),
       OptionSpec(long: "since", short: nil, value: "date", help: "'journal', 'trial-balance': the run bills the billing dates after this date (default: one month before --as-of)."),
       OptionSpec(long: "period", short: nil, value: "YYYY-MM", help: "'trial-balance': only this period."),
+      OptionSpec(
+        long: "source", short: nil, value: "source",
+        help: "'journal', 'trial-balance': plan (the entries a dry run as of --as-of would post) or ledger (the entries 'accrue apply' recorded in --state's ledger, dated up to --as-of when given).",
+        choices: ["plan", "ledger"], defaultValue: "plan"),
     ],
     discussion: "Formulas are in the README (Aging report). Exits 0 on success, 1 on bad data or journal, 64 on a usage error.")
 
   static func run(_ args: ParsedArguments, io: OutputSink) -> Int32 {
     if ["journal", "trial-balance"].contains(args.positionals[0]) { return GeneralLedgerCommands.report(args.positionals[0], args, spec: spec, io: io) }
+    if args.positionals[0] == "waterfall" { return RecognizeCommand.waterfall(args, spec: spec, io: io) }
     guard args.positionals[0] == "aging" else {
       return CLI.usageError(
-        UsageError(message: "Unknown report '\(args.positionals[0])'; expected 'aging', 'journal' or 'trial-balance'", command: spec), io: io)
+        UsageError(message: "Unknown report '\(args.positionals[0])'; expected 'aging', 'journal', 'trial-balance' or 'waterfall'", command: spec), io: io)
     }
     if let f = args.value("format"), !["text", "json"].contains(f) {
       return CLI.usageError(UsageError(message: "'report aging' is written as text or json, not \(f)", command: spec), io: io)

@@ -54,7 +54,7 @@ enum ResolveCommand {
     do throws(JournalError) {
       let r = try Decide.resolve(
         request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601),
-        fault: FaultInjection.hook())
+        post: GL.decisionPoster(inputs.plan, dataDir: args.value("data") ?? "", io: io), fault: FaultInjection.hook())
       if r.unchanged {
         io.out("Nothing new: \(r.decision.subject)'s posting in force (\(r.posting.key)) is already what was asked; nothing was recorded\n")
         return ExitStatus.success

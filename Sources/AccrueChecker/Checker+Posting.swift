@@ -131,6 +131,9 @@ extension CheckerState {
       case .row(let r):
         guard once.check(r.event.rawValue, r.eventSpan, self, in: block) else { continue }
         checkPostingRow(r, isPlan: isPlan, isAll: isAll, block: block)
+      case .recognize(_, let s):
+        // Two methods for the same invoice lines overlap: one per block (a plan's or charge's block overrides).
+        _ = once.check("recognize", s, self, in: block)
       }
     }
   }
@@ -200,7 +203,9 @@ extension CheckerState {
       covered = []
       for case .row(let r) in all.decl.items where r.debit != nil && r.credit != nil { covered.insert(r.event) }
     }
-    let missing = PostingEvent.allCases.filter { !covered.contains($0) }
+    // Revenue recognized later needs its row only when some block defers revenue (grammar.md §13).
+    let defers = postings.contains { p in p.decl.items.contains { if case .recognize(let m, _) = $0 { m.defers } else { false } } }
+    let missing = PostingEvent.allCases.filter { !covered.contains($0) && ($0 != .revenueRecognized || defers) }
     guard !missing.isEmpty else { return }
     report(
       .postingUncovered, "no posting rule for \(missing.map { "'\($0.rawValue)'" }.joined(separator: ", ")) events", at: first.decl.scopeSpan,

@@ -14,7 +14,7 @@ extension DiagnosticCode {
     unknownStatus, unknownInvoice, unknownCalendar, unknownCadenceStep, contradictsLedger, ledgerCustomerGone,
     netNotGrossMinusFee, cancellationWithoutPolicy, unknownMilestone,
     statementDoesNotReconcile, controlTotalDisagrees, statementEncoding, bai2RecordNotRead,
-    badChartOfAccounts, badDimensionFile,
+    badChartOfAccounts, badDimensionFile, badMilestone,
   ].sorted()
 
   /// Whether this is a data code (D....), which `accrue explain` lists apart from the rules' codes.

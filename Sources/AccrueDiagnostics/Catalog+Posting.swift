@@ -210,6 +210,24 @@ extension DiagnosticCode {
         SALES,Sales,true
     """)
 
+  public static let badMilestone = DiagnosticCode(
+    "D0903", "bad-milestone", .error, "a row of revenue_milestones.csv cannot be used",
+    """
+    revenue_milestones.csv lists the milestones revenue recognized 'on milestone' waits for (grammar.md
+    §13): contract, charge, milestone, date (YYYY-MM-DD) and percent (0 to 100), each milestone
+    once per contract and charge. With a bad row nothing is recognized.
+
+    Wrong:
+        contract,charge,milestone,date,percent
+        ctr-004,onboarding,kickoff,26/10/2026,40
+
+    gets:
+        revenue_milestones.csv:2:4: error[D0903]: '26/10/2026' is not a date: write it YYYY-MM-DD (2026-11-30)
+
+    Right:
+        ctr-004,onboarding,kickoff,2026-10-26,40
+    """)
+
   /// The codes `accrue check --data DIR` adds (the chart of accounts and the dimensions' values).
   public static let withData: [DiagnosticCode] = [unknownAccount, inactiveAccount, unknownDimensionValue, missingDimension]
 }

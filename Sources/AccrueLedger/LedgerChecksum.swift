@@ -12,7 +12,7 @@ enum LedgerChecksum {
   static func of(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [LedgerInvoice], decision: Decision? = nil,
     approvals: [ApprovalRequest] = [], act: ApprovalAct? = nil, hold: CollectionHold? = nil,
-    creditNotes: [CreditNote] = []
+    creditNotes: [CreditNote] = [], entries: [JournalEntry] = []
   ) -> String {
     var c = Running()
     c.add(run)
@@ -84,7 +84,27 @@ enum LedgerChecksum {
       c.add(d.total)
     }
     approvalsFed(&c, approvals, act)
+    entriesFed(&c, entries)
     return CRC32.hex(c.value)
+  }
+
+  /// Feeds a run's journal entries (schema version 9: only when there are some, so earlier runs keep their sums).
+  static func entriesFed(_ c: inout Running, _ entries: [JournalEntry]) {
+    for e in entries {
+      for f in [e.event, e.document ?? "", e.entity, e.currency.code, e.customer ?? ""] { c.add(f) }
+      c.add(e.date)
+      c.add(e.lines.count)
+      for l in e.lines {
+        for f in [l.account, l.memo, l.rule.description, l.obligation ?? ""] { c.add(f) }
+        c.add(l.isDebit ? 1 : 0)
+        c.add(l.amount)
+        c.add(l.dimensions.count)
+        for d in l.dimensions {
+          c.add(d.name)
+          c.add(d.value)
+        }
+      }
+    }
   }
 
   /// Feeds a run's approval requests and what its decision did to one (schema version 5).

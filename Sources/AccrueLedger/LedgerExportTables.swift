@@ -14,12 +14,12 @@ enum LedgerExportTables {
 
   static let all: [Spec] = [
     invoices, invoiceLines, invoiceTaxes, creditNotes, payments, applications, paymentReturns, processorPayouts, paymentRevisions, fees,
-    reminders, decisions, collectionHolds, runs,
+    reminders, decisions, collectionHolds, journalLines, runs,
   ]
 
   /// The tables added after the first export, by the ledger schema version that holds them (older: empty).
   static let since: [String: Int] = [
-    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8,
+    "payment_returns": 2, "processor_payouts": 2, "payment_revisions": 4, "decisions": 4, "collection_holds": 7, "credit_notes": 8, "journal_lines": 11,
   ]
 
   /// A payment's id from its item key (`payment:ID`).
@@ -182,6 +182,36 @@ enum LedgerExportTables {
         LEFT JOIN documents dn ON dn.number = a.invoice
         LEFT JOIN documents dk ON dk.key = a.invoice AND dk.number IS NULL
       ORDER BY i.run, i.position, a.position
+      """)
+
+  static let journalLines = Spec(
+    table: LedgerExportTable(
+      name: "journal_lines",
+      description: "A line of a journal entry posted to the general ledger (grammar.md §12, §13): one row per line, the entry's facts repeated.",
+      order: "by the run that posted the entry, then the entry's place in that run, then the line",
+      columns: [
+        C("entry", .text, "The entry's id: JE- and its event (JE-invoice:ctr-001/2026-11-01). Unique per entry."),
+        C("event", .text, "The event posted: invoice:KEY, debit-note:KEY, payment:ID, recognition:DOCUMENT#LINE/PERIOD, ..."),
+        C("date", .date, "The entry's date (an invoice's issue date, a payment's booking date, the recognition's day)."),
+        C("entity", .text, "The entity it posts to (empty when the rules name none)."),
+        C("currency", .text, "ISO 4217 code of every amount of the entry."),
+        C("customer", .text, nullable: true, "The customer of the event (id); empty when none."),
+        C("document", .text, nullable: true, "The document's number (or key) the entry posts, for the memo; empty when none."),
+        C("line", .integer, "The line's place in the entry, from 1."),
+        C("account", .text, "The account number of the chart of accounts."),
+        C("debit", .amount, "The amount debited (0 on a credit line)."),
+        C("credit", .amount, "The amount credited (0 on a debit line)."),
+        C("dimensions", .text, "The line's dimensions as a JSON object, in the rules' order, entity first ({\"entity\":\"NWUS\",\"segment\":\"smb\"})."),
+        C("memo", .text, "What the line posts, in words (empty when several lines were added up: the document says)."),
+        C("rule", .text, "The posting rule that named the account: file:line."),
+        C("obligation", .text, nullable: true, "For revenue: the performance obligation, the invoice line DOCUMENT#LINE; empty otherwise."),
+        C("run", .integer, "The run that posted it (runs.run): an apply or a person's decision."),
+      ]),
+    sql: """
+      SELECT e.id, e.event, e.date, e.entity, e.currency, e.customer, e.document, l.line, l.account, l.debit, l.credit, l.dimensions, l.memo,
+        l.rule, l.obligation, e.run, e.currency
+      FROM journal_entries e JOIN journal_lines l ON l.entry = e.id
+      ORDER BY e.run, e.position, l.line
       """)
 
   static let fees = Spec(

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 10
+  static let version = 11
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -343,6 +343,41 @@ enum LedgerSchema {
     ALTER TABLE credit_notes ADD COLUMN line INTEGER CHECK (line IS NULL OR line >= 1);
     """
 
+  /// Version 11: the journal entries posted to the general ledger (grammar.md §12, §13), recorded with the run or
+  /// decision that posted them, exactly once per event (`event` unique; the id is `JE-` and the event): the entry
+  /// (`journal_entries`: date, entity, currency, customer, document) and its lines (`journal_lines`: account, a
+  /// debit or a credit in minor units, the dimensions as a JSON object in the rules' order, memo, the posting
+  /// rule file:line, and for revenue the performance obligation, the invoice line `DOCUMENT#LINE`). Every entry's
+  /// debits equal its credits (checked by every apply and `ledger verify`).
+  static let v11 = """
+    CREATE TABLE journal_entries (
+      id TEXT PRIMARY KEY,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      position INTEGER NOT NULL CHECK (position >= 0),
+      event TEXT NOT NULL UNIQUE,
+      document TEXT,
+      date TEXT NOT NULL,
+      entity TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      customer TEXT,
+      UNIQUE (run, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE journal_lines (
+      entry TEXT NOT NULL REFERENCES journal_entries(id),
+      line INTEGER NOT NULL CHECK (line >= 1),
+      account TEXT NOT NULL,
+      debit INTEGER NOT NULL CHECK (debit >= 0),
+      credit INTEGER NOT NULL CHECK (credit >= 0),
+      dimensions TEXT NOT NULL,
+      memo TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      obligation TEXT,
+      CHECK ((debit = 0) != (credit = 0)),
+      PRIMARY KEY (entry, line)
+    ) WITHOUT ROWID;
+    CREATE INDEX journal_lines_obligation ON journal_lines(obligation) WHERE obligation IS NOT NULL;
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -373,6 +408,7 @@ enum LedgerSchema {
         if current <= 7 { try db.execute(v8) }
         if current <= 8 { try db.execute(v9) }
         if current <= 9 { try db.execute(v10) }
+        if current <= 10 { try db.execute(v11) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

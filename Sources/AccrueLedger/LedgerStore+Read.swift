@@ -118,10 +118,12 @@ extension LedgerStore {
     return p
   }
 
-  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), and
-  /// the credit note each decision issued (version 8).
+  /// The runs with the approval requests each recorded and what each decision did to one (schema version 5), the
+  /// credit note each decision issued (version 8; several per run from version 9) and the journal entries each posted (version 11).
   private func withApprovals(_ runs: [JournalRun]) throws -> [JournalRun] {
     var out = runs
+    let posted = try journalEntries()
+    if !posted.isEmpty { for k in out.indices { out[k].journalEntries = posted[out[k].number] ?? [] } }
     let credited = try creditNotes()
     if !credited.isEmpty { for k in out.indices { out[k].creditNotes = credited[out[k].number] ?? [] } }
     let (asked, acts) = try approvals()
@@ -275,7 +277,7 @@ extension LedgerStore {
     for run in j.runs {
       let sum = LedgerChecksum.of(
         run: run.number, asOf: run.asOf, folder: run.folder, items: run.items, documents: documents[run.number] ?? [], decision: run.decision,
-        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNotes: run.creditNotes)
+        approvals: run.approvalRequests, act: run.approvalAct, hold: run.hold, creditNotes: run.creditNotes, entries: run.journalEntries)
       if sum != checksums[run.number] {
         throw JournalError(
           message: "\(path): run \(run.number) (\(run.folder)) no longer matches the checksum recorded with it: the file was damaged or "

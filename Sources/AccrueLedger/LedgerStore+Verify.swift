@@ -1,13 +1,33 @@
 import AccrueSQLite
 
+/// A ledger database open for writing (`LedgerStore`) or reading (`LedgerReader`): what `verify` checks.
+protocol LedgerBooks {
+  var db: Database { get }
+  var path: String { get }
+}
+
+extension LedgerStore: LedgerBooks {}
+extension LedgerReader: LedgerBooks {
+  /// The breaches of the whole ledger (`accrue ledger verify`), read in one read transaction.
+  public func verify() throws(JournalError) -> [String] {
+    try snapshot { () throws(JournalError) -> [String] in
+      do { return try breaches(run: nil) } catch let e as JournalError { throw e } catch let e as SQLiteError {
+        throw JournalError(message: "cannot check the ledger \(path): \(e.message)")
+      } catch { throw JournalError(message: "cannot check the ledger \(path): \(error)") }
+    }
+  }
+}
+
 extension LedgerStore {
+  /// What must always hold in the ledger
   /// What must always hold in the ledger, checked at the end of every apply (inside its transaction: a run that
   /// would break it is not recorded) and by the tests:
   /// - money is conserved per customer and currency: no document is settled beyond its total (so invoices and
   ///   fees less applied cash, credits used, write-offs and discounts equal the open balance, never below zero);
   /// - credit on account is never used beyond what payments left on it;
   /// - every numbering sequence runs 1, 2, 3... without a gap, its last number recorded;
-  /// - every fee is billed at most once, by a document that exists (keys and references).
+  /// - every fee is billed at most once, by a document that exists (keys and references);
+  /// - every journal entry recorded balances: its debits equal its credits, in its one currency (schema 9).
   /// Returns each breach in words (empty: the ledger balances).
   public func verify() throws(JournalError) -> [String] {
     do { return try breaches(run: nil) } catch let e as JournalError { throw e } catch let e as SQLiteError {
@@ -15,6 +35,9 @@ extension LedgerStore {
     } catch { throw JournalError(message: "cannot check the ledger \(path): \(error)") }
   }
 
+}
+
+extension LedgerBooks {
   /// The breaches the whole ledger shows (`run` nil), or those a run can have caused: the documents its payments
   /// settled, the credit of its customers, the sequences it drew from (at the end of every apply, so the check
   /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
@@ -70,6 +93,7 @@ extension LedgerStore {
       out.append("numbering sequence \(r[0].text ?? "") has \(r[2].integer ?? 0) numbers up to \(r[3].integer ?? 0), but its last number is \(r[1].integer ?? 0)")
     }
     if creditNotes { out += try overCredited(run: run, args) }
+    out += try unbalancedEntries(run: run)
     if run == nil {
       for r in try db.query("PRAGMA foreign_key_check") {
         out.append("a row of \(r[0].text ?? "?") refers to a missing row of \(r[2].text ?? "?")")

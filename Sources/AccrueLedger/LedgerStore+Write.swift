@@ -33,6 +33,8 @@ public struct LedgerRecord: Sendable {
   public var approvalNotices = 0
   /// What the decision did to an approval request (`accrue approve`, `accrue reject`).
   public var approvalAct: ApprovalAct?
+  /// The journal entries the run posts (grammar.md §12, §13): recorded once per event.
+  public var journalEntries: [JournalEntry] = []
 
   public init(
     run: Int, asOf: CivilDate, folder: String, items: [JournalItem], documents: [PlannedInvoice] = [], fees: [LedgerFee] = [],
@@ -66,7 +68,7 @@ extension LedgerStore {
         .text(
           LedgerChecksum.of(
             run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
-            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNotes: r.creditNotes)),
+            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNotes: r.creditNotes, entries: r.journalEntries)),
       ])
     let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
     let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -121,6 +123,7 @@ extension LedgerStore {
     try writePayouts(r)
     try writeFees(r)
     try writeSequences(r)
+    try writeJournalEntries(r)
   }
 
   func writeDocuments(_ r: LedgerRecord) throws {

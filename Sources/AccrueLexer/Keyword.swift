@@ -50,6 +50,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case below
   // Milestone billing: a charge billed when a milestone of the data is reached (grammar.md §6.3)
   case milestone
+  // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
+  case refund, note, deferred, revenue, recognize, ratably, daily, point, time, delivered, recognized
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -38,15 +38,26 @@ public struct GLLine: Sendable, Hashable {
   public var memo: String
   /// The posting rule that named the account (file:line).
   public var rule: RuleRef
+  /// For revenue (deferred, recognized, reversed): the performance obligation it belongs to, the invoice line
+  /// `DOCUMENT#LINE` (grammar.md §13); nil otherwise.
+  public var obligation: String?
 
   /// A line of `account` (its amount and side are set when posted: `JournalEntry.post`).
-  public init(account: String, dimensions: [GLDimension], memo: String, rule: RuleRef) {
+  public init(account: String, dimensions: [GLDimension], memo: String, rule: RuleRef, obligation: String? = nil) {
     self.account = account
     self.amount = .zero
     self.isDebit = true
     self.dimensions = dimensions
     self.memo = memo
     self.rule = rule
+    self.obligation = obligation
+  }
+
+  /// A line as the ledger recorded it (amount and side given).
+  public init(recorded account: String, amount: Fixed, isDebit: Bool, dimensions: [GLDimension], memo: String, rule: RuleRef, obligation: String?) {
+    self.init(account: account, dimensions: dimensions, memo: memo, rule: rule, obligation: obligation)
+    self.amount = amount
+    self.isDebit = isDebit
   }
 
   public var debit: Fixed { isDebit ? amount : .zero }
@@ -89,6 +100,13 @@ public struct JournalEntry: Sendable {
     self.customer = customer
   }
 
+  /// An entry as the ledger recorded it (`journal_entries`, `journal_lines`): its lines as they were posted.
+  /// `ledger verify` checks that every recorded entry balances.
+  public init(recorded event: String, document: String?, date: CivilDate, entity: String, currency: Currency, customer: String?, lines: [GLLine]) {
+    self.init(event: event, document: document, date: date, entity: entity, currency: currency, customer: customer)
+    self.lines = lines
+  }
+
   /// A debit of `amount` on one side and a credit of the same amount on the other. A negative amount posts the
   /// other way round (a credit line of an invoice reduces revenue); zero posts nothing. Lines with the same
   /// side, account and dimensions are added up into one.
@@ -109,7 +127,7 @@ public struct JournalEntry: Sendable {
   }
 
   private mutating func add(_ l: GLLine) {
-    if let i = lines.firstIndex(where: { $0.isDebit == l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions }),
+    if let i = lines.firstIndex(where: { $0.isDebit == l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions && $0.obligation == l.obligation }),
       let sum = lines[i].amount.adding(l.amount)
     {
       lines[i].amount = sum
@@ -117,6 +135,30 @@ public struct JournalEntry: Sendable {
       return
     }
     lines.append(l)
+  }
+
+  /// The entry with `other`'s lines on the other side (a reversal of what `other` posted), each line's memo saying so.
+  public mutating func reverse(_ other: JournalEntry) {
+    for var l in other.lines {
+      l.isDebit.toggle()
+      l.memo = "Reversal of \(other.id)" + (l.memo.isEmpty ? "" : ": " + l.memo)
+      add(l)
+    }
+  }
+
+  /// Debits and credits of the same account, dimensions and obligation offset: the smaller side goes, the larger
+  /// keeps the difference (both sides lose the same amount: the entry still balances).
+  public mutating func net() {
+    var out: [GLLine] = []
+    for l in lines {
+      if let i = out.firstIndex(where: { $0.isDebit != l.isDebit && $0.account == l.account && $0.dimensions == l.dimensions && $0.obligation == l.obligation }) {
+        let diff = out[i].amount.subtracting(l.amount) ?? .zero
+        if diff.isZero { out.remove(at: i) } else if diff.isNegative { out[i] = l; out[i].amount = diff.negated ?? l.amount } else { out[i].amount = diff }
+        continue
+      }
+      out.append(l)
+    }
+    lines = out
   }
 
   /// The entry's debits and credits (always equal: see `post`).

@@ -197,6 +197,8 @@ public struct JournalRun: Sendable {
   public var approvalRequests: [ApprovalRequest] = []
   /// What its decision did to an approval request (an approval or a rejection), if it is one.
   public var approvalAct: ApprovalAct?
+  /// The journal entries it posted to the general ledger (schema version 11), in its order.
+  public var journalEntries: [JournalEntry] = []
 
   public init(number: Int, asOf: CivilDate, folder: String, items: [JournalItem], decision: Decision? = nil) {
     self.number = number

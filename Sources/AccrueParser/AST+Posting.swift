@@ -36,12 +36,17 @@ public enum PostingEvent: String, Sendable, CaseIterable, Hashable {
   case creditOnAccount = "credit on account"
   case creditUsed = "credit used"
   case unappliedCash = "unapplied cash"
+  case creditNote = "credit note"
+  case refund = "refund"
+  case processorFee = "processor fee"
+  case processorRefund = "processor refund"
+  case revenueRecognized = "revenue recognized"
 
   /// Whether the event comes from an invoice or debit note (a contract and a plan may be known; plan and charge
-  /// overrides apply), rather than from cash.
+  /// overrides apply), rather than from cash. A credit note credits an invoice: its plan's overrides apply.
   public var fromInvoice: Bool {
     switch self {
-    case .invoiceLine, .discount, .tax, .taxIncluded, .fee: true
+    case .invoiceLine, .discount, .tax, .taxIncluded, .fee, .creditNote, .revenueRecognized: true
     default: false
     }
   }
@@ -63,6 +68,28 @@ public struct PostingRow: Sendable {
   public var span: Span
 }
 
+/// How a charge's revenue is recognized (grammar.md §13).
+public enum RecognitionMethod: Sendable, Hashable {
+  /// `at point in time`: when invoiced (one-time fees, usage when delivered): the default.
+  case pointInTime
+  /// `ratably daily` / `ratably monthly`: over the invoice line's service period, per day or in equal months.
+  case ratably(monthly: Bool)
+  /// `on milestone`: as the data's milestones (revenue_milestones.csv) are reached.
+  case milestone
+
+  /// As written after `recognize`.
+  public var description: String {
+    switch self {
+    case .pointInTime: "at point in time"
+    case .ratably(let monthly): monthly ? "ratably monthly" : "ratably daily"
+    case .milestone: "on milestone"
+    }
+  }
+
+  /// Whether revenue is deferred when invoiced (and recognized later).
+  public var defers: Bool { self != .pointInTime }
+}
+
 /// One statement of a posting block.
 public enum PostingItem: Sendable {
   /// `entity EXPR`: the entity an event posts to (the block for all only).
@@ -70,10 +97,12 @@ public enum PostingItem: Sendable {
   /// `dimension NAME EXPR`: a dimension's value for every row the block resolves.
   case dimension(DimensionValue, Span)
   case row(PostingRow)
+  /// `recognize METHOD`: how the revenue of the block's invoice lines is recognized (grammar.md §13).
+  case recognize(RecognitionMethod, Span)
 
   public var span: Span {
     switch self {
-    case .entity(_, let s), .dimension(_, let s): s
+    case .entity(_, let s), .dimension(_, let s), .recognize(_, let s): s
     case .row(let r): r.span
     }
   }

@@ -11,7 +11,8 @@ import AccrueLexer
 extension Parser {
   /// The words that start a statement of a posting block.
   static let postingWords: [Keyword] = [
-    .entity, .dimension, .invoice, .discount, .tax, .fee, .cash, .write, .overpayment, .early, .credit, .unapplied,
+    .entity, .dimension, .invoice, .discount, .tax, .fee, .cash, .write, .overpayment, .early, .credit, .unapplied, .refund, .processor,
+    .revenue, .recognize,
   ]
 
   /// `dimension NAME ["label"]`.
@@ -55,6 +56,10 @@ extension Parser {
       guard let d = parseDimensionValue("the dimension's name and value, as in: dimension department \"SALES\"") else { return nil }
       return .dimension(d, span(from: s))
     }
+    if eatWord(.recognize) != nil {
+      guard let m = parseRecognitionMethod() else { return nil }
+      return .recognize(m, span(from: s))
+    }
     guard let event = parsePostingEvent() else { return nil }
     let eventSpan = span(from: s)
     var row = PostingRow(event: event, eventSpan: eventSpan, debit: nil, credit: nil, dimensions: [], span: eventSpan)
@@ -81,6 +86,28 @@ extension Parser {
     return DimensionValue(name: name, value: parseExpr())
   }
 
+  /// `ratably daily`, `ratably monthly`, `at point in time`, `on milestone` (grammar.md §13).
+  mutating func parseRecognitionMethod() -> RecognitionMethod? {
+    let help = "recognize ratably daily, recognize ratably monthly, recognize at point in time, or recognize on milestone"
+    if eatWord(.ratably) != nil {
+      if eatWord(.daily) != nil { return .ratably(monthly: false) }
+      if eatWord(.monthly) != nil { return .ratably(monthly: true) }
+      error(.expectedToken, "expected 'daily' or 'monthly' after 'ratably', found \(describe(cur))", cur, help: help)
+      return nil
+    }
+    if eatWord(.at) != nil {
+      guard expectWord(.point, after: "'recognize at'") != nil, expectWord(.in, after: "'recognize at point'") != nil,
+        expectWord(.time, after: "'recognize at point in'") != nil
+      else { return nil }
+      return .pointInTime
+    }
+    if eatWord(.on) != nil {
+      return expectWord(.milestone, after: "'recognize on'") != nil ? .milestone : nil
+    }
+    error(.expectedToken, "expected how revenue is recognized after 'recognize', found \(describe(cur))", cur, help: help)
+    return nil
+  }
+
   /// The event a row posts: `invoice line`, `tax included`, `credit on account`, ... (grammar.md §12).
   mutating func parsePostingEvent() -> PostingEvent? {
     guard let k = cur.symbol.keyword else { return nil }
@@ -98,9 +125,15 @@ extension Parser {
     case .early:
       guard expectWord(.payment, after: "'early'") != nil, expectWord(.discount, after: "'early payment'") != nil else { return nil }
       return .earlyPaymentDiscount
+    case .refund: return .refund
+    case .revenue: return expectWord(.recognized, after: "'revenue' (the event is 'revenue recognized')") != nil ? .revenueRecognized : nil
+    case .processor:
+      if eatWord(.refund) != nil { return .processorRefund }
+      return expectWord(.fee, after: "'processor' (the events are 'processor fee' and 'processor refund')") != nil ? .processorFee : nil
     case .credit:
       if eatWord(.used) != nil { return .creditUsed }
-      guard expectWord(.on, after: "'credit' (the events are 'credit on account' and 'credit used')") != nil,
+      if eatWord(.note) != nil { return .creditNote }
+      guard expectWord(.on, after: "'credit' (the events are 'credit on account', 'credit used' and 'credit note')") != nil,
         expectWord(.account, after: "'credit on'") != nil
       else { return nil }
       return .creditOnAccount
@@ -121,7 +154,7 @@ extension Parser {
     } else {
       error(
         .unknownStatement, "unknown event '\(w)' in a posting block", t,
-        help: "the events are: \(kinds.joined(separator: ", ")) (refunds, returns and revenue recognition do not post yet)")
+        help: "the events are: \(kinds.joined(separator: ", "))")
     }
   }
 }

@@ -25,6 +25,7 @@ public enum ChartCheck {
         case .row(let r):
           for e in [r.debit, r.credit].compactMap({ $0 }) { account(e, chart, given, &out) }
           for d in r.dimensions { literalValue(program.name(d.name.symbol), d.value, chart, &out) }
+        case .recognize: break
         }
       }
     }
@@ -41,6 +42,7 @@ public enum ChartCheck {
         case .entity: out.insert("entity")
         case .dimension(let d, _): out.insert(program.name(d.name.symbol))
         case .row(let r): for d in r.dimensions { out.insert(program.name(d.name.symbol)) }
+        case .recognize: break
         }
       }
     }

@@ -15,7 +15,7 @@ extension JournalBuilder {
       currency: inv.currency, customer: inv.customerID)
     let planName = plan.planIndex[inv.plan] != nil ? inv.plan : nil
     var ok = true
-    for l in inv.lines {
+    for (k, l) in inv.lines.enumerated() {
       let kind: PostingEvent
       switch l.kind {
       case .discount: kind = .discount
@@ -23,9 +23,22 @@ extension JournalBuilder {
       case .charge, .usage, .minimumTrueUp, .credit: kind = .invoiceLine
       }
       let charge = kind == .invoiceLine ? l.charge : nil
-      guard let (d, c) = lines(kind, entity: entity, plan: planName, charge: charge, memo: l.description, event: event) else {
+      guard var (d, c) = lines(kind, entity: entity, plan: planName, charge: charge, memo: l.description, event: event) else {
         ok = false
         continue
+      }
+      // An invoice line's revenue is its performance obligation (DOCUMENT#LINE); revenue recognized later is
+      // credited to deferred revenue (the `revenue recognized` row's debit) until recognized (grammar.md §13).
+      if kind == .invoiceLine {
+        c.obligation = inv.key + "#" + String(k + 1)
+        if charge != nil, rules.recognition(entity: entity, plan: planName, charge: charge).0.defers {
+          guard let (deferred, _) = lines(.revenueRecognized, entity: entity, plan: planName, charge: charge, memo: l.description, event: event) else {
+            ok = false
+            continue
+          }
+          c = deferred
+          c.obligation = inv.key + "#" + String(k + 1)
+        }
       }
       // A discount line is negative on the invoice; its row names the accounts of the discount given (debit the
       // discount account, credit receivables), so it posts the discount's size.

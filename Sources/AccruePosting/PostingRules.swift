@@ -25,6 +25,8 @@ struct PostingRowRule: Sendable {
 struct PostingBlock: Sendable {
   var rows: [PostingEvent: PostingRowRule] = [:]
   var dimensions: [(String, PostingValue)] = []
+  /// `recognize METHOD` (grammar.md §13), where it is written.
+  var recognition: (RecognitionMethod, RuleRef)?
 }
 
 /// The rule set's posting rules (grammar.md §12): the block for all entities, each entity's, each plan's and
@@ -61,6 +63,7 @@ public struct PostingRules: Sendable {
         switch item {
         case .entity(let e, _): entity = value(e)
         case .dimension(let d, _): block.dimensions.append((program.name(d.name.symbol), value(d.value)))
+        case .recognize(let m, let span): block.recognition = (m, plan.ref(span))
         case .row(let r):
           block.rows[r.event] = PostingRowRule(
             debit: r.debit.map(value), credit: r.credit.map(value),
@@ -87,6 +90,20 @@ public struct PostingRules: Sendable {
     if let b = entities[entity] { out.append(b) }
     out.append(all)
     return out
+  }
+
+  /// How the revenue of an invoice line of `plan`'s `charge` is recognized: the most specific block's `recognize`
+  /// (charge, plan, entity, all), at a point in time (when invoiced) without one; and where that is written.
+  public func recognition(entity: String, plan: String?, charge: String?) -> (RecognitionMethod, RuleRef?) {
+    for b in blocks(.invoiceLine, entity: entity, plan: plan, charge: charge) {
+      if let r = b.recognition { return (r.0, r.1) }
+    }
+    return (.pointInTime, nil)
+  }
+
+  /// Whether any block defers revenue (recognizes it over time or on milestones).
+  public var defersRevenue: Bool {
+    ([all] + Array(entities.values) + Array(plans.values) + Array(charges.values)).contains { $0.recognition?.0.defers == true }
   }
 
   /// The debit and credit of an event and the dimensions of its lines: each the most specific row's, then

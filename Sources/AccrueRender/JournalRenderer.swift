@@ -19,7 +19,8 @@ public enum JournalRenderer {
         let name = (l.account + " " + (accounts[l.account]?.name ?? "")).padding(toLength: width, withPad: " ", startingAt: 0)
         let a = amount(l.amount, e.currency, grouping: true)
         let cols = l.isDebit ? pad(a, 14) + String(repeating: " ", count: 14) : String(repeating: " ", count: 14) + pad(a, 14)
-        out += "  \(l.isDebit ? "Dr" : "Cr") \(name) \(cols)  \(dims(l))  \(l.rule.file):\(l.rule.line)  \(memo(l, e))\n"
+        out += "  \(l.isDebit ? "Dr" : "Cr") \(name) \(cols)  \(dims(l))  \(l.rule.file):\(l.rule.line)  \(memo(l, e))"
+        out += (l.obligation.map { "  [\($0)]" } ?? "") + "\n"
       }
     }
     let sums = totals(entries).map { "\($0.value) \($0.key)" }.sorted()
@@ -33,7 +34,7 @@ public enum JournalRenderer {
   static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
 
   /// Debits (= credits) per currency code.
-  static func totals(_ entries: [JournalEntry]) -> [String: String] {
+  public static func totals(_ entries: [JournalEntry]) -> [String: String] {
     var sums: [String: (Fixed, Currency)] = [:]
     for e in entries {
       let prev = sums[e.currency.code]?.0 ?? .zero
@@ -56,7 +57,7 @@ public enum JournalRenderer {
               .object([
                 ("account", .string(l.account)), ("debit", .number(amount(l.debit, e.currency))), ("credit", .number(amount(l.credit, e.currency))),
                 ("dimensions", .object(l.dimensions.map { ($0.name, JSON.string($0.value)) })), ("memo", .string(memo(l, e))),
-                ("rule", .string("\(l.rule.file):\(l.rule.line)")),
+                ("rule", .string("\(l.rule.file):\(l.rule.line)")), ("obligation", l.obligation.map(JSON.string) ?? .null),
               ])
             })
         ),
@@ -69,7 +70,7 @@ public enum JournalRenderer {
   /// (`dimensions`: `entity` first, then the declared ones). docs/data.md maps its columns to NetSuite's and Sage
   /// Intacct's journal imports.
   public static func csv(_ entries: [JournalEntry], accounts: [String: GLAccount], dimensions: [String]) -> String {
-    let header = ["date", "entry_id", "line", "account", "account_name", "debit", "credit", "currency"] + dimensions + ["memo", "source_event", "document", "rule"]
+    let header = ["date", "entry_id", "line", "account", "account_name", "debit", "credit", "currency"] + dimensions + ["memo", "source_event", "document", "rule", "obligation"]
     var out = header.joined(separator: ",") + "\r\n"
     for e in entries {
       for (i, l) in e.lines.enumerated() {
@@ -78,7 +79,7 @@ public enum JournalRenderer {
           [
             e.date.description, e.id, String(i + 1), l.account, accounts[l.account]?.name ?? "", l.isDebit ? amount(l.amount, e.currency) : "",
             l.isDebit ? "" : amount(l.amount, e.currency), e.currency.code,
-          ] + dv + [memo(l, e), e.event, e.document ?? "", "\(l.rule.file):\(l.rule.line)"]
+          ] + dv + [memo(l, e), e.event, e.document ?? "", "\(l.rule.file):\(l.rule.line)", l.obligation ?? ""]
         out += cells.map(InvoiceRenderer.csvCell).joined(separator: ",") + "\r\n"
       }
     }

@@ -40,9 +40,9 @@ public enum Apply {
   public static func commit(
     stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: Files, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> String? {
-    // A run that only puts documents up for approval, or only asks a next step or an escalation, is recorded too
-    // (its requests and notices, once).
-    if record.items.isEmpty && record.approvalRequests.isEmpty && record.approvalNotices == 0 { return nil }
+    // A run that only puts documents up for approval, or only asks a next step or an escalation, or only recognizes
+    // revenue, is recorded too (its requests, notices and journal entries, once).
+    if record.items.isEmpty && record.approvalRequests.isEmpty && record.approvalNotices == 0 && record.journalEntries.isEmpty { return nil }
     let fm = FileManager.default
     do {
       try fm.createDirectory(atPath: stateDir, withIntermediateDirectories: true)

@@ -8,6 +8,10 @@ import Foundation
 /// Recording people's decisions: each one a run of its own in the ledger (docs/decisions.md), checked against the
 /// books as they stand and refused whole when it would not balance.
 public enum Decide {
+  /// What a decision posts to the general ledger (grammar.md §12): its record's journal entries, given the ledger as
+  /// read and the books of the day; throws (nothing is recorded) when a posting rule cannot post it.
+  public typealias Poster = @Sendable (LedgerRecord, Journal, Dataset) throws(JournalError) -> [JournalEntry]
+
   /// What was recorded.
   public struct Recorded: Sendable {
     public var run: Int
@@ -60,7 +64,7 @@ public enum Decide {
   /// committed).
   public static func resolve(
     _ request: ResolutionRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, recordedAt: String,
-    fault: ((String) -> Void)? = nil
+    post: Poster? = nil, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> Recorded {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
@@ -77,6 +81,7 @@ public enum Decide {
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
+    if let post { record.journalEntries = try post(record, journal, books) }
     try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
     return Recorded(run: run, posting: posting, decision: decision)

@@ -20,7 +20,7 @@ extension Decide {
   /// creates the ledger when no apply has yet (an invoice of the invoices file).
   public static func creditNote(
     _ request: CreditNoteIssue, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
-    recordedAt: String, fault: ((String) -> Void)? = nil
+    recordedAt: String, post: Poster? = nil, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> IssuedCreditNote {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
@@ -45,6 +45,7 @@ extension Decide {
     record.decision = decision
     record.creditNotes = [creditNote]
     if let scope = creditNote.scope, let n = creditNote.sequence { record.numbers = [(scope, n, creditNote.key)] }
+    if let post { record.journalEntries = try post(record, journal, books) }
     try store.record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
     return IssuedCreditNote(run: run, creditNote: creditNote, decision: decision)
@@ -65,7 +66,7 @@ extension Decide {
   /// posting takes the amount off the customer's credit.
   public static func refundCredit(
     _ request: CreditRefundRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String,
-    recordedAt: String, fault: ((String) -> Void)? = nil
+    recordedAt: String, post: Poster? = nil, fault: ((String) -> Void)? = nil
   ) throws(JournalError) -> (run: Int, decision: Decision, unchanged: Bool) {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
@@ -84,6 +85,7 @@ extension Decide {
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
+    if let post { record.journalEntries = try post(record, journal, books) }
     try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
     return (run, decision, false)

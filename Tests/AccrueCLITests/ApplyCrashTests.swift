@@ -79,6 +79,10 @@ struct ApplyCrashTests {
     let recorded = journal.items.map(\.key)
     let folders = journal.runs.map { ($0.folder, $0.items.map(\.key)) }
     #expect(Set(recorded).count == recorded.count, "a key recorded twice")
+    // The run's journal entries are in the same transaction: a committed run has all 87 (52 invoices, a debit note, 6 payments posted, 28 periods of revenue recognized), each event once.
+    let events = journal.runs.flatMap(\.journalEntries).map(\.event)
+    #expect(Set(events).count == events.count, "an event posted twice")
+    #expect(journal.runs.allSatisfy { $0.items.isEmpty || $0.journalEntries.count == 87 }, "a run without its 87 entries")
     for (folder, items) in folders {
       let dir = base + "/out/" + folder
       #expect(FileManager.default.fileExists(atPath: dir), "committed run \(folder) has no folder")

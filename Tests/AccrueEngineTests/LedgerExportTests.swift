@@ -69,11 +69,12 @@ struct LedgerExportTests {
       document("k2/2026-11-01", number: "NW-2026-00002", customer: "c1", currency: .EUR, total: "50.00", issue: "2026-11-01", due: "2026-12-01"),
       document("k3/2026-11-01", number: "NW-2026-00003", customer: "c2", currency: .USD, total: "200.00", issue: "2026-11-01", due: "2026-12-01"),
     ]
-    let run1 = LedgerRecord(
+    var run1 = LedgerRecord(
       run: 1, asOf: day("2026-11-01"), folder: "run-0001-2026-11-01",
       items: docs1.map { .invoice(IssuedInvoice(key: $0.key, date: day("2026-11-01"), customer: $0.customerID)) }, documents: docs1,
       numbers: [("invoice/2026", 1, "k1/2026-11-01"), ("invoice/2026", 2, "k2/2026-11-01"), ("invoice/2026", 3, "k3/2026-11-01")],
       recordedAt: "2026-11-01T08:00:00Z")
+    run1.journalEntries = [sampleEntry()]
     try store.record(run1, expectedLast: 0)
     let feeLine = InvoiceLine(
       description: "Late fee on NW-2026-00001", kind: .fee, charge: nil, amount: f("15.00"), periodStart: day("2026-12-01"),
@@ -128,15 +129,34 @@ struct LedgerExportTests {
 
   static func table(_ e: LedgerExport, _ name: String) -> LedgerExportTable { e.tables.first { $0.name == name }! }
 
+  /// The journal entry of k1: receivable 119.00 against revenue 100.00 and VAT 19.00.
+  static func sampleEntry() -> JournalEntry {
+    let dims = [GLDimension(name: "entity", value: "US"), GLDimension(name: "segment", value: "smb")]
+    let rule = RuleRef(file: "rules/posting.accrue", line: 19)
+    var e = JournalEntry(event: "invoice:k1/2026-11-01", document: "NW-2026-00001", date: day("2026-11-01"), entity: "US", currency: .USD, customer: "c1")
+    let ar = GLLine(account: "1200", dimensions: dims, memo: "Seats", rule: rule)
+    e.post(f("100.00"), debit: ar, credit: GLLine(account: "4000", dimensions: dims, memo: "Seats", rule: rule, obligation: "k1/2026-11-01#1"))
+    e.post(f("19.00"), debit: GLLine(account: "1200", dimensions: dims, memo: "VAT 19%", rule: rule), credit: GLLine(account: "2200", dimensions: dims, memo: "VAT 19%", rule: rule))
+    return e
+  }
+
   @Test("the export's tables: exact decimals, empty cells where nothing is recorded, rows by run then place")
   func tables() throws {
     let dir = try Self.sampleLedger()
     let e = try LedgerStore.openForReading(stateDir: dir).export()
     #expect(e.tables.map(\.name) == [
       "invoices", "invoice_lines", "invoice_taxes", "credit_notes", "payments", "applications", "payment_returns", "processor_payouts",
-      "payment_revisions", "fees", "reminders", "decisions", "collection_holds", "runs",
+      "payment_revisions", "fees", "reminders", "decisions", "collection_holds", "journal_lines", "runs",
     ])
-    #expect(e.lastRun == 4 && e.asOf == Self.day("2026-12-02") && e.ledgerSchemaVersion == 10)
+    #expect(e.lastRun == 4 && e.asOf == Self.day("2026-12-02") && e.ledgerSchemaVersion == 11)
+    // The entry's lines as posted: the receivable's two debits added up into one (memo emptied), each with its rule.
+    let lines = Self.table(e, "journal_lines").rows
+    #expect(lines.map { [$0[7], $0[8], $0[9], $0[10], $0[14]] } == [
+      [.integer(1), .text("1200"), .decimal("119.00"), .decimal("0.00"), .null],
+      [.integer(2), .text("4000"), .decimal("0.00"), .decimal("100.00"), .text("k1/2026-11-01#1")],
+      [.integer(3), .text("2200"), .decimal("0.00"), .decimal("19.00"), .null],
+    ])
+    #expect(lines[0][11] == .text(#"{"entity":"US","segment":"smb"}"#) && lines[0][12] == .text("") && lines[1][13] == .text("rules/posting.accrue:19"))
     #expect(Self.table(e, "payment_returns").rows == [
       [.text("r4"), .text("p4"), .date("2026-11-29"), .text("c2"), .text("USD"), .decimal("25.00"), .text("MD06"), .boolean(false),
        .text("statements/nov.xml:40"), .integer(2)]
