@@ -264,6 +264,12 @@ extension RuleTestSpec {
       + "expect match PAYMENT invoice INVOICE applied AMOUNT | expect match PAYMENT (write off | credit | unapplied | discount) AMOUNT")
 
   static func amount(_ s: String?) -> Fixed? { s.flatMap { Fixed.parse(Array($0.utf8)) } }
+
+  /// An amount with more decimals than its currency has: it could never be met (nor echoed as written).
+  static func tooPrecise(_ a: Fixed, _ c: Currency) -> ExpectationSyntax? {
+    guard a.rounded(places: c.minorUnits, .down) != a else { return nil }
+    return ExpectationSyntax(message: "\(a) has more decimals than \(c.code) has (\(c.minorUnits)): write the amount as the invoice shows it")
+  }
   static func date(_ s: String?) -> CivilDate? { s.flatMap(CivilDate.parse) }
 
   /// The words after `expect`.
@@ -294,12 +300,14 @@ extension RuleTestSpec {
         return .success(.creditNoteCount(n))
       case "note":
         guard let key = w.key(), w.next() == "total", let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
+        if let bad = tooPrecise(a, c) { return .failure(bad) }
         return .success(.creditNoteTotal(key: key, amount: a, currency: c))
       default: return .failure(forms)
       }
     case "reminder": return parseReminder(&w)
     case "total":
       guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
+      if let bad = tooPrecise(a, c) { return .failure(bad) }
       return .success(.total(currency: c, amount: a))
     case "matches":
       guard let n = w.next().flatMap(Int.init) else { return .failure(forms) }
@@ -319,6 +327,7 @@ extension RuleTestSpec {
     switch w.next() {
     case "total":
       guard let a = amount(w.next()), let c = w.next().flatMap(Currency.lookup) else { return .failure(forms) }
+      if let bad = tooPrecise(a, c) { return .failure(bad) }
       return .success(.invoiceTotal(key: key, amount: a, currency: c))
     case "line":
       guard let d = w.quoted(), let a = amount(w.next()) else { return .failure(forms) }

@@ -848,6 +848,17 @@ struct RuleExpectationTests {
     #expect(spec.expectations.map(\.expectation.text) == [line])
   }
 
+  @Test("an amount with more decimals than its currency has is a syntax error of the test, not a failure", arguments: [
+    "expect credit note k total 206.561 EUR", "expect invoice k1/2026-11-01 total 10.5 JPY", "expect total 1.001 USD",
+  ])
+  func tooPrecise(_ line: String) throws {
+    guard case .failure(let e) = RuleTestSpec.parse("test \"t\"\nas of 2026-11-01\n" + line + "\n") else {
+      Issue.record("parsed: \(line)")
+      return
+    }
+    #expect("\(e)".contains("has more decimals than"), "\(e)")
+  }
+
   @Test("an invoice's tax, due date, installments and early-payment discount are checked against the run")
   func invoiceFigures() throws {
     let rules = """
