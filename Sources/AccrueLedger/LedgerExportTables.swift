@@ -124,10 +124,12 @@ enum LedgerExportTables {
         C("reason", .text, "Why the invoice was credited."),
         C("payment", .text, "The row of payments (kind credit_note) that carries its effect on the books."),
         C("run", .integer, "The run that issued it (runs.run): a decision's, or an apply's for a cancellation."),
+        C("line", .integer, nullable: true, "The invoice's line it credits (1 for the first; 'accrue credit-note --line'); empty: the invoice as a whole."),
+        C("rule", .text, nullable: true, "For a cancellation's credit note, the plan's 'cancellation' statement (file:line); empty for a person's."),
       ]),
     sql: """
       SELECT c.number, c.key, c.invoice, c.customer, c.currency, c.issue_date, c.net, c.tax, c.total, c.settled, c.credit, c.reason,
-        \(payment("c.posting")), c.run, c.currency
+        \(payment("c.posting")), c.run, c.line, c.rule, c.currency
       FROM credit_notes c ORDER BY c.run, c.posting
       """)
 
