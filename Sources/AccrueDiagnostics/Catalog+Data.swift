@@ -12,7 +12,7 @@ extension DiagnosticCode {
     missingColumn, unknownColumn, missingValue, badDate, badNumber, badCurrency, badBool, dataTooManyDecimals,
     unknownCustomer, unknownContract, unknownPlan, duplicateID, impossibleDates, planCurrency, otherCustomer,
     unknownStatus, unknownInvoice, unknownCalendar, unknownCadenceStep, contradictsLedger, ledgerCustomerGone,
-    netNotGrossMinusFee, cancellationWithoutPolicy, unknownMilestone,
+    netNotGrossMinusFee, cancellationWithoutPolicy, unknownMilestone, cancellationChanged,
     statementDoesNotReconcile, controlTotalDisagrees, statementEncoding, bai2RecordNotRead,
     badChartOfAccounts, badDimensionFile, badMilestone,
   ].sorted()

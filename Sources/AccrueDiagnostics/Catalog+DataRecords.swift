@@ -304,4 +304,26 @@ extension DiagnosticCode {
     Right:
         M-1,C-1,go-live,2026-05-04
     """)
+
+  public static let cancellationChanged = DiagnosticCode(
+    "D0317", "cancellation-changed", .error, "a cancellation changed or withdrawn after its credit note was issued",
+    """
+    An apply issued a credit note for a contract's cancellation (grammar.md 6.6) on the day
+    contracts.csv then gave. The day is now another, or gone: the credit note already gives back
+    what it gave, and billing would now resume (or stop elsewhere) as if it had not. Accrue does
+    not rewrite an issued document, and will not bill or credit around one silently: put the
+    day back, or settle the difference by hand (a credit note with accrue credit-note, or an
+    invoice) and then restore the day.
+
+    Wrong (contracts.csv, after the apply that credited C-1's cancellation on 2026-03-11):
+        id,customer,plan,start_date,cancelled_on
+        C-1,acme,team,2026-01-01,
+
+    gets:
+        contracts.csv:2:1: error[D0317]: contract C-1's cancellation on 2026-03-11 was credited by
+        HC-2026-0001 (run 2); contracts.csv now says it is not cancelled: ...
+
+    Right:
+        C-1,acme,team,2026-01-01,2026-03-11
+    """)
 }

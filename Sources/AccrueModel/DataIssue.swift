@@ -18,7 +18,8 @@
 ///   D0310 unknown calendar, D0311 unknown cadence or step (reminders.csv)
 /// - D0312 an invoices row contradicting the ledger, D0313 a ledger invoice whose customer is gone (with `--state`)
 /// - D0314 a processor export's line whose net is not gross minus fee
-/// - D0315 a cancelled contract whose plan states no cancellation policy
+/// - D0315 a cancelled contract whose plan states no cancellation policy, D0316 a milestone no charge bills,
+///   D0317 a cancellation changed or withdrawn after the ledger recorded its credit note (with `--state`)
 /// - D0320 a bank statement that does not reconcile, D0321 a statement control total that disagrees (warnings:
 ///   `CashData.warnings`; errors with `--strict`)
 /// - D0322 a statement file read with an assumption (not UTF-8: read as Windows-1252; a byte no encoding defines),

@@ -10,8 +10,38 @@ import AccrueModel
 /// (the rest goes on the customer's account, the invoice was paid), before this run's cash and dunning look at
 /// the invoice, and is numbered in the credit notes' sequence (`number credit notes`).
 extension Books {
+  /// Credit notes the ledger issued for a cancellation whose day the contracts file no longer gives (D0317): the
+  /// recorded credit stands, and billing would go on as if it had not been given.
+  static func changedCancellations(_ journal: Journal, data d: Dataset) -> [DataIssue] {
+    var contractOf: [String: String] = [:]
+    for r in journal.receivables { contractOf[r.number ?? r.key] = r.contract }
+    var out: [DataIssue] = []
+    for run in journal.runs {
+      for n in run.creditNotes where n.key.hasSuffix(":cancellation") {
+        // "cancellation of contract C on DATE: ..." (as issued).
+        guard let onRange = n.reason.range(of: " on "), let colon = n.reason[onRange.upperBound...].firstIndex(of: ":"),
+          let day = CivilDate.parse(String(n.reason[onRange.upperBound..<colon]))
+        else { continue }
+        let id = contractOf[n.invoice] ?? d.invoiceIDs.find(n.invoice, in: d.invoices).flatMap { i in
+          d.contracts.indices.contains(Int(d.invoices[i].contract)) ? d.contracts[Int(d.invoices[i].contract)].id : nil
+        }
+        guard let id, let ci = d.contractIndex[id], d.contracts[ci].cancelledOn != day else { continue }
+        let c = d.contracts[ci]
+        let now = c.cancelledOn.map { "now says \($0)" } ?? "now says it is not cancelled"
+        out.append(
+          DataIssue(
+            code: "D0317", file: c.source.file, line: c.source.line, column: 1,
+            message: "contract \(id)'s cancellation on \(day) was credited by \(n.number) (run \(run.number)); the contracts file \(now): "
+              + "Accrue does not rewrite an issued credit note: put cancelled_on back to \(day), or settle the difference by hand first",
+            record: ""))
+      }
+    }
+    return out
+  }
+
   /// Adds the run's cancellation credit notes to `out.billing` and takes them off the invoices of `d`.
   static func creditCancellations(_ out: inout RunOutput, plan: ExecutablePlan, data d: inout Dataset, journal: Journal?, asOf: CivilDate) {
+    if let journal { out.issues += changedCancellations(journal, data: d) }
     let issued = Set((journal?.creditNotes ?? []).map(\.key))
     var (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
     if let journal {

@@ -247,4 +247,16 @@ struct CancellationTests {
     let uses = try LedgerStore.read(stateDir: base + "/state").postedPayments.filter { $0.key.hasPrefix("payment:credit:harbor/EUR") }
     #expect(uses.flatMap(\.settlements).map { "\($0.invoice) \($0.settled)" } == ["OLD-1 100"], "\(out)")
   }
+
+  @Test("review: a cancellation withdrawn or moved after its credit note was recorded stops the run (D0317), located at the contract")
+  func changedAfterCredit() throws {
+    let base = try Self.folder("cancel-changed")
+    try #require(Self.run(base, ["apply", "--as-of", "2026-04-01", "--out", base + "/out"]).0 == 0)
+    for changed in ["", "2026-03-25"] {
+      try Self.contracts(cancelled: true).replacingOccurrences(of: "C-1,harbor,pro,2026-01-01,10,2026-03-11", with: "C-1,harbor,pro,2026-01-01,10,\(changed)")
+        .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+      let (s, _, e) = Self.run(base, ["plan", "--as-of", "2026-05-01"])
+      #expect(s != 0 && e.contains("contracts.csv:2:1: error[D0317]: contract C-1's cancellation on 2026-03-11 was credited by HC-2026-0001 (run 2)"), "\(e)")
+    }
+  }
 }
