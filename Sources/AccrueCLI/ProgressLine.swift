@@ -75,7 +75,7 @@ final class ProgressLine: @unchecked Sendable {
   }
 
   /// "usage MB: 220 of 657, 110/s"; "invoices: 1,000 of 90,000, 45,000/s"; "collections: 3 s".
-  static func line(_ step: String, done: Int, total: Int, seconds: Double) -> String {
+  static func line(_ step: String, done: Int, total: Int, seconds: Double) -> String {  // elapsed time: not money
     guard done > 0 || total > 0 else { return "\(step): \(Int(seconds)) s" }
     var s = "\(step): \(grouped(done))"
     if total > 0 { s += " of \(grouped(total))" }
@@ -83,9 +83,9 @@ final class ProgressLine: @unchecked Sendable {
     return s
   }
 
-  static func seconds(_ d: Duration) -> Double {
+  static func seconds(_ d: Duration) -> Double {  // elapsed time: not money
     let (s, atto) = d.components
-    return Double(s) + Double(atto) / 1e18
+    return Double(s) + Double(atto) / 1e18  // not money
   }
 
   static func grouped(_ n: Int) -> String {
