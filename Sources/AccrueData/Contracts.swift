@@ -87,6 +87,12 @@ package struct ContractRows {
     var cancelled: CivilDate?
     if cCancel >= 0, case .date(let d) = values[cCancel] {
       if d < start { return ("D0305", cCancel, "the contract is cancelled on \(d), before it starts (\(start))") }
+      if let e = end, let after = e.adding(days: 1), d > after {
+        return (
+          "D0305", cCancel,
+          "the contract is cancelled on \(d), after it ends (\(e)): a cancellation after the last day of service changes nothing; leave cancelled_on empty, or correct end_date"
+        )
+      }
       guard plan.plans[pi].cancellation != nil else {
         return (
           "D0315", cCancel,

@@ -259,4 +259,16 @@ struct CancellationTests {
       #expect(s != 0 && e.contains("contracts.csv:2:1: error[D0317]: contract C-1's cancellation on 2026-03-11 was credited by HC-2026-0001 (run 2)"), "\(e)")
     }
   }
+
+  @Test("review: a cancellation after the contract's last day of service is a located error (D0305); the day after it is fine")
+  func cancelledAfterEnd() throws {
+    let base = try Self.folder("cancel-after-end")
+    try "id,customer,plan,start_date,end_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,2026-03-31,10,2026-04-15\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    let (s, _, e) = Self.run(base, ["plan", "--as-of", "2026-04-30"])
+    #expect(s != 0 && e.contains("error[D0305]: the contract is cancelled on 2026-04-15, after it ends (2026-03-31)"), "\(e)")
+    try "id,customer,plan,start_date,end_date,seats,cancelled_on\nC-1,harbor,pro,2026-01-01,2026-03-31,10,2026-04-01\n"
+      .write(toFile: base + "/data/contracts.csv", atomically: true, encoding: .utf8)
+    #expect(Self.run(base, ["plan", "--as-of", "2026-04-30"]).0 == 0)
+  }
 }
