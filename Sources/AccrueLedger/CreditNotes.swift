@@ -95,11 +95,7 @@ public struct CreditNoteIssue: Sendable {
       key: key, number: number, invoice: inv.id, customer: customer.id, issueDate: asOf, currency: c, net: net, tax: tax, total: total,
       settled: settled, credit: onAccount, reason: reason, scope: scope, sequence: sequence)
     document.line = credited_line?.line
-    var posting = PostedPayment(
-      key: document.postingKey, date: asOf, customer: customer.id, rule: "credit note", status: .applied,
-      settlements: settled > .zero ? [PostedPayment.Settlement(invoice: inv.id, settled: settled, paidBefore: inv.paid, places: c.minorUnits)] : [])
-    posting.amount = Money(amount: total, currency: c)
-    posting.credit = onAccount
+    let posting = document.posting(paidBefore: inv.paid)
     var words = "credit note \(number) for \(Self.money(total, c)) on \(inv.id)" + (credited_line.map { " line \($0.line) (\($0.description))" } ?? "")
     if tax > .zero { words += " (net \(Self.money(net, c)), tax \(Self.money(tax, c)))" }
     words += settled > .zero ? ": \(Self.money(settled, c)) off what it had open" : ": it had nothing open"

@@ -55,6 +55,18 @@ public struct CreditNote: Sendable, Hashable {
   /// The key of the posting that carries its effect on the books.
   public var postingKey: String { "payment:" + key }
 
+  /// The posting that carries its effect on the books (rule `credit note`, no money received): what it settles on
+  /// its invoice (which had `paidBefore` paid or settled) and what it leaves on the customer's account.
+  public func posting(paidBefore: Fixed) -> PostedPayment {
+    var p = PostedPayment(
+      key: postingKey, date: issueDate, customer: customer, rule: "credit note", status: .applied,
+      settlements: settled > .zero
+        ? [PostedPayment.Settlement(invoice: invoice, settled: settled, paidBefore: paidBefore, places: currency.minorUnits)] : [])
+    p.amount = Money(amount: total, currency: currency)
+    p.credit = credit
+    return p
+  }
+
   /// Whether a posting is a credit note's (not money received).
   public static func isPosting(_ key: String) -> Bool { key.hasPrefix("payment:credit-note:") }
 

@@ -75,18 +75,6 @@ extension Books {
     out.billing.creditNotes.sort { ($0.note.customer, $0.note.key) < ($1.note.customer, $1.note.key) }
   }
 
-  /// The posting that carries a credit note's effect: what it settles on its invoice, what it leaves on account.
-  static func posting(_ planned: PlannedCreditNote) -> PostedPayment {
-    let (n, paidBefore) = (planned.note, planned.paidBefore)
-    var p = PostedPayment(
-      key: n.postingKey, date: n.issueDate, customer: n.customer, rule: "credit note", status: .applied,
-      settlements: n.settled > .zero
-        ? [PostedPayment.Settlement(invoice: n.invoice, settled: n.settled, paidBefore: paidBefore, places: n.currency.minorUnits)] : [])
-    p.amount = Money(amount: n.total, currency: n.currency)
-    p.credit = n.credit
-    return p
-  }
-
   /// Numbers the run's credit notes (`number credit notes`, in the order of their issue date, customer and key),
   /// continuing the ledger's sequences; a credit note keeps its key as number when the rules number none.
   static func numberCreditNotes(_ out: inout RunOutput, plan: ExecutablePlan, data: Dataset, journal: Journal?, provisional: Bool) {

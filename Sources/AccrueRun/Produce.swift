@@ -110,7 +110,7 @@ public enum Produce {
     out += (o.collections?.reminders ?? []).map(\.produced)
     out += (o.cash?.applications ?? []).map(\.produced)
     out += (o.payouts?.payouts ?? []).compactMap(RecordedPayout.init).map(JournalItem.payout)
-    out += o.billing.creditNotes.map { .cashApplication(Books.posting($0)) }
+    out += o.billing.creditNotes.map { .cashApplication($0.note.posting(paidBefore: $0.paidBefore)) }
     return out
   }
 }
