@@ -133,8 +133,16 @@ extension Parser {
     }
     guard let w = expectOneOf([.with, .without], after: "'cancellation immediately'") else { return nil }
     if w == .with {
-      guard expectWord(.prorated, after: "'immediately with'") != nil, expectWord(.credit, after: "'immediately with prorated'") != nil
-      else { return nil }
+      // The one credit Accrue gives is prorated by days: say so, and show the words.
+      guard atWord(.prorated) else {
+        error(
+          .expectedToken, "expected 'prorated' after 'cancellation immediately with', found \(describe(cur))", cur,
+          help: "the credit is for the unused days: write 'cancellation immediately with prorated credit'",
+          fix: FixIt("write 'prorated credit'", edits: [Edit(span(cur), atWord(.credit) ? "prorated credit" : "prorated")]))
+        return nil
+      }
+      _ = advance()
+      guard expectWord(.credit, after: "'immediately with prorated'") != nil else { return nil }
       return .immediateProratedCredit
     }
     guard expectWord(.credit, after: "'immediately without'") != nil else { return nil }

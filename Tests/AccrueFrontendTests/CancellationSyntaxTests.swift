@@ -32,6 +32,7 @@ struct CancellationSyntaxTests {
     ("  cancellation\n", "E0201", "write 'cancellation at end of period', 'cancellation immediately with prorated credit' or"),
     ("  cancellation immediately\n", "E0201", "say whether the unused days come back"),
     ("  cancellation immediatly without credit\n", "E0201", "did you mean 'immediately'?"),
+    ("  cancellation immediately with credit\n", "E0201", "write 'cancellation immediately with prorated credit'"),
     ("  cancellation at end of period\n  cancellation immediately without credit\n", "E0506", "keep one 'cancellation' statement"),
   ])
   func errors(_ text: String, _ code: String, _ help: String) {
