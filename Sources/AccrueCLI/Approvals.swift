@@ -10,7 +10,7 @@ import Foundation
 enum ApprovalsCommand {
   static let spec = CommandSpec(
     name: "approvals",
-    abstract: "List the invoices and debit notes that wait for approval: who decides now, which rule asked, since when, when it escalates.",
+    abstract: "List what waits for approval (invoices, debit notes, credit notes, write-offs, payment plans): who decides now, which rule asked, since when, when it escalates.",
     arguments: [], minPositionals: 0, maxPositionals: 0,
     options: [
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder whose ledger is read (required); never written."),

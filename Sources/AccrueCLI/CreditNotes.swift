@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueLedger
 import AccrueModel
+import AccrueRender
 import AccrueRun
 import Foundation
 
@@ -61,6 +62,10 @@ enum CreditCommands {
         let r = try Decide.creditNote(
           CreditNoteIssue(invoice: subject, amount: amount, reason: args.value("reason") ?? "", line: line), plan: inputs.plan, data: inputs.data,
           stateDir: state, asOf: inputs.asOf, by: by, note: note, recordedAt: at, post: poster, fault: FaultInjection.hook())
+        if let held = r.held {
+          io.out(ApprovalRenderer.asked(held, run: r.unchanged ? nil : r.run, asOf: inputs.asOf, again: "issue the credit note again with the same amount and reason"))
+          return ExitStatus.success
+        }
         io.out(
           r.unchanged
             ? "Nothing new: credit note \(r.creditNote.number) was issued by decision \(r.run) for that amount and reason; nothing was recorded\n"

@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueLedger
 import AccrueModel
+import AccrueRender
 import AccrueRun
 import Foundation
 
@@ -62,9 +63,13 @@ enum HoldCommands {
     case .success(let i): inputs = i
     }
     do throws(JournalError) {
-      let (run, d) = try Decide.hold(
+      let (run, d, held) = try Decide.hold(
         request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, by: by, note: args.value("note") ?? "",
         recordedAt: Date().formatted(.iso8601), fault: FaultInjection.hook())
+      if let held {
+        io.out(ApprovalRenderer.asked(held, run: run, asOf: inputs.asOf, again: "record the payment plan again with the same terms"))
+        return ExitStatus.success
+      }
       guard let run else {
         io.out("Nothing new: \(d.subject) is already disputed for that amount; nothing was recorded\n")
         return ExitStatus.success

@@ -267,6 +267,7 @@ extension PlanCommand {
   static func textTail(_ output: RunOutput, asOf: CivilDate, io: OutputSink) {
     if let p = output.payouts { io.out(PayoutRenderer.text(p)) }
     io.out(ApprovalRenderer.held(output.held, asOf: asOf, approvedIssued: output.approvedIssued))
+    io.out(ApprovalRenderer.heldRequests(output.heldRequests, asOf: asOf))
   }
 
   /// The output format: `--format`, else csv with `--table`, else text.
@@ -363,6 +364,7 @@ enum ApplyCommand {
       io.out("Nothing new as of \(inputs.asOf): everything due is already recorded in \(state)/\(LedgerStore.fileName)\n")
     }
     io.out(ApprovalRenderer.held(output.held, asOf: inputs.asOf, approvedIssued: output.approvedIssued))
+    io.out(ApprovalRenderer.heldRequests(output.heldRequests, asOf: inputs.asOf))
     if folder != nil, !output.approvalNotices.isEmpty {
       let lines = output.approvalNotices.map { n in
         "  \(n.kind == .nextStep ? "asked" : "escalated"): \(n.request.document) step \(n.step) to \(n.role) (\(n.route.rule)), in the outbox\n"

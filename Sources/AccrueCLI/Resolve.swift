@@ -1,6 +1,7 @@
 import AccrueCore
 import AccrueLedger
 import AccrueModel
+import AccrueRender
 import AccrueRun
 import Foundation
 
@@ -55,6 +56,10 @@ enum ResolveCommand {
       let r = try Decide.resolve(
         request, plan: inputs.plan, data: inputs.data, stateDir: state, asOf: inputs.asOf, recordedAt: Date().formatted(.iso8601),
         post: GL.decisionPoster(inputs.plan, dataDir: args.value("data") ?? "", io: io), fault: FaultInjection.hook())
+      if let held = r.held {
+        io.out(ApprovalRenderer.asked(held, run: r.unchanged ? nil : r.run, asOf: inputs.asOf, again: "resolve the payment again the same way"))
+        return ExitStatus.success
+      }
       if r.unchanged {
         io.out("Nothing new: \(r.decision.subject)'s posting in force (\(r.posting.key)) is already what was asked; nothing was recorded\n")
         return ExitStatus.success

@@ -32,7 +32,10 @@ enum LedgerChecksum {
       if let l = n.line { c.add("line \(l)") }
     }
     // (A decision, a refund and a superseded posting are fed only when there is one: earlier runs keep their sums.)
-    if let d = decision { for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) } }
+    if let d = decision {
+      for f in [d.kind.rawValue, d.subject, d.by, d.note, d.summary, d.customer, d.askedBy] { c.add(f) }
+      if let q = d.request { c.add(q) }
+    }
     for i in items {
       c.add(i.kind.rawValue)
       c.add(i.key)

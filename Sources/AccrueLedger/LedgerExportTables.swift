@@ -339,7 +339,7 @@ enum LedgerExportTables {
         C("run", .integer, "The decision's run (runs.run). Unique."),
         C("as_of", .date, "The day it takes effect."),
         C("recorded_at", .text, "When it was recorded, UTC (ISO 8601): an audit fact."),
-        C("kind", .text, "confirm, resolve, not-ours, reverse, refund, approve, reject, dispute, dispute-closed, promise, payment-plan, payment-plan-ended, credit-note, credit-refund."),
+        C("kind", .text, "confirm, resolve, not-ours, reverse, refund, approve, reject, dispute, dispute-closed, promise, payment-plan, payment-plan-ended, credit-note, credit-refund, approval-request (a credit note, write-off or payment plan put up for approval)."),
         C("subject", .text, "The item decided on: payment:ID, a document's key, an invoice, customer:ID."),
         C("customer", .text, nullable: true, "The customer it concerns; empty when none."),
         C("decided_by", .text, "Who decided, as given."),

@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 11
+  static let version = 12
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -378,6 +378,33 @@ enum LedgerSchema {
     CREATE INDEX journal_lines_obligation ON journal_lines(obligation) WHERE obligation IS NOT NULL;
     """
 
+  /// Version 12: credit notes, write-offs and payment plans held for approval (grammar.md §11): `approval_requests`
+  /// takes the kinds `credit_note`, `write_off` and `payment_plan` (rebuilt with its rows: SQLite cannot change a
+  /// CHECK in place; run with foreign keys off, as SQLite's procedure for changing a table says, then checked), and
+  /// `decisions.request` names the approval request a decision carried out once approved (NULL: none).
+  static let v12 = """
+    CREATE TABLE approval_requests_v12 (
+      key TEXT PRIMARY KEY,
+      document TEXT NOT NULL,
+      run INTEGER NOT NULL REFERENCES runs(run),
+      kind TEXT NOT NULL CHECK (kind IN ('invoice', 'debit_note', 'credit_note', 'write_off', 'payment_plan')),
+      as_of TEXT NOT NULL,
+      customer TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      total INTEGER NOT NULL,
+      issue_date TEXT NOT NULL,
+      fingerprint TEXT NOT NULL,
+      supersedes TEXT UNIQUE REFERENCES approval_requests(key),
+      UNIQUE (document, fingerprint)
+    ) WITHOUT ROWID;
+    INSERT INTO approval_requests_v12 SELECT key, document, run, kind, as_of, customer, currency, total, issue_date, fingerprint, supersedes
+      FROM approval_requests;
+    DROP TABLE approval_requests;
+    ALTER TABLE approval_requests_v12 RENAME TO approval_requests;
+    CREATE INDEX approval_requests_run ON approval_requests(run);
+    ALTER TABLE decisions ADD COLUMN request TEXT;
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -391,7 +418,12 @@ enum LedgerSchema {
       throw JournalError(
         message: "\(path) has ledger schema version \(current), newer than this Accrue understands (\(version)); use a newer Accrue")
     }
+    // Version 12 rebuilds a table others refer to: with foreign keys off (they cannot be switched inside a
+    // transaction), checked before the transaction commits.
+    let rebuilds = current <= 11
     do {
+      if rebuilds { try db.execute("PRAGMA foreign_keys = OFF") }
+      defer { if rebuilds { try? db.execute("PRAGMA foreign_keys = ON") } }
       try db.transaction {
         // Version 0: a new file (or one whose creation was cut short before its first commit).
         if current == 0 {
@@ -409,6 +441,12 @@ enum LedgerSchema {
         if current <= 8 { try db.execute(v9) }
         if current <= 9 { try db.execute(v10) }
         if current <= 10 { try db.execute(v11) }
+        if current <= 11 {
+          try db.execute(v12)
+          if let bad = try db.query("PRAGMA foreign_key_check").first {
+            throw JournalError(message: "the ledger's table \(bad[0].text ?? "") refers to a row that is not there (row \(bad[1].integer ?? 0)): run 'accrue ledger verify'")
+          }
+        }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

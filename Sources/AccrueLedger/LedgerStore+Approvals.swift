@@ -59,7 +59,7 @@ extension LedgerStore {
       """
     for r in try db.query(q) {
       let key = r[0].text ?? ""
-      guard let c = Currency.lookup(r[6].text ?? ""), let kind = LedgerInvoice.Kind(rawValue: r[3].text ?? "") else {
+      guard let c = Currency.lookup(r[6].text ?? ""), let kind = ApprovalRequest.Kind(rawValue: r[3].text ?? "") else {
         throw JournalError(message: "\(path): approval request \(key) has a currency or kind this Accrue does not know")
       }
       let run = Int(r[2].integer ?? 0)

@@ -197,13 +197,15 @@ extension LedgerStore {
   private func decisions() throws -> [Int: Decision] {
     guard try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").isEmpty else { return [:] }
     var out: [Int: Decision] = [:]
-    for r in try db.query("SELECT run, kind, subject, decided_by, note, summary, customer, asked_by FROM decisions") {
+    let hasRequest = try !db.query("SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'request'").isEmpty
+    let q = "SELECT run, kind, subject, decided_by, note, summary, customer, asked_by, \(hasRequest ? "request" : "NULL") FROM decisions"
+    for r in try db.query(q) {
       guard let kind = Decision.Kind(rawValue: r[1].text ?? "") else {
         throw JournalError(message: "\(path): run \(r[0].integer ?? 0) records a decision of a kind this Accrue does not know (\(r[1].text ?? "")); use a newer Accrue")
       }
       out[Int(r[0].integer ?? 0)] = Decision(
         kind: kind, subject: r[2].text ?? "", by: r[3].text ?? "", note: r[4].text ?? "", summary: r[5].text ?? "", customer: r[6].text ?? "",
-        askedBy: r[7].text ?? "")
+        askedBy: r[7].text ?? "", request: r[8].text)
     }
     return out
   }

@@ -210,9 +210,19 @@ extension LedgerStore {
   func writeDecision(_ r: LedgerRecord) throws {
     try writeHold(r)
     guard let d = r.decision else { return }
+    // (`request`, version 12, only when there is one: a decision that carries out no request is written as before.)
+    guard d.request != nil else {
+      try db.run(
+        "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [.integer(Int64(r.run)), .text(d.kind.rawValue), .text(d.subject), .text(d.by), .text(d.note), .text(d.summary), .text(d.customer), .text(d.askedBy)])
+      return
+    }
     try db.run(
-      "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-      [.integer(Int64(r.run)), .text(d.kind.rawValue), .text(d.subject), .text(d.by), .text(d.note), .text(d.summary), .text(d.customer), .text(d.askedBy)])
+      "INSERT INTO decisions (run, kind, subject, decided_by, note, summary, customer, asked_by, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      [
+        .integer(Int64(r.run)), .text(d.kind.rawValue), .text(d.subject), .text(d.by), .text(d.note), .text(d.summary), .text(d.customer), .text(d.askedBy),
+        d.request.map { .text($0) } ?? .null,
+      ])
   }
 
   /// The run's returns linked to their original (after the items: both keys are among them).

@@ -29,11 +29,34 @@ public struct ApprovalRoute: Sendable, Hashable {
 /// dates, terms): an approval applies to exactly that content, and a document computed with another content is a
 /// new request.
 public struct ApprovalRequest: Sendable, Hashable {
+  /// What is held: a document a run computed (an invoice, a debit note, a cancellation's credit note) or what a
+  /// person asked for (a credit note, a write-off, a payment plan).
+  public enum Kind: String, Sendable, Hashable, CaseIterable {
+    case invoice
+    case debitNote = "debit_note"
+    case creditNote = "credit_note"
+    case writeOff = "write_off"
+    case paymentPlan = "payment_plan"
+
+    public init(_ k: LedgerInvoice.Kind) { self = k == .debitNote ? .debitNote : .invoice }
+
+    /// The words for it in messages: "invoice", "debit note", "credit note", "write-off", "payment plan".
+    public var words: String {
+      switch self {
+      case .invoice: "invoice"
+      case .debitNote: "debit note"
+      case .creditNote: "credit note"
+      case .writeOff: "write-off"
+      case .paymentPlan: "payment plan"
+      }
+    }
+  }
+
   /// `approval:DOCUMENT`, then `approval:DOCUMENT@2`, ... for the requests of a document whose content changed.
   public var key: String
   /// The document's key (`ctr-001/2026-11-01`, a debit note's key).
   public var document: String
-  public var kind: LedgerInvoice.Kind
+  public var kind: Kind
   /// The run that asked (0 until recorded) and the day it asked.
   public var run: Int
   public var asOf: CivilDate
@@ -48,7 +71,7 @@ public struct ApprovalRequest: Sendable, Hashable {
   public var supersedes: String?
 
   public init(
-    key: String, document: String, kind: LedgerInvoice.Kind, run: Int, asOf: CivilDate, customer: String, currency: Currency, total: Fixed,
+    key: String, document: String, kind: Kind, run: Int, asOf: CivilDate, customer: String, currency: Currency, total: Fixed,
     issueDate: CivilDate, fingerprint: String, routes: [ApprovalRoute], supersedes: String? = nil
   ) {
     self.key = key

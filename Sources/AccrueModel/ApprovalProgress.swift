@@ -86,13 +86,18 @@ extension Journal {
     return out
   }
 
-  /// The latest request of each document the ledger has not issued, with where it stands, in the order asked.
+  /// The latest request of each document the ledger has not issued (nor carried out: a credit note, write-off or
+  /// payment plan a person's decision did once approved), with where it stands, in the order asked.
   public var openApprovalRequests: [ApprovalProgress] {
-    let issued = invoiceKeys
+    var issued = invoiceKeys
+    for run in runs {
+      for n in run.creditNotes { issued.insert(n.key) }
+      if let d = run.decision?.request { issued.insert(d) }
+    }
     let progress = approvalProgress
     var latest: [String: ApprovalRequest] = [:]
     var order: [String] = []
-    for r in approvalRequests where !issued.contains(r.document) {
+    for r in approvalRequests where !issued.contains(r.document) && !issued.contains(r.key) {
       if latest[r.document] == nil { order.append(r.document) }
       latest[r.document] = r
     }
@@ -141,3 +146,19 @@ public struct ApprovalNotice: Sendable {
     return out.sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
   }
 }
+
+/// A credit note (a person's, or a cancellation's), a write-off or a payment plan, held for approval because approval rules
+/// (grammar.md §11) route it: the request the ledger records (or recorded), and where it stands.
+public struct HeldForApproval: Sendable {
+  public var request: ApprovalRequest
+  /// `asked` (recorded now), `askedAgain` (its content changed since an earlier request), `waiting` or `rejected`.
+  public var status: HeldDocument.Status
+  public var progress: ApprovalProgress
+
+  public init(request: ApprovalRequest, status: HeldDocument.Status, progress: ApprovalProgress) {
+    self.request = request
+    self.status = status
+    self.progress = progress
+  }
+}
+

@@ -34,6 +34,9 @@ public struct Decision: Sendable, Hashable {
     case creditNote = "credit-note"
     /// Credit on a customer's account refunded (money paid back).
     case creditRefund = "credit-refund"
+    /// A credit note, a write-off or a payment plan that approval rules route, put up for approval by the person who
+    /// asked for it (nothing done yet: the same request made again once approved does it).
+    case approvalRequest = "approval-request"
   }
 
   public var kind: Kind
@@ -50,8 +53,11 @@ public struct Decision: Sendable, Hashable {
   /// What asked for it: the queue or rule that held the item ("queue cash-apps", "rules.accrue:12"), empty when
   /// nothing did.
   public var askedBy: String
+  /// The approval request (`approval:...`) this decision carries out, once approved (nil: none asked).
+  public var request: String?
 
-  public init(kind: Kind, subject: String, by: String, note: String, summary: String, customer: String, askedBy: String) {
+  public init(kind: Kind, subject: String, by: String, note: String, summary: String, customer: String, askedBy: String, request: String? = nil) {
+    self.request = request
     self.kind = kind
     self.subject = subject
     self.by = by
@@ -59,6 +65,15 @@ public struct Decision: Sendable, Hashable {
     self.summary = summary
     self.customer = customer
     self.askedBy = askedBy
+  }
+}
+
+extension Decision {
+  /// Makes this decision the one that carries out the approved request `key` (nil: none), and says so in its summary.
+  public mutating func carryOut(_ key: String?) {
+    guard let key else { return }
+    request = key
+    summary += (summary.isEmpty ? "" : "; ") + "as approved (\(key))"
   }
 }
 

@@ -20,13 +20,18 @@ public struct RunOutput: Sendable {
   public var payouts: PayoutResult? = nil
   /// Documents computed and not issued: waiting for approval (grammar.md §11), or rejected.
   public var held: [HeldDocument] = []
+  /// Cancellations' credit notes held for approval (not issued: nothing settled, nothing on account).
+  public var heldRequests: [HeldForApproval] = []
   /// Documents issued by this run that people approved (their request's key, by document key).
   public var approvedIssued: [String: String] = [:]
   /// Next steps and escalations of waiting approval requests that fell due since the last apply (its outbox).
   public var approvalNotices: [ApprovalNotice] = []
 
   /// The approval requests this run asks for (recorded by `apply`, once).
-  public var newApprovalRequests: [ApprovalRequest] { held.filter { $0.status == .asked || $0.status == .askedAgain }.map(\.request) }
+  public var newApprovalRequests: [ApprovalRequest] {
+    held.filter { $0.status == .asked || $0.status == .askedAgain }.map(\.request)
+      + heldRequests.filter { $0.status == .asked || $0.status == .askedAgain }.map(\.request)
+  }
 
   public init(billing: BillingResult, collections: CollectionsResult?, cash: CashResult?, issues: [DataIssue], only: Part? = nil) {
     self.billing = billing

@@ -6,7 +6,7 @@ import AccrueModel
 public enum ApprovalRenderer {
   static func money(_ r: ApprovalRequest) -> String { Money(amount: r.total, currency: r.currency).formatted(grouping: true) }
 
-  static func kind(_ r: ApprovalRequest) -> String { r.kind == .debitNote ? "debit note" : "invoice" }
+  static func kind(_ r: ApprovalRequest) -> String { r.kind.words }
 
   /// One chain: "large_invoice (approvals.accrue:31): controller (alice, 2026-11-03) -> cfo <- now, escalates to cfo on 2026-11-05".
   static func chain(_ c: ApprovalProgress.Chain, asOf: CivilDate?) -> String {
@@ -118,6 +118,44 @@ public enum ApprovalRenderer {
       }
     }
     for (doc, key) in approvedIssued.sorted(by: { $0.key < $1.key }) { out += "  approved (\(key)): \(doc) is issued by this run\n" }
+    return out
+  }
+
+  /// A person's request held for approval (`accrue credit-note`, `resolve`, `payment-plan`): what waits, who is
+  /// asked, and what to do next. `run`: the decision that recorded the request now (nil: it already waited).
+  public static func asked(_ h: HeldForApproval, run: Int?, asOf: CivilDate, again: String) -> String {
+    let r = h.request
+    var out: String
+    switch h.status {
+    case .asked, .askedAgain:
+      out = "Held for approval: \(r.kind.words) \(r.document) (\(money(r)), customer \(r.customer)) is not done; request \(r.key) recorded by decision \(run ?? r.run)"
+      if h.status == .askedAgain { out += " (it differs from \(r.supersedes ?? "the request before"), whose approval does not apply)" }
+      out += "\n"
+    default: out = "Still waiting for approval since \(r.asOf): \(r.kind.words) \(r.document) (\(money(r)), customer \(r.customer)), request \(r.key); nothing was recorded\n"
+    }
+    for c in h.progress.chains { out += "  " + chain(c, asOf: asOf) + "\n" }
+    out += "Once every step approves it (accrue approve \(r.document) --role ROLE --by NAME), \(again) to do it"
+    out += r.kind == .paymentPlan ? " (give --from: a plan starting on another day is another plan).\n" : ".\n"
+    return out
+  }
+
+  /// Cancellations' credit notes a run holds for approval (plan and apply), or "" when none.
+  public static func heldRequests(_ held: [HeldForApproval], asOf: CivilDate) -> String {
+    guard !held.isEmpty else { return "" }
+    let waiting = held.filter { $0.status != .rejected }.count
+    var out = "\nCredit notes waiting for approval: \(waiting) (not issued: nothing settled, nothing on account)\n"
+    for h in held {
+      let r = h.request
+      let status: String
+      switch h.status {
+      case .asked: status = "asked for approval now (\(r.key))"
+      case .askedAgain: status = "asked again (\(r.key)): it changed since \(r.supersedes ?? "the request before"), whose approval lapsed"
+      case .waiting: status = "waiting since \(r.asOf) (\(r.key))"
+      case .rejected: status = "rejected (\(r.key)): not issued with this content"
+      }
+      out += "  \(h.status == .rejected ? "x" : "?") \(r.kind.words) \(r.document)  customer \(r.customer)  \(money(r)): \(status)\n"
+      if h.status != .rejected { for c in h.progress.chains { out += "      " + chain(c, asOf: asOf) + "\n" } }
+    }
     return out
   }
 }

@@ -133,7 +133,7 @@ public enum Outbox {
     let total = InvoiceRenderer.plain(r.total, r.currency)
     let then = route.chain.dropFirst().map { "then \($0)" }.joined(separator: ", ")
     let escalation = route.escalatesOn.map { on in "; escalates to \(route.escalatesTo ?? "?") on \(on)" } ?? ""
-    let what = "approve \(r.kind == .debitNote ? "debit note" : "invoice") \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
+    let what = "approve \(r.kind.words) \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
       + " as \(route.chain[0])\(then.isEmpty ? "" : " (\(then))")\(escalation)"
     let text = "Approval asked: \(what): \(route.label.isEmpty ? route.rule : route.label) (\(route.source))"
     let json = JSON.object([
@@ -149,7 +149,7 @@ public enum Outbox {
   static func notice(_ n: ApprovalNotice) -> (json: JSON, text: String) {
     let r = n.request
     let total = InvoiceRenderer.plain(r.total, r.currency)
-    let doc = "\(r.kind == .debitNote ? "debit note" : "invoice") \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
+    let doc = "\(r.kind.words) \(r.document) (\(total) \(r.currency.code), customer \(r.customer))"
     let what =
       n.kind == .nextStep
       ? "approve \(doc) as \(n.role): step \(n.step) of \(n.route.chain.count), the step before approved on \(n.date)"

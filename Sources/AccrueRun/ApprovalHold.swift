@@ -69,7 +69,7 @@ enum ApprovalHold {
       }
       let key = ApprovalRequest.key(of: inv.key) + (before.isEmpty ? "" : "@\(before.count + 1)")
       let request = ApprovalRequest(
-        key: key, document: inv.key, kind: inv.kind, run: 0, asOf: asOf, customer: inv.customerID, currency: inv.currency, total: inv.total,
+        key: key, document: inv.key, kind: .init(inv.kind), run: 0, asOf: asOf, customer: inv.customerID, currency: inv.currency, total: inv.total,
         issueDate: inv.issueDate, fingerprint: fp, routes: routing.approvals.map(route), supersedes: before.last?.key)
       out.held.append(HeldDocument(document: inv, request: request, status: before.isEmpty ? .asked : .askedAgain, progress: ApprovalProgress(request)))
     }

@@ -50,16 +50,25 @@ extension Books {
       }
     }
     out.billing.failures += failures
-    // Approval rules for credit notes route these too: Accrue cannot hold one yet, so a routed one stops the run.
-    for n in notes {
-      let item = ApprovalRequestItem.creditNote(
-        CreditNoteRequest(
-          id: n.note.key, customerID: n.note.customer, invoice: n.note.invoice, date: asOf, amount: n.note.total, currency: n.note.currency,
-          reason: n.note.reason))
-      let what = "the credit note of contract \(n.contractID)'s cancellation (\(Routed.money(n.note.total, n.note.currency)) on \(n.note.invoice))"
-      if let refusal = Routed.refusal(item, customer: n.note.customer, plan: plan, data: d, asOf: asOf, what: what, then: "run again") {
-        out.billing.failures.append(RunFailure(message: refusal, rule: n.rule, subject: "credit note \(n.note.key)"))
+    // Approval rules for credit notes route these too: a routed one waits (nothing settled, nothing on account) until
+    // approved, then the run that computes it again issues it.
+    if plan.approvals.contains(where: { $0.subject == .creditNotes }) {
+      let ledger = journal ?? Journal()
+      var keep = notes.prefix(0)
+      for n in notes {
+        do throws(JournalError) {
+          switch try Decide.gate(n.note, plan: plan, data: d, journal: ledger, asOf: asOf) {
+          case .proceed(let approved):
+            keep.append(n)
+            if let approved { out.approvedIssued[n.note.key] = approved }
+          case .held(let h): out.heldRequests.append(h)
+          }
+        } catch {
+          out.billing.failures.append(RunFailure(message: error.message, rule: n.rule, subject: "credit note \(n.note.key)"))
+          keep.append(n)
+        }
       }
+      notes = Array(keep)
     }
     out.billing.creditNotes = notes.map { n in
       var n = n

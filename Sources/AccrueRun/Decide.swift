@@ -19,6 +19,9 @@ public enum Decide {
     public var decision: Decision
     /// The payment's posting in force is already what was asked (the same decision again): nothing was recorded.
     public var unchanged = false
+    /// Held for approval (its write-offs are routed, grammar.md §11): nothing was done; `run` is the request's
+    /// (`unchanged` when the request already waited).
+    public var held: HeldForApproval?
   }
 
   /// Whether two postings of a payment say the same: status, what each settles, rests and refund.
@@ -69,15 +72,21 @@ public enum Decide {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
     let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: request.by, what: "payments", needsLedger: true)
-    let (posting, decision): (PostedPayment, Decision)
+    var (posting, decision): (PostedPayment, Decision)
     switch Resolution.decide(request, journal: journal, data: books) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (posting, decision) = r
     }
-    if let refusal = Routed.writeOffs(posting, plan: plan, data: books, asOf: asOf) { throw JournalError(message: refusal) }
     // The same decision again (a script run twice): nothing new.
     if let current = journal.currentPostings[PostedPayment.baseKey(posting.key)], current.rule == "decision", same(current, posting) {
       return Recorded(run: run - 1, posting: current, decision: decision, unchanged: true)
+    }
+    switch try Routed.writeOffs(posting, plan: plan, data: books, journal: journal, asOf: asOf) {
+    case .proceed(let approved): decision.carryOut(approved)
+    case .held(let h):
+      let what = "the write-off of \(Routed.money(h.request.total, h.request.currency)) in resolving \(request.payment)"
+      let asked = try Routed.ask(h, stateDir: stateDir, journal: journal, asOf: asOf, by: request.by, note: request.note, what: what, recordedAt: recordedAt, fault: fault)
+      return Recorded(run: asked ?? run - 1, posting: posting, decision: decision, unchanged: asked == nil, held: h)
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
@@ -92,27 +101,33 @@ public enum Decide {
   public static func hold(
     _ request: HoldRequest, plan: ExecutablePlan, data: Dataset, stateDir: String, asOf: CivilDate, by: String, note: String, recordedAt: String,
     fault: ((String) -> Void)? = nil
-  ) throws(JournalError) -> (run: Int?, decision: Decision) {
+  ) throws(JournalError) -> (run: Int?, decision: Decision, held: HeldForApproval?) {
     let lock = try StateLock.acquire(stateDir: stateDir)
     defer { withExtendedLifetime(lock) {} }
     let (journal, run, books) = try books(plan: plan, data: data, stateDir: stateDir, asOf: asOf, by: by, what: "invoices")
-    let (hold, decision): (CollectionHold, Decision)
+    var (hold, decision): (CollectionHold, Decision)
     switch request.decide(data: books, run: run, asOf: asOf, by: by, note: note) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (hold, decision) = r
     }
-    if let refusal = Routed.paymentPlan(hold, plan: plan, data: books, asOf: asOf) { throw JournalError(message: refusal) }
     // The same dispute again (the amount already disputed by the last decision on the invoice): nothing new.
     if hold.kind == .dispute, let last = journal.runs.last(where: { $0.hold?.kind == .dispute && $0.hold?.invoice == hold.invoice })?.hold,
       last.amount == hold.amount, last.state == hold.state
     {
-      return (nil, decision)
+      return (nil, decision, nil)
+    }
+    switch try Routed.paymentPlan(hold, plan: plan, data: books, journal: journal, asOf: asOf) {
+    case .proceed(let approved): decision.carryOut(approved)
+    case .held(let h):
+      let what = "payment plan \(hold.planID) over \(Routed.money(h.request.total, h.request.currency))"
+      let asked = try Routed.ask(h, stateDir: stateDir, journal: journal, asOf: asOf, by: by, note: note, what: what, recordedAt: recordedAt, fault: fault)
+      return (asked, decision, h)
     }
     var record = record(run: run, asOf: asOf, items: [], recordedAt: recordedAt)
     record.decision = decision
     record.hold = hold
     try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
     fault?("committed")
-    return (run, decision)
+    return (run, decision, nil)
   }
 }

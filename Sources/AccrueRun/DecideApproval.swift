@@ -99,7 +99,7 @@ extension Decide {
     }
     switch p.state {
     case .waiting: return p
-    case .approved: throw JournalError(message: "\(document) is already approved (\(p.request.key)): the next apply issues it")
+    case .approved: throw JournalError(message: "\(document) is already approved (\(p.request.key)): \(whatNext(p.request))")
     case .rejected:
       let r = p.rejected!
       throw JournalError(
@@ -147,13 +147,24 @@ extension Decide {
     return ApprovalAct(request: p.request.key, role: q.role, steps: steps)
   }
 
+  /// What carries out an approved request: the next apply issues a document runs compute (an invoice, a debit note,
+  /// a cancellation's credit note); a person's request made again does the rest.
+  static func whatNext(_ r: ApprovalRequest) -> String {
+    switch r.kind {
+    case .invoice, .debitNote: "the next apply issues it"
+    case .creditNote: r.document.hasSuffix(":cancellation") ? "the next apply issues it" : "issuing the same credit note again (accrue credit-note) issues it"
+    case .writeOff: "resolving the payment again the same way (accrue resolve) writes it off"
+    case .paymentPlan: "recording the payment plan again with the same terms (accrue payment-plan) agrees it"
+    }
+  }
+
   /// The decision in words.
   static func summary(_ act: ApprovalAct, before: ApprovalProgress, after: ApprovalProgress, approve: Bool) -> String {
     guard approve else { return "rejected as \(act.role): not issued with this content" }
     let done = act.steps.map { s in "\(s.rule) step \(s.step + 1) of \(before.chains.first { $0.route.rule == s.rule }?.route.chain.count ?? 0)" }
     var text = "approved as \(act.role): " + done.joined(separator: ", ")
     if after.state == .approved {
-      text += "; every chain is approved: the next apply issues it"
+      text += "; every chain is approved: " + whatNext(after.request)
     } else {
       let rest = after.chains.filter { !$0.complete }.map { "\($0.currentRole ?? "") (\($0.route.rule))" }
       text += "; now waits for " + rest.joined(separator: ", ")

@@ -13,6 +13,9 @@ extension Decide {
     public var decision: Decision
     /// The ledger's last decision is this same credit note (a script run again after a crash): nothing was recorded.
     public var unchanged = false
+    /// Held for approval (an approval rule for credit notes routes it, grammar.md §11): nothing was issued; `run`
+    /// is the request's (`unchanged` when it already waited).
+    public var held: HeldForApproval?
   }
 
   /// Issues a credit note against an invoice (`CreditNoteIssue`) as of `asOf`, numbered then, and records it as a
@@ -29,17 +32,23 @@ extension Decide {
     let id = books.invoiceIDs.find(request.invoice, in: books.invoices).map { books.invoices[$0].id } ?? request.invoice
     let taxes = try store.taxes(of: id)
     let lines = request.line == nil ? nil : try store.lines(of: id)
-    let (creditNote, posting, decision): (CreditNote, PostedPayment, Decision)
+    var (creditNote, posting, decision): (CreditNote, PostedPayment, Decision)
     switch request.decide(plan: plan, journal: journal, data: books, taxes: taxes, lines: lines, run: run, asOf: asOf, by: by, note: note) {
     case .failure(let e): throw JournalError(message: e.message)
     case .success(let r): (creditNote, posting, decision) = r
     }
-    try refuseWhenRouted(creditNote, plan: plan, data: books, asOf: asOf)
     // The same credit note again, right after it was issued (same invoice, amount, reason and date): nothing new.
     if let last = journal.runs.last(where: { $0.decision != nil }), let n = last.creditNote, last.asOf == asOf, n.invoice == creditNote.invoice, n.total == creditNote.total,
       n.reason == creditNote.reason, n.line == creditNote.line
     {
       return IssuedCreditNote(run: last.number, creditNote: n, decision: last.decision ?? decision, unchanged: true)
+    }
+    switch try gate(creditNote, plan: plan, data: books, journal: journal, asOf: asOf) {
+    case .proceed(let approved): decision.carryOut(approved)
+    case .held(let h):
+      let what = "credit note \(creditNote.key) of \(Routed.money(creditNote.total, creditNote.currency)) on \(creditNote.invoice)"
+      let asked = try Routed.ask(h, stateDir: stateDir, journal: journal, asOf: asOf, by: by, note: note, what: what, recordedAt: recordedAt, fault: fault)
+      return IssuedCreditNote(run: asked ?? run - 1, creditNote: creditNote, decision: decision, unchanged: asked == nil, held: h)
     }
     var record = record(run: run, asOf: asOf, items: [.cashApplication(posting)], recordedAt: recordedAt)
     record.decision = decision
@@ -51,15 +60,16 @@ extension Decide {
     return IssuedCreditNote(run: run, creditNote: creditNote, decision: decision)
   }
 
-  /// Approval rules `for credit notes` (grammar.md §11) that would route this credit note: Accrue cannot hold a credit
-  /// note for approval yet, so one that a rule routes is refused (never issued around the control the rules state).
-  static func refuseWhenRouted(_ n: CreditNote, plan: ExecutablePlan, data: Dataset, asOf: CivilDate) throws(JournalError) {
+  /// Approval rules `for credit notes` (grammar.md §11) routing this credit note: held until approved (`Routed`).
+  /// What is approved is its invoice, line, amounts, currency and reason.
+  static func gate(_ n: CreditNote, plan: ExecutablePlan, data: Dataset, journal: Journal, asOf: CivilDate) throws(JournalError) -> Routed.Gate {
     let item = ApprovalRequestItem.creditNote(
       AccrueApprovals.CreditNoteRequest(
         id: n.number, customerID: n.customer, invoice: n.invoice, date: asOf, amount: n.total, currency: n.currency, reason: n.reason))
-    if let refusal = Routed.refusal(item, customer: n.customer, plan: plan, data: data, asOf: asOf, what: "this credit note of \(Routed.money(n.total, n.currency)) on \(n.invoice)", then: "issue the credit note again") {
-      throw JournalError(message: refusal)
-    }
+    let fp = Routed.fingerprint([n.key, n.invoice, n.line.map(String.init) ?? "", n.currency.code, n.net.description, n.tax.description, n.total.description, n.reason])
+    return try Routed.gate(
+      item, kind: .creditNote, document: n.key, fingerprint: fp, customer: n.customer, total: n.total, plan: plan, data: data, journal: journal,
+      asOf: asOf, then: "issue the credit note again")
   }
 
   /// Refunds credit on a customer's account (`CreditRefundRequest`) as of `asOf`: a decision of its own whose

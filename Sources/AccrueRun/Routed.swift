@@ -2,58 +2,128 @@ import AccrueApprovals
 import AccrueCompiler
 import AccrueCore
 import AccrueData
+import AccrueLedger
 import AccrueModel
 
-/// What approval rules for credit notes, write-offs and payment plans (grammar.md §11) route: Accrue cannot hold
-/// these for approval yet, so what a rule routes is refused, with the rule and the chain it names, never done
-/// around the control the rules state. (Invoices and debit notes are held: `ApprovalHold`.)
+/// What approval rules for credit notes, write-offs and payment plans (grammar.md §11) do to what a person asks for:
+/// nothing when no rule routes it; otherwise it is held. The first time, the request is recorded (a decision of
+/// kind `approval-request`, who asked and why) and nothing is done; people approve or reject it (`accrue approve`,
+/// `reject`); the same request made again once every chain approved it does it, and that decision names the
+/// request it carries out. What was approved is exactly that content (its fingerprint): a different amount is a new
+/// request. (Invoices, debit notes and cancellations' credit notes are held by the runs that compute them:
+/// `ApprovalHold`.)
 enum Routed {
-  /// Why `item` is refused (nil: no rule routes it). `what` names it in the sentence; `then` says what to do again
-  /// once it is approved outside Accrue.
-  static func refusal(
-    _ item: ApprovalRequestItem, customer: String, plan: ExecutablePlan, data: Dataset, asOf: CivilDate, what: String, then: String
-  ) -> String? {
-    guard plan.approvals.contains(where: { $0.subject == item.subject }) else { return nil }
+  enum Gate {
+    /// Go ahead: no rule routes it (nil), or the request it carries out, approved.
+    case proceed(request: String?)
+    case held(HeldForApproval)
+  }
+
+  /// Routes `item` (the document `document`, of `kind`, with a fingerprint of its content); throws when a rule
+  /// cannot be evaluated. The same content rejected is held as rejected: `rejection` says so to a person.
+  static func gate(
+    _ item: ApprovalRequestItem, kind: ApprovalRequest.Kind, document: String, fingerprint: String, customer: String, total: Fixed,
+    plan: ExecutablePlan, data: Dataset, journal: Journal, asOf: CivilDate, then: String
+  ) throws(JournalError) -> Gate {
+    guard plan.approvals.contains(where: { $0.subject == item.subject }) else { return .proceed(request: nil) }
     let records = ApprovalRecords(customer: data.customerIndex[customer].map { data.customers[$0].record })
     let holidays = data.collections.holidays.keys.sorted().flatMap { data.collections.holidays[$0] ?? [] }
     let routing = Approvals.route(item, records: records, plan: plan, requestedOn: asOf, holidays: holidays)
-    if let f = routing.failures.first { return f.description + ": fix the rule or the data, then \(then)" }
-    guard let r = routing.approvals.first else { return nil }
-    let chain = r.steps.map(\.role).joined(separator: ", then ")
-    return "approval rule '\(r.rule)' (\(r.source.file):\(r.source.line)) asks \(chain) to approve \(what), and Accrue cannot hold "
-      + "it for approval yet: have it approved outside Accrue and change the rule so that it no longer routes this one (a "
-      + "condition, a higher amount), then \(then)"
+    if let f = routing.failures.first { throw JournalError(message: f.description + ": fix the rule or the data, then \(then)") }
+    if routing.needsNone { return .proceed(request: nil) }
+    let done = Set(journal.runs.compactMap { $0.decision?.request })
+    let before = journal.approvalRequests.filter { $0.document == document }
+    let progress = journal.approvalProgress
+    if let same = before.last(where: { $0.fingerprint == fingerprint && !done.contains($0.key) }), let p = progress[same.key] {
+      switch p.state {
+      case .approved: return .proceed(request: same.key)
+      case .waiting: return .held(HeldForApproval(request: same, status: .waiting, progress: p))
+      case .rejected: return .held(HeldForApproval(request: same, status: .rejected, progress: p))
+      }
+    }
+    let key = ApprovalRequest.key(of: document) + (before.isEmpty ? "" : "@\(before.count + 1)")
+    let request = ApprovalRequest(
+      key: key, document: document, kind: kind, run: 0, asOf: asOf, customer: customer, currency: item.currency, total: total,
+      issueDate: asOf, fingerprint: fingerprint, routes: routing.approvals.map(ApprovalHold.route), supersedes: before.last?.key)
+    return .held(HeldForApproval(request: request, status: before.isEmpty ? .asked : .askedAgain, progress: ApprovalProgress(request)))
+  }
+
+  /// Why a person's request cannot be done: the same content was rejected.
+  static func rejection(_ h: HeldForApproval) -> JournalError? {
+    guard h.status == .rejected, let r = h.progress.rejected else { return nil }
+    return JournalError(
+      message: "\(h.request.kind.words) \(h.request.document) was rejected by \(r.by) on \(r.date) (\(h.request.key)\(r.note.isEmpty ? "" : ": \(r.note)")): "
+        + "it is never done with this content; ask for a different one")
+  }
+
+  /// Records a new request (a decision run of its own: who asked, why); a request already waiting records nothing.
+  /// Returns the run recorded, if any.
+  static func ask(
+    _ held: HeldForApproval, stateDir: String, journal: Journal, asOf: CivilDate, by: String, note: String, what: String, recordedAt: String,
+    fault: ((String) -> Void)?
+  ) throws(JournalError) -> Int? {
+    if let e = rejection(held) { throw e }
+    guard held.status != .waiting else { return nil }
+    let run = (journal.runs.last?.number ?? 0) + 1
+    var request = held.request
+    request.run = run
+    let chains = request.routes.map { "\($0.chain.joined(separator: ", then ")) (\($0.rule), \($0.source))" }.joined(separator: "; ")
+    var record = Decide.record(run: run, asOf: asOf, items: [], recordedAt: recordedAt)
+    record.decision = Decision(
+      kind: .approvalRequest, subject: request.document, by: by, note: note, summary: "asked for approval of \(what): \(chains)",
+      customer: request.customer, askedBy: request.routes.map { "\($0.rule) (\($0.source))" }.joined(separator: ", "))
+    record.approvalRequests = [request]
+    try LedgerStore.open(stateDir: stateDir).record(record, expectedLast: run - 1, fault: fault)
+    fault?("committed")
+    return run
   }
 
   static func money(_ v: Fixed, _ c: Currency) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
 
+  /// A fingerprint of what is asked: its fields, each with its length (FNV-1a, as a document's).
+  static func fingerprint(_ fields: [String]) -> String {
+    var h = ApprovalHold.FNV()
+    for f in fields { h.add(f) }
+    return "fnv1a64:" + h.hex
+  }
+
   /// A resolution's write-offs (each invoice's short amount written off, and an overpayment written off), routed
-  /// as write-offs: the refusal of the first a rule routes.
-  static func writeOffs(_ p: PostedPayment, plan: ExecutablePlan, data: Dataset, asOf: CivilDate) -> String? {
-    guard let c = p.amount?.currency else { return nil }
+  /// as one write-off of their sum (the invoice named when there is one only).
+  static func writeOffs(
+    _ p: PostedPayment, plan: ExecutablePlan, data: Dataset, journal: Journal, asOf: CivilDate
+  ) throws(JournalError) -> Gate {
+    guard let c = p.amount?.currency else { return .proceed(request: nil) }
     var parts = p.settlements.filter { $0.writtenOff > .zero }.map { ($0.invoice, $0.writtenOff) }
     if p.overpaymentWrittenOff > .zero { parts.append(("", p.overpaymentWrittenOff)) }
-    for (invoice, amount) in parts {
-      let item = ApprovalRequestItem.writeOff(
-        WriteOffRequest(id: p.key, customerID: p.customer ?? "", invoice: invoice, date: asOf, amount: amount, currency: c))
-      let what = "the write-off of \(money(amount, c))" + (invoice.isEmpty ? " (the payment's overpayment)" : " on \(invoice)")
-      if let r = refusal(item, customer: p.customer ?? "", plan: plan, data: data, asOf: asOf, what: what, then: "resolve the payment again") { return r }
+    guard !parts.isEmpty else { return .proceed(request: nil) }
+    var total = Fixed.zero
+    for part in parts {
+      guard let t = total.adding(part.1) else { throw JournalError(message: "the write-offs of \(p.key) add up to more than Accrue can represent") }
+      total = t
     }
-    return nil
+    let item = ApprovalRequestItem.writeOff(
+      WriteOffRequest(id: p.key, customerID: p.customer ?? "", invoice: parts.count == 1 ? parts[0].0 : "", date: asOf, amount: total, currency: c))
+    return try gate(
+      item, kind: .writeOff, document: "write-off:" + PostedPayment.baseKey(p.key), fingerprint: fingerprint([p.key, c.code] + parts.flatMap { [$0.0, $0.1.description] }),
+      customer: p.customer ?? "", total: total, plan: plan, data: data, journal: journal, asOf: asOf, then: "resolve the payment again")
   }
 
   /// A payment plan about to be agreed, routed with the amount it spreads (what its invoice, or all the customer's
   /// invoices in the currency of the largest, have open) and its dates.
-  static func paymentPlan(_ h: CollectionHold, plan: ExecutablePlan, data: Dataset, asOf: CivilDate) -> String? {
-    guard h.kind == .paymentPlan, h.state == "active", let ci = data.customerIndex[h.customer] else { return nil }
+  static func paymentPlan(
+    _ h: CollectionHold, plan: ExecutablePlan, data: Dataset, journal: Journal, asOf: CivilDate
+  ) throws(JournalError) -> Gate {
+    guard h.kind == .paymentPlan, h.state == "active", let ci = data.customerIndex[h.customer] else { return .proceed(request: nil) }
     var open: [Currency: Fixed] = [:]
     for inv in data.invoices where Int(inv.customer) == ci && !inv.isCreditNote && inv.status == .open && (h.invoice.isEmpty || inv.id == h.invoice) {
       open[inv.currency] = (open[inv.currency] ?? .zero).adding(inv.unpaid) ?? open[inv.currency]
     }
-    guard let (c, amount) = open.max(by: { ($0.value, $1.key.code) < ($1.value, $0.key.code) }) else { return nil }
+    guard let (c, amount) = open.max(by: { ($0.value, $1.key.code) < ($1.value, $0.key.code) }) else { return .proceed(request: nil) }
     let item = ApprovalRequestItem.paymentPlan(
       PaymentPlanRequest(id: h.planID, customerID: h.customer, amount: amount, currency: c, installments: 1, startDate: h.start ?? asOf, endDate: h.end ?? asOf))
-    return refusal(
-      item, customer: h.customer, plan: plan, data: data, asOf: asOf, what: "payment plan \(h.planID) over \(money(amount, c))", then: "record the payment plan again")
+    let fp = fingerprint([h.planID, h.customer, h.invoice, c.code, amount.description, h.start?.description ?? "", h.end?.description ?? ""])
+    return try gate(
+      item, kind: .paymentPlan, document: "payment-plan:" + h.planID, fingerprint: fp, customer: h.customer, total: amount, plan: plan, data: data,
+      journal: journal, asOf: asOf, then: "record the payment plan again")
   }
 }

@@ -86,7 +86,7 @@ struct JournalLedgerTests {
     #expect(try reader.journalEntries().isEmpty)
     #expect(try reader.export().tables.first { $0.name == "journal_lines" }?.rows.isEmpty == true)
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 11)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     try store.record(Self.run(2, entries: [LedgerExportTests.sampleEntry()]), expectedLast: 1)
     let after = try LedgerStore.read(stateDir: dir)
     #expect(after.runs.count == 2 && after.runs[1].journalEntries.count == 1)
