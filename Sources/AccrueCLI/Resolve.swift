@@ -21,7 +21,8 @@ enum ResolveCommand {
       OptionSpec(long: "confirm", short: nil, value: nil, help: "Post a suggested match as it was suggested."),
       OptionSpec(long: "not-ours", short: nil, value: nil, help: "Not a customer's payment: it no longer waits to be applied."),
       OptionSpec(long: "reverse", short: nil, value: nil, help: "Reverse its application (made in error): its invoices are open again, the payment unapplied."),
-      OptionSpec(long: "refund", short: nil, value: nil, help: "Refund all of it to the payer (it must pay nothing: reverse it first)."),
+      OptionSpec(long: "refund", short: nil, value: nil, help: "Refund it to the payer: all of it, or --amount; what it paid on invoices is open again, the last paid first."),
+      OptionSpec(long: "amount", short: nil, value: "amount", help: "With --refund: refund this much of the payment (default: all of it)."),
       OptionSpec(long: "write-off-short", short: nil, value: nil, help: "With invoices: write off what each invoice named still has open after the payment."),
       OptionSpec(
         long: "rest", short: nil, value: "what", help: "With invoices: what happens to what is left of the payment.",
@@ -29,7 +30,7 @@ enum ResolveCommand {
     ],
     discussion: """
         accrue resolve payment:ID INVOICE=AMOUNT... [--write-off-short] [--rest on-account|unapplied|write-off|refund]
-        accrue resolve payment:ID --confirm | --not-ours | --reverse | --refund
+        accrue resolve payment:ID --confirm | --not-ours | --reverse | --refund [--amount AMOUNT]
       always with --rules DIR --data DIR --state DIR --as-of DATE --by NAME [--note TEXT].
       The decision is checked against the books as they stand (nothing settled beyond what an invoice has open, no
       payment spent beyond its amount, no credit taken back that paid invoices) and recorded as a run of its own:
@@ -79,6 +80,9 @@ enum ResolveCommand {
   static func parseAction(_ args: ParsedArguments) -> Result<ResolutionRequest.Action, UsageError> {
     let flags = ["confirm", "not-ours", "reverse", "refund"].filter { args.flag($0) }
     let invoices = Array(args.positionals.dropFirst())
+    if args.value("amount") != nil, !args.flag("refund") {
+      return .failure(UsageError(message: "--amount goes with --refund (the amount refunded); a payment's amount on an invoice is written INVOICE=AMOUNT", command: spec))
+    }
     if flags.count > 1 { return .failure(UsageError(message: "--\(flags[0]) and --\(flags[1]) do not go together: one decision at a time", command: spec)) }
     if let f = flags.first {
       if !invoices.isEmpty { return .failure(UsageError(message: "--\(f) takes no invoices ('\(invoices[0])')", command: spec)) }
@@ -89,7 +93,10 @@ enum ResolveCommand {
       case "confirm": return .success(.confirm)
       case "not-ours": return .success(.notOurs)
       case "reverse": return .success(.reverse)
-      default: return .success(.refund)
+      default:
+        guard let text = args.value("amount") else { return .success(.refund(nil)) }
+        guard let f = Fixed(text) else { return .failure(UsageError(message: "'\(text)' is not an amount: write digits with a decimal point (40.00)", command: spec)) }
+        return .success(.refund(f))
       }
     }
     guard !invoices.isEmpty else {

@@ -24,8 +24,9 @@ public struct ResolutionRequest: Sendable {
     case notOurs
     /// Undo its application: the invoices it paid are open again, the payment unapplied.
     case reverse
-    /// Refund all of it to the payer.
-    case refund
+    /// Refund it to the payer: all of it (nil), or an amount; what it paid on invoices is open again (a refund
+    /// reopens a balance).
+    case refund(Fixed?)
   }
 
   /// `payment:ID` (or the bare id).
@@ -115,13 +116,12 @@ public enum Resolution {
       next.unapplied = money.amount
       kind = .reverse
       summary = "reversed its application (" + describe(current.settlements, money.currency) + "): \(money.formatted(grouping: true)) unapplied again"
-    case .refund:
-      guard !current.settledSomething else {
-        return .failure(ResolutionError("payment \(key) paid invoices or left credit on account: reverse it first (--reverse), then refund it"))
+    case .refund(let amount):
+      switch refund(amount, current: current, money: money, next: &next) {
+      case .failure(let e): return .failure(e)
+      case .success(let words): summary = words
       }
-      next.refunded = money.amount
       kind = .refund
-      summary = "refunded \(money.formatted(grouping: true)) to the payer"
     }
     if current.key != PostedPayment.baseKey(current.key) || current.status != nil {
       summary += "; replaces its posting \(current.key) (\(current.status?.rawValue ?? "unknown")\(current.rule.isEmpty ? "" : ", rule \(current.rule)"))"

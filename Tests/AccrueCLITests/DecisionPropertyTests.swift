@@ -67,10 +67,11 @@ struct DecisionPropertyTests {
   /// A random decision on a random payment.
   static func resolution(_ g: inout SplitMix) -> [String] {
     let p = "payment:" + payments[g.below(payments.count)].id
-    switch g.below(6) {
+    switch g.below(7) {
     case 0: return [p, "--reverse"]
     case 1: return [p, "--refund"]
     case 2: return [p, "--not-ours"]
+    case 3: return [p, "--refund", "--amount", amount(&g)]
     default:
       let customer = ["c1", "c2", "c3"][g.below(3)]
       let mine = invoices.filter { $0.customer == customer }
