@@ -137,3 +137,38 @@ struct RoutedDecisionTests {
     #expect(journal.creditNotes.map(\.total) == [Fixed("295.08")!] && journal.openApprovalRequests.isEmpty)
   }
 }
+
+/// A request for approval killed with SIGKILL at each of its fault points (the transaction begun, the request
+/// written, committed): the ledger holds it whole (its `approval-request` decision with its `approval_requests` row)
+/// or not at all, and asking again afterwards leaves exactly one request.
+@Suite("approval requests: crash safety", .serialized)
+struct ApprovalRequestCrashTests {
+  static let ask = ["resolve", "payment:p1", "INV-1", "INV-2", "--write-off-short", "--note", "short paid"]
+
+  static func requests(_ base: String) throws -> [String] {
+    let journal = try LedgerStore.read(stateDir: base + "/state")
+    var out: [String] = []
+    for run in journal.runs {
+      guard let d = run.decision else { continue }
+      #expect(d.kind == .approvalRequest && run.approvalRequests.map(\.key) == ["approval:write-off:payment:p1"] && run.items.isEmpty,
+        "run \(run.number): a request recorded in part")
+      out.append(d.kind.rawValue)
+    }
+    #expect(try LedgerStore.open(stateDir: base + "/state").verify().isEmpty)
+    return out
+  }
+
+  @Test("killed at each fault point: the request is recorded whole or not at all; asking again records it once")
+  func faultPoints() throws {
+    for point in 1...3 {
+      let base = try ResolveCommandTests.applied("request-crash", rules: ResolveCommandTests.rules + RoutedDecisionTests.approvals)
+      let (_, reason) = try ResolveCrashTests.decide(base, Self.ask, fault: point)
+      #expect(reason == .uncaughtSignal, "point \(point): the process was not stopped")
+      let before = try Self.requests(base)
+      #expect(before.isEmpty || before == ["approval-request"], "point \(point): \(before)")
+      let (status, _) = try ResolveCrashTests.decide(base, Self.ask, fault: nil)
+      #expect(status == 0, "point \(point)")
+      #expect(try Self.requests(base) == ["approval-request"], "point \(point)")
+    }
+  }
+}
