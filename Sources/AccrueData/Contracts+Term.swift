@@ -6,7 +6,8 @@ import AccrueCore
 extension ContractRows {
   /// Why the row is wrong (code, column, message), or nil. `columns`: the end date's and the notice's.
   static func termIssue(
-    _ spec: CompiledPlanSpec, id: String, start: CivilDate, end: CivilDate?, notice: CivilDate?, columns: (end: Int, notice: Int)
+    _ spec: CompiledPlanSpec, id: String, start: CivilDate, end: CivilDate?, notice: CivilDate?, cancelled: CivilDate?,
+    columns: (end: Int, notice: Int, cancelled: Int)
   ) -> (String, Int, String)? {
     guard let term = spec.contractTerm else {
       guard let n = notice else { return nil }
@@ -20,8 +21,15 @@ extension ContractRows {
     if let n = notice, n < start {
       return ("D0305", columns.notice, "the notice is given on \(n), before the contract starts (\(start)): correct notice_given_on")
     }
-    guard let e = end, let endX = e.adding(days: 1) else { return nil }
     let derived = term.end(start: start, notice: notice, rule)
+    if let d = cancelled, let (endX, _, _) = derived, d > endX {
+      let last = CivilDate(dayNumber: endX.dayNumber - 1)
+      return (
+        "D0305", columns.cancelled,
+        "the contract is cancelled on \(d), after its term ends (\(last)): a cancellation after the last day of service changes nothing; leave cancelled_on empty"
+      )
+    }
+    guard let e = end, let endX = e.adding(days: 1) else { return nil }
     if let d = derived, d.end != endX {
       let last = CivilDate(dayNumber: d.end.dayNumber - 1)
       let why = notice.map { "the notice given on \($0)" } ?? "its term, which does not renew"

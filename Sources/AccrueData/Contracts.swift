@@ -106,7 +106,9 @@ package struct ContractRows {
       cancelled = d
     }
     let notice = cNotice >= 0 ? values[cNotice].date : nil
-    if let issue = Self.termIssue(plan.plans[pi], id: id, start: start, end: end, notice: notice, columns: (cEnd, cNotice)) { return issue }  // Contracts+Term
+    if let issue = Self.termIssue(plan.plans[pi], id: id, start: start, end: end, notice: notice, cancelled: cancelled, columns: (cEnd, cNotice, cCancel)) {
+      return issue  // Contracts+Term
+    }
     if case .currency(let c) = values[cCur], c != planCurrency {
       return ("D0306", cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(planCurrency.code)")
     }

@@ -136,13 +136,14 @@ struct ContractTermTests {
   @Test("data: an end date inside a term, or contradicting the notice, and a notice without a term are located errors")
   func dataErrors() throws {
     let contracts =
-      "id,customer,plan,start_date,end_date,notice_given_on\nk1,cust-1,api,2026-01-01,2026-06-30,\nk2,cust-1,api,2026-01-01,2027-12-31,2026-11-01\n"
-      + "k3,cust-1,api,2026-01-01,,2025-12-01\nk4,cust-1,flat,2026-01-01,,2026-05-01\n"
+      "id,customer,plan,start_date,end_date,notice_given_on,cancelled_on\nk1,cust-1,api,2026-01-01,2026-06-30,,\nk2,cust-1,api,2026-01-01,2027-12-31,2026-11-01,\n"
+      + "k3,cust-1,api,2026-01-01,,2025-12-01,\nk4,cust-1,flat,2026-01-01,,2026-05-01,\nk5,cust-1,api,2026-01-01,,2026-11-01,2027-01-02\n"
     let rules = Self.rules("") + "\nplan flat {\n  period monthly\n  charge f { flat 1.00 USD }\n}\n"
     let (_, issues) = try Run.billing(
       rules, ["customers.csv": Run.oneCustomer, "contracts.csv": contracts, "usage.csv": Self.usage([:])], asOf: "2026-02-01", since: "2026-01-15")
-    #expect(issues.map(\.code) == ["D0305", "D0305", "D0305", "D0315"], "\(issues)")
-    #expect(issues.map(\.line) == [2, 3, 4, 5])
+    #expect(issues.map(\.code) == ["D0305", "D0305", "D0305", "D0315", "D0305"], "\(issues)")
+    #expect(issues.map(\.line) == [2, 3, 4, 5, 6])
+    #expect(issues[4].message.contains("after its term ends (2026-12-31)"))
     #expect(issues[0].message.contains("write end_date 2026-12-31"))
     #expect(issues[1].message.contains("on 2026-12-31 by the notice given on 2026-11-01"))
   }
