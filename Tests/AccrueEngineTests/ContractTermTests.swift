@@ -67,6 +67,34 @@ struct ContractTermTests {
     #expect(july.lines.last?.kind == .minimumTrueUp && july.lines.last?.amount.description == "200")
   }
 
+  @Test("pro rata in a price book, over a renewal of another length: 1,600.00 GBP over 4 quarters is 400.00 a quarter, explained")
+  func proRataRenewal() throws {
+    let rules = """
+      month end clamp
+      plan book {
+        currency USD, GBP
+        period quarterly
+        bill in advance
+        term 24 months
+        renew automatically for 12 months
+        minimum commitment [2_000.00 USD, 1_600.00 GBP] per term pro rata
+        charge fee { flat [100.00 USD, 80.00 GBP] }
+      }
+      """
+    let p = try Run.plan(rules)
+    let folder = try Run.folder([
+      "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date,currency\nk1,cust-1,book,2026-01-01,GBP\n",
+    ])
+    let (data, issues) = Dataset.load(folder: folder, plan: p)
+    #expect(issues.isEmpty, "\(issues)")
+    let (r, _) = Billing.run(plan: p, data: data, asOf: CivilDate.parse("2028-04-01")!, since: CivilDate.parse("2028-03-01"), explain: "k1/2028-04-01")
+    let inv = try #require(r.invoices.first)
+    let trueUp = try #require(inv.lines.last)
+    #expect(trueUp.amount.description == "320" && inv.currency.code == "GBP")  // 1,600.00 / (12 / 3) - 80.00
+    #expect(BillingText.explanation(trueUp).first?.hasSuffix("commitment 1600 over a term of 4 periods, pro rata: 400 a period") == true)
+    #expect(BillingText.explanation(inv.lines[0]).first?.contains("falls in term 2 of the contract, 2028-01-01 to 2028-12-31") == true)
+  }
+
   @Test("per term: one true-up on the invoice closing the term, the term's spend before discounts; none inside it")
   func endOfTerm() throws {
     var months = Dictionary(uniqueKeysWithValues: (1...12).map { ($0, 80_000) })
