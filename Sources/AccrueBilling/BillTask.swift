@@ -24,6 +24,12 @@ struct BillTask {
   /// The last day of the arrears period whose usage counts (outside the trial and free phases); nil when
   /// no day counts, or the plan has no usage charge. Its phase prices the period's usage.
   var lastUsageDay: CivilDate?
+  /// For a task computed only for what it bills in a term (never issued): the index of the task whose invoice
+  /// closes the term (Billing+ContractTerm).
+  var countsFor: Int?
+  /// For a task whose invoice closes a term with a commitment: what the term's earlier invoices billed, and how many.
+  var termSpent: Fixed?
+  var termInvoices = 0
 }
 
 /// Which invoices are due: each contract's billing dates in the run's window, with the periods they bill, and
@@ -55,11 +61,13 @@ extension Billing {
   /// The day after a contract's last day of service: its end date's, or its cancellation's as its plan's policy
   /// says (the plan in effect on the day of the cancellation): the end of the period it falls in, or that day.
   static func serviceEnd(_ plan: ExecutablePlan, _ c: ContractData, _ clock: PeriodClock) -> CivilDate? {
+    // The contract's end date, or where its term ends (§6.8), whichever comes first.
+    let end = termEnd(plan, c).map { t in c.endExclusive.map { CivilDate.min($0, t) } ?? t } ?? c.endExclusive
     guard let d = c.cancelledOn,
       let policy = (plan.plans[c.terms(on: d).plan].cancellation ?? plan.plans[c.plan].cancellation)?.policy
-    else { return c.endExclusive }
+    else { return end }
     let stop = policy == .endOfPeriod ? (clock.period(containing: d)?.end ?? d) : d
-    return c.endExclusive.map { CivilDate.min($0, stop) } ?? stop
+    return end.map { CivilDate.min($0, stop) } ?? stop
   }
 
   /// The billing dates of a contract in (from, to] with their advance and arrears periods.

@@ -35,13 +35,19 @@ extension Billing {
       lines += usage.lines
       spec = usage.spec
     }
-    guard !lines.isEmpty else { return nil }
+    // A term commitment's true-up may be the last invoice's only line (§6.8).
+    guard !lines.isEmpty || t.termSpent != nil || (t.arrears != nil && contractTerm(plan, c)?.0.commitment != nil) else { return nil }
 
     // Discounts: percentages of the lines they cover, then amounts.
     c.setRecords(env, data)
     lines += discountLines(spec, c, t, lines, env)
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
-    if let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, lines, env) { lines.append(trueUp) }
+    if let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, lines, env, committed: termShare(plan, c, spec, arr, env)) {
+      lines.append(trueUp)
+    }
+    if let trueUp = termTrueUp(plan, data, c, t, lines, env) { lines.append(trueUp) }  // Billing+ContractTerm
+    guard !lines.isEmpty else { return nil }
+    if env.explaining, let step = termStep(plan, c, invoicePeriod(t, lines).0) { lines[0].explanation.insert(step, at: 0) }
     lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env)
 
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
@@ -79,10 +85,18 @@ extension Billing {
   /// the period). Nil without a commitment or without a shortfall.
   static func minimumTrueUp(
     _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ spec: CompiledPlanSpec, _ arr: BillTask.Period,
-    _ lines: [InvoiceLine], _ env: Env
+    _ lines: [InvoiceLine], _ env: Env, committed: (Fixed, RuleRef, BillingStep)? = nil
   ) -> InvoiceLine? {
-    guard let (minE, minRule) = minimumCommitment(spec, c, on: arr.start, env), case .money(let minimum, _) = minE.eval(env)
-    else { return nil }
+    // `committed`: a term's commitment shared per period (`pro rata`, §6.8), when the plan states one.
+    let found: (Fixed, RuleRef)?
+    if let (m, r, _) = committed {
+      found = (m, r)
+    } else if let (minE, r) = minimumCommitment(spec, c, on: arr.start, env), case .money(let m, _) = minE.eval(env) {
+      found = (m, r)
+    } else {
+      found = nil
+    }
+    guard let (minimum, minRule) = found else { return nil }
     let billed = c.terms(on: arr.start)
     let advanceForPeriod = periodLines(
       plan, data, c, terms: billed, timing: .advance, arr.start, arr.end, full: arr.full, firstInvoice: false, env: env)
@@ -101,7 +115,7 @@ extension Billing {
       kind: .minimumTrueUp, charge: nil, quantity: nil, unitPrice: nil, amount: gap, periodStart: arr.start, periodEnd: arr.end,
       rule: minRule,
       explanation: env.explaining
-        ? [
+        ? (committed.map { [$0.2] } ?? []) + [
           .minimumCommitment(rule: minRule, minimum: minimum, days: days, fullDays: full, due: due),
           .trueUp(spend: spend, trueUp: gap),
         ] : [])

@@ -33,6 +33,9 @@ public enum Billing {
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
+    // The earlier billing dates of each term closing in the window with a commitment (Billing+ContractTerm).
+    let shadowFrom = tasks.count
+    termShadowTasks(plan, data, &tasks, env)
     PhaseLog.mark("billing dates")
 
     // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
@@ -50,6 +53,7 @@ public enum Billing {
     }
     for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
     PhaseLog.mark("usage")
+    termSpend(plan, data, &tasks, from: shadowFrom, accs, env, &failures)
 
     // 3. Invoices, independent per task.
     let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)

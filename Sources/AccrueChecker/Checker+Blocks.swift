@@ -238,8 +238,10 @@ extension CheckerState {
         report(.unknownStatement, "'free' belongs in a phase", at: s)
       case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
       case .serviceCredit(let sc): checkServiceCredit(sc, ctx, charges: charges)
+      case .contractTerm(let t, let s): checkContractTermItem(t, s, ctx, block, &once)  // Checker+Term
       }
     }
+    checkContractTerms(p, period: period?.0, block)
     if charges.isEmpty {
       reportMissing(in: p.span, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")
     }
@@ -272,6 +274,10 @@ extension CheckerState {
         checkCharge(c, ctx, block, override: true)
       case .discount(let d): checkDiscount(d, ctx, charges: charges)
       case .minimum(let e, _): expectMoney(e, ctx, "the minimum commitment", total: true)
+      case .contractTerm(let t, let s):
+        report(
+          .conflictingStatement, "a phase cannot state '\(t.words)': the contract's term belongs to the plan", at: s,
+          help: "move it to the plan; a phase's own commitment is per period: 'minimum commitment 500.00 USD per period'")
       default: break
       }
     }

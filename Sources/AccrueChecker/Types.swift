@@ -172,6 +172,7 @@ public enum Schema {
       ("currency", .currency, "contract currency"),
       ("billing_anchor", .date, "date periods are counted from (defaults to start_date)"),
       ("cancelled_on", .date, "the day the customer cancelled (9999-12-31 when not cancelled): the plan's cancellation policy says when service ends"),
+      ("notice_given_on", .date, "the day the customer gave notice not to renew (9999-12-31 when none): the plan's term and notice say when the contract ends"),
     ],
     .invoice: [
       ("id", .text, "invoice id"),

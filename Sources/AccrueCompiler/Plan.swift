@@ -152,6 +152,8 @@ public struct CompiledPlanSpec: Sendable {
   public var copyOf: Int? = nil
   /// `service credit ... on charge NAME { ... }`: credits for periods whose service level fell short (§6.7).
   public var serviceCredits: [CompiledServiceCredit] = []
+  /// `term`, `renew`, `notice`, `minimum commitment ... per term` (§6.8); nil without `term`.
+  public var contractTerm: CompiledContractTerm? = nil
 }
 
 /// A compiled metric.
@@ -237,6 +239,7 @@ public enum PlanCompiler {
     }
     var ec = ExprCompiler(program: program)
     let lets = program.lets.map { ec.compile($0.decl.value) }
+    let letValues = lets.reduce(into: Env(asOf: CivilDate(dayNumber: 0))) { env, l in env.lets.append(l.eval(env)) }.lets
     var metricIndex: [String: Int] = [:]
     let metrics: [CompiledMetric] = program.metrics.enumerated().map { i, m in
       let d = m.decl
@@ -321,7 +324,7 @@ public enum PlanCompiler {
       }
       for item in p.items {
         switch item {
-        case .setting, .period, .billTiming, .align, .free: break
+        case .setting, .period, .billTiming, .align, .free, .contractTerm: break
         case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
         case .serviceCredit(let sc):
@@ -374,6 +377,8 @@ public enum PlanCompiler {
           spec.phases.append(phase)
         }
       }
+      let termItems = p.items.compactMap { if case .contractTerm(let t, let s) = $0 { return (t, s) } else { return nil } }
+      spec.contractTerm = CompiledContractTerm.compile(termItems, &ec, ref, lets: letValues)  // Plan+Term
       if let first = spec.priceBook.first {
         books.append((plans.count, spec))
         spec = spec.pricedIn(first)

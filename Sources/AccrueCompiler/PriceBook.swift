@@ -15,6 +15,7 @@ extension CompiledPlanSpec {
     s.charges = charges.map { $0.pricedIn(c) }
     s.discounts = discounts.map { $0.pricedIn(c) }
     s.minimum = minimum.map { $0.pricedIn(c) }
+    s.contractTerm?.commitment = contractTerm?.commitment.map { $0.pricedIn(c) }
     s.phases = phases.map { ph in
       var p = ph
       p.charges = ph.charges.mapValues { $0.pricedIn(c) }

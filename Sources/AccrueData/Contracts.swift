@@ -28,7 +28,8 @@ package struct ContractRows {
 
   private var builder: RecordBuilder
   private let cId: Int, cCust: Int, cPlan: Int, cStart: Int, cEnd: Int, cQty: Int, cSeats: Int, cCur: Int, cAnchor: Int, cCancel: Int
-  private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?, cancelSlot: Int?
+  private let cNotice: Int
+  private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?, cancelSlot: Int?, noticeSlot: Int?
   private let planCurrencies: [Currency]
 
   package init(plan: ExecutablePlan, path: String, columns: [(ColumnSpec, Int)], rejectedCustomers: Int, estimate: Int) {
@@ -49,6 +50,8 @@ package struct ContractRows {
     endSlot = fields.first(where: { $0.name == "end_date" })?.index
     anchorSlot = fields.first(where: { $0.name == "billing_anchor" })?.index
     cancelSlot = fields.first(where: { $0.name == "cancelled_on" })?.index
+    cNotice = col("notice_given_on")
+    noticeSlot = fields.first(where: { $0.name == "notice_given_on" })?.index
     planCurrencies = plan.plans.map(\.currency)
     contracts.reserveCapacity(estimate)
     index = IDIndex(minimumCapacity: estimate)
@@ -102,6 +105,10 @@ package struct ContractRows {
       }
       cancelled = d
     }
+    let notice = cNotice >= 0 ? values[cNotice].date : nil
+    if let issue = Self.termIssue(plan.plans[pi], id: id, start: start, end: end, notice: notice, cancelled: cancelled, columns: (cEnd, cNotice, cCancel)) {
+      return issue  // Contracts+Term
+    }
     if case .currency(let c) = values[cCur], c != planCurrency {
       return ("D0306", cCur, "contract currency \(c.code) differs from plan '\(planName)' in \(planCurrency.code)")
     }
@@ -116,12 +123,14 @@ package struct ContractRows {
     if let s = endSlot, end == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
     if let s = anchorSlot { record[s] = .date(anchor) }
     if let s = cancelSlot, cancelled == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
+    if let s = noticeSlot, notice == nil { record[s] = Schemas.defaultValue(.date, currency: nil) }
     index.add(id, contracts.count)
     if customers == nil { customerIDs.append(cust) }
     var contract = ContractData(
       id: id, customer: ci, plan: pi, start: start, end: end, anchor: anchor, quantity: quantity, seats: seats,
       record: record, changes: [], source: RowRef(file: path, line: line))
     contract.cancelledOn = cancelled
+    contract.noticeGivenOn = notice
     contracts.append(contract)
     return nil
   }

@@ -41,6 +41,9 @@ public struct ContractData: Sendable {
   /// The day the customer cancelled (contracts' `cancelled_on`): service ends as the plan's cancellation policy
   /// says (grammar.md §6.6); nil when not cancelled.
   public var cancelledOn: CivilDate? = nil
+  /// The day the customer gave notice not to renew (contracts' `notice_given_on`): the plan's `term` and `notice`
+  /// say at which term's end the contract ends (grammar.md §6.8).
+  public var noticeGivenOn: CivilDate? = nil
   /// Measured service levels (service_levels), by date: what a plan's `service credit` credits (grammar.md §6.7).
   public var serviceLevels: [ServiceLevelRow] = []
   /// Milestones reached (milestones), by date: what the plan's `milestone` charges bill (grammar.md §6.3).
@@ -193,6 +196,7 @@ package enum Schemas {
         spec("id", .text, required: true), spec("customer", .text, required: true), spec("plan", .text, required: true),
         spec("start_date", .date, required: true), spec("end_date", .date), spec("quantity", .number), spec("seats", .number),
         spec("currency", .currency), spec("billing_anchor", .date), spec("cancelled_on", .date),
+        spec("notice_given_on", .date),
       ].compactMap { $0 }
     case .event:
       out = [

@@ -95,6 +95,10 @@ extension DiagnosticCode {
 
     Right:
         INV-7,acme,2026-03-01,2026-04-01,USD,120.00
+
+    A contract whose plan has a term (grammar.md §6.8) ends on the last day of a term: an end_date
+    inside a term, or one its notice_given_on or 'renew never' contradicts, gets the day to write;
+    leaving end_date empty lets the term decide.
     """)
 
   public static let planCurrency = DiagnosticCode(
@@ -285,6 +289,9 @@ extension DiagnosticCode {
           ...
           cancellation immediately with prorated credit
         }
+
+    A notice not to renew (notice_given_on) is likewise an error for a plan without a term
+    (grammar.md §6.8): state the term ('term 12 months', 'notice 30 days'), or leave the column empty.
     """)
 
   public static let unknownMilestone = DiagnosticCode(

@@ -20,6 +20,7 @@ enum Statements {
       "align to anniversary", "trial", "phase", "charge", "discount", "minimum commitment", "tax", "payment terms net 30 days",
       "payment terms due on receipt", "early payment discount", "late fee", "interest", "cancellation at end of period",
       "cancellation immediately with prorated credit", "cancellation immediately without credit", "service credit",
+      "term 12 months", "renew automatically for 12 months", "renew never", "notice 30 days", "minimum commitment per term",
     ] + settings
   static let phase = ["charge", "discount", "free", "minimum commitment", "tax", "bill in advance", "bill in arrears"]
   static let charge = [

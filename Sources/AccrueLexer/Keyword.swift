@@ -52,6 +52,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case milestone
   // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
   case refund, note, deferred, revenue, recognize, ratably, daily, point, time, delivered, recognized
+  // Contract terms: length, renewal, notice and a commitment over the term (grammar.md §6.8)
+  case term, renew, automatically, never, notice, pro, rata
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

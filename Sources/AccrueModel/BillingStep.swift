@@ -79,6 +79,29 @@ public enum BillingStep: Sendable {
   case minimumCommitment(rule: RuleRef, minimum: Fixed, days: Int, fullDays: Int, due: Fixed)
   /// "spend of the period (its in-advance and in-arrears lines) [spend]; true-up [trueUp]"
   case trueUp(spend: Fixed, trueUp: Fixed)
+
+  // MARK: The contract's term (grammar.md §6.8)
+
+  /// "rule [rule]: the invoice falls in term [term], [start] to [last]; [ending]"
+  case contractTerm(rule: RuleRef, term: Int, start: CivilDate, last: CivilDate, ending: ContractTermEnding)
+  /// "rule [rule]: commitment [commitment] over term [term], for [days] of its [termDays] days = [due]; the term's
+  /// [invoices] invoices billed [spent] (charges and usage, before discounts and tax)"
+  case termCommitment(rule: RuleRef, term: Int, commitment: Fixed, days: Int, termDays: Int, due: Fixed, invoices: Int, spent: Fixed)
+  /// "rule [rule]: commitment [commitment] over a term of [periods] periods, pro rata: [share] a period"
+  case termShare(rule: RuleRef, commitment: Fixed, periods: Int, share: Fixed)
+}
+
+/// Why a contract's term ends where it does, or that it renews (grammar.md §6.8).
+public enum ContractTermEnding: Sendable, Equatable {
+  /// No notice given: the term renews for the months given (at the rule).
+  case renews(months: Int, rule: RuleRef?)
+  /// `renew never`: the contract ends with its first term.
+  case noRenewal(rule: RuleRef?)
+  /// A notice given on the day, on or before the deadline: the contract ends with the term it fell in.
+  case noticeInTime(given: CivilDate, deadline: CivilDate, rule: RuleRef?)
+  /// A notice given on the day, after the deadline of the term it fell in: the contract renewed once more and ends
+  /// with the next term.
+  case noticeLate(given: CivilDate, missed: CivilDate, endsOn: CivilDate, rule: RuleRef?)
 }
 
 /// The steps of one line's computation, recorded only when the run explains that line (`--explain`): otherwise

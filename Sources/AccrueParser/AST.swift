@@ -472,13 +472,16 @@ public enum PlanItem: Sendable {
   case currencies([Currency], Span)
   /// `service credit ["label"] on charge NAME { below X% credit Y% ... [maximum Z] }` (§6.7).
   case serviceCredit(ServiceCreditSpec)
+  /// `term 12 months`, `renew automatically for 12 months | never`, `notice 30 days`, `minimum commitment X per term
+  /// [pro rata]`: the contract's term and what happens at its end (§6.8).
+  case contractTerm(ContractTermItem, Span)
 
   /// The statement's span.
   public var span: Span {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s):
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s):
       s
     case .phase(let p): p.span
     case .charge(let c): c.span

@@ -8,7 +8,7 @@ extension Parser {
 
   static let planWords: [Keyword] = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
-    .payment, .early, .late, .interest, .cancellation, .service,
+    .payment, .early, .late, .interest, .cancellation, .service, .term, .renew, .notice,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
@@ -78,7 +78,7 @@ extension Parser {
       _ = advance()
       guard expectWord(.commitment, after: "'minimum'") != nil else { return nil }
       let e = parseExpr()
-      if eatWord(.per) != nil { expectWord(.period, after: "'per'") }
+      if eatWord(.per) != nil { return parseCommitmentPer(e, from: s) }
       return .minimum(e, span(from: s))
     case .tax:
       return parseTax().map { .tax($0) }
@@ -104,6 +104,8 @@ extension Parser {
       return parseCancellation().map { .cancellation($0, span(from: s)) }
     case .service:
       return parseServiceCredit().map { .serviceCredit($0) }
+    case .term, .renew, .notice:
+      return parseContractTerm()
     default:
       return nil
     }
@@ -228,7 +230,7 @@ extension Parser {
         _ = p.advance()
         guard p.expectWord(.commitment, after: "'minimum'") != nil else { return nil }
         let e = p.parseExpr()
-        if p.eatWord(.per) != nil { p.expectWord(.period, after: "'per'") }
+        if p.eatWord(.per) != nil { return p.parseCommitmentPer(e, from: s) }
         return .minimum(e, p.span(from: s))
       }
     }

@@ -65,8 +65,30 @@ public enum BillingText {
         + "\(RValue.percent(rate)) of \(charge)'s \(base) for the period = \(credit)"
     case .serviceCreditCapped(let m, let byInvoice): "at most \(m), \(byInvoice ? "what the invoice's lines leave" : "the rule's maximum")"
     case .milestoneReached(let name, let date, let row): "milestone \(name) reached on \(date) (\(row))"
+    case .contractTerm(let rule, let term, let start, let last, let ending):
+      "rule \(rule): the invoice's period falls in term \(term) of the contract, \(start) to \(last); " + termEnding(ending, last: last)
+    case .termCommitment(let rule, let term, let commitment, let days, let termDays, let due, let invoices, let spent):
+      "rule \(rule): commitment \(commitment) over term \(term), for \(days) of its \(termDays) days = \(due); the term's \(invoices) "
+        + "invoice\(invoices == 1 ? "" : "s") billed \(spent) (charges and usage, before discounts and tax)"
+    case .termShare(let rule, let commitment, let periods, let share):
+      "rule \(rule): commitment \(commitment) over a term of \(periods) periods, pro rata: \(share) a period"
     case .priceBook(let c, let offered):
       "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
+    }
+  }
+
+  /// Why the term ends or renews, as `--explain` says it.
+  static func termEnding(_ e: ContractTermEnding, last: CivilDate) -> String {
+    switch e {
+    case .renews(let months, let rule):
+      "no notice given: it renews automatically for \(months) months after \(last)" + (rule.map { " (rule \($0))" } ?? "")
+    case .noRenewal(let rule): "the contract ends on \(last): it does not renew" + (rule.map { " (rule \($0))" } ?? "")
+    case .noticeInTime(let given, let deadline, let rule):
+      "notice given on \(given), on or before \(deadline), the last day to stop the renewal" + (rule.map { " (rule \($0))" } ?? "")
+        + ": the contract ends on \(last)"
+    case .noticeLate(let given, let missed, let endsOn, let rule):
+      "notice given on \(given), after \(missed), the last day to stop the renewal at the end of this term" + (rule.map { " (rule \($0))" } ?? "")
+        + ": it renews once more and ends on \(endsOn)"
     }
   }
 

@@ -124,7 +124,8 @@ public enum PlanJSON {
               ),
               ("rule", .string(p.source.description)),
             ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? [])
-              + (p.priceBook.isEmpty ? [] : [("currencies", JSON.array(p.priceBook.map { .string($0.code) }))]))
+              + (p.priceBook.isEmpty ? [] : [("currencies", JSON.array(p.priceBook.map { .string($0.code) }))])
+              + (p.contractTerm.map { [("term", contractTerm($0))] } ?? []))
           })
       ),
     ])

@@ -46,7 +46,7 @@ extension Coverage {
       }
       for d in spec.discounts + spec.phases.flatMap(\.discounts) { check(d.source, "discount \(d.label ?? "") of plan \(spec.name) was never applied") }
       for ch in spec.charges { for d in ch.discounts { check(d.source, "discount on charge \(ch.name) of plan \(spec.name) was never applied") } }
-      for m in [spec.minimumSource].compactMap({ $0 }) + spec.phases.compactMap(\.minimumSource) {
+      for m in [spec.minimumSource, spec.contractTerm?.commitmentSource].compactMap({ $0 }) + spec.phases.compactMap(\.minimumSource) {
         check(m, "minimum commitment of plan \(spec.name) never billed a shortfall")
       }
       for t in spec.taxes { check(t.source, "tax \(t.label) of plan \(spec.name) was never charged") }
