@@ -381,7 +381,9 @@ enum LedgerSchema {
   /// Version 12: credit notes, write-offs and payment plans held for approval (grammar.md §11): `approval_requests`
   /// takes the kinds `credit_note`, `write_off` and `payment_plan` (rebuilt with its rows: SQLite cannot change a
   /// CHECK in place; run with foreign keys off, as SQLite's procedure for changing a table says, then checked), and
-  /// `decisions.request` names the approval request a decision carried out once approved (NULL: none).
+  /// `decisions.request` names the approval request a decision carried out once approved (NULL: none). A person's
+  /// request (a credit note, write-off, payment plan) may ask an earlier content again after another was: `document`
+  /// and `fingerprint` stay unique together for the documents runs compute only.
   static let v12 = """
     CREATE TABLE approval_requests_v12 (
       key TEXT PRIMARY KEY,
@@ -394,14 +396,15 @@ enum LedgerSchema {
       total INTEGER NOT NULL,
       issue_date TEXT NOT NULL,
       fingerprint TEXT NOT NULL,
-      supersedes TEXT UNIQUE REFERENCES approval_requests(key),
-      UNIQUE (document, fingerprint)
+      supersedes TEXT UNIQUE REFERENCES approval_requests(key)
     ) WITHOUT ROWID;
     INSERT INTO approval_requests_v12 SELECT key, document, run, kind, as_of, customer, currency, total, issue_date, fingerprint, supersedes
       FROM approval_requests;
     DROP TABLE approval_requests;
     ALTER TABLE approval_requests_v12 RENAME TO approval_requests;
     CREATE INDEX approval_requests_run ON approval_requests(run);
+    CREATE UNIQUE INDEX approval_requests_content ON approval_requests(document, fingerprint) WHERE kind IN ('invoice', 'debit_note');
+    CREATE INDEX approval_requests_document ON approval_requests(document);
     ALTER TABLE decisions ADD COLUMN request TEXT;
     """
 

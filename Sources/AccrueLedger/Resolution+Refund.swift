@@ -7,18 +7,22 @@ extension Resolution {
   /// overpayment written off), then what it paid on invoices, the last settled first: each invoice it is taken from
   /// has that much open again (a refund reopens a balance), and dunning sees it at its next run. Its write-offs and
   /// early-payment discounts stay with the invoices it still pays; an invoice it no longer pays at all loses them.
-  /// The parts always sum to the payment: applied + credit + unapplied + written off + refunded.
+  /// The parts always sum to the payment: applied + credit + unapplied + written off + refunded. `money` is what is
+  /// left of the payment (a part refunded before stays refunded).
   static func refund(_ amount: Fixed?, current: PostedPayment, money: Money, next: inout PostedPayment) -> Result<String, ResolutionError> {
     let c = money.currency
     func words(_ v: Fixed) -> String { Money(amount: v, currency: c).formatted(grouping: true) }
     let take = amount ?? money.amount
+    let before = current.refunded
     guard take > .zero, Fixed(minorUnits: take.toMinorUnits(exponent: c.minorUnits, .down) ?? 0, exponent: c.minorUnits) == take else {
       return .failure(ResolutionError("--amount \(take): an amount above zero with at most \(c.minorUnits) decimals"))
     }
     guard take <= money.amount else {
-      return .failure(ResolutionError("payment \(current.key) is \(words(money.amount)): a refund of \(words(take)) is more than was paid; refund at most that"))
+      return .failure(
+        ResolutionError(
+          "payment \(current.key) has \(words(money.amount)) left\(before > .zero ? " (\(words(before)) refunded before)" : ""): a refund of \(words(take)) is more than that; refund at most that"))
     }
-    next.refunded = take
+    next.refunded = before.adding(take) ?? take
     guard take < money.amount else {
       let undone = current.settledSomething ? "reversed its application (" + describe(current.settlements, c) + ") and " : ""
       let reopened = current.status?.postsAllocations == true ? current.settlements.map(\.invoice) : []

@@ -65,13 +65,16 @@ public enum Resolution {
     if current.status == .notOurs, case .notOurs = request.action {
       return .failure(ResolutionError("payment \(key) is already marked as not ours (\(current.key))"))
     }
-    guard let money = current.amount else {
+    guard let whole = current.amount else {
       return .failure(ResolutionError("\(key) was recorded before the ledger kept payments' amounts (a journal file): it cannot be resolved here"))
     }
+    // What is left of the payment to decide on: a part already refunded stays refunded.
+    let money = Money(amount: whole.amount.subtracting(current.refunded) ?? whole.amount, currency: whole.currency)
     var next = PostedPayment(
       key: PostedPayment.nextRevision(of: current.key), date: current.date, customer: current.customer, rule: "decision", status: .applied,
       settlements: [])
-    next.amount = money
+    next.amount = whole
+    next.refunded = current.refunded
     next.trace = current.trace
     next.supersedes = current.key
     let kind: Decision.Kind
@@ -154,7 +157,7 @@ public enum Resolution {
       return .failure(ResolutionError("\(key) takes money back (a return or reversal): a later apply links it to the payment it returns once that is in the data; it is not resolved here"))
     }
     if let why = creditUsed(current, journal: journal) { return .failure(ResolutionError(why)) }
-    if current.refunded > .zero {
+    if let m = current.amount, current.refunded >= m.amount, current.refunded > .zero {
       return .failure(ResolutionError("payment \(key) was refunded to the payer (\(current.key)): the money is gone, there is nothing left to resolve"))
     }
     return .success(current)
@@ -230,7 +233,7 @@ public enum Resolution {
   static func left(of p: inout PostedPayment, rest: ResolutionRequest.Rest?, key: String) -> Result<String, ResolutionError> {
     guard let m = p.amount else { return .success("") }
     let applied = p.settlements.reduce(Fixed.zero) { $0.adding($1.applied) ?? $0 }
-    let leftover = m.amount.subtracting(applied) ?? .zero
+    let leftover = m.amount.subtracting(applied).flatMap { $0.subtracting(p.refunded) } ?? .zero
     guard leftover > .zero else { return .success("") }
     let words = Money(amount: leftover, currency: m.currency).formatted(grouping: true)
     switch rest {
@@ -246,7 +249,7 @@ public enum Resolution {
       p.overpaymentWrittenOff = leftover
       return .success("; \(words) written off")
     case .refund?:
-      p.refunded = leftover
+      p.refunded = p.refunded.adding(leftover) ?? leftover
       return .success("; \(words) refunded to the payer")
     }
   }

@@ -88,21 +88,32 @@ extension Journal {
 
   /// The latest request of each document the ledger has not issued (nor carried out: a credit note, write-off or
   /// payment plan a person's decision did once approved), with where it stands, in the order asked.
+  /// A request for a write-off lapses when its payment gets another posting after it (resolved another way).
   public var openApprovalRequests: [ApprovalProgress] {
     var issued = invoiceKeys
+    var reposted: [String: Int] = [:]
     for run in runs {
       for n in run.creditNotes { issued.insert(n.key) }
       if let d = run.decision?.request { issued.insert(d) }
+      for case .cashApplication(let p) in run.items { reposted[PostedPayment.baseKey(p.key)] = run.number }
     }
     let progress = approvalProgress
     var latest: [String: ApprovalRequest] = [:]
     var order: [String] = []
-    for r in approvalRequests where !issued.contains(r.document) && !issued.contains(r.key) {
+    for r in approvalRequests {
       if latest[r.document] == nil { order.append(r.document) }
       latest[r.document] = r
     }
-    return order.compactMap { latest[$0].flatMap { progress[$0.key] } }
+    return order.compactMap { document in
+      guard let r = latest[document], !issued.contains(document), !issued.contains(r.key) else { return nil }
+      if r.kind == .writeOff, let last = reposted[String(document.dropFirst("write-off:".count))], last > r.run { return nil }
+      return progress[r.key]
+    }
   }
+
+  /// Whether `r` is the request of its document that may still be decided and carried out: the latest asked, not
+  /// carried out, not lapsed.
+  public func isOpen(_ r: ApprovalRequest) -> Bool { openApprovalRequests.contains { $0.request.key == r.key } }
 }
 
 /// Work an approval request gives people after it was first asked (grammar.md §11): its next step, requested on

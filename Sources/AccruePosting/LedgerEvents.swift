@@ -19,6 +19,7 @@ extension Posting {
   ) -> PostingResult {
     var b = JournalBuilder(plan: plan, data: data, chart: chart, asOf: asOf)
     let book = DeferredBook(Array(recorded.values))
+    var chains: [String: [JournalEntry]]?
     for item in items {
       switch item {
       case .paymentReturn(let r): b.paymentReturn(r, original: recorded[r.original])
@@ -29,7 +30,15 @@ extension Posting {
             recorded[($0.kind == .debitNote ? "debit-note:" : "invoice:") + $0.key]
           }, book: book)
         } else if p.supersedes != nil || PostedPayment.isCreditKey(p.key) {
-          b.posted(p, replacing: p.supersedes.flatMap { recorded[$0] }, date: asOf)
+          // What the payment's postings so far post together (each entry of its chain nets the one before: their
+          // sum is what the posting in force posts), reversed.
+          if p.supersedes != nil, chains == nil {
+            var by: [String: [JournalEntry]] = [:]
+            for e in recorded.values where e.event.hasPrefix("payment:") { by[PostedPayment.baseKey(e.event), default: []].append(e) }
+            chains = by
+          }
+          let chain = p.supersedes == nil ? [] : (chains?[PostedPayment.baseKey(p.key)] ?? []).filter { $0.event != p.key }
+          b.posted(p, replacing: chain.sorted { $0.event.utf8.lexicographicallyPrecedes($1.event.utf8) }, date: asOf)
         }
       case .invoice, .reminder: break
       }
@@ -78,12 +87,12 @@ extension JournalBuilder {
 
   /// A posting a person's decision recorded (or a refund of credit on account): the posting it replaces reversed,
   /// then what it posts, netted per account.
-  mutating func posted(_ p: PostedPayment, replacing old: JournalEntry?, date: CivilDate) {
-    guard let currency = p.amount?.currency ?? old?.currency else { return }
+  mutating func posted(_ p: PostedPayment, replacing old: [JournalEntry], date: CivilDate) {
+    guard let currency = p.amount?.currency ?? old.first?.currency else { return }
     fill(customer: p.customer.isEmpty ? nil : p.customer, contract: nil, currency: currency)
     guard let entity = entity(p.key) else { return }
     var entry = JournalEntry(event: p.key, document: nil, date: date, entity: entity, currency: currency, customer: p.customer)
-    if let old { entry.reverse(old) }
+    for o in old { entry.reverse(o) }
     var ok = true
     for (kind, amount, memo) in parts(p) where !amount.isZero {
       guard let (d, c) = lines(kind, entity: entity, plan: nil, charge: nil, memo: memo, event: p.key) else {

@@ -62,6 +62,14 @@ extension Decide {
       throw JournalError(message: "the ledger's last run is dated \(last.asOf); a decision cannot be dated before it (--as-of \(last.asOf) or later)")
     }
     let p = try waiting(q.document, journal: journal)
+    // Four eyes: who asked for a credit note, a write-off or a payment plan does not approve it.
+    if q.approve, let asker = journal.runs.first(where: { $0.number == p.request.run })?.decision, asker.kind == .approvalRequest,
+      asker.by.trimmingCharacters(in: .whitespaces).lowercased() == by.lowercased()
+    {
+      throw JournalError(
+        message: "\(by) asked for \(p.request.kind.words) \(p.request.document) (decision \(p.request.run)): the person who asks does not approve it "
+          + "(four eyes); another person with the role \(q.role) approves it")
+    }
     let act = try act(q, by: by, progress: p, plan: plan, data: data, asOf: asOf)
     var after = p
     let run = (last?.number ?? 0) + 1

@@ -31,10 +31,12 @@ enum Routed {
     let routing = Approvals.route(item, records: records, plan: plan, requestedOn: asOf, holidays: holidays)
     if let f = routing.failures.first { throw JournalError(message: f.description + ": fix the rule or the data, then \(then)") }
     if routing.needsNone { return .proceed(request: nil) }
-    let done = Set(journal.runs.compactMap { $0.decision?.request })
     let before = journal.approvalRequests.filter { $0.document == document }
-    let progress = journal.approvalProgress
-    if let same = before.last(where: { $0.fingerprint == fingerprint && !done.contains($0.key) }), let p = progress[same.key] {
+    // Only the document's latest request counts, while it is open (not carried out, not lapsed): an earlier
+    // content asked again is a new request.
+    let open = journal.openApprovalRequests.first { $0.request.document == document }
+    if let p = open, p.request.fingerprint == fingerprint {
+      let same = p.request
       switch p.state {
       case .approved: return .proceed(request: same.key)
       case .waiting: return .held(HeldForApproval(request: same, status: .waiting, progress: p))
@@ -44,8 +46,8 @@ enum Routed {
     let key = ApprovalRequest.key(of: document) + (before.isEmpty ? "" : "@\(before.count + 1)")
     let request = ApprovalRequest(
       key: key, document: document, kind: kind, run: 0, asOf: asOf, customer: customer, currency: item.currency, total: total,
-      issueDate: asOf, fingerprint: fingerprint, routes: routing.approvals.map(ApprovalHold.route), supersedes: before.last?.key)
-    return .held(HeldForApproval(request: request, status: before.isEmpty ? .asked : .askedAgain, progress: ApprovalProgress(request)))
+      issueDate: asOf, fingerprint: fingerprint, routes: routing.approvals.map(ApprovalHold.route), supersedes: open?.request.key)
+    return .held(HeldForApproval(request: request, status: open == nil ? .asked : .askedAgain, progress: ApprovalProgress(request)))
   }
 
   /// Why a person's request cannot be done: the same content was rejected.
@@ -93,8 +95,15 @@ enum Routed {
     _ p: PostedPayment, plan: ExecutablePlan, data: Dataset, journal: Journal, asOf: CivilDate
   ) throws(JournalError) -> Gate {
     guard let c = p.amount?.currency else { return .proceed(request: nil) }
-    var parts = p.settlements.filter { $0.writtenOff > .zero }.map { ($0.invoice, $0.writtenOff) }
-    if p.overpaymentWrittenOff > .zero { parts.append(("", p.overpaymentWrittenOff)) }
+    // Only what this decision writes off beyond the posting in force: a write-off kept (approved and done before,
+    // or under the rules' amounts then) is not asked for again.
+    let before = p.supersedes.flatMap { journal.currentPostings[PostedPayment.baseKey($0)] }.flatMap { $0.status?.postsAllocations == true ? $0 : nil }
+    func more(_ now: Fixed, _ was: Fixed) -> Fixed { now > was ? (now.subtracting(was) ?? now) : .zero }
+    var parts = p.settlements.map { s in
+      (s.invoice, more(s.writtenOff, before?.settlements.filter { $0.invoice == s.invoice }.reduce(Fixed.zero) { $0.adding($1.writtenOff) ?? $0 } ?? .zero))
+    }.filter { $0.1 > .zero }
+    let over = more(p.overpaymentWrittenOff, before?.overpaymentWrittenOff ?? .zero)
+    if over > .zero { parts.append(("", over)) }
     guard !parts.isEmpty else { return .proceed(request: nil) }
     var total = Fixed.zero
     for part in parts {
@@ -121,9 +130,10 @@ enum Routed {
     guard let (c, amount) = open.max(by: { ($0.value, $1.key.code) < ($1.value, $0.key.code) }) else { return .proceed(request: nil) }
     let item = ApprovalRequestItem.paymentPlan(
       PaymentPlanRequest(id: h.planID, customerID: h.customer, amount: amount, currency: c, installments: 1, startDate: h.start ?? asOf, endDate: h.end ?? asOf))
-    let fp = fingerprint([h.planID, h.customer, h.invoice, c.code, amount.description, h.start?.description ?? "", h.end?.description ?? ""])
+    // (Its id is left out: without --id each decision names its plan anew; the customer and invoice name the request.)
+    let fp = fingerprint([h.customer, h.invoice, c.code, amount.description, h.start?.description ?? "", h.end?.description ?? ""])
     return try gate(
-      item, kind: .paymentPlan, document: "payment-plan:" + h.planID, fingerprint: fp, customer: h.customer, total: amount, plan: plan, data: data,
+      item, kind: .paymentPlan, document: "payment-plan:" + h.customer + (h.invoice.isEmpty ? "" : "/" + h.invoice), fingerprint: fp, customer: h.customer, total: amount, plan: plan, data: data,
       journal: journal, asOf: asOf, then: "record the payment plan again")
   }
 }

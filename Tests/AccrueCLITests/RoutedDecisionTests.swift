@@ -70,8 +70,8 @@ struct RoutedDecisionTests {
     let base = try HoldCommandTests.folder("routed-plan", rules: HoldCommandTests.rules + Self.approvals)
     let ask = ["payment-plan", "--customer", "c1", "--from", "2026-11-20", "--to", "2026-12-31", "--id", "pp-7"]
     let (s, out, e) = HoldCommandTests.decide(base, ask)
-    #expect(s == 0 && out.contains("Held for approval: payment plan payment-plan:pp-7 (150.00 EUR, customer c1)"), "\(out) \(e)")
-    let (sr, _, er) = Self.approve(base, "payment-plan:pp-7", role: "controller", by: "dan", date: "2026-11-21", verb: "reject")
+    #expect(s == 0 && out.contains("Held for approval: payment plan payment-plan:c1 (150.00 EUR, customer c1)"), "\(out) \(e)")
+    let (sr, _, er) = Self.approve(base, "payment-plan:c1", role: "controller", by: "dan", date: "2026-11-21", verb: "reject")
     #expect(sr == 0, "\(er)")
     let (s1, o1, e1) = HoldCommandTests.decide(base, ask, date: "2026-11-21")
     #expect(s1 == 1 && e1.contains("was rejected by dan on 2026-11-21"), "\(s1) \(e1) \(o1)")
