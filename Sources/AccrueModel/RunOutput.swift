@@ -26,6 +26,9 @@ public struct RunOutput: Sendable {
   public var approvedIssued: [String: String] = [:]
   /// Next steps and escalations of waiting approval requests that fell due since the last apply (its outbox).
   public var approvalNotices: [ApprovalNotice] = []
+  /// Credit notes, write-offs and payment plans people asked for since the last apply that wait for approval: the
+  /// outbox asks the first role of each chain (once: by the first apply after the request).
+  public var askedByDecisions: [ApprovalRequest] = []
 
   /// The approval requests this run asks for (recorded by `apply`, once).
   public var newApprovalRequests: [ApprovalRequest] {

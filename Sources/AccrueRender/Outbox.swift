@@ -25,7 +25,7 @@ public enum Outbox {
       if r.actions.contains(where: { kinds.contains($0.kind) }) { found.formUnion(["task", "chat"]) }
     }
     if (o.cash?.applications ?? []).contains(where: { $0.status == .exception || $0.status == .unapplied }) { found.formUnion(["task", "chat"]) }
-    if !o.newApprovalRequests.isEmpty || !o.approvalNotices.isEmpty { found.formUnion(["task", "chat"]) }
+    if !o.newApprovalRequests.isEmpty || !o.approvalNotices.isEmpty || !o.askedByDecisions.isEmpty { found.formUnion(["task", "chat"]) }
     return channels.filter(found.contains)
   }
 
@@ -55,7 +55,8 @@ public enum Outbox {
     if channel == "task" || channel == "chat" {
       // Each approval this run asks for: a task for the first role of each chain (asked once: the request is
       // recorded by this run).
-      for r in o.newApprovalRequests.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      // (And each a person asked for since the last apply: a credit note, a write-off, a payment plan.)
+      for r in (o.newApprovalRequests + o.askedByDecisions).sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
         for route in r.routes where !route.chain.isEmpty {
           let ask = approval(r, route)
           emit(channel == "task" ? ask.json : chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text))

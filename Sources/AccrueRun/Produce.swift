@@ -95,8 +95,13 @@ public enum Produce {
       // What approval rules route to people waits (not numbered, not issued); what was approved goes out.
       if holdForApproval { ApprovalHold.hold(&out, plan: plan, data: d, journal: journal, asOf: asOf) }
       // Next steps and escalations due since the last apply: work for the roles asked now.
-      if holdForApproval, let journal, let last = journal.runs.last(where: { $0.decision == nil }) {
-        out.approvalNotices = ApprovalNotice.due(journal.openApprovalRequests, since: (last.number, last.asOf), through: asOf)
+      // (Any approval rule: people's requests for credit notes, write-offs and payment plans have steps too.)
+      if !plan.approvals.isEmpty, let journal {
+        let open = journal.openApprovalRequests
+        let last = journal.runs.last(where: { $0.decision == nil })
+        if let last { out.approvalNotices = ApprovalNotice.due(open, since: (last.number, last.asOf), through: asOf) }
+        let asked = Set(journal.runs.filter { $0.number > (last?.number ?? 0) && $0.decision?.kind == .approvalRequest }.map(\.number))
+        out.askedByDecisions = open.map(\.request).filter { asked.contains($0.run) }
       }
       Books.number(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
       Books.numberCreditNotes(&out, plan: plan, data: d, journal: journal, provisional: !finalNumbers)
@@ -126,7 +131,7 @@ extension Produce {
       run: 0, asOf: o.billing.asOf, folder: "", items: list, documents: o.billing.invoices, fees: o.fees, feeBillings: o.feeBillings,
       numbers: o.numbers, recordedAt: recordedAt)
     r.approvalRequests = o.newApprovalRequests
-    r.approvalNotices = o.approvalNotices.count
+    r.approvalNotices = o.approvalNotices.count + o.askedByDecisions.count
     // In the order the ledger reads them back (by posting key, as bytes compare): the run's checksum feeds them so.
     r.creditNotes = o.billing.creditNotes.map(\.note).sorted { $0.postingKey.utf8.lexicographicallyPrecedes($1.postingKey.utf8) }
     return r

@@ -120,3 +120,29 @@ extension DecisionReviewTests {
     #expect(RoutedDecisionTests.approve(base, "credit-note:INV-1:1", role: "controller", by: "someone else", date: "2026-11-20").0 == 0)
   }
 }
+
+extension DecisionReviewTests {
+  @Test("R6 the next apply's outbox asks the first role for a credit note a person asked for, once")
+  func outboxAsksForRequests() throws {
+    let rules = CreditNoteCommandTests.rules + """
+      role controller "Financial controller"
+
+      approval large_credit "Credit notes over 50" for credit notes {
+        when credit_note.amount > 50.00 EUR
+        approve by controller
+      }
+
+      """
+    let base = try CreditNoteCommandTests.folder("rv-outbox", rules: rules)
+    try #require(CreditNoteCommandTests.decide(base, ["credit-note", "INV-1", "--amount", "60.00", "--reason", "price error"]).0 == 0)
+    func tasks(_ out: String, _ date: String) throws -> String {
+      let (s, _, e) = CreditNoteCommandTests.run(base, ["apply", "--as-of", date, "--out", base + "/" + out])
+      try #require(s == 0, "\(e)")
+      let runs = ((try? FileManager.default.contentsOfDirectory(atPath: base + "/" + out)) ?? []).filter { $0.hasPrefix("run-") }
+      return runs.compactMap { try? String(contentsOfFile: base + "/" + out + "/" + $0 + "/outbox-task.jsonl", encoding: .utf8) }.joined()
+    }
+    let first = try tasks("out1", "2026-11-21")
+    #expect(first.contains("approve credit note credit-note:INV-1:1 (60.00 EUR, customer c1) as controller"), "\(first)")
+    #expect(try !tasks("out2", "2026-11-22").contains("credit-note:INV-1:1"))
+  }
+}
