@@ -9,7 +9,8 @@ extension Billing {
   /// advance charges; for the period just ended, the changes of terms inside it, its arrears charges and its
   /// usage; then the discounts and the minimum commitment's true-up.
   static func invoice(
-    _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env,
+    also: ArraySlice<BillTask> = []
   ) -> PlannedInvoice? {
     let c = data.contracts[t.contract]
     let customer = data.customers[c.customer]
@@ -22,33 +23,39 @@ extension Billing {
     if let adv = t.advance {
       lines += periodLines(
         plan, data, c, terms: now, timing: .advance, adv.start, adv.end, full: adv.full, firstInvoice: t.periodNumber == 0,
-        env: env)
+        clock: t.clock, env: env)
     }
     if let arr = t.arrears {
-      lines += changeLines(plan, data, c, arr, &sources, env)
+      lines += changeLines(plan, data, c, arr, &sources, env, clock: t.clock)
       // Arrears flat and per-unit charges, segment by segment.
       for seg in c.segments(arr.start, arr.end) {
         lines += periodLines(
-          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false, env: env)
+          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false,
+          clock: t.clock, env: env)
       }
       let usage = usageLines(plan, data, c, t, arr, accs, &sources, env)
       lines += usage.lines
       spec = usage.spec
     }
+    // Charges on periods of their own billed on the same date (Billing+ChargePeriods); the commitment counts the plan's.
+    let planLines = lines
+    lines += ownPeriodLines(plan, data, c, also, accs, &sources, env)
     guard !lines.isEmpty else { return nil }
 
     // Discounts: percentages of the lines they cover, then amounts.
     c.setRecords(env, data)
     lines += discountLines(spec, c, t, lines, env)
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
-    if let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, lines, env) { lines.append(trueUp) }
-    lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env)
+    if t.clock == nil, let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, planLines, env) {
+      lines.append(trueUp)
+    }
+    if t.clock == nil { lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env) }
 
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)
     let (due, termsText, installments) = dueDate(spec, issue: t.date, total: total, env: env)
     let early = earlyDiscount(spec, issue: t.date, total: total, env)
-    let period = invoicePeriod(t, lines)
+    let period = invoicePeriod(t, also: also, lines)
     return PlannedInvoice(
       key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
       issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
@@ -58,7 +65,8 @@ extension Billing {
   /// Changes of terms inside the period just ended: for each, a credit for the unused part of what was billed in
   /// advance and the rest of the period charged at the new terms. The changes' rows join the invoice's sources.
   static func changeLines(
-    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ arr: BillTask.Period, _ sources: inout [RowRef], _ env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ arr: BillTask.Period, _ sources: inout [RowRef], _ env: Env,
+    clock: ChargeClock? = nil
   ) -> [InvoiceLine] {
     var lines: [InvoiceLine] = []
     let billed = c.terms(on: arr.start)
@@ -66,10 +74,10 @@ extension Billing {
       sources += c.changes.filter { $0.date == seg.start }.map(\.source)
       lines += periodLines(
         plan, data, c, terms: billed, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
-        kind: .credit, note: "Credit, unused from \(seg.start): ", env: env)
+        kind: .credit, note: "Credit, unused from \(seg.start): ", clock: clock, env: env)
       lines += periodLines(
         plan, data, c, terms: seg.terms, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
-        note: "From \(seg.start): ", env: env)
+        note: "From \(seg.start): ", clock: clock, env: env)
     }
     return lines
   }

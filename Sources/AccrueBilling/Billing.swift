@@ -29,7 +29,7 @@ public enum Billing {
     // 1. Billing dates in (from, asOf] for every contract.
     var tasks: [BillTask] = []
     for (ci, c) in data.contracts.enumerated() {
-      tasks.append(contentsOf: billingTasks(plan, data, c, ci, from: from, to: asOf, env))
+      tasks.append(contentsOf: allBillingTasks(plan, data, c, ci, from: from, to: asOf, env))  // Billing+ChargePeriods
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
@@ -92,7 +92,8 @@ public enum Billing {
     // only for plans with a usage charge).
     var counted: [(CivilDate, CivilDate)]?
     for (k, ch) in spec.charges.enumerated() {
-      guard case .usage = ch.quantity, let m = usageKey(ch, k), tasks[ti].usage[m] == nil else { continue }
+      guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock, let m = usageKey(ch, k), tasks[ti].usage[m] == nil
+      else { continue }
       let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
       if counted == nil {
         counted = windows
@@ -143,7 +144,7 @@ public enum Billing {
     _ progress: Progress? = nil
   ) -> [InvoicePart] {
     guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env, progress)] }
-    let half = tasks.count / 2
+    let half = groupEnd(tasks, tasks.count / 2 - 1, tasks.count)  // an invoice's tasks stay together
     let box = ThreadResult<InvoicePart>()
     let done = DispatchSemaphore(value: 0)
     let lets = env.lets
@@ -172,8 +173,10 @@ public enum Billing {
     var fails: [RunFailure] = []
     var already = 0
     var zero = 0
-    for n in range {
+    var next = range.lowerBound
+    for n in range where n >= next {
       if (n - range.lowerBound) % 4096 == 0 { progress?("invoices", n - range.lowerBound, range.count) }
+      next = groupEnd(tasks, n, range.upperBound)  // tasks of one contract and date make one invoice
       let t = tasks[n]
       let c = data.contracts[t.contract]
       let key = "\(c.id)/\(t.date)"
@@ -183,7 +186,7 @@ public enum Billing {
       }
       env.reset()
       env.explaining = explain == key
-      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) {
+      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env, also: tasks[(n + 1)..<next]) {
         // 'zero invoices skipped': an invoice of nothing is not issued (and counted, so the summary says so).
         if inv.total.isZero, let pi = plan.planIndex[inv.plan], !plan.plans[pi].zeroInvoicesIssued {
           zero += 1

@@ -428,6 +428,10 @@ public enum ChargeItem: Sendable {
   case minimum(Expr, Span)
   /// `milestone "NAME"`: billed once, when the data's milestones reach NAME (grammar.md §6.3).
   case milestone(StringLit, Span)
+  /// `period P` in a charge: the charge is billed on a period of its own from the contract's anchor (§6.2).
+  case period(PeriodSpec, Span)
+  /// `align to calendar | anniversary` in a charge: how the charge's own periods are aligned.
+  case align(Alignment, Span)
 }
 
 /// `charge name ["label"] { ... }`.

@@ -65,6 +65,8 @@ public enum BillingText {
         + "\(RValue.percent(rate)) of \(charge)'s \(base) for the period = \(credit)"
     case .serviceCreditCapped(let m, let byInvoice): "at most \(m), \(byInvoice ? "what the invoice's lines leave" : "the rule's maximum")"
     case .milestoneReached(let name, let date, let row): "milestone \(name) reached on \(date) (\(row))"
+    case .ownPeriod(let p, let a, let pp, let pa):
+      "billed on a period of its own: \(p), aligned to \(a) (the plan's: \(pp), aligned to \(pa))"
     case .priceBook(let c, let offered):
       "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }
