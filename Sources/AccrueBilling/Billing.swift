@@ -55,10 +55,14 @@ public enum Billing {
     let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
+    var groupedAlready = 0
+    let grouped = consolidated(plan, data, invoices, already: &groupedAlready)  // Billing+Consolidate: 'invoice per customer'
+    invoices = grouped.invoices
+    failures += grouped.failures
     let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
     invoices += milestones.invoices
     failures += milestones.failures
-    let already = parts.reduce(0) { $0 + $1.already } + milestones.already
+    let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready
     let zero = parts.reduce(0) { $0 + $1.zero }
     PhaseLog.mark("invoices")
     // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).
@@ -185,7 +189,7 @@ public enum Billing {
         continue
       }
       env.reset()
-      env.explaining = explain == key
+      env.explaining = explains(explain, key: key, plan, customer: data.customers[c.customer].id, date: t.date)
       if let inv = invoice(plan, data, t, key: key, accs: accs, env: env, also: tasks[(n + 1)..<next]) {
         // 'zero invoices skipped': an invoice of nothing is not issued (and counted, so the summary says so).
         if inv.total.isZero, let pi = plan.planIndex[inv.plan], !plan.plans[pi].zeroInvoicesIssued {

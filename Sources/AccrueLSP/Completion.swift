@@ -13,6 +13,7 @@ enum Statements {
       "include", "let", "define", "field", "calendar", "metric", "plan", "cadence", "match", "number invoices",
       "number debit notes", "number credit notes", "fees billed as debit notes", "fees billed on next invoice", "account credit applied oldest first",
       "account credit held", "statement format", "processor", "role", "approval", "dimension", "posting",
+      "invoice per contract", "invoice per customer", "invoice per customer and currency",
     ] + settings
   static let plan =
     [

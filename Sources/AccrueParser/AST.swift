@@ -229,6 +229,8 @@ public enum Setting: Sendable, Hashable {
   case firstTierFee(always: Bool)
   /// `zero invoices issued | skipped`: whether an invoice whose total is zero is issued.
   case zeroInvoices(issued: Bool)
+  /// `invoice per contract | customer | customer and currency` (top level only): which lines share an invoice.
+  case invoicePer(InvoiceGrouping)
 
   /// Settings of the same kind conflict within a scope.
   public var kindName: String {
@@ -238,6 +240,7 @@ public enum Setting: Sendable, Hashable {
     case .monthEnd: "month end"
     case .firstTierFee: "first tier fee"
     case .zeroInvoices: "zero invoices"
+    case .invoicePer: "invoice per"
     }
   }
 }
