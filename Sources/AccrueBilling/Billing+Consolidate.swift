@@ -58,7 +58,7 @@ extension Billing {
         failures.append(RunFailure(message: conflict, rule: rule, subject: "invoice \(key)"))
         continue
       }
-      out.append(merged(key, parts, rule))
+      out.append(merged(key, parts))
     }
     return (out, failures)
   }
@@ -88,7 +88,7 @@ extension Billing {
 
   /// One invoice of the parts' lines: each line names its contract (and says it first), taxes of one label and rate
   /// added up (each computed on its contract's lines by its plan), installments added up by their order.
-  static func merged(_ key: String, _ parts: [PlannedInvoice], _ rule: RuleRef) -> PlannedInvoice {
+  static func merged(_ key: String, _ parts: [PlannedInvoice]) -> PlannedInvoice {
     var inv = parts[0]
     inv.key = key
     inv.contracts = parts.map(\.contractID)
@@ -122,7 +122,6 @@ extension Billing {
     inv.periodEnd = parts.map(\.periodEnd).max() ?? inv.periodEnd
     var seen = Set<String>()
     inv.sources = parts.flatMap(\.sources).filter { seen.insert($0.description).inserted }
-    _ = rule
     return inv
   }
 }
