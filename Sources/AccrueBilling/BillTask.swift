@@ -30,6 +30,9 @@ struct BillTask {
   /// For a task whose invoice closes a term with a commitment: what the term's earlier invoices billed, and how many.
   var termSpent: Fixed?
   var termInvoices = 0
+  /// The clock of the charges this task bills when they have a period of their own (Billing+ChargePeriods); nil:
+  /// the plan's charges on the plan's period.
+  var clock: ChargeClock? = nil
 }
 
 /// Which invoices are due: each contract's billing dates in the run's window, with the periods they bill, and
@@ -72,7 +75,8 @@ extension Billing {
 
   /// The billing dates of a contract in (from, to] with their advance and arrears periods.
   static func billingTasks(
-    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env,
+    clock own: ChargeClock? = nil
   ) -> [BillTask] {
     var out: [BillTask] = []
     let spec0 = plan.plans[contract.plan]
@@ -85,16 +89,18 @@ extension Billing {
         c.anchor = te
       }
     }
-    let clock0 = PeriodClock(plan: spec0, contract: c)
+    let planClock = PeriodClock(plan: spec0, contract: c)
+    // A charge on a period of its own (Billing+ChargePeriods): its periods; the service ends as the plan says.
+    let clock0 = own.map { PeriodClock(plan: spec0, contract: c, clock: $0) } ?? planClock
     guard let startPeriod = clock0.period(containing: c.start) else { return [] }
-    let endX = serviceEnd(plan, c, clock0)
+    let endX = serviceEnd(plan, c, planClock)
     // First invoice on the start date.
     if c.start > from && c.start <= to {
       let advEnd = endX.map { CivilDate.min($0, startPeriod.end) } ?? startPeriod.end
       out.append(
         BillTask(
           contract: ci, date: c.start, advance: (c.start, advEnd, (startPeriod.start, startPeriod.end)), arrears: nil,
-          periodNumber: 0))
+          periodNumber: 0, clock: own))
     }
     // Then each boundary after the start, up to the first boundary at or after the end.
     guard let kFrom = clock0.index(of: CivilDate.max(from, c.start)) else { return out }
@@ -106,7 +112,7 @@ extension Billing {
       guard let prev = clock0.boundary(k - 1), let next = clock0.boundary(k + 1) else { break }
       let arrStart = CivilDate.max(prev, c.start)
       let arrEnd = endX.map { CivilDate.min($0, b) } ?? b
-      var task = BillTask(contract: ci, date: b, advance: nil, arrears: nil, periodNumber: k - startPeriod.k)
+      var task = BillTask(contract: ci, date: b, advance: nil, arrears: nil, periodNumber: k - startPeriod.k, clock: own)
       if arrStart < arrEnd { task.arrears = (arrStart, arrEnd, (prev, b)) }
       if endX.map({ b < $0 }) ?? true {
         let advEnd = endX.map { CivilDate.min($0, next) } ?? next

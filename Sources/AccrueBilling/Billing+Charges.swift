@@ -35,16 +35,17 @@ extension Billing {
   static func periodLines(
     _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, terms t: Terms, timing: BillTiming,
     _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool,
-    kind: InvoiceLine.Kind = .charge, note: String = "", env: Env
+    kind: InvoiceLine.Kind = .charge, note: String = "", clock: ChargeClock? = nil, env: Env
   ) -> [InvoiceLine] {
     periodLines(
-      plan.plans[t.plan], data, c, terms: t, timing: timing, a, b, full: full, firstInvoice: firstInvoice, kind: kind, note: note, env: env)
+      plan.plans[t.plan], data, c, terms: t, timing: timing, a, b, full: full, firstInvoice: firstInvoice, kind: kind, note: note,
+      clock: clock, env: env)
   }
 
   static func periodLines(
     _ spec: CompiledPlanSpec, _ data: Dataset, _ c: ContractData, terms t: Terms, timing: BillTiming,
     _ a: CivilDate, _ b: CivilDate, full: (CivilDate, CivilDate), firstInvoice: Bool,
-    kind: InvoiceLine.Kind, note: String, env: Env
+    kind: InvoiceLine.Kind, note: String, clock: ChargeClock? = nil, env: Env
   ) -> [InvoiceLine] {
     let te = trialEnd(spec, c, env)
     var record = c.record
@@ -71,12 +72,12 @@ extension Billing {
         if let ph { phased.charges = spec.charges.map { Self.phased($0, ph) } }
         return chargeLines(
           c, spec: phased, te: te, timing: timing, pa, pb, fullDays: fullDays, firstInvoice: firstInvoice && pa == a,
-          kind: kind, note: note + (ph.map { "\($0.name) phase: " } ?? ""), env: env)
+          kind: kind, note: note + (ph.map { "\($0.name) phase: " } ?? ""), clock: clock, env: env)
       }
     }
     return chargeLines(
       c, spec: spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note,
-      env: env)
+      clock: clock, env: env)
   }
 
   /// `v` into slot `s` of a record, unless the slot holds exactly that already (the contract's own terms, the usual
@@ -92,10 +93,11 @@ extension Billing {
   /// The lines of the plan's non-usage charges of one timing for [a, b), each charge read in place.
   static func chargeLines(
     _ c: ContractData, spec: CompiledPlanSpec, te: CivilDate?, timing: BillTiming,
-    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String, env: Env
+    _ a: CivilDate, _ b: CivilDate, fullDays: Int, firstInvoice: Bool, kind: InvoiceLine.Kind, note: String,
+    clock: ChargeClock? = nil, env: Env
   ) -> [InvoiceLine] {
     var out: [InvoiceLine] = []
-    for k in spec.charges.indices {
+    for k in spec.charges.indices where spec.clock(of: spec.charges[k]) == clock {
       let line = chargeLine(
         spec.charges[k], spec, te: te, timing: timing, a, b, fullDays: fullDays, firstInvoice: firstInvoice, kind: kind, note: note, env: env)
       if let line { out.append(line) }
@@ -125,6 +127,7 @@ extension Billing {
     else { return nil }
     var explain = BillingSteps(explaining: env.explaining)
     explain.add(.charge(rule: ch.source, name: ch.name))
+    if env.explaining, let k = spec.clock(of: ch) { explain.add(ownPeriodStep(k, spec)) }
     if !spec.priceBook.isEmpty { explain.add(.priceBook(currency: spec.currency, offered: spec.priceBook)) }
     explain.add(contentsOf: steps)
     let amt = chargeMinimum(ch, priced, env: env, currency: spec.currency, &explain)

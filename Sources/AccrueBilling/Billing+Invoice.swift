@@ -9,7 +9,8 @@ extension Billing {
   /// advance charges; for the period just ended, the changes of terms inside it, its arrears charges and its
   /// usage; then the discounts and the minimum commitment's true-up.
   static func invoice(
-    _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ t: BillTask, key: String, accs: [Accumulator], env: Env,
+    also: ArraySlice<BillTask> = []
   ) -> PlannedInvoice? {
     let c = data.contracts[t.contract]
     let customer = data.customers[c.customer]
@@ -22,39 +23,48 @@ extension Billing {
     if let adv = t.advance {
       lines += periodLines(
         plan, data, c, terms: now, timing: .advance, adv.start, adv.end, full: adv.full, firstInvoice: t.periodNumber == 0,
-        env: env)
+        clock: t.clock, env: env)
     }
     if let arr = t.arrears {
-      lines += changeLines(plan, data, c, arr, &sources, env)
+      lines += changeLines(plan, data, c, arr, &sources, env, clock: t.clock)
       // Arrears flat and per-unit charges, segment by segment.
       for seg in c.segments(arr.start, arr.end) {
         lines += periodLines(
-          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false, env: env)
+          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false,
+          clock: t.clock, env: env)
       }
       let usage = usageLines(plan, data, c, t, arr, accs, &sources, env)
       lines += usage.lines
       spec = usage.spec
     }
+    // Charges on periods of their own billed on the same date (Billing+ChargePeriods); the commitment counts the plan's.
+    let own = ownPeriodLines(plan, data, c, also, accs, &sources, env)
+    lines += own
     // A term commitment's true-up may be the last invoice's only line (§6.8).
     guard !lines.isEmpty || t.termSpent != nil || (t.arrears != nil && contractTerm(plan, c)?.0.commitment != nil) else { return nil }
 
     // Discounts: percentages of the lines they cover, then amounts.
     c.setRecords(env, data)
-    lines += discountLines(spec, c, t, lines, env)
+    let discounts = discountLines(spec, c, t, lines, env)
+    lines += discounts
+    // (The commitment counts the plan's charges and the discounts, as before charges had periods of their own.)
+    let planLines = Array(lines.dropLast(discounts.count).dropLast(own.count)) + discounts
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
-    if let arr = t.arrears, let trueUp = minimumTrueUp(plan, data, c, spec, arr, lines, env, committed: termShare(plan, c, spec, arr, env)) {
+    if t.clock == nil, let arr = t.arrears,
+      let trueUp = minimumTrueUp(plan, data, c, spec, arr, planLines, env, committed: termShare(plan, c, spec, arr, env))
+    {
       lines.append(trueUp)
     }
     if let trueUp = termTrueUp(plan, data, c, t, lines, env) { lines.append(trueUp) }  // Billing+ContractTerm
     guard !lines.isEmpty else { return nil }
     if env.explaining, let step = termStep(plan, c, invoicePeriod(t, lines).0) { lines[0].explanation.insert(step, at: 0) }
-    lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env)
+    if t.clock == nil { lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env) }
 
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)
     let (due, termsText, installments) = dueDate(spec, issue: t.date, total: total, env: env)
     let early = earlyDiscount(spec, issue: t.date, total: total, env)
-    let period = invoicePeriod(t, lines)
+    let period = invoicePeriod(t, also: also, lines)
     return PlannedInvoice(
       key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
       issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
@@ -64,7 +74,8 @@ extension Billing {
   /// Changes of terms inside the period just ended: for each, a credit for the unused part of what was billed in
   /// advance and the rest of the period charged at the new terms. The changes' rows join the invoice's sources.
   static func changeLines(
-    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ arr: BillTask.Period, _ sources: inout [RowRef], _ env: Env
+    _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ arr: BillTask.Period, _ sources: inout [RowRef], _ env: Env,
+    clock: ChargeClock? = nil
   ) -> [InvoiceLine] {
     var lines: [InvoiceLine] = []
     let billed = c.terms(on: arr.start)
@@ -72,10 +83,10 @@ extension Billing {
       sources += c.changes.filter { $0.date == seg.start }.map(\.source)
       lines += periodLines(
         plan, data, c, terms: billed, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
-        kind: .credit, note: "Credit, unused from \(seg.start): ", env: env)
+        kind: .credit, note: "Credit, unused from \(seg.start): ", clock: clock, env: env)
       lines += periodLines(
         plan, data, c, terms: seg.terms, timing: .advance, seg.start, seg.end, full: arr.full, firstInvoice: false,
-        note: "From \(seg.start): ", env: env)
+        note: "From \(seg.start): ", clock: clock, env: env)
     }
     return lines
   }

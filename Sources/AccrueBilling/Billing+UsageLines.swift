@@ -19,7 +19,8 @@ extension Billing {
     let usagePhase = t.lastUsageDay.flatMap { d in phaseWindows(uspec, c, env).first { d >= $0.0 && d < $0.1 }?.2 }
     var lines: [InvoiceLine] = []
     for (k, plain) in uspec.charges.enumerated() where t.lastUsageDay != nil {
-      guard case .usage(let m) = plain.quantity, let key = usageKey(plain, k), let ai = t.usage[key] else { continue }
+      guard case .usage(let m) = plain.quantity, uspec.clock(of: plain) == t.clock, let key = usageKey(plain, k), let ai = t.usage[key]
+      else { continue }
       let a = accs[ai]
       sources += a.firstRows
       if let line = usageLine(phased(plain, usagePhase), a, plan.metrics[m], arr, phase: usagePhase, uspec, env) {
@@ -37,6 +38,7 @@ extension Billing {
   ) -> InvoiceLine? {
     var explain = BillingSteps(explaining: env.explaining)
     explain.add(.usageCharge(rule: ch.source, name: ch.name, metric: metric.name, metricRule: metric.source))
+    if env.explaining, let k = uspec.clock(of: ch) { explain.add(ownPeriodStep(k, uspec)) }
     if !uspec.priceBook.isEmpty { explain.add(.priceBook(currency: uspec.currency, offered: uspec.priceBook)) }
     explain.add(.usageEvents(events: a.events, first: arr.start, last: CivilDate(dayNumber: arr.end.dayNumber - 1), firstRows: a.firstRows))
     let q = usageQuantity(a, metric)

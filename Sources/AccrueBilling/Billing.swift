@@ -29,7 +29,7 @@ public enum Billing {
     // 1. Billing dates in (from, asOf] for every contract.
     var tasks: [BillTask] = []
     for (ci, c) in data.contracts.enumerated() {
-      tasks.append(contentsOf: billingTasks(plan, data, c, ci, from: from, to: asOf, env))
+      tasks.append(contentsOf: allBillingTasks(plan, data, c, ci, from: from, to: asOf, env))  // Billing+ChargePeriods
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
@@ -59,10 +59,14 @@ public enum Billing {
     let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
     var invoices = parts.flatMap(\.invoices)
     failures += parts.flatMap(\.failures)
+    var groupedAlready = 0
+    let grouped = consolidated(plan, data, invoices, already: &groupedAlready)  // Billing+Consolidate: 'invoice per customer'
+    invoices = grouped.invoices
+    failures += grouped.failures
     let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
     invoices += milestones.invoices
     failures += milestones.failures
-    let already = parts.reduce(0) { $0 + $1.already } + milestones.already
+    let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready
     let zero = parts.reduce(0) { $0 + $1.zero }
     PhaseLog.mark("invoices")
     // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).
@@ -96,7 +100,8 @@ public enum Billing {
     // only for plans with a usage charge).
     var counted: [(CivilDate, CivilDate)]?
     for (k, ch) in spec.charges.enumerated() {
-      guard case .usage = ch.quantity, let m = usageKey(ch, k), tasks[ti].usage[m] == nil else { continue }
+      guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock, let m = usageKey(ch, k), tasks[ti].usage[m] == nil
+      else { continue }
       let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
       if counted == nil {
         counted = windows
@@ -147,7 +152,7 @@ public enum Billing {
     _ progress: Progress? = nil
   ) -> [InvoicePart] {
     guard tasks.count >= 4_000 else { return [computeInvoices(plan, data, tasks, 0..<tasks.count, accs, explain, env, progress)] }
-    let half = tasks.count / 2
+    let half = groupEnd(tasks, tasks.count / 2 - 1, tasks.count)  // an invoice's tasks stay together
     let box = ThreadResult<InvoicePart>()
     let done = DispatchSemaphore(value: 0)
     let lets = env.lets
@@ -176,8 +181,10 @@ public enum Billing {
     var fails: [RunFailure] = []
     var already = 0
     var zero = 0
-    for n in range {
+    var next = range.lowerBound
+    for n in range where n >= next {
       if (n - range.lowerBound) % 4096 == 0 { progress?("invoices", n - range.lowerBound, range.count) }
+      next = groupEnd(tasks, n, range.upperBound)  // tasks of one contract and date make one invoice
       let t = tasks[n]
       let c = data.contracts[t.contract]
       let key = "\(c.id)/\(t.date)"
@@ -186,8 +193,8 @@ public enum Billing {
         continue
       }
       env.reset()
-      env.explaining = explain == key
-      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env) {
+      env.explaining = explains(explain, key: key, plan, customer: data.customers[c.customer].id, date: t.date)
+      if let inv = invoice(plan, data, t, key: key, accs: accs, env: env, also: tasks[(n + 1)..<next]) {
         // 'zero invoices skipped': an invoice of nothing is not issued (and counted, so the summary says so).
         if inv.total.isZero, let pi = plan.planIndex[inv.plan], !plan.plans[pi].zeroInvoicesIssued {
           zero += 1

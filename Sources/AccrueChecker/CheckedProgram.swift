@@ -48,6 +48,8 @@ public struct Settings: Sendable, Hashable {
   public var firstTierFeeAlways: Bool?
   /// Whether an invoice whose total is zero is issued (nil: the default, yes).
   public var zeroInvoicesIssued: Bool?
+  /// Which lines share an invoice (`invoice per ...`, top level only; nil: per contract).
+  public var invoiceGrouping: InvoiceGrouping? = nil
 
   /// Creates empty settings.
   public init(
@@ -76,6 +78,7 @@ public struct Settings: Sendable, Hashable {
     case .monthEnd(let r): monthEnd = r
     case .firstTierFee(let always): firstTierFeeAlways = always
     case .zeroInvoices(let issued): zeroInvoicesIssued = issued
+    case .invoicePer(let g): invoiceGrouping = g
     }
   }
 }
@@ -108,6 +111,8 @@ public struct CheckedProgram: Sendable {
   public var resolutions: [Resolution?]
   /// The rule set's top-level settings.
   public var settings: Settings
+  /// Where `invoice per ...` is stated, if it is (grammar.md §6.5).
+  public var invoiceGroupingSpan: Span? = nil
   /// `let` definitions, ordered so that each comes after those it uses.
   public var lets: [Located<LetDecl>]
   /// `define` definitions in declaration order.

@@ -245,6 +245,7 @@ extension CheckerState {
     if charges.isEmpty {
       reportMissing(in: p.span, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")
     }
+    checkChargePeriods(p, planPeriod: period?.0, planAlignment: alignment, monthEnd: eff.monthEnd != nil, block)  // Checker+ChargePeriods
     if let (ps, s) = period {
       if case .months = ps, alignment == .anniversary, eff.monthEnd == nil {
         report(
@@ -272,6 +273,7 @@ extension CheckerState {
             help: s.map { "did you mean '\($0)'?" } ?? "a phase can only re-price the plan's own charges")
         }
         checkCharge(c, ctx, block, override: true)
+        checkPhaseChargePeriod(c)
       case .discount(let d): checkDiscount(d, ctx, charges: charges)
       case .minimum(let e, _): expectMoney(e, ctx, "the minimum commitment", total: true)
       case .contractTerm(let t, let s):
@@ -330,6 +332,7 @@ extension CheckerState {
       case .minimum(let e, let s):
         if once.check("minimum", s, self, in: what) { expectMoney(e, ctx, "the charge's minimum", total: true) }
       case .milestone(_, let s): if once.check("milestone", s, self, in: what) { checkMilestone(c, what) }
+      case .period, .align: break  // Checker+ChargePeriods
       }
     }
     checkFree(frees, percentage: pricing.map { if case .percentage = $0.0 { return true } else { return false } } ?? override, ctx, what)

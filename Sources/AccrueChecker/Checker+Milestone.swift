@@ -15,7 +15,8 @@ extension CheckerState {
     }
     for item in c.items {
       switch item {
-      case .usage(_, let s), .quantity(_, let s), .billTiming(_, let s), .prorate(_, let s), .free(_, let s):
+      case .usage(_, let s), .quantity(_, let s), .billTiming(_, let s), .prorate(_, let s), .free(_, let s),
+        .period(_, let s), .align(_, let s):
         report(
           .conflictingStatement, "\(what) is billed once at a milestone: it has no quantity, period or proration", at: s,
           help: "remove this statement, or bill the charge per period without 'milestone'")

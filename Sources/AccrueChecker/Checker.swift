@@ -247,6 +247,7 @@ final class CheckerState {
       approvals: approvals)
     p.dimensions = dimensions
     p.postings = postings
+    p.invoiceGroupingSpan = topSettingSpans["invoice per"]
     return p
   }
 

@@ -75,6 +75,10 @@ public struct CompiledCharge: Sendable {
   public var source: RuleRef
   /// `milestone "NAME"`: billed once, on the day the data's milestones say NAME was reached; never per period.
   public var milestone: String? = nil
+  /// `period P` on the charge: its own billing period (nil: the plan's), from the same anchor (grammar.md §6.2).
+  public var period: PeriodSpec? = nil
+  /// `align to ...` on the charge: its own periods' alignment (nil: the plan's).
+  public var alignment: Alignment? = nil
 }
 
 /// A compiled tax.
@@ -294,6 +298,8 @@ public enum PlanCompiler {
         case .billTiming(let t, _): out.timing = t
         case .prorate(let p, _): out.prorate = p
         case .milestone(let name, _): out.milestone = name.value
+        case .period(let p, _): out.period = p
+        case .align(let a, _): out.alignment = a
         case .discount(let d): out.discounts.append(discount(d))
         case .minimum(let e, _): out.minimum = ec.compile(e)
         }

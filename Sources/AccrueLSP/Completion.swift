@@ -13,6 +13,7 @@ enum Statements {
       "include", "let", "define", "field", "calendar", "metric", "plan", "cadence", "match", "number invoices",
       "number debit notes", "number credit notes", "fees billed as debit notes", "fees billed on next invoice", "account credit applied oldest first",
       "account credit held", "statement format", "processor", "role", "approval", "dimension", "posting",
+      "invoice per contract", "invoice per customer", "invoice per customer and currency",
     ] + settings
   static let plan =
     [
@@ -26,6 +27,7 @@ enum Statements {
   static let charge = [
     "flat", "once", "per unit", "tiers graduated", "tiers volume", "package", "percentage", "quantity", "usage", "free",
     "bill in advance", "bill in arrears", "prorate by day", "prorate none", "discount", "minimum", "milestone",
+    "period monthly", "period annual", "align to calendar", "align to anniversary",
   ]
   static let cadence =
     [

@@ -118,7 +118,7 @@ enum Hovers {
   static func chargeSpan(_ i: ChargeItem) -> Span {
     switch i {
     case .pricing(_, let s), .quantity(_, let s), .usage(_, let s), .free(_, let s), .billTiming(_, let s), .prorate(_, let s),
-      .minimum(_, let s), .milestone(_, let s):
+      .minimum(_, let s), .milestone(_, let s), .period(_, let s), .align(_, let s):
       s
     case .discount(let d): d.span
     }

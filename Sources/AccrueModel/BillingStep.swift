@@ -18,6 +18,9 @@ public enum BillingStep: Sendable {
   case milestoneReached(name: String, date: CivilDate, row: RowRef)
   /// "priced in [currency], the contract's currency, from the plan's prices in [offered]" (a price book, grammar.md §6.2)
   case priceBook(currency: Currency, offered: [Currency])
+  /// "billed on a period of its own: [period], aligned to [alignment] (the plan's: [planPeriod], aligned to
+  /// [planAlignment])" (a charge's own `period` or `align to`, grammar.md §6.2)
+  case ownPeriod(period: String, alignment: String, planPeriod: String, planAlignment: String)
   /// "[events] event(s) from [first] to [last]", then ", first rows [rows]" when there are any.
   case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
   /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.

@@ -41,6 +41,9 @@ public struct InvoiceLine: Sendable {
   public var explanation: [BillingStep]
   /// Tiers the quantity reached (indices into the charge's tiers), for `--coverage`.
   public var tiers: [Int] = []
+  /// The contract the line bills, on an invoice of several contracts (`invoice per customer`, grammar.md §6.5);
+  /// nil on an invoice of one contract's lines.
+  public var contract: String? = nil
 
   public init(
     description: String,
@@ -203,6 +206,9 @@ public struct PlannedInvoice: Sendable {
   /// (`numberIsProvisional`).
   public var number: String? = nil
   public var numberIsProvisional = false
+  /// Under `invoice per customer [and currency]` (grammar.md §6.5): every contract whose lines the invoice holds, in
+  /// id order (`contractID` is the first); empty under `invoice per contract`.
+  public var contracts: [String] = []
 
   public init(
     key: String,

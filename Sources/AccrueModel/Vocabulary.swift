@@ -31,6 +31,14 @@ public enum BillTiming: String, Sendable { case advance = "in advance", arrears 
 /// Calendar or anniversary alignment of periods.
 public enum Alignment: String, Sendable { case calendar, anniversary }
 
+/// Which lines share an invoice (grammar.md §6.5, `invoice per ...`): a contract's (the default), a customer's, or a
+/// customer's in one currency; in each case those of one billing date.
+public enum InvoiceGrouping: String, Sendable, Hashable {
+  case contract
+  case customer
+  case customerAndCurrency = "customer and currency"
+}
+
 /// What a plan does when a contract is cancelled inside a period (grammar.md §6.6, contracts' `cancelled_on`):
 /// serve and bill to the end of that period, or stop on the day, with a prorated credit note for the unused days
 /// of what was billed in advance, or without one.

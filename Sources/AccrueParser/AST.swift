@@ -229,6 +229,8 @@ public enum Setting: Sendable, Hashable {
   case firstTierFee(always: Bool)
   /// `zero invoices issued | skipped`: whether an invoice whose total is zero is issued.
   case zeroInvoices(issued: Bool)
+  /// `invoice per contract | customer | customer and currency` (top level only): which lines share an invoice.
+  case invoicePer(InvoiceGrouping)
 
   /// Settings of the same kind conflict within a scope.
   public var kindName: String {
@@ -238,6 +240,7 @@ public enum Setting: Sendable, Hashable {
     case .monthEnd: "month end"
     case .firstTierFee: "first tier fee"
     case .zeroInvoices: "zero invoices"
+    case .invoicePer: "invoice per"
     }
   }
 }
@@ -428,6 +431,10 @@ public enum ChargeItem: Sendable {
   case minimum(Expr, Span)
   /// `milestone "NAME"`: billed once, when the data's milestones reach NAME (grammar.md §6.3).
   case milestone(StringLit, Span)
+  /// `period P` in a charge: the charge is billed on a period of its own from the contract's anchor (§6.2).
+  case period(PeriodSpec, Span)
+  /// `align to calendar | anniversary` in a charge: how the charge's own periods are aligned.
+  case align(Alignment, Span)
 }
 
 /// `charge name ["label"] { ... }`.

@@ -13,7 +13,7 @@ extension Parser {
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
     .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
-    .milestone,
+    .milestone, .period, .align,
   ]
 
   /// `plan name ["label"] { ... }`.
@@ -311,6 +311,15 @@ extension Parser {
     case .milestone:
       _ = advance()
       return parseStringLit("the milestone's name in quotes, as in: milestone \"go-live\"").map { .milestone($0, span(from: s)) }
+    case .period:
+      _ = advance()
+      return parsePeriod().map { .period($0, span(from: s)) }
+    case .align:
+      _ = advance()
+      guard expectWord(.to, after: "'align'") != nil,
+        let a = expectOneOf([.calendar, .anniversary], after: "'align to'")
+      else { return nil }
+      return .align(a == .calendar ? .calendar : .anniversary, span(from: s))
     default:
       return nil
     }

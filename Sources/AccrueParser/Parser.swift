@@ -309,7 +309,7 @@ public struct Parser {
   // MARK: - File
 
   static let topWords: [Keyword] = [
-    .include, .currency, .rounding, .month, .first, .zero, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
+    .include, .currency, .rounding, .month, .first, .zero, .invoice, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
     .plan, .cadence, .match, .statement, .processor, .role, .approval, .dimension, .posting,
   ]
 
@@ -355,6 +355,8 @@ public struct Parser {
     case .currency, .rounding, .month, .first, .zero:
       guard let s = parseSetting() else { return nil }
       return .setting(s)
+    case .invoice:
+      return parseInvoiceGrouping().map { .setting($0) }  // Parser+Grouping
     case .number:
       return parseNumbering().map { .numbering($0) }
     case .fees:

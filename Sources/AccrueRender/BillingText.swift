@@ -72,6 +72,8 @@ public enum BillingText {
         + "invoice\(invoices == 1 ? "" : "s") billed \(spent) (charges and usage, before discounts and tax)"
     case .termShare(let rule, let commitment, let periods, let share):
       "rule \(rule): commitment \(commitment) over a term of \(periods) periods, pro rata: \(share) a period"
+    case .ownPeriod(let p, let a, let pp, let pa):
+      "billed on a period of its own: \(p), aligned to \(a) (the plan's: \(pp), aligned to \(pa))"
     case .priceBook(let c, let offered):
       "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }

@@ -184,6 +184,7 @@ public enum InvoiceRenderer {
   static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
       var out = "\n+ \(inv.kind == .debitNote ? "debit note" : "invoice") \(inv.key)\(numberText(inv))\n"
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
+      if !inv.contracts.isEmpty { out += "    one invoice per customer: contracts \(inv.contracts.joined(separator: ", "))\n" }
       out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
       for l in inv.lines {
         let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
@@ -255,6 +256,7 @@ public enum InvoiceRenderer {
           .array(
             inv.lines.map { l in
               var lf: [(String, JSON)] = [("description", .string(l.description)), ("charge", .string(BillingText.chargeColumn(l)))]
+              if let k = l.contract { lf.append(("contract", .string(k))) }  // an invoice of several contracts
               if let q = l.quantity { lf.append(("quantity", .string(q.description))) }
               if let u = l.unitPrice { lf.append(("unit_price", .string(u.description))) }
               lf += [
@@ -288,6 +290,7 @@ public enum InvoiceRenderer {
             .array(inv.installments.map { .object([("amount", .string(plain($0.amount, c))), ("due_date", .string($0.dueDate.description))]) })
           ))
       }
+      if !inv.contracts.isEmpty { fields.append(("contracts", .array(inv.contracts.map(JSON.string)))) }
       fields.append(("sources", .array(inv.sources.map { .string($0.description) })))
       return .object(fields)
   }

@@ -39,11 +39,15 @@ public enum PlanJSON {
     case .usage(let m): q = .string("(metric#\(m) \(plan.metrics[m].name))")
     case .expr(let e): q = expr(e)
     }
-    return .object([
+    var fields: [(String, JSON)] = [
       ("name", .string(c.name)), ("label", .string(c.label)), ("pricing", pricing(c.pricing)), ("quantity", q),
       ("free_units", expr(c.free)), ("timing", .string(c.timing.rawValue)), ("prorate", .bool(c.prorate)),
       ("discounts", .array(c.discounts.map(discount))), ("rule", .string(c.source.description)),
-    ])
+    ]
+    // A charge's own period and alignment (grammar.md §6.2), only when it states them.
+    if let p = c.period { fields.append(("period", .string(p.text))) }
+    if let a = c.alignment { fields.append(("alignment", .string(a.rawValue))) }
+    return .object(fields)
   }
 
   static func discount(_ d: CompiledDiscount) -> JSON {

@@ -45,6 +45,7 @@ extension Books {
     let issued = Set((journal?.creditNotes ?? []).map(\.key))
     var (notes, failures) = Billing.cancellationCredits(plan: plan, data: d, asOf: asOf, since: out.billing.since, issued: issued)
     if let journal {
+      failures += ConsolidatedCancellations.failures(plan: plan, data: d, journal: journal, asOf: asOf)  // invoice per customer
       do { notes += try CancellationLedger.credits(plan: plan, data: d, journal: journal, asOf: asOf, since: out.billing.since, issued: issued) } catch {
         failures.append(RunFailure(message: error.message, rule: notes.first?.rule ?? RuleRef(file: "", line: 0), subject: "the credit notes of cancellations"))
       }

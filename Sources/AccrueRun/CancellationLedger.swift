@@ -21,6 +21,7 @@ enum CancellationLedger {
     guard !cancelled.isEmpty else { return [] }
     let documents = journal.receivables.filter {
       $0.kind == .invoice && cancelled[$0.contract] != nil && !issued.contains(PlannedCreditNote.key(invoice: $0.number ?? $0.key))
+        && !ConsolidatedCancellations.isConsolidated(key: $0.key, customer: $0.customer, contract: $0.contract)  // refused there
     }
     let recorded = try LedgerStore.issuedDocuments(
       ledgerPath: journal.source.isEmpty ? LedgerStore.fileName : journal.source, keys: documents.map(\.key))
