@@ -20,6 +20,13 @@ extension Billing {
     var lines: [InvoiceLine] = []
     for (k, plain) in uspec.charges.enumerated() where t.lastUsageDay != nil {
       guard case .usage(let m) = plain.quantity, let key = usageKey(plain, k), let ai = t.usage[key] else { continue }
+      if case .capacity? = plain.pricing, case .capacity(let tiers)? = phased(plain, usagePhase).pricing {  // Billing+Capacity
+        for m in CompiledCapacityTier.metrics(tiers) {
+          for r in t.usage[m].map({ accs[$0].firstRows }) ?? [] where !sources.contains(r) { sources.append(r) }
+        }
+        if let line = capacityLine(phased(plain, usagePhase), tiers, t, accs, plan, arr, phase: usagePhase, uspec, env) { lines.append(line) }
+        continue
+      }
       let a = accs[ai]
       sources += a.firstRows
       if let line = usageLine(phased(plain, usagePhase), a, plan.metrics[m], arr, phase: usagePhase, uspec, env) {

@@ -346,6 +346,17 @@ extension CheckerState {
       if let s = usage ?? quantity {
         report(.conflictingStatement, "a flat or one-time price does not use a quantity", at: s, notes: [Note("the price is here", at: ps)])
       }
+    case .capacity:
+      if let s = usage ?? quantity {
+        report(
+          .conflictingStatement, "capacity tiers measure the metrics their limits name, so \(what) takes no other quantity", at: s,
+          notes: [Note("the tiers are here", at: ps)], help: "remove this statement; name the metrics in the tiers' limits")
+      }
+      if let (_, s, _) = frees.first {
+        report(
+          .conflictingStatement, "capacity tiers price the tier the usage reaches, not units, so \(what) has no free units", at: s,
+          notes: [Note("the tiers are here", at: ps)], help: "remove 'free'; a free tier is one priced at 0.00")
+      }
     case .percentage:
       if let (i, m) = usageMetric, let t = metricTypes[i], !t.isMoney {
         report(
@@ -424,6 +435,8 @@ extension CheckerState {
       }
     case .tiers(_, let tiers):
       checkTiers(tiers, ctx, span: span)
+    case .capacity(let tiers):
+      checkCapacityTiers(tiers, ctx, span: span)  // Checker+Capacity
     }
   }
 

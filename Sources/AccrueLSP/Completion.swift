@@ -25,6 +25,7 @@ enum Statements {
   static let charge = [
     "flat", "once", "per unit", "tiers graduated", "tiers volume", "package", "percentage", "quantity", "usage", "free",
     "bill in advance", "bill in arrears", "prorate by day", "prorate none", "discount", "minimum", "milestone",
+    "capacity tiers",
   ]
   static let cadence =
     [

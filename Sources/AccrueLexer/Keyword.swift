@@ -52,6 +52,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case milestone
   // Posting people's decisions, processors' payouts and revenue recognition (grammar.md §12, §13)
   case refund, note, deferred, revenue, recognize, ratably, daily, point, time, delivered, recognized
+  // Capacity tiers: several measured units pick one tier together (grammar.md §6.8)
+  case capacity
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -414,6 +414,8 @@ public enum Pricing: Sendable {
   case tiers(TierMode, [Tier])
   case package(size: Expr, price: Expr)
   case percentage(PercentageSpec)
+  /// `capacity tiers { tier NAME when LIMITS at PRICE ... }` (grammar.md §6.8).
+  case capacity([CapacityTier])
 }
 
 /// Statements inside `charge`.
