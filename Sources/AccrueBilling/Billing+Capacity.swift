@@ -28,7 +28,7 @@ extension Billing {
     let last = CivilDate(dayNumber: arr.end.dayNumber - 1)
     for m in CompiledCapacityTier.metrics(tiers) {
       let a = t.usage[m].map { accs[$0] }
-      let q = a.map { usageQuantity($0, plan.metrics[m]) } ?? .zero
+      let q = a.map { usageQuantity($0, plan.metrics[m], arr) } ?? .zero
       measured[m] = q
       for r in a?.firstRows ?? [] where !rows.contains(r) { rows.append(r) }
       explain.add(

@@ -46,7 +46,7 @@ extension Billing {
     explain.add(.usageCharge(rule: ch.source, name: ch.name, metric: metric.name, metricRule: metric.source))
     if !uspec.priceBook.isEmpty { explain.add(.priceBook(currency: uspec.currency, offered: uspec.priceBook)) }
     explain.add(.usageEvents(events: a.events, first: arr.start, last: CivilDate(dayNumber: arr.end.dayNumber - 1), firstRows: a.firstRows))
-    let q = usageQuantity(a, metric)
+    let q = usageQuantity(a, metric, arr)
     var amount: Fixed
     var unit: Fixed?
     var tiersHit: [Int] = []
@@ -60,6 +60,9 @@ extension Billing {
       // A charge's minimum raises the line as for any pricing.
       amount = chargeMinimum(ch, amount, env: env, currency: uspec.currency, &explain)
     } else {
+      if metric.aggregation == .weightedSum {
+        explain.add(.weighted(valueSeconds: a.sum, periodSeconds: weightedQuantity(a, arr).seconds, quantity: q))
+      }
       explain.add(.aggregated(metric.aggregation, quantity: q))
       guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency, firstTierFee: uspec.firstTierFeeAlways)
       else { return nil }
@@ -86,8 +89,9 @@ extension Billing {
   }
 
   /// The period's usage under the metric's aggregation.
-  static func usageQuantity(_ a: Accumulator, _ m: CompiledMetric) -> Fixed {
+  static func usageQuantity(_ a: Accumulator, _ m: CompiledMetric, _ period: BillTask.Period) -> Fixed {
     switch m.aggregation {
+    case .weightedSum: weightedQuantity(a, period).quantity  // Usage+Weighted
     case .sum: a.sum
     case .count: Fixed(a.count)
     case .max: a.max ?? .zero

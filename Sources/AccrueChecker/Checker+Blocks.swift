@@ -164,6 +164,9 @@ extension CheckerState {
       switch agg.kind {
       case .uniqueCount:
         expectOneOf(v, t, [.text, .number, .date], "the value counted by 'unique count'")
+      case .weightedSum:
+        // A quantity held over time (GB of storage, seats): money held has no meaning.
+        expectType(v, t, .number, "the value of 'weighted sum' (a quantity held, as in: weighted sum of event.gb)")
       default:
         expectOneOf(v, t, [.number, .money(.dynamic)], "the value of '\(agg.kind.rawValue)'")
       }

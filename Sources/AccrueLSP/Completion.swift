@@ -41,7 +41,7 @@ enum Statements {
       "when", "payer", "candidates", "reference", "allocate", "tolerance underpayment", "tolerance overpayment", "on underpayment",
       "on overpayment", "confidence auto", "confidence suggest",
     ] + ["currency", "rounding half even", "month end clamp"]
-  static let metric = ["event", "sum of", "count", "unique count of", "max of", "latest of", "where"]
+  static let metric = ["event", "sum of", "count", "unique count of", "max of", "latest of", "where", "weighted sum of"]
   static let calendar = ["weekend", "holiday"]
   static let expression = ["and", "or", "not", "if", "then", "else", "between", "in", "matches", "true", "false"]
 

@@ -22,6 +22,8 @@ public enum BillingStep: Sendable {
   case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
   /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.
   case aggregated(AggregationKind, quantity: Fixed)
+  /// "weighted sum: [value-seconds] held / [seconds] seconds in the period = [quantity]".
+  case weighted(valueSeconds: Fixed, periodSeconds: Int64, quantity: Fixed)
   /// "metric [metric]: [aggregation] = [quantity] ([events] event(s) from [first] to [last], first rows [rows])": one
   /// measured unit of a capacity charge.
   case capacityMeasured(metric: String, aggregation: AggregationKind, quantity: Fixed, events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])

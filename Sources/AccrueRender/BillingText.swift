@@ -30,6 +30,8 @@ public enum BillingText {
     case .usageEvents(let events, let first, let last, let rows):
       "\(events) event(s) from \(first) to \(last)" + (rows.isEmpty ? "" : ", first rows " + rows.map(\.description).joined(separator: ", "))
     case .aggregated(let aggregation, let q): "\(aggregation.rawValue) = \(q)"
+    case .weighted(let held, let seconds, let q):
+      "weighted sum: \(held) value-seconds held / \(seconds) seconds in the period = \(q)"
     case .capacityMeasured(let metric, let aggregation, let q, let events, let first, let last, let rows):
       "metric \(metric): \(aggregation.rawValue) = \(q) (\(events) event(s) from \(first) to \(last)"
         + (rows.isEmpty ? ")" : ", first rows " + rows.map(\.description).joined(separator: ", ") + ")")
