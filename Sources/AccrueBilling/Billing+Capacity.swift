@@ -7,10 +7,16 @@ import AccrueModel
 /// every limit holds, and the line bills that tier's price.
 extension Billing {
   /// The keys of a usage charge's accumulators in `BillTask.usage`: its own (`usageKey`), and for capacity tiers
-  /// one per metric their limits name (metric keys, shared with the plan's other charges on those metrics).
-  static func usageKeys(_ ch: CompiledCharge, _ index: Int) -> [Int] {
-    if case .capacity(let tiers)? = ch.pricing { return CompiledCapacityTier.metrics(tiers) }
-    return usageKey(ch, index).map { [$0] } ?? []
+  /// one per metric their limits name, the limits of a phase re-pricing the charge included (metric keys, shared
+  /// with the plan's other charges on those metrics).
+  static func usageKeys(_ ch: CompiledCharge, _ index: Int, _ spec: CompiledPlanSpec) -> [Int] {
+    guard case .capacity(let tiers)? = ch.pricing else { return usageKey(ch, index).map { [$0] } ?? [] }
+    var keys = CompiledCapacityTier.metrics(tiers)
+    for ph in spec.phases {
+      guard case .capacity(let more)? = ph.charges[ch.name]?.pricing else { continue }
+      for m in CompiledCapacityTier.metrics(more) where !keys.contains(m) { keys.append(m) }
+    }
+    return keys
   }
 
   /// The capacity line of a period: each metric measured, the tiers tried in order, the first whose every limit
@@ -57,7 +63,7 @@ extension Billing {
       return InvoiceLine(
         description: (phase.map { "\($0.name) phase: " } ?? "") + "\(ch.label): \(tier.label) (\(metrics))",
         kind: .usage, charge: ch.name, quantity: nil, unitPrice: nil, amount: rounded, periodStart: arr.start, periodEnd: arr.end,
-        rule: tier.source, explanation: explain.list, tiers: [ti])
+        rule: ch.source, explanation: explain.list, tiers: [ti])
     }
     let rowsSaid = rows.isEmpty ? "no usage rows" : "usage rows " + rows.sorted { $0.line < $1.line }.prefix(5).map(\.description).joined(separator: ", ")
     let lastLimits = tiers.last.map { $0.limits.map { l in "\(plan.metrics[l.metric].name) \(l.strict ? "<" : "<=") \(l.bound.resolved)" } }?

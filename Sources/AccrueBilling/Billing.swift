@@ -93,7 +93,7 @@ public enum Billing {
     var counted: [(CivilDate, CivilDate)]?
     for (k, ch) in spec.charges.enumerated() {
       guard case .usage = ch.quantity else { continue }
-      for m in usageKeys(ch, k) where tasks[ti].usage[m] == nil {  // Billing+Capacity
+      for m in usageKeys(ch, k, spec) where tasks[ti].usage[m] == nil {  // Billing+Capacity
       let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
       if counted == nil {
         counted = windows

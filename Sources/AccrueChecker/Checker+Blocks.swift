@@ -273,6 +273,7 @@ extension CheckerState {
             help: s.map { "did you mean '\($0)'?" } ?? "a phase can only re-price the plan's own charges")
         }
         checkCharge(c, ctx, block, override: true)
+        checkPhaseCapacity(c, planCharge: charges[c.name.symbol])  // Checker+Capacity
       case .discount(let d): checkDiscount(d, ctx, charges: charges)
       case .minimum(let e, _): expectMoney(e, ctx, "the minimum commitment", total: true)
       default: break

@@ -102,4 +102,22 @@ extension CheckerState {
       return la.bound == lb.bound && (la.strict || !lb.strict)
     }
   }
+
+  /// A phase re-prices a charge with capacity tiers only if the plan's charge has them, and the other way round:
+  /// the tiers measure their own metrics, other pricings a quantity.
+  func checkPhaseCapacity(_ c: ChargeDecl, planCharge: ChargeDecl?) {
+    func capacity(_ d: ChargeDecl) -> Span? {
+      for item in d.items { if case .pricing(.capacity, let s) = item { return s } }
+      return nil
+    }
+    func priced(_ d: ChargeDecl) -> Bool { d.items.contains { if case .pricing = $0 { return true } else { return false } } }
+    guard let p = planCharge, priced(c), (capacity(c) == nil) != (capacity(p) == nil) else { return }
+    let own = capacity(c) != nil
+    report(
+      .conflictingStatement,
+      own ? "the plan's charge '\(name(c.name.symbol))' is not priced by capacity tiers, so a phase cannot re-price it with them"
+        : "the plan's charge '\(name(c.name.symbol))' is priced by capacity tiers, so a phase re-prices it with capacity tiers too",
+      at: c.name.span, notes: [Note("the plan's charge", at: p.span)],
+      help: own ? "re-price it with the plan's kind of pricing, or give the plan's charge capacity tiers" : "write 'capacity tiers { ... }' in the phase")
+  }
 }

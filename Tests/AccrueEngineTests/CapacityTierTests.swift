@@ -7,6 +7,7 @@ import AccrueDiagnostics
 import AccrueModel
 import AccrueParser
 import AccrueRender
+import AccrueRun
 import Testing
 
 /// Capacity tiers (grammar.md §6.8, issue 24 item 10), against DigitalOcean's published Droplet prices
@@ -158,5 +159,58 @@ struct CapacityTierTests {
   func parse() {
     let d = Self.diagnostics("capacity tiers {\n tier a when cpu <= 4, memory <= 8 at 1.00 USD\n}")
     #expect(d.map(\.code.id) == ["E0201"] && d.first?.help?.contains("join the limits with 'and'") == true, "\(d.map(\.message))")
+  }
+
+  @Test("a phase re-prices capacity tiers with its own (and their metrics are measured); a phase mixing kinds is E0509")
+  func phases() throws {
+    let rules = """
+      currency USD
+      month end clamp
+      metric cpu { max of event.quantity }
+      metric disk { max of event.amount_gb }
+      field event.amount_gb: number
+      plan p {
+        period monthly
+        align to calendar
+        phase intro for 3 months {
+          charge c {
+            capacity tiers {
+              tier tiny when disk <= 10 at 1.00 USD
+              tier rest at 2.00 USD
+            }
+          }
+        }
+        charge c {
+          capacity tiers {
+            tier small when cpu <= 4 at 10.00 USD
+            tier big at 20.00 USD
+          }
+        }
+      }
+      """
+    let (r, issues) = try Run.billing(
+      rules,
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-10-01\n",
+        "usage.csv": "id,customer,contract,date,name,quantity,amount_gb\ne1,cust-1,k1,2026-10-03,x,2,50\n",
+      ], asOf: "2026-11-01", since: "2026-10-31")
+    #expect(issues.isEmpty && r.failures.isEmpty, "\(issues) \(r.failures)")
+    // In the intro phase: disk 50 is above 'tiny', so 'rest' = 2.00 (the plan's tiers would say small = 10.00).
+    #expect(r.invoices.first?.lines.first?.description == "intro phase: c: rest (disk 50)")
+    #expect(r.invoices.first?.total.description == "2")
+    let mixed = RuleSetLoader.load(
+      root: "rules",
+      files: [("r.accrue", "currency USD\nmonth end clamp\nmetric cpu { max of event.quantity }\nplan p {\n  period monthly\n  align to calendar\n  phase a for 1 month {\n    charge c { flat 1.00 USD }\n  }\n  charge c {\n    capacity tiers {\n      tier s when cpu <= 1 at 1.00 USD\n      tier b at 2.00 USD\n    }\n  }\n}\n")])
+    let d = Frontend.check(mixed).1.filter { $0.severity == .error }
+    #expect(d.map(\.code.id) == ["E0509"] && d[0].message.contains("priced by capacity tiers"), "\(d.map(\.message))")
+  }
+
+  @Test("--coverage lists the capacity tiers no line reached")
+  func coverage() throws {
+    let (r, _) = try Self.run(plan: "standard", usage: "e1,cust-1,k1,2026-10-03,resources,1,1\n")
+    let cov = Coverage.compute(plan: try Run.plan(Self.rules), billing: r, collections: nil)
+    let whats = cov.unused.map(\.what)
+    #expect(whats.contains("capacity tier s32 of charge droplet in plan standard was never reached"), "\(whats)")
+    #expect(!whats.contains { $0.contains("tier s1") || $0.contains("charge droplet of plan standard produced no line") }, "\(whats)")
   }
 }
