@@ -351,16 +351,7 @@ extension CheckerState {
         report(.conflictingStatement, "a flat or one-time price does not use a quantity", at: s, notes: [Note("the price is here", at: ps)])
       }
     case .capacity:
-      if let s = usage ?? quantity {
-        report(
-          .conflictingStatement, "capacity tiers measure the metrics their limits name, so \(what) takes no other quantity", at: s,
-          notes: [Note("the tiers are here", at: ps)], help: "remove this statement; name the metrics in the tiers' limits")
-      }
-      if let (_, s, _) = frees.first {
-        report(
-          .conflictingStatement, "capacity tiers price the tier the usage reaches, not units, so \(what) has no free units", at: s,
-          notes: [Note("the tiers are here", at: ps)], help: "remove 'free'; a free tier is one priced at 0.00")
-      }
+      checkCapacityCharge(what, quantity: usage ?? quantity, free: frees.first?.1, tiers: ps)  // Checker+Capacity
     case .percentage:
       if let (i, m) = usageMetric, let t = metricTypes[i], !t.isMoney {
         report(

@@ -120,4 +120,18 @@ extension CheckerState {
       at: c.name.span, notes: [Note("the plan's charge", at: p.span)],
       help: own ? "re-price it with the plan's kind of pricing, or give the plan's charge capacity tiers" : "write 'capacity tiers { ... }' in the phase")
   }
+
+  /// A capacity charge takes no `usage`, `quantity` or `free`: its tiers name what they measure.
+  func checkCapacityCharge(_ what: String, quantity: Span?, free: Span?, tiers ps: Span) {
+    if let s = quantity {
+      report(
+        .conflictingStatement, "capacity tiers measure the metrics their limits name, so \(what) takes no other quantity", at: s,
+        notes: [Note("the tiers are here", at: ps)], help: "remove this statement; name the metrics in the tiers' limits")
+    }
+    if let s = free {
+      report(
+        .conflictingStatement, "capacity tiers price the tier the usage reaches, not units, so \(what) has no free units", at: s,
+        notes: [Note("the tiers are here", at: ps)], help: "remove 'free'; a free tier is one priced at 0.00")
+    }
+  }
 }
