@@ -39,7 +39,7 @@ extension Billing {
       return (amt, nil, steps.list, [])
     case .tiers(let mode, let tiers)?:
       return p.tiered(mode, tiers, qty, firstTierFee: firstTierFee, &steps)
-    case .percentage?, nil:
+    case .percentage?, .capacity?, nil:
       return nil
     }
   }

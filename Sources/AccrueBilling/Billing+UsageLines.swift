@@ -21,6 +21,13 @@ extension Billing {
     for (k, plain) in uspec.charges.enumerated() where t.lastUsageDay != nil {
       guard case .usage(let m) = plain.quantity, uspec.clock(of: plain) == t.clock, let key = usageKey(plain, k), let ai = t.usage[key]
       else { continue }
+      if case .capacity? = plain.pricing, case .capacity(let tiers)? = phased(plain, usagePhase).pricing {  // Billing+Capacity
+        for m in CompiledCapacityTier.metrics(tiers) {
+          for r in t.usage[m].map({ accs[$0].firstRows }) ?? [] where !sources.contains(r) { sources.append(r) }
+        }
+        if let line = capacityLine(phased(plain, usagePhase), tiers, t, accs, plan, arr, phase: usagePhase, uspec, env) { lines.append(line) }
+        continue
+      }
       let a = accs[ai]
       sources += a.firstRows
       if let line = usageLine(phased(plain, usagePhase), a, plan.metrics[m], arr, phase: usagePhase, uspec, env) {
@@ -41,7 +48,7 @@ extension Billing {
     if env.explaining, let k = uspec.clock(of: ch) { explain.add(ownPeriodStep(k, uspec)) }
     if !uspec.priceBook.isEmpty { explain.add(.priceBook(currency: uspec.currency, offered: uspec.priceBook)) }
     explain.add(.usageEvents(events: a.events, first: arr.start, last: CivilDate(dayNumber: arr.end.dayNumber - 1), firstRows: a.firstRows))
-    let q = usageQuantity(a, metric)
+    let q = usageQuantity(a, metric, arr)
     var amount: Fixed
     var unit: Fixed?
     var tiersHit: [Int] = []
@@ -55,6 +62,9 @@ extension Billing {
       // A charge's minimum raises the line as for any pricing.
       amount = chargeMinimum(ch, amount, env: env, currency: uspec.currency, &explain)
     } else {
+      if metric.aggregation == .weightedSum {
+        explain.add(.weighted(valueSeconds: a.sum, periodSeconds: weightedQuantity(a, arr).seconds, quantity: q))
+      }
       explain.add(.aggregated(metric.aggregation, quantity: q))
       guard let (amt, u, steps, hit) = price(ch, quantity: q, env: env, currency: uspec.currency, firstTierFee: uspec.firstTierFeeAlways)
       else { return nil }
@@ -81,8 +91,9 @@ extension Billing {
   }
 
   /// The period's usage under the metric's aggregation.
-  static func usageQuantity(_ a: Accumulator, _ m: CompiledMetric) -> Fixed {
+  static func usageQuantity(_ a: Accumulator, _ m: CompiledMetric, _ period: BillTask.Period) -> Fixed {
     switch m.aggregation {
+    case .weightedSum: weightedQuantity(a, period).quantity  // Usage+Weighted
     case .sum: a.sum
     case .count: Fixed(a.count)
     case .max: a.max ?? .zero

@@ -100,15 +100,15 @@ public enum Billing {
     // only for plans with a usage charge).
     var counted: [(CivilDate, CivilDate)]?
     for (k, ch) in spec.charges.enumerated() {
-      guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock, let m = usageKey(ch, k), tasks[ti].usage[m] == nil
-      else { continue }
+      guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock else { continue }
+      for m in usageKeys(ch, k, spec) where tasks[ti].usage[m] == nil {  // Billing+Capacity
       let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
       if counted == nil {
         counted = windows
         tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
       }
       let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
-      var a = Accumulator(metric: metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
+      var a = Accumulator(metric: m >= 0 ? m : metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
       if case .percentage? = ch.pricing { percentageTerms(plan, data, c, ch, spec, from: arr.start, &a, env, &failures) }
       let primary = accs.count
       tasks[ti].usage[m] = primary
@@ -121,6 +121,7 @@ public enum Billing {
         pieces.append((primary, accs.count))
         byContract[tasks[ti].contract].append(accs.count)
         accs.append(a)
+      }
       }
     }
   }

@@ -37,6 +37,8 @@ struct UsageWorker {
   var touchedSink: Int32 = 0
   /// Added to row lines (a chunk's rows are numbered from its own start).
   var lineOffset = 0
+  /// The instant of the row being aggregated, when a metric is a weighted sum (Usage+Weighted).
+  var rowInstant = Timestamp(seconds: 0)
 
   init(_ s: UsageShared, _ accs: [Accumulator], _ env: Env) {
     self.s = s
@@ -44,7 +46,8 @@ struct UsageWorker {
     self.env = env
     hot = accs.map {
       Hot(
-        start: $0.start.dayNumber, end: $0.end.dayNumber,
+        // A weighted sum counts the events before its window too: the value they leave is held into it.
+        start: s.plan.metrics[$0.metric].aggregation == .weightedSum ? Int32.min : $0.start.dayNumber, end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
     }
     env.records[RecordKind.event.index] = s.fields.map { s.plan.fieldDefault(.event, $0.index) ?? Schemas.defaultValue($0.type, currency: nil) }
@@ -62,6 +65,7 @@ struct UsageWorker {
     guard case .text(let cust) = row.values[c.cust], case .date(let date) = row.values[c.date],
       case .text(let name) = row.values[c.name]
     else { return }
+    if s.weighted, !instant(row, date) { return }  // Usage+Weighted
     if case .text(let con) = row.values[c.con] {
       guard let info = s.contracts.find(con) else {
         issue("D0302", row, c.con, s.data.unknownContract(con))
@@ -177,6 +181,7 @@ struct UsageWorker {
         accs[ai].latest = (date, idText, amount)
       }
     case .uniqueCount: accs[ai].unique.insert(value)
+    case .weightedSum: weigh(ai, amount, line: row.line + lineOffset)  // Usage+Weighted
     }
     if accs[ai].percentage != nil {
       if accs[ai].keepsTransactions {

@@ -26,6 +26,9 @@ final class UsageShared: @unchecked Sendable {
   let qtySlot: Int?
   /// Declared defaults of the event fields, by slot.
   let eventDefaults: [RValue?]
+  /// The `timestamp` column (-1: none), read only when a metric is a weighted sum (`weighted`).
+  let tsCol: Int
+  let weighted: Bool
 
   init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
     self.plan = plan
@@ -53,7 +56,10 @@ final class UsageShared: @unchecked Sendable {
       guard case .usage(let m) = ch.quantity, Billing.hasFreeAllowance(ch, p) else { return nil }
       return m
     } })
-    fast = plan.metrics.indices.map { ordered.contains($0) ? nil : FastMetric.make($0, plan, data) }
+    // Weighted sums weigh each event by its instant, read on the general path (Usage+Weighted).
+    fast = plan.metrics.indices.map { ordered.contains($0) || plan.metrics[$0].aggregation == .weightedSum ? nil : FastMetric.make($0, plan, data) }
+    weighted = plan.metrics.contains { $0.aggregation == .weightedSum }
+    tsCol = col("timestamp")
     eventNames = plan.metrics.map(\.eventName)
     // Accumulators are created contract by contract, so a contract's list is a contiguous range.
     ranges = byContract.map { list in

@@ -164,6 +164,9 @@ extension CheckerState {
       switch agg.kind {
       case .uniqueCount:
         expectOneOf(v, t, [.text, .number, .date], "the value counted by 'unique count'")
+      case .weightedSum:
+        // A quantity held over time (GB of storage, seats): money held has no meaning.
+        expectType(v, t, .number, "the value of 'weighted sum' (a quantity held, as in: weighted sum of event.gb)")
       default:
         expectOneOf(v, t, [.number, .money(.dynamic)], "the value of '\(agg.kind.rawValue)'")
       }
@@ -274,6 +277,7 @@ extension CheckerState {
         }
         checkCharge(c, ctx, block, override: true)
         checkPhaseChargePeriod(c)
+        checkPhaseCapacity(c, planCharge: charges[c.name.symbol])  // Checker+Capacity
       case .discount(let d): checkDiscount(d, ctx, charges: charges)
       case .minimum(let e, _): expectMoney(e, ctx, "the minimum commitment", total: true)
       case .contractTerm(let t, let s):
@@ -355,6 +359,8 @@ extension CheckerState {
       if let s = usage ?? quantity {
         report(.conflictingStatement, "a flat or one-time price does not use a quantity", at: s, notes: [Note("the price is here", at: ps)])
       }
+    case .capacity:
+      checkCapacityCharge(what, quantity: usage ?? quantity, free: frees.first?.1, tiers: ps)  // Checker+Capacity
     case .percentage:
       if let (i, m) = usageMetric, let t = metricTypes[i], !t.isMoney {
         report(
@@ -433,6 +439,8 @@ extension CheckerState {
       }
     case .tiers(_, let tiers):
       checkTiers(tiers, ctx, span: span)
+    case .capacity(let tiers):
+      checkCapacityTiers(tiers, ctx, span: span)  // Checker+Capacity
     }
   }
 

@@ -12,6 +12,7 @@ extension CheckerState {
       let metered = ch.items.contains {
         if case .usage = $0 { return true }
         if case .pricing(.percentage, _) = $0 { return true }
+        if case .pricing(.capacity, _) = $0 { return true }
         return false
       }
       if metered {

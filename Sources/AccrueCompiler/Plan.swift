@@ -12,6 +12,8 @@ public enum CompiledPricing: Sendable {
   case tiers(TierMode, [CompiledTier])
   case package(size: CExpr, price: CExpr)
   case percentage(rate: CExpr, fixedFee: CExpr?, minimum: CExpr?, maximum: CExpr?)
+  /// Several metrics pick one tier together, the first whose every limit holds (Capacity.swift).
+  case capacity([CompiledCapacityTier])
 
   /// The pricing's name in plan output.
   public var kind: String {
@@ -22,6 +24,7 @@ public enum CompiledPricing: Sendable {
     case .tiers(let m, _): "tiers \(m.rawValue)"
     case .package: "package"
     case .percentage: "percentage"
+    case .capacity: "capacity tiers"
     }
   }
 }
@@ -286,6 +289,11 @@ public enum PlanCompiler {
               tiers.map {
                 CompiledTier(from: $0.from, to: $0.to, unitPrice: ec.compile($0.unitPrice), flatFee: $0.flatFee.map { ec.compile($0) })
               })
+          case .capacity(let tiers):
+            let compiled = capacity(tiers, program, metricIndex, &ec, ref)
+            out.pricing = .capacity(compiled)
+            // Billed as usage (in arrears, from the period's events) through the first metric its limits name.
+            if let m = CompiledCapacityTier.metrics(compiled).first { out.quantity = .usage(metric: m) }
           }
         case .quantity(let e, _): out.quantity = .expr(ec.compile(e))
         case .usage(let m, _): out.quantity = metricIndex[program.name(m.symbol)].map { .usage(metric: $0) } ?? .none

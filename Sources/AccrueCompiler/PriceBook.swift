@@ -63,6 +63,7 @@ extension CompiledCharge {
       ch.pricing = .tiers(mode, tiers.map { CompiledTier(from: $0.from, to: $0.to, unitPrice: $0.unitPrice.pricedIn(c), flatFee: $0.flatFee?.pricedIn(c)) })
     case .percentage(let rate, let fee, let minimum, let maximum)?:
       ch.pricing = .percentage(rate: rate, fixedFee: fee?.pricedIn(c), minimum: minimum?.pricedIn(c), maximum: maximum?.pricedIn(c))
+    case .capacity(let tiers)?: ch.pricing = .capacity(tiers.map { $0.pricedIn(c) })
     case nil: break
     }
     ch.freeAmount = freeAmount?.pricedIn(c)

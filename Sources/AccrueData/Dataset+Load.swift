@@ -62,6 +62,10 @@ extension Dataset {
     let evCols = Schemas.columns(.event, plan.program)
     var usageSchema = Schemas.table("usage", evCols, currencyColumn: "currency")
     usageSchema.columns.append(ColumnSpec(name: "currency", type: .currency, required: false))
+    // The instant of an event, for weighted sums (docs/data.md): ISO 8601 with an offset, read by billing.
+    if !usageSchema.columns.contains(where: { $0.name == "timestamp" }) {
+      usageSchema.columns.append(ColumnSpec(name: "timestamp", type: .text, required: false))
+    }
     let usage = load.find("usage")
     var ds = Dataset(
       folder: folder, customers: customers, contracts: contracts, customerIndex: customerIndex, contractIndex: contractIndex,

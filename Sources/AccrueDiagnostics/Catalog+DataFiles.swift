@@ -151,6 +151,8 @@ extension DiagnosticCode {
     such as 03/01/2026 the message gives both readings, day first and month first: pick the one
     the source system writes (never guessed). A Stripe export's dates may have a time
     after the day; a CSV statement's dates are read with the format its `date` statement names.
+    A usage row's `timestamp` (for weighted sums) is ISO 8601 with Z or an offset, to the second,
+    on the row's date in UTC: 2026-03-16T09:30:00Z, or 2026-03-16T10:30:00+01:00.
 
     Wrong (invoices.csv):
         INV-7,acme,03/01/2026,2026-03-31,USD,120.00

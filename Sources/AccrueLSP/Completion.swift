@@ -28,6 +28,7 @@ enum Statements {
     "flat", "once", "per unit", "tiers graduated", "tiers volume", "package", "percentage", "quantity", "usage", "free",
     "bill in advance", "bill in arrears", "prorate by day", "prorate none", "discount", "minimum", "milestone",
     "period monthly", "period annual", "align to calendar", "align to anniversary",
+    "capacity tiers",
   ]
   static let cadence =
     [
@@ -43,7 +44,7 @@ enum Statements {
       "when", "payer", "candidates", "reference", "allocate", "tolerance underpayment", "tolerance overpayment", "on underpayment",
       "on overpayment", "confidence auto", "confidence suggest",
     ] + ["currency", "rounding half even", "month end clamp"]
-  static let metric = ["event", "sum of", "count", "unique count of", "max of", "latest of", "where"]
+  static let metric = ["event", "sum of", "count", "unique count of", "max of", "latest of", "where", "weighted sum of"]
   static let calendar = ["weekend", "holiday"]
   static let expression = ["and", "or", "not", "if", "then", "else", "between", "in", "matches", "true", "false"]
 

@@ -54,6 +54,10 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case refund, note, deferred, revenue, recognize, ratably, daily, point, time, delivered, recognized
   // Contract terms: length, renewal, notice and a commitment over the term (grammar.md §6.8)
   case term, renew, automatically, never, notice, pro, rata
+  // Capacity tiers: several measured units pick one tier together (grammar.md §6.9)
+  case capacity
+  // Time-weighted usage: a metric's 'weighted sum of' (grammar.md §6.1)
+  case weighted
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

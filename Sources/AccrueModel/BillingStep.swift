@@ -25,6 +25,13 @@ public enum BillingStep: Sendable {
   case usageEvents(events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
   /// "[aggregation] = [quantity]": the period's usage under the metric's aggregation.
   case aggregated(AggregationKind, quantity: Fixed)
+  /// "weighted sum: [value-seconds] held / [seconds] seconds in the period = [quantity]".
+  case weighted(valueSeconds: Fixed, periodSeconds: Int64, quantity: Fixed)
+  /// "metric [metric]: [aggregation] = [quantity] ([events] event(s) from [first] to [last], first rows [rows])": one
+  /// measured unit of a capacity charge.
+  case capacityMeasured(metric: String, aggregation: AggregationKind, quantity: Fixed, events: Int, first: CivilDate, last: CivilDate, firstRows: [RowRef])
+  /// "tier [name] ([rule]): [limits] [hold / do not hold]": a capacity tier tried, first to last.
+  case capacityTier(name: String, rule: RuleRef, limits: String, holds: Bool)
 
   // MARK: Pricing a quantity
 

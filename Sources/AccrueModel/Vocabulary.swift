@@ -4,7 +4,12 @@ import AccrueCore
 // rule text; the compiler carries them into the plan; the domains act on them; the renderers print them.
 
 /// How a metric aggregates events over a billing period.
-public enum AggregationKind: String, Sendable { case sum, count, uniqueCount = "unique count", max, latest }
+public enum AggregationKind: String, Sendable {
+  case sum, count, uniqueCount = "unique count", max, latest
+  /// Each event's value changes a running total held from its timestamp on; the period's quantity is that total
+  /// weighted by the time it was held, over the time in the period (grammar.md §6.1).
+  case weightedSum = "weighted sum"
+}
 
 /// Billing period lengths.
 public enum PeriodSpec: Sendable, Hashable {

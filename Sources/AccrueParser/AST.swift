@@ -417,6 +417,8 @@ public enum Pricing: Sendable {
   case tiers(TierMode, [Tier])
   case package(size: Expr, price: Expr)
   case percentage(PercentageSpec)
+  /// `capacity tiers { tier NAME when LIMITS at PRICE ... }` (grammar.md §6.9).
+  case capacity([CapacityTier])
 }
 
 /// Statements inside `charge`.

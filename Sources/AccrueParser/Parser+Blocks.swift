@@ -13,7 +13,7 @@ extension Parser {
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
     .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
-    .milestone, .period, .align,
+    .milestone, .period, .align, .capacity,
   ]
 
   /// `plan name ["label"] { ... }`.
@@ -265,6 +265,8 @@ extension Parser {
       guard let m = expectOneOf([.graduated, .volume], after: "'tiers'") else { return nil }
       let tiers: [Tier] = block("tier list", words: [], opener: s) { $0.parseTier() }
       return .pricing(.tiers(m == .graduated ? .graduated : .volume, tiers), span(from: s))
+    case .capacity:
+      return parseCapacityTiers()  // Parser+Capacity
     case .package:
       _ = advance()
       let size = parseExpr()

@@ -704,7 +704,7 @@ public struct Parser {
     guard let name = parseName("a metric name") else { return nil }
     let label = optionalLabel()
     var decl = MetricDecl(name: name, label: label, eventName: nil, aggregation: nil, filters: [], span: span(start), repeats: [])
-    let words: [Keyword] = [.event, .sum, .count, .unique, .max, .latest, .where]
+    let words: [Keyword] = [.event, .sum, .count, .unique, .max, .latest, .where, .weighted]
     let _: [Void] = block("metric", words: words, opener: start) { p in
       let s = p.cur
       if p.eatWord(.event) != nil {
@@ -728,6 +728,10 @@ public struct Parser {
             help: "write 'count' alone (filter the events with 'where'), or 'unique count of EXPR' to count distinct values")
           // Read as 'count' (the rest of the line is skipped), so nothing else is reported about the metric.
         }
+      } else if p.eatWord(.weighted) != nil {
+        guard p.expectWord(.sum, after: "'weighted'") != nil, p.expectWord(.of, after: "'weighted sum'") != nil else { return nil }
+        kind = .weightedSum
+        value = p.parseExpr()
       } else if p.eatWord(.unique) != nil {
         guard p.expectWord(.count, after: "'unique'") != nil, p.expectWord(.of, after: "'unique count'") != nil else { return nil }
         kind = .uniqueCount

@@ -30,6 +30,13 @@ public enum BillingText {
     case .usageEvents(let events, let first, let last, let rows):
       "\(events) event(s) from \(first) to \(last)" + (rows.isEmpty ? "" : ", first rows " + rows.map(\.description).joined(separator: ", "))
     case .aggregated(let aggregation, let q): "\(aggregation.rawValue) = \(q)"
+    case .weighted(let held, let seconds, let q):
+      "weighted sum: \(held) value-seconds held / \(seconds) seconds in the period = \(q)"
+    case .capacityMeasured(let metric, let aggregation, let q, let events, let first, let last, let rows):
+      "metric \(metric): \(aggregation.rawValue) = \(q) (\(events) event(s) from \(first) to \(last)"
+        + (rows.isEmpty ? ")" : ", first rows " + rows.map(\.description).joined(separator: ", ") + ")")
+    case .capacityTier(let name, let rule, let limits, let holds):
+      "tier \(name) (\(rule)): \(limits.isEmpty ? "open, takes any usage" : limits + (holds ? ": every limit holds" : ": not every limit holds"))"
     case .freeUnits(let q, let free, let left): "free units: \(q) - \(free) = \(left)"
     case .fixedPrice(let once, let price, let currency): "\(once ? "once" : "flat") \(price) \(currency.code)"
     case .perUnit(let q, let unit, let currency, let amount): "\(q) x \(unit) \(currency.code) = \(amount)"

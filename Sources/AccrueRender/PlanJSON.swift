@@ -15,6 +15,27 @@ public enum PlanJSON {
     case .package(let s, let pr): return .object([("kind", .string("package")), ("size", expr(s)), ("price", expr(pr))])
     case .percentage(let r, let f, let mn, let mx):
       return .object([("kind", .string("percentage")), ("rate", expr(r)), ("fee", expr(f)), ("minimum", expr(mn)), ("maximum", expr(mx))])
+    case .capacity(let tiers):
+      return .object([
+        ("kind", .string("capacity tiers")),
+        (
+          "tiers",
+          .array(
+            tiers.map { t in
+              .object([
+                ("name", .string(t.name)), ("label", .string(t.label)),
+                (
+                  "limits",
+                  .array(
+                    t.limits.map {
+                      .object([("metric", .string("metric#\($0.metric)")), ("at_most", expr($0.bound)), ("strict", .bool($0.strict))])
+                    })
+                ),
+                ("price", expr(t.price)), ("rule", .string(t.source.description)),
+              ])
+            })
+        ),
+      ])
     case .tiers(let m, let tiers):
       return .object([
         ("kind", .string("tiers \(m.rawValue)")),

@@ -43,6 +43,13 @@ extension Coverage {
             }
           }
         }
+        if case .capacity(let list)? = ch.pricing, fired.contains(key(ch.source)) {  // grammar.md §6.9
+          let hit = tiers[key(ch.source)] ?? []
+          for (k, t) in list.enumerated() {
+            total += 1
+            if !hit.contains(k) { out.append(Item(rule: t.source, what: "capacity tier \(t.name) of charge \(ch.name) in plan \(spec.name) was never reached")) }
+          }
+        }
       }
       for d in spec.discounts + spec.phases.flatMap(\.discounts) { check(d.source, "discount \(d.label ?? "") of plan \(spec.name) was never applied") }
       for ch in spec.charges { for d in ch.discounts { check(d.source, "discount on charge \(ch.name) of plan \(spec.name) was never applied") } }
