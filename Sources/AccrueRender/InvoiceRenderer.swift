@@ -135,7 +135,7 @@ public enum InvoiceRenderer {
     }
     if let m = cash {
       let summary = fields.removeLast()
-      fields.append(("matches", .array(CashRenderer.json(m.applications))))
+      fields.append(("matches", .array([])))  // written a chunk at a time, below
       if case .object(let s) = summary.1 {
         fields.append((summary.0, .object(s + CashRenderer.summaryJSON(m))))
       } else {
@@ -168,6 +168,9 @@ public enum InvoiceRenderer {
           out((n > 0 ? "," : "") + "\n    " + invoiceJSON(inv).serialized(pretty: true, indent: 2))
         }
         out("\n  ]")
+      } else if k == "matches", let m = cash {
+        out(line)
+        CashRenderer.writeJSONArray(m.applications, out)
       } else if k == "reminders", let c = collections {
         out(line)
         ReminderRenderer.writeJSONArray(c.reminders, out)

@@ -201,24 +201,17 @@ public enum ReminderRenderer {
     ])
   }
 
-  /// Writes `.array(list.map(json))` as a member of a document's top-level object (`indent` 1), one reminder at a
-  /// time, so a large run never holds its reminders' whole JSON in memory.
-  public static func writeJSONArray(_ list: [Reminder], _ out: (String) -> Void) {
-    if list.isEmpty { return out("[]") }
-    var bytes: [UInt8] = [UInt8(ascii: "[")]
-    bytes.reserveCapacity(1 << 20)
-    for (n, m) in list.enumerated() {
-      if n > 0 { bytes.append(UInt8(ascii: ",")) }
-      bytes.append(contentsOf: "\n    ".utf8)
-      json(m).write(to: &bytes, pretty: true, indent: 2)
-      // Passed on a megabyte at a time (a string per reminder would be copied once more).
-      if bytes.count >= 1 << 20 {
-        out(String(decoding: bytes, as: UTF8.self))
-        bytes.removeAll(keepingCapacity: true)
-      }
-    }
-    bytes.append(contentsOf: "\n  ]".utf8)
-    out(String(decoding: bytes, as: UTF8.self))
+  /// Writes `.array(list.map(json))` pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
+  /// of reminders at a time (`JSON.writeArray(count:)`), so a large run never holds its reminders' whole JSON in memory.
+  public static func writeJSONArray(_ list: [Reminder], indent: Int = 1, _ out: (String) -> Void) {
+    JSON.writeArray(
+      count: list.count, indent: indent,
+      { range, w in
+        for j in range {
+          w.item()
+          w.value(json(list[j]))
+        }
+      }, out)
   }
 
   /// The header of the reminders CSV (no line end).
