@@ -46,6 +46,7 @@ public struct JSONWriter {
   public mutating func string(_ s: String) { JSON.escape(s, into: &bytes) }
   public mutating func null() { bytes.append(contentsOf: "null".utf8) }
   public mutating func bool(_ b: Bool) { bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+  public mutating func int(_ i: Int) { bytes.append(contentsOf: String(i).utf8) }
   /// A value made as a tree, written at the writer's place.
   public mutating func value(_ v: JSON) { v.write(to: &bytes, pretty: true, indent: depth) }
 
