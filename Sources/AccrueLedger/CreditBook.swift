@@ -52,19 +52,24 @@ public enum CreditBook {
   public static func use(_ credit: [Account: Fixed], data: Dataset, asOf: CivilDate, rule: RuleRef?) -> [CashApplication] {
     guard !credit.isEmpty else { return [] }
     var open: [Account: [Int]] = [:]
+    // Only the invoices of customers with credit are looked at (each customer's id looked up once); fields are read
+    // in place (copying an invoice would retain all its strings).
+    let withCredit = Set(credit.keys.map(\.customer))
+    var hasCredit = [Bool](repeating: false, count: data.customers.count)
+    for c in data.customers.indices { hasCredit[c] = withCredit.contains(data.customers[c].id) }
     for i in data.invoices.indices {
-      let inv = data.invoices[i]
-      guard inv.status == .open, !inv.isCreditNote, inv.issueDate <= asOf, data.awaitingReview[Int32(i)] == nil,
-        data.customers.indices.contains(Int(inv.customer))
+      let c = Int(data.invoices[i].customer)
+      guard hasCredit.indices.contains(c), hasCredit[c], data.invoices[i].status == .open, !data.invoices[i].isCreditNote,
+        data.invoices[i].issueDate <= asOf, data.awaitingReview[Int32(i)] == nil
       else { continue }
-      let a = Account(customer: data.customers[Int(inv.customer)].id, currency: inv.currency)
+      let a = Account(customer: data.customers[c].id, currency: data.invoices[i].currency)
       if credit[a] != nil { open[a, default: []].append(i) }
     }
     var out: [CashApplication] = []
     for (account, available) in credit.sorted(by: { $0.key < $1.key }) {
-      let list = (open[account] ?? []).sorted {
-        let (x, y) = (data.invoices[$0], data.invoices[$1])
-        return x.dueDate != y.dueDate ? x.dueDate < y.dueDate : x.id.utf8.lexicographicallyPrecedes(y.id.utf8)
+      let list = (open[account] ?? []).sorted { x, y in
+        let (dx, dy) = (data.invoices[x].dueDate, data.invoices[y].dueDate)
+        return dx != dy ? dx < dy : data.invoices[x].id.utf8.lexicographicallyPrecedes(data.invoices[y].id.utf8)
       }
       var left = available
       var allocations: [Allocation] = []

@@ -85,8 +85,11 @@ extension LedgerStore {
       """)
     // Rows go in in key order (their place in the run is the `position` column): a B-tree takes keys in order
     // as appends, while keys in output order each cost a search through the whole tree.
-    let ordered = r.items.enumerated().sorted { $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8) }
-    for (position, i) in ordered {
+    // (Each item's key made once: an item's `key` copies its payload out of the enum, every string retained.)
+    let keys = r.items.map(\.key)
+    let ordered = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+    for position in ordered {
+      let i = r.items[position]
       try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
       switch i {
       case .invoice, .paymentReturn, .payout: break

@@ -50,8 +50,9 @@ extension Dataset {
   /// Counts the amounts a cash run applied (not the suggested ones, which wait for review) as paid, so
   /// dunning in the same run leaves closed invoices alone.
   public mutating func recordPayments(_ r: CashResult) {
-    for a in r.applications where a.status.postsAllocations {
-      for al in a.allocations {
+    // Applications read in place, by index (a copy of each would retain all its strings).
+    for k in r.applications.indices where r.applications[k].status.postsAllocations {
+      for al in r.applications[k].allocations {
         guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
         invoices[i].paid = invoices[i].paid.adding(al.settled) ?? invoices[i].paid
         if al.closes { invoices[i].status = .paid }
@@ -60,7 +61,10 @@ extension Dataset {
     // Payments waiting for review: a suggested match's invoices, and those held for a payment's review (a short
     // payment, a currency mismatch, a possible duplicate), not the closest invoices listed for an unmatched one.
     // (A return waits for nobody's review on the invoices it reopened: they are open, and dunned.)
-    for a in r.applications where a.returnOf == nil {
+    for k in r.applications.indices where r.applications[k].status == .suggested || r.applications[k].status == .exception {
+      let a = r.applications[k]
+      guard a.returnOf == nil else { continue }
+      // (Formatted only for the payments that may wait: most wait for nobody.)
       let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
       var waiting: [String] = []
       var why = ""

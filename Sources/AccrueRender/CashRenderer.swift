@@ -161,42 +161,72 @@ public enum CashRenderer {
     InvoiceRenderer.renderInOrder(shown.count, { k, t in shown.withUnsafeBufferPointer { write($0.baseAddress! + k, explaining: explaining, into: &t) } }, emit)
   }
 
-  public static func json(_ a: CashApplication) -> JSON {
-    var sentences = CashText.Sentences()
-    return json(a, &sentences)
+  /// Cash applications as a JSON array written pretty at `indent` (plan's `matches` at 1, apply's file at 0), a
+  /// chunk at a time (`JSON.writeArray(count:)`; each chunk shares its own equal sentences), each application
+  /// written field by field (`write(_:into:)`), read in place.
+  public static func writeJSONArray(_ list: [CashApplication], indent: Int = 1, _ out: (String) -> Void) {
+    JSON.writeArray(
+      count: list.count, indent: indent,
+      { range, w in
+        var sentences = CashText.Sentences()
+        list.withUnsafeBufferPointer { buf in
+          for j in range {
+            w.item()
+            write(buf.baseAddress! + j, into: &w, &sentences)
+          }
+        }
+      }, out)
   }
 
-  /// Cash applications as JSON, their equal sentences shared (see `CashText.Sentences`).
-  public static func json(_ list: [CashApplication]) -> [JSON] {
-    var sentences = CashText.Sentences()
-    return list.map { json($0, &sentences) }
-  }
-
-  static func json(_ a: CashApplication, _ sentences: inout CashText.Sentences) -> JSON {
-    let c = a.currency
-    func amount(_ v: Fixed) -> JSON { .string(InvoiceRenderer.plain(v, c)) }
-    func opt(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
-    return .object([
-      ("key", .string(a.key)), ("payment", .string(a.paymentID)), ("date", .string(a.date.description)), ("currency", .string(c.code)),
-      ("amount", amount(a.amount)), ("payer_name", .string(a.payerName)), ("customer", opt(a.customer)), ("payer_found_by", opt(a.payerBy.map(CashText.payerFoundBy))),
-      ("status", .string(a.status.rawValue)), ("rule", opt(a.rule)), ("rule_source", opt(a.ruleSource?.description)),
-      ("strategy", opt(a.strategy.map(CashText.strategy))),
-      (
-        "allocations",
-        .array(
-          a.allocations.map {
-            .object([
-              ("invoice", .string($0.invoice)), ("number", .string($0.number)), ("open_before", amount($0.openBefore)),
-              ("applied", amount($0.amount)), ("written_off", amount($0.writtenOff)), ("discount", amount($0.discount)), ("closes", .bool($0.closes)),
-              ("source", .string($0.source.description)),
-            ])
-          })
-      ),
-      ("overpayment_written_off", amount(a.writeOff)), ("credit_on_account", amount(a.credit)), ("unapplied", amount(a.unapplied)),
-      ("queue", opt(a.queue)), ("reason", opt(a.reason)), ("candidates", .array(a.suggestions.map { .string($0) })),
-      ("source", .string(a.source)), ("explanation", .array(a.explanation.map { .string(sentences.sentence($0)) })),
-      ("returns", a.returnOf.map(returnJSON) ?? .null),
-    ])
+  /// One cash application as a JSON object (see `docs/data.md`), its explanation's sentences from `sentences`.
+  static func write(_ p: UnsafePointer<CashApplication>, into w: inout JSONWriter, _ sentences: inout CashText.Sentences) {
+    let c = p.pointee.currency
+    w.open("{")
+    w.field("key", p.pointee.key)
+    w.field("payment", p.pointee.paymentID)
+    w.field("date", p.pointee.date.description)
+    w.field("currency", c.code)
+    w.field("amount", InvoiceRenderer.plain(p.pointee.amount, c))
+    w.field("payer_name", p.pointee.payerName)
+    w.field("customer", p.pointee.customer)
+    w.field("payer_found_by", p.pointee.payerBy.map(CashText.payerFoundBy))
+    w.field("status", p.pointee.status.rawValue)
+    w.field("rule", p.pointee.rule)
+    w.field("rule_source", p.pointee.ruleSource?.description)
+    w.field("strategy", p.pointee.strategy.map(CashText.strategy))
+    w.key("allocations")
+    w.open("[")
+    for k in p.pointee.allocations.indices {
+      w.item()
+      w.open("{")
+      w.field("invoice", p.pointee.allocations[k].invoice)
+      w.field("number", p.pointee.allocations[k].number)
+      w.field("open_before", InvoiceRenderer.plain(p.pointee.allocations[k].openBefore, c))
+      w.field("applied", InvoiceRenderer.plain(p.pointee.allocations[k].amount, c))
+      w.field("written_off", InvoiceRenderer.plain(p.pointee.allocations[k].writtenOff, c))
+      w.field("discount", InvoiceRenderer.plain(p.pointee.allocations[k].discount, c))
+      w.field("closes", p.pointee.allocations[k].closes)
+      w.field("source", p.pointee.allocations[k].source.description)
+      w.close("}")
+    }
+    w.close("]")
+    w.field("overpayment_written_off", InvoiceRenderer.plain(p.pointee.writeOff, c))
+    w.field("credit_on_account", InvoiceRenderer.plain(p.pointee.credit, c))
+    w.field("unapplied", InvoiceRenderer.plain(p.pointee.unapplied, c))
+    w.field("queue", p.pointee.queue)
+    w.field("reason", p.pointee.reason)
+    w.strings("candidates", p.pointee.suggestions)
+    w.field("source", p.pointee.source)
+    w.key("explanation")
+    w.open("[")
+    for e in p.pointee.explanation {
+      w.item()
+      w.string(sentences.sentence(e))
+    }
+    w.close("]")
+    w.key("returns")
+    if let r = p.pointee.returnOf { w.value(returnJSON(r)) } else { w.null() }
+    w.close("}")
   }
 
   /// A return's link to its original, as JSON.

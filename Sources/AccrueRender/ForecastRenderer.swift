@@ -33,11 +33,22 @@ public enum ForecastRenderer {
     var sums = CurrencyTotals()
     var counts = (invoices: 0, reminders: 0, actions: 0)
     for (n, day) in days.enumerated() {
-      let obj = JSON.object([
-        ("date", .string(day.date.description)), ("weekday", .string("\(day.date.weekday)")),
-        ("invoices", .array(day.invoices.map(InvoiceRenderer.invoiceJSON))), ("reminders", .array(day.reminders.map(ReminderRenderer.json))),
-      ])
-      emit((n > 0 ? "," : "") + "\n    " + obj.serialized(pretty: true, indent: 2))
+      var w = JSONWriter(arrayMembersAt: 2, itemsBefore: n > 0)
+      w.item()
+      w.open("{")
+      w.field("date", day.date.description)
+      w.field("weekday", "\(day.date.weekday)")
+      w.key("invoices")
+      w.value(.array(day.invoices.map(InvoiceRenderer.invoiceJSON)))
+      w.key("reminders")
+      w.open("[")
+      for m in day.reminders {
+        w.item()
+        ReminderRenderer.write(m, into: &w)
+      }
+      w.close("]")
+      w.close("}")
+      emit(String(decoding: w.bytes, as: UTF8.self))
       for i in day.invoices { sums.add(i.total, i.currency) }
       counts.invoices += day.invoices.count
       counts.reminders += day.reminders.count

@@ -135,7 +135,7 @@ public enum InvoiceRenderer {
     }
     if let m = cash {
       let summary = fields.removeLast()
-      fields.append(("matches", .array(CashRenderer.json(m.applications))))
+      fields.append(("matches", .array([])))  // written a chunk at a time, below
       if case .object(let s) = summary.1 {
         fields.append((summary.0, .object(s + CashRenderer.summaryJSON(m))))
       } else {
@@ -162,12 +162,21 @@ public enum InvoiceRenderer {
       var key: [UInt8] = []
       JSON.escape(k, into: &key)
       line += String(decoding: key, as: UTF8.self) + ": "
-      if k == "invoices" && !r.invoices.isEmpty {
-        out(line + "[")
-        for (n, inv) in r.invoices.enumerated() {
-          out((n > 0 ? "," : "") + "\n    " + invoiceJSON(inv).serialized(pretty: true, indent: 2))
-        }
-        out("\n  ]")
+      if k == "invoices" {
+        // A chunk of invoices at a time, on two threads for many (`JSON.writeArray(count:)`).
+        out(line)
+        let list = r.invoices
+        JSON.writeArray(
+          count: list.count, indent: 1,
+          { range, w in
+            for j in range {
+              w.item()
+              w.value(invoiceJSON(list[j]))
+            }
+          }, out)
+      } else if k == "matches", let m = cash {
+        out(line)
+        CashRenderer.writeJSONArray(m.applications, out)
       } else if k == "reminders", let c = collections {
         out(line)
         ReminderRenderer.writeJSONArray(c.reminders, out)

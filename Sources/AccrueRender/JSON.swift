@@ -1,3 +1,5 @@
+import AccrueParallel
+
 /// A JSON value with object keys kept in insertion order, so output is byte-for-byte stable.
 public indirect enum JSON: Sendable, Equatable {
   case null
@@ -38,6 +40,30 @@ public indirect enum JSON: Sendable, Equatable {
     newline(&bytes, indent)
     bytes.append(UInt8(ascii: "]"))
     out(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// Writes items `0..<count` as an array pretty inside a document at `indent`, a chunk of items at a time
+  /// (`write(range, &writer)` writes each item of the range, each after `writer.item()`), each chunk passed on as
+  /// one string: never held whole in memory, and from 2,000 items on, chunks are written by two threads
+  /// (`TwoThreads.chunks`) and passed on in order.
+  public static func writeArray(
+    count n: Int, indent: Int, _ write: @escaping @Sendable (Range<Int>, inout JSONWriter) -> Void, _ out: (String) -> Void
+  ) {
+    if n == 0 { return out("[]") }
+    let parts = n >= 2_000 ? min(256, n / 250) : 1
+    out("[")
+    TwoThreads.chunks(
+      parts,
+      { _, k in
+        let range = n * k / parts..<n * (k + 1) / parts
+        var w = JSONWriter(arrayMembersAt: indent + 1, itemsBefore: k > 0, capacity: 1024 * range.count)
+        write(range, &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+      }, inOrder: { out($0) })
+    var end: [UInt8] = []
+    newline(&end, indent)
+    end.append(UInt8(ascii: "]"))
+    out(String(decoding: end, as: UTF8.self))
   }
 
   static func newline(_ out: inout [UInt8], _ indent: Int) {
@@ -87,6 +113,16 @@ public indirect enum JSON: Sendable, Equatable {
   /// Writes a JSON string literal as UTF-8 (only quotes, backslashes and control characters are escaped).
   public static func escape(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
+    // Most strings need no escape: their bytes are copied at once.
+    let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    if plain == true {
+      out.append(UInt8(ascii: "\""))
+      return
+    }
     for b in s.utf8 {
       switch b {
       case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])

@@ -40,9 +40,8 @@ public enum Outbox {
         buffer = ""
       }
     }
-    let reminders = (o.collections?.reminders ?? []).indices.sorted {
-      o.collections!.reminders[$0].key.utf8.lexicographicallyPrecedes(o.collections!.reminders[$1].key.utf8)
-    }
+    let keys = (o.collections?.reminders ?? []).map(\.key)
+    let reminders = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
     for i in reminders {
       let r = o.collections!.reminders[i]
       for (k, m) in r.messages.enumerated() where m.channel.rawValue == channel { emit(message(m, k, r)) }

@@ -158,67 +158,79 @@ public enum ReminderRenderer {
     return "why not \(id):\n" + steps.map { "  - \(CollectionsSentences.sentence($0))\n" }.joined()
   }
 
-  public static func json(_ m: Reminder) -> JSON {
+  /// One reminder as a JSON object (docs/data.md), written field by field.
+  public static func write(_ m: Reminder, into w: inout JSONWriter) {
     let c = m.currency
-    func amount(_ v: Fixed) -> JSON { .string(InvoiceRenderer.plain(v, c)) }
-    return .object([
-      ("key", .string(m.key)), ("date", .string(m.date.description)), ("customer", .string(m.customerID)),
-      ("customer_name", .string(m.customerName)), ("cadence", .string(m.cadence)), ("step", .string(m.step)),
-      ("step_label", .string(m.stepLabel)), ("timing", .string(CollectionsSentences.timing(m.timing))), ("step_date", .string(m.stepDate.description)),
-      ("currency", .string(c.code)), ("open_balance", amount(m.total)),
-      (
-        "invoices",
-        .array(
-          m.invoices.map {
-            .object([
-              ("id", .string($0.id)), ("number", .string($0.number)), ("due_date", .string($0.dueDate.description)),
-              ("days_overdue", .int($0.daysOverdue)), ("balance", amount($0.balance)), ("disputed_left_out", amount($0.disputed)),
-            ])
-          })
-      ),
-      (
-        "messages",
-        .array(
-          m.messages.map {
-            .object([
-              ("channel", .string($0.channel.rawValue)), ("template", .string($0.template)), ("to", .array($0.to.map { .string($0) })),
-              ("cc", .array($0.cc.map { .string($0) })),
-            ])
-          })
-      ),
-      (
-        "actions",
-        .array(
-          m.actions.map {
-            .object([
-              ("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail)), ("amount", $0.amount.map(amount) ?? .null),
-              ("no_recipient", .bool($0.noRecipient)), ("explanation", .array($0.explanation.map { .string(CollectionsSentences.sentence($0)) })),
-            ])
-          })
-      ),
-      ("skipped_steps", .array(m.skipped.map { .string($0) })), ("rule", .string(m.rule.description)),
-      ("explanation", .array(m.explanation.map { .string(CollectionsSentences.sentence($0)) })), ("sources", .array(m.sources.map { .string($0.description) })),
-    ])
+    w.open("{")
+    w.field("key", m.key)
+    w.field("date", m.date.description)
+    w.field("customer", m.customerID)
+    w.field("customer_name", m.customerName)
+    w.field("cadence", m.cadence)
+    w.field("step", m.step)
+    w.field("step_label", m.stepLabel)
+    w.field("timing", CollectionsSentences.timing(m.timing))
+    w.field("step_date", m.stepDate.description)
+    w.field("currency", c.code)
+    w.field("open_balance", InvoiceRenderer.plain(m.total, c))
+    w.key("invoices")
+    w.open("[")
+    for i in m.invoices {
+      w.item()
+      w.open("{")
+      w.field("id", i.id)
+      w.field("number", i.number)
+      w.field("due_date", i.dueDate.description)
+      w.key("days_overdue")
+      w.int(i.daysOverdue)
+      w.field("balance", InvoiceRenderer.plain(i.balance, c))
+      w.field("disputed_left_out", InvoiceRenderer.plain(i.disputed, c))
+      w.close("}")
+    }
+    w.close("]")
+    w.key("messages")
+    w.open("[")
+    for msg in m.messages {
+      w.item()
+      w.open("{")
+      w.field("channel", msg.channel.rawValue)
+      w.field("template", msg.template)
+      w.strings("to", msg.to)
+      w.strings("cc", msg.cc)
+      w.close("}")
+    }
+    w.close("]")
+    w.key("actions")
+    w.open("[")
+    for a in m.actions {
+      w.item()
+      w.open("{")
+      w.field("kind", a.kind.rawValue)
+      w.field("detail", a.detail)
+      w.field("amount", a.amount.map { InvoiceRenderer.plain($0, c) })
+      w.field("no_recipient", a.noRecipient)
+      w.strings("explanation", a.explanation.map(CollectionsSentences.sentence))
+      w.close("}")
+    }
+    w.close("]")
+    w.strings("skipped_steps", m.skipped)
+    w.field("rule", m.rule.description)
+    w.strings("explanation", m.explanation.map(CollectionsSentences.sentence))
+    w.strings("sources", m.sources.map(\.description))
+    w.close("}")
   }
 
-  /// Writes `.array(list.map(json))` as a member of a document's top-level object (`indent` 1), one reminder at a
-  /// time, so a large run never holds its reminders' whole JSON in memory.
-  public static func writeJSONArray(_ list: [Reminder], _ out: (String) -> Void) {
-    if list.isEmpty { return out("[]") }
-    var bytes: [UInt8] = [UInt8(ascii: "[")]
-    bytes.reserveCapacity(1 << 20)
-    for (n, m) in list.enumerated() {
-      if n > 0 { bytes.append(UInt8(ascii: ",")) }
-      bytes.append(contentsOf: "\n    ".utf8)
-      json(m).write(to: &bytes, pretty: true, indent: 2)
-      // Passed on a megabyte at a time (a string per reminder would be copied once more).
-      if bytes.count >= 1 << 20 {
-        out(String(decoding: bytes, as: UTF8.self))
-        bytes.removeAll(keepingCapacity: true)
-      }
-    }
-    bytes.append(contentsOf: "\n  ]".utf8)
-    out(String(decoding: bytes, as: UTF8.self))
+  /// Writes the reminders as a JSON array pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
+  /// of reminders at a time (`JSON.writeArray(count:)`), so a large run never holds its reminders' whole JSON in memory.
+  public static func writeJSONArray(_ list: [Reminder], indent: Int = 1, _ out: (String) -> Void) {
+    JSON.writeArray(
+      count: list.count, indent: indent,
+      { range, w in
+        for j in range {
+          w.item()
+          write(list[j], into: &w)
+        }
+      }, out)
   }
 
   /// The header of the reminders CSV (no line end).

@@ -75,11 +75,10 @@ public enum RunFiles {
     switch name {
     case "invoices.json": InvoiceRenderer.writeJSON(o.billing, out)
     case "reminders.json":
-      JSON.writeArray(o.collections?.reminders ?? [], ReminderRenderer.json, out)
+      ReminderRenderer.writeJSONArray(o.collections?.reminders ?? [], indent: 0, out)
       out("\n")
     case "cash_applications.json":
-      var sentences = CashText.Sentences()
-      JSON.writeArray(o.cash?.applications ?? [], { CashRenderer.json($0, &sentences) }, out)
+      CashRenderer.writeJSONArray(o.cash?.applications ?? [], indent: 0, out)
       out("\n")
     case _ where name.hasPrefix("outbox-"): Outbox.write(String(name.dropFirst("outbox-".count).dropLast(".jsonl".count)), o, out)
     case "invoices.csv": InvoiceRenderer.writeCSV(o.billing, out)

@@ -1,0 +1,74 @@
+/// Writes pretty JSON straight into bytes, value by value, exactly as `JSON.write(pretty: true)` writes the same
+/// tree (two spaces an indent level, `"key": value`, empty containers as `[]` and `{}`), without making the tree:
+/// for large outputs, where making and freeing a tree per item cost more than writing it.
+public struct JSONWriter {
+  public var bytes: [UInt8] = []
+  /// The indent level of the open container's members.
+  private var depth: Int
+  /// Members written so far in each open container (the innermost last).
+  private var counts: [Int]
+
+  /// A writer for items of an array whose members are at `depth` (`itemsBefore`: whether the array already has
+  /// items, so the first item here follows a comma).
+  public init(arrayMembersAt depth: Int, itemsBefore: Bool, capacity: Int = 4096) {
+    self.depth = depth
+    counts = [itemsBefore ? 1 : 0]
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// Starts the next member of the open array: a comma after the one before, a new line, the indent.
+  public mutating func item() {
+    if counts[counts.count - 1] > 0 { bytes.append(UInt8(ascii: ",")) }
+    counts[counts.count - 1] += 1
+    JSON.newline(&bytes, depth)
+  }
+
+  /// Starts the next member of the open object: `"key": `.
+  public mutating func key(_ k: String) {
+    item()
+    JSON.escape(k, into: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+    bytes.append(32)
+  }
+
+  public mutating func open(_ bracket: Character) {
+    bytes.append(bracket == "[" ? UInt8(ascii: "[") : UInt8(ascii: "{"))
+    depth += 1
+    counts.append(0)
+  }
+
+  public mutating func close(_ bracket: Character) {
+    depth -= 1
+    if counts.removeLast() > 0 { JSON.newline(&bytes, depth) }
+    bytes.append(bracket == "]" ? UInt8(ascii: "]") : UInt8(ascii: "}"))
+  }
+
+  public mutating func string(_ s: String) { JSON.escape(s, into: &bytes) }
+  public mutating func null() { bytes.append(contentsOf: "null".utf8) }
+  public mutating func bool(_ b: Bool) { bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+  public mutating func int(_ i: Int) { bytes.append(contentsOf: String(i).utf8) }
+  /// A value made as a tree, written at the writer's place.
+  public mutating func value(_ v: JSON) { v.write(to: &bytes, pretty: true, indent: depth) }
+
+  /// `"key": "s"`, `"key": null` when `s` is nil.
+  public mutating func field(_ k: String, _ s: String?) {
+    key(k)
+    if let s { string(s) } else { null() }
+  }
+
+  public mutating func field(_ k: String, _ b: Bool) {
+    key(k)
+    bool(b)
+  }
+
+  /// `"key": ["a", "b"]`.
+  public mutating func strings(_ k: String, _ list: [String]) {
+    key(k)
+    open("[")
+    for s in list {
+      item()
+      string(s)
+    }
+    close("]")
+  }
+}
