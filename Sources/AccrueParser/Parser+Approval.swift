@@ -74,7 +74,8 @@ extension Parser {
         if !roles.isEmpty { _ = eatWord(.then) }
         guard let r = parseName("a role after 'approve by', as in: approve by controller, then cfo") else { return nil }
         roles.append(r)
-      } while eat(.comma) != nil
+        // (The comma may be left out before 'then': "approve by controller then cfo" reads the same.)
+      } while eat(.comma) != nil || atWord(.then)
       return .approveBy(roles, span(from: s))
     case .escalate:
       var after: Expr?

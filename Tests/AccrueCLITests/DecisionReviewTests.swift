@@ -146,3 +146,24 @@ extension DecisionReviewTests {
     #expect(try !tasks("out2", "2026-11-22").contains("credit-note:INV-1:1"))
   }
 }
+
+extension DecisionReviewTests {
+  @Test("a chain written without the comma before 'then' reads the same: checked, formatted as it is")
+  func chainWithoutComma() throws {
+    let base = TemporaryPaths.make("chain-then")
+    try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    try """
+      role ar_lead "AR team lead"
+      role controller "Financial controller"
+
+      approval big "Credit notes over 500" for credit notes {
+        when credit_note.amount > 500.00 EUR
+        approve by ar_lead then controller
+      }
+
+      """.write(toFile: base + "/rules.accrue", atomically: true, encoding: .utf8)
+    let (s, out, e) = CLITests.run(["check", "--strict", base + "/rules.accrue"])
+    #expect(s == 0, "\(out) \(e)")
+    #expect(CLITests.run(["fmt", "--check", base + "/rules.accrue"]).0 == 0)
+  }
+}
