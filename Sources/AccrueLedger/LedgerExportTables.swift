@@ -346,9 +346,10 @@ enum LedgerExportTables {
         C("note", .text, "Why, in the person's words; may be empty."),
         C("summary", .text, "What it did, in words."),
         C("asked_by", .text, "The rule, queue or status that asked for it; may be empty."),
+        C("request", .text, nullable: true, "The approval request (approval:...) the decision carried out once approved; empty when none."),
       ]),
     sql: """
-      SELECT d.run, r.as_of, r.recorded_at, d.kind, d.subject, nullif(d.customer, ''), d.decided_by, d.note, d.summary, d.asked_by
+      SELECT d.run, r.as_of, r.recorded_at, d.kind, d.subject, nullif(d.customer, ''), d.decided_by, d.note, d.summary, d.asked_by, d.request
       FROM decisions d JOIN runs r ON r.run = d.run ORDER BY d.run
       """)
 

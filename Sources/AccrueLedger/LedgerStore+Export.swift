@@ -25,6 +25,7 @@ extension LedgerReader {
         // Columns a ledger read without migrating may not have yet: empty.
         if spec.table.name == "credit_notes" && schemaVersion < 10 { spec.sql = spec.sql.replacingOccurrences(of: "c.line,", with: "NULL,") }
         if spec.table.name == "credit_notes" && schemaVersion < 9 { spec.sql = spec.sql.replacingOccurrences(of: "c.rule,", with: "NULL,") }
+        if spec.table.name == "decisions" && schemaVersion < 12 { spec.sql = spec.sql.replacingOccurrences(of: "d.asked_by, d.request", with: "d.asked_by, NULL") }
         // Version 2 keyed a payout by its bank credit, and had no `credit` column.
         if spec.table.name == "processor_payouts" && schemaVersion == 2 { spec.sql = spec.sql.replacingOccurrences(of: "COALESCE(p.credit, p.key)", with: "p.key") }
         t.rows = schemaVersion < (LedgerExportTables.since[spec.table.name] ?? 0) ? [] : try rows(spec, lists: covered)
