@@ -221,7 +221,7 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, io.out)
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, heldRequests: output.heldRequests, io.out)
     case "csv": RunFiles.writeCSV(output, table: args.value("table")) { io.out($0) }
     default:
       InvoiceRenderer.writeText(

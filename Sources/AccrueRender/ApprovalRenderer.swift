@@ -77,17 +77,18 @@ public enum ApprovalRenderer {
   /// The run's documents held for approval, for `plan --format json`: `document`, `request`, `status` (`asked`,
   /// `asked again`, `waiting`, `rejected`), `kind`, `customer`, `currency`, `total`, `issue_date`, `since`, `fingerprint`,
   /// `supersedes`, and `chains` as `accrue approvals` gives them.
-  public static func heldJSON(_ held: [HeldDocument]) -> JSON {
-    .array(held.map { h in
-      let r = h.request
+  /// Cancellations' credit notes held (`requests`) follow the documents.
+  public static func heldJSON(_ held: [HeldDocument], requests: [HeldForApproval] = []) -> JSON {
+    let all = held.map { ($0.request, $0.status, $0.progress) } + requests.map { ($0.request, $0.status, Optional($0.progress)) }
+    return .array(all.map { (r, status, progress) in
       let chains: JSON
-      if let p = h.progress, case .array(let one) = json([p], asOf: r.asOf, all: true), case .object(let f)? = one.first {
+      if let p = progress, case .array(let one) = json([p], asOf: r.asOf, all: true), case .object(let f)? = one.first {
         chains = f.first { $0.0 == "chains" }?.1 ?? .array([])
       } else {
         chains = .array([])
       }
       return .object([
-        ("document", .string(r.document)), ("request", .string(r.key)), ("status", .string(h.status.rawValue)), ("kind", .string(kind(r))),
+        ("document", .string(r.document)), ("request", .string(r.key)), ("status", .string(status.rawValue)), ("kind", .string(kind(r))),
         ("customer", .string(r.customer)), ("currency", .string(r.currency.code)), ("total", .number(r.total.formatted(places: r.currency.minorUnits))),
         ("issue_date", .string(r.issueDate.description)), ("since", .string(r.asOf.description)), ("fingerprint", .string(r.fingerprint)),
         ("supersedes", r.supersedes.map { .string($0) } ?? .null), ("chains", chains),

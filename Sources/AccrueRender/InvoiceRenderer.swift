@@ -118,13 +118,13 @@ public enum InvoiceRenderer {
   /// of many invoices never holds its whole output in memory.
   public static func writeJSON(
     _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, payouts: PayoutResult? = nil,
-    held: [HeldDocument] = [], _ out: (String) -> Void
+    held: [HeldDocument] = [], heldRequests: [HeldForApproval] = [], _ out: (String) -> Void
   ) {
     guard case .object(var fields) = json(r, invoices: []) else { return }
-    if !held.isEmpty {
+    if !held.isEmpty || !heldRequests.isEmpty {
       // Documents held for approval (not issued, not numbered) go after the invoices.
       let summary = fields.removeLast()
-      fields.append(("waiting_for_approval", ApprovalRenderer.heldJSON(held)))
+      fields.append(("waiting_for_approval", ApprovalRenderer.heldJSON(held, requests: heldRequests)))
       fields.append(summary)
     }
     if let p = payouts {

@@ -129,6 +129,9 @@ struct RoutedDecisionTests {
     #expect(s == 0 && out.contains("Credit notes waiting for approval: 1") && out.contains("credit-note:HA-2026-0007:cancellation"), "\(out) \(e)")
     var journal = try LedgerStore.read(stateDir: base + "/state")
     #expect(journal.creditNotes.isEmpty && journal.openApprovalRequests.map(\.request.kind) == [.creditNote])
+    // `plan --format json` lists it under waiting_for_approval.
+    let (sj, json, ej) = CancellationTests.run(base, ["plan", "--as-of", "2026-04-01", "--format", "json"])
+    #expect(sj == 0 && json.contains("\"waiting_for_approval\"") && json.contains("\"kind\": \"credit note\""), "\(ej)")
     let (sa, outa, ea) = Self.approve(base, "credit-note:HA-2026-0007:cancellation", role: "controller", by: "fay", date: "2026-04-02")
     #expect(sa == 0 && outa.contains("the next apply issues it"), "\(outa) \(ea)")
     let (s2, out2, e2) = CancellationTests.run(base, ["apply", "--as-of", "2026-04-02", "--out", base + "/out2"])
