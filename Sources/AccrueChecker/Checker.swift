@@ -332,7 +332,11 @@ final class CheckerState {
     checkBlocks(plans: 0..<ps, cadences: 0..<cs, matches: 0..<ms)
     done.wait()
     // Merge the other worker's results.
-    for i in 0..<types.count where other.types[i] != .error { types[i] = other.types[i] }
+    let theirTypes = other.types
+    for i in 0..<types.count {
+      if case .error = theirTypes[i] { continue }
+      types[i] = theirTypes[i]
+    }
     for i in 0..<resolutions.count where other.resolutions[i] != nil { resolutions[i] = other.resolutions[i] }
     for i in ps..<pe { plans[i] = other.plans[i] }
     for i in cs..<ce { cadences[i] = other.cadences[i] }

@@ -79,13 +79,24 @@ public struct Expr: Sendable {
     self.id = id
     self.span = span
     self.kind = kind
-    var d: UInt16 = 0
-    for c in kind.children { d = max(d, c.depth) }
-    depth = d &+ 1
+    depth = kind.deepestChild &+ 1
   }
 }
 
 extension ExprKind {
+  /// The depth of the deepest expression directly inside this one (0 for a leaf), without making the array
+  /// `children` makes: it runs once per expression the parser makes.
+  var deepestChild: UInt16 {
+    switch self {
+    case .number, .money, .percent, .duration, .date, .string, .bool, .name, .roundingMode, .invalid: 0
+    case .field(let b, _): b.depth
+    case .call(_, let args), .list(let args): args.reduce(0) { max($0, $1.depth) }
+    case .unary(_, let x), .matches(let x, _): x.depth
+    case .binary(_, let l, let r), .membership(let l, let r, _): max(l.depth, r.depth)
+    case .conditional(let a, let b, let c), .between(let a, let b, let c): max(a.depth, b.depth, c.depth)
+    }
+  }
+
   /// The expressions directly inside this one.
   public var children: [Expr] {
     switch self {

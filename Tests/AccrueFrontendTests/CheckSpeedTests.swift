@@ -1,0 +1,98 @@
+import AccrueDiagnostics
+import AccrueLexer
+import AccrueParser
+import Testing
+
+/// The scans made faster for `accrue check` (issue 25) give what the byte-by-byte definitions give.
+@Suite("Check speed: fast scans equal their definitions")
+struct CheckSpeedTests {
+  /// The definition: one warning per line holding a bidirectional control character, ten lines at most.
+  static func bidiLines(_ b: [UInt8]) -> [Int32] {
+    var out: [Int32] = []
+    var i = 0
+    var lastLineStart = -1
+    var lineStart = 0
+    while i + 2 < b.count {
+      if b[i] == 10 {
+        lineStart = i + 1
+      } else if b[i] == 0xE2, (b[i + 1] == 0x80 && (0xAA...0xAE).contains(b[i + 2])) || (b[i + 1] == 0x81 && (0xA6...0xA9).contains(b[i + 2])) {
+        if lineStart != lastLineStart {
+          lastLineStart = lineStart
+          out.append(Int32(i))
+          if out.count == 10 { break }
+        }
+        i += 3
+        continue
+      }
+      i += 1
+    }
+    return out
+  }
+
+  /// Random text of a few pieces: plain bytes, line breaks, control characters and near misses of them.
+  static func randomText(_ rng: inout DepthRandom, length: Int) -> [UInt8] {
+    let pieces: [[UInt8]] = [
+      [0x61], [0x20], [10], [0xE2, 0x80, 0xAE], [0xE2, 0x81, 0xA6], [0xE2, 0x80, 0xA9], [0xE2, 0x81, 0xAA], [0xE2],
+      [0xE2, 0x80], [0xE2, 0xE2, 0x80, 0xAA], [0xE2, 0x82, 0xAC],
+    ]
+    var b: [UInt8] = []
+    while b.count < length { b += pieces[Int(rng.next() % UInt64(pieces.count))] }
+    return b
+  }
+
+  @Test("bidi warnings: same positions as the byte-by-byte scan")
+  func bidiEqualsDefinition() {
+    var rng = DepthRandom(seed: 25)
+    var map = SourceMap()
+    for round in 0..<3_000 {
+      let bytes = Self.randomText(&rng, length: round % 200)
+      let file = map.add(path: "t\(round)", bytes: bytes)
+      var interner = Interner()
+      let got = Lexer.lex(file, interner: &interner).diagnostics.filter { $0.code == .bidiControl }.map(\.span.start)
+      #expect(got == Self.bidiLines(bytes), "\(bytes)")
+    }
+  }
+
+  @Test("line table: a start after every line break")
+  func lineStarts() {
+    var rng = DepthRandom(seed: 7)
+    for round in 0..<500 {
+      let bytes = Self.randomText(&rng, length: round)
+      var want: [Int32] = [0]
+      for (i, b) in bytes.enumerated() where b == 10 { want.append(Int32(i + 1)) }
+      #expect(SourceFile(id: FileID(0), path: "t", bytes: bytes).lineStarts == want)
+    }
+  }
+
+  @Test("expression depth: one more than its deepest child")
+  func depth() {
+    var map = SourceMap()
+    let text = "f(1, (2 + 3) * -x, [a, b.c], y between 1 and (2 + (3 + 4)), if p then q else r, z in [1, 2], w matches /a/)"
+    let file = map.add(path: "t", bytes: Array(text.utf8))
+    var interner = Interner()
+    let lexed = Lexer.lex(file, interner: &interner)
+    var id: Int32 = 0
+    let (e, diags) = Parser.parseExpression(file, lexed, nextExprID: &id)
+    #expect(diags.isEmpty)
+    func check(_ e: Expr) {
+      let children = e.kind.children
+      #expect(e.depth == (children.map(\.depth).max() ?? 0) + 1)
+      children.forEach(check)
+    }
+    check(e)
+    #expect(e.depth == 5)
+  }
+}
+
+/// A small deterministic generator (DepthRandom64).
+struct DepthRandom {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
