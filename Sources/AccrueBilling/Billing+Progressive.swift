@@ -47,18 +47,22 @@ extension Billing {
   ) -> [ProgressiveWindow] {
     guard plan.plans.contains(where: { !$0.thresholds.isEmpty }) else { return [] }
     var windows: [ProgressiveWindow] = []
+    // The periods already measured, by contract and first day (a set: one look-up per contract, whatever their number).
+    var measured = Set<Int64>()
+    func id(_ ci: Int, _ start: CivilDate) -> Int64 { Int64(ci) << 32 | Int64(start.dayNumber) & 0xFFFF_FFFF }
     for (ti, t) in tasks.enumerated() where t.clock == nil && t.countsFor == nil {
       guard let arr = t.arrears else { continue }
       let c = data.contracts[t.contract]
       guard !plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan].thresholds.isEmpty else { continue }
       windows.append(ProgressiveWindow(contract: t.contract, arrears: arr, through: arr.end, task: ti, periodNumber: t.periodNumber))
+      measured.insert(id(t.contract, arr.start))
     }
     for (ci, c) in data.contracts.enumerated() where c.start <= asOf {
       let spec = plan.plans[c.terms(on: asOf).plan]
       guard !spec.thresholds.isEmpty, let p = PeriodClock(plan: spec, contract: c).period(containing: asOf) else { continue }
       let start = CivilDate.max(p.start, c.start)
       let end = serviceEnd(plan, c, PeriodClock(plan: spec, contract: c)).map { CivilDate.min($0, p.end) } ?? p.end
-      guard start <= asOf, asOf < end, !windows.contains(where: { $0.contract == ci && $0.arrears.start == start }) else { continue }
+      guard start <= asOf, asOf < end, !measured.contains(id(ci, start)) else { continue }
       let number = p.k - (PeriodClock(plan: spec, contract: c).index(of: c.start) ?? p.k)
       windows.append(
         ProgressiveWindow(

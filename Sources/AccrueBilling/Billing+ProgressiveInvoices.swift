@@ -61,6 +61,8 @@ extension Billing {
       if env.explaining {
         line.explanation = steps + line.explanation
         if let p = previous { line.explanation.append(.billedEarly(billed: billed, through: p.day, keys: [p.key])) }
+      } else {
+        line.explanation = []  // priced while explaining another invoice of the contract
       }
       lines.append(line)
     }
