@@ -33,6 +33,8 @@ struct BillTask {
   /// The clock of the charges this task bills when they have a period of their own (Billing+ChargePeriods); nil:
   /// the plan's charges on the plan's period.
   var clock: ChargeClock? = nil
+  /// What the period's threshold invoices billed, for its end-of-period invoice (Billing+Progressive).
+  var early: EarlyBilled? = nil
 }
 
 /// Which invoices are due: each contract's billing dates in the run's window, with the periods they bill, and

@@ -35,6 +35,7 @@ extension Billing {
       }
       let usage = usageLines(plan, data, c, t, arr, accs, &sources, env)
       lines += usage.lines
+      lines += billedEarlyLines(t, usage.spec, env)  // Billing+ProgressiveInvoices
       spec = usage.spec
     }
     // Charges on periods of their own billed on the same date (Billing+ChargePeriods); the commitment counts the plan's.
@@ -51,7 +52,7 @@ extension Billing {
     let planLines = Array(lines.dropLast(discounts.count).dropLast(own.count)) + discounts
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
     if t.clock == nil, let arr = t.arrears,
-      let trueUp = minimumTrueUp(plan, data, c, spec, arr, planLines, env, committed: termShare(plan, c, spec, arr, env))
+      let trueUp = minimumTrueUp(plan, data, c, spec, arr, planLines + spentEarly(t, rule: spec.source), env, committed: termShare(plan, c, spec, arr, env))
     {
       lines.append(trueUp)
     }

@@ -41,8 +41,10 @@ public enum Billing {
     // 2. Usage accumulators for every arrears period being billed, filled from the usage file.
     var accs: [Accumulator]
     let pieces: [(primary: Int, piece: Int)]
-    let byContract: [[Int]]
+    var byContract: [[Int]]
     (accs, pieces, byContract) = usageAccumulators(plan, data, &tasks, env, &failures)  // `accs` the only owner: filled in place
+    // Plans that bill early: their periods measured day by day (Billing+Progressive).
+    let windows = progressiveWindows(plan, data, tasks, asOf: asOf, &accs, &byContract, env, &failures)
     var issues: [DataIssue] = []
     var usageRows = (total: 0, fast: 0)
     if let usage = data.usage, !accs.isEmpty {
@@ -54,6 +56,7 @@ public enum Billing {
     for (primary, piece) in pieces where !merge(&accs[primary], accs[piece]) { failures.append(tooLarge(plan, data, accs[primary])) }
     PhaseLog.mark("usage")
     termSpend(plan, data, &tasks, from: shadowFrom, accs, env, &failures)
+    let early = thresholdInvoices(plan, data, windows, &tasks, accs, from: from, to: asOf, explain: explain, env)  // Billing+ProgressiveInvoices
 
     // 3. Invoices, independent per task.
     let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
@@ -64,9 +67,9 @@ public enum Billing {
     invoices = grouped.invoices
     failures += grouped.failures
     let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
-    invoices += milestones.invoices
-    failures += milestones.failures
-    let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready
+    invoices += milestones.invoices + early.invoices
+    failures += milestones.failures + early.failures
+    let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready + early.already
     let zero = parts.reduce(0) { $0 + $1.zero }
     PhaseLog.mark("invoices")
     // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).

@@ -242,6 +242,7 @@ extension CheckerState {
       case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
       case .serviceCredit(let sc): checkServiceCredit(sc, ctx, charges: charges)
       case .contractTerm(let t, let s): checkContractTermItem(t, s, ctx, block, &once)  // Checker+Term
+      case .threshold(let t): checkThreshold(t, ctx)  // Checker+Threshold
       }
     }
     checkContractTerms(p, period: period?.0, block)

@@ -161,6 +161,8 @@ public struct CompiledPlanSpec: Sendable {
   public var serviceCredits: [CompiledServiceCredit] = []
   /// `term`, `renew`, `notice`, `minimum commitment ... per term` (§6.8); nil without `term`.
   public var contractTerm: CompiledContractTerm? = nil
+  /// `bill early when usage reaches ...` (§6.10), as written (billing orders them by value); empty without progressive billing.
+  public var thresholds: [CompiledThreshold] = []
 }
 
 /// A compiled metric.
@@ -341,6 +343,12 @@ public enum PlanCompiler {
         case .setting, .period, .billTiming, .align, .free, .contractTerm: break
         case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
+        case .threshold(let t):  // Threshold.swift
+          if let n = t.units, let m = t.metric.flatMap({ metricIndex[program.name($0.symbol)] }) {
+            spec.thresholds.append(CompiledThreshold(measure: .units(n, metric: m), source: ref(t.span)))
+          } else if let e = t.amount {
+            spec.thresholds.append(CompiledThreshold(measure: .amount(ec.compile(e)), source: ref(t.span)))
+          }
         case .serviceCredit(let sc):
           spec.serviceCredits.append(
             CompiledServiceCredit(

@@ -58,6 +58,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case capacity
   // Time-weighted usage: a metric's 'weighted sum of' (grammar.md §6.1)
   case weighted
+  // Progressive billing: 'bill early when usage reaches 1000.00 USD' (grammar.md §6.10)
+  case reaches
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

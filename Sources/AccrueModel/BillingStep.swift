@@ -16,6 +16,12 @@ public enum BillingStep: Sendable {
   case serviceCreditCapped(maximum: Fixed, byInvoice: Bool)
   /// "milestone [name] reached on [date] ([row])"
   case milestoneReached(name: String, date: CivilDate, row: RowRef)
+  /// "rule [rule]: usage reached [threshold] on [day] (usage to date: [reached]), the first day it did" (progressive
+  /// billing, grammar.md §6.10)
+  case thresholdReached(rule: RuleRef, threshold: String, day: CivilDate, reached: String)
+  /// "less [billed] billed for usage to [through] on [keys]": what earlier threshold invoices of the period billed
+  /// for this charge, subtracted from its usage priced as a whole (§6.10)
+  case billedEarly(billed: Fixed, through: CivilDate, keys: [String])
   /// "priced in [currency], the contract's currency, from the plan's prices in [offered]" (a price book, grammar.md §6.2)
   case priceBook(currency: Currency, offered: [Currency])
   /// "billed on a period of its own: [period], aligned to [alignment] (the plan's: [planPeriod], aligned to

@@ -495,6 +495,8 @@ public enum PlanItem: Sendable {
   /// `term 12 months`, `renew automatically for 12 months | never`, `notice 30 days`, `minimum commitment X per term
   /// [pro rata]`: the contract's term and what happens at its end (§6.8).
   case contractTerm(ContractTermItem, Span)
+  /// `bill early when usage reaches 1000.00 USD | N units of METRIC`: progressive billing (§6.10).
+  case threshold(ThresholdSpec)
 
   /// The statement's span.
   public var span: Span {
@@ -510,6 +512,7 @@ public enum PlanItem: Sendable {
     case .lateFee(let l): l.span
     case .interest(let i): i.span
     case .serviceCredit(let sc): sc.span
+    case .threshold(let t): t.span
     }
   }
 }

@@ -51,6 +51,7 @@ extension Parser {
       return parsePeriod().map { .period($0, span(from: s)) }
     case .bill:
       _ = advance()
+      if atWord(.early) { return parseThreshold(from: s) }  // Parser+Threshold
       return parseBillTiming().map { .billTiming($0, span(from: s)) }
     case .align:
       _ = advance()

@@ -72,6 +72,9 @@ public enum BillingText {
         + "\(RValue.percent(rate)) of \(charge)'s \(base) for the period = \(credit)"
     case .serviceCreditCapped(let m, let byInvoice): "at most \(m), \(byInvoice ? "what the invoice's lines leave" : "the rule's maximum")"
     case .milestoneReached(let name, let date, let row): "milestone \(name) reached on \(date) (\(row))"
+    case .thresholdReached(let rule, let threshold, let day, let reached):
+      "rule \(rule): usage reached \(threshold) on \(day) (usage to date: \(reached)), the first day it did"
+    case .billedEarly(let billed, let through, let keys): "less \(billed) billed for usage to \(through) on \(keys.joined(separator: ", "))"
     case .contractTerm(let rule, let term, let start, let last, let ending):
       "rule \(rule): the invoice's period falls in term \(term) of the contract, \(start) to \(last); " + termEnding(ending, last: last)
     case .termCommitment(let rule, let term, let commitment, let days, let termDays, let due, let invoices, let spent):
