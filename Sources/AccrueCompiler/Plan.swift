@@ -132,6 +132,10 @@ public struct CompiledPlanSpec: Sendable {
   /// `cancellation ...`: what a contract cancelled inside a period is billed and credited, and where it is written;
   /// nil when the plan states none (a cancelled contract of the plan is then a data error, D0215).
   public var cancellation: (policy: CancellationPolicy, source: RuleRef)? = nil
+  /// `upgrade ...` / `downgrade ...`: when a change from this plan to a dearer / cheaper one takes effect, and
+  /// where it is written; nil when the plan states none (the change then takes effect as written). §6.10.
+  public var upgrade: (timing: PlanChangeTiming, source: RuleRef)? = nil
+  public var downgrade: (timing: PlanChangeTiming, source: RuleRef)? = nil
   public var phases: [CompiledPhase]
   public var charges: [CompiledCharge]
   public var discounts: [CompiledDiscount]
@@ -341,6 +345,8 @@ public enum PlanCompiler {
         case .setting, .period, .billTiming, .align, .free, .contractTerm: break
         case .currencies(let list, _): spec.priceBook = list.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         case .cancellation(let policy, let span): spec.cancellation = (policy, ref(span))
+        case .planChange(.upgrade, let timing, let span): spec.upgrade = (timing, ref(span))
+        case .planChange(.downgrade, let timing, let span): spec.downgrade = (timing, ref(span))
         case .serviceCredit(let sc):
           spec.serviceCredits.append(
             CompiledServiceCredit(

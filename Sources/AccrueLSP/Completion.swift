@@ -22,6 +22,8 @@ enum Statements {
       "payment terms due on receipt", "early payment discount", "late fee", "interest", "cancellation at end of period",
       "cancellation immediately with prorated credit", "cancellation immediately without credit", "service credit",
       "term 12 months", "renew automatically for 12 months", "renew never", "notice 30 days", "minimum commitment per term",
+      "upgrade immediately with proration", "upgrade at end of period", "downgrade immediately with proration",
+      "downgrade at end of period",
     ] + settings
   static let phase = ["charge", "discount", "free", "minimum commitment", "tax", "bill in advance", "bill in arrears"]
   static let charge = [

@@ -58,6 +58,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case capacity
   // Time-weighted usage: a metric's 'weighted sum of' (grammar.md §6.1)
   case weighted
+  // Plan changes: when an upgrade or a downgrade takes effect (grammar.md §6.10)
+  case upgrade, downgrade, proration
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

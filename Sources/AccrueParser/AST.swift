@@ -484,13 +484,17 @@ public enum PlanItem: Sendable {
   /// `term 12 months`, `renew automatically for 12 months | never`, `notice 30 days`, `minimum commitment X per term
   /// [pro rata]`: the contract's term and what happens at its end (§6.8).
   case contractTerm(ContractTermItem, Span)
+  /// `upgrade | downgrade immediately with proration | at end of period`: when a change to another plan takes
+  /// effect (§6.10).
+  case planChange(PlanChangeDirection, PlanChangeTiming, Span)
 
   /// The statement's span.
   public var span: Span {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s):
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s),
+      .planChange(_, _, let s):
       s
     case .phase(let p): p.span
     case .charge(let c): c.span
