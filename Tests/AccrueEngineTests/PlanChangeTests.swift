@@ -113,4 +113,12 @@ struct PlanChangeTests {
     #expect(text.first?.contains(":16 (") == true && text.first?.contains("contract_changes.csv:2") == true, "\(text)")
     #expect(text.first?.hasSuffix("daily price 20.00 USD / 31 days before, 10.00 USD / 31 days after") == true, "\(text)")
   }
+
+  @Test("compile --emit plan shows each policy with its rule, and nothing for a plan without one")
+  func planJSON() throws {
+    let text = PlanJSON.render(try Run.plan(Self.rules())).serialized(pretty: false)
+    #expect(text.contains(#""upgrade":{"policy":"immediately with proration","rule":"#), "\(text)")
+    #expect(text.contains(#""downgrade":{"policy":"at end of period","rule":"#))
+    #expect(!PlanJSON.render(try Run.plan(Self.rules(policy: false))).serialized(pretty: false).contains("upgrade"))
+  }
 }
