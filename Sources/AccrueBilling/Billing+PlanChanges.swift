@@ -27,7 +27,10 @@ extension Billing {
     for i in changes.indices {
       guard let to = changes[i].plan, changes[i].decided == nil else { continue }
       let date = changes[i].date
-      let before = c.terms(on: CivilDate(dayNumber: date.dayNumber - 1))
+      // The terms in effect the day before, by the rows written earlier as decided (a deferred one not yet).
+      var earlier = c
+      earlier.changes = Array(changes[..<i])
+      let before = earlier.terms(on: CivilDate(dayNumber: date.dayNumber - 1))
       guard before.plan != to else { continue }
       var after = before
       after.plan = to
@@ -47,10 +50,18 @@ extension Billing {
       {
         effective = p.end
       }
+      // A row written for a day before then replaces what is pending: this one takes effect with it, and the later
+      // row's terms win (Chargebee and Kill Bill drop a scheduled change when another is made).
+      var replaced = false
+      if effective != date, let next = changes[(i + 1)...].first(where: { $0.date > date && $0.date < effective }) {
+        effective = next.date
+        replaced = true
+      }
       changes[i].date = effective
       changes[i].decided = PlanChangeDecision(
         direction: direction, timing: timing, from: old.name, to: plan.plans[to].name, written: date, effective: effective, rule: rule,
-        fromAmount: oldAmount, fromDays: oldDays, toAmount: newAmount, toDays: newDays, currency: old.currency, row: changes[i].source)
+        fromAmount: oldAmount, fromDays: oldDays, toAmount: newAmount, toDays: newDays, currency: old.currency, row: changes[i].source,
+        replaced: replaced)
     }
     return changes.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
   }

@@ -34,11 +34,15 @@ public struct PlanChangeDecision: Sendable, Equatable {
   public var currency: Currency
   /// The change row.
   public var row: RowRef
+  /// A deferred change a later row, written for a day before the period's end, takes effect with (its terms win).
+  public var replaced: Bool
 
   public init(
     direction: PlanChangeDirection, timing: PlanChangeTiming, from: String, to: String, written: CivilDate, effective: CivilDate,
-    rule: RuleRef, fromAmount: Fixed, fromDays: Int, toAmount: Fixed, toDays: Int, currency: Currency, row: RowRef
+    rule: RuleRef, fromAmount: Fixed, fromDays: Int, toAmount: Fixed, toDays: Int, currency: Currency, row: RowRef,
+    replaced: Bool = false
   ) {
+    self.replaced = replaced
     self.direction = direction
     self.timing = timing
     self.from = from

@@ -91,7 +91,9 @@ public enum BillingText {
   static func planChange(_ d: PlanChangeDecision) -> String {
     let places = d.currency.minorUnits
     let when =
-      d.effective != d.written
+      d.replaced
+      ? "was to take effect at the end of its billing period; a change written for \(d.effective) replaces it then"
+      : d.effective != d.written
       ? "takes effect \(d.effective), the end of its billing period"
       : d.timing == .immediately ? "takes effect immediately, with proration" : "takes effect on that day, the first of a billing period"
     return "\(d.direction.rawValue) from \(d.from) to \(d.to) on \(d.written) \(when): plan rule \(d.rule) (\(d.row)); "

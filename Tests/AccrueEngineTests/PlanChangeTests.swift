@@ -121,4 +121,17 @@ struct PlanChangeTests {
     #expect(text.contains(#""downgrade":{"policy":"at end of period","rule":"#))
     #expect(!PlanJSON.render(try Run.plan(Self.rules(policy: false))).serialized(pretty: false).contains("upgrade"))
   }
+
+  @Test("a row written before a pending downgrade's day replaces it: the later row's plan from its own day")
+  func pendingReplaced() throws {
+    let (r, issues) = try Run.billing(
+      Self.rules(),
+      [
+        "customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,b,2026-04-01\n",
+        // b to a on the 10th (a downgrade, pending until May 1st), then a to b on the 20th: b all along.
+        "contract_changes.csv": "contract,date,plan\nk1,2026-04-10,a\nk1,2026-04-20,b\n",
+      ], asOf: "2026-05-01", since: "2026-04-30")
+    #expect(issues.isEmpty, "\(issues)")
+    #expect(r.invoices.first { $0.key == "k1/2026-05-01" }?.lines.map(\.amount.description) == ["20"])
+  }
 }
