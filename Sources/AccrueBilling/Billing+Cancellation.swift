@@ -43,6 +43,7 @@ extension Billing {
     var failures: [RunFailure] = []
     let env = Env(asOf: asOf)
     env.lets = plan.lets.map { $0.eval(env) }
+    let data = decidingPlanChanges(plan, data, env)  // Billing+PlanChanges (§6.11)
     for (ci, c) in data.contracts.enumerated() {
       guard let d = c.cancelledOn, let (from, rule) = creditFrom(plan: plan, data: data, contract: c, asOf: asOf) else { continue }
       var open = c

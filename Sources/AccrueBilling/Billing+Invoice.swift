@@ -58,6 +58,8 @@ extension Billing {
     }
     if let trueUp = termTrueUp(plan, data, c, t, lines, env) { lines.append(trueUp) }  // Billing+ContractTerm
     guard !lines.isEmpty else { return nil }
+    planChangeSources(c, lines, &sources)  // Billing+PlanChanges
+    if env.explaining { explainPlanChanges(c, &lines) }
     if env.explaining, let step = termStep(plan, c, invoicePeriod(t, lines).0) { lines[0].explanation.insert(step, at: 0) }
     if t.clock == nil { lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env) }
 

@@ -22,6 +22,7 @@ public enum Billing {
     let env = Env(asOf: asOf)
     env.lets = []
     for l in plan.lets { env.lets.append(l.eval(env)) }
+    let data = decidingPlanChanges(plan, data, env)  // Billing+PlanChanges: upgrades and downgrades (§6.11)
     let from = since ?? asOf.adding(months: -1, .clamp) ?? asOf
     var failures: [RunFailure] = []
     if let f = env.failure { failures.append(plan.failure(f, "the rule set's definitions")) }

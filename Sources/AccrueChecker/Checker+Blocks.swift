@@ -240,6 +240,7 @@ extension CheckerState {
       case .free(let s):
         report(.unknownStatement, "'free' belongs in a phase", at: s)
       case .cancellation(_, let s): _ = once.check("cancellation", s, self, in: block)
+      case .planChange(let d, _, let s): _ = once.check(d.rawValue, s, self, in: block)  // §6.11
       case .serviceCredit(let sc): checkServiceCredit(sc, ctx, charges: charges)
       case .contractTerm(let t, let s): checkContractTermItem(t, s, ctx, block, &once)  // Checker+Term
       case .threshold(let t): checkThreshold(t, ctx)  // Checker+Threshold

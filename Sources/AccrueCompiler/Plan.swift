@@ -132,6 +132,10 @@ public struct CompiledPlanSpec: Sendable {
   /// `cancellation ...`: what a contract cancelled inside a period is billed and credited, and where it is written;
   /// nil when the plan states none (a cancelled contract of the plan is then a data error, D0215).
   public var cancellation: (policy: CancellationPolicy, source: RuleRef)? = nil
+  /// `upgrade ...` / `downgrade ...`: when a change from this plan to a dearer / cheaper one takes effect, and
+  /// where it is written; nil when the plan states none (the change then takes effect as written). §6.11.
+  public var upgrade: (timing: PlanChangeTiming, source: RuleRef)? = nil
+  public var downgrade: (timing: PlanChangeTiming, source: RuleRef)? = nil
   public var phases: [CompiledPhase]
   public var charges: [CompiledCharge]
   public var discounts: [CompiledDiscount]
@@ -349,6 +353,8 @@ public enum PlanCompiler {
           } else if let e = t.amount {
             spec.thresholds.append(CompiledThreshold(measure: .amount(ec.compile(e)), source: ref(t.span)))
           }
+        case .planChange(.upgrade, let timing, let span): spec.upgrade = (timing, ref(span))
+        case .planChange(.downgrade, let timing, let span): spec.downgrade = (timing, ref(span))
         case .serviceCredit(let sc):
           spec.serviceCredits.append(
             CompiledServiceCredit(

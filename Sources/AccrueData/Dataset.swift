@@ -22,6 +22,9 @@ public struct ContractChange: Sendable {
   public var quantity: Fixed?
   public var seats: Fixed?
   public var source: RowRef
+  /// A change of plan the plan being left has a policy for: upgrade or downgrade, and when it takes effect
+  /// (`date` is then that day; grammar.md §6.11). Set by billing.
+  public var decided: PlanChangeDecision? = nil
 }
 
 /// A contract with its record slots.

@@ -23,6 +23,8 @@ enum Statements {
       "cancellation immediately with prorated credit", "cancellation immediately without credit", "service credit",
       "term 12 months", "renew automatically for 12 months", "renew never", "notice 30 days", "minimum commitment per term",
       "bill early when usage reaches",
+      "upgrade immediately with proration", "upgrade at end of period", "downgrade immediately with proration",
+      "downgrade at end of period",
     ] + settings
   static let phase = ["charge", "discount", "free", "minimum commitment", "tax", "bill in advance", "bill in arrears"]
   static let charge = [

@@ -60,6 +60,8 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   case weighted
   // Progressive billing: 'bill early when usage reaches 1000.00 USD' (grammar.md §6.10)
   case reaches
+  // Plan changes: when an upgrade or a downgrade takes effect (grammar.md §6.11)
+  case upgrade, downgrade, proration
 
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }

@@ -105,6 +105,8 @@ public enum BillingStep: Sendable {
   case termCommitment(rule: RuleRef, term: Int, commitment: Fixed, days: Int, termDays: Int, due: Fixed, invoices: Int, spent: Fixed)
   /// "rule [rule]: commitment [commitment] over a term of [periods] periods, pro rata: [share] a period"
   case termShare(rule: RuleRef, commitment: Fixed, periods: Int, share: Fixed)
+  /// "downgrade from pro to basic on 2026-03-10 takes effect 2026-04-01: plan rule [rule] ..." (§6.11)
+  case planChange(PlanChangeDecision)
 }
 
 /// Why a contract's term ends where it does, or that it renews (grammar.md §6.8).

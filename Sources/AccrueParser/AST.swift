@@ -497,13 +497,17 @@ public enum PlanItem: Sendable {
   case contractTerm(ContractTermItem, Span)
   /// `bill early when usage reaches 1000.00 USD | N units of METRIC`: progressive billing (§6.10).
   case threshold(ThresholdSpec)
+  /// `upgrade | downgrade immediately with proration | at end of period`: when a change to another plan takes
+  /// effect (§6.11).
+  case planChange(PlanChangeDirection, PlanChangeTiming, Span)
 
   /// The statement's span.
   public var span: Span {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s):
+      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s),
+      .planChange(_, _, let s):
       s
     case .phase(let p): p.span
     case .charge(let c): c.span

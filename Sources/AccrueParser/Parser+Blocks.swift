@@ -9,6 +9,7 @@ extension Parser {
   static let planWords: [Keyword] = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
     .payment, .early, .late, .interest, .cancellation, .service, .term, .renew, .notice,
+    .upgrade, .downgrade,
   ]
   static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
   static let chargeWords: [Keyword] = [
@@ -107,6 +108,8 @@ extension Parser {
       return parseServiceCredit().map { .serviceCredit($0) }
     case .term, .renew, .notice:
       return parseContractTerm()
+    case .upgrade, .downgrade:
+      return parsePlanChange()  // Parser+PlanChange
     default:
       return nil
     }

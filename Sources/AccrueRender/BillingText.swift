@@ -84,9 +84,24 @@ public enum BillingText {
       "rule \(rule): commitment \(commitment) over a term of \(periods) periods, pro rata: \(share) a period"
     case .ownPeriod(let p, let a, let pp, let pa):
       "billed on a period of its own: \(p), aligned to \(a) (the plan's: \(pp), aligned to \(pa))"
+    case .planChange(let d): planChange(d)
     case .priceBook(let c, let offered):
       "priced in \(c.code), the contract's currency, from the plan's prices in \(offered.map(\.code).joined(separator: ", "))"
     }
+  }
+
+  /// A change of plan decided by the daily prices, and when it takes effect (grammar.md §6.11).
+  static func planChange(_ d: PlanChangeDecision) -> String {
+    let places = d.currency.minorUnits
+    let when =
+      d.replaced
+      ? "was to take effect at the end of its billing period; a change written for \(d.effective) replaces it then"
+      : d.effective != d.written
+      ? "takes effect \(d.effective), the end of its billing period"
+      : d.timing == .immediately ? "takes effect immediately, with proration" : "takes effect on that day, the first of a billing period"
+    return "\(d.direction.rawValue) from \(d.from) to \(d.to) on \(d.written) \(when): plan rule \(d.rule) (\(d.row)); "
+      + "daily price \(d.fromAmount.formatted(places: places)) \(d.currency.code) / \(d.fromDays) days before, "
+      + "\(d.toAmount.formatted(places: places)) \(d.currency.code) / \(d.toDays) days after"
   }
 
   /// Why the term ends or renews, as `--explain` says it.

@@ -150,10 +150,22 @@ public enum PlanJSON {
               ("rule", .string(p.source.description)),
             ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? [])
               + (p.priceBook.isEmpty ? [] : [("currencies", JSON.array(p.priceBook.map { .string($0.code) }))])
-              + (p.contractTerm.map { [("term", contractTerm($0))] } ?? []))
+              + (p.contractTerm.map { [("term", contractTerm($0))] } ?? []) + changePolicies(p))
           })
       ),
     ])
+  }
+}
+
+extension PlanJSON {
+  /// `upgrade` / `downgrade` (grammar.md §6.11), when the plan states it: its policy and rule.
+  static func changePolicies(_ p: CompiledPlanSpec) -> [(String, JSON)] {
+    var out: [(String, JSON)] = []
+    for (key, policy) in [("upgrade", p.upgrade), ("downgrade", p.downgrade)] {
+      guard let (timing, source) = policy else { continue }
+      out.append((key, .object([("policy", .string(timing.rawValue)), ("rule", .string(source.description))])))
+    }
+    return out
   }
 }
 
