@@ -104,21 +104,22 @@ public enum ApprovalRenderer {
       let waiting = held.filter { $0.status != .rejected }.count
       out += "\nWaiting for approval: \(waiting) document\(waiting == 1 ? "" : "s") (not issued, not numbered)\n"
     }
-    for h in held {
-      let r = h.request
-      let status: String
-      switch h.status {
-      case .asked: status = "asked for approval now (\(r.key))"
-      case .askedAgain: status = "asked again (\(r.key)): the document changed since \(r.supersedes ?? "the request before"), whose approval lapsed"
-      case .waiting: status = "waiting since \(r.asOf) (\(r.key))"
-      case .rejected: status = "rejected (\(r.key)): not issued with this content"
-      }
-      out += "  \(h.status == .rejected ? "x" : "?") \(kind(r)) \(r.document)  customer \(r.customer)  \(money(r)): \(status)\n"
-      if h.status != .rejected, let p = h.progress {
-        for c in p.chains { out += "      " + chain(c, asOf: asOf) + "\n" }
-      }
-    }
+    for h in held { out += line(h.request, h.status, h.progress, asOf: asOf, changed: "the document changed") }
     for (doc, key) in approvedIssued.sorted(by: { $0.key < $1.key }) { out += "  approved (\(key)): \(doc) is issued by this run\n" }
+    return out
+  }
+
+  /// One held document or request: where it stands, then its chains unless rejected.
+  static func line(_ r: ApprovalRequest, _ status: HeldDocument.Status, _ progress: ApprovalProgress?, asOf: CivilDate, changed: String) -> String {
+    let words: String
+    switch status {
+    case .asked: words = "asked for approval now (\(r.key))"
+    case .askedAgain: words = "asked again (\(r.key)): \(changed) since \(r.supersedes ?? "the request before"), whose approval lapsed"
+    case .waiting: words = "waiting since \(r.asOf) (\(r.key))"
+    case .rejected: words = "rejected (\(r.key)): not issued with this content"
+    }
+    var out = "  \(status == .rejected ? "x" : "?") \(kind(r)) \(r.document)  customer \(r.customer)  \(money(r)): \(words)\n"
+    if status != .rejected, let p = progress { for c in p.chains { out += "      " + chain(c, asOf: asOf) + "\n" } }
     return out
   }
 
@@ -145,18 +146,7 @@ public enum ApprovalRenderer {
     guard !held.isEmpty else { return "" }
     let waiting = held.filter { $0.status != .rejected }.count
     var out = "\nCredit notes waiting for approval: \(waiting) (not issued: nothing settled, nothing on account)\n"
-    for h in held {
-      let r = h.request
-      let status: String
-      switch h.status {
-      case .asked: status = "asked for approval now (\(r.key))"
-      case .askedAgain: status = "asked again (\(r.key)): it changed since \(r.supersedes ?? "the request before"), whose approval lapsed"
-      case .waiting: status = "waiting since \(r.asOf) (\(r.key))"
-      case .rejected: status = "rejected (\(r.key)): not issued with this content"
-      }
-      out += "  \(h.status == .rejected ? "x" : "?") \(r.kind.words) \(r.document)  customer \(r.customer)  \(money(r)): \(status)\n"
-      if h.status != .rejected { for c in h.progress.chains { out += "      " + chain(c, asOf: asOf) + "\n" } }
-    }
+    for h in held { out += line(h.request, h.status, h.progress, asOf: asOf, changed: "it changed") }
     return out
   }
 }
