@@ -13,7 +13,8 @@ extension CheckerState {
         let text = sources[e.span.file].text(e.span)
         report(
           .typeMismatch, "\(what) is a number, but it must be an amount of money or units of a metric", at: e.span,
-          help: "write an amount, as in: bill early when usage reaches \(text) USD, or units of a metric, as in: bill early when usage reaches \(text) units of api_calls")
+          help: "write an amount, as in: bill early when usage reaches \(text) \((ctx.blockCurrency ?? ctx.priceBook.first)?.code ?? "USD"), or units of a "
+            + "metric, as in: bill early when usage reaches \(text) units of api_calls")
         return
       }
       expectMoney(e, ctx, what, total: true)
