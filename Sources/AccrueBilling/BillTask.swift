@@ -83,14 +83,7 @@ extension Billing {
     var out: [BillTask] = []
     let spec0 = plan.plans[contract.plan]
     // 'trial ... then new cycle': billing starts at the trial's end, periods counted from there.
-    var c = contract
-    if spec0.trialStartsCycle {
-      contract.setRecords(env, data)
-      if let te = trialEnd(spec0, contract, env), te > c.start {
-        c.start = te
-        c.anchor = te
-      }
-    }
+    let c = Billing.cycleStart(spec0, contract, env, data)
     let planClock = PeriodClock(plan: spec0, contract: c)
     // A charge on a period of its own (Billing+ChargePeriods): its periods; the service ends as the plan says.
     let clock0 = own.map { PeriodClock(plan: spec0, contract: c, clock: $0) } ?? planClock

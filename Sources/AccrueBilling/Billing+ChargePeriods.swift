@@ -65,17 +65,22 @@ extension Billing {
     }
   }
 
+  /// 'trial ... then new cycle': the contract as billing counts it, starting (and anchored) at the trial's end.
+  static func cycleStart(_ spec: CompiledPlanSpec, _ contract: ContractData, _ env: Env, _ data: Dataset) -> ContractData {
+    var c = contract
+    guard spec.trialStartsCycle else { return c }
+    contract.setRecords(env, data)
+    if let te = trialEnd(spec, contract, env), te > c.start {
+      c.start = te
+      c.anchor = te
+    }
+    return c
+  }
+
   /// The plan's period clock of a contract and the index of its first period (as `billingTasks` counts them).
   static func planPeriodClock(_ plan: ExecutablePlan, _ c: ContractData, _ env: Env, _ data: Dataset) -> (PeriodClock, Int)? {
     let spec = plan.plans[c.plan]
-    var c = c
-    if spec.trialStartsCycle {
-      c.setRecords(env, data)
-      if let te = trialEnd(spec, c, env), te > c.start {
-        c.start = te
-        c.anchor = te
-      }
-    }
+    let c = cycleStart(spec, c, env, data)
     let clock = PeriodClock(plan: spec, contract: c)
     return clock.index(of: c.start).map { (clock, $0) }
   }
