@@ -68,10 +68,12 @@ extension Billing {
     let (due, termsText, installments) = dueDate(spec, issue: t.date, total: total, env: env)
     let early = earlyDiscount(spec, issue: t.date, total: total, env)
     let period = invoicePeriod(t, also: also, lines)
-    return PlannedInvoice(
-      key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
-      issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
-      dueDate: due, terms: termsText, earlyDiscount: early, installments: installments, sources: sources)
+    return explainTerms(
+      PlannedInvoice(
+        key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
+        issueDate: t.date, periodStart: period.0, periodEnd: period.1, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
+        dueDate: due, terms: termsText, earlyDiscount: early, installments: installments, sources: sources),
+      spec, env)
   }
 
   /// Changes of terms inside the period just ended: for each, a credit for the unused part of what was billed in
@@ -162,7 +164,7 @@ extension Billing {
   static func earlyDiscount(
     _ spec: CompiledPlanSpec, issue: CivilDate, total: Fixed, _ env: Env
   ) -> (amount: Fixed, until: CivilDate, rate: Fixed)? {
-    guard let (rateE, withinE) = spec.earlyDiscount, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
+    guard let (rateE, withinE) = spec.earlyDiscount(env), case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
       let until = issue.adding(days: Int(n))
     else { return nil }
     return (rounded(env.exact(total.multiplied(by: r), spec.source, "\(total) x \(RValue.percent(r))"), spec, env), until, r)

@@ -59,10 +59,12 @@ extension Billing {
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)
     let (due, termsText, installments) = dueDate(spec, issue: m.date, total: total, env: env)
-    return PlannedInvoice(
-      key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
-      issueDate: m.date, periodStart: m.date, periodEnd: lines[0].periodEnd, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
-      dueDate: due, terms: termsText, earlyDiscount: earlyDiscount(spec, issue: m.date, total: total, env), installments: installments,
-      sources: [customer.source, c.source, m.source])
+    return explainTerms(
+      PlannedInvoice(
+        key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
+        issueDate: m.date, periodStart: m.date, periodEnd: lines[0].periodEnd, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
+        dueDate: due, terms: termsText, earlyDiscount: earlyDiscount(spec, issue: m.date, total: total, env), installments: installments,
+        sources: [customer.source, c.source, m.source]),
+      spec, env)
   }
 }

@@ -75,11 +75,13 @@ extension Billing {
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)
     let (due, termsText, installments) = dueDate(spec, issue: issue, total: total, env: env)
-    return PlannedInvoice(
-      key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
-      issueDate: issue, periodStart: w.arrears.start, periodEnd: t.arrears!.end, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
-      dueDate: due, terms: termsText, earlyDiscount: earlyDiscount(spec, issue: issue, total: total, env), installments: installments,
-      sources: [customer.source, c.source] + usage.sources)
+    return explainTerms(
+      PlannedInvoice(
+        key: key, contractID: c.id, customerID: customer.id, customerName: customer.name, plan: spec.name, currency: spec.currency,
+        issueDate: issue, periodStart: w.arrears.start, periodEnd: t.arrears!.end, lines: lines, subtotal: subtotal, taxes: taxes, total: total,
+        dueDate: due, terms: termsText, earlyDiscount: earlyDiscount(spec, issue: issue, total: total, env), installments: installments,
+        sources: [customer.source, c.source] + usage.sources),
+      spec, env)
   }
 
   /// On the end-of-period invoice, after its usage lines: per charge, what the period's threshold invoices billed.

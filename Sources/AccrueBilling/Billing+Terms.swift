@@ -21,7 +21,7 @@ extension Billing {
       }
       return r
     }
-    switch spec.terms {
+    switch spec.terms(env) {
     case .dueOnReceipt: return (issue, .dueOnReceipt, [])
     case .net(let e): return (add(issue, e), .net(TermsPeriod(e.eval(env))), [])
     case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), .netEndOfMonth(TermsPeriod(e.eval(env))), [])
@@ -52,5 +52,16 @@ extension Billing {
       let inst = zip(amounts, parts).map { Installment(amount: Fixed(minorUnits: $0.0, exponent: exp), dueDate: add(issue, $0.1.after)) }
       return (inst.last?.dueDate ?? issue, .installments, inst)
     }
+  }
+}
+
+extension Billing {
+  /// When explaining: where the invoice's payment terms and early payment discount are written.
+  static func explainTerms(_ invoice: PlannedInvoice, _ spec: CompiledPlanSpec, _ env: Env) -> PlannedInvoice {
+    guard env.explaining else { return invoice }
+    var inv = invoice
+    (inv.termsRule, inv.earlyDiscountRule) = spec.termsRules(env)
+    if inv.earlyDiscount == nil { inv.earlyDiscountRule = nil }
+    return inv
   }
 }

@@ -16,12 +16,13 @@ struct EarlyDiscounts: Sendable {
   /// The terms of each plan, from the invoice's contract's plan in effect on its issue date: the rate of the
   /// invoice's amount (rounded with the plan's rounding), until its issue date plus the window.
   init(plan: ExecutablePlan, data: Dataset, env: Env) {
-    guard plan.plans.contains(where: { $0.earlyDiscount != nil }) else { return }
+    guard plan.plans.contains(where: { $0.earlyDiscount != nil || !$0.conditionalEarlyDiscounts.isEmpty }) else { return }
     isEmpty = false
     var readsRecords = Set<Int>()
     perPlan = plan.plans.indices.map { k in
-      guard let (rateE, withinE) = plan.plans[k].earlyDiscount else { return nil }
-      // Evaluated without records: terms that read one fail here, and are worked out per invoice below.
+      guard plan.plans[k].earlyDiscount != nil || !plan.plans[k].conditionalEarlyDiscounts.isEmpty else { return nil }
+      // Evaluated without records: terms (or their conditions) that read one fail here, and are worked out per
+      // invoice below.
       let saved = env.records
       env.records = Array(repeating: [], count: saved.count)
       env.reset()
@@ -29,8 +30,15 @@ struct EarlyDiscounts: Sendable {
         env.records = saved
         env.reset()
       }
-      guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env), env.failure == nil else {
+      let terms = plan.plans[k].earlyDiscount(env)
+      guard env.failure == nil else {
         readsRecords.insert(k)
+        return nil
+      }
+      guard let (rateE, withinE) = terms, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
+        env.failure == nil
+      else {
+        if env.failure != nil { readsRecords.insert(k) }
         return nil
       }
       return (r, Int(n))
@@ -40,10 +48,10 @@ struct EarlyDiscounts: Sendable {
     for i in invoices.indices where invoices[i].contract >= 0 && !invoices[i].isCreditNote {
       let c = data.contracts[Int(invoices[i].contract)]
       let k = c.terms(on: invoices[i].issueDate).plan
-      guard readsRecords.contains(k), let (rateE, withinE) = plan.plans[k].earlyDiscount else { continue }
+      guard readsRecords.contains(k) else { continue }
       c.setRecords(env, data)
       env.reset()
-      guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
+      guard let (rateE, withinE) = plan.plans[k].earlyDiscount(env), case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
         let offer = Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
       else { continue }
       perInvoice[Int32(i)] = offer

@@ -204,6 +204,7 @@ extension CheckerState {
       }
     }
     var phaseNames: [Symbol: Span] = [:]
+    var conditionalTerms = ConditionalStatements(), conditionalDiscounts = ConditionalStatements()
     for item in p.items {
       switch item {
       case .setting, .currencies: break
@@ -226,10 +227,10 @@ extension CheckerState {
       case .tax(let t):
         expectPercent(t.rate, ctx, "a tax rate")
         if let c = t.condition { expectCondition(c, ctx, "a tax's 'when'") }
-      case .terms(let terms, let s):
-        if once.check("payment terms", s, self, in: block) { checkTerms(terms, ctx, span: s) }
-      case .earlyDiscount(let rate, let within, let s):
-        if once.check("early payment discount", s, self, in: block) {
+      case .terms(let terms, let condition, let s):
+        if conditionalTerms.check(condition, s, self, "payment terms", ctx, once: &once, in: block) { checkTerms(terms, ctx, span: s) }
+      case .earlyDiscount(let rate, let within, let condition, let s):
+        if conditionalDiscounts.check(condition, s, self, "early payment discount", ctx, once: &once, in: block) {
           expectPercent(rate, ctx, "the early-payment discount")
           expectDateOffset(within, ctx, "the early-payment window", allowMonths: false)
         }
@@ -246,6 +247,7 @@ extension CheckerState {
       case .threshold(let t): checkThreshold(t, ctx)  // Checker+Threshold
       }
     }
+    conditionalTerms.requireFallback(self, block, p.span, example: "payment terms net 30 days")
     checkContractTerms(p, period: period?.0, block)
     if charges.isEmpty {
       reportMissing(in: p.span, "\(block) has no charges", at: p.name.span, help: "add a charge, as in: charge base { flat 49.00 USD }")

@@ -143,8 +143,17 @@ public struct CompiledPlanSpec: Sendable {
   /// Where the plan's `minimum commitment` is written.
   public var minimumSource: RuleRef? = nil
   public var taxes: [CompiledTax]
+  /// The payment terms without `when` (due on receipt when the plan states none): an invoice's when no
+  /// `conditionalTerms` holds (`terms(_:)`).
   public var terms: CompiledTerms
+  /// The early payment discount without `when`: offered when no `conditionalEarlyDiscounts` holds.
   public var earlyDiscount: (rate: CExpr, within: CExpr)?
+  /// `payment terms ... when COND` and `early payment discount ... when COND`, in the order written (§6.4).
+  public var conditionalTerms: [(condition: CExpr, terms: CompiledTerms, source: RuleRef)] = []
+  public var conditionalEarlyDiscounts: [(condition: CExpr, rate: CExpr, within: CExpr, source: RuleRef)] = []
+  /// Where the statements without `when` are written (nil: none).
+  public var termsSource: RuleRef? = nil
+  public var earlyDiscountSource: RuleRef? = nil
   public var lateFee: (fixed: CExpr?, percent: CExpr?)?
   /// `interest RATE per year|month [DAY COUNT]`: the rate as stated, what it is per, the day count.
   public var interest: (rate: CExpr, per: InterestPeriod, dayCount: DayCount)?
@@ -374,16 +383,21 @@ public enum PlanCompiler {
             CompiledTax(
               label: t.label?.value ?? "Tax", rate: ec.compile(t.rate), mode: t.mode, condition: t.condition.map { ec.compile($0) },
               source: ref(t.span)))
-        case .terms(let terms, _):
-          switch terms {
-          case .dueOnReceipt: spec.terms = .dueOnReceipt
-          case .net(let e): spec.terms = .net(ec.compile(e))
-          case .netEndOfMonth(let e): spec.terms = .netEndOfMonth(ec.compile(e))
-          case .endOfMonth: spec.terms = .endOfMonth
-          case .dayOfNextMonth(let e): spec.terms = .dayOfNextMonth(ec.compile(e))
-          case .installments(let parts): spec.terms = .installments(parts.map { (ec.compile($0.share), ec.compile($0.after)) })
+        case .terms(let terms, let condition, let span):
+          let compiled = ec.compileTerms(terms)
+          if let c = condition {
+            spec.conditionalTerms.append((ec.compile(c), compiled, ref(span)))
+          } else {
+            spec.terms = compiled
+            spec.termsSource = ref(span)
           }
-        case .earlyDiscount(let rate, let within, _): spec.earlyDiscount = (ec.compile(rate), ec.compile(within))
+        case .earlyDiscount(let rate, let within, let condition, let span):
+          if let c = condition {
+            spec.conditionalEarlyDiscounts.append((ec.compile(c), ec.compile(rate), ec.compile(within), ref(span)))
+          } else {
+            spec.earlyDiscount = (ec.compile(rate), ec.compile(within))
+            spec.earlyDiscountSource = ref(span)
+          }
         case .lateFee(let l): spec.lateFee = (l.fixed.map { ec.compile($0) }, l.percent.map { ec.compile($0) })
         case .interest(let i):
           if let r = i.rate { spec.interest = (ec.compile(r), i.per, i.dayCount ?? .actual365) }

@@ -655,7 +655,8 @@ extension DiagnosticCode {
     "E0506", "duplicate-setting", .error, "a setting is stated twice in one scope",
     """
     Settings such as `currency`, `rounding`, `month end`, `period` or `payment terms` may be stated
-    once per scope (the rule set, or one block). Two statements would contradict or repeat each other.
+    once per scope (the rule set, or one block); a plan's payment terms and early payment discount
+    may also be stated with `when` as often as needed, before the one without. Two statements would contradict or repeat each other.
     The receivables ledger's statements (`number invoices`, `number debit notes`, `fees billed`,
     `account credit`) are stated once for the whole rule set, in any of its files.
     """)
@@ -677,7 +678,16 @@ extension DiagnosticCode {
     """
     Cadences and match rules are tried in order and the first that applies wins. A cadence with no
     `applies when` (or a match rule with no condition) applies to everything, so any that follows
-    it is never used. Move the catch-all last.
+    it is never used. Move the catch-all last. The same holds for a plan's `payment terms` and
+    `early payment discount` statements with `when`: the one without `when` goes last.
+
+    Wrong:
+        payment terms net 30 days
+        payment terms net 30 days end of month when contract.currency = EUR
+
+    Right:
+        payment terms net 30 days end of month when contract.currency = EUR
+        payment terms net 30 days
     """)
 
   public static let conflictingStatement = DiagnosticCode(

@@ -46,8 +46,8 @@ public struct DataGeneratorError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Writes a synthetic, seeded dataset for the bundled rule set (`rules/`, Northwind Analytics), for benchmarks
-/// and tests. Every row is valid against the rules and `docs/data.md`: plan names `starter`, `team`, `business`,
-/// `team_eu`, `business_eu`; event names `api.request` (with the custom column `status_code`, about 2% of them
+/// and tests. Every row is valid against the rules and `docs/data.md`: plan names `starter`, `team`, `business`
+/// (team and business in USD or EUR: EU customers other than self-serve bill in EUR); event names `api.request` (with the custom column `status_code`, about 2% of them
 /// 5xx) and `users.daily_active`; the custom columns `strategic`, `in_litigation` (customers) and `launch_promo`
 /// (contracts); money with at most two decimals (USD and EUR); real dates; every reference resolvable.
 ///
@@ -274,8 +274,8 @@ private enum GenPlan: UInt8 {
     case .starter: return "starter"
     case .team: return "team"
     case .business: return "business"
-    case .teamEU: return "team_eu"
-    case .businessEU: return "business_eu"
+    case .teamEU: return "team"
+    case .businessEU: return "business"
     }
   }
   var euro: Bool { self == .teamEU || self == .businessEU }

@@ -198,6 +198,9 @@ public struct PlannedInvoice: Sendable {
   public var earlyDiscount: (amount: Fixed, until: CivilDate, rate: Fixed)?
   /// The total's installments, when the terms split it (empty otherwise).
   public var installments: [Installment]
+  /// Where the payment terms and the early payment discount it got are written: set when explaining (§6.4).
+  public var termsRule: RuleRef? = nil
+  public var earlyDiscountRule: RuleRef? = nil
   /// The data rows it came from (customer, contract, changes; usage rows are counted in the explanation).
   public var sources: [RowRef]
   /// An invoice, or a debit note billing fees collections charged.

@@ -1,5 +1,4 @@
 import AccrueCore
-import AccrueModel
 
 /// The payments that wait for a person's decision (`accrue exceptions`): the posting in force of each payment the
 /// ledger records that is suggested, held in an exceptions queue or left (in part) unapplied, and was neither

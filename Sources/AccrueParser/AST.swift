@@ -480,8 +480,10 @@ public enum PlanItem: Sendable {
   case discount(DiscountSpec)
   case minimum(Expr, Span)
   case tax(TaxSpec)
-  case terms(PaymentTerms, Span)
-  case earlyDiscount(rate: Expr, within: Expr, Span)
+  /// `payment terms TERMS [when COND]`: the first whose condition holds gives an invoice's terms (§6.4).
+  case terms(PaymentTerms, when: Expr?, Span)
+  /// `early payment discount RATE within DAYS [when COND]`: the first whose condition holds is offered (§6.4).
+  case earlyDiscount(rate: Expr, within: Expr, when: Expr?, Span)
   case lateFee(LateFeeSpec)
   case interest(InterestSpec)
   /// `free` inside a phase: every charge is free for the phase.
@@ -506,7 +508,7 @@ public enum PlanItem: Sendable {
     switch self {
     case .setting(let s): s.span
     case .period(_, let s), .billTiming(_, let s), .align(_, let s), .trial(_, _, let s), .minimum(_, let s),
-      .terms(_, let s), .earlyDiscount(_, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s),
+      .terms(_, _, let s), .earlyDiscount(_, _, _, let s), .free(let s), .cancellation(_, let s), .currencies(_, let s), .contractTerm(_, let s),
       .planChange(_, _, let s):
       s
     case .phase(let p): p.span

@@ -87,7 +87,8 @@ extension Parser {
     case .payment:
       _ = advance()
       guard expectWord(.terms, after: "'payment'") != nil else { return nil }
-      return parseTerms().map { .terms($0, span(from: s)) }
+      guard let terms = parseTerms() else { return nil }
+      return .terms(terms, when: eatWord(.when) != nil ? parseExpr() : nil, span(from: s))
     case .early:
       _ = advance()
       guard expectWord(.payment, after: "'early'") != nil, expectWord(.discount, after: "'early payment'") != nil else {
@@ -96,7 +97,7 @@ extension Parser {
       let rate = parseExpr()
       guard expectWord(.within, after: "the early-payment discount rate") != nil else { return nil }
       let within = parseExpr()
-      return .earlyDiscount(rate: rate, within: within, span(from: s))
+      return .earlyDiscount(rate: rate, within: within, when: eatWord(.when) != nil ? parseExpr() : nil, span(from: s))
     case .late:
       return parseLateFee().map { .lateFee($0) }
     case .interest:

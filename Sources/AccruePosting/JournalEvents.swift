@@ -23,10 +23,11 @@ extension JournalBuilder {
       case .charge, .usage, .minimumTrueUp, .credit: kind = .invoiceLine
       }
       let charge = kind == .invoiceLine ? l.charge : nil
-      guard var (d, c) = lines(kind, entity: entity, plan: planName, charge: charge, memo: l.description, event: event) else {
+      guard let (d, credit) = lines(kind, entity: entity, plan: planName, charge: charge, memo: l.description, event: event) else {
         ok = false
         continue
       }
+      var c = credit
       // An invoice line's revenue is its performance obligation (DOCUMENT#LINE); revenue recognized later is
       // credited to deferred revenue (the `revenue recognized` row's debit) until recognized (grammar.md §13).
       if kind == .invoiceLine {

@@ -195,6 +195,7 @@ public enum InvoiceRenderer {
       out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
       if !inv.contracts.isEmpty { out += "    one invoice per customer: contracts \(inv.contracts.joined(separator: ", "))\n" }
       out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
+      if explaining, let r = inv.termsRule { out += "        rule \(r): payment terms\n" }
       for l in inv.lines {
         let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
         out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
@@ -212,6 +213,7 @@ public enum InvoiceRenderer {
       out += "    " + pad("total", 75) + lpad(money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
       if let e = inv.earlyDiscount {
         out += "    early payment discount: \(money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
+        if explaining, let r = inv.earlyDiscountRule { out += "        rule \(r): early payment discount\n" }
       }
       for (i, p) in inv.installments.enumerated() {
         out += "    installment \(i + 1): \(money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"

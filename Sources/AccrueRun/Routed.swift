@@ -111,10 +111,10 @@ enum Routed {
       total = t
     }
     let item = ApprovalRequestItem.writeOff(
-      WriteOffRequest(id: p.key, customerID: p.customer ?? "", invoice: parts.count == 1 ? parts[0].0 : "", date: asOf, amount: total, currency: c))
+      WriteOffRequest(id: p.key, customerID: p.customer, invoice: parts.count == 1 ? parts[0].0 : "", date: asOf, amount: total, currency: c))
     return try gate(
       item, kind: .writeOff, document: "write-off:" + PostedPayment.baseKey(p.key), fingerprint: fingerprint([p.key, c.code] + parts.flatMap { [$0.0, $0.1.description] }),
-      customer: p.customer ?? "", total: total, plan: plan, data: data, journal: journal, asOf: asOf, then: "resolve the payment again")
+      customer: p.customer, total: total, plan: plan, data: data, journal: journal, asOf: asOf, then: "resolve the payment again")
   }
 
   /// A payment plan about to be agreed, routed with the amount it spreads (what its invoice, or all the customer's

@@ -91,9 +91,9 @@ struct CoverageCommandTests {
   func coverage() {
     let (s, out, _) = CLITests.run(["plan"] + CollectionsCommandTests.base + ["--as-of", "2026-11-01", "--coverage"])
     #expect(s == 0)
-    #expect(out.contains("Coverage: 41 of 57 rules, tiers and steps fired on this data; never fired:"))
+    #expect(out.contains("Coverage: 33 of 43 rules, tiers and steps fired on this data; never fired:"))
     #expect(out.contains("rules/matching.accrue:69: match rule oldest_first_eur decided no payment"))
-    #expect(out.contains("rules/plans.accrue:87: charge onboarding of plan business produced no line"))
+    #expect(out.contains("rules/plans.accrue:102: volume tier 10001 to 50000 of charge tracked_users in plan business was never reached"))
     #expect(out.contains("graduated tier 1000001 and above of charge api in plan team was never reached"))
     #expect(out.contains("rules/dunning.accrue:58: step formal_notice of cadence enterprise was never sent"))
     // A tier that fired is not listed.

@@ -22,7 +22,7 @@ struct DiffCommandTests {
 
   @Test("a price change: Team seats 15.00 -> 16.00 USD changes 19 invoices by +345.50 USD; exit 2")
   func priceChange() throws {
-    let new = try Self.changed("plans.accrue", "    per unit 15.00 USD", "    per unit 16.00 USD")
+    let new = try Self.changed("plans.accrue", "    per unit [15.00 USD, 14.00 EUR]", "    per unit [16.00 USD, 14.00 EUR]")
     let (s, out, err) = CLITests.run(["diff", "--base", Self.rules, "--rules", new, "--data", Self.data, "--as-of", "2026-11-01"])
     #expect(s == 2, "\(err)")
     // cust-026 has 5 seats: 75.00 -> 80.00.

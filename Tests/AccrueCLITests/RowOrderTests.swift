@@ -49,7 +49,7 @@ struct RowOrderTests {
     let base = dir + "/base-rules"
     try fm.copyItem(atPath: root.appendingPathComponent("rules").path, toPath: base)
     for (file, old, new) in [
-      ("plans.accrue", "per unit 15.00 USD", "per unit 14.00 USD"), ("dunning.accrue", "send email \"ent-overdue-2\"", "send email \"ent-overdue-2-old\""),
+      ("plans.accrue", "per unit [15.00 USD, 14.00 EUR]", "per unit [14.00 USD, 14.00 EUR]"), ("dunning.accrue", "send email \"ent-overdue-2\"", "send email \"ent-overdue-2-old\""),
       ("matching.accrue", "tolerance underpayment 0.1%", "tolerance underpayment 1%"),
     ] {
       let path = base + "/" + file

@@ -30,8 +30,8 @@ struct TestCommandTests {
     c1,Acme,US
 
     data contracts.csv
-    id,customer,plan,start_date,seats
-    k1,c1,team,2026-01-01,3
+    id,customer,plan,start_date,seats,currency
+    k1,c1,team,2026-01-01,3,USD
 
     """
 

@@ -9,7 +9,7 @@ import Testing
 
   @Test func ruleTestsOfTheBundledRulesPass() {
     let results = LSPCommand.runTests(Self.repo + "/rules")
-    #expect(results.count == 3)
+    #expect(results.count == 4)
     #expect(results.allSatisfy { $0.passed })
   }
 

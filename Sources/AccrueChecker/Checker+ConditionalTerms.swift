@@ -1,0 +1,42 @@
+import AccrueCore
+import AccrueDiagnostics
+import AccrueParser
+
+/// A plan's `payment terms ... when COND` and `early payment discount ... when COND` (grammar.md §6.4): tried in
+/// the order written, the first whose condition holds applies, the one without `when` when none does. So the
+/// statement without `when` comes last (one after it would never apply), at most once, and payment terms with
+/// conditions need it: an invoice meeting none of them must still have terms.
+struct ConditionalStatements {
+  /// The first statement with a condition, and the one without.
+  var firstConditional: Span?
+  var unconditional: Span?
+
+  /// Checks one statement's place and condition; true when the statement itself is to be checked.
+  mutating func check(
+    _ condition: Expr?, _ span: Span, _ c: CheckerState, _ what: String, _ ctx: Context, once: inout CheckerState.Once,
+    in block: @autoclosure () -> String
+  ) -> Bool {
+    guard let condition else {
+      guard once.check(what, span, c, in: block()) else { return false }
+      unconditional = span
+      return true
+    }
+    if let all = unconditional {
+      c.report(
+        .unreachableRule, "these \(what) never apply: the \(what) without 'when' before them apply to every invoice", at: span,
+        notes: [Note("the \(what) for every invoice are here", at: all)],
+        help: "move the \(what) without 'when' last: the ones with 'when' are tried first, in order")
+    }
+    if firstConditional == nil { firstConditional = span }
+    c.expectCondition(condition, ctx, "the 'when' of \(what)")
+    return true
+  }
+
+  /// Payment terms with conditions need the terms of every other invoice.
+  func requireFallback(_ c: CheckerState, _ block: String, _ blockSpan: Span, example: String) {
+    guard let first = firstConditional, unconditional == nil else { return }
+    c.reportMissing(
+      in: blockSpan, "\(block) states payment terms only with 'when': an invoice whose contract meets none of the conditions would have no terms",
+      at: first, help: "add the terms of every other invoice last, without 'when', as in: \(example)")
+  }
+}
