@@ -150,7 +150,7 @@ public enum PlanJSON {
               ("rule", .string(p.source.description)),
             ] + (p.cancellation.map { [("cancellation", JSON.object([("policy", .string($0.policy.rawValue)), ("rule", .string($0.source.description))]))] } ?? [])
               + (p.priceBook.isEmpty ? [] : [("currencies", JSON.array(p.priceBook.map { .string($0.code) }))])
-              + (p.contractTerm.map { [("term", contractTerm($0))] } ?? []) + changePolicies(p))
+              + (p.contractTerm.map { [("term", contractTerm($0))] } ?? []) + changePolicies(p) + paymentTerms(p))
           })
       ),
     ])
@@ -166,6 +166,39 @@ extension PlanJSON {
       out.append((key, .object([("policy", .string(timing.rawValue)), ("rule", .string(source.description))])))
     }
     return out
+  }
+}
+
+extension PlanJSON {
+  /// The plan's payment terms and early payment discounts as stated, in the order they are tried (those with `when`
+  /// first, then the one without; grammar.md §6.4); nothing for a plan that states none.
+  static func paymentTerms(_ p: CompiledPlanSpec) -> [(String, JSON)] {
+    func terms(_ t: CompiledTerms) -> JSON {
+      switch t {
+      case .dueOnReceipt: .object([("kind", .string("due on receipt"))])
+      case .net(let e): .object([("kind", .string("net")), ("days", expr(e))])
+      case .netEndOfMonth(let e): .object([("kind", .string("net end of month")), ("days", expr(e))])
+      case .endOfMonth: .object([("kind", .string("end of month"))])
+      case .dayOfNextMonth(let e): .object([("kind", .string("day of next month")), ("day", expr(e))])
+      case .installments(let parts):
+        .object([
+          ("kind", .string("installments")),
+          ("installments", .array(parts.map { .object([("share", expr($0.share)), ("net", expr($0.after))]) })),
+        ])
+      }
+    }
+    var stated: [JSON] = p.conditionalTerms.map {
+      .object([("terms", terms($0.terms)), ("when", expr($0.condition)), ("rule", .string($0.source.description))])
+    }
+    if let s = p.termsSource { stated.append(.object([("terms", terms(p.terms)), ("when", .null), ("rule", .string(s.description))])) }
+    var discounts: [JSON] = p.conditionalEarlyDiscounts.map {
+      .object([("rate", expr($0.rate)), ("within", expr($0.within)), ("when", expr($0.condition)), ("rule", .string($0.source.description))])
+    }
+    if let (rate, within) = p.earlyDiscount, let s = p.earlyDiscountSource {
+      discounts.append(.object([("rate", expr(rate)), ("within", expr(within)), ("when", .null), ("rule", .string(s.description))]))
+    }
+    return (stated.isEmpty ? [] : [("payment_terms", .array(stated))])
+      + (discounts.isEmpty ? [] : [("early_payment_discount", .array(discounts))])
   }
 }
 

@@ -118,6 +118,17 @@ struct ConditionalTermsTests {
     #expect(de.discount.isZero && !de.closes && de.amount.description == "163.27")
   }
 
+  @Test("compile --emit plan lists the payment terms and discounts in the order they are tried, each with its 'when'")
+  func emitted() throws {
+    let text = PlanJSON.render(try Run.plan(Self.rules)).serialized(pretty: false)
+    let terms = try #require(text.range(of: "\"payment_terms\":")).upperBound
+    let rest = String(text[terms...])
+    let eom = try #require(rest.range(of: "net end of month")), day = try #require(rest.range(of: "day of next month"))
+    let net = try #require(rest.range(of: "\"kind\":\"net\""))
+    #expect(eom.lowerBound < day.lowerBound && day.lowerBound < net.lowerBound)
+    #expect(rest.contains("\"early_payment_discount\":[{\"rate\":\"2%\",\"within\":\"10 days\",\"when\":\"(= (field contract#"))
+  }
+
   static func errors(_ rules: String) -> [String] {
     let load = RuleSetLoader.load(root: "rules", files: [("rules.accrue", rules)])
     return Frontend.check(load).1.filter { $0.severity == .error }.map { "\($0.code.id) \($0.message)" }
