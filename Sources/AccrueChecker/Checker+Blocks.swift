@@ -9,15 +9,18 @@ extension CheckerState {
 
   /// Remembers the first span of each once-only statement in a block; reports repeats.
   struct Once {
-    var seen: [(String, Span)] = []
+    /// Each key with its length and first byte, compared before the strings (every statement of a block is checked).
+    var seen: [(Int, String, Span)] = []
     mutating func check(_ key: String, _ span: Span, _ c: CheckerState, in block: @autoclosure () -> String) -> Bool {
-      if let first = seen.first(where: { $0.0 == key })?.1 {
+      let quick = key.utf8.count << 8 | Int(key.utf8.first ?? 0)
+      if let first = seen.first(where: { $0.0 == quick && $0.1 == key })?.2 {
         c.report(
           .duplicateSetting, "\(block()) states '\(key)' twice", at: span, notes: [Note("first stated here", at: first)],
           help: "keep one '\(key)' statement")
         return false
       }
-      seen.append((key, span))
+      if seen.isEmpty { seen.reserveCapacity(12) }
+      seen.append((quick, key, span))
       return true
     }
   }

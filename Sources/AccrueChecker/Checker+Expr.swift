@@ -341,13 +341,13 @@ extension CheckerState {
       return .error
     }
     resolutions[Int(e.id)] = .field(r, info.index)
-    if Schema.approvalOnly[r]?.contains(name(f.symbol)) == true, !ctx.approvals {
+    if info.approvalOnly, !ctx.approvals {
       report(
         .recordNotAvailable, "\(r.rawValue).\(name(f.symbol)) is worked out for approval rules only: it is not available in \(ctx.what)", at: f.span,
         help: "read it in an approval rule's 'when' (grammar.md §11)")
       return .error
     }
-    if r == .customer, Self.customerTotals.contains(name(f.symbol)), !ctx.records.contains(.invoice) || ctx.approvals {
+    if info.customerTotal, !ctx.records.contains(.invoice) || ctx.approvals {
       report(
         .recordNotAvailable, "customer.\(name(f.symbol)) is worked out for dunning only: it is not available in \(ctx.what)", at: f.span,
         help: "read it in a cadence ('applies when', 'pause when', a step's 'when'), where it sums the customer's open invoices in the invoice's currency")
@@ -512,11 +512,13 @@ extension CheckerState {
     let opSpan = Span(file: e.span.file, start: l.span.end, end: r.span.start)
     switch op {
     case .and, .or:
-      for (x, t) in [(l, lt), (r, rt)] where t != .bool {
-        report(
-          .conditionNotBoolean, "'\(op.rawValue)' joins yes/no conditions, found \(t)", at: x.span,
-          help: conversionHelp(x, t, .bool))
+      // Each side on its own (an array of the two would be made for every 'and').
+      func side(_ x: Expr, _ t: ValueType) {
+        guard t != .bool else { return }
+        report(.conditionNotBoolean, "'\(op.rawValue)' joins yes/no conditions, found \(t)", at: x.span, help: conversionHelp(x, t, .bool))
       }
+      side(l, lt)
+      side(r, rt)
       return .bool
     case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
       let u = unify(lt, rt, at: e.span, ctx, what: "the two sides of '\(op.rawValue)'", comparing: true)

@@ -56,6 +56,7 @@ struct Context {
 
   /// This context where `facts` hold.
   func narrowing(_ facts: [(record: RecordKind, currency: Currency)]) -> Context {
+    guard !facts.isEmpty else { return self }
     var c = self
     c.narrowed += facts
     return c
@@ -68,12 +69,13 @@ final class WorkerBox: @unchecked Sendable {
   init(_ s: CheckerState) { state = s }
 }
 
+/// A `let` being checked (its fields, like `CheckerState`'s, are touched by one thread at a time).
 final class LetEntry {
-  var decl: LetDecl
-  var file: FileID
-  var state = 0  // 0 unchecked, 1 in progress, 2 done
-  var type: ValueType = .error
-  var index = -1
+  @exclusivity(unchecked) var decl: LetDecl
+  @exclusivity(unchecked) var file: FileID
+  @exclusivity(unchecked) var state = 0  // 0 unchecked, 1 in progress, 2 done
+  @exclusivity(unchecked) var type: ValueType = .error
+  @exclusivity(unchecked) var index = -1
   init(_ d: LetDecl, _ f: FileID) {
     decl = d
     file = f
@@ -81,14 +83,14 @@ final class LetEntry {
 }
 
 final class DefineEntry {
-  var decl: DefineDecl
-  var file: FileID
-  var state = 0
-  var type: ValueType = .error
+  @exclusivity(unchecked) var decl: DefineDecl
+  @exclusivity(unchecked) var file: FileID
+  @exclusivity(unchecked) var state = 0
+  @exclusivity(unchecked) var type: ValueType = .error
   /// How deep and how large its body is once the definitions it calls are written out in place, as the
   /// compiler inlines them (set when checked).
-  var expansion = Expansion(depth: 0, size: 0)
-  var index: Int
+  @exclusivity(unchecked) var expansion = Expansion(depth: 0, size: 0)
+  @exclusivity(unchecked) var index: Int
   init(_ d: DefineDecl, _ f: FileID, _ i: Int) {
     decl = d
     file = f
@@ -96,79 +98,83 @@ final class DefineEntry {
   }
 }
 
+/// The checker's state. Its properties are read and written for every expression typed, from this class's methods
+/// on one thread at a time (a worker has a state of its own): they are marked `@exclusivity(unchecked)`, which
+/// spares each access the runtime's exclusivity bookkeeping (5.5% of `check`'s instructions; docs/PERFORMANCE.md).
 final class CheckerState {
-  var interner: Interner
+  @exclusivity(unchecked) var interner: Interner
   let sources: SourceMap
-  var diags: [Diagnostic] = []
+  @exclusivity(unchecked) var diags: [Diagnostic] = []
   /// "Did you mean" searches made so far (`suggestion`).
-  var suggestionsMade = 0
-  var types: [ValueType]
-  var resolutions: [Resolution?]
+  @exclusivity(unchecked) var suggestionsMade = 0
+  @exclusivity(unchecked) var types: [ValueType]
+  @exclusivity(unchecked) var resolutions: [Resolution?]
 
-  var topSettings = Settings()
-  var topSettingSpans: [String: Span] = [:]
+  @exclusivity(unchecked) var topSettings = Settings()
+  @exclusivity(unchecked) var topSettingSpans: [String: Span] = [:]
   /// The receivables ledger's statements, checked (`checkLedger`).
-  var ledger = LedgerStatements()
+  @exclusivity(unchecked) var ledger = LedgerStatements()
   /// The statement formats, checked (`checkStatementFormats`; those with errors left out).
-  var statementFormats: [CheckedStatementFormat] = []
+  @exclusivity(unchecked) var statementFormats: [CheckedStatementFormat] = []
   /// The processors' settings, checked (`checkProcessors`; those with errors left out).
-  var processors: [CheckedProcessor] = []
+  @exclusivity(unchecked) var processors: [CheckedProcessor] = []
   /// Roles (where each is first declared, and the declarations in rule order) and approval rules (grammar.md §11).
-  var roles: [Symbol: Span] = [:]
-  var roleOrder: [RoleDecl] = []
-  var rolesUsed: Set<Symbol> = []
-  var approvals: [CheckedApproval] = []
+  @exclusivity(unchecked) var roles: [Symbol: Span] = [:]
+  @exclusivity(unchecked) var roleOrder: [RoleDecl] = []
+  @exclusivity(unchecked) var rolesUsed: Set<Symbol> = []
+  @exclusivity(unchecked) var approvals: [CheckedApproval] = []
   /// Dimensions of the general ledger (where each is declared) and the posting blocks, checked (grammar.md §12).
-  var dimensionIndex: [String: Span] = [:]
-  var dimensions: [CheckedDimension] = []
-  var postings: [CheckedPosting] = []
+  @exclusivity(unchecked) var dimensionIndex: [String: Span] = [:]
+  @exclusivity(unchecked) var dimensions: [CheckedDimension] = []
+  @exclusivity(unchecked) var postings: [CheckedPosting] = []
   /// The formats of the first `number invoices` and `number debit notes`, read, to compare them.
-  var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
-  var lets: [Symbol: LetEntry] = [:]
-  var letOrder: [LetEntry] = []
-  var defines: [Symbol: DefineEntry] = [:]
-  var defineList: [DefineEntry] = []
-  var customFields: [RecordKind: [FieldInfo]] = [:]
+  @exclusivity(unchecked) var numberingFormats: [NumberedDocument: (ScannedFormat, NumberingDecl)] = [:]
+  @exclusivity(unchecked) var lets: [Symbol: LetEntry] = [:]
+  @exclusivity(unchecked) var letOrder: [LetEntry] = []
+  @exclusivity(unchecked) var defines: [Symbol: DefineEntry] = [:]
+  @exclusivity(unchecked) var defineList: [DefineEntry] = []
+  @exclusivity(unchecked) var customFields: [RecordKind: [FieldInfo]] = [:]
   /// Every record's fields by symbol (core fields from the start, custom ones as declared), by record index.
-  var fieldTable: [[Symbol: FieldInfo]] = Array(repeating: [:], count: RecordKind.allCases.count)
+  @exclusivity(unchecked) var fieldTable: [[Symbol: FieldInfo]] = Array(repeating: [:], count: RecordKind.allCases.count)
   let asOfSymbol: Symbol
   let recordSymbols: [Symbol: RecordKind]
-  var calendars: [Located<CalendarDecl>] = []
-  var calendarIndex: [Symbol: Int] = [:]
-  var calendarUsed: Set<Int> = []
-  var metrics: [Located<MetricDecl>] = []
-  var metricIndex: [Symbol: Int] = [:]
-  var metricUsed: Set<Int> = []
-  var patternCache: [String: Result<Pattern, Pattern.Error>] = [:]
-  var parallel: Bool?
+  @exclusivity(unchecked) var calendars: [Located<CalendarDecl>] = []
+  @exclusivity(unchecked) var calendarIndex: [Symbol: Int] = [:]
+  @exclusivity(unchecked) var calendarUsed: Set<Int> = []
+  @exclusivity(unchecked) var metrics: [Located<MetricDecl>] = []
+  @exclusivity(unchecked) var metricIndex: [Symbol: Int] = [:]
+  @exclusivity(unchecked) var metricUsed: Set<Int> = []
+  @exclusivity(unchecked) var patternCache: [String: Result<Pattern, Pattern.Error>] = [:]
+  @exclusivity(unchecked) var parallel: Bool?
   /// Definitions referenced so far (per worker; merged after parallel checking).
-  var usedLets: Set<Symbol> = []
-  var usedDefines: Set<Symbol> = []
+  @exclusivity(unchecked) var usedLets: Set<Symbol> = []
+  @exclusivity(unchecked) var usedDefines: Set<Symbol> = []
   /// Lets being constant-folded (guards cycles in constValue).
-  var folding: Set<Symbol> = []
+  @exclusivity(unchecked) var folding: Set<Symbol> = []
   /// How many expressions are being typed, one inside another (through the lets and definitions they use).
-  var nesting = 0
+  @exclusivity(unchecked) var nesting = 0
   /// Whether the expression being typed was reported too deep already.
-  var reportedNesting = false
+  @exclusivity(unchecked) var reportedNesting = false
   /// How many expressions `constValue` is folding, one inside another (through the lets they name).
-  var constNesting = 0
+  @exclusivity(unchecked) var constNesting = 0
   /// The kind of value each metric aggregates (number, or money for transaction amounts).
-  var metricTypes: [Int: ValueType] = [:]
-  var plans: [Located<PlanDecl>] = []
-  var cadences: [Located<CadenceDecl>] = []
-  var matches: [Located<MatchDecl>] = []
-  var declared: [String: [Symbol: Span]] = [:]
+  @exclusivity(unchecked) var metricTypes: [Int: ValueType] = [:]
+  @exclusivity(unchecked) var plans: [Located<PlanDecl>] = []
+  @exclusivity(unchecked) var cadences: [Located<CadenceDecl>] = []
+  @exclusivity(unchecked) var matches: [Located<MatchDecl>] = []
+  @exclusivity(unchecked) var declared: [String: [Symbol: Span]] = [:]
   /// Stack of definitions being checked, for cycle messages.
-  var defStack: [(String, Span)] = []
+  @exclusivity(unchecked) var defStack: [(String, Span)] = []
   /// Blocks that lost a statement to a syntax error, as (file << 32 | start) of their declaration.
-  var incompleteBlocks: Set<Int64> = []
+  @exclusivity(unchecked) var incompleteBlocks: Set<Int64> = []
 
-  /// A worker for parallel block checking: the same declarations, empty results.
+  /// A worker for parallel block checking: the same declarations, empty results (its tables of types and
+  /// resolutions are made on its own thread, in `checkBlocksInParallel`).
   init(copying o: CheckerState) {
     interner = o.interner
     sources = o.sources
-    types = [ValueType](repeating: .error, count: o.types.count)
-    resolutions = [Resolution?](repeating: nil, count: o.resolutions.count)
+    types = []
+    resolutions = []
     asOfSymbol = o.asOfSymbol
     recordSymbols = o.recordSymbols
     fieldTable = o.fieldTable
@@ -204,7 +210,11 @@ final class CheckerState {
     for (r, fields) in Schema.core {
       var table: [Symbol: FieldInfo] = [:]
       for (i, f) in fields.enumerated() {
-        table[self.interner.intern(f.0)] = FieldInfo(name: f.0, type: f.1, doc: f.2, isCustom: false, index: i)
+        var info = FieldInfo(name: f.0, type: f.1, doc: f.2, isCustom: false, index: i)
+        // Found once by name here, so typing a field tests a flag instead of turning its name back into a string.
+        info.approvalOnly = Schema.approvalOnly[r]?.contains(f.0) == true
+        info.customerTotal = r == .customer && Self.customerTotals.contains(f.0)
+        table[self.interner.intern(f.0)] = info
       }
       fieldTable[r.index] = table
     }
@@ -323,7 +333,10 @@ final class CheckerState {
     let (pe, ce, me) = (plans.count, cadences.count, matches.count)
     let box = WorkerBox(other)
     let done = DispatchSemaphore(value: 0)
+    let count = types.count
     let thread = Thread {
+      box.state.types = [ValueType](repeating: .error, count: count)
+      box.state.resolutions = [Resolution?](repeating: nil, count: count)
       box.state.checkBlocks(plans: ps..<pe, cadences: cs..<ce, matches: ms..<me)
       done.signal()
     }
@@ -382,13 +395,14 @@ final class CheckerState {
   func register(_ kind: String, _ n: Name, namespace: String? = nil) -> Bool {
     guard n.symbol != .missing else { return false }
     let ns = namespace ?? kind
-    if let first = declared[ns]?[n.symbol] {
+    // One look-up of the namespace and of the name: a name declared before keeps its first span.
+    if let first = declared[ns, default: [:]].updateValue(n.span, forKey: n.symbol) {
+      declared[ns, default: [:]][n.symbol] = first
       report(
         .duplicateDeclaration, "\(kind) '\(name(n.symbol))' is declared twice", at: n.span,
         notes: [Note("first declared here", at: first)], help: "rename one of them")
       return false
     }
-    declared[ns, default: [:]][n.symbol] = n.span
     return true
   }
 

@@ -135,6 +135,10 @@ public struct FieldInfo: Sendable {
   public var index: Int
   /// The value a custom field takes when data omits it (`field customer.industry: text = "unknown"`).
   public var defaultValue: Expr? = nil
+  /// Only approval rules read it (`Schema.approvalOnly`).
+  public var approvalOnly = false
+  /// One of the customer's totals that dunning works out (`CheckerState.customerTotals`).
+  public var customerTotal = false
 }
 
 /// The fixed fields of each record (docs/data.md documents the same list).

@@ -20,6 +20,14 @@ public struct Symbol: Hashable, Sendable, Comparable {
   public static func < (a: Symbol, b: Symbol) -> Bool { a.raw < b.raw }
   /// A symbol for "no name" (recovery).
   public static let missing = Symbol(-1)
+
+  // A symbol is a small interned integer, looked up in the checker's tables for every name and field: it is
+  // hashed by one multiplication, not by SipHash (nothing about ids is chosen by an adversary). Dictionaries
+  // ask for `_rawHashValue(seed:)`; the seed still varies the order between tables.
+  /// Hashes the id.
+  public func hash(into h: inout Hasher) { h.combine(raw) }
+  /// The id times an odd constant (a bijection, so ids spread over a table's buckets), mixed with the table's seed.
+  public func _rawHashValue(seed: Int) -> Int { (Int(raw) &* -7_046_029_254_386_353_131) ^ seed }
 }
 
 /// Maps identifier bytes to symbols. One interner serves every file of a run, so symbols

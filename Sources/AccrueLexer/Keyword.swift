@@ -69,6 +69,9 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   /// Spellings by raw value, computed once (String(describing:) uses reflection).
   static let spellings: [String] = allCases.map { String(describing: $0) }
 
+  /// Whether this word is in `reserved` (they are the first twelve: one comparison, no hashing).
+  @inline(__always) public var isReserved: Bool { rawValue <= Keyword.of.rawValue }
+
   /// Words that can never be names (they would make expressions ambiguous).
   public static let reserved: Set<Keyword> = [
     .and, .or, .not, .if, .then, .else, .true, .false, .in, .between, .matches, .of,

@@ -101,6 +101,18 @@ struct LexState {
   var stream: TokenStream?
   var chunkSize = 16_384
   var lastUTF8ErrorLine = -1
+  /// Depth of { } (streaming only: a line that starts at depth 0 starts a top-level declaration).
+  var braces = 0
+  /// Streaming: past this byte, the next line that starts a top-level declaration is where a second parser may
+  /// start (`TokenStream.split`); its index among all tokens, and the token chunks from there on.
+  var splitAfter = Int.max
+  var splitToken = -1
+  /// Before the split: at least as many as the expressions a parse of those tokens makes, unless a name is a
+  /// keyword (`exprBound`); the second parser numbers its expressions from there.
+  var exprBound = 0
+  var pushed = 0
+  var kept: [[Token]] = []
+  var keptOffset = 0
 
   init(buf: UnsafeBufferPointer<UInt8>, file: FileID, interner: Interner) {
     self.buf = buf
@@ -118,6 +130,22 @@ struct LexState {
 
   mutating func emit(_ k: TokenKind, _ s: Int, _ e: Int, _ sym: Symbol = .missing) {
     tokens.append(Token(kind: k, start: Int32(s), end: Int32(e), symbol: sym))
+    if splitAfter != .max, splitToken < 0 { exprBound += Self.exprBound(k, sym) }
+  }
+
+  /// How many expressions a token can add to a parse: literals, operators, `(` (a call), `[` (a list), a name
+  /// that is no keyword, and the reserved words (`true`, `not`, `and`, `if`, ...) one each; a `.` two (a field
+  /// and the name before it, which may be a keyword such as `customer`). Statement words, labels' strings
+  /// aside, make none.
+  static func exprBound(_ k: TokenKind, _ sym: Symbol) -> Int {
+    switch k {
+    case .identifier: sym.keyword.map { $0.isReserved ? 1 : 0 } ?? 1
+    case .dot: 2
+    case .number, .percent, .date, .string, .lparen, .lbracket, .plus, .minus, .star, .slash, .equal, .notEqual, .less, .lessEqual,
+      .greater, .greaterEqual:
+      1
+    default: 0
+    }
   }
 
   mutating func run() {
@@ -131,10 +159,18 @@ struct LexState {
       case 0x0A:
         if nesting == 0, let last = tokens.last, last.kind != .newline {
           emit(.newline, i, i + 1)
+          if i >= splitAfter, braces == 0, splitToken < 0, let s = stream {
+            // The next token starts a line at the top level: the second parser's first.
+            splitToken = pushed + tokens.count
+            keptOffset = tokens.count
+            s.markSplit(splitToken)
+          }
           // Hand over a full chunk at a line end. An empty buffer then behaves exactly like one
           // ending in a newline (blank lines still collapse; patterns only follow words on their line).
           if let s = stream, tokens.count >= chunkSize {
+            if splitToken >= 0 { kept.append(tokens) }
             s.push(tokens)
+            pushed += tokens.count
             tokens = []
             tokens.reserveCapacity(chunkSize + 64)
           }
@@ -162,8 +198,12 @@ struct LexState {
           emit(.slash, i, i + 1)
           i += 1
         }
-      case UInt8(ascii: "{"): single(.lbrace)
-      case UInt8(ascii: "}"): single(.rbrace)
+      case UInt8(ascii: "{"):
+        braces += 1
+        single(.lbrace)
+      case UInt8(ascii: "}"):
+        braces = max(0, braces - 1)
+        single(.rbrace)
       case UInt8(ascii: "("):
         nesting += 1
         single(.lparen)

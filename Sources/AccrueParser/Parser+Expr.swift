@@ -187,7 +187,7 @@ extension Parser {
         let b = parseExpr()
         return makeExpr(.conditional(c, a, b), span(t).to(b.span))
       default:
-        if Keyword.reserved.contains(k) {
+        if k.isReserved {
           error(.expectedExpression, "expected a value, found '\(k.spelling)'", t)
           return invalidExpr(span(t))
         }

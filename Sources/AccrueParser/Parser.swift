@@ -33,10 +33,18 @@ public struct Parser {
 
   /// Parses a file whose tokens arrive from a lexer running concurrently.
   public static func parse(_ file: SourceFile, stream: TokenStream, nextExprID: inout Int32) -> (RuleFile, [Diagnostic]) {
+    parse(file, stream: stream, nextExprID: &nextExprID, tail: nil)
+  }
+
+  /// The same, with the second parser of the file's tail (`TailParse`) when the lexer runs one.
+  static func parse(_ file: SourceFile, stream: TokenStream, nextExprID: inout Int32, tail: TailParse?) -> (RuleFile, [Diagnostic]) {
     var p = Parser(file: file, tokens: stream.next() ?? [], nextID: nextExprID)
     p.stream = stream
+    p.tail = tail
+    p.splitToken = stream.split
     p.refill()
-    let decls = p.parseFile()
+    var decls = p.parseFile()
+    decls += p.tailDecls
     nextExprID = p.nextID
     return (RuleFile(file: file.id, decls: decls, incompleteBlocks: p.incompleteBlocks), p.diags)
   }
@@ -68,6 +76,11 @@ public struct Parser {
 
   /// Source of further tokens while a large file is still being lexed on another thread.
   var stream: TokenStream?
+  /// The second parser of the file's tail, the index of its first token (-1: not known yet) and, once joined, its
+  /// declarations (`TailParse`).
+  var tail: TailParse?
+  var splitToken = -1
+  var tailDecls: [Decl] = []
 
   var cur: Token { tokens[pos] }
   func peek(_ n: Int = 1) -> Token { tokens[min(pos + n, tokens.count - 1)] }
@@ -87,6 +100,7 @@ public struct Parser {
         stream = nil
         return
       }
+      if splitToken < 0 { splitToken = s.split }
       // Drop what the parser has passed, so memory stays bounded by the chunk size.
       if pos > 64 {
         let keep = pos - 8
@@ -317,6 +331,7 @@ public struct Parser {
     var decls: [Decl] = []
     skipNewlines()
     while !at(.eof) {
+      if tail != nil, joinTail() { break }
       let t = cur
       if t.kind == .identifier, let k = t.symbol.keyword, Self.topWords.contains(k) {
         if let d = statement({ $0.parseDecl(k) }) { decls.append(d) }
@@ -400,7 +415,7 @@ public struct Parser {
 
   mutating func parseName(_ what: @autoclosure () -> String) -> Name? {
     if cur.kind == .identifier {
-      if let k = cur.symbol.keyword, Keyword.reserved.contains(k) {
+      if let k = cur.symbol.keyword, k.isReserved {
         error(.expectedToken, "'\(k.spelling)' is a reserved word and cannot be \(what())", cur)
         return nil
       }

@@ -236,10 +236,12 @@ public struct RuleSetLoader {
     var parseDiags: [Diagnostic]
     let lexed: LexedFile
     if bytes.count >= Self.concurrentLexingThreshold {
-      // Large file: lex on a second thread while this one parses.
+      // Large file: lex on a second thread while this one parses; that thread then parses the file's tail.
       let done = LexDone()
-      let stream = Lexer.lexConcurrently(file, interner: interner) { i, l in done.set(i, l) }
-      (ruleFile, parseDiags) = Parser.parse(file, stream: stream, nextExprID: &nextExprID)
+      let second = TailParse(file: file, base: nextExprID)
+      let stream = Lexer.lexConcurrently(
+        file, interner: interner, completion: { i, l in done.set(i, l) }, tail: { tokens, split, bound in second.parse(tokens, split: split, bound: bound) })
+      (ruleFile, parseDiags) = Parser.parse(file, stream: stream, nextExprID: &nextExprID, tail: second)
       (interner, lexed) = done.wait()
     } else {
       lexed = Lexer.lex(file, interner: &interner)

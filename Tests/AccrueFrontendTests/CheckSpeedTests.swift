@@ -1,5 +1,7 @@
+@testable import AccrueChecker
 import AccrueDiagnostics
 import AccrueLexer
+import AccrueModel
 import AccrueParser
 import Testing
 
@@ -81,6 +83,39 @@ struct CheckSpeedTests {
     }
     check(e)
     #expect(e.depth == 5)
+  }
+}
+
+/// The checker's shortcuts (issue 25, second pass) equal their definitions.
+@Suite("Check speed: the checker's shortcuts equal their definitions")
+struct CheckerShortcutTests {
+  @Test("a field's flags: Schema.approvalOnly and the customer's totals, by name")
+  func fieldFlags() {
+    let c = CheckerState(interner: Interner(), sources: SourceMap(), exprCount: 0)
+    for r in RecordKind.allCases {
+      for (_, info) in c.fieldTable[r.index] {
+        #expect(info.approvalOnly == (Schema.approvalOnly[r]?.contains(info.name) == true), "\(r).\(info.name)")
+        #expect(info.customerTotal == (r == .customer && CheckerState.customerTotals.contains(info.name)), "\(r).\(info.name)")
+      }
+      #expect(c.fieldTable[r.index].count == (Schema.core[r]?.count ?? 0))
+    }
+  }
+
+  @Test("symbols hashed by their id: sets and tables of symbols hold what sets of ids hold")
+  func symbolHash() {
+    var rng = DepthRandom(seed: 11)
+    var symbols: Set<Symbol> = []
+    var ids: Set<Int32> = []
+    var table: [Symbol: Int32] = [:]
+    for _ in 0..<20_000 {
+      let id = Int32(truncatingIfNeeded: rng.next() % 50_000)
+      #expect(symbols.insert(Symbol(id)).inserted == ids.insert(id).inserted)
+      table[Symbol(id), default: 0] += 1
+    }
+    #expect(symbols.count == ids.count)
+    #expect(Set(symbols.map(\.raw)) == ids)
+    #expect(table.values.reduce(0, +) == 20_000)
+    #expect(Symbol(7).hashValue == Symbol(7).hashValue && Symbol(7) != Symbol(8))
   }
 }
 
