@@ -25,9 +25,10 @@ extension ApprovalRecordFiller {
     ]
   }
 
-  /// The plan record: its name, label and standard terms as an invoice prints them.
+  /// The plan record: its name, label and standard terms as an invoice prints them: those the plan gives the
+  /// invoice's contract and customer (`env`'s records), `payment terms ... when` included (grammar.md §6.4).
   func planValues(_ p: CompiledPlanSpec, _ env: Env) -> [String: RValue] {
-    ["name": .text(p.name), "label": .text(p.label), "payment_terms": .text(Self.terms(p.terms, env).description)]
+    ["name": .text(p.name), "label": .text(p.label), "payment_terms": .text(Self.terms(p.terms(env), env).description)]
   }
 
   static func terms(_ t: CompiledTerms, _ env: Env) -> InvoiceTerms {

@@ -75,8 +75,10 @@ extension Billing {
       if b.terms != a.terms || b.dueDate != a.dueDate || b.installments.map(\.dueDate) != a.installments.map(\.dueDate)
         || b.earlyDiscount?.rate != a.earlyDiscount?.rate || b.earlyDiscount?.until != a.earlyDiscount?.until
       {
-        return "\(intro), but plan \(a.plan) pays \(a.terms) (due \(a.dueDate)) and plan \(b.plan) \(b.terms) (due \(b.dueDate)): one invoice "
-          + "has one due date; give both plans the same payment terms (and early payment discount), or write 'invoice per contract'"
+        let early = { (i: PlannedInvoice) in i.earlyDiscount.map { ", \(RValue.percent($0.rate)) off until \($0.until)" } ?? "" }
+        return "\(intro), but \(a.contractID) (plan \(a.plan)) pays \(a.terms) (due \(a.dueDate)\(early(a))) and \(b.contractID) (plan \(b.plan)) "
+          + "\(b.terms) (due \(b.dueDate)\(early(b))): one invoice has one due date; give both the same payment terms and early payment "
+          + "discount (the plans' statements, or their 'when' conditions), or write 'invoice per contract'"
       }
       if b.plan != a.plan, plan.program.postings.contains(where: { $0.plan != nil }) {
         return "\(intro), but they are on plans \(a.plan) and \(b.plan), and the posting rules post per plan: the lines of one "

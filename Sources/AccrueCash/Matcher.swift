@@ -177,6 +177,7 @@ struct Matcher {
     tolerances = tol
     rules = plan.matchRules.map(MatchRuleBox.init)
     discounts = EarlyDiscounts(plan: plan, data: data, env: env)
+    failures += discounts.failures
     customerRefs = plan.matchRules.contains { !$0.patterns.isEmpty && !$0.allocation.isEmpty } ? Matcher.customerKeys(data.customers) : [:]
   }
 

@@ -12,6 +12,9 @@ struct EarlyDiscounts: Sendable {
   /// The terms of invoices whose plan's terms read a record (`contract.x`): worked out per invoice, up front.
   var perInvoice: [Int32: (amount: Int64, until: Int32)] = [:]
   var isEmpty = true
+  /// Terms that could not be evaluated on an invoice's records (a division by zero in a `when`): each stops the
+  /// run, as in billing, rather than leaving the invoice without the discount it may offer.
+  var failures: [RunFailure] = []
 
   /// The terms of each plan, from the invoice's contract's plan in effect on its issue date: the rate of the
   /// invoice's amount (rounded with the plan's rounding), until its issue date plus the window.
@@ -51,10 +54,16 @@ struct EarlyDiscounts: Sendable {
       guard readsRecords.contains(k) else { continue }
       c.setRecords(env, data)
       env.reset()
-      guard let (rateE, withinE) = plan.plans[k].earlyDiscount(env), case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env),
-        let offer = Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
-      else { continue }
-      perInvoice[Int32(i)] = offer
+      let terms = plan.plans[k].earlyDiscount(env)
+      let offered = terms.flatMap { (rateE, withinE) -> (amount: Int64, until: Int32)? in
+        guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env) else { return nil }
+        return Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
+      }
+      if let f = env.failure {
+        failures.append(plan.failure(f, "invoice \(invoices[i].number.isEmpty ? invoices[i].id : invoices[i].number), its early payment discount"))
+        continue
+      }
+      if let offered { perInvoice[Int32(i)] = offered }
     }
     env.reset()
   }

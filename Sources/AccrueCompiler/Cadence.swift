@@ -109,7 +109,7 @@ extension PlanCompiler {
 
   /// Compiles the rule set's calendars and cadences (in rule order).
   static func compileCadences(
-    _ program: CheckedProgram, _ ec: inout ExprCompiler, _ ref: (Span) -> RuleRef, _ sources: SourceMap
+    _ program: CheckedProgram, _ ec: inout ExprCompiler, _ ref: (Span) -> RuleRef, _ sources: SourceMap, lets: [RValue]
   ) -> (calendars: [CompiledCalendar], cadences: [CompiledCadence]) {
     func condition(_ e: Expr) -> CCondition { PlanCompiler.condition(e, ec, sources) }
     var calendarIndex: [String: Int] = [:]
@@ -131,8 +131,10 @@ extension PlanCompiler {
       case .duration(let n, .weeks): return (Int(n) * 7, false)
       case .duration(let n, .businessDays): return (Int(n), true)
       default:
-        let c = ec.compile(e)
-        switch c.eval(Env(asOf: CivilDate(dayNumber: 0))) {
+        // A constant (the checker requires one), which may name a let (`grace after due`).
+        let env = Env(asOf: CivilDate(dayNumber: 0))
+        env.lets = lets
+        switch ec.compile(e).eval(env) {
         case .days(let n): return (Int(n), false)
         case .businessDays(let n): return (Int(n), true)
         default: return (0, false)

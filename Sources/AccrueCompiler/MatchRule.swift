@@ -53,7 +53,9 @@ public struct CompiledMatchRule: Sendable {
 }
 
 extension PlanCompiler {
-  static func compileMatchRules(_ program: CheckedProgram, _ ec: inout ExprCompiler, _ ref: (Span) -> RuleRef, _ sources: SourceMap)
+  static func compileMatchRules(
+    _ program: CheckedProgram, _ ec: inout ExprCompiler, _ ref: (Span) -> RuleRef, _ sources: SourceMap, lets: [RValue]
+  )
     -> [CompiledMatchRule]
   {
     func condition(_ e: Expr) -> CCondition { PlanCompiler.condition(e, ec, sources) }
@@ -78,7 +80,10 @@ extension PlanCompiler {
             case .anyCustomer: rule.anyCustomer = true
             case .sameCurrency: rule.sameCurrency = true
             case .lookBack(let e):
-              switch ec.compile(e).eval(Env(asOf: CivilDate(dayNumber: 0))) {
+              // A constant (the checker requires one), which may name a let.
+              let env = Env(asOf: CivilDate(dayNumber: 0))
+              env.lets = lets
+              switch ec.compile(e).eval(env) {
               case .days(let n): rule.lookBackDays = Int(n)
               case .months(let n):
                 rule.lookBackMonths = Int(n)

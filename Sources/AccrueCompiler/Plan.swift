@@ -429,13 +429,13 @@ public enum PlanCompiler {
       plans.append(spec)
     }
     let copies = CompiledPlanSpec.priceBookCopies(books, appendingTo: &plans)
-    let (calendars, cadences) = compileCadences(program, &ec, ref, sources)
+    let (calendars, cadences) = compileCadences(program, &ec, ref, sources, lets: letValues)
     var out = ExecutablePlan(program: program, lets: lets, metrics: metrics, plans: plans, planIndex: planIndex)
     out.priceBookCopies = copies
     out.sources = sources
     out.calendars = calendars
     out.cadences = cadences
-    out.matchRules = compileMatchRules(program, &ec, ref, sources)
+    out.matchRules = compileMatchRules(program, &ec, ref, sources, lets: letValues)
     compileLedger(program.ledger, into: &out, ref)
     out.statementFormats = program.statementFormats.map {
       var f = $0.format

@@ -674,12 +674,13 @@ extension DiagnosticCode {
     """)
 
   public static let unreachableRule = DiagnosticCode(
-    "E0508", "unreachable-rule", .error, "a cadence or match rule comes after one that catches everything",
+    "E0508", "unreachable-rule", .error, "a rule or statement comes after one that catches everything",
     """
     Cadences and match rules are tried in order and the first that applies wins. A cadence with no
     `applies when` (or a match rule with no condition) applies to everything, so any that follows
     it is never used. Move the catch-all last. The same holds for a plan's `payment terms` and
-    `early payment discount` statements with `when`: the one without `when` goes last.
+    `early payment discount` statements with `when`: the one without `when` goes last, and one
+    whose condition repeats an earlier one's is never used either.
 
     Wrong:
         payment terms net 30 days
