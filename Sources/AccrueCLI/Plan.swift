@@ -179,24 +179,30 @@ enum PlanCommand {
         UsageError(message: "'--why-not' says why no reminder fired, and '--only \(only.rawValue)' leaves out reminders: drop --only", command: spec), io: io)
     }
     if let code = tableConflict(args, only: only, io: io) { return code }
-    let inputs: RunInputs
+    var inputs: RunInputs
     switch RunInputs.load(args, spec: spec, io: io) {
     case .failure(let e): return e.code
     case .success(let i): inputs = i
     }
     let clock = ContinuousClock()
     let t2 = clock.now
+    // The run works on the data itself (`Produce.run(working:)`: no copy of a million invoices when it counts its
+    // cash into them); what reads the data as loaded afterwards (--explain, --why-not, --journal) gets it back.
+    let (payments, invoices, fast, size) = (inputs.data.cash.payments.count, inputs.data.invoices.count, inputs.data.invoicesReadFast, inputs.size)
+    let loaded = args.value("explain") != nil || args.value("why-not") != nil || args.flag("journal") || args.value("table") == "journal_entries" ? inputs.data : nil
     // A plan dated before the ledger's last run sees the books as they stood on its date.
     let journal = inputs.journal?.asOf(inputs.asOf)
     if let all = inputs.journal, let kept = journal, kept.runs.count < all.runs.count {
       io.err("note: the ledger's \(all.runs.count - kept.runs.count) run(s) after \(inputs.asOf) are left out: this plan shows the books as they stood on \(inputs.asOf)\n")
     }
     let progress = RunInputs.progress(io)
+    let (plan, asOf, since) = (inputs.plan, inputs.asOf, inputs.since)
     let output = Produce.run(
-      plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal,
+      plan: plan, working: &inputs.data, asOf: asOf, since: since, journal: journal,
       explain: args.value("explain"), whyNot: args.value("why-not"), progress: progress?.report,
       only: only,
       explanations: args.value("explain") != nil || args.value("format") == "json", holdForApproval: args.value("explain") == nil)
+    if let loaded { inputs.data = loaded }
     let (result, collections, cash, runIssues) = (output.billing, output.collections, output.cash, output.issues)
     progress?.finish()
     let t3 = clock.now
@@ -251,13 +257,13 @@ enum PlanCommand {
         io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
       }
       if let m = cash {
-        io.err("stats: \(inputs.data.cash.payments.count) payments, \(m.applications.count) matched or held, \(m.fullyAutomatic) applied in full automatically\n")
+        io.err("stats: \(payments) payments, \(m.applications.count) matched or held, \(m.fullyAutomatic) applied in full automatically\n")
       }
       if let c = collections {
-        io.err("stats: \(inputs.data.invoices.count) invoices (\(inputs.data.invoicesReadFast) by the fast path), \(c.openInvoices) open, \(c.reminders.count) reminders\n")
+        io.err("stats: \(invoices) invoices (\(fast) by the fast path), \(c.openInvoices) open, \(c.reminders.count) reminders\n")
       }
     }
-    KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: inputs.size + result.invoices.count * 10)
+    KeepAlive.keepIfLarge((inputs, result, collections, cash), lines: size + result.invoices.count * 10)
     return ExitStatus.success
   }
 }

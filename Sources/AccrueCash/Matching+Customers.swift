@@ -7,8 +7,10 @@ extension Matcher {
   /// Customers by the key of their id (letters and digits, upper case); a key two customers share names neither.
   static func customerKeys(_ customers: [CustomerData]) -> [String: Int32] {
     var out: [String: Int32] = [:]
-    for (i, c) in customers.enumerated() {
-      guard let key = ReferenceKeys.keys(c.id).first else { continue }
+    out.reserveCapacity(customers.count)
+    // Ids read in place (a copy of each customer would retain its record).
+    for i in customers.indices {
+      guard let key = ReferenceKeys.keys(customers[i].id).first else { continue }
       out[key] = out[key] == nil ? Int32(i) : -1
     }
     return out.filter { $0.value >= 0 }

@@ -141,18 +141,30 @@ struct FolderLoad {
     var duplicates: [DataIssue] = []
     var readIssues: [DataIssue] = []
     var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
-    TableReader.stream(f, schema: Schemas.table("customers", columns), onIssue: { readIssues.append($0) }) { row in
-      guard case .text(let id) = row.values[0] else { return }
-      guard index.add(id, customers.count) else {
-        let column = row.columns.isEmpty ? 1 : row.columns[0]
-        duplicates.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
-        return
-      }
+    let schema = Schemas.table("customers", columns)
+    /// Adds the customer of a row's values; false, with nothing changed, when its id is taken (or missing).
+    func add(_ values: [Value], line: Int) -> Bool {
+      guard case .text(let id) = values[0], index.add(id, customers.count) else { return false }
       var currency: Currency?
-      if let ci = currencyColumn, case .currency(let c) = row.values[ci] { currency = c }
-      let record = builder.record(row.values, currency: currency)
-      let name: String = { if case .text(let n) = row.values[1] { return n } else { return id } }()
-      customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: row.line)))
+      if let ci = currencyColumn, case .currency(let c) = values[ci] { currency = c }
+      let record = builder.record(values, currency: currency)
+      let name: String = { if case .text(let n) = values[1] { return n } else { return id } }()
+      customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: line)))
+      return true
+    }
+    func take(_ row: borrowing Row) {
+      guard case .text(let id) = row.values[0], !add(row.values, line: row.line) else { return }
+      let column = row.columns.isEmpty ? 1 : row.columns[0]
+      duplicates.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
+    }
+    // A CSV file: plain lines straight from their bytes (`PlainCSV`, as contracts and payments); a duplicate id, and
+    // any line the reader has something to say about, through the general reader.
+    if f.format == .csv, let file = MappedFile(path: f.path) {
+      withExtendedLifetime(file) {
+        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { readIssues.append($0) }, fast: add, general: take)
+      }
+    } else {
+      TableReader.stream(f, schema: schema, onIssue: { readIssues.append($0) }, take)
     }
     issues += readIssues
     issues += duplicates

@@ -39,9 +39,10 @@ public enum CreditBook {
       let a = Account(customer: p.customer, currency: m.currency)
       if isUse(p.key) { add(a, Fixed.zero.subtracting(m.amount) ?? .zero) } else if p.credit > .zero { add(a, p.credit) }
     }
-    for c in run where c.status.postsAllocations && c.credit > .zero {
-      guard let customer = c.customer else { continue }
-      add(Account(customer: customer, currency: c.currency), c.credit)
+    // Read in place, by index (a copy of each application would retain all its strings).
+    for k in run.indices where run[k].status.postsAllocations && run[k].credit > .zero {
+      guard let customer = run[k].customer else { continue }
+      add(Account(customer: customer, currency: run[k].currency), run[k].credit)
     }
     return out.filter { $0.value > .zero }
   }

@@ -192,7 +192,7 @@ public enum CashRenderer {
     w.field("payer_found_by", p.pointee.payerBy.map(CashText.payerFoundBy))
     w.field("status", p.pointee.status.rawValue)
     w.field("rule", p.pointee.rule)
-    w.field("rule_source", p.pointee.ruleSource?.description)
+    w.place("rule_source", p.pointee.ruleSource)
     w.field("strategy", p.pointee.strategy.map(CashText.strategy))
     w.key("allocations")
     w.open("[")
@@ -206,7 +206,7 @@ public enum CashRenderer {
       w.field("written_off", InvoiceRenderer.plain(p.pointee.allocations[k].writtenOff, c))
       w.field("discount", InvoiceRenderer.plain(p.pointee.allocations[k].discount, c))
       w.field("closes", p.pointee.allocations[k].closes)
-      w.field("source", p.pointee.allocations[k].source.description)
+      w.place("source", p.pointee.allocations[k].source)
       w.close("}")
     }
     w.close("]")

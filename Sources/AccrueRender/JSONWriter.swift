@@ -1,3 +1,5 @@
+import AccrueModel
+
 /// Writes pretty JSON straight into bytes, value by value, exactly as `JSON.write(pretty: true)` writes the same
 /// tree (two spaces an indent level, `"key": value`, empty containers as `[]` and `{}`), without making the tree:
 /// for large outputs, where making and freeing a tree per item cost more than writing it.
@@ -59,6 +61,33 @@ public struct JSONWriter {
   public mutating func field(_ k: String, _ b: Bool) {
     key(k)
     bool(b)
+  }
+
+  /// `"key": "file:line"` for a place (`SourceRef.description`), `null` when there is none, without making the
+  /// string (a file's path is seldom short enough to be held inline: the string was an allocation per place).
+  public mutating func place(_ k: String, _ place: SourceRef?) {
+    key(k)
+    guard let place else { return null() }
+    write(place)
+  }
+
+  /// `"key": ["file:line", ...]`.
+  public mutating func places(_ k: String, _ list: [SourceRef]) {
+    key(k)
+    open("[")
+    for i in list.indices {
+      item()
+      write(list[i])
+    }
+    close("]")
+  }
+
+  /// `"file:line"`: the file's path escaped, then the colon and digits (which need no escape) before its quote.
+  private mutating func write(_ place: SourceRef) {
+    JSON.escape(place.file, into: &bytes)
+    bytes[bytes.count - 1] = UInt8(ascii: ":")
+    bytes.append(contentsOf: String(place.line).utf8)
+    bytes.append(UInt8(ascii: "\""))
   }
 
   /// `"key": ["a", "b"]`.

@@ -175,16 +175,17 @@ public enum ReminderRenderer {
     w.field("open_balance", InvoiceRenderer.plain(m.total, c))
     w.key("invoices")
     w.open("[")
-    for i in m.invoices {
+    // Invoices, actions and steps read in place, by index (a copy of each would retain all its strings).
+    for k in m.invoices.indices {
       w.item()
       w.open("{")
-      w.field("id", i.id)
-      w.field("number", i.number)
-      w.field("due_date", i.dueDate.description)
+      w.field("id", m.invoices[k].id)
+      w.field("number", m.invoices[k].number)
+      w.field("due_date", m.invoices[k].dueDate.description)
       w.key("days_overdue")
-      w.int(i.daysOverdue)
-      w.field("balance", InvoiceRenderer.plain(i.balance, c))
-      w.field("disputed_left_out", InvoiceRenderer.plain(i.disputed, c))
+      w.int(m.invoices[k].daysOverdue)
+      w.field("balance", InvoiceRenderer.plain(m.invoices[k].balance, c))
+      w.field("disputed_left_out", InvoiceRenderer.plain(m.invoices[k].disputed, c))
       w.close("}")
     }
     w.close("]")
@@ -202,22 +203,33 @@ public enum ReminderRenderer {
     w.close("]")
     w.key("actions")
     w.open("[")
-    for a in m.actions {
+    for k in m.actions.indices {
       w.item()
       w.open("{")
-      w.field("kind", a.kind.rawValue)
-      w.field("detail", a.detail)
-      w.field("amount", a.amount.map { InvoiceRenderer.plain($0, c) })
-      w.field("no_recipient", a.noRecipient)
-      w.strings("explanation", a.explanation.map(CollectionsSentences.sentence))
+      w.field("kind", m.actions[k].kind.rawValue)
+      w.field("detail", m.actions[k].detail)
+      w.field("amount", m.actions[k].amount.map { InvoiceRenderer.plain($0, c) })
+      w.field("no_recipient", m.actions[k].noRecipient)
+      sentences("explanation", m.actions[k].explanation, into: &w)
       w.close("}")
     }
     w.close("]")
     w.strings("skipped_steps", m.skipped)
-    w.field("rule", m.rule.description)
-    w.strings("explanation", m.explanation.map(CollectionsSentences.sentence))
-    w.strings("sources", m.sources.map(\.description))
+    w.place("rule", m.rule)
+    sentences("explanation", m.explanation, into: &w)
+    w.places("sources", m.sources)
     w.close("}")
+  }
+
+  /// `"key": [...]`: the steps' sentences, each written as it is made (no array of them, no copy of a step).
+  static func sentences(_ k: String, _ steps: [CollectionsStep], into w: inout JSONWriter) {
+    w.key(k)
+    w.open("[")
+    for j in steps.indices {
+      w.item()
+      w.string(CollectionsSentences.sentence(steps[j]))
+    }
+    w.close("]")
   }
 
   /// Writes the reminders as a JSON array pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
@@ -226,9 +238,12 @@ public enum ReminderRenderer {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
-        for j in range {
-          w.item()
-          write(list[j], into: &w)
+        // Reminders passed from the buffer, in place (an array element passed on is copied first).
+        list.withUnsafeBufferPointer { buf in
+          for j in range {
+            w.item()
+            write(buf[j], into: &w)
+          }
         }
       }, out)
   }

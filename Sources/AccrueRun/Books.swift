@@ -41,7 +41,7 @@ enum Books {
   static func useCredit(_ r: inout CashResult, data d: inout Dataset, journal: Journal?, plan: ExecutablePlan, asOf: CivilDate) {
     // A payment returned (by an earlier run or this one) leaves no credit: it is taken back.
     var returned = journal?.reversedPayments() ?? []
-    for a in r.applications { if let back = a.returnOf, back.reversed { returned.insert(back.original) } }
+    for k in r.applications.indices { if let back = r.applications[k].returnOf, back.reversed { returned.insert(back.original) } }
     // Nor does a posting a person's resolution replaced: the one in force counts.
     returned.formUnion(journal?.supersededPostings ?? [])
     let history = (journal?.postedPayments ?? []).filter { !returned.contains($0.key) }

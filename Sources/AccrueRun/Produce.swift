@@ -24,8 +24,22 @@ public enum Produce {
     finalNumbers: Bool = false, holdForApproval: Bool = false
   ) -> RunOutput {
     var d = data
+    return run(
+      plan: plan, working: &d, asOf: asOf, since: since, journal: journal, explain: explain, whyNot: whyNot, progress: progress, only: only,
+      explanations: explanations, finalNumbers: finalNumbers, holdForApproval: holdForApproval)
+  }
+
+  /// The same run, on `d` itself rather than on a copy: the stages count the run's cash into its invoices (a copy
+  /// of all of them, for a million invoices, when the caller still holds the data). `d` is left as the run's
+  /// working data (the ledger's history recorded, the run's cash counted): a caller passes data it no longer
+  /// reads, or a copy.
+  public static func run(
+    plan: ExecutablePlan, working d: inout Dataset, asOf: CivilDate, since: CivilDate? = nil, journal: Journal? = nil,
+    explain: String? = nil, whyNot: String? = nil, progress: Billing.Progress? = nil, only: RunOutput.Part? = nil,
+    explanations: Bool = true, finalNumbers: Bool = false, holdForApproval: Bool = false
+  ) -> RunOutput {
     var ledgerIssues: [DataIssue] = []
-    if let journal { (d, ledgerIssues) = data.recording(journal, plan: plan, asOf: asOf) }
+    if let journal { (d, ledgerIssues) = d.recording(journal, plan: plan, asOf: asOf) }
     var out = RunOutput(
       billing: BillingResult(asOf: asOf, since: since ?? asOf, invoices: [], alreadyIssued: 0, failures: []),
       collections: nil, cash: nil, issues: [], only: only)

@@ -1,3 +1,4 @@
+import AccrueModel
 import Testing
 
 @testable import AccrueRender
@@ -65,5 +66,66 @@ struct JSONWriterTests {
       #expect(chunked == whole)
       #expect(trees == whole)
     }
+  }
+
+  /// The definition `JSON.firstToEscape` reads eight bytes at a time.
+  static func firstToEscapeByBytes(_ b: [UInt8], from: Int) -> Int? { b.indices.first { $0 >= from && (b[$0] < 0x20 || b[$0] == 34 || b[$0] == 92) } }
+
+  @Test("the word-at-a-time escape scan finds the first byte that needs one, from any place, and nothing else")
+  func escapeScan() {
+    for length in 0...24 {
+      let plain = [UInt8]((0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) })
+      plain.withUnsafeBufferPointer { #expect(JSON.firstToEscape($0, from: 0) == nil) }
+      for at in 0..<length {
+        // Every byte value at each place, around the others' plain letters (and after a high byte: UTF-8), and a
+        // quote further on; scanned from the start and from just before and after the place.
+        for v in 0...255 {
+          var b = plain
+          b[at] = UInt8(v)
+          if at > 0 { b[at - 1] = 0xC3 }
+          if at + 3 < length { b[at + 3] = 34 }
+          for from in Set([0, max(0, at - 1), at, min(length, at + 1)]) {
+            let expected = JSONWriterTests.firstToEscapeByBytes(b, from: from)
+            b.withUnsafeBufferPointer {
+              #expect(JSON.firstToEscape($0, from: from) == expected, "length \(length), byte \(v) at \(at), from \(from)")
+            }
+          }
+        }
+      }
+    }
+    var out: [UInt8] = []
+    JSON.escape("plain text of thirty-odd bytes, é", into: &out)
+    JSON.escape("a \"quote\" after sixteen bytes\n", into: &out)
+    JSON.escape("\u{1}\u{1f}\t\r\\", into: &out)
+    #expect(
+      String(decoding: out, as: UTF8.self)
+        == "\"plain text of thirty-odd bytes, é\"\"a \\\"quote\\\" after sixteen bytes\\n\"\"\\u0001\\u001f\\t\\r\\\\\"")
+  }
+
+  @Test("a place is written as its description would be, without making the string")
+  func places() {
+    let refs = [
+      SourceRef(file: "rules/matching.accrue", line: 16, column: 3), SourceRef(file: "/tmp/a \"b\"\\c/invoices.csv", line: 1_000_001),
+      SourceRef(file: "", line: 0), SourceRef(file: "é/x.csv", line: Int(UInt32.max) + 5),
+    ]
+    var fast = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+    var slow = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+    fast.item()
+    slow.item()
+    fast.open("{")
+    slow.open("{")
+    for r in refs {
+      fast.place("rule", r)
+      slow.field("rule", r.description)
+    }
+    fast.place("none", nil)
+    slow.field("none", nil)
+    fast.places("sources", refs)
+    slow.strings("sources", refs.map(\.description))
+    fast.places("empty", [])
+    slow.strings("empty", [])
+    fast.close("}")
+    slow.close("}")
+    #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: slow.bytes, as: UTF8.self))
   }
 }
