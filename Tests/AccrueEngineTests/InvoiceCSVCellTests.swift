@@ -8,7 +8,7 @@ import Testing
 /// definitions they stand for (`put(d.description)`, `csvCell(d.description)`, `csvCell(r.description)`).
 @Suite("Invoices CSV cells written in place")
 struct InvoiceCSVCellTests {
-  static let days = [0, 1, 59, 365, 2_932_896, 2_932_897, -1, -719_468, -800_000, 20_000, 61_000]
+  static let days: [Int32] = [0, 1, 59, 365, 2_932_896, 2_932_897, -1, -719_468, -800_000, 20_000, 61_000]
   static let files = ["rules/plans.accrue", "rules/a,b.accrue", "=x.accrue", "-x", "+x", "@x", "\tx", "\rx", "say \"x\"", "line\nend", "", "Été.accrue"]
 
   @Test("a date, and its cell, as its description writes it (years of four digits and others)")
