@@ -14,6 +14,12 @@ extension Billing {
   static func discountLines(
     _ spec: CompiledPlanSpec, _ c: ContractData, _ t: BillTask, _ lines: [InvoiceLine], _ env: Env, only: DiscountKind? = nil
   ) -> [InvoiceLine] {
+    // A plan without discounts (of its own, its phases' or its charges'): none to work out (its trial, which
+    // `invoiceDiscounts` reads, evaluated all the same).
+    if spec.discounts.isEmpty && spec.phases.isEmpty && spec.charges.allSatisfy({ $0.discounts.isEmpty }) {
+      _ = trialEnd(spec, c, env)
+      return []
+    }
     let currency = spec.currency
     let chargeDiscounts = spec.charges.flatMap { ch in
       ch.discounts.map { d -> CompiledDiscount in

@@ -19,9 +19,10 @@ extension Billing {
     var lines: [InvoiceLine] = []
     var sources = [customer.source, c.source]
 
-    // Advance charges for the coming period, at the terms in effect on the billing date.
+    // Advance charges for the coming period, at the terms in effect on the billing date (the first lines: the
+    // array is taken as it is, not copied).
     if let adv = t.advance {
-      lines += periodLines(
+      lines = periodLines(
         plan, data, c, terms: now, timing: .advance, adv.start, adv.end, full: adv.full, firstInvoice: t.periodNumber == 0,
         clock: t.clock, env: env)
     }
@@ -83,6 +84,7 @@ extension Billing {
     clock: ChargeClock? = nil
   ) -> [InvoiceLine] {
     var lines: [InvoiceLine] = []
+    if c.changes.isEmpty { return lines }
     let billed = c.terms(on: arr.start)
     for seg in c.segments(arr.start, arr.end) where seg.terms != billed {
       sources += c.changes.filter { $0.date == seg.start }.map(\.source)

@@ -61,8 +61,8 @@ public struct CompiledDiscount: Sendable {
   public var source: RuleRef
 }
 
-/// A compiled charge.
-public struct CompiledCharge: Sendable {
+/// A compiled charge's fields (`CompiledCharge` holds them in a box its copies share: PlanSpec.swift).
+public struct ChargeFields: Sendable {
   public var name: String
   public var label: String
   public var pricing: CompiledPricing?
@@ -117,8 +117,8 @@ public struct CompiledPhase: Sendable {
   public var minimumSource: RuleRef? = nil
 }
 
-/// An executable plan (one `plan` block).
-public struct CompiledPlanSpec: Sendable {
+/// An executable plan's fields (one `plan` block; `CompiledPlanSpec` holds them in a box its copies share: PlanSpec.swift).
+public struct PlanSpecFields: Sendable {
   public var name: String
   public var label: String
   public var currency: Currency
@@ -283,7 +283,7 @@ public enum PlanCompiler {
         duration: duration, condition: d.condition.map { ec.compile($0) }, source: ref(d.span))
     }
     func charge(_ c: ChargeDecl, defaultTiming: BillTiming) -> CompiledCharge {
-      var out = CompiledCharge(
+      var out = ChargeFields(
         name: program.name(c.name.symbol), label: c.label?.value ?? program.name(c.name.symbol), pricing: nil,
         quantity: .none, free: nil, freeAmount: nil, timing: defaultTiming, prorate: true, discounts: [], minimum: nil, source: ref(c.span))
       for item in c.items {
@@ -327,7 +327,7 @@ public enum PlanCompiler {
         case .minimum(let e, _): out.minimum = ec.compile(e)
         }
       }
-      return out
+      return CompiledCharge(out)
     }
     var plans: [CompiledPlanSpec] = []
     var planIndex: [String: Int] = [:]
@@ -335,12 +335,12 @@ public enum PlanCompiler {
     for lp in program.plans {
       let p = lp.decl
       ec.settings = lp.settings
-      var spec = CompiledPlanSpec(
+      var spec = CompiledPlanSpec(PlanSpecFields(
         name: program.name(p.name.symbol), label: p.label?.value ?? program.name(p.name.symbol),
         currency: lp.settings.currency ?? .USD, period: .months(1), timing: .advance, alignment: .anniversary, trial: nil,
         phases: [], charges: [], discounts: [], minimum: nil, taxes: [], terms: .dueOnReceipt, earlyDiscount: nil,
         lateFee: nil, interest: nil, rounding: lp.settings.rounding ?? .halfEven, monthEnd: lp.settings.monthEnd ?? .clamp,
-        source: ref(p.span))
+        source: ref(p.span)))
       spec.firstTierFeeAlways = lp.settings.firstTierFeeAlways ?? true
       spec.zeroInvoicesIssued = lp.settings.zeroInvoicesIssued ?? true
       for item in p.items {

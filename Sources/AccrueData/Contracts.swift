@@ -200,6 +200,8 @@ extension ContractData {
 
   /// Segments of [a, b) with constant terms (split at change dates).
   package func segments(_ a: CivilDate, _ b: CivilDate) -> [(start: CivilDate, end: CivilDate, terms: Terms)] {
+    // Without changes (most contracts), one segment: its terms are the contract's.
+    if changes.isEmpty { return a < b ? [(a, b, Terms(plan: plan, quantity: quantity, seats: seats))] : [] }
     var cuts = [a]
     for c in changes where c.date > a && c.date < b { cuts.append(c.date) }
     cuts.append(b)

@@ -26,31 +26,36 @@ extension InvoiceRenderer {
     head.csvCell(invoices[k].key)
     for cell in [
       invoices[k].number ?? "", invoices[k].kind.rawValue, invoices[k].customerID, invoices[k].contractID, invoices[k].plan,
-      invoices[k].currency.code, invoices[k].issueDate.description, invoices[k].dueDate.description,
+      invoices[k].currency.code,
     ] {
       head.put(",")
       head.csvCell(cell)
     }
     head.put(",")
+    head.csvCell(invoices[k].issueDate)
+    head.put(",")
+    head.csvCell(invoices[k].dueDate)
+    head.put(",")
     let c = invoices[k].currency
-    for l in invoices[k].lines.indices {
-      let line = invoices[k].lines[l]
-      t.put(head)
-      t.put("line,")
-      t.csvCell(line.description)
-      t.put(",")
-      if let q = line.quantity { t.csvCell(q.description) }
-      t.put(",")
-      if let u = line.unitPrice { t.csvCell(u.description) }
-      t.put(",")
-      t.csvCell(plain(line.amount, c))
-      t.put(",")
-      t.put(line.periodStart.description)
-      t.put(",")
-      t.put(lastDay(line.periodEnd).description)
-      t.put(",")
-      t.csvCell(line.rule.description)
-      t.put("\r\n")
+    invoices[k].lines.withUnsafeBufferPointer { lines in
+      for line in lines.indices {
+        t.put(head)
+        t.put("line,")
+        t.csvCell(lines[line].description)
+        t.put(",")
+        if let q = lines[line].quantity { t.csvCell(q.description) }
+        t.put(",")
+        if let u = lines[line].unitPrice { t.csvCell(u.description) }
+        t.put(",")
+        t.csvCell(plain(lines[line].amount, c))
+        t.put(",")
+        t.put(lines[line].periodStart)
+        t.put(",")
+        t.put(lastDay(lines[line].periodEnd))
+        t.put(",")
+        t.csvCell(rule: lines[line].rule)
+        t.put("\r\n")
+      }
     }
     for tax in invoices[k].taxes {
       t.put(head)
@@ -59,21 +64,77 @@ extension InvoiceRenderer {
       t.put(",,,")
       t.csvCell(plain(tax.amount, c))
       t.put(",,,")
-      t.csvCell(tax.rule.description)
+      t.csvCell(rule: tax.rule)
       t.put("\r\n")
     }
     t.put(head)
     t.put("total,total,,,")
     t.csvCell(plain(invoices[k].total, c))
     t.put(",")
-    t.put(invoices[k].periodStart.description)
+    t.put(invoices[k].periodStart)
     t.put(",")
-    t.put(lastDay(invoices[k].periodEnd).description)
+    t.put(lastDay(invoices[k].periodEnd))
     t.put(",\r\n")
   }
 }
 
 extension TextBuffer {
+  /// A date as `CivilDate.description` writes it, without making a string.
+  mutating func put(_ d: CivilDate) {
+    let (y, m, day) = d.ymd
+    guard (0...9999).contains(y) else { return put(d.description) }
+    putDigits(y, count: 4)
+    put("-")
+    putDigits(m, count: 2)
+    put("-")
+    putDigits(day, count: 2)
+  }
+
+  /// A date's CSV cell, as `csvCell(d.description)` writes it (a date of four-digit year needs no quote nor `'`).
+  mutating func csvCell(_ d: CivilDate) {
+    if (0...9999).contains(d.year) { put(d) } else { csvCell(d.description) }
+  }
+
+  /// A rule's place as the cell `csvCell(r.description)` writes (`file:line`), without making the string: the
+  /// file's bytes, then the line's digits, unless the file needs quotes or a `'` (then as the definition).
+  mutating func csvCell(rule r: RuleRef) {
+    let plain = r.file.withBytes { b in
+      guard !b.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+      if let first = b.first, first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D {
+        return false
+      }
+      put(b)
+      return true
+    }
+    guard plain else { return csvCell(r.description) }
+    put(":")
+    putDecimal(r.line)
+  }
+
+  /// A non-negative integer's decimal digits (as `String(n)` writes them).
+  mutating func putDecimal(_ n: Int) {
+    guard n >= 0 else { return put(String(n)) }
+    var count = 1
+    var rest = n / 10
+    while rest > 0 {
+      count += 1
+      rest /= 10
+    }
+    putDigits(n, count: count)
+  }
+
+  /// The last `count` decimal digits of a non-negative `v`, zeros before.
+  mutating func putDigits(_ v: Int, count: Int) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out in
+      var v = v
+      for i in stride(from: count - 1, through: 0, by: -1) {
+        out[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+        v /= 10
+      }
+      put(UnsafeBufferPointer(out))
+    }
+  }
+
   /// Another buffer's bytes.
   mutating func put(_ other: borrowing TextBuffer) {
     other.withBytes { put($0) }

@@ -1,0 +1,51 @@
+import AccrueCore
+import AccrueModel
+import Testing
+
+@testable import AccrueRender
+
+/// The cells the invoices CSV writes without making strings (dates, rule places, numbers) are the bytes of the
+/// definitions they stand for (`put(d.description)`, `csvCell(d.description)`, `csvCell(r.description)`).
+@Suite("Invoices CSV cells written in place")
+struct InvoiceCSVCellTests {
+  static let days: [Int32] = [0, 1, 59, 365, 2_932_896, 2_932_897, -1, -719_468, -800_000, 20_000, 61_000]
+  static let files = ["rules/plans.accrue", "rules/a,b.accrue", "=x.accrue", "-x", "+x", "@x", "\tx", "\rx", "say \"x\"", "line\nend", "", "Été.accrue"]
+
+  @Test("a date, and its cell, as its description writes it (years of four digits and others)")
+  func dates() {
+    for n in Self.days {
+      let d = CivilDate(dayNumber: n)
+      var a = TextBuffer()
+      a.put(d)
+      #expect(a.string == d.description)
+      var b = TextBuffer()
+      b.csvCell(d)
+      var c = TextBuffer()
+      c.csvCell(d.description)
+      #expect(b.string == c.string)
+    }
+  }
+
+  @Test("a rule's place as the cell of its description, for files that need quotes or a leading quote mark")
+  func rulePlaces() {
+    for f in Self.files {
+      for line in [0, 1, 9, 10, 47, 1_234_567, Int(UInt32.max)] {
+        let r = RuleRef(file: f, line: line)
+        var a = TextBuffer()
+        a.csvCell(rule: r)
+        var b = TextBuffer()
+        b.csvCell(r.description)
+        #expect(a.string == b.string, "\(f):\(line)")
+      }
+    }
+  }
+
+  @Test("a number's digits as String(n) writes them")
+  func decimals() {
+    for n in [0, 7, 10, 99, 100, 123_456_789, Int.max, -1, Int.min] {
+      var a = TextBuffer()
+      a.putDecimal(n)
+      #expect(a.string == String(n))
+    }
+  }
+}
