@@ -104,6 +104,22 @@ public struct CompiledPlanSpec: Sendable {
     get { box.fields.earlyDiscount }
     set { change { $0.earlyDiscount = newValue } }
   }
+  public var conditionalTerms: [(condition: CExpr, terms: CompiledTerms, source: RuleRef)] {
+    get { box.fields.conditionalTerms }
+    set { change { $0.conditionalTerms = newValue } }
+  }
+  public var conditionalEarlyDiscounts: [(condition: CExpr, rate: CExpr, within: CExpr, source: RuleRef)] {
+    get { box.fields.conditionalEarlyDiscounts }
+    set { change { $0.conditionalEarlyDiscounts = newValue } }
+  }
+  public var termsSource: RuleRef? {
+    get { box.fields.termsSource }
+    set { change { $0.termsSource = newValue } }
+  }
+  public var earlyDiscountSource: RuleRef? {
+    get { box.fields.earlyDiscountSource }
+    set { change { $0.earlyDiscountSource = newValue } }
+  }
   public var lateFee: (fixed: CExpr?, percent: CExpr?)? {
     get { box.fields.lateFee }
     set { change { $0.lateFee = newValue } }
