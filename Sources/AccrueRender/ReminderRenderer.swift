@@ -173,21 +173,7 @@ public enum ReminderRenderer {
     w.field("step_date", m.stepDate.description)
     w.field("currency", c.code)
     w.field("open_balance", InvoiceRenderer.plain(m.total, c))
-    w.key("invoices")
-    w.open("[")
-    for i in m.invoices {
-      w.item()
-      w.open("{")
-      w.field("id", i.id)
-      w.field("number", i.number)
-      w.field("due_date", i.dueDate.description)
-      w.key("days_overdue")
-      w.int(i.daysOverdue)
-      w.field("balance", InvoiceRenderer.plain(i.balance, c))
-      w.field("disputed_left_out", InvoiceRenderer.plain(i.disputed, c))
-      w.close("}")
-    }
-    w.close("]")
+    writeInvoices(m, disputed: true, into: &w)
     w.key("messages")
     w.open("[")
     for msg in m.messages {
@@ -218,6 +204,27 @@ public enum ReminderRenderer {
     w.strings("explanation", m.explanation.map(CollectionsSentences.sentence))
     w.strings("sources", m.sources.map(\.description))
     w.close("}")
+  }
+
+  /// `"invoices": [...]`, the invoices a reminder covers: id, number, due date, days overdue, balance, and when
+  /// `disputed` (reminders.json; not the outbox's messages) the disputed amount left out.
+  static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter) {
+    let c = m.currency
+    w.key("invoices")
+    w.open("[")
+    for i in m.invoices {
+      w.item()
+      w.open("{")
+      w.field("id", i.id)
+      w.field("number", i.number)
+      w.field("due_date", i.dueDate.description)
+      w.key("days_overdue")
+      w.int(i.daysOverdue)
+      w.field("balance", InvoiceRenderer.plain(i.balance, c))
+      if disputed { w.field("disputed_left_out", InvoiceRenderer.plain(i.disputed, c)) }
+      w.close("}")
+    }
+    w.close("]")
   }
 
   /// Writes the reminders as a JSON array pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
