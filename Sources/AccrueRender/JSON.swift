@@ -115,7 +115,7 @@ public indirect enum JSON: Sendable, Equatable {
     out.append(UInt8(ascii: "\""))
     // Most strings need no escape: their bytes are copied at once.
     let plain = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-      for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+      if needsEscape(bytes) { return false }
       out.append(contentsOf: bytes)
       return true
     }
@@ -141,5 +141,27 @@ public indirect enum JSON: Sendable, Equatable {
     out.append(UInt8(ascii: "\""))
   }
 
-
+  /// Whether any byte is a control character, `"` or a backslash, looked for eight bytes at a time (a word has a byte
+  /// below 0x20 when `(v - 0x20 each) & ~v & 0x80 each` is not zero, and a byte equal to `c` when `v ^ c each` has
+  /// a zero byte; both tests are exact for the word as a whole): the strings of a large output are scanned in a
+  /// fraction of the time a byte-by-byte loop takes.
+  static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = b.count
+    guard let base = b.baseAddress else { return false }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+    var i = 0
+    while i + 8 <= n {
+      let v = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+      if (v &- ones &* 0x20) & ~v & highs != 0 || hasZero(v ^ (ones &* 0x22)) || hasZero(v ^ (ones &* 0x5C)) { return true }
+      i += 8
+    }
+    while i < n {
+      let c = base[i]
+      if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return true }
+      i += 1
+    }
+    return false
+  }
 }

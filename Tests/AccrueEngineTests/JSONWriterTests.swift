@@ -81,4 +81,21 @@ struct JSONWriterTests {
     expected += JSONWriterTests.tree(9).serialized()
     #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
   }
+
+  @Test("the word-at-a-time scan finds a byte to escape exactly where a byte-by-byte loop does, at every offset and length")
+  func escapeScan() {
+    var state: UInt64 = 7
+    let alphabet: [UInt8] = [0, 1, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x9F, 0xA0, 0xC3, 0xFF, 65, 97]
+    for n in 0..<2_000 {
+      var bytes: [UInt8] = []
+      for _ in 0..<(n % 37) {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Mostly bytes that need no escape, so that some strings need none at all.
+        let k = Int(state >> 33) % (alphabet.count * 3)
+        bytes.append(k < alphabet.count ? alphabet[k] : UInt8(65 + k % 26))
+      }
+      let expected = bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+      bytes.withUnsafeBufferPointer { #expect(JSON.needsEscape($0) == expected, "\(bytes)") }
+    }
+  }
 }
