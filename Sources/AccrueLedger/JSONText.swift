@@ -1,32 +1,36 @@
+import AccrueCore
+
 /// Lists of texts in the ledger as JSON arrays of strings (`["INV-1","INV-2"]`): one column a query can open
 /// with SQLite's `json_each`, instead of a row per element.
 enum JSONText {
-  /// `["a","b"]`, with `"`, `\` and control characters escaped.
+  /// `["a","b"]`, with `"`, `\` and control characters escaped (`\n`, `\r`, `\t`, else `\u00XX`), written as bytes.
   static func array(_ items: [String]) -> String {
-    var out = "["
+    var out: [UInt8] = [UInt8(ascii: "[")]
     for (k, s) in items.enumerated() {
-      if k > 0 { out += "," }
-      out += "\""
-      for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-          if u.value < 0x20 {
-            let hex = String(u.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-          } else {
-            out.unicodeScalars.append(u)
+      if k > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(UInt8(ascii: "\""))
+      s.withBytes { b in
+        // Most ids need no escape: their bytes are copied at once.
+        guard b.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return out.append(contentsOf: b) }
+        for c in b {
+          switch c {
+          case UInt8(ascii: "\""): out += [92, 34]
+          case UInt8(ascii: "\\"): out += [92, 92]
+          case 10: out += [92, 110]
+          case 13: out += [92, 114]
+          case 9: out += [92, 116]
+          case 0..<0x20: out += [92, 117, 48, 48, hex(c >> 4), hex(c & 15)]
+          default: out.append(c)
           }
         }
       }
-      out += "\""
+      out.append(UInt8(ascii: "\""))
     }
-    return out + "]"
+    out.append(UInt8(ascii: "]"))
+    return String(decoding: out, as: UTF8.self)
   }
+
+  private static func hex(_ d: UInt8) -> UInt8 { d < 10 ? 48 + d : 87 + d }
 
   /// The strings of an array `array` wrote (nil when the text is not such an array).
   static func strings(_ text: String) -> [String]? {

@@ -80,7 +80,9 @@ enum LedgerChecksum {
         c.add(r.reversed ? 1 : 0)
       }
     }
-    for d in documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    let keys = documents.map(\.key)
+    for i in keys.indices.sorted(by: { keys[$0].utf8Precedes(keys[$1]) }) {
+      let d = documents[i]
       for f in [d.key, d.number ?? "", d.kind.rawValue, d.customer, d.contract, d.currency.code] { c.add(f) }
       c.add(d.issueDate)
       c.add(d.dueDate)
@@ -113,7 +115,7 @@ enum LedgerChecksum {
   /// Feeds a run's approval requests and what its decision did to one (schema version 5).
   static func approvalsFed(_ c: inout Running, _ approvals: [ApprovalRequest], _ act: ApprovalAct?) {
     // (Approval requests and acts, schema version 5: fed only when there are some.)
-    for q in approvals.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    for q in approvals.sorted(by: { $0.key.utf8Precedes($1.key) }) {
       for f in [q.key, q.document, q.kind.rawValue, q.customer, q.currency.code, q.fingerprint, q.supersedes ?? ""] { c.add(f) }
       c.add(q.total)
       c.add(q.issueDate)
@@ -128,7 +130,7 @@ enum LedgerChecksum {
       c.add(act.request)
       c.add(act.role)
       c.add(act.steps.count)
-      for s in act.steps.sorted(by: { $0.rule.utf8.lexicographicallyPrecedes($1.rule.utf8) }) {
+      for s in act.steps.sorted(by: { $0.rule.utf8Precedes($1.rule) }) {
         c.add(s.rule)
         c.add(s.step)
         c.add(s.nextEscalatesOn?.description ?? "")

@@ -87,7 +87,7 @@ extension LedgerStore {
     // as appends, while keys in output order each cost a search through the whole tree.
     // (Each item's key made once: an item's `key` copies its payload out of the enum, every string retained.)
     let keys = r.items.map(\.key)
-    let ordered = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+    let ordered = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) }
     for position in ordered {
       let i = r.items[position]
       try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
@@ -144,7 +144,9 @@ extension LedgerStore {
       """)
     let tax = try db.prepare(
       "INSERT INTO document_taxes (document, line, label, rate, inclusive, amount, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    for d in r.documents.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    let keys = r.documents.map(\.key)
+    for i in keys.indices.sorted(by: { keys[$0].utf8Precedes(keys[$1]) }) {
+      let d = r.documents[i]
       let what = "invoice \(d.key)"
       let taxTotal = try d.taxes.filter { !$0.inclusive }.reduce(Int64(0)) { sum, t in
         let (v, o) = sum.addingReportingOverflow(try Self.minor(t.amount, d.currency, what))

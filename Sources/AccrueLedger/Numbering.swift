@@ -35,11 +35,14 @@ public enum Numbering {
     _ documents: inout [PlannedInvoice], plan: ExecutablePlan, data: Dataset, last: [String: Int], provisional: Bool
   ) -> (given: [Given], failures: [RunFailure]) {
     guard let invoices = plan.invoiceNumbering else { return ([], []) }
+    // (The fields compared, read once: a comparison that copied two documents retained every string they hold.)
+    let dates = documents.map(\.issueDate)
+    let customers = documents.map(\.customerID)
+    let keys = documents.map(\.key)
     let order = documents.indices.sorted { a, b in
-      let (x, y) = (documents[a], documents[b])
-      if x.issueDate != y.issueDate { return x.issueDate < y.issueDate }
-      if !x.customerID.utf8.elementsEqual(y.customerID.utf8) { return x.customerID.utf8.lexicographicallyPrecedes(y.customerID.utf8) }
-      return x.key.utf8.lexicographicallyPrecedes(y.key.utf8)
+      if dates[a] != dates[b] { return dates[a] < dates[b] }
+      let c = customers[a].utf8Order(customers[b])
+      return c != 0 ? c < 0 : keys[a].utf8Precedes(keys[b])
     }
     var next = last
     var given: [Given] = []

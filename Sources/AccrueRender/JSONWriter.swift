@@ -2,13 +2,16 @@ import AccrueModel
 
 /// Writes pretty JSON straight into bytes, value by value, exactly as `JSON.write(pretty: true)` writes the same
 /// tree (two spaces an indent level, `"key": value`, empty containers as `[]` and `{}`), without making the tree:
-/// for large outputs, where making and freeing a tree per item cost more than writing it.
+/// for large outputs, where making and freeing a tree per item cost more than writing it. A compact writer writes
+/// as `JSON.serialized()` does (no spaces, no new lines: JSON Lines).
 public struct JSONWriter {
   public var bytes: [UInt8] = []
   /// The indent level of the open container's members.
   private var depth: Int
   /// Members written so far in each open container (the innermost last).
   private var counts: [Int]
+  /// Compact, not pretty.
+  private var compact = false
 
   /// A writer for items of an array whose members are at `depth` (`itemsBefore`: whether the array already has
   /// items, so the first item here follows a comma).
@@ -18,11 +21,18 @@ public struct JSONWriter {
     bytes.reserveCapacity(capacity)
   }
 
+  /// A compact writer (`JSON.serialized()`'s layout) for values written one after the other, each opened with
+  /// `open` (no separator between two: the caller writes its own, a new line for JSON Lines).
+  public init(compactCapacity capacity: Int) {
+    self.init(arrayMembersAt: 0, itemsBefore: false, capacity: capacity)
+    compact = true
+  }
+
   /// Starts the next member of the open array: a comma after the one before, a new line, the indent.
   public mutating func item() {
     if counts[counts.count - 1] > 0 { bytes.append(UInt8(ascii: ",")) }
     counts[counts.count - 1] += 1
-    JSON.newline(&bytes, depth)
+    if !compact { JSON.newline(&bytes, depth) }
   }
 
   /// Starts the next member of the open object: `"key": `.
@@ -30,7 +40,7 @@ public struct JSONWriter {
     item()
     JSON.escape(k, into: &bytes)
     bytes.append(UInt8(ascii: ":"))
-    bytes.append(32)
+    if !compact { bytes.append(32) }
   }
 
   public mutating func open(_ bracket: Character) {
@@ -41,7 +51,7 @@ public struct JSONWriter {
 
   public mutating func close(_ bracket: Character) {
     depth -= 1
-    if counts.removeLast() > 0 { JSON.newline(&bytes, depth) }
+    if counts.removeLast() > 0 && !compact { JSON.newline(&bytes, depth) }
     bytes.append(bracket == "]" ? UInt8(ascii: "]") : UInt8(ascii: "}"))
   }
 
@@ -50,7 +60,7 @@ public struct JSONWriter {
   public mutating func bool(_ b: Bool) { bytes.append(contentsOf: (b ? "true" : "false").utf8) }
   public mutating func int(_ i: Int) { bytes.append(contentsOf: String(i).utf8) }
   /// A value made as a tree, written at the writer's place.
-  public mutating func value(_ v: JSON) { v.write(to: &bytes, pretty: true, indent: depth) }
+  public mutating func value(_ v: JSON) { v.write(to: &bytes, pretty: !compact, indent: depth) }
 
   /// `"key": "s"`, `"key": null` when `s` is nil.
   public mutating func field(_ k: String, _ s: String?) {

@@ -30,102 +30,144 @@ public enum Outbox {
   }
 
   /// Writes the messages of one channel, a line each, in a stable order (reminders by key, then payments by key),
-  /// passed on about a megabyte at a time.
+  /// passed on about a megabyte at a time. Each line is written field by field (`JSONWriter`, compact: what
+  /// `JSON.serialized()` gives for the same object), reminders read in place.
   public static func write(_ channel: String, _ o: RunOutput, _ out: (String) -> Void) {
-    var buffer = ""
-    func emit(_ line: JSON) {
-      buffer += line.serialized() + "\n"
-      if buffer.utf8.count >= 1 << 20 {
-        out(buffer)
-        buffer = ""
+    var w = JSONWriter(compactCapacity: (1 << 20) + (1 << 16))
+    func flush(_ force: Bool = false) {
+      guard force ? !w.bytes.isEmpty : w.bytes.count >= 1 << 20 else { return }
+      out(String(decoding: w.bytes, as: UTF8.self))
+      w.bytes.removeAll(keepingCapacity: true)
+    }
+    let work = channel == "task" || channel == "chat"
+    let list = o.collections?.reminders ?? []
+    let keys = list.map(\.key)
+    let order = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) }
+    list.withUnsafeBufferPointer { p in
+      for i in order {
+        reminderLines(p[i], channel: channel, work: work, into: &w)
+        flush()
       }
     }
-    let keys = (o.collections?.reminders ?? []).map(\.key)
-    let reminders = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
-    for i in reminders {
-      let r = o.collections!.reminders[i]
-      for (k, m) in r.messages.enumerated() where m.channel.rawValue == channel { emit(message(m, k, r)) }
-      guard channel == "task" || channel == "chat" else { continue }
-      for (k, a) in r.actions.enumerated() where kinds.contains(a.kind) {
-        let task = task(a, k, r)
-        emit(channel == "task" ? task.json : chat(id: task.id, queue: a.assignedTo, text: task.text))
-      }
-    }
-    if channel == "task" || channel == "chat" {
+    if work {
       // Each approval this run asks for: a task for the first role of each chain (asked once: the request is
       // recorded by this run).
       // (And each a person asked for since the last apply: a credit note, a write-off, a payment plan.)
-      for r in (o.newApprovalRequests + o.askedByDecisions).sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      for r in (o.newApprovalRequests + o.askedByDecisions).sorted(by: { $0.key.utf8Precedes($1.key) }) {
         for route in r.routes where !route.chain.isEmpty {
           let ask = approval(r, route)
-          emit(channel == "task" ? ask.json : chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text))
+          if channel == "task" { w.value(ask.json) } else { chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text, into: &w) }
+          w.bytes.append(10)
+          flush()
         }
       }
       // Each next step and escalation due since the last apply: a task for the role asked now.
       for n in o.approvalNotices {
         let notice = notice(n)
-        emit(channel == "task" ? notice.json : chat(id: n.id, queue: "role " + n.role, text: notice.text))
+        if channel == "task" { w.value(notice.json) } else { chat(id: n.id, queue: "role " + n.role, text: notice.text, into: &w) }
+        w.bytes.append(10)
+        flush()
       }
-      let held = (o.cash?.applications ?? []).filter { $0.status == .exception || $0.status == .unapplied }
-      for a in held.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      let apps = o.cash?.applications ?? []
+      let held = apps.indices.filter { apps[$0].status == .exception || apps[$0].status == .unapplied }
+      for i in held.sorted(by: { apps[$0].key.utf8Precedes(apps[$1].key) }) {
+        let a = apps[i]
         let review = review(a)
-        emit(channel == "task" ? review.json : chat(id: review.id, queue: "queue " + (a.queue ?? "unapplied"), text: review.text))
+        if channel == "task" { reviewTask(a, review, into: &w) } else { chat(id: review.id, queue: "queue " + (a.queue ?? "unapplied"), text: review.text, into: &w) }
+        w.bytes.append(10)
+        flush()
       }
     }
-    if !buffer.isEmpty { out(buffer) }
+    flush(true)
+  }
+
+  /// A reminder's lines of the channel: its messages sent by it, and for the task and chat channels (`work`) its
+  /// actions that are work for a person.
+  static func reminderLines(_ r: Reminder, channel: String, work: Bool, into w: inout JSONWriter) {
+    for (k, m) in r.messages.enumerated() where m.channel.rawValue == channel {
+      message(m, k, r, into: &w)
+      w.bytes.append(10)
+    }
+    guard work else { return }
+    for (k, a) in r.actions.enumerated() where kinds.contains(a.kind) {
+      let id = "\(r.key)#action-\(k + 1)"
+      if channel == "task" { task(a, id: id, r, into: &w) } else { chat(id: id, queue: a.assignedTo, text: taskText(a, r), into: &w) }
+      w.bytes.append(10)
+    }
   }
 
   /// The actions that are work for a person (fees and interest are charged, not asked for).
   static let kinds: Set<CollectionAction.Kind> = [.task, .escalate, .suspendService, .writeOffProposal, .agency]
 
-  static func invoices(_ r: Reminder) -> JSON {
-    .array(
-      r.invoices.map {
-        .object([
-          ("id", .string($0.id)), ("number", .string($0.number)), ("due_date", .string($0.dueDate.description)),
-          ("days_overdue", .int($0.daysOverdue)), ("balance", .string(InvoiceRenderer.plain($0.balance, r.currency))),
-        ])
-      })
+  static func message(_ m: ReminderMessage, _ k: Int, _ r: Reminder, into w: inout JSONWriter) {
+    w.open("{")
+    w.field("id", "\(r.key)#\(m.channel.rawValue)-\(k + 1)")
+    w.field("channel", m.channel.rawValue)
+    w.field("template", m.template)
+    w.strings("to", m.to)
+    w.strings("cc", m.cc)
+    w.field("customer", r.customerID)
+    w.field("customer_name", r.customerName)
+    w.field("reminder", r.key)
+    w.field("cadence", r.cadence)
+    w.field("step", r.step)
+    w.field("step_label", r.stepLabel)
+    w.field("date", r.date.description)
+    w.field("currency", r.currency.code)
+    w.field("open_balance", InvoiceRenderer.plain(r.total, r.currency))
+    ReminderRenderer.writeInvoices(r, disputed: false, into: &w)
+    w.field("rule", r.rule.description)
+    w.close("}")
   }
 
-  static func message(_ m: ReminderMessage, _ k: Int, _ r: Reminder) -> JSON {
-    .object([
-      ("id", .string("\(r.key)#\(m.channel.rawValue)-\(k + 1)")), ("channel", .string(m.channel.rawValue)), ("template", .string(m.template)),
-      ("to", .array(m.to.map { .string($0) })), ("cc", .array(m.cc.map { .string($0) })), ("customer", .string(r.customerID)),
-      ("customer_name", .string(r.customerName)), ("reminder", .string(r.key)), ("cadence", .string(r.cadence)), ("step", .string(r.step)),
-      ("step_label", .string(r.stepLabel)), ("date", .string(r.date.description)), ("currency", .string(r.currency.code)),
-      ("open_balance", .string(InvoiceRenderer.plain(r.total, r.currency))), ("invoices", invoices(r)), ("rule", .string(r.rule.description)),
-    ])
-  }
-
-  static func task(_ a: CollectionAction, _ k: Int, _ r: Reminder) -> (id: String, json: JSON, text: String) {
-    let id = "\(r.key)#action-\(k + 1)"
+  /// The chat line's text of an action that is work for a person.
+  static func taskText(_ a: CollectionAction, _ r: Reminder) -> String {
     let ids = r.invoices.map(\.id).joined(separator: ", ")
-    let text = "\(r.customerName) (\(r.customerID)): \(a.detail), for \(ids) (\(InvoiceRenderer.plain(r.total, r.currency)) \(r.currency.code) open; "
+    return "\(r.customerName) (\(r.customerID)): \(a.detail), for \(ids) (\(InvoiceRenderer.plain(r.total, r.currency)) \(r.currency.code) open; "
       + "\(r.stepLabel), \(r.rule))"
-    let json = JSON.object([
-      ("id", .string(id)), ("kind", .string(a.kind.rawValue)), ("assigned_to", .string(a.assignedTo)), ("text", .string(a.detail)),
-      ("customer", .string(r.customerID)), ("customer_name", .string(r.customerName)), ("subject", .string(r.key)),
-      ("date", .string(r.date.description)), ("currency", .string(r.currency.code)),
-      ("amount", a.amount.map { .string(InvoiceRenderer.plain($0, r.currency)) } ?? .null), ("invoices", invoices(r)),
-      ("rule", .string(r.rule.description)),
-    ])
-    return (id, json, text)
   }
 
-  static func review(_ a: CashApplication) -> (id: String, json: JSON, text: String) {
+  static func task(_ a: CollectionAction, id: String, _ r: Reminder, into w: inout JSONWriter) {
+    w.open("{")
+    w.field("id", id)
+    w.field("kind", a.kind.rawValue)
+    w.field("assigned_to", a.assignedTo)
+    w.field("text", a.detail)
+    w.field("customer", r.customerID)
+    w.field("customer_name", r.customerName)
+    w.field("subject", r.key)
+    w.field("date", r.date.description)
+    w.field("currency", r.currency.code)
+    w.field("amount", a.amount.map { InvoiceRenderer.plain($0, r.currency) })
+    ReminderRenderer.writeInvoices(r, disputed: false, into: &w)
+    w.field("rule", r.rule.description)
+    w.close("}")
+  }
+
+  static func review(_ a: CashApplication) -> (id: String, amount: String, why: String, text: String) {
     let id = "\(a.key)#review"
     let amount = InvoiceRenderer.plain(a.amount, a.currency)
     let why = a.reason ?? (a.status == .unapplied ? "no match rule applied" : "held for review")
     let payer = a.payerName.isEmpty ? "" : " from \(a.payerName)"
     let text = "Payment \(a.paymentID)\(payer) (\(amount) \(a.currency.code), booked \(a.date)) waits in \(a.queue ?? "unapplied"): \(why)"
-    let json = JSON.object([
-      ("id", .string(id)), ("kind", .string("cash review")), ("assigned_to", .string("queue " + (a.queue ?? "unapplied"))), ("text", .string(why)),
-      ("customer", .string(a.customer ?? "")), ("subject", .string(a.key)), ("date", .string(a.date.description)),
-      ("currency", .string(a.currency.code)), ("amount", .string(amount)), ("payer_name", .string(a.payerName)),
-      ("candidates", .array(a.suggestions.map { .string($0) })), ("source", .string(a.source)),
-    ])
-    return (id, json, text)
+    return (id, amount, why, text)
+  }
+
+  static func reviewTask(_ a: CashApplication, _ r: (id: String, amount: String, why: String, text: String), into w: inout JSONWriter) {
+    w.open("{")
+    w.field("id", r.id)
+    w.field("kind", "cash review")
+    w.field("assigned_to", "queue " + (a.queue ?? "unapplied"))
+    w.field("text", r.why)
+    w.field("customer", a.customer ?? "")
+    w.field("subject", a.key)
+    w.field("date", a.date.description)
+    w.field("currency", a.currency.code)
+    w.field("amount", r.amount)
+    w.field("payer_name", a.payerName)
+    w.strings("candidates", a.suggestions)
+    w.field("source", a.source)
+    w.close("}")
   }
 
   static func approval(_ r: ApprovalRequest, _ route: ApprovalRoute) -> (id: String, json: JSON, text: String) {
@@ -164,7 +206,14 @@ public enum Outbox {
     return (json, text)
   }
 
-  static func chat(id: String, queue: String, text: String) -> JSON {
-    .object([("id", .string(id + "#chat")), ("queue", .string(queue)), ("payload", .object([("text", .string(text))]))])
+  static func chat(id: String, queue: String, text: String, into w: inout JSONWriter) {
+    w.open("{")
+    w.field("id", id + "#chat")
+    w.field("queue", queue)
+    w.key("payload")
+    w.open("{")
+    w.field("text", text)
+    w.close("}")
+    w.close("}")
   }
 }

@@ -173,22 +173,7 @@ public enum ReminderRenderer {
     w.field("step_date", m.stepDate.description)
     w.field("currency", c.code)
     w.field("open_balance", InvoiceRenderer.plain(m.total, c))
-    w.key("invoices")
-    w.open("[")
-    // Invoices, actions and steps read in place, by index (a copy of each would retain all its strings).
-    for k in m.invoices.indices {
-      w.item()
-      w.open("{")
-      w.field("id", m.invoices[k].id)
-      w.field("number", m.invoices[k].number)
-      w.field("due_date", m.invoices[k].dueDate.description)
-      w.key("days_overdue")
-      w.int(m.invoices[k].daysOverdue)
-      w.field("balance", InvoiceRenderer.plain(m.invoices[k].balance, c))
-      w.field("disputed_left_out", InvoiceRenderer.plain(m.invoices[k].disputed, c))
-      w.close("}")
-    }
-    w.close("]")
+    writeInvoices(m, disputed: true, into: &w)
     w.key("messages")
     w.open("[")
     for msg in m.messages {
@@ -228,6 +213,28 @@ public enum ReminderRenderer {
     for j in steps.indices {
       w.item()
       w.string(CollectionsSentences.sentence(steps[j]))
+    }
+    w.close("]")
+  }
+
+  /// `"invoices": [...]`, the invoices a reminder covers: id, number, due date, days overdue, balance, and when
+  /// `disputed` (reminders.json; not the outbox's messages) the disputed amount left out. Read in place, by index
+  /// (a copy of each would retain all its strings).
+  static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter) {
+    let c = m.currency
+    w.key("invoices")
+    w.open("[")
+    for k in m.invoices.indices {
+      w.item()
+      w.open("{")
+      w.field("id", m.invoices[k].id)
+      w.field("number", m.invoices[k].number)
+      w.field("due_date", m.invoices[k].dueDate.description)
+      w.key("days_overdue")
+      w.int(m.invoices[k].daysOverdue)
+      w.field("balance", InvoiceRenderer.plain(m.invoices[k].balance, c))
+      if disputed { w.field("disputed_left_out", InvoiceRenderer.plain(m.invoices[k].disputed, c)) }
+      w.close("}")
     }
     w.close("]")
   }

@@ -1,3 +1,4 @@
+import AccrueCore
 import AccrueLedger
 import Foundation
 
@@ -17,7 +18,8 @@ public enum DurableFS {
   }
 
   /// Writes what `body` hands its writer to `path`, a megabyte at a time, and forces it to disk (as
-  /// `writeSynced(_:_:)`: for files in a folder that is renamed into place only when whole).
+  /// `writeSynced(_:_:)`: for files in a folder that is renamed into place only when whole). A piece of 64 KB or
+  /// more (the renderers hand chunks of about a megabyte) is written from its own bytes, not copied first.
   public static func writeSynced(_ path: String, _ body: ((String) -> Void) -> Void) throws(JournalError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw JournalError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -27,9 +29,19 @@ public enum DurableFS {
     var failure: JournalError?
     body { text in
       guard failure == nil else { return }
-      buffer.append(contentsOf: text.utf8)
-      if buffer.count >= 1 << 20 {
-        do throws(JournalError) { try writeAll(fd, buffer, path) } catch { failure = error }
+      let large = text.utf8.count >= 1 << 16
+      if !large { buffer.append(contentsOf: text.utf8) }
+      if large || buffer.count >= 1 << 20 {
+        do throws(JournalError) {
+          try writeAll(fd, buffer, path)
+          if large {
+            let e = text.withBytes { b -> JournalError? in
+              do throws(JournalError) { try writeAll(fd, UnsafeRawBufferPointer(b), path) } catch { return error }
+              return nil
+            }
+            if let e { throw e }
+          }
+        } catch { failure = error }
         buffer.removeAll(keepingCapacity: true)
       }
     }
@@ -49,19 +61,23 @@ public enum DurableFS {
   }
 
   static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(JournalError) {
-    var done = 0
-    let ok = bytes.withUnsafeBytes { p -> Bool in
-      while done < p.count {
-        let n = write(fd, p.baseAddress! + done, p.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          return false
-        }
-        done += n
-      }
-      return true
+    let e = bytes.withUnsafeBytes { p -> JournalError? in
+      do throws(JournalError) { try writeAll(fd, p, path) } catch { return error }
+      return nil
     }
-    if !ok { throw JournalError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
+    if let e { throw e }
+  }
+
+  static func writeAll(_ fd: Int32, _ p: UnsafeRawBufferPointer, _ path: String) throws(JournalError) {
+    var done = 0
+    while done < p.count {
+      let n = write(fd, p.baseAddress! + done, p.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw JournalError(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+      }
+      done += n
+    }
   }
 
   /// Forces a folder's entries (new names, renames) to disk.

@@ -147,7 +147,7 @@ extension Produce {
     r.approvalRequests = o.newApprovalRequests
     r.approvalNotices = o.approvalNotices.count + o.askedByDecisions.count
     // In the order the ledger reads them back (by posting key, as bytes compare): the run's checksum feeds them so.
-    r.creditNotes = o.billing.creditNotes.map(\.note).sorted { $0.postingKey.utf8.lexicographicallyPrecedes($1.postingKey.utf8) }
+    r.creditNotes = o.billing.creditNotes.map(\.note).sorted { $0.postingKey.utf8Precedes($1.postingKey) }
     return r
   }
 

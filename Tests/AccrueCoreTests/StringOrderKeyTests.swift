@@ -18,4 +18,19 @@ struct StringOrderKeyTests {
     let umlaut = "Müller".isASCII
     #expect(!umlaut)
   }
+
+  @Test("utf8Precedes orders as utf8.lexicographicallyPrecedes does: prefixes, bytes above 0x7F, empty, small and large strings")
+  func bytesOrder() {
+    var rng = LCG(seed: 78)
+    let pieces = ["", "a", "b", "ctr-0001/2026-11-01", "\u{7F}", "é", "e\u{301}", "ü", "\u{10FFFF}", "#", "/", String(repeating: "x", count: 40)]
+    for _ in 0..<2_000 {
+      let a = (0..<Int(rng.next() % 4)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+      let b = Int(rng.next() % 3) == 0 ? a : (0..<Int(rng.next() % 4)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+      #expect(a.utf8Precedes(b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a.debugDescription) vs \(b.debugDescription)")
+    }
+    let decomposed = "e\u{301}".utf8Precedes("é")  // canonically equal strings: bytes decide, not `<`
+    #expect(decomposed)
+    let equivalent = "é" < "e\u{301}" || "e\u{301}" < "é"
+    #expect(!equivalent)
+  }
 }

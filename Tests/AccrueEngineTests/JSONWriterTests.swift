@@ -3,7 +3,8 @@ import Testing
 
 @testable import AccrueRender
 
-/// `JSONWriter` and `JSON.writeArray(count:)` write exactly what `JSON.write(pretty: true)` writes for the same tree.
+/// `JSONWriter` and `JSON.writeArray(count:)` write exactly what `JSON.write(pretty: true)` writes for the same tree
+/// (a compact writer: what `serialized()` writes).
 struct JSONWriterTests {
   /// A value with every kind of member: empty and nested containers, nulls, escapes, numbers.
   static func tree(_ k: Int) -> JSON {
@@ -127,5 +128,19 @@ struct JSONWriterTests {
     fast.close("}")
     slow.close("}")
     #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: slow.bytes, as: UTF8.self))
+  }
+
+  @Test("a compact writer writes each value as the tree's serialized() (JSON Lines: one after the other)")
+  func compactSameAsTree() {
+    var w = JSONWriter(compactCapacity: 16)
+    var expected = ""
+    for k in 0..<8 {
+      JSONWriterTests.write(k, &w)
+      w.bytes.append(10)
+      expected += JSONWriterTests.tree(k).serialized() + "\n"
+    }
+    w.value(JSONWriterTests.tree(9))
+    expected += JSONWriterTests.tree(9).serialized()
+    #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
   }
 }
