@@ -250,11 +250,11 @@ enum PlanCommand {
       io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms, \(stages.isEmpty ? "no stage" : list(stages)), output \(Check.ms(Check.seconds(t4 - t3))) ms\n")
       if !loading.isEmpty { io.err("stats: data: \(list(loading))\n") }
       for s in stages where !s.steps.isEmpty { io.err("stats: \(s.label): \(list(s.steps))\n") }
-      let (rows, fast) = result.usageRows
+      let (rows, usageFast) = result.usageRows
       if rows > 0 {
         let total = Check.seconds(t4 - t2 + tr + td)
         let rate = total > 0 ? Int(Double(rows) / total) : 0  // not money
-        io.err("stats: \(rows) usage events (\(fast) by the fast path), \(rate) events/s over the whole run\n")
+        io.err("stats: \(rows) usage events (\(usageFast) by the fast path), \(rate) events/s over the whole run\n")
       }
       if let m = cash {
         io.err("stats: \(payments) payments, \(m.applications.count) matched or held, \(m.fullyAutomatic) applied in full automatically\n")
