@@ -70,7 +70,13 @@ struct FastMetric {
   }
 
   /// Whether the row (its values in schema order) passes every filter.
-  @inline(__always) func passes(_ values: [Value]) -> Bool {
+  func passes(_ values: [Value]) -> Bool { values.withUnsafeBufferPointer { passes($0.baseAddress!) } }
+
+  /// The aggregated value of the row (its values in schema order).
+  func value(_ values: [Value]) -> Fixed { values.withUnsafeBufferPointer { value($0.baseAddress!) } }
+
+  /// Whether the row (its values in schema order, from `values`) passes every filter.
+  @inline(__always) func passes(_ values: UnsafePointer<Value>) -> Bool {
     for p in predicates {
       var v = values[p.column]
       if case .missing = v { v = p.missing }
@@ -95,8 +101,8 @@ struct FastMetric {
     return true
   }
 
-  /// The aggregated value of the row (its values in schema order).
-  @inline(__always) func value(_ values: [Value]) -> Fixed {
+  /// The aggregated value of the row (its values in schema order, from `values`).
+  @inline(__always) func value(_ values: UnsafePointer<Value>) -> Fixed {
     guard let c = valueColumn else { return Fixed(1) }
     switch values[c] {
     case .number(let x): return x

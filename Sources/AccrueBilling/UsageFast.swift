@@ -26,6 +26,9 @@ struct UsageFastLayout {
   /// Distinct event names the metrics count, as bytes; `metricName[m]` indexes it (-1: any name).
   var names: [[UInt8]]
   var metricName: [Int]
+  /// Per metric: its fast form and its aggregation (every metric has one when the layout exists).
+  var metrics: [FastMetric]
+  var aggregations: [AggregationKind]
   /// The header line without BOM and line end, and its line end, to put before a line handed to the general reader.
   var header: [UInt8]
   var lineEnd: [UInt8]
@@ -41,6 +44,8 @@ struct UsageFastLayout {
     for (mi, m) in s.plan.metrics.enumerated() {
       guard s.fast[mi] != nil, [.sum, .count, .max].contains(m.aggregation) else { return nil }
     }
+    metrics = s.fast.map { $0! }
+    aggregations = s.plan.metrics.map(\.aggregation)
     let schema = s.data.usageSchema
     let check = TableReader.read(bytes: h + [10], path: s.path, format: .csv, schema: schema)
     guard check.issues.isEmpty else { return nil }
@@ -96,19 +101,24 @@ struct UsageFastLayout {
 }
 
 extension UsageWorker {
-  /// Aggregates the rows of one chunk (its header line, then records): through the fast path when
-  /// `layout` is given and the chunk holds no quote, else through the general reader. Issues go to
-  /// `onIssue` with file lines, in file order.
-  mutating func runChunk(
-    _ bytes: [UInt8], index: Int, lineOffset: Int, layout: UsageFastLayout?, schema: TableSchema, onIssue: (DataIssue) -> Void
-  ) {
-    let quoted = bytes.withUnsafeBufferPointer { memchr($0.baseAddress!, 34, $0.count) != nil }
+  /// Aggregates the rows of one chunk: through the fast path when `layout` is given and the chunk holds no
+  /// quote, else through the general reader. Issues go to `onIssue` with file lines, in file order.
+  mutating func runChunk(_ chunk: UsageChunk, layout: UsageFastLayout?, schema: TableSchema, onIssue: (DataIssue) -> Void) {
+    let r = chunk.records
+    guard let p = r.baseAddress, r.count > 0 else { return }
+    let quoted = memchr(p, 34, r.count) != nil
     guard let layout, !quoted else {
-      self.lineOffset = lineOffset
-      general(bytes, index: index, lineOffset: lineOffset, schema: schema, onIssue: onIssue)
+      // The general reader reads a header line, then records (the first chunk starts with the file's own).
+      let bytes = chunk.index == 0 ? Array(r) : chunk.header + Array(r)
+      general(bytes, index: chunk.index, lineOffset: chunk.lineOffset, schema: schema, onIssue: onIssue)
       return
     }
-    fast(bytes, lineOffset: lineOffset, layout, schema: schema, onIssue: onIssue)
+    var from = 0
+    if chunk.index == 0 {
+      guard let nl = memchr(p, 10, r.count) else { return }
+      from = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - p + 1
+    }
+    fast(p, from: from, count: r.count, lineOffset: chunk.lineOffset, layout, schema: schema, onIssue: onIssue)
   }
 
   /// The general reader over `bytes` (a header line, then records numbered from line 2).
@@ -141,14 +151,13 @@ extension UsageWorker {
   /// One line of a batch of the fast path: where it is, and what its fields gave.
   struct FastPending {
     var start = 0, next = 0, line = 0
-    /// The line's fields read (else it goes to the general reader), its day, event name and id hashes.
+    /// The line's fields read (else it goes to the general reader), its day, event name and ids.
     var read = false
     var day: Int32 = 0
     var nameId = 0
-    var contractHash: UInt64 = 0
-    var customerHash: UInt64 = 0
-    /// Where the contract's and the customer's ids are in the line (offset into the buffer, length).
-    var con = (0, 0), cust = (0, 0)
+    /// The contract's and the customer's ids: their keys, and where they start in the chunk.
+    var con = IdKey(), cust = IdKey()
+    var conAt = 0, custAt = 0
     var info: ContractInfo?
   }
 
@@ -156,57 +165,101 @@ extension UsageWorker {
   /// so that the cache misses of a batch overlap (events hit contracts at random).
   static let fastBatch = 16
 
+  /// The fast path over the lines of p[from..<count] (the first is the file's line `2 + lineOffset`).
   private mutating func fast(
-    _ bytes: [UInt8], lineOffset: Int, _ layout: UsageFastLayout, schema: TableSchema, onIssue: (DataIssue) -> Void
+    _ p: UnsafePointer<UInt8>, from: Int, count n: Int, lineOffset: Int, _ layout: UsageFastLayout, schema: TableSchema,
+    onIssue: (DataIssue) -> Void
   ) {
     let fieldCount = layout.kinds.count
-    var starts = [Int](repeating: 0, count: fieldCount + 1)
-    var values = [[Value]](repeating: [Value](repeating: .missing, count: schema.columns.count), count: Self.fastBatch)
-    var batch = [FastPending](repeating: FastPending(), count: Self.fastBatch)
-    bytes.withUnsafeBufferPointer { b in
-      let n = b.count
-      let p = b.baseAddress!
-      guard let first = memchr(p, 10, n) else { return }
-      var i = UnsafeRawPointer(first).assumingMemoryBound(to: UInt8.self) - p + 1
-      var line = 2 + lineOffset
-      while i < n {
-        // 1. Up to a batch of lines split and their fields read (one pass each: field starts, line end, plain ASCII).
-        var k = 0
-        while k < Self.fastBatch && i < n {
-          let (_, next, plain) = PlainLine.scan(p, from: i, end: n, fieldCount: fieldCount, &starts)
-          batch[k] = FastPending(start: i, next: next, line: line)
-          if plain { readFast(p, starts, layout, &values[k], &batch[k]) }
-          i = next
-          line += 1
-          k += 1
+    let columns = schema.columns.count
+    // Scratch for the whole chunk: field starts, each line's values (schema order), the batch.
+    let starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
+    let values = UnsafeMutablePointer<Value>.allocate(capacity: Self.fastBatch * columns)
+    values.initialize(repeating: .missing, count: Self.fastBatch * columns)
+    let batch = UnsafeMutablePointer<FastPending>.allocate(capacity: Self.fastBatch)
+    batch.initialize(repeating: FastPending(), count: Self.fastBatch)
+    defer {
+      starts.deallocate()
+      values.deinitialize(count: Self.fastBatch * columns)
+      values.deallocate()
+      batch.deinitialize(count: Self.fastBatch)
+      batch.deallocate()
+    }
+    var reader = FastFields()
+    var i = from
+    var line = 2 + lineOffset
+    while i < n {
+      // 1. Up to a batch of lines split and their fields read (one pass each: field starts, line end, plain ASCII).
+      var k = 0
+      while k < Self.fastBatch && i < n {
+        let (_, next, plain) = PlainLine.scan(p, from: i, end: n, fieldCount: fieldCount, starts)
+        batch[k] = FastPending(start: i, next: next, line: line)
+        if plain { reader.read(p, end: p + n, starts, layout, values + k * columns, &batch[k]) }
+        i = next
+        line += 1
+        k += 1
+      }
+      // 2. Their contracts (the customer confirmed), then 3. the first accumulator of each, read one after another.
+      for j in 0..<k where batch[j].read {
+        batch[j].info = s.contracts.find(batch[j].con, p + batch[j].conAt, customer: batch[j].cust, p + batch[j].custAt)
+      }
+      var touched: Int32 = 0
+      for j in 0..<k {
+        if let info = batch[j].info, info.first >= 0, info.count > 0 { touched &+= hot[Int(info.first)].events }
+      }
+      touchedSink &+= touched
+      // 4. In line order: each line aggregated, or read again by the general reader (header and that line alone).
+      for j in 0..<k {
+        if let info = batch[j].info {
+          applyFast(info, batch[j], layout, values + j * columns)
+          continue
         }
-        // 2. Their contracts, then 3. the first accumulator of each, read one after another.
-        for j in 0..<k where batch[j].read { batch[j].info = s.contracts.find(hash: batch[j].contractHash) }
-        var touched: Int32 = 0
-        for j in 0..<k {
-          if let info = batch[j].info, info.first >= 0, info.count > 0 { touched &+= hot[Int(info.first)].events }
-        }
-        touchedSink &+= touched
-        // 4. In line order: each line aggregated, or read again by the general reader (header and that line alone).
-        for j in 0..<k {
-          if batch[j].read, let info = batch[j].info, info.customerHash == batch[j].customerHash,
-            s.contracts.matches(info, p + batch[j].con.0, batch[j].con.1, customer: p + batch[j].cust.0, batch[j].cust.1)
-          {
-            applyFast(info, batch[j], layout, values[j])
-            continue
-          }
-          let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: batch[j].start, to: min(batch[j].next, n))
-          general(one, index: 1, lineOffset: batch[j].line - 2, schema: schema, onIssue: onIssue)
-        }
+        let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: batch[j].start, to: min(batch[j].next, n))
+        general(one, index: 1, lineOffset: batch[j].line - 2, schema: schema, onIssue: onIssue)
       }
     }
   }
 
-  /// Reads the fields of one plain line (between `starts[f]` and `starts[f + 1] - 1`) into `values` and `e`;
-  /// leaves `e.read` false when the line must go to the general reader.
+  /// Aggregates one line read by the fast path whose contract and customer are known.
   @inline(__always)
-  private func readFast(
-    _ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: UsageFastLayout, _ values: inout [Value], _ e: inout FastPending
+  private mutating func applyFast(_ info: ContractInfo, _ e: FastPending, _ layout: UsageFastLayout, _ values: UnsafePointer<Value>) {
+    seen += 1
+    fastSeen += 1
+    let lo = info.first
+    if lo < 0 {
+      for ai in s.byContract[Int(info.index)] { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
+    } else {
+      for ai in Int(lo)..<Int(lo + info.count) { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
+    }
+  }
+
+  @inline(__always)
+  private mutating func considerFast(
+    _ ai: Int, _ day: Int32, _ nameId: Int, _ layout: UsageFastLayout, _ values: UnsafePointer<Value>, line: Int
+  ) {
+    guard day >= hot[ai].start, day < hot[ai].end else { return }
+    let mi = Int(hot[ai].metric)
+    let want = layout.metricName[mi]
+    if want >= 0 && want != nameId { return }
+    guard layout.metrics[mi].passes(values) else { return }
+    addHot(ai, layout.aggregations[mi], layout.metrics[mi].value(values), line: line)
+  }
+}
+
+/// Reads the fields of a plain line for the fast path, with what it remembers from the lines before (the last
+/// date read: the lines of a usage file come mostly in date order).
+struct FastFields {
+  private var lastDate: (UInt64, UInt16) = (0, 0)
+  private var lastDay: CivilDate?
+
+  init() {}
+
+  /// Reads the fields of one plain line (between `starts[f]` and `starts[f + 1] - 1`) into `values` (schema
+  /// order) and `e`; leaves `e.read` false when the line must go to the general reader. `end`: the chunk's end.
+  @inline(__always)
+  mutating func read(
+    _ p: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, _ starts: UnsafeMutablePointer<Int>, _ layout: UsageFastLayout,
+    _ values: UnsafeMutablePointer<Value>, _ e: inout UsageWorker.FastPending
   ) {
     var day: Int32 = 0
     for f in 0..<layout.kinds.count {
@@ -222,12 +275,11 @@ extension UsageWorker {
       case .text:
         if layout.needed[f] { values[layout.schemaIndex[f]] = .text(String(decoding: field, as: UTF8.self)) }
       case .date:
-        guard let d = CivilDate.parse(bytes: field) else { return }
+        guard let d = date(field) else { return }
         if f == layout.date { day = d.dayNumber }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .date(d) }
       case .number:
-        // The general reader's rule: no digit-group underscores in data.
-        guard memchr(p + from, 95, count) == nil, let x = Fixed.parse(field) else { return }
+        guard let x = FastFields.number(field) else { return }
         if layout.needed[f] { values[layout.schemaIndex[f]] = .number(x) }
       case .currency:
         guard let c = Currency.lookup(bytes: field) else { return }
@@ -236,47 +288,66 @@ extension UsageWorker {
         return
       }
     }
-    let con = starts[layout.con]
-    let cust = starts[layout.cust]
     let nameFrom = starts[layout.name]
     let nameCount = starts[layout.name + 1] - 1 - nameFrom
     var nameId = -2
-    for (k, bytes) in layout.names.enumerated() where bytes.count == nameCount {
-      if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p + nameFrom, nameCount) }) == 0 {
+    for k in layout.names.indices where layout.names[k].count == nameCount {
+      if layout.names[k].withUnsafeBufferPointer({ FastFields.equal($0.baseAddress!, p + nameFrom, nameCount) }) {
         nameId = k
         break
       }
     }
     e.day = day
     e.nameId = nameId
-    e.con = (con, starts[layout.con + 1] - 1 - con)
-    e.cust = (cust, starts[layout.cust + 1] - 1 - cust)
-    e.contractHash = ContractTable.hash(p + con, e.con.1)
-    e.customerHash = ContractTable.hash(p + cust, e.cust.1)
+    e.conAt = starts[layout.con]
+    e.custAt = starts[layout.cust]
+    e.con = IdKey(p + e.conAt, starts[layout.con + 1] - 1 - e.conAt, end: end)
+    e.cust = IdKey(p + e.custAt, starts[layout.cust + 1] - 1 - e.custAt, end: end)
     e.read = true
   }
 
-  /// Aggregates one line read by `readFast` whose contract and customer are known.
-  @inline(__always)
-  private mutating func applyFast(_ info: ContractInfo, _ e: FastPending, _ layout: UsageFastLayout, _ values: [Value]) {
-    seen += 1
-    fastSeen += 1
-    let lo = info.first
-    if lo < 0 {
-      for ai in s.byContract[Int(info.index)] { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
-    } else {
-      for ai in Int(lo)..<Int(lo + info.count) { considerFast(ai, e.day, e.nameId, layout, values, line: e.line) }
-    }
+  /// `CivilDate.parse(bytes:)`, remembering the last date read.
+  @inline(__always) mutating func date(_ field: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+    guard field.count == 10 else { return nil }
+    let raw = UnsafeRawPointer(field.baseAddress!)
+    let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+    if let d = lastDay, key == lastDate { return d }
+    let d = CivilDate.parse(bytes: field)
+    if d != nil { (lastDate, lastDay) = (key, d) }
+    return d
   }
 
-  @inline(__always)
-  private mutating func considerFast(_ ai: Int, _ day: Int32, _ nameId: Int, _ layout: UsageFastLayout, _ values: [Value], line: Int) {
-    guard day >= hot[ai].start, day < hot[ai].end else { return }
-    let mi = Int(hot[ai].metric)
-    let want = layout.metricName[mi]
-    if want >= 0 && want != nameId { return }
-    let fm = s.fast[mi]!
-    guard fm.passes(values) else { return }
-    addHot(ai, s.plan.metrics[mi].aggregation, fm.value(values), line: line)
+  /// `Fixed.parse` of a data field (the general reader's rule: no digit-group underscores in data); plain
+  /// digits, up to 18 of them, directly.
+  @inline(__always) static func number(_ field: UnsafeBufferPointer<UInt8>) -> Fixed? {
+    if field.count <= 18 {
+      var v = 0
+      for b in field {
+        let d = b &- 48
+        if d > 9 { return general(field) }
+        v = v &* 10 &+ Int(d)
+      }
+      return Fixed(v)
+    }
+    return general(field)
+  }
+
+  static func general(_ field: UnsafeBufferPointer<UInt8>) -> Fixed? {
+    guard memchr(field.baseAddress!, 95, field.count) == nil else { return nil }
+    return Fixed.parse(field)
+  }
+
+  /// Whether p[0..<n] and q[0..<n] are equal, eight bytes at a time.
+  @inline(__always) static func equal(_ p: UnsafePointer<UInt8>, _ q: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+      if UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(q + i).loadUnaligned(as: UInt64.self) { return false }
+      i += 8
+    }
+    while i < n {
+      if p[i] != q[i] { return false }
+      i += 1
+    }
+    return true
   }
 }

@@ -9,12 +9,18 @@ import Foundation
 import Glibc
 #endif
 
-/// A piece of the usage CSV for a worker: the header line, then whole records (`lineOffset`: added to the line
-/// numbers of its rows, so they are the file's).
+/// A piece of the usage CSV for a worker: whole records, the file's bytes mapped (the first piece starts at the
+/// file's first byte, its header line included); `lineOffset` is added to the line numbers of its rows counted
+/// from 2, so they are the file's.
 struct UsageChunk {
   var index: Int
-  var bytes: [UInt8]
+  var window: MappedWindow
+  var count: Int
+  /// The file's header line with its line end (no BOM), which the general reader reads before a piece's records.
+  var header: [UInt8]
   var lineOffset: Int
+
+  var records: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: window.bytes[..<count]) }
 }
 
 /// What one usage worker hands back when the file is done.
@@ -95,15 +101,12 @@ extension Billing {
       var layout: UsageFastLayout?
       var first = true
       while let chunk = queue.take() {
-        if first, let nl = chunk.bytes.firstIndex(of: 10) {
-          // Every chunk starts with the header line.
-          layout = UsageFastLayout(headerLine: chunk.bytes[...nl], shared: shared)
+        if first, !chunk.header.isEmpty {
+          layout = UsageFastLayout(headerLine: chunk.header[...], shared: shared)
           first = false
         }
         var local: [DataIssue] = []
-        w.runChunk(chunk.bytes, index: chunk.index, lineOffset: chunk.lineOffset, layout: layout, schema: schema) {
-          local.append($0)
-        }
+        w.runChunk(chunk, layout: layout, schema: schema) { local.append($0) }
         chunkIssues.set(chunk.index, local)
       }
       result.value = UsageWorkerResult(accs: w.finished(), failures: w.failures, rows: (w.seen, w.fastSeen))
@@ -114,101 +117,77 @@ extension Billing {
   }
 
   /// Cuts the file at record boundaries into chunks for the workers: a newline outside quotes (an even number of
-  /// quotes before it). Each block is read straight into the array that becomes the chunk: [header] + carry +
-  /// new bytes.
+  /// quotes before it). Each chunk is a window of the file mapped into memory (nothing copied); the next one
+  /// starts on the record after it.
   static func cutUsageFile(_ fd: Int32, block: Int, _ queue: ChunkQueue<UsageChunk>, size: Int, _ progress: Progress?) {
     var header: [UInt8] = []
-    var carry: [UInt8] = []
     var index = 0
     var linesBefore = 0
-    var quotes = 0  // quotes before the start of `carry`
-    var eof = false
-    var read = 0
-    while !eof {
-      let prefix = index == 0 ? 0 : header.count
-      var buf: [UInt8] = []
-      buf.reserveCapacity(prefix + carry.count + block)
-      if index > 0 { buf.append(contentsOf: header) }
-      buf.append(contentsOf: carry)
-      let got = readBlock(fd, into: &buf, block)
-      if got == 0 { eof = true }
-      read += got
+    var quotes = 0  // quotes before `start`
+    var start = 0
+    var span = block
+    while start < size {
+      let window = MappedWindow(fd: fd, offset: start, count: min(span, size - start))
+      let b = window.bytes
+      if b.isEmpty { break }
+      let eof = start + b.count >= size || b.count < min(span, size - start)
       // Megabytes of the file handed to the workers (they are at most two chunks behind).
-      progress?("usage MB", read >> 20, size >> 20)
-      if index == 0, header.isEmpty, let nl = buf.firstIndex(of: 10) {
-        header = Array(buf[...nl])
+      progress?("usage MB", (start + b.count) >> 20, size >> 20)
+      if index == 0, header.isEmpty, let nl = b.firstIndex(of: 10) {
+        header = Array(b[...nl])
         if header.starts(with: [0xEF, 0xBB, 0xBF]) { header.removeFirst(3) }
       }
-      let (cut, quotesAtCut, newlines) = recordCut(buf, from: prefix, quotes: quotes, eof: eof)
-      guard cut >= prefix else {
-        carry = Array(buf[prefix...])
+      let (cut, quotesAtCut, newlines) = recordCut(b, quotes: quotes, eof: eof)
+      guard cut >= 0 else {
+        // No record ends in this window: a larger one.
+        span += block
         continue
       }
-      carry = eof ? [] : Array(buf[(cut + 1)...])
-      buf.removeLast(buf.count - cut - 1)
-      if buf.count > prefix {
-        queue.put(UsageChunk(index: index, bytes: buf, lineOffset: index == 0 ? 0 : linesBefore - 1))
-        index += 1
-      }
+      queue.put(UsageChunk(index: index, window: window, count: cut + 1, header: header, lineOffset: index == 0 ? 0 : linesBefore - 1))
+      index += 1
       linesBefore += newlines
       quotes = quotesAtCut
+      if eof { break }
+      start += cut + 1
+      span = block
     }
   }
 
-  /// Reads up to `block` bytes of the file onto the end of `buf`; returns how many it read (0 at the end).
-  static func readBlock(_ fd: Int32, into buf: inout [UInt8], _ block: Int) -> Int {
-    let base = buf.count
-    buf.append(contentsOf: repeatElement(0, count: block))
-    let got = buf.withUnsafeMutableBufferPointer { p -> Int in
-      var total = 0
-      while total < block {
-        let n = read(fd, p.baseAddress! + base + total, block - total)
-        if n <= 0 { break }
-        total += n
-      }
-      return total
+  /// Where to cut `b`: the last newline outside quotes (at the end of the file, the last byte), with the quotes
+  /// before it and the newlines up to it; -1 when there is none.
+  static func recordCut(_ b: UnsafeBufferPointer<UInt8>, quotes: Int, eof: Bool) -> (cut: Int, quotes: Int, newlines: Int) {
+    let n = b.count
+    // Usual case: no quote in the bytes, so every newline is a boundary: the last one, and the newlines before
+    // it counted eight bytes at a time.
+    if n > 0, memchr(b.baseAddress!, 34, n) == nil {
+      if eof { return (n - 1, quotes, LineCount.newlines(b, from: 0, to: n)) }
+      // The last newline is within one record of the end.
+      var last = n - 1
+      while last >= 0, b[last] != 10 { last -= 1 }
+      if last < 0 { return (-1, quotes, 0) }
+      return (last, quotes, LineCount.newlines(b, from: 0, to: last + 1))
     }
-    buf.removeLast(block - got)
-    return got
-  }
-
-  /// Where to cut `buf` after its first `prefix` bytes: the last newline outside quotes (at the end of the file,
-  /// the last byte), with the quotes before it and the newlines up to it; -1 when there is none.
-  static func recordCut(_ buf: [UInt8], from prefix: Int, quotes: Int, eof: Bool) -> (cut: Int, quotes: Int, newlines: Int) {
-    buf.withUnsafeBufferPointer { b -> (Int, Int, Int) in
-      let n = b.count
-      // Usual case: no quote in the new bytes, so every newline is a boundary: the last one (memrchr),
-      // and the newlines before it counted eight bytes at a time.
-      if n > prefix, memchr(b.baseAddress! + prefix, 34, n - prefix) == nil {
-        if eof { return (n - 1, quotes, LineCount.newlines(b, from: prefix, to: n)) }
-        // The last newline is within one record of the end.
-        var last = n - 1
-        while last >= prefix, b[last] != 10 { last -= 1 }
-        if last < prefix { return (-1, quotes, 0) }
-        return (last, quotes, LineCount.newlines(b, from: prefix, to: last + 1))
-      }
-      var q = quotes
-      var last = -1
-      var qAtLast = quotes
-      var nl = 0
-      var nlAtLast = 0
-      var i = prefix
-      while i < n {
-        let c = b[i]
-        if c == 10 {
-          nl += 1
-          if q & 1 == 0 {
-            last = i
-            qAtLast = q
-            nlAtLast = nl
-          }
-        } else if c == 34 {
-          q += 1
+    var q = quotes
+    var last = -1
+    var qAtLast = quotes
+    var nl = 0
+    var nlAtLast = 0
+    var i = 0
+    while i < n {
+      let c = b[i]
+      if c == 10 {
+        nl += 1
+        if q & 1 == 0 {
+          last = i
+          qAtLast = q
+          nlAtLast = nl
         }
-        i += 1
+      } else if c == 34 {
+        q += 1
       }
-      if eof { return (n - 1, q, nl) }
-      return (last, qAtLast, nlAtLast)
+      i += 1
     }
+    if eof { return (n - 1, q, nl) }
+    return (last, qAtLast, nlAtLast)
   }
 }

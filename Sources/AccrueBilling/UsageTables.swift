@@ -21,7 +21,7 @@ final class UsageShared: @unchecked Sendable {
   let convert: [(column: Int, slot: Int)]
   let fast: [FastMetric?]
   let eventNames: [String?]
-  /// Contracts by id hash, each slot with its customer's id hash and its accumulators.
+  /// Contracts by id, each slot with its customer's id and its accumulators.
   let contracts: ContractTable
   let qtySlot: Int?
   /// Declared defaults of the event fields, by slot.
@@ -71,7 +71,7 @@ final class UsageShared: @unchecked Sendable {
       data.contracts.indices.map { ci in
         let (lo, n) = rangesCopy[ci]
         let customer = data.customers[data.contracts[ci].customer].id
-        return (data.contracts[ci].id, customer, ContractInfo(customerHash: ContractTable.hash(customer), index: Int32(ci), first: lo, count: n))
+        return (data.contracts[ci].id, customer, ContractInfo(index: Int32(ci), first: lo, count: n))
       })
     qtySlot = fields.first { $0.name == "quantity" }?.index
     eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
@@ -80,16 +80,63 @@ final class UsageShared: @unchecked Sendable {
 
 /// A contract's data for the per-event path, stored in its hash slot: one probe, one cache line.
 struct ContractInfo {
-  var hash: UInt64 = 0
-  var customerHash: UInt64 = 0
+  /// The contract's and its customer's ids: their first 16 bytes (zero past the end) and their lengths.
+  var id = IdKey()
+  var customer = IdKey()
   var index: Int32 = -1
   var first: Int32 = 0
   var count: Int32 = 0
 }
 
-/// Contracts by the 64-bit FNV-1a hash of their ids, in one open-addressing array whose slots also
-/// hold what an event needs (customer check, accumulator range). A hit is confirmed by the id's bytes
-/// (`matches`): two ids of the same hash are never confused, whatever the odds.
+/// An id as two little-endian words of its first 16 bytes (zero past its end) and its length: two ids of at
+/// most 16 bytes are equal exactly when their keys are; longer ones are confirmed by their bytes.
+struct IdKey: Equatable {
+  var w0: UInt64 = 0, w1: UInt64 = 0
+  var count: UInt32 = 0
+
+  /// The key of p[0..<count]; `end` is where the readable bytes end (a word is loaded whole only before it).
+  @inline(__always) init(_ p: UnsafePointer<UInt8>, _ count: Int, end: UnsafePointer<UInt8>) {
+    self.count = UInt32(truncatingIfNeeded: count)
+    if p + 16 <= end {
+      let raw = UnsafeRawPointer(p)
+      let a = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      let b = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+      if count >= 16 {
+        (w0, w1) = (a, b)
+      } else if count > 8 {
+        (w0, w1) = (a, b & ((1 << UInt64((count - 8) * 8)) - 1))
+      } else {
+        w0 = count == 8 ? a : a & ((1 << UInt64(count * 8)) - 1)
+      }
+    } else {
+      for i in 0..<min(count, 16) {
+        if i < 8 { w0 |= UInt64(p[i]) << UInt64(i * 8) } else { w1 |= UInt64(p[i]) << UInt64((i - 8) * 8) }
+      }
+    }
+  }
+
+  init(_ s: String) {
+    var bytes = Array(s.utf8)
+    let n = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: 16))
+    self = bytes.withUnsafeBufferPointer { IdKey($0.baseAddress!, n, end: $0.baseAddress! + $0.count) }
+  }
+
+  init() {}
+
+  /// Where the key's slot search starts (its words mixed; a long id's bytes past 16 are left to the comparison).
+  @inline(__always) var hash: UInt64 {
+    // SplitMix64's finalizer over the words and the length.
+    var h = w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)
+    h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+    return h ^ (h >> 31)
+  }
+}
+
+/// Contracts by their ids, in one open-addressing array whose slots also hold what an event needs (customer
+/// check, accumulator range). Ids of up to 16 bytes are compared in the slot; a longer id (and customer id) is
+/// confirmed by its bytes as well: two ids are never confused.
 struct ContractTable {
   private var slots: [ContractInfo]
   private let mask: Int
@@ -111,52 +158,54 @@ struct ContractTable {
     mask = cap - 1
     slots = Array(repeating: ContractInfo(), count: cap)
     for r in records {
-      let h = ContractTable.hash(r.id)
-      var s = Int(truncatingIfNeeded: h) & mask
+      var info = r.info
+      info.id = IdKey(r.id)
+      info.customer = IdKey(r.customer)
+      var s = Int(truncatingIfNeeded: info.id.hash) & mask
       while slots[s].index >= 0 { s = (s + 1) & mask }
-      slots[s] = r.info
-      slots[s].hash = h
+      slots[s] = info
     }
   }
 
-  @inline(__always) static func hash(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return h
-  }
-
-  /// The hash of the UTF-8 bytes p[0..<count] (equal to `hash` of the String they spell).
-  @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in 0..<count { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
-    return h
-  }
-
-  /// The contract of an id (its hash, then its bytes confirmed).
-  func find(_ key: String) -> ContractInfo? {
-    guard let info = find(hash: ContractTable.hash(key)), Array(key.utf8)[...] == bytes[spans[Int(info.index)].id] else { return nil }
+  /// The contract whose id is p[0..<key.count], if its customer's id is q[0..<customer.count]; nil when there
+  /// is no such contract or it belongs to another customer.
+  @inline(__always) func find(
+    _ key: IdKey, _ p: UnsafePointer<UInt8>, customer: IdKey, _ q: UnsafePointer<UInt8>
+  ) -> ContractInfo? {
+    guard let info = find(key, p) else { return nil }
+    guard info.customer == customer else { return nil }
+    if customer.count > 16 {
+      let c = spans[Int(info.index)].customer
+      guard bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + c.lowerBound, q, c.count) }) == 0 else { return nil }
+    }
     return info
   }
 
-  /// Whether the contract of `info` has the id `p[0..<count]` and its customer the id `q[0..<qCount]`, byte for byte.
-  @inline(__always) func matches(_ info: ContractInfo, _ p: UnsafePointer<UInt8>, _ count: Int, customer q: UnsafePointer<UInt8>, _ qCount: Int) -> Bool {
-    let (id, customer) = spans[Int(info.index)]
-    guard id.count == count, customer.count == qCount else { return false }
-    return bytes.withUnsafeBufferPointer { b in
-      memcmp(b.baseAddress! + id.lowerBound, p, count) == 0 && memcmp(b.baseAddress! + customer.lowerBound, q, qCount) == 0
+  /// The contract whose id is p[0..<key.count].
+  @inline(__always) func find(_ key: IdKey, _ p: UnsafePointer<UInt8>) -> ContractInfo? {
+    slots.withUnsafeBufferPointer { slots in
+      var s = Int(truncatingIfNeeded: key.hash) & mask
+      while true {
+        let e = slots[s]
+        if e.index < 0 { return nil }
+        if e.id == key {
+          if key.count <= 16 { return e }  // (the lengths are equal)
+          let c = spans[Int(e.index)].id
+          if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + c.lowerBound, p, c.count) }) == 0 { return e }
+        }
+        s = (s + 1) & mask
+      }
     }
+  }
+
+  /// The contract of an id.
+  func find(_ id: String) -> ContractInfo? {
+    var bytes = Array(id.utf8)
+    let n = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: 16))
+    return bytes.withUnsafeBufferPointer { b in find(IdKey(b.baseAddress!, n, end: b.baseAddress! + b.count), b.baseAddress!) }
   }
 
   /// Whether the customer of `info` has the id `customer`.
   func customerIs(_ info: ContractInfo, _ customer: String) -> Bool { Array(customer.utf8)[...] == bytes[spans[Int(info.index)].customer] }
-
-  @inline(__always) func find(hash h: UInt64) -> ContractInfo? {
-    var s = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let e = slots[s]
-      if e.index < 0 { return nil }
-      if e.hash == h { return e }
-      s = (s + 1) & mask
-    }
-  }
 }

@@ -68,3 +68,48 @@ public final class MappedFile: @unchecked Sendable {
 
   public var count: Int { bytes.count }
 }
+
+/// A window of a file's bytes, [offset, offset + count), mapped read-only (read instead where mapping fails);
+/// unmapped when the last reference goes. Used to hand pieces of a large file to workers without copying them.
+public final class MappedWindow: @unchecked Sendable {
+  /// The window's bytes (empty when the file could not be read).
+  public let bytes: UnsafeBufferPointer<UInt8>
+  private let mapping: UnsafeMutableRawPointer?
+  private let mappedCount: Int
+
+  /// The bytes of the open file `fd` from `offset` (any offset: the mapping starts on the page before it).
+  public init(fd: Int32, offset: Int, count: Int) {
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = offset - offset % page
+    #if os(Linux)
+      let flags = MAP_PRIVATE | MAP_POPULATE
+    #else
+      let flags = MAP_PRIVATE
+    #endif
+    if count > 0, let p = mmap(nil, count + offset - start, PROT_READ, flags, fd, off_t(start)), p != MAP_FAILED {
+      mapping = p
+      mappedCount = count + offset - start
+      bytes = UnsafeBufferPointer(start: (p + (offset - start)).assumingMemoryBound(to: UInt8.self), count: count)
+      return
+    }
+    mapping = nil
+    mappedCount = 0
+    let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: max(count, 1))
+    var done = 0
+    while done < count {
+      let n = pread(fd, buf + done, count - done, off_t(offset + done))
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      done += n
+    }
+    bytes = UnsafeBufferPointer(start: buf, count: done)
+  }
+
+  deinit {
+    if let mapping {
+      munmap(mapping, mappedCount)
+    } else {
+      bytes.baseAddress.map { UnsafeMutablePointer(mutating: $0).deallocate() }
+    }
+  }
+}

@@ -168,6 +168,14 @@ public enum PlainLine {
   public static func scan(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, fieldCount: Int, _ starts: inout [Int])
     -> (lineEnd: Int, next: Int, plain: Bool)
   {
+    starts.withUnsafeMutableBufferPointer { scan(p, from: start, end: end, fieldCount: fieldCount, $0.baseAddress!) }
+  }
+
+  /// `scan` into `starts[0...fieldCount]` (room for `fieldCount + 1` values).
+  @inlinable @inline(__always)
+  public static func scan(
+    _ p: UnsafePointer<UInt8>, from start: Int, end: Int, fieldCount: Int, _ starts: UnsafeMutablePointer<Int>
+  ) -> (lineEnd: Int, next: Int, plain: Bool) {
     var k = 0
     var plain = true
     var crlf = false
