@@ -81,13 +81,22 @@ extension Billing {
     clock own: ChargeClock? = nil
   ) -> [BillTask] {
     var out: [BillTask] = []
+    billingTasks(plan, data, contract, ci, from: from, to: to, env, clock: own, into: &out)
+    return out
+  }
+
+  /// `billingTasks` appended to `out` (the run's list: no array per contract made, copied and freed).
+  static func billingTasks(
+    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env,
+    clock own: ChargeClock? = nil, into out: inout [BillTask]
+  ) {
     let spec0 = plan.plans[contract.plan]
     // 'trial ... then new cycle': billing starts at the trial's end, periods counted from there.
     let c = Billing.cycleStart(spec0, contract, env, data)
     let planClock = PeriodClock(plan: spec0, contract: c)
     // A charge on a period of its own (Billing+ChargePeriods): its periods; the service ends as the plan says.
     let clock0 = own.map { PeriodClock(plan: spec0, contract: c, clock: $0) } ?? planClock
-    guard let startPeriod = clock0.period(containing: c.start) else { return [] }
+    guard let startPeriod = clock0.period(containing: c.start) else { return }
     let endX = serviceEnd(plan, c, planClock)
     // First invoice on the start date.
     if c.start > from && c.start <= to {
@@ -98,7 +107,7 @@ extension Billing {
           periodNumber: 0, clock: own))
     }
     // Then each boundary after the start, up to the first boundary at or after the end.
-    guard let kFrom = clock0.index(of: CivilDate.max(from, c.start)) else { return out }
+    guard let kFrom = clock0.index(of: CivilDate.max(from, c.start)) else { return }
     var k = max(kFrom, startPeriod.k) + 1
     while let b = clock0.boundary(k), b <= to {
       defer { k += 1 }
@@ -115,6 +124,5 @@ extension Billing {
       }
       out.append(task)
     }
-    return out
   }
 }

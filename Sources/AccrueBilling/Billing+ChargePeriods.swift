@@ -42,22 +42,23 @@ extension Billing {
   /// its own (of every plan the contract has terms under), ordered by date; tasks of one date make one invoice,
   /// the plan's first. Without such a charge, exactly `billingTasks`.
   static func allBillingTasks(
-    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env
-  ) -> [BillTask] {
-    let main = billingTasks(plan, data, contract, ci, from: from, to: to, env)
+    _ plan: ExecutablePlan, _ data: Dataset, _ contract: ContractData, _ ci: Int, from: CivilDate, to: CivilDate, _ env: Env,
+    into tasks: inout [BillTask]
+  ) {
     var clocks = plan.plans[contract.plan].chargeClocks
     for ch in contract.changes {
       guard let p = ch.plan else { continue }
       for k in plan.plans[p].chargeClocks where !clocks.contains(k) { clocks.append(k) }
     }
-    guard !clocks.isEmpty else { return main }
+    guard !clocks.isEmpty else { return billingTasks(plan, data, contract, ci, from: from, to: to, env, into: &tasks) }
+    let main = billingTasks(plan, data, contract, ci, from: from, to: to, env)
     var all = main.map { ($0, 0) }
     for (i, k) in clocks.enumerated() {
       let own = billingTasks(plan, data, contract, ci, from: from, to: to, env, clock: k)
       all += own.map { ($0, i + 1) }
     }
     let planClock = planPeriodClock(plan, contract, env, data)
-    return all.sorted { ($0.0.date, $0.1) < ($1.0.date, $1.1) }.map { (t, i) in
+    tasks += all.sorted { ($0.0.date, $0.1) < ($1.0.date, $1.1) }.map { (t, i) in
       var t = t
       // `for N periods` discounts count the plan's periods: the one the date falls in.
       if i > 0, let (clock, k0) = planClock, let k = clock.index(of: t.date) { t.periodNumber = k - k0 }

@@ -9,6 +9,7 @@ extension Billing {
   /// The phases of a contract as date windows, in order after the trial: [start, end) and the phase.
   static func phaseWindows(_ spec: CompiledPlanSpec, _ c: ContractData, _ env: Env) -> [(CivilDate, CivilDate, CompiledPhase)] {
     var out: [(CivilDate, CivilDate, CompiledPhase)] = []
+    if spec.phases.isEmpty { return out }
     var at = trialEnd(spec, c, env) ?? c.start
     for ph in spec.phases {
       let end: CivilDate?
@@ -141,8 +142,10 @@ extension Billing {
     let rounded = env.exact(value.rounded(places: spec.currency.minorUnits, spec.rounding), ch.source, "\(value) rounded")
     explain.add(.rounded(spec.rounding, places: spec.currency.minorUnits, amount: rounded))
     var desc = ch.label
-    if let u = unit, case .expr = ch.quantity { desc += ": \(q) x \(u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits))) \(spec.currency.code)" }
-    if prorated { desc += ", \(days) of \(fullDays) days" }
+    if let u = unit, case .expr = ch.quantity {
+      desc = .concat(desc, ": ", q.description, " x ", u.formatted(places: max(spec.currency.minorUnits, u.significantFractionDigits)), " ", spec.currency.code)
+    }
+    if prorated { desc = .concat(desc, ", ", String(days), " of ", String(fullDays), " days") }
     if !note.isEmpty { desc = note + desc }
     var line = InvoiceLine(
       description: desc, kind: kind, charge: ch.name, quantity: unit != nil ? q : nil, unitPrice: unit, amount: rounded,

@@ -49,11 +49,14 @@ extension Billing {
     c.setRecords(env, data)
     let discounts = discountLines(spec, c, t, lines, env)
     lines += discounts
-    // (The commitment counts the plan's charges and the discounts, as before charges had periods of their own.)
-    let planLines = Array(lines.dropLast(discounts.count).dropLast(own.count)) + discounts
+    // (The commitment counts the plan's charges and the discounts, as before charges had periods of their own;
+    // those lines are gathered only when there is a commitment.)
+    let withoutOwn = lines.count - discounts.count - own.count
     // Minimum commitment: at the end of a period, the shortfall of that period's spend.
     if t.clock == nil, let arr = t.arrears,
-      let trueUp = minimumTrueUp(plan, data, c, spec, arr, planLines + spentEarly(t, rule: spec.source), env, committed: termShare(plan, c, spec, arr, env))
+      let trueUp = minimumTrueUp(
+        plan, data, c, spec, arr, Array(lines[..<withoutOwn]) + discounts + spentEarly(t, rule: spec.source), env,
+        committed: termShare(plan, c, spec, arr, env))
     {
       lines.append(trueUp)
     }
@@ -103,7 +106,7 @@ extension Billing {
   /// the period). Nil without a commitment or without a shortfall.
   static func minimumTrueUp(
     _ plan: ExecutablePlan, _ data: Dataset, _ c: ContractData, _ spec: CompiledPlanSpec, _ arr: BillTask.Period,
-    _ lines: [InvoiceLine], _ env: Env, committed: (Fixed, RuleRef, BillingStep)? = nil
+    _ lines: @autoclosure () -> [InvoiceLine], _ env: Env, committed: (Fixed, RuleRef, BillingStep)? = nil
   ) -> InvoiceLine? {
     // `committed`: a term's commitment shared per period (`pro rata`, §6.8), when the plan states one.
     let found: (Fixed, RuleRef)?
@@ -118,7 +121,7 @@ extension Billing {
     let billed = c.terms(on: arr.start)
     let advanceForPeriod = periodLines(
       plan, data, c, terms: billed, timing: .advance, arr.start, arr.end, full: arr.full, firstInvoice: false, env: env)
-    let arrearsLines = lines.filter { $0.periodStart >= arr.start && $0.periodEnd <= arr.end }
+    let arrearsLines = lines().filter { $0.periodStart >= arr.start && $0.periodEnd <= arr.end }
     let spend = sum(advanceForPeriod + arrearsLines, minRule, "the period's spend", env)
     let days = arr.start.days(until: arr.end)
     let full = arr.full.0.days(until: arr.full.1)

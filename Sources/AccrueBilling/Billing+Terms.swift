@@ -57,7 +57,7 @@ extension Billing {
 
 extension Billing {
   /// When explaining: where the invoice's payment terms and early payment discount are written.
-  static func explainTerms(_ invoice: PlannedInvoice, _ spec: CompiledPlanSpec, _ env: Env) -> PlannedInvoice {
+  static func explainTerms(_ invoice: consuming PlannedInvoice, _ spec: CompiledPlanSpec, _ env: Env) -> PlannedInvoice {
     guard env.explaining else { return invoice }
     var inv = invoice
     (inv.termsRule, inv.earlyDiscountRule) = spec.termsRules(env)

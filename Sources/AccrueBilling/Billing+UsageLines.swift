@@ -87,7 +87,7 @@ extension Billing {
     if case .percentage? = ch.pricing {
       return "\(ch.label): \(a.events) transaction\(a.events == 1 ? "" : "s"), \(q.formatted(places: c.minorUnits, grouping: true)) \(c.code)"
     }
-    return "\(ch.label): \(q) \(metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)"
+    return .concat(ch.label, ": ", q.description, " ", metric.aggregation == .sum ? "units" : metric.aggregation.rawValue)
   }
 
   /// The period's usage under the metric's aggregation.

@@ -30,7 +30,7 @@ public enum Billing {
     // 1. Billing dates in (from, asOf] for every contract.
     var tasks: [BillTask] = []
     for (ci, c) in data.contracts.enumerated() {
-      tasks.append(contentsOf: allBillingTasks(plan, data, c, ci, from: from, to: asOf, env))  // Billing+ChargePeriods
+      allBillingTasks(plan, data, c, ci, from: from, to: asOf, env, into: &tasks)  // Billing+ChargePeriods
       if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
       env.reset()
     }
@@ -73,17 +73,48 @@ public enum Billing {
     let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready + early.already
     let zero = parts.reduce(0) { $0 + $1.zero }
     PhaseLog.mark("invoices")
-    // Sorted by index, the invoices read in place, then moved once (sorting the invoices moved each many times).
-    let order = invoices.indices.sorted {
-      (invoices[$0].issueDate, invoices[$0].customerID, invoices[$0].contractID, $0)
-        < (invoices[$1].issueDate, invoices[$1].customerID, invoices[$1].contractID, $1)
-    }
-    invoices = order.map { invoices[$0] }
+    // Sorted by index, then each moved once, in place (sorting the invoices moved each many times; a copy of each
+    // retained all its strings).
+    permute(&invoices, outputOrder(invoices))
     PhaseLog.mark("invoices sorted")
     var result = BillingResult(asOf: asOf, since: from, invoices: invoices, alreadyIssued: already, failures: failures)
     result.zeroSkipped = zero
     result.usageRows = usageRows
     return (result, issues)
+  }
+
+  /// Puts `a[order[k]]` at `k` for every k (`order` a permutation of `a`'s indices), swapping along each cycle:
+  /// `a = order.map { a[$0] }` without a copy of any element.
+  static func permute<T>(_ a: inout [T], _ order: [Int]) {
+    var done = [Bool](repeating: false, count: a.count)
+    for start in a.indices where !done[start] {
+      var k = start
+      while order[k] != start {
+        a.swapAt(k, order[k])
+        done[k] = true
+        k = order[k]
+      }
+      done[k] = true
+    }
+  }
+
+  /// The invoices' output order: by issue date, customer id, contract id (as `String` orders them), then as
+  /// computed. The fields are read once into arrays, and two ids of ASCII bytes alone are compared with `memcmp`
+  /// (for them `String`'s order is their bytes' order; `OutputOrderTests`).
+  static func outputOrder(_ invoices: [PlannedInvoice]) -> [Int] {
+    let dates = invoices.map(\.issueDate)
+    let customers = invoices.map(\.customerID)
+    let contracts = invoices.map(\.contractID)
+    func isASCII(_ s: String) -> Bool { s.withBytes { b in !b.contains { $0 >= 0x80 } } }
+    let ascii = invoices.indices.map { isASCII(customers[$0]) && isASCII(contracts[$0]) }
+    return invoices.indices.sorted { a, b in
+      if dates[a] != dates[b] { return dates[a] < dates[b] }
+      guard ascii[a] && ascii[b] else { return (customers[a], contracts[a], a) < (customers[b], contracts[b], b) }
+      let c = customers[a].utf8Order(customers[b])
+      if c != 0 { return c < 0 }
+      let k = contracts[a].utf8Order(contracts[b])
+      return k != 0 ? k < 0 : a < b
+    }
   }
 
   /// The usage accumulators of every arrears period being billed: one per task and usage metric (a percentage
@@ -191,14 +222,13 @@ public enum Billing {
       if (n - range.lowerBound) % 4096 == 0 { progress?("invoices", n - range.lowerBound, range.count) }
       next = groupEnd(tasks, n, range.upperBound)  // tasks of one contract and date make one invoice
       let t = tasks[n]
-      let c = data.contracts[t.contract]
-      let key = "\(c.id)/\(t.date)"
+      let key = String.concat(data.contracts[t.contract].id, "/", t.date.description)
       if data.issuedPeriods.contains(Dataset.periodKey(t.contract, t.date)) || data.isIssued(key) {
         already += 1
         continue
       }
       env.reset()
-      env.explaining = explains(explain, key: key, plan, customer: data.customers[c.customer].id, date: t.date)
+      env.explaining = explains(explain, key: key, plan, customer: data.customers[data.contracts[t.contract].customer].id, date: t.date)
       if let inv = invoice(plan, data, t, key: key, accs: accs, env: env, also: tasks[(n + 1)..<next]) {
         // 'zero invoices skipped': an invoice of nothing is not issued (and counted, so the summary says so).
         if inv.total.isZero, let pi = plan.planIndex[inv.plan], !plan.plans[pi].zeroInvoicesIssued {

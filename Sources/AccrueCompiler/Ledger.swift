@@ -44,17 +44,20 @@ public struct NumberingRule: Sendable, Equatable {
   /// `entity` as it is (the scope field's value), `sequence` zero padded to the width of `{seq:N}` (a longer number
   /// is written in full; `{seq}` writes it as it is). Pure: the same arguments always give the same text.
   public static func format(_ r: NumberingRule, year: Int, month: Int, entity: String, sequence: Int) -> String {
-    var out = ""
+    // Written as bytes, then made a string once (a number per invoice: appending strings piece by piece cost more
+    // than the rest of numbering).
+    var out: [UInt8] = []
+    out.reserveCapacity(32)
     for p in r.pieces {
       switch p {
-      case .text(let t): out += t
+      case .text(let t): out.append(contentsOf: t.utf8)
       case .year: appendPadded(year, 4, to: &out)
       case .month: appendPadded(month, 2, to: &out)
-      case .entity: out += entity
+      case .entity: out.append(contentsOf: entity.utf8)
       case .sequence(let width): appendPadded(sequence, width, to: &out)
       }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// The number written with this format (see the static `format`).
@@ -62,12 +65,24 @@ public struct NumberingRule: Sendable, Equatable {
     Self.format(self, year: year, month: month, entity: entity, sequence: sequence)
   }
 
-  /// Appends `n` with at least `width` digits (zeros in front; a minus sign before them).
-  static func appendPadded(_ n: Int, _ width: Int, to out: inout String) {
-    let digits = String(n.magnitude)
-    if n < 0 { out += "-" }
-    if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-    out += digits
+  /// Appends `n` with at least `width` digits (zeros in front; a minus sign before them), as
+  /// `String(n.magnitude)` padded with zeros writes them.
+  static func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
+    if n < 0 { out.append(0x2D) }
+    var m = n.magnitude
+    var count = 1
+    while m >= 10 {
+      count += 1
+      m /= 10
+    }
+    if count < width { out.append(contentsOf: repeatElement(0x30, count: width - count)) }
+    let end = out.count + count
+    out.append(contentsOf: repeatElement(0x30, count: count))
+    m = n.magnitude
+    for i in stride(from: end - 1, through: end - count, by: -1) {
+      out[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+      m /= 10
+    }
   }
 }
 

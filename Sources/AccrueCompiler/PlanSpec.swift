@@ -7,7 +7,8 @@ import AccrueParser
 // a charge out of its array, passed on or returned) used to retain every string, array and closure it holds and
 // release them again (a tenth of a run's instructions). Their fields (`PlanSpecFields`, `ChargeFields`, declared in
 // Plan.swift) now live in one immutable box that copies share: a copy retains one object. Changing a field copies the
-// fields into a new box first, so each value still behaves as a value (docs/PERFORMANCE.md).
+// fields into a new box first, so each value still behaves as a value (docs/PERFORMANCE.md). A field is read in
+// place (`_read`): `spec.charges[k]` or `ch.pricing` read through the box copy nothing but what the caller keeps.
 
 /// An executable plan (one `plan` block); its fields are `PlanSpecFields`.
 public struct CompiledPlanSpec: Sendable {
@@ -29,143 +30,143 @@ public struct CompiledPlanSpec: Sendable {
   }
 
   public var name: String {
-    get { box.fields.name }
+    _read { yield box.fields.name }
     set { change { $0.name = newValue } }
   }
   public var label: String {
-    get { box.fields.label }
+    _read { yield box.fields.label }
     set { change { $0.label = newValue } }
   }
   public var currency: Currency {
-    get { box.fields.currency }
+    _read { yield box.fields.currency }
     set { change { $0.currency = newValue } }
   }
   public var period: PeriodSpec {
-    get { box.fields.period }
+    _read { yield box.fields.period }
     set { change { $0.period = newValue } }
   }
   public var timing: BillTiming {
-    get { box.fields.timing }
+    _read { yield box.fields.timing }
     set { change { $0.timing = newValue } }
   }
   public var alignment: Alignment {
-    get { box.fields.alignment }
+    _read { yield box.fields.alignment }
     set { change { $0.alignment = newValue } }
   }
   public var trial: CExpr? {
-    get { box.fields.trial }
+    _read { yield box.fields.trial }
     set { change { $0.trial = newValue } }
   }
   public var trialStartsCycle: Bool {
-    get { box.fields.trialStartsCycle }
+    _read { yield box.fields.trialStartsCycle }
     set { change { $0.trialStartsCycle = newValue } }
   }
   public var cancellation: (policy: CancellationPolicy, source: RuleRef)? {
-    get { box.fields.cancellation }
+    _read { yield box.fields.cancellation }
     set { change { $0.cancellation = newValue } }
   }
   public var upgrade: (timing: PlanChangeTiming, source: RuleRef)? {
-    get { box.fields.upgrade }
+    _read { yield box.fields.upgrade }
     set { change { $0.upgrade = newValue } }
   }
   public var downgrade: (timing: PlanChangeTiming, source: RuleRef)? {
-    get { box.fields.downgrade }
+    _read { yield box.fields.downgrade }
     set { change { $0.downgrade = newValue } }
   }
   public var phases: [CompiledPhase] {
-    get { box.fields.phases }
+    _read { yield box.fields.phases }
     set { change { $0.phases = newValue } }
   }
   public var charges: [CompiledCharge] {
-    get { box.fields.charges }
+    _read { yield box.fields.charges }
     set { change { $0.charges = newValue } }
   }
   public var discounts: [CompiledDiscount] {
-    get { box.fields.discounts }
+    _read { yield box.fields.discounts }
     set { change { $0.discounts = newValue } }
   }
   public var minimum: CExpr? {
-    get { box.fields.minimum }
+    _read { yield box.fields.minimum }
     set { change { $0.minimum = newValue } }
   }
   public var minimumSource: RuleRef? {
-    get { box.fields.minimumSource }
+    _read { yield box.fields.minimumSource }
     set { change { $0.minimumSource = newValue } }
   }
   public var taxes: [CompiledTax] {
-    get { box.fields.taxes }
+    _read { yield box.fields.taxes }
     set { change { $0.taxes = newValue } }
   }
   public var terms: CompiledTerms {
-    get { box.fields.terms }
+    _read { yield box.fields.terms }
     set { change { $0.terms = newValue } }
   }
   public var earlyDiscount: (rate: CExpr, within: CExpr)? {
-    get { box.fields.earlyDiscount }
+    _read { yield box.fields.earlyDiscount }
     set { change { $0.earlyDiscount = newValue } }
   }
   public var conditionalTerms: [(condition: CExpr, terms: CompiledTerms, source: RuleRef)] {
-    get { box.fields.conditionalTerms }
+    _read { yield box.fields.conditionalTerms }
     set { change { $0.conditionalTerms = newValue } }
   }
   public var conditionalEarlyDiscounts: [(condition: CExpr, rate: CExpr, within: CExpr, source: RuleRef)] {
-    get { box.fields.conditionalEarlyDiscounts }
+    _read { yield box.fields.conditionalEarlyDiscounts }
     set { change { $0.conditionalEarlyDiscounts = newValue } }
   }
   public var termsSource: RuleRef? {
-    get { box.fields.termsSource }
+    _read { yield box.fields.termsSource }
     set { change { $0.termsSource = newValue } }
   }
   public var earlyDiscountSource: RuleRef? {
-    get { box.fields.earlyDiscountSource }
+    _read { yield box.fields.earlyDiscountSource }
     set { change { $0.earlyDiscountSource = newValue } }
   }
   public var lateFee: (fixed: CExpr?, percent: CExpr?)? {
-    get { box.fields.lateFee }
+    _read { yield box.fields.lateFee }
     set { change { $0.lateFee = newValue } }
   }
   public var interest: (rate: CExpr, per: InterestPeriod, dayCount: DayCount)? {
-    get { box.fields.interest }
+    _read { yield box.fields.interest }
     set { change { $0.interest = newValue } }
   }
   public var rounding: RoundingMode {
-    get { box.fields.rounding }
+    _read { yield box.fields.rounding }
     set { change { $0.rounding = newValue } }
   }
   public var monthEnd: MonthEndRule {
-    get { box.fields.monthEnd }
+    _read { yield box.fields.monthEnd }
     set { change { $0.monthEnd = newValue } }
   }
   public var source: RuleRef {
-    get { box.fields.source }
+    _read { yield box.fields.source }
     set { change { $0.source = newValue } }
   }
   public var firstTierFeeAlways: Bool {
-    get { box.fields.firstTierFeeAlways }
+    _read { yield box.fields.firstTierFeeAlways }
     set { change { $0.firstTierFeeAlways = newValue } }
   }
   public var zeroInvoicesIssued: Bool {
-    get { box.fields.zeroInvoicesIssued }
+    _read { yield box.fields.zeroInvoicesIssued }
     set { change { $0.zeroInvoicesIssued = newValue } }
   }
   public var priceBook: [Currency] {
-    get { box.fields.priceBook }
+    _read { yield box.fields.priceBook }
     set { change { $0.priceBook = newValue } }
   }
   public var copyOf: Int? {
-    get { box.fields.copyOf }
+    _read { yield box.fields.copyOf }
     set { change { $0.copyOf = newValue } }
   }
   public var serviceCredits: [CompiledServiceCredit] {
-    get { box.fields.serviceCredits }
+    _read { yield box.fields.serviceCredits }
     set { change { $0.serviceCredits = newValue } }
   }
   public var contractTerm: CompiledContractTerm? {
-    get { box.fields.contractTerm }
+    _read { yield box.fields.contractTerm }
     set { change { $0.contractTerm = newValue } }
   }
   public var thresholds: [CompiledThreshold] {
-    get { box.fields.thresholds }
+    _read { yield box.fields.thresholds }
     set { change { $0.thresholds = newValue } }
   }
 }
@@ -190,59 +191,59 @@ public struct CompiledCharge: Sendable {
   }
 
   public var name: String {
-    get { box.fields.name }
+    _read { yield box.fields.name }
     set { change { $0.name = newValue } }
   }
   public var label: String {
-    get { box.fields.label }
+    _read { yield box.fields.label }
     set { change { $0.label = newValue } }
   }
   public var pricing: CompiledPricing? {
-    get { box.fields.pricing }
+    _read { yield box.fields.pricing }
     set { change { $0.pricing = newValue } }
   }
   public var quantity: QuantitySource {
-    get { box.fields.quantity }
+    _read { yield box.fields.quantity }
     set { change { $0.quantity = newValue } }
   }
   public var free: CExpr? {
-    get { box.fields.free }
+    _read { yield box.fields.free }
     set { change { $0.free = newValue } }
   }
   public var freeAmount: CExpr? {
-    get { box.fields.freeAmount }
+    _read { yield box.fields.freeAmount }
     set { change { $0.freeAmount = newValue } }
   }
   public var timing: BillTiming {
-    get { box.fields.timing }
+    _read { yield box.fields.timing }
     set { change { $0.timing = newValue } }
   }
   public var prorate: Bool {
-    get { box.fields.prorate }
+    _read { yield box.fields.prorate }
     set { change { $0.prorate = newValue } }
   }
   public var discounts: [CompiledDiscount] {
-    get { box.fields.discounts }
+    _read { yield box.fields.discounts }
     set { change { $0.discounts = newValue } }
   }
   public var minimum: CExpr? {
-    get { box.fields.minimum }
+    _read { yield box.fields.minimum }
     set { change { $0.minimum = newValue } }
   }
   public var source: RuleRef {
-    get { box.fields.source }
+    _read { yield box.fields.source }
     set { change { $0.source = newValue } }
   }
   public var milestone: String? {
-    get { box.fields.milestone }
+    _read { yield box.fields.milestone }
     set { change { $0.milestone = newValue } }
   }
   public var period: PeriodSpec? {
-    get { box.fields.period }
+    _read { yield box.fields.period }
     set { change { $0.period = newValue } }
   }
   public var alignment: Alignment? {
-    get { box.fields.alignment }
+    _read { yield box.fields.alignment }
     set { change { $0.alignment = newValue } }
   }
 }

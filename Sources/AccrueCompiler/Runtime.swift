@@ -63,7 +63,9 @@ public final class Env {
 
 /// A compiled expression: a closure with every name, field and function already resolved, plus a
 /// description of the resolved form (for `accrue compile --emit plan`) and its source span.
-public struct CExpr: Sendable {
+/// A class (immutable, so still used as a value): plans, charges and their pricing hold many of these and are read
+/// per invoice; a copy of one retains one object instead of a closure, a string and a type (docs/PERFORMANCE.md).
+public final class CExpr: Sendable {
   /// Evaluates against an environment.
   public let eval: @Sendable (Env) -> RValue
   /// The resolved form, e.g. `(field contract#6 seats)`.
@@ -72,6 +74,13 @@ public struct CExpr: Sendable {
   public let span: Span
   /// The static type the checker gave it.
   public let type: ValueType
+
+  public init(eval: @escaping @Sendable (Env) -> RValue, resolved: String, span: Span, type: ValueType) {
+    self.eval = eval
+    self.resolved = resolved
+    self.span = span
+    self.type = type
+  }
 
   /// Evaluates and returns the value (failures are recorded in the environment).
   @inline(__always) public func callAsFunction(_ env: Env) -> RValue { eval(env) }

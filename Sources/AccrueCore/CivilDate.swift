@@ -151,28 +151,34 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     return Weekday(rawValue: index + 1) ?? .monday  // index + 1 is always 1...7
   }
 
+  /// Writes the ten bytes of `description` ("YYYY-MM-DD") at `out`, which must have room for them; false, with
+  /// nothing written, for a year outside 0...9999 (`description` writes those otherwise).
+  @inlinable
+  public func writeISO(into out: UnsafeMutablePointer<UInt8>) -> Bool {
+    let (y, m, d) = ymd
+    guard (0...9999).contains(y) else { return false }
+    out[0] = 0x30 &+ UInt8(truncatingIfNeeded: y / 1000)
+    out[1] = 0x30 &+ UInt8(truncatingIfNeeded: y / 100 % 10)
+    out[2] = 0x30 &+ UInt8(truncatingIfNeeded: y / 10 % 10)
+    out[3] = 0x30 &+ UInt8(truncatingIfNeeded: y % 10)
+    out[4] = UInt8(ascii: "-")
+    out[5] = 0x30 &+ UInt8(truncatingIfNeeded: m / 10)
+    out[6] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+    out[7] = UInt8(ascii: "-")
+    out[8] = 0x30 &+ UInt8(truncatingIfNeeded: d / 10)
+    out[9] = 0x30 &+ UInt8(truncatingIfNeeded: d % 10)
+    return true
+  }
+
   /// "YYYY-MM-DD".
   public var description: String {
-    let (y, m, d) = ymd
     // Written straight into the string (ten bytes: no allocation); years beyond four digits are not ours.
-    guard (0...9999).contains(y) else {
-      let digits = String(y.magnitude)
-      let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
-      return (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + two(m) + "-" + two(d)
-    }
-    return String(unsafeUninitializedCapacity: 10) { out in
-      out[0] = 0x30 &+ UInt8(truncatingIfNeeded: y / 1000)
-      out[1] = 0x30 &+ UInt8(truncatingIfNeeded: y / 100 % 10)
-      out[2] = 0x30 &+ UInt8(truncatingIfNeeded: y / 10 % 10)
-      out[3] = 0x30 &+ UInt8(truncatingIfNeeded: y % 10)
-      out[4] = UInt8(ascii: "-")
-      out[5] = 0x30 &+ UInt8(truncatingIfNeeded: m / 10)
-      out[6] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
-      out[7] = UInt8(ascii: "-")
-      out[8] = 0x30 &+ UInt8(truncatingIfNeeded: d / 10)
-      out[9] = 0x30 &+ UInt8(truncatingIfNeeded: d % 10)
-      return 10
-    }
+    let iso = String(unsafeUninitializedCapacity: 10) { writeISO(into: $0.baseAddress!) ? 10 : 0 }
+    if !iso.isEmpty { return iso }
+    let (y, m, d) = ymd
+    let digits = String(y.magnitude)
+    let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
+    return (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + two(m) + "-" + two(d)
   }
 
   /// Orders chronologically.

@@ -36,7 +36,7 @@ public enum PlainCSV {
   ) {
     let headerEnd = b.firstIndex(of: 10) ?? b.count
     let quoted = b.count > 0 && memchr(b.baseAddress!, 34, b.count) != nil
-    guard !quoted, headerEnd < b.count, let layout = Layout(headerLine: b[...headerEnd], schema: schema, path: path) else {
+    guard headerEnd < b.count, let layout = Layout(headerLine: b[...headerEnd], schema: schema, path: path) else {
       TableReader.stream(bytes: Array(b), path: path, format: .csv, schema: schema, options: options, onIssue: onIssue, general)
       return
     }
@@ -47,20 +47,33 @@ public enum PlainCSV {
     let p = b.baseAddress!
     var i = headerEnd + 1
     var line = 2
+    /// The general reader alone on the bytes [from, to), which start on `line`.
+    func alone(_ from: Int, _ to: Int) {
+      let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: from, to: min(to, b.count))
+      let offset = line - 2
+      readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
+        var r = copy row
+        r.line += offset
+        for k in r.lines.indices { r.lines[k] += offset }
+        general(r)
+      }
+    }
     while i < b.count {
-      let (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
+      var (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
+      var lines = 1
+      // A line with a quote: a quoted field may go on over the next lines. The record's end is found as the general
+      // reader finds it, and the record is the general reader's; a quote it would say something about leaves it
+      // the rest of the file (as a file with a quote once went to it whole).
+      if !plain && quoted, memchr(p + i, 34, min(next, b.count) - i) != nil {
+        guard let end = PlainLine.quotedRecordEnd(p, from: i, end: b.count) else { return alone(i, b.count) }
+        next = end
+        lines = max(1, UnsafeBufferPointer(start: p + i, count: min(end, b.count) - i).reduce(0) { $1 == 10 ? $0 + 1 : $0 })
+      }
       // (A line longer than the reader's record limit is the general reader's to report.)
       if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
-        let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: i, to: min(next, b.count))
-        let offset = line - 2
-        readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
-          var r = copy row
-          r.line += offset
-          for k in r.lines.indices { r.lines[k] += offset }
-          general(r)
-        }
+        alone(i, next)
       }
-      line += 1
+      line += lines
       i = next
     }
   }
@@ -220,5 +233,48 @@ public enum PlainLine {
     plain = plain && k == fieldCount - 1 && j > start
     if plain { starts[fieldCount] = j + 1 }
     return (j, crlf ? j + 2 : j + 1, plain)
+  }
+
+  /// Where the record starting at `start` ends (after its LF or CR LF, or `end`) when its quotes are as the general
+  /// reader reads them without a word: a quoted field begins a field, doubles its inner quotes, and is followed by
+  /// a comma or the line's end. Nil for anything else (a quote inside an unquoted field or after a closing quote, a
+  /// quoted field without its closing quote, a CR not before an LF outside quotes): the general reader's to report.
+  public static func quotedRecordEnd(_ p: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
+    var j = start
+    var fieldStart = true
+    while j < end {
+      let c = p[j]
+      if c == 34 {
+        guard fieldStart else { return nil }
+        j += 1
+        while true {
+          guard j < end else { return nil }
+          if p[j] == 34 {
+            if j + 1 < end && p[j + 1] == 34 {
+              j += 2
+              continue
+            }
+            j += 1
+            break
+          }
+          j += 1
+        }
+        guard j < end else { return end }
+        switch p[j] {
+        case 44:
+          j += 1
+          fieldStart = true
+          continue
+        case 10: return j + 1
+        case 13 where j + 1 < end && p[j + 1] == 10: return j + 2
+        default: return nil
+        }
+      }
+      if c == 10 { return j + 1 }
+      if c == 13 { return j + 1 < end && p[j + 1] == 10 ? j + 2 : nil }
+      fieldStart = c == 44
+      j += 1
+    }
+    return end
   }
 }

@@ -47,6 +47,8 @@ public enum Numbering {
     var next = last
     var given: [Given] = []
     var failures: [RunFailure] = []
+    // The scope of the document before (documents come by issue date: most share their neighbour's).
+    var before: (kind: LedgerInvoice.Kind, issued: CivilDate, entity: String, scope: String)?
     for i in order {
       let own = documents[i].kind == .debitNote ? plan.debitNoteNumbering : nil
       let rule = own ?? invoices
@@ -63,7 +65,13 @@ public enum Numbering {
         entity = value
       }
       let issued = documents[i].issueDate
-      let s = scope(kind, rule, issued: issued, entity: entity)
+      let s: String
+      if let b = before, b.kind == kind, b.issued == issued, b.entity.utf8Order(entity) == 0 {
+        s = b.scope
+      } else {
+        s = scope(kind, rule, issued: issued, entity: entity)
+        before = (kind, issued, entity, s)
+      }
       let n = (next[s] ?? 0) + 1
       next[s] = n
       documents[i].number = rule.format(year: issued.year, month: issued.month, entity: entity, sequence: n)

@@ -81,18 +81,22 @@ extension InvoiceRenderer {
 extension TextBuffer {
   /// A date as `CivilDate.description` writes it, without making a string.
   mutating func put(_ d: CivilDate) {
-    let (y, m, day) = d.ymd
-    guard (0...9999).contains(y) else { return put(d.description) }
-    putDigits(y, count: 4)
-    put("-")
-    putDigits(m, count: 2)
-    put("-")
-    putDigits(day, count: 2)
+    if !putISO(d) { put(d.description) }
+  }
+
+  /// A date's ten bytes (`CivilDate.writeISO`); false, with nothing written, for a year outside 0...9999.
+  @inline(__always) mutating func putISO(_ d: CivilDate) -> Bool {
+    var written = false
+    write(upTo: 10) { p in
+      written = d.writeISO(into: p)
+      return written ? 10 : 0
+    }
+    return written
   }
 
   /// A date's CSV cell, as `csvCell(d.description)` writes it (a date of four-digit year needs no quote nor `'`).
   mutating func csvCell(_ d: CivilDate) {
-    if (0...9999).contains(d.year) { put(d) } else { csvCell(d.description) }
+    if !putISO(d) { csvCell(d.description) }
   }
 
   /// A rule's place as the cell `csvCell(r.description)` writes (`file:line`), without making the string: the
@@ -125,13 +129,14 @@ extension TextBuffer {
 
   /// The last `count` decimal digits of a non-negative `v`, zeros before.
   mutating func putDigits(_ v: Int, count: Int) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { out in
+    guard count > 0 else { return }
+    write(upTo: count) { out in
       var v = v
       for i in stride(from: count - 1, through: 0, by: -1) {
         out[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
         v /= 10
       }
-      put(UnsafeBufferPointer(out))
+      return count
     }
   }
 

@@ -99,7 +99,7 @@ public enum InvoiceRenderer {
       emit("Billing as of \(r.asOf): invoices with billing dates after \(r.since) up to \(r.asOf)\n")
     }
     let explaining = explain != nil
-    renderInOrder(shown.count, { $1.put(invoiceText(shown[$0], explaining: explaining)) }, emit)
+    renderInOrder(shown.count, { writeText(shown[$0], explaining: explaining, into: &$1) }, emit)
     for n in r.creditNotes where explain == nil || explain == n.note.key { emit(CreditNoteRenderer.text(n, explaining: explaining)) }
     if let m = cash { CashRenderer.writeText(m, explain: explain, emit) }
     if let c = collections { ReminderRenderer.writeText(c, explain: explain, emit) }
@@ -191,37 +191,104 @@ public enum InvoiceRenderer {
 
   /// One invoice's block of text.
   static func invoiceText(_ inv: PlannedInvoice, explaining: Bool) -> String {
-      var out = "\n+ \(inv.kind == .debitNote ? "debit note" : "invoice") \(inv.key)\(numberText(inv))\n"
-      out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
-      if !inv.contracts.isEmpty { out += "    one invoice per customer: contracts \(inv.contracts.joined(separator: ", "))\n" }
-      out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
-      if explaining, let r = inv.termsRule { out += "        rule \(r): payment terms\n" }
-      for l in inv.lines {
-        let period = "\(l.periodStart)..\(lastDay(l.periodEnd))"
-        out += "    " + pad(l.description, 52) + " " + pad(period, 22) + lpad(money(l.amount, inv.currency), 14) + "\n"
-        if explaining {
-          for step in l.explanation { out += "        \(BillingText.sentence(step))\n" }
+    var t = TextBuffer()
+    writeText(inv, explaining: explaining, into: &t)
+    return t.string
+  }
+
+  /// One invoice's block of text written into `t` piece by piece (no string made per line or cell).
+  static func writeText(_ inv: borrowing PlannedInvoice, explaining: Bool, into t: inout TextBuffer) {
+    let c = inv.currency
+    t.put(inv.kind == .debitNote ? "\n+ debit note " : "\n+ invoice ")
+    t.put(inv.key)
+    if let n = inv.number {
+      t.put(", number ")
+      t.put(n)
+      if inv.numberIsProvisional { t.put(" (provisional: apply gives the number)") }
+    }
+    t.put("\n    customer ")
+    t.put(inv.customerID)
+    t.put(" ")
+    t.put(inv.customerName)
+    t.put(", plan ")
+    t.put(inv.plan)
+    t.put(", ")
+    t.put(c.code)
+    t.put("\n")
+    if !inv.contracts.isEmpty {
+      t.put("    one invoice per customer: contracts ")
+      t.put(inv.contracts.joined(separator: ", "))
+      t.put("\n")
+    }
+    t.put("    issued ")
+    t.put(inv.issueDate)
+    t.put(", due ")
+    t.put(inv.dueDate)
+    t.put(" (")
+    t.put(BillingText.terms(inv.terms))
+    t.put(")\n")
+    if explaining, let r = inv.termsRule { t.put("        rule \(r): payment terms\n") }
+    for l in inv.lines {
+      t.put("    ")
+      t.pad(l.description, 52)
+      t.put(" ")
+      // The period "start..last day", padded to 22 columns (its bytes are ASCII).
+      let before = t.count
+      t.put(l.periodStart)
+      t.put("..")
+      t.put(lastDay(l.periodEnd))
+      t.spaces(22 - (t.count - before))
+      t.lpad(money(l.amount, c), 14)
+      t.put("\n")
+      if explaining {
+        for step in l.explanation {
+          t.put("        ")
+          t.put(BillingText.sentence(step))
+          t.put("\n")
         }
       }
-      out += "    " + pad("subtotal", 75) + lpad(money(inv.subtotal, inv.currency), 14) + "\n"
-      for t in inv.taxes {
-        let pct = (t.rate.multiplied(by: Fixed(100)) ?? t.rate).description
-        let label = (t.label.contains("%") ? t.label : "\(t.label) \(pct)%") + " (\(t.inclusive ? "included" : "exclusive"))"
-        out += "    " + pad(label, 75) + lpad(money(t.amount, inv.currency), 14) + "\n"
-        if explaining { out += "        rule \(t.rule)\n" }
-      }
-      out += "    " + pad("total", 75) + lpad(money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
-      if let e = inv.earlyDiscount {
-        out += "    early payment discount: \(money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
-        if explaining, let r = inv.earlyDiscountRule { out += "        rule \(r): early payment discount\n" }
-      }
-      for (i, p) in inv.installments.enumerated() {
-        out += "    installment \(i + 1): \(money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"
-      }
-      if explaining {
-        out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n"
-      }
-    return out
+    }
+    t.put("    ")
+    t.pad("subtotal", 75)
+    t.lpad(money(inv.subtotal, c), 14)
+    t.put("\n")
+    for tax in inv.taxes {
+      let pct = (tax.rate.multiplied(by: Fixed(100)) ?? tax.rate).description
+      let label = (tax.label.contains("%") ? tax.label : "\(tax.label) \(pct)%") + " (\(tax.inclusive ? "included" : "exclusive"))"
+      t.put("    ")
+      t.pad(label, 75)
+      t.lpad(money(tax.amount, c), 14)
+      t.put("\n")
+      if explaining { t.put("        rule \(tax.rule)\n") }
+    }
+    t.put("    ")
+    t.pad("total", 75)
+    t.lpad(money(inv.total, c), 14)
+    t.put(" ")
+    t.put(c.code)
+    t.put("\n")
+    if let e = inv.earlyDiscount {
+      t.put("    early payment discount: ")
+      t.put(money(e.amount, c))
+      t.put(" ")
+      t.put(c.code)
+      t.put(" off if paid by ")
+      t.put(e.until)
+      t.put("\n")
+      if explaining, let r = inv.earlyDiscountRule { t.put("        rule \(r): early payment discount\n") }
+    }
+    for (i, p) in inv.installments.enumerated() {
+      t.put("    installment \(i + 1): ")
+      t.put(money(p.amount, c))
+      t.put(" ")
+      t.put(c.code)
+      t.put(" due ")
+      t.put(p.dueDate)
+      t.put("\n")
+    }
+    if explaining {
+      t.put("    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n")
+    }
   }
 
   /// ", number NW-2026-00042" (", number NW-2026-00042 (provisional: apply gives the number)" in a dry run).

@@ -343,6 +343,12 @@ struct TextBuffer: ~Copyable {
     s.withBytes { put($0) }
   }
 
+  /// Up to `n` bytes written in place: `body` writes them at the pointer it is given and returns how many it wrote.
+  @inline(__always) mutating func write(upTo n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    reserve(n)
+    count += body(base + count)
+  }
+
   /// Columns a string takes: its byte count when ASCII, else its characters.
   static func width(_ s: String) -> Int {
     let ascii = s.withBytes { b -> Int? in

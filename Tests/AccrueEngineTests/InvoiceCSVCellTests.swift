@@ -26,6 +26,22 @@ struct InvoiceCSVCellTests {
     }
   }
 
+  @Test("a date's description (written by `writeISO`) is its year, month and day zero padded, joined by dashes")
+  func dateDescriptions() {
+    func plain(_ d: CivilDate) -> String {
+      let (y, m, day) = d.ymd
+      func padded(_ v: Int, _ w: Int) -> String {
+        let s = String(v.magnitude)
+        return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, w - s.count)) + s
+      }
+      return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(day, 2)
+    }
+    for n in Self.days + Array(stride(from: Int32(-1_000), through: 1_000, by: 7)) + [-719_162, -719_163, -1_000_000, 2_932_896] {
+      let d = CivilDate(dayNumber: n)
+      #expect(d.description == plain(d), "\(n)")
+    }
+  }
+
   @Test("a rule's place as the cell of its description, for files that need quotes or a leading quote mark")
   func rulePlaces() {
     for f in Self.files {

@@ -70,4 +70,62 @@ struct InvoiceCSVTests {
     let lead = Self.expected(invoices).split(separator: "\r\n", omittingEmptySubsequences: false).dropFirst().dropLast()
     #expect(rows == lead.map { "2026-11-01," + $0 + "\r\n" }.joined())
   }
+
+  /// An invoice's text as defined: one string per line, made by interpolation (what `writeText` writes as bytes).
+  static func expectedText(_ inv: PlannedInvoice, explaining: Bool) -> String {
+    typealias R = InvoiceRenderer
+    var out = "\n+ \(inv.kind == .debitNote ? "debit note" : "invoice") \(inv.key)\(R.numberText(inv))\n"
+    out += "    customer \(inv.customerID) \(inv.customerName), plan \(inv.plan), \(inv.currency.code)\n"
+    if !inv.contracts.isEmpty { out += "    one invoice per customer: contracts \(inv.contracts.joined(separator: ", "))\n" }
+    out += "    issued \(inv.issueDate), due \(inv.dueDate) (\(BillingText.terms(inv.terms)))\n"
+    if explaining, let r = inv.termsRule { out += "        rule \(r): payment terms\n" }
+    for l in inv.lines {
+      let period = "\(l.periodStart)..\(R.lastDay(l.periodEnd))"
+      out += "    " + R.pad(l.description, 52) + " " + R.pad(period, 22) + R.lpad(R.money(l.amount, inv.currency), 14) + "\n"
+      if explaining { for step in l.explanation { out += "        \(BillingText.sentence(step))\n" } }
+    }
+    out += "    " + R.pad("subtotal", 75) + R.lpad(R.money(inv.subtotal, inv.currency), 14) + "\n"
+    for t in inv.taxes {
+      let pct = (t.rate.multiplied(by: Fixed(100)) ?? t.rate).description
+      let label = (t.label.contains("%") ? t.label : "\(t.label) \(pct)%") + " (\(t.inclusive ? "included" : "exclusive"))"
+      out += "    " + R.pad(label, 75) + R.lpad(R.money(t.amount, inv.currency), 14) + "\n"
+      if explaining { out += "        rule \(t.rule)\n" }
+    }
+    out += "    " + R.pad("total", 75) + R.lpad(R.money(inv.total, inv.currency), 14) + " \(inv.currency.code)\n"
+    if let e = inv.earlyDiscount {
+      out += "    early payment discount: \(R.money(e.amount, inv.currency)) \(inv.currency.code) off if paid by \(e.until)\n"
+      if explaining, let r = inv.earlyDiscountRule { out += "        rule \(r): early payment discount\n" }
+    }
+    for (i, p) in inv.installments.enumerated() {
+      out += "    installment \(i + 1): \(R.money(p.amount, inv.currency)) \(inv.currency.code) due \(p.dueDate)\n"
+    }
+    if explaining { out += "    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n" }
+    return out
+  }
+
+  @Test("an invoice's text written as bytes is the text its line-by-line definition gives (awkward cells, early discount, installments, explained)")
+  func textAsDefinition() {
+    for k in 0..<120 {
+      var inv = Self.invoice(k)
+      if k % 4 == 1 { inv.earlyDiscount = (Fixed(k), Self.day("2026-10-12"), Fixed("0.02")!) }
+      if k % 5 == 2 { inv.installments = [Installment(amount: Fixed(k), dueDate: Self.day("2026-11-01")), Installment(amount: Fixed(1), dueDate: Self.day("0099-12-01"))] }
+      if k % 6 == 3 { inv.contracts = ["ctr-1", "ctr-\(k)"] }
+      if k % 3 == 1 {
+        inv.termsRule = RuleRef(file: "rules/terms.accrue", line: k)
+        inv.earlyDiscountRule = RuleRef(file: "rules/terms.accrue", line: k + 1)
+        inv.numberIsProvisional = true
+        inv.sources = [RowRef(file: "data/contracts.csv", line: k)]
+      }
+      if k % 8 == 5, !inv.lines.isEmpty {
+        inv.lines[0].explanation = [.charge(rule: RuleRef(file: "r", line: 1), name: "seats")]
+        inv.lines[0].periodStart = CivilDate(dayNumber: -800_000)
+      }
+      for explaining in [false, true] {
+        var t = TextBuffer()
+        InvoiceRenderer.writeText(inv, explaining: explaining, into: &t)
+        #expect(t.string == Self.expectedText(inv, explaining: explaining), "invoice \(k)")
+        #expect(InvoiceRenderer.invoiceText(inv, explaining: explaining) == t.string)
+      }
+    }
+  }
 }

@@ -298,4 +298,38 @@ struct LedgerStatementTests {
     #expect(once == canonical)
     #expect(try FormatterTests.format(once) == once)
   }
+
+  @Test("a number written as bytes is the text its definition gives: each piece appended as a string, zero padded")
+  func numberBytesAsDefinition() {
+    func plain(_ r: NumberingRule, _ y: Int, _ m: Int, _ e: String, _ n: Int) -> String {
+      func padded(_ v: Int, _ w: Int) -> String {
+        let d = String(v.magnitude)
+        return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, w - d.count)) + d
+      }
+      return r.pieces.map {
+        switch $0 {
+        case .text(let t): t
+        case .year: padded(y, 4)
+        case .month: padded(m, 2)
+        case .entity: e
+        case .sequence(let w): padded(n, w)
+        }
+      }.joined()
+    }
+    let rule = RuleRef(file: "r", line: 1)
+    let shapes: [[NumberingRule.Piece]] = [
+      [.text("INV-"), .year, .text("-"), .sequence(width: 6)], [.entity, .text("-"), .year, .month, .text("-"), .sequence(width: 4)],
+      [.sequence(width: 1)], [.text("Ré-"), .sequence(width: 0), .text("·"), .entity], [.month, .year, .sequence(width: 20)],
+    ]
+    for pieces in shapes {
+      let r = NumberingRule(pieces: pieces, perYear: false, perMonth: false, entity: nil, rule: rule)
+      for (y, m) in [(2026, 1), (2026, 12), (999, 7), (12345, 10), (0, 0), (-5, -3)] {
+        for n in [0, 1, 9, 10, 99_999, 100_000, 123_456_789, Int.max, -1, -42, Int.min] {
+          for e in ["", "US", "Zürich"] {
+            #expect(r.format(year: y, month: m, entity: e, sequence: n) == plain(r, y, m, e, n))
+          }
+        }
+      }
+    }
+  }
 }

@@ -36,6 +36,7 @@ struct PlainCSVTests {
     names = names.filter { ["id", "day"].contains($0) || g.next(5) > 0 }
     for i in names.indices.reversed() { names.swapAt(i, g.next(i + 1)) }
     let crlf = g.next(3) == 0
+    let quotes = seed % 2 == 0
     let end = crlf ? "\r\n" : "\n"
     var text = (g.next(6) == 0 ? "\u{FEFF}" : "") + names.joined(separator: ",") + end
     let rows = 20 + g.next(30)
@@ -43,6 +44,7 @@ struct PlainCSVTests {
       switch g.next(25) {
       case 0: text += end  // blank line
       case 1: text += "a,b" + end  // too few fields
+      case 3 where quotes && g.next(3) == 0: text += "\"q\(k)\"," + Array(repeating: "", count: names.count - 1).joined(separator: ",") + end
       case 2: text += Array(repeating: "x", count: names.count + 1).joined(separator: ",") + end  // too many
       default:
         let fields = names.map { name -> String in
@@ -53,7 +55,13 @@ struct PlainCSVTests {
           case "currency": return g.pick(["EUR", "JPY", "eur", "", "USD", "EUR"])
           case "n": return g.pick(["3", "x", "", "1.5", "-0"])
           case "flag": return g.pick(["true", "no", "maybe", "", "1", "YES"])
-          default: return g.pick(["hello", "", "tab\there", "x y", "stray\rcr", "ü"])
+          default:
+            // Half the files quote fields here and there (the fast path takes the other lines): well formed, over two
+            // lines, or as the general reader would report them.
+            if quotes && g.next(4) == 0 {
+              return g.pick(["\"a, b\"", "\"say \"\"hi\"\"\"", "\"two\(end)lines\"", "\"\"", "x\"y", "\"c\"x", "\"cr\rin\"", "\"ok\""])
+            }
+            return g.pick(["hello", "", "tab\there", "x y", "stray\rcr", "ü"])
           }
         }
         text += fields.joined(separator: ",") + (k == rows - 1 && g.next(2) == 0 ? "" : end)
@@ -106,6 +114,19 @@ struct PlainCSVTests {
         #expect(same?.columns == r.columns && same?.lines == r.lines && same?.raw == r.raw, "seed \(seed) line \(r.line)")
       }
     }
+  }
+
+  @Test func quotedLinesLeaveTheOthersTheFastWay() {
+    let text = "id,day,note\nr1,2026-01-01,\"a, b\"\nr2,2026-01-02,x\nr3,2026-01-03,\"two\nlines\"\nr4,2026-01-04,y\n"
+    var fast: [Int] = []
+    var general: [Int] = []
+    PlainCSV.read(
+      bytes: Array(text.utf8), path: "t.csv", schema: Self.schema, onIssue: { _ in },
+      fast: { _, line in
+        fast.append(line)
+        return true
+      }, general: { general.append($0.line) })
+    #expect(fast == [3, 6] && general == [2, 4])
   }
 
   @Test func plainFilesGoTheFastWay() {
