@@ -162,7 +162,7 @@ struct Matcher {
     PhaseLog.mark("open amounts and lists")
     references = tables.references
     names = tables.names
-    PhaseLog.mark("waiting for the reference table and payer names")
+    PhaseLog.mark("waiting for the reference table, payer names and customer keys")
     let fields = plan.program.fields(of: .payment)
     let slotOf = Dictionary(fields.map { ($0.name, $0.index) }, uniquingKeysWith: { a, _ in a })
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
@@ -178,7 +178,7 @@ struct Matcher {
     rules = plan.matchRules.map(MatchRuleBox.init)
     discounts = EarlyDiscounts(plan: plan, data: data, env: env)
     failures += discounts.failures
-    customerRefs = plan.matchRules.contains { !$0.patterns.isEmpty && !$0.allocation.isEmpty } ? Matcher.customerKeys(data.customers) : [:]
+    customerRefs = tables.customerKeys
   }
 
   // MARK: Money in minor units

@@ -9,8 +9,9 @@ import AccrueCore
 struct EarlyDiscounts: Sendable {
   /// Per plan, its terms when they read no record (rate, days), worked out once; nil: none, or read per invoice.
   var perPlan: [(rate: Fixed, days: Int)?] = []
-  /// The terms of invoices whose plan's terms read a record (`contract.x`): worked out per invoice, up front.
-  var perInvoice: [Int32: (amount: Int64, until: Int32)] = [:]
+  /// The terms of invoices whose plan's terms read a record (`contract.x`), by invoice: worked out up front (an
+  /// amount of 0: none; empty when no plan's terms read a record).
+  var perInvoice: [(amount: Int64, until: Int32)] = []
   var isEmpty = true
   /// Terms that could not be evaluated on an invoice's records (a division by zero in a `when`): each stops the
   /// run, as in billing, rather than leaving the invoice without the discount it may offer.
@@ -47,25 +48,51 @@ struct EarlyDiscounts: Sendable {
       return (r, Int(n))
     }
     guard !readsRecords.isEmpty else { return }
+    // The terms read the contract's and its customer's records only: worked out once per contract and plan (most
+    // contracts have one plan), then offered on each of its invoices.
     let invoices = data.invoices
+    var seen: [Int32: [(plan: Int, terms: Terms)]] = [:]
+    perInvoice = Array(repeating: (0, 0), count: invoices.count)
     for i in invoices.indices where invoices[i].contract >= 0 && !invoices[i].isCreditNote {
-      let c = data.contracts[Int(invoices[i].contract)]
-      let k = c.terms(on: invoices[i].issueDate).plan
+      let ci = invoices[i].contract
+      // Fields read in place (a copy of the contract would retain all it holds).
+      let k = data.contracts[Int(ci)].terms(on: invoices[i].issueDate).plan
       guard readsRecords.contains(k) else { continue }
-      c.setRecords(env, data)
-      env.reset()
-      let terms = plan.plans[k].earlyDiscount(env)
-      let offered = terms.flatMap { (rateE, withinE) -> (amount: Int64, until: Int32)? in
-        guard case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env) else { return nil }
-        return Self.offer(invoices[i], r, Int(n), plan.plans[k].rounding)
+      let terms: Terms
+      if let known = seen[ci]?.first(where: { $0.plan == k }) {
+        terms = known.terms
+      } else {
+        terms = Self.terms(plan.plans[k], contract: Int(ci), data, env)
+        seen[ci, default: []].append((k, terms))
       }
-      if let f = env.failure {
+      switch terms {
+      case .failed(let f):
         failures.append(plan.failure(f, "invoice \(invoices[i].number.isEmpty ? invoices[i].id : invoices[i].number), its early payment discount"))
-        continue
+      case .none: break
+      case .offered(let r, let n):
+        if let offered = Self.offer(invoices[i], r, n, plan.plans[k].rounding) { perInvoice[i] = offered }
       }
-      if let offered { perInvoice[Int32(i)] = offered }
     }
     env.reset()
+  }
+
+  /// A plan's early payment discount for a contract (its records and its customer's set in `env`).
+  enum Terms {
+    case none
+    case offered(rate: Fixed, days: Int)
+    case failed(EvalFailure)
+  }
+
+  static func terms(_ spec: CompiledPlanSpec, contract: Int, _ data: Dataset, _ env: Env) -> Terms {
+    data.contracts[contract].setRecords(env, data)
+    env.reset()
+    let terms = spec.earlyDiscount(env)
+    var out = Terms.none
+    if let (rateE, withinE) = terms, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env) {
+      out = .offered(rate: r, days: Int(n))
+    }
+    if let f = env.failure { out = .failed(f) }
+    return out
   }
 
   /// An invoice's discount (minor units) and its last day, for a rate and window.
@@ -78,7 +105,7 @@ struct EarlyDiscounts: Sendable {
 
   /// Invoice `i`'s terms: its contract's plan's, worked out when asked (a pure function of the invoice).
   func offer(_ i: Int, _ data: Dataset, _ plan: ExecutablePlan) -> (amount: Int64, until: Int32)? {
-    if let p = perInvoice[Int32(i)] { return p }
+    if !perInvoice.isEmpty, perInvoice[i].amount > 0 { return perInvoice[i] }
     // Fields read one by one (a copy of the invoice would retain all its strings).
     let contract = data.invoices[i].contract
     guard contract >= 0, !data.invoices[i].isCreditNote else { return nil }

@@ -365,15 +365,24 @@ struct PayerNames {
 final class MatchTables: @unchecked Sendable {
   private var index: ReferenceIndex?
   private var payerNames: PayerNames?
+  private var keys: [String: Int32] = [:]
   private let done = DispatchSemaphore(value: 0)
   private let threaded: Bool
 
   init(plan: ExecutablePlan, invoices: [OpenInvoice], customers: [CustomerData]) {
     let needed = plan.matchRules.contains { !$0.patterns.isEmpty || $0.payer.contains(.reference) }
+    // Customers by the key of their id, for rules whose references may name a customer (`Matcher.customerRefs`).
+    let namesCustomers = plan.matchRules.contains { !$0.patterns.isEmpty && !$0.allocation.isEmpty }
     threaded = invoices.count >= Matcher.parallelAt
     if threaded {
       // A thread each (the system shares the two cores between them and the matcher's own work).
-      let jobs: [@Sendable () -> Void] = [{ if needed { self.index = ReferenceIndex(invoices) } }, { self.payerNames = PayerNames(customers) }]
+      let jobs: [@Sendable () -> Void] = [
+        { if needed { self.index = ReferenceIndex(invoices) } },
+        {
+          self.payerNames = PayerNames(customers)
+          if namesCustomers { self.keys = Matcher.customerKeys(customers) }
+        },
+      ]
       for job in jobs {
         let t = Thread {
           job()
@@ -385,6 +394,7 @@ final class MatchTables: @unchecked Sendable {
     } else {
       if needed { index = ReferenceIndex(invoices) }
       payerNames = PayerNames(customers)
+      if namesCustomers { keys = Matcher.customerKeys(customers) }
     }
   }
 
@@ -410,5 +420,11 @@ final class MatchTables: @unchecked Sendable {
   var names: PayerNames {
     wait()
     return payerNames ?? PayerNames([])
+  }
+
+  /// Customers by the key of their id (empty when no rule's references may name one).
+  var customerKeys: [String: Int32] {
+    wait()
+    return keys
   }
 }

@@ -22,6 +22,40 @@ public enum CollectionsSentences {
     return "\(n) \(t.business ? "business " : "")day\(n == 1 ? "" : "s") \(t.offset < 0 ? "before" : "after") due"
   }
 
+  /// Sentences of steps that name only what the rules wrote (a cadence chosen, a step's date, a condition on
+  /// values in ASCII...), made once and shared by every equal step: a run of many reminders repeats a few of them
+  /// tens of thousands of times. (Data texts beyond ASCII are left out: two equal strings may differ in bytes.)
+  public struct Shared {
+    private var made: [CollectionsStep: String] = [:]
+    public init() {}
+
+    /// The step's sentence (`CollectionsSentences.sentence`).
+    public mutating func sentence(_ s: CollectionsStep) -> String {
+      guard Shared.shareable(s) else { return CollectionsSentences.sentence(s) }
+      if let t = made[s] { return t }
+      let t = CollectionsSentences.sentence(s)
+      made[s] = t
+      return t
+    }
+
+    static func shareable(_ s: CollectionsStep) -> Bool {
+      switch s {
+      case .cadenceChosen, .stepFell, .openBalanceOfCovered: true
+      case .catchUp(let skipped): skipped.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+      case .appliesWhen(let c), .stepWhen(let c): c.fields.allSatisfy { ascii($0.value) }
+      default: false
+      }
+    }
+
+    static func ascii(_ v: RValue) -> Bool {
+      switch v {
+      case .text(let t): t.utf8.allSatisfy { $0 < 0x80 }
+      case .list(let xs): xs.allSatisfy(ascii)
+      default: true
+      }
+    }
+  }
+
   /// The sentences of a list of steps, in order.
   public static func sentences(_ steps: [CollectionsStep]) -> [String] { steps.map(sentence) }
 

@@ -69,7 +69,8 @@ public indirect enum JSON: Sendable, Equatable {
   static func newline(_ out: inout [UInt8], _ indent: Int) {
     // A line end and the indent's spaces from one made once (two bytes appended at a time cost more than the rest).
     if indent <= 32 {
-      out.append(contentsOf: newlines[0..<(1 + 2 * indent)])
+      // From the buffer (a slice appended goes through the generic sequence path).
+      newlines.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<(1 + 2 * indent)])) }
       return
     }
     out.append(10)
@@ -120,20 +121,25 @@ public indirect enum JSON: Sendable, Equatable {
 
   /// Writes a JSON string literal as UTF-8 (only quotes, backslashes and control characters are escaped).
   public static func escape(_ s: String, into out: inout [UInt8]) {
+    let copied: Void? = s.utf8.withContiguousStorageIfAvailable { escape(bytes: $0, into: &out) }
+    if copied == nil {
+      out.append(UInt8(ascii: "\""))
+      for b in s.utf8 { escape(byte: b, into: &out) }
+      out.append(UInt8(ascii: "\""))
+    }
+  }
+
+  /// A string literal of UTF-8 `bytes`, as `escape(_:into:)` writes it.
+  public static func escape(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     // Runs of bytes that need no escape (most strings are one run) are copied at once.
-    let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
-      var from = 0
-      while let k = firstToEscape(bytes, from: from) {
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<k]))
-        escape(byte: bytes[k], into: &out)
-        from = k + 1
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
+    var from = 0
+    while let k = firstToEscape(bytes, from: from) {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<k]))
+      escape(byte: bytes[k], into: &out)
+      from = k + 1
     }
-    if copied == nil {
-      for b in s.utf8 { escape(byte: b, into: &out) }
-    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
     out.append(UInt8(ascii: "\""))
   }
 

@@ -160,17 +160,23 @@ public enum ReminderRenderer {
 
   /// One reminder as a JSON object (docs/data.md), written field by field.
   public static func write(_ m: Reminder, into w: inout JSONWriter) {
+    var sentences = CollectionsSentences.Shared()
+    write(m, into: &w, &sentences)
+  }
+
+  /// The same, the sentences of steps many reminders share made once (`CollectionsSentences.Shared`).
+  static func write(_ m: Reminder, into w: inout JSONWriter, _ shared: inout CollectionsSentences.Shared) {
     let c = m.currency
     w.open("{")
     w.field("key", m.key)
-    w.field("date", m.date.description)
+    w.field("date", date: m.date)
     w.field("customer", m.customerID)
     w.field("customer_name", m.customerName)
     w.field("cadence", m.cadence)
     w.field("step", m.step)
     w.field("step_label", m.stepLabel)
     w.field("timing", CollectionsSentences.timing(m.timing))
-    w.field("step_date", m.stepDate.description)
+    w.field("step_date", date: m.stepDate)
     w.field("currency", c.code)
     w.field("open_balance", InvoiceRenderer.plain(m.total, c))
     writeInvoices(m, disputed: true, into: &w)
@@ -195,24 +201,24 @@ public enum ReminderRenderer {
       w.field("detail", m.actions[k].detail)
       w.field("amount", m.actions[k].amount.map { InvoiceRenderer.plain($0, c) })
       w.field("no_recipient", m.actions[k].noRecipient)
-      sentences("explanation", m.actions[k].explanation, into: &w)
+      sentences("explanation", m.actions[k].explanation, into: &w, &shared)
       w.close("}")
     }
     w.close("]")
     w.strings("skipped_steps", m.skipped)
     w.place("rule", m.rule)
-    sentences("explanation", m.explanation, into: &w)
+    sentences("explanation", m.explanation, into: &w, &shared)
     w.places("sources", m.sources)
     w.close("}")
   }
 
   /// `"key": [...]`: the steps' sentences, each written as it is made (no array of them, no copy of a step).
-  static func sentences(_ k: String, _ steps: [CollectionsStep], into w: inout JSONWriter) {
+  static func sentences(_ k: StaticString, _ steps: [CollectionsStep], into w: inout JSONWriter, _ shared: inout CollectionsSentences.Shared) {
     w.key(k)
     w.open("[")
     for j in steps.indices {
       w.item()
-      w.string(CollectionsSentences.sentence(steps[j]))
+      w.string(shared.sentence(steps[j]))
     }
     w.close("]")
   }
@@ -227,9 +233,9 @@ public enum ReminderRenderer {
     for k in m.invoices.indices {
       w.item()
       w.open("{")
-      w.field("id", m.invoices[k].id)
-      w.field("number", m.invoices[k].number)
-      w.field("due_date", m.invoices[k].dueDate.description)
+      w.field("id", idOf: m.invoices[k].ref)
+      w.field("number", numberOf: m.invoices[k].ref)
+      w.field("due_date", date: m.invoices[k].dueDate)
       w.key("days_overdue")
       w.int(m.invoices[k].daysOverdue)
       w.field("balance", InvoiceRenderer.plain(m.invoices[k].balance, c))
@@ -245,11 +251,13 @@ public enum ReminderRenderer {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
-        // Reminders passed from the buffer, in place (an array element passed on is copied first).
+        // Reminders passed from the buffer, in place (an array element passed on is copied first); each chunk
+        // shares its own sentences.
+        var shared = CollectionsSentences.Shared()
         list.withUnsafeBufferPointer { buf in
           for j in range {
             w.item()
-            write(buf[j], into: &w)
+            write(buf[j], into: &w, &shared)
           }
         }
       }, out)

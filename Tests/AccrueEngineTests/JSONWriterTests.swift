@@ -1,3 +1,4 @@
+import AccrueCore
 import AccrueModel
 import Testing
 
@@ -142,5 +143,38 @@ struct JSONWriterTests {
     w.value(JSONWriterTests.tree(9))
     expected += JSONWriterTests.tree(9).serialized()
     #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+  }
+
+  @Test("integers, dates and invoice ids written in place are the strings' bytes")
+  func inPlace() {
+    var fast = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+    var slow = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+    fast.open("{")
+    slow.open("{")
+    for i in [0, 7, 9, 10, 11, 99, 100, 12_345, -1, -10, -987_654_321, Int.max, Int.min] {
+      fast.key("n")
+      fast.int(i)
+      slow.field("n", nil)
+      slow.bytes.removeLast(4)
+      slow.bytes.append(contentsOf: String(i).utf8)
+    }
+    for day in [Int32(-719_162), -700_000, -1, 0, 20_000, 2_932_896] {
+      let d = CivilDate(dayNumber: day)
+      fast.field("d", date: d)
+      slow.field("d", d.description)
+    }
+    let ids = ["INV-2026-000001", "", "a\"b", "x\u{1}", "INV-0123456789-0123456789-0123456789", "facture-\u{E9}", String(repeating: "9", count: 23)]
+    for id in ids {
+      for number in [id, "", "N-1", id + "-2"] {
+        let r = InvoiceRef(id: id, number: number)
+        fast.field("id", idOf: r)
+        slow.field("id", r.id)
+        fast.field("number", numberOf: r)
+        slow.field("number", r.number)
+      }
+    }
+    fast.close("}")
+    slow.close("}")
+    #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: slow.bytes, as: UTF8.self))
   }
 }
