@@ -46,71 +46,71 @@ extension CheckerState {
     return s
   }
 
-  func expectCondition(_ e: Expr, _ ctx: Context, _ what: String) {
+  func expectCondition(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String) {
     let t = typeOf(e, ctx)
     if t != .bool, t != .error {
-      report(.conditionNotBoolean, "\(what) must be a yes/no condition, found \(t)", at: e.span, help: conversionHelp(e, t, .bool))
+      report(.conditionNotBoolean, "\(what()) must be a yes/no condition, found \(t)", at: e.span, help: conversionHelp(e, t, .bool))
     }
   }
 
-  func expectMoney(_ e: Expr, _ ctx: Context, _ what: String, total: Bool) {
+  func expectMoney(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String, total: Bool) {
     if !ctx.priceBook.isEmpty {
-      checkPriceBookAmount(e, typeOf(e, ctx), ctx, what)
+      checkPriceBookAmount(e, typeOf(e, ctx), ctx, what())
       return
     }
     let want: ValueType = .money(ctx.blockCurrency.map { .known($0) } ?? .dynamic)
     let got = typeOf(e, ctx)
-    expectType(e, got, want, what)
+    expectType(e, got, want, what())
     if ctx.blockCurrency == nil, ctx.records.contains(.invoice) || ctx.records.contains(.payment),
       case .money(.known(let c)) = got
     {
       report(
-        .currencyUnchecked, "\(what) is in \(c.code), but \(ctx.what) handles records of any currency", at: e.span,
+        .currencyUnchecked, "\(what()) is in \(c.code), but \(ctx.what) handles records of any currency", at: e.span,
         help: "add 'currency \(c.code)' to \(ctx.what) so only \(c.code) records reach it, or give one amount per currency: "
           + "[\(sources[e.span.file].text(e.span)), ... \(c == .GBP ? "EUR" : "GBP")]")
     }
-    if total { checkMinorUnits(e, what) }
+    if total { checkMinorUnits(e, what()) }
     if case .money(let v, _)? = constValue(e), v.isNegative {
-      report(.valueOutOfRange, "\(what) cannot be negative", at: e.span)
+      report(.valueOutOfRange, "\(what()) cannot be negative", at: e.span)
     }
   }
 
-  func expectPercent(_ e: Expr, _ ctx: Context, _ what: String, max: Fixed? = Fixed(1)) {
-    expectType(e, typeOf(e, ctx), .percent, what)
+  func expectPercent(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String, max: Fixed? = Fixed(1)) {
+    expectType(e, typeOf(e, ctx), .percent, what())
     if case .percent(let v)? = constValue(e) {
       if v.isNegative || (max.map { v > $0 } ?? false) {
         let range = max == nil ? "cannot be negative" : "must be between 0% and 100%"
-        report(.valueOutOfRange, "\(what) \(range), found \(sources[e.span.file].text(e.span))", at: e.span)
+        report(.valueOutOfRange, "\(what()) \(range), found \(sources[e.span.file].text(e.span))", at: e.span)
       }
     }
   }
 
   /// A duration in days or (with a month-end rule) months, applied to a date that comes from data.
-  func expectDateOffset(_ e: Expr, _ ctx: Context, _ what: String, allowMonths: Bool = true, allowBusiness: Bool = false) {
+  func expectDateOffset(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String, allowMonths: Bool = true, allowBusiness: Bool = false) {
     let t = typeOf(e, ctx)
     var wants: [ValueType] = [.days]
     if allowBusiness { wants.append(.businessDays) }
     if allowMonths { wants.append(.months) }
-    expectOneOf(e, t, wants, what)
+    expectOneOf(e, t, wants, what())
     if t == .months, allowMonths, ctx.settings.monthEnd == nil {
       report(
-        .ambiguousMonthArithmetic, "\(what) counts months from a date in the data, which can land on a day that does not exist",
+        .ambiguousMonthArithmetic, "\(what()) counts months from a date in the data, which can land on a day that does not exist",
         at: e.span,
         help: "state how month ends round, for the rule set or this block: 'month end clamp' or 'month end roll over'")
     }
     if let c = constValue(e) {
       switch c {
       case .days(let n), .months(let n), .businessDays(let n):
-        if n < 0 { report(.valueOutOfRange, "\(what) cannot be negative", at: e.span) }
+        if n < 0 { report(.valueOutOfRange, "\(what()) cannot be negative", at: e.span) }
       default: break
       }
     }
   }
 
-  func checkWholeCount(_ e: Expr, _ ctx: Context, _ what: String) {
-    expectType(e, typeOf(e, ctx), .number, what)
+  func checkWholeCount(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String) {
+    expectType(e, typeOf(e, ctx), .number, what())
     if case .number(let v)? = constValue(e), !(v.isInteger && !v.isNegative && !v.isZero) {
-      report(.valueOutOfRange, "\(what) must be a whole number of at least 1", at: e.span)
+      report(.valueOutOfRange, "\(what()) must be a whole number of at least 1", at: e.span)
     }
   }
 
@@ -134,14 +134,14 @@ extension CheckerState {
   }
 
   /// Reports a constant that is negative where only zero or more makes sense.
-  func checkNotNegative(_ e: Expr, _ what: String) {
+  func checkNotNegative(_ e: Expr, _ what: @autoclosure () -> String) {
     let negative: Bool
     switch constValue(e) {
     case .number(let v)?, .money(let v, _)?, .percent(let v)?: negative = v.isNegative
     case .days(let n)?, .businessDays(let n)?, .months(let n)?: negative = n < 0
     default: negative = false
     }
-    if negative { report(.valueOutOfRange, "\(what) cannot be negative", at: e.span) }
+    if negative { report(.valueOutOfRange, "\(what()) cannot be negative", at: e.span) }
   }
 
   func checkMetric(_ m: Located<MetricDecl>) {

@@ -31,33 +31,33 @@ extension CheckerState {
   }
 
   /// Reports E0401 (or a more specific code) unless `got` fits `want`.
-  func expectType(_ e: Expr, _ got: ValueType, _ want: ValueType, _ what: String) {
+  func expectType(_ e: Expr, _ got: ValueType, _ want: ValueType, _ what: @autoclosure () -> String) {
     if case .money(.known(let a)) = want, case .money(.known(let b)) = got, a != b {
       report(
-        .currencyMismatch, "\(what) must be in \(a.code), found \(b.code)", at: e.span,
+        .currencyMismatch, "\(what()) must be in \(a.code), found \(b.code)", at: e.span,
         help: "write the amount in \(a.code); Accrue never converts currencies")
       return
     }
     if case .money(.known(let a)) = want, case .money(.perCurrency) = got {
       report(
-        .currencyMismatch, "\(what) must be in \(a.code), found \(got)", at: e.span,
+        .currencyMismatch, "\(what()) must be in \(a.code), found \(got)", at: e.span,
         help: "this block is in \(a.code) only: write the one amount in \(a.code)")
       return
     }
     guard !accepts(want, got) else { return }
-    report(.typeMismatch, "\(what) must be \(want), found \(got)", at: e.span, help: conversionHelp(e, got, want))
+    report(.typeMismatch, "\(what()) must be \(want), found \(got)", at: e.span, help: conversionHelp(e, got, want))
   }
 
   /// Like `expectType` for several acceptable kinds.
-  func expectOneOf(_ e: Expr, _ got: ValueType, _ wants: [ValueType], _ what: String) {
+  func expectOneOf(_ e: Expr, _ got: ValueType, _ wants: [ValueType], _ what: @autoclosure () -> String) {
     if case .money(.known(let g)) = got,
       let w = wants.first(where: { if case .money(.known(let c)) = $0 { return c != g } else { return false } })
     {
-      expectType(e, got, w, what)
+      expectType(e, got, w, what())
       return
     }
     if wants.contains(where: { accepts($0, got) }) {
-      for w in wants { if case .money = w, case .money = got { expectType(e, got, w, what) } }
+      for w in wants { if case .money = w, case .money = got { expectType(e, got, w, what()) } }
       return
     }
     let list = wants.map(\.description)
@@ -72,7 +72,7 @@ extension CheckerState {
       duration = duration || isDuration
       if let h = conversionHelp(e, got, w), !hints.contains(h) { hints.append(h) }
     }
-    report(.typeMismatch, "\(what) must be \(joined), found \(got)", at: e.span, help: hints.isEmpty ? nil : hints.joined(separator: "; or "))
+    report(.typeMismatch, "\(what()) must be \(joined), found \(got)", at: e.span, help: hints.isEmpty ? nil : hints.joined(separator: "; or "))
   }
 
   /// A teaching hint for common mix-ups (a bare number where an amount or duration belongs).
@@ -96,12 +96,12 @@ extension CheckerState {
   }
 
   /// Reports an amount literal with more decimals than its currency has (for totals, not unit prices).
-  func checkMinorUnits(_ e: Expr, _ what: String) {
+  func checkMinorUnits(_ e: Expr, _ what: @autoclosure () -> String) {
     guard case .money(let v, let c)? = constValue(e), v.significantFractionDigits > c.minorUnits else { return }
     let places = c.minorUnits == 0 ? "no decimals" : c.minorUnits == 1 ? "1 decimal" : "\(c.minorUnits) decimals"
     let rounded = v.rounded(places: c.minorUnits, .halfEven).map { $0.formatted(places: c.minorUnits) } ?? ""
     report(
-      .tooManyDecimals, "\(what) has more decimals than \(c.code) allows (\(places))", at: e.span,
+      .tooManyDecimals, "\(what()) has more decimals than \(c.code) allows (\(places))", at: e.span,
       help: "write '\(rounded) \(c.code)'",
       fix: e.kind.isMoneyLiteral ? FixIt("round to \(places)", edits: [Edit(e.span, "\(rounded) \(c.code)")]) : nil)
   }

@@ -173,7 +173,7 @@ extension CheckerState {
     expectPostingText(d.value, records: records, "a dimension value")
   }
 
-  func expectPostingText(_ e: Expr, records: RecordSet, _ what: String) {
+  func expectPostingText(_ e: Expr, records: RecordSet, _ what: @autoclosure () -> String) {
     var ctx = Context()
     ctx.records = records
     ctx.settings = topSettings
@@ -187,7 +187,7 @@ extension CheckerState {
       help = "write the account number in quotes: \"\(src)\""
       fix = FixIt("quote it", edits: [Edit(e.span, "\"\(src)\"")])
     }
-    report(.postingNotText, "\(what) is \(t), not text", at: e.span, help: help, fix: fix)
+    report(.postingNotText, "\(what()) is \(t), not text", at: e.span, help: help, fix: fix)
   }
 
   /// W0901: event kinds no default block has a row for.

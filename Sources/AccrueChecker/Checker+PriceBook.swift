@@ -56,7 +56,7 @@ extension CheckerState {
 
   /// An amount of a plan priced in several currencies: amounts per currency naming every currency the plan
   /// offers and no other (or money of the contract, in its own currency).
-  func checkPriceBookAmount(_ e: Expr, _ got: ValueType, _ ctx: Context, _ what: String) {
+  func checkPriceBookAmount(_ e: Expr, _ got: ValueType, _ ctx: Context, _ what: @autoclosure () -> String) {
     let book = ctx.priceBook
     let offered = book.map(\.code).joined(separator: ", ")
     switch got {
@@ -65,24 +65,24 @@ extension CheckerState {
       if !missing.isEmpty {
         let codes = missing.map(\.code).joined(separator: ", ")
         report(
-          .currencyMismatch, "\(what) has no amount in \(codes), and \(ctx.what) is priced in \(offered)", at: e.span,
+          .currencyMismatch, "\(what()) has no amount in \(codes), and \(ctx.what) is priced in \(offered)", at: e.span,
           help: "add an amount in each currency the plan offers, as in: [\(cs.map { "... \($0.code)" }.joined(separator: ", ")), "
             + missing.map { "... \($0.code)" }.joined(separator: ", ") + "] (Accrue never converts currencies)")
       }
       for c in cs where !book.contains(c) {
         report(
-          .currencyMismatch, "\(what) gives an amount in \(c.code), a currency \(ctx.what) does not offer (it is priced in \(offered))",
+          .currencyMismatch, "\(what()) gives an amount in \(c.code), a currency \(ctx.what) does not offer (it is priced in \(offered))",
           at: e.span, help: "add \(c.code) to the plan's 'currency \(offered)', or remove the amount in \(c.code)")
       }
     case .money(.known(let c)):
       let others = book.filter { $0 != c }.map { "... \($0.code)" }.joined(separator: ", ")
       report(
-        .currencyMismatch, "\(what) is only in \(c.code), and \(ctx.what) is priced in \(offered)", at: e.span,
+        .currencyMismatch, "\(what()) is only in \(c.code), and \(ctx.what) is priced in \(offered)", at: e.span,
         help: "give one amount per currency the plan offers: [\(sources[e.span.file].text(e.span)), \(others)]")
     case .money(.dynamic), .error:
       break
     default:
-      expectType(e, got, .money(.dynamic), what)
+      expectType(e, got, .money(.dynamic), what())
     }
   }
 }

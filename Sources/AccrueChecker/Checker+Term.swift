@@ -24,14 +24,14 @@ extension CheckerState {
   }
 
   /// A term's or renewal's length in months: a constant of at least 1 month; nil (reported) otherwise.
-  func termMonths(_ e: Expr, _ ctx: Context, _ what: String) -> Int? {
-    expectType(e, typeOf(e, ctx), .months, what)
+  func termMonths(_ e: Expr, _ ctx: Context, _ what: @autoclosure () -> String) -> Int? {
+    expectType(e, typeOf(e, ctx), .months, what())
     guard case .months(let n)? = constValue(e) else {
-      report(.typeMismatch, "\(what) must be written as a number of months", at: e.span, help: "write it as in 'term 12 months' (a year is 12 months)")
+      report(.typeMismatch, "\(what()) must be written as a number of months", at: e.span, help: "write it as in 'term 12 months' (a year is 12 months)")
       return nil
     }
     guard n >= 1, n <= 1200 else {
-      report(.valueOutOfRange, "\(what) must be from 1 to 1200 months, found \(n)", at: e.span, help: "write it as in 'term 12 months'")
+      report(.valueOutOfRange, "\(what()) must be from 1 to 1200 months, found \(n)", at: e.span, help: "write it as in 'term 12 months'")
       return nil
     }
     return Int(n)

@@ -523,11 +523,11 @@ final class CheckerState {
   }
 
   /// The type of a definition's body; when its type is stated, the body must fit it and the stated type wins.
-  func typeBody(_ body: Expr, stated: TypeAnnotation?, _ ctx: Context, _ what: String) -> ValueType {
+  func typeBody(_ body: Expr, stated: TypeAnnotation?, _ ctx: Context, _ what: @autoclosure () -> String) -> ValueType {
     let t = typeOf(body, ctx)
     guard let stated else { return t }
     let want = ValueType(stated)
-    expectType(body, t, want, what)
+    expectType(body, t, want, what())
     return want
   }
 

@@ -2,14 +2,17 @@
 public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// The three ASCII uppercase letters packed big-endian (`c0 << 16 | c1 << 8 | c2`), so order is alphabetical.
   public let packed: UInt32
+  /// ISO 4217 minor-unit exponent (0 to 4), stored in a byte: a currency is 8 bytes, and so are the types that
+  /// hold one (expressions, values, types of the checker) smaller.
+  @usableFromInline let units: UInt8
   /// ISO 4217 minor-unit exponent: USD 2, JPY 0, BHD 3, CLF 4.
-  public let minorUnits: Int
+  @inlinable public var minorUnits: Int { Int(units) }
 
   /// Builds a currency from a packed code (callers guarantee validity).
   @usableFromInline
   init(packed: UInt32, minorUnits: Int) {
     self.packed = packed
-    self.minorUnits = minorUnits
+    self.units = UInt8(minorUnits)
   }
 
   /// The three-letter code, e.g. "USD".

@@ -17,16 +17,31 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Lo
   @usableFromInline
   static var maxIntegerPart: UInt128 { 170_141_183_460_469_231_731 }
 
+  /// The scaled integer's two halves. An `Int128` stored as such would give `Fixed`, and every type holding
+  /// one, an alignment of 16 bytes: on Linux every such object (an expression's box, an array of values) is
+  /// then allocated by `posix_memalign`, several times slower than `malloc`. Two 8-byte words keep it 8.
+  @usableFromInline var low: UInt64
+  @usableFromInline var high: Int64
+
   /// The scaled integer: the value times `10^18`.
-  public var raw: Int128
+  @inlinable public var raw: Int128 {
+    get { Int128(high) << 64 | Int128(low) }
+    set {
+      low = UInt64(truncatingIfNeeded: newValue)
+      high = Int64(truncatingIfNeeded: newValue >> 64)
+    }
+  }
 
   /// Wraps a scaled integer.
   @inlinable
-  public init(raw: Int128) { self.raw = raw }
+  public init(raw: Int128) {
+    low = UInt64(truncatingIfNeeded: raw)
+    high = Int64(truncatingIfNeeded: raw >> 64)
+  }
 
   /// The exact value of an integer (never overflows: |Int| * 10^18 < 2^127).
   @inlinable
-  public init(_ value: Int) { raw = Int128(value) &* Fixed.scale }
+  public init(_ value: Int) { self.init(raw: Int128(value) &* Fixed.scale) }
 
   /// The exact value of an integer literal.
   @inlinable
@@ -241,7 +256,7 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible, Lo
   public init(minorUnits: Int64, exponent: Int) {
     let e = Swift.min(Swift.max(exponent, 0), 18)
     // |minorUnits| <= 2^63 and 10^18 < 2^60, so the product fits in Int128.
-    raw = Int128(minorUnits) &* Int128(Arith.pow10(18 - e))
+    self.init(raw: Int128(minorUnits) &* Int128(Arith.pow10(18 - e)))
   }
 
   /// The value in minor units (`self * 10^exponent`) rounded with `mode`; nil if out of `Int64` or exponent not in 0...18.

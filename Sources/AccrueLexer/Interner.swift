@@ -13,7 +13,7 @@ public struct Symbol: Hashable, Sendable, Comparable {
   /// The keyword's symbol.
   public init(_ k: Keyword) { self.raw = k.rawValue }
   /// The keyword this symbol spells, if any.
-  public var keyword: Keyword? { Keyword(rawValue: raw) }
+  public var keyword: Keyword? { raw >= 0 && Int(raw) < Keyword.byRaw.count ? Keyword.byRaw[Int(raw)] : nil }
   /// Whether this symbol spells `k`.
   @inline(__always) public func `is`(_ k: Keyword) -> Bool { raw == k.rawValue }
   /// Orders by id.

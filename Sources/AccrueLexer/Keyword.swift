@@ -66,8 +66,36 @@ public enum Keyword: Int32, CaseIterable, Sendable {
   /// The word as written in rule files.
   public var spelling: String { Keyword.spellings[Int(rawValue)] }
 
-  /// Spellings by raw value, computed once (String(describing:) uses reflection).
-  static let spellings: [String] = allCases.map { String(describing: $0) }
+  /// Spellings by raw value: the words of the cases above, in their order (`KeywordTests` checks them against
+  /// `String(describing:)`, which would take 5 million instructions of reflection at every start).
+  static let spellings: [String] = {
+    let words = """
+      and or not if then else true false in between matches of include currency rounding month end clamp
+      roll over let define field calendar metric plan cadence match weekend holiday event sum count unique
+      max latest where period bill advance arrears align to at anniversary trial phase for charge flat
+      once per unit units quantity usage tiers graduated volume package plus above free percentage
+      transaction minimum maximum commitment prorate by none discount periods until forever on tax
+      exclusive inclusive payment terms due receipt net day next installments early within late fee
+      interest year monthly weekly quarterly semiannual annual every applies when one reminder customer
+      gap pause dispute promise pay credit hold step before after send email letter sms cc task queue role
+      escalate suspend service propose write off hand agency create payer reference account name
+      candidates open invoices look back same any allocate exact single oldest first subset up tolerance
+      underpayment overpayment beyond exception reason confidence auto suggest pattern remittance no leave
+      unapplied half even down ceiling floor days business week weeks months years number money percent
+      date text bool monday tuesday wednesday thursday friday saturday sunday actual last tier always used
+      zero issued skipped new cycle prorated debit notes fees billed as invoice applied held statement
+      format files delimiter skip line lines value amount decimal thousands id bank counterparty processor
+      from metadata payouts reach the approval approve offs plans posting dimension entity with cash
+      written included cancellation immediately without below milestone refund note deferred revenue
+      recognize ratably daily point time delivered recognized term renew automatically never notice pro
+      rata capacity weighted reaches upgrade downgrade proration
+      """
+    return words.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+  }()
+
+  /// The cases by raw value (the raw values are 0, 1, 2, ... in case order): an array read, where
+  /// `init(rawValue:)` of 266 cases is a search.
+  static let byRaw: [Keyword] = allCases
 
   /// Whether this word is in `reserved` (they are the first twelve: one comparison, no hashing).
   @inline(__always) public var isReserved: Bool { rawValue <= Keyword.of.rawValue }

@@ -42,6 +42,17 @@ struct LexerTests {
     #expect(i.intern("northwind") == i.intern("northwind"))
   }
 
+  @Test("each keyword's spelling is its case's name, in case order")
+  func keywordSpellings() {
+    #expect(Keyword.allCases.count == Keyword.allCases.map(\.spelling).count)
+    for k in Keyword.allCases {
+      #expect(k.spelling == String(describing: k))
+      #expect(Symbol(k).keyword == k)
+    }
+    #expect(Symbol(Int32(Keyword.allCases.count)).keyword == nil)
+    #expect(Symbol.missing.keyword == nil)
+  }
+
   @Test(
     "lexical errors",
     arguments: [
