@@ -80,8 +80,7 @@ enum LedgerChecksum {
         c.add(r.reversed ? 1 : 0)
       }
     }
-    let keys = documents.map(\.key)
-    for i in keys.indices.sorted(by: { keys[$0].utf8Precedes(keys[$1]) }) {
+    for i in UTF8Order.sortedIndices(count: documents.count, key: { documents[$0].key }) {
       let d = documents[i]
       for f in [d.key, d.number ?? "", d.kind.rawValue, d.customer, d.contract, d.currency.code] { c.add(f) }
       c.add(d.issueDate)
@@ -155,8 +154,14 @@ enum LedgerChecksum {
     }
 
     mutating func add(_ s: String) {
-      add(s.utf8.count)
-      for b in s.utf8 { byte(b) }
+      s.withBytes { b in
+        add(b.count)
+        CRC32.table.withUnsafeBufferPointer { t in
+          var c = crc
+          for x in b { c = t[Int((c ^ UInt32(x)) & 0xFF)] ^ (c >> 8) }
+          crc = c
+        }
+      }
     }
 
     mutating func add(_ d: CivilDate) { add(Int(d.dayNumber)) }

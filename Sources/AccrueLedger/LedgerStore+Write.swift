@@ -70,31 +70,34 @@ extension LedgerStore {
             run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
             approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNotes: r.creditNotes, entries: r.journalEntries)),
       ])
-    let item = try db.prepare("INSERT INTO items (key, run, position, kind, date, customer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-    let reminder = try db.prepare("INSERT INTO reminders (key, cadence, step, contacted, invoices) VALUES (?1, ?2, ?3, ?4, ?5)")
+    // Items, reminders, applications and document lines go in many rows a statement (`BatchInsert`).
+    let item = BatchInsert(db, table: "items", columns: ["key", "run", "position", "kind", "date", "customer"])
+    let reminder = BatchInsert(db, table: "reminders", columns: ["key", "cadence", "step", "contacted", "invoices"])
     let payment = try db.prepare(
       """
       INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
         payer_account, refunded, supersedes, queue, reason, candidates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
         ?15, ?16, ?17)
       """)
-    let application = try db.prepare(
-      """
-      INSERT INTO applications (payment, position, invoice, currency, places, settled, applied, written_off, discount, paid_before)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-      """)
+    let application = BatchInsert(
+      db, table: "applications",
+      columns: ["payment", "position", "invoice", "currency", "places", "settled", "applied", "written_off", "discount", "paid_before"])
     // Rows go in in key order (their place in the run is the `position` column): a B-tree takes keys in order
-    // as appends, while keys in output order each cost a search through the whole tree.
+    // as appends, while keys in output order each cost a search through the whole tree. Every item first (the
+    // other rows refer to theirs), then each item's rows.
     // (Each item's key made once: an item's `key` copies its payload out of the enum, every string retained.)
     let keys = r.items.map(\.key)
-    let ordered = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) }
+    let ordered = UTF8Order.sortedIndices(keys)
     for position in ordered {
       let i = r.items[position]
-      try item.run([.text(i.key), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
-      switch i {
+      try item.add([.text(keys[position]), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
+    }
+    try item.finish()
+    for position in ordered {
+      switch r.items[position] {
       case .invoice, .paymentReturn, .payout: break
       case .reminder(let s):
-        try reminder.run([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
+        try reminder.add([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
       case .cashApplication(let p):
         let c = p.amount?.currency
         func m(_ f: Fixed) throws -> SQLValue {
@@ -111,13 +114,15 @@ extension LedgerStore {
             ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
         for (k, s) in p.settlements.enumerated() {
           func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
-          try application.run([
+          try application.add([
             .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
             try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
           ])
         }
       }
     }
+    try reminder.finish()
+    try application.finish()
     try writeDocuments(r)
     try writeDecision(r)
     try writeCreditNotes(r)
@@ -137,44 +142,43 @@ extension LedgerStore {
       """)
     var numbers: [String: (scope: String, sequence: Int)] = [:]
     for n in r.numbers { numbers[n.document] = (n.scope, n.sequence) }
-    let line = try db.prepare(
-      """
-      INSERT INTO document_lines (document, line, kind, description, charge, quantity, unit_price, amount, period_start, period_end, rule)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-      """)
+    let line = BatchInsert(
+      db, table: "document_lines",
+      columns: ["document", "line", "kind", "description", "charge", "quantity", "unit_price", "amount", "period_start", "period_end", "rule"])
     let tax = try db.prepare(
       "INSERT INTO document_taxes (document, line, label, rate, inclusive, amount, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    let keys = r.documents.map(\.key)
-    for i in keys.indices.sorted(by: { keys[$0].utf8Precedes(keys[$1]) }) {
+    for i in UTF8Order.sortedIndices(count: r.documents.count, key: { r.documents[$0].key }) {
       let d = r.documents[i]
-      let what = "invoice \(d.key)"
+      func what() -> String { "invoice \(d.key)" }
+      let n = numbers[d.key]
       let taxTotal = try d.taxes.filter { !$0.inclusive }.reduce(Int64(0)) { sum, t in
-        let (v, o) = sum.addingReportingOverflow(try Self.minor(t.amount, d.currency, what))
-        if o { throw InexactAmount(description: "the taxes of \(what) add up to more than can be recorded") }
+        let (v, o) = sum.addingReportingOverflow(try Self.minor(t.amount, d.currency, what()))
+        if o { throw InexactAmount(description: "the taxes of \(what()) add up to more than can be recorded") }
         return v
       }
       try document.run([
         .text(d.key), d.number.map(SQLValue.text) ?? .null, .text(d.kind.rawValue), .text(d.customerID), .text(d.contractID), .text(d.plan),
         .text(d.currency.code), .text(d.issueDate.description), .text(d.dueDate.description), .text(d.periodStart.description),
-        .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what)), .integer(taxTotal),
-        .integer(try Self.minor(d.total, d.currency, what)), .text(d.terms.description),
-        numbers[d.key].map { .text($0.scope) } ?? .null, numbers[d.key].map { .integer(Int64($0.sequence)) } ?? .null,
+        .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what())), .integer(taxTotal),
+        .integer(try Self.minor(d.total, d.currency, what())), .text(d.terms.description),
+        n.map { .text($0.scope) } ?? .null, n.map { .integer(Int64($0.sequence)) } ?? .null,
       ])
       for (k, l) in d.lines.enumerated() {
-        try line.run([
+        try line.add([
           .text(d.key), .integer(Int64(k + 1)), .text(l.kind.ledgerName), .text(l.description), l.charge.map(SQLValue.text) ?? .null,
           l.quantity.map { .text($0.description) } ?? .null, l.unitPrice.map { .text($0.description) } ?? .null,
-          .integer(try Self.minor(l.amount, d.currency, "a line of \(what)")), .text(l.periodStart.description), .text(l.periodEnd.description),
+          .integer(try Self.minor(l.amount, d.currency, "a line of \(what())")), .text(l.periodStart.description), .text(l.periodEnd.description),
           .text(l.rule.description),
         ])
       }
       for (k, t) in d.taxes.enumerated() {
         try tax.run([
           .text(d.key), .integer(Int64(k + 1)), .text(t.label), .text(t.rate.description), .integer(t.inclusive ? 1 : 0),
-          .integer(try Self.minor(t.amount, d.currency, "a tax of \(what)")), .text(t.rule.description),
+          .integer(try Self.minor(t.amount, d.currency, "a tax of \(what())")), .text(t.rule.description),
         ])
       }
     }
+    try line.finish()
   }
 
   /// The dispute, promise or payment plan the run's decision records, if any.
@@ -287,14 +291,15 @@ extension LedgerStore {
   }
 
   /// An amount in its currency's minor units, exactly.
-  static func minor(_ f: Fixed, _ c: Currency, _ what: String) throws -> Int64 {
-    try minor(f, places: c.minorUnits, what + " (\(c.code))")
+  /// (`what` names the amount in the error, made only then.)
+  static func minor(_ f: Fixed, _ c: Currency, _ what: @autoclosure () -> String) throws -> Int64 {
+    try minor(f, places: c.minorUnits, what() + " (\(c.code))")
   }
 
   /// An amount in units of 10^-places, exactly: an amount finer than that cannot be recorded (never rounded here).
-  static func minor(_ f: Fixed, places: Int, _ what: String) throws -> Int64 {
+  static func minor(_ f: Fixed, places: Int, _ what: @autoclosure () -> String) throws -> Int64 {
     guard let v = f.toMinorUnits(exponent: places, .down), Fixed(minorUnits: v, exponent: places) == f else {
-      throw InexactAmount(description: "\(f) of \(what) cannot be recorded in units of 10^-\(places)")
+      throw InexactAmount(description: "\(f) of \(what()) cannot be recorded in units of 10^-\(places)")
     }
     return v
   }

@@ -41,10 +41,8 @@ public enum Outbox {
     }
     let work = channel == "task" || channel == "chat"
     let list = o.collections?.reminders ?? []
-    let keys = list.map(\.key)
-    let order = keys.indices.sorted { keys[$0].utf8Precedes(keys[$1]) }
     list.withUnsafeBufferPointer { p in
-      for i in order {
+      for i in UTF8Order.sortedIndices(count: p.count, key: { p[$0].key }) {
         reminderLines(p[i], channel: channel, work: work, into: &w)
         flush()
       }

@@ -82,10 +82,15 @@ public final class Database {
 
   /// A compiled statement (reusable: bind, step, reset).
   public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    try prepare(sql, describedAs: sql)
+  }
+
+  /// A compiled statement that error messages name as `description`.
+  func prepare(_ sql: String, describedAs description: String) throws(SQLiteError) -> Statement {
     var s: OpaquePointer?
     let rc = lib.prepare(handle, sql, -1, &s, nil)
-    guard rc == 0, let s else { throw error(rc, sql) }
-    return Statement(db: self, handle: s, sql: sql)
+    guard rc == 0, let s else { throw error(rc, description) }
+    return Statement(db: self, handle: s, sql: description)
   }
 
   /// The number of rows the last finished statement changed.
