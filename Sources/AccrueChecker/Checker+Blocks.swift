@@ -144,7 +144,8 @@ extension CheckerState {
     if negative { report(.valueOutOfRange, "\(what()) cannot be negative", at: e.span) }
   }
 
-  func checkMetric(_ m: Located<MetricDecl>) {
+  /// Checks the metric at `index` of `metrics`.
+  func checkMetric(_ m: Located<MetricDecl>, _ index: Int) {
     let d = m.decl
     var ctx = Context()
     ctx.records = [.event]
@@ -160,10 +161,10 @@ extension CheckerState {
         help: "add one of: sum of event.quantity, count, unique count of event.customer, max of event.quantity, latest of event.quantity")
       return
     }
-    metricTypes[metricIndex[d.name.symbol] ?? -1] = .number
+    metricTypes[index] = .number
     if let v = agg.value {
       let t = typeOf(v, ctx)
-      if agg.kind != .uniqueCount, t.isMoney, let i = metricIndex[d.name.symbol] { metricTypes[i] = t }
+      if agg.kind != .uniqueCount, t.isMoney { metricTypes[index] = t }
       switch agg.kind {
       case .uniqueCount:
         expectOneOf(v, t, [.text, .number, .date], "the value counted by 'unique count'")

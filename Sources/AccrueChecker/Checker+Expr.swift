@@ -127,8 +127,20 @@ extension CheckerState {
       if nesting == 0 { reportedNesting = false }
     }
     let t = computeType(e, ctx)
-    if Int(e.id) < types.count { types[Int(e.id)] = t }
+    if Int(e.id) < types.count { setType(e.id, t) }
     return t
+  }
+
+  /// Records an expression's type (and, on the second worker, that it was written).
+  @inline(__always) func setType(_ id: Int32, _ t: ValueType) {
+    types[Int(id)] = t
+    if logsWrites { written.append(id) }
+  }
+
+  /// Records what a name resolved to (and, on the second worker, that it was written).
+  @inline(__always) func resolve(_ id: Int32, _ r: Resolution) {
+    resolutions[Int(id)] = r
+    if logsWrites { written.append(id) }
   }
 
   func computeType(_ e: Expr, _ ctx: Context) -> ValueType {
@@ -280,17 +292,17 @@ extension CheckerState {
 
   func typeOfName(_ e: Expr, _ n: Name, _ ctx: Context) -> ValueType {
     if let (i, t) = ctx.params[n.symbol] {
-      resolutions[Int(e.id)] = .param(i)
+      resolve(e.id, .param(i))
       return t
     }
     if let l = lets[n.symbol] {
       usedLets.insert(l.decl.name.symbol)
       checkLet(l)
-      if l.index >= 0 { resolutions[Int(e.id)] = .letValue(l.index) }
+      if l.index >= 0 { resolve(e.id, .letValue(l.index)) }
       return l.type
     }
     if n.symbol == asOfSymbol {
-      resolutions[Int(e.id)] = .asOf
+      resolve(e.id, .asOf)
       return .date
     }
     let s = name(n.symbol)
@@ -302,12 +314,12 @@ extension CheckerState {
           help: seen.isEmpty ? "only definitions and as_of are available here" : "available here: \(seen.joined(separator: ", ")), as_of")
         return .error
       }
-      resolutions[Int(e.id)] = .record(r)
+      resolve(e.id, .record(r))
       return .record(r)
     }
     if s.utf8.count == 3, s.uppercased() == s {
       if let c = Currency.lookup(s) {
-        resolutions[Int(e.id)] = .currency(c)
+        resolve(e.id, .currency(c))
         return .currency
       }
     }
@@ -340,7 +352,7 @@ extension CheckerState {
         fix: sug.map { FixIt("replace '\(fname)' with '\($0)'", edits: [Edit(f.span, $0)]) })
       return .error
     }
-    resolutions[Int(e.id)] = .field(r, info.index)
+    resolve(e.id, .field(r, info.index))
     if info.approvalOnly, !ctx.approvals {
       report(
         .recordNotAvailable, "\(r.rawValue).\(name(f.symbol)) is worked out for approval rules only: it is not available in \(ctx.what)", at: f.span,
@@ -373,7 +385,7 @@ extension CheckerState {
     let s = name(f.symbol)
     if let d = defines[f.symbol] {
       usedDefines.insert(d.decl.name.symbol)
-      resolutions[Int(e.id)] = .define(d.index)
+      resolve(e.id, .define(d.index))
       if d.state == 1 {
         checkDefine(d)  // reports the recursion
         return .error
@@ -422,7 +434,7 @@ extension CheckerState {
       for a in args { typeOf(a, ctx) }
       return .error
     }
-    resolutions[Int(e.id)] = .builtin(b)
+    resolve(e.id, .builtin(b))
     func arity(_ n: ClosedRange<Int>) -> Bool {
       guard n.contains(args.count) else {
         let want = n.lowerBound == n.upperBound ? "\(n.lowerBound)" : n.upperBound > 100 ? "\(n.lowerBound) or more" : "\(n.lowerBound) or \(n.upperBound)"
@@ -456,7 +468,7 @@ extension CheckerState {
       let t = typeOf(args[0], ctx)
       if args.count == 2 {
         if case .roundingMode = args[1].kind {
-          types[Int(args[1].id)] = .roundingMode
+          setType(args[1].id, .roundingMode)
         } else {
           typeOf(args[1], ctx)
           report(

@@ -109,6 +109,10 @@ final class CheckerState {
   @exclusivity(unchecked) var suggestionsMade = 0
   @exclusivity(unchecked) var types: [ValueType]
   @exclusivity(unchecked) var resolutions: [Resolution?]
+  /// The second worker of `checkBlocksInParallel` logs the expressions it typed or resolved, so merging its
+  /// results visits those alone (not every expression of the rule set).
+  @exclusivity(unchecked) var logsWrites = false
+  @exclusivity(unchecked) var written: [Int32] = []
 
   @exclusivity(unchecked) var topSettings = Settings()
   @exclusivity(unchecked) var topSettingSpans: [String: Span] = [:]
@@ -158,11 +162,12 @@ final class CheckerState {
   /// How many expressions `constValue` is folding, one inside another (through the lets they name).
   @exclusivity(unchecked) var constNesting = 0
   /// The kind of value each metric aggregates (number, or money for transaction amounts).
-  @exclusivity(unchecked) var metricTypes: [Int: ValueType] = [:]
+  @exclusivity(unchecked) var metricTypes: [ValueType?] = []
   @exclusivity(unchecked) var plans: [Located<PlanDecl>] = []
   @exclusivity(unchecked) var cadences: [Located<CadenceDecl>] = []
   @exclusivity(unchecked) var matches: [Located<MatchDecl>] = []
-  @exclusivity(unchecked) var declared: [String: [Symbol: Span]] = [:]
+  /// Each namespace's declared names (a handful of namespaces, so a list: no string hashed per name).
+  @exclusivity(unchecked) var declared: [(namespace: String, names: [Symbol: Span])] = []
   /// Stack of definitions being checked, for cycle messages.
   @exclusivity(unchecked) var defStack: [(String, Span)] = []
   /// Blocks that lost a statement to a syntax error, as (file << 32 | start) of their declaration.
@@ -271,7 +276,13 @@ final class CheckerState {
       for start in f.incompleteBlocks { incompleteBlocks.insert(Int64(f.file.index) << 32 | Int64(start)) }
     }
     var visited: Set<FileID> = []
-    var ordered: [(Decl, FileID)] = []
+    // Declarations in rule order, in two lists: those that declare a name (checked by `declare`), and the rest
+    // (settings, the ledger's statements, formats, processors, roles, approvals, postings), which the one-off
+    // checks below walk, so none of them walks every plan and cadence of a large rule set.
+    var named: [(Decl, FileID)] = []
+    var others: [(Decl, FileID)] = []
+    named.reserveCapacity(set.files.reduce(0) { $0 + $1.decls.count })
+    var kinds = (plans: 0, cadences: 0, matches: 0, metrics: 0)
     func walk(_ id: FileID) {
       guard visited.insert(id).inserted, let rf = byID[id] else { return }
       var includeIndex = 0
@@ -285,33 +296,49 @@ final class CheckerState {
           }
           continue
         }
-        ordered.append((d, id))
+        switch d {
+        case .plan: kinds.plans += 1
+        case .cadence: kinds.cadences += 1
+        case .match: kinds.matches += 1
+        case .metric: kinds.metrics += 1
+        default: break
+        }
+        switch d {
+        case .let, .define, .field, .calendar, .metric, .plan, .cadence, .match: named.append((d, id))
+        default: others.append((d, id))
+        }
       }
     }
     for e in set.entries { walk(e) }
+    // Reserved, so large rule sets' lists of blocks are not copied as they grow.
+    plans.reserveCapacity(kinds.plans)
+    cadences.reserveCapacity(kinds.cadences)
+    matches.reserveCapacity(kinds.matches)
+    metrics.reserveCapacity(kinds.metrics)
 
     // 2. Settings, then names (so later checks see every declaration whatever the order).
-    for (d, _) in ordered { if case .setting(let s) = d { applyTopSetting(s) } }
-    for (d, f) in ordered { declare(d, f) }
-    checkLedger(ordered)
-    checkStatementFormats(ordered)
-    checkProcessors(ordered)
+    for (d, _) in others { if case .setting(let s) = d { applyTopSetting(s) } }
+    for (d, f) in named { declare(d, f) }
+    checkLedger(others)
+    checkStatementFormats(others)
+    checkProcessors(others)
 
     // 3. Definitions, then blocks.
     for e in letOrderSnapshot() { checkLet(e) }
     for e in defineList { checkDefine(e) }
     for i in calendars.indices { checkCalendar(calendars[i]) }
-    for i in metrics.indices { checkMetric(metrics[i]) }
+    metricTypes = Array(repeating: nil, count: metrics.count)
     let blocks = plans.count + cadences.count + matches.count
     if parallel ?? (blocks >= Self.parallelThreshold) {
       checkBlocksInParallel()
     } else {
+      for i in metrics.indices { checkMetric(metrics[i], i) }
       checkBlocks(plans: plans.indices, cadences: cadences.indices, matches: matches.indices)
     }
     checkCadenceOrder()
     checkMatchOrder()
-    checkApprovals(ordered)
-    checkPostings(ordered)
+    checkApprovals(others)
+    checkPostings(others)
     reportUnused()
   }
 
@@ -324,33 +351,45 @@ final class CheckerState {
     for i in m { checkMatch(&matches[i]) }
   }
 
-  /// Checks the second half of every kind of block on a second thread. Safe because every `let` and
-  /// `define` is already checked (their entries are only read from now on) and each worker keeps its
+  /// Checks the metrics and the second half of every kind of block on a second thread, while this one checks
+  /// the first half of the cadences and match rules, then (once the metrics are known) of the plans. Safe
+  /// because every `let` and `define` is already checked (their entries are only read from now on), only plans
+  /// read the metrics' kinds (`metricTypes`, taken from the worker once it signals), and each worker keeps its
   /// own types, resolutions, diagnostics and usage marks, merged afterwards.
   func checkBlocksInParallel() {
     let other = fork()
-    let (ps, cs, ms) = (plans.count / 2, cadences.count / 2, matches.count / 2)
+    // A metric costs about an eighth of a plan to check: the worker, which checks them, takes that many fewer plans.
+    let ps = min(plans.count, (plans.count + metrics.count / 8) / 2)
+    let (cs, ms) = (cadences.count / 2, matches.count / 2)
     let (pe, ce, me) = (plans.count, cadences.count, matches.count)
     let box = WorkerBox(other)
+    let metricsDone = DispatchSemaphore(value: 0)
     let done = DispatchSemaphore(value: 0)
     let count = types.count
     let thread = Thread {
-      box.state.types = [ValueType](repeating: .error, count: count)
-      box.state.resolutions = [Resolution?](repeating: nil, count: count)
-      box.state.checkBlocks(plans: ps..<pe, cadences: cs..<ce, matches: ms..<me)
+      let w = box.state
+      w.types = [ValueType](repeating: .error, count: count)
+      w.resolutions = [Resolution?](repeating: nil, count: count)
+      w.logsWrites = true
+      for i in w.metrics.indices { w.checkMetric(w.metrics[i], i) }
+      metricsDone.signal()
+      w.checkBlocks(plans: ps..<pe, cadences: cs..<ce, matches: ms..<me)
       done.signal()
     }
     thread.stackSize = 8 << 20
     thread.start()
-    checkBlocks(plans: 0..<ps, cadences: 0..<cs, matches: 0..<ms)
+    checkBlocks(plans: 0..<0, cadences: 0..<cs, matches: 0..<ms)
+    metricsDone.wait()
+    metricTypes = other.metricTypes
+    checkBlocks(plans: 0..<ps, cadences: 0..<0, matches: 0..<0)
     done.wait()
     // Merge the other worker's results.
-    let theirTypes = other.types
-    for i in 0..<types.count {
-      if case .error = theirTypes[i] { continue }
-      types[i] = theirTypes[i]
+    // Only what the worker wrote differs from its fresh tables (`.error`, nil), so only that is copied.
+    for id in other.written {
+      let i = Int(id)
+      if case .error = other.types[i] {} else { types[i] = other.types[i] }
+      if let r = other.resolutions[i] { resolutions[i] = r }
     }
-    for i in 0..<resolutions.count where other.resolutions[i] != nil { resolutions[i] = other.resolutions[i] }
     for i in ps..<pe { plans[i] = other.plans[i] }
     for i in cs..<ce { cadences[i] = other.cadences[i] }
     for i in ms..<me { matches[i] = other.matches[i] }
@@ -396,8 +435,15 @@ final class CheckerState {
     guard n.symbol != .missing else { return false }
     let ns = namespace ?? kind
     // One look-up of the namespace and of the name: a name declared before keeps its first span.
-    if let first = declared[ns, default: [:]].updateValue(n.span, forKey: n.symbol) {
-      declared[ns, default: [:]][n.symbol] = first
+    let k: Int
+    if let i = declared.firstIndex(where: { $0.namespace == ns }) {
+      k = i
+    } else {
+      k = declared.count
+      declared.append((ns, [:]))
+    }
+    if let first = declared[k].names.updateValue(n.span, forKey: n.symbol) {
+      declared[k].names[n.symbol] = first
       report(
         .duplicateDeclaration, "\(kind) '\(name(n.symbol))' is declared twice", at: n.span,
         notes: [Note("first declared here", at: first)], help: "rename one of them")
@@ -448,11 +494,12 @@ final class CheckerState {
   }
 
   func checkNotReservedName(_ n: Name) -> Bool {
-    let s = name(n.symbol)
-    if s == "as_of" || RecordKind(rawValue: s) != nil {
-      report(.duplicateDeclaration, "'\(s)' is a built-in name", at: n.span, help: "choose another name")
+    // `as_of` and the records' names, by symbol (equal words are equal symbols).
+    if n.symbol == asOfSymbol || recordSymbols[n.symbol] != nil {
+      report(.duplicateDeclaration, "'\(name(n.symbol))' is a built-in name", at: n.span, help: "choose another name")
       return false
     }
+    let s = name(n.symbol)
     if s.utf8.count == 3, s.uppercased() == s, Currency.lookup(s) != nil {
       report(.duplicateDeclaration, "'\(s)' is a currency code", at: n.span, help: "choose another name")
       return false

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An interned identifier: equal words have equal symbols. Keywords have ids `Keyword.rawValue`.
 public struct Symbol: Hashable, Sendable, Comparable {
   /// Index into the interner's table.
@@ -70,14 +64,23 @@ public struct Interner: Sendable {
     }
   }
 
+  /// The hash of no bytes (FNV-1a's offset basis); `hash(_:_:)` adds a byte.
+  public static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
+  /// The hash of the bytes so far followed by `byte` (FNV-1a).
+  @inline(__always) public static func hash(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+
   /// Interns `buf[start..<end]`. Hot: runs once per identifier token, so it works on raw pointers.
   public mutating func intern(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Symbol {
+    var h = Self.emptyHash
+    for i in start..<end { h = Self.hash(h, buf[i]) }
+    return intern(buf, start, end, hash: h)
+  }
+
+  /// Interns `buf[start..<end]` whose `hash` the caller worked out while reading the bytes (the lexer, as it
+  /// scans an identifier).
+  public mutating func intern(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, hash h: UInt64) -> Symbol {
     let base = buf.baseAddress! + start
     let len = end - start
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in 0..<len {
-      h = (h ^ UInt64(base[i])) &* 0x100_0000_01b3
-    }
     var free = 0
     let m = mask
     let found: Int32? = slots.withUnsafeBufferPointer { sl in
@@ -91,7 +94,7 @@ public struct Interner: Sendable {
               return nil
             }
             let s = Int(off[Int(id)])
-            if Int(off[Int(id) + 1]) - s == len, memcmp(ar.baseAddress! + s, base, len) == 0 { return id }
+            if Int(off[Int(id) + 1]) - s == len, Self.same(ar.baseAddress! + s, base, len) { return id }
             slot = (slot + 1) & m
           }
         }
@@ -108,15 +111,30 @@ public struct Interner: Sendable {
     return Symbol(id)
   }
 
+  /// Whether `len` bytes at `a` and `b` are equal: eight at a time, then one at a time (identifiers are short:
+  /// a call of `memcmp` cost more than the comparison).
+  @inline(__always) static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+    var k = 0
+    while k + 8 <= len {
+      if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) {
+        return false
+      }
+      k += 8
+    }
+    while k < len {
+      if a[k] != b[k] { return false }
+      k += 1
+    }
+    return true
+  }
+
   private mutating func grow() {
     let newCount = slots.count * 2
     slots = [Int32](repeating: -1, count: newCount)
     mask = newCount - 1
     for id in 0..<names.count {
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325
-      for i in Int(offsets[id])..<Int(offsets[id + 1]) {
-        h = (h ^ UInt64(arena[i])) &* 0x100_0000_01b3
-      }
+      var h = Self.emptyHash
+      for i in Int(offsets[id])..<Int(offsets[id + 1]) { h = Self.hash(h, arena[i]) }
       var slot = Int(truncatingIfNeeded: h) & mask
       while slots[slot] >= 0 { slot = (slot + 1) & mask }
       slots[slot] = Int32(id)

@@ -156,6 +156,7 @@ struct LexState {
       switch c {
       case 0x20, 0x09, 0x0D, 0x0C:
         i += 1
+        while i < buf.count, buf[i] == 0x20 { i += 1 }  // indentation: a run of spaces at once
       case 0x0A:
         if nesting == 0, let last = tokens.last, last.kind != .newline {
           emit(.newline, i, i + 1)
@@ -183,10 +184,15 @@ struct LexState {
         }
         comments.append(Int32(s)..<Int32(i))
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
+        // The word's hash is made as it is read (one pass over its bytes, not two).
         let s = i
+        var h = Interner.hash(Interner.emptyHash, c)
         i += 1
-        while i < buf.count, isIdentContinue(buf[i]) { i += 1 }
-        emit(.identifier, s, i, interner.intern(buf, s, i))
+        while i < buf.count, isIdentContinue(buf[i]) {
+          h = Interner.hash(h, buf[i])
+          i += 1
+        }
+        emit(.identifier, s, i, interner.intern(buf, s, i, hash: h))
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
         lexNumber()
       case UInt8(ascii: "\""):

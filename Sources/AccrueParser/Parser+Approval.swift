@@ -11,7 +11,7 @@ import AccrueLexer
 //   }
 extension Parser {
   /// The words that start a statement of an approval rule.
-  static let approvalWords: [Keyword] = [.when, .approve, .escalate, .calendar]
+  static let approvalWords: KeywordList = [.when, .approve, .escalate, .calendar]
 
   /// `role NAME ["label"]`.
   mutating func parseRole() -> RoleDecl? {

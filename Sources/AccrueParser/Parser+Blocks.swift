@@ -6,13 +6,13 @@ import AccrueModel
 extension Parser {
   // MARK: - Plans
 
-  static let planWords: [Keyword] = [
+  static let planWords: KeywordList = [
     .currency, .rounding, .month, .first, .zero, .period, .bill, .align, .trial, .phase, .charge, .discount, .minimum, .tax,
     .payment, .early, .late, .interest, .cancellation, .service, .term, .renew, .notice,
     .upgrade, .downgrade,
   ]
-  static let phaseWords: [Keyword] = [.charge, .discount, .free, .minimum]
-  static let chargeWords: [Keyword] = [
+  static let phaseWords: KeywordList = [.charge, .discount, .free, .minimum]
+  static let chargeWords: KeywordList = [
     .flat, .once, .per, .tiers, .package, .percentage, .quantity, .usage, .free, .bill, .prorate, .discount, .minimum,
     .milestone, .period, .align, .capacity,
   ]

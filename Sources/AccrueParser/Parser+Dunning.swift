@@ -7,10 +7,10 @@ import AccrueModel
 extension Parser {
   // MARK: - Cadences
 
-  static let cadenceWords: [Keyword] = [
+  static let cadenceWords: KeywordList = [
     .currency, .rounding, .month, .applies, .calendar, .one, .minimum, .pause, .send, .step,
   ]
-  static let stepWords: [Keyword] = [.when, .send, .create, .escalate, .suspend, .late, .interest, .propose, .hand]
+  static let stepWords: KeywordList = [.when, .send, .create, .escalate, .suspend, .late, .interest, .propose, .hand]
 
   /// `cadence name ["label"] { ... }`.
   mutating func parseCadence() -> CadenceDecl? {
@@ -187,7 +187,7 @@ extension Parser {
 
   // MARK: - Match rules
 
-  static let matchWords: [Keyword] = [
+  static let matchWords: KeywordList = [
     .currency, .rounding, .month, .when, .payer, .candidates, .reference, .allocate, .tolerance, .on, .confidence,
   ]
 

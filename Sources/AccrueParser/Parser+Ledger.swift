@@ -7,7 +7,7 @@ import AccrueLexer
 //   account credit ( applied oldest first | held )
 extension Parser {
   /// The words that start the ledger's statements: stated once for the rule set, never inside a block.
-  static let ledgerWords: [Keyword] = [.number, .fees, .account]
+  static let ledgerWords: KeywordList = [.number, .fees, .account]
 
   /// `number invoices|debit notes "FORMAT" [per SCOPE, ...]`.
   mutating func parseNumbering() -> NumberingDecl? {

@@ -10,7 +10,7 @@ import AccrueLexer
 //   }
 extension Parser {
   /// The words that start a statement of a posting block.
-  static let postingWords: [Keyword] = [
+  static let postingWords: KeywordList = [
     .entity, .dimension, .invoice, .discount, .tax, .fee, .cash, .write, .overpayment, .early, .credit, .unapplied, .refund, .processor,
     .revenue, .recognize,
   ]

@@ -9,7 +9,7 @@ import AccrueLexer
 //   }
 extension Parser {
   /// The words that start a statement of a processor block.
-  static let processorWords: [Keyword] = [.invoice, .payouts, .calendar]
+  static let processorWords: KeywordList = [.invoice, .payouts, .calendar]
 
   /// `processor NAME ["label"] { ... }`.
   mutating func parseProcessor() -> ProcessorDecl? {

@@ -11,7 +11,7 @@ import AccrueLexer
 //   }                                      separators = [ decimal STRING ] [ thousands STRING ]
 extension Parser {
   /// The words that start a statement of a statement format.
-  static let statementFormatWords: [Keyword] = [
+  static let statementFormatWords: KeywordList = [
     .files, .delimiter, .skip, .date, .value, .amount, .credit, .debit, .currency, .reference, .remittance, .end, .bank,
     .counterparty,
   ]

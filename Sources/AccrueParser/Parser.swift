@@ -27,7 +27,7 @@ public struct Parser {
   /// Whether the last statement's line had words after it that were skipped (with an error).
   var tailSkipped = false
   /// The words that start a statement of the block being parsed (for the help of two statements on one line).
-  var blockWords: [Keyword] = []
+  var blockWords: KeywordList = []
   /// Openers (start offsets) of the blocks that dropped a statement (see `RuleFile.incompleteBlocks`).
   var incompleteBlocks: Set<Int32> = []
 
@@ -89,12 +89,17 @@ public struct Parser {
   mutating func advance() -> Token {
     let t = tokens[pos]
     if pos < tokens.count - 1 { pos += 1 }
-    if stream != nil, pos + 8 >= tokens.count { refill() }
+    if pos >= refillAt { refill() }
     return t
   }
 
+  /// `refill` is due once `pos` reaches this: 8 tokens before the end while the lexer is still producing them,
+  /// never once it has finished (one comparison per token read).
+  var refillAt = Int.max
+
   /// Keeps at least 8 tokens of lookahead while the lexer is still producing them.
   mutating func refill() {
+    defer { refillAt = stream == nil ? .max : tokens.count - 8 }
     while pos + 8 >= tokens.count, let s = stream {
       guard let chunk = s.next() else {
         stream = nil
@@ -261,7 +266,7 @@ public struct Parser {
   /// Parses `{ statements }`. `words` are the statements the block knows (for "did you mean").
   /// Returns the items and the span up to the closing brace.
   mutating func block<T>(
-    _ blockName: String, words: [Keyword], opener: Token, _ item: (inout Parser) -> T?
+    _ blockName: String, words: KeywordList, opener: Token, _ item: (inout Parser) -> T?
   ) -> [T] {
     var items: [T] = []
     let outerWords = blockWords
@@ -298,7 +303,7 @@ public struct Parser {
     }
   }
 
-  mutating func unknownStatement(_ t: Token, in blockName: String, words: [Keyword]) {
+  mutating func unknownStatement(_ t: Token, in blockName: String, words: KeywordList) {
     let article = "aeiou".contains(blockName.first ?? "x") ? "an" : "a"
     if words == Self.postingWords, t.kind == .identifier { return unknownPostingEvent(t) }
     if t.kind == .identifier {
@@ -322,13 +327,15 @@ public struct Parser {
 
   // MARK: - File
 
-  static let topWords: [Keyword] = [
+  static let topWords: KeywordList = [
     .include, .currency, .rounding, .month, .first, .zero, .invoice, .number, .fees, .account, .let, .define, .field, .calendar, .metric,
     .plan, .cadence, .match, .statement, .processor, .role, .approval, .dimension, .posting,
   ]
 
   mutating func parseFile() -> [Decl] {
     var decls: [Decl] = []
+    // About one declaration per 500 bytes in large files: reserved, the array is not copied as it grows.
+    decls.reserveCapacity(file.bytes.count / 512)
     skipNewlines()
     while !at(.eof) {
       if tail != nil, joinTail() { break }
@@ -719,7 +726,7 @@ public struct Parser {
     guard let name = parseName("a metric name") else { return nil }
     let label = optionalLabel()
     var decl = MetricDecl(name: name, label: label, eventName: nil, aggregation: nil, filters: [], span: span(start), repeats: [])
-    let words: [Keyword] = [.event, .sum, .count, .unique, .max, .latest, .where, .weighted]
+    let words: KeywordList = [.event, .sum, .count, .unique, .max, .latest, .where, .weighted]
     let _: [Void] = block("metric", words: words, opener: start) { p in
       let s = p.cur
       if p.eatWord(.event) != nil {

@@ -2,7 +2,7 @@
 import AccrueDiagnostics
 import AccrueLexer
 import AccrueModel
-import AccrueParser
+@testable import AccrueParser
 import Testing
 
 /// The scans made faster for `accrue check` (issue 25) give what the byte-by-byte definitions give.
@@ -64,6 +64,44 @@ struct CheckSpeedTests {
       for (i, b) in bytes.enumerated() where b == 10 { want.append(Int32(i + 1)) }
       #expect(SourceFile(id: FileID(0), path: "t", bytes: bytes).lineStarts == want)
     }
+  }
+
+  @Test("a block's statement words: the bits hold what the list holds")
+  func keywordList() {
+    var rng = DepthRandom(seed: 266)
+    let all = Keyword.allCases
+    var lists: [[Keyword]] = [[], all, [all[0]], [all[all.count - 1]]]
+    for _ in 0..<200 { lists.append(all.filter { _ in rng.next() % 7 == 0 }) }
+    for list in lists {
+      let words = KeywordList(list)
+      for k in all { #expect(words.contains(k) == list.contains(k), "\(k)") }
+      #expect(Array(words) == list)
+    }
+    #expect(all.count <= 320)
+    #expect(Parser.planWords.list.contains(.charge) && Parser.planWords.contains(.charge))
+  }
+
+  @Test("interning: equal words get one symbol, different words different ones, however long")
+  func interning() {
+    var rng = DepthRandom(seed: 189)
+    var interner = Interner()
+    var byWord: [String: Symbol] = [:]
+    let letters = Array("ab_Z09".utf8)
+    for round in 0..<20_000 {
+      let word = [UInt8(ascii: "a")] + (0..<Int(rng.next() % 24)).map { _ in letters[Int(rng.next() % UInt64(letters.count))] }
+      // The lexer's path (a hash made while reading, the word inside a larger buffer) against the plain one.
+      let buffer = Array("  ".utf8) + word + Array(" x".utf8)
+      let got = buffer.withUnsafeBufferPointer { b in
+        var h = Interner.emptyHash
+        for c in word { h = Interner.hash(h, c) }
+        return round % 2 == 0 ? interner.intern(b, 2, 2 + word.count, hash: h) : interner.intern(b, 2, 2 + word.count)
+      }
+      let text = String(decoding: word, as: UTF8.self)
+      if let want = byWord[text] { #expect(got == want, "\(text)") } else { byWord[text] = got }
+      #expect(interner.name(got) == text)
+    }
+    #expect(Set(byWord.values).count == byWord.count)
+    #expect(interner.intern("plan") == Symbol(Keyword.plan))
   }
 
   @Test("expression depth: one more than its deepest child")

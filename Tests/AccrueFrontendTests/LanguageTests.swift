@@ -366,6 +366,9 @@ struct ParallelCheckTests {
     text = text.replacingOccurrences(of: "flat 17.00 USD", with: "flat 17.00 EUR")
     text = text.replacingOccurrences(of: "quantity contract.seats", with: "quantity contract.seatz")
     text = text.replacingOccurrences(of: "step final 60 days", with: "step final 6 days")
+    // Metrics are checked by the second worker: some with mistakes, one never used.
+    text = text.replacingOccurrences(of: "where event.quantity > 0\n", with: "where event.quantity > 0 USD\n")
+    text += "metric lonely \"Lonely\" {\n  event \"x\"\n  sum of event.quantity\n}\n"
     text += "let unused_rate = 3%\n"
     let load = RuleSetLoader.load(root: "gen", files: [("gen.accrue", text)])
     let set = load.sets[0]
