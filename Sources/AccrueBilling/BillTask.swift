@@ -20,7 +20,7 @@ struct BillTask {
   /// 0 for the first invoice of the contract, then one more per period.
   var periodNumber: Int
   /// Usage accumulators of this task's arrears period, by metric index.
-  var usage: [Int: Int] = [:]
+  var usage = UsageKeys()
   /// The last day of the arrears period whose usage counts (outside the trial and free phases); nil when
   /// no day counts, or the plan has no usage charge. Its phase prices the period's usage.
   var lastUsageDay: CivilDate?
@@ -35,6 +35,38 @@ struct BillTask {
   var clock: ChargeClock? = nil
   /// What the period's threshold invoices billed, for its end-of-period invoice (Billing+Progressive).
   var early: EarlyBilled? = nil
+}
+
+/// A task's usage accumulators by key (`[Int: Int]`'s subscript): most tasks have one or two, kept inline (a
+/// dictionary per task cost an allocation and hashing for each), more in a dictionary (`UsageKeysTests`).
+struct UsageKeys {
+  private var keys: (Int, Int) = (0, 0)
+  private var values: (Int, Int) = (0, 0)
+  private var inline = 0
+  private var more: [Int: Int] = [:]
+
+  subscript(key: Int) -> Int? {
+    get {
+      if inline > 0 && keys.0 == key { return values.0 }
+      if inline > 1 && keys.1 == key { return values.1 }
+      return more.isEmpty ? nil : more[key]
+    }
+    set {
+      if inline > 0 && keys.0 == key {
+        if let v = newValue { values.0 = v } else { (keys.0, values.0, inline) = (keys.1, values.1, inline - 1) }
+      } else if inline > 1 && keys.1 == key {
+        if let v = newValue { values.1 = v } else { inline = 1 }
+      } else if more[key] != nil || newValue == nil {
+        more[key] = newValue
+      } else if inline == 0 {
+        (keys.0, values.0, inline) = (key, newValue!, 1)
+      } else if inline == 1 {
+        (keys.1, values.1, inline) = (key, newValue!, 2)
+      } else {
+        more[key] = newValue
+      }
+    }
+  }
 }
 
 /// Which invoices are due: each contract's billing dates in the run's window, with the periods they bill, and
@@ -109,11 +141,15 @@ extension Billing {
     // Then each boundary after the start, up to the first boundary at or after the end.
     guard let kFrom = clock0.index(of: CivilDate.max(from, c.start)) else { return }
     var k = max(kFrom, startPeriod.k) + 1
-    while let b = clock0.boundary(k), b <= to {
-      defer { k += 1 }
+    // Boundaries k - 1, k and k + 1, each worked out once and handed on to the next k.
+    var before = clock0.boundary(k - 1)
+    var at = clock0.boundary(k)
+    while let b = at, b <= to {
+      let after = clock0.boundary(k + 1)
+      defer { (k, before, at) = (k + 1, at, after) }
       guard b > c.start, b > from else { continue }
-      if let e = endX, let prev = clock0.boundary(k - 1), prev >= e { break }
-      guard let prev = clock0.boundary(k - 1), let next = clock0.boundary(k + 1) else { break }
+      if let e = endX, let prev = before, prev >= e { break }
+      guard let prev = before, let next = after else { break }
       let arrStart = CivilDate.max(prev, c.start)
       let arrEnd = endX.map { CivilDate.min($0, b) } ?? b
       var task = BillTask(contract: ci, date: b, advance: nil, arrears: nil, periodNumber: k - startPeriod.k, clock: own)

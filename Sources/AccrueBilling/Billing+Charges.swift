@@ -86,7 +86,7 @@ extension Billing {
   @inline(__always) static func put(_ v: RValue, _ s: Int, _ record: inout [RValue]) {
     switch (record[s], v) {
     case (.number(let x), .number(let y)) where x == y: return
-    case (.text(let x), .text(let y)) where x.withBytes({ a in y.withBytes { a.elementsEqual($0) } }): return
+    case (.text(let x), .text(let y)) where x.utf8Order(y) == 0: return  // the same bytes (memcmp)
     default: record[s] = v
     }
   }

@@ -28,12 +28,9 @@ public enum Billing {
     if let f = env.failure { failures.append(plan.failure(f, "the rule set's definitions")) }
 
     // 1. Billing dates in (from, asOf] for every contract.
-    var tasks: [BillTask] = []
-    for (ci, c) in data.contracts.enumerated() {
-      allBillingTasks(plan, data, c, ci, from: from, to: asOf, env, into: &tasks)  // Billing+ChargePeriods
-      if let f = env.failure { failures.append(plan.failure(f, "contract \(c.id)")) }
-      env.reset()
-    }
+    let dates = billingDates(plan, data, from: from, to: asOf, env)
+    var tasks = dates.tasks
+    failures += dates.failures
     // The earlier billing dates of each term closing in the window with a commitment (Billing+ContractTerm).
     let shadowFrom = tasks.count
     termShadowTasks(plan, data, &tasks, env)
@@ -60,15 +57,18 @@ public enum Billing {
     let early = thresholdInvoices(plan, data, windows, &tasks, accs, from: from, to: asOf, explain: explain, env)  // Billing+ProgressiveInvoices
 
     // 3. Invoices, independent per task.
-    let parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
-    var invoices = parts.flatMap(\.invoices)
-    failures += parts.flatMap(\.failures)
+    var parts = invoiceParts(plan, data, tasks, accs, explain, env, progress)
+    var invoices = joined(&parts)
+    for part in parts { failures += part.failures }
     var groupedAlready = 0
-    let grouped = consolidated(plan, data, invoices, already: &groupedAlready)  // Billing+Consolidate: 'invoice per customer'
-    invoices = grouped.invoices
-    failures += grouped.failures
+    do {
+      let grouped = consolidated(plan, data, invoices, already: &groupedAlready)  // Billing+Consolidate: 'invoice per customer'
+      failures += grouped.failures
+      invoices = grouped.invoices
+    }  // (`grouped` gone: `invoices` holds its storage alone again, so appending copies nothing)
     let milestones = milestoneInvoices(plan, data, from: from, to: asOf, explain: explain, env)  // Billing+Milestones
-    invoices += milestones.invoices + early.invoices
+    if !milestones.invoices.isEmpty { invoices += milestones.invoices }
+    if !early.invoices.isEmpty { invoices += early.invoices }
     failures += milestones.failures + early.failures
     let already = parts.reduce(0) { $0 + $1.already } + milestones.already + groupedAlready + early.already
     let zero = parts.reduce(0) { $0 + $1.zero }
@@ -83,37 +83,133 @@ public enum Billing {
     return (result, issues)
   }
 
-  /// Puts `a[order[k]]` at `k` for every k (`order` a permutation of `a`'s indices), swapping along each cycle:
-  /// `a = order.map { a[$0] }` without a copy of any element.
+  /// Puts `a[order[k]]` at `k` for every k (`order` a permutation of `a`'s indices), moving each element once, bit for
+  /// bit, along the permutation's cycles: `a = order.map { a[$0] }` without a copy of any element (no retain, no
+  /// release).
   static func permute<T>(_ a: inout [T], _ order: [Int]) {
-    var done = [Bool](repeating: false, count: a.count)
-    for start in a.indices where !done[start] {
-      var k = start
-      while order[k] != start {
-        a.swapAt(k, order[k])
-        done[k] = true
-        k = order[k]
+    precondition(order.count == a.count, "not a permutation")
+    a.withUnsafeMutableBufferPointer { buf in
+      guard let p = buf.baseAddress else { return }
+      var done = [Bool](repeating: false, count: buf.count)
+      for start in buf.indices where !done[start] {
+        done[start] = true
+        guard order[start] != start else { continue }
+        let first = (p + start).move()
+        var k = start
+        while order[k] != start {
+          (p + k).moveInitialize(from: p + order[k], count: 1)
+          k = order[k]
+          done[k] = true
+        }
+        (p + k).initialize(to: first)
       }
-      done[k] = true
     }
   }
 
+  /// The parts' invoices in part order, in one array: moved bit for bit, each part left holding placeholders (a
+  /// copy retained every string an invoice holds, and the parts then released them all).
+  static func joined(_ parts: inout [InvoicePart]) -> [PlannedInvoice] {
+    let total = parts.reduce(0) { $0 + $1.invoices.count }
+    return [PlannedInvoice](unsafeUninitializedCapacity: total) { out, count in
+      count = 0
+      for k in parts.indices {
+        parts[k].invoices.withUnsafeMutableBufferPointer { src in
+          guard let from = src.baseAddress, let to = out.baseAddress else { return }
+          (to + count).moveInitialize(from: from, count: src.count)
+          from.initialize(repeating: .placeholder, count: src.count)
+          count += src.count
+        }
+      }
+    }
+  }
+
+  /// The billing dates of every contract in (from, to], in contract order, with the rules that failed on a contract.
+  /// Contracts are independent, so large runs take them in two halves on two threads, each with its own environment
+  /// (the halves joined in order: the same list as one pass; `BillingDatesTests`).
+  static func billingDates(
+    _ plan: ExecutablePlan, _ data: Dataset, from: CivilDate, to: CivilDate, _ env: Env, twoThreadsFrom: Int = 8_000
+  ) -> (tasks: [BillTask], failures: [RunFailure]) {
+    let n = data.contracts.count
+    guard n >= twoThreadsFrom, n >= 2 else { return billingDates(plan, data, 0..<n, from: from, to: to, env) }
+    let half = n / 2
+    let box = ThreadResult<(tasks: [BillTask], failures: [RunFailure])>()
+    let done = DispatchSemaphore(value: 0)
+    let lets = env.lets
+    let asOf = env.asOf
+    let second = Thread {
+      let e = Env(asOf: asOf)
+      e.lets = lets
+      box.value = billingDates(plan, data, half..<n, from: from, to: to, e)
+      done.signal()
+    }
+    second.stackSize = 8 << 20
+    second.start()
+    var first = billingDates(plan, data, 0..<half, from: from, to: to, env)
+    done.wait()
+    if let rest = box.value {
+      first.tasks += rest.tasks
+      first.failures += rest.failures
+    }
+    return first
+  }
+
+  /// The billing dates of `data.contracts[range]`.
+  static func billingDates(
+    _ plan: ExecutablePlan, _ data: Dataset, _ range: Range<Int>, from: CivilDate, to: CivilDate, _ env: Env
+  ) -> (tasks: [BillTask], failures: [RunFailure]) {
+    var tasks: [BillTask] = []
+    var failures: [RunFailure] = []
+    for ci in range {
+      allBillingTasks(plan, data, data.contracts[ci], ci, from: from, to: to, env, into: &tasks)  // Billing+ChargePeriods
+      if let f = env.failure { failures.append(plan.failure(f, "contract \(data.contracts[ci].id)")) }
+      env.reset()
+    }
+    return (tasks, failures)
+  }
+
   /// The invoices' output order: by issue date, customer id, contract id (as `String` orders them), then as
-  /// computed. The fields are read once into arrays, and two ids of ASCII bytes alone are compared with `memcmp`
-  /// (for them `String`'s order is their bytes' order; `OutputOrderTests`).
+  /// computed. When every id is ASCII (for them `String`'s order is their bytes' order; `OutputOrderTests`), each
+  /// invoice's fields are read once into a key of integers (`asciiPrefixKey`: an id's first 16 bytes), and ids are
+  /// compared whole only when their keys are equal and one is longer than 16 bytes.
   static func outputOrder(_ invoices: [PlannedInvoice]) -> [Int] {
-    let dates = invoices.map(\.issueDate)
-    let customers = invoices.map(\.customerID)
-    let contracts = invoices.map(\.contractID)
-    func isASCII(_ s: String) -> Bool { s.withBytes { b in !b.contains { $0 >= 0x80 } } }
-    let ascii = invoices.indices.map { isASCII(customers[$0]) && isASCII(contracts[$0]) }
-    return invoices.indices.sorted { a, b in
-      if dates[a] != dates[b] { return dates[a] < dates[b] }
-      guard ascii[a] && ascii[b] else { return (customers[a], contracts[a], a) < (customers[b], contracts[b], b) }
-      let c = customers[a].utf8Order(customers[b])
-      if c != 0 { return c < 0 }
-      let k = contracts[a].utf8Order(contracts[b])
-      return k != 0 ? k < 0 : a < b
+    invoices.withUnsafeBufferPointer { inv in
+      func isASCII(_ s: String) -> Bool { s.withBytes { b in !b.contains { $0 >= 0x80 } } }
+      guard inv.allSatisfy({ isASCII($0.customerID) && isASCII($0.contractID) }) else { return generalOrder(inv) }
+      struct Key {
+        var date: CivilDate
+        var customer: (UInt64, UInt64)
+        var contract: (UInt64, UInt64)
+        var customerCount: Int
+        var contractCount: Int
+        var index: Int
+      }
+      var keys = inv.indices.map { i in
+        Key(
+          date: inv[i].issueDate, customer: inv[i].customerID.asciiPrefixKey, contract: inv[i].contractID.asciiPrefixKey,
+          customerCount: inv[i].customerID.utf8.count, contractCount: inv[i].contractID.utf8.count, index: i)
+      }
+      // Two ids of equal keys: equal if both fit in 16 bytes and are as long (a shorter one comes first: the rest of
+      // the longer is NUL bytes), else compared byte by byte.
+      func order(_ ka: (UInt64, UInt64), _ kb: (UInt64, UInt64), _ na: Int, _ nb: Int, _ a: () -> String, _ b: () -> String) -> Int {
+        if ka != kb { return ka < kb ? -1 : 1 }
+        if na <= 16 && nb <= 16 { return na - nb }
+        return a().utf8Order(b())
+      }
+      keys.sort { a, b in
+        if a.date != b.date { return a.date < b.date }
+        let c = order(a.customer, b.customer, a.customerCount, b.customerCount, { inv[a.index].customerID }, { inv[b.index].customerID })
+        if c != 0 { return c < 0 }
+        let k = order(a.contract, b.contract, a.contractCount, b.contractCount, { inv[a.index].contractID }, { inv[b.index].contractID })
+        return k != 0 ? k < 0 : a.index < b.index
+      }
+      return keys.map(\.index)
+    }
+  }
+
+  /// The output order by its definition: (issue date, customer id, contract id, index) as `String` and tuples compare.
+  static func generalOrder(_ inv: UnsafeBufferPointer<PlannedInvoice>) -> [Int] {
+    inv.indices.sorted { a, b in
+      (inv[a].issueDate, inv[a].customerID, inv[a].contractID, a) < (inv[b].issueDate, inv[b].customerID, inv[b].contractID, b)
     }
   }
 
@@ -242,4 +338,13 @@ public enum Billing {
     return (out, fails, already, zero)
   }
 
+}
+
+extension PlannedInvoice {
+  /// What stands in for an invoice moved out of an array (`Billing.joined`): it holds no reference of
+  /// its own (empty strings and arrays only), so leaving it or dropping it costs nothing.
+  static let placeholder = PlannedInvoice(
+    key: "", contractID: "", customerID: "", customerName: "", plan: "", currency: .USD, issueDate: CivilDate(dayNumber: 0),
+    periodStart: CivilDate(dayNumber: 0), periodEnd: CivilDate(dayNumber: 0), lines: [], subtotal: .zero, taxes: [], total: .zero,
+    dueDate: CivilDate(dayNumber: 0), terms: .dueOnReceipt, installments: [], sources: [])
 }

@@ -1,4 +1,5 @@
 import AccrueChecker
+import AccrueCore
 import AccrueDiagnostics
 import AccrueModel
 
@@ -44,20 +45,39 @@ public struct NumberingRule: Sendable, Equatable {
   /// `entity` as it is (the scope field's value), `sequence` zero padded to the width of `{seq:N}` (a longer number
   /// is written in full; `{seq}` writes it as it is). Pure: the same arguments always give the same text.
   public static func format(_ r: NumberingRule, year: Int, month: Int, entity: String, sequence: Int) -> String {
-    // Written as bytes, then made a string once (a number per invoice: appending strings piece by piece cost more
-    // than the rest of numbering).
-    var out: [UInt8] = []
-    out.reserveCapacity(32)
+    // Written as bytes into a buffer on the stack, then made a string once (a number per invoice: appending strings
+    // piece by piece, or bytes to an array, cost more than the rest of numbering); a number of up to 15 bytes is a
+    // small string, with no storage of its own.
+    var capacity = 0
     for p in r.pieces {
       switch p {
-      case .text(let t): out.append(contentsOf: t.utf8)
-      case .year: appendPadded(year, 4, to: &out)
-      case .month: appendPadded(month, 2, to: &out)
-      case .entity: out.append(contentsOf: entity.utf8)
-      case .sequence(let width): appendPadded(sequence, width, to: &out)
+      case .text(let t): capacity += t.utf8.count
+      case .entity: capacity += entity.utf8.count
+      case .year, .month: capacity += 21  // a sign and up to 20 digits
+      case .sequence(let width): capacity += Swift.max(width, 20) + 1
       }
     }
-    return String(decoding: out, as: UTF8.self)
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { out in
+      var at = 0
+      func put(_ s: String) {
+        s.withBytes { b in
+          for x in b {
+            out[at] = x
+            at += 1
+          }
+        }
+      }
+      for p in r.pieces {
+        switch p {
+        case .text(let t): put(t)
+        case .year: writePadded(year, 4, into: out, at: &at)
+        case .month: writePadded(month, 2, into: out, at: &at)
+        case .entity: put(entity)
+        case .sequence(let width): writePadded(sequence, width, into: out, at: &at)
+        }
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: out[..<at]), as: UTF8.self)
+    }
   }
 
   /// The number written with this format (see the static `format`).
@@ -65,24 +85,29 @@ public struct NumberingRule: Sendable, Equatable {
     Self.format(self, year: year, month: month, entity: entity, sequence: sequence)
   }
 
-  /// Appends `n` with at least `width` digits (zeros in front; a minus sign before them), as
-  /// `String(n.magnitude)` padded with zeros writes them.
-  static func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
-    if n < 0 { out.append(0x2D) }
+  /// Writes `n` with at least `width` digits (zeros in front; a minus sign before them) at `at`, as
+  /// `String(n.magnitude)` padded with zeros writes them (at most `max(width, 20) + 1` bytes).
+  static func writePadded(_ n: Int, _ width: Int, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+    if n < 0 {
+      out[at] = 0x2D
+      at += 1
+    }
     var m = n.magnitude
     var count = 1
     while m >= 10 {
       count += 1
       m /= 10
     }
-    if count < width { out.append(contentsOf: repeatElement(0x30, count: width - count)) }
-    let end = out.count + count
-    out.append(contentsOf: repeatElement(0x30, count: count))
+    for _ in count..<Swift.max(count, width) {
+      out[at] = 0x30
+      at += 1
+    }
     m = n.magnitude
-    for i in stride(from: end - 1, through: end - count, by: -1) {
+    for i in stride(from: at + count - 1, through: at, by: -1) {
       out[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
       m /= 10
     }
+    at += count
   }
 }
 

@@ -39,16 +39,21 @@ public enum Numbering {
     let dates = documents.map(\.issueDate)
     let customers = documents.map(\.customerID)
     let keys = documents.map(\.key)
-    let order = documents.indices.sorted { a, b in
+    func less(_ a: Int, _ b: Int) -> Bool {
       if dates[a] != dates[b] { return dates[a] < dates[b] }
       let c = customers[a].utf8Order(customers[b])
       return c != 0 ? c < 0 : keys[a].utf8Precedes(keys[b])
     }
+    // Documents usually come in that order already (billing's output order): then one pass checks it, and the
+    // (stable) sort would give the indices as they are.
+    let inOrder = documents.indices.dropFirst().allSatisfy { !less($0, $0 - 1) }
+    let order = inOrder ? Array(documents.indices) : documents.indices.sorted(by: less)
     var next = last
     var given: [Given] = []
     var failures: [RunFailure] = []
     // The scope of the document before (documents come by issue date: most share their neighbour's).
     var before: (kind: LedgerInvoice.Kind, issued: CivilDate, entity: String, scope: String)?
+    var running: (scope: String, n: Int)?
     for i in order {
       let own = documents[i].kind == .debitNote ? plan.debitNoteNumbering : nil
       let rule = own ?? invoices
@@ -72,8 +77,16 @@ public enum Numbering {
         s = scope(kind, rule, issued: issued, entity: entity)
         before = (kind, issued, entity, s)
       }
-      let n = (next[s] ?? 0) + 1
-      next[s] = n
+      // The sequence of the scope before counted on here; kept in `next` when another scope comes (most documents
+      // share their neighbour's: no hashing of the scope per document).
+      let n: Int
+      if let r = running, r.scope.utf8Order(s) == 0 {
+        n = r.n + 1
+      } else {
+        if let r = running { next[r.scope] = r.n }
+        n = (next[s] ?? 0) + 1
+      }
+      running = (s, n)
       documents[i].number = rule.format(year: issued.year, month: issued.month, entity: entity, sequence: n)
       documents[i].numberIsProvisional = provisional
       given.append((s, n, documents[i].key))

@@ -24,13 +24,19 @@ extension InvoiceRenderer {
     var head = TextBuffer(capacity: 256)
     head.put(lead)
     head.csvCell(invoices[k].key)
-    for cell in [
-      invoices[k].number ?? "", invoices[k].kind.rawValue, invoices[k].customerID, invoices[k].contractID, invoices[k].plan,
-      invoices[k].currency.code,
-    ] {
-      head.put(",")
-      head.csvCell(cell)
-    }
+    // (Each cell read in place: an array of them made and freed per invoice retained every string.)
+    head.put(",")
+    if let n = invoices[k].number { head.csvCell(n) }
+    head.put(",")
+    head.csvCell(invoices[k].kind.rawValue)
+    head.put(",")
+    head.csvCell(invoices[k].customerID)
+    head.put(",")
+    head.csvCell(invoices[k].contractID)
+    head.put(",")
+    head.csvCell(invoices[k].plan)
+    head.put(",")
+    head.csvCell(invoices[k].currency.code)
     head.put(",")
     head.csvCell(invoices[k].issueDate)
     head.put(",")

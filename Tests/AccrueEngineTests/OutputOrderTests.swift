@@ -10,17 +10,25 @@ import Testing
 struct OutputOrderTests {
   @Test("the same order as the tuple definition, with ASCII, non-ASCII and canonically equal ids mixed")
   func asDefinition() {
-    let ids = ["cust-1", "cust-10", "cust-2", "Cust-1", "", "cust-1 ", "é", "e\u{301}", "z", "ä-1", "a\u{308}-1", "cust-000001", "~"]
+    let ascii = [
+      "cust-1", "cust-10", "cust-2", "Cust-1", "", "cust-1 ", "z", "cust-000001", "~", "cust-1\u{0}", "cust-1\u{0}\u{0}",
+      "customer-000000001", "customer-000000001-b", "customer-000000002", "customer-0000000", "customer-00000000",
+      "customer-000000001\u{0}", "a-very-long-customer-identifier-1", "a-very-long-customer-identifier-10",
+    ]
+    let ids = ascii + ["é", "e\u{301}", "ä-1", "a\u{308}-1"]
     var g: UInt64 = 7
     func next(_ n: Int) -> Int {
       g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int((g >> 33) % UInt64(n))
     }
+    // Even rounds: ASCII ids alone (the integer keys' path, ids longer than 16 bytes and NUL bytes among them);
+    // odd rounds: non-ASCII ids too (the definition's path).
     for round in 0..<20 {
+      let pool = round % 2 == 0 ? ascii : ids
       let invoices = (0..<(50 + round * 10)).map { k -> PlannedInvoice in
         let day = CivilDate(dayNumber: Int32(20_000 + next(3)))
         return PlannedInvoice(
-          key: "k\(k)", contractID: ids[next(ids.count)], customerID: ids[next(ids.count)], customerName: "n", plan: "p", currency: .USD,
+          key: "k\(k)", contractID: pool[next(pool.count)], customerID: pool[next(pool.count)], customerName: "n", plan: "p", currency: .USD,
           issueDate: day, periodStart: day, periodEnd: day, lines: [], subtotal: .zero, taxes: [], total: .zero, dueDate: day,
           terms: .dueOnReceipt, installments: [], sources: [])
       }
@@ -32,7 +40,7 @@ struct OutputOrderTests {
     }
   }
 
-  @Test("a permutation applied in place is `order.map { a[$0] }`")
+  @Test("a permutation applied by moves is `order.map { a[$0] }`; parts joined by moves are their concatenation")
   func permuteAsMap() {
     var g: UInt64 = 11
     for n in [0, 1, 2, 3, 7, 64, 500] {
@@ -41,10 +49,26 @@ struct OutputOrderTests {
         g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         order.swapAt(i, Int((g >> 33) % UInt64(i + 1)))
       }
-      let a = (0..<n).map { "item \($0)" }
+      let strings = (0..<n).map { "item \($0), long enough not to be a small string" }
+      var s = strings
+      Billing.permute(&s, order)
+      #expect(s == order.map { strings[$0] }, "\(n)")
+      let day = CivilDate(dayNumber: 20_000)
+      let a = (0..<n).map { k in
+        PlannedInvoice(
+          key: "invoice number \(k) of a long enough key", contractID: "c\(k)", customerID: "u\(k)", customerName: "n", plan: "p",
+          currency: .USD, issueDate: day, periodStart: day, periodEnd: day, lines: [], subtotal: .zero, taxes: [], total: .zero,
+          dueDate: day, terms: .dueOnReceipt, installments: [], sources: [])
+      }
       var b = a
       Billing.permute(&b, order)
-      #expect(b == order.map { a[$0] }, "\(n)")
+      #expect(b.map(\.key) == order.map { a[$0].key }, "\(n)")
+      var parts: [Billing.InvoicePart] = [(Array(b.prefix(n / 3)), [], 0, 0), ([], [], 0, 0), (Array(b.dropFirst(n / 3)), [], 0, 0)]
+      let joined = Billing.joined(&parts)
+      #expect(joined.map(\.key) == b.map(\.key), "\(n)")
+      #expect(parts.allSatisfy { $0.invoices.allSatisfy { $0.key.isEmpty && $0.lines.isEmpty } }, "placeholders left")
     }
+    let p = PlannedInvoice.placeholder
+    #expect(p.key.isEmpty && p.customerID.isEmpty && p.lines.isEmpty && p.sources.isEmpty && p.taxes.isEmpty && p.installments.isEmpty)
   }
 }

@@ -179,6 +179,40 @@ struct LedgerStatementTests {
     #expect(r == r)
   }
 
+  @Test("a number written into a buffer is the pieces' strings joined (padded numbers as `String` writes them)")
+  func formatAsJoinedStrings() {
+    func padded(_ n: Int, _ width: Int) -> String {
+      let digits = String(n.magnitude)
+      return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    let pieces: [[NumberingRule.Piece]] = [
+      [.text("NW-"), .year, .text("-"), .sequence(width: 5)],
+      [.entity, .text("-"), .year, .month, .text("-"), .sequence(width: 4)],
+      [.entity, .entity, .text("/"), .sequence(width: 0)],
+      [.text("a long prefix, longer than a small string: "), .sequence(width: 30), .text("é")],
+      [.year, .month, .sequence(width: 25)],
+      [],
+    ]
+    for p in pieces {
+      let r = NumberingRule(pieces: p, perYear: false, perMonth: false, entity: nil, rule: RuleRef(file: "r", line: 1))
+      for (year, month, entity, n) in [
+        (2026, 11, "", 42), (987, 1, "TR", 7), (-12, -3, "entité-longue-de-plus-de-seize-octets", Int.max), (2026, 12, "EU", Int.min),
+        (0, 0, "", 0), (123_456, 123, "x", -1),
+      ] {
+        let expected = p.map { piece -> String in
+          switch piece {
+          case .text(let t): t
+          case .year: padded(year, 4)
+          case .month: padded(month, 2)
+          case .entity: entity
+          case .sequence(let w): padded(n, w)
+          }
+        }.joined()
+        #expect(NumberingRule.format(r, year: year, month: month, entity: entity, sequence: n) == expected, "\(p) \(n)")
+      }
+    }
+  }
+
   // MARK: - Checks
 
   @Test("the issue's examples check", arguments: [
