@@ -23,9 +23,25 @@ struct UsageWorker {
     var percentage: Bool
   }
 
+  /// The hot values, in memory of their own read and written in place (no uniqueness check per event).
+  final class HotTable {
+    let base: UnsafeMutablePointer<Hot>
+    let count: Int
+    init(_ values: [Hot]) {
+      count = values.count
+      base = .allocate(capacity: max(1, count))
+      base.initialize(from: values, count: count)
+    }
+    deinit { base.deallocate() }
+    subscript(i: Int) -> Hot {
+      unsafeAddress { UnsafePointer(base + i) }
+      unsafeMutableAddress { base + i }
+    }
+  }
+
   let s: UsageShared
   var accs: [Accumulator]
-  var hot: [Hot]
+  let hot: HotTable
   let env: Env
   var issues: [DataIssue] = []
   /// Rules that could not be evaluated on an event, and totals too large to represent (the first 100).
@@ -44,12 +60,12 @@ struct UsageWorker {
     self.s = s
     self.accs = accs
     self.env = env
-    hot = accs.map {
+    hot = HotTable(accs.map {
       Hot(
         // A weighted sum counts the events before its window too: the value they leave is held into it.
         start: s.plan.metrics[$0.metric].aggregation == .weightedSum ? Int32.min : $0.start.dayNumber, end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
-    }
+    })
     env.records[RecordKind.event.index] = s.fields.map { s.plan.fieldDefault(.event, $0.index) ?? Schemas.defaultValue($0.type, currency: nil) }
   }
 

@@ -14,8 +14,16 @@ import Foundation
 /// wrong field count, an empty required field, a value that does not parse, a money or bool value, an
 /// unknown or mismatched contract, no contract) goes to the general reader, which reports it exactly as
 /// it would have. A chunk holding a quote goes to the general reader whole (a quoted field may span lines).
-struct UsageFastLayout {
+final class UsageFastLayout {
   enum Kind: UInt8 { case text, date, number, currency, other }
+  /// What reading one file column takes: its kind, whether an empty field sends the line to the general reader
+  /// (a required or key column), whether it is the event's date, and the slot of its value (-1: no metric reads it).
+  struct Step {
+    var kind: Kind
+    var mustHave: Bool
+    var isDate: Bool
+    var slot: Int8
+  }
   /// Per file column: the schema column, its kind, whether it is required, whether a metric reads it.
   var schemaIndex: [Int]
   var kinds: [Kind]
@@ -32,6 +40,23 @@ struct UsageFastLayout {
   /// The header line without BOM and line end, and its line end, to put before a line handed to the general reader.
   var header: [UInt8]
   var lineEnd: [UInt8]
+  /// The steps by file column, the metrics over slots, and per metric its name's index and aggregation: read
+  /// through pointers per event (no bounds checks, no reference counts).
+  let steps: UnsafeMutablePointer<Step>
+  let fieldCount: Int
+  /// Slots of the columns the metrics read (at least one, for the scratch), at most 64.
+  let slotCount: Int
+  let lineMetrics: UnsafeMutablePointer<LineMetric>
+  let metricNames: UnsafeMutablePointer<Int>
+  let metricAggregations: UnsafeMutablePointer<AggregationKind>
+
+  deinit {
+    steps.deallocate()
+    lineMetrics.deinitialize(count: metrics.count)
+    lineMetrics.deallocate()
+    metricNames.deallocate()
+    metricAggregations.deallocate()
+  }
 
   /// The layout, or nil when the fast path does not apply: a metric that is not a plain sum, count or
   /// maximum over event columns, an event name or header that is not plain ASCII, or a header the
@@ -97,6 +122,26 @@ struct UsageFastLayout {
     }
     self.names = distinct
     header = h
+    // Slots: the schema columns the metrics read, in schema order.
+    let neededColumns = neededSchema.sorted()
+    guard neededColumns.count <= 64 else { return nil }
+    var slotOf = Array(repeating: -1, count: schema.columns.count)
+    for (k, c) in neededColumns.enumerated() { slotOf[c] = k }
+    fieldCount = kinds.count
+    slotCount = max(1, neededColumns.count)
+    steps = .allocate(capacity: fieldCount)
+    for f in 0..<fieldCount {
+      let key = f == cu || f == co || f == d || f == na
+      let slot = needed[f] ? Int8(slotOf[schemaIndex[f]]) : -1
+      steps[f] = Step(kind: kinds[f], mustHave: required[f] || key, isDate: f == d, slot: slot)
+    }
+    let types = schema.columns.map(\.type)
+    lineMetrics = .allocate(capacity: metrics.count)
+    lineMetrics.initialize(from: metrics.map { LineMetric($0, slotOf: slotOf, types: types) }, count: metrics.count)
+    metricNames = .allocate(capacity: max(1, metricName.count))
+    metricNames.initialize(from: metricName, count: metricName.count)
+    metricAggregations = .allocate(capacity: max(1, aggregations.count))
+    metricAggregations.initialize(from: aggregations, count: aggregations.count)
   }
 }
 
@@ -155,6 +200,8 @@ extension UsageWorker {
     var read = false
     var day: Int32 = 0
     var nameId = 0
+    /// Which slots of the line's values are present (`LineValues`).
+    var present: UInt64 = 0
     /// The contract's and the customer's ids: their keys, and where they start in the chunk.
     var con = IdKey(), cust = IdKey()
     var conAt = 0, custAt = 0
@@ -165,23 +212,27 @@ extension UsageWorker {
   /// so that the cache misses of a batch overlap (events hit contracts at random).
   static let fastBatch = 16
 
-  /// The fast path over the lines of p[from..<count] (the first is the file's line `2 + lineOffset`).
+  /// The fast path over the lines of p[from..<count] (the first is the file's line `2 + lineOffset`), which hold
+  /// no quote.
   private mutating func fast(
     _ p: UnsafePointer<UInt8>, from: Int, count n: Int, lineOffset: Int, _ layout: UsageFastLayout, schema: TableSchema,
     onIssue: (DataIssue) -> Void
   ) {
-    let fieldCount = layout.kinds.count
-    let columns = schema.columns.count
-    // Scratch for the whole chunk: field starts, each line's values (schema order), the batch.
+    let fieldCount = layout.fieldCount
+    let slots = layout.slotCount
+    // Scratch for the whole chunk: field starts, each line's values (by slot), the batch.
     let starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
-    let values = UnsafeMutablePointer<Value>.allocate(capacity: Self.fastBatch * columns)
-    values.initialize(repeating: .missing, count: Self.fastBatch * columns)
+    let nums = UnsafeMutablePointer<Fixed>.allocate(capacity: Self.fastBatch * slots)
+    nums.initialize(repeating: .zero, count: Self.fastBatch * slots)
+    let texts = UnsafeMutablePointer<String>.allocate(capacity: Self.fastBatch * slots)
+    texts.initialize(repeating: "", count: Self.fastBatch * slots)
     let batch = UnsafeMutablePointer<FastPending>.allocate(capacity: Self.fastBatch)
     batch.initialize(repeating: FastPending(), count: Self.fastBatch)
     defer {
       starts.deallocate()
-      values.deinitialize(count: Self.fastBatch * columns)
-      values.deallocate()
+      nums.deallocate()
+      texts.deinitialize(count: Self.fastBatch * slots)
+      texts.deallocate()
       batch.deinitialize(count: Self.fastBatch)
       batch.deallocate()
     }
@@ -192,14 +243,18 @@ extension UsageWorker {
       // 1. Up to a batch of lines split and their fields read (one pass each: field starts, line end, plain ASCII).
       var k = 0
       while k < Self.fastBatch && i < n {
-        let (_, next, plain) = PlainLine.scan(p, from: i, end: n, fieldCount: fieldCount, starts)
+        let (_, next, plain) = PlainLine.scanQuoteFree(p, from: i, end: n, fieldCount: fieldCount, starts)
         batch[k] = FastPending(start: i, next: next, line: line)
-        if plain { reader.read(p, end: p + n, starts, layout, values + k * columns, &batch[k]) }
+        if plain { reader.read(p, end: p + n, starts, layout, nums + k * slots, texts + k * slots, &batch[k]) }
         i = next
         line += 1
         k += 1
       }
-      // 2. Their contracts (the customer confirmed), then 3. the first accumulator of each, read one after another.
+      // 2. Their contracts' slots touched one right after another, then their contracts found (the customer
+      // confirmed), then 3. the first accumulator of each touched the same way.
+      var slotWords: UInt64 = 0
+      for j in 0..<k where batch[j].read { slotWords ^= s.contracts.touch(batch[j].con) }
+      touchedSink &+= Int32(truncatingIfNeeded: slotWords)
       for j in 0..<k where batch[j].read {
         batch[j].info = s.contracts.find(batch[j].con, p + batch[j].conAt, customer: batch[j].cust, p + batch[j].custAt)
       }
@@ -211,7 +266,8 @@ extension UsageWorker {
       // 4. In line order: each line aggregated, or read again by the general reader (header and that line alone).
       for j in 0..<k {
         if let info = batch[j].info {
-          applyFast(info, batch[j], layout, values + j * columns)
+          let values = LineValues(present: batch[j].present, nums: nums + j * slots, texts: texts + j * slots)
+          applyFast(info, batch[j], layout, values)
           continue
         }
         let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: batch[j].start, to: min(batch[j].next, n))
@@ -222,7 +278,7 @@ extension UsageWorker {
 
   /// Aggregates one line read by the fast path whose contract and customer are known.
   @inline(__always)
-  private mutating func applyFast(_ info: ContractInfo, _ e: FastPending, _ layout: UsageFastLayout, _ values: UnsafePointer<Value>) {
+  private mutating func applyFast(_ info: ContractInfo, _ e: FastPending, _ layout: UsageFastLayout, _ values: LineValues) {
     seen += 1
     fastSeen += 1
     let lo = info.first
@@ -235,14 +291,15 @@ extension UsageWorker {
 
   @inline(__always)
   private mutating func considerFast(
-    _ ai: Int, _ day: Int32, _ nameId: Int, _ layout: UsageFastLayout, _ values: UnsafePointer<Value>, line: Int
+    _ ai: Int, _ day: Int32, _ nameId: Int, _ layout: UsageFastLayout, _ values: LineValues, line: Int
   ) {
     guard day >= hot[ai].start, day < hot[ai].end else { return }
     let mi = Int(hot[ai].metric)
-    let want = layout.metricName[mi]
+    let want = layout.metricNames[mi]
     if want >= 0 && want != nameId { return }
-    guard layout.metrics[mi].passes(values) else { return }
-    addHot(ai, layout.aggregations[mi], layout.metrics[mi].value(values), line: line)
+    let m = layout.lineMetrics + mi
+    guard m.pointee.passes(values) else { return }
+    addHot(ai, layout.metricAggregations[mi], m.pointee.value(values), line: line)
   }
 }
 
@@ -254,39 +311,42 @@ struct FastFields {
 
   init() {}
 
-  /// Reads the fields of one plain line (between `starts[f]` and `starts[f + 1] - 1`) into `values` (schema
-  /// order) and `e`; leaves `e.read` false when the line must go to the general reader. `end`: the chunk's end.
+  /// Reads the fields of one plain line (between `starts[f]` and `starts[f + 1] - 1`) into `nums` and `texts` (by
+  /// slot) and `e`; leaves `e.read` false when the line must go to the general reader. `end`: the chunk's end.
   @inline(__always)
   mutating func read(
     _ p: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, _ starts: UnsafeMutablePointer<Int>, _ layout: UsageFastLayout,
-    _ values: UnsafeMutablePointer<Value>, _ e: inout UsageWorker.FastPending
+    _ nums: UnsafeMutablePointer<Fixed>, _ texts: UnsafeMutablePointer<String>, _ e: inout UsageWorker.FastPending
   ) {
     var day: Int32 = 0
-    for f in 0..<layout.kinds.count {
+    var present: UInt64 = 0
+    let steps = layout.steps
+    for f in 0..<layout.fieldCount {
+      let step = steps[f]
       let from = starts[f]
       let count = starts[f + 1] - 1 - from
-      let field = UnsafeBufferPointer(start: p + from, count: count)
       if count == 0 {
-        if layout.required[f] || f == layout.cust || f == layout.con || f == layout.date || f == layout.name { return }
-        if layout.needed[f] { values[layout.schemaIndex[f]] = .missing }
+        if step.mustHave { return }
         continue
       }
-      switch layout.kinds[f] {
+      let field = UnsafeBufferPointer(start: p + from, count: count)
+      let slot = Int(step.slot)
+      switch step.kind {
       case .text:
-        if layout.needed[f] { values[layout.schemaIndex[f]] = .text(String(decoding: field, as: UTF8.self)) }
+        if slot >= 0 { texts[slot] = String(decoding: field, as: UTF8.self) }
       case .date:
         guard let d = date(field) else { return }
-        if f == layout.date { day = d.dayNumber }
-        if layout.needed[f] { values[layout.schemaIndex[f]] = .date(d) }
+        if step.isDate { day = d.dayNumber }
+        if slot >= 0 { nums[slot] = Fixed(Int(d.dayNumber)) }
       case .number:
         guard let x = FastFields.number(field) else { return }
-        if layout.needed[f] { values[layout.schemaIndex[f]] = .number(x) }
+        if slot >= 0 { nums[slot] = x }
       case .currency:
-        guard let c = Currency.lookup(bytes: field) else { return }
-        if layout.needed[f] { values[layout.schemaIndex[f]] = .currency(c) }
+        guard Currency.lookup(bytes: field) != nil else { return }
       case .other:
         return
       }
+      if slot >= 0 { present |= 1 << UInt64(slot) }
     }
     let nameFrom = starts[layout.name]
     let nameCount = starts[layout.name + 1] - 1 - nameFrom
@@ -299,6 +359,7 @@ struct FastFields {
     }
     e.day = day
     e.nameId = nameId
+    e.present = present
     e.conAt = starts[layout.con]
     e.custAt = starts[layout.cust]
     e.con = IdKey(p + e.conAt, starts[layout.con + 1] - 1 - e.conAt, end: end)

@@ -138,7 +138,25 @@ struct IdKey: Equatable {
 /// check, accumulator range). Ids of up to 16 bytes are compared in the slot; a longer id (and customer id) is
 /// confirmed by its bytes as well: two ids are never confused.
 struct ContractTable {
-  private var slots: [ContractInfo]
+  /// The slots, each on a cache line of its own (64 bytes, aligned): a probe reads one line, where 56-byte slots
+  /// packed one after another straddled two lines three times in four.
+  final class Slots {
+    static let stride = 64
+    let base: UnsafeMutableRawPointer
+    let count: Int
+    init(count: Int) {
+      precondition(MemoryLayout<ContractInfo>.size <= Slots.stride)
+      self.count = count
+      base = .allocate(byteCount: count * Slots.stride, alignment: Slots.stride)
+      for i in 0..<count { (base + i * Slots.stride).initializeMemory(as: ContractInfo.self, repeating: ContractInfo(), count: 1) }
+    }
+    deinit { base.deallocate() }
+    @inline(__always) subscript(i: Int) -> ContractInfo {
+      get { base.load(fromByteOffset: i * Slots.stride, as: ContractInfo.self) }
+      set { base.storeBytes(of: newValue, toByteOffset: i * Slots.stride, as: ContractInfo.self) }
+    }
+  }
+  private let slots: Slots
   private let mask: Int
   /// Every contract's id and its customer's id, as bytes, by contract index: [start, end) in `bytes`.
   private var bytes: [UInt8] = []
@@ -156,7 +174,7 @@ struct ContractTable {
     var cap = 16
     while cap < records.count * 2 { cap <<= 1 }
     mask = cap - 1
-    slots = Array(repeating: ContractInfo(), count: cap)
+    slots = Slots(count: cap)
     for r in records {
       var info = r.info
       info.id = IdKey(r.id)
@@ -181,20 +199,24 @@ struct ContractTable {
     return info
   }
 
+  /// The first word of the slot where the search for `key` starts: read for its cache line only (a batch's lines
+  /// read one right after another, a few instructions apart, so that all their cache misses are under way at once).
+  @inline(__always) func touch(_ key: IdKey) -> UInt64 {
+    slots.base.load(fromByteOffset: (Int(truncatingIfNeeded: key.hash) & mask) * Slots.stride, as: UInt64.self)
+  }
+
   /// The contract whose id is p[0..<key.count].
   @inline(__always) func find(_ key: IdKey, _ p: UnsafePointer<UInt8>) -> ContractInfo? {
-    slots.withUnsafeBufferPointer { slots in
-      var s = Int(truncatingIfNeeded: key.hash) & mask
-      while true {
-        let e = slots[s]
-        if e.index < 0 { return nil }
-        if e.id == key {
-          if key.count <= 16 { return e }  // (the lengths are equal)
-          let c = spans[Int(e.index)].id
-          if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + c.lowerBound, p, c.count) }) == 0 { return e }
-        }
-        s = (s + 1) & mask
+    var s = Int(truncatingIfNeeded: key.hash) & mask
+    while true {
+      let e = slots[s]
+      if e.index < 0 { return nil }
+      if e.id == key {
+        if key.count <= 16 { return e }  // (the lengths are equal)
+        let c = spans[Int(e.index)].id
+        if bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + c.lowerBound, p, c.count) }) == 0 { return e }
       }
+      s = (s + 1) & mask
     }
   }
 

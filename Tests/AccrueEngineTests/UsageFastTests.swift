@@ -1,4 +1,5 @@
 @testable import AccrueBilling
+import AccrueCompiler
 import AccrueCore
 import AccrueImport
 import Foundation
@@ -106,6 +107,99 @@ struct UsageFastTests {
         if k >= 0 { b[k] ^= 1 }
         let same = a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { q in FastFields.equal(p.baseAddress ?? UnsafePointer(bitPattern: 8)!, q.baseAddress ?? UnsafePointer(bitPattern: 8)!, n) } }
         #expect(same == (a == b))
+      }
+    }
+  }
+}
+
+/// The fast path's typed line values against the `Value`s the general reader's rows hold.
+@Suite("Usage fast path: typed line values and quote-free scans against their definitions")
+struct UsageLineTests {
+  /// Every filter of the fast path over slots gives `FastMetric.passes`'s answer on the same row, and `value`
+  /// its value: numbers, dates and texts, missing values with their defaults, columns of another type.
+  @Test("LineMetric agrees with FastMetric on every kind of column, constant and missing value")
+  func lineMetric() {
+    // Schema columns: 0 number, 1 date, 2 text, 3 currency, 4 number (absent values only).
+    let types: [FieldType] = [.number, .date, .text, .currency, .number]
+    let d = { (s: String) in CivilDate.parse(s)! }
+    let numbers: [Value] = [.missing, .number(Fixed(0)), .number(Fixed(499)), .number(Fixed(500)), .number(Fixed("500.5")!), .number(Fixed(-3))]
+    let dates: [Value] = [.missing, .date(d("2026-10-01")), .date(d("2026-10-31")), .date(d("2025-01-01"))]
+    let texts: [Value] = [.missing, .text(""), .text("eu"), .text("us"), .text("eu-west")]
+    let currencies: [Value] = [.missing, .currency(Currency.lookup("EUR")!)]
+    let constants: [Value] = [.number(Fixed(500)), .number(Fixed(0)), .date(d("2026-10-31")), .text("eu"), .text("")]
+    let defaults: [Value] = [.number(Fixed(1)), .number(.zero), .date(d("2026-10-31")), .text(""), .text("eu")]
+    let ops: [FieldMetricForm.Comparison] = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+    let slotOf = [0, 1, 2, 3, 4]
+    let nums = UnsafeMutablePointer<Fixed>.allocate(capacity: 5)
+    nums.initialize(repeating: .zero, count: 5)
+    let strs = UnsafeMutablePointer<String>.allocate(capacity: 5)
+    strs.initialize(repeating: "", count: 5)
+    defer {
+      nums.deallocate()
+      strs.deinitialize(count: 5)
+      strs.deallocate()
+    }
+    var checked = 0
+    for n in numbers {
+      for dt in dates {
+        for t in texts {
+          for c in currencies {
+            let row: [Value] = [n, dt, t, c, .missing]
+            var v = LineValues(present: 0, nums: nums, texts: strs)
+            for (k, x) in row.enumerated() {
+              switch x {
+              case .missing: continue
+              case .number(let f): nums[k] = f
+              case .date(let day): nums[k] = Fixed(Int(day.dayNumber))
+              case .text(let s): strs[k] = s
+              default: break
+              }
+              v.present |= 1 << UInt64(k)
+            }
+            for column in 0..<5 {
+              for constant in constants {
+                for op in ops {
+                  for missing in defaults {
+                    let fm = FastMetric(
+                      predicates: [.init(column: column, op: op, constant: constant, missing: missing)], valueColumn: column,
+                      valueMissing: missing)
+                    let lm = LineMetric(fm, slotOf: slotOf, types: types)
+                    #expect(lm.passes(v) == fm.passes(row), "\(row) column \(column) \(op) \(constant), missing \(missing)")
+                    #expect(lm.value(v) == fm.value(row), "\(row) column \(column), missing \(missing)")
+                    checked += 1
+                  }
+                }
+              }
+            }
+            let count = FastMetric(predicates: [], valueColumn: nil, valueMissing: .number(Fixed(1)))
+            #expect(LineMetric(count, slotOf: slotOf, types: types).value(v) == Fixed(1))
+          }
+        }
+      }
+    }
+    #expect(checked > 100_000)
+  }
+
+  /// `PlainLine.scanQuoteFree` gives `scan`'s answer on lines without quotes, whatever their bytes and ends.
+  @Test("scanQuoteFree agrees with scan on quote-free lines")
+  func quoteFreeScan() {
+    var rng = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = Array("abc,,,0123456789-.".utf8) + [9, 13, 10, 0x7F, 0xC3, 0xA9, 0x20, 0x1F]
+    for _ in 0..<20_000 {
+      let n = Int.random(in: 0...90, using: &rng)
+      let bytes = (0..<n).map { _ in
+        Bool.random(using: &rng) ? UInt8(ascii: "a") + UInt8.random(in: 0..<26, using: &rng) : alphabet.randomElement(using: &rng)!
+      }
+      let fieldCount = Int.random(in: 1...9, using: &rng)
+      let start = n == 0 ? 0 : Int.random(in: 0..<n, using: &rng)
+      bytes.withUnsafeBufferPointer { b in
+        let p = b.baseAddress ?? UnsafePointer(bitPattern: 8)!
+        var s1 = Array(repeating: -1, count: fieldCount + 1)
+        var s2 = s1
+        let r1 = PlainLine.scan(p, from: start, end: n, fieldCount: fieldCount, &s1)
+        let r2 = s2.withUnsafeMutableBufferPointer { PlainLine.scanQuoteFree(p, from: start, end: n, fieldCount: fieldCount, $0.baseAddress!) }
+        #expect(r1 == r2, "\(bytes) from \(start)")
+        if r1.plain { #expect(s1 == s2) }
       }
     }
   }
