@@ -8,12 +8,19 @@ import Foundation
 public protocol OutputSink: AnyObject {
   /// Writes to standard output.
   func out(_ s: String)
+  /// Writes UTF-8 bytes to standard output (by default as a string).
+  func out(bytes: UnsafeBufferPointer<UInt8>)
   /// Writes to standard error.
   func err(_ s: String)
   /// Whether standard output is a terminal (colour, progress).
   var stdoutIsTerminal: Bool { get }
   /// Whether standard error is a terminal.
   var stderrIsTerminal: Bool { get }
+}
+
+extension OutputSink {
+  /// Writes UTF-8 bytes to standard output (a large output's chunks, written as they are where the sink can).
+  public func out(bytes: UnsafeBufferPointer<UInt8>) { out(String(decoding: bytes, as: UTF8.self)) }
 }
 
 /// Captures output in memory (tests).
@@ -48,6 +55,16 @@ public final class StandardOutput: OutputSink {
       return
     }
     buffer.append(contentsOf: s.utf8)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+  /// The same for bytes already UTF-8 (a chunk of JSON): no string made of them.
+  public func out(bytes b: UnsafeBufferPointer<UInt8>) {
+    if b.count >= 1 << 16 {
+      flush()
+      write(1, b, &stdoutError)
+      return
+    }
+    buffer.append(contentsOf: b)
     if buffer.count >= 1 << 16 { flush() }
   }
   public func err(_ s: String) {

@@ -227,7 +227,8 @@ enum PlanCommand {
       return ExitStatus.failure
     }
     switch format(args) {
-    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, heldRequests: output.heldRequests, io.out)
+    case "json": InvoiceRenderer.writeJSON(result, collections: collections, cash: cash, payouts: output.payouts, held: output.held, heldRequests: output.heldRequests, io.out,
+        bytes: { io.out(bytes: $0) })
     case "csv": RunFiles.writeCSV(output, table: args.value("table")) { io.out($0) }
     default:
       InvoiceRenderer.writeText(

@@ -49,28 +49,42 @@ struct EarlyDiscounts: Sendable {
     }
     guard !readsRecords.isEmpty else { return }
     // The terms read the contract's and its customer's records only: worked out once per contract and plan (most
-    // contracts have one plan), then offered on each of its invoices.
+    // contracts have one plan: its terms kept in a flat array by contract, others in a table), then offered on
+    // each of its invoices. Contracts and invoices are read in place through their buffers: a contract read from
+    // the array to call its method was copied first, retaining all it holds, once per invoice.
     let invoices = data.invoices
-    var seen: [Int32: [(plan: Int, terms: Terms)]] = [:]
     perInvoice = Array(repeating: (0, 0), count: invoices.count)
-    for i in invoices.indices where invoices[i].contract >= 0 && !invoices[i].isCreditNote {
-      let ci = invoices[i].contract
-      // Fields read in place (a copy of the contract would retain all it holds).
-      let k = data.contracts[Int(ci)].terms(on: invoices[i].issueDate).plan
-      guard readsRecords.contains(k) else { continue }
-      let terms: Terms
-      if let known = seen[ci]?.first(where: { $0.plan == k }) {
-        terms = known.terms
-      } else {
-        terms = Self.terms(plan.plans[k], contract: Int(ci), data, env)
-        seen[ci, default: []].append((k, terms))
-      }
-      switch terms {
-      case .failed(let f):
-        failures.append(plan.failure(f, "invoice \(invoices[i].number.isEmpty ? invoices[i].id : invoices[i].number), its early payment discount"))
-      case .none: break
-      case .offered(let r, let n):
-        if let offered = Self.offer(invoices[i], r, n, plan.plans[k].rounding) { perInvoice[i] = offered }
+    var firstPlan = [Int](repeating: -1, count: data.contracts.count)
+    var firstTerms = [Terms](repeating: .none, count: data.contracts.count)
+    var more: [Int32: [(plan: Int, terms: Terms)]] = [:]
+    data.contracts.withUnsafeBufferPointer { contracts in
+      invoices.withUnsafeBufferPointer { inv in
+        for i in inv.indices where inv[i].contract >= 0 && !inv[i].isCreditNote {
+          let ci = inv[i].contract
+          let k = (contracts.baseAddress! + Int(ci)).pointee.terms(on: inv[i].issueDate).plan
+          guard readsRecords.contains(k) else { continue }
+          let terms: Terms
+          if firstPlan[Int(ci)] == k {
+            terms = firstTerms[Int(ci)]
+          } else if firstPlan[Int(ci)] < 0 {
+            terms = Self.terms(plan.plans[k], contract: Int(ci), data, env)
+            (firstPlan[Int(ci)], firstTerms[Int(ci)]) = (k, terms)
+          } else if let known = more[ci]?.first(where: { $0.plan == k }) {
+            terms = known.terms
+          } else {
+            terms = Self.terms(plan.plans[k], contract: Int(ci), data, env)
+            more[ci, default: []].append((k, terms))
+          }
+          switch terms {
+          case .failed(let f):
+            failures.append(plan.failure(f, "invoice \(inv[i].number.isEmpty ? inv[i].id : inv[i].number), its early payment discount"))
+          case .none: break
+          case .offered(let r, let n):
+            if let offered = Self.offer(inv[i].amount, inv[i].currency, issued: inv[i].issueDate, r, n, plan.plans[k].rounding) {
+              perInvoice[i] = offered
+            }
+          }
+        }
       }
     }
     env.reset()
@@ -96,9 +110,12 @@ struct EarlyDiscounts: Sendable {
   }
 
   /// An invoice's discount (minor units) and its last day, for a rate and window.
-  static func offer(_ inv: OpenInvoice, _ rate: Fixed, _ days: Int, _ rounding: RoundingMode) -> (amount: Int64, until: Int32)? {
-    guard let last = inv.issueDate.adding(days: days),
-      let d = inv.amount.multiplied(by: rate)?.toMinorUnits(exponent: inv.currency.minorUnits, rounding), d > 0
+  /// (The invoice's fields passed one by one: an invoice passed whole would be copied, retaining its strings.)
+  static func offer(
+    _ amount: Fixed, _ currency: Currency, issued: CivilDate, _ rate: Fixed, _ days: Int, _ rounding: RoundingMode
+  ) -> (amount: Int64, until: Int32)? {
+    guard let last = issued.adding(days: days),
+      let d = amount.multiplied(by: rate)?.toMinorUnits(exponent: currency.minorUnits, rounding), d > 0
     else { return nil }
     return (d, last.dayNumber)
   }
@@ -111,7 +128,7 @@ struct EarlyDiscounts: Sendable {
     guard contract >= 0, !data.invoices[i].isCreditNote else { return nil }
     let k = data.contracts[Int(contract)].terms(on: data.invoices[i].issueDate).plan
     guard let (r, n) = perPlan[k] else { return nil }
-    return Self.offer(data.invoices[i], r, n, plan.plans[k].rounding)
+    return Self.offer(data.invoices[i].amount, data.invoices[i].currency, issued: data.invoices[i].issueDate, r, n, plan.plans[k].rounding)
   }
 }
 

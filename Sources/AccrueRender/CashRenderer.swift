@@ -164,7 +164,9 @@ public enum CashRenderer {
   /// Cash applications as a JSON array written pretty at `indent` (plan's `matches` at 1, apply's file at 0), a
   /// chunk at a time (`JSON.writeArray(count:)`; each chunk shares its own equal sentences), each application
   /// written field by field (`write(_:into:)`), read in place.
-  public static func writeJSONArray(_ list: [CashApplication], indent: Int = 1, _ out: (String) -> Void) {
+  public static func writeJSONArray(
+    _ list: [CashApplication], indent: Int = 1, _ out: (String) -> Void, bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
+  ) {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
@@ -175,7 +177,7 @@ public enum CashRenderer {
             write(buf.baseAddress! + j, into: &w, &sentences)
           }
         }
-      }, out)
+      }, out, bytes: bytes)
   }
 
   /// One cash application as a JSON object (see `docs/data.md`), its explanation's sentences from `sentences`.

@@ -48,7 +48,7 @@ public enum ForecastRenderer {
       }
       w.close("]")
       w.close("}")
-      emit(String(decoding: w.bytes, as: UTF8.self))
+      emit(w.string)
       for i in day.invoices { sums.add(i.total, i.currency) }
       counts.invoices += day.invoices.count
       counts.reminders += day.reminders.count

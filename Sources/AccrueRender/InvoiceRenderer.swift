@@ -118,7 +118,8 @@ public enum InvoiceRenderer {
   /// of many invoices never holds its whole output in memory.
   public static func writeJSON(
     _ r: BillingResult, collections: CollectionsResult? = nil, cash: CashResult? = nil, payouts: PayoutResult? = nil,
-    held: [HeldDocument] = [], heldRequests: [HeldForApproval] = [], _ out: (String) -> Void
+    held: [HeldDocument] = [], heldRequests: [HeldForApproval] = [], _ out: (String) -> Void,
+    bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
   ) {
     guard case .object(var fields) = json(r, invoices: []) else { return }
     if !held.isEmpty || !heldRequests.isEmpty {
@@ -176,10 +177,10 @@ public enum InvoiceRenderer {
           }, out)
       } else if k == "matches", let m = cash {
         out(line)
-        CashRenderer.writeJSONArray(m.applications, out)
+        CashRenderer.writeJSONArray(m.applications, out, bytes: bytes)
       } else if k == "reminders", let c = collections {
         out(line)
-        ReminderRenderer.writeJSONArray(c.reminders, out)
+        ReminderRenderer.writeJSONArray(c.reminders, out, bytes: bytes)
       } else {
         out(line + v.serialized(pretty: true, indent: 1))
       }

@@ -1,3 +1,4 @@
+import AccrueCore
 import AccrueParallel
 
 /// A JSON value with object keys kept in insertion order, so output is byte-for-byte stable.
@@ -44,22 +45,27 @@ public indirect enum JSON: Sendable, Equatable {
 
   /// Writes items `0..<count` as an array pretty inside a document at `indent`, a chunk of items at a time
   /// (`write(range, &writer)` writes each item of the range, each after `writer.item()`), each chunk passed on as
-  /// one string: never held whole in memory, and from 2,000 items on, chunks are written by two threads
-  /// (`TwoThreads.chunks`) and passed on in order.
+  /// one string, or as its bytes to `bytes` when given (no string made: a copy and a UTF-8 check of every byte):
+  /// never held whole in memory, and from 2,000 items on, chunks are written by two threads
+  /// (`TwoThreads.chunks`) and passed on in order. Each thread sizes a chunk's memory by the items it wrote before.
   public static func writeArray(
-    count n: Int, indent: Int, _ write: @escaping @Sendable (Range<Int>, inout JSONWriter) -> Void, _ out: (String) -> Void
+    count n: Int, indent: Int, _ write: @escaping @Sendable (Range<Int>, inout JSONWriter) -> Void, _ out: (String) -> Void,
+    bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
   ) {
     if n == 0 { return out("[]") }
     let parts = n >= 2_000 ? min(256, n / 250) : 1
     out("[")
+    let sizes = ItemSizes()
+    let asText = bytes == nil
     TwoThreads.chunks(
       parts,
-      { _, k in
+      { thread, k in
         let range = n * k / parts..<n * (k + 1) / parts
-        var w = JSONWriter(arrayMembersAt: indent + 1, itemsBefore: k > 0, capacity: 1024 * range.count)
+        var w = JSONWriter(arrayMembersAt: indent + 1, itemsBefore: k > 0, capacity: sizes.capacity(thread, range.count))
         write(range, &w)
-        return String(decoding: w.bytes, as: UTF8.self)
-      }, inOrder: { out($0) })
+        sizes.note(thread, w.count, range.count)
+        return asText ? WrittenChunk(text: w.string) : w.finish()
+      }, inOrder: { c in if let bytes { c.withBytes(bytes) } else { out(c.text ?? "") } })
     var end: [UInt8] = []
     newline(&end, indent)
     end.append(UInt8(ascii: "]"))
@@ -186,5 +192,45 @@ public indirect enum JSON: Sendable, Equatable {
       i += 1
     }
     return nil
+  }
+}
+
+/// A chunk of JSON written on either thread: its bytes (the writer's memory, freed with the chunk), or a string.
+final class WrittenChunk: @unchecked Sendable {
+  private let base: UnsafeMutablePointer<UInt8>?
+  private let count: Int
+  let text: String?
+
+  init(base: UnsafeMutablePointer<UInt8>, count: Int) {
+    self.base = base
+    self.count = count
+    text = nil
+  }
+
+  init(text: String) {
+    base = nil
+    count = 0
+    self.text = text
+  }
+
+  deinit { base?.deallocate() }
+
+  func withBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    if let text { return text.withBytes(body) }
+    body(UnsafeBufferPointer(start: base, count: count))
+  }
+}
+
+/// Bytes an item took in the chunks each thread wrote last (each thread reads and writes only its own), so the next
+/// chunk's memory is about its size (grown by doubling, it was copied about once more and taken fresh each time).
+final class ItemSizes: @unchecked Sendable {
+  private var first = 1024
+  private var second = 1024
+
+  func capacity(_ thread: Int, _ items: Int) -> Int { (thread == 0 ? first : second) * items + 4096 }
+
+  func note(_ thread: Int, _ bytes: Int, _ items: Int) {
+    let each = bytes / max(1, items) + 16
+    if thread == 0 { first = each } else { second = each }
   }
 }

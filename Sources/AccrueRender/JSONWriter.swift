@@ -5,12 +5,21 @@ import AccrueModel
 /// tree (two spaces an indent level, `"key": value`, empty containers as `[]` and `{}`), without making the tree:
 /// for large outputs, where making and freeing a tree per item cost more than writing it. A compact writer writes
 /// as `JSON.serialized()` does (no spaces, no new lines: JSON Lines).
-public struct JSONWriter {
-  public var bytes: [UInt8] = []
+///
+/// The bytes are in memory of the writer's own (as `TextBuffer`'s): an array's append checks that it is the only
+/// owner of its storage, and its append of a run of bytes is a call of its own, for every key, indent and value
+/// (a fifth of writing a cash application). Not copyable, so one writer has one owner, which frees it.
+public struct JSONWriter: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  /// Bytes written.
+  public private(set) var count = 0
   /// The indent level of the open container's members.
   private var depth: Int
-  /// Members written so far in each open container (the innermost last).
-  private var counts: [Int]
+  /// Whether each open container has members yet (the innermost at `level`).
+  private var filled: UnsafeMutablePointer<Bool>
+  private var levels = 16
+  private var level = 0
   /// Compact, not pretty.
   private var compact = false
 
@@ -18,8 +27,10 @@ public struct JSONWriter {
   /// items, so the first item here follows a comma).
   public init(arrayMembersAt depth: Int, itemsBefore: Bool, capacity: Int = 4096) {
     self.depth = depth
-    counts = [itemsBefore ? 1 : 0]
-    bytes.reserveCapacity(capacity)
+    self.capacity = max(64, capacity)
+    base = .allocate(capacity: self.capacity)
+    filled = .allocate(capacity: levels)
+    filled[0] = itemsBefore
   }
 
   /// A compact writer (`JSON.serialized()`'s layout) for values written one after the other, each opened with
@@ -29,47 +40,175 @@ public struct JSONWriter {
     compact = true
   }
 
+  deinit {
+    base.deallocate()
+    filled.deallocate()
+  }
+
+  /// The bytes written, as an array (a copy; setting it replaces them).
+  public var bytes: [UInt8] {
+    get { Array(UnsafeBufferPointer(start: base, count: count)) }
+    set {
+      count = 0
+      newValue.withUnsafeBufferPointer { append($0) }
+    }
+  }
+
+  /// Calls `body` with the bytes written, in place.
+  public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(UnsafeBufferPointer(start: base, count: count)) }
+
+  /// The bytes written as a string.
+  public var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+  /// The bytes written, handed over with their memory (the writer is gone).
+  consuming func finish() -> WrittenChunk {
+    let chunk = WrittenChunk(base: base, count: count)
+    filled.deallocate()
+    discard self
+    return chunk
+  }
+
+  /// Forgets the bytes written (keeping the memory).
+  public mutating func clear() { count = 0 }
+
+  /// One byte as it is (a new line between two values of JSON Lines).
+  public mutating func raw(_ b: UInt8) { append(b) }
+
+  // MARK: Bytes
+
+  /// Room for `n` more bytes.
+  @inline(__always) private mutating func reserve(_ n: Int) {
+    if capacity &- count < n { grow(n) }
+  }
+
+  private mutating func grow(_ n: Int) {
+    var size = capacity * 2
+    while size - count < n { size *= 2 }
+    let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+    bigger.initialize(from: base, count: count)
+    base.deallocate()
+    base = bigger
+    capacity = size
+  }
+
+  @inline(__always) private mutating func append(_ b: UInt8) {
+    reserve(1)
+    base[count] = b
+    count &+= 1
+  }
+
+  /// `n` bytes from `src`: short runs (keys, amounts, ids) a word at a time, the last word overlapping the one
+  /// before (a call of `memcpy` cost more than the copy); long ones by `memcpy`.
+  @inline(__always) private mutating func append(_ src: UnsafePointer<UInt8>, _ n: Int) {
+    reserve(n)
+    let dst = UnsafeMutableRawPointer(base + count)
+    if n >= 8 && n <= 32 {
+      let s = UnsafeRawPointer(src)
+      var i = 0
+      while i &+ 8 < n {
+        dst.storeBytes(of: s.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+        i &+= 8
+      }
+      dst.storeBytes(of: s.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+    } else if n < 8 {
+      for i in 0..<n { dst.storeBytes(of: src[i], toByteOffset: i, as: UInt8.self) }
+    } else {
+      dst.copyMemory(from: src, byteCount: n)
+    }
+    count &+= n
+  }
+
+  @inline(__always) private mutating func append(_ s: StaticString) { append(s.utf8Start, s.utf8CodeUnitCount) }
+
+  @inline(__always) private mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+    guard let p = b.baseAddress else { return }
+    append(p, b.count)
+  }
+
+  /// A line end and the indent's spaces, eight at a time.
+  @inline(__always) private mutating func newline() {
+    let n = 2 &* depth
+    reserve(n &+ 9)
+    let p = UnsafeMutableRawPointer(base + count)
+    p.storeBytes(of: 10, as: UInt8.self)
+    var i = 1
+    while i <= n {
+      p.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: i, as: UInt64.self)
+      i &+= 8
+    }
+    count &+= n &+ 1
+  }
+
+  /// A string literal of UTF-8 `bytes`, as `JSON.escape(bytes:into:)` writes it.
+  private mutating func escaped(_ b: UnsafeBufferPointer<UInt8>) {
+    append(UInt8(ascii: "\""))
+    var from = 0
+    while let k = JSON.firstToEscape(b, from: from) {
+      append(b.baseAddress! + from, k - from)
+      var one: [UInt8] = []
+      JSON.escape(byte: b[k], into: &one)
+      one.withUnsafeBufferPointer { append($0) }
+      from = k + 1
+    }
+    if let p = b.baseAddress { append(p + from, b.count - from) }
+    append(UInt8(ascii: "\""))
+  }
+
+  // MARK: JSON
+
   /// Starts the next member of the open array: a comma after the one before, a new line, the indent.
   public mutating func item() {
-    if counts[counts.count - 1] > 0 { bytes.append(UInt8(ascii: ",")) }
-    counts[counts.count - 1] += 1
-    if !compact { JSON.newline(&bytes, depth) }
+    if filled[level] { append(UInt8(ascii: ",")) }
+    filled[level] = true
+    if !compact { newline() }
   }
 
   /// Starts the next member of the open object: `"key": `. Keys are literals with nothing to escape (checked in
   /// debug builds), copied as they are: escaping each key of each item was a fifth of writing a reminder.
   public mutating func key(_ k: StaticString) {
     item()
-    k.withUTF8Buffer { b in
-      assert(JSON.firstToEscape(b, from: 0) == nil, "a JSON key with a character to escape")
-      bytes.append(UInt8(ascii: "\""))
-      bytes.append(contentsOf: b)
-    }
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(UInt8(ascii: ":"))
-    if !compact { bytes.append(32) }
+    let n = k.utf8CodeUnitCount
+    assert(JSON.firstToEscape(UnsafeBufferPointer(start: k.utf8Start, count: n), from: 0) == nil, "a JSON key with a character to escape")
+    reserve(n &+ 4)
+    base[count] = UInt8(ascii: "\"")
+    count &+= 1
+    append(k.utf8Start, n)
+    base[count] = UInt8(ascii: "\"")
+    base[count &+ 1] = UInt8(ascii: ":")
+    count &+= 2
+    if !compact { append(32) }
   }
 
   public mutating func open(_ bracket: Character) {
-    bytes.append(bracket == "[" ? UInt8(ascii: "[") : UInt8(ascii: "{"))
+    append(bracket == "[" ? UInt8(ascii: "[") : UInt8(ascii: "{"))
     depth += 1
-    counts.append(0)
+    level += 1
+    if level == levels {
+      let more = UnsafeMutablePointer<Bool>.allocate(capacity: levels * 2)
+      more.initialize(from: filled, count: levels)
+      filled.deallocate()
+      filled = more
+      levels *= 2
+    }
+    filled[level] = false
   }
 
   public mutating func close(_ bracket: Character) {
     depth -= 1
-    if counts.removeLast() > 0 && !compact { JSON.newline(&bytes, depth) }
-    bytes.append(bracket == "]" ? UInt8(ascii: "]") : UInt8(ascii: "}"))
+    let had = filled[level]
+    level -= 1
+    if had && !compact { newline() }
+    append(bracket == "]" ? UInt8(ascii: "]") : UInt8(ascii: "}"))
   }
 
-  public mutating func string(_ s: String) { JSON.escape(s, into: &bytes) }
-  public mutating func null() { bytes.append(contentsOf: "null".utf8) }
-  public mutating func bool(_ b: Bool) { bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+  public mutating func string(_ s: String) { s.withBytes { escaped($0) } }
+  public mutating func null() { append("null") }
+  public mutating func bool(_ b: Bool) { append(b ? "true" : "false") }
   /// An integer's decimal digits, written in place (as `String(i)` writes them).
   public mutating func int(_ i: Int) {
     var v = i.magnitude
-    if i < 0 { bytes.append(UInt8(ascii: "-")) }
-    if v < 10 { return bytes.append(0x30 &+ UInt8(truncatingIfNeeded: v)) }
+    if i < 0 { append(UInt8(ascii: "-")) }
+    if v < 10 { return append(0x30 &+ UInt8(truncatingIfNeeded: v)) }
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
       var n = 20
       while v > 0 {
@@ -77,7 +216,7 @@ public struct JSONWriter {
         digits[n] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
         v /= 10
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[n...]))
+      append(UnsafeBufferPointer(rebasing: digits[n...]))
     }
   }
 
@@ -87,25 +226,28 @@ public struct JSONWriter {
     let (y, m, day) = d.ymd
     guard (0...9999).contains(y) else { return string(d.description) }
     @inline(__always) func digit(_ v: Int) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: v) }
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(digit(y / 1000))
-    bytes.append(digit(y / 100 % 10))
-    bytes.append(digit(y / 10 % 10))
-    bytes.append(digit(y % 10))
-    bytes.append(UInt8(ascii: "-"))
-    bytes.append(digit(m / 10))
-    bytes.append(digit(m % 10))
-    bytes.append(UInt8(ascii: "-"))
-    bytes.append(digit(day / 10))
-    bytes.append(digit(day % 10))
-    bytes.append(UInt8(ascii: "\""))
+    reserve(12)
+    let p = base + count
+    p[0] = UInt8(ascii: "\"")
+    p[1] = digit(y / 1000)
+    p[2] = digit(y / 100 % 10)
+    p[3] = digit(y / 10 % 10)
+    p[4] = digit(y % 10)
+    p[5] = UInt8(ascii: "-")
+    p[6] = digit(m / 10)
+    p[7] = digit(m % 10)
+    p[8] = UInt8(ascii: "-")
+    p[9] = digit(day / 10)
+    p[10] = digit(day % 10)
+    p[11] = UInt8(ascii: "\"")
+    count &+= 12
   }
 
   /// `"key": "id"`, an invoice's id, from its bytes when held inline (no string made).
   public mutating func field(_ k: StaticString, idOf r: InvoiceRef) {
     key(k)
     if r.idText.isNone { return string(r.id) }
-    r.idText.withBytes { JSON.escape(bytes: $0, into: &bytes) }
+    r.idText.withBytes { escaped($0) }
   }
 
   /// `"key": "number"`, an invoice's number (its id when it has none of its own).
@@ -115,7 +257,11 @@ public struct JSONWriter {
     string(r.number)
   }
   /// A value made as a tree, written at the writer's place.
-  public mutating func value(_ v: JSON) { v.write(to: &bytes, pretty: !compact, indent: depth) }
+  public mutating func value(_ v: JSON) {
+    var tree: [UInt8] = []
+    v.write(to: &tree, pretty: !compact, indent: depth)
+    tree.withUnsafeBufferPointer { append($0) }
+  }
 
   /// `"key": "s"`, `"key": null` when `s` is nil.
   public mutating func field(_ k: StaticString, _ s: String?) {
@@ -149,10 +295,10 @@ public struct JSONWriter {
 
   /// `"file:line"`: the file's path escaped, then the colon and digits (which need no escape) before its quote.
   private mutating func write(_ place: SourceRef) {
-    JSON.escape(place.file, into: &bytes)
-    bytes[bytes.count - 1] = UInt8(ascii: ":")
-    bytes.append(contentsOf: String(place.line).utf8)
-    bytes.append(UInt8(ascii: "\""))
+    string(place.file)
+    base[count - 1] = UInt8(ascii: ":")
+    int(place.line)
+    append(UInt8(ascii: "\""))
   }
 
   /// `"key": ["a", "b"]`.

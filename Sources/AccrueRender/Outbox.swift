@@ -34,17 +34,18 @@ public enum Outbox {
   /// `JSON.serialized()` gives for the same object), reminders read in place.
   public static func write(_ channel: String, _ o: RunOutput, _ out: (String) -> Void) {
     var w = JSONWriter(compactCapacity: (1 << 20) + (1 << 16))
-    func flush(_ force: Bool = false) {
-      guard force ? !w.bytes.isEmpty : w.bytes.count >= 1 << 20 else { return }
-      out(String(decoding: w.bytes, as: UTF8.self))
-      w.bytes.removeAll(keepingCapacity: true)
+    // (A function of the writer it is given: a local function may not capture a writer, which cannot be copied.)
+    func flush(_ w: inout JSONWriter, _ force: Bool = false) {
+      guard force ? w.count > 0 : w.count >= 1 << 20 else { return }
+      out(w.string)
+      w.clear()
     }
     let work = channel == "task" || channel == "chat"
     let list = o.collections?.reminders ?? []
     list.withUnsafeBufferPointer { p in
       for i in UTF8Order.sortedIndices(count: p.count, key: { p[$0].key }) {
         reminderLines(p[i], channel: channel, work: work, into: &w)
-        flush()
+        flush(&w)
       }
     }
     if work {
@@ -55,16 +56,16 @@ public enum Outbox {
         for route in r.routes where !route.chain.isEmpty {
           let ask = approval(r, route)
           if channel == "task" { w.value(ask.json) } else { chat(id: ask.id, queue: "role " + route.chain[0], text: ask.text, into: &w) }
-          w.bytes.append(10)
-          flush()
+          w.raw(10)
+          flush(&w)
         }
       }
       // Each next step and escalation due since the last apply: a task for the role asked now.
       for n in o.approvalNotices {
         let notice = notice(n)
         if channel == "task" { w.value(notice.json) } else { chat(id: n.id, queue: "role " + n.role, text: notice.text, into: &w) }
-        w.bytes.append(10)
-        flush()
+        w.raw(10)
+        flush(&w)
       }
       let apps = o.cash?.applications ?? []
       let held = apps.indices.filter { apps[$0].status == .exception || apps[$0].status == .unapplied }
@@ -72,11 +73,11 @@ public enum Outbox {
         let a = apps[i]
         let review = review(a)
         if channel == "task" { reviewTask(a, review, into: &w) } else { chat(id: review.id, queue: "queue " + (a.queue ?? "unapplied"), text: review.text, into: &w) }
-        w.bytes.append(10)
-        flush()
+        w.raw(10)
+        flush(&w)
       }
     }
-    flush(true)
+    flush(&w, true)
   }
 
   /// A reminder's lines of the channel: its messages sent by it, and for the task and chat channels (`work`) its
@@ -84,13 +85,13 @@ public enum Outbox {
   static func reminderLines(_ r: Reminder, channel: String, work: Bool, into w: inout JSONWriter) {
     for (k, m) in r.messages.enumerated() where m.channel.rawValue == channel {
       message(m, k, r, into: &w)
-      w.bytes.append(10)
+      w.raw(10)
     }
     guard work else { return }
     for (k, a) in r.actions.enumerated() where kinds.contains(a.kind) {
       let id = "\(r.key)#action-\(k + 1)"
       if channel == "task" { task(a, id: id, r, into: &w) } else { chat(id: id, queue: a.assignedTo, text: taskText(a, r), into: &w) }
-      w.bytes.append(10)
+      w.raw(10)
     }
   }
 

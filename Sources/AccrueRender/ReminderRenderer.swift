@@ -247,7 +247,9 @@ public enum ReminderRenderer {
 
   /// Writes the reminders as a JSON array pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
   /// of reminders at a time (`JSON.writeArray(count:)`), so a large run never holds its reminders' whole JSON in memory.
-  public static func writeJSONArray(_ list: [Reminder], indent: Int = 1, _ out: (String) -> Void) {
+  public static func writeJSONArray(
+    _ list: [Reminder], indent: Int = 1, _ out: (String) -> Void, bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
+  ) {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
@@ -260,7 +262,7 @@ public enum ReminderRenderer {
             write(buf[j], into: &w, &shared)
           }
         }
-      }, out)
+      }, out, bytes: bytes)
   }
 
   /// The header of the reminders CSV (no line end).

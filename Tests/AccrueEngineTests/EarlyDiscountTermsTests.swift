@@ -41,7 +41,7 @@ struct EarlyDiscountTermsTests {
     let terms = plan.plans[k].earlyDiscount(env)
     var offer: (Int64, Int32)?
     if let (rateE, withinE) = terms, case .percent(let r) = rateE.eval(env), case .days(let n) = withinE.eval(env) {
-      offer = EarlyDiscounts.offer(inv, r, Int(n), plan.plans[k].rounding).map { ($0.amount, $0.until) }
+      offer = EarlyDiscounts.offer(inv.amount, inv.currency, issued: inv.issueDate, r, Int(n), plan.plans[k].rounding).map { ($0.amount, $0.until) }
     }
     defer { env.reset() }
     return env.failure != nil ? (nil, true) : (offer, false)

@@ -52,7 +52,8 @@ struct JSONWriterTests {
       var expected: [UInt8] = k > 0 ? [UInt8(ascii: ",")] : []
       JSON.newline(&expected, indent)
       JSONWriterTests.tree(k).write(to: &expected, pretty: true, indent: indent)
-      #expect(String(decoding: w.bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+      let written = w.string
+      #expect(written == String(decoding: expected, as: UTF8.self))
     }
   }
 
@@ -65,7 +66,13 @@ struct JSONWriterTests {
       JSON.writeArray(count: count, indent: indent, { range, w in for k in range { w.item(); w.value(JSONWriterTests.tree(k)) } }, { trees += $0 })
       var whole = ""
       JSON.writeArray(0..<count, indent: indent, JSONWriterTests.tree, { whole += $0 })
+      // Chunks handed on as bytes (what `plan` writes to standard output), between the strings of the ends.
+      var asBytes: [UInt8] = []
+      JSON.writeArray(
+        count: count, indent: indent, { range, w in for k in range { w.item(); JSONWriterTests.write(k, &w) } },
+        { asBytes += Array($0.utf8) }, bytes: { asBytes += Array($0) })
       #expect(chunked == whole)
+      #expect(String(decoding: asBytes, as: UTF8.self) == whole)
       #expect(trees == whole)
     }
   }
@@ -128,7 +135,8 @@ struct JSONWriterTests {
     slow.strings("empty", [])
     fast.close("}")
     slow.close("}")
-    #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: slow.bytes, as: UTF8.self))
+    let (a, b) = (fast.string, slow.string)
+    #expect(a == b)
   }
 
   @Test("a compact writer writes each value as the tree's serialized() (JSON Lines: one after the other)")
@@ -142,7 +150,8 @@ struct JSONWriterTests {
     }
     w.value(JSONWriterTests.tree(9))
     expected += JSONWriterTests.tree(9).serialized()
-    #expect(String(decoding: w.bytes, as: UTF8.self) == expected)
+    let written = w.string
+    #expect(written == expected)
   }
 
   @Test("integers, dates and invoice ids written in place are the strings' bytes")
@@ -175,6 +184,36 @@ struct JSONWriterTests {
     }
     fast.close("}")
     slow.close("}")
-    #expect(String(decoding: fast.bytes, as: UTF8.self) == String(decoding: slow.bytes, as: UTF8.self))
+    let (a, b) = (fast.string, slow.string)
+    #expect(a == b)
+  }
+
+  @Test("strings of every length up to 80 bytes, escapes anywhere, are copied whole (runs copied a word at a time)")
+  func runsOfEveryLength() {
+    for length in 0...80 {
+      for escapeAt in [-1, 0, length / 2, length - 1] where escapeAt < length {
+        var s = String((0..<length).map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+        if escapeAt >= 0 {
+          var b = Array(s.utf8)
+          b[escapeAt] = UInt8(ascii: "\"")
+          s = String(decoding: b, as: UTF8.self)
+        }
+        var w = JSONWriter(arrayMembersAt: 3, itemsBefore: true, capacity: 1)
+        w.item()
+        w.string(s)
+        w.item()
+        w.open("{")
+        w.field("k", s)
+        w.close("}")
+        var expected: [UInt8] = [UInt8(ascii: ",")]
+        JSON.newline(&expected, 3)
+        JSON.escape(s, into: &expected)
+        expected.append(UInt8(ascii: ","))
+        JSON.newline(&expected, 3)
+        JSON.object([("k", .string(s))]).write(to: &expected, pretty: true, indent: 3)
+        let written = w.bytes
+        #expect(written == expected, "length \(length), escape at \(escapeAt)")
+      }
+    }
   }
 }
