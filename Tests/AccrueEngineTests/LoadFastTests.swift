@@ -94,7 +94,8 @@ struct LoadFastTests {
     ]
     let (data, issues) = Dataset.load(folder: try Run.folder(files), plan: plan)
     #expect(data.cash.accounts == ["DE1122": 0, "XY9": 1])
-    #expect(issues.map { "\($0.code) \($0.line)" } == ["D0304 4", "D0301 6"])
+    // (The rules have a plan, so the folder's missing contracts file is an issue too: only the accounts' are looked at.)
+    #expect(issues.filter { $0.file.hasSuffix("accounts.csv") }.map { "\($0.code) \($0.line)" } == ["D0304 4", "D0301 6"])
   }
 
   @Test("contracts naming plans in any order and currency get the plan each names, or its issue")
