@@ -31,6 +31,9 @@ package struct ContractRows {
   private let cNotice: Int
   private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?, cancelSlot: Int?, noticeSlot: Int?
   private let planCurrencies: [Currency]
+  /// Plan names and currencies found before, with their plan (the copy in that currency, if priced in several):
+  /// most contracts name one of a few, so a row compares a name or two instead of two table lookups.
+  private var knownPlans: [(name: String, currency: Currency?, plan: Int)] = []
 
   package init(plan: ExecutablePlan, path: String, columns: [(ColumnSpec, Int)], rejectedCustomers: Int, estimate: Int) {
     self.plan = plan
@@ -71,15 +74,22 @@ package struct ContractRows {
       }
       ci = k
     }
-    guard let declared = plan.planIndex[planName] else {
-      let names = plan.plans.filter { $0.copyOf == nil }.map(\.name).sorted()
-      let hint = Suggest.closest(to: planName, in: names).map { "did you mean '\($0)'? " } ?? ""
-      return ("D0303", cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
-    }
     var contractCurrency: Currency?
     if cCur >= 0, case .currency(let c) = values[cCur] { contractCurrency = c }
-    guard let pi = plan.plan(declared, in: contractCurrency) else {
-      return Self.priceBookIssue(plan.plans[declared], contractCurrency, cCur >= 0 ? cCur : cPlan)
+    let pi: Int
+    if let known = knownPlans.first(where: { $0.name == planName && $0.currency == contractCurrency }) {
+      pi = known.plan
+    } else {
+      guard let d = plan.planIndex[planName] else {
+        let names = plan.plans.filter { $0.copyOf == nil }.map(\.name).sorted()
+        let hint = Suggest.closest(to: planName, in: names).map { "did you mean '\($0)'? " } ?? ""
+        return ("D0303", cPlan, "unknown plan '\(planName)' (\(hint)the rules have: \(names.joined(separator: ", ")))")
+      }
+      guard let p = plan.plan(d, in: contractCurrency) else {
+        return Self.priceBookIssue(plan.plans[d], contractCurrency, cCur >= 0 ? cCur : cPlan)
+      }
+      pi = p
+      if knownPlans.count < 16 { knownPlans.append((planName, contractCurrency, p)) }
     }
     let planCurrency = planCurrencies[pi]
     var end: CivilDate?

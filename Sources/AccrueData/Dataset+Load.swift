@@ -8,7 +8,8 @@ import Foundation
 extension Dataset {
   /// Loads and validates a data folder against an executable plan. Bad rows become issues; with
   /// `keepGoing` false the caller stops at any issue (and writes nothing).
-  /// `parallelInvoicesAt`: invoices CSV files of at least this many bytes are read in two halves at once.
+  /// `parallelInvoicesAt`: invoices CSV files of at least this many bytes are read in two halves at once;
+  /// `chunkContractsAt`: contracts CSV files of at least this many bytes are checked in chunks by two threads.
   ///
   /// The files are read in this order, and their issues come in this order: customers, contracts, contract
   /// changes, invoices, payments (payments.csv, statements/, accounts.csv), then collections' files. To overlap
@@ -16,12 +17,12 @@ extension Dataset {
   /// the customers are known, and the invoices file is read while the contracts are checked.
   /// Processors' exports are read with the plan's `processor` settings (which column holds the invoice number).
   public static func load(
-    folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20
+    folder: String, plan: ExecutablePlan, parallelInvoicesAt: Int = 16 << 20, chunkContractsAt: Int = 1 << 20
   ) -> (Dataset, [DataIssue]) {
     var load = FolderLoad(folder: folder, plan: plan)
     let customersFound = DataFolder.find("customers", in: folder)
     let contractsFound = DataFolder.find("contracts", in: folder)
-    let contractsAhead = ContractsAhead(contractsFound, plan: plan)
+    let contractsAhead = ContractsAhead(contractsFound, plan: plan, chunkAt: chunkContractsAt)
     let (customers, customerIndex) = load.customers(customersFound)
     PhaseLog.mark("customers")
     let cashAhead = CashAhead(
@@ -29,7 +30,7 @@ extension Dataset {
     let invoicesAhead = InvoicesAhead()
     invoicesAhead.read(folder: folder, parallelAt: parallelInvoicesAt)
     PhaseLog.mark("invoices file read (while the contracts are checked)")
-    contractsAhead.done.wait()
+    contractsAhead.wait()
     PhaseLog.mark("waiting for the contracts (checked on another thread)")
     var (contracts, contractIndex) = load.contracts(contractsFound, ahead: contractsAhead, customerIndex: customerIndex)
     PhaseLog.mark("contracts")
@@ -266,11 +267,20 @@ final class ContractsAhead: @unchecked Sendable {
   let read = TableBox()
   let early = ContractsBox()
   let done = DispatchSemaphore(value: 0)
+  /// A large CSV file checked in chunks by both threads (this one once the customers are read).
+  private var chunks: ContractChunks?
 
-  init(_ found: Result<TableFile?, DataIssue>, plan: ExecutablePlan) {
+  init(_ found: Result<TableFile?, DataIssue>, plan: ExecutablePlan, chunkAt: Int) {
     columns = Schemas.columns(.contract, plan.program)
     guard case .success(let f?) = found else {
       done.signal()
+      return
+    }
+    if f.format == .csv, let file = MappedFile(path: f.path),
+      let chunks = ContractChunks(file: file, plan: plan, path: f.path, columns: columns, minimumBytes: chunkAt)
+    {
+      read.file = file
+      self.chunks = chunks
       return
     }
     let schema = Schemas.table("contracts", columns)
@@ -288,6 +298,13 @@ final class ContractsAhead: @unchecked Sendable {
     }
     t.stackSize = 8 << 20
     t.start()
+  }
+
+  /// Waits for the contracts (taking the chunks not begun yet, when the file is read in chunks).
+  func wait() {
+    guard let chunks else { return done.wait() }
+    early.value = chunks.join()
+    self.chunks = nil
   }
 }
 

@@ -54,14 +54,19 @@ public struct ContractData: Sendable {
 }
 
 /// Makes a record's slots from a row: the column kinds, slots and declared defaults looked up once, and a
-/// template of defaults kept per currency (money defaults are in the record's currency), so a row costs one
-/// array copy and one conversion per column.
+/// template of defaults kept per currency (money defaults are in the record's currency). A record is made in
+/// one pass over its slots, each initialized once (from its column, or from the template): no template copied
+/// and then written over, which copied every slot and released what it replaced.
 package struct RecordBuilder {
   package let types: [ValueType]
   package let slots: [Int]
   package let defaults: [RValue?]
   package let fieldTypes: [ValueType]
   package var templates: [Currency?: [RValue]] = [:]
+  /// The column whose value fills each slot (-1: none, the template's value; the last column naming a slot wins).
+  private let columnOf: [Int]
+  /// The template used last, and its currency (rows of one file are mostly in one or two currencies).
+  private var last: (currency: Currency?, template: [RValue])?
 
   package init(plan: ExecutablePlan, kind: RecordKind, columns: [(ColumnSpec, Int)]) {
     let fields = plan.program.fields(of: kind)
@@ -69,21 +74,36 @@ package struct RecordBuilder {
     defaults = fields.map { plan.fieldDefault(kind, $0.index) }
     slots = columns.map(\.1)
     types = columns.map { fields[$0.1].type }
+    var columnOf = [Int](repeating: -1, count: fields.count)
+    for (k, slot) in slots.enumerated() { columnOf[slot] = k }
+    self.columnOf = columnOf
+  }
+
+  /// The defaults of every slot for a record in `currency`.
+  private mutating func template(_ currency: Currency?) -> [RValue] {
+    if let last, last.currency == currency { return last.template }
+    let t: [RValue]
+    if let known = templates[currency] {
+      t = known
+    } else {
+      t = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
+      templates[currency] = t
+    }
+    last = (currency, t)
+    return t
   }
 
   package mutating func record(_ values: [Value], currency: Currency?) -> [RValue] {
-    var record: [RValue]
-    if let t = templates[currency] {
-      record = t
-    } else {
-      record = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
-      templates[currency] = record
+    let template = template(currency)
+    let n = fieldTypes.count
+    return [RValue](unsafeUninitializedCapacity: n) { buffer, count in
+      for slot in 0..<n {
+        let k = columnOf[slot]
+        let value = k < 0 ? template[slot] : Schemas.value(values[k], types[k], currency: currency, default: defaults[slot])
+        (buffer.baseAddress! + slot).initialize(to: value)
+      }
+      count = n
     }
-    for k in slots.indices {
-      let slot = slots[k]
-      record[slot] = Schemas.value(values[k], types[k], currency: currency, default: defaults[slot])
-    }
-    return record
   }
 
   /// About how many records a file holds (from its size; a guess for reserving room, never a limit).
@@ -93,7 +113,7 @@ package struct RecordBuilder {
     guard let size = try? h.seekToEnd(), (try? h.seek(toOffset: 0)) != nil, let sample = try? h.read(upToCount: 1 << 16),
       !sample.isEmpty
     else { return 16 }
-    let lines = max(1, sample.reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
+    let lines = max(1, sample.withUnsafeBytes { LineCount.newlines($0.bindMemory(to: UInt8.self), from: 0, to: sample.count) })
     // Capped: the tables grow past it when needed; a file of very short lines must not reserve a gigabyte.
     return min(Int(size) / max(1, sample.count / lines) + 16, 1 << 20)
   }
@@ -248,13 +268,16 @@ package enum Schemas {
     }
   }
 
+  /// The date of a date field left empty (9999-12-31), worked out once.
+  package static let farFuture = CivilDate(year: 9999, month: 12, day: 31) ?? CivilDate(dayNumber: 0)
+
   package static func defaultValue(_ t: ValueType, currency: Currency?) -> RValue {
     switch t {
     case .number: .number(.zero)
     case .money(.known(let c)): .money(.zero, c)
     case .money: .money(.zero, currency ?? .USD)
     case .percent: .percent(.zero)
-    case .date: .date(CivilDate(year: 9999, month: 12, day: 31) ?? CivilDate(dayNumber: 0))
+    case .date: .date(farFuture)
     case .days: .days(0)
     case .businessDays: .businessDays(0)
     case .months: .months(0)

@@ -53,17 +53,33 @@ public struct IDIndex: Sendable {
   package static let long: (UInt64, UInt64) = (0, UInt64.max)
 
   /// An id of at most 15 bytes packed in two words (its length in the top byte); nil for longer ids.
+  /// (From eight bytes on, read a word at a time: the first eight, then the eight that end the id, shifted.)
   @inline(__always) package static func packed(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64)? {
     guard n <= 15 else { return nil }
     var k0: UInt64 = 0
     var k1: UInt64 = UInt64(n) << 56
-    for i in 0..<min(n, 8) { k0 |= UInt64(p[i]) << (8 * UInt64(i)) }
-    if n > 8 { for i in 8..<n { k1 |= UInt64(p[i]) << (8 * UInt64(i - 8)) } }
+    if n >= 8 {
+      let raw = UnsafeRawPointer(p)
+      k0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+      if n > 8 { k1 |= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(8 * (16 - n)) }
+      return (k0, k1)
+    }
+    for i in 0..<n { k0 |= UInt64(p[i]) << (8 * UInt64(i)) }
     return (k0, k1)
   }
 
-  /// Whether the bytes are all ASCII.
+  /// Whether the bytes are all ASCII (from eight bytes on, a word at a time; the last word may overlap).
   @inline(__always) package static func ascii(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n >= 8 {
+      let raw = UnsafeRawPointer(p)
+      var bits: UInt64 = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      var i = 0
+      while i + 8 <= n {
+        bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+      }
+      return bits & 0x8080_8080_8080_8080 == 0
+    }
     for i in 0..<n where p[i] >= 0x80 { return false }
     return true
   }
@@ -127,18 +143,28 @@ public struct IDIndex: Sendable {
   @discardableResult
   public mutating func add(_ id: String, _ index: Int) -> Bool {
     let id = id.withBytes { IDIndex.ascii($0.baseAddress ?? IDIndex.nowhere, $0.count) } ? id : IDIndex.canonical(id)
-    if id.withBytes({ b in findExact(b.baseAddress ?? IDIndex.nowhere, b.count) }) != nil { return false }
     if (keys.count + 1) * 2 > slots.count { grow() }
-    var slot = Slot()
-    id.withBytes { b in
+    // One probe: along the id's run of slots to the first empty one, where it goes unless it was met on the way.
+    let (h, k0, k1, short) = id.withBytes { b -> (UInt64, UInt64, UInt64, Bool) in
       let p = b.baseAddress ?? IDIndex.nowhere
-      slot.hash = IDIndex.hash(p, b.count)
-      (slot.k0, slot.k1) = IDIndex.packed(p, b.count) ?? IDIndex.long
+      let (k0, k1) = IDIndex.packed(p, b.count) ?? IDIndex.long
+      return (IDIndex.hash(p, b.count), k0, k1, b.count <= 15)
     }
-    slot.value = Int32(truncatingIfNeeded: index)
-    slot.entry = Int32(keys.count)
+    var s = Int(truncatingIfNeeded: h) & mask
+    while slots[s].entry >= 0 {
+      if slots[s].hash == h {
+        if short {
+          if slots[s].k0 == k0 && slots[s].k1 == k1 { return false }
+        } else if slots[s].k0 == k0 && slots[s].k1 == k1,
+          id.withBytes({ IDIndex.equal(keys[Int(slots[s].entry)], $0.baseAddress ?? IDIndex.nowhere, $0.count) })
+        {
+          return false
+        }
+      }
+      s = (s + 1) & mask
+    }
+    slots[s] = Slot(hash: h, value: Int32(truncatingIfNeeded: index), entry: Int32(keys.count), k0: k0, k1: k1)
     keys.append(id)
-    place(slot)
     return true
   }
 

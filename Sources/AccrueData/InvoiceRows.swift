@@ -65,6 +65,8 @@ package struct InvoiceRows {
   package var lineOffset = 0
   /// A sum of the table words the fast path reads ahead of its lookups (kept only so those reads happen).
   package var touches: UInt64 = 0
+  /// The dates the fast path read (`CivilDate.parse`'s answers, remembered).
+  package var dates = DateCache()
 
   package init(
     path: String, customFields: [ValueType], customerIndex: IDIndex, contractIndex: IDIndex?,

@@ -137,12 +137,12 @@ extension InvoiceRows {
     }
     @inline(__always) func date(_ column: Int) -> (ok: Bool, value: CivilDate?) {
       guard let b = field(column) else { return (true, nil) }
-      guard let d = CivilDate.parse(bytes: b) else { return (false, nil) }
+      guard let d = dates.parse(b) else { return (false, nil) }
       return (true, d)
     }
     // Required: id, customer, issue and due dates, currency, amount.
     guard let idB = field(0), let custB = field(3), let issueB = field(5), let dueB = field(6), let curB = field(7),
-      let amountB = field(8), let issueDate = CivilDate.parse(bytes: issueB), let due = CivilDate.parse(bytes: dueB),
+      let amountB = field(8), let issueDate = dates.parse(issueB), let due = dates.parse(dueB),
       let cur = Currency.lookup(bytes: curB), let amount = decimal(amountB), amount.significantFractionDigits <= cur.minorUnits
     else { return false }
     /// An optional amount: zero when empty; not ok when it is not an amount of the currency.
@@ -176,12 +176,12 @@ extension InvoiceRows {
     let reference = field(12).map(text) ?? ""
     var period: Int64 = 0
     if contract >= 0, let start = ps.value, !creditNote { period = Dataset.periodKey(Int(contract), start) }
-    var inv = OpenInvoice(
-      id: id, number: number, isCreditNote: creditNote, customer: Int32(ci), contract: contract, issueDate: issueDate, dueDate: due,
-      currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line), custom: [],
-      idText: ShortText(bytes: idB.baseAddress!, count: idB.count), numberIsID: numberIsID)
-    inv.paidDate = pd.value
-    invoices.append(inv)
+    // (Made in its place: a local copy appended costs a copy and a destruction of the whole invoice.)
+    invoices.append(
+      OpenInvoice(
+        id: id, number: number, isCreditNote: creditNote, customer: Int32(ci), contract: contract, issueDate: issueDate, dueDate: due,
+        currency: cur, amount: amount, paid: paid, disputed: disputed, status: status, reference: reference, line: Int32(line),
+        paidDate: pd.value, custom: [], idText: ShortText(bytes: idB.baseAddress!, count: idB.count), numberIsID: numberIsID))
     periods.append(period)
     idColumns.append(Int32(starts[layout.fileOf[0]] - starts[0] + 1))
     fastRows += 1

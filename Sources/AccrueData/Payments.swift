@@ -43,6 +43,8 @@ public struct CashData: Sendable {
 
   /// An account number as compared: spaces removed, upper case.
   public static func account(_ s: String) -> String {
+    // Already as compared (ASCII, no space, no lower case letter; the usual kind): the string itself.
+    if s.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !($0 >= 0x09 && $0 <= 0x0D) && !($0 >= 0x61 && $0 <= 0x7A) }) { return s }
     var b: [UInt8] = []
     b.reserveCapacity(s.utf8.count)
     for c in s.utf8 {
@@ -244,8 +246,11 @@ struct CashFiles {
       guard case .text(let cust) = v[0], case .text(let acct) = v[1] else { return nil }
       guard let ci = customerIndex[cust] else { return ("D0301", 0, Dataset.unknown("customer", cust, rejected: rejected)) }
       let key = CashData.account(acct)
-      if let other = accounts[key], other != ci { return ("D0304", 1, "account \(acct) is already another customer's") }
-      accounts[key] = ci
+      // One lookup on the usual way (an account not seen before, or seen for this customer).
+      if let other = accounts.updateValue(ci, forKey: key), other != ci {
+        accounts[key] = other
+        return ("D0304", 1, "account \(acct) is already another customer's")
+      }
       return nil
     }
     var checked: [DataIssue] = []
@@ -255,6 +260,7 @@ struct CashFiles {
       }
     }
     if f.format == .csv, let file = MappedFile(path: f.path) {
+      accounts.reserveCapacity(accounts.count + RecordBuilder.estimatedRows(f.path))
       withExtendedLifetime(file) {
         PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: { v, _ in add(v) == nil }, general: take)
       }

@@ -40,16 +40,32 @@ public enum PlainCSV {
       TableReader.stream(bytes: Array(b), path: path, format: .csv, schema: schema, options: options, onIssue: onIssue, general)
       return
     }
+    readLines(
+      b, layout: layout, quoted: quoted, from: headerEnd + 1, to: b.count, firstLine: 2, path: path, schema: schema, options: options,
+      onIssue: onIssue, fast: fast, general: general)
+  }
+
+  /// Reads the records of `b[from..<to]` as `read` does, numbered from `firstLine`: `b` starts with the header
+  /// `layout` was made from, `from` starts a record and `to` ends one (or the file). `quoted`: whether the file
+  /// holds a quote (a quoted record the general reader would say something about leaves it the rest, up to `to`).
+  /// Reading a file's records in parts, one after the other, gives what reading them at once gives. Returns the
+  /// line after the last one read.
+  @discardableResult
+  public static func readLines(
+    _ b: UnsafeBufferPointer<UInt8>, layout: Layout, quoted: Bool, from: Int, to: Int, firstLine: Int, path: String,
+    schema: TableSchema, options: ReadOptions = ReadOptions(), onIssue: (DataIssue) -> Void, fast: ([Value], Int) -> Bool,
+    general: (borrowing Row) -> Void
+  ) -> Int {
     let maxRecord = options.maxRecordBytes
     var asm = RowAssembler(file: path, schema: schema)
     asm.currencyInHeader = asm.currencyIndex >= 0 && layout.schemaOf.contains(asm.currencyIndex)
     var starts = [Int](repeating: 0, count: layout.fieldCount + 1)
     let p = b.baseAddress!
-    var i = headerEnd + 1
-    var line = 2
+    var i = from
+    var line = firstLine
     /// The general reader alone on the bytes [from, to), which start on `line`.
-    func alone(_ from: Int, _ to: Int) {
-      let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: from, to: min(to, b.count))
+    func alone(_ from: Int, _ end: Int) {
+      let one = HeaderLine.withLine(layout.header, layout.lineEnd, p, from: from, to: min(end, to))
       let offset = line - 2
       readAlone(one, lineOffset: offset, path: path, schema: schema, options: options, onIssue: onIssue) { row in
         var r = copy row
@@ -58,16 +74,28 @@ public enum PlainCSV {
         general(r)
       }
     }
-    while i < b.count {
-      var (_, next, plain) = PlainLine.scan(p, from: i, end: b.count, fieldCount: layout.fieldCount, &starts)
+    var scratch: [UInt8] = []
+    while i < to {
+      var (lineEnd, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: layout.fieldCount, &starts)
       var lines = 1
       // A line with a quote: a quoted field may go on over the next lines. The record's end is found as the general
-      // reader finds it, and the record is the general reader's; a quote it would say something about leaves it
-      // the rest of the file (as a file with a quote once went to it whole).
-      if !plain && quoted, memchr(p + i, 34, min(next, b.count) - i) != nil {
-        guard let end = PlainLine.quotedRecordEnd(p, from: i, end: b.count) else { return alone(i, b.count) }
+      // reader finds it; a quote it would say something about leaves it the rest of the file (as a file with a quote
+      // once went to it whole). A record of one line of printable ASCII has its fields unquoted here (the content
+      // between the quotes, doubled quotes undone, is what the general reader converts); any other is its.
+      if !plain && quoted, memchr(p + i, 34, min(next, to) - i) != nil {
+        guard let end = PlainLine.quotedRecordEnd(p, from: i, end: to) else {
+          alone(i, to)
+          return line + UnsafeBufferPointer(start: p + i, count: to - i).reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+        }
+        if min(end, to) == min(next, to) && next - i <= maxRecord
+          && layout.convertQuoted(p, from: i, to: lineEnd, &asm, &scratch) && fast(asm.row.values, line)
+        {
+          line += 1
+          i = next
+          continue
+        }
         next = end
-        lines = max(1, UnsafeBufferPointer(start: p + i, count: min(end, b.count) - i).reduce(0) { $1 == 10 ? $0 + 1 : $0 })
+        lines = max(1, UnsafeBufferPointer(start: p + i, count: min(end, to) - i).reduce(0) { $1 == 10 ? $0 + 1 : $0 })
       }
       // (A line longer than the reader's record limit is the general reader's to report.)
       if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
@@ -76,6 +104,7 @@ public enum PlainCSV {
       line += lines
       i = next
     }
+    return line
   }
 
   /// The general reader over a header and one line (`HeaderLine.withLine`): the header's issues are left out
@@ -135,6 +164,57 @@ public enum PlainCSV {
         if asm.bad { return false }
       }
       return asm.finishRow()
+    }
+
+    /// `convert` for a line of printable ASCII whose fields may be quoted (`from..<to`, its line end left out): a
+    /// quoted field's content, doubled quotes undone, converted as the general reader converts it. False when the
+    /// line is anything else (a quote inside an unquoted field or after a closing one, a byte outside printable
+    /// ASCII, another field count) or the reader would report anything about it.
+    func convertQuoted(
+      _ p: UnsafePointer<UInt8>, from: Int, to end: Int, _ asm: inout RowAssembler, _ scratch: inout [UInt8]
+    ) -> Bool {
+      asm.beginCSVRow(line: 0, absent: absent)
+      var j = from
+      var f = 0
+      while true {
+        guard f < fieldCount else { return false }
+        let si = schemaOf[f]
+        if j < end && p[j] == 34 {
+          scratch.removeAll(keepingCapacity: true)
+          j += 1
+          while true {
+            guard j < end else { return false }
+            let c = p[j]
+            if c == 34 {
+              if j + 1 < end && p[j + 1] == 34 {
+                scratch.append(34)
+                j += 2
+                continue
+              }
+              j += 1
+              break
+            }
+            guard c >= 0x20 && c < 0x7F else { return false }
+            scratch.append(c)
+            j += 1
+          }
+          asm.row.values[si] = scratch.withUnsafeBufferPointer { asm.value(si, $0, .text, line: 0, column: 0) }
+          guard j == end || p[j] == 44 else { return false }
+        } else {
+          let start = j
+          while j < end && p[j] != 44 {
+            let c = p[j]
+            guard c >= 0x20 && c < 0x7F && c != 34 else { return false }
+            j += 1
+          }
+          asm.row.values[si] = asm.value(si, UnsafeBufferPointer(start: p + start, count: j - start), .text, line: 0, column: 0)
+        }
+        if asm.bad { return false }
+        f += 1
+        if j == end { break }
+        j += 1
+      }
+      return f == fieldCount && asm.finishRow()
     }
   }
 }

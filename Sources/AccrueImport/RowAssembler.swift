@@ -42,6 +42,8 @@ struct RowAssembler {
   var currencyInHeader = false
   /// Scratch for JSON numbers with an exponent.
   private var numberScratch: [UInt8] = []
+  /// The dates read so far (`CivilDate.parse`'s answers, remembered).
+  private var dates = DateCache()
 
   init(file: String, schema: TableSchema) {
     self.file = file
@@ -247,7 +249,7 @@ struct RowAssembler {
       case .literalFalse: return .text("false")
       }
     case .date:
-      guard lexeme == .text, let d = CivilDate.parse(bytes: bytes) else { return nil }
+      guard lexeme == .text, let d = dates.parse(bytes) else { return nil }
       return .date(d)
     case .number:
       guard let f = decimal(bytes, lexeme) else { return nil }
