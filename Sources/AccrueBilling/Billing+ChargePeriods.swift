@@ -115,11 +115,14 @@ extension Billing {
   /// The period an invoice of several tasks shows: the advance period of the first task with advance lines, else
   /// the first task's (as `invoicePeriod`).
   static func invoicePeriod(_ t: BillTask, also: ArraySlice<BillTask>, _ lines: [InvoiceLine]) -> (CivilDate, CivilDate) {
-    for x in [t] + also {
-      guard let adv = x.advance,
-        lines.contains(where: { $0.periodStart >= adv.start && $0.periodStart < adv.end })
-      else { continue }
-      return (adv.start, adv.end)
+    // (`t` first, then `also`: no array of them made per invoice.)
+    func advanceWithLines(_ x: BillTask.Period?) -> Bool {
+      guard let adv = x else { return false }
+      return lines.contains(where: { $0.periodStart >= adv.start && $0.periodStart < adv.end })
+    }
+    if advanceWithLines(t.advance), let adv = t.advance { return (adv.start, adv.end) }
+    for i in also.indices where advanceWithLines(also[i].advance) {
+      if let adv = also[i].advance { return (adv.start, adv.end) }
     }
     return invoicePeriod(t, lines)
   }

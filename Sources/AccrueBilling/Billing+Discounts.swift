@@ -21,7 +21,7 @@ extension Billing {
       return []
     }
     let currency = spec.currency
-    let chargeDiscounts = spec.charges.flatMap { ch in
+    let chargeDiscounts = spec.charges.allSatisfy({ $0.discounts.isEmpty }) ? [] : spec.charges.flatMap { ch in
       ch.discounts.map { d -> CompiledDiscount in
         var x = d
         x.charge = ch.name
@@ -49,8 +49,11 @@ extension Billing {
     for (d, value) in applying {
       func exact(_ v: Fixed?, _ what: @autoclosure () -> String) -> Fixed { env.exact(v, d.source, what()) }
       func round(_ v: Fixed) -> Fixed { exact(v.rounded(places: currency.minorUnits, spec.rounding), "\(v) rounded") }
-      let covered = lines.filter { l in d.charge.map { l.charge == $0 } ?? true }
-      let base = covered.reduce(Fixed.zero) { exact($0.adding($1.amount), "the lines the discount covers") }
+      // (Lines read in place: `filter` and `reduce` copied each, retaining all it holds.)
+      var base = Fixed.zero
+      for i in lines.indices where d.charge == nil || lines[i].charge == d.charge {
+        base = exact(base.adding(lines[i].amount), "the lines the discount covers")
+      }
       guard base > .zero else { continue }
       var line: Fixed
       var step: BillingStep
@@ -61,7 +64,8 @@ extension Billing {
       case .money(let v, _):
         // What is left of the covered lines after the discounts already taken on them, and never more than what
         // is left of the whole invoice.
-        let all = lines.reduce(Fixed.zero) { exact($0.adding($1.amount), "the invoice's lines") }
+        var all = Fixed.zero
+        for i in lines.indices { all = exact(all.adding(lines[i].amount), "the invoice's lines") }
         let invoiceLeft = taken.reduce(all) { exact($0.adding($1.amount), "the invoice's lines") }
         let chargeLeft = taken.filter { $0.charge != nil && $0.charge == d.charge }.reduce(base) { exact($0.adding($1.amount), "the charge's lines") }
         let left = Swift.max(.zero, d.charge == nil ? invoiceLeft : Swift.min(chargeLeft, invoiceLeft))

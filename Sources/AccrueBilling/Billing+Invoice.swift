@@ -189,6 +189,9 @@ extension Billing {
 
   /// The lines' amounts added up (`what` names the sum when it is too large to represent).
   static func sum(_ lines: [InvoiceLine], _ rule: RuleRef, _ what: String, _ env: Env) -> Fixed {
-    lines.reduce(Fixed.zero) { env.exact($0.adding($1.amount), rule, what) }
+    // (By index: `reduce` hands each line on as a copy, retaining all it holds.)
+    var total = Fixed.zero
+    for i in lines.indices { total = env.exact(total.adding(lines[i].amount), rule, what) }
+    return total
   }
 }

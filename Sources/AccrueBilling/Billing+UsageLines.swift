@@ -28,9 +28,9 @@ extension Billing {
         if let line = capacityLine(phased(plain, usagePhase), tiers, t, accs, plan, arr, phase: usagePhase, uspec, env) { lines.append(line) }
         continue
       }
-      let a = accs[ai]
-      sources += a.firstRows
-      if let line = usageLine(phased(plain, usagePhase), a, plan.metrics[m], arr, phase: usagePhase, uspec, env) {
+      // (The accumulator and the metric read in place, not copied out of their arrays.)
+      sources += accs[ai].firstRows
+      if let line = usageLine(phased(plain, usagePhase), accs[ai], plan.metrics[m], arr, phase: usagePhase, uspec, env) {
         lines.append(line)
       }
     }

@@ -183,7 +183,10 @@ public enum Billing {
         var contractCount: Int
         var index: Int
       }
-      var keys = inv.indices.map { i in
+      // Keys made in issue-date order: the sort below (which finds the runs already in order) then meets long runs
+      // whenever the ids come in order within a day; its result does not depend on the order it is given the keys
+      // in (the index breaks every tie).
+      var keys = byDay(inv).map { i in
         Key(
           date: inv[i].issueDate, customer: inv[i].customerID.asciiPrefixKey, contract: inv[i].contractID.asciiPrefixKey,
           customerCount: inv[i].customerID.utf8.count, contractCount: inv[i].contractID.utf8.count, index: i)
@@ -204,6 +207,29 @@ public enum Billing {
       }
       return keys.map(\.index)
     }
+  }
+
+  /// The invoices' indices in issue-date order, each day's in index order (a counting sort when the days span no more
+  /// than a few days per invoice; else index order).
+  static func byDay(_ inv: UnsafeBufferPointer<PlannedInvoice>) -> [Int] {
+    guard !inv.isEmpty else { return [] }
+    var lo = inv[0].issueDate.dayNumber
+    var hi = lo
+    for i in inv.indices {
+      lo = Swift.min(lo, inv[i].issueDate.dayNumber)
+      hi = Swift.max(hi, inv[i].issueDate.dayNumber)
+    }
+    guard Int(hi) - Int(lo) < 4 * inv.count + 64 else { return Array(inv.indices) }
+    var next = [Int](repeating: 0, count: Int(hi) - Int(lo) + 2)  // where each day's indices go
+    for i in inv.indices { next[Int(inv[i].issueDate.dayNumber) - Int(lo) + 1] += 1 }
+    for d in 1..<next.count { next[d] += next[d - 1] }
+    var out = [Int](repeating: 0, count: inv.count)
+    for i in inv.indices {
+      let d = Int(inv[i].issueDate.dayNumber) - Int(lo)
+      out[next[d]] = i
+      next[d] += 1
+    }
+    return out
   }
 
   /// The output order by its definition: (issue date, customer id, contract id, index) as `String` and tuples compare.

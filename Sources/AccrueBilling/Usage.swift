@@ -55,6 +55,8 @@ struct UsageWorker {
   var lineOffset = 0
   /// The instant of the row being aggregated, when a metric is a weighted sum (Usage+Weighted).
   var rowInstant = Timestamp(seconds: 0)
+  /// The contracts by id when `s` has no table and an id was not found by the data's index as it is written.
+  var lateTable: ContractTable?
 
   init(_ s: UsageShared, _ accs: [Accumulator], _ env: Env) {
     self.s = s
@@ -83,11 +85,11 @@ struct UsageWorker {
     else { return }
     if s.weighted, !instant(row, date) { return }  // Usage+Weighted
     if case .text(let con) = row.values[c.con] {
-      guard let info = s.contracts.find(con) else {
+      guard let info = contract(con) else {
         issue("D0302", row, c.con, s.data.unknownContract(con))
         return
       }
-      guard s.contracts.customerIs(info, cust) else {
+      guard s.customerIs(info, cust) else {
         let known = s.data.customerIndex[cust] != nil
         issue(
           known ? "D0307" : "D0301", row, c.cust,
@@ -105,6 +107,15 @@ struct UsageWorker {
         visit(ContractInfo(index: Int32(ci), first: lo, count: n), row, date, name)
       }
     }
+  }
+
+  /// The contract whose id is `con`, byte for byte (as the table finds it). Without a table: the data's index
+  /// (which holds ids in NFC) when it finds a contract with exactly these bytes; else a table made once.
+  mutating func contract(_ con: String) -> ContractInfo? {
+    if let t = s.contracts { return t.find(con) }
+    if let ci = s.data.contractIndex[con], s.data.contracts[ci].id.utf8.elementsEqual(con.utf8) { return s.info(ci) }
+    if lateTable == nil { lateTable = UsageShared.table(s.data, s.ranges) }
+    return lateTable!.find(con)
   }
 
   @inline(__always) mutating func visit(_ info: ContractInfo, _ row: borrowing Row, _ date: CivilDate, _ name: String) {

@@ -220,6 +220,8 @@ extension UsageWorker {
   ) {
     let fieldCount = layout.fieldCount
     let slots = layout.slotCount
+    // (Chunked files always have the table: `aggregateUsage` asks for it.)
+    guard let contracts = s.contracts else { preconditionFailure("the fast path without a contract table") }
     // Scratch for the whole chunk: field starts, each line's values (by slot), the batch.
     let starts = UnsafeMutablePointer<Int>.allocate(capacity: fieldCount + 1)
     let nums = UnsafeMutablePointer<Fixed>.allocate(capacity: Self.fastBatch * slots)
@@ -253,10 +255,10 @@ extension UsageWorker {
       // 2. Their contracts' slots touched one right after another, then their contracts found (the customer
       // confirmed), then 3. the first accumulator of each touched the same way.
       var slotWords: UInt64 = 0
-      for j in 0..<k where batch[j].read { slotWords ^= s.contracts.touch(batch[j].con) }
+      for j in 0..<k where batch[j].read { slotWords ^= contracts.touch(batch[j].con) }
       touchedSink &+= Int32(truncatingIfNeeded: slotWords)
       for j in 0..<k where batch[j].read {
-        batch[j].info = s.contracts.find(batch[j].con, p + batch[j].conAt, customer: batch[j].cust, p + batch[j].custAt)
+        batch[j].info = contracts.find(batch[j].con, p + batch[j].conAt, customer: batch[j].cust, p + batch[j].custAt)
       }
       var touched: Int32 = 0
       for j in 0..<k {

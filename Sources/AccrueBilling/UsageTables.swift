@@ -21,8 +21,9 @@ final class UsageShared: @unchecked Sendable {
   let convert: [(column: Int, slot: Int)]
   let fast: [FastMetric?]
   let eventNames: [String?]
-  /// Contracts by id, each slot with its customer's id and its accumulators.
-  let contracts: ContractTable
+  /// Contracts by id, each slot with its customer's id and its accumulators: built only for the fast path (a
+  /// file read in chunks); the general path finds a contract through `data.contractIndex` (`contract(_:)`).
+  let contracts: ContractTable?
   let qtySlot: Int?
   /// Declared defaults of the event fields, by slot.
   let eventDefaults: [RValue?]
@@ -30,7 +31,7 @@ final class UsageShared: @unchecked Sendable {
   let tsCol: Int
   let weighted: Bool
 
-  init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]]) {
+  init(_ plan: ExecutablePlan, _ data: Dataset, _ file: TableFile, _ byContract: [[Int]], contractTable: Bool = true) {
     self.plan = plan
     self.data = data
     self.path = file.path
@@ -66,15 +67,30 @@ final class UsageShared: @unchecked Sendable {
       guard let first = list.first else { return (0, 0) }
       return list.last! - first + 1 == list.count ? (Int32(first), Int32(list.count)) : (-1, 0)
     }
-    let rangesCopy = ranges
-    contracts = ContractTable(
+    contracts = contractTable ? UsageShared.table(data, ranges) : nil
+    qtySlot = fields.first { $0.name == "quantity" }?.index
+    eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
+  }
+
+  /// Every contract by id, with its customer's id and its accumulators (`ranges`, by contract).
+  static func table(_ data: Dataset, _ ranges: [(Int32, Int32)]) -> ContractTable {
+    ContractTable(
       data.contracts.indices.map { ci in
-        let (lo, n) = rangesCopy[ci]
+        let (lo, n) = ranges[ci]
         let customer = data.customers[data.contracts[ci].customer].id
         return (data.contracts[ci].id, customer, ContractInfo(index: Int32(ci), first: lo, count: n))
       })
-    qtySlot = fields.first { $0.name == "quantity" }?.index
-    eventDefaults = fields.map { plan.fieldDefault(.event, $0.index) }
+  }
+
+  /// The contract `ci` for the general path: its index and its accumulators (no id keys).
+  func info(_ ci: Int) -> ContractInfo {
+    let (lo, n) = ranges[ci]
+    return ContractInfo(index: Int32(ci), first: lo, count: n)
+  }
+
+  /// Whether the customer of `info` has the id `customer`, byte for byte (as the table compares them).
+  func customerIs(_ info: ContractInfo, _ customer: String) -> Bool {
+    data.customers[data.contracts[Int(info.index)].customer].id.utf8.elementsEqual(customer.utf8)
   }
 }
 

@@ -53,7 +53,7 @@ extension InvoiceRenderer {
         t.put(",")
         if let u = lines[line].unitPrice { t.csvCell(u.description) }
         t.put(",")
-        t.csvCell(plain(lines[line].amount, c))
+        t.csvAmount(lines[line].amount, places: c.minorUnits)
         t.put(",")
         t.put(lines[line].periodStart)
         t.put(",")
@@ -68,14 +68,14 @@ extension InvoiceRenderer {
       t.put(tax.inclusive ? "tax included," : "tax,")
       t.csvCell(tax.label)
       t.put(",,,")
-      t.csvCell(plain(tax.amount, c))
+      t.csvAmount(tax.amount, places: c.minorUnits)
       t.put(",,,")
       t.csvCell(rule: tax.rule)
       t.put("\r\n")
     }
     t.put(head)
     t.put("total,total,,,")
-    t.csvCell(plain(invoices[k].total, c))
+    t.csvAmount(invoices[k].total, places: c.minorUnits)
     t.put(",")
     t.put(invoices[k].periodStart)
     t.put(",")
@@ -119,6 +119,48 @@ extension TextBuffer {
     guard plain else { return csvCell(r.description) }
     put(":")
     putDecimal(r.line)
+  }
+
+  /// An amount's cell, as `csvCell(v.formatted(places: p))` writes it (a sign, digits and a point never need quotes
+  /// nor a `'`), without making the string: for 0 to 18 places and less than 10^18 before the point; else as the
+  /// definition.
+  mutating func csvAmount(_ v: Fixed, places p: Int) {
+    let raw = v.raw
+    let (whole, frac) = raw.magnitude.quotientAndRemainder(dividingBy: UInt128(Fixed.scaleFactor))
+    guard p >= 0, p <= 18, whole < 1_000_000_000_000_000_000 else { return csvCell(v.formatted(places: p)) }
+    let intPart = UInt64(truncatingIfNeeded: whole)
+    var drop: UInt64 = 1  // 10^(18 - p): the digits past `p` places are cut off
+    for _ in 0..<(18 - p) { drop &*= 10 }
+    let shown = UInt64(truncatingIfNeeded: frac) / drop
+    let negative = raw < 0 && (intPart != 0 || shown != 0)
+    var digits = 1
+    var rest = intPart / 10
+    while rest > 0 {
+      digits += 1
+      rest /= 10
+    }
+    let total = (negative ? 1 : 0) + digits + (p > 0 ? 1 + p : 0)
+    write(upTo: total) { out in
+      var i = total
+      if p > 0 {
+        var f = shown
+        for _ in 0..<p {
+          i -= 1
+          out[i] = 0x30 &+ UInt8(truncatingIfNeeded: f % 10)
+          f /= 10
+        }
+        i -= 1
+        out[i] = UInt8(ascii: ".")
+      }
+      var n = intPart
+      for _ in 0..<digits {
+        i -= 1
+        out[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
+        n /= 10
+      }
+      if negative { out[0] = UInt8(ascii: "-") }
+      return total
+    }
   }
 
   /// A non-negative integer's decimal digits (as `String(n)` writes them).

@@ -56,6 +56,32 @@ struct InvoiceCSVCellTests {
     }
   }
 
+  @Test("an amount's cell as the cell of its text (`formatted(places:)`), at every number of places, signs and sizes")
+  func amounts() {
+    var g: UInt64 = 3
+    func next() -> UInt64 {
+      g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return g
+    }
+    let one = Fixed.scaleFactor
+    var raws: [Int128] = [0, 1, -1, 5, -5, one, -one, one - 1, -(one - 1), one / 100, -one / 100, one / 1000, -one / 1000,
+      one * 999_999_999_999_999_999, one * 1_000_000_000_000_000_000, -one * 1_000_000_000_000_000_000 - 1, Int128.max, Int128.min + 1]
+    for _ in 0..<400 {
+      let magnitude = Int128(next() >> (next() % 64)) &* Int128(next() % 1_000_000_007)
+      raws.append(next() % 2 == 0 ? magnitude : -magnitude)
+    }
+    for raw in raws {
+      let v = Fixed(raw: raw)
+      for p in [-1, 0, 1, 2, 3, 6, 17, 18, 19, 25] {
+        var a = TextBuffer()
+        a.csvAmount(v, places: p)
+        var b = TextBuffer()
+        b.csvCell(v.formatted(places: p))
+        #expect(a.string == b.string, "\(raw) at \(p)")
+      }
+    }
+  }
+
   @Test("a number's digits as String(n) writes them")
   func decimals() {
     for n in [0, 7, 10, 99, 100, 123_456_789, Int.max, -1, Int.min] {

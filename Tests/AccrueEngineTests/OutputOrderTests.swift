@@ -40,6 +40,36 @@ struct OutputOrderTests {
     }
   }
 
+  @Test("the same order for invoices mostly in order already (long runs), days interleaved, near and far apart")
+  func runsInOrder() {
+    var g: UInt64 = 5
+    func next(_ n: Int) -> Int {
+      g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((g >> 33) % UInt64(n))
+    }
+    for round in 0..<12 {
+      let n = [0, 1, 2, 40, 300][round % 5]
+      let spread = round < 6 ? 4 : 1_000_000  // days near each other (counting sort), or far apart (index order)
+      let invoices = (0..<n).map { k -> PlannedInvoice in
+        // Contracts in id order, a customer per three; now and then one out of place; each on one of a few days.
+        let c = next(10) == 0 ? next(n + 1) : k
+        let day = CivilDate(dayNumber: Int32(20_000 + next(3) * spread))
+        return PlannedInvoice(
+          key: "k\(k)", contractID: "ctr-" + String(100_000 + c), customerID: "cust-" + String(100_000 + c / 3), customerName: "n",
+          plan: "p", currency: .USD, issueDate: day, periodStart: day, periodEnd: day, lines: [], subtotal: .zero, taxes: [],
+          total: .zero, dueDate: day, terms: .dueOnReceipt, installments: [], sources: [])
+      }
+      let expected = invoices.indices.sorted {
+        (invoices[$0].issueDate, invoices[$0].customerID, invoices[$0].contractID, $0)
+          < (invoices[$1].issueDate, invoices[$1].customerID, invoices[$1].contractID, $1)
+      }
+      #expect(Billing.outputOrder(invoices) == expected, "round \(round)")
+      let byDay = invoices.withUnsafeBufferPointer { Billing.byDay($0) }
+      #expect(byDay == invoices.indices.sorted { (invoices[$0].issueDate, $0) < (invoices[$1].issueDate, $1) } || spread > 4)
+      #expect(byDay.sorted() == Array(invoices.indices))
+    }
+  }
+
   @Test("a permutation applied by moves is `order.map { a[$0] }`; parts joined by moves are their concatenation")
   func permuteAsMap() {
     var g: UInt64 = 11
