@@ -98,7 +98,7 @@ extension ContractRows {
   /// false when one of its ids is here already.
   mutating func append(_ next: inout ContractRows, lineOffset: Int) -> Bool {
     let base = contracts.count
-    for (j, id) in next.index.keys.enumerated() where !index.add(id, base + j) { return false }
+    guard index.append(next.index, offset: base) else { return false }
     for j in next.contracts.indices { next.contracts[j].source.line += lineOffset }
     contracts.moveAppend(&next.contracts, placeholder: ContractData.placeholder, parallel: false)
     customerIDs += next.customerIDs

@@ -109,7 +109,15 @@ public struct IDIndex: Sendable {
 
   /// The index of the id whose stored bytes are exactly these, or nil.
   @inline(__always) package func findExact(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
-    let h = IDIndex.hash(p, n)
+    findExact(p, n, hash: IDIndex.hash(p, n))
+  }
+
+  /// `find` of ASCII bytes whose hash (`IDIndex.hash(p, n)`) the caller worked out already (for `touch`).
+  @inline(__always) package func findASCII(_ p: UnsafePointer<UInt8>, count n: Int, hash h: UInt64) -> Int? {
+    findExact(p, n, hash: h)
+  }
+
+  @inline(__always) private func findExact(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int? {
     let short = IDIndex.packed(p, n)
     var s = Int(truncatingIfNeeded: h) & mask
     while true {
@@ -168,15 +176,48 @@ public struct IDIndex: Sendable {
     return true
   }
 
+  /// Adds the ids of `other` in the order they were added there, each for `offset` plus its place in that order
+  /// (what `add(id, offset + k)` for each of `other.keys` does), from the hashes and words `other` keeps: no id is
+  /// hashed or packed again. False, with this index left holding some of them, when one is here already (the
+  /// caller then starts again).
+  package mutating func append(_ other: IDIndex, offset: Int) -> Bool {
+    // Slot of each entry, in the order the ids were added.
+    var order = [Int](repeating: 0, count: other.keys.count)
+    for s in other.slots.indices where other.slots[s].entry >= 0 { order[Int(other.slots[s].entry)] = s }
+    if (keys.count + other.keys.count) * 2 > slots.count { grow(to: keys.count + other.keys.count) }
+    keys.reserveCapacity(keys.count + other.keys.count)
+    for (k, o) in order.enumerated() {
+      let slot = other.slots[o]
+      let short = (slot.k0, slot.k1) != IDIndex.long
+      var s = Int(truncatingIfNeeded: slot.hash) & mask
+      while slots[s].entry >= 0 {
+        if slots[s].hash == slot.hash && slots[s].k0 == slot.k0 && slots[s].k1 == slot.k1
+          && (short || keys[Int(slots[s].entry)] == other.keys[k])
+        {
+          return false
+        }
+        s = (s + 1) & mask
+      }
+      slots[s] = Slot(hash: slot.hash, value: Int32(truncatingIfNeeded: offset + k), entry: Int32(keys.count), k0: slot.k0, k1: slot.k1)
+      keys.append(other.keys[k])
+    }
+    return true
+  }
+
   private mutating func place(_ slot: Slot) {
     var s = Int(truncatingIfNeeded: slot.hash) & mask
     while slots[s].entry >= 0 { s = (s + 1) & mask }
     slots[s] = slot
   }
 
-  private mutating func grow() {
+  private mutating func grow() { grow(to: keys.count + 1) }
+
+  /// A table with room for `count` ids (at most half full), the ids there placed again.
+  private mutating func grow(to count: Int) {
     let old = slots
-    slots = Array(repeating: Slot(), count: old.count * 2)
+    var size = old.count * 2
+    while size < count * 2 { size <<= 1 }
+    slots = Array(repeating: Slot(), count: size)
     mask = slots.count - 1
     for slot in old where slot.entry >= 0 { place(slot) }
   }

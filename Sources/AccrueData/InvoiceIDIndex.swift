@@ -63,8 +63,12 @@ public struct InvoiceIDIndex: Sendable {
   /// Adds `id` for `invoices[index]` unless `invoices` has it already (one probe for both); returns whether
   /// it was added.
   public mutating func insertIfAbsent(_ id: String, index: Int, in invoices: [OpenInvoice]) -> Bool {
+    insertIfAbsent(id, hash: InvoiceIDIndex.hash(id), index: index, in: invoices)
+  }
+
+  /// `insertIfAbsent` of an id whose hash (`hash(id)`) the caller worked out already, from its ASCII bytes.
+  package mutating func insertIfAbsent(_ id: String, hash h: UInt64, index: Int, in invoices: [OpenInvoice]) -> Bool {
     if (count + 1) * 2 > mask + 1 { grow() }
-    let h = InvoiceIDIndex.hash(id)
     var s = Int(truncatingIfNeeded: h) & mask
     while table[2 * s] != 0 {
       if table[2 * s] == h, invoices[Int(table[2 * s + 1])].id == id { return false }
@@ -80,6 +84,9 @@ public struct InvoiceIDIndex: Sendable {
   @inline(__always) package func slot(_ p: UnsafePointer<UInt8>, count n: Int) -> Int {
     Int(truncatingIfNeeded: InvoiceIDIndex.hash(UnsafeBufferPointer(start: p, count: n))) & mask
   }
+
+  /// The slot where an id of this hash is looked up, for `touch(slot:)`.
+  @inline(__always) package func slot(hash h: UInt64) -> Int { Int(truncatingIfNeeded: h) & mask }
 
   /// The first word of slot `s` (see `slot`).
   @inline(__always) package func touch(slot s: Int) -> UInt64 { table[2 * (s & mask)] }

@@ -58,7 +58,8 @@ extension InvoiceRows {
     let batch = 32
     var batchStarts = [[Int]](repeating: [Int](repeating: 0, count: fieldCount + 1), count: batch)
     var batchLines = [(start: Int, next: Int, plain: Bool)](repeating: (0, 0, false), count: batch)
-    var batchSlots = [Int](repeating: 0, count: 3 * batch)
+    // The hashes of each plain line's customer, contract and id (worked out once: for the reads ahead, then the lookups).
+    var batchHashes = [UInt64](repeating: 0, count: 3 * batch)
     let (idColumn, customerColumn, contractColumn) = (layout.fileOf[0], layout.fileOf[3], layout.fileOf[4])
     var touched: UInt64 = 0
     while i < to {
@@ -70,35 +71,31 @@ extension InvoiceRows {
         i = next
         n += 1
       }
-      var m = 0
       for k in 0..<n where batchLines[k].plain {
         @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {
           (p + batchStarts[k][f], batchStarts[k][f + 1] - 1 - batchStarts[k][f])
         }
         if customerColumn >= 0 {
           let (q, c) = field(customerColumn)
-          batchSlots[m] = customerIndex.slot(q, count: c)
+          batchHashes[3 * k] = IDIndex.hash(q, c)
         }
-        if contractColumn >= 0, let contractIndex {
+        if contractColumn >= 0 && contractIndex != nil {
           let (q, c) = field(contractColumn)
-          batchSlots[m + 1] = contractIndex.slot(q, count: c)
+          batchHashes[3 * k + 1] = IDIndex.hash(q, c)
         }
         if idColumn >= 0 {
           let (q, c) = field(idColumn)
-          batchSlots[m + 2] = ids.slot(q, count: c)
+          batchHashes[3 * k + 2] = InvoiceIDIndex.hash(UnsafeBufferPointer(start: q, count: c))
         }
-        m += 3
       }
-      var k = 0
-      while k < m {
-        touched &+= customerIndex.touch(slot: batchSlots[k])
-        if let contractIndex { touched &+= contractIndex.touch(slot: batchSlots[k + 1]) }
-        touched &+= ids.touch(slot: batchSlots[k + 2])
-        k += 3
+      for k in 0..<n where batchLines[k].plain {
+        touched &+= customerIndex.touch(slot: Int(truncatingIfNeeded: batchHashes[3 * k]))
+        if let contractIndex { touched &+= contractIndex.touch(slot: Int(truncatingIfNeeded: batchHashes[3 * k + 1])) }
+        touched &+= ids.touch(slot: ids.slot(hash: batchHashes[3 * k + 2]))
       }
       for k in 0..<n {
         let (start, next, plain) = batchLines[k]
-        if plain && fastLine(p, batchStarts[k], layout, line: line) {
+        if plain && fastLine(p, batchStarts[k], layout, line: line, hashes: (batchHashes[3 * k], batchHashes[3 * k + 1], batchHashes[3 * k + 2])) {
           line += 1
           continue
         }
@@ -122,8 +119,13 @@ extension InvoiceRows {
     self.lineOffset = saved
   }
 
-  /// One plain line; false, with nothing changed, when it must go to the general reader.
-  private mutating func fastLine(_ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: InvoiceLayout, line: Int) -> Bool {
+  /// One plain line (printable ASCII: its ids are their canonical form), with the hashes of its customer, contract
+  /// and id (`IDIndex.hash`, `IDIndex.hash`, `InvoiceIDIndex.hash` of their bytes); false, with nothing changed, when
+  /// it must go to the general reader.
+  private mutating func fastLine(
+    _ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: InvoiceLayout, line: Int,
+    hashes: (customer: UInt64, contract: UInt64, id: UInt64)
+  ) -> Bool {
     @inline(__always) func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
       let f = layout.fileOf[column]
       if f < 0 { return nil }
@@ -159,14 +161,14 @@ extension InvoiceRows {
     let pd = date(15)
     guard ps.ok, pe.ok, pd.ok, due >= issueDate else { return false }
     guard let status = Self.status(field(11)), let creditNote = Self.isCreditNote(field(2)) else { return false }
-    guard let ci = customerIndex.find(custB.baseAddress!, count: custB.count) else { return false }
+    guard let ci = customerIndex.findASCII(custB.baseAddress!, count: custB.count, hash: hashes.customer) else { return false }
     var contract: Int32 = -1
     if let contractIndex, let b = field(4) {
-      guard let k = contractIndex.find(b.baseAddress!, count: b.count) else { return false }
+      guard let k = contractIndex.findASCII(b.baseAddress!, count: b.count, hash: hashes.contract) else { return false }
       contract = Int32(k)
     }
     let id = text(idB)
-    guard ids.insertIfAbsent(id, index: invoices.count, in: invoices) else { return false }
+    guard ids.insertIfAbsent(id, hash: hashes.id, index: invoices.count, in: invoices) else { return false }
     var number = id
     var numberIsID = true
     if let b = field(1), !(b.count == idB.count && memcmp(b.baseAddress!, idB.baseAddress!, b.count) == 0) {

@@ -173,7 +173,13 @@ struct CashFiles {
       out.payments.reserveCapacity(estimate)
       ids = IDIndex(minimumCapacity: estimate)
       withExtendedLifetime(file) {
-        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) }, fast: add, general: take)
+        // (An id starting with `credit:` is declined, for `take` to report it as the general reader's rows are.)
+        PlainCSV.read(
+          file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) },
+          fast: { v, line in
+            if case .text(let id) = v[0], id.hasPrefix("credit:") { return false }
+            return add(v, line: line)
+          }, general: take)
       }
     } else {
       let (rows, iss) = TableReader.readAll(f, schema: schema)

@@ -80,8 +80,9 @@ public enum PlainCSV {
       var lines = 1
       // A line with a quote: a quoted field may go on over the next lines. The record's end is found as the general
       // reader finds it; a quote it would say something about leaves it the rest of the file (as a file with a quote
-      // once went to it whole). A record of one line of printable ASCII has its fields unquoted here (the content
-      // between the quotes, doubled quotes undone, is what the general reader converts); any other is its.
+      // once went to it whole). A record of printable ASCII (line breaks allowed inside quotes) has its fields
+      // unquoted here (the content between the quotes, doubled quotes undone, is what the general reader
+      // converts); any other is its.
       if !plain && quoted, memchr(p + i, 34, min(next, to) - i) != nil {
         guard let end = PlainLine.quotedRecordEnd(p, from: i, end: to) else {
           alone(i, to)
@@ -96,6 +97,15 @@ public enum PlainCSV {
         }
         next = end
         lines = max(1, UnsafeBufferPointer(start: p + i, count: min(end, to) - i).reduce(0) { $1 == 10 ? $0 + 1 : $0 })
+        // A record over several lines (a quoted field holding a line break) likewise, its content without the line end.
+        if end <= to && end - i <= maxRecord
+          && layout.convertQuoted(p, from: i, to: PlainLine.contentEnd(p, from: i, recordEnd: end), &asm, &scratch)
+          && fast(asm.row.values, line)
+        {
+          line += lines
+          i = next
+          continue
+        }
       }
       // (A line longer than the reader's record limit is the general reader's to report.)
       if !(plain && next - i <= maxRecord && layout.convert(p, starts, &asm) && fast(asm.row.values, line)) {
@@ -194,7 +204,8 @@ public enum PlainCSV {
               j += 1
               break
             }
-            guard c >= 0x20 && c < 0x7F else { return false }
+            // (A line break inside quotes is the field's, kept as it is, as the general reader keeps it.)
+            guard (c >= 0x20 && c < 0x7F) || c == 10 || c == 13 else { return false }
             scratch.append(c)
             j += 1
           }
@@ -331,6 +342,15 @@ public enum PlainLine {
     plain = plain && k == fieldCount - 1 && j > start
     if plain { starts[fieldCount] = j + 1 }
     return (j, crlf ? j + 2 : j + 1, plain)
+  }
+
+  /// Where the content of the record `start..<recordEnd` (as `quotedRecordEnd` gives it) ends: before its final LF
+  /// or CR LF, if it has one (a CR before the final LF is outside quotes: the record ends just after a closing quote
+  /// or an unquoted field).
+  @inline(__always)
+  public static func contentEnd(_ p: UnsafePointer<UInt8>, from start: Int, recordEnd: Int) -> Int {
+    guard recordEnd > start, p[recordEnd - 1] == 10 else { return recordEnd }
+    return recordEnd - 1 > start && p[recordEnd - 2] == 13 ? recordEnd - 2 : recordEnd - 1
   }
 
   /// Where the record starting at `start` ends (after its LF or CR LF, or `end`) when its quotes are as the general

@@ -53,6 +53,55 @@ struct IDIndexTests {
   }
 }
 
+/// `IDIndex.append` (joining the indexes of contracts read in chunks) against adding the ids one by one.
+@Suite("Record id index, appended")
+struct IDIndexAppendTests {
+  @Test("appending an index equals adding its ids one by one: short, long and non-ASCII ids, any sizes", arguments: [0, 1, 7, 300])
+  func sameAsAdding(split: Int) {
+    let ids = (0..<600).map { k -> String in
+      switch k % 4 {
+      case 0: return "c\(k)"
+      case 1: return "contract-with-a-long-id-\(k)"
+      case 2: return "ctr-ü\(k)"
+      default: return "k\(k * 7919 % 1009)x"
+      }
+    }
+    let first = Array(ids[..<split])
+    let second = Array(ids[split...])
+    var one = IDIndex()
+    var refused = 0
+    for (k, id) in ids.enumerated() where !one.add(id, k) { refused += 1 }
+    var joined = IDIndex(minimumCapacity: first.count)
+    for (k, id) in first.enumerated() where !joined.add(id, k) { refused += 1 }
+    var other = IDIndex()
+    for (k, id) in second.enumerated() where !other.add(id, k) { refused += 1 }
+    #expect(refused == 0)
+    let appended = joined.append(other, offset: first.count)
+    #expect(appended)
+    #expect(joined.keys == one.keys && joined.count == one.count)
+    for id in ids + ["c", "c1x", "contract-with-a-long-id-", "ctr-u1", "ctr-ü"] { #expect(joined[id] == one[id], "\(id)") }
+  }
+
+  @Test("an id in both is refused, whether short, long or non-ASCII (written either way)")
+  func duplicates() {
+    for dup in ["c1", "contract-with-a-long-id-1", "ctr-\u{00FC}", "ctr-u\u{0308}"] {
+      var a = IDIndex()
+      for id in ["a", "contract-with-a-long-id-1", "c1", "ctr-\u{00FC}"] { a.add(id, a.count) }
+      var b = IDIndex()
+      for id in ["z", dup, "y"] { b.add(id, b.count) }
+      let appended = a.append(b, offset: 4)
+      #expect(!appended, "\(dup)")
+    }
+    var a = IDIndex()
+    a.add("c1", 0)
+    var b = IDIndex()
+    b.add("c2", 0)
+    b.add("contract-with-a-long-id-2", 1)
+    let appended = a.append(b, offset: 1)
+    #expect(appended && a["c2"] == 1 && a["contract-with-a-long-id-2"] == 2)
+  }
+}
+
 /// Found by a review of the speed-ups: each passed before them and failed after, until fixed.
 @Suite("Speed-up review")
 struct SpeedUpReviewTests {

@@ -116,9 +116,8 @@ struct PlainCSVTests {
     }
   }
 
-  /// A quoted record of one line is read the fast way too (its fields unquoted); one over two lines is the general
-  /// reader's, and the lines after it go the fast way again.
-  @Test func quotedLinesOverTwoLinesLeaveTheOthersTheFastWay() {
+  /// A quoted record is read the fast way too (its fields unquoted), over one line or two.
+  @Test func quotedRecordsOverTwoLinesGoTheFastWay() {
     let text = "id,day,note\nr1,2026-01-01,\"a, b\"\nr2,2026-01-02,x\nr3,2026-01-03,\"two\nlines\"\nr4,2026-01-04,y\n"
     var fast: [Int] = []
     var general: [Int] = []
@@ -128,7 +127,37 @@ struct PlainCSVTests {
         fast.append(line)
         return true
       }, general: { general.append($0.line) })
-    #expect(fast == [2, 3, 6] && general == [4])
+    #expect(fast == [2, 3, 4, 6] && general == [])
+  }
+
+  /// Quoted fields holding line breaks (LF, CR LF, a lone CR, doubled quotes, three lines, the file's last record
+  /// without its line end): the rows and issues the general reader gives, the good records the fast way, the
+  /// lines after each numbered as it numbers them.
+  @Test func quotedFieldsOverSeveralLines() {
+    for end in ["\n", "\r\n"] {
+      let records = [
+        "r1,2026-01-01,\"two\(end)lines\"", "r2,2026-01-02,\"a \"\"q\"\"\(end)b, c\"", "r3,\"2026-01-03\",\"x\ry\"",
+        "\"r4\",2026-01-04,\"one\(end)two\(end)three\"", "r5,2026-02-30,\"bad\(end)date\"", "r6,2026-01-06,\"ü\(end)x\"",
+        "r7,2026-01-07,\"tab\t\(end)x\"", "r8,2026-01-08,\"\(end)\"", "r9,2026-01-09,plain", "r10,2026-01-10,\"last\(end)one\"",
+      ]
+      for tail in ["", end] {
+        let bytes = Array(("id,day,note" + end + records.joined(separator: end) + tail).utf8)
+        let expected = TableReader.read(bytes: bytes, path: "t.csv", format: .csv, schema: Self.schema)
+        var rows: [Delivered] = []
+        var fast: [Int] = []
+        var issues: [DataIssue] = []
+        PlainCSV.read(
+          bytes: bytes, path: "t.csv", schema: Self.schema, onIssue: { issues.append($0) },
+          fast: { values, line in
+            fast.append(line)
+            rows.append(Delivered(line: line, values: values))
+            return true
+          }, general: { rows.append(Delivered(line: $0.line, values: $0.values)) })
+        #expect(rows == expected.rows.map { Delivered(line: $0.line, values: $0.values) })
+        #expect(issues == expected.issues)
+        #expect(fast == [2, 4, 6, 7, 16, 18, 19], "\(fast)")
+      }
+    }
   }
 
   /// Quoted fields of every kind on one line: the values the general reader gives, the fast way; a line the general
