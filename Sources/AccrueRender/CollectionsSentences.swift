@@ -69,9 +69,11 @@ public enum CollectionsSentences {
     case .cadenceChosen(let cadence, let label, let rule):
       o.words("cadence ")
       o.put(cadence)
-      o.words(" \"")
+      o.words(" ")
+      o.quote()
       o.put(label)
-      o.words("\" (")
+      o.quote()
+      o.words(" (")
       o.put(rule)
       o.words("): the first in rule order that applies")
     case .appliesWhen(let c):
@@ -156,9 +158,11 @@ public enum CollectionsSentences {
     case .stepFell(let step, let label, let rule, let t, let due, let fellOn, let calendar):
       o.words("step ")
       o.put(step)
-      o.words(" \"")
+      o.words(" ")
+      o.quote()
       o.put(label)
-      o.words("\" (")
+      o.quote()
+      o.words(" (")
       o.put(rule)
       o.words("): ")
       o.put(timing(t))

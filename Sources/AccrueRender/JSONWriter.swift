@@ -159,6 +159,20 @@ public struct JSONWriter: ~Copyable {
     if let p = b.baseAddress { append(p + from, b.count - from) }
   }
 
+  /// Words within a string literal, copied as they are (nothing to escape: checked in debug builds).
+  mutating func literal(_ s: StaticString) {
+    s.withUTF8Buffer { b in
+      assert(JSON.firstToEscape(b, from: 0) == nil, "words with a character to escape")
+      append(b)
+    }
+  }
+
+  /// A double quote within a string literal: `\"`.
+  mutating func escapedQuote() {
+    append(UInt8(ascii: "\\"))
+    append(UInt8(ascii: "\""))
+  }
+
   /// Opens a string literal written piece by piece (`SentenceSink`: an explanation's sentence), after `item()` or
   /// `key(_:)`; `closeString()` ends it.
   mutating func openString() { append(UInt8(ascii: "\"")) }

@@ -8,8 +8,11 @@ import AccrueModel
 protocol SentenceSink: ~Copyable {
   /// A text of the data or the rules.
   mutating func put(_ s: String)
-  /// Words of the sentence itself.
+  /// Words of the sentence itself: literals with nothing JSON escapes (checked in debug builds; a double quote is
+  /// `quote()`), copied as they are.
   mutating func words(_ s: StaticString)
+  /// A double quote (`\"` in JSON).
+  mutating func quote()
   /// An integer's digits (`String(n)`).
   mutating func put(_ n: Int)
   /// An amount as `Fixed.formatted(places:grouping:)` writes it.
@@ -50,6 +53,7 @@ struct SentenceText: SentenceSink {
   var text = ""
   mutating func put(_ s: String) { text += s }
   mutating func words(_ s: StaticString) { s.withUTF8Buffer { text += String(decoding: $0, as: UTF8.self) } }
+  mutating func quote() { text += "\"" }
   mutating func put(_ n: Int) { text += String(n) }
   mutating func put(_ v: Fixed, places: Int, grouping: Bool) { text += v.formatted(places: places, grouping: grouping) }
   mutating func put(_ d: CivilDate) { text += d.description }
@@ -58,7 +62,8 @@ struct SentenceText: SentenceSink {
 /// A sentence written as the string literal being written (`JSONWriter.openString`, `closeString`).
 extension JSONWriter: SentenceSink {
   mutating func put(_ s: String) { s.withBytes { escapedRun($0) } }
-  mutating func words(_ s: StaticString) { escapedRun(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+  mutating func words(_ s: StaticString) { literal(s) }
+  mutating func quote() { escapedQuote() }
   mutating func put(_ n: Int) { int(n) }
   mutating func put(_ v: Fixed, places: Int, grouping: Bool) { amount(v, places: places, grouping: grouping) }
   mutating func put(_ d: CivilDate) { date(d) }
