@@ -80,8 +80,8 @@ struct SentenceSinkTests {
     for f in Self.cashSteps {
       let s = CashStep(rule: Self.rule, finding: f)
       let plain = Self.plainCash(s)
-      #expect(CashText.sentence(s) == plain)
-      #expect(Self.inJSON { CashText.write(s, into: &$0) } == Self.literal(plain))
+      #expect(Array(CashText.sentence(s).utf8) == Array(plain.utf8))
+      #expect(Array(Self.inJSON { CashText.write(s, into: &$0) }.utf8) == Array(Self.literal(plain).utf8))
     }
   }
 
@@ -131,14 +131,19 @@ struct SentenceSinkTests {
       .interestOn(invoice: "INV-1", balance: f, currency: .USD, days: 31, counted: 30, dayCount: .thirty360, since: d, part: Fixed(150)),
       .interestOn(invoice: "INV-1", balance: f, currency: .USD, days: 31, counted: 31, dayCount: .actual365, since: d, part: Fixed(raw: -5)),
       .rounded(.halfEven, f, .USD),
+      // Texts beyond ASCII, equal as strings but not in bytes: each written as its own bytes.
+      .catchUp(skipped: ["caf\u{E9}"]), .catchUp(skipped: ["cafe\u{301}"]),
+      .appliesWhen(CollectionsStep.ConditionSeen(
+        text: "customer.segment = \"x\"", result: true,
+        fields: [CollectionsStep.FieldSeen(record: .customer, name: "segment", value: .list([.text("US"), .text("cafe\u{301}")]))])),
     ]
   }()
 
   @Test func collectionsSentences() {
     for s in Self.collectionSteps {
       let plain = Self.plainCollections(s)
-      #expect(CollectionsSentences.sentence(s) == plain)
-      #expect(Self.inJSON { CollectionsSentences.write(s, into: &$0) } == Self.literal(plain))
+      #expect(Array(CollectionsSentences.sentence(s).utf8) == Array(plain.utf8), "\(s)")
+      #expect(Array(Self.inJSON { CollectionsSentences.write(s, into: &$0) }.utf8) == Array(Self.literal(plain).utf8), "\(s)")
     }
   }
 
