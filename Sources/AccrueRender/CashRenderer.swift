@@ -162,33 +162,43 @@ public enum CashRenderer {
   }
 
   /// Cash applications as a JSON array written pretty at `indent` (plan's `matches` at 1, apply's file at 0), a
-  /// chunk at a time (`JSON.writeArray(count:)`; each chunk shares its own equal sentences), each application
-  /// written field by field (`write(_:into:)`), read in place.
+  /// chunk at a time (`JSON.writeArray(count:)`), each application written field by field (`write(_:into:)`),
+  /// read in place.
   public static func writeJSONArray(
     _ list: [CashApplication], indent: Int = 1, _ out: (String) -> Void, bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
   ) {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
-        var sentences = CashText.Sentences()
         list.withUnsafeBufferPointer { buf in
           for j in range {
             w.item()
-            write(buf.baseAddress! + j, into: &w, &sentences)
+            write(buf.baseAddress! + j, into: &w)
           }
         }
       }, out, bytes: bytes)
   }
 
-  /// One cash application as a JSON object (see `docs/data.md`), its explanation's sentences from `sentences`.
-  static func write(_ p: UnsafePointer<CashApplication>, into w: inout JSONWriter, _ sentences: inout CashText.Sentences) {
+  /// One cash application as a JSON object (see `docs/data.md`): amounts, dates and the explanation's sentences
+  /// written in place (`SentenceSink`), none made as a string first.
+  static func write(_ p: UnsafePointer<CashApplication>, into w: inout JSONWriter) {
     let c = p.pointee.currency
+    let places = c.minorUnits
     w.open("{")
-    w.field("key", p.pointee.key)
+    if p.pointee.returnOf == nil {
+      // "payment:ID" (`CashApplication.key`) without making the string.
+      w.key("key")
+      w.openString()
+      w.words("payment:")
+      w.put(p.pointee.paymentID)
+      w.closeString()
+    } else {
+      w.field("key", p.pointee.key)
+    }
     w.field("payment", p.pointee.paymentID)
     w.field("date", date: p.pointee.date)
     w.field("currency", c.code)
-    w.field("amount", InvoiceRenderer.plain(p.pointee.amount, c))
+    w.field("amount", amount: p.pointee.amount, places: places)
     w.field("payer_name", p.pointee.payerName)
     w.field("customer", p.pointee.customer)
     w.field("payer_found_by", p.pointee.payerBy.map(CashText.payerFoundBy))
@@ -203,27 +213,29 @@ public enum CashRenderer {
       w.open("{")
       w.field("invoice", idOf: p.pointee.allocations[k].ref)
       w.field("number", numberOf: p.pointee.allocations[k].ref)
-      w.field("open_before", InvoiceRenderer.plain(p.pointee.allocations[k].openBefore, c))
-      w.field("applied", InvoiceRenderer.plain(p.pointee.allocations[k].amount, c))
-      w.field("written_off", InvoiceRenderer.plain(p.pointee.allocations[k].writtenOff, c))
-      w.field("discount", InvoiceRenderer.plain(p.pointee.allocations[k].discount, c))
+      w.field("open_before", amount: p.pointee.allocations[k].openBefore, places: places)
+      w.field("applied", amount: p.pointee.allocations[k].amount, places: places)
+      w.field("written_off", amount: p.pointee.allocations[k].writtenOff, places: places)
+      w.field("discount", amount: p.pointee.allocations[k].discount, places: places)
       w.field("closes", p.pointee.allocations[k].closes)
       w.place("source", p.pointee.allocations[k].source)
       w.close("}")
     }
     w.close("]")
-    w.field("overpayment_written_off", InvoiceRenderer.plain(p.pointee.writeOff, c))
-    w.field("credit_on_account", InvoiceRenderer.plain(p.pointee.credit, c))
-    w.field("unapplied", InvoiceRenderer.plain(p.pointee.unapplied, c))
+    w.field("overpayment_written_off", amount: p.pointee.writeOff, places: places)
+    w.field("credit_on_account", amount: p.pointee.credit, places: places)
+    w.field("unapplied", amount: p.pointee.unapplied, places: places)
     w.field("queue", p.pointee.queue)
     w.field("reason", p.pointee.reason)
     w.strings("candidates", p.pointee.suggestions)
     w.field("source", p.pointee.source)
     w.key("explanation")
     w.open("[")
-    for e in p.pointee.explanation {
+    for k in p.pointee.explanation.indices {
       w.item()
-      w.string(sentences.sentence(e))
+      w.openString()
+      CashText.write(p.pointee.explanation[k], into: &w)
+      w.closeString()
     }
     w.close("]")
     w.key("returns")

@@ -30,80 +30,138 @@ public enum CashText {
   /// A payment's explanation, one sentence a step.
   public static func sentences(_ steps: [CashStep]) -> [String] { steps.map(sentence) }
 
-  /// Sentences made once for each step that names nothing of its payment (a rule for another currency, a
-  /// condition false, no reference found, no match...) and shared by every equal step: an explained run of many
-  /// payments repeats a few of them hundreds of thousands of times.
-  public struct Sentences {
-    private var made: [CashStep: String] = [:]
-    public init() {}
-
-    /// The step's sentence (`CashText.sentence`).
-    public mutating func sentence(_ s: CashStep) -> String {
-      guard CashText.general(s.finding) else { return CashText.sentence(s) }
-      if let t = made[s] { return t }
-      let t = CashText.sentence(s)
-      made[s] = t
-      return t
-    }
-  }
-
-  /// Whether a finding names nothing of the payment it was made for.
-  static func general(_ f: CashStep.Finding) -> Bool {
-    switch f {
-    case .forCurrencyOnly, .conditionsNeedPayer, .conditionFalse, .payerNotFound, .noReferenceFound, .severalOfAmount, .noMatch: true
-    case .ambiguousReference, .noOpenInvoiceNamed, .customerNamed, .customerNamedNotPayer, .decided: false
-    }
-  }
-
   /// "rule NAME (FILE:LINE): " and what the rule found.
-  public static func sentence(_ s: CashStep) -> String { "rule \(s.rule.name) (\(s.rule.source)): " + finding(s.finding) }
+  public static func sentence(_ s: CashStep) -> String {
+    var t = SentenceText()
+    write(s, into: &t)
+    return t.text
+  }
 
-  static func finding(_ f: CashStep.Finding) -> String {
+  /// The step's sentence, written piece by piece into `o` (a string, or the JSON string literal being written).
+  static func write<S: SentenceSink & ~Copyable>(_ s: CashStep, into o: inout S) {
+    o.words("rule ")
+    o.put(s.rule.name)
+    o.words(" (")
+    o.put(s.rule.source)
+    o.words("): ")
+    finding(s.finding, into: &o)
+  }
+
+  static func finding<S: SentenceSink & ~Copyable>(_ f: CashStep.Finding, into o: inout S) {
     switch f {
-    case .forCurrencyOnly(let c): "for \(c.code) payments only"
-    case .conditionsNeedPayer: "its conditions read the customer, and the payer is unknown"
-    case .conditionFalse(let text): "'\(text)' is false"
+    case .forCurrencyOnly(let c):
+      o.words("for ")
+      o.put(c.code)
+      o.words(" payments only")
+    case .conditionsNeedPayer: o.words("its conditions read the customer, and the payer is unknown")
+    case .conditionFalse(let text):
+      o.words("'")
+      o.put(text)
+      o.words("' is false")
     case .payerNotFound(let methods, let orCustomer):
-      "payer not found (by \(methods.map(\.rawValue).joined(separator: ", "))\(orCustomer ? ", or a customer its references name" : ""))"
-    case .noReferenceFound: "no reference found"
-    case .ambiguousReference(let r, let invoices): "'\(r)' could be any of \(invoices.joined(separator: ", "))"
-    case .noOpenInvoiceNamed(let refs): "found \(refs.map { "'\($0)'" }.joined(separator: ", ")), no open invoice"
-    case .customerNamed(let r, let c): "'\(r)' names customer \(c)"
-    case .customerNamedNotPayer(let r, let c, let p): "'\(r)' names customer \(c), but the payer is \(p)"
-    case .severalOfAmount: "several open invoices have this amount"
-    case .noMatch: "no match"
-    case .decided(let d): decision(d)
+      o.words("payer not found (by ")
+      o.put(methods.map(\.rawValue), separator: ", ")
+      if orCustomer { o.words(", or a customer its references name") }
+      o.words(")")
+    case .noReferenceFound: o.words("no reference found")
+    case .ambiguousReference(let r, let invoices):
+      o.words("'")
+      o.put(r)
+      o.words("' could be any of ")
+      o.put(invoices, separator: ", ")
+    case .noOpenInvoiceNamed(let refs):
+      o.words("found ")
+      for k in refs.indices {
+        if k > 0 { o.words(", ") }
+        o.words("'")
+        o.put(refs[k])
+        o.words("'")
+      }
+      o.words(", no open invoice")
+    case .customerNamed(let r, let c):
+      o.words("'")
+      o.put(r)
+      o.words("' names customer ")
+      o.put(c)
+    case .customerNamedNotPayer(let r, let c, let p):
+      o.words("'")
+      o.put(r)
+      o.words("' names customer ")
+      o.put(c)
+      o.words(", but the payer is ")
+      o.put(p)
+    case .severalOfAmount: o.words("several open invoices have this amount")
+    case .noMatch: o.words("no match")
+    case .decided(let d): decision(d, into: &o)
     }
   }
 
-  static func decision(_ d: CashDecision) -> String {
+  static func decision<S: SentenceSink & ~Copyable>(_ d: CashDecision, into o: inout S) {
     switch d {
     case .chose(let s, let invoices, let open, let difference):
-      "\(strategy(s)): \(invoices.joined(separator: ", ")), open \(money(open))" + (difference.map { "; " + self.difference($0) } ?? "")
-    case .namesOtherCurrency(let i, let c): "names \(i) in \(c.code)"
-    case .namesHeld(let i, let payment): "names \(i), held for payment \(payment)"
-    case .namesPaid(let i): "names \(i), already paid"
-    case .namesTooMany: "names too many invoices"
-    case .noMatch: "no match"
+      o.put(strategy(s))
+      o.words(": ")
+      o.put(invoices, separator: ", ")
+      o.words(", open ")
+      o.put(money: open)
+      if let difference {
+        o.words("; ")
+        self.difference(difference, into: &o)
+      }
+    case .namesOtherCurrency(let i, let c):
+      o.words("names ")
+      o.put(i)
+      o.words(" in ")
+      o.put(c.code)
+    case .namesHeld(let i, let payment):
+      o.words("names ")
+      o.put(i)
+      o.words(", held for payment ")
+      o.put(payment)
+    case .namesPaid(let i):
+      o.words("names ")
+      o.put(i)
+      o.words(", already paid")
+    case .namesTooMany: o.words("names too many invoices")
+    case .noMatch: o.words("no match")
     }
   }
 
-  static func difference(_ d: CashDifference) -> String {
+  static func difference<S: SentenceSink & ~Copyable>(_ d: CashDifference, into o: inout S) {
     switch d {
-    case .discountTaken(let m): "paid within the early-payment discount period: \(money(m)) discount taken"
+    case .discountTaken(let m):
+      o.words("paid within the early-payment discount period: ")
+      o.put(money: m)
+      o.words(" discount taken")
     case .overpaid(let by, let within, let tolerance, let stated):
-      "overpaid by \(money(by)), \(within ? "within" : "beyond") the tolerance of \(money(tolerance))" + statedOnly(stated)
+      o.words("overpaid by ")
+      o.put(money: by)
+      tolerated(within, tolerance, stated, into: &o)
     case .short(let by, let within, let tolerance, let stated):
-      "short by \(money(by)), \(within ? "within" : "beyond") the tolerance of \(money(tolerance))" + statedOnly(stated)
+      o.words("short by ")
+      o.put(money: by)
+      tolerated(within, tolerance, stated, into: &o)
     case .shortOfDiscounted(let by, let discounted, let discount, let within, let tolerance, let stated):
-      "short by \(money(by)) of the discounted \(money(discounted)) (early-payment discount \(money(discount))), "
-        + "\(within ? "within" : "beyond") the tolerance of \(money(tolerance))" + statedOnly(stated)
+      o.words("short by ")
+      o.put(money: by)
+      o.words(" of the discounted ")
+      o.put(money: discounted)
+      o.words(" (early-payment discount ")
+      o.put(money: discount)
+      o.words(")")
+      tolerated(within, tolerance, stated, into: &o)
     }
   }
 
-  /// " (the rule states amounts in EUR, GBP only)" when the rule's amounts leave out the payment's currency.
-  static func statedOnly(_ currencies: [Currency]) -> String {
-    currencies.isEmpty ? "" : " (the rule states amounts in \(currencies.map(\.code).joined(separator: ", ")) only)"
+  /// ", within the tolerance of 10.00 USD" and, when the rule's amounts leave out the payment's currency,
+  /// " (the rule states amounts in EUR, GBP only)".
+  static func tolerated<S: SentenceSink & ~Copyable>(_ within: Bool, _ tolerance: Money, _ stated: [Currency], into o: inout S) {
+    o.words(within ? ", within the tolerance of " : ", beyond the tolerance of ")
+    o.put(money: tolerance)
+    guard !stated.isEmpty else { return }
+    o.words(" (the rule states amounts in ")
+    o.put(stated.map(\.code), separator: ", ")
+    o.words(" only)")
   }
 
   /// "1,200.00 USD".

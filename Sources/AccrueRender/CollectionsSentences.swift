@@ -22,105 +22,288 @@ public enum CollectionsSentences {
     return "\(n) \(t.business ? "business " : "")day\(n == 1 ? "" : "s") \(t.offset < 0 ? "before" : "after") due"
   }
 
-  /// Sentences of steps that name only what the rules wrote (a cadence chosen, a step's date, a condition on
-  /// values in ASCII...), made once and shared by every equal step: a run of many reminders repeats a few of them
-  /// tens of thousands of times. (Data texts beyond ASCII are left out: two equal strings may differ in bytes.)
-  public struct Shared {
-    private var made: [CollectionsStep: String] = [:]
-    public init() {}
-
-    /// The step's sentence (`CollectionsSentences.sentence`).
-    public mutating func sentence(_ s: CollectionsStep) -> String {
-      guard Shared.shareable(s) else { return CollectionsSentences.sentence(s) }
-      if let t = made[s] { return t }
-      let t = CollectionsSentences.sentence(s)
-      made[s] = t
-      return t
-    }
-
-    static func shareable(_ s: CollectionsStep) -> Bool {
-      switch s {
-      case .cadenceChosen, .stepFell, .openBalanceOfCovered: true
-      case .catchUp(let skipped): skipped.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
-      case .appliesWhen(let c), .stepWhen(let c): c.fields.allSatisfy { ascii($0.value) }
-      default: false
-      }
-    }
-
-    static func ascii(_ v: RValue) -> Bool {
-      switch v {
-      case .text(let t): t.utf8.allSatisfy { $0 < 0x80 }
-      case .list(let xs): xs.allSatisfy(ascii)
-      default: true
-      }
-    }
-  }
-
   /// The sentences of a list of steps, in order.
   public static func sentences(_ steps: [CollectionsStep]) -> [String] { steps.map(sentence) }
 
   /// One step as a sentence.
   public static func sentence(_ s: CollectionsStep) -> String {
+    var t = SentenceText()
+    write(s, into: &t)
+    return t.text
+  }
+
+  /// One step's sentence, written piece by piece into `o` (a string, or the JSON string literal being written).
+  static func write<S: SentenceSink & ~Copyable>(_ s: CollectionsStep, into o: inout S) {
     switch s {
-    case .notOpen(let id, let status): "invoice \(id) is \(status.rawValue): only open invoices are dunned"
-    case .creditNote(let id): "\(id) is a credit note: credit notes are not dunned"
-    case .nothingLeftToPay(let id): "invoice \(id) has nothing left to pay"
-    case .heldForReview(let step, let reason): "step \(step) is due, but held: \(reason)"
+    case .notOpen(let id, let status):
+      o.words("invoice ")
+      o.put(id)
+      o.words(" is ")
+      o.put(status.rawValue)
+      o.words(": only open invoices are dunned")
+    case .creditNote(let id):
+      o.put(id)
+      o.words(" is a credit note: credit notes are not dunned")
+    case .nothingLeftToPay(let id):
+      o.words("invoice ")
+      o.put(id)
+      o.words(" has nothing left to pay")
+    case .heldForReview(let step, let reason):
+      o.words("step ")
+      o.put(step)
+      o.words(" is due, but held: ")
+      o.put(reason)
     case .cadenceTakesOtherCurrency(let cadence, let rule, let takes, let invoice):
-      "cadence \(cadence) (\(rule)) takes only \(takes.code) invoices; this one is in \(invoice.code)"
-    case .cadenceDoesNotApply(let cadence, let rule, let failing): "cadence \(cadence) (\(rule)) does not apply: \(condition(failing))"
-    case .noCadenceApplies(let id): "no cadence applies to invoice \(id)"
-    case .cadenceChosen(let cadence, let label, let rule): "cadence \(cadence) \"\(label)\" (\(rule)): the first in rule order that applies"
-    case .appliesWhen(let c): "  applies when \(condition(c))"
+      cadenceAndRule(cadence, rule, into: &o)
+      o.words(" takes only ")
+      o.put(takes.code)
+      o.words(" invoices; this one is in ")
+      o.put(invoice.code)
+    case .cadenceDoesNotApply(let cadence, let rule, let failing):
+      cadenceAndRule(cadence, rule, into: &o)
+      o.words(" does not apply: ")
+      condition(failing, into: &o)
+    case .noCadenceApplies(let id):
+      o.words("no cadence applies to invoice ")
+      o.put(id)
+    case .cadenceChosen(let cadence, let label, let rule):
+      o.words("cadence ")
+      o.put(cadence)
+      o.words(" ")
+      o.quote()
+      o.put(label)
+      o.quote()
+      o.words(" (")
+      o.put(rule)
+      o.words("): the first in rule order that applies")
+    case .appliesWhen(let c):
+      o.words("  applies when ")
+      condition(c, into: &o)
     case .pausedOnDispute(let cadence, let open, let currency):
-      "paused by cadence \(cadence): the whole open amount (\(open) \(currency.code)) is disputed ('pause on dispute')"
-    case .pausedOnCreditHold(let cadence): "paused by cadence \(cadence): the customer is on credit hold ('pause on credit hold')"
-    case .pausedOnPromise(let cadence, let by, let source): "paused by cadence \(cadence): promise to pay by \(by) (\(source))"
+      pausedBy(cadence, into: &o)
+      o.words("the whole open amount (")
+      o.put(open)
+      o.words(" ")
+      o.put(currency.code)
+      o.words(") is disputed ('pause on dispute')")
+    case .pausedOnCreditHold(let cadence):
+      pausedBy(cadence, into: &o)
+      o.words("the customer is on credit hold ('pause on credit hold')")
+    case .pausedOnPromise(let cadence, let by, let source):
+      pausedBy(cadence, into: &o)
+      o.words("promise to pay by ")
+      o.put(by)
+      o.words(" (")
+      o.put(source)
+      o.words(")")
     case .pausedOnPaymentPlan(let cadence, let plan, let start, let end, let source):
-      "paused by cadence \(cadence): payment plan \(plan) from \(start)\(end.map { " to \($0)" } ?? "") (\(source))"
-    case .pausedWhen(let cadence, let holding): "paused by cadence \(cadence): pause when \(condition(holding))"
-    case .promiseBroken(let by, let source): "promise to pay by \(by) (\(source)) was not kept: dunning resumed"
+      pausedBy(cadence, into: &o)
+      o.words("payment plan ")
+      o.put(plan)
+      o.words(" from ")
+      o.put(start)
+      if let end {
+        o.words(" to ")
+        o.put(end)
+      }
+      o.words(" (")
+      o.put(source)
+      o.words(")")
+    case .pausedWhen(let cadence, let holding):
+      pausedBy(cadence, into: &o)
+      o.words("pause when ")
+      condition(holding, into: &o)
+    case .promiseBroken(let by, let source):
+      o.words("promise to pay by ")
+      o.put(by)
+      o.words(" (")
+      o.put(source)
+      o.words(") was not kept: dunning resumed")
     case .stepConditionFails(let step, let fellOn, let failing):
-      "step \(step) fell on \(fellOn) but its condition does not hold: \(condition(failing))"
+      o.words("step ")
+      o.put(step)
+      o.words(" fell on ")
+      o.put(fellOn)
+      o.words(" but its condition does not hold: ")
+      condition(failing, into: &o)
     case .notYetDue(let cadence, let step, let t, let on):
-      "not yet due: the next step of cadence \(cadence), \(step) (\(timing(t))), falls on \(on)"
-    case .noStepApplies(let cadence): "no step of cadence \(cadence) applies"
+      o.words("not yet due: the next step of cadence ")
+      o.put(cadence)
+      o.words(", ")
+      o.put(step)
+      o.words(" (")
+      o.put(timing(t))
+      o.words("), falls on ")
+      o.put(on)
+    case .noStepApplies(let cadence):
+      o.words("no step of cadence ")
+      o.put(cadence)
+      o.words(" applies")
     case .alreadySent(let step, let cadence, let on, let key, let next):
-      "already sent: step \(step) of cadence \(cadence) on \(on) (\(key))"
-        + (next.map { "; the next step, \($0.step), falls on \($0.fallsOn)" } ?? "")
+      o.words("already sent: step ")
+      o.put(step)
+      o.words(" of cadence ")
+      o.put(cadence)
+      o.words(" on ")
+      o.put(on)
+      o.words(" (")
+      o.put(key)
+      o.words(")")
+      if let next {
+        o.words("; the next step, ")
+        o.put(next.step)
+        o.words(", falls on ")
+        o.put(next.fallsOn)
+      }
     case .stepFell(let step, let label, let rule, let t, let due, let fellOn, let calendar):
-      "step \(step) \"\(label)\" (\(rule)): \(timing(t)), due \(due) -> \(fellOn)\(calendar.map { " on calendar \($0)" } ?? "")"
-    case .stepWhen(let c): "  when \(condition(c))"
-    case .catchUp(let skipped): "catch-up: only the latest step due is sent; skipped \(skipped.joined(separator: ", "))"
-    case .alreadyProduced(let key): "already produced: \(key)"
+      o.words("step ")
+      o.put(step)
+      o.words(" ")
+      o.quote()
+      o.put(label)
+      o.quote()
+      o.words(" (")
+      o.put(rule)
+      o.words("): ")
+      o.put(timing(t))
+      o.words(", due ")
+      o.put(due)
+      o.words(" -> ")
+      o.put(fellOn)
+      if let calendar {
+        o.words(" on calendar ")
+        o.put(calendar)
+      }
+    case .stepWhen(let c):
+      o.words("  when ")
+      condition(c, into: &o)
+    case .catchUp(let skipped):
+      o.words("catch-up: only the latest step due is sent; skipped ")
+      o.put(skipped, separator: ", ")
+    case .alreadyProduced(let key):
+      o.words("already produced: ")
+      o.put(key)
     case .minimumGap(let days, let business, let rule, let last, let next):
-      "minimum gap of \(days) \(business ? "business " : "")days (\(rule)): the customer was last reminded on \(last); next reminder on \(next) at the earliest"
-    case .coveredBy(let key, let driver): "covered by reminder \(key), driven by the oldest invoice \(driver)"
-    case .fires(let key): "fires: reminder \(key)"
-    case .grouped(let n, let driver): "one reminder per customer: covers \(n) invoices; the oldest, \(driver), drives the step"
-    case .noRecipient(let channel, let template, let rule): "the step's \(channel.rawValue) '\(template)' has no recipient on file (\(rule))"
-    case .openBalanceOfCovered: "the open balance of the covered invoices"
+      o.words("minimum gap of ")
+      o.put(days)
+      o.words(business ? " business days (" : " days (")
+      o.put(rule)
+      o.words("): the customer was last reminded on ")
+      o.put(last)
+      o.words("; next reminder on ")
+      o.put(next)
+      o.words(" at the earliest")
+    case .coveredBy(let key, let driver):
+      o.words("covered by reminder ")
+      o.put(key)
+      o.words(", driven by the oldest invoice ")
+      o.put(driver)
+    case .fires(let key):
+      o.words("fires: reminder ")
+      o.put(key)
+    case .grouped(let n, let driver):
+      o.words("one reminder per customer: covers ")
+      o.put(n)
+      o.words(" invoices; the oldest, ")
+      o.put(driver)
+      o.words(", drives the step")
+    case .noRecipient(let channel, let template, let rule):
+      o.words("the step's ")
+      o.put(channel.rawValue)
+      o.words(" '")
+      o.put(template)
+      o.words("' has no recipient on file (")
+      o.put(rule)
+      o.words(")")
+    case .openBalanceOfCovered: o.words("the open balance of the covered invoices")
     case .noPlanTerms(let kind, let id, let hasContract):
-      "'\(kind.rawValue)' without \(kind == .interest ? "a rate" : "amounts") uses the plan's terms; invoice \(id) has \(hasContract ? "a plan without them" : "no contract")"
-    case .lateFeeFrom(let terms): "late fee from \(from(terms))"
-    case .fixedPart(let amount, let currency): "fixed part \(money(amount, currency))"
-    case .percentPart(let rate, let of, let currency, let part): "\(percent(rate))% of \(money(of, currency)) = \(part)"
+      o.words("'")
+      o.put(kind.rawValue)
+      o.words(kind == .interest ? "' without a rate uses the plan's terms; invoice " : "' without amounts uses the plan's terms; invoice ")
+      o.put(id)
+      o.words(hasContract ? " has a plan without them" : " has no contract")
+    case .lateFeeFrom(let terms):
+      o.words("late fee from ")
+      o.put(from(terms))
+    case .fixedPart(let amount, let currency):
+      o.words("fixed part ")
+      o.put(money: Money(amount: amount, currency: currency))
+    case .percentPart(let rate, let of, let currency, let part):
+      o.put(percent(rate))
+      o.words("% of ")
+      o.put(money: Money(amount: of, currency: currency))
+      o.words(" = ")
+      o.put(part)
     case .interestRate(let rate, let per, let dayCount, let terms):
-      "interest at \(interestRate(rate, per)), \(dayCount.rawValue), from \(from(terms))"
+      o.words("interest at ")
+      o.put(interestRate(rate, per))
+      o.words(", ")
+      o.put(dayCount.rawValue)
+      o.words(", from ")
+      o.put(from(terms))
     case .interestOn(let id, let balance, let currency, let days, let counted, let dayCount, let since, let part):
-      "\(id): \(money(balance, currency)) x \(days) days since \(since)"
-        + (counted == days ? "" : " (\(counted) by \(dayCount.rawValue))") + " = \(part)"
-    case .rounded(let mode, let amount, let currency): "rounded \(mode.rawValue) to \(money(amount, currency))"
+      o.put(id)
+      o.words(": ")
+      o.put(money: Money(amount: balance, currency: currency))
+      o.words(" x ")
+      o.put(days)
+      o.words(" days since ")
+      o.put(since)
+      if counted != days {
+        o.words(" (")
+        o.put(counted)
+        o.words(" by ")
+        o.put(dayCount.rawValue)
+        o.words(")")
+      }
+      o.words(" = ")
+      o.put(part)
+    case .rounded(let mode, let amount, let currency):
+      o.words("rounded ")
+      o.put(mode.rawValue)
+      o.words(" to ")
+      o.put(money: Money(amount: amount, currency: currency))
     }
+  }
+
+  /// "cadence NAME (FILE:LINE)".
+  static func cadenceAndRule<S: SentenceSink & ~Copyable>(_ cadence: String, _ rule: RuleRef, into o: inout S) {
+    o.words("cadence ")
+    o.put(cadence)
+    o.words(" (")
+    o.put(rule)
+    o.words(")")
+  }
+
+  /// "paused by cadence NAME: ".
+  static func pausedBy<S: SentenceSink & ~Copyable>(_ cadence: String, into o: inout S) {
+    o.words("paused by cadence ")
+    o.put(cadence)
+    o.words(": ")
   }
 
   /// "'invoice.balance >= 500.00 USD' is false (invoice.balance = 100.00 USD)".
   static func condition(_ c: CollectionsStep.ConditionSeen) -> String {
-    let parts = c.fields.map { f in
-      let value = if case .money(let m, let cur) = f.value { money(m, cur) } else { f.value.description }
-      return "\(f.record.rawValue).\(f.name) = \(value)"
+    var t = SentenceText()
+    condition(c, into: &t)
+    return t.text
+  }
+
+  static func condition<S: SentenceSink & ~Copyable>(_ c: CollectionsStep.ConditionSeen, into o: inout S) {
+    o.words("'")
+    o.put(c.text)
+    o.words(c.result ? "' is true" : "' is false")
+    guard !c.fields.isEmpty else { return }
+    o.words(" (")
+    for k in c.fields.indices {
+      if k > 0 { o.words(", ") }
+      o.put(c.fields[k].record.rawValue)
+      o.words(".")
+      o.put(c.fields[k].name)
+      o.words(" = ")
+      if case .money(let m, let cur) = c.fields[k].value { o.put(money: Money(amount: m, currency: cur)) } else { o.put(c.fields[k].value.description) }
     }
-    return "'\(c.text)' is \(c.result)" + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
+    o.words(")")
   }
 
   static func from(_ t: CollectionsStep.FeeTerms) -> String {

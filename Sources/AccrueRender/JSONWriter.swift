@@ -142,6 +142,12 @@ public struct JSONWriter: ~Copyable {
   /// A string literal of UTF-8 `bytes`, as `JSON.escape(bytes:into:)` writes it.
   private mutating func escaped(_ b: UnsafeBufferPointer<UInt8>) {
     append(UInt8(ascii: "\""))
+    escapedRun(b)
+    append(UInt8(ascii: "\""))
+  }
+
+  /// UTF-8 `bytes` escaped, without quotes (a piece of a string literal: see `openString`).
+  mutating func escapedRun(_ b: UnsafeBufferPointer<UInt8>) {
     var from = 0
     while let k = JSON.firstToEscape(b, from: from) {
       append(b.baseAddress! + from, k - from)
@@ -151,8 +157,26 @@ public struct JSONWriter: ~Copyable {
       from = k + 1
     }
     if let p = b.baseAddress { append(p + from, b.count - from) }
+  }
+
+  /// Words within a string literal, copied as they are (nothing to escape: checked in debug builds).
+  mutating func literal(_ s: StaticString) {
+    s.withUTF8Buffer { b in
+      assert(JSON.firstToEscape(b, from: 0) == nil, "words with a character to escape")
+      append(b)
+    }
+  }
+
+  /// A double quote within a string literal: `\"`.
+  mutating func escapedQuote() {
+    append(UInt8(ascii: "\\"))
     append(UInt8(ascii: "\""))
   }
+
+  /// Opens a string literal written piece by piece (`SentenceSink`: an explanation's sentence), after `item()` or
+  /// `key(_:)`; `closeString()` ends it.
+  mutating func openString() { append(UInt8(ascii: "\"")) }
+  mutating func closeString() { append(UInt8(ascii: "\"")) }
 
   // MARK: JSON
 
@@ -223,24 +247,97 @@ public struct JSONWriter: ~Copyable {
   /// `"key": "YYYY-MM-DD"` (`CivilDate.description`), written in place.
   public mutating func field(_ k: StaticString, date d: CivilDate) {
     key(k)
+    append(UInt8(ascii: "\""))
+    date(d)
+    append(UInt8(ascii: "\""))
+  }
+
+  /// A date's "YYYY-MM-DD" (`CivilDate.description`) without quotes, written in place.
+  mutating func date(_ d: CivilDate) {
     let (y, m, day) = d.ymd
-    guard (0...9999).contains(y) else { return string(d.description) }
+    guard (0...9999).contains(y) else { return d.description.withBytes { escapedRun($0) } }
     @inline(__always) func digit(_ v: Int) -> UInt8 { 0x30 &+ UInt8(truncatingIfNeeded: v) }
-    reserve(12)
+    reserve(10)
     let p = base + count
-    p[0] = UInt8(ascii: "\"")
-    p[1] = digit(y / 1000)
-    p[2] = digit(y / 100 % 10)
-    p[3] = digit(y / 10 % 10)
-    p[4] = digit(y % 10)
-    p[5] = UInt8(ascii: "-")
-    p[6] = digit(m / 10)
-    p[7] = digit(m % 10)
-    p[8] = UInt8(ascii: "-")
-    p[9] = digit(day / 10)
-    p[10] = digit(day % 10)
-    p[11] = UInt8(ascii: "\"")
-    count &+= 12
+    p[0] = digit(y / 1000)
+    p[1] = digit(y / 100 % 10)
+    p[2] = digit(y / 10 % 10)
+    p[3] = digit(y % 10)
+    p[4] = UInt8(ascii: "-")
+    p[5] = digit(m / 10)
+    p[6] = digit(m % 10)
+    p[7] = UInt8(ascii: "-")
+    p[8] = digit(day / 10)
+    p[9] = digit(day % 10)
+    count &+= 10
+  }
+
+  /// `"key": "1200.50"`: an amount as `Fixed.formatted(places:)` writes it, in place.
+  public mutating func field(_ k: StaticString, amount v: Fixed, places: Int) {
+    key(k)
+    append(UInt8(ascii: "\""))
+    amount(v, places: places, grouping: false)
+    append(UInt8(ascii: "\""))
+  }
+
+  /// `"key": "1200.50"` or `null`.
+  public mutating func field(_ k: StaticString, amount v: Fixed?, places: Int) {
+    guard let v else {
+      key(k)
+      return null()
+    }
+    field(k, amount: v, places: places)
+  }
+
+  /// An amount's digits as `Fixed.formatted(places:grouping:)` writes them, in place (no string, and one 128-by-64
+  /// bit division): for up to 18 places and an integer part below 2^64; others are formatted.
+  mutating func amount(_ v: Fixed, places: Int, grouping: Bool) {
+    let raw = v.raw
+    let magnitude = raw.magnitude
+    let high = UInt64(truncatingIfNeeded: magnitude >> 64)
+    let scale: UInt64 = 1_000_000_000_000_000_000
+    guard places >= 0, places <= 18, high < scale else {
+      return v.formatted(places: places, grouping: grouping).withBytes { append($0) }
+    }
+    let (whole, fraction) = scale.dividingFullWidth((high, UInt64(truncatingIfNeeded: magnitude)))
+    var unit: UInt64 = 1
+    for _ in places..<18 { unit &*= 10 }
+    var shown = fraction / unit
+    reserve(48)
+    var p = base + count
+    if raw < 0 && (whole != 0 || shown != 0) {
+      p.pointee = UInt8(ascii: "-")
+      p += 1
+    }
+    // The integer's digits, least significant first, then copied in order with a comma before each group of three.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var n = 0
+      var w = whole
+      repeat {
+        digits[n] = 0x30 &+ UInt8(truncatingIfNeeded: w % 10)
+        w /= 10
+        n &+= 1
+      } while w > 0
+      for k in 0..<n {
+        if grouping && k > 0 && (n - k) % 3 == 0 {
+          p.pointee = UInt8(ascii: ",")
+          p += 1
+        }
+        p.pointee = digits[n &- 1 &- k]
+        p += 1
+      }
+    }
+    if places > 0 {
+      p.pointee = UInt8(ascii: ".")
+      var j = places
+      while j > 0 {
+        p[j] = 0x30 &+ UInt8(truncatingIfNeeded: shown % 10)
+        shown /= 10
+        j -= 1
+      }
+      p += places + 1
+    }
+    count = p - base
   }
 
   /// `"key": "id"`, an invoice's id, from its bytes when held inline (no string made).

@@ -159,13 +159,8 @@ public enum ReminderRenderer {
   }
 
   /// One reminder as a JSON object (docs/data.md), written field by field.
+  /// Amounts, dates and the explanations' sentences are written in place (`SentenceSink`), none made as a string.
   public static func write(_ m: Reminder, into w: inout JSONWriter) {
-    var sentences = CollectionsSentences.Shared()
-    write(m, into: &w, &sentences)
-  }
-
-  /// The same, the sentences of steps many reminders share made once (`CollectionsSentences.Shared`).
-  static func write(_ m: Reminder, into w: inout JSONWriter, _ shared: inout CollectionsSentences.Shared) {
     let c = m.currency
     w.open("{")
     w.field("key", m.key)
@@ -178,7 +173,7 @@ public enum ReminderRenderer {
     w.field("timing", CollectionsSentences.timing(m.timing))
     w.field("step_date", date: m.stepDate)
     w.field("currency", c.code)
-    w.field("open_balance", InvoiceRenderer.plain(m.total, c))
+    w.field("open_balance", amount: m.total, places: c.minorUnits)
     writeInvoices(m, disputed: true, into: &w)
     w.key("messages")
     w.open("[")
@@ -199,26 +194,28 @@ public enum ReminderRenderer {
       w.open("{")
       w.field("kind", m.actions[k].kind.rawValue)
       w.field("detail", m.actions[k].detail)
-      w.field("amount", m.actions[k].amount.map { InvoiceRenderer.plain($0, c) })
+      w.field("amount", amount: m.actions[k].amount, places: c.minorUnits)
       w.field("no_recipient", m.actions[k].noRecipient)
-      sentences("explanation", m.actions[k].explanation, into: &w, &shared)
+      sentences("explanation", m.actions[k].explanation, into: &w)
       w.close("}")
     }
     w.close("]")
     w.strings("skipped_steps", m.skipped)
     w.place("rule", m.rule)
-    sentences("explanation", m.explanation, into: &w, &shared)
+    sentences("explanation", m.explanation, into: &w)
     w.places("sources", m.sources)
     w.close("}")
   }
 
-  /// `"key": [...]`: the steps' sentences, each written as it is made (no array of them, no copy of a step).
-  static func sentences(_ k: StaticString, _ steps: [CollectionsStep], into w: inout JSONWriter, _ shared: inout CollectionsSentences.Shared) {
+  /// `"key": [...]`: the steps' sentences, each written in place (no string made, no copy of a step).
+  static func sentences(_ k: StaticString, _ steps: [CollectionsStep], into w: inout JSONWriter) {
     w.key(k)
     w.open("[")
     for j in steps.indices {
       w.item()
-      w.string(shared.sentence(steps[j]))
+      w.openString()
+      CollectionsSentences.write(steps[j], into: &w)
+      w.closeString()
     }
     w.close("]")
   }
@@ -227,7 +224,7 @@ public enum ReminderRenderer {
   /// `disputed` (reminders.json; not the outbox's messages) the disputed amount left out. Read in place, by index
   /// (a copy of each would retain all its strings).
   static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter) {
-    let c = m.currency
+    let places = m.currency.minorUnits
     w.key("invoices")
     w.open("[")
     for k in m.invoices.indices {
@@ -238,8 +235,8 @@ public enum ReminderRenderer {
       w.field("due_date", date: m.invoices[k].dueDate)
       w.key("days_overdue")
       w.int(m.invoices[k].daysOverdue)
-      w.field("balance", InvoiceRenderer.plain(m.invoices[k].balance, c))
-      if disputed { w.field("disputed_left_out", InvoiceRenderer.plain(m.invoices[k].disputed, c)) }
+      w.field("balance", amount: m.invoices[k].balance, places: places)
+      if disputed { w.field("disputed_left_out", amount: m.invoices[k].disputed, places: places) }
       w.close("}")
     }
     w.close("]")
@@ -253,13 +250,11 @@ public enum ReminderRenderer {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
-        // Reminders passed from the buffer, in place (an array element passed on is copied first); each chunk
-        // shares its own sentences.
-        var shared = CollectionsSentences.Shared()
+        // Reminders passed from the buffer, in place (an array element passed on is copied first).
         list.withUnsafeBufferPointer { buf in
           for j in range {
             w.item()
-            write(buf[j], into: &w, &shared)
+            write(buf[j], into: &w)
           }
         }
       }, out, bytes: bytes)

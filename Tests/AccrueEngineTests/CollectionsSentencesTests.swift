@@ -29,33 +29,4 @@ struct CollectionsSentencesTests {
       CollectionsSentences.sentence(.stepConditionFails(step: "second", fellOn: CivilDate.parse("2026-11-09")!, failing: seen))
         == "step second fell on 2026-11-09 but its condition does not hold: 'invoice.balance >= 500.00 USD' is false (invoice.balance = 1,200.00 USD)")
   }
-
-  @Test("shared sentences are each step's own, byte for byte, repeated or not (texts beyond ASCII never shared)")
-  func shared() {
-    let rule = SourceRef(file: "rules/dunning.accrue", line: 66)
-    let nfc = "caf\u{E9}"
-    let nfd = "cafe\u{301}"
-    func seen(_ v: RValue) -> CollectionsStep.ConditionSeen {
-      .init(text: "customer.segment = \"x\"", result: true, fields: [.init(record: .customer, name: "segment", value: v)])
-    }
-    let steps: [CollectionsStep] = [
-      .cadenceChosen(cadence: "self_serve", label: "Self-serve", rule: rule),
-      .appliesWhen(seen(.text("smb"))), .appliesWhen(seen(.text(nfc))), .appliesWhen(seen(.text(nfd))),
-      .stepWhen(seen(.list([.text("US"), .text(nfd)]))), .stepWhen(seen(.list([.text("US"), .text(nfc)]))),
-      .stepWhen(seen(.money(Fixed("1200.00")!, .USD))), .stepWhen(seen(.money(Fixed("1200.5")!, .USD))),
-      .stepFell(
-        step: "first", label: "First", rule: rule, timing: ReminderTiming(offset: 5, business: true), due: CivilDate.parse("2026-10-01")!,
-        fellOn: CivilDate.parse("2026-10-08")!, calendar: nil),
-      .catchUp(skipped: ["a", "b"]), .catchUp(skipped: [nfc]), .catchUp(skipped: [nfd]), .openBalanceOfCovered,
-      .grouped(invoices: 2, driver: "INV-1"), .fires(key: "INV-1/a/b"),
-    ]
-    var shared = CollectionsSentences.Shared()
-    for round in 0..<3 {
-      for s in steps {
-        let got = shared.sentence(s)
-        #expect(Array(got.utf8) == Array(CollectionsSentences.sentence(s).utf8), "round \(round): \(s)")
-      }
-    }
-    #expect(nfc == nfd)  // equal as Strings: why they are never shared
-  }
 }
