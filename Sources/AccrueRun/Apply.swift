@@ -128,9 +128,7 @@ public enum Apply {
 
   /// Writes the files (two at a time) while the ledger stages the run's rows, each on a thread of its own: the
   /// ledger's work costs no wall time beside the files'. On any failure nothing is left staged or half written.
-  /// The ledger's transaction is the longest of the three (one SQLite connection, one thread): the files' threads
-  /// (and the threads their renderers start) run at a lower priority, so that on two cores they take the time the
-  /// ledger leaves rather than a share of its core.
+  /// (The files' threads at a lower priority gave the ledger a core on a quiet machine but starved under load.)
   static func writeAndStage(
     _ files: Files, into tmp: String, store: LedgerStore, record: LedgerRecord, expectedLast: Int, clock: StepClock? = nil
   ) throws(JournalError) {
@@ -140,10 +138,6 @@ public enum Apply {
     let done = DispatchSemaphore(value: 0)
     for k in 1...2 {
       let t = Thread {
-        #if canImport(Glibc)
-        // (On Linux a thread's own: `who` 0 is the calling thread, and threads it starts inherit it.)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
         do throws(JournalError) {
           for (i, name) in names.enumerated() where i % 2 == k - 1 {
             try DurableFS.writeSynced(tmp + "/" + name) { files.write(name, $0) }
