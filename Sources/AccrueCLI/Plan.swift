@@ -305,6 +305,7 @@ enum ApplyCommand {
     options: RunInputs.options.filter { $0.long != "state" } + [
       OptionSpec(long: "state", short: nil, value: "dir", help: "The state folder; its ledger (ledger.sqlite) records everything produced (required)."),
       OptionSpec(long: "out", short: nil, value: "dir", help: "Where each run's folder of JSON and CSV files goes (required)."),
+      OptionSpec(long: "stats", short: nil, value: nil, help: "Print when each step ended (the run, each file, the ledger's rows, the commit) to standard error."),
     ],
     discussion: """
       Each run that produces something gets a folder OUT/run-NNNN-DATE (invoices, reminders, actions, cash
@@ -340,11 +341,13 @@ enum ApplyCommand {
       io.err("Error: the ledger's run \(last.number) (\(last.decision == nil ? "an apply" : "a decision")) is dated \(last.asOf); an apply cannot be dated before it (--as-of \(last.asOf) or later); nothing was recorded\n")
       return ExitStatus.failure
     }
+    let clock = args.flag("stats") ? StepClock() : nil
     let progress = RunInputs.progress(io)
     let output = Produce.run(
       plan: inputs.plan, data: inputs.data, asOf: inputs.asOf, since: inputs.since, journal: journal, progress: progress?.report,
       only: args.value("only").flatMap(RunOutput.Part.init), finalNumbers: true, holdForApproval: true)
     progress?.finish()
+    clock?.mark("run")
     let (billing, collections, runIssues) = (output.billing, output.collections, output.issues)
     if !runIssues.isEmpty, let code = RunInputs.handleIssues(runIssues, args, io: io) { return code }
     if let code = RunInputs.handleFailures(output.failures, inputs.plan, io: io) { return code }
@@ -352,12 +355,14 @@ enum ApplyCommand {
     guard let entries = GL.applyEntries(output, inputs: inputs, record: record, journal: journal, dataDir: args.value("data") ?? "", state: state, io: io)
     else { return ExitStatus.failure }
     record.journalEntries = entries
+    clock?.mark("ledger record")
     let items = record.items
     let folder: String?
     do throws(JournalError) {
       folder = try Apply.commit(
         stateDir: state, outDir: out, journal: journal, record: record,
-        files: Apply.Files(names: RunFiles.fileNames(output)) { RunFiles.write($0, output, $1) }, fault: FaultInjection.hook())
+        files: Apply.Files(names: RunFiles.fileNames(output)) { RunFiles.write($0, output, $1) }, fault: FaultInjection.hook(), clock: clock)
+      clock?.mark("closed")
     } catch {
       io.err("Error: \(error.message); nothing was recorded\n")
       return ExitStatus.failure
@@ -380,6 +385,11 @@ enum ApplyCommand {
     }
     if journal.ignoredBytes > 0 {
       io.err("note: \(journal.ignoredBytes) bytes at the end of the journal belonged to a run that never completed; they were dropped\n")
+    }
+    if let clock {
+      let (tr, td) = inputs.times
+      let steps = clock.marks.map { "\($0.label) \($0.ms)" }.joined(separator: ", ")
+      io.err("stats: rules \(Check.ms(Check.seconds(tr))) ms, data \(Check.ms(Check.seconds(td))) ms; then, ms from there: \(steps)\n")
     }
     KeepAlive.keepIfLarge((inputs, output, items), lines: inputs.size + billing.invoices.count * 10)
     return ExitStatus.success

@@ -73,12 +73,12 @@ extension LedgerStore {
     // Items, reminders, applications and document lines go in many rows a statement (`BatchInsert`).
     let item = BatchInsert(db, table: "items", columns: ["key", "run", "position", "kind", "date", "customer"])
     let reminder = BatchInsert(db, table: "reminders", columns: ["key", "cadence", "step", "contacted", "invoices"])
-    let payment = try db.prepare(
-      """
-      INSERT INTO payments (key, rule, status, currency, amount, credit, written_off, unapplied, end_to_end_id, mandate_id, bank_reference,
-        payer_account, refunded, supersedes, queue, reason, candidates) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-        ?15, ?16, ?17)
-      """)
+    let payment = BatchInsert(
+      db, table: "payments",
+      columns: [
+        "key", "rule", "status", "currency", "amount", "credit", "written_off", "unapplied", "end_to_end_id", "mandate_id", "bank_reference",
+        "payer_account", "refunded", "supersedes", "queue", "reason", "candidates",
+      ])
     let application = BatchInsert(
       db, table: "applications",
       columns: ["payment", "position", "invoice", "currency", "places", "settled", "applied", "written_off", "discount", "paid_before"])
@@ -104,7 +104,7 @@ extension LedgerStore {
           guard let c else { return .integer(0) }
           return .integer(try Self.minor(f, c, "payment \(p.key)"))
         }
-        try payment.run([
+        try payment.add([
           .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
@@ -112,16 +112,22 @@ extension LedgerStore {
           + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
           + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
             ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
-        for (k, s) in p.settlements.enumerated() {
-          func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
-          try application.add([
-            .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
-            try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
-          ])
-        }
       }
     }
     try reminder.finish()
+    try payment.finish()
+    // Each payment's applications after every payment (they refer to theirs).
+    for position in ordered {
+      guard case .cashApplication(let p) = r.items[position] else { continue }
+      let c = p.amount?.currency
+      for (k, s) in p.settlements.enumerated() {
+        func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
+        try application.add([
+          .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
+          try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
+        ])
+      }
+    }
     try application.finish()
     try writeDocuments(r)
     try writeDecision(r)
@@ -135,19 +141,21 @@ extension LedgerStore {
   }
 
   func writeDocuments(_ r: LedgerRecord) throws {
-    let document = try db.prepare(
-      """
-      INSERT INTO documents (key, number, kind, customer, contract, plan, currency, issue_date, due_date, period_start, period_end,
-        subtotal, tax, total, terms, sequence_scope, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-      """)
+    let document = BatchInsert(
+      db, table: "documents",
+      columns: [
+        "key", "number", "kind", "customer", "contract", "plan", "currency", "issue_date", "due_date", "period_start", "period_end",
+        "subtotal", "tax", "total", "terms", "sequence_scope", "sequence",
+      ])
     var numbers: [String: (scope: String, sequence: Int)] = [:]
     for n in r.numbers { numbers[n.document] = (n.scope, n.sequence) }
     let line = BatchInsert(
       db, table: "document_lines",
       columns: ["document", "line", "kind", "description", "charge", "quantity", "unit_price", "amount", "period_start", "period_end", "rule"])
-    let tax = try db.prepare(
-      "INSERT INTO document_taxes (document, line, label, rate, inclusive, amount, rule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-    for i in UTF8Order.sortedIndices(count: r.documents.count, key: { r.documents[$0].key }) {
+    let tax = BatchInsert(db, table: "document_taxes", columns: ["document", "line", "label", "rate", "inclusive", "amount", "rule"])
+    // Every document first, then their lines and taxes (they refer to theirs), each in key order.
+    let ordered = UTF8Order.sortedIndices(count: r.documents.count, key: { r.documents[$0].key })
+    for i in ordered {
       let d = r.documents[i]
       func what() -> String { "invoice \(d.key)" }
       let n = numbers[d.key]
@@ -156,13 +164,18 @@ extension LedgerStore {
         if o { throw InexactAmount(description: "the taxes of \(what()) add up to more than can be recorded") }
         return v
       }
-      try document.run([
+      try document.add([
         .text(d.key), d.number.map(SQLValue.text) ?? .null, .text(d.kind.rawValue), .text(d.customerID), .text(d.contractID), .text(d.plan),
         .text(d.currency.code), .text(d.issueDate.description), .text(d.dueDate.description), .text(d.periodStart.description),
         .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what())), .integer(taxTotal),
         .integer(try Self.minor(d.total, d.currency, what())), .text(d.terms.description),
         n.map { .text($0.scope) } ?? .null, n.map { .integer(Int64($0.sequence)) } ?? .null,
       ])
+    }
+    try document.finish()
+    for i in ordered {
+      let d = r.documents[i]
+      func what() -> String { "invoice \(d.key)" }
       for (k, l) in d.lines.enumerated() {
         try line.add([
           .text(d.key), .integer(Int64(k + 1)), .text(l.kind.ledgerName), .text(l.description), l.charge.map(SQLValue.text) ?? .null,
@@ -172,13 +185,14 @@ extension LedgerStore {
         ])
       }
       for (k, t) in d.taxes.enumerated() {
-        try tax.run([
+        try tax.add([
           .text(d.key), .integer(Int64(k + 1)), .text(t.label), .text(t.rate.description), .integer(t.inclusive ? 1 : 0),
           .integer(try Self.minor(t.amount, d.currency, "a tax of \(what())")), .text(t.rule.description),
         ])
       }
     }
     try line.finish()
+    try tax.finish()
   }
 
   /// The dispute, promise or payment plan the run's decision records, if any.

@@ -67,14 +67,19 @@ public enum Outbox {
         w.raw(10)
         flush(&w)
       }
-      let apps = o.cash?.applications ?? []
-      let held = apps.indices.filter { apps[$0].status == .exception || apps[$0].status == .unapplied }
-      for i in held.sorted(by: { apps[$0].key.utf8Precedes(apps[$1].key) }) {
-        let a = apps[i]
-        let review = review(a)
-        if channel == "task" { reviewTask(a, review, into: &w) } else { chat(id: review.id, queue: "queue " + (a.queue ?? "unapplied"), text: review.text, into: &w) }
-        w.raw(10)
-        flush(&w)
+      // (Sorted by index, the applications read in place: a comparison of `apps[i].key` copies the application.)
+      (o.cash?.applications ?? []).withUnsafeBufferPointer { apps in
+        let held = apps.indices.filter { apps[$0].status == .exception || apps[$0].status == .unapplied }
+        for k in UTF8Order.sortedIndices(count: held.count, key: { apps[held[$0]].key }) {
+          let review = review(apps[held[k]])
+          if channel == "task" {
+            reviewTask(apps[held[k]], review, into: &w)
+          } else {
+            chat(id: review.id, queue: "queue " + (apps[held[k]].queue ?? "unapplied"), text: review.text, into: &w)
+          }
+          w.raw(10)
+          flush(&w)
+        }
       }
     }
     flush(&w, true)

@@ -38,7 +38,8 @@ public enum Apply {
   /// this one. Returns the folder name, or nil when there is nothing new (then nothing is written). `fault` is
   /// called at each point a crash test may stop the process (the steps then run one after the other).
   public static func commit(
-    stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: Files, fault: ((String) -> Void)? = nil
+    stateDir: String, outDir: String, journal: Journal, record: LedgerRecord, files: Files, fault: ((String) -> Void)? = nil,
+    clock: StepClock? = nil
   ) throws(JournalError) -> String? {
     // A run that only puts documents up for approval, or only asks a next step or an escalation, or only recognizes
     // revenue, is recorded too (its requests, notices and journal entries, once).
@@ -74,7 +75,7 @@ public enum Apply {
         fault("wrote \(name)")
       }
     } else {
-      try writeAndStage(files, into: tmp, store: store, record: r, expectedLast: last)
+      try writeAndStage(files, into: tmp, store: store, record: r, expectedLast: last, clock: clock)
     }
     DurableFS.syncDirectory(tmp)
     fault?("synced the temporary folder")
@@ -93,9 +94,11 @@ public enum Apply {
     fault?("renamed")
     DurableFS.syncDirectory(outDir)
     fault?("synced the output folder")
+    clock?.mark("renamed")
     if fault != nil { try store.stage(r, expectedLast: last, fault: fault) }
     try store.commitStaged()
     fault?("committed")
+    clock?.mark("committed")
     return folder
   }
 
@@ -125,25 +128,60 @@ public enum Apply {
 
   /// Writes the files (two at a time) while the ledger stages the run's rows, each on a thread of its own: the
   /// ledger's work costs no wall time beside the files'. On any failure nothing is left staged or half written.
-  static func writeAndStage(_ files: Files, into tmp: String, store: LedgerStore, record: LedgerRecord, expectedLast: Int) throws(JournalError) {
+  /// (The files' threads at a lower priority gave the ledger a core on a quiet machine but starved under load.)
+  static func writeAndStage(
+    _ files: Files, into tmp: String, store: LedgerStore, record: LedgerRecord, expectedLast: Int, clock: StepClock? = nil
+  ) throws(JournalError) {
     let failures = Failures()
-    let ledger = Unchecked(store)
     // The JSON files are the heavy ones: one of them to each writer first.
     let names = files.names.filter { $0.hasSuffix(".json") } + files.names.filter { !$0.hasSuffix(".json") }
-    DispatchQueue.concurrentPerform(iterations: 3) { k in
-      do throws(JournalError) {
-        if k == 0 {
-          try ledger.value.stage(record, expectedLast: expectedLast)
-        } else {
+    let done = DispatchSemaphore(value: 0)
+    for k in 1...2 {
+      let t = Thread {
+        do throws(JournalError) {
           for (i, name) in names.enumerated() where i % 2 == k - 1 {
             try DurableFS.writeSynced(tmp + "/" + name) { files.write(name, $0) }
+            clock?.mark(name)
           }
-        }
-      } catch { failures.add(k, error) }
+        } catch { failures.add(k, error) }
+        done.signal()
+      }
+      t.stackSize = 8 << 20
+      t.start()
     }
+    do throws(JournalError) {
+      try store.stage(record, expectedLast: expectedLast)
+      clock?.mark("ledger staged")
+    } catch { failures.add(0, error) }
+    done.wait()
+    done.wait()
     guard let (k, error) = failures.first else { return }
     if k != 0 { store.rollBackStaged() }
     throw error
+  }
+}
+
+/// When each step of an apply ended (`apply --stats`), in milliseconds from the clock's start; steps on other
+/// threads are marked as they end.
+public final class StepClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private let start = DispatchTime.now().uptimeNanoseconds
+  private var list: [(label: String, ms: Int)] = []
+
+  public init() {}
+
+  /// Records that `label` just ended.
+  public func mark(_ label: String) {
+    lock.lock()
+    list.append((label, Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)))
+    lock.unlock()
+  }
+
+  /// The steps in the order they ended: "label at N ms".
+  public var marks: [(label: String, ms: Int)] {
+    lock.lock()
+    defer { lock.unlock() }
+    return list
   }
 }
 
@@ -163,13 +201,6 @@ final class Failures: @unchecked Sendable {
     defer { lock.unlock() }
     return list.min { $0.0 < $1.0 }
   }
-}
-
-/// A value handed to another thread that uses it alone until the hand-back (a ledger connection is used by one
-/// thread at a time).
-final class Unchecked<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
 }
 
 /// Holds the state folder's lock (`apply.lock`, flock) so that two applies never run at once.

@@ -47,6 +47,10 @@ struct OutboxTests {
     let taskLines = try Self.lines(run + "outbox-task.jsonl")
     #expect(taskLines.count == tasks + held)
     #expect(taskLines.filter { $0["kind"] as? String == "cash review" }.count == held)
+    // The payments held for review come in the order of their keys' UTF-8 bytes (what sorting them by
+    // `utf8Precedes` gives).
+    let reviewed = taskLines.filter { $0["kind"] as? String == "cash review" }.map { $0["subject"] as? String ?? "" }
+    #expect(held > 1 && reviewed == reviewed.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
     #expect(taskLines.allSatisfy { !($0["assigned_to"] as? String ?? "").isEmpty })
     let chat = try Self.lines(run + "outbox-chat.jsonl")
     #expect(chat.map { $0["id"] as? String ?? "" } == taskLines.map { ($0["id"] as? String ?? "") + "#chat" })

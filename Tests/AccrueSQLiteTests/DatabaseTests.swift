@@ -90,4 +90,25 @@ struct DatabaseTests {
     let open = #expect(throws: SQLiteError.self) { try Database(path: "/nonexistent-folder/ledger.sqlite") }
     #expect(open?.message.contains("/nonexistent-folder/ledger.sqlite") == true)
   }
+
+  @Test("texts bound without a copy read back as bound: empty, short, long, non-ASCII, a statement rebound with more and fewer")
+  func textsBoundInPlace() throws {
+    let db = try Self.fresh()
+    try db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, a, b, c)")
+    let long = String(repeating: "Zürich ", count: 300)
+    let rows: [[SQLValue]] = [
+      [.integer(1), .text(""), .text("x"), .null],
+      [.integer(2), .text(long), .text("短い"), .text("")],
+      [.integer(3), .text("a\u{0}b"), .integer(-5), .text(long + long)],
+      [.integer(4), .null, .text("Müller"), .blob([1, 2])],
+    ]
+    let insert = try db.prepare("INSERT INTO t (n, a, b, c) VALUES (?1, ?2, ?3, ?4)")
+    for r in rows {
+      try insert.bind(r)
+      while try insert.step() {}
+    }
+    #expect(try db.query("SELECT n, a, b, c FROM t ORDER BY n") == rows)
+    // A text compared inside SQLite (a query's parameter) as bound.
+    #expect(try db.query("SELECT n FROM t WHERE b = ?1 OR a = ?2 ORDER BY n", [.text("Müller"), .text(long)]) == [[.integer(2)], [.integer(4)]])
+  }
 }
