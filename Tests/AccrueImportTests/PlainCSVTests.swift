@@ -82,6 +82,24 @@ struct PlainCSVTests {
     var values: [Value]
   }
 
+  /// Reads `bytes` both ways, expects the general reader's rows and issues, and returns the lines read the fast way.
+  static func sameRowsAsTheGeneralReader(_ bytes: [UInt8]) -> [Int] {
+    let expected = TableReader.read(bytes: bytes, path: "t.csv", format: .csv, schema: schema)
+    var rows: [Delivered] = []
+    var fast: [Int] = []
+    var issues: [DataIssue] = []
+    PlainCSV.read(
+      bytes: bytes, path: "t.csv", schema: schema, onIssue: { issues.append($0) },
+      fast: { values, line in
+        fast.append(line)
+        rows.append(Delivered(line: line, values: values))
+        return true
+      }, general: { rows.append(Delivered(line: $0.line, values: $0.values)) })
+    #expect(rows == expected.rows.map { Delivered(line: $0.line, values: $0.values) })
+    #expect(issues == expected.issues)
+    return fast
+  }
+
   @Test(arguments: 0..<200)
   func sameAsTheGeneralReader(seed: Int) {
     let bytes = Self.file(seed: UInt64(seed))
@@ -141,20 +159,7 @@ struct PlainCSVTests {
         "r7,2026-01-07,\"tab\t\(end)x\"", "r8,2026-01-08,\"\(end)\"", "r9,2026-01-09,plain", "r10,2026-01-10,\"last\(end)one\"",
       ]
       for tail in ["", end] {
-        let bytes = Array(("id,day,note" + end + records.joined(separator: end) + tail).utf8)
-        let expected = TableReader.read(bytes: bytes, path: "t.csv", format: .csv, schema: Self.schema)
-        var rows: [Delivered] = []
-        var fast: [Int] = []
-        var issues: [DataIssue] = []
-        PlainCSV.read(
-          bytes: bytes, path: "t.csv", schema: Self.schema, onIssue: { issues.append($0) },
-          fast: { values, line in
-            fast.append(line)
-            rows.append(Delivered(line: line, values: values))
-            return true
-          }, general: { rows.append(Delivered(line: $0.line, values: $0.values)) })
-        #expect(rows == expected.rows.map { Delivered(line: $0.line, values: $0.values) })
-        #expect(issues == expected.issues)
+        let fast = Self.sameRowsAsTheGeneralReader(Array(("id,day,note" + end + records.joined(separator: end) + tail).utf8))
         #expect(fast == [2, 4, 6, 7, 16, 18, 19], "\(fast)")
       }
     }
@@ -170,20 +175,7 @@ struct PlainCSVTests {
       "\"r12\",\"2026-01-12\",\"\"\"x,y\"\"\"", "r10,2026-01-10, \"sp\"", "r5,2026-01-05,\"c\"x", "r13,2026-01-13,plain",
     ]
     for end in ["\n", "\r\n"] {
-      let bytes = Array(("id,day,note" + end + lines.joined(separator: end)).utf8)
-      let expected = TableReader.read(bytes: bytes, path: "t.csv", format: .csv, schema: Self.schema)
-      var rows: [Delivered] = []
-      var fast: [Int] = []
-      var issues: [DataIssue] = []
-      PlainCSV.read(
-        bytes: bytes, path: "t.csv", schema: Self.schema, onIssue: { issues.append($0) },
-        fast: { values, line in
-          fast.append(line)
-          rows.append(Delivered(line: line, values: values))
-          return true
-        }, general: { rows.append(Delivered(line: $0.line, values: $0.values)) })
-      #expect(rows == expected.rows.map { Delivered(line: $0.line, values: $0.values) })
-      #expect(issues == expected.issues)
+      let fast = Self.sameRowsAsTheGeneralReader(Array(("id,day,note" + end + lines.joined(separator: end)).utf8))
       #expect(fast == [2, 3, 4, 9, 10], "\(fast)")
     }
   }
