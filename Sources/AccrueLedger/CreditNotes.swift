@@ -162,13 +162,7 @@ public struct CreditNoteIssue: Sendable {
     guard let rule = plan.creditNoteNumbering else { return .success(nil) }
     var entity = ""
     if let field = rule.entity {
-      let record: [RValue]? =
-        switch field.record {
-        case .customer: data.customers[Int(inv.customer)].record
-        case .contract: data.contracts.indices.contains(Int(inv.contract)) ? data.contracts[Int(inv.contract)].record : nil
-        default: nil
-        }
-      guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot], !t.isEmpty else {
+      guard let t = Numbering.entityValue(field, customer: Int(inv.customer), contract: Int(inv.contract), data), !t.isEmpty else {
         return .failure(
           ResolutionError("\(field.name) is empty for \(inv.id), so 'per \(field.name)' gives its credit note no sequence: fill it in the data, or give the field a default"))
       }

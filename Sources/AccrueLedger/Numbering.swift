@@ -97,10 +97,18 @@ public enum Numbering {
   /// The scope field's value for a document: the customer's, or the contract's (a debit note's contract is that of
   /// the invoice whose fee it bills; none when that invoice has no contract).
   static func entityValue(_ field: (record: RecordKind, slot: Int, name: String), _ doc: PlannedInvoice, _ data: Dataset) -> String? {
+    entityValue(field, customer: data.customerIndex[doc.customerID], contract: data.contractIndex[doc.contractID], data)
+  }
+
+  /// The scope field's value in the record of a customer or a contract (their rows in `data`; nil when the document
+  /// has none, or the row is not there): nil when the record has no text in that slot.
+  public static func entityValue(
+    _ field: (record: RecordKind, slot: Int, name: String), customer: Int?, contract: Int?, _ data: Dataset
+  ) -> String? {
     let record: [RValue]?
     switch field.record {
-    case .customer: record = data.customerIndex[doc.customerID].map { data.customers[$0].record }
-    case .contract: record = data.contractIndex[doc.contractID].map { data.contracts[$0].record }
+    case .customer: record = customer.flatMap { data.customers.indices.contains($0) ? data.customers[$0].record : nil }
+    case .contract: record = contract.flatMap { data.contracts.indices.contains($0) ? data.contracts[$0].record : nil }
     default: record = nil
     }
     guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot] else { return nil }

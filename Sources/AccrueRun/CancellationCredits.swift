@@ -99,13 +99,9 @@ extension Books {
       let n = out.billing.creditNotes[k].note
       var entity = ""
       if let field = rule.entity {
-        let record: [RValue]? =
-          switch field.record {
-          case .customer: data.customerIndex[n.customer].map { data.customers[$0].record }
-          case .contract: data.contractIndex[out.billing.creditNotes[k].contractID].map { data.contracts[$0].record }
-          default: nil
-          }
-        guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot], !t.isEmpty else {
+        let value = Numbering.entityValue(
+          field, customer: data.customerIndex[n.customer], contract: data.contractIndex[out.billing.creditNotes[k].contractID], data)
+        guard let t = value, !t.isEmpty else {
           out.billing.failures.append(
             RunFailure(
               message: "\(field.name) is empty for this credit note, so 'per \(field.name)' gives its number no sequence; fill it in the data, or give the field a default",
