@@ -154,11 +154,6 @@ extension Billing {
     return line
   }
 
-  static func invoiceDiscounts(_ spec: CompiledPlanSpec, _ c: ContractData, on date: CivilDate, _ env: Env) -> [CompiledDiscount] {
-    let phase = phaseWindows(spec, c, env).first { date >= $0.0 && date < $0.1 }?.2
-    return spec.discounts + (phase?.discounts ?? [])
-  }
-
   /// The minimum commitment for the period starting on `date`: the phase's own if the phase in effect then
   /// states one, none in a free phase, the plan's otherwise; with the rule it comes from.
   static func minimumCommitment(_ spec: CompiledPlanSpec, _ c: ContractData, on date: CivilDate, _ env: Env) -> (CExpr, RuleRef)? {

@@ -32,6 +32,8 @@ extension Billing {
   /// billing dates (marked as counting for it, never issued), whose lines are the term's spend. The closing task's
   /// spend starts at zero.
   static func termShadowTasks(_ plan: ExecutablePlan, _ data: Dataset, _ tasks: inout [BillTask], _ env: Env) {
+    // Only a plan with such a term has any (a look at each task cost a copy of its contract).
+    guard plan.plans.contains(where: { $0.contractTerm.map { $0.commitment != nil && !$0.proRata } ?? false }) else { return }
     for ti in tasks.indices {
       let c = data.contracts[tasks[ti].contract]
       guard let (term, _) = contractTerm(plan, c), term.commitment != nil, !term.proRata, let arr = tasks[ti].arrears,

@@ -15,31 +15,37 @@ extension Billing {
     _ spec: CompiledPlanSpec, _ c: ContractData, _ t: BillTask, _ lines: [InvoiceLine], _ env: Env, only: DiscountKind? = nil
   ) -> [InvoiceLine] {
     // A plan without discounts (of its own, its phases' or its charges'): none to work out (its trial, which
-    // `invoiceDiscounts` reads, evaluated all the same).
+    // the phase in effect reads, evaluated all the same).
     if spec.discounts.isEmpty && spec.phases.isEmpty && spec.charges.allSatisfy({ $0.discounts.isEmpty }) {
       _ = trialEnd(spec, c, env)
       return []
     }
     let currency = spec.currency
-    let chargeDiscounts = spec.charges.allSatisfy({ $0.discounts.isEmpty }) ? [] : spec.charges.flatMap { ch in
-      ch.discounts.map { d -> CompiledDiscount in
-        var x = d
-        x.charge = ch.name
-        return x
-      }
-    }
+    // The plan's discounts, then those of the phase in effect on the billing date, then the charges' (each naming
+    // its charge): those whose condition and duration hold, with their values (no list of them all made first).
     var applying: [(CompiledDiscount, RValue)] = []
-    for d in invoiceDiscounts(spec, c, on: t.date, env) + chargeDiscounts {
-      if let cond = d.condition, !cond.eval(env).isTrue { continue }
+    func consider(_ d: CompiledDiscount) {
+      if let cond = d.condition, !cond.eval(env).isTrue { return }
       switch d.duration {
       case .forever: break
       case .periods(let n):
-        guard case .number(let k) = n.eval(env), Fixed(t.periodNumber) < k else { continue }
+        guard case .number(let k) = n.eval(env), Fixed(t.periodNumber) < k else { return }
       case .until(let e):
-        guard case .date(let until) = e.eval(env), t.date <= until else { continue }
+        guard case .date(let until) = e.eval(env), t.date <= until else { return }
       }
       applying.append((d, d.amount.eval(env)))
     }
+    let phase = phaseWindows(spec, c, env).first { t.date >= $0.0 && t.date < $0.1 }?.2
+    for d in spec.discounts { consider(d) }
+    for d in phase?.discounts ?? [] { consider(d) }
+    for ch in spec.charges where !ch.discounts.isEmpty {
+      for d in ch.discounts {
+        var x = d
+        x.charge = ch.name
+        consider(x)
+      }
+    }
+    if applying.isEmpty { return [] }
     // Percentages first, then amounts (grammar.md: order of operations), each kind in rule order.
     applying = applying.filter { if case .percent = $0.1 { return only != .amount } else { return false } }
       + applying.filter { if case .percent = $0.1 { return false } else { return only != .percent } }

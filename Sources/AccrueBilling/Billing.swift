@@ -246,42 +246,51 @@ public enum Billing {
   static func usageAccumulators(
     _ plan: ExecutablePlan, _ data: Dataset, _ tasks: inout [BillTask], _ env: Env, _ failures: inout [RunFailure]
   ) -> (accs: [Accumulator], pieces: [(primary: Int, piece: Int)], byContract: [[Int]]) {
-  var accs: [Accumulator] = []
-  var pieces: [(primary: Int, piece: Int)] = []
-  var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
-  for ti in tasks.indices {
-    guard let arr = tasks[ti].arrears else { continue }
-    let c = data.contracts[tasks[ti].contract]
-    let spec = plan.plans[c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
-    // Usage counts on the period's days outside the trial and outside free phases (found once per task,
-    // only for plans with a usage charge).
-    var counted: [(CivilDate, CivilDate)]?
-    for (k, ch) in spec.charges.enumerated() {
-      guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock else { continue }
-      for m in usageKeys(ch, k, spec) where tasks[ti].usage[m] == nil {  // Billing+Capacity
-      let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
-      if counted == nil {
-        counted = windows
-        tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
-      }
-      let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
-      var a = Accumulator(metric: m >= 0 ? m : metricOf(ch), contract: tasks[ti].contract, start: first.0, end: first.1)
-      if case .percentage? = ch.pricing { percentageTerms(plan, data, c, ch, spec, from: arr.start, &a, env, &failures) }
-      let primary = accs.count
-      tasks[ti].usage[m] = primary
-      byContract[tasks[ti].contract].append(primary)
-      accs.append(a)
-      // A free phase inside the period leaves several windows: one accumulator each, merged below.
-      for w in windows.dropFirst() {
-        a.start = w.0
-        a.end = w.1
-        pieces.append((primary, accs.count))
-        byContract[tasks[ti].contract].append(accs.count)
-        accs.append(a)
-      }
+    var accs: [Accumulator] = []
+    var pieces: [(primary: Int, piece: Int)] = []
+    var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
+    // (Contracts read through the buffer; the optimizer still copies one per use, ~370 instructions: a lead.)
+    data.contracts.withUnsafeBufferPointer { contracts in
+      for ti in tasks.indices {
+        guard let arr = tasks[ti].arrears else { continue }
+        let ci = tasks[ti].contract
+        let spec = plan.plans[contracts[ci].terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
+        // Usage counts on the period's days outside the trial and outside free phases (found once per task,
+        // only for plans with a usage charge).
+        var counted: [(CivilDate, CivilDate)]?
+        for (k, ch) in spec.charges.enumerated() {
+          guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock else { continue }
+          // The charge's keys (Billing+Capacity): one, without an array, but for capacity pricing.
+          let capacity: [Int]?
+          if case .capacity? = ch.pricing { capacity = usageKeys(ch, k, spec) } else { capacity = nil }
+          let one = usageKey(ch, k)
+          for j in 0..<(capacity?.count ?? (one == nil ? 0 : 1)) {
+            let m = capacity?[j] ?? one!
+            guard tasks[ti].usage[m] == nil else { continue }
+            let windows = counted ?? countedWindows(spec, contracts[ci], arr.start, arr.end, env)
+            if counted == nil {
+              counted = windows
+              tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
+            }
+            let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
+            var a = Accumulator(metric: m >= 0 ? m : metricOf(ch), contract: ci, start: first.0, end: first.1)
+            if case .percentage? = ch.pricing { percentageTerms(plan, data, contracts[ci], ch, spec, from: arr.start, &a, env, &failures) }
+            let primary = accs.count
+            tasks[ti].usage[m] = primary
+            byContract[ci].append(primary)
+            accs.append(a)
+            // A free phase inside the period leaves several windows: one accumulator each, merged below.
+            for w in windows.dropFirst() {
+              a.start = w.0
+              a.end = w.1
+              pieces.append((primary, accs.count))
+              byContract[ci].append(accs.count)
+              accs.append(a)
+            }
+          }
+        }
       }
     }
-  }
     return (accs, pieces, byContract)
   }
 

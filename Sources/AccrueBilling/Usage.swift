@@ -62,10 +62,12 @@ struct UsageWorker {
     self.s = s
     self.accs = accs
     self.env = env
+    // (Per metric, once: reading a metric out of its array per accumulator copied it, retaining all it holds.)
+    let weighted = s.plan.metrics.map { $0.aggregation == .weightedSum }
     hot = HotTable(accs.map {
       Hot(
         // A weighted sum counts the events before its window too: the value they leave is held into it.
-        start: s.plan.metrics[$0.metric].aggregation == .weightedSum ? Int32.min : $0.start.dayNumber, end: $0.end.dayNumber,
+        start: weighted[$0.metric] ? Int32.min : $0.start.dayNumber, end: $0.end.dayNumber,
         metric: Int16(truncatingIfNeeded: $0.metric), percentage: $0.percentage != nil)
     })
     env.records[RecordKind.event.index] = s.fields.map { s.plan.fieldDefault(.event, $0.index) ?? Schemas.defaultValue($0.type, currency: nil) }
@@ -102,9 +104,9 @@ struct UsageWorker {
         issue("D0301", row, c.cust, s.data.unknownCustomer(cust))
         return
       }
-      for ci in s.meteredByCustomer[custIndex] ?? [] {
-        let (lo, n) = s.ranges[ci]
-        visit(ContractInfo(index: Int32(ci), first: lo, count: n), row, date, name)
+      for ci in s.meteredByCustomer[custIndex] {
+        let (lo, n) = s.ranges[Int(ci)]
+        visit(ContractInfo(index: ci, first: lo, count: n), row, date, name)
       }
     }
   }
@@ -245,9 +247,11 @@ struct UsageWorker {
         subject: "contract \(c), period from \(accs[ai].start)"))
   }
 
-  /// The totals folded into the accumulators (exact sums, so the order of events does not matter).
+  /// The totals folded into the accumulators (exact sums, so the order of events does not matter), taken out of
+  /// the worker (no copy of them when it held them alone).
   mutating func finished() -> [Accumulator] {
-    var out = accs
+    var out: [Accumulator] = []
+    swap(&out, &accs)
     for ai in out.indices where hot[ai].events > 0 {
       let n = Int(hot[ai].events)
       out[ai].events += n

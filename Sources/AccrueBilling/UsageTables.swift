@@ -14,7 +14,7 @@ final class UsageShared: @unchecked Sendable {
   let path: String
   let fields: [FieldInfo]
   let cols: (id: Int, cust: Int, con: Int, date: Int, name: Int, qty: Int, cur: Int)
-  let meteredByCustomer: [Int: [Int]]
+  let meteredByCustomer: MeteredByCustomer
   let byContract: [[Int]]
   let ranges: [(Int32, Int32)]
   let used: Set<Int>
@@ -41,11 +41,7 @@ final class UsageShared: @unchecked Sendable {
     let cs = data.usageSchema.columns
     func col(_ n: String) -> Int { cs.firstIndex { $0.name == n } ?? -1 }
     cols = (col("id"), col("customer"), col("contract"), col("date"), col("name"), col("quantity"), col("currency"))
-    var metered: [Int: [Int]] = [:]
-    for (ci, list) in byContract.enumerated() where !list.isEmpty {
-      metered[data.contracts[ci].customer, default: []].append(ci)
-    }
-    meteredByCustomer = metered
+    meteredByCustomer = MeteredByCustomer(byContract, data)
     var used = Set<Int>()
     for r in p.resolutions {
       if case .field(.event, let slot)? = r { used.insert(slot) }
@@ -246,4 +242,30 @@ struct ContractTable {
 
   /// Whether the customer of `info` has the id `customer`.
   func customerIs(_ info: ContractInfo, _ customer: String) -> Bool { Array(customer.utf8)[...] == bytes[spans[Int(info.index)].customer] }
+}
+
+/// The contracts of each customer that have accumulators, in contract order (events without a contract count for
+/// each of them): `list[starts[k]..<starts[k + 1]]` for customer k, one counting pass (a dictionary of arrays
+/// cost ~450 instructions a metered contract, in every run).
+struct MeteredByCustomer {
+  let starts: [Int32]
+  let list: [Int32]
+
+  init(_ byContract: [[Int]], _ data: Dataset) {
+    var starts = [Int32](repeating: 0, count: data.customers.count + 1)
+    for ci in byContract.indices where !byContract[ci].isEmpty { starts[data.contracts[ci].customer + 1] += 1 }
+    for k in starts.indices.dropFirst() { starts[k] += starts[k - 1] }
+    var next = starts
+    var list = [Int32](repeating: 0, count: Int(starts.last ?? 0))
+    for ci in byContract.indices where !byContract[ci].isEmpty {
+      let k = data.contracts[ci].customer
+      list[Int(next[k])] = Int32(ci)
+      next[k] += 1
+    }
+    self.starts = starts
+    self.list = list
+  }
+
+  /// Customer `k`'s metered contracts, in contract order.
+  subscript(_ k: Int) -> ArraySlice<Int32> { list[Int(starts[k])..<Int(starts[k + 1])] }
 }

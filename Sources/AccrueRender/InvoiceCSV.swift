@@ -122,12 +122,24 @@ extension TextBuffer {
   }
 
   /// An amount's cell, as `csvCell(v.formatted(places: p))` writes it (a sign, digits and a point never need quotes
-  /// nor a `'`), without making the string: for 0 to 18 places and less than 10^18 before the point; else as the
-  /// definition.
+  /// nor a `'`), without making the string (`amount`); else as the definition.
   mutating func csvAmount(_ v: Fixed, places p: Int) {
+    if !amount(v, places: p, grouping: false) { csvCell(v.formatted(places: p)) }
+  }
+
+  /// An amount as the text shows it, `lpad(v.formatted(places: c.minorUnits, grouping: true), n)` (0: not padded),
+  /// without making the string (`amount`); else as the definition.
+  mutating func money(_ v: Fixed, _ c: Currency, width n: Int = 0) {
+    if !amount(v, places: c.minorUnits, grouping: true, width: n) { lpad(v.formatted(places: c.minorUnits, grouping: true), n) }
+  }
+
+  /// `v.formatted(places: p, grouping: grouping)` right-aligned in `width` columns (as `lpad` pads them: its bytes
+  /// are ASCII), written in place: for 0 to 18 places and less than 10^18 before the point. False, and nothing
+  /// written, otherwise (the caller then writes the string).
+  mutating func amount(_ v: Fixed, places p: Int, grouping: Bool, width: Int = 0) -> Bool {
     let raw = v.raw
     let (whole, frac) = raw.magnitude.quotientAndRemainder(dividingBy: UInt128(Fixed.scaleFactor))
-    guard p >= 0, p <= 18, whole < 1_000_000_000_000_000_000 else { return csvCell(v.formatted(places: p)) }
+    guard p >= 0, p <= 18, whole < 1_000_000_000_000_000_000 else { return false }
     let intPart = UInt64(truncatingIfNeeded: whole)
     var drop: UInt64 = 1  // 10^(18 - p): the digits past `p` places are cut off
     for _ in 0..<(18 - p) { drop &*= 10 }
@@ -139,7 +151,8 @@ extension TextBuffer {
       digits += 1
       rest /= 10
     }
-    let total = (negative ? 1 : 0) + digits + (p > 0 ? 1 + p : 0)
+    let total = (negative ? 1 : 0) + digits + (grouping ? (digits - 1) / 3 : 0) + (p > 0 ? 1 + p : 0)
+    spaces(width - total)
     write(upTo: total) { out in
       var i = total
       if p > 0 {
@@ -152,8 +165,13 @@ extension TextBuffer {
         i -= 1
         out[i] = UInt8(ascii: ".")
       }
+      // Digits from the last: a comma before each group of three (when grouping) but the first.
       var n = intPart
-      for _ in 0..<digits {
+      for k in 0..<digits {
+        if grouping && k > 0 && k % 3 == 0 {
+          i -= 1
+          out[i] = UInt8(ascii: ",")
+        }
         i -= 1
         out[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
         n /= 10
@@ -161,6 +179,7 @@ extension TextBuffer {
       if negative { out[0] = UInt8(ascii: "-") }
       return total
     }
+    return true
   }
 
   /// A non-negative integer's decimal digits (as `String(n)` writes them).

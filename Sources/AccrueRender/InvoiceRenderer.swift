@@ -239,7 +239,7 @@ public enum InvoiceRenderer {
       t.put("..")
       t.put(lastDay(l.periodEnd))
       t.spaces(22 - (t.count - before))
-      t.lpad(money(l.amount, c), 14)
+      t.money(l.amount, c, width: 14)
       t.put("\n")
       if explaining {
         for step in l.explanation {
@@ -251,26 +251,26 @@ public enum InvoiceRenderer {
     }
     t.put("    ")
     t.pad("subtotal", 75)
-    t.lpad(money(inv.subtotal, c), 14)
+    t.money(inv.subtotal, c, width: 14)
     t.put("\n")
     for tax in inv.taxes {
       let pct = (tax.rate.multiplied(by: Fixed(100)) ?? tax.rate).description
       let label = (tax.label.contains("%") ? tax.label : "\(tax.label) \(pct)%") + " (\(tax.inclusive ? "included" : "exclusive"))"
       t.put("    ")
       t.pad(label, 75)
-      t.lpad(money(tax.amount, c), 14)
+      t.money(tax.amount, c, width: 14)
       t.put("\n")
       if explaining { t.put("        rule \(tax.rule)\n") }
     }
     t.put("    ")
     t.pad("total", 75)
-    t.lpad(money(inv.total, c), 14)
+    t.money(inv.total, c, width: 14)
     t.put(" ")
     t.put(c.code)
     t.put("\n")
     if let e = inv.earlyDiscount {
       t.put("    early payment discount: ")
-      t.put(money(e.amount, c))
+      t.money(e.amount, c)
       t.put(" ")
       t.put(c.code)
       t.put(" off if paid by ")
@@ -280,7 +280,7 @@ public enum InvoiceRenderer {
     }
     for (i, p) in inv.installments.enumerated() {
       t.put("    installment \(i + 1): ")
-      t.put(money(p.amount, c))
+      t.money(p.amount, c)
       t.put(" ")
       t.put(c.code)
       t.put(" due ")

@@ -78,6 +78,23 @@ struct InvoiceCSVCellTests {
         var b = TextBuffer()
         b.csvCell(v.formatted(places: p))
         #expect(a.string == b.string, "\(raw) at \(p)")
+        // The text's amounts: grouped, padded to a width (or not), after what the buffer holds already.
+        for width in [0, 5, 14, 40] {
+          var t = TextBuffer()
+          t.put("x")
+          if !t.amount(v, places: p, grouping: true, width: width) { t.lpad(v.formatted(places: p, grouping: true), width) }
+          var u = TextBuffer()
+          u.put("x")
+          u.lpad(v.formatted(places: p, grouping: true), width)
+          #expect(t.string == u.string, "\(raw) at \(p), width \(width)")
+        }
+      }
+    }
+    for c in [Currency.USD, .EUR, .JPY] {
+      for raw in raws.prefix(40) {
+        var t = TextBuffer()
+        t.money(Fixed(raw: raw), c, width: 14)
+        #expect(t.string == InvoiceRenderer.lpad(InvoiceRenderer.money(Fixed(raw: raw), c), 14))
       }
     }
   }
