@@ -187,8 +187,14 @@ struct Matcher {
 
   /// The larger of a side's limits for an open total, in minor units.
   func tolerance(_ l: Limits, total: Int64, _ c: Currency, _ rounding: RoundingMode) -> Int64 {
-    var t = l.money[c] ?? 0
-    for p in l.percents {
+    tolerance(l.percents, from: l.money[c] ?? 0, total: total, c, rounding)
+  }
+
+  /// The same, the side's money limit in the currency (`l.money[c] ?? 0`) looked up once by the caller (a search
+  /// over many sums would hash the currency for each).
+  func tolerance(_ percents: [Fixed], from money: Int64, total: Int64, _ c: Currency, _ rounding: RoundingMode) -> Int64 {
+    var t = money
+    for p in percents {
       let v = fixed(total, c).multiplied(by: p, rounding: rounding)  // a percent value is a fraction (0.5% = 0.005)
       if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, min(minor, Matcher.maxMinorUnits)) }
     }

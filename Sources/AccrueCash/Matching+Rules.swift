@@ -212,10 +212,14 @@ extension Matcher {
     var best: (diff: Int64, set: [Int])?
     var steps = 0
     var chosen: [Int] = []
+    let (underMoney, overMoney) = (under.money[c] ?? 0, over.money[c] ?? 0)
     func consider(_ sum: Int64) {
       guard sum >= lo, sum <= hi else { return }
       let d = ctx.payment - sum
-      let within = d == 0 || (d < 0 ? -d <= tolerance(under, total: sum, c, rounding) : d <= tolerance(over, total: sum, c, rounding))
+      let within = d == 0
+        || (d < 0
+          ? -d <= tolerance(under.percents, from: underMoney, total: sum, c, rounding)
+          : d <= tolerance(over.percents, from: overMoney, total: sum, c, rounding))
       guard within else { return }
       let set = chosen.sorted()
       if let b = best, abs(d) > b.diff || (abs(d) == b.diff && !set.lexicographicallyPrecedes(b.set)) { return }

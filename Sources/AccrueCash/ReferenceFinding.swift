@@ -22,9 +22,9 @@ struct ReferenceFinder: Sendable {
         let text = s == .remittance ? remittance : reference
         if text.isEmpty { continue }
         // The text as given, then (when it has line breaks) without them: a reference the bank wrapped.
-        let wrapped = text.utf8.contains(10) || text.utf8.contains(13)
+        let wrapped = ReferenceFinder.hasLineBreak(text)
         for v in 0..<(wrapped ? 2 : 1) {
-          let variant = v == 0 ? text : String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+          let variant = v == 0 ? text : ReferenceFinder.unwrapped(text)
           for m in pattern.allMatches(in: variant, scratch[k]) {
             let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
             if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
@@ -33,6 +33,17 @@ struct ReferenceFinder: Sendable {
       }
     }
     return out
+  }
+
+  /// Whether the text has a line break (CR or LF), its bytes read in place.
+  static func hasLineBreak(_ text: String) -> Bool {
+    text.withBytes { b in b.contains { $0 == 10 || $0 == 13 } }
+  }
+
+  /// The text without its line breaks (CR and LF are single bytes in UTF-8, never part of another character's
+  /// bytes: removing them removes those characters).
+  static func unwrapped(_ text: String) -> String {
+    text.withBytes { b in String(decoding: b.filter { $0 != 10 && $0 != 13 }, as: UTF8.self) }
   }
 
   /// The references each rule's patterns find in one payment (empty for rules without patterns). Its texts are

@@ -145,3 +145,29 @@ struct PaymentOrderTests {
     }
   }
 }
+
+@Suite("Wrapped references")
+struct WrappedReferenceTests {
+  @Test(
+    "line breaks found and removed byte by byte as the definition by Unicode scalars does",
+    arguments: ["", "INV-2026-\n000123", "a\r\nb", "\r", "\n\n", "Zahlung für INV-2026-0001\r\nÜberweisung 🚀\n", "no breaks at all", "é\u{0301}\n"])
+  func unwrapped(_ text: String) {
+    let breaks = text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
+    #expect(ReferenceFinder.hasLineBreak(text) == breaks)
+    let plain = String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
+    #expect(ReferenceFinder.unwrapped(text) == plain)
+    #expect(Array(ReferenceFinder.unwrapped(text).utf8) == Array(plain.utf8))
+  }
+}
+
+@Suite("Reference key hashes")
+struct ReferenceKeyHashTests {
+  @Test("the index's own hash of a key is InvoiceIDIndex.hash of its bytes")
+  func sameAsInvoiceIDIndex() {
+    var rng = SeededRandom(seed: 7)
+    for n in 0..<200 {
+      let bytes = (0..<(n % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+      bytes.withUnsafeBufferPointer { b in #expect(ReferenceIndex.hash(b) == InvoiceIDIndex.hash(b)) }
+    }
+  }
+}
