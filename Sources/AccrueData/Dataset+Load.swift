@@ -126,51 +126,35 @@ struct FolderLoad {
   /// Customers: streamed (rows are not kept), records made from a template per currency.
   mutating func customers(_ found: Result<TableFile?, DataIssue>) -> ([CustomerData], IDIndex) {
     let columns = Schemas.columns(.customer, plan.program)
-    var customers: [CustomerData] = []
-    var index = IDIndex()
     let currencyColumn = columns.firstIndex(where: { $0.0.name == "currency" })
     guard let f = self.found(found) else {
       if issues.isEmpty {
         issues.append(
           DataIssue(code: "D0103", file: folder + "/customers.csv", line: 1, column: 1, message: "no customers file (customers.csv, .json or .jsonl)", record: ""))
       }
-      return (customers, index)
+      return ([], IDIndex())
     }
     let capacity = RecordBuilder.estimatedRows(f.path)
-    customers.reserveCapacity(capacity)
-    index = IDIndex(minimumCapacity: capacity)
-    var duplicates: [DataIssue] = []
+    var rows = CustomerRows(
+      path: f.path, currencyColumn: currencyColumn, builder: RecordBuilder(plan: plan, kind: .customer, columns: columns),
+      capacity: capacity)
     var readIssues: [DataIssue] = []
-    var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
     let schema = Schemas.table("customers", columns)
-    /// Adds the customer of a row's values; false, with nothing changed, when its id is taken (or missing).
-    func add(_ values: [Value], line: Int) -> Bool {
-      guard case .text(let id) = values[0], index.add(id, customers.count) else { return false }
-      var currency: Currency?
-      if let ci = currencyColumn, case .currency(let c) = values[ci] { currency = c }
-      let record = builder.record(values, currency: currency)
-      let name: String = { if case .text(let n) = values[1] { return n } else { return id } }()
-      customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: f.path, line: line)))
-      return true
-    }
-    func take(_ row: borrowing Row) {
-      guard case .text(let id) = row.values[0], !add(row.values, line: row.line) else { return }
-      let column = row.columns.isEmpty ? 1 : row.columns[0]
-      duplicates.append(DataIssue(code: "D0304", file: f.path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
-    }
     // A CSV file: plain lines straight from their bytes (`PlainCSV`, as contracts and payments); a duplicate id, and
     // any line the reader has something to say about, through the general reader.
     if f.format == .csv, let file = MappedFile(path: f.path) {
       withExtendedLifetime(file) {
-        PlainCSV.read(file.bytes, path: f.path, schema: schema, onIssue: { readIssues.append($0) }, fast: add, general: take)
+        PlainCSV.read(
+          file.bytes, path: f.path, schema: schema, onIssue: { readIssues.append($0) }, fast: { rows.add($0, line: $1) },
+          general: { rows.take($0) })
       }
     } else {
-      TableReader.stream(f, schema: schema, onIssue: { readIssues.append($0) }, take)
+      TableReader.stream(f, schema: schema, onIssue: { readIssues.append($0) }) { rows.take($0) }
     }
     issues += readIssues
-    issues += duplicates
+    issues += rows.duplicates
     rejected.customers = rejectedRows(f)
-    return (customers, index)
+    return (rows.customers, rows.index)
   }
 
   /// Contracts: those checked early on the other thread when nothing was wrong and every customer is known;
@@ -257,6 +241,43 @@ struct FolderLoad {
       contracts[ci].changes.append(change)
     }
     for i in contracts.indices { contracts[i].changes.sort { $0.date < $1.date } }
+  }
+}
+
+/// The customers of a file as they are read (a struct, not variables captured by the reader's closures: those are
+/// boxed, each access to one checked for exclusivity at run time).
+struct CustomerRows {
+  let path: String
+  let currencyColumn: Int?
+  var builder: RecordBuilder
+  var customers: [CustomerData] = []
+  var index: IDIndex
+  var duplicates: [DataIssue] = []
+
+  init(path: String, currencyColumn: Int?, builder: RecordBuilder, capacity: Int) {
+    self.path = path
+    self.currencyColumn = currencyColumn
+    self.builder = builder
+    customers.reserveCapacity(capacity)
+    index = IDIndex(minimumCapacity: capacity)
+  }
+
+  /// Adds the customer of a row's values; false, with nothing changed, when its id is taken (or missing).
+  mutating func add(_ values: [Value], line: Int) -> Bool {
+    guard case .text(let id) = values[0], index.add(id, customers.count) else { return false }
+    var currency: Currency?
+    if let ci = currencyColumn, case .currency(let c) = values[ci] { currency = c }
+    let record = builder.record(values, currency: currency)
+    let name: String = { if case .text(let n) = values[1] { return n } else { return id } }()
+    customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: path, line: line)))
+    return true
+  }
+
+  /// A row of the general reader: added, or reported as a duplicate.
+  mutating func take(_ row: borrowing Row) {
+    guard case .text(let id) = row.values[0], !add(row.values, line: row.line) else { return }
+    let column = row.columns.isEmpty ? 1 : row.columns[0]
+    duplicates.append(DataIssue(code: "D0304", file: path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
   }
 }
 

@@ -96,14 +96,16 @@ package struct RecordBuilder {
   package mutating func record(_ values: [Value], currency: Currency?) -> [RValue] {
     let template = template(currency)
     let n = fieldTypes.count
-    return [RValue](unsafeUninitializedCapacity: n) { buffer, count in
-      for slot in 0..<n {
-        let k = columnOf[slot]
-        let value = k < 0 ? template[slot] : Schemas.value(values[k], types[k], currency: currency, default: defaults[slot])
-        (buffer.baseAddress! + slot).initialize(to: value)
-      }
-      count = n
+    // (Reserved, then appended: `Array(unsafeUninitializedCapacity:)` and `Array(repeating:count:)` allocate through
+    // the standard library's unspecialized code, which looks the array's storage type up at run time, about 300
+    // instructions a record.)
+    var record: [RValue] = []
+    record.reserveCapacity(n)
+    for slot in 0..<n {
+      let k = columnOf[slot]
+      record.append(k < 0 ? template[slot] : Schemas.value(values[k], types[k], currency: currency, default: defaults[slot]))
     }
+    return record
   }
 
   /// About how many records a file holds (from its size; a guess for reserving room, never a limit).

@@ -137,6 +137,11 @@ extension InvoiceRows {
     @inline(__always) func decimal(_ b: UnsafeBufferPointer<UInt8>) -> Fixed? {
       memchr(b.baseAddress!, 95, b.count) == nil ? Fixed.parse(b) : nil
     }
+    /// Whether the amount `v` read from `b` has at most `places` decimals (`Fixed.significantFractionDigits`, only
+    /// worked out when the text has more decimals written than that: trailing zeros aside, they are the same).
+    @inline(__always) func fits(_ v: Fixed, _ b: UnsafeBufferPointer<UInt8>, _ places: Int) -> Bool {
+      Self.writtenDecimals(b) <= places || v.significantFractionDigits <= places
+    }
     @inline(__always) func date(_ column: Int) -> (ok: Bool, value: CivilDate?) {
       guard let b = field(column) else { return (true, nil) }
       guard let d = dates.parse(b) else { return (false, nil) }
@@ -145,12 +150,12 @@ extension InvoiceRows {
     // Required: id, customer, issue and due dates, currency, amount.
     guard let idB = field(0), let custB = field(3), let issueB = field(5), let dueB = field(6), let curB = field(7),
       let amountB = field(8), let issueDate = dates.parse(issueB), let due = dates.parse(dueB),
-      let cur = Currency.lookup(bytes: curB), let amount = decimal(amountB), amount.significantFractionDigits <= cur.minorUnits
+      let cur = Currency.lookup(bytes: curB), let amount = decimal(amountB), fits(amount, amountB, cur.minorUnits)
     else { return false }
     /// An optional amount: zero when empty; not ok when it is not an amount of the currency.
     @inline(__always) func amountOrZero(_ column: Int) -> (ok: Bool, value: Fixed) {
       guard let b = field(column) else { return (true, .zero) }
-      guard let v = decimal(b), v.significantFractionDigits <= cur.minorUnits else { return (false, .zero) }
+      guard let v = decimal(b), fits(v, b, cur.minorUnits) else { return (false, .zero) }
       return (true, v)
     }
     let (paidOK, paid) = amountOrZero(9)
@@ -188,6 +193,13 @@ extension InvoiceRows {
     idColumns.append(Int32(starts[layout.fileOf[0]] - starts[0] + 1))
     fastRows += 1
     return true
+  }
+
+  /// The digits written after the point of an amount `Fixed.parse` read from `b` (0 without a point): never fewer
+  /// than its `significantFractionDigits`.
+  @inline(__always) package static func writtenDecimals(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let dot = memchr(b.baseAddress!, 46, b.count) else { return 0 }
+    return b.count - (UnsafeRawPointer(dot) - UnsafeRawPointer(b.baseAddress!)) - 1
   }
 
   // Status and kind compared as bytes (no string made per row).

@@ -4,17 +4,20 @@ import AccrueCore
 /// hundred days among a million rows), and a date read before costs a load and a compare instead of a parse.
 /// Only dates that parse are remembered, under their exact bytes, so the answer is always `CivilDate.parse`'s.
 public struct DateCache: Sendable {
-  private static let size = 1024
-  /// Per slot: the first eight bytes, the last two (with bit 16 set: a slot in use), the date.
-  private var heads: [UInt64]
-  private var tails: [UInt32]
-  private var dates: [CivilDate]
+  /// Slots (one per hash, the last date read there kept): 4,096, so that the few hundred dates of a file seldom
+  /// share one (with 1,024, the 298 dates of the collections benchmark's invoices missed about one lookup in four).
+  private static let bits = 12
+  /// A remembered date: its first eight bytes, the last two (with bit 16 set: a slot in use), the date.
+  private struct Slot: Sendable {
+    var head: UInt64 = 0
+    var tail: UInt32 = 0
+    var date = CivilDate(dayNumber: 0)
+  }
+  private var slots: [Slot]
 
   /// (The slots are made at the first date: a reader made for one line never pays for them.)
   public init() {
-    heads = []
-    tails = []
-    dates = []
+    slots = []
   }
 
   /// The date `CivilDate.parse(bytes:)` reads from `b`, or nil.
@@ -24,17 +27,14 @@ public struct DateCache: Sendable {
     let raw = UnsafeRawPointer(base)
     let head = raw.loadUnaligned(as: UInt64.self)
     let tail = UInt32(raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)) | 0x1_0000
-    let s = Int(truncatingIfNeeded: ((head ^ (UInt64(tail) << 40)) &* 0x9E37_79B9_7F4A_7C15) >> 54)
-    if !heads.isEmpty && heads[s] == head && tails[s] == tail { return dates[s] }
-    guard let d = CivilDate.parse(bytes: b) else { return nil }
-    if heads.isEmpty {
-      heads = Array(repeating: 0, count: Self.size)
-      tails = Array(repeating: 0, count: Self.size)
-      dates = Array(repeating: CivilDate(dayNumber: 0), count: Self.size)
+    let s = Int(truncatingIfNeeded: ((head ^ (UInt64(tail) << 40)) &* 0x9E37_79B9_7F4A_7C15) >> (64 - Self.bits))
+    if !slots.isEmpty {
+      let slot = slots[s]
+      if slot.head == head && slot.tail == tail { return slot.date }
     }
-    heads[s] = head
-    tails[s] = tail
-    dates[s] = d
+    guard let d = CivilDate.parse(bytes: b) else { return nil }
+    if slots.isEmpty { slots = Array(repeating: Slot(), count: 1 << Self.bits) }
+    slots[s] = Slot(head: head, tail: tail, date: d)
     return d
   }
 }

@@ -1,0 +1,67 @@
+import AccrueCore
+import AccrueData
+import AccrueImport
+import Testing
+
+/// The twenty-fifth pass's shortcuts in loading, each against its plain definition.
+@Suite("Load: dates remembered, decimals written")
+struct LoadDatesAmountsTests {
+  /// Ten-byte texts: every day of 1999-2031, then near misses (impossible days, bad separators and digits).
+  static func texts() -> [[UInt8]] {
+    var all: [[UInt8]] = []
+    var d = CivilDate(year: 1999, month: 1, day: 1)!
+    let end = CivilDate(year: 2031, month: 12, day: 31)!
+    while d <= end {
+      all.append(Array(d.description.utf8))
+      d = CivilDate(dayNumber: d.dayNumber + 1)
+    }
+    for t in [
+      "2026-02-29", "2024-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "2026/01/01", "2026-1-01",
+      "20260101xx", "2026-01-0a", "0000-01-01", "9999-12-31", "2026-01-01 ", " 2026-01-0", "2026-01-011", "",
+    ] {
+      all.append(Array(t.utf8))
+    }
+    return all
+  }
+
+  @Test("a date read through the cache is CivilDate.parse's, first time or again, whatever came between")
+  func datesAsParsed() {
+    var cache = DateCache()
+    let texts = Self.texts()
+    var rng = SystemRandomNumberGenerator()
+    // In order, then again in random order (slots shared by several dates are taken over and given back).
+    for round in 0..<3 {
+      let order = round == 0 ? Array(texts.indices) : texts.indices.map { _ in Int.random(in: texts.indices, using: &rng) }
+      for i in order {
+        let t = texts[i]
+        let cached = t.withUnsafeBufferPointer { cache.parse($0) }
+        let plain = t.withUnsafeBufferPointer { CivilDate.parse(bytes: $0) }
+        #expect(cached == plain, "\(String(decoding: t, as: UTF8.self))")
+      }
+    }
+  }
+
+  @Test("decimals written after the point are never fewer than the amount's significant ones")
+  func writtenDecimals() {
+    var texts = ["0", "7", "-3", "+12", "0.0", "1.5", "12.50", "12.500", "0.002", "0.0020", "100.000000000000000001"]
+    for places in 0...18 {
+      let digits = String((0..<places).map { _ in Character(String(Int.random(in: 0...9))) })
+      texts.append(places == 0 ? "42" : "42.\(digits)")
+      texts.append(places == 0 ? "-1" : "-1.\(digits)0")
+    }
+    for t in texts {
+      let b = Array(t.utf8)
+      b.withUnsafeBufferPointer { p in
+        guard let v = Fixed.parse(p) else { return }
+        let written = InvoiceRows.writtenDecimals(p)
+        #expect(written >= v.significantFractionDigits, "\(t)")
+        let point = t.firstIndex(of: ".").map { t.distance(from: $0, to: t.endIndex) - 1 } ?? 0
+        #expect(written == point, "\(t)")
+        // The check it stands for: at most `places` decimals, for every number of places.
+        for places in 0...4 {
+          #expect((written <= places || v.significantFractionDigits <= places) == (v.significantFractionDigits <= places))
+        }
+      }
+    }
+  }
+}
