@@ -37,7 +37,7 @@ struct LedgerRunScopeTests {
 
   @Test("random runs of numbered documents and payments: the record names what the ledger's rows name", arguments: [1, 2, 3])
   func sameAsLedger(seed: Int) throws {
-    var g = Seeded(state: UInt64(seed))
+    var g = LedgerConservationTests.Seeded(state: UInt64(seed))
     let dir = TemporaryPaths.make("ledger-scope")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let store = try LedgerStore.open(stateDir: dir)
