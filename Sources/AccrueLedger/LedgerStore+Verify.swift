@@ -41,7 +41,7 @@ extension LedgerBooks {
   /// The breaches the whole ledger shows (`run` nil), or those a run can have caused: the documents its payments
   /// settled, the credit of its customers, the sequences it drew from (at the end of every apply, so the check
   /// costs what the run wrote, not what the ledger holds; references are enforced as rows go in).
-  func breaches(run: Int?) throws -> [String] {
+  func breaches(run: RunScope?) throws -> [String] {
     var out: [String] = []
     // Payments a return reversed settle nothing (schema version 2 on). The credit one left still counts for the
     // uses made of it before the return (the return takes it back, and the customer owes what was used: no use is
@@ -50,15 +50,16 @@ extension LedgerBooks {
     let superseded = try db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'supersedes'").isEmpty
       ? "" : " UNION SELECT supersedes FROM payments WHERE supersedes IS NOT NULL"
     let reversed = "(SELECT original FROM payment_returns WHERE reversed = 1\(superseded))"
-    let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT key FROM items WHERE run = ?1 AND kind = 'match')"
+    // A run's matches, their customers and its sequences come from its record (`json_each` of a JSON array), not
+    // from `items` again: a run without matches checks no payment.
+    let paymentsOfRun = run == nil ? "" : "AND a.payment IN (SELECT value FROM json_each(?1))"
     let overApplied = """
       SELECT d.key, coalesce(d.number, d.key), d.currency, d.total, sum(a.settled)
       FROM documents d JOIN applications a ON a.invoice = coalesce(d.number, d.key) AND coalesce(a.currency, d.currency) = d.currency
       WHERE coalesce(d.number, d.key) IN (SELECT a.invoice FROM applications a WHERE 1 \(paymentsOfRun)) AND a.payment NOT IN \(reversed)
       GROUP BY d.key HAVING sum(a.settled) > d.total ORDER BY d.key
       """
-    let args: [SQLValue] = run.map { [.integer(Int64($0))] } ?? []
-    for r in try db.query(overApplied, args) {
+    for r in run?.payments.isEmpty == true ? [] : try db.query(overApplied, run.map { [.text(JSONText.array($0.payments))] } ?? []) {
       out.append(
         "document \(r[1].text ?? "") (\(r[2].text ?? "")) is settled for \(r[4].integer ?? 0) minor units, more than its total \(r[3].integer ?? 0)")
     }
@@ -68,32 +69,33 @@ extension LedgerBooks {
         sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
       FROM payments p JOIN items i ON i.key = p.key WHERE p.currency IS NOT NULL
         \(superseded.isEmpty ? "" : "AND p.key NOT IN (SELECT supersedes FROM payments WHERE supersedes IS NOT NULL)")
-        \(run == nil ? "" : "AND i.customer IN (SELECT customer FROM items WHERE run = ?1 AND kind = 'match')")
+        \(run == nil ? "" : "AND i.customer IN (SELECT value FROM json_each(?1))")
       GROUP BY i.customer, p.currency HAVING sum(CASE WHEN substr(p.key, 1, 15) = 'payment:credit:' THEN p.amount ELSE 0 END)
         > sum(CASE WHEN substr(p.key, 1, 15) != 'payment:credit:' AND p.status IN ('applied', 'exception') THEN p.credit ELSE 0 END)
       ORDER BY 1, 2
       """
-    for r in try db.query(credit, args) {
+    for r in run?.customers.isEmpty == true ? [] : try db.query(credit, run.map { [.text(JSONText.array($0.customers))] } ?? []) {
       out.append(
         "customer \(r[0].text ?? "") used \(r[3].integer ?? 0) minor units of \(r[1].text ?? "") credit on account, more than the \(r[2].integer ?? 0) payments left")
     }
     // Credit notes draw numbers of their own sequences (schema version 8).
     let creditNotes = try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credit_notes'").isEmpty
-    let numbered = "(SELECT sequence_scope, sequence FROM documents"
-      + (creditNotes ? " UNION ALL SELECT sequence_scope, sequence FROM credit_notes)" : ")")
-    let drawnByRun = "SELECT d2.sequence_scope FROM documents d2 JOIN items i ON i.key = d2.key WHERE i.run = ?1"
-      + (creditNotes ? " UNION SELECT sequence_scope FROM credit_notes WHERE run = ?1" : "")
+    // Each sequence's numbers counted, and its largest found, through the (scope, sequence) unique indexes.
+    let count = "(SELECT count(sequence) FROM documents WHERE sequence_scope = s.scope)"
+      + (creditNotes ? " + (SELECT count(sequence) FROM credit_notes WHERE sequence_scope = s.scope)" : "")
+    let maximum = "coalesce((SELECT max(m) FROM (SELECT max(sequence) AS m FROM documents WHERE sequence_scope = s.scope"
+      + (creditNotes ? " UNION ALL SELECT max(sequence) FROM credit_notes WHERE sequence_scope = s.scope" : "") + ")), 0)"
     let gaps = """
-      SELECT s.scope, s.last, count(d.sequence), coalesce(max(d.sequence), 0)
-      FROM sequences s LEFT JOIN \(numbered) d ON d.sequence_scope = s.scope
-      \(run == nil ? "" : "WHERE s.scope IN (\(drawnByRun))")
-      GROUP BY s.scope HAVING count(d.sequence) != s.last OR coalesce(max(d.sequence), 0) != s.last ORDER BY 1
+      SELECT scope, last, n, m FROM (SELECT s.scope AS scope, s.last AS last, \(count) AS n, \(maximum) AS m FROM sequences s
+      \(run == nil ? "" : "WHERE s.scope IN (SELECT value FROM json_each(?1))"))
+      WHERE n != last OR m != last ORDER BY 1
       """
-    for r in try db.query(gaps, args) {
+    for r in run?.sequences.isEmpty == true ? [] : try db.query(gaps, run.map { [.text(JSONText.array($0.sequences))] } ?? []) {
       out.append("numbering sequence \(r[0].text ?? "") has \(r[2].integer ?? 0) numbers up to \(r[3].integer ?? 0), but its last number is \(r[1].integer ?? 0)")
     }
-    if creditNotes { out += try overCredited(run: run, args) }
-    out += try unbalancedEntries(run: run)
+    let args: [SQLValue] = run.map { [.integer(Int64($0.run))] } ?? []
+    if creditNotes { out += try overCredited(run: run?.run, args) }
+    out += try unbalancedEntries(run: run?.run)
     if run == nil {
       for r in try db.query("PRAGMA foreign_key_check") {
         out.append("a row of \(r[0].text ?? "?") refers to a missing row of \(r[2].text ?? "?")")

@@ -31,7 +31,11 @@ public final class LedgerStore {
     let db: Database
     do {
       db = try Database(path: path)
-      try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
+      // Temporary storage in memory: each batch of rows (`BatchInsert`) is a statement SQLite may have to undo
+      // alone, so it copies every page the statement changes into a statement journal first, a temporary file
+      // past 64 KB (written, and never read, through the kernel).
+      try db.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
     } catch { throw JournalError(message: "cannot open the ledger \(path): \(error.message)") }
     try LedgerSchema.migrate(db, path: path)
     let store = LedgerStore(path: path, db: db)
@@ -152,7 +156,7 @@ public final class LedgerStore {
         }
         fault?("began the ledger transaction")
         try write(r)
-        let broken = try breaches(run: r.run)
+        let broken = try breaches(run: RunScope(r))
         if !broken.isEmpty {
           throw JournalError(message: "the ledger would not balance after this run, so it was not recorded: " + broken.joined(separator: "; "))
         }
@@ -176,4 +180,26 @@ public final class LedgerStore {
 
   /// Drops the run `stage` wrote.
   public func rollBackStaged() { try? db.execute("ROLLBACK") }
+}
+
+/// What a run's checks look at (`breaches`), taken from its record: the keys of its matches (payments, returns,
+/// payouts), their customers, and the numbering sequences its documents and credit notes drew from. (Found again
+/// through `items` they cost three lookups per item of the run.)
+struct RunScope {
+  var run: Int
+  var payments: [String] = []
+  var customers: [String] = []
+  var sequences: [String] = []
+
+  init(_ r: LedgerRecord) {
+    run = r.run
+    for i in r.items where i.kind == .match {
+      payments.append(i.key)
+      customers.append(i.customer)
+    }
+    // (Every number the run gives is its documents' or credit notes'.)
+    var scopes = Set(r.numbers.map(\.scope))
+    for n in r.creditNotes { if let s = n.scope { scopes.insert(s) } }
+    sequences = scopes.sorted()
+  }
 }
