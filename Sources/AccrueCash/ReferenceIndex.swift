@@ -234,13 +234,6 @@ struct ReferenceIndex {
       if let list = oldMore[k] { more[s] = list }
     }
   }
-  /// A key's hash: `InvoiceIDIndex.hash` of its bytes (FNV-1a, never 0), worked out here on the buffer (that one,
-  /// generic over sequences and in another module, is called unspecialised: a thousand instructions a key).
-  @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return h | 1
-  }
 
   /// The invoices one of whose keys equals one of `keys`, in index order, without repeats. A hit is confirmed
   /// by comparing the key with that invoice's texts in one pass each (`ReferenceKeys.isKey`).
@@ -269,7 +262,7 @@ struct ReferenceIndex {
 
   /// Appends the invoices one of whose keys is `key` (ASCII, as keys are).
   private func look(_ key: UnsafeBufferPointer<UInt8>, in invoices: [OpenInvoice], _ out: inout [Int32]) {
-    let tag = ReferenceIndex.tag(ReferenceIndex.hash(key))
+    let tag = ReferenceIndex.tag(InvoiceIDIndex.hash(key))
     var s = Int(tag) & mask
     while table[s] != 0 {
       if table[s] >> 32 == tag {

@@ -159,15 +159,3 @@ struct WrappedReferenceTests {
     #expect(Array(ReferenceFinder.unwrapped(text).utf8) == Array(plain.utf8))
   }
 }
-
-@Suite("Reference key hashes")
-struct ReferenceKeyHashTests {
-  @Test("the index's own hash of a key is InvoiceIDIndex.hash of its bytes")
-  func sameAsInvoiceIDIndex() {
-    var rng = SeededRandom(seed: 7)
-    for n in 0..<200 {
-      let bytes = (0..<(n % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-      bytes.withUnsafeBufferPointer { b in #expect(ReferenceIndex.hash(b) == InvoiceIDIndex.hash(b)) }
-    }
-  }
-}
