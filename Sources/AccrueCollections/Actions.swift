@@ -56,8 +56,11 @@ extension CollectionsRun {
       }
     }
     // A suspension, a write-off proposal and a hand-over are work for the cadence's queue.
-    for k in actions.indices where actions[k].assignedTo.isEmpty && [.suspendService, .writeOffProposal, .agency].contains(actions[k].kind) {
-      actions[k].assignedTo = "queue \(taskQueue(cad))"
+    for k in actions.indices where actions[k].assignedTo.isEmpty {
+      switch actions[k].kind {
+      case .suspendService, .writeOffProposal, .agency: actions[k].assignedTo = "queue \(taskQueue(cad))"
+      default: break
+      }
     }
     return (messages, actions)
   }

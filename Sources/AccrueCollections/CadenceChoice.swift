@@ -13,8 +13,14 @@ final class CadenceBox: Sendable {
   let conditionless: [Bool]
   /// When each step falls relative to the due date.
   let timings: [ReminderTiming]
-  init(_ c: CompiledCadence) {
+  /// Steps whose `when` conditions read only the customer (their answer is kept per customer), and where this
+  /// cadence's steps start in the run's `stepCache`.
+  let stepsPerCustomer: [Bool]
+  let firstStepSlot: Int
+  init(_ c: CompiledCadence, firstStepSlot: Int) {
     self.c = c
+    self.firstStepSlot = firstStepSlot
+    stepsPerCustomer = c.steps.map { s in !s.conditions.isEmpty && !s.conditions.contains { $0.readsInvoice } }
     offsets = c.steps.map(\.offset)
     business = c.steps.map(\.business)
     conditionless = c.steps.map { $0.conditions.isEmpty }
@@ -34,7 +40,6 @@ extension CollectionsRun {
         disputedOut = cad.c.pauseOnDispute
         env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: disputedOut), currency)
       }
-      useCalendar(cad.c.calendar)
       if let cur = cad.c.currency, cur != currency {
         note(i, .cadenceTakesOtherCurrency(cadence: cad.c.name, rule: cad.c.source, takes: cur, invoice: currency))
         continue
@@ -42,8 +47,12 @@ extension CollectionsRun {
       let failing: Int?
       if appliesPerCustomer[k], appliesCache[k] != -2 {
         failing = appliesCache[k] < 0 ? nil : appliesCache[k]
+      } else if cad.c.applies.isEmpty {
+        failing = nil
       } else {
-        failing = cad.c.applies.isEmpty ? nil : firstFailing(cad.c.applies)
+        // The cadence's calendar, for business-day arithmetic in its conditions (set only to evaluate them).
+        useCalendar(cad.c.calendar)
+        failing = firstFailing(cad.c.applies)
         if appliesPerCustomer[k] { appliesCache[k] = failing ?? -1 }
       }
       guard let a = failing else { return k }
@@ -56,42 +65,43 @@ extension CollectionsRun {
   /// Whether the chosen cadence pauses invoice i: nil when it does (the reason noted); else the invoice's open
   /// amount as the cadence counts it, and the promises to pay it that were broken.
   mutating func unpaused(_ i: Int, _ ck: Int) -> (open: Fixed, broken: [PromiseToPay])? {
-    let cad = boxes[ck].c
+    // The cadence read through its box (a copy of the struct would retain all it holds, for every invoice).
+    let box = boxes[ck]
     let (currency, customer) = (invoices[i].currency, invoices[i].customer)
+    let open = openAmount(i, disputedExcluded: box.c.pauseOnDispute)
     if let balance = invoiceFields[.balance] {
-      env.records[RecordKind.invoice.index][balance] = .money(openAmount(i, disputedExcluded: cad.pauseOnDispute), currency)
+      env.records[RecordKind.invoice.index][balance] = .money(open, currency)
     }
-    let open = openAmount(i, disputedExcluded: cad.pauseOnDispute)
     if open <= .zero {
-      note(i, .pausedOnDispute(cadence: cad.name, open: openAmount(i, disputedExcluded: false), currency: currency))
+      note(i, .pausedOnDispute(cadence: box.c.name, open: openAmount(i, disputedExcluded: false), currency: currency))
       return nil
     }
-    if cad.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {
-      note(i, .pausedOnCreditHold(cadence: cad.name))
+    if box.c.pauseOnCreditHold, let s = creditHoldSlot, case .bool(true) = env.records[RecordKind.customer.index][s] {
+      note(i, .pausedOnCreditHold(cadence: box.c.name))
       return nil
     }
     var broken: [PromiseToPay] = []
-    if cad.pauseOnPromise {
+    if box.c.pauseOnPromise {
       for pk in promisesOf[customer] ?? [] where covers(data.collections.promises[pk].invoice, i) {
         let p = data.collections.promises[pk]
         if asOf <= p.promisedDate {
-          note(i, .pausedOnPromise(cadence: cad.name, promisedBy: p.promisedDate, source: p.source))
+          note(i, .pausedOnPromise(cadence: box.c.name, promisedBy: p.promisedDate, source: p.source))
           return nil
         }
         broken.append(p)
       }
     }
-    if cad.pauseOnPaymentPlan {
+    if box.c.pauseOnPaymentPlan {
       for pk in plansOf[customer] ?? [] where covers(data.collections.paymentPlans[pk].invoice, i) {
         let p = data.collections.paymentPlans[pk]
         if p.active && p.start <= asOf && (p.end.map { asOf <= $0 } ?? true) {
-          note(i, .pausedOnPaymentPlan(cadence: cad.name, plan: p.id, start: p.start, end: p.end, source: p.source))
+          note(i, .pausedOnPaymentPlan(cadence: box.c.name, plan: p.id, start: p.start, end: p.end, source: p.source))
           return nil
         }
       }
     }
     if let holding = pauseHolding(ck) {
-      note(i, .pausedWhen(cadence: cad.name, holding: seen(cad.pauseWhen[holding], true)))
+      note(i, .pausedWhen(cadence: box.c.name, holding: seen(box.c.pauseWhen[holding], true)))
       return nil
     }
     return (open, broken)

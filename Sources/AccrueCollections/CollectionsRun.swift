@@ -75,6 +75,9 @@ struct CollectionsRun {
   /// -1 (none holds) or the index of the first that holds.
   let pausePerCustomer: [Bool]
   var pauseCache: [Int] = []
+  /// The same for each step's `when` (by `CadenceBox.firstStepSlot` + step): -2 (not yet), -1 (all hold) or the
+  /// index of the first that does not.
+  var stepCache: [Int] = []
   /// Slot of `customer.credit_hold`.
   let creditHoldSlot: Int?
   /// Slots of the customer fields a run fills in or reads per customer (resolved once, not by name per customer).
@@ -115,7 +118,11 @@ struct CollectionsRun {
       plan.fieldDefault(.invoice, $0.1) ?? Schemas.value(.missing, inv[$0.1].type, currency: nil)
     }
     appliesPerCustomer = plan.cadences.map { !$0.applies.contains { $0.readsInvoice } }
-    boxes = plan.cadences.map(CadenceBox.init)
+    var slot = 0
+    boxes = plan.cadences.map { c in
+      defer { slot += c.steps.count }
+      return CadenceBox(c, firstStepSlot: slot)
+    }
     pausePerCustomer = plan.cadences.map { !$0.pauseWhen.contains { $0.readsInvoice } }
     invoiceFieldCount = inv.count
     firstCustomInvoiceSlot = inv.first { $0.isCustom }?.index ?? inv.count

@@ -64,6 +64,7 @@ extension CollectionsRun {
     var candidates: [Candidate] = []
     appliesCache = Array(repeating: -2, count: plan.cadences.count)
     pauseCache = appliesCache
+    stepCache = Array(repeating: -2, count: boxes.reduce(0) { $0 + $1.offsets.count })
     var touched: UInt64 = 0
     var ahead = range.lowerBound
     for c in range where !byCustomer.isEmpty(c) {
@@ -149,6 +150,7 @@ extension CollectionsRun {
       appliesCache[k] = -2
       pauseCache[k] = -2
     }
+    for k in stepCache.indices { stepCache[k] = -2 }
   }
 
   /// A total of open amounts (a sum too large to represent stops the run).

@@ -99,7 +99,11 @@ extension CollectionsRun {
       // Interest runs from the due date, or from the day through which an earlier step charged it: the days
       // actually late, each charged once.
       var due = invoices[g.invoice].dueDate
-      if let charged = data.collections.interestChargedThrough[invoices[g.invoice].id], charged > due { due = charged }
+      if !data.collections.interestChargedThrough.isEmpty, let charged = data.collections.interestChargedThrough[invoices[g.invoice].id],
+        charged > due
+      {
+        due = charged
+      }
       guard due < asOf else { continue }
       guard let part = simpleInterest(principal: g.balance, annualRate: r, dayCount: dc, from: due, to: asOf) else {
         return overflow(.interest, step, inv)

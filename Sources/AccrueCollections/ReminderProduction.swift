@@ -14,26 +14,34 @@ extension CollectionsRun {
     for group in groups(candidates, invoices) {
       let driver = group[0]
       let (driverID, currency) = (invoices[driver.invoice].id, invoices[driver.invoice].currency)
-      let cad = boxes[driver.cadence].c
-      let step = cad.steps[driver.step]
-      let key = "\(driverID)/\(cad.name)/\(step.name)"
+      // The cadence and step read through their box (copies would retain all they hold, for every reminder); what
+      // the calls below read of the run is read first, into locals (an argument read from the run while a method
+      // of it is called made a copy of the whole run, for every reminder).
+      let box = boxes[driver.cadence]
+      let step = box.c.steps[driver.step]
+      let key = "\(driverID)/\(box.c.name)/\(step.name)"
       if !sentKeys.isEmpty, sentKeys.contains(key) {
         for g in group { note(g.invoice, .alreadyProduced(key: key)) }
         continue
       }
-      if heldByGap(group, cad, step, lastContact: contactedNow ? asOf : lastContact[customerID]) { continue }
-      load(driver.invoice, disputedExcluded: cad.pauseOnDispute)
+      let last = contactedNow ? asOf : lastContact[customerID]
+      if heldByGap(group, box.c, step, lastContact: last) { continue }
+      load(driver.invoice, disputedExcluded: box.c.pauseOnDispute)
       current = driver.invoice
       useTotals(currency)
+      useCalendar(box.c.calendar)
       let (covered, total, sources) = cover(group, invoices, key: key, customerSource)
       note(driverID, .fires(key: key))
-      var explanation = explaining ? explain(driver, invoices[driver.invoice]) : []
+      let due = invoices[driver.invoice].dueDate
+      let skip = skipped(driver, due)
+      var explanation = explaining ? explain(driver, due: due, skipped: skip) : []
       if group.count > 1 { record(.grouped(invoices: group.count, driver: driverID), in: &explanation) }
-      let (messages, actions) = perform(step, of: cad, group, invoices, total: total, currency)
+      let (messages, actions) = perform(step, of: box.c, group, invoices, total: total, currency)
+      let timing = box.timings[driver.step]
       let reminder = Reminder(
-        key: key, date: asOf, customerID: customerID, customerName: data.customers[c].name, cadence: cad.name, cadenceLabel: cad.label,
-        step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: boxes[driver.cadence].timings[driver.step], invoices: covered,
-        currency: currency, total: total, messages: messages, actions: actions, skipped: skipped(driver, invoices[driver.invoice].dueDate), rule: step.source,
+        key: key, date: asOf, customerID: customerID, customerName: data.customers[c].name, cadence: box.c.name, cadenceLabel: box.c.label,
+        step: step.name, stepLabel: step.label, stepDate: driver.stepDate, timing: timing, invoices: covered,
+        currency: currency, total: total, messages: messages, actions: actions, skipped: skip, rule: step.source,
         explanation: explanation, sources: sources)
       // (Read by this customer's later groups: each customer is seen once a run.)
       if reminder.contactsCustomer { contactedNow = true }
@@ -44,6 +52,8 @@ extension CollectionsRun {
   /// A customer's candidates as reminders to be: one per candidate, or one per cadence and currency for the
   /// cadences that group (`one reminder per customer`), in the order of their first candidate.
   func groups(_ candidates: [Candidate], _ invoices: [OpenInvoice]) -> [[Candidate]] {
+    // Most customers make one group: one candidate, or all of them in one grouping cadence and one currency.
+    if candidates.count == 1 || candidates.allSatisfy({ sameGroup($0, candidates[0], invoices) }) { return [candidates] }
     var groups: [[Candidate]] = []
     // Group keys (cadence and currency) with their group: a customer has few, so a list searched in order.
     var groupOf: [(key: Int, group: Int)] = []
@@ -59,6 +69,11 @@ extension CollectionsRun {
       groups.append([cand])
     }
     return groups
+  }
+
+  /// Whether two candidates go in one group: both of one cadence that groups, in one currency.
+  func sameGroup(_ a: Candidate, _ b: Candidate, _ invoices: [OpenInvoice]) -> Bool {
+    a.cadence == b.cadence && boxes[a.cadence].c.grouped && invoices[a.invoice].currency.packed == invoices[b.invoice].currency.packed
   }
 
   /// Whether the cadence's minimum gap since the customer was last reminded holds a step that sends messages back
@@ -105,18 +120,17 @@ extension CollectionsRun {
 
   /// Why a candidate fired (built only for reminders, with the driving invoice loaded): the cadence and
   /// the conditions it saw, broken promises, the step and how its date fell, catch-up.
-  func explain(_ c: Candidate, _ inv: OpenInvoice) -> [CollectionsStep] {
-    let cad = plan.cadences[c.cadence]
-    let step = cad.steps[c.step]
-    var out: [CollectionsStep] = [.cadenceChosen(cadence: cad.name, label: cad.label, rule: cad.source)]
-    for a in cad.applies { out.append(.appliesWhen(seen(a, true))) }
+  func explain(_ c: Candidate, due: CivilDate, skipped skip: [String]) -> [CollectionsStep] {
+    let box = boxes[c.cadence]
+    let step = box.c.steps[c.step]
+    var out: [CollectionsStep] = [.cadenceChosen(cadence: box.c.name, label: box.c.label, rule: box.c.source)]
+    for a in box.c.applies { out.append(.appliesWhen(seen(a, true))) }
     for p in c.brokenPromises { out.append(.promiseBroken(promisedBy: p.promisedDate, source: p.source)) }
     out.append(
       .stepFell(
-        step: step.name, label: step.label, rule: step.source, timing: boxes[c.cadence].timings[c.step], due: inv.dueDate, fellOn: c.stepDate,
-        calendar: cad.calendar.map { plan.calendars[$0].name }))
+        step: step.name, label: step.label, rule: step.source, timing: box.timings[c.step], due: due, fellOn: c.stepDate,
+        calendar: box.c.calendar.map { plan.calendars[$0].name }))
     for cond in step.conditions { out.append(.stepWhen(seen(cond, true))) }
-    let skip = skipped(c, inv.dueDate)
     if !skip.isEmpty { out.append(.catchUp(skipped: skip)) }
     return out
   }

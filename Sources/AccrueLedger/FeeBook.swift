@@ -10,15 +10,17 @@ public enum FeeBook {
   /// its action (`REMINDER_KEY#N`), with the reminder's index.
   public static func charged(by reminders: [Reminder], asOf: CivilDate) -> [(fee: LedgerFee, reminder: Int)] {
     var out: [(LedgerFee, Int)] = []
-    for (r, m) in reminders.enumerated() {
-      for (i, a) in m.actions.enumerated() {
-        guard let amount = a.amount, amount > .zero else { continue }
+    // Reminders and actions read in place: a copy of each reminder would retain all it holds, for every reminder.
+    for r in reminders.indices {
+      for i in reminders[r].actions.indices {
+        guard let amount = reminders[r].actions[i].amount, amount > .zero else { continue }
         let kind: LedgerFee.Kind
-        switch a.kind {
+        switch reminders[r].actions[i].kind {
         case .lateFee: kind = .lateFee
         case .interest: kind = .interest
         default: continue
         }
+        let m = reminders[r]
         let fee = LedgerFee(
           key: "\(m.key)#\(i + 1)", kind: kind, date: asOf, customer: m.customerID, invoice: m.invoices.first?.id ?? "", reminder: m.key,
           rule: m.rule.description, amount: amount, currency: m.currency, billedOn: nil, run: 0)

@@ -168,9 +168,9 @@ public indirect enum JSON: Sendable, Equatable {
 
   /// The index of the first byte at or after `from` that is a control character (below 0x20), a quote or a
   /// backslash, nil when none: eight bytes at a time (a word has a byte below n when (w - n·0x01..01) & ~w &
-  /// 0x80..80 is not zero, for n up to 128; a byte equal to c when w ^ c·0x01..01 has a zero byte), then the
-  /// bytes of a word that has one, and the last few, one by one. The output's strings are mostly plain: a scan
-  /// a byte at a time was a tenth of the JSON of cash applications and reminders.
+  /// 0x80..80 is not zero, for n up to 128; a byte equal to c when w ^ c·0x01..01 has a zero byte), the last few
+  /// as the word that ends the string; then the bytes of a word that has one, one by one. The output's strings are
+  /// mostly plain: a scan a byte at a time was a tenth of the JSON of cash applications and reminders.
   @inline(__always) static func firstToEscape(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
     guard let base = b.baseAddress else { return nil }
     let p = UnsafeRawPointer(base)
@@ -185,6 +185,16 @@ public indirect enum JSON: Sendable, Equatable {
       let found = ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
       if found & highs != 0 { break }
       i += 8
+    }
+    // The last few bytes (the words above found nothing): the word ending at the last byte, when the string has
+    // one (it overlaps bytes already seen, or before `from`: a byte found there only sends the search on, one
+    // byte at a time).
+    if i + 8 > n && i < n && n >= 8 {
+      let w = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      let quote = w ^ (ones &* 0x22)
+      let backslash = w ^ (ones &* 0x5C)
+      let found = ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+      if found & highs == 0 { return nil }
     }
     while i < n {
       let c = base[i]
