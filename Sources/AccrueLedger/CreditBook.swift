@@ -58,16 +58,13 @@ public enum CreditBook {
     let withCredit = Set(credit.keys.map(\.customer))
     var hasCredit = [Bool](repeating: false, count: data.customers.count)
     for c in data.customers.indices { hasCredit[c] = withCredit.contains(data.customers[c].id) }
-    // (The invoices through their buffer: the loop reads a million of them.)
-    data.invoices.withUnsafeBufferPointer { invoices in
-      for i in invoices.indices {
-        let c = Int(invoices[i].customer)
-        guard hasCredit.indices.contains(c), hasCredit[c], invoices[i].status == .open, !invoices[i].isCreditNote,
-          invoices[i].issueDate <= asOf, data.awaitingReview[Int32(i)] == nil
-        else { continue }
-        let a = Account(customer: data.customers[c].id, currency: invoices[i].currency)
-        if credit[a] != nil { open[a, default: []].append(i) }
-      }
+    for i in data.invoices.indices {
+      let c = Int(data.invoices[i].customer)
+      guard hasCredit.indices.contains(c), hasCredit[c], data.invoices[i].status == .open, !data.invoices[i].isCreditNote,
+        data.invoices[i].issueDate <= asOf, data.awaitingReview[Int32(i)] == nil
+      else { continue }
+      let a = Account(customer: data.customers[c].id, currency: data.invoices[i].currency)
+      if credit[a] != nil { open[a, default: []].append(i) }
     }
     var out: [CashApplication] = []
     for (account, available) in credit.sorted(by: { $0.key < $1.key }) {
