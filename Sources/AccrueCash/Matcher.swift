@@ -13,10 +13,16 @@ final class MatchRuleBox: Sendable {
   let methods: [PayerMethod]
   /// The rule as explanations name it.
   let named: MatchRuleName
+  /// Whether a condition reads the customer record (the payer must be known), and whether the conditions or the
+  /// tolerances read it: worked out once, not for every payment.
+  let conditionsReadCustomer: Bool
+  let readsCustomer: Bool
   init(_ r: CompiledMatchRule) {
     self.r = r
     named = MatchRuleName(name: r.name, source: r.source)
     methods = r.payer.isEmpty && !r.anyCustomer ? [.reference, .account, .name] : r.payer
+    conditionsReadCustomer = r.conditions.contains { c in c.fields.contains { $0.record == .customer } }
+    readsCustomer = !r.conditions.isEmpty || r.tolerancePerPayment
   }
 }
 
@@ -91,32 +97,41 @@ struct Matcher {
   /// 7.2 trillion in a currency of 4 decimals. A larger payment is held; a larger invoice is no candidate.
   static let maxMinorUnits: Int64 = 1 << 56
 
-  struct Limits {
-    var money: [Currency: Int64] = [:]
+  /// A side's tolerance limits. A class: every rule a payment tries carries its rule's two (`RuleContext`), and
+  /// a reference is one retain where a dictionary and an array were two each.
+  final class Limits: Sendable {
+    let money: [Currency: Int64]
     /// As fractions (0.5% is 0.005).
-    var percents: [Fixed] = []
+    let percents: [Fixed]
+    init(money: [Currency: Int64] = [:], percents: [Fixed] = []) {
+      self.money = money
+      self.percents = percents
+    }
+    /// No limits (shared).
+    static let none = Limits()
   }
 
   /// A side's limits as the rule states them, evaluated with the records in `env`: amounts by currency (the
   /// largest of each), percents.
   static func limits(_ exprs: [CExpr], _ env: Env) -> Limits {
-    var l = Limits()
+    var money: [Currency: Int64] = [:]
+    var percents: [Fixed] = []
     for e in exprs {
       switch e.eval(env) {
       case .money(let v, let c):
         let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
-        l.money[c] = max(l.money[c] ?? 0, minor)
-      case .percent(let p): l.percents.append(p)
+        money[c] = max(money[c] ?? 0, minor)
+      case .percent(let p): percents.append(p)
       case .list(let xs):
         // Amounts per currency: each applies to payments in its currency.
         for case .money(let v, let c) in xs {
           let minor = min(v.toMinorUnits(exponent: c.minorUnits, .halfEven) ?? Matcher.maxMinorUnits, Matcher.maxMinorUnits)
-          l.money[c] = max(l.money[c] ?? 0, minor)
+          money[c] = max(money[c] ?? 0, minor)
         }
       default: break
       }
     }
-    return l
+    return Limits(money: money, percents: percents)
   }
 
   init(plan: ExecutablePlan, data: Dataset, asOf: CivilDate, explaining: Bool, tables: MatchTables? = nil) {
@@ -172,7 +187,7 @@ struct Matcher {
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
       // Tolerances that read the payment or the customer are evaluated for each payment (`limits(rule, env)`).
-      tol.append(r.tolerancePerPayment ? (Limits(), Limits()) : (Matcher.limits(r.underpayment, env), Matcher.limits(r.overpayment, env)))
+      tol.append(r.tolerancePerPayment ? (Limits.none, Limits.none) : (Matcher.limits(r.underpayment, env), Matcher.limits(r.overpayment, env)))
     }
     tolerances = tol
     rules = plan.matchRules.map(MatchRuleBox.init)

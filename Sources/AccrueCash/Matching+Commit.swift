@@ -93,7 +93,7 @@ extension Matcher {
                 var x = box.matcher.decide(PaymentView(memory.payments, pi), refs: refs[pi], env: envs.envs[thread])
                 box.matcher.markNamed(&x, refs[pi])
                 swap(&memory.results[Int(slots[pi])], &x.application)
-                decided.items[j] = x
+                decided.items[j] = consume x
                 decided.batchOf[j] = thisBatch
               }
             }, inOrder: { _ in })

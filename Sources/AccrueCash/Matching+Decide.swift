@@ -58,9 +58,8 @@ extension Matcher {
     if needsPaymentRecord { loadPayment(p, env) }
     var known = KnownPayers()
     for (ri, box) in rules.enumerated() {
-      guard let applies = context(ri, p, amount: amount, &known, env: env, &x) else { continue }
-      var ctx = applies.ctx
-      let who = applies.who
+      // (Bound by pattern: the context is moved out, not copied.)
+      guard case (var ctx, let who)? = context(ri, p, amount: amount, &known, env: env, &x) else { continue }
       var decided: Decision?
       if !box.r.patterns.isEmpty {
         // Found once for every payment before matching (none recorded: none found).
@@ -121,10 +120,10 @@ extension Matcher {
       return nil
     }
     let who = payer(p, box.methods, &known)
-    if !box.r.conditions.isEmpty || box.r.tolerancePerPayment {
+    if box.readsCustomer {
       env.records[RecordKind.customer.index] = who.map { data.customers[Int($0.0)].record } ?? []
     }
-    if box.r.conditions.contains(where: { c in c.fields.contains { $0.record == .customer } }) && who == nil {
+    if box.conditionsReadCustomer && who == nil {
       note(&x.steps, box, .conditionsNeedPayer)
       return nil
     }
@@ -163,8 +162,8 @@ extension Matcher {
     /// The invoices `exactAmount` found.
     var amountHits: [Int32] = []
     /// The rule's tolerances for this payment.
-    var under = Limits()
-    var over = Limits()
+    var under = Limits.none
+    var over = Limits.none
   }
 
   /// A rule's decision, before it is turned into allocations.

@@ -176,14 +176,18 @@ extension Matcher {
     } else {
       x.application.status = rule.r.confidenceAuto ? .applied : .suggested
     }
-    // Money is conserved: allocations + write-offs + credits + unapplied = the payment, to the minor unit.
-    let a = x.application
-    let allocated = a.allocations.reduce(Fixed.zero) { $0.adding($1.amount) ?? $0 }
-    let sum = [a.writeOff, a.credit, a.unapplied].reduce(allocated) { $0.adding($1) ?? $0 }
-    if sum != a.amount {
+    // Money is conserved: allocations + write-offs + credits + unapplied = the payment, to the minor unit. (The
+    // application's fields read in place: a copy of it would retain all its strings.)
+    var sum = Fixed.zero
+    for k in x.application.allocations.indices { sum = sum.adding(x.application.allocations[k].amount) ?? sum }
+    sum = sum.adding(x.application.writeOff) ?? sum
+    sum = sum.adding(x.application.credit) ?? sum
+    sum = sum.adding(x.application.unapplied) ?? sum
+    if sum != x.application.amount {
       x.failures.append(
         RunFailure(
-          message: "money not conserved (\(sum) accounted for, \(a.amount) received)", rule: rule.r.source, subject: "payment \(a.paymentID)"))
+          message: "money not conserved (\(sum) accounted for, \(x.application.amount) received)", rule: rule.r.source,
+          subject: "payment \(x.application.paymentID)"))
     }
   }
 }

@@ -26,7 +26,8 @@ struct ReferenceFinder: Sendable {
         for v in 0..<(wrapped ? 2 : 1) {
           let variant = v == 0 ? text : ReferenceFinder.unwrapped(text)
           for m in pattern.allMatches(in: variant, scratch[k]) {
-            let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
+            // (One group, most patterns' case, is the reference as it is: no array and no string made to join it.)
+            let ref = m.groups.isEmpty ? m.whole : m.groups.count == 1 ? m.groups[0] ?? "" : m.groups.compactMap { $0 }.joined()
             if !ref.isEmpty, !out.contains(ref) { out.append(ref) }
           }
         }

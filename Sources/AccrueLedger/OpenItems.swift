@@ -52,32 +52,40 @@ extension Dataset {
   public mutating func recordPayments(_ r: CashResult) {
     // Applications read in place, by index (a copy of each would retain all its strings).
     for k in r.applications.indices where r.applications[k].status.postsAllocations {
-      for al in r.applications[k].allocations {
-        guard let i = invoiceIDs.find(al.invoice, in: invoices) else { continue }
-        invoices[i].paid = invoices[i].paid.adding(al.settled) ?? invoices[i].paid
-        if al.closes { invoices[i].status = .paid }
+      for n in r.applications[k].allocations.indices {
+        guard let i = invoiceIDs.find(r.applications[k].allocations[n].invoice, in: invoices) else { continue }
+        invoices[i].paid = invoices[i].paid.adding(r.applications[k].allocations[n].settled) ?? invoices[i].paid
+        if r.applications[k].allocations[n].closes { invoices[i].status = .paid }
       }
     }
     // Payments waiting for review: a suggested match's invoices, and those held for a payment's review (a short
     // payment, a currency mismatch, a possible duplicate), not the closest invoices listed for an unmatched one.
     // (A return waits for nobody's review on the invoices it reopened: they are open, and dunned.)
+    // Applications read in place, and the reason made only when an invoice first waits for it (most payments
+    // that may wait find their invoices closed or waiting already).
     for k in r.applications.indices where r.applications[k].status == .suggested || r.applications[k].status == .exception {
-      let a = r.applications[k]
-      guard a.returnOf == nil else { continue }
-      // (Formatted only for the payments that may wait: most wait for nobody.)
-      let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
-      var waiting: [String] = []
-      var why = ""
-      if a.status == .suggested {
-        waiting = a.allocations.map(\.invoice)
-        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
-      } else if a.status == .exception, a.strategy != .noMatch, !a.suggestions.isEmpty {
-        waiting = a.suggestions
-        why = "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
+      guard r.applications[k].returnOf == nil else { continue }
+      let suggested = r.applications[k].status == .suggested
+      if !suggested && (r.applications[k].strategy == .noMatch || r.applications[k].suggestions.isEmpty) { continue }
+      var why: String?
+      func reason() -> String {
+        if let why { return why }
+        let a = r.applications[k]
+        let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
+        let made = suggested
+          ? "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
+          : "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
+        why = made
+        return made
       }
-      for id in waiting {
-        guard let i = invoiceIDs.find(id, in: invoices), invoices[i].status == .open else { continue }
-        if awaitingReview[Int32(i)] == nil { awaitingReview[Int32(i)] = why }
+      func wait(_ id: String) {
+        guard let i = invoiceIDs.find(id, in: invoices), invoices[i].status == .open else { return }
+        if awaitingReview[Int32(i)] == nil { awaitingReview[Int32(i)] = reason() }
+      }
+      if suggested {
+        for n in r.applications[k].allocations.indices { wait(r.applications[k].allocations[n].invoice) }
+      } else {
+        for n in r.applications[k].suggestions.indices { wait(r.applications[k].suggestions[n]) }
       }
     }
   }

@@ -159,3 +159,66 @@ struct WrappedReferenceTests {
     #expect(Array(ReferenceFinder.unwrapped(text).utf8) == Array(plain.utf8))
   }
 }
+
+/// A pattern of one group gives that group as the reference without joining (`ReferenceFinder.extract`): the
+/// references are those the plain definition (the groups found, joined; else the whole match) gives, in order.
+@Suite("References a rule's patterns find")
+struct ExtractedReferenceTests {
+  static let rules = """
+    match none "No group" {
+      reference pattern /RF[0-9]{2}[A-Z0-9]{1,8}/ in reference
+      candidates open invoices of any customer, same currency
+      allocate exact single
+      confidence auto
+    }
+    match one "One group, optional" {
+      reference pattern /(?i)INV[- ]?([0-9]{2,6})?/ in remittance
+      candidates open invoices of any customer, same currency
+      allocate exact single
+      confidence auto
+    }
+    match two "Two groups" {
+      reference pattern /(?i)ST-([0-9]{4})-?([0-9]{1,4})?/ in remittance, reference
+      candidates open invoices of any customer, same currency
+      allocate exact single
+      confidence auto
+    }
+
+    """
+
+  @Test("the references found are the plain definition's, for patterns of none, one and two groups")
+  func sameAsJoined() throws {
+    let plan = try Run.plan(Self.rules)
+    let boxes = plan.matchRules.map(MatchRuleBox.init)
+    try #require(boxes.count == 3)
+    let finder = ReferenceFinder(rules: boxes, references: nil, invoices: [])
+    let scratch = ReferenceFinder.Scratch(boxes)
+    let texts = [
+      "", "INV", "inv 2026 and INV-12, INV-12 again", "INV-\n1234 wrapped", "ST-2026-0001 ST-20260002 ST-2027",
+      "RF18ABC RF1", "inv-\r\n99 st-2026-\n7", "INVX INV-", "é INV-55 é",
+    ]
+    var found = 0
+    for (ri, box) in boxes.enumerated() {
+      for text in texts {
+        var expected: [String] = []
+        for (pattern, sources) in box.r.patterns {
+          for _ in sources {
+            if text.isEmpty { continue }
+            var variants = [text]
+            if text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) { variants.append(ReferenceFinder.unwrapped(text)) }
+            for v in variants {
+              for m in pattern.allMatches(in: v) {
+                let ref = m.groups.isEmpty ? m.whole : m.groups.compactMap { $0 }.joined()
+                if !ref.isEmpty, !expected.contains(ref) { expected.append(ref) }
+              }
+            }
+          }
+        }
+        let got = finder.extract(box, reference: text, remittance: text, scratch.patterns[ri])
+        #expect(got == expected, "rule \(box.r.name), text '\(text)'")
+        found += got.count
+      }
+    }
+    #expect(found > 10)
+  }
+}
