@@ -40,11 +40,30 @@ public struct IDIndex: Sendable {
   public var count: Int { keys.count }
   public var isEmpty: Bool { keys.isEmpty }
 
+  /// The hash of an id's bytes: eight at a time (from eight bytes on, the last word overlapping the one before
+  /// it, as `packed` reads them), each word mixed in by a multiplication, the length too, then MurmurHash3's
+  /// finalizer. (A byte at a time, an 11-byte id was 11 dependent multiplications.)
   @inline(__always) package static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in 0..<n { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
+    let m: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (UInt64(truncatingIfNeeded: n) &* m)
+    let raw = UnsafeRawPointer(p)
+    if n >= 8 {
+      var i = 0
+      while i + 8 < n {
+        h = (h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* m
+        h ^= h >> 29
+        i += 8
+      }
+      h = (h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))) &* m
+    } else {
+      var w: UInt64 = 0
+      for i in 0..<n { w |= UInt64(p[i]) << (8 * UInt64(i)) }
+      h = (h ^ w) &* m
+    }
     h ^= h >> 33
     h = h &* 0xff51_afd7_ed55_8ccd
+    h ^= h >> 33
+    h = h &* 0xc4ce_b9fe_1a85_ec53
     h ^= h >> 33
     return h
   }

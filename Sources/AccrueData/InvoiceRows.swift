@@ -228,7 +228,7 @@ package struct InvoiceRows {
       quotes += 1
       at = UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress! + 1
     }
-    lines = LineCount.newlines(b, from: 0, to: mid)
+    lines = LineCount.newlinesBySearch(b, from: 0, to: mid)
     scan: for i in mid..<b.count {
       let c = b[i]
       if c == 34 {

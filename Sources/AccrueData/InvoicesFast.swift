@@ -34,7 +34,8 @@ package struct InvoiceLayout {
 
 extension InvoiceRows {
   /// Reads the records in `bytes[from..<to]` (whole lines; the first is line `firstLine` of the file): plain
-  /// lines by the fast path, others by the general reader, in file order.
+  /// lines by the fast path, others by the general reader, in file order. The bytes hold no quote (the callers
+  /// read a file holding one with the general reader alone).
   package mutating func readLines(
     _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, firstLine: Int, layout: InvoiceLayout, schema: TableSchema
   ) {
@@ -56,30 +57,40 @@ extension InvoiceRows {
     // overlap (the batch waits for memory about once rather than three times a line: a read between two lines'
     // scans would wait alone); then the lines are read in order, their lookups now in the cache.
     let batch = 32
-    var batchStarts = [[Int]](repeating: [Int](repeating: 0, count: fieldCount + 1), count: batch)
-    var batchLines = [(start: Int, next: Int, plain: Bool)](repeating: (0, 0, false), count: batch)
+    // The batch's scratch in one block of raw memory (field starts, lines, hashes): nested arrays cost a bounds
+    // check, a uniqueness check and a retain for every field read.
+    let stride = fieldCount + 1
+    let batchStarts = UnsafeMutablePointer<Int>.allocate(capacity: batch * stride)
+    let batchLines = UnsafeMutablePointer<(start: Int, next: Int, plain: Bool)>.allocate(capacity: batch)
     // The hashes of each plain line's customer, contract and id (worked out once: for the reads ahead, then the lookups).
-    var batchHashes = [UInt64](repeating: 0, count: 3 * batch)
+    let batchHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 3 * batch)
+    batchHashes.initialize(repeating: 0, count: 3 * batch)
+    defer {
+      batchStarts.deallocate()
+      batchLines.deallocate()
+      batchHashes.deallocate()
+    }
     let (idColumn, customerColumn, contractColumn) = (layout.fileOf[0], layout.fileOf[3], layout.fileOf[4])
+    let hashContracts = contractColumn >= 0 && contractIndex != nil
     var touched: UInt64 = 0
     while i < to {
       var n = 0
       while n < batch && i < to {
-        var (_, next, plain) = PlainLine.scan(p, from: i, end: to, fieldCount: fieldCount, &batchStarts[n])
+        // (The callers read this way only files without a quote: a quote-free scan gives the same answer.)
+        var (_, next, plain) = PlainLine.scanQuoteFree(p, from: i, end: to, fieldCount: fieldCount, batchStarts + n * stride)
         if next - i > maxRecord { plain = false }  // the general reader's to report
         batchLines[n] = (i, next, plain)
         i = next
         n += 1
       }
       for k in 0..<n where batchLines[k].plain {
-        @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) {
-          (p + batchStarts[k][f], batchStarts[k][f + 1] - 1 - batchStarts[k][f])
-        }
+        let starts = batchStarts + k * stride
+        @inline(__always) func field(_ f: Int) -> (UnsafePointer<UInt8>, Int) { (p + starts[f], starts[f + 1] - 1 - starts[f]) }
         if customerColumn >= 0 {
           let (q, c) = field(customerColumn)
           batchHashes[3 * k] = IDIndex.hash(q, c)
         }
-        if contractColumn >= 0 && contractIndex != nil {
+        if hashContracts {
           let (q, c) = field(contractColumn)
           batchHashes[3 * k + 1] = IDIndex.hash(q, c)
         }
@@ -95,7 +106,11 @@ extension InvoiceRows {
       }
       for k in 0..<n {
         let (start, next, plain) = batchLines[k]
-        if plain && fastLine(p, batchStarts[k], layout, line: line, hashes: (batchHashes[3 * k], batchHashes[3 * k + 1], batchHashes[3 * k + 2])) {
+        if plain
+          && fastLine(
+            p, batchStarts + k * stride, layout, line: line,
+            hashes: (batchHashes[3 * k], batchHashes[3 * k + 1], batchHashes[3 * k + 2]))
+        {
           line += 1
           continue
         }
@@ -123,7 +138,7 @@ extension InvoiceRows {
   /// and id (`IDIndex.hash`, `IDIndex.hash`, `InvoiceIDIndex.hash` of their bytes); false, with nothing changed, when
   /// it must go to the general reader.
   private mutating func fastLine(
-    _ p: UnsafePointer<UInt8>, _ starts: [Int], _ layout: InvoiceLayout, line: Int,
+    _ p: UnsafePointer<UInt8>, _ starts: UnsafeMutablePointer<Int>, _ layout: InvoiceLayout, line: Int,
     hashes: (customer: UInt64, contract: UInt64, id: UInt64)
   ) -> Bool {
     @inline(__always) func field(_ column: Int) -> UnsafeBufferPointer<UInt8>? {

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Counting lines in a file's bytes (to cut a large file in parts that start on a line of their own).
 public enum LineCount {
@@ -30,5 +37,18 @@ public enum LineCount {
     }
     return count
   }
-}
 
+  /// `newlines` by searching for each one (`memchr`, many bytes at a time): fewer instructions when lines are long
+  /// (a line of 130 bytes is about 17 words for `newlines`, one short search here); slower for very short lines.
+  public static func newlinesBySearch(_ b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+    guard from < to, let base = b.baseAddress else { return 0 }
+    var count = 0
+    var at = base + from
+    let end = base + to
+    while at < end, let nl = memchr(at, 10, end - at) {
+      count += 1
+      at = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+    return count
+  }
+}

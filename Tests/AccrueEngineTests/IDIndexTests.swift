@@ -51,6 +51,41 @@ struct IDIndexTests {
     #expect(wrong == 0)
     #expect(index["cust-1000003"] == nil)
   }
+
+  /// The hash reads an id eight bytes at a time (the last word overlapping the one before it): ids of every length
+  /// around the word sizes, differing in any one byte, are told apart; the same bytes hash alike wherever they lie.
+  @Test("ids of every length from 0 to 40, differing in any one byte, are all found and told apart")
+  func everyLengthAndByte() {
+    var index = IDIndex()
+    var ids: [String] = []
+    for n in 0...40 {
+      let base = String((0..<n).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+      ids.append(base)
+      for at in 0..<n {
+        var bytes = Array(base.utf8)
+        bytes[at] = UInt8(ascii: "Z")
+        ids.append(String(decoding: bytes, as: UTF8.self))
+      }
+    }
+    var refused = 0
+    for (k, id) in ids.enumerated() where !index.add(id, k) { refused += 1 }
+    #expect(refused == 0)
+    var wrong = 0
+    for (k, id) in ids.enumerated() where index[id] != k || findBytes(index, id) != k { wrong += 1 }
+    #expect(wrong == 0)
+    // The same bytes at another address (and alignment) hash alike.
+    for id in ids where !id.isEmpty {
+      let bytes = Array(id.utf8)
+      let shifted = [UInt8(7)] + bytes
+      let a = bytes.withUnsafeBufferPointer { IDIndex.hash($0.baseAddress!, $0.count) }
+      let b = shifted.withUnsafeBufferPointer { IDIndex.hash($0.baseAddress! + 1, bytes.count) }
+      if a != b { wrong += 1 }
+    }
+    #expect(wrong == 0)
+    for missing in ["Z", "aZ", "abcdefghZ", "abcdefghijklmnopZ", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnoZ"] {
+      #expect(index[missing] == nil || ids[index[missing]!] == missing)
+    }
+  }
 }
 
 /// `IDIndex.append` (joining the indexes of contracts read in chunks) against adding the ids one by one.

@@ -64,4 +64,21 @@ struct LoadDatesAmountsTests {
       }
     }
   }
+
+  @Test("newlines counted by searching equal newlines counted a word at a time, at any bounds")
+  func newlinesBySearch() {
+    var g = SystemRandomNumberGenerator()
+    for round in 0..<200 {
+      let n = Int.random(in: 1...600, using: &g)
+      // Short and long lines, CR LF, bytes beside 10 (9, 11, 138 = 10 | 0x80).
+      let alphabet: [UInt8] = round % 2 == 0 ? [10, 13, 9, 11, 138, 65, 44] : [10] + Array(repeating: 65, count: 60)
+      let bytes = (0..<n).map { _ in alphabet.randomElement(using: &g)! }
+      bytes.withUnsafeBufferPointer { b in
+        let from = Int.random(in: 0...n, using: &g)
+        let to = Int.random(in: from...n, using: &g)
+        #expect(LineCount.newlinesBySearch(b, from: from, to: to) == LineCount.newlines(b, from: from, to: to))
+        #expect(LineCount.newlinesBySearch(b, from: from, to: to) == b[from..<to].filter { $0 == 10 }.count)
+      }
+    }
+  }
 }
