@@ -81,4 +81,23 @@ struct LoadDatesAmountsTests {
       }
     }
   }
+
+  @Test("the days of a year take about as many cache slots as slots picked at random would")
+  func datesSpreadOverSlots() {
+    for year in [1999, 2024, 2026, 2031] {
+      var d = CivilDate(year: year, month: 1, day: 1)!
+      var slots = Set<Int>()
+      var days = 0
+      while d.year == year {
+        let b = Array(d.description.utf8)
+        let head = b.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        let tail = UInt32(b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt16.self) }) | 0x1_0000
+        slots.insert(DateCache.slot(head: head, tail: tail))
+        days += 1
+        d = CivilDate(dayNumber: d.dayNumber + 1)
+      }
+      // 365 days in 4,096 slots at random: about 350 distinct, seldom under 330.
+      #expect(slots.count >= days * 9 / 10, "year \(year): \(slots.count) slots for \(days) days")
+    }
+  }
 }
