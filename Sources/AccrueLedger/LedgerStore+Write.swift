@@ -59,21 +59,77 @@ struct InexactAmount: Error, CustomStringConvertible {
 }
 
 extension LedgerStore {
-  /// Writes a run's rows (inside the caller's transaction). Its many rows and its checksum are made on a thread of
-  /// their own while this one inserts them (`RowPipe`): the run's row goes in first with an empty checksum, set once
-  /// its rows are in.
+  /// Writes a run's rows (inside the caller's transaction).
   func write(_ r: LedgerRecord) throws {
-    let pipe = RowPipe.start(r)
-    do {
-      try db.run(
-        "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        [.integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt), .text("")])
-    } catch {
-      pipe.cancel()
-      throw error
+    try db.run(
+      "INSERT INTO runs (run, as_of, folder, items, recorded_at, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      [
+        .integer(Int64(r.run)), .text(r.asOf.description), .text(r.folder), .integer(Int64(r.items.count)), .text(r.recordedAt),
+        .text(
+          LedgerChecksum.of(
+            run: r.run, asOf: r.asOf, folder: r.folder, items: r.items, documents: r.documents.map(\.ledgerInvoice), decision: r.decision,
+            approvals: r.approvalRequests, act: r.approvalAct, hold: r.hold, creditNotes: r.creditNotes, entries: r.journalEntries)),
+      ])
+    // Items, reminders, applications and document lines go in many rows a statement (`BatchInsert`).
+    let item = BatchInsert(db, table: "items", columns: ["key", "run", "position", "kind", "date", "customer"])
+    let reminder = BatchInsert(db, table: "reminders", columns: ["key", "cadence", "step", "contacted", "invoices"])
+    let payment = BatchInsert(
+      db, table: "payments",
+      columns: [
+        "key", "rule", "status", "currency", "amount", "credit", "written_off", "unapplied", "end_to_end_id", "mandate_id", "bank_reference",
+        "payer_account", "refunded", "supersedes", "queue", "reason", "candidates",
+      ])
+    let application = BatchInsert(
+      db, table: "applications",
+      columns: ["payment", "position", "invoice", "currency", "places", "settled", "applied", "written_off", "discount", "paid_before"])
+    // Rows go in in key order (their place in the run is the `position` column): a B-tree takes keys in order
+    // as appends, while keys in output order each cost a search through the whole tree. Every item first (the
+    // other rows refer to theirs), then each item's rows.
+    // (Each item's key made once: an item's `key` copies its payload out of the enum, every string retained.)
+    let keys = r.items.map(\.key)
+    let ordered = UTF8Order.sortedIndices(keys)
+    for position in ordered {
+      let i = r.items[position]
+      try item.add([.text(keys[position]), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
     }
-    try insertRows(from: pipe)
-    try db.run("UPDATE runs SET checksum = ?1 WHERE run = ?2", [.text(pipe.checksum), .integer(Int64(r.run))])
+    try item.finish()
+    for position in ordered {
+      switch r.items[position] {
+      case .invoice, .paymentReturn, .payout: break
+      case .reminder(let s):
+        try reminder.add([.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
+      case .cashApplication(let p):
+        let c = p.amount?.currency
+        func m(_ f: Fixed) throws -> SQLValue {
+          guard let c else { return .integer(0) }
+          return .integer(try Self.minor(f, c, "payment \(p.key)"))
+        }
+        try payment.add([
+          .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
+          try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
+          try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
+        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
+          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
+          + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
+            ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
+      }
+    }
+    try reminder.finish()
+    try payment.finish()
+    // Each payment's applications after every payment (they refer to theirs).
+    for position in ordered {
+      guard case .cashApplication(let p) = r.items[position] else { continue }
+      let c = p.amount?.currency
+      for (k, s) in p.settlements.enumerated() {
+        func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
+        try application.add([
+          .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
+          try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
+        ])
+      }
+    }
+    try application.finish()
+    try writeDocuments(r)
     try writeDecision(r)
     try writeCreditNotes(r)
     try writeApprovals(r)
@@ -84,62 +140,19 @@ extension LedgerStore {
     try writeJournalEntries(r)
   }
 
-  /// Makes the rows of items, reminders, payments, applications, documents, their lines and taxes into `pipe`, in
-  /// the order they go in.
-  static func makeRows(_ r: LedgerRecord, into pipe: RowPipe) throws {
-    // Rows go in in key order (their place in the run is the `position` column): a B-tree takes keys in order
-    // as appends, while keys in output order each cost a search through the whole tree. Every item first (the
-    // other rows refer to theirs), then each item's rows.
-    // (Each item's key made once: an item's `key` copies its payload out of the enum, every string retained.)
-    let keys = r.items.map(\.key)
-    let ordered = UTF8Order.sortedIndices(keys)
-    for position in ordered {
-      let i = r.items[position]
-      try pipe.add(.item, [.text(keys[position]), .integer(Int64(r.run)), .integer(Int64(position)), .text(i.kind.rawValue), .text(i.date.description), .text(i.customer)])
-    }
-    pipe.finish(.item)
-    for position in ordered {
-      switch r.items[position] {
-      case .invoice, .paymentReturn, .payout: break
-      case .reminder(let s):
-        try pipe.add(.reminder, [.text(s.key), .text(s.cadence), .text(s.step), .integer(s.contacted ? 1 : 0), .text(JSONText.array(s.invoices))])
-      case .cashApplication(let p):
-        let c = p.amount?.currency
-        func m(_ f: Fixed) throws -> SQLValue {
-          guard let c else { return .integer(0) }
-          return .integer(try Self.minor(f, c, "payment \(p.key)"))
-        }
-        try pipe.add(.payment, [
-          .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
-          try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
-          try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
-        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
-          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
-          + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
-            ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
-      }
-    }
-    pipe.finish(.reminder)
-    pipe.finish(.payment)
-    // Each payment's applications after every payment (they refer to theirs).
-    for position in ordered {
-      guard case .cashApplication(let p) = r.items[position] else { continue }
-      let c = p.amount?.currency
-      for (k, s) in p.settlements.enumerated() {
-        func n(_ f: Fixed) throws -> SQLValue { .integer(try Self.minor(f, places: s.places, "payment \(p.key) on invoice \(s.invoice)")) }
-        try pipe.add(.application, [
-          .text(p.key), .integer(Int64(k)), .text(s.invoice), c.map { .text($0.code) } ?? .null, .integer(Int64(s.places)),
-          try n(s.settled), try n(s.applied), try n(s.writtenOff), try n(s.discount), try n(s.paidBefore),
-        ])
-      }
-    }
-    pipe.finish(.application)
-    try makeDocumentRows(r, into: pipe)
-  }
-
-  static func makeDocumentRows(_ r: LedgerRecord, into pipe: RowPipe) throws {
+  func writeDocuments(_ r: LedgerRecord) throws {
+    let document = BatchInsert(
+      db, table: "documents",
+      columns: [
+        "key", "number", "kind", "customer", "contract", "plan", "currency", "issue_date", "due_date", "period_start", "period_end",
+        "subtotal", "tax", "total", "terms", "sequence_scope", "sequence",
+      ])
     var numbers: [String: (scope: String, sequence: Int)] = [:]
     for n in r.numbers { numbers[n.document] = (n.scope, n.sequence) }
+    let line = BatchInsert(
+      db, table: "document_lines",
+      columns: ["document", "line", "kind", "description", "charge", "quantity", "unit_price", "amount", "period_start", "period_end", "rule"])
+    let tax = BatchInsert(db, table: "document_taxes", columns: ["document", "line", "label", "rate", "inclusive", "amount", "rule"])
     // Every document first, then their lines and taxes (they refer to theirs), each in key order.
     let ordered = UTF8Order.sortedIndices(count: r.documents.count, key: { r.documents[$0].key })
     for i in ordered {
@@ -151,7 +164,7 @@ extension LedgerStore {
         if o { throw InexactAmount(description: "the taxes of \(what()) add up to more than can be recorded") }
         return v
       }
-      try pipe.add(.document, [
+      try document.add([
         .text(d.key), d.number.map(SQLValue.text) ?? .null, .text(d.kind.rawValue), .text(d.customerID), .text(d.contractID), .text(d.plan),
         .text(d.currency.code), .text(d.issueDate.description), .text(d.dueDate.description), .text(d.periodStart.description),
         .text(d.periodEnd.description), .integer(try Self.minor(d.subtotal, d.currency, what())), .integer(taxTotal),
@@ -159,12 +172,12 @@ extension LedgerStore {
         n.map { .text($0.scope) } ?? .null, n.map { .integer(Int64($0.sequence)) } ?? .null,
       ])
     }
-    pipe.finish(.document)
+    try document.finish()
     for i in ordered {
       let d = r.documents[i]
       func what() -> String { "invoice \(d.key)" }
       for (k, l) in d.lines.enumerated() {
-        try pipe.add(.line, [
+        try line.add([
           .text(d.key), .integer(Int64(k + 1)), .text(l.kind.ledgerName), .text(l.description), l.charge.map(SQLValue.text) ?? .null,
           l.quantity.map { .text($0.description) } ?? .null, l.unitPrice.map { .text($0.description) } ?? .null,
           .integer(try Self.minor(l.amount, d.currency, "a line of \(what())")), .text(l.periodStart.description), .text(l.periodEnd.description),
@@ -172,14 +185,14 @@ extension LedgerStore {
         ])
       }
       for (k, t) in d.taxes.enumerated() {
-        try pipe.add(.tax, [
+        try tax.add([
           .text(d.key), .integer(Int64(k + 1)), .text(t.label), .text(t.rate.description), .integer(t.inclusive ? 1 : 0),
           .integer(try Self.minor(t.amount, d.currency, "a tax of \(what())")), .text(t.rule.description),
         ])
       }
     }
-    pipe.finish(.line)
-    pipe.finish(.tax)
+    try line.finish()
+    try tax.finish()
   }
 
   /// The dispute, promise or payment plan the run's decision records, if any.
