@@ -51,6 +51,27 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
     return Currency(packed: packed, minorUnits: Int(units))
   }
 
+  /// The active currencies a mistyped three-letter code may have meant: those two neighbouring letters swapped
+  /// give (`UER`: EUR), then those one letter off (`EUX`: EUR), each in code order, at most three (none when more
+  /// are that close). Empty for any other text, or for a code that is itself a currency.
+  public static func near(_ text: String) -> [Currency] {
+    let t = Array(text.uppercased().utf8)
+    guard t.count == 3, lookup(String(decoding: t, as: UTF8.self)) == nil else { return [] }
+    var swapped: [Currency] = []
+    var oneOff: [Currency] = []
+    for c in all {
+      let b = Array(c.code.utf8)
+      let differ = (0..<3).filter { b[$0] != t[$0] }
+      if differ.count == 1 {
+        oneOff.append(c)
+      } else if differ.count == 2, differ[1] == differ[0] + 1, b[differ[0]] == t[differ[1]], b[differ[1]] == t[differ[0]] {
+        swapped.append(c)
+      }
+    }
+    let out = swapped + oneOff
+    return out.count <= 3 ? out : []
+  }
+
   /// Direct-index table over AAA...ZZZ: the minor units, or -1 for unknown codes.
   private static let table: [Int8] = {
     var t = [Int8](repeating: -1, count: 26 * 26 * 26)

@@ -436,6 +436,12 @@ struct RowAssembler {
       var hint = "expected an ISO 4217 code such as USD"
       if lexeme == .text && bytes.count == 3, Currency.lookup(String(decoding: bytes, as: UTF8.self).uppercased()) != nil {
         hint = "currency codes are uppercase"
+      } else {
+        let near = Currency.near(String(decoding: bytes, as: UTF8.self)).map(\.code)
+        if let last = near.last {
+          let options = near.count == 1 ? last : near.dropLast().joined(separator: ", ") + " or " + last
+          hint = "expected an ISO 4217 code; did you mean \(options)?"
+        }
       }
       addIssue("D0206", line: line, column: column, "bad currency \(shown) in column '\(name)': \(hint)")
     case .bool:

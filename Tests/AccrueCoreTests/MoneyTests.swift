@@ -26,6 +26,17 @@ struct CurrencyTests {
     #expect(Currency.lookup(code) == nil)
   }
 
+  @Test(
+    "the currencies a mistyped code may have meant: neighbours swapped first, then one letter off, at most three",
+    arguments: [
+      ("EUX", ["EUR"]), ("eux", ["EUR"]), ("UER", ["EUR", "YER"]), ("JYP", ["JPY", "SYP"]), ("GPB", ["GBP"]),
+      ("USS", ["USD", "USN", "UZS"]), ("CHG", ["CHE", "CHF", "CHW"]), ("RUE", ["RUB"]),
+      ("EUR", []), ("eur", []), ("QQQ", []), ("XYZ", []), ("EU", []), ("EURO", []), ("", []),
+    ] as [(String, [String])])
+  func near(text: String, expected: [String]) {
+    #expect(Currency.near(text).map(\.code) == expected)
+  }
+
   @Test("the list is sorted, unique, complete and consistent")
   func list() {
     let all = Currency.all

@@ -198,6 +198,16 @@ struct MoneyTests {
     #expect(issues[1].message.contains("uppercase"))
   }
 
+  @Test("a mistyped currency code is told the codes it may have meant")
+  func currencySuggestion() {
+    let (_, issues) = readText("id,currency,amount\ni1,EUX,1\ni2,JYP,1\ni3,QQQ,1\n", schema: Schemas.money)
+    #expect(issues.map(\.message) == [
+      "bad currency 'EUX' in column 'currency': expected an ISO 4217 code; did you mean EUR?",
+      "bad currency 'JYP' in column 'currency': expected an ISO 4217 code; did you mean JPY or SYP?",
+      "bad currency 'QQQ' in column 'currency': expected an ISO 4217 code such as USD",
+    ])
+  }
+
   @Test("an optional currency column is required when an amount is given")
   func currencyRequiredByAmount() {
     let csv = """
