@@ -51,11 +51,21 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
     return Currency(packed: packed, minorUnits: Int(units))
   }
 
-  /// The active currencies a mistyped three-letter code may have meant: those two neighbouring letters swapped
-  /// give (`UER`: EUR), then those one letter off (`EUX`: EUR), each in code order, at most three (none when more
-  /// are that close). Empty for any other text, or for a code that is itself a currency.
+  /// The active currencies a mistyped code may have meant: for three letters, those two neighbouring letters
+  /// swapped give (`UER`: EUR), then those one letter off (`EUX`: EUR); for four, those one letter fewer gives
+  /// (`EURO`: EUR); each in code order, at most three (none when more are that close). Empty for any other text,
+  /// or for a code that is itself a currency.
   public static func near(_ text: String) -> [Currency] {
     let t = Array(text.uppercased().utf8)
+    if t.count == 4 {
+      var out: [Currency] = []
+      for k in 0..<4 {
+        var shorter = t
+        shorter.remove(at: k)
+        if let c = lookup(String(decoding: shorter, as: UTF8.self)), !out.contains(c) { out.append(c) }
+      }
+      return out.count <= 3 ? out.sorted() : []
+    }
     guard t.count == 3, lookup(String(decoding: t, as: UTF8.self)) == nil else { return [] }
     var swapped: [Currency] = []
     var oneOff: [Currency] = []

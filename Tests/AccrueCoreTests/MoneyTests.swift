@@ -27,11 +27,12 @@ struct CurrencyTests {
   }
 
   @Test(
-    "the currencies a mistyped code may have meant: neighbours swapped first, then one letter off, at most three",
+    "the currencies a mistyped code may have meant: neighbours swapped, one letter off or one too many, at most three",
     arguments: [
       ("EUX", ["EUR"]), ("eux", ["EUR"]), ("UER", ["EUR", "YER"]), ("JYP", ["JPY", "SYP"]), ("GPB", ["GBP"]),
       ("USS", ["USD", "USN", "UZS"]), ("CHG", ["CHE", "CHF", "CHW"]), ("RUE", ["RUB"]),
-      ("EUR", []), ("eur", []), ("QQQ", []), ("XYZ", []), ("EU", []), ("EURO", []), ("", []),
+      ("EURO", ["EUR"]), ("Euro", ["EUR"]), ("USDD", ["USD"]), ("GBPX", ["GBP"]),
+      ("EUR", []), ("eur", []), ("QQQ", []), ("XYZ", []), ("EU", []), ("EUROS", []), ("QQQQ", []), ("", []),
     ] as [(String, [String])])
   func near(text: String, expected: [String]) {
     #expect(Currency.near(text).map(\.code) == expected)

@@ -200,8 +200,9 @@ struct MoneyTests {
 
   @Test("a mistyped currency code is told the codes it may have meant")
   func currencySuggestion() {
-    let (_, issues) = readText("id,currency,amount\ni1,EUX,1\ni2,JYP,1\ni3,QQQ,1\n", schema: Schemas.money)
+    let (_, issues) = readText("id,currency,amount\ni0,EURO,1\ni1,EUX,1\ni2,JYP,1\ni3,QQQ,1\n", schema: Schemas.money)
     #expect(issues.map(\.message) == [
+      "bad currency 'EURO' in column 'currency': expected an ISO 4217 code; did you mean EUR?",
       "bad currency 'EUX' in column 'currency': expected an ISO 4217 code; did you mean EUR?",
       "bad currency 'JYP' in column 'currency': expected an ISO 4217 code; did you mean JPY or SYP?",
       "bad currency 'QQQ' in column 'currency': expected an ISO 4217 code such as USD",
