@@ -6,8 +6,9 @@ extension CollectionsRun {
   /// What a step does for a reminder: the messages it sends and its other actions (tasks, escalations, fees,
   /// proposals). A message nobody can receive becomes a task to find the address.
   mutating func perform(
-    _ step: CompiledStep, of cad: CompiledCadence, _ group: [Candidate], _ invoices: [OpenInvoice], total: Fixed, _ currency: Currency
+    _ step: CompiledStep, of box: CadenceBox, _ group: [Candidate], _ invoices: [OpenInvoice], total: Fixed, _ currency: Currency
   ) -> (messages: [ReminderMessage], actions: [CollectionAction]) {
+    let cad = box.c
     var messages: [ReminderMessage] = []
     var actions: [CollectionAction] = []
     for a in step.actions {
@@ -18,9 +19,9 @@ extension CollectionsRun {
         if recipients.isEmpty && ch != .letter {
           actions.append(
             CollectionAction(
-              kind: .task, detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (queue \(taskQueue(cad)))",
+              kind: .task, detail: "no \(ch.rawValue) recipient on file for '\(template)': find one and send it (\(box.queue))",
               amount: nil, explanation: [.noRecipient(channel: ch, template: template, rule: step.source)], noRecipient: true))
-          actions[actions.count - 1].assignedTo = "queue \(taskQueue(cad))"
+          actions[actions.count - 1].assignedTo = box.queue
           continue
         }
         messages.append(ReminderMessage(channel: ch, template: template, to: recipients, cc: texts(cc, step.source)))
@@ -58,7 +59,7 @@ extension CollectionsRun {
     // A suspension, a write-off proposal and a hand-over are work for the cadence's queue.
     for k in actions.indices where actions[k].assignedTo.isEmpty {
       switch actions[k].kind {
-      case .suspendService, .writeOffProposal, .agency: actions[k].assignedTo = "queue \(taskQueue(cad))"
+      case .suspendService, .writeOffProposal, .agency: actions[k].assignedTo = box.queue
       default: break
       }
     }
@@ -84,13 +85,5 @@ extension CollectionsRun {
       if case .text(let t) = env.records[RecordKind.customer.index][s], !t.isEmpty { return t }
       return nil
     }.prefix(1).map { $0 }
-  }
-
-  /// Where a cadence's tasks go: the queue its first task names, else `collections`.
-  func taskQueue(_ c: CompiledCadence) -> String {
-    for s in c.steps {
-      for a in s.actions { if case .task(_, "queue", let q) = a { return q } }
-    }
-    return "collections"
   }
 }

@@ -17,14 +17,26 @@ final class CadenceBox: Sendable {
   /// cadence's steps start in the run's `stepCache`.
   let stepsPerCustomer: [Bool]
   let firstStepSlot: Int
+  /// Where the cadence's tasks go, as an action's assignee: `queue` and the queue its first task names, else
+  /// `queue collections` (made once, not per reminder).
+  let queue: String
   init(_ c: CompiledCadence, firstStepSlot: Int) {
     self.c = c
+    queue = "queue \(CadenceBox.taskQueue(c))"
     self.firstStepSlot = firstStepSlot
     stepsPerCustomer = c.steps.map { s in !s.conditions.isEmpty && !s.conditions.contains { $0.readsInvoice } }
     offsets = c.steps.map(\.offset)
     business = c.steps.map(\.business)
     conditionless = c.steps.map { $0.conditions.isEmpty }
     timings = c.steps.map { ReminderTiming(offset: $0.offset, business: $0.business) }
+  }
+
+  /// Where a cadence's tasks go: the queue its first task names, else `collections`.
+  static func taskQueue(_ c: CompiledCadence) -> String {
+    for s in c.steps {
+      for a in s.actions { if case .task(_, "queue", let q) = a { return q } }
+    }
+    return "collections"
   }
 }
 

@@ -85,6 +85,9 @@ struct CollectionsRun {
   /// Slot of `customer.broken_promises`, and the count for the customer being worked on.
   let brokenPromisesSlot: Int?
   var brokenPromises = 0
+  /// Whether any rule reads one of the totals (or `broken_promises`): when none does, they are not put into the
+  /// customer's record (the first write copied the data's record, all its strings retained, once per customer).
+  let totalsRead: Bool
   /// Slots of the customer's own addresses: billing e-mail then e-mail, and phone.
   let emailSlots: [Int]
   let phoneSlots: [Int]
@@ -132,6 +135,9 @@ struct CollectionsRun {
       customerSlots["balance"], customerSlots["overdue_balance"], customerSlots["overdue_count"], customerSlots["oldest_overdue_days"]
     )
     brokenPromisesSlot = customerSlots["broken_promises"]
+    var customerRead = Set<Int>()
+    for r in p.resolutions { if case .field(.customer, let slot)? = r { customerRead.insert(slot) } }
+    totalsRead = [totalSlots.0, totalSlots.1, totalSlots.2, totalSlots.3, brokenPromisesSlot].contains { s in s.map { customerRead.contains($0) } ?? false }
     let fields = customerSlots
     emailSlots = ["billing_email", "email"].compactMap { fields[$0] }
     phoneSlots = ["phone"].compactMap { fields[$0] }

@@ -141,11 +141,13 @@ extension CollectionsRun {
     totalsCurrency = currency
     let cust = RecordKind.customer.index
     func set(_ slot: Int?, _ v: RValue) { if let s = slot, s < env.records[cust].count { env.records[cust][s] = v } }
-    set(totalSlots.balance, .money(t.balance, currency))
-    set(totalSlots.overdue, .money(t.overdue, currency))
-    set(totalSlots.count, .number(Fixed(t.count)))
-    set(totalSlots.oldest, .days(Int64(t.oldest)))
-    set(brokenPromisesSlot, .number(Fixed(brokenPromises)))
+    if totalsRead {
+      set(totalSlots.balance, .money(t.balance, currency))
+      set(totalSlots.overdue, .money(t.overdue, currency))
+      set(totalSlots.count, .number(Fixed(t.count)))
+      set(totalSlots.oldest, .days(Int64(t.oldest)))
+      set(brokenPromisesSlot, .number(Fixed(brokenPromises)))
+    }
     for k in appliesCache.indices {
       appliesCache[k] = -2
       pauseCache[k] = -2

@@ -36,7 +36,7 @@ extension CollectionsRun {
       let skip = skipped(driver, due)
       var explanation = explaining ? explain(driver, due: due, skipped: skip) : []
       if group.count > 1 { record(.grouped(invoices: group.count, driver: driverID), in: &explanation) }
-      let (messages, actions) = perform(step, of: box.c, group, invoices, total: total, currency)
+      let (messages, actions) = perform(step, of: box, group, invoices, total: total, currency)
       let timing = box.timings[driver.step]
       let reminder = Reminder(
         key: key, date: asOf, customerID: customerID, customerName: data.customers[c].name, cadence: box.c.name, cadenceLabel: box.c.label,

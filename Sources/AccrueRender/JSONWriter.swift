@@ -22,6 +22,8 @@ public struct JSONWriter: ~Copyable {
   private var level = 0
   /// Compact, not pretty.
   private var compact = false
+  /// Where the file's literal of the last place written ended (its `:`).
+  private var lastFileEnd = 0
 
   /// A writer for items of an array whose members are at `depth` (`itemsBefore`: whether the array already has
   /// items, so the first item here follows a comma).
@@ -343,15 +345,42 @@ public struct JSONWriter: ~Copyable {
   /// `"key": "id"`, an invoice's id, from its bytes when held inline (no string made).
   public mutating func field(_ k: StaticString, idOf r: InvoiceRef) {
     key(k)
-    if r.idText.isNone { return string(r.id) }
-    r.idText.withBytes { escaped($0) }
+    id(of: r)
   }
 
   /// `"key": "number"`, an invoice's number (its id when it has none of its own).
   public mutating func field(_ k: StaticString, numberOf r: InvoiceRef) {
-    if r.numberIsID { return field(k, idOf: r) }
     key(k)
+    number(of: r)
+  }
+
+  /// An invoice's id as a string literal, from its bytes when held inline (no string made).
+  mutating func id(of r: InvoiceRef) {
+    if r.idText.isNone { return string(r.id) }
+    r.idText.withBytes { escaped($0) }
+  }
+
+  /// An invoice's number as a string literal (its id when it has none of its own).
+  mutating func number(of r: InvoiceRef) {
+    if r.numberIsID { return id(of: r) }
     string(r.number)
+  }
+
+  // MARK: Fixed text
+
+  /// The indent level of the open container's members, and whether the layout is pretty (not compact): what a
+  /// renderer's fixed text (`FixedText`) is made for.
+  var memberDepth: Int { depth }
+  var isPretty: Bool { !compact }
+
+  /// Bytes copied as they are: fixed text a renderer made for this writer's layout (keys, separators, indents).
+  mutating func raw(_ b: UnsafeBufferPointer<UInt8>) { append(b) }
+
+  /// The `n` bytes already written from offset `start`, written again (a place's file, as its last place wrote it).
+  private mutating func again(from start: Int, _ n: Int) {
+    reserve(n)
+    (base + count).update(from: base + start, count: n)
+    count &+= n
   }
   /// A value made as a tree, written at the writer's place.
   public mutating func value(_ v: JSON) {
@@ -379,21 +408,43 @@ public struct JSONWriter: ~Copyable {
     write(place)
   }
 
-  /// `"key": ["file:line", ...]`.
+  /// `"key": ["file:line", ...]`. A place whose file is the string of the place before it (one storage: a
+  /// reminder's invoices) copies that file's literal as written there (`"` and the path escaped), not escaped again.
   public mutating func places(_ k: StaticString, _ list: [SourceRef]) {
     key(k)
     open("[")
+    var file = (start: 0, count: -1)
     for i in list.indices {
       item()
-      write(list[i])
+      if file.count >= 0 && JSONWriter.sameStorage(list[i].file, list[i - 1].file) {
+        again(from: file.start, file.count)
+        append(UInt8(ascii: ":"))
+        int(list[i].line)
+        append(UInt8(ascii: "\""))
+      } else {
+        let start = count
+        write(list[i])
+        file = (start, lastFileEnd - start)
+      }
     }
     close("]")
+  }
+
+  /// Whether two strings are held in one storage, so their bytes are the same (`==` compares characters, not
+  /// bytes). A string of more than 15 bytes is not held inline: its bytes stay where they are while it lives.
+  @inline(__always) static func sameStorage(_ a: String, _ b: String) -> Bool {
+    let n = a.utf8.count
+    guard n > 15, n == b.utf8.count else { return false }
+    guard let p = a.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil else { return false }
+    let q = b.utf8.withContiguousStorageIfAvailable({ $0.baseAddress }) ?? nil
+    return p == q
   }
 
   /// `"file:line"`: the file's path escaped, then the colon and digits (which need no escape) before its quote.
   private mutating func write(_ place: SourceRef) {
     string(place.file)
     base[count - 1] = UInt8(ascii: ":")
+    lastFileEnd = count - 1
     int(place.line)
     append(UInt8(ascii: "\""))
   }

@@ -161,6 +161,12 @@ public enum ReminderRenderer {
   /// One reminder as a JSON object (docs/data.md), written field by field.
   /// Amounts, dates and the explanations' sentences are written in place (`SentenceSink`), none made as a string.
   public static func write(_ m: Reminder, into w: inout JSONWriter) {
+    var none: CoveredInvoiceText?
+    write(m, into: &w, fixed: &none)
+  }
+
+  /// The same, with the fixed text of covered invoices kept from one reminder to the next (`writeJSONArray`).
+  static func write(_ m: Reminder, into w: inout JSONWriter, fixed: inout CoveredInvoiceText?) {
     let c = m.currency
     w.open("{")
     w.field("key", m.key)
@@ -174,7 +180,7 @@ public enum ReminderRenderer {
     w.field("step_date", date: m.stepDate)
     w.field("currency", c.code)
     w.field("open_balance", amount: m.total, places: c.minorUnits)
-    writeInvoices(m, disputed: true, into: &w)
+    writeInvoices(m, disputed: true, into: &w, fixed: &fixed)
     w.key("messages")
     w.open("[")
     for msg in m.messages {
@@ -223,10 +229,39 @@ public enum ReminderRenderer {
   /// `"invoices": [...]`, the invoices a reminder covers: id, number, due date, days overdue, balance, and when
   /// `disputed` (reminders.json; not the outbox's messages) the disputed amount left out. Read in place, by index
   /// (a copy of each would retain all its strings).
-  static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter) {
+  static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter, fixed: inout CoveredInvoiceText?) {
     let places = m.currency.minorUnits
     w.key("invoices")
     w.open("[")
+    if w.isPretty && !m.invoices.isEmpty {
+      // The fixed text of an invoice's object made once for its indent: an invoice is that text with its values.
+      if fixed?.depth != w.memberDepth { fixed = CoveredInvoiceText(depth: w.memberDepth) }
+      let t = fixed!
+      for k in m.invoices.indices {
+        w.item()
+        w.raw(t.piece(0))
+        w.id(of: m.invoices[k].ref)
+        w.raw(t.piece(1))
+        w.number(of: m.invoices[k].ref)
+        w.raw(t.piece(2))
+        w.date(m.invoices[k].dueDate)
+        w.raw(t.piece(3))
+        w.int(m.invoices[k].daysOverdue)
+        w.raw(t.piece(4))
+        w.amount(m.invoices[k].balance, places: places, grouping: false)
+        if disputed {
+          w.raw(t.piece(5))
+          w.amount(m.invoices[k].disputed, places: places, grouping: false)
+        }
+        w.raw(t.piece(6))
+      }
+      return w.close("]")
+    }
+    writeInvoiceFields(m, disputed: disputed, places: places, into: &w)
+  }
+
+  /// The covered invoices' objects, field by field, and the end of their array.
+  static func writeInvoiceFields(_ m: Reminder, disputed: Bool, places: Int, into w: inout JSONWriter) {
     for k in m.invoices.indices {
       w.item()
       w.open("{")
@@ -242,6 +277,13 @@ public enum ReminderRenderer {
     w.close("]")
   }
 
+  /// The same, each invoice written field by field (the outbox's messages, one reminder each).
+  static func writeInvoices(_ m: Reminder, disputed: Bool, into w: inout JSONWriter) {
+    w.key("invoices")
+    w.open("[")
+    writeInvoiceFields(m, disputed: disputed, places: m.currency.minorUnits, into: &w)
+  }
+
   /// Writes the reminders as a JSON array pretty at `indent` (a member of plan's document at 1, apply's file at 0), a chunk
   /// of reminders at a time (`JSON.writeArray(count:)`), so a large run never holds its reminders' whole JSON in memory.
   public static func writeJSONArray(
@@ -252,9 +294,10 @@ public enum ReminderRenderer {
       { range, w in
         // Reminders passed from the buffer, in place (an array element passed on is copied first).
         list.withUnsafeBufferPointer { buf in
+          var fixed: CoveredInvoiceText?
           for j in range {
             w.item()
-            write(buf[j], into: &w)
+            write(buf[j], into: &w, fixed: &fixed)
           }
         }
       }, out, bytes: bytes)

@@ -2,6 +2,7 @@ import AccrueCollections
 import AccrueCore
 import AccrueModel
 import AccrueRender
+import Foundation
 import Testing
 
 /// The collections run's shortcuts against their plain definitions: a step's `when` that reads only the customer is
@@ -69,5 +70,19 @@ struct CollectionsShortcutTests {
     #expect(kept.contains { $0.contains("/standard/agency") })
     // Globex (DE) is not handed over: its oldest invoice gets the first reminder.
     #expect(kept.contains { $0.hasPrefix("i5/standard/first ") })
+  }
+
+  @Test("rules that read none of the customer's totals decide as when the totals are put into its record", arguments: [false, true])
+  func totalsLeftOutWhenNotRead(grouped: Bool) throws {
+    // `customer.overdue_count >= 0` always holds, but reading it makes the run put the totals into the record.
+    func rules(_ read: String) -> String {
+      Self.rules(grouped: grouped, extra: "").replacingOccurrences(
+        of: "when customer.country in [\"US\", \"CA\"] and customer.overdue_count >= 2", with: "when \(read)customer.country in [\"US\", \"CA\"]")
+    }
+    let without = try Self.outcome(rules(""))
+    let with = try Self.outcome(rules("customer.overdue_count >= 0 and "))
+    #expect(rules("") != Self.rules(grouped: grouped, extra: ""))
+    #expect(without == with)
+    #expect(without.contains { $0.contains("/standard/agency") })
   }
 }
