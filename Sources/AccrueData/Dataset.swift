@@ -65,8 +65,20 @@ package struct RecordBuilder {
   package var templates: [Currency?: [RValue]] = [:]
   /// The column whose value fills each slot (-1: none, the template's value; the last column naming a slot wins).
   private let columnOf: [Int]
+  /// What a number or an amount in each column becomes (`Schemas.value` for the column's type, worked out once:
+  /// a `ValueType` is not a plain value, copying one per field retained and released it).
+  private let kinds: [SlotKind]
   /// The template used last, and its currency (rows of one file are mostly in one or two currencies).
-  private var last: (currency: Currency?, template: [RValue])?
+  private var lastCurrency: Currency?
+  private var lastTemplate: [RValue] = []
+  private var hasLast = false
+
+  /// `Schemas.value` of a column's type, for the values whose conversion depends on it.
+  enum SlotKind {
+    case number, percent, days, months, businessDays
+    /// Money in a declared currency (nil: the record's).
+    case money(Currency?)
+  }
 
   package init(plan: ExecutablePlan, kind: RecordKind, columns: [(ColumnSpec, Int)]) {
     let fields = plan.program.fields(of: kind)
@@ -77,24 +89,35 @@ package struct RecordBuilder {
     var columnOf = [Int](repeating: -1, count: fields.count)
     for (k, slot) in slots.enumerated() { columnOf[slot] = k }
     self.columnOf = columnOf
-  }
-
-  /// The defaults of every slot for a record in `currency`.
-  private mutating func template(_ currency: Currency?) -> [RValue] {
-    if let last, last.currency == currency { return last.template }
-    let t: [RValue]
-    if let known = templates[currency] {
-      t = known
-    } else {
-      t = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
-      templates[currency] = t
+    kinds = types.map {
+      switch $0 {
+      case .percent: .percent
+      case .days: .days
+      case .months: .months
+      case .businessDays: .businessDays
+      case .money(.known(let c)): .money(c)
+      default: .number
+      }
     }
-    last = (currency, t)
-    return t
   }
 
+  /// The defaults of every slot for a record in `currency`, made `lastTemplate`.
+  private mutating func useTemplate(_ currency: Currency?) {
+    if hasLast && lastCurrency == currency { return }
+    if let known = templates[currency] {
+      lastTemplate = known
+    } else {
+      lastTemplate = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
+      templates[currency] = lastTemplate
+    }
+    lastCurrency = currency
+    hasLast = true
+  }
+
+  /// The record of a row's values (in column order), each slot as `Schemas.value` makes it: a missing value (or a
+  /// slot no column fills) is the template's, which holds the declared default or the type's default in `currency`.
   package mutating func record(_ values: [Value], currency: Currency?) -> [RValue] {
-    let template = template(currency)
+    useTemplate(currency)
     let n = fieldTypes.count
     // (Reserved, then appended: `Array(unsafeUninitializedCapacity:)` and `Array(repeating:count:)` allocate through
     // the standard library's unspecialized code, which looks the array's storage type up at run time, about 300
@@ -103,7 +126,27 @@ package struct RecordBuilder {
     record.reserveCapacity(n)
     for slot in 0..<n {
       let k = columnOf[slot]
-      record.append(k < 0 ? template[slot] : Schemas.value(values[k], types[k], currency: currency, default: defaults[slot]))
+      if k < 0 {
+        record.append(lastTemplate[slot])
+        continue
+      }
+      switch values[k] {
+      case .missing: record.append(lastTemplate[slot])
+      case .text(let s): record.append(.text(s))
+      case .date(let d): record.append(.date(d))
+      case .bool(let b): record.append(.bool(b))
+      case .currency(let c): record.append(.currency(c))
+      case .number(let x):
+        switch kinds[k] {
+        case .percent: record.append(.percent(x.divided(by: Fixed(100)) ?? x))
+        case .days: record.append(.days(x.toInt64() ?? 0))
+        case .months: record.append(.months(x.toInt64() ?? 0))
+        case .businessDays: record.append(.businessDays(x.toInt64() ?? 0))
+        case .number, .money: record.append(.number(x))
+        }
+      case .money(let m):
+        if case .money(let c?) = kinds[k] { record.append(.money(m, c)) } else { record.append(.money(m, currency ?? .USD)) }
+      }
     }
     return record
   }

@@ -111,6 +111,33 @@ extension Dataset {
   }
 }
 
+/// The payments of payments.csv as they are read (a struct, not variables captured by the reader's closures: those
+/// are boxed, each access checked for exclusivity at run time).
+struct PaymentRows {
+  /// The file's path and a colon: a payment's source is it and the payment's line.
+  let source: String
+  /// How many columns are payments.csv's own (the rules' custom fields follow).
+  let builtIn: Int
+  let customFields: PaymentFields?
+  var payments: [Payment]
+  /// Payment ids seen so far.
+  var ids: IDIndex
+
+  /// Adds the payment of a row's values; false when its id was seen before.
+  mutating func add(_ v: [Value], line: Int) -> Bool {
+    guard case .text(let id) = v[0], case .date(let booked) = v[1], case .money(let amount) = v[3], case .currency(let cur) = v[4]
+    else { return true }
+    guard ids.add(id, payments.count) else { return false }
+    let t = BankTransaction(
+      bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
+      remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
+      source: source + String(line))
+    let values = v.count > builtIn ? customFields?.values(v[builtIn...], currency: cur) ?? [] : []
+    payments.append(Payment(id: id, transaction: t, custom: values))
+    return true
+  }
+}
+
 /// The cash files of a data folder, read against the customers already loaded.
 struct CashFiles {
   let folder: String
@@ -132,24 +159,12 @@ struct CashFiles {
   mutating func payments(custom: [(ColumnSpec, Int)], customFields: PaymentFields?) {
     guard let f = DataFolder.find("payments", in: folder, &issues) else { return }
     let schema = TableSchema(name: "payments", columns: Dataset.paymentColumns + custom.map(\.0), currencyColumn: "currency")
-    let builtIn = Dataset.paymentColumns.count
-    let source = f.path + ":"
-    var out = self.out
-    var ids = self.ids
+    var rows = PaymentRows(
+      source: f.path + ":", builtIn: Dataset.paymentColumns.count, customFields: customFields, payments: out.payments, ids: ids)
+    out.payments = []
     var issues = self.issues
-    defer { (self.out, self.ids, self.issues) = (out, ids, issues) }
-    /// Adds the payment of a row's values; false when its id was seen before.
-    func add(_ v: [Value], line: Int) -> Bool {
-      guard case .text(let id) = v[0], case .date(let booked) = v[1], case .money(let amount) = v[3], case .currency(let cur) = v[4]
-      else { return true }
-      guard ids.add(id, out.payments.count) else { return false }
-      let t = BankTransaction(
-        bookingDate: booked, valueDate: v[2].date, amount: amount, currency: cur, reference: v[5].text ?? "",
-        remittance: v[6].text ?? "", counterpartyName: v[7].text ?? "", counterpartyAccount: v[8].text ?? "",
-        source: source + String(line))
-      let values = v.count > builtIn ? customFields?.values(v[builtIn...], currency: cur) ?? [] : []
-      out.payments.append(Payment(id: id, transaction: t, custom: values))
-      return true
+    defer {
+      (out.payments, ids, self.issues) = (rows.payments, rows.ids, issues)
     }
     // The reader's issues first, then the duplicates (as when the file was read whole before its rows were taken).
     var duplicates: [DataIssue] = []
@@ -163,28 +178,28 @@ struct CashFiles {
             record: row.raw))
         return
       }
-      if !add(row.values, line: row.line), case .text(let id) = row.values[0] {
+      if !rows.add(row.values, line: row.line), case .text(let id) = row.values[0] {
         duplicates.append(
           DataIssue(code: "D0304", file: f.path, line: row.line, column: row.columns[0], message: "duplicate payment id '\(id)'", record: row.raw))
       }
     }
     if f.format == .csv, let file = MappedFile(path: f.path) {
       let estimate = RecordBuilder.estimatedRows(f.path)
-      out.payments.reserveCapacity(estimate)
-      ids = IDIndex(minimumCapacity: estimate)
+      rows.payments.reserveCapacity(estimate)
+      rows.ids = IDIndex(minimumCapacity: estimate)
       withExtendedLifetime(file) {
         // (An id starting with `credit:` is declined, for `take` to report it as the general reader's rows are.)
         PlainCSV.read(
           file.bytes, path: f.path, schema: schema, onIssue: { issues.append($0) },
           fast: { v, line in
             if case .text(let id) = v[0], id.hasPrefix("credit:") { return false }
-            return add(v, line: line)
+            return rows.add(v, line: line)
           }, general: take)
       }
     } else {
-      let (rows, iss) = TableReader.readAll(f, schema: schema)
+      let (read, iss) = TableReader.readAll(f, schema: schema)
       issues += iss
-      for row in rows { take(row) }
+      for row in read { take(row) }
     }
     issues += duplicates
   }

@@ -2,19 +2,19 @@
 /// Elements moved out of memory as they are read (for `Array.moveAppend`): what they hold is handed over, not
 /// copied; `placeholder` is left in their place. Read by `Array.append(contentsOf:)`, which hands its free
 /// capacity to `_copyContents`: the elements are moved there in bulk (two threads each moving half, when asked).
-package struct MovedOut<Element>: Sequence, IteratorProtocol {
-  package var at: UnsafeMutablePointer<Element>
-  package let end: UnsafeMutablePointer<Element>
-  package let placeholder: Element
-  package let parallel: Bool
-  package init(from p: UnsafeMutablePointer<Element>, count: Int, placeholder: Element, parallel: Bool) {
+@usableFromInline package struct MovedOut<Element>: Sequence, IteratorProtocol {
+  @usableFromInline package var at: UnsafeMutablePointer<Element>
+  @usableFromInline package let end: UnsafeMutablePointer<Element>
+  @usableFromInline package let placeholder: Element
+  @usableFromInline package let parallel: Bool
+  @inlinable package init(from p: UnsafeMutablePointer<Element>, count: Int, placeholder: Element, parallel: Bool) {
     at = p
     end = p + count
     self.placeholder = placeholder
     self.parallel = parallel
   }
-  package var underestimatedCount: Int { end - at }
-  package mutating func next() -> Element? {
+  @inlinable package var underestimatedCount: Int { end - at }
+  @inlinable package mutating func next() -> Element? {
     guard at < end else { return nil }
     defer {
       at.initialize(to: placeholder)
@@ -23,7 +23,7 @@ package struct MovedOut<Element>: Sequence, IteratorProtocol {
     return at.move()
   }
 
-  package func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Element>) -> (MovedOut, Int) {
+  @inlinable package func _copyContents(initializing buffer: UnsafeMutableBufferPointer<Element>) -> (MovedOut, Int) {
     let n = Swift.min(buffer.count, end - at)
     guard n > 0, let to = buffer.baseAddress else { return (self, 0) }
     let half = parallel && n >= 4096 ? n / 2 : 0
@@ -39,15 +39,15 @@ package struct MovedOut<Element>: Sequence, IteratorProtocol {
 }
 
 /// One range of a bulk move: the elements moved, then placeholders put where they were.
-package final class MoveWork<Element>: @unchecked Sendable {
-  package let from: UnsafeMutablePointer<Element>
-  package let to: UnsafeMutablePointer<Element>
-  package let count: Int
-  package let placeholder: Element
-  package init(from: UnsafeMutablePointer<Element>, to: UnsafeMutablePointer<Element>, count: Int, placeholder: Element) {
+@usableFromInline package final class MoveWork<Element>: @unchecked Sendable {
+  @usableFromInline package let from: UnsafeMutablePointer<Element>
+  @usableFromInline package let to: UnsafeMutablePointer<Element>
+  @usableFromInline package let count: Int
+  @usableFromInline package let placeholder: Element
+  @inlinable package init(from: UnsafeMutablePointer<Element>, to: UnsafeMutablePointer<Element>, count: Int, placeholder: Element) {
     (self.from, self.to, self.count, self.placeholder) = (from, to, count, placeholder)
   }
-  package func run() {
+  @inlinable package func run() {
     // A block at a time, so the placeholders are written while the block is still in the cache.
     var k = 0
     while k < count {
@@ -64,7 +64,10 @@ extension Array {
   /// (for a million invoices, that is a million cache misses saved twice). `other` is left empty. `placeholder`
   /// must hold no references of its own (empty strings and arrays only): it stands in for what was moved out.
   /// `parallel`: a large move is shared with a second thread.
-  package mutating func moveAppend(_ other: inout [Element], placeholder: Element, parallel: Bool = false) {
+  /// (These moves are inlinable: specialized where they are called, an element is moved as bytes; unspecialized,
+  /// each went through its type's value witnesses, the placeholder copied and the array's type looked up at run time,
+  /// about 1,100 instructions a payment.)
+  @inlinable package mutating func moveAppend(_ other: inout [Element], placeholder: Element, parallel: Bool = false) {
     let n = other.count
     guard n > 0 else { return }
     other.withUnsafeMutableBufferPointer { src in
@@ -77,7 +80,7 @@ extension Array {
 
   /// Puts the elements in `order` (a permutation of the indices), moving them bit for bit as `moveAppend` does
   /// (`placeholder` likewise stands in for what was moved out).
-  package mutating func reorder(_ order: [Int], placeholder: Element) {
+  @inlinable package mutating func reorder(_ order: [Int], placeholder: Element) {
     precondition(order.count == count, "not a permutation")
     var out: [Element] = []
     out.reserveCapacity(count)
