@@ -73,7 +73,7 @@ struct Matcher {
   let paymentSlots: [Int]
   let paymentFieldCount: Int
   /// Custom payment fields (`field payment.x`): their slots and values when a payment carries none of its own.
-  let paymentDefaults: [(slot: Int, value: RValue)]
+  let paymentFields: PaymentFields
   /// Whether any rule has conditions (else the payment record is never read).
   let needsPaymentRecord: Bool
   /// The rules, boxed (see `MatchRuleBox`).
@@ -183,7 +183,7 @@ struct Matcher {
     paymentSlots = Matcher.paymentFields.map { slotOf[$0] ?? -1 }
     paymentFieldCount = fields.count
     needsPaymentRecord = plan.matchRules.contains { !$0.conditions.isEmpty || $0.tolerancePerPayment }
-    paymentDefaults = PaymentFields(plan: plan).defaults
+    paymentFields = PaymentFields(plan: plan)
     var tol: [(Limits, Limits)] = []
     for r in plan.matchRules {
       // Tolerances that read the payment or the customer are evaluated for each payment (`limits(rule, env)`).

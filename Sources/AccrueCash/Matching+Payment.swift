@@ -42,9 +42,11 @@ extension Matcher {
       .text(p.remittance), .text(p.payerName), .text(p.payerAccount),
     ]
     for (k, slot) in paymentSlots.enumerated() where slot >= 0 { rec[slot] = values[k] }
-    // Custom fields: the payment's own values (payments.csv), else their defaults.
+    // Custom fields: the payment's own values (payments.csv), else their defaults (a statement's payment).
     let custom = p.custom
-    for (k, (slot, v)) in paymentDefaults.enumerated() { rec[slot] = k < custom.count ? custom[k] : v }
+    for (k, (slot, _)) in paymentFields.defaults.enumerated() {
+      rec[slot] = k < custom.count ? custom[k] : paymentFields.missing(k, currency: p.currency)
+    }
     env.records[RecordKind.payment.index] = rec
   }
 

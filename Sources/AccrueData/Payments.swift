@@ -59,8 +59,8 @@ public struct CashData: Sendable {
 /// The rules' custom payment fields (`field payment.channel: text`): their kinds and the values they have when
 /// missing, in declaration order.
 public struct PaymentFields: Sendable {
-  /// Slot and value when missing of each custom field.
-  public let defaults: [(slot: Int, value: RValue)]
+  /// Slot of each custom field and its declared default (nil: none declared, see `missing`).
+  public let defaults: [(slot: Int, value: RValue?)]
   public let types: [ValueType]
   /// The rules' CSV statement formats (read with the statements of `statements/`).
   public let statementFormats: [StatementFormat]
@@ -69,7 +69,13 @@ public struct PaymentFields: Sendable {
     statementFormats = plan.statementFormats
     let custom = plan.program.fields(of: .payment).filter(\.isCustom)
     types = custom.map(\.type)
-    defaults = custom.map { ($0.index, plan.fieldDefault(.payment, $0.index) ?? Schemas.value(.missing, $0.type, currency: nil)) }
+    defaults = custom.map { ($0.index, plan.fieldDefault(.payment, $0.index)) }
+  }
+
+  /// The value of custom field `k` for a payment that gives none: its declared default, else the kind's zero value
+  /// (money in the payment's currency, grammar.md §5).
+  public func missing(_ k: Int, currency: Currency) -> RValue {
+    defaults[k].value ?? Schemas.defaultValue(types[k], currency: currency)
   }
 
   /// A payment's values of the custom fields, from its row (missing: the field's default; money without a

@@ -78,12 +78,11 @@ struct LoadMovesTests {
       return "\(p.id) \(t.bookingDate) \(t.valueDate.map(\.description) ?? "-") \(t.amount) \(t.currency.code) [\(t.reference)] "
         + "[\(t.remittance)] [\(t.counterpartyName)] [\(t.counterpartyAccount)] \(t.source.split(separator: "/").last ?? "") \(p.custom)"
     }
-    // (A custom money field left empty is its declared default, or zero USD (made without a currency), whatever the
-    // payment's currency: as before this pass.)
+    // (A custom money field left empty, without a declared default, is zero in the payment's currency.)
     #expect(
       got == [
-        "p5 2026-02-28 - 7 JPY [] [] [] [] payments.csv:9 [\"bank\", 0 USD]",
-        "p1 2026-03-01 2026-03-02 20 EUR [] [] [] [] payments.csv:3 [\"bank\", 0 USD]",
+        "p5 2026-02-28 - 7 JPY [] [] [] [] payments.csv:9 [\"bank\", 0 JPY]",
+        "p1 2026-03-01 2026-03-02 20 EUR [] [] [] [] payments.csv:3 [\"bank\", 0 EUR]",
         "p2 2026-03-01 - 5.5 USD [] [two\nlines] [Payer] [] payments.csv:4 [\"bank\", 0 USD]",
         "p3 2026-03-02 - 10 USD [R1] [Invoice INV-1] [Acme] [DE11] payments.csv:2 [\"card\", 0.5 USD]",
       ])
