@@ -208,14 +208,9 @@ struct Matcher {
   /// The same, the side's money limit in the currency (`l.money[c] ?? 0`) looked up once by the caller (a search
   /// over many sums would hash the currency for each).
   func tolerance(_ percents: [Fixed], from money: Int64, total: Int64, _ c: Currency, _ rounding: RoundingMode) -> Int64 {
-    Matcher.tolerance(percents, from: money, total: total, c, rounding)
-  }
-
-  /// The same, without the matcher (a closure that called the method would capture it).
-  static func tolerance(_ percents: [Fixed], from money: Int64, total: Int64, _ c: Currency, _ rounding: RoundingMode) -> Int64 {
     var t = money
     for p in percents {
-      let v = Fixed(minorUnits: total, exponent: c.minorUnits).multiplied(by: p, rounding: rounding)  // a percent value is a fraction (0.5% = 0.005)
+      let v = fixed(total, c).multiplied(by: p, rounding: rounding)  // a percent value is a fraction (0.5% = 0.005)
       if let v, let minor = v.toMinorUnits(exponent: c.minorUnits, rounding) { t = max(t, min(minor, Matcher.maxMinorUnits)) }
     }
     return t

@@ -209,51 +209,27 @@ extension Matcher {
     let open = self.open
     let order = list.indices.sorted { open[Int(list[$0])] != open[Int(list[$1])] ? open[Int(list[$0])] < open[Int(list[$1])] : $0 < $1 }
     let amounts = order.map { open[Int(list[$0])] }
-    let (underMoney, overMoney) = (under.money[c] ?? 0, over.money[c] ?? 0)
-    let payment = ctx.payment
-    let best = Matcher.closestSubset(amounts, order, upTo: n, lo: lo, hi: hi, payment: payment) { sum in
-      let d = payment - sum
-      return d == 0
-        || (d < 0
-          ? -d <= Matcher.tolerance(under.percents, from: underMoney, total: sum, c, rounding)
-          : d <= Matcher.tolerance(over.percents, from: overMoney, total: sum, c, rounding))
-    }
-    return best.map { $0.map { list[$0] } }
-  }
-
-  /// The search of `subset`: among `amounts` (ascending; `order[k]` is amount k's place in age order), the
-  /// combination of 2...n whose sum is in `lo...hi`, `within` tolerance and closest to `payment`, ties to the
-  /// places that come first; its places, sorted. It stops after `subsetSteps` steps (then the best found so far).
-  ///
-  /// `prune`: a branch whose largest possible sum (its sum and the largest amounts it may still add) stays
-  /// below `lo` is skipped. Only when the whole search has fewer steps than the limit (it then never stops
-  /// early, so skipping branches that hold no candidate changes nothing); `prune: false` is the plain search.
-  static func closestSubset(
-    _ amounts: [Int64], _ order: [Int], upTo n: Int, lo: Int64, hi: Int64, payment: Int64, prune: Bool = true,
-    _ within: (Int64) -> Bool
-  ) -> [Int]? {
-    let m = amounts.count
     var best: (diff: Int64, set: [Int])?
     var steps = 0
     var chosen: [Int] = []
-    // Sums of the largest amounts: `largest[j]` the sum of amounts[j...] (amounts are at most 2^56, at most 40).
-    var largest = [Int64](repeating: 0, count: m + 1)
-    let pruning = prune && searchSteps(m, upTo: n) <= Matcher.subsetSteps
-    if pruning { for j in stride(from: m - 1, through: 0, by: -1) { largest[j] = largest[j + 1] + amounts[j] } }
+    let (underMoney, overMoney) = (under.money[c] ?? 0, over.money[c] ?? 0)
     func consider(_ sum: Int64) {
-      guard sum >= lo, sum <= hi, within(sum) else { return }
-      let d = abs(payment - sum)
+      guard sum >= lo, sum <= hi else { return }
+      let d = ctx.payment - sum
+      let within = d == 0
+        || (d < 0
+          ? -d <= tolerance(under.percents, from: underMoney, total: sum, c, rounding)
+          : d <= tolerance(over.percents, from: overMoney, total: sum, c, rounding))
+      guard within else { return }
       let set = chosen.sorted()
-      if let b = best, d > b.diff || (d == b.diff && !set.lexicographicallyPrecedes(b.set)) { return }
-      best = (d, set)
+      if let b = best, abs(d) > b.diff || (abs(d) == b.diff && !set.lexicographicallyPrecedes(b.set)) { return }
+      best = (abs(d), set)
     }
     func search(_ start: Int, _ sum: Int64) {
       if chosen.count >= 2 { consider(sum) }
       guard chosen.count < n else { return }
-      // The most this branch can add: the largest `n - chosen.count` amounts from `start` on.
-      if pruning, sum + largest[max(start, m - (n - chosen.count))] < lo { return }
       var k = start
-      while k < m {
+      while k < amounts.count {
         steps += 1
         if steps > Matcher.subsetSteps { return }
         let s = sum + amounts[k]
@@ -265,21 +241,6 @@ extension Matcher {
       }
     }
     search(0, 0)
-    return best?.set
-  }
-
-  /// The steps of a search without pruning that never ends a loop early: every combination of 1...n of `m`,
-  /// counted up to just past `subsetSteps`.
-  static func searchSteps(_ m: Int, upTo n: Int) -> Int {
-    var total = 0
-    var c = 1  // C(m, k)
-    var k = 1
-    while k <= min(n, m) {
-      c = c * (m - k + 1) / k
-      total += c
-      if total > Matcher.subsetSteps { return total }
-      k += 1
-    }
-    return total
+    return best.map { $0.set.map { list[$0] } }
   }
 }
