@@ -10,7 +10,7 @@ extension Matcher {
     out.reserveCapacity(customers.count)
     // Ids read in place (a copy of each customer would retain its record).
     for i in customers.indices {
-      guard let key = ReferenceKeys.keys(customers[i].id).first else { continue }
+      guard let key = ReferenceKeys.firstKey(customers[i].id) else { continue }
       out[key] = out[key] == nil ? Int32(i) : -1
     }
     return out.filter { $0.value >= 0 }
@@ -20,7 +20,7 @@ extension Matcher {
   /// another payer was found, which wins (the reference then names nobody for this rule).
   func customerNamed(_ refs: [FoundRef], _ ctx: inout RuleContext, _ steps: inout [CashStep]) -> Int32? {
     for r in refs {
-      guard let key = ReferenceKeys.keys(r.text).first, let c = customerRefs[key] else { continue }
+      guard let key = ReferenceKeys.firstKey(r.text), let c = customerRefs[key] else { continue }
       if let p = ctx.payer, p != c {
         let (named, payer) = (data.customers[Int(c)].id, data.customers[Int(p)].id)
         note(&steps, ctx.rule, .customerNamedNotPayer(reference: r.text, customer: named, payer: payer))

@@ -90,7 +90,7 @@ extension Matcher {
     switch m {
     case .reference:
       guard !p.reference.isEmpty, let idx = references else { return nil }
-      let found = idx.find(ReferenceKeys.keys(p.reference).prefix(1).map { $0 }, in: data.invoices)
+      let found = idx.find(ReferenceKeys.firstKey(p.reference).map { [$0] } ?? [], in: data.invoices)
       let customers = Set(found.map { customerOf[Int($0)] })
       if customers.count == 1, let c = customers.first, c >= 0 { return c }
       return nil

@@ -21,8 +21,8 @@ extension Matcher {
   /// A reference written as an invoice's number (letters and digits alike) names that invoice, whatever other
   /// invoices its digits alone also fit (ST-2026-0001 and the debit note SD-2026-0001): those of `hits`, when some are.
   static func asWritten(_ r: String, _ hits: [Int32], _ invoices: [OpenInvoice]) -> [Int32] {
-    let written = ReferenceKeys.keys(r).first
-    let exact = hits.filter { ReferenceKeys.keys(invoices[Int($0)].id).first == written }
+    let written = ReferenceKeys.firstKey(r)
+    let exact = hits.filter { ReferenceKeys.firstKey(invoices[Int($0)].id) == written }
     return !exact.isEmpty && exact.count < hits.count ? exact : hits
   }
 

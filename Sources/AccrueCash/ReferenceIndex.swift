@@ -23,6 +23,32 @@ public enum ReferenceKeys {
     return out
   }
 
+  /// The first of `keys(text)`, its compact key (letters and digits, upper case), or nil when it has none: the
+  /// only key customers' ids and written references are compared by, made without the other two (a text
+  /// with digit keys has a compact key too, so the compact key is always the first).
+  public static func firstKey(_ text: String) -> String? {
+    text.withBytes { b -> String? in
+      var n = 0
+      for c in b where (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) { n += 1 }
+      guard n > 0 else { return nil }
+      return String(unsafeUninitializedCapacity: n) { out in
+        var k = 0
+        for c in b {
+          switch c {
+          case 0x30...0x39, 0x41...0x5A:
+            out[k] = c
+            k += 1
+          case 0x61...0x7A:
+            out[k] = c - 0x20
+            k += 1
+          default: break
+          }
+        }
+        return k
+      }
+    }
+  }
+
   /// The hashes of the text's keys (`InvoiceIDIndex.hash` of each of `keys(text)`), without repeats, in key
   /// order, worked out in one pass without building the keys.
   static func hashes(_ text: String, into out: inout [UInt64]) {

@@ -198,7 +198,7 @@ public enum CashRenderer {
     w.field("payment", p.pointee.paymentID)
     w.field("date", date: p.pointee.date)
     w.field("currency", c.code)
-    w.field("amount", amount: p.pointee.amount, places: places)
+    amount("amount", p.pointee.amount, places, into: &w)
     w.field("payer_name", p.pointee.payerName)
     w.field("customer", p.pointee.customer)
     w.field("payer_found_by", p.pointee.payerBy.map(CashText.payerFoundBy))
@@ -213,18 +213,18 @@ public enum CashRenderer {
       w.open("{")
       w.field("invoice", idOf: p.pointee.allocations[k].ref)
       w.field("number", numberOf: p.pointee.allocations[k].ref)
-      w.field("open_before", amount: p.pointee.allocations[k].openBefore, places: places)
-      w.field("applied", amount: p.pointee.allocations[k].amount, places: places)
-      w.field("written_off", amount: p.pointee.allocations[k].writtenOff, places: places)
-      w.field("discount", amount: p.pointee.allocations[k].discount, places: places)
+      amount("open_before", p.pointee.allocations[k].openBefore, places, into: &w)
+      amount("applied", p.pointee.allocations[k].amount, places, into: &w)
+      amount("written_off", p.pointee.allocations[k].writtenOff, places, into: &w)
+      amount("discount", p.pointee.allocations[k].discount, places, into: &w)
       w.field("closes", p.pointee.allocations[k].closes)
       w.place("source", p.pointee.allocations[k].source)
       w.close("}")
     }
     w.close("]")
-    w.field("overpayment_written_off", amount: p.pointee.writeOff, places: places)
-    w.field("credit_on_account", amount: p.pointee.credit, places: places)
-    w.field("unapplied", amount: p.pointee.unapplied, places: places)
+    amount("overpayment_written_off", p.pointee.writeOff, places, into: &w)
+    amount("credit_on_account", p.pointee.credit, places, into: &w)
+    amount("unapplied", p.pointee.unapplied, places, into: &w)
     w.field("queue", p.pointee.queue)
     w.field("reason", p.pointee.reason)
     w.strings("candidates", p.pointee.suggestions)
@@ -241,6 +241,28 @@ public enum CashRenderer {
     w.key("returns")
     if let r = p.pointee.returnOf { w.value(returnJSON(r)) } else { w.null() }
     w.close("}")
+  }
+
+  /// `"key": "0.00"`: `w.field(k, amount: v, places: places)`, a zero amount (most of an application's eight are)
+  /// copied as its digits rather than worked out.
+  static func amount(_ k: StaticString, _ v: Fixed, _ places: Int, into w: inout JSONWriter) {
+    guard v.raw == 0, let digits = zero(places) else { return w.field(k, amount: v, places: places) }
+    w.key(k)
+    w.openString()
+    w.literal(digits)
+    w.closeString()
+  }
+
+  /// Zero with `places` decimals (as `Fixed.formatted(places:)` writes it), for the places currencies have.
+  static func zero(_ places: Int) -> StaticString? {
+    switch places {
+    case 0: "0"
+    case 1: "0.0"
+    case 2: "0.00"
+    case 3: "0.000"
+    case 4: "0.0000"
+    default: nil
+    }
   }
 
   /// A return's link to its original, as JSON.

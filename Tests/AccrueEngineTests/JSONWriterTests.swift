@@ -217,3 +217,30 @@ struct JSONWriterTests {
     }
   }
 }
+
+@Suite("Cash applications' zero amounts")
+struct CashZeroAmountTests {
+  /// `CashRenderer.amount` writes what `JSONWriter.field(_:amount:places:)` writes: zero at every number of places
+  /// (those it copies and those it leaves to the writer), and amounts that are not zero.
+  @Test("a zero amount copied is the amount written")
+  func sameAsWritten() {
+    let values: [Fixed] = [.zero, Fixed(raw: 0), Fixed(minorUnits: 0, exponent: 2), Fixed(minorUnits: 1, exponent: 2), Fixed(minorUnits: -1, exponent: 3), 1, -1]
+    for places in 0...8 {
+      for v in values {
+        var fast = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+        fast.item()
+        fast.open("{")
+        CashRenderer.amount("unapplied", v, places, into: &fast)
+        CashRenderer.amount("credit_on_account", v, places, into: &fast)
+        fast.close("}")
+        var plain = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
+        plain.item()
+        plain.open("{")
+        plain.field("unapplied", amount: v, places: places)
+        plain.field("credit_on_account", amount: v, places: places)
+        plain.close("}")
+        #expect(fast.string == plain.string, "\(v) at \(places) places")
+      }
+    }
+  }
+}

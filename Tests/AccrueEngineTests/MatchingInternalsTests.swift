@@ -222,3 +222,16 @@ struct ExtractedReferenceTests {
     #expect(found > 10)
   }
 }
+
+@Suite("Cash application's shortcuts against their plain definitions")
+struct CashShortcutTests {
+  @Test("firstKey(text) is keys(text).first, over random texts")
+  func firstKey() {
+    let alphabet = ["0", "0", "1", "9", "-", " ", "a", "Z", "r", "/", "é", "00", "INV", "cust-"]
+    var rng = SeededRandom(seed: 31)
+    for _ in 0..<4_000 {
+      let t = (0..<rng.below(12)).map { _ in alphabet[rng.below(alphabet.count)] }.joined()
+      #expect(ReferenceKeys.firstKey(t) == ReferenceKeys.keys(t).first, "text '\(t)'")
+    }
+  }
+}
