@@ -27,28 +27,30 @@ extension Billing {
         clock: t.clock, env: env)
     }
     if let arr = t.arrears {
-      lines += changeLines(plan, data, c, arr, &sources, env, clock: t.clock)
+      add(&lines, changeLines(plan, data, c, arr, &sources, env, clock: t.clock))
       // Arrears flat and per-unit charges, segment by segment.
       for seg in c.segments(arr.start, arr.end) {
-        lines += periodLines(
-          plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false,
-          clock: t.clock, env: env)
+        add(
+          &lines,
+          periodLines(
+            plan, data, c, terms: seg.terms, timing: .arrears, seg.start, seg.end, full: arr.full, firstInvoice: false,
+            clock: t.clock, env: env))
       }
       let usage = usageLines(plan, data, c, t, arr, accs, &sources, env)
-      lines += usage.lines
-      lines += billedEarlyLines(t, usage.spec, env)  // Billing+ProgressiveInvoices
+      add(&lines, usage.lines)
+      add(&lines, billedEarlyLines(t, usage.spec, env))  // Billing+ProgressiveInvoices
       spec = usage.spec
     }
     // Charges on periods of their own billed on the same date (Billing+ChargePeriods); the commitment counts the plan's.
     let own = ownPeriodLines(plan, data, c, also, accs, &sources, env)
-    lines += own
+    add(&lines, own)
     // A term commitment's true-up may be the last invoice's only line (§6.8).
     guard !lines.isEmpty || t.termSpent != nil || (t.arrears != nil && contractTerm(plan, c)?.0.commitment != nil) else { return nil }
 
     // Discounts: percentages of the lines they cover, then amounts.
     c.setRecords(env, data)
     let discounts = discountLines(spec, c, t, lines, env)
-    lines += discounts
+    add(&lines, discounts)
     // (The commitment counts the plan's charges and the discounts, as before charges had periods of their own;
     // those lines are gathered only when there is a commitment.)
     let withoutOwn = lines.count - discounts.count - own.count
@@ -65,7 +67,7 @@ extension Billing {
     planChangeSources(c, lines, &sources)  // Billing+PlanChanges
     if env.explaining { explainPlanChanges(c, &lines) }
     if env.explaining, let step = termStep(plan, c, invoicePeriod(t, lines).0) { lines[0].explanation.insert(step, at: 0) }
-    if t.clock == nil { lines += serviceCreditLines(plan, data, c, t, spec, lines, &sources, env) }
+    if t.clock == nil { add(&lines, serviceCreditLines(plan, data, c, t, spec, lines, &sources, env)) }
 
     let subtotal = sum(lines, spec.source, "the invoice's subtotal", env)
     let (taxes, total) = invoiceTaxes(spec, subtotal, env)
@@ -180,6 +182,13 @@ extension Billing {
     let advanceLines = t.advance.map { adv in lines.contains { $0.periodStart >= adv.start && $0.periodStart < adv.end } } ?? false
     return (advanceLines ? t.advance.map { ($0.start, $0.end) } : nil) ?? t.arrears.map { ($0.start, $0.end) }
       ?? t.advance.map { ($0.start, $0.end) } ?? (t.date, t.date)
+  }
+
+  /// `more` after `lines` (`lines += more`): nothing done when `more` is empty (most charges give no line on most
+  /// invoices: `+=` still cost ~170 instructions), and `more` taken as it is when `lines` is empty (no line copied).
+  @inline(__always) static func add(_ lines: inout [InvoiceLine], _ more: [InvoiceLine]) {
+    if more.isEmpty { return }
+    if lines.isEmpty { lines = more } else { lines += more }
   }
 
   /// An amount rounded to the plan's currency as the plan rounds.

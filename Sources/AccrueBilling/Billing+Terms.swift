@@ -6,15 +6,16 @@ extension Billing {
   /// The payment terms of an invoice issued on `issue`: its due date, the terms as printed, and its installments
   /// (the total split by the plan's shares, the last taking the remainder).
   static func dueDate(_ spec: CompiledPlanSpec, issue: CivilDate, total: Fixed, env: Env) -> (CivilDate, InvoiceTerms, [Installment]) {
-    func days(_ e: CExpr) -> (Int, Int) {
-      switch e.eval(env) {
+    func days(_ v: RValue) -> (Int, Int) {
+      switch v {
       case .days(let n): return (Int(n), 0)
       case .months(let n): return (0, Int(n))
       default: return (0, 0)
       }
     }
-    func add(_ d: CivilDate, _ e: CExpr) -> CivilDate {
-      let (n, m) = days(e)
+    // (`v`: `e`'s value, when the caller has it already: the terms' days were evaluated twice per invoice.)
+    func add(_ d: CivilDate, _ e: CExpr, _ v: RValue? = nil) -> CivilDate {
+      let (n, m) = days(v ?? e.eval(env))
       guard let r = m != 0 ? d.adding(months: m, spec.monthEnd) : d.adding(days: n) else {
         env.fail("the due date \(d) + \(e.eval(env)) is not a date", e.span)
         return d
@@ -23,8 +24,12 @@ extension Billing {
     }
     switch spec.terms(env) {
     case .dueOnReceipt: return (issue, .dueOnReceipt, [])
-    case .net(let e): return (add(issue, e), .net(TermsPeriod(e.eval(env))), [])
-    case .netEndOfMonth(let e): return (add(issue.endOfMonth, e), .netEndOfMonth(TermsPeriod(e.eval(env))), [])
+    case .net(let e):
+      let v = e.eval(env)
+      return (add(issue, e, v), .net(TermsPeriod(v)), [])
+    case .netEndOfMonth(let e):
+      let v = e.eval(env)
+      return (add(issue.endOfMonth, e, v), .netEndOfMonth(TermsPeriod(v)), [])
     case .endOfMonth: return (issue.endOfMonth, .endOfMonth, [])
     case .dayOfNextMonth(let e):
       guard case .number(let n) = e.eval(env), let day = n.toInt64(),

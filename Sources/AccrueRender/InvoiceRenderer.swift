@@ -203,89 +203,89 @@ public enum InvoiceRenderer {
     t.put(inv.kind == .debitNote ? "\n+ debit note " : "\n+ invoice ")
     t.put(inv.key)
     if let n = inv.number {
-      t.put(", number ")
+      t.put(ascii: ", number ")
       t.put(n)
-      if inv.numberIsProvisional { t.put(" (provisional: apply gives the number)") }
+      if inv.numberIsProvisional { t.put(ascii: " (provisional: apply gives the number)") }
     }
-    t.put("\n    customer ")
+    t.put(ascii: "\n    customer ")
     t.put(inv.customerID)
-    t.put(" ")
+    t.put(ascii: " ")
     t.put(inv.customerName)
-    t.put(", plan ")
+    t.put(ascii: ", plan ")
     t.put(inv.plan)
-    t.put(", ")
+    t.put(ascii: ", ")
     t.put(c.code)
-    t.put("\n")
+    t.put(ascii: "\n")
     if !inv.contracts.isEmpty {
-      t.put("    one invoice per customer: contracts ")
+      t.put(ascii: "    one invoice per customer: contracts ")
       t.put(inv.contracts.joined(separator: ", "))
-      t.put("\n")
+      t.put(ascii: "\n")
     }
-    t.put("    issued ")
+    t.put(ascii: "    issued ")
     t.put(inv.issueDate)
-    t.put(", due ")
+    t.put(ascii: ", due ")
     t.put(inv.dueDate)
-    t.put(" (")
+    t.put(ascii: " (")
     t.put(BillingText.terms(inv.terms))
-    t.put(")\n")
+    t.put(ascii: ")\n")
     if explaining, let r = inv.termsRule { t.put("        rule \(r): payment terms\n") }
     for l in inv.lines {
-      t.put("    ")
+      t.put(ascii: "    ")
       t.pad(l.description, 52)
-      t.put(" ")
+      t.put(ascii: " ")
       // The period "start..last day", padded to 22 columns (its bytes are ASCII).
       let before = t.count
       t.put(l.periodStart)
-      t.put("..")
+      t.put(ascii: "..")
       t.put(lastDay(l.periodEnd))
       t.spaces(22 - (t.count - before))
       t.money(l.amount, c, width: 14)
-      t.put("\n")
+      t.put(ascii: "\n")
       if explaining {
         for step in l.explanation {
-          t.put("        ")
+          t.put(ascii: "        ")
           t.put(BillingText.sentence(step))
-          t.put("\n")
+          t.put(ascii: "\n")
         }
       }
     }
-    t.put("    ")
+    t.put(ascii: "    ")
     t.pad("subtotal", 75)
     t.money(inv.subtotal, c, width: 14)
-    t.put("\n")
+    t.put(ascii: "\n")
     for tax in inv.taxes {
       let pct = (tax.rate.multiplied(by: Fixed(100)) ?? tax.rate).description
       let label = (tax.label.contains("%") ? tax.label : "\(tax.label) \(pct)%") + " (\(tax.inclusive ? "included" : "exclusive"))"
-      t.put("    ")
+      t.put(ascii: "    ")
       t.pad(label, 75)
       t.money(tax.amount, c, width: 14)
-      t.put("\n")
+      t.put(ascii: "\n")
       if explaining { t.put("        rule \(tax.rule)\n") }
     }
-    t.put("    ")
+    t.put(ascii: "    ")
     t.pad("total", 75)
     t.money(inv.total, c, width: 14)
-    t.put(" ")
+    t.put(ascii: " ")
     t.put(c.code)
-    t.put("\n")
+    t.put(ascii: "\n")
     if let e = inv.earlyDiscount {
-      t.put("    early payment discount: ")
+      t.put(ascii: "    early payment discount: ")
       t.money(e.amount, c)
-      t.put(" ")
+      t.put(ascii: " ")
       t.put(c.code)
-      t.put(" off if paid by ")
+      t.put(ascii: " off if paid by ")
       t.put(e.until)
-      t.put("\n")
+      t.put(ascii: "\n")
       if explaining, let r = inv.earlyDiscountRule { t.put("        rule \(r): early payment discount\n") }
     }
     for (i, p) in inv.installments.enumerated() {
       t.put("    installment \(i + 1): ")
       t.money(p.amount, c)
-      t.put(" ")
+      t.put(ascii: " ")
       t.put(c.code)
-      t.put(" due ")
+      t.put(ascii: " due ")
       t.put(p.dueDate)
-      t.put("\n")
+      t.put(ascii: "\n")
     }
     if explaining {
       t.put("    from data rows: " + inv.sources.map(\.description).joined(separator: ", ") + "\n")

@@ -13,10 +13,13 @@ struct ConcatTests {
         for c in pieces {
           #expect(String.concat(a, b, c) == a + b + c)
           #expect(String.concat(a, b, c).utf8.elementsEqual((a + b + c).utf8))
+          // Every parameter used (seven pieces, as a charge line's description).
+          #expect(String.concat(a, b, c, b, a, c, a).utf8.elementsEqual((a + b + c + b + a + c + a).utf8))
         }
       }
     }
     #expect(String.concat() == "")
+    #expect(String.concat("only") == "only")
     let sub = String("prefix-ctr-9".dropFirst(7))
     #expect(String.concat(sub, "/", "x") == "ctr-9/x")
   }
