@@ -53,6 +53,8 @@ struct UsageWorker {
   var touchedSink: Int32 = 0
   /// Added to row lines (a chunk's rows are numbered from its own start).
   var lineOffset = 0
+  /// The currency of the money fields of the event record made for the row being aggregated.
+  var builtCurrency = Currency.USD
   /// The instant of the row being aggregated, when a metric is a weighted sum (Usage+Weighted).
   var rowInstant = Timestamp(seconds: 0)
   /// The contracts by id when `s` has no table and an id was not found by the data's index as it is written.
@@ -149,9 +151,13 @@ struct UsageWorker {
     }
     let m = s.plan.metrics[mi]
     let ev = RecordKind.event.index
-    if !built {
-      var currency: Currency?
-      if case .currency(let cur) = row.values[s.cols.cur] { currency = cur }
+    // Money fields are in the row's currency; a row without one reads them in its contract's (its plan's, as
+    // contracts' own money fields are), never in a currency guessed. (An event naming no contract may visit
+    // contracts of plans in different currencies: its record is then made again for each.)
+    let currency: Currency
+    if case .currency(let cur) = row.values[s.cols.cur] { currency = cur } else { currency = s.plan.plans[s.data.contracts[accs[ai].contract].plan].currency }
+    if !built || currency != builtCurrency {
+      builtCurrency = currency
       for (k, slot) in s.convert {
         env.records[ev][slot] = Schemas.value(row.values[k], s.fields[slot].type, currency: currency, default: s.eventDefaults[slot])
       }

@@ -67,3 +67,50 @@ struct PaymentFieldDefaultTests {
     #expect(j1?.custom == [.money(Fixed("1.00")!, .EUR)])
   }
 }
+
+/// A usage event's custom `money` field, in a row without a currency, is in its contract's currency (the plan's),
+/// as a contract's own money fields are. Before, it was in USD whatever the plan's currency: a EUR plan's metric
+/// `where event.fee = [0.00 EUR, 0.00 GBP]` stopped the run ("there is no amount in USD among the amounts per
+/// currency") on every event that gave no currency, and a USD amount was read where the plan meant euros.
+@Suite("Usage fields: a money field without the row's currency")
+struct EventMoneyFieldTests {
+  @Test("in the contract's currency; a row's own currency stands")
+  func contractsCurrency() throws {
+    let rules = """
+      currency EUR
+      field event.fee: money
+      metric free_calls {
+        event "call"
+        count
+        where event.fee = [0.00 EUR, 0.00 GBP]
+      }
+      plan p {
+        period monthly
+        align to calendar
+        bill in arrears
+        charge c {
+          usage free_calls
+          per unit 1.00 EUR
+        }
+      }
+      """
+    let usage = """
+      id,customer,contract,date,name,currency,fee
+      e1,cust-1,k1,2026-10-02,call,,
+      e3,cust-1,k1,2026-10-04,call,EUR,
+      e4,cust-1,k1,2026-10-05,call,GBP,
+      e5,cust-1,k1,2026-10-06,call,GBP,0.10
+
+      """
+    let (r, issues) = try Run.billing(
+      rules,
+      ["customers.csv": Run.oneCustomer, "contracts.csv": "id,customer,plan,start_date\nk1,cust-1,p,2026-09-01\n", "usage.csv": usage],
+      asOf: "2026-11-01")
+    #expect(issues.isEmpty, "\(issues)")
+    #expect(r.failures.isEmpty, "\(r.failures.map(\.message))")
+    // e1 (no currency, empty: 0.00 EUR), e3 (EUR, empty) and e4 (GBP, empty) are free calls; e5 (0.10 GBP) is not.
+    // (A fee given without the row's currency is a data error, D0203, as it was.)
+    let inv = try #require(r.invoices.first)
+    #expect(inv.lines.map(\.amount.description) == ["3"], "\(inv.lines.map(\.description))")
+  }
+}
