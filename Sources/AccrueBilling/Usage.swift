@@ -153,9 +153,12 @@ struct UsageWorker {
     let ev = RecordKind.event.index
     // Money fields are in the row's currency; a row without one reads them in its contract's (its plan's, as
     // contracts' own money fields are), never in a currency guessed. (An event naming no contract may visit
-    // contracts of plans in different currencies: its record is then made again for each.)
-    let currency: Currency
-    if case .currency(let cur) = row.values[s.cols.cur] { currency = cur } else { currency = s.plan.plans[s.data.contracts[accs[ai].contract].plan].currency }
+    // contracts of plans in different currencies: its record is then made again for each.) Without such a field
+    // the currency is not looked up.
+    var currency = builtCurrency
+    if s.convertsByCurrency {
+      if case .currency(let cur) = row.values[s.cols.cur] { currency = cur } else { currency = s.plan.plans[s.data.contracts[accs[ai].contract].plan].currency }
+    }
     if !built || currency != builtCurrency {
       builtCurrency = currency
       for (k, slot) in s.convert {

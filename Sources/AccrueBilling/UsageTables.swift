@@ -19,6 +19,9 @@ final class UsageShared: @unchecked Sendable {
   let ranges: [(Int32, Int32)]
   let used: Set<Int>
   let convert: [(column: Int, slot: Int)]
+  /// Whether one of `convert`'s fields depends on the row's currency (or, without one, its contract's): money
+  /// without a currency of its own (`field event.fee: money`), or a currency field left empty.
+  let convertsByCurrency: Bool
   let fast: [FastMetric?]
   let eventNames: [String?]
   /// Contracts by id, each slot with its customer's id and its accumulators: built only for the fast path (a
@@ -48,6 +51,14 @@ final class UsageShared: @unchecked Sendable {
     }
     self.used = used
     convert = data.usageSlots.enumerated().filter { used.contains($0.element) }.map { ($0.offset, $0.element) }
+    let fields = fields
+    convertsByCurrency = convert.contains { c in
+      switch fields[c.slot].type {
+      case .money(.known): false
+      case .money, .currency: true
+      default: false
+      }
+    }
     // Metrics of percentage charges with a free allowance keep each transaction's date and id: the general path.
     let ordered = Set(plan.plans.flatMap { p in p.charges.compactMap { ch -> Int? in
       guard case .usage(let m) = ch.quantity, Billing.hasFreeAllowance(ch, p) else { return nil }
