@@ -135,17 +135,26 @@ struct FolderLoad {
       return ([], IDIndex())
     }
     let capacity = RecordBuilder.estimatedRows(f.path)
+    // A row without a currency is in the rule set's `currency` (grammar.md §5); without one, a money field given
+    // (the reader, D0203), or a money or currency field the rules read left empty with no default (`CustomerRows`),
+    // has none: reported.
+    let fallback = plan.program.settings.currency
+    var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
+    builder.fallbackCurrency = fallback
+    var read = Set<Int>()
+    for r in plan.program.resolutions { if case .field(.customer, let slot)? = r { read.insert(slot) } }
     var rows = CustomerRows(
-      path: f.path, currencyColumn: currencyColumn, builder: RecordBuilder(plan: plan, kind: .customer, columns: columns),
-      capacity: capacity)
+      path: f.path, currencyColumn: currencyColumn, builder: builder, read: read, names: columns.map(\.0.name), capacity: capacity)
     var readIssues: [DataIssue] = []
-    let schema = Schemas.table("customers", columns)
+    var schema = Schemas.table("customers", columns, currencyColumn: "currency")
+    schema.defaultCurrency = fallback
+    schema.missingCurrencyHint = CustomerRows.hint
     // A CSV file: plain lines straight from their bytes (`PlainCSV`, as contracts and payments); a duplicate id, and
     // any line the reader has something to say about, through the general reader.
     if f.format == .csv, let file = MappedFile(path: f.path) {
       withExtendedLifetime(file) {
         PlainCSV.read(
-          file.bytes, path: f.path, schema: schema, onIssue: { readIssues.append($0) }, fast: { rows.add($0, line: $1) },
+          file.bytes, path: f.path, schema: schema, onIssue: { readIssues.append($0) }, fast: { rows.add($0, line: $1) == .added },
           general: { rows.take($0) })
       }
     } else {
@@ -252,32 +261,87 @@ struct CustomerRows {
   var builder: RecordBuilder
   var customers: [CustomerData] = []
   var index: IDIndex
+  /// Duplicate ids (D0304) and money fields left without a currency (D0203).
   var duplicates: [DataIssue] = []
+  /// The columns of the fields the rules read whose value without one is the customer's currency (its `currency`,
+  /// a `currency` field) or zero in it (a plain `money` field), that declare no default: when the rules state no
+  /// currency, a row that gives neither the field nor a currency has none to give them.
+  let needCurrency: [Int]
+  /// The columns' names.
+  let names: [String]
 
-  init(path: String, currencyColumn: Int?, builder: RecordBuilder, capacity: Int) {
+  /// What the message of money without a currency adds: the rule set's own `currency` would do.
+  static let hint = " (or state the rules' currency at their top, as `currency EUR`: customers that give none are in it)"
+
+  /// How a row went.
+  enum Added: Equatable {
+    case added
+    /// Its id is taken (or missing).
+    case duplicate
+    /// The field of column `k` is empty, and neither the row nor the rules give it a currency.
+    case needsCurrency(Int)
+  }
+
+  init(path: String, currencyColumn: Int?, builder: RecordBuilder, read: Set<Int>, names: [String], capacity: Int) {
     self.path = path
     self.currencyColumn = currencyColumn
+    self.names = names
     self.builder = builder
     customers.reserveCapacity(capacity)
     index = IDIndex(minimumCapacity: capacity)
+    let b = builder
+    needCurrency =
+      b.fallbackCurrency != nil
+      ? []
+      : b.slots.indices.filter { k in
+        guard read.contains(b.slots[k]), b.defaults[b.slots[k]] == nil else { return false }
+        switch b.types[k] {
+        case .currency, .money(.dynamic): return true
+        default: return false
+        }
+      }
   }
 
-  /// Adds the customer of a row's values; false, with nothing changed, when its id is taken (or missing).
-  mutating func add(_ values: [Value], line: Int) -> Bool {
-    guard case .text(let id) = values[0], index.add(id, customers.count) else { return false }
+  /// Adds the customer of a row's values when it is `.added`; otherwise nothing is changed.
+  mutating func add(_ values: [Value], line: Int) -> Added {
+    guard case .text(let id) = values[0] else { return .duplicate }
     var currency: Currency?
     if let ci = currencyColumn, case .currency(let c) = values[ci] { currency = c }
+    if currency == nil, !needCurrency.isEmpty, let k = needCurrency.first(where: { values[$0] == .missing }) {
+      return index[id] == nil ? .needsCurrency(k) : .duplicate
+    }
+    guard index.add(id, customers.count) else { return .duplicate }
     let record = builder.record(values, currency: currency)
     let name: String = { if case .text(let n) = values[1] { return n } else { return id } }()
     customers.append(CustomerData(id: id, name: name, record: record, source: RowRef(file: path, line: line)))
-    return true
+    return .added
   }
 
-  /// A row of the general reader: added, or reported as a duplicate.
+  /// A row of the general reader: added, or reported.
   mutating func take(_ row: borrowing Row) {
-    guard case .text(let id) = row.values[0], !add(row.values, line: row.line) else { return }
-    let column = row.columns.isEmpty ? 1 : row.columns[0]
-    duplicates.append(DataIssue(code: "D0304", file: path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
+    guard case .text(let id) = row.values[0] else { return }
+    switch add(row.values, line: row.line) {
+    case .added: return
+    case .duplicate:
+      let column = row.columns.isEmpty ? 1 : row.columns[0]
+      duplicates.append(
+        DataIssue(code: "D0304", file: path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
+    case .needsCurrency(let k):
+      let field = names[k]
+      let top = "or state the rules' currency at their top (`currency EUR`)"
+      let message =
+        k == currencyColumn
+        ? "customer '\(id)' gives no currency and the rules read customer.currency: give the customer's currency, \(top)"
+        : "customer '\(id)' leaves '\(field)' empty and gives no currency, so "
+          + (builder.types[k] == .currency ? "the field has no value" : "its zero has no currency")
+          + ": give the customer's currency, declare a default (`field customer.\(field): "
+          + (builder.types[k] == .currency ? "currency = EUR" : "money = 0.00 EUR") + "`), \(top)"
+      duplicates.append(
+        DataIssue(
+          code: "D0203", file: path, line: row.line, column: row.columns.indices.contains(k) ? row.columns[k] : 1,
+          message: "missing value for 'currency': " + message,
+          record: row.raw))
+    }
   }
 }
 

@@ -63,6 +63,10 @@ package struct RecordBuilder {
   package let defaults: [RValue?]
   package let fieldTypes: [ValueType]
   package var templates: [Currency?: [RValue]] = [:]
+  /// The currency of a record made without one (customers: the rule set's `currency`), for its money and the
+  /// defaults of its currency fields; nil: USD (the reader reports money given without a currency, D0203, and
+  /// `CustomerRows` a field read without one).
+  package var fallbackCurrency: Currency?
   /// The column whose value fills each slot (-1: none, the template's value; the last column naming a slot wins).
   private let columnOf: [Int]
   /// What a number or an amount in each column becomes (`Schemas.value` for the column's type, worked out once:
@@ -107,7 +111,9 @@ package struct RecordBuilder {
     if let known = templates[currency] {
       lastTemplate = known
     } else {
-      lastTemplate = fieldTypes.indices.map { defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency) }
+      lastTemplate = fieldTypes.indices.map {
+        defaults[$0] ?? Schemas.defaultValue(fieldTypes[$0], currency: currency ?? fallbackCurrency)
+      }
       templates[currency] = lastTemplate
     }
     lastCurrency = currency
@@ -145,7 +151,11 @@ package struct RecordBuilder {
         case .number, .money: record.append(.number(x))
         }
       case .money(let m):
-        if case .money(let c?) = kinds[k] { record.append(.money(m, c)) } else { record.append(.money(m, currency ?? .USD)) }
+        if case .money(let c?) = kinds[k] {
+          record.append(.money(m, c))
+        } else {
+          record.append(.money(m, currency ?? fallbackCurrency ?? .USD))
+        }
       }
     }
     return record
@@ -276,7 +286,9 @@ package enum Schemas {
       out = []
     }
     for f in fields where f.isCustom {
-      out.append((ColumnSpec(name: f.name, type: fieldType(f.type), required: false), f.index))
+      // A `money EUR` field's values are in its currency, their decimals checked against it (not the row's).
+      let own: Currency? = if case .money(.known(let c)) = f.type { c } else { nil }
+      out.append((ColumnSpec(name: f.name, type: fieldType(f.type), required: false, currency: own), f.index))
     }
     return out
   }

@@ -25,12 +25,16 @@ public struct ColumnSpec: Sendable, Hashable {
   public var type: FieldType
   /// True when the column must be present and every row must give a value.
   public var required: Bool
+  /// A `.money` column of a currency of its own (a `money EUR` field): its values are in that currency, and their
+  /// decimals are checked against it whatever the row's currency. Nil: in the row's currency.
+  public var currency: Currency?
 
   /// A column; optional unless `required` is true.
-  public init(name: String, type: FieldType, required: Bool = false) {
+  public init(name: String, type: FieldType, required: Bool = false, currency: Currency? = nil) {
     self.name = name
     self.type = type
     self.required = required
+    self.currency = currency
   }
 }
 
@@ -38,7 +42,8 @@ public struct ColumnSpec: Sendable, Hashable {
 /// (e.g. "currency"), or `fixedCurrency` gives it; the money's decimals are checked against that currency.
 ///
 /// When a row gives a money value and its currency column is empty, the currency is reported missing
-/// (D0203) even if that column is optional ("`currency` required if `amount`"). When neither
+/// (D0203) even if that column is optional ("`currency` required if `amount`"), unless `defaultCurrency` is
+/// set. A column with a currency of its own (`ColumnSpec.currency`) is checked against that one. When neither
 /// `currencyColumn` (naming a `.currency` column of the schema) nor `fixedCurrency` is set, money values
 /// are read as plain decimals without the decimals check. `fixedCurrency` wins over `currencyColumn`.
 public struct TableSchema: Sendable, Hashable {
@@ -50,13 +55,21 @@ public struct TableSchema: Sendable, Hashable {
   public var currencyColumn: String?
   /// The currency of every `.money` column, when the table has no currency column.
   public var fixedCurrency: Currency?
+  /// The currency of a row whose currency column is empty (or absent from the file): the rule set's `currency`
+  /// for customers. Nil: such a row's money is reported (D0203).
+  public var defaultCurrency: Currency?
+  /// Added to the message of money without a currency (D0203): another way to give one, where there is.
+  public var missingCurrencyHint: String = ""
 
   /// A schema; see the type's documentation for `currencyColumn` and `fixedCurrency`.
-  public init(name: String, columns: [ColumnSpec], currencyColumn: String? = nil, fixedCurrency: Currency? = nil) {
+  public init(
+    name: String, columns: [ColumnSpec], currencyColumn: String? = nil, fixedCurrency: Currency? = nil, defaultCurrency: Currency? = nil
+  ) {
     self.name = name
     self.columns = columns
     self.currencyColumn = currencyColumn
     self.fixedCurrency = fixedCurrency
+    self.defaultCurrency = defaultCurrency
   }
 
   /// The index of the column with this exact name, or nil.

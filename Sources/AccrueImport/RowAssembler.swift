@@ -21,7 +21,11 @@ struct RowAssembler {
   /// Schema index of the currency column used for money checks, or -1.
   let currencyIndex: Int
   let fixedCurrency: Currency?
+  /// The currency of a row that gives none (`TableSchema.defaultCurrency`).
+  let defaultCurrency: Currency?
   let moneyIndices: [Int]
+  /// The currency of each of `moneyIndices` when it has one of its own (`ColumnSpec.currency`), else nil.
+  let moneyCurrencies: [Currency?]
   /// True when money decimals are checked against a currency.
   let checksMoney: Bool
 
@@ -53,7 +57,9 @@ struct RowAssembler {
     names = schema.columns.map(\.name)
     nameBytes = schema.columns.map { Array($0.name.utf8) }
     moneyIndices = schema.columns.indices.filter { schema.columns[$0].type == .money }
+    moneyCurrencies = moneyIndices.map { schema.columns[$0].currency }
     fixedCurrency = schema.fixedCurrency
+    defaultCurrency = schema.defaultCurrency
     if schema.fixedCurrency == nil, let name = schema.currencyColumn,
       let i = schema.columns.firstIndex(where: { $0.name == name && $0.type == .currency })
     {
@@ -61,7 +67,8 @@ struct RowAssembler {
     } else {
       currencyIndex = -1
     }
-    checksMoney = !moneyIndices.isEmpty && (schema.fixedCurrency != nil || currencyIndex >= 0)
+    checksMoney =
+      !moneyIndices.isEmpty && (schema.fixedCurrency != nil || currencyIndex >= 0 || moneyCurrencies.contains { $0 != nil })
     let n = schema.columns.count
     row = Row(line: 1, values: Array(repeating: .missing, count: n), columns: Array(repeating: 1, count: n))
     seen = Array(repeating: 0, count: n)
@@ -160,17 +167,32 @@ struct RowAssembler {
   }
 
   private mutating func checkMoney() {
+    // The row's currency, for money without one of its own: fixed, the row's, or the table's default. `rowChecked`
+    // is false when the row's currency cannot be told (a bad currency field, or a required currency column absent
+    // from the CSV header: both reported already).
     var currency = fixedCurrency
+    var rowChecked = true
     if currency == nil {
-      if currencyBad { return }
-      // A required currency column absent from the CSV header is reported once (D0201).
-      if !jsonMode && !currencyInHeader && required[currencyIndex] { return }
-      if case .currency(let c) = row.values[currencyIndex] { currency = c }
+      if currencyIndex < 0 || currencyBad || (!jsonMode && !currencyInHeader && required[currencyIndex]) {
+        rowChecked = false
+      } else if case .currency(let c) = row.values[currencyIndex] {
+        currency = c
+      } else {
+        currency = defaultCurrency
+      }
     }
-    for m in moneyIndices {
+    var reported = false
+    for (k, m) in moneyIndices.enumerated() {
       guard case .money(let amount) = row.values[m] else { continue }
-      guard let c = currency else {
+      let c: Currency
+      if let own = moneyCurrencies[k] {
+        c = own
+      } else if let rc = currency {
+        c = rc
+      } else {
         // The currency is not given although an amount is: report the currency only, once.
+        guard rowChecked, !reported else { continue }
+        reported = true
         let name = names[currencyIndex]
         let ci = currencyIndex
         // Point at the currency field when the record has one (empty or null), else at the amount.
@@ -179,8 +201,8 @@ struct RowAssembler {
         let column = present ? row.columns[ci] : row.columns[m]
         addIssue(
           "D0203", line: line, column: column,
-          "missing value for '\(name)': required when '\(names[m])' is given")
-        return
+          "missing value for '\(name)': required when '\(names[m])' is given" + schema.missingCurrencyHint)
+        continue
       }
       let digits = amount.significantFractionDigits
       if digits > c.minorUnits {

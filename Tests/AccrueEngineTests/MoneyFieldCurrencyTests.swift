@@ -114,3 +114,158 @@ struct EventMoneyFieldTests {
     #expect(inv.lines.map(\.amount.description) == ["3"], "\(inv.lines.map(\.description))")
   }
 }
+
+/// A customer's custom `money` field is in the row's `currency`, and in a row without one in the rule set's
+/// `currency` (grammar.md §5); a `money EUR` field is in euros whatever the row's currency. Before, a customers.csv
+/// row without a currency had its money in USD, whatever the rules said: a EUR plan's `when customer.deposit >
+/// 100.00 EUR` stopped the run with "amounts in USD and EUR cannot be combined", and in a USD context it was silently
+/// taken as dollars; a `money EUR` field's decimals were not checked at all.
+@Suite("Customer fields: a money field and the customer's currency")
+struct CustomerMoneyFieldTests {
+  static func rules(top: String, deposit: String = "money") -> String {
+    """
+    \(top)
+    field customer.deposit: \(deposit)
+    field customer.credit_line: money EUR
+    plan p {
+      currency EUR
+      period monthly
+      align to calendar
+      charge base { flat 100.00 EUR }
+      discount "Deposit" 10.00 EUR when customer.deposit > 100.00 EUR
+      discount "Credit line" 1.00 EUR when customer.credit_line > 50.00 EUR
+    }
+    """
+  }
+
+  static let contracts = "id,customer,plan,start_date\n" + (1...6).map { "k\($0),c\($0),p,2026-10-01" }.joined(separator: "\n") + "\n"
+
+  static func totals(_ r: BillingResult) -> [String] {
+    r.invoices.map { "\($0.contractID) \($0.lines.map(\.amount).reduce(Fixed.zero) { $0.adding($1) ?? $0 })" }.sorted()
+  }
+
+  @Test("in the row's currency, else the rules' top-level currency; a money EUR field in euros")
+  func rulesCurrency() throws {
+    let customers = """
+      id,name,currency,deposit,credit_line
+      c1,No currency,,150.00,60.25
+      c2,Empty,,,
+      c3,Euro,EUR,100.01,
+
+      """
+    let (r, issues) = try Run.billing(
+      Self.rules(top: "currency EUR"), ["customers.csv": customers, "contracts.csv": Self.contracts.split(separator: "\n").prefix(4).joined(separator: "\n") + "\n"],
+      asOf: "2026-11-01")
+    #expect(issues.isEmpty, "\(issues.map(\.message))")
+    #expect(r.failures.isEmpty, "\(r.failures.map(\.message))")
+    // c1: 150.00 EUR > 100.00 and 60.25 EUR > 50.00: both discounts; c2: zero EUR, neither; c3: deposit only.
+    #expect(Self.totals(r) == ["k1 89", "k2 100", "k3 90"], "\(Self.totals(r))")
+  }
+
+  @Test("decimals are checked against the field's currency: the row's, the rules', or its own")
+  func decimals() throws {
+    let customers = """
+      id,name,currency,deposit,credit_line
+      c1,No currency,,150.001,
+      c2,Yen,JPY,1.5,
+      c3,Yen,JPY,,60.255
+      c4,Yen,JPY,150,60.25
+
+      """
+    let (data, issues) = Dataset.load(folder: try Run.folder(["customers.csv": customers]), plan: try Run.plan(Self.rules(top: "currency EUR")))
+    let found = issues.filter { $0.code == "D0208" }.map { "\($0.line):\($0.column) \($0.message)" }
+    // c4, a JPY customer: its deposit in yen, its credit line in euros (two decimals: not a JPY error).
+    let c4 = try #require(data.customers.first { $0.id == "c4" }).record
+    #expect(c4.contains(.money(Fixed("150")!, .JPY)) && c4.contains(.money(Fixed("60.25")!, .EUR)), "\(c4)")
+    #expect(
+      found == [
+        "2:17 amount 150.001 in column 'deposit' has 3 decimals; EUR allows 2",
+        "3:12 amount 1.5 in column 'deposit' has 1 decimal; JPY allows 0",
+        "4:13 amount 60.255 in column 'credit_line' has 3 decimals; EUR allows 2",
+      ], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
+  }
+
+  @Test("without a currency anywhere a value is D0203, and so is an empty field with no default; a default stands")
+  func noCurrency() throws {
+    let customers = """
+      id,name,currency,deposit,credit_line
+      c1,No currency,,150.00,60.25
+      c2,Empty,,,
+      c3,Euro,EUR,,
+
+      """
+    let files = ["customers.csv": customers, "contracts.csv": Self.contracts.split(separator: "\n").prefix(4).joined(separator: "\n") + "\n"]
+    let (_, issues) = try Run.billing(Self.rules(top: ""), files, asOf: "2026-11-01")
+    let found = issues.map { "\($0.code) \($0.line):\($0.column)" }
+    #expect(found.prefix(2) == ["D0203 2:16", "D0203 3:11"], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
+    #expect(issues.first?.message.contains("required when 'deposit' is given") == true)
+    #expect(issues.first?.message.contains("`currency EUR`") == true)
+    #expect(issues.dropFirst().first?.message.contains("leaves 'deposit' empty") == true)
+
+    // With a declared default, an empty field takes it (in its own currency); a value still needs a currency.
+    let (r, more) = try Run.billing(Self.rules(top: "", deposit: "money = 150.00 EUR"), files, asOf: "2026-11-01")
+    #expect(more.map { "\($0.code) \($0.line):\($0.column)" }.prefix(1) == ["D0203 2:16"])
+    #expect(r.failures.isEmpty, "\(r.failures.map(\.message))")
+  }
+
+  @Test("customer.currency, and a currency field's default, of a row without one: the rules' currency, never USD")
+  func customerCurrency() throws {
+    func rules(_ top: String) -> String {
+      """
+      \(top)
+      field customer.invoice_currency: currency
+      plan p {
+        currency EUR
+        period monthly
+        align to calendar
+        charge base { flat 100.00 EUR }
+        discount "Euro customer" 1.00 EUR when customer.currency = EUR
+        discount "Euro invoices" 2.00 EUR when customer.invoice_currency = EUR
+      }
+      """
+    }
+    let customers = "id,name,currency\nc1,No currency,\nc2,Pound,GBP\n"
+    let files = ["customers.csv": customers, "contracts.csv": Self.contracts.split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"]
+    // Stated: c1 is in EUR (both discounts), c2 in GBP (neither). Before, c1 was USD: neither, silently.
+    let (r, issues) = try Run.billing(rules("currency EUR"), files, asOf: "2026-11-01")
+    #expect(issues.isEmpty && r.failures.isEmpty, "\(issues.map(\.message)) \(r.failures.map(\.message))")
+    #expect(Self.totals(r) == ["k1 97", "k2 100"], "\(Self.totals(r))")
+    // Not stated: c1 is reported, at its empty currency, once (the currency first).
+    let (_, more) = try Run.billing(rules(""), files, asOf: "2026-11-01")
+    let d0203 = more.filter { $0.code == "D0203" }
+    #expect(d0203.map { "\($0.line):\($0.column)" } == ["2:16"], "\(more.map(\.message))")
+    #expect(d0203.first?.message.contains("the rules read customer.currency") == true)
+    // Not read: nothing to report (the rules' top-level currency, or USD, is never seen).
+    let unread = rules("").replacingOccurrences(of: "customer.currency = EUR", with: "customer.id = \"c9\"")
+      .replacingOccurrences(of: "customer.invoice_currency = EUR", with: "customer.id = \"c8\"")
+    let (_, none) = try Run.billing(unread, files, asOf: "2026-11-01")
+    #expect(none.filter { $0.code == "D0203" }.isEmpty, "\(none.map(\.message))")
+  }
+
+  @Test("a payment's money EUR field is checked against euros, not the payment's currency")
+  func paymentOwnCurrency() throws {
+    let dir = try Run.folder([
+      "customers.csv": "id,name\nc1,One\n",
+      "payments.csv": """
+        id,booking_date,amount,currency,payer_name,fee
+        j1,2026-11-03,500,JPY,Payer,1.50
+        j2,2026-11-03,500,JPY,Payer,1.505
+
+        """,
+    ])
+    let plan = try Run.plan(
+      """
+      field payment.fee: money EUR
+      match rest "The rest" {
+        when payment.fee < 1.00 EUR
+        candidates open invoices of any customer, same currency
+        allocate exact single
+        on no match: exception to queue "rest"
+        confidence suggest
+      }
+      """)
+    let (data, issues) = Dataset.load(folder: dir, plan: plan)
+    #expect(issues.map { "\($0.code) \($0.line) \($0.message)" } == ["D0208 3 amount 1.505 in column 'fee' has 3 decimals; EUR allows 2"])
+    #expect(data.cash.payments.first { $0.id == "j1" }?.custom == [.money(Fixed("1.50")!, .EUR)])
+  }
+}
