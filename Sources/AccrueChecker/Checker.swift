@@ -470,6 +470,13 @@ final class CheckerState {
     }
     guard register("field", fd.field, namespace: "field." + r.rawValue) else { return }
     let t = ValueType(fd.type)
+    if t == .date && fd.defaultValue == nil {
+      // An empty date has no zero value (grammar.md §5): the field says what it means.
+      report(
+        .dateFieldWithoutDefault, "'\(r.rawValue).\(fname)' is a date with no default: a row that leaves it empty would have no date",
+        at: fd.type.span,
+        help: "say what an empty \(fname) means, as the rules that read it need: '= 0001-01-01' (long ago) or '= 9999-12-31' (far ahead)")
+    }
     if let def = fd.defaultValue {
       var ctx = Context()
       ctx.settings = topSettings

@@ -340,7 +340,7 @@ extension DiagnosticCode {
     strayClosingBrace, expectedExpression, unknownUnit, unknownCurrency, tooManyDecimals,
     unknownName, duplicateDeclaration, unknownField, unknownFunction, includeNotFound,
     includeOutsideFolder, includeCycle, cannotReadFile, recordNotAvailable, unknownReference,
-    recursiveDefinition, unusedDefinition, unusedFile,
+    recursiveDefinition, dateFieldWithoutDefault, unusedDefinition, unusedFile,
     typeMismatch, currencyMismatch, moneyTimesMoney, percentWithNumber, mixedDurations,
     ambiguousMonthArithmetic, wrongArgumentCount, invalidOperands, conditionNotBoolean,
     divisionByZero, valueOutOfRange, currencyUnchecked, currencyNotKnown,

@@ -393,6 +393,22 @@ extension DiagnosticCode {
         let b = a * 2
     """)
 
+  public static let dateFieldWithoutDefault = DiagnosticCode(
+    "E0312", "date-field-without-default", .error, "a date field declares no default",
+    """
+    A custom field takes its declared default when a row leaves it empty, else its kind's zero
+    value (`""`, `0`, `false`). A date has no zero value: whether an empty date means "long ago"
+    or "never" depends on what the rules ask of it, so the field must say. Without a default, a
+    contract with no renewal date would count as renewed in 9999 and pass `contract.renewal >=
+    2026-01-01`, silently.
+
+    Wrong:
+        field contract.renewal: date
+
+    Right (an empty renewal date means "never renewed"):
+        field contract.renewal: date = 0001-01-01
+    """)
+
   public static let unusedDefinition = DiagnosticCode(
     "W0301", "unused-definition", .warning, "a definition is never used",
     """
