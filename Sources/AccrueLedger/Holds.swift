@@ -48,3 +48,31 @@ extension ReceivablesData {
     }
   }
 }
+
+extension Dataset {
+  /// Holds the dunning of the invoices a payment an earlier run recorded still waits for review for (a suggested
+  /// match's invoices, a short payment's or a currency mismatch's held in a queue: `PostedPayment.holdsDunning`),
+  /// until a person decides (`accrue resolve`) or the bank returns it: as the run that matched it held them
+  /// (`recordPayments`), so a customer who paid is not reminded, or charged a late fee, while the payment sits in a
+  /// queue. Open invoices only; the reason names the payment and the run that recorded it.
+  public mutating func recordWaitingReviews(_ journal: Journal) {
+    let waiting = WaitingPayments(journal).payments.filter(\.holdsDunning)
+    guard !waiting.isEmpty else { return }
+    var recordedBy: [String: Int] = [:]
+    for run in journal.runs { for case .cashApplication(let p) in run.items where p.holdsDunning { recordedBy[p.key] = run.number } }
+    for p in waiting {
+      let ids = p.status == .suggested ? p.settlements.map(\.invoice) : p.candidates
+      let amount = p.amount.map { " (\($0.formatted(grouping: true))" + ", booked \(p.date))" } ?? " (booked \(p.date))"
+      let run = recordedBy[p.key].map { " since run \($0)" } ?? ""
+      let id = p.key.hasPrefix("payment:") ? String(p.key.dropFirst(8)) : p.key
+      let reason =
+        p.status == .suggested
+        ? "payment \(id)\(amount) is suggested for it by rule \(p.rule) and waits for review\(run)"
+        : "payment \(id)\(amount) waits for review in queue \(p.queue)\(run)" + (p.reason.isEmpty ? "" : ": \(p.reason)")
+      for invoice in ids {
+        guard let i = invoiceIDs.find(invoice, in: invoices), invoices[i].status == .open, awaitingReview[Int32(i)] == nil else { continue }
+        awaitingReview[Int32(i)] = reason
+      }
+    }
+  }
+}

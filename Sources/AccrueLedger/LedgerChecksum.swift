@@ -71,6 +71,8 @@ enum LedgerChecksum {
         if !(p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty) {
           for f in [p.queue, p.reason] + p.candidates { c.add(f) }
         }
+        // (Version 13; fed only when it holds, so earlier runs keep their checksums.)
+        if p.holdsDunning { c.add("holds dunning") }
       case .payout(let p):
         for f in [p.payout, p.processor, "\(p.net.amount) \(p.net.currency.code)", "\(p.charges)", "\(p.refunds)", "\(p.fees)", p.source] { c.add(f) }
         // Its credit when it is not its key (schema version 3; a version 2 row was keyed by its credit).

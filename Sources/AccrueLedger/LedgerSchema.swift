@@ -7,7 +7,7 @@ import AccrueSQLite
 /// exactly by `sqlite3`. Quantities, unit prices and rates are exact decimal TEXT. Dates are TEXT `YYYY-MM-DD`.
 enum LedgerSchema {
   /// The version this Accrue writes.
-  static let version = 12
+  static let version = 13
 
   /// Version 1: runs and their items (the keys produced: exactly once), documents (invoices and debit notes, with
   /// their numbers) with lines and taxes, reminders (the invoices each covered as a JSON array), payments and their
@@ -408,6 +408,12 @@ enum LedgerSchema {
     ALTER TABLE decisions ADD COLUMN request TEXT;
     """
 
+  /// Version 13: a payment waiting for review that holds its invoices' dunning until a person decides
+  /// (`payments.holds_dunning`: 1, else NULL; NULL for every payment recorded before).
+  static let v13 = """
+    ALTER TABLE payments ADD COLUMN holds_dunning INTEGER CHECK (holds_dunning = 1);
+    """
+
   /// Brings `db` to `version`: creates the schema in an empty file; a file of a later version is refused (an
   /// older Accrue must not write what it does not understand).
   static func migrate(_ db: Database, path: String) throws(JournalError) {
@@ -450,6 +456,7 @@ enum LedgerSchema {
             throw JournalError(message: "the ledger's table \(bad[0].text ?? "") refers to a row that is not there (row \(bad[1].integer ?? 0)): run 'accrue ledger verify'")
           }
         }
+        if current <= 12 { try db.execute(v13) }
         try db.run("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [.text(String(version))])
       }
     } catch let e as SQLiteError {

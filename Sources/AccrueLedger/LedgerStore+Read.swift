@@ -42,7 +42,10 @@ extension LedgerStore {
     // Version 6: why a payment waits.
     let why = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'queue'").isEmpty
     let whyColumns = why ? ", queue, reason, candidates" : ", NULL, NULL, NULL"
-    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns)\(whyColumns) FROM payments") {
+    // Version 13: whether a waiting payment holds its invoices' dunning.
+    let holding = try !db.query("SELECT 1 FROM pragma_table_info('payments') WHERE name = 'holds_dunning'").isEmpty
+    let holdColumns = holding ? ", holds_dunning" : ", NULL"
+    for r in try db.query("SELECT key, rule, status, currency, amount, credit, written_off, unapplied\(traceColumns)\(revisionColumns)\(whyColumns)\(holdColumns) FROM payments") {
       payments[r[0].text ?? ""] = r
     }
     let returns = try paymentReturns()
@@ -115,6 +118,7 @@ extension LedgerStore {
       p.reason = r[15].text ?? ""
       p.candidates = r[16].text.flatMap(JSONText.strings) ?? []
     }
+    if let r, r.count >= 18 { p.holdsDunning = r[17].integer == 1 }
     return p
   }
 

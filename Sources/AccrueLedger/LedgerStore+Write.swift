@@ -77,7 +77,7 @@ extension LedgerStore {
       db, table: "payments",
       columns: [
         "key", "rule", "status", "currency", "amount", "credit", "written_off", "unapplied", "end_to_end_id", "mandate_id", "bank_reference",
-        "payer_account", "refunded", "supersedes", "queue", "reason", "candidates",
+        "payer_account", "refunded", "supersedes", "queue", "reason", "candidates", "holds_dunning",
       ])
     let application = BatchInsert(
       db, table: "applications",
@@ -104,14 +104,18 @@ extension LedgerStore {
           guard let c else { return .integer(0) }
           return .integer(try Self.minor(f, c, "payment \(p.key)"))
         }
-        try payment.add([
+        var row: [SQLValue] = [
           .text(p.key), .text(p.rule), .text(p.status?.rawValue ?? "unknown"), c.map { .text($0.code) } ?? .null,
           try p.amount.map { a throws -> SQLValue in .integer(try Self.minor(a.amount, a.currency, "payment \(p.key)")) } ?? .null,
           try m(p.credit), try m(p.overpaymentWrittenOff), try m(p.unapplied),
-        ] + (p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null])
-          + [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
-          + (p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
-            ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]))
+        ]
+        row += p.trace.map { t in [t.endToEndID, t.mandateID, t.bankReference, t.payerAccount].map { SQLValue.text($0) } } ?? [.null, .null, .null, .null]
+        row += [try m(p.refunded), p.supersedes.map { .text($0) } ?? .null]
+        row +=
+          p.queue.isEmpty && p.reason.isEmpty && p.candidates.isEmpty
+          ? [.null, .null, .null] : [.text(p.queue), .text(p.reason), .text(JSONText.array(p.candidates))]
+        row.append(p.holdsDunning ? .integer(1) : .null)
+        try payment.add(row)
       }
     }
     try reminder.finish()

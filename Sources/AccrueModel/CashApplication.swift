@@ -171,6 +171,8 @@ public struct CashApplication: Sendable {
       p.queue = queue ?? (status == .unapplied ? "unapplied" : "")
       p.reason = reason ?? ""
       p.candidates = status == .suggested ? [] : suggestions
+      // As the run held them (`Dataset.recordPayments`), so later runs hold them until a person decides.
+      p.holdsDunning = status == .suggested ? !allocations.isEmpty : status == .exception && strategy != .noMatch && !suggestions.isEmpty
     }
     return .cashApplication(p)
   }

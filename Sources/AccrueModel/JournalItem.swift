@@ -128,6 +128,10 @@ public struct PostedPayment: Sendable, Hashable {
   public var queue = ""
   public var reason = ""
   public var candidates: [String] = []
+  /// While it waits for review, its invoices are not dunned (schema version 13): a suggestion's settlements, a held
+  /// payment's candidates (a short payment, a currency mismatch), not the closest invoices listed for a payment no
+  /// rule matched. False for a payment recorded before, and for every other.
+  public var holdsDunning = false
   /// The posting of the same payment this one replaces (a person's decision: a resolution, a reversal), whose
   /// settlements no longer count and whose credit and unapplied rest are gone: its key (`payment:ID`, or
   /// `payment:ID@N` for an earlier revision). Nil for the payment's first posting.

@@ -245,6 +245,7 @@ extension Dataset {
     let issues = d.addReceivables(before, ledgerPath: ledgerPath, custom: Dataset.invoiceCustomDefaults(plan))
     d.recordJournal(journal.cashEvents)
     d.recordHolds(journal, asOf: asOf)
+    d.recordWaitingReviews(journal)
     // Interest already charged: through the day of the run that charged it, on each invoice its reminder covered.
     let covered = Dictionary(journal.sentReminders.map { ($0.key, $0.invoices) }, uniquingKeysWith: { a, _ in a })
     for f in journal.fees where f.kind == .interest {

@@ -53,7 +53,7 @@ struct LedgerCommandTests {
     let a = try Self.files(out + "/a")
     #expect(Set(a.keys) == Set(Self.tables.map { $0 + ".csv" } + ["manifest.json"]))
     let manifest = try #require(try JSONSerialization.jsonObject(with: a["manifest.json"]!) as? [String: Any])
-    #expect(manifest["export_version"] as? Int == 1 && manifest["ledger_schema_version"] as? Int == 12)
+    #expect(manifest["export_version"] as? Int == 1 && manifest["ledger_schema_version"] as? Int == 13)
     #expect(manifest["last_run"] as? Int == 2 && manifest["as_of"] as? String == "2026-12-01")
     for f in manifest["files"] as? [[String: Any]] ?? [] {
       let name = f["file"] as? String ?? ""

@@ -33,6 +33,7 @@ struct ApprovalMigrationTests {
         ALTER TABLE ar_old RENAME TO approval_requests;
         CREATE INDEX approval_requests_run ON approval_requests(run);
         ALTER TABLE decisions DROP COLUMN request;
+        ALTER TABLE payments DROP COLUMN holds_dunning;
         UPDATE meta SET value = '11' WHERE key = 'schema_version';
         COMMIT;
         """)
@@ -40,7 +41,7 @@ struct ApprovalMigrationTests {
     let before = try LedgerStore.read(stateDir: dir)
     #expect(before.runs.count == 3 && before.openApprovalRequests.first?.state == .approved)
     let store = try LedgerStore.open(stateDir: dir)
-    #expect(try store.schemaVersion() == 12)
+    #expect(try store.schemaVersion() == LedgerSchema.version)
     #expect(try store.db.query("PRAGMA foreign_keys").first?[0].integer == 1)
     #expect(try store.db.query("PRAGMA foreign_key_check").isEmpty)
     #expect(try store.db.query("SELECT count(*) FROM approval_routes").first?[0].integer == 1)
