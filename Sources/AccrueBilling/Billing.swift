@@ -249,32 +249,29 @@ public enum Billing {
     var accs: [Accumulator] = []
     var pieces: [(primary: Int, piece: Int)] = []
     var byContract: [[Int]] = Array(repeating: [], count: data.contracts.count)
-    // (Contracts read through the buffer; the optimizer still copies one per use, ~370 instructions: a lead.)
+    let usageCharges = plan.plans.map(usageChargesOf)
     data.contracts.withUnsafeBufferPointer { contracts in
       for ti in tasks.indices {
         guard let arr = tasks[ti].arrears else { continue }
         let ci = tasks[ti].contract
-        let spec = plan.plans[contracts[ci].terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan]
+        let c = contracts[ci]  // (one copy: read three times, the contract was copied three times)
+        let p = c.terms(on: CivilDate(dayNumber: arr.end.dayNumber - 1)).plan
+        guard !usageCharges[p].isEmpty else { continue }
+        let spec = plan.plans[p]
         // Usage counts on the period's days outside the trial and outside free phases (found once per task,
         // only for plans with a usage charge).
         var counted: [(CivilDate, CivilDate)]?
-        for (k, ch) in spec.charges.enumerated() {
-          guard case .usage = ch.quantity, spec.clock(of: ch) == tasks[ti].clock else { continue }
-          // The charge's keys (Billing+Capacity): one, without an array, but for capacity pricing.
-          let capacity: [Int]?
-          if case .capacity? = ch.pricing { capacity = usageKeys(ch, k, spec) } else { capacity = nil }
-          let one = usageKey(ch, k)
-          for j in 0..<(capacity?.count ?? (one == nil ? 0 : 1)) {
-            let m = capacity?[j] ?? one!
+        for u in usageCharges[p] where u.clock == tasks[ti].clock {
+          for m in u.keys {
             guard tasks[ti].usage[m] == nil else { continue }
-            let windows = counted ?? countedWindows(spec, contracts[ci], arr.start, arr.end, env)
+            let windows = counted ?? countedWindows(spec, c, arr.start, arr.end, env)
             if counted == nil {
               counted = windows
               tasks[ti].lastUsageDay = windows.last.map { CivilDate(dayNumber: $0.1.dayNumber - 1) }
             }
             let first = windows.first ?? (arr.start, arr.start)  // an empty window counts nothing
-            var a = Accumulator(metric: m >= 0 ? m : metricOf(ch), contract: ci, start: first.0, end: first.1)
-            if case .percentage? = ch.pricing { percentageTerms(plan, data, contracts[ci], ch, spec, from: arr.start, &a, env, &failures) }
+            var a = Accumulator(metric: m >= 0 ? m : u.metric, contract: ci, start: first.0, end: first.1)
+            if u.percentage { percentageTerms(plan, data, c, spec.charges[u.charge], spec, from: arr.start, &a, env, &failures) }
             let primary = accs.count
             tasks[ti].usage[m] = primary
             byContract[ci].append(primary)
@@ -292,6 +289,30 @@ public enum Billing {
       }
     }
     return (accs, pieces, byContract)
+  }
+
+  /// What `usageAccumulators` reads of a plan's usage charge, found once per plan (per task, each task copied every
+  /// charge of its plan out of the plan, ~800 instructions): its index, its clock, the accumulator keys it reads
+  /// (`usageKeys` under capacity pricing, else `usageKey`'s), its metric, whether it is priced as a percentage.
+  struct UsageCharge {
+    var charge: Int
+    var clock: ChargeClock?
+    var keys: [Int]
+    var metric: Int
+    var percentage: Bool
+  }
+
+  /// A plan's usage charges, in charge order.
+  static func usageChargesOf(_ spec: CompiledPlanSpec) -> [UsageCharge] {
+    spec.charges.indices.compactMap { k in
+      let ch = spec.charges[k]
+      guard case .usage = ch.quantity else { return nil }
+      let keys: [Int]
+      if case .capacity? = ch.pricing { keys = usageKeys(ch, k, spec) } else { keys = usageKey(ch, k).map { [$0] } ?? [] }
+      let percentage: Bool
+      if case .percentage? = ch.pricing { percentage = true } else { percentage = false }
+      return UsageCharge(charge: k, clock: spec.clock(of: ch), keys: keys, metric: metricOf(ch), percentage: percentage)
+    }
   }
 
   /// A percentage charge's terms for one period, read once: its rate, fixed fee, minimum and maximum per

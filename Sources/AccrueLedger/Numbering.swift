@@ -53,6 +53,7 @@ public enum Numbering {
     var failures: [RunFailure] = []
     // The scope of the document before (documents come by issue date: most share their neighbour's).
     var before: (kind: LedgerInvoice.Kind, issued: CivilDate, entity: String, scope: String)?
+    var template: NumberTemplate?  // the format of `before`'s sequence (kept apart: a tuple of it was copied per document)
     var running: (scope: String, n: Int)?
     given.reserveCapacity(order.count)
     // (The rules read once: choosing one per document as an optional copied it twice, ~340 instructions.)
@@ -79,6 +80,7 @@ public enum Numbering {
       } else {
         s = scope(kind, rule, issued: issued, entity: entity)
         before = (kind, issued, entity, s)
+        template = NumberTemplate(rule, year: issued.year, month: issued.month, entity: entity)
       }
       // The sequence of the scope before counted on here; kept in `next` when another scope comes (most documents
       // share their neighbour's: no hashing of the scope per document).
@@ -90,7 +92,7 @@ public enum Numbering {
         n = (next[s] ?? 0) + 1
       }
       running = (s, n)
-      documents[i].number = rule.format(year: issued.year, month: issued.month, entity: entity, sequence: n)
+      documents[i].number = template?.number(n) ?? rule.format(year: issued.year, month: issued.month, entity: entity, sequence: n)
       documents[i].numberIsProvisional = provisional
       given.append((s, n, documents[i].key))
     }
@@ -116,5 +118,66 @@ public enum Numbering {
     }
     guard let record, record.indices.contains(field.slot), case .text(let t) = record[field.slot] else { return nil }
     return t
+  }
+}
+
+/// A numbering format with the year, month and entity of one sequence written once (`NumberingRule.format` of the
+/// pieces before the sequence and of those after it): its documents' numbers differ only in the sequence's digits.
+/// Formatting each number whole walked the pieces and copied their strings, ~1,000 instructions a document, serially
+/// (`NumberTemplateTests`: against `NumberingRule.format`).
+struct NumberTemplate {
+  /// The bytes before the sequence, the sequence's width (`{seq:N}`), the bytes after it.
+  let head: [UInt8]
+  let width: Int
+  let tail: [UInt8]
+
+  /// Nil unless the format has exactly one sequence (a checked rule always has).
+  init?(_ r: NumberingRule, year: Int, month: Int, entity: String) {
+    let at = r.pieces.indices.filter { if case .sequence = r.pieces[$0] { true } else { false } }
+    guard at.count == 1, case .sequence(let width) = r.pieces[at[0]] else { return nil }
+    func text(_ pieces: ArraySlice<NumberingRule.Piece>) -> [UInt8] {
+      let part = NumberingRule(pieces: Array(pieces), perYear: r.perYear, perMonth: r.perMonth, entity: r.entity, rule: r.rule)
+      return Array(part.format(year: year, month: month, entity: entity, sequence: 0).utf8)
+    }
+    head = text(r.pieces[..<at[0]])
+    self.width = width
+    tail = text(r.pieces[(at[0] + 1)...])
+  }
+
+  /// The number of place `n` in the sequence: as `NumberingRule.format` writes it (`n` zero padded to the width, a
+  /// minus sign before the zeros).
+  func number(_ n: Int) -> String {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: head.count + Swift.max(width, 20) + 1 + tail.count) { out in
+      var at = 0
+      for b in head {
+        out[at] = b
+        at += 1
+      }
+      if n < 0 {
+        out[at] = 0x2D
+        at += 1
+      }
+      var digits = 1
+      var m = n.magnitude
+      while m >= 10 {
+        digits += 1
+        m /= 10
+      }
+      for _ in digits..<Swift.max(digits, width) {
+        out[at] = 0x30
+        at += 1
+      }
+      m = n.magnitude
+      for i in stride(from: at + digits - 1, through: at, by: -1) {
+        out[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
+        m /= 10
+      }
+      at += digits
+      for b in tail {
+        out[at] = b
+        at += 1
+      }
+      return String(decoding: UnsafeBufferPointer(rebasing: out[..<at]), as: UTF8.self)
+    }
   }
 }

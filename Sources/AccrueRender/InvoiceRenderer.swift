@@ -51,7 +51,8 @@ public enum InvoiceRenderer {
   /// Totals per currency, in currency order: "123,456.78 USD, 9,870.00 EUR".
   public static func totals(_ r: BillingResult) -> String {
     var sums = CurrencyTotals()
-    for i in r.invoices { sums.add(i.total, i.currency) }
+    // (Each invoice read in place: `for i in r.invoices` copied each, retaining every string it holds.)
+    r.invoices.withUnsafeBufferPointer { inv in for k in inv.indices { sums.add(inv[k].total, inv[k].currency) } }
     return sums.inOrder.map { t in "\(t.sum.map { money($0, t.currency) } ?? CurrencyTotals.tooLargeText) \(t.currency.code)" }
       .joined(separator: ", ")
   }
@@ -64,7 +65,7 @@ public enum InvoiceRenderer {
   /// The one-line summary: `Plan: 42 invoices, 123,456.78 USD, 9,870.00 EUR` (`42 invoices and 3 debit notes`
   /// when fees were billed on debit notes).
   public static func summary(_ r: BillingResult) -> String {
-    let notes = r.invoices.count { $0.kind == .debitNote }
+    let notes = r.invoices.withUnsafeBufferPointer { inv in inv.indices.count { inv[$0].kind == .debitNote } }  // (in place, as `totals`)
     let n = r.invoices.count - notes
     var s = "Plan: \(n) invoice\(n == 1 ? "" : "s")"
     if notes > 0 { s += " and \(notes) debit note\(notes == 1 ? "" : "s")" }
@@ -226,26 +227,29 @@ public enum InvoiceRenderer {
     t.put(ascii: ", due ")
     t.put(inv.dueDate)
     t.put(ascii: " (")
-    t.put(BillingText.terms(inv.terms))
+    t.terms(inv.terms)
     t.put(ascii: ")\n")
     if explaining, let r = inv.termsRule { t.put("        rule \(r): payment terms\n") }
-    for l in inv.lines {
-      t.put(ascii: "    ")
-      t.pad(l.description, 52)
-      t.put(ascii: " ")
-      // The period "start..last day", padded to 22 columns (its bytes are ASCII).
-      let before = t.count
-      t.put(l.periodStart)
-      t.put(ascii: "..")
-      t.put(lastDay(l.periodEnd))
-      t.spaces(22 - (t.count - before))
-      t.money(l.amount, c, width: 14)
-      t.put(ascii: "\n")
-      if explaining {
-        for step in l.explanation {
-          t.put(ascii: "        ")
-          t.put(BillingText.sentence(step))
-          t.put(ascii: "\n")
+    // (Each line read in place: `for l in inv.lines` copied each, retaining every string it holds.)
+    inv.lines.withUnsafeBufferPointer { lines in
+      for l in lines.indices {
+        t.put(ascii: "    ")
+        t.pad(lines[l].description, 52)
+        t.put(ascii: " ")
+        // The period "start..last day", padded to 22 columns (its bytes are ASCII).
+        let before = t.count
+        t.put(lines[l].periodStart)
+        t.put(ascii: "..")
+        t.put(lastDay(lines[l].periodEnd))
+        t.spaces(22 - (t.count - before))
+        t.money(lines[l].amount, c, width: 14)
+        t.put(ascii: "\n")
+        if explaining {
+          for step in lines[l].explanation {
+            t.put(ascii: "        ")
+            t.put(BillingText.sentence(step))
+            t.put(ascii: "\n")
+          }
         }
       }
     }
