@@ -1,7 +1,7 @@
 /// The keys of an object's members as a pretty `JSONWriter` writes them at one depth, each with what comes before
 /// it (a comma, the line end, the indent, then `"key": `), made once and copied whole (`JSONWriter.key(fixed:)`).
-/// A cash application has 22 keys and an allocation 8: written piece by piece, with a check for room before each
-/// piece, they were a sixth of writing the matches' JSON.
+/// A cash application has 22 keys and an allocation 8: written piece by piece (a check for room before each piece),
+/// they cost about 1,500 instructions an application more than copied whole, a tenth of writing it.
 final class FixedKeys {
   /// The indent level of the members.
   let depth: Int
