@@ -51,20 +51,44 @@ public enum ReferenceKeys {
 
   /// The hashes of the text's keys (`InvoiceIDIndex.hash` of each of `keys(text)`), without repeats, in key
   /// order, worked out in one pass without building the keys.
-  static func hashes(_ text: String, into out: inout [UInt64]) {
-    text.withBytes { hashes($0, into: &out) }
+  static func hashes(_ text: String) -> KeyHashes {
+    text.withBytes { hashes($0) }
   }
 
   /// `hashes` of a text given by its bytes.
-  static func hashes(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt64]) {
-    out.removeAll(keepingCapacity: true)
+  static func hashes(_ text: UnsafeBufferPointer<UInt8>) -> KeyHashes {
     var h = Hashes()
     let has = walk(text, &h)
+    var out = KeyHashes()
     // As `InvoiceIDIndex.hash`: never 0.
-    if has.compact { out.append(h.compact | 1) }
+    if has.compact { out.add(h.compact | 1) }
     if has.digits {
-      for k in [h.digits | 1, h.groups | 1] where !out.contains(k) { out.append(k) }
+      out.add(h.digits | 1)
+      out.add(h.groups | 1)
     }
+    return out
+  }
+
+  /// A text's distinct key hashes (at most three: a text has three keys), in key order, held in place (an array
+  /// emptied and filled for each of a million texts cost more than the hashes).
+  struct KeyHashes {
+    private(set) var count = 0
+    private var values: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+    subscript(_ k: Int) -> UInt64 { k == 0 ? values.0 : k == 1 ? values.1 : values.2 }
+
+    /// Adds `h` unless it is there already.
+    mutating func add(_ h: UInt64) {
+      for k in 0..<count where self[k] == h { return }
+      switch count {
+      case 0: values.0 = h
+      case 1: values.1 = h
+      default: values.2 = h
+      }
+      count += 1
+    }
+
+    var all: [UInt64] { (0..<count).map { self[$0] } }
   }
 
   /// Whether `key` is one of the text's keys (`keys(text).contains(key)`), compared as the keys are worked out,
@@ -203,8 +227,10 @@ struct ReferenceIndex {
     table = Array(repeating: 0, count: size)
     mask = size - 1
     var count = 0
-    var hs: [UInt64] = []
-    var all: [UInt64] = []
+    // An invoice's distinct key hashes (its three texts' keys, three each at most), in memory reused from invoice
+    // to invoice (an array emptied and filled again cost as much as the hashes).
+    let all = UnsafeMutablePointer<UInt64>.allocate(capacity: 9)
+    defer { all.deallocate() }
     // Keys are placed in batches: the home slots of a batch's keys are read first, all together, so their cache
     // misses overlap; then the keys are placed in order (the same table as one at a time).
     var pending: [(tag: UInt64, invoice: Int32)] = []
@@ -226,21 +252,25 @@ struct ReferenceIndex {
       pending.removeAll(keepingCapacity: true)
     }
     for i in invoices.indices {
-      all.removeAll(keepingCapacity: true)
+      var n = 0
       // Fields read one by one (copying an invoice would retain its strings); the id only when not the number.
       for field in 0..<3 {
         // The id only when it is not the number (its keys are the number's); an id held inline is read there.
         if field == 1 && invoices[i].numberIsID { continue }
+        let hs: ReferenceKeys.KeyHashes
         if field == 0 && invoices[i].numberIsID && !invoices[i].idText.isNone {
-          invoices[i].idText.withBytes { ReferenceKeys.hashes($0, into: &hs) }
+          hs = invoices[i].idText.withBytes { ReferenceKeys.hashes($0) }
         } else {
           let text = ReferenceIndex.text(invoices, i, field)
           if text.isEmpty { continue }
-          ReferenceKeys.hashes(text, into: &hs)
+          hs = ReferenceKeys.hashes(text)
         }
-        for h in hs where !all.contains(h) { all.append(h) }
+        for k in 0..<hs.count where !UnsafeBufferPointer(start: all, count: n).contains(hs[k]) {
+          all[n] = hs[k]
+          n += 1
+        }
       }
-      for h in all { pending.append((ReferenceIndex.tag(h), Int32(i))) }
+      for k in 0..<n { pending.append((ReferenceIndex.tag(all[k]), Int32(i))) }
       if pending.count >= 256 { place() }
     }
     place()

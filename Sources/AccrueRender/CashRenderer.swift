@@ -162,94 +162,147 @@ public enum CashRenderer {
   }
 
   /// Cash applications as a JSON array written pretty at `indent` (plan's `matches` at 1, apply's file at 0), a
-  /// chunk at a time (`JSON.writeArray(count:)`), each application written field by field (`write(_:into:)`),
-  /// read in place.
+  /// chunk at a time (`JSON.writeArray(count:)`), each application written field by field (`write(_:into:keys:)`,
+  /// its keys copied from text made once a chunk), read in place.
   public static func writeJSONArray(
     _ list: [CashApplication], indent: Int = 1, _ out: (String) -> Void, bytes: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil
   ) {
     JSON.writeArray(
       count: list.count, indent: indent,
       { range, w in
+        let keys = w.isPretty ? Keys(applicationsAt: w.memberDepth) : nil
         list.withUnsafeBufferPointer { buf in
           for j in range {
             w.item()
-            write(buf.baseAddress! + j, into: &w)
+            write(buf.baseAddress! + j, into: &w, keys: keys)
           }
         }
       }, out, bytes: bytes)
   }
 
+  /// The keys of an application and of its allocations as a pretty writer writes them (`FixedKeys`), for
+  /// applications that are members of an array at `depth`.
+  final class Keys {
+    let application: FixedKeys
+    let allocation: FixedKeys
+    init(applicationsAt depth: Int) {
+      application = FixedKeys(
+        [
+          "key", "payment", "date", "currency", "amount", "payer_name", "customer", "payer_found_by", "status", "rule", "rule_source",
+          "strategy", "allocations", "overpayment_written_off", "credit_on_account", "unapplied", "queue", "reason", "candidates",
+          "source", "explanation", "returns",
+        ], depth: depth + 1)
+      // (An allocation is a member of the application's `allocations` array.)
+      allocation = FixedKeys(
+        ["invoice", "number", "open_before", "applied", "written_off", "discount", "closes", "source"], depth: depth + 3)
+    }
+  }
+
   /// One cash application as a JSON object (see `docs/data.md`): amounts, dates and the explanation's sentences
-  /// written in place (`SentenceSink`), none made as a string first.
-  static func write(_ p: UnsafePointer<CashApplication>, into w: inout JSONWriter) {
+  /// written in place (`SentenceSink`), none made as a string first; the keys copied from `keys` (made for the
+  /// writer's depth) when given, else written one by one.
+  static func write(_ p: UnsafePointer<CashApplication>, into w: inout JSONWriter, keys: Keys? = nil) {
     let c = p.pointee.currency
     let places = c.minorUnits
+    var k = ObjectKeys(keys?.application)
     w.open("{")
+    k.key("key", &w)
     if p.pointee.returnOf == nil {
       // "payment:ID" (`CashApplication.key`) without making the string.
-      w.key("key")
       w.openString()
       w.words("payment:")
       w.put(p.pointee.paymentID)
       w.closeString()
     } else {
-      w.field("key", p.pointee.key)
+      w.string(p.pointee.key)
     }
-    w.field("payment", p.pointee.paymentID)
-    w.field("date", date: p.pointee.date)
-    w.field("currency", c.code)
-    amount("amount", p.pointee.amount, places, into: &w)
-    w.field("payer_name", p.pointee.payerName)
-    w.field("customer", p.pointee.customer)
-    w.field("payer_found_by", p.pointee.payerBy.map(CashText.payerFoundBy))
-    w.field("status", p.pointee.status.rawValue)
-    w.field("rule", p.pointee.rule)
-    w.place("rule_source", p.pointee.ruleSource)
-    w.field("strategy", p.pointee.strategy.map(CashText.strategy))
-    w.key("allocations")
+    k.key("payment", &w)
+    w.string(p.pointee.paymentID)
+    k.key("date", &w)
+    w.openString()
+    w.date(p.pointee.date)
+    w.closeString()
+    k.key("currency", &w)
+    w.string(c.code)
+    k.key("amount", &w)
+    amount(p.pointee.amount, places, into: &w)
+    k.key("payer_name", &w)
+    w.string(p.pointee.payerName)
+    k.key("customer", &w)
+    w.string(p.pointee.customer)
+    k.key("payer_found_by", &w)
+    w.string(p.pointee.payerBy.map(CashText.payerFoundBy))
+    k.key("status", &w)
+    w.string(p.pointee.status.rawValue)
+    k.key("rule", &w)
+    w.string(p.pointee.rule)
+    k.key("rule_source", &w)
+    w.place(p.pointee.ruleSource)
+    k.key("strategy", &w)
+    w.string(p.pointee.strategy.map(CashText.strategy))
+    k.key("allocations", &w)
     w.open("[")
-    for k in p.pointee.allocations.indices {
+    for n in p.pointee.allocations.indices {
       w.item()
       w.open("{")
-      w.field("invoice", idOf: p.pointee.allocations[k].ref)
-      w.field("number", numberOf: p.pointee.allocations[k].ref)
-      amount("open_before", p.pointee.allocations[k].openBefore, places, into: &w)
-      amount("applied", p.pointee.allocations[k].amount, places, into: &w)
-      amount("written_off", p.pointee.allocations[k].writtenOff, places, into: &w)
-      amount("discount", p.pointee.allocations[k].discount, places, into: &w)
-      w.field("closes", p.pointee.allocations[k].closes)
-      w.place("source", p.pointee.allocations[k].source)
+      var a = ObjectKeys(keys?.allocation)
+      a.key("invoice", &w)
+      w.id(of: p.pointee.allocations[n].ref)
+      a.key("number", &w)
+      w.number(of: p.pointee.allocations[n].ref)
+      a.key("open_before", &w)
+      amount(p.pointee.allocations[n].openBefore, places, into: &w)
+      a.key("applied", &w)
+      amount(p.pointee.allocations[n].amount, places, into: &w)
+      a.key("written_off", &w)
+      amount(p.pointee.allocations[n].writtenOff, places, into: &w)
+      a.key("discount", &w)
+      amount(p.pointee.allocations[n].discount, places, into: &w)
+      a.key("closes", &w)
+      w.bool(p.pointee.allocations[n].closes)
+      a.key("source", &w)
+      w.place(p.pointee.allocations[n].source)
       w.close("}")
     }
     w.close("]")
-    amount("overpayment_written_off", p.pointee.writeOff, places, into: &w)
-    amount("credit_on_account", p.pointee.credit, places, into: &w)
-    amount("unapplied", p.pointee.unapplied, places, into: &w)
-    w.field("queue", p.pointee.queue)
-    w.field("reason", p.pointee.reason)
-    w.strings("candidates", p.pointee.suggestions)
-    w.field("source", p.pointee.source)
-    w.key("explanation")
+    k.key("overpayment_written_off", &w)
+    amount(p.pointee.writeOff, places, into: &w)
+    k.key("credit_on_account", &w)
+    amount(p.pointee.credit, places, into: &w)
+    k.key("unapplied", &w)
+    amount(p.pointee.unapplied, places, into: &w)
+    k.key("queue", &w)
+    w.string(p.pointee.queue)
+    k.key("reason", &w)
+    w.string(p.pointee.reason)
+    k.key("candidates", &w)
     w.open("[")
-    for k in p.pointee.explanation.indices {
+    for s in p.pointee.suggestions {
+      w.item()
+      w.string(s)
+    }
+    w.close("]")
+    k.key("source", &w)
+    w.string(p.pointee.source)
+    k.key("explanation", &w)
+    w.open("[")
+    for n in p.pointee.explanation.indices {
       w.item()
       w.openString()
-      CashText.write(p.pointee.explanation[k], into: &w)
+      CashText.write(p.pointee.explanation[n], into: &w)
       w.closeString()
     }
     w.close("]")
-    w.key("returns")
+    k.key("returns", &w)
     if let r = p.pointee.returnOf { w.value(returnJSON(r)) } else { w.null() }
     w.close("}")
   }
 
-  /// `"key": "0.00"`: `w.field(k, amount: v, places: places)`, a zero amount (most of an application's eight are)
-  /// copied as its digits rather than worked out.
-  static func amount(_ k: StaticString, _ v: Fixed, _ places: Int, into w: inout JSONWriter) {
-    guard v.raw == 0, let digits = zero(places) else { return w.field(k, amount: v, places: places) }
-    w.key(k)
+  /// An amount as `JSONWriter.field(_:amount:places:)` writes its value (`"0.00"`), a zero amount (most of an
+  /// application's eight are) copied as its digits rather than worked out.
+  static func amount(_ v: Fixed, _ places: Int, into w: inout JSONWriter) {
     w.openString()
-    w.literal(digits)
+    if v.raw == 0, let digits = zero(places) { w.literal(digits) } else { w.amount(v, places: places, grouping: false) }
     w.closeString()
   }
 

@@ -205,6 +205,14 @@ public struct JSONWriter: ~Copyable {
     if !compact { append(32) }
   }
 
+  /// A member's key as text made for this writer's depth (`FixedKeys`: a comma, the line end and indent, then
+  /// `"key": `, the bytes `key(_:)` writes), copied whole; the open object's first member leaves the comma out.
+  mutating func key(fixed text: UnsafeBufferPointer<UInt8>) {
+    if filled[level] { return append(text) }
+    filled[level] = true
+    append(text.baseAddress! + 1, text.count - 1)
+  }
+
   public mutating func open(_ bracket: Character) {
     append(bracket == "[" ? UInt8(ascii: "[") : UInt8(ascii: "{"))
     depth += 1
@@ -392,6 +400,11 @@ public struct JSONWriter: ~Copyable {
   /// `"key": "s"`, `"key": null` when `s` is nil.
   public mutating func field(_ k: StaticString, _ s: String?) {
     key(k)
+    string(s)
+  }
+
+  /// `"s"`, or `null` when `s` is nil: the value alone.
+  mutating func string(_ s: String?) {
     if let s { string(s) } else { null() }
   }
 
@@ -404,6 +417,11 @@ public struct JSONWriter: ~Copyable {
   /// string (a file's path is seldom short enough to be held inline: the string was an allocation per place).
   public mutating func place(_ k: StaticString, _ place: SourceRef?) {
     key(k)
+    self.place(place)
+  }
+
+  /// `"file:line"` or `null`, the value alone.
+  mutating func place(_ place: SourceRef?) {
     guard let place else { return null() }
     write(place)
   }

@@ -1,4 +1,5 @@
 import AccrueCore
+import AccrueGen
 import AccrueModel
 import Testing
 
@@ -230,8 +231,10 @@ struct CashZeroAmountTests {
         var fast = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
         fast.item()
         fast.open("{")
-        CashRenderer.amount("unapplied", v, places, into: &fast)
-        CashRenderer.amount("credit_on_account", v, places, into: &fast)
+        fast.key("unapplied")
+        CashRenderer.amount(v, places, into: &fast)
+        fast.key("credit_on_account")
+        CashRenderer.amount(v, places, into: &fast)
         fast.close("}")
         var plain = JSONWriter(arrayMembersAt: 1, itemsBefore: false)
         plain.item()
@@ -241,6 +244,59 @@ struct CashZeroAmountTests {
         plain.close("}")
         #expect(fast.string == plain.string, "\(v) at \(places) places")
       }
+    }
+  }
+}
+
+@Suite("Cash applications' keys copied")
+struct CashFixedKeysTests {
+  /// A random application: nulls or values, 0 to 3 allocations, candidates, explanation steps, a return or none.
+  static func application(_ k: Int, _ rng: inout SeededRandom) -> CashApplication {
+    let day = CivilDate(dayNumber: Int32(20_000 + rng.below(400)))
+    let currency: Currency = [.USD, .EUR, .JPY][rng.below(3)]
+    func maybe(_ s: String) -> String? { rng.below(2) == 0 ? nil : s }
+    func amount() -> Fixed { rng.below(3) == 0 ? .zero : Fixed(minorUnits: Int64(rng.below(1_000_000)) - 1_000, exponent: currency.minorUnits) }
+    let rule = MatchRuleName(name: "rule_\(k % 3)", source: SourceRef(file: "rules/matching.accrue", line: 3 + k % 5))
+    let allocations = (0..<rng.below(4)).map { n in
+      Allocation(
+        ref: InvoiceRef(id: "INV-\(k)-\(n)", number: rng.below(2) == 0 ? "INV-\(k)-\(n)" : "N \"\(n)\" é-\(k)"), openBefore: amount(),
+        amount: amount(), writtenOff: amount(), discount: amount(), closes: rng.below(2) == 0, paidBefore: amount(),
+        source: SourceRef(file: "data/invoices.csv", line: 2 + n))
+    }
+    var a = CashApplication(
+      paymentID: "pay-\(k)", source: "data/payments.csv:\(k + 2)", date: day, amount: amount(), currency: currency,
+      payerName: "Payer \"\(k)\"\n", customer: maybe("cust-\(k)"), payerBy: rng.below(2) == 0 ? nil : .invoiceNamed,
+      status: [.applied, .suggested, .exception, .unapplied][rng.below(4)], rule: maybe("rule_\(k % 3)"),
+      ruleSource: rng.below(2) == 0 ? nil : SourceRef(file: "rules/matching.accrue", line: 7), strategy: rng.below(2) == 0 ? nil : .noMatch,
+      allocations: allocations, writeOff: amount(), credit: amount(), unapplied: amount(), queue: maybe("cash-apps"),
+      reason: maybe("short \"payment\""), suggestions: (0..<rng.below(3)).map { "INV-\($0)" },
+      explanation: (0..<rng.below(3)).map { _ in CashStep(rule: rule, finding: rng.below(2) == 0 ? .noReferenceFound : .noOpenInvoiceNamed(references: ["R\"1"])) })
+    if rng.below(5) == 0 {
+      a.returnOf = PaymentReturn(
+        key: "payment:pay-\(k)", original: "payment:pay-0", date: day, customer: "", amount: Money(amount: Fixed(5), currency: currency),
+        reason: "AC04", source: "s", reversed: rng.below(2) == 0)
+    }
+    return a
+  }
+
+  /// An application written with its keys copied from fixed text is what writing each key gives, at any depth,
+  /// first in its array or not.
+  @Test("keys copied from fixed text are the keys written one by one", arguments: [0, 1, 2, 3])
+  func sameAsKeysWritten(indent: Int) {
+    var rng = SeededRandom(seed: UInt64(31 + indent))
+    let keys = CashRenderer.Keys(applicationsAt: indent)
+    for k in 0..<300 {
+      let list = [CashFixedKeysTests.application(k, &rng)]
+      var fast = JSONWriter(arrayMembersAt: indent, itemsBefore: k % 2 == 1)
+      var plain = JSONWriter(arrayMembersAt: indent, itemsBefore: k % 2 == 1)
+      list.withUnsafeBufferPointer { buf in
+        fast.item()
+        CashRenderer.write(buf.baseAddress!, into: &fast, keys: keys)
+        plain.item()
+        CashRenderer.write(buf.baseAddress!, into: &plain)
+      }
+      #expect(fast.string == plain.string, "application \(k)")
+      #expect(plain.string.contains("\"explanation\": ["))
     }
   }
 }

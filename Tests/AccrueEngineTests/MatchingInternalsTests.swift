@@ -36,11 +36,9 @@ struct ReferenceKeyMatchTests {
   func hashes() {
     let alphabet = ["0", "0", "1", "9", "-", " ", "a", "Z", "r", "/", "é", "00"]
     var rng = SeededRandom(seed: 23)
-    var out: [UInt64] = []
     for _ in 0..<4_000 {
       let t = (0..<rng.below(10)).map { _ in alphabet[rng.below(alphabet.count)] }.joined()
-      ReferenceKeys.hashes(t, into: &out)
-      #expect(out == ReferenceKeys.keys(t).map { InvoiceIDIndex.hash($0) }, "text '\(t)'")
+      #expect(ReferenceKeys.hashes(t).all == ReferenceKeys.keys(t).map { InvoiceIDIndex.hash($0) }, "text '\(t)'")
     }
   }
 }
@@ -71,6 +69,37 @@ struct ReferenceIndexNumberTests {
       dueDate: CivilDate.parse("2026-02-01")!, currency: .USD, amount: Fixed(100), paid: .zero, disputed: .zero, status: .open,
       reference: "", line: 2, custom: [])
     #expect(ReferenceIndex([inv]).find(["N"], in: [inv]) == [0])
+  }
+
+  /// The table (each invoice's key hashes gathered without repeats) finds what comparing every invoice's keys
+  /// finds, over random invoices (numbers that are their ids or not, references or none) and random texts.
+  @Test("find(keysOf:) gives the invoices any of whose texts' keys is one of the text's")
+  func findsWhatComparingFinds() {
+    let alphabet = ["0", "0", "1", "2", "9", "-", " ", "a", "Z", "/", "INV-", "RF"]
+    var rng = SeededRandom(seed: 29)
+    func text(_ most: Int) -> String { (0..<rng.below(most)).map { _ in alphabet[rng.below(alphabet.count)] }.joined() }
+    let day = CivilDate.parse("2026-01-01")!
+    let invoices: [OpenInvoice] = (0..<600).map { k in
+      let id = "i" + text(6) + String(k % 7)
+      let number = rng.below(3) == 0 ? text(8) : id
+      return OpenInvoice(
+        id: id, number: number, isCreditNote: false, customer: 0, contract: -1, issueDate: day, dueDate: day, currency: .USD,
+        amount: Fixed(100), paid: .zero, disputed: .zero, status: .open, reference: rng.below(2) == 0 ? "" : text(8),
+        line: Int32(k + 2), custom: [])
+    }
+    let index = ReferenceIndex(invoices)
+    var buffers = ReferenceKeys.Buffers()
+    var found = 0
+    for _ in 0..<2_000 {
+      let t = text(8)
+      let keys = Set(ReferenceKeys.keys(t))
+      let expected = invoices.indices.filter { i in
+        [invoices[i].number, invoices[i].id, invoices[i].reference].contains { !keys.isDisjoint(with: ReferenceKeys.keys($0)) }
+      }.map(Int32.init)
+      #expect(index.find(keysOf: t, &buffers, in: invoices) == expected, "text '\(t)'")
+      found += expected.isEmpty ? 0 : 1
+    }
+    #expect(found > 200)
   }
 }
 
