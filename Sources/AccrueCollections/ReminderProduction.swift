@@ -123,7 +123,10 @@ extension CollectionsRun {
   func explain(_ c: Candidate, due: CivilDate, skipped skip: [String]) -> [CollectionsStep] {
     let box = boxes[c.cadence]
     let step = box.c.steps[c.step]
-    var out: [CollectionsStep] = [.cadenceChosen(cadence: box.c.name, label: box.c.label, rule: box.c.source)]
+    var out: [CollectionsStep] = []
+    // Room for every step and the `grouped` one `produce` adds (grown one by one, the array was copied three times).
+    out.reserveCapacity(box.c.applies.count + c.brokenPromises.count + step.conditions.count + 4)
+    out.append(.cadenceChosen(cadence: box.c.name, label: box.c.label, rule: box.c.source))
     for a in box.c.applies { out.append(.appliesWhen(seen(a, true))) }
     for p in c.brokenPromises { out.append(.promiseBroken(promisedBy: p.promisedDate, source: p.source)) }
     out.append(

@@ -244,14 +244,18 @@ public enum ReminderRenderer {
         w.raw(t.piece(1))
         w.number(of: m.invoices[k].ref)
         w.raw(t.piece(2))
-        w.date(m.invoices[k].dueDate)
+        t.date(m.invoices[k].dueDate, into: &w)
         w.raw(t.piece(3))
         w.int(m.invoices[k].daysOverdue)
         w.raw(t.piece(4))
         w.amount(m.invoices[k].balance, places: places, grouping: false)
         if disputed {
           w.raw(t.piece(5))
-          w.amount(m.invoices[k].disputed, places: places, grouping: false)
+          if m.invoices[k].disputed == .zero, let zero = t.zero(places: places) {
+            w.raw(zero)
+          } else {
+            w.amount(m.invoices[k].disputed, places: places, grouping: false)
+          }
         }
         w.raw(t.piece(6))
       }

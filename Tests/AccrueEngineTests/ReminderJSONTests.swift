@@ -13,13 +13,15 @@ struct ReminderJSONTests {
   static func reminder(_ currency: Currency) -> Reminder {
     let ids = ["INV-2026-0253035", "", "a\"b\\c", "facture-\u{E9}", "INV-0123456789-0123456789-0123456789", "x\u{1}y"]
     let amounts = [Fixed.zero, Fixed(49), Fixed(raw: 3_430_000_000_000_000_000), Fixed(-12), Fixed(raw: -5), Fixed(123_456_789_012)]
+    // Due dates again, in one slot of the kept dates (64 days apart) and beyond four-digit years.
+    let dues: [Int32] = [20_000, 20_037, 20_000, 20_064, 20_064, 20_000, 3_000_000, 3_000_000, -800_000, 20_128, 20_037]
     var covered: [CoveredInvoice] = []
     for (k, id) in ids.enumerated() {
       for number in [id, "", "N-\(k)"] {
         covered.append(
           CoveredInvoice(
-            ref: InvoiceRef(id: id, number: number), dueDate: CivilDate(dayNumber: Int32(20_000 + 37 * k)), daysOverdue: [0, 1, 9, 127, 10_000][k % 5],
-            balance: amounts[k], disputed: amounts[(k + 2) % amounts.count]))
+            ref: InvoiceRef(id: id, number: number), dueDate: CivilDate(dayNumber: dues[covered.count % dues.count]),
+            daysOverdue: [0, 1, 9, 127, 10_000][k % 5], balance: amounts[k], disputed: amounts[(k + 2) % amounts.count]))
       }
     }
     var m = Reminder.placeholder
@@ -30,6 +32,7 @@ struct ReminderJSONTests {
 
   @Test("covered invoices written as fixed text and values are the writer's field by field, at any depth", arguments: [0, 1, 2, 5])
   func coveredInvoices(depth: Int) {
+    // Currencies of 2, 0 and 3 decimals: zero amounts as fixed text with each.
     for currency in [Currency.USD, .JPY, Currency.lookup("BHD")!] {
       let m = ReminderJSONTests.reminder(currency)
       for disputed in [true, false] {
@@ -110,6 +113,19 @@ struct ReminderJSONTests {
       slow.close("}")
       let (a, b) = (fast.string, slow.string)
       #expect(a == b)
+    }
+  }
+
+  @Test("zero as fixed text is zero as the writer writes it, for every number of places")
+  func zeroText() {
+    let t = CoveredInvoiceText(depth: 1)
+    for places in 0...20 {
+      var fast = JSONWriter(compactCapacity: 64)
+      var slow = JSONWriter(compactCapacity: 64)
+      slow.amount(.zero, places: places, grouping: false)
+      if let zero = t.zero(places: places) { fast.raw(zero) } else { fast.amount(.zero, places: places, grouping: false) }
+      #expect(fast.string == slow.string)
+      #expect((t.zero(places: places) == nil) == (places > 18))
     }
   }
 }
