@@ -31,6 +31,9 @@ package struct ContractRows {
   private let cNotice: Int
   private let customerSlot: Int?, endSlot: Int?, anchorSlot: Int?, cancelSlot: Int?, noticeSlot: Int?
   private let planCurrencies: [Currency]
+  /// The columns of plain `money` fields (in the contract's currency, the plan's): their decimals are checked here,
+  /// once the plan is known (a `money EUR` field's by the reader).
+  private let plainMoney: [Int]
   /// Plan names and currencies found before, with their plan (the copy in that currency, if priced in several):
   /// most contracts name one of a few, so a row compares a name or two instead of two table lookups.
   private var knownPlans: [(name: String, currency: Currency?, plan: Int)] = []
@@ -56,6 +59,7 @@ package struct ContractRows {
     cNotice = col("notice_given_on")
     noticeSlot = fields.first(where: { $0.name == "notice_given_on" })?.index
     planCurrencies = plan.plans.map(\.currency)
+    plainMoney = columns.indices.filter { columns[$0].0.type == .money && columns[$0].0.currency == nil }
     contracts.reserveCapacity(estimate)
     index = IDIndex(minimumCapacity: estimate)
   }
@@ -92,6 +96,17 @@ package struct ContractRows {
       if knownPlans.count < 16 { knownPlans.append((planName, contractCurrency, p)) }
     }
     let planCurrency = planCurrencies[pi]
+    for k in plainMoney {
+      guard case .money(let m) = values[k] else { continue }
+      let digits = m.significantFractionDigits
+      if digits > planCurrency.minorUnits {
+        return (
+          "D0208", k,
+          "amount \(m) in column '\(schema.columns[k].name)' has \(digits) decimal\(digits == 1 ? "" : "s"); "
+            + "\(planCurrency.code) allows \(planCurrency.minorUnits) (the contract's currency, its plan's)"
+        )
+      }
+    }
     var end: CivilDate?
     if case .date(let e) = values[cEnd] {
       if e < start { return ("D0305", cEnd, "the contract ends (\(e)) before it starts (\(start))") }

@@ -139,16 +139,20 @@ struct FolderLoad {
     // (the reader, D0203), or a money or currency field the rules read left empty with no default (`CustomerRows`),
     // has none: reported.
     let fallback = plan.program.settings.currency
-    var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
-    builder.fallbackCurrency = fallback
     var read = Set<Int>()
     for r in plan.program.resolutions { if case .field(.customer, let slot)? = r { read.insert(slot) } }
+    var builder = RecordBuilder(plan: plan, kind: .customer, columns: columns)
+    builder.fallbackCurrency = fallback
     var rows = CustomerRows(
       path: f.path, currencyColumn: currencyColumn, builder: builder, read: read, names: columns.map(\.0.name), capacity: capacity)
     var readIssues: [DataIssue] = []
     var schema = Schemas.table("customers", columns, currencyColumn: "currency")
     schema.defaultCurrency = fallback
     schema.missingCurrencyHint = CustomerRows.hint
+    // A money field nothing reads may come without a currency (its value is never used).
+    for k in schema.columns.indices where schema.columns[k].type == .money && !read.contains(columns[k].1) {
+      schema.columns[k].currencyOptional = true
+    }
     // A CSV file: plain lines straight from their bytes (`PlainCSV`, as contracts and payments); a duplicate id, and
     // any line the reader has something to say about, through the general reader.
     if f.format == .csv, let file = MappedFile(path: f.path) {
@@ -160,8 +164,8 @@ struct FolderLoad {
     } else {
       TableReader.stream(f, schema: schema, onIssue: { readIssues.append($0) }) { rows.take($0) }
     }
-    issues += readIssues
-    issues += rows.duplicates
+    // The reader's issues and the rows' (duplicates, fields without a currency), in line order.
+    issues += (readIssues + rows.duplicates).enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     rejected.customers = rejectedRows(f)
     return (rows.customers, rows.index)
   }
@@ -332,13 +336,14 @@ struct CustomerRows {
       let message =
         k == currencyColumn
         ? "customer '\(id)' gives no currency and the rules read customer.currency: give the customer's currency, \(top)"
-        : "customer '\(id)' leaves '\(field)' empty and gives no currency, so "
+        : "customer '\(id)' gives no currency and no '\(field)' (empty, or no such column), so "
           + (builder.types[k] == .currency ? "the field has no value" : "its zero has no currency")
           + ": give the customer's currency, declare a default (`field customer.\(field): "
           + (builder.types[k] == .currency ? "currency = EUR" : "money = 0.00 EUR") + "`), \(top)"
       duplicates.append(
         DataIssue(
-          code: "D0203", file: path, line: row.line, column: row.columns.indices.contains(k) ? row.columns[k] : 1,
+          code: "D0203", file: path, line: row.lines.indices.contains(k) ? row.lines[k] : row.line,
+          column: row.columns.indices.contains(k) ? row.columns[k] : 1,
           message: "missing value for 'currency': " + message,
           record: row.raw))
     }

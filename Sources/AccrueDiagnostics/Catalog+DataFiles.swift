@@ -131,10 +131,11 @@ extension DiagnosticCode {
     A required column must have a value in every row (a JSON key must be present and not null), and
     some columns are required with another: a usage `amount` needs its `currency`; a Stripe payout
     needs its `automatic_payout_effective_at`; a statement row needs its date, amount and currency,
-    and a credit or a debit (both is D0205). A customer's `money` field (`field customer.deposit:
-    money`) is in the row's `currency`, else in the rules' top-level `currency`: with neither, a value
-    is D0203, and so is the field left empty without a declared default (its zero has no currency).
-    Nothing is guessed for a missing value.
+    and a credit or a debit (both is D0205). A customer is in its row's `currency`, else in the
+    rules' top-level `currency`. With neither, a row is D0203 when the rules read a field that needs
+    one: a plain `money` field (`field customer.deposit: money`) given a value, or left empty without
+    a declared default (its zero has no currency), `customer.currency` itself, or a `currency` field
+    without a default. Nothing is guessed for a missing value.
 
     Wrong (invoices.csv: no due date):
         id,customer,issue_date,due_date,currency,amount

@@ -28,6 +28,9 @@ public struct ColumnSpec: Sendable, Hashable {
   /// A `.money` column of a currency of its own (a `money EUR` field): its values are in that currency, and their
   /// decimals are checked against it whatever the row's currency. Nil: in the row's currency.
   public var currency: Currency?
+  /// A `.money` column in the row's currency whose value may come without one (a field nothing reads): not
+  /// reported missing (D0203), its decimals unchecked when the row gives no currency.
+  public var currencyOptional = false
 
   /// A column; optional unless `required` is true.
   public init(name: String, type: FieldType, required: Bool = false, currency: Currency? = nil) {

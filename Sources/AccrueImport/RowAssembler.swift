@@ -26,6 +26,8 @@ struct RowAssembler {
   let moneyIndices: [Int]
   /// The currency of each of `moneyIndices` when it has one of its own (`ColumnSpec.currency`), else nil.
   let moneyCurrencies: [Currency?]
+  /// Whether each of `moneyIndices` may come without a currency (`ColumnSpec.currencyOptional`).
+  let moneyCurrencyOptional: [Bool]
   /// True when money decimals are checked against a currency.
   let checksMoney: Bool
 
@@ -58,6 +60,7 @@ struct RowAssembler {
     nameBytes = schema.columns.map { Array($0.name.utf8) }
     moneyIndices = schema.columns.indices.filter { schema.columns[$0].type == .money }
     moneyCurrencies = moneyIndices.map { schema.columns[$0].currency }
+    moneyCurrencyOptional = moneyIndices.map { schema.columns[$0].currencyOptional }
     fixedCurrency = schema.fixedCurrency
     defaultCurrency = schema.defaultCurrency
     if schema.fixedCurrency == nil, let name = schema.currencyColumn,
@@ -181,17 +184,22 @@ struct RowAssembler {
         currency = defaultCurrency
       }
     }
+    // (A row's money in the table's default currency says so when its decimals are too many.)
+    let byDefault = currency != nil && currency == defaultCurrency && fixedCurrency == nil && currencyIndex >= 0
+      && row.values[currencyIndex] == .missing
     var reported = false
     for (k, m) in moneyIndices.enumerated() {
       guard case .money(let amount) = row.values[m] else { continue }
       let c: Currency
+      var whose = ""
       if let own = moneyCurrencies[k] {
         c = own
       } else if let rc = currency {
         c = rc
+        if byDefault { whose = " (the rules' currency: the row gives none)" }
       } else {
         // The currency is not given although an amount is: report the currency only, once.
-        guard rowChecked, !reported else { continue }
+        guard rowChecked, !reported, !moneyCurrencyOptional[k] else { continue }
         reported = true
         let name = names[currencyIndex]
         let ci = currencyIndex
@@ -209,7 +217,7 @@ struct RowAssembler {
         addIssue(
           "D0208", line: row.lines[m], column: row.columns[m],
           "amount \(amount) in column '\(names[m])' has \(digits) decimal\(digits == 1 ? "" : "s"); "
-            + "\(c.code) allows \(c.minorUnits)")
+            + "\(c.code) allows \(c.minorUnits)" + whose)
       }
     }
   }

@@ -179,7 +179,7 @@ struct CustomerMoneyFieldTests {
     #expect(c4.contains(.money(Fixed("150")!, .JPY)) && c4.contains(.money(Fixed("60.25")!, .EUR)), "\(c4)")
     #expect(
       found == [
-        "2:17 amount 150.001 in column 'deposit' has 3 decimals; EUR allows 2",
+        "2:17 amount 150.001 in column 'deposit' has 3 decimals; EUR allows 2 (the rules' currency: the row gives none)",
         "3:12 amount 1.5 in column 'deposit' has 1 decimal; JPY allows 0",
         "4:13 amount 60.255 in column 'credit_line' has 3 decimals; EUR allows 2",
       ], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
@@ -200,7 +200,7 @@ struct CustomerMoneyFieldTests {
     #expect(found.prefix(2) == ["D0203 2:16", "D0203 3:11"], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
     #expect(issues.first?.message.contains("required when 'deposit' is given") == true)
     #expect(issues.first?.message.contains("`currency EUR`") == true)
-    #expect(issues.dropFirst().first?.message.contains("leaves 'deposit' empty") == true)
+    #expect(issues.dropFirst().first?.message.contains("gives no currency and no 'deposit'") == true)
 
     // With a declared default, an empty field takes it (in its own currency); a value still needs a currency.
     let (r, more) = try Run.billing(Self.rules(top: "", deposit: "money = 150.00 EUR"), files, asOf: "2026-11-01")
@@ -242,6 +242,30 @@ struct CustomerMoneyFieldTests {
     #expect(none.filter { $0.code == "D0203" }.isEmpty, "\(none.map(\.message))")
   }
 
+  @Test("a field nothing reads is not checked for a currency; a record over two lines is reported at its field's line")
+  func unreadAndMultiline() throws {
+    // 'deposit' declared, read by no rule: its value needs no currency (it is never used).
+    let unread = """
+      field customer.deposit: money
+      field customer.home: currency
+      plan p {
+        currency EUR
+        period monthly
+        align to calendar
+        charge base { flat 100.00 EUR }
+        discount "Home" 1.00 EUR when customer.home = EUR
+      }
+      """
+    let customers = "id,name,currency,deposit,home\nc1,One,,12.50,EUR\n\"c2\",\"Two\nLines\",,,\n"
+    let files = ["customers.csv": customers, "contracts.csv": Self.contracts.split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"]
+    let (r, issues) = try Run.billing(unread, files, asOf: "2026-11-01")
+    // c1 gives its home; c2 (over lines 3 and 4) leaves it empty with no currency anywhere: reported on line 4, at
+    // the field, with the rows' issues in line order.
+    #expect(issues.map { "\($0.code) \($0.line):\($0.column)" }.prefix(1) == ["D0203 4:10"], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
+    #expect(issues.first?.message.contains("gives no currency and no 'home'") == true)
+    #expect(Self.totals(r) == ["k1 99"], "\(Self.totals(r))")
+  }
+
   @Test("a payment's money EUR field is checked against euros, not the payment's currency")
   func paymentOwnCurrency() throws {
     let dir = try Run.folder([
@@ -267,5 +291,48 @@ struct CustomerMoneyFieldTests {
     let (data, issues) = Dataset.load(folder: dir, plan: plan)
     #expect(issues.map { "\($0.code) \($0.line) \($0.message)" } == ["D0208 3 amount 1.505 in column 'fee' has 3 decimals; EUR allows 2"])
     #expect(data.cash.payments.first { $0.id == "j1" }?.custom == [.money(Fixed("1.50")!, .EUR)])
+  }
+}
+
+/// A contract's plain `money` field is in the contract's currency (its plan's): its decimals are checked against it
+/// (D0208), as a row's money is against the row's currency. Before, `1.555` on a JPY plan's contract was taken.
+@Suite("Contract fields: a money field's decimals")
+struct ContractMoneyFieldTests {
+  @Test("checked against the plan's currency; a money EUR field against euros")
+  func decimals() throws {
+    let rules = """
+      field contract.credit: money
+      field contract.bonus: money EUR
+      plan yen {
+        currency JPY
+        period monthly
+        align to calendar
+        charge base { flat 1000 JPY }
+        discount "Credit" 100 JPY when contract.credit > 0 JPY
+      }
+      plan euro {
+        currency EUR
+        period monthly
+        align to calendar
+        charge base { flat 10.00 EUR }
+        discount "Bonus" 1.00 EUR when contract.bonus > 0.00 EUR
+      }
+      """
+    let contracts = """
+      id,customer,plan,start_date,credit,bonus
+      k1,c1,yen,2026-10-01,1.555,
+      k2,c1,yen,2026-10-01,12,0.50
+      k3,c1,euro,2026-10-01,1.55,0.505
+      k4,c1,euro,2026-10-01,1.555,
+
+      """
+    let (_, issues) = try Run.billing(rules, ["customers.csv": "id,name\nc1,One\n", "contracts.csv": contracts], asOf: "2026-11-01")
+    #expect(
+      // (The reader's issues first, then those of the rows' checks, as for every contracts file.)
+      issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" } == [
+        "D0208 4:28 amount 0.505 in column 'bonus' has 3 decimals; EUR allows 2",
+        "D0208 2:22 amount 1.555 in column 'credit' has 3 decimals; JPY allows 0 (the contract's currency, its plan's)",
+        "D0208 5:23 amount 1.555 in column 'credit' has 3 decimals; EUR allows 2 (the contract's currency, its plan's)",
+      ], "\(issues.map { "\($0.code) \($0.line):\($0.column) \($0.message)" })")
   }
 }
