@@ -87,7 +87,7 @@ public struct NumberingRule: Sendable, Equatable {
 
   /// Writes `n` with at least `width` digits (zeros in front; a minus sign before them) at `at`, as
   /// `String(n.magnitude)` padded with zeros writes them (at most `max(width, 20) + 1` bytes).
-  static func writePadded(_ n: Int, _ width: Int, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+  package static func writePadded(_ n: Int, _ width: Int, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
     if n < 0 {
       out[at] = 0x2D
       at += 1

@@ -153,26 +153,7 @@ struct NumberTemplate {
         out[at] = b
         at += 1
       }
-      if n < 0 {
-        out[at] = 0x2D
-        at += 1
-      }
-      var digits = 1
-      var m = n.magnitude
-      while m >= 10 {
-        digits += 1
-        m /= 10
-      }
-      for _ in digits..<Swift.max(digits, width) {
-        out[at] = 0x30
-        at += 1
-      }
-      m = n.magnitude
-      for i in stride(from: at + digits - 1, through: at, by: -1) {
-        out[i] = 0x30 &+ UInt8(truncatingIfNeeded: m % 10)
-        m /= 10
-      }
-      at += digits
+      NumberingRule.writePadded(n, width, into: out, at: &at)
       for b in tail {
         out[at] = b
         at += 1
