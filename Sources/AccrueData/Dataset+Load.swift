@@ -165,7 +165,7 @@ struct FolderLoad {
       TableReader.stream(f, schema: schema, onIssue: { readIssues.append($0) }) { rows.take($0) }
     }
     // The reader's issues and the rows' (duplicates, fields without a currency), in line order.
-    issues += (readIssues + rows.duplicates).enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+    issues += (readIssues + rows.issues).enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     rejected.customers = rejectedRows(f)
     return (rows.customers, rows.index)
   }
@@ -265,8 +265,8 @@ struct CustomerRows {
   var builder: RecordBuilder
   var customers: [CustomerData] = []
   var index: IDIndex
-  /// Duplicate ids (D0304) and money fields left without a currency (D0203).
-  var duplicates: [DataIssue] = []
+  /// The rows' issues: duplicate ids (D0304), fields left without a currency (D0203).
+  var issues: [DataIssue] = []
   /// The columns of the fields the rules read whose value without one is the customer's currency (its `currency`,
   /// a `currency` field) or zero in it (a plain `money` field), that declare no default: when the rules state no
   /// currency, a row that gives neither the field nor a currency has none to give them.
@@ -328,7 +328,7 @@ struct CustomerRows {
     case .added: return
     case .duplicate:
       let column = row.columns.isEmpty ? 1 : row.columns[0]
-      duplicates.append(
+      issues.append(
         DataIssue(code: "D0304", file: path, line: row.line, column: column, message: "duplicate customer id '\(id)'", record: row.raw))
     case .needsCurrency(let k):
       let field = names[k]
@@ -340,7 +340,7 @@ struct CustomerRows {
           + (builder.types[k] == .currency ? "the field has no value" : "its zero has no currency")
           + ": give the customer's currency, declare a default (`field customer.\(field): "
           + (builder.types[k] == .currency ? "currency = EUR" : "money = 0.00 EUR") + "`), \(top)"
-      duplicates.append(
+      issues.append(
         DataIssue(
           code: "D0203", file: path, line: row.lines.indices.contains(k) ? row.lines[k] : row.line,
           column: row.columns.indices.contains(k) ? row.columns[k] : 1,
