@@ -175,6 +175,8 @@ struct RowAssembler {
     // from the CSV header: both reported already).
     var currency = fixedCurrency
     var rowChecked = true
+    // (A row's money in the table's default currency says so when its decimals are too many.)
+    var byDefault = false
     if currency == nil {
       if currencyIndex < 0 || currencyBad || (!jsonMode && !currencyInHeader && required[currencyIndex]) {
         rowChecked = false
@@ -182,11 +184,9 @@ struct RowAssembler {
         currency = c
       } else {
         currency = defaultCurrency
+        byDefault = defaultCurrency != nil
       }
     }
-    // (A row's money in the table's default currency says so when its decimals are too many.)
-    let byDefault = currency != nil && currency == defaultCurrency && fixedCurrency == nil && currencyIndex >= 0
-      && row.values[currencyIndex] == .missing
     var reported = false
     for (k, m) in moneyIndices.enumerated() {
       guard case .money(let amount) = row.values[m] else { continue }

@@ -62,17 +62,27 @@ extension Dataset {
     for run in journal.runs { for case .cashApplication(let p) in run.items where p.holdsDunning { recordedBy[p.key] = run.number } }
     for p in waiting {
       let ids = p.status == .suggested ? p.settlements.map(\.invoice) : p.candidates
-      let amount = p.amount.map { " (\($0.formatted(grouping: true))" + ", booked \(p.date))" } ?? " (booked \(p.date))"
-      let run = recordedBy[p.key].map { " since run \($0)" } ?? ""
       let id = p.key.hasPrefix("payment:") ? String(p.key.dropFirst(8)) : p.key
-      let reason =
-        p.status == .suggested
-        ? "payment \(id)\(amount) is suggested for it by rule \(p.rule) and waits for review\(run)"
-        : "payment \(id)\(amount) waits for review in queue \(p.queue)\(run)" + (p.reason.isEmpty ? "" : ": \(p.reason)")
+      let reason = ReviewWait.reason(
+        payment: id, amount: p.amount, booked: p.date, suggestedBy: p.status == .suggested ? p.rule : nil, queue: p.queue,
+        reason: p.reason.isEmpty ? nil : p.reason, since: recordedBy[p.key])
       for invoice in ids {
         guard let i = invoiceIDs.find(invoice, in: invoices), invoices[i].status == .open, awaitingReview[Int32(i)] == nil else { continue }
         awaitingReview[Int32(i)] = reason
       }
     }
+  }
+}
+
+/// Why an invoice's due step is held for a payment (`--why-not`, the summary's "not reminded while a payment waits
+/// for review"), the same words for this run's payments and those an earlier run recorded.
+enum ReviewWait {
+  static func reason(
+    payment id: String, amount: Money?, booked: CivilDate, suggestedBy rule: String?, queue: String, reason: String?, since run: Int? = nil
+  ) -> String {
+    let what = "payment \(id) (" + (amount.map { "\($0.formatted(grouping: true)), " } ?? "") + "booked \(booked))"
+    let since = run.map { " since run \($0)" } ?? ""
+    if let rule { return what + " is suggested for it by rule \(rule) and waits for review" + since }
+    return what + " waits for review in queue \(queue)" + since + (reason.map { ": \($0)" } ?? "")
   }
 }

@@ -63,18 +63,15 @@ extension Dataset {
     // (A return waits for nobody's review on the invoices it reopened: they are open, and dunned.)
     // Applications read in place, and the reason made only when an invoice first waits for it (most payments
     // that may wait find their invoices closed or waiting already).
-    for k in r.applications.indices where r.applications[k].status == .suggested || r.applications[k].status == .exception {
-      guard r.applications[k].returnOf == nil else { continue }
+    for k in r.applications.indices where r.applications[k].holdsDunning {
       let suggested = r.applications[k].status == .suggested
-      if !suggested && (r.applications[k].strategy == .noMatch || r.applications[k].suggestions.isEmpty) { continue }
       var why: String?
       func reason() -> String {
         if let why { return why }
         let a = r.applications[k]
-        let amount = Money(amount: a.amount, currency: a.currency).formatted(grouping: true)
-        let made = suggested
-          ? "payment \(a.paymentID) (\(amount), booked \(a.date)) is suggested for it by rule \(a.rule ?? "?") and waits for review"
-          : "payment \(a.paymentID) (\(amount), booked \(a.date)) waits for review in queue \(a.queue ?? "?")" + (a.reason.map { ": \($0)" } ?? "")
+        let made = ReviewWait.reason(
+          payment: a.paymentID, amount: Money(amount: a.amount, currency: a.currency), booked: a.date, suggestedBy: suggested ? a.rule ?? "?" : nil,
+          queue: a.queue ?? "?", reason: a.reason)
         why = made
         return made
       }

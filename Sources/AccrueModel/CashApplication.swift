@@ -150,6 +150,18 @@ public struct CashApplication: Sendable {
   /// Applied in full without review.
   public var fullyAutomatic: Bool { status == .applied && unapplied.isZero }
 
+  /// While it waits for review, its invoices' due steps are held (this run's dunning and, recorded, later runs'): a
+  /// suggestion's allocations, a held payment's candidates (a short payment, a currency mismatch, a possible
+  /// duplicate); not the closest invoices listed for a payment no rule matched, nor a return's invoices.
+  public var holdsDunning: Bool {
+    guard returnOf == nil else { return false }
+    switch status {
+    case .suggested: return !allocations.isEmpty
+    case .exception: return strategy != .noMatch && !suggestions.isEmpty
+    default: return false
+    }
+  }
+
   /// The application as a journal item: each invoice with the amount it settles (applied, written off, discount
   /// taken) and its amount paid before, so later runs count it as paid until the invoices file does.
   public var produced: JournalItem {
@@ -172,7 +184,7 @@ public struct CashApplication: Sendable {
       p.reason = reason ?? ""
       p.candidates = status == .suggested ? [] : suggestions
       // As the run held them (`Dataset.recordPayments`), so later runs hold them until a person decides.
-      p.holdsDunning = status == .suggested ? !allocations.isEmpty : status == .exception && strategy != .noMatch && !suggestions.isEmpty
+      p.holdsDunning = holdsDunning
     }
     return .cashApplication(p)
   }

@@ -73,6 +73,10 @@ struct ReviewHoldTests {
     let first = try InterestTests.apply(base, plan, data, "2026-10-21")
     #expect(first.collections?.waitingForReview == ["INV-1", "INV-2"])
     #expect(Self.reminded(first) == ["INV-3/standard/first"])
+    // This run's own wait, in the same words (no run recorded it yet).
+    let inRun = Produce.run(plan: plan, data: data, asOf: CivilDate.parse("2026-10-21")!, whyNot: "INV-2")
+    let inRunSaid = CollectionsSentences.sentences(inRun.collections?.whyNot ?? []).joined(separator: "\n")
+    #expect(inRunSaid.contains("payment p2 (500.00 EUR, booked 2026-10-21) is suggested for it by rule amount and waits for review"), "\(inRunSaid)")
 
     // Run 2 (2026-11-05): nothing new was paid and nobody decided: both stay held, with the fee step due.
     let second = try InterestTests.apply(base, plan, data, "2026-11-05")
